@@ -1,0 +1,432 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { parse as parseCsv } from 'csv-parse/sync';
+import pino from 'pino';
+import { loadConfig } from '../config.js';
+import { DomainError, ErrorCode, refuse, type Problem } from '../domain/errors.js';
+import { formatAmount, parseAmount } from '../domain/money.js';
+import { loadDemoLibrary } from '../demo/demo-library.js';
+import { buildServer } from '../http/server.js';
+import { createLogger } from '../log.js';
+import { ROLES } from '../policy/actors.js';
+import { DEFAULT_PROFILE, SHIPPED_PROFILES } from '../policy/profiles.js';
+import { listLibraries as listLibraryRows } from '../storage/library.repository.js';
+import { checkin, checkout, declareLost, renew } from '../usecases/circulation.usecases.js';
+import type { Runtime } from '../usecases/context.js';
+import { pay } from '../usecases/fine.usecases.js';
+import { cancelHold, expireHolds, placeHold } from '../usecases/hold.usecases.js';
+import { addItem, addItems, type AddItemInput } from '../usecases/item.usecases.js';
+import { createLibrary } from '../usecases/library.usecases.js';
+import { exportPatron, registerPatron } from '../usecases/patron.usecases.js';
+import { createFirstAdmin } from '../usecases/setup.usecases.js';
+import { createStaff } from '../usecases/staff.usecases.js';
+import { ensureKeyFile, KeyFileError, loadKeyFile } from '../vault/key-file.js';
+import { emit, EXIT, money, report } from './output.js';
+import { clockFor, openForCommand, systemRun, type GlobalOptions } from './runtime.js';
+
+const VERSION = '0.1.0';
+// Everything Carrel creates (database, WAL, key file, backups) is readable by its own user only.
+process.umask(0o077);
+const config = loadConfig();
+
+/** Opens the database for one command, runs it with the command's clock, and always closes it. */
+async function withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const clock = clockFor(opts.asOf);
+  const database = await openForCommand(opts.db ?? config.database, { create });
+  try {
+    return await body({ db: database.db, clock });
+  } finally {
+    await database.close();
+  }
+}
+
+function ensureKey(): { created: boolean; path: string } {
+  const created = ensureKeyFile(config.keyFile);
+  loadKeyFile(config.keyFile); // refuses a key others can read, or one that is not a key
+  return { created, path: config.keyFile };
+}
+
+const program = new Command('carrel')
+  .description('Carrel: patron records and circulation, with the library’s privacy policy enforced.')
+  .version(VERSION)
+  .addOption(new Option('--db <path|url>', 'SQLite file or postgres:// URL (default: DATABASE_URL, or ./data/carrel.db)'))
+  .option('--json', 'print one JSON document on stdout')
+  .showHelpAfterError()
+  .exitOverride();
+
+const globals = (command: Command): GlobalOptions => command.optsWithGlobals<GlobalOptions>();
+const asOf = () => new Option('--as-of <iso-date>', 'run as if it were this date or instant (the command’s clock)');
+
+program
+  .command('init')
+  .description('create the database, the key file (mode 0600) and the first administrator (password printed once)')
+  .action(async (_o, command: Command) => {
+    const opts = globals(command);
+    const key = ensureKey();
+    const admin = await withRuntime(opts, true, (runtime) => systemRun(runtime, 'administration')(createFirstAdmin, undefined));
+    emit(opts.json, { database: opts.db ?? config.database, keyFile: key.path, keyFileCreated: key.created, admin }, () =>
+      [
+        `Database ready: ${describeTarget(opts.db ?? config.database)}`,
+        `Key file: ${key.path}${key.created ? ' (created, mode 0600)' : ''}`,
+        admin
+          ? `Administrator account created.\n  username: ${admin.username}\n  password: ${admin.password}\nThis password is shown once; store it now.`
+          : 'An administrator already exists; no account was created.',
+      ].join('\n'),
+    );
+  });
+
+program
+  .command('start')
+  .description('serve the API (initialises an empty database and loads the demo library on first run)')
+  .option('--port <n>', 'port to listen on', String(config.port))
+  .option('--host <address>', 'address to listen on', config.host)
+  .option('--no-demo', 'do not load the demo library into an empty database')
+  .action(async (o: { port: string; host: string; demo: boolean }, command: Command) => {
+    const opts = globals(command);
+    const port = Number(o.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw refuse(ErrorCode.VALIDATION_FAILED, '--port takes a number from 0 to 65535.', 'port');
+    const key = ensureKey();
+    if (key.created) process.stdout.write(`Created the key file ${key.path} (mode 0600).\n`);
+    const database = await openForCommand(opts.db ?? config.database, { create: true });
+    const runtime: Runtime = { db: database.db, clock: clockFor(undefined) };
+    const admin = await systemRun(runtime, 'administration')(createFirstAdmin, undefined);
+    if (admin)
+      process.stdout.write(`\nAdministrator account created.\n  username: ${admin.username}\n  password: ${admin.password}\nThis password is shown once; store it now.\n\n`);
+    if (o.demo && config.demo && (await listLibraryRows(runtime.db)).length === 0) {
+      process.stdout.write('The database is empty: loading the demo library…\n');
+      const demo = await loadDemoLibrary(runtime);
+      process.stdout.write(`${describeDemo(demo)}\n`);
+    }
+    const logger = createLogger(config.logLevel, pino.destination(2));
+    const app = await buildServer({ runtime, logger, cookieSecure: config.cookieSecure, trustProxy: config.trustProxy, version: VERSION });
+    const shutdown = async () => {
+      await app.close();
+      await database.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void shutdown());
+    process.once('SIGTERM', () => void shutdown());
+    await app.listen({ port, host: o.host });
+    const address = app.server.address();
+    const shown = typeof address === 'object' && address ? `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${address.port}` : String(address);
+    process.stdout.write(`Carrel is serving on ${shown} (API docs: ${shown}/docs)\n`);
+  });
+
+program
+  .command('demo')
+  .description('load the demo library (2 branches, 200 items, 50 fictional patrons, circulation history)')
+  .action(async (_o, command: Command) => {
+    const opts = globals(command);
+    ensureKey();
+    const demo = await withRuntime(opts, true, async (runtime) => {
+      if ((await listLibraryRows(runtime.db)).some((l) => l.id === 'demo')) throw refuse(ErrorCode.LIBRARY_EXISTS, 'The demo library is already loaded.');
+      return loadDemoLibrary(runtime);
+    });
+    emit(opts.json, demo, () => describeDemo(demo));
+  });
+
+const library = program.command('library').description('libraries of this installation');
+library
+  .command('add')
+  .description('add a library (a consortium holds several)')
+  .requiredOption('--id <id>', 'short id: lower-case letters, digits, hyphens')
+  .requiredOption('--name <name>', 'the library’s name')
+  .addOption(new Option('--profile <profile>', 'policy profile').choices([...SHIPPED_PROFILES]).default(DEFAULT_PROFILE))
+  .option('--time-zone <zone>', 'IANA time zone for due dates (e.g. America/Denver)', 'UTC')
+  .action(async (o: { id: string; name: string; profile: string; timeZone: string }, command: Command) => {
+    const opts = globals(command);
+    const created = await withRuntime(opts, false, (runtime) =>
+      systemRun(runtime, 'administration')(createLibrary, { id: o.id, name: o.name, profileId: o.profile, timeZone: o.timeZone }),
+    );
+    emit(opts.json, { ...created.library, branches: created.branches }, () => `Library ${created.library.id} added (profile ${created.library.profileId}; branch ${created.branches.map((b) => b.code).join(', ')}).`);
+  });
+
+program
+  .command('staff')
+  .description('staff accounts')
+  .command('add')
+  .description('add a staff account; its generated password is printed once')
+  .requiredOption('--username <name>', 'log-in name')
+  .option('--library <id>', 'the library the account works for (omit for consortium-wide)')
+  .addOption(new Option('--role <role...>', 'one or more roles').choices([...ROLES]).default(['circulation']))
+  .action(async (o: { username: string; library?: string; role: string[] }, command: Command) => {
+    const opts = globals(command);
+    const created = await withRuntime(opts, false, (runtime) =>
+      systemRun(runtime, 'administration')(createStaff, { username: o.username, libraryId: o.library ?? null, roles: o.role }),
+    );
+    const doc = { id: created.account.id, username: created.account.username, libraryId: created.account.libraryId, roles: created.account.roles, password: created.password };
+    emit(opts.json, doc, () => `Staff account ${doc.username} added.\n  password: ${doc.password}\nThis password is shown once.`);
+  });
+
+program
+  .command('patron')
+  .description('patrons')
+  .command('add')
+  .description('register a patron; prints the new card number and PIN (shown once)')
+  .requiredOption('--library <id>', 'library id')
+  .requiredOption('--name <name>', 'full name')
+  .requiredOption('--birth-date <YYYY-MM-DD>', 'date of birth')
+  .option('--address <address>', 'postal address')
+  .option('--email <email>', 'email address')
+  .option('--phone <phone>', 'phone number')
+  .option('--category <code>', 'patron category (default: adult, or juvenile for a minor)')
+  .option('--guardian <card>', 'card number of the adult signing for a minor')
+  .action(async (o: { library: string; name: string; birthDate: string; address?: string; email?: string; phone?: string; category?: string; guardian?: string }, command: Command) => {
+    const opts = globals(command);
+    const registered = await withRuntime(opts, false, (runtime) =>
+      systemRun(runtime, 'account-service')(registerPatron, {
+        libraryId: o.library,
+        name: o.name,
+        birthDate: o.birthDate,
+        address: o.address ?? null,
+        email: o.email ?? null,
+        phone: o.phone ?? null,
+        ...(o.category ? { categoryCode: o.category } : {}),
+        guardianCard: o.guardian ?? null,
+      }),
+    );
+    emit(opts.json, { id: registered.id, cardNumber: registered.cardNumber, pin: registered.pin }, () =>
+      `Patron registered.\n  id:   ${registered.id}\n  card: ${registered.cardNumber}\n  PIN:  ${registered.pin} (shown once; give it to the patron)`,
+    );
+  });
+
+const item = program.command('item').description('the catalogue');
+item
+  .command('add')
+  .description('add an item')
+  .requiredOption('--library <id>', 'library id')
+  .requiredOption('--barcode <barcode>', 'item barcode')
+  .requiredOption('--title <title>', 'title')
+  .option('--author <author>', 'author')
+  .option('--isbn <isbn>', 'ISBN')
+  .option('--type <type>', 'item type (book, dvd, …)', 'book')
+  .option('--branch <code>', 'owning branch (default: the library’s first)')
+  .option('--replacement-cost <amount>', 'replacement cost, e.g. 24.95')
+  .action(async (o: { library: string; barcode: string; title: string; author?: string; isbn?: string; type: string; branch?: string; replacementCost?: string }, command: Command) => {
+    const opts = globals(command);
+    const cost = o.replacementCost === undefined ? null : parseAmount(o.replacementCost);
+    if (cost === undefined) throw refuse(ErrorCode.INVALID_AMOUNT, '--replacement-cost takes an amount such as 24.95.', 'replacement-cost');
+    const created = await withRuntime(opts, false, (runtime) =>
+      systemRun(runtime, 'administration')(addItem, {
+        libraryId: o.library,
+        barcode: o.barcode,
+        title: o.title,
+        author: o.author ?? null,
+        isbn: o.isbn ?? null,
+        itemType: o.type,
+        ...(o.branch ? { branch: o.branch } : {}),
+        replacementCostCents: cost,
+      }),
+    );
+    emit(opts.json, created, () => `Item ${created.barcode} added: ${created.title}.`);
+  });
+
+item
+  .command('import')
+  .description('import items from a CSV file with a header row: barcode,title[,author,isbn,type,branch,replacement_cost,library]; all or nothing')
+  .argument('<file>', 'CSV file')
+  .option('--library <id>', 'library for rows without a library column')
+  .action(async (file: string, o: { library?: string }, command: Command) => {
+    const opts = globals(command);
+    const rows = readItemCsv(file, o.library);
+    const created = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'administration')(addItems, rows));
+    emit(opts.json, { imported: created.length }, () => `Imported ${created.length} item(s) from ${file}.`);
+  });
+
+program
+  .command('checkout')
+  .description('check an item out to a patron')
+  .requiredOption('--card <card>', 'patron card number')
+  .requiredOption('--item <barcode>', 'item barcode')
+  .addOption(asOf())
+  .action(async (o: { card: string; item: string }, command: Command) => {
+    const opts = globals(command);
+    const loan = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'circulation')(checkout, { cardNumber: o.card, itemBarcode: o.item }));
+    emit(opts.json, loan, () => `Checked out ${loan.itemBarcode} (${loan.title}); due ${loan.dueAt}.`);
+  });
+
+program
+  .command('checkin')
+  .description('check an item in (charges any overdue fine, traps the next hold)')
+  .requiredOption('--item <barcode>', 'item barcode')
+  .option('--library <id>', 'library, when several use the barcode')
+  .addOption(asOf())
+  .action(async (o: { item: string; library?: string }, command: Command) => {
+    const opts = globals(command);
+    const result = await withRuntime(opts, false, (runtime) =>
+      systemRun(runtime, 'circulation')(checkin, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) }),
+    );
+    emit(opts.json, result, () =>
+      [
+        `Checked in ${result.itemBarcode} (${result.title})${result.daysLate > 0 ? `, ${result.daysLate} day(s) late` : ''}.`,
+        result.fine ? `Overdue fine charged: ${money(result.fine.amountCents)}.` : '',
+        result.lostChargeCancelled ? 'The lost-item charge was cancelled.' : '',
+        result.routing.to === 'hold-shelf' ? `Route to the hold shelf (hold ${result.routing.holdId}); pick up by ${result.routing.pickupBy}.` : 'Return it to the shelves.',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    );
+  });
+
+program
+  .command('renew')
+  .description('renew a loan')
+  .requiredOption('--item <barcode>', 'item barcode')
+  .option('--library <id>', 'library, when several use the barcode')
+  .addOption(asOf())
+  .action(async (o: { item: string; library?: string }, command: Command) => {
+    const opts = globals(command);
+    const result = await withRuntime(opts, false, (runtime) =>
+      systemRun(runtime, 'circulation')(renew, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) }),
+    );
+    emit(opts.json, result, () => `Renewed ${result.itemBarcode}; now due ${result.dueAt} (${result.renewalsLeft} renewal(s) left).`);
+  });
+
+program
+  .command('lost')
+  .description('declare an item lost (charges the borrower the replacement cost) or missing')
+  .requiredOption('--item <barcode>', 'item barcode')
+  .option('--library <id>', 'library, when several use the barcode')
+  .addOption(asOf())
+  .action(async (o: { item: string; library?: string }, command: Command) => {
+    const opts = globals(command);
+    const result = await withRuntime(opts, false, (runtime) =>
+      systemRun(runtime, 'materials-recovery')(declareLost, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) }),
+    );
+    emit(opts.json, result, () => `Item ${result.itemBarcode} marked ${result.status}${result.charge ? `; charged ${money(result.charge.amountCents)}` : ''}.`);
+  });
+
+program
+  .command('pay')
+  .description('take a payment (settles the oldest fines first)')
+  .requiredOption('--card <card>', 'patron card number')
+  .requiredOption('--amount <amount>', 'amount, e.g. 2.50')
+  .addOption(asOf())
+  .action(async (o: { card: string; amount: string }, command: Command) => {
+    const opts = globals(command);
+    const cents = parseAmount(o.amount);
+    if (cents === undefined) throw refuse(ErrorCode.INVALID_AMOUNT, '--amount takes an amount such as 2.50.', 'amount');
+    const result = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'fines-collection')(pay, { cardNumber: o.card, amountCents: cents }));
+    emit(opts.json, { ...result, amount: formatAmount(result.amountCents), balance: formatAmount(result.balanceCents) }, () =>
+      `Payment of ${money(result.amountCents)} taken; ${money(result.balanceCents)} still owed.`,
+    );
+  });
+
+const holds = program.command('holds').description('holds');
+holds
+  .command('place')
+  .description('place a hold for a patron on an item')
+  .requiredOption('--card <card>', 'patron card number')
+  .requiredOption('--item <barcode>', 'item barcode')
+  .option('--pickup <branch>', 'pick-up branch code (default: the item’s branch)')
+  .addOption(asOf())
+  .action(async (o: { card: string; item: string; pickup?: string }, command: Command) => {
+    const opts = globals(command);
+    const hold = await withRuntime(opts, false, (runtime) =>
+      systemRun(runtime, 'circulation')(placeHold, { cardNumber: o.card, itemBarcode: o.item, ...(o.pickup ? { pickupBranch: o.pickup } : {}) }),
+    );
+    emit(opts.json, hold, () => `Hold ${hold.id} placed (${hold.status}).`);
+  });
+holds
+  .command('cancel')
+  .description('cancel a hold')
+  .requiredOption('--id <hold-id>', 'hold id')
+  .addOption(asOf())
+  .action(async (o: { id: string }, command: Command) => {
+    const opts = globals(command);
+    const hold = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'circulation')(cancelHold, { holdId: o.id }));
+    emit(opts.json, hold, () => `Hold ${hold.id} cancelled.`);
+  });
+holds
+  .command('expire')
+  .description('expire ready holds whose pick-up deadline has passed')
+  .option('--library <id>', 'only this library')
+  .addOption(asOf())
+  .action(async (o: { library?: string }, command: Command) => {
+    const opts = globals(command);
+    const result = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'circulation')(expireHolds, o.library ? { libraryId: o.library } : {}));
+    emit(opts.json, result, () => `${result.expired} hold(s) expired.`);
+  });
+
+program
+  .command('export-patron')
+  .description('print everything held about one patron as one JSON document')
+  .requiredOption('--card <card>', 'patron card number')
+  .addOption(asOf())
+  .action(async (o: { card: string }, command: Command) => {
+    const opts = globals(command);
+    const document = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'account-service')(exportPatron, { cardNumber: o.card }));
+    // The export is a JSON document whether or not --json is given.
+    emit(true, document, () => '');
+  });
+
+/** Reads an item CSV; any bad row fails the whole file with its line number. */
+function readItemCsv(file: string, defaultLibrary: string | undefined): (AddItemInput & { line: number })[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw refuse(ErrorCode.IMPORT_FAILED, `Cannot read ${file}.`, 'file');
+  }
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    records = parseCsv(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, info: true, bom: true });
+  } catch (error) {
+    const line = (error as { lines?: number }).lines;
+    throw refuse(ErrorCode.IMPORT_FAILED, `The file is not valid CSV${line ? ` (line ${line})` : ''}; nothing was imported.`, 'file');
+  }
+  const problems: Problem[] = [];
+  const rows = records.map(({ record, info }) => {
+    const line = info.lines;
+    const cost = record.replacement_cost ? parseAmount(record.replacement_cost) : null;
+    if (cost === undefined) problems.push({ code: ErrorCode.INVALID_AMOUNT, message: `line ${line}: replacement_cost is not an amount.`, field: 'replacement_cost' });
+    const libraryId = record.library || defaultLibrary;
+    if (!libraryId) problems.push({ code: ErrorCode.VALIDATION_FAILED, message: `line ${line}: no library column and no --library.`, field: 'library' });
+    return {
+      line,
+      libraryId: libraryId ?? '',
+      barcode: record.barcode ?? '',
+      title: record.title ?? '',
+      author: record.author || null,
+      isbn: record.isbn || null,
+      ...(record.type ? { itemType: record.type } : {}),
+      ...(record.branch ? { branch: record.branch } : {}),
+      replacementCostCents: cost ?? null,
+    };
+  });
+  if (rows.length === 0) problems.push({ code: ErrorCode.IMPORT_FAILED, message: 'The file has no item rows.' });
+  if (problems.length > 0) throw new DomainError(problems);
+  return rows;
+}
+
+function describeTarget(target: string): string {
+  return /^postgres/i.test(target) ? 'PostgreSQL' : target;
+}
+
+function describeDemo(demo: Awaited<ReturnType<typeof loadDemoLibrary>>): string {
+  return [
+    `Demo library "${demo.libraryId}": ${demo.branches} branches, ${demo.items} items, ${demo.patrons} patrons (${demo.minors} minors with guardians),`,
+    `  ${demo.activeLoans} loans out, ${demo.holds} holds, ${demo.openFines} open fines. All people in it are fictional.`,
+    `  Try: npx carrel checkout --card ${demo.sample.cardNumber} --item ${demo.sample.itemBarcode}`,
+    `       npx carrel checkin --item ${demo.sample.itemBarcode}`,
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await program.parseAsync(argv);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof KeyFileError) {
+      process.stderr.write(`carrel: ${error.message}\n`);
+      return EXIT.fault;
+    }
+    return report(program.opts<GlobalOptions>().json, error);
+  }
+}
+
+// `start` keeps the process alive while it serves; every other command ends with its status.
+process.exitCode = await main(process.argv);

@@ -1,0 +1,30 @@
+import { DomainError } from '../domain/errors.js';
+
+/** Exit statuses: scripts can tell a refusal from a usage mistake from a fault. */
+export const EXIT = { ok: 0, refused: 1, usage: 2, fault: 3 } as const;
+
+/** Prints a result: the JSON document with --json, otherwise the human lines. */
+export function emit(json: boolean | undefined, document: unknown, human: () => string): void {
+  process.stdout.write(json ? `${JSON.stringify(document, null, 2)}\n` : `${human()}\n`);
+}
+
+/** Reports an error the way scripts and people each need it, and returns the exit status. */
+export function report(json: boolean | undefined, error: unknown): number {
+  if (error instanceof DomainError) {
+    const body = { error: { code: error.code, message: error.message, problems: error.problems } };
+    if (json) process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+    else {
+      process.stderr.write(`carrel: ${error.code}: ${error.message}\n`);
+      for (const p of error.problems.slice(1)) process.stderr.write(`  ${p.code}: ${p.message}\n`);
+    }
+    return EXIT.refused;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (json) process.stdout.write(`${JSON.stringify({ error: { code: 'INTERNAL_ERROR', message } }, null, 2)}\n`);
+  else process.stderr.write(`carrel: ${message}\n`);
+  return EXIT.fault;
+}
+
+export function money(cents: number): string {
+  return `$${(cents / 100).toFixed(2)}`;
+}

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { systemClock, fixedClock, parseInstant, type Clock } from '../domain/clock.js';
+import { ErrorCode, refuse } from '../domain/errors.js';
+import { SYSTEM, type Purpose } from '../policy/actors.js';
+import { isPostgresUrl, openDatabase, type Database } from '../storage/database.js';
+import { isInitialized, migrateToLatest } from '../storage/migrate.js';
+import { run, type Runtime, type UseCase } from '../usecases/context.js';
+
+export interface GlobalOptions {
+  db?: string;
+  json?: boolean;
+  asOf?: string;
+}
+
+/** The clock a command runs with: the system's, or the instant given with `--as-of`. */
+export function clockFor(asOf: string | undefined): Clock {
+  if (asOf === undefined) return systemClock;
+  const instant = parseInstant(asOf);
+  if (!instant) throw refuse(ErrorCode.INVALID_DATE, '--as-of takes a date (YYYY-MM-DD) or an ISO-8601 instant with an offset.', 'as-of');
+  return fixedClock(instant);
+}
+
+/**
+ * Opens the database a command works on. `create` commands (init, start, demo) bring the schema up to
+ * date; the others refuse a database that was never initialised rather than silently creating one at
+ * a mistyped path.
+ */
+export async function openForCommand(target: string, options: { create: boolean }): Promise<Database> {
+  if (!options.create && !isPostgresUrl(target) && !existsSync(target))
+    throw refuse(ErrorCode.NOT_INITIALIZED, 'There is no Carrel database there; run `carrel init` first (or pass --db).');
+  const database = openDatabase(target);
+  try {
+    if (options.create) await migrateToLatest(database.db);
+    else if (!(await isInitialized(database.db))) throw refuse(ErrorCode.NOT_INITIALIZED, 'The database has no Carrel schema; run `carrel init` first.');
+    else await migrateToLatest(database.db);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
+/** Runs one use case as the system actor (the operator at the command line). */
+export function systemRun(runtime: Runtime, purpose: Purpose) {
+  return <I, O>(useCase: UseCase<I, O>, input: I): Promise<O> => run(runtime, { actor: SYSTEM, purpose, channel: 'cli' }, useCase, input);
+}

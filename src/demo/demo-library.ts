@@ -1,0 +1,184 @@
+import { DateTime } from 'luxon';
+import { ManualClock } from '../domain/clock.js';
+import { SYSTEM } from '../policy/actors.js';
+import { checkin, checkout, declareLost } from '../usecases/circulation.usecases.js';
+import { run, type Caller, type Runtime, type UseCase } from '../usecases/context.js';
+import { pay } from '../usecases/fine.usecases.js';
+import { placeHold } from '../usecases/hold.usecases.js';
+import { addItems, type AddItemInput } from '../usecases/item.usecases.js';
+import { createLibrary, setLoanRule } from '../usecases/library.usecases.js';
+import { registerPatron } from '../usecases/patron.usecases.js';
+import { countFines } from '../storage/fine.repository.js';
+import { countLoans } from '../storage/loan.repository.js';
+
+/**
+ * The demo library a first `carrel start` loads into an empty database: two branches, 200 items,
+ * 50 fictional patrons (10 of them minors with a guardian), and 75 days of circulation replayed
+ * through the real use cases, so the loans, holds, overdue fines and payments are what Carrel itself
+ * would have produced.
+ */
+export const DEMO_LIBRARY_ID = 'demo';
+
+const GIVEN = ['Ada', 'Ben', 'Carmen', 'Dmitri', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jamal', 'Keiko', 'Luis', 'Maya', 'Nils', 'Olu', 'Priya', 'Quinn', 'Rosa', 'Sam', 'Tomas', 'Uma', 'Victor', 'Wen', 'Ximena', 'Yusuf', 'Zoe'];
+const FAMILY = ['Archuleta', 'Baca', 'Chavez', 'Duran', 'Espinoza', 'Fernandez', 'Garcia', 'Herrera', 'Ibarra', 'Jaramillo', 'Kowalski', 'Lucero', 'Martinez', 'Nakamura', 'Ortiz', 'Padilla', 'Romero', 'Sandoval', 'Trujillo', 'Valdez'];
+const STREETS = ['Juniper Ave', 'Mesa Rd', 'Cottonwood Ln', 'Sandia Dr', 'Rio Grande Blvd', 'Piñon Ct', 'Sunset St'];
+const TITLE_A = ['The Silent', 'A History of', 'Notes on', 'The Last', 'Under the', 'Letters from', 'The Secret', 'Songs of', 'A Field Guide to', 'The Desert'];
+const TITLE_B = ['River', 'Mesa', 'Library', 'Cartographer', 'Winter', 'Orchard', 'Lighthouse', 'Monsoon', 'Railroad', 'Observatory', 'Canyon', 'Garden'];
+const AUTHORS = ['M. Alvarez', 'J. Okafor', 'S. Lindqvist', 'R. Tanaka', 'A. Moreau', 'T. Begay', 'K. Novak', 'L. Haddad'];
+
+/** A small deterministic generator (mulberry32), so every demo library looks the same. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface DemoSummary {
+  libraryId: string;
+  branches: number;
+  items: number;
+  patrons: number;
+  minors: number;
+  activeLoans: number;
+  holds: number;
+  openFines: number;
+  /** A patron and an item to try a check-out with (fictional people). */
+  sample: { cardNumber: string; pin: string; itemBarcode: string };
+}
+
+export async function loadDemoLibrary(runtime: Runtime): Promise<DemoSummary> {
+  const rand = random(20261122);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
+  const today = runtime.clock.now();
+  const clock = new ManualClock(new Date(today.getTime() - 75 * 86_400_000));
+  const demo: Runtime = { db: runtime.db, clock };
+  const caller: Caller = { actor: SYSTEM, purpose: 'administration', channel: 'cli' };
+  const act = <I, O>(useCase: UseCase<I, O>, input: I) => run(demo, caller, useCase, input);
+  const tryAct = async <I, O>(useCase: UseCase<I, O>, input: I): Promise<O | undefined> => {
+    try {
+      return await act(useCase, input);
+    } catch {
+      return undefined; // a refusal in the replay (a blocked patron, an item on hold) is part of the story
+    }
+  };
+
+  await act(createLibrary, {
+    id: DEMO_LIBRARY_ID,
+    name: 'Carrel Demo Library',
+    profileId: 'strict-default',
+    timeZone: 'America/Denver',
+    branches: [
+      { code: 'central', name: 'Central Library' },
+      { code: 'eastside', name: 'Eastside Branch' },
+    ],
+  });
+  await act(setLoanRule, { libraryId: DEMO_LIBRARY_ID, patronCategory: '*', itemType: 'dvd', loanDays: 7, renewals: 1, finePerDayCents: 100, maxFineCents: 1000 });
+  await act(setLoanRule, { libraryId: DEMO_LIBRARY_ID, patronCategory: 'juvenile', itemType: '*', loanDays: 21, renewals: 2, finePerDayCents: 10, maxFineCents: 200 });
+  await act(setLoanRule, { libraryId: DEMO_LIBRARY_ID, patronCategory: '*', itemType: 'reference', loanDays: 0, renewals: 0, finePerDayCents: 0, maxFineCents: 0 });
+
+  const items: AddItemInput[] = [];
+  for (let i = 1; i <= 200; i++) {
+    const kind = i % 10 === 0 ? 'dvd' : i % 25 === 1 ? 'reference' : i % 7 === 0 ? 'audiobook' : 'book';
+    items.push({
+      libraryId: DEMO_LIBRARY_ID,
+      barcode: `3900${String(i).padStart(6, '0')}`,
+      title: `${pick(TITLE_A)} ${pick(TITLE_B)}`,
+      author: pick(AUTHORS),
+      isbn: null,
+      itemType: kind,
+      branch: i % 3 === 0 ? 'eastside' : 'central',
+      replacementCostCents: kind === 'dvd' ? 1999 : 2500 + Math.floor(rand() * 2000),
+    });
+  }
+  await act(addItems, items);
+  const barcodes = items.filter((i) => i.itemType !== 'reference').map((i) => i.barcode);
+
+  const adults: { cardNumber: string; pin: string }[] = [];
+  const minors: { cardNumber: string; pin: string }[] = [];
+  const thisYear = DateTime.fromJSDate(today).year;
+  for (let i = 0; i < 39; i++) {
+    const given = pick(GIVEN);
+    const family = pick(FAMILY);
+    adults.push(
+      await act(registerPatron, {
+        libraryId: DEMO_LIBRARY_ID,
+        name: `${given} ${family}`,
+        birthDate: `${thisYear - 20 - Math.floor(rand() * 55)}-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`,
+        address: `${100 + Math.floor(rand() * 9800)} ${pick(STREETS)}, Rio Rancho NM 87124`,
+        email: rand() < 0.7 ? `${given}.${family}.${i}@example.org`.toLowerCase() : null,
+        phone: rand() < 0.5 ? `505-555-${String(1000 + i).padStart(4, '0')}` : null,
+      }),
+    );
+  }
+  for (let i = 0; i < 10; i++) {
+    minors.push(
+      await act(registerPatron, {
+        libraryId: DEMO_LIBRARY_ID,
+        name: `${pick(GIVEN)} ${pick(FAMILY)}`,
+        birthDate: `${thisYear - 6 - Math.floor(rand() * 10)}-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`,
+        guardianCard: (adults[i * 3] as { cardNumber: string }).cardNumber,
+      }),
+    );
+  }
+  const everyone = [...adults, ...minors];
+
+  // 75 days of desk traffic: each day a few check-outs and the returns that fall due, some late.
+  const out = new Map<string, { dueBack: number }>();
+  const everOut = new Set<string>();
+  for (let day = 0; day < 75; day++) {
+    clock.set(DateTime.fromJSDate(new Date(today.getTime() - (75 - day) * 86_400_000), { zone: 'America/Denver' }).set({ hour: 10 + (day % 7), minute: 15 }).toJSDate());
+    for (const [barcode, state] of out) {
+      if (state.dueBack <= day) {
+        out.delete(barcode);
+        await tryAct(checkin, { itemBarcode: barcode });
+      }
+    }
+    const borrowings = 1 + Math.floor(rand() * 3);
+    for (let n = 0; n < borrowings; n++) {
+      const barcode = pick(barcodes);
+      if (out.has(barcode)) continue;
+      everOut.add(barcode);
+      const patron = pick(everyone);
+      const loan = await tryAct(checkout, { cardNumber: patron.cardNumber, itemBarcode: barcode });
+      // Most come back on time; about one in five comes back late; recent loans are still out.
+      if (loan) out.set(barcode, { dueBack: day + (rand() < 0.2 ? 25 + Math.floor(rand() * 10) : 5 + Math.floor(rand() * 14)) });
+    }
+    if (day === 60) {
+      const [first] = out.keys();
+      if (first) {
+        await tryAct(declareLost, { itemBarcode: first });
+        out.delete(first);
+      }
+    }
+  }
+  // Holds on items that are out, and a few payments.
+  let holdsPlaced = 0;
+  for (const barcode of [...out.keys()].slice(0, 10)) {
+    if (await tryAct(placeHold, { cardNumber: pick(everyone).cardNumber, itemBarcode: barcode, pickupBranch: rand() < 0.5 ? 'central' : 'eastside' })) holdsPlaced++;
+  }
+  clock.set(today);
+  for (const patron of adults.slice(0, 20)) await tryAct(pay, { cardNumber: patron.cardNumber, amountCents: 50 });
+
+  const sample = await act(registerPatron, {
+    libraryId: DEMO_LIBRARY_ID,
+    name: 'Sample Reader',
+    birthDate: `${thisYear - 35}-04-01`,
+    email: 'sample.reader@example.org',
+  });
+  const sampleItem = barcodes.find((b) => !everOut.has(b)) ?? (barcodes[0] as string);
+  return {
+    libraryId: DEMO_LIBRARY_ID,
+    branches: 2,
+    items: items.length,
+    patrons: everyone.length + 1,
+    minors: minors.length,
+    activeLoans: await countLoans(runtime.db, DEMO_LIBRARY_ID, 'active'),
+    holds: holdsPlaced,
+    openFines: await countFines(runtime.db, DEMO_LIBRARY_ID, 'open'),
+    sample: { cardNumber: sample.cardNumber, pin: sample.pin, itemBarcode: sampleItem },
+  };
+}

@@ -1,0 +1,109 @@
+import { DateTime } from 'luxon';
+import { ErrorCode, type Problem } from './errors.js';
+import type { Cents, Item, Library, LoanRule, Patron, PatronCategory } from './types.js';
+
+/** Age at which a patron no longer needs a guardian (all five seed policies: under 18). */
+export const AGE_OF_MAJORITY = 18;
+
+/**
+ * The loan rule for a patron category and item type: the most specific match wins
+ * (category × type, then category × any, then any × type, then the any × any fallback).
+ */
+export function resolveLoanRule(rules: readonly LoanRule[], patronCategory: string, itemType: string): LoanRule | undefined {
+  const rank = (rule: LoanRule): number => {
+    const cat = rule.patronCategory === patronCategory ? 2 : rule.patronCategory === '*' ? 0 : -10;
+    const type = rule.itemType === itemType ? 1 : rule.itemType === '*' ? 0 : -10;
+    return cat + type;
+  };
+  let best: LoanRule | undefined;
+  let bestRank = -1;
+  for (const rule of rules) {
+    const r = rank(rule);
+    if (r > bestRank) {
+      best = rule;
+      bestRank = r;
+    }
+  }
+  return best;
+}
+
+/**
+ * Due date for a loan starting `from`: the end of the library's local day `loanDays` days later, so an
+ * item borrowed at any hour is due by closing on the same calendar day.
+ */
+export function dueDate(from: Date, loanDays: number, timeZone: string): Date {
+  return DateTime.fromJSDate(from, { zone: timeZone }).plus({ days: loanDays }).endOf('day').toJSDate();
+}
+
+/** Whole local calendar days an item is late when it comes back at `at` (0 if on time). */
+export function daysLate(dueAt: Date, at: Date, timeZone: string): number {
+  if (at.getTime() <= dueAt.getTime()) return 0;
+  const due = DateTime.fromJSDate(dueAt, { zone: timeZone }).startOf('day');
+  const back = DateTime.fromJSDate(at, { zone: timeZone }).startOf('day');
+  return Math.max(0, Math.round(back.diff(due, 'days').days));
+}
+
+/** Overdue fine for an item `dueAt` returned (or renewed) at `at`, capped by the rule's maximum. */
+export function overdueFine(dueAt: Date, at: Date, rule: LoanRule, timeZone: string): Cents {
+  const days = daysLate(dueAt, at, timeZone);
+  return Math.min(days * rule.finePerDayCents, rule.maxFineCents);
+}
+
+/** A person's age in whole years on the local date of `at`. */
+export function ageOn(birthDate: string, at: Date, timeZone: string): number {
+  const born = DateTime.fromISO(birthDate, { zone: timeZone });
+  const today = DateTime.fromJSDate(at, { zone: timeZone });
+  return Math.floor(today.diff(born, 'years').years);
+}
+
+/** Whether a patron born on `birthDate` is a minor on the local date of `at`. */
+export function isMinor(birthDate: string, at: Date, timeZone: string): boolean {
+  return ageOn(birthDate, at, timeZone) < AGE_OF_MAJORITY;
+}
+
+/** When a card issued (or renewed) at `at` expires. */
+export function cardExpiry(at: Date, library: Pick<Library, 'cardValidityMonths' | 'timeZone'>): Date {
+  return DateTime.fromJSDate(at, { zone: library.timeZone }).plus({ months: library.cardValidityMonths }).endOf('day').toJSDate();
+}
+
+/** Reasons a patron may not borrow at all right now; empty when they may. */
+export function patronBlocks(
+  patron: Pick<Patron, 'status' | 'expiresAt'>,
+  balanceCents: Cents,
+  library: Pick<Library, 'maxBalanceCents'>,
+  now: Date,
+): Problem[] {
+  const problems: Problem[] = [];
+  if (patron.status === 'blocked') problems.push({ code: ErrorCode.PATRON_BLOCKED, message: 'The patron is blocked from borrowing.' });
+  if (patron.status === 'card-lost')
+    problems.push({ code: ErrorCode.CARD_REPORTED_LOST, message: 'This card was reported lost or stolen; issue a new card.' });
+  if (patron.status === 'expired' || new Date(patron.expiresAt).getTime() <= now.getTime())
+    problems.push({ code: ErrorCode.PATRON_EXPIRED, message: 'The patron’s card has expired; re-verify and renew it.' });
+  if (balanceCents > library.maxBalanceCents)
+    problems.push({ code: ErrorCode.PATRON_OWES_FINES, message: 'The patron owes more than the library allows while borrowing.' });
+  return problems;
+}
+
+/** What the item's side of a check-out decides: reasons this patron cannot take this item now. */
+export function itemBlocks(
+  item: Pick<Item, 'status'>,
+  rule: LoanRule | undefined,
+  readyHoldPatronId: string | null,
+  patronId: string,
+): Problem[] {
+  const problems: Problem[] = [];
+  if (item.status === 'on-loan') problems.push({ code: ErrorCode.ITEM_ALREADY_ON_LOAN, message: 'The item is already on loan.' });
+  else if (item.status === 'on-hold-shelf' && readyHoldPatronId !== patronId)
+    problems.push({ code: ErrorCode.ITEM_ON_HOLD_FOR_ANOTHER_PATRON, message: 'The item is waiting on the hold shelf for another patron.' });
+  else if (item.status === 'lost' || item.status === 'missing' || item.status === 'withdrawn')
+    problems.push({ code: ErrorCode.ITEM_NOT_LOANABLE, message: `The item is marked ${item.status}; check it in first.` });
+  if (!rule || rule.loanDays <= 0) problems.push({ code: ErrorCode.ITEM_NOT_LOANABLE, message: 'No loan rule lets this item go out (reference only).' });
+  return problems;
+}
+
+/** Whether the patron has reached their category's loan limit. */
+export function loanLimitBlock(category: Pick<PatronCategory, 'maxLoans'>, activeLoans: number): Problem[] {
+  if (category.maxLoans !== null && activeLoans >= category.maxLoans)
+    return [{ code: ErrorCode.LOAN_LIMIT_REACHED, message: 'The patron has as many items out as their category allows.' }];
+  return [];
+}

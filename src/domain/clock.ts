@@ -1,0 +1,51 @@
+/**
+ * Time, injected. Nothing in Carrel reads the system time except `systemClock`; use cases, jobs and
+ * the CLI's `--as-of` receive a Clock, so retention and due dates are testable at any instant.
+ */
+export interface Clock {
+  now(): Date;
+}
+
+/** The wall clock. The only place in Carrel that reads the system time. */
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock stopped at one instant (tests, `--as-of`). */
+export function fixedClock(at: Date | string): Clock {
+  const instant = new Date(typeof at === 'string' ? at : at.getTime());
+  if (Number.isNaN(instant.getTime())) throw new RangeError('fixedClock needs a valid instant');
+  return { now: () => new Date(instant.getTime()) };
+}
+
+/** A clock tests can move forward. */
+export class ManualClock implements Clock {
+  #at: number;
+  constructor(at: Date | string) {
+    this.#at = new Date(at).getTime();
+  }
+  now(): Date {
+    return new Date(this.#at);
+  }
+  set(at: Date | string): void {
+    this.#at = new Date(at).getTime();
+  }
+  advanceDays(days: number): void {
+    this.#at += days * 86_400_000;
+  }
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Parses an `--as-of` value: a date (taken as noon UTC, so it is that day in every library's
+ * time zone) or a full ISO-8601 instant with an offset. Returns undefined when it is not one.
+ */
+export function parseInstant(text: string): Date | undefined {
+  let candidate: Date;
+  if (ISO_DATE.test(text)) candidate = new Date(`${text}T12:00:00Z`);
+  else if (ISO_DATE_TIME.test(text)) candidate = new Date(text);
+  else return undefined;
+  if (Number.isNaN(candidate.getTime())) return undefined;
+  if (ISO_DATE.test(text) && candidate.toISOString().slice(0, 10) !== text) return undefined; // 2026-02-30
+  return candidate;
+}

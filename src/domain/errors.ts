@@ -1,0 +1,99 @@
+/**
+ * Every error a Carrel use case can answer, with a stable code. Transports map codes to their own
+ * vocabulary in exactly one place each (HTTP: src/http/errors.ts); use cases never know HTTP status.
+ * Messages never contain personal data, card numbers, PINs or tokens. docs/ERRORS.md documents each code.
+ */
+export const ErrorCode = {
+  // Input
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  INVALID_AMOUNT: 'INVALID_AMOUNT',
+  INVALID_DATE: 'INVALID_DATE',
+  IMPORT_FAILED: 'IMPORT_FAILED',
+  // Authentication and scope
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  PERMISSION_DENIED: 'PERMISSION_DENIED',
+  // Look-ups (a record outside the actor's reach is also "not found": CB-A3, RF-1)
+  LIBRARY_NOT_FOUND: 'LIBRARY_NOT_FOUND',
+  PROFILE_NOT_FOUND: 'PROFILE_NOT_FOUND',
+  INVALID_TIME_ZONE: 'INVALID_TIME_ZONE',
+  BRANCH_NOT_FOUND: 'BRANCH_NOT_FOUND',
+  PATRON_NOT_FOUND: 'PATRON_NOT_FOUND',
+  ITEM_NOT_FOUND: 'ITEM_NOT_FOUND',
+  HOLD_NOT_FOUND: 'HOLD_NOT_FOUND',
+  FINE_NOT_FOUND: 'FINE_NOT_FOUND',
+  BARCODE_AMBIGUOUS: 'BARCODE_AMBIGUOUS',
+  // Uniqueness
+  LIBRARY_EXISTS: 'LIBRARY_EXISTS',
+  BARCODE_EXISTS: 'BARCODE_EXISTS',
+  USERNAME_EXISTS: 'USERNAME_EXISTS',
+  // Registration
+  CATEGORY_NOT_FOUND: 'CATEGORY_NOT_FOUND',
+  GUARDIAN_REQUIRED: 'GUARDIAN_REQUIRED',
+  GUARDIAN_NOT_FOUND: 'GUARDIAN_NOT_FOUND',
+  GUARDIAN_NOT_ADULT: 'GUARDIAN_NOT_ADULT',
+  BIRTH_DATE_IN_FUTURE: 'BIRTH_DATE_IN_FUTURE',
+  // Borrowing blocks (collected: several can apply at once)
+  PATRON_BLOCKED: 'PATRON_BLOCKED',
+  PATRON_EXPIRED: 'PATRON_EXPIRED',
+  CARD_REPORTED_LOST: 'CARD_REPORTED_LOST',
+  PATRON_OWES_FINES: 'PATRON_OWES_FINES',
+  LOAN_LIMIT_REACHED: 'LOAN_LIMIT_REACHED',
+  ITEM_NOT_LOANABLE: 'ITEM_NOT_LOANABLE',
+  ITEM_ALREADY_ON_LOAN: 'ITEM_ALREADY_ON_LOAN',
+  ITEM_ON_HOLD_FOR_ANOTHER_PATRON: 'ITEM_ON_HOLD_FOR_ANOTHER_PATRON',
+  // Check-in and renewal
+  ITEM_NOT_ON_LOAN: 'ITEM_NOT_ON_LOAN',
+  RENEWAL_LIMIT_REACHED: 'RENEWAL_LIMIT_REACHED',
+  ITEM_HAS_HOLDS: 'ITEM_HAS_HOLDS',
+  // Holds
+  HOLD_ALREADY_PLACED: 'HOLD_ALREADY_PLACED',
+  HOLD_ON_OWN_LOAN: 'HOLD_ON_OWN_LOAN',
+  HOLD_NOT_ACTIVE: 'HOLD_NOT_ACTIVE',
+  // Money
+  FINE_NOT_OPEN: 'FINE_NOT_OPEN',
+  PAYMENT_EXCEEDS_BALANCE: 'PAYMENT_EXCEEDS_BALANCE',
+  NOTHING_OWED: 'NOTHING_OWED',
+  // Operations
+  NOT_INITIALIZED: 'NOT_INITIALIZED',
+  STORAGE_BUSY: 'STORAGE_BUSY',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** One reason a request was refused. `field` names the input at fault, never its value. */
+export interface Problem {
+  code: ErrorCode;
+  message: string;
+  field?: string;
+}
+
+/**
+ * A refusal from the domain or a use case. Carries every problem that applies (FOLIO-style
+ * collected validation), the first being the headline `code`. Throwing one inside a use case rolls
+ * its transaction back, so a refused request changes nothing.
+ */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly problems: readonly Problem[];
+
+  constructor(problems: Problem | readonly Problem[]) {
+    const list = Array.isArray(problems) ? (problems as readonly Problem[]) : [problems as Problem];
+    const first = list[0];
+    if (!first) throw new TypeError('DomainError needs at least one problem');
+    super(first.message);
+    this.name = 'DomainError';
+    this.code = first.code;
+    this.problems = list;
+  }
+}
+
+/** Shorthand for a single-problem refusal. */
+export function refuse(code: ErrorCode, message: string, field?: string): DomainError {
+  return new DomainError(field === undefined ? { code, message } : { code, message, field });
+}
+
+/** Throws every collected problem at once, if there is any. */
+export function refuseAll(problems: readonly Problem[]): void {
+  if (problems.length > 0) throw new DomainError(problems);
+}

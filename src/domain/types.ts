@@ -1,0 +1,165 @@
+/**
+ * Carrel's entities as the rest of the code sees them. Storage maps rows to these in one function per
+ * table; nothing outside storage/ knows a column name. Instants are ISO-8601 UTC strings, calendar dates
+ * are YYYY-MM-DD strings, money is an integer number of cents.
+ */
+
+export type Iso = string;
+export type Cents = number;
+
+export interface Library {
+  id: string;
+  name: string;
+  profileId: string;
+  timeZone: string;
+  /** Days a trapped hold waits on the shelf for pick-up. */
+  holdPickupDays: number;
+  /** Borrowing stops when a patron owes more than this. */
+  maxBalanceCents: Cents;
+  /** Charged for a lost item whose replacement cost is unknown. */
+  defaultLostChargeCents: Cents;
+  /** How long a card stays valid before the patron re-verifies (CB-F2: annually). */
+  cardValidityMonths: number;
+  createdAt: Iso;
+}
+
+export interface Branch {
+  id: string;
+  libraryId: string;
+  code: string;
+  name: string;
+}
+
+export interface PatronCategory {
+  libraryId: string;
+  code: string;
+  name: string;
+  /** Most items out at once; null for no limit. */
+  maxLoans: number | null;
+}
+
+export const PATRON_STATUSES = ['active', 'expired', 'blocked', 'card-lost'] as const;
+export type PatronStatus = (typeof PATRON_STATUSES)[number];
+
+/** The personal fields of a patron: the part the vault encrypts (see DESIGN.md, vault/). */
+export interface PatronPersonal {
+  name: string;
+  birthDate: string;
+  address: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
+export interface Patron {
+  id: string;
+  libraryId: string;
+  cardNumber: string;
+  categoryCode: string;
+  status: PatronStatus;
+  personal: PatronPersonal;
+  expiresAt: Iso;
+  createdAt: Iso;
+  updatedAt: Iso;
+}
+
+export const ITEM_STATUSES = ['available', 'on-loan', 'on-hold-shelf', 'lost', 'missing', 'withdrawn'] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+
+export interface Item {
+  id: string;
+  libraryId: string;
+  branchId: string;
+  barcode: string;
+  title: string;
+  author: string | null;
+  isbn: string | null;
+  itemType: string;
+  status: ItemStatus;
+  replacementCostCents: Cents | null;
+  createdAt: Iso;
+}
+
+export type LoanStatus = 'active' | 'returned' | 'lost';
+
+export interface Loan {
+  id: string;
+  libraryId: string;
+  patronId: string;
+  itemId: string;
+  branchId: string;
+  checkedOutAt: Iso;
+  dueAt: Iso;
+  renewals: number;
+  status: LoanStatus;
+  endedAt: Iso | null;
+}
+
+export type HoldStatus = 'pending' | 'ready' | 'fulfilled' | 'cancelled' | 'expired';
+
+export interface Hold {
+  id: string;
+  libraryId: string;
+  patronId: string;
+  itemId: string;
+  pickupBranchId: string;
+  status: HoldStatus;
+  placedAt: Iso;
+  readyAt: Iso | null;
+  pickupBy: Iso | null;
+  endedAt: Iso | null;
+}
+
+export type FineKind = 'overdue' | 'lost' | 'fee';
+export type FineStatus = 'open' | 'paid' | 'waived';
+
+export interface Fine {
+  id: string;
+  libraryId: string;
+  patronId: string;
+  loanId: string | null;
+  itemId: string | null;
+  kind: FineKind;
+  amountCents: Cents;
+  balanceCents: Cents;
+  status: FineStatus;
+  note: string | null;
+  createdAt: Iso;
+  settledAt: Iso | null;
+}
+
+export interface Payment {
+  id: string;
+  libraryId: string;
+  patronId: string;
+  amountCents: Cents;
+  createdAt: Iso;
+}
+
+/** Loan rule: patron category × item type. `*` matches anything; the `*`×`*` rule is the fallback. */
+export interface LoanRule {
+  libraryId: string;
+  patronCategory: string;
+  itemType: string;
+  loanDays: number;
+  renewals: number;
+  finePerDayCents: Cents;
+  maxFineCents: Cents;
+}
+
+export interface GuardianLink {
+  minorPatronId: string;
+  guardianPatronId: string;
+  libraryId: string;
+  startedAt: Iso;
+  endedAt: Iso | null;
+}
+
+export interface StaffAccount {
+  id: string;
+  /** null: a consortium-wide account (system administrator). */
+  libraryId: string | null;
+  username: string;
+  roles: string[];
+  disabled: boolean;
+  createdAt: Iso;
+}

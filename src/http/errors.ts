@@ -1,0 +1,117 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, ErrorCode, type Problem } from '../domain/errors.js';
+
+/**
+ * The one place domain error codes become HTTP status codes. TypeScript insists every code is here.
+ * 404 is for a record addressed by the request (and for records outside the caller's reach); 422 for
+ * a rule of the library that refuses the request; 409 for a conflict with the record's current state.
+ */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  INVALID_AMOUNT: 400,
+  INVALID_DATE: 400,
+  INVALID_TIME_ZONE: 400,
+  IMPORT_FAILED: 400,
+  BIRTH_DATE_IN_FUTURE: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  PERMISSION_DENIED: 403,
+  LIBRARY_NOT_FOUND: 404,
+  PATRON_NOT_FOUND: 404,
+  ITEM_NOT_FOUND: 404,
+  HOLD_NOT_FOUND: 404,
+  FINE_NOT_FOUND: 404,
+  PROFILE_NOT_FOUND: 422,
+  BRANCH_NOT_FOUND: 422,
+  CATEGORY_NOT_FOUND: 422,
+  GUARDIAN_NOT_FOUND: 422,
+  BARCODE_AMBIGUOUS: 409,
+  LIBRARY_EXISTS: 409,
+  BARCODE_EXISTS: 409,
+  USERNAME_EXISTS: 409,
+  ITEM_ALREADY_ON_LOAN: 409,
+  ITEM_NOT_ON_LOAN: 409,
+  HOLD_ALREADY_PLACED: 409,
+  HOLD_NOT_ACTIVE: 409,
+  FINE_NOT_OPEN: 409,
+  GUARDIAN_REQUIRED: 422,
+  GUARDIAN_NOT_ADULT: 422,
+  PATRON_BLOCKED: 422,
+  PATRON_EXPIRED: 422,
+  CARD_REPORTED_LOST: 422,
+  PATRON_OWES_FINES: 422,
+  LOAN_LIMIT_REACHED: 422,
+  ITEM_NOT_LOANABLE: 422,
+  ITEM_ON_HOLD_FOR_ANOTHER_PATRON: 422,
+  RENEWAL_LIMIT_REACHED: 422,
+  ITEM_HAS_HOLDS: 422,
+  HOLD_ON_OWN_LOAN: 422,
+  PAYMENT_EXCEEDS_BALANCE: 422,
+  NOTHING_OWED: 422,
+  NOT_INITIALIZED: 503,
+  STORAGE_BUSY: 503,
+};
+
+/** Codes only the HTTP transport produces (documented with the others in docs/ERRORS.md). */
+export const HttpErrorCode = {
+  INVALID_JSON: 'INVALID_JSON',
+  BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+  BAD_REQUEST: 'BAD_REQUEST',
+} as const;
+
+interface ErrorBody {
+  error: { code: string; message: string; problems: { code: string; message: string; field?: string }[] };
+}
+
+export function errorBody(code: string, message: string, problems: readonly Problem[] = []): ErrorBody {
+  return { error: { code, message, problems: problems.map((p) => ({ code: p.code, message: p.message, ...(p.field ? { field: p.field } : {}) })) } };
+}
+
+// Fastify's own 4xx errors, by code, with a fixed message: parser messages can quote the body.
+const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: HttpErrorCode.INVALID_JSON, message: 'The request body is not valid JSON.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: HttpErrorCode.INVALID_JSON, message: 'The request body is empty but its type says JSON.' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: HttpErrorCode.BODY_TOO_LARGE, message: 'The request body is too large.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: HttpErrorCode.UNSUPPORTED_MEDIA_TYPE, message: 'Send the body as application/json.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: HttpErrorCode.BAD_REQUEST, message: 'The Content-Length does not match the body.' },
+};
+
+/**
+ * Turns anything thrown while handling a request into a JSON error with a stable code. Unexpected
+ * errors are logged (without personal data, see log.ts) and answered without detail: never a stack.
+ */
+export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  if (error instanceof DomainError) {
+    void reply.status(HTTP_STATUS[error.code]).send(errorBody(error.code, error.message, error.problems));
+    return;
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const problems: Problem[] = fastifyError.validation.map((v) => ({
+      code: ErrorCode.VALIDATION_FAILED,
+      message: v.message ?? 'is not valid',
+      field: `${fastifyError.validationContext ?? 'body'}${v.instancePath || (v.params && 'missingProperty' in v.params ? `/${String(v.params.missingProperty)}` : '')}`,
+    }));
+    void reply.status(400).send(errorBody(ErrorCode.VALIDATION_FAILED, 'The request does not match the API schema.', problems));
+    return;
+  }
+  const known = fastifyError.code ? FASTIFY_ERRORS[fastifyError.code] : undefined;
+  if (known) {
+    void reply.status(known.status).send(errorBody(known.code, known.message));
+    return;
+  }
+  if (error instanceof SyntaxError || (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500)) {
+    const status = fastifyError.statusCode && fastifyError.statusCode < 500 ? fastifyError.statusCode : 400;
+    void reply.status(status).send(errorBody(HttpErrorCode.BAD_REQUEST, 'The request could not be understood.'));
+    return;
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  void reply.status(500).send(errorBody(HttpErrorCode.INTERNAL_ERROR, 'Something went wrong on our side; the request changed nothing.'));
+}
+
+export function handleNotFound(_request: FastifyRequest, reply: FastifyReply): void {
+  void reply.status(404).send(errorBody(HttpErrorCode.ROUTE_NOT_FOUND, 'There is no such route.'));
+}

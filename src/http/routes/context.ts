@@ -1,0 +1,8 @@
+import type { FastifyRequest } from 'fastify';
+import type { Purpose } from '../../policy/actors.js';
+import { run, type Runtime, type UseCase } from '../../usecases/context.js';
+
+/** Runs a use case as the request's actor, for the given purpose, over HTTP. */
+export function runFor(runtime: Runtime, request: FastifyRequest, purpose: Purpose) {
+  return <I, O>(useCase: UseCase<I, O>, input: I): Promise<O> => run(runtime, { actor: request.actor, purpose, channel: 'http' }, useCase, input);
+}

@@ -1,0 +1,95 @@
+import { Type, type TSchema } from 'typebox';
+
+/** Shared pieces of the API's JSON Schemas (TypeBox), reused by routes and shown in /openapi.json. */
+
+export const Id = Type.String({ format: 'uuid', description: 'An opaque identifier.' });
+export const LibraryId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$', description: 'A library’s short id, such as `rio-rancho`.' });
+export const CardNumber = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9-]+$', description: 'A library card number (sent in bodies only, never in URLs).' });
+export const Barcode = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9-]+$', description: 'An item barcode.' });
+export const Instant = Type.String({ format: 'date-time' });
+export const CalendarDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+export const Cents = Type.Integer({ description: 'An amount of money in cents.' });
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'A stable code; see docs/ERRORS.md.' }),
+      message: Type.String(),
+      problems: Type.Array(Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) })),
+    }),
+  },
+  { description: 'Every error answer has this shape.' },
+);
+
+export const PatronView = Type.Object({
+  id: Id,
+  libraryId: Type.String(),
+  cardNumber: Type.String(),
+  categoryCode: Type.String(),
+  status: Type.String(),
+  name: Type.String(),
+  birthDate: Type.String(),
+  address: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  expiresAt: Instant,
+  createdAt: Instant,
+  updatedAt: Instant,
+});
+
+export const LoanView = Type.Object({
+  id: Id,
+  itemId: Id,
+  itemBarcode: Type.String(),
+  title: Type.String(),
+  branchId: Type.String(),
+  checkedOutAt: Instant,
+  dueAt: Instant,
+  renewals: Type.Integer(),
+  status: Type.String(),
+  endedAt: Nullable(Instant),
+});
+
+export const HoldView = Type.Object({
+  id: Id,
+  itemId: Id,
+  itemBarcode: Type.Optional(Type.String()),
+  title: Type.Optional(Type.String()),
+  pickupBranchId: Type.String(),
+  status: Type.String(),
+  placedAt: Instant,
+  readyAt: Nullable(Instant),
+  pickupBy: Nullable(Instant),
+  endedAt: Nullable(Instant),
+});
+
+export const FineView = Type.Object({
+  id: Id,
+  kind: Type.String(),
+  itemBarcode: Type.Optional(Nullable(Type.String())),
+  title: Type.Optional(Nullable(Type.String())),
+  amountCents: Cents,
+  balanceCents: Cents,
+  status: Type.String(),
+  note: Nullable(Type.String()),
+  createdAt: Instant,
+  settledAt: Nullable(Instant),
+});
+
+export const AccountView = Type.Object({
+  patron: PatronView,
+  loans: Type.Array(LoanView),
+  holds: Type.Array(HoldView),
+  fines: Type.Array(FineView),
+  balanceCents: Cents,
+});
+
+export const errorResponses = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+  422: ErrorResponse,
+};

@@ -1,0 +1,96 @@
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import type { Runtime } from '../usecases/context.js';
+import { handleError, handleNotFound } from './errors.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { circulationRoutes } from './routes/circulation.routes.js';
+import { patronRoutes } from './routes/patrons.routes.js';
+import { requireSession } from './session.js';
+
+export interface ServerOptions {
+  runtime: Runtime;
+  logger: Logger;
+  cookieSecure?: boolean;
+  trustProxy?: boolean;
+  version?: string;
+}
+
+/** Request bodies are small JSON documents; anything larger is refused before it is parsed. */
+export const BODY_LIMIT = 64 * 1024;
+
+/**
+ * Builds Carrel's HTTP server: the REST API under /api/v1 (every route needs a staff session except
+ * log-in), /health, the OpenAPI 3.1 document at /openapi.json and interactive docs at /docs.
+ */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { runtime } = options;
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: options.trustProxy ?? false,
+    // Request ids are random, not sequential, and bodies are never logged.
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Carrel API',
+        version: options.version ?? '0.1.0',
+        description:
+          'Patron records and circulation with the library’s privacy policy enforced. Staff log in at /api/v1/auth/login and receive an HttpOnly session cookie. Card numbers are sent in request bodies, never in URLs. Errors carry a stable `code` (docs/ERRORS.md).',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'carrel_session' } } },
+      security: [{ session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } as Record<string, unknown> });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get(
+    '/health',
+    { schema: { tags: ['operations'], summary: 'Liveness and database reachability', security: [], response: { 200: Type.Object({ status: Type.Literal('ok') }), 503: Type.Object({ status: Type.Literal('unavailable') }) } } },
+    async (_request, reply) => {
+      try {
+        await sql`select 1`.execute(runtime.db);
+        return { status: 'ok' as const };
+      } catch {
+        return reply.status(503).send({ status: 'unavailable' as const });
+      }
+    },
+  );
+
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes(runtime, options.cookieSecure ?? false));
+      await api.register(async (authenticated) => {
+        authenticated.addHook('onRequest', requireSession(runtime));
+        await authenticated.register(patronRoutes(runtime));
+        await authenticated.register(circulationRoutes(runtime));
+      });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  return app as unknown as FastifyInstance;
+}

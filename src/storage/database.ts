@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Schema } from './schema.js';
+
+export type Engine = 'sqlite' | 'postgres';
+/** A database handle or an open transaction: what every repository function takes. */
+export type Db = Kysely<Schema> | Transaction<Schema>;
+
+export interface Database {
+  db: Kysely<Schema>;
+  engine: Engine;
+  /** Where it lives, without credentials (safe to print). */
+  location: string;
+  close(): Promise<void>;
+}
+
+/** Whether a `--db` / DATABASE_URL value names a PostgreSQL server rather than a SQLite file. */
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
+
+/** A PostgreSQL URL with its password removed, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}
+
+/**
+ * Opens Carrel's database: a SQLite file (created with its folder if absent; WAL mode) or a
+ * PostgreSQL server. Both return instants as ISO strings and counts as numbers, so repositories
+ * read the same values on either engine.
+ */
+export function openDatabase(target: string, options: { poolSize?: number } = {}): Database {
+  if (isPostgresUrl(target)) return openPostgres(target, options.poolSize ?? 10);
+  return openSqlite(target);
+}
+
+function openSqlite(file: string): Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, engine: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+const PG_TIMESTAMPTZ = 1184;
+const PG_TIMESTAMP = 1114;
+const PG_DATE = 1082;
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+
+function openPostgres(url: string, poolSize: number): Database {
+  const parseTimestamp = pg.types.getTypeParser(PG_TIMESTAMPTZ) as (value: string) => Date;
+  const types = {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      switch (oid) {
+        case PG_TIMESTAMPTZ:
+        case PG_TIMESTAMP:
+          return (value: string) => parseTimestamp(value).toISOString();
+        case PG_DATE:
+          return (value: string) => value;
+        case PG_INT8:
+        case PG_NUMERIC:
+          return (value: string) => Number(value);
+        default:
+          return pg.types.getTypeParser(oid, format as 'text');
+      }
+    },
+  };
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: types as pg.CustomTypesConfig, options: '-c TimeZone=UTC' });
+  // An idle client losing its server is reported here rather than crashing the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: 'postgres', location: redactUrl(url), close: () => db.destroy() };
+}
+
+/** The engine behind a handle or transaction (for the few statements the engines spell differently). */
+export function engineOf(db: Db): Engine {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}

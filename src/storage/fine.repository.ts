@@ -1,0 +1,126 @@
+import type { Fine, FineKind, FineStatus, Payment } from '../domain/types.js';
+import type { Db } from './database.js';
+import type { FinesTable, PaymentsTable } from './schema.js';
+
+function toFine(row: FinesTable): Fine {
+  return {
+    id: row.id,
+    libraryId: row.library_id,
+    patronId: row.patron_id,
+    loanId: row.loan_id,
+    itemId: row.item_id,
+    kind: row.kind as FineKind,
+    amountCents: row.amount_cents,
+    balanceCents: row.balance_cents,
+    status: row.status as FineStatus,
+    note: row.note,
+    createdAt: row.created_at,
+    settledAt: row.settled_at,
+  };
+}
+
+export async function insertFine(db: Db, fine: Fine): Promise<void> {
+  await db
+    .insertInto('fines')
+    .values({
+      id: fine.id,
+      library_id: fine.libraryId,
+      patron_id: fine.patronId,
+      loan_id: fine.loanId,
+      item_id: fine.itemId,
+      kind: fine.kind,
+      amount_cents: fine.amountCents,
+      balance_cents: fine.balanceCents,
+      status: fine.status,
+      note: fine.note,
+      created_at: fine.createdAt,
+      settled_at: fine.settledAt,
+    })
+    .execute();
+}
+
+export async function findFine(db: Db, id: string): Promise<Fine | undefined> {
+  const row = await db.selectFrom('fines').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toFine(row);
+}
+
+/** Open fines of a patron, oldest first: the order payments settle them in. */
+export async function openFines(db: Db, patronId: string): Promise<Fine[]> {
+  const rows = await db
+    .selectFrom('fines')
+    .selectAll()
+    .where('patron_id', '=', patronId)
+    .where('status', '=', 'open')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toFine);
+}
+
+/** Open fines for one item and kind (a lost-item charge to cancel when the item comes back). */
+export async function openFinesForItem(db: Db, itemId: string, kind: FineKind): Promise<Fine[]> {
+  const rows = await db.selectFrom('fines').selectAll().where('item_id', '=', itemId).where('kind', '=', kind).where('status', '=', 'open').execute();
+  return rows.map(toFine);
+}
+
+/** What a patron owes now, in cents. */
+export async function balanceOf(db: Db, patronId: string): Promise<number> {
+  const row = await db
+    .selectFrom('fines')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('balance_cents'), eb.lit(0)).as('owed'))
+    .where('patron_id', '=', patronId)
+    .where('status', '=', 'open')
+    .executeTakeFirstOrThrow();
+  return Number(row.owed);
+}
+
+export async function settleFine(db: Db, id: string, balanceCents: number, status: FineStatus, at: string | null, note?: string): Promise<void> {
+  await db
+    .updateTable('fines')
+    .set({ balance_cents: balanceCents, status, settled_at: at, ...(note === undefined ? {} : { note }) })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function finesOfPatron(db: Db, patronId: string) {
+  const rows = await db
+    .selectFrom('fines')
+    .leftJoin('items', 'items.id', 'fines.item_id')
+    .selectAll('fines')
+    .select(['items.barcode', 'items.title'])
+    .where('fines.patron_id', '=', patronId)
+    .orderBy('fines.created_at', 'desc')
+    .execute();
+  return rows.map((row) => ({ ...toFine(row), itemBarcode: row.barcode, title: row.title }));
+}
+
+function toPayment(row: PaymentsTable): Payment {
+  return { id: row.id, libraryId: row.library_id, patronId: row.patron_id, amountCents: row.amount_cents, createdAt: row.created_at };
+}
+
+export async function insertPayment(db: Db, payment: Payment, allocations: readonly { fineId: string; amountCents: number }[]): Promise<void> {
+  await db
+    .insertInto('payments')
+    .values({ id: payment.id, library_id: payment.libraryId, patron_id: payment.patronId, amount_cents: payment.amountCents, created_at: payment.createdAt })
+    .execute();
+  if (allocations.length > 0)
+    await db
+      .insertInto('payment_allocations')
+      .values(allocations.map((a) => ({ payment_id: payment.id, fine_id: a.fineId, amount_cents: a.amountCents })))
+      .execute();
+}
+
+export async function paymentsOfPatron(db: Db, patronId: string): Promise<Payment[]> {
+  const rows = await db.selectFrom('payments').selectAll().where('patron_id', '=', patronId).orderBy('created_at', 'desc').execute();
+  return rows.map(toPayment);
+}
+
+export async function countFines(db: Db, libraryId: string, status: FineStatus): Promise<number> {
+  const row = await db
+    .selectFrom('fines')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('library_id', '=', libraryId)
+    .where('status', '=', status)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

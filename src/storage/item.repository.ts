@@ -1,0 +1,76 @@
+import type { Item, ItemStatus } from '../domain/types.js';
+import { engineOf, type Db } from './database.js';
+import type { ItemsTable } from './schema.js';
+
+function toItem(row: ItemsTable): Item {
+  return {
+    id: row.id,
+    libraryId: row.library_id,
+    branchId: row.branch_id,
+    barcode: row.barcode,
+    title: row.title,
+    author: row.author,
+    isbn: row.isbn,
+    itemType: row.item_type,
+    status: row.status as ItemStatus,
+    replacementCostCents: row.replacement_cost_cents,
+    createdAt: row.created_at,
+  };
+}
+
+function toRow(item: Item): ItemsTable {
+  return {
+    id: item.id,
+    library_id: item.libraryId,
+    branch_id: item.branchId,
+    barcode: item.barcode,
+    title: item.title,
+    author: item.author,
+    isbn: item.isbn,
+    item_type: item.itemType,
+    status: item.status,
+    replacement_cost_cents: item.replacementCostCents,
+    created_at: item.createdAt,
+  };
+}
+
+/** Inserts items in chunks (SQLite caps bound parameters per statement). */
+export async function insertItems(db: Db, items: readonly Item[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 500) {
+    await db.insertInto('items').values(items.slice(i, i + 500).map(toRow)).execute();
+  }
+}
+
+export async function findItemById(db: Db, id: string): Promise<Item | undefined> {
+  const row = await db.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toItem(row);
+}
+
+/** Items with this barcode, in one library or (libraryId undefined) in any. */
+export async function findItemsByBarcode(db: Db, barcode: string, libraryId?: string): Promise<Item[]> {
+  let query = db.selectFrom('items').selectAll().where('barcode', '=', barcode);
+  if (libraryId !== undefined) query = query.where('library_id', '=', libraryId);
+  const rows = await query.limit(2).execute();
+  return rows.map(toItem);
+}
+
+/**
+ * Reads an item and, on PostgreSQL, locks its row until the transaction ends, so concurrent
+ * circulation on one item is serialised. (SQLite serialises every write transaction already.)
+ */
+export async function lockItem(db: Db, id: string): Promise<Item | undefined> {
+  const query = db.selectFrom('items').selectAll().where('id', '=', id);
+  const row = await (engineOf(db) === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+  return row && toItem(row);
+}
+
+export async function setItemStatus(db: Db, id: string, status: ItemStatus): Promise<void> {
+  await db.updateTable('items').set({ status }).where('id', '=', id).execute();
+}
+
+export async function countItems(db: Db, libraryId?: string): Promise<number> {
+  let query = db.selectFrom('items').select((eb) => eb.fn.countAll<number>().as('n'));
+  if (libraryId) query = query.where('library_id', '=', libraryId);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
+}

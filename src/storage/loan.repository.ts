@@ -1,0 +1,94 @@
+import type { Loan, LoanStatus } from '../domain/types.js';
+import type { Db } from './database.js';
+import type { LoansTable } from './schema.js';
+
+function toLoan(row: LoansTable): Loan {
+  return {
+    id: row.id,
+    libraryId: row.library_id,
+    patronId: row.patron_id,
+    itemId: row.item_id,
+    branchId: row.branch_id,
+    checkedOutAt: row.checked_out_at,
+    dueAt: row.due_at,
+    renewals: row.renewals,
+    status: row.status as LoanStatus,
+    endedAt: row.ended_at,
+  };
+}
+
+export async function insertLoan(db: Db, loan: Loan): Promise<void> {
+  await db
+    .insertInto('loans')
+    .values({
+      id: loan.id,
+      library_id: loan.libraryId,
+      patron_id: loan.patronId,
+      item_id: loan.itemId,
+      branch_id: loan.branchId,
+      checked_out_at: loan.checkedOutAt,
+      due_at: loan.dueAt,
+      renewals: loan.renewals,
+      status: loan.status,
+      ended_at: loan.endedAt,
+    })
+    .execute();
+}
+
+export async function findActiveLoanForItem(db: Db, itemId: string): Promise<Loan | undefined> {
+  const row = await db.selectFrom('loans').selectAll().where('item_id', '=', itemId).where('status', '=', 'active').executeTakeFirst();
+  return row && toLoan(row);
+}
+
+/** The most recent loan of an item that ended because the item was declared lost. */
+export async function findLastLostLoanForItem(db: Db, itemId: string): Promise<Loan | undefined> {
+  const row = await db
+    .selectFrom('loans')
+    .selectAll()
+    .where('item_id', '=', itemId)
+    .where('status', '=', 'lost')
+    .orderBy('ended_at', 'desc')
+    .executeTakeFirst();
+  return row && toLoan(row);
+}
+
+export async function countActiveLoans(db: Db, patronId: string): Promise<number> {
+  const row = await db
+    .selectFrom('loans')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('patron_id', '=', patronId)
+    .where('status', '=', 'active')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function endLoan(db: Db, id: string, status: Exclude<LoanStatus, 'active'>, at: string): Promise<void> {
+  await db.updateTable('loans').set({ status, ended_at: at }).where('id', '=', id).execute();
+}
+
+export async function renewLoan(db: Db, id: string, dueAt: string, renewals: number): Promise<void> {
+  await db.updateTable('loans').set({ due_at: dueAt, renewals }).where('id', '=', id).execute();
+}
+
+/** A patron's loans with the item's barcode and title, newest first. */
+export async function loansOfPatron(db: Db, patronId: string, status?: LoanStatus) {
+  let query = db
+    .selectFrom('loans')
+    .innerJoin('items', 'items.id', 'loans.item_id')
+    .selectAll('loans')
+    .select(['items.barcode', 'items.title'])
+    .where('loans.patron_id', '=', patronId);
+  if (status) query = query.where('loans.status', '=', status);
+  const rows = await query.orderBy('loans.checked_out_at', 'desc').execute();
+  return rows.map((row) => ({ ...toLoan(row), itemBarcode: row.barcode, title: row.title }));
+}
+
+export async function countLoans(db: Db, libraryId: string, status: LoanStatus): Promise<number> {
+  const row = await db
+    .selectFrom('loans')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('library_id', '=', libraryId)
+    .where('status', '=', status)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,24 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as m0001 from './migrations/0001-circulation.js';
+
+/** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-circulation': m0001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/** Brings the schema up to date. Safe to run from several processes at once (Kysely's migration lock). */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Whether the schema has been created at all (Carrel's first migration has run). */
+export async function isInitialized(db: Kysely<any>): Promise<boolean> {
+  const migrator = new Migrator({ db, provider });
+  const migrations = await migrator.getMigrations();
+  return migrations.some((m) => m.executedAt !== undefined);
+}

@@ -1,0 +1,272 @@
+import { DateTime } from 'luxon';
+import { dueDate, daysLate, itemBlocks, loanLimitBlock, overdueFine, patronBlocks, resolveLoanRule } from '../domain/circulation.rules.js';
+import { ErrorCode, refuse, refuseAll } from '../domain/errors.js';
+import type { Item, Library, LoanRule, Patron } from '../domain/types.js';
+import { isUniqueViolation } from '../storage/errors.js';
+import { balanceOf, insertFine, openFinesForItem, settleFine } from '../storage/fine.repository.js';
+import * as holds from '../storage/hold.repository.js';
+import { lockItem, setItemStatus } from '../storage/item.repository.js';
+import { candidateLoanRules, findCategory, findLibrary } from '../storage/library.repository.js';
+import * as loans from '../storage/loan.repository.js';
+import { findPatronById } from '../storage/patron.repository.js';
+import { newId, recordAccess, type Context } from './context.js';
+import { requireItemByBarcode } from './item.usecases.js';
+import { requirePatronByCard } from './patron.usecases.js';
+
+export interface CheckoutInput {
+  cardNumber: string;
+  itemBarcode: string;
+}
+
+export interface CheckoutResult {
+  loanId: string;
+  patronId: string;
+  itemBarcode: string;
+  title: string;
+  dueAt: string;
+  /** Set when the check-out picked up a hold waiting for this patron. */
+  fulfilledHoldId: string | null;
+}
+
+async function libraryOf(ctx: Context, libraryId: string): Promise<Library> {
+  const library = await findLibrary(ctx.trx, libraryId);
+  if (!library) throw new Error('A record points at a library that does not exist.');
+  return library;
+}
+
+async function ruleFor(ctx: Context, patron: Patron, item: Item): Promise<LoanRule | undefined> {
+  return resolveLoanRule(await candidateLoanRules(ctx.trx, item.libraryId, patron.categoryCode, item.itemType), patron.categoryCode, item.itemType);
+}
+
+/** Reads an item by barcode and locks it for the rest of the transaction. */
+async function lockItemByBarcode(ctx: Context, barcode: string, libraryId?: string): Promise<Item> {
+  const found = await requireItemByBarcode(ctx, barcode, libraryId);
+  const item = await lockItem(ctx.trx, found.id);
+  if (!item) throw refuse(ErrorCode.ITEM_NOT_FOUND, 'No item has that barcode.', 'itemBarcode');
+  return item;
+}
+
+/**
+ * Lends an item to a patron. Every reason it cannot go out is collected and answered together; the
+ * database's one-active-loan-per-item index makes a simultaneous second check-out fail cleanly.
+ */
+export async function checkout(ctx: Context, input: CheckoutInput): Promise<CheckoutResult> {
+  const patron = await requirePatronByCard(ctx, input.cardNumber);
+  const library = await libraryOf(ctx, patron.libraryId);
+  const item = await lockItemByBarcode(ctx, input.itemBarcode, patron.libraryId);
+  const category = await findCategory(ctx.trx, library.id, patron.categoryCode);
+  const rule = await ruleFor(ctx, patron, item);
+  const readyHold = item.status === 'on-hold-shelf' ? await holds.findReadyHoldForItem(ctx.trx, item.id) : undefined;
+  refuseAll([
+    ...patronBlocks(patron, await balanceOf(ctx.trx, patron.id), library, ctx.now),
+    ...loanLimitBlock(category ?? { maxLoans: null }, await loans.countActiveLoans(ctx.trx, patron.id)),
+    ...itemBlocks(item, rule, readyHold?.patronId ?? null, patron.id),
+  ]);
+
+  const loanId = newId();
+  const due = dueDate(ctx.now, (rule as LoanRule).loanDays, library.timeZone).toISOString();
+  try {
+    await loans.insertLoan(ctx.trx, {
+      id: loanId,
+      libraryId: library.id,
+      patronId: patron.id,
+      itemId: item.id,
+      branchId: item.branchId,
+      checkedOutAt: ctx.now.toISOString(),
+      dueAt: due,
+      renewals: 0,
+      status: 'active',
+      endedAt: null,
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw refuse(ErrorCode.ITEM_ALREADY_ON_LOAN, 'The item is already on loan.', 'itemBarcode');
+    throw error;
+  }
+  await setItemStatus(ctx.trx, item.id, 'on-loan');
+  if (readyHold) await holds.endHold(ctx.trx, readyHold.id, 'fulfilled', ctx.now.toISOString());
+  await recordAccess(ctx, patron, 'checkout', readyHold ? ['circulation', 'holds'] : ['circulation']);
+  return { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt: due, fulfilledHoldId: readyHold?.id ?? null };
+}
+
+export interface CheckinResult {
+  itemBarcode: string;
+  title: string;
+  /** The loan that ended; null when a lost item came back with no open loan. */
+  loanId: string | null;
+  returnedAt: string;
+  daysLate: number;
+  fine: { id: string; amountCents: number } | null;
+  /** A lost-item charge cancelled because the item came back. */
+  lostChargeCancelled: boolean;
+  /** Where the item goes now: to the hold shelf of a branch, or back to the shelves. */
+  routing: { to: 'hold-shelf'; holdId: string; pickupBranchId: string; pickupBy: string } | { to: 'shelf' };
+}
+
+/**
+ * Takes an item back: ends the loan, charges the overdue fine the loan rule sets, and traps the next
+ * hold. The answer does not name the borrower: the desk needs the routing, not the reader.
+ */
+export async function checkin(ctx: Context, input: { itemBarcode: string; libraryId?: string }): Promise<CheckinResult> {
+  const item = await lockItemByBarcode(ctx, input.itemBarcode, input.libraryId);
+  const library = await libraryOf(ctx, item.libraryId);
+  const at = ctx.now.toISOString();
+  const loan = await loans.findActiveLoanForItem(ctx.trx, item.id);
+  let fine: CheckinResult['fine'] = null;
+  let late = 0;
+  let lostChargeCancelled = false;
+
+  if (loan) {
+    const patron = await findPatronById(ctx.trx, loan.patronId);
+    if (!patron) throw new Error('A loan points at a patron that does not exist.');
+    await loans.endLoan(ctx.trx, loan.id, 'returned', at);
+    late = daysLate(new Date(loan.dueAt), ctx.now, library.timeZone);
+    const rule = await ruleFor(ctx, patron, item);
+    const amount = rule ? overdueFine(new Date(loan.dueAt), ctx.now, rule, library.timeZone) : 0;
+    if (amount > 0) {
+      fine = { id: newId(), amountCents: amount };
+      await insertFine(ctx.trx, {
+        id: fine.id,
+        libraryId: library.id,
+        patronId: patron.id,
+        loanId: loan.id,
+        itemId: item.id,
+        kind: 'overdue',
+        amountCents: amount,
+        balanceCents: amount,
+        status: 'open',
+        note: null,
+        createdAt: at,
+        settledAt: null,
+      });
+    }
+    await recordAccess(ctx, patron, 'checkin', fine ? ['circulation', 'fines'] : ['circulation']);
+  } else if (item.status === 'lost') {
+    // A lost item came back: the replacement charge no longer applies where it is still unpaid.
+    for (const charge of await openFinesForItem(ctx.trx, item.id, 'lost')) {
+      await settleFine(ctx.trx, charge.id, 0, 'waived', at, 'Item returned after being declared lost.');
+      lostChargeCancelled = true;
+      const patron = await findPatronById(ctx.trx, charge.patronId);
+      if (patron) await recordAccess(ctx, patron, 'lost-item-returned', ['fines']);
+    }
+  } else {
+    throw refuse(ErrorCode.ITEM_NOT_ON_LOAN, 'The item is not on loan.', 'itemBarcode');
+  }
+
+  const routing = await sendToNextHold(ctx, item, library);
+  return { itemBarcode: item.barcode, title: item.title, loanId: loan?.id ?? null, returnedAt: at, daysLate: late, fine, lostChargeCancelled, routing };
+}
+
+/**
+ * Puts an item that has just become free where it belongs: trapped for the oldest pending hold (it
+ * goes to that hold's pick-up shelf), or back on the shelves.
+ */
+export async function sendToNextHold(ctx: Context, item: Item, library: Library): Promise<CheckinResult['routing']> {
+  const next = await holds.nextPendingHold(ctx.trx, item.id);
+  if (!next) {
+    await setItemStatus(ctx.trx, item.id, 'available');
+    return { to: 'shelf' };
+  }
+  const pickupBy = DateTime.fromJSDate(ctx.now, { zone: library.timeZone }).plus({ days: library.holdPickupDays }).endOf('day').toJSDate().toISOString();
+  await holds.markHoldReady(ctx.trx, next.id, ctx.now.toISOString(), pickupBy);
+  await setItemStatus(ctx.trx, item.id, 'on-hold-shelf');
+  const holder = await findPatronById(ctx.trx, next.patronId);
+  if (holder) await recordAccess(ctx, holder, 'hold-trapped', ['holds']);
+  return { to: 'hold-shelf', holdId: next.id, pickupBranchId: next.pickupBranchId, pickupBy };
+}
+
+export interface RenewResult {
+  loanId: string;
+  itemBarcode: string;
+  dueAt: string;
+  renewals: number;
+  renewalsLeft: number;
+  /** Overdue fine charged for the days late before this renewal. */
+  fine: { id: string; amountCents: number } | null;
+}
+
+/**
+ * Extends a loan by the rule's loan period from today. Refused when the renewals are used up, when
+ * someone is waiting for the item, or when the borrower may not borrow. Days already late are charged.
+ */
+export async function renew(ctx: Context, input: { itemBarcode: string; libraryId?: string }): Promise<RenewResult> {
+  const item = await lockItemByBarcode(ctx, input.itemBarcode, input.libraryId);
+  const loan = await loans.findActiveLoanForItem(ctx.trx, item.id);
+  if (!loan) throw refuse(ErrorCode.ITEM_NOT_ON_LOAN, 'The item is not on loan.', 'itemBarcode');
+  const patron = await findPatronById(ctx.trx, loan.patronId);
+  if (!patron) throw new Error('A loan points at a patron that does not exist.');
+  const library = await libraryOf(ctx, item.libraryId);
+  const rule = await ruleFor(ctx, patron, item);
+  const problems = patronBlocks(patron, await balanceOf(ctx.trx, patron.id), library, ctx.now);
+  if (!rule || loan.renewals >= rule.renewals)
+    problems.push({ code: ErrorCode.RENEWAL_LIMIT_REACHED, message: 'The loan has been renewed as often as its rule allows.' });
+  if ((await holds.countPendingHoldsForItem(ctx.trx, item.id)) > 0)
+    problems.push({ code: ErrorCode.ITEM_HAS_HOLDS, message: 'Another patron is waiting for this item.' });
+  refuseAll(problems);
+
+  const applied = rule as LoanRule;
+  const at = ctx.now.toISOString();
+  const amount = overdueFine(new Date(loan.dueAt), ctx.now, applied, library.timeZone);
+  let fine: RenewResult['fine'] = null;
+  if (amount > 0) {
+    fine = { id: newId(), amountCents: amount };
+    await insertFine(ctx.trx, {
+      id: fine.id,
+      libraryId: library.id,
+      patronId: patron.id,
+      loanId: loan.id,
+      itemId: item.id,
+      kind: 'overdue',
+      amountCents: amount,
+      balanceCents: amount,
+      status: 'open',
+      note: 'Charged at renewal for the days already late.',
+      createdAt: at,
+      settledAt: null,
+    });
+  }
+  const due = dueDate(ctx.now, applied.loanDays, library.timeZone).toISOString();
+  await loans.renewLoan(ctx.trx, loan.id, due, loan.renewals + 1);
+  await recordAccess(ctx, patron, 'renew', fine ? ['circulation', 'fines'] : ['circulation']);
+  return { loanId: loan.id, itemBarcode: item.barcode, dueAt: due, renewals: loan.renewals + 1, renewalsLeft: applied.renewals - loan.renewals - 1, fine };
+}
+
+/**
+ * Declares an item lost. On loan: the loan ends as lost and the borrower is charged the replacement
+ * cost (or the library's default). Not on loan: it is marked missing, and nobody is charged.
+ */
+export async function declareLost(ctx: Context, input: { itemBarcode: string; libraryId?: string }) {
+  const item = await lockItemByBarcode(ctx, input.itemBarcode, input.libraryId);
+  if (item.status === 'lost' || item.status === 'missing' || item.status === 'withdrawn')
+    throw refuse(ErrorCode.ITEM_NOT_LOANABLE, `The item is already marked ${item.status}.`, 'itemBarcode');
+  const loan = await loans.findActiveLoanForItem(ctx.trx, item.id);
+  const at = ctx.now.toISOString();
+  if (!loan) {
+    const ready = await holds.findReadyHoldForItem(ctx.trx, item.id);
+    if (ready) await holds.endHold(ctx.trx, ready.id, 'cancelled', at);
+    await setItemStatus(ctx.trx, item.id, 'missing');
+    return { itemBarcode: item.barcode, status: 'missing' as const, charge: null };
+  }
+  const library = await libraryOf(ctx, item.libraryId);
+  const patron = await findPatronById(ctx.trx, loan.patronId);
+  if (!patron) throw new Error('A loan points at a patron that does not exist.');
+  const amount = item.replacementCostCents ?? library.defaultLostChargeCents;
+  const charge = { id: newId(), amountCents: amount };
+  await loans.endLoan(ctx.trx, loan.id, 'lost', at);
+  await setItemStatus(ctx.trx, item.id, 'lost');
+  await insertFine(ctx.trx, {
+    id: charge.id,
+    libraryId: library.id,
+    patronId: patron.id,
+    loanId: loan.id,
+    itemId: item.id,
+    kind: 'lost',
+    amountCents: amount,
+    balanceCents: amount,
+    status: 'open',
+    note: null,
+    createdAt: at,
+    settledAt: null,
+  });
+  await recordAccess(ctx, patron, 'declare-lost', ['circulation', 'fines']);
+  return { itemBarcode: item.barcode, status: 'lost' as const, charge };
+}

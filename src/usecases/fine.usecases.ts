@@ -1,0 +1,50 @@
+import { ErrorCode, refuse } from '../domain/errors.js';
+import { canReachLibrary } from '../policy/scope.policy.js';
+import * as fines from '../storage/fine.repository.js';
+import { findPatronById } from '../storage/patron.repository.js';
+import { newId, recordAccess, type Context } from './context.js';
+import { requirePatronByCard } from './patron.usecases.js';
+
+/**
+ * Takes a payment and settles the patron's open fines oldest first. Carrel keeps no credit balance: a
+ * payment larger than what is owed is refused rather than silently kept.
+ */
+export async function pay(ctx: Context, input: { cardNumber: string; amountCents: number }) {
+  if (!Number.isInteger(input.amountCents) || input.amountCents <= 0)
+    throw refuse(ErrorCode.INVALID_AMOUNT, 'A payment is a positive amount in cents.', 'amountCents');
+  const patron = await requirePatronByCard(ctx, input.cardNumber);
+  const open = await fines.openFines(ctx.trx, patron.id);
+  const owed = open.reduce((sum, f) => sum + f.balanceCents, 0);
+  if (owed === 0) throw refuse(ErrorCode.NOTHING_OWED, 'The patron owes nothing.');
+  if (input.amountCents > owed) throw refuse(ErrorCode.PAYMENT_EXCEEDS_BALANCE, 'The payment is more than the patron owes.', 'amountCents');
+
+  const at = ctx.now.toISOString();
+  let left = input.amountCents;
+  const allocations: { fineId: string; amountCents: number }[] = [];
+  for (const fine of open) {
+    if (left === 0) break;
+    const applied = Math.min(left, fine.balanceCents);
+    left -= applied;
+    allocations.push({ fineId: fine.id, amountCents: applied });
+    const balance = fine.balanceCents - applied;
+    await fines.settleFine(ctx.trx, fine.id, balance, balance === 0 ? 'paid' : 'open', balance === 0 ? at : null);
+  }
+  const payment = { id: newId(), libraryId: patron.libraryId, patronId: patron.id, amountCents: input.amountCents, createdAt: at };
+  await fines.insertPayment(ctx.trx, payment, allocations);
+  await recordAccess(ctx, patron, 'payment', ['fines']);
+  return { paymentId: payment.id, amountCents: payment.amountCents, balanceCents: owed - input.amountCents, allocations };
+}
+
+/** Waives what is left of an open fine, with the reason recorded. */
+export async function waiveFine(ctx: Context, input: { fineId: string; reason: string }) {
+  const reason = input.reason.trim();
+  if (reason === '' || reason.length > 500) throw refuse(ErrorCode.VALIDATION_FAILED, 'A waiver needs a reason of 1–500 characters.', 'reason');
+  const fine = await fines.findFine(ctx.trx, input.fineId);
+  if (!fine || !canReachLibrary(ctx.actor, fine.libraryId).allowed) throw refuse(ErrorCode.FINE_NOT_FOUND, 'No fine has that id.', 'fineId');
+  if (fine.status !== 'open') throw refuse(ErrorCode.FINE_NOT_OPEN, `The fine is already ${fine.status}.`);
+  const at = ctx.now.toISOString();
+  await fines.settleFine(ctx.trx, fine.id, 0, 'waived', at, reason);
+  const patron = await findPatronById(ctx.trx, fine.patronId);
+  if (patron) await recordAccess(ctx, patron, 'fine-waived', ['fines']);
+  return { ...fine, balanceCents: 0, status: 'waived' as const, note: reason, settledAt: at };
+}

@@ -1,0 +1,101 @@
+import { DateTime } from 'luxon';
+import { patronBlocks } from '../domain/circulation.rules.js';
+import { ErrorCode, refuse, refuseAll } from '../domain/errors.js';
+import type { Hold } from '../domain/types.js';
+import { canReachLibrary } from '../policy/scope.policy.js';
+import { balanceOf } from '../storage/fine.repository.js';
+import * as holds from '../storage/hold.repository.js';
+import { findItemById, lockItem, setItemStatus } from '../storage/item.repository.js';
+import { findBranch, findLibrary } from '../storage/library.repository.js';
+import { findActiveLoanForItem } from '../storage/loan.repository.js';
+import { findPatronById } from '../storage/patron.repository.js';
+import { sendToNextHold } from './circulation.usecases.js';
+import { newId, recordAccess, type Context } from './context.js';
+import { requireItemByBarcode } from './item.usecases.js';
+import { requirePatronByCard } from './patron.usecases.js';
+
+export interface PlaceHoldInput {
+  cardNumber: string;
+  itemBarcode: string;
+  /** Branch id or code for pick-up; the item's own branch when absent. */
+  pickupBranch?: string;
+}
+
+/**
+ * Places a hold for a patron on an item. An item on the shelf is trapped at once (it goes to the
+ * pick-up shelf); one on loan waits in the queue and is trapped when it comes back.
+ */
+export async function placeHold(ctx: Context, input: PlaceHoldInput): Promise<Hold> {
+  const patron = await requirePatronByCard(ctx, input.cardNumber);
+  const library = await findLibrary(ctx.trx, patron.libraryId);
+  if (!library) throw new Error('A patron points at a library that does not exist.');
+  const found = await requireItemByBarcode(ctx, input.itemBarcode, patron.libraryId);
+  const item = (await lockItem(ctx.trx, found.id)) ?? found;
+  const problems = patronBlocks(patron, await balanceOf(ctx.trx, patron.id), library, ctx.now);
+  if (item.status === 'lost' || item.status === 'missing' || item.status === 'withdrawn')
+    problems.push({ code: ErrorCode.ITEM_NOT_LOANABLE, message: `The item is marked ${item.status}.` });
+  const loan = await findActiveLoanForItem(ctx.trx, item.id);
+  if (loan?.patronId === patron.id) problems.push({ code: ErrorCode.HOLD_ON_OWN_LOAN, message: 'The patron already has this item.' });
+  if (await holds.findOpenHold(ctx.trx, patron.id, item.id))
+    problems.push({ code: ErrorCode.HOLD_ALREADY_PLACED, message: 'The patron already has a hold on this item.' });
+  const branch = await findBranch(ctx.trx, library.id, input.pickupBranch ?? item.branchId);
+  if (!branch) problems.push({ code: ErrorCode.BRANCH_NOT_FOUND, message: 'The library has no branch with that id or code.', field: 'pickupBranch' });
+  refuseAll(problems);
+
+  const at = ctx.now.toISOString();
+  const hold: Hold = {
+    id: newId(),
+    libraryId: library.id,
+    patronId: patron.id,
+    itemId: item.id,
+    pickupBranchId: branch?.id ?? item.branchId,
+    status: 'pending',
+    placedAt: at,
+    readyAt: null,
+    pickupBy: null,
+    endedAt: null,
+  };
+  await holds.insertHold(ctx.trx, hold);
+  await recordAccess(ctx, patron, 'hold-placed', ['holds']);
+  if (item.status === 'available') {
+    const pickupBy = DateTime.fromJSDate(ctx.now, { zone: library.timeZone }).plus({ days: library.holdPickupDays }).endOf('day').toJSDate().toISOString();
+    await holds.markHoldReady(ctx.trx, hold.id, at, pickupBy);
+    await setItemStatus(ctx.trx, item.id, 'on-hold-shelf');
+    return { ...hold, status: 'ready', readyAt: at, pickupBy };
+  }
+  return hold;
+}
+
+/** Cancels a pending or ready hold; a trapped item goes to the next hold or back to the shelves. */
+export async function cancelHold(ctx: Context, input: { holdId: string }): Promise<Hold> {
+  const hold = await holds.findHold(ctx.trx, input.holdId);
+  if (!hold || !canReachLibrary(ctx.actor, hold.libraryId).allowed) throw refuse(ErrorCode.HOLD_NOT_FOUND, 'No hold has that id.', 'holdId');
+  if (hold.status !== 'pending' && hold.status !== 'ready') throw refuse(ErrorCode.HOLD_NOT_ACTIVE, `The hold is already ${hold.status}.`);
+  const at = ctx.now.toISOString();
+  await holds.endHold(ctx.trx, hold.id, 'cancelled', at);
+  if (hold.status === 'ready') await releaseTrappedItem(ctx, hold);
+  const patron = await findPatronById(ctx.trx, hold.patronId);
+  if (patron) await recordAccess(ctx, patron, 'hold-cancelled', ['holds']);
+  return { ...hold, status: 'cancelled', endedAt: at };
+}
+
+async function releaseTrappedItem(ctx: Context, hold: Hold): Promise<void> {
+  const item = (await lockItem(ctx.trx, hold.itemId)) ?? (await findItemById(ctx.trx, hold.itemId));
+  const library = await findLibrary(ctx.trx, hold.libraryId);
+  if (item && library && item.status === 'on-hold-shelf') await sendToNextHold(ctx, item, library);
+  else if (item && item.status === 'on-hold-shelf') await setItemStatus(ctx.trx, item.id, 'available');
+}
+
+/**
+ * Expires ready holds not picked up by their deadline, passing each item to the next hold in line.
+ * Run by the scheduler (and `carrel holds expire`).
+ */
+export async function expireHolds(ctx: Context, input: { libraryId?: string }): Promise<{ expired: number }> {
+  const due = await holds.overdueReadyHolds(ctx.trx, ctx.now.toISOString(), input.libraryId);
+  const reachable = due.filter((h) => canReachLibrary(ctx.actor, h.libraryId).allowed);
+  for (const hold of reachable) {
+    await holds.endHold(ctx.trx, hold.id, 'expired', ctx.now.toISOString());
+    await releaseTrappedItem(ctx, hold);
+  }
+  return { expired: reachable.length };
+}

@@ -1,0 +1,104 @@
+import { IANAZone } from 'luxon';
+import { ErrorCode, refuse } from '../domain/errors.js';
+import type { Branch, Library, LoanRule } from '../domain/types.js';
+import { DEFAULT_PROFILE, isKnownProfile } from '../policy/profiles.js';
+import { canAdminister, canReachLibrary } from '../policy/scope.policy.js';
+import { isUniqueViolation } from '../storage/errors.js';
+import * as libraries from '../storage/library.repository.js';
+import { newId, type Context } from './context.js';
+
+export const LIBRARY_ID = /^[a-z0-9][a-z0-9-]{1,39}$/;
+
+export interface CreateLibraryInput {
+  id: string;
+  name: string;
+  profileId?: string;
+  timeZone?: string;
+  branches?: { code: string; name: string }[];
+}
+
+function requireAdmin(ctx: Context): void {
+  if (!canAdminister(ctx.actor)) throw refuse(ErrorCode.PERMISSION_DENIED, 'Only an administrator may do this.');
+}
+
+/**
+ * Creates a library with what it needs to lend on day one: its branches (a "main" branch unless told
+ * otherwise), the adult and juvenile patron categories, and a fallback loan rule.
+ */
+export async function createLibrary(ctx: Context, input: CreateLibraryInput): Promise<{ library: Library; branches: Branch[] }> {
+  requireAdmin(ctx);
+  if (!LIBRARY_ID.test(input.id))
+    throw refuse(ErrorCode.VALIDATION_FAILED, 'A library id is 2–40 lower-case letters, digits or hyphens.', 'id');
+  if (input.name.trim() === '') throw refuse(ErrorCode.VALIDATION_FAILED, 'A library needs a name.', 'name');
+  const profileId = input.profileId ?? DEFAULT_PROFILE;
+  if (!isKnownProfile(profileId)) throw refuse(ErrorCode.PROFILE_NOT_FOUND, 'No policy profile has that id.', 'profile');
+  const timeZone = input.timeZone ?? 'UTC';
+  if (!IANAZone.isValidZone(timeZone)) throw refuse(ErrorCode.INVALID_TIME_ZONE, 'Not an IANA time zone (for example America/Denver).', 'timeZone');
+
+  const library: Library = {
+    id: input.id,
+    name: input.name.trim(),
+    profileId,
+    timeZone,
+    holdPickupDays: 7,
+    maxBalanceCents: 1000,
+    defaultLostChargeCents: 2500,
+    cardValidityMonths: 12, // CB-F2: registration is re-verified annually
+    createdAt: ctx.now.toISOString(),
+  };
+  try {
+    await libraries.insertLibrary(ctx.trx, library);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw refuse(ErrorCode.LIBRARY_EXISTS, 'A library with that id already exists.', 'id');
+    throw error;
+  }
+  const branches: Branch[] = (input.branches ?? [{ code: 'main', name: `${library.name} (main)` }]).map((b) => ({
+    id: newId(),
+    libraryId: library.id,
+    code: b.code,
+    name: b.name,
+  }));
+  for (const branch of branches) await libraries.insertBranch(ctx.trx, branch);
+  await libraries.insertCategory(ctx.trx, { libraryId: library.id, code: 'adult', name: 'Adult', maxLoans: 50 });
+  await libraries.insertCategory(ctx.trx, { libraryId: library.id, code: 'juvenile', name: 'Juvenile (under 18)', maxLoans: 20 });
+  await libraries.insertLoanRule(ctx.trx, {
+    libraryId: library.id,
+    patronCategory: '*',
+    itemType: '*',
+    loanDays: 21,
+    renewals: 2,
+    finePerDayCents: 25,
+    maxFineCents: 500,
+  });
+  return { library, branches };
+}
+
+/** Sets (adds or replaces) one loan rule of a library. */
+export async function setLoanRule(ctx: Context, rule: LoanRule): Promise<LoanRule> {
+  requireAdmin(ctx);
+  await requireLibrary(ctx, rule.libraryId);
+  if (rule.loanDays < 0 || rule.renewals < 0 || rule.finePerDayCents < 0 || rule.maxFineCents < 0)
+    throw refuse(ErrorCode.VALIDATION_FAILED, 'Loan rule figures cannot be negative.');
+  await ctx.trx
+    .deleteFrom('loan_rules')
+    .where('library_id', '=', rule.libraryId)
+    .where('patron_category', '=', rule.patronCategory)
+    .where('item_type', '=', rule.itemType)
+    .execute();
+  await libraries.insertLoanRule(ctx.trx, rule);
+  return rule;
+}
+
+/** A library the actor may reach, or LIBRARY_NOT_FOUND. */
+export async function requireLibrary(ctx: Context, libraryId: string): Promise<Library> {
+  const library = await libraries.findLibrary(ctx.trx, libraryId);
+  if (!library || !canReachLibrary(ctx.actor, library.id).allowed) throw refuse(ErrorCode.LIBRARY_NOT_FOUND, 'No library has that id.', 'library');
+  return library;
+}
+
+/** The libraries the actor may reach, with their branches. */
+export async function listLibraries(ctx: Context, _input: void): Promise<(Library & { branches: Branch[] })[]> {
+  const all = await libraries.listLibraries(ctx.trx);
+  const visible = all.filter((l) => canReachLibrary(ctx.actor, l.id).allowed);
+  return Promise.all(visible.map(async (l) => ({ ...l, branches: await libraries.listBranches(ctx.trx, l.id) })));
+}

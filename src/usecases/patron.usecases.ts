@@ -1,0 +1,199 @@
+import { DateTime } from 'luxon';
+import { cardNumberFrom } from '../domain/card-number.js';
+import { cardExpiry, isMinor } from '../domain/circulation.rules.js';
+import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
+import { optionalText, personalProblems } from '../domain/patron.rules.js';
+import type { Patron, PatronPersonal, PatronStatus } from '../domain/types.js';
+import { canReachLibrary } from '../policy/scope.policy.js';
+import { accessEntriesForPatron } from '../storage/access-log.repository.js';
+import { balanceOf, finesOfPatron, paymentsOfPatron } from '../storage/fine.repository.js';
+import { holdsOfPatron } from '../storage/hold.repository.js';
+import { findCategory } from '../storage/library.repository.js';
+import { loansOfPatron } from '../storage/loan.repository.js';
+import * as patrons from '../storage/patron.repository.js';
+import { generatePin, hashSecret, randomDigits } from '../vault/secrets.js';
+import { newId, recordAccess, type Context } from './context.js';
+import { requireLibrary } from './library.usecases.js';
+
+export interface RegisterPatronInput {
+  libraryId: string;
+  name: string;
+  birthDate: string;
+  address?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  categoryCode?: string;
+  /** Card number of the adult who signed a minor's application (RR-8, CB-B3, JC-IVc, IF-7). */
+  guardianCard?: string | null;
+}
+
+export interface RegisteredPatron {
+  id: string;
+  cardNumber: string;
+  /** The generated PIN, shown once to give to the patron; only its argon2id hash is kept. */
+  pin: string;
+  libraryId: string;
+  categoryCode: string;
+  expiresAt: string;
+}
+
+/**
+ * Registers a patron with only the fields a library needs (RR-1, CB-A4), issues a card number and a
+ * PIN, and records the guardian who signed a minor's application.
+ */
+export async function registerPatron(ctx: Context, input: RegisterPatronInput): Promise<RegisteredPatron> {
+  const library = await requireLibrary(ctx, input.libraryId);
+  const personal: PatronPersonal = {
+    name: input.name.trim(),
+    birthDate: input.birthDate,
+    address: optionalText(input.address),
+    email: optionalText(input.email),
+    phone: optionalText(input.phone),
+  };
+  const today = DateTime.fromJSDate(ctx.now, { zone: library.timeZone }).toISODate() ?? '';
+  const problems: Problem[] = personalProblems(personal, today);
+  refuseAll(problems);
+
+  const minor = isMinor(personal.birthDate, ctx.now, library.timeZone);
+  const categoryCode = input.categoryCode ?? (minor ? 'juvenile' : 'adult');
+  if (!(await findCategory(ctx.trx, library.id, categoryCode)))
+    problems.push({ code: ErrorCode.CATEGORY_NOT_FOUND, message: 'The library has no patron category with that code.', field: 'category' });
+
+  let guardian: Patron | undefined;
+  const guardianCard = optionalText(input.guardianCard);
+  if (guardianCard !== null) {
+    guardian = await patrons.findPatronByCard(ctx.trx, guardianCard);
+    if (!guardian || guardian.libraryId !== library.id)
+      problems.push({ code: ErrorCode.GUARDIAN_NOT_FOUND, message: 'No patron of this library has the guardian’s card number.', field: 'guardian' });
+    else if (isMinor(guardian.personal.birthDate, ctx.now, library.timeZone))
+      problems.push({ code: ErrorCode.GUARDIAN_NOT_ADULT, message: 'A guardian must be an adult.', field: 'guardian' });
+  } else if (minor) {
+    problems.push({ code: ErrorCode.GUARDIAN_REQUIRED, message: 'A minor is registered with the card of the adult who signs the application.', field: 'guardian' });
+  }
+  refuseAll(problems);
+
+  const at = ctx.now.toISOString();
+  const patron: Patron = {
+    id: newId(),
+    libraryId: library.id,
+    cardNumber: await unusedCardNumber(ctx),
+    categoryCode,
+    status: 'active',
+    personal,
+    expiresAt: cardExpiry(ctx.now, library).toISOString(),
+    createdAt: at,
+    updatedAt: at,
+  };
+  const pin = generatePin();
+  await patrons.insertPatron(ctx.trx, patron, await hashSecret(pin));
+  const categories: ('registration' | 'guardianship')[] = ['registration'];
+  if (guardian) {
+    await patrons.insertGuardianLink(ctx.trx, { minorPatronId: patron.id, guardianPatronId: guardian.id, libraryId: library.id, startedAt: at, endedAt: null });
+    categories.push('guardianship');
+    await recordAccess(ctx, guardian, 'guardian-linked', ['guardianship']);
+  }
+  await recordAccess(ctx, patron, 'register', categories);
+  return { id: patron.id, cardNumber: patron.cardNumber, pin, libraryId: library.id, categoryCode, expiresAt: patron.expiresAt };
+}
+
+async function unusedCardNumber(ctx: Context): Promise<string> {
+  // 10^12 card numbers: a collision is rare, but checked rather than assumed.
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const card = cardNumberFrom(randomDigits(12));
+    if (!(await patrons.cardNumberExists(ctx.trx, card))) return card;
+  }
+  throw new Error('Could not find an unused card number after 10 attempts.');
+}
+
+/** A patron the actor may reach, by card; anything else is PATRON_NOT_FOUND (never "forbidden"). */
+export async function requirePatronByCard(ctx: Context, cardNumber: string): Promise<Patron> {
+  const patron = await patrons.findPatronByCard(ctx.trx, cardNumber);
+  if (!patron || !canReachLibrary(ctx.actor, patron.libraryId).allowed) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that card number.', 'cardNumber');
+  return patron;
+}
+
+/** A patron the actor may reach, by id. */
+export async function requirePatron(ctx: Context, patronId: string): Promise<Patron> {
+  const patron = await patrons.findPatronById(ctx.trx, patronId);
+  if (!patron || !canReachLibrary(ctx.actor, patron.libraryId).allowed) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that id.', 'patronId');
+  return patron;
+}
+
+/** What the desk sees when a card is scanned: who, standing, and what is out, waiting and owed. */
+export async function patronAccount(ctx: Context, input: { patronId?: string; cardNumber?: string }) {
+  const patron = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
+  const [loans, holds, fines, balanceCents] = [
+    await loansOfPatron(ctx.trx, patron.id, 'active'),
+    (await holdsOfPatron(ctx.trx, patron.id)).filter((h) => h.status === 'pending' || h.status === 'ready'),
+    (await finesOfPatron(ctx.trx, patron.id)).filter((f) => f.status === 'open'),
+    await balanceOf(ctx.trx, patron.id),
+  ];
+  await recordAccess(ctx, patron, 'view-account', ['registration', 'circulation', 'holds', 'fines']);
+  return { patron: publicPatron(patron), loans, holds, fines, balanceCents };
+}
+
+/** A patron without secrets: what the API and CLI may show. */
+export function publicPatron(patron: Patron) {
+  return {
+    id: patron.id,
+    libraryId: patron.libraryId,
+    cardNumber: patron.cardNumber,
+    categoryCode: patron.categoryCode,
+    status: patron.status,
+    ...patron.personal,
+    expiresAt: patron.expiresAt,
+    createdAt: patron.createdAt,
+    updatedAt: patron.updatedAt,
+  };
+}
+
+/** Staff changes a patron's standing: block, unblock, card reported lost (JC-IVa, IF-6), expire. */
+export async function setPatronStatus(ctx: Context, input: { patronId: string; status: PatronStatus }) {
+  const patron = await requirePatron(ctx, input.patronId);
+  await patrons.setPatronStatus(ctx.trx, patron.id, input.status, ctx.now.toISOString());
+  await recordAccess(ctx, patron, `status-${input.status}`, ['registration']);
+  return publicPatron({ ...patron, status: input.status, updatedAt: ctx.now.toISOString() });
+}
+
+/**
+ * Everything Carrel holds about one patron, as one document (CB-A8, JC-IVb): registration, guardian
+ * links, loans, holds, fines, payments, and who accessed the record. The export is itself logged.
+ */
+export async function exportPatron(ctx: Context, input: { cardNumber?: string; patronId?: string }) {
+  const patron = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
+  const guardianLinks = await patrons.guardianLinksOf(ctx.trx, patron.id);
+  const linkedCards = await Promise.all(
+    guardianLinks.map(async (link) => {
+      const otherId = link.minorPatronId === patron.id ? link.guardianPatronId : link.minorPatronId;
+      const other = await patrons.findPatronById(ctx.trx, otherId);
+      return {
+        role: link.minorPatronId === patron.id ? ('guardian' as const) : ('minor' as const),
+        patronId: otherId,
+        name: other?.personal.name ?? null,
+        startedAt: link.startedAt,
+        endedAt: link.endedAt,
+      };
+    }),
+  );
+  const document = {
+    format: 'carrel.patron-export.v1',
+    exportedAt: ctx.now.toISOString(),
+    patron: publicPatron(patron),
+    guardianLinks: linkedCards,
+    loans: await loansOfPatron(ctx.trx, patron.id),
+    holds: await holdsOfPatron(ctx.trx, patron.id),
+    fines: await finesOfPatron(ctx.trx, patron.id),
+    payments: await paymentsOfPatron(ctx.trx, patron.id),
+    balanceCents: await balanceOf(ctx.trx, patron.id),
+    accessLog: (await accessEntriesForPatron(ctx.trx, patron.id)).map((e) => ({
+      at: e.at,
+      actorKind: e.actorKind,
+      action: e.action,
+      categories: e.categories,
+      purpose: e.purpose,
+      channel: e.channel,
+    })),
+  };
+  await recordAccess(ctx, patron, 'export', ['registration', 'guardianship', 'circulation', 'holds', 'fines', 'access-log']);
+  return document;
+}

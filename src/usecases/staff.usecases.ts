@@ -1,0 +1,72 @@
+import { ErrorCode, refuse } from '../domain/errors.js';
+import type { StaffAccount } from '../domain/types.js';
+import { ROLES } from '../policy/actors.js';
+import { canAdminister } from '../policy/scope.policy.js';
+import { isUniqueViolation } from '../storage/errors.js';
+import * as staff from '../storage/staff.repository.js';
+import { generatePassword, hashSecret, newToken, tokenHash, verifyDecoy, verifySecret } from '../vault/secrets.js';
+import { newId, type Context, type Runtime } from './context.js';
+import { requireLibrary } from './library.usecases.js';
+
+/** How long a staff session lasts: one working day. */
+export const SESSION_HOURS = 10;
+const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+
+/**
+ * Creates a staff account with a generated password, returned once. No account ever has a default or
+ * chosen-by-installer password.
+ */
+export async function createStaff(ctx: Context, input: { username: string; libraryId: string | null; roles: string[] }) {
+  if (!canAdminister(ctx.actor)) throw refuse(ErrorCode.PERMISSION_DENIED, 'Only an administrator may create staff accounts.');
+  if (!USERNAME.test(input.username))
+    throw refuse(ErrorCode.VALIDATION_FAILED, 'A username is 2–64 lower-case letters, digits, dots, hyphens or underscores.', 'username');
+  const unknown = input.roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (input.roles.length === 0 || unknown.length > 0)
+    throw refuse(ErrorCode.VALIDATION_FAILED, `Roles are one or more of ${ROLES.join(', ')}.`, 'roles');
+  if (input.libraryId !== null) await requireLibrary(ctx, input.libraryId);
+  const account: StaffAccount = {
+    id: newId(),
+    libraryId: input.libraryId,
+    username: input.username,
+    roles: input.roles,
+    disabled: false,
+    createdAt: ctx.now.toISOString(),
+  };
+  const password = generatePassword();
+  try {
+    await staff.insertStaff(ctx.trx, account, await hashSecret(password));
+  } catch (error) {
+    if (isUniqueViolation(error)) throw refuse(ErrorCode.USERNAME_EXISTS, 'That username is taken.', 'username');
+    throw error;
+  }
+  return { account, password };
+}
+
+/**
+ * Checks a username and password and opens a session. Unknown user, wrong password and disabled
+ * account get the same answer after the same work. A session presented with the log-in is ended, so a
+ * log-in always starts a fresh session id (no session fixation).
+ */
+export async function login(ctx: Context, input: { username: string; password: string; previousToken?: string }) {
+  const found = await staff.findStaffCredentials(ctx.trx, input.username);
+  const ok = found ? await verifySecret(found.passwordHash, input.password) : await verifyDecoy(input.password);
+  if (!found || !ok || found.staff.disabled) throw refuse(ErrorCode.INVALID_CREDENTIALS, 'The username or password is wrong.');
+  if (input.previousToken) await staff.deleteSession(ctx.trx, tokenHash(input.previousToken));
+  const token = newToken();
+  const expiresAt = new Date(ctx.now.getTime() + SESSION_HOURS * 3_600_000).toISOString();
+  await staff.insertSession(ctx.trx, { tokenHash: tokenHash(token), staffId: found.staff.id, createdAt: ctx.now.toISOString(), expiresAt });
+  return { token, expiresAt, staff: found.staff };
+}
+
+/**
+ * The staff account behind a session token, if the session is live. One read, outside a transaction:
+ * it runs before every authenticated request.
+ */
+export async function authenticate(runtime: Runtime, token: string): Promise<StaffAccount | undefined> {
+  const account = await staff.findSessionStaff(runtime.db, tokenHash(token), runtime.clock.now().toISOString());
+  return account && !account.disabled ? account : undefined;
+}
+
+export async function logout(ctx: Context, input: { token: string }): Promise<void> {
+  await staff.deleteSession(ctx.trx, tokenHash(input.token));
+}
