@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
+import { buildItem, buildLibrary, buildPatron, countRows, world, type World } from '../../test/factories.js';
+import { isValidCardNumber } from '../domain/card-number.js';
+import { DomainError } from '../domain/errors.js';
+import type { Actor } from '../policy/actors.js';
+import { checkin, checkout } from './circulation.usecases.js';
+import { addItems } from './item.usecases.js';
+import { createLibrary } from './library.usecases.js';
+import { exportPatron, patronAccount, registerPatron } from './patron.usecases.js';
+
+async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof DomainError)) throw new Error(`expected a refusal, got ${String(error)}`);
+  return error;
+}
+
+describe.each(ENGINES)('patrons on %s', (engine) => {
+  let database: TestDatabase;
+  let w: World;
+  let libraryId: string;
+
+  beforeAll(async () => {
+    database = await freshDatabase(engine);
+    w = world(database);
+    libraryId = (await buildLibrary(w)).library.id;
+  });
+  afterAll(() => database.drop());
+
+  it('issues a valid card number and a PIN kept only as an argon2id hash', async () => {
+    const patron = await buildPatron(w, { libraryId, name: 'Marisol Quintana' });
+    expect(isValidCardNumber(patron.cardNumber)).toBe(true);
+    expect(patron.pin).toMatch(/^\d{6}$/);
+    const row = await database.db.selectFrom('patrons').select(['pin_hash']).where('id', '=', patron.id).executeTakeFirstOrThrow();
+    expect(row.pin_hash).toMatch(/^\$argon2id\$/);
+    expect(row.pin_hash).not.toContain(patron.pin);
+  });
+
+  it('collects every problem with a registration and writes nothing (RR-1, CB-A4)', async () => {
+    const before = await countRows(database, 'patrons');
+    const error = await refusal(
+      w.act(registerPatron, { libraryId, name: ' ', birthDate: '2026-02-30', email: 'not-an-address', phone: 'call me' }),
+    );
+    expect(error.problems.map((p) => [p.code, p.field])).toEqual([
+      ['VALIDATION_FAILED', 'name'],
+      ['INVALID_DATE', 'birthDate'],
+      ['VALIDATION_FAILED', 'email'],
+      ['VALIDATION_FAILED', 'phone'],
+    ]);
+    expect(JSON.stringify(error.problems)).not.toContain('not-an-address'); // messages never echo values
+    expect((await refusal(w.act(registerPatron, { libraryId, name: 'Future Kid', birthDate: '2030-01-01' }))).code).toBe('BIRTH_DATE_IN_FUTURE');
+    expect((await refusal(w.act(registerPatron, { libraryId, name: 'A B', birthDate: '1990-01-01', categoryCode: 'vip' }))).code).toBe('CATEGORY_NOT_FOUND');
+    expect(await countRows(database, 'patrons')).toBe(before);
+  });
+
+  it('registers a minor only with an adult guardian of the same library (RR-8, CB-B3, JC-IVc, IF-7)', async () => {
+    const parent = await buildPatron(w, { libraryId });
+    const minorBirth = '2016-05-05';
+    expect((await refusal(w.act(registerPatron, { libraryId, name: 'Kid One', birthDate: minorBirth }))).code).toBe('GUARDIAN_REQUIRED');
+    const teen = await buildPatron(w, { libraryId, birthDate: '2010-01-01', guardianCard: parent.cardNumber });
+    expect((await refusal(w.act(registerPatron, { libraryId, name: 'Kid Two', birthDate: minorBirth, guardianCard: teen.cardNumber }))).code).toBe('GUARDIAN_NOT_ADULT');
+    const elsewhere = (await buildLibrary(w)).library.id;
+    const stranger = await buildPatron(w, { libraryId: elsewhere });
+    expect((await refusal(w.act(registerPatron, { libraryId, name: 'Kid Three', birthDate: minorBirth, guardianCard: stranger.cardNumber }))).code).toBe('GUARDIAN_NOT_FOUND');
+
+    const kid = await w.act(registerPatron, { libraryId, name: 'Kid Four', birthDate: minorBirth, guardianCard: parent.cardNumber });
+    expect(kid.categoryCode).toBe('juvenile');
+    const exported = await w.act(exportPatron, { cardNumber: kid.cardNumber });
+    expect(exported.guardianLinks).toEqual([expect.objectContaining({ role: 'guardian', patronId: parent.id, endedAt: null })]);
+  });
+
+  it('exports everything held about a patron in one document, and logs the export (CB-A8, JC-IVb)', async () => {
+    const patron = await buildPatron(w, { libraryId, name: 'Ottoline Farrow', address: '12 Mesa Rd', email: 'of@example.org', phone: '505-555-0101' });
+    const item = await buildItem(w, { libraryId, title: 'Letters from the Observatory' });
+    await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: item.barcode });
+    w.clock.advanceDays(30);
+    await w.act(checkin, { itemBarcode: item.barcode });
+    const doc = await w.act(exportPatron, { cardNumber: patron.cardNumber });
+    expect(doc.format).toBe('carrel.patron-export.v1');
+    expect(doc.patron).toMatchObject({ name: 'Ottoline Farrow', address: '12 Mesa Rd', email: 'of@example.org', phone: '505-555-0101', birthDate: '1985-06-15' });
+    expect(doc.patron).not.toHaveProperty('pinHash');
+    expect(JSON.stringify(doc)).not.toContain('argon2');
+    expect(doc.loans).toEqual([expect.objectContaining({ title: 'Letters from the Observatory', status: 'returned' })]);
+    expect(doc.fines).toEqual([expect.objectContaining({ kind: 'overdue', amountCents: 225 })]);
+    expect(doc.accessLog.map((e) => e.action)).toEqual(['register', 'checkout', 'checkin']);
+    const again = await w.act(exportPatron, { cardNumber: patron.cardNumber });
+    expect(again.accessLog.at(-1)).toMatchObject({ action: 'export', purpose: 'circulation' });
+  });
+
+  it('keeps each library’s staff to its own patrons: another library’s patron is "not found" (CB-A3, RF-1)', async () => {
+    const other = (await w.act(createLibrary, { id: `other-${engine}`, name: 'Other Library' })).library.id;
+    const theirs = await buildPatron(w, { libraryId: other });
+    const ours = await buildPatron(w, { libraryId });
+    const clerk: Actor = { kind: 'staff', id: 'clerk-1', libraryId, roles: ['circulation'] };
+    const seen = await w.act(patronAccount, { cardNumber: ours.cardNumber }, { actor: clerk });
+    expect(seen.patron.id).toBe(ours.id);
+    expect((await refusal(w.act(patronAccount, { cardNumber: theirs.cardNumber }, { actor: clerk }))).code).toBe('PATRON_NOT_FOUND');
+    expect((await refusal(w.act(patronAccount, { patronId: theirs.id }, { actor: clerk }))).code).toBe('PATRON_NOT_FOUND');
+    expect((await refusal(w.act(registerPatron, { libraryId: other, name: 'X Y', birthDate: '1990-01-01' }, { actor: clerk }))).code).toBe('LIBRARY_NOT_FOUND');
+    const item = await buildItem(w, { libraryId: other });
+    expect((await refusal(w.act(checkout, { cardNumber: ours.cardNumber, itemBarcode: item.barcode }, { actor: clerk }))).code).toBe('ITEM_NOT_FOUND');
+  });
+
+  it('adds a batch of items all or nothing, naming the line of each bad row', async () => {
+    const before = await countRows(database, 'items');
+    const error = await refusal(
+      w.act(addItems, [
+        { line: 2, libraryId, barcode: 'IMP-1', title: 'Good' },
+        { line: 3, libraryId, barcode: 'IMP-2', title: '' },
+        { line: 4, libraryId, barcode: 'IMP-1', title: 'Duplicate' },
+        { line: 5, libraryId, barcode: 'IMP-3', title: 'Nowhere', branch: 'no-such-branch' },
+      ]),
+    );
+    expect(error.problems.map((p) => p.message.split(':')[0])).toEqual(['line 3', 'line 4', 'line 5']);
+    expect(await countRows(database, 'items')).toBe(before);
+    const existing = await buildItem(w, { libraryId });
+    expect((await refusal(w.act(addItems, [{ libraryId, barcode: existing.barcode, title: 'Again' }]))).code).toBe('BARCODE_EXISTS');
+  });
+});

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openDatabase, type Database, type Engine } from '../src/storage/database.js';
+import { migrateToLatest } from '../src/storage/migrate.js';
+
+/** The engines this run tests: SQLite always, PostgreSQL when the global setup reached a server. */
+export const ENGINES: Engine[] = inject('postgresTemplate') ? ['sqlite', 'postgres'] : ['sqlite'];
+
+export interface TestDatabase extends Database {
+  /** What `--db` would be given to reach this database. */
+  target: string;
+  /** Closes and deletes the database. */
+  drop(): Promise<void>;
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/** A fresh, migrated database of one engine, all to this test file. */
+export async function freshDatabase(engine: Engine): Promise<TestDatabase> {
+  if (engine === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'carrel-test-'));
+    const target = join(dir, 'carrel.db');
+    const database = openDatabase(target);
+    await migrateToLatest(database.db);
+    return {
+      ...database,
+      target,
+      drop: async () => {
+        await database.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const template = inject('postgresTemplate');
+  if (!template) throw new Error('PostgreSQL is not available in this run');
+  const adminUrl = inject('postgresAdminUrl');
+  const name = `carrel_t_${process.ppid}_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  // CREATE DATABASE … TEMPLATE fails if another session is copying the template at that instant; retry.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+      break;
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+    }
+  }
+  await admin.end();
+  const target = withDatabase(adminUrl, name);
+  const database = openDatabase(target);
+  return {
+    ...database,
+    target,
+    drop: async () => {
+      await database.close();
+      const dropper = new pg.Client({ connectionString: adminUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    },
+  };
+}

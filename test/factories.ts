@@ -1,0 +1,57 @@
+import { ManualClock } from '../src/domain/clock.js';
+import type { LoanRule } from '../src/domain/types.js';
+import { SYSTEM, type Actor, type Purpose } from '../src/policy/actors.js';
+import type { Database } from '../src/storage/database.js';
+import { run, type Runtime, type UseCase } from '../src/usecases/context.js';
+import { addItem, type AddItemInput } from '../src/usecases/item.usecases.js';
+import { createLibrary, setLoanRule, type CreateLibraryInput } from '../src/usecases/library.usecases.js';
+import { registerPatron, type RegisterPatronInput } from '../src/usecases/patron.usecases.js';
+
+/** A test world: a database, a clock the test moves, and helpers that run use cases as an actor. */
+export interface World {
+  runtime: Runtime;
+  clock: ManualClock;
+  /** Runs a use case as the system actor (or `actor`) for `purpose`. */
+  act<I, O>(useCase: UseCase<I, O>, input: I, options?: { actor?: Actor; purpose?: Purpose }): Promise<O>;
+}
+
+export const START = '2026-03-02T17:00:00.000Z'; // a Monday, 10:00 in Denver
+
+export function world(database: Database, at: string = START): World {
+  const clock = new ManualClock(at);
+  const runtime: Runtime = { db: database.db, clock };
+  return {
+    runtime,
+    clock,
+    act: (useCase, input, options = {}) =>
+      run(runtime, { actor: options.actor ?? SYSTEM, purpose: options.purpose ?? 'circulation', channel: 'cli' }, useCase, input),
+  };
+}
+
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+/** A library with a main branch, adult and juvenile categories and the fallback rule (21 days, 2 renewals, 25¢/day up to $5). */
+export async function buildLibrary(w: World, overrides: Partial<CreateLibraryInput> = {}) {
+  const { library, branches } = await w.act(createLibrary, { id: `lib-${unique()}`, name: 'Test Library', timeZone: 'America/Denver', ...overrides });
+  return { library, branch: branches[0]!, branches };
+}
+
+export async function buildRule(w: World, rule: Partial<LoanRule> & { libraryId: string }) {
+  return w.act(setLoanRule, { patronCategory: '*', itemType: '*', loanDays: 21, renewals: 2, finePerDayCents: 25, maxFineCents: 500, ...rule });
+}
+
+/** A registered adult patron (or with overrides, anyone). */
+export async function buildPatron(w: World, overrides: Partial<RegisterPatronInput> & { libraryId: string }) {
+  return w.act(registerPatron, { name: `Pat ${unique()}`, birthDate: '1985-06-15', ...overrides });
+}
+
+export async function buildItem(w: World, overrides: Partial<AddItemInput> & { libraryId: string }) {
+  return w.act(addItem, { barcode: `B${unique()}`.slice(0, 32), title: 'A Test Book', ...overrides });
+}
+
+/** Rows in a table: to prove a refused request changed nothing. */
+export async function countRows(database: Database, table: 'loans' | 'fines' | 'holds' | 'payments' | 'patrons' | 'items' | 'access_log'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

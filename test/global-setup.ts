@@ -1,0 +1,55 @@
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { openDatabase } from '../src/storage/database.js';
+import { migrateToLatest } from '../src/storage/migrate.js';
+
+/**
+ * Prepares the PostgreSQL side of the suite: one migrated template database, cloned per test file
+ * (`CREATE DATABASE … TEMPLATE`). Without a reachable server the PostgreSQL runs are skipped, loudly;
+ * with CARREL_REQUIRE_POSTGRES=1 (set by .ci/run) the suite fails instead.
+ */
+const ADMIN_URL = process.env.CARREL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresTemplate: string | null;
+    postgresAdminUrl: string;
+  }
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+export default async function setup(project: TestProject) {
+  const template = `carrel_template_${process.pid}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (process.env.CARREL_REQUIRE_POSTGRES === '1') throw new Error(`PostgreSQL is required (CARREL_REQUIRE_POSTGRES=1) but unreachable at ${ADMIN_URL}: ${reason}`);
+    const bar = '!'.repeat(78);
+    process.stderr.write(`\n${bar}\n!! PostgreSQL is unreachable (${reason}).\n!! SKIPPING every PostgreSQL run: only SQLite was tested.\n!! Set CARREL_TEST_POSTGRES_URL or start PostgreSQL to test both engines.\n${bar}\n\n`);
+    project.provide('postgresTemplate', null);
+    project.provide('postgresAdminUrl', ADMIN_URL);
+    return;
+  }
+  await admin.query(`DROP DATABASE IF EXISTS ${template}`);
+  await admin.query(`CREATE DATABASE ${template}`);
+  const database = openDatabase(withDatabase(ADMIN_URL, template), { poolSize: 1 });
+  await migrateToLatest(database.db);
+  await database.close();
+  project.provide('postgresTemplate', template);
+  project.provide('postgresAdminUrl', ADMIN_URL);
+
+  return async () => {
+    // Drop what the files created and did not drop (a crashed worker), then the template.
+    const leftovers = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'carrel_t_${process.pid}_%'`);
+    for (const row of leftovers.rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
+    await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+    await admin.end();
+  };
+}
