@@ -10,13 +10,12 @@ import { buildServer } from '../http/server.js';
 import { createLogger } from '../log.js';
 import { ROLES } from '../policy/actors.js';
 import { DEFAULT_PROFILE, SHIPPED_PROFILES } from '../policy/profiles.js';
-import { listLibraries as listLibraryRows } from '../storage/library.repository.js';
 import { checkin, checkout, declareLost, renew } from '../usecases/circulation.usecases.js';
 import type { Runtime } from '../usecases/context.js';
 import { pay } from '../usecases/fine.usecases.js';
 import { cancelHold, expireHolds, placeHold } from '../usecases/hold.usecases.js';
 import { addItem, addItems, type AddItemInput } from '../usecases/item.usecases.js';
-import { createLibrary } from '../usecases/library.usecases.js';
+import { createLibrary, listLibraries } from '../usecases/library.usecases.js';
 import { exportPatron, registerPatron } from '../usecases/patron.usecases.js';
 import { createFirstAdmin } from '../usecases/setup.usecases.js';
 import { createStaff } from '../usecases/staff.usecases.js';
@@ -92,7 +91,7 @@ program
     const admin = await systemRun(runtime, 'administration')(createFirstAdmin, undefined);
     if (admin)
       process.stdout.write(`\nAdministrator account created.\n  username: ${admin.username}\n  password: ${admin.password}\nThis password is shown once; store it now.\n\n`);
-    if (o.demo && config.demo && (await listLibraryRows(runtime.db)).length === 0) {
+    if (o.demo && config.demo && (await systemRun(runtime, 'administration')(listLibraries, undefined)).length === 0) {
       process.stdout.write('The database is empty: loading the demo library…\n');
       const demo = await loadDemoLibrary(runtime);
       process.stdout.write(`${describeDemo(demo)}\n`);
@@ -119,7 +118,7 @@ program
     const opts = globals(command);
     ensureKey();
     const demo = await withRuntime(opts, true, async (runtime) => {
-      if ((await listLibraryRows(runtime.db)).some((l) => l.id === 'demo')) throw refuse(ErrorCode.LIBRARY_EXISTS, 'The demo library is already loaded.');
+      if ((await systemRun(runtime, 'administration')(listLibraries, undefined)).some((l) => l.id === 'demo')) throw refuse(ErrorCode.LIBRARY_EXISTS, 'The demo library is already loaded.');
       return loadDemoLibrary(runtime);
     });
     emit(opts.json, demo, () => describeDemo(demo));

@@ -49,6 +49,11 @@ export function overdueFine(dueAt: Date, at: Date, rule: LoanRule, timeZone: str
   return Math.min(days * rule.finePerDayCents, rule.maxFineCents);
 }
 
+/** The last moment a trapped hold waits on the shelf: the end of the local day, `holdPickupDays` from now. */
+export function holdPickupDeadline(now: Date, library: Pick<Library, 'holdPickupDays' | 'timeZone'>): Date {
+  return DateTime.fromJSDate(now, { zone: library.timeZone }).plus({ days: library.holdPickupDays }).endOf('day').toJSDate();
+}
+
 /** A person's age in whole years on the local date of `at`. */
 export function ageOn(birthDate: string, at: Date, timeZone: string): number {
   const born = DateTime.fromISO(birthDate, { zone: timeZone });

@@ -1,5 +1,4 @@
-import { DateTime } from 'luxon';
-import { dueDate, daysLate, itemBlocks, loanLimitBlock, overdueFine, patronBlocks, resolveLoanRule } from '../domain/circulation.rules.js';
+import { dueDate, daysLate, holdPickupDeadline, itemBlocks, loanLimitBlock, overdueFine, patronBlocks, resolveLoanRule } from '../domain/circulation.rules.js';
 import { ErrorCode, refuse, refuseAll } from '../domain/errors.js';
 import type { Item, Library, LoanRule, Patron } from '../domain/types.js';
 import { isUniqueViolation } from '../storage/errors.js';
@@ -166,7 +165,7 @@ export async function sendToNextHold(ctx: Context, item: Item, library: Library)
     await setItemStatus(ctx.trx, item.id, 'available');
     return { to: 'shelf' };
   }
-  const pickupBy = DateTime.fromJSDate(ctx.now, { zone: library.timeZone }).plus({ days: library.holdPickupDays }).endOf('day').toJSDate().toISOString();
+  const pickupBy = holdPickupDeadline(ctx.now, library).toISOString();
   await holds.markHoldReady(ctx.trx, next.id, ctx.now.toISOString(), pickupBy);
   await setItemStatus(ctx.trx, item.id, 'on-hold-shelf');
   const holder = await findPatronById(ctx.trx, next.patronId);

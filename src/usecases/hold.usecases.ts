@@ -1,5 +1,4 @@
-import { DateTime } from 'luxon';
-import { patronBlocks } from '../domain/circulation.rules.js';
+import { holdPickupDeadline, patronBlocks } from '../domain/circulation.rules.js';
 import { ErrorCode, refuse, refuseAll } from '../domain/errors.js';
 import type { Hold } from '../domain/types.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
@@ -58,7 +57,7 @@ export async function placeHold(ctx: Context, input: PlaceHoldInput): Promise<Ho
   await holds.insertHold(ctx.trx, hold);
   await recordAccess(ctx, patron, 'hold-placed', ['holds']);
   if (item.status === 'available') {
-    const pickupBy = DateTime.fromJSDate(ctx.now, { zone: library.timeZone }).plus({ days: library.holdPickupDays }).endOf('day').toJSDate().toISOString();
+    const pickupBy = holdPickupDeadline(ctx.now, library).toISOString();
     await holds.markHoldReady(ctx.trx, hold.id, at, pickupBy);
     await setItemStatus(ctx.trx, item.id, 'on-hold-shelf');
     return { ...hold, status: 'ready', readyAt: at, pickupBy };

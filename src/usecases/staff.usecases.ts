@@ -52,6 +52,7 @@ export async function login(ctx: Context, input: { username: string; password: s
   const ok = found ? await verifySecret(found.passwordHash, input.password) : await verifyDecoy(input.password);
   if (!found || !ok || found.staff.disabled) throw refuse(ErrorCode.INVALID_CREDENTIALS, 'The username or password is wrong.');
   if (input.previousToken) await staff.deleteSession(ctx.trx, tokenHash(input.previousToken));
+  await staff.deleteExpiredSessions(ctx.trx, ctx.now.toISOString());
   const token = newToken();
   const expiresAt = new Date(ctx.now.getTime() + SESSION_HOURS * 3_600_000).toISOString();
   await staff.insertSession(ctx.trx, { tokenHash: tokenHash(token), staffId: found.staff.id, createdAt: ctx.now.toISOString(), expiresAt });
