@@ -31,12 +31,20 @@ export function errorSerializer(err: unknown): Record<string, unknown> {
   return { type: err.name, code: typeof code === 'string' ? code : undefined, message: err.message, stack: err.stack };
 }
 
+/**
+ * A request is logged by method and route *pattern* (`/api/v1/patrons/:patronId`), never by its URL: a
+ * misbehaving client could put a card number or a name in a path or query string.
+ */
+export function requestSerializer(request: { method?: string; routeOptions?: { url?: string } }): Record<string, unknown> {
+  return { method: request.method, route: request.routeOptions?.url ?? '(no route)' };
+}
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
       level,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      serializers: { err: errorSerializer, error: errorSerializer },
+      serializers: { err: errorSerializer, error: errorSerializer, req: requestSerializer },
       base: { service: 'carrel' },
     },
     destination,

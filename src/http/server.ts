@@ -40,6 +40,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Bodies are JSON only (docs/ERRORS.md: UNSUPPORTED_MEDIA_TYPE); Fastify also parses text/plain by default.
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
   app.addHook('onSend', async (_request, reply, payload) => {
