@@ -9,6 +9,7 @@ import { loadDemoLibrary } from '../demo/demo-library.js';
 import { buildServer } from '../http/server.js';
 import { createLogger } from '../log.js';
 import { ROLES } from '../policy/actors.js';
+import { isPostgresUrl, redactUrl } from '../storage/database.js';
 import { DEFAULT_PROFILE, SHIPPED_PROFILES } from '../policy/profiles.js';
 import { checkin, checkout, declareLost, renew } from '../usecases/circulation.usecases.js';
 import type { Runtime } from '../usecases/context.js';
@@ -63,7 +64,7 @@ program
     const opts = globals(command);
     const key = ensureKey();
     const admin = await withRuntime(opts, true, (runtime) => systemRun(runtime, 'administration')(createFirstAdmin, undefined));
-    emit(opts.json, { database: opts.db ?? config.database, keyFile: key.path, keyFileCreated: key.created, admin }, () =>
+    emit(opts.json, { database: describeTarget(opts.db ?? config.database), keyFile: key.path, keyFileCreated: key.created, admin }, () =>
       [
         `Database ready: ${describeTarget(opts.db ?? config.database)}`,
         `Key file: ${key.path}${key.created ? ' (created, mode 0600)' : ''}`,
@@ -398,8 +399,9 @@ function readItemCsv(file: string, defaultLibrary: string | undefined): (AddItem
   return rows;
 }
 
+/** Where the database is, fit to print: a PostgreSQL URL loses its password. */
 function describeTarget(target: string): string {
-  return /^postgres/i.test(target) ? 'PostgreSQL' : target;
+  return isPostgresUrl(target) ? redactUrl(target) : target;
 }
 
 function describeDemo(demo: Awaited<ReturnType<typeof loadDemoLibrary>>): string {
