@@ -1,6 +1,6 @@
 import { ErrorCode, refuse, type Problem, DomainError } from '../domain/errors.js';
 import { ITEM_STATUSES, type Item, type ItemStatus } from '../domain/types.js';
-import { homeLibrary } from '../policy/scope.policy.js';
+import { canReachLibrary, homeLibrary } from '../policy/scope.policy.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import * as items from '../storage/item.repository.js';
 import { findBranch, listBranches } from '../storage/library.repository.js';
@@ -100,9 +100,8 @@ export async function addItems(ctx: Context, inputs: readonly (AddItemInput & { 
  */
 export async function requireItemByBarcode(ctx: Context, barcode: string, libraryId?: string): Promise<Item> {
   const scope = libraryId ?? homeLibrary(ctx.actor);
-  const found = await items.findItemsByBarcode(ctx.trx, barcode, scope);
-  if (found.length === 0 || (libraryId !== undefined && !(await requireLibrary(ctx, libraryId))))
-    throw refuse(ErrorCode.ITEM_NOT_FOUND, 'No item has that barcode.', 'itemBarcode');
+  const found = (await items.findItemsByBarcode(ctx.trx, barcode, scope)).filter((item) => canReachLibrary(ctx.actor, item.libraryId).allowed);
+  if (found.length === 0) throw refuse(ErrorCode.ITEM_NOT_FOUND, 'No item has that barcode.', 'itemBarcode');
   if (found.length > 1) throw refuse(ErrorCode.BARCODE_AMBIGUOUS, 'Several libraries use that barcode; name the library.', 'library');
   return found[0] as Item;
 }
