@@ -409,25 +409,14 @@ async function logIn(baseUrl: string, fixture: Fixture): Promise<string> {
   return cookie;
 }
 
-/** Records the SQL of every query Kysely runs (begin/commit are not queries and are not seen). */
-class CaptureSql implements KyselyPlugin {
-  constructor(
-    private readonly base: Kysely<Schema>,
-    private readonly into: string[],
-  ) {}
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    this.into.push(this.base.getExecutor().compileQuery(args.node, args.queryId).sql);
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return args.result;
-  }
-}
-
 /** The statements one API pair runs: the session look-up per request, then each use case's. */
-async function traceApiPair(database: Database, runtime: Runtime, token: string): Promise<string[]> {
+async function traceApiPair(target: string, runtime: Runtime, token: string): Promise<string[]> {
   const statements: string[] = [];
-  const traced: Runtime = { db: database.db.withPlugin(new CaptureSql(database.db, statements)), clock: runtime.clock };
+  // A second handle on the same database, reporting the SQL of every query it runs (begin/commit are not
+  // queries and are not seen). Tracing at execution also sees queries the repositories compiled earlier.
+  const tracing = openDatabase(target, { poolSize: 1, onQuery: (sql) => sql !== 'begin' && sql !== 'commit' && statements.push(sql) });
+  const traced: Runtime = { db: tracing.db, clock: runtime.clock };
+  try {
   const staff = await authenticate(traced, token);
   if (!staff) throw new Error('the bench session does not authenticate');
   const caller: Caller = { actor: { kind: 'staff', id: staff.id, libraryId: staff.libraryId, roles: staff.roles }, purpose: 'circulation', channel: 'http' };
@@ -435,6 +424,9 @@ async function traceApiPair(database: Database, runtime: Runtime, token: string)
   await run(traced, caller, checkout, { cardNumber: cardOf(0), itemBarcode: item });
   await authenticate(traced, token);
   await run(traced, caller, checkin, { itemBarcode: item });
+  } finally {
+    await tracing.close();
+  }
   return statements;
 }
 
@@ -448,7 +440,7 @@ const FLOOR_SQL = {
   patronByCard: 'select * from "patrons" where "card_number" = ?',
   patronById: 'select * from "patrons" where "id" = ?',
   library: 'select * from "libraries" where "id" = ?',
-  itemsByBarcode: 'select * from "items" where "barcode" = ? and "library_id" = ? limit ?',
+  itemsByBarcode: 'select * from "items" where "library_id" = ? and "barcode" = ?',
   lockItem: 'select * from "items" where "id" = ?', // PostgreSQL: … for update
   category: 'select * from "patron_categories" where "library_id" = ? and "code" = ?',
   loanRules: 'select * from "loan_rules" where "library_id" = ? and "patron_category" in (?, ?) and "item_type" in (?, ?)',
@@ -459,9 +451,9 @@ const FLOOR_SQL = {
   setItemStatus: 'update "items" set "status" = ? where "id" = ?',
   insertAccess:
     'insert into "access_log" ("at", "library_id", "actor_kind", "actor_id", "patron_id", "action", "categories", "purpose", "channel") values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  activeLoanForItem: 'select * from "loans" where "item_id" = ? and "status" = ?',
+  activeLoanForItem: 'select * from "loans" where "item_id" = ? and "status" = \'active\'',
   endLoan: 'update "loans" set "status" = ?, "ended_at" = ? where "id" = ?',
-  nextPendingHold: 'select * from "holds" where "item_id" = ? and "status" = ? order by "placed_at", "id"',
+  nextPendingHold: 'select * from "holds" where "item_id" = ? and "status" = ? order by "placed_at", "id" limit ?',
 } as const;
 type StatementName = keyof typeof FLOOR_SQL;
 
@@ -569,7 +561,7 @@ function sqliteFloor(file: string): Floor {
     if (!patron) return refused(404, 'PATRON_NOT_FOUND');
     const library = one<Row & { id: string; max_balance_cents: number }>('library', patron.library_id);
     if (!library) return refused(500, 'INTERNAL_ERROR');
-    const found = all<ItemRow>('itemsByBarcode', itemBarcode, patron.library_id, 2);
+    const found = all<ItemRow>('itemsByBarcode', patron.library_id, itemBarcode);
     if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
     const item = one<ItemRow>('lockItem', (found[0] as ItemRow).id) as ItemRow;
     const category = one<{ max_loans: number | null }>('category', library.id, patron.category_code);
@@ -594,18 +586,18 @@ function sqliteFloor(file: string): Floor {
 
   const doCheckin = sqlite.transaction((staff: StaffRow, itemBarcode: string): Answer => {
     const at = new Date().toISOString();
-    const found = all<ItemRow>('itemsByBarcode', itemBarcode, staff.library_id, 2);
+    const found = all<ItemRow>('itemsByBarcode', staff.library_id, itemBarcode);
     if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
     const item = one<ItemRow>('lockItem', (found[0] as ItemRow).id) as ItemRow;
     one('library', item.library_id);
-    const loan = one<{ id: string; patron_id: string }>('activeLoanForItem', item.id, 'active');
+    const loan = one<{ id: string; patron_id: string }>('activeLoanForItem', item.id);
     if (!loan) return refused(409, 'ITEM_NOT_ON_LOAN');
     const patron = one<PatronRow>('patronById', loan.patron_id) as PatronRow;
     exec('endLoan', 'returned', at, loan.id);
     all<RuleRow>('loanRules', item.library_id, patron.category_code, '*', item.item_type, '*');
     // (Loans in the bench are never overdue, so no fine row; the use case would insert one here.)
     exec('insertAccess', at, patron.library_id, 'staff', staff.id, patron.id, 'checkin', 'circulation', 'circulation', 'http');
-    const hold = one('nextPendingHold', item.id, 'pending');
+    const hold = one('nextPendingHold', item.id, 'pending', 1);
     exec('setItemStatus', hold ? 'on-hold-shelf' : 'available', item.id);
     return { status: 200, body: { itemBarcode: item.barcode, title: item.title, loanId: loan.id, returnedAt: at, daysLate: 0, fine: null, lostChargeCancelled: false, routing: { to: 'shelf' } } };
   });
@@ -674,7 +666,7 @@ function postgresFloor(url: string, poolSize: number): Floor {
       if (!patron) return refused(404, 'PATRON_NOT_FOUND');
       const library = await one<Row & { id: string; max_balance_cents: number }>(c, 'library', patron.library_id);
       if (!library) return refused(500, 'INTERNAL_ERROR');
-      const found = await all<ItemRow>(c, 'itemsByBarcode', itemBarcode, patron.library_id, 2);
+      const found = await all<ItemRow>(c, 'itemsByBarcode', patron.library_id, itemBarcode);
       if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
       const item = (await one<ItemRow>(c, 'lockItem', (found[0] as ItemRow).id)) as ItemRow;
       const category = await one<{ max_loans: number | null }>(c, 'category', library.id, patron.category_code);
@@ -700,17 +692,17 @@ function postgresFloor(url: string, poolSize: number): Floor {
   const doCheckin = (staff: StaffRow, itemBarcode: string) =>
     transaction(async (c): Promise<Answer> => {
       const at = new Date().toISOString();
-      const found = await all<ItemRow>(c, 'itemsByBarcode', itemBarcode, staff.library_id, 2);
+      const found = await all<ItemRow>(c, 'itemsByBarcode', staff.library_id, itemBarcode);
       if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
       const item = (await one<ItemRow>(c, 'lockItem', (found[0] as ItemRow).id)) as ItemRow;
       await one(c, 'library', item.library_id);
-      const loan = await one<{ id: string; patron_id: string }>(c, 'activeLoanForItem', item.id, 'active');
+      const loan = await one<{ id: string; patron_id: string }>(c, 'activeLoanForItem', item.id);
       if (!loan) return refused(409, 'ITEM_NOT_ON_LOAN');
       const patron = (await one<PatronRow>(c, 'patronById', loan.patron_id)) as PatronRow;
       await all(c, 'endLoan', 'returned', at, loan.id);
       await all(c, 'loanRules', item.library_id, patron.category_code, '*', item.item_type, '*');
       await all(c, 'insertAccess', at, patron.library_id, 'staff', staff.id, patron.id, 'checkin', 'circulation', 'circulation', 'http');
-      const hold = await one(c, 'nextPendingHold', item.id, 'pending');
+      const hold = await one(c, 'nextPendingHold', item.id, 'pending', 1);
       await all(c, 'setItemStatus', hold ? 'on-hold-shelf' : 'available', item.id);
       return { status: 200, body: { itemBarcode: item.barcode, title: item.title, loanId: loan.id, returnedAt: at, daysLate: 0, fine: null, lostChargeCancelled: false, routing: { to: 'shelf' } } };
     });
@@ -791,7 +783,7 @@ async function benchEngine(engine: Engine, target: string, options: Options): Pr
     const server = await buildServer({ runtime, logger: createLogger('silent') });
     const apiUrl = await server.listen({ host: '127.0.0.1', port: 0 });
     const cookie = await logIn(apiUrl, fixture);
-    const apiStatements = await traceApiPair(database, runtime, cookie.slice('carrel_session='.length));
+    const apiStatements = await traceApiPair(target, runtime, cookie.slice('carrel_session='.length));
     await reset(database);
     gc();
     say(`[${engine}] API: ${options.connections} connections, ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s…`);

@@ -1,4 +1,6 @@
 import type { Db } from './database.js';
+import { preparedInsert } from './prepared.js';
+import type { AccessLogTable } from './schema.js';
 
 /** One access-log row: who touched which patron's records, which categories (never the data), why. */
 export interface AccessEntry {
@@ -13,10 +15,20 @@ export interface AccessEntry {
   channel: string;
 }
 
+const insertAccessRow = preparedInsert<Omit<AccessLogTable, 'seq'>>('access_log', [
+  'at',
+  'library_id',
+  'actor_kind',
+  'actor_id',
+  'patron_id',
+  'action',
+  'categories',
+  'purpose',
+  'channel',
+]);
+
 export async function appendAccess(db: Db, entry: AccessEntry): Promise<void> {
-  await db
-    .insertInto('access_log')
-    .values({
+  await insertAccessRow(db, {
       at: entry.at,
       library_id: entry.libraryId,
       actor_kind: entry.actorKind,
@@ -26,8 +38,7 @@ export async function appendAccess(db: Db, entry: AccessEntry): Promise<void> {
       categories: entry.categories.join(','),
       purpose: entry.purpose,
       channel: entry.channel,
-    })
-    .execute();
+  });
 }
 
 export async function accessEntriesForPatron(db: Db, patronId: string): Promise<AccessEntry[]> {

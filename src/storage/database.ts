@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase, type Transaction } from 'kysely';
+import { Kysely, type KyselyConfig, PostgresAdapter, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Schema } from './schema.js';
 
@@ -38,19 +38,32 @@ export function redactUrl(url: string): string {
  * PostgreSQL server. Both return instants as ISO strings and counts as numbers, so repositories
  * read the same values on either engine.
  */
-export function openDatabase(target: string, options: { poolSize?: number } = {}): Database {
-  if (isPostgresUrl(target)) return openPostgres(target, options.poolSize ?? 10);
-  return openSqlite(target);
+export interface OpenOptions {
+  poolSize?: number;
+  /** Called with the SQL text of every query run (never its parameters, which may be personal data). */
+  onQuery?: (sql: string) => void;
 }
 
-function openSqlite(file: string): Database {
+export function openDatabase(target: string, options: OpenOptions = {}): Database {
+  if (isPostgresUrl(target)) return openPostgres(target, options.poolSize ?? 10, options.onQuery);
+  return openSqlite(target, options.onQuery);
+}
+
+function queryLog(onQuery: ((sql: string) => void) | undefined): KyselyConfig['log'] {
+  if (!onQuery) return undefined;
+  return (event) => {
+    if (event.level === 'query') onQuery(event.query.sql);
+  };
+}
+
+function openSqlite(file: string, onQuery?: (sql: string) => void): Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: queryLog(onQuery) });
   return { db, engine: 'sqlite', location: file, close: () => db.destroy() };
 }
 
@@ -92,7 +105,7 @@ const PG_DATE = 1082;
 const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
 
-function openPostgres(url: string, poolSize: number): Database {
+function openPostgres(url: string, poolSize: number, onQuery?: (sql: string) => void): Database {
   const parseTimestamp = pg.types.getTypeParser(PG_TIMESTAMPTZ) as (value: string) => Date;
   const types = {
     getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -113,7 +126,7 @@ function openPostgres(url: string, poolSize: number): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: types as pg.CustomTypesConfig, options: '-c TimeZone=UTC' });
   // An idle client losing its server is reported here rather than crashing the process.
   pool.on('error', () => undefined);
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), log: queryLog(onQuery) });
   return { db, engine: 'postgres', location: redactUrl(url), close: () => db.destroy() };
 }
 

@@ -1,5 +1,6 @@
 import type { Fine, FineKind, FineStatus, Payment } from '../domain/types.js';
 import type { Db } from './database.js';
+import { prepared } from './prepared.js';
 import type { FinesTable, PaymentsTable } from './schema.js';
 
 function toFine(row: FinesTable): Fine {
@@ -64,14 +65,16 @@ export async function openFinesForItem(db: Db, itemId: string, kind: FineKind): 
 }
 
 /** What a patron owes now, in cents. */
-export async function balanceOf(db: Db, patronId: string): Promise<number> {
-  const row = await db
+const openBalance = prepared((db: Db, patronId: string) =>
+  db
     .selectFrom('fines')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('balance_cents'), eb.lit(0)).as('owed'))
     .where('patron_id', '=', patronId)
-    .where('status', '=', 'open')
-    .executeTakeFirstOrThrow();
-  return Number(row.owed);
+    .where('status', '=', 'open'),
+);
+
+export async function balanceOf(db: Db, patronId: string): Promise<number> {
+  return Number((await openBalance(db, patronId)).rows[0]?.owed ?? 0);
 }
 
 export async function settleFine(db: Db, id: string, balanceCents: number, status: FineStatus, at: string | null, note?: string): Promise<void> {

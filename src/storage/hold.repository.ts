@@ -1,5 +1,6 @@
 import type { Hold, HoldStatus } from '../domain/types.js';
 import type { Db } from './database.js';
+import { prepared } from './prepared.js';
 import type { HoldsTable } from './schema.js';
 
 function toHold(row: HoldsTable): Hold {
@@ -41,21 +42,20 @@ export async function findHold(db: Db, id: string): Promise<Hold | undefined> {
 }
 
 /** The hold waiting on the shelf for this item, if any. */
+const readyHoldForItem = prepared((db: Db, itemId: string) => db.selectFrom('holds').selectAll().where('item_id', '=', itemId).where('status', '=', 'ready'));
+
 export async function findReadyHoldForItem(db: Db, itemId: string): Promise<Hold | undefined> {
-  const row = await db.selectFrom('holds').selectAll().where('item_id', '=', itemId).where('status', '=', 'ready').executeTakeFirst();
+  const [row] = (await readyHoldForItem(db, itemId)).rows;
   return row && toHold(row);
 }
 
 /** The oldest pending hold on this item: the next in the queue. */
+const pendingHoldQueue = prepared((db: Db, itemId: string) =>
+  db.selectFrom('holds').selectAll().where('item_id', '=', itemId).where('status', '=', 'pending').orderBy('placed_at').orderBy('id').limit(1),
+);
+
 export async function nextPendingHold(db: Db, itemId: string): Promise<Hold | undefined> {
-  const row = await db
-    .selectFrom('holds')
-    .selectAll()
-    .where('item_id', '=', itemId)
-    .where('status', '=', 'pending')
-    .orderBy('placed_at')
-    .orderBy('id')
-    .executeTakeFirst();
+  const [row] = (await pendingHoldQueue(db, itemId)).rows;
   return row && toHold(row);
 }
 

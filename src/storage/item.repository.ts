@@ -1,5 +1,6 @@
 import type { Item, ItemStatus } from '../domain/types.js';
 import { engineOf, type Db } from './database.js';
+import { prepared } from './prepared.js';
 import type { ItemsTable } from './schema.js';
 
 function toItem(row: ItemsTable): Item {
@@ -46,26 +47,35 @@ export async function findItemById(db: Db, id: string): Promise<Item | undefined
   return row && toItem(row);
 }
 
-/** Items with this barcode, in one library or (libraryId undefined) in any. */
+const itemsByBarcode = prepared((db: Db, barcode: string) => db.selectFrom('items').selectAll().where('barcode', '=', barcode).limit(2));
+const itemByLibraryBarcode = prepared((db: Db, barcode: string, libraryId: string) =>
+  db.selectFrom('items').selectAll().where('library_id', '=', libraryId).where('barcode', '=', barcode),
+);
+
+/** Items with this barcode, in one library or (libraryId undefined) in any (at most two: enough to know it is ambiguous). */
 export async function findItemsByBarcode(db: Db, barcode: string, libraryId?: string): Promise<Item[]> {
-  let query = db.selectFrom('items').selectAll().where('barcode', '=', barcode);
-  if (libraryId !== undefined) query = query.where('library_id', '=', libraryId);
-  const rows = await query.limit(2).execute();
-  return rows.map(toItem);
+  const result = libraryId === undefined ? await itemsByBarcode(db, barcode) : await itemByLibraryBarcode(db, barcode, libraryId);
+  return result.rows.map(toItem);
 }
 
 /**
  * Reads an item and, on PostgreSQL, locks its row until the transaction ends, so concurrent
  * circulation on one item is serialised. (SQLite serialises every write transaction already.)
  */
-export async function lockItem(db: Db, id: string): Promise<Item | undefined> {
+const lockedItem = prepared((db: Db, id: string) => {
   const query = db.selectFrom('items').selectAll().where('id', '=', id);
-  const row = await (engineOf(db) === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+  return engineOf(db) === 'postgres' ? query.forUpdate() : query;
+});
+
+export async function lockItem(db: Db, id: string): Promise<Item | undefined> {
+  const [row] = (await lockedItem(db, id)).rows;
   return row && toItem(row);
 }
 
+const itemStatus = prepared((db: Db, id: string, status: string) => db.updateTable('items').set({ status }).where('id', '=', id));
+
 export async function setItemStatus(db: Db, id: string, status: ItemStatus): Promise<void> {
-  await db.updateTable('items').set({ status }).where('id', '=', id).execute();
+  await itemStatus(db, id, status);
 }
 
 export async function countItems(db: Db, libraryId?: string): Promise<number> {

@@ -1,5 +1,6 @@
 import type { Branch, Library, LoanRule, PatronCategory } from '../domain/types.js';
 import type { Db } from './database.js';
+import { prepared } from './prepared.js';
 import type { BranchesTable, LibrariesTable, LoanRulesTable, PatronCategoriesTable } from './schema.js';
 
 function toLibrary(row: LibrariesTable): Library {
@@ -33,8 +34,10 @@ export async function insertLibrary(db: Db, library: Library): Promise<void> {
     .execute();
 }
 
+const libraryById = prepared((db: Db, id: string) => db.selectFrom('libraries').selectAll().where('id', '=', id));
+
 export async function findLibrary(db: Db, id: string): Promise<Library | undefined> {
-  const row = await db.selectFrom('libraries').selectAll().where('id', '=', id).executeTakeFirst();
+  const [row] = (await libraryById(db, id)).rows;
   return row && toLibrary(row);
 }
 
@@ -78,8 +81,12 @@ export async function insertCategory(db: Db, category: PatronCategory): Promise<
     .execute();
 }
 
+const categoryByCode = prepared((db: Db, libraryId: string, code: string) =>
+  db.selectFrom('patron_categories').selectAll().where('library_id', '=', libraryId).where('code', '=', code),
+);
+
 export async function findCategory(db: Db, libraryId: string, code: string): Promise<PatronCategory | undefined> {
-  const row = await db.selectFrom('patron_categories').selectAll().where('library_id', '=', libraryId).where('code', '=', code).executeTakeFirst();
+  const [row] = (await categoryByCode(db, libraryId, code)).rows;
   return row && toCategory(row);
 }
 
@@ -111,15 +118,17 @@ export async function insertLoanRule(db: Db, rule: LoanRule): Promise<void> {
 }
 
 /** The rules that could apply to this category × item type (exact or wildcard), for resolveLoanRule. */
-export async function candidateLoanRules(db: Db, libraryId: string, patronCategory: string, itemType: string): Promise<LoanRule[]> {
-  const rows = await db
+const loanRuleCandidates = prepared((db: Db, libraryId: string, patronCategory: string, itemType: string) =>
+  db
     .selectFrom('loan_rules')
     .selectAll()
     .where('library_id', '=', libraryId)
     .where('patron_category', 'in', [patronCategory, '*'])
-    .where('item_type', 'in', [itemType, '*'])
-    .execute();
-  return rows.map(toLoanRule);
+    .where('item_type', 'in', [itemType, '*']),
+);
+
+export async function candidateLoanRules(db: Db, libraryId: string, patronCategory: string, itemType: string): Promise<LoanRule[]> {
+  return (await loanRuleCandidates(db, libraryId, patronCategory, itemType)).rows.map(toLoanRule);
 }
 
 export async function listLoanRules(db: Db, libraryId: string): Promise<LoanRule[]> {

@@ -1,5 +1,7 @@
 import type { Loan, LoanStatus } from '../domain/types.js';
+import { sql } from 'kysely';
 import type { Db } from './database.js';
+import { prepared, preparedInsert } from './prepared.js';
 import type { LoansTable } from './schema.js';
 
 function toLoan(row: LoansTable): Loan {
@@ -17,10 +19,21 @@ function toLoan(row: LoansTable): Loan {
   };
 }
 
+const insertLoanRow = preparedInsert<LoansTable & Record<string, unknown>>('loans', [
+  'id',
+  'library_id',
+  'patron_id',
+  'item_id',
+  'branch_id',
+  'checked_out_at',
+  'due_at',
+  'renewals',
+  'status',
+  'ended_at',
+]);
+
 export async function insertLoan(db: Db, loan: Loan): Promise<void> {
-  await db
-    .insertInto('loans')
-    .values({
+  await insertLoanRow(db, {
       id: loan.id,
       library_id: loan.libraryId,
       patron_id: loan.patronId,
@@ -31,12 +44,14 @@ export async function insertLoan(db: Db, loan: Loan): Promise<void> {
       renewals: loan.renewals,
       status: loan.status,
       ended_at: loan.endedAt,
-    })
-    .execute();
+  });
 }
 
+// 'active' is written into the SQL (not bound) so both engines can use the partial unique index on it.
+const activeLoanForItem = prepared((db: Db, itemId: string) => db.selectFrom('loans').selectAll().where('item_id', '=', itemId).where('status', '=', sql.lit('active')));
+
 export async function findActiveLoanForItem(db: Db, itemId: string): Promise<Loan | undefined> {
-  const row = await db.selectFrom('loans').selectAll().where('item_id', '=', itemId).where('status', '=', 'active').executeTakeFirst();
+  const [row] = (await activeLoanForItem(db, itemId)).rows;
   return row && toLoan(row);
 }
 
@@ -52,18 +67,22 @@ export async function findLastLostLoanForItem(db: Db, itemId: string): Promise<L
   return row && toLoan(row);
 }
 
-export async function countActiveLoans(db: Db, patronId: string): Promise<number> {
-  const row = await db
+const activeLoanCount = prepared((db: Db, patronId: string) =>
+  db
     .selectFrom('loans')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('patron_id', '=', patronId)
-    .where('status', '=', 'active')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .where('status', '=', 'active'),
+);
+
+export async function countActiveLoans(db: Db, patronId: string): Promise<number> {
+  return Number((await activeLoanCount(db, patronId)).rows[0]?.n ?? 0);
 }
 
+const loanEnd = prepared((db: Db, id: string, status: string, at: string) => db.updateTable('loans').set({ status, ended_at: at }).where('id', '=', id));
+
 export async function endLoan(db: Db, id: string, status: Exclude<LoanStatus, 'active'>, at: string): Promise<void> {
-  await db.updateTable('loans').set({ status, ended_at: at }).where('id', '=', id).execute();
+  await loanEnd(db, id, status, at);
 }
 
 export async function renewLoan(db: Db, id: string, dueAt: string, renewals: number): Promise<void> {

@@ -1,5 +1,6 @@
 import type { GuardianLink, Patron, PatronPersonal, PatronStatus } from '../domain/types.js';
 import type { Db } from './database.js';
+import { prepared } from './prepared.js';
 import type { GuardianLinksTable, PatronsTable } from './schema.js';
 
 // The personal fields travel as one JSON document, the unit the vault will encrypt per patron.
@@ -35,13 +36,16 @@ export async function insertPatron(db: Db, patron: Patron, pinHash: string): Pro
     .execute();
 }
 
+const patronById = prepared((db: Db, id: string) => db.selectFrom('patrons').selectAll().where('id', '=', id));
+const patronByCard = prepared((db: Db, cardNumber: string) => db.selectFrom('patrons').selectAll().where('card_number', '=', cardNumber));
+
 export async function findPatronById(db: Db, id: string): Promise<Patron | undefined> {
-  const row = await db.selectFrom('patrons').selectAll().where('id', '=', id).executeTakeFirst();
+  const [row] = (await patronById(db, id)).rows;
   return row && toPatron(row);
 }
 
 export async function findPatronByCard(db: Db, cardNumber: string): Promise<Patron | undefined> {
-  const row = await db.selectFrom('patrons').selectAll().where('card_number', '=', cardNumber).executeTakeFirst();
+  const [row] = (await patronByCard(db, cardNumber)).rows;
   return row && toPatron(row);
 }
 

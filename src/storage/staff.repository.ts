@@ -1,5 +1,6 @@
 import type { StaffAccount } from '../domain/types.js';
 import type { Db } from './database.js';
+import { prepared } from './prepared.js';
 import type { StaffAccountsTable } from './schema.js';
 
 function toStaff(row: StaffAccountsTable): StaffAccount {
@@ -47,14 +48,17 @@ export async function insertSession(db: Db, session: { tokenHash: string; staffI
 }
 
 /** The account behind a live session (one statement: it runs on every authenticated request). */
-export async function findSessionStaff(db: Db, tokenHash: string, now: string): Promise<StaffAccount | undefined> {
-  const row = await db
+const sessionStaff = prepared((db: Db, tokenHash: string, now: string) =>
+  db
     .selectFrom('staff_sessions')
     .innerJoin('staff_accounts', 'staff_accounts.id', 'staff_sessions.staff_id')
     .selectAll('staff_accounts')
     .where('staff_sessions.token_hash', '=', tokenHash)
-    .where('staff_sessions.expires_at', '>', now)
-    .executeTakeFirst();
+    .where('staff_sessions.expires_at', '>', now),
+);
+
+export async function findSessionStaff(db: Db, tokenHash: string, now: string): Promise<StaffAccount | undefined> {
+  const [row] = (await sessionStaff(db, tokenHash, now)).rows;
   return row && toStaff(row);
 }
 
