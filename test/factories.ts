@@ -1,3 +1,4 @@
+import { DomainError } from '../src/domain/errors.js';
 import { ManualClock } from '../src/domain/clock.js';
 import type { LoanRule } from '../src/domain/types.js';
 import { SYSTEM, type Actor, type Purpose } from '../src/policy/actors.js';
@@ -54,4 +55,19 @@ export async function buildItem(w: World, overrides: Partial<AddItemInput> & { l
 export async function countRows(database: Database, table: 'loans' | 'fines' | 'holds' | 'payments' | 'patrons' | 'items' | 'access_log'): Promise<number> {
   const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** The refusal a use case answered with; fails the test if it succeeded or threw anything else. */
+export async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof DomainError)) throw new Error(`expected a refusal, got ${String(error)}`);
+  return error;
+}
+
+/** The codes of every problem a use case refused with. */
+export async function refusalCodes(promise: Promise<unknown>): Promise<string[]> {
+  return (await refusal(promise)).problems.map((p) => p.code);
 }

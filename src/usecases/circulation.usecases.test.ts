@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
-import { buildItem, buildLibrary, buildPatron, buildRule, countRows, world, type World } from '../../test/factories.js';
+import { buildItem, buildLibrary, buildPatron, buildRule, countRows, refusalCodes, world, type World } from '../../test/factories.js';
 import { DomainError } from '../domain/errors.js';
 import { accessEntriesForPatron } from '../storage/access-log.repository.js';
 import { findItemById } from '../storage/item.repository.js';
@@ -8,16 +8,6 @@ import { checkin, checkout, declareLost, renew } from './circulation.usecases.js
 import { pay, waiveFine } from './fine.usecases.js';
 import { cancelHold, expireHolds, placeHold } from './hold.usecases.js';
 import { patronAccount, setPatronStatus } from './patron.usecases.js';
-
-/** The error code a use case refused with (every refusal is a DomainError). */
-async function refusal(promise: Promise<unknown>): Promise<string[]> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof DomainError)) throw new Error(`expected a refusal, got ${String(error)}`);
-  return error.problems.map((p) => p.code);
-}
 
 describe.each(ENGINES)('circulation on %s', (engine) => {
   let database: TestDatabase;
@@ -74,15 +64,15 @@ describe.each(ENGINES)('circulation on %s', (engine) => {
     await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: item.barcode });
     const before = { loans: await countRows(database, 'loans'), log: await countRows(database, 'access_log') };
 
-    expect(await refusal(w.act(checkout, { cardNumber: other.cardNumber, itemBarcode: item.barcode }))).toEqual(['ITEM_ALREADY_ON_LOAN']);
-    expect(await refusal(w.act(checkout, { cardNumber: other.cardNumber, itemBarcode: reference.barcode }))).toEqual(['ITEM_NOT_LOANABLE']);
-    expect(await refusal(w.act(checkout, { cardNumber: '00000000000000', itemBarcode: item.barcode }))).toEqual(['PATRON_NOT_FOUND']);
-    expect(await refusal(w.act(checkout, { cardNumber: other.cardNumber, itemBarcode: 'NO-SUCH-ITEM' }))).toEqual(['ITEM_NOT_FOUND']);
+    expect(await refusalCodes(w.act(checkout, { cardNumber: other.cardNumber, itemBarcode: item.barcode }))).toEqual(['ITEM_ALREADY_ON_LOAN']);
+    expect(await refusalCodes(w.act(checkout, { cardNumber: other.cardNumber, itemBarcode: reference.barcode }))).toEqual(['ITEM_NOT_LOANABLE']);
+    expect(await refusalCodes(w.act(checkout, { cardNumber: '00000000000000', itemBarcode: item.barcode }))).toEqual(['PATRON_NOT_FOUND']);
+    expect(await refusalCodes(w.act(checkout, { cardNumber: other.cardNumber, itemBarcode: 'NO-SUCH-ITEM' }))).toEqual(['ITEM_NOT_FOUND']);
     // A blocked patron whose card has also expired hears both reasons at once
     await w.act(setPatronStatus, { patronId: other.id, status: 'blocked' });
     w.clock.advanceDays(400);
     const blockedItem = await buildItem(w, { libraryId });
-    expect(await refusal(w.act(checkout, { cardNumber: other.cardNumber, itemBarcode: blockedItem.barcode }))).toEqual(['PATRON_BLOCKED', 'PATRON_EXPIRED']);
+    expect(await refusalCodes(w.act(checkout, { cardNumber: other.cardNumber, itemBarcode: blockedItem.barcode }))).toEqual(['PATRON_BLOCKED', 'PATRON_EXPIRED']);
 
     expect(await countRows(database, 'loans')).toBe(before.loans);
     expect(await countRows(database, 'access_log')).toBe(before.log + 1); // only the status change
@@ -93,7 +83,7 @@ describe.each(ENGINES)('circulation on %s', (engine) => {
     const patron = await buildPatron(w, { libraryId });
     const item = await buildItem(w, { libraryId });
     await w.act(setPatronStatus, { patronId: patron.id, status: 'card-lost' });
-    expect(await refusal(w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: item.barcode }))).toEqual(['CARD_REPORTED_LOST']);
+    expect(await refusalCodes(w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: item.barcode }))).toEqual(['CARD_REPORTED_LOST']);
     await w.act(setPatronStatus, { patronId: patron.id, status: 'active' });
     // Owing $15 (three capped $5 fines) is over the library's $10 limit
     for (let i = 0; i < 3; i++) {
@@ -102,7 +92,7 @@ describe.each(ENGINES)('circulation on %s', (engine) => {
       w.clock.advanceDays(60);
       await w.act(checkin, { itemBarcode: late.barcode });
     }
-    expect(await refusal(w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: item.barcode }))).toEqual(['PATRON_OWES_FINES']);
+    expect(await refusalCodes(w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: item.barcode }))).toEqual(['PATRON_OWES_FINES']);
     await w.act(pay, { cardNumber: patron.cardNumber, amountCents: 600 });
     expect((await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: item.barcode })).itemBarcode).toBe(item.barcode);
   });
@@ -132,12 +122,12 @@ describe.each(ENGINES)('circulation on %s', (engine) => {
     const renewed = await w.act(renew, { itemBarcode: dvd.barcode });
     expect(renewed).toMatchObject({ renewals: 1, renewalsLeft: 0, fine: { amountCents: 200 } });
     expect(new Date(renewed.dueAt).getTime()).toBeGreaterThan(w.clock.now().getTime() + 6 * 86_400_000);
-    expect(await refusal(w.act(renew, { itemBarcode: dvd.barcode }))).toEqual(['RENEWAL_LIMIT_REACHED']);
+    expect(await refusalCodes(w.act(renew, { itemBarcode: dvd.barcode }))).toEqual(['RENEWAL_LIMIT_REACHED']);
     const book = await buildItem(w, { libraryId });
     await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: book.barcode });
     await w.act(placeHold, { cardNumber: waiting.cardNumber, itemBarcode: book.barcode });
-    expect(await refusal(w.act(renew, { itemBarcode: book.barcode }))).toEqual(['ITEM_HAS_HOLDS']);
-    expect(await refusal(w.act(renew, { itemBarcode: (await buildItem(w, { libraryId })).barcode }))).toEqual(['ITEM_NOT_ON_LOAN']);
+    expect(await refusalCodes(w.act(renew, { itemBarcode: book.barcode }))).toEqual(['ITEM_HAS_HOLDS']);
+    expect(await refusalCodes(w.act(renew, { itemBarcode: (await buildItem(w, { libraryId })).barcode }))).toEqual(['ITEM_NOT_ON_LOAN']);
   });
 
   it('traps a hold on check-in; only the holder may take it; an unclaimed hold expires to the next in line', async () => {
@@ -150,13 +140,13 @@ describe.each(ENGINES)('circulation on %s', (engine) => {
     w.clock.advanceDays(1);
     const h2 = await w.act(placeHold, { cardNumber: second.cardNumber, itemBarcode: item.barcode });
     expect([h1.status, h2.status]).toEqual(['pending', 'pending']);
-    expect(await refusal(w.act(placeHold, { cardNumber: first.cardNumber, itemBarcode: item.barcode }))).toEqual(['HOLD_ALREADY_PLACED']);
-    expect(await refusal(w.act(placeHold, { cardNumber: borrower.cardNumber, itemBarcode: item.barcode }))).toEqual(['HOLD_ON_OWN_LOAN']);
+    expect(await refusalCodes(w.act(placeHold, { cardNumber: first.cardNumber, itemBarcode: item.barcode }))).toEqual(['HOLD_ALREADY_PLACED']);
+    expect(await refusalCodes(w.act(placeHold, { cardNumber: borrower.cardNumber, itemBarcode: item.barcode }))).toEqual(['HOLD_ON_OWN_LOAN']);
 
     const back = await w.act(checkin, { itemBarcode: item.barcode });
     expect(back.routing).toMatchObject({ to: 'hold-shelf', holdId: h1.id });
     expect(JSON.stringify(back)).not.toContain(borrower.id); // the desk is not told who returned it
-    expect(await refusal(w.act(checkout, { cardNumber: second.cardNumber, itemBarcode: item.barcode }))).toEqual(['ITEM_ON_HOLD_FOR_ANOTHER_PATRON']);
+    expect(await refusalCodes(w.act(checkout, { cardNumber: second.cardNumber, itemBarcode: item.barcode }))).toEqual(['ITEM_ON_HOLD_FOR_ANOTHER_PATRON']);
 
     // The first holder never comes: after the pick-up window the item passes to the second
     w.clock.advanceDays(8);
@@ -173,7 +163,7 @@ describe.each(ENGINES)('circulation on %s', (engine) => {
     expect((await findItemById(database.db, item.id))?.status).toBe('on-hold-shelf');
     await w.act(cancelHold, { holdId: hold.id });
     expect((await findItemById(database.db, item.id))?.status).toBe('available');
-    expect(await refusal(w.act(cancelHold, { holdId: hold.id }))).toEqual(['HOLD_NOT_ACTIVE']);
+    expect(await refusalCodes(w.act(cancelHold, { holdId: hold.id }))).toEqual(['HOLD_NOT_ACTIVE']);
   });
 
   it('charges a lost item its replacement cost, and cancels the charge if it comes back', async () => {
@@ -203,20 +193,20 @@ describe.each(ENGINES)('circulation on %s', (engine) => {
     expect(fines).toHaveLength(1);
     const owed = account.balanceCents;
     expect(owed).toBe(225);
-    expect(await refusal(w.act(pay, { cardNumber: patron.cardNumber, amountCents: owed + 1 }))).toEqual(['PAYMENT_EXCEEDS_BALANCE']);
-    expect(await refusal(w.act(pay, { cardNumber: patron.cardNumber, amountCents: 0 }))).toEqual(['INVALID_AMOUNT']);
+    expect(await refusalCodes(w.act(pay, { cardNumber: patron.cardNumber, amountCents: owed + 1 }))).toEqual(['PAYMENT_EXCEEDS_BALANCE']);
+    expect(await refusalCodes(w.act(pay, { cardNumber: patron.cardNumber, amountCents: 0 }))).toEqual(['INVALID_AMOUNT']);
     const paid = await w.act(pay, { cardNumber: patron.cardNumber, amountCents: 100 });
     expect(paid).toMatchObject({ balanceCents: 125, allocations: [{ fineId: fines[0], amountCents: 100 }] });
     const waived = await w.act(waiveFine, { fineId: fines[0] as string, reason: 'Returned during the flood closure' });
     expect(waived).toMatchObject({ status: 'waived', balanceCents: 0 });
-    expect(await refusal(w.act(waiveFine, { fineId: fines[0] as string, reason: 'again' }))).toEqual(['FINE_NOT_OPEN']);
-    expect(await refusal(w.act(pay, { cardNumber: patron.cardNumber, amountCents: 100 }))).toEqual(['NOTHING_OWED']);
+    expect(await refusalCodes(w.act(waiveFine, { fineId: fines[0] as string, reason: 'again' }))).toEqual(['FINE_NOT_OPEN']);
+    expect(await refusalCodes(w.act(pay, { cardNumber: patron.cardNumber, amountCents: 100 }))).toEqual(['NOTHING_OWED']);
   });
 
   it('stops at the category’s loan limit', async () => {
     const patron = await buildPatron(w, { libraryId, birthDate: '2015-01-01', guardianCard: (await buildPatron(w, { libraryId })).cardNumber });
     await database.db.updateTable('patron_categories').set({ max_loans: 2 }).where('library_id', '=', libraryId).where('code', '=', 'juvenile').execute();
     for (let i = 0; i < 2; i++) await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: (await buildItem(w, { libraryId })).barcode });
-    expect(await refusal(w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: (await buildItem(w, { libraryId })).barcode }))).toEqual(['LOAN_LIMIT_REACHED']);
+    expect(await refusalCodes(w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: (await buildItem(w, { libraryId })).barcode }))).toEqual(['LOAN_LIMIT_REACHED']);
   });
 });

@@ -1,6 +1,6 @@
 import { dueDate, daysLate, holdPickupDeadline, itemBlocks, loanLimitBlock, overdueFine, patronBlocks, resolveLoanRule } from '../domain/circulation.rules.js';
 import { ErrorCode, refuse, refuseAll } from '../domain/errors.js';
-import type { Item, Library, LoanRule, Patron } from '../domain/types.js';
+import type { Item, Library, Loan, LoanRule, Patron } from '../domain/types.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import { balanceOf, insertFine, openFinesForItem, settleFine } from '../storage/fine.repository.js';
 import * as holds from '../storage/hold.repository.js';
@@ -120,24 +120,7 @@ export async function checkin(ctx: Context, input: { itemBarcode: string; librar
     await loans.endLoan(ctx.trx, loan.id, 'returned', at);
     late = daysLate(new Date(loan.dueAt), ctx.now, library.timeZone);
     const rule = await ruleFor(ctx, patron, item);
-    const amount = rule ? overdueFine(new Date(loan.dueAt), ctx.now, rule, library.timeZone) : 0;
-    if (amount > 0) {
-      fine = { id: newId(), amountCents: amount };
-      await insertFine(ctx.trx, {
-        id: fine.id,
-        libraryId: library.id,
-        patronId: patron.id,
-        loanId: loan.id,
-        itemId: item.id,
-        kind: 'overdue',
-        amountCents: amount,
-        balanceCents: amount,
-        status: 'open',
-        note: null,
-        createdAt: at,
-        settledAt: null,
-      });
-    }
+    fine = rule ? await chargeOverdue(ctx, loan, rule, library, null) : null;
     await recordAccess(ctx, patron, 'checkin', fine ? ['circulation', 'fines'] : ['circulation']);
   } else if (item.status === 'lost') {
     // A lost item came back: the replacement charge no longer applies where it is still unpaid.
@@ -153,6 +136,28 @@ export async function checkin(ctx: Context, input: { itemBarcode: string; librar
 
   const routing = await sendToNextHold(ctx, item, library);
   return { itemBarcode: item.barcode, title: item.title, loanId: loan?.id ?? null, returnedAt: at, daysLate: late, fine, lostChargeCancelled, routing };
+}
+
+/** Charges the overdue fine a loan has run up by now under its rule, if any; returns the fine. */
+async function chargeOverdue(ctx: Context, loan: Loan, rule: LoanRule, library: Library, note: string | null): Promise<{ id: string; amountCents: number } | null> {
+  const amount = overdueFine(new Date(loan.dueAt), ctx.now, rule, library.timeZone);
+  if (amount <= 0) return null;
+  const fine = { id: newId(), amountCents: amount };
+  await insertFine(ctx.trx, {
+    id: fine.id,
+    libraryId: loan.libraryId,
+    patronId: loan.patronId,
+    loanId: loan.id,
+    itemId: loan.itemId,
+    kind: 'overdue',
+    amountCents: amount,
+    balanceCents: amount,
+    status: 'open',
+    note,
+    createdAt: ctx.now.toISOString(),
+    settledAt: null,
+  });
+  return fine;
 }
 
 /**
@@ -203,26 +208,7 @@ export async function renew(ctx: Context, input: { itemBarcode: string; libraryI
   refuseAll(problems);
 
   const applied = rule as LoanRule;
-  const at = ctx.now.toISOString();
-  const amount = overdueFine(new Date(loan.dueAt), ctx.now, applied, library.timeZone);
-  let fine: RenewResult['fine'] = null;
-  if (amount > 0) {
-    fine = { id: newId(), amountCents: amount };
-    await insertFine(ctx.trx, {
-      id: fine.id,
-      libraryId: library.id,
-      patronId: patron.id,
-      loanId: loan.id,
-      itemId: item.id,
-      kind: 'overdue',
-      amountCents: amount,
-      balanceCents: amount,
-      status: 'open',
-      note: 'Charged at renewal for the days already late.',
-      createdAt: at,
-      settledAt: null,
-    });
-  }
+  const fine = await chargeOverdue(ctx, loan, applied, library, 'Charged at renewal for the days already late.');
   const due = dueDate(ctx.now, applied.loanDays, library.timeZone).toISOString();
   await loans.renewLoan(ctx.trx, loan.id, due, loan.renewals + 1);
   await recordAccess(ctx, patron, 'renew', fine ? ['circulation', 'fines'] : ['circulation']);

@@ -1,22 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
-import { buildItem, buildLibrary, buildPatron, countRows, world, type World } from '../../test/factories.js';
+import { buildItem, buildLibrary, buildPatron, countRows, refusal, world, type World } from '../../test/factories.js';
 import { isValidCardNumber } from '../domain/card-number.js';
-import { DomainError } from '../domain/errors.js';
 import type { Actor } from '../policy/actors.js';
 import { checkin, checkout } from './circulation.usecases.js';
 import { addItems } from './item.usecases.js';
 import { createLibrary } from './library.usecases.js';
 import { exportPatron, patronAccount, registerPatron } from './patron.usecases.js';
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof DomainError)) throw new Error(`expected a refusal, got ${String(error)}`);
-  return error;
-}
 
 describe.each(ENGINES)('patrons on %s', (engine) => {
   let database: TestDatabase;
