@@ -571,12 +571,18 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
       expect(docs.text.toLowerCase()).toContain('<html');
       const docsSlash = await call('GET', '/docs/');
       expect(docsSlash.status).toBe(200);
+      // The docs load only their own assets: nothing from another origin, no scheme-wide sources.
+      const policy = docs.headers.get('content-security-policy') ?? '';
+      expect(policy).toContain("default-src 'self'");
+      expect(policy).not.toMatch(/https:|http:|\*|validator|unsafe-/);
+      expect(docs.text).not.toMatch(/<(script|link)[^>]+(src|href)="https?:/);
 
       const health = await call('GET', '/health');
       expect(health.status).toBe(200);
       expect(health.body).toEqual({ status: 'ok' });
       expect(health.headers.get('x-content-type-options')).toBe('nosniff');
       expect(health.headers.get('cache-control')).toBe('no-store');
+      expect(health.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
     });
   });
 

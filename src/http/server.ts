@@ -48,6 +48,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('cache-control', 'no-store');
+    // The API answers JSON and loads nothing; /docs sets its own, narrower-than-default policy.
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
     return payload;
   });
 
@@ -65,7 +67,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       security: [{ session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } as Record<string, unknown> });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    // Same-origin only: no third-party fonts, styles or validator images, and no forced upgrade to https
+    // (Carrel serves plain HTTP on loopback unless a proxy terminates TLS).
+    transformStaticCSP: () =>
+      "default-src 'self'; base-uri 'self'; font-src 'self' data:; img-src 'self' data:; object-src 'none'; script-src 'self'; script-src-attr 'none'; style-src 'self'; frame-ancestors 'none'",
+    uiConfig: { validatorUrl: null } as Record<string, unknown>,
+  });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
