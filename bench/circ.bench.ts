@@ -25,6 +25,10 @@
  * PostgreSQL: CARREL_BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres; the
  * bench creates carrel_bench_<pid> there and drops it afterwards.
  */
+import { keyStoreTargetFor, openKeyStore } from '../src/storage/key-store.js';
+import { randomKey } from '../src/vault/cipher.js';
+import { Keyring } from '../src/vault/keyring.js';
+import { Vault } from '../src/vault/vault.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -339,7 +343,7 @@ async function seed(database: Database, runtime: Runtime, options: Options): Pro
       rows.push({
         id: randomUUID(),
         library_id: LIBRARY_ID,
-        card_number: cardOf(i),
+        card_hash: runtime.vault.blind('card', cardOf(i)),
         pin_hash: pinHash,
         category_code: 'adult',
         status: 'active',
@@ -415,7 +419,7 @@ async function traceApiPair(target: string, runtime: Runtime, token: string): Pr
   // A second handle on the same database, reporting the SQL of every query it runs (begin/commit are not
   // queries and are not seen). Tracing at execution also sees queries the repositories compiled earlier.
   const tracing = openDatabase(target, { poolSize: 1, onQuery: (sql) => sql !== 'begin' && sql !== 'commit' && statements.push(sql) });
-  const traced: Runtime = { db: tracing.db, clock: runtime.clock };
+  const traced: Runtime = { ...runtime, db: tracing.db };
   try {
   const staff = await authenticate(traced, token);
   if (!staff) throw new Error('the bench session does not authenticate');
@@ -762,7 +766,9 @@ async function benchEngine(engine: Engine, target: string, options: Options): Pr
   const database = openDatabase(target, { poolSize: POOL_SIZE });
   try {
     await migrateToLatest(database.db);
-    const runtime: Runtime = { db: database.db, clock: systemClock };
+    const keyStore = await openKeyStore(keyStoreTargetFor(target));
+    const vault = await Vault.open({ keyring: new Keyring([randomKey()], { kind: 'env' }), store: keyStore, now: systemClock.now() });
+    const runtime: Runtime = { db: database.db, clock: systemClock, vault };
     say(`[${engine}] seeding ${options.patrons.toLocaleString('en')} patrons and ${options.items.toLocaleString('en')} items in ${database.location}…`);
     const fixture = await seed(database, runtime, options);
     say(`[${engine}] seeded in ${fixture.seedSeconds} s`);

@@ -13,8 +13,10 @@ export const ENGINES: Engine[] = inject('postgresTemplate') ? ['sqlite', 'postgr
 export interface TestDatabase extends Database {
   /** What `--db` would be given to reach this database. */
   target: string;
-  /** Closes and deletes the database. */
+  /** Closes and deletes the database (after running `onDrop` callbacks). */
   drop(): Promise<void>;
+  /** Something to close before the database is dropped (a key store, a server). */
+  onDrop(close: () => Promise<void>): void;
 }
 
 function withDatabase(url: string, database: string): string {
@@ -30,10 +32,13 @@ export async function freshDatabase(engine: Engine): Promise<TestDatabase> {
     const target = join(dir, 'carrel.db');
     const database = openDatabase(target);
     await migrateToLatest(database.db);
+    const closers: (() => Promise<void>)[] = [];
     return {
       ...database,
       target,
+      onDrop: (close) => closers.push(close),
       drop: async () => {
+        for (const close of closers) await close();
         await database.close();
         rmSync(dir, { recursive: true, force: true });
       },
@@ -58,10 +63,13 @@ export async function freshDatabase(engine: Engine): Promise<TestDatabase> {
   await admin.end();
   const target = withDatabase(adminUrl, name);
   const database = openDatabase(target);
+  const closers: (() => Promise<void>)[] = [];
   return {
     ...database,
     target,
+    onDrop: (close) => closers.push(close),
     drop: async () => {
+      for (const close of closers) await close();
       await database.close();
       const dropper = new pg.Client({ connectionString: adminUrl });
       await dropper.connect();

@@ -3,6 +3,11 @@ import { ManualClock } from '../src/domain/clock.js';
 import type { LoanRule } from '../src/domain/types.js';
 import { SYSTEM, type Actor, type Purpose } from '../src/policy/actors.js';
 import type { Database } from '../src/storage/database.js';
+import { keyStoreTargetFor, openKeyStore } from '../src/storage/key-store.js';
+import { randomKey } from '../src/vault/cipher.js';
+import { Keyring } from '../src/vault/keyring.js';
+import { Vault } from '../src/vault/vault.js';
+import type { TestDatabase } from './engines.js';
 import { run, type Runtime, type UseCase } from '../src/usecases/context.js';
 import { addItem, type AddItemInput } from '../src/usecases/item.usecases.js';
 import { createLibrary, setLoanRule, type CreateLibraryInput } from '../src/usecases/library.usecases.js';
@@ -18,9 +23,16 @@ export interface World {
 
 export const START = '2026-03-02T17:00:00.000Z'; // a Monday, 10:00 in Denver
 
-export function world(database: Database, at: string = START): World {
+/**
+ * A world on a test database: a clock the test moves, and a vault with a fresh random key ring and its own
+ * key store (beside the SQLite file, or the carrel_keys schema of the PostgreSQL database).
+ */
+export async function world(database: TestDatabase, at: string = START): Promise<World> {
   const clock = new ManualClock(at);
-  const runtime: Runtime = { db: database.db, clock };
+  const store = await openKeyStore(keyStoreTargetFor(database.target));
+  database.onDrop(store.close);
+  const vault = await Vault.open({ keyring: new Keyring([randomKey()], { kind: 'env' }), store, now: clock.now() });
+  const runtime: Runtime = { db: database.db, clock, vault };
   return {
     runtime,
     clock,

@@ -20,9 +20,11 @@ import { createLibrary, listLibraries } from '../usecases/library.usecases.js';
 import { exportPatron, registerPatron } from '../usecases/patron.usecases.js';
 import { createFirstAdmin } from '../usecases/setup.usecases.js';
 import { createStaff } from '../usecases/staff.usecases.js';
-import { ensureKeyFile, KeyFileError, loadKeyFile } from '../vault/key-file.js';
+import { VaultError } from '../vault/cipher.js';
+import { ensureKeyFile, KeyFileError } from '../vault/key-file.js';
+import { loadKeyring } from '../vault/keyring.js';
 import { emit, EXIT, money, report } from './output.js';
-import { clockFor, openForCommand, systemRun, type GlobalOptions } from './runtime.js';
+import { clockFor, openRuntime, systemRun, type GlobalOptions } from './runtime.js';
 
 const VERSION = '0.1.0';
 // Everything Carrel creates (database, WAL, key file, backups) is readable by its own user only.
@@ -31,18 +33,19 @@ const config = loadConfig();
 
 /** Opens the database for one command, runs it with the command's clock, and always closes it. */
 async function withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const clock = clockFor(opts.asOf);
-  const database = await openForCommand(opts.db ?? config.database, { create });
+  const opened = await openRuntime(opts.db ?? config.database, clockFor(opts.asOf), { create, keyFile: config.keyFile });
   try {
-    return await body({ db: database.db, clock });
+    return await body(opened.runtime);
   } finally {
-    await database.close();
+    await opened.close();
   }
 }
 
+/** Creates the key file on first use, unless the key comes from the environment (CARREL_KEY). */
 function ensureKey(): { created: boolean; path: string } {
+  if (process.env.CARREL_KEY) return { created: false, path: '(CARREL_KEY)' };
   const created = ensureKeyFile(config.keyFile);
-  loadKeyFile(config.keyFile); // refuses a key others can read, or one that is not a key
+  loadKeyring(config.keyFile); // refuses a key others can read, or one that is not a key
   return { created, path: config.keyFile };
 }
 
@@ -87,8 +90,8 @@ program
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw refuse(ErrorCode.VALIDATION_FAILED, '--port takes a number from 0 to 65535.', 'port');
     const key = ensureKey();
     if (key.created) process.stdout.write(`Created the key file ${key.path} (mode 0600).\n`);
-    const database = await openForCommand(opts.db ?? config.database, { create: true });
-    const runtime: Runtime = { db: database.db, clock: clockFor(undefined) };
+    const opened = await openRuntime(opts.db ?? config.database, clockFor(undefined), { create: true, keyFile: config.keyFile });
+    const runtime = opened.runtime;
     const admin = await systemRun(runtime, 'administration')(createFirstAdmin, undefined);
     if (admin)
       process.stdout.write(`\nAdministrator account created.\n  username: ${admin.username}\n  password: ${admin.password}\nThis password is shown once; store it now.\n\n`);
@@ -101,7 +104,7 @@ program
     const app = await buildServer({ runtime, logger, cookieSecure: config.cookieSecure, trustProxy: config.trustProxy, version: VERSION });
     const shutdown = async () => {
       await app.close();
-      await database.close();
+      await opened.close();
       process.exit(0);
     };
     process.once('SIGINT', () => void shutdown());
@@ -421,7 +424,7 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage;
     }
-    if (error instanceof KeyFileError) {
+    if (error instanceof KeyFileError || error instanceof VaultError) {
       process.stderr.write(`carrel: ${error.message}\n`);
       return EXIT.fault;
     }

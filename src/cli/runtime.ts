@@ -4,6 +4,8 @@ import { ErrorCode, refuse } from '../domain/errors.js';
 import { SYSTEM, type Purpose } from '../policy/actors.js';
 import { isPostgresUrl, openDatabase, type Database } from '../storage/database.js';
 import { isInitialized, migrateToLatest } from '../storage/migrate.js';
+import { countPatrons } from '../storage/patron.repository.js';
+import { openVaultFor } from '../vault/open-vault.js';
 import { run, type Runtime, type UseCase } from '../usecases/context.js';
 
 export interface GlobalOptions {
@@ -38,6 +40,38 @@ export async function openForCommand(target: string, options: { create: boolean 
     throw error;
   }
   return database;
+}
+
+export interface OpenedRuntime {
+  runtime: Runtime;
+  location: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a database and its vault for a command. The vault refuses a wrong key, and a missing key store
+ * when the database holds patrons.
+ */
+export async function openRuntime(target: string, clock: Clock, options: { create: boolean; keyFile: string }): Promise<OpenedRuntime> {
+  const database = await openForCommand(target, options);
+  try {
+    const opened = await openVaultFor(target, {
+      keyFile: options.keyFile,
+      now: clock.now(),
+      databaseHasPatrons: async () => (await countPatrons(database.db)) > 0,
+    });
+    return {
+      runtime: { db: database.db, clock, vault: opened.vault },
+      location: database.location,
+      close: async () => {
+        await opened.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
 }
 
 /** Runs one use case as the system actor (the operator at the command line). */

@@ -55,7 +55,7 @@ export async function loadDemoLibrary(runtime: Runtime): Promise<DemoSummary> {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
   const today = runtime.clock.now();
   const clock = new ManualClock(new Date(today.getTime() - 75 * 86_400_000));
-  const demo: Runtime = { db: runtime.db, clock };
+  const demo: Runtime = { ...runtime, clock };
   const caller: Caller = { actor: SYSTEM, purpose: 'administration', channel: 'cli' };
   const act = <I, O>(useCase: UseCase<I, O>, input: I) => run(demo, caller, useCase, input);
   const tryAct = async <I, O>(useCase: UseCase<I, O>, input: I): Promise<O | undefined> => {

@@ -139,7 +139,7 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
 
   beforeAll(async () => {
     database = await freshDatabase(engine);
-    w = world(database);
+    w = await world(database);
     libA = (await buildLibrary(w, { id: `lib-a-${engine}`, name: 'Alpha Library' })).library.id;
     libB = (await buildLibrary(w, { id: `lib-b-${engine}`, name: 'Beta Library' })).library.id;
     admin.password = (await w.act(createStaff, { username: admin.username, libraryId: null, roles: ['admin'] })).password;

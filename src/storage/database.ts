@@ -131,6 +131,6 @@ function openPostgres(url: string, poolSize: number, onQuery?: (sql: string) => 
 }
 
 /** The engine behind a handle or transaction (for the few statements the engines spell differently). */
-export function engineOf(db: Db): Engine {
+export function engineOf(db: Kysely<any> | Transaction<any>): Engine {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }

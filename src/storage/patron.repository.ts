@@ -1,34 +1,50 @@
-import type { GuardianLink, Patron, PatronPersonal, PatronStatus } from '../domain/types.js';
+import type { GuardianLink, PatronStatus } from '../domain/types.js';
 import type { Db } from './database.js';
 import { prepared } from './prepared.js';
 import type { GuardianLinksTable, PatronsTable } from './schema.js';
 
-// The personal fields travel as one JSON document, the unit the vault will encrypt per patron.
-function toPatron(row: PatronsTable): Patron {
+/**
+ * A patron as stored: the personal fields and card number are one sealed document (`sealed`), opened by
+ * the vault in the use cases; look-ups use blind indexes (`cardHash`, patron_search). Storage never
+ * sees a personal field in the clear.
+ */
+export interface StoredPatron {
+  id: string;
+  libraryId: string;
+  cardHash: string;
+  categoryCode: string;
+  status: PatronStatus;
+  sealed: string;
+  expiresAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function toStored(row: PatronsTable): StoredPatron {
   return {
     id: row.id,
     libraryId: row.library_id,
-    cardNumber: row.card_number,
+    cardHash: row.card_hash,
     categoryCode: row.category_code,
     status: row.status as PatronStatus,
-    personal: JSON.parse(row.personal) as PatronPersonal,
+    sealed: row.personal,
     expiresAt: row.expires_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
-export async function insertPatron(db: Db, patron: Patron, pinHash: string): Promise<void> {
+export async function insertPatron(db: Db, patron: StoredPatron, pinHash: string): Promise<void> {
   await db
     .insertInto('patrons')
     .values({
       id: patron.id,
       library_id: patron.libraryId,
-      card_number: patron.cardNumber,
+      card_hash: patron.cardHash,
       pin_hash: pinHash,
       category_code: patron.categoryCode,
       status: patron.status,
-      personal: JSON.stringify(patron.personal),
+      personal: patron.sealed,
       expires_at: patron.expiresAt,
       created_at: patron.createdAt,
       updated_at: patron.updatedAt,
@@ -37,21 +53,25 @@ export async function insertPatron(db: Db, patron: Patron, pinHash: string): Pro
 }
 
 const patronById = prepared((db: Db, id: string) => db.selectFrom('patrons').selectAll().where('id', '=', id));
-const patronByCard = prepared((db: Db, cardNumber: string) => db.selectFrom('patrons').selectAll().where('card_number', '=', cardNumber));
+const patronByCardHash = prepared((db: Db, cardHash: string) => db.selectFrom('patrons').selectAll().where('card_hash', '=', cardHash));
 
-export async function findPatronById(db: Db, id: string): Promise<Patron | undefined> {
+export async function findPatronById(db: Db, id: string): Promise<StoredPatron | undefined> {
   const [row] = (await patronById(db, id)).rows;
-  return row && toPatron(row);
+  return row && toStored(row);
 }
 
-export async function findPatronByCard(db: Db, cardNumber: string): Promise<Patron | undefined> {
-  const [row] = (await patronByCard(db, cardNumber)).rows;
-  return row && toPatron(row);
+export async function findPatronByCardHash(db: Db, cardHash: string): Promise<StoredPatron | undefined> {
+  const [row] = (await patronByCardHash(db, cardHash)).rows;
+  return row && toStored(row);
 }
 
-export async function cardNumberExists(db: Db, cardNumber: string): Promise<boolean> {
-  const row = await db.selectFrom('patrons').select('id').where('card_number', '=', cardNumber).executeTakeFirst();
-  return row !== undefined;
+export async function cardHashExists(db: Db, cardHash: string): Promise<boolean> {
+  return (await findPatronByCardHash(db, cardHash)) !== undefined;
+}
+
+/** Replaces a patron's sealed document and card index (correction, new card). */
+export async function updateSealed(db: Db, id: string, sealed: string, cardHash: string, at: string): Promise<void> {
+  await db.updateTable('patrons').set({ personal: sealed, card_hash: cardHash, updated_at: at }).where('id', '=', id).execute();
 }
 
 export async function setPatronStatus(db: Db, id: string, status: PatronStatus, at: string): Promise<void> {
@@ -63,6 +83,39 @@ export async function countPatrons(db: Db, libraryId?: string): Promise<number> 
   if (libraryId) query = query.where('library_id', '=', libraryId);
   const row = await query.executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Replaces a patron's search tokens (blind indexes of email, phone and name words). */
+export async function replaceSearchTokens(db: Db, patronId: string, libraryId: string, tokens: readonly { kind: string; hash: string }[]): Promise<void> {
+  await db.deleteFrom('patron_search').where('patron_id', '=', patronId).execute();
+  const unique = [...new Map(tokens.map((t) => [`${t.kind}:${t.hash}`, t])).values()];
+  if (unique.length > 0)
+    await db
+      .insertInto('patron_search')
+      .values(unique.map((t) => ({ patron_id: patronId, library_id: libraryId, kind: t.kind, token_hash: t.hash })))
+      .execute();
+}
+
+/** Patrons having every one of these blind-index tokens, in the given libraries (at most `limit`). */
+export async function findPatronIdsByTokens(db: Db, tokens: readonly { kind: string; hash: string }[], libraryIds: readonly string[] | null, limit: number): Promise<string[]> {
+  if (tokens.length === 0) return [];
+  let query = db.selectFrom('patron_search').select('patron_id').distinct();
+  for (const [i, token] of tokens.entries()) {
+    const alias = `t${i}`;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom(`patron_search as ${alias}` as 'patron_search')
+          .select('patron_id')
+          .whereRef(`${alias}.patron_id` as 'patron_search.patron_id', '=', 'patron_search.patron_id')
+          .where(`${alias}.kind` as 'patron_search.kind', '=', token.kind)
+          .where(`${alias}.token_hash` as 'patron_search.token_hash', '=', token.hash),
+      ),
+    );
+  }
+  if (libraryIds !== null) query = query.where('library_id', 'in', libraryIds.length > 0 ? [...libraryIds] : ['']);
+  const rows = await query.limit(limit).execute();
+  return rows.map((r) => r.patron_id);
 }
 
 function toGuardianLink(row: GuardianLinksTable): GuardianLink {
@@ -97,4 +150,23 @@ export async function guardianLinksOf(db: Db, patronId: string): Promise<Guardia
     .orderBy('started_at')
     .execute();
   return rows.map(toGuardianLink);
+}
+
+/**
+ * Removes a shredded patron's rows. What stays (loans, fines, payments, holds without the patron link)
+ * is decided by the caller; this deletes the patron's own rows and every row that points at them.
+ */
+export async function deletePatronRows(db: Db, patronId: string): Promise<void> {
+  await db.deleteFrom('patron_search').where('patron_id', '=', patronId).execute();
+  await db
+    .deleteFrom('guardian_links')
+    .where((eb) => eb.or([eb('minor_patron_id', '=', patronId), eb('guardian_patron_id', '=', patronId)]))
+    .execute();
+  await db.deleteFrom('payment_allocations').where('payment_id', 'in', (eb) => eb.selectFrom('payments').select('id').where('patron_id', '=', patronId)).execute();
+  await db.deleteFrom('payment_allocations').where('fine_id', 'in', (eb) => eb.selectFrom('fines').select('id').where('patron_id', '=', patronId)).execute();
+  await db.deleteFrom('payments').where('patron_id', '=', patronId).execute();
+  await db.deleteFrom('fines').where('patron_id', '=', patronId).execute();
+  await db.deleteFrom('holds').where('patron_id', '=', patronId).execute();
+  await db.deleteFrom('loans').where('patron_id', '=', patronId).execute();
+  await db.deleteFrom('patrons').where('id', '=', patronId).execute();
 }

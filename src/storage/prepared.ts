@@ -1,5 +1,8 @@
-import type { CompiledQuery, Compilable, QueryResult } from 'kysely';
+import type { CompiledQuery, Compilable, Kysely, QueryResult, Transaction } from 'kysely';
 import { engineOf, type Db, type Engine } from './database.js';
+
+/** Any Kysely handle or transaction: the data database's or the key store's. */
+type AnyDb = Kysely<any> | Transaction<any>;
 
 /**
  * A repository query built and compiled once per engine, then run with fresh arguments: the
@@ -10,7 +13,7 @@ import { engineOf, type Db, type Engine } from './database.js';
  * The builder is called once with placeholder arguments, which must be used only as values in the query
  * (where, values, set): an argument that changed the query's shape would be caught at that first call.
  */
-export function prepared<A extends readonly unknown[], R>(build: (db: Db, ...args: A) => Compilable<R>): (db: Db, ...args: A) => Promise<QueryResult<R>> {
+export function prepared<A extends readonly unknown[], R, D extends AnyDb = Db>(build: (db: D, ...args: A) => Compilable<R>): (db: D, ...args: A) => Promise<QueryResult<R>> {
   const compiled = new Map<Engine, { query: CompiledQuery<R>; slots: Slot[] }>();
   return async (db, ...args) => {
     const engine = engineOf(db);
@@ -28,7 +31,7 @@ type Slot = { kind: 'arg'; index: number } | { kind: 'constant'; value: unknown 
 
 const MARK = '\u0000carrel-argument-';
 
-function compileOnce<A extends readonly unknown[], R>(db: Db, build: (db: Db, ...args: A) => Compilable<R>, arity: number) {
+function compileOnce<A extends readonly unknown[], R, D extends AnyDb>(db: D, build: (db: D, ...args: A) => Compilable<R>, arity: number) {
   const placeholders = Array.from({ length: arity }, (_, i) => `${MARK}${i}\u0000`);
   const query = build(db, ...(placeholders as unknown as A)).compile();
   const used = new Set<number>();

@@ -33,15 +33,23 @@ export interface PatronCategoriesTable {
 export interface PatronsTable {
   id: string;
   library_id: string;
-  card_number: string;
+  /** Blind index of the card number (the number itself is sealed in `personal`). */
+  card_hash: string;
   pin_hash: string;
   category_code: string;
   status: string;
-  /** The personal fields as one JSON document: the unit the vault will encrypt. */
+  /** The personal fields and card number as one JSON document, sealed under the patron's data key. */
   personal: string;
   expires_at: string;
   created_at: string;
   updated_at: string;
+}
+
+export interface PatronSearchTable {
+  patron_id: string;
+  library_id: string;
+  kind: string;
+  token_hash: string;
 }
 
 export interface GuardianLinksTable {
@@ -167,6 +175,7 @@ export interface Schema {
   branches: BranchesTable;
   patron_categories: PatronCategoriesTable;
   patrons: PatronsTable;
+  patron_search: PatronSearchTable;
   guardian_links: GuardianLinksTable;
   items: ItemsTable;
   loan_rules: LoanRulesTable;

@@ -3,7 +3,8 @@ import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js
 import { buildItem, buildLibrary, buildPatron, world, type World } from '../../test/factories.js';
 import { checkout } from '../usecases/circulation.usecases.js';
 import { findActiveLoanForItem, insertLoan } from './loan.repository.js';
-import { findPatronByCard } from './patron.repository.js';
+import { findPatronByCardHash } from './patron.repository.js';
+import { openPatron } from '../usecases/patron-records.js';
 import { isUniqueViolation } from './errors.js';
 import { balanceOf } from './fine.repository.js';
 
@@ -12,7 +13,7 @@ describe.each(ENGINES)('storage on %s', (engine) => {
   let w: World;
   beforeAll(async () => {
     database = await freshDatabase(engine);
-    w = world(database);
+    w = await world(database);
   });
   afterAll(() => database.drop());
 
@@ -26,8 +27,10 @@ describe.each(ENGINES)('storage on %s', (engine) => {
     expect(stored?.dueAt).toBe(loan.dueAt);
     expect(await balanceOf(database.db, patron.id)).toBe(0);
     expect(typeof (await balanceOf(database.db, patron.id))).toBe('number');
-    const found = await findPatronByCard(database.db, patron.cardNumber);
-    expect(found?.personal.birthDate).toBe('1985-06-15');
+    const found = await findPatronByCardHash(database.db, w.runtime.vault.blind('card', patron.cardNumber));
+    expect(found?.sealed).toMatch(/^v1\./);
+    expect(found?.sealed).not.toContain('1985-06-15');
+    expect((await openPatron(w.runtime, found!)).personal.birthDate).toBe('1985-06-15');
   });
 
   it('refuses a second active loan for one item at the database level', async () => {

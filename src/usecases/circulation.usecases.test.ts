@@ -16,7 +16,7 @@ describe.each(ENGINES)('circulation on %s', (engine) => {
 
   beforeAll(async () => {
     database = await freshDatabase(engine);
-    w = world(database);
+    w = await world(database);
     const { library } = await buildLibrary(w);
     libraryId = library.id;
     await buildRule(w, { libraryId, itemType: 'dvd', loanDays: 7, renewals: 1, finePerDayCents: 100, maxFineCents: 1000 });

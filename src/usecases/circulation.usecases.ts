@@ -33,7 +33,7 @@ async function libraryOf(ctx: Context, libraryId: string): Promise<Library> {
   return library;
 }
 
-async function ruleFor(ctx: Context, patron: Patron, item: Item): Promise<LoanRule | undefined> {
+async function ruleFor(ctx: Context, patron: Pick<Patron, 'categoryCode'>, item: Item): Promise<LoanRule | undefined> {
   return resolveLoanRule(await candidateLoanRules(ctx.trx, item.libraryId, patron.categoryCode, item.itemType), patron.categoryCode, item.itemType);
 }
 
@@ -125,7 +125,7 @@ export async function checkin(ctx: Context, input: { itemBarcode: string; librar
   } else if (item.status === 'lost') {
     // A lost item came back: the replacement charge no longer applies where it is still unpaid.
     for (const charge of await openFinesForItem(ctx.trx, item.id, 'lost')) {
-      await settleFine(ctx.trx, charge.id, 0, 'waived', at, 'Item returned after being declared lost.');
+      await settleFine(ctx.trx, charge.id, 0, 'waived', at, await ctx.vault.seal(charge.patronId, 'fine-note', 'Item returned after being declared lost.'));
       lostChargeCancelled = true;
       const patron = await findPatronById(ctx.trx, charge.patronId);
       if (patron) await recordAccess(ctx, patron, 'lost-item-returned', ['fines']);
@@ -153,7 +153,7 @@ async function chargeOverdue(ctx: Context, loan: Loan, rule: LoanRule, library: 
     amountCents: amount,
     balanceCents: amount,
     status: 'open',
-    note,
+    note: note === null ? null : await ctx.vault.seal(loan.patronId, 'fine-note', note),
     createdAt: ctx.now.toISOString(),
     settledAt: null,
   });

@@ -7,6 +7,7 @@ import { appendAccess } from '../storage/access-log.repository.js';
 import type { Db } from '../storage/database.js';
 import { isBusy } from '../storage/errors.js';
 import type { Schema } from '../storage/schema.js';
+import type { Vault } from '../vault/vault.js';
 
 /** What every use case receives: who, why, through which door, when, and the open transaction. */
 export interface Context {
@@ -17,6 +18,8 @@ export interface Context {
   /** The instant the use case runs at, read once so every row it writes agrees. */
   now: Date;
   trx: Db;
+  /** Seals and opens personal fields; computes blind indexes. */
+  vault: Vault;
 }
 
 /** A use case: one user intention, run inside one transaction. */
@@ -26,6 +29,7 @@ export type UseCase<I, O> = (ctx: Context, input: I) => Promise<O>;
 export interface Runtime {
   db: Kysely<Schema>;
   clock: Clock;
+  vault: Vault;
 }
 
 export interface Caller {
@@ -40,7 +44,7 @@ export interface Caller {
  */
 export async function run<I, O>(runtime: Runtime, caller: Caller, useCase: UseCase<I, O>, input: I): Promise<O> {
   try {
-    return await runtime.db.transaction().execute((trx) => useCase({ ...caller, clock: runtime.clock, now: runtime.clock.now(), trx }, input));
+    return await runtime.db.transaction().execute((trx) => useCase({ ...caller, clock: runtime.clock, now: runtime.clock.now(), trx, vault: runtime.vault }, input));
   } catch (error) {
     if (isBusy(error)) throw refuse(ErrorCode.STORAGE_BUSY, 'The database is busy; try again.');
     throw error;

@@ -43,7 +43,8 @@ export async function waiveFine(ctx: Context, input: { fineId: string; reason: s
   if (!fine || !canReachLibrary(ctx.actor, fine.libraryId).allowed) throw refuse(ErrorCode.FINE_NOT_FOUND, 'No fine has that id.', 'fineId');
   if (fine.status !== 'open') throw refuse(ErrorCode.FINE_NOT_OPEN, `The fine is already ${fine.status}.`);
   const at = ctx.now.toISOString();
-  await fines.settleFine(ctx.trx, fine.id, 0, 'waived', at, reason);
+  // A waiver's reason is free text about a person: sealed under the patron's key like their other fields.
+  await fines.settleFine(ctx.trx, fine.id, 0, 'waived', at, await ctx.vault.seal(fine.patronId, 'fine-note', reason));
   const patron = await findPatronById(ctx.trx, fine.patronId);
   if (patron) await recordAccess(ctx, patron, 'fine-waived', ['fines']);
   return { ...fine, balanceCents: 0, status: 'waived' as const, note: reason, settledAt: at };

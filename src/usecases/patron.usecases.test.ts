@@ -15,7 +15,7 @@ describe.each(ENGINES)('patrons on %s', (engine) => {
 
   beforeAll(async () => {
     database = await freshDatabase(engine);
-    w = world(database);
+    w = await world(database);
     libraryId = (await buildLibrary(w)).library.id;
   });
   afterAll(() => database.drop());

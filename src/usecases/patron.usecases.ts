@@ -13,6 +13,8 @@ import { loansOfPatron } from '../storage/loan.repository.js';
 import * as patrons from '../storage/patron.repository.js';
 import { generatePin, hashSecret, randomDigits } from '../vault/secrets.js';
 import { newId, recordAccess, type Context } from './context.js';
+import { openFineNotes, openPatron, sealPatron, searchTokens } from './patron-records.js';
+import type { StoredPatron } from '../storage/patron.repository.js';
 import { requireLibrary } from './library.usecases.js';
 
 export interface RegisterPatronInput {
@@ -59,13 +61,13 @@ export async function registerPatron(ctx: Context, input: RegisterPatronInput): 
   if (!(await findCategory(ctx.trx, library.id, categoryCode)))
     problems.push({ code: ErrorCode.CATEGORY_NOT_FOUND, message: 'The library has no patron category with that code.', field: 'category' });
 
-  let guardian: Patron | undefined;
+  let guardian: StoredPatron | undefined;
   const guardianCard = optionalText(input.guardianCard);
   if (guardianCard !== null) {
-    guardian = await patrons.findPatronByCard(ctx.trx, guardianCard);
+    guardian = await patrons.findPatronByCardHash(ctx.trx, ctx.vault.blind('card', guardianCard));
     if (!guardian || guardian.libraryId !== library.id)
       problems.push({ code: ErrorCode.GUARDIAN_NOT_FOUND, message: 'No patron of this library has the guardian’s card number.', field: 'guardian' });
-    else if (isMinor(guardian.personal.birthDate, ctx.now, library.timeZone))
+    else if (isMinor((await openPatron(ctx, guardian)).personal.birthDate, ctx.now, library.timeZone))
       problems.push({ code: ErrorCode.GUARDIAN_NOT_ADULT, message: 'A guardian must be an adult.', field: 'guardian' });
   } else if (minor) {
     problems.push({ code: ErrorCode.GUARDIAN_REQUIRED, message: 'A minor is registered with the card of the adult who signs the application.', field: 'guardian' });
@@ -85,7 +87,10 @@ export async function registerPatron(ctx: Context, input: RegisterPatronInput): 
     updatedAt: at,
   };
   const pin = generatePin();
-  await patrons.insertPatron(ctx.trx, patron, await hashSecret(pin));
+  // The data key exists before anything is sealed with it (and lives in the key store, not here).
+  await ctx.vault.createPatronKey(patron.id, ctx.now);
+  await patrons.insertPatron(ctx.trx, await sealPatron(ctx.vault, patron), await hashSecret(pin));
+  await patrons.replaceSearchTokens(ctx.trx, patron.id, library.id, searchTokens(ctx.vault, personal));
   const categories: ('registration' | 'guardianship')[] = ['registration'];
   if (guardian) {
     await patrons.insertGuardianLink(ctx.trx, { minorPatronId: patron.id, guardianPatronId: guardian.id, libraryId: library.id, startedAt: at, endedAt: null });
@@ -100,20 +105,23 @@ async function unusedCardNumber(ctx: Context): Promise<string> {
   // 10^12 card numbers: a collision is rare, but checked rather than assumed.
   for (let attempt = 0; attempt < 10; attempt++) {
     const card = cardNumberFrom(randomDigits(12));
-    if (!(await patrons.cardNumberExists(ctx.trx, card))) return card;
+    if (!(await patrons.cardHashExists(ctx.trx, ctx.vault.blind('card', card)))) return card;
   }
   throw new Error('Could not find an unused card number after 10 attempts.');
 }
 
-/** A patron the actor may reach, by card; anything else is PATRON_NOT_FOUND (never "forbidden"). */
-export async function requirePatronByCard(ctx: Context, cardNumber: string): Promise<Patron> {
-  const patron = await patrons.findPatronByCard(ctx.trx, cardNumber);
+/**
+ * A patron the actor may reach, by card (through its blind index; nothing is opened); anything else is
+ * PATRON_NOT_FOUND, never "forbidden".
+ */
+export async function requirePatronByCard(ctx: Context, cardNumber: string): Promise<StoredPatron> {
+  const patron = await patrons.findPatronByCardHash(ctx.trx, ctx.vault.blind('card', cardNumber));
   if (!patron || !canReachLibrary(ctx.actor, patron.libraryId).allowed) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that card number.', 'cardNumber');
   return patron;
 }
 
 /** A patron the actor may reach, by id. */
-export async function requirePatron(ctx: Context, patronId: string): Promise<Patron> {
+export async function requirePatron(ctx: Context, patronId: string): Promise<StoredPatron> {
   const patron = await patrons.findPatronById(ctx.trx, patronId);
   if (!patron || !canReachLibrary(ctx.actor, patron.libraryId).allowed) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that id.', 'patronId');
   return patron;
@@ -121,11 +129,12 @@ export async function requirePatron(ctx: Context, patronId: string): Promise<Pat
 
 /** What the desk sees when a card is scanned: who, standing, and what is out, waiting and owed. */
 export async function patronAccount(ctx: Context, input: { patronId?: string; cardNumber?: string }) {
-  const patron = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
+  const stored = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
+  const patron = await openPatron(ctx, stored);
   const [loans, holds, fines, balanceCents] = [
     await loansOfPatron(ctx.trx, patron.id, 'active'),
     (await holdsOfPatron(ctx.trx, patron.id)).filter((h) => h.status === 'pending' || h.status === 'ready'),
-    (await finesOfPatron(ctx.trx, patron.id)).filter((f) => f.status === 'open'),
+    await openFineNotes(ctx, (await finesOfPatron(ctx.trx, patron.id)).filter((f) => f.status === 'open')),
     await balanceOf(ctx.trx, patron.id),
   ];
   await recordAccess(ctx, patron, 'view-account', ['registration', 'circulation', 'holds', 'fines']);
@@ -149,10 +158,10 @@ export function publicPatron(patron: Patron) {
 
 /** Staff changes a patron's standing: block, unblock, card reported lost (JC-IVa, IF-6), expire. */
 export async function setPatronStatus(ctx: Context, input: { patronId: string; status: PatronStatus }) {
-  const patron = await requirePatron(ctx, input.patronId);
-  await patrons.setPatronStatus(ctx.trx, patron.id, input.status, ctx.now.toISOString());
-  await recordAccess(ctx, patron, `status-${input.status}`, ['registration']);
-  return publicPatron({ ...patron, status: input.status, updatedAt: ctx.now.toISOString() });
+  const stored = await requirePatron(ctx, input.patronId);
+  await patrons.setPatronStatus(ctx.trx, stored.id, input.status, ctx.now.toISOString());
+  await recordAccess(ctx, stored, `status-${input.status}`, ['registration']);
+  return publicPatron({ ...(await openPatron(ctx, stored)), status: input.status, updatedAt: ctx.now.toISOString() });
 }
 
 /**
@@ -160,7 +169,8 @@ export async function setPatronStatus(ctx: Context, input: { patronId: string; s
  * links, loans, holds, fines, payments, and who accessed the record. The export is itself logged.
  */
 export async function exportPatron(ctx: Context, input: { cardNumber?: string; patronId?: string }) {
-  const patron = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
+  const stored = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
+  const patron = await openPatron(ctx, stored);
   const guardianLinks = await patrons.guardianLinksOf(ctx.trx, patron.id);
   const linkedCards = await Promise.all(
     guardianLinks.map(async (link) => {
@@ -169,7 +179,7 @@ export async function exportPatron(ctx: Context, input: { cardNumber?: string; p
       return {
         role: link.minorPatronId === patron.id ? ('guardian' as const) : ('minor' as const),
         patronId: otherId,
-        name: other?.personal.name ?? null,
+        name: other ? (await openPatron(ctx, other)).personal.name : null,
         startedAt: link.startedAt,
         endedAt: link.endedAt,
       };
@@ -182,7 +192,7 @@ export async function exportPatron(ctx: Context, input: { cardNumber?: string; p
     guardianLinks: linkedCards,
     loans: await loansOfPatron(ctx.trx, patron.id),
     holds: await holdsOfPatron(ctx.trx, patron.id),
-    fines: await finesOfPatron(ctx.trx, patron.id),
+    fines: await openFineNotes(ctx, await finesOfPatron(ctx.trx, patron.id)),
     payments: await paymentsOfPatron(ctx.trx, patron.id),
     balanceCents: await balanceOf(ctx.trx, patron.id),
     accessLog: (await accessEntriesForPatron(ctx.trx, patron.id)).map((e) => ({

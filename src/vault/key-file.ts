@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -19,15 +19,4 @@ export function ensureKeyFile(path: string): boolean {
   writeFileSync(path, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(path, 0o600);
   return true;
-}
-
-/** Reads and checks the key file: present, private (no group/other access), 32 bytes. */
-export function loadKeyFile(path: string): Buffer {
-  if (!existsSync(path)) throw new KeyFileError(`The key file ${path} does not exist; run \`carrel init\` or set CARREL_KEY_FILE.`);
-  const mode = statSync(path).mode & 0o777;
-  if ((mode & 0o077) !== 0)
-    throw new KeyFileError(`The key file ${path} is readable by other users (mode ${mode.toString(8)}); run \`chmod 600 ${path}\`.`);
-  const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
-  if (key.length !== 32) throw new KeyFileError(`The key file ${path} does not hold a 32-byte key.`);
-  return key;
 }

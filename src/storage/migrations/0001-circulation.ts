@@ -43,7 +43,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('patrons')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('library_id', 'text', (c) => c.notNull().references('libraries.id'))
-    .addColumn('card_number', 'text', (c) => c.notNull().unique())
+    // The card number itself is sealed with the other personal fields; this is its blind index.
+    .addColumn('card_hash', 'text', (c) => c.notNull().unique())
     .addColumn('pin_hash', 'text', (c) => c.notNull())
     .addColumn('category_code', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
@@ -54,6 +55,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addForeignKeyConstraint('patrons_category_fk', ['library_id', 'category_code'], 'patron_categories', ['library_id', 'code'])
     .execute();
   await db.schema.createIndex('patrons_library').on('patrons').column('library_id').execute();
+
+  // Blind indexes for the desk's look-ups (email, phone, name tokens): equality only, no personal data.
+  await db.schema
+    .createTable('patron_search')
+    .addColumn('patron_id', 'text', (c) => c.notNull().references('patrons.id'))
+    .addColumn('library_id', 'text', (c) => c.notNull().references('libraries.id'))
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('token_hash', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('patron_search_pk', ['patron_id', 'kind', 'token_hash'])
+    .execute();
+  await db.schema.createIndex('patron_search_token').on('patron_search').columns(['kind', 'token_hash', 'library_id']).execute();
 
   await db.schema
     .createTable('guardian_links')

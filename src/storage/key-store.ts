@@ -1,0 +1,198 @@
+import { Kysely, Migrator, sql, type Migration } from 'kysely';
+import { engineOf, isPostgresUrl, openDatabase, type Engine } from './database.js';
+import { prepared } from './prepared.js';
+
+/**
+ * The key store: wrapped data keys, one per patron, and the vault's own wrapped keys, kept apart from the
+ * data (its own SQLite file beside the database, or the `carrel_keys` schema on PostgreSQL), so that a
+ * backup of the data alone holds no key. Rows hold only wrapped keys; the key-encryption key is never here.
+ */
+export interface KeyStoreSchema {
+  data_keys: { patron_id: string; kek_id: string; wrapped: string; created_at: string };
+  vault_keys: { name: string; kek_id: string; wrapped: string; created_at: string };
+  /** Keys of deleted patrons, kept until `destroy_after` (the key-store retention), then destroyed. */
+  shredded_keys: { patron_id: string; kek_id: string; wrapped: string; shredded_at: string; destroy_after: string };
+}
+
+export type KeyDb = Kysely<KeyStoreSchema>;
+
+export interface KeyStore {
+  db: KeyDb;
+  engine: Engine;
+  location: string;
+  close(): Promise<void>;
+}
+
+/** Where the key store of a database lives: `carrel.db` → `carrel-keys.db`; PostgreSQL: the same server. */
+export function keyStoreTargetFor(databaseTarget: string): string {
+  if (isPostgresUrl(databaseTarget) || databaseTarget === ':memory:') return databaseTarget;
+  return databaseTarget.replace(/(\.db|\.sqlite3?)?$/i, '-keys.db');
+}
+
+const SCHEMA = 'carrel_keys';
+
+export async function openKeyStore(target: string): Promise<KeyStore> {
+  const database = openDatabase(target, { poolSize: 4 });
+  const base = database.db as unknown as Kysely<KeyStoreSchema>;
+  if (database.engine === 'sqlite') {
+    // Deleted keys are overwritten on disk, not just unlinked from the b-tree.
+    await sql`pragma secure_delete = on`.execute(base);
+  } else {
+    await sql`create schema if not exists ${sql.id(SCHEMA)}`.execute(base);
+  }
+  const db = database.engine === 'postgres' ? base.withSchema(SCHEMA) : base;
+  const migrator = new Migrator({
+    db: base,
+    provider: { getMigrations: async () => KEY_STORE_MIGRATIONS },
+    migrationTableName: 'carrel_key_store_migration',
+    migrationLockTableName: 'carrel_key_store_migration_lock',
+    ...(database.engine === 'postgres' ? { migrationTableSchema: SCHEMA } : {}),
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) {
+    await database.close();
+    throw error instanceof Error ? error : new Error(String(error));
+  }
+  return { db, engine: database.engine, location: database.location, close: database.close };
+}
+
+const KEY_STORE_MIGRATIONS: Record<string, Migration> = {
+  '0001-key-store': {
+    async up(db: Kysely<any>) {
+      const scoped = engineOf(db) === 'postgres' ? db.withSchema(SCHEMA) : db;
+      await scoped.schema
+        .createTable('data_keys')
+        .addColumn('patron_id', 'text', (c) => c.primaryKey())
+        .addColumn('kek_id', 'text', (c) => c.notNull())
+        .addColumn('wrapped', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await scoped.schema.createIndex('data_keys_kek').on('data_keys').column('kek_id').execute();
+      await scoped.schema
+        .createTable('vault_keys')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('kek_id', 'text', (c) => c.notNull())
+        .addColumn('wrapped', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await scoped.schema
+        .createTable('shredded_keys')
+        .addColumn('patron_id', 'text', (c) => c.primaryKey())
+        .addColumn('kek_id', 'text', (c) => c.notNull())
+        .addColumn('wrapped', 'text', (c) => c.notNull())
+        .addColumn('shredded_at', 'text', (c) => c.notNull())
+        .addColumn('destroy_after', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+// ---- repository functions (all key-store SQL lives here)
+
+export interface WrappedKey {
+  kekId: string;
+  wrapped: string;
+}
+
+const dataKeyOf = prepared((db: KeyDb, patronId: string) => db.selectFrom('data_keys').select(['kek_id', 'wrapped']).where('patron_id', '=', patronId));
+
+export async function findDataKey(db: KeyDb, patronId: string): Promise<WrappedKey | undefined> {
+  const [row] = (await dataKeyOf(db, patronId)).rows;
+  return row && { kekId: row.kek_id, wrapped: row.wrapped };
+}
+
+export async function insertDataKey(db: KeyDb, patronId: string, key: WrappedKey, at: string): Promise<void> {
+  await db.insertInto('data_keys').values({ patron_id: patronId, kek_id: key.kekId, wrapped: key.wrapped, created_at: at }).execute();
+}
+
+/** Replaces a key's wrapping (key rotation), only if it is still wrapped by `fromKekId`. */
+export async function rewrapDataKey(db: KeyDb, patronId: string, fromKekId: string, key: WrappedKey): Promise<boolean> {
+  const result = await db
+    .updateTable('data_keys')
+    .set({ kek_id: key.kekId, wrapped: key.wrapped })
+    .where('patron_id', '=', patronId)
+    .where('kek_id', '=', fromKekId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Data keys still wrapped by a KEK other than `kekId`, a batch at a time (rotation). */
+export async function dataKeysNotWrappedBy(db: KeyDb, kekId: string, limit: number): Promise<{ patronId: string; kekId: string; wrapped: string }[]> {
+  const rows = await db.selectFrom('data_keys').select(['patron_id', 'kek_id', 'wrapped']).where('kek_id', '!=', kekId).orderBy('patron_id').limit(limit).execute();
+  return rows.map((r) => ({ patronId: r.patron_id, kekId: r.kek_id, wrapped: r.wrapped }));
+}
+
+export async function countDataKeys(db: KeyDb): Promise<{ total: number; byKek: Record<string, number> }> {
+  const rows = await db.selectFrom('data_keys').select(['kek_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('kek_id').execute();
+  const byKek = Object.fromEntries(rows.map((r) => [r.kek_id, Number(r.n)]));
+  return { total: rows.reduce((sum, r) => sum + Number(r.n), 0), byKek };
+}
+
+export async function findVaultKey(db: KeyDb, name: string): Promise<WrappedKey | undefined> {
+  const row = await db.selectFrom('vault_keys').select(['kek_id', 'wrapped']).where('name', '=', name).executeTakeFirst();
+  return row && { kekId: row.kek_id, wrapped: row.wrapped };
+}
+
+export async function insertVaultKey(db: KeyDb, name: string, key: WrappedKey, at: string): Promise<void> {
+  await db.insertInto('vault_keys').values({ name, kek_id: key.kekId, wrapped: key.wrapped, created_at: at }).execute();
+}
+
+export async function rewrapVaultKey(db: KeyDb, name: string, fromKekId: string, key: WrappedKey): Promise<void> {
+  await db.updateTable('vault_keys').set({ kek_id: key.kekId, wrapped: key.wrapped }).where('name', '=', name).where('kek_id', '=', fromKekId).execute();
+}
+
+export async function vaultKeysNotWrappedBy(db: KeyDb, kekId: string): Promise<{ name: string; kekId: string; wrapped: string }[]> {
+  const rows = await db.selectFrom('vault_keys').select(['name', 'kek_id', 'wrapped']).where('kek_id', '!=', kekId).execute();
+  return rows.map((r) => ({ name: r.name, kekId: r.kek_id, wrapped: r.wrapped }));
+}
+
+/** Moves a patron's key out of use into the shredded keys (one transaction). Returns whether there was one. */
+export async function shredDataKey(db: KeyDb, patronId: string, at: string, destroyAfter: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('data_keys').selectAll().where('patron_id', '=', patronId).executeTakeFirst();
+    if (!row) return false;
+    await trx
+      .insertInto('shredded_keys')
+      .values({ patron_id: patronId, kek_id: row.kek_id, wrapped: row.wrapped, shredded_at: at, destroy_after: destroyAfter })
+      .execute();
+    await trx.deleteFrom('data_keys').where('patron_id', '=', patronId).execute();
+    return true;
+  });
+}
+
+export async function findShreddedKey(db: KeyDb, patronId: string, now: string): Promise<WrappedKey | undefined> {
+  const row = await db
+    .selectFrom('shredded_keys')
+    .select(['kek_id', 'wrapped'])
+    .where('patron_id', '=', patronId)
+    .where('destroy_after', '>', now)
+    .executeTakeFirst();
+  return row && { kekId: row.kek_id, wrapped: row.wrapped };
+}
+
+/** Destroys the shredded keys whose retention has ended; returns how many. */
+export async function destroyExpiredShreddedKeys(db: KeyDb, now: string): Promise<number> {
+  const result = await db.deleteFrom('shredded_keys').where('destroy_after', '<=', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Wrapped keys of shredded patrons still within retention may be rewrapped too (rotation). */
+export async function shreddedKeysNotWrappedBy(db: KeyDb, kekId: string): Promise<{ patronId: string; kekId: string; wrapped: string }[]> {
+  const rows = await db.selectFrom('shredded_keys').select(['patron_id', 'kek_id', 'wrapped']).where('kek_id', '!=', kekId).execute();
+  return rows.map((r) => ({ patronId: r.patron_id, kekId: r.kek_id, wrapped: r.wrapped }));
+}
+
+export async function rewrapShreddedKey(db: KeyDb, patronId: string, fromKekId: string, key: WrappedKey): Promise<void> {
+  await db.updateTable('shredded_keys').set({ kek_id: key.kekId, wrapped: key.wrapped }).where('patron_id', '=', patronId).where('kek_id', '=', fromKekId).execute();
+}
+
+/** Reinstates a shredded key (restore of a backup within the key-store retention). */
+export async function reinstateShreddedKey(db: KeyDb, patronId: string, at: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('shredded_keys').selectAll().where('patron_id', '=', patronId).executeTakeFirst();
+    if (!row) return false;
+    await trx.insertInto('data_keys').values({ patron_id: patronId, kek_id: row.kek_id, wrapped: row.wrapped, created_at: at }).execute();
+    await trx.deleteFrom('shredded_keys').where('patron_id', '=', patronId).execute();
+    return true;
+  });
+}

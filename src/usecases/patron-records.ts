@@ -1,0 +1,55 @@
+import type { Fine, Patron, PatronPersonal } from '../domain/types.js';
+import type { StoredPatron } from '../storage/patron.repository.js';
+import type { Vault } from '../vault/vault.js';
+import type { Context } from './context.js';
+
+/** What is sealed for a patron: every personal field and the card number, as one JSON document. */
+interface SealedDocument extends PatronPersonal {
+  cardNumber: string;
+}
+
+/** Opens a stored patron's sealed document. */
+export async function openPatron(ctx: Pick<Context, 'vault'>, stored: StoredPatron): Promise<Patron> {
+  const document = JSON.parse(await ctx.vault.open(stored.id, 'personal', stored.sealed)) as SealedDocument;
+  const { cardNumber, ...personal } = document;
+  return {
+    id: stored.id,
+    libraryId: stored.libraryId,
+    cardNumber,
+    categoryCode: stored.categoryCode,
+    status: stored.status,
+    personal,
+    expiresAt: stored.expiresAt,
+    createdAt: stored.createdAt,
+    updatedAt: stored.updatedAt,
+  };
+}
+
+/** Seals a patron for storage: the document under their data key, the card number as a blind index. */
+export async function sealPatron(vault: Vault, patron: Patron): Promise<StoredPatron> {
+  const document: SealedDocument = { cardNumber: patron.cardNumber, ...patron.personal };
+  return {
+    id: patron.id,
+    libraryId: patron.libraryId,
+    cardHash: vault.blind('card', patron.cardNumber),
+    categoryCode: patron.categoryCode,
+    status: patron.status,
+    sealed: await vault.seal(patron.id, 'personal', JSON.stringify(document)),
+    expiresAt: patron.expiresAt,
+    createdAt: patron.createdAt,
+    updatedAt: patron.updatedAt,
+  };
+}
+
+/** The blind indexes the desk finds a patron by, besides the card: email, phone, each word of the name. */
+export function searchTokens(vault: Vault, personal: PatronPersonal): { kind: string; hash: string }[] {
+  const tokens = vault.nameTokens(personal.name).map((hash) => ({ kind: 'name', hash }));
+  if (personal.email) tokens.push({ kind: 'email', hash: vault.blind('email', personal.email) });
+  if (personal.phone) tokens.push({ kind: 'phone', hash: vault.blind('phone', personal.phone) });
+  return tokens;
+}
+
+/** Opens the sealed notes of a patron's fines (waiver reasons and other free text). */
+export async function openFineNotes<F extends Pick<Fine, 'patronId' | 'note'>>(ctx: Pick<Context, 'vault'>, fines: readonly F[]): Promise<F[]> {
+  return Promise.all(fines.map(async (f) => (f.note === null ? f : { ...f, note: await ctx.vault.open(f.patronId, 'fine-note', f.note) })));
+}

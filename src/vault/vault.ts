@@ -1,0 +1,211 @@
+import * as keys from '../storage/key-store.js';
+import type { KeyStore } from '../storage/key-store.js';
+import { blindIndex, open, randomKey, seal, VaultError } from './cipher.js';
+import type { Keyring } from './keyring.js';
+
+/** What a blind index can be computed on (DESIGN.md, vault/). */
+export type IndexKind = 'card' | 'email' | 'phone' | 'name';
+
+/** What a sealed value is: the same data key seals several kinds of a patron's data, each bound to its kind. */
+export type SealPurpose = 'personal' | 'fine-note';
+
+const INDEX_KEY = 'blind-index';
+const CACHE_LIMIT = 20_000;
+
+/**
+ * The patron data vault. Every personal field is sealed (AES-256-GCM) under the patron's own data key;
+ * data keys are wrapped by the key-encryption key and kept in the key store; look-ups go through blind
+ * indexes (HMAC-SHA256 under the index key, itself wrapped in the key store). Shredding a patron takes
+ * their data key out of use at once and destroys it after the key-store retention; from then on nothing
+ * sealed for them, in any copy of the database, can be opened.
+ */
+export class Vault {
+  #keyring: Keyring;
+  readonly #store: KeyStore;
+  readonly #indexKey: Buffer;
+  readonly #reload: () => Keyring;
+  /** Unwrapped data keys, most recently used last. */
+  readonly #cache = new Map<string, Buffer>();
+  readonly retentionDays: number;
+
+  private constructor(keyring: Keyring, store: KeyStore, indexKey: Buffer, reload: () => Keyring, retentionDays: number) {
+    this.#keyring = keyring;
+    this.#store = store;
+    this.#indexKey = indexKey;
+    this.#reload = reload;
+    this.retentionDays = retentionDays;
+  }
+
+  /**
+   * Opens the vault: unwraps the index key with the key ring (creating it on first use). A key ring that
+   * cannot unwrap it is the wrong key, and Carrel refuses to start rather than write anything.
+   */
+  static async open(options: {
+    keyring: Keyring;
+    store: KeyStore;
+    now: Date;
+    reload?: () => Keyring;
+    retentionDays?: number;
+    /** Whether a missing index key may be created (an empty installation); otherwise the key store is lost. */
+    allowCreate?: () => Promise<boolean>;
+  }): Promise<Vault> {
+    const { keyring, store } = options;
+    let wrapped = await keys.findVaultKey(store.db, INDEX_KEY);
+    if (!wrapped) {
+      if (options.allowCreate && !(await options.allowCreate()))
+        throw new VaultError(
+          `The key store (${store.location}) holds no keys, but the database holds patrons: their data cannot be opened without it. ` +
+            'Restore the key store from its backup; Carrel will not start with an empty one.',
+        );
+      await keys.insertVaultKey(store.db, INDEX_KEY, keyring.wrap(`vault:${INDEX_KEY}`, randomKey()), options.now.toISOString()).catch(() => undefined);
+      wrapped = await keys.findVaultKey(store.db, INDEX_KEY); // another process may have created it first
+      if (!wrapped) throw new VaultError('could not create the index key');
+    }
+    let indexKey: Buffer;
+    try {
+      indexKey = keyring.unwrap(`vault:${INDEX_KEY}`, wrapped.kekId, wrapped.wrapped);
+    } catch {
+      throw new VaultError(
+        `The key ring cannot open this key store (its keys are wrapped by key ${wrapped.kekId}; the key ring holds ${keyring.ids.join(', ')}). ` +
+          'Carrel will not start with the wrong key: check CARREL_KEY_FILE or CARREL_KEY.',
+      );
+    }
+    return new Vault(keyring, store, indexKey, options.reload ?? (() => keyring), options.retentionDays ?? 7);
+  }
+
+  get keyring(): Keyring {
+    return this.#keyring;
+  }
+
+  /** Creates and stores a new patron's data key. Call before writing anything sealed for them. */
+  async createPatronKey(patronId: string, at: Date): Promise<void> {
+    const key = randomKey();
+    await keys.insertDataKey(this.#store.db, patronId, this.#keyring.wrap(`patron:${patronId}`, key), at.toISOString());
+    this.#remember(patronId, key);
+  }
+
+  async seal(patronId: string, purpose: SealPurpose, plaintext: string): Promise<string> {
+    return seal(await this.#dataKey(patronId), `carrel:${purpose}:${patronId}`, plaintext);
+  }
+
+  async open(patronId: string, purpose: SealPurpose, sealed: string): Promise<string> {
+    return open(await this.#dataKey(patronId), `carrel:${purpose}:${patronId}`, sealed).toString('utf8');
+  }
+
+  /** Whether the patron's data can still be opened (their key exists). */
+  async hasKey(patronId: string): Promise<boolean> {
+    return this.#cache.has(patronId) || (await keys.findDataKey(this.#store.db, patronId)) !== undefined;
+  }
+
+  /** The blind index of a value: equal inputs (after normalisation) give equal indexes; nothing else is revealed. */
+  blind(kind: IndexKind, value: string): string {
+    return blindIndex(this.#indexKey, kind, normalize(kind, value));
+  }
+
+  /** Blind indexes of each token of a name, for exact surname / first-name look-ups. */
+  nameTokens(name: string): string[] {
+    return [...new Set(nameWords(name))].map((word) => blindIndex(this.#indexKey, 'name', word));
+  }
+
+  /**
+   * Shreds a patron: their data key leaves use at once; its wrapped copy is destroyed for good once the
+   * key-store retention has passed (`destroyExpired`). Returns whether there was a key.
+   */
+  async shred(patronId: string, now: Date): Promise<boolean> {
+    this.#cache.delete(patronId);
+    const destroyAfter = new Date(now.getTime() + this.retentionDays * 86_400_000).toISOString();
+    return keys.shredDataKey(this.#store.db, patronId, now.toISOString(), destroyAfter);
+  }
+
+  /** Destroys shredded keys past the retention; afterwards those patrons cannot come back from any backup. */
+  async destroyExpired(now: Date): Promise<number> {
+    return keys.destroyExpiredShreddedKeys(this.#store.db, now.toISOString());
+  }
+
+  /** Puts a shredded key back in use, if it is still within the retention (restore of a backup). */
+  async reinstate(patronId: string, now: Date): Promise<boolean> {
+    if (!(await keys.findShreddedKey(this.#store.db, patronId, now.toISOString()))) return false;
+    return keys.reinstateShreddedKey(this.#store.db, patronId, now.toISOString());
+  }
+
+  /**
+   * Rewraps every key under the key ring's current KEK, a batch at a time, each row on its own: killed
+   * half-way, it resumes where it stopped, and every key opens with one KEK or the other meanwhile.
+   */
+  async rewrapAll(onProgress: (done: number, total: number) => void = () => undefined, batchSize = 500): Promise<number> {
+    const current = this.#keyring.current;
+    const { total, byKek } = await keys.countDataKeys(this.#store.db);
+    let done = byKek[current] ?? 0;
+    onProgress(done, total);
+    for (const row of await keys.vaultKeysNotWrappedBy(this.#store.db, current)) {
+      const key = this.#keyring.unwrap(`vault:${row.name}`, row.kekId, row.wrapped);
+      await keys.rewrapVaultKey(this.#store.db, row.name, row.kekId, this.#keyring.wrap(`vault:${row.name}`, key));
+    }
+    for (const row of await keys.shreddedKeysNotWrappedBy(this.#store.db, current)) {
+      const key = this.#keyring.unwrap(`patron:${row.patronId}`, row.kekId, row.wrapped);
+      await keys.rewrapShreddedKey(this.#store.db, row.patronId, row.kekId, this.#keyring.wrap(`patron:${row.patronId}`, key));
+    }
+    let rewrapped = 0;
+    for (;;) {
+      const batch = await keys.dataKeysNotWrappedBy(this.#store.db, current, batchSize);
+      if (batch.length === 0) break;
+      for (const row of batch) {
+        const key = this.#keyring.unwrap(`patron:${row.patronId}`, row.kekId, row.wrapped);
+        if (await keys.rewrapDataKey(this.#store.db, row.patronId, row.kekId, this.#keyring.wrap(`patron:${row.patronId}`, key))) rewrapped++;
+        onProgress(++done, total);
+      }
+    }
+    return rewrapped;
+  }
+
+  /** How many data keys each KEK wraps (for `carrel keys status`). */
+  async keyCounts(): Promise<{ total: number; byKek: Record<string, number> }> {
+    return keys.countDataKeys(this.#store.db);
+  }
+
+  async #dataKey(patronId: string): Promise<Buffer> {
+    const cached = this.#cache.get(patronId);
+    if (cached) {
+      this.#cache.delete(patronId);
+      this.#cache.set(patronId, cached);
+      return cached;
+    }
+    const wrapped = await keys.findDataKey(this.#store.db, patronId);
+    if (!wrapped) throw new VaultError('this patron has no data key (shredded)');
+    if (!this.#keyring.has(wrapped.kekId)) this.#keyring = this.#reload(); // rotated by another process
+    const key = this.#keyring.unwrap(`patron:${patronId}`, wrapped.kekId, wrapped.wrapped);
+    this.#remember(patronId, key);
+    return key;
+  }
+
+  #remember(patronId: string, key: Buffer): void {
+    this.#cache.set(patronId, key);
+    if (this.#cache.size > CACHE_LIMIT) this.#cache.delete(this.#cache.keys().next().value as string);
+  }
+}
+
+/** Words of a name as the index sees them: case, accents and punctuation folded ("José O'Brien" → jose, obrien). */
+export function nameWords(name: string): string[] {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/['’.]/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0);
+}
+
+function normalize(kind: IndexKind, value: string): string {
+  switch (kind) {
+    case 'card':
+      return value.trim().toUpperCase();
+    case 'email':
+      return value.trim().toLowerCase();
+    case 'phone': {
+      const digits = value.replace(/\D/g, '');
+      return digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : digits; // +1 505… = 505…
+    }
+    case 'name':
+      return nameWords(value).join(' ');
+  }
+}
