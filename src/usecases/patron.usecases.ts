@@ -4,7 +4,7 @@ import { cardExpiry, isMinor } from '../domain/circulation.rules.js';
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import { optionalText, personalProblems } from '../domain/patron.rules.js';
 import type { Patron, PatronPersonal, PatronStatus } from '../domain/types.js';
-import { canReachLibrary } from '../policy/scope.policy.js';
+import { canReachLibrary, homeLibrary } from '../policy/scope.policy.js';
 import { accessEntriesForPatron } from '../storage/access-log.repository.js';
 import { balanceOf, finesOfPatron, paymentsOfPatron } from '../storage/fine.repository.js';
 import { holdsOfPatron } from '../storage/hold.repository.js';
@@ -206,4 +206,40 @@ export async function exportPatron(ctx: Context, input: { cardNumber?: string; p
   };
   await recordAccess(ctx, patron, 'export', ['registration', 'guardianship', 'circulation', 'holds', 'fines', 'access-log']);
   return document;
+}
+
+export interface FindPatronsInput {
+  /** Limit to one library (consortium staff and the system may search all they can reach). */
+  libraryId?: string;
+  email?: string;
+  phone?: string;
+  /** One or more name words; every word must match exactly (after folding case and accents). */
+  name?: string;
+}
+
+/**
+ * Finds patrons by email, phone or exact name words, through blind indexes: the database compares
+ * HMACs, never names. Every patron returned is an access to their record and is logged as one.
+ */
+export async function findPatrons(ctx: Context, input: FindPatronsInput) {
+  const tokens: { kind: string; hash: string }[] = [];
+  const email = optionalText(input.email);
+  const phone = optionalText(input.phone);
+  if (email) tokens.push({ kind: 'email', hash: ctx.vault.blind('email', email) });
+  if (phone) tokens.push({ kind: 'phone', hash: ctx.vault.blind('phone', phone) });
+  if (input.name) tokens.push(...ctx.vault.nameTokens(input.name).map((hash) => ({ kind: 'name', hash })));
+  if (tokens.length === 0) throw refuse(ErrorCode.SEARCH_TOO_BROAD, 'Search by email, phone, or at least one whole word of the name.');
+  let libraries: string[] | null = null;
+  if (input.libraryId !== undefined) libraries = [(await requireLibrary(ctx, input.libraryId)).id];
+  else if (homeLibrary(ctx.actor) !== undefined) libraries = [homeLibrary(ctx.actor) as string];
+  const ids = await patrons.findPatronIdsByTokens(ctx.trx, tokens, libraries, 50);
+  const found = [];
+  for (const id of ids) {
+    const stored = await patrons.findPatronById(ctx.trx, id);
+    if (!stored || !canReachLibrary(ctx.actor, stored.libraryId).allowed) continue;
+    const patron = await openPatron(ctx, stored);
+    await recordAccess(ctx, stored, 'search-match', ['registration']);
+    found.push({ id: patron.id, libraryId: patron.libraryId, cardNumber: patron.cardNumber, name: patron.personal.name, birthDate: patron.personal.birthDate, status: patron.status });
+  }
+  return found;
 }

@@ -66,6 +66,19 @@ export function loadKeyring(keyFile: string, env: NodeJS.ProcessEnv = process.en
   );
 }
 
+/**
+ * A key-ring provider that rereads the key file when it changes (a rotation by `carrel keys rotate` while
+ * this process runs), so a server never wraps a new key under a KEK that is being retired.
+ */
+export function keyringProvider(keyFile: string, env: NodeJS.ProcessEnv = process.env): () => Keyring {
+  let cached: { mtimeMs: number; keyring: Keyring } | undefined;
+  return () => {
+    const mtimeMs = env.CARREL_KEY ? 0 : statSync(keyFile).mtimeMs;
+    if (!cached || cached.mtimeMs !== mtimeMs) cached = { mtimeMs, keyring: loadKeyring(keyFile, env) };
+    return cached.keyring;
+  };
+}
+
 /** Rewrites the key file atomically (write beside it, then rename), mode 0600. */
 export function writeKeyFile(path: string, keys: readonly Buffer[]): void {
   const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;

@@ -1,6 +1,6 @@
 import { keyStoreTargetFor, openKeyStore, type KeyStore } from '../storage/key-store.js';
 import { VaultError } from './cipher.js';
-import { loadKeyring } from './keyring.js';
+import { keyringProvider } from './keyring.js';
 import { Vault } from './vault.js';
 
 export interface OpenedVault {
@@ -18,14 +18,14 @@ export async function openVaultFor(
   databaseTarget: string,
   options: { keyFile: string; now: Date; databaseHasPatrons: () => Promise<boolean>; keyStoreTarget?: string; retentionDays?: number },
 ): Promise<OpenedVault> {
-  const keyring = loadKeyring(options.keyFile);
+  const keyring = keyringProvider(options.keyFile);
+  keyring(); // refuses a missing, unreadable or malformed key before anything is opened
   const store = await openKeyStore(options.keyStoreTarget ?? keyStoreTargetFor(databaseTarget));
   try {
     const vault = await Vault.open({
       keyring,
       store,
       now: options.now,
-      reload: () => loadKeyring(options.keyFile),
       retentionDays: options.retentionDays ?? 7,
       allowCreate: async () => !(await options.databaseHasPatrons()),
     });

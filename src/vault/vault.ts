@@ -20,19 +20,17 @@ const CACHE_LIMIT = 20_000;
  * sealed for them, in any copy of the database, can be opened.
  */
 export class Vault {
-  #keyring: Keyring;
+  readonly #keyring: () => Keyring;
   readonly #store: KeyStore;
   readonly #indexKey: Buffer;
-  readonly #reload: () => Keyring;
   /** Unwrapped data keys, most recently used last. */
   readonly #cache = new Map<string, Buffer>();
   readonly retentionDays: number;
 
-  private constructor(keyring: Keyring, store: KeyStore, indexKey: Buffer, reload: () => Keyring, retentionDays: number) {
+  private constructor(keyring: () => Keyring, store: KeyStore, indexKey: Buffer, retentionDays: number) {
     this.#keyring = keyring;
     this.#store = store;
     this.#indexKey = indexKey;
-    this.#reload = reload;
     this.retentionDays = retentionDays;
   }
 
@@ -41,15 +39,17 @@ export class Vault {
    * cannot unwrap it is the wrong key, and Carrel refuses to start rather than write anything.
    */
   static async open(options: {
-    keyring: Keyring;
+    /** The key ring, or a provider that returns the current one (reloaded when the key file changes). */
+    keyring: Keyring | (() => Keyring);
     store: KeyStore;
     now: Date;
-    reload?: () => Keyring;
     retentionDays?: number;
     /** Whether a missing index key may be created (an empty installation); otherwise the key store is lost. */
     allowCreate?: () => Promise<boolean>;
   }): Promise<Vault> {
-    const { keyring, store } = options;
+    const { store } = options;
+    const provide = typeof options.keyring === 'function' ? options.keyring : ((ring: Keyring) => () => ring)(options.keyring);
+    const keyring = provide();
     let wrapped = await keys.findVaultKey(store.db, INDEX_KEY);
     if (!wrapped) {
       if (options.allowCreate && !(await options.allowCreate()))
@@ -70,17 +70,17 @@ export class Vault {
           'Carrel will not start with the wrong key: check CARREL_KEY_FILE or CARREL_KEY.',
       );
     }
-    return new Vault(keyring, store, indexKey, options.reload ?? (() => keyring), options.retentionDays ?? 7);
+    return new Vault(provide, store, indexKey, options.retentionDays ?? 7);
   }
 
   get keyring(): Keyring {
-    return this.#keyring;
+    return this.#keyring();
   }
 
   /** Creates and stores a new patron's data key. Call before writing anything sealed for them. */
   async createPatronKey(patronId: string, at: Date): Promise<void> {
     const key = randomKey();
-    await keys.insertDataKey(this.#store.db, patronId, this.#keyring.wrap(`patron:${patronId}`, key), at.toISOString());
+    await keys.insertDataKey(this.#store.db, patronId, this.#keyring().wrap(`patron:${patronId}`, key), at.toISOString());
     this.#remember(patronId, key);
   }
 
@@ -90,6 +90,20 @@ export class Vault {
 
   async open(patronId: string, purpose: SealPurpose, sealed: string): Promise<string> {
     return open(await this.#dataKey(patronId), `carrel:${purpose}:${patronId}`, sealed).toString('utf8');
+  }
+
+  /**
+   * A named key of the vault itself (not a patron's), created on first use and kept wrapped in the key
+   * store, rewrapped with everything else by a rotation. Backups are sealed under the `backup` key.
+   */
+  async namedKey(name: 'backup', at: Date): Promise<Buffer> {
+    let wrapped = await keys.findVaultKey(this.#store.db, name);
+    if (!wrapped) {
+      await keys.insertVaultKey(this.#store.db, name, this.#keyring().wrap(`vault:${name}`, randomKey()), at.toISOString()).catch(() => undefined);
+      wrapped = await keys.findVaultKey(this.#store.db, name);
+      if (!wrapped) throw new VaultError(`could not create the ${name} key`);
+    }
+    return this.#keyring().unwrap(`vault:${name}`, wrapped.kekId, wrapped.wrapped);
   }
 
   /** Whether the patron's data can still be opened (their key exists). */
@@ -133,25 +147,26 @@ export class Vault {
    * half-way, it resumes where it stopped, and every key opens with one KEK or the other meanwhile.
    */
   async rewrapAll(onProgress: (done: number, total: number) => void = () => undefined, batchSize = 500): Promise<number> {
-    const current = this.#keyring.current;
+    const keyring = this.#keyring();
+    const current = keyring.current;
     const { total, byKek } = await keys.countDataKeys(this.#store.db);
     let done = byKek[current] ?? 0;
     onProgress(done, total);
     for (const row of await keys.vaultKeysNotWrappedBy(this.#store.db, current)) {
-      const key = this.#keyring.unwrap(`vault:${row.name}`, row.kekId, row.wrapped);
-      await keys.rewrapVaultKey(this.#store.db, row.name, row.kekId, this.#keyring.wrap(`vault:${row.name}`, key));
+      const key = keyring.unwrap(`vault:${row.name}`, row.kekId, row.wrapped);
+      await keys.rewrapVaultKey(this.#store.db, row.name, row.kekId, keyring.wrap(`vault:${row.name}`, key));
     }
     for (const row of await keys.shreddedKeysNotWrappedBy(this.#store.db, current)) {
-      const key = this.#keyring.unwrap(`patron:${row.patronId}`, row.kekId, row.wrapped);
-      await keys.rewrapShreddedKey(this.#store.db, row.patronId, row.kekId, this.#keyring.wrap(`patron:${row.patronId}`, key));
+      const key = keyring.unwrap(`patron:${row.patronId}`, row.kekId, row.wrapped);
+      await keys.rewrapShreddedKey(this.#store.db, row.patronId, row.kekId, keyring.wrap(`patron:${row.patronId}`, key));
     }
     let rewrapped = 0;
     for (;;) {
       const batch = await keys.dataKeysNotWrappedBy(this.#store.db, current, batchSize);
       if (batch.length === 0) break;
       for (const row of batch) {
-        const key = this.#keyring.unwrap(`patron:${row.patronId}`, row.kekId, row.wrapped);
-        if (await keys.rewrapDataKey(this.#store.db, row.patronId, row.kekId, this.#keyring.wrap(`patron:${row.patronId}`, key))) rewrapped++;
+        const key = keyring.unwrap(`patron:${row.patronId}`, row.kekId, row.wrapped);
+        if (await keys.rewrapDataKey(this.#store.db, row.patronId, row.kekId, keyring.wrap(`patron:${row.patronId}`, key))) rewrapped++;
         onProgress(++done, total);
       }
     }
@@ -172,8 +187,8 @@ export class Vault {
     }
     const wrapped = await keys.findDataKey(this.#store.db, patronId);
     if (!wrapped) throw new VaultError('this patron has no data key (shredded)');
-    if (!this.#keyring.has(wrapped.kekId)) this.#keyring = this.#reload(); // rotated by another process
-    const key = this.#keyring.unwrap(`patron:${patronId}`, wrapped.kekId, wrapped.wrapped);
+    // The provider rereads the key file if it changed: a rotation by another process is picked up here.
+    const key = this.#keyring().unwrap(`patron:${patronId}`, wrapped.kekId, wrapped.wrapped);
     this.#remember(patronId, key);
     return key;
   }
