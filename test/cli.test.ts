@@ -1,61 +1,17 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/storage/database.js';
+import { BIN, carrel, cleanEnv, COMPILED, document } from './cli-helpers.js';
 import { ENGINES, freshDatabase, type TestDatabase } from './engines.js';
 
 /**
  * End-to-end tests of the operator's command: each case spawns `node bin/carrel.js …` (the compiled
  * dist/, so `npm run build` first; `npm test` does it) against a real database of each engine.
  */
-
-const BIN = fileURLToPath(new URL('../bin/carrel.js', import.meta.url));
-const COMPILED = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment a spawned carrel sees: nothing from the developer's own Carrel settings. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('CARREL_') || key === 'DATABASE_URL' || key === 'PORT') continue;
-    env[key] = value;
-  }
-  return { ...env, CARREL_LOG_LEVEL: 'warn', ...extra };
-}
-
-/** Runs the CLI to completion; resolves with its exit status and output whatever the status. */
-function carrel(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: options.env, cwd: options.cwd, timeout: 25_000, maxBuffer: 32 * 1024 * 1024, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (!error) return resolve({ code: 0, stdout, stderr });
-        if (typeof error.code === 'number') return resolve({ code: error.code, stdout, stderr });
-        reject(new Error(`carrel ${args.join(' ')} did not finish (${String(error.code ?? error.signal)}): ${error.message}\n${stderr}`));
-      },
-    );
-  });
-}
-
-/** Parses stdout as exactly one JSON document (JSON.parse refuses anything before or after it). */
-function document<T = Record<string, unknown>>(run: Run): T {
-  try {
-    return JSON.parse(run.stdout) as T;
-  } catch {
-    throw new Error(`stdout is not one JSON document (exit ${run.code}):\n${run.stdout}\nstderr:\n${run.stderr}`);
-  }
-}
 
 interface ErrorDocument {
   error: { code: string; message: string; problems: { code: string; message: string; field?: string }[] };

@@ -17,7 +17,9 @@ import { pay } from '../usecases/fine.usecases.js';
 import { cancelHold, expireHolds, placeHold } from '../usecases/hold.usecases.js';
 import { addItem, addItems, type AddItemInput } from '../usecases/item.usecases.js';
 import { createLibrary, listLibraries } from '../usecases/library.usecases.js';
-import { exportPatron, registerPatron } from '../usecases/patron.usecases.js';
+import { deletePatron } from '../usecases/patron-deletion.usecases.js';
+import { exportPatron, findPatrons, registerPatron } from '../usecases/patron.usecases.js';
+import { rotateKeyFile } from '../vault/rotation.js';
 import { createFirstAdmin } from '../usecases/setup.usecases.js';
 import { createStaff } from '../usecases/staff.usecases.js';
 import { VaultError } from '../vault/cipher.js';
@@ -161,9 +163,37 @@ program
     emit(opts.json, doc, () => `Staff account ${doc.username} added.\n  password: ${doc.password}\nThis password is shown once.`);
   });
 
-program
-  .command('patron')
-  .description('patrons')
+const patron = program.command('patron').description('patrons');
+patron
+  .command('find')
+  .description('find patrons by email, phone or exact name words (blind-index look-up; each match is logged)')
+  .option('--library <id>', 'only this library')
+  .option('--email <email>', 'email address')
+  .option('--phone <phone>', 'phone number')
+  .option('--name <words>', 'one or more whole words of the name')
+  .action(async (o: { library?: string; email?: string; phone?: string; name?: string }, command: Command) => {
+    const opts = globals(command);
+    const found = await withRuntime(opts, false, (runtime) =>
+      systemRun(runtime, 'account-service')(findPatrons, {
+        ...(o.library ? { libraryId: o.library } : {}),
+        ...(o.email ? { email: o.email } : {}),
+        ...(o.phone ? { phone: o.phone } : {}),
+        ...(o.name ? { name: o.name } : {}),
+      }),
+    );
+    emit(opts.json, found, () => (found.length === 0 ? 'No patron matches.' : found.map((p) => `${p.cardNumber}  ${p.name}  (${p.libraryId}, ${p.status})`).join('\n')));
+  });
+patron
+  .command('delete')
+  .description('delete a patron (refused while items are out or money is owed); their data key is shredded first')
+  .requiredOption('--card <card>', 'patron card number')
+  .addOption(asOf())
+  .action(async (o: { card: string }, command: Command) => {
+    const opts = globals(command);
+    const receipt = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'account-service')(deletePatron, { cardNumber: o.card }));
+    emit(opts.json, receipt, () => `Patron deleted; their data key is out of use and is destroyed after ${receipt.keyDestroyedAfter}.`);
+  });
+patron
   .command('add')
   .description('register a patron; prints the new card number and PIN (shown once)')
   .requiredOption('--library <id>', 'library id')
@@ -351,6 +381,51 @@ holds
     emit(opts.json, result, () => `${result.expired} hold(s) expired.`);
   });
 
+const keysCommand = program.command('keys').description('the vault’s keys');
+keysCommand
+  .command('rotate')
+  .description('new key-encryption key in the key file; rewraps every key, no downtime; run again to resume if interrupted')
+  .action(async (_o, command: Command) => {
+    const opts = globals(command);
+    const target = opts.db ?? config.database;
+    let opened: Awaited<ReturnType<typeof openRuntime>> | undefined;
+    const progress = opts.json ? () => undefined : progressLine('rewrapping data keys');
+    try {
+      const report = await rotateKeyFile(
+        config.keyFile,
+        async () => {
+          opened = await openRuntime(target, clockFor(undefined), { create: false, keyFile: config.keyFile });
+          return opened.runtime.vault;
+        },
+        { onProgress: progress },
+      );
+      emit(opts.json, report, () => `\nKey rotated: current key ${report.current}; retired ${report.retired.join(', ') || 'none'}; ${report.rewrapped} key(s) rewrapped${report.resumed ? ' (resumed an interrupted rotation)' : ''}.`);
+    } finally {
+      await opened?.close();
+    }
+  });
+keysCommand
+  .command('status')
+  .description('which key-encryption keys wrap how many data keys')
+  .action(async (_o, command: Command) => {
+    const opts = globals(command);
+    const status = await withRuntime(opts, false, async (runtime) => ({
+      current: runtime.vault.keyring.current,
+      keyRing: runtime.vault.keyring.ids,
+      dataKeys: await runtime.vault.keyCounts(),
+    }));
+    emit(opts.json, status, () => `Current key ${status.current}; key ring ${status.keyRing.join(', ')}; ${status.dataKeys.total} data key(s): ${Object.entries(status.dataKeys.byKek).map(([k, n]) => `${n} under ${k}`).join(', ') || 'none'}.`);
+  });
+keysCommand
+  .command('purge')
+  .description('destroy the keys of deleted patrons whose key-store retention has passed')
+  .addOption(asOf())
+  .action(async (_o, command: Command) => {
+    const opts = globals(command);
+    const destroyed = await withRuntime(opts, false, (runtime) => runtime.vault.destroyExpired(runtime.clock.now()));
+    emit(opts.json, { destroyed }, () => `${destroyed} shredded key(s) destroyed.`);
+  });
+
 program
   .command('export-patron')
   .description('print everything held about one patron as one JSON document')
@@ -362,6 +437,19 @@ program
     // The export is a JSON document whether or not --json is given.
     emit(true, document, () => '');
   });
+
+/** A progress line on stderr that rewrites itself (for long operator commands). */
+function progressLine(label: string): (done: number, total: number) => void {
+  let last = -1;
+  return (done, total) => {
+    const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+    if (percent === last) return;
+    last = percent;
+    const width = 30;
+    const filled = Math.round((percent / 100) * width);
+    process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent}% (${done}/${total})`);
+  };
+}
 
 /** Reads an item CSV; any bad row fails the whole file with its line number. */
 function readItemCsv(file: string, defaultLibrary: string | undefined): (AddItemInput & { line: number })[] {

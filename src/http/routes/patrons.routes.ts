@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { PATRON_STATUSES } from '../../domain/types.js';
 import type { Runtime } from '../../usecases/context.js';
-import { exportPatron, patronAccount, registerPatron, setPatronStatus } from '../../usecases/patron.usecases.js';
+import { deletePatron } from '../../usecases/patron-deletion.usecases.js';
+import { exportPatron, findPatrons, patronAccount, registerPatron, setPatronStatus } from '../../usecases/patron.usecases.js';
 import { AccountView, CalendarDate, CardNumber, errorResponses, Id, Instant, LibraryId, Nullable, PatronView } from '../schemas.js';
 import { runFor } from './context.js';
 
@@ -60,6 +61,47 @@ export function patronRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => runFor(runtime, request, 'circulation')(patronAccount, { cardNumber: request.body.cardNumber }),
+    );
+
+    app.post(
+      '/patrons/search',
+      {
+        schema: {
+          tags: ['patrons'],
+          summary: 'Find patrons by email, phone or exact name words',
+          description:
+            'Look-ups go through blind indexes (HMAC-SHA256): the database compares keyed hashes, never names, so only exact (case- and accent-folded) matches are found. Each patron returned is logged as an access to their record.',
+          body: Type.Object(
+            {
+              libraryId: Type.Optional(LibraryId),
+              email: Type.Optional(Type.String({ minLength: 3, maxLength: 320 })),
+              phone: Type.Optional(Type.String({ minLength: 3, maxLength: 32 })),
+              name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Array(Type.Object({ id: Id, libraryId: Type.String(), cardNumber: Type.String(), name: Type.String(), birthDate: Type.String(), status: Type.String() })),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) => runFor(runtime, request, 'account-service')(findPatrons, request.body),
+    );
+
+    app.delete(
+      '/patrons/:patronId',
+      {
+        schema: {
+          tags: ['patrons'],
+          summary: 'Delete a patron (crypto-shredding)',
+          description:
+            'Refused while items are out or money is owed. Otherwise the patron’s data key is shredded first — no copy of their sealed fields can be opened again — and their rows are deleted. The key itself is destroyed after the key-store retention (7 days).',
+          params: Type.Object({ patronId: Id }),
+          response: { 200: Type.Object({ patronId: Id, libraryId: Type.String(), deletedAt: Instant, keyDestroyedAfter: Instant }), ...errorResponses },
+        },
+      },
+      async (request) => runFor(runtime, request, 'account-service')(deletePatron, { patronId: request.params.patronId }),
     );
 
     app.get(

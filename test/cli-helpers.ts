@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** Shared by the CLI end-to-end tests: spawn the real `carrel` and read what it printed. */
+
+export const BIN = fileURLToPath(new URL('../bin/carrel.js', import.meta.url));
+export const COMPILED = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment a spawned carrel sees: nothing from the developer's own Carrel settings. */
+export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key.startsWith('CARREL_') || key === 'DATABASE_URL' || key === 'PORT') continue;
+    env[key] = value;
+  }
+  return { ...env, CARREL_LOG_LEVEL: 'warn', ...extra };
+}
+
+/** Runs the CLI to completion; resolves with its exit status and output whatever the status. */
+export function carrel(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: options.env, cwd: options.cwd, timeout: 25_000, maxBuffer: 32 * 1024 * 1024, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ code: 0, stdout, stderr });
+        if (typeof error.code === 'number') return resolve({ code: error.code, stdout, stderr });
+        reject(new Error(`carrel ${args.join(' ')} did not finish (${String(error.code ?? error.signal)}): ${error.message}\n${stderr}`));
+      },
+    );
+  });
+}
+
+/** Parses stdout as exactly one JSON document (JSON.parse refuses anything before or after it). */
+export function document<T = Record<string, unknown>>(run: Run): T {
+  try {
+    return JSON.parse(run.stdout) as T;
+  } catch {
+    throw new Error(`stdout is not one JSON document (exit ${run.code}):\n${run.stdout}\nstderr:\n${run.stderr}`);
+  }
+}
+

@@ -1,0 +1,118 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomKey } from '../src/vault/cipher.js';
+import { readKeyFileKeys } from '../src/vault/keyring.js';
+import { openVaultFor } from '../src/vault/open-vault.js';
+import { BIN, carrel, cleanEnv, document } from './cli-helpers.js';
+import { ENGINES, freshDatabase, type TestDatabase } from './engines.js';
+
+/**
+ * The vault through the operator's command: find and delete patrons, refuse a wrong key, and a key
+ * rotation killed (SIGKILL) half-way that is run again and finishes with every patron readable.
+ */
+describe.each(ENGINES)('carrel vault commands on %s', (engine) => {
+  let dir: string;
+  let target: string;
+  let env: NodeJS.ProcessEnv;
+  let pg: TestDatabase | undefined;
+  const cards: string[] = [];
+  const json = (...args: string[]) => carrel(['--db', target, '--json', ...args], { env, cwd: dir });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), `carrel-cli-vault-${engine}-`));
+    env = cleanEnv({ CARREL_DATA_DIR: dir, CARREL_KEY_FILE: join(dir, 'carrel.key') });
+    if (engine === 'sqlite') target = join(dir, 'carrel.db');
+    else {
+      pg = await freshDatabase('postgres');
+      target = pg.target;
+    }
+    expect((await json('init')).code).toBe(0);
+    expect((await json('library', 'add', '--id', 'vault-lib', '--name', 'Vault Library')).code).toBe(0);
+    for (const name of ['Ingrid Okonkwo-Vault', 'Tobias Vault', 'Ingrid Marsh']) {
+      const added = await json('patron', 'add', '--library', 'vault-lib', '--name', name, '--birth-date', '1975-05-05', '--email', `${name.split(' ')[1]?.toLowerCase()}@example.org`);
+      expect(added.code, added.stderr).toBe(0);
+      cards.push(document<{ cardNumber: string }>(added).cardNumber);
+    }
+  });
+  afterAll(async () => {
+    await pg?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds patrons by exact name word and email, through the blind index', async () => {
+    const ingrids = document<{ name: string }[]>(await json('patron', 'find', '--name', 'INGRID'));
+    expect(ingrids.map((p) => p.name).sort()).toEqual(['Ingrid Marsh', 'Ingrid Okonkwo-Vault']);
+    const byEmail = document<{ cardNumber: string }[]>(await json('patron', 'find', '--email', 'Marsh@Example.org'));
+    expect(byEmail.map((p) => p.cardNumber)).toEqual([cards[2]]);
+    expect((await json('patron', 'find')).code).toBe(1);
+  });
+
+  it('refuses to start with a wrong key, and says why', async () => {
+    const wrong = join(dir, 'wrong.key');
+    writeFileSync(wrong, `${randomKey().toString('base64')}\n`, { mode: 0o600 });
+    const run = await carrel(['--db', target, 'export-patron', '--card', cards[0] as string], { env: { ...env, CARREL_KEY_FILE: wrong }, cwd: dir });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/wrong key/);
+    expect(run.stdout).toBe('');
+  });
+
+  it('resumes a rotation killed half-way; afterwards every patron decrypts under the new key', async () => {
+    // Enough keys that the rotation is still running when it is killed.
+    const opened = await openVaultFor(target, { keyFile: join(dir, 'carrel.key'), now: new Date(), databaseHasPatrons: async () => true });
+    for (let i = 0; i < 4000; i++) await opened.vault.createPatronKey(randomUUID(), new Date());
+    const oldKek = opened.vault.keyring.current;
+    await opened.close();
+
+    const child = spawn(process.execPath, [BIN, '--db', target, 'keys', 'rotate'], { env, cwd: dir });
+    let stderr = '';
+    const killed = await new Promise<boolean>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const percents = [...stderr.matchAll(/(\d+)% \(/g)].map((m) => Number(m[1]));
+        if (percents.some((p) => p >= 5 && p < 90) && child.exitCode === null) {
+          child.kill('SIGKILL');
+          resolve(true);
+        }
+      });
+      child.on('exit', () => resolve(false));
+    });
+    await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.on('exit', resolve)));
+    expect(killed, `the rotation finished before it could be killed:\n${stderr}`).toBe(true);
+    expect(readKeyFileKeys(join(dir, 'carrel.key'))).toHaveLength(2); // interrupted: new key first, old kept
+
+    const status = document<{ dataKeys: { byKek: Record<string, number> } }>(await json('keys', 'status'));
+    expect(Object.keys(status.dataKeys.byKek)).toHaveLength(2); // some rewrapped, some not
+
+    const again = await json('keys', 'rotate');
+    expect(again.code, again.stderr).toBe(0);
+    const report = document<{ resumed: boolean; retired: string[]; current: string }>(again);
+    expect(report).toMatchObject({ resumed: true, retired: [oldKek] });
+    expect(readKeyFileKeys(join(dir, 'carrel.key'))).toHaveLength(1);
+    const after = document<{ current: string; dataKeys: { byKek: Record<string, number> } }>(await json('keys', 'status'));
+    expect(Object.keys(after.dataKeys.byKek)).toEqual([report.current]);
+    for (const card of cards) {
+      const exported = await carrel(['--db', target, 'export-patron', '--card', card], { env, cwd: dir });
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(document<{ patron: { cardNumber: string } }>(exported).patron.cardNumber).toBe(card);
+    }
+  }, 60_000);
+
+  it('deletes a patron: afterwards the card is unknown and the key is out of use', async () => {
+    const card = cards[1] as string;
+    const receipt = document<{ patronId: string; keyDestroyedAfter: string }>(await json('patron', 'delete', '--card', card));
+    expect(receipt.patronId).toMatch(/-/);
+    const gone = await json('export-patron', '--card', card);
+    expect(gone.code).toBe(1);
+    expect(gone.stdout).toContain('PATRON_NOT_FOUND');
+    // The shredded key is destroyed once the retention has passed.
+    const early = document<{ destroyed: number }>(await json('keys', 'purge'));
+    expect(early.destroyed).toBe(0);
+    const later = new Date(Date.parse(receipt.keyDestroyedAfter) + 86_400_000).toISOString();
+    const purged = document<{ destroyed: number }>(await json('keys', 'purge', '--as-of', later));
+    expect(purged.destroyed).toBe(1);
+  });
+});
