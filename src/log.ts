@@ -39,7 +39,13 @@ export function requestSerializer(request: { method?: string; routeOptions?: { u
   return { method: request.method, route: request.routeOptions?.url ?? '(no route)' };
 }
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/**
+ * Carrel's logger: JSON lines with redaction. CARREL_LOG_FILE, when set, names a file that receives a copy
+ * of every line (appended), whatever the main destination.
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream, copyTo: string | undefined = process.env.CARREL_LOG_FILE): Logger {
+  const main = destination ?? pino.destination(1);
+  const stream = copyTo ? pino.multistream([{ level: 'trace', stream: main }, { level: 'trace', stream: pino.destination({ dest: copyTo, append: true, sync: true, mkdir: true }) }]) : main;
   return pino(
     {
       level,
@@ -47,6 +53,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       serializers: { err: errorSerializer, error: errorSerializer, req: requestSerializer },
       base: { service: 'carrel' },
     },
-    destination,
+    stream,
   );
 }

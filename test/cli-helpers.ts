@@ -16,7 +16,8 @@ export interface Run {
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('CARREL_') || key === 'DATABASE_URL' || key === 'PORT') continue;
+    // CARREL_LOG_FILE is the test run's own log collector (test/global-setup.ts), not a developer setting.
+    if ((key.startsWith('CARREL_') && key !== 'CARREL_LOG_FILE') || key === 'DATABASE_URL' || key === 'PORT') continue;
     env[key] = value;
   }
   return { ...env, CARREL_LOG_LEVEL: 'warn', ...extra };

@@ -56,7 +56,8 @@ export async function buildRule(w: World, rule: Partial<LoanRule> & { libraryId:
 
 /** A registered adult patron (or with overrides, anyone). */
 export async function buildPatron(w: World, overrides: Partial<RegisterPatronInput> & { libraryId: string }) {
-  return w.act(registerPatron, { name: `Pat ${unique()}`, birthDate: '1985-06-15', ...overrides });
+  // Every factory patron carries a marker in its name and contact fields: the run's log scan looks for it.
+  return w.act(registerPatron, { name: `Pat Marker${unique()}`, birthDate: '1985-06-15', email: `marker.${unique()}@example.org`, ...overrides });
 }
 
 export async function buildItem(w: World, overrides: Partial<AddItemInput> & { libraryId: string }) {

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../src/storage/database.js';
@@ -23,7 +26,24 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
+/**
+ * Every log line any test writes (HTTP servers in-process and spawned `carrel start`) is copied to one
+ * file; at the end of the run, a line holding a card number, a test email address or a marker name fails
+ * the run (invariant 4: no personal data, card number or PIN in logs).
+ */
+const LOG_FILE = join(mkdtempSync(join(tmpdir(), 'carrel-test-logs-')), 'all.log');
+const LOG_LEAKS = [/(?<![\d.])2\d{13}(?![\d.])/, /@example\.org/i, /marker/i, /quillfeather/i];
+
+function scanLogs(): void {
+  if (!existsSync(LOG_FILE)) return;
+  const lines = readFileSync(LOG_FILE, 'utf8').split('\n').filter(Boolean);
+  const leaks = lines.filter((line) => LOG_LEAKS.some((pattern) => pattern.test(line)));
+  process.stderr.write(`\nCollected ${lines.length} log line(s) from the whole run; ${leaks.length} with personal data.\n`);
+  if (leaks.length > 0) throw new Error(`Personal data reached the logs (${LOG_FILE}):\n${leaks.slice(0, 5).join('\n')}`);
+}
+
 export default async function setup(project: TestProject) {
+  process.env.CARREL_LOG_FILE = LOG_FILE;
   const template = `carrel_template_${process.pid}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
   try {
@@ -35,7 +55,7 @@ export default async function setup(project: TestProject) {
     process.stderr.write(`\n${bar}\n!! PostgreSQL is unreachable (${reason}).\n!! SKIPPING every PostgreSQL run: only SQLite was tested.\n!! Set CARREL_TEST_POSTGRES_URL or start PostgreSQL to test both engines.\n${bar}\n\n`);
     project.provide('postgresTemplate', null);
     project.provide('postgresAdminUrl', ADMIN_URL);
-    return;
+    return scanLogs;
   }
   await admin.query(`DROP DATABASE IF EXISTS ${template}`);
   await admin.query(`CREATE DATABASE ${template}`);
@@ -51,5 +71,6 @@ export default async function setup(project: TestProject) {
     for (const row of leftovers.rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
     await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await admin.end();
+    scanLogs();
   };
 }
