@@ -25,6 +25,7 @@ import { createStaff } from '../usecases/staff.usecases.js';
 import { VaultError } from '../vault/cipher.js';
 import { ensureKeyFile, KeyFileError } from '../vault/key-file.js';
 import { loadKeyring } from '../vault/keyring.js';
+import { registerBackupCommands } from './backup.commands.js';
 import { emit, EXIT, money, report } from './output.js';
 import { clockFor, openRuntime, systemRun, type GlobalOptions } from './runtime.js';
 
@@ -437,6 +438,9 @@ program
     // The export is a JSON document whether or not --json is given.
     emit(true, document, () => '');
   });
+
+// `carrel backup` and `carrel restore` (src/cli/backup.commands.ts).
+registerBackupCommands(program, { withRuntime, globals, asOf });
 
 /** A progress line on stderr that rewrites itself (for long operator commands). */
 function progressLine(label: string): (done: number, total: number) => void {

@@ -60,6 +60,10 @@ export const ErrorCode = {
   // Operations
   NOT_INITIALIZED: 'NOT_INITIALIZED',
   STORAGE_BUSY: 'STORAGE_BUSY',
+  // Backup and restore
+  BACKUP_UNREADABLE: 'BACKUP_UNREADABLE',
+  BACKUP_INCOMPATIBLE: 'BACKUP_INCOMPATIBLE',
+  RESTORE_TARGET_NOT_EMPTY: 'RESTORE_TARGET_NOT_EMPTY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -52,6 +52,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   SEARCH_TOO_BROAD: 400,
   NOT_INITIALIZED: 503,
   STORAGE_BUSY: 503,
+  BACKUP_UNREADABLE: 422,
+  BACKUP_INCOMPATIBLE: 422,
+  RESTORE_TARGET_NOT_EMPTY: 409,
 };
 
 /** Codes only the HTTP transport produces (documented with the others in docs/ERRORS.md). */

@@ -160,6 +160,12 @@ export async function shredDataKey(db: KeyDb, patronId: string, at: string, dest
   });
 }
 
+/** The patrons whose data key is in use (a restore shreds the keys of patrons its data does not hold). */
+export async function dataKeyPatronIds(db: KeyDb): Promise<string[]> {
+  const rows = await db.selectFrom('data_keys').select('patron_id').orderBy('patron_id').execute();
+  return rows.map((r) => r.patron_id);
+}
+
 export async function findShreddedKey(db: KeyDb, patronId: string, now: string): Promise<WrappedKey | undefined> {
   const row = await db
     .selectFrom('shredded_keys')

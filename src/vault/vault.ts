@@ -136,6 +136,16 @@ export class Vault {
     return keys.destroyExpiredShreddedKeys(this.#store.db, now.toISOString());
   }
 
+  /** Whether a shredded key is still within the retention, so `reinstate` would succeed. Changes nothing. */
+  async canReinstate(patronId: string, now: Date): Promise<boolean> {
+    return (await keys.findShreddedKey(this.#store.db, patronId, now.toISOString())) !== undefined;
+  }
+
+  /** The patrons whose data key is in use. */
+  async patronsWithKeys(): Promise<string[]> {
+    return keys.dataKeyPatronIds(this.#store.db);
+  }
+
   /** Puts a shredded key back in use, if it is still within the retention (restore of a backup). */
   async reinstate(patronId: string, now: Date): Promise<boolean> {
     if (!(await keys.findShreddedKey(this.#store.db, patronId, now.toISOString()))) return false;

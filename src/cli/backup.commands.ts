@@ -1,0 +1,95 @@
+import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Command, Option } from 'commander';
+import { ErrorCode, refuse } from '../domain/errors.js';
+import { SYSTEM } from '../policy/actors.js';
+import { createBackup, restoreBackup } from '../usecases/backup.usecases.js';
+import type { Caller, Runtime } from '../usecases/context.js';
+import { emit } from './output.js';
+import type { GlobalOptions } from './runtime.js';
+
+/** What main.ts lends the backup commands. */
+export interface BackupCommandHelpers {
+  /** Opens the database and its vault for one command (`create`: make and migrate an absent database). */
+  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
+  globals(command: Command): GlobalOptions;
+  asOf(): Option;
+}
+
+const OPERATOR: Caller = { actor: SYSTEM, purpose: 'administration', channel: 'cli' };
+
+/** `carrel backup --out FILE` and `carrel restore FILE [--force]`. */
+export function registerBackupCommands(program: Command, helpers: BackupCommandHelpers): void {
+  const { withRuntime, globals, asOf } = helpers;
+
+  program
+    .command('backup')
+    .description('write an encrypted backup of the database (no keys in it: back up the key store and key file separately)')
+    .requiredOption('--out <file>', 'the backup file to write (mode 0600; replaced if it exists)')
+    .addOption(asOf())
+    .action(async (o: { out: string }, command: Command) => {
+      const opts = globals(command);
+      const backup = await withRuntime(opts, false, (runtime) => createBackup(runtime, OPERATOR));
+      writePrivateFile(o.out, backup.data);
+      const doc = { file: resolve(o.out), bytes: backup.data.length, createdAt: backup.header.createdAt, tables: backup.header.tables };
+      emit(opts.json, doc, () => {
+        const rows = Object.values(doc.tables).reduce((sum, n) => sum + n, 0);
+        return `Backup written to ${doc.file} (${doc.bytes} bytes; ${rows} rows in ${Object.keys(doc.tables).length} tables).`;
+      });
+    });
+
+  program
+    .command('restore')
+    .description('restore an encrypted backup into an empty database (patrons deleted more than the key-store retention ago stay deleted)')
+    .argument('<file>', 'a file written by `carrel backup`')
+    .option('--force', 'replace everything in a database that already holds data')
+    .addOption(asOf())
+    .action(async (file: string, o: { force?: boolean }, command: Command) => {
+      const opts = globals(command);
+      const data = readBackupFile(file);
+      // `create`: restoring into a new database (with the installation's key store beside it) is the usual case.
+      const report = await withRuntime(opts, true, (runtime) => restoreBackup(runtime, OPERATOR, { data, force: o.force === true }));
+      emit(opts.json, report, () => {
+        const rows = Object.values(report.tables).reduce((sum, n) => sum + n, 0);
+        const { intact, reinstated, unrecoverable } = report.patrons;
+        return [
+          `Restored ${rows} rows in ${Object.keys(report.tables).length} tables from the backup of ${report.backupCreatedAt} (${report.sourceEngine}).`,
+          `Patrons: ${intact} intact, ${reinstated} reinstated (deleted within the key-store retention), ${unrecoverable} unrecoverable (their keys are destroyed; their rows were removed).`,
+          report.keys.shredded > 0 ? `${report.keys.shredded} key(s) of patrons not in the backup were shredded.` : '',
+        ]
+          .filter(Boolean)
+          .join('\n');
+      });
+    });
+}
+
+function readBackupFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch {
+    throw refuse(ErrorCode.BACKUP_UNREADABLE, `Cannot read ${file}.`, 'file');
+  }
+}
+
+/**
+ * Writes a file readable by its owner only, all or nothing: a temporary file beside it, flushed to disk,
+ * then renamed over the target (an interrupted backup never leaves a truncated file under the name).
+ */
+export function writePrivateFile(file: string, data: Buffer): void {
+  const target = resolve(file);
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+  try {
+    const fd = openSync(temporary, 'wx', 0o600);
+    try {
+      for (let written = 0; written < data.length; ) written += writeSync(fd, data, written);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    chmodSync(temporary, 0o600); // whatever the umask
+    renameSync(temporary, target);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
