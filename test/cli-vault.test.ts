@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,14 @@ describe.each(ENGINES)('carrel vault commands on %s', (engine) => {
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/wrong key/);
     expect(run.stdout).toBe('');
+  });
+
+  it('never answers a lost key file with a new key', async () => {
+    const lost = join(dir, 'lost', 'carrel.key');
+    const run = await carrel(['--db', target, 'init'], { env: { ...env, CARREL_KEY_FILE: lost }, cwd: dir });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(engine === 'sqlite' ? /key file .* is missing, but this installation's key store/ : /wrong key/);
+    expect(existsSync(lost)).toBe(false); // nothing left behind that could be mistaken for the key
   });
 
   it('resumes a rotation killed half-way; afterwards every patron decrypts under the new key', async () => {
