@@ -70,7 +70,7 @@ import { authenticate, createStaff } from '../src/usecases/staff.usecases.js';
 import { randomKey } from '../src/vault/cipher.js';
 import { Keyring } from '../src/vault/keyring.js';
 import { hashSecret, tokenHash } from '../src/vault/secrets.js';
-import { nameWords, Vault, type IndexKind, type SealPurpose } from '../src/vault/vault.js';
+import { nameWords, normalizeForIndex, Vault, type IndexKind, type SealPurpose } from '../src/vault/vault.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Shared by both threads: the fixture's card numbers and barcodes, and the load job's shape.
@@ -529,21 +529,8 @@ async function checkSeeded(database: Database, runtime: Runtime, mode: Mode, pat
 // ---------------------------------------------------------------------------------------------------
 // The plaintext stand-in for the vault (bench only): what Carrel would do with no vault at all.
 
-/** The vault's normalisation of indexed values (src/vault/vault.ts `normalize`), without the HMAC. */
-function plaintextIndex(kind: IndexKind, value: string): string {
-  switch (kind) {
-    case 'card':
-      return value.trim().toUpperCase();
-    case 'email':
-      return value.trim().toLowerCase();
-    case 'phone': {
-      const digits = value.replace(/\D/g, '');
-      return digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : digits;
-    }
-    case 'name':
-      return nameWords(value).join(' ');
-  }
-}
+/** The vault's normalisation of indexed values, without the HMAC. */
+const plaintextIndex = normalizeForIndex;
 
 /**
  * A `Vault` stand-in that stores everything in plaintext: `blind` answers the normalised value itself

@@ -113,7 +113,7 @@ export class Vault {
 
   /** The blind index of a value: equal inputs (after normalisation) give equal indexes; nothing else is revealed. */
   blind(kind: IndexKind, value: string): string {
-    return blindIndex(this.#indexKey, kind, normalize(kind, value));
+    return blindIndex(this.#indexKey, kind, normalizeForIndex(kind, value));
   }
 
   /** Blind indexes of each token of a name, for exact surname / first-name look-ups. */
@@ -220,7 +220,8 @@ export function nameWords(name: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-function normalize(kind: IndexKind, value: string): string {
+/** How a value is normalised before its blind index is computed (case, accents, punctuation folded). */
+export function normalizeForIndex(kind: IndexKind, value: string): string {
   switch (kind) {
     case 'card':
       return value.trim().toUpperCase();
