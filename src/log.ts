@@ -28,7 +28,10 @@ export const REDACT_PATHS = [
 export function errorSerializer(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { message: 'non-error thrown' };
   const code = (err as { code?: unknown }).code;
-  return { type: err.name, code: typeof code === 'string' ? code : undefined, message: err.message, stack: err.stack };
+  // PostgreSQL data and constraint errors (SQLSTATE classes 22, 23) can quote the offending value.
+  const quotesValues = typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+  const message = quotesValues ? '(message withheld: it may quote a value)' : err.message;
+  return { type: err.name, code: typeof code === 'string' ? code : undefined, message, stack: quotesValues ? undefined : err.stack };
 }
 
 /**

@@ -12,7 +12,7 @@ import { carrel, cleanEnv, COMPILED, document } from './cli-helpers.js';
 
 interface RestoreReport {
   tables: Record<string, number>;
-  patrons: { intact: number; reinstated: number; unrecoverable: number };
+  patrons: { intact: number; reinstated: number; deletionsHonoured: number; unrecoverable: number };
 }
 
 interface ErrorDocument {
@@ -72,16 +72,16 @@ describe('carrel backup and restore on sqlite', () => {
     const [gone, kept] = people as [(typeof people)[0], (typeof people)[0]];
 
     expect((await json('patron', 'delete', '--card', gone.card, '--as-of', daysFromNow(1))).code).toBe(0);
-    const within = await json('restore', file, '--force', '--as-of', daysFromNow(2));
+    const within = await json('restore', file, '--force', '--reinstate-deleted', '--as-of', daysFromNow(2));
     expect(within.code, within.stdout + within.stderr).toBe(0);
-    expect(document<RestoreReport>(within).patrons).toEqual({ intact: 1, reinstated: 1, unrecoverable: 0 });
+    expect(document<RestoreReport>(within).patrons).toEqual({ intact: 1, reinstated: 1, deletionsHonoured: 0, unrecoverable: 0 });
     expect(document<{ patron: { name: string } }>(await json('export-patron', '--card', gone.card)).patron.name).toBe(gone.name);
 
     expect((await json('patron', 'delete', '--card', gone.card, '--as-of', daysFromNow(3))).code).toBe(0);
-    const after = await json('restore', file, '--force', '--as-of', daysFromNow(11));
+    const after = await json('restore', file, '--force', '--reinstate-deleted', '--as-of', daysFromNow(11));
     expect(after.code, after.stdout + after.stderr).toBe(0);
     const report = document<RestoreReport>(after);
-    expect(report.patrons).toEqual({ intact: 1, reinstated: 0, unrecoverable: 1 });
+    expect(report.patrons).toEqual({ intact: 1, reinstated: 0, deletionsHonoured: 0, unrecoverable: 1 });
     expect(after.stdout).not.toContain(gone.name);
     const lookedUp = await json('export-patron', '--card', gone.card);
     expect(lookedUp.code).toBe(1);
@@ -103,7 +103,7 @@ describe('carrel backup and restore on sqlite', () => {
     copyFileSync(join(dir, 'carrel-keys.db'), join(dir, 'moved-keys.db'));
     const restored = await carrel(['--db', moved, 'restore', file], { env, cwd: dir });
     expect(restored.code, restored.stderr).toBe(0);
-    expect(restored.stdout).toMatch(/Patrons: 1 intact, 0 reinstated .*, 0 unrecoverable/);
+    expect(restored.stdout).toMatch(/Patrons: 1 intact, 0 deleted since the backup \(left deleted\), 0 reinstated, 0 unrecoverable/);
     const exported = await carrel(['--db', moved, 'export-patron', '--card', kept.card], { env, cwd: dir });
     expect(document<{ patron: { name: string } }>(exported).patron.name).toBe(kept.name);
 

@@ -43,18 +43,19 @@ export function registerBackupCommands(program: Command, helpers: BackupCommandH
     .description('restore an encrypted backup into an empty database (patrons deleted more than the key-store retention ago stay deleted)')
     .argument('<file>', 'a file written by `carrel backup`')
     .option('--force', 'replace everything in a database that already holds data')
+    .option('--reinstate-deleted', 'bring back patrons deleted since the backup, if still within the key-store retention (undoing a mistaken deletion)')
     .addOption(asOf())
-    .action(async (file: string, o: { force?: boolean }, command: Command) => {
+    .action(async (file: string, o: { force?: boolean; reinstateDeleted?: boolean }, command: Command) => {
       const opts = globals(command);
       const data = readBackupFile(file);
       // `create`: restoring into a new database (with the installation's key store beside it) is the usual case.
-      const report = await withRuntime(opts, true, (runtime) => restoreBackup(runtime, OPERATOR, { data, force: o.force === true }));
+      const report = await withRuntime(opts, true, (runtime) => restoreBackup(runtime, OPERATOR, { data, force: o.force === true, reinstateDeleted: o.reinstateDeleted === true }));
       emit(opts.json, report, () => {
         const rows = Object.values(report.tables).reduce((sum, n) => sum + n, 0);
-        const { intact, reinstated, unrecoverable } = report.patrons;
+        const { intact, reinstated, deletionsHonoured, unrecoverable } = report.patrons;
         return [
           `Restored ${rows} rows in ${Object.keys(report.tables).length} tables from the backup of ${report.backupCreatedAt} (${report.sourceEngine}).`,
-          `Patrons: ${intact} intact, ${reinstated} reinstated (deleted within the key-store retention), ${unrecoverable} unrecoverable (their keys are destroyed; their rows were removed).`,
+          `Patrons: ${intact} intact, ${deletionsHonoured} deleted since the backup (left deleted), ${reinstated} reinstated, ${unrecoverable} unrecoverable (keys destroyed; rows removed).`,
           report.keys.shredded > 0 ? `${report.keys.shredded} key(s) of patrons not in the backup were shredded.` : '',
         ]
           .filter(Boolean)

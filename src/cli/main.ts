@@ -124,7 +124,16 @@ program
     }
     const logger = createLogger(config.logLevel, pino.destination(2));
     const app = await buildServer({ runtime, logger, cookieSecure: config.cookieSecure, trustProxy: config.trustProxy, version: VERSION });
+    // The key-store retention is enforced while serving, not only when an operator runs a command.
+    const purge = setInterval(() => {
+      runtime.vault
+        .destroyExpired(runtime.clock.now())
+        .then((destroyed) => destroyed > 0 && logger.info({ destroyed }, 'shredded keys past the retention destroyed'))
+        .catch((error: unknown) => logger.error({ err: error }, 'destroying shredded keys failed'));
+    }, 3_600_000);
+    purge.unref();
     const shutdown = async () => {
+      clearInterval(purge);
       await app.close();
       await opened.close();
       process.exit(0);
@@ -442,7 +451,8 @@ keysCommand
   .addOption(asOf())
   .action(async (_o, command: Command) => {
     const opts = globals(command);
-    const destroyed = await withRuntime(opts, false, (runtime) => runtime.vault.destroyExpired(runtime.clock.now()));
+    // Opening the vault already destroys what is past the retention; report that too.
+    const destroyed = await withRuntime(opts, false, async (runtime) => runtime.vault.destroyedOnOpen + (await runtime.vault.destroyExpired(runtime.clock.now())));
     emit(opts.json, { destroyed }, () => `${destroyed} shredded key(s) destroyed.`);
   });
 

@@ -55,6 +55,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   BACKUP_UNREADABLE: 422,
   BACKUP_INCOMPATIBLE: 422,
   RESTORE_TARGET_NOT_EMPTY: 409,
+  RESTORE_KEY_STORE_MISMATCH: 409,
 };
 
 /** Codes only the HTTP transport produces (documented with the others in docs/ERRORS.md). */

@@ -12,6 +12,10 @@ export interface KeyStoreSchema {
   vault_keys: { name: string; kek_id: string; wrapped: string; created_at: string };
   /** Keys of deleted patrons, kept until `destroy_after` (the key-store retention), then destroyed. */
   shredded_keys: { patron_id: string; kek_id: string; wrapped: string; shredded_at: string; destroy_after: string };
+  /** Patrons whose key was destroyed: no key material, only the fact (a restore tells "destroyed" from "wrong key store"). */
+  destroyed_keys: { patron_id: string; destroyed_at: string };
+  /** The latest instant the key store has acted at: retention never runs backwards (`--as-of` in the past). */
+  key_store_clock: { id: string; high_water: string };
 }
 
 export type KeyDb = Kysely<KeyStoreSchema>;
@@ -35,8 +39,10 @@ export async function openKeyStore(target: string): Promise<KeyStore> {
   const database = openDatabase(target, { poolSize: 4 });
   const base = database.db as unknown as Kysely<KeyStoreSchema>;
   if (database.engine === 'sqlite') {
-    // Deleted keys are overwritten on disk, not just unlinked from the b-tree.
+    // Deleted keys are overwritten on disk, not just unlinked from the b-tree; and a committed rewrap or
+    // shred is on disk before the command that made it returns (a rotation retires KEKs right after).
     await sql`pragma secure_delete = on`.execute(base);
+    await sql`pragma synchronous = FULL`.execute(base);
   } else {
     await sql`create schema if not exists ${sql.id(SCHEMA)}`.execute(base);
   }
@@ -57,6 +63,21 @@ export async function openKeyStore(target: string): Promise<KeyStore> {
 }
 
 const KEY_STORE_MIGRATIONS: Record<string, Migration> = {
+  '0002-tombstones-and-clock': {
+    async up(db: Kysely<any>) {
+      const scoped = engineOf(db) === 'postgres' ? db.withSchema(SCHEMA) : db;
+      await scoped.schema
+        .createTable('destroyed_keys')
+        .addColumn('patron_id', 'text', (c) => c.primaryKey())
+        .addColumn('destroyed_at', 'text', (c) => c.notNull())
+        .execute();
+      await scoped.schema
+        .createTable('key_store_clock')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('high_water', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
   '0001-key-store': {
     async up(db: Kysely<any>) {
       const scoped = engineOf(db) === 'postgres' ? db.withSchema(SCHEMA) : db;
@@ -176,10 +197,53 @@ export async function findShreddedKey(db: KeyDb, patronId: string, now: string):
   return row && { kekId: row.kek_id, wrapped: row.wrapped };
 }
 
-/** Destroys the shredded keys whose retention has ended; returns how many. */
+/** Destroys the shredded keys whose retention has ended, leaving a tombstone each; returns how many. */
 export async function destroyExpiredShreddedKeys(db: KeyDb, now: string): Promise<number> {
-  const result = await db.deleteFrom('shredded_keys').where('destroy_after', '<=', now).executeTakeFirst();
-  return Number(result.numDeletedRows);
+  const destroyed = await db.transaction().execute(async (trx) => {
+    const due = await trx.selectFrom('shredded_keys').select('patron_id').where('destroy_after', '<=', now).execute();
+    if (due.length === 0) return 0;
+    for (const row of due)
+      await trx
+        .insertInto('destroyed_keys')
+        .values({ patron_id: row.patron_id, destroyed_at: now })
+        .onConflict((oc) => oc.column('patron_id').doNothing())
+        .execute();
+    await trx.deleteFrom('shredded_keys').where('destroy_after', '<=', now).execute();
+    return due.length;
+  });
+  // SQLite: push the deletion through the WAL into the (secure_delete) database file and empty the WAL,
+  // so no copy of a destroyed wrapped key stays on disk.
+  if (destroyed > 0 && engineOf(db) === 'sqlite') await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+  return destroyed;
+}
+
+/** Whether a patron's key was destroyed (past retention), as opposed to never having been in this store. */
+export async function wasDestroyed(db: KeyDb, patronId: string): Promise<boolean> {
+  return (await db.selectFrom('destroyed_keys').select('patron_id').where('patron_id', '=', patronId).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * The key store's notion of now: the later of `now` and the latest instant it has acted at, recorded.
+ * Retention decisions use it, so a command run "as of" an earlier date cannot keep or revive a key.
+ */
+export async function advanceClock(db: KeyDb, now: string): Promise<string> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('key_store_clock').select('high_water').where('id', '=', 'retention').executeTakeFirst();
+    if (row && row.high_water >= now) return row.high_water;
+    if (row) await trx.updateTable('key_store_clock').set({ high_water: now }).where('id', '=', 'retention').execute();
+    else await trx.insertInto('key_store_clock').values({ id: 'retention', high_water: now }).execute();
+    return now;
+  });
+}
+
+/** Keys of any kind (data, vault, shredded) still wrapped by a KEK other than `kekId`. */
+export async function countKeysNotWrappedBy(db: KeyDb, kekId: string): Promise<number> {
+  let total = 0;
+  for (const table of ['data_keys', 'vault_keys', 'shredded_keys'] as const) {
+    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('kek_id', '!=', kekId).executeTakeFirstOrThrow();
+    total += Number(row.n);
+  }
+  return total;
 }
 
 /** Wrapped keys of shredded patrons still within retention may be rewrapped too (rotation). */

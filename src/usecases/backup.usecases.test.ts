@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { keyStoreTargetFor, openKeyStore } from '../storage/key-store.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
 import { buildItem, buildLibrary, buildPatron, refusal, world, type World } from '../../test/factories.js';
@@ -160,7 +161,7 @@ describe.each(ENGINES)('backup and restore on %s', (engine) => {
       const target = await database(onto);
       const restored = runtimeOn(target, w);
       const report = await restoreBackup(restored, OPERATOR, { data: readFileSync(file) });
-      expect(report.patrons, `onto ${onto}`).toEqual({ intact: 5, reinstated: 0, unrecoverable: 0 });
+      expect(report.patrons, `onto ${onto}`).toEqual({ intact: 5, reinstated: 0, deletionsHonoured: 0, unrecoverable: 0 });
       expect(report.keys).toEqual({ destroyed: 0, shredded: 0 });
       expect(report.tables).toEqual(backup.header.tables);
       // Looked up by card number (the blind index came along), every patron exports exactly as before.
@@ -183,7 +184,7 @@ describe.each(ENGINES)('backup and restore on %s', (engine) => {
     const target = await database();
     const report = await restoreBackup(runtimeOn(target, w), OPERATOR, { data: backup.data });
 
-    expect(report.patrons).toEqual({ intact: 5, reinstated: 0, unrecoverable: 1 });
+    expect(report.patrons).toEqual({ intact: 5, reinstated: 0, deletionsHonoured: 0, unrecoverable: 1 });
     expect(report.keys.destroyed).toBe(1); // the restore destroyed the expired key before looking
     // The sealed fields the backup holds can never be opened again, by any copy of the database.
     await expect(w.runtime.vault.open(deleted.id, 'personal', sealed)).rejects.toThrow(VaultError);
@@ -197,7 +198,7 @@ describe.each(ENGINES)('backup and restore on %s', (engine) => {
     // A second restore of the same backup, later still, finds the same.
     const later = await database();
     w.clock.advanceDays(30);
-    expect((await restoreBackup(runtimeOn(later, w), OPERATOR, { data: backup.data })).patrons).toEqual({ intact: 5, reinstated: 0, unrecoverable: 1 });
+    expect((await restoreBackup(runtimeOn(later, w), OPERATOR, { data: backup.data })).patrons).toEqual({ intact: 5, reinstated: 0, deletionsHonoured: 0, unrecoverable: 1 });
   });
 
   it('brings back a patron deleted after the backup while the key-store retention lasts', async () => {
@@ -208,9 +209,14 @@ describe.each(ENGINES)('backup and restore on %s', (engine) => {
     await w.act(deletePatron, { patronId: deleted.id }, { purpose: 'account-service' });
     w.clock.advanceDays(1);
 
+    // By default a restore honours the deletion, even within the retention…
+    const honoured = await restoreBackup(runtimeOn(await database(), w), OPERATOR, { data: backup.data });
+    expect(honoured.patrons).toEqual({ intact: 5, reinstated: 0, deletionsHonoured: 1, unrecoverable: 0 });
+    expect(await w.runtime.vault.hasKey(deleted.id)).toBe(false);
+    // …and undoes it only when asked to (a mistaken deletion).
     const target = await database();
-    const report = await restoreBackup(runtimeOn(target, w), OPERATOR, { data: backup.data });
-    expect(report.patrons).toEqual({ intact: 5, reinstated: 1, unrecoverable: 0 });
+    const report = await restoreBackup(runtimeOn(target, w), OPERATOR, { data: backup.data, reinstateDeleted: true });
+    expect(report.patrons).toEqual({ intact: 5, reinstated: 1, deletionsHonoured: 0, unrecoverable: 0 });
     expect(await w.runtime.vault.hasKey(deleted.id)).toBe(true);
     const after = await exportOf(runtimeOn(target, w), deleted.cardNumber);
     expect(after.patron).toEqual(before.patron);
@@ -231,17 +237,30 @@ describe.each(ENGINES)('backup and restore on %s', (engine) => {
     expect(await exportOf(w.runtime, late.cardNumber)).toBeDefined(); // nothing changed
 
     const rolledBack = await restoreBackup(w.runtime, OPERATOR, { data: older.data, force: true });
-    expect(rolledBack.patrons).toEqual({ intact: 5, reinstated: 0, unrecoverable: 0 });
+    expect(rolledBack.patrons).toEqual({ intact: 5, reinstated: 0, deletionsHonoured: 0, unrecoverable: 0 });
     expect(rolledBack.keys.shredded).toBe(1);
     expect((await refusal(exportOf(w.runtime, late.cardNumber))).code).toBe('PATRON_NOT_FOUND');
     expect(await w.runtime.vault.hasKey(late.id)).toBe(false);
     for (const person of people) expect((await exportOf(w.runtime, person.cardNumber)).patron.id).toBe(person.id);
 
     w.clock.advanceDays(2);
-    const forward = await restoreBackup(w.runtime, OPERATOR, { data: newer.data, force: true });
-    expect(forward.patrons).toEqual({ intact: 5, reinstated: 1, unrecoverable: 0 });
+    const forward = await restoreBackup(w.runtime, OPERATOR, { data: newer.data, force: true, reinstateDeleted: true });
+    expect(forward.patrons).toEqual({ intact: 5, reinstated: 1, deletionsHonoured: 0, unrecoverable: 0 });
     expect((await exportOf(w.runtime, late.cardNumber)).patron.id).toBe(late.id);
     expect(await rowsNaming(source, late.id)).toBeGreaterThan(0);
+  });
+
+  it('refuses a key store that has never held the patrons’ keys, rather than deleting them', async () => {
+    const { source, w, people } = await seeded();
+    const backup = await createBackup(w.runtime, OPERATOR);
+    // A stale copy of the key store: it lacks one patron's key, with no record of a destruction.
+    const store = await openKeyStore(keyStoreTargetFor(source.target));
+    await store.db.deleteFrom('data_keys').where('patron_id', '=', (people[0] as Person).id).execute();
+    await store.close();
+    const target = await database();
+    const refused = await refusal(restoreBackup(runtimeOn(target, w), OPERATOR, { data: backup.data }));
+    expect(refused.code).toBe('RESTORE_KEY_STORE_MISMATCH');
+    expect(await target.db.selectFrom('patrons').select('id').execute()).toEqual([]);
   });
 
   it('refuses a damaged, foreign or newer backup and writes nothing', async () => {
@@ -319,6 +338,6 @@ describe.each(ENGINES)('backup and restore on %s', (engine) => {
     w.clock.set(new Date(deletedAt + 7 * DAY - 1000)); // one second before the key is destroyed
     expect(await w.runtime.vault.canReinstate(deleted.id, w.clock.now())).toBe(true);
     w.clock.set(new Date(deletedAt + 7 * DAY));
-    expect((await restoreBackup(runtimeOn(await database(), w), OPERATOR, { data: backup.data })).patrons).toEqual({ intact: 5, reinstated: 0, unrecoverable: 1 });
+    expect((await restoreBackup(runtimeOn(await database(), w), OPERATOR, { data: backup.data })).patrons).toEqual({ intact: 5, reinstated: 0, deletionsHonoured: 0, unrecoverable: 1 });
   });
 });

@@ -48,6 +48,8 @@ export interface RestoreReport {
     intact: number;
     /** Deleted since the backup, within the key-store retention: their key was put back in use. */
     reinstated: number;
+    /** Deleted since the backup, within the retention, and left deleted (no --reinstate-deleted). */
+    deletionsHonoured: number;
     /** Their key is destroyed: their sealed fields can never be opened, so their rows were removed. */
     unrecoverable: number;
   };
@@ -116,7 +118,7 @@ export async function createBackup(runtime: Runtime, caller: Caller): Promise<Ba
  * patrons the backup does not hold are shredded, as a deletion would (a newer backup restored within the
  * retention brings them back). Shredded keys past the retention are destroyed first.
  */
-export async function restoreBackup(runtime: Runtime, caller: Caller, input: { data: Buffer; force?: boolean }): Promise<RestoreReport> {
+export async function restoreBackup(runtime: Runtime, caller: Caller, input: { data: Buffer; force?: boolean; reinstateDeleted?: boolean }): Promise<RestoreReport> {
   const now = runtime.clock.now();
   const { vault } = runtime;
   const { header, lines } = unseal(input.data, await vault.namedKey('backup', now));
@@ -135,6 +137,7 @@ export async function restoreBackup(runtime: Runtime, caller: Caller, input: { d
   const toReinstate: { id: string; libraryId: string }[] = [];
   let intact = 0;
   let unrecoverable = 0;
+  let deletionsHonoured = 0;
 
   await runtime.db.transaction().execute(async (trx) => {
     if (await backups.holdsAnyRow(trx, target)) {
@@ -149,10 +152,21 @@ export async function restoreBackup(runtime: Runtime, caller: Caller, input: { d
       if (keyed.has(patron.id)) {
         intact++;
         kept.add(patron.id);
-      } else if (await vault.canReinstate(patron.id, now)) toReinstate.push(patron);
-      else {
+      } else if (await vault.canReinstate(patron.id, now)) {
+        // Deleted since the backup, within the retention: a deletion is honoured unless the operator
+        // asks, explicitly, to undo deletions (a mistaken deletion).
+        if (input.reinstateDeleted) toReinstate.push(patron);
+        else {
+          await removeUnrecoverable(trx, caller, now, patron);
+          deletionsHonoured++;
+        }
+      } else if (await vault.wasDestroyed(patron.id)) {
         await removeUnrecoverable(trx, caller, now, patron);
         unrecoverable++;
+      } else {
+        // This key store has never held the patron's key: it is not this installation's key store (or a
+        // stale copy). Removing the patron would destroy data that the right key store could open.
+        throw refuse(ErrorCode.RESTORE_KEY_STORE_MISMATCH, 'The key store does not know patrons in this backup; restore with the installation’s own key store. Nothing was changed.');
       }
     }
     await logAccess(trx, caller, now, 'restore');
@@ -177,7 +191,7 @@ export async function restoreBackup(runtime: Runtime, caller: Caller, input: { d
     backupCreatedAt: header.createdAt,
     sourceEngine: header.sourceEngine,
     tables: Object.fromEntries(target.map((t) => [t.name, header.tables[t.name] ?? 0])),
-    patrons: { intact, reinstated, unrecoverable },
+    patrons: { intact, reinstated, deletionsHonoured, unrecoverable },
     keys: { destroyed, shredded },
   };
 }

@@ -24,10 +24,11 @@ export async function deletePatron(ctx: Context, input: { patronId?: string; car
 
   for (const hold of await holdsOfPatron(ctx.trx, stored.id))
     if (hold.status === 'pending' || hold.status === 'ready') await cancelHold(ctx, { holdId: hold.id });
-  // The key first: whatever happens to the rows afterwards, the sealed fields are already unreadable.
-  await ctx.vault.shred(stored.id, ctx.now);
   await deletePatronRows(ctx.trx, stored.id);
   await recordAccess(ctx, stored, 'delete', ['registration', 'guardianship', 'circulation', 'holds', 'fines']);
+  // The key goes last, just before the rows' deletion commits: if anything above fails, nothing has
+  // changed; once the key is shredded, every copy of the sealed fields is unreadable, committed or not.
+  await ctx.vault.shred(stored.id, ctx.now);
   return {
     patronId: stored.id,
     libraryId: stored.libraryId,

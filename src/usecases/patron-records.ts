@@ -1,6 +1,6 @@
 import type { Fine, Patron, PatronPersonal } from '../domain/types.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
-import type { Vault } from '../vault/vault.js';
+import { normalizeForIndex, type Vault } from '../vault/vault.js';
 import type { Context } from './context.js';
 
 /** What is sealed for a patron: every personal field and the card number, as one JSON document. */
@@ -44,8 +44,9 @@ export async function sealPatron(vault: Vault, patron: Patron): Promise<StoredPa
 /** The blind indexes the desk finds a patron by, besides the card: email, phone, each word of the name. */
 export function searchTokens(vault: Vault, personal: PatronPersonal): { kind: string; hash: string }[] {
   const tokens = vault.nameTokens(personal.name).map((hash) => ({ kind: 'name', hash }));
-  if (personal.email) tokens.push({ kind: 'email', hash: vault.blind('email', personal.email) });
-  if (personal.phone) tokens.push({ kind: 'phone', hash: vault.blind('phone', personal.phone) });
+  // A value that normalises to nothing (a phone with no digits) is not indexed: it would match everyone alike.
+  if (personal.email && normalizeForIndex('email', personal.email) !== '') tokens.push({ kind: 'email', hash: vault.blind('email', personal.email) });
+  if (personal.phone && normalizeForIndex('phone', personal.phone) !== '') tokens.push({ kind: 'phone', hash: vault.blind('phone', personal.phone) });
   return tokens;
 }
 

@@ -12,6 +12,7 @@ import { findCategory } from '../storage/library.repository.js';
 import { loansOfPatron } from '../storage/loan.repository.js';
 import * as patrons from '../storage/patron.repository.js';
 import { generatePin, hashSecret, randomDigits } from '../vault/secrets.js';
+import { normalizeForIndex } from '../vault/vault.js';
 import { newId, recordAccess, type Context } from './context.js';
 import { openFineNotes, openPatron, sealPatron, searchTokens } from './patron-records.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
@@ -225,8 +226,8 @@ export async function findPatrons(ctx: Context, input: FindPatronsInput) {
   const tokens: { kind: string; hash: string }[] = [];
   const email = optionalText(input.email);
   const phone = optionalText(input.phone);
-  if (email) tokens.push({ kind: 'email', hash: ctx.vault.blind('email', email) });
-  if (phone) tokens.push({ kind: 'phone', hash: ctx.vault.blind('phone', phone) });
+  if (email && normalizeForIndex('email', email) !== '') tokens.push({ kind: 'email', hash: ctx.vault.blind('email', email) });
+  if (phone && normalizeForIndex('phone', phone) !== '') tokens.push({ kind: 'phone', hash: ctx.vault.blind('phone', phone) });
   if (input.name) tokens.push(...ctx.vault.nameTokens(input.name).map((hash) => ({ kind: 'name', hash })));
   if (tokens.length === 0) throw refuse(ErrorCode.SEARCH_TOO_BROAD, 'Search by email, phone, or at least one whole word of the name.');
   let libraries: string[] | null = null;

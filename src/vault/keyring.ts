@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fingerprint, open, seal, VaultError } from './cipher.js';
 import { KeyFileError } from './key-file.js';
 
@@ -48,7 +49,7 @@ function parseKey(text: string, where: string): Buffer {
 
 /** Loads the key ring: CARREL_KEY if set, otherwise the key file (which must be private). */
 export function loadKeyring(keyFile: string, env: NodeJS.ProcessEnv = process.env): Keyring {
-  if (env.CARREL_KEY) {
+  if (env.CARREL_KEY !== undefined) {
     const keys = [parseKey(env.CARREL_KEY, 'CARREL_KEY')];
     if (env.CARREL_KEY_PREVIOUS) keys.push(parseKey(env.CARREL_KEY_PREVIOUS, 'CARREL_KEY_PREVIOUS'));
     return new Keyring(keys, { kind: 'env' });
@@ -82,9 +83,25 @@ export function keyringProvider(keyFile: string, env: NodeJS.ProcessEnv = proces
 /** Rewrites the key file atomically (write beside it, then rename), mode 0600. */
 export function writeKeyFile(path: string, keys: readonly Buffer[]): void {
   const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temp, `${keys.map((k) => k.toString('base64')).join('\n')}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(temp, 0o600);
-  renameSync(temp, path);
+  try {
+    const fd = openSync(temp, 'wx', 0o600);
+    try {
+      writeFileSync(fd, `${keys.map((k) => k.toString('base64')).join('\n')}\n`);
+      fsyncSync(fd); // on disk before it replaces the old file: a power cut never leaves an empty key file
+    } finally {
+      closeSync(fd);
+    }
+    chmodSync(temp, 0o600);
+    renameSync(temp, path);
+    const dir = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(dir); // and the rename itself is durable
+    } finally {
+      closeSync(dir);
+    }
+  } finally {
+    rmSync(temp, { force: true });
+  }
 }
 
 /** The raw keys of a key file, current first (for rotation). */

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -126,6 +127,66 @@ describe.each(ENGINES)('the vault on %s', (engine) => {
     await expect(w.runtime.vault.open(patron.id, 'personal', sealedCopy)).rejects.toThrow(VaultError);
     expect(await refusalCodes(w.act(patronAccount, { cardNumber: patron.cardNumber }))).toEqual(['PATRON_NOT_FOUND']);
     expect(await database.db.selectFrom('patron_search').select('patron_id').where('patron_id', '=', patron.id).execute()).toEqual([]);
+  });
+});
+
+describe.each(ENGINES)('vault safeguards on %s', (engine) => {
+  let database: TestDatabase;
+  let w: World;
+  let libraryId: string;
+  beforeAll(async () => {
+    database = await freshDatabase(engine);
+    w = await world(database);
+    libraryId = (await buildLibrary(w)).library.id;
+  });
+  afterAll(() => database.drop());
+
+  it('stops opening a patron at once when another process shreds their key', async () => {
+    const patron = await w.act(registerPatron, { libraryId, name: 'Cached Reader', birthDate: '1980-01-01' });
+    await w.act(exportPatron, { cardNumber: patron.cardNumber }); // this process now holds the key
+    const other = await openKeyStore(keyStoreTargetFor(database.target));
+    try {
+      const elsewhere = await Vault.open({ keyring: w.runtime.vault.keyring, store: other, now: w.clock.now() });
+      await elsewhere.shred(patron.id, w.clock.now());
+    } finally {
+      await other.close();
+    }
+    const sealed = (await database.db.selectFrom('patrons').select('personal').where('id', '=', patron.id).executeTakeFirstOrThrow()).personal;
+    await expect(w.runtime.vault.open(patron.id, 'personal', sealed)).rejects.toThrow(VaultError);
+  });
+
+  it('never runs the retention backwards: an earlier clock neither keeps nor revives a key', async () => {
+    const vault = w.runtime.vault;
+    const t0 = w.clock.now();
+    const day = 86_400_000;
+    const a = randomUUID();
+    await vault.createPatronKey(a, t0);
+    await vault.shred(a, t0);
+    expect(await vault.destroyExpired(new Date(t0.getTime() + 8 * day))).toBeGreaterThanOrEqual(1);
+    expect(await vault.wasDestroyed(a)).toBe(true);
+    expect(await vault.reinstate(a, t0)).toBe(false);
+    // The key store has now seen t0 + 8 days: a shred "as of" t0 counts from then, not from t0.
+    const b = randomUUID();
+    await vault.createPatronKey(b, t0);
+    await vault.shred(b, t0);
+    expect(await vault.canReinstate(b, new Date(t0.getTime() + 14 * day))).toBe(true);
+    await vault.destroyExpired(new Date(t0.getTime() + 16 * day));
+    expect(await vault.wasDestroyed(b)).toBe(true);
+  });
+
+  it('lets one key rotation run at a time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'carrel-lock-'));
+    const keyFile = join(dir, 'carrel.key');
+    writeKeyFile(keyFile, [randomKey()]);
+    const holder = spawn('sleep', ['30']);
+    try {
+      writeFileSync(`${keyFile}.rotating`, String(holder.pid));
+      await expect(rotateKeyFile(keyFile, async () => w.runtime.vault, { graceMs: 0 })).rejects.toThrow(/Another key rotation is running/);
+      expect(readKeyFileKeys(keyFile)).toHaveLength(1); // nothing was changed
+    } finally {
+      holder.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -23,9 +23,15 @@ export class Vault {
   readonly #keyring: () => Keyring;
   readonly #store: KeyStore;
   readonly #indexKey: Buffer;
-  /** Unwrapped data keys, most recently used last. */
-  readonly #cache = new Map<string, Buffer>();
+  /**
+   * Unwrapped data keys, most recently used last, each with the wrapped value it came from. The key
+   * store is read on every use and the cached key used only while its row is unchanged: a key shredded
+   * by another process (or node) stops working here at once.
+   */
+  readonly #cache = new Map<string, { wrapped: string; key: Buffer }>();
   readonly retentionDays: number;
+  /** Shredded keys this vault destroyed when it was opened (past the retention). */
+  destroyedOnOpen = 0;
 
   private constructor(keyring: () => Keyring, store: KeyStore, indexKey: Buffer, retentionDays: number) {
     this.#keyring = keyring;
@@ -70,7 +76,10 @@ export class Vault {
           'Carrel will not start with the wrong key: check CARREL_KEY_FILE or CARREL_KEY.',
       );
     }
-    return new Vault(provide, store, indexKey, options.retentionDays ?? 7);
+    const vault = new Vault(provide, store, indexKey, options.retentionDays ?? 7);
+    // Every opening enforces the key-store retention: shredded keys past it are destroyed now.
+    vault.destroyedOnOpen = await vault.destroyExpired(options.now);
+    return vault;
   }
 
   get keyring(): Keyring {
@@ -80,8 +89,9 @@ export class Vault {
   /** Creates and stores a new patron's data key. Call before writing anything sealed for them. */
   async createPatronKey(patronId: string, at: Date): Promise<void> {
     const key = randomKey();
-    await keys.insertDataKey(this.#store.db, patronId, this.#keyring().wrap(`patron:${patronId}`, key), at.toISOString());
-    this.#remember(patronId, key);
+    const wrapped = this.#keyring().wrap(`patron:${patronId}`, key);
+    await keys.insertDataKey(this.#store.db, patronId, wrapped, at.toISOString());
+    this.#remember(patronId, wrapped.wrapped, key);
   }
 
   async seal(patronId: string, purpose: SealPurpose, plaintext: string): Promise<string> {
@@ -108,7 +118,12 @@ export class Vault {
 
   /** Whether the patron's data can still be opened (their key exists). */
   async hasKey(patronId: string): Promise<boolean> {
-    return this.#cache.has(patronId) || (await keys.findDataKey(this.#store.db, patronId)) !== undefined;
+    return (await keys.findDataKey(this.#store.db, patronId)) !== undefined;
+  }
+
+  /** Whether the patron's key was destroyed after the retention (rather than never having been here). */
+  async wasDestroyed(patronId: string): Promise<boolean> {
+    return keys.wasDestroyed(this.#store.db, patronId);
   }
 
   /** The blind index of a value: equal inputs (after normalisation) give equal indexes; nothing else is revealed. */
@@ -127,18 +142,22 @@ export class Vault {
    */
   async shred(patronId: string, now: Date): Promise<boolean> {
     this.#cache.delete(patronId);
-    const destroyAfter = new Date(now.getTime() + this.retentionDays * 86_400_000).toISOString();
-    return keys.shredDataKey(this.#store.db, patronId, now.toISOString(), destroyAfter);
+    const at = await keys.advanceClock(this.#store.db, now.toISOString());
+    const destroyAfter = new Date(Date.parse(at) + this.retentionDays * 86_400_000).toISOString();
+    return keys.shredDataKey(this.#store.db, patronId, at, destroyAfter);
   }
 
-  /** Destroys shredded keys past the retention; afterwards those patrons cannot come back from any backup. */
+  /**
+   * Destroys shredded keys past the retention; afterwards those patrons cannot come back from any backup.
+   * Time never runs backwards here: an earlier `now` than the key store has seen counts as that latest.
+   */
   async destroyExpired(now: Date): Promise<number> {
-    return keys.destroyExpiredShreddedKeys(this.#store.db, now.toISOString());
+    return keys.destroyExpiredShreddedKeys(this.#store.db, await keys.advanceClock(this.#store.db, now.toISOString()));
   }
 
   /** Whether a shredded key is still within the retention, so `reinstate` would succeed. Changes nothing. */
   async canReinstate(patronId: string, now: Date): Promise<boolean> {
-    return (await keys.findShreddedKey(this.#store.db, patronId, now.toISOString())) !== undefined;
+    return (await keys.findShreddedKey(this.#store.db, patronId, await keys.advanceClock(this.#store.db, now.toISOString()))) !== undefined;
   }
 
   /** The patrons whose data key is in use. */
@@ -148,8 +167,9 @@ export class Vault {
 
   /** Puts a shredded key back in use, if it is still within the retention (restore of a backup). */
   async reinstate(patronId: string, now: Date): Promise<boolean> {
-    if (!(await keys.findShreddedKey(this.#store.db, patronId, now.toISOString()))) return false;
-    return keys.reinstateShreddedKey(this.#store.db, patronId, now.toISOString());
+    const at = await keys.advanceClock(this.#store.db, now.toISOString());
+    if (!(await keys.findShreddedKey(this.#store.db, patronId, at))) return false;
+    return keys.reinstateShreddedKey(this.#store.db, patronId, at);
   }
 
   /**
@@ -184,27 +204,30 @@ export class Vault {
   }
 
   /** How many data keys each KEK wraps (for `carrel keys status`). */
-  async keyCounts(): Promise<{ total: number; byKek: Record<string, number> }> {
-    return keys.countDataKeys(this.#store.db);
+  async keyCounts(): Promise<{ total: number; byKek: Record<string, number>; notUnderCurrent: number }> {
+    return { ...(await keys.countDataKeys(this.#store.db)), notUnderCurrent: await keys.countKeysNotWrappedBy(this.#store.db, this.#keyring().current) };
   }
 
   async #dataKey(patronId: string): Promise<Buffer> {
+    const wrapped = await keys.findDataKey(this.#store.db, patronId);
+    if (!wrapped) {
+      this.#cache.delete(patronId);
+      throw new VaultError('this patron has no data key (shredded)');
+    }
     const cached = this.#cache.get(patronId);
-    if (cached) {
+    if (cached && cached.wrapped === wrapped.wrapped) {
       this.#cache.delete(patronId);
       this.#cache.set(patronId, cached);
-      return cached;
+      return cached.key;
     }
-    const wrapped = await keys.findDataKey(this.#store.db, patronId);
-    if (!wrapped) throw new VaultError('this patron has no data key (shredded)');
     // The provider rereads the key file if it changed: a rotation by another process is picked up here.
     const key = this.#keyring().unwrap(`patron:${patronId}`, wrapped.kekId, wrapped.wrapped);
-    this.#remember(patronId, key);
+    this.#remember(patronId, wrapped.wrapped, key);
     return key;
   }
 
-  #remember(patronId: string, key: Buffer): void {
-    this.#cache.set(patronId, key);
+  #remember(patronId: string, wrapped: string, key: Buffer): void {
+    this.#cache.set(patronId, { wrapped, key });
     if (this.#cache.size > CACHE_LIMIT) this.#cache.delete(this.#cache.keys().next().value as string);
   }
 }
@@ -226,7 +249,7 @@ export function normalizeForIndex(kind: IndexKind, value: string): string {
     case 'card':
       return value.trim().toUpperCase();
     case 'email':
-      return value.trim().toLowerCase();
+      return value.normalize('NFC').trim().toLowerCase();
     case 'phone': {
       const digits = value.replace(/\D/g, '');
       return digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : digits; // +1 505… = 505…
