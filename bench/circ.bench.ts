@@ -611,7 +611,6 @@ const FLOOR_SQL = {
   patronById: 'select * from "patrons" where "id" = ?',
   library: 'select * from "libraries" where "id" = ?',
   itemsByBarcode: 'select * from "items" where "library_id" = ? and "barcode" = ?',
-  lockItem: 'select * from "items" where "id" = ?', // PostgreSQL: … for update
   category: 'select * from "patron_categories" where "library_id" = ? and "code" = ?',
   loanRules: 'select * from "loan_rules" where "library_id" = ? and "patron_category" in (?, ?) and "item_type" in (?, ?)',
   balance: 'select coalesce(sum("balance_cents"), 0) as "owed" from "fines" where "patron_id" = ? and "status" = ?',
@@ -630,7 +629,7 @@ type StatementName = keyof typeof FLOOR_SQL;
 function postgresSql(name: StatementName): string {
   let n = 0;
   const text = FLOOR_SQL[name].replace(/\?/g, () => `$${++n}`);
-  return name === 'lockItem' ? `${text} for update` : text;
+  return name === 'itemsByBarcode' ? `${text} for update` : text;
 }
 
 type Row = Record<string, unknown>;
@@ -746,7 +745,7 @@ function sqliteFloor(file: string, cardHashOf: CardHashes): Floor {
     if (!library) return refused(500, 'INTERNAL_ERROR');
     const found = all<ItemRow>('itemsByBarcode', patron.library_id, itemBarcode);
     if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
-    const item = one<ItemRow>('lockItem', (found[0] as ItemRow).id) as ItemRow;
+    const item = found[0] as ItemRow;
     const category = one<{ max_loans: number | null }>('category', library.id, patron.category_code);
     const rule = pickRule(all<RuleRow>('loanRules', library.id, patron.category_code, '*', item.item_type, '*'), patron.category_code, item.item_type);
     const owed = Number(one<{ owed: number }>('balance', patron.id, 'open')?.owed ?? 0);
@@ -771,7 +770,7 @@ function sqliteFloor(file: string, cardHashOf: CardHashes): Floor {
     const at = new Date().toISOString();
     const found = all<ItemRow>('itemsByBarcode', staff.library_id, itemBarcode);
     if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
-    const item = one<ItemRow>('lockItem', (found[0] as ItemRow).id) as ItemRow;
+    const item = found[0] as ItemRow;
     one('library', item.library_id);
     const loan = one<{ id: string; patron_id: string }>('activeLoanForItem', item.id);
     if (!loan) return refused(409, 'ITEM_NOT_ON_LOAN');
@@ -851,7 +850,7 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes): F
       if (!library) return refused(500, 'INTERNAL_ERROR');
       const found = await all<ItemRow>(c, 'itemsByBarcode', patron.library_id, itemBarcode);
       if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
-      const item = (await one<ItemRow>(c, 'lockItem', (found[0] as ItemRow).id)) as ItemRow;
+      const item = found[0] as ItemRow;
       const category = await one<{ max_loans: number | null }>(c, 'category', library.id, patron.category_code);
       const rule = pickRule(await all<RuleRow>(c, 'loanRules', library.id, patron.category_code, '*', item.item_type, '*'), patron.category_code, item.item_type);
       const owed = Number((await one<{ owed: string }>(c, 'balance', patron.id, 'open'))?.owed ?? 0);
@@ -877,7 +876,7 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes): F
       const at = new Date().toISOString();
       const found = await all<ItemRow>(c, 'itemsByBarcode', staff.library_id, itemBarcode);
       if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
-      const item = (await one<ItemRow>(c, 'lockItem', (found[0] as ItemRow).id)) as ItemRow;
+      const item = found[0] as ItemRow;
       await one(c, 'library', item.library_id);
       const loan = await one<{ id: string; patron_id: string }>(c, 'activeLoanForItem', item.id);
       if (!loan) return refused(409, 'ITEM_NOT_ON_LOAN');

@@ -51,10 +51,29 @@ const itemsByBarcode = prepared((db: Db, barcode: string) => db.selectFrom('item
 const itemByLibraryBarcode = prepared((db: Db, barcode: string, libraryId: string) =>
   db.selectFrom('items').selectAll().where('library_id', '=', libraryId).where('barcode', '=', barcode),
 );
+// The same two look-ups, locking the rows they read on PostgreSQL (SQLite serialises writers already).
+const lockedItemsByBarcode = prepared((db: Db, barcode: string) => {
+  const query = db.selectFrom('items').selectAll().where('barcode', '=', barcode).limit(2);
+  return engineOf(db) === 'postgres' ? query.forUpdate() : query;
+});
+const lockedItemByLibraryBarcode = prepared((db: Db, barcode: string, libraryId: string) => {
+  const query = db.selectFrom('items').selectAll().where('library_id', '=', libraryId).where('barcode', '=', barcode);
+  return engineOf(db) === 'postgres' ? query.forUpdate() : query;
+});
 
-/** Items with this barcode, in one library or (libraryId undefined) in any (at most two: enough to know it is ambiguous). */
-export async function findItemsByBarcode(db: Db, barcode: string, libraryId?: string): Promise<Item[]> {
-  const result = libraryId === undefined ? await itemsByBarcode(db, barcode) : await itemByLibraryBarcode(db, barcode, libraryId);
+/**
+ * Items with this barcode, in one library or (libraryId undefined) in any (at most two: enough to know it
+ * is ambiguous). With `lock`, the rows stay locked until the transaction ends, so concurrent circulation
+ * on one item is serialised by the one read that finds it.
+ */
+export async function findItemsByBarcode(db: Db, barcode: string, libraryId?: string, options: { lock?: boolean } = {}): Promise<Item[]> {
+  const result = options.lock
+    ? libraryId === undefined
+      ? await lockedItemsByBarcode(db, barcode)
+      : await lockedItemByLibraryBarcode(db, barcode, libraryId)
+    : libraryId === undefined
+      ? await itemsByBarcode(db, barcode)
+      : await itemByLibraryBarcode(db, barcode, libraryId);
   return result.rows.map(toItem);
 }
 

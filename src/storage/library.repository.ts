@@ -131,7 +131,3 @@ export async function candidateLoanRules(db: Db, libraryId: string, patronCatego
   return (await loanRuleCandidates(db, libraryId, patronCategory, itemType)).rows.map(toLoanRule);
 }
 
-export async function listLoanRules(db: Db, libraryId: string): Promise<LoanRule[]> {
-  const rows = await db.selectFrom('loan_rules').selectAll().where('library_id', '=', libraryId).orderBy('patron_category').orderBy('item_type').execute();
-  return rows.map(toLoanRule);
-}

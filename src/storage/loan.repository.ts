@@ -55,18 +55,6 @@ export async function findActiveLoanForItem(db: Db, itemId: string): Promise<Loa
   return row && toLoan(row);
 }
 
-/** The most recent loan of an item that ended because the item was declared lost. */
-export async function findLastLostLoanForItem(db: Db, itemId: string): Promise<Loan | undefined> {
-  const row = await db
-    .selectFrom('loans')
-    .selectAll()
-    .where('item_id', '=', itemId)
-    .where('status', '=', 'lost')
-    .orderBy('ended_at', 'desc')
-    .executeTakeFirst();
-  return row && toLoan(row);
-}
-
 const activeLoanCount = prepared((db: Db, patronId: string) =>
   db
     .selectFrom('loans')

@@ -69,11 +69,6 @@ export async function cardHashExists(db: Db, cardHash: string): Promise<boolean>
   return (await findPatronByCardHash(db, cardHash)) !== undefined;
 }
 
-/** Replaces a patron's sealed document and card index (correction, new card). */
-export async function updateSealed(db: Db, id: string, sealed: string, cardHash: string, at: string): Promise<void> {
-  await db.updateTable('patrons').set({ personal: sealed, card_hash: cardHash, updated_at: at }).where('id', '=', id).execute();
-}
-
 export async function setPatronStatus(db: Db, id: string, status: PatronStatus, at: string): Promise<void> {
   await db.updateTable('patrons').set({ status, updated_at: at }).where('id', '=', id).execute();
 }

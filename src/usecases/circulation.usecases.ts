@@ -4,7 +4,7 @@ import type { Item, Library, Loan, LoanRule, Patron } from '../domain/types.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import { balanceOf, insertFine, openFinesForItem, settleFine } from '../storage/fine.repository.js';
 import * as holds from '../storage/hold.repository.js';
-import { lockItem, setItemStatus } from '../storage/item.repository.js';
+import { setItemStatus } from '../storage/item.repository.js';
 import { candidateLoanRules, findCategory, findLibrary } from '../storage/library.repository.js';
 import * as loans from '../storage/loan.repository.js';
 import { findPatronById } from '../storage/patron.repository.js';
@@ -37,12 +37,9 @@ async function ruleFor(ctx: Context, patron: Pick<Patron, 'categoryCode'>, item:
   return resolveLoanRule(await candidateLoanRules(ctx.trx, item.libraryId, patron.categoryCode, item.itemType), patron.categoryCode, item.itemType);
 }
 
-/** Reads an item by barcode and locks it for the rest of the transaction. */
-async function lockItemByBarcode(ctx: Context, barcode: string, libraryId?: string): Promise<Item> {
-  const found = await requireItemByBarcode(ctx, barcode, libraryId);
-  const item = await lockItem(ctx.trx, found.id);
-  if (!item) throw refuse(ErrorCode.ITEM_NOT_FOUND, 'No item has that barcode.', 'itemBarcode');
-  return item;
+/** Reads an item by barcode and locks it for the rest of the transaction (one read). */
+function lockItemByBarcode(ctx: Context, barcode: string, libraryId?: string): Promise<Item> {
+  return requireItemByBarcode(ctx, barcode, libraryId, { lock: true });
 }
 
 /**

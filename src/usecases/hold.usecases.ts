@@ -4,7 +4,7 @@ import type { Hold } from '../domain/types.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import { balanceOf } from '../storage/fine.repository.js';
 import * as holds from '../storage/hold.repository.js';
-import { findItemById, lockItem, setItemStatus } from '../storage/item.repository.js';
+import { lockItem, setItemStatus } from '../storage/item.repository.js';
 import { findBranch, findLibrary } from '../storage/library.repository.js';
 import { findActiveLoanForItem } from '../storage/loan.repository.js';
 import { findPatronById } from '../storage/patron.repository.js';
@@ -28,8 +28,7 @@ export async function placeHold(ctx: Context, input: PlaceHoldInput): Promise<Ho
   const patron = await requirePatronByCard(ctx, input.cardNumber);
   const library = await findLibrary(ctx.trx, patron.libraryId);
   if (!library) throw new Error('A patron points at a library that does not exist.');
-  const found = await requireItemByBarcode(ctx, input.itemBarcode, patron.libraryId);
-  const item = (await lockItem(ctx.trx, found.id)) ?? found;
+  const item = await requireItemByBarcode(ctx, input.itemBarcode, patron.libraryId, { lock: true });
   const problems = patronBlocks(patron, await balanceOf(ctx.trx, patron.id), library, ctx.now);
   if (item.status === 'lost' || item.status === 'missing' || item.status === 'withdrawn')
     problems.push({ code: ErrorCode.ITEM_NOT_LOANABLE, message: `The item is marked ${item.status}.` });
@@ -79,7 +78,7 @@ export async function cancelHold(ctx: Context, input: { holdId: string }): Promi
 }
 
 async function releaseTrappedItem(ctx: Context, hold: Hold): Promise<void> {
-  const item = (await lockItem(ctx.trx, hold.itemId)) ?? (await findItemById(ctx.trx, hold.itemId));
+  const item = await lockItem(ctx.trx, hold.itemId);
   const library = await findLibrary(ctx.trx, hold.libraryId);
   if (item && library && item.status === 'on-hold-shelf') await sendToNextHold(ctx, item, library);
   else if (item && item.status === 'on-hold-shelf') await setItemStatus(ctx.trx, item.id, 'available');

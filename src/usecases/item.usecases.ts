@@ -98,9 +98,9 @@ export async function addItems(ctx: Context, inputs: readonly (AddItemInput & { 
  * The item with a barcode, in the actor's library (or the one named). A barcode used by two libraries
  * of a consortium must be disambiguated with the library.
  */
-export async function requireItemByBarcode(ctx: Context, barcode: string, libraryId?: string): Promise<Item> {
+export async function requireItemByBarcode(ctx: Context, barcode: string, libraryId?: string, options: { lock?: boolean } = {}): Promise<Item> {
   const scope = libraryId ?? homeLibrary(ctx.actor);
-  const found = (await items.findItemsByBarcode(ctx.trx, barcode, scope)).filter((item) => canReachLibrary(ctx.actor, item.libraryId).allowed);
+  const found = (await items.findItemsByBarcode(ctx.trx, barcode, scope, options)).filter((item) => canReachLibrary(ctx.actor, item.libraryId).allowed);
   if (found.length === 0) throw refuse(ErrorCode.ITEM_NOT_FOUND, 'No item has that barcode.', 'itemBarcode');
   if (found.length > 1) throw refuse(ErrorCode.BARCODE_AMBIGUOUS, 'Several libraries use that barcode; name the library.', 'library');
   return found[0] as Item;
