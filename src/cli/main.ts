@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { parse as parseCsv } from 'csv-parse/sync';
 import pino from 'pino';
@@ -10,7 +10,6 @@ import { buildServer } from '../http/server.js';
 import { createLogger } from '../log.js';
 import { ROLES } from '../policy/actors.js';
 import { isPostgresUrl, redactUrl } from '../storage/database.js';
-import { keyStoreTargetFor } from '../storage/key-store.js';
 import { DEFAULT_PROFILE, SHIPPED_PROFILES } from '../policy/profiles.js';
 import { checkin, checkout, declareLost, renew } from '../usecases/circulation.usecases.js';
 import type { Runtime } from '../usecases/context.js';
@@ -24,8 +23,7 @@ import { rotateKeyFile } from '../vault/rotation.js';
 import { createFirstAdmin } from '../usecases/setup.usecases.js';
 import { createStaff } from '../usecases/staff.usecases.js';
 import { VaultError } from '../vault/cipher.js';
-import { ensureKeyFile, KeyFileError } from '../vault/key-file.js';
-import { loadKeyring } from '../vault/keyring.js';
+import { KeyFileError } from '../vault/key-file.js';
 import { registerBackupCommands } from './backup.commands.js';
 import { emit, EXIT, money, report } from './output.js';
 import { clockFor, openRuntime, systemRun, type GlobalOptions } from './runtime.js';
@@ -45,32 +43,6 @@ async function withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runti
   }
 }
 
-/**
- * Creates the key file on first use, unless the key comes from the environment (CARREL_KEY). An
- * installation that already has a key store never gets a new key silently: a lost key file is refused.
- */
-function ensureKey(target: string): { created: boolean; path: string } {
-  if (process.env.CARREL_KEY) return { created: false, path: '(CARREL_KEY)' };
-  if (!existsSync(config.keyFile) && !isPostgresUrl(target) && existsSync(keyStoreTargetFor(target)))
-    throw new KeyFileError(
-      `The key file ${config.keyFile} is missing, but this installation's key store (${keyStoreTargetFor(target)}) exists: a new key would open nothing. ` +
-        'Restore the key file, or point CARREL_KEY_FILE at it.',
-    );
-  const created = ensureKeyFile(config.keyFile);
-  loadKeyring(config.keyFile); // refuses a key others can read, or one that is not a key
-  return { created, path: config.keyFile };
-}
-
-/** Runs the first opening with a key file this command just created; if the vault refuses it, the new file goes. */
-async function withNewKey<T>(key: { created: boolean }, body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    if (key.created && error instanceof VaultError) rmSync(config.keyFile, { force: true });
-    throw error;
-  }
-}
-
 const program = new Command('carrel')
   .description('Carrel: patron records and circulation, with the library’s privacy policy enforced.')
   .version(VERSION)
@@ -87,12 +59,18 @@ program
   .description('create the database, the key file (mode 0600) and the first administrator (password printed once)')
   .action(async (_o, command: Command) => {
     const opts = globals(command);
-    const key = ensureKey(opts.db ?? config.database);
-    const admin = await withNewKey(key, () => withRuntime(opts, true, (runtime) => systemRun(runtime, 'administration')(createFirstAdmin, undefined)));
-    emit(opts.json, { database: describeTarget(opts.db ?? config.database), keyFile: key.path, keyFileCreated: key.created, admin }, () =>
+    const opened = await openRuntime(opts.db ?? config.database, clockFor(opts.asOf), { create: true, keyFile: config.keyFile });
+    let admin: Awaited<ReturnType<typeof createFirstAdmin>>;
+    try {
+      admin = await systemRun(opened.runtime, 'administration')(createFirstAdmin, undefined);
+    } finally {
+      await opened.close();
+    }
+    const keyFile = process.env.CARREL_KEY !== undefined ? '(CARREL_KEY)' : config.keyFile;
+    emit(opts.json, { database: describeTarget(opts.db ?? config.database), keyFile, keyFileCreated: opened.keyFileCreated, admin }, () =>
       [
         `Database ready: ${describeTarget(opts.db ?? config.database)}`,
-        `Key file: ${key.path}${key.created ? ' (created, mode 0600)' : ''}`,
+        `Key file: ${keyFile}${opened.keyFileCreated ? ' (created, mode 0600)' : ''}`,
         admin
           ? `Administrator account created.\n  username: ${admin.username}\n  password: ${admin.password}\nThis password is shown once; store it now.`
           : 'An administrator already exists; no account was created.',
@@ -110,9 +88,8 @@ program
     const opts = globals(command);
     const port = Number(o.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw refuse(ErrorCode.VALIDATION_FAILED, '--port takes a number from 0 to 65535.', 'port');
-    const key = ensureKey(opts.db ?? config.database);
-    const opened = await withNewKey(key, () => openRuntime(opts.db ?? config.database, clockFor(undefined), { create: true, keyFile: config.keyFile }));
-    if (key.created) process.stdout.write(`Created the key file ${key.path} (mode 0600).\n`);
+    const opened = await openRuntime(opts.db ?? config.database, clockFor(undefined), { create: true, keyFile: config.keyFile });
+    if (opened.keyFileCreated) process.stdout.write(`Created the key file ${config.keyFile} (mode 0600).\n`);
     const runtime = opened.runtime;
     const admin = await systemRun(runtime, 'administration')(createFirstAdmin, undefined);
     if (admin)
@@ -151,11 +128,10 @@ program
   .description('load the demo library (2 branches, 200 items, 50 fictional patrons, circulation history)')
   .action(async (_o, command: Command) => {
     const opts = globals(command);
-    const key = ensureKey(opts.db ?? config.database);
-    const demo = await withNewKey(key, () => withRuntime(opts, true, async (runtime) => {
+    const demo = await withRuntime(opts, true, async (runtime) => {
       if ((await systemRun(runtime, 'administration')(listLibraries, undefined)).some((l) => l.id === 'demo')) throw refuse(ErrorCode.LIBRARY_EXISTS, 'The demo library is already loaded.');
       return loadDemoLibrary(runtime);
-    }));
+    });
     emit(opts.json, demo, () => describeDemo(demo));
   });
 

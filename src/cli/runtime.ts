@@ -45,6 +45,8 @@ export async function openForCommand(target: string, options: { create: boolean 
 export interface OpenedRuntime {
   runtime: Runtime;
   location: string;
+  /** Whether this opening created the key file (`create` commands on a new installation). */
+  keyFileCreated: boolean;
   close(): Promise<void>;
 }
 
@@ -59,10 +61,12 @@ export async function openRuntime(target: string, clock: Clock, options: { creat
       keyFile: options.keyFile,
       now: clock.now(),
       databaseHasPatrons: async () => (await countPatrons(database.db)) > 0,
+      createKeyFile: options.create,
     });
     return {
       runtime: { db: database.db, clock, vault: opened.vault },
       location: database.location,
+      keyFileCreated: opened.keyFileCreated,
       close: async () => {
         await opened.close();
         await database.close();
