@@ -32,17 +32,7 @@ export async function freshDatabase(engine: Engine): Promise<TestDatabase> {
     const target = join(dir, 'carrel.db');
     const database = openDatabase(target);
     await migrateToLatest(database.db);
-    const closers: (() => Promise<void>)[] = [];
-    return {
-      ...database,
-      target,
-      onDrop: (close) => closers.push(close),
-      drop: async () => {
-        for (const close of closers) await close();
-        await database.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    return droppable(database, target, async () => rmSync(dir, { recursive: true, force: true }));
   }
   const template = inject('postgresTemplate');
   if (!template) throw new Error('PostgreSQL is not available in this run');
@@ -62,7 +52,16 @@ export async function freshDatabase(engine: Engine): Promise<TestDatabase> {
   }
   await admin.end();
   const target = withDatabase(adminUrl, name);
-  const database = openDatabase(target);
+  return droppable(openDatabase(target), target, async () => {
+    const dropper = new pg.Client({ connectionString: adminUrl });
+    await dropper.connect();
+    await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await dropper.end();
+  });
+}
+
+/** A test database whose `drop` closes what was registered with `onDrop`, then itself, then removes it. */
+function droppable(database: Database, target: string, remove: () => Promise<void>): TestDatabase {
   const closers: (() => Promise<void>)[] = [];
   return {
     ...database,
@@ -71,10 +70,7 @@ export async function freshDatabase(engine: Engine): Promise<TestDatabase> {
     drop: async () => {
       for (const close of closers) await close();
       await database.close();
-      const dropper = new pg.Client({ connectionString: adminUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
+      await remove();
     },
   };
 }

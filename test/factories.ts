@@ -7,7 +7,8 @@ import { keyStoreTargetFor, openKeyStore } from '../src/storage/key-store.js';
 import { randomKey } from '../src/vault/cipher.js';
 import { Keyring } from '../src/vault/keyring.js';
 import { Vault } from '../src/vault/vault.js';
-import type { TestDatabase } from './engines.js';
+import { freshDatabase, type TestDatabase } from './engines.js';
+import type { Engine } from '../src/storage/database.js';
 import { run, type Runtime, type UseCase } from '../src/usecases/context.js';
 import { addItem, type AddItemInput } from '../src/usecases/item.usecases.js';
 import { createLibrary, setLoanRule, type CreateLibraryInput } from '../src/usecases/library.usecases.js';
@@ -83,4 +84,15 @@ export async function refusal(promise: Promise<unknown>): Promise<DomainError> {
 /** The codes of every problem a use case refused with. */
 export async function refusalCodes(promise: Promise<unknown>): Promise<string[]> {
   return (await refusal(promise)).problems.map((p) => p.code);
+}
+
+/**
+ * The usual start of a test file: a fresh database of `engine`, a world on it and one library (main
+ * branch, adult and juvenile categories, the fallback rule). Call in `beforeAll`; `drop` the database in
+ * `afterAll`.
+ */
+export async function libraryWorld(engine: Engine): Promise<{ database: TestDatabase; w: World; libraryId: string }> {
+  const database = await freshDatabase(engine);
+  const w = await world(database);
+  return { database, w, libraryId: (await buildLibrary(w)).library.id };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
-import { buildItem, buildLibrary, buildPatron, buildRule, countRows, refusalCodes, world, type World } from '../../test/factories.js';
+import { ENGINES, type TestDatabase } from '../../test/engines.js';
+import { buildItem, buildPatron, buildRule, countRows, libraryWorld, refusalCodes, type World } from '../../test/factories.js';
 import { DomainError } from '../domain/errors.js';
 import { accessEntriesForPatron } from '../storage/access-log.repository.js';
 import { findItemById } from '../storage/item.repository.js';
@@ -15,10 +15,7 @@ describe.each(ENGINES)('circulation on %s', (engine) => {
   let libraryId: string;
 
   beforeAll(async () => {
-    database = await freshDatabase(engine);
-    w = await world(database);
-    const { library } = await buildLibrary(w);
-    libraryId = library.id;
+    ({ database, w, libraryId } = await libraryWorld(engine));
     await buildRule(w, { libraryId, itemType: 'dvd', loanDays: 7, renewals: 1, finePerDayCents: 100, maxFineCents: 1000 });
     await buildRule(w, { libraryId, itemType: 'reference', loanDays: 0, renewals: 0, finePerDayCents: 0, maxFineCents: 0 });
   });

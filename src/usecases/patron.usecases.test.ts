@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
-import { buildItem, buildLibrary, buildPatron, countRows, refusal, world, type World } from '../../test/factories.js';
+import { ENGINES, type TestDatabase } from '../../test/engines.js';
+import { buildItem, buildLibrary, buildPatron, countRows, libraryWorld, refusal, type World } from '../../test/factories.js';
 import { isValidCardNumber } from '../domain/card-number.js';
 import type { Actor } from '../policy/actors.js';
 import { checkin, checkout } from './circulation.usecases.js';
@@ -13,11 +13,7 @@ describe.each(ENGINES)('patrons on %s', (engine) => {
   let w: World;
   let libraryId: string;
 
-  beforeAll(async () => {
-    database = await freshDatabase(engine);
-    w = await world(database);
-    libraryId = (await buildLibrary(w)).library.id;
-  });
+  beforeAll(async () => ({ database, w, libraryId } = await libraryWorld(engine)));
   afterAll(() => database.drop());
 
   it('issues a valid card number and a PIN kept only as an argon2id hash', async () => {

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
-import { buildItem, buildLibrary, refusalCodes, world, type World } from '../../test/factories.js';
+import { buildItem, libraryWorld, refusalCodes, type World } from '../../test/factories.js';
 import { keyStoreTargetFor, openKeyStore } from '../storage/key-store.js';
 import { checkin, checkout } from '../usecases/circulation.usecases.js';
 import { waiveFine } from '../usecases/fine.usecases.js';
@@ -36,9 +36,7 @@ describe.each(ENGINES)('the vault on %s', (engine) => {
   let patronId = '';
 
   beforeAll(async () => {
-    database = await freshDatabase(engine);
-    w = await world(database);
-    libraryId = (await buildLibrary(w)).library.id;
+    ({ database, w, libraryId } = await libraryWorld(engine));
     const patron = await w.act(registerPatron, { libraryId, ...M, guardianCard: null });
     card = patron.cardNumber;
     patronId = patron.id;
@@ -134,11 +132,7 @@ describe.each(ENGINES)('vault safeguards on %s', (engine) => {
   let database: TestDatabase;
   let w: World;
   let libraryId: string;
-  beforeAll(async () => {
-    database = await freshDatabase(engine);
-    w = await world(database);
-    libraryId = (await buildLibrary(w)).library.id;
-  });
+  beforeAll(async () => ({ database, w, libraryId } = await libraryWorld(engine)));
   afterAll(() => database.drop());
 
   it('stops opening a patron at once when another process shreds their key', async () => {
