@@ -475,6 +475,8 @@ async function seed(database: Database, runtime: Runtime, options: Options, mode
         expires_at: stored.expiresAt,
         created_at: stored.createdAt,
         updated_at: stored.updatedAt,
+        last_active_at: stored.createdAt,
+        age_band: '18-64',
       });
     }
     return trx.insertInto('patrons').values(rows).execute();
@@ -618,6 +620,7 @@ const FLOOR_SQL = {
   insertLoan:
     'insert into "loans" ("id", "library_id", "patron_id", "item_id", "branch_id", "checked_out_at", "due_at", "renewals", "status", "ended_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   setItemStatus: 'update "items" set "status" = ? where "id" = ?',
+  touchActivity: 'update "patrons" set "last_active_at" = ? where "id" = ?',
   insertAccess:
     'insert into "access_log" ("at", "library_id", "actor_kind", "actor_id", "patron_id", "action", "categories", "purpose", "channel") values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   activeLoanForItem: 'select * from "loans" where "item_id" = ? and "status" = \'active\'',
@@ -762,6 +765,7 @@ function sqliteFloor(file: string, cardHashOf: CardHashes): Floor {
       throw error;
     }
     exec('setItemStatus', 'on-loan', item.id);
+    exec('touchActivity', at, patron.id);
     exec('insertAccess', at, patron.library_id, 'staff', staff.id, patron.id, 'checkout', 'circulation', 'circulation', 'http');
     return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null } };
   });
@@ -867,6 +871,7 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes): F
         throw error;
       }
       await all(c, 'setItemStatus', 'on-loan', item.id);
+      await all(c, 'touchActivity', at, patron.id);
       await all(c, 'insertAccess', at, patron.library_id, 'staff', staff.id, patron.id, 'checkout', 'circulation', 'circulation', 'http');
       return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null } };
     });

@@ -141,7 +141,7 @@ library
   .description('add a library (a consortium holds several)')
   .requiredOption('--id <id>', 'short id: lower-case letters, digits, hyphens')
   .requiredOption('--name <name>', 'the library’s name')
-  .addOption(new Option('--profile <profile>', 'policy profile').choices([...SHIPPED_PROFILES]).default(DEFAULT_PROFILE))
+  .option('--profile <profile>', `policy profile: ${SHIPPED_PROFILES.join(', ')}, or one from CARREL_PROFILES_DIR`, DEFAULT_PROFILE)
   .option('--time-zone <zone>', 'IANA time zone for due dates (e.g. America/Denver)', 'UTC')
   .action(async (o: { id: string; name: string; profile: string; timeZone: string }, command: Command) => {
     const opts = globals(command);

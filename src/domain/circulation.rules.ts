@@ -80,6 +80,7 @@ export function patronBlocks(
 ): Problem[] {
   const problems: Problem[] = [];
   if (patron.status === 'blocked') problems.push({ code: ErrorCode.PATRON_BLOCKED, message: 'The patron is blocked from borrowing.' });
+  if (patron.status === 'deceased') problems.push({ code: ErrorCode.PATRON_BLOCKED, message: 'The card belongs to a patron recorded as deceased.' });
   if (patron.status === 'card-lost')
     problems.push({ code: ErrorCode.CARD_REPORTED_LOST, message: 'This card was reported lost or stolen; issue a new card.' });
   if (patron.status === 'expired' || new Date(patron.expiresAt).getTime() <= now.getTime())

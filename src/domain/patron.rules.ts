@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { ErrorCode, type Problem } from './errors.js';
 import type { PatronPersonal } from './types.js';
 
@@ -39,4 +40,44 @@ export function optionalText(value: string | undefined | null): string | null {
   if (value === undefined || value === null) return null;
   const trimmed = value.trim();
   return trimmed === '' ? null : trimmed;
+}
+
+/** Age bands for statistics, youngest first, with the birthday each starts at. */
+export const AGE_BANDS = [
+  { band: '0-12', from: 0 },
+  { band: '13-17', from: 13 },
+  { band: '18-64', from: 18 },
+  { band: '65+', from: 65 },
+] as const;
+
+/**
+ * The age band of a patron born on `birthDate` at `at`, and the instant it next changes (the start of
+ * the birthday that moves them on, in the library's zone; null for the last band). Statistics use the
+ * band so that nothing downstream needs the birth date, and circulation never opens a seal for it.
+ */
+export function ageBandOn(birthDate: string, at: Date, timeZone: string): { ageBand: string; ageBandUntil: string | null } {
+  if (!isCalendarDate(birthDate)) return { ageBand: 'unknown', ageBandUntil: null };
+  const born = DateTime.fromISO(birthDate, { zone: timeZone });
+  const now = DateTime.fromJSDate(at, { zone: timeZone });
+  const age = Math.floor(now.diff(born, 'years').years);
+  let index = 0;
+  for (let i = 0; i < AGE_BANDS.length; i++) if (age >= (AGE_BANDS[i] as { from: number }).from) index = i;
+  const next = AGE_BANDS[index + 1];
+  return {
+    ageBand: (AGE_BANDS[index] as { band: string }).band,
+    ageBandUntil: next ? (born.plus({ years: next.from }).startOf('day').toUTC().toISO() ?? null) : null,
+  };
+}
+
+/**
+ * Moves a stored band on without the birth date: the band boundaries are birthdays, so the instant a
+ * band ends and the number of years to the next boundary give the next one.
+ */
+export function nextAgeBand(band: string, until: string, timeZone: string): { ageBand: string; ageBandUntil: string | null } {
+  const index = AGE_BANDS.findIndex((b) => b.band === band);
+  const current = AGE_BANDS[index + 1];
+  if (index < 0 || !current) return { ageBand: band, ageBandUntil: null };
+  const after = AGE_BANDS[index + 2];
+  const start = DateTime.fromISO(until, { zone: timeZone });
+  return { ageBand: current.band, ageBandUntil: after ? (start.plus({ years: after.from - current.from }).startOf('day').toUTC().toISO() ?? null) : null };
 }

@@ -38,7 +38,8 @@ export interface PatronCategory {
   maxLoans: number | null;
 }
 
-export const PATRON_STATUSES = ['active', 'expired', 'blocked', 'card-lost'] as const;
+/** `deceased` is set on a relative's or an executor's request; retention purges the record (CB-F3). */
+export const PATRON_STATUSES = ['active', 'expired', 'blocked', 'card-lost', 'deceased'] as const;
 export type PatronStatus = (typeof PATRON_STATUSES)[number];
 
 /** The personal fields of a patron: the part the vault encrypts (see DESIGN.md, vault/). */

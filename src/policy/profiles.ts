@@ -1,12 +1,173 @@
 /**
- * The policy profiles Carrel ships, by id (CLAUSES.md). The retention issue turns each into a validated
- * YAML profile; for now a library must name one of these so that work has a profile to attach to.
+ * Policy profiles: the six Carrel ships (`profiles/*.yaml`, one per library of CLAUSES.md plus
+ * `strict-default`) and any an operator adds in CARREL_PROFILES_DIR. Each file is validated when it is
+ * loaded; a broken file stops Carrel with an error naming the file, the field and the problem.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Value } from 'typebox/value';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { ProfileDocument, type Profile } from './profile.schema.js';
+
 export const SHIPPED_PROFILES = ['strict-default', 'rio-rancho-nm', 'carlsbad-nm', 'jackson-county-or', 'ridgefield-ct', 'imagineif-mt'] as const;
-export type ProfileId = (typeof SHIPPED_PROFILES)[number];
+export type ShippedProfileId = (typeof SHIPPED_PROFILES)[number];
 
-export const DEFAULT_PROFILE: ProfileId = 'strict-default';
+export const DEFAULT_PROFILE: ShippedProfileId = 'strict-default';
 
-export function isKnownProfile(id: string): id is ProfileId {
-  return (SHIPPED_PROFILES as readonly string[]).includes(id);
+/** A profile file that cannot be used: which file, which field, what is wrong. */
+export class ProfileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`${file}: ${field === '' ? '(document)' : field}: ${problem}`);
+    this.name = 'ProfileError';
+  }
+}
+
+/** The folder of shipped profiles: `profiles/` at the package root, found from this file's place. */
+export function shippedProfilesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'profiles');
+    if (existsSync(join(candidate, `${DEFAULT_PROFILE}.yaml`))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error('The shipped policy profiles (profiles/*.yaml) are missing from this installation.');
+}
+
+/** "/retention/loans/months" → "retention.loans.months" */
+function fieldOf(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
+}
+
+/** Parses and validates one profile file; throws ProfileError for the first problem found. */
+export function parseProfile(text: string, file: string): Profile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: false, uniqueKeys: true });
+  } catch (error) {
+    const line = error instanceof YAMLParseError && error.linePos ? `line ${error.linePos[0].line}` : '';
+    throw new ProfileError(file, line, `not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ProfileError(file, '', 'a profile is a YAML mapping of fields');
+  const [first] = Value.Errors(ProfileDocument, raw);
+  if (first) {
+    // An unknown field is reported by name: it is most often a typo of a known one.
+    const params = (first as { params?: { additionalProperties?: string[] } }).params;
+    const extra = params?.additionalProperties?.[0];
+    if (first.keyword === 'additionalProperties' && extra !== undefined)
+      throw new ProfileError(file, [fieldOf(first.instancePath), extra].filter((p) => p !== '').join('.'), 'is not a field of a profile');
+    if (first.keyword === 'required') {
+      const missing = (first as { params?: { requiredProperties?: string[] } }).params?.requiredProperties?.[0];
+      throw new ProfileError(file, [fieldOf(first.instancePath), missing ?? ''].filter((p) => p !== '').join('.'), 'is required');
+    }
+    throw new ProfileError(file, fieldOf(first.instancePath), first.message);
+  }
+  const doc = raw as ProfileDocument;
+  const stem = basename(file).replace(/\.ya?ml$/, '');
+  if (doc.id !== stem) throw new ProfileError(file, 'id', `must match the file name (${stem})`);
+  const loans = doc.retention.loans;
+  if (loans.after_return === 'keep-months' && loans.months === undefined) throw new ProfileError(file, 'retention.loans.months', 'is required when after_return is keep-months');
+  if (loans.after_return === 'anonymise' && loans.months !== undefined) throw new ProfileError(file, 'retention.loans.months', 'applies only when after_return is keep-months');
+  const codes = new Set<string>();
+  doc.external_records.forEach((series, index) => {
+    if (codes.has(series.code)) throw new ProfileError(file, `external_records.${index}.code`, `"${series.code}" is listed twice`);
+    codes.add(series.code);
+  });
+  return toProfile(doc, file);
+}
+
+function toProfile(doc: ProfileDocument, file: string): Profile {
+  const r = doc.retention;
+  const days = (rule: { days_after_end: number; clause: string; note?: string }) => ({ days: rule.days_after_end, clause: rule.clause, ...(rule.note ? { note: rule.note } : {}) });
+  const note = (n?: string) => (n ? { note: n } : {});
+  return {
+    id: doc.id,
+    name: doc.name,
+    jurisdiction: doc.jurisdiction,
+    version: doc.version,
+    effective: doc.effective,
+    ...(doc.source ? { source: doc.source } : {}),
+    file,
+    retention: {
+      loans:
+        r.loans.after_return === 'keep-months'
+          ? { afterReturn: 'keep-months', months: r.loans.months as number, clause: r.loans.clause, ...note(r.loans.note) }
+          : { afterReturn: 'anonymise', clause: r.loans.clause, ...note(r.loans.note) },
+      readingHistory: { offered: r.reading_history.offered, clause: r.reading_history.clause, ...note(r.reading_history.note) },
+      fines: { days: r.fines.days_after_settlement, clause: r.fines.clause, ...note(r.fines.note) },
+      holds: { days: r.holds.days_after_end, clause: r.holds.clause, ...note(r.holds.note) },
+      inactivePatrons: { months: r.inactive_patrons.months, sweep: r.inactive_patrons.sweep, clause: r.inactive_patrons.clause, ...note(r.inactive_patrons.note) },
+      deceasedPatrons: { sweep: r.deceased_patrons.sweep, clause: r.deceased_patrons.clause, ...note(r.deceased_patrons.note) },
+      computerSessions: days(r.computer_sessions),
+      programSignups: days(r.program_signups),
+      roomBookings: days(r.room_bookings),
+      illRequests: days(r.ill_requests),
+      referenceRequests: days(r.reference_requests),
+    },
+    externalRecords: doc.external_records.map((s) => ({ code: s.code, name: s.name, medium: s.medium, days: s.days, clause: s.clause, ...note(s.note) })),
+    statistics: { smallCellThreshold: doc.statistics.small_cell_threshold, clause: doc.statistics.clause },
+  };
+}
+
+/** Every profile Carrel can use, by id. */
+export class ProfileRegistry {
+  readonly #byId = new Map<string, Profile>();
+
+  add(profile: Profile): void {
+    const existing = this.#byId.get(profile.id);
+    if (existing) throw new ProfileError(profile.file, 'id', `"${profile.id}" is already defined by ${existing.file}`);
+    this.#byId.set(profile.id, profile);
+  }
+
+  has(id: string): boolean {
+    return this.#byId.has(id);
+  }
+
+  /** The profile with this id; a library never points at an unknown one (checked when it is created). */
+  get(id: string): Profile {
+    const profile = this.#byId.get(id);
+    if (!profile) throw new Error(`No policy profile "${id}" is loaded; is CARREL_PROFILES_DIR set as it was when the library was created?`);
+    return profile;
+  }
+
+  all(): Profile[] {
+    return [...this.#byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+}
+
+function readDir(registry: ProfileRegistry, dir: string): void {
+  for (const name of readdirSync(dir).sort()) {
+    if (!/\.ya?ml$/.test(name)) continue;
+    const file = join(dir, name);
+    registry.add(parseProfile(readFileSync(file, 'utf8'), file));
+  }
+}
+
+/** Loads the shipped profiles and, if given, the operator's folder of profile files. */
+export function loadProfiles(operatorDir?: string): ProfileRegistry {
+  const registry = new ProfileRegistry();
+  readDir(registry, shippedProfilesDir());
+  for (const id of SHIPPED_PROFILES) if (!registry.has(id)) throw new Error(`The shipped profile ${id}.yaml is missing.`);
+  if (operatorDir) {
+    const dir = resolve(operatorDir);
+    if (!existsSync(dir)) throw new ProfileError(dir, '', 'CARREL_PROFILES_DIR names a folder that does not exist');
+    readDir(registry, dir);
+  }
+  return registry;
+}
+
+let loaded: ProfileRegistry | undefined;
+
+/** The profiles of this process: shipped ones plus CARREL_PROFILES_DIR, loaded once. */
+export function profiles(): ProfileRegistry {
+  loaded ??= loadProfiles(process.env.CARREL_PROFILES_DIR || undefined);
+  return loaded;
 }

@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-circulation.js';
+import * as m0002 from './migrations/0002-retention.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-circulation': m0001,
+  '0002-retention': m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

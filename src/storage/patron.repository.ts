@@ -18,7 +18,17 @@ export interface StoredPatron {
   expiresAt: string;
   createdAt: string;
   updatedAt: string;
+  /** When the patron opted in to keeping reading history (JC-IIIc); null when not. */
+  readingHistorySince: string | null;
+  /** The last check-out or remote access (CB-F3). */
+  lastActiveAt: string | null;
+  /** A coarse age band for statistics and the instant it next changes. */
+  ageBand: string;
+  ageBandUntil: string | null;
 }
+
+/** What sealing a patron produces; the retention facts are set when the row is first written. */
+export type SealedPatron = Omit<StoredPatron, 'readingHistorySince' | 'lastActiveAt' | 'ageBand' | 'ageBandUntil'>;
 
 function toStored(row: PatronsTable): StoredPatron {
   return {
@@ -31,10 +41,15 @@ function toStored(row: PatronsTable): StoredPatron {
     expiresAt: row.expires_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    readingHistorySince: row.reading_history_since,
+    lastActiveAt: row.last_active_at,
+    ageBand: row.age_band,
+    ageBandUntil: row.age_band_until,
   };
 }
 
-export async function insertPatron(db: Db, patron: StoredPatron, pinHash: string): Promise<void> {
+/** Writes a new patron; the card's first activity is its registration. */
+export async function insertPatron(db: Db, patron: SealedPatron, pinHash: string, band: { ageBand: string; ageBandUntil: string | null }): Promise<void> {
   await db
     .insertInto('patrons')
     .values({
@@ -48,6 +63,10 @@ export async function insertPatron(db: Db, patron: StoredPatron, pinHash: string
       expires_at: patron.expiresAt,
       created_at: patron.createdAt,
       updated_at: patron.updatedAt,
+      reading_history_since: null,
+      last_active_at: patron.createdAt,
+      age_band: band.ageBand,
+      age_band_until: band.ageBandUntil,
     })
     .execute();
 }
@@ -71,6 +90,13 @@ export async function cardHashExists(db: Db, cardHash: string): Promise<boolean>
 
 export async function setPatronStatus(db: Db, id: string, status: PatronStatus, at: string): Promise<void> {
   await db.updateTable('patrons').set({ status, updated_at: at }).where('id', '=', id).execute();
+}
+
+const activity = prepared((db: Db, id: string, at: string) => db.updateTable('patrons').set({ last_active_at: at }).where('id', '=', id));
+
+/** Records a check-out or remote access: the patron is active (CB-F3). */
+export async function touchActivity(db: Db, id: string, at: string): Promise<void> {
+  await activity(db, id, at);
 }
 
 export async function countPatrons(db: Db, libraryId?: string): Promise<number> {

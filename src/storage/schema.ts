@@ -43,6 +43,13 @@ export interface PatronsTable {
   expires_at: string;
   created_at: string;
   updated_at: string;
+  /** When the patron opted in to keeping reading history (JC-IIIc); null when not opted in. */
+  reading_history_since: string | null;
+  /** The last check-out or remote access (CB-F3 inactivity). */
+  last_active_at: string | null;
+  /** A coarse age band for statistics, and the instant it next changes (null: never, or unknown). */
+  age_band: string;
+  age_band_until: string | null;
 }
 
 export interface PatronSearchTable {
@@ -170,6 +177,80 @@ export interface AccessLogTable {
   channel: string;
 }
 
+export interface CirculationStatsTable {
+  library_id: string;
+  /** The check-out's calendar day in the library's time zone. */
+  day: string;
+  branch_id: string;
+  item_type: string;
+  patron_category: string;
+  age_band: string;
+  loans: number;
+}
+
+export interface RetentionRunsTable {
+  id: string;
+  library_id: string;
+  profile_id: string;
+  profile_version: number;
+  as_of: string;
+  started_at: string;
+  heartbeat_at: string;
+  finished_at: string | null;
+  status: string;
+}
+
+export interface RetentionReceiptsTable {
+  run_id: string;
+  category: string;
+  rule: string;
+  clause: string;
+  disposal: string;
+  disposed: number;
+  kept: number;
+  first_at: string;
+  last_at: string;
+}
+
+export interface ServiceRecordsTable {
+  id: string;
+  library_id: string;
+  branch_id: string | null;
+  kind: string;
+  patron_id: string | null;
+  guest_pass: string | null;
+  /** What was used or asked for when it is not personal: a station, a program code, a room. */
+  resource: string | null;
+  /** Free text, sealed under the patron's data key (a request's title, a reference question). */
+  details: string | null;
+  status: string;
+  starts_at: string;
+  ends_at: string | null;
+  created_at: string;
+}
+
+export interface RecordSeriesTable {
+  id: string;
+  library_id: string;
+  code: string;
+  name: string;
+  medium: string;
+  location: string | null;
+  retention_days: number;
+  clause: string | null;
+  from_profile: number;
+  created_at: string;
+}
+
+export interface RecordSeriesDisposalsTable {
+  id: string;
+  series_id: string;
+  disposed_through: string;
+  method: string;
+  confirmed_by: string;
+  confirmed_at: string;
+}
+
 export interface Schema {
   libraries: LibrariesTable;
   branches: BranchesTable;
@@ -187,4 +268,10 @@ export interface Schema {
   staff_accounts: StaffAccountsTable;
   staff_sessions: StaffSessionsTable;
   access_log: AccessLogTable;
+  circulation_stats: CirculationStatsTable;
+  retention_runs: RetentionRunsTable;
+  retention_receipts: RetentionReceiptsTable;
+  service_records: ServiceRecordsTable;
+  record_series: RecordSeriesTable;
+  record_series_disposals: RecordSeriesDisposalsTable;
 }

@@ -7,7 +7,7 @@ import * as holds from '../storage/hold.repository.js';
 import { setItemStatus } from '../storage/item.repository.js';
 import { candidateLoanRules, findCategory, findLibrary } from '../storage/library.repository.js';
 import * as loans from '../storage/loan.repository.js';
-import { findPatronById } from '../storage/patron.repository.js';
+import { findPatronById, touchActivity } from '../storage/patron.repository.js';
 import { newId, recordAccess, type Context } from './context.js';
 import { requireItemByBarcode } from './item.usecases.js';
 import { requirePatronByCard } from './patron.usecases.js';
@@ -79,6 +79,7 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
     throw error;
   }
   await setItemStatus(ctx.trx, item.id, 'on-loan');
+  await touchActivity(ctx.trx, patron.id, ctx.now.toISOString());
   if (readyHold) await holds.endHold(ctx.trx, readyHold.id, 'fulfilled', ctx.now.toISOString());
   await recordAccess(ctx, patron, 'checkout', readyHold ? ['circulation', 'holds'] : ['circulation']);
   return { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt: due, fulfilledHoldId: readyHold?.id ?? null };

@@ -1,7 +1,7 @@
 import { IANAZone } from 'luxon';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Branch, Library, LoanRule } from '../domain/types.js';
-import { DEFAULT_PROFILE, isKnownProfile } from '../policy/profiles.js';
+import { DEFAULT_PROFILE, profiles } from '../policy/profiles.js';
 import { canAdminister, canReachLibrary } from '../policy/scope.policy.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import * as libraries from '../storage/library.repository.js';
@@ -31,7 +31,7 @@ export async function createLibrary(ctx: Context, input: CreateLibraryInput): Pr
     throw refuse(ErrorCode.VALIDATION_FAILED, 'A library id is 2–40 lower-case letters, digits or hyphens.', 'id');
   if (input.name.trim() === '') throw refuse(ErrorCode.VALIDATION_FAILED, 'A library needs a name.', 'name');
   const profileId = input.profileId ?? DEFAULT_PROFILE;
-  if (!isKnownProfile(profileId)) throw refuse(ErrorCode.PROFILE_NOT_FOUND, 'No policy profile has that id.', 'profile');
+  if (!profiles().has(profileId)) throw refuse(ErrorCode.PROFILE_NOT_FOUND, 'No policy profile has that id.', 'profile');
   const timeZone = input.timeZone ?? 'UTC';
   if (!IANAZone.isValidZone(timeZone)) throw refuse(ErrorCode.INVALID_TIME_ZONE, 'Not an IANA time zone (for example America/Denver).', 'timeZone');
 

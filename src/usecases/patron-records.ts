@@ -1,5 +1,5 @@
 import type { Fine, Patron, PatronPersonal } from '../domain/types.js';
-import type { StoredPatron } from '../storage/patron.repository.js';
+import type { SealedPatron, StoredPatron } from '../storage/patron.repository.js';
 import { normalizeForIndex, type Vault } from '../vault/vault.js';
 import type { Context } from './context.js';
 
@@ -9,7 +9,7 @@ interface SealedDocument extends PatronPersonal {
 }
 
 /** Opens a stored patron's sealed document. */
-export async function openPatron(ctx: Pick<Context, 'vault'>, stored: StoredPatron): Promise<Patron> {
+export async function openPatron(ctx: Pick<Context, 'vault'>, stored: SealedPatron | StoredPatron): Promise<Patron> {
   const document = JSON.parse(await ctx.vault.open(stored.id, 'personal', stored.sealed)) as SealedDocument;
   const { cardNumber, ...personal } = document;
   return {
@@ -26,7 +26,7 @@ export async function openPatron(ctx: Pick<Context, 'vault'>, stored: StoredPatr
 }
 
 /** Seals a patron for storage: the document under their data key, the card number as a blind index. */
-export async function sealPatron(vault: Vault, patron: Patron): Promise<StoredPatron> {
+export async function sealPatron(vault: Vault, patron: Patron): Promise<SealedPatron> {
   const document: SealedDocument = { cardNumber: patron.cardNumber, ...patron.personal };
   return {
     id: patron.id,

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { cardNumberFrom } from '../domain/card-number.js';
 import { cardExpiry, isMinor } from '../domain/circulation.rules.js';
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
-import { optionalText, personalProblems } from '../domain/patron.rules.js';
+import { ageBandOn, optionalText, personalProblems } from '../domain/patron.rules.js';
 import type { Patron, PatronPersonal, PatronStatus } from '../domain/types.js';
 import { canReachLibrary, homeLibrary } from '../policy/scope.policy.js';
 import { accessEntriesForPatron } from '../storage/access-log.repository.js';
@@ -90,7 +90,7 @@ export async function registerPatron(ctx: Context, input: RegisterPatronInput): 
   const pin = generatePin();
   // The data key exists before anything is sealed with it (and lives in the key store, not here).
   await ctx.vault.createPatronKey(patron.id, ctx.now);
-  await patrons.insertPatron(ctx.trx, await sealPatron(ctx.vault, patron), await hashSecret(pin));
+  await patrons.insertPatron(ctx.trx, await sealPatron(ctx.vault, patron), await hashSecret(pin), ageBandOn(personal.birthDate, ctx.now, library.timeZone));
   await patrons.replaceSearchTokens(ctx.trx, patron.id, library.id, searchTokens(ctx.vault, personal));
   const categories: ('registration' | 'guardianship')[] = ['registration'];
   if (guardian) {

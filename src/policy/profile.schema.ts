@@ -1,0 +1,125 @@
+/**
+ * The schema of a policy profile: one library's privacy policy as data (YAML on disk, validated at
+ * load). Every rule cites the clause of the library's policy it comes from (CLAUSES.md); where a policy
+ * is silent, the rule cites the clause that makes the shortest choice right (minimisation: RR-1, CB-A4,
+ * JC-III, RF-1, IF-2) and says so in its `note`.
+ */
+import { Type, type Static } from 'typebox';
+
+/** A clause ID as CLAUSES.md writes them (RR-7, CB-F3, JC-IIIc, IF-3…), or an operator's own (XX-…). */
+const Clause = Type.String({ pattern: '^[A-Z]{2,6}-[A-Za-z0-9][A-Za-z0-9-]*$', description: 'the clause of the policy this rule implements' });
+const Note = Type.Optional(Type.String({ minLength: 1, description: 'why the rule reads as it does, where the policy is silent' }));
+const Days = Type.Integer({ minimum: 0, maximum: 36_500 });
+const Months = Type.Integer({ minimum: 1, maximum: 1_200 });
+const Sweep = Type.Union([Type.Literal('every-run'), Type.Literal('annually')], { description: 'every-run: at each run; annually: one sweep a year' });
+
+/** A record kept for a number of days after it ends (a session, an event, a closed request). */
+const DaysAfterEnd = Type.Object({ days_after_end: Days, clause: Clause, note: Note }, { additionalProperties: false });
+
+export const ProfileDocument = Type.Object(
+  {
+    id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' }),
+    name: Type.String({ minLength: 1 }),
+    jurisdiction: Type.String({ minLength: 1 }),
+    /** Raised on every change to the rules; the published policy shows the history (RR-10). */
+    version: Type.Integer({ minimum: 1 }),
+    /** The day this version took effect (YYYY-MM-DD). */
+    effective: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+    /** Where the library's policy text lives, for the published page. */
+    source: Type.Optional(Type.String({ minLength: 1 })),
+    retention: Type.Object(
+      {
+        loans: Type.Object(
+          {
+            /** What happens to the patron–item link once a loan is complete. */
+            after_return: Type.Union([Type.Literal('anonymise'), Type.Literal('keep-months')]),
+            months: Type.Optional(Months),
+            clause: Clause,
+            note: Note,
+          },
+          { additionalProperties: false },
+        ),
+        reading_history: Type.Object(
+          {
+            /** Whether a patron may opt in to keeping past check-outs (JC-IIIc). */
+            offered: Type.Boolean(),
+            clause: Clause,
+            note: Note,
+          },
+          { additionalProperties: false },
+        ),
+        fines: Type.Object({ days_after_settlement: Days, clause: Clause, note: Note }, { additionalProperties: false }),
+        holds: Type.Object({ days_after_end: Days, clause: Clause, note: Note }, { additionalProperties: false }),
+        inactive_patrons: Type.Object({ months: Months, sweep: Sweep, clause: Clause, note: Note }, { additionalProperties: false }),
+        deceased_patrons: Type.Object({ sweep: Sweep, clause: Clause, note: Note }, { additionalProperties: false }),
+        computer_sessions: DaysAfterEnd,
+        program_signups: DaysAfterEnd,
+        room_bookings: DaysAfterEnd,
+        ill_requests: DaysAfterEnd,
+        reference_requests: DaysAfterEnd,
+      },
+      { additionalProperties: false },
+    ),
+    /** Record series kept outside Carrel, with their retention (camera footage CB-H, RF-9). */
+    external_records: Type.Array(
+      Type.Object(
+        {
+          code: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' }),
+          name: Type.String({ minLength: 1 }),
+          medium: Type.String({ minLength: 1 }),
+          days: Days,
+          clause: Clause,
+          note: Note,
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    statistics: Type.Object(
+      {
+        /** Published counts below this are suppressed (RR-4, CB-A6, RF-3, IF-4). */
+        small_cell_threshold: Type.Integer({ minimum: 1, maximum: 1_000 }),
+        clause: Clause,
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type ProfileDocument = Static<typeof ProfileDocument>;
+
+/** A retention rule as the engine reads it: how long, and the clause it cites. */
+export interface DaysRule {
+  days: number;
+  clause: string;
+  note?: string;
+}
+
+export type SweepKind = 'every-run' | 'annually';
+
+/** A validated profile as the code reads it. */
+export interface Profile {
+  id: string;
+  name: string;
+  jurisdiction: string;
+  version: number;
+  effective: string;
+  source?: string;
+  /** The file it was loaded from (shipped or the operator's). */
+  file: string;
+  retention: {
+    loans: { afterReturn: 'anonymise' } & { clause: string; note?: string } | ({ afterReturn: 'keep-months'; months: number } & { clause: string; note?: string });
+    readingHistory: { offered: boolean; clause: string; note?: string };
+    fines: DaysRule;
+    holds: DaysRule;
+    inactivePatrons: { months: number; sweep: SweepKind; clause: string; note?: string };
+    deceasedPatrons: { sweep: SweepKind; clause: string; note?: string };
+    computerSessions: DaysRule;
+    programSignups: DaysRule;
+    roomBookings: DaysRule;
+    illRequests: DaysRule;
+    referenceRequests: DaysRule;
+  };
+  externalRecords: { code: string; name: string; medium: string; days: number; clause: string; note?: string }[];
+  statistics: { smallCellThreshold: number; clause: string };
+}
