@@ -18,6 +18,8 @@ export interface Config {
   trustProxy: boolean;
   /** Load the demo library into an empty database at `carrel start`. */
   demo: boolean;
+  /** When `carrel start` runs the retention engine: a cron expression (server time), or "off". */
+  retentionSchedule: string;
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -38,5 +40,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: flag(env.CARREL_COOKIE_SECURE, false),
     trustProxy: flag(env.CARREL_TRUST_PROXY, false),
     demo: flag(env.CARREL_DEMO, true),
+    retentionSchedule: env.CARREL_RETENTION_SCHEDULE?.trim() || '30 2 * * *',
   };
 }

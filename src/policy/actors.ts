@@ -12,6 +12,7 @@ export const PURPOSES = [
   'statistics',
   'self-service',
   'administration',
+  'retention',
 ] as const;
 export type Purpose = (typeof PURPOSES)[number];
 

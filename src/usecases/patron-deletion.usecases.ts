@@ -3,7 +3,9 @@ import { balanceOf } from '../storage/fine.repository.js';
 import { holdsOfPatron } from '../storage/hold.repository.js';
 import { countActiveLoans } from '../storage/loan.repository.js';
 import { deletePatronRows } from '../storage/patron.repository.js';
+import { findLibrary } from '../storage/library.repository.js';
 import { recordAccess, type Context } from './context.js';
+import { anonymisePatronLoans } from './retention.usecases.js';
 import { cancelHold } from './hold.usecases.js';
 import { requirePatron, requirePatronByCard } from './patron.usecases.js';
 
@@ -24,6 +26,8 @@ export async function deletePatron(ctx: Context, input: { patronId?: string; car
 
   for (const hold of await holdsOfPatron(ctx.trx, stored.id))
     if (hold.status === 'pending' || hold.status === 'ready') await cancelHold(ctx, { holdId: hold.id });
+  const library = await findLibrary(ctx.trx, stored.libraryId);
+  if (library) await anonymisePatronLoans(ctx, library, stored.id);
   await deletePatronRows(ctx.trx, stored.id);
   await recordAccess(ctx, stored, 'delete', ['registration', 'guardianship', 'circulation', 'holds', 'fines']);
   // The key goes last, just before the rows' deletion commits: if anything above fails, nothing has

@@ -56,6 +56,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('status', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('retention_runs_library').on('retention_runs').columns(['library_id', 'status', 'as_of']).execute();
+  // One run at a time per library, whichever process starts it.
+  await db.schema
+    .createIndex('retention_runs_one_running')
+    .on('retention_runs')
+    .column('library_id')
+    .unique()
+    .where(sql.ref('status'), '=', 'running')
+    .execute();
 
   // The disposal receipt: rule, clause, count, time. Never personal data, never record ids.
   await db.schema

@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command, Option } from 'commander';
+import { ErrorCode, refuse } from '../domain/errors.js';
+import { runRetention, type RetentionReport } from '../jobs/retention.job.js';
+import { parseProfile, profiles } from '../policy/profiles.js';
+import type { Runtime } from '../usecases/context.js';
+import { emit } from './output.js';
+import type { GlobalOptions } from './runtime.js';
+
+/** What main.ts lends the retention commands. */
+export interface RetentionCommandHelpers {
+  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
+  globals(command: Command): GlobalOptions;
+  asOf(): Option;
+}
+
+/** The report as an operator reads it: per library, per category, what went and what stayed. */
+export function describeReport(report: RetentionReport): string {
+  const lines = [`Retention ${report.dryRun ? 'dry run (nothing changed)' : 'run'} as of ${report.asOf}`];
+  for (const library of report.libraries) {
+    lines.push(`\n${library.libraryId} (profile ${library.profileId} v${library.profileVersion})${library.runId ? ` run ${library.runId}` : ''}`);
+    if (library.resumedFrom) lines.push(`  finished the work of interrupted run ${library.resumedFrom}`);
+    for (const c of library.categories) {
+      const counts = c.skipped ? `annual sweep not due until ${c.skipped.nextSweepAfter.slice(0, 10)}` : `${report.dryRun ? 'would dispose of' : 'disposed of'} ${c.disposed}, kept ${c.kept}`;
+      lines.push(`  ${c.category.padEnd(20)} ${counts.padEnd(40)} ${c.clause.padEnd(8)} ${c.rule}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** `carrel retention run` and `carrel profiles list|check`. */
+export function registerRetentionCommands(program: Command, helpers: RetentionCommandHelpers): void {
+  const { withRuntime, globals, asOf } = helpers;
+  const retention = program.command('retention').description('the retention engine: make the profile’s retention promises true');
+
+  retention
+    .command('run')
+    .description('dispose of what each library’s profile no longer allows to be kept, and leave a receipt per category')
+    .option('--library <id>', 'only this library (default: every library)')
+    .option('--dry-run', 'decide and count, change nothing, leave no receipt')
+    .option('--page-size <n>', 'records per transaction', '1000')
+    .addOption(asOf())
+    .action(async (o: { library?: string; dryRun?: boolean; pageSize: string }, command: Command) => {
+      const opts = globals(command);
+      const pageSize = Number(o.pageSize);
+      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000) throw refuse(ErrorCode.VALIDATION_FAILED, '--page-size takes a number from 1 to 10000.', 'pageSize');
+      // A progress bar only for a person at a terminal; scripts (and --json) get the report alone.
+      const bar = process.stderr.isTTY && !opts.json ? new cliProgress.SingleBar({ format: 'retention {library} {category} | {value} records examined', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+      bar?.start(0, 0, { library: '', category: '' });
+      let report: RetentionReport;
+      try {
+        report = await withRuntime(opts, false, (runtime) =>
+          runRetention(runtime, {
+            ...(o.library !== undefined ? { libraryId: o.library } : {}),
+            dryRun: o.dryRun === true,
+            pageSize,
+            onProgress: (p) => bar?.update(p.done, { library: p.libraryId, category: p.category }),
+          }),
+        );
+      } finally {
+        bar?.stop();
+      }
+      emit(opts.json, report, () => describeReport(report));
+    });
+
+  const profileCommand = program.command('profiles').description('policy profiles (shipped, and yours in CARREL_PROFILES_DIR)');
+  profileCommand
+    .command('list')
+    .description('list the profiles this installation can use')
+    .action((_o, command: Command) => {
+      const opts = globals(command);
+      const list = profiles()
+        .all()
+        .map((p) => ({ id: p.id, name: p.name, jurisdiction: p.jurisdiction, version: p.version, effective: p.effective, file: p.file }));
+      emit(opts.json, list, () => list.map((p) => `${p.id.padEnd(20)} v${p.version} ${p.effective}  ${p.name} (${p.jurisdiction})`).join('\n'));
+    });
+  profileCommand
+    .command('check')
+    .description('validate a profile file before putting it in CARREL_PROFILES_DIR')
+    .argument('<file>', 'a profile YAML file')
+    .action((file: string, _o, command: Command) => {
+      const opts = globals(command);
+      const path = resolve(file);
+      const profile = parseProfile(readFileSync(path, 'utf8'), path);
+      emit(opts.json, { valid: true, id: profile.id, version: profile.version }, () => `${path}: valid profile ${profile.id} v${profile.version}`);
+    });
+}

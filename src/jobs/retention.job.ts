@@ -1,0 +1,197 @@
+/**
+ * The retention job: makes each library's retention promises true, on a schedule (`carrel start`) or on
+ * demand (`carrel retention run`). It walks every category of the data inventory in bounded pages, each
+ * its own short transaction (circulation is never blocked for longer than one page), and leaves a
+ * receipt per category: rule, clause, count, time, and no personal data.
+ *
+ * A killed run leaves no half-state: a page is disposed of and counted together or not at all. The next
+ * run marks the killed one `interrupted` (its receipt counts what it did) and finishes the job.
+ */
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, refuse } from '../domain/errors.js';
+import { SYSTEM } from '../policy/actors.js';
+import type { Profile } from '../policy/profile.schema.js';
+import { profiles } from '../policy/profiles.js';
+import { SERVICE_KINDS, sweepDue, type ServiceKindId } from '../policy/retention.policy.js';
+import { isUniqueViolation } from '../storage/errors.js';
+import { findLibrary, listLibraries } from '../storage/library.repository.js';
+import * as retention from '../storage/retention.repository.js';
+import type { Cursor } from '../storage/retention.repository.js';
+import { run, type Caller, type Context, type Runtime } from '../usecases/context.js';
+import {
+  describeRule,
+  rebandPatrons,
+  retainFinePage,
+  retainHoldPage,
+  retainLoanPage,
+  retainPatronPage,
+  retainServicePage,
+  SERVICE_CATEGORY,
+  type PageInput,
+  type PageResult,
+  type RetentionCategory,
+} from '../usecases/retention.usecases.js';
+
+/** A run whose heartbeat is older than this is taken to have been killed. */
+const STALE_AFTER_MS = 10 * 60_000;
+
+export interface RetentionOptions {
+  /** One library; all libraries when absent. */
+  libraryId?: string;
+  /** Decide and count, change nothing, leave no receipt. */
+  dryRun?: boolean;
+  /** Records per page (per transaction). */
+  pageSize?: number;
+  /** Called after every page, for a progress bar. */
+  onProgress?: (progress: RetentionProgress) => void;
+  /** Stops between pages when aborted (the run is then left to be finished by the next one). */
+  signal?: AbortSignal;
+}
+
+export interface RetentionProgress {
+  libraryId: string;
+  category: string;
+  /** Records examined so far in this library's run. */
+  done: number;
+}
+
+export interface CategoryResult {
+  category: RetentionCategory;
+  rule: string;
+  clause: string;
+  disposal: string;
+  disposed: number;
+  kept: number;
+  /** Set when an annual sweep was not due: when it next is. */
+  skipped?: { reason: 'sweep-not-due'; nextSweepAfter: string };
+}
+
+export interface LibraryResult {
+  libraryId: string;
+  profileId: string;
+  profileVersion: number;
+  runId: string | null;
+  /** A run killed earlier and taken over by this one. */
+  resumedFrom: string | null;
+  agesRebanded: number;
+  categories: CategoryResult[];
+}
+
+export interface RetentionReport {
+  asOf: string;
+  dryRun: boolean;
+  libraries: LibraryResult[];
+}
+
+const caller: Caller = { actor: SYSTEM, purpose: 'retention', channel: 'job' };
+
+/** Yields to the event loop between pages, so requests waiting for the database go first. */
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Runs retention for one library or all, at the runtime clock's instant (`--as-of` moves it). */
+export async function runRetention(runtime: Runtime, options: RetentionOptions = {}): Promise<RetentionReport> {
+  const asOf = runtime.clock.now();
+  const libraryIds =
+    options.libraryId !== undefined
+      ? [options.libraryId]
+      : (await listLibraries(runtime.db)).map((library) => library.id);
+  const libraries: LibraryResult[] = [];
+  for (const libraryId of libraryIds) libraries.push(await retainLibrary(runtime, libraryId, asOf, options));
+  return { asOf: asOf.toISOString(), dryRun: options.dryRun === true, libraries };
+}
+
+async function claimRun(runtime: Runtime, libraryId: string, profile: Profile, asOf: Date): Promise<{ runId: string; resumedFrom: string | null }> {
+  return run(runtime, caller, async (ctx: Context) => {
+    const now = ctx.now.toISOString();
+    const running = await retention.runningRun(ctx.trx, libraryId);
+    let resumedFrom: string | null = null;
+    if (running) {
+      // A heartbeat is the clock's time at the run's last page (--as-of runs write their as-of).
+      if (Math.abs(ctx.now.getTime() - Date.parse(running.heartbeatAt)) < STALE_AFTER_MS)
+        throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'A retention run for this library is in progress.', 'libraryId');
+      await retention.setRunStatus(ctx.trx, running.id, 'interrupted', now);
+      resumedFrom = running.id;
+    }
+    const runId = randomUUID();
+    try {
+      await retention.insertRun(ctx.trx, {
+        id: runId,
+        libraryId,
+        profileId: profile.id,
+        profileVersion: profile.version,
+        asOf: asOf.toISOString(),
+        startedAt: now,
+        heartbeatAt: now,
+        finishedAt: null,
+        status: 'running',
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'A retention run for this library is in progress.', 'libraryId');
+      throw error;
+    }
+    return { runId, resumedFrom };
+  }, undefined);
+}
+
+async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, options: RetentionOptions): Promise<LibraryResult> {
+  const library = await findLibrary(runtime.db, libraryId);
+  if (!library) throw refuse(ErrorCode.LIBRARY_NOT_FOUND, 'No library has that id.', 'libraryId');
+  const profile = profiles().get(library.profileId);
+  const dryRun = options.dryRun === true;
+  const limit = options.pageSize ?? 1000;
+  const claimed = dryRun ? { runId: null, resumedFrom: null } : await claimRun(runtime, libraryId, profile, asOf);
+  const runId = claimed.runId;
+  const base: Omit<PageInput, 'cursor'> = { runId, libraryId, asOf: asOf.toISOString(), limit };
+  let done = 0;
+  const results = new Map<string, CategoryResult>();
+
+  /** Pages through one category until the candidates run out. */
+  const walk = async (category: RetentionCategory, page: (cursor: Cursor | null) => Promise<PageResult>) => {
+    const result = results.get(category) ?? { category, ...describeRule(profile, category), disposed: 0, kept: 0 };
+    results.set(category, result);
+    let cursor: Cursor | null = null;
+    do {
+      if (options.signal?.aborted) throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'The retention run was stopped; the next run finishes it.');
+      const outcome: PageResult = await page(cursor);
+      result.disposed += outcome.disposed;
+      result.kept += outcome.kept;
+      done += outcome.seen;
+      options.onProgress?.({ libraryId, category, done });
+      cursor = outcome.next;
+      await yieldToRequests();
+    } while (cursor !== null);
+  };
+  const r = profile.retention;
+
+  const agesRebanded = dryRun ? 0 : await run(runtime, caller, rebandPatrons, { libraryId, asOf: asOf.toISOString() });
+
+  for (const status of ['returned', 'lost'] as const) await walk('circulation', (cursor) => run(runtime, caller, retainLoanPage, { ...base, cursor, status }));
+  for (const status of ['paid', 'waived'] as const) await walk('fines', (cursor) => run(runtime, caller, retainFinePage, { ...base, cursor, status }));
+  for (const status of ['fulfilled', 'cancelled', 'expired'] as const) await walk('holds', (cursor) => run(runtime, caller, retainHoldPage, { ...base, cursor, status }));
+  for (const kind of SERVICE_KINDS as readonly ServiceKindId[]) await walk(SERVICE_CATEGORY[kind], (cursor) => run(runtime, caller, retainServicePage, { ...base, cursor, kind }));
+
+  for (const deceased of [false, true]) {
+    const category = deceased ? 'deceased-patrons' : 'inactive-patrons';
+    const sweep = deceased ? r.deceasedPatrons : r.inactivePatrons;
+    const last = await retention.lastSweep(runtime.db, libraryId, category);
+    if (!sweepDue(sweep.sweep, last, asOf)) {
+      const next = new Date(Date.parse(last as string));
+      next.setUTCFullYear(next.getUTCFullYear() + 1);
+      results.set(category, { category, ...describeRule(profile, category), disposed: 0, kept: 0, skipped: { reason: 'sweep-not-due', nextSweepAfter: next.toISOString() } });
+      continue;
+    }
+    // Purging a patron touches many rows; pages of patrons are smaller.
+    await walk(category, (cursor) => run(runtime, caller, retainPatronPage, { ...base, limit: Math.min(limit, 50), cursor, deceased }));
+  }
+
+  if (runId !== null) await run(runtime, caller, async (ctx: Context) => retention.setRunStatus(ctx.trx, runId, 'finished', ctx.now.toISOString()), undefined);
+  return {
+    libraryId,
+    profileId: profile.id,
+    profileVersion: profile.version,
+    runId,
+    resumedFrom: claimed.resumedFrom,
+    agesRebanded,
+    categories: [...results.values()],
+  };
+}

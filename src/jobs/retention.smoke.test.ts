@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES, type TestDatabase } from '../../test/engines.js';
+import { buildItem, buildLibrary, buildPatron, countRows, world, type World } from '../../test/factories.js';
+import { checkin, checkout } from '../usecases/circulation.usecases.js';
+import { runRetention } from './retention.job.js';
+
+describe.each(ENGINES)('retention smoke on %s', (engine) => {
+  let database: TestDatabase;
+  let w: World;
+  beforeAll(async () => {
+    const { freshDatabase } = await import('../../test/engines.js');
+    database = await freshDatabase(engine);
+    w = await world(database);
+  });
+  afterAll(() => database.drop());
+
+  it('anonymises a returned loan under imagineif-mt and counts it', async () => {
+    const { library } = await buildLibrary(w, { profileId: 'imagineif-mt' });
+    const patron = await buildPatron(w, { libraryId: library.id });
+    const item = await buildItem(w, { libraryId: library.id });
+    await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: item.barcode });
+    w.clock.advanceDays(3);
+    await w.act(checkin, { itemBarcode: item.barcode });
+    const report = await runRetention(w.runtime, { libraryId: library.id });
+    expect(report.libraries[0]?.categories.find((c) => c.category === 'circulation')?.disposed).toBe(1);
+    expect(await countRows(database, 'loans')).toBe(0);
+    const stats = await database.db.selectFrom('circulation_stats').selectAll().execute();
+    expect(stats.map((s) => Number(s.loans))).toEqual([1]);
+    const again = await runRetention(w.runtime, { libraryId: library.id });
+    expect(again.libraries[0]?.categories.find((c) => c.category === 'circulation')?.disposed).toBe(0);
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * Retention checkers: one pure function per rule, each deciding keep or dispose for one record with a
+ * reason code, at an instant the caller supplies (the injected clock, or `--as-of`). The retention job
+ * asks the database only for candidates and applies what these decide; nothing else decides.
+ */
+import { DateTime } from 'luxon';
+import type { LoanStatus } from '../domain/types.js';
+import type { DaysRule, Profile } from './profile.schema.js';
+
+export type Decision<Reason extends string> = { dispose: boolean; reason: Reason };
+
+const keep = <R extends string>(reason: R): Decision<R> => ({ dispose: false, reason });
+const dispose = <R extends string>(reason: R): Decision<R> => ({ dispose: true, reason });
+
+const DAY_MS = 86_400_000;
+
+/** The instant `days` days before `now`: a record that ended at or before it has served its period. */
+export function daysBefore(now: Date, days: number): Date {
+  return new Date(now.getTime() - days * DAY_MS);
+}
+
+/** The instant `months` calendar months before `now` (UTC calendar). */
+export function monthsBefore(now: Date, months: number): Date {
+  return DateTime.fromJSDate(now, { zone: 'utc' }).minus({ months }).toJSDate();
+}
+
+function atOrBefore(iso: string | null, cutoff: Date): boolean {
+  return iso !== null && Date.parse(iso) <= cutoff.getTime();
+}
+
+// ── Loans ────────────────────────────────────────────────────────────────────────────────────────
+
+export interface LoanFacts {
+  status: LoanStatus;
+  endedAt: string | null;
+  /** Open fines on this loan (overdue or lost charges not yet paid or waived). */
+  openFines: number;
+  /** The borrower opted in to keeping reading history (JC-IIIc). */
+  readingHistory: boolean;
+}
+
+export type LoanReason = 'item-unreturned' | 'fines-owed' | 'reading-history-opt-in' | 'within-retention' | 'loan-complete' | 'retention-ended';
+
+/**
+ * Whether a loan's patron–item link goes now. Never while the item is out (CB-F3) or fines on it are
+ * owed (IF-3); kept for a patron who opted in to reading history where the profile offers it
+ * (JC-IIIc); otherwise broken on return (IF-3) or after the profile's months (CB-F3: 12).
+ */
+export function loanRetention(loan: LoanFacts, profile: Pick<Profile, 'retention'>, now: Date): Decision<LoanReason> {
+  if (loan.status === 'active' || loan.endedAt === null) return keep('item-unreturned');
+  if (loan.openFines > 0) return keep('fines-owed');
+  if (loan.readingHistory && profile.retention.readingHistory.offered) return keep('reading-history-opt-in');
+  const rule = profile.retention.loans;
+  if (rule.afterReturn === 'anonymise') return atOrBefore(loan.endedAt, now) ? dispose('loan-complete') : keep('within-retention');
+  return atOrBefore(loan.endedAt, monthsBefore(now, rule.months)) ? dispose('retention-ended') : keep('within-retention');
+}
+
+/** The latest end of a loan the loan rule could dispose of now (the candidate query's bound). */
+export function loanCutoff(profile: Pick<Profile, 'retention'>, now: Date): Date {
+  const rule = profile.retention.loans;
+  return rule.afterReturn === 'anonymise' ? now : monthsBefore(now, rule.months);
+}
+
+// ── Fines, holds, services: a period after the record ends ────────────────────────────────────────
+
+export type EndedReason = 'not-ended' | 'within-retention' | 'retention-ended';
+
+/** A record kept `rule.days` after it ended (settled, fulfilled, cancelled, expired, closed, over). */
+export function afterEndRetention(endedAt: string | null, rule: Pick<DaysRule, 'days'>, now: Date): Decision<EndedReason> {
+  if (endedAt === null || Date.parse(endedAt) > now.getTime()) return keep('not-ended');
+  return atOrBefore(endedAt, daysBefore(now, rule.days)) ? dispose('retention-ended') : keep('within-retention');
+}
+
+export interface FineFacts {
+  status: 'open' | 'paid' | 'waived';
+  settledAt: string | null;
+}
+
+export type FineReason = 'money-owed' | EndedReason;
+
+/** Fines, fees and payments: kept while owed, then for the profile's period after settlement. */
+export function fineRetention(fine: FineFacts, profile: Pick<Profile, 'retention'>, now: Date): Decision<FineReason> {
+  if (fine.status === 'open') return keep('money-owed');
+  return afterEndRetention(fine.settledAt, profile.retention.fines, now);
+}
+
+export interface HoldFacts {
+  status: 'pending' | 'ready' | 'fulfilled' | 'cancelled' | 'expired';
+  endedAt: string | null;
+}
+
+export type HoldReason = 'hold-open' | EndedReason;
+
+/** Holds: kept while waiting, then for the profile's days after fulfilment, cancellation or expiry. */
+export function holdRetention(hold: HoldFacts, profile: Pick<Profile, 'retention'>, now: Date): Decision<HoldReason> {
+  if (hold.status === 'pending' || hold.status === 'ready') return keep('hold-open');
+  return afterEndRetention(hold.endedAt, profile.retention.holds, now);
+}
+
+export const SERVICE_KINDS = ['computer-session', 'program-signup', 'room-booking', 'ill-request', 'reference-request'] as const;
+export type ServiceKindId = (typeof SERVICE_KINDS)[number];
+
+/** The profile rule for each kind of service record. */
+export function serviceRule(kind: ServiceKindId, profile: Pick<Profile, 'retention'>): DaysRule {
+  const r = profile.retention;
+  switch (kind) {
+    case 'computer-session':
+      return r.computerSessions;
+    case 'program-signup':
+      return r.programSignups;
+    case 'room-booking':
+      return r.roomBookings;
+    case 'ill-request':
+      return r.illRequests;
+    case 'reference-request':
+      return r.referenceRequests;
+  }
+}
+
+/** Computer sessions, sign-ups, bookings and requests: the profile's days after they end or close. */
+export function serviceRetention(record: { kind: ServiceKindId; endsAt: string | null }, profile: Pick<Profile, 'retention'>, now: Date): Decision<EndedReason> {
+  return afterEndRetention(record.endsAt, serviceRule(record.kind, profile), now);
+}
+
+// ── Patrons ──────────────────────────────────────────────────────────────────────────────────────
+
+export interface PatronFacts {
+  status: string;
+  lastActiveAt: string | null;
+  createdAt: string;
+  activeLoans: number;
+  balanceCents: number;
+  openHolds: number;
+}
+
+export type PatronReason = 'items-out' | 'money-owed' | 'holds-open' | 'recently-active' | 'inactive' | 'deceased';
+
+/**
+ * Whether a patron's whole record is purged: inactive for the profile's months (no check-out or remote
+ * access, CB-F3), or recorded as deceased; never while they have items out or owe money.
+ */
+export function patronRetention(patron: PatronFacts, profile: Pick<Profile, 'retention'>, now: Date): Decision<PatronReason> {
+  if (patron.activeLoans > 0) return keep('items-out');
+  if (patron.balanceCents > 0) return keep('money-owed');
+  if (patron.openHolds > 0) return keep('holds-open');
+  if (patron.status === 'deceased') return dispose('deceased');
+  const last = patron.lastActiveAt ?? patron.createdAt;
+  return atOrBefore(last, monthsBefore(now, profile.retention.inactivePatrons.months)) ? dispose('inactive') : keep('recently-active');
+}
+
+/**
+ * Whether a sweep that runs `annually` is due: the first run, or a year after the last sweep.
+ * `every-run` sweeps are always due.
+ */
+export function sweepDue(sweep: 'every-run' | 'annually', lastSweep: string | null, now: Date): boolean {
+  if (sweep === 'every-run' || lastSweep === null) return true;
+  return DateTime.fromISO(lastSweep, { zone: 'utc' }).plus({ years: 1 }).toMillis() <= now.getTime();
+}

@@ -1,0 +1,441 @@
+/**
+ * The retention engine's SQL: candidate records in bounded, key-ordered pages, the statements that
+ * dispose of a page, aggregate statistics, and run receipts. Every page is read and disposed of in one
+ * short transaction by the caller; nothing here opens a transaction or decides what to keep.
+ */
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+
+/** Where the previous page ended: the next page starts strictly after it. */
+export interface Cursor {
+  at: string;
+  id: string;
+}
+
+function after<Q extends { where: (...args: any[]) => Q }>(query: Q, column: string, cursor: Cursor | null): Q {
+  if (cursor === null) return query;
+  return query.where((eb: any) => eb.or([eb(column, '>', cursor.at), eb.and([eb(column, '=', cursor.at), eb('id', '>', cursor.id)])]));
+}
+
+// ── Loans ────────────────────────────────────────────────────────────────────────────────────────
+
+export interface ClosedLoanRow {
+  id: string;
+  status: string;
+  endedAt: string;
+  checkedOutAt: string;
+  branchId: string;
+  itemType: string;
+  patronCategory: string;
+  ageBand: string;
+  readingHistory: boolean;
+  openFines: number;
+}
+
+/**
+ * A page of complete loans (returned or lost) of one library that ended at or before `cutoff`, with
+ * what the loan checker and the statistics need. `patronId` narrows to one patron (opt-out, purge).
+ */
+export async function closedLoans(
+  db: Db,
+  options: { libraryId: string; status: 'returned' | 'lost'; cutoff: string; cursor: Cursor | null; limit: number; patronId?: string },
+): Promise<ClosedLoanRow[]> {
+  let query = db
+    .selectFrom('loans')
+    .innerJoin('patrons', 'patrons.id', 'loans.patron_id')
+    .innerJoin('items', 'items.id', 'loans.item_id')
+    .select([
+      'loans.id as id',
+      'loans.status as status',
+      'loans.ended_at as ended_at',
+      'loans.checked_out_at as checked_out_at',
+      'loans.branch_id as branch_id',
+      'items.item_type as item_type',
+      'patrons.category_code as patron_category',
+      'patrons.age_band as age_band',
+      'patrons.reading_history_since as reading_history_since',
+    ])
+    .select((eb) =>
+      eb
+        .selectFrom('fines')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('fines.loan_id', '=', 'loans.id')
+        .where('fines.status', '=', 'open')
+        .as('open_fines'),
+    )
+    .where('loans.library_id', '=', options.libraryId)
+    .where('loans.status', '=', options.status)
+    .where('loans.ended_at', '<=', options.cutoff);
+  if (options.patronId !== undefined) query = query.where('loans.patron_id', '=', options.patronId);
+  if (options.cursor !== null) {
+    const c = options.cursor;
+    query = query.where((eb) => eb.or([eb('loans.ended_at', '>', c.at), eb.and([eb('loans.ended_at', '=', c.at), eb('loans.id', '>', c.id)])]));
+  }
+  const rows = await query.orderBy('loans.ended_at').orderBy('loans.id').limit(options.limit).execute();
+  return rows.map((row) => ({
+    id: row.id,
+    status: row.status,
+    endedAt: row.ended_at as string,
+    checkedOutAt: row.checked_out_at,
+    branchId: row.branch_id,
+    itemType: row.item_type,
+    patronCategory: row.patron_category,
+    ageBand: row.age_band,
+    readingHistory: row.reading_history_since !== null,
+    openFines: Number(row.open_fines ?? 0),
+  }));
+}
+
+export interface StatsRow {
+  libraryId: string;
+  day: string;
+  branchId: string;
+  itemType: string;
+  patronCategory: string;
+  ageBand: string;
+  loans: number;
+}
+
+/** Adds counts to the aggregate circulation statistics (no patron, no item: CB-A6, RF-3, IF-4). */
+export async function addCirculationStats(db: Db, rows: readonly StatsRow[]): Promise<void> {
+  // A few hundred distinct cells at most per page; kept well under either engine's parameter limit.
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    await db
+      .insertInto('circulation_stats')
+      .values(
+        chunk.map((r) => ({
+          library_id: r.libraryId,
+          day: r.day,
+          branch_id: r.branchId,
+          item_type: r.itemType,
+          patron_category: r.patronCategory,
+          age_band: r.ageBand,
+          loans: r.loans,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['library_id', 'day', 'branch_id', 'item_type', 'patron_category', 'age_band'])
+          .doUpdateSet({ loans: sql<number>`circulation_stats.loans + excluded.loans` }),
+      )
+      .execute();
+  }
+}
+
+/**
+ * Breaks the patron–item link of complete loans: settled fines of those loans lose their loan and item
+ * (the title goes with the link), then the loan rows go.
+ */
+export async function deleteLoans(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('fines').set({ loan_id: null, item_id: null }).where('loan_id', 'in', ids).execute();
+  await db.deleteFrom('loans').where('id', 'in', ids).execute();
+}
+
+// ── Fines and payments ───────────────────────────────────────────────────────────────────────────
+
+export interface SettledFineRow {
+  id: string;
+  status: 'paid' | 'waived';
+  settledAt: string;
+}
+
+/** A page of settled fines of one library, settled at or before `cutoff`. */
+export async function settledFines(db: Db, options: { libraryId: string; status: 'paid' | 'waived'; cutoff: string; cursor: Cursor | null; limit: number }): Promise<SettledFineRow[]> {
+  let query = db
+    .selectFrom('fines')
+    .select(['id', 'status', 'settled_at'])
+    .where('library_id', '=', options.libraryId)
+    .where('status', '=', options.status)
+    .where('settled_at', '<=', options.cutoff);
+  query = after(query, 'settled_at', options.cursor);
+  const rows = await query.orderBy('settled_at').orderBy('id').limit(options.limit).execute();
+  return rows.map((r) => ({ id: r.id, status: r.status as 'paid' | 'waived', settledAt: r.settled_at as string }));
+}
+
+/** Deletes settled fines with their payment allocations, then payments nothing points at any more. */
+export async function deleteFines(db: Db, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const payments = await db.selectFrom('payment_allocations').select('payment_id').distinct().where('fine_id', 'in', ids).execute();
+  await db.deleteFrom('payment_allocations').where('fine_id', 'in', ids).execute();
+  await db.deleteFrom('fines').where('id', 'in', ids).execute();
+  const paymentIds = payments.map((p) => p.payment_id);
+  if (paymentIds.length === 0) return 0;
+  const orphaned = await db
+    .selectFrom('payments')
+    .select('id')
+    .where('id', 'in', paymentIds)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('payment_allocations').select('fine_id').whereRef('payment_allocations.payment_id', '=', 'payments.id'))))
+    .execute();
+  if (orphaned.length > 0) await db.deleteFrom('payments').where('id', 'in', orphaned.map((p) => p.id)).execute();
+  return orphaned.length;
+}
+
+// ── Holds ────────────────────────────────────────────────────────────────────────────────────────
+
+export interface EndedHoldRow {
+  id: string;
+  status: 'fulfilled' | 'cancelled' | 'expired';
+  endedAt: string;
+}
+
+/** A page of holds of one library that ended (fulfilled, cancelled, expired) at or before `cutoff`. */
+export async function endedHolds(db: Db, options: { libraryId: string; status: EndedHoldRow['status']; cutoff: string; cursor: Cursor | null; limit: number }): Promise<EndedHoldRow[]> {
+  let query = db
+    .selectFrom('holds')
+    .select(['id', 'status', 'ended_at'])
+    .where('library_id', '=', options.libraryId)
+    .where('status', '=', options.status)
+    .where('ended_at', '<=', options.cutoff);
+  query = after(query, 'ended_at', options.cursor);
+  const rows = await query.orderBy('ended_at').orderBy('id').limit(options.limit).execute();
+  return rows.map((r) => ({ id: r.id, status: r.status as EndedHoldRow['status'], endedAt: r.ended_at as string }));
+}
+
+export async function deleteHolds(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0) await db.deleteFrom('holds').where('id', 'in', ids).execute();
+}
+
+// ── Service records ──────────────────────────────────────────────────────────────────────────────
+
+export interface EndedServiceRow {
+  id: string;
+  kind: string;
+  endsAt: string;
+}
+
+/** A page of service records of one kind that ended at or before `cutoff`. */
+export async function endedServiceRecords(db: Db, options: { libraryId: string; kind: string; cutoff: string; cursor: Cursor | null; limit: number }): Promise<EndedServiceRow[]> {
+  let query = db
+    .selectFrom('service_records')
+    .select(['id', 'kind', 'ends_at'])
+    .where('library_id', '=', options.libraryId)
+    .where('kind', '=', options.kind)
+    .where('ends_at', '<=', options.cutoff);
+  query = after(query, 'ends_at', options.cursor);
+  const rows = await query.orderBy('ends_at').orderBy('id').limit(options.limit).execute();
+  return rows.map((r) => ({ id: r.id, kind: r.kind, endsAt: r.ends_at as string }));
+}
+
+export async function deleteServiceRecords(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0) await db.deleteFrom('service_records').where('id', 'in', ids).execute();
+}
+
+// ── Patrons ──────────────────────────────────────────────────────────────────────────────────────
+
+export interface PatronCandidateRow {
+  id: string;
+  libraryId: string;
+  status: string;
+  lastActiveAt: string | null;
+  createdAt: string;
+  activeLoans: number;
+  balanceCents: number;
+  openHolds: number;
+}
+
+/**
+ * A page of patrons of one library to check for purging: inactive since `inactiveBefore`, or (with
+ * `deceased`) recorded as deceased. Ordered by id; the page carries the facts the checker needs.
+ */
+export async function patronCandidates(
+  db: Db,
+  options: { libraryId: string; deceased: boolean; inactiveBefore: string; afterId: string | null; limit: number },
+): Promise<PatronCandidateRow[]> {
+  let query = db
+    .selectFrom('patrons')
+    .select(['patrons.id', 'patrons.library_id', 'patrons.status', 'patrons.last_active_at', 'patrons.created_at'])
+    .select((eb) => [
+      eb.selectFrom('loans').select(eb.fn.countAll<number>().as('n')).whereRef('loans.patron_id', '=', 'patrons.id').where('loans.status', '=', 'active').as('active_loans'),
+      eb
+        .selectFrom('fines')
+        .select((f) => f.fn.coalesce(f.fn.sum<number>('fines.balance_cents'), f.lit(0)).as('owed'))
+        .whereRef('fines.patron_id', '=', 'patrons.id')
+        .where('fines.status', '=', 'open')
+        .as('balance'),
+      eb
+        .selectFrom('holds')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('holds.patron_id', '=', 'patrons.id')
+        .where('holds.status', 'in', ['pending', 'ready'])
+        .as('open_holds'),
+    ])
+    .where('patrons.library_id', '=', options.libraryId);
+  query = options.deceased
+    ? query.where('patrons.status', '=', 'deceased')
+    : query.where('patrons.status', '<>', 'deceased').where('patrons.last_active_at', '<=', options.inactiveBefore);
+  if (options.afterId !== null) query = query.where('patrons.id', '>', options.afterId);
+  const rows = await query.orderBy('patrons.id').limit(options.limit).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    libraryId: r.library_id,
+    status: r.status,
+    lastActiveAt: r.last_active_at,
+    createdAt: r.created_at,
+    activeLoans: Number(r.active_loans ?? 0),
+    balanceCents: Number(r.balance ?? 0),
+    openHolds: Number(r.open_holds ?? 0),
+  }));
+}
+
+/** Patrons whose age band has ended by `now` (the statistics band moves on at a birthday). */
+export async function patronsToReband(db: Db, libraryId: string, now: string): Promise<{ id: string; ageBand: string; ageBandUntil: string }[]> {
+  const rows = await db
+    .selectFrom('patrons')
+    .select(['id', 'age_band', 'age_band_until'])
+    .where('library_id', '=', libraryId)
+    .where('age_band_until', '<=', now)
+    .execute();
+  return rows.map((r) => ({ id: r.id, ageBand: r.age_band, ageBandUntil: r.age_band_until as string }));
+}
+
+export async function setAgeBand(db: Db, id: string, band: { ageBand: string; ageBandUntil: string | null }): Promise<void> {
+  await db.updateTable('patrons').set({ age_band: band.ageBand, age_band_until: band.ageBandUntil }).where('id', '=', id).execute();
+}
+
+/** Sets or clears a patron's reading-history opt-in (JC-IIIc). */
+export async function setReadingHistorySince(db: Db, id: string, since: string | null, at: string): Promise<void> {
+  await db.updateTable('patrons').set({ reading_history_since: since, updated_at: at }).where('id', '=', id).execute();
+}
+
+// ── Runs and receipts ────────────────────────────────────────────────────────────────────────────
+
+export interface RetentionRun {
+  id: string;
+  libraryId: string;
+  profileId: string;
+  profileVersion: number;
+  asOf: string;
+  startedAt: string;
+  heartbeatAt: string;
+  finishedAt: string | null;
+  status: 'running' | 'finished' | 'interrupted';
+}
+
+function toRun(row: {
+  id: string;
+  library_id: string;
+  profile_id: string;
+  profile_version: number;
+  as_of: string;
+  started_at: string;
+  heartbeat_at: string;
+  finished_at: string | null;
+  status: string;
+}): RetentionRun {
+  return {
+    id: row.id,
+    libraryId: row.library_id,
+    profileId: row.profile_id,
+    profileVersion: row.profile_version,
+    asOf: row.as_of,
+    startedAt: row.started_at,
+    heartbeatAt: row.heartbeat_at,
+    finishedAt: row.finished_at,
+    status: row.status as RetentionRun['status'],
+  };
+}
+
+/** The run of a library still marked running (a run in progress elsewhere, or one that was killed). */
+export async function runningRun(db: Db, libraryId: string): Promise<RetentionRun | undefined> {
+  const row = await db.selectFrom('retention_runs').selectAll().where('library_id', '=', libraryId).where('status', '=', 'running').executeTakeFirst();
+  return row && toRun(row);
+}
+
+export async function insertRun(db: Db, run: RetentionRun): Promise<void> {
+  await db
+    .insertInto('retention_runs')
+    .values({
+      id: run.id,
+      library_id: run.libraryId,
+      profile_id: run.profileId,
+      profile_version: run.profileVersion,
+      as_of: run.asOf,
+      started_at: run.startedAt,
+      heartbeat_at: run.heartbeatAt,
+      finished_at: run.finishedAt,
+      status: run.status,
+    })
+    .execute();
+}
+
+export async function setRunStatus(db: Db, id: string, status: RetentionRun['status'], at: string): Promise<void> {
+  await db
+    .updateTable('retention_runs')
+    .set({ status, heartbeat_at: at, ...(status === 'finished' ? { finished_at: at } : {}) })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function heartbeat(db: Db, id: string, at: string): Promise<void> {
+  await db.updateTable('retention_runs').set({ heartbeat_at: at }).where('id', '=', id).execute();
+}
+
+export interface ReceiptLine {
+  category: string;
+  rule: string;
+  clause: string;
+  disposal: string;
+  disposed: number;
+  kept: number;
+  firstAt: string;
+  lastAt: string;
+}
+
+/** Adds a page's counts to the run's receipt for a category, in the page's own transaction. */
+export async function addToReceipt(db: Db, runId: string, line: ReceiptLine): Promise<void> {
+  await db
+    .insertInto('retention_receipts')
+    .values({
+      run_id: runId,
+      category: line.category,
+      rule: line.rule,
+      clause: line.clause,
+      disposal: line.disposal,
+      disposed: line.disposed,
+      kept: line.kept,
+      first_at: line.firstAt,
+      last_at: line.lastAt,
+    })
+    .onConflict((oc) =>
+      oc.columns(['run_id', 'category']).doUpdateSet({
+        disposed: sql<number>`retention_receipts.disposed + excluded.disposed`,
+        kept: sql<number>`retention_receipts.kept + excluded.kept`,
+        last_at: sql<string>`excluded.last_at`,
+      }),
+    )
+    .execute();
+}
+
+export async function receiptsOfRun(db: Db, runId: string): Promise<ReceiptLine[]> {
+  const rows = await db.selectFrom('retention_receipts').selectAll().where('run_id', '=', runId).orderBy('category').execute();
+  return rows.map((r) => ({
+    category: r.category,
+    rule: r.rule,
+    clause: r.clause,
+    disposal: r.disposal,
+    disposed: Number(r.disposed),
+    kept: Number(r.kept),
+    firstAt: r.first_at,
+    lastAt: r.last_at,
+  }));
+}
+
+/** The as-of instant of the library's last run that swept a category (annual sweeps, CB-F3). */
+export async function lastSweep(db: Db, libraryId: string, category: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('retention_receipts')
+    .innerJoin('retention_runs', 'retention_runs.id', 'retention_receipts.run_id')
+    .select((eb) => eb.fn.max('retention_runs.as_of').as('last'))
+    .where('retention_runs.library_id', '=', libraryId)
+    .where('retention_receipts.category', '=', category)
+    .executeTakeFirst();
+  return (row?.last as string | null | undefined) ?? null;
+}
+
+/** A library's latest runs, newest first. */
+export async function latestRuns(db: Db, libraryId: string, limit: number): Promise<RetentionRun[]> {
+  const rows = await db.selectFrom('retention_runs').selectAll().where('library_id', '=', libraryId).orderBy('started_at', 'desc').orderBy('id').limit(limit).execute();
+  return rows.map(toRun);
+}

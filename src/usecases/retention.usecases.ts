@@ -1,0 +1,340 @@
+/**
+ * Retention as use cases: each applies the checkers' decisions to one bounded page of records in its own
+ * short transaction, and adds what it disposed of to the run's receipt in that same transaction, so a
+ * killed run leaves every page either wholly done and counted or untouched. Also the patron's side:
+ * opting in to reading history and out of it (which deletes it at once, JC-IIIc).
+ */
+import { nextAgeBand } from '../domain/patron.rules.js';
+import { ErrorCode, refuse } from '../domain/errors.js';
+import type { Library } from '../domain/types.js';
+import type { Profile } from '../policy/profile.schema.js';
+import { profiles } from '../policy/profiles.js';
+import {
+  afterEndRetention,
+  daysBefore,
+  fineRetention,
+  holdRetention,
+  loanCutoff,
+  loanRetention,
+  monthsBefore,
+  patronRetention,
+  serviceRule,
+  type ServiceKindId,
+} from '../policy/retention.policy.js';
+import { findLibrary } from '../storage/library.repository.js';
+import { deletePatronRows } from '../storage/patron.repository.js';
+import * as retention from '../storage/retention.repository.js';
+import type { ClosedLoanRow, Cursor, StatsRow } from '../storage/retention.repository.js';
+import { recordAccess, type Context } from './context.js';
+import { requirePatron, requirePatronByCard } from './patron.usecases.js';
+
+/** What a page did: where the next page starts (null when done), and its counts. */
+export interface PageResult {
+  next: Cursor | null;
+  seen: number;
+  disposed: number;
+  kept: number;
+}
+
+/** A page request: the run it counts towards (null for a dry run, which changes nothing). */
+export interface PageInput {
+  runId: string | null;
+  libraryId: string;
+  /** The instant the policy is applied at (the run's as-of). */
+  asOf: string;
+  cursor: Cursor | null;
+  limit: number;
+}
+
+async function libraryAndProfile(ctx: Context, libraryId: string): Promise<{ library: Library; profile: Profile }> {
+  const library = await findLibrary(ctx.trx, libraryId);
+  if (!library) throw refuse(ErrorCode.LIBRARY_NOT_FOUND, 'No library has that id.', 'libraryId');
+  return { library, profile: profiles().get(library.profileId) };
+}
+
+async function receipt(ctx: Context, input: PageInput, profile: Profile, category: RetentionCategory, counts: { disposed: number; kept: number }): Promise<void> {
+  if (input.runId === null) return;
+  const at = ctx.now.toISOString();
+  await retention.addToReceipt(ctx.trx, input.runId, { category, ...describeRule(profile, category), ...counts, firstAt: at, lastAt: at });
+  await retention.heartbeat(ctx.trx, input.runId, at);
+}
+
+function pageEnd<T extends { id: string }>(rows: readonly T[], at: (row: T) => string, limit: number): Cursor | null {
+  const last = rows[rows.length - 1];
+  return rows.length < limit || last === undefined ? null : { at: at(last), id: last.id };
+}
+
+// ── Statistics: what an anonymised loan leaves behind ─────────────────────────────────────────────
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+const dayCache = new Map<string, string>();
+
+/**
+ * The library-local calendar day of an instant. Time-zone offsets are whole quarter hours, so the day
+ * is cached per quarter hour: anonymising a million loans formats a few thousand dates, not a million.
+ */
+export function localDay(iso: string, timeZone: string): string {
+  const quarter = Math.floor(Date.parse(iso) / 900_000);
+  const key = `${timeZone}|${quarter}`;
+  const cached = dayCache.get(key);
+  if (cached !== undefined) return cached;
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  const day = format.format(new Date(quarter * 900_000));
+  if (dayCache.size > 200_000) dayCache.clear();
+  dayCache.set(key, day);
+  return day;
+}
+
+/** Counts loans into statistics cells: day, branch, item type, patron category, age band. */
+export function statisticsOf(rows: readonly ClosedLoanRow[], library: Pick<Library, 'id' | 'timeZone'>): StatsRow[] {
+  const cells = new Map<string, StatsRow>();
+  for (const row of rows) {
+    const day = localDay(row.checkedOutAt, library.timeZone);
+    const key = `${day}\u0000${row.branchId}\u0000${row.itemType}\u0000${row.patronCategory}\u0000${row.ageBand}`;
+    const cell = cells.get(key);
+    if (cell) cell.loans++;
+    else cells.set(key, { libraryId: library.id, day, branchId: row.branchId, itemType: row.itemType, patronCategory: row.patronCategory, ageBand: row.ageBand, loans: 1 });
+  }
+  return [...cells.values()];
+}
+
+/**
+ * Anonymises complete loans: they first add to the aggregate statistics, then their rows go and the
+ * settled fines on them lose the item (IF-3; invariant 1 of DESIGN.md).
+ */
+export async function anonymiseLoans(ctx: Context, library: Pick<Library, 'id' | 'timeZone'>, rows: readonly ClosedLoanRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await retention.addCirculationStats(ctx.trx, statisticsOf(rows, library));
+  await retention.deleteLoans(ctx.trx, rows.map((r) => r.id));
+}
+
+/** The categories a retention run walks, in order, as its receipt names them. */
+export const RETENTION_CATEGORIES = [
+  'circulation',
+  'fines',
+  'holds',
+  'computer-sessions',
+  'program-signups',
+  'room-bookings',
+  'ill-requests',
+  'reference-requests',
+  'inactive-patrons',
+  'deceased-patrons',
+] as const;
+export type RetentionCategory = (typeof RETENTION_CATEGORIES)[number];
+
+/** What a receipt says of a category under a profile: the rule in words, its clause, the disposal. */
+export function describeRule(profile: Profile, category: RetentionCategory): { rule: string; clause: string; disposal: string } {
+  const r = profile.retention;
+  const service = (kind: ServiceKindId, label: string) => {
+    const rule = serviceRule(kind, profile);
+    return { rule: `${label}: ${rule.days} days after the end`, clause: rule.clause, disposal: 'deleted (sealed details with them)' };
+  };
+  const swept = (sweep: 'every-run' | 'annually') => (sweep === 'annually' ? 'purged annually' : 'purged at each run');
+  switch (category) {
+    case 'circulation':
+      return {
+        rule: r.loans.afterReturn === 'anonymise' ? 'loans: patron–item link broken on return' : `loans: patron–item link kept ${r.loans.months} months after return`,
+        clause: r.loans.clause,
+        disposal: 'added to statistics, then deleted',
+      };
+    case 'fines':
+      return { rule: `fines, fees and payments: ${r.fines.days} days after settlement`, clause: r.fines.clause, disposal: 'deleted' };
+    case 'holds':
+      return { rule: `holds: ${r.holds.days} days after fulfilment, cancellation or expiry`, clause: r.holds.clause, disposal: 'deleted' };
+    case 'computer-sessions':
+      return service('computer-session', 'public-computer sessions');
+    case 'program-signups':
+      return service('program-signup', 'program sign-ups');
+    case 'room-bookings':
+      return service('room-booking', 'room bookings');
+    case 'ill-requests':
+      return service('ill-request', 'interlibrary-loan requests');
+    case 'reference-requests':
+      return service('reference-request', 'reference requests');
+    case 'inactive-patrons':
+      return {
+        rule: `inactive patrons: ${r.inactivePatrons.months} months without a check-out or remote access, ${swept(r.inactivePatrons.sweep)}`,
+        clause: r.inactivePatrons.clause,
+        disposal: 'data key shredded, rows deleted',
+      };
+    case 'deceased-patrons':
+      return { rule: `deceased patrons: ${swept(r.deceasedPatrons.sweep)}`, clause: r.deceasedPatrons.clause, disposal: 'data key shredded, rows deleted' };
+  }
+}
+
+// ── Pages ────────────────────────────────────────────────────────────────────────────────────────
+
+/** One page of complete loans of one status: anonymise those the loan checker releases. */
+export async function retainLoanPage(ctx: Context, input: PageInput & { status: 'returned' | 'lost' }): Promise<PageResult> {
+  const { library, profile } = await libraryAndProfile(ctx, input.libraryId);
+  const asOf = new Date(input.asOf);
+  const rows = await retention.closedLoans(ctx.trx, {
+    libraryId: library.id,
+    status: input.status,
+    cutoff: loanCutoff(profile, asOf).toISOString(),
+    cursor: input.cursor,
+    limit: input.limit,
+  });
+  const release = rows.filter((row) => loanRetention({ status: row.status as 'returned', endedAt: row.endedAt, openFines: row.openFines, readingHistory: row.readingHistory }, profile, asOf).dispose);
+  if (input.runId !== null) await anonymiseLoans(ctx, library, release);
+  await receipt(ctx, input, profile, 'circulation', { disposed: release.length, kept: rows.length - release.length });
+  return { next: pageEnd(rows, (r) => r.endedAt, input.limit), seen: rows.length, disposed: release.length, kept: rows.length - release.length };
+}
+
+/** One page of settled fines: delete those past the profile's period, with their payments. */
+export async function retainFinePage(ctx: Context, input: PageInput & { status: 'paid' | 'waived' }): Promise<PageResult> {
+  const { profile } = await libraryAndProfile(ctx, input.libraryId);
+  const asOf = new Date(input.asOf);
+  const rows = await retention.settledFines(ctx.trx, {
+    libraryId: input.libraryId,
+    status: input.status,
+    cutoff: daysBefore(asOf, profile.retention.fines.days).toISOString(),
+    cursor: input.cursor,
+    limit: input.limit,
+  });
+  const release = rows.filter((row) => fineRetention(row, profile, asOf).dispose);
+  if (input.runId !== null) await retention.deleteFines(ctx.trx, release.map((r) => r.id));
+  await receipt(ctx, input, profile, 'fines', { disposed: release.length, kept: rows.length - release.length });
+  return { next: pageEnd(rows, (r) => r.settledAt, input.limit), seen: rows.length, disposed: release.length, kept: rows.length - release.length };
+}
+
+/** One page of ended holds: delete those past the profile's period. */
+export async function retainHoldPage(ctx: Context, input: PageInput & { status: 'fulfilled' | 'cancelled' | 'expired' }): Promise<PageResult> {
+  const { profile } = await libraryAndProfile(ctx, input.libraryId);
+  const asOf = new Date(input.asOf);
+  const rows = await retention.endedHolds(ctx.trx, {
+    libraryId: input.libraryId,
+    status: input.status,
+    cutoff: daysBefore(asOf, profile.retention.holds.days).toISOString(),
+    cursor: input.cursor,
+    limit: input.limit,
+  });
+  const release = rows.filter((row) => holdRetention(row, profile, asOf).dispose);
+  if (input.runId !== null) await retention.deleteHolds(ctx.trx, release.map((r) => r.id));
+  await receipt(ctx, input, profile, 'holds', { disposed: release.length, kept: rows.length - release.length });
+  return { next: pageEnd(rows, (r) => r.endedAt, input.limit), seen: rows.length, disposed: release.length, kept: rows.length - release.length };
+}
+
+/** The inventory category each kind of service record belongs to. */
+export const SERVICE_CATEGORY: Record<ServiceKindId, RetentionCategory> = {
+  'computer-session': 'computer-sessions',
+  'program-signup': 'program-signups',
+  'room-booking': 'room-bookings',
+  'ill-request': 'ill-requests',
+  'reference-request': 'reference-requests',
+};
+
+/** One page of ended service records of one kind: delete those past the profile's period. */
+export async function retainServicePage(ctx: Context, input: PageInput & { kind: ServiceKindId }): Promise<PageResult> {
+  const { profile } = await libraryAndProfile(ctx, input.libraryId);
+  const asOf = new Date(input.asOf);
+  const rule = serviceRule(input.kind, profile);
+  const rows = await retention.endedServiceRecords(ctx.trx, {
+    libraryId: input.libraryId,
+    kind: input.kind,
+    cutoff: daysBefore(asOf, rule.days).toISOString(),
+    cursor: input.cursor,
+    limit: input.limit,
+  });
+  const release = rows.filter((row) => afterEndRetention(row.endsAt, rule, asOf).dispose);
+  if (input.runId !== null) await retention.deleteServiceRecords(ctx.trx, release.map((r) => r.id));
+  await receipt(ctx, input, profile, SERVICE_CATEGORY[input.kind], { disposed: release.length, kept: rows.length - release.length });
+  return { next: pageEnd(rows, (r) => r.endsAt, input.limit), seen: rows.length, disposed: release.length, kept: rows.length - release.length };
+}
+
+/**
+ * Purges one patron's whole record: their complete loans add to statistics first, then every row that
+ * is theirs goes and their data key is shredded (from that instant no copy of their sealed fields, in
+ * the database or any backup, can be opened).
+ */
+export async function purgePatron(ctx: Context, library: Pick<Library, 'id' | 'timeZone'>, patron: { id: string; libraryId: string }, reason: string): Promise<void> {
+  await anonymisePatronLoans(ctx, library, patron.id);
+  await deletePatronRows(ctx.trx, patron.id);
+  await recordAccess(ctx, patron, `purge-${reason}`, ['registration', 'guardianship', 'circulation', 'reading-history', 'holds', 'fines']);
+  await ctx.vault.shred(patron.id, ctx.now);
+}
+
+/** Before a patron's rows go, their complete loans still count in the statistics (anonymised). */
+export async function anonymisePatronLoans(ctx: Context, library: Pick<Library, 'id' | 'timeZone'>, patronId: string): Promise<void> {
+  for (const status of ['returned', 'lost'] as const) {
+    let cursor: Cursor | null = null;
+    do {
+      const rows = await retention.closedLoans(ctx.trx, { libraryId: library.id, status, cutoff: '9999-12-31T23:59:59.999Z', cursor, limit: 1000, patronId });
+      await anonymiseLoans(ctx, library, rows);
+      cursor = pageEnd(rows, (r) => r.endedAt, 1000);
+    } while (cursor !== null);
+  }
+}
+
+/** One page of patrons to purge: inactive for the profile's months (CB-F3), or deceased. */
+export async function retainPatronPage(ctx: Context, input: PageInput & { deceased: boolean }): Promise<PageResult> {
+  const { library, profile } = await libraryAndProfile(ctx, input.libraryId);
+  const asOf = new Date(input.asOf);
+  const rows = await retention.patronCandidates(ctx.trx, {
+    libraryId: library.id,
+    deceased: input.deceased,
+    inactiveBefore: monthsBefore(asOf, profile.retention.inactivePatrons.months).toISOString(),
+    afterId: input.cursor?.id ?? null,
+    limit: input.limit,
+  });
+  let disposed = 0;
+  for (const row of rows) {
+    const decision = patronRetention(row, profile, asOf);
+    if (!decision.dispose) continue;
+    disposed++;
+    if (input.runId !== null) await purgePatron(ctx, library, row, decision.reason);
+  }
+  await receipt(ctx, input, profile, input.deceased ? 'deceased-patrons' : 'inactive-patrons', { disposed, kept: rows.length - disposed });
+  const last = rows[rows.length - 1];
+  return { next: rows.length < input.limit || !last ? null : { at: '', id: last.id }, seen: rows.length, disposed, kept: rows.length - disposed };
+}
+
+/** Moves age bands on for patrons who passed a band's birthday (statistics only; no seal is opened). */
+export async function rebandPatrons(ctx: Context, input: { libraryId: string; asOf: string }): Promise<number> {
+  const { library } = await libraryAndProfile(ctx, input.libraryId);
+  const due = await retention.patronsToReband(ctx.trx, library.id, input.asOf);
+  for (const patron of due) {
+    let band: { ageBand: string; ageBandUntil: string | null } = { ageBand: patron.ageBand, ageBandUntil: patron.ageBandUntil };
+    while (band.ageBandUntil !== null && band.ageBandUntil <= input.asOf) band = nextAgeBand(band.ageBand, band.ageBandUntil, library.timeZone);
+    await retention.setAgeBand(ctx.trx, patron.id, band);
+  }
+  return due.length;
+}
+
+// ── Reading history (JC-IIIc) ────────────────────────────────────────────────────────────────────
+
+/**
+ * A patron opts in to keeping their reading history, or out of it. Refused where the profile does not
+ * offer it. Opting out deletes the history at once: every complete loan the profile's rule would not
+ * keep without the opt-in is anonymised in this same transaction (JC-IIIc; DESIGN.md invariant 2).
+ */
+export async function setReadingHistory(ctx: Context, input: { patronId?: string; cardNumber?: string; keep: boolean }) {
+  const stored = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
+  const { library, profile } = await libraryAndProfile(ctx, stored.libraryId);
+  if (!profile.retention.readingHistory.offered)
+    throw refuse(ErrorCode.READING_HISTORY_NOT_OFFERED, 'This library’s policy does not offer keeping reading history.', 'keep');
+  const at = ctx.now.toISOString();
+  let deleted = 0;
+  if (input.keep) {
+    if (stored.readingHistorySince === null) await retention.setReadingHistorySince(ctx.trx, stored.id, at, at);
+  } else {
+    await retention.setReadingHistorySince(ctx.trx, stored.id, null, at);
+    for (const status of ['returned', 'lost'] as const) {
+      let cursor: Cursor | null = null;
+      do {
+        const rows = await retention.closedLoans(ctx.trx, { libraryId: library.id, status, cutoff: at, cursor, limit: 1000, patronId: stored.id });
+        const release = rows.filter((row) => loanRetention({ status, endedAt: row.endedAt, openFines: row.openFines, readingHistory: false }, profile, ctx.now).dispose);
+        await anonymiseLoans(ctx, library, release);
+        deleted += release.length;
+        cursor = pageEnd(rows, (r) => r.endedAt, 1000);
+      } while (cursor !== null);
+    }
+  }
+  await recordAccess(ctx, stored, input.keep ? 'reading-history-opt-in' : 'reading-history-opt-out', ['reading-history']);
+  return { patronId: stored.id, readingHistory: input.keep, since: input.keep ? (stored.readingHistorySince ?? at) : null, loansDeleted: deleted };
+}
