@@ -12,14 +12,13 @@ import { ErrorCode, refuse } from '../domain/errors.js';
 import { SYSTEM } from '../policy/actors.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { profiles } from '../policy/profiles.js';
-import { SERVICE_KINDS, sweepDue, type ServiceKindId } from '../policy/retention.policy.js';
+import { describeRule, SERVICE_KINDS, sweepDue, type RetentionCategory, type ServiceKindId } from '../policy/retention.policy.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import { findLibrary, listLibraries } from '../storage/library.repository.js';
 import * as retention from '../storage/retention.repository.js';
 import type { Cursor } from '../storage/retention.repository.js';
 import { run, type Caller, type Context, type Runtime } from '../usecases/context.js';
 import {
-  describeRule,
   rebandPatrons,
   retainFinePage,
   retainHoldPage,
@@ -29,7 +28,6 @@ import {
   SERVICE_CATEGORY,
   type PageInput,
   type PageResult,
-  type RetentionCategory,
 } from '../usecases/retention.usecases.js';
 
 /** A run whose heartbeat is older than this is taken to have been killed. */

@@ -57,7 +57,9 @@ export function parseProfile(text: string, file: string): Profile {
     throw new ProfileError(file, line, `not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ProfileError(file, '', 'a profile is a YAML mapping of fields');
-  const [first] = Value.Errors(ProfileDocument, raw);
+  const errors = Value.Errors(ProfileDocument, raw);
+  // An unknown field is reported before a missing one: a typo makes both, and the typo is the news.
+  const first = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0];
   if (first) {
     // An unknown field is reported by name: it is most often a typo of a known one.
     const params = (first as { params?: { additionalProperties?: string[] } }).params;

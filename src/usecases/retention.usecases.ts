@@ -11,6 +11,7 @@ import type { Profile } from '../policy/profile.schema.js';
 import { profiles } from '../policy/profiles.js';
 import {
   afterEndRetention,
+  describeRule,
   daysBefore,
   fineRetention,
   holdRetention,
@@ -19,6 +20,7 @@ import {
   monthsBefore,
   patronRetention,
   serviceRule,
+  type RetentionCategory,
   type ServiceKindId,
 } from '../policy/retention.policy.js';
 import { findLibrary } from '../storage/library.repository.js';
@@ -110,61 +112,6 @@ export async function anonymiseLoans(ctx: Context, library: Pick<Library, 'id' |
   if (rows.length === 0) return;
   await retention.addCirculationStats(ctx.trx, statisticsOf(rows, library));
   await retention.deleteLoans(ctx.trx, rows.map((r) => r.id));
-}
-
-/** The categories a retention run walks, in order, as its receipt names them. */
-export const RETENTION_CATEGORIES = [
-  'circulation',
-  'fines',
-  'holds',
-  'computer-sessions',
-  'program-signups',
-  'room-bookings',
-  'ill-requests',
-  'reference-requests',
-  'inactive-patrons',
-  'deceased-patrons',
-] as const;
-export type RetentionCategory = (typeof RETENTION_CATEGORIES)[number];
-
-/** What a receipt says of a category under a profile: the rule in words, its clause, the disposal. */
-export function describeRule(profile: Profile, category: RetentionCategory): { rule: string; clause: string; disposal: string } {
-  const r = profile.retention;
-  const service = (kind: ServiceKindId, label: string) => {
-    const rule = serviceRule(kind, profile);
-    return { rule: `${label}: ${rule.days} days after the end`, clause: rule.clause, disposal: 'deleted (sealed details with them)' };
-  };
-  const swept = (sweep: 'every-run' | 'annually') => (sweep === 'annually' ? 'purged annually' : 'purged at each run');
-  switch (category) {
-    case 'circulation':
-      return {
-        rule: r.loans.afterReturn === 'anonymise' ? 'loans: patron–item link broken on return' : `loans: patron–item link kept ${r.loans.months} months after return`,
-        clause: r.loans.clause,
-        disposal: 'added to statistics, then deleted',
-      };
-    case 'fines':
-      return { rule: `fines, fees and payments: ${r.fines.days} days after settlement`, clause: r.fines.clause, disposal: 'deleted' };
-    case 'holds':
-      return { rule: `holds: ${r.holds.days} days after fulfilment, cancellation or expiry`, clause: r.holds.clause, disposal: 'deleted' };
-    case 'computer-sessions':
-      return service('computer-session', 'public-computer sessions');
-    case 'program-signups':
-      return service('program-signup', 'program sign-ups');
-    case 'room-bookings':
-      return service('room-booking', 'room bookings');
-    case 'ill-requests':
-      return service('ill-request', 'interlibrary-loan requests');
-    case 'reference-requests':
-      return service('reference-request', 'reference requests');
-    case 'inactive-patrons':
-      return {
-        rule: `inactive patrons: ${r.inactivePatrons.months} months without a check-out or remote access, ${swept(r.inactivePatrons.sweep)}`,
-        clause: r.inactivePatrons.clause,
-        disposal: 'data key shredded, rows deleted',
-      };
-    case 'deceased-patrons':
-      return { rule: `deceased patrons: ${swept(r.deceasedPatrons.sweep)}`, clause: r.deceasedPatrons.clause, disposal: 'data key shredded, rows deleted' };
-  }
 }
 
 // ── Pages ────────────────────────────────────────────────────────────────────────────────────────
@@ -338,3 +285,5 @@ export async function setReadingHistory(ctx: Context, input: { patronId?: string
   await recordAccess(ctx, stored, input.keep ? 'reading-history-opt-in' : 'reading-history-opt-out', ['reading-history']);
   return { patronId: stored.id, readingHistory: input.keep, since: input.keep ? (stored.readingHistorySince ?? at) : null, loansDeleted: deleted };
 }
+
+export { describeRule, RETENTION_CATEGORIES, type RetentionCategory } from '../policy/retention.policy.js';

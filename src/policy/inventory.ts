@@ -1,0 +1,221 @@
+/**
+ * The data inventory: every category of record Carrel keeps about patrons, declared once — its fields,
+ * why it is kept and on what basis, who may see it, where it lives, how long it is kept under a given
+ * profile, and how it is disposed of. The retention engine, the access log's category names, the
+ * published policy and the privacy audit report (CB-I) all read this one declaration.
+ */
+import type { Profile } from './profile.schema.js';
+import { describeRule, serviceRule, type RetentionCategory } from './retention.policy.js';
+
+export const RECORD_CATEGORIES = [
+  'registration',
+  'guardianship',
+  'circulation',
+  'reading-history',
+  'holds',
+  'fines',
+  'computer-sessions',
+  'program-signups',
+  'room-bookings',
+  'ill-requests',
+  'reference-requests',
+  'access-log',
+  'circulation-statistics',
+] as const;
+export type RecordCategory = (typeof RECORD_CATEGORIES)[number];
+
+/** Where a category's records live, and which of their fields are sealed by the vault. */
+export interface Storage {
+  tables: string[];
+  sealed: string[];
+  /** Blind indexes (HMACs) kept for look-ups: equality only. */
+  indexed: string[];
+}
+
+/** A category's retention under one profile: the rule in words and the clause it cites. */
+export interface RetentionRule {
+  rule: string;
+  clause: string;
+  note?: string;
+}
+
+export interface CategoryDeclaration {
+  id: RecordCategory;
+  name: string;
+  fields: string[];
+  purpose: string;
+  /** The legal basis in words, and the clauses that carry it. */
+  legalBasis: { text: string; clauses: string[] };
+  /** Who may see it (staff roles, the patron, guardians); the access issue refines roles. */
+  access: string[];
+  storage: Storage;
+  retention: (profile: Profile) => RetentionRule;
+  disposal: string;
+}
+
+const fromReceipt = (profile: Profile, category: RetentionCategory, note?: string): RetentionRule => {
+  const { rule, clause } = describeRule(profile, category);
+  return note ? { rule, clause, note } : { rule, clause };
+};
+
+const noteOf = (rule: { note?: string }) => rule.note;
+
+export const INVENTORY: readonly CategoryDeclaration[] = [
+  {
+    id: 'registration',
+    name: 'Registration',
+    fields: ['name', 'birth date', 'address', 'email', 'phone', 'card number', 'PIN (argon2id hash only)', 'patron category', 'card expiry', 'age band (for statistics)', 'last activity'],
+    purpose: 'Identify the patron and hold them accountable for borrowed materials.',
+    legalBasis: { text: 'Collected with the patron’s application for a card; limited to what the service needs.', clauses: ['RR-1', 'CB-A4', 'CB-F2', 'JC-IIIa', 'RF-4', 'IF-2'] },
+    access: ['the patron', 'circulation staff on duty', 'administrators'],
+    storage: { tables: ['patrons', 'patron_search'], sealed: ['name', 'birth date', 'address', 'email', 'phone', 'card number'], indexed: ['card number', 'email', 'phone', 'name words'] },
+    retention: (p) => {
+      const inactive = describeRule(p, 'inactive-patrons');
+      const deceased = describeRule(p, 'deceased-patrons');
+      return { rule: `while the card is in use; ${inactive.rule}; ${deceased.rule}`, clause: inactive.clause, ...(p.retention.inactivePatrons.note ? { note: p.retention.inactivePatrons.note } : {}) };
+    },
+    disposal: 'The patron’s data key is shredded (every sealed copy, including backups, becomes unreadable), then the rows are deleted.',
+  },
+  {
+    id: 'guardianship',
+    name: 'Guardian links',
+    fields: ['minor patron', 'guardian patron (the adult who signed the application)', 'start', 'end'],
+    purpose: 'Tell the adult who signed a minor’s application about overdue or lost items, as the law allows.',
+    legalBasis: { text: 'The guardian signed the minor’s application.', clauses: ['RR-8', 'CB-B3', 'JC-IVc', 'IF-7'] },
+    access: ['the guardian (as the profile allows)', 'circulation staff on duty'],
+    storage: { tables: ['guardian_links'], sealed: [], indexed: [] },
+    retention: (p) => ({ rule: 'kept while both patrons are registered; deleted with either', clause: describeRule(p, 'inactive-patrons').clause }),
+    disposal: 'Deleted with the minor’s or the guardian’s record.',
+  },
+  {
+    id: 'circulation',
+    name: 'Current loans',
+    fields: ['patron', 'item', 'branch', 'check-out time', 'due date', 'renewals', 'return time'],
+    purpose: 'Know who has which item until it comes back and nothing is owed on it.',
+    legalBasis: { text: 'Needed to lend materials and recover them.', clauses: ['RR-2', 'CB-F3', 'JC-IIIb', 'IF-3'] },
+    access: ['the patron', 'circulation staff on duty'],
+    storage: { tables: ['loans'], sealed: [], indexed: [] },
+    retention: (p) => fromReceipt(p, 'circulation', noteOf(p.retention.loans)),
+    disposal: 'The loan first adds one to the aggregate statistics (day, branch, item type, patron category, age band), then the row is deleted and settled fines on it lose the item.',
+  },
+  {
+    id: 'reading-history',
+    name: 'Reading history',
+    fields: ['past loans of a patron who opted in: item, check-out and return times'],
+    purpose: 'Let a patron who asked for it see what they borrowed before.',
+    legalBasis: { text: 'The patron’s own choice, off by default; opting out deletes it at once.', clauses: ['JC-IIIc'] },
+    access: ['the patron', 'circulation staff on duty (the patron’s account)'],
+    storage: { tables: ['loans', 'patrons (opt-in time)'], sealed: [], indexed: [] },
+    retention: (p) =>
+      p.retention.readingHistory.offered
+        ? { rule: 'kept while the patron stays opted in; deleted at once when they opt out', clause: p.retention.readingHistory.clause }
+        : { rule: 'not offered: no reading history is kept', clause: p.retention.readingHistory.clause, ...(p.retention.readingHistory.note ? { note: p.retention.readingHistory.note } : {}) },
+    disposal: 'As current loans: added to statistics, then deleted.',
+  },
+  {
+    id: 'holds',
+    name: 'Holds (reserves)',
+    fields: ['patron', 'item', 'pick-up branch', 'placed, ready, pick-up-by and end times', 'status'],
+    purpose: 'Keep an item for the patron who asked for it.',
+    legalBasis: { text: 'Requested by the patron.', clauses: ['CB-A2', 'JC-IIIb'] },
+    access: ['the patron', 'circulation staff on duty', 'hold-shelf volunteers (name on the shelf only)'],
+    storage: { tables: ['holds'], sealed: [], indexed: [] },
+    retention: (p) => fromReceipt(p, 'holds', noteOf(p.retention.holds)),
+    disposal: 'Deleted.',
+  },
+  {
+    id: 'fines',
+    name: 'Fines, fees and payments',
+    fields: ['patron', 'loan and item (until the loan is anonymised)', 'kind', 'amount', 'balance', 'status', 'note (sealed)', 'payments and their allocation'],
+    purpose: 'Collect what is owed and answer questions about payments.',
+    legalBasis: { text: 'Charges under the library’s circulation rules.', clauses: ['RR-2', 'JC-IIIb', 'IF-3', 'IF-8'] },
+    access: ['the patron', 'circulation staff on duty', 'the guardian of a minor (as the profile allows)'],
+    storage: { tables: ['fines', 'payments', 'payment_allocations'], sealed: ['note'], indexed: [] },
+    retention: (p) => fromReceipt(p, 'fines', noteOf(p.retention.fines)),
+    disposal: 'Deleted with their payment allocations; a payment goes when no fine points at it.',
+  },
+  {
+    id: 'computer-sessions',
+    name: 'Public-computer sessions',
+    fields: ['patron or guest pass used to log on', 'station', 'start and end'],
+    purpose: 'Share public computers fairly; review only when a violation is suspected.',
+    legalBasis: { text: 'Logging on to a public computer.', clauses: ['JC-IIId', 'JC-VII', 'CB-A2'] },
+    access: ['circulation staff on duty'],
+    storage: { tables: ['service_records'], sealed: [], indexed: [] },
+    retention: (p) => fromReceipt(p, 'computer-sessions', noteOf(serviceRule('computer-session', p))),
+    disposal: 'Deleted.',
+  },
+  {
+    id: 'program-signups',
+    name: 'Program sign-ups',
+    fields: ['patron', 'program', 'branch', 'event start and end'],
+    purpose: 'Hold a place at a class or program.',
+    legalBasis: { text: 'The patron signed up.', clauses: ['JC-IIIf'] },
+    access: ['the patron', 'staff running the program'],
+    storage: { tables: ['service_records'], sealed: [], indexed: [] },
+    retention: (p) => fromReceipt(p, 'program-signups', noteOf(serviceRule('program-signup', p))),
+    disposal: 'Deleted.',
+  },
+  {
+    id: 'room-bookings',
+    name: 'Room bookings',
+    fields: ['patron', 'room', 'branch', 'start and end'],
+    purpose: 'Book a meeting room.',
+    legalBasis: { text: 'The patron booked the room.', clauses: ['JC-IIIf'] },
+    access: ['the patron', 'staff managing rooms'],
+    storage: { tables: ['service_records'], sealed: [], indexed: [] },
+    retention: (p) => fromReceipt(p, 'room-bookings', noteOf(serviceRule('room-booking', p))),
+    disposal: 'Deleted.',
+  },
+  {
+    id: 'ill-requests',
+    name: 'Interlibrary-loan requests',
+    fields: ['patron', 'what was requested (sealed)', 'status', 'opened and closed'],
+    purpose: 'Borrow from another library what this one does not hold; the lender gets only what it needs.',
+    legalBasis: { text: 'Requested by the patron.', clauses: ['CB-C', 'JC-IIIe', 'IF-2'] },
+    access: ['the patron', 'interlibrary-loan staff'],
+    storage: { tables: ['service_records'], sealed: ['details'], indexed: [] },
+    retention: (p) => fromReceipt(p, 'ill-requests', noteOf(serviceRule('ill-request', p))),
+    disposal: 'Deleted, with the sealed details.',
+  },
+  {
+    id: 'reference-requests',
+    name: 'Reference requests',
+    fields: ['patron', 'the question (sealed)', 'status', 'opened and closed'],
+    purpose: 'Answer a patron’s question and follow up.',
+    legalBasis: { text: 'Asked by the patron.', clauses: ['CB-A2', 'JC-IIIe'] },
+    access: ['the patron', 'reference staff'],
+    storage: { tables: ['service_records'], sealed: ['details'], indexed: [] },
+    retention: (p) => fromReceipt(p, 'reference-requests', noteOf(serviceRule('reference-request', p))),
+    disposal: 'Deleted, with the sealed details.',
+  },
+  {
+    id: 'access-log',
+    name: 'Access log',
+    fields: ['time', 'actor (staff account or system)', 'patron', 'action', 'record categories touched (names, never data)', 'purpose', 'channel'],
+    purpose: 'Show who looked at or changed a patron’s record, and why (accountability).',
+    legalBasis: { text: 'Staff use patron data only in the performance of their duties; the log is the evidence.', clauses: ['CB-A3', 'RF-10', 'CB-F1'] },
+    access: ['the patron (their own entries)', 'the director / privacy officer'],
+    storage: { tables: ['access_log'], sealed: [], indexed: [] },
+    retention: () => ({ rule: 'kept; entries carry no item and no personal field, only the patron’s id', clause: 'CB-F1' }),
+    disposal: 'Not disposed of yet; the entries of a purged patron name an id that no longer resolves to anyone.',
+  },
+  {
+    id: 'circulation-statistics',
+    name: 'Circulation statistics',
+    fields: ['day', 'branch', 'item type', 'patron category', 'age band', 'number of loans'],
+    purpose: 'Plan collections and report use, with no personal data.',
+    legalBasis: { text: 'Aggregate statistics carry no personal data.', clauses: ['RR-4', 'CB-A6', 'RF-3', 'IF-4', 'JC-IVd'] },
+    access: ['all staff', 'the public (published with small cells suppressed)'],
+    storage: { tables: ['circulation_stats'], sealed: [], indexed: [] },
+    retention: (p) => ({ rule: `kept; counts below ${p.statistics.smallCellThreshold} are suppressed when published`, clause: p.statistics.clause }),
+    disposal: 'Not personal data; kept.',
+  },
+];
+
+/** The declaration of one category. */
+export function declarationOf(id: RecordCategory): CategoryDeclaration {
+  const found = INVENTORY.find((c) => c.id === id);
+  if (!found) throw new Error(`The inventory does not declare ${id}.`);
+  return found;
+}

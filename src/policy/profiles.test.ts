@@ -1,0 +1,114 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { INVENTORY, RECORD_CATEGORIES } from './inventory.js';
+import { loadProfiles, parseProfile, ProfileError, SHIPPED_PROFILES, shippedProfilesDir } from './profiles.js';
+
+/** Every clause ID of docs/CLAUSES.md; "JC-IIIa-f" stands for JC-IIIa … JC-IIIf. */
+const CLAUSE_IDS = new Set(
+  [...readFileSync(join(shippedProfilesDir(), '..', 'docs', 'CLAUSES.md'), 'utf8').matchAll(/^- ([A-Z]{2}-[A-Za-z0-9-]+) /gm)].flatMap((m) => {
+    const id = m[1] as string;
+    const range = /^(.*[A-Z])([a-z])-([a-z])$/.exec(id);
+    if (!range) return [id];
+    const [, stem, from, to] = range as unknown as [string, string, string, string];
+    const ids = [];
+    for (let c = from.charCodeAt(0); c <= to.charCodeAt(0); c++) ids.push(`${stem}${String.fromCharCode(c)}`);
+    return ids;
+  }),
+);
+
+function shipped(id: string): string {
+  return readFileSync(join(shippedProfilesDir(), `${id}.yaml`), 'utf8');
+}
+
+/** The error a broken profile text gets, as (field, problem). */
+function problemOf(text: string, file = '/etc/carrel/profiles/strict-default.yaml'): { file: string; field: string; problem: string } {
+  try {
+    parseProfile(text, file);
+  } catch (error) {
+    if (error instanceof ProfileError) return { file: error.file, field: error.field, problem: error.problem };
+    throw error;
+  }
+  throw new Error('expected the profile to be refused');
+}
+
+describe('policy profiles', () => {
+  it('ships the six profiles, each valid, every rule citing a clause of CLAUSES.md', () => {
+    const registry = loadProfiles();
+    expect(registry.all().map((p) => p.id).sort()).toEqual([...SHIPPED_PROFILES].sort());
+    for (const profile of registry.all()) {
+      const clauses = [
+        ...Object.values(profile.retention).map((rule) => rule.clause),
+        ...profile.externalRecords.map((s) => s.clause),
+        profile.statistics.clause,
+      ];
+      for (const clause of clauses) expect(CLAUSE_IDS.has(clause), `${profile.id} cites ${clause}`).toBe(true);
+    }
+  });
+
+  it('keeps the promises the issue names: anonymise on return, opt-in history, twelve months, camera periods', () => {
+    const registry = loadProfiles();
+    expect(registry.get('imagineif-mt').retention.loans).toMatchObject({ afterReturn: 'anonymise', clause: 'IF-3' });
+    expect(registry.get('carlsbad-nm').retention.loans).toMatchObject({ afterReturn: 'keep-months', months: 12, clause: 'CB-F3' });
+    expect(registry.get('carlsbad-nm').retention.inactivePatrons).toMatchObject({ months: 12, sweep: 'annually', clause: 'CB-F3' });
+    expect(registry.get('jackson-county-or').retention.readingHistory).toMatchObject({ offered: true, clause: 'JC-IIIc' });
+    expect(registry.get('carlsbad-nm').externalRecords).toContainEqual(expect.objectContaining({ code: 'security-camera', days: 180, clause: 'CB-H' }));
+    expect(registry.get('ridgefield-ct').externalRecords).toContainEqual(expect.objectContaining({ code: 'security-camera', days: 30, clause: 'RF-9' }));
+    // strict-default: the shortest of everything any shipped profile keeps
+    const strict = registry.get('strict-default');
+    expect(strict.retention.loans.afterReturn).toBe('anonymise');
+    expect(strict.retention.readingHistory.offered).toBe(true);
+    for (const profile of registry.all()) {
+      for (const key of ['fines', 'holds', 'computerSessions', 'programSignups', 'roomBookings', 'illRequests', 'referenceRequests'] as const)
+        expect(strict.retention[key].days, `${key} vs ${profile.id}`).toBeLessThanOrEqual(profile.retention[key].days);
+      expect(strict.retention.inactivePatrons.months).toBeLessThanOrEqual(profile.retention.inactivePatrons.months);
+    }
+  });
+
+  it('names the file, the field and the problem when a profile is wrong', () => {
+    const good = shipped('strict-default');
+    expect(problemOf(good.replace('months: 12\n    sweep', 'months: twelve\n    sweep'))).toMatchObject({ field: 'retention.inactive_patrons.months', file: '/etc/carrel/profiles/strict-default.yaml' });
+    expect(problemOf(good.replace('  holds:\n', '  holdz:\n'))).toEqual(expect.objectContaining({ field: 'retention.holdz', problem: 'is not a field of a profile' }));
+    expect(problemOf(good.replace('    clause: IF-3\n', ''))).toEqual(expect.objectContaining({ field: 'retention.loans.clause', problem: 'is required' }));
+    expect(problemOf(good.replace('after_return: anonymise', 'after_return: keep-months'))).toEqual(expect.objectContaining({ field: 'retention.loans.months' }));
+    expect(problemOf(good.replace('clause: IF-3', 'clause: if three'))).toEqual(expect.objectContaining({ field: 'retention.loans.clause' }));
+    expect(problemOf(good, '/x/other-name.yaml')).toEqual(expect.objectContaining({ field: 'id' }));
+    expect(problemOf('id: [unclosed')).toEqual(expect.objectContaining({ problem: expect.stringContaining('not valid YAML') }));
+    expect(problemOf('- a list\n')).toEqual(expect.objectContaining({ problem: 'a profile is a YAML mapping of fields' }));
+  });
+
+  it('loads an operator’s profile beside the shipped ones, and refuses one that reuses a shipped id', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'carrel-profiles-'));
+    const text = shipped('carlsbad-nm').replace('id: carlsbad-nm', 'id: eddy-county-nm').replace('months: 12\n    clause: CB-F3\n  reading', 'months: 18\n    clause: CB-F3\n  reading');
+    writeFileSync(join(dir, 'eddy-county-nm.yaml'), text);
+    const registry = loadProfiles(dir);
+    expect(registry.get('eddy-county-nm').retention.loans).toMatchObject({ afterReturn: 'keep-months', months: 18 });
+    writeFileSync(join(dir, 'carlsbad-nm.yaml'), shipped('carlsbad-nm'));
+    expect(() => loadProfiles(dir)).toThrow(/already defined/);
+  });
+});
+
+describe('data inventory', () => {
+  it('declares every record category once, each with fields, purpose, basis, access, storage, retention and disposal', () => {
+    expect(INVENTORY.map((c) => c.id)).toEqual([...RECORD_CATEGORIES]);
+    const registry = loadProfiles();
+    for (const category of INVENTORY) {
+      expect(category.fields.length).toBeGreaterThan(0);
+      expect(category.legalBasis.clauses.every((c) => CLAUSE_IDS.has(c)), category.id).toBe(true);
+      expect(category.storage.tables.length).toBeGreaterThan(0);
+      for (const profile of registry.all()) {
+        const rule = category.retention(profile);
+        expect(rule.rule.length, `${category.id} under ${profile.id}`).toBeGreaterThan(0);
+        expect(CLAUSE_IDS.has(rule.clause), `${category.id} under ${profile.id} cites ${rule.clause}`).toBe(true);
+      }
+    }
+  });
+
+  it('says what each profile keeps in words that follow the profile', () => {
+    const registry = loadProfiles();
+    const loans = INVENTORY.find((c) => c.id === 'circulation');
+    expect(loans?.retention(registry.get('carlsbad-nm'))).toMatchObject({ rule: expect.stringContaining('12 months'), clause: 'CB-F3' });
+    expect(loans?.retention(registry.get('imagineif-mt'))).toMatchObject({ rule: expect.stringContaining('on return'), clause: 'IF-3' });
+  });
+});
