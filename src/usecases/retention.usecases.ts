@@ -23,6 +23,7 @@ import {
   type RetentionCategory,
   type ServiceKindId,
 } from '../policy/retention.policy.js';
+import { canAdminister, canReachLibrary } from '../policy/scope.policy.js';
 import { findLibrary } from '../storage/library.repository.js';
 import { deletePatronRows } from '../storage/patron.repository.js';
 import * as retention from '../storage/retention.repository.js';
@@ -287,3 +288,28 @@ export async function setReadingHistory(ctx: Context, input: { patronId?: string
 }
 
 export { describeRule, RETENTION_CATEGORIES, type RetentionCategory } from '../policy/retention.policy.js';
+
+// ── Evidence ─────────────────────────────────────────────────────────────────────────────────────
+
+/** Refuses anyone but an administrator (or the system) for a library they can reach. */
+export async function requireRetentionAdmin(ctx: Context, input: { libraryId: string }): Promise<Library> {
+  if (!canAdminister(ctx.actor)) throw refuse(ErrorCode.PERMISSION_DENIED, 'Only an administrator may run or read retention.');
+  const library = await findLibrary(ctx.trx, input.libraryId);
+  if (!library || !canReachLibrary(ctx.actor, library.id).allowed) throw refuse(ErrorCode.LIBRARY_NOT_FOUND, 'No library has that id.', 'libraryId');
+  return library;
+}
+
+/**
+ * A library's latest retention runs with their receipts: the evidence that the profile's retention
+ * promises were kept (rule, clause, counts, times; never personal data or record ids).
+ */
+export async function retentionHistory(ctx: Context, input: { libraryId: string; limit?: number }) {
+  const library = await requireRetentionAdmin(ctx, input);
+  const profile = profiles().get(library.profileId);
+  const runs = await retention.latestRuns(ctx.trx, library.id, Math.min(Math.max(input.limit ?? 10, 1), 100));
+  return {
+    libraryId: library.id,
+    profile: { id: profile.id, version: profile.version },
+    runs: await Promise.all(runs.map(async (r) => ({ ...r, receipts: await retention.receiptsOfRun(ctx.trx, r.id) }))),
+  };
+}

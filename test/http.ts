@@ -1,0 +1,54 @@
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import { createLogger } from '../src/log.js';
+import { buildServer } from '../src/http/server.js';
+import type { World } from './factories.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
+
+export interface Answer {
+  status: number;
+  body: Json;
+  headers: Headers;
+}
+
+/** A real server on 127.0.0.1 for a test world, and a client that speaks JSON to its API. */
+export interface TestServer {
+  app: FastifyInstance;
+  base: string;
+  /** Calls `/api/v1{path}` with an optional session cookie and JSON body. */
+  call(method: string, path: string, options?: { cookie?: string; body?: unknown }): Promise<Answer>;
+  /** Logs a staff account in and returns the Cookie header value (`carrel_session=…`). */
+  login(account: { username: string; password: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startServer(w: World): Promise<TestServer> {
+  const sink = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+  const app = await buildServer({ runtime: w.runtime, logger: createLogger('info', sink) });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const call: TestServer['call'] = async (method, path, options = {}) => {
+    const headers: Record<string, string> = {};
+    if (options.cookie) headers.cookie = options.cookie;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${base}/api/v1${path}`, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Json) : {}, headers: response.headers };
+  };
+  return {
+    app,
+    base,
+    call,
+    async login(account) {
+      const answer = await call('POST', '/auth/login', { body: account });
+      expect(answer.status).toBe(200);
+      const pair = answer.headers.getSetCookie().find((c) => c.startsWith('carrel_session='));
+      return (pair as string).split(';')[0] as string;
+    },
+    close: () => app.close(),
+  };
+}
