@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { loadProfiles } from './profiles.js';
+import { fineRetention, holdRetention, loanRetention, patronRetention, serviceRetention, sweepDue } from './retention.policy.js';
+
+const registry = loadProfiles();
+const imagineif = registry.get('imagineif-mt');
+const carlsbad = registry.get('carlsbad-nm');
+const jackson = registry.get('jackson-county-or');
+const now = new Date('2027-03-15T12:00:00.000Z');
+const returned = (endedAt: string, extra: Partial<Parameters<typeof loanRetention>[0]> = {}) => ({ status: 'returned' as const, endedAt, openFines: 0, readingHistory: false, ...extra });
+
+describe('loan checker', () => {
+  it('IF-3: a complete loan goes on return, except while fines are owed or the item is out', () => {
+    expect(loanRetention(returned('2027-03-15T11:00:00.000Z'), imagineif, now)).toEqual({ dispose: true, reason: 'loan-complete' });
+    expect(loanRetention(returned('2027-03-15T11:00:00.000Z', { openFines: 1 }), imagineif, now)).toEqual({ dispose: false, reason: 'fines-owed' });
+    expect(loanRetention({ status: 'active', endedAt: null, openFines: 0, readingHistory: false }, imagineif, now)).toEqual({ dispose: false, reason: 'item-unreturned' });
+    expect(loanRetention(returned('2027-03-15T13:00:00.000Z'), imagineif, now).dispose).toBe(false);
+  });
+
+  it('CB-F3: kept twelve months after return, to the instant', () => {
+    expect(loanRetention(returned('2026-03-15T12:00:00.001Z'), carlsbad, now)).toEqual({ dispose: false, reason: 'within-retention' });
+    expect(loanRetention(returned('2026-03-15T12:00:00.000Z'), carlsbad, now)).toEqual({ dispose: true, reason: 'retention-ended' });
+  });
+
+  it('JC-IIIc: reading history is kept for a patron who opted in, where the profile offers it', () => {
+    expect(loanRetention(returned('2027-01-01T00:00:00.000Z', { readingHistory: true }), jackson, now)).toEqual({ dispose: false, reason: 'reading-history-opt-in' });
+    // imagineif-mt offers no reading history: an opt-in flag left over changes nothing
+    expect(loanRetention(returned('2027-01-01T00:00:00.000Z', { readingHistory: true }), imagineif, now).dispose).toBe(true);
+  });
+});
+
+describe('period checkers', () => {
+  it('fines: kept while owed, then the profile’s days after settlement', () => {
+    expect(fineRetention({ status: 'open', settledAt: null }, carlsbad, now)).toEqual({ dispose: false, reason: 'money-owed' });
+    expect(fineRetention({ status: 'paid', settledAt: '2026-03-15T12:00:00.000Z' }, carlsbad, now).dispose).toBe(true); // 365 days
+    expect(fineRetention({ status: 'paid', settledAt: '2026-03-16T12:00:00.000Z' }, carlsbad, now).dispose).toBe(false);
+    expect(fineRetention({ status: 'waived', settledAt: '2027-03-15T12:00:00.000Z' }, jackson, now).dispose).toBe(true); // 0 days
+  });
+
+  it('holds: open holds stay; ended holds go after the profile’s days', () => {
+    expect(holdRetention({ status: 'pending', endedAt: null }, jackson, now)).toEqual({ dispose: false, reason: 'hold-open' });
+    expect(holdRetention({ status: 'fulfilled', endedAt: '2027-03-15T11:59:59.000Z' }, jackson, now)).toEqual({ dispose: true, reason: 'retention-ended' });
+  });
+
+  it('services: a session or request not yet over is kept; JC-IIId logons stay thirty days', () => {
+    expect(serviceRetention({ kind: 'computer-session', endsAt: null }, jackson, now)).toEqual({ dispose: false, reason: 'not-ended' });
+    expect(serviceRetention({ kind: 'computer-session', endsAt: '2027-02-13T12:00:00.000Z' }, jackson, now).dispose).toBe(true);
+    expect(serviceRetention({ kind: 'computer-session', endsAt: '2027-02-13T12:00:01.000Z' }, jackson, now).dispose).toBe(false);
+    expect(serviceRetention({ kind: 'program-signup', endsAt: '2027-04-01T00:00:00.000Z' }, jackson, now)).toEqual({ dispose: false, reason: 'not-ended' });
+  });
+});
+
+describe('patron checker', () => {
+  const patron = { status: 'active', lastActiveAt: '2026-03-15T12:00:00.000Z', createdAt: '2020-01-01T00:00:00.000Z', activeLoans: 0, balanceCents: 0, openHolds: 0 };
+  it('CB-F3: inactive after twelve months without a check-out, never while items are out or money is owed', () => {
+    expect(patronRetention(patron, carlsbad, now)).toEqual({ dispose: true, reason: 'inactive' });
+    expect(patronRetention({ ...patron, lastActiveAt: '2026-03-15T12:00:01.000Z' }, carlsbad, now).reason).toBe('recently-active');
+    expect(patronRetention({ ...patron, activeLoans: 1 }, carlsbad, now).reason).toBe('items-out');
+    expect(patronRetention({ ...patron, balanceCents: 50 }, carlsbad, now).reason).toBe('money-owed');
+    expect(patronRetention({ ...patron, status: 'deceased', lastActiveAt: '2027-03-01T00:00:00.000Z' }, carlsbad, now).reason).toBe('deceased');
+  });
+
+  it('CB-F3: an annual sweep is due once a year; every-run sweeps always', () => {
+    expect(sweepDue('annually', null, now)).toBe(true);
+    expect(sweepDue('annually', '2026-03-16T00:00:00.000Z', now)).toBe(false);
+    expect(sweepDue('annually', '2026-03-15T12:00:00.000Z', now)).toBe(true);
+    expect(sweepDue('every-run', '2027-03-15T00:00:00.000Z', now)).toBe(true);
+  });
+});
