@@ -6,6 +6,7 @@ import { canAdminister, canReachLibrary } from '../policy/scope.policy.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import * as libraries from '../storage/library.repository.js';
 import { newId, type Context } from './context.js';
+import { syncProfileSeries } from './record-series.usecases.js';
 
 export const LIBRARY_ID = /^[a-z0-9][a-z0-9-]{1,39}$/;
 
@@ -70,6 +71,7 @@ export async function createLibrary(ctx: Context, input: CreateLibraryInput): Pr
     finePerDayCents: 25,
     maxFineCents: 500,
   });
+  await syncProfileSeries(ctx, { libraryId: library.id }); // CB-H, RF-9: the profile's record series enter the register
   return { library, branches };
 }
 
