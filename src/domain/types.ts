@@ -164,3 +164,38 @@ export interface StaffAccount {
   disabled: boolean;
   createdAt: Iso;
 }
+
+/**
+ * Services recorded outside circulation (JC-IIId-f, CB-A2): public-computer sessions, program sign-ups,
+ * room bookings, interlibrary-loan and reference requests. Each is disposed by the retention engine a
+ * profile-set number of days after `endsAt`, so every kind sets `endsAt` when it is over.
+ */
+export const SERVICE_KINDS = ['computer-session', 'program-signup', 'room-booking', 'ill-request', 'reference-request'] as const;
+export type ServiceKind = (typeof SERVICE_KINDS)[number];
+
+/**
+ * A computer session is `active` until it `ended`; a sign-up or booking is `booked` (over at the event's
+ * end) or `cancelled`; a request is `open` until `fulfilled` (ILL), `answered` (reference) or `cancelled`.
+ */
+export const SERVICE_STATUSES = ['active', 'ended', 'booked', 'cancelled', 'open', 'fulfilled', 'answered'] as const;
+export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
+
+export interface ServiceRecord {
+  id: string;
+  libraryId: string;
+  branchId: string | null;
+  kind: ServiceKind;
+  /** Null for a guest-pass session or an anonymous reference question. */
+  patronId: string | null;
+  /** The guest pass a computer session was opened with (not personal data). */
+  guestPass: string | null;
+  /** What was used or asked about when it is not personal: a station, program, room or topic code. */
+  resource: string | null;
+  /** Free text as stored: sealed under the patron's data key (null when there is none). */
+  details: string | null;
+  status: ServiceStatus;
+  startsAt: Iso;
+  /** When the record is over (log-off, the event's end, the request's closing); null while open. */
+  endsAt: Iso | null;
+  createdAt: Iso;
+}

@@ -189,5 +189,6 @@ export async function deletePatronRows(db: Db, patronId: string): Promise<void> 
   await db.deleteFrom('fines').where('patron_id', '=', patronId).execute();
   await db.deleteFrom('holds').where('patron_id', '=', patronId).execute();
   await db.deleteFrom('loans').where('patron_id', '=', patronId).execute();
+  await db.deleteFrom('service_records').where('patron_id', '=', patronId).execute();
   await db.deleteFrom('patrons').where('id', '=', patronId).execute();
 }

@@ -17,6 +17,8 @@ import { newId, recordAccess, type Context } from './context.js';
 import { openFineNotes, openPatron, sealPatron, searchTokens } from './patron-records.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
 import { requireLibrary } from './library.usecases.js';
+import { serviceRecordsOfPatron } from '../storage/service-record.repository.js';
+import { openServiceRecords } from './service-details.js';
 
 export interface RegisterPatronInput {
   libraryId: string;
@@ -157,9 +159,12 @@ export function publicPatron(patron: Patron) {
   };
 }
 
-/** Staff changes a patron's standing: block, unblock, card reported lost (JC-IVa, IF-6), expire. */
-export async function setPatronStatus(ctx: Context, input: { patronId: string; status: PatronStatus }) {
-  const stored = await requirePatron(ctx, input.patronId);
+/**
+ * Staff changes a patron's standing: block, unblock, card reported lost (JC-IVa, IF-6), expire, or
+ * deceased on a relative's or executor's request (the retention engine then purges the record, CB-F3).
+ */
+export async function setPatronStatus(ctx: Context, input: { patronId?: string; cardNumber?: string; status: PatronStatus }) {
+  const stored = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
   await patrons.setPatronStatus(ctx.trx, stored.id, input.status, ctx.now.toISOString());
   await recordAccess(ctx, stored, `status-${input.status}`, ['registration']);
   return publicPatron({ ...(await openPatron(ctx, stored)), status: input.status, updatedAt: ctx.now.toISOString() });
@@ -196,6 +201,8 @@ export async function exportPatron(ctx: Context, input: { cardNumber?: string; p
     fines: await openFineNotes(ctx, await finesOfPatron(ctx.trx, patron.id)),
     payments: await paymentsOfPatron(ctx.trx, patron.id),
     balanceCents: await balanceOf(ctx.trx, patron.id),
+    // Computer sessions, program sign-ups, room bookings, ILL and reference requests (JC-IIId-f), opened.
+    services: await openServiceRecords(ctx, await serviceRecordsOfPatron(ctx.trx, patron.id)),
     accessLog: (await accessEntriesForPatron(ctx.trx, patron.id)).map((e) => ({
       at: e.at,
       actorKind: e.actorKind,
@@ -205,7 +212,19 @@ export async function exportPatron(ctx: Context, input: { cardNumber?: string; p
       channel: e.channel,
     })),
   };
-  await recordAccess(ctx, patron, 'export', ['registration', 'guardianship', 'circulation', 'holds', 'fines', 'access-log']);
+  await recordAccess(ctx, patron, 'export', [
+    'registration',
+    'guardianship',
+    'circulation',
+    'holds',
+    'fines',
+    'computer-sessions',
+    'program-signups',
+    'room-bookings',
+    'ill-requests',
+    'reference-requests',
+    'access-log',
+  ]);
   return document;
 }
 

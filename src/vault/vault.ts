@@ -7,7 +7,7 @@ import type { Keyring } from './keyring.js';
 export type IndexKind = 'card' | 'email' | 'phone' | 'name';
 
 /** What a sealed value is: the same data key seals several kinds of a patron's data, each bound to its kind. */
-export type SealPurpose = 'personal' | 'fine-note';
+export type SealPurpose = 'personal' | 'fine-note' | 'service-details';
 
 const INDEX_KEY = 'blind-index';
 const CACHE_LIMIT = 20_000;

@@ -1,0 +1,194 @@
+import { Option, type Command } from 'commander';
+import type { ServiceKind } from '../domain/types.js';
+import type { Runtime, UseCase } from '../usecases/context.js';
+import {
+  bookRoom,
+  cancelRoomBooking,
+  cancelSignup,
+  closeInterlibraryLoan,
+  closeReferenceRequest,
+  endComputerSession,
+  ILL_OUTCOMES,
+  recordReferenceRequest,
+  REFERENCE_OUTCOMES,
+  requestInterlibraryLoan,
+  signUpForProgram,
+  startComputerSession,
+  type IllOutcome,
+  type ReferenceOutcome,
+  type ServiceReceipt,
+} from '../usecases/service-record.usecases.js';
+import { emit } from './output.js';
+import { systemRun, type GlobalOptions } from './runtime.js';
+
+/** What main.ts lends the service commands (the same helpers as the backup commands). */
+export interface ServiceCommandHelpers {
+  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
+  globals(command: Command): GlobalOptions;
+  asOf(): Option;
+}
+
+/** One line for a record the desk created or closed: id, kind, state, and until when it runs. */
+function describe(receipt: ServiceReceipt, verb: string): string {
+  // A booking runs until its event's end; anything else with an end closed at that instant.
+  const until = receipt.endsAt ? ` (${receipt.status === 'booked' ? 'until' : 'at'} ${receipt.endsAt})` : '';
+  return `${LABEL[receipt.kind]} ${receipt.id} ${verb}${receipt.resource ? ` [${receipt.resource}]` : ''}; ${receipt.status}${until}.`;
+}
+
+const LABEL: Record<ServiceKind, string> = {
+  'computer-session': 'Computer session',
+  'program-signup': 'Program sign-up',
+  'room-booking': 'Room booking',
+  'ill-request': 'Interlibrary-loan request',
+  'reference-request': 'Reference request',
+};
+
+/**
+ * `carrel session|program|room|ill|reference …`: services recorded outside circulation (JC-IIId-f),
+ * each command one use case run as the operator for the `account-service` purpose.
+ */
+export function registerServiceCommands(program: Command, helpers: ServiceCommandHelpers): void {
+  const { withRuntime, globals, asOf } = helpers;
+  const runService = <I, O>(command: Command, useCase: UseCase<I, O>, input: I): Promise<O> =>
+    withRuntime(globals(command), false, (runtime) => systemRun(runtime, 'account-service')(useCase, input));
+
+  const session = program.command('session').description('public-computer sessions (JC-IIId)');
+  session
+    .command('start')
+    .description('log a patron (by card) or a guest (by guest pass) on to a station; a session still open there is ended')
+    .option('--card <card>', 'patron card number')
+    .option('--guest-pass <code>', 'guest pass code (instead of a card)')
+    .option('--library <id>', 'library, for a guest pass')
+    .requiredOption('--branch <code>', 'branch id or code')
+    .requiredOption('--station <code>', 'station code')
+    .addOption(asOf())
+    .action(async (o: { card?: string; guestPass?: string; library?: string; branch: string; station: string }, command: Command) => {
+      const result = await runService(command, startComputerSession, {
+        ...(o.card !== undefined ? { cardNumber: o.card } : {}),
+        ...(o.guestPass !== undefined ? { guestPass: o.guestPass } : {}),
+        ...(o.library !== undefined ? { libraryId: o.library } : {}),
+        branch: o.branch,
+        station: o.station,
+      });
+      emit(globals(command).json, result, () =>
+        [describe(result, 'started'), result.endedSessionIds.length > 0 ? `Ended the session still open on the station: ${result.endedSessionIds.join(', ')}.` : '']
+          .filter(Boolean)
+          .join('\n'),
+      );
+    });
+  session
+    .command('end')
+    .description('log a session off')
+    .argument('<id>', 'session id')
+    .addOption(asOf())
+    .action(async (id: string, _o, command: Command) => {
+      const result = await runService(command, endComputerSession, { sessionId: id });
+      emit(globals(command).json, result, () => describe(result, 'ended'));
+    });
+
+  const bookingOptions = (command: Command) =>
+    command
+      .requiredOption('--card <card>', 'patron card number')
+      .requiredOption('--branch <code>', 'branch id or code')
+      .requiredOption('--starts <instant>', 'start, an ISO-8601 instant with an offset (2026-03-02T17:00:00Z)')
+      .requiredOption('--ends <instant>', 'end, an ISO-8601 instant with an offset')
+      .addOption(asOf());
+
+  const programs = program.command('program').description('program sign-ups (JC-IIIf)');
+  bookingOptions(programs.command('signup').description('sign a patron up for a program').requiredOption('--program <code>', 'program code')).action(
+    async (o: { card: string; branch: string; starts: string; ends: string; program: string }, command: Command) => {
+      const result = await runService(command, signUpForProgram, { cardNumber: o.card, branch: o.branch, startsAt: o.starts, endsAt: o.ends, program: o.program });
+      emit(globals(command).json, result, () => describe(result, 'recorded'));
+    },
+  );
+  programs
+    .command('cancel')
+    .description('cancel a program sign-up')
+    .argument('<id>', 'sign-up id')
+    .addOption(asOf())
+    .action(async (id: string, _o, command: Command) => {
+      const result = await runService(command, cancelSignup, { signupId: id });
+      emit(globals(command).json, result, () => describe(result, 'cancelled'));
+    });
+
+  const rooms = program.command('room').description('room bookings (JC-IIIf)');
+  bookingOptions(rooms.command('book').description('book a room for a patron').requiredOption('--room <code>', 'room code')).action(
+    async (o: { card: string; branch: string; starts: string; ends: string; room: string }, command: Command) => {
+      const result = await runService(command, bookRoom, { cardNumber: o.card, branch: o.branch, startsAt: o.starts, endsAt: o.ends, room: o.room });
+      emit(globals(command).json, result, () => describe(result, 'booked'));
+    },
+  );
+  rooms
+    .command('cancel')
+    .description('cancel a room booking')
+    .argument('<id>', 'booking id')
+    .addOption(asOf())
+    .action(async (id: string, _o, command: Command) => {
+      const result = await runService(command, cancelRoomBooking, { bookingId: id });
+      emit(globals(command).json, result, () => describe(result, 'cancelled'));
+    });
+
+  const ill = program.command('ill').description('interlibrary-loan requests (JC-IIIe; what is wanted is sealed, CB-C)');
+  ill
+    .command('request')
+    .description('record a patron’s interlibrary-loan request')
+    .requiredOption('--card <card>', 'patron card number')
+    .requiredOption('--title <title>', 'title wanted')
+    .option('--author <author>', 'author')
+    .option('--isbn <isbn>', 'ISBN')
+    .option('--branch <code>', 'pick-up branch id or code')
+    .addOption(asOf())
+    .action(async (o: { card: string; title: string; author?: string; isbn?: string; branch?: string }, command: Command) => {
+      const result = await runService(command, requestInterlibraryLoan, {
+        cardNumber: o.card,
+        title: o.title,
+        author: o.author ?? null,
+        isbn: o.isbn ?? null,
+        ...(o.branch !== undefined ? { branch: o.branch } : {}),
+      });
+      emit(globals(command).json, result, () => describe(result, 'recorded'));
+    });
+  ill
+    .command('close')
+    .description('close an interlibrary-loan request')
+    .argument('<id>', 'request id')
+    .addOption(new Option('--outcome <outcome>', 'how it ended').choices([...ILL_OUTCOMES]).makeOptionMandatory())
+    .addOption(asOf())
+    .action(async (id: string, o: { outcome: IllOutcome }, command: Command) => {
+      const result = await runService(command, closeInterlibraryLoan, { requestId: id, outcome: o.outcome });
+      emit(globals(command).json, result, () => describe(result, 'closed'));
+    });
+
+  const reference = program.command('reference').description('reference requests (JC-IIIe)');
+  reference
+    .command('record')
+    .description('record a reference request: a known patron’s question is sealed; an anonymous one is recorded by topic code only')
+    .option('--card <card>', 'patron card number (needed to keep the question’s text)')
+    .option('--question <text>', 'the question (only with --card)')
+    .option('--topic <code>', 'subject or topic code')
+    .option('--library <id>', 'library, without --card')
+    .option('--branch <code>', 'branch id or code')
+    .option('--answered', 'answered on the spot: record it closed')
+    .addOption(asOf())
+    .action(async (o: { card?: string; question?: string; topic?: string; library?: string; branch?: string; answered?: boolean }, command: Command) => {
+      const result = await runService(command, recordReferenceRequest, {
+        ...(o.card !== undefined ? { cardNumber: o.card } : {}),
+        ...(o.question !== undefined ? { question: o.question } : {}),
+        ...(o.topic !== undefined ? { topic: o.topic } : {}),
+        ...(o.library !== undefined ? { libraryId: o.library } : {}),
+        ...(o.branch !== undefined ? { branch: o.branch } : {}),
+        answered: o.answered === true,
+      });
+      emit(globals(command).json, result, () => describe(result, 'recorded'));
+    });
+  reference
+    .command('close')
+    .description('close a reference request')
+    .argument('<id>', 'request id')
+    .addOption(new Option('--outcome <outcome>', 'how it ended').choices([...REFERENCE_OUTCOMES]).makeOptionMandatory())
+    .addOption(asOf())
+    .action(async (id: string, o: { outcome: ReferenceOutcome }, command: Command) => {
+      const result = await runService(command, closeReferenceRequest, { requestId: id, outcome: o.outcome });
+      emit(globals(command).json, result, () => describe(result, 'closed'));
+    });
+}
