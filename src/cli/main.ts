@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parse as parseCsv } from 'csv-parse/sync';
 import pino from 'pino';
 import { loadConfig } from '../config.js';
@@ -10,7 +10,7 @@ import { buildServer } from '../http/server.js';
 import { createLogger } from '../log.js';
 import { ROLES } from '../policy/actors.js';
 import { isPostgresUrl, redactUrl } from '../storage/database.js';
-import { DEFAULT_PROFILE, SHIPPED_PROFILES } from '../policy/profiles.js';
+import { DEFAULT_PROFILE, ProfileError, profiles, SHIPPED_PROFILES } from '../policy/profiles.js';
 import { checkin, checkout, declareLost, renew } from '../usecases/circulation.usecases.js';
 import type { Runtime } from '../usecases/context.js';
 import { pay } from '../usecases/fine.usecases.js';
@@ -18,13 +18,19 @@ import { cancelHold, expireHolds, placeHold } from '../usecases/hold.usecases.js
 import { addItem, addItems, type AddItemInput } from '../usecases/item.usecases.js';
 import { createLibrary, listLibraries } from '../usecases/library.usecases.js';
 import { deletePatron } from '../usecases/patron-deletion.usecases.js';
-import { exportPatron, findPatrons, registerPatron } from '../usecases/patron.usecases.js';
+import { exportPatron, findPatrons, registerPatron, setPatronStatus } from '../usecases/patron.usecases.js';
+import { setReadingHistory } from '../usecases/retention.usecases.js';
 import { rotateKeyFile } from '../vault/rotation.js';
 import { createFirstAdmin } from '../usecases/setup.usecases.js';
 import { createStaff } from '../usecases/staff.usecases.js';
 import { VaultError } from '../vault/cipher.js';
 import { KeyFileError } from '../vault/key-file.js';
 import { registerBackupCommands } from './backup.commands.js';
+import { registerRecordSeriesCommands } from './record-series.commands.js';
+import { registerServiceCommands } from './services.commands.js';
+import { registerRetentionCommands } from './retention.commands.js';
+import { runRetention } from '../jobs/retention.job.js';
+import { Cron } from 'croner';
 import { emit, EXIT, money, report } from './output.js';
 import { clockFor, openRuntime, systemRun, type GlobalOptions } from './runtime.js';
 
@@ -88,6 +94,15 @@ program
     const opts = globals(command);
     const port = Number(o.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw refuse(ErrorCode.VALIDATION_FAILED, '--port takes a number from 0 to 65535.', 'port');
+    // Every profile file is validated before anything is served: a broken one stops Carrel here.
+    profiles();
+    if (config.retentionSchedule !== 'off') {
+      try {
+        new Cron(config.retentionSchedule, { paused: true }).stop();
+      } catch {
+        throw refuse(ErrorCode.VALIDATION_FAILED, 'CARREL_RETENTION_SCHEDULE is not a cron expression (for example "30 2 * * *"), nor "off".', 'retentionSchedule');
+      }
+    }
     const opened = await openRuntime(opts.db ?? config.database, clockFor(undefined), { create: true, keyFile: config.keyFile });
     if (opened.keyFileCreated) process.stdout.write(`Created the key file ${config.keyFile} (mode 0600).\n`);
     const runtime = opened.runtime;
@@ -109,7 +124,22 @@ program
         .catch((error: unknown) => logger.error({ err: error }, 'destroying shredded keys failed'));
     }, 3_600_000);
     purge.unref();
+    // The retention engine on its schedule (nightly by default; CARREL_RETENTION_SCHEDULE, "off" to stop).
+    // `protect` skips a tick while the previous run is still going.
+    const retentionJob =
+      config.retentionSchedule === 'off'
+        ? null
+        : new Cron(config.retentionSchedule, { protect: true, unref: true }, async () => {
+            try {
+              const result = await runRetention(runtime);
+              const disposed = result.libraries.flatMap((l) => l.categories).reduce((sum, c) => sum + c.disposed, 0);
+              logger.info({ libraries: result.libraries.length, disposed }, 'retention run finished');
+            } catch (error) {
+              logger.error({ err: error }, 'retention run failed; the next run finishes it');
+            }
+          });
     const shutdown = async () => {
+      retentionJob?.stop();
       clearInterval(purge);
       await app.close();
       await opened.close();
@@ -121,6 +151,7 @@ program
     const address = app.server.address();
     const shown = typeof address === 'object' && address ? `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${address.port}` : String(address);
     process.stdout.write(`Carrel is serving on ${shown} (API docs: ${shown}/docs)\n`);
+    if (retentionJob) process.stdout.write(`Retention runs on the schedule "${config.retentionSchedule}"; next at ${retentionJob.nextRun()?.toISOString() ?? 'never'}.\n`);
   });
 
 program
@@ -141,7 +172,15 @@ library
   .description('add a library (a consortium holds several)')
   .requiredOption('--id <id>', 'short id: lower-case letters, digits, hyphens')
   .requiredOption('--name <name>', 'the library’s name')
-  .option('--profile <profile>', `policy profile: ${SHIPPED_PROFILES.join(', ')}, or one from CARREL_PROFILES_DIR`, DEFAULT_PROFILE)
+  .addOption(
+    new Option('--profile <profile>', `policy profile: ${SHIPPED_PROFILES.join(', ')}, or one from CARREL_PROFILES_DIR`)
+      .default(DEFAULT_PROFILE)
+      .argParser((value: string) => {
+        // An unknown profile is a usage mistake (exit 2), as an unknown choice always was.
+        if (!profiles().has(value)) throw new InvalidArgumentError(`no such profile; \`carrel profiles list\` shows them.`);
+        return value;
+      }),
+  )
   .option('--time-zone <zone>', 'IANA time zone for due dates (e.g. America/Denver)', 'UTC')
   .action(async (o: { id: string; name: string; profile: string; timeZone: string }, command: Command) => {
     const opts = globals(command);
@@ -197,6 +236,29 @@ patron
     const opts = globals(command);
     const receipt = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'account-service')(deletePatron, { cardNumber: o.card }));
     emit(opts.json, receipt, () => `Patron deleted; their data key is out of use and is destroyed after ${receipt.keyDestroyedAfter}.`);
+  });
+patron
+  .command('reading-history')
+  .description('keep or stop keeping a patron’s reading history (JC-IIIc; stopping deletes it at once)')
+  .requiredOption('--card <card>', 'patron card number')
+  .addOption(new Option('--keep', 'keep past check-outs from now on').conflicts('stop'))
+  .addOption(new Option('--stop', 'stop keeping them, and delete what is kept'))
+  .addOption(asOf())
+  .action(async (o: { card: string; keep?: boolean; stop?: boolean }, command: Command) => {
+    const opts = globals(command);
+    if (o.keep === o.stop) throw refuse(ErrorCode.VALIDATION_FAILED, 'Give --keep or --stop.', 'keep');
+    const result = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'account-service')(setReadingHistory, { cardNumber: o.card, keep: o.keep === true }));
+    emit(opts.json, result, () => (result.readingHistory ? `Reading history is kept from ${result.since}.` : `Reading history is off; ${result.loansDeleted} past loans deleted.`));
+  });
+patron
+  .command('deceased')
+  .description('record that a patron has died (on a relative’s or executor’s request); retention purges the record (CB-F3)')
+  .requiredOption('--card <card>', 'patron card number')
+  .addOption(asOf())
+  .action(async (o: { card: string }, command: Command) => {
+    const opts = globals(command);
+    const result = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'account-service')(setPatronStatus, { cardNumber: o.card, status: 'deceased' }));
+    emit(opts.json, { patronId: result.id, status: result.status }, () => 'Recorded as deceased; the next retention run that sweeps deceased patrons purges the record.');
   });
 patron
   .command('add')
@@ -446,6 +508,12 @@ program
 
 // `carrel backup` and `carrel restore` (src/cli/backup.commands.ts).
 registerBackupCommands(program, { withRuntime, globals, asOf });
+// `carrel records …` (src/cli/record-series.commands.ts).
+registerRecordSeriesCommands(program, { withRuntime, globals, asOf });
+// `carrel session|program|room|ill|reference` (src/cli/services.commands.ts).
+registerServiceCommands(program, { withRuntime, globals, asOf });
+// `carrel retention run` and `carrel profiles list|check` (src/cli/retention.commands.ts).
+registerRetentionCommands(program, { withRuntime, globals, asOf });
 
 /** A progress line on stderr that rewrites itself (for long operator commands). */
 function progressLine(label: string): (done: number, total: number) => void {
@@ -508,6 +576,7 @@ function describeDemo(demo: Awaited<ReturnType<typeof loadDemoLibrary>>): string
   return [
     `Demo library "${demo.libraryId}": ${demo.branches} branches, ${demo.items} items, ${demo.patrons} patrons (${demo.minors} minors with guardians),`,
     `  ${demo.activeLoans} loans out, ${demo.holds} holds, ${demo.openFines} open fines. All people in it are fictional.`,
+    `  ${demo.retentionRuns} retention runs replayed: npx carrel retention history --library ${demo.libraryId}`,
     `  Try: npx carrel checkout --card ${demo.sample.cardNumber} --item ${demo.sample.itemBarcode}`,
     `       npx carrel checkin --item ${demo.sample.itemBarcode}`,
   ].join('\n');
@@ -524,6 +593,11 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof KeyFileError || error instanceof VaultError) {
       process.stderr.write(`carrel: ${error.message}\n`);
       return EXIT.fault;
+    }
+    if (error instanceof ProfileError) {
+      // A broken profile file is a configuration mistake: name the file, the field, the problem.
+      process.stderr.write(`carrel: invalid policy profile: ${error.message}\n`);
+      return EXIT.usage;
     }
     return report(program.opts<GlobalOptions>().json, error);
   }

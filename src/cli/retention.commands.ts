@@ -5,7 +5,9 @@ import type { Command, Option } from 'commander';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { runRetention, type RetentionReport } from '../jobs/retention.job.js';
 import { parseProfile, profiles } from '../policy/profiles.js';
-import type { Runtime } from '../usecases/context.js';
+import { SYSTEM } from '../policy/actors.js';
+import { run, type Caller, type Runtime } from '../usecases/context.js';
+import { retentionHistory } from '../usecases/retention.usecases.js';
 import { emit } from './output.js';
 import type { GlobalOptions } from './runtime.js';
 
@@ -15,6 +17,8 @@ export interface RetentionCommandHelpers {
   globals(command: Command): GlobalOptions;
   asOf(): Option;
 }
+
+const OPERATOR: Caller = { actor: SYSTEM, purpose: 'retention', channel: 'cli' };
 
 /** The report as an operator reads it: per library, per category, what went and what stayed. */
 export function describeReport(report: RetentionReport): string {
@@ -26,6 +30,8 @@ export function describeReport(report: RetentionReport): string {
       const counts = c.skipped ? `annual sweep not due until ${c.skipped.nextSweepAfter.slice(0, 10)}` : `${report.dryRun ? 'would dispose of' : 'disposed of'} ${c.disposed}, kept ${c.kept}`;
       lines.push(`  ${c.category.padEnd(20)} ${counts.padEnd(40)} ${c.clause.padEnd(8)} ${c.rule}`);
     }
+    for (const series of library.externalRecordsDue)
+      lines.push(`  DUE outside Carrel: ${series.name} (${series.code}, ${series.retentionDays} days, ${series.clause ?? 'no clause'}): destroy what was recorded before ${series.dueThrough}, then run \`carrel records confirm\``);
   }
   return lines.join('\n');
 }
@@ -63,6 +69,27 @@ export function registerRetentionCommands(program: Command, helpers: RetentionCo
         bar?.stop();
       }
       emit(opts.json, report, () => describeReport(report));
+    });
+
+  retention
+    .command('history')
+    .description('a library’s latest runs and their receipts: rule, clause, counts, times (no personal data)')
+    .requiredOption('--library <id>', 'library id')
+    .option('--limit <n>', 'how many runs', '10')
+    .action(async (o: { library: string; limit: string }, command: Command) => {
+      const opts = globals(command);
+      const limit = Number(o.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw refuse(ErrorCode.VALIDATION_FAILED, '--limit takes a number from 1 to 100.', 'limit');
+      const history = await withRuntime(opts, false, (runtime) => run(runtime, OPERATOR, retentionHistory, { libraryId: o.library, limit }));
+      emit(opts.json, history, () =>
+        [
+          `${history.libraryId} (profile ${history.profile.id} v${history.profile.version})`,
+          ...history.runs.flatMap((r) => [
+            `  run ${r.id} as of ${r.asOf} — ${r.status}`,
+            ...r.receipts.map((line) => `    ${line.category.padEnd(20)} disposed of ${String(line.disposed).padStart(7)}, kept ${String(line.kept).padStart(6)}  ${line.clause.padEnd(8)} ${line.rule}`),
+          ]),
+        ].join('\n'),
+      );
     });
 
   const profileCommand = program.command('profiles').description('policy profiles (shipped, and yours in CARREL_PROFILES_DIR)');

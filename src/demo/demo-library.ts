@@ -8,6 +8,8 @@ import { placeHold } from '../usecases/hold.usecases.js';
 import { addItems, type AddItemInput } from '../usecases/item.usecases.js';
 import { createLibrary, setLoanRule } from '../usecases/library.usecases.js';
 import { registerPatron } from '../usecases/patron.usecases.js';
+import { setReadingHistory } from '../usecases/retention.usecases.js';
+import { runRetention } from '../jobs/retention.job.js';
 import { countFines } from '../storage/fine.repository.js';
 import { countLoans } from '../storage/loan.repository.js';
 
@@ -46,6 +48,8 @@ export interface DemoSummary {
   activeLoans: number;
   holds: number;
   openFines: number;
+  /** Retention runs replayed with the history (receipts to look at). */
+  retentionRuns: number;
   /** A patron and an item to try a check-out with (fictional people). */
   sample: { cardNumber: string; pin: string; itemBarcode: string };
 }
@@ -125,9 +129,12 @@ export async function loadDemoLibrary(runtime: Runtime): Promise<DemoSummary> {
     );
   }
   const everyone = [...adults, ...minors];
+  // A few patrons ask the library to keep their reading history (strict-default offers it, JC-IIIc).
+  for (const patron of adults.slice(0, 8)) await act(setReadingHistory, { cardNumber: patron.cardNumber, keep: true });
 
   // 75 days of desk traffic: each day a few check-outs and the returns that fall due, some late.
   const out = new Map<string, { dueBack: number }>();
+  let retentionRuns = 0;
   const everOut = new Set<string>();
   for (let day = 0; day < 75; day++) {
     clock.set(DateTime.fromJSDate(new Date(today.getTime() - (75 - day) * 86_400_000), { zone: 'America/Denver' }).set({ hour: 10 + (day % 7), minute: 15 }).toJSDate());
@@ -146,6 +153,11 @@ export async function loadDemoLibrary(runtime: Runtime): Promise<DemoSummary> {
       const loan = await tryAct(checkout, { cardNumber: patron.cardNumber, itemBarcode: barcode });
       // Most come back on time; about one in five comes back late; recent loans are still out.
       if (loan) out.set(barcode, { dueBack: day + (rand() < 0.2 ? 25 + Math.floor(rand() * 10) : 5 + Math.floor(rand() * 14)) });
+    }
+    // The retention engine runs as `carrel start` would (here weekly, to keep the replay short).
+    if (day % 7 === 6) {
+      await runRetention(demo);
+      retentionRuns++;
     }
     if (day === 60) {
       const [first] = out.keys();
@@ -169,6 +181,8 @@ export async function loadDemoLibrary(runtime: Runtime): Promise<DemoSummary> {
     birthDate: `${thisYear - 35}-04-01`,
     email: 'sample.reader@example.org',
   });
+  await runRetention(demo);
+  retentionRuns++;
   const sampleItem = barcodes.find((b) => !everOut.has(b)) ?? (barcodes[0] as string);
   return {
     libraryId: DEMO_LIBRARY_ID,
@@ -179,6 +193,7 @@ export async function loadDemoLibrary(runtime: Runtime): Promise<DemoSummary> {
     activeLoans: await countLoans(runtime.db, DEMO_LIBRARY_ID, 'active'),
     holds: holdsPlaced,
     openFines: await countFines(runtime.db, DEMO_LIBRARY_ID, 'open'),
+    retentionRuns,
     sample: { cardNumber: sample.cardNumber, pin: sample.pin, itemBarcode: sampleItem },
   };
 }

@@ -11,6 +11,9 @@ import { handleError, handleNotFound } from './errors.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { circulationRoutes } from './routes/circulation.routes.js';
 import { patronRoutes } from './routes/patrons.routes.js';
+import { serviceRoutes } from './routes/services.routes.js';
+import { retentionRoutes } from './routes/retention.routes.js';
+import { recordSeriesRoutes } from './routes/record-series.routes.js';
 import { requireSession } from './session.js';
 
 export interface ServerOptions {
@@ -99,6 +102,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         authenticated.addHook('onRequest', requireSession(runtime));
         await authenticated.register(patronRoutes(runtime));
         await authenticated.register(circulationRoutes(runtime));
+        await authenticated.register(serviceRoutes(runtime));
+        await authenticated.register(recordSeriesRoutes(runtime));
+        await authenticated.register(retentionRoutes(runtime));
       });
     },
     { prefix: '/api/v1' },

@@ -17,6 +17,7 @@ import { isUniqueViolation } from '../storage/errors.js';
 import { findLibrary, listLibraries } from '../storage/library.repository.js';
 import * as retention from '../storage/retention.repository.js';
 import type { Cursor } from '../storage/retention.repository.js';
+import { dueForDisposal, syncProfileSeries } from '../usecases/record-series.usecases.js';
 import { run, type Caller, type Context, type Runtime } from '../usecases/context.js';
 import {
   rebandPatrons,
@@ -73,6 +74,11 @@ export interface LibraryResult {
   resumedFrom: string | null;
   agesRebanded: number;
   categories: CategoryResult[];
+  /**
+   * Record series kept outside Carrel (camera footage CB-H, RF-9; paper sheets) whose disposal is due:
+   * Carrel cannot destroy them, so the run lists them until someone confirms they are gone.
+   */
+  externalRecordsDue: { code: string; name: string; retentionDays: number; clause: string | null; dueThrough: string; overdueSince: string | null }[];
 }
 
 export interface RetentionReport {
@@ -162,6 +168,8 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
   const r = profile.retention;
 
   const agesRebanded = dryRun ? 0 : await run(runtime, caller, rebandPatrons, { libraryId, asOf: asOf.toISOString() });
+  // The register holds every series the profile declares (a changed profile changes it here too).
+  if (!dryRun) await run(runtime, caller, syncProfileSeries, { libraryId });
 
   for (const status of ['returned', 'lost'] as const) await walk('circulation', (cursor) => run(runtime, caller, retainLoanPage, { ...base, cursor, status }));
   for (const status of ['paid', 'waived'] as const) await walk('fines', (cursor) => run(runtime, caller, retainFinePage, { ...base, cursor, status }));
@@ -182,6 +190,14 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
     await walk(category, (cursor) => run(runtime, caller, retainPatronPage, { ...base, limit: Math.min(limit, 50), cursor, deceased }));
   }
 
+  const externalRecordsDue = (await run(runtime, caller, dueForDisposal, { libraryId })).map((s) => ({
+    code: s.code,
+    name: s.name,
+    retentionDays: s.retentionDays,
+    clause: s.clause,
+    dueThrough: s.due.dueThrough,
+    overdueSince: s.due.overdueSince,
+  }));
   if (runId !== null) await run(runtime, caller, async (ctx: Context) => retention.setRunStatus(ctx.trx, runId, 'finished', ctx.now.toISOString()), undefined);
   return {
     libraryId,
@@ -191,5 +207,6 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
     resumedFrom: claimed.resumedFrom,
     agesRebanded,
     categories: [...results.values()],
+    externalRecordsDue,
   };
 }

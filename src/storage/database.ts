@@ -63,6 +63,9 @@ function openSqlite(file: string, onQuery?: (sql: string) => void): Database {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // A deleted row is overwritten with zeros, not left in a free page: once retention breaks a
+  // patron–item link, the file's bytes no longer hold it either (DESIGN.md invariant 1).
+  sqlite.pragma('secure_delete = ON');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: queryLog(onQuery) });
   return { db, engine: 'sqlite', location: file, close: () => db.destroy() };
 }

@@ -57,7 +57,8 @@ export function newId(): string {
 }
 
 /** The record categories of the data inventory an access touched (the names, never the data). */
-export type RecordCategory = 'registration' | 'circulation' | 'holds' | 'fines' | 'guardianship' | 'access-log';
+export type { RecordCategory } from '../policy/inventory.js';
+import type { RecordCategory } from '../policy/inventory.js';
 
 /** Writes the access-log row for a read or change of a patron's records, in the use case's transaction. */
 export async function recordAccess(

@@ -5,7 +5,9 @@ import { countActiveLoans } from '../storage/loan.repository.js';
 import { deletePatronRows } from '../storage/patron.repository.js';
 import { findLibrary } from '../storage/library.repository.js';
 import { recordAccess, type Context } from './context.js';
-import { anonymisePatronLoans } from './retention.usecases.js';
+import { anonymisePatronLoans, SERVICE_CATEGORY } from './retention.usecases.js';
+
+const SERVICE_CATEGORIES = Object.values(SERVICE_CATEGORY);
 import { cancelHold } from './hold.usecases.js';
 import { requirePatron, requirePatronByCard } from './patron.usecases.js';
 
@@ -29,7 +31,7 @@ export async function deletePatron(ctx: Context, input: { patronId?: string; car
   const library = await findLibrary(ctx.trx, stored.libraryId);
   if (library) await anonymisePatronLoans(ctx, library, stored.id);
   await deletePatronRows(ctx.trx, stored.id);
-  await recordAccess(ctx, stored, 'delete', ['registration', 'guardianship', 'circulation', 'holds', 'fines']);
+  await recordAccess(ctx, stored, 'delete', ['registration', 'guardianship', 'circulation', 'reading-history', 'holds', 'fines', ...SERVICE_CATEGORIES]);
   // The key goes last, just before the rows' deletion commits: if anything above fails, nothing has
   // changed; once the key is shredded, every copy of the sealed fields is unreadable, committed or not.
   await ctx.vault.shred(stored.id, ctx.now);

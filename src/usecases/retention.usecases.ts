@@ -7,6 +7,7 @@
 import { nextAgeBand } from '../domain/patron.rules.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Library } from '../domain/types.js';
+import type { RecordCategory } from '../policy/inventory.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { profiles } from '../policy/profiles.js';
 import {
@@ -19,6 +20,7 @@ import {
   loanRetention,
   monthsBefore,
   patronRetention,
+  RETENTION_CATEGORIES,
   serviceRule,
   type RetentionCategory,
   type ServiceKindId,
@@ -169,7 +171,7 @@ export async function retainHoldPage(ctx: Context, input: PageInput & { status: 
 }
 
 /** The inventory category each kind of service record belongs to. */
-export const SERVICE_CATEGORY: Record<ServiceKindId, RetentionCategory> = {
+export const SERVICE_CATEGORY: Record<ServiceKindId, Extract<RetentionCategory, RecordCategory>> = {
   'computer-session': 'computer-sessions',
   'program-signup': 'program-signups',
   'room-booking': 'room-bookings',
@@ -203,7 +205,7 @@ export async function retainServicePage(ctx: Context, input: PageInput & { kind:
 export async function purgePatron(ctx: Context, library: Pick<Library, 'id' | 'timeZone'>, patron: { id: string; libraryId: string }, reason: string): Promise<void> {
   await anonymisePatronLoans(ctx, library, patron.id);
   await deletePatronRows(ctx.trx, patron.id);
-  await recordAccess(ctx, patron, `purge-${reason}`, ['registration', 'guardianship', 'circulation', 'reading-history', 'holds', 'fines']);
+  await recordAccess(ctx, patron, `purge-${reason}`, ['registration', 'guardianship', 'circulation', 'reading-history', 'holds', 'fines', ...Object.values(SERVICE_CATEGORY)]);
   await ctx.vault.shred(patron.id, ctx.now);
 }
 
@@ -291,6 +293,8 @@ export { describeRule, RETENTION_CATEGORIES, type RetentionCategory } from '../p
 
 // ── Evidence ─────────────────────────────────────────────────────────────────────────────────────
 
+const RETENTION_ORDER: readonly string[] = RETENTION_CATEGORIES;
+
 /** Refuses anyone but an administrator (or the system) for a library they can reach. */
 export async function requireRetentionAdmin(ctx: Context, input: { libraryId: string }): Promise<Library> {
   if (!canAdminister(ctx.actor)) throw refuse(ErrorCode.PERMISSION_DENIED, 'Only an administrator may run or read retention.');
@@ -310,6 +314,11 @@ export async function retentionHistory(ctx: Context, input: { libraryId: string;
   return {
     libraryId: library.id,
     profile: { id: profile.id, version: profile.version },
-    runs: await Promise.all(runs.map(async (r) => ({ ...r, receipts: await retention.receiptsOfRun(ctx.trx, r.id) }))),
+    runs: await Promise.all(
+      runs.map(async (r) => ({
+        ...r,
+        receipts: (await retention.receiptsOfRun(ctx.trx, r.id)).sort((a, b) => RETENTION_ORDER.indexOf(a.category) - RETENTION_ORDER.indexOf(b.category)),
+      })),
+    ),
   };
 }

@@ -79,6 +79,9 @@ export function retentionRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
                   resumedFrom: Nullable(Id),
                   agesRebanded: Type.Integer(),
                   categories: Type.Array(CategoryResult),
+                  externalRecordsDue: Type.Array(
+                    Type.Object({ code: Type.String(), name: Type.String(), retentionDays: Type.Integer(), clause: Nullable(Type.String()), dueThrough: Instant, overdueSince: Nullable(Instant) }),
+                  ),
                 }),
               ),
             }),

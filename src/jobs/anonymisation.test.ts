@@ -1,0 +1,159 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
+import { buildItem, buildLibrary, buildPatron, world, type World } from '../../test/factories.js';
+import { checkin, checkout } from '../usecases/circulation.usecases.js';
+import { pay } from '../usecases/fine.usecases.js';
+import { placeHold } from '../usecases/hold.usecases.js';
+import { exportPatron } from '../usecases/patron.usecases.js';
+import { endComputerSession, startComputerSession } from '../usecases/service-record.usecases.js';
+import { runRetention } from './retention.job.js';
+
+/**
+ * Complete anonymisation (IF-3, JC-IIIc, RF-1): once a run has broken a patron's link to an item, no
+ * row of any table (listed from the catalog, not from a list that could go stale) and, on SQLite, no
+ * byte of the database file links the two, directly or through an instant the loan left behind.
+ */
+
+const HOUR = 3_600_000;
+
+describe.each(ENGINES)('complete anonymisation on %s', (engine) => {
+  let database: TestDatabase;
+  let w: World;
+  /** What identifies the patron and the item, and the instants of their transactions. */
+  const patronKeys: string[] = [];
+  const itemKeys: string[] = [];
+  const loanInstants: string[] = [];
+  let plaintext: string[] = [];
+
+  beforeAll(async () => {
+    database = await freshDatabase(engine);
+    w = await world(database);
+    // Given an ImagineIF patron (IF-3: the link goes on return once nothing is owed) with a distinctive item
+    const { library } = await buildLibrary(w, { profileId: 'imagineif-mt' });
+    const libraryId = library.id;
+    const tag = Math.random().toString(36).slice(2, 10);
+    const patron = await buildPatron(w, { libraryId, name: `Quillon Plaintextmarker${tag}`, email: `quillon.${tag}@plaintext.example`, phone: '+1 505 555 0199', address: `77 Zanzibar Lane ${tag}` });
+    plaintext = [`Plaintextmarker${tag}`, `quillon.${tag}`, `Zanzibar Lane ${tag}`, '555 0199'];
+    const item = await buildItem(w, { libraryId, title: `The Unmistakable Zeugma ${tag}`, barcode: `ZEUGMA-${tag}` });
+    const other = await buildItem(w, { libraryId, title: 'Still Out' });
+    patronKeys.push(patron.id);
+    itemKeys.push(item.id, item.barcode, item.title);
+    w.clock.advanceDays(1); // nothing about the item shares an instant with the loans but the loans
+
+    // A hold fulfilled at check-out, a loan returned late (a fine, paid), a second loan returned on time
+    await w.act(placeHold, { cardNumber: patron.cardNumber, itemBarcode: item.barcode });
+    w.clock.set(new Date(w.clock.now().getTime() + HOUR));
+    const first = await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: item.barcode });
+    await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: other.barcode });
+    loanInstants.push(w.clock.now().toISOString());
+    w.clock.advanceDays(30);
+    const back = await w.act(checkin, { itemBarcode: item.barcode });
+    loanInstants.push(back.returnedAt);
+    await w.act(pay, { cardNumber: patron.cardNumber, amountCents: back.fine?.amountCents ?? 0 });
+    w.clock.advanceDays(1);
+    await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: item.barcode });
+    loanInstants.push(w.clock.now().toISOString());
+    w.clock.advanceDays(3);
+    loanInstants.push((await w.act(checkin, { itemBarcode: item.barcode })).returnedAt);
+    // An access-log trail and a service record of the same patron
+    const session = await w.act(startComputerSession, { cardNumber: patron.cardNumber, branch: 'main', station: 'PC-09' });
+    await w.act(endComputerSession, { sessionId: session.id });
+    await w.act(exportPatron, { cardNumber: patron.cardNumber });
+    expect(first.loanId).toBeTruthy();
+
+    // When retention runs
+    w.clock.set(new Date(w.clock.now().getTime() + HOUR));
+    const report = await runRetention(w.runtime, { libraryId });
+    expect(report.libraries[0]?.categories.find((c) => c.category === 'circulation')?.disposed).toBe(2);
+  });
+  afterAll(() => database.drop());
+
+  /** Every table of the database (and, on PostgreSQL, the key store's schema), from the catalog. */
+  const everyTable = async (): Promise<string[]> => {
+    if (engine === 'sqlite') {
+      const rows = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(database.db);
+      return rows.rows.map((r) => `"${r.name}"`);
+    }
+    const rows = await sql<{ s: string; t: string }>`
+      select table_schema as s, table_name as t from information_schema.tables
+      where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`.execute(database.db);
+    return rows.rows.map((r) => `"${r.s}"."${r.t}"`);
+  };
+  const rowsOf = async (table: string): Promise<string[]> => (await sql<Record<string, unknown>>`select * from ${sql.raw(table)}`.execute(database.db)).rows.map((row) => JSON.stringify(row));
+  const mentions = (row: string, keys: readonly string[]) => keys.some((key) => row.includes(key));
+
+  it('the catalog lists the tables the scan must cover', async () => {
+    const tables = (await everyTable()).join(' ');
+    for (const name of ['loans', 'fines', 'holds', 'payments', 'access_log', 'circulation_stats', 'patron_search', 'retention_receipts', 'service_records', 'patrons', 'items'])
+      expect(tables).toContain(`"${name}"`);
+  });
+
+  it('no row of any table holds both the patron and the item (IF-3)', async () => {
+    const linking: string[] = [];
+    let patronRows = 0;
+    for (const table of await everyTable()) {
+      for (const row of await rowsOf(table)) {
+        if (mentions(row, patronKeys)) patronRows++;
+        if (mentions(row, patronKeys) && mentions(row, itemKeys)) linking.push(`${table}: ${row}`);
+      }
+    }
+    expect(linking).toEqual([]);
+    expect(patronRows).toBeGreaterThan(5); // the scan did find the patron: registration, fine, payment, access log…
+  });
+
+  it('no row that names the item carries an instant of the anonymised loans (the access log has them, with the patron)', async () => {
+    const log = (await sql<{ at: string }>`select at from access_log where patron_id = ${patronKeys[0]}`.execute(database.db)).rows.map((r) => new Date(r.at).toISOString());
+    for (const instant of loanInstants) expect(log).toContain(instant);
+    const linking: string[] = [];
+    for (const table of await everyTable()) {
+      for (const row of await rowsOf(table)) {
+        if (!mentions(row, itemKeys)) continue;
+        const instants = loanInstants.flatMap((iso) => [iso, iso.replace('T', ' ').replace('Z', ''), String(Date.parse(iso))]);
+        if (mentions(row, instants)) linking.push(`${table}: ${row}`);
+      }
+    }
+    expect(linking).toEqual([]);
+  });
+
+  it('the settled fine and its payment stay with the patron but no longer name the item or the loan', async () => {
+    const fines = await database.db.selectFrom('fines').selectAll().where('patron_id', '=', patronKeys[0] ?? '').execute();
+    expect(fines.map((f) => [f.status, f.loan_id, f.item_id])).toEqual([['paid', null, null]]);
+    expect(await database.db.selectFrom('loans').select('id').where('item_id', '=', itemKeys[0] ?? '').execute()).toEqual([]);
+    expect(await database.db.selectFrom('holds').select('id').where('item_id', '=', itemKeys[0] ?? '').execute()).toEqual([]);
+  });
+
+  it.runIf(engine === 'sqlite')('SQLite: indexes are intact, and no file byte holds a plaintext personal field', async () => {
+    const integrity = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(database.db);
+    expect(integrity.rows.map((r) => r.integrity_check)).toEqual(['ok']);
+    await sql`pragma wal_checkpoint(TRUNCATE)`.execute(database.db);
+    const dir = dirname(database.target);
+    // The database, its WAL, and the key store beside it: table pages, index pages, free pages alike.
+    const files = readdirSync(dir).map((f) => join(dir, f));
+    expect(files).toContain(database.target);
+    for (const file of files) {
+      if (!existsSync(file)) continue;
+      const bytes = readFileSync(file);
+      for (const text of plaintext) expect(bytes.includes(Buffer.from(text, 'utf8')), `${text} in ${file}`).toBe(false);
+    }
+  });
+
+  it.runIf(engine === 'sqlite')('SQLite: deleted loans and holds leave no patron–item link in freed file bytes (PRAGMA secure_delete)', async () => {
+    await sql`pragma wal_checkpoint(TRUNCATE)`.execute(database.db);
+    const bytes = readFileSync(database.target);
+    const wal = existsSync(`${database.target}-wal`) ? readFileSync(`${database.target}-wal`) : Buffer.alloc(0);
+    const near: string[] = [];
+    for (const [name, content] of [['db', bytes], ['wal', wal]] as const) {
+      const patron = Buffer.from(patronKeys[0] ?? '', 'utf8');
+      const item = Buffer.from(itemKeys[0] ?? '', 'utf8');
+      for (let at = content.indexOf(item); at !== -1; at = content.indexOf(item, at + 1)) {
+        // A row is a few hundred bytes: the patron's id that close to the item's is the same record.
+        const window = content.subarray(Math.max(0, at - 300), at + 300);
+        if (window.includes(patron)) near.push(`${name}@${at}: ${window.toString("latin1").replace(/[^\x20-\x7e]/g, ".")}`);
+      }
+    }
+    expect(near).toEqual([]);
+  });
+});
