@@ -13,6 +13,7 @@ import { loansOfPatron } from '../storage/loan.repository.js';
 import * as patrons from '../storage/patron.repository.js';
 import { generatePin, hashSecret, randomDigits } from '../vault/secrets.js';
 import { normalizeForIndex } from '../vault/vault.js';
+import { RECORD_CATEGORIES } from '../policy/inventory.js';
 import { newId, recordAccess, type Context } from './context.js';
 import { openFineNotes, openPatron, sealPatron, searchTokens } from './patron-records.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
@@ -195,6 +196,8 @@ export async function exportPatron(ctx: Context, input: { cardNumber?: string; p
     format: 'carrel.patron-export.v1',
     exportedAt: ctx.now.toISOString(),
     patron: publicPatron(patron),
+    /** The patron's privacy choices (JC-IIIc: reading history is kept only when they asked). */
+    privacy: { readingHistory: stored.readingHistorySince !== null, readingHistorySince: stored.readingHistorySince },
     guardianLinks: linkedCards,
     loans: await loansOfPatron(ctx.trx, patron.id),
     holds: await holdsOfPatron(ctx.trx, patron.id),
@@ -212,19 +215,8 @@ export async function exportPatron(ctx: Context, input: { cardNumber?: string; p
       channel: e.channel,
     })),
   };
-  await recordAccess(ctx, patron, 'export', [
-    'registration',
-    'guardianship',
-    'circulation',
-    'holds',
-    'fines',
-    'computer-sessions',
-    'program-signups',
-    'room-bookings',
-    'ill-requests',
-    'reference-requests',
-    'access-log',
-  ]);
+  // Every category held about a patron (statistics hold nothing about anyone).
+  await recordAccess(ctx, patron, 'export', RECORD_CATEGORIES.filter((c) => c !== 'circulation-statistics'));
   return document;
 }
 
