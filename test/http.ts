@@ -12,7 +12,14 @@ export type Json = Record<string, any>;
 export interface Answer {
   status: number;
   body: Json;
+  /** The raw response body, for checking what an answer does not contain. */
+  text: string;
   headers: Headers;
+}
+
+export interface StartServerOptions {
+  /** Receives each chunk the server's logger writes; without it the log is discarded. */
+  onLog?: (chunk: string) => void;
 }
 
 /** A real server on 127.0.0.1 for a test world, and a client that speaks JSON to its API. */
@@ -26,8 +33,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(w: World): Promise<TestServer> {
-  const sink = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+export async function startServer(w: World, { onLog }: StartServerOptions = {}): Promise<TestServer> {
+  const sink = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      onLog?.(chunk.toString());
+      callback();
+    },
+  });
   const app = await buildServer({ runtime: w.runtime, logger: createLogger('info', sink) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -37,7 +49,7 @@ export async function startServer(w: World): Promise<TestServer> {
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`${base}/api/v1${path}`, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) });
     const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Json) : {}, headers: response.headers };
+    return { status: response.status, body: text ? (JSON.parse(text) as Json) : {}, text, headers: response.headers };
   };
   return {
     app,
