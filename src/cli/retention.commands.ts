@@ -46,12 +46,17 @@ export function registerRetentionCommands(program: Command, helpers: RetentionCo
     .description('dispose of what each library’s profile no longer allows to be kept, and leave a receipt per category')
     .option('--library <id>', 'only this library (default: every library)')
     .option('--dry-run', 'decide and count, change nothing, leave no receipt')
-    .option('--page-size <n>', 'records per transaction', '1000')
+    .option('--page-size <n>', 'records per transaction (default: sized to --page-millis)')
+    .option('--page-millis <ms>', 'how long one transaction should take (default: 15 on SQLite, 250 on PostgreSQL)')
     .addOption(asOf())
-    .action(async (o: { library?: string; dryRun?: boolean; pageSize: string }, command: Command) => {
+    .action(async (o: { library?: string; dryRun?: boolean; pageSize?: string; pageMillis?: string }, command: Command) => {
       const opts = globals(command);
-      const pageSize = Number(o.pageSize);
-      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000) throw refuse(ErrorCode.VALIDATION_FAILED, '--page-size takes a number from 1 to 10000.', 'pageSize');
+      const pageSize = o.pageSize === undefined ? undefined : Number(o.pageSize);
+      if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000))
+        throw refuse(ErrorCode.VALIDATION_FAILED, '--page-size takes a number from 1 to 10000.', 'pageSize');
+      const pageMillis = o.pageMillis === undefined ? undefined : Number(o.pageMillis);
+      if (pageMillis !== undefined && (!Number.isFinite(pageMillis) || pageMillis < 1 || pageMillis > 60_000))
+        throw refuse(ErrorCode.VALIDATION_FAILED, '--page-millis takes a number from 1 to 60000.', 'pageMillis');
       // A progress bar only for a person at a terminal; scripts (and --json) get the report alone.
       const bar = process.stderr.isTTY && !opts.json ? new cliProgress.SingleBar({ format: 'retention {library} {category} | {value} records examined', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
       bar?.start(0, 0, { library: '', category: '' });
@@ -61,7 +66,8 @@ export function registerRetentionCommands(program: Command, helpers: RetentionCo
           runRetention(runtime, {
             ...(o.library !== undefined ? { libraryId: o.library } : {}),
             dryRun: o.dryRun === true,
-            pageSize,
+            ...(pageSize !== undefined ? { pageSize } : {}),
+            ...(pageMillis !== undefined ? { pageMillis } : {}),
             onProgress: (p) => bar?.update(p.done, { library: p.libraryId, category: p.category }),
           }),
         );

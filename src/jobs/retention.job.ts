@@ -13,6 +13,7 @@ import { SYSTEM } from '../policy/actors.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { profiles } from '../policy/profiles.js';
 import { describeRule, SERVICE_KINDS, sweepDue, type RetentionCategory, type ServiceKindId } from '../policy/retention.policy.js';
+import { engineOf } from '../storage/database.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import { findLibrary, listLibraries } from '../storage/library.repository.js';
 import * as retention from '../storage/retention.repository.js';
@@ -39,8 +40,14 @@ export interface RetentionOptions {
   libraryId?: string;
   /** Decide and count, change nothing, leave no receipt. */
   dryRun?: boolean;
-  /** Records per page (per transaction). */
+  /** Records per page (per transaction), fixed. Without it, pages are sized to `pageMillis`. */
   pageSize?: number;
+  /**
+   * How long one page's transaction should take. On SQLite a page holds the database's one writer, so
+   * this bounds how long a check-out can wait for retention; on PostgreSQL pages lock only the rows they
+   * dispose of, and larger pages cost less. Default: 15 ms on SQLite, 250 ms on PostgreSQL.
+   */
+  pageMillis?: number;
   /** Called after every page, for a progress bar. */
   onProgress?: (progress: RetentionProgress) => void;
   /** Stops between pages when aborted (the run is then left to be finished by the next one). */
@@ -92,6 +99,33 @@ const caller: Caller = { actor: SYSTEM, purpose: 'retention', channel: 'job' };
 /** Yields to the event loop between pages, so requests waiting for the database go first. */
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * Sizes pages to a time budget: after each page, the next is scaled by budget / time taken (damped,
+ * within bounds), so a page takes about the budget whatever the engine, the machine and the category.
+ */
+export class PageSizer {
+  #size: number;
+  constructor(
+    private readonly budgetMs: number,
+    initial: number,
+    private readonly min = 20,
+    private readonly max = 10_000,
+  ) {
+    this.#size = initial;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Learns from a page of `seen` records that took `elapsedMs`. A short last page teaches nothing. */
+  record(elapsedMs: number, seen: number): void {
+    if (seen < this.#size || elapsedMs <= 0) return;
+    const factor = Math.min(2, Math.max(0.25, this.budgetMs / elapsedMs));
+    this.#size = Math.round(Math.min(this.max, Math.max(this.min, this.#size * Math.sqrt(factor))));
+  }
+}
+
 /** Runs retention for one library or all, at the runtime clock's instant (`--as-of` moves it). */
 export async function runRetention(runtime: Runtime, options: RetentionOptions = {}): Promise<RetentionReport> {
   const asOf = runtime.clock.now();
@@ -142,21 +176,26 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
   if (!library) throw refuse(ErrorCode.LIBRARY_NOT_FOUND, 'No library has that id.', 'libraryId');
   const profile = profiles().get(library.profileId);
   const dryRun = options.dryRun === true;
-  const limit = options.pageSize ?? 1000;
+  const budget = options.pageMillis ?? (engineOf(runtime.db) === 'sqlite' ? 15 : 250);
+  const sizer = () => (options.pageSize !== undefined ? { size: options.pageSize, record: () => undefined } : new PageSizer(budget, 100));
   const claimed = dryRun ? { runId: null, resumedFrom: null } : await claimRun(runtime, libraryId, profile, asOf);
   const runId = claimed.runId;
-  const base: Omit<PageInput, 'cursor'> = { runId, libraryId, asOf: asOf.toISOString(), limit };
+  const base: Omit<PageInput, 'cursor' | 'limit'> = { runId, libraryId, asOf: asOf.toISOString() };
   let done = 0;
   const results = new Map<string, CategoryResult>();
 
   /** Pages through one category until the candidates run out. */
-  const walk = async (category: RetentionCategory, page: (cursor: Cursor | null) => Promise<PageResult>) => {
+  const walk = async (category: RetentionCategory, page: (cursor: Cursor | null, limit: number) => Promise<PageResult>, maxPage = Number.POSITIVE_INFINITY) => {
     const result = results.get(category) ?? { category, ...describeRule(profile, category), disposed: 0, kept: 0 };
     results.set(category, result);
+    const pages = sizer();
     let cursor: Cursor | null = null;
     do {
       if (options.signal?.aborted) throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'The retention run was stopped; the next run finishes it.');
-      const outcome: PageResult = await page(cursor);
+      const limit = Math.min(pages.size, maxPage);
+      const started = performance.now();
+      const outcome: PageResult = await page(cursor, limit);
+      pages.record(performance.now() - started, outcome.seen);
       result.disposed += outcome.disposed;
       result.kept += outcome.kept;
       done += outcome.seen;
@@ -171,10 +210,11 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
   // The register holds every series the profile declares (a changed profile changes it here too).
   if (!dryRun) await run(runtime, caller, syncProfileSeries, { libraryId });
 
-  for (const status of ['returned', 'lost'] as const) await walk('circulation', (cursor) => run(runtime, caller, retainLoanPage, { ...base, cursor, status }));
-  for (const status of ['paid', 'waived'] as const) await walk('fines', (cursor) => run(runtime, caller, retainFinePage, { ...base, cursor, status }));
-  for (const status of ['fulfilled', 'cancelled', 'expired'] as const) await walk('holds', (cursor) => run(runtime, caller, retainHoldPage, { ...base, cursor, status }));
-  for (const kind of SERVICE_KINDS as readonly ServiceKindId[]) await walk(SERVICE_CATEGORY[kind], (cursor) => run(runtime, caller, retainServicePage, { ...base, cursor, kind }));
+  for (const status of ['returned', 'lost'] as const) await walk('circulation', (cursor, limit) => run(runtime, caller, retainLoanPage, { ...base, limit, cursor, status }));
+  for (const status of ['paid', 'waived'] as const) await walk('fines', (cursor, limit) => run(runtime, caller, retainFinePage, { ...base, limit, cursor, status }));
+  for (const status of ['fulfilled', 'cancelled', 'expired'] as const) await walk('holds', (cursor, limit) => run(runtime, caller, retainHoldPage, { ...base, limit, cursor, status }));
+  for (const kind of SERVICE_KINDS as readonly ServiceKindId[])
+    await walk(SERVICE_CATEGORY[kind], (cursor, limit) => run(runtime, caller, retainServicePage, { ...base, limit, cursor, kind }));
 
   for (const deceased of [false, true]) {
     const category = deceased ? 'deceased-patrons' : 'inactive-patrons';
@@ -187,7 +227,7 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
       continue;
     }
     // Purging a patron touches many rows; pages of patrons are smaller.
-    await walk(category, (cursor) => run(runtime, caller, retainPatronPage, { ...base, limit: Math.min(limit, 50), cursor, deceased }));
+    await walk(category, (cursor, limit) => run(runtime, caller, retainPatronPage, { ...base, limit, cursor, deceased }), 50);
   }
 
   const externalRecordsDue = (await run(runtime, caller, dueForDisposal, { libraryId })).map((s) => ({

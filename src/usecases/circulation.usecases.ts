@@ -8,7 +8,7 @@ import { setItemStatus } from '../storage/item.repository.js';
 import { candidateLoanRules, findCategory, findLibrary } from '../storage/library.repository.js';
 import * as loans from '../storage/loan.repository.js';
 import { findPatronById, touchActivity } from '../storage/patron.repository.js';
-import { newId, recordAccess, type Context } from './context.js';
+import { newId, newTimeOrderedId, recordAccess, type Context } from './context.js';
 import { requireItemByBarcode } from './item.usecases.js';
 import { requirePatronByCard } from './patron.usecases.js';
 
@@ -59,7 +59,7 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
     ...itemBlocks(item, rule, readyHold?.patronId ?? null, patron.id),
   ]);
 
-  const loanId = newId();
+  const loanId = newTimeOrderedId(ctx.now);
   const due = dueDate(ctx.now, (rule as LoanRule).loanDays, library.timeZone).toISOString();
   try {
     await loans.insertLoan(ctx.trx, {

@@ -69,6 +69,24 @@ function pageEnd<T extends { id: string }>(rows: readonly T[], at: (row: T) => s
   return rows.length < limit || last === undefined ? null : { at: at(last), id: last.id };
 }
 
+/**
+ * The common end of a page: the checker's releases are disposed of (unless this is a dry run) and
+ * counted on the run's receipt, in the page's transaction.
+ */
+async function settlePage<Row extends { id: string }>(
+  ctx: Context,
+  input: PageInput,
+  profile: Profile,
+  category: RetentionCategory,
+  page: { rows: readonly Row[]; endOf: (row: Row) => string; releases: (row: Row) => boolean; dispose: (rows: Row[]) => Promise<unknown> },
+): Promise<PageResult> {
+  const release = page.rows.filter(page.releases);
+  if (input.runId !== null && release.length > 0) await page.dispose(release);
+  const counts = { disposed: release.length, kept: page.rows.length - release.length };
+  await receipt(ctx, input, profile, category, counts);
+  return { next: pageEnd(page.rows, page.endOf, input.limit), seen: page.rows.length, ...counts };
+}
+
 // ── Statistics: what an anonymised loan leaves behind ─────────────────────────────────────────────
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
@@ -130,10 +148,12 @@ export async function retainLoanPage(ctx: Context, input: PageInput & { status: 
     cursor: input.cursor,
     limit: input.limit,
   });
-  const release = rows.filter((row) => loanRetention({ status: row.status as 'returned', endedAt: row.endedAt, openFines: row.openFines, readingHistory: row.readingHistory }, profile, asOf).dispose);
-  if (input.runId !== null) await anonymiseLoans(ctx, library, release);
-  await receipt(ctx, input, profile, 'circulation', { disposed: release.length, kept: rows.length - release.length });
-  return { next: pageEnd(rows, (r) => r.endedAt, input.limit), seen: rows.length, disposed: release.length, kept: rows.length - release.length };
+  return settlePage(ctx, input, profile, 'circulation', {
+    rows,
+    endOf: (r) => r.endedAt,
+    releases: (row) => loanRetention({ status: input.status, endedAt: row.endedAt, openFines: row.openFines, readingHistory: row.readingHistory }, profile, asOf).dispose,
+    dispose: (release) => anonymiseLoans(ctx, library, release),
+  });
 }
 
 /** One page of settled fines: delete those past the profile's period, with their payments. */
@@ -147,10 +167,12 @@ export async function retainFinePage(ctx: Context, input: PageInput & { status: 
     cursor: input.cursor,
     limit: input.limit,
   });
-  const release = rows.filter((row) => fineRetention(row, profile, asOf).dispose);
-  if (input.runId !== null) await retention.deleteFines(ctx.trx, release.map((r) => r.id));
-  await receipt(ctx, input, profile, 'fines', { disposed: release.length, kept: rows.length - release.length });
-  return { next: pageEnd(rows, (r) => r.settledAt, input.limit), seen: rows.length, disposed: release.length, kept: rows.length - release.length };
+  return settlePage(ctx, input, profile, 'fines', {
+    rows,
+    endOf: (r) => r.settledAt,
+    releases: (row) => fineRetention(row, profile, asOf).dispose,
+    dispose: (release) => retention.deleteFines(ctx.trx, release.map((r) => r.id)),
+  });
 }
 
 /** One page of ended holds: delete those past the profile's period. */
@@ -164,10 +186,12 @@ export async function retainHoldPage(ctx: Context, input: PageInput & { status: 
     cursor: input.cursor,
     limit: input.limit,
   });
-  const release = rows.filter((row) => holdRetention(row, profile, asOf).dispose);
-  if (input.runId !== null) await retention.deleteHolds(ctx.trx, release.map((r) => r.id));
-  await receipt(ctx, input, profile, 'holds', { disposed: release.length, kept: rows.length - release.length });
-  return { next: pageEnd(rows, (r) => r.endedAt, input.limit), seen: rows.length, disposed: release.length, kept: rows.length - release.length };
+  return settlePage(ctx, input, profile, 'holds', {
+    rows,
+    endOf: (r) => r.endedAt,
+    releases: (row) => holdRetention(row, profile, asOf).dispose,
+    dispose: (release) => retention.deleteHolds(ctx.trx, release.map((r) => r.id)),
+  });
 }
 
 /** The inventory category each kind of service record belongs to. */
@@ -191,10 +215,12 @@ export async function retainServicePage(ctx: Context, input: PageInput & { kind:
     cursor: input.cursor,
     limit: input.limit,
   });
-  const release = rows.filter((row) => afterEndRetention(row.endsAt, rule, asOf).dispose);
-  if (input.runId !== null) await retention.deleteServiceRecords(ctx.trx, release.map((r) => r.id));
-  await receipt(ctx, input, profile, SERVICE_CATEGORY[input.kind], { disposed: release.length, kept: rows.length - release.length });
-  return { next: pageEnd(rows, (r) => r.endsAt, input.limit), seen: rows.length, disposed: release.length, kept: rows.length - release.length };
+  return settlePage(ctx, input, profile, SERVICE_CATEGORY[input.kind], {
+    rows,
+    endOf: (r) => r.endsAt,
+    releases: (row) => afterEndRetention(row.endsAt, rule, asOf).dispose,
+    dispose: (release) => retention.deleteServiceRecords(ctx.trx, release.map((r) => r.id)),
+  });
 }
 
 /**
