@@ -21,6 +21,7 @@ import type { Cursor } from '../storage/retention.repository.js';
 import { dueForDisposal, syncProfileSeries } from '../usecases/record-series.usecases.js';
 import { run, type Caller, type Context, type Runtime } from '../usecases/context.js';
 import {
+  endStaleSessions,
   rebandPatrons,
   retainFinePage,
   retainHoldPage,
@@ -80,6 +81,8 @@ export interface LibraryResult {
   /** A run killed earlier and taken over by this one. */
   resumedFrom: string | null;
   agesRebanded: number;
+  /** Computer sessions nobody logged off from, ended a day after they began. */
+  sessionsEnded: number;
   categories: CategoryResult[];
   /**
    * Record series kept outside Carrel (camera footage CB-H, RF-9; paper sheets) whose disposal is due:
@@ -100,11 +103,14 @@ const caller: Caller = { actor: SYSTEM, purpose: 'retention', channel: 'job' };
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Sizes pages to a time budget: after each page, the next is scaled by budget / time taken (damped,
- * within bounds), so a page takes about the budget whatever the engine, the machine and the category.
+ * Sizes pages to a time budget from the cost per record seen so far (a moving average), so a page takes
+ * about the budget whatever the engine, the machine and the category. A page far slower than the
+ * average (a WAL checkpoint, a vacuum, another process) is not taken as the new normal: shrinking
+ * every page after one stall would only multiply the per-page overhead.
  */
 export class PageSizer {
   #size: number;
+  #msPerRecord: number | null = null;
   constructor(
     private readonly budgetMs: number,
     initial: number,
@@ -120,9 +126,14 @@ export class PageSizer {
 
   /** Learns from a page of `seen` records that took `elapsedMs`. A short last page teaches nothing. */
   record(elapsedMs: number, seen: number): void {
-    if (seen < this.#size || elapsedMs <= 0) return;
-    const factor = Math.min(2, Math.max(0.25, this.budgetMs / elapsedMs));
-    this.#size = Math.round(Math.min(this.max, Math.max(this.min, this.#size * Math.sqrt(factor))));
+    if (seen < this.#size || seen === 0 || elapsedMs <= 0) return;
+    const sample = elapsedMs / seen;
+    const average = this.#msPerRecord;
+    if (average !== null && sample > 4 * average) return;
+    this.#msPerRecord = average === null ? sample : 0.7 * average + 0.3 * sample;
+    const target = this.budgetMs / this.#msPerRecord;
+    // At most double a page at a time: a first cheap page must not make the next one enormous.
+    this.#size = Math.round(Math.min(this.max, Math.max(this.min, Math.min(target, this.#size * 2))));
   }
 }
 
@@ -209,6 +220,7 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
   const agesRebanded = dryRun ? 0 : await run(runtime, caller, rebandPatrons, { libraryId, asOf: asOf.toISOString() });
   // The register holds every series the profile declares (a changed profile changes it here too).
   if (!dryRun) await run(runtime, caller, syncProfileSeries, { libraryId });
+  const sessionsEnded = dryRun ? 0 : await run(runtime, caller, endStaleSessions, { libraryId, asOf: asOf.toISOString() });
 
   for (const status of ['returned', 'lost'] as const) await walk('circulation', (cursor, limit) => run(runtime, caller, retainLoanPage, { ...base, limit, cursor, status }));
   for (const status of ['paid', 'waived'] as const) await walk('fines', (cursor, limit) => run(runtime, caller, retainFinePage, { ...base, limit, cursor, status }));
@@ -246,6 +258,7 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
     runId,
     resumedFrom: claimed.resumedFrom,
     agesRebanded,
+    sessionsEnded,
     categories: [...results.values()],
     externalRecordsDue,
   };

@@ -298,6 +298,25 @@ describe.each(ENGINES)('retention scenarios on %s', (engine) => {
 
   // ── Hand-written: the examples ────────────────────────────────────────────────────────────
 
+  it('jackson-county-or: a computer session nobody logged off from ends a day after it began, then goes after thirty days (JC-IIId)', async () => {
+    // Given a patron who logged on to a public computer and walked away
+    const libraryId = await libraryOf('jackson-county-or');
+    const patron = await buildPatron(w, { libraryId });
+    const session = await w.act(startComputerSession, { cardNumber: patron.cardNumber, branch: 'main', station: 'PC-09' });
+    // When a run happens 23 hours later: the session is still open and kept
+    expect((await retainAt(libraryId, plusMs(START, 23 * HOUR))).sessionsEnded).toBe(0);
+    expect(await findServiceRecord(database.db, session.id)).toEqual(expect.objectContaining({ endsAt: null }));
+    // When a run happens 25 hours later: it is ended at a day after it began
+    expect((await retainAt(libraryId, plusMs(START, 25 * HOUR))).sessionsEnded).toBe(1);
+    expect(await findServiceRecord(database.db, session.id)).toEqual(expect.objectContaining({ status: 'ended', endsAt: plusMs(START, 24 * HOUR) }));
+    // Then it goes thirty days after that end, as an ended session does
+    await retainAt(libraryId, plusMs(START, 24 * HOUR + 30 * DAY - 1));
+    expect(await findServiceRecord(database.db, session.id)).toBeDefined();
+    await retainAt(libraryId, plusMs(START, 24 * HOUR + 30 * DAY));
+    expect(await findServiceRecord(database.db, session.id)).toBeUndefined();
+  });
+
+
   it('imagineif-mt: after check-in the export shows no loan; a loan with an unpaid fine or a lost item stays linked until paid (IF-3)', async () => {
     // Given a patron who returns one book on time, one late (a fine), and loses a third
     const libraryId = await libraryOf('imagineif-mt');

@@ -455,3 +455,16 @@ export async function latestRuns(db: Db, libraryId: string, limit: number): Prom
   const rows = await db.selectFrom('retention_runs').selectAll().where('library_id', '=', libraryId).orderBy('started_at', 'desc').orderBy('id').limit(limit).execute();
   return rows.map(toRun);
 }
+
+/** Computer sessions of a library still open that started at or before `startedBefore` (nobody logged off). */
+export async function staleComputerSessions(db: Db, libraryId: string, startedBefore: string): Promise<{ id: string; startsAt: string }[]> {
+  const rows = await db
+    .selectFrom('service_records')
+    .select(['id', 'starts_at'])
+    .where('library_id', '=', libraryId)
+    .where('kind', '=', 'computer-session')
+    .where('ends_at', 'is', null)
+    .where('starts_at', '<=', startedBefore)
+    .execute();
+  return rows.map((r) => ({ id: r.id, startsAt: r.starts_at }));
+}

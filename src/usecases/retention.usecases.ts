@@ -29,6 +29,7 @@ import { canAdminister, canReachLibrary } from '../policy/scope.policy.js';
 import { findLibrary } from '../storage/library.repository.js';
 import { deletePatronRows } from '../storage/patron.repository.js';
 import * as retention from '../storage/retention.repository.js';
+import { closeServiceRecord } from '../storage/service-record.repository.js';
 import type { ClosedLoanRow, Cursor, StatsRow } from '../storage/retention.repository.js';
 import { recordAccess, type Context } from './context.js';
 import { requirePatron, requirePatronByCard } from './patron.usecases.js';
@@ -268,6 +269,19 @@ export async function retainPatronPage(ctx: Context, input: PageInput & { deceas
   await receipt(ctx, input, profile, input.deceased ? 'deceased-patrons' : 'inactive-patrons', { disposed, kept: rows.length - disposed });
   const last = rows[rows.length - 1];
   return { next: rows.length < input.limit || !last ? null : { at: '', id: last.id }, seen: rows.length, disposed, kept: rows.length - disposed };
+}
+
+/** A public-computer session nobody logged off from is taken to have ended this long after it began. */
+const LONGEST_SESSION_MS = 24 * 3_600_000;
+
+/**
+ * Ends computer sessions still open a day after they began (the station was switched off, or nobody
+ * logged on there again), so that they too reach the end their retention is counted from (JC-IIId).
+ */
+export async function endStaleSessions(ctx: Context, input: { libraryId: string; asOf: string }): Promise<number> {
+  const stale = await retention.staleComputerSessions(ctx.trx, input.libraryId, new Date(Date.parse(input.asOf) - LONGEST_SESSION_MS).toISOString());
+  for (const session of stale) await closeServiceRecord(ctx.trx, session.id, 'ended', new Date(Date.parse(session.startsAt) + LONGEST_SESSION_MS).toISOString());
+  return stale.length;
 }
 
 /** Moves age bands on for patrons who passed a band's birthday (statistics only; no seal is opened). */

@@ -78,6 +78,7 @@ export function retentionRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
                   runId: Nullable(Id),
                   resumedFrom: Nullable(Id),
                   agesRebanded: Type.Integer(),
+                  sessionsEnded: Type.Integer(),
                   categories: Type.Array(CategoryResult),
                   externalRecordsDue: Type.Array(
                     Type.Object({ code: Type.String(), name: Type.String(), retentionDays: Type.Integer(), clause: Nullable(Type.String()), dueThrough: Instant, overdueSince: Nullable(Instant) }),
