@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from './database.js';
+import type { RetentionRunsTable } from './schema.js';
 
 /** Where the previous page ended: the next page starts strictly after it. */
 export interface Cursor {
@@ -324,17 +325,7 @@ export interface RetentionRun {
   status: 'running' | 'finished' | 'interrupted';
 }
 
-function toRun(row: {
-  id: string;
-  library_id: string;
-  profile_id: string;
-  profile_version: number;
-  as_of: string;
-  started_at: string;
-  heartbeat_at: string;
-  finished_at: string | null;
-  status: string;
-}): RetentionRun {
+function toRun(row: RetentionRunsTable): RetentionRun {
   return {
     id: row.id,
     libraryId: row.library_id,
