@@ -3,7 +3,7 @@
  * dispose of a page, aggregate statistics, and run receipts. Every page is read and disposed of in one
  * short transaction by the caller; nothing here opens a transaction or decides what to keep.
  */
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Db } from './database.js';
 import type { RetentionRunsTable } from './schema.js';
 
@@ -145,26 +145,45 @@ export async function deleteLoans(db: Db, ids: readonly string[]): Promise<void>
   await db.deleteFrom('loans').where('id', 'in', ids).execute();
 }
 
-// ── Fines and payments ───────────────────────────────────────────────────────────────────────────
+// ── Records disposed of a period after they end ───────────────────────────────────────────────────
 
-export interface SettledFineRow {
+/** Where each such table says which kind a record is (its status, or its service kind) and when it ended. */
+const ENDED_RECORDS = {
+  fines: { kind: 'status', end: 'settled_at' },
+  holds: { kind: 'status', end: 'ended_at' },
+  service_records: { kind: 'kind', end: 'ends_at' },
+} as const;
+
+/** A record that ended: a settled fine, an ended hold, a closed service record. */
+export interface EndedRecord {
   id: string;
-  status: 'paid' | 'waived';
-  settledAt: string;
+  kind: string;
+  endedAt: string;
 }
 
-/** A page of settled fines of one library, settled at or before `cutoff`. */
-export async function settledFines(db: Db, options: { libraryId: string; status: 'paid' | 'waived'; cutoff: string; cursor: Cursor | null; limit: number }): Promise<SettledFineRow[]> {
-  let query = db
-    .selectFrom('fines')
-    .select(['id', 'status', 'settled_at'])
+/**
+ * A page of one library's records of one table and kind (a fine's or hold's status, a service record's
+ * kind) that ended at or before `cutoff`, oldest first.
+ */
+export async function endedRecords(
+  db: Db,
+  table: keyof typeof ENDED_RECORDS,
+  options: { libraryId: string; kind: string; cutoff: string; cursor: Cursor | null; limit: number },
+): Promise<EndedRecord[]> {
+  const { kind, end } = ENDED_RECORDS[table];
+  // One query for three tables: the column names come from the constant above, never from input.
+  let query = (db as unknown as Kysely<any>)
+    .selectFrom(table)
+    .select(['id', `${kind} as kind`, `${end} as ended_at`])
     .where('library_id', '=', options.libraryId)
-    .where('status', '=', options.status)
-    .where('settled_at', '<=', options.cutoff);
-  query = after(query, 'settled_at', options.cursor);
-  const rows = await query.orderBy('settled_at').orderBy('id').limit(options.limit).execute();
-  return rows.map((r) => ({ id: r.id, status: r.status as 'paid' | 'waived', settledAt: r.settled_at as string }));
+    .where(kind, '=', options.kind)
+    .where(end, '<=', options.cutoff);
+  query = after(query, end, options.cursor);
+  const rows: { id: string; kind: string; ended_at: string }[] = await query.orderBy(end).orderBy('id').limit(options.limit).execute();
+  return rows.map((r) => ({ id: r.id, kind: r.kind, endedAt: r.ended_at }));
 }
+
+// ── Fines and payments ───────────────────────────────────────────────────────────────────────────
 
 /** Deletes settled fines with their payment allocations, then payments nothing points at any more. */
 export async function deleteFines(db: Db, ids: readonly string[]): Promise<number> {
@@ -186,49 +205,11 @@ export async function deleteFines(db: Db, ids: readonly string[]): Promise<numbe
 
 // ── Holds ────────────────────────────────────────────────────────────────────────────────────────
 
-export interface EndedHoldRow {
-  id: string;
-  status: 'fulfilled' | 'cancelled' | 'expired';
-  endedAt: string;
-}
-
-/** A page of holds of one library that ended (fulfilled, cancelled, expired) at or before `cutoff`. */
-export async function endedHolds(db: Db, options: { libraryId: string; status: EndedHoldRow['status']; cutoff: string; cursor: Cursor | null; limit: number }): Promise<EndedHoldRow[]> {
-  let query = db
-    .selectFrom('holds')
-    .select(['id', 'status', 'ended_at'])
-    .where('library_id', '=', options.libraryId)
-    .where('status', '=', options.status)
-    .where('ended_at', '<=', options.cutoff);
-  query = after(query, 'ended_at', options.cursor);
-  const rows = await query.orderBy('ended_at').orderBy('id').limit(options.limit).execute();
-  return rows.map((r) => ({ id: r.id, status: r.status as EndedHoldRow['status'], endedAt: r.ended_at as string }));
-}
-
 export async function deleteHolds(db: Db, ids: readonly string[]): Promise<void> {
   if (ids.length > 0) await db.deleteFrom('holds').where('id', 'in', ids).execute();
 }
 
 // ── Service records ──────────────────────────────────────────────────────────────────────────────
-
-export interface EndedServiceRow {
-  id: string;
-  kind: string;
-  endsAt: string;
-}
-
-/** A page of service records of one kind that ended at or before `cutoff`. */
-export async function endedServiceRecords(db: Db, options: { libraryId: string; kind: string; cutoff: string; cursor: Cursor | null; limit: number }): Promise<EndedServiceRow[]> {
-  let query = db
-    .selectFrom('service_records')
-    .select(['id', 'kind', 'ends_at'])
-    .where('library_id', '=', options.libraryId)
-    .where('kind', '=', options.kind)
-    .where('ends_at', '<=', options.cutoff);
-  query = after(query, 'ends_at', options.cursor);
-  const rows = await query.orderBy('ends_at').orderBy('id').limit(options.limit).execute();
-  return rows.map((r) => ({ id: r.id, kind: r.kind, endsAt: r.ends_at as string }));
-}
 
 export async function deleteServiceRecords(db: Db, ids: readonly string[]): Promise<void> {
   if (ids.length > 0) await db.deleteFrom('service_records').where('id', 'in', ids).execute();

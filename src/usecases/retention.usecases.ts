@@ -161,17 +161,17 @@ export async function retainLoanPage(ctx: Context, input: PageInput & { status: 
 export async function retainFinePage(ctx: Context, input: PageInput & { status: 'paid' | 'waived' }): Promise<PageResult> {
   const { profile } = await libraryAndProfile(ctx, input.libraryId);
   const asOf = new Date(input.asOf);
-  const rows = await retention.settledFines(ctx.trx, {
+  const rows = await retention.endedRecords(ctx.trx, 'fines', {
     libraryId: input.libraryId,
-    status: input.status,
+    kind: input.status,
     cutoff: daysBefore(asOf, profile.retention.fines.days).toISOString(),
     cursor: input.cursor,
     limit: input.limit,
   });
   return settlePage(ctx, input, profile, 'fines', {
     rows,
-    endOf: (r) => r.settledAt,
-    releases: (row) => fineRetention(row, profile, asOf).dispose,
+    endOf: (r) => r.endedAt,
+    releases: (row) => fineRetention({ status: input.status, settledAt: row.endedAt }, profile, asOf).dispose,
     dispose: (release) => retention.deleteFines(ctx.trx, release.map((r) => r.id)),
   });
 }
@@ -180,9 +180,9 @@ export async function retainFinePage(ctx: Context, input: PageInput & { status: 
 export async function retainHoldPage(ctx: Context, input: PageInput & { status: 'fulfilled' | 'cancelled' | 'expired' }): Promise<PageResult> {
   const { profile } = await libraryAndProfile(ctx, input.libraryId);
   const asOf = new Date(input.asOf);
-  const rows = await retention.endedHolds(ctx.trx, {
+  const rows = await retention.endedRecords(ctx.trx, 'holds', {
     libraryId: input.libraryId,
-    status: input.status,
+    kind: input.status,
     cutoff: daysBefore(asOf, profile.retention.holds.days).toISOString(),
     cursor: input.cursor,
     limit: input.limit,
@@ -190,7 +190,7 @@ export async function retainHoldPage(ctx: Context, input: PageInput & { status: 
   return settlePage(ctx, input, profile, 'holds', {
     rows,
     endOf: (r) => r.endedAt,
-    releases: (row) => holdRetention(row, profile, asOf).dispose,
+    releases: (row) => holdRetention({ status: input.status, endedAt: row.endedAt }, profile, asOf).dispose,
     dispose: (release) => retention.deleteHolds(ctx.trx, release.map((r) => r.id)),
   });
 }
@@ -209,7 +209,7 @@ export async function retainServicePage(ctx: Context, input: PageInput & { kind:
   const { profile } = await libraryAndProfile(ctx, input.libraryId);
   const asOf = new Date(input.asOf);
   const rule = serviceRule(input.kind, profile);
-  const rows = await retention.endedServiceRecords(ctx.trx, {
+  const rows = await retention.endedRecords(ctx.trx, 'service_records', {
     libraryId: input.libraryId,
     kind: input.kind,
     cutoff: daysBefore(asOf, rule.days).toISOString(),
@@ -218,8 +218,8 @@ export async function retainServicePage(ctx: Context, input: PageInput & { kind:
   });
   return settlePage(ctx, input, profile, SERVICE_CATEGORY[input.kind], {
     rows,
-    endOf: (r) => r.endsAt,
-    releases: (row) => afterEndRetention(row.endsAt, rule, asOf).dispose,
+    endOf: (r) => r.endedAt,
+    releases: (row) => afterEndRetention(row.endedAt, rule, asOf).dispose,
     dispose: (release) => retention.deleteServiceRecords(ctx.trx, release.map((r) => r.id)),
   });
 }
