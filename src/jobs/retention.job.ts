@@ -238,8 +238,10 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
       results.set(category, { category, ...describeRule(profile, category), disposed: 0, kept: 0, skipped: { reason: 'sweep-not-due', nextSweepAfter: next.toISOString() } });
       continue;
     }
-    // Purging a patron touches many rows; pages of patrons are smaller.
-    await walk(category, (cursor, limit) => run(runtime, caller, retainPatronPage, { ...base, limit, cursor, deceased }), 50);
+    // One patron per transaction: a purge shreds the patron's key in the key store, which no database
+    // transaction can roll back, so the shred must be the last step of a transaction that cannot fail
+    // afterwards for another patron's sake.
+    await walk(category, (cursor) => run(runtime, caller, retainPatronPage, { ...base, limit: 1, cursor, deceased }));
   }
 
   const externalRecordsDue = (await run(runtime, caller, dueForDisposal, { libraryId })).map((s) => ({

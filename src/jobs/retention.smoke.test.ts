@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestDatabase } from '../../test/engines.js';
 import { buildItem, buildLibrary, buildPatron, countRows, world, type World } from '../../test/factories.js';
 import { checkin, checkout } from '../usecases/circulation.usecases.js';
+import { setReadingHistory } from '../usecases/retention.usecases.js';
 import { runRetention } from './retention.job.js';
 
 describe.each(ENGINES)('retention smoke on %s', (engine) => {
@@ -28,5 +29,26 @@ describe.each(ENGINES)('retention smoke on %s', (engine) => {
     expect(stats.map((s) => Number(s.loans))).toEqual([1]);
     const again = await runRetention(w.runtime, { libraryId: library.id });
     expect(again.libraries[0]?.categories.find((c) => c.category === 'circulation')?.disposed).toBe(0);
+  });
+
+  it('JC-IIIc: opting in keeps what is returned from then on, not what was returned before', async () => {
+    // Given a jackson-county-or patron who returned a book, then opted in before the nightly run
+    const { library } = await buildLibrary(w, { profileId: 'jackson-county-or' });
+    const patron = await buildPatron(w, { libraryId: library.id });
+    const before = await buildItem(w, { libraryId: library.id });
+    const after = await buildItem(w, { libraryId: library.id });
+    await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: before.barcode });
+    w.clock.advanceDays(1);
+    await w.act(checkin, { itemBarcode: before.barcode });
+    w.clock.advanceDays(1);
+    await w.act(setReadingHistory, { cardNumber: patron.cardNumber, keep: true });
+    await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: after.barcode });
+    w.clock.advanceDays(1);
+    await w.act(checkin, { itemBarcode: after.barcode });
+    // When retention runs
+    await runRetention(w.runtime, { libraryId: library.id });
+    // Then only the loan returned after the opt-in is kept as reading history
+    const left = await database.db.selectFrom('loans').select('item_id').where('patron_id', '=', patron.id).execute();
+    expect(left.map((l) => l.item_id)).toEqual([after.id]);
   });
 });

@@ -4,7 +4,7 @@
  * short transaction by the caller; nothing here opens a transaction or decides what to keep.
  */
 import { sql, type Kysely } from 'kysely';
-import type { Db } from './database.js';
+import { engineOf, type Db } from './database.js';
 import type { RetentionRunsTable } from './schema.js';
 
 /** Where the previous page ended: the next page starts strictly after it. */
@@ -37,7 +37,8 @@ export interface ClosedLoanRow {
   itemType: string;
   patronCategory: string;
   ageBand: string;
-  readingHistory: boolean;
+  /** When the borrower opted in to reading history (JC-IIIc), or null. */
+  readingHistorySince: string | null;
   openFines: number;
 }
 
@@ -93,7 +94,7 @@ export async function closedLoans(
     itemType: row.item_type,
     patronCategory: row.patron_category,
     ageBand: row.age_band,
-    readingHistory: row.reading_history_since !== null,
+    readingHistorySince: row.reading_history_since,
     openFines: Number(row.open_fines ?? 0),
   }));
 }
@@ -139,10 +140,14 @@ export async function addCirculationStats(db: Db, rows: readonly StatsRow[]): Pr
  * Breaks the patron–item link of complete loans: settled fines of those loans lose their loan and item
  * (the title goes with the link), then the loan rows go.
  */
-export async function deleteLoans(db: Db, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db.updateTable('fines').set({ loan_id: null, item_id: null }).where('loan_id', 'in', ids).execute();
-  await db.deleteFrom('loans').where('id', 'in', ids).execute();
+export async function deleteLoans(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  // A settled fine's sealed note may name the item: it goes with the link.
+  await db.updateTable('fines').set({ loan_id: null, item_id: null, note: null }).where('loan_id', 'in', ids).where('status', '<>', 'open').execute();
+  // Only complete loans, and only the rows this statement really deleted count: another transaction
+  // anonymising the same loans at the same moment (PostgreSQL, read committed) deletes the others.
+  const deleted = await db.deleteFrom('loans').where('id', 'in', ids).where('status', '<>', 'active').returning('id').execute();
+  return new Set(deleted.map((row) => row.id));
 }
 
 // ── Records disposed of a period after they end ───────────────────────────────────────────────────
@@ -234,7 +239,7 @@ export interface PatronCandidateRow {
  */
 export async function patronCandidates(
   db: Db,
-  options: { libraryId: string; deceased: boolean; inactiveBefore: string; afterId: string | null; limit: number },
+  options: { libraryId: string; deceased: boolean; inactiveBefore: string; afterId: string | null; limit: number; patronId?: string },
 ): Promise<PatronCandidateRow[]> {
   let query = db
     .selectFrom('patrons')
@@ -259,6 +264,7 @@ export async function patronCandidates(
     ? query.where('patrons.status', '=', 'deceased')
     : query.where('patrons.status', '<>', 'deceased').where('patrons.last_active_at', '<=', options.inactiveBefore);
   if (options.afterId !== null) query = query.where('patrons.id', '>', options.afterId);
+  if (options.patronId !== undefined) query = query.where('patrons.id', '=', options.patronId);
   const rows = await query.orderBy('patrons.id').limit(options.limit).execute();
   return rows.map((r) => ({
     id: r.id,
@@ -270,6 +276,14 @@ export async function patronCandidates(
     balanceCents: Number(r.balance ?? 0),
     openHolds: Number(r.open_holds ?? 0),
   }));
+}
+
+/**
+ * Locks a patron's row for the rest of the transaction (PostgreSQL; SQLite's one writer already
+ * serialises): a check-out, which updates the same row, waits for a purge or is seen by it.
+ */
+export async function lockPatron(db: Db, id: string): Promise<void> {
+  if (engineOf(db) === 'postgres') await db.selectFrom('patrons').select('id').where('id', '=', id).forUpdate().execute();
 }
 
 /** Patrons whose age band has ended by `now` (the statistics band moves on at a birthday). */

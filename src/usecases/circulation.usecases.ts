@@ -209,6 +209,7 @@ export async function renew(ctx: Context, input: { itemBarcode: string; libraryI
   const fine = await chargeOverdue(ctx, loan, applied, library, 'Charged at renewal for the days already late.');
   const due = dueDate(ctx.now, applied.loanDays, library.timeZone).toISOString();
   await loans.renewLoan(ctx.trx, loan.id, due, loan.renewals + 1);
+  await touchActivity(ctx.trx, patron.id, ctx.now.toISOString());
   await recordAccess(ctx, patron, 'renew', fine ? ['circulation', 'fines'] : ['circulation']);
   return { loanId: loan.id, itemBarcode: item.barcode, dueAt: due, renewals: loan.renewals + 1, renewalsLeft: applied.renewals - loan.renewals - 1, fine };
 }

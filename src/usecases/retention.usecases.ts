@@ -132,8 +132,13 @@ export function statisticsOf(rows: readonly ClosedLoanRow[], library: Pick<Libra
  */
 export async function anonymiseLoans(ctx: Context, library: Pick<Library, 'id' | 'timeZone'>, rows: readonly ClosedLoanRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await retention.addCirculationStats(ctx.trx, statisticsOf(rows, library));
-  await retention.deleteLoans(ctx.trx, rows.map((r) => r.id));
+  const deleted = await retention.deleteLoans(ctx.trx, rows.map((r) => r.id));
+  await retention.addCirculationStats(ctx.trx, statisticsOf(rows.filter((r) => deleted.has(r.id)), library));
+}
+
+/** Whether a complete loan is reading history: it ended after its borrower opted in (JC-IIIc). */
+function isReadingHistory(row: ClosedLoanRow): boolean {
+  return row.readingHistorySince !== null && row.endedAt >= row.readingHistorySince;
 }
 
 // ── Pages ────────────────────────────────────────────────────────────────────────────────────────
@@ -152,7 +157,7 @@ export async function retainLoanPage(ctx: Context, input: PageInput & { status: 
   return settlePage(ctx, input, profile, 'circulation', {
     rows,
     endOf: (r) => r.endedAt,
-    releases: (row) => loanRetention({ status: input.status, endedAt: row.endedAt, openFines: row.openFines, readingHistory: row.readingHistory }, profile, asOf).dispose,
+    releases: (row) => loanRetention({ status: input.status, endedAt: row.endedAt, openFines: row.openFines, readingHistory: isReadingHistory(row) }, profile, asOf).dispose,
     dispose: (release) => anonymiseLoans(ctx, library, release),
   });
 }
@@ -252,19 +257,25 @@ export async function anonymisePatronLoans(ctx: Context, library: Pick<Library, 
 export async function retainPatronPage(ctx: Context, input: PageInput & { deceased: boolean }): Promise<PageResult> {
   const { library, profile } = await libraryAndProfile(ctx, input.libraryId);
   const asOf = new Date(input.asOf);
-  const rows = await retention.patronCandidates(ctx.trx, {
+  const candidates = {
     libraryId: library.id,
     deceased: input.deceased,
     inactiveBefore: monthsBefore(asOf, profile.retention.inactivePatrons.months).toISOString(),
-    afterId: input.cursor?.id ?? null,
-    limit: input.limit,
-  });
+  };
+  const rows = await retention.patronCandidates(ctx.trx, { ...candidates, afterId: input.cursor?.id ?? null, limit: input.limit });
   let disposed = 0;
   for (const row of rows) {
-    const decision = patronRetention(row, profile, asOf);
+    let decision = patronRetention(row, profile, asOf);
     if (!decision.dispose) continue;
+    if (input.runId !== null) {
+      // Decide again on the locked row: a check-out or a fine since the page was read keeps the patron.
+      await retention.lockPatron(ctx.trx, row.id);
+      const [now] = await retention.patronCandidates(ctx.trx, { ...candidates, afterId: null, limit: 1, patronId: row.id });
+      decision = now ? patronRetention(now, profile, asOf) : decision;
+      if (!now || !decision.dispose) continue;
+      await purgePatron(ctx, library, row, decision.reason);
+    }
     disposed++;
-    if (input.runId !== null) await purgePatron(ctx, library, row, decision.reason);
   }
   await receipt(ctx, input, profile, input.deceased ? 'deceased-patrons' : 'inactive-patrons', { disposed, kept: rows.length - disposed });
   const last = rows[rows.length - 1];
