@@ -252,7 +252,8 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
     dueThrough: s.due.dueThrough,
     overdueSince: s.due.overdueSince,
   }));
-  if (runId !== null) await run(runtime, caller, async (ctx: Context) => retention.setRunStatus(ctx.trx, runId, 'finished', ctx.now.toISOString()), undefined);
+  if (runId !== null && !(await run(runtime, caller, async (ctx: Context) => retention.setRunStatus(ctx.trx, runId, 'finished', ctx.now.toISOString()), undefined)))
+    throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'This retention run was taken over by another before it finished.');
   return {
     libraryId,
     profileId: profile.id,

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestDatabase } from '../../test/engines.js';
-import { buildItem, buildLibrary, buildPatron, countRows, world, type World } from '../../test/factories.js';
+import { buildItem, buildLibrary, buildPatron, countRows, refusalCodes, world, type World } from '../../test/factories.js';
 import { checkin, checkout } from '../usecases/circulation.usecases.js';
-import { setReadingHistory } from '../usecases/retention.usecases.js';
+import { SYSTEM } from '../policy/actors.js';
+import * as retention from '../storage/retention.repository.js';
+import { run } from '../usecases/context.js';
+import { retainLoanPage, setReadingHistory } from '../usecases/retention.usecases.js';
 import { runRetention } from './retention.job.js';
 
 describe.each(ENGINES)('retention smoke on %s', (engine) => {
@@ -50,5 +53,22 @@ describe.each(ENGINES)('retention smoke on %s', (engine) => {
     // Then only the loan returned after the opt-in is kept as reading history
     const left = await database.db.selectFrom('loans').select('item_id').where('patron_id', '=', patron.id).execute();
     expect(left.map((l) => l.item_id)).toEqual([after.id]);
+  });
+
+  it('a run that another run took over stops at its next page, and that page changes nothing', async () => {
+    // Given a returned loan and a run that was marked interrupted by a run taking over
+    const { library } = await buildLibrary(w, { profileId: 'imagineif-mt' });
+    const patron = await buildPatron(w, { libraryId: library.id });
+    const item = await buildItem(w, { libraryId: library.id });
+    await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: item.barcode });
+    await w.act(checkin, { itemBarcode: item.barcode });
+    const at = w.clock.now().toISOString();
+    await retention.insertRun(database.db, { id: `old-${engine}`, libraryId: library.id, profileId: 'imagineif-mt', profileVersion: 1, asOf: at, startedAt: at, heartbeatAt: at, finishedAt: null, status: 'running' });
+    await retention.setRunStatus(database.db, `old-${engine}`, 'interrupted', at);
+    // When the old run tries its next page
+    const page = run(w.runtime, { actor: SYSTEM, purpose: 'retention', channel: 'job' }, retainLoanPage, { runId: `old-${engine}`, libraryId: library.id, asOf: at, cursor: null, limit: 10, status: 'returned' });
+    // Then it is refused and the loan is still there
+    expect(await refusalCodes(page)).toEqual(['RETENTION_RUN_IN_PROGRESS']);
+    expect(await database.db.selectFrom('loans').select('id').where('patron_id', '=', patron.id).execute()).toHaveLength(1);
   });
 });

@@ -357,16 +357,21 @@ export async function insertRun(db: Db, run: RetentionRun): Promise<void> {
     .execute();
 }
 
-export async function setRunStatus(db: Db, id: string, status: RetentionRun['status'], at: string): Promise<void> {
-  await db
+/** Ends a running run (finished, or interrupted by the run that takes over); false if it was not running. */
+export async function setRunStatus(db: Db, id: string, status: RetentionRun['status'], at: string): Promise<boolean> {
+  const result = await db
     .updateTable('retention_runs')
     .set({ status, heartbeat_at: at, ...(status === 'finished' ? { finished_at: at } : {}) })
     .where('id', '=', id)
-    .execute();
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
-export async function heartbeat(db: Db, id: string, at: string): Promise<void> {
-  await db.updateTable('retention_runs').set({ heartbeat_at: at }).where('id', '=', id).execute();
+/** Marks a run alive; false when it is no longer running (another run took it over). */
+export async function heartbeat(db: Db, id: string, at: string): Promise<boolean> {
+  const result = await db.updateTable('retention_runs').set({ heartbeat_at: at }).where('id', '=', id).where('status', '=', 'running').executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 export interface ReceiptLine {

@@ -62,7 +62,9 @@ async function receipt(ctx: Context, input: PageInput, profile: Profile, categor
   if (input.runId === null) return;
   const at = ctx.now.toISOString();
   await retention.addToReceipt(ctx.trx, input.runId, { category, ...describeRule(profile, category), ...counts, firstAt: at, lastAt: at });
-  await retention.heartbeat(ctx.trx, input.runId, at);
+  // A run another one has taken over (its heartbeat had gone stale) stops here; this page rolls back.
+  if (!(await retention.heartbeat(ctx.trx, input.runId, at)))
+    throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'This retention run was taken over by another; it stops.');
 }
 
 function pageEnd<T extends { id: string }>(rows: readonly T[], at: (row: T) => string, limit: number): Cursor | null {
