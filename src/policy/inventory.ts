@@ -5,7 +5,7 @@
  * published policy and the privacy audit report (CB-I) all read this one declaration.
  */
 import type { Profile } from './profile.schema.js';
-import { describeRule, serviceRule, type RetentionCategory } from './retention.policy.js';
+import { describeRule, serviceRule, type RetentionCategory, type ServiceKindId } from './retention.policy.js';
 
 export const RECORD_CATEGORIES = [
   'registration',
@@ -23,6 +23,15 @@ export const RECORD_CATEGORIES = [
   'circulation-statistics',
 ] as const;
 export type RecordCategory = (typeof RECORD_CATEGORIES)[number];
+
+/** The category each kind of service record belongs to (what the access log and receipts name). */
+export const SERVICE_CATEGORY = {
+  'computer-session': 'computer-sessions',
+  'program-signup': 'program-signups',
+  'room-booking': 'room-bookings',
+  'ill-request': 'ill-requests',
+  'reference-request': 'reference-requests',
+} as const satisfies Record<ServiceKindId, RecordCategory>;
 
 /** Where a category's records live, and which of their fields are sealed by the vault. */
 export interface Storage {

@@ -7,7 +7,7 @@
 import { nextAgeBand } from '../domain/patron.rules.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Library } from '../domain/types.js';
-import type { RecordCategory } from '../policy/inventory.js';
+import { SERVICE_CATEGORY } from '../policy/inventory.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { profiles } from '../policy/profiles.js';
 import {
@@ -202,14 +202,7 @@ export async function retainHoldPage(ctx: Context, input: PageInput & { status: 
   });
 }
 
-/** The inventory category each kind of service record belongs to. */
-export const SERVICE_CATEGORY: Record<ServiceKindId, Extract<RetentionCategory, RecordCategory>> = {
-  'computer-session': 'computer-sessions',
-  'program-signup': 'program-signups',
-  'room-booking': 'room-bookings',
-  'ill-request': 'ill-requests',
-  'reference-request': 'reference-requests',
-};
+export { SERVICE_CATEGORY } from '../policy/inventory.js';
 
 /** One page of ended service records of one kind: delete those past the profile's period. */
 export async function retainServicePage(ctx: Context, input: PageInput & { kind: ServiceKindId }): Promise<PageResult> {

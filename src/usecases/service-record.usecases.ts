@@ -1,7 +1,7 @@
 import { parseInstant } from '../domain/clock.js';
 import { DomainError, ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import type { Branch, ServiceKind, ServiceRecord, ServiceStatus } from '../domain/types.js';
-import type { RecordCategory } from '../policy/inventory.js';
+import { SERVICE_CATEGORY, type RecordCategory } from '../policy/inventory.js';
 import { canReachLibrary, homeLibrary } from '../policy/scope.policy.js';
 import { findBranch } from '../storage/library.repository.js';
 import { findPatronById, type StoredPatron } from '../storage/patron.repository.js';
@@ -17,15 +17,6 @@ import { openServiceRecords, sealServiceDetails, type OpenedServiceRecord, type 
  * record gets `endsAt` when it is over — log-off, the event's end, the request's closing — and the
  * retention engine disposes of it the profile's number of days after that.
  */
-
-/** The data-inventory category each kind of record belongs to (what the access log names). */
-export const SERVICE_CATEGORY: Record<ServiceKind, RecordCategory> = {
-  'computer-session': 'computer-sessions',
-  'program-signup': 'program-signups',
-  'room-booking': 'room-bookings',
-  'ill-request': 'ill-requests',
-  'reference-request': 'reference-requests',
-};
 
 const ALL_SERVICE_CATEGORIES: readonly RecordCategory[] = Object.values(SERVICE_CATEGORY);
 
