@@ -22,6 +22,7 @@ import { dueForDisposal, syncProfileSeries } from '../usecases/record-series.use
 import { run, type Caller, type Context, type Runtime } from '../usecases/context.js';
 import {
   endStaleSessions,
+  requireRetentionAdmin,
   rebandPatrons,
   retainFinePage,
   retainHoldPage,
@@ -135,6 +136,16 @@ export class PageSizer {
     // At most double a page at a time: a first cheap page must not make the next one enormous.
     this.#size = Math.round(Math.min(this.max, Math.max(this.min, Math.min(target, this.#size * 2))));
   }
+}
+
+/**
+ * Runs retention for one library on someone's request (an administrator over HTTP): the caller is
+ * checked by the use case that guards retention, then the run proceeds as the system, as it does on
+ * its schedule.
+ */
+export async function runRetentionFor(runtime: Runtime, requester: Caller, options: RetentionOptions & { libraryId: string }): Promise<RetentionReport> {
+  await run(runtime, requester, requireRetentionAdmin, { libraryId: options.libraryId });
+  return runRetention(runtime, options);
 }
 
 /** Runs retention for one library or all, at the runtime clock's instant (`--as-of` moves it). */

@@ -18,18 +18,10 @@ import { newId, type Context } from './context.js';
  */
 
 /** How a series stands, as the API and the CLI show it. */
-export interface SeriesView {
-  code: string;
-  name: string;
-  medium: string;
-  location: string | null;
-  retentionDays: number;
-  clause: string | null;
-  fromProfile: boolean;
-  createdAt: string;
+export type SeriesView = Omit<RecordSeries, 'id' | 'libraryId'> & {
   lastDisposal: { disposedThrough: string; method: string; confirmedBy: string; confirmedAt: string } | null;
   due: { status: 'due' | 'not-due'; dueThrough: string; overdueSince: string | null; reason: SeriesDueReason };
-}
+};
 
 export interface SyncReport {
   libraryId: string;

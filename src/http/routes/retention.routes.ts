@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ErrorCode, refuse } from '../../domain/errors.js';
-import { runRetention } from '../../jobs/retention.job.js';
+import { runRetentionFor } from '../../jobs/retention.job.js';
 import { profiles } from '../../policy/profiles.js';
 import { RETENTION_CATEGORIES } from '../../policy/retention.policy.js';
 import type { Runtime } from '../../usecases/context.js';
-import { requireRetentionAdmin, retentionHistory, setReadingHistory } from '../../usecases/retention.usecases.js';
+import { retentionHistory, setReadingHistory } from '../../usecases/retention.usecases.js';
 import { errorResponses, Id, Instant, LibraryId, Nullable } from '../schemas.js';
 import { runFor } from './context.js';
 
@@ -90,10 +90,8 @@ export function retentionRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => {
-        await runFor(runtime, request, 'retention')(requireRetentionAdmin, { libraryId: request.body.libraryId });
-        return runRetention(runtime, { libraryId: request.body.libraryId, dryRun: request.body.dryRun === true });
-      },
+      async (request) =>
+        runRetentionFor(runtime, { actor: request.actor, purpose: 'retention', channel: 'http' }, { libraryId: request.body.libraryId, dryRun: request.body.dryRun === true }),
     );
 
     app.get(
