@@ -66,7 +66,8 @@ import { run, type Caller, type Runtime } from '../src/usecases/context.js';
 import { createLibrary } from '../src/usecases/library.usecases.js';
 import { openPatron, sealPatron } from '../src/usecases/patron-records.js';
 import { registerPatron } from '../src/usecases/patron.usecases.js';
-import { authenticate, createStaff } from '../src/usecases/staff.usecases.js';
+import { createStaff } from '../src/usecases/staff.usecases.js';
+import { resolveSession } from '../src/usecases/session.usecases.js';
 import { randomKey } from '../src/vault/cipher.js';
 import { Keyring } from '../src/vault/keyring.js';
 import { hashSecret, tokenHash } from '../src/vault/secrets.js';
@@ -477,6 +478,7 @@ async function seed(database: Database, runtime: Runtime, options: Options, mode
         updated_at: stored.updatedAt,
         last_active_at: stored.createdAt,
         age_band: '18-64',
+        notice_channel: 'none',
       });
     }
     return trx.insertInto('patrons').values(rows).execute();
@@ -589,12 +591,12 @@ async function traceApiPair(target: string, runtime: Runtime, token: string): Pr
   const tracing = openDatabase(target, { poolSize: 1, onQuery: (sql) => sql !== 'begin' && sql !== 'commit' && statements.push(sql) });
   const traced: Runtime = { ...runtime, db: tracing.db };
   try {
-  const staff = await authenticate(traced, token);
-  if (!staff) throw new Error('the bench session does not authenticate');
-  const caller: Caller = { actor: { kind: 'staff', id: staff.id, libraryId: staff.libraryId, roles: staff.roles }, purpose: 'circulation', channel: 'http' };
+  const session = await resolveSession(traced, token);
+  if (!session) throw new Error('the bench session does not authenticate');
+  const caller: Caller = { actor: session.actor, purpose: 'circulation', channel: 'http' };
   const item = barcodeOf(0);
   await run(traced, caller, checkout, { cardNumber: cardOf(0), itemBarcode: item });
-  await authenticate(traced, token);
+  await resolveSession(traced, token);
   await run(traced, caller, checkin, { itemBarcode: item });
   } finally {
     await tracing.close();

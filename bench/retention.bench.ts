@@ -549,6 +549,7 @@ async function seed(database: Database, runtime: Runtime, options: Options): Pro
         updated_at: stored.updatedAt,
         last_active_at: stored.createdAt,
         age_band: ageBandOf(i),
+        notice_channel: 'none',
       });
     }
     await db.transaction().execute(async (trx) => {

@@ -26,10 +26,18 @@ export interface StartServerOptions {
 export interface TestServer {
   app: FastifyInstance;
   base: string;
-  /** Calls `/api/v1{path}` with an optional session cookie and JSON body. */
-  call(method: string, path: string, options?: { cookie?: string; body?: unknown }): Promise<Answer>;
+  /**
+   * Calls `/api/v1{path}` with an optional session cookie and JSON body. A cookie from `login` or
+   * `patronLogin` brings its CSRF token along on state-changing calls, unless `csrf` says otherwise
+   * (false: none; a string: that one).
+   */
+  call(method: string, path: string, options?: { cookie?: string; body?: unknown; csrf?: string | false; headers?: Record<string, string> }): Promise<Answer>;
   /** Logs a staff account in and returns the Cookie header value (`carrel_session=…`). */
   login(account: { username: string; password: string }): Promise<string>;
+  /** Logs a patron in with card and PIN and returns the Cookie header value. */
+  patronLogin(credentials: { cardNumber: string; pin: string }): Promise<string>;
+  /** The CSRF token that goes with a cookie from `login` or `patronLogin`. */
+  csrfOf(cookie: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -43,9 +51,12 @@ export async function startServer(w: World, { onLog }: StartServerOptions = {}):
   const app = await buildServer({ runtime: w.runtime, logger: createLogger('info', sink) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const csrf = new Map<string, string>();
   const call: TestServer['call'] = async (method, path, options = {}) => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (options.cookie) headers.cookie = options.cookie;
+    const token = options.csrf === undefined ? (options.cookie ? csrf.get(options.cookie) : undefined) : options.csrf;
+    if (token && method !== 'GET') headers['x-csrf-token'] = token;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`${base}/api/v1${path}`, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) });
     const text = await response.text();
@@ -59,8 +70,19 @@ export async function startServer(w: World, { onLog }: StartServerOptions = {}):
       const answer = await call('POST', '/auth/login', { body: account });
       expect(answer.status).toBe(200);
       const pair = answer.headers.getSetCookie().find((c) => c.startsWith('carrel_session='));
-      return (pair as string).split(';')[0] as string;
+      const cookie = (pair as string).split(';')[0] as string;
+      csrf.set(cookie, answer.body.csrfToken as string);
+      return cookie;
     },
+    async patronLogin(credentials) {
+      const answer = await call('POST', '/auth/patron-login', { body: credentials });
+      expect(answer.status).toBe(200);
+      const pair = answer.headers.getSetCookie().find((c) => c.startsWith('carrel_session='));
+      const cookie = (pair as string).split(';')[0] as string;
+      csrf.set(cookie, answer.body.csrfToken as string);
+      return cookie;
+    },
+    csrfOf: (cookie) => csrf.get(cookie),
     close: () => app.close(),
   };
 }

@@ -1,32 +1,62 @@
+import { timingSafeEqual } from 'node:crypto';
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Actor } from '../policy/actors.js';
+import type { SessionKind } from '../storage/session.repository.js';
 import type { Runtime } from '../usecases/context.js';
-import { authenticate } from '../usecases/staff.usecases.js';
+import { csrfTokenOf, resolveSession, type LiveSession } from '../usecases/session.usecases.js';
 
 export const SESSION_COOKIE = 'carrel_session';
+export const CSRF_HEADER = 'x-csrf-token';
 
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor;
+    session: LiveSession;
   }
 }
 
-/** An onRequest hook: the request must carry a live staff session; its account becomes the actor. */
-export function requireSession(runtime: Runtime) {
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * An onRequest hook: the request must carry a live session of the given kind; its subject becomes the
+ * actor. A state-changing request must also carry the session's CSRF token in the X-CSRF-Token header
+ * (SameSite=Strict already keeps the cookie off cross-site requests; the token is the second lock).
+ * A session of the other kind is refused as PERMISSION_DENIED: it is a session, not a right.
+ */
+export function requireSession(runtime: Runtime, kind: SessionKind = 'staff') {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const token = request.cookies[SESSION_COOKIE];
-    const staff = token ? await authenticate(runtime, token) : undefined;
-    if (!staff) throw refuse(ErrorCode.UNAUTHENTICATED, 'Log in first.');
-    request.actor = { kind: 'staff', id: staff.id, libraryId: staff.libraryId, roles: staff.roles };
+    const session = token ? await resolveSession(runtime, token) : undefined;
+    if (!token || !session) throw refuse(ErrorCode.UNAUTHENTICATED, 'Log in first.');
+    if (STATE_CHANGING.has(request.method)) {
+      const presented = request.headers[CSRF_HEADER];
+      if (typeof presented !== 'string' || !sameToken(presented, csrfTokenOf(token)))
+        throw refuse(ErrorCode.CSRF_TOKEN_INVALID, 'A change needs the X-CSRF-Token header given at log-in.');
+    }
+    if (session.kind !== kind)
+      throw refuse(ErrorCode.PERMISSION_DENIED, kind === 'staff' ? 'This is for library staff.' : 'This is for a patron logged in with their card.');
+    request.actor = session.actor;
+    request.session = session;
   };
 }
 
-export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: string, secure: boolean): void {
-  void reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: new Date(expiresAt) });
+/** Whether the request reached Carrel over TLS (directly, or through a trusted proxy that says so). */
+function overTls(request: FastifyRequest): boolean {
+  return request.protocol === 'https';
 }
 
-export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
-  void reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure, path: '/' });
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: string, secure: boolean): void {
+  void reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: secure || overTls(request), path: '/', expires: new Date(expiresAt) });
+}
+
+export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply, secure: boolean): void {
+  void reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: secure || overTls(request), path: '/' });
 }

@@ -13,6 +13,15 @@ const Days = Type.Integer({ minimum: 0, maximum: 36_500 });
 const Months = Type.Integer({ minimum: 1, maximum: 1_200 });
 const Sweep = Type.Union([Type.Literal('every-run'), Type.Literal('annually')], { description: 'every-run: at each run; annually: one sweep a year' });
 
+/**
+ * What a guardian sees of a minor's record: `full` (registration, loans, holds, fines, reading history
+ * kept at the child's choice, services), `current-circulation` (what is out, waiting and owed; IF-5),
+ * `overdue-and-fines` (overdue, lost or damaged items and what is owed; RR-8, IF-7) or `none`.
+ */
+const GuardianView = Type.Union([Type.Literal('full'), Type.Literal('current-circulation'), Type.Literal('overdue-and-fines'), Type.Literal('none')]);
+export const GUARDIAN_VIEWS = ['full', 'current-circulation', 'overdue-and-fines', 'none'] as const;
+export type GuardianViewLevel = (typeof GUARDIAN_VIEWS)[number];
+
 /** A record kept for a number of days after it ends (a session, an event, a closed request). */
 const DaysAfterEnd = Type.Object({ days_after_end: Days, clause: Clause, note: Note }, { additionalProperties: false });
 
@@ -57,8 +66,46 @@ export const ProfileDocument = Type.Object(
         room_bookings: DaysAfterEnd,
         ill_requests: DaysAfterEnd,
         reference_requests: DaysAfterEnd,
+        /** The access log itself (CB-F1): entries older than this many months are removed, oldest first. */
+        access_log: Type.Optional(Type.Object({ months: Months, clause: Clause, note: Note }, { additionalProperties: false })),
       },
       { additionalProperties: false },
+    ),
+    /** Who may see a patron's record beyond the patron and the staff of their library. */
+    access: Type.Optional(
+      Type.Object(
+        {
+          /**
+           * Whether this library shares its patrons with the other libraries of the consortium (RF-4). Staff
+           * of one library read another's patrons only when both libraries' profiles say so.
+           */
+          shared_patrons: Type.Optional(Type.Object({ allowed: Type.Boolean(), clause: Clause, note: Note }, { additionalProperties: false })),
+          /** What a guardian of a minor sees (RR-8, CB-B3, JC-IVc, IF-7). */
+          guardians: Type.Optional(
+            Type.Object(
+              {
+                /** The link ends by itself when the minor reaches this age. */
+                age_of_majority: Type.Integer({ minimum: 14, maximum: 21 }),
+                /** What a guardian who presents the child's card or card number sees. */
+                with_child_card: GuardianView,
+                /** What a guardian listed on the account sees without the child's card. */
+                without_child_card: Type.Union([Type.Literal('overdue-and-fines'), Type.Literal('none')]),
+                clause: Clause,
+                note: Note,
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          /** Card-and-PIN log-in: the lockout after repeated failures (JC-IVa: the PIN protects the account). */
+          patron_login: Type.Optional(
+            Type.Object(
+              { max_failures: Type.Integer({ minimum: 1, maximum: 100 }), window_minutes: Type.Integer({ minimum: 1, maximum: 1_440 }), clause: Clause, note: Note },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
     ),
     /** Record series kept outside Carrel, with their retention (camera footage CB-H, RF-9). */
     external_records: Type.Array(
@@ -119,6 +166,18 @@ export interface Profile {
     roomBookings: DaysRule;
     illRequests: DaysRule;
     referenceRequests: DaysRule;
+    accessLog: { months: number; clause: string; note?: string };
+  };
+  access: {
+    sharedPatrons: { allowed: boolean; clause: string; note?: string };
+    guardians: {
+      ageOfMajority: number;
+      withChildCard: GuardianViewLevel;
+      withoutChildCard: 'overdue-and-fines' | 'none';
+      clause: string;
+      note?: string;
+    };
+    patronLogin: { maxFailures: number; windowMinutes: number; clause: string; note?: string };
   };
   externalRecords: { code: string; name: string; medium: string; days: number; clause: string; note?: string }[];
   statistics: { smallCellThreshold: number; clause: string };

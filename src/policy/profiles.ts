@@ -86,8 +86,21 @@ export function parseProfile(text: string, file: string): Profile {
   return toProfile(doc, file);
 }
 
+/**
+ * What a profile that leaves out the access rules gets: the private choice for each (patrons are not
+ * shared, a guardian sees what is out and owed only with the child's card, five failed PINs in fifteen
+ * minutes lock a card, the access log is kept three years). The shipped profiles state every rule.
+ */
+export const DEFAULT_ACCESS: Profile['access'] = {
+  sharedPatrons: { allowed: false, clause: 'RF-1', note: 'Not stated: patrons are not shared.' },
+  guardians: { ageOfMajority: 18, withChildCard: 'current-circulation', withoutChildCard: 'none', clause: 'JC-IVc', note: 'Not stated: the narrowest view.' },
+  patronLogin: { maxFailures: 5, windowMinutes: 15, clause: 'JC-IVa', note: 'Not stated: five failures in fifteen minutes.' },
+};
+export const DEFAULT_ACCESS_LOG_RETENTION: Profile['retention']['accessLog'] = { months: 36, clause: 'CB-F1', note: 'Not stated: three years.' };
+
 function toProfile(doc: ProfileDocument, file: string): Profile {
   const r = doc.retention;
+  const a = doc.access;
   const days = (rule: { days_after_end: number; clause: string; note?: string }) => ({ days: rule.days_after_end, clause: rule.clause, ...(rule.note ? { note: rule.note } : {}) });
   const note = (n?: string) => (n ? { note: n } : {});
   return {
@@ -108,11 +121,29 @@ function toProfile(doc: ProfileDocument, file: string): Profile {
       holds: { days: r.holds.days_after_end, clause: r.holds.clause, ...note(r.holds.note) },
       inactivePatrons: { months: r.inactive_patrons.months, sweep: r.inactive_patrons.sweep, clause: r.inactive_patrons.clause, ...note(r.inactive_patrons.note) },
       deceasedPatrons: { sweep: r.deceased_patrons.sweep, clause: r.deceased_patrons.clause, ...note(r.deceased_patrons.note) },
+      accessLog: r.access_log ? { months: r.access_log.months, clause: r.access_log.clause, ...note(r.access_log.note) } : DEFAULT_ACCESS_LOG_RETENTION,
       computerSessions: days(r.computer_sessions),
       programSignups: days(r.program_signups),
       roomBookings: days(r.room_bookings),
       illRequests: days(r.ill_requests),
       referenceRequests: days(r.reference_requests),
+    },
+    access: {
+      sharedPatrons: a?.shared_patrons
+        ? { allowed: a.shared_patrons.allowed, clause: a.shared_patrons.clause, ...note(a.shared_patrons.note) }
+        : DEFAULT_ACCESS.sharedPatrons,
+      guardians: a?.guardians
+        ? {
+            ageOfMajority: a.guardians.age_of_majority,
+            withChildCard: a.guardians.with_child_card,
+            withoutChildCard: a.guardians.without_child_card,
+            clause: a.guardians.clause,
+            ...note(a.guardians.note),
+          }
+        : DEFAULT_ACCESS.guardians,
+      patronLogin: a?.patron_login
+        ? { maxFailures: a.patron_login.max_failures, windowMinutes: a.patron_login.window_minutes, clause: a.patron_login.clause, ...note(a.patron_login.note) }
+        : DEFAULT_ACCESS.patronLogin,
     },
     externalRecords: doc.external_records.map((s) => ({ code: s.code, name: s.name, medium: s.medium, days: s.days, clause: s.clause, ...note(s.note) })),
     statistics: { smallCellThreshold: doc.statistics.small_cell_threshold, clause: doc.statistics.clause },

@@ -2,24 +2,36 @@ import type { Actor } from './actors.js';
 
 /**
  * Library scope: which libraries' records an actor may reach. A consortium holds several libraries in
- * one database (RF-4); staff of one library do not see another's patrons (CB-A3, RF-1). A refused
- * record is answered as "not found" by the caller, so a response never reveals that it exists.
+ * one database (RF-4); staff of one library do not see another's patrons (CB-A3, RF-1) unless both
+ * libraries' profiles share patrons. A refused record is answered as "not found" by the caller, so a
+ * response never reveals that it exists.
  */
-export type ScopeDecision = { allowed: true; reason: 'system' | 'consortium-staff' | 'same-library' } | { allowed: false; reason: 'other-library' };
+export type ScopeDecision =
+  | { allowed: true; reason: 'system' | 'consortium-staff' | 'same-library' | 'shared-patrons' }
+  | { allowed: false; reason: 'other-library' | 'not-shared' };
 
+/** Whether an actor reaches a library's catalogue and settings (items, branches, record series). */
 export function canReachLibrary(actor: Actor, libraryId: string): ScopeDecision {
   if (actor.kind === 'system') return { allowed: true, reason: 'system' };
-  if (actor.libraryId === null) return { allowed: true, reason: 'consortium-staff' };
+  if (actor.kind === 'staff' && actor.libraryId === null) return { allowed: true, reason: 'consortium-staff' };
   if (actor.libraryId === libraryId) return { allowed: true, reason: 'same-library' };
   return { allowed: false, reason: 'other-library' };
 }
 
-/** The one library an actor is bound to, if any (used to resolve barcodes without asking). */
-export function homeLibrary(actor: Actor): string | undefined {
-  return actor.kind === 'staff' && actor.libraryId !== null ? actor.libraryId : undefined;
+/**
+ * Whether staff reach a patron of `patronLibraryId`. Their own library's patrons, yes; another
+ * library's only when both libraries' profiles share patrons (`access.shared_patrons`, RF-4): a library
+ * that does not share keeps its patrons to itself, and one that does not share sees no one else's.
+ */
+export function canReachPatron(actor: Actor, patronLibraryId: string, sharing: { actorLibrary: boolean; patronLibrary: boolean }): ScopeDecision {
+  const library = canReachLibrary(actor, patronLibraryId);
+  if (library.allowed) return library;
+  if (actor.kind === 'staff' && sharing.actorLibrary && sharing.patronLibrary) return { allowed: true, reason: 'shared-patrons' };
+  return { allowed: false, reason: actor.kind === 'staff' && (sharing.actorLibrary || sharing.patronLibrary) ? 'not-shared' : 'other-library' };
 }
 
-/** Whether an actor may administer (create libraries, staff accounts, loan rules). */
-export function canAdminister(actor: Actor): boolean {
-  return actor.kind === 'system' || actor.roles.includes('admin');
+/** The one library an actor is bound to, if any (used to resolve barcodes without asking). */
+export function homeLibrary(actor: Actor): string | undefined {
+  if (actor.kind === 'patron') return actor.libraryId;
+  return actor.kind === 'staff' && actor.libraryId !== null ? actor.libraryId : undefined;
 }

@@ -25,6 +25,11 @@ const insertAccessRow = preparedInsert<Omit<AccessLogTable, 'seq'>>('access_log'
   'categories',
   'purpose',
   'channel',
+  'actor_role',
+  'actor_library_id',
+  'chain',
+  'chain_seq',
+  'hash',
 ]);
 
 export async function appendAccess(db: Db, entry: AccessEntry): Promise<void> {
@@ -38,6 +43,11 @@ export async function appendAccess(db: Db, entry: AccessEntry): Promise<void> {
       categories: entry.categories.join(','),
       purpose: entry.purpose,
       channel: entry.channel,
+      actor_role: null,
+      actor_library_id: null,
+      chain: null,
+      chain_seq: null,
+      hash: null,
   });
 }
 

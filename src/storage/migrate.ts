@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-circulation.js';
 import * as m0002 from './migrations/0002-retention.js';
+import * as m0003 from './migrations/0003-access.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-circulation': m0001,
   '0002-retention': m0002,
+  '0003-access': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

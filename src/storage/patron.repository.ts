@@ -25,10 +25,21 @@ export interface StoredPatron {
   /** A coarse age band for statistics and the instant it next changes. */
   ageBand: string;
   ageBandUntil: string | null;
+  /** Privacy choices: notice channel (JC-VI) and when consent was given to mailings (RR-3) and photos (RR-9). */
+  noticeChannel: NoticeChannel;
+  mailingConsentSince: string | null;
+  photoConsentSince: string | null;
 }
 
+/** How a patron wants notices (JC-VI); 'none' is the default, the private choice. */
+export const NOTICE_CHANNELS = ['none', 'email', 'text'] as const;
+export type NoticeChannel = (typeof NOTICE_CHANNELS)[number];
+
 /** What sealing a patron produces; the retention facts are set when the row is first written. */
-export type SealedPatron = Omit<StoredPatron, 'readingHistorySince' | 'lastActiveAt' | 'ageBand' | 'ageBandUntil'>;
+export type SealedPatron = Omit<
+  StoredPatron,
+  'readingHistorySince' | 'lastActiveAt' | 'ageBand' | 'ageBandUntil' | 'noticeChannel' | 'mailingConsentSince' | 'photoConsentSince'
+>;
 
 function toStored(row: PatronsTable): StoredPatron {
   return {
@@ -45,6 +56,9 @@ function toStored(row: PatronsTable): StoredPatron {
     lastActiveAt: row.last_active_at,
     ageBand: row.age_band,
     ageBandUntil: row.age_band_until,
+    noticeChannel: row.notice_channel as NoticeChannel,
+    mailingConsentSince: row.mailing_consent_since,
+    photoConsentSince: row.photo_consent_since,
   };
 }
 
@@ -67,6 +81,9 @@ export async function insertPatron(db: Db, patron: SealedPatron, pinHash: string
       last_active_at: patron.createdAt,
       age_band: band.ageBand,
       age_band_until: band.ageBandUntil,
+      notice_channel: 'none',
+      mailing_consent_since: null,
+      photo_consent_since: null,
     })
     .execute();
 }

@@ -50,6 +50,12 @@ export interface PatronsTable {
   /** A coarse age band for statistics, and the instant it next changes (null: never, or unknown). */
   age_band: string;
   age_band_until: string | null;
+  /** How the patron wants hold and overdue notices (JC-VI): 'email', 'text' or 'none'. */
+  notice_channel: string;
+  /** When the patron consented to the library's internal mailing lists (RR-3, RF-8); null: no consent. */
+  mailing_consent_since: string | null;
+  /** When the patron consented to being photographed or recorded at programs (RR-9); null: no consent. */
+  photo_consent_since: string | null;
 }
 
 export interface PatronSearchTable {
@@ -156,12 +162,42 @@ export interface StaffAccountsTable {
   created_at: string;
 }
 
-export interface StaffSessionsTable {
+export interface SessionsTable {
   /** SHA-256 of the session token; the token itself is never stored. */
   token_hash: string;
-  staff_id: string;
+  /** 'staff' or 'patron'. */
+  kind: string;
+  subject_id: string;
   created_at: string;
+  /** The last request; a session idle for `idle_minutes` is over. */
+  last_seen_at: string;
+  idle_minutes: number;
+  /** The absolute end, whatever the activity. */
   expires_at: string;
+}
+
+export interface LoginFailuresTable {
+  /** The blind index of the card number tried (known card or not). */
+  card_hash: string;
+  at: string;
+}
+
+export interface DeletionReceiptsTable {
+  id: string;
+  library_id: string;
+  /** 'patron', 'staff' or 'retention'. */
+  requested_by: string;
+  deleted_at: string;
+  key_destroyed_after: string;
+}
+
+export interface AccessLogHeadsTable {
+  chain: string;
+  last_seq: number;
+  last_hash: string;
+  base_seq: number;
+  base_hash: string;
+  base_mac: string;
 }
 
 export interface AccessLogTable {
@@ -175,6 +211,14 @@ export interface AccessLogTable {
   categories: string;
   purpose: string;
   channel: string;
+  /** The role the actor acted in (a staff role, 'patron', 'guardian', 'system'). */
+  actor_role: string | null;
+  /** The library the actor belongs to (null: the system or consortium-wide staff). */
+  actor_library_id: string | null;
+  /** The hash chain the entry belongs to (its library's id, or '-'), its place in it, and its MAC. */
+  chain: string | null;
+  chain_seq: number | null;
+  hash: string | null;
 }
 
 export interface CirculationStatsTable {
@@ -266,7 +310,10 @@ export interface Schema {
   payments: PaymentsTable;
   payment_allocations: PaymentAllocationsTable;
   staff_accounts: StaffAccountsTable;
-  staff_sessions: StaffSessionsTable;
+  sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
+  deletion_receipts: DeletionReceiptsTable;
+  access_log_heads: AccessLogHeadsTable;
   access_log: AccessLogTable;
   circulation_stats: CirculationStatsTable;
   retention_runs: RetentionRunsTable;

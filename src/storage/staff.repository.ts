@@ -40,33 +40,10 @@ export async function countStaff(db: Db): Promise<number> {
   return Number(row.n);
 }
 
-export async function insertSession(db: Db, session: { tokenHash: string; staffId: string; createdAt: string; expiresAt: string }): Promise<void> {
-  await db
-    .insertInto('staff_sessions')
-    .values({ token_hash: session.tokenHash, staff_id: session.staffId, created_at: session.createdAt, expires_at: session.expiresAt })
-    .execute();
-}
+/** The account with this id. */
+const staffById = prepared((db: Db, id: string) => db.selectFrom('staff_accounts').selectAll().where('id', '=', id));
 
-/** The account behind a live session (one statement: it runs on every authenticated request). */
-const sessionStaff = prepared((db: Db, tokenHash: string, now: string) =>
-  db
-    .selectFrom('staff_sessions')
-    .innerJoin('staff_accounts', 'staff_accounts.id', 'staff_sessions.staff_id')
-    .selectAll('staff_accounts')
-    .where('staff_sessions.token_hash', '=', tokenHash)
-    .where('staff_sessions.expires_at', '>', now),
-);
-
-export async function findSessionStaff(db: Db, tokenHash: string, now: string): Promise<StaffAccount | undefined> {
-  const [row] = (await sessionStaff(db, tokenHash, now)).rows;
+export async function findStaffById(db: Db, id: string): Promise<StaffAccount | undefined> {
+  const [row] = (await staffById(db, id)).rows;
   return row && toStaff(row);
-}
-
-export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
-  await db.deleteFrom('staff_sessions').where('token_hash', '=', tokenHash).execute();
-}
-
-export async function deleteExpiredSessions(db: Db, now: string): Promise<number> {
-  const result = await db.deleteFrom('staff_sessions').where('expires_at', '<=', now).executeTakeFirst();
-  return Number(result.numDeletedRows);
 }

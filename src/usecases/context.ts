@@ -20,6 +20,11 @@ export interface Context {
   trx: Db;
   /** Seals and opens personal fields; computes blind indexes. */
   vault: Vault;
+  /**
+   * The role the actor acts in, set by the authorization check (usecases/authorization.ts) to the role
+   * that granted the action; the access log records it.
+   */
+  role?: string;
 }
 
 /** A use case: one user intention, run inside one transaction. */

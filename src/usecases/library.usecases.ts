@@ -2,7 +2,8 @@ import { IANAZone } from 'luxon';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Branch, Library, LoanRule } from '../domain/types.js';
 import { DEFAULT_PROFILE, profiles } from '../policy/profiles.js';
-import { canAdminister, canReachLibrary } from '../policy/scope.policy.js';
+import { canReachLibrary } from '../policy/scope.policy.js';
+import { requirePermission } from './authorization.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import * as libraries from '../storage/library.repository.js';
 import { newId, type Context } from './context.js';
@@ -19,7 +20,7 @@ export interface CreateLibraryInput {
 }
 
 function requireAdmin(ctx: Context): void {
-  if (!canAdminister(ctx.actor)) throw refuse(ErrorCode.PERMISSION_DENIED, 'Only an administrator may do this.');
+  requirePermission(ctx, 'library.administer');
 }
 
 /**

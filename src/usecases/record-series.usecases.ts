@@ -5,7 +5,8 @@ import type { RecordSeries, SeriesDisposal } from '../domain/record-series.js';
 import type { Library } from '../domain/types.js';
 import { profiles } from '../policy/profiles.js';
 import { checkDisposal, seriesDue, type SeriesDueReason } from '../policy/record-series.policy.js';
-import { canAdminister, canReachLibrary } from '../policy/scope.policy.js';
+import { canReachLibrary } from '../policy/scope.policy.js';
+import { requirePermission } from './authorization.js';
 import * as libraries from '../storage/library.repository.js';
 import * as register from '../storage/record-series.repository.js';
 import { newId, type Context } from './context.js';
@@ -66,7 +67,7 @@ const MAX_DAYS = 36_500;
 const DEFAULT_METHOD = 'destroyed';
 
 function requireAdmin(ctx: Context): void {
-  if (!canAdminister(ctx.actor)) throw refuse(ErrorCode.PERMISSION_DENIED, 'Only an administrator may change the register of records.');
+  requirePermission(ctx, 'records.manage');
 }
 
 /** The library, if the actor may reach it; otherwise LIBRARY_NOT_FOUND (as requireLibrary answers). */

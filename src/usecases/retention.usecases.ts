@@ -25,7 +25,8 @@ import {
   type RetentionCategory,
   type ServiceKindId,
 } from '../policy/retention.policy.js';
-import { canAdminister, canReachLibrary } from '../policy/scope.policy.js';
+import { canReachLibrary } from '../policy/scope.policy.js';
+import { requirePermission } from './authorization.js';
 import { findLibrary } from '../storage/library.repository.js';
 import { deletePatronRows } from '../storage/patron.repository.js';
 import * as retention from '../storage/retention.repository.js';
@@ -343,7 +344,7 @@ const RETENTION_ORDER: readonly string[] = RETENTION_CATEGORIES;
 
 /** Refuses anyone but an administrator (or the system) for a library they can reach. */
 export async function requireRetentionAdmin(ctx: Context, input: { libraryId: string }): Promise<Library> {
-  if (!canAdminister(ctx.actor)) throw refuse(ErrorCode.PERMISSION_DENIED, 'Only an administrator may run or read retention.');
+  requirePermission(ctx, 'retention.run');
   const library = await findLibrary(ctx.trx, input.libraryId);
   if (!library || !canReachLibrary(ctx.actor, library.id).allowed) throw refuse(ErrorCode.LIBRARY_NOT_FOUND, 'No library has that id.', 'libraryId');
   return library;

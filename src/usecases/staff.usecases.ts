@@ -1,15 +1,14 @@
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { StaffAccount } from '../domain/types.js';
 import { ROLES } from '../policy/actors.js';
-import { canAdminister } from '../policy/scope.policy.js';
+import { requirePermission } from './authorization.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import * as staff from '../storage/staff.repository.js';
-import { generatePassword, hashSecret, newToken, tokenHash, verifyDecoy, verifySecret } from '../vault/secrets.js';
-import { newId, type Context, type Runtime } from './context.js';
+import { generatePassword, hashSecret, verifyDecoy, verifySecret } from '../vault/secrets.js';
+import { newId, type Context } from './context.js';
+import { openSession } from './session.usecases.js';
 import { requireLibrary } from './library.usecases.js';
 
-/** How long a staff session lasts: one working day. */
-export const SESSION_HOURS = 10;
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
 
 /**
@@ -17,7 +16,7 @@ const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
  * chosen-by-installer password.
  */
 export async function createStaff(ctx: Context, input: { username: string; libraryId: string | null; roles: string[] }) {
-  if (!canAdminister(ctx.actor)) throw refuse(ErrorCode.PERMISSION_DENIED, 'Only an administrator may create staff accounts.');
+  requirePermission(ctx, 'staff.manage');
   if (!USERNAME.test(input.username))
     throw refuse(ErrorCode.VALIDATION_FAILED, 'A username is 2–64 lower-case letters, digits, dots, hyphens or underscores.', 'username');
   const unknown = input.roles.filter((r) => !(ROLES as readonly string[]).includes(r));
@@ -44,30 +43,12 @@ export async function createStaff(ctx: Context, input: { username: string; libra
 
 /**
  * Checks a username and password and opens a session. Unknown user, wrong password and disabled
- * account get the same answer after the same work. A session presented with the log-in is ended, so a
- * log-in always starts a fresh session id (no session fixation).
+ * account get the same answer after the same work.
  */
 export async function login(ctx: Context, input: { username: string; password: string; previousToken?: string }) {
   const found = await staff.findStaffCredentials(ctx.trx, input.username);
   const ok = found ? await verifySecret(found.passwordHash, input.password) : await verifyDecoy(input.password);
   if (!found || !ok || found.staff.disabled) throw refuse(ErrorCode.INVALID_CREDENTIALS, 'The username or password is wrong.');
-  if (input.previousToken) await staff.deleteSession(ctx.trx, tokenHash(input.previousToken));
-  await staff.deleteExpiredSessions(ctx.trx, ctx.now.toISOString());
-  const token = newToken();
-  const expiresAt = new Date(ctx.now.getTime() + SESSION_HOURS * 3_600_000).toISOString();
-  await staff.insertSession(ctx.trx, { tokenHash: tokenHash(token), staffId: found.staff.id, createdAt: ctx.now.toISOString(), expiresAt });
-  return { token, expiresAt, staff: found.staff };
-}
-
-/**
- * The staff account behind a session token, if the session is live. One read, outside a transaction:
- * it runs before every authenticated request.
- */
-export async function authenticate(runtime: Runtime, token: string): Promise<StaffAccount | undefined> {
-  const account = await staff.findSessionStaff(runtime.db, tokenHash(token), runtime.clock.now().toISOString());
-  return account && !account.disabled ? account : undefined;
-}
-
-export async function logout(ctx: Context, input: { token: string }): Promise<void> {
-  await staff.deleteSession(ctx.trx, tokenHash(input.token));
+  const session = await openSession(ctx, { kind: 'staff', subjectId: found.staff.id, previousToken: input.previousToken });
+  return { ...session, staff: found.staff };
 }

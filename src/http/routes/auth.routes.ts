@@ -1,14 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { SYSTEM } from '../../policy/actors.js';
+import { permissionsOf } from '../../policy/permissions.js';
 import { run, type Runtime } from '../../usecases/context.js';
-import { login, logout } from '../../usecases/staff.usecases.js';
+import { csrfTokenOf, endSession, resolveSession } from '../../usecases/session.usecases.js';
+import { login } from '../../usecases/staff.usecases.js';
 import { errorResponses, Instant, Nullable } from '../schemas.js';
-import { clearSessionCookie, requireSession, SESSION_COOKIE, setSessionCookie } from '../session.js';
+import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../session.js';
+import { ErrorCode, refuse } from '../../domain/errors.js';
 
 const StaffView = Type.Object({ id: Type.String(), username: Type.String(), libraryId: Nullable(Type.String()), roles: Type.Array(Type.String()) });
 
-/** Staff log-in and log-out: an HttpOnly, SameSite=Strict session cookie, new at every log-in. */
+/**
+ * Log-in and log-out: an HttpOnly, SameSite=Strict session cookie (Secure over TLS), new at every
+ * log-in, plus a CSRF token in the answer for the X-CSRF-Token header of every change.
+ */
 export function authRoutes(runtime: Runtime, cookieSecure: boolean): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
@@ -17,11 +23,13 @@ export function authRoutes(runtime: Runtime, cookieSecure: boolean): FastifyPlug
         schema: {
           tags: ['auth'],
           summary: 'Log in as staff',
+          description: 'Sets the session cookie. Send `csrfToken` back in the `X-CSRF-Token` header of every POST, PUT, PATCH and DELETE.',
+          security: [],
           body: Type.Object(
             { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
             { additionalProperties: false },
           ),
-          response: { 200: Type.Object({ staff: StaffView, expiresAt: Instant }), ...errorResponses },
+          response: { 200: Type.Object({ staff: StaffView, expiresAt: Instant, csrfToken: Type.String() }), ...errorResponses },
         },
       },
       async (request, reply) => {
@@ -31,25 +39,52 @@ export function authRoutes(runtime: Runtime, cookieSecure: boolean): FastifyPlug
           password: request.body.password,
           ...(previousToken ? { previousToken } : {}),
         });
-        setSessionCookie(reply, session.token, session.expiresAt, cookieSecure);
+        setSessionCookie(request, reply, session.token, session.expiresAt, cookieSecure);
         const { id, username, libraryId, roles } = session.staff;
-        return { staff: { id, username, libraryId, roles }, expiresAt: session.expiresAt };
+        return { staff: { id, username, libraryId, roles }, expiresAt: session.expiresAt, csrfToken: session.csrfToken };
       },
     );
 
-    app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'Log out', response: { 204: Type.Null() } } }, async (request, reply) => {
+    app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'Log out (staff or patron)', security: [], response: { 204: Type.Null() } } }, async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
-      if (token) await run(runtime, { actor: SYSTEM, purpose: 'administration', channel: 'http' }, logout, { token });
-      clearSessionCookie(reply, cookieSecure);
+      if (token) await run(runtime, { actor: SYSTEM, purpose: 'administration', channel: 'http' }, endSession, { token });
+      clearSessionCookie(request, reply, cookieSecure);
       return reply.status(204).send(null);
     });
 
     app.get(
       '/auth/session',
-      { onRequest: requireSession(runtime), schema: { tags: ['auth'], summary: 'Who is logged in', response: { 200: Type.Object({ actor: Type.Object({ kind: Type.String(), id: Type.String(), libraryId: Nullable(Type.String()), roles: Type.Array(Type.String()) }) }), ...errorResponses } } },
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Who is logged in (staff or patron), what they may do, and the session’s CSRF token',
+          response: {
+            200: Type.Object({
+              actor: Type.Object({ kind: Type.String(), id: Type.String(), libraryId: Nullable(Type.String()), roles: Type.Array(Type.String()) }),
+              permissions: Type.Array(Type.String()),
+              csrfToken: Type.String(),
+              expiresAt: Instant,
+              idleUntil: Instant,
+            }),
+            ...errorResponses,
+          },
+        },
+      },
       async (request) => {
-        const actor = request.actor;
-        return { actor: actor.kind === 'staff' ? { kind: actor.kind, id: actor.id, libraryId: actor.libraryId, roles: [...actor.roles] } : { kind: actor.kind, id: actor.id, libraryId: null, roles: [] } };
+        const token = request.cookies[SESSION_COOKIE];
+        const session = token ? await resolveSession(runtime, token) : undefined;
+        if (!token || !session) throw refuse(ErrorCode.UNAUTHENTICATED, 'Log in first.');
+        const actor = session.actor;
+        return {
+          actor:
+            actor.kind === 'staff'
+              ? { kind: actor.kind, id: actor.id, libraryId: actor.libraryId, roles: [...actor.roles] }
+              : { kind: actor.kind, id: actor.id, libraryId: actor.kind === 'patron' ? actor.libraryId : null, roles: [] },
+          permissions: permissionsOf(actor),
+          csrfToken: csrfTokenOf(token),
+          expiresAt: session.expiresAt,
+          idleUntil: session.idleUntil,
+        };
       },
     );
   };

@@ -1,0 +1,125 @@
+import type { Actor, LookupPurpose, Role } from './actors.js';
+import { ROLES } from './actors.js';
+
+/**
+ * What each staff role may do, as data, checked in one place (`authorize`). Staff use patron data only
+ * in the performance of their duties (CB-A3, RF-1, RF-10, IF-8): each role gets the permissions its
+ * duties need and no more. A volunteer shelves holds and sees only what a hold shelf needs; the system
+ * administrator runs the system and sees no patron's record.
+ */
+export const PERMISSIONS = [
+  // The hold shelf: item, pick-up branch, pick-up date and the hold's shelf code (no patron name).
+  'holds.shelf',
+  'profiles.read',
+  // The desk: a card is scanned, items go out and come back.
+  'patron.lookup',
+  'patron.identify',
+  'patron.register',
+  'patron.update',
+  'patron.status',
+  'patron.reissue-card',
+  'patron.reading-history',
+  'circulation.checkout',
+  'circulation.checkin',
+  'circulation.renew',
+  'circulation.lost',
+  'holds.place',
+  'holds.cancel',
+  'fines.pay',
+  'services.record',
+  'items.read',
+  // Outside a transaction: reading a record by id or search, always with a purpose.
+  'patron.read',
+  'patron.search',
+  'patron.export',
+  'items.manage',
+  'fines.waive',
+  'patron.delete',
+  'records.manage',
+  // The privacy officer's duties.
+  'access-log.read',
+  'access-log.verify',
+  'services.review',
+  'retention.run',
+  // Running the system.
+  'library.administer',
+  'staff.manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const VOLUNTEER: readonly Permission[] = ['holds.shelf', 'profiles.read'];
+const CLERK: readonly Permission[] = [
+  ...VOLUNTEER,
+  'patron.lookup',
+  'patron.identify',
+  'patron.register',
+  'patron.update',
+  'patron.status',
+  'patron.reissue-card',
+  'patron.reading-history',
+  'circulation.checkout',
+  'circulation.checkin',
+  'circulation.renew',
+  'circulation.lost',
+  'holds.place',
+  'holds.cancel',
+  'fines.pay',
+  'services.record',
+  'items.read',
+];
+const LIBRARIAN: readonly Permission[] = [...CLERK, 'patron.read', 'patron.search', 'patron.export', 'items.manage'];
+const BRANCH_MANAGER: readonly Permission[] = [...LIBRARIAN, 'fines.waive', 'patron.delete', 'records.manage'];
+const DIRECTOR: readonly Permission[] = [...BRANCH_MANAGER, 'access-log.read', 'access-log.verify', 'services.review', 'retention.run'];
+const ADMIN: readonly Permission[] = ['profiles.read', 'items.read', 'items.manage', 'records.manage', 'access-log.verify', 'retention.run', 'library.administer', 'staff.manage'];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  volunteer: VOLUNTEER,
+  circulation: CLERK,
+  librarian: LIBRARIAN,
+  'branch-manager': BRANCH_MANAGER,
+  director: DIRECTOR,
+  admin: ADMIN,
+};
+
+/**
+ * The purposes each role may name when it reads a patron's record outside a circulation transaction.
+ * A clerk serves the account of the patron in front of them; recovering materials and collecting fines
+ * are a librarian's; reviewing a computer log (JC-VII) and answering a legal instrument (IF-8, JC-IVd-le)
+ * are the director's.
+ */
+export const ROLE_PURPOSES: Record<Role, readonly LookupPurpose[]> = {
+  volunteer: [],
+  circulation: ['account-service'],
+  librarian: ['account-service', 'materials-recovery', 'fines-collection'],
+  'branch-manager': ['account-service', 'materials-recovery', 'fines-collection'],
+  director: ['account-service', 'materials-recovery', 'fines-collection', 'violation-review', 'legal-disclosure'],
+  admin: [],
+};
+
+export type Decision = { allowed: true; role: string } | { allowed: false; reason: 'not-staff' | 'no-role-grants-it' | 'purpose-not-allowed' };
+
+function rolesOf(actor: Actor): Role[] {
+  if (actor.kind !== 'staff') return [];
+  return actor.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+}
+
+/**
+ * Whether an actor may do something, and the role that grants it (the access log names that role). The
+ * system (the operator's command line, scheduled jobs) may do everything; a patron does nothing here
+ * (their own record is reached through the self-service use cases).
+ */
+export function authorize(actor: Actor, permission: Permission, purpose?: LookupPurpose): Decision {
+  if (actor.kind === 'system') return { allowed: true, role: 'system' };
+  if (actor.kind !== 'staff') return { allowed: false, reason: 'not-staff' };
+  const granting = rolesOf(actor).filter((role) => ROLE_PERMISSIONS[role].includes(permission));
+  if (granting.length === 0) return { allowed: false, reason: 'no-role-grants-it' };
+  if (purpose === undefined) return { allowed: true, role: granting[0] as string };
+  const withPurpose = granting.find((role) => ROLE_PURPOSES[role].includes(purpose));
+  return withPurpose ? { allowed: true, role: withPurpose } : { allowed: false, reason: 'purpose-not-allowed' };
+}
+
+/** The permissions an actor holds, for the session answer (what the web app shows). */
+export function permissionsOf(actor: Actor): Permission[] {
+  if (actor.kind === 'system') return [...PERMISSIONS];
+  return PERMISSIONS.filter((p) => rolesOf(actor).some((role) => ROLE_PERMISSIONS[role].includes(p)));
+}

@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import type { Actor } from '../policy/actors.js';
+import * as sessions from '../storage/session.repository.js';
+import type { SessionKind } from '../storage/session.repository.js';
+import { findStaffById } from '../storage/staff.repository.js';
+import { findPatronById } from '../storage/patron.repository.js';
+import { newToken, tokenHash } from '../vault/secrets.js';
+import type { Context, Runtime } from './context.js';
+
+/**
+ * How long a session lives. Staff work a shift at a desk: ten hours at most, ended after half an hour
+ * without a request. A patron's session is for a visit to their account, often on a shared computer:
+ * two hours at most, ended after fifteen idle minutes.
+ */
+export const SESSION_LIMITS: Record<SessionKind, { idleMinutes: number; hours: number }> = {
+  staff: { idleMinutes: 30, hours: 10 },
+  patron: { idleMinutes: 15, hours: 2 },
+};
+
+/** The last-seen time is written at most this often, so most requests do not write at all. */
+const TOUCH_EVERY_MS = 60_000;
+
+export interface OpenedSession {
+  /** Goes to the HttpOnly cookie only. */
+  token: string;
+  /** Sent back in the X-CSRF-Token header of every state-changing request. */
+  csrfToken: string;
+  expiresAt: string;
+}
+
+/**
+ * The CSRF token of a session: derived from the session token (SHA-256 with its own label), so the
+ * server keeps nothing more, a page script can hold it without being able to work back to the session
+ * token, and a forged cross-site request, which cannot read it, cannot send it.
+ */
+export function csrfTokenOf(token: string): string {
+  return createHash('sha256').update('carrel-csrf\0').update(token).digest('base64url');
+}
+
+/**
+ * Opens a session for a staff account or a patron who has just proved who they are. A session presented
+ * with the log-in is ended first, so a log-in always starts with a fresh token (no session fixation).
+ */
+export async function openSession(ctx: Context, input: { kind: SessionKind; subjectId: string; previousToken?: string | undefined }): Promise<OpenedSession> {
+  if (input.previousToken) await sessions.deleteSession(ctx.trx, tokenHash(input.previousToken));
+  await sessions.deleteExpiredSessions(ctx.trx, ctx.now.toISOString());
+  const limits = SESSION_LIMITS[input.kind];
+  const token = newToken();
+  const at = ctx.now.toISOString();
+  const expiresAt = new Date(ctx.now.getTime() + limits.hours * 3_600_000).toISOString();
+  await sessions.insertSession(ctx.trx, { tokenHash: tokenHash(token), kind: input.kind, subjectId: input.subjectId, createdAt: at, lastSeenAt: at, idleMinutes: limits.idleMinutes, expiresAt });
+  return { token, csrfToken: csrfTokenOf(token), expiresAt };
+}
+
+export interface LiveSession {
+  actor: Actor;
+  kind: SessionKind;
+  expiresAt: string;
+  /** When the session ends if no request comes before. */
+  idleUntil: string;
+}
+
+/**
+ * The actor behind a session token, if the session is live: not past its absolute end, not idle too
+ * long, and its account still usable (a disabled staff account, or a card reported lost, ends it at
+ * once: JC-IVa). Runs before every authenticated request, outside a transaction.
+ */
+export async function resolveSession(runtime: Runtime, token: string): Promise<LiveSession | undefined> {
+  const hash = tokenHash(token);
+  const session = await sessions.findSession(runtime.db, hash);
+  if (!session) return undefined;
+  const now = runtime.clock.now();
+  const idleEnd = new Date(session.lastSeenAt).getTime() + session.idleMinutes * 60_000;
+  if (now.getTime() >= new Date(session.expiresAt).getTime() || now.getTime() >= idleEnd) {
+    await sessions.deleteSession(runtime.db, hash);
+    return undefined;
+  }
+  const actor = await actorOf(runtime, session);
+  if (!actor) {
+    await sessions.deleteSession(runtime.db, hash);
+    return undefined;
+  }
+  let lastSeen = new Date(session.lastSeenAt).getTime();
+  if (now.getTime() - lastSeen >= TOUCH_EVERY_MS) {
+    await sessions.touch(runtime.db, hash, now.toISOString());
+    lastSeen = now.getTime();
+  }
+  return { actor, kind: session.kind, expiresAt: session.expiresAt, idleUntil: new Date(lastSeen + session.idleMinutes * 60_000).toISOString() };
+}
+
+/** Patron standings whose card no longer opens the account. */
+const CARD_STOPPED = new Set(['card-lost', 'deceased']);
+
+async function actorOf(runtime: Runtime, session: sessions.StoredSession): Promise<Actor | undefined> {
+  if (session.kind === 'staff') {
+    const staff = await findStaffById(runtime.db, session.subjectId);
+    return staff && !staff.disabled ? { kind: 'staff', id: staff.id, libraryId: staff.libraryId, roles: staff.roles } : undefined;
+  }
+  const patron = await findPatronById(runtime.db, session.subjectId);
+  return patron && !CARD_STOPPED.has(patron.status) ? { kind: 'patron', id: patron.id, libraryId: patron.libraryId } : undefined;
+}
+
+/** Whether a patron's standing lets their card open a session at all. */
+export function cardOpensAccount(status: string): boolean {
+  return !CARD_STOPPED.has(status);
+}
+
+/** Server-side log-out: the session row goes, so the token is worthless even if it was copied. */
+export async function endSession(ctx: Context, input: { token: string }): Promise<void> {
+  await sessions.deleteSession(ctx.trx, tokenHash(input.token));
+}
+
+/** Ends every session of a staff account or a patron (a lost card, a disabled account, a deletion). */
+export async function endSessionsOf(ctx: Context, kind: SessionKind, subjectId: string): Promise<void> {
+  await sessions.deleteSessionsOf(ctx.trx, kind, subjectId);
+}
