@@ -430,16 +430,25 @@ describe('carrel start on SQLite', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
 
-    const login = await fetch(`${first.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password }),
-    });
-    expect(login.status, await login.clone().text()).toBe(200);
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    expect(cookie).toMatch(/^carrel_session=./);
-    const post = (path: string, body: unknown) =>
-      fetch(`${first.url}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+    // The demo prints one staff account per role; the desk's clerk lends the sample item.
+    const clerk = /demo-clerk\s+circulation\s+(\S+)/.exec(out);
+    expect(clerk, out).not.toBeNull();
+    const logIn = async (username: string, secret: string) => {
+      const answer = await fetch(`${first.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: secret }),
+      });
+      expect(answer.status, await answer.clone().text()).toBe(200);
+      const cookie = (answer.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      expect(cookie).toMatch(/^carrel_session=./);
+      const { csrfToken } = (await answer.json()) as { csrfToken: string };
+      return (path: string, body: unknown) =>
+        fetch(`${first.url}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken }, body: JSON.stringify(body) });
+    };
+    // The system administrator runs the system and lends nothing (no patron's record).
+    expect((await (await logIn('admin', password))('/checkouts', { cardNumber: card, itemBarcode: barcode })).status).toBe(403);
+    const post = await logIn('demo-clerk', (clerk as RegExpExecArray)[1] as string);
 
     const checkedOut = await post('/checkouts', { cardNumber: card, itemBarcode: barcode });
     const loan = (await checkedOut.json()) as { loanId: string; itemBarcode: string; dueAt: string };

@@ -20,6 +20,8 @@ export interface Answer {
 export interface StartServerOptions {
   /** Receives each chunk the server's logger writes; without it the log is discarded. */
   onLog?: (chunk: string) => void;
+  /** Failed log-ins allowed per address (the server's default is 20 in 15 minutes). */
+  loginThrottle?: { limit: number; windowMinutes: number };
 }
 
 /** A real server on 127.0.0.1 for a test world, and a client that speaks JSON to its API. */
@@ -41,14 +43,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(w: World, { onLog }: StartServerOptions = {}): Promise<TestServer> {
+export async function startServer(w: World, { onLog, loginThrottle }: StartServerOptions = {}): Promise<TestServer> {
   const sink = new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
       onLog?.(chunk.toString());
       callback();
     },
   });
-  const app = await buildServer({ runtime: w.runtime, logger: createLogger('info', sink) });
+  const app = await buildServer({ runtime: w.runtime, logger: createLogger('info', sink), ...(loginThrottle ? { loginThrottle } : {}) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const csrf = new Map<string, string>();

@@ -12,6 +12,7 @@ import { setReadingHistory } from '../usecases/retention.usecases.js';
 import { runRetention } from '../jobs/retention.job.js';
 import { countFines } from '../storage/fine.repository.js';
 import { countLoans } from '../storage/loan.repository.js';
+import { createStaff } from '../usecases/staff.usecases.js';
 
 /**
  * The demo library a first `carrel start` loads into an empty database: two branches, 200 items,
@@ -52,7 +53,18 @@ export interface DemoSummary {
   retentionRuns: number;
   /** A patron and an item to try a check-out with (fictional people). */
   sample: { cardNumber: string; pin: string; itemBarcode: string };
+  /** One staff account of the demo library per role but the system administrator's, passwords generated. */
+  staff: { username: string; role: string; password: string }[];
 }
+
+/** The demo's staff: one account per role, so each role's view can be tried. */
+const DEMO_STAFF = [
+  { username: 'demo-volunteer', role: 'volunteer' },
+  { username: 'demo-clerk', role: 'circulation' },
+  { username: 'demo-librarian', role: 'librarian' },
+  { username: 'demo-manager', role: 'branch-manager' },
+  { username: 'demo-director', role: 'director' },
+] as const;
 
 export async function loadDemoLibrary(runtime: Runtime): Promise<DemoSummary> {
   const rand = random(20261122);
@@ -184,6 +196,11 @@ export async function loadDemoLibrary(runtime: Runtime): Promise<DemoSummary> {
   await runRetention(demo);
   retentionRuns++;
   const sampleItem = barcodes.find((b) => !everOut.has(b)) ?? (barcodes[0] as string);
+  const staff = [];
+  for (const { username, role } of DEMO_STAFF) {
+    const created = await act(createStaff, { username, libraryId: DEMO_LIBRARY_ID, roles: [role] });
+    staff.push({ username, role, password: created.password });
+  }
   return {
     libraryId: DEMO_LIBRARY_ID,
     branches: 2,
@@ -195,5 +212,6 @@ export async function loadDemoLibrary(runtime: Runtime): Promise<DemoSummary> {
     openFines: await countFines(runtime.db, DEMO_LIBRARY_ID, 'open'),
     retentionRuns,
     sample: { cardNumber: sample.cardNumber, pin: sample.pin, itemBarcode: sampleItem },
+    staff,
   };
 }

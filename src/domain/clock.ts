@@ -31,6 +31,9 @@ export class ManualClock implements Clock {
   advanceDays(days: number): void {
     this.#at += days * 86_400_000;
   }
+  advanceMinutes(minutes: number): void {
+    this.#at += minutes * 60_000;
+  }
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -14,6 +14,7 @@ describe.each(ENGINES)('retention API on %s', (engine) => {
   let carlsbad: string;
   const admin = { username: `ret-admin-${engine}`, password: '' };
   const desk = { username: `ret-desk-${engine}`, password: '' };
+  const clerkAnywhere = { username: `ret-clerk-${engine}`, password: '' };
 
   beforeAll(async () => {
     database = await freshDatabase(engine);
@@ -22,6 +23,7 @@ describe.each(ENGINES)('retention API on %s', (engine) => {
     carlsbad = (await buildLibrary(w, { id: `cb-${engine}`, profileId: 'carlsbad-nm' })).library.id;
     admin.password = (await w.act(createStaff, { username: admin.username, libraryId: null, roles: ['admin'] })).password;
     desk.password = (await w.act(createStaff, { username: desk.username, libraryId: jackson, roles: ['circulation'] })).password;
+    clerkAnywhere.password = (await w.act(createStaff, { username: clerkAnywhere.username, libraryId: null, roles: ['circulation'] })).password;
     server = await startServer(w);
   });
   afterAll(async () => {
@@ -64,7 +66,11 @@ describe.each(ENGINES)('retention API on %s', (engine) => {
   });
 
   it('refuses reading history where the profile does not offer it, and bad input, changing nothing', async () => {
-    const cookie = await server.login(admin);
+    // Consortium-wide staff at a desk; the system administrator records no patron's choices.
+    expect((await server.call('PUT', `/patrons/${(await buildPatron(w, { libraryId: carlsbad })).id}/reading-history`, { cookie: await server.login(admin), body: { keep: true } })).body.error.code).toBe(
+      'PERMISSION_DENIED',
+    );
+    const cookie = await server.login(clerkAnywhere);
     const patron = await buildPatron(w, { libraryId: carlsbad });
     const refused = await server.call('PUT', `/patrons/${patron.id}/reading-history`, { cookie, body: { keep: true } });
     expect({ status: refused.status, code: refused.body.error.code }).toEqual({ status: 422, code: 'READING_HISTORY_NOT_OFFERED' });

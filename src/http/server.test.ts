@@ -30,6 +30,8 @@ interface CallOptions {
   raw?: string;
   contentType?: string;
   cookie?: string;
+  /** The X-CSRF-Token header: by default the one the cookie's log-in gave; false sends none. */
+  csrf?: string | false;
 }
 
 const TABLES = ['loans', 'fines', 'holds', 'payments', 'patrons', 'items', 'access_log'] as const;
@@ -68,6 +70,9 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
   const admin = { username: `admin-${engine}`, password: '' };
   const deskA = { username: `desk-a-${engine}`, password: '' };
 
+  /** The CSRF token of each session cookie, sent on every state-changing call made with it. */
+  const csrfTokens = new Map<string, string>();
+
   async function call(method: string, path: string, options: CallOptions = {}): Promise<Answer> {
     const headers: Record<string, string> = {};
     let payload: string | undefined;
@@ -79,6 +84,8 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
       headers['content-type'] = options.contentType ?? 'application/json';
     }
     if (options.cookie) headers.cookie = options.cookie;
+    const csrf = options.csrf === undefined ? (options.cookie ? csrfTokens.get(options.cookie) : undefined) : options.csrf;
+    if (csrf && method !== 'GET') headers['x-csrf-token'] = csrf;
     const response = await fetch(`${base}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
     const text = await response.text();
     let body: Json = {};
@@ -106,6 +113,7 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
     expect(setCookie).toBeDefined();
     const pair = (setCookie as string).split(';')[0] as string;
     secrets.add(pair.slice('carrel_session='.length));
+    csrfTokens.set(pair, answer.body.csrfToken as string);
     return pair;
   }
 
@@ -142,8 +150,9 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
     w = await world(database);
     libA = (await buildLibrary(w, { id: `lib-a-${engine}`, name: 'Alpha Library' })).library.id;
     libB = (await buildLibrary(w, { id: `lib-b-${engine}`, name: 'Beta Library' })).library.id;
-    admin.password = (await w.act(createStaff, { username: admin.username, libraryId: null, roles: ['admin'] })).password;
-    deskA.password = (await w.act(createStaff, { username: deskA.username, libraryId: libA, roles: ['circulation'] })).password;
+    // Consortium-wide staff: a librarian not bound to one library (the system administrator sees no patron).
+    admin.password = (await w.act(createStaff, { username: admin.username, libraryId: null, roles: ['admin', 'librarian'] })).password;
+    deskA.password = (await w.act(createStaff, { username: deskA.username, libraryId: libA, roles: ['librarian'] })).password;
     secrets.add(admin.password);
     secrets.add(deskA.password);
 
@@ -167,7 +176,7 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
     it('sets an HttpOnly, SameSite=Strict, Path=/ session cookie and answers who is logged in', async () => {
       const answer = await call('POST', '/api/v1/auth/login', { body: { username: deskA.username, password: deskA.password } });
       expect(answer.status).toBe(200);
-      expect(answer.body.staff).toMatchObject({ username: deskA.username, libraryId: libA, roles: ['circulation'] });
+      expect(answer.body.staff).toMatchObject({ username: deskA.username, libraryId: libA, roles: ['librarian'] });
       expect(answer.text).not.toContain(deskA.password);
       const setCookie = sessionSetCookie(answer);
       expect(setCookie).toBeDefined();
@@ -184,7 +193,7 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
 
       const session = await call('GET', '/api/v1/auth/session', { cookie: pair });
       expect(session.status).toBe(200);
-      expect(session.body.actor).toEqual({ kind: 'staff', id: answer.body.staff.id, libraryId: libA, roles: ['circulation'] });
+      expect(session.body.actor).toEqual({ kind: 'staff', id: answer.body.staff.id, libraryId: libA, roles: ['librarian'] });
     });
 
     it('answers a wrong password and an unknown user identically with 401 INVALID_CREDENTIALS', async () => {
@@ -228,6 +237,48 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
       expect(cleared as string).toMatch(/^carrel_session=;/);
       expectError(await call('GET', '/api/v1/auth/session', { cookie }), 401, 'UNAUTHENTICATED');
       expectError(await call('POST', '/api/v1/patrons/lookup', { cookie, body: { cardNumber: '123456789012' } }), 401, 'UNAUTHENTICATED');
+    });
+
+    it('refuses a change without the session’s CSRF token, and changes nothing; reads need none', async () => {
+      const cookie = await login(deskA);
+      const patron = await patronIn(libA, 'Csrf Quillmarker');
+      const item = await buildItem(w, { libraryId: libA });
+      const before = await snapshot();
+      const missing = await call('POST', '/api/v1/checkouts', { cookie, csrf: false, body: { cardNumber: patron.cardNumber, itemBarcode: item.barcode } });
+      expectError(missing, 403, 'CSRF_TOKEN_INVALID');
+      const forged = await call('POST', '/api/v1/checkouts', { cookie, csrf: 'A'.repeat(43), body: { cardNumber: patron.cardNumber, itemBarcode: item.barcode } });
+      expectError(forged, 403, 'CSRF_TOKEN_INVALID');
+      // Another session's token does not do either.
+      const otherSession = await login(deskA);
+      const crossed = await call('POST', '/api/v1/checkouts', { cookie, csrf: csrfTokens.get(otherSession) as string, body: { cardNumber: patron.cardNumber, itemBarcode: item.barcode } });
+      expectError(crossed, 403, 'CSRF_TOKEN_INVALID');
+      expect(await snapshot()).toEqual(before);
+      const session = await call('GET', '/api/v1/auth/session', { cookie });
+      expect(session.status).toBe(200);
+      expect(session.body.csrfToken).toBe(csrfTokens.get(cookie));
+      expect(session.body.permissions).toEqual(expect.arrayContaining(['circulation.checkout', 'patron.read']));
+      expect(session.body.permissions).not.toContain('access-log.read');
+      expect((await call('POST', '/api/v1/checkouts', { cookie, body: { cardNumber: patron.cardNumber, itemBarcode: item.barcode } })).status).toBe(201);
+      expect((await call('POST', '/api/v1/checkins', { cookie, body: { itemBarcode: item.barcode } })).status).toBe(200);
+    });
+
+    it('ends a staff session after 30 idle minutes and after 10 hours whatever the activity', async () => {
+      const idle = await login(deskA);
+      w.clock.advanceMinutes(29);
+      expect((await call('GET', '/api/v1/auth/session', { cookie: idle })).status).toBe(200);
+      w.clock.advanceMinutes(29);
+      expect((await call('GET', '/api/v1/auth/session', { cookie: idle })).status).toBe(200);
+      w.clock.advanceMinutes(31);
+      expectError(await call('GET', '/api/v1/auth/session', { cookie: idle }), 401, 'UNAUTHENTICATED');
+      const busy = await login(deskA);
+      for (let hour = 0; hour < 10; hour++) {
+        expect((await call('GET', '/api/v1/auth/session', { cookie: busy })).status).toBe(200);
+        for (let quarter = 0; quarter < 4; quarter++) {
+          w.clock.advanceMinutes(15);
+          if (hour < 9 || quarter < 3) expect((await call('GET', '/api/v1/auth/session', { cookie: busy })).status).toBe(200);
+        }
+      }
+      expectError(await call('GET', '/api/v1/auth/session', { cookie: busy }), 401, 'UNAUTHENTICATED');
     });
 
     it('refuses GET /auth/session without a cookie and with a forged one', async () => {
@@ -316,7 +367,7 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
       expect(lookup.body.loans[0]).toMatchObject({ id: out.body.loanId, itemBarcode: bookBarcode, status: 'active', renewals: 0, dueAt: out.body.dueAt });
       expect(lookup.body.balanceCents).toBe(0);
 
-      const byId = await call('GET', `/api/v1/patrons/${patronId}`, { cookie });
+      const byId = await call('GET', `/api/v1/patrons/${patronId}?purpose=account-service`, { cookie });
       expect(byId.status).toBe(200);
       expect(byId.body.patron.id).toBe(patronId);
       expect(byId.body.loans[0].id).toBe(out.body.loanId);
@@ -452,7 +503,7 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
         { name: 'card number in an unknown route', answer: () => call('GET', `/api/v1/cards/${patron.cardNumber}?name=Marker`, { cookie }), status: 404, code: 'ROUTE_NOT_FOUND' },
         { name: 'non-uuid patron id on status', answer: () => call('PUT', '/api/v1/patrons/1234/status', { cookie, body: { status: 'blocked' } }), status: 400, code: 'VALIDATION_FAILED' },
         { name: 'unknown status', answer: () => call('PUT', `/api/v1/patrons/${patron.id}/status`, { cookie, body: { status: 'banished' } }), status: 400, code: 'VALIDATION_FAILED' },
-        { name: 'unknown patron id', answer: () => call('GET', `/api/v1/patrons/${crypto.randomUUID()}`, { cookie }), status: 404, code: 'PATRON_NOT_FOUND' },
+        { name: 'unknown patron id', answer: () => call('GET', `/api/v1/patrons/${crypto.randomUUID()}?purpose=account-service`, { cookie }), status: 404, code: 'PATRON_NOT_FOUND' },
         { name: 'negative payment', answer: () => call('POST', '/api/v1/payments', { cookie, body: { cardNumber: patron.cardNumber, amountCents: -500 } }), status: 400, code: 'VALIDATION_FAILED' },
         { name: 'fractional payment', answer: () => call('POST', '/api/v1/payments', { cookie, body: { cardNumber: patron.cardNumber, amountCents: 1.5 } }), status: 400, code: 'VALIDATION_FAILED' },
         { name: 'string payment', answer: () => call('POST', '/api/v1/payments', { cookie, body: { cardNumber: patron.cardNumber, amountCents: '100' } }), status: 400, code: 'VALIDATION_FAILED' },
@@ -530,10 +581,10 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
       // Indistinguishable from a card nobody has.
       expect(byCard.text).toBe(unknownCard.text);
 
-      const byId = await call('GET', `/api/v1/patrons/${outsider.id}`, { cookie });
+      const byId = await call('GET', `/api/v1/patrons/${outsider.id}?purpose=account-service`, { cookie });
       expectError(byId, 404, 'PATRON_NOT_FOUND');
-      expect(byId.text).toBe((await call('GET', `/api/v1/patrons/${crypto.randomUUID()}`, { cookie })).text);
-      expectError(await call('GET', `/api/v1/patrons/${outsider.id}/export`, { cookie }), 404, 'PATRON_NOT_FOUND');
+      expect(byId.text).toBe((await call('GET', `/api/v1/patrons/${crypto.randomUUID()}?purpose=account-service`, { cookie })).text);
+      expectError(await call('GET', `/api/v1/patrons/${outsider.id}/export?purpose=account-service`, { cookie }), 404, 'PATRON_NOT_FOUND');
       expectError(await call('PUT', `/api/v1/patrons/${outsider.id}/status`, { cookie, body: { status: 'blocked' } }), 404, 'PATRON_NOT_FOUND');
       expectError(await call('POST', '/api/v1/checkouts', { cookie, body: { cardNumber: outsider.cardNumber, itemBarcode: outsiderItem.barcode } }), 404, 'PATRON_NOT_FOUND');
       expectError(await call('POST', '/api/v1/payments', { cookie, body: { cardNumber: outsider.cardNumber, amountCents: 100 } }), 404, 'PATRON_NOT_FOUND');
@@ -563,7 +614,13 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
       expect(spec.body.paths).toHaveProperty('/api/v1/checkins');
       expect(spec.body.paths['/api/v1/checkouts']).toHaveProperty('post');
       // Card numbers travel in bodies, never in URLs.
-      for (const path of Object.keys(spec.body.paths as Json)) expect(path.toLowerCase()).not.toMatch(/card/);
+      // No path or query parameter carries a card number (routes may be *about* cards: /me/card-lost).
+      for (const [path, methods] of Object.entries(spec.body.paths as Json)) {
+        expect(path.toLowerCase()).not.toMatch(/\{[^}]*card[^}]*\}/);
+        for (const operation of Object.values(methods as Json)) {
+          for (const parameter of ((operation as Json).parameters ?? []) as Json[]) expect(String(parameter.name).toLowerCase()).not.toMatch(/card|pin/);
+        }
+      }
 
       const docs = await call('GET', '/docs');
       expect(docs.status).toBe(200);

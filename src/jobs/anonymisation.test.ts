@@ -61,7 +61,7 @@ describe.each(ENGINES)('complete anonymisation on %s', (engine) => {
     // An access-log trail and a service record of the same patron
     const session = await w.act(startComputerSession, { cardNumber: patron.cardNumber, branch: 'main', station: 'PC-09' });
     await w.act(endComputerSession, { sessionId: session.id });
-    await w.act(exportPatron, { cardNumber: patron.cardNumber });
+    await w.act(exportPatron, { cardNumber: patron.cardNumber }, { purpose: 'account-service' });
     expect(first.loanId).toBeTruthy();
 
     // When retention runs

@@ -108,3 +108,25 @@ export async function holdsOfPatron(db: Db, patronId: string) {
     .execute();
   return rows.map((row) => ({ ...toHold(row), itemBarcode: row.barcode, title: row.title }));
 }
+
+/** The holds waiting on a library's pick-up shelves, with what a shelf needs of the item and the branch. */
+export async function holdShelf(db: Db, libraryId: string, branchId?: string) {
+  let query = db
+    .selectFrom('holds')
+    .innerJoin('items', 'items.id', 'holds.item_id')
+    .innerJoin('branches', 'branches.id', 'holds.pickup_branch_id')
+    .select(['holds.id', 'holds.patron_id', 'holds.ready_at', 'holds.pickup_by', 'items.barcode', 'items.title', 'branches.code as branch_code'])
+    .where('holds.library_id', '=', libraryId)
+    .where('holds.status', '=', 'ready');
+  if (branchId) query = query.where('holds.pickup_branch_id', '=', branchId);
+  const rows = await query.orderBy('holds.pickup_by').orderBy('holds.id').execute();
+  return rows.map((row) => ({
+    holdId: row.id,
+    patronId: row.patron_id,
+    readyAt: row.ready_at as string,
+    pickupBy: row.pickup_by as string,
+    itemBarcode: row.barcode,
+    title: row.title,
+    branchCode: row.branch_code,
+  }));
+}

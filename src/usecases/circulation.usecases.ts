@@ -11,6 +11,7 @@ import { findPatronById, touchActivity } from '../storage/patron.repository.js';
 import { newId, newTimeOrderedId, recordAccess, type Context } from './context.js';
 import { requireItemByBarcode } from './item.usecases.js';
 import { requirePatronByCard } from './patron.usecases.js';
+import { requirePermission } from './authorization.js';
 
 export interface CheckoutInput {
   cardNumber: string;
@@ -47,6 +48,7 @@ function lockItemByBarcode(ctx: Context, barcode: string, libraryId?: string): P
  * database's one-active-loan-per-item index makes a simultaneous second check-out fail cleanly.
  */
 export async function checkout(ctx: Context, input: CheckoutInput): Promise<CheckoutResult> {
+  requirePermission(ctx, 'circulation.checkout');
   const patron = await requirePatronByCard(ctx, input.cardNumber);
   const library = await libraryOf(ctx, patron.libraryId);
   const item = await lockItemByBarcode(ctx, input.itemBarcode, patron.libraryId);
@@ -104,6 +106,7 @@ export interface CheckinResult {
  * hold. The answer does not name the borrower: the desk needs the routing, not the reader.
  */
 export async function checkin(ctx: Context, input: { itemBarcode: string; libraryId?: string }): Promise<CheckinResult> {
+  requirePermission(ctx, 'circulation.checkin');
   const item = await lockItemByBarcode(ctx, input.itemBarcode, input.libraryId);
   const library = await libraryOf(ctx, item.libraryId);
   const at = ctx.now.toISOString();
@@ -191,6 +194,7 @@ export interface RenewResult {
  * someone is waiting for the item, or when the borrower may not borrow. Days already late are charged.
  */
 export async function renew(ctx: Context, input: { itemBarcode: string; libraryId?: string }): Promise<RenewResult> {
+  requirePermission(ctx, 'circulation.renew');
   const item = await lockItemByBarcode(ctx, input.itemBarcode, input.libraryId);
   const loan = await loans.findActiveLoanForItem(ctx.trx, item.id);
   if (!loan) throw refuse(ErrorCode.ITEM_NOT_ON_LOAN, 'The item is not on loan.', 'itemBarcode');
@@ -219,6 +223,7 @@ export async function renew(ctx: Context, input: { itemBarcode: string; libraryI
  * cost (or the library's default). Not on loan: it is marked missing, and nobody is charged.
  */
 export async function declareLost(ctx: Context, input: { itemBarcode: string; libraryId?: string }) {
+  requirePermission(ctx, 'circulation.lost');
   const item = await lockItemByBarcode(ctx, input.itemBarcode, input.libraryId);
   if (item.status === 'lost' || item.status === 'missing' || item.status === 'withdrawn')
     throw refuse(ErrorCode.ITEM_NOT_LOANABLE, `The item is already marked ${item.status}.`, 'itemBarcode');

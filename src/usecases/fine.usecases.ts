@@ -4,12 +4,14 @@ import * as fines from '../storage/fine.repository.js';
 import { findPatronById } from '../storage/patron.repository.js';
 import { newId, recordAccess, type Context } from './context.js';
 import { requirePatronByCard } from './patron.usecases.js';
+import { requirePermission } from './authorization.js';
 
 /**
  * Takes a payment and settles the patron's open fines oldest first. Carrel keeps no credit balance: a
  * payment larger than what is owed is refused rather than silently kept.
  */
 export async function pay(ctx: Context, input: { cardNumber: string; amountCents: number }) {
+  requirePermission(ctx, 'fines.pay');
   if (!Number.isInteger(input.amountCents) || input.amountCents <= 0)
     throw refuse(ErrorCode.INVALID_AMOUNT, 'A payment is a positive amount in cents.', 'amountCents');
   const patron = await requirePatronByCard(ctx, input.cardNumber);
@@ -37,6 +39,7 @@ export async function pay(ctx: Context, input: { cardNumber: string; amountCents
 
 /** Waives what is left of an open fine, with the reason recorded. */
 export async function waiveFine(ctx: Context, input: { fineId: string; reason: string }) {
+  requirePermission(ctx, 'fines.waive');
   const reason = input.reason.trim();
   if (reason === '' || reason.length > 500) throw refuse(ErrorCode.VALIDATION_FAILED, 'A waiver needs a reason of 1–500 characters.', 'reason');
   const fine = await fines.findFine(ctx.trx, input.fineId);

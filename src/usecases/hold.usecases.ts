@@ -12,6 +12,7 @@ import { sendToNextHold } from './circulation.usecases.js';
 import { newId, recordAccess, type Context } from './context.js';
 import { requireItemByBarcode } from './item.usecases.js';
 import { requirePatronByCard } from './patron.usecases.js';
+import { requirePermission } from './authorization.js';
 
 export interface PlaceHoldInput {
   cardNumber: string;
@@ -25,6 +26,7 @@ export interface PlaceHoldInput {
  * pick-up shelf); one on loan waits in the queue and is trapped when it comes back.
  */
 export async function placeHold(ctx: Context, input: PlaceHoldInput): Promise<Hold> {
+  requirePermission(ctx, 'holds.place');
   const patron = await requirePatronByCard(ctx, input.cardNumber);
   const library = await findLibrary(ctx.trx, patron.libraryId);
   if (!library) throw new Error('A patron points at a library that does not exist.');
@@ -66,8 +68,11 @@ export async function placeHold(ctx: Context, input: PlaceHoldInput): Promise<Ho
 
 /** Cancels a pending or ready hold; a trapped item goes to the next hold or back to the shelves. */
 export async function cancelHold(ctx: Context, input: { holdId: string }): Promise<Hold> {
+  // Staff cancel holds for their library; a patron cancels their own (and only their own).
+  if (ctx.actor.kind !== 'patron') requirePermission(ctx, 'holds.cancel');
   const hold = await holds.findHold(ctx.trx, input.holdId);
-  if (!hold || !canReachLibrary(ctx.actor, hold.libraryId).allowed) throw refuse(ErrorCode.HOLD_NOT_FOUND, 'No hold has that id.', 'holdId');
+  const reachable = hold && (ctx.actor.kind === 'patron' ? hold.patronId === ctx.actor.id : canReachLibrary(ctx.actor, hold.libraryId).allowed);
+  if (!hold || !reachable) throw refuse(ErrorCode.HOLD_NOT_FOUND, 'No hold has that id.', 'holdId');
   if (hold.status !== 'pending' && hold.status !== 'ready') throw refuse(ErrorCode.HOLD_NOT_ACTIVE, `The hold is already ${hold.status}.`);
   const at = ctx.now.toISOString();
   await holds.endHold(ctx.trx, hold.id, 'cancelled', at);
@@ -89,6 +94,7 @@ async function releaseTrappedItem(ctx: Context, hold: Hold): Promise<void> {
  * Run by the scheduler (and `carrel holds expire`).
  */
 export async function expireHolds(ctx: Context, input: { libraryId?: string }): Promise<{ expired: number }> {
+  requirePermission(ctx, 'holds.cancel');
   const due = await holds.overdueReadyHolds(ctx.trx, ctx.now.toISOString(), input.libraryId);
   const reachable = due.filter((h) => canReachLibrary(ctx.actor, h.libraryId).allowed);
   for (const hold of reachable) {
@@ -96,4 +102,34 @@ export async function expireHolds(ctx: Context, input: { libraryId?: string }): 
     await releaseTrappedItem(ctx, hold);
   }
   return { expired: reachable.length };
+}
+
+/**
+ * A hold's shelf code: what the slip on a held item shows instead of the patron's name, so a volunteer
+ * shelving holds, and anyone browsing the shelf, learns nothing of who asked for what. The patron sees
+ * the same code with their hold.
+ */
+export function shelfCode(holdId: string): string {
+  const hex = holdId.replace(/-/g, '');
+  return `${hex.slice(-8, -4)}-${hex.slice(-4)}`.toUpperCase();
+}
+
+/**
+ * The pick-up shelf of a library (or one branch): item, title, pick-up deadline and the hold's shelf
+ * code; never the patron. What a volunteer needs and all they see. Each hold listed is still a look at
+ * a patron's hold and is logged as one.
+ */
+export async function holdShelfOf(ctx: Context, input: { libraryId: string; branch?: string }) {
+  requirePermission(ctx, 'holds.shelf');
+  const library = await findLibrary(ctx.trx, input.libraryId);
+  if (!library || !canReachLibrary(ctx.actor, library.id).allowed) throw refuse(ErrorCode.LIBRARY_NOT_FOUND, 'No library has that id.', 'libraryId');
+  let branchId: string | undefined;
+  if (input.branch !== undefined) {
+    const branch = await findBranch(ctx.trx, library.id, input.branch);
+    if (!branch) throw refuse(ErrorCode.BRANCH_NOT_FOUND, 'The library has no branch with that id or code.', 'branch');
+    branchId = branch.id;
+  }
+  const shelf = await holds.holdShelf(ctx.trx, library.id, branchId);
+  for (const hold of shelf) await recordAccess(ctx, { id: hold.patronId, libraryId: library.id }, 'hold-shelf', ['holds']);
+  return shelf.map(({ patronId: _patron, holdId, ...rest }) => ({ shelfCode: shelfCode(holdId), ...rest }));
 }

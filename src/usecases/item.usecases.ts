@@ -6,6 +6,7 @@ import * as items from '../storage/item.repository.js';
 import { findBranch, listBranches } from '../storage/library.repository.js';
 import { newId, type Context } from './context.js';
 import { requireLibrary } from './library.usecases.js';
+import { requirePermission } from './authorization.js';
 
 export interface AddItemInput {
   libraryId: string;
@@ -42,6 +43,7 @@ export function itemProblems(input: AddItemInput): Problem[] {
  * `line`), a duplicate barcode, an unknown branch, and none is written.
  */
 export async function addItems(ctx: Context, inputs: readonly (AddItemInput & { line?: number })[]): Promise<Item[]> {
+  requirePermission(ctx, 'items.manage');
   const problems: Problem[] = [];
   const seen = new Map<string, number>();
   const created: Item[] = [];
@@ -108,6 +110,7 @@ export async function requireItemByBarcode(ctx: Context, barcode: string, librar
 
 /** Looks an item up by barcode (catalogue data only: no patron is revealed). */
 export async function findItem(ctx: Context, input: { barcode: string; libraryId?: string }): Promise<Item> {
+  requirePermission(ctx, 'items.read');
   return requireItemByBarcode(ctx, input.barcode, input.libraryId);
 }
 

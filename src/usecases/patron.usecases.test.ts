@@ -54,7 +54,7 @@ describe.each(ENGINES)('patrons on %s', (engine) => {
 
     const kid = await w.act(registerPatron, { libraryId, name: 'Kid Four', birthDate: minorBirth, guardianCard: parent.cardNumber });
     expect(kid.categoryCode).toBe('juvenile');
-    const exported = await w.act(exportPatron, { cardNumber: kid.cardNumber });
+    const exported = await w.act(exportPatron, { cardNumber: kid.cardNumber }, { purpose: 'account-service' });
     expect(exported.guardianLinks).toEqual([expect.objectContaining({ role: 'guardian', patronId: parent.id, endedAt: null })]);
   });
 
@@ -64,7 +64,7 @@ describe.each(ENGINES)('patrons on %s', (engine) => {
     await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: item.barcode });
     w.clock.advanceDays(30);
     await w.act(checkin, { itemBarcode: item.barcode });
-    const doc = await w.act(exportPatron, { cardNumber: patron.cardNumber });
+    const doc = await w.act(exportPatron, { cardNumber: patron.cardNumber }, { purpose: 'account-service' });
     expect(doc.format).toBe('carrel.patron-export.v1');
     expect(doc.patron).toMatchObject({ name: 'Ottoline Farrow', address: '12 Mesa Rd', email: 'of@example.org', phone: '505-555-0101', birthDate: '1985-06-15' });
     expect(doc.patron).not.toHaveProperty('pinHash');
@@ -72,8 +72,10 @@ describe.each(ENGINES)('patrons on %s', (engine) => {
     expect(doc.loans).toEqual([expect.objectContaining({ title: 'Letters from the Observatory', status: 'returned' })]);
     expect(doc.fines).toEqual([expect.objectContaining({ kind: 'overdue', amountCents: 225 })]);
     expect(doc.accessLog.map((e) => e.action)).toEqual(['register', 'checkout', 'checkin']);
-    const again = await w.act(exportPatron, { cardNumber: patron.cardNumber });
-    expect(again.accessLog.at(-1)).toMatchObject({ action: 'export', purpose: 'circulation' });
+    const again = await w.act(exportPatron, { cardNumber: patron.cardNumber }, { purpose: 'account-service' });
+    expect(again.accessLog.at(-1)).toMatchObject({ action: 'export', purpose: 'account-service' });
+    // An export is a look-up outside a circulation transaction: it names its purpose (CB-A3, RF-10).
+    expect((await refusal(w.act(exportPatron, { cardNumber: patron.cardNumber }))).code).toBe('PURPOSE_REQUIRED');
   });
 
   it('keeps each library’s staff to its own patrons: another library’s patron is "not found" (CB-A3, RF-1)', async () => {
@@ -84,10 +86,42 @@ describe.each(ENGINES)('patrons on %s', (engine) => {
     const seen = await w.act(patronAccount, { cardNumber: ours.cardNumber }, { actor: clerk });
     expect(seen.patron.id).toBe(ours.id);
     expect((await refusal(w.act(patronAccount, { cardNumber: theirs.cardNumber }, { actor: clerk }))).code).toBe('PATRON_NOT_FOUND');
-    expect((await refusal(w.act(patronAccount, { patronId: theirs.id }, { actor: clerk }))).code).toBe('PATRON_NOT_FOUND');
+    // By id, outside a transaction: a librarian's look-up, naming a purpose the role allows (CB-A3, RF-10);
+    // a clerk reads the record of the patron whose card is presented, and no other way.
+    const librarian: Actor = { kind: 'staff', id: 'librarian-1', libraryId, roles: ['librarian'] };
+    expect((await refusal(w.act(patronAccount, { patronId: theirs.id }, { actor: librarian, purpose: 'account-service' }))).code).toBe('PATRON_NOT_FOUND');
+    expect((await refusal(w.act(patronAccount, { patronId: ours.id }, { actor: clerk, purpose: 'account-service' }))).code).toBe('PERMISSION_DENIED');
+    expect((await refusal(w.act(patronAccount, { patronId: ours.id }, { actor: librarian }))).code).toBe('PURPOSE_REQUIRED');
+    expect((await refusal(w.act(patronAccount, { patronId: ours.id }, { actor: librarian, purpose: 'violation-review' }))).code).toBe('PURPOSE_NOT_ALLOWED');
+    expect((await w.act(patronAccount, { patronId: ours.id }, { actor: librarian, purpose: 'materials-recovery' })).patron.id).toBe(ours.id);
     expect((await refusal(w.act(registerPatron, { libraryId: other, name: 'X Y', birthDate: '1990-01-01' }, { actor: clerk }))).code).toBe('LIBRARY_NOT_FOUND');
     const item = await buildItem(w, { libraryId: other });
     expect((await refusal(w.act(checkout, { cardNumber: ours.cardNumber, itemBarcode: item.barcode }, { actor: clerk }))).code).toBe('ITEM_NOT_FOUND');
+  });
+
+  it('lets staff reach another library’s patrons only when both libraries’ profiles share patrons (RF-4, CB-A3)', async () => {
+    // Two libraries of a consortium that shares patrons (ridgefield-ct: RF-4), and one that does not.
+    const shareA = (await buildLibrary(w, { profileId: 'ridgefield-ct' })).library.id;
+    const shareB = (await buildLibrary(w, { profileId: 'ridgefield-ct' })).library.id;
+    const keeps = (await buildLibrary(w, { profileId: 'imagineif-mt' })).library.id;
+    const inB = await buildPatron(w, { libraryId: shareB });
+    const inKeeps = await buildPatron(w, { libraryId: keeps });
+    const inA = await buildPatron(w, { libraryId: shareA });
+    const librarianOf = (library: string): Actor => ({ kind: 'staff', id: `librarian-${library}`, libraryId: library, roles: ['librarian'] });
+    const asLibrarian = (library: string) => ({ actor: librarianOf(library), purpose: 'account-service' as const });
+
+    // Both share: by card at the desk and by id with a purpose.
+    expect((await w.act(patronAccount, { cardNumber: inB.cardNumber }, asLibrarian(shareA))).patron.id).toBe(inB.id);
+    expect((await w.act(patronAccount, { patronId: inB.id }, asLibrarian(shareA))).patron.id).toBe(inB.id);
+    // One side does not share: not found, in both directions, never "forbidden".
+    expect((await refusal(w.act(patronAccount, { cardNumber: inKeeps.cardNumber }, asLibrarian(shareA)))).code).toBe('PATRON_NOT_FOUND');
+    expect((await refusal(w.act(patronAccount, { patronId: inA.id }, asLibrarian(keeps)))).code).toBe('PATRON_NOT_FOUND');
+    // The look-up lands in the patron's access log under the reader's library.
+    const log = await database.db.selectFrom('access_log').select(['actor_library_id', 'purpose']).where('patron_id', '=', inB.id).where('action', '=', 'view-account').execute();
+    expect(log).toEqual([
+      { actor_library_id: shareA, purpose: 'account-service' },
+      { actor_library_id: shareA, purpose: 'account-service' },
+    ]);
   });
 
   it('adds a batch of items all or nothing, naming the line of each bad row', async () => {

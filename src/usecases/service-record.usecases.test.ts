@@ -164,8 +164,10 @@ describe.each(ENGINES)('services outside circulation on %s', (engine) => {
     const raw = await database.db.selectFrom('service_records').selectAll().where('id', '=', request.id).executeTakeFirstOrThrow();
     expect(JSON.stringify(raw)).not.toMatch(/Secret Garden|Burnett|243705/);
     expect(raw.details).toBeTruthy();
-    // Staff of the patron's library see it opened
-    const seen = await w.act(patronServiceRecords, { cardNumber: patron.cardNumber }, { actor: clerk });
+    // A librarian of the patron's library, serving the account, sees it opened; a clerk may not look (RF-10)
+    const librarian: Actor = { kind: 'staff', id: 'librarian-home', libraryId, roles: ['librarian'] };
+    expect(await refusalCodes(w.act(patronServiceRecords, { cardNumber: patron.cardNumber }, { actor: clerk, purpose: 'account-service' }))).toEqual(['PERMISSION_DENIED']);
+    const seen = await w.act(patronServiceRecords, { cardNumber: patron.cardNumber }, { actor: librarian, purpose: 'account-service' });
     expect(seen).toEqual([expect.objectContaining({ id: request.id, details: { title, author: 'Frances Hodgson Burnett', isbn: '978-0-14-243705-1' } })]);
 
     expect(await refusalCodes(w.act(closeInterlibraryLoan, { requestId: request.id, outcome: 'lost' as never }))).toEqual(['VALIDATION_FAILED']);
@@ -225,7 +227,8 @@ describe.each(ENGINES)('services outside circulation on %s', (engine) => {
     expect(await refusalCodes(w.act(cancelRoomBooking, { bookingId: booking.id }, as))).toEqual(['SERVICE_RECORD_NOT_FOUND']);
     expect(await refusalCodes(w.act(closeInterlibraryLoan, { requestId: ill.id, outcome: 'cancelled' }, as))).toEqual(['SERVICE_RECORD_NOT_FOUND']);
     expect(await refusalCodes(w.act(closeReferenceRequest, { requestId: reference.id, outcome: 'answered' }, as))).toEqual(['SERVICE_RECORD_NOT_FOUND']);
-    expect(await refusalCodes(w.act(patronServiceRecords, { patronId: patron.id }, as))).toEqual(['PATRON_NOT_FOUND']);
+    const strangerLibrarian: Actor = { kind: 'staff', id: 'librarian-away', libraryId: otherLibraryId, roles: ['librarian'] };
+    expect(await refusalCodes(w.act(patronServiceRecords, { patronId: patron.id }, { actor: strangerLibrarian, purpose: 'account-service' }))).toEqual(['PATRON_NOT_FOUND']);
     expect(await refusalCodes(w.act(startComputerSession, { cardNumber: patron.cardNumber, branch: 'main', station: 'PC-21' }, as))).toEqual(['PATRON_NOT_FOUND']);
     // A guest session in a library the clerk does not work for is refused as not found too
     expect(await refusalCodes(w.act(startComputerSession, { guestPass: 'G-9', libraryId, branch: 'main', station: 'PC-21' }, as))).toEqual(['LIBRARY_NOT_FOUND']);
@@ -255,11 +258,21 @@ describe.each(ENGINES)('services outside circulation on %s', (engine) => {
     const exportEntry = (await accessEntriesForPatron(database.db, patron.id)).find((e) => e.action === 'export');
     expect(exportEntry?.categories).toEqual(expect.arrayContaining(['computer-sessions', 'program-signups', 'room-bookings', 'ill-requests', 'reference-requests']));
 
+    // JC-VII: public-computer logs are reviewed only when a violation is suspected, by the director; an
+    // account-service look-up shows every other service record and no computer log.
+    const librarian: Actor = { kind: 'staff', id: 'librarian-2', libraryId, roles: ['librarian'] };
+    const director: Actor = { kind: 'staff', id: 'director-1', libraryId, roles: ['director'] };
+    const served = await w.act(patronServiceRecords, { patronId: patron.id }, { actor: librarian, purpose: 'account-service' });
+    expect(served.map((r) => r.kind).sort()).toEqual(['ill-request', 'program-signup', 'reference-request', 'room-booking']);
+    expect(await refusalCodes(w.act(patronServiceRecords, { patronId: patron.id }, { actor: librarian, purpose: 'violation-review' }))).toEqual(['PERMISSION_DENIED']);
+    const reviewed = await w.act(patronServiceRecords, { patronId: patron.id }, { actor: director, purpose: 'violation-review' });
+    expect(reviewed.map((r) => r.kind)).toEqual(['computer-session']);
+
     const before = await countServiceRecords(database.db);
     await w.act(deletePatron, { patronId: patron.id }, { purpose: 'account-service' });
     expect(await countServiceRecords(database.db)).toBe(before - 5);
     const left = await database.db.selectFrom('service_records').select('id').where('patron_id', '=', patron.id).execute();
     expect(left).toEqual([]);
-    expect(await w.act(patronServiceRecords, { patronId: other.id })).toHaveLength(1);
+    expect(await w.act(patronServiceRecords, { patronId: other.id }, { purpose: 'account-service' })).toHaveLength(1);
   });
 });

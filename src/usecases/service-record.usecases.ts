@@ -10,6 +10,7 @@ import { newId, recordAccess, type Context } from './context.js';
 import { requireLibrary } from './library.usecases.js';
 import { requirePatron, requirePatronByCard } from './patron.usecases.js';
 import { openServiceRecords, sealServiceDetails, type OpenedServiceRecord, type ServiceDetails } from './service-details.js';
+import { requirePermission, requirePurpose } from './authorization.js';
 
 /**
  * Services recorded outside circulation (JC-IIId public-computer logons, JC-IIIe interlibrary-loan and
@@ -185,6 +186,7 @@ export interface StartComputerSessionInput {
  * left without an end for the retention engine to count from.
  */
 export async function startComputerSession(ctx: Context, input: StartComputerSessionInput): Promise<ServiceReceipt & { endedSessionIds: string[] }> {
+  requirePermission(ctx, 'services.record');
   const problems: Problem[] = [];
   if ((input.cardNumber === undefined) === (input.guestPass === undefined))
     problems.push({ code: ErrorCode.CARD_OR_GUEST_PASS_REQUIRED, message: 'A computer session is opened with a library card or a guest pass, exactly one of the two.' });
@@ -219,6 +221,7 @@ export async function startComputerSession(ctx: Context, input: StartComputerSes
 
 /** Logs a session off: from now on the retention engine counts its days (JC-IIId). */
 export async function endComputerSession(ctx: Context, input: { sessionId: string }): Promise<ServiceReceipt> {
+  requirePermission(ctx, 'services.record');
   const record = await requireServiceRecord(ctx, input.sessionId, 'computer-session');
   if (record.status !== 'active') throw refuse(ErrorCode.SERVICE_RECORD_CLOSED, 'The session has already ended.', 'id');
   return closeNow(ctx, record, 'ended', 'computer-session-ended');
@@ -279,21 +282,25 @@ async function cancelBooking(ctx: Context, id: string, kind: 'program-signup' | 
 
 /** Signs a patron up for a program (storytime, class) at a branch; the record ends with the event (JC-IIIf). */
 export async function signUpForProgram(ctx: Context, input: BookingInput & { program: string }): Promise<ServiceReceipt> {
+  requirePermission(ctx, 'services.record');
   return book(ctx, { ...input, resource: input.program }, 'program-signup', 'A program code');
 }
 
 /** Cancels a patron's program sign-up. */
 export async function cancelSignup(ctx: Context, input: { signupId: string }): Promise<ServiceReceipt> {
+  requirePermission(ctx, 'services.record');
   return cancelBooking(ctx, input.signupId, 'program-signup');
 }
 
 /** Books a meeting or study room for a patron; refused when the room is taken for part of the time (JC-IIIf). */
 export async function bookRoom(ctx: Context, input: BookingInput & { room: string }): Promise<ServiceReceipt> {
+  requirePermission(ctx, 'services.record');
   return book(ctx, { ...input, resource: input.room }, 'room-booking', 'A room code');
 }
 
 /** Cancels a room booking. */
 export async function cancelRoomBooking(ctx: Context, input: { bookingId: string }): Promise<ServiceReceipt> {
+  requirePermission(ctx, 'services.record');
   return cancelBooking(ctx, input.bookingId, 'room-booking');
 }
 
@@ -320,6 +327,7 @@ function optionalText(text: string | null | undefined): string | null {
  * the row itself carries no title.
  */
 export async function requestInterlibraryLoan(ctx: Context, input: InterlibraryLoanInput): Promise<ServiceReceipt> {
+  requirePermission(ctx, 'services.record');
   const problems: Problem[] = [];
   const title = input.title.trim();
   const author = optionalText(input.author);
@@ -351,6 +359,7 @@ export type IllOutcome = (typeof ILL_OUTCOMES)[number];
 
 /** Closes an interlibrary-loan request as fulfilled or cancelled; retention counts from now. */
 export async function closeInterlibraryLoan(ctx: Context, input: { requestId: string; outcome: IllOutcome }): Promise<ServiceReceipt> {
+  requirePermission(ctx, 'services.record');
   if (!(ILL_OUTCOMES as readonly string[]).includes(input.outcome))
     throw refuse(ErrorCode.VALIDATION_FAILED, `An interlibrary-loan request closes as ${ILL_OUTCOMES.join(' or ')}.`, 'outcome');
   const record = await requireServiceRecord(ctx, input.requestId, 'ill-request');
@@ -378,6 +387,7 @@ export interface ReferenceRequestInput {
  * text (JC-III: create no unnecessary records). A question answered on the spot is closed at once.
  */
 export async function recordReferenceRequest(ctx: Context, input: ReferenceRequestInput): Promise<ServiceReceipt> {
+  requirePermission(ctx, 'services.record');
   const problems: Problem[] = [];
   const question = optionalText(input.question);
   if (question !== null && input.cardNumber === undefined)
@@ -410,6 +420,7 @@ export type ReferenceOutcome = (typeof REFERENCE_OUTCOMES)[number];
 
 /** Closes a reference request as answered or cancelled; retention counts from now. */
 export async function closeReferenceRequest(ctx: Context, input: { requestId: string; outcome: ReferenceOutcome }): Promise<ServiceReceipt> {
+  requirePermission(ctx, 'services.record');
   if (!(REFERENCE_OUTCOMES as readonly string[]).includes(input.outcome))
     throw refuse(ErrorCode.VALIDATION_FAILED, `A reference request closes as ${REFERENCE_OUTCOMES.join(' or ')}.`, 'outcome');
   const record = await requireServiceRecord(ctx, input.requestId, 'reference-request');
@@ -425,8 +436,13 @@ export async function closeReferenceRequest(ctx: Context, input: { requestId: st
  * system) and for the patron's export (CB-A8, JC-IVb). The read is logged against every service category.
  */
 export async function patronServiceRecords(ctx: Context, input: { cardNumber?: string; patronId?: string }): Promise<OpenedServiceRecord[]> {
+  // Read only for a named purpose by a role allowed to. Public-computer logs are reviewed only when a
+  // violation is suspected (JC-VII): that purpose shows them and nothing else, and no other shows them.
+  const review = ctx.purpose === 'violation-review';
+  requirePurpose(ctx, review ? 'services.review' : 'patron.read');
   const patron = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
-  const records = await openServiceRecords(ctx, await services.serviceRecordsOfPatron(ctx.trx, patron.id));
-  await recordAccess(ctx, patron, 'view-services', ALL_SERVICE_CATEGORIES);
+  const shown = (await services.serviceRecordsOfPatron(ctx.trx, patron.id)).filter((r) => (r.kind === 'computer-session') === review);
+  const records = await openServiceRecords(ctx, shown);
+  await recordAccess(ctx, patron, 'view-services', review ? ['computer-sessions'] : ALL_SERVICE_CATEGORIES.filter((c) => c !== 'computer-sessions'));
   return records;
 }

@@ -75,7 +75,7 @@ describe.each(ENGINES)('the vault on %s', (engine) => {
   });
 
   it('opens everything for the patron’s own export', async () => {
-    const doc = await w.act(exportPatron, { cardNumber: card });
+    const doc = await w.act(exportPatron, { cardNumber: card }, { purpose: 'account-service' });
     const { waiver: _waiver, ...personal } = M;
     expect(doc.patron).toMatchObject({ ...personal, cardNumber: card });
     expect(doc.fines[0]?.note).toBe(M.waiver);
@@ -83,15 +83,15 @@ describe.each(ENGINES)('the vault on %s', (engine) => {
 
   it('finds a patron by card, email, phone or exact name words, and by nothing vaguer', async () => {
     const hit = [expect.objectContaining({ id: patronId, name: M.name })];
-    expect(await w.act(findPatrons, { email: '  QUIMBLY.Vexmarker@Example.org ' })).toEqual(hit);
-    expect(await w.act(findPatrons, { phone: '505 555 0199' })).toEqual(hit);
-    expect(await w.act(findPatrons, { name: 'zarathustra' })).toEqual(hit);
-    expect(await w.act(findPatrons, { name: 'Quimbly VEXMARKER' })).toEqual(hit);
-    expect(await w.act(findPatrons, { name: 'Quimb' })).toEqual([]); // equality only: no prefixes
-    expect(await w.act(findPatrons, { name: 'Quimbly Smith' })).toEqual([]); // every word must match
-    expect(await refusalCodes(w.act(findPatrons, {}))).toEqual(['SEARCH_TOO_BROAD']);
+    expect(await w.act(findPatrons, { email: '  QUIMBLY.Vexmarker@Example.org ' }, { purpose: 'account-service' })).toEqual(hit);
+    expect(await w.act(findPatrons, { phone: '505 555 0199' }, { purpose: 'account-service' })).toEqual(hit);
+    expect(await w.act(findPatrons, { name: 'zarathustra' }, { purpose: 'account-service' })).toEqual(hit);
+    expect(await w.act(findPatrons, { name: 'Quimbly VEXMARKER' }, { purpose: 'account-service' })).toEqual(hit);
+    expect(await w.act(findPatrons, { name: 'Quimb' }, { purpose: 'account-service' })).toEqual([]); // equality only: no prefixes
+    expect(await w.act(findPatrons, { name: 'Quimbly Smith' }, { purpose: 'account-service' })).toEqual([]); // every word must match
+    expect(await refusalCodes(w.act(findPatrons, {}, { purpose: 'account-service' }))).toEqual(['SEARCH_TOO_BROAD']);
     const accented = await w.act(registerPatron, { libraryId, name: 'José Ñúñez-O’Brien', birthDate: '1970-02-02' });
-    expect((await w.act(findPatrons, { name: 'jose nunez obrien' })).map((p) => p.id)).toEqual([accented.id]);
+    expect((await w.act(findPatrons, { name: 'jose nunez obrien' }, { purpose: 'account-service' })).map((p) => p.id)).toEqual([accented.id]);
   });
 
   it('refuses to open with the wrong key, and refuses an empty key store when patrons exist', async () => {
@@ -137,7 +137,7 @@ describe.each(ENGINES)('vault safeguards on %s', (engine) => {
 
   it('stops opening a patron at once when another process shreds their key', async () => {
     const patron = await w.act(registerPatron, { libraryId, name: 'Cached Reader', birthDate: '1980-01-01' });
-    await w.act(exportPatron, { cardNumber: patron.cardNumber }); // this process now holds the key
+    await w.act(exportPatron, { cardNumber: patron.cardNumber }, { purpose: 'account-service' }); // this process now holds the key
     const other = await openKeyStore(keyStoreTargetFor(database.target));
     try {
       const elsewhere = await Vault.open({ keyring: w.runtime.vault.keyring, store: other, now: w.clock.now() });

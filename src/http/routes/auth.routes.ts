@@ -8,6 +8,7 @@ import { login } from '../../usecases/staff.usecases.js';
 import { errorResponses, Instant, Nullable } from '../schemas.js';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../session.js';
 import { ErrorCode, refuse } from '../../domain/errors.js';
+import { AttemptThrottle, throttleKey } from '../throttle.js';
 
 const StaffView = Type.Object({ id: Type.String(), username: Type.String(), libraryId: Nullable(Type.String()), roles: Type.Array(Type.String()) });
 
@@ -15,7 +16,7 @@ const StaffView = Type.Object({ id: Type.String(), username: Type.String(), libr
  * Log-in and log-out: an HttpOnly, SameSite=Strict session cookie (Secure over TLS), new at every
  * log-in, plus a CSRF token in the answer for the X-CSRF-Token header of every change.
  */
-export function authRoutes(runtime: Runtime, cookieSecure: boolean): FastifyPluginAsyncTypebox {
+export function authRoutes(runtime: Runtime, cookieSecure: boolean, throttle: AttemptThrottle): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
       '/auth/login',
@@ -33,12 +34,17 @@ export function authRoutes(runtime: Runtime, cookieSecure: boolean): FastifyPlug
         },
       },
       async (request, reply) => {
+        // The same per-address lock as on card log-ins: failed attempts from one address are limited.
+        const address = throttleKey(request.ip);
+        const slot = throttle.take(address);
+        if (slot === undefined) throw refuse(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many failed log-ins from this address; wait a few minutes and try again.');
         const previousToken = request.cookies[SESSION_COOKIE];
         const session = await run(runtime, { actor: SYSTEM, purpose: 'administration', channel: 'http' }, login, {
           username: request.body.username,
           password: request.body.password,
           ...(previousToken ? { previousToken } : {}),
         });
+        throttle.forgive(address, slot);
         setSessionCookie(request, reply, session.token, session.expiresAt, cookieSecure);
         const { id, username, libraryId, roles } = session.staff;
         return { staff: { id, username, libraryId, roles }, expiresAt: session.expiresAt, csrfToken: session.csrfToken };

@@ -4,7 +4,7 @@ import { ITEM_STATUSES } from '../../domain/types.js';
 import { checkin, checkout, declareLost, renew } from '../../usecases/circulation.usecases.js';
 import type { Runtime } from '../../usecases/context.js';
 import { pay, waiveFine } from '../../usecases/fine.usecases.js';
-import { cancelHold, placeHold } from '../../usecases/hold.usecases.js';
+import { cancelHold, holdShelfOf, placeHold } from '../../usecases/hold.usecases.js';
 import { addItem, findItem } from '../../usecases/item.usecases.js';
 import { listLibraries } from '../../usecases/library.usecases.js';
 import { Barcode, CardNumber, Cents, errorResponses, FineView, HoldView, Id, Instant, LibraryId, Nullable } from '../schemas.js';
@@ -179,6 +179,27 @@ export function circulationRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => reply.status(201).send(await runFor(runtime, request, 'circulation')(placeHold, request.body)),
+    );
+
+    app.get(
+      '/libraries/:libraryId/hold-shelf',
+      {
+        schema: {
+          tags: ['holds'],
+          summary: 'The pick-up shelf',
+          description: 'Held items waiting for pick-up, with their shelf codes and deadlines; never the patron (what a volunteer shelving holds needs).',
+          params: Type.Object({ libraryId: LibraryId }),
+          querystring: Type.Object({ branch: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }, { additionalProperties: false }),
+          response: {
+            200: Type.Array(
+              Type.Object({ shelfCode: Type.String(), itemBarcode: Type.String(), title: Type.String(), branchCode: Type.String(), readyAt: Instant, pickupBy: Instant }),
+            ),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) =>
+        runFor(runtime, request, 'circulation')(holdShelfOf, { libraryId: request.params.libraryId, ...(request.query.branch ? { branch: request.query.branch } : {}) }),
     );
 
     app.post(

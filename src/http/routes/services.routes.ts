@@ -8,13 +8,14 @@ import {
   closeInterlibraryLoan,
   closeReferenceRequest,
   endComputerSession,
+  patronServiceRecords,
   recordReferenceRequest,
   requestInterlibraryLoan,
   signUpForProgram,
   startComputerSession,
 } from '../../usecases/service-record.usecases.js';
 import { CardNumber, errorResponses, Id, Instant, LibraryId, Nullable } from '../schemas.js';
-import { runFor } from './context.js';
+import { lookupPurpose, LookupPurposeParam, runFor } from './context.js';
 
 // A station, program, room or topic code, or a guest pass (never free text, never personal data).
 const Code = (description: string) => Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description });
@@ -50,6 +51,21 @@ const Booking = {
 export function serviceRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     const service = (request: Parameters<typeof runFor>[1]) => runFor(runtime, request, 'account-service');
+
+    app.get(
+      '/patrons/:patronId/service-records',
+      {
+        schema: {
+          tags: ['services'],
+          summary: 'A patron’s service records, opened (computer sessions, sign-ups, bookings, ILL and reference requests)',
+          description: 'Reviewed only for a named purpose: public-computer logs only when a violation is suspected (JC-VII, `violation-review`), by the director.',
+          params: Type.Object({ patronId: Id }),
+          querystring: Type.Object({ purpose: Type.Optional(LookupPurposeParam) }, { additionalProperties: false }),
+          response: { 200: Type.Array(Type.Object({ id: Id, kind: Type.String(), status: Type.String() }, { additionalProperties: true })), ...errorResponses },
+        },
+      },
+      async (request) => runFor(runtime, request, lookupPurpose(request.query.purpose))(patronServiceRecords, { patronId: request.params.patronId }),
+    );
 
     app.post(
       '/computer-sessions',
