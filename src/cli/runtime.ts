@@ -6,6 +6,7 @@ import { isPostgresUrl, openDatabase, type Database } from '../storage/database.
 import { isInitialized, migrateToLatest } from '../storage/migrate.js';
 import { countPatrons } from '../storage/patron.repository.js';
 import { openVaultFor } from '../vault/open-vault.js';
+import { chainLegacyAccessLog } from '../usecases/access-log.usecases.js';
 import { run, type Runtime, type UseCase } from '../usecases/context.js';
 
 export interface GlobalOptions {
@@ -62,6 +63,11 @@ export async function openRuntime(target: string, clock: Clock, options: { creat
       now: clock.now(),
       databaseHasPatrons: async () => (await countPatrons(database.db)) > 0,
       createKeyFile: options.create,
+    });
+    // Entries written before the access log was chained (an upgrade) are chained once, before any use case.
+    await chainLegacyAccessLog({ db: database.db, clock, vault: opened.vault }).catch(async (error: unknown) => {
+      await opened.close();
+      throw error;
     });
     return {
       runtime: { db: database.db, clock, vault: opened.vault },

@@ -24,6 +24,7 @@ import {
   endStaleSessions,
   requireRetentionAdmin,
   rebandPatrons,
+  retainAccessLogPage,
   retainFinePage,
   retainHoldPage,
   retainLoanPage,
@@ -254,6 +255,9 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
     // afterwards for another patron's sake.
     await walk(category, (cursor) => run(runtime, caller, retainPatronPage, { ...base, limit: 1, cursor, deceased }));
   }
+
+  // The access log last: the pages above wrote entries of their own, which start their own months.
+  await walk('access-log', (cursor, limit) => run(runtime, caller, retainAccessLogPage, { ...base, limit, cursor }));
 
   const externalRecordsDue = (await run(runtime, caller, dueForDisposal, { libraryId })).map((s) => ({
     code: s.code,

@@ -76,7 +76,7 @@ describe.each(ENGINES)('retention scenarios on %s', (engine) => {
     return found;
   };
   const loanIdsOf = async (patronId: string) => (await database.db.selectFrom('loans').select('id').where('patron_id', '=', patronId).execute()).map((r) => r.id);
-  const exportedBarcodes = async (cardNumber: string) => (await w.act(exportPatron, { cardNumber })).loans.map((l) => l.itemBarcode).sort();
+  const exportedBarcodes = async (cardNumber: string) => (await w.act(exportPatron, { cardNumber }, { purpose: 'account-service' })).loans.map((l) => l.itemBarcode).sort();
   const patronExists = async (patronId: string) => (await findPatronById(database.db, patronId)) !== undefined;
   const finesOf = (patronId: string) => database.db.selectFrom('fines').selectAll().where('patron_id', '=', patronId).orderBy('id').execute();
   const paymentsOf = (patronId: string) => database.db.selectFrom('payments').selectAll().where('patron_id', '=', patronId).execute();
@@ -243,7 +243,7 @@ describe.each(ENGINES)('retention scenarios on %s', (engine) => {
       for (const gone of [idle, deceased]) {
         expect(await patronExists(gone.id)).toBe(false);
         expect(await w.runtime.vault.hasKey(gone.id)).toBe(false);
-        expect(await refusalCodes(w.act(exportPatron, { cardNumber: gone.cardNumber }))).toEqual(['PATRON_NOT_FOUND']);
+        expect(await refusalCodes(w.act(exportPatron, { cardNumber: gone.cardNumber }, { purpose: 'account-service' }))).toEqual(['PATRON_NOT_FOUND']);
       }
       for (const kept of [withItem, owing, deceasedWithItem]) {
         expect(await patronExists(kept.id)).toBe(true);
@@ -363,7 +363,7 @@ describe.each(ENGINES)('retention scenarios on %s', (engine) => {
     const later = await retainAt(libraryId, plusMonths(returnedAt, 13));
     expect(category(later, 'circulation')).toMatchObject({ disposed: 1, clause: 'CB-F3' });
     expect(await exportedBarcodes(patron.cardNumber)).toEqual([unreturned.barcode]);
-    expect((await w.act(exportPatron, { cardNumber: patron.cardNumber })).loans[0]?.status).toBe('active');
+    expect((await w.act(exportPatron, { cardNumber: patron.cardNumber }, { purpose: 'account-service' })).loans[0]?.status).toBe('active');
   });
 
   it('carlsbad-nm: inactive patrons are purged only at the annual sweep (CB-F3)', async () => {
@@ -449,7 +449,7 @@ describe.each(ENGINES)('retention scenarios on %s', (engine) => {
     const receipts = await retention.receiptsOfRun(database.db, result.runId ?? '');
     const profile = profiles().get('jackson-county-or');
     expect(receipts.map((line) => line.category).sort()).toEqual(
-      ['circulation', 'computer-sessions', 'deceased-patrons', 'fines', 'holds', 'ill-requests', 'inactive-patrons', 'program-signups', 'reference-requests', 'room-bookings'],
+      ['access-log', 'circulation', 'computer-sessions', 'deceased-patrons', 'fines', 'holds', 'ill-requests', 'inactive-patrons', 'program-signups', 'reference-requests', 'room-bookings'],
     );
     expect(receipts.find((line) => line.category === 'circulation')).toMatchObject({ clause: profile.retention.loans.clause, disposed: 2, kept: 0 });
     expect(receipts.find((line) => line.category === 'computer-sessions')).toMatchObject({ clause: 'JC-IIId', rule: expect.stringContaining('30 days') });

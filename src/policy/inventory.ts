@@ -206,8 +206,9 @@ export const INVENTORY: readonly CategoryDeclaration[] = [
     legalBasis: { text: 'Staff use patron data only in the performance of their duties; the log is the evidence.', clauses: ['CB-A3', 'RF-10', 'CB-F1'] },
     access: ['the patron (their own entries)', 'the director / privacy officer'],
     storage: { tables: ['access_log'], sealed: [], indexed: [] },
-    retention: () => ({ rule: 'kept; entries carry no item and no personal field, only the patron’s id', clause: 'CB-F1' }),
-    disposal: 'Not disposed of yet; the entries of a purged patron name an id that no longer resolves to anyone.',
+    retention: (p) => fromReceipt(p, 'access-log', noteOf(p.retention.accessLog)),
+    disposal:
+      'Deleted by the retention job, oldest first in each library’s hash chain, once past the profile’s months; the chain’s start moves past them, so `carrel verify-log` still passes. Entries carry no item and no personal field, only the patron’s id, which no longer resolves to anyone once the patron is purged.',
   },
   {
     id: 'circulation-statistics',

@@ -171,6 +171,7 @@ export const RETENTION_CATEGORIES = [
   'reference-requests',
   'inactive-patrons',
   'deceased-patrons',
+  'access-log',
 ] as const;
 export type RetentionCategory = (typeof RETENTION_CATEGORIES)[number];
 
@@ -211,5 +212,11 @@ export function describeRule(profile: Profile, category: RetentionCategory): { r
       };
     case 'deceased-patrons':
       return { rule: `deceased patrons: ${swept(r.deceasedPatrons.sweep)}`, clause: r.deceasedPatrons.clause, disposal: 'data key shredded, rows deleted' };
+    case 'access-log':
+      return {
+        rule: `access log: ${r.accessLog.months} months after the entry`,
+        clause: r.accessLog.clause,
+        disposal: 'oldest entries deleted in chain order; the chain’s start moves past them, so it still verifies',
+      };
   }
 }

@@ -1,6 +1,7 @@
-import type { Db } from './database.js';
-import { preparedInsert } from './prepared.js';
-import type { AccessLogTable } from './schema.js';
+import { sql, type Selectable } from 'kysely';
+import { engineOf, type Db } from './database.js';
+import { prepared, preparedInsert } from './prepared.js';
+import type { AccessLogHeadsTable, AccessLogTable } from './schema.js';
 
 /** One access-log row: who touched which patron's records, which categories (never the data), why. */
 export interface AccessEntry {
@@ -8,11 +9,64 @@ export interface AccessEntry {
   libraryId: string | null;
   actorKind: string;
   actorId: string;
+  /** The role the actor acted in (a staff role, 'patron', 'guardian', 'system'); null on rows older than the chain. */
+  actorRole: string | null;
+  /** The library the actor belongs to (null: the system, consortium-wide staff, or rows older than the chain). */
+  actorLibraryId: string | null;
   patronId: string | null;
   action: string;
   categories: string[];
   purpose: string;
   channel: string;
+}
+
+/** An entry as stored, with its place in its library's hash chain. */
+export interface ChainedEntry extends AccessEntry {
+  seq: number;
+  chain: string | null;
+  chainSeq: number | null;
+  hash: string | null;
+}
+
+/** A chain's head: its last entry, and where it starts after retention removed its oldest entries. */
+export interface ChainHead {
+  chain: string;
+  lastSeq: number;
+  lastHash: string;
+  baseSeq: number;
+  baseHash: string;
+  baseMac: string;
+}
+
+function toEntry(row: Selectable<AccessLogTable>): ChainedEntry {
+  return {
+    seq: Number(row.seq),
+    at: new Date(row.at).toISOString(),
+    libraryId: row.library_id,
+    actorKind: row.actor_kind,
+    actorId: row.actor_id,
+    actorRole: row.actor_role,
+    actorLibraryId: row.actor_library_id,
+    patronId: row.patron_id,
+    action: row.action,
+    categories: row.categories === '' ? [] : row.categories.split(','),
+    purpose: row.purpose,
+    channel: row.channel,
+    chain: row.chain,
+    chainSeq: row.chain_seq === null ? null : Number(row.chain_seq),
+    hash: row.hash,
+  };
+}
+
+function toHead(row: AccessLogHeadsTable): ChainHead {
+  return {
+    chain: row.chain,
+    lastSeq: Number(row.last_seq),
+    lastHash: row.last_hash,
+    baseSeq: Number(row.base_seq),
+    baseHash: row.base_hash,
+    baseMac: row.base_mac,
+  };
 }
 
 const insertAccessRow = preparedInsert<Omit<AccessLogTable, 'seq'>>('access_log', [
@@ -32,36 +86,138 @@ const insertAccessRow = preparedInsert<Omit<AccessLogTable, 'seq'>>('access_log'
   'hash',
 ]);
 
-export async function appendAccess(db: Db, entry: AccessEntry): Promise<void> {
+/**
+ * Inserts entries already placed in their chain (chain, chain_seq, hash computed by the caller, which
+ * holds the chain's head locked). Only the chained append in usecases/access-chain.ts calls this.
+ */
+export async function insertChainedEntry(db: Db, entry: AccessEntry & { chain: string; chainSeq: number; hash: string }): Promise<void> {
   await insertAccessRow(db, {
-      at: entry.at,
-      library_id: entry.libraryId,
-      actor_kind: entry.actorKind,
-      actor_id: entry.actorId,
-      patron_id: entry.patronId,
-      action: entry.action,
-      categories: entry.categories.join(','),
-      purpose: entry.purpose,
-      channel: entry.channel,
-      actor_role: null,
-      actor_library_id: null,
-      chain: null,
-      chain_seq: null,
-      hash: null,
+    at: entry.at,
+    library_id: entry.libraryId,
+    actor_kind: entry.actorKind,
+    actor_id: entry.actorId,
+    patron_id: entry.patronId,
+    action: entry.action,
+    categories: entry.categories.join(','),
+    purpose: entry.purpose,
+    channel: entry.channel,
+    actor_role: entry.actorRole,
+    actor_library_id: entry.actorLibraryId,
+    chain: entry.chain,
+    chain_seq: entry.chainSeq,
+    hash: entry.hash,
   });
 }
 
-export async function accessEntriesForPatron(db: Db, patronId: string): Promise<AccessEntry[]> {
+// PostgreSQL: the head row is the chain's lock, held to the end of the transaction; appends to one chain
+// queue there, at the end of each transaction. SQLite: a write transaction already excludes every other.
+const selectHead = prepared((db: Db, chain: string) => {
+  const query = db.selectFrom('access_log_heads').selectAll().where('chain', '=', chain);
+  return engineOf(db) === 'postgres' ? query.forUpdate() : query;
+});
+
+/** A chain's head, locked for the rest of the transaction (PostgreSQL), or undefined if the chain has none. */
+export async function lockHead(db: Db, chain: string): Promise<ChainHead | undefined> {
+  const [row] = (await selectHead(db, chain)).rows;
+  return row ? toHead(row) : undefined;
+}
+
+/** Creates a chain's head unless another transaction did first (then this waits for it and does nothing). */
+export async function createHead(db: Db, head: ChainHead): Promise<void> {
+  await db
+    .insertInto('access_log_heads')
+    .values({ chain: head.chain, last_seq: head.lastSeq, last_hash: head.lastHash, base_seq: head.baseSeq, base_hash: head.baseHash, base_mac: head.baseMac })
+    .onConflict((oc) => oc.column('chain').doNothing())
+    .execute();
+}
+
+const updateHeadEnd = prepared((db: Db, chain: string, lastSeq: number, lastHash: string) =>
+  db.updateTable('access_log_heads').set({ last_seq: lastSeq, last_hash: lastHash }).where('chain', '=', chain),
+);
+
+/** Moves a chain's end to its newest entry. */
+export async function setHeadEnd(db: Db, chain: string, lastSeq: number, lastHash: string): Promise<void> {
+  await updateHeadEnd(db, chain, lastSeq, lastHash);
+}
+
+/** Moves a chain's start past the entries retention removed. */
+export async function setHeadBase(db: Db, chain: string, base: { baseSeq: number; baseHash: string; baseMac: string }): Promise<void> {
+  await db.updateTable('access_log_heads').set({ base_seq: base.baseSeq, base_hash: base.baseHash, base_mac: base.baseMac }).where('chain', '=', chain).execute();
+}
+
+/** Every chain's head (or one chain's), by chain. */
+export async function listHeads(db: Db, chain?: string): Promise<ChainHead[]> {
+  let query = db.selectFrom('access_log_heads').selectAll().orderBy('chain');
+  if (chain !== undefined) query = query.where('chain', '=', chain);
+  return (await query.execute()).map(toHead);
+}
+
+/** Whether any chain exists yet. */
+export async function anyHead(db: Db): Promise<boolean> {
+  return (await db.selectFrom('access_log_heads').select('chain').limit(1).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * The chains the log's entries name (not only those with a head): a loose index scan over the
+ * (chain, chain_seq) index, one probe per chain, rather than reading every entry.
+ */
+export async function entryChains(db: Db): Promise<string[]> {
+  const rows = await sql<{ chain: string | null }>`
+    with recursive c(chain) as (
+      select min(chain) from access_log
+      union all
+      select (select min(a.chain) from access_log a where a.chain > c.chain) from c where c.chain is not null
+    )
+    select chain from c where chain is not null`.execute(db);
+  return rows.rows.map((r) => r.chain as string);
+}
+
+/** A page of one chain's entries in chain order, after `afterChainSeq`. */
+export async function chainPage(db: Db, chain: string, afterChainSeq: number | null, limit: number): Promise<ChainedEntry[]> {
+  let query = db.selectFrom('access_log').selectAll().where('chain', '=', chain);
+  if (afterChainSeq !== null) query = query.where('chain_seq', '>', afterChainSeq);
+  return (await query.orderBy('chain_seq').limit(limit).execute()).map(toEntry);
+}
+
+/** Deletes one chain's entries up to and including `throughChainSeq` (retention; the caller moves the base). */
+export async function deleteChainPrefix(db: Db, chain: string, throughChainSeq: number): Promise<number> {
+  const result = await db.deleteFrom('access_log').where('chain', '=', chain).where('chain_seq', '<=', throughChainSeq).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Whether any entry is outside every chain (written before the chain existed, or inserted behind its back). */
+export async function anyUnchained(db: Db): Promise<boolean> {
+  return (await db.selectFrom('access_log').select('seq').where('chain', 'is', null).limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** Entries outside every chain (of one library's patrons, or all): how many, and the first (by seq). */
+export async function unchainedSummary(db: Db, libraryId?: string): Promise<{ count: number; firstSeq: number | null }> {
+  let query = db
+    .selectFrom('access_log')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('seq').as('first')])
+    .where('chain', 'is', null);
+  if (libraryId !== undefined) query = query.where('library_id', '=', libraryId);
+  const row = await query.executeTakeFirstOrThrow();
+  return { count: Number(row.n), firstSeq: row.first === null ? null : Number(row.first) };
+}
+
+/** A page of the entries outside every chain, in seq order. */
+export async function unchainedPage(db: Db, afterSeq: number, limit: number): Promise<ChainedEntry[]> {
+  return (await db.selectFrom('access_log').selectAll().where('chain', 'is', null).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute()).map(toEntry);
+}
+
+/** Places an entry written before the chain existed into its chain. */
+export async function setChainPosition(db: Db, seq: number, position: { chain: string; chainSeq: number; hash: string }): Promise<void> {
+  await db.updateTable('access_log').set({ chain: position.chain, chain_seq: position.chainSeq, hash: position.hash }).where('seq', '=', seq).execute();
+}
+
+/** PostgreSQL: takes the heads table for this transaction (writers of any chain wait). SQLite needs nothing. */
+export async function lockAllHeads(db: Db): Promise<void> {
+  if (engineOf(db) === 'postgres') await sql`lock table access_log_heads in share row exclusive mode`.execute(db);
+}
+
+/** A patron's entries, oldest first (the patron's export, and who accessed their record). */
+export async function accessEntriesForPatron(db: Db, patronId: string): Promise<ChainedEntry[]> {
   const rows = await db.selectFrom('access_log').selectAll().where('patron_id', '=', patronId).orderBy('seq').execute();
-  return rows.map((row) => ({
-    at: row.at,
-    libraryId: row.library_id,
-    actorKind: row.actor_kind,
-    actorId: row.actor_id,
-    patronId: row.patron_id,
-    action: row.action,
-    categories: row.categories === '' ? [] : row.categories.split(','),
-    purpose: row.purpose,
-    channel: row.channel,
-  }));
+  return rows.map(toEntry);
 }

@@ -1,12 +1,14 @@
 import { once } from 'node:events';
 import { createGzip, gunzipSync } from 'node:zlib';
 import { ErrorCode, refuse } from '../domain/errors.js';
-import { appendAccess } from '../storage/access-log.repository.js';
+import type { AccessEntry } from '../storage/access-log.repository.js';
 import * as backups from '../storage/backup.repository.js';
 import type { BackupValue, TableInfo } from '../storage/backup.repository.js';
 import { engineOf, type Db } from '../storage/database.js';
 import { deletePatronRows } from '../storage/patron.repository.js';
 import { open, seal, VaultError } from '../vault/cipher.js';
+import type { Vault } from '../vault/vault.js';
+import { appendChained, chainLegacyEntries } from './access-chain.js';
 import type { Caller, RecordCategory, Runtime } from './context.js';
 
 /**
@@ -98,11 +100,13 @@ export async function createBackup(runtime: Runtime, caller: Caller): Promise<Ba
       }
       counts[table.name] = count;
     }
-    await logAccess(trx, caller, now, 'backup');
     return { tables: counts, migrations };
   });
   gzip.end();
   await ended;
+  // Logged in a transaction of its own once the snapshot is read (and before the backup is handed out):
+  // a repeatable-read snapshot cannot lock a chain head another writer has moved since it began.
+  await runtime.db.transaction().execute((trx) => logAccess(trx, runtime.vault, caller, now, 'backup'));
 
   const header: BackupHeader = { format: BACKUP_FORMAT, createdAt: now.toISOString(), sourceEngine: engineOf(runtime.db), migrations, tables };
   const headerLine = JSON.stringify(header);
@@ -147,6 +151,8 @@ export async function restoreBackup(runtime: Runtime, caller: Caller, input: { d
     }
     for (const table of target) for (const line of lines.get(table.name) ?? []) await load(trx, table, line);
     await backups.resetSequences(trx);
+    // A backup taken before the access log was chained brings entries outside any chain: chain them now.
+    await chainLegacyEntries(trx, vault);
 
     for (const patron of await backups.patronIdentities(trx)) {
       if (keyed.has(patron.id)) {
@@ -157,11 +163,11 @@ export async function restoreBackup(runtime: Runtime, caller: Caller, input: { d
         // asks, explicitly, to undo deletions (a mistaken deletion).
         if (input.reinstateDeleted) toReinstate.push(patron);
         else {
-          await removeUnrecoverable(trx, caller, now, patron);
+          await removeUnrecoverable(trx, vault, caller, now, patron);
           deletionsHonoured++;
         }
       } else if (await vault.wasDestroyed(patron.id)) {
-        await removeUnrecoverable(trx, caller, now, patron);
+        await removeUnrecoverable(trx, vault, caller, now, patron);
         unrecoverable++;
       } else {
         // This key store has never held the patron's key: it is not this installation's key store (or a
@@ -169,7 +175,7 @@ export async function restoreBackup(runtime: Runtime, caller: Caller, input: { d
         throw refuse(ErrorCode.RESTORE_KEY_STORE_MISMATCH, 'The key store does not know patrons in this backup; restore with the installation’s own key store. Nothing was changed.');
       }
     }
-    await logAccess(trx, caller, now, 'restore');
+    await logAccess(trx, vault, caller, now, 'restore');
   });
 
   // The keys move only once the rows are committed: a failed restore never puts a key back in use.
@@ -180,7 +186,7 @@ export async function restoreBackup(runtime: Runtime, caller: Caller, input: { d
       kept.add(patron.id);
     } else {
       // Destroyed meanwhile (another process past the retention): the rows can never be opened.
-      await runtime.db.transaction().execute((trx) => removeUnrecoverable(trx, caller, now, patron));
+      await runtime.db.transaction().execute((trx) => removeUnrecoverable(trx, vault, caller, now, patron));
       unrecoverable++;
     }
   }
@@ -297,32 +303,30 @@ async function load(trx: Db, table: TableInfo, line: string): Promise<void> {
 }
 
 /** Removes a patron whose key is destroyed, logged as a deletion (as `deletePatron` logs one). */
-async function removeUnrecoverable(trx: Db, caller: Caller, now: Date, patron: { id: string; libraryId: string }): Promise<void> {
+async function removeUnrecoverable(trx: Db, vault: Vault, caller: Caller, now: Date, patron: { id: string; libraryId: string }): Promise<void> {
   await deletePatronRows(trx, patron.id);
-  await appendAccess(trx, {
-    at: now.toISOString(),
-    libraryId: patron.libraryId,
-    actorKind: caller.actor.kind,
-    actorId: caller.actor.id,
-    patronId: patron.id,
-    action: 'delete-unrecoverable',
-    categories: ['registration', 'guardianship', 'circulation', 'holds', 'fines'],
-    purpose: caller.purpose,
-    channel: caller.channel,
-  });
+  await appendChained(trx, vault, [callerEntry(caller, now, patron, 'delete-unrecoverable', ['registration', 'guardianship', 'circulation', 'holds', 'fines'])]);
 }
 
 /** The access-log row of a backup or a restore: it touches every patron's records, so it names none. */
-async function logAccess(trx: Db, caller: Caller, now: Date, action: 'backup' | 'restore'): Promise<void> {
-  await appendAccess(trx, {
+async function logAccess(trx: Db, vault: Vault, caller: Caller, now: Date, action: 'backup' | 'restore'): Promise<void> {
+  await appendChained(trx, vault, [callerEntry(caller, now, null, action, ALL_CATEGORIES)]);
+}
+
+/** An access-log entry of the caller (backups run outside `run`, so without a use case's context). */
+function callerEntry(caller: Caller, now: Date, patron: { id: string; libraryId: string } | null, action: string, categories: readonly RecordCategory[]): AccessEntry {
+  const { actor } = caller;
+  return {
     at: now.toISOString(),
-    libraryId: null,
-    actorKind: caller.actor.kind,
-    actorId: caller.actor.id,
-    patronId: null,
+    libraryId: patron?.libraryId ?? null,
+    actorKind: actor.kind,
+    actorId: actor.id,
+    actorRole: actor.kind === 'staff' ? (actor.roles[0] ?? 'staff') : actor.kind,
+    actorLibraryId: actor.kind === 'system' ? null : actor.libraryId,
+    patronId: patron?.id ?? null,
     action,
-    categories: ALL_CATEGORIES,
+    categories: [...categories],
     purpose: caller.purpose,
     channel: caller.channel,
-  });
+  };
 }

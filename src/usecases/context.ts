@@ -3,11 +3,12 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../domain/clock.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Actor, Channel, Purpose } from '../policy/actors.js';
-import { appendAccess } from '../storage/access-log.repository.js';
-import type { Db } from '../storage/database.js';
+import type { AccessEntry } from '../storage/access-log.repository.js';
+import { engineOf, type Db } from '../storage/database.js';
 import { isBusy } from '../storage/errors.js';
 import type { Schema } from '../storage/schema.js';
 import type { Vault } from '../vault/vault.js';
+import { appendChained } from './access-chain.js';
 
 /** What every use case receives: who, why, through which door, when, and the open transaction. */
 export interface Context {
@@ -25,6 +26,11 @@ export interface Context {
    * that granted the action; the access log records it.
    */
   role?: string;
+  /**
+   * Access-log entries recorded by the use case, appended to their chains by `run` just before the
+   * transaction commits (so a chain's head is locked only at the very end of each transaction).
+   */
+  pendingAccess?: AccessEntry[];
 }
 
 /** A use case: one user intention, run inside one transaction. */
@@ -43,13 +49,28 @@ export interface Caller {
   channel: Channel;
 }
 
+export interface RunOptions {
+  /**
+   * Read everything from one snapshot (PostgreSQL: repeatable read), for a use case that reads much and
+   * writes nothing, such as verifying the access log while others append to it.
+   */
+  snapshot?: boolean;
+}
+
 /**
  * Runs a use case in its own transaction: everything it writes, including its access-log rows, commits
- * together or not at all, so a refused or failed request changes nothing.
+ * together or not at all, so a refused or failed request changes nothing. The access-log entries it
+ * recorded are chained at its end, in the same transaction.
  */
-export async function run<I, O>(runtime: Runtime, caller: Caller, useCase: UseCase<I, O>, input: I): Promise<O> {
+export async function run<I, O>(runtime: Runtime, caller: Caller, useCase: UseCase<I, O>, input: I, options: RunOptions = {}): Promise<O> {
+  const transaction = options.snapshot && engineOf(runtime.db) === 'postgres' ? runtime.db.transaction().setIsolationLevel('repeatable read') : runtime.db.transaction();
   try {
-    return await runtime.db.transaction().execute((trx) => useCase({ ...caller, clock: runtime.clock, now: runtime.clock.now(), trx, vault: runtime.vault }, input));
+    return await transaction.execute(async (trx) => {
+      const ctx: Context = { ...caller, clock: runtime.clock, now: runtime.clock.now(), trx, vault: runtime.vault, pendingAccess: [] };
+      const output = await useCase(ctx, input);
+      await flushAccess(ctx);
+      return output;
+    });
   } catch (error) {
     if (isBusy(error)) throw refuse(ErrorCode.STORAGE_BUSY, 'The database is busy; try again.');
     throw error;
@@ -77,22 +98,54 @@ export function newTimeOrderedId(at: Date): string {
 export type { RecordCategory } from '../policy/inventory.js';
 import type { RecordCategory } from '../policy/inventory.js';
 
-/** Writes the access-log row for a read or change of a patron's records, in the use case's transaction. */
+/** The role an actor acts in when no authorization check named one. */
+function defaultRole(actor: Actor): string {
+  if (actor.kind === 'staff') return actor.roles[0] ?? 'staff';
+  return actor.kind; // 'patron' or 'system'
+}
+
+/** The library the actor belongs to (null: the system, or consortium-wide staff). */
+function actorLibrary(actor: Actor): string | null {
+  return actor.kind === 'system' ? null : actor.libraryId;
+}
+
+/** An access-log entry for the context's actor, role, purpose, channel and instant. */
+export function accessEntry(ctx: Context, patron: { id: string; libraryId: string } | null, action: string, categories: readonly RecordCategory[]): AccessEntry {
+  return {
+    at: ctx.now.toISOString(),
+    libraryId: patron?.libraryId ?? null,
+    actorKind: ctx.actor.kind,
+    actorId: ctx.actor.id,
+    actorRole: ctx.role ?? defaultRole(ctx.actor),
+    actorLibraryId: actorLibrary(ctx.actor),
+    patronId: patron?.id ?? null,
+    action,
+    categories: [...categories],
+    purpose: ctx.purpose,
+    channel: ctx.channel,
+  };
+}
+
+/**
+ * Records a read or change of a patron's records. The entry is written to the access log, in the use
+ * case's transaction, when the use case ends (`run`): a use case that fails or is refused leaves none.
+ */
 export async function recordAccess(
   ctx: Context,
   patron: { id: string; libraryId: string },
   action: string,
   categories: readonly RecordCategory[],
 ): Promise<void> {
-  await appendAccess(ctx.trx, {
-    at: ctx.now.toISOString(),
-    libraryId: patron.libraryId,
-    actorKind: ctx.actor.kind,
-    actorId: ctx.actor.id,
-    patronId: patron.id,
-    action,
-    categories: [...categories],
-    purpose: ctx.purpose,
-    channel: ctx.channel,
-  });
+  const entry = accessEntry(ctx, patron, action, categories);
+  // A context not made by `run` has no buffer: its entry is chained at once, in its transaction.
+  if (ctx.pendingAccess) ctx.pendingAccess.push(entry);
+  else await appendChained(ctx.trx, ctx.vault, [entry]);
+}
+
+/** Appends the entries a use case recorded to their chains (called by `run` just before commit). */
+export async function flushAccess(ctx: Context): Promise<void> {
+  const entries = ctx.pendingAccess;
+  if (!entries || entries.length === 0) return;
+  ctx.pendingAccess = [];
+  await appendChained(ctx.trx, ctx.vault, entries);
 }

@@ -1,3 +1,4 @@
+import { createHmac, hkdfSync } from 'node:crypto';
 import * as keys from '../storage/key-store.js';
 import type { KeyStore } from '../storage/key-store.js';
 import { blindIndex, open, randomKey, seal, VaultError } from './cipher.js';
@@ -10,6 +11,8 @@ export type IndexKind = 'card' | 'email' | 'phone' | 'name';
 export type SealPurpose = 'personal' | 'fine-note' | 'service-details';
 
 const INDEX_KEY = 'blind-index';
+/** The HKDF label of the access log's MAC key (derived from the index key, so it is never stored). */
+const ACCESS_LOG_MAC_LABEL = 'carrel:access-log-mac';
 const CACHE_LIMIT = 20_000;
 
 /**
@@ -23,6 +26,7 @@ export class Vault {
   readonly #keyring: () => Keyring;
   readonly #store: KeyStore;
   readonly #indexKey: Buffer;
+  readonly #accessLogKey: Buffer;
   /**
    * Unwrapped data keys, most recently used last, each with the wrapped value it came from. The key
    * store is read on every use and the cached key used only while its row is unchanged: a key shredded
@@ -37,6 +41,9 @@ export class Vault {
     this.#keyring = keyring;
     this.#store = store;
     this.#indexKey = indexKey;
+    // Derived from the index key, which a KEK rotation rewraps but never changes: the access log's chain
+    // stays verifiable across rotations, and database access alone cannot recompute it.
+    this.#accessLogKey = Buffer.from(hkdfSync('sha256', indexKey, Buffer.alloc(0), ACCESS_LOG_MAC_LABEL, 32));
     this.retentionDays = retentionDays;
   }
 
@@ -129,6 +136,11 @@ export class Vault {
   /** The blind index of a value: equal inputs (after normalisation) give equal indexes; nothing else is revealed. */
   blind(kind: IndexKind, value: string): string {
     return blindIndex(this.#indexKey, kind, normalizeForIndex(kind, value));
+  }
+
+  /** The access log's keyed MAC (HMAC-SHA256, hex) of a canonical encoding of an entry or a chain's base. */
+  accessLogMac(data: string): string {
+    return createHmac('sha256', this.#accessLogKey).update(data, 'utf8').digest('hex');
   }
 
   /** Blind indexes of each token of a name, for exact surname / first-name look-ups. */

@@ -1,0 +1,56 @@
+import type { Command, Option } from 'commander';
+import { DomainError, ErrorCode } from '../domain/errors.js';
+import { SYSTEM } from '../policy/actors.js';
+import { verifyAccessLog, type BrokenLink, type VerificationReport } from '../usecases/access-log.usecases.js';
+import { run, type Caller, type Runtime } from '../usecases/context.js';
+import { emit } from './output.js';
+import type { GlobalOptions } from './runtime.js';
+
+/** What main.ts lends the access-log commands. */
+export interface AccessLogCommandHelpers {
+  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
+  globals(command: Command): GlobalOptions;
+  asOf(): Option;
+}
+
+const OPERATOR: Caller = { actor: SYSTEM, purpose: 'administration', channel: 'cli' };
+
+/** A broken link in one line: where, what, and what that means. */
+export function describeLink(link: BrokenLink): string {
+  const where = link.chain === null ? 'outside every chain' : `chain ${link.chain}${link.chainSeq !== null ? `, entry ${link.chainSeq}` : ''}`;
+  return `${where}${link.seq !== null ? ` (row ${link.seq})` : ''}: ${link.problem}. ${link.detail}`;
+}
+
+/** The report as an operator reads it: per chain, entries checked, intact or not, and the head to anchor. */
+export function describeVerification(report: VerificationReport): string {
+  const lines = [`Access log ${report.ok ? 'intact' : 'BROKEN'}: ${report.entries} entr${report.entries === 1 ? 'y' : 'ies'} in ${report.chains.length} chain(s), verified ${report.verifiedAt}`];
+  for (const chain of report.chains) {
+    const state = chain.ok ? 'ok' : `BROKEN (${chain.brokenLinks} broken link${chain.brokenLinks === 1 ? '' : 's'})`;
+    lines.push(`  ${chain.chain.padEnd(20)} ${String(chain.entries).padStart(8)} entries  ${state.padEnd(24)} head ${chain.head ? `${chain.head.seq} ${chain.head.hash}` : 'none'}`);
+  }
+  if (report.unchained > 0) lines.push(`  ${report.unchained} entr${report.unchained === 1 ? 'y' : 'ies'} outside every chain`);
+  return lines.join('\n');
+}
+
+/** `carrel verify-log`. */
+export function registerAccessLogCommands(program: Command, helpers: AccessLogCommandHelpers): void {
+  const { withRuntime, globals } = helpers;
+  program
+    .command('verify-log')
+    .description('verify the access log’s hash chains; exits 1 and names the first broken link if an entry was edited, deleted or reordered')
+    .option('--library <id>', 'only this library’s chain')
+    .action(async (o: { library?: string }, command: Command) => {
+      const opts = globals(command);
+      const report = await withRuntime(opts, false, (runtime) => run(runtime, OPERATOR, verifyAccessLog, o.library !== undefined ? { libraryId: o.library } : {}, { snapshot: true }));
+      if (report.ok) {
+        emit(opts.json, report, () => describeVerification(report));
+        return;
+      }
+      // Broken: the summary on stdout (people), then a refusal naming the first broken link of each chain,
+      // which exits 1 (with --json, that refusal is the one document printed).
+      if (!opts.json) emit(false, report, () => describeVerification(report));
+      throw new DomainError(
+        report.broken.map((link) => ({ code: ErrorCode.ACCESS_LOG_BROKEN, message: `The access log is broken at ${describeLink(link)}`, ...(link.chain !== null ? { field: link.chain } : {}) })),
+      );
+    });
+}

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
+import { buildLibrary, buildPatron, world, type World } from '../../test/factories.js';
+import { startServer, type TestServer } from '../../test/http.js';
+import { createStaff } from '../usecases/staff.usecases.js';
+
+/** The access log over HTTP: verifying its chains, and a patron's entries for the privacy officer. */
+describe.each(ENGINES)('access-log API on %s', (engine) => {
+  let database: TestDatabase;
+  let w: World;
+  let server: TestServer;
+  let libraryId: string;
+  const director = { username: `al-director-${engine}`, password: '' };
+  const desk = { username: `al-desk-${engine}`, password: '' };
+
+  beforeAll(async () => {
+    database = await freshDatabase(engine);
+    w = await world(database);
+    libraryId = (await buildLibrary(w)).library.id;
+    director.password = (await w.act(createStaff, { username: director.username, libraryId, roles: ['director'] })).password;
+    desk.password = (await w.act(createStaff, { username: desk.username, libraryId, roles: ['circulation'] })).password;
+    server = await startServer(w);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await database?.drop();
+  });
+
+  it('verifies the chain of the director’s library, then names an edited entry', async () => {
+    const patron = await buildPatron(w, { libraryId });
+    await buildPatron(w, { libraryId });
+    const cookie = await server.login(director);
+    const intact = await server.call('GET', '/access-log/verification', { cookie });
+    expect(intact.status).toBe(200);
+    expect(intact.body).toMatchObject({ ok: true, entries: 2, firstBroken: null, chains: [{ chain: libraryId, entries: 2, ok: true, head: { seq: 2 } }] });
+
+    await database.db.updateTable('access_log').set({ action: 'checkout' }).where('patron_id', '=', patron.id).execute();
+    const broken = await server.call('GET', `/access-log/verification?library=${libraryId}`, { cookie });
+    expect(broken.status).toBe(200);
+    expect(broken.body).toMatchObject({ ok: false, firstBroken: { chain: libraryId, chainSeq: 1, problem: 'edited' } });
+
+    // A clerk may not verify (nor read a patron's entries)
+    const clerk = await server.login(desk);
+    expect((await server.call('GET', '/access-log/verification', { cookie: clerk })).body.error.code).toBe('PERMISSION_DENIED');
+    expect((await server.call('GET', `/patrons/${patron.id}/access-log`, { cookie: clerk })).body.error.code).toBe('PERMISSION_DENIED');
+  });
+
+  it('shows the director a patron’s entries, with who and in which role', async () => {
+    const patron = await buildPatron(w, { libraryId });
+    const cookie = await server.login(director);
+    const answer = await server.call('GET', `/patrons/${patron.id}/access-log`, { cookie });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      patronId: patron.id,
+      entries: [{ at: expect.any(String), actorKind: 'system', actorId: 'system', actorRole: 'system', actorLibraryId: null, action: 'register', categories: ['registration'], purpose: 'circulation', channel: 'cli' }],
+    });
+  });
+});

@@ -1,0 +1,250 @@
+/**
+ * The access log as its readers meet it: the operator's and privacy officer's verification of its hash
+ * chains (`carrel verify-log`), a patron's view of who accessed their record, and the privacy officer's
+ * view of one patron's entries (CB-A3, RF-10, DESIGN.md invariant 3).
+ */
+import { ErrorCode, refuse } from '../domain/errors.js';
+import { ROLE_NAMES, ROLES, type Role } from '../policy/actors.js';
+import { canReachLibrary } from '../policy/scope.policy.js';
+import * as log from '../storage/access-log.repository.js';
+import type { ChainedEntry, ChainHead } from '../storage/access-log.repository.js';
+import { findLibrary } from '../storage/library.repository.js';
+import type { Library } from '../domain/types.js';
+import { baseMac, chainLegacyEntries, entryMac, GENESIS_HASH } from './access-chain.js';
+import { requirePermission } from './authorization.js';
+import { recordAccess, type Context, type Runtime } from './context.js';
+import { requirePatron } from './patron.usecases.js';
+import { localDay } from './retention.usecases.js';
+
+/**
+ * What a broken link is, as far as the chain can tell:
+ * - `edited`: the entry does not match its MAC (its fields or hash were changed, or the entry before it
+ *   was replaced, or an entry before it was removed and the later ones renumbered);
+ * - `missing`: positions in the chain have no entry (deleted), in the middle or at the end;
+ * - `reordered`: the entry that belongs at this position is found later in the chain, or entries were
+ *   written in another order than the chain puts them in;
+ * - `before-base`: an entry sits before the chain's start (retention removed the entries up to it);
+ * - `base-moved`: the chain's start does not carry a valid MAC (it was moved, hiding its oldest entries);
+ * - `head-mismatch`: the head does not name the chain's last entry (or there is no head);
+ * - `unchained`: entries outside every chain (inserted behind Carrel's back).
+ * Removing the newest entries and moving the head back with them cannot be told from a shorter chain:
+ * that is what the reported head hash, kept elsewhere, is for.
+ */
+export type LinkProblem = 'edited' | 'missing' | 'reordered' | 'before-base' | 'base-moved' | 'head-mismatch' | 'unchained';
+
+export interface BrokenLink {
+  chain: string | null;
+  /** The position in the chain where the problem shows: for `missing`, the first missing one (null when it concerns the chain as a whole). */
+  chainSeq: number | null;
+  /** The row number in the log of the entry at fault (null when there is no such entry, as for `missing`). */
+  seq: number | null;
+  problem: LinkProblem;
+  detail: string;
+}
+
+export interface ChainReport {
+  chain: string;
+  /** Entries checked. */
+  entries: number;
+  ok: boolean;
+  /** Entries whose link is broken (each entry is checked against the one stored before it). */
+  brokenLinks: number;
+  /** The chain's head: anchor `hash` elsewhere to detect a truncation of the chain later. */
+  head: { seq: number; hash: string } | null;
+  /** Where the chain starts (after retention). */
+  base: { seq: number; hash: string };
+  firstBroken: BrokenLink | null;
+}
+
+export interface VerificationReport {
+  ok: boolean;
+  verifiedAt: string;
+  entries: number;
+  chains: ChainReport[];
+  /** Entries outside every chain. */
+  unchained: number;
+  /** The first broken link of each broken chain, then the first entry outside every chain, if any. */
+  broken: BrokenLink[];
+  firstBroken: BrokenLink | null;
+}
+
+const PAGE = 1000;
+
+/**
+ * Verifies the access log's hash chains (all, or one library's): every entry's MAC is recomputed from its
+ * fields and the previous entry's hash, from each chain's MAC-checked base to its head, a page at a time.
+ * Run it with `{ snapshot: true }` so concurrent appends do not look like a broken head. Staff bound to
+ * one library verify that library's chain only.
+ */
+export async function verifyAccessLog(ctx: Context, input: { libraryId?: string }): Promise<VerificationReport> {
+  requirePermission(ctx, 'access-log.verify');
+  const bound = ctx.actor.kind === 'staff' ? ctx.actor.libraryId : null;
+  const only = input.libraryId ?? bound ?? undefined;
+  if (only !== undefined && (!(await findLibrary(ctx.trx, only)) || !canReachLibrary(ctx.actor, only).allowed))
+    throw refuse(ErrorCode.LIBRARY_NOT_FOUND, 'No library has that id.', 'libraryId');
+
+  const heads = new Map((await log.listHeads(ctx.trx, only)).map((h) => [h.chain, h]));
+  const names = new Set([...heads.keys(), ...(await log.entryChains(ctx.trx)).filter((c) => only === undefined || c === only)]);
+  const chains: ChainReport[] = [];
+  for (const chain of [...names].sort()) chains.push(await verifyChain(ctx, chain, heads.get(chain)));
+
+  const unchained = await log.unchainedSummary(ctx.trx, only);
+  const broken = chains.map((c) => c.firstBroken).filter((link): link is BrokenLink => link !== null);
+  if (unchained.count > 0)
+    broken.push({ chain: null, chainSeq: null, seq: unchained.firstSeq, problem: 'unchained', detail: `${unchained.count} entr${unchained.count === 1 ? 'y is' : 'ies are'} outside every chain.` });
+  return {
+    ok: broken.length === 0,
+    verifiedAt: ctx.now.toISOString(),
+    entries: chains.reduce((sum, c) => sum + c.entries, 0) + unchained.count,
+    chains,
+    unchained: unchained.count,
+    broken,
+    firstBroken: broken[0] ?? null,
+  };
+}
+
+async function verifyChain(ctx: Context, chain: string, head: ChainHead | undefined): Promise<ChainReport> {
+  const { vault } = ctx;
+  const base = head ? { seq: head.baseSeq, hash: head.baseHash } : { seq: 0, hash: GENESIS_HASH };
+  const report: ChainReport = { chain, entries: 0, ok: true, brokenLinks: 0, head: head ? { seq: head.lastSeq, hash: head.lastHash } : null, base, firstBroken: null };
+  const broken = (link: Omit<BrokenLink, 'chain'>) => {
+    report.brokenLinks++;
+    report.firstBroken ??= { chain, ...link };
+  };
+  if (!head) broken({ chainSeq: null, seq: null, problem: 'head-mismatch', detail: 'The chain has entries but no head.' });
+  else if (head.baseMac !== baseMac(vault, chain, head.baseSeq, head.baseHash))
+    broken({ chainSeq: head.baseSeq, seq: null, problem: 'base-moved', detail: 'The chain’s start does not carry a valid MAC: it was moved, which hides or brings back its oldest entries.' });
+
+  let expected = base.seq + 1;
+  let previous = base.hash;
+  let previousRow = -1;
+  let cursor: number | null = null;
+  for (;;) {
+    const page: ChainedEntry[] = await log.chainPage(ctx.trx, chain, cursor, PAGE);
+    page.forEach((row, i) => {
+      report.entries++;
+      const at = row.chainSeq as number;
+      const where = { chainSeq: at, seq: row.seq };
+      if (at <= base.seq) {
+        // Not a link of the chain: the entries after the base still link to the base's hash.
+        broken({ ...where, problem: 'before-base', detail: `The entry sits before the chain’s start (${base.seq}): retention removed the entries up to there.` });
+        return;
+      }
+      if (at > expected)
+        broken({ chainSeq: expected, seq: null, problem: 'missing', detail: at - 1 === expected ? `Entry ${expected} is missing.` : `Entries ${expected} to ${at - 1} are missing.` });
+      else if (row.seq <= previousRow) broken({ ...where, problem: 'reordered', detail: 'The entry was written before the one the chain puts ahead of it.' });
+      else if (row.hash !== entryMac(vault, { ...row, chain, chainSeq: at }, previous)) {
+        const later = page.slice(i + 1);
+        const next = later[0];
+        if (report.firstBroken === null && later.some((other) => other.hash === entryMac(vault, { ...other, chain, chainSeq: at }, previous)))
+          broken({ ...where, problem: 'reordered', detail: 'The entry that belongs at this position is found later in the chain.' });
+        else if (next !== undefined && next.chainSeq === at + 1 && next.hash === entryMac(vault, { ...next, chain, chainSeq: at + 1 }, row.hash ?? ''))
+          broken({ ...where, problem: 'edited', detail: 'The entry’s fields were changed (the next entry still links to its hash).' });
+        else
+          broken({ ...where, problem: 'edited', detail: 'The entry does not match its MAC: its fields or hash were changed, or the entry before it was removed or replaced.' });
+      }
+      previous = row.hash ?? '';
+      expected = Math.max(expected, at + 1);
+      previousRow = row.seq;
+    });
+    const last = page[page.length - 1];
+    if (page.length < PAGE || !last) break;
+    cursor = last.chainSeq;
+  }
+
+  const lastSeq = expected - 1;
+  if (head) {
+    if (lastSeq < head.lastSeq)
+      broken({ chainSeq: lastSeq + 1, seq: null, problem: 'missing', detail: lastSeq + 1 === head.lastSeq ? `Entry ${head.lastSeq}, the last of the chain, is missing.` : `Entries ${lastSeq + 1} to ${head.lastSeq}, the last of the chain, are missing.` });
+    else if (lastSeq > head.lastSeq) broken({ chainSeq: head.lastSeq + 1, seq: null, problem: 'head-mismatch', detail: 'The chain has entries after the one its head names.' });
+    else if (previous !== head.lastHash) broken({ chainSeq: head.lastSeq, seq: null, problem: 'head-mismatch', detail: 'The head’s hash is not the last entry’s.' });
+  }
+  report.ok = report.firstBroken === null;
+  return report;
+}
+
+/**
+ * Chains the entries written before the access log was chained (the upgrade to migration 0003), once,
+ * when the runtime opens (`openRuntime`; a restore does it for an older backup). Returns how many.
+ */
+export async function chainLegacyAccessLog(runtime: Runtime): Promise<number> {
+  return runtime.db.transaction().execute((trx) => chainLegacyEntries(trx, runtime.vault));
+}
+
+// ── Who accessed a patron's record ─────────────────────────────────────────────────────────────────
+
+/** What a patron sees of one access to their record: never the staff member's id or name. */
+export interface AccessSeen {
+  /** The calendar day of the access, in the patron's library's time zone. */
+  date: string;
+  /** In words: 'you', 'guardian', 'system', or a staff role ('circulation clerk', 'director / privacy officer' …). */
+  role: string;
+  /** The name of the library the actor works for (null: the system, or staff of the whole consortium). */
+  library: string | null;
+  purpose: string;
+  action: string;
+  categories: string[];
+}
+
+/** A staff role in words; an unknown role (or an entry from before roles were logged) is 'staff'. */
+function roleName(role: string | null): string {
+  return role !== null && (ROLES as readonly string[]).includes(role) ? ROLE_NAMES[role as Role] : 'staff';
+}
+
+function roleSeenBy(entry: ChainedEntry, patronId: string): string {
+  if (entry.actorKind === 'system') return 'system';
+  if (entry.actorRole === 'guardian') return 'guardian';
+  if (entry.actorKind === 'patron') return entry.actorId === patronId ? 'you' : 'guardian';
+  return roleName(entry.actorRole);
+}
+
+/**
+ * Who accessed a patron's record, as the patron sees it: the day (in their library's time zone: the
+ * instant would say more about a member of staff than the patron needs), the actor's role in words and
+ * library, the purpose, the action and the categories touched, oldest first. No permission check: the
+ * caller (the patron's own route, GET /me/access-log) has established who asks.
+ */
+export async function accessHistoryOf(ctx: Context, patronId: string): Promise<AccessSeen[]> {
+  const entries = await log.accessEntriesForPatron(ctx.trx, patronId);
+  const libraries = new Map<string, Library | undefined>();
+  const library = async (id: string | null) => {
+    if (id === null) return undefined;
+    if (!libraries.has(id)) libraries.set(id, await findLibrary(ctx.trx, id));
+    return libraries.get(id);
+  };
+  const seen: AccessSeen[] = [];
+  for (const entry of entries) {
+    const home = await library(entry.libraryId);
+    seen.push({
+      date: home ? localDay(entry.at, home.timeZone) : entry.at.slice(0, 10),
+      role: roleSeenBy(entry, patronId),
+      library: entry.actorKind === 'system' ? null : ((await library(entry.actorLibraryId))?.name ?? null),
+      purpose: entry.purpose,
+      action: entry.action,
+      categories: entry.categories,
+    });
+  }
+  return seen;
+}
+
+/**
+ * One patron's access-log entries for the privacy officer (`access-log.read`): who (the actor's kind, id,
+ * role and library), when, through which channel, why, what. Reading them is itself logged.
+ */
+export async function patronAccessLog(ctx: Context, input: { patronId: string }) {
+  requirePermission(ctx, 'access-log.read');
+  const patron = await requirePatron(ctx, input.patronId);
+  const entries = (await log.accessEntriesForPatron(ctx.trx, patron.id)).map((e) => ({
+    at: e.at,
+    actorKind: e.actorKind,
+    actorId: e.actorId,
+    actorRole: e.actorRole,
+    actorLibraryId: e.actorLibraryId,
+    action: e.action,
+    categories: e.categories,
+    purpose: e.purpose,
+    channel: e.channel,
+  }));
+  await recordAccess(ctx, patron, 'view-access-log', ['access-log']);
+  return { patronId: patron.id, entries };
+}
