@@ -25,9 +25,11 @@ import { createFirstAdmin } from '../usecases/setup.usecases.js';
 import { createStaff } from '../usecases/staff.usecases.js';
 import { VaultError } from '../vault/cipher.js';
 import { KeyFileError } from '../vault/key-file.js';
+import { registerAccessLogCommands } from './access-log.commands.js';
 import { registerBackupCommands } from './backup.commands.js';
 import { registerRecordSeriesCommands } from './record-series.commands.js';
 import { registerServiceCommands } from './services.commands.js';
+import { registerPatronServiceCommands } from './patron-service.commands.js';
 import { registerRetentionCommands } from './retention.commands.js';
 import { runRetention } from '../jobs/retention.job.js';
 import { Cron } from 'croner';
@@ -506,6 +508,8 @@ program
     emit(true, document, () => '');
   });
 
+// `carrel patron card-lost|reissue` (src/cli/patron-service.commands.ts).
+registerPatronServiceCommands(patron, { withRuntime, globals, asOf });
 // `carrel backup` and `carrel restore` (src/cli/backup.commands.ts).
 registerBackupCommands(program, { withRuntime, globals, asOf });
 // `carrel records …` (src/cli/record-series.commands.ts).
@@ -514,6 +518,8 @@ registerRecordSeriesCommands(program, { withRuntime, globals, asOf });
 registerServiceCommands(program, { withRuntime, globals, asOf });
 // `carrel retention run` and `carrel profiles list|check` (src/cli/retention.commands.ts).
 registerRetentionCommands(program, { withRuntime, globals, asOf });
+// `carrel verify-log` (src/cli/access-log.commands.ts).
+registerAccessLogCommands(program, { withRuntime, globals, asOf });
 
 /** A progress line on stderr that rewrites itself (for long operator commands). */
 function progressLine(label: string): (done: number, total: number) => void {
@@ -579,6 +585,9 @@ function describeDemo(demo: Awaited<ReturnType<typeof loadDemoLibrary>>): string
     `  ${demo.retentionRuns} retention runs replayed: npx carrel retention history --library ${demo.libraryId}`,
     `  Try: npx carrel checkout --card ${demo.sample.cardNumber} --item ${demo.sample.itemBarcode}`,
     `       npx carrel checkin --item ${demo.sample.itemBarcode}`,
+    `  The sample patron logs in with card ${demo.sample.cardNumber} and PIN ${demo.sample.pin} (POST /api/v1/auth/patron-login).`,
+    '  Demo staff accounts (passwords shown once):',
+    ...demo.staff.map((s) => `    ${s.username.padEnd(16)} ${s.role.padEnd(15)} ${s.password}`),
   ].join('\n');
 }
 

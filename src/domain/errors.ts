@@ -17,6 +17,7 @@ export const ErrorCode = {
   PURPOSE_NOT_ALLOWED: 'PURPOSE_NOT_ALLOWED',
   CSRF_TOKEN_INVALID: 'CSRF_TOKEN_INVALID',
   TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
+  IDENTITY_NOT_VERIFIED: 'IDENTITY_NOT_VERIFIED',
   // Look-ups (a record outside the actor's reach is also "not found": CB-A3, RF-1)
   LIBRARY_NOT_FOUND: 'LIBRARY_NOT_FOUND',
   PROFILE_NOT_FOUND: 'PROFILE_NOT_FOUND',
@@ -70,6 +71,8 @@ export const ErrorCode = {
   // Deletion (CB-A8)
   PATRON_HAS_ITEMS_OUT: 'PATRON_HAS_ITEMS_OUT',
   SEARCH_TOO_BROAD: 'SEARCH_TOO_BROAD',
+  // Patron self-service
+  NOTICE_CHANNEL_UNREACHABLE: 'NOTICE_CHANNEL_UNREACHABLE',
   // Operations
   NOT_INITIALIZED: 'NOT_INITIALIZED',
   STORAGE_BUSY: 'STORAGE_BUSY',
@@ -86,6 +89,8 @@ export const ErrorCode = {
   RECORD_SERIES_EXISTS: 'RECORD_SERIES_EXISTS',
   DISPOSAL_IN_FUTURE: 'DISPOSAL_IN_FUTURE',
   DISPOSAL_BEFORE_LAST_CONFIRMATION: 'DISPOSAL_BEFORE_LAST_CONFIRMATION',
+  // The access log's hash chain (DESIGN.md invariant 3)
+  ACCESS_LOG_BROKEN: 'ACCESS_LOG_BROKEN',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

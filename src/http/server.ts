@@ -8,13 +8,18 @@ import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Runtime } from '../usecases/context.js';
 import { handleError, handleNotFound } from './errors.js';
+import { accessLogRoutes } from './routes/access-log.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { selfRoutes } from './routes/self.routes.js';
+import { patronServiceRoutes } from './routes/patron-service.routes.js';
 import { circulationRoutes } from './routes/circulation.routes.js';
 import { patronRoutes } from './routes/patrons.routes.js';
 import { serviceRoutes } from './routes/services.routes.js';
 import { retentionRoutes } from './routes/retention.routes.js';
 import { recordSeriesRoutes } from './routes/record-series.routes.js';
+import { guardianRoutes } from './routes/guardian.routes.js';
 import { requireSession } from './session.js';
+import { AttemptThrottle } from './throttle.js';
 
 export interface ServerOptions {
   runtime: Runtime;
@@ -22,6 +27,11 @@ export interface ServerOptions {
   cookieSecure?: boolean;
   trustProxy?: boolean;
   version?: string;
+  /**
+   * Failed log-ins allowed per client address in a window, for staff and for card log-ins, each counted
+   * on its own (default 20 in 15 minutes).
+   */
+  loginThrottle?: { limit: number; windowMinutes: number };
 }
 
 /** Request bodies are small JSON documents; anything larger is refused before it is parsed. */
@@ -97,14 +107,28 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   await app.register(
     async (api) => {
-      await api.register(authRoutes(runtime, options.cookieSecure ?? false));
+      const throttle = () =>
+        new AttemptThrottle(runtime.clock, {
+          limit: options.loginThrottle?.limit ?? 20,
+          windowMs: (options.loginThrottle?.windowMinutes ?? 15) * 60_000,
+          maxAddresses: 10_000,
+        });
+      await api.register(authRoutes(runtime, options.cookieSecure ?? false, throttle()));
+      await api.register(selfRoutes(runtime, options.cookieSecure ?? false, throttle()));
       await api.register(async (authenticated) => {
         authenticated.addHook('onRequest', requireSession(runtime));
         await authenticated.register(patronRoutes(runtime));
+        await authenticated.register(patronServiceRoutes(runtime));
         await authenticated.register(circulationRoutes(runtime));
         await authenticated.register(serviceRoutes(runtime));
         await authenticated.register(recordSeriesRoutes(runtime));
         await authenticated.register(retentionRoutes(runtime));
+        await authenticated.register(accessLogRoutes(runtime));
+      });
+      // A guardian is a patron logged in with their own card and PIN (RR-8, CB-B3, JC-IVc, IF-7).
+      await api.register(async (guardian) => {
+        guardian.addHook('onRequest', requireSession(runtime, 'patron'));
+        await guardian.register(guardianRoutes(runtime));
       });
     },
     { prefix: '/api/v1' },

@@ -190,6 +190,12 @@ export async function guardianLinksOf(db: Db, patronId: string): Promise<Guardia
   return rows.map(toGuardianLink);
 }
 
+/** Ends a minor's guardian links still open, at `at` (the minor came of age); how many ended. */
+export async function endGuardianLinksOfMinor(db: Db, minorPatronId: string, at: string): Promise<number> {
+  const result = await db.updateTable('guardian_links').set({ ended_at: at }).where('minor_patron_id', '=', minorPatronId).where('ended_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /**
  * Removes a shredded patron's rows. What stays (loans, fines, payments, holds without the patron link)
  * is decided by the caller; this deletes the patron's own rows and every row that points at them.
@@ -208,4 +214,41 @@ export async function deletePatronRows(db: Db, patronId: string): Promise<void> 
   await db.deleteFrom('loans').where('patron_id', '=', patronId).execute();
   await db.deleteFrom('service_records').where('patron_id', '=', patronId).execute();
   await db.deleteFrom('patrons').where('id', '=', patronId).execute();
+}
+
+// ── Credentials, corrections and privacy choices ─────────────────────────────────────────────────
+
+/** A patron and their PIN's argon2id hash, by the card's blind index (for the card-and-PIN log-in). */
+export async function findPatronCredentials(db: Db, cardHash: string): Promise<{ patron: StoredPatron; pinHash: string } | undefined> {
+  const row = await db.selectFrom('patrons').selectAll().where('card_hash', '=', cardHash).executeTakeFirst();
+  return row && { patron: toStored(row), pinHash: row.pin_hash };
+}
+
+export async function findPinHash(db: Db, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('patrons').select('pin_hash').where('id', '=', id).executeTakeFirst();
+  return row?.pin_hash;
+}
+
+export async function setPinHash(db: Db, id: string, pinHash: string, at: string): Promise<void> {
+  await db.updateTable('patrons').set({ pin_hash: pinHash, updated_at: at }).where('id', '=', id).execute();
+}
+
+/** Writes a re-sealed patron document and its card's blind index (a correction, a new card). */
+export async function updateSealed(db: Db, patron: Pick<SealedPatron, 'id' | 'cardHash' | 'sealed' | 'updatedAt'>): Promise<void> {
+  await db.updateTable('patrons').set({ personal: patron.sealed, card_hash: patron.cardHash, updated_at: patron.updatedAt }).where('id', '=', patron.id).execute();
+}
+
+/** Privacy choices (JC-VI, RR-3, RF-8, RR-9); a consent is the instant it was given, null when not. */
+export interface PrivacyChoices {
+  noticeChannel: NoticeChannel;
+  mailingConsentSince: string | null;
+  photoConsentSince: string | null;
+}
+
+export async function setPrivacyChoices(db: Db, id: string, choices: PrivacyChoices, at: string): Promise<void> {
+  await db
+    .updateTable('patrons')
+    .set({ notice_channel: choices.noticeChannel, mailing_consent_since: choices.mailingConsentSince, photo_consent_since: choices.photoConsentSince, updated_at: at })
+    .where('id', '=', id)
+    .execute();
 }

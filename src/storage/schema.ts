@@ -177,6 +177,7 @@ export interface SessionsTable {
 }
 
 export interface LoginFailuresTable {
+  id: string;
   /** The blind index of the card number tried (known card or not). */
   card_hash: string;
   at: string;

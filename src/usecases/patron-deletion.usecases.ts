@@ -2,23 +2,46 @@ import { ErrorCode, refuseAll, type Problem } from '../domain/errors.js';
 import { balanceOf } from '../storage/fine.repository.js';
 import { holdsOfPatron } from '../storage/hold.repository.js';
 import { countActiveLoans } from '../storage/loan.repository.js';
-import { deletePatronRows } from '../storage/patron.repository.js';
+import { deletePatronRows, type StoredPatron } from '../storage/patron.repository.js';
 import { findLibrary } from '../storage/library.repository.js';
-import { recordAccess, type Context } from './context.js';
+import type { DeletionRequester } from '../storage/deletion-receipt.repository.js';
+import { requirePermission } from './authorization.js';
+import { flushAccess, recordAccess, type Context } from './context.js';
+import { keepDeletionReceipt } from './deletion-receipts.js';
 import { anonymisePatronLoans, SERVICE_CATEGORY } from './retention.usecases.js';
 
 const SERVICE_CATEGORIES = Object.values(SERVICE_CATEGORY);
 import { cancelHold } from './hold.usecases.js';
 import { requirePatron, requirePatronByCard } from './patron.usecases.js';
 
+/** What a deletion leaves: a receipt with no personal data. */
+export interface DeletionReceiptView {
+  receiptId: string;
+  patronId: string;
+  libraryId: string;
+  deletedAt: string;
+  /** After this instant the shredded key is destroyed and no backup can bring the patron back. */
+  keyDestroyedAfter: string;
+}
+
 /**
- * Deletes a patron at their request or the library's (CB-A8): refused with the reason while items are
- * out or money is owed. Otherwise their open holds are cancelled (a trapped item goes to the next
- * patron), their data key is shredded — from that instant no copy of their sealed fields anywhere can be
- * opened — and their rows go. Returns a receipt with no personal data.
+ * Deletes a patron at the library's request (CB-A8): staff with the permission, or the operator. See
+ * `shredPatron`; the receipt says staff asked.
  */
-export async function deletePatron(ctx: Context, input: { patronId?: string; cardNumber?: string }) {
+export async function deletePatron(ctx: Context, input: { patronId?: string; cardNumber?: string }): Promise<DeletionReceiptView> {
+  requirePermission(ctx, 'patron.delete');
   const stored = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
+  return shredPatron(ctx, stored, 'staff');
+}
+
+/**
+ * Deletes a patron the caller has already been allowed to reach (CB-A8): refused with every reason
+ * that applies while items are out or money is owed. Otherwise their open holds are cancelled (a
+ * trapped item goes to the next patron), their data key is shredded — from that instant no copy of
+ * their sealed fields anywhere can be opened — their rows go, and a receipt without personal data or
+ * patron id is kept (deletion_receipts) saying when, at whose request, and when the key is destroyed.
+ */
+export async function shredPatron(ctx: Context, stored: StoredPatron, requestedBy: DeletionRequester): Promise<DeletionReceiptView> {
   const problems: Problem[] = [];
   if ((await countActiveLoans(ctx.trx, stored.id)) > 0)
     problems.push({ code: ErrorCode.PATRON_HAS_ITEMS_OUT, message: 'The patron has items on loan; they must come back (or be declared lost) first.' });
@@ -32,14 +55,10 @@ export async function deletePatron(ctx: Context, input: { patronId?: string; car
   if (library) await anonymisePatronLoans(ctx, library, stored.id);
   await deletePatronRows(ctx.trx, stored.id);
   await recordAccess(ctx, stored, 'delete', ['registration', 'guardianship', 'circulation', 'reading-history', 'holds', 'fines', ...SERVICE_CATEGORIES]);
+  const receipt = await keepDeletionReceipt(ctx, stored.libraryId, requestedBy);
   // The key goes last, just before the rows' deletion commits: if anything above fails, nothing has
   // changed; once the key is shredded, every copy of the sealed fields is unreadable, committed or not.
+  await flushAccess(ctx); // the access log is written before the key goes, which cannot be undone
   await ctx.vault.shred(stored.id, ctx.now);
-  return {
-    patronId: stored.id,
-    libraryId: stored.libraryId,
-    deletedAt: ctx.now.toISOString(),
-    /** After this instant the shredded key is destroyed and no backup can bring the patron back. */
-    keyDestroyedAfter: new Date(ctx.now.getTime() + ctx.vault.retentionDays * 86_400_000).toISOString(),
-  };
+  return { receiptId: receipt.id, patronId: stored.id, libraryId: stored.libraryId, deletedAt: receipt.deletedAt, keyDestroyedAfter: receipt.keyDestroyedAfter };
 }

@@ -4,7 +4,10 @@ import { cardExpiry, isMinor } from '../domain/circulation.rules.js';
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import { ageBandOn, optionalText, personalProblems } from '../domain/patron.rules.js';
 import type { Patron, PatronPersonal, PatronStatus } from '../domain/types.js';
-import { canReachLibrary, homeLibrary } from '../policy/scope.policy.js';
+import { canReachPatron, homeLibrary } from '../policy/scope.policy.js';
+import { profiles } from '../policy/profiles.js';
+import { findLibrary } from '../storage/library.repository.js';
+import { requirePermission, requirePurpose } from './authorization.js';
 import { accessEntriesForPatron } from '../storage/access-log.repository.js';
 import { balanceOf, finesOfPatron, paymentsOfPatron } from '../storage/fine.repository.js';
 import { holdsOfPatron } from '../storage/hold.repository.js';
@@ -13,7 +16,8 @@ import { loansOfPatron } from '../storage/loan.repository.js';
 import * as patrons from '../storage/patron.repository.js';
 import { generatePin, hashSecret, randomDigits } from '../vault/secrets.js';
 import { normalizeForIndex } from '../vault/vault.js';
-import { RECORD_CATEGORIES } from '../policy/inventory.js';
+import { RECORD_CATEGORIES, type RecordCategory } from '../policy/inventory.js';
+import type { Permission } from '../policy/permissions.js';
 import { newId, recordAccess, type Context } from './context.js';
 import { openFineNotes, openPatron, sealPatron, searchTokens } from './patron-records.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
@@ -48,6 +52,7 @@ export interface RegisteredPatron {
  * PIN, and records the guardian who signed a minor's application.
  */
 export async function registerPatron(ctx: Context, input: RegisterPatronInput): Promise<RegisteredPatron> {
+  requirePermission(ctx, 'patron.register');
   const library = await requireLibrary(ctx, input.libraryId);
   const personal: PatronPersonal = {
     name: input.name.trim(),
@@ -115,25 +120,54 @@ async function unusedCardNumber(ctx: Context): Promise<string> {
 }
 
 /**
+ * Whether the actor reaches this patron: the system, staff of the patron's library (or consortium-wide
+ * staff), staff of another library when both libraries' profiles share patrons (RF-4), and a patron
+ * only their own record (a guardian's view of a minor goes through the guardian use cases).
+ */
+export async function reachesPatron(ctx: Context, patron: Pick<StoredPatron, 'id' | 'libraryId'>): Promise<boolean> {
+  if (ctx.actor.kind === 'patron') return ctx.actor.id === patron.id;
+  const actorLibrary = homeLibrary(ctx.actor);
+  if (actorLibrary === undefined || actorLibrary === patron.libraryId) return canReachPatron(ctx.actor, patron.libraryId, { actorLibrary: false, patronLibrary: false }).allowed;
+  const shares = async (libraryId: string) => {
+    const library = await findLibrary(ctx.trx, libraryId);
+    return library !== undefined && profiles().get(library.profileId).access.sharedPatrons.allowed;
+  };
+  return canReachPatron(ctx.actor, patron.libraryId, { actorLibrary: await shares(actorLibrary), patronLibrary: await shares(patron.libraryId) }).allowed;
+}
+
+/**
  * A patron the actor may reach, by card (through its blind index; nothing is opened); anything else is
  * PATRON_NOT_FOUND, never "forbidden".
  */
 export async function requirePatronByCard(ctx: Context, cardNumber: string): Promise<StoredPatron> {
   const patron = await patrons.findPatronByCardHash(ctx.trx, ctx.vault.blind('card', cardNumber));
-  if (!patron || !canReachLibrary(ctx.actor, patron.libraryId).allowed) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that card number.', 'cardNumber');
+  if (!patron || !(await reachesPatron(ctx, patron))) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that card number.', 'cardNumber');
   return patron;
 }
 
 /** A patron the actor may reach, by id. */
 export async function requirePatron(ctx: Context, patronId: string): Promise<StoredPatron> {
   const patron = await patrons.findPatronById(ctx.trx, patronId);
-  if (!patron || !canReachLibrary(ctx.actor, patron.libraryId).allowed) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that id.', 'patronId');
+  if (!patron || !(await reachesPatron(ctx, patron))) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that id.', 'patronId');
   return patron;
+}
+
+/**
+ * A patron addressed by card (the card is presented: a circulation transaction, IF-5) or by id (a
+ * look-up outside a transaction, which needs a purpose the actor's role allows: CB-A3, RF-10).
+ */
+async function patronForStaff(ctx: Context, input: { patronId?: string; cardNumber?: string }, byCard: Permission, byId: Permission): Promise<StoredPatron> {
+  if (input.cardNumber !== undefined) {
+    requirePermission(ctx, byCard);
+    return requirePatronByCard(ctx, input.cardNumber);
+  }
+  requirePurpose(ctx, byId);
+  return requirePatron(ctx, input.patronId ?? '');
 }
 
 /** What the desk sees when a card is scanned: who, standing, and what is out, waiting and owed. */
 export async function patronAccount(ctx: Context, input: { patronId?: string; cardNumber?: string }) {
-  const stored = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
+  const stored = await patronForStaff(ctx, input, 'patron.lookup', 'patron.read');
   const patron = await openPatron(ctx, stored);
   const [loans, holds, fines, balanceCents] = [
     await loansOfPatron(ctx.trx, patron.id, 'active'),
@@ -165,6 +199,7 @@ export function publicPatron(patron: Patron) {
  * deceased on a relative's or executor's request (the retention engine then purges the record, CB-F3).
  */
 export async function setPatronStatus(ctx: Context, input: { patronId?: string; cardNumber?: string; status: PatronStatus }) {
+  requirePermission(ctx, 'patron.status');
   const stored = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
   await patrons.setPatronStatus(ctx.trx, stored.id, input.status, ctx.now.toISOString());
   await recordAccess(ctx, stored, `status-${input.status}`, ['registration']);
@@ -176,7 +211,17 @@ export async function setPatronStatus(ctx: Context, input: { patronId?: string; 
  * links, loans, holds, fines, payments, and who accessed the record. The export is itself logged.
  */
 export async function exportPatron(ctx: Context, input: { cardNumber?: string; patronId?: string }) {
+  if (ctx.actor.kind === 'patron') return patronDocument(ctx, await requirePatron(ctx, ctx.actor.id));
+  requirePurpose(ctx, 'patron.export');
   const stored = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
+  return patronDocument(ctx, stored);
+}
+
+/**
+ * The export document of a patron the caller has already been allowed to reach; `action` names the
+ * access in the log (a patron viewing their record online is logged as 'view', an export as 'export').
+ */
+export async function patronDocument(ctx: Context, stored: StoredPatron, action = 'export') {
   const patron = await openPatron(ctx, stored);
   const guardianLinks = await patrons.guardianLinksOf(ctx.trx, patron.id);
   const linkedCards = await Promise.all(
@@ -196,8 +241,15 @@ export async function exportPatron(ctx: Context, input: { cardNumber?: string; p
     format: 'carrel.patron-export.v1',
     exportedAt: ctx.now.toISOString(),
     patron: publicPatron(patron),
-    /** The patron's privacy choices (JC-IIIc: reading history is kept only when they asked). */
-    privacy: { readingHistory: stored.readingHistorySince !== null, readingHistorySince: stored.readingHistorySince },
+    /** Where each record category of the inventory that concerns a patron is in this document. */
+    contents: EXPORT_CONTENTS,
+    /** What the registration holds besides the personal fields: last activity (CB-F3) and the age band statistics use. */
+    account: { lastActiveAt: stored.lastActiveAt, ageBand: stored.ageBand },
+    /**
+     * The patron's privacy choices, each off until they choose it: reading history (JC-IIIc), notices
+     * (JC-VI), the library's mailing lists (RR-3, RF-8) and photos or recordings (RR-9).
+     */
+    privacy: privacyOf(stored),
     guardianLinks: linkedCards,
     loans: await loansOfPatron(ctx.trx, patron.id),
     holds: await holdsOfPatron(ctx.trx, patron.id),
@@ -216,8 +268,41 @@ export async function exportPatron(ctx: Context, input: { cardNumber?: string; p
     })),
   };
   // Every category held about a patron (statistics hold nothing about anyone).
-  await recordAccess(ctx, patron, 'export', RECORD_CATEGORIES.filter((c) => c !== 'circulation-statistics'));
+  await recordAccess(ctx, patron, action, RECORD_CATEGORIES.filter((c) => c !== 'circulation-statistics'));
   return document;
+}
+
+/**
+ * The keys of the export document holding each record category (statistics hold nothing about anyone).
+ * Complete loans are the reading history of a patron who opted in, and the kept-for-now past loans of
+ * one who did not (the profile's loan rule).
+ */
+const EXPORT_CONTENTS = {
+  registration: ['patron', 'account', 'privacy'],
+  guardianship: ['guardianLinks'],
+  circulation: ['loans'],
+  'reading-history': ['loans'],
+  holds: ['holds'],
+  fines: ['fines', 'payments', 'balanceCents'],
+  'computer-sessions': ['services'],
+  'program-signups': ['services'],
+  'room-bookings': ['services'],
+  'ill-requests': ['services'],
+  'reference-requests': ['services'],
+  'access-log': ['accessLog'],
+} as const satisfies Record<Exclude<RecordCategory, 'circulation-statistics'>, readonly string[]>;
+
+/** A patron's privacy choices as the patron sees them: each a yes or no, and since when. */
+export function privacyOf(stored: StoredPatron) {
+  return {
+    readingHistory: stored.readingHistorySince !== null,
+    readingHistorySince: stored.readingHistorySince,
+    noticeChannel: stored.noticeChannel,
+    mailingLists: stored.mailingConsentSince !== null,
+    mailingListsSince: stored.mailingConsentSince,
+    photoConsent: stored.photoConsentSince !== null,
+    photoConsentSince: stored.photoConsentSince,
+  };
 }
 
 export interface FindPatronsInput {
@@ -234,6 +319,7 @@ export interface FindPatronsInput {
  * HMACs, never names. Every patron returned is an access to their record and is logged as one.
  */
 export async function findPatrons(ctx: Context, input: FindPatronsInput) {
+  requirePurpose(ctx, 'patron.search');
   const tokens: { kind: string; hash: string }[] = [];
   const email = optionalText(input.email);
   const phone = optionalText(input.phone);
@@ -248,7 +334,7 @@ export async function findPatrons(ctx: Context, input: FindPatronsInput) {
   const found = [];
   for (const id of ids) {
     const stored = await patrons.findPatronById(ctx.trx, id);
-    if (!stored || !canReachLibrary(ctx.actor, stored.libraryId).allowed) continue;
+    if (!stored || !(await reachesPatron(ctx, stored))) continue;
     const patron = await openPatron(ctx, stored);
     await recordAccess(ctx, stored, 'search-match', ['registration']);
     found.push({ id: patron.id, libraryId: patron.libraryId, cardNumber: patron.cardNumber, name: patron.personal.name, birthDate: patron.personal.birthDate, status: patron.status });

@@ -28,11 +28,13 @@ import {
 import { canReachLibrary } from '../policy/scope.policy.js';
 import { requirePermission } from './authorization.js';
 import { findLibrary } from '../storage/library.repository.js';
-import { deletePatronRows } from '../storage/patron.repository.js';
+import { deletePatronRows, endGuardianLinksOfMinor } from '../storage/patron.repository.js';
 import * as retention from '../storage/retention.repository.js';
 import { closeServiceRecord } from '../storage/service-record.repository.js';
 import type { ClosedLoanRow, Cursor, StatsRow } from '../storage/retention.repository.js';
-import { recordAccess, type Context } from './context.js';
+import { pruneChainPage } from './access-chain.js';
+import { flushAccess, recordAccess, type Context } from './context.js';
+import { keepDeletionReceipt } from './deletion-receipts.js';
 import { requirePatron, requirePatronByCard } from './patron.usecases.js';
 
 /** What a page did: where the next page starts (null when done), and its counts. */
@@ -226,6 +228,24 @@ export async function retainServicePage(ctx: Context, input: PageInput & { kind:
 }
 
 /**
+ * One page of the library's access log (its hash chain): entries older than the profile's months go,
+ * oldest first, and the chain's start moves past them so `verify-log` still passes. An entry whose link
+ * does not verify is kept, with everything after it (counted as kept): the evidence stays.
+ */
+export async function retainAccessLogPage(ctx: Context, input: PageInput): Promise<PageResult> {
+  const { profile } = await libraryAndProfile(ctx, input.libraryId);
+  const page = await pruneChainPage(ctx.trx, ctx.vault, {
+    chain: input.libraryId,
+    cutoff: monthsBefore(new Date(input.asOf), profile.retention.accessLog.months).toISOString(),
+    limit: input.limit,
+    after: input.cursor === null ? null : Number(input.cursor.id),
+    dryRun: input.runId === null,
+  });
+  await receipt(ctx, input, profile, 'access-log', { disposed: page.disposed, kept: page.kept });
+  return { next: page.next === null ? null : { at: '', id: String(page.next) }, seen: page.seen, disposed: page.disposed, kept: page.kept };
+}
+
+/**
  * Purges one patron's whole record: their complete loans add to statistics first, then every row that
  * is theirs goes and their data key is shredded (from that instant no copy of their sealed fields, in
  * the database or any backup, can be opened).
@@ -234,6 +254,9 @@ export async function purgePatron(ctx: Context, library: Pick<Library, 'id' | 't
   await anonymisePatronLoans(ctx, library, patron.id);
   await deletePatronRows(ctx.trx, patron.id);
   await recordAccess(ctx, patron, `purge-${reason}`, ['registration', 'guardianship', 'circulation', 'reading-history', 'holds', 'fines', ...Object.values(SERVICE_CATEGORY)]);
+  await keepDeletionReceipt(ctx, patron.libraryId, 'retention');
+  // The access log is written before the key goes: nothing may fail after the shred, which cannot be undone.
+  await flushAccess(ctx);
   await ctx.vault.shred(patron.id, ctx.now);
 }
 
@@ -293,12 +316,20 @@ export async function endStaleSessions(ctx: Context, input: { libraryId: string;
 
 /** Moves age bands on for patrons who passed a band's birthday (statistics only; no seal is opened). */
 export async function rebandPatrons(ctx: Context, input: { libraryId: string; asOf: string }): Promise<number> {
-  const { library } = await libraryAndProfile(ctx, input.libraryId);
+  const { library, profile } = await libraryAndProfile(ctx, input.libraryId);
   const due = await retention.patronsToReband(ctx.trx, library.id, input.asOf);
   for (const patron of due) {
     let band: { ageBand: string; ageBandUntil: string | null } = { ageBand: patron.ageBand, ageBandUntil: patron.ageBandUntil };
-    while (band.ageBandUntil !== null && band.ageBandUntil <= input.asOf) band = nextAgeBand(band.ageBand, band.ageBandUntil, library.timeZone);
+    let cameOfAgeAt: string | null = null;
+    while (band.ageBandUntil !== null && band.ageBandUntil <= input.asOf) {
+      if (band.ageBand === '13-17') cameOfAgeAt = band.ageBandUntil;
+      band = nextAgeBand(band.ageBand, band.ageBandUntil, library.timeZone);
+    }
     await retention.setAgeBand(ctx.trx, patron.id, band);
+    // A guardian link ends by itself on the 18th birthday (policy/guardian.policy.ts decides that on every
+    // read); the stored link is closed here so the record says so. Another age of majority is left to that check.
+    if (cameOfAgeAt !== null && profile.access.guardians.ageOfMajority === 18 && (await endGuardianLinksOfMinor(ctx.trx, patron.id, cameOfAgeAt)) > 0)
+      await recordAccess(ctx, { id: patron.id, libraryId: library.id }, 'guardian-link-ended', ['guardianship']);
   }
   return due.length;
 }
@@ -311,6 +342,9 @@ export async function rebandPatrons(ctx: Context, input: { libraryId: string; as
  * keep without the opt-in is anonymised in this same transaction (JC-IIIc; DESIGN.md invariant 2).
  */
 export async function setReadingHistory(ctx: Context, input: { patronId?: string; cardNumber?: string; keep: boolean }) {
+  // Staff record the choice for the patron in front of them; a patron makes it for themselves (their own
+  // record only: requirePatron reaches nobody else for a patron).
+  if (ctx.actor.kind !== 'patron') requirePermission(ctx, 'patron.reading-history');
   const stored = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
   const { library, profile } = await libraryAndProfile(ctx, stored.libraryId);
   if (!profile.retention.readingHistory.offered)

@@ -5,7 +5,7 @@ import type { Runtime } from '../../usecases/context.js';
 import { deletePatron } from '../../usecases/patron-deletion.usecases.js';
 import { exportPatron, findPatrons, patronAccount, registerPatron, setPatronStatus } from '../../usecases/patron.usecases.js';
 import { AccountView, CalendarDate, CardNumber, errorResponses, Id, Instant, LibraryId, Nullable, PatronView } from '../schemas.js';
-import { runFor } from './context.js';
+import { lookupPurpose, LookupPurposeParam, runFor } from './context.js';
 
 const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
 
@@ -74,6 +74,7 @@ export function patronRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           body: Type.Object(
             {
               libraryId: Type.Optional(LibraryId),
+              purpose: Type.Optional(LookupPurposeParam),
               email: Type.Optional(Type.String({ minLength: 3, maxLength: 320 })),
               phone: Type.Optional(Type.String({ minLength: 3, maxLength: 32 })),
               name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -86,7 +87,10 @@ export function patronRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => runFor(runtime, request, 'account-service')(findPatrons, request.body),
+      async (request) => {
+        const { purpose, ...search } = request.body;
+        return runFor(runtime, request, lookupPurpose(purpose))(findPatrons, search);
+      },
     );
 
     app.delete(
@@ -98,7 +102,7 @@ export function patronRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           description:
             'Refused while items are out or money is owed. Otherwise the patron’s data key is shredded first — no copy of their sealed fields can be opened again — and their rows are deleted. The key itself is destroyed after the key-store retention (7 days).',
           params: Type.Object({ patronId: Id }),
-          response: { 200: Type.Object({ patronId: Id, libraryId: Type.String(), deletedAt: Instant, keyDestroyedAfter: Instant }), ...errorResponses },
+          response: { 200: Type.Object({ patronId: Id, libraryId: Type.String(), receiptId: Id, deletedAt: Instant, keyDestroyedAfter: Instant }), ...errorResponses },
         },
       },
       async (request) => runFor(runtime, request, 'account-service')(deletePatron, { patronId: request.params.patronId }),
@@ -106,8 +110,17 @@ export function patronRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
 
     app.get(
       '/patrons/:patronId',
-      { schema: { tags: ['patrons'], summary: 'A patron’s account', params: Type.Object({ patronId: Id }), response: { 200: AccountView, ...errorResponses } } },
-      async (request) => runFor(runtime, request, 'account-service')(patronAccount, { patronId: request.params.patronId }),
+      {
+        schema: {
+          tags: ['patrons'],
+          summary: 'A patron’s account',
+          description: 'A look-up outside a circulation transaction: name its `purpose` (CB-A3, RF-10); the access log records it.',
+          params: Type.Object({ patronId: Id }),
+          querystring: Type.Object({ purpose: Type.Optional(LookupPurposeParam) }, { additionalProperties: false }),
+          response: { 200: AccountView, ...errorResponses },
+        },
+      },
+      async (request) => runFor(runtime, request, lookupPurpose(request.query.purpose))(patronAccount, { patronId: request.params.patronId }),
     );
 
     app.get(
@@ -116,11 +129,13 @@ export function patronRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['patrons'],
           summary: 'Everything held about a patron, as one JSON document',
+          description: 'Name the `purpose` (normally `account-service`: the patron asked for it).',
           params: Type.Object({ patronId: Id }),
+          querystring: Type.Object({ purpose: Type.Optional(LookupPurposeParam) }, { additionalProperties: false }),
           response: { 200: Type.Object({ format: Type.String() }, { additionalProperties: true }), ...errorResponses },
         },
       },
-      async (request) => runFor(runtime, request, 'account-service')(exportPatron, { patronId: request.params.patronId }),
+      async (request) => runFor(runtime, request, lookupPurpose(request.query.purpose))(exportPatron, { patronId: request.params.patronId }),
     );
 
     app.put(

@@ -36,6 +36,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // the per-card lockout. Rows older than the lockout window are deleted as they are read.
   await db.schema
     .createTable('login_failures')
+    .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('card_hash', 'text', (c) => c.notNull())
     .addColumn('at', instant, (c) => c.notNull())
     .execute();

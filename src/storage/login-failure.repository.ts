@@ -1,0 +1,43 @@
+import { engineOf, type Db } from './database.js';
+
+/**
+ * Failed card log-ins, keyed by the card's blind index (a card nobody holds is counted the same way),
+ * for the per-card lockout (JC-IVa). Only the hash and the instant are kept: never the PIN tried.
+ */
+
+export async function recordLoginFailure(db: Db, failure: { id: string; cardHash: string; at: string }): Promise<void> {
+  await db.insertInto('login_failures').values({ id: failure.id, card_hash: failure.cardHash, at: failure.at }).execute();
+}
+
+/** The card's failures since `since` (older ones no longer count; `pruneLoginFailures` removes them). */
+export async function countLoginFailures(db: Db, cardHash: string, since: string): Promise<number> {
+  const row = await db
+    .selectFrom('login_failures')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('card_hash', '=', cardHash)
+    .where('at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** A successful log-in wipes the card's count. */
+export async function clearLoginFailures(db: Db, cardHash: string): Promise<void> {
+  await db.deleteFrom('login_failures').where('card_hash', '=', cardHash).execute();
+}
+
+/**
+ * Deletes every failure older than `before`, whatever the card (cards tried once and never again). On
+ * PostgreSQL rows another transaction holds are skipped, not waited for: this runs inside concurrent
+ * log-ins, and two of them sweeping the same rows while each clears its own card could deadlock. What
+ * is skipped goes at the next sweep.
+ */
+export async function pruneLoginFailures(db: Db, before: string): Promise<void> {
+  if (engineOf(db) === 'postgres') {
+    await db
+      .deleteFrom('login_failures')
+      .where('id', 'in', (eb) => eb.selectFrom('login_failures').select('id').where('at', '<', before).forUpdate().skipLocked())
+      .execute();
+    return;
+  }
+  await db.deleteFrom('login_failures').where('at', '<', before).execute();
+}

@@ -1,0 +1,102 @@
+import { DomainError, ErrorCode, refuse } from '../domain/errors.js';
+import type { Actor } from '../policy/actors.js';
+import type { Profile } from '../policy/profile.schema.js';
+import { DEFAULT_PROFILE, profiles } from '../policy/profiles.js';
+import { findLibrary } from '../storage/library.repository.js';
+import { clearLoginFailures, countLoginFailures, pruneLoginFailures, recordLoginFailure } from '../storage/login-failure.repository.js';
+import { findPatronCredentials, touchActivity } from '../storage/patron.repository.js';
+import { verifyDecoy, verifySecret } from '../vault/secrets.js';
+import { newId, recordAccess, run, type Caller, type Context, type Runtime, type UseCase } from './context.js';
+import { cardOpensAccount, openSession } from './session.usecases.js';
+
+/**
+ * The outcome of a use case whose refusal must still leave a trace: a failed log-in is counted towards
+ * the card's lockout, and a refusal thrown inside a use case would roll that count back with everything
+ * else. Such a use case returns its refusal instead; `runAttempt` commits, then throws it.
+ */
+export type Attempt<O> = { ok: true; value: O } | { ok: false; refusal: DomainError };
+
+/** Runs an attempt in its own transaction (which commits either way) and throws its refusal after. */
+export async function runAttempt<I, O>(runtime: Runtime, caller: Caller, useCase: UseCase<I, Attempt<O>>, input: I): Promise<O> {
+  const outcome = await run(runtime, caller, useCase, input);
+  if (!outcome.ok) throw outcome.refusal;
+  return outcome.value;
+}
+
+/** The one answer for every failed card log-in: unknown card, wrong PIN, locked, lost, deceased. */
+export function invalidCard(): DomainError {
+  return refuse(ErrorCode.INVALID_CREDENTIALS, 'The card number or PIN is wrong.');
+}
+
+/**
+ * The lockout rule for a card: its library's profile (JC-IVa, `access.patronLogin`). A card nobody holds
+ * has no library; the default profile's rule counts its failures, so an unknown card is treated like a
+ * known one and the answers cannot tell them apart.
+ */
+export async function loginRuleFor(ctx: Context, libraryId: string | undefined): Promise<Profile['access']['patronLogin']> {
+  const library = libraryId === undefined ? undefined : await findLibrary(ctx.trx, libraryId);
+  return profiles().get(library?.profileId ?? DEFAULT_PROFILE).access.patronLogin;
+}
+
+/** The instant before which failures no longer count under a rule. */
+export function windowStart(ctx: Context, rule: { windowMinutes: number }): string {
+  return new Date(ctx.now.getTime() - rule.windowMinutes * 60_000).toISOString();
+}
+
+/**
+ * Records one failure of a card, and sweeps every card's failures older than the longest window any
+ * loaded profile uses: they no longer count, and a card tried once and never again would keep its row.
+ */
+export async function countFailure(ctx: Context, cardHash: string): Promise<void> {
+  await recordLoginFailure(ctx.trx, { id: newId(), cardHash, at: ctx.now.toISOString() });
+  const longest = Math.max(...profiles().all().map((p) => p.access.patronLogin.windowMinutes));
+  await pruneLoginFailures(ctx.trx, windowStart(ctx, { windowMinutes: longest }));
+}
+
+export interface PatronLoginInput {
+  cardNumber: string;
+  pin: string;
+  /** A session the browser presented with the log-in: ended, so a log-in always gets a fresh token. */
+  previousToken?: string | undefined;
+}
+
+export interface PatronLoggedIn {
+  patron: { id: string; libraryId: string };
+  token: string;
+  csrfToken: string;
+  expiresAt: string;
+}
+
+/**
+ * Checks a card number and PIN. Every refused attempt — card unknown, PIN wrong, card locked after
+ * too many failures, card reported lost, patron deceased — costs one argon2id verification (against a
+ * decoy hash for an unknown card), is counted against the card's blind index, and gets the same answer.
+ * An empty PIN is refused before anything is looked up. A success clears the card's failures, counts as
+ * activity (CB-F3), is logged as the patron's own access, and opens a patron session.
+ */
+export async function attemptPatronLogin(ctx: Context, input: PatronLoginInput): Promise<Attempt<PatronLoggedIn>> {
+  // Refused whatever the card: this says nothing about any card, so it needs no disguise.
+  if (input.pin.length === 0) return { ok: false, refusal: invalidCard() };
+  const cardHash = ctx.vault.blind('card', input.cardNumber);
+  const found = await findPatronCredentials(ctx.trx, cardHash);
+  const rule = await loginRuleFor(ctx, found?.patron.libraryId);
+  const failures = await countLoginFailures(ctx.trx, cardHash, windowStart(ctx, rule));
+  // The PIN is verified even when the card is locked or stopped, so every path does the same work.
+  const verified = found ? await verifySecret(found.pinHash, input.pin) : await verifyDecoy(input.pin);
+  if (!found || !verified || failures >= rule.maxFailures || !cardOpensAccount(found.patron.status)) {
+    await countFailure(ctx, cardHash);
+    return { ok: false, refusal: invalidCard() };
+  }
+  const patron = found.patron;
+  await clearLoginFailures(ctx.trx, cardHash);
+  await touchActivity(ctx.trx, patron.id, ctx.now.toISOString());
+  const actor: Actor = { kind: 'patron', id: patron.id, libraryId: patron.libraryId };
+  await recordAccess({ ...ctx, actor, purpose: 'self-service' }, patron, 'login', ['registration']);
+  const session = await openSession(ctx, { kind: 'patron', subjectId: patron.id, previousToken: input.previousToken });
+  return { ok: true, value: { patron: { id: patron.id, libraryId: patron.libraryId }, ...session } };
+}
+
+/** The card-and-PIN log-in (JC-IVa): `attemptPatronLogin`, its failure committed, its refusal thrown. */
+export async function patronLogin(runtime: Runtime, caller: Caller, input: PatronLoginInput): Promise<PatronLoggedIn> {
+  return runAttempt(runtime, caller, attemptPatronLogin, input);
+}

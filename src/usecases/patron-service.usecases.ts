@@ -1,0 +1,154 @@
+/**
+ * The desk's side of a patron's account beyond registration: a card reported lost and a new one issued
+ * (JC-IVa, IF-6), corrections of the personal fields, and identifying a patron who has no card with them
+ * by photo ID and date of birth (IF-5). The patron's own side is in self-service.usecases.ts.
+ */
+import { DateTime } from 'luxon';
+import { cardNumberFrom } from '../domain/card-number.js';
+import { isMinor } from '../domain/circulation.rules.js';
+import { DomainError, ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
+import { ageBandOn, optionalText, personalProblems } from '../domain/patron.rules.js';
+import type { Patron, PatronPersonal } from '../domain/types.js';
+import { findLibrary } from '../storage/library.repository.js';
+import * as patrons from '../storage/patron.repository.js';
+import type { StoredPatron } from '../storage/patron.repository.js';
+import { setAgeBand } from '../storage/retention.repository.js';
+import { generatePin, hashSecret, randomDigits } from '../vault/secrets.js';
+import { requirePermission } from './authorization.js';
+import { recordAccess, type Context } from './context.js';
+import { openPatron, sealPatron, searchTokens } from './patron-records.js';
+import { patronAccount, publicPatron, requirePatron, requirePatronByCard } from './patron.usecases.js';
+import { endSessionsOf } from './session.usecases.js';
+
+/** The personal fields a correction may change; birth date only at the desk (see `correctPatron`). */
+export interface Correction {
+  name?: string;
+  birthDate?: string;
+  address?: string | null;
+  email?: string | null;
+  phone?: string | null;
+}
+
+async function patronByCardOrId(ctx: Context, input: { patronId?: string; cardNumber?: string }): Promise<StoredPatron> {
+  return input.cardNumber !== undefined ? requirePatronByCard(ctx, input.cardNumber) : requirePatron(ctx, input.patronId ?? '');
+}
+
+/**
+ * Applies a correction to a patron the caller may reach: checked as at registration (RR-1, CB-A4),
+ * re-sealed under the patron's key, and their search tokens rebuilt so the old email, phone or name no
+ * longer finds them. A contact detail that notices go to cannot be removed while they go there.
+ */
+export async function applyCorrection(ctx: Context, stored: StoredPatron, changes: Correction) {
+  const library = await findLibrary(ctx.trx, stored.libraryId);
+  if (!library) throw new Error('A patron points at a library that does not exist.');
+  const patron = await openPatron(ctx, stored);
+  const personal: PatronPersonal = {
+    name: changes.name !== undefined ? changes.name.trim() : patron.personal.name,
+    birthDate: changes.birthDate ?? patron.personal.birthDate,
+    address: changes.address !== undefined ? optionalText(changes.address) : patron.personal.address,
+    email: changes.email !== undefined ? optionalText(changes.email) : patron.personal.email,
+    phone: changes.phone !== undefined ? optionalText(changes.phone) : patron.personal.phone,
+  };
+  const today = DateTime.fromJSDate(ctx.now, { zone: library.timeZone }).toISODate() ?? '';
+  const problems: Problem[] = personalProblems(personal, today);
+  const birthDateChanged = personal.birthDate !== patron.personal.birthDate;
+  // Whether a patron is a minor decides their category and guardian (RR-8, CB-B3): a correction that
+  // changes it is a new registration, not a correction.
+  if (problems.length === 0 && birthDateChanged && isMinor(personal.birthDate, ctx.now, library.timeZone) !== isMinor(patron.personal.birthDate, ctx.now, library.timeZone))
+    problems.push({ code: ErrorCode.VALIDATION_FAILED, message: 'This birth date makes the patron a minor or an adult; that changes their category and guardian, so register them again.', field: 'birthDate' });
+  if (stored.noticeChannel === 'email' && personal.email === null)
+    problems.push({ code: ErrorCode.NOTICE_CHANNEL_UNREACHABLE, message: 'Notices go by email; choose another notice channel before removing the address.', field: 'email' });
+  if (stored.noticeChannel === 'text' && personal.phone === null)
+    problems.push({ code: ErrorCode.NOTICE_CHANNEL_UNREACHABLE, message: 'Notices go by text; choose another notice channel before removing the number.', field: 'phone' });
+  refuseAll(problems);
+
+  const at = ctx.now.toISOString();
+  const corrected: Patron = { ...patron, personal, updatedAt: at };
+  await patrons.updateSealed(ctx.trx, await sealPatron(ctx.vault, corrected));
+  await patrons.replaceSearchTokens(ctx.trx, patron.id, patron.libraryId, searchTokens(ctx.vault, personal));
+  if (birthDateChanged) await setAgeBand(ctx.trx, patron.id, ageBandOn(personal.birthDate, ctx.now, library.timeZone));
+  await recordAccess(ctx, stored, 'correct', ['registration']);
+  return publicPatron(corrected);
+}
+
+/** Staff correct a patron's personal fields, birth date included (a typo found against a photo ID). */
+export async function correctPatron(ctx: Context, input: Correction & { patronId: string }) {
+  requirePermission(ctx, 'patron.update');
+  const { patronId, ...changes } = input;
+  return applyCorrection(ctx, await requirePatron(ctx, patronId), changes);
+}
+
+/**
+ * Marks a patron's card as reported lost or stolen (JC-IVa, IF-6): it stops working at once — no
+ * log-in, no check-out — and every session opened with it ends. A deceased patron's card has already
+ * stopped and their standing is kept (the retention sweep depends on it).
+ */
+export async function markCardLost(ctx: Context, stored: StoredPatron): Promise<void> {
+  if (stored.status !== 'deceased') await patrons.setPatronStatus(ctx.trx, stored.id, 'card-lost', ctx.now.toISOString());
+  await endSessionsOf(ctx, 'patron', stored.id);
+  await recordAccess(ctx, stored, 'status-card-lost', ['registration']);
+}
+
+/** Staff record a card reported lost or stolen (by the patron on the phone, at the desk). */
+export async function reportCardLost(ctx: Context, input: { patronId?: string; cardNumber?: string }) {
+  requirePermission(ctx, 'patron.status');
+  const stored = await patronByCardOrId(ctx, input);
+  await markCardLost(ctx, stored);
+  return { patronId: stored.id, status: stored.status === 'deceased' ? stored.status : ('card-lost' as const) };
+}
+
+async function unusedCardNumber(ctx: Context): Promise<string> {
+  // As at registration: a collision is rare, but checked rather than assumed.
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const card = cardNumberFrom(randomDigits(12));
+    if (!(await patrons.cardHashExists(ctx.trx, ctx.vault.blind('card', card)))) return card;
+  }
+  throw new Error('Could not find an unused card number after 10 attempts.');
+}
+
+/**
+ * Issues a new card (after a lost one, IF-6): a new card number and a new PIN, both shown once. The old
+ * card's blind index is replaced, so the old number no longer finds the patron anywhere (log-in, desk,
+ * SIP2); a card reported lost is active again; every session ends.
+ */
+export async function reissueCard(ctx: Context, input: { patronId?: string; cardNumber?: string }) {
+  requirePermission(ctx, 'patron.reissue-card');
+  const stored = await patronByCardOrId(ctx, input);
+  const patron = await openPatron(ctx, stored);
+  const at = ctx.now.toISOString();
+  const status = stored.status === 'card-lost' ? 'active' : stored.status;
+  const reissued: Patron = { ...patron, cardNumber: await unusedCardNumber(ctx), status, updatedAt: at };
+  const pin = generatePin();
+  await patrons.updateSealed(ctx.trx, await sealPatron(ctx.vault, reissued));
+  await patrons.setPinHash(ctx.trx, stored.id, await hashSecret(pin), at);
+  if (status !== stored.status) await patrons.setPatronStatus(ctx.trx, stored.id, status, at);
+  await endSessionsOf(ctx, 'patron', stored.id);
+  await recordAccess(ctx, stored, 'card-reissued', ['registration']);
+  return { patronId: stored.id, cardNumber: reissued.cardNumber, pin, status };
+}
+
+function notVerified(): DomainError {
+  return refuse(ErrorCode.IDENTITY_NOT_VERIFIED, 'The patron could not be identified from what was given.');
+}
+
+/**
+ * A patron at the desk without their card (IF-5): staff check a photo ID and ask the date of birth.
+ * When it matches, the identification stands in for the card: the account is shown as when a card is
+ * scanned, after an 'identity-verified' entry in the access log. A wrong date and a patron out of reach
+ * get the same refusal, and nothing is logged as read (the refusal rolls the transaction back).
+ */
+export async function identifyPatron(ctx: Context, input: { patronId: string; photoIdChecked: boolean; birthDate: string }) {
+  requirePermission(ctx, 'patron.identify');
+  if (input.photoIdChecked !== true) throw refuse(ErrorCode.VALIDATION_FAILED, 'Check a photo ID first.', 'photoIdChecked');
+  let stored: StoredPatron;
+  try {
+    stored = await requirePatron(ctx, input.patronId);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === ErrorCode.PATRON_NOT_FOUND) throw notVerified();
+    throw error;
+  }
+  const patron = await openPatron(ctx, stored);
+  if (patron.personal.birthDate !== input.birthDate) throw notVerified();
+  await recordAccess(ctx, stored, 'identity-verified', ['registration']);
+  return patronAccount(ctx, { cardNumber: patron.cardNumber });
+}

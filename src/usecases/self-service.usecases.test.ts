@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES, type TestDatabase } from '../../test/engines.js';
+import { buildPatron, libraryWorld, refusal, type World } from '../../test/factories.js';
+import { SYSTEM, type Actor } from '../policy/actors.js';
+import { findLibrary } from '../storage/library.repository.js';
+import { hashSecret } from '../vault/secrets.js';
+import type { Caller, Context } from './context.js';
+import { patronLogin } from './patron-auth.usecases.js';
+import { reissueCard, reportCardLost } from './patron-service.usecases.js';
+import { purgePatron } from './retention.usecases.js';
+import { deleteMyRecord, myPrivacy, myRecord, setMyPrivacy } from './self-service.usecases.js';
+import { exportPatron } from './patron.usecases.js';
+
+/** The patron-side use cases called directly (no HTTP), on every engine. */
+describe.each(ENGINES)('patron log-in and self-service use cases on %s', (engine) => {
+  let database: TestDatabase;
+  let w: World;
+  let libraryId: string;
+  const LOGIN: Caller = { actor: SYSTEM, purpose: 'self-service', channel: 'cli' };
+
+  beforeAll(async () => ({ database, w, libraryId } = await libraryWorld(engine)));
+  afterAll(() => database.drop());
+
+  const failuresOf = (cardNumber: string) =>
+    database.db.selectFrom('login_failures').select('at').where('card_hash', '=', w.runtime.vault.blind('card', cardNumber)).execute();
+  const asPatron = (p: { id: string; libraryId: string }): { actor: Actor; purpose: 'self-service' } => ({ actor: { kind: 'patron', id: p.id, libraryId: p.libraryId }, purpose: 'self-service' });
+
+  it('never authenticates an empty PIN, and counts nothing for it', async () => {
+    const p = await buildPatron(w, { libraryId });
+    await database.db.updateTable('patrons').set({ pin_hash: await hashSecret('') }).where('id', '=', p.id).execute();
+    const error = await refusal(patronLogin(w.runtime, LOGIN, { cardNumber: p.cardNumber, pin: '' }));
+    expect(error.code).toBe('INVALID_CREDENTIALS');
+    expect(await failuresOf(p.cardNumber)).toEqual([]);
+    expect(await database.db.selectFrom('sessions').select('token_hash').where('subject_id', '=', p.id).execute()).toEqual([]);
+  });
+
+  it('commits the failure of a refused log-in (the refusal is thrown after its transaction)', async () => {
+    const p = await buildPatron(w, { libraryId });
+    expect((await refusal(patronLogin(w.runtime, LOGIN, { cardNumber: p.cardNumber, pin: '0000' }))).code).toBe('INVALID_CREDENTIALS');
+    expect(await failuresOf(p.cardNumber)).toEqual([{ at: w.clock.now().toISOString() }]);
+    const ok = await patronLogin(w.runtime, LOGIN, { cardNumber: p.cardNumber, pin: p.pin });
+    expect(ok.patron).toEqual({ id: p.id, libraryId });
+    expect(await failuresOf(p.cardNumber)).toEqual([]);
+  });
+
+  it('acts only for a patron, on their own record, whatever the input says', async () => {
+    const p = await buildPatron(w, { libraryId });
+    const other = await buildPatron(w, { libraryId });
+    expect((await refusal(w.act(myRecord, {}))).code).toBe('PERMISSION_DENIED');
+    // An id smuggled into the input is ignored: the record is the actor's
+    const record = await w.act(myRecord, { patronId: other.id } as unknown as Record<string, never>, asPatron(p));
+    expect(record.patron.id).toBe(p.id);
+    // The staff export reached by a patron is their own record too
+    const exported = await w.act(exportPatron, { patronId: other.id }, asPatron(p));
+    expect(exported.patron.id).toBe(p.id);
+  });
+
+  it('keeps the instant a consent was given, and does not move it when given again', async () => {
+    const p = await buildPatron(w, { libraryId });
+    const first = await w.act(setMyPrivacy, { mailingLists: true }, asPatron(p));
+    w.clock.advanceDays(1);
+    const again = await w.act(setMyPrivacy, { mailingLists: true, photoConsent: false }, asPatron(p));
+    expect(again.mailingListsSince).toBe(first.mailingListsSince);
+    expect((await w.act(myPrivacy, {}, asPatron(p))).mailingLists).toBe(true);
+  });
+
+  it('lets staff (or the operator) stop a card and issue a new one by the old number', async () => {
+    const p = await buildPatron(w, { libraryId });
+    await w.act(reportCardLost, { cardNumber: p.cardNumber }, { purpose: 'account-service' });
+    expect((await refusal(patronLogin(w.runtime, LOGIN, { cardNumber: p.cardNumber, pin: p.pin }))).code).toBe('INVALID_CREDENTIALS');
+    const card = await w.act(reissueCard, { cardNumber: p.cardNumber }, { purpose: 'account-service' });
+    expect(card.status).toBe('active');
+    expect((await patronLogin(w.runtime, LOGIN, { cardNumber: card.cardNumber, pin: card.pin })).patron.id).toBe(p.id);
+    expect((await refusal(w.act(reissueCard, { cardNumber: p.cardNumber }, { purpose: 'account-service' }))).code).toBe('PATRON_NOT_FOUND');
+  });
+
+  it('leaves a receipt for each deletion: the patron’s own, and a retention purge', async () => {
+    const mine = await buildPatron(w, { libraryId });
+    const receipt = await w.act(deleteMyRecord, {}, asPatron(mine));
+    const purged = await buildPatron(w, { libraryId });
+    const library = await findLibrary(database.db, libraryId);
+    await w.act((ctx: Context) => purgePatron(ctx, library!, { id: purged.id, libraryId }, 'inactive'), {}, { purpose: 'retention' });
+    const rows = await database.db.selectFrom('deletion_receipts').select(['id', 'requested_by', 'library_id']).orderBy('requested_by').execute();
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { id: receipt.receiptId, requested_by: 'patron', library_id: libraryId },
+        expect.objectContaining({ requested_by: 'retention', library_id: libraryId }),
+      ]),
+    );
+    expect(JSON.stringify(rows)).not.toContain(mine.id);
+    expect(JSON.stringify(rows)).not.toContain(purged.id);
+  });
+});
