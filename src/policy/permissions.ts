@@ -36,7 +36,18 @@ export const PERMISSIONS = [
   'fines.waive',
   'patron.delete',
   'records.manage',
+  // Lawful disclosure: any member of staff at a desk may be handed a request and must record it; what
+  // happens next is the director's (IF-8: presented to an administrator; JC-IVd-le: referred to the
+  // director; JC-VIII: the director answers complaints).
+  'disclosure.receive',
+  'complaints.record',
   // The privacy officer's duties.
+  'disclosure.read',
+  'disclosure.decide',
+  'disclosure.release',
+  'legal-hold.manage',
+  'complaints.answer',
+  'transparency.read',
   'access-log.read',
   'access-log.verify',
   'services.review',
@@ -66,11 +77,35 @@ const CLERK: readonly Permission[] = [
   'fines.pay',
   'services.record',
   'items.read',
+  'disclosure.receive',
+  'complaints.record',
 ];
 const LIBRARIAN: readonly Permission[] = [...CLERK, 'patron.read', 'patron.search', 'patron.export', 'items.manage'];
 const BRANCH_MANAGER: readonly Permission[] = [...LIBRARIAN, 'fines.waive', 'patron.delete', 'records.manage'];
-const DIRECTOR: readonly Permission[] = [...BRANCH_MANAGER, 'access-log.read', 'access-log.verify', 'services.review', 'retention.run'];
-const ADMIN: readonly Permission[] = ['profiles.read', 'items.read', 'items.manage', 'records.manage', 'access-log.verify', 'retention.run', 'library.administer', 'staff.manage'];
+const DIRECTOR: readonly Permission[] = [
+  ...BRANCH_MANAGER,
+  'access-log.read',
+  'access-log.verify',
+  'services.review',
+  'retention.run',
+  'disclosure.read',
+  'disclosure.decide',
+  'disclosure.release',
+  'legal-hold.manage',
+  'complaints.answer',
+  'transparency.read',
+];
+const ADMIN: readonly Permission[] = [
+  'profiles.read',
+  'items.read',
+  'items.manage',
+  'records.manage',
+  'access-log.verify',
+  'retention.run',
+  'transparency.read',
+  'library.administer',
+  'staff.manage',
+];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   volunteer: VOLUNTEER,
