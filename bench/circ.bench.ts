@@ -7,15 +7,23 @@
  * index in `card_hash`), and one with a bench-only plaintext stand-in for the vault (the card number in
  * `card_hash`, the plain JSON document in `personal`, no keys). It then drives check-out + check-in pairs
  * with autocannon (50 connections) against
- *   1. the real HTTP API (`buildServer`: session cookie, TypeBox validation, use cases, Kysely) with the
- *      vault, and
+ *   1. the real HTTP API (`buildServer`: session cookie and X-CSRF-Token header, TypeBox validation, use
+ *      cases, Kysely) with the vault, and
  *   2. the same API with the plaintext stand-in: 1 and 2 are up at once and the load alternates between
  *      them in short segments (A B B A A B …), 10 s each in all, so the machine's drift falls on both;
  *   3. the floor: a bare Fastify app whose two routes execute the same SQL statements, in the same order
  *      and transactions, as prepared statements straight on the driver (no use-case layer), on the
- *      vault's database, 10 s. Its card look-up uses blind indexes computed before the run (a map probe):
- *      the HMAC per request is the vault's cost, so the floor pays what a plaintext look-up pays.
- * It checks that the floor and the plaintext API run exactly the vault API's statements. Then, in
+ *      vault's database, 10 s. Like the API it resolves the session (session row, staff row, last-seen
+ *      touch at most once a minute), checks the CSRF header against the token's SHA-256, runs the pure
+ *      permission and reach checks, and appends each access-log entry to its library's hash chain (head
+ *      locked, the vault's HMAC per entry, head moved) at the end of the transaction. Its card look-up
+ *      uses blind indexes computed before the run (a map probe): the HMAC per request is the vault's
+ *      cost, so the floor pays what a plaintext look-up pays.
+ * It checks that the floor and the plaintext API run exactly the vault API's statements, once with a
+ * session seen just now and once with one last seen two minutes ago (its first request touches it). The
+ * plaintext stand-in keeps an access-log MAC key of its own: the chain is not the personal-data vault's
+ * cost, so vault / plaintext still measures sealing and blind indexes alone. After the floor's run it
+ * verifies the access log (`verifyAccessLog`): the floor's entries must form the chain the API writes. Then, in
  * process, it times patron look-ups by card through the blind index against look-ups by primary key,
  * and (smaller) patron registration with the vault against plaintext.
  * It prints API / floor (target ≥ 0.5) and vault / plaintext (target ≥ 0.9: the vault costs at most
@@ -35,11 +43,12 @@
  *   --register N      registrations per mode, 0 to skip [CARREL_BENCH_REGISTER]          default 40
  *   --engines LIST    sqlite,postgres [CARREL_BENCH_ENGINES]                             default both
  *   --json            print one JSON document on stdout (progress goes to stderr)
- *   --trace           print the SQL statements of one pair (API, plaintext API and floor)
+ *   --trace           print the SQL statements of one pair (API, plaintext API and floor; and the
+ *                     floor's and API's pair whose first request touches the session)
  * PostgreSQL: CARREL_BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres; the
  * bench creates carrel_bench_<pid> and carrel_bench_<pid>_plaintext there and drops them afterwards.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,21 +62,26 @@ import pg from 'pg';
 import { cardNumberFrom } from '../src/domain/card-number.js';
 import { systemClock } from '../src/domain/clock.js';
 import type { Patron } from '../src/domain/types.js';
+import { CSRF_HEADER } from '../src/http/session.js';
 import { buildServer } from '../src/http/server.js';
 import { createLogger } from '../src/log.js';
-import { SYSTEM } from '../src/policy/actors.js';
+import { SYSTEM, type Actor } from '../src/policy/actors.js';
+import { authorize, type Permission } from '../src/policy/permissions.js';
+import { canReachLibrary, canReachPatron } from '../src/policy/scope.policy.js';
 import { openDatabase, redactUrl, type Database, type Engine } from '../src/storage/database.js';
 import { keyStoreTargetFor, openKeyStore, type KeyStore } from '../src/storage/key-store.js';
 import { migrateToLatest } from '../src/storage/migrate.js';
 import { findPatronByCardHash, findPatronById } from '../src/storage/patron.repository.js';
 import type { Schema } from '../src/storage/schema.js';
+import { entryMac, lockOrCreateHead } from '../src/usecases/access-chain.js';
+import { verifyAccessLog } from '../src/usecases/access-log.usecases.js';
 import { checkin, checkout } from '../src/usecases/circulation.usecases.js';
 import { run, type Caller, type Runtime } from '../src/usecases/context.js';
 import { createLibrary } from '../src/usecases/library.usecases.js';
 import { openPatron, sealPatron } from '../src/usecases/patron-records.js';
 import { registerPatron } from '../src/usecases/patron.usecases.js';
 import { createStaff } from '../src/usecases/staff.usecases.js';
-import { resolveSession } from '../src/usecases/session.usecases.js';
+import { csrfTokenOf, resolveSession } from '../src/usecases/session.usecases.js';
 import { randomKey } from '../src/vault/cipher.js';
 import { Keyring } from '../src/vault/keyring.js';
 import { hashSecret, tokenHash } from '../src/vault/secrets.js';
@@ -92,6 +106,8 @@ interface LoadTarget {
   /** '/api/v1' or '/floor' */
   prefix: string;
   cookie: string;
+  /** The session's CSRF token (the log-in answer's `csrfToken`), sent in X-CSRF-Token with every POST. */
+  csrfToken: string;
 }
 
 interface LoadJob {
@@ -217,7 +233,7 @@ async function loadWorker(job: LoadJob): Promise<LoadOutcome[]> {
       // autocannon stops at the first 1 s sample tick after the duration; a hair less than whole
       // seconds keeps a 10 s run from racing that tick into an 11th second. Rates use the measured time.
       duration: seconds - 0.02,
-      headers: { cookie: t.cookie, 'content-type': 'application/json' },
+      headers: { cookie: t.cookie, [CSRF_HEADER]: t.csrfToken, 'content-type': 'application/json' },
       requests: (drivers[target] as ReturnType<typeof driverOf>).requests,
     };
   };
@@ -503,6 +519,9 @@ async function seed(database: Database, runtime: Runtime, options: Options, mode
     return trx.insertInto('items').values(rows).execute();
   });
   // PostgreSQL: fresh statistics, so neither run meets autovacuum's first ANALYZE of the bulk load.
+  // The library's access-log chain, started as the first recorded access would start it: the traced
+  // pairs and the load meet the steady state (lock the head, append, move it), never the head's creation.
+  await runtime.db.transaction().execute((trx) => lockOrCreateHead(trx, runtime.vault, LIBRARY_ID));
   if (database.engine === 'postgres') await sql`VACUUM ANALYZE`.execute(database.db);
   await checkSeeded(database, runtime, mode, patronIds);
   const { account } = staff;
@@ -539,11 +558,15 @@ const plaintextIndex = normalizeForIndex;
 /**
  * A `Vault` stand-in that stores everything in plaintext: `blind` answers the normalised value itself
  * (so `card_hash` holds the card number), `seal` and `open` are the identity (so `personal` holds the
- * plain JSON document), and there are no data keys. It implements the part of the vault the use cases
- * call; the rest of `Vault` (rotation, shredding) is never reached by the bench.
+ * plain JSON document), and there are no data keys. The access log's MAC stays (HMAC-SHA256 under a
+ * key of its own, as the vault computes it): the hash chain guards the log, not personal fields, and
+ * Carrel would keep it without a vault. It implements the part of the vault the use cases call; the
+ * rest of `Vault` (rotation, shredding) is never reached by the bench.
  */
 function plaintextVault(): Vault {
+  const accessLogKey = randomKey();
   const standIn = {
+    accessLogMac: (data: string): string => createHmac('sha256', accessLogKey).update(data, 'utf8').digest('hex'),
     blind: (kind: IndexKind, value: string): string => plaintextIndex(kind, value),
     nameTokens: (name: string): string[] => [...new Set(nameWords(name))],
     seal: async (_patronId: string, _purpose: SealPurpose, plaintext: string): Promise<string> => plaintext,
@@ -555,20 +578,33 @@ function plaintextVault(): Vault {
   return standIn as unknown as Vault;
 }
 
-/** Back to the seeded state: no loans, no access-log rows, every item on the shelf. */
+/**
+ * Back to the seeded state: no loans, no access-log rows (each chain's head back at its base, so the
+ * chains stay whole), every item on the shelf.
+ */
 async function reset(database: Database): Promise<void> {
   const db = database.db;
   await db.deleteFrom('loans').execute();
-  await db.deleteFrom('access_log').execute();
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('access_log').execute();
+    await trx.updateTable('access_log_heads').set((eb) => ({ last_seq: eb.ref('base_seq'), last_hash: eb.ref('base_hash') })).execute();
+  });
   await db.updateTable('items').set({ status: 'available' }).where('status', '<>', 'available').execute();
-  if (database.engine === 'postgres') await sql`VACUUM ANALYZE loans, access_log, items`.execute(db);
+  if (database.engine === 'postgres') await sql`VACUUM ANALYZE loans, access_log, access_log_heads, items`.execute(db);
   else await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
 }
 
 // ---------------------------------------------------------------------------------------------------
 // The API run.
 
-async function logIn(baseUrl: string, fixture: Fixture): Promise<string> {
+/** A logged-in session: the cookie to send, its token, and the CSRF token the log-in answered. */
+interface BenchSession {
+  cookie: string;
+  token: string;
+  csrfToken: string;
+}
+
+async function logIn(baseUrl: string, fixture: Fixture): Promise<BenchSession> {
   const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -580,24 +616,42 @@ async function logIn(baseUrl: string, fixture: Fixture): Promise<string> {
     .map((c) => c.split(';')[0] ?? '')
     .find((c) => c.startsWith('carrel_session='));
   if (!cookie) throw new Error('log-in set no carrel_session cookie');
-  return cookie;
+  const { csrfToken } = (await response.json()) as { csrfToken?: unknown };
+  if (typeof csrfToken !== 'string') throw new Error('log-in answered no csrfToken');
+  return { cookie, token: cookie.slice('carrel_session='.length), csrfToken };
 }
 
-/** The statements one API pair runs: the session look-up per request, then each use case's. */
-async function traceApiPair(target: string, runtime: Runtime, token: string): Promise<string[]> {
+/**
+ * Sets the session's last request to now, or (`stale`) to two minutes ago, so that a traced pair meets
+ * the session as most requests do (no write), or as the first request after a minute does (it touches
+ * the session's last-seen time). Both traces then show the same statements whenever they run.
+ */
+async function setLastSeen(db: Kysely<Schema>, token: string, stale: boolean): Promise<void> {
+  const at = new Date(Date.now() - (stale ? 120_000 : 0)).toISOString();
+  const result = await db.updateTable('sessions').set({ last_seen_at: at }).where('token_hash', '=', tokenHash(token)).executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw new Error('the bench session is not in the sessions table');
+}
+
+/**
+ * The statements one API pair runs: per request the session (as `requireSession` resolves it; the CSRF
+ * check and the permission and reach checks run no SQL), then the use case's, whose access-log entries
+ * are chained at its end.
+ */
+async function traceApiPair(target: string, runtime: Runtime, token: string, stale: boolean): Promise<string[]> {
+  await setLastSeen(runtime.db, token, stale);
   const statements: string[] = [];
   // A second handle on the same database, reporting the SQL of every query it runs (begin/commit are not
   // queries and are not seen). Tracing at execution also sees queries the repositories compiled earlier.
   const tracing = openDatabase(target, { poolSize: 1, onQuery: (sql) => sql !== 'begin' && sql !== 'commit' && statements.push(sql) });
   const traced: Runtime = { ...runtime, db: tracing.db };
   try {
-  const session = await resolveSession(traced, token);
-  if (!session) throw new Error('the bench session does not authenticate');
-  const caller: Caller = { actor: session.actor, purpose: 'circulation', channel: 'http' };
-  const item = barcodeOf(0);
-  await run(traced, caller, checkout, { cardNumber: cardOf(0), itemBarcode: item });
-  await resolveSession(traced, token);
-  await run(traced, caller, checkin, { itemBarcode: item });
+    const session = await resolveSession(traced, token);
+    if (!session) throw new Error('the bench session does not authenticate');
+    const caller: Caller = { actor: session.actor, purpose: 'circulation', channel: 'http' };
+    const item = barcodeOf(0);
+    await run(traced, caller, checkout, { cardNumber: cardOf(0), itemBarcode: item });
+    await resolveSession(traced, token);
+    await run(traced, caller, checkin, { itemBarcode: item });
   } finally {
     await tracing.close();
   }
@@ -607,10 +661,13 @@ async function traceApiPair(target: string, runtime: Runtime, token: string): Pr
 // ---------------------------------------------------------------------------------------------------
 // The floor: the same statements, prepared once, on the bare driver, behind a bare Fastify app.
 
-/** The statements the use cases run, exactly as Kysely compiles them for SQLite (`?` placeholders). */
+/** The statements the API runs, exactly as Kysely compiles them for SQLite (`?` placeholders). */
 const FLOOR_SQL = {
-  session:
-    'select "staff_accounts".* from "staff_sessions" inner join "staff_accounts" on "staff_accounts"."id" = "staff_sessions"."staff_id" where "staff_sessions"."token_hash" = ? and "staff_sessions"."expires_at" > ?',
+  // The session, before each request's use case and outside its transaction (`resolveSession`).
+  session: 'select * from "sessions" where "token_hash" = ?',
+  staffById: 'select * from "staff_accounts" where "id" = ?',
+  touchSession: 'update "sessions" set "last_seen_at" = ? where "token_hash" = ?',
+  // The use cases.
   patronByCard: 'select * from "patrons" where "card_hash" = ?',
   patronById: 'select * from "patrons" where "id" = ?',
   library: 'select * from "libraries" where "id" = ?',
@@ -623,25 +680,40 @@ const FLOOR_SQL = {
     'insert into "loans" ("id", "library_id", "patron_id", "item_id", "branch_id", "checked_out_at", "due_at", "renewals", "status", "ended_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   setItemStatus: 'update "items" set "status" = ? where "id" = ?',
   touchActivity: 'update "patrons" set "last_active_at" = ? where "id" = ?',
-  insertAccess:
-    'insert into "access_log" ("at", "library_id", "actor_kind", "actor_id", "patron_id", "action", "categories", "purpose", "channel") values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   activeLoanForItem: 'select * from "loans" where "item_id" = ? and "status" = \'active\'',
   endLoan: 'update "loans" set "status" = ?, "ended_at" = ? where "id" = ?',
   nextPendingHold: 'select * from "holds" where "item_id" = ? and "status" = ? order by "placed_at", "id" limit ?',
+  // The access log's hash chain, at the end of each use case's transaction (`run` → `appendChained`).
+  lockHead: 'select * from "access_log_heads" where "chain" = ?',
+  insertAccess:
+    'insert into "access_log" ("at", "library_id", "actor_kind", "actor_id", "patron_id", "action", "categories", "purpose", "channel", "actor_role", "actor_library_id", "chain", "chain_seq", "hash") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  setHeadEnd: 'update "access_log_heads" set "last_seq" = ?, "last_hash" = ? where "chain" = ?',
 } as const;
 type StatementName = keyof typeof FLOOR_SQL;
+
+/** The statements that lock the rows they read on PostgreSQL (Kysely's `forUpdate`): the item, the chain's head. */
+const LOCKING: ReadonlySet<StatementName> = new Set<StatementName>(['itemsByBarcode', 'lockHead']);
 
 function postgresSql(name: StatementName): string {
   let n = 0;
   const text = FLOOR_SQL[name].replace(/\?/g, () => `$${++n}`);
-  return name === 'itemsByBarcode' ? `${text} for update` : text;
+  return LOCKING.has(name) ? `${text} for update` : text;
 }
 
 type Row = Record<string, unknown>;
+type StaffActor = Extract<Actor, { kind: 'staff' }>;
+interface SessionRow {
+  kind: string;
+  subject_id: string;
+  last_seen_at: string | Date;
+  idle_minutes: number | string;
+  expires_at: string | Date;
+}
 interface StaffRow {
   id: string;
   library_id: string | null;
-  disabled: number;
+  roles: string;
+  disabled: number | boolean;
 }
 interface PatronRow {
   id: string;
@@ -663,6 +735,10 @@ interface RuleRow {
   patron_category: string;
   item_type: string;
   loan_days: number;
+}
+interface HeadRow {
+  last_seq: number | string;
+  last_hash: string;
 }
 
 /** An answer of a floor route: the status and the body. */
@@ -686,6 +762,74 @@ function pickRule(rules: RuleRow[], category: string, itemType: string): RuleRow
 function sessionToken(request: FastifyRequest): string | undefined {
   const match = /(?:^|;\s*)carrel_session=([^;]+)/.exec(request.headers.cookie ?? '');
   return match?.[1];
+}
+
+/** session.usecases.ts: the last-seen time is written at most once a minute. */
+const TOUCH_EVERY_MS = 60_000;
+
+/** What `resolveSession` makes of a session row: over (absent, past its end, idle too long), live, or live and due a touch. */
+function sessionState(row: SessionRow | undefined, now: number): 'over' | 'live' | 'touch' {
+  if (!row) return 'over';
+  const lastSeen = new Date(row.last_seen_at).getTime();
+  if (now >= new Date(row.expires_at).getTime() || now >= lastSeen + Number(row.idle_minutes) * 60_000) return 'over';
+  return now - lastSeen >= TOUCH_EVERY_MS ? 'touch' : 'live';
+}
+
+/** The actor of a usable staff account, as `resolveSession` builds it (roles parsed on every request). */
+function staffActor(row: StaffRow | undefined): StaffActor | undefined {
+  if (!row || Number(row.disabled) !== 0) return undefined;
+  return { kind: 'staff', id: row.id, libraryId: row.library_id, roles: JSON.parse(row.roles) as string[] };
+}
+
+/** `requireSession`'s CSRF check: the X-CSRF-Token header against the token's SHA-256, in constant time. */
+function csrfHolds(request: FastifyRequest, token: string): boolean {
+  const presented = request.headers[CSRF_HEADER];
+  if (typeof presented !== 'string') return false;
+  const x = Buffer.from(presented);
+  const y = Buffer.from(csrfTokenOf(token));
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** `requirePermission`: the role that grants the action (the access log names it), if any. */
+function grantingRole(actor: StaffActor, permission: Permission): string | undefined {
+  const decision = authorize(actor, permission);
+  return decision.allowed ? decision.role : undefined;
+}
+
+/**
+ * `reachesPatron` for staff of the patron's own library (or consortium-wide staff): a pure check. Staff
+ * of another library would make the API read both libraries' profiles (shared patrons, RF-4); the
+ * bench's desk account never is.
+ */
+function reachesPatron(actor: StaffActor, patronLibraryId: string): boolean {
+  if (actor.libraryId !== null && actor.libraryId !== patronLibraryId) return false;
+  return canReachPatron(actor, patronLibraryId, { actorLibrary: false, patronLibrary: false }).allowed;
+}
+
+/**
+ * One access-log entry of a circulation request, linked to its library's chain after `head` as
+ * `appendChained` links it (the vault's HMAC over the entry and the previous hash): the insert's
+ * parameters, and the head's new end.
+ */
+function chainedAccess(vault: Vault, head: HeadRow, entry: { at: string; actor: StaffActor; role: string; patron: PatronRow; action: string }) {
+  const chain = entry.patron.library_id;
+  const chainSeq = Number(head.last_seq) + 1;
+  const fields = {
+    at: entry.at,
+    libraryId: entry.patron.library_id,
+    actorKind: 'staff',
+    actorId: entry.actor.id,
+    actorRole: entry.role,
+    actorLibraryId: entry.actor.libraryId,
+    patronId: entry.patron.id,
+    action: entry.action,
+    categories: ['circulation'],
+    purpose: 'circulation',
+    channel: 'http',
+  };
+  const hash = entryMac(vault, { ...fields, chain, chainSeq }, head.last_hash);
+  const row = [entry.at, fields.libraryId, 'staff', fields.actorId, fields.patronId, fields.action, 'circulation', 'circulation', 'http', fields.actorRole, fields.actorLibraryId, chain, chainSeq, hash];
+  return { chain, chainSeq, hash, row };
 }
 
 function isUnique(error: unknown): boolean {
@@ -717,13 +861,21 @@ function bareFastify(): FastifyInstance {
   return Fastify({ logger: false });
 }
 
+/** Who a floor request is from, or the refusal `requireSession` would answer. */
+type Authenticated = { actor: StaffActor; refusal?: undefined } | { refusal: Answer };
+const UNAUTHENTICATED = refused(401, 'UNAUTHENTICATED');
+const CSRF_INVALID = refused(403, 'CSRF_TOKEN_INVALID');
+
 /** SQLite floor: better-sqlite3 statements prepared once, each request one synchronous transaction. */
-function sqliteFloor(file: string, cardHashOf: CardHashes): Floor {
+function sqliteFloor(file: string, cardHashOf: CardHashes, vault: Vault): Floor {
   const sqlite = new SqliteDatabase(file);
+  // The API's connection settings (storage/database.ts).
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('secure_delete = ON');
+  sqlite.pragma('cache_size = -65536');
   const floor: Floor = { app: bareFastify(), recording: null, close: async () => undefined };
   const prepared = new Map<StatementName, SqliteDatabase.Statement<unknown[], unknown>>();
   for (const name of Object.keys(FLOOR_SQL) as StatementName[]) prepared.set(name, sqlite.prepare(FLOOR_SQL[name]));
@@ -735,20 +887,42 @@ function sqliteFloor(file: string, cardHashOf: CardHashes): Floor {
   const all = <T>(name: StatementName, ...params: unknown[]) => statement(name).all(...params) as T[];
   const exec = (name: StatementName, ...params: unknown[]) => void statement(name).run(...params);
 
-  const staffOf = (request: FastifyRequest): StaffRow | undefined => {
+  const authenticate = (request: FastifyRequest): Authenticated => {
     const token = sessionToken(request);
-    const staff = token ? one<StaffRow>('session', tokenHash(token), new Date().toISOString()) : undefined;
-    return staff && Number(staff.disabled) === 0 ? staff : undefined;
+    if (!token) return { refusal: UNAUTHENTICATED };
+    const hash = tokenHash(token);
+    const now = Date.now();
+    const session = one<SessionRow>('session', hash);
+    const state = sessionState(session, now);
+    // (An ended session's row is deleted by the API; the bench's session never ends.)
+    if (state === 'over' || !session) return { refusal: UNAUTHENTICATED };
+    if (session.kind !== 'staff') return { refusal: refused(403, 'PERMISSION_DENIED') };
+    const actor = staffActor(one<StaffRow>('staffById', session.subject_id));
+    if (!actor) return { refusal: UNAUTHENTICATED };
+    if (state === 'touch') exec('touchSession', new Date(now).toISOString(), hash);
+    if (!csrfHolds(request, token)) return { refusal: CSRF_INVALID };
+    return { actor };
   };
 
-  const doCheckout = sqlite.transaction((staff: StaffRow, cardNumber: string, itemBarcode: string): Answer => {
+  /** `appendChained` for one entry: the head locked (SQLite: the write transaction is the lock), the row, the head moved. */
+  const appendAccess = (entry: { at: string; actor: StaffActor; role: string; patron: PatronRow; action: string }) => {
+    const head = one<HeadRow>('lockHead', entry.patron.library_id);
+    if (!head) throw new Error(`the access log's chain ${entry.patron.library_id} has no head`);
+    const link = chainedAccess(vault, head, entry);
+    exec('insertAccess', ...link.row);
+    exec('setHeadEnd', link.chainSeq, link.hash, link.chain);
+  };
+
+  const doCheckout = sqlite.transaction((actor: StaffActor, cardNumber: string, itemBarcode: string): Answer => {
+    const role = grantingRole(actor, 'circulation.checkout');
+    if (!role) return refused(403, 'PERMISSION_DENIED');
     const now = new Date();
     const at = now.toISOString();
     const patron = one<PatronRow>('patronByCard', cardHashOf(cardNumber));
-    if (!patron) return refused(404, 'PATRON_NOT_FOUND');
+    if (!patron || !reachesPatron(actor, patron.library_id)) return refused(404, 'PATRON_NOT_FOUND');
     const library = one<Row & { id: string; max_balance_cents: number }>('library', patron.library_id);
     if (!library) return refused(500, 'INTERNAL_ERROR');
-    const found = all<ItemRow>('itemsByBarcode', patron.library_id, itemBarcode);
+    const found = all<ItemRow>('itemsByBarcode', patron.library_id, itemBarcode).filter((item) => canReachLibrary(actor, item.library_id).allowed);
     if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
     const item = found[0] as ItemRow;
     const category = one<{ max_loans: number | null }>('category', library.id, patron.category_code);
@@ -768,13 +942,15 @@ function sqliteFloor(file: string, cardHashOf: CardHashes): Floor {
     }
     exec('setItemStatus', 'on-loan', item.id);
     exec('touchActivity', at, patron.id);
-    exec('insertAccess', at, patron.library_id, 'staff', staff.id, patron.id, 'checkout', 'circulation', 'circulation', 'http');
+    appendAccess({ at, actor, role, patron, action: 'checkout' });
     return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null } };
   });
 
-  const doCheckin = sqlite.transaction((staff: StaffRow, itemBarcode: string): Answer => {
+  const doCheckin = sqlite.transaction((actor: StaffActor, itemBarcode: string): Answer => {
+    const role = grantingRole(actor, 'circulation.checkin');
+    if (!role) return refused(403, 'PERMISSION_DENIED');
     const at = new Date().toISOString();
-    const found = all<ItemRow>('itemsByBarcode', staff.library_id, itemBarcode);
+    const found = all<ItemRow>('itemsByBarcode', actor.libraryId, itemBarcode).filter((item) => canReachLibrary(actor, item.library_id).allowed);
     if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
     const item = found[0] as ItemRow;
     one('library', item.library_id);
@@ -784,24 +960,24 @@ function sqliteFloor(file: string, cardHashOf: CardHashes): Floor {
     exec('endLoan', 'returned', at, loan.id);
     all<RuleRow>('loanRules', item.library_id, patron.category_code, '*', item.item_type, '*');
     // (Loans in the bench are never overdue, so no fine row; the use case would insert one here.)
-    exec('insertAccess', at, patron.library_id, 'staff', staff.id, patron.id, 'checkin', 'circulation', 'circulation', 'http');
     const hold = one('nextPendingHold', item.id, 'pending', 1);
     exec('setItemStatus', hold ? 'on-hold-shelf' : 'available', item.id);
+    appendAccess({ at, actor, role, patron, action: 'checkin' });
     return { status: 200, body: { itemBarcode: item.barcode, title: item.title, loanId: loan.id, returnedAt: at, daysLate: 0, fine: null, lostChargeCancelled: false, routing: { to: 'shelf' } } };
   });
 
   const send = (reply: FastifyReply, answer: Answer) => reply.status(answer.status).send(answer.body);
   floor.app.post('/floor/checkouts', async (request, reply) => {
-    const staff = staffOf(request);
-    if (!staff) return send(reply, refused(401, 'UNAUTHENTICATED'));
+    const caller = authenticate(request);
+    if (caller.refusal) return send(reply, caller.refusal);
     const body = request.body as { cardNumber: string; itemBarcode: string };
-    return send(reply, doCheckout(staff, body.cardNumber, body.itemBarcode));
+    return send(reply, doCheckout(caller.actor, body.cardNumber, body.itemBarcode));
   });
   floor.app.post('/floor/checkins', async (request, reply) => {
-    const staff = staffOf(request);
-    if (!staff) return send(reply, refused(401, 'UNAUTHENTICATED'));
+    const caller = authenticate(request);
+    if (caller.refusal) return send(reply, caller.refusal);
     const body = request.body as { itemBarcode: string };
-    return send(reply, doCheckin(staff, body.itemBarcode));
+    return send(reply, doCheckin(caller.actor, body.itemBarcode));
   });
   floor.close = async () => {
     await floor.app.close();
@@ -811,7 +987,7 @@ function sqliteFloor(file: string, cardHashOf: CardHashes): Floor {
 }
 
 /** PostgreSQL floor: named prepared statements on a pooled client, BEGIN/COMMIT per request. */
-function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes): Floor {
+function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes, vault: Vault): Floor {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c TimeZone=UTC' });
   pool.on('error', () => undefined);
   const floor: Floor = { app: bareFastify(), recording: null, close: async () => undefined };
@@ -822,8 +998,8 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes): F
     const result = await client.query({ name: `floor_${name}`, text, values });
     return result.rows as T[];
   };
-  const one = async <T>(client: pg.PoolClient, name: StatementName, ...values: unknown[]) => (await query<T>(client, name, values))[0];
-  const all = <T>(client: pg.PoolClient, name: StatementName, ...values: unknown[]) => query<T>(client, name, values);
+  const one = async <T>(client: pg.Pool | pg.PoolClient, name: StatementName, ...values: unknown[]) => (await query<T>(client, name, values))[0];
+  const all = <T>(client: pg.Pool | pg.PoolClient, name: StatementName, ...values: unknown[]) => query<T>(client, name, values);
 
   const transaction = async (work: (client: pg.PoolClient) => Promise<Answer>): Promise<Answer> => {
     const client = await pool.connect();
@@ -840,21 +1016,44 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes): F
     }
   };
 
-  const staffOf = async (request: FastifyRequest): Promise<StaffRow | undefined> => {
+  // As the API resolves it: each statement on the pool, outside any transaction.
+  const authenticate = async (request: FastifyRequest): Promise<Authenticated> => {
     const token = sessionToken(request);
-    const staff = token ? (await query<StaffRow>(pool, 'session', [tokenHash(token), new Date().toISOString()]))[0] : undefined;
-    return staff && Number(staff.disabled) === 0 ? staff : undefined;
+    if (!token) return { refusal: UNAUTHENTICATED };
+    const hash = tokenHash(token);
+    const now = Date.now();
+    const session = await one<SessionRow>(pool, 'session', hash);
+    const state = sessionState(session, now);
+    // (An ended session's row is deleted by the API; the bench's session never ends.)
+    if (state === 'over' || !session) return { refusal: UNAUTHENTICATED };
+    if (session.kind !== 'staff') return { refusal: refused(403, 'PERMISSION_DENIED') };
+    const actor = staffActor(await one<StaffRow>(pool, 'staffById', session.subject_id));
+    if (!actor) return { refusal: UNAUTHENTICATED };
+    if (state === 'touch') await all(pool, 'touchSession', new Date(now).toISOString(), hash);
+    if (!csrfHolds(request, token)) return { refusal: CSRF_INVALID };
+    return { actor };
   };
 
-  const doCheckout = (staff: StaffRow, cardNumber: string, itemBarcode: string) =>
+  /** `appendChained` for one entry: the head row locked until commit, the row, the head moved. */
+  const appendAccess = async (c: pg.PoolClient, entry: { at: string; actor: StaffActor; role: string; patron: PatronRow; action: string }) => {
+    const head = await one<HeadRow>(c, 'lockHead', entry.patron.library_id);
+    if (!head) throw new Error(`the access log's chain ${entry.patron.library_id} has no head`);
+    const link = chainedAccess(vault, head, entry);
+    await all(c, 'insertAccess', ...link.row);
+    await all(c, 'setHeadEnd', link.chainSeq, link.hash, link.chain);
+  };
+
+  const doCheckout = (actor: StaffActor, cardNumber: string, itemBarcode: string) =>
     transaction(async (c): Promise<Answer> => {
+      const role = grantingRole(actor, 'circulation.checkout');
+      if (!role) return refused(403, 'PERMISSION_DENIED');
       const now = new Date();
       const at = now.toISOString();
       const patron = await one<PatronRow>(c, 'patronByCard', cardHashOf(cardNumber));
-      if (!patron) return refused(404, 'PATRON_NOT_FOUND');
+      if (!patron || !reachesPatron(actor, patron.library_id)) return refused(404, 'PATRON_NOT_FOUND');
       const library = await one<Row & { id: string; max_balance_cents: number }>(c, 'library', patron.library_id);
       if (!library) return refused(500, 'INTERNAL_ERROR');
-      const found = await all<ItemRow>(c, 'itemsByBarcode', patron.library_id, itemBarcode);
+      const found = (await all<ItemRow>(c, 'itemsByBarcode', patron.library_id, itemBarcode)).filter((item) => canReachLibrary(actor, item.library_id).allowed);
       if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
       const item = found[0] as ItemRow;
       const category = await one<{ max_loans: number | null }>(c, 'category', library.id, patron.category_code);
@@ -874,14 +1073,16 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes): F
       }
       await all(c, 'setItemStatus', 'on-loan', item.id);
       await all(c, 'touchActivity', at, patron.id);
-      await all(c, 'insertAccess', at, patron.library_id, 'staff', staff.id, patron.id, 'checkout', 'circulation', 'circulation', 'http');
+      await appendAccess(c, { at, actor, role, patron, action: 'checkout' });
       return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null } };
     });
 
-  const doCheckin = (staff: StaffRow, itemBarcode: string) =>
+  const doCheckin = (actor: StaffActor, itemBarcode: string) =>
     transaction(async (c): Promise<Answer> => {
+      const role = grantingRole(actor, 'circulation.checkin');
+      if (!role) return refused(403, 'PERMISSION_DENIED');
       const at = new Date().toISOString();
-      const found = await all<ItemRow>(c, 'itemsByBarcode', staff.library_id, itemBarcode);
+      const found = (await all<ItemRow>(c, 'itemsByBarcode', actor.libraryId, itemBarcode)).filter((item) => canReachLibrary(actor, item.library_id).allowed);
       if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
       const item = found[0] as ItemRow;
       await one(c, 'library', item.library_id);
@@ -890,24 +1091,24 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes): F
       const patron = (await one<PatronRow>(c, 'patronById', loan.patron_id)) as PatronRow;
       await all(c, 'endLoan', 'returned', at, loan.id);
       await all(c, 'loanRules', item.library_id, patron.category_code, '*', item.item_type, '*');
-      await all(c, 'insertAccess', at, patron.library_id, 'staff', staff.id, patron.id, 'checkin', 'circulation', 'circulation', 'http');
       const hold = await one(c, 'nextPendingHold', item.id, 'pending', 1);
       await all(c, 'setItemStatus', hold ? 'on-hold-shelf' : 'available', item.id);
+      await appendAccess(c, { at, actor, role, patron, action: 'checkin' });
       return { status: 200, body: { itemBarcode: item.barcode, title: item.title, loanId: loan.id, returnedAt: at, daysLate: 0, fine: null, lostChargeCancelled: false, routing: { to: 'shelf' } } };
     });
 
   const send = (reply: FastifyReply, answer: Answer) => reply.status(answer.status).send(answer.body);
   floor.app.post('/floor/checkouts', async (request, reply) => {
-    const staff = await staffOf(request);
-    if (!staff) return send(reply, refused(401, 'UNAUTHENTICATED'));
+    const caller = await authenticate(request);
+    if (caller.refusal) return send(reply, caller.refusal);
     const body = request.body as { cardNumber: string; itemBarcode: string };
-    return send(reply, await doCheckout(staff, body.cardNumber, body.itemBarcode));
+    return send(reply, await doCheckout(caller.actor, body.cardNumber, body.itemBarcode));
   });
   floor.app.post('/floor/checkins', async (request, reply) => {
-    const staff = await staffOf(request);
-    if (!staff) return send(reply, refused(401, 'UNAUTHENTICATED'));
+    const caller = await authenticate(request);
+    if (caller.refusal) return send(reply, caller.refusal);
     const body = request.body as { itemBarcode: string };
-    return send(reply, await doCheckin(staff, body.itemBarcode));
+    return send(reply, await doCheckin(caller.actor, body.itemBarcode));
   });
   floor.close = async () => {
     await floor.app.close();
@@ -916,13 +1117,15 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes): F
   return floor;
 }
 
-/** The statements one floor pair runs, through the app itself (inject: no socket). */
-async function traceFloorPair(floor: Floor, cookie: string): Promise<string[]> {
+/** The statements one floor pair runs, through the app itself (inject: no socket), the session as `setLastSeen` leaves it. */
+async function traceFloorPair(floor: Floor, db: Kysely<Schema>, session: BenchSession, stale: boolean): Promise<string[]> {
+  await setLastSeen(db, session.token, stale);
   const statements: string[] = [];
+  const headers = { cookie: session.cookie, [CSRF_HEADER]: session.csrfToken };
   floor.recording = statements;
   try {
-    const out = await floor.app.inject({ method: 'POST', url: '/floor/checkouts', headers: { cookie }, payload: { cardNumber: cardOf(0), itemBarcode: barcodeOf(0) } });
-    const back = await floor.app.inject({ method: 'POST', url: '/floor/checkins', headers: { cookie }, payload: { itemBarcode: barcodeOf(0) } });
+    const out = await floor.app.inject({ method: 'POST', url: '/floor/checkouts', headers, payload: { cardNumber: cardOf(0), itemBarcode: barcodeOf(0) } });
+    const back = await floor.app.inject({ method: 'POST', url: '/floor/checkins', headers, payload: { itemBarcode: barcodeOf(0) } });
     if (out.statusCode !== 201 || back.statusCode !== 200) throw new Error(`the floor's traced pair answered ${out.statusCode} ${out.body} / ${back.statusCode} ${back.body}`);
   } finally {
     floor.recording = null;
@@ -964,9 +1167,24 @@ interface EngineResult {
   engine: Engine;
   location: string;
   seedSeconds: { vault: number; dataKeys: number; plaintext: number };
-  statementsPerPair: { api: number; floor: number; identical: boolean; plaintextIdentical: boolean; transactions: number };
+  /**
+   * Statements of a pair whose session needs no touch (most pairs), and whether the floor and the
+   * plaintext API run the same; `touch…`: the same for a pair whose first request touches the session.
+   */
+  statementsPerPair: {
+    api: number;
+    floor: number;
+    identical: boolean;
+    plaintextIdentical: boolean;
+    transactions: number;
+    touchApi: number;
+    touchIdentical: boolean;
+    touchPlaintextIdentical: boolean;
+  };
   api: LoadOutcome;
   floor: LoadOutcome;
+  /** The access log's chain as the floor left it, checked by `verifyAccessLog`. */
+  floorChain: { entries: number; ok: boolean };
   plaintext: LoadOutcome;
   /** API / floor. */
   ratio: number;
@@ -1100,13 +1318,17 @@ async function benchEngine(engine: Engine, targets: { vault: string; plaintext: 
     let plain: LoadOutcome;
     let apiStatements: string[];
     let plainStatements: string[];
-    let cookie: string;
+    let apiTouchStatements: string[];
+    let plainTouchStatements: string[];
+    let session: BenchSession;
     try {
       const urls = [await (servers[0] as FastifyInstance).listen({ host: '127.0.0.1', port: 0 }), await (servers[1] as FastifyInstance).listen({ host: '127.0.0.1', port: 0 })];
-      cookie = await logIn(urls[0] as string, fixture);
-      const plainCookie = await logIn(urls[1] as string, plainFixture);
-      apiStatements = await traceApiPair(targets.vault, runtime, cookie.slice('carrel_session='.length));
-      plainStatements = await traceApiPair(targets.plaintext, plainRuntime, plainCookie.slice('carrel_session='.length));
+      session = await logIn(urls[0] as string, fixture);
+      const plainSession = await logIn(urls[1] as string, plainFixture);
+      apiStatements = await traceApiPair(targets.vault, runtime, session.token, false);
+      plainStatements = await traceApiPair(targets.plaintext, plainRuntime, plainSession.token, false);
+      apiTouchStatements = await traceApiPair(targets.vault, runtime, session.token, true);
+      plainTouchStatements = await traceApiPair(targets.plaintext, plainRuntime, plainSession.token, true);
       await reset(database);
       await reset(plainDatabase);
       gc();
@@ -1119,8 +1341,8 @@ async function benchEngine(engine: Engine, targets: { vault: string; plaintext: 
       );
       [api, plain] = (await load(
         [
-          { baseUrl: urls[0] as string, prefix: '/api/v1', cookie },
-          { baseUrl: urls[1] as string, prefix: '/api/v1', cookie: plainCookie },
+          { baseUrl: urls[0] as string, prefix: '/api/v1', cookie: session.cookie, csrfToken: session.csrfToken },
+          { baseUrl: urls[1] as string, prefix: '/api/v1', cookie: plainSession.cookie, csrfToken: plainSession.csrfToken },
         ],
         schedule,
         segmentSeconds,
@@ -1131,35 +1353,49 @@ async function benchEngine(engine: Engine, targets: { vault: string; plaintext: 
 
     // The floor, on the vault's database, from the same starting state.
     const cardHashes = precomputedCardHashes(vault, options.patrons);
-    const floor = engine === 'sqlite' ? sqliteFloor(targets.vault, cardHashes) : postgresFloor(targets.vault, POOL_SIZE, cardHashes);
+    const floor = engine === 'sqlite' ? sqliteFloor(targets.vault, cardHashes, vault) : postgresFloor(targets.vault, POOL_SIZE, cardHashes, vault);
     let floorOutcome: LoadOutcome;
     let floorStatements: string[];
+    let floorTouchStatements: string[];
     try {
       await reset(database); // the traced pair needs item 0 on the shelf
-      floorStatements = await traceFloorPair(floor, cookie);
+      floorStatements = await traceFloorPair(floor, database.db, session, false);
+      floorTouchStatements = await traceFloorPair(floor, database.db, session, true);
       await reset(database);
       gc();
       const floorUrl = await floor.app.listen({ host: '127.0.0.1', port: 0 });
       say(`[${engine}] floor: ${options.connections} connections, ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s…`);
-      [floorOutcome] = (await load([{ baseUrl: floorUrl, prefix: '/floor', cookie }], [0], options.durationSeconds)) as [LoadOutcome];
+      [floorOutcome] = (await load([{ baseUrl: floorUrl, prefix: '/floor', cookie: session.cookie, csrfToken: session.csrfToken }], [0], options.durationSeconds)) as [LoadOutcome];
     } finally {
       await floor.close();
     }
+    // The floor's entries (its traced pairs and its load) must be the chain the API writes: the same
+    // MACs over the same fields, each linked to the one before, the head at the last.
+    const verified = await run(runtime, SYSTEM_CALLER, verifyAccessLog, { libraryId: LIBRARY_ID }, { snapshot: true });
+    const floorChain = { entries: verified.entries, ok: verified.ok };
+    if (!verified.ok) say(`[${engine}] WARNING: the floor's access-log chain does not verify: ${verified.firstBroken?.problem ?? ''} ${verified.firstBroken?.detail ?? ''}`);
 
     const same = (x: string[], y: string[]) => x.length === y.length && x.every((s, i) => s === y[i]);
     const identical = same(apiStatements, floorStatements);
     const plaintextIdentical = same(apiStatements, plainStatements);
+    const touchIdentical = same(apiTouchStatements, floorTouchStatements);
+    const touchPlaintextIdentical = same(apiTouchStatements, plainTouchStatements);
+    const show = (label: string, list: string[]) => say(`[${engine}] ${label} (${list.length} statements per pair):\n${list.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s}`).join('\n')}`);
+    if (!identical || !touchIdentical)
+      say(
+        `[${engine}] WARNING: the floor does not run exactly the API's statements, so the ratio compares different work. ` +
+          'The use cases have changed: make FLOOR_SQL and the floor routes in bench/circ.bench.ts run the API sequence below.',
+      );
+    if (!plaintextIdentical || !touchPlaintextIdentical) say(`[${engine}] WARNING: the API runs different statements with the plaintext stand-in than with the vault.`);
     if (options.trace || !identical || !plaintextIdentical) {
-      const show = (label: string, list: string[]) => say(`[${engine}] ${label} (${list.length} statements per pair):\n${list.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s}`).join('\n')}`);
-      if (!identical)
-        say(
-          `[${engine}] WARNING: the floor does not run exactly the API's statements, so the ratio compares different work. ` +
-            'The use cases have changed: make FLOOR_SQL and the floor routes in bench/circ.bench.ts run the API sequence below.',
-        );
-      if (!plaintextIdentical) say(`[${engine}] WARNING: the API runs different statements with the plaintext stand-in than with the vault.`);
       show('API', apiStatements);
       if (!plaintextIdentical || options.trace) show('API (plaintext)', plainStatements);
       show('floor', floorStatements);
+    }
+    if (options.trace || !touchIdentical || !touchPlaintextIdentical) {
+      show('API, session touched', apiTouchStatements);
+      if (!touchPlaintextIdentical || options.trace) show('API (plaintext), session touched', plainTouchStatements);
+      show('floor, session touched', floorTouchStatements);
     }
 
     let lookups: LookupResult | null = null;
@@ -1178,9 +1414,19 @@ async function benchEngine(engine: Engine, targets: { vault: string; plaintext: 
       engine,
       location: database.location,
       seedSeconds: { vault: fixture.seedSeconds, dataKeys: fixture.keySeconds, plaintext: plainFixture.seedSeconds },
-      statementsPerPair: { api: apiStatements.length, floor: floorStatements.length, identical, plaintextIdentical, transactions: 2 },
+      statementsPerPair: {
+        api: apiStatements.length,
+        floor: floorStatements.length,
+        identical,
+        plaintextIdentical,
+        transactions: 2,
+        touchApi: apiTouchStatements.length,
+        touchIdentical,
+        touchPlaintextIdentical,
+      },
       api,
       floor: floorOutcome,
+      floorChain,
       plaintext: plain,
       ratio: api.measured.pairsPerSecond / floorOutcome.measured.pairsPerSecond,
       vaultRatio: api.measured.pairsPerSecond / plain.measured.pairsPerSecond,
@@ -1234,10 +1480,11 @@ function printReport(results: EngineResult[], skipped: { engine: Engine; reason:
     out();
     out(
       `${r.engine} (${r.location}), seeded in ${r.seedSeconds.vault} s (data keys ${r.seedSeconds.dataKeys} s) + plaintext ${r.seedSeconds.plaintext} s; ` +
-        `${r.statementsPerPair.api} SQL statements + ${r.statementsPerPair.transactions} transactions per pair` +
-        (r.statementsPerPair.identical ? ' (floor: the same statements' : ` (floor: ${r.statementsPerPair.floor}, NOT identical`) +
-        (r.statementsPerPair.plaintextIdentical ? '; plaintext: the same)' : '; plaintext: NOT identical)'),
+        `${r.statementsPerPair.api} SQL statements + ${r.statementsPerPair.transactions} transactions per pair (${r.statementsPerPair.touchApi} when the session is touched, once a minute)` +
+        (r.statementsPerPair.identical && r.statementsPerPair.touchIdentical ? ' (floor: the same statements' : ` (floor: ${r.statementsPerPair.floor}, NOT identical`) +
+        (r.statementsPerPair.plaintextIdentical && r.statementsPerPair.touchPlaintextIdentical ? '; plaintext: the same)' : '; plaintext: NOT identical)'),
     );
+    out(`  the floor's access-log chain: ${r.floorChain.entries.toLocaleString('en')} entries, ${r.floorChain.ok ? 'verified' : 'DOES NOT VERIFY'} (verifyAccessLog)`);
     for (const [label, outcome] of [
       ['API      ', r.api],
       ['plaintext', r.plaintext],
@@ -1383,6 +1630,7 @@ async function main(): Promise<void> {
             api: r.api.measured,
             plaintext: r.plaintext.measured,
             floor: r.floor.measured,
+            floorChain: r.floorChain,
             warmup: { api: r.api.warmup, plaintext: r.plaintext.warmup, floor: r.floor.warmup },
             ratio: r.ratio,
             vaultRatio: r.vaultRatio,

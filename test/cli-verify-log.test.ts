@@ -101,4 +101,16 @@ describe.each(ENGINES)('carrel verify-log on %s', (engine) => {
     // No personal data in what was printed
     expect(`${all.stdout}${editedRun.stdout}${editedRun.stderr}`).not.toMatch(/Logmarker/);
   }, CLI_TIMEOUT);
+
+  it('does not re-sign a log someone unchained: every start leaves unchained entries unchained, and verify-log exits 1', async () => {
+    // Given the whole log unchained behind Carrel's back, heads gone, as if from before the chain existed
+    await database?.db.updateTable('access_log').set({ chain: null, chain_seq: null, hash: null }).execute();
+    await database?.db.deleteFrom('access_log_heads').execute();
+    // When commands open the database again (each opening would chain legacy entries, were it allowed to)
+    await ok('library', 'add', '--id', 'after-lib', '--name', 'Library after');
+    const run = await cli('verify-log');
+    // Then the entries are reported, never vouched for
+    expect(run.code).toBe(1);
+    expect(`${run.stdout}${run.stderr}`).toMatch(/unchained/);
+  }, CLI_TIMEOUT);
 });

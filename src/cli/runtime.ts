@@ -28,19 +28,19 @@ export function clockFor(asOf: string | undefined): Clock {
  * date; the others refuse a database that was never initialised rather than silently creating one at
  * a mistyped path.
  */
-export async function openForCommand(target: string, options: { create: boolean }): Promise<Database> {
+export async function openForCommand(target: string, options: { create: boolean }): Promise<Database & { migrated: string[] }> {
   if (!options.create && !isPostgresUrl(target) && !existsSync(target))
     throw refuse(ErrorCode.NOT_INITIALIZED, 'There is no Carrel database there; run `carrel init` first (or pass --db).');
   const database = openDatabase(target);
+  let migrated: string[];
   try {
-    if (options.create) await migrateToLatest(database.db);
-    else if (!(await isInitialized(database.db))) throw refuse(ErrorCode.NOT_INITIALIZED, 'The database has no Carrel schema; run `carrel init` first.');
-    else await migrateToLatest(database.db);
+    if (!options.create && !(await isInitialized(database.db))) throw refuse(ErrorCode.NOT_INITIALIZED, 'The database has no Carrel schema; run `carrel init` first.');
+    migrated = await migrateToLatest(database.db);
   } catch (error) {
     await database.close();
     throw error;
   }
-  return database;
+  return Object.assign(database, { migrated });
 }
 
 export interface OpenedRuntime {
@@ -64,11 +64,16 @@ export async function openRuntime(target: string, clock: Clock, options: { creat
       databaseHasPatrons: async () => (await countPatrons(database.db)) > 0,
       createKeyFile: options.create,
     });
-    // Entries written before the access log was chained (an upgrade) are chained once, before any use case.
-    await chainLegacyAccessLog({ db: database.db, clock, vault: opened.vault }).catch(async (error: unknown) => {
-      await opened.close();
-      throw error;
-    });
+    // Entries written before the access log was chained are chained once: by the opening that upgrades the
+    // database past migration 0003, before any use case, and never again. Were it done whenever no chain
+    // exists, someone with write access to the database could unchain an edited log (null the chain
+    // columns, empty the heads) and have the next start sign it; now such entries stay unchained, and
+    // `verify-log` reports them.
+    if (database.migrated.includes('0003-access'))
+      await chainLegacyAccessLog({ db: database.db, clock, vault: opened.vault }).catch(async (error: unknown) => {
+        await opened.close();
+        throw error;
+      });
     return {
       runtime: { db: database.db, clock, vault: opened.vault },
       location: database.location,

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { ErrorCode, type Problem } from './errors.js';
-import type { PatronPersonal } from './types.js';
+import type { PatronPersonal, PatronStatus } from './types.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 // Deliberately loose: the desk must accept every real address; the patron confirms it by use.
@@ -80,4 +80,15 @@ export function nextAgeBand(band: string, until: string, timeZone: string): { ag
   const after = AGE_BANDS[index + 2];
   const start = DateTime.fromISO(until, { zone: timeZone });
   return { ageBand: current.band, ageBandUntil: after ? (start.plus({ years: after.from - current.from }).startOf('day').toUTC().toISO() ?? null) : null };
+}
+
+/**
+ * Whether staff may move a patron from one standing to another, and whether the move is final. A card
+ * reported lost comes back only as a new card (reissue: the old number must never work again, JC-IVa);
+ * recording a death, or undoing one, is final (the retention sweep purges the record, CB-F3).
+ */
+export function statusChange(from: PatronStatus, to: PatronStatus): { problem?: Problem; final: boolean } {
+  if (from === 'card-lost' && to !== 'card-lost' && to !== 'deceased')
+    return { problem: { code: ErrorCode.STATUS_CHANGE_NOT_ALLOWED, message: 'A card reported lost comes back only as a new card: issue one.' }, final: false };
+  return { final: (to === 'deceased') !== (from === 'deceased') };
 }

@@ -230,6 +230,9 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
     it('ends the session at log-out', async () => {
       const cookie = await login(deskA);
       expect((await call('GET', '/api/v1/auth/session', { cookie })).status).toBe(200);
+      // A forged cross-site log-out (no CSRF token) ends nothing.
+      expectError(await call('POST', '/api/v1/auth/logout', { cookie, csrf: false }), 403, 'CSRF_TOKEN_INVALID');
+      expect((await call('GET', '/api/v1/auth/session', { cookie })).status).toBe(200);
       const out = await call('POST', '/api/v1/auth/logout', { cookie });
       expect(out.status).toBe(204);
       const cleared = sessionSetCookie(out);

@@ -36,16 +36,19 @@ export function requireSession(runtime: Runtime, kind: SessionKind = 'staff') {
     const token = request.cookies[SESSION_COOKIE];
     const session = token ? await resolveSession(runtime, token) : undefined;
     if (!token || !session) throw refuse(ErrorCode.UNAUTHENTICATED, 'Log in first.');
-    if (STATE_CHANGING.has(request.method)) {
-      const presented = request.headers[CSRF_HEADER];
-      if (typeof presented !== 'string' || !sameToken(presented, csrfTokenOf(token)))
-        throw refuse(ErrorCode.CSRF_TOKEN_INVALID, 'A change needs the X-CSRF-Token header given at log-in.');
-    }
+    if (STATE_CHANGING.has(request.method)) requireCsrf(request, token);
     if (session.kind !== kind)
       throw refuse(ErrorCode.PERMISSION_DENIED, kind === 'staff' ? 'This is for library staff.' : 'This is for a patron logged in with their card.');
     request.actor = session.actor;
     request.session = session;
   };
+}
+
+/** Refuses a request that does not carry the CSRF token of the session `token` in X-CSRF-Token. */
+export function requireCsrf(request: FastifyRequest, token: string): void {
+  const presented = request.headers[CSRF_HEADER];
+  if (typeof presented !== 'string' || !sameToken(presented, csrfTokenOf(token)))
+    throw refuse(ErrorCode.CSRF_TOKEN_INVALID, 'A change needs the X-CSRF-Token header given at log-in.');
 }
 
 /** Whether the request reached Carrel over TLS (directly, or through a trusted proxy that says so). */

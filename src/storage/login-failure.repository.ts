@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { engineOf, type Db } from './database.js';
 
 /**
@@ -40,4 +41,13 @@ export async function pruneLoginFailures(db: Db, before: string): Promise<void> 
     return;
   }
   await db.deleteFrom('login_failures').where('at', '<', before).execute();
+}
+
+/**
+ * Serialises log-in attempts on one card until the transaction ends, so concurrent attempts cannot all
+ * read a count under the limit and each try a PIN. PostgreSQL: a transaction-scoped advisory lock on the
+ * card's hash (other cards are not held up); SQLite runs one transaction at a time already.
+ */
+export async function lockCardAttempts(db: Db, cardHash: string): Promise<void> {
+  if (engineOf(db) === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${cardHash}))`.execute(db);
 }

@@ -230,8 +230,13 @@ export async function declareLost(ctx: Context, input: { itemBarcode: string; li
   const loan = await loans.findActiveLoanForItem(ctx.trx, item.id);
   const at = ctx.now.toISOString();
   if (!loan) {
+    // A missing item cannot be picked up: the patron waiting for it loses the hold, and that is a change
+    // to their record (logged).
     const ready = await holds.findReadyHoldForItem(ctx.trx, item.id);
-    if (ready) await holds.endHold(ctx.trx, ready.id, 'cancelled', at);
+    if (ready) {
+      await holds.endHold(ctx.trx, ready.id, 'cancelled', at);
+      await recordAccess(ctx, { id: ready.patronId, libraryId: ready.libraryId }, 'hold-cancelled', ['holds']);
+    }
     await setItemStatus(ctx.trx, item.id, 'missing');
     return { itemBarcode: item.barcode, status: 'missing' as const, charge: null };
   }

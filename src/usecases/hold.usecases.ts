@@ -99,6 +99,7 @@ export async function expireHolds(ctx: Context, input: { libraryId?: string }): 
   const reachable = due.filter((h) => canReachLibrary(ctx.actor, h.libraryId).allowed);
   for (const hold of reachable) {
     await holds.endHold(ctx.trx, hold.id, 'expired', ctx.now.toISOString());
+    await recordAccess(ctx, { id: hold.patronId, libraryId: hold.libraryId }, 'hold-expired', ['holds']);
     await releaseTrappedItem(ctx, hold);
   }
   return { expired: reachable.length };

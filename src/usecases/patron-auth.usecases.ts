@@ -3,7 +3,7 @@ import type { Actor } from '../policy/actors.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { DEFAULT_PROFILE, profiles } from '../policy/profiles.js';
 import { findLibrary } from '../storage/library.repository.js';
-import { clearLoginFailures, countLoginFailures, pruneLoginFailures, recordLoginFailure } from '../storage/login-failure.repository.js';
+import { clearLoginFailures, countLoginFailures, lockCardAttempts, pruneLoginFailures, recordLoginFailure } from '../storage/login-failure.repository.js';
 import { findPatronCredentials, touchActivity } from '../storage/patron.repository.js';
 import { verifyDecoy, verifySecret } from '../vault/secrets.js';
 import { newId, recordAccess, run, type Caller, type Context, type Runtime, type UseCase } from './context.js';
@@ -80,6 +80,7 @@ export async function attemptPatronLogin(ctx: Context, input: PatronLoginInput):
   const cardHash = ctx.vault.blind('card', input.cardNumber);
   const found = await findPatronCredentials(ctx.trx, cardHash);
   const rule = await loginRuleFor(ctx, found?.patron.libraryId);
+  await lockCardAttempts(ctx.trx, cardHash);
   const failures = await countLoginFailures(ctx.trx, cardHash, windowStart(ctx, rule));
   // The PIN is verified even when the card is locked or stopped, so every path does the same work.
   const verified = found ? await verifySecret(found.pinHash, input.pin) : await verifyDecoy(input.pin);

@@ -19,6 +19,7 @@ import { recordAccess, type Context } from './context.js';
 import { openPatron, sealPatron, searchTokens } from './patron-records.js';
 import { patronAccount, publicPatron, requirePatron, requirePatronByCard } from './patron.usecases.js';
 import { endSessionsOf } from './session.usecases.js';
+import type { Attempt } from './patron-auth.usecases.js';
 
 /** The personal fields a correction may change; birth date only at the desk (see `correctPatron`). */
 export interface Correction {
@@ -135,9 +136,10 @@ function notVerified(): DomainError {
  * A patron at the desk without their card (IF-5): staff check a photo ID and ask the date of birth.
  * When it matches, the identification stands in for the card: the account is shown as when a card is
  * scanned, after an 'identity-verified' entry in the access log. A wrong date and a patron out of reach
- * get the same refusal, and nothing is logged as read (the refusal rolls the transaction back).
+ * get the same refusal. A wrong date still opened the record to compare it: that look is logged
+ * ('identity-check-failed', committed with the refusal), so guessing birth dates leaves a trail.
  */
-export async function identifyPatron(ctx: Context, input: { patronId: string; photoIdChecked: boolean; birthDate: string }) {
+export async function identifyPatron(ctx: Context, input: { patronId: string; photoIdChecked: boolean; birthDate: string }): Promise<Attempt<Awaited<ReturnType<typeof patronAccount>>>> {
   requirePermission(ctx, 'patron.identify');
   if (input.photoIdChecked !== true) throw refuse(ErrorCode.VALIDATION_FAILED, 'Check a photo ID first.', 'photoIdChecked');
   let stored: StoredPatron;
@@ -148,7 +150,10 @@ export async function identifyPatron(ctx: Context, input: { patronId: string; ph
     throw error;
   }
   const patron = await openPatron(ctx, stored);
-  if (patron.personal.birthDate !== input.birthDate) throw notVerified();
+  if (patron.personal.birthDate !== input.birthDate) {
+    await recordAccess(ctx, stored, 'identity-check-failed', ['registration']);
+    return { ok: false, refusal: notVerified() };
+  }
   await recordAccess(ctx, stored, 'identity-verified', ['registration']);
-  return patronAccount(ctx, { cardNumber: patron.cardNumber });
+  return { ok: true, value: await patronAccount(ctx, { cardNumber: patron.cardNumber }) };
 }

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestDatabase } from '../../test/engines.js';
-import { buildItem, buildLibrary, buildPatron, countRows, libraryWorld, refusal, type World } from '../../test/factories.js';
+import { buildItem, buildLibrary, buildPatron, countRows, libraryWorld, refusal, refusalCodes, type World } from '../../test/factories.js';
 import { isValidCardNumber } from '../domain/card-number.js';
 import type { Actor } from '../policy/actors.js';
 import { checkin, checkout } from './circulation.usecases.js';
 import { addItems } from './item.usecases.js';
 import { createLibrary } from './library.usecases.js';
-import { exportPatron, patronAccount, registerPatron } from './patron.usecases.js';
+import { exportPatron, patronAccount, registerPatron, setPatronStatus } from './patron.usecases.js';
 
 describe.each(ENGINES)('patrons on %s', (engine) => {
   let database: TestDatabase;
@@ -122,6 +122,19 @@ describe.each(ENGINES)('patrons on %s', (engine) => {
       { actor_library_id: shareA, purpose: 'account-service' },
       { actor_library_id: shareA, purpose: 'account-service' },
     ]);
+  });
+
+  it('keeps a lost card lost until a new one is issued, and a death for a branch manager to record (JC-IVa, CB-F3)', async () => {
+    const clerk: Actor = { kind: 'staff', id: 'clerk-2', libraryId, roles: ['circulation'] };
+    const manager: Actor = { kind: 'staff', id: 'manager-1', libraryId, roles: ['branch-manager'] };
+    const patron = await buildPatron(w, { libraryId });
+    await w.act(setPatronStatus, { patronId: patron.id, status: 'card-lost' }, { actor: clerk });
+    expect(await refusalCodes(w.act(setPatronStatus, { patronId: patron.id, status: 'active' }, { actor: clerk }))).toEqual(['STATUS_CHANGE_NOT_ALLOWED']);
+    expect(await refusalCodes(w.act(setPatronStatus, { patronId: patron.id, status: 'active' }, { actor: manager }))).toEqual(['STATUS_CHANGE_NOT_ALLOWED']);
+    const other = await buildPatron(w, { libraryId });
+    expect(await refusalCodes(w.act(setPatronStatus, { patronId: other.id, status: 'deceased' }, { actor: clerk }))).toEqual(['PERMISSION_DENIED']);
+    expect((await w.act(setPatronStatus, { patronId: other.id, status: 'deceased' }, { actor: manager })).status).toBe('deceased');
+    expect(await refusalCodes(w.act(setPatronStatus, { patronId: other.id, status: 'active' }, { actor: clerk }))).toEqual(['PERMISSION_DENIED']);
   });
 
   it('adds a batch of items all or nothing, naming the line of each bad row', async () => {

@@ -2,12 +2,13 @@ import { DateTime } from 'luxon';
 import { cardNumberFrom } from '../domain/card-number.js';
 import { cardExpiry, isMinor } from '../domain/circulation.rules.js';
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
-import { ageBandOn, optionalText, personalProblems } from '../domain/patron.rules.js';
+import { ageBandOn, optionalText, personalProblems, statusChange } from '../domain/patron.rules.js';
 import type { Patron, PatronPersonal, PatronStatus } from '../domain/types.js';
 import { canReachPatron, homeLibrary } from '../policy/scope.policy.js';
 import { profiles } from '../policy/profiles.js';
 import { findLibrary } from '../storage/library.repository.js';
 import { requirePermission, requirePurpose } from './authorization.js';
+import { endSessionsOf } from './session.usecases.js';
 import { accessEntriesForPatron } from '../storage/access-log.repository.js';
 import { balanceOf, finesOfPatron, paymentsOfPatron } from '../storage/fine.repository.js';
 import { holdsOfPatron } from '../storage/hold.repository.js';
@@ -201,7 +202,14 @@ export function publicPatron(patron: Patron) {
 export async function setPatronStatus(ctx: Context, input: { patronId?: string; cardNumber?: string; status: PatronStatus }) {
   requirePermission(ctx, 'patron.status');
   const stored = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
+  const change = statusChange(stored.status, input.status);
+  if (change.problem) throw refuse(change.problem.code, change.problem.message, 'status');
+  // Recording a death leads to the record's purge at the next sweep: as final as a deletion, so it needs
+  // the same permission (a branch manager's), and so does undoing one.
+  if (change.final) requirePermission(ctx, 'patron.delete');
   await patrons.setPatronStatus(ctx.trx, stored.id, input.status, ctx.now.toISOString());
+  // A card reported lost stops opening the account at once: every session it opened ends (JC-IVa).
+  if (input.status === 'card-lost') await endSessionsOf(ctx, 'patron', stored.id);
   await recordAccess(ctx, stored, `status-${input.status}`, ['registration']);
   return publicPatron({ ...(await openPatron(ctx, stored)), status: input.status, updatedAt: ctx.now.toISOString() });
 }
@@ -223,20 +231,19 @@ export async function exportPatron(ctx: Context, input: { cardNumber?: string; p
  */
 export async function patronDocument(ctx: Context, stored: StoredPatron, action = 'export') {
   const patron = await openPatron(ctx, stored);
-  const guardianLinks = await patrons.guardianLinksOf(ctx.trx, patron.id);
-  const linkedCards = await Promise.all(
-    guardianLinks.map(async (link) => {
-      const otherId = link.minorPatronId === patron.id ? link.guardianPatronId : link.minorPatronId;
-      const other = await patrons.findPatronById(ctx.trx, otherId);
-      return {
-        role: link.minorPatronId === patron.id ? ('guardian' as const) : ('minor' as const),
-        patronId: otherId,
-        name: other ? (await openPatron(ctx, other)).personal.name : null,
-        startedAt: link.startedAt,
-        endedAt: link.endedAt,
-      };
-    }),
-  );
+  // A link says who signed for whom and when, never the other person's record: their name is theirs
+  // (a grown-up child's new name is none of a former guardian's business), and a guardian sees a child's
+  // record only through the guardian use cases, as the profile allows. Staff get the other patron's id.
+  const linkedCards = (await patrons.guardianLinksOf(ctx.trx, patron.id)).map((link) => ({
+    role: link.minorPatronId === patron.id ? ('guardian' as const) : ('minor' as const),
+    ...(ctx.actor.kind === 'patron' ? {} : { patronId: link.minorPatronId === patron.id ? link.guardianPatronId : link.minorPatronId }),
+    startedAt: link.startedAt,
+    endedAt: link.endedAt,
+  }));
+  // Public-computer logs are reviewed only when a violation is suspected (JC-VII): a member of staff's
+  // export leaves them out unless that is its purpose; the patron and the operator get everything.
+  const withComputerLogs = ctx.actor.kind !== 'staff' || ctx.purpose === 'violation-review';
+  const services = (await serviceRecordsOfPatron(ctx.trx, patron.id)).filter((r) => withComputerLogs || r.kind !== 'computer-session');
   const document = {
     format: 'carrel.patron-export.v1',
     exportedAt: ctx.now.toISOString(),
@@ -257,7 +264,8 @@ export async function patronDocument(ctx: Context, stored: StoredPatron, action 
     payments: await paymentsOfPatron(ctx.trx, patron.id),
     balanceCents: await balanceOf(ctx.trx, patron.id),
     // Computer sessions, program sign-ups, room bookings, ILL and reference requests (JC-IIId-f), opened.
-    services: await openServiceRecords(ctx, await serviceRecordsOfPatron(ctx.trx, patron.id)),
+    services: await openServiceRecords(ctx, services),
+    ...(withComputerLogs ? {} : { withheld: ['computer-sessions'] }),
     accessLog: (await accessEntriesForPatron(ctx.trx, patron.id)).map((e) => ({
       at: e.at,
       actorKind: e.actorKind,
@@ -268,7 +276,12 @@ export async function patronDocument(ctx: Context, stored: StoredPatron, action 
     })),
   };
   // Every category held about a patron (statistics hold nothing about anyone).
-  await recordAccess(ctx, patron, action, RECORD_CATEGORIES.filter((c) => c !== 'circulation-statistics'));
+  await recordAccess(
+    ctx,
+    patron,
+    action,
+    RECORD_CATEGORIES.filter((c) => c !== 'circulation-statistics' && (withComputerLogs || c !== 'computer-sessions')),
+  );
   return document;
 }
 

@@ -267,6 +267,10 @@ describe.each(ENGINES)('services outside circulation on %s', (engine) => {
     expect(await refusalCodes(w.act(patronServiceRecords, { patronId: patron.id }, { actor: librarian, purpose: 'violation-review' }))).toEqual(['PERMISSION_DENIED']);
     const reviewed = await w.act(patronServiceRecords, { patronId: patron.id }, { actor: director, purpose: 'violation-review' });
     expect(reviewed.map((r) => r.kind)).toEqual(['computer-session']);
+    // …and a member of staff's export of the record leaves the computer log out too, and says so.
+    const staffExport = await w.act(exportPatron, { patronId: patron.id }, { actor: librarian, purpose: 'account-service' });
+    expect(staffExport.services.map((r) => r.kind)).not.toContain('computer-session');
+    expect(staffExport).toMatchObject({ withheld: ['computer-sessions'] });
 
     const before = await countServiceRecords(database.db);
     await w.act(deletePatron, { patronId: patron.id }, { purpose: 'account-service' });

@@ -6,7 +6,7 @@ import { run, type Runtime } from '../../usecases/context.js';
 import { csrfTokenOf, endSession, resolveSession } from '../../usecases/session.usecases.js';
 import { login } from '../../usecases/staff.usecases.js';
 import { errorResponses, Instant, Nullable } from '../schemas.js';
-import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../session.js';
+import { clearSessionCookie, requireCsrf, SESSION_COOKIE, setSessionCookie } from '../session.js';
 import { ErrorCode, refuse } from '../../domain/errors.js';
 import { AttemptThrottle, throttleKey } from '../throttle.js';
 
@@ -53,6 +53,8 @@ export function authRoutes(runtime: Runtime, cookieSecure: boolean, throttle: At
 
     app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'Log out (staff or patron)', security: [], response: { 204: Type.Null() } } }, async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
+      // Ending a live session is a change like any other: it needs the session's CSRF token.
+      if (token && (await resolveSession(runtime, token))) requireCsrf(request, token);
       if (token) await run(runtime, { actor: SYSTEM, purpose: 'administration', channel: 'http' }, endSession, { token });
       clearSessionCookie(request, reply, cookieSecure);
       return reply.status(204).send(null);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Runtime } from '../../usecases/context.js';
 import { correctPatron, identifyPatron, reissueCard } from '../../usecases/patron-service.usecases.js';
+import { runAttempt } from '../../usecases/patron-auth.usecases.js';
 import { AccountView, CalendarDate, errorResponses, Id, Nullable, PatronView } from '../schemas.js';
 import { runFor } from './context.js';
 
@@ -64,7 +65,7 @@ export function patronServiceRoutes(runtime: Runtime): FastifyPluginAsyncTypebox
           response: { 200: AccountView, ...errorResponses },
         },
       },
-      async (request) => runFor(runtime, request, 'account-service')(identifyPatron, request.body),
+      async (request) => runAttempt(runtime, { actor: request.actor, purpose: 'account-service', channel: 'http' }, identifyPatron, request.body),
     );
   };
 }
