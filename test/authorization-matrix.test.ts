@@ -17,6 +17,9 @@ import { startServer, type TestServer } from './http.js';
 import { createStaff } from '../src/usecases/staff.usecases.js';
 import { checkout, declareLost } from '../src/usecases/circulation.usecases.js';
 import { placeHold } from '../src/usecases/hold.usecases.js';
+import { decideRequest, receiveRequest, recordCounselReview, referToDirector } from '../src/usecases/disclosure.usecases.js';
+import { placeLegalHold } from '../src/usecases/legal-hold.usecases.js';
+import { recordComplaint } from '../src/usecases/complaint.usecases.js';
 import { addSeries } from '../src/usecases/record-series.usecases.js';
 import { requestInterlibraryLoan, recordReferenceRequest, signUpForProgram, bookRoom, startComputerSession } from '../src/usecases/service-record.usecases.js';
 
@@ -84,6 +87,22 @@ interface Scope {
   me: Patron;
   /** Whether the guardian presents the child's card. */
   withCard: boolean;
+}
+
+/** A court order naming one patron's registration (accepted by imagineif-mt, IF-8). */
+const COURT_ORDER = { agency: 'County Sheriff', officerName: 'Officer Matrix', officerId: 'B-1701', instrument: 'court-order', categories: ['registration'] };
+
+/** A legal request on the record's side, brought as far as `stage` by the system (the operator). */
+async function legalRequest(s: Scope, stage: 'received' | 'referred' | 'reviewed' | 'approved'): Promise<string> {
+  const as = { purpose: 'legal-disclosure' as const };
+  const { id } = await s.fx.w.act(receiveRequest, { ...COURT_ORDER, libraryId: s.library, patrons: [{ patronId: s.owner.id }] }, as);
+  if (stage === 'received') return id;
+  await s.fx.w.act(referToDirector, { requestId: id }, as);
+  if (stage === 'referred') return id;
+  await s.fx.w.act(recordCounselReview, { requestId: id, properForm: true, goodCause: true }, as);
+  if (stage === 'reviewed') return id;
+  await s.fx.w.act(decideRequest, { requestId: id, approve: true }, as);
+  return id;
 }
 
 const IN_HOURS = (w: World, hours: number) => new Date(w.clock.now().getTime() + hours * 3_600_000).toISOString();
@@ -208,6 +227,47 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
   { route: 'POST /retention/runs', request: (s) => ({ method: 'POST', path: '/retention/runs', body: { libraryId: s.library, dryRun: true } }) },
   { route: 'GET /libraries/:libraryId/retention/runs', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/retention/runs` }) },
   { route: 'GET /access-log/verification', request: () => ({ method: 'GET', path: '/access-log/verification' }) },
+  // Lawful disclosure: the register of legal requests
+  {
+    route: 'POST /legal-requests',
+    request: (s) => ({ method: 'POST', path: '/legal-requests', body: { ...COURT_ORDER, libraryId: s.library, patrons: [{ patronId: s.owner.id }] } }),
+  },
+  { route: 'GET /libraries/:libraryId/legal-requests', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/legal-requests` }) },
+  { route: 'GET /legal-requests/:requestId', request: async (s) => ({ method: 'GET', path: `/legal-requests/${await legalRequest(s, 'received')}` }) },
+  { route: 'POST /legal-requests/:requestId/referral', request: async (s) => ({ method: 'POST', path: `/legal-requests/${await legalRequest(s, 'received')}/referral` }) },
+  {
+    route: 'POST /legal-requests/:requestId/review',
+    request: async (s) => ({ method: 'POST', path: `/legal-requests/${await legalRequest(s, 'referred')}/review`, body: { properForm: true, goodCause: true } }),
+  },
+  { route: 'POST /legal-requests/:requestId/decision', request: async (s) => ({ method: 'POST', path: `/legal-requests/${await legalRequest(s, 'reviewed')}/decision`, body: { approve: true } }) },
+  { route: 'POST /legal-requests/:requestId/release', request: async (s) => ({ method: 'POST', path: `/legal-requests/${await legalRequest(s, 'approved')}/release` }) },
+  // Legal holds, complaints and the transparency report
+  {
+    route: 'POST /legal-holds',
+    request: (s) => ({ method: 'POST', path: '/legal-holds', body: { libraryId: s.library, patrons: [{ patronId: s.owner.id }], categories: ['circulation'], reason: 'Court order, matrix case' } }),
+  },
+  {
+    route: 'POST /legal-holds/:holdId/release',
+    request: async (s) => {
+      const hold = await s.fx.w.act(placeLegalHold, { libraryId: s.library, patrons: [{ patronId: s.owner.id }], categories: ['circulation'], reason: 'Court order, matrix case' }, { purpose: 'legal-disclosure' });
+      return { method: 'POST', path: `/legal-holds/${hold.id}/release` };
+    },
+  },
+  { route: 'GET /libraries/:libraryId/legal-holds', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/legal-holds` }) },
+  {
+    route: 'POST /complaints',
+    request: (s) => ({ method: 'POST', path: '/complaints', body: { libraryId: s.library, patronId: s.owner.id, channel: 'letter', topic: 'privacy', summary: 'Matrix complaint' } }),
+  },
+  {
+    route: 'POST /complaints/:complaintId/answer',
+    request: async (s) => {
+      const complaint = await s.fx.w.act(recordComplaint, { libraryId: s.library, channel: 'letter', topic: 'privacy' });
+      return { method: 'POST', path: `/complaints/${complaint.id}/answer`, body: {} };
+    },
+  },
+  { route: 'GET /libraries/:libraryId/complaints', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/complaints` }) },
+  { route: 'GET /transparency-report', request: (s) => ({ method: 'GET', path: `/transparency-report?from=2026-01-01&to=2027-01-01&library=${s.library}` }) },
+  { route: 'POST /legal-requests/:requestId/withdrawal', request: async (s) => ({ method: 'POST', path: `/legal-requests/${await legalRequest(s, 'received')}/withdrawal`, body: {} }) },
   // A patron's own account (the side does not matter: a patron session only ever reaches its own record)
   { route: 'GET /me', request: () => ({ method: 'GET', path: '/me' }) },
   { route: 'GET /me/export', request: () => ({ method: 'GET', path: '/me/export' }) },

@@ -26,11 +26,13 @@ import { createStaff } from '../usecases/staff.usecases.js';
 import { VaultError } from '../vault/cipher.js';
 import { KeyFileError } from '../vault/key-file.js';
 import { registerAccessLogCommands } from './access-log.commands.js';
+import { registerDisclosureCommands } from './disclosure.commands.js';
 import { registerBackupCommands } from './backup.commands.js';
 import { registerRecordSeriesCommands } from './record-series.commands.js';
 import { registerServiceCommands } from './services.commands.js';
 import { registerPatronServiceCommands } from './patron-service.commands.js';
 import { registerRetentionCommands } from './retention.commands.js';
+import { registerTransparencyCommands } from './transparency.commands.js';
 import { runRetention } from '../jobs/retention.job.js';
 import { Cron } from 'croner';
 import { emit, EXIT, money, report } from './output.js';
@@ -520,6 +522,9 @@ registerServiceCommands(program, { withRuntime, globals, asOf });
 registerRetentionCommands(program, { withRuntime, globals, asOf });
 // `carrel verify-log` (src/cli/access-log.commands.ts).
 registerAccessLogCommands(program, { withRuntime, globals, asOf });
+registerTransparencyCommands(program, { withRuntime, globals, asOf });
+// `carrel legal-request …` (src/cli/disclosure.commands.ts).
+registerDisclosureCommands(program, { withRuntime, globals, asOf });
 
 /** A progress line on stderr that rewrites itself (for long operator commands). */
 function progressLine(label: string): (done: number, total: number) => void {

@@ -27,7 +27,7 @@ export function describeReport(report: RetentionReport): string {
     lines.push(`\n${library.libraryId} (profile ${library.profileId} v${library.profileVersion})${library.runId ? ` run ${library.runId}` : ''}`);
     if (library.resumedFrom) lines.push(`  finished the work of interrupted run ${library.resumedFrom}`);
     for (const c of library.categories) {
-      const counts = c.skipped ? `annual sweep not due until ${c.skipped.nextSweepAfter.slice(0, 10)}` : `${report.dryRun ? 'would dispose of' : 'disposed of'} ${c.disposed}, kept ${c.kept}`;
+      const counts = c.skipped ? `annual sweep not due until ${c.skipped.nextSweepAfter.slice(0, 10)}` : `${report.dryRun ? 'would dispose of' : 'disposed of'} ${c.disposed}, kept ${c.kept}${c.held > 0 ? ` (${c.held} under legal hold)` : ''}`;
       lines.push(`  ${c.category.padEnd(20)} ${counts.padEnd(40)} ${c.clause.padEnd(8)} ${c.rule}`);
     }
     for (const series of library.externalRecordsDue)
@@ -92,7 +92,7 @@ export function registerRetentionCommands(program: Command, helpers: RetentionCo
           `${history.libraryId} (profile ${history.profile.id} v${history.profile.version})`,
           ...history.runs.flatMap((r) => [
             `  run ${r.id} as of ${r.asOf} — ${r.status}`,
-            ...r.receipts.map((line) => `    ${line.category.padEnd(20)} disposed of ${String(line.disposed).padStart(7)}, kept ${String(line.kept).padStart(6)}  ${line.clause.padEnd(8)} ${line.rule}`),
+            ...r.receipts.map((line) => `    ${line.category.padEnd(20)} disposed of ${String(line.disposed).padStart(7)}, kept ${String(line.kept).padStart(6)}${line.held > 0 ? ` (${line.held} under legal hold)` : ''}  ${line.clause.padEnd(8)} ${line.rule}`),
           ]),
         ].join('\n'),
       );

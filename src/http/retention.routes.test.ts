@@ -89,7 +89,7 @@ describe.each(ENGINES)('retention API on %s', (engine) => {
     expect(history.status).toBe(200);
     expect(history.body.runs.length).toBeGreaterThan(0);
     const receipt = history.body.runs[0].receipts.find((r: { category: string }) => r.category === 'circulation');
-    expect(Object.keys(receipt).sort()).toEqual(['category', 'clause', 'disposal', 'disposed', 'firstAt', 'kept', 'lastAt', 'rule']);
+    expect(Object.keys(receipt).sort()).toEqual(['category', 'clause', 'disposal', 'disposed', 'firstAt', 'held', 'kept', 'lastAt', 'rule']);
     expect((await server.call('GET', `/libraries/no-such-lib/retention/runs`, { cookie })).body.error.code).toBe('LIBRARY_NOT_FOUND');
   });
 });

@@ -18,6 +18,9 @@ import { serviceRoutes } from './routes/services.routes.js';
 import { retentionRoutes } from './routes/retention.routes.js';
 import { recordSeriesRoutes } from './routes/record-series.routes.js';
 import { guardianRoutes } from './routes/guardian.routes.js';
+import { complaintRoutes } from './routes/complaint.routes.js';
+import { legalHoldRoutes } from './routes/legal-hold.routes.js';
+import { disclosureRoutes } from './routes/disclosure.routes.js';
 import { requireSession } from './session.js';
 import { AttemptThrottle } from './throttle.js';
 
@@ -124,6 +127,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         await authenticated.register(recordSeriesRoutes(runtime));
         await authenticated.register(retentionRoutes(runtime));
         await authenticated.register(accessLogRoutes(runtime));
+        await authenticated.register(legalHoldRoutes(runtime));
+        await authenticated.register(complaintRoutes(runtime));
+        await authenticated.register(disclosureRoutes(runtime));
       });
       // A guardian is a patron logged in with their own card and PIN (RR-8, CB-B3, JC-IVc, IF-7).
       await api.register(async (guardian) => {

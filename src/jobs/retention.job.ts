@@ -71,6 +71,8 @@ export interface CategoryResult {
   disposal: string;
   disposed: number;
   kept: number;
+  /** Of `kept`, the records a legal hold alone kept (until its release). */
+  held: number;
   /** Set when an annual sweep was not due: when it next is. */
   skipped?: { reason: 'sweep-not-due'; nextSweepAfter: string };
 }
@@ -209,7 +211,7 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
 
   /** Pages through one category until the candidates run out. */
   const walk = async (category: RetentionCategory, page: (cursor: Cursor | null, limit: number) => Promise<PageResult>, maxPage = Number.POSITIVE_INFINITY) => {
-    const result = results.get(category) ?? { category, ...describeRule(profile, category), disposed: 0, kept: 0 };
+    const result = results.get(category) ?? { category, ...describeRule(profile, category), disposed: 0, kept: 0, held: 0 };
     results.set(category, result);
     const pages = sizer();
     let cursor: Cursor | null = null;
@@ -221,6 +223,7 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
       pages.record(performance.now() - started, outcome.seen);
       result.disposed += outcome.disposed;
       result.kept += outcome.kept;
+      result.held += outcome.held;
       done += outcome.seen;
       options.onProgress?.({ libraryId, category, done });
       cursor = outcome.next;
@@ -247,7 +250,7 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
     if (!sweepDue(sweep.sweep, last, asOf)) {
       const next = new Date(Date.parse(last as string));
       next.setUTCFullYear(next.getUTCFullYear() + 1);
-      results.set(category, { category, ...describeRule(profile, category), disposed: 0, kept: 0, skipped: { reason: 'sweep-not-due', nextSweepAfter: next.toISOString() } });
+      results.set(category, { category, ...describeRule(profile, category), disposed: 0, kept: 0, held: 0, skipped: { reason: 'sweep-not-due', nextSweepAfter: next.toISOString() } });
       continue;
     }
     // One patron per transaction: a purge shreds the patron's key in the key store, which no database

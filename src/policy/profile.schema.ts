@@ -5,6 +5,7 @@
  * JC-III, RF-1, IF-2) and says so in its `note`.
  */
 import { Type, type Static } from 'typebox';
+import { INSTRUMENTS, type Instrument, type Permit } from '../domain/disclosure.js';
 
 /** A clause ID as CLAUSES.md writes them (RR-7, CB-F3, JC-IIIc, IF-3…), or an operator's own (XX-…). */
 const Clause = Type.String({ pattern: '^[A-Z]{2,6}-[A-Za-z0-9][A-Za-z0-9-]*$', description: 'the clause of the policy this rule implements' });
@@ -22,8 +23,52 @@ const GuardianView = Type.Union([Type.Literal('full'), Type.Literal('current-cir
 export const GUARDIAN_VIEWS = ['full', 'current-circulation', 'overdue-and-fines', 'none'] as const;
 export type GuardianViewLevel = (typeof GUARDIAN_VIEWS)[number];
 
+const NotifyPatron = Type.Union([Type.Literal('at-release'), Type.Literal('never')]);
+
 /** A record kept for a number of days after it ends (a session, an event, a closed request). */
 const DaysAfterEnd = Type.Object({ days_after_end: Days, clause: Clause, note: Note }, { additionalProperties: false });
+
+/** What one instrument permits (see domain/disclosure.ts PERMITS), the clause, and its own checks. */
+const InstrumentRule = Type.Object(
+  {
+    // PERMITS spelled out (a union mapped from it types as never); toProfile checks the two agree.
+    permits: Type.Union([
+      Type.Literal('release'),
+      Type.Literal('identity-only'),
+      Type.Literal('overdue-accounts'),
+      Type.Literal('recovery'),
+      Type.Literal('director-decides'),
+      Type.Literal('refuse'),
+    ]),
+    clause: Clause,
+    /** Counsel records whether the instrument is in proper form and shows good cause before approval (CB-E1, JC-IVd-le). */
+    counsel_review_required: Type.Optional(Type.Boolean()),
+    /** Overrides the section's `notify_patron` for this instrument. */
+    notify_patron: Type.Optional(NotifyPatron),
+    note: Note,
+  },
+  { additionalProperties: false },
+);
+
+const DisclosureSection = Type.Object(
+  {
+    /**
+     * The role that approves or refuses a request (IF-8: presented to an administrator; JC-IVd-le: the
+     * director). Only the director holds `disclosure.decide` (policy/permissions.ts).
+     */
+    decided_by: Type.Literal('director'),
+    /** Whether the patrons whose records were released are told, at release (after any gag, JC-II). */
+    notify_patron: NotifyPatron,
+    clause: Clause,
+    note: Note,
+    /** Every instrument, each with what it permits. */
+    instruments: Type.Object(
+      Object.fromEntries(INSTRUMENTS.map((i) => [i, InstrumentRule])) as Record<Instrument, typeof InstrumentRule>,
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export const ProfileDocument = Type.Object(
   {
@@ -107,6 +152,12 @@ export const ProfileDocument = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /**
+     * Lawful disclosure (RR-5, RR-7, CB-A7, CB-B2, CB-E1..E3, JC-II, JC-IVd-le, RF-2, RF-5, IF-8, IF-9):
+     * what each legal instrument permits, who decides, whether counsel reviews it first, and whether the
+     * patron is told. A profile that leaves it out gets the strictest reading (DEFAULT_DISCLOSURE).
+     */
+    disclosure: Type.Optional(DisclosureSection),
     /** Record series kept outside Carrel, with their retention (camera footage CB-H, RF-9). */
     external_records: Type.Array(
       Type.Object(
@@ -179,6 +230,25 @@ export interface Profile {
     };
     patronLogin: { maxFailures: number; windowMinutes: number; clause: string; note?: string };
   };
+  /** Lawful disclosure: what each instrument permits (policy/disclosure.policy.ts decides with it). */
+  disclosure: DisclosureRules;
   externalRecords: { code: string; name: string; medium: string; days: number; clause: string; note?: string }[];
   statistics: { smallCellThreshold: number; clause: string };
+}
+
+/** What one legal instrument permits under a profile, and the clause that says so. */
+export interface InstrumentRule {
+  permits: Permit;
+  clause: string;
+  counselReviewRequired: boolean;
+  notifyPatron: 'at-release' | 'never';
+  note?: string;
+}
+
+/** A profile's disclosure rules as the code reads them. */
+export interface DisclosureRules {
+  decidedBy: 'director';
+  clause: string;
+  note?: string;
+  instruments: Record<Instrument, InstrumentRule>;
 }

@@ -8,7 +8,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Value } from 'typebox/value';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { ProfileDocument, type Profile } from './profile.schema.js';
+import { INSTRUMENTS, type Instrument } from '../domain/disclosure.js';
+import { ProfileDocument, type InstrumentRule, type Profile } from './profile.schema.js';
 
 export const SHIPPED_PROFILES = ['strict-default', 'rio-rancho-nm', 'carlsbad-nm', 'jackson-county-or', 'ridgefield-ct', 'imagineif-mt'] as const;
 export type ShippedProfileId = (typeof SHIPPED_PROFILES)[number];
@@ -98,6 +99,44 @@ export const DEFAULT_ACCESS: Profile['access'] = {
 };
 export const DEFAULT_ACCESS_LOG_RETENTION: Profile['retention']['accessLog'] = { months: 36, clause: 'CB-F1', note: 'Not stated: three years.' };
 
+/**
+ * What a profile that leaves out the disclosure rules gets: the strictest reading. Only a court order
+ * is accepted, after counsel has found it in proper form; the director decides; the patron is told at release (after any gag, JC-II). Everything else is refused.
+ */
+export const DEFAULT_DISCLOSURE: Profile['disclosure'] = {
+  decidedBy: 'director',
+  clause: 'CB-A7',
+  note: 'Not stated: the strictest reading, a court order only.',
+  instruments: Object.fromEntries(
+    INSTRUMENTS.map((instrument): [Instrument, InstrumentRule] => [
+      instrument,
+      instrument === 'court-order'
+        ? { permits: 'release', clause: 'CB-E1', counselReviewRequired: true, notifyPatron: 'at-release', note: 'Not stated: a court order in proper form.' }
+        : { permits: 'refuse', clause: 'CB-A7', counselReviewRequired: false, notifyPatron: 'at-release', note: 'Not stated: only a court order is accepted.' },
+    ]),
+  ) as Record<Instrument, InstrumentRule>,
+};
+
+function toDisclosure(d: ProfileDocument['disclosure']): Profile['disclosure'] {
+  if (!d) return DEFAULT_DISCLOSURE;
+  const instruments = Object.fromEntries(
+    INSTRUMENTS.map((instrument): [Instrument, InstrumentRule] => {
+      const rule = d.instruments[instrument];
+      return [
+        instrument,
+        {
+          permits: rule.permits,
+          clause: rule.clause,
+          counselReviewRequired: rule.counsel_review_required ?? false,
+          notifyPatron: rule.notify_patron ?? d.notify_patron,
+          ...(rule.note ? { note: rule.note } : {}),
+        },
+      ];
+    }),
+  ) as Record<Instrument, InstrumentRule>;
+  return { decidedBy: d.decided_by, clause: d.clause, ...(d.note ? { note: d.note } : {}), instruments };
+}
+
 function toProfile(doc: ProfileDocument, file: string): Profile {
   const r = doc.retention;
   const a = doc.access;
@@ -145,6 +184,7 @@ function toProfile(doc: ProfileDocument, file: string): Profile {
         ? { maxFailures: a.patron_login.max_failures, windowMinutes: a.patron_login.window_minutes, clause: a.patron_login.clause, ...note(a.patron_login.note) }
         : DEFAULT_ACCESS.patronLogin,
     },
+    disclosure: toDisclosure(doc.disclosure),
     externalRecords: doc.external_records.map((s) => ({ code: s.code, name: s.name, medium: s.medium, days: s.days, clause: s.clause, ...note(s.note) })),
     statistics: { smallCellThreshold: doc.statistics.small_cell_threshold, clause: doc.statistics.clause },
   };

@@ -24,6 +24,15 @@ export function monthsBefore(now: Date, months: number): Date {
   return DateTime.fromJSDate(now, { zone: 'utc' }).minus({ months }).toJSDate();
 }
 
+/**
+ * A record a live legal hold covers is kept, whatever its rule says, until the hold is released (the
+ * hold's scope is decided by policy/legal-hold.policy.ts). Only a record the rule would dispose of is
+ * kept for this reason, so a receipt's `legal-hold` count is what the hold alone kept.
+ */
+export function unlessHeld<R extends string>(decision: Decision<R>, held: boolean | undefined): Decision<R | 'legal-hold'> {
+  return decision.dispose && held === true ? keep('legal-hold') : decision;
+}
+
 function atOrBefore(iso: string | null, cutoff: Date): boolean {
   return iso !== null && Date.parse(iso) <= cutoff.getTime();
 }
@@ -37,9 +46,11 @@ export interface LoanFacts {
   openFines: number;
   /** The borrower opted in to keeping reading history (JC-IIIc). */
   readingHistory: boolean;
+  /** A live legal hold covers this loan. */
+  held?: boolean;
 }
 
-export type LoanReason = 'item-unreturned' | 'fines-owed' | 'reading-history-opt-in' | 'within-retention' | 'loan-complete' | 'retention-ended';
+export type LoanReason = 'item-unreturned' | 'fines-owed' | 'reading-history-opt-in' | 'within-retention' | 'loan-complete' | 'retention-ended' | 'legal-hold';
 
 /**
  * Whether a loan's patron–item link goes now. Never while the item is out (CB-F3) or fines on it are
@@ -47,6 +58,10 @@ export type LoanReason = 'item-unreturned' | 'fines-owed' | 'reading-history-opt
  * (JC-IIIc); otherwise broken on return (IF-3) or after the profile's months (CB-F3: 12).
  */
 export function loanRetention(loan: LoanFacts, profile: Pick<Profile, 'retention'>, now: Date): Decision<LoanReason> {
+  return unlessHeld(loanRule(loan, profile, now), loan.held);
+}
+
+function loanRule(loan: LoanFacts, profile: Pick<Profile, 'retention'>, now: Date): Decision<LoanReason> {
   if (loan.status === 'active' || loan.endedAt === null) return keep('item-unreturned');
   if (loan.openFines > 0) return keep('fines-owed');
   if (loan.readingHistory && profile.retention.readingHistory.offered) return keep('reading-history-opt-in');
@@ -63,17 +78,22 @@ export function loanCutoff(profile: Pick<Profile, 'retention'>, now: Date): Date
 
 // ── Fines, holds, services: a period after the record ends ────────────────────────────────────────
 
-export type EndedReason = 'not-ended' | 'within-retention' | 'retention-ended';
+export type EndedReason = 'not-ended' | 'within-retention' | 'retention-ended' | 'legal-hold';
 
-/** A record kept `rule.days` after it ended (settled, fulfilled, cancelled, expired, closed, over). */
-export function afterEndRetention(endedAt: string | null, rule: Pick<DaysRule, 'days'>, now: Date): Decision<EndedReason> {
+/**
+ * A record kept `rule.days` after it ended (settled, fulfilled, cancelled, expired, closed, over), and
+ * while a live legal hold covers it (`held`).
+ */
+export function afterEndRetention(endedAt: string | null, rule: Pick<DaysRule, 'days'>, now: Date, held = false): Decision<EndedReason> {
   if (endedAt === null || Date.parse(endedAt) > now.getTime()) return keep('not-ended');
-  return atOrBefore(endedAt, daysBefore(now, rule.days)) ? dispose('retention-ended') : keep('within-retention');
+  return unlessHeld(atOrBefore(endedAt, daysBefore(now, rule.days)) ? dispose('retention-ended') : keep('within-retention'), held);
 }
 
 export interface FineFacts {
   status: 'open' | 'paid' | 'waived';
   settledAt: string | null;
+  /** A live legal hold covers this fine. */
+  held?: boolean;
 }
 
 export type FineReason = 'money-owed' | EndedReason;
@@ -81,12 +101,14 @@ export type FineReason = 'money-owed' | EndedReason;
 /** Fines, fees and payments: kept while owed, then for the profile's period after settlement. */
 export function fineRetention(fine: FineFacts, profile: Pick<Profile, 'retention'>, now: Date): Decision<FineReason> {
   if (fine.status === 'open') return keep('money-owed');
-  return afterEndRetention(fine.settledAt, profile.retention.fines, now);
+  return afterEndRetention(fine.settledAt, profile.retention.fines, now, fine.held);
 }
 
 export interface HoldFacts {
   status: 'pending' | 'ready' | 'fulfilled' | 'cancelled' | 'expired';
   endedAt: string | null;
+  /** A live legal hold covers this hold request. */
+  held?: boolean;
 }
 
 export type HoldReason = 'hold-open' | EndedReason;
@@ -94,7 +116,7 @@ export type HoldReason = 'hold-open' | EndedReason;
 /** Holds: kept while waiting, then for the profile's days after fulfilment, cancellation or expiry. */
 export function holdRetention(hold: HoldFacts, profile: Pick<Profile, 'retention'>, now: Date): Decision<HoldReason> {
   if (hold.status === 'pending' || hold.status === 'ready') return keep('hold-open');
-  return afterEndRetention(hold.endedAt, profile.retention.holds, now);
+  return afterEndRetention(hold.endedAt, profile.retention.holds, now, hold.held);
 }
 
 export const SERVICE_KINDS = ['computer-session', 'program-signup', 'room-booking', 'ill-request', 'reference-request'] as const;
@@ -118,8 +140,8 @@ export function serviceRule(kind: ServiceKindId, profile: Pick<Profile, 'retenti
 }
 
 /** Computer sessions, sign-ups, bookings and requests: the profile's days after they end or close. */
-export function serviceRetention(record: { kind: ServiceKindId; endsAt: string | null }, profile: Pick<Profile, 'retention'>, now: Date): Decision<EndedReason> {
-  return afterEndRetention(record.endsAt, serviceRule(record.kind, profile), now);
+export function serviceRetention(record: { kind: ServiceKindId; endsAt: string | null; held?: boolean }, profile: Pick<Profile, 'retention'>, now: Date): Decision<EndedReason> {
+  return afterEndRetention(record.endsAt, serviceRule(record.kind, profile), now, record.held);
 }
 
 // ── Patrons ──────────────────────────────────────────────────────────────────────────────────────
@@ -131,15 +153,21 @@ export interface PatronFacts {
   activeLoans: number;
   balanceCents: number;
   openHolds: number;
+  /** A live legal hold names the patron: purging them would destroy records in its scope. */
+  held?: boolean;
 }
 
-export type PatronReason = 'items-out' | 'money-owed' | 'holds-open' | 'recently-active' | 'inactive' | 'deceased';
+export type PatronReason = 'items-out' | 'money-owed' | 'holds-open' | 'recently-active' | 'inactive' | 'deceased' | 'legal-hold';
 
 /**
  * Whether a patron's whole record is purged: inactive for the profile's months (no check-out or remote
  * access, CB-F3), or recorded as deceased; never while they have items out or owe money.
  */
 export function patronRetention(patron: PatronFacts, profile: Pick<Profile, 'retention'>, now: Date): Decision<PatronReason> {
+  return unlessHeld(patronRule(patron, profile, now), patron.held);
+}
+
+function patronRule(patron: PatronFacts, profile: Pick<Profile, 'retention'>, now: Date): Decision<PatronReason> {
   if (patron.activeLoans > 0) return keep('items-out');
   if (patron.balanceCents > 0) return keep('money-owed');
   if (patron.openHolds > 0) return keep('holds-open');

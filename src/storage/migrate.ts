@@ -2,12 +2,17 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m0001 from './migrations/0001-circulation.js';
 import * as m0002 from './migrations/0002-retention.js';
 import * as m0003 from './migrations/0003-access.js';
+import * as m0004 from './migrations/0004-disclosure.js';
+// Legal holds and complaints (after the legal-request register, 0004).
+import * as m0005 from './migrations/0005-holds.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-circulation': m0001,
   '0002-retention': m0002,
   '0003-access': m0003,
+  '0004-disclosure': m0004,
+  '0005-holds': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -2,6 +2,8 @@ import type { GuardianLink, PatronStatus } from '../domain/types.js';
 import type { Db } from './database.js';
 import { prepared } from './prepared.js';
 import type { GuardianLinksTable, PatronsTable } from './schema.js';
+import { forgetComplaintPatron } from './complaint.repository.js';
+import { deleteHoldPatron } from './legal-hold.repository.js';
 
 /**
  * A patron as stored: the personal fields and card number are one sealed document (`sealed`), opened by
@@ -213,6 +215,9 @@ export async function deletePatronRows(db: Db, patronId: string): Promise<void> 
   await db.deleteFrom('holds').where('patron_id', '=', patronId).execute();
   await db.deleteFrom('loans').where('patron_id', '=', patronId).execute();
   await db.deleteFrom('service_records').where('patron_id', '=', patronId).execute();
+  // Legal holds and complaints (migration 0005): released holds forget the patron; complaints keep their topic.
+  await deleteHoldPatron(db, patronId);
+  await forgetComplaintPatron(db, patronId);
   await db.deleteFrom('patrons').where('id', '=', patronId).execute();
 }
 

@@ -30,6 +30,8 @@ function after<Q extends { where: (...args: any[]) => Q }>(query: Q, column: str
 
 export interface ClosedLoanRow {
   id: string;
+  /** The borrower (legal holds are by patron). */
+  patronId: string;
   status: string;
   endedAt: string;
   checkedOutAt: string;
@@ -56,6 +58,7 @@ export async function closedLoans(
     .innerJoin('items', 'items.id', 'loans.item_id')
     .select([
       'loans.id as id',
+      'loans.patron_id as patron_id',
       'loans.status as status',
       'loans.ended_at as ended_at',
       'loans.checked_out_at as checked_out_at',
@@ -87,6 +90,7 @@ export async function closedLoans(
   const rows = await query.orderBy('loans.ended_at').orderBy('loans.id').limit(options.limit).execute();
   return rows.map((row) => ({
     id: row.id,
+    patronId: row.patron_id,
     status: row.status,
     endedAt: row.ended_at as string,
     checkedOutAt: row.checked_out_at,
@@ -154,9 +158,9 @@ export async function deleteLoans(db: Db, ids: readonly string[]): Promise<Set<s
 
 /** Where each such table says which kind a record is (its status, or its service kind) and when it ended. */
 const ENDED_RECORDS = {
-  fines: { kind: 'status', end: 'settled_at' },
-  holds: { kind: 'status', end: 'ended_at' },
-  service_records: { kind: 'kind', end: 'ends_at' },
+  fines: { kind: 'status', start: 'created_at', end: 'settled_at' },
+  holds: { kind: 'status', start: 'placed_at', end: 'ended_at' },
+  service_records: { kind: 'kind', start: 'starts_at', end: 'ends_at' },
 } as const;
 
 /** A record that ended: a settled fine, an ended hold, a closed service record. */
@@ -164,6 +168,9 @@ export interface EndedRecord {
   id: string;
   kind: string;
   endedAt: string;
+  /** The patron (null: an anonymous or guest-pass service record) and when the record began (legal holds). */
+  patronId: string | null;
+  startedAt: string;
 }
 
 /**
@@ -175,17 +182,17 @@ export async function endedRecords(
   table: keyof typeof ENDED_RECORDS,
   options: { libraryId: string; kind: string; cutoff: string; cursor: Cursor | null; limit: number },
 ): Promise<EndedRecord[]> {
-  const { kind, end } = ENDED_RECORDS[table];
+  const { kind, start, end } = ENDED_RECORDS[table];
   // One query for three tables: the column names come from the constant above, never from input.
   let query = (db as unknown as Kysely<any>)
     .selectFrom(table)
-    .select(['id', `${kind} as kind`, `${end} as ended_at`])
+    .select(['id', `${kind} as kind`, `${end} as ended_at`, 'patron_id', `${start} as started_at`])
     .where('library_id', '=', options.libraryId)
     .where(kind, '=', options.kind)
     .where(end, '<=', options.cutoff);
   query = after(query, end, options.cursor);
-  const rows: { id: string; kind: string; ended_at: string }[] = await query.orderBy(end).orderBy('id').limit(options.limit).execute();
-  return rows.map((r) => ({ id: r.id, kind: r.kind, endedAt: r.ended_at }));
+  const rows: { id: string; kind: string; ended_at: string; patron_id: string | null; started_at: string }[] = await query.orderBy(end).orderBy('id').limit(options.limit).execute();
+  return rows.map((r) => ({ id: r.id, kind: r.kind, endedAt: r.ended_at, patronId: r.patron_id, startedAt: r.started_at }));
 }
 
 // ── Fines and payments ───────────────────────────────────────────────────────────────────────────
@@ -381,6 +388,8 @@ export interface ReceiptLine {
   disposal: string;
   disposed: number;
   kept: number;
+  /** Of `kept`, the records a legal hold alone kept. */
+  held: number;
   firstAt: string;
   lastAt: string;
 }
@@ -397,6 +406,7 @@ export async function addToReceipt(db: Db, runId: string, line: ReceiptLine): Pr
       disposal: line.disposal,
       disposed: line.disposed,
       kept: line.kept,
+      held: line.held,
       first_at: line.firstAt,
       last_at: line.lastAt,
     })
@@ -404,6 +414,7 @@ export async function addToReceipt(db: Db, runId: string, line: ReceiptLine): Pr
       oc.columns(['run_id', 'category']).doUpdateSet({
         disposed: sql<number>`retention_receipts.disposed + excluded.disposed`,
         kept: sql<number>`retention_receipts.kept + excluded.kept`,
+        held: sql<number>`retention_receipts.held + excluded.held`,
         last_at: sql<string>`excluded.last_at`,
       }),
     )
@@ -419,6 +430,7 @@ export async function receiptsOfRun(db: Db, runId: string): Promise<ReceiptLine[
     disposal: r.disposal,
     disposed: Number(r.disposed),
     kept: Number(r.kept),
+    held: Number(r.held),
     firstAt: r.first_at,
     lastAt: r.last_at,
   }));

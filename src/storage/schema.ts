@@ -255,6 +255,8 @@ export interface RetentionReceiptsTable {
   kept: number;
   first_at: string;
   last_at: string;
+  /** Records past their period kept only because a legal hold covers them (migration 0005). */
+  held: Generated<number>;
 }
 
 export interface ServiceRecordsTable {
@@ -296,6 +298,99 @@ export interface RecordSeriesDisposalsTable {
   confirmed_at: string;
 }
 
+// ── Legal holds and complaints (migration 0005) ──────────────────────────────────────────────────
+
+export interface LegalHoldsTable {
+  id: string;
+  library_id: string;
+  /** The legal request of the register that is the hold's reason, if any. */
+  request_id: string | null;
+  placed_at: string;
+  placed_by: string;
+  /** Why, in words with no patron data. */
+  reason: string;
+  /** A JSON array of record categories (policy/inventory.ts). */
+  scope_categories: string;
+  scope_from: string | null;
+  scope_to: string | null;
+  released_at: string | null;
+  released_by: string | null;
+}
+
+export interface LegalHoldPatronsTable {
+  hold_id: string;
+  patron_id: string;
+}
+
+export interface ComplaintsTable {
+  id: string;
+  library_id: string;
+  patron_id: string | null;
+  received_at: string;
+  received_by: string;
+  channel: string;
+  topic: string;
+  /** Sealed under the patron's data key (purpose `complaint`); null for an anonymous complaint. */
+  summary: string | null;
+  due_at: string;
+  answered_at: string | null;
+  answered_by: string | null;
+  answer_summary: string | null;
+}
+
+// Lawful disclosure (migration 0004): the legal-request register and patrons' notices.
+export interface LegalRequestsTable {
+  id: string;
+  library_id: string;
+  received_at: string;
+  /** The staff account that recorded it, or 'system'. */
+  received_by: string;
+  agency: string;
+  officer_name: string;
+  officer_id: string;
+  instrument: string;
+  case_number: string | null;
+  /** JSON array of record categories (policy/inventory.ts). */
+  scope_categories: string;
+  scope_from: string | null;
+  scope_to: string | null;
+  status: string;
+  referred_at: string | null;
+  referred_by: string | null;
+  /** 0/1, null until counsel answers. */
+  review_proper_form: number | null;
+  review_good_cause: number | null;
+  review_notes: string | null;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  decision: string | null;
+  decision_reason: string | null;
+  decision_notes: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  gag_until: string | null;
+  released_at: string | null;
+  released_by: string | null;
+  /** JSON manifest of a release: record ids, categories, the export's SHA-256. */
+  manifest: string | null;
+  created_at: string;
+}
+
+export interface LegalRequestPatronsTable {
+  request_id: string;
+  patron_id: string;
+}
+
+export interface PatronNoticesTable {
+  id: string;
+  patron_id: string;
+  library_id: string;
+  kind: string;
+  request_id: string | null;
+  visible_from: string;
+  created_at: string;
+}
+
 export interface Schema {
   libraries: LibrariesTable;
   branches: BranchesTable;
@@ -322,4 +417,10 @@ export interface Schema {
   service_records: ServiceRecordsTable;
   record_series: RecordSeriesTable;
   record_series_disposals: RecordSeriesDisposalsTable;
+  legal_requests: LegalRequestsTable;
+  legal_request_patrons: LegalRequestPatronsTable;
+  patron_notices: PatronNoticesTable;
+  legal_holds: LegalHoldsTable;
+  legal_hold_patrons: LegalHoldPatronsTable;
+  complaints: ComplaintsTable;
 }

@@ -134,6 +134,8 @@ export interface PrunePage {
   seen: number;
   disposed: number;
   kept: number;
+  /** Of `kept`, the entry a legal hold kept (the prune stops at it). */
+  held: number;
   /** Where the next page starts (the last chain_seq seen), or null when the chain is done. */
   next: number | null;
 }
@@ -145,21 +147,31 @@ export interface PrunePage {
  * than the cutoff. An entry whose link does not verify is kept with everything after it: retention never
  * destroys the evidence of tampering. A dry run counts from `after` and changes nothing.
  */
-export async function pruneChainPage(db: Db, vault: Vault, input: { chain: string; cutoff: string; limit: number; after: number | null; dryRun: boolean }): Promise<PrunePage> {
+export async function pruneChainPage(
+  db: Db,
+  vault: Vault,
+  input: { chain: string; cutoff: string; limit: number; after: number | null; dryRun: boolean; held?: (entry: ChainedEntry) => boolean },
+): Promise<PrunePage> {
   const head = await log.lockHead(db, input.chain);
-  if (!head) return { seen: 0, disposed: 0, kept: 0, next: null };
+  if (!head) return { seen: 0, disposed: 0, kept: 0, held: 0, next: null };
   const cutoff = Date.parse(input.cutoff);
   const from = input.dryRun && input.after !== null ? Math.max(input.after, head.baseSeq) : head.baseSeq;
   const rows = await log.chainPage(db, input.chain, from, input.limit);
   const due: ChainedEntry[] = [];
   let ended = false;
   let broken = false;
+  // An entry a legal hold covers is kept, and with it everything after it: the chain only loses a prefix.
+  let held = false;
   let expected = from + 1;
   let previous = head.baseHash;
   const baseValid = head.baseMac === baseMac(vault, head.chain, head.baseSeq, head.baseHash);
   for (const row of rows) {
     if (Date.parse(row.at) > cutoff) {
       ended = true;
+      break;
+    }
+    if (input.held?.(row)) {
+      held = true;
       break;
     }
     if (!input.dryRun && (!baseValid || row.chainSeq !== expected || row.hash !== entryMac(vault, { ...row, chain: input.chain, chainSeq: expected }, previous))) {
@@ -176,7 +188,7 @@ export async function pruneChainPage(db: Db, vault: Vault, input: { chain: strin
     await log.setHeadBase(db, input.chain, { baseSeq: last.chainSeq, baseHash: last.hash, baseMac: baseMac(vault, input.chain, last.chainSeq, last.hash) });
   }
   // Kept: the entry whose link is broken, if it too is past the cutoff (the rest are counted by verify-log).
-  const kept = broken ? 1 : 0;
-  const done = ended || broken || rows.length < input.limit;
-  return { seen: due.length + kept, disposed: due.length, kept, next: done || !last ? null : (last.chainSeq ?? null) };
+  const kept = broken || held ? 1 : 0;
+  const done = ended || broken || held || rows.length < input.limit;
+  return { seen: due.length + kept, disposed: due.length, kept, held: held ? 1 : 0, next: done || !last ? null : (last.chainSeq ?? null) };
 }

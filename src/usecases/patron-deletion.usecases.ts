@@ -3,6 +3,8 @@ import { balanceOf } from '../storage/fine.repository.js';
 import { holdsOfPatron } from '../storage/hold.repository.js';
 import { countActiveLoans } from '../storage/loan.repository.js';
 import { deletePatronRows, type StoredPatron } from '../storage/patron.repository.js';
+import { liveHeldPatrons } from '../storage/legal-hold.repository.js';
+import { patronUnderHold } from '../policy/legal-hold.policy.js';
 import { findLibrary } from '../storage/library.repository.js';
 import type { DeletionRequester } from '../storage/deletion-receipt.repository.js';
 import { requirePermission } from './authorization.js';
@@ -47,6 +49,9 @@ export async function shredPatron(ctx: Context, stored: StoredPatron, requestedB
     problems.push({ code: ErrorCode.PATRON_HAS_ITEMS_OUT, message: 'The patron has items on loan; they must come back (or be declared lost) first.' });
   if ((await balanceOf(ctx.trx, stored.id)) > 0)
     problems.push({ code: ErrorCode.PATRON_OWES_FINES, message: 'The patron owes money; it must be paid or waived first.' });
+  // A live legal hold names the patron: deleting the record would destroy what it keeps.
+  if (patronUnderHold(await liveHeldPatrons(ctx.trx, stored.id), stored.id))
+    problems.push({ code: ErrorCode.RECORD_UNDER_LEGAL_HOLD, message: 'The record is under a legal hold; it cannot be deleted until the hold is released.' });
   refuseAll(problems);
 
   for (const hold of await holdsOfPatron(ctx.trx, stored.id))

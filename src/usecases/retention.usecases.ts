@@ -22,16 +22,20 @@ import {
   patronRetention,
   RETENTION_CATEGORIES,
   serviceRule,
+  type Decision,
   type RetentionCategory,
   type ServiceKindId,
 } from '../policy/retention.policy.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
+import { heldBy, NO_HOLDS, patronUnderHold, type HeldPatrons } from '../policy/legal-hold.policy.js';
+import type { RecordCategory } from '../policy/inventory.js';
+import { liveHeldPatrons } from '../storage/legal-hold.repository.js';
 import { requirePermission } from './authorization.js';
 import { findLibrary } from '../storage/library.repository.js';
 import { deletePatronRows, endGuardianLinksOfMinor } from '../storage/patron.repository.js';
 import * as retention from '../storage/retention.repository.js';
 import { closeServiceRecord } from '../storage/service-record.repository.js';
-import type { ClosedLoanRow, Cursor, StatsRow } from '../storage/retention.repository.js';
+import type { ClosedLoanRow, Cursor, EndedRecord, StatsRow } from '../storage/retention.repository.js';
 import { pruneChainPage } from './access-chain.js';
 import { flushAccess, recordAccess, type Context } from './context.js';
 import { keepDeletionReceipt } from './deletion-receipts.js';
@@ -43,6 +47,8 @@ export interface PageResult {
   seen: number;
   disposed: number;
   kept: number;
+  /** Of `kept`, the records a legal hold alone kept. */
+  held: number;
 }
 
 /** A page request: the run it counts towards (null for a dry run, which changes nothing). */
@@ -61,7 +67,7 @@ async function libraryAndProfile(ctx: Context, libraryId: string): Promise<{ lib
   return { library, profile: profiles().get(library.profileId) };
 }
 
-async function receipt(ctx: Context, input: PageInput, profile: Profile, category: RetentionCategory, counts: { disposed: number; kept: number }): Promise<void> {
+async function receipt(ctx: Context, input: PageInput, profile: Profile, category: RetentionCategory, counts: { disposed: number; kept: number; held: number }): Promise<void> {
   if (input.runId === null) return;
   const at = ctx.now.toISOString();
   await retention.addToReceipt(ctx.trx, input.runId, { category, ...describeRule(profile, category), ...counts, firstAt: at, lastAt: at });
@@ -77,18 +83,24 @@ function pageEnd<T extends { id: string }>(rows: readonly T[], at: (row: T) => s
 
 /**
  * The common end of a page: the checker's releases are disposed of (unless this is a dry run) and
- * counted on the run's receipt, in the page's transaction.
+ * counted on the run's receipt, in the page's transaction, with what a legal hold kept.
  */
 async function settlePage<Row extends { id: string }>(
   ctx: Context,
   input: PageInput,
   profile: Profile,
   category: RetentionCategory,
-  page: { rows: readonly Row[]; endOf: (row: Row) => string; releases: (row: Row) => boolean; dispose: (rows: Row[]) => Promise<unknown> },
+  page: { rows: readonly Row[]; endOf: (row: Row) => string; decide: (row: Row) => Decision<string>; dispose: (rows: Row[]) => Promise<unknown> },
 ): Promise<PageResult> {
-  const release = page.rows.filter(page.releases);
+  const release: Row[] = [];
+  let held = 0;
+  for (const row of page.rows) {
+    const decision = page.decide(row);
+    if (decision.dispose) release.push(row);
+    else if (decision.reason === 'legal-hold') held++;
+  }
   if (input.runId !== null && release.length > 0) await page.dispose(release);
-  const counts = { disposed: release.length, kept: page.rows.length - release.length };
+  const counts = { disposed: release.length, kept: page.rows.length - release.length, held };
   await receipt(ctx, input, profile, category, counts);
   return { next: pageEnd(page.rows, page.endOf, input.limit), seen: page.rows.length, ...counts };
 }
@@ -141,6 +153,19 @@ export async function anonymiseLoans(ctx: Context, library: Pick<Library, 'id' |
   await retention.addCirculationStats(ctx.trx, statisticsOf(rows.filter((r) => deleted.has(r.id)), library));
 }
 
+/**
+ * Whether a live legal hold covers a complete loan: a hold on the patron's circulation or reading
+ * history whose period the loan's life (check-out to return) overlaps.
+ */
+function loanHeld(held: HeldPatrons, row: ClosedLoanRow): boolean {
+  return heldBy(held, row.patronId, 'circulation', row.checkedOutAt, row.endedAt) || heldBy(held, row.patronId, 'reading-history', row.checkedOutAt, row.endedAt);
+}
+
+/** Whether a live legal hold covers a record that ended (a fine, a hold request, a service record). */
+function endedHeld(held: HeldPatrons, category: RecordCategory, row: EndedRecord): boolean {
+  return heldBy(held, row.patronId, category, row.startedAt, row.endedAt);
+}
+
 /** Whether a complete loan is reading history: it ended after its borrower opted in (JC-IIIc). */
 function isReadingHistory(row: ClosedLoanRow): boolean {
   return row.readingHistorySince !== null && row.endedAt >= row.readingHistorySince;
@@ -159,10 +184,12 @@ export async function retainLoanPage(ctx: Context, input: PageInput & { status: 
     cursor: input.cursor,
     limit: input.limit,
   });
+  const held = rows.length === 0 ? NO_HOLDS : await liveHeldPatrons(ctx.trx);
   return settlePage(ctx, input, profile, 'circulation', {
     rows,
     endOf: (r) => r.endedAt,
-    releases: (row) => loanRetention({ status: input.status, endedAt: row.endedAt, openFines: row.openFines, readingHistory: isReadingHistory(row) }, profile, asOf).dispose,
+    decide: (row) =>
+      loanRetention({ status: input.status, endedAt: row.endedAt, openFines: row.openFines, readingHistory: isReadingHistory(row), held: loanHeld(held, row) }, profile, asOf),
     dispose: (release) => anonymiseLoans(ctx, library, release),
   });
 }
@@ -178,10 +205,11 @@ export async function retainFinePage(ctx: Context, input: PageInput & { status: 
     cursor: input.cursor,
     limit: input.limit,
   });
+  const held = rows.length === 0 ? NO_HOLDS : await liveHeldPatrons(ctx.trx);
   return settlePage(ctx, input, profile, 'fines', {
     rows,
     endOf: (r) => r.endedAt,
-    releases: (row) => fineRetention({ status: input.status, settledAt: row.endedAt }, profile, asOf).dispose,
+    decide: (row) => fineRetention({ status: input.status, settledAt: row.endedAt, held: endedHeld(held, 'fines', row) }, profile, asOf),
     dispose: (release) => retention.deleteFines(ctx.trx, release.map((r) => r.id)),
   });
 }
@@ -197,10 +225,11 @@ export async function retainHoldPage(ctx: Context, input: PageInput & { status: 
     cursor: input.cursor,
     limit: input.limit,
   });
+  const held = rows.length === 0 ? NO_HOLDS : await liveHeldPatrons(ctx.trx);
   return settlePage(ctx, input, profile, 'holds', {
     rows,
     endOf: (r) => r.endedAt,
-    releases: (row) => holdRetention({ status: input.status, endedAt: row.endedAt }, profile, asOf).dispose,
+    decide: (row) => holdRetention({ status: input.status, endedAt: row.endedAt, held: endedHeld(held, 'holds', row) }, profile, asOf),
     dispose: (release) => retention.deleteHolds(ctx.trx, release.map((r) => r.id)),
   });
 }
@@ -219,10 +248,12 @@ export async function retainServicePage(ctx: Context, input: PageInput & { kind:
     cursor: input.cursor,
     limit: input.limit,
   });
-  return settlePage(ctx, input, profile, SERVICE_CATEGORY[input.kind], {
+  const held = rows.length === 0 ? NO_HOLDS : await liveHeldPatrons(ctx.trx);
+  const category = SERVICE_CATEGORY[input.kind];
+  return settlePage(ctx, input, profile, category, {
     rows,
     endOf: (r) => r.endedAt,
-    releases: (row) => afterEndRetention(row.endedAt, rule, asOf).dispose,
+    decide: (row) => afterEndRetention(row.endedAt, rule, asOf, endedHeld(held, category, row)),
     dispose: (release) => retention.deleteServiceRecords(ctx.trx, release.map((r) => r.id)),
   });
 }
@@ -234,15 +265,18 @@ export async function retainServicePage(ctx: Context, input: PageInput & { kind:
  */
 export async function retainAccessLogPage(ctx: Context, input: PageInput): Promise<PageResult> {
   const { profile } = await libraryAndProfile(ctx, input.libraryId);
+  // An entry about a patron under a live hold on the access log, in the hold's period, stops the prune.
+  const held = await liveHeldPatrons(ctx.trx);
   const page = await pruneChainPage(ctx.trx, ctx.vault, {
     chain: input.libraryId,
     cutoff: monthsBefore(new Date(input.asOf), profile.retention.accessLog.months).toISOString(),
     limit: input.limit,
     after: input.cursor === null ? null : Number(input.cursor.id),
     dryRun: input.runId === null,
+    ...(held.size > 0 ? { held: (entry: { patronId: string | null; at: string }) => heldBy(held, entry.patronId, 'access-log', entry.at, entry.at) } : {}),
   });
-  await receipt(ctx, input, profile, 'access-log', { disposed: page.disposed, kept: page.kept });
-  return { next: page.next === null ? null : { at: '', id: String(page.next) }, seen: page.seen, disposed: page.disposed, kept: page.kept };
+  await receipt(ctx, input, profile, 'access-log', { disposed: page.disposed, kept: page.kept, held: page.held });
+  return { next: page.next === null ? null : { at: '', id: String(page.next) }, seen: page.seen, disposed: page.disposed, kept: page.kept, held: page.held };
 }
 
 /**
@@ -282,23 +316,27 @@ export async function retainPatronPage(ctx: Context, input: PageInput & { deceas
     inactiveBefore: monthsBefore(asOf, profile.retention.inactivePatrons.months).toISOString(),
   };
   const rows = await retention.patronCandidates(ctx.trx, { ...candidates, afterId: input.cursor?.id ?? null, limit: input.limit });
+  const held = rows.length === 0 ? NO_HOLDS : await liveHeldPatrons(ctx.trx);
   let disposed = 0;
+  let keptByHold = 0;
   for (const row of rows) {
-    let decision = patronRetention(row, profile, asOf);
+    let decision = patronRetention({ ...row, held: patronUnderHold(held, row.id) }, profile, asOf);
+    if (decision.reason === 'legal-hold') keptByHold++;
     if (!decision.dispose) continue;
     if (input.runId !== null) {
-      // Decide again on the locked row: a check-out or a fine since the page was read keeps the patron.
+      // Decide again on the locked row: a check-out, a fine or a legal hold since the page was read keeps the patron.
       await retention.lockPatron(ctx.trx, row.id);
       const [now] = await retention.patronCandidates(ctx.trx, { ...candidates, afterId: null, limit: 1, patronId: row.id });
-      decision = now ? patronRetention(now, profile, asOf) : decision;
+      decision = now ? patronRetention({ ...now, held: patronUnderHold(await liveHeldPatrons(ctx.trx, row.id), row.id) }, profile, asOf) : decision;
+      if (decision.reason === 'legal-hold') keptByHold++;
       if (!now || !decision.dispose) continue;
       await purgePatron(ctx, library, row, decision.reason);
     }
     disposed++;
   }
-  await receipt(ctx, input, profile, input.deceased ? 'deceased-patrons' : 'inactive-patrons', { disposed, kept: rows.length - disposed });
+  await receipt(ctx, input, profile, input.deceased ? 'deceased-patrons' : 'inactive-patrons', { disposed, kept: rows.length - disposed, held: keptByHold });
   const last = rows[rows.length - 1];
-  return { next: rows.length < input.limit || !last ? null : { at: '', id: last.id }, seen: rows.length, disposed, kept: rows.length - disposed };
+  return { next: rows.length < input.limit || !last ? null : { at: '', id: last.id }, seen: rows.length, disposed, kept: rows.length - disposed, held: keptByHold };
 }
 
 /** A public-computer session nobody logged off from is taken to have ended this long after it began. */
@@ -355,11 +393,13 @@ export async function setReadingHistory(ctx: Context, input: { patronId?: string
     if (stored.readingHistorySince === null) await retention.setReadingHistorySince(ctx.trx, stored.id, at, at);
   } else {
     await retention.setReadingHistorySince(ctx.trx, stored.id, null, at);
+    // A loan a live legal hold covers stays, opt-out or not, until the hold is released; retention then takes it.
+    const held = await liveHeldPatrons(ctx.trx, stored.id);
     for (const status of ['returned', 'lost'] as const) {
       let cursor: Cursor | null = null;
       do {
         const rows = await retention.closedLoans(ctx.trx, { libraryId: library.id, status, cutoff: at, cursor, limit: 1000, patronId: stored.id });
-        const release = rows.filter((row) => loanRetention({ status, endedAt: row.endedAt, openFines: row.openFines, readingHistory: false }, profile, ctx.now).dispose);
+        const release = rows.filter((row) => loanRetention({ status, endedAt: row.endedAt, openFines: row.openFines, readingHistory: false, held: loanHeld(held, row) }, profile, ctx.now).dispose);
         await anonymiseLoans(ctx, library, release);
         deleted += release.length;
         cursor = pageEnd(rows, (r) => r.endedAt, 1000);

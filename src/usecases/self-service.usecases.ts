@@ -6,9 +6,10 @@
  */
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import { accessHistoryOf } from './access-log.usecases.js';
+import { noticesForPatron } from './disclosure.usecases.js';
 import { profiles } from '../policy/profiles.js';
 import { findLibrary } from '../storage/library.repository.js';
-import { clearLoginFailures, countLoginFailures } from '../storage/login-failure.repository.js';
+import { clearLoginFailures, countLoginFailures, lockCardAttempts } from '../storage/login-failure.repository.js';
 import * as patrons from '../storage/patron.repository.js';
 import type { NoticeChannel, StoredPatron } from '../storage/patron.repository.js';
 import { hashSecret, verifySecret } from '../vault/secrets.js';
@@ -32,12 +33,15 @@ async function ownRecord(ctx: Context): Promise<StoredPatron> {
 
 /** Everything held about the patron, every category of the inventory (the export document). */
 export async function myRecord(ctx: Context, _input: Record<string, never> = {}) {
-  return patronDocument(ctx, await ownRecord(ctx), 'view');
+  const stored = await ownRecord(ctx);
+  // Releases of their records to an agency, once any gag has ended (JC-II): told only to the patron.
+  return { ...(await patronDocument(ctx, stored, 'view')), notices: await noticesForPatron(ctx, stored.id) };
 }
 
 /** The same document, to download (CB-A8, JC-IVb); logged as an export. */
 export async function exportMyRecord(ctx: Context, _input: Record<string, never> = {}) {
-  return patronDocument(ctx, await ownRecord(ctx), 'export');
+  const stored = await ownRecord(ctx);
+  return { ...(await patronDocument(ctx, stored, 'export')), notices: await noticesForPatron(ctx, stored.id) };
 }
 
 /**
@@ -68,6 +72,7 @@ export async function attemptPinChange(ctx: Context, input: { currentPin: string
   const stored = await ownRecord(ctx);
   if (!PIN.test(input.newPin)) throw refuse(ErrorCode.VALIDATION_FAILED, 'A PIN is 4 to 12 digits.', 'newPin');
   const rule = await loginRuleFor(ctx, stored.libraryId);
+  await lockCardAttempts(ctx.trx, stored.cardHash);
   const failures = await countLoginFailures(ctx.trx, stored.cardHash, windowStart(ctx, rule));
   const verified = await verifySecret((await patrons.findPinHash(ctx.trx, stored.id)) ?? '', input.currentPin);
   if (!verified || failures >= rule.maxFailures) {

@@ -18,6 +18,7 @@ const CategoryResult = Type.Object({
   disposal: Type.String(),
   disposed: Type.Integer(),
   kept: Type.Integer({ description: 'Records past their period but kept for a reason (item unreturned, fines owed, reading history opted in…).' }),
+  held: Type.Integer({ description: 'Of `kept`, the records a live legal hold alone kept.' }),
   skipped: Type.Optional(Type.Object({ reason: Type.Literal('sweep-not-due'), nextSweepAfter: Instant })),
 });
 
@@ -28,6 +29,7 @@ const Receipt = Type.Object({
   disposal: Type.String(),
   disposed: Type.Integer(),
   kept: Type.Integer(),
+  held: Type.Integer({ description: 'Of `kept`, the records a live legal hold alone kept.' }),
   firstAt: Instant,
   lastAt: Instant,
 });

@@ -1,0 +1,201 @@
+import { writeFileSync } from 'node:fs';
+import { type Command, type Option } from 'commander';
+import { ErrorCode, refuse } from '../domain/errors.js';
+import type { Runtime } from '../usecases/context.js';
+import {
+  decideRequest,
+  getRequest,
+  listRequests,
+  receiveRequest,
+  recordCounselReview,
+  referToDirector,
+  releaseRequest,
+  withdrawRequest,
+  type RequestView,
+  type ScopePatron,
+} from '../usecases/disclosure.usecases.js';
+import { emit } from './output.js';
+import { systemRun, type GlobalOptions } from './runtime.js';
+
+/** What main.ts lends the legal-request commands. */
+export interface DisclosureCommandHelpers {
+  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
+  globals(command: Command): GlobalOptions;
+  asOf(): Option;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function yesNo(text: string, field: string): boolean {
+  if (text === 'yes') return true;
+  if (text === 'no') return false;
+  throw refuse(ErrorCode.VALIDATION_FAILED, `--${field} takes yes or no.`, field);
+}
+
+/** One request in a few lines: no patron data (patrons by id only). */
+function describe(r: RequestView): string {
+  const lines = [
+    `${r.id}  ${r.instrument} from ${r.agency} (${r.status}${r.gagged ? `, gagged until ${r.gagUntil}` : ''})`,
+    `  received ${r.receivedAt}; scope: ${r.scopeCategories.join(', ')}; ${r.patronIds.length} patron(s); period ${r.scopeFrom ?? '…'} to ${r.scopeTo ?? '…'}`,
+    `  profile: ${r.rule.permits} (${r.rule.clause})${r.rule.counselReviewRequired ? ', counsel review required' : ''}`,
+  ];
+  if (r.reviewedAt) lines.push(`  counsel: proper form ${r.reviewProperForm ? 'yes' : 'no'}, good cause ${r.reviewGoodCause ? 'yes' : 'no'}`);
+  if (r.decision) lines.push(`  ${r.decision}: ${r.decisionReason}`);
+  if (r.manifest) lines.push(`  released ${r.releasedAt}: ${r.manifest.records.length} record(s), sha256 ${r.manifest.sha256}`);
+  return lines.join('\n');
+}
+
+/**
+ * `carrel legal-request receive|list|show|refer|review|decide|release|withdraw`: the legal-request
+ * register as the operator (the system actor) works it. Card numbers may go in flags here: the
+ * operator is at the machine; they never go in a URL.
+ */
+export function registerDisclosureCommands(program: Command, helpers: DisclosureCommandHelpers): void {
+  const { withRuntime, globals, asOf } = helpers;
+  const legal = program.command('legal-request').description('the legal-request register: receive, refer, review, decide and release (lawful disclosure)');
+  const run = (runtime: Runtime) => systemRun(runtime, 'legal-disclosure');
+
+  legal
+    .command('receive')
+    .description('record a legal request handed to the library')
+    .requiredOption('--library <id>', 'library id')
+    .requiredOption('--agency <name>', 'the agency presenting it')
+    .requiredOption('--officer-name <name>', 'the officer presenting it')
+    .requiredOption('--officer-id <id>', 'the officer’s badge or ID number')
+    .requiredOption('--instrument <kind>', 'informal-request, written-request, subpoena, search-warrant, court-order, fisa-or-nsl, emergency-claim, patron-consent, public-records-request, materials-recovery')
+    .requiredOption('--categories <list>', 'record categories, comma-separated (registration,circulation,…)')
+    .option('--card <number>', 'a patron named, by card number (repeatable)', collect)
+    .option('--patron-id <id>', 'a patron named, by id (repeatable)', collect)
+    .option('--case <number>', 'the agency’s case number')
+    .option('--from <instant>', 'start of the period asked for')
+    .option('--to <instant>', 'end of the period asked for')
+    .option('--gag-until <instant>', 'a gag order (JC-II): the patron is not told before this instant')
+    .addOption(asOf())
+    .action(
+      async (
+        o: { library: string; agency: string; officerName: string; officerId: string; instrument: string; categories: string; card?: string[]; patronId?: string[]; case?: string; from?: string; to?: string; gagUntil?: string },
+        command: Command,
+      ) => {
+        const opts = globals(command);
+        const patrons: ScopePatron[] = [...(o.card ?? []).map((cardNumber) => ({ cardNumber })), ...(o.patronId ?? []).map((patronId) => ({ patronId }))];
+        const received = await withRuntime(opts, false, (runtime) =>
+          run(runtime)(receiveRequest, {
+            libraryId: o.library,
+            agency: o.agency,
+            officerName: o.officerName,
+            officerId: o.officerId,
+            instrument: o.instrument,
+            caseNumber: o.case ?? null,
+            patrons,
+            categories: o.categories.split(',').map((c) => c.trim()).filter(Boolean),
+            from: o.from ?? null,
+            to: o.to ?? null,
+            gagUntil: o.gagUntil ?? null,
+          }),
+        );
+        emit(opts.json, received, () => `Legal request ${received.id} recorded (${received.instrument}, ${received.status}).`);
+      },
+    );
+
+  legal
+    .command('list')
+    .description('the register of a library')
+    .requiredOption('--library <id>', 'library id')
+    .addOption(asOf())
+    .action(async (o: { library: string }, command: Command) => {
+      const opts = globals(command);
+      const requests = await withRuntime(opts, false, (runtime) => run(runtime)(listRequests, { libraryId: o.library }));
+      emit(opts.json, requests, () => (requests.length === 0 ? 'No legal request.' : requests.map(describe).join('\n')));
+    });
+
+  legal
+    .command('show')
+    .description('one request of the register')
+    .requiredOption('--id <id>', 'request id')
+    .addOption(asOf())
+    .action(async (o: { id: string }, command: Command) => {
+      const opts = globals(command);
+      const request = await withRuntime(opts, false, (runtime) => run(runtime)(getRequest, { requestId: o.id }));
+      emit(opts.json, request, () => describe(request));
+    });
+
+  legal
+    .command('refer')
+    .description('refer a request to the director (JC-IVd-le)')
+    .requiredOption('--id <id>', 'request id')
+    .addOption(asOf())
+    .action(async (o: { id: string }, command: Command) => {
+      const opts = globals(command);
+      const referred = await withRuntime(opts, false, (runtime) => run(runtime)(referToDirector, { requestId: o.id }));
+      emit(opts.json, referred, () => `Legal request ${referred.id} ${referred.status}.`);
+    });
+
+  legal
+    .command('review')
+    .description('record counsel’s review of the instrument (CB-E1, JC-IVd-le)')
+    .requiredOption('--id <id>', 'request id')
+    .requiredOption('--proper-form <yes|no>', 'is it in proper form?')
+    .requiredOption('--good-cause <yes|no>', 'does it show good cause?')
+    .option('--notes <text>', 'counsel’s notes (no patron data)')
+    .addOption(asOf())
+    .action(async (o: { id: string; properForm: string; goodCause: string; notes?: string }, command: Command) => {
+      const opts = globals(command);
+      const input = { requestId: o.id, properForm: yesNo(o.properForm, 'proper-form'), goodCause: yesNo(o.goodCause, 'good-cause'), notes: o.notes ?? null };
+      const reviewed = await withRuntime(opts, false, (runtime) => run(runtime)(recordCounselReview, input));
+      emit(opts.json, reviewed, () => describe(reviewed));
+    });
+
+  legal
+    .command('decide')
+    .description('approve or refuse a request under the library’s profile')
+    .requiredOption('--id <id>', 'request id')
+    .option('--approve', 'approve it (refused with its code if the profile does not allow it)')
+    .option('--refuse', 'refuse it')
+    .option('--requires <instrument>', 'with --refuse: subpoena or court-order (JC-IVd-le)')
+    .option('--notes <text>', 'the reasons (no patron data)')
+    .option('--gag-until <instant>', 'set or move the gag order (JC-II)')
+    .addOption(asOf())
+    .action(async (o: { id: string; approve?: boolean; refuse?: boolean; requires?: string; notes?: string; gagUntil?: string }, command: Command) => {
+      const opts = globals(command);
+      if (Boolean(o.approve) === Boolean(o.refuse)) throw refuse(ErrorCode.VALIDATION_FAILED, 'Say --approve or --refuse.', 'approve');
+      if (o.requires !== undefined && o.requires !== 'subpoena' && o.requires !== 'court-order')
+        throw refuse(ErrorCode.VALIDATION_FAILED, '--requires takes subpoena or court-order.', 'requires');
+      const decided = await withRuntime(opts, false, (runtime) =>
+        run(runtime)(decideRequest, {
+          requestId: o.id,
+          approve: Boolean(o.approve),
+          notes: o.notes ?? null,
+          ...(o.requires !== undefined ? { requires: o.requires as 'subpoena' | 'court-order' } : {}),
+          ...(o.gagUntil !== undefined ? { gagUntil: o.gagUntil } : {}),
+        }),
+      );
+      emit(opts.json, decided, () => describe(decided));
+    });
+
+  legal
+    .command('release')
+    .description('produce the export of an approved request, once; the register keeps its manifest')
+    .requiredOption('--id <id>', 'request id')
+    .option('--out <file>', 'write the export there (mode 0600) instead of standard output')
+    .addOption(asOf())
+    .action(async (o: { id: string; out?: string }, command: Command) => {
+      const opts = globals(command);
+      const released = await withRuntime(opts, false, (runtime) => run(runtime)(releaseRequest, { requestId: o.id }));
+      if (o.out) {
+        writeFileSync(o.out, `${JSON.stringify(released, null, 2)}\n`, { mode: 0o600 });
+        emit(opts.json, { requestId: released.requestId, file: o.out, manifest: released.manifest }, () => `Export of ${released.requestId} written to ${o.out} (sha256 ${released.manifest.sha256}).`);
+      } else process.stdout.write(`${JSON.stringify(released, null, 2)}\n`);
+    });
+
+  legal
+    .command('withdraw')
+    .description('record that the agency withdrew its request')
+    .requiredOption('--id <id>', 'request id')
+    .option('--notes <text>', 'notes (no patron data)')
+    .addOption(asOf())
+    .action(async (o: { id: string; notes?: string }, command: Command) => {
+      const opts = globals(command);
+      const withdrawn = await withRuntime(opts, false, (runtime) => run(runtime)(withdrawRequest, { requestId: o.id, notes: o.notes ?? null }));
+      emit(opts.json, withdrawn, () => describe(withdrawn));
+    });
+}

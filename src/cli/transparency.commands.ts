@@ -1,0 +1,35 @@
+import { Option, type Command } from 'commander';
+import type { Runtime } from '../usecases/context.js';
+import { reportMarkdown, transparencyReport } from '../usecases/transparency.usecases.js';
+import { emit } from './output.js';
+import { systemRun, type GlobalOptions } from './runtime.js';
+
+/** What main.ts lends the transparency command. */
+export interface TransparencyCommandHelpers {
+  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
+  globals(command: Command): GlobalOptions;
+  asOf(): Option;
+}
+
+/**
+ * `carrel transparency-report --from --to [--library] [--format md|json]`: legal requests by instrument
+ * and outcome (gagged ones only in a band, JC-II), legal holds and complaints (JC-VIII), as the operator.
+ */
+export function registerTransparencyCommands(program: Command, helpers: TransparencyCommandHelpers): void {
+  const { withRuntime, globals, asOf } = helpers;
+  program
+    .command('transparency-report')
+    .description('counts of legal requests by instrument and outcome for a period (gagged ones only in a band), legal holds and complaints')
+    .requiredOption('--from <YYYY-MM-DD>', 'the first day of the period')
+    .requiredOption('--to <YYYY-MM-DD>', 'the day after its last day (not included)')
+    .option('--library <id>', 'one library (default: every library)')
+    .addOption(new Option('--format <format>', 'md or json').choices(['md', 'json']).default('md'))
+    .addOption(asOf())
+    .action(async (o: { from: string; to: string; library?: string; format: 'md' | 'json' }, command: Command) => {
+      const opts = globals(command);
+      const report = await withRuntime(opts, false, (runtime) =>
+        systemRun(runtime, 'statistics')(transparencyReport, { from: o.from, to: o.to, ...(o.library ? { libraryId: o.library } : {}) }),
+      );
+      emit(opts.json === true || o.format === 'json', report, () => reportMarkdown(report).trimEnd());
+    });
+}

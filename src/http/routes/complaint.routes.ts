@@ -1,0 +1,90 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Runtime } from '../../usecases/context.js';
+import { answerComplaint, COMPLAINT_CHANNELS, listComplaints, recordComplaint } from '../../usecases/complaint.usecases.js';
+import { CardNumber, ErrorResponse, errorResponses, Id, Instant, LibraryId, Nullable } from '../schemas.js';
+import { runFor } from './context.js';
+
+const ComplaintView = Type.Object({
+  id: Id,
+  libraryId: Type.String(),
+  patronId: Nullable(Id),
+  receivedAt: Instant,
+  receivedBy: Type.String(),
+  channel: Type.String(),
+  topic: Type.String(),
+  summary: Nullable(Type.String()),
+  dueAt: Instant,
+  answeredAt: Nullable(Instant),
+  answeredBy: Nullable(Type.String()),
+  answerSummary: Nullable(Type.String()),
+  overdue: Type.Boolean({ description: 'Not answered by its due date.' }),
+});
+
+const Summary = Type.String({ maxLength: 4000 });
+const responses = { ...errorResponses, 403: ErrorResponse };
+
+/** Written complaints (JC-VIII): any desk records one; the director answers by the due date. */
+export function complaintRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.post(
+      '/complaints',
+      {
+        schema: {
+          tags: ['complaints'],
+          summary: 'Record a written complaint (clerk and up); due for the director’s answer in 30 days',
+          description: 'Name the complainant by card number or patron id to keep a summary (sealed under their key); an anonymous complaint is recorded by its topic code only.',
+          body: Type.Object(
+            {
+              libraryId: Type.Optional(LibraryId),
+              cardNumber: Type.Optional(CardNumber),
+              patronId: Type.Optional(Id),
+              channel: Type.String({ enum: [...COMPLAINT_CHANNELS] }),
+              topic: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$', description: 'A short code such as `privacy` or `staff-conduct`.' }),
+              summary: Type.Optional(Nullable(Summary)),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: ComplaintView, ...responses },
+        },
+      },
+      async (request, reply) => reply.status(201).send(await runFor(runtime, request, 'account-service')(recordComplaint, request.body)),
+    );
+
+    app.post(
+      '/complaints/:complaintId/answer',
+      {
+        schema: {
+          tags: ['complaints'],
+          summary: 'Record the director’s answer to a complaint',
+          params: Type.Object({ complaintId: Id }),
+          body: Type.Object({ summary: Type.Optional(Nullable(Summary)) }, { additionalProperties: false }),
+          response: { 200: ComplaintView, ...responses },
+        },
+      },
+      async (request) => runFor(runtime, request, 'account-service')(answerComplaint, { complaintId: request.params.complaintId, ...request.body }),
+    );
+
+    app.get(
+      '/libraries/:libraryId/complaints',
+      {
+        schema: {
+          tags: ['complaints'],
+          summary: 'A library’s complaints, newest first, overdue ones flagged (the director)',
+          params: Type.Object({ libraryId: LibraryId }),
+          querystring: Type.Object(
+            { open: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])), limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })) },
+            { additionalProperties: false },
+          ),
+          response: { 200: Type.Array(ComplaintView), ...responses },
+        },
+      },
+      async (request) =>
+        runFor(runtime, request, 'account-service')(listComplaints, {
+          libraryId: request.params.libraryId,
+          open: request.query.open === 'true',
+          ...(request.query.limit ? { limit: Number(request.query.limit) } : {}),
+        }),
+    );
+  };
+}
