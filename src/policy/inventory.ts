@@ -19,6 +19,7 @@ export const RECORD_CATEGORIES = [
   'room-bookings',
   'ill-requests',
   'reference-requests',
+  'complaints',
   'access-log',
   'circulation-statistics',
 ] as const;
@@ -197,6 +198,21 @@ export const INVENTORY: readonly CategoryDeclaration[] = [
     storage: { tables: ['service_records'], sealed: ['details'], indexed: [] },
     retention: (p) => fromReceipt(p, 'reference-requests', noteOf(serviceRule('reference-request', p))),
     disposal: 'Deleted, with the sealed details.',
+  },
+  {
+    id: 'complaints',
+    name: 'Complaints',
+    fields: ['complainant (a patron, or anonymous)', 'channel', 'topic code', 'what the complaint says (sealed, only when a patron is named)', 'due date', 'the answer (sealed)', 'who received and answered it'],
+    purpose: 'Answer a written complaint in good time (the director).',
+    legalBasis: { text: 'Written complaints go to the director and get a timely answer.', clauses: ['JC-VIII'] },
+    access: ['the patron (their own)', 'the staff member who records it', 'the director / privacy officer'],
+    storage: { tables: ['complaints'], sealed: ['summary', 'answer_summary'], indexed: [] },
+    retention: () => ({
+      rule: 'kept while the patron is registered; when the patron goes, the complaint keeps its topic and dates only',
+      clause: 'JC-VIII',
+      note: 'The answered complaint is the library’s record of having answered; nothing in it identifies the patron once they are gone.',
+    }),
+    disposal: 'The patron link and the sealed texts go with the patron (their key is shredded); the topic, channel and dates stay for the transparency report.',
   },
   {
     id: 'access-log',

@@ -117,3 +117,9 @@ export async function complaintCounts(
 export async function forgetComplaintPatron(db: Db, patronId: string): Promise<void> {
   await db.updateTable('complaints').set({ patron_id: null, summary: null, answer_summary: null }).where('patron_id', '=', patronId).execute();
 }
+
+/** The complaints a patron made, oldest first. */
+export async function complaintsOfPatron(db: Db, patronId: string): Promise<StoredComplaint[]> {
+  const rows = await db.selectFrom('complaints').selectAll().where('patron_id', '=', patronId).orderBy('received_at').orderBy('id').execute();
+  return rows.map(toComplaint);
+}

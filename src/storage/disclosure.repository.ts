@@ -201,3 +201,15 @@ export async function countNotices(db: Db, patronId: string): Promise<number> {
   const row = await db.selectFrom('patron_notices').select((eb) => eb.fn.countAll<number>().as('n')).where('patron_id', '=', patronId).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Whether a request naming the patron is under a gag order that has not expired (JC-II). */
+export async function underLiveGag(db: Db, patronId: string, now: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('legal_request_patrons')
+    .innerJoin('legal_requests', 'legal_requests.id', 'legal_request_patrons.request_id')
+    .select('legal_requests.id')
+    .where('legal_request_patrons.patron_id', '=', patronId)
+    .where('legal_requests.gag_until', '>', now)
+    .executeTakeFirst();
+  return row !== undefined;
+}

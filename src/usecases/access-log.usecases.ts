@@ -15,6 +15,7 @@ import { requirePermission } from './authorization.js';
 import { recordAccess, type Context, type Runtime } from './context.js';
 import { requirePatron } from './patron.usecases.js';
 import { localDay } from './retention.usecases.js';
+import { accessEntriesShownToPatron } from './access-seen-by-patron.js';
 
 /**
  * What a broken link is, as far as the chain can tell:
@@ -205,7 +206,7 @@ function roleSeenBy(entry: ChainedEntry, patronId: string): string {
  * caller (the patron's own route, GET /me/access-log) has established who asks.
  */
 export async function accessHistoryOf(ctx: Context, patronId: string): Promise<AccessSeen[]> {
-  const entries = await log.accessEntriesForPatron(ctx.trx, patronId);
+  const entries = await accessEntriesShownToPatron(ctx, patronId);
   const libraries = new Map<string, Library | undefined>();
   const library = async (id: string | null) => {
     if (id === null) return undefined;

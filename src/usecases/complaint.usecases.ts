@@ -114,7 +114,7 @@ export async function recordComplaint(ctx: Context, input: RecordComplaintInput)
     answerSummary: null,
   };
   await complaints.insertComplaint(ctx.trx, complaint);
-  if (patron) await recordAccess(ctx, patron, 'complaint-recorded', ['registration']);
+  if (patron) await recordAccess(ctx, patron, 'complaint-recorded', ['complaints']);
   return view(ctx, complaint);
 }
 
@@ -133,7 +133,7 @@ export async function answerComplaint(ctx: Context, input: { complaintId: string
   const sealed = complaint.patronId !== null && summary !== null ? await ctx.vault.seal(complaint.patronId, 'complaint', summary) : null;
   if (!(await complaints.answerComplaint(ctx.trx, complaint.id, { at, by: ctx.actor.id, summary: sealed })))
     throw refuse(ErrorCode.COMPLAINT_ANSWERED, 'That complaint has already been answered.', 'complaintId');
-  if (complaint.patronId !== null) await recordAccess(ctx, { id: complaint.patronId, libraryId: complaint.libraryId }, 'complaint-answered', ['registration']);
+  if (complaint.patronId !== null) await recordAccess(ctx, { id: complaint.patronId, libraryId: complaint.libraryId }, 'complaint-answered', ['complaints']);
   return view(ctx, { ...complaint, answeredAt: at, answeredBy: ctx.actor.id, answerSummary: sealed });
 }
 
@@ -148,7 +148,21 @@ export async function listComplaints(ctx: Context, input: { libraryId?: string; 
   const views: ComplaintView[] = [];
   for (const c of list) {
     views.push(await view(ctx, c));
-    if (c.patronId !== null && c.summary !== null) await recordAccess(ctx, { id: c.patronId, libraryId: c.libraryId }, 'complaint-read', ['registration']);
+    if (c.patronId !== null && c.summary !== null) await recordAccess(ctx, { id: c.patronId, libraryId: c.libraryId }, 'complaint-read', ['complaints']);
   }
   return views;
+}
+
+/**
+ * A patron's own complaints, opened, for their record (CB-A8, JC-IVb): what they wrote, when it is due,
+ * the answer. No permission of its own: the caller has already been allowed to read the record.
+ */
+export async function complaintsOf(ctx: Context, patronId: string) {
+  const mine = await complaints.complaintsOfPatron(ctx.trx, patronId);
+  return Promise.all(
+    mine.map(async (c) => {
+      const { receivedBy: _by, answeredBy: _answeredBy, patronId: _patron, ...shown } = await view(ctx, c);
+      return shown;
+    }),
+  );
 }

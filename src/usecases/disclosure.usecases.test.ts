@@ -18,6 +18,7 @@ import {
   type ReceiveRequestInput,
 } from './disclosure.usecases.js';
 import { myRecord } from './self-service.usecases.js';
+import { accessHistoryOf } from './access-log.usecases.js';
 
 /**
  * Lawful disclosure, clause by clause and profile by profile, on every engine: the register, the profile's
@@ -255,10 +256,14 @@ describe.each(ENGINES)('lawful disclosure on %s', (engine) => {
     const self: Actor = { kind: 'patron', id: patron.id, libraryId: lib['jackson-county-or'] as string };
     const during = await w.act(myRecord, {}, { actor: self, purpose: 'self-service' });
     expect(during.notices).toEqual([]);
+    // …and their record's access log does not give it away either: no legal-disclosure entry shows
+    expect(during.accessLog.map((e) => e.purpose)).not.toContain('legal-disclosure');
+    expect((await w.act(accessHistoryOf, patron.id, { actor: self, purpose: 'self-service' })).map((e) => e.purpose)).not.toContain('legal-disclosure');
     expect(await countNotices(database.db, patron.id)).toBe(1);
     // And once it has expired, the notice is there: the agency, the instrument, the date; no case number
     w.clock.advanceDays(91);
     const after = await w.act(myRecord, {}, { actor: self, purpose: 'self-service' });
+    expect(after.accessLog.map((e) => e.purpose)).toContain('legal-disclosure');
     expect(after.notices).toEqual([
       { kind: 'legal-disclosure', agency: 'County Sheriff', instrument: 'fisa-or-nsl', releasedAt: expect.any(String), categories: ['registration', 'circulation'], visibleFrom: gagUntil },
     ]);

@@ -41,6 +41,7 @@ import { requireLibrary } from './library.usecases.js';
 import { openFineNotes, openPatron } from './patron-records.js';
 import { requirePatron, requirePatronByCard } from './patron.usecases.js';
 import { openServiceRecords } from './service-details.js';
+import { complaintsOf } from './complaint.usecases.js';
 
 /** The categories a request may name: every category kept about a patron (statistics hold no one). */
 const SCOPE_CATEGORIES: readonly RecordCategory[] = RECORD_CATEGORIES.filter((c) => c !== 'circulation-statistics');
@@ -474,6 +475,14 @@ async function fullRecord(ctx: Context, stored: StoredPatron, releasable: Releas
       out.note(SERVICE_CATEGORY[s.kind], s.id);
       return s;
     });
+  }
+  if (has('complaints')) {
+    entry.complaints = (await complaintsOf(ctx, stored.id))
+      .filter((c) => within(c.receivedAt, period))
+      .map((c) => {
+        out.note('complaints', c.id);
+        return c;
+      });
   }
   if (has('access-log')) {
     entry.accessLog = (await accessEntriesForPatron(ctx.trx, stored.id))

@@ -9,7 +9,7 @@ import { profiles } from '../policy/profiles.js';
 import { findLibrary } from '../storage/library.repository.js';
 import { requirePermission, requirePurpose } from './authorization.js';
 import { endSessionsOf } from './session.usecases.js';
-import { accessEntriesForPatron } from '../storage/access-log.repository.js';
+import { accessEntriesShownToPatron } from './access-seen-by-patron.js';
 import { balanceOf, finesOfPatron, paymentsOfPatron } from '../storage/fine.repository.js';
 import { holdsOfPatron } from '../storage/hold.repository.js';
 import { findCategory } from '../storage/library.repository.js';
@@ -25,6 +25,7 @@ import type { StoredPatron } from '../storage/patron.repository.js';
 import { requireLibrary } from './library.usecases.js';
 import { serviceRecordsOfPatron } from '../storage/service-record.repository.js';
 import { openServiceRecords } from './service-details.js';
+import { complaintsOf } from './complaint.usecases.js';
 
 export interface RegisterPatronInput {
   libraryId: string;
@@ -266,7 +267,9 @@ export async function patronDocument(ctx: Context, stored: StoredPatron, action 
     // Computer sessions, program sign-ups, room bookings, ILL and reference requests (JC-IIId-f), opened.
     services: await openServiceRecords(ctx, services),
     ...(withComputerLogs ? {} : { withheld: ['computer-sessions'] }),
-    accessLog: (await accessEntriesForPatron(ctx.trx, patron.id)).map((e) => ({
+    // Written complaints the patron made (JC-VIII), with the director's answer once given.
+    complaints: await complaintsOf(ctx, patron.id),
+    accessLog: (await accessEntriesShownToPatron(ctx, patron.id)).map((e) => ({
       at: e.at,
       actorKind: e.actorKind,
       action: e.action,
@@ -302,6 +305,7 @@ const EXPORT_CONTENTS = {
   'room-bookings': ['services'],
   'ill-requests': ['services'],
   'reference-requests': ['services'],
+  complaints: ['complaints'],
   'access-log': ['accessLog'],
 } as const satisfies Record<Exclude<RecordCategory, 'circulation-statistics'>, readonly string[]>;
 
