@@ -202,14 +202,26 @@ export async function countNotices(db: Db, patronId: string): Promise<number> {
   return Number(row.n);
 }
 
-/** Whether a request naming the patron is under a gag order that has not expired (JC-II). */
+/**
+ * Whether a request under a gag order that has not expired (JC-II) concerns the patron: it names them,
+ * or a legal hold placed for it does.
+ */
 export async function underLiveGag(db: Db, patronId: string, now: string): Promise<boolean> {
-  const row = await db
+  const named = await db
     .selectFrom('legal_request_patrons')
     .innerJoin('legal_requests', 'legal_requests.id', 'legal_request_patrons.request_id')
     .select('legal_requests.id')
     .where('legal_request_patrons.patron_id', '=', patronId)
     .where('legal_requests.gag_until', '>', now)
     .executeTakeFirst();
-  return row !== undefined;
+  if (named) return true;
+  const held = await db
+    .selectFrom('legal_hold_patrons')
+    .innerJoin('legal_holds', 'legal_holds.id', 'legal_hold_patrons.hold_id')
+    .innerJoin('legal_requests', 'legal_requests.id', 'legal_holds.request_id')
+    .select('legal_requests.id')
+    .where('legal_hold_patrons.patron_id', '=', patronId)
+    .where('legal_requests.gag_until', '>', now)
+    .executeTakeFirst();
+  return held !== undefined;
 }

@@ -131,6 +131,19 @@ describe.each(ENGINES)('lawful disclosure on %s', (engine) => {
     expect(JSON.stringify(released.export)).toContain('A Confidential Title');
   });
 
+  it('IF-8: an order for current circulation releases what is out now, not what was returned (that is reading history)', async () => {
+    const patron = await borrower('imagineif-mt');
+    const returned = await buildItem(w, { libraryId: lib['imagineif-mt'] as string, title: 'A Returned Title' });
+    await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: returned.barcode });
+    await w.act(checkin, { itemBarcode: returned.barcode, libraryId: lib['imagineif-mt'] as string });
+    const decided = await approved('imagineif-mt', request('imagineif-mt', 'court-order', [{ patronId: patron.id }], { categories: ['circulation'] }));
+    const released = await act(releaseRequest, { requestId: decided.id }, director('imagineif-mt'));
+    const text = JSON.stringify(released.export);
+    expect(text).toContain('A Confidential Title');
+    expect(text).not.toContain('A Returned Title');
+    expect(released.manifest.records.map((r) => r.category)).toEqual(['circulation']);
+  });
+
   it('RR-7: an emergency claim under rio-rancho-nm releases name and address to identify a person, but no circulation', async () => {
     // Given a patron with a book out, and an emergency claim asking for identity and circulation
     const patron = await borrower('rio-rancho-nm');
@@ -151,12 +164,16 @@ describe.each(ENGINES)('lawful disclosure on %s', (engine) => {
     expect(await refusalCodes(act(decideRequest, { requestId: subpoena.id, approve: true }, director('rio-rancho-nm')))).toEqual(['INSTRUMENT_NOT_ACCEPTED']);
   });
 
-  it('RR-2: materials recovery under rio-rancho-nm releases what retrieving the items needs', async () => {
+  it('RR-2: materials recovery under rio-rancho-nm releases what retrieving the items needs: the overdue item, not the one due next month', async () => {
     const patron = await borrower('rio-rancho-nm');
+    w.clock.advanceDays(30);
+    const current = await buildItem(w, { libraryId: lib['rio-rancho-nm'] as string, title: 'A Book Not Yet Due' });
+    await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: current.barcode });
     const decided = await approved('rio-rancho-nm', request('rio-rancho-nm', 'materials-recovery', [{ patronId: patron.id }], { categories: ['registration', 'circulation', 'fines', 'holds'] }), { review: false });
     const released = await act(releaseRequest, { requestId: decided.id }, director('rio-rancho-nm'));
     expect(released.manifest.categories).toEqual(['registration', 'circulation', 'fines']);
     expect(released.export.patrons?.[0]).toMatchObject({ items: [{ barcode: patron.item.barcode, title: 'A Confidential Title', replacementCostCents: 2500, status: 'active' }], amountOwedCents: 0 });
+    expect(JSON.stringify(released)).not.toContain('A Book Not Yet Due');
   });
 
   it('CB-E3: a public-records export under carlsbad-nm lists overdue adult accounts by name, address and amount owed — no title, no minor', async () => {
@@ -187,6 +204,7 @@ describe.each(ENGINES)('lawful disclosure on %s', (engine) => {
 
   it('CB-E2: materials recovery under carlsbad-nm releases contact, items out with replacement cost, and amounts owed — nothing else', async () => {
     const patron = await borrower('carlsbad-nm');
+    w.clock.advanceDays(30); // long overdue
     const decided = await approved('carlsbad-nm', request('carlsbad-nm', 'materials-recovery', [{ patronId: patron.id }], { categories: ['registration', 'circulation', 'fines', 'access-log'] }), { review: false });
     const released = await act(releaseRequest, { requestId: decided.id }, director('carlsbad-nm'));
     const entry = released.export.patrons?.[0] as Record<string, unknown>;
@@ -199,6 +217,12 @@ describe.each(ENGINES)('lawful disclosure on %s', (engine) => {
     const patron = await borrower('ridgefield-ct');
     const order = await approved('ridgefield-ct', request('ridgefield-ct', 'court-order', [{ cardNumber: patron.cardNumber }]));
     expect(order).toMatchObject({ decisionReason: 'APPROVED', rule: { clause: 'RF-2' } });
+    // One consent names one patron, never a list, and never a minor on their own say
+    const other = await borrower('ridgefield-ct');
+    expect(await refusalCodes(act(receiveRequest, request('ridgefield-ct', 'patron-consent', [{ cardNumber: patron.cardNumber }, { cardNumber: other.cardNumber }]), clerk('ridgefield-ct')))).toEqual(['VALIDATION_FAILED']);
+    const parent = await buildPatron(w, { libraryId: lib['ridgefield-ct'] as string });
+    const child = await buildPatron(w, { libraryId: lib['ridgefield-ct'] as string, birthDate: '2016-02-02', guardianCard: parent.cardNumber });
+    expect(await refusalCodes(act(receiveRequest, request('ridgefield-ct', 'patron-consent', [{ patronId: child.id }]), clerk('ridgefield-ct')))).toEqual(['VALIDATION_FAILED']);
     const consent = await approved('ridgefield-ct', request('ridgefield-ct', 'patron-consent', [{ cardNumber: patron.cardNumber }]), { review: false });
     expect(consent).toMatchObject({ decisionReason: 'APPROVED', rule: { clause: 'RF-2' } });
     expect((await act(releaseRequest, { requestId: consent.id }, director('ridgefield-ct'))).manifest.categories).toEqual(['registration', 'circulation']);

@@ -138,6 +138,11 @@ function instant(value: string | null | undefined, field: string, problems: Prob
 
 /** A gag's end: an instant after now (a gag already over is no gag). */
 function gagEnd(value: string | null | undefined, now: Date, problems: Problem[]): string | null {
+  // Only an explicit null lifts a gag: an empty string is a mistake, not an instruction.
+  if (value !== undefined && value !== null && value.trim() === '') {
+    problems.push({ code: ErrorCode.INVALID_DATE, message: 'A gag order ends at an ISO-8601 instant; null lifts it.', field: 'gagUntil' });
+    return null;
+  }
   const at = instant(value, 'gagUntil', problems);
   if (at !== null && Date.parse(at) <= now.getTime()) problems.push({ code: ErrorCode.INVALID_DATE, message: 'A gag order ends after now.', field: 'gagUntil' });
   return at;
@@ -208,6 +213,9 @@ export async function receiveRequest(ctx: Context, input: ReceiveRequestInput): 
   if (input.patrons.length === 0 && instrument !== 'public-records-request')
     problems.push({ code: ErrorCode.VALIDATION_FAILED, message: 'Name the patrons the instrument concerns.', field: 'patrons' });
   if (input.patrons.length > MAX_PATRONS) problems.push({ code: ErrorCode.VALIDATION_FAILED, message: `At most ${MAX_PATRONS} patrons per request.`, field: 'patrons' });
+  // A patron's written consent (CB-B2, RF-2) releases that patron's records and nobody else's.
+  if (instrument === 'patron-consent' && input.patrons.length !== 1)
+    problems.push({ code: ErrorCode.VALIDATION_FAILED, message: 'A written consent names the one patron who gave it.', field: 'patrons' });
   refuseAll(problems);
 
   const library = await requireLibrary(ctx, input.libraryId);
@@ -216,6 +224,9 @@ export async function receiveRequest(ctx: Context, input: ReceiveRequestInput): 
     const stored = 'cardNumber' in named ? await requirePatronByCard(ctx, named.cardNumber) : await requirePatron(ctx, named.patronId);
     // A request is answered by the library that holds the records, under its own profile.
     if (stored.libraryId !== library.id) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron of this library matches.', 'patrons');
+    // A minor does not consent alone: their guardian's consent is a request of its own, decided by the director.
+    if (instrument === 'patron-consent' && (stored.ageBand === '0-12' || stored.ageBand === '13-17'))
+      throw refuse(ErrorCode.VALIDATION_FAILED, 'A minor’s records are not released on their own consent.', 'patrons');
     if (!patrons.some((p) => p.id === stored.id)) patrons.push(stored);
   }
   const at = ctx.now.toISOString();
@@ -438,12 +449,19 @@ async function fullRecord(ctx: Context, stored: StoredPatron, releasable: Releas
     });
   }
   if (has('circulation') || has('reading-history')) {
-    const history = has('reading-history') && stored.readingHistorySince !== null;
-    const loans = (await loansOfPatron(ctx.trx, stored.id)).filter(
-      (l) => within(l.checkedOutAt, period) && (has('circulation') || (history && l.status === 'returned')),
-    );
+    // `circulation` is what is out now (and lost, unpaid); returned loans are reading history, kept only
+    // for a patron who opted in (JC-IIIc), and released only when the scope names that category.
+    const since = stored.readingHistorySince;
+    const categoryOf = (l: { status: string; endedAt: string | null }): RecordCategory | null => {
+      if (l.status === 'active' || l.status === 'lost') return 'circulation';
+      return since !== null && l.endedAt !== null && l.endedAt >= since ? 'reading-history' : null;
+    };
+    const loans = (await loansOfPatron(ctx.trx, stored.id)).filter((l) => {
+      const category = categoryOf(l);
+      return category !== null && has(category) && within(l.checkedOutAt, period);
+    });
     entry.loans = loans.map((l) => {
-      out.note(has('circulation') ? 'circulation' : 'reading-history', l.id);
+      out.note(categoryOf(l) as RecordCategory, l.id);
       return { id: l.id, itemBarcode: l.itemBarcode, title: l.title, checkedOutAt: l.checkedOutAt, dueAt: l.dueAt, status: l.status, endedAt: l.endedAt };
     });
   }
@@ -505,7 +523,12 @@ async function recoveryRecord(ctx: Context, stored: StoredPatron, releasable: Re
   }
   if (has('circulation')) {
     const openLost = new Set((await finesOfPatron(ctx.trx, stored.id)).filter((f) => f.status === 'open' && f.kind === 'lost').map((f) => f.loanId));
-    const loans = (await loansOfPatron(ctx.trx, stored.id)).filter((l) => l.status === 'active' || (l.status === 'lost' && openLost.has(l.id)));
+    // What recovery needs, and no more (CB-E2, RR-2, IF-9): items overdue now, or lost and not paid for;
+    // a book due in three weeks is nobody's business.
+    const now = ctx.now.getTime();
+    const loans = (await loansOfPatron(ctx.trx, stored.id)).filter(
+      (l) => (l.status === 'active' && Date.parse(l.dueAt) < now) || (l.status === 'lost' && openLost.has(l.id)),
+    );
     const items = [];
     for (const loan of loans) {
       const item = await findItemById(ctx.trx, loan.itemId);

@@ -9,6 +9,7 @@ import { pay } from './fine.usecases.js';
 import { listLegalHolds, placeLegalHold, releaseLegalHold } from './legal-hold.usecases.js';
 import { deletePatron } from './patron-deletion.usecases.js';
 import { retentionHistory, setReadingHistory } from './retention.usecases.js';
+import { deleteMyRecord } from './self-service.usecases.js';
 
 const DAY = 86_400_000;
 const at = (days: number) => new Date(Date.parse(START) + days * DAY).toISOString();
@@ -87,6 +88,10 @@ describe.each(ENGINES)('legal holds on %s', (engine) => {
       expect(await refusalCodes(w.act(deletePatron, { cardNumber: held.cardNumber }, { actor: director(libraryId), purpose: 'account-service' }))).toEqual([
         'RECORD_UNDER_LEGAL_HOLD',
       ]);
+      // …and the patron asking for it, or a branch manager, is not told of a legal process (JC-II)
+      const manager: Actor = { kind: 'staff', id: 'manager-hold', libraryId, roles: ['branch-manager'] };
+      expect(await refusalCodes(w.act(deletePatron, { cardNumber: held.cardNumber }, { actor: manager, purpose: 'account-service' }))).toEqual(['DELETION_NOT_POSSIBLE_NOW']);
+      expect(await refusalCodes(w.act(deleteMyRecord, {}, { actor: { kind: 'patron', id: held.id, libraryId }, purpose: 'self-service' }))).toEqual(['DELETION_NOT_POSSIBLE_NOW']);
       expect(await findPatronById(database.db, held.id)).toBeDefined();
 
       // When the hold is released, Then the next run disposes of what it kept

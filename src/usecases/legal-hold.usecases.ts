@@ -99,6 +99,9 @@ export async function placeLegalHold(ctx: Context, input: PlaceHoldInput): Promi
   const patrons = new Map<string, StoredPatron>();
   for (const ref of input.patrons) {
     const patron = ref.cardNumber !== undefined ? await requirePatronByCard(ctx, ref.cardNumber) : await requirePatron(ctx, ref.patronId ?? '');
+    // A hold is placed by the library that holds the records: a shared patron of another library is its
+    // director's to hold, not this one's (who could then neither see nor release what it blocks).
+    if (patron.libraryId !== library.id) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron of this library matches.', 'patrons');
     patrons.set(patron.id, patron);
   }
   const categories = [...new Set(input.categories)] as RecordCategory[];

@@ -15,6 +15,7 @@ import { anonymisePatronLoans, SERVICE_CATEGORY } from './retention.usecases.js'
 const SERVICE_CATEGORIES = Object.values(SERVICE_CATEGORY);
 import { cancelHold } from './hold.usecases.js';
 import { requirePatron, requirePatronByCard } from './patron.usecases.js';
+import { authorize } from '../policy/permissions.js';
 
 /** What a deletion leaves: a receipt with no personal data. */
 export interface DeletionReceiptView {
@@ -49,9 +50,17 @@ export async function shredPatron(ctx: Context, stored: StoredPatron, requestedB
     problems.push({ code: ErrorCode.PATRON_HAS_ITEMS_OUT, message: 'The patron has items on loan; they must come back (or be declared lost) first.' });
   if ((await balanceOf(ctx.trx, stored.id)) > 0)
     problems.push({ code: ErrorCode.PATRON_OWES_FINES, message: 'The patron owes money; it must be paid or waived first.' });
-  // A live legal hold names the patron: deleting the record would destroy what it keeps.
-  if (patronUnderHold(await liveHeldPatrons(ctx.trx, stored.id), stored.id))
-    problems.push({ code: ErrorCode.RECORD_UNDER_LEGAL_HOLD, message: 'The record is under a legal hold; it cannot be deleted until the hold is released.' });
+  // A live legal hold names the patron: deleting the record would destroy what it keeps. Who is told
+  // why: the director, and the system. The patron, and staff who may not see a gagged matter, get an
+  // answer that names no legal process (JC-II): the record cannot be deleted now.
+  if (patronUnderHold(await liveHeldPatrons(ctx.trx, stored.id), stored.id)) {
+    const told = ctx.actor.kind === 'system' || (ctx.actor.kind === 'staff' && authorize(ctx.actor, 'legal-hold.manage').allowed);
+    problems.push(
+      told
+        ? { code: ErrorCode.RECORD_UNDER_LEGAL_HOLD, message: 'The record is under a legal hold; it cannot be deleted until the hold is released.' }
+        : { code: ErrorCode.DELETION_NOT_POSSIBLE_NOW, message: 'This record cannot be deleted now; the library keeps it for the time being and can say more.' },
+    );
+  }
   refuseAll(problems);
 
   for (const hold of await holdsOfPatron(ctx.trx, stored.id))

@@ -316,11 +316,11 @@ export async function retainPatronPage(ctx: Context, input: PageInput & { deceas
     inactiveBefore: monthsBefore(asOf, profile.retention.inactivePatrons.months).toISOString(),
   };
   const rows = await retention.patronCandidates(ctx.trx, { ...candidates, afterId: input.cursor?.id ?? null, limit: input.limit });
-  const held = rows.length === 0 ? NO_HOLDS : await liveHeldPatrons(ctx.trx);
   let disposed = 0;
   let keptByHold = 0;
   for (const row of rows) {
-    let decision = patronRetention({ ...row, held: patronUnderHold(held, row.id) }, profile, asOf);
+    // Pages of patrons are small (a purge is one patron per transaction): ask about this patron's holds only.
+    let decision = patronRetention({ ...row, held: patronUnderHold(await liveHeldPatrons(ctx.trx, row.id), row.id) }, profile, asOf);
     if (decision.reason === 'legal-hold') keptByHold++;
     if (!decision.dispose) continue;
     if (input.runId !== null) {
