@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { openSync, closeSync, unlinkSync, writeSync } from 'node:fs';
 import { type Command, type Option } from 'commander';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Runtime } from '../usecases/context.js';
@@ -180,9 +180,22 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
     .addOption(asOf())
     .action(async (o: { id: string; out?: string }, command: Command) => {
       const opts = globals(command);
-      const released = await withRuntime(opts, false, (runtime) => run(runtime)(releaseRequest, { requestId: o.id }));
-      if (o.out) {
-        writeFileSync(o.out, `${JSON.stringify(released, null, 2)}\n`, { mode: 0o600 });
+      // The export is produced once: the file is opened (new, mode 0600) before the release commits, so a
+      // path that cannot be written fails first and the request stays releasable.
+      const fd = o.out ? openSync(o.out, 'wx', 0o600) : undefined;
+      let released: Awaited<ReturnType<typeof releaseRequest>>;
+      try {
+        released = await withRuntime(opts, false, (runtime) => run(runtime)(releaseRequest, { requestId: o.id }));
+      } catch (error) {
+        if (fd !== undefined && o.out) {
+          closeSync(fd);
+          unlinkSync(o.out);
+        }
+        throw error;
+      }
+      if (fd !== undefined && o.out) {
+        writeSync(fd, `${JSON.stringify(released, null, 2)}\n`);
+        closeSync(fd);
         emit(opts.json, { requestId: released.requestId, file: o.out, manifest: released.manifest }, () => `Export of ${released.requestId} written to ${o.out} (sha256 ${released.manifest.sha256}).`);
       } else process.stdout.write(`${JSON.stringify(released, null, 2)}\n`);
     });
