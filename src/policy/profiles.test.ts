@@ -4,19 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INVENTORY, RECORD_CATEGORIES } from './inventory.js';
 import { loadProfiles, parseProfile, ProfileError, SHIPPED_PROFILES, shippedProfilesDir } from './profiles.js';
+import { CLAUSE_IDS } from '../../test/clauses.js';
 
-/** Every clause ID of docs/CLAUSES.md; "JC-IIIa-f" stands for JC-IIIa … JC-IIIf. */
-const CLAUSE_IDS = new Set(
-  [...readFileSync(join(shippedProfilesDir(), '..', 'docs', 'CLAUSES.md'), 'utf8').matchAll(/^- ([A-Z]{2}-[A-Za-z0-9-]+) /gm)].flatMap((m) => {
-    const id = m[1] as string;
-    const range = /^(.*[A-Z])([a-z])-([a-z])$/.exec(id);
-    if (!range) return [id];
-    const [, stem, from, to] = range as unknown as [string, string, string, string];
-    const ids = [];
-    for (let c = from.charCodeAt(0); c <= to.charCodeAt(0); c++) ids.push(`${stem}${String.fromCharCode(c)}`);
-    return ids;
-  }),
-);
 
 function shipped(id: string): string {
   return readFileSync(join(shippedProfilesDir(), `${id}.yaml`), 'utf8');
