@@ -39,22 +39,11 @@ export interface RecordComplaintInput {
   summary?: string | null;
 }
 
-/** A complaint as the director sees it; `overdue` when unanswered past its due date. */
-export interface ComplaintView {
-  id: string;
-  libraryId: string;
-  patronId: string | null;
-  receivedAt: string;
-  receivedBy: string;
-  channel: string;
-  topic: string;
-  summary: string | null;
-  dueAt: string;
-  answeredAt: string | null;
-  answeredBy: string | null;
-  answerSummary: string | null;
-  overdue: boolean;
-}
+/**
+ * A complaint as the director sees it: the stored complaint with its texts opened (`summary`,
+ * `answerSummary` in the clear), and `overdue` when unanswered past its due date.
+ */
+export type ComplaintView = StoredComplaint & { overdue: boolean };
 
 async function reachableLibrary(ctx: Context, libraryId: string | undefined): Promise<Library> {
   const id = libraryId ?? (ctx.actor.kind === 'system' ? undefined : ctx.actor.libraryId ?? undefined);
