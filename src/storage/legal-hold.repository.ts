@@ -162,3 +162,10 @@ export async function holdCounts(
 export async function deleteHoldPatron(db: Db, patronId: string): Promise<void> {
   await db.deleteFrom('legal_hold_patrons').where('patron_id', '=', patronId).execute();
 }
+
+/** Releases the live holds placed for a request with the given reason; their ids, for the access log. */
+export async function releaseRequestHolds(db: Db, requestId: string, reason: string, at: string, by: string): Promise<string[]> {
+  const live = await db.selectFrom('legal_holds').select('id').where('request_id', '=', requestId).where('reason', '=', reason).where('released_at', 'is', null).execute();
+  for (const { id } of live) await releaseHold(db, id, at, by);
+  return live.map((h) => h.id);
+}

@@ -19,6 +19,8 @@ import {
 } from './disclosure.usecases.js';
 import { myRecord } from './self-service.usecases.js';
 import { accessHistoryOf } from './access-log.usecases.js';
+import { runRetention } from '../jobs/retention.job.js';
+import { deleteMyRecord } from './self-service.usecases.js';
 
 /**
  * Lawful disclosure, clause by clause and profile by profile, on every engine: the register, the profile's
@@ -97,7 +99,8 @@ describe.each(ENGINES)('lawful disclosure on %s', (engine) => {
     const stored = await act(getRequest, { requestId: decided.id }, director('imagineif-mt'));
     expect(stored).toMatchObject({ status: 'released', manifest: released.manifest });
     // And the patron's reads are in the access log, purpose legal-disclosure
-    expect((await legalAccess(montana.id)).map((e) => e.action)).toEqual(['legal-request-received', 'legal-disclosure-release']);
+    // (the request's records are kept from its receipt until its release: a preservation hold, placed and released)
+    expect((await legalAccess(montana.id)).map((e) => e.action)).toEqual(['legal-hold-placed', 'legal-request-received', 'legal-disclosure-release', 'legal-hold-released']);
     // And it is released once
     expect(await refusalCodes(act(releaseRequest, { requestId: decided.id }, director('imagineif-mt')))).toEqual(['REQUEST_ALREADY_RELEASED']);
 
@@ -116,7 +119,7 @@ describe.each(ENGINES)('lawful disclosure on %s', (engine) => {
     expect(refused).toMatchObject({ status: 'refused', decision: 'refused', decisionReason: 'INSTRUMENT_NOT_ACCEPTED' });
     expect(await refusalCodes(act(releaseRequest, { requestId: received.id }, SYSTEM))).toEqual(['REQUEST_NOT_APPROVED']);
     expect(await refusalCodes(act(decideRequest, { requestId: received.id, approve: true }, SYSTEM))).toEqual(['REQUEST_ALREADY_DECIDED']);
-    expect((await legalAccess(carlsbad.id)).map((e) => e.action)).toEqual(['legal-request-received']);
+    expect((await legalAccess(carlsbad.id)).map((e) => e.action)).toEqual(['legal-hold-placed', 'legal-request-received', 'legal-hold-released']);
   });
 
   it('CB-E1: a court order under carlsbad-nm is released only once counsel found it in proper form', async () => {
@@ -129,6 +132,24 @@ describe.each(ENGINES)('lawful disclosure on %s', (engine) => {
     expect(await act(decideRequest, { requestId: received.id, approve: true }, director('carlsbad-nm'))).toMatchObject({ decisionReason: 'APPROVED', rule: { clause: 'CB-E1' } });
     const released = await act(releaseRequest, { requestId: received.id }, director('carlsbad-nm'));
     expect(JSON.stringify(released.export)).toContain('A Confidential Title');
+  });
+
+  it('keeps what a request asks for from its receipt until it is withdrawn: retention and deletion wait (IF-3, CB-A8)', async () => {
+    // Given a loan returned under imagineif-mt, which anonymises it at the next run (IF-3)
+    const libraryId = lib['imagineif-mt'] as string;
+    const patron = await borrower('imagineif-mt');
+    await w.act(checkin, { itemBarcode: patron.item.barcode, libraryId });
+    const loans = async () => (await database.db.selectFrom('loans').select('id').where('patron_id', '=', patron.id).execute()).length;
+    // When a request naming the patron's circulation is received
+    const received = await act(receiveRequest, request('imagineif-mt', 'court-order', [{ patronId: patron.id }], { categories: ['circulation'] }), clerk('imagineif-mt'));
+    await runRetention(w.runtime, { libraryId });
+    // Then the loan is kept, and the patron cannot delete the record while the request is open
+    expect(await loans()).toBe(1);
+    expect(await refusalCodes(w.act(deleteMyRecord, {}, { actor: { kind: 'patron', id: patron.id, libraryId }, purpose: 'self-service' }))).toEqual(['DELETION_NOT_POSSIBLE_NOW']);
+    // And once the agency withdraws it, the next run disposes of the loan
+    await act(withdrawRequest, { requestId: received.id }, director('imagineif-mt'));
+    await runRetention(w.runtime, { libraryId });
+    expect(await loans()).toBe(0);
   });
 
   it('IF-8: an order for current circulation releases what is out now, not what was returned (that is reading history)', async () => {
@@ -157,7 +178,7 @@ describe.each(ENGINES)('lawful disclosure on %s', (engine) => {
     for (const absent of ['A Confidential Title', patron.item.barcode, '1985-06-15', patron.cardNumber]) expect(text).not.toContain(absent);
     expect(released.manifest.categories).toEqual(['registration']);
     expect(released.manifest.records).toEqual([{ category: 'registration', id: patron.id }]);
-    expect((await legalAccess(patron.id)).at(-1)).toMatchObject({ action: 'legal-disclosure-release' });
+    expect((await legalAccess(patron.id)).filter((e) => !e.action.startsWith('legal-hold')).at(-1)).toMatchObject({ action: 'legal-disclosure-release' });
     // And under rio-rancho-nm a subpoena is not enough (RR-5, RR-7)
     const subpoena = await act(receiveRequest, request('rio-rancho-nm', 'subpoena', [{ cardNumber: patron.cardNumber }]), clerk('rio-rancho-nm'));
     await act(recordCounselReview, { requestId: subpoena.id, properForm: true, goodCause: true }, director('rio-rancho-nm'));

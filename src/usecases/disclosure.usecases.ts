@@ -42,6 +42,7 @@ import { openFineNotes, openPatron } from './patron-records.js';
 import { requirePatron, requirePatronByCard } from './patron.usecases.js';
 import { openServiceRecords } from './service-details.js';
 import { complaintsOf } from './complaint.usecases.js';
+import { endPreservation, preserveForRequest } from './legal-hold.usecases.js';
 
 /** The categories a request may name: every category kept about a patron (statistics hold no one). */
 const SCOPE_CATEGORIES: readonly RecordCategory[] = RECORD_CATEGORIES.filter((c) => c !== 'circulation-statistics');
@@ -263,6 +264,8 @@ export async function receiveRequest(ctx: Context, input: ReceiveRequestInput): 
     createdAt: at,
   };
   await register.insertLegalRequest(ctx.trx, request, patrons.map((p) => p.id));
+  // From receipt to decision the records asked for are kept (a legal hold of the request's own scope).
+  await preserveForRequest(ctx, { libraryId: library.id, requestId: request.id, patrons, categories: request.scopeCategories, from: request.scopeFrom, to: request.scopeTo });
   for (const patron of patrons) await recordAccess(ctx, patron, 'legal-request-received', ['registration']);
   return receipt(request);
 }
@@ -374,6 +377,7 @@ export async function decideRequest(ctx: Context, input: DecideInput): Promise<R
     ...(gagUntil !== undefined ? { gagUntil } : {}),
   };
   await register.saveLegalRequest(ctx.trx, decided);
+  if (!input.approve) await endPreservation(ctx, request.id);
   return view(ctx, decided);
 }
 
@@ -388,6 +392,7 @@ export async function withdrawRequest(ctx: Context, input: { requestId: string; 
     throw refuse(ErrorCode.REQUEST_ALREADY_DECIDED, 'The request was already refused, released or withdrawn.');
   const withdrawn: LegalRequest = { ...request, status: 'withdrawn', ...(notes !== null ? { decisionNotes: notes } : {}) };
   await register.saveLegalRequest(ctx.trx, withdrawn);
+  await endPreservation(ctx, request.id);
   return view(ctx, withdrawn);
 }
 
@@ -640,6 +645,7 @@ export async function releaseRequest(ctx: Context, input: { requestId: string })
     );
   }
   await register.saveLegalRequest(ctx.trx, { ...request, status: 'released', releasedAt: generatedAt, releasedBy: actorRef(ctx), manifest });
+  await endPreservation(ctx, request.id);
   return { requestId: request.id, manifest, export: document };
 }
 

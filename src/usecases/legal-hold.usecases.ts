@@ -148,3 +148,42 @@ export async function listLegalHolds(ctx: Context, input: { libraryId?: string; 
   const list = await holds.holdsOfLibrary(ctx.trx, library.id, input.includeReleased === true);
   return Promise.all(list.map(async ({ patrons: _count, ...hold }) => ({ ...hold, patronIds: (await holds.patronsOfHold(ctx.trx, hold.id)).map((p) => p.id) })));
 }
+
+/** The reason of the hold a legal request places on its patrons' records while it is decided. */
+export const PRESERVATION_REASON = 'Preserved while the legal request naming these records is decided.';
+
+/**
+ * Keeps the records a legal request names from the moment it is received until it is refused, withdrawn
+ * or released: without it, retention (or the patron's deletion) could destroy what the request asks for
+ * while the director and counsel consider it. Called by the register's use cases, which have checked
+ * their own permissions; the hold is logged on each patron like any other.
+ */
+export async function preserveForRequest(
+  ctx: Context,
+  input: { libraryId: string; requestId: string; patrons: readonly { id: string; libraryId: string }[]; categories: readonly RecordCategory[]; from: string | null; to: string | null },
+): Promise<void> {
+  if (input.patrons.length === 0) return;
+  const hold: LegalHold = {
+    id: newId(),
+    libraryId: input.libraryId,
+    requestId: input.requestId,
+    placedAt: ctx.now.toISOString(),
+    placedBy: ctx.actor.id,
+    reason: PRESERVATION_REASON,
+    categories: [...input.categories],
+    from: input.from,
+    to: input.to,
+    releasedAt: null,
+    releasedBy: null,
+  };
+  await holds.insertHold(ctx.trx, hold, input.patrons.map((p) => p.id));
+  for (const patron of input.patrons) await recordAccess(legal(ctx), patron, 'legal-hold-placed', hold.categories);
+}
+
+/** Ends the preservation of a request's records (it was refused, withdrawn or released). */
+export async function endPreservation(ctx: Context, requestId: string): Promise<void> {
+  for (const holdId of await holds.releaseRequestHolds(ctx.trx, requestId, PRESERVATION_REASON, ctx.now.toISOString(), ctx.actor.id)) {
+    const hold = await holds.findHold(ctx.trx, holdId);
+    for (const patron of await holds.patronsOfHold(ctx.trx, holdId)) await recordAccess(legal(ctx), patron, 'legal-hold-released', hold?.categories ?? []);
+  }
+}
