@@ -265,7 +265,7 @@ export async function receiveRequest(ctx: Context, input: ReceiveRequestInput): 
   };
   await register.insertLegalRequest(ctx.trx, request, patrons.map((p) => p.id));
   // From receipt to decision the records asked for are kept (a legal hold of the request's own scope).
-  await preserveForRequest(ctx, { libraryId: library.id, requestId: request.id, patrons, categories: request.scopeCategories, from: request.scopeFrom, to: request.scopeTo });
+  await preserveForRequest(ctx, { libraryId: library.id, requestId: request.id, patrons, categories: request.scopeCategories as RecordCategory[], from: request.scopeFrom, to: request.scopeTo });
   for (const patron of patrons) await recordAccess(ctx, patron, 'legal-request-received', ['registration']);
   return receipt(request);
 }
