@@ -33,6 +33,9 @@ import { registerServiceCommands } from './services.commands.js';
 import { registerPatronServiceCommands } from './patron-service.commands.js';
 import { registerRetentionCommands } from './retention.commands.js';
 import { registerTransparencyCommands } from './transparency.commands.js';
+import { registerAuditReportCommands } from './audit-report.commands.js'; // privacy audit report (CB-I)
+import { registerStatisticsCommands } from './statistics.commands.js';
+import { registerPrivacyPolicyCommands } from './privacy-policy.commands.js';
 import { runRetention } from '../jobs/retention.job.js';
 import { Cron } from 'croner';
 import { emit, EXIT, money, report } from './output.js';
@@ -523,8 +526,14 @@ registerRetentionCommands(program, { withRuntime, globals, asOf });
 // `carrel verify-log` (src/cli/access-log.commands.ts).
 registerAccessLogCommands(program, { withRuntime, globals, asOf });
 registerTransparencyCommands(program, { withRuntime, globals, asOf });
+// `carrel audit-report` (src/cli/audit-report.commands.ts): the privacy audit report (CB-I).
+registerAuditReportCommands(program, { withRuntime, globals, asOf });
+// `carrel stats` (src/cli/statistics.commands.ts).
+registerStatisticsCommands(program, { withRuntime, globals, asOf });
 // `carrel legal-request …` (src/cli/disclosure.commands.ts).
 registerDisclosureCommands(program, { withRuntime, globals, asOf });
+// `carrel privacy-policy` (src/cli/privacy-policy.commands.ts).
+registerPrivacyPolicyCommands(program, { withRuntime, globals, asOf });
 
 /** A progress line on stderr that rewrites itself (for long operator commands). */
 function progressLine(label: string): (done: number, total: number) => void {

@@ -21,6 +21,9 @@ import { guardianRoutes } from './routes/guardian.routes.js';
 import { complaintRoutes } from './routes/complaint.routes.js';
 import { legalHoldRoutes } from './routes/legal-hold.routes.js';
 import { disclosureRoutes } from './routes/disclosure.routes.js';
+import { auditReportRoutes } from './routes/audit-report.routes.js'; // privacy audit report (CB-I)
+import { statisticsRoutes } from './routes/statistics.routes.js'; // statistics (0006)
+import { privacyPolicyRoutes } from './routes/privacy-policy.routes.js';
 import { requireSession } from './session.js';
 import { AttemptThrottle } from './throttle.js';
 
@@ -108,6 +111,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   );
 
+  // The published privacy policy and its history: public pages, no session (CB-A9, RR-10).
+  await app.register(privacyPolicyRoutes(runtime));
+
   await app.register(
     async (api) => {
       const throttle = () =>
@@ -130,6 +136,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         await authenticated.register(legalHoldRoutes(runtime));
         await authenticated.register(complaintRoutes(runtime));
         await authenticated.register(disclosureRoutes(runtime));
+        await authenticated.register(auditReportRoutes(runtime)); // privacy audit report (CB-I)
+        await authenticated.register(statisticsRoutes(runtime)); // statistics (0006)
       });
       // A guardian is a patron logged in with their own card and PIN (RR-8, CB-B3, JC-IVc, IF-7).
       await api.register(async (guardian) => {

@@ -19,6 +19,7 @@ import { findLibrary, listLibraries } from '../storage/library.repository.js';
 import * as retention from '../storage/retention.repository.js';
 import type { Cursor } from '../storage/retention.repository.js';
 import { dueForDisposal, syncProfileSeries } from '../usecases/record-series.usecases.js';
+import { recordProfileVersion } from '../usecases/privacy-policy.usecases.js';
 import { run, type Caller, type Context, type Runtime } from '../usecases/context.js';
 import {
   endStaleSessions,
@@ -235,6 +236,8 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
   const agesRebanded = dryRun ? 0 : await run(runtime, caller, rebandPatrons, { libraryId, asOf: asOf.toISOString() });
   // The register holds every series the profile declares (a changed profile changes it here too).
   if (!dryRun) await run(runtime, caller, syncProfileSeries, { libraryId });
+  // The policy's version history holds the version this run applies (RR-10).
+  if (!dryRun) await run(runtime, caller, recordProfileVersion, { profileId: profile.id });
   const sessionsEnded = dryRun ? 0 : await run(runtime, caller, endStaleSessions, { libraryId, asOf: asOf.toISOString() });
 
   for (const status of ['returned', 'lost'] as const) await walk('circulation', (cursor, limit) => run(runtime, caller, retainLoanPage, { ...base, limit, cursor, status }));

@@ -11,6 +11,8 @@ export const PERMISSIONS = [
   // The hold shelf: item, pick-up branch, pick-up date and the hold's shelf code (no patron name).
   'holds.shelf',
   'profiles.read',
+  // ── statistics: aggregates carry no personal data (CB-A6, RF-3): every staff role and the administrator ──
+  'statistics.read',
   // The desk: a card is scanned, items go out and come back.
   'patron.lookup',
   'patron.identify',
@@ -48,6 +50,9 @@ export const PERMISSIONS = [
   'legal-hold.manage',
   'complaints.answer',
   'transparency.read',
+  // ── privacy audit report (CB-I) ──
+  'audit.read',
+  // ── end privacy audit report ──
   'access-log.read',
   'access-log.verify',
   'services.review',
@@ -58,7 +63,7 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const VOLUNTEER: readonly Permission[] = ['holds.shelf', 'profiles.read'];
+const VOLUNTEER: readonly Permission[] = ['holds.shelf', 'profiles.read', 'statistics.read'];
 const CLERK: readonly Permission[] = [
   ...VOLUNTEER,
   'patron.lookup',
@@ -94,15 +99,18 @@ const DIRECTOR: readonly Permission[] = [
   'legal-hold.manage',
   'complaints.answer',
   'transparency.read',
+  'audit.read', // the privacy audit report (CB-I)
 ];
 const ADMIN: readonly Permission[] = [
   'profiles.read',
+  'statistics.read', // aggregate statistics, no patron data
   'items.read',
   'items.manage',
   'records.manage',
   'access-log.verify',
   'retention.run',
   'transparency.read',
+  'audit.read', // the privacy audit report (CB-I): counts and rules, no patron's record
   'library.administer',
   'staff.manage',
 ];

@@ -5,6 +5,10 @@ import * as m0003 from './migrations/0003-access.js';
 import * as m0004 from './migrations/0004-disclosure.js';
 // Legal holds and complaints (after the legal-request register, 0004).
 import * as m0005 from './migrations/0005-holds.js';
+// Statistics: registration and service aggregates (after 0005; before 0007).
+import * as m0006 from './migrations/0006-statistics.js';
+// Policy version history (RR-10, CB-A9): must stay after 0006.
+import * as m0007 from './migrations/0007-policy-versions.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +17,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-access': m0003,
   '0004-disclosure': m0004,
   '0005-holds': m0005,
+  '0006-statistics': m0006,
+  // Policy version history (RR-10, CB-A9): must stay after 0006.
+  '0007-policy-versions': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -223,8 +223,11 @@ export async function deleteHolds(db: Db, ids: readonly string[]): Promise<void>
 
 // ── Service records ──────────────────────────────────────────────────────────────────────────────
 
-export async function deleteServiceRecords(db: Db, ids: readonly string[]): Promise<void> {
-  if (ids.length > 0) await db.deleteFrom('service_records').where('id', 'in', ids).execute();
+/** Deletes service records; the ids this statement really deleted (only those count in statistics). */
+export async function deleteServiceRecords(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const deleted = await db.deleteFrom('service_records').where('id', 'in', ids).returning('id').execute();
+  return new Set(deleted.map((row) => row.id));
 }
 
 // ── Patrons ──────────────────────────────────────────────────────────────────────────────────────

@@ -233,6 +233,34 @@ export interface CirculationStatsTable {
   loans: number;
 }
 
+// ── Statistics (migration 0006): aggregates only, no patron, no record id ─────────────────────
+export interface RegistrationStatsTable {
+  library_id: string;
+  /** The registration's calendar day in the library's time zone. */
+  day: string;
+  /** `-`: no branch recorded. */
+  branch_id: string;
+  patron_category: string;
+  age_band: string;
+  registrations: number;
+}
+
+export interface ServiceStatsTable {
+  library_id: string;
+  /** The day the service started, in the library's time zone. */
+  day: string;
+  /** `-`: no branch recorded. */
+  branch_id: string;
+  kind: string;
+  /** `guest` for a guest pass, `unknown` for a record of no one. */
+  patron_category: string;
+  age_band: string;
+  records: number;
+  /** Computer sessions: the sum of their durations in minutes. */
+  minutes: number;
+}
+// ── end of statistics (0006) ──
+
 export interface RetentionRunsTable {
   id: string;
   library_id: string;
@@ -412,6 +440,8 @@ export interface Schema {
   access_log_heads: AccessLogHeadsTable;
   access_log: AccessLogTable;
   circulation_stats: CirculationStatsTable;
+  registration_stats: RegistrationStatsTable; // 0006
+  service_stats: ServiceStatsTable; // 0006
   retention_runs: RetentionRunsTable;
   retention_receipts: RetentionReceiptsTable;
   service_records: ServiceRecordsTable;
@@ -423,4 +453,20 @@ export interface Schema {
   legal_holds: LegalHoldsTable;
   legal_hold_patrons: LegalHoldPatronsTable;
   complaints: ComplaintsTable;
+  // Policy version history (migration 0007).
+  profile_versions: ProfileVersionsTable;
+}
+
+// ── Policy version history (migration 0007) ──────────────────────────────────────────────────────
+
+export interface ProfileVersionsTable {
+  profile_id: string;
+  version: number;
+  /** SHA-256 (hex) of `rules`. */
+  content_hash: string;
+  /** YYYY-MM-DD, as the profile writes it. */
+  effective: string;
+  /** The validated profile minus its file path, as canonical JSON. */
+  rules: string;
+  first_seen_at: string;
 }

@@ -8,6 +8,7 @@ import { isUniqueViolation } from '../storage/errors.js';
 import * as libraries from '../storage/library.repository.js';
 import { newId, type Context } from './context.js';
 import { syncProfileSeries } from './record-series.usecases.js';
+import { recordProfileVersion } from './privacy-policy.usecases.js';
 
 export const LIBRARY_ID = /^[a-z0-9][a-z0-9-]{1,39}$/;
 
@@ -73,6 +74,7 @@ export async function createLibrary(ctx: Context, input: CreateLibraryInput): Pr
     maxFineCents: 500,
   });
   await syncProfileSeries(ctx, { libraryId: library.id }); // CB-H, RF-9: the profile's record series enter the register
+  await recordProfileVersion(ctx, { profileId }); // RR-10: the version in force enters the policy's history
   return { library, branches };
 }
 

@@ -26,6 +26,7 @@ import { requireLibrary } from './library.usecases.js';
 import { serviceRecordsOfPatron } from '../storage/service-record.repository.js';
 import { openServiceRecords } from './service-details.js';
 import { complaintsOf } from './complaint.usecases.js';
+import { addRegistrationStats, NO_BRANCH } from '../storage/statistics.repository.js';
 
 export interface RegisterPatronInput {
   libraryId: string;
@@ -100,7 +101,10 @@ export async function registerPatron(ctx: Context, input: RegisterPatronInput): 
   const pin = generatePin();
   // The data key exists before anything is sealed with it (and lives in the key store, not here).
   await ctx.vault.createPatronKey(patron.id, ctx.now);
-  await patrons.insertPatron(ctx.trx, await sealPatron(ctx.vault, patron), await hashSecret(pin), ageBandOn(personal.birthDate, ctx.now, library.timeZone));
+  const band = ageBandOn(personal.birthDate, ctx.now, library.timeZone);
+  await patrons.insertPatron(ctx.trx, await sealPatron(ctx.vault, patron), await hashSecret(pin), band);
+  // Statistics (0006): one more registration in the aggregate, in this transaction; no patron in it.
+  await addRegistrationStats(ctx.trx, { libraryId: library.id, day: today, branchId: NO_BRANCH, patronCategory: categoryCode, ageBand: band.ageBand, registrations: 1 });
   await patrons.replaceSearchTokens(ctx.trx, patron.id, library.id, searchTokens(ctx.vault, personal));
   const categories: ('registration' | 'guardianship')[] = ['registration'];
   if (guardian) {

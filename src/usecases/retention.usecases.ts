@@ -34,7 +34,8 @@ import { requirePermission } from './authorization.js';
 import { findLibrary } from '../storage/library.repository.js';
 import { deletePatronRows, endGuardianLinksOfMinor } from '../storage/patron.repository.js';
 import * as retention from '../storage/retention.repository.js';
-import { closeServiceRecord } from '../storage/service-record.repository.js';
+import { closeServiceRecord, serviceRecordsOfPatron } from '../storage/service-record.repository.js';
+import { addServiceStats, NO_BRANCH, serviceStatsFacts, type ServiceFacts, type ServiceStatsRow } from '../storage/statistics.repository.js';
 import type { ClosedLoanRow, Cursor, EndedRecord, StatsRow } from '../storage/retention.repository.js';
 import { pruneChainPage } from './access-chain.js';
 import { flushAccess, recordAccess, type Context } from './context.js';
@@ -153,6 +154,44 @@ export async function anonymiseLoans(ctx: Context, library: Pick<Library, 'id' |
   await retention.addCirculationStats(ctx.trx, statisticsOf(rows.filter((r) => deleted.has(r.id)), library));
 }
 
+// ── Statistics: what a disposed-of service record leaves behind (migration 0006) ─────────────────
+
+/**
+ * Counts service records into statistics cells: day (the service's start), branch, kind, patron category,
+ * age band; computer sessions add their minutes. A guest pass counts as `guest`, a record of no one as
+ * `unknown`. No patron, no station, program or room code (CB-A6, RF-3, IF-4, JC-IVd).
+ */
+export function serviceStatisticsOf(rows: readonly ServiceFacts[], library: Pick<Library, 'id' | 'timeZone'>): ServiceStatsRow[] {
+  const cells = new Map<string, ServiceStatsRow>();
+  for (const row of rows) {
+    const day = localDay(row.startsAt, library.timeZone);
+    const branchId = row.branchId ?? NO_BRANCH;
+    const patronCategory = row.patronCategory ?? (row.guestPass ? 'guest' : 'unknown');
+    const ageBand = row.ageBand ?? 'unknown';
+    const minutes =
+      row.kind === 'computer-session' && row.endsAt !== null ? Math.max(0, Math.round((Date.parse(row.endsAt) - Date.parse(row.startsAt)) / 60_000)) : 0;
+    const key = `${day}\u0000${branchId}\u0000${row.kind}\u0000${patronCategory}\u0000${ageBand}`;
+    const cell = cells.get(key);
+    if (cell) {
+      cell.records++;
+      cell.minutes += minutes;
+    } else cells.set(key, { libraryId: library.id, day, branchId, kind: row.kind, patronCategory, ageBand, records: 1, minutes });
+  }
+  return [...cells.values()];
+}
+
+/**
+ * Disposes of service records: their rows go, and those this transaction really deleted add to the
+ * aggregate service statistics in the same transaction (as anonymised loans do).
+ */
+export async function disposeServiceRecords(ctx: Context, library: Pick<Library, 'id' | 'timeZone'>, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const facts = await serviceStatsFacts(ctx.trx, ids);
+  const deleted = await retention.deleteServiceRecords(ctx.trx, ids);
+  await addServiceStats(ctx.trx, serviceStatisticsOf(facts.filter((f) => deleted.has(f.id)), library));
+}
+// ── end of service statistics (0006) ──
+
 /**
  * Whether a live legal hold covers a complete loan: a hold on the patron's circulation or reading
  * history whose period the loan's life (check-out to return) overlaps.
@@ -238,7 +277,7 @@ export { SERVICE_CATEGORY } from '../policy/inventory.js';
 
 /** One page of ended service records of one kind: delete those past the profile's period. */
 export async function retainServicePage(ctx: Context, input: PageInput & { kind: ServiceKindId }): Promise<PageResult> {
-  const { profile } = await libraryAndProfile(ctx, input.libraryId);
+  const { library, profile } = await libraryAndProfile(ctx, input.libraryId);
   const asOf = new Date(input.asOf);
   const rule = serviceRule(input.kind, profile);
   const rows = await retention.endedRecords(ctx.trx, 'service_records', {
@@ -254,7 +293,7 @@ export async function retainServicePage(ctx: Context, input: PageInput & { kind:
     rows,
     endOf: (r) => r.endedAt,
     decide: (row) => afterEndRetention(row.endedAt, rule, asOf, endedHeld(held, category, row)),
-    dispose: (release) => retention.deleteServiceRecords(ctx.trx, release.map((r) => r.id)),
+    dispose: (release) => disposeServiceRecords(ctx, library, release.map((r) => r.id)),
   });
 }
 
@@ -294,8 +333,12 @@ export async function purgePatron(ctx: Context, library: Pick<Library, 'id' | 't
   await ctx.vault.shred(patron.id, ctx.now);
 }
 
-/** Before a patron's rows go, their complete loans still count in the statistics (anonymised). */
+/**
+ * Before a patron's rows go, their complete loans still count in the statistics (anonymised), and so do
+ * their service records (0006: disposed of here, counted as the retention engine counts them).
+ */
 export async function anonymisePatronLoans(ctx: Context, library: Pick<Library, 'id' | 'timeZone'>, patronId: string): Promise<void> {
+  await disposeServiceRecords(ctx, library, (await serviceRecordsOfPatron(ctx.trx, patronId)).map((r) => r.id));
   for (const status of ['returned', 'lost'] as const) {
     let cursor: Cursor | null = null;
     do {

@@ -1,0 +1,40 @@
+import { Option, type Command } from 'commander';
+import type { Runtime } from '../usecases/context.js';
+import { DIMENSIONS, PERIODS, statistics, statisticsCsv, statisticsText, STATISTICS_KINDS } from '../usecases/statistics.usecases.js';
+import { emit } from './output.js';
+import { systemRun, type GlobalOptions } from './runtime.js';
+
+/** What main.ts lends the statistics command. */
+export interface StatisticsCommandHelpers {
+  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
+  globals(command: Command): GlobalOptions;
+  asOf(): Option;
+}
+
+/**
+ * `carrel stats --library ID --kind K --rows D --columns D --from YYYY-MM-DD --to YYYY-MM-DD [--period P]
+ * [--format table|csv|json]`: a table of aggregate counts with small cells suppressed (CB-A6, RF-3, IF-4).
+ */
+export function registerStatisticsCommands(program: Command, helpers: StatisticsCommandHelpers): void {
+  const { withRuntime, globals, asOf } = helpers;
+  program
+    .command('stats')
+    .description('circulation, registration, program or computer-use statistics by two dimensions, from the aggregates only; counts below the profile’s threshold suppressed')
+    .requiredOption('--library <id>', 'the library')
+    .addOption(new Option('--kind <kind>', 'what to count').choices([...STATISTICS_KINDS]).makeOptionMandatory())
+    .addOption(new Option('--rows <dimension>', 'the rows').choices([...DIMENSIONS]).makeOptionMandatory())
+    .addOption(new Option('--columns <dimension>', 'the columns').choices([...DIMENSIONS]).makeOptionMandatory())
+    .requiredOption('--from <YYYY-MM-DD>', 'the first day (library time)')
+    .requiredOption('--to <YYYY-MM-DD>', 'the day after the last day (not included)')
+    .addOption(new Option('--period <period>', 'how the period dimension is cut').choices([...PERIODS]).default('month'))
+    .addOption(new Option('--format <format>', 'table, csv or json').choices(['table', 'csv', 'json']).default('table'))
+    .addOption(asOf())
+    .action(async (o: { library: string; kind: string; rows: string; columns: string; from: string; to: string; period: string; format: 'table' | 'csv' | 'json' }, command: Command) => {
+      const opts = globals(command);
+      const result = await withRuntime(opts, false, (runtime) =>
+        systemRun(runtime, 'statistics')(statistics, { libraryId: o.library, kind: o.kind, rows: o.rows, columns: o.columns, from: o.from, to: o.to, period: o.period }),
+      );
+      if (o.format === 'csv' && opts.json !== true) process.stdout.write(statisticsCsv(result));
+      else emit(opts.json === true || o.format === 'json', result, () => statisticsText(result));
+    });
+}

@@ -1,0 +1,176 @@
+/**
+ * The SQL of statistics: adding to the aggregate tables (registrations, services) and reading any of the
+ * three aggregate tables (circulation, registrations, services) grouped by two dimensions. Nothing here
+ * reads a patron row except `serviceStatsFacts`, which takes the category and age band of the records
+ * about to be disposed of (the same two facts circulation statistics take from a loan's borrower).
+ */
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from './database.js';
+
+/** The branch id aggregate rows carry for a record with no branch. */
+export const NO_BRANCH = '-';
+
+export interface RegistrationStatsRow {
+  libraryId: string;
+  day: string;
+  branchId: string;
+  patronCategory: string;
+  ageBand: string;
+  registrations: number;
+}
+
+/** Adds a registration to the aggregate (CB-A6, RF-3: a count, no patron). */
+export async function addRegistrationStats(db: Db, row: RegistrationStatsRow): Promise<void> {
+  await db
+    .insertInto('registration_stats')
+    .values({
+      library_id: row.libraryId,
+      day: row.day,
+      branch_id: row.branchId,
+      patron_category: row.patronCategory,
+      age_band: row.ageBand,
+      registrations: row.registrations,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['library_id', 'day', 'branch_id', 'patron_category', 'age_band'])
+        .doUpdateSet({ registrations: sql<number>`registration_stats.registrations + excluded.registrations` }),
+    )
+    .execute();
+}
+
+/** What the statistics keep of a service record about to be disposed of. */
+export interface ServiceFacts {
+  id: string;
+  kind: string;
+  branchId: string | null;
+  /** The patron's category; null for a guest pass or a record of no one. */
+  patronCategory: string | null;
+  ageBand: string | null;
+  guestPass: boolean;
+  startsAt: string;
+  endsAt: string | null;
+}
+
+/** The facts statistics need of some service records (a page the retention engine disposes of). */
+export async function serviceStatsFacts(db: Db, ids: readonly string[]): Promise<ServiceFacts[]> {
+  const facts: ServiceFacts[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('service_records')
+      .leftJoin('patrons', 'patrons.id', 'service_records.patron_id')
+      .select([
+        'service_records.id as id',
+        'service_records.kind as kind',
+        'service_records.branch_id as branch_id',
+        'service_records.guest_pass as guest_pass',
+        'service_records.starts_at as starts_at',
+        'service_records.ends_at as ends_at',
+        'patrons.category_code as patron_category',
+        'patrons.age_band as age_band',
+      ])
+      .where('service_records.id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows)
+      facts.push({
+        id: r.id,
+        kind: r.kind,
+        branchId: r.branch_id,
+        patronCategory: r.patron_category ?? null,
+        ageBand: r.age_band ?? null,
+        guestPass: r.guest_pass !== null,
+        startsAt: r.starts_at,
+        endsAt: r.ends_at,
+      });
+  }
+  return facts;
+}
+
+export interface ServiceStatsRow {
+  libraryId: string;
+  day: string;
+  branchId: string;
+  kind: string;
+  patronCategory: string;
+  ageBand: string;
+  records: number;
+  minutes: number;
+}
+
+/** Adds counts (and computer minutes) to the aggregate service statistics. */
+export async function addServiceStats(db: Db, rows: readonly ServiceStatsRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto('service_stats')
+      .values(
+        rows.slice(i, i + 500).map((r) => ({
+          library_id: r.libraryId,
+          day: r.day,
+          branch_id: r.branchId,
+          kind: r.kind,
+          patron_category: r.patronCategory,
+          age_band: r.ageBand,
+          records: r.records,
+          minutes: r.minutes,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['library_id', 'day', 'branch_id', 'kind', 'patron_category', 'age_band']).doUpdateSet({
+          records: sql<number>`service_stats.records + excluded.records`,
+          minutes: sql<number>`service_stats.minutes + excluded.minutes`,
+        }),
+      )
+      .execute();
+  }
+}
+
+// ── Reading ──────────────────────────────────────────────────────────────────────────────────────
+
+/** A dimension of an aggregate table as a column or expression (constants only, never input). */
+export type StatsColumn = 'day' | 'month' | 'year' | 'branch_id' | 'item_type' | 'patron_category' | 'age_band';
+
+const EXPRESSIONS: Record<StatsColumn, RawBuilder<string>> = {
+  day: sql<string>`day`,
+  month: sql<string>`substr(day, 1, 7)`,
+  year: sql<string>`substr(day, 1, 4)`,
+  branch_id: sql<string>`branch_id`,
+  item_type: sql<string>`item_type`,
+  patron_category: sql<string>`patron_category`,
+  age_band: sql<string>`age_band`,
+};
+
+/** Each aggregate table, its measures, and the columns it can be grouped by. */
+const TABLES = {
+  circulation_stats: { count: sql`loans`, minutes: null, columns: ['day', 'month', 'year', 'branch_id', 'item_type', 'patron_category', 'age_band'] },
+  registration_stats: { count: sql`registrations`, minutes: null, columns: ['day', 'month', 'year', 'branch_id', 'patron_category', 'age_band'] },
+  service_stats: { count: sql`records`, minutes: sql`minutes`, columns: ['day', 'month', 'year', 'branch_id', 'patron_category', 'age_band'] },
+} as const;
+export type StatsTable = keyof typeof TABLES;
+
+export interface StatsCell {
+  row: string;
+  column: string;
+  count: number;
+  minutes: number;
+}
+
+/**
+ * One library's aggregate counts for days in [fromDay, toDay) (library-local `YYYY-MM-DD`), summed by
+ * two dimensions; `kind` narrows service statistics to one kind of service.
+ */
+export async function statsCells(
+  db: Db,
+  query: { table: StatsTable; libraryId: string; fromDay: string; toDay: string; rows: StatsColumn; columns: StatsColumn; kind?: string },
+): Promise<StatsCell[]> {
+  const table = TABLES[query.table];
+  if (!(table.columns as readonly string[]).includes(query.rows) || !(table.columns as readonly string[]).includes(query.columns))
+    throw new Error(`statistics: ${query.table} has no such dimension`);
+  const minutes = table.minutes === null ? sql`0` : sql`sum(${table.minutes})`;
+  const kind = query.kind === undefined ? sql`` : sql`and kind = ${query.kind}`;
+  const result = await sql<{ r: string; c: string; n: number | string; m: number | string | null }>`
+    select ${EXPRESSIONS[query.rows]} as r, ${EXPRESSIONS[query.columns]} as c, sum(${table.count}) as n, ${minutes} as m
+    from ${sql.table(query.table)}
+    where library_id = ${query.libraryId} and day >= ${query.fromDay} and day < ${query.toDay} ${kind}
+    group by 1, 2`.execute(db);
+  return result.rows.map((r) => ({ row: String(r.r), column: String(r.c), count: Number(r.n), minutes: Number(r.m ?? 0) }));
+}
