@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { AUDIT_QUESTIONS, buildAuditReport, type AuditFacts, type DisposalCheck } from '../policy/audit-report.js';
+import { loadProfiles } from '../policy/profiles.js';
+import type { Profile } from '../policy/profile.schema.js';
+import { AUDIT_REPORT_CSP, AUDIT_REPORT_CSS, AUDIT_REPORT_STYLE_HASH, auditReportHtml } from './audit-report.html.js';
+import { auditReportMarkdown } from './audit-report.md.js';
+
+const registry = loadProfiles();
+
+/** Facts as the use case would gather them, for a library whose name tries to inject markup. */
+function facts(profile: Profile, overrides: Partial<AuditFacts> = {}): AuditFacts {
+  return {
+    generatedAt: '2026-06-01T12:00:00.000Z',
+    library: { id: 'lib-x', name: 'Oak <script>alert(1)</script> | Branch', timeZone: 'America/Denver' },
+    profile,
+    period: { from: '2023-06-01', to: '2026-06-02' },
+    held: {
+      patronsByStatus: [{ code: 'active', count: 3 }],
+      readingHistoryPatrons: 0,
+      searchTokens: 12,
+      guardianLinks: { current: 0, ended: 0 },
+      loansByStatus: [
+        { code: 'active', count: 1 },
+        { code: 'returned', count: 2 },
+      ],
+      readingHistoryLoans: 0,
+      holdsByStatus: [],
+      finesByStatus: [{ code: 'paid', count: 1 }],
+      payments: 1,
+      serviceRecords: [{ kind: 'program-signup', status: 'booked', count: 1 }],
+      complaints: { open: 0, answered: 0, anonymous: 0 },
+      accessLogEntries: 9,
+      statistics: { cells: 0, loans: 0 },
+    },
+    accessLog: {
+      groups: [
+        { role: 'circulation', purpose: 'circulation', categories: ['registration', 'circulation'], entries: 5 },
+        { role: 'system', purpose: 'retention', categories: ['circulation'], entries: 2 },
+      ],
+      oldestEntryAt: '2026-05-01T10:00:00.000Z',
+    },
+    storage: {
+      engine: { engine: 'sqlite', version: '3.50.0', journalMode: 'wal', secureDelete: true },
+      keyEncryptionKey: { kind: 'env' },
+      keyEncryptionKeys: 1,
+      dataKeys: { total: 3, notUnderCurrent: 0 },
+      shreddedKeyRetentionDays: 7,
+      lastBackupAt: null,
+      lastRestoreAt: null,
+    },
+    runs: [],
+    series: [],
+    ...overrides,
+  };
+}
+
+const noneOverdue = (asOf = '2026-05-31T12:00:00.000Z'): DisposalCheck => ({ asOf, graceHours: 24, categories: [] });
+
+/** Every reference a page could make to something outside itself. */
+function externalReferences(html: string): string[] {
+  const found: string[] = [];
+  for (const pattern of [/https?:/gi, /\/\//g, /<script/gi, /<link/gi, /<img/gi, /<iframe/gi, /<object/gi, /<embed/gi, /url\(/gi, /@import/gi, /\ssrc=/gi, /\shref=/gi, /\son[a-z]+=/gi])
+    found.push(...(html.match(pattern) ?? []));
+  return found;
+}
+
+describe('the audit report renderings (CB-I)', () => {
+  const imagineif = registry.get('imagineif-mt');
+
+  it('Markdown and HTML have a heading for each of the five questions and the findings', () => {
+    const report = buildAuditReport(facts(imagineif), noneOverdue());
+    const md = auditReportMarkdown(report);
+    const html = auditReportHtml(report);
+    for (const question of Object.values(AUDIT_QUESTIONS)) {
+      expect(md).toContain(`## ${question}`);
+      expect(html).toMatch(new RegExp(`<h2 id="[a-e]-h">${question.replace(/[()]/g, '\\$&')}</h2>`));
+    }
+    expect(md).toContain('## Findings');
+    expect(md).toContain('No findings');
+  });
+
+  it('the HTML is self-contained: no script, no link, no external reference; only its own hashed style', () => {
+    const html = auditReportHtml(buildAuditReport(facts(imagineif), noneOverdue()));
+    expect(externalReferences(html)).toEqual([]);
+    expect(html).toContain(`<style>${AUDIT_REPORT_CSS}</style>`);
+    expect(html).toContain('@media print');
+    const hash = `'sha256-${createHash('sha256').update(AUDIT_REPORT_CSS).digest('base64')}'`;
+    expect(AUDIT_REPORT_STYLE_HASH).toBe(hash);
+    expect(AUDIT_REPORT_CSP).toBe(`default-src 'none'; style-src ${hash}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`);
+    // The library's name is text, never markup
+    expect(html).not.toContain('<script>alert');
+    expect(html).toContain('Oak &lt;script&gt;alert(1)&lt;/script&gt; | Branch');
+    expect(auditReportMarkdown(buildAuditReport(facts(imagineif), noneOverdue()))).toContain('Oak \\<script\\>alert(1)\\</script\\> | Branch');
+  });
+
+  it('an overdue category and a due record series are findings, in red and marked in words', () => {
+    const check: DisposalCheck = {
+      asOf: '2026-05-31T12:00:00.000Z',
+      graceHours: 24,
+      categories: [{ category: 'circulation', rule: 'loans: patron–item link broken on return', clause: 'IF-3', disposed: 2, kept: 0, held: 0 }],
+    };
+    const series: AuditFacts['series'] = [
+      {
+        code: 'security-camera',
+        name: 'Security-camera recordings',
+        medium: 'digital video',
+        location: null,
+        retentionDays: 30,
+        clause: 'RF-9',
+        lastDisposal: null,
+        due: { status: 'due', dueThrough: '2026-05-02T12:00:00.000Z', overdueSince: '2026-04-30T12:00:00.000Z' },
+      },
+    ];
+    const report = buildAuditReport(facts(imagineif, { series }), check);
+    expect(report.findings.map((f) => [f.kind, f.category, f.count, f.clause])).toEqual([
+      ['overdue-disposal', 'circulation', 2, 'IF-3'],
+      ['record-series-overdue', 'security-camera', null, 'RF-9'],
+    ]);
+    expect(report.retention.categories.find((c) => c.id === 'circulation')?.overdue).toBe(2);
+    expect(report.retention.categories.find((c) => c.id === 'fines')?.overdue).toBe(0);
+    expect(report.retention.categories.find((c) => c.id === 'complaints')?.overdue).toBeNull();
+    const html = auditReportHtml(report);
+    expect(html).toMatch(/<li class="finding"><strong>FINDING:<\/strong> 2 records of Current loans/);
+    expect(html).toContain('<td class="finding">FINDING: 2 overdue</td>');
+    expect(html).toMatch(/<td class="finding">FINDING: due since 2026-04-30 12:00 UTC<\/td>/);
+    expect(html).toMatch(/\.finding \{ color: #a00000;/);
+    const md = auditReportMarkdown(report);
+    expect(md).toMatch(/- \*\*FINDING:\*\* 2 records of Current loans \(circulation\) are past their retention \(loans: patron–item link broken on return; IF-3\)/);
+    expect(md).toContain('FINDING: due since 2026-04-30 12:00 UTC');
+  });
+
+  it('changing a retention rule of the profile changes the report', () => {
+    const longer: Profile = { ...imagineif, version: imagineif.version + 1, retention: { ...imagineif.retention, fines: { ...imagineif.retention.fines, days: 400 } } };
+    const before = buildAuditReport(facts(imagineif), noneOverdue());
+    const after = buildAuditReport(facts(longer), noneOverdue());
+    const finesRule = (r: typeof before) => r.retention.categories.find((c) => c.id === 'fines')?.rule;
+    expect(finesRule(before)).toBe('fines, fees and payments: 90 days after settlement');
+    expect(finesRule(after)).toBe('fines, fees and payments: 400 days after settlement');
+    expect(auditReportMarkdown(after)).toContain('fines, fees and payments: 400 days after settlement');
+    expect(auditReportHtml(after)).toContain(`version ${imagineif.version + 1}`);
+  });
+
+  it('counts the access log by role and purpose, and per category by role; roles come from the role table', () => {
+    const report = buildAuditReport(facts(imagineif), noneOverdue());
+    expect(report.access.accessLog.total).toBe(7);
+    expect(report.access.accessLog.byRolePurpose).toEqual([
+      { role: 'circulation', purpose: 'circulation', entries: 5 },
+      { role: 'system', purpose: 'retention', entries: 2 },
+    ]);
+    expect(report.access.accessLog.byCategory.find((c) => c.id === 'circulation')).toMatchObject({ entries: 7, byRole: [{ role: 'circulation', entries: 5 }, { role: 'system', entries: 2 }] });
+    const accessLog = report.access.categories.find((c) => c.id === 'access-log');
+    expect(accessLog?.roles.map((r) => r.role)).toEqual(['director', 'admin']);
+    expect(report.access.categories.find((c) => c.id === 'registration')?.roles.map((r) => r.role)).toEqual(['circulation', 'librarian', 'branch-manager', 'director']);
+    expect(report.access.roles.find((r) => r.role === 'admin')?.purposes).toEqual([]);
+  });
+
+  it('says where the key-encryption key lives without the key, and what it knows of backups', () => {
+    const fromFile = buildAuditReport(
+      facts(imagineif, { storage: { ...facts(imagineif).storage, keyEncryptionKey: { kind: 'file', path: '/srv/carrel/carrel.key' }, lastBackupAt: '2026-05-30T02:00:00.000Z' } }),
+      noneOverdue(),
+    );
+    const text = fromFile.storage.statements.join('\n');
+    expect(text).toContain('in the key file /srv/carrel/carrel.key');
+    expect(text).toContain('the last backup taken with `carrel backup` is of 2026-05-30 02:00 UTC');
+    expect(text).toContain('secure_delete is on');
+    const fromEnv = buildAuditReport(facts(imagineif), noneOverdue()).storage.statements.join('\n');
+    expect(fromEnv).toContain('CARREL_KEY environment variable');
+    expect(fromEnv).toContain('records no backup taken with `carrel backup`');
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * The privacy audit report's queries (CB-I): how many records of each kind a library holds now, and how
+ * many access-log entries each role wrote for each purpose in a period. Counts only: no statement here
+ * selects a personal field, a patron id or an item.
+ */
+import { sql } from 'kysely';
+import { engineOf, type Db } from './database.js';
+
+/** A count per status (or kind) code. */
+export interface CodeCount {
+  code: string;
+  count: number;
+}
+
+export interface HeldCounts {
+  patronsByStatus: CodeCount[];
+  /** Patrons who opted in to keeping their reading history (JC-IIIc). */
+  readingHistoryPatrons: number;
+  /** Blind-index tokens kept for look-ups (card number, email, phone, name words). */
+  searchTokens: number;
+  guardianLinks: { current: number; ended: number };
+  loansByStatus: CodeCount[];
+  /** Complete loans kept because their borrower opted in to reading history (ended after the opt-in). */
+  readingHistoryLoans: number;
+  holdsByStatus: CodeCount[];
+  finesByStatus: CodeCount[];
+  payments: number;
+  /** Service records per kind (`computer-session`, …) and status. */
+  serviceRecords: { kind: string; status: string; count: number }[];
+  complaints: { open: number; answered: number; anonymous: number };
+  accessLogEntries: number;
+  statistics: { cells: number; loans: number };
+}
+
+const n = (value: unknown) => Number(value ?? 0);
+
+function byCode(rows: { code: string | null; n: unknown }[]): CodeCount[] {
+  return rows.map((r) => ({ code: r.code ?? '', count: n(r.n) })).sort((a, b) => a.code.localeCompare(b.code));
+}
+
+/** What a library holds now, counted per table and status. */
+export async function heldCounts(db: Db, libraryId: string): Promise<HeldCounts> {
+  const patronsByStatus = await db
+    .selectFrom('patrons')
+    .select(['status as code', (eb) => eb.fn.countAll().as('n')])
+    .where('library_id', '=', libraryId)
+    .groupBy('status')
+    .execute();
+  const readingHistoryPatrons = await db
+    .selectFrom('patrons')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('library_id', '=', libraryId)
+    .where('reading_history_since', 'is not', null)
+    .executeTakeFirstOrThrow();
+  const searchTokens = await db.selectFrom('patron_search').select((eb) => eb.fn.countAll().as('n')).where('library_id', '=', libraryId).executeTakeFirstOrThrow();
+  const links = await db
+    .selectFrom('guardian_links')
+    .select([(eb) => eb.fn.countAll().as('n'), (eb) => eb.fn.count('ended_at').as('ended')])
+    .where('library_id', '=', libraryId)
+    .executeTakeFirstOrThrow();
+  const loansByStatus = await db.selectFrom('loans').select(['status as code', (eb) => eb.fn.countAll().as('n')]).where('library_id', '=', libraryId).groupBy('status').execute();
+  const readingHistoryLoans = await db
+    .selectFrom('loans')
+    .innerJoin('patrons', 'patrons.id', 'loans.patron_id')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('loans.library_id', '=', libraryId)
+    .where('loans.status', '<>', 'active')
+    .where('patrons.reading_history_since', 'is not', null)
+    .whereRef('loans.ended_at', '>=', 'patrons.reading_history_since')
+    .executeTakeFirstOrThrow();
+  const holdsByStatus = await db.selectFrom('holds').select(['status as code', (eb) => eb.fn.countAll().as('n')]).where('library_id', '=', libraryId).groupBy('status').execute();
+  const finesByStatus = await db.selectFrom('fines').select(['status as code', (eb) => eb.fn.countAll().as('n')]).where('library_id', '=', libraryId).groupBy('status').execute();
+  const payments = await db.selectFrom('payments').select((eb) => eb.fn.countAll().as('n')).where('library_id', '=', libraryId).executeTakeFirstOrThrow();
+  const services = await db
+    .selectFrom('service_records')
+    .select(['kind', 'status', (eb) => eb.fn.countAll().as('n')])
+    .where('library_id', '=', libraryId)
+    .groupBy(['kind', 'status'])
+    .execute();
+  const complaints = await db
+    .selectFrom('complaints')
+    .select([(eb) => eb.fn.countAll().as('n'), (eb) => eb.fn.count('answered_at').as('answered'), (eb) => eb.fn.count('patron_id').as('named')])
+    .where('library_id', '=', libraryId)
+    .executeTakeFirstOrThrow();
+  const accessLog = await db.selectFrom('access_log').select((eb) => eb.fn.countAll().as('n')).where('library_id', '=', libraryId).executeTakeFirstOrThrow();
+  const stats = await db
+    .selectFrom('circulation_stats')
+    .select([(eb) => eb.fn.countAll().as('n'), (eb) => eb.fn.coalesce(eb.fn.sum<number>('loans'), eb.lit(0)).as('loans')])
+    .where('library_id', '=', libraryId)
+    .executeTakeFirstOrThrow();
+  return {
+    patronsByStatus: byCode(patronsByStatus),
+    readingHistoryPatrons: n(readingHistoryPatrons.n),
+    searchTokens: n(searchTokens.n),
+    guardianLinks: { current: n(links.n) - n(links.ended), ended: n(links.ended) },
+    loansByStatus: byCode(loansByStatus),
+    readingHistoryLoans: n(readingHistoryLoans.n),
+    holdsByStatus: byCode(holdsByStatus),
+    finesByStatus: byCode(finesByStatus),
+    payments: n(payments.n),
+    serviceRecords: services
+      .map((r) => ({ kind: r.kind, status: r.status, count: n(r.n) }))
+      .sort((a, b) => a.kind.localeCompare(b.kind) || a.status.localeCompare(b.status)),
+    complaints: { open: n(complaints.n) - n(complaints.answered), answered: n(complaints.answered), anonymous: n(complaints.n) - n(complaints.named) },
+    accessLogEntries: n(accessLog.n),
+    statistics: { cells: n(stats.n), loans: n(stats.loans) },
+  };
+}
+
+/** Access-log entries of a period, counted per role, purpose and set of categories touched. */
+export interface AccessLogGroup {
+  role: string;
+  purpose: string;
+  /** The categories an entry touched (names, never data). */
+  categories: string[];
+  entries: number;
+}
+
+/**
+ * Entries about a library's patrons in [from, to), grouped by the role the actor acted in, the purpose
+ * and the categories touched. The categories column holds a few distinct lists set by the code, so the
+ * groups stay few; no actor id or patron id is selected.
+ */
+export async function accessLogGroups(db: Db, options: { libraryId: string; from: string; to: string }): Promise<AccessLogGroup[]> {
+  const rows = await db
+    .selectFrom('access_log')
+    .select(['actor_role', 'purpose', 'categories', (eb) => eb.fn.countAll().as('n')])
+    .where('library_id', '=', options.libraryId)
+    .where('at', '>=', options.from)
+    .where('at', '<', options.to)
+    .groupBy(['actor_role', 'purpose', 'categories'])
+    .execute();
+  return rows.map((r) => ({
+    // Rows older than the chain carry no role: they are counted, as "unrecorded".
+    role: r.actor_role ?? 'unrecorded',
+    purpose: r.purpose,
+    categories: r.categories === '' ? [] : r.categories.split(','),
+    entries: n(r.n),
+  }));
+}
+
+/** The oldest access-log entry a library still holds (retention deletes older ones). */
+export async function oldestAccessEntry(db: Db, libraryId: string): Promise<string | null> {
+  const row = await db.selectFrom('access_log').select((eb) => eb.fn.min('at').as('oldest')).where('library_id', '=', libraryId).executeTakeFirst();
+  const oldest = row?.oldest as string | null | undefined;
+  return oldest ? new Date(oldest).toISOString() : null;
+}
+
+/**
+ * The latest instant an installation-wide action (a `backup`, a `restore`) was logged; null when the
+ * log holds none (never done, or its entry is past the access log's retention).
+ */
+export async function lastLoggedAction(db: Db, action: 'backup' | 'restore'): Promise<string | null> {
+  const row = await db.selectFrom('access_log').select((eb) => eb.fn.max('at').as('last')).where('action', '=', action).executeTakeFirst();
+  const last = row?.last as string | null | undefined;
+  return last ? new Date(last).toISOString() : null;
+}
+
+/** The engine's settings that bear on records at rest, read from the engine itself. */
+export type EngineSettings =
+  | { engine: 'sqlite'; version: string; journalMode: string; secureDelete: boolean }
+  | { engine: 'postgres'; version: string };
+
+export async function engineSettings(db: Db): Promise<EngineSettings> {
+  if (engineOf(db) === 'postgres') {
+    const { rows } = await sql<{ server_version: string }>`show server_version`.execute(db);
+    return { engine: 'postgres', version: rows[0]?.server_version ?? 'unknown' };
+  }
+  const version = await sql<{ v: string }>`select sqlite_version() as v`.execute(db);
+  const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
+  const secure = await sql<{ secure_delete: number }>`pragma secure_delete`.execute(db);
+  return {
+    engine: 'sqlite',
+    version: version.rows[0]?.v ?? 'unknown',
+    journalMode: journal.rows[0]?.journal_mode ?? 'unknown',
+    secureDelete: Number(secure.rows[0]?.secure_delete ?? 0) === 1,
+  };
+}
