@@ -1,0 +1,77 @@
+/**
+ * Versions of a profile (RR-10): what identifies one (its number and the SHA-256 of its rules), and its
+ * history as a patron reads it — each version, when it took effect and when Carrel first applied it,
+ * what changed from the one before, and a flag where rules changed under an old version number. Pure.
+ */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../domain/disclosure.js';
+import { diffProfiles, type PolicyChange } from './policy-diff.js';
+import type { ProfileRules } from './policy-words.js';
+import type { Profile } from './profile.schema.js';
+
+/** A profile's rules as a version records them: everything but the file it was read from. */
+export function rulesOf(profile: Profile): ProfileRules {
+  const { file: _file, ...rules } = profile;
+  return rules;
+}
+
+/** The canonical JSON of a profile's rules and its SHA-256 (hex): the identity of a version's content. */
+export function fingerprint(profile: Profile): { rules: string; contentHash: string } {
+  const rules = canonicalJson(rulesOf(profile));
+  return { rules, contentHash: createHash('sha256').update(rules).digest('hex') };
+}
+
+/** A recorded version, its rules parsed. */
+export interface RecordedVersion {
+  version: number;
+  effective: string;
+  contentHash: string;
+  firstSeenAt: string;
+  rules: ProfileRules;
+}
+
+/** One entry of the published history. */
+export interface PolicyVersionEntry {
+  version: number;
+  effective: string;
+  contentHash: string;
+  /** When Carrel first applied this version. */
+  firstSeenAt: string;
+  /** The version in force now (the one loaded). */
+  current: boolean;
+  /** An earlier entry has the same version number and other rules: the rules were edited without a new number. */
+  changedWithoutNewVersion: boolean;
+  /** What changed from the previous entry (empty for the first). */
+  changes: PolicyChange[];
+  /** The entry in sentences: what it is, and any flag. */
+  remarks: string[];
+}
+
+export const CHANGED_WITHOUT_NEW_VERSION = 'changed without a new version number';
+
+/**
+ * The history of a profile from its recorded versions, oldest first (the order Carrel first saw them),
+ * each compared with the one before it. `currentHash` names the version loaded now.
+ */
+export function versionHistory(recorded: readonly RecordedVersion[], currentHash: string): PolicyVersionEntry[] {
+  const ordered = [...recorded].sort((a, b) => (a.firstSeenAt < b.firstSeenAt ? -1 : a.firstSeenAt > b.firstSeenAt ? 1 : a.version - b.version));
+  return ordered.map((entry, index) => {
+    const previous = index > 0 ? ordered[index - 1] : undefined;
+    const changedWithoutNewVersion = ordered.slice(0, index).some((e) => e.version === entry.version && e.contentHash !== entry.contentHash);
+    const changes = previous ? diffProfiles(previous.rules, entry.rules) : [];
+    const remarks: string[] = [];
+    if (!previous) remarks.push('The first version Carrel applied for this library’s policy.');
+    if (changedWithoutNewVersion) remarks.push(`The rules were ${CHANGED_WITHOUT_NEW_VERSION}: the library edited version ${entry.version} in place.`);
+    if (previous && changes.length === 0) remarks.push('No rule changed; only the version details or the explanations beside the rules did.');
+    return {
+      version: entry.version,
+      effective: entry.effective,
+      contentHash: entry.contentHash,
+      firstSeenAt: entry.firstSeenAt,
+      current: entry.contentHash === currentHash,
+      changedWithoutNewVersion,
+      changes,
+      remarks,
+    };
+  });
+}
