@@ -266,6 +266,11 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
     },
   },
   { route: 'GET /libraries/:libraryId/complaints', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/complaints` }) },
+  {
+    route: 'GET /libraries/:libraryId/statistics',
+    request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/statistics?kind=circulation&rows=branch&columns=item-type&from=2026-01-01&to=2027-01-01` }),
+  },
+  { route: 'GET /libraries/:libraryId/audit-report', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/audit-report?format=json` }) },
   { route: 'GET /transparency-report', request: (s) => ({ method: 'GET', path: `/transparency-report?from=2026-01-01&to=2027-01-01&library=${s.library}` }) },
   { route: 'POST /legal-requests/:requestId/withdrawal', request: async (s) => ({ method: 'POST', path: `/legal-requests/${await legalRequest(s, 'received')}/withdrawal`, body: {} }) },
   // A patron's own account (the side does not matter: a patron session only ever reaches its own record)
