@@ -1,8 +1,10 @@
 /**
  * Which permissions of the role table (`permissions.ts`) reach each record category of the data
- * inventory (`inventory.ts`), so that "who can access it" (CB-I (c)) is derived from the same table that
- * `authorize` enforces instead of being typed again by hand. A permission is listed under a category when
- * a use case it guards reads, writes or releases that category's records.
+ * inventory (`inventory.ts`), so that "who can access it" is derived from the same table that
+ * `authorize` enforces instead of being typed again by hand. Two questions, one place: every permission
+ * whose use case reads, writes or releases a category's records (`CATEGORY_PERMISSIONS`: the audit
+ * report, CB-I (c)), and those through which staff see its contents (`CATEGORY_VIEW_PERMISSIONS`: the
+ * published policy, what a patron wants to know).
  */
 import { ROLE_NAMES, ROLES, type Role } from './actors.js';
 import type { RecordCategory } from './inventory.js';
@@ -56,4 +58,36 @@ export function rolesFor(category: RecordCategory): RoleAccess[] {
     const permissions = wanted.filter((p) => ROLE_PERMISSIONS[role].includes(p));
     return permissions.length > 0 ? [{ role, name: ROLE_NAMES[role], permissions }] : [];
   });
+}
+
+/**
+ * The permissions through which staff see the contents of each category (policy/permissions.ts holds
+ * which role has which): what a patron wants to know is who can read their records. A role holding none
+ * of a category's permissions never sees it; the system administrator holds none that show a patron's
+ * record. (CATEGORY_PERMISSIONS above, for the audit report, lists every permission that *reaches* a
+ * category, writes and verification included: a wider question.)
+ */
+export const CATEGORY_VIEW_PERMISSIONS: Record<RecordCategory, readonly Permission[]> = {
+  registration: ['patron.lookup', 'patron.read', 'patron.search', 'patron.export'],
+  guardianship: ['patron.lookup', 'patron.read', 'patron.export'],
+  circulation: ['patron.lookup', 'circulation.checkin', 'patron.read', 'patron.export'],
+  'reading-history': ['patron.lookup', 'patron.read', 'patron.export'],
+  holds: ['holds.place', 'holds.cancel', 'patron.read', 'patron.export'],
+  fines: ['fines.pay', 'fines.waive', 'patron.read', 'patron.export'],
+  // Read back only when a violation is suspected (JC-VII), never in a staff export.
+  'computer-sessions': ['services.review'],
+  'program-signups': ['services.record', 'patron.read', 'patron.export'],
+  'room-bookings': ['services.record', 'patron.read', 'patron.export'],
+  'ill-requests': ['services.record', 'patron.read', 'patron.export'],
+  'reference-requests': ['services.record', 'patron.read', 'patron.export'],
+  complaints: ['complaints.record', 'complaints.answer'],
+  'access-log': ['access-log.read'],
+  // No personal data: counts only.
+  'circulation-statistics': [],
+};
+
+/** The roles whose permissions reach a category, least trusted first, in words. */
+export function rolesSeeing(category: RecordCategory): string[] {
+  const permissions = CATEGORY_VIEW_PERMISSIONS[category];
+  return ROLES.filter((role: Role) => ROLE_PERMISSIONS[role].some((p) => permissions.includes(p))).map((role) => ROLE_NAMES[role]);
 }

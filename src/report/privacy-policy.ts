@@ -6,46 +6,14 @@
  * Nothing here is about a patron: the page holds no personal data.
  */
 import { INSTRUMENTS, type Instrument, type Permit } from '../domain/disclosure.js';
-import { ROLE_NAMES, ROLES, type Role } from '../policy/actors.js';
 import { sectionsOf, type RecordSection } from '../policy/guardian.policy.js';
 import { INVENTORY, SERVICE_CATEGORY, type RecordCategory } from '../policy/inventory.js';
-import { ROLE_PERMISSIONS, type Permission } from '../policy/permissions.js';
+import { rolesSeeing } from '../policy/category-access.js';
 import { GUARDIAN_LEVEL_WORDS, INSTRUMENT_NAMES, instrumentWords, permitsRelease, retentionSentence, type ProfileRules, type Statement } from '../policy/policy-words.js';
 import type { PolicyVersionEntry } from '../policy/profile-version.js';
 
 export type { Statement } from '../policy/policy-words.js';
-
-/**
- * The permissions through which staff see the contents of each category (policy/permissions.ts holds
- * which role has which): what a patron wants to know is who can read their records. A role holding none
- * of a category's permissions never sees it; the system administrator holds none that show a patron's
- * record. (policy/category-access.ts, for the audit report, lists every permission that *reaches* a
- * category, writes and verification included: a wider question.)
- */
-export const CATEGORY_VIEW_PERMISSIONS: Record<RecordCategory, readonly Permission[]> = {
-  registration: ['patron.lookup', 'patron.read', 'patron.search', 'patron.export'],
-  guardianship: ['patron.lookup', 'patron.read', 'patron.export'],
-  circulation: ['patron.lookup', 'circulation.checkin', 'patron.read', 'patron.export'],
-  'reading-history': ['patron.lookup', 'patron.read', 'patron.export'],
-  holds: ['holds.place', 'holds.cancel', 'patron.read', 'patron.export'],
-  fines: ['fines.pay', 'fines.waive', 'patron.read', 'patron.export'],
-  // Read back only when a violation is suspected (JC-VII), never in a staff export.
-  'computer-sessions': ['services.review'],
-  'program-signups': ['services.record', 'patron.read', 'patron.export'],
-  'room-bookings': ['services.record', 'patron.read', 'patron.export'],
-  'ill-requests': ['services.record', 'patron.read', 'patron.export'],
-  'reference-requests': ['services.record', 'patron.read', 'patron.export'],
-  complaints: ['complaints.record', 'complaints.answer'],
-  'access-log': ['access-log.read'],
-  // No personal data: counts only.
-  'circulation-statistics': [],
-};
-
-/** The roles whose permissions reach a category, least trusted first, in words. */
-export function rolesSeeing(category: RecordCategory): string[] {
-  const permissions = CATEGORY_VIEW_PERMISSIONS[category];
-  return ROLES.filter((role: Role) => ROLE_PERMISSIONS[role].some((p) => permissions.includes(p))).map((role) => ROLE_NAMES[role]);
-}
+export { CATEGORY_VIEW_PERMISSIONS, rolesSeeing } from '../policy/category-access.js';
 
 /** The categories each section of a minor's record belongs to (what a guardian level shows). */
 const SECTION_CATEGORIES: Record<RecordSection, readonly RecordCategory[]> = {
