@@ -75,7 +75,7 @@ export interface AuditFacts {
   storage: {
     engine: EngineSettings;
     /** Where the key-encryption key comes from (never the key). */
-    keyEncryptionKey: { kind: 'file'; path: string } | { kind: 'env' };
+    keyEncryptionKey: { kind: 'file' } | { kind: 'env' };
     /** Keys in the key ring: more than one while a rotation is under way. */
     keyEncryptionKeys: number;
     /** Patron data keys in the key store (the whole installation), and how many a rotation has not reached. */
@@ -288,7 +288,7 @@ function storageStatements(s: AuditFacts['storage']): string[] {
   );
   statements.push(
     s.keyEncryptionKey.kind === 'file'
-      ? `Key-encryption key: in the key file ${s.keyEncryptionKey.path} (readable by Carrel's user only), outside the database.`
+      ? "Key-encryption key: in a key file readable by Carrel's user only, outside the database (its path is the operator's: a published report does not point at it)."
       : 'Key-encryption key: supplied in the CARREL_KEY environment variable, outside the database.',
   );
   if (s.keyEncryptionKeys > 1) statements.push(`A key rotation is under way: the key ring holds ${s.keyEncryptionKeys} key-encryption keys.`);

@@ -41,7 +41,7 @@ export const CATEGORY_PERMISSIONS: Record<RecordCategory, readonly Permission[]>
   complaints: ['complaints.record', 'complaints.answer'],
   'access-log': ['access-log.read', 'access-log.verify'],
   // Aggregate counts with no patron in them, added by the retention engine as loans are anonymised.
-  'circulation-statistics': ['retention.run'],
+  'circulation-statistics': ['retention.run', 'statistics.read'],
 };
 
 export interface RoleAccess {

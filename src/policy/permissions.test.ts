@@ -17,7 +17,7 @@ describe('roles and permissions (CB-A3, RF-1, RF-10, IF-8)', () => {
   });
 
   it('gives a volunteer only the hold shelf, the policy and the statistics, and the system administrator no patron data', () => {
-    expect([...ROLE_PERMISSIONS.volunteer].sort()).toEqual(['holds.shelf', 'profiles.read', 'statistics.read']);
+    expect([...ROLE_PERMISSIONS.volunteer].sort()).toEqual(['holds.shelf', 'profiles.read']);
     expect(ROLE_PERMISSIONS.admin.filter((p) => PATRON_DATA.includes(p))).toEqual([]);
     expect(ROLE_PURPOSES.admin).toEqual([]);
   });
@@ -44,7 +44,7 @@ describe('roles and permissions (CB-A3, RF-1, RF-10, IF-8)', () => {
   });
 
   it('lists the permissions of an actor for the session answer', () => {
-    expect(permissionsOf(staff('volunteer'))).toEqual(['holds.shelf', 'profiles.read', 'statistics.read']);
+    expect(permissionsOf(staff('volunteer'))).toEqual(['holds.shelf', 'profiles.read']);
     expect(permissionsOf({ kind: 'patron', id: 'p', libraryId: 'lib' })).toEqual([]);
     expect(permissionsOf(SYSTEM)).toEqual([...PERMISSIONS]);
   });

@@ -101,7 +101,8 @@ export function auditReportMarkdown(report: AuditReport): string {
   if (e.runs.length === 0) push('No retention run has been recorded for this library.', '');
   for (const run of e.runs) {
     push(`#### ${runHeading(run)}`, '');
-    push(...table(['Category', 'Rule', 'Clause', 'Disposed of', 'Kept', 'Under legal hold'], run.receipts.map((r) => [r.category, r.rule, r.clause, r.disposed, r.kept, r.held])), '');
+    // Records kept under a legal hold are counted in "Kept" only (a hold may stand for a gagged request, JC-II).
+    push(...table(['Category', 'Rule', 'Clause', 'Disposed of', 'Kept'], run.receipts.map((r) => [r.category, r.rule, r.clause, r.disposed, r.kept])), '');
   }
   push('### Records kept outside Carrel', '');
   if (e.externalRecords.length === 0) push('The register holds no record series kept outside Carrel.', '');

@@ -55,7 +55,8 @@ export function listOrNone(items: readonly string[]): string {
 
 export function lastRunText(run: AuditReport['retention']['categories'][number]['lastRun']): string {
   if (!run) return 'no run yet';
-  return `${instant(run.asOf)} (${run.status}): ${run.disposed} disposed of, ${run.kept} kept${run.held > 0 ? ` (${run.held} under legal hold)` : ''}`;
+  // Legal holds are not named: a hold may stand for a gagged request (JC-II).
+  return `${instant(run.asOf)} (${run.status}): ${run.disposed} disposed of, ${run.kept} kept`;
 }
 
 export function overdueText(overdue: number | null): string {

@@ -224,7 +224,7 @@ export function buildPrivacyPolicy(input: PolicyInput): PrivacyPolicyDocument {
     access,
     disclosure,
     statistics: {
-      text: `Statistics carry no personal data and are never linked to you; a published count below ${profile.statistics.smallCellThreshold} is left out, so no one can be picked out.`,
+      text: `Statistics carry no personal data and are never linked to you; a published count below ${profile.statistics.smallCellThreshold} is left out.`,
       clauses: [profile.statistics.clause],
     },
     rights,

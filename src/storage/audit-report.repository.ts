@@ -128,6 +128,9 @@ export async function accessLogGroups(db: Db, options: { libraryId: string; from
     .where('library_id', '=', options.libraryId)
     .where('at', '>=', options.from)
     .where('at', '<', options.to)
+    // Lawful disclosure is counted in the transparency report, where gagged requests are only banded
+    // (JC-II); here its entries would show a gagged request's reads.
+    .where('purpose', '!=', 'legal-disclosure')
     .groupBy(['actor_role', 'purpose', 'categories'])
     .execute();
   return rows.map((r) => ({

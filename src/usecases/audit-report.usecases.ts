@@ -74,7 +74,8 @@ export async function auditFacts(ctx: Context, input: AuditReportInput): Promise
     },
     storage: {
       engine: await engineSettings(ctx.trx),
-      keyEncryptionKey: keyring.source.kind === 'file' ? { kind: 'file', path: keyring.source.path } : { kind: 'env' },
+      // Where the key is, never its path: the report is published as is.
+      keyEncryptionKey: keyring.source.kind === 'file' ? { kind: 'file' } : { kind: 'env' },
       keyEncryptionKeys: keyring.ids.length,
       dataKeys: { total: keys.total, notUnderCurrent: keys.notUnderCurrent },
       shreddedKeyRetentionDays: ctx.vault.retentionDays,

@@ -129,12 +129,13 @@ describe.each(ENGINES)('statistics on %s', (engine) => {
     expect(await refusalCodes(read({ kind: 'circulation', rows: 'branch', columns: 'age-band', from: '2026-02-30', to: '2026-03-01' }))).toEqual(['INVALID_DATE']);
     // Staff of another library, and a library that does not exist, get the same answer
     const other = await buildLibrary(w);
-    const volunteer: Actor = { kind: 'staff', id: 'stats-volunteer', libraryId: other.library.id, roles: ['volunteer'] };
+    const volunteer: Actor = { kind: 'staff', id: 'stats-manager', libraryId: other.library.id, roles: ['branch-manager'] };
     expect(await refusalCodes(read({ kind: 'circulation', rows: 'branch', columns: 'age-band', ...march }, volunteer))).toEqual(['LIBRARY_NOT_FOUND']);
     expect(await refusalCodes(read({ libraryId: 'no-such-library', kind: 'circulation', rows: 'branch', columns: 'age-band', ...march }))).toEqual(['LIBRARY_NOT_FOUND']);
-    // A volunteer of the library reads them; a patron does not
+    // A branch manager of the library reads them; a clerk and a patron do not
     const own: Actor = { ...volunteer, libraryId: month.libraryId };
     expect((await read({ kind: 'circulation', rows: 'branch', columns: 'age-band', ...march }, own)).table.total.value).toBe(42);
+    expect(await refusalCodes(read({ kind: 'circulation', rows: 'branch', columns: 'age-band', ...march }, { ...own, roles: ['circulation'] }))).toEqual(['PERMISSION_DENIED']);
     expect(await refusalCodes(read({ kind: 'circulation', rows: 'branch', columns: 'age-band', ...march }, { kind: 'patron', id: month.patronIds[0]!, libraryId: month.libraryId }))).toEqual([
       'PERMISSION_DENIED',
     ]);
