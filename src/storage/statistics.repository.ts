@@ -48,6 +48,7 @@ export interface ServiceFacts {
   patronCategory: string | null;
   ageBand: string | null;
   guestPass: boolean;
+  status: string;
   startsAt: string;
   endsAt: string | null;
 }
@@ -64,6 +65,7 @@ export async function serviceStatsFacts(db: Db, ids: readonly string[]): Promise
         'service_records.kind as kind',
         'service_records.branch_id as branch_id',
         'service_records.guest_pass as guest_pass',
+        'service_records.status as status',
         'service_records.starts_at as starts_at',
         'service_records.ends_at as ends_at',
         'patrons.category_code as patron_category',
@@ -79,6 +81,7 @@ export async function serviceStatsFacts(db: Db, ids: readonly string[]): Promise
         patronCategory: r.patron_category ?? null,
         ageBand: r.age_band ?? null,
         guestPass: r.guest_pass !== null,
+        status: r.status,
         startsAt: r.starts_at,
         endsAt: r.ends_at,
       });

@@ -188,7 +188,10 @@ export async function disposeServiceRecords(ctx: Context, library: Pick<Library,
   if (ids.length === 0) return;
   const facts = await serviceStatsFacts(ctx.trx, ids);
   const deleted = await retention.deleteServiceRecords(ctx.trx, ids);
-  await addServiceStats(ctx.trx, serviceStatisticsOf(facts.filter((f) => deleted.has(f.id)), library));
+  // Only a service that took place is counted: not a cancelled sign-up or booking, and not one still to
+  // come or still open (a patron deleted before their program, a session nobody ended yet).
+  const happened = (f: ServiceFacts) => f.status !== 'cancelled' && f.endsAt !== null && f.endsAt <= ctx.now.toISOString();
+  await addServiceStats(ctx.trx, serviceStatisticsOf(facts.filter((f) => deleted.has(f.id) && happened(f)), library));
 }
 // ── end of service statistics (0006) ──
 

@@ -7,6 +7,8 @@ import { runRetention } from '../jobs/retention.job.js';
 import { endComputerSession, startComputerSession } from './service-record.usecases.js';
 import { statistics, statisticsCsv, STATISTICS_KINDS, type StatisticsInput } from './statistics.usecases.js';
 import type { Actor } from '../policy/actors.js';
+import { cancelSignup, signUpForProgram } from './service-record.usecases.js';
+import { deletePatron } from './patron-deletion.usecases.js';
 
 /** Statistics from the aggregates (CB-A6, RF-3, IF-4, JC-IVd; DESIGN.md invariant 6), on every engine. */
 describe.each(ENGINES)('statistics on %s', (engine) => {
@@ -63,6 +65,21 @@ describe.each(ENGINES)('statistics on %s', (engine) => {
     expect(rows.map((r) => ({ kind: r.kind, branch: r.branch_id, category: r.patron_category, band: r.age_band, records: Number(r.records), minutes: Number(r.minutes) }))).toEqual([
       { kind: 'computer-session', branch: branch.id, category: 'adult', band: '18-64', records: 1, minutes: 45 },
     ]);
+  });
+
+  it('counts only services that took place: not a cancelled sign-up, not a session still open when its patron is deleted', async () => {
+    const { library, branch } = await buildLibrary(w, { profileId: 'imagineif-mt' });
+    const patron = await buildPatron(w, { libraryId: library.id });
+    const inHours = (hours: number) => new Date(w.clock.now().getTime() + hours * 3_600_000).toISOString();
+    const signup = await w.act(signUpForProgram, { cardNumber: patron.cardNumber, program: 'knitting', branch: branch.code, startsAt: inHours(2), endsAt: inHours(3) });
+    await w.act(cancelSignup, { signupId: signup.id });
+    w.clock.advanceDays(10);
+    await runRetention(w.runtime, { libraryId: library.id });
+    // A session still open when the patron's record is deleted is not a use of the computer to count
+    await w.act(startComputerSession, { cardNumber: patron.cardNumber, branch: branch.code, station: 'PC-9' });
+    await w.act(deletePatron, { patronId: patron.id }, { purpose: 'account-service' });
+    const rows = await database.db.selectFrom('service_stats').selectAll().where('library_id', '=', library.id).execute();
+    expect(rows).toEqual([]);
   });
 
   it('suppresses the small cell and enough others that none can be recovered from the totals', async () => {
