@@ -7,10 +7,12 @@ import { policyHistory, publishedPolicy } from '../../usecases/privacy-policy.us
 import { ErrorResponse, LibraryId } from '../schemas.js';
 
 /**
- * Whoever reads the published policy: no session, no role. Any permission check would refuse it; the
- * policy use cases make none, because the policy is public and holds no personal data (CB-A9).
+ * Whoever reads the published policy: no session, no role, and no library (an id no library has), so
+ * any permission check refuses it and no scope check lets it reach a library's records — a null library
+ * would have made it consortium-wide staff. The policy use cases need neither: the policy is public and
+ * holds no personal data (CB-A9).
  */
-const PUBLIC: Actor = { kind: 'staff', id: 'public', libraryId: null, roles: [] };
+const PUBLIC: Actor = { kind: 'staff', id: 'public', libraryId: '', roles: [] };
 const caller = { actor: PUBLIC, purpose: 'administration', channel: 'http' } as const;
 
 const Params = Type.Object({ libraryId: LibraryId }, { additionalProperties: false });
