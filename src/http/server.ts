@@ -26,6 +26,7 @@ import { statisticsRoutes } from './routes/statistics.routes.js'; // statistics 
 import { privacyPolicyRoutes } from './routes/privacy-policy.routes.js';
 import { requireSession } from './session.js';
 import { AttemptThrottle } from './throttle.js';
+import { registerWebApp } from './web-app.js';
 
 export interface ServerOptions {
   runtime: Runtime;
@@ -110,6 +111,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       }
     },
   );
+
+  // The web app: desk, patron portal, director's office and the public policy page, under /app/.
+  await registerWebApp(app as unknown as FastifyInstance);
 
   // The published privacy policy and its history: public pages, no session (CB-A9, RR-10).
   await app.register(privacyPolicyRoutes(runtime));

@@ -1,0 +1,59 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test as base, type Page, type TestInfo } from '@playwright/test';
+
+/** What global-setup.ts started: the demo library's id, its staff accounts per role, a sample patron. */
+export interface E2EFixture {
+  libraryId: string;
+  admin: { username: string; password: string } | null;
+  /** Keyed by role: volunteer, circulation, librarian, branch-manager, director. */
+  staff: Record<string, { username: string; password: string }>;
+  sample: { cardNumber: string; pin: string; itemBarcode: string };
+}
+
+export function fixture(): E2EFixture {
+  const text = process.env.CARREL_E2E;
+  if (!text) throw new Error('CARREL_E2E is not set: run the browser tests with `npm run test:browser`.');
+  return JSON.parse(text) as E2EFixture;
+}
+
+export const BASE_URL = () => process.env.CARREL_E2E_BASE_URL as string;
+
+export const test = base.extend<{ carrel: E2EFixture }>({
+  baseURL: async ({}, use) => use(`${BASE_URL()}/app/`),
+  carrel: async ({}, use) => use(fixture()),
+});
+export { expect };
+
+/** Logs a demo staff member of `role` in through the log-in page; ends on their starting page. */
+export async function staffLogin(page: Page, role: string): Promise<void> {
+  const account = fixture().staff[role];
+  if (!account) throw new Error(`the demo has no ${role}`);
+  await page.goto('staff/login');
+  await page.getByLabel('Username').fill(account.username);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).not.toHaveURL(/staff\/login/);
+}
+
+/** Logs a patron in through the portal's log-in page with card and PIN. */
+export async function patronLogin(page: Page, cardNumber: string, pin: string): Promise<void> {
+  await page.goto('me/login');
+  await page.getByLabel('Library card number').fill(cardNumber);
+  await page.getByLabel('PIN').fill(pin);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/app\/me/);
+  await expect(page).not.toHaveURL(/me\/login/);
+}
+
+/**
+ * Checks the page with axe-core (WCAG 2 A/AA rules): no serious or critical violation. Saves a
+ * full-page screenshot named `name` under test-results/ as an artifact of the run.
+ */
+export async function checkPage(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const summary = serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  expect(summary, `accessibility violations on ${name}`).toEqual([]);
+}

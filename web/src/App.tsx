@@ -1,0 +1,61 @@
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { SessionProvider } from './session';
+import { Layout, RequireSession } from './ui/Layout';
+import { Home } from './Home';
+import { StaffLogin, StaffStart } from './StaffLogin';
+import { DeskArea } from './staff/DeskArea';
+import { PatronLogin } from './patron/PatronLogin';
+import { PortalArea } from './patron/PortalArea';
+import { OfficeArea } from './office/OfficeArea';
+import { PolicyPage } from './public/PolicyPage';
+import { Page } from './ui/components';
+
+export function App() {
+  return (
+    <BrowserRouter basename="/app">
+      <SessionProvider>
+        <Layout>
+          <Routes>
+            <Route path="/" element={<Home />} />
+            <Route path="/staff/login" element={<StaffLogin />} />
+            <Route path="/staff" element={<StaffStart />} />
+            <Route
+              path="/desk/*"
+              element={
+                <RequireSession kind="staff">
+                  <DeskArea />
+                </RequireSession>
+              }
+            />
+            <Route
+              path="/office/*"
+              element={
+                <RequireSession kind="staff">
+                  <OfficeArea />
+                </RequireSession>
+              }
+            />
+            <Route path="/me/login" element={<PatronLogin />} />
+            <Route
+              path="/me/*"
+              element={
+                <RequireSession kind="patron">
+                  <PortalArea />
+                </RequireSession>
+              }
+            />
+            <Route path="/policy/:libraryId" element={<PolicyPage />} />
+            <Route
+              path="*"
+              element={
+                <Page title="Page not found">
+                  <p>There is no such page.</p>
+                </Page>
+              }
+            />
+          </Routes>
+        </Layout>
+      </SessionProvider>
+    </BrowserRouter>
+  );
+}

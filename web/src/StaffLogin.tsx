@@ -1,0 +1,56 @@
+import { useState, type FormEvent } from 'react';
+import { Navigate, useLocation, useNavigate } from 'react-router';
+import { useSession } from './session';
+import { ErrorMessage, Field, Page, useAction } from './ui/components';
+
+/** Where a staff member starts: the desk for circulation roles, the office for the director, else the shelf. */
+export function staffHome(can: (permission: string) => boolean): string {
+  if (can('circulation.checkout')) return '/desk';
+  if (can('audit.read')) return '/office';
+  if (can('holds.shelf')) return '/desk/hold-shelf';
+  return '/';
+}
+
+export function StaffLogin() {
+  const session = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const { run, busy, error } = useAction();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const done = await run(async () => {
+      await session.staffLogin(username, password);
+      return true;
+    });
+    setPassword('');
+    if (done) {
+      const from = (location.state as { from?: string } | null)?.from;
+      navigate(from && from !== '/staff/login' ? from : '/staff', { replace: true });
+    }
+  };
+
+  return (
+    <Page title="Staff log-in">
+      <form className="narrow" onSubmit={(e) => void submit(e)}>
+        <Field label="Username" name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <ErrorMessage error={error} />
+        <button type="submit" disabled={busy}>
+          Log in
+        </button>
+      </form>
+      <p className="hint">Sessions end after 30 idle minutes. Every look at a patron’s record is logged with its purpose.</p>
+    </Page>
+  );
+}
+
+/** `/staff`: the staff member's own starting page, once their permissions are known. */
+export function StaffStart() {
+  const session = useSession();
+  if (session.status === 'loading') return <p className="loading">Loading…</p>;
+  if (session.status !== 'staff') return <Navigate to="/staff/login" replace />;
+  return <Navigate to={staffHome(session.can)} replace />;
+}

@@ -1,0 +1,86 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+import { Link, NavLink, useLocation, useNavigate } from 'react-router';
+import { useSession } from '../session';
+
+/** Areas of the app a staff member sees, each shown only to roles holding its permission. */
+const STAFF_AREAS: { to: string; label: string; permission: string }[] = [
+  { to: '/desk', label: 'Desk', permission: 'circulation.checkout' },
+  { to: '/desk/hold-shelf', label: 'Hold shelf', permission: 'holds.shelf' },
+  { to: '/office', label: 'Office', permission: 'audit.read' },
+];
+
+export function Layout({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const main = useRef<HTMLElement>(null);
+
+  // A new page moves focus to its heading, so keyboard and screen-reader users start at the top.
+  useEffect(() => {
+    const heading = main.current?.querySelector<HTMLElement>('h1');
+    heading?.focus({ preventScroll: true });
+  }, [location.pathname]);
+
+  const logout = async () => {
+    const wasPatron = session.status === 'patron';
+    await session.logout();
+    navigate(wasPatron ? '/me/login' : '/staff/login');
+  };
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <Link to="/" className="brand">
+          Carrel
+        </Link>
+        <nav aria-label="Main">
+          <ul>
+            {session.status === 'staff' &&
+              STAFF_AREAS.filter((a) => session.can(a.permission)).map((a) => (
+                <li key={a.to}>
+                  <NavLink to={a.to} end={a.to === '/desk'}>
+                    {a.label}
+                  </NavLink>
+                </li>
+              ))}
+            {session.status === 'patron' && (
+              <li>
+                <NavLink to="/me">My account</NavLink>
+              </li>
+            )}
+          </ul>
+        </nav>
+        {(session.status === 'staff' || session.status === 'patron') && (
+          <div className="who">
+            <span>{session.status === 'staff' ? (session.displayName ?? session.actor?.roles.join(', ')) : (session.displayName ?? 'Signed in')}</span>
+            <button type="button" className="link-button" onClick={() => void logout()}>
+              Log out
+            </button>
+          </div>
+        )}
+      </header>
+      <main id="main" ref={main} tabIndex={-1}>
+        {children}
+      </main>
+      <footer className="app-footer">
+        <p>Carrel keeps only what the library’s privacy policy allows, and logs every look at a patron’s record.</p>
+      </footer>
+    </>
+  );
+}
+
+/** Renders its children only for the given kind of session; otherwise sends to that kind's log-in. */
+export function RequireSession({ kind, children }: { kind: 'staff' | 'patron'; children: ReactNode }) {
+  const session = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  useEffect(() => {
+    if (session.status !== 'loading' && session.status !== kind)
+      navigate(kind === 'staff' ? '/staff/login' : '/me/login', { replace: true, state: { from: location.pathname } });
+  }, [session.status, kind, navigate, location.pathname]);
+  if (session.status !== kind) return <p className="loading">Loading…</p>;
+  return <>{children}</>;
+}

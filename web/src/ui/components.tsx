@@ -1,0 +1,185 @@
+import { useCallback, useEffect, useId, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { ApiError } from '../api';
+
+/** A labelled input; its problem (from an ApiError) shows beside it and is announced with it. */
+export function Field({ label, hint, error, ...input }: { label: string; hint?: string; error?: string | undefined } & InputHTMLAttributes<HTMLInputElement>) {
+  const id = useId();
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={described || undefined} {...input} />
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A labelled select. */
+export function Select({ label, options, error, ...select }: { label: string; options: { value: string; label: string }[]; error?: string | undefined } & SelectHTMLAttributes<HTMLSelectElement>) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} {...select}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** An error from Carrel, with its stable code, announced to screen readers. */
+export function ErrorMessage({ error }: { error: unknown }) {
+  if (!error) return null;
+  const message = error instanceof ApiError ? error.message : error instanceof Error ? error.message : String(error);
+  const code = error instanceof ApiError ? error.code : undefined;
+  return (
+    <div className="error" role="alert">
+      <p>
+        {message}
+        {code && <span className="code"> ({code})</span>}
+      </p>
+      {error instanceof ApiError && error.problems.length > 0 && (
+        <ul>
+          {error.problems.map((p, i) => (
+            <li key={i}>{p.message}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** A confirmation, announced politely. */
+export function Notice({ children }: { children: ReactNode }) {
+  if (!children) return null;
+  return (
+    <div className="notice" role="status">
+      {children}
+    </div>
+  );
+}
+
+/** A page's heading and body; the heading takes focus when the page changes, for screen readers. */
+export function Page({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
+  useEffect(() => {
+    document.title = `${title} · Carrel`;
+  }, [title]);
+  return (
+    <section className="page" aria-labelledby="page-title">
+      <div className="page-head">
+        <h1 id="page-title" tabIndex={-1}>
+          {title}
+        </h1>
+        {actions}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+/** Loads something from the API: `{ data, error, loading, reload }`. */
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]) {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => live && setState({ data, loading: false }),
+      (error: unknown) => live && setState({ error, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { ...state, reload };
+}
+
+/** Runs an action from a form: `{ run, busy, error, clear }`; `run` answers undefined when it failed. */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const run = useCallback(async <T,>(action: () => Promise<T>): Promise<T | undefined> => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      return await action();
+    } catch (e) {
+      setError(e);
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { run, busy, error, clear: () => setError(undefined) };
+}
+
+/** Cents as money. */
+export function money(cents: number | null | undefined, currency = 'USD'): string {
+  if (cents === null || cents === undefined) return '—';
+  return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(cents / 100);
+}
+
+/** An ISO instant or date as a short local date. */
+export function day(value: string | null | undefined): string {
+  if (!value) return '—';
+  const d = new Date(value.length === 10 ? `${value}T12:00:00Z` : value);
+  return Number.isNaN(d.getTime()) ? value : d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/**
+ * A bar chart as plain SVG (no chart library, nothing loaded): one bar per label, the value written on the
+ * bar, and the same data as a table for screen readers. A null value (a suppressed count) draws no bar
+ * and is labelled as hidden.
+ */
+export function BarChart({ title, data, hiddenLabel = 'hidden' }: { title: string; data: { label: string; value: number | null }[]; hiddenLabel?: string }) {
+  const id = useId();
+  const max = Math.max(1, ...data.map((d) => d.value ?? 0));
+  const barHeight = 22;
+  const gap = 6;
+  const labelWidth = 120;
+  const width = 520;
+  const height = data.length * (barHeight + gap) + gap;
+  return (
+    <figure className="chart">
+      <figcaption id={`${id}-title`}>{title}</figcaption>
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-title`} width="100%" preserveAspectRatio="xMinYMin meet">
+        {data.map((d, i) => {
+          const y = gap + i * (barHeight + gap);
+          const w = d.value === null ? 0 : Math.max(2, ((width - labelWidth - 60) * d.value) / max);
+          return (
+            <g key={d.label}>
+              <text x={labelWidth - 8} y={y + barHeight * 0.7} textAnchor="end" className="chart-label">
+                {d.label}
+              </text>
+              <rect x={labelWidth} y={y} width={w} height={barHeight} className="chart-bar" />
+              <text x={labelWidth + w + 6} y={y + barHeight * 0.7} className="chart-value">
+                {d.value === null ? hiddenLabel : d.value}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+    </figure>
+  );
+}
