@@ -157,7 +157,7 @@ program
     await app.listen({ port, host: o.host });
     const address = app.server.address();
     const shown = typeof address === 'object' && address ? `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${address.port}` : String(address);
-    process.stdout.write(`Carrel is serving on ${shown} (API docs: ${shown}/docs)\n`);
+    process.stdout.write(`Carrel is serving on ${shown}: the web app at ${shown}/app/, API docs at ${shown}/docs\n`);
     if (retentionJob) process.stdout.write(`Retention runs on the schedule "${config.retentionSchedule}"; next at ${retentionJob.nextRun()?.toISOString() ?? 'never'}.\n`);
   });
 
