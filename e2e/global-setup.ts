@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
+import { seedGuardianLibrary } from './portal-guardian-seed';
 
 /**
  * One real Carrel for the whole browser run: the built server (dist/, as `npm start` runs it) on a fresh
@@ -23,6 +24,7 @@ export default async function globalSetup(_config: FullConfig) {
   const opened = await openRuntime(join(dir, 'carrel.db'), systemClock, { create: true, keyFile: join(dir, 'carrel.key') });
   const admin = await systemRun(opened.runtime, 'administration')(createFirstAdmin, undefined);
   const demo = await loadDemoLibrary(opened.runtime);
+  const guardians = await seedGuardianLibrary(opened.runtime, dist);
   const logFile = join(dir, 'server.log');
   const logStream = createWriteStream(logFile);
   const app = await buildServer({ runtime: opened.runtime, logger: createLogger('info', logStream, undefined), loginThrottle: { limit: 1000, windowMinutes: 15 } });
@@ -39,13 +41,14 @@ export default async function globalSetup(_config: FullConfig) {
   process.env.CARREL_E2E_BASE_URL = base;
   process.env.CARREL_E2E = JSON.stringify(fixture);
   process.env.CARREL_E2E_LOG = logFile;
+  process.env.CARREL_E2E_GUARDIANS = JSON.stringify(guardians);
 
   return async () => {
     await app.close();
     await opened.close();
     await new Promise<void>((resolve) => logStream.end(resolve));
     const log = readFileSync(logFile, 'utf8');
-    const secrets = [demo.sample.cardNumber, demo.sample.pin, ...demo.staff.map((s: { password: string }) => s.password), admin?.password].filter(Boolean);
+    const secrets = [demo.sample.cardNumber, demo.sample.pin, ...demo.staff.map((s: { password: string }) => s.password), admin?.password, guardians.guardian.cardNumber, guardians.child.cardNumber].filter(Boolean);
     const leaked = secrets.filter((secret: string) => log.includes(secret));
     rmSync(dir, { recursive: true, force: true });
     if (leaked.length > 0) throw new Error(`The server log holds ${leaked.length} secret(s) the browser tests used (card number, PIN or password).`);

@@ -67,7 +67,8 @@ async function send(method: Method, path: string, body?: unknown): Promise<Respo
     // not JSON: keep the status only
   }
   const error = payload.error ?? {};
-  if (response.status === 401) onUnauthenticated?.();
+  // A wrong current PIN (PUT /me/pin) is a 401 too, but the session goes on: only other 401s end it.
+  if (response.status === 401 && error.code !== 'INVALID_CREDENTIALS') onUnauthenticated?.();
   throw new ApiError(response.status, error.code ?? `HTTP_${response.status}`, error.message ?? 'Something went wrong.', error.problems ?? []);
 }
 

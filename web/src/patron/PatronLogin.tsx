@@ -1,11 +1,19 @@
 import { useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import { useSession } from '../session';
-import { ErrorMessage, Field, Page, useAction } from '../ui/components';
+import { day, ErrorMessage, Field, Notice, Page, useAction } from '../ui/components';
+import type { DeletionReceipt } from './DeleteAccount';
+
+/** What the portal hands the log-in page when the session ended on purpose (route state, nothing personal). */
+interface Ended {
+  cardLost?: boolean;
+  deleted?: DeletionReceipt;
+}
 
 export function PatronLogin() {
   const session = useSession();
   const navigate = useNavigate();
+  const ended = (useLocation().state ?? {}) as Ended;
   const [cardNumber, setCardNumber] = useState('');
   const [pin, setPin] = useState('');
   const { run, busy, error } = useAction();
@@ -20,8 +28,34 @@ export function PatronLogin() {
     if (done) navigate('/me', { replace: true });
   };
 
+  const title = ended.deleted ? 'Your account is deleted' : ended.cardLost ? 'Your card is stopped' : 'Log in to your account';
+
   return (
-    <Page title="Log in to your account">
+    <Page title={title}>
+      {ended.cardLost && (
+        <Notice>
+          <p>Your card is reported lost and has stopped working, online and at the library. You are logged out.</p>
+          <p>
+            What happens next: bring a photo ID to the library desk and staff will issue you a new card for the same account, with your loans, holds and fines as they are.
+            The old card number never works again.
+          </p>
+        </Notice>
+      )}
+      {ended.deleted && (
+        <Notice>
+          <p>Your record is deleted and you are logged out. This is your receipt: the library keeps it, with no personal data in it. Note its number if you may want to ask the library about the deletion.</p>
+          <dl className="facts">
+            <dt>Receipt</dt>
+            <dd>{ended.deleted.receiptId}</dd>
+            <dt>Deleted</dt>
+            <dd>{new Date(ended.deleted.deletedAt).toLocaleString()}</dd>
+            <dt>Last key destroyed after</dt>
+            <dd>{day(ended.deleted.keyDestroyedAfter)}</dd>
+          </dl>
+          <p>Your personal details can no longer be opened, in the library’s database or in its backups; the last copy of the key that opened them is destroyed after the day above.</p>
+        </Notice>
+      )}
+      {(ended.cardLost || ended.deleted) && <h2>Log in</h2>}
       <form className="narrow" onSubmit={(e) => void submit(e)}>
         <Field label="Library card number" name="cardNumber" inputMode="numeric" autoComplete="username" required value={cardNumber} onChange={(e) => setCardNumber(e.target.value)} />
         <Field label="PIN" name="pin" type="password" inputMode="numeric" autoComplete="current-password" required value={pin} onChange={(e) => setPin(e.target.value)} />

@@ -1,11 +1,54 @@
-import { Route, Routes } from 'react-router';
+import { NavLink, Route, Routes } from 'react-router';
 import { Page } from '../ui/components';
+import { CardAndPin } from './CardAndPin';
+import { Dependents } from './Dependents';
+import { MyData } from './MyData';
+import { Overview } from './Overview';
+import { Privacy } from './Privacy';
+import { WhoLooked } from './WhoLooked';
+import './portal.css';
+
+/** The portal's own pages, in the order of the tab bar. */
+const PAGES = [
+  { to: '/me', label: 'Overview', end: true },
+  { to: '/me/data', label: 'My data' },
+  { to: '/me/privacy', label: 'Privacy' },
+  { to: '/me/who-looked', label: 'Who looked' },
+  { to: '/me/pin', label: 'Card & PIN' },
+  { to: '/me/dependents', label: 'Children' },
+] as const;
 
 /** The patron portal (mobile first): loans, holds, fines, my data, privacy settings, who looked, dependents. */
 export function PortalArea() {
   return (
-    <Routes>
-      <Route index element={<Page title="My account">The portal is being built.</Page>} />
-    </Routes>
+    <div className="portal">
+      <nav aria-label="My account" className="portal-nav">
+        <ul>
+          {PAGES.map((p) => (
+            <li key={p.to}>
+              <NavLink to={p.to} end={'end' in p ? p.end : false}>
+                {p.label}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <Routes>
+        <Route index element={<Overview />} />
+        <Route path="data" element={<MyData />} />
+        <Route path="privacy" element={<Privacy />} />
+        <Route path="who-looked" element={<WhoLooked />} />
+        <Route path="pin" element={<CardAndPin />} />
+        <Route path="dependents" element={<Dependents />} />
+        <Route
+          path="*"
+          element={
+            <Page title="Page not found">
+              <p>There is no such page in your account.</p>
+            </Page>
+          }
+        />
+      </Routes>
+    </div>
   );
 }

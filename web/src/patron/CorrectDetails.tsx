@@ -1,0 +1,70 @@
+import { useState, type FormEvent } from 'react';
+import { api, ApiError } from '../api';
+import { day, ErrorMessage, Field, Notice, useAction } from '../ui/components';
+import type { PatronFields } from './types';
+
+type Editable = 'name' | 'address' | 'email' | 'phone';
+const EDITABLE: Editable[] = ['name', 'address', 'email', 'phone'];
+
+/**
+ * Corrects the patron's name and contact details (PATCH /me), sending only what changed; an emptied
+ * optional field removes it. What the patron typed stays in the form when Carrel refuses, with the
+ * problem beside the field it is about. The birth date is not here: staff correct it at the desk.
+ */
+export function CorrectDetails({ patron, onSaved }: { patron: PatronFields; onSaved: () => void }) {
+  const initial = () => ({ name: patron.name, address: patron.address ?? '', email: patron.email ?? '', phone: patron.phone ?? '' });
+  const [form, setForm] = useState<Record<Editable, string>>(initial);
+  const [saved, setSaved] = useState<string | null>(null);
+  const { run, busy, error } = useAction();
+  const problem = (field: Editable) => (error instanceof ApiError ? error.about(field)?.message : undefined);
+  const set = (field: Editable) => (event: { target: { value: string } }) => {
+    setSaved(null);
+    setForm((f) => ({ ...f, [field]: event.target.value }));
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaved(null);
+    const current = initial();
+    const change: Partial<Record<Editable, string | null>> = {};
+    for (const field of EDITABLE) {
+      const value = form[field].trim();
+      if (value === current[field].trim()) continue;
+      change[field] = field === 'name' ? value : value === '' ? null : value;
+    }
+    if (Object.keys(change).length === 0) {
+      setSaved('Nothing has changed: there was nothing to save.');
+      return;
+    }
+    const answer = await run(() => api<PatronFields>('PATCH', '/me', change));
+    if (answer) {
+      setForm({ name: answer.name, address: answer.address ?? '', email: answer.email ?? '', phone: answer.phone ?? '' });
+      setSaved('Your details are saved.');
+      onSaved();
+    }
+  };
+
+  return (
+    <section className="portal-section" aria-labelledby="data-correct">
+      <h2 id="data-correct">Correct my details</h2>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <div className="portal-two">
+          <Field label="Name" name="name" autoComplete="name" required value={form.name} onChange={set('name')} error={problem('name')} />
+          <Field label="Address (optional)" name="address" autoComplete="street-address" value={form.address} onChange={set('address')} error={problem('address')} />
+          <Field label="Email (optional)" name="email" type="email" autoComplete="email" value={form.email} onChange={set('email')} error={problem('email')} />
+          <Field label="Phone (optional)" name="phone" type="tel" autoComplete="tel" value={form.phone} onChange={set('phone')} error={problem('phone')} />
+        </div>
+        <p className="hint">
+          Birth date: {day(patron.birthDate)}. A birth date is corrected at the library desk, against a photo ID. Leave an optional field empty to remove it from your record.
+        </p>
+        <ErrorMessage error={error} />
+        <Notice>{saved}</Notice>
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            Save my details
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
