@@ -84,6 +84,8 @@ export const AccountView = Type.Object({
   holds: Type.Array(HoldView),
   fines: Type.Array(FineView),
   balanceCents: Cents,
+  /** Current guardian links: the guardian who signed a minor's application, or the minors an adult signed for (RR-8, CB-B3). */
+  guardianLinks: Type.Array(Type.Object({ role: Type.Union([Type.Literal('guardian'), Type.Literal('minor')]), patronId: Id, startedAt: Instant })),
 });
 
 export const errorResponses = {

@@ -56,6 +56,20 @@ describe.each(ENGINES)('patrons on %s', (engine) => {
     expect(kid.categoryCode).toBe('juvenile');
     const exported = await w.act(exportPatron, { cardNumber: kid.cardNumber }, { purpose: 'account-service' });
     expect(exported.guardianLinks).toEqual([expect.objectContaining({ role: 'guardian', patronId: parent.id, endedAt: null })]);
+    // The desk sees the link when either card is scanned: the other patron's id, never their record.
+    const clerk: Actor = { kind: 'staff', id: 'clerk-guardian', libraryId, roles: ['circulation'] };
+    const kidAtDesk = await w.act(patronAccount, { cardNumber: kid.cardNumber }, { actor: clerk });
+    expect(kidAtDesk.guardianLinks).toEqual([{ role: 'guardian', patronId: parent.id, startedAt: expect.any(String) }]);
+    const parentAtDesk = await w.act(patronAccount, { cardNumber: parent.cardNumber }, { actor: clerk });
+    expect(parentAtDesk.guardianLinks).toHaveLength(2);
+    expect(parentAtDesk.guardianLinks).toEqual(
+      expect.arrayContaining([
+        { role: 'minor', patronId: teen.id, startedAt: expect.any(String) },
+        { role: 'minor', patronId: kid.id, startedAt: expect.any(String) },
+      ]),
+    );
+    const seen = await database.db.selectFrom('access_log').select(['categories']).where('patron_id', '=', kid.id).where('action', '=', 'view-account').execute();
+    expect(seen.map((row) => String(row.categories))).toEqual([expect.stringContaining('guardianship')]);
   });
 
   it('exports everything held about a patron in one document, and logs the export (CB-A8, JC-IVb)', async () => {

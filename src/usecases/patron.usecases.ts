@@ -181,8 +181,19 @@ export async function patronAccount(ctx: Context, input: { patronId?: string; ca
     await openFineNotes(ctx, (await finesOfPatron(ctx.trx, patron.id)).filter((f) => f.status === 'open')),
     await balanceOf(ctx.trx, patron.id),
   ];
-  await recordAccess(ctx, patron, 'view-account', ['registration', 'circulation', 'holds', 'fines']);
-  return { patron: publicPatron(patron), loans, holds, fines, balanceCents };
+  // The desk knows who signed a minor's application (RR-8, CB-B3): the link and the other patron's id,
+  // never the other patron's record, as in the export. Only current links: an ended one serves no desk.
+  const guardianLinks = (await patrons.guardianLinksOf(ctx.trx, patron.id))
+    .filter((link) => link.endedAt === null)
+    .map((link) => ({
+      role: link.minorPatronId === patron.id ? ('guardian' as const) : ('minor' as const),
+      patronId: link.minorPatronId === patron.id ? link.guardianPatronId : link.minorPatronId,
+      startedAt: link.startedAt,
+    }));
+  const categories: RecordCategory[] = ['registration', 'circulation', 'holds', 'fines'];
+  if (guardianLinks.length > 0) categories.push('guardianship');
+  await recordAccess(ctx, patron, 'view-account', categories);
+  return { patron: publicPatron(patron), loans, holds, fines, balanceCents, guardianLinks };
 }
 
 /** A patron without secrets: what the API and CLI may show. */

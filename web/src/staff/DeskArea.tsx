@@ -1,11 +1,30 @@
 import { Route, Routes } from 'react-router';
 import { Page } from '../ui/components';
+import { DeskProvider } from './desk-context';
+import { DeskHome } from './DeskHome';
+import { FindPatron } from './FindPatron';
+import { HoldShelf } from './HoldShelf';
+import { RegisterPatron } from './RegisterPatron';
+import './desk.css';
 
 /** The circulation desk: find a patron, register, check out and in, renew, holds, fines, cards. */
 export function DeskArea() {
   return (
-    <Routes>
-      <Route index element={<Page title="Desk">The desk is being built.</Page>} />
-    </Routes>
+    <DeskProvider>
+      <Routes>
+        <Route index element={<DeskHome />} />
+        <Route path="find" element={<FindPatron />} />
+        <Route path="register" element={<RegisterPatron />} />
+        <Route path="hold-shelf" element={<HoldShelf />} />
+        <Route
+          path="*"
+          element={
+            <Page title="Page not found">
+              <p>The desk has no such page.</p>
+            </Page>
+          }
+        />
+      </Routes>
+    </DeskProvider>
   );
 }
