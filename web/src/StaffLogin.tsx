@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { useSession } from './session';
+import { OFFICE_PERMISSIONS } from './ui/Layout';
 import { ErrorMessage, Field, Page, useAction } from './ui/components';
 
 /** Where a staff member starts: the desk for circulation roles, the office for the director, else the shelf. */
 export function staffHome(can: (permission: string) => boolean): string {
   if (can('circulation.checkout')) return '/desk';
-  if (can('audit.read')) return '/office';
+  if (OFFICE_PERMISSIONS.some((p) => can(p))) return '/office';
   if (can('holds.shelf')) return '/desk/hold-shelf';
   return '/';
 }

@@ -1,11 +1,191 @@
-import { Route, Routes } from 'react-router';
-import { Page } from '../ui/components';
+import { useState, type ReactNode } from 'react';
+import { Link, NavLink, Route, Routes, useLocation } from 'react-router';
+import { api } from '../api';
+import { useSession } from '../session';
+import { ErrorMessage, Notice, Page, Select, useLoad } from '../ui/components';
+import { LibraryContext, NotYours, type OfficeLibrary } from './common';
+import { AuditReportPage } from './AuditReport';
+import { ComplaintsPage } from './Complaints';
+import { LegalHoldsPage } from './LegalHolds';
+import { LegalRequestPage } from './LegalRequest';
+import { LegalRequestsPage, NewLegalRequestPage } from './LegalRequests';
+import { RetentionPage } from './Retention';
+import { StatisticsPage } from './Statistics';
+import { TransparencyPage } from './Transparency';
+import './office.css';
+
+/** The office's pages, each for the roles holding its permission (src/policy/permissions.ts). */
+const PAGES: { to: string; label: string; permission: string; what: string; about: string }[] = [
+  {
+    to: 'legal-requests',
+    label: 'Legal requests',
+    permission: 'disclosure.read',
+    what: 'the legal-request register',
+    about: 'Court orders, subpoenas and other requests for patron records: review, decide, release or withdraw.',
+  },
+  {
+    to: 'legal-holds',
+    label: 'Legal holds',
+    permission: 'legal-hold.manage',
+    what: 'legal holds',
+    about: 'Keep named patrons’ records from retention while a legal matter is open, and let them go after.',
+  },
+  {
+    to: 'retention',
+    label: 'Retention',
+    permission: 'retention.run',
+    what: 'running retention',
+    about: 'The retention engine’s last runs and their receipts, what is due for disposal, and the access log’s integrity.',
+  },
+  {
+    to: 'audit-report',
+    label: 'Audit report',
+    permission: 'audit.read',
+    what: 'the privacy audit report',
+    about: 'The privacy audit report generated from the live system: what is kept, why, who sees it, where and for how long.',
+  },
+  {
+    to: 'transparency',
+    label: 'Transparency report',
+    permission: 'transparency.read',
+    what: 'the transparency report',
+    about: 'Legal requests by instrument and outcome, legal holds and complaints, for publication.',
+  },
+  {
+    to: 'statistics',
+    label: 'Statistics',
+    permission: 'statistics.read',
+    what: 'statistics',
+    about: 'Loans, registrations, program sign-ups and computer use by month, branch or age band; small counts hidden.',
+  },
+  {
+    to: 'complaints',
+    label: 'Complaints',
+    permission: 'complaints.answer',
+    what: 'answering complaints',
+    about: 'Written complaints to the director, with their due dates, and the answers.',
+  },
+];
+
+interface LibraryRow {
+  id: string;
+  name: string;
+  timeZone: string;
+}
 
 /** The director's (privacy officer's) office: legal requests, legal holds, retention, reports, statistics. */
 export function OfficeArea() {
+  const session = useSession();
+  const mine = PAGES.filter((p) => session.can(p.permission));
+  const libraries = useLoad(() => api<LibraryRow[]>('GET', '/libraries'), []);
+  const [chosen, setChosen] = useState<string | undefined>(undefined);
+
+  if (mine.length === 0)
+    return (
+      <Page title="Office">
+        <NotYours what="any of the office’s duties (legal requests, retention, the privacy reports, statistics)" />
+        <p>
+          <Link to="/staff">Back to your start page</Link>
+        </p>
+      </Page>
+    );
+
+  const own = session.actor?.libraryId ?? null;
+  const list = libraries.data ?? [];
+  const pickedId = own ?? chosen ?? list[0]?.id;
+  const found = list.find((l) => l.id === pickedId);
+  // A staff member of one library starts at once with its id; its name and time zone follow from the list.
+  const library: OfficeLibrary | undefined = found
+    ? { id: found.id, name: found.name, timeZone: found.timeZone }
+    : own
+      ? { id: own, name: own, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }
+      : undefined;
+
+  const guard = (permission: string, what: string, page: ReactNode) => (session.can(permission) ? page : <Refused what={what} />);
+
   return (
-    <Routes>
-      <Route index element={<Page title="Office">The office is being built.</Page>} />
-    </Routes>
+    <div className="office">
+      <nav aria-label="Office" className="office-nav">
+        <ul className="tabs">
+          <li>
+            <NavLink to="/office" end>
+              Overview
+            </NavLink>
+          </li>
+          {mine.map((p) => (
+            <li key={p.to}>
+              <NavLink to={`/office/${p.to}`}>{p.label}</NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {own === null && list.length > 1 && (
+        <div className="office-library narrow">
+          <Select label="Library" value={pickedId ?? ''} onChange={(e) => setChosen(e.target.value)} options={list.map((l) => ({ value: l.id, label: `${l.name} (${l.id})` }))} />
+        </div>
+      )}
+      {libraries.error !== undefined && !library ? (
+        <Page title="Office">
+          <ErrorMessage error={libraries.error} />
+        </Page>
+      ) : !library ? (
+        <Page title="Office">
+          <p className="loading">Loading…</p>
+        </Page>
+      ) : (
+        <LibraryContext.Provider value={library}>
+          <Routes>
+            <Route index element={<OfficeHome pages={mine} library={library} />} />
+            <Route path="legal-requests" element={guard('disclosure.read', 'the legal-request register', <LegalRequestsPage />)} />
+            <Route path="legal-requests/new" element={guard('disclosure.receive', 'recording legal requests', <NewLegalRequestPage />)} />
+            <Route path="legal-requests/:requestId" element={guard('disclosure.read', 'the legal-request register', <LegalRequestPage />)} />
+            <Route path="legal-holds" element={guard('legal-hold.manage', 'legal holds', <LegalHoldsPage />)} />
+            <Route path="retention" element={guard('retention.run', 'running retention', <RetentionPage />)} />
+            <Route path="audit-report" element={guard('audit.read', 'the privacy audit report', <AuditReportPage />)} />
+            <Route path="transparency" element={guard('transparency.read', 'the transparency report', <TransparencyPage />)} />
+            <Route path="statistics" element={guard('statistics.read', 'statistics', <StatisticsPage />)} />
+            <Route path="complaints" element={guard('complaints.answer', 'answering complaints', <ComplaintsPage />)} />
+            <Route
+              path="*"
+              element={
+                <Page title="Page not found">
+                  <p>The office has no such page.</p>
+                </Page>
+              }
+            />
+          </Routes>
+        </LibraryContext.Provider>
+      )}
+    </div>
+  );
+}
+
+function Refused({ what }: { what: string }) {
+  return (
+    <Page title="Not for your role">
+      <NotYours what={what} />
+    </Page>
+  );
+}
+
+function OfficeHome({ pages, library }: { pages: typeof PAGES; library: OfficeLibrary }) {
+  const location = useLocation();
+  return (
+    <Page title="Office">
+      <Notice>{(location.state as { notice?: string } | null)?.notice}</Notice>
+      <p>
+        The privacy office of <strong>{library.name}</strong>. Every page here shows counts, rules and the register; patrons appear by id only, and every look at a patron’s record is
+        logged.
+      </p>
+      <div className="cards">
+        {pages.map((p) => (
+          <section key={p.to} className="card" aria-labelledby={`office-${p.to}`}>
+            <h2 id={`office-${p.to}`}>{p.label}</h2>
+            <p>{p.about}</p>
+            <Link to={`/office/${p.to}`}>Open {p.label.toLowerCase()}</Link>
+          </section>
+        ))}
+      </div>
+    </Page>
   );
 }

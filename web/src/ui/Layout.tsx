@@ -2,11 +2,14 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { Link, NavLink, useLocation, useNavigate } from 'react-router';
 import { useSession } from '../session';
 
+/** The office's pages, each behind one of these: a role holding any of them has the Office in its menu. */
+export const OFFICE_PERMISSIONS = ['audit.read', 'statistics.read', 'disclosure.read', 'legal-hold.manage', 'retention.run', 'transparency.read', 'complaints.answer'];
+
 /** Areas of the app a staff member sees, each shown only to roles holding its permission. */
-const STAFF_AREAS: { to: string; label: string; permission: string }[] = [
-  { to: '/desk', label: 'Desk', permission: 'circulation.checkout' },
-  { to: '/desk/hold-shelf', label: 'Hold shelf', permission: 'holds.shelf' },
-  { to: '/office', label: 'Office', permission: 'audit.read' },
+const STAFF_AREAS: { to: string; label: string; permissions: string[] }[] = [
+  { to: '/desk', label: 'Desk', permissions: ['circulation.checkout'] },
+  { to: '/desk/hold-shelf', label: 'Hold shelf', permissions: ['holds.shelf'] },
+  { to: '/office', label: 'Office', permissions: OFFICE_PERMISSIONS },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -39,7 +42,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <nav aria-label="Main">
           <ul>
             {session.status === 'staff' &&
-              STAFF_AREAS.filter((a) => session.can(a.permission)).map((a) => (
+              STAFF_AREAS.filter((a) => a.permissions.some((p) => session.can(p))).map((a) => (
                 <li key={a.to}>
                   <NavLink to={a.to} end={a.to === '/desk'}>
                     {a.label}

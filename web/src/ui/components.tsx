@@ -56,9 +56,9 @@ export function ErrorMessage({ error }: { error: unknown }) {
         {message}
         {code && <span className="code"> ({code})</span>}
       </p>
-      {error instanceof ApiError && error.problems.length > 0 && (
+      {error instanceof ApiError && error.problems.some((p) => p.message !== error.message) && (
         <ul>
-          {error.problems.map((p, i) => (
+          {error.problems.filter((p) => p.message !== error.message).map((p, i) => (
             <li key={i}>{p.message}</li>
           ))}
         </ul>
