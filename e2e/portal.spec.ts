@@ -62,15 +62,27 @@ async function openTab(page: Page, name: string, heading: string | RegExp) {
 test.describe('on a phone', () => {
   test.use({ viewport: PHONE });
 
-  test('A patron downloads their data and opts into reading history', async ({ page, request }, testInfo) => {
+  test('A patron downloads their data, opts into reading history, and then sees it kept', async ({ page, request }, testInfo) => {
     const api = await staffApi(request);
     const me = await registerPatron(api, 'Dana', { email: 'dana.portal@example.org' });
     const someoneElse = await registerPatron(api, 'Ezra');
+    // Out and back before any choice: a loan the loan rule keeps for now, not a reading history.
+    const before = { title: 'The Portal Primer Kept for Now', barcode: '' };
+    before.barcode = await addItem(api, before.title);
+    await api('POST', '/checkouts', { cardNumber: me.cardNumber, itemBarcode: before.barcode });
+    await api('POST', '/checkins', { itemBarcode: before.barcode, libraryId: fixture().libraryId });
 
     await patronLogin(page, me.cardNumber, me.pin);
     await openTab(page, 'My data', 'My data');
     await expect(page.getByRole('heading', { level: 3, name: 'Registration' })).toBeVisible();
     await expect(page.getByRole('heading', { level: 3, name: 'Reading history' })).toBeVisible();
+    // Not chosen: no reading history is kept (as the Privacy page says); the returned loan is a loan kept for now.
+    const readingHistory = page.getByRole('region', { name: 'Reading history' });
+    const loans = page.getByRole('region', { name: 'Current loans' });
+    await expect(readingHistory.getByText('Nothing held (not chosen).')).toBeVisible();
+    await expect(readingHistory).not.toContainText(before.title);
+    const kept = loans.locator('li', { hasText: before.title });
+    await expect(kept).toContainText('Returned; kept for a short time after return, per the library’s rule');
     await checkPage(page, testInfo, 'portal-data-phone');
 
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download my data (JSON)' }).click()]);
@@ -102,6 +114,21 @@ test.describe('on a phone', () => {
     await page.reload();
     await expect(page.getByRole('checkbox', { name: 'Keep my reading history' })).toBeChecked();
     await expect(page.getByRole('checkbox', { name: /newsletters/ })).not.toBeChecked();
+
+    // Chosen: an item out and back at the desk is kept as reading history, on the page and in the download.
+    const after = { title: 'The Portal Reading History Primer', barcode: '' };
+    after.barcode = await addItem(api, after.title);
+    await api('POST', '/checkouts', { cardNumber: me.cardNumber, itemBarcode: after.barcode });
+    await api('POST', '/checkins', { itemBarcode: after.barcode, libraryId: fixture().libraryId });
+    await openTab(page, 'My data', 'My data');
+    await expect(readingHistory.getByText(/You chose to keep your reading history/)).toBeVisible();
+    await expect(readingHistory.getByRole('list', { name: 'Reading history' }).locator('li', { hasText: after.title })).toBeVisible();
+    await expect(loans).not.toContainText(after.title);
+    const [again] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download my data (JSON)' }).click()]);
+    const exported = JSON.parse(readFileSync((await again.path()) as string, 'utf8')) as { privacy: { readingHistory: boolean }; contents: Record<string, string[]>; loans: { title: string; itemBarcode: string; status: string }[] };
+    expect(exported.privacy.readingHistory).toBe(true);
+    expect(exported.contents['reading-history']).toEqual(['loans']);
+    expect(exported.loans).toContainEqual(expect.objectContaining({ title: after.title, itemBarcode: after.barcode, status: 'returned' }));
   });
 
   test('a patron reports their card lost after changing their PIN, and the card stops', async ({ page, request }, testInfo) => {
@@ -155,7 +182,8 @@ test('A guardian without the child’s card sees only overdue items and fines', 
   await expect(shown.locator('li', { hasText: seed.titles.overdue }).getByText('Overdue', { exact: true })).toBeVisible();
   await expect(shown.getByText(new RegExp(seed.titles.fined))).toBeVisible();
   await expect(shown).toContainText('$3.50');
-  for (const hidden of [seed.titles.current, seed.titles.returned, seed.child.email, seed.child.address, 'Reading history', 'Holds']) await expect(shown).not.toContainText(hidden);
+  for (const hidden of [seed.titles.current, seed.titles.returned, seed.titles.held, seed.child.email, seed.child.address, 'Reading history', 'Holds'])
+    await expect(shown).not.toContainText(hidden);
   await checkPage(page, testInfo, 'portal-dependents-without-card');
 
   // A number that is not the child's card is no card: still only what is overdue and owed.
@@ -163,6 +191,7 @@ test('A guardian without the child’s card sees only overdue items and fines', 
   await child.getByRole('button', { name: /See Kit.s record with the card/ }).click();
   await expect(shown.getByText(/That number is not Kit’s card/)).toBeVisible();
   await expect(shown).not.toContainText(seed.titles.current);
+  await expect(shown).not.toContainText(seed.titles.held);
   await expect(child.getByLabel('Kit’s library card number')).toHaveValue('99999999999999');
 
   // With the card, the profile (CB-B3) shows the whole record: the contrast proves the limit above.
@@ -171,6 +200,9 @@ test('A guardian without the child’s card sees only overdue items and fines', 
   await expect(shown.getByRole('heading', { name: /with the card/ })).toBeVisible();
   await expect(shown).toContainText(seed.titles.current);
   await expect(shown).toContainText(seed.titles.returned);
+  // The child's hold (still waiting for the item) is in the whole record, and only there.
+  await expect(shown.getByRole('heading', { name: 'Holds' })).toBeVisible();
+  await expect(shown.getByRole('list', { name: 'Holds' }).locator('li', { hasText: seed.titles.held })).toContainText('Waiting for the item');
   await expect(shown).toContainText(seed.child.email);
   await expect(child.getByLabel('Kit’s library card number')).toHaveValue('');
 });
@@ -278,6 +310,16 @@ test('the overview shows loans and holds, and the other portal pages pass axe on
   await expect(page.getByText('The Portal Test Atlas')).toBeVisible();
   await expect(page.getByText('The Portal Test Almanac')).toBeVisible();
   await expect(page.getByText('Waiting for the item')).toBeVisible();
+
+  // Jonas brings it back: the item goes to the hold shelf, where its slip carries the code the patron sees.
+  await api('POST', '/checkins', { itemBarcode: wanted, libraryId: fixture().libraryId });
+  const shelf = await api<{ shelfCode: string; itemBarcode: string }[]>('GET', `/libraries/${fixture().libraryId}/hold-shelf`);
+  const code = shelf.find((entry) => entry.itemBarcode === wanted)?.shelfCode;
+  expect(code, 'the hold shelf lists the item').toMatch(/^[0-9A-F]{4}-[0-9A-F]{4}$/);
+  await page.reload();
+  const hold = page.getByRole('list', { name: 'Holds' }).locator('li', { hasText: 'The Portal Test Almanac' });
+  await expect(hold.getByText('Ready to pick up').first()).toBeVisible();
+  await expect(hold.locator('dd', { hasText: code as string })).toBeVisible();
 
   // My data, Privacy and Card & PIN are checked on a phone by the tests above, My data (its deletion
   // step), Privacy (a refusal) and Children (a child's record) on a desktop: the rest here, both sizes.

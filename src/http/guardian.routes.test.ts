@@ -20,6 +20,7 @@ describe.each(ENGINES)('guardian API on %s', (engine) => {
   let staffCookie: string;
   let child: { id: string; cardNumber: string };
   let otherChild: { id: string };
+  let strangerCard: string;
   const logLines: string[] = [];
   const secrets = new Set<string>();
 
@@ -37,6 +38,7 @@ describe.each(ENGINES)('guardian API on %s', (engine) => {
     const otherKid = await buildPatron(w, { libraryId, birthDate: '2015-01-01', guardianCard: stranger.cardNumber });
     child = { id: kid.id, cardNumber: kid.cardNumber };
     otherChild = { id: otherKid.id };
+    strangerCard = stranger.cardNumber;
     for (const p of [guardian, stranger, kid, otherKid]) secrets.add(p.cardNumber).add(p.pin);
     await w.act(checkout, { cardNumber: kid.cardNumber, itemBarcode: (await buildItem(w, { libraryId, title: 'Not Yet Due' })).barcode });
     const desk = await w.act(createStaff, { username: `grd-desk-${engine}`, libraryId, roles: ['circulation'] });
@@ -68,7 +70,7 @@ describe.each(ENGINES)('guardian API on %s', (engine) => {
   it('IF-7: with the child’s card (in the body) the guardian sees everything in the record', async () => {
     const answer = await server.call('POST', `/me/dependents/${child.id}/record`, { cookie: guardianCookie, body: { childCardNumber: child.cardNumber } });
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ minorId: child.id, level: 'full', clause: 'IF-7', registration: { birthDate: '2014-05-20' }, loans: [{ title: 'Not Yet Due' }] });
+    expect(answer.body).toMatchObject({ minorId: child.id, level: 'full', clause: 'IF-7', cardAccepted: true, registration: { birthDate: '2014-05-20' }, loans: [{ title: 'Not Yet Due' }] });
     for (const key of ['history', 'holds', 'payments', 'services']) expect(answer.body).toHaveProperty(key);
     expect(answer.text).not.toContain(child.cardNumber);
   });
@@ -77,8 +79,14 @@ describe.each(ENGINES)('guardian API on %s', (engine) => {
     for (const options of [{}, { body: {} }, { body: { childCardNumber: null } }]) {
       const answer = await server.call('POST', `/me/dependents/${child.id}/record`, { cookie: guardianCookie, ...options });
       expect(answer.status).toBe(200);
-      expect(answer.body).toEqual({ minorId: child.id, level: 'overdue-and-fines', clause: 'IF-7', loans: [], fines: [], balanceCents: 0 });
+      expect(answer.body).toEqual({ minorId: child.id, level: 'overdue-and-fines', clause: 'IF-7', cardAccepted: false, loans: [], fines: [], balanceCents: 0 });
     }
+  });
+
+  it('IF-7: with a number that is not the child’s card, says so (cardAccepted false) and shows what it shows without one', async () => {
+    const answer = await server.call('POST', `/me/dependents/${child.id}/record`, { cookie: guardianCookie, body: { childCardNumber: strangerCard } });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ minorId: child.id, level: 'overdue-and-fines', clause: 'IF-7', cardAccepted: false, loans: [], fines: [], balanceCents: 0 });
   });
 
   it('answers another child, an unknown id and a wrong card alike: 404 PATRON_NOT_FOUND, the same body', async () => {

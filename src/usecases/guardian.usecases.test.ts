@@ -123,7 +123,7 @@ describe.each(ENGINES)('guardians of minors on %s', (engine) => {
   afterAll(() => database.drop());
 
   describe.each(MATRIX)('$profile', ({ profile, clause, withCard, withoutCard }) => {
-    const see = async (f: Family, card: string | undefined, level: GuardianViewLevel) => {
+    const see = async (f: Family, card: string | undefined, level: GuardianViewLevel, cardAccepted: boolean) => {
       const before = await countRows(database, 'access_log');
       const answer = asGuardian(f, { minorId: f.child.id, ...(card !== undefined ? { childCardNumber: card } : {}) });
       if (level === 'none') {
@@ -131,23 +131,26 @@ describe.each(ENGINES)('guardians of minors on %s', (engine) => {
         expect((await refusal(answer)).code).toBe('PATRON_NOT_FOUND');
         expect(await countRows(database, 'access_log')).toBe(before);
       } else {
-        expectLevel(await answer, level, clause);
+        const view = await answer;
+        expectLevel(view, level, clause);
+        // The answer says which level was applied, even where both are the same (RR-8)
+        expect(view.cardAccepted).toBe(cardAccepted);
         expect(await countRows(database, 'access_log')).toBe(before + 1);
       }
     };
 
     it(`${clause}: with the child's card the guardian sees ${WORDS[withCard]}`, async () => {
       // Given the adult who signed the child's application, logged in; When they present the child's card
-      await see(of(profile), of(profile).child.cardNumber, withCard);
+      await see(of(profile), of(profile).child.cardNumber, withCard, true);
     });
 
     it(`${clause}: with a card that is not the child's, the guardian sees what they see without one: ${WORDS[withoutCard]}`, async () => {
-      await see(of(profile), of(profile).strangerCard, withoutCard);
+      await see(of(profile), of(profile).strangerCard, withoutCard, false);
     });
 
     it(`${clause}: without the child's card the guardian sees ${WORDS[withoutCard]}`, async () => {
-      await see(of(profile), undefined, withoutCard);
-      await see(of(profile), '', withoutCard);
+      await see(of(profile), undefined, withoutCard, false);
+      await see(of(profile), '', withoutCard, false);
     });
 
     it(`${clause}: the guardian of another child gets PATRON_NOT_FOUND, even holding this child's card`, async () => {
@@ -160,6 +163,21 @@ describe.each(ENGINES)('guardians of minors on %s', (engine) => {
       expect((await refusal(asGuardian(f, { minorId: '00000000-0000-4000-8000-000000000000' }))).code).toBe('PATRON_NOT_FOUND');
       expect(await countRows(database, 'access_log')).toBe(before);
     });
+  });
+
+  it('RR-8: where the levels with and without the card are the same, the answer still says whether the card was the child’s', async () => {
+    // Given Rio Rancho's policy, which shows a guardian overdue items and fines with the card or without it
+    const f = of('rio-rancho-nm');
+    // When the guardian sends the child's card, then another number, then none
+    const right = await asGuardian(f, { minorId: f.child.id, childCardNumber: f.child.cardNumber });
+    const wrong = await asGuardian(f, { minorId: f.child.id, childCardNumber: f.strangerCard });
+    const none = await asGuardian(f, { minorId: f.child.id });
+    // Then the three views are the same, and only the first says the card was accepted
+    expect([right.level, wrong.level, none.level]).toEqual(['overdue-and-fines', 'overdue-and-fines', 'overdue-and-fines']);
+    expect([right.cardAccepted, wrong.cardAccepted, none.cardAccepted]).toEqual([true, false, false]);
+    const { cardAccepted: _right, ...rightView } = right;
+    const { cardAccepted: _wrong, ...wrongView } = wrong;
+    expect(wrongView).toEqual(rightView);
   });
 
   it('IF-7: the read is logged once on the minor’s record, with role guardian and purpose guardian-access, naming what was shown', async () => {

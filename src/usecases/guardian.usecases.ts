@@ -94,8 +94,10 @@ export interface DependentRecordInput {
 /**
  * A minor's record as the profile lets their live guardian see it: with the child's card (a card
  * reported lost no longer counts), the profile's `with_child_card` level; otherwise its
- * `without_child_card` level. One access-log entry on the minor's record names the categories shown,
- * with purpose 'guardian-access' and role 'guardian'; nothing is logged when the answer is refused.
+ * `without_child_card` level. `cardAccepted` says which of the two was applied, so a guardian who typed
+ * a wrong number is told so even where both levels are the same (RR-8). One access-log entry on the
+ * minor's record names the categories shown, with purpose 'guardian-access' and role 'guardian'; nothing
+ * is logged when the answer is refused.
  */
 export async function dependentRecord(ctx: Context, input: DependentRecordInput) {
   const guardian = guardianOf(ctx);
@@ -127,7 +129,7 @@ export async function dependentRecord(ctx: Context, input: DependentRecordInput)
     ctx.now,
   );
   await recordAccess(ctx, stored, 'guardian-view', categories);
-  return view;
+  return { ...view, cardAccepted: decision.reason === 'with-child-card' };
 }
 
 /** The registration fields a full view shows; the card number is left out: it is a credential. */

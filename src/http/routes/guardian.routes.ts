@@ -30,6 +30,9 @@ const DependentRecordView = Type.Object(
     minorId: Id,
     level: Type.Union([Type.Literal('full'), Type.Literal('current-circulation'), Type.Literal('overdue-and-fines')]),
     clause: Type.String({ description: 'The clause of the library’s policy the view follows.' }),
+    cardAccepted: Type.Boolean({
+      description: 'Whether the card number sent is the child’s working card, so the view is the one with the card; false without a number, with another one, or a stopped card.',
+    }),
     registration: Type.Optional(
       Type.Object({
         name: Type.String(),

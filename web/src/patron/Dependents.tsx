@@ -58,7 +58,7 @@ function Child({ child }: { child: Dependent }) {
     const record = await run(() => api<DependentRecord>('POST', `/me/dependents/${encodeURIComponent(child.patronId)}/record`, withCard ? { childCardNumber: number } : {}));
     if (record) {
       setShown({ record, withCard });
-      if (withCard && record.level === child.withChildCard) setCardNumber(''); // kept when it did not match, to be corrected
+      if (record.cardAccepted) setCardNumber(''); // kept when it did not match, to be corrected
     }
   };
 
@@ -115,7 +115,7 @@ function Child({ child }: { child: Dependent }) {
         </p>
       )}
       <ErrorMessage error={error} />
-      {shown && <ChildRecord name={name} record={shown.record} withCard={shown.withCard} cardMatched={!shown.withCard || shown.record.level === child.withChildCard} />}
+      {shown && <ChildRecord name={name} record={shown.record} withCard={shown.withCard} cardMatched={!shown.withCard || shown.record.cardAccepted} />}
     </section>
   );
 }

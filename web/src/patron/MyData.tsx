@@ -86,13 +86,13 @@ export function MyData() {
 /** One category: its name, what is held (or that nothing is), and how long the library keeps it. */
 function Category({ id, record, policy }: { id: string; record: MyRecord; policy: PublishedPolicy | undefined }) {
   const declared = policy?.categories.find((c) => c.id === id);
-  const { count, body } = held(id, record);
+  const { count, body, nothing } = held(id, record);
   const headingId = `category-${id}`;
   return (
     <section className="portal-category" aria-labelledby={headingId}>
       <h3 id={headingId}>{declared?.name ?? categoryName(id)}</h3>
       <p className="held">
-        <strong>{count === 0 ? 'Nothing held.' : id === 'registration' ? 'Held:' : `Held: ${count === 1 ? '1 entry' : `${count} entries`}.`}</strong>
+        <strong>{count === 0 ? (nothing ?? 'Nothing held.') : id === 'registration' ? 'Held:' : `Held: ${count === 1 ? '1 entry' : `${count} entries`}.`}</strong>
       </p>
       {count > 0 && body}
       {declared && <p className="hint">How long: {declared.howLong.text}</p>}
@@ -102,8 +102,17 @@ function Category({ id, record, policy }: { id: string; record: MyRecord; policy
 
 const returned = (r: MyRecord) => r.loans.filter((l) => l.status === 'returned');
 
-/** What the record holds for one category, and how many entries (the registration is one). */
-function held(id: string, r: MyRecord): { count: number; body: ReactNode } {
+/**
+ * What each returned loan of a patron without a reading history says. GET /me gives no date on which the
+ * retention rule removes it (that is the next retention run after the profile's loan rule allows it).
+ */
+const KEPT_AFTER_RETURN = 'Returned; kept for a short time after return, per the library’s rule';
+
+/**
+ * What the record holds for one category, how many entries (the registration is one), and, when it
+ * holds none, what to say instead of “Nothing held.”
+ */
+function held(id: string, r: MyRecord): { count: number; body: ReactNode; nothing?: string } {
   switch (id) {
     case 'registration':
       return { count: 1, body: <Registration record={r} /> };
@@ -123,20 +132,33 @@ function held(id: string, r: MyRecord): { count: number; body: ReactNode } {
       };
     case 'circulation': {
       const out = r.loans.filter((l) => l.status !== 'returned');
-      return { count: out.length, body: <LoanList loans={out} /> };
+      // Without the patron's choice there is no reading history (JC-IIIc): a returned loan still held is a
+      // loan the library's loan rule keeps until the retention run removes it, so it is listed here.
+      const kept = r.privacy.readingHistory ? [] : returned(r);
+      return {
+        count: out.length + kept.length,
+        body: (
+          <>
+            <LoanList loans={out} />
+            {kept.length > 0 && (
+              <>
+                <h4>Returned, kept for now</h4>
+                <LoanList loans={kept} past label="Returned loans kept for now" returnedNote={KEPT_AFTER_RETURN} />
+              </>
+            )}
+          </>
+        ),
+      };
     }
     case 'reading-history': {
+      if (!r.privacy.readingHistory) return { count: 0, body: null, nothing: 'Nothing held (not chosen).' };
       const past = returned(r);
       return {
         count: past.length,
         body: (
           <>
-            <p>
-              {r.privacy.readingHistory
-                ? `You chose to keep your reading history (since ${day(r.privacy.readingHistorySince)}). These are the items you returned:`
-                : 'You have not chosen to keep a reading history. These returned loans are kept for now under the library’s loan rules:'}
-            </p>
-            <LoanList loans={past} past label="Returned loans" />
+            <p>You chose to keep your reading history (since {day(r.privacy.readingHistorySince)}). These are the items you returned:</p>
+            <LoanList loans={past} past label="Reading history" />
           </>
         ),
       };

@@ -18,8 +18,23 @@ function Items<T>({ items, empty, label, render }: { items: readonly T[]; empty:
   );
 }
 
-/** Loans: title, due date, and “Overdue” where the due date has passed. */
-export function LoanList({ loans, empty = 'No items checked out.', label = 'Loans', past = false }: { loans: readonly Loan[]; empty?: string; label?: string; past?: boolean }) {
+/**
+ * Loans: title, due date, and “Overdue” where the due date has passed. `past` lists returned loans by
+ * their dates out and back; `returnedNote` then says, on each, why it is still kept.
+ */
+export function LoanList({
+  loans,
+  empty = 'No items checked out.',
+  label = 'Loans',
+  past = false,
+  returnedNote,
+}: {
+  loans: readonly Loan[];
+  empty?: string;
+  label?: string;
+  past?: boolean;
+  returnedNote?: string;
+}) {
   return (
     <Items
       items={loans}
@@ -40,6 +55,12 @@ export function LoanList({ loans, empty = 'No items checked out.', label = 'Loan
                   <dd>{day(loan.checkedOutAt)}</dd>
                   <dt>Returned</dt>
                   <dd>{day(loan.endedAt)}</dd>
+                  {returnedNote && (
+                    <>
+                      <dt>Status</dt>
+                      <dd>{returnedNote}</dd>
+                    </>
+                  )}
                 </>
               ) : (
                 <>
@@ -71,7 +92,17 @@ export function LoanList({ loans, empty = 'No items checked out.', label = 'Loan
   );
 }
 
-/** Holds: title, status, and the pick-up deadline once the item is waiting. */
+/**
+ * A hold's shelf code, derived from its id exactly as `shelfCode` in src/usecases/hold.usecases.ts does:
+ * the slip on the held item carries this code instead of the patron's name, and the hold shelf lists it,
+ * so the patron can match their item to it. Keep the two in step.
+ */
+export function shelfCode(holdId: string): string {
+  const hex = holdId.replace(/-/g, '');
+  return `${hex.slice(-8, -4)}-${hex.slice(-4)}`.toUpperCase();
+}
+
+/** Holds: title, status, and the pick-up deadline and shelf code once the item is waiting. */
 export function HoldList({ holds, empty = 'No holds.' }: { holds: readonly Hold[]; empty?: string }) {
   return (
     <Items
@@ -86,6 +117,14 @@ export function HoldList({ holds, empty = 'No holds.' }: { holds: readonly Hold[
           <dl className="portal-facts">
             <dt>Status</dt>
             <dd>{holdStatus(hold.status)}</dd>
+            {hold.status === 'ready' && (
+              <>
+                <dt>Shelf code</dt>
+                <dd>
+                  <span className="portal-shelf-code">{shelfCode(hold.id)}</span> <span className="hint">(on the slip of your item on the hold shelf)</span>
+                </dd>
+              </>
+            )}
             {hold.pickupBy && (
               <>
                 <dt>Pick up by</dt>

@@ -135,6 +135,8 @@ export interface DependentRecord {
   minorId: string;
   level: Exclude<GuardianLevel, 'none'>;
   clause: string;
+  /** Whether the number sent was the child's working card: the view is then the one with the card. */
+  cardAccepted: boolean;
   registration?: {
     name: string;
     birthDate: string;
