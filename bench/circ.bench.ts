@@ -60,7 +60,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { cardNumberFrom } from '../src/domain/card-number.js';
-import { systemClock } from '../src/domain/clock.js';
+import { localDay, systemClock } from '../src/domain/clock.js';
 import type { Patron } from '../src/domain/types.js';
 import { CSRF_HEADER } from '../src/http/session.js';
 import { buildServer } from '../src/http/server.js';
@@ -679,6 +679,9 @@ const FLOOR_SQL = {
   insertLoan:
     'insert into "loans" ("id", "library_id", "patron_id", "item_id", "branch_id", "checked_out_at", "due_at", "renewals", "status", "ended_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   setItemStatus: 'update "items" set "status" = ? where "id" = ?',
+  // A check-out is counted in the statistics in its own transaction (statistics.usecases.ts).
+  addCirculationStats:
+    'insert into "circulation_stats" ("library_id", "day", "branch_id", "item_type", "patron_category", "age_band", "loans") values (?, ?, ?, ?, ?, ?, ?) on conflict ("library_id", "day", "branch_id", "item_type", "patron_category", "age_band") do update set "loans" = circulation_stats.loans + excluded.loans',
   touchActivity: 'update "patrons" set "last_active_at" = ? where "id" = ?',
   activeLoanForItem: 'select * from "loans" where "item_id" = ? and "status" = \'active\'',
   endLoan: 'update "loans" set "status" = ?, "ended_at" = ? where "id" = ?',
@@ -719,6 +722,7 @@ interface PatronRow {
   id: string;
   library_id: string;
   category_code: string;
+  age_band: string;
   status: string;
   expires_at: string | Date;
 }
@@ -920,7 +924,7 @@ function sqliteFloor(file: string, cardHashOf: CardHashes, vault: Vault): Floor 
     const at = now.toISOString();
     const patron = one<PatronRow>('patronByCard', cardHashOf(cardNumber));
     if (!patron || !reachesPatron(actor, patron.library_id)) return refused(404, 'PATRON_NOT_FOUND');
-    const library = one<Row & { id: string; max_balance_cents: number }>('library', patron.library_id);
+    const library = one<Row & { id: string; max_balance_cents: number; time_zone: string }>('library', patron.library_id);
     if (!library) return refused(500, 'INTERNAL_ERROR');
     const found = all<ItemRow>('itemsByBarcode', patron.library_id, itemBarcode).filter((item) => canReachLibrary(actor, item.library_id).allowed);
     if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
@@ -941,6 +945,7 @@ function sqliteFloor(file: string, cardHashOf: CardHashes, vault: Vault): Floor 
       throw error;
     }
     exec('setItemStatus', 'on-loan', item.id);
+    exec('addCirculationStats', library.id, localDay(at, library.time_zone), item.branch_id, item.item_type, patron.category_code, patron.age_band, 1);
     exec('touchActivity', at, patron.id);
     appendAccess({ at, actor, role, patron, action: 'checkout' });
     return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null } };
@@ -1051,7 +1056,7 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes, va
       const at = now.toISOString();
       const patron = await one<PatronRow>(c, 'patronByCard', cardHashOf(cardNumber));
       if (!patron || !reachesPatron(actor, patron.library_id)) return refused(404, 'PATRON_NOT_FOUND');
-      const library = await one<Row & { id: string; max_balance_cents: number }>(c, 'library', patron.library_id);
+      const library = await one<Row & { id: string; max_balance_cents: number; time_zone: string }>(c, 'library', patron.library_id);
       if (!library) return refused(500, 'INTERNAL_ERROR');
       const found = (await all<ItemRow>(c, 'itemsByBarcode', patron.library_id, itemBarcode)).filter((item) => canReachLibrary(actor, item.library_id).allowed);
       if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
@@ -1072,6 +1077,7 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes, va
         throw error;
       }
       await all(c, 'setItemStatus', 'on-loan', item.id);
+      await all(c, 'addCirculationStats', library.id, localDay(at, library.time_zone), item.branch_id, item.item_type, patron.category_code, patron.age_band, 1);
       await all(c, 'touchActivity', at, patron.id);
       await appendAccess(c, { at, actor, role, patron, action: 'checkout' });
       return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null } };

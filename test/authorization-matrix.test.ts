@@ -268,7 +268,12 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
   { route: 'GET /libraries/:libraryId/complaints', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/complaints` }) },
   {
     route: 'GET /libraries/:libraryId/statistics',
-    request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/statistics?kind=circulation&rows=branch&columns=item-type&from=2026-01-01&to=2027-01-01` }),
+    request: (s) => {
+      // Whole months that have ended: the month before last, by the test's clock.
+      const now = s.fx.w.clock.now();
+      const month = (back: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)).toISOString().slice(0, 10);
+      return { method: 'GET', path: `/libraries/${s.library}/statistics?kind=circulation&rows=branch&columns=item-type&from=${month(2)}&to=${month(1)}` };
+    },
   },
   { route: 'GET /libraries/:libraryId/audit-report', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/audit-report?format=json` }) },
   { route: 'GET /transparency-report', request: (s) => ({ method: 'GET', path: `/transparency-report?from=2026-01-01&to=2027-01-01&library=${s.library}` }) },

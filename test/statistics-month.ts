@@ -21,7 +21,8 @@ export interface ScriptedMonth {
  * A month (March 2026, Denver) of one imagineif-mt library (loans anonymised at return, computer sessions
  * disposed of at their end, sign-ups 7 days after the event): 12 registrations (2 minors), 42 loans at
  * two branches — east's DVDs only twice, a small cell —, 8 computer sessions (2 on guest passes) and 7
- * program sign-ups; then retention runs on 10 April and writes the aggregates.
+ * program sign-ups. Registrations and loans are counted as they happen; retention runs on 10 April,
+ * counts the services (all ended in March) and disposes of the records: March is then published.
  */
 export async function scriptedMonth(w: World, libraryId: string): Promise<ScriptedMonth> {
   const { library } = await buildLibrary(w, { id: libraryId, profileId: 'imagineif-mt', branches: [{ code: 'main', name: 'Main' }, { code: 'east', name: 'East' }] });

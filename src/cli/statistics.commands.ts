@@ -12,8 +12,9 @@ export interface StatisticsCommandHelpers {
 }
 
 /**
- * `carrel stats --library ID --kind K --rows D --columns D --from YYYY-MM-DD --to YYYY-MM-DD [--period P]
- * [--format table|csv|json]`: a table of aggregate counts with small cells suppressed (CB-A6, RF-3, IF-4).
+ * `carrel stats --library ID --kind K --rows D --columns D --from YYYY-MM-01 --to YYYY-MM-01 [--period
+ * month|year] [--format table|csv|json]`: a table of aggregate counts over whole months that have ended,
+ * with small cells suppressed (CB-A6, RF-3, IF-4).
  */
 export function registerStatisticsCommands(program: Command, helpers: StatisticsCommandHelpers): void {
   const { withRuntime, globals, asOf } = helpers;
@@ -24,8 +25,8 @@ export function registerStatisticsCommands(program: Command, helpers: Statistics
     .addOption(new Option('--kind <kind>', 'what to count').choices([...STATISTICS_KINDS]).makeOptionMandatory())
     .addOption(new Option('--rows <dimension>', 'the rows').choices([...DIMENSIONS]).makeOptionMandatory())
     .addOption(new Option('--columns <dimension>', 'the columns').choices([...DIMENSIONS]).makeOptionMandatory())
-    .requiredOption('--from <YYYY-MM-DD>', 'the first day (library time)')
-    .requiredOption('--to <YYYY-MM-DD>', 'the day after the last day (not included)')
+    .requiredOption('--from <YYYY-MM-DD>', 'the first day of the first month (library time; 1 January by year)')
+    .requiredOption('--to <YYYY-MM-DD>', 'the first day after the last month (not included), at most the first day of this month')
     .addOption(new Option('--period <period>', 'how the period dimension is cut').choices([...PERIODS]).default('month'))
     .addOption(new Option('--format <format>', 'table, csv or json').choices(['table', 'csv', 'json']).default('table'))
     .addOption(asOf())

@@ -3,7 +3,7 @@ import { ENGINES, type TestDatabase } from '../../test/engines.js';
 import { buildItem, buildLibrary, buildPatron, libraryWorld, type World } from '../../test/factories.js';
 import { startServer, type Answer, type TestServer } from '../../test/http.js';
 import { cardNumberFrom } from '../domain/card-number.js';
-import { RECORD_CATEGORIES } from '../policy/inventory.js';
+import { AGGREGATE_CATEGORIES, PATRON_RECORD_CATEGORIES } from '../policy/inventory.js';
 import { checkin, checkout } from '../usecases/circulation.usecases.js';
 import { pay } from '../usecases/fine.usecases.js';
 import { findPatrons, setPatronStatus } from '../usecases/patron.usecases.js';
@@ -98,7 +98,9 @@ describe.each(ENGINES)('patron self-service over HTTP on %s', (engine) => {
     const me = await server.call('GET', '/me', { cookie });
     expect(me.status).toBe(200);
     expect(me.body.patron).toMatchObject({ id: p.id, cardNumber: p.cardNumber });
-    expect(Object.keys(me.body.contents).sort()).toEqual(RECORD_CATEGORIES.filter((c) => c !== 'circulation-statistics').sort());
+    // (the aggregate statistics hold nothing about anyone: not in the map, and the document says so)
+    expect(Object.keys(me.body.contents).sort()).toEqual([...PATRON_RECORD_CATEGORIES].sort());
+    expect(me.body.aggregates).toMatchObject({ categories: [...AGGREGATE_CATEGORIES], personalData: false });
     for (const keys of Object.values(me.body.contents) as string[][]) for (const key of keys) expect(me.body).toHaveProperty(key);
     expect(me.body.privacy).toEqual({
       readingHistory: false,

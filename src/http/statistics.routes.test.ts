@@ -3,7 +3,7 @@ import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js
 import { buildLibrary, countRows, world, type World } from '../../test/factories.js';
 import { startServer, type TestServer } from '../../test/http.js';
 import { identifiersIn, scriptedMonth, type ScriptedMonth } from '../../test/statistics-month.js';
-import { recoverableBySubtraction } from '../policy/statistics.policy.js';
+import { recoverableBySubtraction, unprotectedEntries } from '../policy/statistics.policy.js';
 import { createStaff } from '../usecases/staff.usecases.js';
 
 /** Statistics over HTTP: JSON and CSV exports, suppression, scope and bad input, on every engine. */
@@ -13,6 +13,8 @@ describe.each(ENGINES)('statistics API on %s', (engine) => {
   let server: TestServer;
   let month: ScriptedMonth;
   const volunteer = { username: `stats-vol-${engine}`, password: '' };
+  const librarian = { username: `stats-lib-${engine}`, password: '' };
+  const clerk = { username: `stats-clerk-${engine}`, password: '' };
   const admin = { username: `stats-admin-${engine}`, password: '' };
   const elsewhere = { username: `stats-else-${engine}`, password: '' };
   const march = 'from=2026-03-01&to=2026-04-01';
@@ -23,6 +25,8 @@ describe.each(ENGINES)('statistics API on %s', (engine) => {
     month = await scriptedMonth(w, `stats-api-${engine}`);
     const other = (await buildLibrary(w)).library.id;
     volunteer.password = (await w.act(createStaff, { username: volunteer.username, libraryId: month.libraryId, roles: ['branch-manager'] })).password;
+    librarian.password = (await w.act(createStaff, { username: librarian.username, libraryId: month.libraryId, roles: ['librarian'] })).password;
+    clerk.password = (await w.act(createStaff, { username: clerk.username, libraryId: month.libraryId, roles: ['circulation'] })).password;
     admin.password = (await w.act(createStaff, { username: admin.username, libraryId: null, roles: ['admin'] })).password;
     elsewhere.password = (await w.act(createStaff, { username: elsewhere.username, libraryId: other, roles: ['director'] })).password;
     server = await startServer(w);
@@ -41,10 +45,12 @@ describe.each(ENGINES)('statistics API on %s', (engine) => {
     const json = await server.call('GET', path(`kind=circulation&rows=branch&columns=item-type&${march}`), { cookie });
     expect(json.status).toBe(200);
     expect(json.body).toMatchObject({ kind: 'circulation', rows: 'branch', columns: 'item-type', threshold: 5, clause: 'IF-4', period: 'month' });
-    // Then east's 2 DVD loans are suppressed, with complements, and nothing is recoverable
+    // Then east's 2 DVD loans are suppressed, with complements, and nothing is recoverable or bounded below k
     expect(json.body.table.cells[0][1]).toEqual({ value: null, suppressed: true });
     expect(recoverableBySubtraction(json.body.table)).toEqual([]);
+    expect(await unprotectedEntries(json.body.table, 5)).toEqual([]);
     expect(json.body.table.total).toEqual({ value: 42, suppressed: false });
+    expect(json.body.suppressed).toEqual({ total: 4, complementary: 3, marginsOnly: false });
 
     // The test client parses JSON; CSV is fetched raw.
     const raw = await fetch(`${server.base}/api/v1${path(`kind=circulation&rows=branch&columns=item-type&${march}&format=csv`)}`, { headers: { cookie } });
@@ -57,25 +63,32 @@ describe.each(ENGINES)('statistics API on %s', (engine) => {
     const exports: string[] = [json.text, text];
     for (const kind of ['circulation', 'registrations', 'programs', 'computer-use'])
       for (const format of ['json', 'csv']) {
-        const answer = await fetch(`${server.base}/api/v1${path(`kind=${kind}&rows=period&columns=age-band&period=day&${march}&format=${format}`)}`, { headers: { cookie } });
+        const answer = await fetch(`${server.base}/api/v1${path(`kind=${kind}&rows=period&columns=age-band&period=month&${march}&format=${format}`)}`, { headers: { cookie } });
         expect(answer.status).toBe(200);
-        exports.push(await answer.text());
+        const text = await answer.text();
+        if (format === 'json') expect(await unprotectedEntries(JSON.parse(text).table, 5)).toEqual([]);
+        exports.push(text);
       }
     expect(identifiersIn(exports.join('\n'), month)).toEqual([]);
     // And reading statistics reads no patron: no access-log entry
     expect(await countRows(database, 'access_log')).toBe(logged);
   });
 
-  it('lets the system administrator read them, and no one another library’s', async () => {
+  it('lets librarians and the system administrator read them, not a clerk, and no one another library’s', async () => {
     const asAdmin = await server.call('GET', path(`kind=registrations&rows=period&columns=age-band&${march}`), { cookie: await server.login(admin) });
     expect(asAdmin.status).toBe(200);
     expect(asAdmin.body.table.total).toEqual({ value: 12, suppressed: false });
+    const asLibrarian = await server.call('GET', path(`kind=registrations&rows=period&columns=age-band&${march}`), { cookie: await server.login(librarian) });
+    expect(asLibrarian.status).toBe(200);
+    expect(asLibrarian.body).toEqual(asAdmin.body);
+    const asClerk = await server.call('GET', path(`kind=registrations&rows=period&columns=age-band&${march}`), { cookie: await server.login(clerk) });
+    expect({ status: asClerk.status, code: asClerk.body.error.code }).toEqual({ status: 403, code: 'PERMISSION_DENIED' });
     const other = await server.call('GET', path(`kind=registrations&rows=period&columns=age-band&${march}`), { cookie: await server.login(elsewhere) });
     expect({ status: other.status, code: other.body.error.code }).toEqual({ status: 404, code: 'LIBRARY_NOT_FOUND' });
     expect((await server.call('GET', path(`kind=registrations&rows=period&columns=age-band&${march}`))).status).toBe(401);
   });
 
-  it('refuses an unknown dimension, a dimension the kind has not, and a period that ends before it starts', async () => {
+  it('refuses an unknown dimension, a dimension the kind has not, days, and a period that is not whole months that have ended', async () => {
     const cookie = await server.login(volunteer);
     const unknown = await server.call('GET', path(`kind=circulation&rows=patron-name&columns=branch&${march}`), { cookie });
     expect({ status: unknown.status, code: unknown.body.error.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
@@ -85,5 +98,12 @@ describe.each(ENGINES)('statistics API on %s', (engine) => {
     expect({ status: backwards.status, code: backwards.body.error.code }).toEqual({ status: 400, code: 'INVALID_DATE' });
     const notADay = await server.call('GET', path('kind=circulation&rows=branch&columns=age-band&from=2026-02-30&to=2026-03-01'), { cookie });
     expect({ status: notADay.status, code: notADay.body.error.code }).toEqual({ status: 400, code: 'INVALID_DATE' });
+    const byDay = await server.call('GET', path(`kind=circulation&rows=period&columns=branch&period=day&${march}`), { cookie });
+    expect({ status: byDay.status, code: byDay.body.error.code, field: byDay.body.error.problems[0].field }).toEqual({ status: 400, code: 'VALIDATION_FAILED', field: 'querystring/period' });
+    const midMonth = await server.call('GET', path('kind=circulation&rows=branch&columns=age-band&from=2026-03-01&to=2026-03-15'), { cookie });
+    expect({ status: midMonth.status, code: midMonth.body.error.code, field: midMonth.body.error.problems[0].field }).toEqual({ status: 400, code: 'INVALID_DATE', field: 'to' });
+    // April (the clock's month, library time) has not ended
+    const notEnded = await server.call('GET', path('kind=circulation&rows=branch&columns=age-band&from=2026-03-01&to=2026-05-01'), { cookie });
+    expect({ status: notEnded.status, code: notEnded.body.error.code, field: notEnded.body.error.problems[0].field }).toEqual({ status: 400, code: 'INVALID_DATE', field: 'to' });
   });
 });

@@ -123,6 +123,12 @@ describe.each(ENGINES)('the privacy audit report (CB-I) on %s', (engine) => {
     expect(held(report, 'fines', 'payments')).toBe(1);
     expect(held(report, 'holds', 'holds: pending')).toBe(1);
     expect(held(report, 'computer-sessions', 'records: ended')).toBe(1);
+    // The aggregate statistics are categories of their own: three registrations and three loans counted
+    // as they happened; the session not yet (the first retention run after its end counts it)
+    expect(held(report, 'registration-statistics', 'registrations counted')).toBe(3);
+    expect(held(report, 'circulation-statistics', 'loans counted')).toBe(3);
+    expect(held(report, 'service-statistics', 'services counted')).toBe(0);
+    expect(report.collected.categories.find((c) => c.id === 'service-statistics')?.fields).toContain('minutes of public-computer use');
     // (b) purposes and clauses from the inventory; (c) roles from the role table, and the access log's counts
     expect(report.purposes.categories.find((c) => c.id === 'circulation')?.clauses).toContain('IF-3');
     expect(report.access.categories.find((c) => c.id === 'access-log')?.roles.map((r) => r.role)).toEqual(['director', 'admin']);
@@ -135,6 +141,8 @@ describe.each(ENGINES)('the privacy audit report (CB-I) on %s', (engine) => {
     // (e) the profile's rule per category
     const rule = profiles().get(profileId).retention.fines.days;
     expect(report.retention.categories.find((c) => c.id === 'fines')?.rule).toBe(`fines, fees and payments: ${rule} days after settlement`);
+    for (const id of ['circulation-statistics', 'registration-statistics', 'service-statistics'])
+      expect(report.retention.categories.find((c) => c.id === id)).toMatchObject({ rule: expect.stringContaining('no personal data'), clause: profiles().get(profileId).statistics.clause, lastRun: null, overdue: null });
 
     const out = renderings(report);
     for (const question of Object.values(AUDIT_QUESTIONS)) {

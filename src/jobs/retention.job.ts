@@ -22,6 +22,7 @@ import { dueForDisposal, syncProfileSeries } from '../usecases/record-series.use
 import { recordProfileVersion } from '../usecases/privacy-policy.usecases.js';
 import { run, type Caller, type Context, type Runtime } from '../usecases/context.js';
 import {
+  countEndedServices,
   endStaleSessions,
   requireRetentionAdmin,
   rebandPatrons,
@@ -88,6 +89,8 @@ export interface LibraryResult {
   agesRebanded: number;
   /** Computer sessions nobody logged off from, ended a day after they began. */
   sessionsEnded: number;
+  /** Services that had ended by the run's as-of and were counted in the statistics by this run (statistics.usecases.ts). */
+  servicesCounted: number;
   categories: CategoryResult[];
   /**
    * Record series kept outside Carrel (camera footage CB-H, RF-9; paper sheets) whose disposal is due:
@@ -239,6 +242,16 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
   // The policy's version history holds the version this run applies (RR-10).
   if (!dryRun) await run(runtime, caller, recordProfileVersion, { profileId: profile.id });
   const sessionsEnded = dryRun ? 0 : await run(runtime, caller, endStaleSessions, { libraryId, asOf: asOf.toISOString() });
+  // Statistics: every service that has ended by now is counted, once, before any record is disposed of;
+  // the run then records how far services are counted (statistics answer only months before that).
+  let servicesCounted = 0;
+  if (runId !== null)
+    for (let done = false; !done; ) {
+      const page = await run(runtime, caller, countEndedServices, { runId, libraryId, asOf: asOf.toISOString(), limit: 1000 });
+      servicesCounted += page.counted;
+      done = page.done;
+      await yieldToRequests();
+    }
 
   for (const status of ['returned', 'lost'] as const) await walk('circulation', (cursor, limit) => run(runtime, caller, retainLoanPage, { ...base, limit, cursor, status }));
   for (const status of ['paid', 'waived'] as const) await walk('fines', (cursor, limit) => run(runtime, caller, retainFinePage, { ...base, limit, cursor, status }));
@@ -283,6 +296,7 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
     resumedFrom: claimed.resumedFrom,
     agesRebanded,
     sessionsEnded,
+    servicesCounted,
     categories: [...results.values()],
     externalRecordsDue,
   };

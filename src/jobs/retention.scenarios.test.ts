@@ -408,12 +408,14 @@ describe.each(ENGINES)('retention scenarios on %s', (engine) => {
     // Then only the patron who opted in has a history
     expect(await exportedBarcodes(plain.cardNumber)).toEqual([]);
     expect(await exportedBarcodes(keeper.cardNumber)).toEqual([b.barcode]);
-    // When they opt out, Then it is gone in that call, before any run, and counted in the statistics
+    // When they opt out, Then it is gone in that call, before any run; the statistics counted it when it
+    // was lent and do not change now (a published month never does: statistics.usecases.ts)
     const statsBefore = await database.db.selectFrom('circulation_stats').select('loans').where('library_id', '=', libraryId).execute();
+    expect(statsBefore.reduce((s, r) => s + Number(r.loans), 0)).toBeGreaterThanOrEqual(2);
     expect(await w.act(setReadingHistory, { cardNumber: keeper.cardNumber, keep: false })).toMatchObject({ loansDeleted: 1, since: null });
     expect(await exportedBarcodes(keeper.cardNumber)).toEqual([]);
     const statsAfter = await database.db.selectFrom('circulation_stats').select('loans').where('library_id', '=', libraryId).execute();
-    expect(statsAfter.reduce((s, r) => s + Number(r.loans), 0)).toBe(statsBefore.reduce((s, r) => s + Number(r.loans), 0) + 1);
+    expect(statsAfter).toEqual(statsBefore);
   });
 
   it('refuses reading history where the policy does not offer it (CB-F3, IF-3)', async () => {

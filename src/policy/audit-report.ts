@@ -237,6 +237,14 @@ function heldLines(held: HeldCounts): Record<RecordCategory, CountLine[]> {
       { label: 'cells (day, branch, item type, patron category, age band)', count: held.statistics.cells },
       { label: 'loans counted', count: held.statistics.loans },
     ],
+    'registration-statistics': [
+      { label: 'cells (day, branch, patron category, age band)', count: held.registrationStatistics.cells },
+      { label: 'registrations counted', count: held.registrationStatistics.registrations },
+    ],
+    'service-statistics': [
+      { label: 'cells (day, branch, kind of service, patron category, age band)', count: held.serviceStatistics.cells },
+      { label: 'services counted', count: held.serviceStatistics.services },
+    ],
   };
 }
 

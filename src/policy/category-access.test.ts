@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ROLES } from './actors.js';
-import { CATEGORY_PERMISSIONS, rolesFor } from './category-access.js';
-import { INVENTORY, RECORD_CATEGORIES } from './inventory.js';
+import { CATEGORY_PERMISSIONS, CATEGORY_VIEW_PERMISSIONS, rolesFor } from './category-access.js';
+import { AGGREGATE_CATEGORIES, INVENTORY, RECORD_CATEGORIES } from './inventory.js';
 import { PERMISSIONS, ROLE_PERMISSIONS } from './permissions.js';
 
 /** Who can access each category (CB-I (c)) is derived from the role table the software enforces. */
@@ -32,11 +32,24 @@ describe('record categories and the role table (CB-I (c), CB-A3, RF-10)', () => 
 
   it('the system administrator reaches no patron record; a volunteer only the hold shelf; the access log only the director', () => {
     const reached = (role: (typeof ROLES)[number]) => RECORD_CATEGORIES.filter((c) => rolesFor(c).some((r) => r.role === role));
-    expect(reached('admin')).toEqual(['access-log', 'circulation-statistics']);
+    expect(reached('admin')).toEqual(['access-log', 'circulation-statistics', 'registration-statistics', 'service-statistics']);
     expect(rolesFor('access-log').find((r) => r.role === 'admin')?.permissions).toEqual(['access-log.verify']);
     expect(reached('volunteer')).toEqual(['holds']);
     expect(rolesFor('holds').find((r) => r.role === 'volunteer')?.permissions).toEqual(['holds.shelf']);
     expect(rolesFor('access-log').find((r) => r.role === 'director')?.permissions).toEqual(['access-log.read', 'access-log.verify']);
     expect(rolesFor('complaints').map((r) => r.role)).toEqual(['circulation', 'librarian', 'branch-manager', 'director']);
+  });
+
+  it('the aggregate statistics: written by the use case that counts, read by librarians and up and the administrator, seen as nobody’s record', () => {
+    for (const category of AGGREGATE_CATEGORIES) {
+      expect(CATEGORY_VIEW_PERMISSIONS[category]).toEqual([]);
+      const readers = rolesFor(category)
+        .filter((r) => r.permissions.includes('statistics.read'))
+        .map((r) => r.role);
+      expect([category, readers]).toEqual([category, ['librarian', 'branch-manager', 'director', 'admin']]);
+    }
+    expect(rolesFor('circulation-statistics').find((r) => r.role === 'circulation')?.permissions).toEqual(['circulation.checkout']);
+    expect(rolesFor('registration-statistics').find((r) => r.role === 'circulation')?.permissions).toEqual(['patron.register']);
+    expect(rolesFor('service-statistics').find((r) => r.role === 'director')?.permissions).toEqual(['retention.run', 'patron.delete', 'statistics.read']);
   });
 });

@@ -40,8 +40,11 @@ export const CATEGORY_PERMISSIONS: Record<RecordCategory, readonly Permission[]>
   'reference-requests': SERVICE_RECORD,
   complaints: ['complaints.record', 'complaints.answer'],
   'access-log': ['access-log.read', 'access-log.verify'],
-  // Aggregate counts with no patron in them, added by the retention engine as loans are anonymised.
-  'circulation-statistics': ['retention.run', 'statistics.read'],
+  // Aggregate counts with no patron in them: written by the use case that counts (a check-out, a
+  // registration, the retention run or a deletion for a service that has ended), read as statistics.
+  'circulation-statistics': ['circulation.checkout', 'statistics.read'],
+  'registration-statistics': ['patron.register', 'statistics.read'],
+  'service-statistics': ['retention.run', 'patron.delete', 'statistics.read'],
 };
 
 export interface RoleAccess {
@@ -84,6 +87,8 @@ export const CATEGORY_VIEW_PERMISSIONS: Record<RecordCategory, readonly Permissi
   'access-log': ['access-log.read'],
   // No personal data: counts only.
   'circulation-statistics': [],
+  'registration-statistics': [],
+  'service-statistics': [],
 };
 
 /** The roles whose permissions reach a category, least trusted first, in words. */

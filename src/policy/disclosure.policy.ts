@@ -6,7 +6,7 @@
  */
 import { gagged, type Instrument, type LegalRequest, type Permit } from '../domain/disclosure.js';
 import type { Actor } from './actors.js';
-import { RECORD_CATEGORIES, type RecordCategory } from './inventory.js';
+import { PATRON_RECORD_CATEGORIES, type RecordCategory } from './inventory.js';
 import type { Profile } from './profile.schema.js';
 
 /** Why a request may be approved: which kind of release the profile allows. */
@@ -51,7 +51,7 @@ export interface DisclosureQuestion {
 }
 
 /** Categories an export can hold: everything kept about a patron (statistics hold no one). */
-const PATRON_CATEGORIES: readonly RecordCategory[] = RECORD_CATEGORIES.filter((c) => c !== 'circulation-statistics');
+const PATRON_CATEGORIES: readonly RecordCategory[] = PATRON_RECORD_CATEGORIES;
 
 /** What each kind of release may carry at most: its categories and registration fields. */
 const LIMITS: Record<Exclude<Permit, 'refuse'>, { categories: readonly RecordCategory[]; fields: readonly RegistrationField[]; reason: ApprovalReason }> = {

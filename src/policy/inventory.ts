@@ -22,8 +22,28 @@ export const RECORD_CATEGORIES = [
   'complaints',
   'access-log',
   'circulation-statistics',
+  'registration-statistics',
+  'service-statistics',
 ] as const;
 export type RecordCategory = (typeof RECORD_CATEGORIES)[number];
+
+/**
+ * The aggregate statistics: counts with no patron in them (RR-4, CB-A6, RF-3, IF-4, JC-IVd). They are
+ * declared like every other category (what is kept, why, for how long), but hold nothing about anyone:
+ * no patron's export, disclosure or legal request reaches them.
+ */
+export const AGGREGATE_CATEGORIES = ['circulation-statistics', 'registration-statistics', 'service-statistics'] as const satisfies readonly RecordCategory[];
+export type AggregateCategory = (typeof AGGREGATE_CATEGORIES)[number];
+
+/** Whether a category is aggregate statistics (no personal data). */
+export function isAggregate(category: RecordCategory): category is AggregateCategory {
+  return (AGGREGATE_CATEGORIES as readonly string[]).includes(category);
+}
+
+/** Every category that holds records about patrons: the inventory less the aggregate statistics. */
+export const PATRON_RECORD_CATEGORIES: readonly Exclude<RecordCategory, AggregateCategory>[] = RECORD_CATEGORIES.filter(
+  (c): c is Exclude<RecordCategory, AggregateCategory> => !isAggregate(c),
+);
 
 /** The category each kind of service record belongs to (what the access log and receipts name). */
 export const SERVICE_CATEGORY = {
@@ -106,7 +126,7 @@ export const INVENTORY: readonly CategoryDeclaration[] = [
     access: ['the patron', 'circulation staff on duty'],
     storage: { tables: ['loans'], sealed: [], indexed: [] },
     retention: (p) => fromReceipt(p, 'circulation', noteOf(p.retention.loans)),
-    disposal: 'The loan first adds one to the aggregate statistics (day, branch, item type, patron category, age band), then the row is deleted and settled fines on it lose the item.',
+    disposal: 'The row is deleted and settled fines on it lose the item. (The loan was counted in the circulation statistics when it was lent; nothing is added when it goes.)',
   },
   {
     id: 'reading-history',
@@ -120,7 +140,7 @@ export const INVENTORY: readonly CategoryDeclaration[] = [
       p.retention.readingHistory.offered
         ? { rule: 'kept while the patron stays opted in; deleted at once when they opt out', clause: p.retention.readingHistory.clause }
         : { rule: 'not offered: no reading history is kept', clause: p.retention.readingHistory.clause, ...(p.retention.readingHistory.note ? { note: p.retention.readingHistory.note } : {}) },
-    disposal: 'As current loans: added to statistics, then deleted.',
+    disposal: 'As current loans: deleted (each was counted in the statistics when it was lent).',
   },
   {
     id: 'holds',
@@ -230,12 +250,35 @@ export const INVENTORY: readonly CategoryDeclaration[] = [
     id: 'circulation-statistics',
     name: 'Circulation statistics',
     fields: ['day', 'branch', 'item type', 'patron category', 'age band', 'number of loans'],
-    purpose: 'Plan collections and report use, with no personal data.',
+    purpose: 'Plan collections and report use, with no personal data: each loan is counted once, when it is lent.',
     legalBasis: { text: 'Aggregate statistics carry no personal data.', clauses: ['RR-4', 'CB-A6', 'RF-3', 'IF-4', 'JC-IVd'] },
-    access: ['all staff', 'the public (published with small cells suppressed)'],
+    access: ['librarians, branch managers, the director and the system administrator (tables with small counts suppressed)', 'the public (published with small cells suppressed)'],
     storage: { tables: ['circulation_stats'], sealed: [], indexed: [] },
-    retention: (p) => ({ rule: `kept; counts below ${p.statistics.smallCellThreshold} are suppressed when published`, clause: p.statistics.clause }),
+    retention: (p) => ({ rule: `kept: counts only, no personal data; counts below ${p.statistics.smallCellThreshold} are suppressed when published`, clause: p.statistics.clause }),
     disposal: 'Not personal data; kept.',
+  },
+  {
+    id: 'registration-statistics',
+    name: 'Registration statistics',
+    fields: ['day', 'branch (none recorded yet)', 'patron category', 'age band', 'number of registrations'],
+    purpose: 'Report how many people register, and which kinds, with no personal data: each registration is counted once, when it is made.',
+    legalBasis: { text: 'Aggregate statistics carry no personal data.', clauses: ['RR-4', 'CB-A6', 'RF-3', 'IF-4', 'JC-IVd'] },
+    access: ['librarians, branch managers, the director and the system administrator (tables with small counts suppressed)', 'the public (published with small cells suppressed)'],
+    storage: { tables: ['registration_stats'], sealed: [], indexed: [] },
+    retention: (p) => ({ rule: `kept: counts only, no personal data; counts below ${p.statistics.smallCellThreshold} are suppressed when published`, clause: p.statistics.clause }),
+    disposal: 'Not personal data; kept (a patron whose record is deleted stays counted, as nobody, in the month they registered).',
+  },
+  {
+    id: 'service-statistics',
+    name: 'Service statistics',
+    fields: ['day the service ended', 'branch', 'kind of service', 'patron category (guest for a guest pass)', 'age band', 'number of services', 'minutes of public-computer use'],
+    purpose:
+      'Report the use of public computers, programs, rooms, interlibrary loan and reference, with no personal data: each service that took place is counted once, by the first retention run after it ends (or when its record is deleted before that).',
+    legalBasis: { text: 'Aggregate statistics carry no personal data.', clauses: ['RR-4', 'CB-A6', 'RF-3', 'IF-4', 'JC-IVd'] },
+    access: ['librarians, branch managers, the director and the system administrator (tables with small counts suppressed)', 'the public (published with small cells suppressed)'],
+    storage: { tables: ['service_stats'], sealed: [], indexed: [] },
+    retention: (p) => ({ rule: `kept: counts only, no personal data; counts below ${p.statistics.smallCellThreshold} are suppressed when published`, clause: p.statistics.clause }),
+    disposal: 'Not personal data; kept (no station, program, room, title or question is in it).',
   },
 ];
 

@@ -11,7 +11,7 @@ export const PERMISSIONS = [
   // The hold shelf: item, pick-up branch, pick-up date and the hold's shelf code (no patron name).
   'holds.shelf',
   'profiles.read',
-  // ── statistics: aggregates carry no personal data (CB-A6, RF-3): every staff role and the administrator ──
+  // ── statistics: aggregates carry no personal data (CB-A6, RF-3): librarians and up, and the administrator ──
   'statistics.read',
   // The desk: a card is scanned, items go out and come back.
   'patron.lookup',
@@ -85,11 +85,11 @@ const CLERK: readonly Permission[] = [
   'disclosure.receive',
   'complaints.record',
 ];
-const LIBRARIAN: readonly Permission[] = [...CLERK, 'patron.read', 'patron.search', 'patron.export', 'items.manage'];
-// Statistics carry no personal data, but suppression only protects one table at a time: queries can be
-// differenced (two periods, two layouts of the same counts). Until the suppression protects across
-// queries, they are for the managers, the director and the system administrator, not every desk.
-const BRANCH_MANAGER: readonly Permission[] = [...LIBRARIAN, 'fines.waive', 'patron.delete', 'records.manage', 'statistics.read'];
+// Statistics carry no personal data. A table's totals are the same in every table and its hidden counts
+// cannot be bounded below the threshold from it; tables of overlapping periods can still be differenced
+// (policy/statistics.policy.ts, Limits), so they are for librarians and up, not every desk.
+const LIBRARIAN: readonly Permission[] = [...CLERK, 'patron.read', 'patron.search', 'patron.export', 'items.manage', 'statistics.read'];
+const BRANCH_MANAGER: readonly Permission[] = [...LIBRARIAN, 'fines.waive', 'patron.delete', 'records.manage'];
 const DIRECTOR: readonly Permission[] = [
   ...BRANCH_MANAGER,
   'access-log.read',

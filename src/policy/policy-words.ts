@@ -160,7 +160,12 @@ export function retentionSentence(rules: ProfileRules, category: string): Statem
     case 'access-log':
       return { text: `Each entry is kept ${plural(r.accessLog.months, 'month')}, then deleted.`, clauses: [r.accessLog.clause] };
     case 'circulation-statistics':
-      return { text: `Kept. It holds no personal data, and a count below ${rules.statistics.smallCellThreshold} is never published.`, clauses: [rules.statistics.clause] };
+    case 'registration-statistics':
+    case 'service-statistics':
+      return {
+        text: `Kept. It holds no personal data: each loan, registration or service is counted once, and a month's counts never change after it ends. A count below ${rules.statistics.smallCellThreshold} is never published.`,
+        clauses: [rules.statistics.clause],
+      };
     default:
       return undefined;
   }

@@ -5,24 +5,47 @@
  *
  * The table is read as an (R+1)×(C+1) grid: R rows of cells each ending in its row total, and a margin
  * row of column totals ending in the grand total. Every line of that grid — a row or a column, margins
- * included — is one additive relation (the last entry is the sum of the others), so one unknown in a
- * line is recovered by subtracting the line's published entries from its total.
+ * included — is one additive relation (the last entry is the sum of the others).
  *
- * - Primary suppression: every non-zero count below k, cells and totals alike (a total below k would say
- *   as much as a small cell: a small branch, a rare item type).
- * - Complementary suppression: while some line holds exactly one suppressed entry, suppress one more
- *   entry of that line: the one that also closes another line with a single suppressed entry, else the
- *   one on a line already suppressed (it opens no new one), else the smallest non-zero; an interior cell
- *   before a total (totals are what a reader wants most).
- * - Zeros are published as 0 and never suppressed: "nobody" discloses nothing about a person, and a
- *   suppressed zero adds no uncertainty that a reader of the other cells could not remove.
+ * - Totals first, and the same in every table. The row totals of a table are the marginal of its row
+ *   dimension over the period (per-branch totals, say) and appear again as row or column totals of every
+ *   other table with that dimension. Their mask is computed from that vector alone (`marginalMask`):
+ *   every non-zero total below k, and if what is hidden then adds up to less than k, the smallest
+ *   published one with them; the grand total is hidden only when it is itself below k. Every table
+ *   uses exactly that mask for its totals, so no table publishes a total another one hides.
+ * - Cells: every non-zero count below k (primary). Then each primary entry, cell or total, is audited:
+ *   a reader who knows every published entry, every sum relation of the table and that counts are not
+ *   negative must not be able to prove it is below k — the largest value it can take must be k or more
+ *   (table-bounds.ts solves that linear programme with HiGHS). An entry that fails gets complements
+ *   among the cells only: the cheapest cycle of entries through it (one more in its row, one more in its
+ *   column, and so on back to it) around which enough of a count can move to it — fewest new cells,
+ *   then the smallest counts; a zero may be hidden so (a hidden entry then no longer says "at least
+ *   one"). Hiding more only widens what a reader must consider, so an entry once protected stays so.
+ * - If no complement among the cells can protect an entry, every cell is hidden and only the canonical
+ *   totals are published (`marginsOnly`), which is safe because the totals are safe on their own. (A
+ *   flow argument says the cycle search always finds one when hiding every cell would do; this is a guard.)
+ * - Last, no row or column is left with exactly one hidden entry where a cell can join it, so no hidden
+ *   count is read off a single line by subtraction (`recoverableBySubtraction`).
+ * - Suppression is computed on the table in its canonical orientation (the caller says when the rows
+ *   are the later dimension) and turned back, so a table asked for with rows and columns swapped hides
+ *   exactly the same entries.
  *
- * **Guarantee**: no line of the published table has exactly one suppressed entry, so no suppressed count
- * can be recovered by subtracting published counts of any single row or column from its total.
- * **Limits**: this is not a full audit. A reader who combines several lines (a linear-programming attack)
- * may still bound a suppressed cell, and in some patterns pin it; nor does it protect against
- * differencing two tables of overlapping periods or dimensions published separately.
+ * **Guarantee**: in a published table, for every hidden count below k (cell or total), a reader of that
+ * table who uses every published entry, every row and column relation and non-negativity cannot prove it
+ * is below k: its largest feasible value is k or more, so it is not pinned either (`unprotectedEntries`
+ * is that audit, for tests). No total is published in one table and hidden in another, whatever the
+ * other dimension or the orientation; and no hidden entry follows from one line by subtraction.
+ * **Limits**: each table, and each marginal, is audited on its own. A reader who puts together several
+ * tables that share a margin (branch × category and branch × age band, same months) has the relations
+ * of all of them at once; the margins agree, but that joint system is not audited. Tables of different
+ * but overlapping periods are not protected at all: January–March less January–February is March, and a
+ * small March count that March's own table hides can be worked out that way (likewise a year against
+ * its months, or two spans of months). Computer minutes are hidden where their session counts are, but
+ * their own bounds are not audited. The `<k` printed for a hidden entry (CSV, text) is printed for
+ * complements too, which may be k or more.
  */
+import type { Highs } from 'highs';
+import { feasibleMaxima, lpSolver, type Position } from './table-bounds.js';
 
 /** A published entry: its count, or null and `suppressed: true`. */
 export interface Cell {
@@ -42,6 +65,8 @@ export interface SuppressedTable {
   /** How many entries (cells and totals) are suppressed, and how many of them only as complements. */
   suppressedCount: number;
   complementaryCount: number;
+  /** True when no complement among the cells could protect a small count: every cell is hidden, the totals are published as they are everywhere. */
+  marginsOnly: boolean;
 }
 
 /** The profile's threshold (RR-4, CB-A6, RF-3, IF-4): counts below it are not published. */
@@ -59,62 +84,205 @@ export function gridOf(counts: readonly (readonly number[])[], columns: number):
   return [...grid, margin];
 }
 
-/**
- * Which entries of a grid (from `gridOf`) are suppressed under threshold k: primary, then complementary
- * until no line holds exactly one suppressed entry. Deterministic.
- */
-export function suppressionMask(grid: readonly (readonly number[])[], k: number): { mask: boolean[][]; primary: number } {
-  const R = grid.length; // rows including the margin row
-  const C = R === 0 ? 0 : (grid[0] as readonly number[]).length; // columns including the totals column
-  const value = (i: number, j: number) => (grid[i] as readonly number[])[j] as number;
-  const mask = grid.map((row) => row.map((v) => v > 0 && v < k));
-  let primary = mask.reduce((n, row) => n + row.filter(Boolean).length, 0);
-  const rowCount = (i: number) => (mask[i] as boolean[]).filter(Boolean).length;
-  const columnCount = (j: number) => mask.reduce((n, row) => n + (row[j] ? 1 : 0), 0);
-  const isTotal = (i: number, j: number) => i === R - 1 || j === C - 1;
+function transpose<T>(grid: readonly (readonly T[])[]): T[][] {
+  const columns = grid.length === 0 ? 0 : (grid[0] as readonly T[]).length;
+  return Array.from({ length: columns }, (_, j) => grid.map((row) => row[j] as T));
+}
 
-  /** How good a choice (i, j) is to complete the line it is chosen for: lower is better. */
-  const rank = (i: number, j: number, crossCount: number): [number, number, number, number, number] => [
-    crossCount === 1 ? 0 : crossCount >= 2 ? 1 : 2,
-    isTotal(i, j) ? 1 : 0,
-    value(i, j),
-    i,
-    j,
-  ];
-  const better = (a: number[], b: number[]) => {
+/**
+ * The mask of one dimension's marginal vector (the totals per branch, say) followed by its grand total,
+ * from that vector alone: the same wherever these totals are published. Hidden: every non-zero total
+ * below k; the grand total only when it is below k; and when the grand total is published and what is
+ * hidden adds up to less than k, the smallest published non-zero total too (it is at least k, so one is
+ * enough: a hidden total can then be anything from 0 to what the hidden ones add up to, k or more).
+ */
+export function marginalMask(values: readonly number[], k: number): boolean[] {
+  const total = values.reduce((a, b) => a + b, 0);
+  const mask = [...values.map((v) => v > 0 && v < k), total > 0 && total < k];
+  if (mask[values.length]) return mask; // everything non-zero is below k and hidden; nothing bounds them
+  const hiddenSum = values.reduce((s, v, i) => s + (mask[i] ? v : 0), 0);
+  if (!mask.some(Boolean) || hiddenSum >= k) return mask;
+  let complement = -1;
+  values.forEach((v, i) => {
+    if (!mask[i] && v > 0 && (complement < 0 || v < (values[complement] as number))) complement = i;
+  });
+  if (complement >= 0) mask[complement] = true;
+  return mask;
+}
+
+/** A cycle of entries around which counts can move to raise one entry (see `protect`). */
+interface Cycle {
+  /** Its entries not hidden yet (interior cells), which hiding it would add. */
+  fresh: Position[];
+  /** How far the entry can rise along it, from the true counts, before a count it takes from reaches zero. */
+  capacity: number;
+}
+
+/**
+ * The mask of a table's grid (from `gridOf`) in the orientation given, under threshold k: canonical
+ * totals, primary cells, interior complements until the bounds audit passes, else every cell hidden;
+ * then no line left with a single hidden entry where a cell can join it. Deterministic.
+ */
+function protect(grid: readonly (readonly number[])[], k: number, highs: Highs): { mask: boolean[][]; primary: number; marginsOnly: boolean } {
+  const R = grid.length - 1; // the margin row's index
+  if (R < 0) return { mask: [], primary: 0, marginsOnly: false };
+  const C = (grid[0] as readonly number[]).length - 1; // the totals column's index
+  const value = (i: number, j: number) => (grid[i] as readonly number[])[j] as number;
+  const interior = (i: number, j: number) => i < R && j < C;
+  const rowMargin = marginalMask(grid.slice(0, R).map((row) => row[C] as number), k);
+  const columnMargin = marginalMask((grid[R] as readonly number[]).slice(0, C), k);
+  const mask = grid.map((row, i) => row.map((v, j) => (interior(i, j) ? v > 0 && v < k : j === C ? (rowMargin[i] as boolean) : (columnMargin[j] as boolean))));
+  const hidden = (i: number, j: number) => (mask[i] as boolean[])[j] as boolean;
+  const primaries: Position[] = [];
+  for (let i = 0; i <= R; i++) for (let j = 0; j <= C; j++) if (value(i, j) > 0 && value(i, j) < k) primaries.push([i, j]);
+
+  // Flip the sign of every total (the grand total's twice) and every line of the grid adds up to zero.
+  // An entry is an edge between its row and its column; going round a cycle of such edges, adding t to
+  // the entries crossed from a row to a column and taking t from those crossed back keeps every
+  // relation. A count moves by t times its sign, so the counts that fall bound t.
+  const sign = (i: number, j: number) => ((i === R) === (j === C) ? 1 : -1);
+  const nodes = R + 1 + (C + 1); // rows 0..R, then columns
+  const better = (a: readonly number[], b: readonly number[]) => {
     for (let x = 0; x < a.length; x++) if (a[x] !== b[x]) return (a[x] as number) < (b[x] as number);
     return false;
   };
+  /**
+   * The cheapest cycle through entry e that lets it rise by at least `atLeast` from the true counts:
+   * fewest cells to hide, then the smallest counts, then the first in grid order (a shortest path,
+   * Dijkstra's, back from e's far end to its near end). Hidden entries are free; a published cell may
+   * be added; a published total may not (its mask is the canonical one). `fresh`: one that adds a cell.
+   */
+  const cheapestCycle = ([i, j]: Position, atLeast: number, fresh: boolean): Cycle | null => {
+    const rowNode = (a: number) => a;
+    const columnNode = (b: number) => R + 1 + b;
+    // e itself is crossed in the direction that raises it; the path closes the cycle.
+    const [from, to] = sign(i, j) > 0 ? [columnNode(j), rowNode(i)] : [rowNode(i), columnNode(j)];
+    const layers = fresh ? 2 : 1;
+    const state = (node: number, layer: number) => layer * nodes + node;
+    const cost: (number[] | null)[] = Array.from({ length: nodes * layers }, () => null);
+    const via: ({ previous: number; entry: Position } | null)[] = Array.from({ length: nodes * layers }, () => null);
+    const done: boolean[] = Array.from({ length: nodes * layers }, () => false);
+    cost[state(from, 0)] = [0, 0];
+    for (;;) {
+      let at = -1;
+      for (let s = 0; s < cost.length; s++) if (!done[s] && cost[s] && (at < 0 || better(cost[s] as number[], cost[at] as number[]))) at = s;
+      if (at < 0) return null;
+      done[at] = true;
+      const node = at % nodes;
+      const layer = Math.floor(at / nodes);
+      if (node === to && layer === layers - 1) break;
+      const fromRow = node <= R;
+      for (let other = 0; other <= (fromRow ? C : R); other++) {
+        const [a, b] = fromRow ? [node, other] : [other, node - R - 1];
+        if (a === i && b === j) continue;
+        const isFresh = !hidden(a, b);
+        if (isFresh && !interior(a, b)) continue;
+        // Crossed from a row to a column the entry's y rises; back, it falls.
+        if (sign(i, j) * sign(a, b) * (fromRow ? 1 : -1) < 0 && value(a, b) < atLeast) continue;
+        const next = state(fromRow ? columnNode(b) : rowNode(a), fresh && isFresh ? 1 : layer);
+        const c = cost[at] as number[];
+        const through = isFresh ? [(c[0] as number) + 1, (c[1] as number) + value(a, b)] : c;
+        if (!done[next] && (!cost[next] || better(through, cost[next] as number[]))) {
+          cost[next] = through;
+          via[next] = { previous: at, entry: [a, b] };
+        }
+      }
+    }
+    const cells: Position[] = [];
+    let capacity = Number.POSITIVE_INFINITY;
+    for (let s = state(to, layers - 1); via[s]; s = (via[s] as { previous: number }).previous) {
+      const { previous, entry } = via[s] as { previous: number; entry: Position };
+      const [a, b] = entry;
+      if (!hidden(a, b)) cells.push(entry);
+      const crossedFromRow = previous % nodes <= R;
+      if (sign(i, j) * sign(a, b) * (crossedFromRow ? 1 : -1) < 0) capacity = Math.min(capacity, value(a, b));
+    }
+    return { fresh: cells.reverse(), capacity };
+  };
+  const hide = (cells: Position[]) => {
+    for (const [a, b] of cells) (mask[a] as boolean[])[b] = true;
+  };
 
+  let marginsOnly = false;
+  audit: for (const e of primaries) {
+    const need = k - value(e[0], e[1]);
+    for (;;) {
+      const cycle = cheapestCycle(e, need, false);
+      // Enough already: a cycle of hidden entries alone lets it reach k.
+      if (cycle && cycle.fresh.length === 0) break;
+      if ((feasibleMaxima(highs, grid, mask, [e])[0] as number) >= k) break;
+      if (cycle) {
+        hide(cycle.fresh);
+        continue;
+      }
+      // No one cycle moves enough: take the one that moves the most (with a cell to add), and audit again.
+      const capacities = [...new Set(grid.flat())].filter((v) => v > 0 && v < need).sort((a, b) => b - a);
+      let widest: Cycle | null = null;
+      for (let c = 0; c < capacities.length && !widest; c++) widest = cheapestCycle(e, capacities[c] as number, true);
+      if (widest) {
+        hide(widest.fresh);
+        continue;
+      }
+      // No complement among the cells protects it: publish the canonical totals only.
+      for (let i = 0; i < R; i++) for (let j = 0; j < C; j++) (mask[i] as boolean[])[j] = true;
+      marginsOnly = true;
+      break audit;
+    }
+  }
+
+  // No line with exactly one hidden entry, where a cell of that line can be hidden with it: prefer a cell
+  // that also closes another such line, then one on a line already hidden, then the smallest.
+  const rowCount = (i: number) => (mask[i] as boolean[]).filter(Boolean).length;
+  const columnCount = (j: number) => mask.reduce((n, row) => n + (row[j] ? 1 : 0), 0);
+  const stuck = new Set<string>();
   for (;;) {
-    // The first line (rows, then columns) with exactly one suppressed entry.
     let line: { kind: 'row' | 'column'; index: number } | null = null;
-    for (let i = 0; i < R && !line; i++) if (rowCount(i) === 1) line = { kind: 'row', index: i };
-    for (let j = 0; j < C && !line; j++) if (columnCount(j) === 1) line = { kind: 'column', index: j };
+    for (let i = 0; i <= R && !line; i++) if (rowCount(i) === 1 && !stuck.has(`r${i}`)) line = { kind: 'row', index: i };
+    for (let j = 0; j <= C && !line; j++) if (columnCount(j) === 1 && !stuck.has(`c${j}`)) line = { kind: 'column', index: j };
     if (!line) break;
     let best: { i: number; j: number; rank: number[] } | null = null;
     const length = line.kind === 'row' ? C : R;
     for (let x = 0; x < length; x++) {
       const [i, j] = line.kind === 'row' ? [line.index, x] : [x, line.index];
-      if ((mask[i] as boolean[])[j] || value(i, j) === 0) continue;
-      const r = rank(i, j, line.kind === 'row' ? columnCount(j) : rowCount(i));
-      if (!best || better(r, best.rank)) best = { i, j, rank: r };
+      if (!interior(i, j) || hidden(i, j)) continue;
+      const cross = line.kind === 'row' ? columnCount(j) : rowCount(i);
+      const score = [cross === 1 ? 0 : cross >= 2 ? 1 : 2, value(i, j), i, j];
+      if (!best || better(score, best.rank)) best = { i, j, rank: score };
     }
-    // A line's single suppressed entry is non-zero, so the line's sum relation leaves another non-zero
-    // entry in it; reaching here without one would mean the grid does not add up.
-    if (!best) throw new Error('statistics: a table whose totals do not add up cannot be suppressed');
-    (mask[best.i] as boolean[])[best.j] = true;
+    // A margin line, or a single cell equal to its published total: nothing to hide with it.
+    if (!best) stuck.add(`${line.kind === 'row' ? 'r' : 'c'}${line.index}`);
+    else (mask[best.i] as boolean[])[best.j] = true;
   }
-  return { mask, primary };
+  return { mask, primary: primaries.length, marginsOnly };
+}
+
+/**
+ * Which entries of a grid (from `gridOf`) are suppressed under threshold k (see the top of this file).
+ * `transpose`: the grid's rows are the later dimension; suppression is computed on the transposed grid
+ * and turned back, so both orientations of a table hide the same entries.
+ */
+export async function suppressionMask(grid: readonly (readonly number[])[], k: number, options: { transpose?: boolean } = {}): Promise<{ mask: boolean[][]; primary: number; marginsOnly: boolean }> {
+  const highs = await lpSolver();
+  if (options.transpose !== true) return protect(grid, k, highs);
+  const { mask, primary, marginsOnly } = protect(transpose(grid), k, highs);
+  return { mask: transpose(mask), primary, marginsOnly };
 }
 
 /**
  * Builds the published table: counts per (row, column) label with totals, suppressed under threshold k.
- * `counts` is keyed `row` then `column`; labels not present count as zero.
+ * `counts` is keyed `row` then `column`; labels not present count as zero. `transpose`: the rows are the
+ * later dimension of the canonical order (the caller's), so suppression is computed on the transpose.
  */
-export function suppressedTable(rowLabels: readonly string[], columnLabels: readonly string[], counts: ReadonlyMap<string, ReadonlyMap<string, number>>, k: number): SuppressedTable {
+export async function suppressedTable(
+  rowLabels: readonly string[],
+  columnLabels: readonly string[],
+  counts: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  k: number,
+  options: { transpose?: boolean } = {},
+): Promise<SuppressedTable> {
   const matrix = rowLabels.map((r) => columnLabels.map((c) => counts.get(r)?.get(c) ?? 0));
-  return publish(rowLabels, columnLabels, gridOf(matrix, columnLabels.length), suppressionMask(gridOf(matrix, columnLabels.length), k), k);
+  const grid = gridOf(matrix, columnLabels.length);
+  return publish(rowLabels, columnLabels, grid, await suppressionMask(grid, k, options), k);
 }
 
 /**
@@ -124,12 +292,22 @@ export function suppressedTable(rowLabels: readonly string[], columnLabels: read
 export function withMask(table: SuppressedTable, measure: ReadonlyMap<string, ReadonlyMap<string, number>>): Pick<SuppressedTable, 'cells' | 'rowTotals' | 'columnTotals' | 'total'> {
   const matrix = table.rowLabels.map((r) => table.columnLabels.map((c) => measure.get(r)?.get(c) ?? 0));
   const grid = gridOf(matrix, table.columnLabels.length);
-  const mask = [...table.cells.map((row, i) => [...row.map((c) => c.suppressed), (table.rowTotals[i] as Cell).suppressed]), [...table.columnTotals.map((c) => c.suppressed), table.total.suppressed]];
-  const { cells, rowTotals, columnTotals, total } = publish(table.rowLabels, table.columnLabels, grid, { mask, primary: 0 }, table.threshold);
+  const { cells, rowTotals, columnTotals, total } = publish(table.rowLabels, table.columnLabels, grid, { mask: maskOf(table), primary: 0, marginsOnly: table.marginsOnly }, table.threshold);
   return { cells, rowTotals, columnTotals, total };
 }
 
-function publish(rowLabels: readonly string[], columnLabels: readonly string[], grid: number[][], { mask, primary }: { mask: boolean[][]; primary: number }, k: number): SuppressedTable {
+type Published = Pick<SuppressedTable, 'cells' | 'rowTotals' | 'columnTotals' | 'total'>;
+
+/** A published table as its grid of entries: cells with row totals, then column totals and the grand total. */
+function entriesOf(table: Published): Cell[][] {
+  return [...table.cells.map((row, i) => [...row, table.rowTotals[i] as Cell]), [...table.columnTotals, table.total]];
+}
+
+function maskOf(table: Published): boolean[][] {
+  return entriesOf(table).map((row) => row.map((c) => c.suppressed));
+}
+
+function publish(rowLabels: readonly string[], columnLabels: readonly string[], grid: number[][], { mask, primary, marginsOnly }: { mask: boolean[][]; primary: number; marginsOnly: boolean }, k: number): SuppressedTable {
   const entry = (i: number, j: number): Cell =>
     (mask[i] as boolean[])[j] ? { value: null, suppressed: true } : { value: (grid[i] as number[])[j] as number, suppressed: false };
   const R = rowLabels.length;
@@ -145,16 +323,17 @@ function publish(rowLabels: readonly string[], columnLabels: readonly string[], 
     threshold: k,
     suppressedCount,
     complementaryCount: suppressedCount - primary,
+    marginsOnly,
   };
 }
 
 /**
- * The attack the suppression defends against, as a checker: for every line of the published grid with
- * exactly one unknown entry, that entry follows by subtraction. Returns the entries so recovered (empty
- * when the table is safe by this test). Tests use it on every table they publish.
+ * The simplest attack, as a checker: for every line of the published grid with exactly one unknown
+ * entry, that entry follows by subtraction. Returns the entries so recovered (empty when the table is
+ * safe by this test). See `unprotectedEntries` for the full audit.
  */
-export function recoverableBySubtraction(table: Pick<SuppressedTable, 'cells' | 'rowTotals' | 'columnTotals' | 'total'>): { row: number; column: number; value: number }[] {
-  const grid: Cell[][] = [...table.cells.map((row, i) => [...row, table.rowTotals[i] as Cell]), [...table.columnTotals, table.total]];
+export function recoverableBySubtraction(table: Published): { row: number; column: number; value: number }[] {
+  const grid = entriesOf(table);
   const found: { row: number; column: number; value: number }[] = [];
   const R = grid.length;
   const C = R === 0 ? 0 : (grid[0] as Cell[]).length;
@@ -170,6 +349,32 @@ export function recoverableBySubtraction(table: Pick<SuppressedTable, 'cells' | 
   for (let i = 0; i < R; i++) tryLine(Array.from({ length: C }, (_, j) => ({ i, j })));
   for (let j = 0; j < C; j++) tryLine(Array.from({ length: R }, (_, i) => ({ i, j })));
   return found;
+}
+
+/**
+ * The bounds audit, for tests: every hidden entry a reader of the published table can prove to be below
+ * k, with the largest value it can take (positions in the grid: row R is the column totals, column C the
+ * row totals). With `counts` (the true cells, rows × columns) only counts truly between 1 and k−1 are
+ * audited (the rule); without them every hidden entry is, and one the reader can only prove to be 0 is
+ * not reported (a hidden zero whose bound is still below k is, which is stricter than the rule).
+ */
+export async function unprotectedEntries(table: Published, k: number, counts?: readonly (readonly number[])[]): Promise<{ row: number; column: number; max: number }[]> {
+  const entries = entriesOf(table);
+  const hidden = entries.map((row) => row.map((c) => c.suppressed));
+  const values = entries.map((row) => row.map((c) => c.value ?? 0));
+  const truth = counts ? gridOf(counts, table.columnTotals.length) : undefined;
+  const targets: Position[] = [];
+  entries.forEach((row, i) =>
+    row.forEach((c, j) => {
+      const v = truth ? ((truth[i] as number[])[j] as number) : undefined;
+      if (c.suppressed && (v === undefined || (v > 0 && v < k))) targets.push([i, j]);
+    }),
+  );
+  const maxima = feasibleMaxima(await lpSolver(), values, hidden, targets);
+  return targets.flatMap(([row, column], n) => {
+    const max = maxima[n] as number;
+    return max < k && (truth !== undefined || max > 0) ? [{ row, column, max }] : [];
+  });
 }
 
 /** One CSV field: quoted when it holds a comma, a quote or a line break; a leading =,+,-,@ is defused. */

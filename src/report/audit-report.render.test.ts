@@ -32,6 +32,8 @@ function facts(profile: Profile, overrides: Partial<AuditFacts> = {}): AuditFact
       complaints: { open: 0, answered: 0, anonymous: 0 },
       accessLogEntries: 9,
       statistics: { cells: 0, loans: 0 },
+      registrationStatistics: { cells: 0, registrations: 0 },
+      serviceStatistics: { cells: 0, services: 0 },
     },
     accessLog: {
       groups: [

@@ -58,6 +58,13 @@ describe('published privacy policy (pure)', () => {
     expect(doc.disclosure.instruments.map((i) => i.instrument)).toEqual([...INSTRUMENTS]);
     expect(html).toContain(`Version ${profile.version}, effective ${profile.effective}`);
     expect(html).toContain('answers within 30 days');
+    // The statistics, each kind a category: no personal data, published to anyone, seen by no staff role as a record
+    for (const id of ['circulation-statistics', 'registration-statistics', 'service-statistics']) {
+      const category = doc.categories.find((c) => c.id === id)!;
+      expect(category.howLong.text).toContain('no personal data');
+      expect(category.whoCanSee).toMatchObject({ patron: false, guardian: null, staffRoles: [] });
+      expect(category.whoCanSee.text).toMatch(/^Anyone: the numbers are published, with no personal data\.$/);
+    }
   });
 
   it.each(registry.all().map((p) => [p.id, p] as const))('%s: the page is self-contained: no script, nothing fetched, one style sheet its CSP allows', (_id, profile) => {

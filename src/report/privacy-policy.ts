@@ -7,7 +7,7 @@
  */
 import { INSTRUMENTS, type Instrument, type Permit } from '../domain/disclosure.js';
 import { sectionsOf, type RecordSection } from '../policy/guardian.policy.js';
-import { INVENTORY, SERVICE_CATEGORY, type RecordCategory } from '../policy/inventory.js';
+import { INVENTORY, isAggregate, SERVICE_CATEGORY, type RecordCategory } from '../policy/inventory.js';
 import { rolesSeeing } from '../policy/category-access.js';
 import { GUARDIAN_LEVEL_WORDS, INSTRUMENT_NAMES, instrumentWords, permitsRelease, retentionSentence, type ProfileRules, type Statement } from '../policy/policy-words.js';
 import type { PolicyVersionEntry } from '../policy/profile-version.js';
@@ -107,7 +107,7 @@ export function buildPrivacyPolicy(input: PolicyInput): PrivacyPolicyDocument {
       : null;
     const staffRoles = rolesSeeing(declaration.id);
     const who: string[] = [];
-    if (declaration.id === 'circulation-statistics') who.push('anyone: the numbers are published, with no personal data');
+    if (isAggregate(declaration.id)) who.push('anyone: the numbers are published, with no personal data');
     if (patron) who.push('you');
     if (guardian) who.push(`the parent or guardian who signed a child’s application (${guardian}, until the child turns ${guardians.ageOfMajority})`);
     if (staffRoles.length > 0) who.push(`library staff in these roles, and only as their duties require: ${list(staffRoles)}`);

@@ -30,6 +30,8 @@ export interface HeldCounts {
   complaints: { open: number; answered: number; anonymous: number };
   accessLogEntries: number;
   statistics: { cells: number; loans: number };
+  registrationStatistics: { cells: number; registrations: number };
+  serviceStatistics: { cells: number; services: number };
 }
 
 const n = (value: unknown) => Number(value ?? 0);
@@ -88,6 +90,16 @@ export async function heldCounts(db: Db, libraryId: string): Promise<HeldCounts>
     .select([(eb) => eb.fn.countAll().as('n'), (eb) => eb.fn.coalesce(eb.fn.sum<number>('loans'), eb.lit(0)).as('loans')])
     .where('library_id', '=', libraryId)
     .executeTakeFirstOrThrow();
+  const registrationStats = await db
+    .selectFrom('registration_stats')
+    .select([(eb) => eb.fn.countAll().as('n'), (eb) => eb.fn.coalesce(eb.fn.sum<number>('registrations'), eb.lit(0)).as('registrations')])
+    .where('library_id', '=', libraryId)
+    .executeTakeFirstOrThrow();
+  const serviceStats = await db
+    .selectFrom('service_stats')
+    .select([(eb) => eb.fn.countAll().as('n'), (eb) => eb.fn.coalesce(eb.fn.sum<number>('records'), eb.lit(0)).as('records')])
+    .where('library_id', '=', libraryId)
+    .executeTakeFirstOrThrow();
   return {
     patronsByStatus: byCode(patronsByStatus),
     readingHistoryPatrons: n(readingHistoryPatrons.n),
@@ -104,6 +116,8 @@ export async function heldCounts(db: Db, libraryId: string): Promise<HeldCounts>
     complaints: { open: n(complaints.n) - n(complaints.answered), answered: n(complaints.answered), anonymous: n(complaints.n) - n(complaints.named) },
     accessLogEntries: n(accessLog.n),
     statistics: { cells: n(stats.n), loans: n(stats.loans) },
+    registrationStatistics: { cells: n(registrationStats.n), registrations: n(registrationStats.registrations) },
+    serviceStatistics: { cells: n(serviceStats.n), services: n(serviceStats.records) },
   };
 }
 

@@ -9,6 +9,8 @@ import * as m0005 from './migrations/0005-holds.js';
 import * as m0006 from './migrations/0006-statistics.js';
 // Policy version history (RR-10, CB-A9): must stay after 0006.
 import * as m0007 from './migrations/0007-policy-versions.js';
+// Statistics counted once, when a loan is lent and when a service has ended (after 0006 and 0007).
+import * as m0008 from './migrations/0008-statistics-counting.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-statistics': m0006,
   // Policy version history (RR-10, CB-A9): must stay after 0006.
   '0007-policy-versions': m0007,
+  '0008-statistics-counting': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -363,6 +363,7 @@ export async function insertRun(db: Db, run: RetentionRun): Promise<void> {
       heartbeat_at: run.heartbeatAt,
       finished_at: run.finishedAt,
       status: run.status,
+      services_counted_through: null,
     })
     .execute();
 }

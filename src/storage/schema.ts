@@ -271,6 +271,8 @@ export interface RetentionRunsTable {
   heartbeat_at: string;
   finished_at: string | null;
   status: string;
+  /** 0008: every service of the library that ended by this instant has been counted in the statistics. */
+  services_counted_through: string | null;
 }
 
 export interface RetentionReceiptsTable {
@@ -302,6 +304,8 @@ export interface ServiceRecordsTable {
   starts_at: string;
   ends_at: string | null;
   created_at: string;
+  /** 0008: when statistics took the record into account (counted it, or passed over a cancelled one); null: not yet. */
+  counted_at: string | null;
 }
 
 export interface RecordSeriesTable {

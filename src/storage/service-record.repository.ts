@@ -36,6 +36,8 @@ export async function insertServiceRecord(db: Db, record: ServiceRecord): Promis
       starts_at: record.startsAt,
       ends_at: record.endsAt,
       created_at: record.createdAt,
+      // Not counted in the statistics yet: the first retention run after its end counts it.
+      counted_at: null,
     })
     .execute();
 }

@@ -1,8 +1,9 @@
 /**
  * The SQL of statistics: adding to the aggregate tables (registrations, services) and reading any of the
- * three aggregate tables (circulation, registrations, services) grouped by two dimensions. Nothing here
- * reads a patron row except `serviceStatsFacts`, which takes the category and age band of the records
- * about to be disposed of (the same two facts circulation statistics take from a loan's borrower).
+ * three aggregate tables (circulation, registrations, services) grouped by two dimensions; which service
+ * records are counted, and how far a library's services are counted. Nothing here reads a patron row
+ * except `serviceStatsFacts` and `uncountedServices`, which take the category and age band of the
+ * records being counted (the same two facts circulation statistics take from a loan's borrower).
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './database.js';
@@ -51,42 +52,99 @@ export interface ServiceFacts {
   status: string;
   startsAt: string;
   endsAt: string | null;
+  /** When statistics took the record into account (counted it, or passed over a cancelled one); null: not yet. */
+  countedAt: string | null;
+}
+
+function factsQuery(db: Db) {
+  return db
+    .selectFrom('service_records')
+    .leftJoin('patrons', 'patrons.id', 'service_records.patron_id')
+    .select([
+      'service_records.id as id',
+      'service_records.kind as kind',
+      'service_records.branch_id as branch_id',
+      'service_records.guest_pass as guest_pass',
+      'service_records.status as status',
+      'service_records.starts_at as starts_at',
+      'service_records.ends_at as ends_at',
+      'service_records.counted_at as counted_at',
+      'patrons.category_code as patron_category',
+      'patrons.age_band as age_band',
+    ]);
+}
+
+function toFacts(r: {
+  id: string;
+  kind: string;
+  branch_id: string | null;
+  guest_pass: string | null;
+  status: string;
+  starts_at: string;
+  ends_at: string | null;
+  counted_at: string | null;
+  patron_category: string | null;
+  age_band: string | null;
+}): ServiceFacts {
+  return {
+    id: r.id,
+    kind: r.kind,
+    branchId: r.branch_id,
+    patronCategory: r.patron_category ?? null,
+    ageBand: r.age_band ?? null,
+    guestPass: r.guest_pass !== null,
+    status: r.status,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    countedAt: r.counted_at,
+  };
 }
 
 /** The facts statistics need of some service records (a page the retention engine disposes of). */
 export async function serviceStatsFacts(db: Db, ids: readonly string[]): Promise<ServiceFacts[]> {
   const facts: ServiceFacts[] = [];
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db
-      .selectFrom('service_records')
-      .leftJoin('patrons', 'patrons.id', 'service_records.patron_id')
-      .select([
-        'service_records.id as id',
-        'service_records.kind as kind',
-        'service_records.branch_id as branch_id',
-        'service_records.guest_pass as guest_pass',
-        'service_records.status as status',
-        'service_records.starts_at as starts_at',
-        'service_records.ends_at as ends_at',
-        'patrons.category_code as patron_category',
-        'patrons.age_band as age_band',
-      ])
-      .where('service_records.id', 'in', ids.slice(i, i + 500))
-      .execute();
-    for (const r of rows)
-      facts.push({
-        id: r.id,
-        kind: r.kind,
-        branchId: r.branch_id,
-        patronCategory: r.patron_category ?? null,
-        ageBand: r.age_band ?? null,
-        guestPass: r.guest_pass !== null,
-        status: r.status,
-        startsAt: r.starts_at,
-        endsAt: r.ends_at,
-      });
+    const rows = await factsQuery(db).where('service_records.id', 'in', ids.slice(i, i + 500)).execute();
+    facts.push(...rows.map(toFacts));
   }
   return facts;
+}
+
+/** A page of one library's service records that ended at or before `through` and are not counted yet, oldest end first. */
+export async function uncountedServices(db: Db, libraryId: string, through: string, limit: number): Promise<ServiceFacts[]> {
+  const rows = await factsQuery(db)
+    .where('service_records.library_id', '=', libraryId)
+    .where('service_records.counted_at', 'is', null)
+    .where('service_records.ends_at', '<=', through)
+    .orderBy('service_records.ends_at')
+    .orderBy('service_records.id')
+    .limit(limit)
+    .execute();
+  return rows.map(toFacts);
+}
+
+/** Marks service records as taken into account by statistics, so none is counted twice. */
+export async function markServicesCounted(db: Db, ids: readonly string[], at: string): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) await db.updateTable('service_records').set({ counted_at: at }).where('id', 'in', ids.slice(i, i + 500)).execute();
+}
+
+/** Records on a retention run that every service of its library that ended by `through` is counted. */
+export async function setServicesCountedThrough(db: Db, runId: string, through: string): Promise<void> {
+  await db.updateTable('retention_runs').set({ services_counted_through: through }).where('id', '=', runId).execute();
+}
+
+/**
+ * The instant through which a library's services are all counted: the latest a retention run recorded
+ * (null when no run has counted them yet). Services that end later are counted under later days.
+ */
+export async function servicesCountedThrough(db: Db, libraryId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('retention_runs')
+    .select((eb) => eb.fn.max('services_counted_through').as('through'))
+    .where('library_id', '=', libraryId)
+    .executeTakeFirst();
+  const through = row?.through as string | Date | null | undefined;
+  return through === null || through === undefined ? null : new Date(through).toISOString();
 }
 
 export interface ServiceStatsRow {
@@ -129,11 +187,10 @@ export async function addServiceStats(db: Db, rows: readonly ServiceStatsRow[]):
 
 // ── Reading ──────────────────────────────────────────────────────────────────────────────────────
 
-/** A dimension of an aggregate table as a column or expression (constants only, never input). */
-export type StatsColumn = 'day' | 'month' | 'year' | 'branch_id' | 'item_type' | 'patron_category' | 'age_band';
+/** A dimension of an aggregate table as a column or expression (constants only, never input). No day: a day's counts are too few to publish. */
+export type StatsColumn = 'month' | 'year' | 'branch_id' | 'item_type' | 'patron_category' | 'age_band';
 
 const EXPRESSIONS: Record<StatsColumn, RawBuilder<string>> = {
-  day: sql<string>`day`,
   month: sql<string>`substr(day, 1, 7)`,
   year: sql<string>`substr(day, 1, 4)`,
   branch_id: sql<string>`branch_id`,
@@ -144,9 +201,9 @@ const EXPRESSIONS: Record<StatsColumn, RawBuilder<string>> = {
 
 /** Each aggregate table, its measures, and the columns it can be grouped by. */
 const TABLES = {
-  circulation_stats: { count: sql`loans`, minutes: null, columns: ['day', 'month', 'year', 'branch_id', 'item_type', 'patron_category', 'age_band'] },
-  registration_stats: { count: sql`registrations`, minutes: null, columns: ['day', 'month', 'year', 'branch_id', 'patron_category', 'age_band'] },
-  service_stats: { count: sql`records`, minutes: sql`minutes`, columns: ['day', 'month', 'year', 'branch_id', 'patron_category', 'age_band'] },
+  circulation_stats: { count: sql`loans`, minutes: null, columns: ['month', 'year', 'branch_id', 'item_type', 'patron_category', 'age_band'] },
+  registration_stats: { count: sql`registrations`, minutes: null, columns: ['month', 'year', 'branch_id', 'patron_category', 'age_band'] },
+  service_stats: { count: sql`records`, minutes: sql`minutes`, columns: ['month', 'year', 'branch_id', 'patron_category', 'age_band'] },
 } as const;
 export type StatsTable = keyof typeof TABLES;
 

@@ -1,4 +1,5 @@
 import { dueDate, daysLate, holdPickupDeadline, itemBlocks, loanLimitBlock, overdueFine, patronBlocks, resolveLoanRule } from '../domain/circulation.rules.js';
+import { localDay } from '../domain/clock.js';
 import { ErrorCode, refuse, refuseAll } from '../domain/errors.js';
 import type { Item, Library, Loan, LoanRule, Patron } from '../domain/types.js';
 import { isUniqueViolation } from '../storage/errors.js';
@@ -8,6 +9,7 @@ import { setItemStatus } from '../storage/item.repository.js';
 import { candidateLoanRules, findCategory, findLibrary } from '../storage/library.repository.js';
 import * as loans from '../storage/loan.repository.js';
 import { findPatronById, touchActivity } from '../storage/patron.repository.js';
+import { addCirculationStats } from '../storage/retention.repository.js';
 import { newId, newTimeOrderedId, recordAccess, type Context } from './context.js';
 import { requireItemByBarcode } from './item.usecases.js';
 import { requirePatronByCard } from './patron.usecases.js';
@@ -81,6 +83,11 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
     throw error;
   }
   await setItemStatus(ctx.trx, item.id, 'on-loan');
+  // Statistics count the loan now, once, under today (CB-A6, RF-3, IF-4: a count, no patron, no item).
+  // Counted later — when it is anonymised — a month's counts would still change after it had ended.
+  await addCirculationStats(ctx.trx, [
+    { libraryId: library.id, day: localDay(ctx.now.toISOString(), library.timeZone), branchId: item.branchId, itemType: item.itemType, patronCategory: patron.categoryCode, ageBand: patron.ageBand, loans: 1 },
+  ]);
   await touchActivity(ctx.trx, patron.id, ctx.now.toISOString());
   if (readyHold) await holds.endHold(ctx.trx, readyHold.id, 'fulfilled', ctx.now.toISOString());
   await recordAccess(ctx, patron, 'checkout', readyHold ? ['circulation', 'holds'] : ['circulation']);

@@ -22,7 +22,7 @@ import {
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import type { Library } from '../domain/types.js';
 import { canSeeRequest, decideStored, notifiesPatron, type DisclosureDecision, type RefusalReason, type Releasable } from '../policy/disclosure.policy.js';
-import { RECORD_CATEGORIES, SERVICE_CATEGORY, type RecordCategory } from '../policy/inventory.js';
+import { PATRON_RECORD_CATEGORIES, SERVICE_CATEGORY, type RecordCategory } from '../policy/inventory.js';
 import { profiles } from '../policy/profiles.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
@@ -45,7 +45,7 @@ import { complaintsOf } from './complaint.usecases.js';
 import { endPreservation, preserveForRequest } from './legal-hold.usecases.js';
 
 /** The categories a request may name: every category kept about a patron (statistics hold no one). */
-const SCOPE_CATEGORIES: readonly RecordCategory[] = RECORD_CATEGORIES.filter((c) => c !== 'circulation-statistics');
+const SCOPE_CATEGORIES: readonly RecordCategory[] = PATRON_RECORD_CATEGORIES;
 const MAX_TEXT = 200;
 const MAX_NOTES = 2_000;
 const MAX_PATRONS = 500;

@@ -17,7 +17,7 @@ import { loansOfPatron } from '../storage/loan.repository.js';
 import * as patrons from '../storage/patron.repository.js';
 import { generatePin, hashSecret, randomDigits } from '../vault/secrets.js';
 import { normalizeForIndex } from '../vault/vault.js';
-import { RECORD_CATEGORIES, type RecordCategory } from '../policy/inventory.js';
+import { AGGREGATE_CATEGORIES, PATRON_RECORD_CATEGORIES, type AggregateCategory, type RecordCategory } from '../policy/inventory.js';
 import type { Permission } from '../policy/permissions.js';
 import { newId, recordAccess, type Context } from './context.js';
 import { openFineNotes, openPatron, sealPatron, searchTokens } from './patron-records.js';
@@ -266,6 +266,12 @@ export async function patronDocument(ctx: Context, stored: StoredPatron, action 
     patron: publicPatron(patron),
     /** Where each record category of the inventory that concerns a patron is in this document. */
     contents: EXPORT_CONTENTS,
+    /** The inventory's other categories, the aggregate statistics: why they are not in this document. */
+    aggregates: {
+      categories: [...AGGREGATE_CATEGORIES],
+      personalData: false,
+      text: 'The circulation, registration and service statistics are counts with no personal data: your registration, loans and uses of library services are counted in them, but they hold no name, card, item or record of yours, so there is nothing of yours in them to show.',
+    },
     /** What the registration holds besides the personal fields: last activity (CB-F3) and the age band statistics use. */
     account: { lastActiveAt: stored.lastActiveAt, ageBand: stored.ageBand },
     /**
@@ -298,7 +304,7 @@ export async function patronDocument(ctx: Context, stored: StoredPatron, action 
     ctx,
     patron,
     action,
-    RECORD_CATEGORIES.filter((c) => c !== 'circulation-statistics' && (withComputerLogs || c !== 'computer-sessions')),
+    PATRON_RECORD_CATEGORIES.filter((c) => withComputerLogs || c !== 'computer-sessions'),
   );
   return document;
 }
@@ -322,7 +328,7 @@ const EXPORT_CONTENTS = {
   'reference-requests': ['services'],
   complaints: ['complaints'],
   'access-log': ['accessLog'],
-} as const satisfies Record<Exclude<RecordCategory, 'circulation-statistics'>, readonly string[]>;
+} as const satisfies Record<Exclude<RecordCategory, AggregateCategory>, readonly string[]>;
 
 /** A patron's privacy choices as the patron sees them: each a yes or no, and since when. */
 export function privacyOf(stored: StoredPatron) {

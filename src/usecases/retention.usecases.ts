@@ -35,8 +35,18 @@ import { findLibrary } from '../storage/library.repository.js';
 import { deletePatronRows, endGuardianLinksOfMinor } from '../storage/patron.repository.js';
 import * as retention from '../storage/retention.repository.js';
 import { closeServiceRecord, serviceRecordsOfPatron } from '../storage/service-record.repository.js';
-import { addServiceStats, NO_BRANCH, serviceStatsFacts, type ServiceFacts, type ServiceStatsRow } from '../storage/statistics.repository.js';
-import type { ClosedLoanRow, Cursor, EndedRecord, StatsRow } from '../storage/retention.repository.js';
+import { localDay } from '../domain/clock.js';
+import {
+  addServiceStats,
+  markServicesCounted,
+  NO_BRANCH,
+  serviceStatsFacts,
+  setServicesCountedThrough,
+  uncountedServices,
+  type ServiceFacts,
+  type ServiceStatsRow,
+} from '../storage/statistics.repository.js';
+import type { ClosedLoanRow, Cursor, EndedRecord } from '../storage/retention.repository.js';
 import { pruneChainPage } from './access-chain.js';
 import { flushAccess, recordAccess, type Context } from './context.js';
 import { keepDeletionReceipt } from './deletion-receipts.js';
@@ -106,70 +116,42 @@ async function settlePage<Row extends { id: string }>(
   return { next: pageEnd(page.rows, page.endOf, input.limit), seen: page.rows.length, ...counts };
 }
 
-// ── Statistics: what an anonymised loan leaves behind ─────────────────────────────────────────────
+// ── Statistics ───────────────────────────────────────────────────────────────────────────────────
+//
+// When things are counted (statistics.usecases.ts states the rule): a loan when it is lent, a
+// registration when it is made, a service once it has ended — by the first retention run after its end
+// (`countEndedServices`), or when its record is deleted before that run, whichever comes first; never
+// when a record is anonymised or disposed of later. Each is counted under the day of that instant, so
+// nothing is ever added to a month after it has ended and a run as of a later instant has finished.
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-const dayCache = new Map<string, string>();
-
-/**
- * The library-local calendar day of an instant. Time-zone offsets are whole quarter hours, so the day
- * is cached per quarter hour: anonymising a million loans formats a few thousand dates, not a million.
- */
-export function localDay(iso: string, timeZone: string): string {
-  const quarter = Math.floor(Date.parse(iso) / 900_000);
-  const key = `${timeZone}|${quarter}`;
-  const cached = dayCache.get(key);
-  if (cached !== undefined) return cached;
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormats.set(timeZone, format);
-  }
-  const day = format.format(new Date(quarter * 900_000));
-  if (dayCache.size > 200_000) dayCache.clear();
-  dayCache.set(key, day);
-  return day;
-}
-
-/** Counts loans into statistics cells: day, branch, item type, patron category, age band. */
-export function statisticsOf(rows: readonly ClosedLoanRow[], library: Pick<Library, 'id' | 'timeZone'>): StatsRow[] {
-  const cells = new Map<string, StatsRow>();
-  for (const row of rows) {
-    const day = localDay(row.checkedOutAt, library.timeZone);
-    const key = `${day}\u0000${row.branchId}\u0000${row.itemType}\u0000${row.patronCategory}\u0000${row.ageBand}`;
-    const cell = cells.get(key);
-    if (cell) cell.loans++;
-    else cells.set(key, { libraryId: library.id, day, branchId: row.branchId, itemType: row.itemType, patronCategory: row.patronCategory, ageBand: row.ageBand, loans: 1 });
-  }
-  return [...cells.values()];
-}
+/** The library-local calendar day of an instant (domain/clock.ts; re-exported for older importers). */
+export { localDay } from '../domain/clock.js';
 
 /**
- * Anonymises complete loans: they first add to the aggregate statistics, then their rows go and the
- * settled fines on them lose the item (IF-3; invariant 1 of DESIGN.md).
+ * Anonymises complete loans: their rows go and the settled fines on them lose the item (IF-3; invariant 1
+ * of DESIGN.md). Statistics counted each loan when it was lent (circulation.usecases.ts `checkout`), so
+ * nothing is added here: a month's counts must not change when a loan is anonymised later.
  */
-export async function anonymiseLoans(ctx: Context, library: Pick<Library, 'id' | 'timeZone'>, rows: readonly ClosedLoanRow[]): Promise<void> {
+export async function anonymiseLoans(ctx: Context, _library: Pick<Library, 'id' | 'timeZone'>, rows: readonly ClosedLoanRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const deleted = await retention.deleteLoans(ctx.trx, rows.map((r) => r.id));
-  await retention.addCirculationStats(ctx.trx, statisticsOf(rows.filter((r) => deleted.has(r.id)), library));
+  await retention.deleteLoans(ctx.trx, rows.map((r) => r.id));
 }
 
-// ── Statistics: what a disposed-of service record leaves behind (migration 0006) ─────────────────
-
 /**
- * Counts service records into statistics cells: day (the service's start), branch, kind, patron category,
- * age band; computer sessions add their minutes. A guest pass counts as `guest`, a record of no one as
- * `unknown`. No patron, no station, program or room code (CB-A6, RF-3, IF-4, JC-IVd).
+ * Counts service records into statistics cells: day (when the service ended: the session's log-off, the
+ * event's end, the request's closing), branch, kind, patron category, age band; computer sessions add
+ * their minutes. A guest pass counts as `guest`, a record of no one as `unknown`. No patron, no station,
+ * program or room code (CB-A6, RF-3, IF-4, JC-IVd).
  */
 export function serviceStatisticsOf(rows: readonly ServiceFacts[], library: Pick<Library, 'id' | 'timeZone'>): ServiceStatsRow[] {
   const cells = new Map<string, ServiceStatsRow>();
   for (const row of rows) {
-    const day = localDay(row.startsAt, library.timeZone);
+    if (row.endsAt === null) continue; // not over: nothing to count yet
+    const day = localDay(row.endsAt, library.timeZone);
     const branchId = row.branchId ?? NO_BRANCH;
     const patronCategory = row.patronCategory ?? (row.guestPass ? 'guest' : 'unknown');
     const ageBand = row.ageBand ?? 'unknown';
-    const minutes =
-      row.kind === 'computer-session' && row.endsAt !== null ? Math.max(0, Math.round((Date.parse(row.endsAt) - Date.parse(row.startsAt)) / 60_000)) : 0;
+    const minutes = row.kind === 'computer-session' ? Math.max(0, Math.round((Date.parse(row.endsAt) - Date.parse(row.startsAt)) / 60_000)) : 0;
     const key = `${day}\u0000${branchId}\u0000${row.kind}\u0000${patronCategory}\u0000${ageBand}`;
     const cell = cells.get(key);
     if (cell) {
@@ -180,18 +162,41 @@ export function serviceStatisticsOf(rows: readonly ServiceFacts[], library: Pick
   return [...cells.values()];
 }
 
+/** A service that took place by `at`: over by then, and not cancelled (a cancelled sign-up, booking or request). */
+const tookPlace = (f: ServiceFacts, at: string) => f.status !== 'cancelled' && f.endsAt !== null && f.endsAt <= at;
+
 /**
- * Disposes of service records: their rows go, and those this transaction really deleted add to the
- * aggregate service statistics in the same transaction (as anonymised loans do).
+ * Counts, once, one page of the library's service records that have ended by `asOf` and were not
+ * counted yet (the retention run's first step, after ending stale sessions): those that took place add
+ * to the aggregate service statistics under the day they ended, and every one of them is marked, so
+ * it is never counted again (a cancelled one is passed over). When the last page is done, the run
+ * records that services are counted through `asOf`: statistics then answer the months before it.
+ */
+export async function countEndedServices(ctx: Context, input: { runId: string | null; libraryId: string; asOf: string; limit: number }): Promise<{ seen: number; counted: number; done: boolean }> {
+  const { library } = await libraryAndProfile(ctx, input.libraryId);
+  const facts = await uncountedServices(ctx.trx, library.id, input.asOf, input.limit);
+  const counted = facts.filter((f) => tookPlace(f, input.asOf));
+  if (input.runId !== null) {
+    await addServiceStats(ctx.trx, serviceStatisticsOf(counted, library));
+    await markServicesCounted(ctx.trx, facts.map((f) => f.id), ctx.now.toISOString());
+  }
+  const done = facts.length < input.limit;
+  if (done && input.runId !== null) await setServicesCountedThrough(ctx.trx, input.runId, input.asOf);
+  return { seen: facts.length, counted: counted.length, done };
+}
+
+/**
+ * Disposes of service records: their rows go. One that took place and was not counted yet (its patron is
+ * deleted between its end and the next retention run) is counted now, under the day it ended, in the
+ * same transaction and only if this transaction really deleted it; one still to come or still open, or
+ * cancelled, never took place and is not counted.
  */
 export async function disposeServiceRecords(ctx: Context, library: Pick<Library, 'id' | 'timeZone'>, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   const facts = await serviceStatsFacts(ctx.trx, ids);
   const deleted = await retention.deleteServiceRecords(ctx.trx, ids);
-  // Only a service that took place is counted: not a cancelled sign-up or booking, and not one still to
-  // come or still open (a patron deleted before their program, a session nobody ended yet).
-  const happened = (f: ServiceFacts) => f.status !== 'cancelled' && f.endsAt !== null && f.endsAt <= ctx.now.toISOString();
-  await addServiceStats(ctx.trx, serviceStatisticsOf(facts.filter((f) => deleted.has(f.id) && happened(f)), library));
+  const now = ctx.now.toISOString();
+  await addServiceStats(ctx.trx, serviceStatisticsOf(facts.filter((f) => deleted.has(f.id) && f.countedAt === null && tookPlace(f, now)), library));
 }
 // ── end of service statistics (0006) ──
 
@@ -322,8 +327,8 @@ export async function retainAccessLogPage(ctx: Context, input: PageInput): Promi
 }
 
 /**
- * Purges one patron's whole record: their complete loans add to statistics first, then every row that
- * is theirs goes and their data key is shredded (from that instant no copy of their sealed fields, in
+ * Purges one patron's whole record: their complete loans are anonymised and their service records
+ * disposed of first (see `anonymisePatronLoans`), then every row that is theirs goes and their data key is shredded (from that instant no copy of their sealed fields, in
  * the database or any backup, can be opened).
  */
 export async function purgePatron(ctx: Context, library: Pick<Library, 'id' | 'timeZone'>, patron: { id: string; libraryId: string }, reason: string): Promise<void> {
@@ -337,8 +342,9 @@ export async function purgePatron(ctx: Context, library: Pick<Library, 'id' | 't
 }
 
 /**
- * Before a patron's rows go, their complete loans still count in the statistics (anonymised), and so do
- * their service records (0006: disposed of here, counted as the retention engine counts them).
+ * Before a patron's rows go: their service records are disposed of (one that took place and that no
+ * retention run has counted yet is counted now, under the day it ended), and their complete loans are
+ * anonymised (each was counted when it was lent). Nothing is added to a month that has been published.
  */
 export async function anonymisePatronLoans(ctx: Context, library: Pick<Library, 'id' | 'timeZone'>, patronId: string): Promise<void> {
   await disposeServiceRecords(ctx, library, (await serviceRecordsOfPatron(ctx.trx, patronId)).map((r) => r.id));

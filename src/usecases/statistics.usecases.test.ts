@@ -1,14 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
-import { buildLibrary, buildPatron, refusalCodes, world, type World } from '../../test/factories.js';
+import { buildItem, buildLibrary, buildPatron, refusalCodes, world, type World } from '../../test/factories.js';
 import { identifiersIn, scriptedMonth, type ScriptedMonth } from '../../test/statistics-month.js';
-import { recoverableBySubtraction } from '../policy/statistics.policy.js';
+import { recoverableBySubtraction, unprotectedEntries, type Cell } from '../policy/statistics.policy.js';
 import { runRetention } from '../jobs/retention.job.js';
+import { checkin, checkout } from './circulation.usecases.js';
+import { placeLegalHold, releaseLegalHold } from './legal-hold.usecases.js';
+import { setReadingHistory } from './retention.usecases.js';
 import { endComputerSession, startComputerSession } from './service-record.usecases.js';
-import { statistics, statisticsCsv, STATISTICS_KINDS, type StatisticsInput } from './statistics.usecases.js';
+import { statistics, statisticsCsv, STATISTICS_KINDS, type PublishedTable, type StatisticsInput, type StatisticsResult } from './statistics.usecases.js';
 import type { Actor } from '../policy/actors.js';
 import { cancelSignup, signUpForProgram } from './service-record.usecases.js';
 import { deletePatron } from './patron-deletion.usecases.js';
+
+/** Every table a result publishes passes the bounds audit and subtraction along one line recovers nothing. */
+async function expectProtected(result: StatisticsResult): Promise<void> {
+  for (const table of [result.table, ...(result.minutes ? [result.minutes] : [])]) {
+    expect(recoverableBySubtraction(table)).toEqual([]);
+    // Without the true counts the audit is stricter than the rule: any hidden entry not provably 0 must reach k
+    expect(await unprotectedEntries(table, result.threshold)).toEqual([]);
+  }
+}
+
+const maskOf = (t: PublishedTable): boolean[][] => [...t.cells.map((row, i) => [...row, t.rowTotals[i] as Cell]), [...t.columnTotals, t.total]].map((row) => row.map((c) => c.suppressed));
+const transposed = <T,>(grid: T[][]): T[][] => (grid[0] ?? []).map((_, j) => grid.map((row) => row[j] as T));
 
 /** Statistics from the aggregates (CB-A6, RF-3, IF-4, JC-IVd; DESIGN.md invariant 6), on every engine. */
 describe.each(ENGINES)('statistics on %s', (engine) => {
@@ -29,7 +44,7 @@ describe.each(ENGINES)('statistics on %s', (engine) => {
   const read = (input: Omit<StatisticsInput, 'libraryId'> & { libraryId?: string }, actor?: Actor) =>
     w.act(statistics, { libraryId: month.libraryId, ...input }, { purpose: 'statistics', ...(actor ? { actor } : {}) });
 
-  it('writes the aggregates: registrations when registering, loans and services when retention disposes of them', async () => {
+  it('writes the aggregates: registrations when registering, loans when lent, services by the run after they end', async () => {
     const db = database.db;
     const registrations = await db.selectFrom('registration_stats').selectAll().where('library_id', '=', month.libraryId).execute();
     expect(registrations.reduce((n, r) => n + Number(r.registrations), 0)).toBe(12);
@@ -45,11 +60,13 @@ describe.each(ENGINES)('statistics on %s', (engine) => {
     expect(sessions.reduce((n, s) => n + Number(s.minutes), 0)).toBe(month.sessions.minutes);
     expect(sessions.filter((s) => s.patron_category === 'guest').reduce((n, s) => n + Number(s.records), 0)).toBe(2);
     expect(services.filter((s) => s.kind === 'program-signup').reduce((n, s) => n + Number(s.records), 0)).toBe(7);
+    // Every service is counted under a day of March, when it ended
+    expect(services.every((s) => s.day.startsWith('2026-03-'))).toBe(true);
     // The records themselves are gone: the statistics came from rows really deleted.
     expect(Number((await db.selectFrom('service_records').select((eb) => eb.fn.countAll().as('n')).where('library_id', '=', month.libraryId).executeTakeFirstOrThrow()).n)).toBe(0);
   });
 
-  it('counts a disposed-of computer session once, however often retention runs', async () => {
+  it('counts a computer session once, however often retention runs', async () => {
     // Given one more session, ended, and two retention runs after it
     const { library, branch } = await buildLibrary(w, { profileId: 'imagineif-mt' });
     const patron = await buildPatron(w, { libraryId: library.id });
@@ -57,9 +74,11 @@ describe.each(ENGINES)('statistics on %s', (engine) => {
     w.clock.advanceMinutes(45);
     await w.act(endComputerSession, { sessionId: session.id });
     w.clock.advanceDays(1);
-    await runRetention(w.runtime, { libraryId: library.id });
+    const first = await runRetention(w.runtime, { libraryId: library.id });
+    expect(first.libraries[0]?.servicesCounted).toBe(1);
     w.clock.advanceDays(1);
-    await runRetention(w.runtime, { libraryId: library.id });
+    const second = await runRetention(w.runtime, { libraryId: library.id });
+    expect(second.libraries[0]?.servicesCounted).toBe(0);
     // Then one record of 45 minutes under the patron's category and band, at the branch
     const rows = await database.db.selectFrom('service_stats').selectAll().where('library_id', '=', library.id).execute();
     expect(rows.map((r) => ({ kind: r.kind, branch: r.branch_id, category: r.patron_category, band: r.age_band, records: Number(r.records), minutes: Number(r.minutes) }))).toEqual([
@@ -82,7 +101,7 @@ describe.each(ENGINES)('statistics on %s', (engine) => {
     expect(rows).toEqual([]);
   });
 
-  it('suppresses the small cell and enough others that none can be recovered from the totals', async () => {
+  it('suppresses the small cell and enough others that none can be bounded below k from the totals', async () => {
     // Given east's DVDs lent twice in March (below the threshold, 5)
     const table = await read({ kind: 'circulation', rows: 'branch', columns: 'item-type', ...march });
     expect(table.threshold).toBe(5);
@@ -96,14 +115,30 @@ describe.each(ENGINES)('statistics on %s', (engine) => {
     // And the totals are published and true
     expect(table.table.total).toEqual({ value: 42, suppressed: false });
     expect(table.table.columnTotals.map((c) => c.value)).toEqual([32, 10]);
-    // And subtracting along any row or column recovers nothing
-    expect(recoverableBySubtraction(table.table)).toEqual([]);
-    expect(table.suppressed).toEqual({ total: 4, complementary: 3 });
+    // And nothing can be worked out: not along one line, not from all of them together
+    await expectProtected(table);
+    expect(await unprotectedEntries(table.table, 5, [[12, 2], [20, 8]])).toEqual([]);
+    expect(table.suppressed).toEqual({ total: 4, complementary: 3, marginsOnly: false });
     const csv = statisticsCsv(table);
     expect(csv.split('\r\n').slice(0, 4)).toEqual(['branch \\ item-type,book,dvd,total', 'east,<5,<5,14', 'main,<5,<5,28', 'total,32,10,42']);
   });
 
-  it('answers every kind by period and age band, with no patron identifier, card number, name, email or barcode', async () => {
+  it('hides the same entries whichever dimension is asked for as the rows', async () => {
+    for (const [kind, a, b] of [
+      ['circulation', 'branch', 'item-type'],
+      ['circulation', 'age-band', 'patron-category'],
+      ['computer-use', 'branch', 'patron-category'],
+      ['registrations', 'period', 'age-band'],
+    ] as const) {
+      const one = await read({ kind, rows: a, columns: b, ...march });
+      const other = await read({ kind, rows: b, columns: a, ...march });
+      expect(maskOf(other.table)).toEqual(transposed(maskOf(one.table)));
+      expect(other.table.cells).toEqual(transposed(one.table.cells));
+      await expectProtected(other);
+    }
+  });
+
+  it('answers every kind by month, with no patron identifier, card number, name, email or barcode', async () => {
     const texts: string[] = [];
     for (const kind of STATISTICS_KINDS)
       for (const [rows, columns] of [
@@ -111,9 +146,8 @@ describe.each(ENGINES)('statistics on %s', (engine) => {
         ['branch', 'patron-category'],
         ['patron-category', 'period'],
       ] as const) {
-        const result = await read({ kind, rows, columns, ...march, period: 'day' });
-        expect(recoverableBySubtraction(result.table)).toEqual([]);
-        if (result.minutes) expect(recoverableBySubtraction(result.minutes)).toEqual([]);
+        const result = await read({ kind, rows, columns, ...march, period: 'month' });
+        await expectProtected(result);
         texts.push(JSON.stringify(result), statisticsCsv(result));
       }
     const all = texts.join('\n');
@@ -124,37 +158,182 @@ describe.each(ENGINES)('statistics on %s', (engine) => {
     expect(registrations.table.total.value).toBe(12);
     expect(registrations.table.columnLabels).toEqual(['0-12', '18-64']);
     // Computer use: 6 sessions at main by adults, 2 at east on guest passes. East's 2 is small, and so
-    // is its row total; the grand total goes too, or 8 − 6 would give east's 2 away. Minutes likewise.
+    // is its row total; the guest column's total is the same 2. Each total hides the smallest other
+    // one with it (main's 6, adults' 6), the grand total 8 is published, and the two cells are hidden.
     const computers = await read({ kind: 'computer-use', rows: 'branch', columns: 'patron-category', ...march });
     expect(computers.table.columnLabels).toEqual(['adult', 'guest']);
     expect(computers.table.cells).toEqual([
       [{ value: 0, suppressed: false }, { value: null, suppressed: true }],
-      [{ value: 6, suppressed: false }, { value: 0, suppressed: false }],
+      [{ value: null, suppressed: true }, { value: 0, suppressed: false }],
     ]);
-    expect(computers.table.total).toEqual({ value: null, suppressed: true });
-    expect(computers.minutes?.cells[1]![0]!.value).toBe(30 + 31 + 32 + 33 + 34 + 35);
-    expect(computers.minutes?.total).toEqual({ value: null, suppressed: true });
-    expect(recoverableBySubtraction(computers.table)).toEqual([]);
+    expect([...computers.table.rowTotals, ...computers.table.columnTotals].every((c) => c.suppressed)).toBe(true);
+    expect(computers.table.total).toEqual({ value: 8, suppressed: false });
+    expect(computers.minutes?.total).toEqual({ value: month.sessions.minutes, suppressed: false });
+    expect(computers.minutes?.cells[1]![0]).toEqual({ value: null, suppressed: true });
+    expect(await unprotectedEntries(computers.table, 5, [[0, 2], [6, 0]])).toEqual([]);
+    // By year: whole years only, from 1 January to 1 January (2026 has not ended; 2025 holds nothing)
+    expect(await refusalCodes(read({ kind: 'circulation', rows: 'period', columns: 'branch', from: '2026-01-01', to: '2026-04-01', period: 'year' }))).toEqual(['INVALID_DATE']);
+    const lastYear = await read({ kind: 'circulation', rows: 'period', columns: 'branch', from: '2025-01-01', to: '2026-01-01', period: 'year' });
+    expect({ period: lastYear.period, rows: lastYear.table.rowLabels, total: lastYear.table.total }).toEqual({ period: 'year', rows: [], total: { value: 0, suppressed: false } });
   });
 
-  it('refuses bad input and another library’s statistics', async () => {
+  it('refuses bad input, periods that are not whole months that have ended, and another library’s statistics', async () => {
     expect(await refusalCodes(read({ kind: 'circulation', rows: 'patron-name', columns: 'branch', ...march }))).toEqual(['VALIDATION_FAILED']);
     expect(await refusalCodes(read({ kind: 'registrations', rows: 'item-type', columns: 'branch', ...march }))).toEqual(['VALIDATION_FAILED']);
     expect(await refusalCodes(read({ kind: 'circulation', rows: 'branch', columns: 'branch', ...march }))).toEqual(['VALIDATION_FAILED']);
     expect(await refusalCodes(read({ kind: 'loans', rows: 'branch', columns: 'age-band', ...march }))).toEqual(['VALIDATION_FAILED']);
     expect(await refusalCodes(read({ kind: 'circulation', rows: 'branch', columns: 'age-band', from: '2026-04-01', to: '2026-03-01' }))).toEqual(['INVALID_DATE']);
     expect(await refusalCodes(read({ kind: 'circulation', rows: 'branch', columns: 'age-band', from: '2026-02-30', to: '2026-03-01' }))).toEqual(['INVALID_DATE']);
+    // Days are not a period any more, and a period is whole months (whole years by year) that have ended
+    expect(await refusalCodes(read({ kind: 'circulation', rows: 'period', columns: 'branch', ...march, period: 'day' }))).toEqual(['VALIDATION_FAILED']);
+    expect(await refusalCodes(read({ kind: 'circulation', rows: 'branch', columns: 'age-band', from: '2026-03-02', to: '2026-03-16' }))).toEqual(['INVALID_DATE', 'INVALID_DATE']);
+    expect(await refusalCodes(read({ kind: 'circulation', rows: 'period', columns: 'branch', from: '2026-03-01', to: '2027-01-01', period: 'year' }))).toEqual(['INVALID_DATE', 'INVALID_DATE']);
+    // The clock says April 2026 (library time): April has not ended
+    const now = w.clock.now().toISOString().slice(0, 7);
+    expect(now).toBe('2026-04');
+    expect(await refusalCodes(read({ kind: 'circulation', rows: 'branch', columns: 'age-band', from: '2026-03-01', to: '2026-05-01' }))).toEqual(['INVALID_DATE']);
+    expect((await read({ kind: 'circulation', rows: 'branch', columns: 'age-band', from: '2026-01-01', to: '2026-04-01' })).table.total.value).toBe(42);
     // Staff of another library, and a library that does not exist, get the same answer
     const other = await buildLibrary(w);
     const volunteer: Actor = { kind: 'staff', id: 'stats-manager', libraryId: other.library.id, roles: ['branch-manager'] };
     expect(await refusalCodes(read({ kind: 'circulation', rows: 'branch', columns: 'age-band', ...march }, volunteer))).toEqual(['LIBRARY_NOT_FOUND']);
     expect(await refusalCodes(read({ libraryId: 'no-such-library', kind: 'circulation', rows: 'branch', columns: 'age-band', ...march }))).toEqual(['LIBRARY_NOT_FOUND']);
-    // A branch manager of the library reads them; a clerk and a patron do not
+    // A branch manager and a librarian of the library read them; a clerk and a patron do not
     const own: Actor = { ...volunteer, libraryId: month.libraryId };
     expect((await read({ kind: 'circulation', rows: 'branch', columns: 'age-band', ...march }, own)).table.total.value).toBe(42);
+    expect((await read({ kind: 'circulation', rows: 'branch', columns: 'age-band', ...march }, { ...own, roles: ['librarian'] })).table.total.value).toBe(42);
     expect(await refusalCodes(read({ kind: 'circulation', rows: 'branch', columns: 'age-band', ...march }, { ...own, roles: ['circulation'] }))).toEqual(['PERMISSION_DENIED']);
     expect(await refusalCodes(read({ kind: 'circulation', rows: 'branch', columns: 'age-band', ...march }, { kind: 'patron', id: month.patronIds[0]!, libraryId: month.libraryId }))).toEqual([
       'PERMISSION_DENIED',
     ]);
+  });
+});
+
+/**
+ * A published month never changes (statistics.usecases.ts): what happens to a patron's records after
+ * the month — reading history deleted, a legal hold released, the record deleted — adds nothing to it,
+ * so two publications of the month, subtracted, show nothing about that patron. On every engine.
+ */
+describe.each(ENGINES)('statistics of a month that has ended, on %s', (engine) => {
+  let database: TestDatabase;
+  let w: World;
+
+  beforeAll(async () => {
+    database = await freshDatabase(engine);
+    // May 2026: 4 May, 10:00 in Denver
+    w = await world(database, '2026-05-04T16:00:00.000Z');
+  }, 120_000);
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  const may = { from: '2026-05-01', to: '2026-06-01' };
+  const read = (libraryId: string, input: Omit<StatisticsInput, 'libraryId'>) => w.act(statistics, { libraryId, ...input }, { purpose: 'statistics' });
+  /** Every published table of a month for one kind, and the raw aggregate rows under its days. */
+  const snapshot = async (libraryId: string, kinds: readonly (typeof STATISTICS_KINDS)[number][]) => {
+    const tables: unknown[] = [];
+    for (const kind of kinds)
+      for (const [rows, columns] of [
+        ['branch', 'patron-category'],
+        ['period', 'age-band'],
+      ] as const)
+        tables.push(await read(libraryId, { kind, rows, columns, ...may }));
+    const raw = async (table: 'circulation_stats' | 'registration_stats' | 'service_stats') =>
+      (await database.db.selectFrom(table).selectAll().where('library_id', '=', libraryId).where('day', '>=', '2026-05-01').where('day', '<', '2026-06-01').execute())
+        .map((r) => JSON.stringify(Object.entries(r).map(([key, value]) => [key, typeof value === 'string' ? value : Number(value)])))
+        .sort();
+    return { tables, circulation: await raw('circulation_stats'), registrations: await raw('registration_stats'), services: await raw('service_stats') };
+  };
+
+  it('loans: opting out of reading history, a released legal hold and a deleted record change nothing in a published month', async () => {
+    // Given a jackson-county-or library in May: a reader who keeps their reading history, a patron under a
+    // legal hold, and six others, each borrowing and returning a book
+    const { library, branch } = await buildLibrary(w, { profileId: 'jackson-county-or' });
+    const reader = await buildPatron(w, { libraryId: library.id });
+    const held = await buildPatron(w, { libraryId: library.id });
+    const others = [];
+    for (let i = 0; i < 6; i++) others.push(await buildPatron(w, { libraryId: library.id }));
+    await w.act(setReadingHistory, { cardNumber: reader.cardNumber, keep: true });
+    for (const patron of [reader, held, ...others]) {
+      const item = await buildItem(w, { libraryId: library.id, branch: branch.code });
+      await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: item.barcode });
+      w.clock.advanceMinutes(90);
+      await w.act(checkin, { itemBarcode: item.barcode });
+    }
+    const hold = await w.act(placeLegalHold, { libraryId: library.id, patrons: [{ patronId: held.id }], categories: ['circulation'], reason: 'Preservation letter 2026-9' });
+    // When June comes and the nightly run has gone by, May is published
+    w.clock.set('2026-06-03T08:00:00.000Z');
+    await runRetention(w.runtime, { libraryId: library.id });
+    const published = await snapshot(library.id, ['circulation', 'registrations']);
+    const loansOf = async (patronId: string) => Number((await database.db.selectFrom('loans').select((eb) => eb.fn.countAll().as('n')).where('patron_id', '=', patronId).executeTakeFirstOrThrow()).n);
+    expect([await loansOf(reader.id), await loansOf(held.id)]).toEqual([1, 1]);
+    expect(published.circulation.length).toBeGreaterThan(0);
+
+    // Then the reader opts out (their loan is anonymised now), the hold is released and the next run
+    // anonymises that loan, and the reader's record is deleted
+    await w.act(setReadingHistory, { cardNumber: reader.cardNumber, keep: false });
+    await w.act(releaseLegalHold, { holdId: hold.id });
+    w.clock.advanceDays(1);
+    await runRetention(w.runtime, { libraryId: library.id });
+    await w.act(deletePatron, { patronId: reader.id }, { purpose: 'account-service' });
+    expect([await loansOf(reader.id), await loansOf(held.id)]).toEqual([0, 0]);
+    // And May reads exactly as it did: every table, and the aggregate rows under its days
+    expect(await snapshot(library.id, ['circulation', 'registrations'])).toEqual(published);
+  });
+
+  it('services: counted by the run after they end, or when their record is deleted first; May never changes afterwards', async () => {
+    // Given an imagineif-mt library in May: a patron's computer session and program, a guest's session
+    const { library, branch } = await buildLibrary(w, { profileId: 'imagineif-mt' });
+    w.clock.set('2026-05-20T16:00:00.000Z');
+    const early = await buildPatron(w, { libraryId: library.id });
+    const late = await buildPatron(w, { libraryId: library.id });
+    const session = await w.act(startComputerSession, { cardNumber: early.cardNumber, branch: branch.code, station: 'PC-1' });
+    w.clock.advanceMinutes(30);
+    await w.act(endComputerSession, { sessionId: session.id });
+    await w.act(signUpForProgram, { cardNumber: early.cardNumber, program: 'storytime', branch: branch.code, startsAt: '2026-05-25T16:00:00.000Z', endsAt: '2026-05-25T17:00:00.000Z' });
+    const guest = await w.act(startComputerSession, { guestPass: 'GUEST-7', libraryId: library.id, branch: branch.code, station: 'PC-2' });
+    w.clock.advanceMinutes(20);
+    await w.act(endComputerSession, { sessionId: guest.id });
+    // And a session that starts on 31 May, 23:30, and ends after midnight: it counts under 1 June
+    w.clock.set('2026-06-01T05:30:00.000Z');
+    const overnight = await w.act(startComputerSession, { cardNumber: late.cardNumber, branch: branch.code, station: 'PC-3' });
+    w.clock.set('2026-06-01T06:20:00.000Z');
+    await w.act(endComputerSession, { sessionId: overnight.id });
+
+    // When June has begun but no retention run has counted May's services yet, they are not published
+    w.clock.set('2026-06-02T16:00:00.000Z');
+    expect(await refusalCodes(read(library.id, { kind: 'computer-use', rows: 'branch', columns: 'age-band', ...may }))).toEqual(['STATISTICS_INCOMPLETE']);
+    expect(await refusalCodes(read(library.id, { kind: 'programs', rows: 'branch', columns: 'age-band', ...may }))).toEqual(['STATISTICS_INCOMPLETE']);
+    // (Registrations and loans are counted as they happen: May is published already)
+    expect((await read(library.id, { kind: 'registrations', rows: 'branch', columns: 'age-band', ...may })).table.total).toEqual({ value: null, suppressed: true });
+    // The first patron's record is deleted before the run: their session and program, which took place,
+    // are counted now, under the days they ended
+    await w.act(deletePatron, { patronId: early.id }, { purpose: 'account-service' });
+    const counted = async () =>
+      (await database.db.selectFrom('service_stats').select(['day', 'kind', 'patron_category', 'records']).where('library_id', '=', library.id).orderBy('day').orderBy('kind').orderBy('patron_category').execute()).map(
+        (r) => [r.day, r.kind, r.patron_category, Number(r.records)],
+      );
+    expect(await counted()).toEqual([
+      ['2026-05-20', 'computer-session', 'adult', 1],
+      ['2026-05-25', 'program-signup', 'adult', 1],
+    ]);
+    // Then the run counts the rest, the guest's session in May and the overnight one in June
+    const run = await runRetention(w.runtime, { libraryId: library.id });
+    expect(run.libraries[0]?.servicesCounted).toBe(2);
+    expect(await counted()).toEqual([
+      ['2026-05-20', 'computer-session', 'adult', 1],
+      ['2026-05-20', 'computer-session', 'guest', 1],
+      ['2026-05-25', 'program-signup', 'adult', 1],
+      ['2026-06-01', 'computer-session', 'adult', 1],
+    ]);
+    const published = await snapshot(library.id, ['computer-use', 'programs', 'registrations']);
+
+    // When the other patron is deleted later, and runs go by, May reads exactly as it did
+    w.clock.set('2026-06-20T16:00:00.000Z');
+    await w.act(deletePatron, { patronId: late.id }, { purpose: 'account-service' });
+    await runRetention(w.runtime, { libraryId: library.id });
+    expect(await snapshot(library.id, ['computer-use', 'programs', 'registrations'])).toEqual(published);
+    // And June, which has not ended, is not published
+    expect(await refusalCodes(read(library.id, { kind: 'computer-use', rows: 'branch', columns: 'age-band', from: '2026-06-01', to: '2026-07-01' }))).toEqual(['INVALID_DATE']);
   });
 });

@@ -1,9 +1,23 @@
 /**
  * Statistics: circulation, registrations, program sign-ups and computer use, read only from the
- * aggregate tables the retention engine and registration write (never from patron rows), as one
- * two-dimensional table with totals and small-cell suppression under the library's profile (RR-4, CB-A6,
- * RF-3, IF-4, JC-IVd; DESIGN.md invariant 6). No personal data is read, so no access-log entry is written;
- * the staff permission `statistics.read` is still required.
+ * aggregate tables (never from patron rows), as one two-dimensional table with totals and small-cell
+ * suppression under the library's profile (RR-4, CB-A6, RF-3, IF-4, JC-IVd; DESIGN.md invariant 6). No
+ * personal data is read, so no access-log entry is written; the staff permission `statistics.read` is
+ * still required.
+ *
+ * **A published month never changes.** If a month's counts could grow later — a loan counted only when
+ * its reading history was deleted or its legal hold released, a service counted only when its patron's
+ * record was deleted — then two publications of the same month, subtracted, would show what that one
+ * patron borrowed or did. So every event is counted once, in the transaction of a fixed instant, under
+ * that instant's library-local day, and that instant is never after the moment it is counted:
+ * - a registration when it is made (patron.usecases.ts), a loan when it is lent (circulation.usecases.ts);
+ * - a service once it has ended (log-off, the event's end, the request's closing), under the day it
+ *   ended, by the first retention run after its end, or when its record is deleted before that run,
+ *   whichever comes first (retention.usecases.ts); one cancelled or still to come is never counted.
+ * Nothing is counted when a record is anonymised, disposed of or released from a hold. Hence a month's
+ * counting is complete once it has ended (registrations, loans) and, for services, once a retention run
+ * as of a later instant has counted them (`services_counted_through`). Statistics answer only whole
+ * calendar months (or years) that have ended, and for services only those so counted.
  */
 import { DateTime } from 'luxon';
 import { AGE_BANDS } from '../domain/patron.rules.js';
@@ -12,7 +26,7 @@ import { profiles } from '../policy/profiles.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import { suppressedTable, tableCsv, thresholdOf, withMask, type Cell } from '../policy/statistics.policy.js';
 import { findLibrary, listBranches } from '../storage/library.repository.js';
-import { NO_BRANCH, statsCells, type StatsColumn, type StatsTable } from '../storage/statistics.repository.js';
+import { NO_BRANCH, servicesCountedThrough, statsCells, type StatsColumn, type StatsTable } from '../storage/statistics.repository.js';
 import { requirePermission } from './authorization.js';
 import type { Context } from './context.js';
 
@@ -20,7 +34,8 @@ export const STATISTICS_KINDS = ['circulation', 'registrations', 'programs', 'co
 export type StatisticsKind = (typeof STATISTICS_KINDS)[number];
 export const DIMENSIONS = ['period', 'branch', 'item-type', 'patron-category', 'age-band'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
-export const PERIODS = ['day', 'month', 'year'] as const;
+/** How the period dimension is cut: by calendar month or year (a day is too fine to publish: its counts are too few). */
+export const PERIODS = ['month', 'year'] as const;
 export type Period = (typeof PERIODS)[number];
 
 /** Where each kind of statistics comes from, and what it counts. */
@@ -37,12 +52,16 @@ export const NO_BRANCH_LABEL = '(none)';
 export interface StatisticsInput {
   libraryId: string;
   kind: string;
-  /** YYYY-MM-DD, library time: the first day, and the day after the last (not included), as the transparency report. */
+  /**
+   * YYYY-MM-DD, library time: the first day, and the day after the last (not included), as the
+   * transparency report. Both are first days of months (1 January with `period: year`), and `to` is at
+   * most the first day of the current month: only whole months that have ended are published.
+   */
   from: string;
   to: string;
   rows: string;
   columns: string;
-  /** How `period` is cut: day, month (default) or year. */
+  /** How `period` is cut: month (default) or year. */
   period?: string;
 }
 
@@ -69,8 +88,11 @@ export interface StatisticsResult {
   threshold: number;
   clause: string;
   table: PublishedTable;
-  /** Entries suppressed (cells and totals), and how many of those only to protect another. */
-  suppressed: { total: number; complementary: number };
+  /**
+   * Entries suppressed (cells and totals), how many of those only to protect another, and whether no
+   * cell could be published at all (only the totals, which are the same in every table).
+   */
+  suppressed: { total: number; complementary: number; marginsOnly: boolean };
   /** Computer use: the minutes of those sessions, hidden exactly where the session counts are. */
   minutes?: PublishedTable;
 }
@@ -88,6 +110,16 @@ function calendarDay(text: string, field: string, problems: Problem[]): DateTime
   if (parsed?.isValid) return parsed;
   problems.push({ code: ErrorCode.INVALID_DATE, message: `${field} is a date written YYYY-MM-DD.`, field });
   return undefined;
+}
+
+/** A period's bound: the first day of a month, or of a year when counting by year. */
+function periodBound(text: string, field: string, period: Period | undefined, problems: Problem[]): DateTime | undefined {
+  const day = calendarDay(text, field, problems);
+  if (!day) return undefined;
+  if (period === 'year' && (day.month !== 1 || day.day !== 1))
+    problems.push({ code: ErrorCode.INVALID_DATE, message: `${field} is 1 January of a year (YYYY-01-01): statistics by year cover whole years.`, field });
+  else if (day.day !== 1) problems.push({ code: ErrorCode.INVALID_DATE, message: `${field} is the first day of a month (YYYY-MM-01): statistics cover whole months.`, field });
+  return day;
 }
 
 /** The aggregate column of a dimension. */
@@ -117,9 +149,10 @@ function ordered(dimension: Dimension, labels: Iterable<string>): string[] {
 }
 
 /**
- * A statistics table for one library (any staff member of the library, consortium staff, the system
- * administrator): counts of `kind` over [from, to) by `rows` × `columns`, with totals, suppressed under
- * the profile's threshold with complementary suppression (policy/statistics.policy.ts).
+ * A statistics table for one library (its librarians, branch managers and director, consortium staff,
+ * the system administrator): counts of `kind` over the whole months [from, to) by `rows` × `columns`,
+ * with totals, suppressed under the profile's threshold with complementary suppression
+ * (policy/statistics.policy.ts).
  */
 export async function statistics(ctx: Context, input: StatisticsInput): Promise<StatisticsResult> {
   requirePermission(ctx, 'statistics.read');
@@ -133,12 +166,32 @@ export async function statistics(ctx: Context, input: StatisticsInput): Promise<
   const rows = oneOf(dimensions, input.rows, 'rows', problems);
   const columns = oneOf(dimensions, input.columns, 'columns', problems);
   if (rows !== undefined && rows === columns) problems.push({ code: ErrorCode.VALIDATION_FAILED, message: 'Rows and columns are two different dimensions.', field: 'columns' });
-  const period = oneOf(PERIODS, input.period ?? 'month', 'period', problems);
-  const from = calendarDay(input.from, 'from', problems);
-  const to = calendarDay(input.to, 'to', problems);
+  let period: Period | undefined;
+  if (input.period === 'day')
+    problems.push({ code: ErrorCode.VALIDATION_FAILED, message: 'period is month or year: statistics are not published by day (a day’s counts are too few).', field: 'period' });
+  else period = oneOf(PERIODS, input.period ?? 'month', 'period', problems);
+  const from = periodBound(input.from, 'from', period, problems);
+  const to = periodBound(input.to, 'to', period, problems);
   if (from && to && to <= from) problems.push({ code: ErrorCode.INVALID_DATE, message: 'The period must end after it starts (`to` is the day after its last day).', field: 'to' });
+  // Only months that have ended, in the library's time zone, by the injected clock.
+  const thisMonth = DateTime.fromJSDate(ctx.now, { zone: library.timeZone }).startOf('month').toISODate() as string;
+  if (to && input.to > thisMonth)
+    problems.push({ code: ErrorCode.INVALID_DATE, message: `to is at most the first day of the current month (${thisMonth}): only months that have ended are published.`, field: 'to' });
   refuseAll(problems);
   const [k, r, c, p, s] = [kind as StatisticsKind, rows as Dimension, columns as Dimension, period as Period, source as (typeof SOURCES)[StatisticsKind]];
+
+  // Services are counted by the retention run after they end: a period is published once a run has
+  // counted everything that ended before its end (see the top of this file).
+  if (s.table === 'service_stats') {
+    const end = DateTime.fromISO(input.to, { zone: library.timeZone }).toJSDate().toISOString();
+    const through = await servicesCountedThrough(ctx.trx, library.id);
+    if (through === null || through < end)
+      throw refuse(
+        ErrorCode.STATISTICS_INCOMPLETE,
+        `Services of that period are not all counted yet: they are counted by the first retention run after they end, and ${through === null ? 'no run has counted them yet' : `runs have counted them through ${through}`}. Ask again after the next retention run.`,
+        'to',
+      );
+  }
 
   const profile = profiles().get(library.profileId);
   const threshold = thresholdOf(profile);
@@ -168,7 +221,9 @@ export async function statistics(ctx: Context, input: StatisticsInput): Promise<
   }
   const rowLabels = ordered(r, cells.map((cell) => label(r, cell.row)));
   const columnLabels = ordered(c, cells.map((cell) => label(c, cell.column)));
-  const published = suppressedTable(rowLabels, columnLabels, counts, threshold);
+  // Suppression is computed with the dimensions in their canonical order (DIMENSIONS), so a table and
+  // its transpose hide the same entries.
+  const published = await suppressedTable(rowLabels, columnLabels, counts, threshold, { transpose: DIMENSIONS.indexOf(r) > DIMENSIONS.indexOf(c) });
   const { cells: tableCells, rowTotals, columnTotals, total } = published;
   return {
     libraryId: library.id,
@@ -182,7 +237,7 @@ export async function statistics(ctx: Context, input: StatisticsInput): Promise<
     threshold,
     clause: profile.statistics.clause,
     table: { rowLabels, columnLabels, cells: tableCells, rowTotals, columnTotals, total },
-    suppressed: { total: published.suppressedCount, complementary: published.complementaryCount },
+    suppressed: { total: published.suppressedCount, complementary: published.complementaryCount, marginsOnly: published.marginsOnly },
     ...(k === 'computer-use' ? { minutes: { rowLabels, columnLabels, ...withMask(published, minutes) } } : {}),
   };
 }
@@ -203,5 +258,6 @@ export function statisticsText(result: StatisticsResult): string {
     `${result.measure}, ${result.from} to ${result.to} (not included), library ${result.libraryId}`,
     ...body,
     `Counts below ${result.threshold} are shown as <${result.threshold} (${result.clause}); ${result.suppressed.complementary} more are hidden so that none can be worked out from the totals.`,
+    ...(result.suppressed.marginsOnly ? ['No cell could be published without giving a small count away: only the totals are shown.'] : []),
   ].join('\n');
 }

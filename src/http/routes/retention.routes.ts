@@ -81,6 +81,7 @@ export function retentionRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
                   resumedFrom: Nullable(Id),
                   agesRebanded: Type.Integer(),
                   sessionsEnded: Type.Integer(),
+                  servicesCounted: Type.Integer({ description: 'Services that had ended by the run’s as-of, counted in the statistics by this run.' }),
                   categories: Type.Array(CategoryResult),
                   externalRecordsDue: Type.Array(
                     Type.Object({ code: Type.String(), name: Type.String(), retentionDays: Type.Integer(), clause: Nullable(Type.String()), dueThrough: Instant, overdueSince: Nullable(Instant) }),

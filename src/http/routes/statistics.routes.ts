@@ -29,11 +29,15 @@ const StatisticsView = Type.Object({
   threshold: Type.Integer({ description: 'Counts below this are suppressed (the profile’s statistics.small_cell_threshold).' }),
   clause: Type.String(),
   table: Table,
-  suppressed: Type.Object({ total: Type.Integer(), complementary: Type.Integer() }),
+  suppressed: Type.Object({
+    total: Type.Integer(),
+    complementary: Type.Integer(),
+    marginsOnly: Type.Boolean({ description: 'True when no cell could be published: only the totals, which every table publishes alike.' }),
+  }),
   minutes: Type.Optional(Table),
 });
 
-/** Statistics from the aggregate tables, with small-cell suppression (any staff member, the system administrator). */
+/** Statistics from the aggregate tables, with small-cell suppression (librarians, branch managers, the director, the system administrator). */
 export function statisticsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
@@ -43,7 +47,7 @@ export function statisticsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           tags: ['statistics'],
           summary: 'Circulation, registration, program or computer-use statistics: a table of counts by two dimensions, small cells suppressed',
           description:
-            'Built from aggregate tables only (no patron data). Days are the library’s; [from, to): `to` is the day after the last day. Counts below the profile’s threshold are suppressed, and more cells with them so that none can be recovered from a row or column total. `format=csv` answers the counts table as CSV (text/csv) with `<k` for a suppressed entry. `item-type` is a dimension of circulation only.',
+            'Built from aggregate tables only (no patron data). Whole calendar months in the library’s time zone: [from, to), both first days of months (1 January with `period=year`), and `to` at most the first day of the current month — only months that have ended are published, and a published month never changes. Counts below the profile’s threshold are suppressed, with more entries so that no reader can prove a hidden count is below it from the table’s totals; a total is hidden or published alike in every table. `format=csv` answers the counts table as CSV (text/csv) with `<k` for a suppressed entry. `item-type` is a dimension of circulation only. Program and computer-use statistics answer `STATISTICS_INCOMPLETE` until a retention run has counted every service that ended before `to`.',
           params: Type.Object({ libraryId: LibraryId }),
           querystring: Type.Object(
             {

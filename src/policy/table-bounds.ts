@@ -1,0 +1,112 @@
+/**
+ * What a reader can prove about the hidden entries of a published table of counts (statistics.policy.ts):
+ * the largest value each hidden entry can take, given every published entry, every sum relation of the
+ * table (each row of cells adds up to its row total, each column to its column total, the totals to the
+ * grand total) and that no count is negative. That is a linear programme; the table-with-margins
+ * constraint matrix is totally unimodular, so its optimum is an integer and is the true bound a reader
+ * can reach, by any combination of rows and columns, not only by subtracting along one line.
+ *
+ * Solved with HiGHS (the University of Edinburgh's LP solver) compiled to WebAssembly: the `highs` npm
+ * package, whose binary ships inside the package (nothing is downloaded at run time). It is loaded once
+ * per process; every solve after that is synchronous and pure computation.
+ */
+import highsModule, { type Highs } from 'highs';
+
+type Loader = () => Promise<Highs>;
+// The package's declarations describe its CommonJS build (the loader as `default` of the module); Node
+// loads its ES-module build, whose default export is the loader itself. Either way, the loader:
+const loader = highsModule as unknown as Loader | { default: Loader };
+const loadHighs: Loader = typeof loader === 'function' ? loader : loader.default;
+
+let runtime: Promise<Highs> | undefined;
+
+/** The solver, loaded on first use and kept for the life of the process. */
+export function lpSolver(): Promise<Highs> {
+  if (runtime === undefined) runtime = loadHighs();
+  return runtime;
+}
+
+/** A grid position: row and column of the (R+1)×(C+1) grid (the last row and column are the totals). */
+export type Position = readonly [row: number, column: number];
+
+/**
+ * The largest value each `target` (a hidden entry) can take. `values` is the grid of the table, cells
+ * with row totals and then the margin row (statistics.policy.ts `gridOf`); `hidden` says which entries a
+ * reader does not see (their values are not used). Infinity when nothing bounds the entry (the grand
+ * total and everything around it hidden). Throws when the published entries cannot add up, which a table
+ * built from real counts never does.
+ */
+export function feasibleMaxima(highs: Highs, values: readonly (readonly number[])[], hidden: readonly (readonly boolean[])[], targets: readonly Position[]): number[] {
+  if (targets.length === 0) return [];
+  const rows = values.length;
+  const columns = rows === 0 ? 0 : (values[0] as readonly number[]).length;
+  // One variable per hidden entry; a published entry is a constant moved to the right-hand side.
+  const variable = hidden.map((line) => line.map(() => -1));
+  let count = 0;
+  for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) if ((hidden[i] as readonly boolean[])[j]) (variable[i] as number[])[j] = count++;
+
+  const starts = [0];
+  const indices: number[] = [];
+  const coefficients: number[] = [];
+  const rhs: number[] = [];
+  /** One relation: the entries of a line before its last add up to its last (the total). */
+  const line = (entries: Position[]) => {
+    let constant = 0;
+    const before = indices.length;
+    entries.forEach(([i, j], n) => {
+      const sign = n === entries.length - 1 ? -1 : 1;
+      const v = (variable[i] as number[])[j] as number;
+      if (v >= 0) {
+        indices.push(v);
+        coefficients.push(sign);
+      } else constant += sign * ((values[i] as readonly number[])[j] as number);
+    });
+    if (indices.length === before) return; // nothing hidden: a published identity
+    starts.push(indices.length);
+    rhs.push(-constant);
+  };
+  for (let i = 0; i < rows; i++) line(Array.from({ length: columns }, (_, j) => [i, j] as const));
+  for (let j = 0; j < columns; j++) line(Array.from({ length: rows }, (_, i) => [i, j] as const));
+
+  const numRows = rhs.length;
+  return highs.withModel(
+    {
+      numCols: count,
+      numRows,
+      sense: highs.constants.objectiveSense.maximize,
+      colCost: new Float64Array(count),
+      colLower: new Float64Array(count),
+      colUpper: new Float64Array(count).fill(highs.infinity),
+      rowLower: Float64Array.from(rhs),
+      rowUpper: Float64Array.from(rhs),
+      matrix: { format: 'csr', numRows, numCols: count, starts: Int32Array.from(starts), indices: Int32Array.from(indices), values: Float64Array.from(coefficients) },
+    },
+    (model) => {
+      // Tiny programmes: presolve off keeps "unbounded" and "infeasible" apart; the primal simplex
+      // restarts from the previous optimum when only the objective changes.
+      model.options.set({ output_flag: false, presolve: 'off', solver: 'simplex', simplex_strategy: 4 });
+      const status = highs.constants.modelStatus;
+      let previous = -1;
+      return targets.map(([i, j]) => {
+        const v = (variable[i] as number[] | undefined)?.[j] ?? -1;
+        if (v < 0) throw new Error('statistics: a bound was asked of an entry that is published');
+        if (previous >= 0) model.changeColCost(previous, 0);
+        model.changeColCost(v, 1);
+        previous = v;
+        model.run();
+        let outcome = model.getModelStatus();
+        if (outcome === status.unboundedOrInfeasible) {
+          // Tell the two apart: with no objective, a feasible programme is solved, an infeasible one is not.
+          model.changeColCost(v, 0);
+          model.run();
+          outcome = model.getModelStatus() === status.optimal ? status.unbounded : status.infeasible;
+          model.changeColCost(v, 1);
+        }
+        if (outcome === status.unbounded) return Number.POSITIVE_INFINITY;
+        if (outcome !== status.optimal) throw new Error(`statistics: the published entries of a table cannot add up (solver status ${outcome})`);
+        // Integral by total unimodularity; the solver's floating point is rounded back to it.
+        return Math.round(model.getObjectiveValue());
+      });
+    },
+  );
+}
