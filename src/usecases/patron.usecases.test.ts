@@ -7,6 +7,7 @@ import { checkin, checkout } from './circulation.usecases.js';
 import { addItems } from './item.usecases.js';
 import { createLibrary } from './library.usecases.js';
 import { exportPatron, patronAccount, registerPatron, setPatronStatus } from './patron.usecases.js';
+import { insertGuardianLink } from '../storage/patron.repository.js';
 
 describe.each(ENGINES)('patrons on %s', (engine) => {
   let database: TestDatabase;
@@ -60,6 +61,16 @@ describe.each(ENGINES)('patrons on %s', (engine) => {
     const clerk: Actor = { kind: 'staff', id: 'clerk-guardian', libraryId, roles: ['circulation'] };
     const kidAtDesk = await w.act(patronAccount, { cardNumber: kid.cardNumber }, { actor: clerk });
     expect(kidAtDesk.guardianLinks).toEqual([{ role: 'guardian', patronId: parent.id, startedAt: expect.any(String) }]);
+    // The linked patron shown is read too: logged on their own record, as guardianship.
+    const linkLog = (patronId: string) =>
+      database.db.selectFrom('access_log').select(['actor_id', 'purpose', 'categories']).where('patron_id', '=', patronId).where('action', '=', 'view-guardian-link').execute();
+    const parentSeen = await linkLog(parent.id);
+    expect(parentSeen).toHaveLength(1);
+    expect(parentSeen[0]).toMatchObject({ actor_id: 'clerk-guardian', purpose: 'circulation' });
+    expect(String(parentSeen[0]?.categories)).toContain('guardianship');
+    expect(String(parentSeen[0]?.categories)).not.toContain('circulation');
+    // A link to a patron of a library the clerk does not reach is not shown, and nothing is logged on them.
+    await insertGuardianLink(database.db, { minorPatronId: stranger.id, guardianPatronId: parent.id, libraryId: elsewhere, startedAt: new Date().toISOString(), endedAt: null });
     const parentAtDesk = await w.act(patronAccount, { cardNumber: parent.cardNumber }, { actor: clerk });
     expect(parentAtDesk.guardianLinks).toHaveLength(2);
     expect(parentAtDesk.guardianLinks).toEqual(
@@ -68,6 +79,10 @@ describe.each(ENGINES)('patrons on %s', (engine) => {
         { role: 'minor', patronId: kid.id, startedAt: expect.any(String) },
       ]),
     );
+    expect(parentAtDesk.guardianLinks.map((link) => link.patronId)).not.toContain(stranger.id);
+    expect(await linkLog(stranger.id)).toEqual([]);
+    expect(await linkLog(teen.id)).toHaveLength(1);
+    expect(await linkLog(kid.id)).toHaveLength(1);
     const seen = await database.db.selectFrom('access_log').select(['categories']).where('patron_id', '=', kid.id).where('action', '=', 'view-account').execute();
     expect(seen.map((row) => String(row.categories))).toEqual([expect.stringContaining('guardianship')]);
   });

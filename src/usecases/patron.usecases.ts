@@ -183,13 +183,16 @@ export async function patronAccount(ctx: Context, input: { patronId?: string; ca
   ];
   // The desk knows who signed a minor's application (RR-8, CB-B3): the link and the other patron's id,
   // never the other patron's record, as in the export. Only current links: an ended one serves no desk.
-  const guardianLinks = (await patrons.guardianLinksOf(ctx.trx, patron.id))
-    .filter((link) => link.endedAt === null)
-    .map((link) => ({
-      role: link.minorPatronId === patron.id ? ('guardian' as const) : ('minor' as const),
-      patronId: link.minorPatronId === patron.id ? link.guardianPatronId : link.minorPatronId,
-      startedAt: link.startedAt,
-    }));
+  // Only patrons the actor reaches (another library's patron is not shown, as if there were no link), and
+  // each one shown is a read of their guardianship, logged on their own record.
+  const guardianLinks: { role: 'guardian' | 'minor'; patronId: string; startedAt: string }[] = [];
+  for (const link of (await patrons.guardianLinksOf(ctx.trx, patron.id)).filter((l) => l.endedAt === null)) {
+    const role = link.minorPatronId === patron.id ? ('guardian' as const) : ('minor' as const);
+    const other = await patrons.findPatronById(ctx.trx, role === 'guardian' ? link.guardianPatronId : link.minorPatronId);
+    if (!other || !(await reachesPatron(ctx, other))) continue;
+    await recordAccess(ctx, other, 'view-guardian-link', ['guardianship']);
+    guardianLinks.push({ role, patronId: other.id, startedAt: link.startedAt });
+  }
   const categories: RecordCategory[] = ['registration', 'circulation', 'holds', 'fines'];
   if (guardianLinks.length > 0) categories.push('guardianship');
   await recordAccess(ctx, patron, 'view-account', categories);

@@ -27,7 +27,9 @@ export const categoryName = from({
   'reference-requests': 'Reference requests',
   complaints: 'Complaints',
   'access-log': 'Who looked at your record',
-  'circulation-statistics': 'Statistics',
+  'circulation-statistics': 'Circulation statistics',
+  'registration-statistics': 'Registration statistics',
+  'service-statistics': 'Service statistics',
 });
 
 /** Why someone opened the record (the access log's purpose). */
@@ -52,6 +54,7 @@ export const actionWords = from({
   view: 'Viewed your whole record',
   export: 'Downloaded your whole record',
   'view-account': 'Looked at your account',
+  'view-guardian-link': 'Saw that you are linked as guardian or child',
   'view-privacy': 'Looked at your privacy settings',
   'privacy-changed': 'Changed your privacy settings',
   'view-access-log': 'Looked at who looked at your record',

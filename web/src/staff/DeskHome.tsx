@@ -1,18 +1,19 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { api, ApiError } from '../api';
 import { useSession } from '../session';
-import { day, ErrorMessage, money, Notice, Page } from '../ui/components';
+import { day, ErrorMessage, money, Page } from '../ui/components';
 import { useDesk, type CheckinEntry, type Mode } from './desk-context';
 import { DeskNav, NotForRole } from './DeskNav';
 import { PatronPanel } from './PatronPanel';
 import type { Account, CheckinResult, CheckoutResult } from './types';
-import { looksLikeCard, shelfCode } from './words';
+import { looksLikeCard, PURPOSE_LABELS, shelfCode } from './words';
 
 /**
  * `/desk`: the scan box. Keyboard first: a barcode scanner types and presses Enter. A patron's card opens
  * them at the desk; then each item scanned is checked out to them. In check-in mode each item scanned is
  * checked in, and a hold it fills is shown so the item goes to the hold shelf, not back to the stacks.
- * Focus is in the scan box on arrival and goes back to it after every scan.
+ * Focus is in the scan box on arrival and goes back to it after every scan, unless the user has moved on.
+ * A patron opened by purpose (a librarian's search) is not lent to: only their card, scanned, lends.
  */
 export function DeskHome() {
   const session = useSession();
@@ -42,14 +43,30 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
   const id = useId();
   const [scan, setScan] = useState('');
   const [error, setError] = useState<unknown>(undefined);
-  const [notice, setNotice] = useState<string | undefined>(undefined);
+  // A silent notice is shown but not announced: a trapped hold has its own alert, said once.
+  const [notice, setNotice] = useState<{ text: string; silent?: boolean } | undefined>(undefined);
   const [busy, setBusy] = useState(0);
+  const form = useRef<HTMLFormElement>(null);
   // Scans are handled one after another, in the order they came: a scanner does not wait for answers.
   const queue = useRef<Promise<void>>(Promise.resolve());
   const canOut = session.can('circulation.checkout');
   const canIn = session.can('circulation.checkin');
   const mode: Mode = canOut ? (canIn ? desk.mode : 'out') : 'in';
   const hasPatron = desk.account !== undefined;
+  const lends = hasPatron && desk.openedBy?.kind === 'card';
+
+  /**
+   * Focus back to the scan box after an answer, only if the user has not moved on: a late answer must not
+   * pull focus out of "Amount paid", a waiver's reason or the place-hold form.
+   */
+  const refocus = () => {
+    const active = document.activeElement;
+    if (!active || active === document.body || active === input.current || form.current?.contains(active)) {
+      input.current?.focus();
+      return true;
+    }
+    return false;
+  };
 
   // Focus on arrival. The layout moves focus to the page heading on a new page after this component's
   // own effect has run, so this waits for it.
@@ -65,21 +82,28 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
           throw new Error('That is a library card. Check-in takes item barcodes; choose “Check out” to serve a patron.');
         }
         let result: CheckinResult;
+        // The desk's library names which item a barcode is, where a consortium's libraries share one.
+        const libraryId = desk.library?.id;
         try {
-          result = await api<CheckinResult>('POST', '/checkins', { itemBarcode: value });
+          result = await api<CheckinResult>('POST', '/checkins', { itemBarcode: value, ...(libraryId ? { libraryId } : {}) });
         } catch (e) {
           desk.addCheckin({ barcode: value, error: e });
           throw e;
         }
         desk.addCheckin({ barcode: value, result });
-        setNotice(result.routing.to === 'hold-shelf' ? `Checked in: ${result.title}. A hold is waiting for it.` : `Checked in: ${result.title}.`);
-        if (desk.currentCard()) await desk.reload().catch(() => undefined);
+        const trapped = result.routing.to === 'hold-shelf';
+        setNotice({ text: trapped ? `Checked in: ${result.title}. A hold is waiting for it.` : `Checked in: ${result.title}.`, silent: trapped });
+        // The open patron's record is read again only when this check-in changed it (every read is logged).
+        if (desk.concerns(result)) await desk.reload().catch(() => undefined);
       } else if (desk.currentCard() === undefined || looksLikeCard(value)) {
         const account = await api<Account>('POST', '/patrons/lookup', { cardNumber: value });
         desk.open(account, { kind: 'card' });
-        setNotice(`${account.patron.name} is at the desk. Scan items to check them out.`);
+        setNotice({ text: `${account.patron.name} is at the desk. Scan items to check them out.` });
+      } else if (desk.presentedCard() === undefined) {
+        // Opened by purpose, from a search: the card number on the record is not a card presented (CB-A3, IF-5).
+        throw new Error('Scan the patron’s card to lend. This patron was opened from a search, not with their card: nothing was checked out.');
       } else {
-        const cardNumber = desk.currentCard() as string;
+        const cardNumber = desk.presentedCard() as string;
         let result: CheckoutResult;
         try {
           result = await api<CheckoutResult>('POST', '/checkouts', { cardNumber, itemBarcode: value });
@@ -88,8 +112,9 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
           throw e;
         }
         desk.addCheckout({ barcode: value, title: result.title, dueAt: result.dueAt, holdPickedUp: result.fulfilledHoldId !== null });
-        setNotice(`Checked out: ${result.title}, due ${day(result.dueAt)}.`);
-        await desk.reload().catch(() => undefined);
+        // The answer says what went out: the loan list is updated from it, not by reading the record again.
+        desk.addLoan(result);
+        setNotice({ text: `Checked out: ${result.title}, due ${day(result.dueAt)}.` });
       }
       setError(undefined);
     } catch (e) {
@@ -97,9 +122,9 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
       setError(e);
       // What was scanned stays in the box, selected: the next scan replaces it.
       setScan((current) => (current === '' ? value : current));
-      requestAnimationFrame(() => input.current?.select());
+      if (refocus()) requestAnimationFrame(() => input.current?.select());
     } finally {
-      input.current?.focus();
+      refocus();
     }
   };
 
@@ -114,8 +139,15 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
   };
 
   const label =
-    mode === 'in' ? 'Scan an item to check in' : hasPatron ? 'Scan an item to check out, or another patron’s card' : 'Scan the patron’s library card';
-  const action = mode === 'in' ? 'Check in' : hasPatron ? 'Check out' : 'Open patron';
+    mode === 'in'
+      ? 'Scan an item to check in'
+      : lends
+        ? 'Scan an item to check out, or another patron’s card'
+        : hasPatron
+          ? 'Scan the patron’s card to lend'
+          : 'Scan the patron’s library card';
+  const action = mode === 'in' ? 'Check in' : lends ? 'Check out' : 'Open patron';
+  const purpose = desk.openedBy?.kind === 'purpose' ? desk.openedBy.purpose : undefined;
   const branches = desk.library?.branches ?? [];
 
   return (
@@ -134,7 +166,7 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
           </label>
         </fieldset>
       )}
-      <form className="scan-form" onSubmit={submit} noValidate>
+      <form className="scan-form" ref={form} onSubmit={submit} noValidate>
         <div className="field">
           <label htmlFor={`${id}-scan`}>{label}</label>
           <div className="scan-row">
@@ -157,13 +189,16 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
           <p className="hint" id={`${id}-hint`}>
             {mode === 'in'
               ? 'Each barcode is checked in when the scanner presses Enter. The borrower is not shown.'
-              : 'A scanner types the barcode and presses Enter; typing it and pressing Enter works the same.'}
+              : purpose
+                ? `Found by a search (${PURPOSE_LABELS[purpose].split(':')[0]?.toLowerCase()}): nothing is checked out to this patron until their card is scanned.`
+                : 'A scanner types the barcode and presses Enter; typing it and pressing Enter works the same.'}
             {busy > 0 && <span className="busy"> Working…</span>}
           </p>
         </div>
       </form>
       <ErrorMessage error={error} />
-      <Notice>{notice}</Notice>
+      <div role="status">{notice && !notice.silent && <div className="notice">{notice.text}</div>}</div>
+      {notice?.silent && <div className="notice">{notice.text}</div>}
       {mode === 'in' && branches.length > 1 && (
         <div className="field desk-branch">
           <label htmlFor={`${id}-branch`}>This desk is at</label>
@@ -187,7 +222,8 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
 
 function CheckoutList() {
   const desk = useDesk();
-  if (!desk.account) return null;
+  // A patron opened by purpose borrows nothing until their card is scanned: no list to start.
+  if (!desk.account || (desk.openedBy?.kind !== 'card' && desk.checkouts.length === 0)) return null;
   return (
     <>
       <h3>Checked out in this visit</h3>

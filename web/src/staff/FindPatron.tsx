@@ -125,6 +125,11 @@ function Search() {
             {hits.list.length === 0 ? 'No patron found' : hits.list.length === 1 ? 'One patron found' : `${hits.list.length} patrons found`}
           </h3>
           {hits.list.length > 0 && (
+            <p className="hint">
+              A patron opened from a search is seen for this purpose only: to lend or place a hold, scan their card at the desk.
+            </p>
+          )}
+          {hits.list.length > 0 && (
             <div className="table-scroll">
               <table>
                 <thead>

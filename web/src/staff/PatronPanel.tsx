@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 
 import { api } from '../api';
 import { useSession } from '../session';
 import { day, ErrorMessage, Field, money, Notice, Select, useAction } from '../ui/components';
-import { useDesk } from './desk-context';
+import { useDesk, type OpenedBy } from './desk-context';
 import type { Account, FineView, HoldView, NewCard, PatronView, PaymentResult, RenewResult } from './types';
 import { aboutField, cardEnding, centsOf, fineKind, isPast, PURPOSE_LABELS, shelfCode, statusLabel } from './words';
 
@@ -17,9 +17,24 @@ function useFocusTarget<T extends HTMLElement>() {
 }
 
 /**
+ * What the desk may do for a patron, by how they were opened. With the card presented (or a photo ID
+ * standing in for it, IF-5): everything the role allows. Opened by purpose from a search (CB-A3, RF-10):
+ * only what belongs to that purpose: taking payments and waivers for fines collection, corrections and
+ * the card for account service; never lending, renewing or holds, which need the card in front of you.
+ */
+type Duty = 'circulation' | 'fines' | 'account';
+
+function openedFor(openedBy: OpenedBy | undefined, duty: Duty): boolean {
+  if (!openedBy || openedBy.kind === 'card') return true;
+  if (duty === 'fines') return openedBy.purpose === 'fines-collection';
+  if (duty === 'account') return openedBy.purpose === 'account-service';
+  return false;
+}
+
+/**
  * The patron at the desk: who, standing, what is out, waiting and owed, the card, and the contact
- * details (shown only when asked for). Each action is offered only to roles that may take it; Carrel
- * checks again.
+ * details (shown only when asked for). Each action is offered only to roles that may take it, and only
+ * for the purpose the patron was opened for; Carrel checks again.
  */
 export function PatronPanel({ onDone }: { onDone: () => void }) {
   const desk = useDesk();
@@ -44,7 +59,15 @@ export function PatronPanel({ onDone }: { onDone: () => void }) {
           Done with this patron
         </button>
       </div>
-      {desk.openedBy?.kind === 'purpose' && <p className="hint">Opened for {PURPOSE_LABELS[desk.openedBy.purpose].toLowerCase()}. The access log records it.</p>}
+      {desk.openedBy?.kind === 'purpose' && (
+        <div className="opened-for">
+          <p className="hint">Opened for {PURPOSE_LABELS[desk.openedBy.purpose].toLowerCase()}. The access log records it.</p>
+          <p>
+            <strong>Scan the patron’s card to lend.</strong> A patron found by a search borrows nothing and places no holds until their card is in
+            front of you; only what belongs to this purpose is offered here.
+          </p>
+        </div>
+      )}
       <dl className="facts">
         <dt>Card</dt>
         <dd>{cardEnding(patron.cardNumber)}</dd>
@@ -90,11 +113,13 @@ function Loans({ account, onDone }: { account: Account; onDone: () => void }) {
   const desk = useDesk();
   const { run, busy, error } = useAction();
   const [notice, setNotice] = useState<string | undefined>(undefined);
-  const canRenew = session.can('circulation.renew');
+  const canRenew = session.can('circulation.renew') && openedFor(desk.openedBy, 'circulation');
 
   const renew = async (barcode: string, title: string) => {
     setNotice(undefined);
-    const result = await run(() => api<RenewResult>('POST', '/renewals', { itemBarcode: barcode }));
+    // The loan's item is of the patron's library (a check-out lends only those): naming it settles a
+    // barcode that two libraries of a consortium both use.
+    const result = await run(() => api<RenewResult>('POST', '/renewals', { itemBarcode: barcode, libraryId: account.patron.libraryId }));
     if (result) {
       setNotice(
         `Renewed: ${title}, now due ${day(result.dueAt)} (${result.renewalsLeft} ${result.renewalsLeft === 1 ? 'renewal' : 'renewals'} left)` +
@@ -170,8 +195,8 @@ function Holds({ account }: { account: Account }) {
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [barcode, setBarcode] = useState('');
   const [branch, setBranch] = useState('');
-  const canCancel = session.can('holds.cancel');
-  const canPlace = session.can('holds.place');
+  const canCancel = session.can('holds.cancel') && openedFor(desk.openedBy, 'circulation');
+  const canPlace = session.can('holds.place') && openedFor(desk.openedBy, 'circulation');
   const branches = desk.library?.branches ?? [];
   const [heading, focusHeading] = useFocusTarget<HTMLHeadingElement>();
 
@@ -188,7 +213,9 @@ function Holds({ account }: { account: Account }) {
   const placeHold = async (event: FormEvent) => {
     event.preventDefault();
     setNotice(undefined);
-    const card = desk.currentCard();
+    // Only a card presented places a hold, never a number from a search (CB-A3).
+    const card = desk.presentedCard();
+    if (card === undefined) return;
     const placed = await place.run(() =>
       api<HoldView>('POST', '/holds', { cardNumber: card, itemBarcode: barcode.trim(), ...(branch ? { pickupBranch: branch } : {}) }),
     );
@@ -277,8 +304,8 @@ function Fines({ account }: { account: Account }) {
   const [amountProblem, setAmountProblem] = useState<string | undefined>(undefined);
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [waiving, setWaiving] = useState<string | undefined>(undefined);
-  const canPay = session.can('fines.pay');
-  const canWaive = session.can('fines.waive');
+  const canPay = session.can('fines.pay') && openedFor(desk.openedBy, 'fines');
+  const canWaive = session.can('fines.waive') && openedFor(desk.openedBy, 'fines');
   const [heading, focusHeading] = useFocusTarget<HTMLHeadingElement>();
 
   const takePayment = async (event: FormEvent) => {
@@ -422,15 +449,18 @@ function CardSection({ patron }: { patron: PatronView }) {
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [heading, focusHeading] = useFocusTarget<HTMLHeadingElement>();
   const question = useRef<HTMLDivElement>(null);
-  const cardBox = useRef<HTMLDivElement>(null);
+  const cardHeading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (confirming) question.current?.focus();
   }, [confirming]);
+  // Focus, not a live region: the box's heading is read, and the number and PIN only when the reader
+  // moves on to them, never aloud at the counter unasked.
   useEffect(() => {
-    if (newCard) cardBox.current?.focus();
+    if (newCard) cardHeading.current?.focus();
   }, [newCard]);
-  const canReport = session.can('patron.status') && patron.status !== 'card-lost' && patron.status !== 'deceased';
-  const canReissue = session.can('patron.reissue-card') && patron.status !== 'deceased';
+  const forAccount = openedFor(desk.openedBy, 'account');
+  const canReport = session.can('patron.status') && forAccount && patron.status !== 'card-lost' && patron.status !== 'deceased';
+  const canReissue = session.can('patron.reissue-card') && forAccount && patron.status !== 'deceased';
   if (!canReport && !canReissue && !newCard) return null;
 
   const dismiss = () => {
@@ -467,8 +497,10 @@ function CardSection({ patron }: { patron: PatronView }) {
       <ErrorMessage error={error} />
       <Notice>{notice}</Notice>
       {newCard && (
-        <div className="new-card" role="status" ref={cardBox} tabIndex={-1}>
-          <h4>New card issued</h4>
+        <div className="new-card">
+          <h4 ref={cardHeading} tabIndex={-1}>
+            New card issued
+          </h4>
           <p>Give the patron their new card number and PIN now: Carrel shows them only this once. The old card number no longer works.</p>
           <dl className="facts">
             <dt>New card number</dt>
@@ -545,7 +577,7 @@ function ContactDetails({ patron }: { patron: PatronView }) {
   const { run, busy, error } = useAction();
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [form, setForm] = useState({ name: patron.name, birthDate: patron.birthDate, address: patron.address ?? '', email: patron.email ?? '', phone: patron.phone ?? '' });
-  const canUpdate = session.can('patron.update');
+  const canUpdate = session.can('patron.update') && openedFor(desk.openedBy, 'account');
   const about = (field: string) => aboutField(error, field);
 
   const toggle = () => {

@@ -41,6 +41,8 @@ function Registration() {
   const [libraryId, setLibraryId] = useState('');
   const [form, setForm] = useState(EMPTY);
   const [registered, setRegistered] = useState<Registered | undefined>(undefined);
+  // The card number and PIN are on the screen until the patron has them: then hidden, as for a new card.
+  const [secretsShown, setSecretsShown] = useState(false);
   const { run, busy, error } = useAction();
   const opening = useAction();
   const receiptHeading = useRef<HTMLHeadingElement>(null);
@@ -78,6 +80,7 @@ function Registration() {
     const done = await run(() => api<Registered>('POST', '/patrons', body));
     if (done) {
       setRegistered(done);
+      setSecretsShown(true);
       // The personal details leave the form once they are registered.
       setForm(EMPTY);
     }
@@ -92,8 +95,16 @@ function Registration() {
     }
   };
 
+  const hideSecrets = () => {
+    setSecretsShown(false);
+    // The PIN leaves memory too; the card number stays only to open the patron at the desk.
+    setRegistered((r) => (r ? { ...r, pin: '' } : r));
+    receiptHeading.current?.focus();
+  };
+
   const another = () => {
     setRegistered(undefined);
+    setSecretsShown(false);
     opening.clear();
     setTimeout(() => nameInput.current?.querySelector('input')?.focus(), 0);
   };
@@ -107,14 +118,22 @@ function Registration() {
         <h2 id={`${id}-receipt`} ref={receiptHeading} tabIndex={-1}>
           Patron registered
         </h2>
-        <p>
-          Give the patron their card number and PIN now. <strong>Carrel shows the PIN only this once</strong>; the patron can change it when they log in.
-        </p>
+        {secretsShown ? (
+          <p>
+            Give the patron their card number and PIN now. <strong>Carrel shows the PIN only this once</strong>; the patron can change it when they log in.
+          </p>
+        ) : (
+          <p>The card number and PIN are hidden. The patron can change the PIN when they log in.</p>
+        )}
         <dl className="facts">
-          <dt>Card number</dt>
-          <dd className="secret">{registered.cardNumber}</dd>
-          <dt>PIN</dt>
-          <dd className="secret">{registered.pin}</dd>
+          {secretsShown && (
+            <>
+              <dt>Card number</dt>
+              <dd className="secret">{registered.cardNumber}</dd>
+              <dt>PIN</dt>
+              <dd className="secret">{registered.pin}</dd>
+            </>
+          )}
           <dt>Patron record number</dt>
           <dd className="record-id">{registered.id}</dd>
           <dt>Category</dt>
@@ -123,6 +142,11 @@ function Registration() {
           <dd>{day(registered.expiresAt)}</dd>
         </dl>
         <ErrorMessage error={opening.error} />
+        {secretsShown && (
+          <button type="button" className="secondary" onClick={hideSecrets}>
+            Done: hide the card number and PIN
+          </button>
+        )}
         <div className="actions">
           <button type="button" disabled={opening.busy} onClick={() => void openAtDesk()}>
             Open this patron at the desk

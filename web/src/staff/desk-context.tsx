@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useMemo, useRef, useState, type
 import { api } from '../api';
 import { useSession } from '../session';
 import { useLoad } from '../ui/components';
-import type { Account, Branch, CheckinResult, Library } from './types';
+import type { Account, Branch, CheckinResult, CheckoutResult, LoanView, Library } from './types';
 import type { LookupPurpose } from './words';
 
 /**
@@ -38,9 +38,22 @@ interface Desk {
   openedBy: OpenedBy | undefined;
   /** The current card number, up to date even before React renders (a scanner is faster than that). */
   currentCard(): string | undefined;
+  /**
+   * The card number when the patron was opened by the card presented (or a photo ID standing in for it,
+   * IF-5): what lends. Undefined for a patron opened by purpose, whose card number came from a search and
+   * lends nothing (CB-A3): their card must be scanned. Up to date before React renders, like currentCard.
+   */
+  presentedCard(): string | undefined;
   open(account: Account, openedBy: OpenedBy): void;
   /** Reads the account again the way it was opened; `cardNumber` after a new card was issued. */
   reload(cardNumber?: string): Promise<void>;
+  /**
+   * Adds a check-out's answer to the open patron's loans (and drops the hold it filled), without reading
+   * the record again: every read is logged, and a scan is not a reason for one more.
+   */
+  addLoan(result: CheckoutResult): void;
+  /** Whether a check-in touched the open patron's record: it ended one of their loans or trapped their hold. */
+  concerns(result: CheckinResult): boolean;
   close(): void;
   checkouts: CheckoutEntry[];
   addCheckout(entry: Omit<CheckoutEntry, 'key'>): void;
@@ -80,6 +93,7 @@ export function DeskProvider({ children }: { children: ReactNode }) {
   const card = useRef<string | undefined>(undefined);
   const patronId = useRef<string | undefined>(undefined);
   const how = useRef<OpenedBy>({ kind: 'card' });
+  const current = useRef<Account | undefined>(undefined);
   const [checkouts, setCheckouts] = useState<CheckoutEntry[]>([]);
   const [checkins, setCheckins] = useState<CheckinEntry[]>([]);
   const [mode, setMode] = useState<Mode>('out');
@@ -92,6 +106,7 @@ export function DeskProvider({ children }: { children: ReactNode }) {
     card.current = next.patron.cardNumber;
     patronId.current = next.patron.id;
     how.current = openedBy;
+    current.current = next;
     setAccount(next);
     setOpenedBy(openedBy);
   }, []);
@@ -99,6 +114,7 @@ export function DeskProvider({ children }: { children: ReactNode }) {
   const close = useCallback(() => {
     card.current = undefined;
     patronId.current = undefined;
+    current.current = undefined;
     setAccount(undefined);
     setOpenedBy(undefined);
     setCheckouts([]);
@@ -115,7 +131,42 @@ export function DeskProvider({ children }: { children: ReactNode }) {
     // The patron may have been closed while the answer was on its way.
     if (patronId.current !== id) return;
     card.current = next.patron.cardNumber;
+    current.current = next;
     setAccount(next);
+  }, []);
+
+  const addLoan = useCallback((result: CheckoutResult) => {
+    const before = current.current;
+    if (!before || before.patron.id !== result.patronId) return;
+    const loan: LoanView = {
+      id: result.loanId,
+      // Not in the answer, and not shown by the desk.
+      itemId: '',
+      branchId: '',
+      itemBarcode: result.itemBarcode,
+      title: result.title,
+      checkedOutAt: new Date().toISOString(),
+      dueAt: result.dueAt,
+      renewals: 0,
+      status: 'active',
+      endedAt: null,
+    };
+    const next: Account = {
+      ...before,
+      loans: [...before.loans.filter((l) => l.id !== loan.id), loan],
+      holds: result.fulfilledHoldId === null ? before.holds : before.holds.filter((h) => h.id !== result.fulfilledHoldId),
+    };
+    current.current = next;
+    setAccount(next);
+  }, []);
+
+  const concerns = useCallback((result: CheckinResult) => {
+    const open = current.current;
+    if (!open) return false;
+    return (
+      open.loans.some((l) => (result.loanId !== null && l.id === result.loanId) || l.itemBarcode === result.itemBarcode) ||
+      (result.routing.holdId !== undefined && open.holds.some((h) => h.id === result.routing.holdId))
+    );
   }, []);
 
   const addCheckout = useCallback((entry: Omit<CheckoutEntry, 'key'>) => setCheckouts((list) => [{ ...entry, key: ++counter.current }, ...list]), []);
@@ -151,8 +202,11 @@ export function DeskProvider({ children }: { children: ReactNode }) {
     account,
     openedBy,
     currentCard: () => card.current,
+    presentedCard: () => (how.current.kind === 'card' ? card.current : undefined),
     open,
     reload,
+    addLoan,
+    concerns,
     close,
     checkouts,
     addCheckout,
