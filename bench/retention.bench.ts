@@ -93,6 +93,7 @@ function barcodeOf(i: number): string {
 interface LoadJob {
   baseUrl: string;
   cookie: string;
+  csrfToken: string;
   connections: number;
   warmupSeconds: number;
   seconds: number;
@@ -206,7 +207,7 @@ async function loadWorker(job: LoadJob): Promise<LoadOutcome> {
     connections: job.connections,
     // autocannon stops at the first 1 s tick after the duration: a hair less keeps 10 s from becoming 11.
     duration: Math.max(0.5, seconds - 0.02),
-    headers: { cookie: job.cookie, 'content-type': 'application/json' },
+    headers: { cookie: job.cookie, 'x-csrf-token': job.csrfToken, 'content-type': 'application/json' },
     requests,
   });
   if (job.warmupSeconds > 0) await autocannon(settings(job.warmupSeconds));
@@ -955,7 +956,8 @@ interface EngineResult {
   totalSeconds: number;
 }
 
-async function logIn(baseUrl: string, fixture: Fixture): Promise<string> {
+/** Logs the bench's clerk in: the session cookie, and the CSRF token every check-out and check-in sends back. */
+async function logIn(baseUrl: string, fixture: Fixture): Promise<{ cookie: string; csrfToken: string }> {
   const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -967,7 +969,8 @@ async function logIn(baseUrl: string, fixture: Fixture): Promise<string> {
     .map((c) => c.split(';')[0] ?? '')
     .find((c) => c.startsWith('carrel_session='));
   if (!cookie) throw new Error('log-in set no carrel_session cookie');
-  return cookie;
+  const { csrfToken } = (await response.json()) as { csrfToken: string };
+  return { cookie, csrfToken };
 }
 
 async function benchEngine(store: Store, options: Options): Promise<EngineResult> {
@@ -1112,7 +1115,7 @@ async function benchLoad(engine: Engine, target: string, kek: Buffer, fixture: F
   try {
     server = await buildServer({ runtime: opened.runtime, logger: createLogger('silent') });
     const baseUrl = await server.listen({ host: '127.0.0.1', port: 0 });
-    const cookie = await logIn(baseUrl, fixture);
+    const { cookie, csrfToken } = await logIn(baseUrl, fixture);
     // The window: at most --window, and no longer than the unloaded run took at this page size (or the
     // nearest measured), so the run (slower under load) is going for all of it.
     const unloaded = runs.find((r) => r.pageSize === options.loadPageSize) ?? runs[0];
@@ -1120,6 +1123,7 @@ async function benchLoad(engine: Engine, target: string, kek: Buffer, fixture: F
     const job: LoadJob = {
       baseUrl,
       cookie,
+      csrfToken,
       connections: options.connections,
       warmupSeconds: options.warmupSeconds,
       seconds: windowSeconds,
