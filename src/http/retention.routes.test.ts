@@ -86,6 +86,11 @@ describe.each(ENGINES)('retention API on %s', (engine) => {
     const dry = await server.call('POST', '/retention/runs', { cookie, body: { libraryId: carlsbad, dryRun: true } });
     expect(dry.body).toMatchObject({ dryRun: true, libraries: [{ runId: null }] });
     const history = await server.call('GET', `/libraries/${jackson}/retention/runs`, { cookie });
+    // `limit` arrives as text in the query string: digits from 1 to 100, anything else refused.
+    const latest = await server.call('GET', `/libraries/${jackson}/retention/runs?limit=1`, { cookie });
+    expect(latest.status).toBe(200);
+    expect(latest.body.runs).toHaveLength(1);
+    for (const bad of ['0', '101', 'x', '1.5']) expect((await server.call('GET', `/libraries/${jackson}/retention/runs?limit=${bad}`, { cookie })).status).toBe(400);
     expect(history.status).toBe(200);
     expect(history.body.runs.length).toBeGreaterThan(0);
     const receipt = history.body.runs[0].receipts.find((r: { category: string }) => r.category === 'circulation');

@@ -104,7 +104,8 @@ export function retentionRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           tags: ['retention'],
           summary: 'A library’s latest retention runs and their receipts (administrators)',
           params: Type.Object({ libraryId: LibraryId }),
-          querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }, { additionalProperties: false }),
+          // A query string carries text: `limit` is digits, 1 to 100 (the server does not coerce types).
+          querystring: Type.Object({ limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: 'How many runs, newest first: 1 to 100.' })) }, { additionalProperties: false }),
           response: {
             200: Type.Object({
               libraryId: Type.String(),
@@ -129,7 +130,7 @@ export function retentionRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         },
       },
       async (request) =>
-        runFor(runtime, request, 'retention')(retentionHistory, { libraryId: request.params.libraryId, ...(request.query.limit ? { limit: request.query.limit } : {}) }),
+        runFor(runtime, request, 'retention')(retentionHistory, { libraryId: request.params.libraryId, ...(request.query.limit ? { limit: Number(request.query.limit) } : {}) }),
     );
 
     app.put(
