@@ -18,9 +18,36 @@ export function fixture(): E2EFixture {
 
 export const BASE_URL = () => process.env.CARREL_E2E_BASE_URL as string;
 
-export const test = base.extend<{ carrel: E2EFixture }>({
+export const test = base.extend<{ carrel: E2EFixture; cspViolations: string[] }>({
   baseURL: async ({}, use) => use(`${BASE_URL()}/app/`),
   carrel: async ({}, use) => use(fixture()),
+  /**
+   * Every test fails if any page of its browser context violated the page's policy (the app must need
+   * nothing inline and nothing from elsewhere): the browser's `securitypolicyviolation` events, reported
+   * through a binding that survives navigation, and any console message about the policy.
+   */
+  cspViolations: [
+    async ({ context }, use) => {
+      const violations: string[] = [];
+      await context.exposeBinding('__carrelCspViolation', (_source, text: string) => {
+        violations.push(text);
+      });
+      await context.addInitScript(() => {
+        const report = (text: string) => (window as unknown as { __carrelCspViolation?: (text: string) => Promise<void> }).__carrelCspViolation?.(text);
+        document.addEventListener(
+          'securitypolicyviolation',
+          (event) => void report(`${event.effectiveDirective} blocked ${event.blockedURI || '(inline)'} in ${event.sourceFile || event.documentURI}:${event.lineNumber}`),
+          true,
+        );
+      });
+      context.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await use(violations);
+      expect(violations, 'Content Security Policy violations on this test’s pages').toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 export { expect };
 
@@ -46,11 +73,13 @@ export async function patronLogin(page: Page, cardNumber: string, pin: string): 
 }
 
 /**
- * Checks the page with axe-core (WCAG 2 A/AA rules): no serious or critical violation. Saves a
- * full-page screenshot named `name` under test-results/ as an artifact of the run.
+ * Waits until the page has loaded what it shows, then checks it with axe-core (WCAG 2 A/AA rules): no
+ * serious or critical violation. Saves a full-page screenshot named `name` under test-results/ as an artifact of the run.
  */
 export async function checkPage(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   await page.waitForLoadState('networkidle');
+  // Nothing still loading, and every message in its place (a live region fills just after it appears).
+  await expect(page.locator('.loading, .live-pending')).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

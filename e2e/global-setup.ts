@@ -9,7 +9,9 @@ import { seedGuardianLibrary } from './portal-guardian-seed';
  * SQLite file with the demo library, listening on 127.0.0.1 on a free port. The accounts the demo
  * prints are handed to the tests in CARREL_E2E (JSON); the address in CARREL_E2E_BASE_URL.
  *
- * At the end the server's log is scanned: no card number, PIN or password the run used may appear in it.
+ * At the end the server's log is scanned: no card number, PIN or password the run used may appear in it,
+ * nor any card number made during the run (any Luhn-valid number of the card's shape), nor a name, e-mail
+ * address or PIN field the specs create (see leaksIn).
  */
 export default async function globalSetup(_config: FullConfig) {
   const dir = mkdtempSync(join(tmpdir(), 'carrel-e2e-'));
@@ -20,6 +22,7 @@ export default async function globalSetup(_config: FullConfig) {
   const { loadDemoLibrary } = await import(join(dist, 'demo', 'demo-library.js'));
   const { buildServer } = await import(join(dist, 'http', 'server.js'));
   const { createLogger } = await import(join(dist, 'log.js'));
+  const { isValidCardNumber } = await import(join(dist, 'domain', 'card-number.js'));
 
   const opened = await openRuntime(join(dir, 'carrel.db'), systemClock, { create: true, keyFile: join(dir, 'carrel.key') });
   const admin = await systemRun(opened.runtime, 'administration')(createFirstAdmin, undefined);
@@ -48,9 +51,53 @@ export default async function globalSetup(_config: FullConfig) {
     await opened.close();
     await new Promise<void>((resolve) => logStream.end(resolve));
     const log = readFileSync(logFile, 'utf8');
-    const secrets = [demo.sample.cardNumber, demo.sample.pin, ...demo.staff.map((s: { password: string }) => s.password), admin?.password, guardians.guardian.cardNumber, guardians.child.cardNumber].filter(Boolean);
-    const leaked = secrets.filter((secret: string) => log.includes(secret));
+    const secrets = [
+      demo.sample.cardNumber,
+      demo.sample.pin,
+      ...demo.staff.map((s: { password: string }) => s.password),
+      admin?.password,
+      guardians.guardian.cardNumber,
+      guardians.guardian.pin,
+      guardians.child.cardNumber,
+      guardians.child.email,
+      guardians.child.address,
+    ].filter(Boolean);
+    const leaked = secrets.filter((secret: string) => log.includes(secret)).length;
+    const found = leaksIn(log, isValidCardNumber);
     rmSync(dir, { recursive: true, force: true });
-    if (leaked.length > 0) throw new Error(`The server log holds ${leaked.length} secret(s) the browser tests used (card number, PIN or password).`);
+    // Says what kind of thing leaked and how often, never the thing itself (this output is kept by CI).
+    const kinds = [...(leaked > 0 ? [`${leaked} secret(s) the browser tests used (card number, PIN or password)`] : []), ...found];
+    if (kinds.length > 0) throw new Error(`The server log holds personal data or secrets: ${kinds.join('; ')}.`);
   };
+}
+
+/**
+ * Names the specs give the patrons they create, by the shape each spec uses (they are not passed here):
+ * desk.spec.ts `Zq<run>x<n>`, portal.spec.ts `<Given> Portal<LETTERS>`, office.spec.ts `Office Test <id>`,
+ * session.spec.ts the desk's shape; and the guardian seed's and the demo's sample patron's names.
+ */
+const CREATED_NAMES: { what: string; pattern: RegExp }[] = [
+  { what: 'desk or session spec names (Zq…)', pattern: /Zq[a-z0-9]+x\d+/g },
+  { what: 'portal spec names (Portal…)', pattern: /Portal[A-Z]{3,}/g },
+  { what: 'office spec names (Office Test …)', pattern: /Office Test [a-z0-9]+/g },
+  { what: 'seeded patron names', pattern: /Gloria Guardian|Kit Guardian|Sample Reader/g },
+];
+
+/**
+ * What the log holds that it must not: card numbers (14 digits standing alone, with a valid Luhn check
+ * digit: src/domain/card-number.ts), names of patrons the run created, e-mail addresses, and PINs or card
+ * numbers under their own field names (what redaction should have blanked). Answers one line per kind.
+ */
+function leaksIn(log: string, isValidCardNumber: (card: string) => boolean): string[] {
+  const found: string[] = [];
+  const count = (what: string, matches: string[]) => {
+    if (matches.length > 0) found.push(`${matches.length} ${what}`);
+  };
+  // Not inside a longer run of digits, letters, a decimal or an id (timestamps are 13 digits; hashes mix letters).
+  const cards = [...log.matchAll(/(?<![\w.-])\d{14}(?![\w.-])/g)].map((m) => m[0]).filter(isValidCardNumber);
+  count('card number(s)', cards);
+  for (const { what, pattern } of CREATED_NAMES) count(what, [...log.matchAll(pattern)].map((m) => m[0]));
+  count('e-mail address(es)', [...log.matchAll(/[\w.+-]+@[\w-]+(\.[\w-]+)*\.(org|com|net|test|example)\b/g)].map((m) => m[0]));
+  count('PIN or card field(s) not redacted', [...log.matchAll(/"(pin|newPin|currentPin|cardNumber|guardianCardNumber)"\s*:\s*"(?!\[redacted\])[^"]+"/gi)].map((m) => m[0]));
+  return found;
 }

@@ -1,20 +1,16 @@
 import { checkPage, expect, staffLogin, test } from './fixtures';
 
 test('the home page loads under the strict policy, with no request leaving the origin', async ({ page }, testInfo) => {
+  // A violation of the policy fails this test as any other (the `test` fixture listens for them).
   const foreign: string[] = [];
-  const violations: string[] = [];
   page.on('request', (request) => {
     if (!request.url().startsWith(process.env.CARREL_E2E_BASE_URL as string) && !request.url().startsWith('data:')) foreign.push(request.url());
-  });
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
   });
   const response = await page.goto('./');
   expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
   await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Carrel' })).toBeVisible();
   await checkPage(page, testInfo, 'home');
   expect(foreign).toEqual([]);
-  expect(violations).toEqual([]);
 });
 
 test('a staff log-in lands on the desk and the session survives a reload', async ({ page }, testInfo) => {

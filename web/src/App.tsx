@@ -12,7 +12,9 @@ import { Page } from './ui/components';
 
 export function App() {
   return (
-    <BrowserRouter basename="/app">
+    // Navigation updates synchronously (not as a transition), so an ended session and the move to the
+    // log-in page happen in one render: its pages unmount at once and the log-in page gets the reason.
+    <BrowserRouter basename="/app" useTransitions={false}>
       <SessionProvider>
         <Layout>
           <Routes>

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
-import { useSession } from './session';
+import { returnPath, sessionEndedReason, useSession, type LoginState } from './session';
 import { OFFICE_PERMISSIONS } from './ui/Layout';
-import { ErrorMessage, Field, Page, useAction } from './ui/components';
+import { ErrorMessage, Field, Notice, Page, useAction } from './ui/components';
 
 /** Where a staff member starts: the desk for circulation roles, the office for the director, else the shelf. */
 export function staffHome(can: (permission: string) => boolean): string {
@@ -15,7 +15,7 @@ export function staffHome(can: (permission: string) => boolean): string {
 export function StaffLogin() {
   const session = useSession();
   const navigate = useNavigate();
-  const location = useLocation();
+  const sent = useLocation().state as LoginState | null;
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const { run, busy, error } = useAction();
@@ -27,14 +27,13 @@ export function StaffLogin() {
       return true;
     });
     setPassword('');
-    if (done) {
-      const from = (location.state as { from?: string } | null)?.from;
-      navigate(from && from !== '/staff/login' ? from : '/staff', { replace: true });
-    }
+    // Back to the page they were sent from (theirs, not the patron portal's), else their starting page.
+    if (done) navigate(returnPath(sent, session.currentActorId(), (path) => !path.startsWith('/me') && !path.startsWith('/staff/login'), '/staff'), { replace: true });
   };
 
   return (
     <Page title="Staff log-in">
+      <Notice>{sessionEndedReason(sent)}</Notice>
       <form className="narrow" onSubmit={(e) => void submit(e)}>
         <Field label="Username" name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />

@@ -33,6 +33,31 @@ export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
 }
 
+/** What GET /auth/session answers: who is logged in, what they may do, and when the session ends. */
+export interface SessionAnswer {
+  actor: { kind: 'staff' | 'patron' | string; id: string; libraryId: string | null; roles: string[] };
+  permissions: string[];
+  csrfToken: string;
+  expiresAt: string;
+  idleUntil: string;
+}
+
+/**
+ * A session as read, with how far Carrel's clock is ahead of this browser's (from the answer's Date
+ * header), so the times in it can be turned into timers on this browser's clock.
+ */
+export interface SessionRead {
+  answer: SessionAnswer;
+  clockOffsetMs: number;
+}
+
+/** The actor the page shows (set by the session provider): a renewed CSRF token for someone else is not used to retry. */
+let knownActorId: string | undefined;
+
+export function setSessionActor(id: string | undefined): void {
+  knownActorId = id;
+}
+
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Query parameters: undefined and empty values are left out. */
@@ -43,10 +68,21 @@ export function query(params: Record<string, string | number | boolean | undefin
   return text ? `?${text}` : '';
 }
 
-async function send(method: Method, path: string, body?: unknown): Promise<Response> {
+/** Requests Carrel answers without looking at the session, so they do not keep it alive. */
+const NOT_ACTIVITY = new Set(['/auth/login', '/auth/patron-login', '/auth/logout']);
+
+interface SendOptions {
+  /** A 401 is the expected answer (reading the session on purpose): do not report the session as gone. */
+  quiet?: boolean;
+  /** This is already the retry after a CSRF renewal. */
+  retried?: boolean;
+}
+
+async function send(method: Method, path: string, body?: unknown, options: SendOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const startedAt = Date.now();
   let response: Response;
   try {
     response = await fetch(`/api/v1${path}`, {
@@ -59,6 +95,10 @@ async function send(method: Method, path: string, body?: unknown): Promise<Respo
   } catch {
     throw new ApiError(0, 'NETWORK', 'Carrel did not answer. Check the connection and try again.');
   }
+  // Any answer but a 401 means Carrel found the session and counted the request as activity (its idle
+  // clock starts again): the page's own timer follows it. The start time, not the answer's, so the page
+  // never believes in more time than Carrel gives.
+  if (response.status !== 401 && !NOT_ACTIVITY.has(path)) onActivity?.(startedAt);
   if (response.ok) return response;
   let payload: { error?: { code?: string; message?: string; problems?: Problem[] } } = {};
   try {
@@ -67,9 +107,60 @@ async function send(method: Method, path: string, body?: unknown): Promise<Respo
     // not JSON: keep the status only
   }
   const error = payload.error ?? {};
+  // A log-in in another tab of this browser replaced the session cookie, so the token held here is stale:
+  // read the session once for the new token and retry once, but only if it is still the same person.
+  if (response.status === 403 && error.code === 'CSRF_TOKEN_INVALID' && !options.retried && method !== 'GET') {
+    const renewed = await renewCsrfToken();
+    if (renewed === 'same') return send(method, path, body, { ...options, retried: true });
+    if (renewed === 'other') throw new ApiError(409, 'SESSION_CHANGED', 'Someone else logged in on this browser, so nothing was sent. Start again.');
+    throw new ApiError(401, 'UNAUTHENTICATED', 'Your session ended. Log in again to continue.');
+  }
   // A wrong current PIN (PUT /me/pin) is a 401 too, but the session goes on: only other 401s end it.
-  if (response.status === 401 && error.code !== 'INVALID_CREDENTIALS') onUnauthenticated?.();
+  if (response.status === 401 && error.code !== 'INVALID_CREDENTIALS' && !options.quiet) {
+    onUnauthenticated?.();
+    // Read beside the form once the person has logged in again in the dialog.
+    throw new ApiError(401, error.code ?? 'UNAUTHENTICATED', 'Your session had ended, so this was not done. Now that you are logged in again, try it again.');
+  }
   throw new ApiError(response.status, error.code ?? `HTTP_${response.status}`, error.message ?? 'Something went wrong.', error.problems ?? []);
+}
+
+/** How far Carrel's clock is ahead of this browser's, from an answer's Date header (0 when there is none). */
+function clockOffsetOf(response: Response): number {
+  const date = Date.parse(response.headers.get('date') ?? '');
+  // The header is whole seconds, cut down: Carrel's clock is up to a second later than it says. Taking the
+  // full second errs towards a session the page ends a little early, never late.
+  return Number.isNaN(date) ? 0 : date + 1000 - Date.now();
+}
+
+/**
+ * GET /auth/session: who is logged in now. Takes up the session's CSRF token. A 401 (nobody) is
+ * thrown as an ApiError but not reported as a session that ended: the caller asked.
+ */
+export async function readSession(): Promise<SessionRead> {
+  const response = await send('GET', '/auth/session', undefined, { quiet: true });
+  const answer = (await response.json()) as SessionAnswer;
+  setCsrfToken(answer.csrfToken);
+  return { answer, clockOffsetMs: clockOffsetOf(response) };
+}
+
+let renewing: Promise<'same' | 'other' | 'none'> | undefined;
+
+/** Reads the session again for its CSRF token (once for any number of refused changes at the same time). */
+function renewCsrfToken(): Promise<'same' | 'other' | 'none'> {
+  renewing ??= (async () => {
+    try {
+      const read = await readSession();
+      const same = knownActorId !== undefined && read.answer.actor.id === knownActorId;
+      onSessionRead?.(read);
+      return same ? 'same' : 'other';
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) onUnauthenticated?.();
+      return 'none';
+    } finally {
+      renewing = undefined;
+    }
+  })();
+  return renewing;
 }
 
 /** Calls `/api/v1{path}` and answers its JSON (undefined for 204). */
@@ -105,4 +196,18 @@ let onUnauthenticated: (() => void) | undefined;
 /** Called when an answer says the session is gone (timed out, logged out elsewhere). */
 export function whenUnauthenticated(callback: (() => void) | undefined): void {
   onUnauthenticated = callback;
+}
+
+let onActivity: ((at: number) => void) | undefined;
+
+/** Called with the time (this browser's clock) a request Carrel counts as activity on the session was sent. */
+export function whenActivity(callback: ((at: number) => void) | undefined): void {
+  onActivity = callback;
+}
+
+let onSessionRead: ((read: SessionRead) => void) | undefined;
+
+/** Called when this module read the session by itself (to renew a stale CSRF token), possibly finding someone else. */
+export function whenSessionRead(callback: ((read: SessionRead) => void) | undefined): void {
+  onSessionRead = callback;
 }

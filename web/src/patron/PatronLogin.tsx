@@ -1,11 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { useLocation, useNavigate } from 'react-router';
-import { useSession } from '../session';
+import { returnPath, sessionEndedReason, useSession, type LoginState } from '../session';
 import { day, ErrorMessage, Field, Notice, Page, useAction } from '../ui/components';
 import type { DeletionReceipt } from './DeleteAccount';
 
-/** What the portal hands the log-in page when the session ended on purpose (route state, nothing personal). */
-interface Ended {
+/**
+ * What the log-in page is handed in route state: by the portal when the session ended on purpose, or by
+ * the session when it ended or was needed (nothing personal).
+ */
+interface Ended extends LoginState {
   cardLost?: boolean;
   deleted?: DeletionReceipt;
 }
@@ -25,13 +28,15 @@ export function PatronLogin() {
       return true;
     });
     setPin('');
-    if (done) navigate('/me', { replace: true });
+    // Back to the portal page they were sent from (if it was theirs), else the overview.
+    if (done) navigate(returnPath(ended, session.currentActorId(), (path) => /^\/me(\/|$)/.test(path) && !path.startsWith('/me/login'), '/me'), { replace: true });
   };
 
   const title = ended.deleted ? 'Your account is deleted' : ended.cardLost ? 'Your card is stopped' : 'Log in to your account';
 
   return (
     <Page title={title}>
+      {!ended.cardLost && !ended.deleted && <Notice>{sessionEndedReason(ended)}</Notice>}
       {ended.cardLost && (
         <Notice>
           <p>Your card is reported lost and has stopped working, online and at the library. You are logged out.</p>

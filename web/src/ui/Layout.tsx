@@ -1,6 +1,7 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { Fragment, useEffect, useRef, type ReactNode } from 'react';
 import { Link, NavLink, useLocation, useNavigate } from 'react-router';
-import { useSession } from '../session';
+import { useSession, type LoginState } from '../session';
+import { SessionEndingDialog, SessionLostDialog } from './SessionDialogs';
 
 /** The office's pages, each behind one of these: a role holding any of them has the Office in its menu. */
 export const OFFICE_PERMISSIONS = ['audit.read', 'statistics.read', 'disclosure.read', 'legal-hold.manage', 'retention.run', 'transparency.read', 'complaints.answer'];
@@ -58,32 +59,41 @@ export function Layout({ children }: { children: ReactNode }) {
         </nav>
         {(session.status === 'staff' || session.status === 'patron') && (
           <div className="who">
-            <span>{session.status === 'staff' ? (session.displayName ?? session.actor?.roles.join(', ')) : (session.displayName ?? 'Signed in')}</span>
+            <span>{session.status === 'staff' ? (session.displayName ?? session.actor?.roles.join(', ')) : 'Logged in with your library card'}</span>
             <button type="button" className="link-button" onClick={() => void logout()}>
               Log out
             </button>
           </div>
         )}
       </header>
-      <main id="main" ref={main} tabIndex={-1}>
+      {/* A lost session keeps the page (and what was typed in it) but nothing in it can be used until a log-in. */}
+      <main id="main" ref={main} tabIndex={-1} inert={session.lost ? true : undefined}>
         {children}
       </main>
       <footer className="app-footer">
         <p>Carrel keeps only what the library’s privacy policy allows, and logs every look at a patron’s record.</p>
       </footer>
+      <SessionLostDialog />
+      <SessionEndingDialog onLogout={() => void logout()} />
     </>
   );
 }
 
-/** Renders its children only for the given kind of session; otherwise sends to that kind's log-in. */
+/**
+ * Renders its children only for the given kind of session; otherwise sends to that kind's log-in, which
+ * leads back here. The children are keyed by who is logged in: when someone else logs in, nothing of the
+ * previous person's pages (loaded records, typed text) survives.
+ */
 export function RequireSession({ kind, children }: { kind: 'staff' | 'patron'; children: ReactNode }) {
   const session = useSession();
   const navigate = useNavigate();
   const location = useLocation();
   useEffect(() => {
-    if (session.status !== 'loading' && session.status !== kind)
-      navigate(kind === 'staff' ? '/staff/login' : '/me/login', { replace: true, state: { from: location.pathname } });
-  }, [session.status, kind, navigate, location.pathname]);
+    if (session.status !== 'loading' && session.status !== kind) {
+      const state: LoginState = { from: location.pathname + location.search };
+      navigate(kind === 'staff' ? '/staff/login' : '/me/login', { replace: true, state });
+    }
+  }, [session.status, kind, navigate, location.pathname, location.search]);
   if (session.status !== kind) return <p className="loading">Loading…</p>;
-  return <>{children}</>;
+  return <Fragment key={session.actor?.id}>{children}</Fragment>;
 }

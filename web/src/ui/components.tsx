@@ -23,13 +23,25 @@ export function Field({ label, hint, error, ...input }: { label: string; hint?: 
   );
 }
 
-/** A labelled select. */
-export function Select({ label, options, error, ...select }: { label: string; options: { value: string; label: string }[]; error?: string | undefined } & SelectHTMLAttributes<HTMLSelectElement>) {
+/** A labelled select, with an optional hint; its problem shows beside it and is announced with it. */
+export function Select({
+  label,
+  options,
+  hint,
+  error,
+  ...select
+}: { label: string; options: { value: string; label: string }[]; hint?: string; error?: string | undefined } & SelectHTMLAttributes<HTMLSelectElement>) {
   const id = useId();
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <select id={id} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} {...select}>
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      <select id={id} aria-invalid={error ? true : undefined} aria-describedby={described || undefined} {...select}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
@@ -45,34 +57,142 @@ export function Select({ label, options, error, ...select }: { label: string; op
   );
 }
 
-/** An error from Carrel, with its stable code, announced to screen readers. */
+/** A labelled checkbox, with an optional hint and problem read out with it. */
+export function Checkbox({
+  label,
+  hint,
+  error,
+  checked,
+  onChange,
+  name,
+  disabled,
+}: {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string | undefined;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  name?: string;
+  disabled?: boolean;
+}) {
+  const id = useId();
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div className="check">
+      <input
+        type="checkbox"
+        id={id}
+        name={name}
+        disabled={disabled}
+        checked={checked}
+        onChange={(e) => onChange(e.target.checked)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={described || undefined}
+      />
+      <div>
+        <label htmlFor={id}>{label}</label>
+        {hint && (
+          <div className="hint" id={`${id}-hint`}>
+            {hint}
+          </div>
+        )}
+        {error && (
+          <p className="field-error" id={`${id}-error`}>
+            {error}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** The message of Carrel's problem about a field (the first of `fields` it names), for showing beside it. */
+export function aboutField(error: unknown, ...fields: string[]): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  for (const field of fields) {
+    const problem = error.about(field);
+    if (problem) return problem.message;
+  }
+  return undefined;
+}
+
+/**
+ * How long a message waits in its freshly inserted, still empty live region. Screen readers announce a
+ * change to a live region they already know, and are unreliable about one inserted with its text.
+ */
+const ANNOUNCE_AFTER_MS = 100;
+
+/** Whether the component has been on the page for ANNOUNCE_AFTER_MS. */
+function useSettled(): boolean {
+  const [settled, setSettled] = useState(false);
+  useEffect(() => {
+    const wait = setTimeout(() => setSettled(true), ANNOUNCE_AFTER_MS);
+    return () => clearTimeout(wait);
+  }, []);
+  return settled;
+}
+
+/**
+ * An error from Carrel, with its stable code, announced to screen readers: the alert region goes in
+ * empty and the message follows it, so it is read out (see ANNOUNCE_AFTER_MS).
+ */
 export function ErrorMessage({ error }: { error: unknown }) {
   if (!error) return null;
+  // A new answer from Carrel is a new region, so even the same words as the last one are read out again.
+  return <ErrorBox key={keyOf(error)} error={error} />;
+}
+
+const errorKeys = new WeakMap<object, number>();
+let lastErrorKey = 0;
+
+/** An ApiError by identity (each is one answer); anything else by its words (a page may make one per render). */
+function keyOf(error: unknown): string {
+  if (!(error instanceof ApiError)) return `m:${error instanceof Error ? error.message : String(error)}`;
+  let key = errorKeys.get(error);
+  if (key === undefined) {
+    key = ++lastErrorKey;
+    errorKeys.set(error, key);
+  }
+  return `e${key}`;
+}
+
+function ErrorBox({ error }: { error: unknown }) {
+  const settled = useSettled();
   const message = error instanceof ApiError ? error.message : error instanceof Error ? error.message : String(error);
   const code = error instanceof ApiError ? error.code : undefined;
+  const others = error instanceof ApiError ? error.problems.filter((p) => p.message !== error.message) : [];
   return (
-    <div className="error" role="alert">
-      <p>
-        {message}
-        {code && <span className="code"> ({code})</span>}
-      </p>
-      {error instanceof ApiError && error.problems.some((p) => p.message !== error.message) && (
-        <ul>
-          {error.problems.filter((p) => p.message !== error.message).map((p, i) => (
-            <li key={i}>{p.message}</li>
-          ))}
-        </ul>
+    <div className={settled ? 'error' : 'live-pending'} role="alert">
+      {settled && (
+        <>
+          <p>
+            {message}
+            {code && <span className="code"> ({code})</span>}
+          </p>
+          {others.length > 0 && (
+            <ul>
+              {others.map((p, i) => (
+                <li key={i}>{p.message}</li>
+              ))}
+            </ul>
+          )}
+        </>
       )}
     </div>
   );
 }
 
-/** A confirmation, announced politely. */
+/** A confirmation, announced politely: the status region goes in empty and the text follows it. */
 export function Notice({ children }: { children: ReactNode }) {
   if (!children) return null;
+  return <NoticeBox>{children}</NoticeBox>;
+}
+
+function NoticeBox({ children }: { children: ReactNode }) {
+  const settled = useSettled();
   return (
-    <div className="notice" role="status">
-      {children}
+    <div className={settled ? 'notice' : 'live-pending'} role="status">
+      {settled && children}
     </div>
   );
 }

@@ -1,0 +1,125 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { SESSION_LIMITS, useSession } from '../session';
+import { ErrorMessage, Field, useAction } from './components';
+import { Modal } from './Modal';
+
+/**
+ * Carrel said the session is gone (it timed out at Carrel, or was ended from elsewhere) while a page was
+ * open: the page stays as it was, inert and hidden behind this dialog, and a log-in of the same kind
+ * brings it back with what was typed in it. A different person logging in starts on their own first
+ * page, with nothing of the other's kept. Leaving clears the page.
+ */
+export function SessionLostDialog() {
+  const session = useSession();
+  const kind = session.lost?.kind;
+  return (
+    <Modal
+      open={kind !== undefined}
+      className="session-dialog session-lost"
+      title="Your session ended"
+      description="Your session ended — log in again to continue. What you were doing is kept: after the log-in it is still on the page, and you can send it again."
+    >
+      {kind && <LogInAgain kind={kind} />}
+    </Modal>
+  );
+}
+
+function LogInAgain({ kind }: { kind: 'staff' | 'patron' }) {
+  const session = useSession();
+  const [who, setWho] = useState(kind === 'staff' ? (session.displayName ?? '') : '');
+  const [secret, setSecret] = useState('');
+  const { run, busy, error } = useAction();
+  const secretBox = useRef<HTMLDivElement>(null);
+
+  // A staff member who logged in in this tab has their username filled in: start at the password.
+  useEffect(() => {
+    if (who) secretBox.current?.querySelector('input')?.focus();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    await run(() => (kind === 'staff' ? session.staffLogin(who, secret) : session.patronLogin(who.trim(), secret)));
+    setSecret('');
+  };
+
+  return (
+    <form onSubmit={(e) => void submit(e)}>
+      {kind === 'staff' ? (
+        <Field label="Username" name="username" autoComplete="username" required value={who} onChange={(e) => setWho(e.target.value)} />
+      ) : (
+        <Field label="Library card number" name="cardNumber" inputMode="numeric" autoComplete="username" required value={who} onChange={(e) => setWho(e.target.value)} />
+      )}
+      <div ref={secretBox}>
+        {kind === 'staff' ? (
+          <Field label="Password" name="password" type="password" autoComplete="current-password" required value={secret} onChange={(e) => setSecret(e.target.value)} />
+        ) : (
+          <Field label="PIN" name="pin" type="password" inputMode="numeric" autoComplete="current-password" required value={secret} onChange={(e) => setSecret(e.target.value)} />
+        )}
+      </div>
+      <ErrorMessage error={error} />
+      <div className="actions">
+        <button type="submit" disabled={busy}>
+          Log in
+        </button>
+        <button type="button" className="secondary" onClick={session.abandon}>
+          Leave and clear this page
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/**
+ * The warning before a session ends (WCAG 2.2.1): for lack of activity, with a way to go on; at its
+ * longest, with the time to finish by. Says the time once rather than counting down aloud.
+ */
+export function SessionEndingDialog({ onLogout }: { onLogout: () => void }) {
+  const session = useSession();
+  const ending = session.ending;
+  const kind = session.status === 'patron' ? 'patron' : 'staff';
+  const at = ending ? new Date(ending.at).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' }) : '';
+  const idle = ending?.reason === 'idle';
+  return (
+    <Modal
+      open={ending !== undefined}
+      role="alertdialog"
+      className="session-dialog"
+      title={idle ? 'Are you still there?' : 'Your session ends soon'}
+      description={
+        idle
+          ? `For privacy, your session ends at ${at} if nothing happens before: the screen is then cleared, with anything not yet sent. Choose to stay logged in to go on.`
+          : `A session lasts at most ${SESSION_LIMITS[kind].hours} hours: yours ends at ${at}. Finish what you are doing; you can log in again after.`
+      }
+      onCancel={idle ? undefined : session.dismissWarning}
+    >
+      {ending && <EndingChoices idle={idle} onLogout={onLogout} />}
+    </Modal>
+  );
+}
+
+function EndingChoices({ idle, onLogout }: { idle: boolean; onLogout: () => void }) {
+  const session = useSession();
+  const { run, busy, error } = useAction();
+  return (
+    <>
+      <ErrorMessage error={error} />
+      <div className="actions">
+        {idle ? (
+          <>
+            <button type="button" disabled={busy} onClick={() => void run(session.stay)}>
+              Stay logged in
+            </button>
+            <button type="button" className="secondary" onClick={onLogout}>
+              Log out now
+            </button>
+          </>
+        ) : (
+          <button type="button" onClick={session.dismissWarning}>
+            OK
+          </button>
+        )}
+      </div>
+    </>
+  );
+}
