@@ -265,6 +265,13 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
       return { method: 'POST', path: `/complaints/${complaint.id}/answer`, body: {} };
     },
   },
+  {
+    route: 'GET /complaints/:complaintId',
+    request: async (s) => {
+      const complaint = await s.fx.w.act(recordComplaint, { libraryId: s.library, patronId: s.owner.id, channel: 'letter', topic: 'privacy', summary: 'Matrix complaint' });
+      return { method: 'GET', path: `/complaints/${complaint.id}` };
+    },
+  },
   { route: 'GET /libraries/:libraryId/complaints', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/complaints` }) },
   {
     route: 'GET /libraries/:libraryId/statistics',

@@ -70,6 +70,10 @@ export interface LegalRequest {
   releasedBy: string | null;
   manifest: DisclosureManifest | null;
   createdAt: string;
+  /** When and by whom the agency's withdrawal was recorded, and its notes (the decision's notes stay). */
+  withdrawnAt: string | null;
+  withdrawnBy: string | null;
+  withdrawalNotes: string | null;
 }
 
 /** What a release leaves in the register: which records, which categories, and the export's hash. */

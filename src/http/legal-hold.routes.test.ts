@@ -72,7 +72,11 @@ describe.each(ENGINES)('legal holds, complaints and transparency API on %s', (en
     expect(answered.status).toBe(200);
     expect(answered.body.answerSummary).toBe('Sent the access log');
     const list = await server.call('GET', `/libraries/${libraryId}/complaints`, { cookie });
-    expect(list.body.find((c: { id: string }) => c.id === recorded.body.id)).toMatchObject({ answeredBy: expect.any(String), overdue: false });
+    // The list opens no sealed text; it says there is some, and one complaint's own read opens it
+    expect(list.body.find((c: { id: string }) => c.id === recorded.body.id)).toMatchObject({ answeredBy: expect.any(String), overdue: false, summary: null, hasSummary: true, answerSummary: null, hasAnswerSummary: true });
+    const one = await server.call('GET', `/complaints/${recorded.body.id}`, { cookie });
+    expect([one.status, one.body.summary, one.body.answerSummary]).toEqual([200, 'Wants to know who saw their record', 'Sent the access log']);
+    expect((await server.call('GET', `/complaints/${recorded.body.id}`, { cookie: clerkCookie })).status).toBe(403);
     expect((await server.call('POST', '/complaints', { cookie: clerkCookie, body: { channel: 'letter', topic: 'x', extra: 1 } })).body.error.code).toBe('VALIDATION_FAILED');
   });
 
@@ -94,5 +98,28 @@ describe.each(ENGINES)('legal holds, complaints and transparency API on %s', (en
     expect(all.body.complaints).toEqual(json.body.complaints);
     expect((await server.call('GET', '/transparency-report?from=2026-01-01&to=2027-01-01', { cookie: await server.login(clerk) })).status).toBe(403);
     expect((await server.call('GET', '/transparency-report?from=2026-13-01&to=2027-01-01', { cookie })).status).toBe(400);
+  });
+
+  // After the report's test: this request's hold would count among the holds placed in its period.
+  it('answers only the holds one legal request placed, when asked by its id', async () => {
+    // Given a hold placed by hand and a legal request, which places its own preservation hold
+    const patron = await buildPatron(w, { libraryId });
+    const cookie = await server.login(director);
+    const byHand = await server.call('POST', '/legal-holds', { cookie, body: { patrons: [{ patronId: patron.id }], categories: ['fines'], reason: 'Litigation hold 26-11' } });
+    expect(byHand.status).toBe(201);
+    const received = await server.call('POST', '/legal-requests', {
+      cookie: await server.login(clerk),
+      body: { libraryId, agency: 'County Sheriff', officerName: 'Officer', officerId: 'B-1', instrument: 'court-order', patrons: [{ patronId: patron.id }], categories: ['circulation'] },
+    });
+    expect(received.status).toBe(201);
+    // When the director asks for the request's holds, Then only its preservation hold is answered
+    const mine = await server.call('GET', `/libraries/${libraryId}/legal-holds?includeReleased=true&requestId=${received.body.id}`, { cookie });
+    expect(mine.status).toBe(200);
+    expect(mine.body).toEqual([expect.objectContaining({ requestId: received.body.id, patronIds: [patron.id], categories: ['circulation'] })]);
+    const all = await server.call('GET', `/libraries/${libraryId}/legal-holds?includeReleased=true`, { cookie });
+    expect(all.body.map((h: { id: string }) => h.id)).toContain(byHand.body.id);
+    // And a request that placed none answers none; a malformed id is refused
+    expect((await server.call('GET', `/libraries/${libraryId}/legal-holds?requestId=00000000-0000-4000-8000-000000000000`, { cookie })).body).toEqual([]);
+    expect((await server.call('GET', `/libraries/${libraryId}/legal-holds?requestId=nope`, { cookie })).status).toBe(400);
   });
 });

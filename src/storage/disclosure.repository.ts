@@ -40,6 +40,9 @@ function toRequest(row: LegalRequestsTable): LegalRequest {
     releasedBy: row.released_by,
     manifest: row.manifest === null ? null : (JSON.parse(row.manifest) as DisclosureManifest),
     createdAt: row.created_at,
+    withdrawnAt: row.withdrawn_at,
+    withdrawnBy: row.withdrawn_by,
+    withdrawalNotes: row.withdrawal_notes,
   };
 }
 
@@ -75,6 +78,9 @@ function toRow(r: LegalRequest): LegalRequestsTable {
     released_by: r.releasedBy,
     manifest: r.manifest === null ? null : JSON.stringify(r.manifest),
     created_at: r.createdAt,
+    withdrawn_at: r.withdrawnAt,
+    withdrawn_by: r.withdrawnBy,
+    withdrawal_notes: r.withdrawalNotes,
   };
 }
 

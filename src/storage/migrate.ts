@@ -11,6 +11,8 @@ import * as m0006 from './migrations/0006-statistics.js';
 import * as m0007 from './migrations/0007-policy-versions.js';
 // Statistics counted once, when a loan is lent and when a service has ended (after 0006 and 0007).
 import * as m0008 from './migrations/0008-statistics-counting.js';
+// A withdrawal's own columns, so it no longer writes over the decision's notes (after 0004).
+import * as m0009 from './migrations/0009-withdrawal.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   // Policy version history (RR-10, CB-A9): must stay after 0006.
   '0007-policy-versions': m0007,
   '0008-statistics-counting': m0008,
+  '0009-withdrawal': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -406,6 +406,10 @@ export interface LegalRequestsTable {
   /** JSON manifest of a release: record ids, categories, the export's SHA-256. */
   manifest: string | null;
   created_at: string;
+  // The agency's withdrawal (migration 0009); null until withdrawn, and on rows withdrawn before 0009.
+  withdrawn_at: string | null;
+  withdrawn_by: string | null;
+  withdrawal_notes: string | null;
 }
 
 export interface LegalRequestPatronsTable {

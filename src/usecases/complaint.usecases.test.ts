@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
 import { buildLibrary, buildPatron, refusalCodes, START, world, type World } from '../../test/factories.js';
 import type { Actor } from '../policy/actors.js';
-import { answerComplaint, COMPLAINT_ANSWER_DAYS, listComplaints, recordComplaint } from './complaint.usecases.js';
+import { answerComplaint, COMPLAINT_ANSWER_DAYS, getComplaint, listComplaints, recordComplaint } from './complaint.usecases.js';
 import { deletePatron } from './patron-deletion.usecases.js';
 
 const DAY = 86_400_000;
@@ -40,12 +40,27 @@ describe.each(ENGINES)('complaints on %s', (engine) => {
     w.clock.set(at(COMPLAINT_ANSWER_DAYS + 1));
     const listed = await w.act(listComplaints, {}, { actor: director() });
     expect(listed.map((c) => [c.id, c.overdue])).toEqual(expect.arrayContaining([[named.id, true], [anonymous.id, true]]));
+    // And the list opens no summary (it says there is one), so listing — even twice — reads no patron's record
+    expect(listed.find((c) => c.id === named.id)).toMatchObject({ summary: null, hasSummary: true, answerSummary: null, hasAnswerSummary: false });
+    expect(listed.find((c) => c.id === anonymous.id)).toMatchObject({ summary: null, hasSummary: false });
+    await w.act(listComplaints, {}, { actor: director() });
+    const reads = async () =>
+      (await database.db.selectFrom('access_log').select('action').where('patron_id', '=', patron.id).where('action', '=', 'complaint-read').execute()).length;
+    expect(await reads()).toBe(0);
+    // When the director opens the one complaint, Then its summary shows, and that read is logged once
+    expect(await w.act(getComplaint, { complaintId: named.id }, { actor: director() })).toMatchObject({ summary: 'Asked why my history is kept', hasSummary: true });
+    expect(await reads()).toBe(1);
+    // And an anonymous complaint has nothing sealed to open, and a clerk opens none
+    expect(await w.act(getComplaint, { complaintId: anonymous.id }, { actor: director() })).toMatchObject({ summary: null, hasSummary: false });
+    expect(await refusalCodes(w.act(getComplaint, { complaintId: named.id }, { actor: clerk() }))).toEqual(['PERMISSION_DENIED']);
+    expect(await refusalCodes(w.act(getComplaint, { complaintId: '00000000-0000-4000-8000-000000000000' }, { actor: director() }))).toEqual(['COMPLAINT_NOT_FOUND']);
 
     // When the director answers, Then it stays flagged as answered late, and cannot be answered twice
     const answered = await w.act(answerComplaint, { complaintId: named.id, summary: 'We explained the opt-in' }, { actor: director() });
-    expect(answered).toMatchObject({ answeredAt: at(COMPLAINT_ANSWER_DAYS + 1), answerSummary: 'We explained the opt-in', overdue: true });
+    expect(answered).toMatchObject({ answeredAt: at(COMPLAINT_ANSWER_DAYS + 1), answerSummary: 'We explained the opt-in', hasAnswerSummary: true, overdue: true });
     expect(await refusalCodes(w.act(answerComplaint, { complaintId: named.id }, { actor: director() }))).toEqual(['COMPLAINT_ANSWERED']);
     expect((await w.act(listComplaints, { open: true }, { actor: director() })).map((c) => c.id)).toEqual([anonymous.id]);
+    expect((await w.act(listComplaints, {}, { actor: director() })).find((c) => c.id === named.id)).toMatchObject({ answerSummary: null, hasAnswerSummary: true });
 
     // And the named patron's record shows who recorded, answered and read the complaint
     const log = await database.db.selectFrom('access_log').select('action').where('patron_id', '=', patron.id).where('action', 'like', 'complaint-%').orderBy('seq').execute();

@@ -41,9 +41,11 @@ export interface RecordComplaintInput {
 
 /**
  * A complaint as the director sees it: the stored complaint with its texts opened (`summary`,
- * `answerSummary` in the clear), and `overdue` when unanswered past its due date.
+ * `answerSummary` in the clear), `overdue` when unanswered past its due date, and whether it holds a
+ * summary and an answer summary at all. In a list the texts are not opened (both null there): the flags
+ * say what one complaint's own read (getComplaint, logged) would show.
  */
-export type ComplaintView = StoredComplaint & { overdue: boolean };
+export type ComplaintView = StoredComplaint & { overdue: boolean; hasSummary: boolean; hasAnswerSummary: boolean };
 
 async function reachableLibrary(ctx: Context, libraryId: string | undefined): Promise<Library> {
   const id = libraryId ?? (ctx.actor.kind === 'system' ? undefined : ctx.actor.libraryId ?? undefined);
@@ -52,15 +54,36 @@ async function reachableLibrary(ctx: Context, libraryId: string | undefined): Pr
   return library;
 }
 
+/** A complaint of a library the actor reaches; anything else is COMPLAINT_NOT_FOUND. */
+async function reachableComplaint(ctx: Context, complaintId: string): Promise<StoredComplaint> {
+  const complaint = await complaints.findComplaint(ctx.trx, complaintId);
+  if (!complaint || !canReachLibrary(ctx.actor, complaint.libraryId).allowed) throw refuse(ErrorCode.COMPLAINT_NOT_FOUND, 'No complaint has that id.', 'complaintId');
+  return complaint;
+}
+
 /** Whether a complaint was not answered by its due date (as of `now`). */
 export function isOverdue(c: Pick<StoredComplaint, 'dueAt' | 'answeredAt'>, now: Date): boolean {
   const due = Date.parse(c.dueAt);
   return c.answeredAt === null ? due < now.getTime() : Date.parse(c.answeredAt) > due;
 }
 
+/** Whether a complaint holds sealed text (a named patron's summary or answer): reading it is a read of their record. */
+function sealedText(c: StoredComplaint): boolean {
+  return c.patronId !== null && (c.summary !== null || c.answerSummary !== null);
+}
+
+function flags(c: StoredComplaint, now: Date): { overdue: boolean; hasSummary: boolean; hasAnswerSummary: boolean } {
+  return { overdue: isOverdue(c, now), hasSummary: c.patronId !== null && c.summary !== null, hasAnswerSummary: c.patronId !== null && c.answerSummary !== null };
+}
+
 async function view(ctx: Context, c: StoredComplaint): Promise<ComplaintView> {
   const open = (sealed: string | null) => (sealed === null || c.patronId === null ? Promise.resolve(null) : ctx.vault.open(c.patronId, 'complaint', sealed));
-  return { ...c, summary: await open(c.summary), answerSummary: await open(c.answerSummary), overdue: isOverdue(c, ctx.now) };
+  return { ...c, summary: await open(c.summary), answerSummary: await open(c.answerSummary), ...flags(c, ctx.now) };
+}
+
+/** A complaint in a list: nothing opened, so nothing of the patron's is read (the flags say what there is to open). */
+function listed(ctx: Context, c: StoredComplaint): ComplaintView {
+  return { ...c, summary: null, answerSummary: null, ...flags(c, ctx.now) };
 }
 
 function textProblems(text: string | null | undefined, field: string): Problem[] {
@@ -110,8 +133,7 @@ export async function recordComplaint(ctx: Context, input: RecordComplaintInput)
 /** The director's answer to a complaint (JC-VIII): once; its summary sealed like the complaint's. */
 export async function answerComplaint(ctx: Context, input: { complaintId: string; summary?: string | null }): Promise<ComplaintView> {
   requirePermission(ctx, 'complaints.answer');
-  const complaint = await complaints.findComplaint(ctx.trx, input.complaintId);
-  if (!complaint || !canReachLibrary(ctx.actor, complaint.libraryId).allowed) throw refuse(ErrorCode.COMPLAINT_NOT_FOUND, 'No complaint has that id.', 'complaintId');
+  const complaint = await reachableComplaint(ctx, input.complaintId);
   if (complaint.answeredAt !== null) throw refuse(ErrorCode.COMPLAINT_ANSWERED, 'That complaint has already been answered.', 'complaintId');
   const summary = input.summary?.trim() || null;
   const problems = textProblems(summary, 'summary');
@@ -128,18 +150,27 @@ export async function answerComplaint(ctx: Context, input: { complaintId: string
 
 /**
  * A library's complaints, newest first (the director), each flagged `overdue` when unanswered past its
- * due date. Opening a named patron's summary is a read of their record, and is logged.
+ * due date. No sealed text is opened here (`summary` and `answerSummary` are null, `hasSummary` and
+ * `hasAnswerSummary` say whether there is one), so listing reads no patron's record and logs nothing:
+ * the director opens one complaint at a time (getComplaint), and that read is logged.
  */
 export async function listComplaints(ctx: Context, input: { libraryId?: string; open?: boolean; limit?: number }): Promise<ComplaintView[]> {
   requirePermission(ctx, 'complaints.answer');
   const library = await reachableLibrary(ctx, input.libraryId);
   const list = await complaints.complaintsOfLibrary(ctx.trx, library.id, { open: input.open === true, limit: Math.min(Math.max(input.limit ?? 100, 1), 500) });
-  const views: ComplaintView[] = [];
-  for (const c of list) {
-    views.push(await view(ctx, c));
-    if (c.patronId !== null && c.summary !== null) await recordAccess(ctx, { id: c.patronId, libraryId: c.libraryId }, 'complaint-read', ['complaints']);
-  }
-  return views;
+  return list.map((c) => listed(ctx, c));
+}
+
+/**
+ * One complaint with its texts opened (the director). Opening a named patron's summary or answer is a
+ * read of their record, and is logged (`complaint-read`); an anonymous complaint has nothing to open.
+ */
+export async function getComplaint(ctx: Context, input: { complaintId: string }): Promise<ComplaintView> {
+  requirePermission(ctx, 'complaints.answer');
+  const complaint = await reachableComplaint(ctx, input.complaintId);
+  const shown = await view(ctx, complaint);
+  if (complaint.patronId !== null && sealedText(complaint)) await recordAccess(ctx, { id: complaint.patronId, libraryId: complaint.libraryId }, 'complaint-read', ['complaints']);
+  return shown;
 }
 
 /**
@@ -150,7 +181,8 @@ export async function complaintsOf(ctx: Context, patronId: string) {
   const mine = await complaints.complaintsOfPatron(ctx.trx, patronId);
   return Promise.all(
     mine.map(async (c) => {
-      const { receivedBy: _by, answeredBy: _answeredBy, patronId: _patron, ...shown } = await view(ctx, c);
+      // The patron's own record (and an export of it) shows the texts themselves; the flags are the list's.
+      const { receivedBy: _by, answeredBy: _answeredBy, patronId: _patron, hasSummary: _s, hasAnswerSummary: _a, ...shown } = await view(ctx, c);
       return shown;
     }),
   );

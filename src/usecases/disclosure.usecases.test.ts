@@ -4,7 +4,8 @@ import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js
 import { buildItem, buildLibrary, buildPatron, refusalCodes, world, type World } from '../../test/factories.js';
 import { canonicalJson } from '../domain/disclosure.js';
 import { SYSTEM, type Actor } from '../policy/actors.js';
-import { countNotices } from '../storage/disclosure.repository.js';
+import { countNotices, findLegalRequest } from '../storage/disclosure.repository.js';
+import { moveWithdrawalNotes } from '../storage/migrations/0009-withdrawal.js';
 import { checkin, checkout } from './circulation.usecases.js';
 import {
   decideRequest,
@@ -150,6 +151,52 @@ describe.each(ENGINES)('lawful disclosure on %s', (engine) => {
     await act(withdrawRequest, { requestId: received.id }, director('imagineif-mt'));
     await runRetention(w.runtime, { libraryId });
     expect(await loans()).toBe(0);
+  });
+
+  it('RR-7: withdrawing an approved request records the withdrawal on its own and keeps the director’s decision notes', async () => {
+    // Given a court order the director approved with notes
+    const patron = await borrower('imagineif-mt');
+    const input = request('imagineif-mt', 'court-order', [{ cardNumber: patron.cardNumber }]);
+    const received = await act(receiveRequest, input, clerk('imagineif-mt'));
+    const boss = director('imagineif-mt');
+    await act(referToDirector, { requestId: received.id }, clerk('imagineif-mt'));
+    await act(recordCounselReview, { requestId: received.id, properForm: true, goodCause: true }, boss);
+    expect(await act(decideRequest, { requestId: received.id, approve: true, notes: 'Scope checked against the order.' }, boss)).toMatchObject({ status: 'approved' });
+    // When the agency withdraws it before release, with notes of its own
+    const withdrawn = await act(withdrawRequest, { requestId: received.id, notes: 'Agency letter of withdrawal on file.' }, boss);
+    // Then the withdrawal has its time, author and notes, and the decision is untouched
+    const expected = {
+      status: 'withdrawn',
+      decision: 'approved',
+      decisionNotes: 'Scope checked against the order.',
+      withdrawnAt: w.clock.now().toISOString(),
+      withdrawnBy: boss.id,
+      withdrawalNotes: 'Agency letter of withdrawal on file.',
+    };
+    expect(withdrawn).toMatchObject(expected);
+    // And so the register reads it back from storage
+    expect(await act(getRequest, { requestId: received.id }, boss)).toMatchObject(expected);
+    // And a request withdrawn without notes keeps no notes, and has no decision
+    const open = await act(receiveRequest, input, clerk('imagineif-mt'));
+    expect(await act(withdrawRequest, { requestId: open.id }, boss)).toMatchObject({ status: 'withdrawn', decision: null, decisionNotes: null, withdrawalNotes: null, withdrawnBy: expect.any(String) });
+  });
+
+  it('migration 0009: a request withdrawn undecided before it gets its notes back as withdrawal notes; a decided one keeps its decision notes', async () => {
+    // Given two requests withdrawn the old way: notes written over decision_notes, no withdrawal columns
+    const boss = director('imagineif-mt');
+    const undecided = await act(receiveRequest, request('imagineif-mt', 'court-order', [{ patronId: (await borrower('imagineif-mt')).id }]), clerk('imagineif-mt'));
+    const decided = await act(receiveRequest, request('imagineif-mt', 'court-order', [{ patronId: (await borrower('imagineif-mt')).id }]), clerk('imagineif-mt'));
+    const old = (id: string, decidedAt: string | null) =>
+      database.db.updateTable('legal_requests').set({ status: 'withdrawn', decided_at: decidedAt, decision: decidedAt ? 'approved' : null, decision_notes: `Notes of ${id}` }).where('id', '=', id).execute();
+    await old(undecided.id, null);
+    await old(decided.id, w.clock.now().toISOString());
+    // When the migration's data step runs (twice: it is safe to repeat)
+    await moveWithdrawalNotes(database.db);
+    await moveWithdrawalNotes(database.db);
+    // Then the undecided one's notes are the withdrawal's, and the decided one's stay the decision's
+    expect(await findLegalRequest(database.db, undecided.id)).toMatchObject({ decisionNotes: null, withdrawalNotes: `Notes of ${undecided.id}`, withdrawnAt: null });
+    expect(await findLegalRequest(database.db, decided.id)).toMatchObject({ decisionNotes: `Notes of ${decided.id}`, withdrawalNotes: null });
+    expect(await act(getRequest, { requestId: undecided.id }, boss)).toMatchObject({ status: 'withdrawn', withdrawalNotes: `Notes of ${undecided.id}` });
   });
 
   it('IF-8: an order for current circulation releases what is out now, not what was returned (that is reading history)', async () => {

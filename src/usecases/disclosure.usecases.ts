@@ -262,6 +262,9 @@ export async function receiveRequest(ctx: Context, input: ReceiveRequestInput): 
     releasedBy: null,
     manifest: null,
     createdAt: at,
+    withdrawnAt: null,
+    withdrawnBy: null,
+    withdrawalNotes: null,
   };
   await register.insertLegalRequest(ctx.trx, request, patrons.map((p) => p.id));
   // From receipt to decision the records asked for are kept (a legal hold of the request's own scope).
@@ -381,7 +384,10 @@ export async function decideRequest(ctx: Context, input: DecideInput): Promise<R
   return view(ctx, decided);
 }
 
-/** The agency withdrew the request (before release): recorded by the director; nothing is released. */
+/**
+ * The agency withdrew the request (before release): recorded by the director, with when, by whom and its
+ * own notes; a decision already recorded (and its notes) stays as it was. Nothing is released.
+ */
 export async function withdrawRequest(ctx: Context, input: { requestId: string; notes?: string | null }): Promise<RequestView> {
   requirePermission(ctx, 'disclosure.decide');
   const problems: Problem[] = [];
@@ -390,7 +396,7 @@ export async function withdrawRequest(ctx: Context, input: { requestId: string; 
   const request = await reachableRequest(ctx, input.requestId, { lock: true });
   if (request.status !== 'received' && request.status !== 'referred' && request.status !== 'approved')
     throw refuse(ErrorCode.REQUEST_ALREADY_DECIDED, 'The request was already refused, released or withdrawn.');
-  const withdrawn: LegalRequest = { ...request, status: 'withdrawn', ...(notes !== null ? { decisionNotes: notes } : {}) };
+  const withdrawn: LegalRequest = { ...request, status: 'withdrawn', withdrawnAt: ctx.now.toISOString(), withdrawnBy: actorRef(ctx), withdrawalNotes: notes };
   await register.saveLegalRequest(ctx.trx, withdrawn);
   await endPreservation(ctx, request.id);
   return view(ctx, withdrawn);

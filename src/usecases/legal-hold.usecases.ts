@@ -139,13 +139,15 @@ export async function releaseLegalHold(ctx: Context, input: { holdId: string }):
 }
 
 /**
- * A library's legal holds, newest first (the director): live ones, or all with `includeReleased`. No
- * patron record is opened (patrons by id only), so nothing is logged.
+ * A library's legal holds, newest first (the director): live ones, or all with `includeReleased`;
+ * `requestId` keeps only the holds a legal request placed (its page shows them). No patron record is
+ * opened (patrons by id only), so nothing is logged.
  */
-export async function listLegalHolds(ctx: Context, input: { libraryId?: string; includeReleased?: boolean }): Promise<LegalHoldView[]> {
+export async function listLegalHolds(ctx: Context, input: { libraryId?: string; includeReleased?: boolean; requestId?: string }): Promise<LegalHoldView[]> {
   requirePermission(ctx, 'legal-hold.manage');
   const library = await reachableLibrary(ctx, input.libraryId);
-  const list = await holds.holdsOfLibrary(ctx.trx, library.id, input.includeReleased === true);
+  // Holds are few (one per request, a handful placed by hand): narrowed here, before each one's patrons are read.
+  const list = (await holds.holdsOfLibrary(ctx.trx, library.id, input.includeReleased === true)).filter((h) => input.requestId === undefined || h.requestId === input.requestId);
   return Promise.all(list.map(async ({ patrons: _count, ...hold }) => ({ ...hold, patronIds: (await holds.patronsOfHold(ctx.trx, hold.id)).map((p) => p.id) })));
 }
 

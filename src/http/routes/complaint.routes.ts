@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Runtime } from '../../usecases/context.js';
-import { answerComplaint, COMPLAINT_CHANNELS, listComplaints, recordComplaint } from '../../usecases/complaint.usecases.js';
+import { answerComplaint, COMPLAINT_CHANNELS, getComplaint, listComplaints, recordComplaint } from '../../usecases/complaint.usecases.js';
 import { CardNumber, ErrorResponse, errorResponses, Id, Instant, LibraryId, Nullable } from '../schemas.js';
 import { runFor } from './context.js';
 
@@ -13,12 +13,14 @@ const ComplaintView = Type.Object({
   receivedBy: Type.String(),
   channel: Type.String(),
   topic: Type.String(),
-  summary: Nullable(Type.String()),
+  summary: Nullable(Type.String({ description: 'The named patron’s summary, opened; always null in the list (see `hasSummary`).' })),
   dueAt: Instant,
   answeredAt: Nullable(Instant),
   answeredBy: Nullable(Type.String()),
-  answerSummary: Nullable(Type.String()),
+  answerSummary: Nullable(Type.String({ description: 'The answer’s summary, opened; always null in the list (see `hasAnswerSummary`).' })),
   overdue: Type.Boolean({ description: 'Not answered by its due date.' }),
+  hasSummary: Type.Boolean({ description: 'A named patron’s complaint with a summary: GET /complaints/{id} opens it (logged as a read of their record).' }),
+  hasAnswerSummary: Type.Boolean({ description: 'The answer has a summary: GET /complaints/{id} opens it.' }),
 });
 
 const Summary = Type.String({ maxLength: 4000 });
@@ -66,11 +68,27 @@ export function complaintRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
     );
 
     app.get(
+      '/complaints/:complaintId',
+      {
+        schema: {
+          tags: ['complaints'],
+          summary: 'One complaint with its summary and answer opened (the director)',
+          description: 'Opening a named patron’s summary or answer is a read of their record: it is logged on it (`complaint-read`).',
+          params: Type.Object({ complaintId: Id }),
+          response: { 200: ComplaintView, ...responses },
+        },
+      },
+      async (request) => runFor(runtime, request, 'account-service')(getComplaint, { complaintId: request.params.complaintId }),
+    );
+
+    app.get(
       '/libraries/:libraryId/complaints',
       {
         schema: {
           tags: ['complaints'],
           summary: 'A library’s complaints, newest first, overdue ones flagged (the director)',
+          description:
+            'Opens no sealed text: `summary` and `answerSummary` are null in this list (they were opened here before, each load logging a read of every named complainant’s record), and `hasSummary` / `hasAnswerSummary` say whether there is one. Read one complaint with GET /complaints/{complaintId}.',
           params: Type.Object({ libraryId: LibraryId }),
           querystring: Type.Object(
             { open: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])), limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })) },

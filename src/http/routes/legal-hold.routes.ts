@@ -95,13 +95,21 @@ export function legalHoldRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['lawful disclosure'],
           summary: 'A library’s legal holds, newest first (the director)',
+          description: '`requestId` answers only the holds that legal request placed (its preservation hold).',
           params: Type.Object({ libraryId: LibraryId }),
-          querystring: Type.Object({ includeReleased: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) }, { additionalProperties: false }),
+          querystring: Type.Object(
+            { includeReleased: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])), requestId: Type.Optional(Id) },
+            { additionalProperties: false },
+          ),
           response: { 200: Type.Array(HoldView), ...responses },
         },
       },
       async (request) =>
-        runFor(runtime, request, 'legal-disclosure')(listLegalHolds, { libraryId: request.params.libraryId, includeReleased: request.query.includeReleased === 'true' }),
+        runFor(runtime, request, 'legal-disclosure')(listLegalHolds, {
+          libraryId: request.params.libraryId,
+          includeReleased: request.query.includeReleased === 'true',
+          ...(request.query.requestId ? { requestId: request.query.requestId } : {}),
+        }),
     );
 
     app.get(

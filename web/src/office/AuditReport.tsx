@@ -245,7 +245,7 @@ function Report({ report: r }: { report: AuditReport }) {
             <tbody>
               {r.access.accessLog.byRolePurpose.map((row) => (
                 <tr key={`${row.role}/${row.purpose}`}>
-                  <td>{roleWords(row.role)}</td>
+                  <th scope="row">{roleWords(row.role)}</th>
                   <td>{row.purpose}</td>
                   <td className="num">{row.entries}</td>
                 </tr>

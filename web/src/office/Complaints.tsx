@@ -1,15 +1,33 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { day, ErrorMessage, Notice, Page, useAction, useLoad } from '../ui/components';
-import { plural, problemAbout, TextArea, useLibrary, when } from './common';
+import { plural, problemAbout, TextArea, useFocusTarget, useLibrary, when } from './common';
 import type { Complaint } from './types';
 
-/** Written complaints to the director (JC-VIII): each due for an answer in 30 days, overdue ones flagged. */
+/**
+ * Written complaints to the director (JC-VIII): each due for an answer in 30 days, overdue ones flagged.
+ * The list opens no patron's summary (the API answers none in a list); the director opens one complaint's
+ * summary at a time, and that read is logged on the patron's record. An answer updates its own card from
+ * what the API answered: the list is not read again, so no other patron's record is touched.
+ */
 export function ComplaintsPage() {
   const library = useLibrary();
   const [openOnly, setOpenOnly] = useState(true);
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const list = useLoad(() => api<Complaint[]>('GET', `/libraries/${encodeURIComponent(library.id)}/complaints${openOnly ? '?open=true' : ''}`), [library.id, openOnly]);
+  const [complaints, setComplaints] = useState<Complaint[] | undefined>(undefined);
+  // The card answered may leave the list (only open complaints shown): focus goes to the notice.
+  const noticeTarget = useFocusTarget<HTMLDivElement>();
+
+  useEffect(() => {
+    setComplaints(list.data);
+  }, [list.data]);
+
+  const answered = (c: Complaint, answer: Complaint) => {
+    setNotice(`The answer to the complaint received ${day(c.receivedAt)} is recorded.`);
+    setComplaints((all) => (openOnly ? all?.filter((x) => x.id !== c.id) : all?.map((x) => (x.id === c.id ? answer : x))));
+    noticeTarget.focus();
+  };
 
   return (
     <Page title="Complaints">
@@ -21,36 +39,41 @@ export function ComplaintsPage() {
         <input type="checkbox" checked={openOnly} onChange={(e) => setOpenOnly(e.target.checked)} />
         <span>Only complaints not yet answered</span>
       </label>
-      <Notice>{notice}</Notice>
+      <div ref={noticeTarget.ref} tabIndex={-1} className="office-focus">
+        <Notice>{notice}</Notice>
+      </div>
       <ErrorMessage error={list.error} />
-      {list.loading && !list.data && <p className="loading">Loading…</p>}
-      {list.data && list.data.length === 0 && <p>{openOnly ? 'No complaint is waiting for an answer.' : 'The library has recorded no complaint.'}</p>}
-      {list.data && list.data.length > 0 && <p>{plural(list.data.length, 'complaint')}, newest first.</p>}
-      {list.data?.map((c) => (
-        <ComplaintCard
-          key={c.id}
-          complaint={c}
-          onAnswered={() => {
-            setNotice(`The answer to the complaint received ${day(c.receivedAt)} is recorded.`);
-            list.reload();
-          }}
-        />
-      ))}
+      {list.loading && !complaints && <p className="loading">Loading…</p>}
+      {complaints && complaints.length === 0 && <p>{openOnly ? 'No complaint is waiting for an answer.' : 'The library has recorded no complaint.'}</p>}
+      {complaints && complaints.length > 0 && <p>{plural(complaints.length, 'complaint')}, newest first.</p>}
+      {complaints?.map((c) => <ComplaintCard key={c.id} complaint={c} onAnswered={(answer) => answered(c, answer)} />)}
     </Page>
   );
 }
 
-function ComplaintCard({ complaint: c, onAnswered }: { complaint: Complaint; onAnswered: () => void }) {
+function ComplaintCard({ complaint: c, onAnswered }: { complaint: Complaint; onAnswered: (answer: Complaint) => void }) {
   const [summary, setSummary] = useState('');
   const { run, busy, error } = useAction();
+  const opening = useAction();
+  // The complaint with its texts, once the director opened it (GET /complaints/:id, logged).
+  const [opened, setOpened] = useState<Complaint | undefined>(undefined);
   const anonymous = c.patronId === null;
+  const shown = opened ?? c;
+  // Sealed text not on the card yet: the summary, or an answer's summary written before this page opened.
+  const sealed = (c.hasSummary && shown.summary === null) || (c.hasAnswerSummary && shown.answerSummary === null);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const done = await run(() => api<Complaint>('POST', `/complaints/${c.id}/answer`, { summary: anonymous ? null : summary.trim() || null }));
-    if (done) {
+    const answer = await run(() => api<Complaint>('POST', `/complaints/${c.id}/answer`, { summary: anonymous ? null : summary.trim() || null }));
+    if (answer) {
       setSummary('');
-      onAnswered();
+      // The answer carries the complaint's texts opened; the card shows the summary only if it was opened.
+      if (opened) setOpened(answer);
+      onAnswered(opened ? answer : { ...answer, summary: null });
     }
+  };
+  const open = async () => {
+    const one = await opening.run(() => api<Complaint>('GET', `/complaints/${c.id}`));
+    if (one) setOpened(one);
   };
   const headingId = `complaint-${c.id}`;
   return (
@@ -67,10 +90,10 @@ function ComplaintCard({ complaint: c, onAnswered }: { complaint: Complaint; onA
         </dd>
         <dt>From</dt>
         <dd>{anonymous ? 'anonymous (recorded by topic only)' : 'a named patron'}</dd>
-        {c.summary !== null && (
+        {shown.summary !== null && (
           <>
             <dt>Summary</dt>
-            <dd>{c.summary}</dd>
+            <dd>{shown.summary}</dd>
           </>
         )}
         {c.answeredAt && (
@@ -78,10 +101,19 @@ function ComplaintCard({ complaint: c, onAnswered }: { complaint: Complaint; onA
             <dt>Answered</dt>
             <dd>{when(c.answeredAt)}</dd>
             <dt>Answer</dt>
-            <dd>{c.answerSummary ?? '—'}</dd>
+            <dd>{shown.answerSummary ?? (c.hasAnswerSummary ? 'a summary, sealed (open the complaint to read it)' : '—')}</dd>
           </>
         )}
       </dl>
+      {sealed && (
+        <div className="actions">
+          <button type="button" className="secondary" onClick={() => void open()} disabled={opening.busy}>
+            Open summary
+          </button>
+          <p className="hint">Opening it is logged as a look at the patron’s record.</p>
+        </div>
+      )}
+      <ErrorMessage error={opening.error} />
       {!c.answeredAt && (
         <form onSubmit={(e) => void submit(e)} aria-label={`Answer the complaint received ${day(c.receivedAt)}`}>
           {anonymous ? (

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api';
 import { ErrorMessage, Field, Notice, Page, useAction, useLoad } from '../ui/components';
-import { CATEGORIES, categoryName, CheckboxGroup, cardNumbers, Confirm, plural, problemAbout, TextArea, useLibrary, when } from './common';
+import { CATEGORIES, categoryName, CheckboxGroup, cardNumbers, Confirm, plural, problemAbout, TextArea, useFocusTarget, useLibrary, when } from './common';
 import type { LegalHold } from './types';
 
 const NO_CATEGORY = 'Tick at least one kind of record to keep.';
@@ -12,6 +12,8 @@ export function LegalHoldsPage() {
   const library = useLibrary();
   const [includeReleased, setIncludeReleased] = useState(false);
   const [notice, setNotice] = useState<string | undefined>(undefined);
+  // A released hold's row (and its buttons) goes from the list of live holds: focus goes to the list's heading.
+  const listHeading = useFocusTarget<HTMLHeadingElement>();
   const list = useLoad(
     () => api<LegalHold[]>('GET', `/libraries/${encodeURIComponent(library.id)}/legal-holds${includeReleased ? '?includeReleased=true' : ''}`),
     [library.id, includeReleased],
@@ -25,7 +27,9 @@ export function LegalHoldsPage() {
       </p>
       <Notice>{notice}</Notice>
       <section aria-labelledby="holds-list">
-        <h2 id="holds-list">{includeReleased ? 'All legal holds' : 'Live legal holds'}</h2>
+        <h2 id="holds-list" ref={listHeading.ref} tabIndex={-1}>
+          {includeReleased ? 'All legal holds' : 'Live legal holds'}
+        </h2>
         <label className="check">
           <input type="checkbox" checked={includeReleased} onChange={(e) => setIncludeReleased(e.target.checked)} />
           <span>Show released holds too</span>
@@ -57,6 +61,7 @@ export function LegalHoldsPage() {
                     onReleased={(released) => {
                       setNotice(`The hold placed ${when(released.placedAt)} is released. The next retention run disposes of what it kept, under the usual rules.`);
                       list.reload();
+                      listHeading.focus();
                     }}
                   />
                 ))}
@@ -83,7 +88,7 @@ function HoldRow({ hold, onReleased }: { hold: LegalHold; onReleased: (hold: Leg
   };
   return (
     <tr>
-      <td>{when(hold.placedAt)}</td>
+      <th scope="row">{when(hold.placedAt)}</th>
       <td>
         {hold.reason}
         {hold.requestId && (

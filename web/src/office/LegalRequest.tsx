@@ -1,9 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
-import { api } from '../api';
+import { api, query } from '../api';
 import { useSession } from '../session';
 import { ErrorMessage, Field, Notice, Page, Select, useAction, useLoad } from '../ui/components';
-import { categoryName, Confirm, dayBound, instrumentName, PERMITS, plural, problemAbout, REASONS, REQUEST_STATUS, TextArea, useLibrary, when, YesNo } from './common';
+import { categoryName, Confirm, dayBound, instrumentName, PERMITS, plural, problemAbout, REASONS, REQUEST_STATUS, TextArea, useFocusTarget, useLibrary, when, YesNo } from './common';
 import type { LegalHold, LegalRequest, Release } from './types';
 
 const yesNo = (value: boolean | null) => (value === null ? '—' : value ? 'yes' : 'no');
@@ -34,44 +34,84 @@ function gagStatus(r: LegalRequest): string {
   return 'No gag order.';
 }
 
-/** Saves the release answer as the file the agency is given (it is produced once and not stored by Carrel). */
-function saveExport(release: Release) {
-  const blob = new Blob([JSON.stringify(release, null, 2)], { type: 'application/json' });
+/**
+ * JSON with object keys sorted at every level and no whitespace: the same text as the server's
+ * `canonicalJson` (src/domain/disclosure.ts), whose SHA-256 the manifest keeps. The saved file is exactly
+ * this text of the export, so `sha256sum` of the file equals the fingerprint the register shows.
+ */
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** What the page keeps of a release once the file is saved: counts and the file's name, never the export. */
+interface Saved {
+  fileName: string;
+  /** Patrons released, or (a public-records request) accounts listed. */
+  count: number;
+  accounts: boolean;
+}
+
+/** Saves the export as the file the agency is given (produced once, not stored by Carrel), and forgets it. */
+function saveExport(release: Release): Saved {
+  const fileName = `legal-disclosure-${release.requestId}.json`;
+  const blob = new Blob([canonicalJson(release.export)], { type: 'application/json' });
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
-  link.download = `legal-disclosure-${release.requestId}.json`;
+  link.download = fileName;
   document.body.append(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  const accounts = release.export.accounts !== undefined;
+  return { fileName, count: (accounts ? release.export.accounts : release.export.patrons)?.length ?? 0, accounts };
+}
+
+/** One legal request (a new page for each request: nothing of the last one stays). */
+export function LegalRequestPage() {
+  const { requestId = '' } = useParams();
+  return <RequestPage key={requestId} requestId={requestId} />;
 }
 
 /** One legal request: its facts, the hold it placed, and the steps review → decision → release, or withdrawal. */
-export function LegalRequestPage() {
-  const { requestId = '' } = useParams();
+function RequestPage({ requestId }: { requestId: string }) {
   const session = useSession();
   const library = useLibrary();
   const location = useLocation();
   const who = useWho();
   const loaded = useLoad(() => api<LegalRequest>('GET', `/legal-requests/${encodeURIComponent(requestId)}`), [requestId]);
   const holds = useLoad(
-    () => (session.can('legal-hold.manage') ? api<LegalHold[]>('GET', `/libraries/${encodeURIComponent(library.id)}/legal-holds?includeReleased=true`) : Promise.resolve([])),
+    () =>
+      session.can('legal-hold.manage')
+        ? api<LegalHold[]>('GET', `/libraries/${encodeURIComponent(library.id)}/legal-holds${query({ includeReleased: true, requestId })}`)
+        : Promise.resolve([]),
     [library.id, requestId],
   );
   const [request, setRequest] = useState<LegalRequest | undefined>(undefined);
   const [notice, setNotice] = useState<string | undefined>((location.state as { notice?: string } | null)?.notice);
-  // The export lives in this page only: it is produced once, and Carrel keeps only its manifest.
-  const [release, setRelease] = useState<Release | undefined>(undefined);
+  // What is left of the export once saved: counts only. The export itself is produced once, saved as a
+  // file, and not kept here (Carrel keeps only its manifest).
+  const [saved, setSaved] = useState<Saved | undefined>(undefined);
+  // Where focus goes when a step's form or button goes away with the step done.
+  const reviewHeading = useFocusTarget<HTMLHeadingElement>();
+  const decisionHeading = useFocusTarget<HTMLHeadingElement>();
+  const releaseHeading = useFocusTarget<HTMLHeadingElement>();
+  const withdrawHeading = useFocusTarget<HTMLHeadingElement>();
 
   useEffect(() => {
     if (loaded.data) setRequest(loaded.data);
   }, [loaded.data]);
 
-  const changed = (next: LegalRequest, message: string) => {
+  const changed = (next: LegalRequest, message: string, focus?: () => void) => {
     setRequest(next);
     setNotice(message);
     holds.reload();
+    focus?.();
   };
 
   if (loaded.error && !request)
@@ -94,8 +134,12 @@ export function LegalRequestPage() {
   const open = r.status === 'received' || r.status === 'referred';
   const preservation = (holds.data ?? []).filter((h) => h.requestId === r.id);
 
+  // The tab's title stays neutral (it shows in the browser's history and tab list); the agency is named below.
   return (
-    <Page title={`${instrumentName(r.instrument)} from ${r.agency}`}>
+    <Page title="Legal request">
+      <p className="office-subtitle">
+        {instrumentName(r.instrument)} from {r.agency}
+      </p>
       <p>
         <Link to="/office/legal-requests">Back to the register</Link>
       </p>
@@ -178,7 +222,9 @@ export function LegalRequestPage() {
       )}
 
       <section aria-labelledby="req-review">
-        <h2 id="req-review">1. Counsel’s review</h2>
+        <h2 id="req-review" ref={reviewHeading.ref} tabIndex={-1}>
+          1. Counsel’s review
+        </h2>
         {r.reviewedAt ? (
           <dl className="facts">
             <dt>In proper form</dt>
@@ -196,11 +242,24 @@ export function LegalRequestPage() {
           <p>No review recorded{r.rule.counselReviewRequired ? ': the library’s policy requires one before approval.' : '.'}</p>
         )}
         {open && session.can('disclosure.decide') && <ReviewForm request={r} onDone={(next) => changed(next, 'Counsel’s review is recorded.')} again={r.reviewedAt !== null} />}
-        {r.status === 'received' && session.can('disclosure.receive') && <ReferForm request={r} onDone={(message) => { loaded.reload(); setNotice(message); }} />}
+        {r.status === 'received' && session.can('disclosure.receive') && (
+          <ReferForm
+            request={r}
+            onDone={(message) => {
+              // The referral answers a receipt, not the request: its state now, the rest on reload.
+              setRequest({ ...r, status: 'referred' });
+              setNotice(message);
+              loaded.reload();
+              reviewHeading.focus();
+            }}
+          />
+        )}
       </section>
 
       <section aria-labelledby="req-decision">
-        <h2 id="req-decision">2. Decision</h2>
+        <h2 id="req-decision" ref={decisionHeading.ref} tabIndex={-1}>
+          2. Decision
+        </h2>
         {r.decidedAt ? (
           <dl className="facts">
             <dt>Decision</dt>
@@ -217,27 +276,43 @@ export function LegalRequestPage() {
             </dd>
           </dl>
         ) : r.status === 'withdrawn' ? (
-          <p>Withdrawn before a decision{r.decisionNotes ? `: ${r.decisionNotes}` : '.'}</p>
+          <p>Withdrawn before a decision.</p>
         ) : (
           <p>Not decided yet.</p>
         )}
-        {open && session.can('disclosure.decide') && <DecisionForm request={r} onDone={(next) => changed(next, next.status === 'approved' ? 'The request is approved. Release the records when ready.' : 'The request is refused. Nothing is released, and the hold on its records is lifted.')} />}
+        {open && session.can('disclosure.decide') && (
+          <DecisionForm
+            request={r}
+            onDone={(next) =>
+              changed(
+                next,
+                next.status === 'approved' ? 'The request is approved. Release the records when ready.' : 'The request is refused. Nothing is released, and the hold on its records is lifted.',
+                decisionHeading.focus,
+              )
+            }
+          />
+        )}
       </section>
 
       <section aria-labelledby="req-release">
-        <h2 id="req-release">3. Release</h2>
+        <h2 id="req-release" ref={releaseHeading.ref} tabIndex={-1}>
+          3. Release
+        </h2>
         {r.status === 'released' && r.manifest ? (
-          <ReleasedSummary request={r} release={release} who={who} />
+          <ReleasedSummary request={r} saved={saved} who={who} />
         ) : r.status === 'approved' ? (
           session.can('disclosure.release') ? (
             <ReleaseStep
               request={r}
               onDone={(answer) => {
-                setRelease(answer);
-                saveExport(answer);
-                setNotice('The records are released. The export is saved as a file; the register keeps its manifest.');
+                // Saved at once, then dropped: only its counts stay on the page.
+                setSaved(saveExport(answer));
+                // The answer is the new state: no release button while the register is read again.
+                setRequest({ ...r, status: 'released', releasedAt: answer.manifest.generatedAt, releasedBy: session.actor?.id ?? null, manifest: answer.manifest });
+                setNotice('The records are released. The export is saved as a file on this computer; the register keeps its manifest.');
                 loaded.reload();
                 holds.reload();
+                releaseHeading.focus();
               }}
             />
           ) : (
@@ -248,12 +323,23 @@ export function LegalRequestPage() {
         )}
       </section>
 
-      {(open || r.status === 'approved') && session.can('disclosure.decide') && (
+      {((open || r.status === 'approved') && session.can('disclosure.decide')) || r.status === 'withdrawn' ? (
         <section aria-labelledby="req-withdraw">
-          <h2 id="req-withdraw">Withdrawal</h2>
-          <WithdrawForm request={r} onDone={(next) => changed(next, 'The withdrawal is recorded. Nothing is released, and the hold on its records is lifted.')} />
+          <h2 id="req-withdraw" ref={withdrawHeading.ref} tabIndex={-1}>
+            Withdrawal
+          </h2>
+          {r.status === 'withdrawn' ? (
+            <dl className="facts">
+              <dt>Withdrawn</dt>
+              <dd>{r.withdrawnAt ? `${when(r.withdrawnAt)} by ${who(r.withdrawnBy)}` : 'yes (recorded before Carrel kept its date)'}</dd>
+              <dt>Notes</dt>
+              <dd>{r.withdrawalNotes ?? '—'}</dd>
+            </dl>
+          ) : (
+            <WithdrawForm request={r} onDone={(next) => changed(next, 'The withdrawal is recorded. Nothing is released, and the hold on its records is lifted.', withdrawHeading.focus)} />
+          )}
         </section>
-      )}
+      ) : null}
     </Page>
   );
 }
@@ -393,7 +479,10 @@ function ReleaseStep({ request, onDone }: { request: LegalRequest; onDone: (rele
         label="Release the records"
         question={
           <p>
-            Release the records of {plural(request.patronIds.length, 'patron')} to {request.agency} now? This cannot be undone, and the export cannot be produced again.
+            {request.patronIds.length === 0
+              ? `Release to ${request.agency} now what this request may obtain? It names no patron: a public-records request lists the overdue adult accounts as they stand at release.`
+              : `Release the records of ${plural(request.patronIds.length, 'patron')} to ${request.agency} now?`}{' '}
+            This cannot be undone, and the export cannot be produced again.
           </p>
         }
         confirmLabel="Release and save the export"
@@ -406,17 +495,16 @@ function ReleaseStep({ request, onDone }: { request: LegalRequest; onDone: (rele
   );
 }
 
-function ReleasedSummary({ request, release, who }: { request: LegalRequest; release: Release | undefined; who: (id: string | null) => string }) {
-  const manifest = request.manifest ?? release?.manifest;
+function ReleasedSummary({ request, saved, who }: { request: LegalRequest; saved: Saved | undefined; who: (id: string | null) => string }) {
+  const manifest = request.manifest;
   if (!manifest) return null;
   const byCategory = new Map<string, number>();
   for (const record of manifest.records) byCategory.set(record.category, (byCategory.get(record.category) ?? 0) + 1);
-  const patrons = release ? (release.export.patrons?.length ?? release.export.accounts?.length ?? 0) : undefined;
   return (
     <div>
       <p>
         Released {when(request.releasedAt)} by {who(request.releasedBy)}
-        {patrons !== undefined ? `: the records of ${plural(patrons, 'patron')}` : ''}.
+        {saved ? `: the records of ${saved.accounts ? plural(saved.count, 'overdue account') : plural(saved.count, 'patron')}` : ''}.
       </p>
       <div className="table-scroll">
         <table>
@@ -432,7 +520,7 @@ function ReleasedSummary({ request, release, who }: { request: LegalRequest; rel
           <tbody>
             {manifest.categories.map((c) => (
               <tr key={c}>
-                <td>{categoryName(c)}</td>
+                <th scope="row">{categoryName(c)}</th>
                 <td className="num">{byCategory.get(c) ?? 0}</td>
               </tr>
             ))}
@@ -447,12 +535,12 @@ function ReleasedSummary({ request, release, who }: { request: LegalRequest; rel
         <dt>Fingerprint (SHA-256)</dt>
         <dd className="office-hash">{manifest.sha256}</dd>
       </dl>
-      {release ? (
-        <div className="actions">
-          <button type="button" className="secondary" onClick={() => saveExport(release)}>
-            Save the export again
-          </button>
-          <p className="hint">The export stays on this page only until you leave it; Carrel does not keep it.</p>
+      {saved ? (
+        <div className="office-warning" role="note" aria-label="The export file">
+          <p>
+            The export is saved on this computer as <strong>{saved.fileName}</strong>, and this page no longer holds it. Hand the file to the agency, then delete it from this
+            computer. Its SHA-256 (<code>sha256sum {saved.fileName}</code>) equals the fingerprint above.
+          </p>
         </div>
       ) : (
         <p className="hint">The export was produced once, at release; Carrel keeps only this manifest.</p>

@@ -1,10 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../api';
 import { useSession } from '../session';
-import { ErrorMessage, Field, Page, Select, useAction, useLoad } from '../ui/components';
+import { ErrorMessage, Field, Notice, Page, Select, useAction, useLoad } from '../ui/components';
 import { loadPolicy } from '../public/policyApi';
-import { CATEGORIES, CheckboxGroup, dayBound, INSTRUMENTS, instrumentName, problemAbout, REQUEST_STATUS, TextArea, cardNumbers, plural, useLibrary, when } from './common';
+import { CATEGORIES, CheckboxGroup, dayBound, INSTRUMENTS, instrumentName, problemAbout, REQUEST_STATUS, TextArea, cardNumbers, plural, useFocusTarget, useLibrary, when } from './common';
 import type { LegalRequest, RequestReceipt } from './types';
 
 const OPEN = ['received', 'referred', 'approved'];
@@ -72,7 +72,7 @@ export function LegalRequestsPage() {
             <tbody>
               {requests.map((r) => (
                 <tr key={r.id}>
-                  <td>{when(r.receivedAt)}</td>
+                  <th scope="row">{when(r.receivedAt)}</th>
                   <td>{instrumentName(r.instrument)}</td>
                   <td>{r.agency}</td>
                   <td>{r.caseNumber ?? '—'}</td>
@@ -96,8 +96,20 @@ export function LegalRequestsPage() {
   );
 }
 
-/** Recording a request handed to the library: who presented what, for which patrons, records and period. */
+/**
+ * Recording a request handed to the library: who presented what, for which patrons, records and period.
+ * The director goes on to the request's page; a desk that does not read the register (a clerk) is shown
+ * its receipt, and refers the request to the director from there.
+ */
 export function NewLegalRequestPage() {
+  const [recorded, setRecorded] = useState<RequestReceipt | undefined>(undefined);
+  // A new form each time: nothing of the last request stays in its fields.
+  const [form, setForm] = useState(0);
+  if (recorded) return <RecordedPage receipt={recorded} onAnother={() => { setRecorded(undefined); setForm((n) => n + 1); }} />;
+  return <RecordForm key={form} onRecorded={setRecorded} />;
+}
+
+function RecordForm({ onRecorded }: { onRecorded: (receipt: RequestReceipt) => void }) {
   const library = useLibrary();
   const session = useSession();
   const navigate = useNavigate();
@@ -143,16 +155,16 @@ export function NewLegalRequestPage() {
     if (!receipt) return;
     // The card numbers leave the page once the request is recorded.
     setCards('');
-    const notice = `The ${instrumentName(receipt.instrument).toLowerCase()} is in the register (received ${when(receipt.receivedAt)}). The records it names are kept under a legal hold until it is decided.`;
-    if (session.can('disclosure.read')) navigate(`/office/legal-requests/${receipt.id}`, { state: { notice } });
-    else navigate('/office', { state: { notice } });
+    if (session.can('disclosure.read')) navigate(`/office/legal-requests/${receipt.id}`, { state: { notice: recordedNotice(receipt) } });
+    else onRecorded(receipt);
   };
+  const back = session.can('disclosure.read') ? { to: '/office/legal-requests', label: 'Back to the register' } : { to: '/office', label: 'Back to the office' };
 
   return (
     <Page title="Record a legal request">
       <p>
         Record the request exactly as it was presented. Carrel keeps the records it names from now until it is decided, and the director decides under the library’s policy.{' '}
-        <Link to="/office/legal-requests">Back to the register</Link>
+        <Link to={back.to}>{back.label}</Link>
       </p>
       <form onSubmit={(e) => void submit(e)} className="office-form">
         <Select
@@ -248,11 +260,75 @@ export function NewLegalRequestPage() {
           <button type="submit" disabled={busy}>
             Record the request
           </button>
-          <Link className="button secondary" to="/office/legal-requests">
+          <Link className="button secondary" to={back.to}>
             Cancel
           </Link>
         </div>
       </form>
+    </Page>
+  );
+}
+
+function recordedNotice(receipt: RequestReceipt): string {
+  return `The ${instrumentName(receipt.instrument).toLowerCase()} is in the register (received ${when(receipt.receivedAt)}). The records it names are kept under a legal hold until it is decided.`;
+}
+
+/**
+ * What a desk that does not read the register sees once it recorded a request: its receipt (that it is in
+ * the register, nothing of its scope) and the referral to the director, which the desk makes even for a
+ * request under a gag order it cannot read (POST /legal-requests/:id/referral).
+ */
+function RecordedPage({ receipt: first, onAnother }: { receipt: RequestReceipt; onAnother: () => void }) {
+  const [receipt, setReceipt] = useState(first);
+  const [notice, setNotice] = useState(recordedNotice(first));
+  const { run, busy, error } = useAction();
+  const heading = useFocusTarget<HTMLHeadingElement>();
+  const focusHeading = heading.focus;
+  // The form went: focus starts on the receipt.
+  useEffect(() => focusHeading(), [focusHeading]);
+  const refer = async () => {
+    const answer = await run(() => api<RequestReceipt>('POST', `/legal-requests/${encodeURIComponent(receipt.id)}/referral`));
+    if (!answer) return;
+    setReceipt(answer);
+    setNotice('The request is referred to the director, who decides on it under the library’s policy.');
+    heading.focus();
+  };
+  return (
+    <Page title="Legal request recorded">
+      <Notice>{notice}</Notice>
+      <section aria-labelledby="receipt-title">
+        <h2 id="receipt-title" ref={heading.ref} tabIndex={-1}>
+          Receipt
+        </h2>
+        <dl className="facts">
+          <dt>Instrument</dt>
+          <dd>{instrumentName(receipt.instrument)}</dd>
+          <dt>Received</dt>
+          <dd>{when(receipt.receivedAt)}</dd>
+          <dt>State</dt>
+          <dd>
+            <span className={`badge status-${receipt.status}`}>{REQUEST_STATUS[receipt.status] ?? receipt.status}</span>
+          </dd>
+          <dt>Reference</dt>
+          <dd className="office-hash">{receipt.id}</dd>
+        </dl>
+        <p className="hint">Only the director reads the request and decides on it. Hand the paperwork to the director with this reference.</p>
+        {receipt.status === 'received' && (
+          <div className="office-step">
+            <p>Every request goes to the director before a decision: refer it now.</p>
+            <button type="button" onClick={() => void refer()} disabled={busy}>
+              Refer to the director
+            </button>
+            <ErrorMessage error={error} />
+          </div>
+        )}
+        <div className="actions">
+          <button type="button" className="secondary" onClick={onAnother}>
+            Record another request
+          </button>
+          <Link to="/office">Back to the office</Link>
+        </div>
+      </section>
     </Page>
   );
 }

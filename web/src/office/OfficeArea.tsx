@@ -15,13 +15,23 @@ import { TransparencyPage } from './Transparency';
 import './office.css';
 
 /** The office's pages, each for the roles holding its permission (src/policy/permissions.ts). */
-const PAGES: { to: string; label: string; permission: string; what: string; about: string }[] = [
+const PAGES: { to: string; label: string; permission: string; what: string; about: string; link?: string }[] = [
   {
     to: 'legal-requests',
     label: 'Legal requests',
     permission: 'disclosure.read',
     what: 'the legal-request register',
     about: 'Court orders, subpoenas and other requests for patron records: review, decide, release or withdraw.',
+  },
+  {
+    // Any desk may be handed a request and must record it (IF-8, JC-IVd-le): a clerk holds this and none
+    // of the director's pages, and reaches it from here.
+    to: 'legal-requests/new',
+    label: 'Record a legal request',
+    permission: 'disclosure.receive',
+    what: 'recording legal requests',
+    about: 'A court order, subpoena or other request for patron records handed to you: record it as presented, then refer it to the director.',
+    link: 'Record a request handed to you',
   },
   {
     to: 'legal-holds',
@@ -94,10 +104,12 @@ export function OfficeArea() {
   const list = libraries.data ?? [];
   const pickedId = own ?? chosen ?? list[0]?.id;
   const found = list.find((l) => l.id === pickedId);
-  // A staff member of one library starts at once with its id; its name and time zone follow from the list.
+  // The pages wait for the list: their default periods are days and months in the library's time zone.
+  // Only if the list cannot be read (or lacks their library) does a staff member of one library go on
+  // with its id and the browser's zone.
   const library: OfficeLibrary | undefined = found
     ? { id: found.id, name: found.name, timeZone: found.timeZone }
-    : own
+    : own && (libraries.error !== undefined || libraries.data !== undefined)
       ? { id: own, name: own, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }
       : undefined;
 
@@ -182,7 +194,7 @@ function OfficeHome({ pages, library }: { pages: typeof PAGES; library: OfficeLi
           <section key={p.to} className="card" aria-labelledby={`office-${p.to}`}>
             <h2 id={`office-${p.to}`}>{p.label}</h2>
             <p>{p.about}</p>
-            <Link to={`/office/${p.to}`}>Open {p.label.toLowerCase()}</Link>
+            <Link to={`/office/${p.to}`}>{p.link ?? `Open ${p.label.toLowerCase()}`}</Link>
           </section>
         ))}
       </div>

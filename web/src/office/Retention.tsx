@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api } from '../api';
 import { useSession } from '../session';
 import { day, ErrorMessage, Notice, Page, useAction, useLoad } from '../ui/components';
-import { Confirm, plural, useLibrary, when } from './common';
+import { categoryName, Confirm, plural, useFocusTarget, useLibrary, when } from './common';
 import type { RecordSeries, RetentionReceipt, RetentionRunAnswer, RetentionRuns, Verification } from './types';
 
 const DUE_REASONS: Record<string, string> = {
@@ -51,10 +51,10 @@ export function RetentionPage() {
               <tbody>
                 {due.data.map((s) => (
                   <tr key={s.code}>
-                    <td>
+                    <th scope="row">
                       {s.name}
                       {s.clause && <span className="hint"> ({s.clause})</span>}
-                    </td>
+                    </th>
                     <td>{s.medium}</td>
                     <td>{plural(s.retentionDays, 'day')}</td>
                     <td>{when(s.due.dueThrough)}</td>
@@ -91,7 +91,7 @@ export function RetentionPage() {
               {run.receipts.reduce((s, r) => s + r.disposed, 0)}, kept {run.receipts.reduce((s, r) => s + r.kept, 0)}
             </summary>
             <p className="hint">
-              Started {when(run.startedAt)}, {run.finishedAt ? `finished ${when(run.finishedAt)}` : 'not finished'}; profile version {run.profileVersion}.
+              Run {run.id}: started {when(run.startedAt)}, {run.finishedAt ? `finished ${when(run.finishedAt)}` : 'not finished'}; profile version {run.profileVersion}.
             </p>
             <Receipts caption={`Receipts of the run as of ${when(run.asOf)}`} receipts={run.receipts} />
           </details>
@@ -101,7 +101,9 @@ export function RetentionPage() {
   );
 }
 
-function Receipts({ caption, receipts }: { caption: string; receipts: Pick<RetentionReceipt, 'category' | 'rule' | 'clause' | 'disposal' | 'disposed' | 'kept' | 'held'>[] }) {
+type ReceiptRow = Pick<RetentionReceipt, 'category' | 'rule' | 'clause' | 'disposal' | 'disposed' | 'kept' | 'held'> & { skipped?: { reason: string; nextSweepAfter: string } };
+
+function Receipts({ caption, receipts }: { caption: string; receipts: ReceiptRow[] }) {
   return (
     <div className="table-scroll">
       <table>
@@ -126,13 +128,22 @@ function Receipts({ caption, receipts }: { caption: string; receipts: Pick<Reten
         <tbody>
           {receipts.map((r) => (
             <tr key={r.category}>
-              <td>{r.category}</td>
+              <th scope="row">{categoryName(r.category)}</th>
               <td>{r.rule}</td>
               <td>{r.clause}</td>
               <td>{r.disposal}</td>
-              <td className="num">{r.disposed}</td>
-              <td className="num">{r.kept}</td>
-              <td className="num">{r.held}</td>
+              {r.skipped ? (
+                // A category swept on its own schedule that is not due: nothing was counted, which is not zero.
+                <td className="num" colSpan={3}>
+                  not swept (next after {when(r.skipped.nextSweepAfter)})
+                </td>
+              ) : (
+                <>
+                  <td className="num">{r.disposed}</td>
+                  <td className="num">{r.kept}</td>
+                  <td className="num">{r.held}</td>
+                </>
+              )}
             </tr>
           ))}
         </tbody>
@@ -188,6 +199,7 @@ function DryRun() {
     if (result) setAnswer(result);
   };
   const mine = answer?.libraries.find((l) => l.libraryId === library.id);
+  const skipped = mine?.categories.filter((c) => c.skipped).length ?? 0;
   return (
     <div>
       <p>The engine can count what a run would dispose of now, without changing anything or leaving a receipt.</p>
@@ -200,6 +212,7 @@ function DryRun() {
           <p role="status">
             A run now would dispose of {mine.categories.reduce((s, c) => s + c.disposed, 0)} records and keep{' '}
             {mine.categories.reduce((s, c) => s + c.kept, 0)} past their period for a reason (checked {when(answer?.asOf)}).
+            {skipped > 0 ? ` ${plural(skipped, 'category', 'categories')} swept once a year ${skipped === 1 ? 'is' : 'are'} not due now, and not counted.` : ''}
           </p>
           <Receipts caption="What a run would do now (dry run)" receipts={mine.categories} />
         </>
@@ -212,20 +225,26 @@ function RunNow({ onRun }: { onRun: () => void }) {
   const library = useLibrary();
   const { run, busy, error } = useAction();
   const [done, setDone] = useState<string | undefined>(undefined);
+  const heading = useFocusTarget<HTMLHeadingElement>();
   const start = async () => {
     setDone(undefined);
     const result = await run(() => api<RetentionRunAnswer>('POST', '/retention/runs', { libraryId: library.id }));
     const mine = result?.libraries.find((l) => l.libraryId === library.id);
     if (result && mine) {
       setDone(
-        `Retention ran as of ${when(result.asOf)}: ${mine.categories.reduce((s, c) => s + c.disposed, 0)} records disposed of, ${mine.categories.reduce((s, c) => s + c.kept, 0)} kept for a reason. Its receipt is below.`,
+        `Retention ran as of ${when(result.asOf)}: ${mine.categories.reduce((s, c) => s + c.disposed, 0)} records disposed of, ${mine.categories.reduce((s, c) => s + c.kept, 0)} kept for a reason${
+          mine.runId ? ` (run ${mine.runId})` : ''
+        }. Its receipt is below.`,
       );
       onRun();
+      heading.focus();
     }
   };
   return (
     <section aria-labelledby="ret-run">
-      <h2 id="ret-run">Run retention now</h2>
+      <h2 id="ret-run" ref={heading.ref} tabIndex={-1}>
+        Run retention now
+      </h2>
       <p>
         The same run Carrel does every night, now. Whatever is past its retention is disposed of for good: patron–item links broken, records deleted, data keys shredded. Nothing under
         a legal hold is touched.

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, download, query } from '../api';
 import { BarChart, ErrorMessage, Field, Page, Select, useAction, useLoad } from '../ui/components';
-import { problemAbout, useLibrary } from './common';
+import { lastEndedMonth, plural, problemAbout, shiftMonth, useLibrary } from './common';
 import type { Cell, Statistics, StatsTable } from './types';
 
 const KINDS = [
@@ -31,18 +31,19 @@ function dimensionName(dimension: string, period: string): string {
 
 const capital = (text: string) => `${text.slice(0, 1).toUpperCase()}${text.slice(1)}`;
 
-/** A month (YYYY-MM) moved by `months`. */
-function monthOf(months: number, from = new Date()): string {
-  const d = new Date(Date.UTC(from.getFullYear(), from.getMonth() + months, 1));
-  return d.toISOString().slice(0, 7);
-}
-
 /** The first day of a month (YYYY-MM-DD), and of the month after another: the query's [from, to). */
 function monthRange(first: string, last: string): { from: string; to: string } {
   if (!/^\d{4}-\d{2}$/.test(first) || !/^\d{4}-\d{2}$/.test(last)) return { from: first ? `${first}-01` : '', to: last ? `${last}-01` : '' };
-  const [y, m] = last.split('-').map(Number) as [number, number];
-  return { from: `${first}-01`, to: new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10) };
+  return { from: `${first}-01`, to: `${shiftMonth(last, 1)}-01` };
 }
+
+/** The first day of a year, and of the year after another: a query by year starts and ends on 1 January. */
+function yearRange(first: string, last: string): { from: string; to: string } {
+  return { from: `${first}-01-01`, to: `${Number(last) + 1}-01-01` };
+}
+
+/** How many ended years the year pickers offer, back from the last one. */
+const YEARS_OFFERED = 15;
 
 interface Query {
   kind: string;
@@ -56,13 +57,23 @@ interface Query {
 /** Statistics from the aggregate tables: a table with totals, small counts hidden, a chart, a CSV. */
 export function StatisticsPage() {
   const library = useLibrary();
-  // The three whole months before this one, by month: counts that have stopped changing.
+  // Months and years that have ended in the library's time zone: the only ones statistics answer.
+  const [ended] = useState(() => {
+    const month = lastEndedMonth(library.timeZone);
+    const thisYear = Number(shiftMonth(month, 1).slice(0, 4));
+    return { month, year: String(thisYear - 1) };
+  });
+  const years = Array.from({ length: YEARS_OFFERED }, (_, i) => String(Number(ended.year) - i));
+  // By default the three whole months before this one, by month: counts that have stopped changing.
   const [kind, setKind] = useState('circulation');
   const [rows, setRows] = useState('period');
   const [columns, setColumns] = useState('branch');
-  const [firstMonth, setFirstMonth] = useState(monthOf(-3));
-  const [lastMonth, setLastMonth] = useState(monthOf(-1));
+  const [firstMonth, setFirstMonth] = useState(shiftMonth(ended.month, -2));
+  const [lastMonth, setLastMonth] = useState(ended.month);
+  const [firstYear, setFirstYear] = useState(String(Number(ended.year) - 2));
+  const [lastYear, setLastYear] = useState(ended.year);
   const [period, setPeriod] = useState('month');
+  const range = () => (period === 'year' ? yearRange(firstYear, lastYear) : monthRange(firstMonth, lastMonth));
   const [asked, setAsked] = useState<Query>({ kind, rows, columns, period, ...monthRange(firstMonth, lastMonth) });
   const path = (format?: 'csv') => `/libraries/${encodeURIComponent(library.id)}/statistics${query({ ...asked, format })}`;
   const result = useLoad(() => api<Statistics>('GET', path()), [library.id, asked]);
@@ -70,7 +81,7 @@ export function StatisticsPage() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setAsked({ kind, rows, columns, period, ...monthRange(firstMonth, lastMonth) });
+    setAsked({ kind, rows, columns, period, ...range() });
   };
 
   const s = result.data;
@@ -86,8 +97,49 @@ export function StatisticsPage() {
           <Select label="Period length" name="period" value={period} onChange={(e) => setPeriod(e.target.value)} options={PERIODS} error={problemAbout(result.error, 'period')} />
           <Select label="Rows" name="rows" value={rows} onChange={(e) => setRows(e.target.value)} options={DIMENSIONS} error={problemAbout(result.error, 'rows')} />
           <Select label="Columns" name="columns" value={columns} onChange={(e) => setColumns(e.target.value)} options={DIMENSIONS} error={problemAbout(result.error, 'columns')} />
-          <Field label="First month" type="month" name="fromMonth" required value={firstMonth} onChange={(e) => setFirstMonth(e.target.value)} error={problemAbout(result.error, 'from')} />
-          <Field label="Last month (included)" type="month" name="toMonth" required value={lastMonth} onChange={(e) => setLastMonth(e.target.value)} error={problemAbout(result.error, 'to')} />
+          {period === 'year' ? (
+            <>
+              <Select
+                label="First year"
+                name="fromYear"
+                value={firstYear}
+                onChange={(e) => setFirstYear(e.target.value)}
+                options={years.map((y) => ({ value: y, label: y }))}
+                error={problemAbout(result.error, 'from')}
+              />
+              <Select
+                label="Last year (included)"
+                name="toYear"
+                value={lastYear}
+                onChange={(e) => setLastYear(e.target.value)}
+                options={years.map((y) => ({ value: y, label: y }))}
+                error={problemAbout(result.error, 'to')}
+              />
+            </>
+          ) : (
+            <>
+              <Field
+                label="First month"
+                type="month"
+                name="fromMonth"
+                required
+                max={ended.month}
+                value={firstMonth}
+                onChange={(e) => setFirstMonth(e.target.value)}
+                error={problemAbout(result.error, 'from')}
+              />
+              <Field
+                label="Last month (included)"
+                type="month"
+                name="toMonth"
+                required
+                max={ended.month}
+                value={lastMonth}
+                onChange={(e) => setLastMonth(e.target.value)}
+                error={problemAbout(result.error, 'to')}
+              />
+            </>
+          )}
         </div>
         <div className="actions">
           <button type="submit">Show the table</button>
@@ -103,7 +155,10 @@ export function StatisticsPage() {
       </form>
       <ErrorMessage error={saving.error} />
       <ErrorMessage error={result.error} />
-      {result.loading && <p className="loading">Counting…</p>}
+      {/* Always there, so that a screen reader hears each new table announced. */}
+      <p role="status" className="hint">
+        {result.loading ? 'Counting…' : s ? `Table updated: ${plural(s.table.rowLabels.length, 'row')}.` : ''}
+      </p>
       {s && !result.loading && <Result s={s} />}
     </Page>
   );
@@ -115,7 +170,7 @@ function Result({ s }: { s: Statistics }) {
   const columnName = dimensionName(s.columns, s.period);
   if (t.rowLabels.length === 0)
     return (
-      <p role="status" className="office-empty">
+      <p className="office-empty">
         No data: no {s.measure} were counted from {s.from} up to {s.to}. Counts reach the statistics when the retention engine closes the records they come from.
       </p>
     );

@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { api, download, query } from '../api';
 import { BarChart, ErrorMessage, Field, Page, useAction, useLoad } from '../ui/components';
-import { instrumentName, isoDay, problemAbout, useLibrary, when } from './common';
+import { instrumentName, libraryToday, problemAbout, useLibrary, when } from './common';
 import type { TransparencyReport } from './types';
 
-/** The first day of this year, and tomorrow (the day after the last day: the report's `to` is not included). */
-function thisYear(): { from: string; last: string } {
-  return { from: `${new Date().getFullYear()}-01-01`, last: isoDay(0) };
+/** This year so far in the library's time zone: its first day and today (the last day shown, included). */
+function thisYear(timeZone: string): { from: string; last: string } {
+  const today = libraryToday(timeZone);
+  return { from: `${today.slice(0, 4)}-01-01`, last: today };
 }
 
 /** The day after a YYYY-MM-DD day. */
@@ -18,7 +19,7 @@ function dayAfter(date: string): string {
 /** The transparency report: legal requests by instrument and outcome, gagged ones only in a band; holds; complaints. */
 export function TransparencyPage() {
   const library = useLibrary();
-  const initial = thisYear();
+  const [initial] = useState(() => thisYear(library.timeZone));
   const [from, setFrom] = useState(initial.from);
   const [last, setLast] = useState(initial.last);
   const [period, setPeriod] = useState({ from: initial.from, to: dayAfter(initial.last) });
@@ -125,7 +126,10 @@ export function TransparencyPage() {
               <dt>Answered</dt>
               <dd>{r.complaints.answered}</dd>
               <dt>Overdue</dt>
-              <dd className={r.complaints.overdue > 0 ? 'finding' : undefined}>{r.complaints.overdue}</dd>
+              <dd className={r.complaints.overdue > 0 ? 'finding' : undefined}>
+                {r.complaints.overdue}
+                {r.complaints.overdue > 0 ? ' (overdue: not answered by their due date)' : ''}
+              </dd>
             </dl>
           </section>
         </>

@@ -1,4 +1,4 @@
-import { createContext, useContext, useId, useState, type ReactNode, type TextareaHTMLAttributes } from 'react';
+import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode, type TextareaHTMLAttributes } from 'react';
 import { ApiError } from '../api';
 
 /**
@@ -56,8 +56,15 @@ export const CATEGORIES: { value: string; label: string }[] = [
   { value: 'access-log', label: 'Access log (who looked at the record)' },
 ];
 
+/** Categories a request cannot name but retention receipts do (src/jobs/retention.job.ts). */
+const OTHER_CATEGORIES: Record<string, string> = {
+  'circulation-statistics': 'Circulation statistics',
+  'inactive-patrons': 'Inactive patrons’ records',
+  'deceased-patrons': 'Deceased patrons’ records',
+};
+
 export function categoryName(code: string): string {
-  return CATEGORIES.find((c) => c.value === code)?.label.replace(/ \(.*\)$/, '') ?? code;
+  return CATEGORIES.find((c) => c.value === code)?.label.replace(/ \(.*\)$/, '') ?? OTHER_CATEGORIES[code] ?? code;
 }
 
 /** A request's state in words. */
@@ -105,11 +112,40 @@ export function when(value: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? value : d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
-/** Today as YYYY-MM-DD in the reader's time zone, moved by `days`. */
-export function isoDay(days = 0): string {
-  const d = new Date();
-  d.setDate(d.getDate() + days);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+/**
+ * Today as YYYY-MM-DD in the library's time zone (not the browser's: a report's days and a statistics
+ * month are the library's, wherever the director reads them).
+ */
+export function libraryToday(timeZone: string, at = new Date()): string {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/** A month (YYYY-MM) moved by `months`. */
+export function shiftMonth(month: string, months: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m - 1 + months, 1)).toISOString().slice(0, 7);
+}
+
+/** The last month that has ended in the library's time zone (statistics answer only whole, ended months). */
+export function lastEndedMonth(timeZone: string, at = new Date()): string {
+  return shiftMonth(libraryToday(timeZone, at).slice(0, 7), -1);
+}
+
+/**
+ * Where focus goes after an action changes the page (a form or a button that unmounts, a row that goes):
+ * put `ref` on a heading or a notice with tabIndex={-1}, and call `focus()`; focus moves there once the
+ * change is drawn, instead of falling to the page's body.
+ */
+export function useFocusTarget<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (tick > 0) ref.current?.focus();
+  }, [tick]);
+  const focus = useCallback(() => setTick((t) => t + 1), []);
+  return { ref, focus };
 }
 
 /** Card numbers typed one per line (or separated by commas or spaces), without blanks or repeats. */
@@ -206,7 +242,9 @@ export function YesNo({ legend, name, value, onChange }: { legend: string; name:
 
 /**
  * A button that asks before it acts: the first press shows what will happen and a second button that
- * does it (and one that does not).
+ * does it (and one that does not). Focus follows: to the button that acts when the question opens, back
+ * to the first button on Cancel or when the action failed. After a success the caller moves focus (to its
+ * notice or its section's heading, useFocusTarget): what this button was part of has usually gone.
  */
 export function Confirm({
   label,
@@ -224,9 +262,28 @@ export function Confirm({
   danger?: boolean;
 }) {
   const [asking, setAsking] = useState(false);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const act = useRef<HTMLButtonElement>(null);
+  // What to focus after the next render: the button that acts, or (closing) the first button again.
+  const next = useRef<'act' | 'trigger' | undefined>(undefined);
+  useEffect(() => {
+    const where = next.current;
+    next.current = undefined;
+    if (where === 'act') act.current?.focus();
+    // Only where focus was lost with the buttons that went: a caller that moved it on keeps it there.
+    else if (where === 'trigger' && (document.activeElement === null || document.activeElement === document.body)) trigger.current?.focus();
+  }, [asking]);
+  const open = () => {
+    next.current = 'act';
+    setAsking(true);
+  };
+  const close = () => {
+    next.current = 'trigger';
+    setAsking(false);
+  };
   if (!asking)
     return (
-      <button type="button" className={danger ? 'danger' : undefined} onClick={() => setAsking(true)} disabled={busy}>
+      <button ref={trigger} type="button" className={danger ? 'danger' : undefined} onClick={open} disabled={busy}>
         {label}
       </button>
     );
@@ -235,16 +292,17 @@ export function Confirm({
       <div>{question}</div>
       <div className="actions">
         <button
+          ref={act}
           type="button"
           className={danger ? 'danger' : undefined}
           disabled={busy}
           onClick={() => {
-            void Promise.resolve(onConfirm()).finally(() => setAsking(false));
+            void Promise.resolve(onConfirm()).finally(close);
           }}
         >
           {confirmLabel}
         </button>
-        <button type="button" className="secondary" onClick={() => setAsking(false)} disabled={busy}>
+        <button type="button" className="secondary" onClick={close} disabled={busy}>
           Cancel
         </button>
       </div>

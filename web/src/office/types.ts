@@ -39,6 +39,10 @@ export interface LegalRequest {
   releasedBy: string | null;
   manifest: Manifest | null;
   createdAt: string;
+  /** The agency's withdrawal: when and by whom it was recorded, and its own notes (null until withdrawn). */
+  withdrawnAt: string | null;
+  withdrawnBy: string | null;
+  withdrawalNotes: string | null;
   patronIds: string[];
   gagged: boolean;
   rule: { permits: string; clause: string; counselReviewRequired: boolean; notifyPatron: string; note?: string };
@@ -208,6 +212,9 @@ export interface Complaint {
   answeredBy: string | null;
   answerSummary: string | null;
   overdue: boolean;
+  /** Whether there is a sealed summary (answer) to open: the list opens none, GET /complaints/:id opens both (logged). */
+  hasSummary: boolean;
+  hasAnswerSummary: boolean;
 }
 
 /** The privacy audit report (CB-I) as JSON (src/policy/audit-report.ts, format carrel-audit-report-1). */

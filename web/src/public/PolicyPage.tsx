@@ -40,7 +40,8 @@ export function PolicyPage() {
       </Page>
     );
   const p = policy.data;
-  const versions = history.data?.versions ?? p.history.slice().reverse();
+  // Both lists are newest first already (the history route and the policy's own `history`).
+  const versions = history.data?.versions ?? p.history;
 
   return (
     <Page title={`Privacy policy of ${p.library.name}`}>
