@@ -1,5 +1,5 @@
-import { request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
-import { BASE_URL, checkPage, expect, fixture, staffLogin, test } from './fixtures';
+import { request as playwrightRequest, type Page } from '@playwright/test';
+import { BASE_URL, checkPage, expect, fixture, staffApi, staffLogin, test, type StaffCall } from './fixtures';
 
 /**
  * The circulation desk in a real browser against a real Carrel. Each test makes its own items and
@@ -12,25 +12,14 @@ const barcode = () => `DESK-${run}-${++serial}`;
 const word = () => `Zq${run.toLowerCase()}x${++serial}`;
 
 interface StaffApi {
-  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
+  call: StaffCall;
   dispose(): Promise<void>;
 }
 
 /** The API as a member of the demo's staff, in its own cookie jar (never the page's). */
-async function staffApi(role: string): Promise<StaffApi> {
-  const context: APIRequestContext = await playwrightRequest.newContext({ baseURL: `${BASE_URL()}/api/v1/` });
-  const account = fixture().staff[role];
-  const login = await context.post('auth/login', { data: account });
-  expect(login.ok(), `log-in as ${role}`).toBe(true);
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  return {
-    async call<T>(method: string, path: string, body?: unknown) {
-      const response = await context.fetch(path, { method, headers: { 'x-csrf-token': csrfToken }, ...(body !== undefined ? { data: body } : {}) });
-      expect(response.ok(), `${method} ${path}: ${await response.text()}`).toBe(true);
-      return (await response.json()) as T;
-    },
-    dispose: () => context.dispose(),
-  };
+async function deskApi(role: string): Promise<StaffApi> {
+  const context = await playwrightRequest.newContext();
+  return { call: await staffApi(context, role), dispose: () => context.dispose() };
 }
 
 const adultBirthDate = '1984-07-12';
@@ -38,12 +27,12 @@ const minorBirthDate = () => `${new Date().getFullYear() - 9}-06-15`;
 
 async function newItem(api: StaffApi, title: string, branch = 'central'): Promise<string> {
   const code = barcode();
-  await api.call('POST', 'items', { libraryId: fixture().libraryId, barcode: code, title, branch });
+  await api.call('POST', '/items', { libraryId: fixture().libraryId, barcode: code, title, branch });
   return code;
 }
 
 async function newPatron(api: StaffApi, name: string): Promise<{ id: string; cardNumber: string }> {
-  return api.call('POST', 'patrons', { libraryId: fixture().libraryId, name, birthDate: adultBirthDate });
+  return api.call('POST', '/patrons', { libraryId: fixture().libraryId, name, birthDate: adultBirthDate });
 }
 
 function scanBox(page: Page) {
@@ -58,7 +47,7 @@ async function scan(page: Page, value: string) {
 
 test('A desk check-out and check-in by keyboard only', async ({ page }, testInfo) => {
   // A patron and an item of its own: the demo's sample patron stays as the demo made it, for other specs.
-  const librarian = await staffApi('librarian');
+  const librarian = await deskApi('librarian');
   const title = `Keyboard Journey ${run}`;
   const item = await newItem(librarian, title);
   const name = `Kit ${word()}`;
@@ -123,18 +112,18 @@ test('A desk check-out and check-in by keyboard only', async ({ page }, testInfo
 });
 
 test('Scans do not read the patron’s record again: one logged look-up for a visit', async ({ page }) => {
-  const librarian = await staffApi('librarian');
+  const librarian = await deskApi('librarian');
   const patron = await newPatron(librarian, `Ida ${word()}`);
   const first = await newItem(librarian, `First Scan ${run}`);
   const second = await newItem(librarian, `Second Scan ${run}`);
   // Someone else's loan, checked in while Ida is open at the desk.
   const other = await newPatron(librarian, `Oda ${word()}`);
   const unrelated = await newItem(librarian, `Someone Else's ${run}`);
-  await librarian.call('POST', 'checkouts', { cardNumber: other.cardNumber, itemBarcode: unrelated });
+  await librarian.call('POST', '/checkouts', { cardNumber: other.cardNumber, itemBarcode: unrelated });
   await librarian.dispose();
-  const director = await staffApi('director');
+  const director = await deskApi('director');
   const accountReads = async () => {
-    const log = await director.call<{ entries: { action: string }[] }>('GET', `patrons/${patron.id}/access-log?purpose=account-service`);
+    const log = await director.call<{ entries: { action: string }[] }>('GET', `/patrons/${patron.id}/access-log?purpose=account-service`);
     return { views: log.entries.filter((e) => e.action === 'view-account').length, checkouts: log.entries.filter((e) => e.action === 'checkout').length };
   };
 
@@ -231,14 +220,14 @@ test('Registration of a minor with a guardian', async ({ page }, testInfo) => {
 });
 
 test('Check-in traps a hold and says where the item goes', async ({ page }, testInfo) => {
-  const librarian = await staffApi('librarian');
+  const librarian = await deskApi('librarian');
   const title = `Trapped Hold ${run}`;
   const item = await newItem(librarian, title);
   const borrower = await newPatron(librarian, `Bea ${word()}`);
   const holderName = `Hal ${word()}`;
   const holder = await newPatron(librarian, holderName);
-  await librarian.call('POST', 'checkouts', { cardNumber: borrower.cardNumber, itemBarcode: item });
-  await librarian.call('POST', 'holds', { cardNumber: holder.cardNumber, itemBarcode: item, pickupBranch: 'eastside' });
+  await librarian.call('POST', '/checkouts', { cardNumber: borrower.cardNumber, itemBarcode: item });
+  await librarian.call('POST', '/holds', { cardNumber: holder.cardNumber, itemBarcode: item, pickupBranch: 'eastside' });
   await librarian.dispose();
 
   await staffLogin(page, 'circulation');
@@ -269,7 +258,7 @@ test('Check-in traps a hold and says where the item goes', async ({ page }, test
 });
 
 test('A lost card is reported and a new card issued, shown once', async ({ page }, testInfo) => {
-  const librarian = await staffApi('librarian');
+  const librarian = await deskApi('librarian');
   const name = `Lou ${word()}`;
   const patron = await newPatron(librarian, name);
   const item = await newItem(librarian, `Not Today ${run}`);
@@ -332,18 +321,18 @@ test('A lost card is reported and a new card issued, shown once', async ({ page 
 });
 
 test('Renew a loan, place and cancel a hold, take a payment and waive the rest', async ({ page }) => {
-  const librarian = await staffApi('librarian');
+  const librarian = await deskApi('librarian');
   const name = `Rey ${word()}`;
   const patron = await newPatron(librarian, name);
   const kept = await newItem(librarian, `Renewed Book ${run}`);
   const lostTitle = `Lost Book ${run}`;
   const lost = barcode();
-  await librarian.call('POST', 'items', { libraryId: fixture().libraryId, barcode: lost, title: lostTitle, replacementCostCents: 800 });
+  await librarian.call('POST', '/items', { libraryId: fixture().libraryId, barcode: lost, title: lostTitle, replacementCostCents: 800 });
   const wanted = await newItem(librarian, `Wanted Book ${run}`, 'eastside');
   const extra = await newItem(librarian, `Extra Book ${run}`);
-  await librarian.call('POST', 'checkouts', { cardNumber: patron.cardNumber, itemBarcode: kept });
-  await librarian.call('POST', 'checkouts', { cardNumber: patron.cardNumber, itemBarcode: lost });
-  await librarian.call('POST', 'lost-items', { itemBarcode: lost });
+  await librarian.call('POST', '/checkouts', { cardNumber: patron.cardNumber, itemBarcode: kept });
+  await librarian.call('POST', '/checkouts', { cardNumber: patron.cardNumber, itemBarcode: lost });
+  await librarian.call('POST', '/lost-items', { itemBarcode: lost });
   await librarian.dispose();
 
   // A branch manager: the desk's roles plus waivers.
@@ -406,17 +395,17 @@ test('Renew a loan, place and cancel a hold, take a payment and waive the rest',
 });
 
 test('A librarian’s search runs only with a purpose; a clerk identifies a patron by photo ID instead', async ({ page, browser }, testInfo) => {
-  const librarian = await staffApi('librarian');
+  const librarian = await deskApi('librarian');
   const surname = word();
   const name = `Sol ${surname}`;
   const patron = await newPatron(librarian, name);
   // A loan out, and a lost item's charge owed.
   const onLoan = await newItem(librarian, `Borrowed Book ${run}`);
   const lost = barcode();
-  await librarian.call('POST', 'items', { libraryId: fixture().libraryId, barcode: lost, title: `Gone Book ${run}`, replacementCostCents: 600 });
-  await librarian.call('POST', 'checkouts', { cardNumber: patron.cardNumber, itemBarcode: onLoan });
-  await librarian.call('POST', 'checkouts', { cardNumber: patron.cardNumber, itemBarcode: lost });
-  await librarian.call('POST', 'lost-items', { itemBarcode: lost });
+  await librarian.call('POST', '/items', { libraryId: fixture().libraryId, barcode: lost, title: `Gone Book ${run}`, replacementCostCents: 600 });
+  await librarian.call('POST', '/checkouts', { cardNumber: patron.cardNumber, itemBarcode: onLoan });
+  await librarian.call('POST', '/checkouts', { cardNumber: patron.cardNumber, itemBarcode: lost });
+  await librarian.call('POST', '/lost-items', { itemBarcode: lost });
   const notLent = await newItem(librarian, `Not Lent ${run}`);
 
   await staffLogin(page, 'librarian');
@@ -474,7 +463,7 @@ test('A librarian’s search runs only with a purpose; a clerk identifies a patr
   await scan(page, notLent);
   await expect(page.getByRole('alert').filter({ hasText: 'Scan the patron’s card to lend' })).toContainText('nothing was checked out');
   expect(checkouts).toEqual([]);
-  expect((await librarian.call<{ status: string }>('GET', `items/${notLent}`)).status).toBe('available');
+  expect((await librarian.call<{ status: string }>('GET', `/items/${notLent}`)).status).toBe('available');
   // The payment the purpose is for.
   await panel.getByLabel('Amount paid').fill('1.00');
   await panel.getByRole('button', { name: 'Take payment' }).click();
@@ -510,13 +499,13 @@ test('A librarian’s search runs only with a purpose; a clerk identifies a patr
 });
 
 test('The volunteer’s hold shelf shows items and shelf codes, never the patron', async ({ page }, testInfo) => {
-  const librarian = await staffApi('librarian');
+  const librarian = await deskApi('librarian');
   const title = `Shelf Copy ${run}`;
   const item = await newItem(librarian, title, 'eastside');
   const holderName = `Vera ${word()}`;
   const holder = await newPatron(librarian, holderName);
   // The item is on the shelf, so the hold is trapped at once: it goes to the hold shelf.
-  const hold = await librarian.call<{ status: string }>('POST', 'holds', { cardNumber: holder.cardNumber, itemBarcode: item });
+  const hold = await librarian.call<{ status: string }>('POST', '/holds', { cardNumber: holder.cardNumber, itemBarcode: item });
   expect(hold.status).toBe('ready');
   await librarian.dispose();
 

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test as base, type Page, type TestInfo } from '@playwright/test';
+import { expect, test as base, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
 
 /** What global-setup.ts started: the demo library's id, its staff accounts per role, a sample patron. */
 export interface E2EFixture {
@@ -50,6 +50,49 @@ export const test = base.extend<{ carrel: E2EFixture; cspViolations: string[] }>
   ],
 });
 export { expect };
+
+/** An API call that Carrel did not answer with a success: its status and stable error code are in the message. */
+export class StaffApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One call to the API: `path` from /api/v1 on (`/items`); answers the body, undefined for a 204. */
+export type StaffCall = <T = Record<string, unknown>>(method: string, path: string, data?: unknown) => Promise<T>;
+
+/**
+ * Logs a demo staff member of `role` in to the API on `request` (its cookie jar) and answers a caller that
+ * sends the CSRF token. A refused log-in or call throws a StaffApiError naming the status and the code.
+ */
+export async function staffApi(request: APIRequestContext, role: string): Promise<StaffCall> {
+  const api = `${BASE_URL()}/api/v1`;
+  const account = fixture().staff[role];
+  if (!account) throw new Error(`the demo has no ${role}`);
+  const login = await request.post(`${api}/auth/login`, { data: account });
+  if (!login.ok()) throw await failure(`log-in as ${role}`, login);
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return async (method, path, data) => {
+    const response = await request.fetch(`${api}${path}`, { method, headers: { 'x-csrf-token': csrfToken }, ...(data !== undefined ? { data } : {}) });
+    if (!response.ok()) throw await failure(`${method} ${path}`, response);
+    return (response.status() === 204 ? undefined : await response.json()) as never;
+  };
+}
+
+async function failure(what: string, response: { status(): number; text(): Promise<string> }): Promise<StaffApiError> {
+  const text = await response.text();
+  let code = `HTTP_${response.status()}`;
+  try {
+    code = (JSON.parse(text) as { error?: { code?: string } }).error?.code ?? code;
+  } catch {
+    // not JSON: the status stands for the code
+  }
+  return new StaffApiError(response.status(), code, `${what}: ${response.status()} ${code}: ${text}`);
+}
 
 /** Logs a demo staff member of `role` in through the log-in page; ends on their starting page. */
 export async function staffLogin(page: Page, role: string): Promise<void> {

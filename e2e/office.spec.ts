@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { APIRequestContext, APIResponse, Page, Response } from '@playwright/test';
-import { BASE_URL, checkPage, expect, fixture, staffLogin, test } from './fixtures';
+import { BASE_URL, checkPage, expect, fixture, staffApi, staffLogin, test } from './fixtures';
 
 /**
  * The director's office and the public policy page, through the real server: each journey makes its own
@@ -29,21 +29,11 @@ async function apiAs(request: APIRequestContext, role: string) {
   };
 }
 
-/** Logs a demo staff member in on an API request context; answers a caller that sends the CSRF token. */
-async function staffApi(request: APIRequestContext, role: string) {
-  const api = await apiAs(request, role);
-  return async <T>(path: string, data: unknown): Promise<T> => {
-    const response = await api.post(path, data);
-    expect(response.ok(), `${path} answered ${response.status()}: ${await response.text()}`).toBe(true);
-    return (await response.json()) as T;
-  };
-}
-
 /** A fresh adult patron of the demo library, registered at the desk through the API. */
 async function newPatron(request: APIRequestContext): Promise<{ id: string; cardNumber: string; name: string }> {
   const post = await staffApi(request, 'circulation');
   const name = `Office Test ${unique()}`;
-  const patron = await post<{ id: string; cardNumber: string }>('/patrons', { libraryId: fixture().libraryId, name, birthDate: '1980-05-05' });
+  const patron = await post<{ id: string; cardNumber: string }>('POST', '/patrons', { libraryId: fixture().libraryId, name, birthDate: '1980-05-05' });
   return { ...patron, name };
 }
 
@@ -215,7 +205,7 @@ test('A director records and releases a court order', async ({ page, request }, 
 test('a director records an agency’s withdrawal of an approved request; the decision’s notes stay', async ({ page, request }) => {
   const patron = await newPatron(request);
   const clerk = await staffApi(request, 'circulation');
-  const received = await clerk<{ id: string }>('/legal-requests', {
+  const received = await clerk<{ id: string }>('POST', '/legal-requests', {
     libraryId: fixture().libraryId,
     agency: 'State Police',
     officerName: 'Trooper Example',
@@ -225,8 +215,8 @@ test('a director records an agency’s withdrawal of an approved request; the de
     categories: ['circulation'],
   });
   const director = await staffApi(request, 'director');
-  await director(`/legal-requests/${received.id}/review`, { properForm: true, goodCause: true });
-  await director(`/legal-requests/${received.id}/decision`, { approve: true, notes: 'Scope matches the order.' });
+  await director('POST', `/legal-requests/${received.id}/review`, { properForm: true, goodCause: true });
+  await director('POST', `/legal-requests/${received.id}/decision`, { approve: true, notes: 'Scope matches the order.' });
 
   await staffLogin(page, 'director');
   await page.goto(`office/legal-requests/${received.id}`);
@@ -438,8 +428,8 @@ test('the director opens one complaint’s summary at a time, and answers a comp
   const named = `named-${unique()}`.slice(0, 40);
   const anonymous = `office-${unique()}`.slice(0, 40);
   const post = await staffApi(request, 'circulation');
-  await post('/complaints', { libraryId: fixture().libraryId, cardNumber: patron.cardNumber, channel: 'letter', topic: named, summary: 'Asked who looked at my record' });
-  await post('/complaints', { libraryId: fixture().libraryId, channel: 'letter', topic: anonymous });
+  await post('POST', '/complaints', { libraryId: fixture().libraryId, cardNumber: patron.cardNumber, channel: 'letter', topic: named, summary: 'Asked who looked at my record' });
+  await post('POST', '/complaints', { libraryId: fixture().libraryId, channel: 'letter', topic: anonymous });
   await staffLogin(page, 'director');
   let listReads = 0;
   page.on('request', (r) => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { APIRequestContext, Page } from '@playwright/test';
-import { BASE_URL, checkPage, expect, fixture, patronLogin, test } from './fixtures';
+import type { Page } from '@playwright/test';
+import { checkPage, expect, fixture, patronLogin, staffApi, test, type StaffCall } from './fixtures';
 import type { GuardianSeed } from './portal-guardian-seed';
 
 /**
@@ -11,21 +11,6 @@ import type { GuardianSeed } from './portal-guardian-seed';
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
-
-type Call = <T = unknown>(method: string, path: string, data?: unknown) => Promise<T>;
-
-/** A member of the demo library's staff speaking to the API in the test's own request context (its own cookies). */
-async function staffApi(request: APIRequestContext, role = 'librarian'): Promise<Call> {
-  const account = fixture().staff[role];
-  const login = await request.post(`${BASE_URL()}/api/v1/auth/login`, { data: account });
-  expect(login.ok(), 'staff log-in').toBeTruthy();
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  return async (method, path, data) => {
-    const response = await request.fetch(`${BASE_URL()}/api/v1${path}`, { method, headers: { 'x-csrf-token': csrfToken }, ...(data !== undefined ? { data } : {}) });
-    if (!response.ok()) throw new Error(`${method} ${path}: ${response.status()} ${await response.text()}`);
-    return (response.status() === 204 ? undefined : await response.json()) as never;
-  };
-}
 
 let serial = 0;
 /** A name and barcode no other test or spec uses. */
@@ -41,13 +26,13 @@ interface Registered {
   name: string;
 }
 
-async function registerPatron(api: Call, given: string, extra: Record<string, unknown> = {}): Promise<Registered> {
+async function registerPatron(api: StaffCall, given: string, extra: Record<string, unknown> = {}): Promise<Registered> {
   const name = `${given} Portal${unique().replace(/[0-9]/g, '')}`;
   const answer = await api<{ id: string; cardNumber: string; pin: string }>('POST', '/patrons', { libraryId: fixture().libraryId, name, birthDate: '1984-05-06', ...extra });
   return { ...answer, name };
 }
 
-async function addItem(api: Call, title: string): Promise<string> {
+async function addItem(api: StaffCall, title: string): Promise<string> {
   const barcode = `PT-${unique()}`;
   await api('POST', '/items', { libraryId: fixture().libraryId, barcode, title, itemType: 'book', branch: 'central' });
   return barcode;
@@ -63,7 +48,7 @@ test.describe('on a phone', () => {
   test.use({ viewport: PHONE });
 
   test('A patron downloads their data, opts into reading history, and then sees it kept', async ({ page, request }, testInfo) => {
-    const api = await staffApi(request);
+    const api = await staffApi(request, 'librarian');
     const me = await registerPatron(api, 'Dana', { email: 'dana.portal@example.org' });
     const someoneElse = await registerPatron(api, 'Ezra');
     // Out and back before any choice: a loan the loan rule keeps for now, not a reading history.
@@ -132,7 +117,7 @@ test.describe('on a phone', () => {
   });
 
   test('a patron reports their card lost after changing their PIN, and the card stops', async ({ page, request }, testInfo) => {
-    const api = await staffApi(request);
+    const api = await staffApi(request, 'librarian');
     const me = await registerPatron(api, 'Farah');
     await patronLogin(page, me.cardNumber, me.pin);
     await openTab(page, 'Card & PIN', 'Card and PIN');
@@ -209,7 +194,7 @@ test('A guardian without the child’s card sees only overdue items and fines', 
 
 test('who looked shows the staff look-up, and a patron corrects their details', async ({ page, request }, testInfo) => {
   await page.setViewportSize(DESKTOP);
-  const api = await staffApi(request);
+  const api = await staffApi(request, 'librarian');
   const me = await registerPatron(api, 'Gita', { email: 'gita.portal@example.org' });
   await api('POST', '/patrons/lookup', { cardNumber: me.cardNumber });
 
@@ -258,7 +243,7 @@ test('who looked shows the staff look-up, and a patron corrects their details', 
 
 test('deleting an account asks first, refuses while an item is out, then answers a receipt', async ({ page, request }, testInfo) => {
   await page.setViewportSize(DESKTOP);
-  const api = await staffApi(request);
+  const api = await staffApi(request, 'librarian');
   const me = await registerPatron(api, 'Hana');
   const barcode = await addItem(api, 'A Book to Bring Back');
   await api('POST', '/checkouts', { cardNumber: me.cardNumber, itemBarcode: barcode });
@@ -293,7 +278,7 @@ test('deleting an account asks first, refuses while an item is out, then answers
 });
 
 test('the overview shows loans and holds, and the other portal pages pass axe on a desktop and on a phone', async ({ page, request }, testInfo) => {
-  const api = await staffApi(request);
+  const api = await staffApi(request, 'librarian');
   const me = await registerPatron(api, 'Ines');
   const other = await registerPatron(api, 'Jonas');
   const mine = await addItem(api, 'The Portal Test Atlas');

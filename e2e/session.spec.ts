@@ -1,5 +1,5 @@
 import type { APIRequestContext, Page } from '@playwright/test';
-import { BASE_URL, checkPage, expect, fixture, patronLogin, staffLogin, test } from './fixtures';
+import { BASE_URL, checkPage, expect, fixture, patronLogin, staffApi, staffLogin, test } from './fixtures';
 
 /**
  * How the web app lives with the end of a session: one ended from elsewhere while a form is being filled
@@ -28,12 +28,8 @@ async function endSessionFromOutside(page: Page): Promise<void> {
 
 /** A new adult patron of the demo library, registered by the demo's librarian in the test's own request context. */
 async function newPatron(request: APIRequestContext, name: string): Promise<{ cardNumber: string; pin: string }> {
-  const login = await request.post(api('/auth/login'), { data: fixture().staff.librarian });
-  expect(login.ok()).toBe(true);
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const made = await request.post(api('/patrons'), { headers: { 'x-csrf-token': csrfToken }, data: { libraryId: fixture().libraryId, name, birthDate: '1981-02-03' } });
-  expect(made.ok(), await made.text()).toBe(true);
-  return (await made.json()) as { cardNumber: string; pin: string };
+  const librarian = await staffApi(request, 'librarian');
+  return librarian('POST', '/patrons', { libraryId: fixture().libraryId, name, birthDate: '1981-02-03' });
 }
 
 test('a session ended elsewhere while a form is filled: a log-in in the dialog keeps what was typed, and the form then sends', async ({ page }, testInfo) => {

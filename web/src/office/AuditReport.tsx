@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, download, query } from '../api';
-import { ErrorMessage, Field, Page, useAction, useLoad } from '../ui/components';
+import { ErrorMessage, Field, Page, Table, useAction, useLoad } from '../ui/components';
 import { plural, problemAbout, useLibrary, when } from './common';
 import type { AuditReport } from './types';
 
@@ -94,8 +94,7 @@ function Report({ report: r }: { report: AuditReport }) {
         </ul>
       </nav>
 
-      <section aria-labelledby="audit-findings">
-        <h2 id="audit-findings">Findings</h2>
+      <Section id="audit-findings" title="Findings">
         {r.findings.length === 0 ? (
           <p>
             No findings: nothing was past its retention at {when(r.retention.check.asOf)}, and no record series kept outside Carrel is due for disposal.
@@ -109,120 +108,69 @@ function Report({ report: r }: { report: AuditReport }) {
             ))}
           </ul>
         )}
-      </section>
+      </Section>
 
-      <section aria-labelledby="audit-a">
-        <h2 id="audit-a">{r.collected.question}</h2>
-        <div className="table-scroll">
-          <table>
-            <caption>Record categories, their fields, and how many are held now</caption>
-            <thead>
-              <tr>
-                <th scope="col">Category</th>
-                <th scope="col">Fields</th>
-                <th scope="col">Held now</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.collected.categories.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row">{c.name}</th>
-                  <td>{c.fields.join(', ')}</td>
-                  <td>
-                    {c.held.length === 0
-                      ? '—'
-                      : c.held.map((h) => (
-                          <div key={h.label}>
-                            {h.label}: {h.count}
-                          </div>
-                        ))}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <Section id="audit-a" title={r.collected.question}>
+        <Table caption="Record categories, their fields, and how many are held now" columns={['Category', 'Fields', 'Held now']}>
+          {r.collected.categories.map((c) => (
+            <tr key={c.id}>
+              <th scope="row">{c.name}</th>
+              <td>{c.fields.join(', ')}</td>
+              <td>
+                {c.held.length === 0
+                  ? '—'
+                  : c.held.map((h) => (
+                      <div key={h.label}>
+                        {h.label}: {h.count}
+                      </div>
+                    ))}
+              </td>
+            </tr>
+          ))}
+        </Table>
+      </Section>
 
-      <section aria-labelledby="audit-b">
-        <h2 id="audit-b">{r.purposes.question}</h2>
-        <div className="table-scroll">
-          <table>
-            <caption>Purpose and legal basis of each category</caption>
-            <thead>
-              <tr>
-                <th scope="col">Category</th>
-                <th scope="col">Purpose</th>
-                <th scope="col">Legal basis</th>
-                <th scope="col">Clauses</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.purposes.categories.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row">{c.name}</th>
-                  <td>{c.purpose}</td>
-                  <td>{c.legalBasis}</td>
-                  <td>{c.clauses.join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <Section id="audit-b" title={r.purposes.question}>
+        <Table caption="Purpose and legal basis of each category" columns={['Category', 'Purpose', 'Legal basis', 'Clauses']}>
+          {r.purposes.categories.map((c) => (
+            <tr key={c.id}>
+              <th scope="row">{c.name}</th>
+              <td>{c.purpose}</td>
+              <td>{c.legalBasis}</td>
+              <td>{c.clauses.join(', ')}</td>
+            </tr>
+          ))}
+        </Table>
+      </Section>
 
-      <section aria-labelledby="audit-c">
-        <h2 id="audit-c">{r.access.question}</h2>
+      <Section id="audit-c" title={r.access.question}>
         <p>Staff roles come from the role table the software enforces; a role reaches a category only through the permissions named.</p>
-        <div className="table-scroll">
-          <table>
-            <caption>Who can access each category</caption>
-            <thead>
-              <tr>
-                <th scope="col">Category</th>
-                <th scope="col">Declared access</th>
-                <th scope="col">Staff roles (permissions)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.access.categories.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row">{c.name}</th>
-                  <td>{c.declared.join('; ')}</td>
-                  <td>
-                    {c.roles.length === 0
-                      ? 'none'
-                      : c.roles.map((role) => (
-                          <div key={role.role}>
-                            {role.name} ({role.permissions.join(', ')})
-                          </div>
-                        ))}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table caption="Who can access each category" columns={['Category', 'Declared access', 'Staff roles (permissions)']}>
+          {r.access.categories.map((c) => (
+            <tr key={c.id}>
+              <th scope="row">{c.name}</th>
+              <td>{c.declared.join('; ')}</td>
+              <td>
+                {c.roles.length === 0
+                  ? 'none'
+                  : c.roles.map((role) => (
+                      <div key={role.role}>
+                        {role.name} ({role.permissions.join(', ')})
+                      </div>
+                    ))}
+              </td>
+            </tr>
+          ))}
+        </Table>
         <h3>Roles and the purposes they may name</h3>
-        <div className="table-scroll">
-          <table>
-            <caption>Purposes for reading a record outside a transaction</caption>
-            <thead>
-              <tr>
-                <th scope="col">Role</th>
-                <th scope="col">Purposes</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.access.roles.map((role) => (
-                <tr key={role.role}>
-                  <th scope="row">{role.name}</th>
-                  <td>{role.purposes.length === 0 ? 'none (reads no record outside a transaction)' : role.purposes.join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table caption="Purposes for reading a record outside a transaction" columns={['Role', 'Purposes']}>
+          {r.access.roles.map((role) => (
+            <tr key={role.role}>
+              <th scope="row">{role.name}</th>
+              <td>{role.purposes.length === 0 ? 'none (reads no record outside a transaction)' : role.purposes.join(', ')}</td>
+            </tr>
+          ))}
+        </Table>
         <h3>
           Access log, {r.access.accessLog.period.from} to {r.access.accessLog.period.to}
         </h3>
@@ -230,124 +178,66 @@ function Report({ report: r }: { report: AuditReport }) {
           {plural(r.access.accessLog.total, 'entry', 'entries')} about this library’s patrons in the period. The log is kept {plural(r.access.accessLog.retention.months, 'month')} (
           {r.access.accessLog.retention.clause}); its oldest entry held now is of {when(r.access.accessLog.oldestEntryAt)}.
         </p>
-        <div className="table-scroll">
-          <table>
-            <caption>Entries by role and purpose</caption>
-            <thead>
-              <tr>
-                <th scope="col">Role</th>
-                <th scope="col">Purpose</th>
-                <th scope="col" className="num">
-                  Entries
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.access.accessLog.byRolePurpose.map((row) => (
-                <tr key={`${row.role}/${row.purpose}`}>
-                  <th scope="row">{roleWords(row.role)}</th>
-                  <td>{row.purpose}</td>
-                  <td className="num">{row.entries}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <div className="table-scroll">
-          <table>
-            <caption>Entries by record category</caption>
-            <thead>
-              <tr>
-                <th scope="col">Category</th>
-                <th scope="col" className="num">
-                  Entries
-                </th>
-                <th scope="col">By role</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.access.accessLog.byCategory.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row">{c.name}</th>
-                  <td className="num">{c.entries}</td>
-                  <td>{c.byRole.length === 0 ? '—' : c.byRole.map((b) => `${roleWords(b.role)}: ${b.entries}`).join('; ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+        <Table caption="Entries by role and purpose" columns={['Role', 'Purpose', { label: 'Entries', num: true }]}>
+          {r.access.accessLog.byRolePurpose.map((row) => (
+            <tr key={`${row.role}/${row.purpose}`}>
+              <th scope="row">{roleWords(row.role)}</th>
+              <td>{row.purpose}</td>
+              <td className="num">{row.entries}</td>
+            </tr>
+          ))}
+        </Table>
+        <Table caption="Entries by record category" columns={['Category', { label: 'Entries', num: true }, 'By role']}>
+          {r.access.accessLog.byCategory.map((c) => (
+            <tr key={c.id}>
+              <th scope="row">{c.name}</th>
+              <td className="num">{c.entries}</td>
+              <td>{c.byRole.length === 0 ? '—' : c.byRole.map((b) => `${roleWords(b.role)}: ${b.entries}`).join('; ')}</td>
+            </tr>
+          ))}
+        </Table>
+      </Section>
 
-      <section aria-labelledby="audit-d">
-        <h2 id="audit-d">{r.storage.question}</h2>
+      <Section id="audit-d" title={r.storage.question}>
         <ul>
           {r.storage.statements.map((s, i) => (
             <li key={i}>{s}</li>
           ))}
         </ul>
-        <div className="table-scroll">
-          <table>
-            <caption>Where each category is stored</caption>
-            <thead>
-              <tr>
-                <th scope="col">Category</th>
-                <th scope="col">Tables</th>
-                <th scope="col">Sealed (encrypted) fields</th>
-                <th scope="col">Blind indexes</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.storage.categories.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row">{c.name}</th>
-                  <td>{c.tables.join(', ')}</td>
-                  <td>{c.sealed.length === 0 ? 'none' : c.sealed.join(', ')}</td>
-                  <td>{c.indexed.length === 0 ? 'none' : c.indexed.join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+        <Table caption="Where each category is stored" columns={['Category', 'Tables', 'Sealed (encrypted) fields', 'Blind indexes']}>
+          {r.storage.categories.map((c) => (
+            <tr key={c.id}>
+              <th scope="row">{c.name}</th>
+              <td>{c.tables.join(', ')}</td>
+              <td>{c.sealed.length === 0 ? 'none' : c.sealed.join(', ')}</td>
+              <td>{c.indexed.length === 0 ? 'none' : c.indexed.join(', ')}</td>
+            </tr>
+          ))}
+        </Table>
+      </Section>
 
-      <section aria-labelledby="audit-e">
-        <h2 id="audit-e">{r.retention.question}</h2>
+      <Section id="audit-e" title={r.retention.question}>
         <p>
           Overdue: what the retention engine, run dry for this library at {when(r.retention.check.asOf)} (the report’s time less {plural(r.retention.check.graceHours, 'hour')} for the
           scheduled run), would have disposed of. A record counted there is past its retention and still held.
         </p>
-        <div className="table-scroll">
-          <table>
-            <caption>Retention rule, disposal and last run of each category</caption>
-            <thead>
-              <tr>
-                <th scope="col">Category</th>
-                <th scope="col">Rule</th>
-                <th scope="col">Clause</th>
-                <th scope="col">Disposal</th>
-                <th scope="col">Last run</th>
-                <th scope="col">Overdue</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.retention.categories.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row">{c.name}</th>
-                  <td>
-                    {c.rule}
-                    {c.note && <div className="hint">{c.note}</div>}
-                  </td>
-                  <td>{c.clause}</td>
-                  <td>{c.disposal}</td>
-                  <td>{c.lastRun ? `${when(c.lastRun.asOf)} (${c.lastRun.status}): ${c.lastRun.disposed} disposed of, ${c.lastRun.kept} kept` : 'no run yet'}</td>
-                  <td className={c.overdue ? 'finding' : undefined}>
-                    {c.overdue === null ? 'not disposed of by the retention engine' : c.overdue === 0 ? 'none' : `Finding: ${c.overdue} overdue`}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table caption="Retention rule, disposal and last run of each category" columns={['Category', 'Rule', 'Clause', 'Disposal', 'Last run', 'Overdue']}>
+          {r.retention.categories.map((c) => (
+            <tr key={c.id}>
+              <th scope="row">{c.name}</th>
+              <td>
+                {c.rule}
+                {c.note && <div className="hint">{c.note}</div>}
+              </td>
+              <td>{c.clause}</td>
+              <td>{c.disposal}</td>
+              <td>{c.lastRun ? `${when(c.lastRun.asOf)} (${c.lastRun.status}): ${c.lastRun.disposed} disposed of, ${c.lastRun.kept} kept` : 'no run yet'}</td>
+              <td className={c.overdue ? 'finding' : undefined}>
+                {c.overdue === null ? 'not disposed of by the retention engine' : c.overdue === 0 ? 'none' : `Finding: ${c.overdue} overdue`}
+              </td>
+            </tr>
+          ))}
+        </Table>
         <h3>Retention runs (latest {r.retention.runs.length})</h3>
         {r.retention.runs.length === 0 ? (
           <p>No retention run has been recorded for this library.</p>
@@ -365,36 +255,31 @@ function Report({ report: r }: { report: AuditReport }) {
         {r.retention.externalRecords.length === 0 ? (
           <p>The register holds no record series kept outside Carrel.</p>
         ) : (
-          <div className="table-scroll">
-            <table>
-              <caption>Record series kept outside Carrel</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Series</th>
-                  <th scope="col">Medium</th>
-                  <th scope="col">Kept</th>
-                  <th scope="col">Clause</th>
-                  <th scope="col">Last confirmed disposal</th>
-                  <th scope="col">Due</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.retention.externalRecords.map((s) => (
-                  <tr key={s.code}>
-                    <th scope="row">{s.name}</th>
-                    <td>{s.medium}</td>
-                    <td>at most {plural(s.retentionDays, 'day')}</td>
-                    <td>{s.clause ?? '—'}</td>
-                    <td>{s.lastDisposal ? `through ${when(s.lastDisposal.disposedThrough)} (${s.lastDisposal.method})` : 'none confirmed'}</td>
-                    <td className={s.due ? 'finding' : undefined}>{s.due ? `Finding: due${s.overdueSince ? ` since ${when(s.overdueSince)}` : ''}` : 'not due'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table caption="Record series kept outside Carrel" columns={['Series', 'Medium', 'Kept', 'Clause', 'Last confirmed disposal', 'Due']}>
+            {r.retention.externalRecords.map((s) => (
+              <tr key={s.code}>
+                <th scope="row">{s.name}</th>
+                <td>{s.medium}</td>
+                <td>at most {plural(s.retentionDays, 'day')}</td>
+                <td>{s.clause ?? '—'}</td>
+                <td>{s.lastDisposal ? `through ${when(s.lastDisposal.disposedThrough)} (${s.lastDisposal.method})` : 'none confirmed'}</td>
+                <td className={s.due ? 'finding' : undefined}>{s.due ? `Finding: due${s.overdueSince ? ` since ${when(s.overdueSince)}` : ''}` : 'not due'}</td>
+              </tr>
+            ))}
+          </Table>
         )}
-      </section>
+      </Section>
       <p className="hint">Report format {r.format}.</p>
     </div>
+  );
+}
+
+/** One of the report's sections, named by its heading (the table of contents links to `id`). */
+function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
   );
 }

@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type ComponentProps, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { api, ApiError, setCsrfToken } from '../api';
+import { api, setCsrfToken } from '../api';
 import { useSession } from '../session';
-import { ErrorMessage, Field, Notice, Page, useAction } from '../ui/components';
+import { aboutField, ErrorMessage, Field, Notice, Page, useAction } from '../ui/components';
+import { useConfirmStep } from './parts';
 
 /** `/me/pin`: change the PIN (PUT /me/pin), and report the card lost or stolen (POST /me/card-lost). */
 export function CardAndPin() {
@@ -16,6 +17,11 @@ export function CardAndPin() {
 
 const PIN = /^\d{4,12}$/;
 
+/** A required PIN input: hidden as it is typed, with the number pad on a phone. */
+function PinField(props: ComponentProps<typeof Field>) {
+  return <Field type="password" inputMode="numeric" required {...props} />;
+}
+
 function ChangePin() {
   const session = useSession();
   const [currentPin, setCurrentPin] = useState('');
@@ -25,7 +31,6 @@ function ChangePin() {
   const [format, setFormat] = useState<string | undefined>(undefined);
   const [done, setDone] = useState(false);
   const { run, busy, error } = useAction();
-  const problem = (field: string) => (error instanceof ApiError ? error.about(field)?.message : undefined);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -49,36 +54,27 @@ function ChangePin() {
     <section className="portal-section" aria-labelledby="pin-change">
       <h2 id="pin-change">Change my PIN</h2>
       <form className="narrow" onSubmit={(e) => void submit(e)} noValidate>
-        <Field
+        <PinField
           label="Current PIN"
           name="currentPin"
-          type="password"
-          inputMode="numeric"
           autoComplete="current-password"
-          required
           value={currentPin}
           onChange={(e) => setCurrentPin(e.target.value)}
-          error={problem('currentPin')}
+          error={aboutField(error, 'currentPin')}
         />
-        <Field
+        <PinField
           label="New PIN"
           hint="4 to 12 digits."
           name="newPin"
-          type="password"
-          inputMode="numeric"
           autoComplete="new-password"
-          required
           value={newPin}
           onChange={(e) => setNewPin(e.target.value)}
-          error={problem('newPin') ?? format}
+          error={aboutField(error, 'newPin') ?? format}
         />
-        <Field
+        <PinField
           label="Repeat the new PIN"
           name="repeatPin"
-          type="password"
-          inputMode="numeric"
           autoComplete="new-password"
-          required
           value={repeat}
           onChange={(e) => setRepeat(e.target.value)}
           error={mismatch}
@@ -99,17 +95,8 @@ function ChangePin() {
 function ReportCardLost() {
   const session = useSession();
   const navigate = useNavigate();
-  const [confirming, setConfirming] = useState(false);
+  const { confirming, setConfirming, heading, openButton } = useConfirmStep();
   const { run, busy, error, clear } = useAction();
-  const heading = useRef<HTMLHeadingElement>(null);
-  const openButton = useRef<HTMLButtonElement>(null);
-  const wasConfirming = useRef(false);
-
-  useEffect(() => {
-    if (confirming) heading.current?.focus();
-    else if (wasConfirming.current) openButton.current?.focus();
-    wasConfirming.current = confirming;
-  }, [confirming]);
 
   const report = async () => {
     const answer = await run(() => api<{ status: string }>('POST', '/me/card-lost'));

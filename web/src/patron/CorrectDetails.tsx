@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api';
-import { day, ErrorMessage, Field, Notice, useAction } from '../ui/components';
-import type { PatronFields } from './types';
+import { api } from '../api';
+import { aboutField, day, ErrorMessage, Field, Notice, useAction } from '../ui/components';
+import type { PatronView } from '../ui/api-types';
 
 type Editable = 'name' | 'address' | 'email' | 'phone';
 const EDITABLE: Editable[] = ['name', 'address', 'email', 'phone'];
@@ -11,12 +11,12 @@ const EDITABLE: Editable[] = ['name', 'address', 'email', 'phone'];
  * optional field removes it. What the patron typed stays in the form when Carrel refuses, with the
  * problem beside the field it is about. The birth date is not here: staff correct it at the desk.
  */
-export function CorrectDetails({ patron, onSaved }: { patron: PatronFields; onSaved: () => void }) {
+export function CorrectDetails({ patron, onSaved }: { patron: PatronView; onSaved: () => void }) {
   const initial = () => ({ name: patron.name, address: patron.address ?? '', email: patron.email ?? '', phone: patron.phone ?? '' });
   const [form, setForm] = useState<Record<Editable, string>>(initial);
   const [saved, setSaved] = useState<string | null>(null);
   const { run, busy, error } = useAction();
-  const problem = (field: Editable) => (error instanceof ApiError ? error.about(field)?.message : undefined);
+  const problem = (field: Editable) => aboutField(error, field);
   const set = (field: Editable) => (event: { target: { value: string } }) => {
     setSaved(null);
     setForm((f) => ({ ...f, [field]: event.target.value }));
@@ -36,7 +36,7 @@ export function CorrectDetails({ patron, onSaved }: { patron: PatronFields; onSa
       setSaved('Nothing has changed: there was nothing to save.');
       return;
     }
-    const answer = await run(() => api<PatronFields>('PATCH', '/me', change));
+    const answer = await run(() => api<PatronView>('PATCH', '/me', change));
     if (answer) {
       setForm({ name: answer.name, address: answer.address ?? '', email: answer.email ?? '', phone: answer.phone ?? '' });
       setSaved('Your details are saved.');

@@ -1,8 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, ApiError } from '../api';
 import { useSession } from '../session';
 import { ErrorMessage, money, useAction } from '../ui/components';
+import { useConfirmStep } from './parts';
 import type { MyRecord } from './types';
 import { DELETION_REFUSALS } from './words';
 
@@ -21,18 +21,8 @@ export interface DeletionReceipt {
 export function DeleteAccount({ record }: { record: MyRecord }) {
   const session = useSession();
   const navigate = useNavigate();
-  const [confirming, setConfirming] = useState(false);
+  const { confirming, setConfirming, heading: confirmHeading, openButton } = useConfirmStep();
   const { run, busy, error, clear } = useAction();
-  const confirmHeading = useRef<HTMLHeadingElement>(null);
-  const openButton = useRef<HTMLButtonElement>(null);
-  const wasConfirming = useRef(false);
-
-  // Keyboard and screen-reader users land on the question, and back on the button when they cancel.
-  useEffect(() => {
-    if (confirming) confirmHeading.current?.focus();
-    else if (wasConfirming.current) openButton.current?.focus();
-    wasConfirming.current = confirming;
-  }, [confirming]);
 
   const out = record.loans.filter((l) => l.status === 'active' || l.status === 'lost').length;
 

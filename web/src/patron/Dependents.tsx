@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api';
 import { useSession } from '../session';
-import { day, ErrorMessage, Field, money, Page, useAction, useLoad } from '../ui/components';
+import { aboutField, day, ErrorMessage, Field, money, Page, useAction, useLoad } from '../ui/components';
 import { FineList, HoldList, LoanList, PaymentList, ServiceList } from './parts';
 import { usePolicy } from './policy';
 import type { Dependent, DependentRecord, PublishedPolicy } from './types';
@@ -67,7 +67,7 @@ function Child({ child }: { child: Dependent }) {
     void look(true);
   };
 
-  const cardProblem = error instanceof ApiError ? error.about('childCardNumber')?.message : undefined;
+  const cardProblem = aboutField(error, 'childCardNumber');
   // Every refusal is “not found”, whatever the reason (no link, a link that ended, nothing given): say so plainly.
   const refused = error instanceof ApiError && error.code === 'PATRON_NOT_FOUND';
 

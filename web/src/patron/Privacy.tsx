@@ -1,7 +1,7 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError } from '../api';
-import { day, ErrorMessage, Notice, Page, useAction, useLoad } from '../ui/components';
+import { api } from '../api';
+import { aboutField, Checkbox, day, ErrorMessage, Notice, Page, useAction, useLoad } from '../ui/components';
 import { useSession } from '../session';
 import { usePolicy } from './policy';
 import type { NoticeChannel, PrivacyView } from './types';
@@ -67,7 +67,7 @@ export function Privacy() {
     }
   };
 
-  const channelProblem = error instanceof ApiError ? error.about('noticeChannel')?.message : undefined;
+  const channelProblem = aboutField(error, 'noticeChannel');
   const deletingHistory = view?.readingHistory === true && form?.readingHistory === false;
 
   return (
@@ -81,8 +81,7 @@ export function Privacy() {
             <legend>Reading history</legend>
             {view.readingHistoryOffered ? (
               <>
-                <Check
-                  id="privacy-reading-history"
+                <Checkbox
                   label="Keep my reading history"
                   checked={form.readingHistory}
                   onChange={(v) => change('readingHistory', v)}
@@ -138,8 +137,7 @@ export function Privacy() {
 
           <fieldset className="portal-choice">
             <legend>Mailing lists</legend>
-            <Check
-              id="privacy-mailing-lists"
+            <Checkbox
               label="Send me the library’s newsletters and event mailings"
               checked={form.mailingLists}
               onChange={(v) => change('mailingLists', v)}
@@ -155,8 +153,7 @@ export function Privacy() {
 
           <fieldset className="portal-choice">
             <legend>Photos at library events</legend>
-            <Check
-              id="privacy-photo-consent"
+            <Checkbox
               label="The library may photograph or record me at its programs and events"
               checked={form.photoConsent}
               onChange={(v) => change('photoConsent', v)}
@@ -180,19 +177,5 @@ export function Privacy() {
         </form>
       )}
     </Page>
-  );
-}
-
-function Check({ id, label, checked, onChange, hint }: { id: string; label: string; checked: boolean; onChange: (value: boolean) => void; hint: ReactNode }) {
-  return (
-    <div className="check">
-      <input type="checkbox" id={id} checked={checked} onChange={(e) => onChange(e.target.checked)} aria-describedby={`${id}-hint`} />
-      <div>
-        <label htmlFor={id}>{label}</label>
-        <div className="hint" id={`${id}-hint`}>
-          {typeof hint === 'string' ? <p>{hint}</p> : hint}
-        </div>
-      </div>
-    </div>
   );
 }

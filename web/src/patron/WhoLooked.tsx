@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../api';
-import { day, ErrorMessage, Page, useLoad } from '../ui/components';
+import { Checkbox, day, ErrorMessage, Page, useLoad } from '../ui/components';
 import type { AccessSeen } from './types';
 import { actionWords, categoryName, purposeWords, roleWords } from './words';
 
@@ -27,10 +27,7 @@ export function WhoLooked() {
       <ErrorMessage error={log.error} />
       {log.data && entries.length === 0 && <p className="portal-empty">Nobody has looked at your record yet.</p>}
       {all.length > 0 && (
-        <div className="check">
-          <input type="checkbox" id="who-looked-others" checked={othersOnly} onChange={(e) => setOthersOnly(e.target.checked)} />
-          <label htmlFor="who-looked-others">Show only what others did (leave out your own log-ins and visits)</label>
-        </div>
+        <Checkbox label="Show only what others did (leave out your own log-ins and visits)" checked={othersOnly} onChange={setOthersOnly} />
       )}
       {log.data && all.length > 0 && entries.length === 0 && <p className="portal-empty">Nobody but you has looked at your record.</p>}
       {entries.length > 0 && (

@@ -1,11 +1,31 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { day, money } from '../ui/components';
-import type { Fine, Hold, Loan, Payment, ServiceRecord } from './types';
+import { isPast, shelfCode } from '../ui/words';
+import type { FineView, HoldView, LoanView } from '../ui/api-types';
+import type { Payment, ServiceRecord } from './types';
 import { fineKind, fineStatus, holdStatus, loanStatus, serviceKind } from './words';
 
 /** A loan still out is overdue once its due date has passed. */
-export function isOverdue(loan: Loan, now = new Date()): boolean {
-  return loan.status === 'active' && new Date(loan.dueAt).getTime() < now.getTime();
+export function isOverdue(loan: LoanView, now = new Date()): boolean {
+  return loan.status === 'active' && isPast(loan.dueAt, now.getTime());
+}
+
+/**
+ * The step that asks before something that cannot be undone: whether it is showing, the question's
+ * heading and the button that opens it. Keyboard and screen-reader users land on the question, and back
+ * on the button when they cancel.
+ */
+export function useConfirmStep() {
+  const [confirming, setConfirming] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const openButton = useRef<HTMLButtonElement>(null);
+  const wasConfirming = useRef(false);
+  useEffect(() => {
+    if (confirming) heading.current?.focus();
+    else if (wasConfirming.current) openButton.current?.focus();
+    wasConfirming.current = confirming;
+  }, [confirming]);
+  return { confirming, setConfirming, heading, openButton };
 }
 
 /** A list that says so when it is empty, rather than showing nothing. */
@@ -29,7 +49,7 @@ export function LoanList({
   past = false,
   returnedNote,
 }: {
-  loans: readonly Loan[];
+  loans: readonly LoanView[];
   empty?: string;
   label?: string;
   past?: boolean;
@@ -92,18 +112,8 @@ export function LoanList({
   );
 }
 
-/**
- * A hold's shelf code, derived from its id exactly as `shelfCode` in src/usecases/hold.usecases.ts does:
- * the slip on the held item carries this code instead of the patron's name, and the hold shelf lists it,
- * so the patron can match their item to it. Keep the two in step.
- */
-export function shelfCode(holdId: string): string {
-  const hex = holdId.replace(/-/g, '');
-  return `${hex.slice(-8, -4)}-${hex.slice(-4)}`.toUpperCase();
-}
-
 /** Holds: title, status, and the pick-up deadline and shelf code once the item is waiting. */
-export function HoldList({ holds, empty = 'No holds.' }: { holds: readonly Hold[]; empty?: string }) {
+export function HoldList({ holds, empty = 'No holds.' }: { holds: readonly HoldView[]; empty?: string }) {
   return (
     <Items
       items={holds}
@@ -141,7 +151,7 @@ export function HoldList({ holds, empty = 'No holds.' }: { holds: readonly Hold[
 }
 
 /** Fines: what for, how much is still owed. */
-export function FineList({ fines, empty = 'No fines.' }: { fines: readonly Fine[]; empty?: string }) {
+export function FineList({ fines, empty = 'No fines.' }: { fines: readonly FineView[]; empty?: string }) {
   return (
     <Items
       items={fines}

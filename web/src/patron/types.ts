@@ -3,57 +3,7 @@
  * guardian.routes.ts and src/usecases/patron.usecases.ts `patronDocument`). Only what the portal shows
  * is typed; the export document holds more, and the download keeps all of it.
  */
-
-export interface PatronFields {
-  id: string;
-  libraryId: string;
-  cardNumber: string;
-  categoryCode: string;
-  status: string;
-  name: string;
-  birthDate: string;
-  address: string | null;
-  email: string | null;
-  phone: string | null;
-  expiresAt: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Loan {
-  id: string;
-  itemBarcode: string;
-  title: string;
-  checkedOutAt: string;
-  dueAt: string;
-  renewals: number;
-  status: string;
-  endedAt: string | null;
-}
-
-export interface Hold {
-  id: string;
-  itemBarcode?: string;
-  title?: string;
-  status: string;
-  placedAt: string;
-  readyAt: string | null;
-  pickupBy: string | null;
-  endedAt: string | null;
-}
-
-export interface Fine {
-  id: string;
-  kind: string;
-  itemBarcode?: string | null;
-  title?: string | null;
-  amountCents: number;
-  balanceCents: number;
-  status: string;
-  note: string | null;
-  createdAt: string;
-  settledAt: string | null;
-}
+import type { FineView, HoldView, LoanView, PatronView } from '../ui/api-types';
 
 export interface Payment {
   id: string;
@@ -92,14 +42,14 @@ export interface PrivacyView extends PrivacyChoices {
 export interface MyRecord {
   format: string;
   exportedAt: string;
-  patron: PatronFields;
+  patron: PatronView;
   contents: Record<string, string[]>;
   account?: { lastActiveAt: string | null; ageBand: string | null };
   privacy: PrivacyChoices;
   guardianLinks: { role: 'guardian' | 'minor'; startedAt: string; endedAt: string | null }[];
-  loans: Loan[];
-  holds: Hold[];
-  fines: Fine[];
+  loans: LoanView[];
+  holds: HoldView[];
+  fines: FineView[];
   payments: Payment[];
   balanceCents: number;
   services: ServiceRecord[];
@@ -148,10 +98,10 @@ export interface DependentRecord {
     expiresAt: string;
     readingHistory: boolean;
   };
-  loans: Loan[];
-  history?: Loan[];
-  holds?: Hold[];
-  fines: Fine[];
+  loans: LoanView[];
+  history?: LoanView[];
+  holds?: HoldView[];
+  fines: FineView[];
   payments?: Payment[];
   balanceCents: number;
   services?: ServiceRecord[];

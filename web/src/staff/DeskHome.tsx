@@ -6,7 +6,8 @@ import { useDesk, type CheckinEntry, type Mode } from './desk-context';
 import { DeskNav, NotForRole } from './DeskNav';
 import { PatronPanel } from './PatronPanel';
 import type { Account, CheckinResult, CheckoutResult } from './types';
-import { looksLikeCard, PURPOSE_LABELS, shelfCode } from './words';
+import { shelfCode } from '../ui/words';
+import { looksLikeCard, PURPOSE_LABELS } from './words';
 
 /**
  * `/desk`: the scan box. Keyboard first: a barcode scanner types and presses Enter. A patron's card opens

@@ -2,11 +2,11 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../api';
 import { useSession } from '../session';
-import { ErrorMessage, Field, Page, useAction } from '../ui/components';
+import { aboutField, ErrorMessage, Field, Page, useAction } from '../ui/components';
 import { useDesk } from './desk-context';
 import { DeskNav, NotForRole } from './DeskNav';
 import type { Account, SearchHit } from './types';
-import { aboutField, PURPOSE_LABELS, purposesFor, statusLabel, type LookupPurpose } from './words';
+import { PURPOSE_LABELS, purposesFor, statusLabel, type LookupPurpose } from './words';
 
 /**
  * `/desk/find`: a patron without their card. Everyone at the desk may identify a patron by photo ID and

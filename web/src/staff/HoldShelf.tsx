@@ -5,7 +5,7 @@ import { day, ErrorMessage, Page, Select, useLoad } from '../ui/components';
 import { useDesk } from './desk-context';
 import { DeskNav, NotForRole } from './DeskNav';
 import type { ShelfEntry } from './types';
-import { isPast } from './words';
+import { isPast } from '../ui/words';
 
 /**
  * `/desk/hold-shelf`: the items waiting for pick-up, with their shelf codes and deadlines; never the

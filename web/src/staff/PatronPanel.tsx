@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { useSession } from '../session';
-import { day, ErrorMessage, Field, money, Notice, Select, useAction } from '../ui/components';
+import { aboutField, day, ErrorMessage, Field, money, Notice, Select, Table, useAction } from '../ui/components';
 import { useDesk, type OpenedBy } from './desk-context';
-import type { Account, FineView, HoldView, NewCard, PatronView, PaymentResult, RenewResult } from './types';
-import { aboutField, cardEnding, centsOf, fineKind, isPast, PURPOSE_LABELS, shelfCode, statusLabel } from './words';
+import type { FineView, PatronView } from '../ui/api-types';
+import type { Account, DeskHoldView, NewCard, PaymentResult, RenewResult } from './types';
+import { isPast, shelfCode } from '../ui/words';
+import { cardEnding, centsOf, fineKind, PURPOSE_LABELS, statusLabel } from './words';
 
 /**
  * Focus for what replaces a button that went away (a cancelled hold's row, a confirmation that was
@@ -138,49 +140,34 @@ function Loans({ account, onDone }: { account: Account; onDone: () => void }) {
       {account.loans.length === 0 ? (
         <p className="hint">No items out.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Title</th>
-                <th scope="col">Barcode</th>
-                <th scope="col">Due date</th>
-                <th scope="col" className="num">
-                  Renewals
-                </th>
-                {canRenew && <th scope="col">Renew</th>}
+        <Table columns={['Title', 'Barcode', 'Due date', { label: 'Renewals', num: true }, canRenew && 'Renew']}>
+          {account.loans.map((loan) => {
+            const overdue = isPast(loan.dueAt);
+            return (
+              <tr key={loan.id} className={overdue ? 'overdue' : undefined}>
+                <td>{loan.title}</td>
+                <td className="barcode">{loan.itemBarcode}</td>
+                <td>
+                  {day(loan.dueAt)} {overdue && <span className="badge warn">Overdue</span>}
+                </td>
+                <td className="num">{loan.renewals}</td>
+                {canRenew && (
+                  <td>
+                    <button type="button" className="secondary" disabled={busy} onClick={() => void renew(loan.itemBarcode, loan.title)} aria-label={`Renew ${loan.title} (${loan.itemBarcode})`}>
+                      Renew
+                    </button>
+                  </td>
+                )}
               </tr>
-            </thead>
-            <tbody>
-              {account.loans.map((loan) => {
-                const overdue = isPast(loan.dueAt);
-                return (
-                  <tr key={loan.id} className={overdue ? 'overdue' : undefined}>
-                    <td>{loan.title}</td>
-                    <td className="barcode">{loan.itemBarcode}</td>
-                    <td>
-                      {day(loan.dueAt)} {overdue && <span className="badge warn">Overdue</span>}
-                    </td>
-                    <td className="num">{loan.renewals}</td>
-                    {canRenew && (
-                      <td>
-                        <button type="button" className="secondary" disabled={busy} onClick={() => void renew(loan.itemBarcode, loan.title)} aria-label={`Renew ${loan.title} (${loan.itemBarcode})`}>
-                          Renew
-                        </button>
-                      </td>
-                    )}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </Table>
       )}
     </>
   );
 }
 
-function holdStatus(hold: HoldView): string {
+function holdStatus(hold: DeskHoldView): string {
   if (hold.status === 'ready') return `On the hold shelf (shelf code ${shelfCode(hold.id)}), to be picked up by ${day(hold.pickupBy)}`;
   if (hold.status === 'pending') return 'Waiting for the item';
   return hold.status;
@@ -200,9 +187,9 @@ function Holds({ account }: { account: Account }) {
   const branches = desk.library?.branches ?? [];
   const [heading, focusHeading] = useFocusTarget<HTMLHeadingElement>();
 
-  const cancelHold = async (hold: HoldView) => {
+  const cancelHold = async (hold: DeskHoldView) => {
     setNotice(undefined);
-    const done = await cancel.run(() => api<HoldView>('POST', `/holds/${encodeURIComponent(hold.id)}/cancel`));
+    const done = await cancel.run(() => api<DeskHoldView>('POST', `/holds/${encodeURIComponent(hold.id)}/cancel`));
     if (done) {
       setNotice(`Hold cancelled: ${hold.title ?? hold.itemBarcode ?? 'the item'}.`);
       await desk.reload().catch(() => undefined);
@@ -217,7 +204,7 @@ function Holds({ account }: { account: Account }) {
     const card = desk.presentedCard();
     if (card === undefined) return;
     const placed = await place.run(() =>
-      api<HoldView>('POST', '/holds', { cardNumber: card, itemBarcode: barcode.trim(), ...(branch ? { pickupBranch: branch } : {}) }),
+      api<DeskHoldView>('POST', '/holds', { cardNumber: card, itemBarcode: barcode.trim(), ...(branch ? { pickupBranch: branch } : {}) }),
     );
     if (placed) {
       setNotice(
@@ -240,36 +227,23 @@ function Holds({ account }: { account: Account }) {
       {account.holds.length === 0 ? (
         <p className="hint">No holds.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Title</th>
-                <th scope="col">Barcode</th>
-                <th scope="col">Status</th>
-                <th scope="col">Pick up at</th>
-                {canCancel && <th scope="col">Cancel</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {account.holds.map((hold) => (
-                <tr key={hold.id}>
-                  <td>{hold.title ?? '—'}</td>
-                  <td className="barcode">{hold.itemBarcode ?? '—'}</td>
-                  <td>{holdStatus(hold)}</td>
-                  <td>{desk.branchName(hold.pickupBranchId)}</td>
-                  {canCancel && (
-                    <td>
-                      <button type="button" className="secondary" disabled={cancel.busy} onClick={() => void cancelHold(hold)} aria-label={`Cancel the hold on ${hold.title ?? hold.itemBarcode ?? 'this item'}`}>
-                        Cancel hold
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Title', 'Barcode', 'Status', 'Pick up at', canCancel && 'Cancel']}>
+          {account.holds.map((hold) => (
+            <tr key={hold.id}>
+              <td>{hold.title ?? '—'}</td>
+              <td className="barcode">{hold.itemBarcode ?? '—'}</td>
+              <td>{holdStatus(hold)}</td>
+              <td>{desk.branchName(hold.pickupBranchId)}</td>
+              {canCancel && (
+                <td>
+                  <button type="button" className="secondary" disabled={cancel.busy} onClick={() => void cancelHold(hold)} aria-label={`Cancel the hold on ${hold.title ?? hold.itemBarcode ?? 'this item'}`}>
+                    Cancel hold
+                  </button>
+                </td>
+              )}
+            </tr>
+          ))}
+        </Table>
       )}
       {canPlace && (
         <form className="inline-form" onSubmit={(e) => void placeHold(e)} aria-labelledby={`${id}-place`}>
@@ -336,60 +310,43 @@ function Fines({ account }: { account: Account }) {
       {account.fines.length === 0 ? (
         <p className="hint">Nothing owed.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">What</th>
-                <th scope="col">Charged on</th>
-                <th scope="col" className="num">
-                  Amount
-                </th>
-                <th scope="col" className="num">
-                  Still owed
-                </th>
-                {canWaive && <th scope="col">Waive</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {account.fines.map((fine) => (
-                <tr key={fine.id}>
-                  <td>
-                    {fineKind(fine.kind)}
-                    {fine.title ? `: ${fine.title}` : ''}
-                    {fine.note && <div className="hint">{fine.note}</div>}
-                  </td>
-                  <td>{day(fine.createdAt)}</td>
-                  <td className="num">{money(fine.amountCents)}</td>
-                  <td className="num">{money(fine.balanceCents)}</td>
-                  {canWaive && (
-                    <td>
-                      {waiving === fine.id ? (
-                        <WaiveForm
-                          fine={fine}
-                          onCancel={() => {
-                            setWaiving(undefined);
-                            focusHeading();
-                          }}
-                          onWaived={async () => {
-                            setWaiving(undefined);
-                            focusHeading();
-                            setNotice(`${fineKind(fine.kind)} of ${money(fine.balanceCents)} waived.`);
-                            await desk.reload().catch(() => undefined);
-                          }}
-                        />
-                      ) : (
-                        <button type="button" className="secondary" onClick={() => setWaiving(fine.id)} aria-label={`Waive: ${fineKind(fine.kind)}${fine.title ? `, ${fine.title}` : ''}, ${money(fine.balanceCents)}`}>
-                          Waive…
-                        </button>
-                      )}
-                    </td>
+        <Table columns={['What', 'Charged on', { label: 'Amount', num: true }, { label: 'Still owed', num: true }, canWaive && 'Waive']}>
+          {account.fines.map((fine) => (
+            <tr key={fine.id}>
+              <td>
+                {fineKind(fine.kind)}
+                {fine.title ? `: ${fine.title}` : ''}
+                {fine.note && <div className="hint">{fine.note}</div>}
+              </td>
+              <td>{day(fine.createdAt)}</td>
+              <td className="num">{money(fine.amountCents)}</td>
+              <td className="num">{money(fine.balanceCents)}</td>
+              {canWaive && (
+                <td>
+                  {waiving === fine.id ? (
+                    <WaiveForm
+                      fine={fine}
+                      onCancel={() => {
+                        setWaiving(undefined);
+                        focusHeading();
+                      }}
+                      onWaived={async () => {
+                        setWaiving(undefined);
+                        focusHeading();
+                        setNotice(`${fineKind(fine.kind)} of ${money(fine.balanceCents)} waived.`);
+                        await desk.reload().catch(() => undefined);
+                      }}
+                    />
+                  ) : (
+                    <button type="button" className="secondary" onClick={() => setWaiving(fine.id)} aria-label={`Waive: ${fineKind(fine.kind)}${fine.title ? `, ${fine.title}` : ''}, ${money(fine.balanceCents)}`}>
+                      Waive…
+                    </button>
                   )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                </td>
+              )}
+            </tr>
+          ))}
+        </Table>
       )}
       <p>
         Total owed: <strong>{money(account.balanceCents)}</strong>

@@ -2,11 +2,11 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../api';
 import { useSession } from '../session';
-import { day, ErrorMessage, Field, Page, Select, useAction, useLoad } from '../ui/components';
+import { aboutField, day, ErrorMessage, Field, Page, Select, useAction, useLoad } from '../ui/components';
 import { useDesk } from './desk-context';
 import { DeskNav, NotForRole } from './DeskNav';
 import type { Account, Library, ProfileView, Registered } from './types';
-import { aboutField, ageOn } from './words';
+import { ageOn } from './words';
 
 /** What a guardian sees of a child's record, in plain words (profile `access.guardians`). */
 const GUARDIAN_SEES: Record<string, string> = {

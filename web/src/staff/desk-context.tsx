@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useMemo, useRef, useState, type
 import { api } from '../api';
 import { useSession } from '../session';
 import { useLoad } from '../ui/components';
-import type { Account, Branch, CheckinResult, CheckoutResult, LoanView, Library } from './types';
+import type { Account, Branch, CheckinResult, CheckoutResult, DeskLoanView, Library } from './types';
 import type { LookupPurpose } from './words';
 
 /**
@@ -138,7 +138,7 @@ export function DeskProvider({ children }: { children: ReactNode }) {
   const addLoan = useCallback((result: CheckoutResult) => {
     const before = current.current;
     if (!before || before.patron.id !== result.patronId) return;
-    const loan: LoanView = {
+    const loan: DeskLoanView = {
       id: result.loanId,
       // Not in the answer, and not shown by the desk.
       itemId: '',

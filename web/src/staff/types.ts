@@ -1,58 +1,17 @@
 /** What the desk's API routes answer (src/http/schemas.ts and src/http/routes/*.routes.ts), as the desk reads it. */
 
-export interface PatronView {
-  id: string;
-  libraryId: string;
-  cardNumber: string;
-  categoryCode: string;
-  status: string;
-  name: string;
-  birthDate: string;
-  address: string | null;
-  email: string | null;
-  phone: string | null;
-  expiresAt: string;
-  createdAt: string;
-  updatedAt: string;
-}
+import type { FineView, HoldView, LoanView, PatronView } from '../ui/api-types';
 
-export interface LoanView {
-  id: string;
+/** A loan as the desk's account answer gives it: with the item's and the branch's ids. */
+export interface DeskLoanView extends LoanView {
   itemId: string;
-  itemBarcode: string;
-  title: string;
   branchId: string;
-  checkedOutAt: string;
-  dueAt: string;
-  renewals: number;
-  status: string;
-  endedAt: string | null;
 }
 
-export interface HoldView {
-  id: string;
+/** A hold as the desk gets it: with the item's id and the pick-up branch. */
+export interface DeskHoldView extends HoldView {
   itemId: string;
-  itemBarcode?: string;
-  title?: string;
   pickupBranchId: string;
-  status: string;
-  placedAt: string;
-  readyAt: string | null;
-  pickupBy: string | null;
-  endedAt: string | null;
-}
-
-export interface FineView {
-  id: string;
-  kind: string;
-  itemBarcode?: string | null;
-  title?: string | null;
-  amountCents: number;
-  balanceCents: number;
-  status: string;
-  note: string | null;
-  createdAt: string;
-  settledAt: string | null;
 }
 
 export interface GuardianLinkView {
@@ -65,8 +24,8 @@ export interface GuardianLinkView {
 /** POST /patrons/lookup, GET /patrons/:id, POST /patrons/identify. */
 export interface Account {
   patron: PatronView;
-  loans: LoanView[];
-  holds: HoldView[];
+  loans: DeskLoanView[];
+  holds: DeskHoldView[];
   fines: FineView[];
   balanceCents: number;
   guardianLinks: GuardianLinkView[];

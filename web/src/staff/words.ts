@@ -1,5 +1,3 @@
-import { ApiError } from '../api';
-
 /**
  * The desk's vocabulary and the few rules it needs before asking Carrel: which purposes a role may name,
  * what a library card looks like, how a typed amount becomes cents. Carrel checks all of them again.
@@ -63,15 +61,6 @@ export function centsOf(text: string): number | undefined {
   return cents > 0 ? cents : undefined;
 }
 
-/**
- * A hold's shelf code, as src/usecases/hold.usecases.ts derives it from the hold's id: what the slip on
- * a held item shows instead of the patron's name (the hold shelf and the patron see the same code).
- */
-export function shelfCode(holdId: string): string {
-  const hex = holdId.replace(/-/g, '');
-  return `${hex.slice(-8, -4)}-${hex.slice(-4)}`.toUpperCase();
-}
-
 const STATUS_LABELS: Record<string, string> = {
   active: 'Active',
   blocked: 'Blocked',
@@ -80,11 +69,12 @@ const STATUS_LABELS: Record<string, string> = {
   deceased: 'Deceased',
 };
 
-/** A patron's status in the desk's words. */
+/** A patron's status in the desk's words (the portal's patronStatus words some differently, on purpose). */
 export function statusLabel(status: string): string {
   return STATUS_LABELS[status] ?? status;
 }
 
+/** A fine's kind in the desk's words (the portal's fineKind says “Lost item”, not “Lost item charge”). */
 const FINE_KINDS: Record<string, string> = { overdue: 'Overdue fine', lost: 'Lost item charge', fee: 'Fee' };
 
 export function fineKind(kind: string): string {
@@ -96,11 +86,6 @@ export function cardEnding(card: string): string {
   return `ending ${card.slice(-4)}`;
 }
 
-/** Whether an instant has passed. */
-export function isPast(instant: string | null | undefined, now = Date.now()): boolean {
-  return !!instant && new Date(instant).getTime() < now;
-}
-
 /** Age in whole years on today's date, from a YYYY-MM-DD birth date; undefined when it is not a date. */
 export function ageOn(birthDate: string, today = new Date()): number | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);
@@ -109,14 +94,4 @@ export function ageOn(birthDate: string, today = new Date()): number | undefined
   let age = today.getFullYear() - year;
   if (today.getMonth() + 1 < month || (today.getMonth() + 1 === month && today.getDate() < day)) age--;
   return age;
-}
-
-/** The message of an API problem about one field, for showing beside that field. */
-export function aboutField(error: unknown, ...fields: string[]): string | undefined {
-  if (!(error instanceof ApiError)) return undefined;
-  for (const field of fields) {
-    const problem = error.about(field);
-    if (problem) return problem.message;
-  }
-  return undefined;
 }

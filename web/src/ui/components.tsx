@@ -267,6 +267,36 @@ export function day(value: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? value : d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
+/** A column heading of a Table: its words, or `{ label, num: true }` for a column of numbers; false leaves it out. */
+export type Column = string | { label: string; num: true } | false;
+
+/** A table in its scrolling box, with an optional caption and a row of column headings; `children` are the body's rows. */
+export function Table({ caption, columns, children }: { caption?: string; columns: Column[]; children: ReactNode }) {
+  return (
+    <div className="table-scroll">
+      <table>
+        {caption && <caption>{caption}</caption>}
+        <thead>
+          <tr>
+            {columns.map((column) =>
+              column === false ? null : typeof column === 'string' ? (
+                <th key={column} scope="col">
+                  {column}
+                </th>
+              ) : (
+                <th key={column.label} scope="col" className="num">
+                  {column.label}
+                </th>
+              ),
+            )}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 /**
  * A bar chart as plain SVG (no chart library, nothing loaded): one bar per label, the value written on the
  * bar, and the same data as a table for screen readers. A null value (a suppressed count) draws no bar
