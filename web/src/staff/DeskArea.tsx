@@ -4,7 +4,9 @@ import { DeskProvider } from './desk-context';
 import { DeskHome } from './DeskHome';
 import { FindPatron } from './FindPatron';
 import { HoldShelf } from './HoldShelf';
+import { RecordComplaint } from './RecordComplaint';
 import { RegisterPatron } from './RegisterPatron';
+import { Services } from './Services';
 import './desk.css';
 
 /** The circulation desk: find a patron, register, check out and in, renew, holds, fines, cards. */
@@ -16,6 +18,8 @@ export function DeskArea() {
         <Route path="find" element={<FindPatron />} />
         <Route path="register" element={<RegisterPatron />} />
         <Route path="hold-shelf" element={<HoldShelf />} />
+        <Route path="services" element={<Services />} />
+        <Route path="complaint" element={<RecordComplaint />} />
         <Route
           path="*"
           element={

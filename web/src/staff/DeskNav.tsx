@@ -7,6 +7,8 @@ const DESK_PAGES: { to: string; label: string; permissions: string[] }[] = [
   { to: '/desk/find', label: 'Find a patron', permissions: ['patron.search', 'patron.identify'] },
   { to: '/desk/register', label: 'Register a patron', permissions: ['patron.register'] },
   { to: '/desk/hold-shelf', label: 'Hold shelf', permissions: ['holds.shelf'] },
+  { to: '/desk/services', label: 'Services', permissions: ['services.record'] },
+  { to: '/desk/complaint', label: 'Record a complaint', permissions: ['complaints.record'] },
 ];
 
 /** The desk's own navigation, below each desk page's heading. */

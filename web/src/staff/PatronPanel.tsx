@@ -7,6 +7,7 @@ import type { FineView, PatronView } from '../ui/api-types';
 import type { Account, DeskHoldView, NewCard, PaymentResult, RenewResult } from './types';
 import { isPast, shelfCode } from '../ui/words';
 import { cardEnding, centsOf, fineKind, PURPOSE_LABELS, statusLabel } from './words';
+import { DeclareLost, DeletionDone, PatronRecordActions, useCanDeclareLost, type DeletionReceipt } from './PatronRecordActions';
 
 /**
  * Focus for what replaces a button that went away (a cancelled hold's row, a confirmation that was
@@ -44,6 +45,19 @@ export function PatronPanel({ onDone }: { onDone: () => void }) {
   const patron = account.patron;
   const warn = patron.status !== 'active';
   const links = account.guardianLinks;
+  const [deleted, setDeleted] = useState<DeletionReceipt | undefined>(undefined);
+
+  // A deleted record is gone: only its receipt, which names nobody, stays until the desk is done with it.
+  if (deleted)
+    return (
+      <DeletionDone
+        receipt={deleted}
+        onDone={() => {
+          desk.close();
+          onDone();
+        }}
+      />
+    );
 
   return (
     <section className="card patron" aria-labelledby="patron-name">
@@ -87,6 +101,7 @@ export function PatronPanel({ onDone }: { onDone: () => void }) {
       <Holds account={account} />
       <Fines account={account} />
       <CardSection patron={patron} />
+      <PatronRecordActions account={account} onDeleted={setDeleted} />
       <ContactDetails patron={patron} />
     </section>
   );
@@ -116,6 +131,8 @@ function Loans({ account, onDone }: { account: Account; onDone: () => void }) {
   const { run, busy, error } = useAction();
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const canRenew = session.can('circulation.renew') && openedFor(desk.openedBy, 'circulation');
+  const canLose = useCanDeclareLost();
+  const [heading, focusHeading] = useFocusTarget<HTMLHeadingElement>();
 
   const renew = async (barcode: string, title: string) => {
     setNotice(undefined);
@@ -134,13 +151,15 @@ function Loans({ account, onDone }: { account: Account; onDone: () => void }) {
 
   return (
     <>
-      <h3>Loans ({account.loans.length})</h3>
+      <h3 ref={heading} tabIndex={-1}>
+        Loans ({account.loans.length})
+      </h3>
       <ErrorMessage error={error} />
       <Notice>{notice}</Notice>
       {account.loans.length === 0 ? (
         <p className="hint">No items out.</p>
       ) : (
-        <Table columns={['Title', 'Barcode', 'Due date', { label: 'Renewals', num: true }, canRenew && 'Renew']}>
+        <Table columns={['Title', 'Barcode', 'Due date', { label: 'Renewals', num: true }, canRenew && 'Renew', canLose && 'Lost']}>
           {account.loans.map((loan) => {
             const overdue = isPast(loan.dueAt);
             return (
@@ -156,6 +175,18 @@ function Loans({ account, onDone }: { account: Account; onDone: () => void }) {
                     <button type="button" className="secondary" disabled={busy} onClick={() => void renew(loan.itemBarcode, loan.title)} aria-label={`Renew ${loan.title} (${loan.itemBarcode})`}>
                       Renew
                     </button>
+                  </td>
+                )}
+                {canLose && (
+                  <td>
+                    <DeclareLost
+                      loan={loan}
+                      libraryId={account.patron.libraryId}
+                      onDeclared={(text) => {
+                        setNotice(text);
+                        focusHeading();
+                      }}
+                    />
                   </td>
                 )}
               </tr>
