@@ -9,6 +9,9 @@ import { ComplaintsPage } from './Complaints';
 import { LegalHoldsPage } from './LegalHolds';
 import { LegalRequestPage } from './LegalRequest';
 import { LegalRequestsPage, NewLegalRequestPage } from './LegalRequests';
+import { CataloguePage } from './Catalogue';
+import { PatronRecordsPage } from './PatronRecords';
+import { RecordSeriesPage } from './RecordSeries';
 import { RetentionPage } from './Retention';
 import { StatisticsPage } from './Statistics';
 import { TransparencyPage } from './Transparency';
@@ -74,6 +77,27 @@ const PAGES: { to: string; label: string; permission: string; what: string; abou
     permission: 'complaints.answer',
     what: 'answering complaints',
     about: 'Written complaints to the director, with their due dates, and the answers.',
+  },
+  {
+    to: 'patron-records',
+    label: 'Access log and service records',
+    permission: 'access-log.read',
+    what: 'a patron’s access log and service records',
+    about: 'Who looked at a patron’s record, and the patron’s service records, for a named purpose (computer logs only for a violation review).',
+  },
+  {
+    to: 'record-series',
+    label: 'Records kept outside Carrel',
+    permission: 'records.manage',
+    what: 'managing records kept outside Carrel',
+    about: 'The register of camera footage, paper sheets and other records kept outside Carrel: what is due for disposal, and confirming it.',
+  },
+  {
+    to: 'catalogue',
+    label: 'Catalogue',
+    permission: 'items.manage',
+    what: 'the catalogue',
+    about: 'Add items to the catalogue and look one up by barcode.',
   },
 ];
 
@@ -157,6 +181,13 @@ export function OfficeArea() {
             <Route path="transparency" element={guard('transparency.read', 'the transparency report', <TransparencyPage />)} />
             <Route path="statistics" element={guard('statistics.read', 'statistics', <StatisticsPage />)} />
             <Route path="complaints" element={guard('complaints.answer', 'answering complaints', <ComplaintsPage />)} />
+            <Route
+              path="patron-records"
+              element={guard('access-log.read', 'a patron’s access log', guard('services.review', 'reviewing service records', <PatronRecordsPage />))}
+            />
+            {/* Any staff member may read the register (GET); adding and confirming are for records.manage, which the page checks. */}
+            <Route path="record-series" element={<RecordSeriesPage />} />
+            <Route path="catalogue" element={guard('items.manage', 'the catalogue', <CataloguePage />)} />
             <Route
               path="*"
               element={
