@@ -112,7 +112,7 @@ async function requestTimings(): Promise<void> {
         result = await run(runtime, caller, statistics, { libraryId: library.id, ...input });
         times.push(performance.now() - started);
       }
-      console.log(`  ${label}: first ${ms(times[0] as number)}, median ${ms(median(times))}, max ${ms(Math.max(...times))}; hidden ${result?.suppressed.total} (complements ${result?.suppressed.complementary})`);
+      console.log(`  ${label}: first ${ms(times[0] as number)}, median ${ms(median(times))}, max ${ms(Math.max(...times))}; hidden ${result?.suppressed.total}`);
     }
   } finally {
     await keyStore.close();

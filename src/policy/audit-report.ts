@@ -100,9 +100,32 @@ export interface DisposalCheck {
 
 // ── The document ─────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * One line of what a category holds: a count, or (the aggregate statistics) no count, with a band in
+ * words instead (`rowBand`) or nothing more (a statement).
+ */
 export interface CountLine {
   label: string;
-  count: number;
+  count: number | null;
+  band?: string;
+}
+
+/**
+ * How many rows an aggregate statistics table holds, as a band: none, fewer than 1,000, 1,000–9,999,
+ * 10,000–99,999, 100,000–999,999, 1,000,000 or more. A reader of the report needs the order of magnitude
+ * (the tables exist, and hold about as much as a library of that size would), not the number. The exact
+ * number would not do: a row is added for each new day × branch × item type or kind of service × patron
+ * category × age band, so two reports, subtracted, would tell how many such combinations the days in
+ * between brought — the month under way, which statistics publish only once it has ended and with small
+ * counts hidden. A band changes only when the rows cross a power of ten: two reports then say that some
+ * rows were added between them, not how many or where.
+ */
+export function rowBand(rows: number): string {
+  if (rows <= 0) return 'none';
+  if (rows < 1_000) return 'fewer than 1,000';
+  if (rows >= 1_000_000) return '1,000,000 or more';
+  const low = 10 ** Math.floor(Math.log10(rows));
+  return `${low.toLocaleString('en-US')}–${(low * 10 - 1).toLocaleString('en-US')}`;
 }
 
 export interface Finding {
@@ -202,6 +225,11 @@ function heldLines(held: HeldCounts): Record<RecordCategory, CountLine[]> {
     return rows.length === 0 ? [{ label: 'records', count: 0 }] : rows.map((r) => ({ label: `records: ${r.status}`, count: r.count }));
   };
   const total = (rows: { count: number }[]) => rows.reduce((s, r) => s + r.count, 0);
+  // The aggregates: what they hold, and a band of their rows, never a sum (see `rowBand`).
+  const aggregate = (what: string, by: string, rows: number): CountLine[] => [
+    { label: `counts only: ${what} per ${by}; no patron, no item; no total is given here (it would show the month under way)`, count: null },
+    { label: 'rows held', count: null, band: rowBand(rows) },
+  ];
   return {
     registration: [
       { label: 'patrons', count: total(held.patronsByStatus) },
@@ -233,18 +261,9 @@ function heldLines(held: HeldCounts): Record<RecordCategory, CountLine[]> {
       { label: 'of which with no patron named', count: held.complaints.anonymous },
     ],
     'access-log': [{ label: 'entries', count: held.accessLogEntries }],
-    'circulation-statistics': [
-      { label: 'cells (day, branch, item type, patron category, age band)', count: held.statistics.cells },
-      { label: 'loans counted', count: held.statistics.loans },
-    ],
-    'registration-statistics': [
-      { label: 'cells (day, branch, patron category, age band)', count: held.registrationStatistics.cells },
-      { label: 'registrations counted', count: held.registrationStatistics.registrations },
-    ],
-    'service-statistics': [
-      { label: 'cells (day, branch, kind of service, patron category, age band)', count: held.serviceStatistics.cells },
-      { label: 'services counted', count: held.serviceStatistics.services },
-    ],
+    'circulation-statistics': aggregate('loans', 'day, branch, item type, patron category, age band', held.statistics.rows),
+    'registration-statistics': aggregate('registrations', 'day, branch, patron category, age band', held.registrationStatistics.rows),
+    'service-statistics': aggregate('services (computer minutes too)', 'day, branch, kind of service, patron category, age band', held.serviceStatistics.rows),
   };
 }
 

@@ -10,9 +10,12 @@
  * - Totals first, and the same in every table. The row totals of a table are the marginal of its row
  *   dimension over the period (per-branch totals, say) and appear again as row or column totals of every
  *   other table with that dimension. Their mask is computed from that vector alone (`marginalMask`):
- *   every non-zero total below k, and if what is hidden then adds up to less than k, the smallest
- *   published one with them; the grand total is hidden only when it is itself below k. Every table
- *   uses exactly that mask for its totals, so no table publishes a total another one hides.
+ *   every non-zero total below k, and if what is hidden then adds up to less than k — or to exactly as
+ *   much or as little as that many small counts can (each k − 1, or each 1), which would pin each — the
+ *   smallest published one with them; the grand total is hidden only when it is itself below k. Every
+ *   table uses exactly that mask for its totals, so no table publishes a total another one hides.
+ * - A table whose grand total is below k publishes no cell at all, zeros included (where its zeros are
+ *   would say where its few counts are).
  * - Cells: every non-zero count below k (primary). Then each primary entry, cell or total, is audited:
  *   a reader who knows every published entry, every sum relation of the table and that counts are not
  *   negative must not be able to prove it is below k — the largest value it can take must be k or more
@@ -29,20 +32,50 @@
  * - Suppression is computed on the table in its canonical orientation (the caller says when the rows
  *   are the later dimension) and turned back, so a table asked for with rows and columns swapped hides
  *   exactly the same entries.
+ * - What is published of the suppression is which entries are hidden, how many, and whether only the
+ *   totals could be published. Not which hidden entries are small and which only protect them: that
+ *   split, with the totals, can give a small count away (k = 5, cells [[4, 5], [1, 5]]: four hidden
+ *   cells, the totals, and "two of them are small" leave one table only). The CSV and the text print
+ *   `<k` for every hidden entry alike, and the JSON's `suppressed.complementary` is always null.
  *
- * **Guarantee**: in a published table, for every hidden count below k (cell or total), a reader of that
- * table who uses every published entry, every row and column relation and non-negativity cannot prove it
- * is below k: its largest feasible value is k or more, so it is not pinned either (`unprotectedEntries`
- * is that audit, for tests). No total is published in one table and hidden in another, whatever the
- * other dimension or the orientation; and no hidden entry follows from one line by subtraction.
- * **Limits**: each table, and each marginal, is audited on its own. A reader who puts together several
- * tables that share a margin (branch × category and branch × age band, same months) has the relations
- * of all of them at once; the margins agree, but that joint system is not audited. Tables of different
- * but overlapping periods are not protected at all: January–March less January–February is March, and a
- * small March count that March's own table hides can be worked out that way (likewise a year against
- * its months, or two spans of months). Computer minutes are hidden where their session counts are, but
- * their own bounds are not audited. The `<k` printed for a hidden entry (CSV, text) is printed for
- * complements too, which may be k or more.
+ * **Guarantee.** In one published table, from every published entry, every row and column relation and
+ * non-negativity, no hidden count below k — cell or total — can be shown to be below k: the largest
+ * value it can take is k or more (`unprotectedEntries` is that audit, for tests). No total is published in
+ * one table and hidden in another, whatever the other dimension or the orientation; and no hidden entry
+ * follows from one line by subtraction.
+ *
+ * That is a guarantee about what the published numbers prove, not about what the algorithm's choices
+ * prove. Carrel is open source: a reader can also re-run this algorithm on every candidate table (every
+ * table of non-negative counts with the same published entries) and keep only those it would publish
+ * with exactly the same hidden entries. That narrows the range of a hidden count, often below k (a
+ * hidden total cannot be the small one if it is at least a published cell, a complement is the smallest
+ * one that could serve, a zero is published where it is not needed), and sometimes to one value. The
+ * exhaustive test in statistics.policy.test.ts measures it at k = 5 over every 2×2 table of counts 0–9
+ * and every 2×3 table of counts 0–4: for most tables every hidden small count still takes at least two
+ * values among the candidates, but in 40 of the 10,000 2×2 tables and 233 of the 15,625 2×3 tables a
+ * re-run pins one to a single value ([[5, 4], [4, 0]]: the published 5, 0 and grand total 13 and the
+ * rule that a hidden total is small or the smallest one protecting it leave only 4 and 4). None of those
+ * is pinned by the published numbers alone (requiring the linear programme's lower bound to be below the
+ * count would not change one of them); they follow from the algorithm's choices. The test asserts those
+ * counts, so a change that makes them worse fails, and one that makes them better must say so here.
+ *
+ * **Limits**, beyond that one:
+ * - Several tables together. Each table, and each marginal, is audited on its own. A reader who puts
+ *   together several tables that share a margin (branch × category and branch × age band, same months)
+ *   has the relations of all of them at once; the margins agree, but that joint system is not audited.
+ * - Overlapping periods. Tables of different but overlapping periods are not protected at all:
+ *   January–March less January–February is March, and a small March count that March's own table hides
+ *   can be worked out that way; likewise a year less its months, or two spans of months. A library should
+ *   publish one kind of span only — every month, or every year — and never both or a running total.
+ *   Carrel does not enforce that.
+ * - Backdating. A check-out or a session's end done with `--as-of` in the past, and a retention run with
+ *   a future `--as-of`, count under days of months that may already be published, which then change
+ *   (two publications, subtracted, show what was added). `--as-of` is for testing and recovery, not for
+ *   running a library.
+ * - The upgrade to migration 0008 counted, once, every loan still held then under its check-out day (they
+ *   used to be counted when anonymised): a month published before that upgrade can read differently after
+ *   it, and the two must not be compared.
+ * - Computer minutes are hidden where their session counts are, but their own bounds are not audited.
  */
 import type { Highs } from 'highs';
 import { feasibleMaxima, lpSolver, type Position } from './table-bounds.js';
@@ -62,8 +95,12 @@ export interface SuppressedTable {
   columnTotals: Cell[];
   total: Cell;
   threshold: number;
-  /** How many entries (cells and totals) are suppressed, and how many of them only as complements. */
+  /** How many entries (cells and totals) are suppressed. */
   suppressedCount: number;
+  /**
+   * How many of them only as complements. For tests and the benchmark: it is never published, since which
+   * hidden entries are small and which protect them would tell a reader the small ones (see the top).
+   */
   complementaryCount: number;
   /** True when no complement among the cells could protect a small count: every cell is hidden, the totals are published as they are everywhere. */
   marginsOnly: boolean;
@@ -95,13 +132,20 @@ function transpose<T>(grid: readonly (readonly T[])[]): T[][] {
  * below k; the grand total only when it is below k; and when the grand total is published and what is
  * hidden adds up to less than k, the smallest published non-zero total too (it is at least k, so one is
  * enough: a hidden total can then be anything from 0 to what the hidden ones add up to, k or more).
+ * Likewise when the small ones add up to exactly their number times k − 1, or their number: a reader
+ * who knows they are all small (no complement was needed) would know each (5, 4, 4 with 13 published:
+ * the two hidden add up to 8, so both are 4).
  */
 export function marginalMask(values: readonly number[], k: number): boolean[] {
   const total = values.reduce((a, b) => a + b, 0);
   const mask = [...values.map((v) => v > 0 && v < k), total > 0 && total < k];
   if (mask[values.length]) return mask; // everything non-zero is below k and hidden; nothing bounds them
   const hiddenSum = values.reduce((s, v, i) => s + (mask[i] ? v : 0), 0);
-  if (!mask.some(Boolean) || hiddenSum >= k) return mask;
+  // Small ones that add up to as much as they can (each k − 1) or as little (each 1) are pinned by this
+  // rule itself, when a reader knows they are all small: a complement then goes with them too.
+  const hiddenCount = mask.filter(Boolean).length;
+  const pinned = hiddenSum === hiddenCount || hiddenSum === hiddenCount * (k - 1);
+  if (!mask.some(Boolean) || (hiddenSum >= k && !pinned)) return mask;
   let complement = -1;
   values.forEach((v, i) => {
     if (!mask[i] && v > 0 && (complement < 0 || v < (values[complement] as number))) complement = i;
@@ -110,12 +154,97 @@ export function marginalMask(values: readonly number[], k: number): boolean[] {
   return mask;
 }
 
-/** A cycle of entries around which counts can move to raise one entry (see `protect`). */
-interface Cycle {
+/** A cycle of entries around which counts can move to raise one entry (see `raisingCycle`). */
+export interface Cycle {
+  /** The entries the cycle goes through besides the one it raises, each once, with how far its count moves per unit the entry rises (±1; −2 to 2 where the path crosses it twice). */
+  moves: { at: Position; by: number }[];
   /** Its entries not hidden yet (interior cells), which hiding it would add. */
   fresh: Position[];
-  /** How far the entry can rise along it, from the true counts, before a count it takes from reaches zero. */
+  /** How far the entry can rise along it, from the true counts, before a count it takes from reaches zero (Infinity: none falls). */
   capacity: number;
+}
+
+/**
+ * The cheapest cycle of entries through entry e of a grid (from `gridOf`) that lets e rise by at least
+ * `atLeast` from the true counts, every count staying non-negative and every line keeping its sum:
+ * fewest cells to hide, then the smallest counts, then the first in grid order (Dijkstra's shortest path
+ * back from e's far end to its near end). Hidden entries (`mask`) are free; a published interior cell may
+ * be added; a published total may not (its mask is the canonical one). `fresh`: one that adds a cell.
+ * Null when there is none. Exported for tests.
+ *
+ * Flip the sign of every total (the grand total's twice) and every line of the grid adds up to zero. An
+ * entry is an edge between its row and its column; going round a cycle of such edges, adding t to the
+ * signed entries crossed from a row to a column and taking t from those crossed back keeps every
+ * relation. An entry's count moves by t times its sign that way: it rises when crossed from its row to
+ * its column if it is a cell or the grand total, when crossed back if it is a row or a column total. e
+ * itself is crossed the way that raises it; the counts that fall bound t. (Which way the others move does
+ * not depend on whether e is a cell or a total.)
+ */
+export function raisingCycle(grid: readonly (readonly number[])[], mask: readonly (readonly boolean[])[], [i, j]: Position, atLeast: number, fresh: boolean): Cycle | null {
+  const R = grid.length - 1; // the margin row's index
+  const C = (grid[0] as readonly number[]).length - 1; // the totals column's index
+  const value = (a: number, b: number) => (grid[a] as readonly number[])[b] as number;
+  const hidden = (a: number, b: number) => (mask[a] as readonly boolean[])[b] as boolean;
+  const interior = (a: number, b: number) => a < R && b < C;
+  const sign = (a: number, b: number) => ((a === R) === (b === C) ? 1 : -1);
+  /** How entry (a, b)'s count moves per unit of t when the path crosses it from its row (or back). */
+  const movement = (a: number, b: number, fromRow: boolean) => sign(a, b) * (fromRow ? 1 : -1);
+  const nodes = R + 1 + (C + 1); // rows 0..R, then columns
+  const rowNode = (a: number) => a;
+  const columnNode = (b: number) => R + 1 + b;
+  // e is crossed from `to` back to `from` (closing the cycle), in the direction that raises it.
+  const [from, to] = sign(i, j) > 0 ? [columnNode(j), rowNode(i)] : [rowNode(i), columnNode(j)];
+  const layers = fresh ? 2 : 1;
+  const state = (node: number, layer: number) => layer * nodes + node;
+  const cost: (number[] | null)[] = Array.from({ length: nodes * layers }, () => null);
+  const via: ({ previous: number; entry: Position } | null)[] = Array.from({ length: nodes * layers }, () => null);
+  const done: boolean[] = Array.from({ length: nodes * layers }, () => false);
+  cost[state(from, 0)] = [0, 0];
+  for (;;) {
+    let at = -1;
+    for (let s = 0; s < cost.length; s++) if (!done[s] && cost[s] && (at < 0 || better(cost[s] as number[], cost[at] as number[]))) at = s;
+    if (at < 0) return null;
+    done[at] = true;
+    const node = at % nodes;
+    const layer = Math.floor(at / nodes);
+    if (node === to && layer === layers - 1) break;
+    const fromRow = node <= R;
+    for (let other = 0; other <= (fromRow ? C : R); other++) {
+      const [a, b] = fromRow ? [node, other] : [other, node - R - 1];
+      if (a === i && b === j) continue;
+      const isFresh = !hidden(a, b);
+      if (isFresh && !interior(a, b)) continue;
+      if (movement(a, b, fromRow) < 0 && value(a, b) < atLeast) continue;
+      const next = state(fromRow ? columnNode(b) : rowNode(a), fresh && isFresh ? 1 : layer);
+      const c = cost[at] as number[];
+      const through = isFresh ? [(c[0] as number) + 1, (c[1] as number) + value(a, b)] : c;
+      if (!done[next] && (!cost[next] || better(through, cost[next] as number[]))) {
+        cost[next] = through;
+        via[next] = { previous: at, entry: [a, b] };
+      }
+    }
+  }
+  // The path back; in the two-layer search it may cross a row or column twice, so moves are summed per entry.
+  const net = new Map<string, { at: Position; by: number }>();
+  const order: string[] = [];
+  for (let s = state(to, layers - 1); via[s]; s = (via[s] as { previous: number }).previous) {
+    const { previous, entry } = via[s] as { previous: number; entry: Position };
+    const key = `${entry[0]},${entry[1]}`;
+    const move = net.get(key) ?? { at: entry, by: 0 };
+    move.by += movement(entry[0], entry[1], previous % nodes <= R);
+    if (!net.has(key)) order.unshift(key);
+    net.set(key, move);
+  }
+  const moves = order.map((key) => net.get(key) as { at: Position; by: number });
+  let capacity = Number.POSITIVE_INFINITY;
+  for (const { at, by } of moves) if (by < 0) capacity = Math.min(capacity, Math.floor(value(at[0], at[1]) / -by));
+  return { moves, fresh: moves.filter(({ at }) => !hidden(at[0], at[1])).map(({ at }) => at), capacity };
+}
+
+/** Lexicographic order of costs. */
+function better(a: readonly number[], b: readonly number[]): boolean {
+  for (let x = 0; x < a.length; x++) if (a[x] !== b[x]) return (a[x] as number) < (b[x] as number);
+  return false;
 }
 
 /**
@@ -135,70 +264,12 @@ function protect(grid: readonly (readonly number[])[], k: number, highs: Highs):
   const hidden = (i: number, j: number) => (mask[i] as boolean[])[j] as boolean;
   const primaries: Position[] = [];
   for (let i = 0; i <= R; i++) for (let j = 0; j <= C; j++) if (value(i, j) > 0 && value(i, j) < k) primaries.push([i, j]);
-
-  // Flip the sign of every total (the grand total's twice) and every line of the grid adds up to zero.
-  // An entry is an edge between its row and its column; going round a cycle of such edges, adding t to
-  // the entries crossed from a row to a column and taking t from those crossed back keeps every
-  // relation. A count moves by t times its sign, so the counts that fall bound t.
-  const sign = (i: number, j: number) => ((i === R) === (j === C) ? 1 : -1);
-  const nodes = R + 1 + (C + 1); // rows 0..R, then columns
-  const better = (a: readonly number[], b: readonly number[]) => {
-    for (let x = 0; x < a.length; x++) if (a[x] !== b[x]) return (a[x] as number) < (b[x] as number);
-    return false;
-  };
-  /**
-   * The cheapest cycle through entry e that lets it rise by at least `atLeast` from the true counts:
-   * fewest cells to hide, then the smallest counts, then the first in grid order (a shortest path,
-   * Dijkstra's, back from e's far end to its near end). Hidden entries are free; a published cell may
-   * be added; a published total may not (its mask is the canonical one). `fresh`: one that adds a cell.
-   */
-  const cheapestCycle = ([i, j]: Position, atLeast: number, fresh: boolean): Cycle | null => {
-    const rowNode = (a: number) => a;
-    const columnNode = (b: number) => R + 1 + b;
-    // e itself is crossed in the direction that raises it; the path closes the cycle.
-    const [from, to] = sign(i, j) > 0 ? [columnNode(j), rowNode(i)] : [rowNode(i), columnNode(j)];
-    const layers = fresh ? 2 : 1;
-    const state = (node: number, layer: number) => layer * nodes + node;
-    const cost: (number[] | null)[] = Array.from({ length: nodes * layers }, () => null);
-    const via: ({ previous: number; entry: Position } | null)[] = Array.from({ length: nodes * layers }, () => null);
-    const done: boolean[] = Array.from({ length: nodes * layers }, () => false);
-    cost[state(from, 0)] = [0, 0];
-    for (;;) {
-      let at = -1;
-      for (let s = 0; s < cost.length; s++) if (!done[s] && cost[s] && (at < 0 || better(cost[s] as number[], cost[at] as number[]))) at = s;
-      if (at < 0) return null;
-      done[at] = true;
-      const node = at % nodes;
-      const layer = Math.floor(at / nodes);
-      if (node === to && layer === layers - 1) break;
-      const fromRow = node <= R;
-      for (let other = 0; other <= (fromRow ? C : R); other++) {
-        const [a, b] = fromRow ? [node, other] : [other, node - R - 1];
-        if (a === i && b === j) continue;
-        const isFresh = !hidden(a, b);
-        if (isFresh && !interior(a, b)) continue;
-        // Crossed from a row to a column the entry's y rises; back, it falls.
-        if (sign(i, j) * sign(a, b) * (fromRow ? 1 : -1) < 0 && value(a, b) < atLeast) continue;
-        const next = state(fromRow ? columnNode(b) : rowNode(a), fresh && isFresh ? 1 : layer);
-        const c = cost[at] as number[];
-        const through = isFresh ? [(c[0] as number) + 1, (c[1] as number) + value(a, b)] : c;
-        if (!done[next] && (!cost[next] || better(through, cost[next] as number[]))) {
-          cost[next] = through;
-          via[next] = { previous: at, entry: [a, b] };
-        }
-      }
-    }
-    const cells: Position[] = [];
-    let capacity = Number.POSITIVE_INFINITY;
-    for (let s = state(to, layers - 1); via[s]; s = (via[s] as { previous: number }).previous) {
-      const { previous, entry } = via[s] as { previous: number; entry: Position };
-      const [a, b] = entry;
-      if (!hidden(a, b)) cells.push(entry);
-      const crossedFromRow = previous % nodes <= R;
-      if (sign(i, j) * sign(a, b) * (crossedFromRow ? 1 : -1) < 0) capacity = Math.min(capacity, value(a, b));
-    }
-    return { fresh: cells.reverse(), capacity };
-  };
+  // Fewer than k in all (the grand total is hidden): no cell is published, not even a zero.
+  if (value(R, C) > 0 && value(R, C) < k) {
+    for (let i = 0; i < R; i++) for (let j = 0; j < C; j++) (mask[i] as boolean[])[j] = true;
+    return { mask, primary: primaries.length, marginsOnly: false };
+  }
+  const cheapestCycle = (e: Position, atLeast: number, fresh: boolean) => raisingCycle(grid, mask, e, atLeast, fresh);
   const hide = (cells: Position[]) => {
     for (const [a, b] of cells) (mask[a] as boolean[])[b] = true;
   };
@@ -209,9 +280,9 @@ function protect(grid: readonly (readonly number[])[], k: number, highs: Highs):
     for (;;) {
       const cycle = cheapestCycle(e, need, false);
       // Enough already: a cycle of hidden entries alone lets it reach k.
-      if (cycle && cycle.fresh.length === 0) break;
+      if (cycle && cycle.fresh.length === 0 && cycle.capacity >= need) break;
       if ((feasibleMaxima(highs, grid, mask, [e])[0] as number) >= k) break;
-      if (cycle) {
+      if (cycle && cycle.fresh.length > 0) {
         hide(cycle.fresh);
         continue;
       }

@@ -8,7 +8,7 @@
  *
  * Solved with HiGHS (the University of Edinburgh's LP solver) compiled to WebAssembly: the `highs` npm
  * package, whose binary ships inside the package (nothing is downloaded at run time). It is loaded once
- * per process; every solve after that is synchronous and pure computation.
+ * per process (again after a load that failed); every solve after that is synchronous and pure computation.
  */
 import highsModule, { type Highs } from 'highs';
 
@@ -20,9 +20,18 @@ const loadHighs: Loader = typeof loader === 'function' ? loader : loader.default
 
 let runtime: Promise<Highs> | undefined;
 
-/** The solver, loaded on first use and kept for the life of the process. */
+/**
+ * The solver, loaded on first use and kept for the life of the process. A load that fails is not kept:
+ * the caller gets its error, and the next call tries again.
+ */
 export function lpSolver(): Promise<Highs> {
-  if (runtime === undefined) runtime = loadHighs();
+  if (runtime === undefined) {
+    const loading = loadHighs();
+    runtime = loading;
+    loading.catch(() => {
+      if (runtime === loading) runtime = undefined;
+    });
+  }
   return runtime;
 }
 

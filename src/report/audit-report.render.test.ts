@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { AUDIT_QUESTIONS, buildAuditReport, type AuditFacts, type DisposalCheck } from '../policy/audit-report.js';
+import { AUDIT_QUESTIONS, buildAuditReport, rowBand, type AuditFacts, type DisposalCheck } from '../policy/audit-report.js';
 import { loadProfiles } from '../policy/profiles.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { AUDIT_REPORT_CSP, AUDIT_REPORT_CSS, AUDIT_REPORT_STYLE_HASH, auditReportHtml } from './audit-report.html.js';
@@ -31,9 +31,9 @@ function facts(profile: Profile, overrides: Partial<AuditFacts> = {}): AuditFact
       serviceRecords: [{ kind: 'program-signup', status: 'booked', count: 1 }],
       complaints: { open: 0, answered: 0, anonymous: 0 },
       accessLogEntries: 9,
-      statistics: { cells: 0, loans: 0 },
-      registrationStatistics: { cells: 0, registrations: 0 },
-      serviceStatistics: { cells: 0, services: 0 },
+      statistics: { rows: 0 },
+      registrationStatistics: { rows: 0 },
+      serviceStatistics: { rows: 0 },
     },
     accessLog: {
       groups: [
@@ -155,6 +155,44 @@ describe('the audit report renderings (CB-I)', () => {
     expect(accessLog?.roles.map((r) => r.role)).toEqual(['director', 'admin']);
     expect(report.access.categories.find((c) => c.id === 'registration')?.roles.map((r) => r.role)).toEqual(['circulation', 'librarian', 'branch-manager', 'director']);
     expect(report.access.roles.find((r) => r.role === 'admin')?.purposes).toEqual([]);
+  });
+
+  it('gives the aggregate statistics as counts only, with a band of their rows: no sum, no exact number', () => {
+    // Given aggregates holding 12 rows of loans, 1,234 of registrations and 250,000 of services
+    const held = { ...facts(imagineif).held, statistics: { rows: 12 }, registrationStatistics: { rows: 1_234 }, serviceStatistics: { rows: 250_000 } };
+    const report = buildAuditReport(facts(imagineif, { held }), noneOverdue());
+    const lines = (id: string) => report.collected.categories.find((c) => c.id === id)?.held;
+    // Then each says it holds counts only, and its rows as a band; no line carries a number
+    expect(lines('circulation-statistics')).toEqual([
+      { label: expect.stringMatching(/^counts only: loans per day, branch, item type, patron category, age band; no patron, no item; no total/), count: null },
+      { label: 'rows held', count: null, band: 'fewer than 1,000' },
+    ]);
+    expect(lines('registration-statistics')?.[1]).toEqual({ label: 'rows held', count: null, band: '1,000–9,999' });
+    expect(lines('service-statistics')?.[1]).toEqual({ label: 'rows held', count: null, band: '100,000–999,999' });
+    for (const id of ['circulation-statistics', 'registration-statistics', 'service-statistics']) expect(lines(id)?.every((l) => l.count === null)).toBe(true);
+    // And the renderings print the band, never the number of rows
+    const md = auditReportMarkdown(report);
+    const html = auditReportHtml(report);
+    for (const out of [md, html]) {
+      expect(out).toContain('rows held: 1,000–9,999');
+      expect(out).toContain('rows held: 100,000–999,999');
+      expect(out).not.toMatch(/\b1,?234\b|\b250,?000\b/);
+      expect(out).not.toMatch(/loans counted|registrations counted|services counted/);
+    }
+    // The bands: powers of ten
+    expect([0, 1, 999, 1_000, 9_999, 10_000, 99_999, 100_000, 999_999, 1_000_000, 40_000_000].map(rowBand)).toEqual([
+      'none',
+      'fewer than 1,000',
+      'fewer than 1,000',
+      '1,000–9,999',
+      '1,000–9,999',
+      '10,000–99,999',
+      '10,000–99,999',
+      '100,000–999,999',
+      '100,000–999,999',
+      '1,000,000 or more',
+      '1,000,000 or more',
+    ]);
   });
 
   it('says where the key-encryption key lives without the key or its path, and what it knows of backups', () => {

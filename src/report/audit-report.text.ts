@@ -24,8 +24,9 @@ export function noFindings(report: AuditReport): string {
   return `No findings: nothing was past its retention at ${instant(report.retention.check.asOf)} (the report's time less ${plural(report.retention.check.graceHours, 'hour')} for the scheduled run), and no record series kept outside Carrel is due for disposal.`;
 }
 
-export function heldText(lines: readonly { label: string; count: number }[]): string[] {
-  return lines.map((l) => `${l.label}: ${l.count}`);
+/** Each line as `label: count`, `label: band` (aggregate statistics: a band of rows, never a count), or the label alone. */
+export function heldText(lines: readonly { label: string; count: number | null; band?: string }[]): string[] {
+  return lines.map((l) => (l.count !== null ? `${l.label}: ${l.count}` : l.band !== undefined ? `${l.label}: ${l.band}` : l.label));
 }
 
 export function rolesText(roles: AuditReport['access']['categories'][number]['roles']): string[] {

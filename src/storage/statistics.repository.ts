@@ -123,9 +123,22 @@ export async function uncountedServices(db: Db, libraryId: string, through: stri
   return rows.map(toFacts);
 }
 
-/** Marks service records as taken into account by statistics, so none is counted twice. */
-export async function markServicesCounted(db: Db, ids: readonly string[], at: string): Promise<void> {
-  for (let i = 0; i < ids.length; i += 500) await db.updateTable('service_records').set({ counted_at: at }).where('id', 'in', ids.slice(i, i + 500)).execute();
+/**
+ * Marks service records as taken into account by statistics, so none is counted twice, and returns the
+ * ids this statement marked: only those not marked yet (`counted_at` still null) and, with `endedBy`,
+ * that ended by then. The caller counts those and no other. On PostgreSQL the update locks each row
+ * and, when another transaction marked or deleted it meanwhile, re-reads it after that one commits and
+ * leaves it out; SQLite runs one writer at a time. So of a retention run counting a page and a patron's
+ * deletion counting the same record, exactly one counts it, whatever either read before.
+ */
+export async function markServicesCounted(db: Db, ids: readonly string[], at: string, endedBy?: string): Promise<Set<string>> {
+  const marked = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    let update = db.updateTable('service_records').set({ counted_at: at }).where('id', 'in', ids.slice(i, i + 500)).where('counted_at', 'is', null);
+    if (endedBy !== undefined) update = update.where('ends_at', '<=', endedBy);
+    for (const row of await update.returning('id').execute()) marked.add(row.id);
+  }
+  return marked;
 }
 
 /** Records on a retention run that every service of its library that ended by `through` is counted. */

@@ -175,28 +175,42 @@ const tookPlace = (f: ServiceFacts, at: string) => f.status !== 'cancelled' && f
 export async function countEndedServices(ctx: Context, input: { runId: string | null; libraryId: string; asOf: string; limit: number }): Promise<{ seen: number; counted: number; done: boolean }> {
   const { library } = await libraryAndProfile(ctx, input.libraryId);
   const facts = await uncountedServices(ctx.trx, library.id, input.asOf, input.limit);
-  const counted = facts.filter((f) => tookPlace(f, input.asOf));
-  if (input.runId !== null) {
-    await addServiceStats(ctx.trx, serviceStatisticsOf(counted, library));
-    await markServicesCounted(ctx.trx, facts.map((f) => f.id), ctx.now.toISOString());
-  }
   const done = facts.length < input.limit;
-  if (done && input.runId !== null) await setServicesCountedThrough(ctx.trx, input.runId, input.asOf);
-  return { seen: facts.length, counted: counted.length, done };
+  // A dry run changes nothing: it says what a run would count.
+  if (input.runId === null) return { seen: facts.length, counted: facts.filter((f) => tookPlace(f, input.asOf)).length, done };
+  const { counted } = await countServices(ctx, { library, ids: facts.map((f) => f.id), asOf: input.asOf });
+  if (done) await setServicesCountedThrough(ctx.trx, input.runId, input.asOf);
+  return { seen: facts.length, counted, done };
+}
+
+/**
+ * Counts service records that ended by `asOf` into statistics, once: each is marked first, and only
+ * those this transaction marked (not counted yet, still there) are read again and counted, so a page
+ * read before another transaction counted or deleted one of its records counts it no second time.
+ * Exported for tests (the retention run calls it through `countEndedServices`).
+ */
+export async function countServices(ctx: Context, input: { library: Pick<Library, 'id' | 'timeZone'>; ids: readonly string[]; asOf: string }): Promise<{ counted: number }> {
+  const marked = await markServicesCounted(ctx.trx, input.ids, ctx.now.toISOString(), input.asOf);
+  const counted = (await serviceStatsFacts(ctx.trx, [...marked])).filter((f) => tookPlace(f, input.asOf));
+  await addServiceStats(ctx.trx, serviceStatisticsOf(counted, input.library));
+  return { counted: counted.length };
 }
 
 /**
  * Disposes of service records: their rows go. One that took place and was not counted yet (its patron is
  * deleted between its end and the next retention run) is counted now, under the day it ended, in the
- * same transaction and only if this transaction really deleted it; one still to come or still open, or
- * cancelled, never took place and is not counted.
+ * same transaction: the records are first marked counted where they were not (the same guarded update
+ * as the run's, so a run counting them at the same time counts each one or this does, never both),
+ * and only those this transaction marked and really deleted are counted; one still to come or still
+ * open, or cancelled, never took place and is not counted.
  */
 export async function disposeServiceRecords(ctx: Context, library: Pick<Library, 'id' | 'timeZone'>, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  const facts = await serviceStatsFacts(ctx.trx, ids);
-  const deleted = await retention.deleteServiceRecords(ctx.trx, ids);
   const now = ctx.now.toISOString();
-  await addServiceStats(ctx.trx, serviceStatisticsOf(facts.filter((f) => deleted.has(f.id) && f.countedAt === null && tookPlace(f, now)), library));
+  const marked = await markServicesCounted(ctx.trx, ids, now);
+  const facts = await serviceStatsFacts(ctx.trx, [...marked]);
+  const deleted = await retention.deleteServiceRecords(ctx.trx, ids);
+  await addServiceStats(ctx.trx, serviceStatisticsOf(facts.filter((f) => deleted.has(f.id) && tookPlace(f, now)), library));
 }
 // ── end of service statistics (0006) ──
 

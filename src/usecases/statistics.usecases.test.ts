@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
-import { buildItem, buildLibrary, buildPatron, refusalCodes, world, type World } from '../../test/factories.js';
+import { buildItem, buildLibrary, buildPatron, refusal, refusalCodes, world, type World } from '../../test/factories.js';
 import { identifiersIn, scriptedMonth, type ScriptedMonth } from '../../test/statistics-month.js';
 import { recoverableBySubtraction, unprotectedEntries, type Cell } from '../policy/statistics.policy.js';
 import { runRetention } from '../jobs/retention.job.js';
 import { checkin, checkout } from './circulation.usecases.js';
 import { placeLegalHold, releaseLegalHold } from './legal-hold.usecases.js';
-import { setReadingHistory } from './retention.usecases.js';
+import { countServices, setReadingHistory } from './retention.usecases.js';
 import { endComputerSession, startComputerSession } from './service-record.usecases.js';
-import { statistics, statisticsCsv, STATISTICS_KINDS, type PublishedTable, type StatisticsInput, type StatisticsResult } from './statistics.usecases.js';
+import { statistics, statisticsCsv, statisticsText, STATISTICS_KINDS, STATISTICS_LIMITS, type PublishedTable, type StatisticsInput, type StatisticsResult } from './statistics.usecases.js';
+import { uncountedServices } from '../storage/statistics.repository.js';
 import type { Actor } from '../policy/actors.js';
 import { cancelSignup, signUpForProgram } from './service-record.usecases.js';
 import { deletePatron } from './patron-deletion.usecases.js';
@@ -101,6 +102,75 @@ describe.each(ENGINES)('statistics on %s', (engine) => {
     expect(rows).toEqual([]);
   });
 
+  it('counts a service once when a page read before its patron was deleted is counted after: count and delete, or count twice', async () => {
+    // Given two patrons' computer sessions, ended, and a retention run's page of uncounted services read
+    // before anything else happens (as a run on PostgreSQL may, while another transaction deletes a patron)
+    const { library, branch } = await buildLibrary(w, { profileId: 'imagineif-mt' });
+    const leaving = await buildPatron(w, { libraryId: library.id });
+    const staying = await buildPatron(w, { libraryId: library.id });
+    for (const [patron, station] of [
+      [leaving, 'PC-1'],
+      [staying, 'PC-2'],
+    ] as const) {
+      const session = await w.act(startComputerSession, { cardNumber: patron.cardNumber, branch: branch.code, station });
+      w.clock.advanceMinutes(30);
+      await w.act(endComputerSession, { sessionId: session.id });
+    }
+    w.clock.advanceDays(1);
+    const asOf = w.clock.now().toISOString();
+    const page = (await uncountedServices(database.db, library.id, asOf, 100)).map((f) => f.id);
+    expect(page).toHaveLength(2);
+    const records = async () => (await database.db.selectFrom('service_stats').select('records').where('library_id', '=', library.id).execute()).reduce((n, r) => n + Number(r.records), 0);
+    // When one patron is deleted first (their session is counted as its record goes)
+    await w.act(deletePatron, { patronId: leaving.id }, { purpose: 'account-service' });
+    expect(await records()).toBe(1);
+    // Then counting the stale page counts only the other session, and counting it again counts nothing
+    expect(await w.act(countServices, { library, ids: page, asOf })).toEqual({ counted: 1 });
+    expect(await w.act(countServices, { library, ids: page, asOf })).toEqual({ counted: 0 });
+    expect(await records()).toBe(2);
+    // And deleting the other patron now, after the count, adds nothing
+    await w.act(deletePatron, { patronId: staying.id }, { purpose: 'account-service' });
+    expect(await records()).toBe(2);
+    expect((await runRetention(w.runtime, { libraryId: library.id })).libraries[0]?.servicesCounted).toBe(0);
+    expect(await records()).toBe(2);
+  });
+
+  it('refuses a table larger than 36 months, 2,000 cells or 200 values a side (STATISTICS_TABLE_TOO_LARGE), before suppressing anything', async () => {
+    expect(STATISTICS_LIMITS).toEqual({ months: 36, cells: 2_000, labels: 200 });
+    // 37 months, or four years by year: refused, and `to` says where; 36 months and three years are answered
+    const tooLong = await refusal(read({ kind: 'circulation', rows: 'branch', columns: 'age-band', from: '2023-03-01', to: '2026-04-01' }));
+    expect(tooLong.problems.map((p) => [p.code, p.field])).toEqual([['STATISTICS_TABLE_TOO_LARGE', 'to']]);
+    expect((await read({ kind: 'circulation', rows: 'branch', columns: 'age-band', from: '2023-04-01', to: '2026-04-01' })).table.total.value).toBe(42);
+    expect(await refusalCodes(read({ kind: 'circulation', rows: 'period', columns: 'branch', from: '2022-01-01', to: '2026-01-01', period: 'year' }))).toEqual(['STATISTICS_TABLE_TOO_LARGE']);
+    expect((await read({ kind: 'circulation', rows: 'period', columns: 'branch', from: '2023-01-01', to: '2026-01-01', period: 'year' })).period).toBe('year');
+    // Given a library whose 36 months of loans have 56 item types: 36 × 56 = 2,016 cells, refused; 55 types answer
+    const { library, branch } = await buildLibrary(w, { profileId: 'imagineif-mt' });
+    const rows = [];
+    for (let m = 0; m < 36; m++) {
+      const day = `${2023 + Math.floor((m + 3) / 12)}-${String(((m + 3) % 12) + 1).padStart(2, '0')}-15`;
+      for (let t = 0; t < 56; t++) rows.push({ library_id: library.id, day, branch_id: branch.id, item_type: `type-${String(t).padStart(2, '0')}`, patron_category: 'adult', age_band: '18-64', loans: 20 });
+    }
+    for (let i = 0; i < rows.length; i += 200) await database.db.insertInto('circulation_stats').values(rows.slice(i, i + 200)).execute();
+    const big = { libraryId: library.id, kind: 'circulation', rows: 'period', columns: 'item-type', from: '2023-04-01', to: '2026-04-01' } as const;
+    const tooMany = await refusal(read(big));
+    expect(tooMany.problems.map((p) => p.code)).toEqual(['STATISTICS_TABLE_TOO_LARGE']);
+    expect(tooMany.message).toContain('36 × 56');
+    expect(await refusalCodes(read({ ...big, rows: 'item-type', columns: 'period' }))).toEqual(['STATISTICS_TABLE_TOO_LARGE']);
+    await database.db.deleteFrom('circulation_stats').where('library_id', '=', library.id).where('item_type', '=', 'type-55').execute();
+    const answered = await read(big);
+    expect([answered.table.rowLabels.length, answered.table.columnLabels.length]).toEqual([36, 55]);
+    expect(answered.table.total.value).toBe(36 * 55 * 20);
+    // And 201 item types in one month: 201 cells, but too long a table (a long thin one is the slowest)
+    const long = await buildLibrary(w, { profileId: 'imagineif-mt' });
+    const types = Array.from({ length: 201 }, (_, t) => ({ library_id: long.library.id, day: '2026-03-15', branch_id: long.branch.id, item_type: `type-${String(t).padStart(3, '0')}`, patron_category: 'adult', age_band: '18-64', loans: 20 }));
+    for (let i = 0; i < types.length; i += 100) await database.db.insertInto('circulation_stats').values(types.slice(i, i + 100)).execute();
+    const thin = { libraryId: long.library.id, kind: 'circulation', rows: 'item-type', columns: 'age-band', ...march } as const;
+    expect((await refusal(read(thin))).problems.map((p) => [p.code, p.field])).toEqual([['STATISTICS_TABLE_TOO_LARGE', 'rows']]);
+    expect((await refusal(read({ ...thin, rows: 'age-band', columns: 'item-type' }))).problems.map((p) => [p.code, p.field])).toEqual([['STATISTICS_TABLE_TOO_LARGE', 'columns']]);
+    await database.db.deleteFrom('circulation_stats').where('library_id', '=', long.library.id).where('item_type', '=', 'type-200').execute();
+    expect((await read(thin)).table.rowLabels).toHaveLength(200);
+  });
+
   it('suppresses the small cell and enough others that none can be bounded below k from the totals', async () => {
     // Given east's DVDs lent twice in March (below the threshold, 5)
     const table = await read({ kind: 'circulation', rows: 'branch', columns: 'item-type', ...march });
@@ -118,9 +188,14 @@ describe.each(ENGINES)('statistics on %s', (engine) => {
     // And nothing can be worked out: not along one line, not from all of them together
     await expectProtected(table);
     expect(await unprotectedEntries(table.table, 5, [[12, 2], [20, 8]])).toEqual([]);
-    expect(table.suppressed).toEqual({ total: 4, complementary: 3, marginsOnly: false });
+    // Which hidden entries are small and which protect them is not published: with the totals, that
+    // split can give a small count away. The field stays, null.
+    expect(table.suppressed).toEqual({ total: 4, complementary: null, marginsOnly: false });
     const csv = statisticsCsv(table);
     expect(csv.split('\r\n').slice(0, 4)).toEqual(['branch \\ item-type,book,dvd,total', 'east,<5,<5,14', 'main,<5,<5,28', 'total,32,10,42']);
+    const text = statisticsText(table);
+    expect(text).toContain('Entries shown as <5 are hidden (IF-4): either below 5, or hidden so that a small one cannot be worked out.');
+    expect(text).not.toContain('more are hidden');
   });
 
   it('hides the same entries whichever dimension is asked for as the rows', async () => {

@@ -89,15 +89,27 @@ export interface StatisticsResult {
   clause: string;
   table: PublishedTable;
   /**
-   * Entries suppressed (cells and totals), how many of those only to protect another, and whether no
-   * cell could be published at all (only the totals, which are the same in every table).
+   * Entries suppressed (cells and totals), and whether no cell could be published at all (only the
+   * totals, which are the same in every table). `complementary` is no longer published and is always
+   * null: which hidden entries are small and which protect them would tell a reader the small ones
+   * (policy/statistics.policy.ts). The field stays, for the clients that read it.
    */
-  suppressed: { total: number; complementary: number; marginsOnly: boolean };
+  suppressed: { total: number; complementary: null; marginsOnly: boolean };
   /** Computer use: the minutes of those sessions, hidden exactly where the session counts are. */
   minutes?: PublishedTable;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The largest table answered: suppression (with its bounds audit) runs in the request, synchronously,
+ * and grows quickly with the table (240 months × 40 item types takes seconds). At most 36 months (three
+ * years by year) in [from, to); at most 2,000 cells (rows × columns, totals aside); and at most 200
+ * values of either dimension, since a long thin table is the slowest of all (2,000 item types × one age
+ * band takes tens of seconds, 200 × 10 under one). A larger request is refused with
+ * STATISTICS_TABLE_TOO_LARGE: the span before any count is read, the others once the labels are known.
+ */
+export const STATISTICS_LIMITS = { months: 36, cells: 2_000, labels: 200 } as const;
 
 function oneOf<T extends string>(list: readonly T[], value: string | undefined, field: string, problems: Problem[]): T | undefined {
   if (value !== undefined && (list as readonly string[]).includes(value)) return value as T;
@@ -152,7 +164,7 @@ function ordered(dimension: Dimension, labels: Iterable<string>): string[] {
  * A statistics table for one library (its librarians, branch managers and director, consortium staff,
  * the system administrator): counts of `kind` over the whole months [from, to) by `rows` × `columns`,
  * with totals, suppressed under the profile's threshold with complementary suppression
- * (policy/statistics.policy.ts).
+ * (policy/statistics.policy.ts). At most 36 months, 2,000 cells and 200 values a side (`STATISTICS_LIMITS`).
  */
 export async function statistics(ctx: Context, input: StatisticsInput): Promise<StatisticsResult> {
   requirePermission(ctx, 'statistics.read');
@@ -178,6 +190,13 @@ export async function statistics(ctx: Context, input: StatisticsInput): Promise<
   if (to && input.to > thisMonth)
     problems.push({ code: ErrorCode.INVALID_DATE, message: `to is at most the first day of the current month (${thisMonth}): only months that have ended are published.`, field: 'to' });
   refuseAll(problems);
+  const months = ((to as DateTime).year - (from as DateTime).year) * 12 + ((to as DateTime).month - (from as DateTime).month);
+  if (months > STATISTICS_LIMITS.months)
+    throw refuse(
+      ErrorCode.STATISTICS_TABLE_TOO_LARGE,
+      `A table covers at most ${STATISTICS_LIMITS.months} months (${STATISTICS_LIMITS.months / 12} years); [from, to) covers ${months}. Ask for a shorter period, or for several.`,
+      'to',
+    );
   const [k, r, c, p, s] = [kind as StatisticsKind, rows as Dimension, columns as Dimension, period as Period, source as (typeof SOURCES)[StatisticsKind]];
 
   // Services are counted by the retention run after they end: a period is published once a run has
@@ -221,6 +240,17 @@ export async function statistics(ctx: Context, input: StatisticsInput): Promise<
   }
   const rowLabels = ordered(r, cells.map((cell) => label(r, cell.row)));
   const columnLabels = ordered(c, cells.map((cell) => label(c, cell.column)));
+  if (rowLabels.length > STATISTICS_LIMITS.labels || columnLabels.length > STATISTICS_LIMITS.labels)
+    throw refuse(
+      ErrorCode.STATISTICS_TABLE_TOO_LARGE,
+      `A table has at most ${STATISTICS_LIMITS.labels} rows and ${STATISTICS_LIMITS.labels} columns; ${r} × ${c} over that period has ${rowLabels.length} × ${columnLabels.length}. Ask for a dimension with fewer values.`,
+      rowLabels.length > STATISTICS_LIMITS.labels ? 'rows' : 'columns',
+    );
+  if (rowLabels.length * columnLabels.length > STATISTICS_LIMITS.cells)
+    throw refuse(
+      ErrorCode.STATISTICS_TABLE_TOO_LARGE,
+      `A table has at most ${STATISTICS_LIMITS.cells.toLocaleString('en-US')} cells; ${r} × ${c} over that period has ${rowLabels.length} × ${columnLabels.length}. Ask for a shorter period or for dimensions with fewer values.`,
+    );
   // Suppression is computed with the dimensions in their canonical order (DIMENSIONS), so a table and
   // its transpose hide the same entries.
   const published = await suppressedTable(rowLabels, columnLabels, counts, threshold, { transpose: DIMENSIONS.indexOf(r) > DIMENSIONS.indexOf(c) });
@@ -237,7 +267,7 @@ export async function statistics(ctx: Context, input: StatisticsInput): Promise<
     threshold,
     clause: profile.statistics.clause,
     table: { rowLabels, columnLabels, cells: tableCells, rowTotals, columnTotals, total },
-    suppressed: { total: published.suppressedCount, complementary: published.complementaryCount, marginsOnly: published.marginsOnly },
+    suppressed: { total: published.suppressedCount, complementary: null, marginsOnly: published.marginsOnly },
     ...(k === 'computer-use' ? { minutes: { rowLabels, columnLabels, ...withMask(published, minutes) } } : {}),
   };
 }
@@ -257,7 +287,7 @@ export function statisticsText(result: StatisticsResult): string {
   return [
     `${result.measure}, ${result.from} to ${result.to} (not included), library ${result.libraryId}`,
     ...body,
-    `Counts below ${result.threshold} are shown as <${result.threshold} (${result.clause}); ${result.suppressed.complementary} more are hidden so that none can be worked out from the totals.`,
+    `Entries shown as <${result.threshold} are hidden (${result.clause}): either below ${result.threshold}, or hidden so that a small one cannot be worked out.`,
     ...(result.suppressed.marginsOnly ? ['No cell could be published without giving a small count away: only the totals are shown.'] : []),
   ].join('\n');
 }

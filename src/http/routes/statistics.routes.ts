@@ -7,7 +7,7 @@ import { runFor } from './context.js';
 
 const Cell = Type.Object({
   value: Nullable(Type.Integer({ minimum: 0 })),
-  suppressed: Type.Boolean({ description: 'True when the count is below the threshold, or hidden so that a small one cannot be worked out from the totals; `value` is then null.' }),
+  suppressed: Type.Boolean({ description: 'True when the entry is hidden: either below the threshold, or hidden so that a small one cannot be worked out (which of the two is not said); `value` is then null.' }),
 });
 const Table = Type.Object({
   rowLabels: Type.Array(Type.String()),
@@ -31,7 +31,10 @@ const StatisticsView = Type.Object({
   table: Table,
   suppressed: Type.Object({
     total: Type.Integer(),
-    complementary: Type.Integer(),
+    // Nullable(Integer), with its description on the union.
+    complementary: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'no longer published: which hidden entries are small and which protect them would tell a reader the small ones. Always null.',
+    }),
     marginsOnly: Type.Boolean({ description: 'True when no cell could be published: only the totals, which every table publishes alike.' }),
   }),
   minutes: Type.Optional(Table),
@@ -47,7 +50,7 @@ export function statisticsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           tags: ['statistics'],
           summary: 'Circulation, registration, program or computer-use statistics: a table of counts by two dimensions, small cells suppressed',
           description:
-            'Built from aggregate tables only (no patron data). Whole calendar months in the library’s time zone: [from, to), both first days of months (1 January with `period=year`), and `to` at most the first day of the current month — only months that have ended are published, and a published month never changes. Counts below the profile’s threshold are suppressed, with more entries so that no reader can prove a hidden count is below it from the table’s totals; a total is hidden or published alike in every table. `format=csv` answers the counts table as CSV (text/csv) with `<k` for a suppressed entry. `item-type` is a dimension of circulation only. Program and computer-use statistics answer `STATISTICS_INCOMPLETE` until a retention run has counted every service that ended before `to`.',
+            'Built from aggregate tables only (no patron data). Whole calendar months in the library’s time zone: [from, to), both first days of months (1 January with `period=year`), and `to` at most the first day of the current month — only months that have ended are published, and a published month never changes. Counts below the profile’s threshold are suppressed, with more entries so that no reader can prove a hidden count is below it from the table’s totals; a total is hidden or published alike in every table. `format=csv` answers the counts table as CSV (text/csv) with `<k` for a suppressed entry. `item-type` is a dimension of circulation only. Program and computer-use statistics answer `STATISTICS_INCOMPLETE` until a retention run has counted every service that ended before `to`. A table covers at most 36 months and 2,000 cells (rows × columns), with at most 200 rows and 200 columns: a larger one is refused with `STATISTICS_TABLE_TOO_LARGE`.',
           params: Type.Object({ libraryId: LibraryId }),
           querystring: Type.Object(
             {

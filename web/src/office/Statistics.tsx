@@ -186,9 +186,9 @@ function Result({ s }: { s: Statistics }) {
       <p className="office-explain" id="stats-suppressed">
         “&lt;{s.threshold}” marks a count hidden under the library’s policy ({s.clause}): a count below {s.threshold} could point to a person, so it is not shown.
         {s.suppressed.total > 0
-          ? ` ${s.suppressed.total} entries are hidden here; ${s.suppressed.complementary} of them only so that a small one cannot be worked out from the totals.`
+          ? ` ${s.suppressed.total} entries are hidden here: each is either below ${s.threshold}, or hidden only so that a small one cannot be worked out from the totals (which ones is not said, since that would point to the small ones).`
           : ' No entry is hidden here.'}{' '}
-        A hidden entry is not zero.
+        A hidden entry is not shown as zero, and may be any number.
       </p>
       {s.minutes && (
         <>

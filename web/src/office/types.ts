@@ -181,7 +181,8 @@ export interface Statistics {
   threshold: number;
   clause: string;
   table: StatsTable;
-  suppressed: { total: number; complementary: number };
+  /** `complementary` is always null: which hidden entries are small would point to them. */
+  suppressed: { total: number; complementary: number | null; marginsOnly?: boolean };
   minutes?: StatsTable;
 }
 
