@@ -452,6 +452,8 @@ test('A librarian’s search runs only with a purpose; a clerk identifies a patr
   await expect(panel.getByRole('button', { name: /^Renew / })).toHaveCount(0);
   await expect(panel.getByRole('button', { name: 'Place hold' })).toHaveCount(0);
   await expect(panel.getByRole('button', { name: 'Issue a new card' })).toHaveCount(0);
+  // The whole record is not exported for a collection: only for the patron's own account.
+  await expect(panel.getByRole('button', { name: /Download the record/ })).toHaveCount(0);
   await expect(panel.getByRole('button', { name: 'Show contact details' })).toBeVisible();
   await expect(panel.getByLabel('Amount paid')).toBeVisible();
   await checkPage(page, testInfo, 'desk-patron-by-purpose');

@@ -26,19 +26,29 @@ test('the director opens a patron’s access log and, for a violation review, th
   await checkPage(page, testInfo, 'office-patron-records');
 
   await page.getByLabel('Library card number').fill(patron.cardNumber);
+  // No look-up runs without a purpose: the browser's required check stops it before any request.
+  const lookups: string[] = [];
+  page.on('request', (r) => r.url().includes('/patrons/lookup') && lookups.push(r.url()));
+  await page.getByRole('button', { name: 'Find the patron' }).click();
+  await expect(page.getByLabel('Purpose of the look-up')).toHaveJSProperty('validity.valid', false);
+  expect(lookups).toEqual([]);
+  await page.getByLabel('Purpose of the look-up').selectOption('violation-review');
   await page.getByRole('button', { name: 'Find the patron' }).click();
   await expect(page.getByRole('heading', { name: `Access log of patron ${patron.id}` })).toBeVisible();
+  expect(lookups).toHaveLength(1);
   // The card number is not kept on the page, nor in its address.
   await expect(page.getByLabel('Library card number')).toHaveValue('');
   expect(page.url()).not.toContain(patron.cardNumber);
   const clerkRow = page.getByRole('row').filter({ hasText: clerkId });
   await expect(clerkRow.first()).toContainText('circulation');
+  // The director's own look-up is logged under the purpose named, never as a desk transaction.
+  const director = await staffApi(request, 'director');
+  const directorId = (await director<{ actor: { id: string } }>('GET', '/auth/session')).actor.id;
+  const log = await director<{ entries: { actorId: string; action: string; purpose: string }[] }>('GET', `/patrons/${patron.id}/access-log`);
+  expect(log.entries.filter((e) => e.actorId === directorId && e.action === 'view-account').map((e) => e.purpose)).toEqual(['violation-review']);
 
-  // The purpose is required: nothing is opened without one.
-  await page.getByRole('button', { name: 'Open the service records' }).click();
-  await expect(page.getByRole('table').filter({ hasText: station })).toHaveCount(0);
-
-  await page.getByLabel('Purpose of the review').selectOption('violation-review');
+  // The review's purpose starts as the look-up's.
+  await expect(page.getByLabel('Purpose of the review')).toHaveValue('violation-review');
   await page.getByRole('button', { name: 'Open the service records' }).click();
   const reviewed = page.getByRole('table').filter({ hasText: 'Violation review' });
   await expect(reviewed.getByRole('row').filter({ hasText: station })).toContainText('Public-computer session');

@@ -55,4 +55,22 @@ describe.each(ENGINES)('access-log API on %s', (engine) => {
       entries: [{ at: expect.any(String), actorKind: 'system', actorId: 'system', actorRole: 'system', actorLibraryId: null, action: 'register', categories: ['registration'], purpose: 'circulation', channel: 'cli' }],
     });
   });
+
+  it('a look-up by card outside the desk names its purpose, which the log records and the role must be allowed', async () => {
+    const patron = await buildPatron(w, { libraryId });
+    const director_ = await server.login(director);
+    const reviewed = await server.call('POST', '/patrons/lookup', { cookie: director_, body: { cardNumber: patron.cardNumber, purpose: 'violation-review' } });
+    expect(reviewed.status).toBe(200);
+    const log = await server.call('GET', `/patrons/${patron.id}/access-log`, { cookie: director_ });
+    const look = (log.body.entries as { action: string; purpose: string; actorRole: string }[]).filter((e) => e.action === 'view-account');
+    expect(look).toEqual([expect.objectContaining({ purpose: 'violation-review', actorRole: 'director' })]);
+    // A clerk may not name a director's purpose; without one, a scanned card is the desk's transaction.
+    const clerk = await server.login(desk);
+    const refused = await server.call('POST', '/patrons/lookup', { cookie: clerk, body: { cardNumber: patron.cardNumber, purpose: 'violation-review' } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('PURPOSE_NOT_ALLOWED');
+    expect((await server.call('POST', '/patrons/lookup', { cookie: clerk, body: { cardNumber: patron.cardNumber } })).status).toBe(200);
+    const after = await server.call('GET', `/patrons/${patron.id}/access-log`, { cookie: director_ });
+    expect((after.body.entries as { action: string; purpose: string }[]).filter((e) => e.action === 'view-account').map((e) => e.purpose)).toEqual(['violation-review', 'circulation']);
+  });
 });

@@ -7,7 +7,7 @@ import type { Patron, PatronPersonal, PatronStatus } from '../domain/types.js';
 import { canReachPatron, homeLibrary } from '../policy/scope.policy.js';
 import { profiles } from '../policy/profiles.js';
 import { findLibrary } from '../storage/library.repository.js';
-import { requirePermission, requirePurpose } from './authorization.js';
+import { isLookupPurpose, requirePermission, requirePurpose } from './authorization.js';
 import { endSessionsOf } from './session.usecases.js';
 import { accessEntriesShownToPatron } from './access-seen-by-patron.js';
 import { balanceOf, finesOfPatron, paymentsOfPatron } from '../storage/fine.repository.js';
@@ -164,7 +164,10 @@ export async function requirePatron(ctx: Context, patronId: string): Promise<Sto
  */
 async function patronForStaff(ctx: Context, input: { patronId?: string; cardNumber?: string }, byCard: Permission, byId: Permission): Promise<StoredPatron> {
   if (input.cardNumber !== undefined) {
-    requirePermission(ctx, byCard);
+    // The card presented at the desk is the circulation transaction itself; a look-up by card for any
+    // other reason names its purpose, which the role must be allowed (CB-A3, RF-10).
+    if (isLookupPurpose(ctx.purpose)) requirePurpose(ctx, byCard);
+    else requirePermission(ctx, byCard);
     return requirePatronByCard(ctx, input.cardNumber);
   }
   requirePurpose(ctx, byId);

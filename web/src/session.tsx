@@ -39,9 +39,13 @@ export interface LoginState {
   ended?: 'idle' | 'expired' | 'ended';
   /** For `idle`, the idle minutes; for `expired`, the hours. */
   limit?: number;
-  /** Whose session it was: `from` leads back only for the same person. */
-  who?: string;
 }
+
+/**
+ * Whose session ended last, kept in this page's memory only — never in the history state, where it
+ * would outlive the session on a shared computer. `from` leads back only for the same person.
+ */
+let endedActorId: string | undefined;
 
 /** The sentence a log-in page shows for how the session ended, if it was sent there by an ended session. */
 export function sessionEndedReason(state: LoginState | null | undefined): string | undefined {
@@ -61,7 +65,7 @@ export function sessionEndedReason(state: LoginState | null | undefined): string
 export function returnPath(state: LoginState | null | undefined, actorId: string | undefined, accept: (path: string) => boolean, fallback: string): string {
   const from = state?.from;
   if (!from || !from.startsWith('/') || from.startsWith('//') || !accept(from)) return fallback;
-  if (state?.who && state.who !== actorId) return fallback;
+  if (endedActorId !== undefined && endedActorId !== actorId) return fallback;
   return from;
 }
 
@@ -161,8 +165,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         ended: reason,
         ...(reason === 'idle' ? { limit: SESSION_LIMITS[kind].idleMinutes } : reason === 'expired' ? { limit: SESSION_LIMITS[kind].hours } : {}),
         ...(inArea(from) ? { from } : {}),
-        who: current.actor.id,
       };
+      endedActorId = current.actor.id;
       forget();
       // In the same render as the session going (the router updates synchronously: App.tsx), so the area
       // unmounts once and the log-in page gets this state.

@@ -55,12 +55,14 @@ export function patronRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['patrons'],
           summary: 'Find a patron by card number',
-          description: 'What the desk sees when a card is scanned: the patron, current loans, open holds and fines.',
-          body: Type.Object({ cardNumber: CardNumber }, { additionalProperties: false }),
+          description:
+            'What the desk sees when a card is scanned: the patron, current loans, open holds and fines. A card presented at the desk is a circulation transaction; a look-up by card for anything else (the office reviewing a record) names its `purpose`, which the access log records and the role must be allowed.',
+          body: Type.Object({ cardNumber: CardNumber, purpose: Type.Optional(LookupPurposeParam) }, { additionalProperties: false }),
           response: { 200: AccountView, ...errorResponses },
         },
       },
-      async (request) => runFor(runtime, request, 'circulation')(patronAccount, { cardNumber: request.body.cardNumber }),
+      async (request) =>
+        runFor(runtime, request, request.body.purpose ? lookupPurpose(request.body.purpose) : 'circulation')(patronAccount, { cardNumber: request.body.cardNumber }),
     );
 
     app.post(

@@ -57,6 +57,7 @@ function detailsOf(details: ServiceRecordView['details']): string {
  */
 export function PatronRecordsPage() {
   const [card, setCard] = useState('');
+  const [lookupPurpose, setLookupPurpose] = useState('');
   const [patronId, setPatronId] = useState<string | undefined>(undefined);
   const [log, setLog] = useState<AccessEntry[] | undefined>(undefined);
   const [purpose, setPurpose] = useState('');
@@ -76,11 +77,14 @@ export function PatronRecordsPage() {
     setPatronId(undefined);
     setLog(undefined);
     setRecords(undefined);
-    const account = await find.run(() => api<{ patron: { id: string } }>('POST', '/patrons/lookup', { cardNumber: card.trim() }));
+    if (!lookupPurpose) return;
+    // A look-up from the office is not a desk transaction: it names its purpose, which the log records.
+    const account = await find.run(() => api<{ patron: { id: string } }>('POST', '/patrons/lookup', { cardNumber: card.trim(), purpose: lookupPurpose }));
     if (!account) return;
     // Only the id is kept: nothing else of the account is needed here, and the card number goes.
     setPatronId(account.patron.id);
     setCard('');
+    setPurpose(lookupPurpose);
     found.focus();
     await loadLog(account.patron.id);
   };
@@ -113,6 +117,16 @@ export function PatronRecordsPage() {
             value={card}
             onChange={(e) => setCard(e.target.value)}
             error={aboutField(find.error, 'cardNumber')}
+          />
+          <Select
+            label="Purpose of the look-up"
+            hint="Required. Finding the patron opens their account, and the access log records why."
+            name="lookupPurpose"
+            required
+            value={lookupPurpose}
+            onChange={(e) => setLookupPurpose(e.target.value)}
+            options={[{ value: '', label: 'Choose a purpose…' }, ...PURPOSES]}
+            error={aboutField(find.error, 'purpose')}
           />
           <ErrorMessage error={find.error} />
           <button type="submit" disabled={find.busy}>

@@ -151,7 +151,7 @@ function Standing({ patron }: { patron: PatronView }) {
       <Notice>{notice}</Notice>
       {choices.length > 0 && (
         <div className="inline-form narrow">
-          <Select label="Change the standing to" name="status" value={chosen} onChange={(e) => setNext(e.target.value)} options={choices} />
+          <Select label="Change the standing to" name="status" value={chosen} disabled={confirming} onChange={(e) => setNext(e.target.value)} options={choices} />
           {confirming ? (
             <div className="confirm">
               <p>Record this patron as deceased (or undo it)? The retention sweep then purges the record; it cannot be brought back.</p>
@@ -268,9 +268,10 @@ function ExportAndDelete({ account, onDeleted }: { account: Account; onDeleted: 
   useEffect(() => {
     if (confirming) question.current?.focus();
   }, [confirming]);
-  // Opened by its card, the patron is at the desk asking: account service. Opened by purpose: that purpose.
-  const purpose = desk.openedBy?.kind === 'purpose' ? desk.openedBy.purpose : 'account-service';
-  const canExport = session.can('patron.export');
+  // A whole record leaves the library only for the patron's own account: opened by the card they present,
+  // or for account service. Never under a collection or recovery purpose, which needs only part of it.
+  const purpose = 'account-service';
+  const canExport = session.can('patron.export') && openedFor(desk.openedBy, 'account-service');
   const canDelete = session.can('patron.delete') && openedFor(desk.openedBy, 'account-service');
   if (!canExport && !canDelete) return null;
 

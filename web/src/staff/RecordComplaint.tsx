@@ -47,9 +47,12 @@ function ComplaintForm() {
   const [channel, setChannel] = useState('in-person');
   const [topic, setTopic] = useState('');
   const [summary, setSummary] = useState('');
-  const [named, setNamed] = useState(desk.account !== undefined);
+  // Only the patron who presented their card is "the patron at the desk": one opened by a search for
+  // collection or recovery is not here to complain, and their record is not bound to a complaint.
+  const present = desk.presentedCard() !== undefined;
+  const [named, setNamed] = useState(present && desk.account !== undefined);
   const [recorded, setRecorded] = useState<ComplaintReceipt | undefined>(undefined);
-  const patron = desk.account?.patron;
+  const patron = present ? desk.account?.patron : undefined;
   const forPatron = named && patron !== undefined;
   const summaryProblem = aboutField(error, 'summary');
 
