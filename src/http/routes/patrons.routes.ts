@@ -61,8 +61,7 @@ export function patronRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           response: { 200: AccountView, ...errorResponses },
         },
       },
-      async (request) =>
-        runFor(runtime, request, request.body.purpose ? lookupPurpose(request.body.purpose) : 'circulation')(patronAccount, { cardNumber: request.body.cardNumber }),
+      async (request) => runFor(runtime, request, lookupPurpose(request.body.purpose))(patronAccount, { cardNumber: request.body.cardNumber }),
     );
 
     app.post(

@@ -5,6 +5,9 @@ import { useSession } from '../session';
 import { ErrorMessage, Field, Notice, Page, Select, useAction, useLoad } from '../ui/components';
 import { categoryName, Confirm, dayBound, instrumentName, PERMITS, plural, problemAbout, REASONS, REQUEST_STATUS, TextArea, useFocusTarget, useLibrary, when, YesNo } from './common';
 import type { LegalHold, LegalRequest, Release } from './types';
+// The server's own canonical form, whose SHA-256 the manifest keeps: the saved file is exactly this text of
+// the export, so `sha256sum` of the file equals the fingerprint the register shows.
+import { canonicalJson } from '../../../src/domain/disclosure';
 
 const yesNo = (value: boolean | null) => (value === null ? '—' : value ? 'yes' : 'no');
 
@@ -34,19 +37,6 @@ function gagStatus(r: LegalRequest): string {
   return 'No gag order.';
 }
 
-/**
- * JSON with object keys sorted at every level and no whitespace: the same text as the server's
- * `canonicalJson` (src/domain/disclosure.ts), whose SHA-256 the manifest keeps. The saved file is exactly
- * this text of the export, so `sha256sum` of the file equals the fingerprint the register shows.
- */
-function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
 
 /** What the page keeps of a release once the file is saved: counts and the file's name, never the export. */
 interface Saved {

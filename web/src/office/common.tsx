@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode, type TextareaHTMLAttributes } from 'react';
+import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from '../api';
 
 /**
@@ -153,27 +153,8 @@ export function cardNumbers(text: string): string[] {
   return [...new Set(text.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean))];
 }
 
-/** A labelled multi-line text box, its problem shown beside it. */
-export function TextArea({ label, hint, error, ...area }: { label: string; hint?: string; error?: string | undefined } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const id = useId();
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      <textarea id={id} rows={3} aria-invalid={error ? true : undefined} aria-describedby={described || undefined} {...area} />
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
+/** The office's text boxes are the app's own (ui/components.tsx). */
+export { TextArea } from '../ui/components';
 
 /** A group of checkboxes with a legend; none is ticked until the user ticks it. */
 export function CheckboxGroup({

@@ -1,3 +1,4 @@
+import type { LegalRequest as RegisterRecord } from '../../../src/domain/disclosure';
 /** The API's answers the office reads (src/http/routes/*.routes.ts say each one). */
 
 export interface Manifest {
@@ -7,42 +8,11 @@ export interface Manifest {
   generatedAt: string;
 }
 
-/** A legal request as the register shows it to the director (GET /legal-requests/:id). */
-export interface LegalRequest {
-  id: string;
-  libraryId: string;
-  receivedAt: string;
-  receivedBy: string;
-  agency: string;
-  officerName: string;
-  officerId: string;
-  instrument: string;
-  caseNumber: string | null;
-  scopeCategories: string[];
-  scopeFrom: string | null;
-  scopeTo: string | null;
-  status: string;
-  referredAt: string | null;
-  referredBy: string | null;
-  reviewProperForm: boolean | null;
-  reviewGoodCause: boolean | null;
-  reviewNotes: string | null;
-  reviewedBy: string | null;
-  reviewedAt: string | null;
-  decision: string | null;
-  decisionReason: string | null;
-  decisionNotes: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  gagUntil: string | null;
-  releasedAt: string | null;
-  releasedBy: string | null;
-  manifest: Manifest | null;
-  createdAt: string;
-  /** The agency's withdrawal: when and by whom it was recorded, and its own notes (null until withdrawn). */
-  withdrawnAt: string | null;
-  withdrawnBy: string | null;
-  withdrawalNotes: string | null;
+/**
+ * A legal request as the register shows it to the director (GET /legal-requests/:id): the register's own
+ * record (src/domain/disclosure.ts), with the patrons it names, whether a gag holds and the profile's rule.
+ */
+export interface LegalRequest extends RegisterRecord {
   patronIds: string[];
   gagged: boolean;
   rule: { permits: string; clause: string; counselReviewRequired: boolean; notifyPatron: string; note?: string };

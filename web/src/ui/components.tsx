@@ -1,8 +1,21 @@
-import { useCallback, useEffect, useId, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useCallback, useEffect, useId, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { ApiError } from '../api';
 
-/** A labelled input; its problem (from an ApiError) shows beside it and is announced with it. */
-export function Field({ label, hint, error, ...input }: { label: string; hint?: string; error?: string | undefined } & InputHTMLAttributes<HTMLInputElement>) {
+/**
+ * The frame every labelled control shares: the label, an optional hint and the problem beside it, all
+ * tied to the control by id so a screen reader reads them with it. `control` gets the id and ARIA props.
+ */
+function Labelled({
+  label,
+  hint,
+  error,
+  control,
+}: {
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  control: (aria: { id: string; 'aria-invalid': true | undefined; 'aria-describedby': string | undefined }) => ReactNode;
+}) {
   const id = useId();
   const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
@@ -13,7 +26,7 @@ export function Field({ label, hint, error, ...input }: { label: string; hint?: 
           {hint}
         </p>
       )}
-      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={described || undefined} {...input} />
+      {control({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': described || undefined })}
       {error && (
         <p className="field-error" id={`${id}-error`}>
           {error}
@@ -21,6 +34,16 @@ export function Field({ label, hint, error, ...input }: { label: string; hint?: 
       )}
     </div>
   );
+}
+
+/** A labelled input; its problem (from an ApiError) shows beside it and is announced with it. */
+export function Field({ label, hint, error, ...input }: { label: string; hint?: string; error?: string | undefined } & InputHTMLAttributes<HTMLInputElement>) {
+  return <Labelled label={label} hint={hint} error={error} control={(aria) => <input {...aria} {...input} />} />;
+}
+
+/** A labelled multi-line text box, its problem shown beside it. */
+export function TextArea({ label, hint, error, ...area }: { label: string; hint?: string; error?: string | undefined } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return <Labelled label={label} hint={hint} error={error} control={(aria) => <textarea rows={3} {...aria} {...area} />} />;
 }
 
 /** A labelled select, with an optional hint; its problem shows beside it and is announced with it. */
@@ -31,29 +54,21 @@ export function Select({
   error,
   ...select
 }: { label: string; options: { value: string; label: string }[]; hint?: string; error?: string | undefined } & SelectHTMLAttributes<HTMLSelectElement>) {
-  const id = useId();
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
+    <Labelled
+      label={label}
+      hint={hint}
+      error={error}
+      control={(aria) => (
+        <select {...aria} {...select}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
       )}
-      <select id={id} aria-invalid={error ? true : undefined} aria-describedby={described || undefined} {...select}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
+    />
   );
 }
 
