@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { fixedClock } from '../src/domain/clock.js';
 import { SYSTEM } from '../src/policy/actors.js';
 import { suppressedTable } from '../src/policy/statistics.policy.js';
+import { tableBounds } from '../src/solver/table-bounds.js';
 import { openDatabase } from '../src/storage/database.js';
 import { keyStoreTargetFor, openKeyStore } from '../src/storage/key-store.js';
 import { migrateToLatest } from '../src/storage/migrate.js';
@@ -38,6 +39,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 async function policyTimings(): Promise<void> {
+  const bounds = await tableBounds();
   const random = seeded(2026);
   const k = 10;
   console.log('suppression alone (threshold 10; counts 0 one time in five, else small with the share given)');
@@ -54,11 +56,12 @@ async function policyTimings(): Promise<void> {
         const matrix = Array.from({ length: rows }, () => Array.from({ length: columns }, () => (random() < 0.2 ? 0 : random() < share ? 1 + Math.floor(random() * (k - 1)) : k + Math.floor(random() * 40))));
         const counts = new Map(matrix.map((row, i) => [`r${i}`, new Map(row.map((v, j) => [`c${j}`, v]))]));
         const started = performance.now();
-        const table = await suppressedTable(
+        const table = suppressedTable(
           matrix.map((_, i) => `r${i}`),
           (matrix[0] ?? []).map((_, j) => `c${j}`),
           counts,
           k,
+          bounds,
         );
         times.push(performance.now() - started);
         hidden += table.suppressedCount;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { shippedProfilesDir } from '../src/policy/profiles.js';
+import { shippedProfilesDir } from '../src/profile/profiles.js';
 
 /** Every clause ID of docs/CLAUSES.md; "JC-IIIa-f" stands for JC-IIIa … JC-IIIf. Tests check citations against it. */
 export const CLAUSE_IDS: ReadonlySet<string> = new Set(

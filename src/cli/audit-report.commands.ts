@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { SYSTEM } from '../policy/actors.js';
-import type { AuditReport } from '../policy/audit-report.js';
+import type { AuditReport } from '../report/audit-report.js';
 import { auditReport, DEFAULT_GRACE_HOURS } from '../jobs/audit-report.job.js';
 import { auditReportHtml } from '../report/audit-report.html.js';
 import { auditReportMarkdown } from '../report/audit-report.md.js';

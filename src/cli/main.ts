@@ -10,7 +10,7 @@ import { buildServer } from '../http/server.js';
 import { createLogger } from '../log.js';
 import { ROLES } from '../policy/actors.js';
 import { isPostgresUrl, redactUrl } from '../storage/database.js';
-import { DEFAULT_PROFILE, ProfileError, profiles, SHIPPED_PROFILES } from '../policy/profiles.js';
+import { DEFAULT_PROFILE, ProfileError, profiles, SHIPPED_PROFILES } from '../profile/profiles.js';
 import { checkin, checkout, declareLost, renew } from '../usecases/circulation.usecases.js';
 import type { Runtime } from '../usecases/context.js';
 import { pay } from '../usecases/fine.usecases.js';

@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress';
 import type { Command, Option } from 'commander';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { runRetention, type RetentionReport } from '../jobs/retention.job.js';
-import { parseProfile, profiles } from '../policy/profiles.js';
+import { parseProfile, profiles } from '../profile/profiles.js';
 import { SYSTEM } from '../policy/actors.js';
 import { run, type Caller, type Runtime } from '../usecases/context.js';
 import { retentionHistory } from '../usecases/retention.usecases.js';

@@ -6,7 +6,7 @@
  * engine because the engine runs its pages in transactions of its own.
  */
 import { fixedClock } from '../domain/clock.js';
-import { buildAuditReport, type AuditReport, type DisposalCheck } from '../policy/audit-report.js';
+import { buildAuditReport, type AuditReport, type DisposalCheck } from '../report/audit-report.js';
 import { auditFacts, type AuditReportInput } from '../usecases/audit-report.usecases.js';
 import { run, type Caller, type Runtime } from '../usecases/context.js';
 import { runRetention } from './retention.job.js';

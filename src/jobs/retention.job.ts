@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { SYSTEM } from '../policy/actors.js';
 import type { Profile } from '../policy/profile.schema.js';
-import { profiles } from '../policy/profiles.js';
+import { profiles } from '../profile/profiles.js';
 import { describeRule, SERVICE_KINDS, sweepDue, type RetentionCategory, type ServiceKindId } from '../policy/retention.policy.js';
 import { engineOf } from '../storage/database.js';
 import { isUniqueViolation } from '../storage/errors.js';

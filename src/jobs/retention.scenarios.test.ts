@@ -5,7 +5,7 @@ import { buildItem, buildLibrary, buildPatron, refusalCodes, START, world, type 
 import { DomainError } from '../domain/errors.js';
 import { SYSTEM } from '../policy/actors.js';
 import type { Profile } from '../policy/profile.schema.js';
-import { profiles } from '../policy/profiles.js';
+import { profiles } from '../profile/profiles.js';
 import { SERVICE_KINDS, serviceRule, type ServiceKindId } from '../policy/retention.policy.js';
 import { findPatronById } from '../storage/patron.repository.js';
 import * as retention from '../storage/retention.repository.js';

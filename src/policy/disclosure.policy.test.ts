@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, INSTRUMENTS, type Instrument } from '../domain/disclosure.js';
 import { canSeeRequest, disclosureAllowed, type DisclosureQuestion } from './disclosure.policy.js';
-import { DEFAULT_DISCLOSURE, loadProfiles, parseProfile, shippedProfilesDir } from './profiles.js';
+import { DEFAULT_DISCLOSURE, loadProfiles, parseProfile, shippedProfilesDir } from '../profile/profiles.js';
 import { CLAUSE_IDS } from '../../test/clauses.js';
 
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cutRecord, guardianAccess, guardiansSeeAnything, linkIsLive, sectionsOf, type GuardianRule } from './guardian.policy.js';
-import { loadProfiles } from './profiles.js';
+import { loadProfiles } from '../profile/profiles.js';
 import { CLAUSE_IDS } from '../../test/clauses.js';
 
 

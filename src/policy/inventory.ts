@@ -7,25 +7,8 @@
 import type { Profile } from './profile.schema.js';
 import { describeRule, serviceRule, type RetentionCategory, type ServiceKindId } from './retention.policy.js';
 
-export const RECORD_CATEGORIES = [
-  'registration',
-  'guardianship',
-  'circulation',
-  'reading-history',
-  'holds',
-  'fines',
-  'computer-sessions',
-  'program-signups',
-  'room-bookings',
-  'ill-requests',
-  'reference-requests',
-  'complaints',
-  'access-log',
-  'circulation-statistics',
-  'registration-statistics',
-  'service-statistics',
-] as const;
-export type RecordCategory = (typeof RECORD_CATEGORIES)[number];
+export { RECORD_CATEGORIES, type RecordCategory } from '../domain/records.js';
+import { RECORD_CATEGORIES, type RecordCategory } from '../domain/records.js';
 
 /**
  * The aggregate statistics: counts with no patron in them (RR-4, CB-A6, RF-3, IF-4, JC-IVd). They are

@@ -6,17 +6,10 @@
  */
 import type { Problem } from '../domain/errors.js';
 import { ErrorCode } from '../domain/errors.js';
-import { RECORD_CATEGORIES, type RecordCategory } from './inventory.js';
+import { RECORD_CATEGORIES, type RecordCategory } from '../domain/records.js';
 
-/** What a live hold covers for one patron: categories and a period (null: unbounded on that side). */
-export interface HoldScope {
-  categories: readonly RecordCategory[];
-  from: string | null;
-  to: string | null;
-}
-
-/** The live holds of a library, by patron: what the retention engine consults for a page. */
-export type HeldPatrons = ReadonlyMap<string, readonly HoldScope[]>;
+export type { HeldPatrons, HoldScope } from '../domain/records.js';
+import type { HeldPatrons, HoldScope } from '../domain/records.js';
 
 export const NO_HOLDS: HeldPatrons = new Map();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadProfiles } from './profiles.js';
+import { loadProfiles } from '../profile/profiles.js';
 import { fineRetention, holdRetention, loanRetention, patronRetention, serviceRetention, sweepDue } from './retention.policy.js';
 
 const registry = loadProfiles();

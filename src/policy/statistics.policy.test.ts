@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { profiles } from './profiles.js';
+import { profiles } from '../profile/profiles.js';
 import {
   gridOf,
   marginalMask,
@@ -15,13 +15,16 @@ import {
   type Cycle,
   type SuppressedTable,
 } from './statistics.policy.js';
+import { tableBounds } from '../solver/table-bounds.js';
+
+const bounds = await tableBounds();
 
 /** A table from a matrix of counts, rows r0…, columns c0…. */
-function table(matrix: number[][], k = 5, options: { transpose?: boolean } = {}): Promise<SuppressedTable> {
+function table(matrix: number[][], k = 5, options: { transpose?: boolean } = {}): SuppressedTable {
   const rows = matrix.map((_, i) => `r${i}`);
   const columns = (matrix[0] ?? []).map((_, j) => `c${j}`);
   const counts = new Map(matrix.map((row, i) => [`r${i}`, new Map(row.map((v, j) => [`c${j}`, v]))]));
-  return suppressedTable(rows, columns, counts, k, options);
+  return suppressedTable(rows, columns, counts, k, bounds, options);
 }
 
 const transposed = <T,>(matrix: T[][]): T[][] => (matrix[0] ?? []).map((_, j) => matrix.map((row) => row[j] as T));
@@ -89,7 +92,7 @@ describe('small-cell suppression (RR-4, CB-A6, RF-3, IF-4)', () => {
     expect([...published.rowTotals, ...published.columnTotals, published.total].every((c) => !c.suppressed)).toBe(true);
     // And neither one line nor all of them together bound it below k
     expect(recoverableBySubtraction(published)).toEqual([]);
-    expect(await unprotectedEntries(published, 5, matrix)).toEqual([]);
+    expect(await unprotectedEntries(published, 5, bounds, matrix)).toEqual([]);
     expect(agrees(published, matrix)).toBe(true);
   });
 
@@ -104,10 +107,10 @@ describe('small-cell suppression (RR-4, CB-A6, RF-3, IF-4)', () => {
       grid.map((row) => row.map((v) => v > 0 && v < 5)),
     );
     expect(recoverableBySubtraction(naive)).toContainEqual({ row: 1, column: 1, value: 2 });
-    expect(await unprotectedEntries(naive, 5, matrix)).toEqual([{ row: 1, column: 1, max: 2 }]);
+    expect(await unprotectedEntries(naive, 5, bounds, matrix)).toEqual([{ row: 1, column: 1, max: 2 }]);
     const published = await table(matrix);
     expect(recoverableBySubtraction(published)).toEqual([]);
-    expect(await unprotectedEntries(published, 5, matrix)).toEqual([]);
+    expect(await unprotectedEntries(published, 5, bounds, matrix)).toEqual([]);
   });
 
   it('non-negativity bounds a cell no single line gives away: [[3,10],[7,0]] at k = 11', async () => {
@@ -124,18 +127,18 @@ describe('small-cell suppression (RR-4, CB-A6, RF-3, IF-4)', () => {
     expect(recoverableBySubtraction(rectangle)).toEqual([]);
     // Then the relations and non-negativity still prove the 3 is at most 10 (its column total), and the
     // 7 at most 7 (the zero beside it cannot go below 0): both below k = 11
-    expect(await unprotectedEntries(rectangle, 11, matrix)).toEqual([
+    expect(await unprotectedEntries(rectangle, 11, bounds, matrix)).toEqual([
       { row: 0, column: 0, max: 10 },
       { row: 0, column: 1, max: 10 },
       { row: 1, column: 0, max: 7 },
     ]);
     // While at k = 5 the same rectangle protects the 3 (it can be anything from 3 to 10)
-    expect(await unprotectedEntries(rectangle, 5, matrix)).toEqual([]);
+    expect(await unprotectedEntries(rectangle, 5, bounds, matrix)).toEqual([]);
     // And the suppression hides what it must at either threshold; the zero may be hidden with the rest
     for (const k of [5, 11]) {
       const published = await table(matrix, k);
       expect(noSmallCountShown(published, k)).toBe(true);
-      expect(await unprotectedEntries(published, k, matrix)).toEqual([]);
+      expect(await unprotectedEntries(published, k, bounds, matrix)).toEqual([]);
       expect(recoverableBySubtraction(published)).toEqual([]);
     }
     const strict = await table(matrix, 11);
@@ -159,7 +162,7 @@ describe('small-cell suppression (RR-4, CB-A6, RF-3, IF-4)', () => {
     expect(published.cells[2]![0]).toEqual({ value: 0, suppressed: false });
     expect(noSmallCountShown(published, 5)).toBe(true);
     expect(recoverableBySubtraction(published)).toEqual([]);
-    expect(await unprotectedEntries(published, 5, matrix)).toEqual([]);
+    expect(await unprotectedEntries(published, 5, bounds, matrix)).toEqual([]);
     expect(agrees(published, matrix)).toBe(true);
   });
 
@@ -173,7 +176,7 @@ describe('small-cell suppression (RR-4, CB-A6, RF-3, IF-4)', () => {
     const asked = await table(matrix);
     const turned = await table(transposed(matrix), 5, { transpose: true });
     expect(maskOf(turned)).toEqual(transposed(maskOf(asked)));
-    expect(await unprotectedEntries(turned, 5, transposed(matrix))).toEqual([]);
+    expect(await unprotectedEntries(turned, 5, bounds, transposed(matrix))).toEqual([]);
     expect(recoverableBySubtraction(turned)).toEqual([]);
   });
 
@@ -203,7 +206,7 @@ describe('small-cell suppression (RR-4, CB-A6, RF-3, IF-4)', () => {
       [a, byItemType],
       [b, byAgeBand],
     ] as const)
-      expect(await unprotectedEntries(published, 5, matrix)).toEqual([]);
+      expect(await unprotectedEntries(published, 5, bounds, matrix)).toEqual([]);
   });
 
   it('a marginal alone: what is hidden adds up to k or more; the grand total is hidden only below k', () => {
@@ -245,7 +248,7 @@ describe('small-cell suppression (RR-4, CB-A6, RF-3, IF-4)', () => {
       );
       const columns = marginalMask(grid.at(-1)!.slice(0, -1), k);
       const mask = grid.map((row, i) => row.map((_, j) => (i < matrix.length && j < matrix[0]!.length ? true : j === matrix[0]!.length ? rows[i]! : columns[j]!)));
-      expect(await unprotectedEntries(byHand(matrix, mask), k, matrix)).toEqual([]);
+      expect(await unprotectedEntries(byHand(matrix, mask), k, bounds, matrix)).toEqual([]);
     }
   });
 
@@ -260,7 +263,7 @@ describe('small-cell suppression (RR-4, CB-A6, RF-3, IF-4)', () => {
       const published = await table(matrix, k);
       expect(noSmallCountShown(published, k)).toBe(true);
       expect(agrees(published, matrix)).toBe(true);
-      expect(await unprotectedEntries(published, k, matrix)).toEqual([]);
+      expect(await unprotectedEntries(published, k, bounds, matrix)).toEqual([]);
       // Subtraction along one line recovers nothing below k (a line may give away a count of 0 or k and more)
       expect(recoverableBySubtraction(published).filter((r) => r.value > 0 && r.value < k)).toEqual([]);
       // The totals are those of the marginals alone
@@ -368,7 +371,7 @@ describe('small-cell suppression (RR-4, CB-A6, RF-3, IF-4)', () => {
     expect(published.threshold).toBe(10);
     expect(published.cells[0]![0]!.suppressed).toBe(true);
     expect(recoverableBySubtraction(published)).toEqual([]);
-    expect(await unprotectedEntries(published, k, matrix)).toEqual([]);
+    expect(await unprotectedEntries(published, k, bounds, matrix)).toEqual([]);
   });
 
   it('hides another measure (minutes) exactly where the counts are hidden', async () => {
@@ -391,7 +394,7 @@ describe('small-cell suppression (RR-4, CB-A6, RF-3, IF-4)', () => {
       ['main', new Map([['book, large print', 2], ['dvd', 30]])],
       ['east', new Map([['book, large print', 20], ['dvd', 40]])],
     ]);
-    const csv = tableCsv(await suppressedTable(['main', 'east'], ['book, large print', 'dvd'], counts, 5), 'branch \\ item-type');
+    const csv = tableCsv(await suppressedTable(['main', 'east'], ['book, large print', 'dvd'], counts, 5, bounds), 'branch \\ item-type');
     expect(csv.split('\r\n')[0]).toBe('branch \\ item-type,"book, large print",dvd,total');
     expect(csv).toContain('main,<5,<5,32');
     expect(csv.trimEnd().split('\r\n').at(-1)).toBe('total,22,70,92');
@@ -401,7 +404,7 @@ describe('small-cell suppression (RR-4, CB-A6, RF-3, IF-4)', () => {
     const published = await table([]);
     expect(published.cells).toEqual([]);
     expect(published.total).toEqual({ value: 0, suppressed: false });
-    expect((await suppressionMask([[0]], 5)).mask).toEqual([[false]]);
+    expect((await suppressionMask([[0]], 5, bounds)).mask).toEqual([[false]]);
   });
 });
 
@@ -424,7 +427,7 @@ describe('a reader who re-runs the algorithm (k = 5)', () => {
     let published = publications.get(key);
     if (published === undefined) {
       const grid = gridOf(matrix, matrix[0]!.length);
-      const { mask, marginsOnly } = await suppressionMask(grid, K);
+      const { mask, marginsOnly } = await suppressionMask(grid, K, bounds);
       published = grid.map((row, i) => row.map((v, j) => (mask[i]![j] ? '?' : String(v))).join(',')).join(';') + (marginsOnly ? '!' : '');
       publications.set(key, published);
     }

@@ -77,8 +77,16 @@
  *   it, and the two must not be compared.
  * - Computer minutes are hidden where their session counts are, but their own bounds are not audited.
  */
-import type { Highs } from 'highs';
-import { feasibleMaxima, lpSolver, type Position } from './table-bounds.js';
+
+/** A grid position: row and column of the (R+1)×(C+1) grid (the last row and column are the totals). */
+export type Position = readonly [row: number, column: number];
+
+/**
+ * The bounds audit's oracle: the largest value each of `targets` (hidden entries of `values`) can take for
+ * a reader who sees every other entry, every row and column relation and that no count is negative. The
+ * rules here only ask it; `solver/table-bounds.ts` answers it by linear programming, so this file stays pure.
+ */
+export type BoundsOracle = (values: readonly (readonly number[])[], hidden: readonly (readonly boolean[])[], targets: readonly Position[]) => number[];
 
 /** A published entry: its count, or null and `suppressed: true`. */
 export interface Cell {
@@ -252,7 +260,7 @@ function better(a: readonly number[], b: readonly number[]): boolean {
  * totals, primary cells, interior complements until the bounds audit passes, else every cell hidden;
  * then no line left with a single hidden entry where a cell can join it. Deterministic.
  */
-function protect(grid: readonly (readonly number[])[], k: number, highs: Highs): { mask: boolean[][]; primary: number; marginsOnly: boolean } {
+function protect(grid: readonly (readonly number[])[], k: number, bounds: BoundsOracle): { mask: boolean[][]; primary: number; marginsOnly: boolean } {
   const R = grid.length - 1; // the margin row's index
   if (R < 0) return { mask: [], primary: 0, marginsOnly: false };
   const C = (grid[0] as readonly number[]).length - 1; // the totals column's index
@@ -281,7 +289,7 @@ function protect(grid: readonly (readonly number[])[], k: number, highs: Highs):
       const cycle = cheapestCycle(e, need, false);
       // Enough already: a cycle of hidden entries alone lets it reach k.
       if (cycle && cycle.fresh.length === 0 && cycle.capacity >= need) break;
-      if ((feasibleMaxima(highs, grid, mask, [e])[0] as number) >= k) break;
+      if ((bounds(grid, mask, [e])[0] as number) >= k) break;
       if (cycle && cycle.fresh.length > 0) {
         hide(cycle.fresh);
         continue;
@@ -332,10 +340,14 @@ function protect(grid: readonly (readonly number[])[], k: number, highs: Highs):
  * `transpose`: the grid's rows are the later dimension; suppression is computed on the transposed grid
  * and turned back, so both orientations of a table hide the same entries.
  */
-export async function suppressionMask(grid: readonly (readonly number[])[], k: number, options: { transpose?: boolean } = {}): Promise<{ mask: boolean[][]; primary: number; marginsOnly: boolean }> {
-  const highs = await lpSolver();
-  if (options.transpose !== true) return protect(grid, k, highs);
-  const { mask, primary, marginsOnly } = protect(transpose(grid), k, highs);
+export function suppressionMask(
+  grid: readonly (readonly number[])[],
+  k: number,
+  bounds: BoundsOracle,
+  options: { transpose?: boolean } = {},
+): { mask: boolean[][]; primary: number; marginsOnly: boolean } {
+  if (options.transpose !== true) return protect(grid, k, bounds);
+  const { mask, primary, marginsOnly } = protect(transpose(grid), k, bounds);
   return { mask: transpose(mask), primary, marginsOnly };
 }
 
@@ -344,16 +356,17 @@ export async function suppressionMask(grid: readonly (readonly number[])[], k: n
  * `counts` is keyed `row` then `column`; labels not present count as zero. `transpose`: the rows are the
  * later dimension of the canonical order (the caller's), so suppression is computed on the transpose.
  */
-export async function suppressedTable(
+export function suppressedTable(
   rowLabels: readonly string[],
   columnLabels: readonly string[],
   counts: ReadonlyMap<string, ReadonlyMap<string, number>>,
   k: number,
+  bounds: BoundsOracle,
   options: { transpose?: boolean } = {},
-): Promise<SuppressedTable> {
+): SuppressedTable {
   const matrix = rowLabels.map((r) => columnLabels.map((c) => counts.get(r)?.get(c) ?? 0));
   const grid = gridOf(matrix, columnLabels.length);
-  return publish(rowLabels, columnLabels, grid, await suppressionMask(grid, k, options), k);
+  return publish(rowLabels, columnLabels, grid, suppressionMask(grid, k, bounds, options), k);
 }
 
 /**
@@ -429,7 +442,7 @@ export function recoverableBySubtraction(table: Published): { row: number; colum
  * audited (the rule); without them every hidden entry is, and one the reader can only prove to be 0 is
  * not reported (a hidden zero whose bound is still below k is, which is stricter than the rule).
  */
-export async function unprotectedEntries(table: Published, k: number, counts?: readonly (readonly number[])[]): Promise<{ row: number; column: number; max: number }[]> {
+export function unprotectedEntries(table: Published, k: number, bounds: BoundsOracle, counts?: readonly (readonly number[])[]): { row: number; column: number; max: number }[] {
   const entries = entriesOf(table);
   const hidden = entries.map((row) => row.map((c) => c.suppressed));
   const values = entries.map((row) => row.map((c) => c.value ?? 0));
@@ -441,7 +454,7 @@ export async function unprotectedEntries(table: Published, k: number, counts?: r
       if (c.suppressed && (v === undefined || (v > 0 && v < k))) targets.push([i, j]);
     }),
   );
-  const maxima = feasibleMaxima(await lpSolver(), values, hidden, targets);
+  const maxima = bounds(values, hidden, targets);
   return targets.flatMap(([row, column], n) => {
     const max = maxima[n] as number;
     return max < k && (truth !== undefined || max > 0) ? [{ row, column, max }] : [];

@@ -16,12 +16,8 @@ export const GAG_BAND_WIDTH = 250;
 export const OUTCOMES = ['released', 'refused', 'pending', 'withdrawn'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-/** A request as the report reads it: no patron, no agency, no case. */
-export interface RequestFacts {
-  instrument: string;
-  status: string;
-  gagUntil: string | null;
-}
+export type { RequestFacts } from '../domain/records.js';
+import type { RequestFacts } from '../domain/records.js';
 
 export interface InstrumentLine {
   instrument: Instrument;

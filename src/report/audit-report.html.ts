@@ -4,7 +4,7 @@
  * and also carry the word FINDING, so they do not rely on colour alone. Every text is escaped. Pure.
  */
 import { createHash } from 'node:crypto';
-import { roleName, type AuditReport } from '../policy/audit-report.js';
+import { roleName, type AuditReport } from './audit-report.js';
 import {
   accessLogSummary,
   byRoleText,

@@ -2,7 +2,7 @@
  * The privacy audit report (CB-I) as Markdown: the same document as the JSON, one heading per question
  * (a)…(e), findings first and each marked `FINDING`. Pure.
  */
-import { roleName, type AuditReport } from '../policy/audit-report.js';
+import { roleName, type AuditReport } from './audit-report.js';
 import {
   accessLogSummary,
   byRoleText,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { AUDIT_QUESTIONS, buildAuditReport, rowBand, type AuditFacts, type DisposalCheck } from '../policy/audit-report.js';
-import { loadProfiles } from '../policy/profiles.js';
+import { AUDIT_QUESTIONS, buildAuditReport, rowBand, type AuditFacts, type DisposalCheck } from './audit-report.js';
+import { loadProfiles } from '../profile/profiles.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { AUDIT_REPORT_CSP, AUDIT_REPORT_CSS, AUDIT_REPORT_STYLE_HASH, auditReportHtml } from './audit-report.html.js';
 import { auditReportMarkdown } from './audit-report.md.js';

@@ -2,8 +2,8 @@
  * The words both renderings of the audit report share (Markdown and HTML say the same thing): cell texts
  * built from the typed document, never from anything else. Pure.
  */
-import type { AuditReport } from '../policy/audit-report.js';
-import { readableInstant, roleName } from '../policy/audit-report.js';
+import type { AuditReport } from './audit-report.js';
+import { readableInstant, roleName } from './audit-report.js';
 
 /** An instant as people read it: `2026-03-02 17:00 UTC`. */
 export const instant = readableInstant;

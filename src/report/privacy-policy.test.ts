@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INSTRUMENTS } from '../domain/disclosure.js';
 import { INVENTORY } from '../policy/inventory.js';
-import { fingerprint, rulesOf, versionHistory } from '../policy/profile-version.js';
+import { fingerprint, rulesOf, versionHistory } from '../profile/profile-version.js';
 import type { Profile } from '../policy/profile.schema.js';
-import { loadProfiles, parseProfile, shippedProfilesDir } from '../policy/profiles.js';
+import { loadProfiles, parseProfile, shippedProfilesDir } from '../profile/profiles.js';
 import { buildPrivacyPolicy, CATEGORY_VIEW_PERMISSIONS, rolesSeeing } from './privacy-policy.js';
 import { POLICY_PAGE_CSP, renderPolicyHtml, renderPolicyMarkdown } from './privacy-policy.render.js';
 

@@ -10,7 +10,7 @@ import { sectionsOf, type RecordSection } from '../policy/guardian.policy.js';
 import { INVENTORY, isAggregate, SERVICE_CATEGORY, type RecordCategory } from '../policy/inventory.js';
 import { rolesSeeing } from '../policy/category-access.js';
 import { GUARDIAN_LEVEL_WORDS, INSTRUMENT_NAMES, instrumentWords, permitsRelease, retentionSentence, type ProfileRules, type Statement } from '../policy/policy-words.js';
-import type { PolicyVersionEntry } from '../policy/profile-version.js';
+import type { PolicyVersionEntry } from '../profile/profile-version.js';
 
 export type { Statement } from '../policy/policy-words.js';
 export { CATEGORY_VIEW_PERMISSIONS, rolesSeeing } from '../policy/category-access.js';

@@ -4,40 +4,12 @@
  * selects a personal field, a patron id or an item, and none sums the aggregate statistics' counts.
  */
 import { sql } from 'kysely';
+import type { AccessLogGroup, CodeCount, EngineSettings, HeldCounts } from '../domain/audit-facts.js';
 import { engineOf, type Db } from './database.js';
 
-/** A count per status (or kind) code. */
-export interface CodeCount {
-  code: string;
-  count: number;
-}
+export type { AccessLogGroup, CodeCount, EngineSettings, HeldCounts };
 
-export interface HeldCounts {
-  patronsByStatus: CodeCount[];
-  /** Patrons who opted in to keeping their reading history (JC-IIIc). */
-  readingHistoryPatrons: number;
-  /** Blind-index tokens kept for look-ups (card number, email, phone, name words). */
-  searchTokens: number;
-  guardianLinks: { current: number; ended: number };
-  loansByStatus: CodeCount[];
-  /** Complete loans kept because their borrower opted in to reading history (ended after the opt-in). */
-  readingHistoryLoans: number;
-  holdsByStatus: CodeCount[];
-  finesByStatus: CodeCount[];
-  payments: number;
-  /** Service records per kind (`computer-session`, …) and status. */
-  serviceRecords: { kind: string; status: string; count: number }[];
-  complaints: { open: number; answered: number; anonymous: number };
-  accessLogEntries: number;
-  /**
-   * The aggregate statistics tables: how many rows each holds, and nothing summed. A sum of their counts
-   * over all time, published twice (or once beside the published months), would give the month under
-   * way, unsuppressed; the report shows only a band of these row counts (policy/audit-report.ts).
-   */
-  statistics: { rows: number };
-  registrationStatistics: { rows: number };
-  serviceStatistics: { rows: number };
-}
+
 
 const n = (value: unknown) => Number(value ?? 0);
 
@@ -117,14 +89,6 @@ export async function heldCounts(db: Db, libraryId: string): Promise<HeldCounts>
   };
 }
 
-/** Access-log entries of a period, counted per role, purpose and set of categories touched. */
-export interface AccessLogGroup {
-  role: string;
-  purpose: string;
-  /** The categories an entry touched (names, never data). */
-  categories: string[];
-  entries: number;
-}
 
 /**
  * Entries about a library's patrons in [from, to), grouped by the role the actor acted in, the purpose
@@ -170,9 +134,6 @@ export async function lastLoggedAction(db: Db, action: 'backup' | 'restore'): Pr
 }
 
 /** The engine's settings that bear on records at rest, read from the engine itself. */
-export type EngineSettings =
-  | { engine: 'sqlite'; version: string; journalMode: string; secureDelete: boolean }
-  | { engine: 'postgres'; version: string };
 
 export async function engineSettings(db: Db): Promise<EngineSettings> {
   if (engineOf(db) === 'postgres') {

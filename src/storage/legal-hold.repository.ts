@@ -2,8 +2,7 @@
  * Legal holds: the hold rows, the patrons each names, their release, and the live holds of a library as
  * the retention engine reads them (once per page: holds are few, pages are many).
  */
-import type { HeldPatrons, HoldScope } from '../policy/legal-hold.policy.js';
-import type { RecordCategory } from '../policy/inventory.js';
+import type { HeldPatrons, HoldScope, RecordCategory } from '../domain/records.js';
 import type { Db } from './database.js';
 import type { LegalHoldsTable } from './schema.js';
 

@@ -2,7 +2,7 @@
  * What the transparency report reads from the legal-request register: per request only its instrument,
  * status and gag — never a patron, an agency, an officer or a case.
  */
-import type { RequestFacts } from '../policy/transparency.policy.js';
+import type { RequestFacts } from '../domain/records.js';
 import type { Db } from './database.js';
 
 /** Requests received in [from, to) by a library (or every library). */

@@ -4,7 +4,7 @@ import { buildItem, buildLibrary, buildPatron, libraryWorld, refusalCodes, world
 import { refuse, ErrorCode } from '../domain/errors.js';
 import { runRetention } from '../jobs/retention.job.js';
 import { SYSTEM, type Actor } from '../policy/actors.js';
-import { profiles } from '../policy/profiles.js';
+import { profiles } from '../profile/profiles.js';
 import { monthsBefore } from '../policy/retention.policy.js';
 import { keyStoreTargetFor, openKeyStore } from '../storage/key-store.js';
 import { randomKey } from '../vault/cipher.js';

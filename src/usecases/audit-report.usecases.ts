@@ -7,8 +7,8 @@
  */
 import { DateTime } from 'luxon';
 import { ErrorCode, refuse } from '../domain/errors.js';
-import type { AuditFacts } from '../policy/audit-report.js';
-import { profiles } from '../policy/profiles.js';
+import type { AuditFacts } from '../report/audit-report.js';
+import { profiles } from '../profile/profiles.js';
 import { RETENTION_CATEGORIES } from '../policy/retention.policy.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import { accessLogGroups, engineSettings, heldCounts, lastLoggedAction, oldestAccessEntry } from '../storage/audit-report.repository.js';

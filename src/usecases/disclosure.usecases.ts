@@ -23,7 +23,7 @@ import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js'
 import type { Library } from '../domain/types.js';
 import { canSeeRequest, decideStored, notifiesPatron, type DisclosureDecision, type RefusalReason, type Releasable } from '../policy/disclosure.policy.js';
 import { PATRON_RECORD_CATEGORIES, SERVICE_CATEGORY, type RecordCategory } from '../policy/inventory.js';
-import { profiles } from '../policy/profiles.js';
+import { profiles } from '../profile/profiles.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import { accessEntriesForPatron } from '../storage/access-log.repository.js';

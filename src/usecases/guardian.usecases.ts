@@ -10,7 +10,7 @@ import { ErrorCode, refuse } from '../domain/errors.js';
 import type { GuardianLink, Library } from '../domain/types.js';
 import { cutRecord, guardianAccess, guardiansSeeAnything, linkIsLive, sectionsOf, type CardPresented, type GuardianRule } from '../policy/guardian.policy.js';
 import type { GuardianViewLevel } from '../policy/profile.schema.js';
-import { profiles } from '../policy/profiles.js';
+import { profiles } from '../profile/profiles.js';
 import { finesOfPatron, paymentsOfPatron } from '../storage/fine.repository.js';
 import { holdsOfPatron } from '../storage/hold.repository.js';
 import { findLibrary } from '../storage/library.repository.js';

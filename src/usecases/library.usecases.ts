@@ -1,7 +1,7 @@
 import { IANAZone } from 'luxon';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Branch, Library, LoanRule } from '../domain/types.js';
-import { DEFAULT_PROFILE, profiles } from '../policy/profiles.js';
+import { DEFAULT_PROFILE, profiles } from '../profile/profiles.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import { requirePermission } from './authorization.js';
 import { isUniqueViolation } from '../storage/errors.js';

@@ -1,7 +1,7 @@
 import { DomainError, ErrorCode, refuse } from '../domain/errors.js';
 import type { Actor } from '../policy/actors.js';
 import type { Profile } from '../policy/profile.schema.js';
-import { DEFAULT_PROFILE, profiles } from '../policy/profiles.js';
+import { DEFAULT_PROFILE, profiles } from '../profile/profiles.js';
 import { findLibrary } from '../storage/library.repository.js';
 import { clearLoginFailures, countLoginFailures, lockCardAttempts, pruneLoginFailures, recordLoginFailure } from '../storage/login-failure.repository.js';
 import { findPatronCredentials, touchActivity } from '../storage/patron.repository.js';

@@ -5,7 +5,7 @@ import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js'
 import { ageBandOn, optionalText, personalProblems, statusChange } from '../domain/patron.rules.js';
 import type { Patron, PatronPersonal, PatronStatus } from '../domain/types.js';
 import { canReachPatron, homeLibrary } from '../policy/scope.policy.js';
-import { profiles } from '../policy/profiles.js';
+import { profiles } from '../profile/profiles.js';
 import { findLibrary } from '../storage/library.repository.js';
 import { isLookupPurpose, requirePermission, requirePurpose } from './authorization.js';
 import { endSessionsOf } from './session.usecases.js';

@@ -5,7 +5,7 @@ import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js
 import { buildLibrary, buildPatron, countRows, refusalCodes, world, type World } from '../../test/factories.js';
 import { runRetention } from '../jobs/retention.job.js';
 import type { Profile } from '../policy/profile.schema.js';
-import { loadProfiles, parseProfile, ProfileRegistry, shippedProfilesDir } from '../policy/profiles.js';
+import { loadProfiles, parseProfile, ProfileRegistry, shippedProfilesDir } from '../profile/profiles.js';
 import { renderPolicyHtml, renderPolicyMarkdown } from '../report/privacy-policy.render.js';
 import { policyHistory, publishedPolicy } from './privacy-policy.usecases.js';
 

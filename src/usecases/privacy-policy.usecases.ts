@@ -6,9 +6,9 @@
  */
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Profile } from '../policy/profile.schema.js';
-import { fingerprint, versionHistory, type PolicyVersionEntry, type RecordedVersion } from '../policy/profile-version.js';
+import { fingerprint, versionHistory, type PolicyVersionEntry, type RecordedVersion } from '../profile/profile-version.js';
 import type { ProfileRules } from '../policy/policy-words.js';
-import { profiles, type ProfileRegistry } from '../policy/profiles.js';
+import { profiles, type ProfileRegistry } from '../profile/profiles.js';
 import { buildPrivacyPolicy, type PrivacyPolicyDocument } from '../report/privacy-policy.js';
 import * as libraries from '../storage/library.repository.js';
 import * as versions from '../storage/profile-version.repository.js';

@@ -3,7 +3,7 @@ import { parseInstant } from '../domain/clock.js';
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import type { RecordSeries, SeriesDisposal } from '../domain/record-series.js';
 import type { Library } from '../domain/types.js';
-import { profiles } from '../policy/profiles.js';
+import { profiles } from '../profile/profiles.js';
 import { checkDisposal, seriesDue, type SeriesDueReason } from '../policy/record-series.policy.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import { requirePermission } from './authorization.js';

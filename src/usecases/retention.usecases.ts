@@ -9,7 +9,7 @@ import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Library } from '../domain/types.js';
 import { SERVICE_CATEGORY } from '../policy/inventory.js';
 import type { Profile } from '../policy/profile.schema.js';
-import { profiles } from '../policy/profiles.js';
+import { profiles } from '../profile/profiles.js';
 import {
   afterEndRetention,
   describeRule,

@@ -7,7 +7,7 @@
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import { accessHistoryOf } from './access-log.usecases.js';
 import { noticesForPatron } from './disclosure.usecases.js';
-import { profiles } from '../policy/profiles.js';
+import { profiles } from '../profile/profiles.js';
 import { findLibrary } from '../storage/library.repository.js';
 import { clearLoginFailures, countLoginFailures, lockCardAttempts } from '../storage/login-failure.repository.js';
 import * as patrons from '../storage/patron.repository.js';

@@ -22,8 +22,9 @@
 import { DateTime } from 'luxon';
 import { AGE_BANDS } from '../domain/patron.rules.js';
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
-import { profiles } from '../policy/profiles.js';
+import { profiles } from '../profile/profiles.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
+import { tableBounds } from '../solver/table-bounds.js';
 import { suppressedTable, tableCsv, thresholdOf, withMask, type Cell } from '../policy/statistics.policy.js';
 import { findLibrary, listBranches } from '../storage/library.repository.js';
 import { NO_BRANCH, servicesCountedThrough, statsCells, type StatsColumn, type StatsTable } from '../storage/statistics.repository.js';
@@ -253,7 +254,7 @@ export async function statistics(ctx: Context, input: StatisticsInput): Promise<
     );
   // Suppression is computed with the dimensions in their canonical order (DIMENSIONS), so a table and
   // its transpose hide the same entries.
-  const published = await suppressedTable(rowLabels, columnLabels, counts, threshold, { transpose: DIMENSIONS.indexOf(r) > DIMENSIONS.indexOf(c) });
+  const published = suppressedTable(rowLabels, columnLabels, counts, threshold, await tableBounds(), { transpose: DIMENSIONS.indexOf(r) > DIMENSIONS.indexOf(c) });
   const { cells: tableCells, rowTotals, columnTotals, total } = published;
   return {
     libraryId: library.id,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ErrorCode, refuse } from '../../domain/errors.js';
 import { runRetentionFor } from '../../jobs/retention.job.js';
-import { profiles } from '../../policy/profiles.js';
+import { profiles } from '../../profile/profiles.js';
 import { RETENTION_CATEGORIES } from '../../policy/retention.policy.js';
 import type { Runtime } from '../../usecases/context.js';
 import { retentionHistory, setReadingHistory } from '../../usecases/retention.usecases.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INVENTORY, RECORD_CATEGORIES } from './inventory.js';
+import { INVENTORY, RECORD_CATEGORIES } from '../policy/inventory.js';
 import { loadProfiles, parseProfile, ProfileError, SHIPPED_PROFILES, shippedProfilesDir } from './profiles.js';
 import { CLAUSE_IDS } from '../../test/clauses.js';
 

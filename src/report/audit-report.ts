@@ -7,13 +7,13 @@
  * comes from the data inventory, the profile, the role table or a count; none is typed per library, and
  * none holds personal data (names, card numbers, contact details, titles, patron or staff ids).
  */
-import { ROLE_NAMES, ROLES, type Role } from './actors.js';
-import { rolesFor, type RoleAccess } from './category-access.js';
-import { INVENTORY, type RecordCategory } from './inventory.js';
-import { ROLE_PURPOSES } from './permissions.js';
-import type { Profile } from './profile.schema.js';
-import type { RetentionCategory } from './retention.policy.js';
-import type { AccessLogGroup, EngineSettings, HeldCounts } from '../storage/audit-report.repository.js';
+import { ROLE_NAMES, ROLES, type Role } from '../policy/actors.js';
+import { rolesFor, type RoleAccess } from '../policy/category-access.js';
+import { INVENTORY, type RecordCategory } from '../policy/inventory.js';
+import { ROLE_PURPOSES } from '../policy/permissions.js';
+import type { Profile } from '../policy/profile.schema.js';
+import type { RetentionCategory } from '../policy/retention.policy.js';
+import type { AccessLogGroup, EngineSettings, HeldCounts } from '../domain/audit-facts.js';
 
 export const AUDIT_REPORT_FORMAT = 'carrel-audit-report-1';
 

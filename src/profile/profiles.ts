@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Value } from 'typebox/value';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { INSTRUMENTS, type Instrument } from '../domain/disclosure.js';
-import { ProfileDocument, type InstrumentRule, type Profile } from './profile.schema.js';
+import { ProfileDocument, type InstrumentRule, type Profile } from '../policy/profile.schema.js';
 
 export const SHIPPED_PROFILES = ['strict-default', 'rio-rancho-nm', 'carlsbad-nm', 'jackson-county-or', 'ridgefield-ct', 'imagineif-mt'] as const;
 export type ShippedProfileId = (typeof SHIPPED_PROFILES)[number];

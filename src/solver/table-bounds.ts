@@ -11,6 +11,7 @@
  * per process (again after a load that failed); every solve after that is synchronous and pure computation.
  */
 import highsModule, { type Highs } from 'highs';
+import type { BoundsOracle, Position } from '../policy/statistics.policy.js';
 
 type Loader = () => Promise<Highs>;
 // The package's declarations describe its CommonJS build (the loader as `default` of the module); Node
@@ -35,8 +36,6 @@ export function lpSolver(): Promise<Highs> {
   return runtime;
 }
 
-/** A grid position: row and column of the (R+1)×(C+1) grid (the last row and column are the totals). */
-export type Position = readonly [row: number, column: number];
 
 /**
  * The largest value each `target` (a hidden entry) can take. `values` is the grid of the table, cells
@@ -118,4 +117,10 @@ export function feasibleMaxima(highs: Highs, values: readonly (readonly number[]
       });
     },
   );
+}
+
+/** The bounds oracle the suppression rules ask (policy/statistics.policy.ts), backed by the loaded solver. */
+export async function tableBounds(): Promise<BoundsOracle> {
+  const highs = await lpSolver();
+  return (values, hidden, targets) => feasibleMaxima(highs, values, hidden, targets);
 }

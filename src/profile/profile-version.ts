@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../domain/disclosure.js';
 import { diffProfiles, type PolicyChange } from './policy-diff.js';
-import type { ProfileRules } from './policy-words.js';
-import type { Profile } from './profile.schema.js';
+import type { ProfileRules } from '../policy/policy-words.js';
+import type { Profile } from '../policy/profile.schema.js';
 
 /** A profile's rules as a version records them: everything but the file it was read from. */
 export function rulesOf(profile: Profile): ProfileRules {

@@ -11,7 +11,7 @@ import {
   RETENTION_RULES,
   retentionShort,
   type ProfileRules,
-} from './policy-words.js';
+} from '../policy/policy-words.js';
 
 export const CHANGE_SECTIONS = ['retention', 'records-outside-carrel', 'guardians', 'shared-patrons', 'patron-login', 'disclosure', 'statistics'] as const;
 export type ChangeSection = (typeof CHANGE_SECTIONS)[number];

@@ -1,0 +1,42 @@
+/**
+ * The names of the records Carrel keeps and the plain facts about them that cross layers: the record
+ * categories of the data inventory (policy/inventory.ts declares each one), what a legal hold covers, and
+ * what the transparency report reads of a legal request. Types only, and the category list: no rules.
+ */
+
+export const RECORD_CATEGORIES = [
+  'registration',
+  'guardianship',
+  'circulation',
+  'reading-history',
+  'holds',
+  'fines',
+  'computer-sessions',
+  'program-signups',
+  'room-bookings',
+  'ill-requests',
+  'reference-requests',
+  'complaints',
+  'access-log',
+  'circulation-statistics',
+  'registration-statistics',
+  'service-statistics',
+] as const;
+export type RecordCategory = (typeof RECORD_CATEGORIES)[number];
+
+/** What a live hold covers for one patron: categories and a period (null: unbounded on that side). */
+export interface HoldScope {
+  categories: readonly RecordCategory[];
+  from: string | null;
+  to: string | null;
+}
+
+/** The live holds of a library, by patron: what the retention engine consults for a page. */
+export type HeldPatrons = ReadonlyMap<string, readonly HoldScope[]>;
+
+/** A request as the report reads it: no patron, no agency, no case. */
+export interface RequestFacts {
+  instrument: string;
+  status: string;
+  gagUntil: string | null;
+}
