@@ -1,0 +1,119 @@
+/**
+ * Carrel's layers, as rules that fail (docs/ARCHITECTURE.md, "Rules of the road"). Arrows point down:
+ *
+ *   transports (http/, cli/, jobs/, sip2/, oidc/, demo/)  →  usecases/  →  policy/ · domain/ · vault/ ·
+ *   profile/ · solver/ · report/  →  storage/
+ *
+ * `test/layers.test.ts` runs these rules over src/ and web/src/ and fails on any violation; it also
+ * proves each kind of rule fires on a small tree of deliberate violations (test/fixtures/layers/).
+ * Tests themselves (`*.test.ts`) and bench/ are outside the layers.
+ */
+
+/** Node built-ins that do I/O: nothing pure imports them. */
+const IO_BUILTINS = '^(node:)?(fs|fs/promises|path|url|net|http|https|http2|tls|dgram|dns|child_process|cluster|worker_threads|os|readline|stream|process|v8|vm)$';
+/** Packages that do I/O or belong to one transport. */
+const IO_PACKAGES = '(^|/)node_modules/(kysely|pg|pg-[^/]+|better-sqlite3|fastify|@fastify/[^/]+|highs|pino|commander|cli-progress|@node-rs/argon2|croner)/';
+const TRANSPORTS = 'http|cli|jobs|sip2|oidc|demo';
+const CORE = 'domain|policy|vault|storage|profile|solver|report|usecases';
+/** The composition root: the one file that wires the database, the vault and the servers into a runtime. */
+const ROOT = '^src/cli/runtime[.]ts$';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'No module imports itself back through others: a loop makes a layer one knot.',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'domain-imports-only-domain',
+      severity: 'error',
+      comment: 'domain/ is the pure core: entities, value types and rules, no other layer.',
+      from: { path: '^src/domain/' },
+      to: { path: '^src/', pathNot: '^src/domain/' },
+    },
+    {
+      name: 'pure-layers-do-no-io',
+      severity: 'error',
+      comment: 'domain/, policy/ and report/ are pure: no file, network or database, no transport package.',
+      from: { path: '^src/(domain|policy|report)/' },
+      to: { path: [IO_BUILTINS, IO_PACKAGES] },
+    },
+    {
+      name: 'policy-imports-only-domain',
+      severity: 'error',
+      comment: 'policy/ holds pure deciders over domain types; loaders and solvers live in profile/ and solver/.',
+      from: { path: '^src/policy/' },
+      to: { path: '^src/', pathNot: '^src/(domain|policy)/' },
+    },
+    {
+      name: 'storage-imports-only-domain',
+      severity: 'error',
+      comment: 'storage/ owns the SQL and returns domain types; types it shares with policy live in domain/.',
+      from: { path: '^src/storage/' },
+      to: { path: '^src/', pathNot: '^src/(domain|storage)/' },
+    },
+    {
+      name: 'vault-imports-domain-and-storage',
+      severity: 'error',
+      comment: 'vault/ seals personal fields and keeps keys: it stands on domain/ and storage/ only.',
+      from: { path: '^src/vault/' },
+      to: { path: '^src/', pathNot: '^src/(domain|vault|storage)/' },
+    },
+    {
+      name: 'profile-solver-report-stay-below-usecases',
+      severity: 'error',
+      comment: 'The profile loader, the bounds solver and the report builders serve use cases; they reach no storage, vault or use case.',
+      from: { path: '^src/(profile|solver|report)/' },
+      to: { path: '^src/', pathNot: '^src/(domain|policy|profile|solver|report)/' },
+    },
+    {
+      name: 'core-never-imports-a-transport',
+      severity: 'error',
+      comment: 'Use cases and what is below them know no transport: HTTP, SIP2, the CLI and jobs call them, never the reverse.',
+      from: { path: `^src/(${CORE})/` },
+      to: { path: `^src/(${TRANSPORTS})/` },
+    },
+    {
+      name: 'transports-reach-storage-through-usecases',
+      severity: 'error',
+      comment: 'A route, a SIP2 handler, a command or a job calls a use case; it never touches storage, the vault, the profile loader or the solver. The composition root is the one exception.',
+      from: { path: `^src/(${TRANSPORTS})/`, pathNot: ROOT },
+      to: { path: '^src/(storage|vault|profile|solver)/' },
+    },
+    {
+      name: 'transports-stand-apart',
+      severity: 'error',
+      comment: 'One transport does not call another; any of them may start a job (jobs/). The composition root wires the servers.',
+      from: { path: `^src/(${TRANSPORTS})/`, pathNot: ROOT },
+      to: { path: `^src/(${TRANSPORTS})/`, pathNot: ['^src/$1/', '^src/jobs/'] },
+    },
+    {
+      name: 'http-schemas-are-the-shared-contract',
+      severity: 'error',
+      comment: 'The route schemas are read by the web app too: they import TypeBox and domain/ only.',
+      from: { path: '^src/http/schemas/' },
+      to: { pathNot: ['^src/domain/', '^src/http/schemas/', '(^|/)node_modules/typebox/'] },
+    },
+    {
+      name: 'web-talks-only-to-the-contract',
+      severity: 'error',
+      comment: 'The web app shares only pure domain code and the route schemas with the server; everything else it learns over HTTP.',
+      from: { path: '^web/src/' },
+      to: { path: '^src/', pathNot: '^src/(domain|http/schemas)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '[.]test[.]tsx?$|(^|/)test/|(^|/)e2e/|(^|/)bench/|[.]css$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.tsx', '.js', '.d.ts'],
+    },
+  },
+};
