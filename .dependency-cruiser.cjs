@@ -18,6 +18,11 @@ const CORE = 'domain|policy|vault|storage|profile|solver|report|usecases';
 /** The composition root: the one file that wires the database, the vault and the servers into a runtime. */
 const ROOT = '^src/cli/runtime[.]ts$';
 
+/** A rule that `folders` (under src/) import from src/ only the folders `allowed`. */
+function importsOnly(name, comment, folders, allowed) {
+  return { name, severity: 'error', comment, from: { path: `^src/(${folders})/` }, to: { path: '^src/', pathNot: `^src/(${allowed})/` } };
+}
+
 module.exports = {
   forbidden: [
     {
@@ -27,13 +32,12 @@ module.exports = {
       from: { path: '^src/' },
       to: { circular: true },
     },
-    {
-      name: 'domain-imports-only-domain',
-      severity: 'error',
-      comment: 'domain/ is the pure core: entities, value types and rules, no other layer.',
-      from: { path: '^src/domain/' },
-      to: { path: '^src/', pathNot: '^src/domain/' },
-    },
+    importsOnly(
+      'domain-imports-only-domain',
+      'domain/ is the pure core: entities, value types and rules, no other layer.',
+      'domain',
+      'domain',
+    ),
     {
       name: 'pure-layers-do-no-io',
       severity: 'error',
@@ -41,34 +45,30 @@ module.exports = {
       from: { path: '^src/(domain|policy|report)/' },
       to: { path: [IO_BUILTINS, IO_PACKAGES] },
     },
-    {
-      name: 'policy-imports-only-domain',
-      severity: 'error',
-      comment: 'policy/ holds pure deciders over domain types; loaders and solvers live in profile/ and solver/.',
-      from: { path: '^src/policy/' },
-      to: { path: '^src/', pathNot: '^src/(domain|policy)/' },
-    },
-    {
-      name: 'storage-imports-only-domain',
-      severity: 'error',
-      comment: 'storage/ owns the SQL and returns domain types; types it shares with policy live in domain/.',
-      from: { path: '^src/storage/' },
-      to: { path: '^src/', pathNot: '^src/(domain|storage)/' },
-    },
-    {
-      name: 'vault-imports-domain-and-storage',
-      severity: 'error',
-      comment: 'vault/ seals personal fields and keeps keys: it stands on domain/ and storage/ only.',
-      from: { path: '^src/vault/' },
-      to: { path: '^src/', pathNot: '^src/(domain|vault|storage)/' },
-    },
-    {
-      name: 'profile-solver-report-stay-below-usecases',
-      severity: 'error',
-      comment: 'The profile loader, the bounds solver and the report builders serve use cases; they reach no storage, vault or use case.',
-      from: { path: '^src/(profile|solver|report)/' },
-      to: { path: '^src/', pathNot: '^src/(domain|policy|profile|solver|report)/' },
-    },
+    importsOnly(
+      'policy-imports-only-domain',
+      'policy/ holds pure deciders over domain types; loaders and solvers live in profile/ and solver/.',
+      'policy',
+      'domain|policy',
+    ),
+    importsOnly(
+      'storage-imports-only-domain',
+      'storage/ owns the SQL and returns domain types; types it shares with policy live in domain/.',
+      'storage',
+      'domain|storage',
+    ),
+    importsOnly(
+      'vault-imports-domain-and-storage',
+      'vault/ seals personal fields and keeps keys: it stands on domain/ and storage/ only.',
+      'vault',
+      'domain|vault|storage',
+    ),
+    importsOnly(
+      'profile-solver-report-stay-below-usecases',
+      'The profile loader, the bounds solver and the report builders serve use cases; they reach no storage, vault or use case.',
+      'profile|solver|report',
+      'domain|policy|profile|solver|report',
+    ),
     {
       name: 'core-never-imports-a-transport',
       severity: 'error',
