@@ -6,12 +6,10 @@ import { run, type Caller, type Runtime, type UseCase } from '../usecases/contex
 import { pay } from '../usecases/fine.usecases.js';
 import { placeHold } from '../usecases/hold.usecases.js';
 import { addItems, type AddItemInput } from '../usecases/item.usecases.js';
-import { createLibrary, setLoanRule } from '../usecases/library.usecases.js';
+import { circulationCounts, createLibrary, setLoanRule } from '../usecases/library.usecases.js';
 import { registerPatron } from '../usecases/patron.usecases.js';
 import { setReadingHistory } from '../usecases/retention.usecases.js';
 import { runRetention } from '../jobs/retention.job.js';
-import { countFines } from '../storage/fine.repository.js';
-import { countLoans } from '../storage/loan.repository.js';
 import { createStaff } from '../usecases/staff.usecases.js';
 
 /**
@@ -201,15 +199,16 @@ export async function loadDemoLibrary(runtime: Runtime): Promise<DemoSummary> {
     const created = await act(createStaff, { username, libraryId: DEMO_LIBRARY_ID, roles: [role] });
     staff.push({ username, role, password: created.password });
   }
+  const counts = await act(circulationCounts, { libraryId: DEMO_LIBRARY_ID });
   return {
     libraryId: DEMO_LIBRARY_ID,
     branches: 2,
     items: items.length,
     patrons: everyone.length + 1,
     minors: minors.length,
-    activeLoans: await countLoans(runtime.db, DEMO_LIBRARY_ID, 'active'),
+    activeLoans: counts.activeLoans,
     holds: holdsPlaced,
-    openFines: await countFines(runtime.db, DEMO_LIBRARY_ID, 'open'),
+    openFines: counts.openFines,
     retentionRuns,
     sample: { cardNumber: sample.cardNumber, pin: sample.pin, itemBarcode: sampleItem },
     staff,

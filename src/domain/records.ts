@@ -24,6 +24,12 @@ export const RECORD_CATEGORIES = [
 ] as const;
 export type RecordCategory = (typeof RECORD_CATEGORIES)[number];
 
+/**
+ * The rows kept a period after they end, as retention pages over them: settled fines, ended hold
+ * requests, closed service records (policy/retention.policy.ts says which values of each, and for how long).
+ */
+export type EndedRecords = 'fines' | 'holds' | 'service-records';
+
 /** What a live hold covers for one patron: categories and a period (null: unbounded on that side). */
 export interface HoldScope {
   categories: readonly RecordCategory[];

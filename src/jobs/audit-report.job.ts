@@ -6,8 +6,7 @@
  * engine because the engine runs its pages in transactions of its own.
  */
 import { fixedClock } from '../domain/clock.js';
-import { buildAuditReport, type AuditReport, type DisposalCheck } from '../report/audit-report.js';
-import { auditFacts, type AuditReportInput } from '../usecases/audit-report.usecases.js';
+import { auditFacts, auditReportOf, type AuditReport, type AuditReportInput, type DisposalCheck } from '../usecases/audit-report.usecases.js';
 import { run, type Caller, type Runtime } from '../usecases/context.js';
 import { runRetention } from './retention.job.js';
 
@@ -44,5 +43,5 @@ export async function auditReport(runtime: Runtime, caller: Caller, options: Aud
       ...(c.skipped ? { skipped: { nextSweepAfter: c.skipped.nextSweepAfter } } : {}),
     })),
   };
-  return buildAuditReport(facts, check);
+  return auditReportOf(facts, check);
 }

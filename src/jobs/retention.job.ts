@@ -4,41 +4,32 @@
  * its own short transaction (circulation is never blocked for longer than one page), and leaves a
  * receipt per category: rule, clause, count, time, and no personal data.
  *
+ * The job only schedules: it sizes pages, orders the walks and stops when asked. Claiming and finishing
+ * the run, the sweeps and every page are use cases (usecases/retention-run.usecases.ts,
+ * usecases/retention.usecases.ts); what to keep is decided by policy/retention.policy.ts.
+ *
  * A killed run leaves no half-state: a page is disposed of and counted together or not at all. The next
  * run marks the killed one `interrupted` (its receipt counts what it did) and finishes the job.
  */
-import { randomUUID } from 'node:crypto';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { SYSTEM } from '../policy/actors.js';
-import type { Profile } from '../policy/profile.schema.js';
-import { profiles } from '../profile/profiles.js';
-import { describeRule, SERVICE_KINDS, sweepDue, type RetentionCategory, type ServiceKindId } from '../policy/retention.policy.js';
-import { engineOf } from '../storage/database.js';
-import { isUniqueViolation } from '../storage/errors.js';
-import { findLibrary, listLibraries } from '../storage/library.repository.js';
-import * as retention from '../storage/retention.repository.js';
-import type { Cursor } from '../storage/retention.repository.js';
+import { describeRule, ENDED_RECORD_CATEGORIES, ENDED_CATEGORIES, type RetentionCategory } from '../policy/retention.policy.js';
 import { dueForDisposal, syncProfileSeries } from '../usecases/record-series.usecases.js';
 import { recordProfileVersion } from '../usecases/privacy-policy.usecases.js';
-import { run, type Caller, type Context, type Runtime } from '../usecases/context.js';
+import { run, type Caller, type Runtime } from '../usecases/context.js';
+import { claimRetentionRun, finishRetentionRun, librariesToRetain, patronSweep, retentionSetup } from '../usecases/retention-run.usecases.js';
 import {
   countEndedServices,
   endStaleSessions,
   requireRetentionAdmin,
   rebandPatrons,
   retainAccessLogPage,
-  retainFinePage,
-  retainHoldPage,
   retainLoanPage,
+  retainPage,
   retainPatronPage,
-  retainServicePage,
-  SERVICE_CATEGORY,
   type PageInput,
   type PageResult,
 } from '../usecases/retention.usecases.js';
-
-/** A run whose heartbeat is older than this is taken to have been killed. */
-const STALE_AFTER_MS = 10 * 60_000;
 
 export interface RetentionOptions {
   /** One library; all libraries when absent. */
@@ -158,67 +149,31 @@ export async function runRetentionFor(runtime: Runtime, requester: Caller, optio
 /** Runs retention for one library or all, at the runtime clock's instant (`--as-of` moves it). */
 export async function runRetention(runtime: Runtime, options: RetentionOptions = {}): Promise<RetentionReport> {
   const asOf = runtime.clock.now();
-  const libraryIds =
-    options.libraryId !== undefined
-      ? [options.libraryId]
-      : (await listLibraries(runtime.db)).map((library) => library.id);
+  const libraryIds = await run(runtime, caller, librariesToRetain, options.libraryId !== undefined ? { libraryId: options.libraryId } : {});
   const libraries: LibraryResult[] = [];
   for (const libraryId of libraryIds) libraries.push(await retainLibrary(runtime, libraryId, asOf, options));
   return { asOf: asOf.toISOString(), dryRun: options.dryRun === true, libraries };
 }
 
-async function claimRun(runtime: Runtime, libraryId: string, profile: Profile, asOf: Date): Promise<{ runId: string; resumedFrom: string | null }> {
-  return run(runtime, caller, async (ctx: Context) => {
-    const now = ctx.now.toISOString();
-    const running = await retention.runningRun(ctx.trx, libraryId);
-    let resumedFrom: string | null = null;
-    if (running) {
-      // A heartbeat is the clock's time at the run's last page (--as-of runs write their as-of).
-      if (Math.abs(ctx.now.getTime() - Date.parse(running.heartbeatAt)) < STALE_AFTER_MS)
-        throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'A retention run for this library is in progress.', 'libraryId');
-      await retention.setRunStatus(ctx.trx, running.id, 'interrupted', now);
-      resumedFrom = running.id;
-    }
-    const runId = randomUUID();
-    try {
-      await retention.insertRun(ctx.trx, {
-        id: runId,
-        libraryId,
-        profileId: profile.id,
-        profileVersion: profile.version,
-        asOf: asOf.toISOString(),
-        startedAt: now,
-        heartbeatAt: now,
-        finishedAt: null,
-        status: 'running',
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'A retention run for this library is in progress.', 'libraryId');
-      throw error;
-    }
-    return { runId, resumedFrom };
-  }, undefined);
-}
-
 async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, options: RetentionOptions): Promise<LibraryResult> {
-  const library = await findLibrary(runtime.db, libraryId);
-  if (!library) throw refuse(ErrorCode.LIBRARY_NOT_FOUND, 'No library has that id.', 'libraryId');
-  const profile = profiles().get(library.profileId);
+  const { profile, engine } = await run(runtime, caller, retentionSetup, { libraryId });
   const dryRun = options.dryRun === true;
-  const budget = options.pageMillis ?? (engineOf(runtime.db) === 'sqlite' ? 15 : 250);
+  const budget = options.pageMillis ?? (engine === 'sqlite' ? 15 : 250);
   const sizer = () => (options.pageSize !== undefined ? { size: options.pageSize, record: () => undefined } : new PageSizer(budget, 100));
-  const claimed = dryRun ? { runId: null, resumedFrom: null } : await claimRun(runtime, libraryId, profile, asOf);
+  const claimed = dryRun
+    ? { runId: null, resumedFrom: null }
+    : await run(runtime, caller, claimRetentionRun, { libraryId, profile: { id: profile.id, version: profile.version }, asOf: asOf.toISOString() });
   const runId = claimed.runId;
   const base: Omit<PageInput, 'cursor' | 'limit'> = { runId, libraryId, asOf: asOf.toISOString() };
   let done = 0;
   const results = new Map<string, CategoryResult>();
 
   /** Pages through one category until the candidates run out. */
-  const walk = async (category: RetentionCategory, page: (cursor: Cursor | null, limit: number) => Promise<PageResult>, maxPage = Number.POSITIVE_INFINITY) => {
+  const walk = async (category: RetentionCategory, page: (cursor: PageInput['cursor'], limit: number) => Promise<PageResult>, maxPage = Number.POSITIVE_INFINITY) => {
     const result = results.get(category) ?? { category, ...describeRule(profile, category), disposed: 0, kept: 0, held: 0 };
     results.set(category, result);
     const pages = sizer();
-    let cursor: Cursor | null = null;
+    let cursor: PageInput['cursor'] = null;
     do {
       if (options.signal?.aborted) throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'The retention run was stopped; the next run finishes it.');
       const limit = Math.min(pages.size, maxPage);
@@ -234,7 +189,6 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
       await yieldToRequests();
     } while (cursor !== null);
   };
-  const r = profile.retention;
 
   const agesRebanded = dryRun ? 0 : await run(runtime, caller, rebandPatrons, { libraryId, asOf: asOf.toISOString() });
   // The register holds every series the profile declares (a changed profile changes it here too).
@@ -254,19 +208,15 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
     }
 
   for (const status of ['returned', 'lost'] as const) await walk('circulation', (cursor, limit) => run(runtime, caller, retainLoanPage, { ...base, limit, cursor, status }));
-  for (const status of ['paid', 'waived'] as const) await walk('fines', (cursor, limit) => run(runtime, caller, retainFinePage, { ...base, limit, cursor, status }));
-  for (const status of ['fulfilled', 'cancelled', 'expired'] as const) await walk('holds', (cursor, limit) => run(runtime, caller, retainHoldPage, { ...base, limit, cursor, status }));
-  for (const kind of SERVICE_KINDS as readonly ServiceKindId[])
-    await walk(SERVICE_CATEGORY[kind], (cursor, limit) => run(runtime, caller, retainServicePage, { ...base, limit, cursor, kind }));
+  // Fines, holds and service records, by the category table: each status or kind a walk of its own.
+  for (const category of ENDED_CATEGORIES)
+    for (const value of ENDED_RECORD_CATEGORIES[category].values) await walk(category, (cursor, limit) => run(runtime, caller, retainPage, { ...base, limit, cursor, category, value }));
 
   for (const deceased of [false, true]) {
     const category = deceased ? 'deceased-patrons' : 'inactive-patrons';
-    const sweep = deceased ? r.deceasedPatrons : r.inactivePatrons;
-    const last = await retention.lastSweep(runtime.db, libraryId, category);
-    if (!sweepDue(sweep.sweep, last, asOf)) {
-      const next = new Date(Date.parse(last as string));
-      next.setUTCFullYear(next.getUTCFullYear() + 1);
-      results.set(category, { category, ...describeRule(profile, category), disposed: 0, kept: 0, held: 0, skipped: { reason: 'sweep-not-due', nextSweepAfter: next.toISOString() } });
+    const sweep = await run(runtime, caller, patronSweep, { libraryId, category, asOf: asOf.toISOString() });
+    if (!sweep.due) {
+      results.set(category, { category, ...describeRule(profile, category), disposed: 0, kept: 0, held: 0, skipped: { reason: 'sweep-not-due', nextSweepAfter: sweep.nextSweepAfter } });
       continue;
     }
     // One patron per transaction: a purge shreds the patron's key in the key store, which no database
@@ -286,8 +236,7 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
     dueThrough: s.due.dueThrough,
     overdueSince: s.due.overdueSince,
   }));
-  if (runId !== null && !(await run(runtime, caller, async (ctx: Context) => retention.setRunStatus(ctx.trx, runId, 'finished', ctx.now.toISOString()), undefined)))
-    throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'This retention run was taken over by another before it finished.');
+  if (runId !== null) await run(runtime, caller, finishRetentionRun, { runId });
   return {
     libraryId,
     profileId: profile.id,

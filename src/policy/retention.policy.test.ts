@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { loadProfiles } from '../profile/profiles.js';
-import { fineRetention, holdRetention, loanRetention, patronRetention, serviceRetention, sweepDue } from './retention.policy.js';
+import {
+  ENDED_CATEGORIES,
+  ENDED_RECORD_CATEGORIES,
+  fineRetention,
+  holdRetention,
+  loanRetention,
+  nextSweepAfter,
+  patronRetention,
+  RETENTION_CATEGORIES,
+  serviceRetention,
+  serviceRule,
+  SERVICE_KINDS,
+  sweepDecision,
+  sweepDue,
+} from './retention.policy.js';
+import { SERVICE_CATEGORY } from './inventory.js';
 
 const registry = loadProfiles();
 const imagineif = registry.get('imagineif-mt');
@@ -65,5 +80,33 @@ describe('patron checker', () => {
     expect(sweepDue('annually', '2026-03-16T00:00:00.000Z', now)).toBe(false);
     expect(sweepDue('annually', '2026-03-15T12:00:00.000Z', now)).toBe(true);
     expect(sweepDue('every-run', '2027-03-15T00:00:00.000Z', now)).toBe(true);
+  });
+
+  it('CB-F3: an annual sweep not due says when it next runs: a year after the last, to the instant', () => {
+    expect(sweepDecision('annually', null, now)).toEqual({ due: true });
+    expect(sweepDecision('every-run', '2027-03-15T00:00:00.000Z', now)).toEqual({ due: true });
+    expect(sweepDecision('annually', '2026-03-16T00:00:00.000Z', now)).toEqual({ due: false, nextSweepAfter: '2027-03-16T00:00:00.000Z' });
+    expect(nextSweepAfter('2026-06-30T23:59:59.999Z')).toBe('2027-06-30T23:59:59.999Z');
+  });
+});
+
+describe('the category table of records kept a period after they end', () => {
+  it('walks fines, holds, then each kind of service record, in the order receipts list them', () => {
+    expect(ENDED_CATEGORIES).toEqual(RETENTION_CATEGORIES.filter((c) => c in ENDED_RECORD_CATEGORIES));
+    expect(ENDED_CATEGORIES).toEqual(['fines', 'holds', ...SERVICE_KINDS.map((kind) => SERVICE_CATEGORY[kind])]);
+    for (const kind of SERVICE_KINDS) expect(ENDED_RECORD_CATEGORIES[SERVICE_CATEGORY[kind]].values).toEqual([kind]);
+  });
+
+  it('pages over settled fines and ended holds only: an open fine or a waiting hold is never a candidate', () => {
+    expect(ENDED_RECORD_CATEGORIES.fines.values).toEqual(['paid', 'waived']);
+    expect(ENDED_RECORD_CATEGORIES.holds.values).toEqual(['fulfilled', 'cancelled', 'expired']);
+  });
+
+  it('gives each category the rule its checker applies', () => {
+    for (const profile of [imagineif, carlsbad, jackson]) {
+      expect(ENDED_RECORD_CATEGORIES.fines.rule(profile)).toBe(profile.retention.fines);
+      expect(ENDED_RECORD_CATEGORIES.holds.rule(profile)).toBe(profile.retention.holds);
+      for (const kind of SERVICE_KINDS) expect(ENDED_RECORD_CATEGORIES[SERVICE_CATEGORY[kind]].rule(profile)).toBe(serviceRule(kind, profile));
+    }
   });
 });

@@ -4,6 +4,7 @@
  * asks the database only for candidates and applies what these decide; nothing else decides.
  */
 import { DateTime } from 'luxon';
+import type { EndedRecords } from '../domain/records.js';
 import type { LoanStatus } from '../domain/types.js';
 import type { DaysRule, Profile } from './profile.schema.js';
 
@@ -139,6 +140,41 @@ export function serviceRule(kind: ServiceKindId, profile: Pick<Profile, 'retenti
   }
 }
 
+/**
+ * The categories whose records are kept a period after they end, one row each, keyed by the category
+ * their receipt names (which is also the record category a legal hold names): the rows it pages over,
+ * the values of their status (fines, holds) or kind (service records) it pages over, one walk each in
+ * this order, and the profile's rule. A run walks them in this order, after the loans.
+ */
+export const ENDED_RECORD_CATEGORIES = {
+  // IF-3, CB-F3: settled fines, fees and payments; an open fine is owed money and never a candidate.
+  fines: { records: 'fines', values: ['paid', 'waived'], rule: (p) => p.retention.fines },
+  // Holds once fulfilled, cancelled or expired; a pending or ready hold is never a candidate.
+  holds: { records: 'holds', values: ['fulfilled', 'cancelled', 'expired'], rule: (p) => p.retention.holds },
+  // JC-IIId and the profiles' service clauses: each kind of service record by its own rule.
+  'computer-sessions': { records: 'service-records', values: ['computer-session'], rule: (p) => serviceRule('computer-session', p) },
+  'program-signups': { records: 'service-records', values: ['program-signup'], rule: (p) => serviceRule('program-signup', p) },
+  'room-bookings': { records: 'service-records', values: ['room-booking'], rule: (p) => serviceRule('room-booking', p) },
+  'ill-requests': { records: 'service-records', values: ['ill-request'], rule: (p) => serviceRule('ill-request', p) },
+  'reference-requests': { records: 'service-records', values: ['reference-request'], rule: (p) => serviceRule('reference-request', p) },
+} as const satisfies Record<string, EndedRecordCategory>;
+
+/** One row of `ENDED_RECORD_CATEGORIES`. */
+export interface EndedRecordCategory {
+  /** The rows the category pages over. */
+  records: EndedRecords;
+  /** The status (fines, holds) or kind (service records) values of its candidates, one walk each. */
+  values: readonly string[];
+  /** The profile's rule: a record goes `days` after it ended. */
+  rule: (profile: Pick<Profile, 'retention'>) => DaysRule;
+}
+
+/** A category of records kept a period after they end (fines, holds, each kind of service record). */
+export type EndedCategory = keyof typeof ENDED_RECORD_CATEGORIES;
+
+/** The categories of `ENDED_RECORD_CATEGORIES`, in the order a run walks them. */
+export const ENDED_CATEGORIES = Object.keys(ENDED_RECORD_CATEGORIES) as EndedCategory[];
+
 /** Computer sessions, sign-ups, bookings and requests: the profile's days after they end or close. */
 export function serviceRetention(record: { kind: ServiceKindId; endsAt: string | null; held?: boolean }, profile: Pick<Profile, 'retention'>, now: Date): Decision<EndedReason> {
   return afterEndRetention(record.endsAt, serviceRule(record.kind, profile), now, record.held);
@@ -183,6 +219,25 @@ function patronRule(patron: PatronFacts, profile: Pick<Profile, 'retention'>, no
 export function sweepDue(sweep: 'every-run' | 'annually', lastSweep: string | null, now: Date): boolean {
   if (sweep === 'every-run' || lastSweep === null) return true;
   return DateTime.fromISO(lastSweep, { zone: 'utc' }).plus({ years: 1 }).toMillis() <= now.getTime();
+}
+
+/** Whether an annual sweep runs now, and when not, the instant after which it next does. */
+export type SweepDecision = { due: true } | { due: false; nextSweepAfter: string };
+
+/**
+ * Whether a patron sweep runs now (CB-F3: inactive patrons purged annually), and when it does not, when
+ * it next does: a year after the last finished sweep, on the same UTC day and time.
+ */
+export function sweepDecision(sweep: 'every-run' | 'annually', lastSweep: string | null, now: Date): SweepDecision {
+  if (sweepDue(sweep, lastSweep, now)) return { due: true };
+  return { due: false, nextSweepAfter: nextSweepAfter(lastSweep as string) };
+}
+
+/** The instant a year after an annual sweep's as-of (UTC calendar year): the next sweep runs after it. */
+export function nextSweepAfter(lastSweep: string): string {
+  const next = new Date(Date.parse(lastSweep));
+  next.setUTCFullYear(next.getUTCFullYear() + 1);
+  return next.toISOString();
 }
 
 // ── What a receipt says ──────────────────────────────────────────────────────────────────────────

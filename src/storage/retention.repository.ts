@@ -4,6 +4,7 @@
  * short transaction by the caller; nothing here opens a transaction or decides what to keep.
  */
 import { sql, type Kysely } from 'kysely';
+import type { EndedRecords } from '../domain/records.js';
 import { engineOf, type Db } from './database.js';
 import type { RetentionRunsTable } from './schema.js';
 
@@ -156,12 +157,16 @@ export async function deleteLoans(db: Db, ids: readonly string[]): Promise<Set<s
 
 // ── Records disposed of a period after they end ───────────────────────────────────────────────────
 
-/** Where each such table says which kind a record is (its status, or its service kind) and when it ended. */
+/**
+ * Where each kind of ended record lives: its table, the column that says which kind a record is (its
+ * status, or its service kind), and when it began and ended. The retention policy's category table
+ * (policy/retention.policy.ts `ENDED_RECORD_CATEGORIES`) names the rows and values; this names the SQL.
+ */
 const ENDED_RECORDS = {
-  fines: { kind: 'status', start: 'created_at', end: 'settled_at' },
-  holds: { kind: 'status', start: 'placed_at', end: 'ended_at' },
-  service_records: { kind: 'kind', start: 'starts_at', end: 'ends_at' },
-} as const;
+  fines: { table: 'fines', kind: 'status', start: 'created_at', end: 'settled_at' },
+  holds: { table: 'holds', kind: 'status', start: 'placed_at', end: 'ended_at' },
+  'service-records': { table: 'service_records', kind: 'kind', start: 'starts_at', end: 'ends_at' },
+} as const satisfies Record<EndedRecords, { table: string; kind: string; start: string; end: string }>;
 
 /** A record that ended: a settled fine, an ended hold, a closed service record. */
 export interface EndedRecord {
@@ -174,16 +179,16 @@ export interface EndedRecord {
 }
 
 /**
- * A page of one library's records of one table and kind (a fine's or hold's status, a service record's
- * kind) that ended at or before `cutoff`, oldest first.
+ * A page of one library's ended records of one sort and kind (a fine's or hold's status, a service
+ * record's kind) that ended at or before `cutoff`, oldest first.
  */
 export async function endedRecords(
   db: Db,
-  table: keyof typeof ENDED_RECORDS,
+  records: EndedRecords,
   options: { libraryId: string; kind: string; cutoff: string; cursor: Cursor | null; limit: number },
 ): Promise<EndedRecord[]> {
-  const { kind, start, end } = ENDED_RECORDS[table];
-  // One query for three tables: the column names come from the constant above, never from input.
+  const { table, kind, start, end } = ENDED_RECORDS[records];
+  // One query for three tables: the table and column names come from the constant above, never from input.
   let query = (db as unknown as Kysely<any>)
     .selectFrom(table)
     .select(['id', `${kind} as kind`, `${end} as ended_at`, 'patron_id', `${start} as started_at`])

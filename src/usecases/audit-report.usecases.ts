@@ -7,7 +7,7 @@
  */
 import { DateTime } from 'luxon';
 import { ErrorCode, refuse } from '../domain/errors.js';
-import type { AuditFacts } from '../report/audit-report.js';
+import { buildAuditReport, type AuditFacts, type AuditReport, type DisposalCheck } from '../report/audit-report.js';
 import { profiles } from '../profile/profiles.js';
 import { RETENTION_CATEGORIES } from '../policy/retention.policy.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
@@ -17,6 +17,8 @@ import { latestRuns, receiptsOfRun } from '../storage/retention.repository.js';
 import { requirePermission } from './authorization.js';
 import type { Context } from './context.js';
 import { listSeries } from './record-series.usecases.js';
+
+export type { AuditReport, DisposalCheck } from '../report/audit-report.js';
 
 const ORDER: readonly string[] = RETENTION_CATEGORIES;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -106,4 +108,13 @@ export async function auditFacts(ctx: Context, input: AuditReportInput): Promise
       due: { status: s.due.status, dueThrough: s.due.dueThrough, overdueSince: s.due.overdueSince },
     })),
   };
+}
+
+/**
+ * The audit report (CB-I) from the facts above and the retention engine's dry run of the same library
+ * (anything it would dispose of is overdue and becomes a finding). Reads nothing: the job that gathered
+ * both, each in transactions of its own, joins them here.
+ */
+export function auditReportOf(facts: AuditFacts, check: DisposalCheck): AuditReport {
+  return buildAuditReport(facts, check);
 }

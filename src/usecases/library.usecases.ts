@@ -5,7 +5,9 @@ import { DEFAULT_PROFILE, profiles } from '../profile/profiles.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import { requirePermission } from './authorization.js';
 import { isUniqueViolation } from '../storage/errors.js';
+import { countFines } from '../storage/fine.repository.js';
 import * as libraries from '../storage/library.repository.js';
+import { countLoans } from '../storage/loan.repository.js';
 import { newId, type Context } from './context.js';
 import { syncProfileSeries } from './record-series.usecases.js';
 import { recordProfileVersion } from './privacy-policy.usecases.js';
@@ -99,6 +101,16 @@ export async function requireLibrary(ctx: Context, libraryId: string): Promise<L
   const library = await libraries.findLibrary(ctx.trx, libraryId);
   if (!library || !canReachLibrary(ctx.actor, library.id).allowed) throw refuse(ErrorCode.LIBRARY_NOT_FOUND, 'No library has that id.', 'library');
   return library;
+}
+
+/**
+ * How many loans are out and how many fines are open in a library: two counts, nothing about anyone
+ * (the demo library's summary says them). Whoever may read the library's statistics.
+ */
+export async function circulationCounts(ctx: Context, input: { libraryId: string }): Promise<{ activeLoans: number; openFines: number }> {
+  requirePermission(ctx, 'statistics.read');
+  const library = await requireLibrary(ctx, input.libraryId);
+  return { activeLoans: await countLoans(ctx.trx, library.id, 'active'), openFines: await countFines(ctx.trx, library.id, 'open') };
 }
 
 /** The libraries the actor may reach, with their branches. */

@@ -6,6 +6,7 @@
  */
 import { nextAgeBand } from '../domain/patron.rules.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
+import type { EndedRecords } from '../domain/records.js';
 import type { Library } from '../domain/types.js';
 import { SERVICE_CATEGORY } from '../policy/inventory.js';
 import type { Profile } from '../policy/profile.schema.js';
@@ -14,17 +15,16 @@ import {
   afterEndRetention,
   describeRule,
   daysBefore,
-  fineRetention,
-  holdRetention,
+  ENDED_RECORD_CATEGORIES,
   loanCutoff,
   loanRetention,
   monthsBefore,
   patronRetention,
   RETENTION_CATEGORIES,
-  serviceRule,
   type Decision,
+  type EndedCategory,
+  type EndedRecordCategory,
   type RetentionCategory,
-  type ServiceKindId,
 } from '../policy/retention.policy.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import { heldBy, NO_HOLDS, patronUnderHold, type HeldPatrons } from '../policy/legal-hold.policy.js';
@@ -72,7 +72,8 @@ export interface PageInput {
   limit: number;
 }
 
-async function libraryAndProfile(ctx: Context, libraryId: string): Promise<{ library: Library; profile: Profile }> {
+/** A library and the profile it applies, or LIBRARY_NOT_FOUND (the retention use cases' first step). */
+export async function libraryAndProfile(ctx: Context, libraryId: string): Promise<{ library: Library; profile: Profile }> {
   const library = await findLibrary(ctx.trx, libraryId);
   if (!library) throw refuse(ErrorCode.LIBRARY_NOT_FOUND, 'No library has that id.', 'libraryId');
   return { library, profile: profiles().get(library.profileId) };
@@ -255,67 +256,43 @@ export async function retainLoanPage(ctx: Context, input: PageInput & { status: 
   });
 }
 
-/** One page of settled fines: delete those past the profile's period, with their payments. */
-export async function retainFinePage(ctx: Context, input: PageInput & { status: 'paid' | 'waived' }): Promise<PageResult> {
-  const { profile } = await libraryAndProfile(ctx, input.libraryId);
-  const asOf = new Date(input.asOf);
-  const rows = await retention.endedRecords(ctx.trx, 'fines', {
-    libraryId: input.libraryId,
-    kind: input.status,
-    cutoff: daysBefore(asOf, profile.retention.fines.days).toISOString(),
-    cursor: input.cursor,
-    limit: input.limit,
-  });
-  const held = rows.length === 0 ? NO_HOLDS : await liveHeldPatrons(ctx.trx);
-  return settlePage(ctx, input, profile, 'fines', {
-    rows,
-    endOf: (r) => r.endedAt,
-    decide: (row) => fineRetention({ status: input.status, settledAt: row.endedAt, held: endedHeld(held, 'fines', row) }, profile, asOf),
-    dispose: (release) => retention.deleteFines(ctx.trx, release.map((r) => r.id)),
-  });
-}
-
-/** One page of ended holds: delete those past the profile's period. */
-export async function retainHoldPage(ctx: Context, input: PageInput & { status: 'fulfilled' | 'cancelled' | 'expired' }): Promise<PageResult> {
-  const { profile } = await libraryAndProfile(ctx, input.libraryId);
-  const asOf = new Date(input.asOf);
-  const rows = await retention.endedRecords(ctx.trx, 'holds', {
-    libraryId: input.libraryId,
-    kind: input.status,
-    cutoff: daysBefore(asOf, profile.retention.holds.days).toISOString(),
-    cursor: input.cursor,
-    limit: input.limit,
-  });
-  const held = rows.length === 0 ? NO_HOLDS : await liveHeldPatrons(ctx.trx);
-  return settlePage(ctx, input, profile, 'holds', {
-    rows,
-    endOf: (r) => r.endedAt,
-    decide: (row) => holdRetention({ status: input.status, endedAt: row.endedAt, held: endedHeld(held, 'holds', row) }, profile, asOf),
-    dispose: (release) => retention.deleteHolds(ctx.trx, release.map((r) => r.id)),
-  });
-}
-
 export { SERVICE_CATEGORY } from '../policy/inventory.js';
 
-/** One page of ended service records of one kind: delete those past the profile's period. */
-export async function retainServicePage(ctx: Context, input: PageInput & { kind: ServiceKindId }): Promise<PageResult> {
+/**
+ * How a page of each sort of ended record is disposed of: fines with their payments, hold requests,
+ * service records (counted in statistics first when no run has counted them yet).
+ */
+const DISPOSE: Record<EndedRecords, (ctx: Context, library: Library, ids: readonly string[]) => Promise<unknown>> = {
+  fines: (ctx, _library, ids) => retention.deleteFines(ctx.trx, ids),
+  holds: (ctx, _library, ids) => retention.deleteHolds(ctx.trx, ids),
+  'service-records': disposeServiceRecords,
+};
+
+/**
+ * One page of one category of records kept a period after they end (settled fines, ended holds, each
+ * kind of service record), of one status or kind of that category: delete those past the profile's
+ * days, unless a live legal hold covers them. The category table (policy/retention.policy.ts
+ * `ENDED_RECORD_CATEGORIES`) says which rows, which values and which rule.
+ */
+export async function retainPage(ctx: Context, input: PageInput & { category: EndedCategory; value: string }): Promise<PageResult> {
+  const spec: EndedRecordCategory = ENDED_RECORD_CATEGORIES[input.category];
+  if (!spec.values.includes(input.value)) throw refuse(ErrorCode.VALIDATION_FAILED, `${input.category} has no records of that status or kind.`, 'value');
   const { library, profile } = await libraryAndProfile(ctx, input.libraryId);
   const asOf = new Date(input.asOf);
-  const rule = serviceRule(input.kind, profile);
-  const rows = await retention.endedRecords(ctx.trx, 'service_records', {
+  const rule = spec.rule(profile);
+  const rows = await retention.endedRecords(ctx.trx, spec.records, {
     libraryId: input.libraryId,
-    kind: input.kind,
+    kind: input.value,
     cutoff: daysBefore(asOf, rule.days).toISOString(),
     cursor: input.cursor,
     limit: input.limit,
   });
   const held = rows.length === 0 ? NO_HOLDS : await liveHeldPatrons(ctx.trx);
-  const category = SERVICE_CATEGORY[input.kind];
-  return settlePage(ctx, input, profile, category, {
+  return settlePage(ctx, input, profile, input.category, {
     rows,
     endOf: (r) => r.endedAt,
-    decide: (row) => afterEndRetention(row.endedAt, rule, asOf, endedHeld(held, category, row)),
-    dispose: (release) => disposeServiceRecords(ctx, library, release.map((r) => r.id)),
+    decide: (row) => afterEndRetention(row.endedAt, rule, asOf, endedHeld(held, input.category, row)),
+    dispose: (release) => DISPOSE[spec.records](ctx, library, release.map((r) => r.id)),
   });
 }
 

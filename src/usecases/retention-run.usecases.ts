@@ -1,0 +1,94 @@
+/**
+ * A retention run's own life, as use cases the retention job calls between its pages: which libraries it
+ * covers, what a library's run applies, claiming the run (taking over one that was killed), whether an
+ * annual sweep is due, and finishing the run. Each is one short transaction; the pages themselves are in
+ * retention.usecases.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, refuse } from '../domain/errors.js';
+import type { Profile } from '../policy/profile.schema.js';
+import { sweepDecision, type SweepDecision } from '../policy/retention.policy.js';
+import { engineOf, type Engine } from '../storage/database.js';
+import { isUniqueViolation } from '../storage/errors.js';
+import { listLibraries } from '../storage/library.repository.js';
+import * as retention from '../storage/retention.repository.js';
+import type { Context } from './context.js';
+import { libraryAndProfile } from './retention.usecases.js';
+
+/** A run whose heartbeat is older than this is taken to have been killed. */
+const STALE_AFTER_MS = 10 * 60_000;
+
+/** The libraries a run covers: the one asked for (checked when its run begins), or every library. */
+export async function librariesToRetain(ctx: Context, input: { libraryId?: string }): Promise<string[]> {
+  if (input.libraryId !== undefined) return [input.libraryId];
+  return (await listLibraries(ctx.trx)).map((library) => library.id);
+}
+
+/**
+ * What one library's run applies: the library's profile (its rules, clauses and version go on every
+ * receipt), and the engine, which the job sizes its pages to. LIBRARY_NOT_FOUND for an unknown library.
+ */
+export async function retentionSetup(ctx: Context, input: { libraryId: string }): Promise<{ profile: Profile; engine: Engine }> {
+  const { profile } = await libraryAndProfile(ctx, input.libraryId);
+  return { profile, engine: engineOf(ctx.trx) };
+}
+
+/**
+ * Claims a library's run: one run per library at a time. A run still marked running whose heartbeat is
+ * recent refuses the claim (RETENTION_RUN_IN_PROGRESS); one whose heartbeat went stale was killed, is
+ * marked `interrupted` (its receipt counts what it did), and this run takes over from it.
+ */
+export async function claimRetentionRun(
+  ctx: Context,
+  input: { libraryId: string; profile: Pick<Profile, 'id' | 'version'>; asOf: string },
+): Promise<{ runId: string; resumedFrom: string | null }> {
+  const now = ctx.now.toISOString();
+  const running = await retention.runningRun(ctx.trx, input.libraryId);
+  let resumedFrom: string | null = null;
+  if (running) {
+    // A heartbeat is the clock's time at the run's last page (--as-of runs write their as-of).
+    if (Math.abs(ctx.now.getTime() - Date.parse(running.heartbeatAt)) < STALE_AFTER_MS)
+      throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'A retention run for this library is in progress.', 'libraryId');
+    await retention.setRunStatus(ctx.trx, running.id, 'interrupted', now);
+    resumedFrom = running.id;
+  }
+  const runId = randomUUID();
+  try {
+    await retention.insertRun(ctx.trx, {
+      id: runId,
+      libraryId: input.libraryId,
+      profileId: input.profile.id,
+      profileVersion: input.profile.version,
+      asOf: input.asOf,
+      startedAt: now,
+      heartbeatAt: now,
+      finishedAt: null,
+      status: 'running',
+    });
+  } catch (error) {
+    // Another run claimed the library between the read above and this insert (one running run per library).
+    if (isUniqueViolation(error)) throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'A retention run for this library is in progress.', 'libraryId');
+    throw error;
+  }
+  return { runId, resumedFrom };
+}
+
+/**
+ * Whether a patron sweep runs in this run (CB-F3: annually, or at every run, as the profile says),
+ * from the library's last finished sweep of that category; when not, when it next does.
+ */
+export async function patronSweep(ctx: Context, input: { libraryId: string; category: 'inactive-patrons' | 'deceased-patrons'; asOf: string }): Promise<SweepDecision> {
+  const { profile } = await libraryAndProfile(ctx, input.libraryId);
+  const rule = input.category === 'deceased-patrons' ? profile.retention.deceasedPatrons : profile.retention.inactivePatrons;
+  const last = await retention.lastSweep(ctx.trx, input.libraryId, input.category);
+  return sweepDecision(rule.sweep, last, new Date(input.asOf));
+}
+
+/**
+ * Marks a run finished. A run another one took over (its heartbeat had gone stale) is no longer running:
+ * it is refused (RETENTION_RUN_IN_PROGRESS), and the run that took over finishes the job.
+ */
+export async function finishRetentionRun(ctx: Context, input: { runId: string }): Promise<void> {
+  if (!(await retention.setRunStatus(ctx.trx, input.runId, 'finished', ctx.now.toISOString())))
+    throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'This retention run was taken over by another before it finished.');
+}
