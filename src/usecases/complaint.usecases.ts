@@ -12,7 +12,7 @@ import { findLibrary } from '../storage/library.repository.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
 import { requirePermission } from './authorization.js';
 import { newId, recordAccess, type Context } from './context.js';
-import { requirePatron, requirePatronByCard } from './patron.usecases.js';
+import { requirePatronRef } from './patron-access.js';
 
 /**
  * Days the director has to answer a written complaint. JC-VIII asks for a "timely answer" without a
@@ -110,7 +110,7 @@ export async function recordComplaint(ctx: Context, input: RecordComplaintInput)
   refuseAll(problems);
 
   let patron: StoredPatron | null = null;
-  if (named) patron = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
+  if (named) patron = await requirePatronRef(ctx, input);
   const complaint: StoredComplaint = {
     id: newId(),
     libraryId: library.id,

@@ -8,7 +8,7 @@ import { findPatronById, type StoredPatron } from '../storage/patron.repository.
 import * as services from '../storage/service-record.repository.js';
 import { newId, recordAccess, type Context } from './context.js';
 import { requireLibrary } from './library.usecases.js';
-import { requirePatron, requirePatronByCard } from './patron.usecases.js';
+import { requirePatronByCard, requirePatronRef } from './patron-access.js';
 import { openServiceRecords, sealServiceDetails, type OpenedServiceRecord, type ServiceDetails } from './service-details.js';
 import { requirePermission, requirePurpose } from './authorization.js';
 
@@ -440,7 +440,7 @@ export async function patronServiceRecords(ctx: Context, input: { cardNumber?: s
   // violation is suspected (JC-VII): that purpose shows them and nothing else, and no other shows them.
   const review = ctx.purpose === 'violation-review';
   requirePurpose(ctx, review ? 'services.review' : 'patron.read');
-  const patron = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
+  const patron = await requirePatronRef(ctx, input);
   const shown = (await services.serviceRecordsOfPatron(ctx.trx, patron.id)).filter((r) => (r.kind === 'computer-session') === review);
   const records = await openServiceRecords(ctx, shown);
   await recordAccess(ctx, patron, 'view-services', review ? ['computer-sessions'] : ALL_SERVICE_CATEGORIES.filter((c) => c !== 'computer-sessions'));
