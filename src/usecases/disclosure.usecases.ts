@@ -37,11 +37,11 @@ import { findPatronById, guardianLinksOf, type StoredPatron } from '../storage/p
 import { serviceRecordsOfPatron } from '../storage/service-record.repository.js';
 import { requirePermission } from './authorization.js';
 import { newId, recordAccess, type Context } from './context.js';
-import { requireLibrary } from './library.usecases.js';
+import { requireLibrary } from './library-access.js';
 import { openFineNotes, openPatron } from './patron-records.js';
 import { requirePatronRef } from './patron-access.js';
 import { openServiceRecords } from './service-details.js';
-import { complaintsOf } from './complaint.usecases.js';
+import { complaintsOf } from './complaint-records.js';
 import { endPreservation, preserveForRequest } from './legal-hold.usecases.js';
 
 /** The categories a request may name: every category kept about a patron (statistics hold no one). */

@@ -20,11 +20,11 @@ import type { Permission } from '../policy/permissions.js';
 import { newId, recordAccess, type Context } from './context.js';
 import { openFineNotes, openPatron, sealPatron, searchTokens } from './patron-records.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
-import { requireLibrary } from './library.usecases.js';
+import { requireLibrary } from './library-access.js';
 import { reachesPatron, requirePatron, requirePatronByCard, requirePatronRef } from './patron-access.js';
 import { serviceRecordsOfPatron } from '../storage/service-record.repository.js';
 import { openServiceRecords } from './service-details.js';
-import { complaintsOf } from './complaint.usecases.js';
+import { complaintsOf } from './complaint-records.js';
 import { addRegistrationStats, NO_BRANCH } from '../storage/statistics.repository.js';
 
 export interface RegisterPatronInput {

@@ -7,7 +7,7 @@ import { findBranch } from '../storage/library.repository.js';
 import { findPatronById, type StoredPatron } from '../storage/patron.repository.js';
 import * as services from '../storage/service-record.repository.js';
 import { newId, recordAccess, type Context } from './context.js';
-import { requireLibrary } from './library.usecases.js';
+import { requireLibrary } from './library-access.js';
 import { requirePatronByCard, requirePatronRef } from './patron-access.js';
 import { openServiceRecords, sealServiceDetails, type OpenedServiceRecord, type ServiceDetails } from './service-details.js';
 import { requirePermission, requirePurpose } from './authorization.js';
