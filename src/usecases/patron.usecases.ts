@@ -5,6 +5,7 @@ import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js'
 import { ageBandOn, optionalText, personalProblems, statusChange } from '../domain/patron.rules.js';
 import type { Patron, PatronPersonal, PatronStatus } from '../domain/types.js';
 import { homeLibrary } from '../policy/scope.policy.js';
+import { seesComputerLogs } from '../policy/purpose-view.policy.js';
 import { isLookupPurpose, requirePermission, requirePurpose } from './authorization.js';
 import { endSessionsOf } from './session.usecases.js';
 import { accessEntriesShownToPatron } from './access-seen-by-patron.js';
@@ -230,7 +231,7 @@ export async function patronDocument(ctx: Context, stored: StoredPatron, action 
   }));
   // Public-computer logs are reviewed only when a violation is suspected (JC-VII): a member of staff's
   // export leaves them out unless that is its purpose; the patron and the operator get everything.
-  const withComputerLogs = ctx.actor.kind !== 'staff' || ctx.purpose === 'violation-review';
+  const withComputerLogs = seesComputerLogs(ctx.actor, ctx.purpose);
   const services = (await serviceRecordsOfPatron(ctx.trx, patron.id)).filter((r) => withComputerLogs || r.kind !== 'computer-session');
   const document = {
     format: 'carrel.patron-export.v1',
