@@ -13,7 +13,7 @@ import type { Library } from '../domain/types.js';
 import { baseMac, chainLegacyEntries, entryMac, GENESIS_HASH } from './access-chain.js';
 import { requirePermission } from './authorization.js';
 import { recordAccess, type Context, type Runtime } from './context.js';
-import { requirePatron } from './patron.usecases.js';
+import { requirePatron } from './patron-access.js';
 import { localDay } from './retention.usecases.js';
 import { accessEntriesShownToPatron } from './access-seen-by-patron.js';
 

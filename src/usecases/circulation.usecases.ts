@@ -12,7 +12,7 @@ import { findPatronById, touchActivity } from '../storage/patron.repository.js';
 import { addCirculationStats } from '../storage/retention.repository.js';
 import { newId, newTimeOrderedId, recordAccess, type Context } from './context.js';
 import { requireItemByBarcode } from './item.usecases.js';
-import { requirePatronByCard } from './patron.usecases.js';
+import { requirePatronByCard } from './patron-access.js';
 import { requirePermission } from './authorization.js';
 
 export interface CheckoutInput {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
 import { buildLibrary, buildPatron, refusalCodes, START, world, type World } from '../../test/factories.js';
 import type { Actor } from '../policy/actors.js';
-import { answerComplaint, COMPLAINT_ANSWER_DAYS, getComplaint, listComplaints, recordComplaint } from './complaint.usecases.js';
+import { COMPLAINT_ANSWER_DAYS } from '../policy/complaint.policy.js';
+import { answerComplaint, getComplaint, listComplaints, recordComplaint } from './complaint.usecases.js';
 import { deletePatron } from './patron-deletion.usecases.js';
 
 const DAY = 86_400_000;

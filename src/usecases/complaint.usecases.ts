@@ -5,6 +5,7 @@
  */
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import type { Library } from '../domain/types.js';
+import { COMPLAINT_ANSWER_DAYS } from '../policy/complaint.policy.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import * as complaints from '../storage/complaint.repository.js';
 import type { StoredComplaint } from '../storage/complaint.repository.js';
@@ -12,13 +13,8 @@ import { findLibrary } from '../storage/library.repository.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
 import { requirePermission } from './authorization.js';
 import { newId, recordAccess, type Context } from './context.js';
-import { requirePatron, requirePatronByCard } from './patron.usecases.js';
-
-/**
- * Days the director has to answer a written complaint. JC-VIII asks for a "timely answer" without a
- * number; no profile states one yet, so Carrel uses 30 days for every library.
- */
-export const COMPLAINT_ANSWER_DAYS = 30;
+import { listedComplaint, openedComplaint, type ComplaintView } from './complaint-records.js';
+import { requirePatronRef } from './patron-access.js';
 
 export const COMPLAINT_CHANNELS = ['letter', 'email', 'in-person', 'web-form', 'phone'] as const;
 export type ComplaintChannel = (typeof COMPLAINT_CHANNELS)[number];
@@ -39,14 +35,6 @@ export interface RecordComplaintInput {
   summary?: string | null;
 }
 
-/**
- * A complaint as the director sees it: the stored complaint with its texts opened (`summary`,
- * `answerSummary` in the clear), `overdue` when unanswered past its due date, and whether it holds a
- * summary and an answer summary at all. In a list the texts are not opened (both null there): the flags
- * say what one complaint's own read (getComplaint, logged) would show.
- */
-export type ComplaintView = StoredComplaint & { overdue: boolean; hasSummary: boolean; hasAnswerSummary: boolean };
-
 async function reachableLibrary(ctx: Context, libraryId: string | undefined): Promise<Library> {
   const id = libraryId ?? (ctx.actor.kind === 'system' ? undefined : ctx.actor.libraryId ?? undefined);
   const library = id === undefined ? undefined : await findLibrary(ctx.trx, id);
@@ -61,29 +49,9 @@ async function reachableComplaint(ctx: Context, complaintId: string): Promise<St
   return complaint;
 }
 
-/** Whether a complaint was not answered by its due date (as of `now`). */
-export function isOverdue(c: Pick<StoredComplaint, 'dueAt' | 'answeredAt'>, now: Date): boolean {
-  const due = Date.parse(c.dueAt);
-  return c.answeredAt === null ? due < now.getTime() : Date.parse(c.answeredAt) > due;
-}
-
 /** Whether a complaint holds sealed text (a named patron's summary or answer): reading it is a read of their record. */
 function sealedText(c: StoredComplaint): boolean {
   return c.patronId !== null && (c.summary !== null || c.answerSummary !== null);
-}
-
-function flags(c: StoredComplaint, now: Date): { overdue: boolean; hasSummary: boolean; hasAnswerSummary: boolean } {
-  return { overdue: isOverdue(c, now), hasSummary: c.patronId !== null && c.summary !== null, hasAnswerSummary: c.patronId !== null && c.answerSummary !== null };
-}
-
-async function view(ctx: Context, c: StoredComplaint): Promise<ComplaintView> {
-  const open = (sealed: string | null) => (sealed === null || c.patronId === null ? Promise.resolve(null) : ctx.vault.open(c.patronId, 'complaint', sealed));
-  return { ...c, summary: await open(c.summary), answerSummary: await open(c.answerSummary), ...flags(c, ctx.now) };
-}
-
-/** A complaint in a list: nothing opened, so nothing of the patron's is read (the flags say what there is to open). */
-function listed(ctx: Context, c: StoredComplaint): ComplaintView {
-  return { ...c, summary: null, answerSummary: null, ...flags(c, ctx.now) };
 }
 
 function textProblems(text: string | null | undefined, field: string): Problem[] {
@@ -110,7 +78,7 @@ export async function recordComplaint(ctx: Context, input: RecordComplaintInput)
   refuseAll(problems);
 
   let patron: StoredPatron | null = null;
-  if (named) patron = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
+  if (named) patron = await requirePatronRef(ctx, input);
   const complaint: StoredComplaint = {
     id: newId(),
     libraryId: library.id,
@@ -127,7 +95,7 @@ export async function recordComplaint(ctx: Context, input: RecordComplaintInput)
   };
   await complaints.insertComplaint(ctx.trx, complaint);
   if (patron) await recordAccess(ctx, patron, 'complaint-recorded', ['complaints']);
-  return view(ctx, complaint);
+  return openedComplaint(ctx, complaint);
 }
 
 /** The director's answer to a complaint (JC-VIII): once; its summary sealed like the complaint's. */
@@ -145,7 +113,7 @@ export async function answerComplaint(ctx: Context, input: { complaintId: string
   if (!(await complaints.answerComplaint(ctx.trx, complaint.id, { at, by: ctx.actor.id, summary: sealed })))
     throw refuse(ErrorCode.COMPLAINT_ANSWERED, 'That complaint has already been answered.', 'complaintId');
   if (complaint.patronId !== null) await recordAccess(ctx, { id: complaint.patronId, libraryId: complaint.libraryId }, 'complaint-answered', ['complaints']);
-  return view(ctx, { ...complaint, answeredAt: at, answeredBy: ctx.actor.id, answerSummary: sealed });
+  return openedComplaint(ctx, { ...complaint, answeredAt: at, answeredBy: ctx.actor.id, answerSummary: sealed });
 }
 
 /**
@@ -158,7 +126,7 @@ export async function listComplaints(ctx: Context, input: { libraryId?: string; 
   requirePermission(ctx, 'complaints.answer');
   const library = await reachableLibrary(ctx, input.libraryId);
   const list = await complaints.complaintsOfLibrary(ctx.trx, library.id, { open: input.open === true, limit: Math.min(Math.max(input.limit ?? 100, 1), 500) });
-  return list.map((c) => listed(ctx, c));
+  return list.map((c) => listedComplaint(ctx, c));
 }
 
 /**
@@ -168,22 +136,7 @@ export async function listComplaints(ctx: Context, input: { libraryId?: string; 
 export async function getComplaint(ctx: Context, input: { complaintId: string }): Promise<ComplaintView> {
   requirePermission(ctx, 'complaints.answer');
   const complaint = await reachableComplaint(ctx, input.complaintId);
-  const shown = await view(ctx, complaint);
+  const shown = await openedComplaint(ctx, complaint);
   if (complaint.patronId !== null && sealedText(complaint)) await recordAccess(ctx, { id: complaint.patronId, libraryId: complaint.libraryId }, 'complaint-read', ['complaints']);
   return shown;
-}
-
-/**
- * A patron's own complaints, opened, for their record (CB-A8, JC-IVb): what they wrote, when it is due,
- * the answer. No permission of its own: the caller has already been allowed to read the record.
- */
-export async function complaintsOf(ctx: Context, patronId: string) {
-  const mine = await complaints.complaintsOfPatron(ctx.trx, patronId);
-  return Promise.all(
-    mine.map(async (c) => {
-      // The patron's own record (and an export of it) shows the texts themselves; the flags are the list's.
-      const { receivedBy: _by, answeredBy: _answeredBy, patronId: _patron, hasSummary: _s, hasAnswerSummary: _a, ...shown } = await view(ctx, c);
-      return shown;
-    }),
-  );
 }

@@ -37,11 +37,11 @@ import { findPatronById, guardianLinksOf, type StoredPatron } from '../storage/p
 import { serviceRecordsOfPatron } from '../storage/service-record.repository.js';
 import { requirePermission } from './authorization.js';
 import { newId, recordAccess, type Context } from './context.js';
-import { requireLibrary } from './library.usecases.js';
+import { requireLibrary } from './library-access.js';
 import { openFineNotes, openPatron } from './patron-records.js';
-import { requirePatron, requirePatronByCard } from './patron.usecases.js';
+import { requirePatronRef } from './patron-access.js';
 import { openServiceRecords } from './service-details.js';
-import { complaintsOf } from './complaint.usecases.js';
+import { complaintsOf } from './complaint-records.js';
 import { endPreservation, preserveForRequest } from './legal-hold.usecases.js';
 
 /** The categories a request may name: every category kept about a patron (statistics hold no one). */
@@ -222,7 +222,7 @@ export async function receiveRequest(ctx: Context, input: ReceiveRequestInput): 
   const library = await requireLibrary(ctx, input.libraryId);
   const patrons: StoredPatron[] = [];
   for (const named of input.patrons) {
-    const stored = 'cardNumber' in named ? await requirePatronByCard(ctx, named.cardNumber) : await requirePatron(ctx, named.patronId);
+    const stored = await requirePatronRef(ctx, named);
     // A request is answered by the library that holds the records, under its own profile.
     if (stored.libraryId !== library.id) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron of this library matches.', 'patrons');
     // A minor does not consent alone: their guardian's consent is a request of its own, decided by the director.

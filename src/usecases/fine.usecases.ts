@@ -3,7 +3,7 @@ import { canReachLibrary } from '../policy/scope.policy.js';
 import * as fines from '../storage/fine.repository.js';
 import { findPatronById } from '../storage/patron.repository.js';
 import { newId, recordAccess, type Context } from './context.js';
-import { requirePatronByCard } from './patron.usecases.js';
+import { requirePatronByCard } from './patron-access.js';
 import { requirePermission } from './authorization.js';
 
 /**

@@ -11,7 +11,7 @@ import { findPatronById } from '../storage/patron.repository.js';
 import { sendToNextHold } from './circulation.usecases.js';
 import { newId, recordAccess, type Context } from './context.js';
 import { requireItemByBarcode } from './item.usecases.js';
-import { requirePatronByCard } from './patron.usecases.js';
+import { requirePatronByCard } from './patron-access.js';
 import { requirePermission } from './authorization.js';
 
 export interface PlaceHoldInput {

@@ -5,7 +5,7 @@ import { isUniqueViolation } from '../storage/errors.js';
 import * as items from '../storage/item.repository.js';
 import { findBranch, listBranches } from '../storage/library.repository.js';
 import { newId, type Context } from './context.js';
-import { requireLibrary } from './library.usecases.js';
+import { requireLibrary } from './library-access.js';
 import { requirePermission } from './authorization.js';
 
 export interface AddItemInput {

@@ -17,7 +17,7 @@ import { findLibrary } from '../storage/library.repository.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
 import { requirePermission } from './authorization.js';
 import { newId, recordAccess, type Context } from './context.js';
-import { requirePatron, requirePatronByCard } from './patron.usecases.js';
+import { requirePatronRef } from './patron-access.js';
 
 /** A patron in a hold's scope: by the card presented with the instrument, or by id. */
 export interface HoldPatronRef {
@@ -98,7 +98,7 @@ export async function placeLegalHold(ctx: Context, input: PlaceHoldInput): Promi
 
   const patrons = new Map<string, StoredPatron>();
   for (const ref of input.patrons) {
-    const patron = ref.cardNumber !== undefined ? await requirePatronByCard(ctx, ref.cardNumber) : await requirePatron(ctx, ref.patronId ?? '');
+    const patron = await requirePatronRef(ctx, ref);
     // A hold is placed by the library that holds the records: a shared patron of another library is its
     // director's to hold, not this one's (who could then neither see nor release what it blocks).
     if (patron.libraryId !== library.id) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron of this library matches.', 'patrons');

@@ -9,6 +9,7 @@ import { countFines } from '../storage/fine.repository.js';
 import * as libraries from '../storage/library.repository.js';
 import { countLoans } from '../storage/loan.repository.js';
 import { newId, type Context } from './context.js';
+import { requireLibrary } from './library-access.js';
 import { syncProfileSeries } from './record-series.usecases.js';
 import { recordProfileVersion } from './privacy-policy.usecases.js';
 
@@ -94,13 +95,6 @@ export async function setLoanRule(ctx: Context, rule: LoanRule): Promise<LoanRul
     .execute();
   await libraries.insertLoanRule(ctx.trx, rule);
   return rule;
-}
-
-/** A library the actor may reach, or LIBRARY_NOT_FOUND. */
-export async function requireLibrary(ctx: Context, libraryId: string): Promise<Library> {
-  const library = await libraries.findLibrary(ctx.trx, libraryId);
-  if (!library || !canReachLibrary(ctx.actor, library.id).allowed) throw refuse(ErrorCode.LIBRARY_NOT_FOUND, 'No library has that id.', 'library');
-  return library;
 }
 
 /**

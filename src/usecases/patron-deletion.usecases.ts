@@ -14,7 +14,7 @@ import { anonymisePatronLoans, SERVICE_CATEGORY } from './retention.usecases.js'
 
 const SERVICE_CATEGORIES = Object.values(SERVICE_CATEGORY);
 import { cancelHold } from './hold.usecases.js';
-import { requirePatron, requirePatronByCard } from './patron.usecases.js';
+import { requirePatronRef } from './patron-access.js';
 import { authorize } from '../policy/permissions.js';
 
 /** What a deletion leaves: a receipt with no personal data. */
@@ -33,7 +33,7 @@ export interface DeletionReceiptView {
  */
 export async function deletePatron(ctx: Context, input: { patronId?: string; cardNumber?: string }): Promise<DeletionReceiptView> {
   requirePermission(ctx, 'patron.delete');
-  const stored = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
+  const stored = await requirePatronRef(ctx, input);
   return shredPatron(ctx, stored, 'staff');
 }
 

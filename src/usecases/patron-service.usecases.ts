@@ -17,7 +17,8 @@ import { generatePin, hashSecret, randomDigits } from '../vault/secrets.js';
 import { requirePermission } from './authorization.js';
 import { recordAccess, type Context } from './context.js';
 import { openPatron, sealPatron, searchTokens } from './patron-records.js';
-import { patronAccount, publicPatron, requirePatron, requirePatronByCard } from './patron.usecases.js';
+import { requirePatron, requirePatronRef } from './patron-access.js';
+import { patronAccount, publicPatron } from './patron.usecases.js';
 import { endSessionsOf } from './session.usecases.js';
 import type { Attempt } from './patron-auth.usecases.js';
 
@@ -28,10 +29,6 @@ export interface Correction {
   address?: string | null;
   email?: string | null;
   phone?: string | null;
-}
-
-async function patronByCardOrId(ctx: Context, input: { patronId?: string; cardNumber?: string }): Promise<StoredPatron> {
-  return input.cardNumber !== undefined ? requirePatronByCard(ctx, input.cardNumber) : requirePatron(ctx, input.patronId ?? '');
 }
 
 /**
@@ -93,7 +90,7 @@ export async function markCardLost(ctx: Context, stored: StoredPatron): Promise<
 /** Staff record a card reported lost or stolen (by the patron on the phone, at the desk). */
 export async function reportCardLost(ctx: Context, input: { patronId?: string; cardNumber?: string }) {
   requirePermission(ctx, 'patron.status');
-  const stored = await patronByCardOrId(ctx, input);
+  const stored = await requirePatronRef(ctx, input);
   await markCardLost(ctx, stored);
   return { patronId: stored.id, status: stored.status === 'deceased' ? stored.status : ('card-lost' as const) };
 }
@@ -114,7 +111,7 @@ async function unusedCardNumber(ctx: Context): Promise<string> {
  */
 export async function reissueCard(ctx: Context, input: { patronId?: string; cardNumber?: string }) {
   requirePermission(ctx, 'patron.reissue-card');
-  const stored = await patronByCardOrId(ctx, input);
+  const stored = await requirePatronRef(ctx, input);
   const patron = await openPatron(ctx, stored);
   const at = ctx.now.toISOString();
   const status = stored.status === 'card-lost' ? 'active' : stored.status;

@@ -4,9 +4,8 @@ import { cardExpiry, isMinor } from '../domain/circulation.rules.js';
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import { ageBandOn, optionalText, personalProblems, statusChange } from '../domain/patron.rules.js';
 import type { Patron, PatronPersonal, PatronStatus } from '../domain/types.js';
-import { canReachPatron, homeLibrary } from '../policy/scope.policy.js';
-import { profiles } from '../profile/profiles.js';
-import { findLibrary } from '../storage/library.repository.js';
+import { homeLibrary } from '../policy/scope.policy.js';
+import { seesComputerLogs } from '../policy/purpose-view.policy.js';
 import { isLookupPurpose, requirePermission, requirePurpose } from './authorization.js';
 import { endSessionsOf } from './session.usecases.js';
 import { accessEntriesShownToPatron } from './access-seen-by-patron.js';
@@ -22,10 +21,11 @@ import type { Permission } from '../policy/permissions.js';
 import { newId, recordAccess, type Context } from './context.js';
 import { openFineNotes, openPatron, sealPatron, searchTokens } from './patron-records.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
-import { requireLibrary } from './library.usecases.js';
+import { requireLibrary } from './library-access.js';
+import { reachesPatron, requirePatron, requirePatronByCard, requirePatronRef } from './patron-access.js';
 import { serviceRecordsOfPatron } from '../storage/service-record.repository.js';
 import { openServiceRecords } from './service-details.js';
-import { complaintsOf } from './complaint.usecases.js';
+import { complaintsOf } from './complaint-records.js';
 import { addRegistrationStats, NO_BRANCH } from '../storage/statistics.repository.js';
 
 export interface RegisterPatronInput {
@@ -126,39 +126,6 @@ async function unusedCardNumber(ctx: Context): Promise<string> {
 }
 
 /**
- * Whether the actor reaches this patron: the system, staff of the patron's library (or consortium-wide
- * staff), staff of another library when both libraries' profiles share patrons (RF-4), and a patron
- * only their own record (a guardian's view of a minor goes through the guardian use cases).
- */
-export async function reachesPatron(ctx: Context, patron: Pick<StoredPatron, 'id' | 'libraryId'>): Promise<boolean> {
-  if (ctx.actor.kind === 'patron') return ctx.actor.id === patron.id;
-  const actorLibrary = homeLibrary(ctx.actor);
-  if (actorLibrary === undefined || actorLibrary === patron.libraryId) return canReachPatron(ctx.actor, patron.libraryId, { actorLibrary: false, patronLibrary: false }).allowed;
-  const shares = async (libraryId: string) => {
-    const library = await findLibrary(ctx.trx, libraryId);
-    return library !== undefined && profiles().get(library.profileId).access.sharedPatrons.allowed;
-  };
-  return canReachPatron(ctx.actor, patron.libraryId, { actorLibrary: await shares(actorLibrary), patronLibrary: await shares(patron.libraryId) }).allowed;
-}
-
-/**
- * A patron the actor may reach, by card (through its blind index; nothing is opened); anything else is
- * PATRON_NOT_FOUND, never "forbidden".
- */
-export async function requirePatronByCard(ctx: Context, cardNumber: string): Promise<StoredPatron> {
-  const patron = await patrons.findPatronByCardHash(ctx.trx, ctx.vault.blind('card', cardNumber));
-  if (!patron || !(await reachesPatron(ctx, patron))) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that card number.', 'cardNumber');
-  return patron;
-}
-
-/** A patron the actor may reach, by id. */
-export async function requirePatron(ctx: Context, patronId: string): Promise<StoredPatron> {
-  const patron = await patrons.findPatronById(ctx.trx, patronId);
-  if (!patron || !(await reachesPatron(ctx, patron))) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that id.', 'patronId');
-  return patron;
-}
-
-/**
  * A patron addressed by card (the card is presented: a circulation transaction, IF-5) or by id (a
  * look-up outside a transaction, which needs a purpose the actor's role allows: CB-A3, RF-10).
  */
@@ -223,7 +190,7 @@ export function publicPatron(patron: Patron) {
  */
 export async function setPatronStatus(ctx: Context, input: { patronId?: string; cardNumber?: string; status: PatronStatus }) {
   requirePermission(ctx, 'patron.status');
-  const stored = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
+  const stored = await requirePatronRef(ctx, input);
   const change = statusChange(stored.status, input.status);
   if (change.problem) throw refuse(change.problem.code, change.problem.message, 'status');
   // Recording a death leads to the record's purge at the next sweep: as final as a deletion, so it needs
@@ -243,7 +210,7 @@ export async function setPatronStatus(ctx: Context, input: { patronId?: string; 
 export async function exportPatron(ctx: Context, input: { cardNumber?: string; patronId?: string }) {
   if (ctx.actor.kind === 'patron') return patronDocument(ctx, await requirePatron(ctx, ctx.actor.id));
   requirePurpose(ctx, 'patron.export');
-  const stored = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
+  const stored = await requirePatronRef(ctx, input);
   return patronDocument(ctx, stored);
 }
 
@@ -264,7 +231,7 @@ export async function patronDocument(ctx: Context, stored: StoredPatron, action 
   }));
   // Public-computer logs are reviewed only when a violation is suspected (JC-VII): a member of staff's
   // export leaves them out unless that is its purpose; the patron and the operator get everything.
-  const withComputerLogs = ctx.actor.kind !== 'staff' || ctx.purpose === 'violation-review';
+  const withComputerLogs = seesComputerLogs(ctx.actor, ctx.purpose);
   const services = (await serviceRecordsOfPatron(ctx.trx, patron.id)).filter((r) => withComputerLogs || r.kind !== 'computer-session');
   const document = {
     format: 'carrel.patron-export.v1',

@@ -5,6 +5,7 @@
  * history never misses a version that was published.
  */
 import { ErrorCode, refuse } from '../domain/errors.js';
+import { COMPLAINT_ANSWER_DAYS } from '../policy/complaint.policy.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { fingerprint, versionHistory, type PolicyVersionEntry, type RecordedVersion } from '../profile/profile-version.js';
 import type { ProfileRules } from '../policy/policy-words.js';
@@ -12,7 +13,6 @@ import { profiles, type ProfileRegistry } from '../profile/profiles.js';
 import { buildPrivacyPolicy, type PrivacyPolicyDocument } from '../report/privacy-policy.js';
 import * as libraries from '../storage/library.repository.js';
 import * as versions from '../storage/profile-version.repository.js';
-import { COMPLAINT_ANSWER_DAYS } from './complaint.usecases.js';
 import type { Context } from './context.js';
 
 /** Where profiles come from: the process's own (`profiles()`), or a registry a caller hands in. */

@@ -50,7 +50,7 @@ import type { ClosedLoanRow, Cursor, EndedRecord } from '../storage/retention.re
 import { pruneChainPage } from './access-chain.js';
 import { flushAccess, recordAccess, type Context } from './context.js';
 import { keepDeletionReceipt } from './deletion-receipts.js';
-import { requirePatron, requirePatronByCard } from './patron.usecases.js';
+import { requirePatronRef } from './patron-access.js';
 
 /** What a page did: where the next page starts (null when done), and its counts. */
 export interface PageResult {
@@ -426,7 +426,7 @@ export async function setReadingHistory(ctx: Context, input: { patronId?: string
   // Staff record the choice for the patron in front of them; a patron makes it for themselves (their own
   // record only: requirePatron reaches nobody else for a patron).
   if (ctx.actor.kind !== 'patron') requirePermission(ctx, 'patron.reading-history');
-  const stored = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
+  const stored = await requirePatronRef(ctx, input);
   const { library, profile } = await libraryAndProfile(ctx, stored.libraryId);
   if (!profile.retention.readingHistory.offered)
     throw refuse(ErrorCode.READING_HISTORY_NOT_OFFERED, 'This library’s policy does not offer keeping reading history.', 'keep');

@@ -1,14 +1,15 @@
 import { parseInstant } from '../domain/clock.js';
 import { DomainError, ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import type { Branch, ServiceKind, ServiceRecord, ServiceStatus } from '../domain/types.js';
-import { SERVICE_CATEGORY, type RecordCategory } from '../policy/inventory.js';
+import { SERVICE_CATEGORY } from '../policy/inventory.js';
+import { serviceRecordsView } from '../policy/purpose-view.policy.js';
 import { canReachLibrary, homeLibrary } from '../policy/scope.policy.js';
 import { findBranch } from '../storage/library.repository.js';
 import { findPatronById, type StoredPatron } from '../storage/patron.repository.js';
 import * as services from '../storage/service-record.repository.js';
 import { newId, recordAccess, type Context } from './context.js';
-import { requireLibrary } from './library.usecases.js';
-import { requirePatron, requirePatronByCard } from './patron.usecases.js';
+import { requireLibrary } from './library-access.js';
+import { requirePatronByCard, requirePatronRef } from './patron-access.js';
 import { openServiceRecords, sealServiceDetails, type OpenedServiceRecord, type ServiceDetails } from './service-details.js';
 import { requirePermission, requirePurpose } from './authorization.js';
 
@@ -18,8 +19,6 @@ import { requirePermission, requirePurpose } from './authorization.js';
  * record gets `endsAt` when it is over — log-off, the event's end, the request's closing — and the
  * retention engine disposes of it the profile's number of days after that.
  */
-
-const ALL_SERVICE_CATEGORIES: readonly RecordCategory[] = Object.values(SERVICE_CATEGORY);
 
 /** What the desk is told about a record it created or closed: no patron, no free text. */
 export interface ServiceReceipt {
@@ -437,12 +436,12 @@ export async function closeReferenceRequest(ctx: Context, input: { requestId: st
  */
 export async function patronServiceRecords(ctx: Context, input: { cardNumber?: string; patronId?: string }): Promise<OpenedServiceRecord[]> {
   // Read only for a named purpose by a role allowed to. Public-computer logs are reviewed only when a
-  // violation is suspected (JC-VII): that purpose shows them and nothing else, and no other shows them.
-  const review = ctx.purpose === 'violation-review';
-  requirePurpose(ctx, review ? 'services.review' : 'patron.read');
-  const patron = input.cardNumber !== undefined ? await requirePatronByCard(ctx, input.cardNumber) : await requirePatron(ctx, input.patronId ?? '');
-  const shown = (await services.serviceRecordsOfPatron(ctx.trx, patron.id)).filter((r) => (r.kind === 'computer-session') === review);
+  // violation is suspected (JC-VII): the purpose decides what is shown (purpose-view.policy.ts).
+  const view = serviceRecordsView(ctx.purpose);
+  requirePurpose(ctx, view.permission);
+  const patron = await requirePatronRef(ctx, input);
+  const shown = (await services.serviceRecordsOfPatron(ctx.trx, patron.id)).filter((r) => view.categories.includes(SERVICE_CATEGORY[r.kind]));
   const records = await openServiceRecords(ctx, shown);
-  await recordAccess(ctx, patron, 'view-services', review ? ['computer-sessions'] : ALL_SERVICE_CATEGORIES.filter((c) => c !== 'computer-sessions'));
+  await recordAccess(ctx, patron, 'view-services', view.categories);
   return records;
 }

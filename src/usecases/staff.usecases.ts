@@ -7,7 +7,7 @@ import * as staff from '../storage/staff.repository.js';
 import { generatePassword, hashSecret, verifyDecoy, verifySecret } from '../vault/secrets.js';
 import { newId, type Context } from './context.js';
 import { openSession } from './session.usecases.js';
-import { requireLibrary } from './library.usecases.js';
+import { requireLibrary } from './library-access.js';
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
 

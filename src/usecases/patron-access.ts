@@ -1,0 +1,59 @@
+/**
+ * Patron access in one place: whether the actor reaches a patron, and the patron a request is about,
+ * found by card or by id. A patron the actor may not reach answers PATRON_NOT_FOUND, exactly as one that
+ * does not exist, so a refusal never reveals that a record exists.
+ */
+import { ErrorCode, refuse } from '../domain/errors.js';
+import { canReachPatron, homeLibrary } from '../policy/scope.policy.js';
+import { profiles } from '../profile/profiles.js';
+import { findLibrary } from '../storage/library.repository.js';
+import * as patrons from '../storage/patron.repository.js';
+import type { StoredPatron } from '../storage/patron.repository.js';
+import type { Context } from './context.js';
+
+/** How a request names its patron: by the card presented, or by id. */
+export interface PatronRef {
+  patronId?: string;
+  cardNumber?: string;
+}
+
+/**
+ * Whether the actor reaches this patron: the system, staff of the patron's library (or consortium-wide
+ * staff), staff of another library when both libraries' profiles share patrons (RF-4), and a patron
+ * only their own record (a guardian's view of a minor goes through the guardian use cases).
+ */
+export async function reachesPatron(ctx: Context, patron: Pick<StoredPatron, 'id' | 'libraryId'>): Promise<boolean> {
+  if (ctx.actor.kind === 'patron') return ctx.actor.id === patron.id;
+  const actorLibrary = homeLibrary(ctx.actor);
+  if (actorLibrary === undefined || actorLibrary === patron.libraryId) return canReachPatron(ctx.actor, patron.libraryId, { actorLibrary: false, patronLibrary: false }).allowed;
+  const shares = async (libraryId: string) => {
+    const library = await findLibrary(ctx.trx, libraryId);
+    return library !== undefined && profiles().get(library.profileId).access.sharedPatrons.allowed;
+  };
+  return canReachPatron(ctx.actor, patron.libraryId, { actorLibrary: await shares(actorLibrary), patronLibrary: await shares(patron.libraryId) }).allowed;
+}
+
+/**
+ * A patron the actor may reach, by card (through its blind index; nothing is opened); anything else is
+ * PATRON_NOT_FOUND, never "forbidden".
+ */
+export async function requirePatronByCard(ctx: Context, cardNumber: string): Promise<StoredPatron> {
+  const patron = await patrons.findPatronByCardHash(ctx.trx, ctx.vault.blind('card', cardNumber));
+  if (!patron || !(await reachesPatron(ctx, patron))) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that card number.', 'cardNumber');
+  return patron;
+}
+
+/** A patron the actor may reach, by id. */
+export async function requirePatron(ctx: Context, patronId: string): Promise<StoredPatron> {
+  const patron = await patrons.findPatronById(ctx.trx, patronId);
+  if (!patron || !(await reachesPatron(ctx, patron))) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that id.', 'patronId');
+  return patron;
+}
+
+/**
+ * The patron a request is about, by card when one is given (the card wins over an id) and by id
+ * otherwise; a request naming neither finds no patron (PATRON_NOT_FOUND, as for an unknown id).
+ */
+export async function requirePatronRef(ctx: Context, ref: PatronRef): Promise<StoredPatron> {
+  return ref.cardNumber !== undefined ? requirePatronByCard(ctx, ref.cardNumber) : requirePatron(ctx, ref.patronId ?? '');
+}
