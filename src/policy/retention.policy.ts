@@ -4,6 +4,7 @@
  * asks the database only for candidates and applies what these decide; nothing else decides.
  */
 import { DateTime } from 'luxon';
+import type { RetentionCategory } from '../domain/records.js';
 import type { LoanStatus } from '../domain/types.js';
 import type { DaysRule, Profile } from './profile.schema.js';
 
@@ -187,21 +188,7 @@ export function sweepDue(sweep: 'every-run' | 'annually', lastSweep: string | nu
 
 // ── What a receipt says ──────────────────────────────────────────────────────────────────────────
 
-/** The categories a retention run walks, in order, as its receipt names them. */
-export const RETENTION_CATEGORIES = [
-  'circulation',
-  'fines',
-  'holds',
-  'computer-sessions',
-  'program-signups',
-  'room-bookings',
-  'ill-requests',
-  'reference-requests',
-  'inactive-patrons',
-  'deceased-patrons',
-  'access-log',
-] as const;
-export type RetentionCategory = (typeof RETENTION_CATEGORIES)[number];
+export { RETENTION_CATEGORIES, type RetentionCategory } from '../domain/records.js';
 
 /** What a receipt says of a category under a profile: the rule in words, its clause, the disposal. */
 export function describeRule(profile: Profile, category: RetentionCategory): { rule: string; clause: string; disposal: string } {
