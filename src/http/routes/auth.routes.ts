@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SYSTEM } from '../../policy/actors.js';
-import { permissionsOf } from '../../policy/permissions.js';
+import { permissionsOf, purposesOf } from '../../policy/permissions.js';
 import { run, type Runtime } from '../../usecases/context.js';
 import { csrfTokenOf, endSession, resolveSession } from '../../usecases/session.usecases.js';
 import { login } from '../../usecases/staff.usecases.js';
@@ -59,6 +59,7 @@ export function authRoutes(runtime: Runtime, cookieSecure: boolean, throttle: At
               ? { kind: actor.kind, id: actor.id, libraryId: actor.libraryId, roles: [...actor.roles] }
               : { kind: actor.kind, id: actor.id, libraryId: actor.kind === 'patron' ? actor.libraryId : null, roles: [] },
           permissions: permissionsOf(actor),
+          purposes: purposesOf(actor),
           csrfToken: csrfTokenOf(token),
           expiresAt: session.expiresAt,
           idleUntil: session.idleUntil,

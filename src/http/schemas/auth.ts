@@ -3,7 +3,8 @@
  * The routes' JSON Schemas (shown in /openapi.json); the web app reads their static types. Imports only
  * typebox and src/domain.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
+import { LOOKUP_PURPOSES } from '../../domain/purposes.js';
 import { errorResponses, Instant, Nullable } from './common.js';
 
 export const StaffView = Type.Object({ id: Type.String(), username: Type.String(), libraryId: Nullable(Type.String()), roles: Type.Array(Type.String()) });
@@ -32,6 +33,9 @@ export const SessionRoute = {
     200: Type.Object({
       actor: Type.Object({ kind: Type.String(), id: Type.String(), libraryId: Nullable(Type.String()), roles: Type.Array(Type.String()) }),
       permissions: Type.Array(Type.String()),
+      purposes: Type.Array(Type.Enum(LOOKUP_PURPOSES), {
+        description: 'The purposes the caller may name for a look-up outside a circulation transaction (CB-A3, RF-10), as their roles allow; empty for a patron.',
+      }),
       csrfToken: Type.String(),
       expiresAt: Instant,
       idleUntil: Instant,
@@ -39,3 +43,6 @@ export const SessionRoute = {
     ...errorResponses,
   },
 };
+
+/** What GET /auth/session answers. */
+export type SessionAnswer = Static<(typeof SessionRoute.response)[200]>;
