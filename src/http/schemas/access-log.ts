@@ -3,7 +3,7 @@
  * The routes' JSON Schemas (shown in /openapi.json); the web app reads their static types. Imports only
  * typebox and src/domain.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { errorResponses, Id, Instant, LibraryId, Nullable } from './common.js';
 
 export const LinkProblem = Type.String({ enum: ['edited', 'missing', 'reordered', 'before-base', 'base-moved', 'head-mismatch', 'unchained'] });
@@ -70,3 +70,7 @@ export const PatronAccessLogRoute = {
     ...errorResponses,
   },
 };
+
+/** The answers' static types, for the web app. */
+export type BrokenLink = Static<typeof BrokenLink>;
+export type Verification = Static<typeof Verification>;

@@ -3,7 +3,7 @@
  * The routes' JSON Schemas (shown in /openapi.json); the web app reads their static types. Imports only
  * typebox and src/domain.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { ITEM_STATUSES } from '../../domain/types.js';
 import { Barcode, CardNumber, Cents, errorResponses, FineView, HoldView, Id, Instant, LibraryId, Nullable } from './common.js';
 
@@ -174,3 +174,12 @@ export const WaiveFineRoute = {
   body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
   response: { 200: FineView, ...errorResponses },
 };
+
+/** The answers' static types, for the web app. */
+export type ItemView = Static<typeof ItemView>;
+export type Library = Static<(typeof ListLibrariesRoute.response)[200]['items']>;
+export type CheckoutResult = Static<(typeof CheckoutRoute.response)[201]>;
+export type CheckinResult = Static<(typeof CheckinRoute.response)[200]>;
+export type RenewResult = Static<(typeof RenewRoute.response)[200]>;
+export type PaymentResult = Static<(typeof PayRoute.response)[201]>;
+export type ShelfEntry = Static<(typeof HoldShelfRoute.response)[200]['items']>;

@@ -3,7 +3,7 @@
  * in /openapi.json. Every file here imports only typebox and src/domain, so the web app type-checks
  * against them without Node.
  */
-import { Type, type TSchema } from 'typebox';
+import { Type, type TSchema, type Static } from 'typebox';
 import { LOOKUP_PURPOSES } from '../../domain/purposes.js';
 
 export const Id = Type.String({ format: 'uuid', description: 'An opaque identifier.' });
@@ -105,3 +105,10 @@ export const LookupPurposeParam = Type.Union(
   LOOKUP_PURPOSES.map((p) => Type.Literal(p)),
   { description: 'why the record is looked at; the access log records it' },
 );
+
+/** The answers' static types, for the web app. */
+export type PatronView = Static<typeof PatronView>;
+export type LoanView = Static<typeof LoanView>;
+export type HoldView = Static<typeof HoldView>;
+export type FineView = Static<typeof FineView>;
+export type AccountView = Static<typeof AccountView>;

@@ -3,7 +3,7 @@
  * The routes' JSON Schemas (shown in /openapi.json); the web app reads their static types. Imports only
  * typebox and src/domain.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { COMPLAINT_CHANNELS } from '../../domain/complaints.js';
 import { CardNumber, ErrorResponse, errorResponses, Id, Instant, LibraryId, Nullable } from './common.js';
 
@@ -77,3 +77,6 @@ export const ListComplaintsRoute = {
   ),
   response: { 200: Type.Array(ComplaintView), ...responses },
 };
+
+/** The answers' static types, for the web app. */
+export type Complaint = Static<typeof ComplaintView>;

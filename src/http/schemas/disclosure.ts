@@ -3,7 +3,7 @@
  * The routes' JSON Schemas (shown in /openapi.json); the web app reads their static types. Imports only
  * typebox and src/domain.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { CardNumber, ErrorResponse, errorResponses, Id, Instant, LibraryId, Nullable } from './common.js';
 
 // INSTRUMENTS and the record categories spelled out (a union mapped from a list types as never); the
@@ -23,8 +23,8 @@ export const InstrumentParam = Type.Union(
   ],
   { description: 'The instrument presented (the library’s profile says what each permits).' },
 );
-export const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
-export const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
+const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
 export const RequestParams = Type.Object({ requestId: Id });
 export const Receipt = Type.Object(
   { id: Id, libraryId: Type.String(), instrument: Type.String(), status: Type.String(), receivedAt: Instant },
@@ -171,3 +171,9 @@ export const WithdrawRequestRoute = {
   body: Type.Object({ notes: OptionalText(2000) }, { additionalProperties: false }),
   response: { 200: RequestView, ...responses },
 };
+
+/** The answers' static types, for the web app. */
+export type Manifest = Static<typeof Manifest>;
+export type LegalRequestView = Static<typeof RequestView>;
+export type RequestReceipt = Static<typeof Receipt>;
+export type Release = Static<(typeof ReleaseRequestRoute.response)[200]>;

@@ -3,7 +3,7 @@
  * The routes' JSON Schemas (shown in /openapi.json); the web app reads their static types. Imports only
  * typebox and src/domain.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { CalendarDate, CardNumber, Cents, errorResponses, FineView, HoldView, Id, Instant, LoanView, Nullable } from './common.js';
 
 export const Level = Type.Union([Type.Literal('full'), Type.Literal('current-circulation'), Type.Literal('overdue-and-fines'), Type.Literal('none')], { description: 'A guardian view level (profile access.guardians).' });
@@ -73,3 +73,9 @@ export const DependentRecordRoute = {
   body: Type.Object({ childCardNumber: Type.Optional(Nullable(CardNumber)) }, { additionalProperties: false }),
   response: { 200: DependentRecordView, ...errorResponses },
 };
+
+/** The answers' static types, for the web app. */
+export type GuardianLevel = Static<typeof Level>;
+export type Dependent = Static<typeof DependentView>;
+export type DependentRecord = Static<typeof DependentRecordView>;
+export type ServiceView = Static<typeof ServiceView>;

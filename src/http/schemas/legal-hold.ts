@@ -3,7 +3,7 @@
  * The routes' JSON Schemas (shown in /openapi.json); the web app reads their static types. Imports only
  * typebox and src/domain.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { INSTRUMENTS } from '../../domain/disclosure.js';
 import { RECORD_CATEGORIES } from '../../domain/records.js';
 import { CalendarDate, CardNumber, ErrorResponse, errorResponses, Id, Instant, LibraryId, Nullable } from './common.js';
@@ -98,3 +98,7 @@ export const TransparencyReportRoute = {
   ),
   response: { 200: Type.Union([ReportView, Type.String({ description: 'With format=md: the report as Markdown (text/markdown).' })]), ...responses },
 };
+
+/** The answers' static types, for the web app. */
+export type LegalHold = Static<typeof HoldView>;
+export type TransparencyReport = Static<typeof ReportView>;

@@ -3,10 +3,10 @@
  * The routes' JSON Schemas (shown in /openapi.json); the web app reads their static types. Imports only
  * typebox and src/domain.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { AccountView, CalendarDate, errorResponses, Id, Nullable, PatronView } from './common.js';
 
-export const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
+const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
 
 /** POST /api/v1/patrons/:patronId/card */
 export const ReissueCardRoute = {
@@ -46,3 +46,6 @@ export const IdentifyPatronRoute = {
   body: Type.Object({ patronId: Id, photoIdChecked: Type.Literal(true), birthDate: CalendarDate }, { additionalProperties: false }),
   response: { 200: AccountView, ...errorResponses },
 };
+
+/** The answers' static types, for the web app. */
+export type NewCard = Static<(typeof ReissueCardRoute.response)[200]>;

@@ -3,11 +3,11 @@
  * The routes' JSON Schemas (shown in /openapi.json); the web app reads their static types. Imports only
  * typebox and src/domain.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { PATRON_STATUSES } from '../../domain/types.js';
 import { AccountView, CalendarDate, CardNumber, errorResponses, Id, Instant, LibraryId, LookupPurposeParam, Nullable, PatronView } from './common.js';
 
-export const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
+const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
 
 /** POST /api/v1/patrons */
 export const RegisterPatronRoute = {
@@ -103,3 +103,7 @@ export const SetPatronStatusRoute = {
   body: Type.Object({ status: Type.Union(PATRON_STATUSES.map((s) => Type.Literal(s))) }, { additionalProperties: false }),
   response: { 200: PatronView, ...errorResponses },
 };
+
+/** The answers' static types, for the web app. */
+export type Registered = Static<(typeof RegisterPatronRoute.response)[201]>;
+export type SearchHit = Static<(typeof FindPatronsRoute.response)[200]['items']>;

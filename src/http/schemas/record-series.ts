@@ -3,7 +3,7 @@
  * The routes' JSON Schemas (shown in /openapi.json); the web app reads their static types. Imports only
  * typebox and src/domain.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { ErrorResponse, errorResponses, Id, Instant, LibraryId, Nullable } from './common.js';
 
 export const SeriesCode = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$', description: 'A series code, unique in the library (`security-camera`).' });
@@ -84,3 +84,6 @@ export const ConfirmDisposalRoute = {
     ...responses,
   },
 };
+
+/** The answers' static types, for the web app. */
+export type RecordSeries = Static<typeof SeriesView>;

@@ -3,7 +3,7 @@
  * The routes' JSON Schemas (shown in /openapi.json); the web app reads their static types. Imports only
  * typebox and src/domain.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { RETENTION_CATEGORIES } from '../../domain/records.js';
 import { errorResponses, Id, Instant, LibraryId, Nullable } from './common.js';
 
@@ -115,3 +115,8 @@ export const SetReadingHistoryRoute = {
     ...errorResponses,
   },
 };
+
+/** The answers' static types, for the web app. */
+export type RetentionReceipt = Static<typeof Receipt>;
+export type RetentionRuns = Static<(typeof RetentionHistoryRoute.response)[200]>;
+export type RetentionRunAnswer = Static<(typeof RunRetentionRoute.response)[200]>;

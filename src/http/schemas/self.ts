@@ -3,10 +3,10 @@
  * The routes' JSON Schemas (shown in /openapi.json); the web app reads their static types. Imports only
  * typebox and src/domain.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { CardNumber, errorResponses, Instant, Nullable, PatronView } from './common.js';
 
-export const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
+const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
 /** The whole record, as one document: every category of the inventory that concerns the patron. */
 export const RecordDocument = Type.Object({ format: Type.String() }, { additionalProperties: true });
 // NOTICE_CHANNELS spelled out (a union mapped from it types as never); the routes below pass it to and
@@ -121,3 +121,8 @@ export const DeleteMyRecordRoute = {
     'Refused, with every reason, while items are out or money is owed. Otherwise the record is crypto-shredded and deleted, every session ends, and the answer is the deletion receipt.',
   response: { 200: Type.Object({ receiptId: Type.String(), deletedAt: Instant, keyDestroyedAfter: Instant }), ...errorResponses },
 };
+
+/** The answers' static types, for the web app. */
+export type PrivacyView = Static<typeof PrivacyView>;
+export type NoticeChannel = Static<typeof NoticeChannel>;
+export type AccessSeen = Static<(typeof MyAccessLogRoute.response)[200]['items']>;

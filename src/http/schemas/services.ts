@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import { CardNumber, errorResponses, Id, Instant, LibraryId, LookupPurposeParam, Nullable } from './common.js';
 
 // A station, program, room or topic code, or a guest pass (never free text, never personal data).
-export const Code = (description: string) => Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description });
+const Code = (description: string) => Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description });
 export const Branch = Type.String({ minLength: 1, maxLength: 64, description: 'A branch id or code.' });
 // Event times are taken as strings and checked by the use case (INVALID_DATE, ENDS_BEFORE_STARTS).
 export const EventTime = Type.String({ minLength: 1, maxLength: 40, description: 'An ISO-8601 instant with an offset, such as 2026-03-02T17:00:00Z.' });

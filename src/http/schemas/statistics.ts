@@ -3,7 +3,7 @@
  * The routes' JSON Schemas (shown in /openapi.json); the web app reads their static types. Imports only
  * typebox and src/domain.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { DIMENSIONS, PERIODS, STATISTICS_KINDS } from '../../domain/statistics.js';
 import { CalendarDate, ErrorResponse, errorResponses, LibraryId, Nullable } from './common.js';
 
@@ -63,3 +63,8 @@ export const StatisticsRoute = {
   ),
   response: { 200: Type.Union([StatisticsView, Type.String({ description: 'With format=csv: the counts table as CSV (text/csv).' })]), ...errorResponses, 403: ErrorResponse },
 };
+
+/** The answers' static types, for the web app. */
+export type Cell = Static<typeof Cell>;
+export type StatsTable = Static<typeof Table>;
+export type Statistics = Static<typeof StatisticsView>;
