@@ -30,6 +30,22 @@ export type RecordCategory = (typeof RECORD_CATEGORIES)[number];
  */
 export type EndedRecords = 'fines' | 'holds' | 'service-records';
 
+/** The categories a retention run walks, in order, as its receipt names them. */
+export const RETENTION_CATEGORIES = [
+  'circulation',
+  'fines',
+  'holds',
+  'computer-sessions',
+  'program-signups',
+  'room-bookings',
+  'ill-requests',
+  'reference-requests',
+  'inactive-patrons',
+  'deceased-patrons',
+  'access-log',
+] as const;
+export type RetentionCategory = (typeof RETENTION_CATEGORIES)[number];
+
 /** What a live hold covers for one patron: categories and a period (null: unbounded on that side). */
 export interface HoldScope {
   categories: readonly RecordCategory[];

@@ -165,6 +165,9 @@ export interface StaffAccount {
   createdAt: Iso;
 }
 
+/** Whose a session is: a member of staff's, or a patron's logged in with card and PIN. */
+export type SessionKind = 'staff' | 'patron';
+
 /**
  * Services recorded outside circulation (JC-IIId-f, CB-A2): public-computer sessions, program sign-ups,
  * room bookings, interlibrary-loan and reference requests. Each is disposed by the retention engine a

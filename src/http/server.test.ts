@@ -196,6 +196,24 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
       expect(session.body.actor).toEqual({ kind: 'staff', id: answer.body.staff.id, libraryId: libA, roles: ['librarian'] });
     });
 
+    it('answers the look-up purposes the session’s roles may name (ROLE_PURPOSES): one for a clerk, all five for the director', async () => {
+      const clerk = { username: `clerk-${engine}`, password: '' };
+      const director = { username: `director-${engine}`, password: '' };
+      clerk.password = (await w.act(createStaff, { username: clerk.username, libraryId: libA, roles: ['circulation'] })).password;
+      director.password = (await w.act(createStaff, { username: director.username, libraryId: libA, roles: ['director'] })).password;
+      secrets.add(clerk.password);
+      secrets.add(director.password);
+      const clerkSession = await call('GET', '/api/v1/auth/session', { cookie: await login(clerk) });
+      expect(clerkSession.status).toBe(200);
+      expect(clerkSession.body.purposes).toEqual(['account-service']);
+      const directorSession = await call('GET', '/api/v1/auth/session', { cookie: await login(director) });
+      expect(directorSession.status).toBe(200);
+      expect(directorSession.body.purposes).toEqual(['account-service', 'materials-recovery', 'fines-collection', 'violation-review', 'legal-disclosure']);
+      // Roles add up: an administrator who is also a librarian names the librarian's three.
+      const adminSession = await call('GET', '/api/v1/auth/session', { cookie: await login(admin) });
+      expect(adminSession.body.purposes).toEqual(['account-service', 'materials-recovery', 'fines-collection']);
+    });
+
     it('answers a wrong password and an unknown user identically with 401 INVALID_CREDENTIALS', async () => {
       const wrong = await call('POST', '/api/v1/auth/login', { body: { username: deskA.username, password: 'not-the-password-123' } });
       const unknown = await call('POST', '/api/v1/auth/login', { body: { username: 'nobody-here', password: 'not-the-password-123' } });

@@ -4,9 +4,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { sql } from 'kysely';
-import { Type } from 'typebox';
 import type { Runtime } from '../usecases/context.js';
+import { health } from '../usecases/health.usecases.js';
 import { handleError, handleNotFound } from './errors.js';
 import { accessLogRoutes } from './routes/access-log.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
@@ -24,6 +23,7 @@ import { disclosureRoutes } from './routes/disclosure.routes.js';
 import { auditReportRoutes } from './routes/audit-report.routes.js'; // privacy audit report (CB-I)
 import { statisticsRoutes } from './routes/statistics.routes.js'; // statistics (0006)
 import { privacyPolicyRoutes } from './routes/privacy-policy.routes.js';
+import { HealthRoute } from './schemas/health.js';
 import { requireSession } from './session.js';
 import { AttemptThrottle } from './throttle.js';
 import { registerWebApp } from './web-app.js';
@@ -99,18 +99,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.get(
-    '/health',
-    { schema: { tags: ['operations'], summary: 'Liveness and database reachability', security: [], response: { 200: Type.Object({ status: Type.Literal('ok') }), 503: Type.Object({ status: Type.Literal('unavailable') }) } } },
-    async (_request, reply) => {
-      try {
-        await sql`select 1`.execute(runtime.db);
-        return { status: 'ok' as const };
-      } catch {
-        return reply.status(503).send({ status: 'unavailable' as const });
-      }
-    },
-  );
+  app.get('/health', { schema: HealthRoute }, async (_request, reply) => {
+    const answer = await health(runtime);
+    return answer.status === 'ok' ? answer : reply.status(503).send(answer);
+  });
 
   // The web app: desk, patron portal, director's office and the public policy page, under /app/.
   await registerWebApp(app as unknown as FastifyInstance);

@@ -3,7 +3,7 @@ import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Actor } from '../policy/actors.js';
-import type { SessionKind } from '../storage/session.repository.js';
+import type { SessionKind } from '../domain/types.js';
 import type { Runtime } from '../usecases/context.js';
 import { csrfTokenOf, resolveSession, type LiveSession } from '../usecases/session.usecases.js';
 

@@ -2,30 +2,7 @@
  * Who is asking and why. Every use case receives an Actor and a Purpose; the access log records both.
  */
 
-/** Why personal data is being touched (CB-A3, RF-10: only in the performance of duties). */
-export const PURPOSES = [
-  'circulation',
-  'account-service',
-  'materials-recovery',
-  'fines-collection',
-  'legal-disclosure',
-  'statistics',
-  'self-service',
-  'administration',
-  'retention',
-  /** A public computer's log is reviewed because a violation is suspected (JC-VII). */
-  'violation-review',
-  /** A guardian sees a minor's record as the profile allows (RR-8, CB-B3, JC-IVc, IF-7). */
-  'guardian-access',
-] as const;
-export type Purpose = (typeof PURPOSES)[number];
-
-/**
- * The purposes a member of staff names when looking a patron up outside a circulation transaction
- * (checking out, in, renewing, placing a hold): a fixed list, checked against their role.
- */
-export const LOOKUP_PURPOSES = ['account-service', 'materials-recovery', 'fines-collection', 'violation-review', 'legal-disclosure'] as const satisfies readonly Purpose[];
-export type LookupPurpose = (typeof LOOKUP_PURPOSES)[number];
+export { LOOKUP_PURPOSES, PURPOSES, type LookupPurpose, type Purpose } from '../domain/purposes.js';
 
 /**
  * Staff roles, from least to most trusted with patron data. `circulation` is the circulation clerk and

@@ -1,5 +1,5 @@
 import type { Actor, LookupPurpose, Role } from './actors.js';
-import { ROLES } from './actors.js';
+import { LOOKUP_PURPOSES, ROLES } from './actors.js';
 
 /**
  * What each staff role may do, as data, checked in one place (`authorize`). Staff use patron data only
@@ -168,4 +168,13 @@ export function authorize(actor: Actor, permission: Permission, purpose?: Lookup
 export function permissionsOf(actor: Actor): Permission[] {
   if (actor.kind === 'system') return [...PERMISSIONS];
   return PERMISSIONS.filter((p) => rolesOf(actor).some((role) => ROLE_PERMISSIONS[role].includes(p)));
+}
+
+/**
+ * The look-up purposes an actor may name, in the fixed order of LOOKUP_PURPOSES: any of their roles
+ * allows it (ROLE_PURPOSES). For the session answer, so the web app offers only what would be allowed.
+ */
+export function purposesOf(actor: Actor): LookupPurpose[] {
+  if (actor.kind === 'system') return [...LOOKUP_PURPOSES];
+  return LOOKUP_PURPOSES.filter((p) => rolesOf(actor).some((role) => ROLE_PURPOSES[role].includes(p)));
 }

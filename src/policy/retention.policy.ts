@@ -4,7 +4,7 @@
  * asks the database only for candidates and applies what these decide; nothing else decides.
  */
 import { DateTime } from 'luxon';
-import type { EndedRecords } from '../domain/records.js';
+import type { EndedRecords, RetentionCategory } from '../domain/records.js';
 import type { LoanStatus } from '../domain/types.js';
 import type { DaysRule, Profile } from './profile.schema.js';
 
@@ -233,30 +233,17 @@ export function sweepDecision(sweep: 'every-run' | 'annually', lastSweep: string
   return { due: false, nextSweepAfter: nextSweepAfter(lastSweep as string) };
 }
 
-/** The instant a year after an annual sweep's as-of (UTC calendar year): the next sweep runs after it. */
+/**
+ * The instant a year after an annual sweep's as-of (UTC calendar year): the next sweep runs from it. The
+ * same arithmetic as `sweepDue`, so a sweep on 29 February is next due on 28 February, as reported.
+ */
 export function nextSweepAfter(lastSweep: string): string {
-  const next = new Date(Date.parse(lastSweep));
-  next.setUTCFullYear(next.getUTCFullYear() + 1);
-  return next.toISOString();
+  return DateTime.fromISO(lastSweep, { zone: 'utc' }).plus({ years: 1 }).toJSDate().toISOString();
 }
 
 // ── What a receipt says ──────────────────────────────────────────────────────────────────────────
 
-/** The categories a retention run walks, in order, as its receipt names them. */
-export const RETENTION_CATEGORIES = [
-  'circulation',
-  'fines',
-  'holds',
-  'computer-sessions',
-  'program-signups',
-  'room-bookings',
-  'ill-requests',
-  'reference-requests',
-  'inactive-patrons',
-  'deceased-patrons',
-  'access-log',
-] as const;
-export type RetentionCategory = (typeof RETENTION_CATEGORIES)[number];
+export { RETENTION_CATEGORIES, type RetentionCategory } from '../domain/records.js';
 
 /** What a receipt says of a category under a profile: the rule in words, its clause, the disposal. */
 export function describeRule(profile: Profile, category: RetentionCategory): { rule: string; clause: string; disposal: string } {

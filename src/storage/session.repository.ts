@@ -1,7 +1,6 @@
+import type { SessionKind } from '../domain/types.js';
 import type { Db } from './database.js';
 import { prepared } from './prepared.js';
-
-export type SessionKind = 'staff' | 'patron';
 
 /** A session as stored: only the token's hash, whose it is, and when it ends. */
 export interface StoredSession {

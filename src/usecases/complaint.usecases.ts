@@ -4,6 +4,7 @@
  * patron's data key (they go with the patron); an anonymous one keeps only a topic code.
  */
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
+import { COMPLAINT_CHANNELS } from '../domain/complaints.js';
 import type { Library } from '../domain/types.js';
 import { COMPLAINT_ANSWER_DAYS } from '../policy/complaint.policy.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
@@ -16,8 +17,7 @@ import { newId, recordAccess, type Context } from './context.js';
 import { listedComplaint, openedComplaint, type ComplaintView } from './complaint-records.js';
 import { requirePatronRef } from './patron-access.js';
 
-export const COMPLAINT_CHANNELS = ['letter', 'email', 'in-person', 'web-form', 'phone'] as const;
-export type ComplaintChannel = (typeof COMPLAINT_CHANNELS)[number];
+export { COMPLAINT_CHANNELS, type ComplaintChannel } from '../domain/complaints.js';
 
 /** A topic code: what the complaint is about, without personal data (`privacy`, `staff-conduct`…). */
 const TOPIC = /^[a-z0-9][a-z0-9-]{1,39}$/;

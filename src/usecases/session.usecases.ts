@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../policy/actors.js';
 import * as sessions from '../storage/session.repository.js';
-import type { SessionKind } from '../storage/session.repository.js';
+import type { SessionKind } from '../domain/types.js';
 import { findStaffById } from '../storage/staff.repository.js';
 import { findPatronById } from '../storage/patron.repository.js';
 import { newToken, tokenHash } from '../vault/secrets.js';

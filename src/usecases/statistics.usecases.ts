@@ -22,6 +22,7 @@
 import { DateTime } from 'luxon';
 import { AGE_BANDS } from '../domain/patron.rules.js';
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
+import { DIMENSIONS, PERIODS, STATISTICS_KINDS, type Dimension, type Period, type StatisticsKind } from '../domain/statistics.js';
 import { profiles } from '../profile/profiles.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import { tableBounds } from '../solver/table-bounds.js';
@@ -31,13 +32,7 @@ import { NO_BRANCH, servicesCountedThrough, statsCells, type StatsColumn, type S
 import { requirePermission } from './authorization.js';
 import type { Context } from './context.js';
 
-export const STATISTICS_KINDS = ['circulation', 'registrations', 'programs', 'computer-use'] as const;
-export type StatisticsKind = (typeof STATISTICS_KINDS)[number];
-export const DIMENSIONS = ['period', 'branch', 'item-type', 'patron-category', 'age-band'] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
-/** How the period dimension is cut: by calendar month or year (a day is too fine to publish: its counts are too few). */
-export const PERIODS = ['month', 'year'] as const;
-export type Period = (typeof PERIODS)[number];
+export { DIMENSIONS, PERIODS, STATISTICS_KINDS, type Dimension, type Period, type StatisticsKind } from '../domain/statistics.js';
 
 /** Where each kind of statistics comes from, and what it counts. */
 const SOURCES: Record<StatisticsKind, { table: StatsTable; serviceKind?: string; measure: string; dimensions: readonly Dimension[] }> = {

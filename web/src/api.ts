@@ -3,6 +3,7 @@
  * HttpOnly cookie the page never sees, and the CSRF token (from log-in or GET /auth/session) in memory
  * only, sent as X-CSRF-Token on every change. Card numbers and PINs travel in bodies, never in URLs.
  */
+import type { SessionAnswer } from '../../src/http/schemas/auth';
 
 export interface Problem {
   code: string;
@@ -33,14 +34,8 @@ export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
 }
 
-/** What GET /auth/session answers: who is logged in, what they may do, and when the session ends. */
-export interface SessionAnswer {
-  actor: { kind: 'staff' | 'patron' | string; id: string; libraryId: string | null; roles: string[] };
-  permissions: string[];
-  csrfToken: string;
-  expiresAt: string;
-  idleUntil: string;
-}
+/** What GET /auth/session answers: who is logged in, what they may do, the purposes they may name, and when the session ends. */
+export type { SessionAnswer };
 
 /**
  * A session as read, with how far Carrel's clock is ahead of this browser's (from the answer's Date

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { api, ApiError, readSession, setCsrfToken, setSessionActor, whenActivity, whenSessionRead, whenUnauthenticated, type SessionAnswer, type SessionRead } from './api';
+import type { LookupPurpose } from '../../src/domain/purposes';
 
 /** Who is logged in, as GET /api/v1/auth/session answers it. */
 export interface Actor {
@@ -74,6 +75,8 @@ export interface Session {
   status: 'loading' | 'none' | 'staff' | 'patron';
   actor?: Actor;
   permissions: string[];
+  /** The look-up purposes the session may name (Carrel's session answer, from its role table); none for a patron. */
+  purposes: readonly LookupPurpose[];
   /** The staff username, for the header (known after a log-in in this tab). */
   displayName?: string;
   /**
@@ -349,10 +352,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const value = useMemo<Session>(() => {
     const status = answer === undefined ? 'loading' : answer === null ? 'none' : answer.actor.kind === 'patron' ? 'patron' : 'staff';
     const permissions = answer?.permissions ?? [];
+    const purposes = answer?.purposes ?? [];
     return {
       status,
       ...(answer ? { actor: answer.actor } : {}),
       permissions,
+      purposes,
       ...(displayName ? { displayName } : {}),
       ...(lost ? { lost: { kind: lost } } : {}),
       ...(ending ? { ending } : {}),

@@ -1,88 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { patronAccessLog, verifyAccessLog } from '../../usecases/access-log.usecases.js';
 import { run, type Runtime } from '../../usecases/context.js';
-import { errorResponses, Id, Instant, LibraryId, Nullable } from '../schemas.js';
+import { PatronAccessLogRoute, VerifyAccessLogRoute } from '../schemas/access-log.js';
 import { runFor } from './context.js';
-
-const LinkProblem = Type.String({ enum: ['edited', 'missing', 'reordered', 'before-base', 'base-moved', 'head-mismatch', 'unchained'] });
-
-const BrokenLink = Type.Object({
-  chain: Nullable(Type.String()),
-  chainSeq: Nullable(Type.Integer()),
-  seq: Nullable(Type.Integer()),
-  problem: LinkProblem,
-  detail: Type.String(),
-});
-
-const Verification = Type.Object({
-  ok: Type.Boolean(),
-  verifiedAt: Instant,
-  entries: Type.Integer(),
-  chains: Type.Array(
-    Type.Object({
-      chain: Type.String({ description: 'The library id, or `-` for entries of no library (backups, restores).' }),
-      entries: Type.Integer(),
-      ok: Type.Boolean(),
-      brokenLinks: Type.Integer(),
-      head: Nullable(Type.Object({ seq: Type.Integer(), hash: Type.String() }, { description: 'Keep the hash elsewhere: a later truncation of the chain then shows.' })),
-      base: Type.Object({ seq: Type.Integer(), hash: Type.String() }),
-      firstBroken: Nullable(BrokenLink),
-    }),
-  ),
-  unchained: Type.Integer(),
-  broken: Type.Array(BrokenLink),
-  firstBroken: Nullable(BrokenLink),
-});
 
 /** The access log: verification of its hash chains, and one patron's entries for the privacy officer. */
 export function accessLogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/access-log/verification',
-      {
-        schema: {
-          tags: ['access-log'],
-          summary: 'Verify the access log’s hash chains (director, administrator)',
-          description:
-            'Recomputes every entry’s MAC from each chain’s start to its head and names the first broken link of each chain: an entry edited, missing or reordered, a moved start, a head that does not match. Staff of one library verify that library’s chain. `carrel verify-log` does the same.',
-          querystring: Type.Object({ library: Type.Optional(LibraryId) }, { additionalProperties: false }),
-          response: { 200: Verification, ...errorResponses },
-        },
-      },
+      { schema: VerifyAccessLogRoute },
       async (request) =>
         run(runtime, { actor: request.actor, purpose: 'administration', channel: 'http' }, verifyAccessLog, request.query.library ? { libraryId: request.query.library } : {}, { snapshot: true }),
     );
 
     app.get(
       '/patrons/:patronId/access-log',
-      {
-        schema: {
-          tags: ['access-log'],
-          summary: 'Who accessed a patron’s record (director / privacy officer)',
-          description: 'Every access-log entry naming the patron: when, who (kind, id, role, library), through which channel, why, what. Reading them is logged too.',
-          params: Type.Object({ patronId: Id }),
-          response: {
-            200: Type.Object({
-              patronId: Id,
-              entries: Type.Array(
-                Type.Object({
-                  at: Instant,
-                  actorKind: Type.String(),
-                  actorId: Type.String(),
-                  actorRole: Nullable(Type.String()),
-                  actorLibraryId: Nullable(Type.String()),
-                  action: Type.String(),
-                  categories: Type.Array(Type.String()),
-                  purpose: Type.String(),
-                  channel: Type.String(),
-                }),
-              ),
-            }),
-            ...errorResponses,
-          },
-        },
-      },
+      { schema: PatronAccessLogRoute },
       async (request) => runFor(runtime, request, 'administration')(patronAccessLog, { patronId: request.params.patronId }),
     );
   };

@@ -1,16 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { SYSTEM } from '../../policy/actors.js';
-import { permissionsOf } from '../../policy/permissions.js';
+import { permissionsOf, purposesOf } from '../../policy/permissions.js';
 import { run, type Runtime } from '../../usecases/context.js';
 import { csrfTokenOf, endSession, resolveSession } from '../../usecases/session.usecases.js';
 import { login } from '../../usecases/staff.usecases.js';
-import { errorResponses, Instant, Nullable } from '../schemas.js';
+import { LoginRoute, LogoutRoute, SessionRoute } from '../schemas/auth.js';
 import { clearSessionCookie, requireCsrf, SESSION_COOKIE, setSessionCookie } from '../session.js';
 import { ErrorCode, refuse } from '../../domain/errors.js';
 import { AttemptThrottle, throttleKey } from '../throttle.js';
-
-const StaffView = Type.Object({ id: Type.String(), username: Type.String(), libraryId: Nullable(Type.String()), roles: Type.Array(Type.String()) });
 
 /**
  * Log-in and log-out: an HttpOnly, SameSite=Strict session cookie (Secure over TLS), new at every
@@ -20,19 +17,7 @@ export function authRoutes(runtime: Runtime, cookieSecure: boolean, throttle: At
   return async (app) => {
     app.post(
       '/auth/login',
-      {
-        schema: {
-          tags: ['auth'],
-          summary: 'Log in as staff',
-          description: 'Sets the session cookie. Send `csrfToken` back in the `X-CSRF-Token` header of every POST, PUT, PATCH and DELETE.',
-          security: [],
-          body: Type.Object(
-            { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
-            { additionalProperties: false },
-          ),
-          response: { 200: Type.Object({ staff: StaffView, expiresAt: Instant, csrfToken: Type.String() }), ...errorResponses },
-        },
-      },
+      { schema: LoginRoute },
       async (request, reply) => {
         // The same per-address lock as on card log-ins: failed attempts from one address are limited.
         const address = throttleKey(request.ip);
@@ -51,7 +36,7 @@ export function authRoutes(runtime: Runtime, cookieSecure: boolean, throttle: At
       },
     );
 
-    app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'Log out (staff or patron)', security: [], response: { 204: Type.Null() } } }, async (request, reply) => {
+    app.post('/auth/logout', { schema: LogoutRoute }, async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       // Ending a live session is a change like any other: it needs the session's CSRF token.
       if (token && (await resolveSession(runtime, token))) requireCsrf(request, token);
@@ -62,22 +47,7 @@ export function authRoutes(runtime: Runtime, cookieSecure: boolean, throttle: At
 
     app.get(
       '/auth/session',
-      {
-        schema: {
-          tags: ['auth'],
-          summary: 'Who is logged in (staff or patron), what they may do, and the session’s CSRF token',
-          response: {
-            200: Type.Object({
-              actor: Type.Object({ kind: Type.String(), id: Type.String(), libraryId: Nullable(Type.String()), roles: Type.Array(Type.String()) }),
-              permissions: Type.Array(Type.String()),
-              csrfToken: Type.String(),
-              expiresAt: Instant,
-              idleUntil: Instant,
-            }),
-            ...errorResponses,
-          },
-        },
-      },
+      { schema: SessionRoute },
       async (request) => {
         const token = request.cookies[SESSION_COOKIE];
         const session = token ? await resolveSession(runtime, token) : undefined;
@@ -89,6 +59,7 @@ export function authRoutes(runtime: Runtime, cookieSecure: boolean, throttle: At
               ? { kind: actor.kind, id: actor.id, libraryId: actor.libraryId, roles: [...actor.roles] }
               : { kind: actor.kind, id: actor.id, libraryId: actor.kind === 'patron' ? actor.libraryId : null, roles: [] },
           permissions: permissionsOf(actor),
+          purposes: purposesOf(actor),
           csrfToken: csrfTokenOf(token),
           expiresAt: session.expiresAt,
           idleUntil: session.idleUntil,

@@ -1,81 +1,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { ITEM_STATUSES } from '../../domain/types.js';
 import { checkin, checkout, declareLost, renew } from '../../usecases/circulation.usecases.js';
 import type { Runtime } from '../../usecases/context.js';
 import { pay, waiveFine } from '../../usecases/fine.usecases.js';
 import { cancelHold, holdShelfOf, placeHold } from '../../usecases/hold.usecases.js';
 import { addItem, findItem } from '../../usecases/item.usecases.js';
 import { listLibraries } from '../../usecases/library.usecases.js';
-import { Barcode, CardNumber, Cents, errorResponses, FineView, HoldView, Id, Instant, LibraryId, Nullable } from '../schemas.js';
+import { AddItemRoute, CancelHoldRoute, CheckinRoute, CheckoutRoute, DeclareLostRoute, FindItemRoute, HoldShelfRoute, ListLibrariesRoute, PayRoute, PlaceHoldRoute, RenewRoute, WaiveFineRoute } from '../schemas/circulation.js';
 import { runFor } from './context.js';
-
-const ItemView = Type.Object({
-  id: Id,
-  libraryId: Type.String(),
-  branchId: Type.String(),
-  barcode: Type.String(),
-  title: Type.String(),
-  author: Nullable(Type.String()),
-  isbn: Nullable(Type.String()),
-  itemType: Type.String(),
-  status: Type.String(),
-  replacementCostCents: Nullable(Cents),
-  createdAt: Instant,
-});
-
-const ItemRef = Type.Object({ itemBarcode: Barcode, libraryId: Type.Optional(LibraryId) }, { additionalProperties: false });
-const Money = Type.Object({ id: Id, amountCents: Cents });
 
 /** Items, check-out, check-in, renewal, holds, fines and payments: the circulation desk's API. */
 export function circulationRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/libraries',
-      {
-        schema: {
-          tags: ['libraries'],
-          summary: 'Libraries and branches the caller can reach',
-          response: {
-            200: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                name: Type.String(),
-                profileId: Type.String(),
-                timeZone: Type.String(),
-                branches: Type.Array(Type.Object({ id: Type.String(), code: Type.String(), name: Type.String() })),
-              }),
-            ),
-            ...errorResponses,
-          },
-        },
-      },
+      { schema: ListLibrariesRoute },
       async (request) => runFor(runtime, request, 'administration')(listLibraries, undefined),
     );
 
     app.post(
       '/items',
-      {
-        schema: {
-          tags: ['items'],
-          summary: 'Add an item to the catalogue',
-          body: Type.Object(
-            {
-              libraryId: LibraryId,
-              barcode: Barcode,
-              title: Type.String({ minLength: 1, maxLength: 500 }),
-              author: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
-              isbn: Type.Optional(Nullable(Type.String({ maxLength: 20 }))),
-              itemType: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,32}$' })),
-              branch: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-              status: Type.Optional(Type.Union(ITEM_STATUSES.map((s) => Type.Literal(s)))),
-              replacementCostCents: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
-            },
-            { additionalProperties: false },
-          ),
-          response: { 201: ItemView, ...errorResponses },
-        },
-      },
+      { schema: AddItemRoute },
       async (request, reply) => {
         return reply.status(201).send(await runFor(runtime, request, 'administration')(addItem, request.body));
       },
@@ -83,164 +27,63 @@ export function circulationRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
 
     app.get(
       '/items/:barcode',
-      {
-        schema: {
-          tags: ['items'],
-          summary: 'An item by barcode',
-          params: Type.Object({ barcode: Barcode }),
-          querystring: Type.Object({ library: Type.Optional(LibraryId) }, { additionalProperties: false }),
-          response: { 200: ItemView, ...errorResponses },
-        },
-      },
+      { schema: FindItemRoute },
       async (request) =>
         runFor(runtime, request, 'circulation')(findItem, { barcode: request.params.barcode, ...(request.query.library ? { libraryId: request.query.library } : {}) }),
     );
 
     app.post(
       '/checkouts',
-      {
-        schema: {
-          tags: ['circulation'],
-          summary: 'Check an item out to a patron',
-          body: Type.Object({ cardNumber: CardNumber, itemBarcode: Barcode }, { additionalProperties: false }),
-          response: {
-            201: Type.Object({ loanId: Id, patronId: Id, itemBarcode: Type.String(), title: Type.String(), dueAt: Instant, fulfilledHoldId: Nullable(Id) }),
-            ...errorResponses,
-          },
-        },
-      },
+      { schema: CheckoutRoute },
       async (request, reply) => reply.status(201).send(await runFor(runtime, request, 'circulation')(checkout, request.body)),
     );
 
     app.post(
       '/checkins',
-      {
-        schema: {
-          tags: ['circulation'],
-          summary: 'Check an item in',
-          description: 'Ends the loan, charges any overdue fine, and says where the item goes (hold shelf or back to the shelves). The borrower is not named.',
-          body: ItemRef,
-          response: {
-            200: Type.Object({
-              itemBarcode: Type.String(),
-              title: Type.String(),
-              loanId: Nullable(Id),
-              returnedAt: Instant,
-              daysLate: Type.Integer(),
-              fine: Nullable(Money),
-              lostChargeCancelled: Type.Boolean(),
-              routing: Type.Object({ to: Type.String(), holdId: Type.Optional(Id), pickupBranchId: Type.Optional(Type.String()), pickupBy: Type.Optional(Instant) }),
-            }),
-            ...errorResponses,
-          },
-        },
-      },
+      { schema: CheckinRoute },
       async (request) => runFor(runtime, request, 'circulation')(checkin, request.body),
     );
 
     app.post(
       '/renewals',
-      {
-        schema: {
-          tags: ['circulation'],
-          summary: 'Renew a loan',
-          body: ItemRef,
-          response: {
-            200: Type.Object({ loanId: Id, itemBarcode: Type.String(), dueAt: Instant, renewals: Type.Integer(), renewalsLeft: Type.Integer(), fine: Nullable(Money) }),
-            ...errorResponses,
-          },
-        },
-      },
+      { schema: RenewRoute },
       async (request) => runFor(runtime, request, 'circulation')(renew, request.body),
     );
 
     app.post(
       '/lost-items',
-      {
-        schema: {
-          tags: ['circulation'],
-          summary: 'Declare an item lost',
-          description: 'On loan: the loan ends as lost and the borrower is charged the replacement cost. Otherwise the item is marked missing.',
-          body: ItemRef,
-          response: { 200: Type.Object({ itemBarcode: Type.String(), status: Type.String(), charge: Nullable(Money) }), ...errorResponses },
-        },
-      },
+      { schema: DeclareLostRoute },
       async (request) => runFor(runtime, request, 'materials-recovery')(declareLost, request.body),
     );
 
     app.post(
       '/holds',
-      {
-        schema: {
-          tags: ['holds'],
-          summary: 'Place a hold',
-          body: Type.Object({ cardNumber: CardNumber, itemBarcode: Barcode, pickupBranch: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }, { additionalProperties: false }),
-          response: { 201: HoldView, ...errorResponses },
-        },
-      },
+      { schema: PlaceHoldRoute },
       async (request, reply) => reply.status(201).send(await runFor(runtime, request, 'circulation')(placeHold, request.body)),
     );
 
     app.get(
       '/libraries/:libraryId/hold-shelf',
-      {
-        schema: {
-          tags: ['holds'],
-          summary: 'The pick-up shelf',
-          description: 'Held items waiting for pick-up, with their shelf codes and deadlines; never the patron (what a volunteer shelving holds needs).',
-          params: Type.Object({ libraryId: LibraryId }),
-          querystring: Type.Object({ branch: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }, { additionalProperties: false }),
-          response: {
-            200: Type.Array(
-              Type.Object({ shelfCode: Type.String(), itemBarcode: Type.String(), title: Type.String(), branchCode: Type.String(), readyAt: Instant, pickupBy: Instant }),
-            ),
-            ...errorResponses,
-          },
-        },
-      },
+      { schema: HoldShelfRoute },
       async (request) =>
         runFor(runtime, request, 'circulation')(holdShelfOf, { libraryId: request.params.libraryId, ...(request.query.branch ? { branch: request.query.branch } : {}) }),
     );
 
     app.post(
       '/holds/:holdId/cancel',
-      { schema: { tags: ['holds'], summary: 'Cancel a hold', params: Type.Object({ holdId: Id }), response: { 200: HoldView, ...errorResponses } } },
+      { schema: CancelHoldRoute },
       async (request) => runFor(runtime, request, 'circulation')(cancelHold, { holdId: request.params.holdId }),
     );
 
     app.post(
       '/payments',
-      {
-        schema: {
-          tags: ['fines'],
-          summary: 'Take a payment',
-          description: 'Settles open fines oldest first. Carrel keeps no credit: paying more than is owed is refused.',
-          body: Type.Object({ cardNumber: CardNumber, amountCents: Type.Integer({ minimum: 1, maximum: 10_000_000 }) }, { additionalProperties: false }),
-          response: {
-            201: Type.Object({
-              paymentId: Id,
-              amountCents: Cents,
-              balanceCents: Cents,
-              allocations: Type.Array(Type.Object({ fineId: Id, amountCents: Cents })),
-            }),
-            ...errorResponses,
-          },
-        },
-      },
+      { schema: PayRoute },
       async (request, reply) => reply.status(201).send(await runFor(runtime, request, 'fines-collection')(pay, request.body)),
     );
 
     app.post(
       '/fines/:fineId/waive',
-      {
-        schema: {
-          tags: ['fines'],
-          summary: 'Waive a fine',
-          params: Type.Object({ fineId: Id }),
-          body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
-          response: { 200: FineView, ...errorResponses },
-        },
-      },
+      { schema: WaiveFineRoute },
       async (request) => runFor(runtime, request, 'fines-collection')(waiveFine, { fineId: request.params.fineId, reason: request.body.reason }),
     );
   };

@@ -1,18 +1,11 @@
 import type { FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
-import { LOOKUP_PURPOSES, type LookupPurpose, type Purpose } from '../../policy/actors.js';
+import type { LookupPurpose, Purpose } from '../../policy/actors.js';
 import { run, type Runtime, type UseCase } from '../../usecases/context.js';
 
 /** Runs a use case as the request's actor, for the given purpose, over HTTP. */
 export function runFor(runtime: Runtime, request: FastifyRequest, purpose: Purpose) {
   return <I, O>(useCase: UseCase<I, O>, input: I): Promise<O> => run(runtime, { actor: request.actor, purpose, channel: 'http' }, useCase, input);
 }
-
-/** The purpose a staff look-up names, from the fixed list (CB-A3, RF-10). */
-export const LookupPurposeParam = Type.Union(
-  LOOKUP_PURPOSES.map((p) => Type.Literal(p)),
-  { description: 'why the record is looked at; the access log records it' },
-);
 
 /**
  * The purpose a request runs under. A look-up that names none runs as plain circulation, which the

@@ -1,109 +1,28 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { INSTRUMENTS } from '../../domain/disclosure.js';
-import { RECORD_CATEGORIES } from '../../policy/inventory.js';
 import type { Runtime } from '../../usecases/context.js';
 import { listLegalHolds, placeLegalHold, releaseLegalHold } from '../../usecases/legal-hold.usecases.js';
 import { reportMarkdown, transparencyReport } from '../../usecases/transparency.usecases.js';
-import { CalendarDate, CardNumber, ErrorResponse, errorResponses, Id, Instant, LibraryId, Nullable } from '../schemas.js';
+import { ListLegalHoldsRoute, PlaceLegalHoldRoute, ReleaseLegalHoldRoute, TransparencyReportRoute } from '../schemas/legal-hold.js';
 import { runFor } from './context.js';
-
-const Category = Type.String({ enum: [...RECORD_CATEGORIES] });
-const Bound = Type.String({ minLength: 10, maxLength: 40, description: 'YYYY-MM-DD (library time; `to` includes that day) or an ISO-8601 instant with an offset.' });
-
-const HoldView = Type.Object({
-  id: Id,
-  libraryId: Type.String(),
-  requestId: Nullable(Type.String()),
-  placedAt: Instant,
-  placedBy: Type.String(),
-  reason: Type.String(),
-  categories: Type.Array(Type.String()),
-  from: Nullable(Instant),
-  to: Nullable(Instant),
-  releasedAt: Nullable(Instant),
-  releasedBy: Nullable(Type.String()),
-  patronIds: Type.Array(Id),
-});
-
-const count = Type.Integer({ minimum: 0 });
-const ReportView = Type.Object({
-  libraryId: Nullable(Type.String()),
-  period: Type.Object({ from: CalendarDate, to: CalendarDate }),
-  generatedAt: Instant,
-  requests: Type.Object({
-    byInstrument: Type.Array(
-      Type.Object({ instrument: Type.String({ enum: [...INSTRUMENTS] }), released: count, refused: count, pending: count, withdrawn: count, total: count }),
-    ),
-    ungaggedTotal: Type.Integer({ description: 'Requests not under a gag order only.' }),
-    gagged: Type.Object({ band: Type.String({ description: 'Requests under a gag order at generation time, all instruments: a band such as 0–249, never an exact count.' }), bandWidth: count }),
-  }),
-  legalHolds: Type.Object({ placed: count, released: count, liveAtEnd: count }),
-  complaints: Type.Object({ received: count, answered: count, overdue: count }),
-});
-
-const responses = { ...errorResponses, 403: ErrorResponse };
 
 /** Legal holds (the director) and the transparency report (the director, the system administrator). */
 export function legalHoldRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
       '/legal-holds',
-      {
-        schema: {
-          tags: ['lawful disclosure'],
-          summary: 'Place a legal hold: retention keeps the records in scope until its release (the director)',
-          description:
-            'The scope is the patrons named (by card number or id), the record categories and a period (either bound may be left out: unbounded). Every placement is logged once per patron, for legal disclosure. `reason` carries no patron data.',
-          body: Type.Object(
-            {
-              libraryId: Type.Optional(LibraryId),
-              patrons: Type.Array(
-                Type.Union([Type.Object({ cardNumber: CardNumber }, { additionalProperties: false }), Type.Object({ patronId: Id }, { additionalProperties: false })]),
-                { minItems: 1, maxItems: 500 },
-              ),
-              categories: Type.Array(Category, { minItems: 1, maxItems: RECORD_CATEGORIES.length }),
-              from: Type.Optional(Nullable(Bound)),
-              to: Type.Optional(Nullable(Bound)),
-              reason: Type.String({ minLength: 1, maxLength: 500 }),
-              requestId: Type.Optional(Nullable(Id)),
-            },
-            { additionalProperties: false },
-          ),
-          response: { 201: HoldView, ...responses },
-        },
-      },
+      { schema: PlaceLegalHoldRoute },
       async (request, reply) => reply.status(201).send(await runFor(runtime, request, 'legal-disclosure')(placeLegalHold, request.body)),
     );
 
     app.post(
       '/legal-holds/:holdId/release',
-      {
-        schema: {
-          tags: ['lawful disclosure'],
-          summary: 'Release a legal hold: the next retention run disposes of what it kept (the director)',
-          params: Type.Object({ holdId: Id }),
-          response: { 200: HoldView, ...responses },
-        },
-      },
+      { schema: ReleaseLegalHoldRoute },
       async (request) => runFor(runtime, request, 'legal-disclosure')(releaseLegalHold, { holdId: request.params.holdId }),
     );
 
     app.get(
       '/libraries/:libraryId/legal-holds',
-      {
-        schema: {
-          tags: ['lawful disclosure'],
-          summary: 'A library’s legal holds, newest first (the director)',
-          description: '`requestId` answers only the holds that legal request placed (its preservation hold).',
-          params: Type.Object({ libraryId: LibraryId }),
-          querystring: Type.Object(
-            { includeReleased: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])), requestId: Type.Optional(Id) },
-            { additionalProperties: false },
-          ),
-          response: { 200: Type.Array(HoldView), ...responses },
-        },
-      },
+      { schema: ListLegalHoldsRoute },
       async (request) =>
         runFor(runtime, request, 'legal-disclosure')(listLegalHolds, {
           libraryId: request.params.libraryId,
@@ -114,19 +33,7 @@ export function legalHoldRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
 
     app.get(
       '/transparency-report',
-      {
-        schema: {
-          tags: ['lawful disclosure'],
-          summary: 'The transparency report: legal requests by instrument and outcome, gagged ones only in a band; holds; complaints',
-          description:
-            'For [from, to): `to` is the day after the last day. `format=md` answers the same numbers as Markdown (text/markdown). Requests under a gag order at generation time are counted in no number but the band.',
-          querystring: Type.Object(
-            { from: CalendarDate, to: CalendarDate, library: Type.Optional(LibraryId), format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('md')])) },
-            { additionalProperties: false },
-          ),
-          response: { 200: Type.Union([ReportView, Type.String({ description: 'With format=md: the report as Markdown (text/markdown).' })]), ...responses },
-        },
-      },
+      { schema: TransparencyReportRoute },
       async (request, reply) => {
         const { from, to, library, format } = request.query;
         const report = await runFor(runtime, request, 'statistics')(transparencyReport, { from, to, ...(library ? { libraryId: library } : {}) });

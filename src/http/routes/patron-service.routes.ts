@@ -1,12 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { Runtime } from '../../usecases/context.js';
 import { correctPatron, identifyPatron, reissueCard } from '../../usecases/patron-service.usecases.js';
 import { runAttempt } from '../../usecases/patron-auth.usecases.js';
-import { AccountView, CalendarDate, errorResponses, Id, Nullable, PatronView } from '../schemas.js';
+import { CorrectPatronRoute, IdentifyPatronRoute, ReissueCardRoute } from '../schemas/patron-service.js';
 import { runFor } from './context.js';
-
-const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
 
 /**
  * The desk's service of an account: a new card after a lost one (IF-6), corrections, and identifying a
@@ -16,55 +13,19 @@ export function patronServiceRoutes(runtime: Runtime): FastifyPluginAsyncTypebox
   return async (app) => {
     app.post(
       '/patrons/:patronId/card',
-      {
-        schema: {
-          tags: ['patrons'],
-          summary: 'Issue a new card (after a lost or stolen one)',
-          description:
-            'A new card number and a new PIN, in this answer only. The old card number no longer finds the patron; a card reported lost is active again; every session of the patron ends.',
-          params: Type.Object({ patronId: Id }),
-          response: { 200: Type.Object({ patronId: Id, cardNumber: Type.String(), pin: Type.String(), status: Type.String() }), ...errorResponses },
-        },
-      },
+      { schema: ReissueCardRoute },
       async (request) => runFor(runtime, request, 'account-service')(reissueCard, { patronId: request.params.patronId }),
     );
 
     app.patch(
       '/patrons/:patronId',
-      {
-        schema: {
-          tags: ['patrons'],
-          summary: 'Correct a patron’s personal fields',
-          description: 'Checked as at registration; `null` removes an optional field. A birth date that makes the patron a minor or an adult is refused (register again).',
-          params: Type.Object({ patronId: Id }),
-          body: Type.Object(
-            {
-              name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-              birthDate: Type.Optional(CalendarDate),
-              address: OptionalText(500),
-              email: OptionalText(320),
-              phone: OptionalText(32),
-            },
-            { additionalProperties: false },
-          ),
-          response: { 200: PatronView, ...errorResponses },
-        },
-      },
+      { schema: CorrectPatronRoute },
       async (request) => runFor(runtime, request, 'account-service')(correctPatron, { patronId: request.params.patronId, ...request.body }),
     );
 
     app.post(
       '/patrons/identify',
-      {
-        schema: {
-          tags: ['patrons'],
-          summary: 'Identify a patron without their card (IF-5)',
-          description:
-            'Staff confirm they checked a photo ID and give the date of birth the patron states. If it matches, the answer is the account as when a card is scanned. Otherwise 422 IDENTITY_NOT_VERIFIED, the same for a wrong date and an unknown patron.',
-          body: Type.Object({ patronId: Id, photoIdChecked: Type.Literal(true), birthDate: CalendarDate }, { additionalProperties: false }),
-          response: { 200: AccountView, ...errorResponses },
-        },
-      },
+      { schema: IdentifyPatronRoute },
       async (request) => runAttempt(runtime, { actor: request.actor, purpose: 'account-service', channel: 'http' }, identifyPatron, request.body),
     );
   };

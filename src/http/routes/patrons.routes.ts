@@ -1,43 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { PATRON_STATUSES } from '../../domain/types.js';
 import type { Runtime } from '../../usecases/context.js';
 import { deletePatron } from '../../usecases/patron-deletion.usecases.js';
 import { exportPatron, findPatrons, patronAccount, registerPatron, setPatronStatus } from '../../usecases/patron.usecases.js';
-import { AccountView, CalendarDate, CardNumber, errorResponses, Id, Instant, LibraryId, Nullable, PatronView } from '../schemas.js';
-import { lookupPurpose, LookupPurposeParam, runFor } from './context.js';
-
-const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
+import { DeletePatronRoute, ExportPatronRoute, FindPatronsRoute, LookupPatronRoute, PatronAccountRoute, RegisterPatronRoute, SetPatronStatusRoute } from '../schemas/patrons.js';
+import { lookupPurpose, runFor } from './context.js';
 
 /** Patron registration, look-up and export. Card numbers travel in bodies, never in URLs. */
 export function patronRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
       '/patrons',
-      {
-        schema: {
-          tags: ['patrons'],
-          summary: 'Register a patron',
-          description: 'Issues a card number and a PIN. The PIN is in this answer only; Carrel keeps its argon2id hash.',
-          body: Type.Object(
-            {
-              libraryId: LibraryId,
-              name: Type.String({ minLength: 1, maxLength: 200 }),
-              birthDate: CalendarDate,
-              address: OptionalText(500),
-              email: OptionalText(320),
-              phone: OptionalText(32),
-              category: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,32}$' })),
-              guardianCardNumber: Type.Optional(Nullable(CardNumber)),
-            },
-            { additionalProperties: false },
-          ),
-          response: {
-            201: Type.Object({ id: Id, cardNumber: Type.String(), pin: Type.String(), libraryId: Type.String(), categoryCode: Type.String(), expiresAt: Instant }),
-            ...errorResponses,
-          },
-        },
-      },
+      { schema: RegisterPatronRoute },
       async (request, reply) => {
         const { category, guardianCardNumber, ...rest } = request.body;
         const registered = await runFor(runtime, request, 'account-service')(registerPatron, {
@@ -51,43 +24,13 @@ export function patronRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
 
     app.post(
       '/patrons/lookup',
-      {
-        schema: {
-          tags: ['patrons'],
-          summary: 'Find a patron by card number',
-          description:
-            'What the desk sees when a card is scanned: the patron, current loans, open holds and fines. A card presented at the desk is a circulation transaction; a look-up by card for anything else (the office reviewing a record) names its `purpose`, which the access log records and the role must be allowed.',
-          body: Type.Object({ cardNumber: CardNumber, purpose: Type.Optional(LookupPurposeParam) }, { additionalProperties: false }),
-          response: { 200: AccountView, ...errorResponses },
-        },
-      },
+      { schema: LookupPatronRoute },
       async (request) => runFor(runtime, request, lookupPurpose(request.body.purpose))(patronAccount, { cardNumber: request.body.cardNumber }),
     );
 
     app.post(
       '/patrons/search',
-      {
-        schema: {
-          tags: ['patrons'],
-          summary: 'Find patrons by email, phone or exact name words',
-          description:
-            'Look-ups go through blind indexes (HMAC-SHA256): the database compares keyed hashes, never names, so only exact (case- and accent-folded) matches are found. Each patron returned is logged as an access to their record.',
-          body: Type.Object(
-            {
-              libraryId: Type.Optional(LibraryId),
-              purpose: Type.Optional(LookupPurposeParam),
-              email: Type.Optional(Type.String({ minLength: 3, maxLength: 320 })),
-              phone: Type.Optional(Type.String({ minLength: 3, maxLength: 32 })),
-              name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-            },
-            { additionalProperties: false },
-          ),
-          response: {
-            200: Type.Array(Type.Object({ id: Id, libraryId: Type.String(), cardNumber: Type.String(), name: Type.String(), birthDate: Type.String(), status: Type.String() })),
-            ...errorResponses,
-          },
-        },
-      },
+      { schema: FindPatronsRoute },
       async (request) => {
         const { purpose, ...search } = request.body;
         return runFor(runtime, request, lookupPurpose(purpose))(findPatrons, search);
@@ -96,60 +39,25 @@ export function patronRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
 
     app.delete(
       '/patrons/:patronId',
-      {
-        schema: {
-          tags: ['patrons'],
-          summary: 'Delete a patron (crypto-shredding)',
-          description:
-            'Refused while items are out or money is owed. Otherwise the patron’s data key is shredded first — no copy of their sealed fields can be opened again — and their rows are deleted. The key itself is destroyed after the key-store retention (7 days).',
-          params: Type.Object({ patronId: Id }),
-          response: { 200: Type.Object({ patronId: Id, libraryId: Type.String(), receiptId: Id, deletedAt: Instant, keyDestroyedAfter: Instant }), ...errorResponses },
-        },
-      },
+      { schema: DeletePatronRoute },
       async (request) => runFor(runtime, request, 'account-service')(deletePatron, { patronId: request.params.patronId }),
     );
 
     app.get(
       '/patrons/:patronId',
-      {
-        schema: {
-          tags: ['patrons'],
-          summary: 'A patron’s account',
-          description: 'A look-up outside a circulation transaction: name its `purpose` (CB-A3, RF-10); the access log records it.',
-          params: Type.Object({ patronId: Id }),
-          querystring: Type.Object({ purpose: Type.Optional(LookupPurposeParam) }, { additionalProperties: false }),
-          response: { 200: AccountView, ...errorResponses },
-        },
-      },
+      { schema: PatronAccountRoute },
       async (request) => runFor(runtime, request, lookupPurpose(request.query.purpose))(patronAccount, { patronId: request.params.patronId }),
     );
 
     app.get(
       '/patrons/:patronId/export',
-      {
-        schema: {
-          tags: ['patrons'],
-          summary: 'Everything held about a patron, as one JSON document',
-          description: 'Name the `purpose` (normally `account-service`: the patron asked for it).',
-          params: Type.Object({ patronId: Id }),
-          querystring: Type.Object({ purpose: Type.Optional(LookupPurposeParam) }, { additionalProperties: false }),
-          response: { 200: Type.Object({ format: Type.String() }, { additionalProperties: true }), ...errorResponses },
-        },
-      },
+      { schema: ExportPatronRoute },
       async (request) => runFor(runtime, request, lookupPurpose(request.query.purpose))(exportPatron, { patronId: request.params.patronId }),
     );
 
     app.put(
       '/patrons/:patronId/status',
-      {
-        schema: {
-          tags: ['patrons'],
-          summary: 'Block, unblock, expire, or record a lost card',
-          params: Type.Object({ patronId: Id }),
-          body: Type.Object({ status: Type.Union(PATRON_STATUSES.map((s) => Type.Literal(s))) }, { additionalProperties: false }),
-          response: { 200: PatronView, ...errorResponses },
-        },
-      },
+      { schema: SetPatronStatusRoute },
       async (request) => runFor(runtime, request, 'account-service')(setPatronStatus, { patronId: request.params.patronId, status: request.body.status }),
     );
   };

@@ -1,194 +1,22 @@
-import type { LegalRequest as RegisterRecord } from '../../../src/domain/disclosure';
-/** The API's answers the office reads (src/http/routes/*.routes.ts say each one). */
-
-export interface Manifest {
-  records: { category: string; id: string }[];
-  categories: string[];
-  sha256: string;
-  generatedAt: string;
-}
-
 /**
- * A legal request as the register shows it to the director (GET /legal-requests/:id): the register's own
- * record (src/domain/disclosure.ts), with the patrons it names, whether a gag holds and the profile's rule.
+ * The API's answers the office reads: the static types of the server's own schemas (src/http/schemas/),
+ * under the names the office uses. The audit report and a release's export are documents the schema
+ * leaves open (src/report/audit-report.ts, the release's `export`): the office types the parts it reads.
  */
-export interface LegalRequest extends RegisterRecord {
-  patronIds: string[];
-  gagged: boolean;
-  rule: { permits: string; clause: string; counselReviewRequired: boolean; notifyPatron: string; note?: string };
-}
+import type { Release as ReleaseAnswer } from '../../../src/http/schemas/disclosure';
 
-/** What recording a request answers: that it is in the register, nothing of its scope. */
-export interface RequestReceipt {
-  id: string;
-  libraryId: string;
-  instrument: string;
-  status: string;
-  receivedAt: string;
-}
+export type { BrokenLink, Verification } from '../../../src/http/schemas/access-log';
+export type { Complaint } from '../../../src/http/schemas/complaint';
+export type { LegalRequestView as LegalRequest, Manifest, RequestReceipt } from '../../../src/http/schemas/disclosure';
+export type { LegalHold, TransparencyReport } from '../../../src/http/schemas/legal-hold';
+export type { RecordSeries } from '../../../src/http/schemas/record-series';
+export type { RetentionReceipt, RetentionRunAnswer, RetentionRuns } from '../../../src/http/schemas/retention';
+export type { Cell, Statistics, StatsTable } from '../../../src/http/schemas/statistics';
 
-/** What a release answers: the export (produced once, not stored) and the manifest the register keeps. */
-export interface Release {
-  requestId: string;
-  manifest: Manifest;
-  export: { format: string; patrons?: unknown[]; accounts?: unknown[] } & Record<string, unknown>;
-}
+/** What a release answers; the export is a document the schema leaves open, and the office counts its patrons or accounts. */
+export type Release = Omit<ReleaseAnswer, 'export'> & { export: ReleaseAnswer['export'] & { patrons?: unknown[]; accounts?: unknown[] } };
 
-export interface LegalHold {
-  id: string;
-  libraryId: string;
-  requestId: string | null;
-  placedAt: string;
-  placedBy: string;
-  reason: string;
-  categories: string[];
-  from: string | null;
-  to: string | null;
-  releasedAt: string | null;
-  releasedBy: string | null;
-  patronIds: string[];
-}
-
-export interface RetentionReceipt {
-  category: string;
-  rule: string;
-  clause: string;
-  disposal: string;
-  disposed: number;
-  kept: number;
-  held: number;
-  firstAt: string;
-  lastAt: string;
-}
-
-export interface RetentionRuns {
-  libraryId: string;
-  profile: { id: string; version: number };
-  runs: {
-    id: string;
-    libraryId: string;
-    profileId: string;
-    profileVersion: number;
-    asOf: string;
-    startedAt: string;
-    heartbeatAt: string;
-    finishedAt: string | null;
-    status: string;
-    receipts: RetentionReceipt[];
-  }[];
-}
-
-export interface RetentionRunAnswer {
-  asOf: string;
-  dryRun: boolean;
-  libraries: {
-    libraryId: string;
-    profileId: string;
-    profileVersion: number;
-    runId: string | null;
-    resumedFrom: string | null;
-    agesRebanded: number;
-    sessionsEnded: number;
-    categories: { category: string; rule: string; clause: string; disposal: string; disposed: number; kept: number; held: number; skipped?: { reason: string; nextSweepAfter: string } }[];
-    externalRecordsDue: { code: string; name: string; retentionDays: number; clause: string | null; dueThrough: string; overdueSince: string | null }[];
-  }[];
-}
-
-export interface RecordSeries {
-  code: string;
-  name: string;
-  medium: string;
-  location: string | null;
-  retentionDays: number;
-  clause: string | null;
-  fromProfile: boolean;
-  createdAt: string;
-  lastDisposal: { disposedThrough: string; method: string; confirmedBy: string; confirmedAt: string } | null;
-  due: { status: 'due' | 'not-due'; dueThrough: string; overdueSince: string | null; reason: string };
-}
-
-export interface BrokenLink {
-  chain: string | null;
-  chainSeq: number | null;
-  seq: number | null;
-  problem: string;
-  detail: string;
-}
-
-export interface Verification {
-  ok: boolean;
-  verifiedAt: string;
-  entries: number;
-  chains: { chain: string; entries: number; ok: boolean; brokenLinks: number; head: { seq: number; hash: string } | null; base: { seq: number; hash: string }; firstBroken: BrokenLink | null }[];
-  unchained: number;
-  broken: BrokenLink[];
-  firstBroken: BrokenLink | null;
-}
-
-export interface Cell {
-  value: number | null;
-  suppressed: boolean;
-}
-
-export interface StatsTable {
-  rowLabels: string[];
-  columnLabels: string[];
-  cells: Cell[][];
-  rowTotals: Cell[];
-  columnTotals: Cell[];
-  total: Cell;
-}
-
-export interface Statistics {
-  libraryId: string;
-  kind: string;
-  measure: string;
-  from: string;
-  to: string;
-  period: string;
-  rows: string;
-  columns: string;
-  threshold: number;
-  clause: string;
-  table: StatsTable;
-  /** `complementary` is always null: which hidden entries are small would point to them. */
-  suppressed: { total: number; complementary: number | null; marginsOnly?: boolean };
-  minutes?: StatsTable;
-}
-
-export interface TransparencyReport {
-  libraryId: string | null;
-  period: { from: string; to: string };
-  generatedAt: string;
-  requests: {
-    byInstrument: { instrument: string; released: number; refused: number; pending: number; withdrawn: number; total: number }[];
-    ungaggedTotal: number;
-    gagged: { band: string; bandWidth: number };
-  };
-  legalHolds: { placed: number; released: number; liveAtEnd: number };
-  complaints: { received: number; answered: number; overdue: number };
-}
-
-export interface Complaint {
-  id: string;
-  libraryId: string;
-  patronId: string | null;
-  receivedAt: string;
-  receivedBy: string;
-  channel: string;
-  topic: string;
-  summary: string | null;
-  dueAt: string;
-  answeredAt: string | null;
-  answeredBy: string | null;
-  answerSummary: string | null;
-  overdue: boolean;
-  /** Whether there is a sealed summary (answer) to open: the list opens none, GET /complaints/:id opens both (logged). */
-  hasSummary: boolean;
-  hasAnswerSummary: boolean;
-}
-
-/** The privacy audit report (CB-I) as JSON (src/policy/audit-report.ts, format carrel-audit-report-1). */
+/** The privacy audit report (CB-I) as JSON (src/report/audit-report.ts, format carrel-audit-report-1). */
 export interface AuditReport {
   format: string;
   title: string;

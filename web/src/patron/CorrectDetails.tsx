@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { aboutField, day, ErrorMessage, Field, Notice, useAction } from '../ui/components';
-import type { PatronView } from '../ui/api-types';
+import type { PatronView } from '../../../src/http/schemas/common';
 
 type Editable = 'name' | 'address' | 'email' | 'phone';
 const EDITABLE: Editable[] = ['name', 'address', 'email', 'phone'];

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { day, money } from '../ui/components';
 import { isPast, shelfCode } from '../ui/words';
-import type { FineView, HoldView, LoanView } from '../ui/api-types';
+import type { FineView, HoldView, LoanView } from '../../../src/http/schemas/common';
 import type { Payment, ServiceRecord } from './types';
 import { fineKind, fineStatus, holdStatus, loanStatus, serviceKind } from './words';
 

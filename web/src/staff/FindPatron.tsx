@@ -6,7 +6,7 @@ import { aboutField, ErrorMessage, Field, Page, useAction } from '../ui/componen
 import { useDesk } from './desk-context';
 import { DeskNav, NotForRole } from './DeskNav';
 import type { Account, SearchHit } from './types';
-import { PURPOSE_LABELS, purposesFor, statusLabel, type LookupPurpose } from './words';
+import { PURPOSE_LABELS, statusLabel, type LookupPurpose } from './words';
 
 /**
  * `/desk/find`: a patron without their card. Everyone at the desk may identify a patron by photo ID and
@@ -36,7 +36,7 @@ function Search() {
   const desk = useDesk();
   const navigate = useNavigate();
   const id = useId();
-  const purposes = purposesFor(session.actor?.roles ?? []);
+  const purposes = session.purposes;
   const [purpose, setPurpose] = useState<LookupPurpose | ''>('');
   const [purposeProblem, setPurposeProblem] = useState<string | undefined>(undefined);
   const [form, setForm] = useState({ email: '', phone: '', name: '' });

@@ -3,7 +3,7 @@ import { api } from '../api';
 import { useSession } from '../session';
 import { aboutField, day, ErrorMessage, Field, money, Notice, Select, Table, useAction } from '../ui/components';
 import { useDesk, type OpenedBy } from './desk-context';
-import type { FineView, PatronView } from '../ui/api-types';
+import type { FineView, PatronView } from '../../../src/http/schemas/common';
 import type { Account, DeskHoldView, NewCard, PaymentResult, RenewResult } from './types';
 import { isPast, shelfCode } from '../ui/words';
 import { cardEnding, centsOf, fineKind, PURPOSE_LABELS, statusLabel } from './words';

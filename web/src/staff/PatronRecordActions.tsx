@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { api, ApiError, download } from '../api';
 import { useSession } from '../session';
 import { day, ErrorMessage, money, Notice, Select, useAction } from '../ui/components';
-import type { PatronView } from '../ui/api-types';
+import type { PatronView } from '../../../src/http/schemas/common';
 import { useDesk, type OpenedBy } from './desk-context';
 import type { Account, DeskLoanView } from './types';
 import { statusLabel } from './words';

@@ -1,123 +1,24 @@
-/** What the desk's API routes answer (src/http/schemas.ts and src/http/routes/*.routes.ts), as the desk reads it. */
+/**
+ * What the desk's API routes answer: the static types of the server's own schemas (src/http/schemas/),
+ * under the names the desk uses. Only ProfileView is the desk's: GET /profiles/:profileId answers the
+ * whole profile, untyped in the schema, and the registration form reads this part of it.
+ */
+import type { Library } from '../../../src/http/schemas/circulation';
+import type { AccountView, HoldView, LoanView } from '../../../src/http/schemas/common';
 
-import type { FineView, HoldView, LoanView, PatronView } from '../ui/api-types';
-
-/** A loan as the desk's account answer gives it: with the item's and the branch's ids. */
-export interface DeskLoanView extends LoanView {
-  itemId: string;
-  branchId: string;
-}
-
-/** A hold as the desk gets it: with the item's id and the pick-up branch. */
-export interface DeskHoldView extends HoldView {
-  itemId: string;
-  pickupBranchId: string;
-}
-
-export interface GuardianLinkView {
-  /** `guardian`: the other patron signed this minor's application; `minor`: this patron signed theirs. */
-  role: 'guardian' | 'minor';
-  patronId: string;
-  startedAt: string;
-}
+export type { FineView, PatronView } from '../../../src/http/schemas/common';
+export type { CheckinResult, CheckoutResult, Library, PaymentResult, RenewResult, ShelfEntry } from '../../../src/http/schemas/circulation';
+export type { NewCard } from '../../../src/http/schemas/patron-service';
+export type { Registered, SearchHit } from '../../../src/http/schemas/patrons';
 
 /** POST /patrons/lookup, GET /patrons/:id, POST /patrons/identify. */
-export interface Account {
-  patron: PatronView;
-  loans: DeskLoanView[];
-  holds: DeskHoldView[];
-  fines: FineView[];
-  balanceCents: number;
-  guardianLinks: GuardianLinkView[];
-}
-
-export interface Branch {
-  id: string;
-  code: string;
-  name: string;
-}
-
-export interface Library {
-  id: string;
-  name: string;
-  profileId: string;
-  timeZone: string;
-  branches: Branch[];
-}
-
-export interface CheckoutResult {
-  loanId: string;
-  patronId: string;
-  itemBarcode: string;
-  title: string;
-  dueAt: string;
-  fulfilledHoldId: string | null;
-}
-
-export interface CheckinResult {
-  itemBarcode: string;
-  title: string;
-  loanId: string | null;
-  returnedAt: string;
-  daysLate: number;
-  fine: { id: string; amountCents: number } | null;
-  lostChargeCancelled: boolean;
-  routing: { to: string; holdId?: string; pickupBranchId?: string; pickupBy?: string };
-}
-
-export interface RenewResult {
-  loanId: string;
-  itemBarcode: string;
-  dueAt: string;
-  renewals: number;
-  renewalsLeft: number;
-  fine: { id: string; amountCents: number } | null;
-}
-
-export interface PaymentResult {
-  paymentId: string;
-  amountCents: number;
-  balanceCents: number;
-  allocations: { fineId: string; amountCents: number }[];
-}
-
-/** POST /patrons/:id/card: a new card number and PIN, in this answer only. */
-export interface NewCard {
-  patronId: string;
-  cardNumber: string;
-  pin: string;
-  status: string;
-}
-
-/** POST /patrons: the card number and PIN are in this answer only. */
-export interface Registered {
-  id: string;
-  cardNumber: string;
-  pin: string;
-  libraryId: string;
-  categoryCode: string;
-  expiresAt: string;
-}
-
-/** POST /patrons/search. */
-export interface SearchHit {
-  id: string;
-  libraryId: string;
-  cardNumber: string;
-  name: string;
-  birthDate: string;
-  status: string;
-}
-
-/** GET /libraries/:libraryId/hold-shelf: never the patron. */
-export interface ShelfEntry {
-  shelfCode: string;
-  itemBarcode: string;
-  title: string;
-  branchCode: string;
-  readyAt: string;
-  pickupBy: string;
-}
+export type Account = AccountView;
+/** A loan as the desk's account answer gives it. */
+export type DeskLoanView = LoanView;
+/** A hold as the desk gets it. */
+export type DeskHoldView = HoldView;
+export type GuardianLinkView = AccountView['guardianLinks'][number];
+export type Branch = Library['branches'][number];
 
 /** The part of GET /profiles/:profileId the registration form reads. */
 export interface ProfileView {

@@ -1,25 +1,11 @@
 /**
- * The desk's vocabulary and the few rules it needs before asking Carrel: which purposes a role may name,
- * what a library card looks like, how a typed amount becomes cents. Carrel checks all of them again.
+ * The desk's vocabulary and the few rules it needs before asking Carrel: the words for each look-up
+ * purpose (which ones the session may name comes from Carrel's session answer), what a library card looks
+ * like, how a typed amount becomes cents. Carrel checks all of them again.
  */
+import type { LookupPurpose } from '../../../src/domain/purposes';
 
-export type LookupPurpose = 'account-service' | 'materials-recovery' | 'fines-collection' | 'violation-review' | 'legal-disclosure';
-
-/**
- * The purposes each staff role may name for a look-up outside a circulation transaction: a copy of
- * ROLE_PURPOSES in src/policy/permissions.ts (CB-A3, RF-10). The server refuses any other
- * (PURPOSE_NOT_ALLOWED); this copy only keeps the select from offering what would be refused.
- */
-const ROLE_PURPOSES: Record<string, readonly LookupPurpose[]> = {
-  volunteer: [],
-  circulation: ['account-service'],
-  librarian: ['account-service', 'materials-recovery', 'fines-collection'],
-  'branch-manager': ['account-service', 'materials-recovery', 'fines-collection'],
-  director: ['account-service', 'materials-recovery', 'fines-collection', 'violation-review', 'legal-disclosure'],
-  admin: [],
-};
-
-const PURPOSE_ORDER: readonly LookupPurpose[] = ['account-service', 'materials-recovery', 'fines-collection', 'violation-review', 'legal-disclosure'];
+export type { LookupPurpose };
 
 export const PURPOSE_LABELS: Record<LookupPurpose, string> = {
   'account-service': 'Account service: the patron asked for help with their account',
@@ -28,11 +14,6 @@ export const PURPOSE_LABELS: Record<LookupPurpose, string> = {
   'violation-review': 'Violation review: a suspected breach of the computer-use policy',
   'legal-disclosure': 'Legal disclosure: answering a legal request the director accepted',
 };
-
-/** The purposes any of these roles may name, in the fixed order. */
-export function purposesFor(roles: readonly string[]): LookupPurpose[] {
-  return PURPOSE_ORDER.filter((purpose) => roles.some((role) => ROLE_PURPOSES[role]?.includes(purpose)));
-}
 
 /**
  * Whether a scan is a patron's library card rather than an item: 14 digits, a leading 2 (patron cards,

@@ -1,6 +1,10 @@
-import { Type, type TSchema } from 'typebox';
-
-/** Shared pieces of the API's JSON Schemas (TypeBox), reused by routes and shown in /openapi.json. */
+/**
+ * Shared pieces of the API's JSON Schemas (TypeBox), reused by the route schemas of this folder and shown
+ * in /openapi.json. Every file here imports only typebox and src/domain, so the web app type-checks
+ * against them without Node.
+ */
+import { Type, type TSchema, type Static } from 'typebox';
+import { LOOKUP_PURPOSES } from '../../domain/purposes.js';
 
 export const Id = Type.String({ format: 'uuid', description: 'An opaque identifier.' });
 export const LibraryId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$', description: 'A library’s short id, such as `rio-rancho`.' });
@@ -95,3 +99,16 @@ export const errorResponses = {
   409: ErrorResponse,
   422: ErrorResponse,
 };
+
+/** The purpose a staff look-up names, from the fixed list (CB-A3, RF-10). */
+export const LookupPurposeParam = Type.Union(
+  LOOKUP_PURPOSES.map((p) => Type.Literal(p)),
+  { description: 'why the record is looked at; the access log records it' },
+);
+
+/** The answers' static types, for the web app. */
+export type PatronView = Static<typeof PatronView>;
+export type LoanView = Static<typeof LoanView>;
+export type HoldView = Static<typeof HoldView>;
+export type FineView = Static<typeof FineView>;
+export type AccountView = Static<typeof AccountView>;

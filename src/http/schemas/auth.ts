@@ -1,0 +1,48 @@
+/**
+ * Staff log-in and log-out, and the session answer: who is logged in and what they may do.
+ * The routes' JSON Schemas (shown in /openapi.json); the web app reads their static types. Imports only
+ * typebox and src/domain.
+ */
+import { Type, type Static } from 'typebox';
+import { LOOKUP_PURPOSES } from '../../domain/purposes.js';
+import { errorResponses, Instant, Nullable } from './common.js';
+
+export const StaffView = Type.Object({ id: Type.String(), username: Type.String(), libraryId: Nullable(Type.String()), roles: Type.Array(Type.String()) });
+
+/** POST /api/v1/auth/login */
+export const LoginRoute = {
+  tags: ['auth'],
+  summary: 'Log in as staff',
+  description: 'Sets the session cookie. Send `csrfToken` back in the `X-CSRF-Token` header of every POST, PUT, PATCH and DELETE.',
+  security: [],
+  body: Type.Object(
+    { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
+    { additionalProperties: false },
+  ),
+  response: { 200: Type.Object({ staff: StaffView, expiresAt: Instant, csrfToken: Type.String() }), ...errorResponses },
+};
+
+/** POST /api/v1/auth/logout */
+export const LogoutRoute = { tags: ['auth'], summary: 'Log out (staff or patron)', security: [], response: { 204: Type.Null() } };
+
+/** GET /api/v1/auth/session */
+export const SessionRoute = {
+  tags: ['auth'],
+  summary: 'Who is logged in (staff or patron), what they may do, and the session’s CSRF token',
+  response: {
+    200: Type.Object({
+      actor: Type.Object({ kind: Type.String(), id: Type.String(), libraryId: Nullable(Type.String()), roles: Type.Array(Type.String()) }),
+      permissions: Type.Array(Type.String()),
+      purposes: Type.Array(Type.Enum(LOOKUP_PURPOSES), {
+        description: 'The purposes the caller may name for a look-up outside a circulation transaction (CB-A3, RF-10), as their roles allow; empty for a patron.',
+      }),
+      csrfToken: Type.String(),
+      expiresAt: Instant,
+      idleUntil: Instant,
+    }),
+    ...errorResponses,
+  },
+};
+
+/** What GET /auth/session answers. */
+export type SessionAnswer = Static<(typeof SessionRoute.response)[200]>;

@@ -1,0 +1,51 @@
+/**
+ * The desk's service of an account: a new card, corrections, identifying a patron without their card (IF-5, IF-6).
+ * The routes' JSON Schemas (shown in /openapi.json); the web app reads their static types. Imports only
+ * typebox and src/domain.
+ */
+import { Type, type Static } from 'typebox';
+import { AccountView, CalendarDate, errorResponses, Id, Nullable, PatronView } from './common.js';
+
+const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
+
+/** POST /api/v1/patrons/:patronId/card */
+export const ReissueCardRoute = {
+  tags: ['patrons'],
+  summary: 'Issue a new card (after a lost or stolen one)',
+  description:
+    'A new card number and a new PIN, in this answer only. The old card number no longer finds the patron; a card reported lost is active again; every session of the patron ends.',
+  params: Type.Object({ patronId: Id }),
+  response: { 200: Type.Object({ patronId: Id, cardNumber: Type.String(), pin: Type.String(), status: Type.String() }), ...errorResponses },
+};
+
+/** PATCH /api/v1/patrons/:patronId */
+export const CorrectPatronRoute = {
+  tags: ['patrons'],
+  summary: 'Correct a patron’s personal fields',
+  description: 'Checked as at registration; `null` removes an optional field. A birth date that makes the patron a minor or an adult is refused (register again).',
+  params: Type.Object({ patronId: Id }),
+  body: Type.Object(
+    {
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+      birthDate: Type.Optional(CalendarDate),
+      address: OptionalText(500),
+      email: OptionalText(320),
+      phone: OptionalText(32),
+    },
+    { additionalProperties: false },
+  ),
+  response: { 200: PatronView, ...errorResponses },
+};
+
+/** POST /api/v1/patrons/identify */
+export const IdentifyPatronRoute = {
+  tags: ['patrons'],
+  summary: 'Identify a patron without their card (IF-5)',
+  description:
+    'Staff confirm they checked a photo ID and give the date of birth the patron states. If it matches, the answer is the account as when a card is scanned. Otherwise 422 IDENTITY_NOT_VERIFIED, the same for a wrong date and an unknown patron.',
+  body: Type.Object({ patronId: Id, photoIdChecked: Type.Literal(true), birthDate: CalendarDate }, { additionalProperties: false }),
+  response: { 200: AccountView, ...errorResponses },
+};
+
+/** The answers' static types, for the web app. */
+export type NewCard = Static<(typeof ReissueCardRoute.response)[200]>;
