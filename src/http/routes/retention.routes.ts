@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ErrorCode, refuse } from '../../domain/errors.js';
 import { runRetentionFor } from '../../jobs/retention.job.js';
-import { profiles } from '../../profile/profiles.js';
 import { RETENTION_CATEGORIES } from '../../policy/retention.policy.js';
 import type { Runtime } from '../../usecases/context.js';
+import { listProfiles, profileOf } from '../../usecases/profile.usecases.js';
 import { retentionHistory, setReadingHistory } from '../../usecases/retention.usecases.js';
 import { errorResponses, Id, Instant, LibraryId, Nullable } from '../schemas.js';
 import { runFor } from './context.js';
@@ -40,7 +39,7 @@ export function retentionRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
     app.get(
       '/profiles',
       { schema: { tags: ['retention'], summary: 'The policy profiles this installation can use', response: { 200: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), jurisdiction: Type.String(), version: Type.Integer(), effective: Type.String() })), ...errorResponses } } },
-      async () => profiles().all().map(({ id, name, jurisdiction, version, effective }) => ({ id, name, jurisdiction, version, effective })),
+      async (request) => listProfiles({ actor: request.actor }).map(({ id, name, jurisdiction, version, effective }) => ({ id, name, jurisdiction, version, effective })),
     );
 
     app.get(
@@ -53,11 +52,7 @@ export function retentionRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses },
         },
       },
-      async (request) => {
-        if (!profiles().has(request.params.profileId)) throw refuse(ErrorCode.PROFILE_NOT_FOUND, 'No policy profile has that id.', 'profileId');
-        const { file: _file, ...profile } = profiles().get(request.params.profileId);
-        return profile;
-      },
+      async (request) => profileOf({ actor: request.actor }, { profileId: request.params.profileId }),
     );
 
     app.post(
