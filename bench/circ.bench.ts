@@ -54,18 +54,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
-import { cardNumberFrom } from '../src/domain/card-number.js';
 import { localDay, systemClock } from '../src/domain/clock.js';
-import type { Patron } from '../src/domain/types.js';
-import { CSRF_HEADER } from '../src/http/session.js';
 import { buildServer } from '../src/http/server.js';
+import { CSRF_HEADER } from '../src/http/session.js';
 import { createLogger } from '../src/log.js';
-import { SYSTEM, type Actor } from '../src/policy/actors.js';
+import type { Actor } from '../src/policy/actors.js';
 import { authorize, type Permission } from '../src/policy/permissions.js';
 import { canReachLibrary, canReachPatron } from '../src/policy/scope.policy.js';
 import { openDatabase, redactUrl, type Database, type Engine } from '../src/storage/database.js';
@@ -86,19 +83,13 @@ import { randomKey } from '../src/vault/cipher.js';
 import { Keyring } from '../src/vault/keyring.js';
 import { hashSecret, tokenHash } from '../src/vault/secrets.js';
 import { nameWords, normalizeForIndex, Vault, type IndexKind, type SealPurpose } from '../src/vault/vault.js';
+import { barcodeOf, cardOf, createPatronKeys, LIBRARY_ID, logIn, patronOf, patronRow, SYSTEM_CALLER, type BenchSession } from './lib/fixture.js';
+import { enginesOption, exitOnHelp, numberOption, postgresUrlOption } from './lib/options.js';
+import { gc, say, seconds, table } from './lib/output.js';
+import { loadAutocannon, loadSettings, mainOrWorker, pairRequests, runInWorker } from './lib/workers.js';
 
 // ---------------------------------------------------------------------------------------------------
-// Shared by both threads: the fixture's card numbers and barcodes, and the load job's shape.
-
-/** Patron i's card: a valid 14-digit Luhn card number (2 + 12 digits + check digit). */
-function cardOf(i: number): string {
-  return cardNumberFrom(String(i).padStart(12, '0'));
-}
-
-/** Item i's barcode: 14 characters starting with 3, as item barcodes conventionally do. */
-function barcodeOf(i: number): string {
-  return `3${String(i).padStart(13, '0')}`;
-}
+// Shared by both threads: the load job's shape (bench/lib/fixture.ts has the cards and barcodes).
 
 /** One server the load worker drives. */
 interface LoadTarget {
@@ -150,92 +141,34 @@ interface LoadOutcome {
 // The worker thread: autocannon.
 
 async function loadWorker(job: LoadJob): Promise<LoadOutcome[]> {
-  const { default: autocannon } = await import('autocannon');
-  // Inside a worker thread autocannon believes it is one of its own workers and answers the raw,
-  // encoded result; its own aggregation (what it runs on the main thread) turns that into a Result
-  // (and merges several raw results, histograms included).
-  const { createRequire } = await import('node:module');
-  const aggregateResult = createRequire(import.meta.url)('autocannon/lib/aggregateResult.js') as (
-    result: unknown,
-    options: object,
-    histograms: object,
-  ) => import('autocannon').Result;
+  const { autocannon, aggregateResult } = await loadAutocannon();
   type Raw = Awaited<ReturnType<typeof autocannon>>;
-
-  interface PairContext {
-    item?: number;
-  }
 
   /** A target's requests and its state, kept across its segments. */
   const driverOf = (target: LoadTarget) => {
-    let pair = 0;
-    // Items checked out and not (yet) known to be checked in: never handed to another pair. At the end
-    // of a segment autocannon stops mid-pair, so a few items stay on loan; later segments skip them.
-    const busy = new Set<number>();
     const driver = { failures: [] as Summary['failures'], requests: [] as import('autocannon').Request[] };
-    const nextItem = (): number => {
-      for (;;) {
-        const item = pair % job.items;
-        if (!busy.has(item)) return item;
-        pair++;
-      }
-    };
     const noteFailure = (path: string, status: number, body: string) => {
       if (driver.failures.length < 5) driver.failures.push({ path, status, body: body.slice(0, 300) });
     };
-    driver.requests = [
-      {
-        method: 'POST',
-        path: `${target.prefix}/checkouts`,
-        // Every pair takes the next free item and the next patron: items in flight are always distinct,
-        // and a patron holds at most a loan or two at once (the category limit is 50).
-        setupRequest: (request, context) => {
-          const ctx = context as PairContext;
-          const item = nextItem();
-          const patron = pair % job.patrons;
-          pair++;
-          busy.add(item);
-          ctx.item = item;
-          return { ...request, body: JSON.stringify({ cardNumber: cardOf(patron), itemBarcode: barcodeOf(item) }) };
-        },
-        onResponse: (status, body, context) => {
-          const ctx = context as PairContext;
-          if (status >= 300) {
-            noteFailure('checkouts', status, body);
-            if (ctx.item !== undefined && status !== 409) busy.delete(ctx.item);
-          }
-        },
+    // Every pair takes the next free item and the next patron: items in flight are always distinct,
+    // and a patron holds at most a loan or two at once (the category limit is 50).
+    driver.requests = pairRequests({
+      prefix: target.prefix,
+      itemsFrom: 0,
+      items: job.items,
+      patronOf: (pair) => pair % job.patrons,
+      onAnswer: (kind, _ctx, status, body) => {
+        if (status >= 300) noteFailure(kind, status, body);
       },
-      {
-        method: 'POST',
-        path: `${target.prefix}/checkins`,
-        setupRequest: (request, context) => {
-          const ctx = context as PairContext;
-          return { ...request, body: JSON.stringify({ itemBarcode: barcodeOf(ctx.item ?? 0) }) };
-        },
-        onResponse: (status, body, context) => {
-          const ctx = context as PairContext;
-          if (status < 300) {
-            if (ctx.item !== undefined) busy.delete(ctx.item);
-          } else noteFailure('checkins', status, body);
-        },
-      },
-    ];
+    });
     return driver;
   };
   const drivers = job.targets.map(driverOf);
 
   const settingsOf = (target: number, seconds: number) => {
     const t = job.targets[target] as LoadTarget;
-    return {
-      url: t.baseUrl,
-      connections: job.connections,
-      // autocannon stops at the first 1 s sample tick after the duration; a hair less than whole
-      // seconds keeps a 10 s run from racing that tick into an 11th second. Rates use the measured time.
-      duration: seconds - 0.02,
-      headers: { cookie: t.cookie, [CSRF_HEADER]: t.csrfToken, 'content-type': 'application/json' },
-      requests: (drivers[target] as ReturnType<typeof driverOf>).requests,
-    };
+    const requests = (drivers[target] as ReturnType<typeof driverOf>).requests;
+    return loadSettings({ url: t.baseUrl, cookie: t.cookie, csrfToken: t.csrfToken, connections: job.connections, requests }, seconds);
   };
   const summarize = (raws: Raw[], settings: object, failures: Summary['failures']): Summary => {
     const result = aggregateResult(raws, settings, {});
@@ -288,23 +221,9 @@ async function loadWorker(job: LoadJob): Promise<LoadOutcome[]> {
   }));
 }
 
+/** Runs the load in a worker thread (this same file). */
 function runLoad(job: LoadJob): Promise<LoadOutcome[]> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: job });
-    let settled = false;
-    worker.once('message', (outcomes: LoadOutcome[]) => {
-      settled = true;
-      resolve(outcomes);
-      void worker.terminate();
-    });
-    worker.once('error', (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`the load worker exited with code ${code} before reporting`));
-    });
-  });
+  return runInWorker<LoadJob, LoadOutcome[]>(new URL(import.meta.url), job);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -346,21 +265,11 @@ function parseOptions(): Options {
     },
     strict: true,
   });
-  if (values.help) {
-    process.stdout.write(
-      'npm run bench:circ -- [--duration S] [--warmup S] [--segment S] [--connections N] [--patrons N] [--items N] [--lookups N] [--register N] [--engines sqlite,postgres] [--json] [--trace]\n',
-    );
-    process.exit(0);
-  }
-  const number = (flag: string | undefined, env: string, fallback: number, min: number): number => {
-    const text = flag ?? process.env[env];
-    if (text === undefined || text === '') return fallback;
-    const value = Number(text);
-    if (!Number.isFinite(value) || value < min) throw new Error(`${env.replace('CARREL_BENCH_', '--').toLowerCase()} must be a number ≥ ${min} (got ${text})`);
-    return value;
-  };
-  const engines = (values.engines ?? process.env.CARREL_BENCH_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim());
-  for (const e of engines) if (e !== 'sqlite' && e !== 'postgres') throw new Error(`unknown engine ${e} (sqlite, postgres)`);
+  exitOnHelp(
+    values.help,
+    'npm run bench:circ -- [--duration S] [--warmup S] [--segment S] [--connections N] [--patrons N] [--items N] [--lookups N] [--register N] [--engines sqlite,postgres] [--json] [--trace]',
+  );
+  const number = numberOption;
   const options: Options = {
     durationSeconds: number(values.duration, 'CARREL_BENCH_DURATION', 10, 1),
     warmupSeconds: number(values.warmup, 'CARREL_BENCH_WARMUP', 2, 0),
@@ -370,10 +279,10 @@ function parseOptions(): Options {
     items: Math.floor(number(values.items, 'CARREL_BENCH_ITEMS', 100_000, 1)),
     lookups: Math.floor(number(values.lookups, 'CARREL_BENCH_LOOKUPS', 20_000, 0)),
     register: Math.floor(number(values.register, 'CARREL_BENCH_REGISTER', 40, 0)),
-    engines: engines as Engine[],
+    engines: enginesOption(values.engines),
     json: values.json ?? false,
     trace: values.trace ?? false,
-    postgresUrl: process.env.CARREL_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    postgresUrl: postgresUrlOption(),
   };
   if (options.items < options.connections * 4) throw new Error(`--items must be at least 4 × --connections (${options.connections * 4})`);
   return options;
@@ -383,28 +292,11 @@ function parseOptions(): Options {
 // Output.
 
 let jsonMode = false;
-/** Progress lines: stderr, so stdout holds only the results (and only JSON with --json). */
-function say(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
-
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
-function seconds(since: number): number {
-  return Math.round((performance.now() - since) / 100) / 10;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // The fixture.
 
-const LIBRARY_ID = 'bench';
 const BATCH_ROWS = 500; // rows per INSERT: SQLite caps the bound parameters of one statement
 const BATCH_STATEMENTS = 10; // INSERTs per transaction
-const SYSTEM_CALLER: Caller = { actor: SYSTEM, purpose: 'administration', channel: 'cli' };
-/** Data keys stored at once while seeding (the key store's pool holds 4 connections). */
-const KEY_CONCURRENCY = 4;
 
 /** How personal fields are stored: sealed by the vault, or (bench only) in plaintext. */
 type Mode = 'vault' | 'plaintext';
@@ -433,26 +325,6 @@ async function insertInBatches<T>(db: Kysely<Schema>, count: number, insert: (tr
 }
 
 /** Patron i as the domain knows it: the fields `registerPatron` collects, and the card. */
-function patronOf(i: number, id: string, now: string): Patron {
-  return {
-    id,
-    libraryId: LIBRARY_ID,
-    cardNumber: cardOf(i),
-    categoryCode: 'adult',
-    status: 'active',
-    personal: {
-      name: `Patron ${i}`,
-      birthDate: `19${50 + (i % 50)}-0${1 + (i % 9)}-1${i % 10}`,
-      address: `${i} Main Street`,
-      email: `patron${i}@example.org`,
-      phone: `505-555-${String(i % 10_000).padStart(4, '0')}`,
-    },
-    expiresAt: '2099-12-31T00:00:00.000Z',
-    createdAt: now,
-    updatedAt: now,
-  };
-}
-
 /**
  * Seeds one library, its desk account, the patrons and the items. Patrons go through the runtime's vault
  * exactly as `registerPatron` stores them: a data key in the key store (`createPatronKey`), then
@@ -473,30 +345,10 @@ async function seed(database: Database, runtime: Runtime, options: Options, mode
   await insertInBatches(database.db, options.patrons, async (trx, from, to) => {
     // The data keys first (the key store is another database), a few at a time, as registration does.
     const keysStarted = performance.now();
-    for (let i = from; i < to; i += KEY_CONCURRENCY) {
-      const ids = patronIds.slice(i, Math.min(to, i + KEY_CONCURRENCY));
-      await Promise.all(ids.map((id) => runtime.vault.createPatronKey(id, nowDate)));
-    }
+    await createPatronKeys(runtime.vault, patronIds, from, to, nowDate);
     keyMs += performance.now() - keysStarted;
     const rows = [];
-    for (let i = from; i < to; i++) {
-      const stored = await sealPatron(runtime.vault, patronOf(i, patronIds[i] as string, now));
-      rows.push({
-        id: stored.id,
-        library_id: stored.libraryId,
-        card_hash: stored.cardHash,
-        pin_hash: pinHash,
-        category_code: stored.categoryCode,
-        status: stored.status,
-        personal: stored.sealed,
-        expires_at: stored.expiresAt,
-        created_at: stored.createdAt,
-        updated_at: stored.updatedAt,
-        last_active_at: stored.createdAt,
-        age_band: '18-64',
-        notice_channel: 'none',
-      });
-    }
+    for (let i = from; i < to; i++) rows.push(patronRow(await sealPatron(runtime.vault, patronOf(i, patronIds[i] as string, now)), pinHash, '18-64'));
     return trx.insertInto('patrons').values(rows).execute();
   });
   await insertInBatches(database.db, options.items, (trx, from, to) => {
@@ -598,29 +450,6 @@ async function reset(database: Database): Promise<void> {
 // The API run.
 
 /** A logged-in session: the cookie to send, its token, and the CSRF token the log-in answered. */
-interface BenchSession {
-  cookie: string;
-  token: string;
-  csrfToken: string;
-}
-
-async function logIn(baseUrl: string, fixture: Fixture): Promise<BenchSession> {
-  const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: fixture.username, password: fixture.password }),
-  });
-  if (response.status !== 200) throw new Error(`log-in answered ${response.status}: ${await response.text()}`);
-  const cookie = response.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0] ?? '')
-    .find((c) => c.startsWith('carrel_session='));
-  if (!cookie) throw new Error('log-in set no carrel_session cookie');
-  const { csrfToken } = (await response.json()) as { csrfToken?: unknown };
-  if (typeof csrfToken !== 'string') throw new Error('log-in answered no csrfToken');
-  return { cookie, token: cookie.slice('carrel_session='.length), csrfToken };
-}
-
 /**
  * Sets the session's last request to now, or (`stale`) to two minutes ago, so that a traced pair meets
  * the session as most requests do (no write), or as the first request after a minute does (it touches
@@ -1459,17 +1288,6 @@ function withDatabase(url: string, name: string): string {
 
 const TARGET = { ratio: 0.5, vaultRatio: 0.9 } as const;
 
-function pad(text: string, width: number, right = false): string {
-  return right ? text.padStart(width) : text.padEnd(width);
-}
-
-function table(out: (line?: string) => void, header: string[], widths: number[], rows: string[][]): void {
-  const line = (cells: string[]) => out(cells.map((c, i) => pad(c, widths[i] ?? 0, i > 0)).join(' | ').trimEnd());
-  line(header);
-  out(widths.map((w) => '-'.repeat(w)).join('-|-'));
-  for (const r of rows) line(r);
-}
-
 function rate(perSecond: number): string {
   return perSecond >= 10_000 ? Math.round(perSecond).toLocaleString('en') : perSecond.toFixed(1);
 }
@@ -1656,8 +1474,4 @@ async function main(): Promise<void> {
   } else printReport(results, skipped, options, totalSeconds);
 }
 
-if (isMainThread) {
-  await main();
-} else {
-  parentPort?.postMessage(await loadWorker(workerData as LoadJob));
-}
+await mainOrWorker(main, loadWorker);

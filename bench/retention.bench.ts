@@ -52,23 +52,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { sql, type Insertable } from 'kysely';
 import pg from 'pg';
-import { cardNumberFrom } from '../src/domain/card-number.js';
 import { systemClock } from '../src/domain/clock.js';
-import type { Patron } from '../src/domain/types.js';
 import { buildServer } from '../src/http/server.js';
 import { runRetention, type RetentionProgress, type RetentionReport } from '../src/jobs/retention.job.js';
 import { createLogger } from '../src/log.js';
-import { SYSTEM } from '../src/policy/actors.js';
 import { openDatabase, redactUrl, type Database, type Engine } from '../src/storage/database.js';
 import { keyStoreTargetFor, openKeyStore, type KeyStore } from '../src/storage/key-store.js';
 import { migrateToLatest } from '../src/storage/migrate.js';
 import type { Schema } from '../src/storage/schema.js';
-import { run, type Caller, type Runtime } from '../src/usecases/context.js';
+import { run, type Runtime } from '../src/usecases/context.js';
 import { createLibrary, setLoanRule } from '../src/usecases/library.usecases.js';
 import { sealPatron } from '../src/usecases/patron-records.js';
 import { createStaff } from '../src/usecases/staff.usecases.js';
@@ -76,19 +72,14 @@ import { randomKey } from '../src/vault/cipher.js';
 import { Keyring } from '../src/vault/keyring.js';
 import { hashSecret } from '../src/vault/secrets.js';
 import { Vault } from '../src/vault/vault.js';
+import { barcodeOf, createPatronKeys, LIBRARY_ID, logIn, patronOf, patronRow, SYSTEM_CALLER } from './lib/fixture.js';
+import { enginesOption, exitOnHelp, numberOption, postgresUrlOption } from './lib/options.js';
+import { gc, say, seconds, table } from './lib/output.js';
+import { percentile, round } from './lib/stats.js';
+import { absoluteNow, loadAutocannon, loadSettings, mainOrWorker, pairRequests, reportStarted, runInWorker, type PairContext } from './lib/workers.js';
 
 // ---------------------------------------------------------------------------------------------------
-// Shared by both threads: the fixture's card numbers and barcodes, and the load job's shape.
-
-/** Patron i's card: a valid 14-digit Luhn card number (2 + 12 digits + check digit). */
-function cardOf(i: number): string {
-  return cardNumberFrom(String(i).padStart(12, '0'));
-}
-
-/** Item i's barcode: 14 characters starting with 3. */
-function barcodeOf(i: number): string {
-  return `3${String(i).padStart(13, '0')}`;
-}
+// Shared by both threads: the load job's shape (bench/lib/fixture.ts has the cards and barcodes).
 
 interface LoadJob {
   baseUrl: string;
@@ -132,86 +123,25 @@ interface LoadOutcome {
 // ---------------------------------------------------------------------------------------------------
 // The worker thread: autocannon.
 
-const absoluteNow = () => performance.timeOrigin + performance.now();
-
 async function loadWorker(job: LoadJob): Promise<LoadOutcome> {
-  const { default: autocannon } = await import('autocannon');
-  // Inside a worker thread autocannon answers its raw, encoded result; its own aggregation decodes it.
-  const { createRequire } = await import('node:module');
-  const aggregateResult = createRequire(import.meta.url)('autocannon/lib/aggregateResult.js') as (
-    result: unknown,
-    options: object,
-    histograms: object,
-  ) => import('autocannon').Result;
-
-  interface PairContext {
-    item?: number;
-    sentAt?: number;
-  }
-  let pair = 0;
-  // Items checked out and not (yet) known to be checked in: never handed to another pair.
-  const busy = new Set<number>();
-  const span = job.itemsTo - job.itemsFrom;
-  const nextItem = (): number => {
-    for (;;) {
-      const item = job.itemsFrom + (pair % span);
-      if (!busy.has(item)) return item;
-      pair++;
-    }
-  };
+  const { autocannon, aggregateResult } = await loadAutocannon();
   let recording: { checkouts: Sample[]; checkins: Sample[]; failures: LoadOutcome['failures'] } | null = null;
   const note = (kind: 'checkouts' | 'checkins', ctx: PairContext, status: number, body: string) => {
     if (!recording || ctx.sentAt === undefined) return;
     recording[kind].push({ at: ctx.sentAt, ms: absoluteNow() - ctx.sentAt, status });
     if (status >= 300 && recording.failures.length < 5) recording.failures.push({ path: kind, status, body: body.slice(0, 300) });
   };
-  // With pipelining 1 autocannon builds a request (setupRequest) right before it writes it, and calls
-  // onResponse as soon as the answer is parsed: the difference is the request's latency.
-  const requests: import('autocannon').Request[] = [
-    {
-      method: 'POST',
-      path: '/api/v1/checkouts',
-      setupRequest: (request, context) => {
-        const ctx = context as PairContext;
-        const item = nextItem();
-        const patron = job.patrons[pair % job.patrons.length] as number;
-        pair++;
-        busy.add(item);
-        ctx.item = item;
-        ctx.sentAt = absoluteNow();
-        return { ...request, body: JSON.stringify({ cardNumber: cardOf(patron), itemBarcode: barcodeOf(item) }) };
-      },
-      onResponse: (status, body, context) => {
-        const ctx = context as PairContext;
-        note('checkouts', ctx, status, body);
-        if (status >= 300 && ctx.item !== undefined && status !== 409) busy.delete(ctx.item);
-      },
-    },
-    {
-      method: 'POST',
-      path: '/api/v1/checkins',
-      setupRequest: (request, context) => {
-        const ctx = context as PairContext;
-        ctx.sentAt = absoluteNow();
-        return { ...request, body: JSON.stringify({ itemBarcode: barcodeOf(ctx.item ?? job.itemsFrom) }) };
-      },
-      onResponse: (status, body, context) => {
-        const ctx = context as PairContext;
-        note('checkins', ctx, status, body);
-        if (status < 300 && ctx.item !== undefined) busy.delete(ctx.item);
-      },
-    },
-  ];
-  const settings = (seconds: number) => ({
-    url: job.baseUrl,
-    connections: job.connections,
-    // autocannon stops at the first 1 s tick after the duration: a hair less keeps 10 s from becoming 11.
-    duration: Math.max(0.5, seconds - 0.02),
-    headers: { cookie: job.cookie, 'x-csrf-token': job.csrfToken, 'content-type': 'application/json' },
-    requests,
+  const requests = pairRequests({
+    prefix: '/api/v1',
+    itemsFrom: job.itemsFrom,
+    items: job.itemsTo - job.itemsFrom,
+    patronOf: (pair) => job.patrons[pair % job.patrons.length] as number,
+    onAnswer: note,
   });
+  // A run of at least half a second (autocannon's duration is 0.02 s under it).
+  const settings = (seconds: number) => loadSettings({ url: job.baseUrl, cookie: job.cookie, csrfToken: job.csrfToken, connections: job.connections, requests }, Math.max(0.52, seconds));
   if (job.warmupSeconds > 0) await autocannon(settings(job.warmupSeconds));
-  parentPort?.postMessage({ started: true }); // the main thread starts what runs during the measurement now
+  reportStarted(); // the main thread starts what runs during the measurement now
   recording = { checkouts: [], checkins: [], failures: [] };
   const startedAt = absoluteNow();
   const raw = await autocannon(settings(job.seconds));
@@ -233,23 +163,7 @@ async function loadWorker(job: LoadJob): Promise<LoadOutcome> {
 
 /** Runs a load in a worker thread; `onStart` is called when its measured part begins (after any warm-up). */
 function runLoad(job: LoadJob, onStart?: () => void): Promise<LoadOutcome> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: job });
-    let settled = false;
-    worker.on('message', (message: LoadOutcome | { started: true }) => {
-      if ('started' in message) return onStart?.();
-      settled = true;
-      resolve(message);
-      void worker.terminate();
-    });
-    worker.once('error', (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`the load worker exited with code ${code} before reporting`));
-    });
-  });
+  return runInWorker<LoadJob, LoadOutcome>(new URL(import.meta.url), job, onStart);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -288,21 +202,12 @@ function parseOptions(): Options {
     },
     strict: true,
   });
-  if (values.help) {
-    process.stdout.write(
-      'npm run bench:retention -- [--loans N] [--active N] [--patrons N] [--items N] [--page-sizes 1000[,5000]] [--load-page-size N] [--window S] [--warmup S] [--connections N] [--engines sqlite,postgres] [--json]\n',
-    );
-    process.exit(0);
-  }
-  const number = (flag: string | undefined, env: string, fallback: number, min: number): number => {
-    const text = flag ?? process.env[env];
-    if (text === undefined || text === '') return fallback;
-    const value = Number(text);
-    if (!Number.isFinite(value) || value < min) throw new Error(`${env.replace('CARREL_BENCH_', '--').replace(/_/g, '-').toLowerCase()} must be a number ≥ ${min} (got ${text})`);
-    return value;
-  };
-  const engines = (values.engines ?? process.env.CARREL_BENCH_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim());
-  for (const e of engines) if (e !== 'sqlite' && e !== 'postgres') throw new Error(`unknown engine ${e} (sqlite, postgres)`);
+  exitOnHelp(
+    values.help,
+    'npm run bench:retention -- [--loans N] [--active N] [--patrons N] [--items N] [--page-sizes 1000[,5000]] [--load-page-size N] [--window S] [--warmup S] [--connections N] [--engines sqlite,postgres] [--json]',
+  );
+  const number = numberOption;
+  const engines = enginesOption(values.engines);
   // 'auto' (0 here): the engine sizes its pages to its time budget, as `carrel start` runs it.
   const pageSizes = (values['page-sizes'] ?? process.env.CARREL_BENCH_PAGE_SIZES ?? 'auto').split(',').map((s) => (s.trim() === 'auto' ? 0 : Math.floor(Number(s.trim()))));
   for (const p of pageSizes) if (!Number.isFinite(p) || p < 0) throw new Error(`--page-sizes must list whole numbers ≥ 1, or auto`);
@@ -318,7 +223,7 @@ function parseOptions(): Options {
     connections: Math.floor(number(values.connections, 'CARREL_BENCH_CONNECTIONS', 4, 1)),
     engines: engines as Engine[],
     json: values.json ?? false,
-    postgresUrl: process.env.CARREL_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    postgresUrl: postgresUrlOption(),
   };
   if (options.windowSeconds > 20) throw new Error('--window is at most 20 s (load tests are bounded)');
   if (options.items - options.active < options.connections * 8) throw new Error('--items must exceed --active by at least 8 × --connections (items on the shelf for the two loads)');
@@ -329,36 +234,11 @@ function parseOptions(): Options {
 // Output.
 
 let jsonMode = false;
-/** Progress lines: stderr, so stdout holds only the results (and only JSON with --json). */
-function say(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
-
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
-function seconds(since: number): number {
-  return Math.round((performance.now() - since) / 100) / 10;
-}
-
-const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-/** Nearest-rank percentile of unsorted values (0 for none). */
-function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // The fixture.
 
-const LIBRARY_ID = 'bench';
 /** Anonymise on return (IF-3); reading history not offered, so only open fines keep a closed loan. */
 const PROFILE_ID = 'imagineif-mt';
-const SYSTEM_CALLER: Caller = { actor: SYSTEM, purpose: 'administration', channel: 'cli' };
-const KEY_CONCURRENCY = 4;
 const BRANCHES = ['main', 'north', 'south', 'east'];
 /** Shares of the closed loans, in basis points (1/10,000). */
 const OPEN_FINE_BP = 200; // 2%: an open fine keeps the loan (IF-3)
@@ -380,27 +260,6 @@ interface Fixture {
   openFines: number;
   settledFines: number;
   seedSeconds: number;
-}
-
-function patronOf(i: number, id: string, now: string): Patron {
-  const juvenile = i % 10 === 0;
-  return {
-    id,
-    libraryId: LIBRARY_ID,
-    cardNumber: cardOf(i),
-    categoryCode: juvenile ? 'juvenile' : 'adult',
-    status: 'active',
-    personal: {
-      name: `Patron ${i}`,
-      birthDate: juvenile ? `201${i % 10}-0${1 + (i % 9)}-1${i % 10}` : `19${50 + (i % 50)}-0${1 + (i % 9)}-1${i % 10}`,
-      address: `${i} Main Street`,
-      email: `patron${i}@example.org`,
-      phone: `505-555-${String(i % 10_000).padStart(4, '0')}`,
-    },
-    expiresAt: '2099-12-31T00:00:00.000Z',
-    createdAt: now,
-    updatedAt: now,
-  };
 }
 
 function ageBandOf(i: number): string {
@@ -532,29 +391,9 @@ async function seed(database: Database, runtime: Runtime, options: Options): Pro
   await sql`create table bench_item_n (n integer primary key, id text not null, branch_id text not null)`.execute(db);
   const keysStarted = performance.now();
   await inBatches(options.patrons, 500, async (from, to) => {
-    for (let i = from; i < to; i += KEY_CONCURRENCY) {
-      const ids = patronIds.slice(i, Math.min(to, i + KEY_CONCURRENCY));
-      await Promise.all(ids.map((id) => runtime.vault.createPatronKey(id, nowDate)));
-    }
+    await createPatronKeys(runtime.vault, patronIds, from, to, nowDate);
     const rows: Insertable<Schema['patrons']>[] = [];
-    for (let i = from; i < to; i++) {
-      const stored = await sealPatron(runtime.vault, patronOf(i, patronIds[i] as string, now));
-      rows.push({
-        id: stored.id,
-        library_id: stored.libraryId,
-        card_hash: stored.cardHash,
-        pin_hash: pinHash,
-        category_code: stored.categoryCode,
-        status: stored.status,
-        personal: stored.sealed,
-        expires_at: stored.expiresAt,
-        created_at: stored.createdAt,
-        updated_at: stored.updatedAt,
-        last_active_at: stored.createdAt,
-        age_band: ageBandOf(i),
-        notice_channel: 'none',
-      });
-    }
+    for (let i = from; i < to; i++) rows.push(patronRow(await sealPatron(runtime.vault, patronOf(i, patronIds[i] as string, now, { juveniles: true })), pinHash, ageBandOf(i)));
     await db.transaction().execute(async (trx) => {
       await trx.insertInto('patrons').values(rows).execute();
       await sql`insert into bench_patron_n (n, id) values ${sql.join(rows.map((r, k) => sql`(${from + k}, ${r.id})`))}`.execute(trx);
@@ -956,23 +795,6 @@ interface EngineResult {
   totalSeconds: number;
 }
 
-/** Logs the bench's clerk in: the session cookie, and the CSRF token every check-out and check-in sends back. */
-async function logIn(baseUrl: string, fixture: Fixture): Promise<{ cookie: string; csrfToken: string }> {
-  const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: fixture.username, password: fixture.password }),
-  });
-  if (response.status !== 200) throw new Error(`log-in answered ${response.status}: ${await response.text()}`);
-  const cookie = response.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0] ?? '')
-    .find((c) => c.startsWith('carrel_session='));
-  if (!cookie) throw new Error('log-in set no carrel_session cookie');
-  const { csrfToken } = (await response.json()) as { csrfToken: string };
-  return { cookie, csrfToken };
-}
-
 async function benchEngine(store: Store, options: Options): Promise<EngineResult> {
   const engine = store.engine;
   const started = performance.now();
@@ -1209,17 +1031,6 @@ async function benchLoad(engine: Engine, target: string, kek: Buffer, fixture: F
 
 const TARGET = { runOverFloor: 2, p99DuringOverIdle: 3 } as const;
 
-function pad(text: string, width: number, right = false): string {
-  return right ? text.padStart(width) : text.padEnd(width);
-}
-
-function table(out: (line?: string) => void, header: string[], widths: number[], rows: string[][]): void {
-  const line = (cells: string[]) => out(cells.map((c, i) => pad(c, widths[i] ?? 0, i > 0)).join(' | ').trimEnd());
-  line(header);
-  out(widths.map((w) => '-'.repeat(w)).join('-|-'));
-  for (const r of rows) line(r);
-}
-
 function printReport(results: EngineResult[], skipped: { engine: Engine; reason: string }[], options: Options, totalSeconds: number): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   out();
@@ -1394,8 +1205,4 @@ async function main(): Promise<void> {
   );
 }
 
-if (isMainThread) {
-  await main();
-} else {
-  parentPort?.postMessage(await loadWorker(workerData as LoadJob));
-}
+await mainOrWorker(main, loadWorker);

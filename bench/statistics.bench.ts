@@ -28,6 +28,7 @@ import { statsCells } from '../src/storage/statistics.repository.js';
 import { randomKey } from '../src/vault/cipher.js';
 import { Keyring } from '../src/vault/keyring.js';
 import { Vault } from '../src/vault/vault.js';
+import { median } from './lib/stats.js';
 
 /** A seeded generator: the same tables on every run. */
 function seeded(seed: number): () => number {
@@ -35,7 +36,6 @@ function seeded(seed: number): () => number {
   return () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 async function policyTimings(): Promise<void> {

@@ -25,6 +25,20 @@ export function report(json: boolean | undefined, error: unknown): number {
   return EXIT.fault;
 }
 
+/** An amount of money in cents, as a person reads it. */
 export function money(cents: number): string {
   return `$${(cents / 100).toFixed(2)}`;
+}
+
+/** A progress line on stderr that rewrites itself (for long operator commands). */
+export function progressLine(label: string): (done: number, total: number) => void {
+  let last = -1;
+  return (done, total) => {
+    const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+    if (percent === last) return;
+    last = percent;
+    const width = 30;
+    const filled = Math.round((percent / 100) * width);
+    process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent}% (${done}/${total})`);
+  };
 }

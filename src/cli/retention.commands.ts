@@ -4,9 +4,9 @@ import cliProgress from 'cli-progress';
 import type { Command, Option } from 'commander';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { runRetention, type RetentionReport } from '../jobs/retention.job.js';
-import { parseProfile, profiles } from '../profile/profiles.js';
 import { SYSTEM } from '../policy/actors.js';
 import { run, type Caller, type Runtime } from '../usecases/context.js';
+import { checkProfile, listProfiles } from '../usecases/profile.usecases.js';
 import { retentionHistory } from '../usecases/retention.usecases.js';
 import { emit } from './output.js';
 import type { GlobalOptions } from './runtime.js';
@@ -104,9 +104,7 @@ export function registerRetentionCommands(program: Command, helpers: RetentionCo
     .description('list the profiles this installation can use')
     .action((_o, command: Command) => {
       const opts = globals(command);
-      const list = profiles()
-        .all()
-        .map((p) => ({ id: p.id, name: p.name, jurisdiction: p.jurisdiction, version: p.version, effective: p.effective, file: p.file }));
+      const list = listProfiles(OPERATOR);
       emit(opts.json, list, () => list.map((p) => `${p.id.padEnd(20)} v${p.version} ${p.effective}  ${p.name} (${p.jurisdiction})`).join('\n'));
     });
   profileCommand
@@ -116,7 +114,7 @@ export function registerRetentionCommands(program: Command, helpers: RetentionCo
     .action((file: string, _o, command: Command) => {
       const opts = globals(command);
       const path = resolve(file);
-      const profile = parseProfile(readFileSync(path, 'utf8'), path);
+      const profile = checkProfile(OPERATOR, { text: readFileSync(path, 'utf8'), fileName: path });
       emit(opts.json, { valid: true, id: profile.id, version: profile.version }, () => `${path}: valid profile ${profile.id} v${profile.version}`);
     });
 }

@@ -1,13 +1,33 @@
 import { existsSync } from 'node:fs';
+import type { Command, Option } from 'commander';
+import { Cron } from 'croner';
+import pino from 'pino';
+import { loadConfig, type Config } from '../config.js';
+import { loadDemoLibrary, type DemoSummary } from '../demo/demo-library.js';
 import { systemClock, fixedClock, parseInstant, type Clock } from '../domain/clock.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
+import { buildServer } from '../http/server.js';
+import { runRetention } from '../jobs/retention.job.js';
+import { createLogger } from '../log.js';
 import { SYSTEM, type Purpose } from '../policy/actors.js';
-import { isPostgresUrl, openDatabase, type Database } from '../storage/database.js';
+import { ProfileError } from '../profile/profiles.js';
+import { isPostgresUrl, openDatabase, redactUrl, type Database } from '../storage/database.js';
 import { isInitialized, migrateToLatest } from '../storage/migrate.js';
-import { countPatrons } from '../storage/patron.repository.js';
+import { VaultError } from '../vault/cipher.js';
+import { KeyFileError } from '../vault/key-file.js';
 import { openVaultFor } from '../vault/open-vault.js';
+import { rotateKeyFile, type RotationReport } from '../vault/rotation.js';
 import { chainLegacyAccessLog } from '../usecases/access-log.usecases.js';
 import { run, type Runtime, type UseCase } from '../usecases/context.js';
+import { databaseHoldsPatrons } from '../usecases/setup.usecases.js';
+
+/**
+ * The command line's composition root: the one file of src/cli that opens the database, migrates it,
+ * opens the vault and builds the Runtime, and wires `carrel start`'s server and schedules, the demo
+ * library and the key-file rotation. Every other command file reaches Carrel through use cases.
+ */
+
+export type { Config, DemoSummary, RotationReport };
 
 export interface GlobalOptions {
   db?: string;
@@ -61,7 +81,7 @@ export async function openRuntime(target: string, clock: Clock, options: { creat
     const opened = await openVaultFor(target, {
       keyFile: options.keyFile,
       now: clock.now(),
-      databaseHasPatrons: async () => (await countPatrons(database.db)) > 0,
+      databaseHasPatrons: () => databaseHoldsPatrons({ trx: database.db }, undefined),
       createKeyFile: options.create,
     });
     // Entries written before the access log was chained are chained once: by the opening that upgrades the
@@ -92,4 +112,136 @@ export async function openRuntime(target: string, clock: Clock, options: { creat
 /** Runs one use case as the system actor (the operator at the command line). */
 export function systemRun(runtime: Runtime, purpose: Purpose) {
   return <I, O>(useCase: UseCase<I, O>, input: I): Promise<O> => run(runtime, { actor: SYSTEM, purpose, channel: 'cli' }, useCase, input);
+}
+
+/** Carrel's configuration from the environment, read once per process. */
+export function cliConfig(): Config {
+  loadedConfig ??= loadConfig();
+  return loadedConfig;
+}
+let loadedConfig: Config | undefined;
+
+/** What main.ts lends each area's commands. */
+export interface CommandHelpers {
+  /** Opens the database for one command, runs it with the command's clock, and always closes it. */
+  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
+  /** The global flags (`--db`, `--json`) together with the command's own. */
+  globals(command: Command): GlobalOptions;
+  /** The `--as-of` option a command adds to run with its own clock. */
+  asOf(): Option;
+  config: Config;
+  version: string;
+}
+
+/** `withRuntime` for commands: the database named by `--db`, or the configured one. */
+export function runtimeOpener(config: Config): CommandHelpers['withRuntime'] {
+  return async (opts, create, body) => {
+    const opened = await openRuntime(opts.db ?? config.database, clockFor(opts.asOf), { create, keyFile: config.keyFile });
+    try {
+      return await body(opened.runtime);
+    } finally {
+      await opened.close();
+    }
+  };
+}
+
+/** Where the database is, fit to print: a PostgreSQL URL loses its password. */
+export function describeTarget(target: string): string {
+  return isPostgresUrl(target) ? redactUrl(target) : target;
+}
+
+/**
+ * How main.ts reports an installation's set-up fault: `key` for the key file or the vault refusing its
+ * key (a fault), `profile` for a broken policy profile file (a configuration mistake); undefined for
+ * anything else.
+ */
+export function setupFault(error: unknown): { kind: 'key' | 'profile'; message: string } | undefined {
+  if (error instanceof KeyFileError || error instanceof VaultError) return { kind: 'key', message: error.message };
+  if (error instanceof ProfileError) return { kind: 'profile', message: error.message };
+  return undefined;
+}
+
+/** Loads the demo library through the real use cases. */
+export function loadDemo(runtime: Runtime): Promise<DemoSummary> {
+  return loadDemoLibrary(runtime);
+}
+
+/**
+ * Rotates the key-encryption key in the key file and rewraps every key of the database's vault (resumes
+ * an interrupted rotation).
+ */
+export async function rotateKeys(target: string, keyFile: string, onProgress: (done: number, total: number) => void): Promise<RotationReport> {
+  let opened: OpenedRuntime | undefined;
+  try {
+    return await rotateKeyFile(
+      keyFile,
+      async () => {
+        opened = await openRuntime(target, clockFor(undefined), { create: false, keyFile });
+        return opened.runtime.vault;
+      },
+      { onProgress },
+    );
+  } finally {
+    await opened?.close();
+  }
+}
+
+/** Refuses a CARREL_RETENTION_SCHEDULE that is neither a cron expression nor "off", before anything is served. */
+export function checkRetentionSchedule(schedule: string): void {
+  if (schedule === 'off') return;
+  try {
+    new Cron(schedule, { paused: true }).stop();
+  } catch {
+    throw refuse(ErrorCode.VALIDATION_FAILED, 'CARREL_RETENTION_SCHEDULE is not a cron expression (for example "30 2 * * *"), nor "off".', 'retentionSchedule');
+  }
+}
+
+/**
+ * Serves the API of an opened runtime until SIGINT or SIGTERM: the HTTP server, the hourly destruction
+ * of shredded keys past their retention, and the retention engine on its schedule. Answers the address
+ * it listens on, and the retention engine's next run (`retention` is null when the schedule is off).
+ */
+export async function serve(
+  opened: OpenedRuntime,
+  options: { port: number; host: string; config: Config; version: string },
+): Promise<{ url: string; retention: { nextRun: Date | null } | null }> {
+  const { runtime } = opened;
+  const { config } = options;
+  const logger = createLogger(config.logLevel, pino.destination(2));
+  const app = await buildServer({ runtime, logger, cookieSecure: config.cookieSecure, trustProxy: config.trustProxy, version: options.version });
+  // The key-store retention is enforced while serving, not only when an operator runs a command.
+  const purge = setInterval(() => {
+    runtime.vault
+      .destroyExpired(runtime.clock.now())
+      .then((destroyed) => destroyed > 0 && logger.info({ destroyed }, 'shredded keys past the retention destroyed'))
+      .catch((error: unknown) => logger.error({ err: error }, 'destroying shredded keys failed'));
+  }, 3_600_000);
+  purge.unref();
+  // The retention engine on its schedule (nightly by default; CARREL_RETENTION_SCHEDULE, "off" to stop).
+  // `protect` skips a tick while the previous run is still going.
+  const retentionJob =
+    config.retentionSchedule === 'off'
+      ? null
+      : new Cron(config.retentionSchedule, { protect: true, unref: true }, async () => {
+          try {
+            const result = await runRetention(runtime);
+            const disposed = result.libraries.flatMap((l) => l.categories).reduce((sum, c) => sum + c.disposed, 0);
+            logger.info({ libraries: result.libraries.length, disposed }, 'retention run finished');
+          } catch (error) {
+            logger.error({ err: error }, 'retention run failed; the next run finishes it');
+          }
+        });
+  const shutdown = async () => {
+    retentionJob?.stop();
+    clearInterval(purge);
+    await app.close();
+    await opened.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+  await app.listen({ port: options.port, host: options.host });
+  const address = app.server.address();
+  const url = typeof address === 'object' && address ? `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${address.port}` : String(address);
+  return { url, retention: retentionJob ? { nextRun: retentionJob.nextRun() } : null };
 }

@@ -7,7 +7,7 @@ import type { Context } from './context.js';
  * Refuses unless one of the actor's roles grants `permission` (src/policy/permissions.ts, the one
  * table). The granting role is noted on the context: the access log names it.
  */
-export function requirePermission(ctx: Context, permission: Permission): void {
+export function requirePermission(ctx: Pick<Context, 'actor' | 'role'>, permission: Permission): void {
   const decision = authorize(ctx.actor, permission);
   if (!decision.allowed) throw refuse(ErrorCode.PERMISSION_DENIED, 'Your role does not allow this.');
   ctx.role = decision.role;

@@ -1,3 +1,4 @@
+import { countPatrons } from '../storage/patron.repository.js';
 import { countStaff } from '../storage/staff.repository.js';
 import type { Context } from './context.js';
 import { createStaff } from './staff.usecases.js';
@@ -10,4 +11,12 @@ export async function createFirstAdmin(ctx: Context, _input: void): Promise<{ us
   if ((await countStaff(ctx.trx)) > 0) return null;
   const { account, password } = await createStaff(ctx, { username: 'admin', libraryId: null, roles: ['admin'] });
   return { username: account.username, password };
+}
+
+/**
+ * Whether the database holds any patron, asked while an installation opens, before its vault exists:
+ * the vault refuses to open without its key store then, since their records would be unreadable.
+ */
+export async function databaseHoldsPatrons(ctx: Pick<Context, 'trx'>, _input: void): Promise<boolean> {
+  return (await countPatrons(ctx.trx)) > 0;
 }

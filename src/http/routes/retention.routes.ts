@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ErrorCode, refuse } from '../../domain/errors.js';
 import { runRetentionFor } from '../../jobs/retention.job.js';
-import { profiles } from '../../profile/profiles.js';
 import type { Runtime } from '../../usecases/context.js';
+import { listProfiles, profileOf } from '../../usecases/profile.usecases.js';
 import { retentionHistory, setReadingHistory } from '../../usecases/retention.usecases.js';
 import { GetProfileRoute, ListProfilesRoute, RetentionHistoryRoute, RunRetentionRoute, SetReadingHistoryRoute } from '../schemas/retention.js';
 import { runFor } from './context.js';
@@ -13,17 +12,13 @@ export function retentionRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
     app.get(
       '/profiles',
       { schema: ListProfilesRoute },
-      async () => profiles().all().map(({ id, name, jurisdiction, version, effective }) => ({ id, name, jurisdiction, version, effective })),
+      async (request) => listProfiles({ actor: request.actor }).map(({ id, name, jurisdiction, version, effective }) => ({ id, name, jurisdiction, version, effective })),
     );
 
     app.get(
       '/profiles/:profileId',
       { schema: GetProfileRoute },
-      async (request) => {
-        if (!profiles().has(request.params.profileId)) throw refuse(ErrorCode.PROFILE_NOT_FOUND, 'No policy profile has that id.', 'profileId');
-        const { file: _file, ...profile } = profiles().get(request.params.profileId);
-        return profile;
-      },
+      async (request) => profileOf({ actor: request.actor }, { profileId: request.params.profileId }),
     );
 
     app.post(

@@ -1,0 +1,128 @@
+import type { Command } from 'commander';
+import { ErrorCode, refuse } from '../domain/errors.js';
+import { formatAmount, parseAmount } from '../domain/money.js';
+import { checkin, checkout, declareLost, renew } from '../usecases/circulation.usecases.js';
+import { pay } from '../usecases/fine.usecases.js';
+import { cancelHold, expireHolds, placeHold } from '../usecases/hold.usecases.js';
+import { emit, money } from './output.js';
+import { systemRun, type CommandHelpers } from './runtime.js';
+
+/** `carrel checkout|checkin|renew|lost`, `carrel pay` and `carrel holds place|cancel|expire`: the desk. */
+export function registerCirculationCommands(program: Command, helpers: CommandHelpers): void {
+  const { withRuntime, globals, asOf } = helpers;
+
+  program
+    .command('checkout')
+    .description('check an item out to a patron')
+    .requiredOption('--card <card>', 'patron card number')
+    .requiredOption('--item <barcode>', 'item barcode')
+    .addOption(asOf())
+    .action(async (o: { card: string; item: string }, command: Command) => {
+      const opts = globals(command);
+      const loan = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'circulation')(checkout, { cardNumber: o.card, itemBarcode: o.item }));
+      emit(opts.json, loan, () => `Checked out ${loan.itemBarcode} (${loan.title}); due ${loan.dueAt}.`);
+    });
+
+  program
+    .command('checkin')
+    .description('check an item in (charges any overdue fine, traps the next hold)')
+    .requiredOption('--item <barcode>', 'item barcode')
+    .option('--library <id>', 'library, when several use the barcode')
+    .addOption(asOf())
+    .action(async (o: { item: string; library?: string }, command: Command) => {
+      const opts = globals(command);
+      const result = await withRuntime(opts, false, (runtime) =>
+        systemRun(runtime, 'circulation')(checkin, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) }),
+      );
+      emit(opts.json, result, () =>
+        [
+          `Checked in ${result.itemBarcode} (${result.title})${result.daysLate > 0 ? `, ${result.daysLate} day(s) late` : ''}.`,
+          result.fine ? `Overdue fine charged: ${money(result.fine.amountCents)}.` : '',
+          result.lostChargeCancelled ? 'The lost-item charge was cancelled.' : '',
+          result.routing.to === 'hold-shelf' ? `Route to the hold shelf (hold ${result.routing.holdId}); pick up by ${result.routing.pickupBy}.` : 'Return it to the shelves.',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      );
+    });
+
+  program
+    .command('renew')
+    .description('renew a loan')
+    .requiredOption('--item <barcode>', 'item barcode')
+    .option('--library <id>', 'library, when several use the barcode')
+    .addOption(asOf())
+    .action(async (o: { item: string; library?: string }, command: Command) => {
+      const opts = globals(command);
+      const result = await withRuntime(opts, false, (runtime) =>
+        systemRun(runtime, 'circulation')(renew, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) }),
+      );
+      emit(opts.json, result, () => `Renewed ${result.itemBarcode}; now due ${result.dueAt} (${result.renewalsLeft} renewal(s) left).`);
+    });
+
+  program
+    .command('lost')
+    .description('declare an item lost (charges the borrower the replacement cost) or missing')
+    .requiredOption('--item <barcode>', 'item barcode')
+    .option('--library <id>', 'library, when several use the barcode')
+    .addOption(asOf())
+    .action(async (o: { item: string; library?: string }, command: Command) => {
+      const opts = globals(command);
+      const result = await withRuntime(opts, false, (runtime) =>
+        systemRun(runtime, 'materials-recovery')(declareLost, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) }),
+      );
+      emit(opts.json, result, () => `Item ${result.itemBarcode} marked ${result.status}${result.charge ? `; charged ${money(result.charge.amountCents)}` : ''}.`);
+    });
+
+  program
+    .command('pay')
+    .description('take a payment (settles the oldest fines first)')
+    .requiredOption('--card <card>', 'patron card number')
+    .requiredOption('--amount <amount>', 'amount, e.g. 2.50')
+    .addOption(asOf())
+    .action(async (o: { card: string; amount: string }, command: Command) => {
+      const opts = globals(command);
+      const cents = parseAmount(o.amount);
+      if (cents === undefined) throw refuse(ErrorCode.INVALID_AMOUNT, '--amount takes an amount such as 2.50.', 'amount');
+      const result = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'fines-collection')(pay, { cardNumber: o.card, amountCents: cents }));
+      emit(opts.json, { ...result, amount: formatAmount(result.amountCents), balance: formatAmount(result.balanceCents) }, () =>
+        `Payment of ${money(result.amountCents)} taken; ${money(result.balanceCents)} still owed.`,
+      );
+    });
+
+  const holds = program.command('holds').description('holds');
+  holds
+    .command('place')
+    .description('place a hold for a patron on an item')
+    .requiredOption('--card <card>', 'patron card number')
+    .requiredOption('--item <barcode>', 'item barcode')
+    .option('--pickup <branch>', 'pick-up branch code (default: the item’s branch)')
+    .addOption(asOf())
+    .action(async (o: { card: string; item: string; pickup?: string }, command: Command) => {
+      const opts = globals(command);
+      const hold = await withRuntime(opts, false, (runtime) =>
+        systemRun(runtime, 'circulation')(placeHold, { cardNumber: o.card, itemBarcode: o.item, ...(o.pickup ? { pickupBranch: o.pickup } : {}) }),
+      );
+      emit(opts.json, hold, () => `Hold ${hold.id} placed (${hold.status}).`);
+    });
+  holds
+    .command('cancel')
+    .description('cancel a hold')
+    .requiredOption('--id <hold-id>', 'hold id')
+    .addOption(asOf())
+    .action(async (o: { id: string }, command: Command) => {
+      const opts = globals(command);
+      const hold = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'circulation')(cancelHold, { holdId: o.id }));
+      emit(opts.json, hold, () => `Hold ${hold.id} cancelled.`);
+    });
+  holds
+    .command('expire')
+    .description('expire ready holds whose pick-up deadline has passed')
+    .option('--library <id>', 'only this library')
+    .addOption(asOf())
+    .action(async (o: { library?: string }, command: Command) => {
+      const opts = globals(command);
+      const result = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'circulation')(expireHolds, o.library ? { libraryId: o.library } : {}));
+      emit(opts.json, result, () => `${result.expired} hold(s) expired.`);
+    });
+}

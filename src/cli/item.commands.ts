@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { DomainError, ErrorCode, refuse, type Problem } from '../domain/errors.js';
+import { parseAmount } from '../domain/money.js';
+import { addItem, addItems, type AddItemInput } from '../usecases/item.usecases.js';
+import { emit } from './output.js';
+import { systemRun, type CommandHelpers } from './runtime.js';
+
+/** `carrel item add` and `carrel item import`: the catalogue. */
+export function registerItemCommands(program: Command, helpers: CommandHelpers): void {
+  const { withRuntime, globals } = helpers;
+
+  const item = program.command('item').description('the catalogue');
+  item
+    .command('add')
+    .description('add an item')
+    .requiredOption('--library <id>', 'library id')
+    .requiredOption('--barcode <barcode>', 'item barcode')
+    .requiredOption('--title <title>', 'title')
+    .option('--author <author>', 'author')
+    .option('--isbn <isbn>', 'ISBN')
+    .option('--type <type>', 'item type (book, dvd, …)', 'book')
+    .option('--branch <code>', 'owning branch (default: the library’s first)')
+    .option('--replacement-cost <amount>', 'replacement cost, e.g. 24.95')
+    .action(async (o: { library: string; barcode: string; title: string; author?: string; isbn?: string; type: string; branch?: string; replacementCost?: string }, command: Command) => {
+      const opts = globals(command);
+      const cost = o.replacementCost === undefined ? null : parseAmount(o.replacementCost);
+      if (cost === undefined) throw refuse(ErrorCode.INVALID_AMOUNT, '--replacement-cost takes an amount such as 24.95.', 'replacement-cost');
+      const created = await withRuntime(opts, false, (runtime) =>
+        systemRun(runtime, 'administration')(addItem, {
+          libraryId: o.library,
+          barcode: o.barcode,
+          title: o.title,
+          author: o.author ?? null,
+          isbn: o.isbn ?? null,
+          itemType: o.type,
+          ...(o.branch ? { branch: o.branch } : {}),
+          replacementCostCents: cost,
+        }),
+      );
+      emit(opts.json, created, () => `Item ${created.barcode} added: ${created.title}.`);
+    });
+
+  item
+    .command('import')
+    .description('import items from a CSV file with a header row: barcode,title[,author,isbn,type,branch,replacement_cost,library]; all or nothing')
+    .argument('<file>', 'CSV file')
+    .option('--library <id>', 'library for rows without a library column')
+    .action(async (file: string, o: { library?: string }, command: Command) => {
+      const opts = globals(command);
+      const rows = readItemCsv(file, o.library);
+      const created = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'administration')(addItems, rows));
+      emit(opts.json, { imported: created.length }, () => `Imported ${created.length} item(s) from ${file}.`);
+    });
+}
+
+/** Reads an item CSV; any bad row fails the whole file with its line number. */
+function readItemCsv(file: string, defaultLibrary: string | undefined): (AddItemInput & { line: number })[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw refuse(ErrorCode.IMPORT_FAILED, `Cannot read ${file}.`, 'file');
+  }
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    records = parseCsv(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, info: true, bom: true });
+  } catch (error) {
+    const line = (error as { lines?: number }).lines;
+    throw refuse(ErrorCode.IMPORT_FAILED, `The file is not valid CSV${line ? ` (line ${line})` : ''}; nothing was imported.`, 'file');
+  }
+  const problems: Problem[] = [];
+  const rows = records.map(({ record, info }) => {
+    const line = info.lines;
+    const cost = record.replacement_cost ? parseAmount(record.replacement_cost) : null;
+    if (cost === undefined) problems.push({ code: ErrorCode.INVALID_AMOUNT, message: `line ${line}: replacement_cost is not an amount.`, field: 'replacement_cost' });
+    const libraryId = record.library || defaultLibrary;
+    if (!libraryId) problems.push({ code: ErrorCode.VALIDATION_FAILED, message: `line ${line}: no library column and no --library.`, field: 'library' });
+    return {
+      line,
+      libraryId: libraryId ?? '',
+      barcode: record.barcode ?? '',
+      title: record.title ?? '',
+      author: record.author || null,
+      isbn: record.isbn || null,
+      ...(record.type ? { itemType: record.type } : {}),
+      ...(record.branch ? { branch: record.branch } : {}),
+      replacementCostCents: cost ?? null,
+    };
+  });
+  if (rows.length === 0) problems.push({ code: ErrorCode.IMPORT_FAILED, message: 'The file has no item rows.' });
+  if (problems.length > 0) throw new DomainError(problems);
+  return rows;
+}
