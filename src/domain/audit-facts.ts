@@ -1,8 +1,10 @@
 /**
  * The facts the privacy audit report (CB-I) is built from, as storage counts them: records held by kind
  * and status, access-log entries grouped by role, purpose and categories, and the engine's settings.
- * Counts and names only, never a patron.
+ * Counts and names only, never a patron. The use case gathers them (usecases/audit-report.usecases.ts);
+ * report/audit-report.ts builds the report from them.
  */
+import type { Profile } from './profile.js';
 
 /** A count per status (or kind) code. */
 export interface CodeCount {
@@ -49,3 +51,50 @@ export interface AccessLogGroup {
 export type EngineSettings =
   | { engine: 'sqlite'; version: string; journalMode: string; secureDelete: boolean }
   | { engine: 'postgres'; version: string };
+
+/** One retention run, as the report lists it. */
+export interface RunFacts {
+  status: string;
+  asOf: string;
+  startedAt: string;
+  finishedAt: string | null;
+  profileVersion: number;
+  receipts: { category: string; rule: string; clause: string; disposed: number; kept: number; held: number }[];
+}
+
+export interface SeriesFacts {
+  code: string;
+  name: string;
+  medium: string;
+  location: string | null;
+  retentionDays: number;
+  clause: string | null;
+  lastDisposal: { disposedThrough: string; method: string; confirmedAt: string } | null;
+  due: { status: 'due' | 'not-due'; dueThrough: string; overdueSince: string | null };
+}
+
+export interface AuditFacts {
+  generatedAt: string;
+  library: { id: string; name: string; timeZone: string };
+  profile: Profile;
+  /** YYYY-MM-DD in the library's time zone; `to` is the day after the last day. */
+  period: { from: string; to: string };
+  held: HeldCounts;
+  accessLog: { groups: AccessLogGroup[]; oldestEntryAt: string | null };
+  storage: {
+    engine: EngineSettings;
+    /** Where the key-encryption key comes from (never the key). */
+    keyEncryptionKey: { kind: 'file' } | { kind: 'env' };
+    /** Keys in the key ring: more than one while a rotation is under way. */
+    keyEncryptionKeys: number;
+    /** Patron data keys in the key store (the whole installation), and how many a rotation has not reached. */
+    dataKeys: { total: number; notUnderCurrent: number };
+    shreddedKeyRetentionDays: number;
+    lastBackupAt: string | null;
+    lastRestoreAt: string | null;
+  };
+  /** The library's latest retention runs, newest first. */
+  runs: RunFacts[];
+  /** The register of records kept outside Carrel (camera footage, paper sheets). */
+  series: SeriesFacts[];
+}

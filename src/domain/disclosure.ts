@@ -3,6 +3,8 @@
  * IF-8, IF-9). A request is how patron records leave the library; what an instrument permits is the
  * profile's (policy/disclosure.policy.ts). Pure types, no I/O.
  */
+import type { RecordCategory } from './records.js';
+
 /**
  * What was presented. `materials-recovery` is the library's own request to hand an account to a
  * collection agency or the police to recover materials and money (CB-E2, IF-9); `public-records-request`
@@ -83,6 +85,24 @@ export interface DisclosureManifest {
   /** SHA-256 (hex) of the export's canonical JSON (keys sorted, no whitespace). */
   sha256: string;
   generatedAt: string;
+}
+
+/** What a release hands the agency: the records the decision allows, produced once and never stored. */
+export interface DisclosureExport {
+  format: 'carrel.legal-disclosure.v1';
+  requestId: string;
+  libraryId: string;
+  agency: string;
+  instrument: Instrument;
+  caseNumber: string | null;
+  permits: Exclude<Permit, 'refuse'>;
+  categories: RecordCategory[];
+  period: { from: string | null; to: string | null };
+  generatedAt: string;
+  /** One entry per patron released (release, identity-only, recovery) … */
+  patrons?: Record<string, unknown>[];
+  /** … or the overdue adult accounts of a public-records request (CB-E3). */
+  accounts?: { name?: string; address?: string | null; amountOwedCents?: number }[];
 }
 
 /** Whether a gag (JC-II) still holds at `now`. */

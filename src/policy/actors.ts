@@ -4,12 +4,8 @@
 
 export { LOOKUP_PURPOSES, PURPOSES, type LookupPurpose, type Purpose } from '../domain/purposes.js';
 
-/**
- * Staff roles, from least to most trusted with patron data. `circulation` is the circulation clerk and
- * `admin` the system administrator (the names the first releases used; they stay).
- */
-export const ROLES = ['volunteer', 'circulation', 'librarian', 'branch-manager', 'director', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../domain/roles.js';
+import type { Role } from '../domain/roles.js';
 
 export const ROLE_NAMES: Record<Role, string> = {
   volunteer: 'volunteer',

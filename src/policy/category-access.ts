@@ -6,6 +6,7 @@
  * report, CB-I (c)), and those through which staff see its contents (`CATEGORY_VIEW_PERMISSIONS`: the
  * published policy, what a patron wants to know).
  */
+import type { RoleAccess } from '../domain/audit-report-document.js';
 import { ROLE_NAMES, ROLES, type Role } from './actors.js';
 import type { RecordCategory } from './inventory.js';
 import { ROLE_PERMISSIONS, type Permission } from './permissions.js';
@@ -47,12 +48,7 @@ export const CATEGORY_PERMISSIONS: Record<RecordCategory, readonly Permission[]>
   'service-statistics': ['retention.run', 'patron.delete', 'statistics.read'],
 };
 
-export interface RoleAccess {
-  role: Role;
-  name: string;
-  /** The permissions of this role that reach the category. */
-  permissions: Permission[];
-}
+export type { RoleAccess } from '../domain/audit-report-document.js';
 
 /** The staff roles that may reach a category, and through which permissions (least trusted first). */
 export function rolesFor(category: RecordCategory): RoleAccess[] {

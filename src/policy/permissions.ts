@@ -1,5 +1,8 @@
 import type { Actor, LookupPurpose, Role } from './actors.js';
 import { LOOKUP_PURPOSES, ROLES } from './actors.js';
+import { PERMISSIONS, type Permission } from '../domain/roles.js';
+
+export { PERMISSIONS, type Permission } from '../domain/roles.js';
 
 /**
  * What each staff role may do, as data, checked in one place (`authorize`). Staff use patron data only
@@ -7,62 +10,6 @@ import { LOOKUP_PURPOSES, ROLES } from './actors.js';
  * duties need and no more. A volunteer shelves holds and sees only what a hold shelf needs; the system
  * administrator runs the system and sees no patron's record.
  */
-export const PERMISSIONS = [
-  // The hold shelf: item, pick-up branch, pick-up date and the hold's shelf code (no patron name).
-  'holds.shelf',
-  'profiles.read',
-  // ── statistics: aggregates carry no personal data (CB-A6, RF-3): librarians and up, and the administrator ──
-  'statistics.read',
-  // The desk: a card is scanned, items go out and come back.
-  'patron.lookup',
-  'patron.identify',
-  'patron.register',
-  'patron.update',
-  'patron.status',
-  'patron.reissue-card',
-  'patron.reading-history',
-  'circulation.checkout',
-  'circulation.checkin',
-  'circulation.renew',
-  'circulation.lost',
-  'holds.place',
-  'holds.cancel',
-  'fines.pay',
-  'services.record',
-  'items.read',
-  // Outside a transaction: reading a record by id or search, always with a purpose.
-  'patron.read',
-  'patron.search',
-  'patron.export',
-  'items.manage',
-  'fines.waive',
-  'patron.delete',
-  'records.manage',
-  // Lawful disclosure: any member of staff at a desk may be handed a request and must record it; what
-  // happens next is the director's (IF-8: presented to an administrator; JC-IVd-le: referred to the
-  // director; JC-VIII: the director answers complaints).
-  'disclosure.receive',
-  'complaints.record',
-  // The privacy officer's duties.
-  'disclosure.read',
-  'disclosure.decide',
-  'disclosure.release',
-  'legal-hold.manage',
-  'complaints.answer',
-  'transparency.read',
-  // ── privacy audit report (CB-I) ──
-  'audit.read',
-  // ── end privacy audit report ──
-  'access-log.read',
-  'access-log.verify',
-  'services.review',
-  'retention.run',
-  // Running the system.
-  'library.administer',
-  'staff.manage',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
-
 const VOLUNTEER: readonly Permission[] = ['holds.shelf', 'profiles.read'];
 const CLERK: readonly Permission[] = [
   ...VOLUNTEER,

@@ -3,16 +3,12 @@
  * what changed between two versions (RR-10) both say a rule the same way, from here. Pure.
  */
 import type { Instrument, Permit } from '../domain/disclosure.js';
-import type { GuardianViewLevel, InstrumentRule, Profile } from './profile.schema.js';
+import type { Statement } from '../domain/published-policy.js';
+import type { GuardianViewLevel, InstrumentRule, ProfileRules } from '../domain/profile.js';
 
-/** A profile's rules: the validated profile without the file it was read from (what a version records). */
-export type ProfileRules = Omit<Profile, 'file'>;
+export type { ProfileRules } from '../domain/profile.js';
 
-/** A sentence and the clauses it rests on. */
-export interface Statement {
-  text: string;
-  clauses: string[];
-}
+export type { Statement } from '../domain/published-policy.js';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const sweepWords = (sweep: 'every-run' | 'annually') => (sweep === 'annually' ? 'once a year' : 'at the next nightly clean-up');

@@ -5,7 +5,7 @@
  * JC-III, RF-1, IF-2) and says so in its `note`.
  */
 import { Type, type Static } from 'typebox';
-import { INSTRUMENTS, type Instrument, type Permit } from '../domain/disclosure.js';
+import { INSTRUMENTS, type Instrument } from '../domain/disclosure.js';
 
 /** A clause ID as CLAUSES.md writes them (RR-7, CB-F3, JC-IIIc, IF-3…), or an operator's own (XX-…). */
 const Clause = Type.String({ pattern: '^[A-Z]{2,6}-[A-Za-z0-9][A-Za-z0-9-]*$', description: 'the clause of the policy this rule implements' });
@@ -20,8 +20,6 @@ const Sweep = Type.Union([Type.Literal('every-run'), Type.Literal('annually')], 
  * `overdue-and-fines` (overdue, lost or damaged items and what is owed; RR-8, IF-7) or `none`.
  */
 const GuardianView = Type.Union([Type.Literal('full'), Type.Literal('current-circulation'), Type.Literal('overdue-and-fines'), Type.Literal('none')]);
-export const GUARDIAN_VIEWS = ['full', 'current-circulation', 'overdue-and-fines', 'none'] as const;
-export type GuardianViewLevel = (typeof GUARDIAN_VIEWS)[number];
 
 const NotifyPatron = Type.Union([Type.Literal('at-release'), Type.Literal('never')]);
 
@@ -186,69 +184,4 @@ export const ProfileDocument = Type.Object(
 
 export type ProfileDocument = Static<typeof ProfileDocument>;
 
-/** A retention rule as the engine reads it: how long, and the clause it cites. */
-export interface DaysRule {
-  days: number;
-  clause: string;
-  note?: string;
-}
-
-export type SweepKind = 'every-run' | 'annually';
-
-/** A validated profile as the code reads it. */
-export interface Profile {
-  id: string;
-  name: string;
-  jurisdiction: string;
-  version: number;
-  effective: string;
-  source?: string;
-  /** The file it was loaded from (shipped or the operator's). */
-  file: string;
-  retention: {
-    loans: { afterReturn: 'anonymise' } & { clause: string; note?: string } | ({ afterReturn: 'keep-months'; months: number } & { clause: string; note?: string });
-    readingHistory: { offered: boolean; clause: string; note?: string };
-    fines: DaysRule;
-    holds: DaysRule;
-    inactivePatrons: { months: number; sweep: SweepKind; clause: string; note?: string };
-    deceasedPatrons: { sweep: SweepKind; clause: string; note?: string };
-    computerSessions: DaysRule;
-    programSignups: DaysRule;
-    roomBookings: DaysRule;
-    illRequests: DaysRule;
-    referenceRequests: DaysRule;
-    accessLog: { months: number; clause: string; note?: string };
-  };
-  access: {
-    sharedPatrons: { allowed: boolean; clause: string; note?: string };
-    guardians: {
-      ageOfMajority: number;
-      withChildCard: GuardianViewLevel;
-      withoutChildCard: 'overdue-and-fines' | 'none';
-      clause: string;
-      note?: string;
-    };
-    patronLogin: { maxFailures: number; windowMinutes: number; clause: string; note?: string };
-  };
-  /** Lawful disclosure: what each instrument permits (policy/disclosure.policy.ts decides with it). */
-  disclosure: DisclosureRules;
-  externalRecords: { code: string; name: string; medium: string; days: number; clause: string; note?: string }[];
-  statistics: { smallCellThreshold: number; clause: string };
-}
-
-/** What one legal instrument permits under a profile, and the clause that says so. */
-export interface InstrumentRule {
-  permits: Permit;
-  clause: string;
-  counselReviewRequired: boolean;
-  notifyPatron: 'at-release' | 'never';
-  note?: string;
-}
-
-/** A profile's disclosure rules as the code reads them. */
-export interface DisclosureRules {
-  decidedBy: 'director';
-  clause: string;
-  note?: string;
-  instruments: Record<Instrument, InstrumentRule>;
-}
+export { GUARDIAN_VIEWS, type DaysRule, type DisclosureRules, type GuardianViewLevel, type InstrumentRule, type Profile, type ProfileRules, type SweepKind } from '../domain/profile.js';

@@ -4,6 +4,7 @@
  * "Returned loans: anonymised on return → kept 6 months after return (CB-F3)". Pure.
  */
 import { INSTRUMENTS } from '../domain/disclosure.js';
+import type { ChangeSection, PolicyChange } from '../domain/published-policy.js';
 import {
   GUARDIAN_LEVEL_WORDS,
   INSTRUMENT_NAMES,
@@ -13,22 +14,7 @@ import {
   type ProfileRules,
 } from '../policy/policy-words.js';
 
-export const CHANGE_SECTIONS = ['retention', 'records-outside-carrel', 'guardians', 'shared-patrons', 'patron-login', 'disclosure', 'statistics'] as const;
-export type ChangeSection = (typeof CHANGE_SECTIONS)[number];
-
-/** One changed rule. */
-export interface PolicyChange {
-  section: ChangeSection;
-  /** What the rule is about, for patrons ("Returned loans"). */
-  subject: string;
-  /** The rule before and after, in words; null where the rule did not exist on that side. */
-  before: string | null;
-  after: string | null;
-  /** The clause the rule now rests on (the old one when the rule was removed). */
-  clause: string;
-  /** The whole line: "Returned loans: anonymised on return → kept 6 months after return (CB-F3)". */
-  text: string;
-}
+export { CHANGE_SECTIONS, type ChangeSection, type PolicyChange } from '../domain/published-policy.js';
 
 function change(section: ChangeSection, subject: string, before: { text: string; clause: string } | null, after: { text: string; clause: string } | null): PolicyChange | null {
   if (before && after && before.text === after.text && before.clause === after.clause) return null;

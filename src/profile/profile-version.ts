@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../domain/disclosure.js';
-import { diffProfiles, type PolicyChange } from './policy-diff.js';
+import type { PolicyVersionEntry } from '../domain/published-policy.js';
+import { diffProfiles } from './policy-diff.js';
 import type { ProfileRules } from '../policy/policy-words.js';
 import type { Profile } from '../policy/profile.schema.js';
 
@@ -30,22 +31,7 @@ export interface RecordedVersion {
   rules: ProfileRules;
 }
 
-/** One entry of the published history. */
-export interface PolicyVersionEntry {
-  version: number;
-  effective: string;
-  contentHash: string;
-  /** When Carrel first applied this version. */
-  firstSeenAt: string;
-  /** The version in force now (the one loaded). */
-  current: boolean;
-  /** An earlier entry has the same version number and other rules: the rules were edited without a new number. */
-  changedWithoutNewVersion: boolean;
-  /** What changed from the previous entry (empty for the first). */
-  changes: PolicyChange[];
-  /** The entry in sentences: what it is, and any flag. */
-  remarks: string[];
-}
+export type { PolicyVersionEntry } from '../domain/published-policy.js';
 
 export const CHANGED_WITHOUT_NEW_VERSION = 'changed without a new version number';
 

@@ -8,14 +8,14 @@
  * none holds personal data (names, card numbers, contact details, titles, patron or staff ids).
  */
 import { ROLE_NAMES, ROLES, type Role } from '../policy/actors.js';
-import { rolesFor, type RoleAccess } from '../policy/category-access.js';
+import { rolesFor } from '../policy/category-access.js';
 import { INVENTORY, type RecordCategory } from '../policy/inventory.js';
 import { ROLE_PURPOSES } from '../policy/permissions.js';
-import type { Profile } from '../policy/profile.schema.js';
 import type { RetentionCategory } from '../policy/retention.policy.js';
-import type { AccessLogGroup, EngineSettings, HeldCounts } from '../domain/audit-facts.js';
+import type { AuditFacts, HeldCounts } from '../domain/audit-facts.js';
+import { AUDIT_REPORT_FORMAT, type AuditReport, type CountLine, type Finding } from '../domain/audit-report-document.js';
 
-export const AUDIT_REPORT_FORMAT = 'carrel-audit-report-1';
+export { AUDIT_REPORT_FORMAT } from '../domain/audit-report-document.js';
 
 /** CB-I's five questions, in its order and words. */
 export const AUDIT_QUESTIONS = {
@@ -44,51 +44,7 @@ export const RETENTION_CATEGORY_OF: Record<RetentionCategory, RecordCategory> = 
 
 // ── What the use case gathers ────────────────────────────────────────────────────────────────────
 
-export interface RunFacts {
-  status: string;
-  asOf: string;
-  startedAt: string;
-  finishedAt: string | null;
-  profileVersion: number;
-  receipts: { category: string; rule: string; clause: string; disposed: number; kept: number; held: number }[];
-}
-
-export interface SeriesFacts {
-  code: string;
-  name: string;
-  medium: string;
-  location: string | null;
-  retentionDays: number;
-  clause: string | null;
-  lastDisposal: { disposedThrough: string; method: string; confirmedAt: string } | null;
-  due: { status: 'due' | 'not-due'; dueThrough: string; overdueSince: string | null };
-}
-
-export interface AuditFacts {
-  generatedAt: string;
-  library: { id: string; name: string; timeZone: string };
-  profile: Profile;
-  /** YYYY-MM-DD in the library's time zone; `to` is the day after the last day. */
-  period: { from: string; to: string };
-  held: HeldCounts;
-  accessLog: { groups: AccessLogGroup[]; oldestEntryAt: string | null };
-  storage: {
-    engine: EngineSettings;
-    /** Where the key-encryption key comes from (never the key). */
-    keyEncryptionKey: { kind: 'file' } | { kind: 'env' };
-    /** Keys in the key ring: more than one while a rotation is under way. */
-    keyEncryptionKeys: number;
-    /** Patron data keys in the key store (the whole installation), and how many a rotation has not reached. */
-    dataKeys: { total: number; notUnderCurrent: number };
-    shreddedKeyRetentionDays: number;
-    lastBackupAt: string | null;
-    lastRestoreAt: string | null;
-  };
-  /** The library's latest retention runs, newest first. */
-  runs: RunFacts[];
-  /** The register of records kept outside Carrel (camera footage, paper sheets). */
-  series: SeriesFacts[];
-}
+export type { AuditFacts, RunFacts, SeriesFacts } from '../domain/audit-facts.js';
 
 /** What the retention engine's dry run said it would dispose of at `asOf` (now less the grace). */
 export interface DisposalCheck {
@@ -99,16 +55,6 @@ export interface DisposalCheck {
 }
 
 // ── The document ─────────────────────────────────────────────────────────────────────────────────
-
-/**
- * One line of what a category holds: a count, or (the aggregate statistics) no count, with a band in
- * words instead (`rowBand`) or nothing more (a statement).
- */
-export interface CountLine {
-  label: string;
-  count: number | null;
-  band?: string;
-}
 
 /**
  * How many rows an aggregate statistics table holds, as a band: none, fewer than 1,000, 1,000–9,999,
@@ -128,78 +74,7 @@ export function rowBand(rows: number): string {
   return `${low.toLocaleString('en-US')}–${(low * 10 - 1).toLocaleString('en-US')}`;
 }
 
-export interface Finding {
-  kind: 'overdue-disposal' | 'record-series-overdue';
-  /** The inventory category, or the record series' code. */
-  category: string;
-  name: string;
-  /** Records past their retention (null for a record series: Carrel holds no count of them). */
-  count: number | null;
-  rule: string;
-  clause: string | null;
-  /** For a record series: since when its disposal has been due. */
-  overdueSince?: string;
-  text: string;
-}
-
-export interface AuditReport {
-  format: typeof AUDIT_REPORT_FORMAT;
-  title: string;
-  /** The clause that asks for this audit. */
-  clause: 'CB-I';
-  generatedAt: string;
-  library: { id: string; name: string; timeZone: string };
-  profile: { id: string; name: string; jurisdiction: string; version: number; effective: string };
-  period: { from: string; to: string };
-  findings: Finding[];
-  collected: {
-    question: string;
-    categories: { id: RecordCategory; name: string; fields: string[]; held: CountLine[] }[];
-  };
-  purposes: {
-    question: string;
-    categories: { id: RecordCategory; name: string; purpose: string; legalBasis: string; clauses: string[] }[];
-  };
-  access: {
-    question: string;
-    categories: { id: RecordCategory; name: string; declared: string[]; roles: RoleAccess[] }[];
-    roles: { role: Role; name: string; purposes: string[] }[];
-    accessLog: {
-      period: { from: string; to: string };
-      total: number;
-      byRolePurpose: { role: string; purpose: string; entries: number }[];
-      byCategory: { id: RecordCategory; name: string; entries: number; byRole: { role: string; entries: number }[] }[];
-      oldestEntryAt: string | null;
-      retention: { months: number; clause: string };
-    };
-  };
-  storage: {
-    question: string;
-    statements: string[];
-    engine: EngineSettings;
-    keys: AuditFacts['storage']['keyEncryptionKey'] & { keyEncryptionKeys: number; dataKeys: AuditFacts['storage']['dataKeys']; shreddedKeyRetentionDays: number };
-    backups: { lastBackupAt: string | null; lastRestoreAt: string | null };
-    categories: { id: RecordCategory; name: string; tables: string[]; sealed: string[]; indexed: string[] }[];
-  };
-  retention: {
-    question: string;
-    categories: {
-      id: RecordCategory;
-      name: string;
-      rule: string;
-      clause: string;
-      note?: string;
-      disposal: string;
-      /** What the latest run that reached this category disposed of and kept. */
-      lastRun: { asOf: string; status: string; disposed: number; kept: number; held: number } | null;
-      /** Records past their retention that no run has disposed of (null: the engine does not dispose of this category). */
-      overdue: number | null;
-    }[];
-    check: { asOf: string; graceHours: number };
-    runs: RunFacts[];
-    externalRecords: (Omit<SeriesFacts, 'due'> & { due: boolean; dueThrough: string; overdueSince: string | null })[];
-  };
-}
+export type { AuditReport, CountLine, Finding } from '../domain/audit-report-document.js';
 
 /** A readable name for a role as the access log records it (staff roles, `patron`, `guardian`, `system`). */
 export const roleName = (role: string): string => ((ROLES as readonly string[]).includes(role) ? ROLE_NAMES[role as Role] : role);

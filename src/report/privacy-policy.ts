@@ -5,14 +5,14 @@
  * case loads the library and the history; `renderPolicyHtml` / `renderPolicyMarkdown` print it.
  * Nothing here is about a patron: the page holds no personal data.
  */
-import { INSTRUMENTS, type Instrument, type Permit } from '../domain/disclosure.js';
+import { INSTRUMENTS } from '../domain/disclosure.js';
 import { sectionsOf, type RecordSection } from '../policy/guardian.policy.js';
 import { INVENTORY, isAggregate, SERVICE_CATEGORY, type RecordCategory } from '../policy/inventory.js';
 import { rolesSeeing } from '../policy/category-access.js';
 import { GUARDIAN_LEVEL_WORDS, INSTRUMENT_NAMES, instrumentWords, permitsRelease, retentionSentence, type ProfileRules, type Statement } from '../policy/policy-words.js';
-import type { PolicyVersionEntry } from '../profile/profile-version.js';
+import type { PolicyCategory, PolicyInstrument, PolicyVersionEntry, PrivacyPolicyDocument } from '../domain/published-policy.js';
 
-export type { Statement } from '../policy/policy-words.js';
+export type { PolicyCategory, PolicyInstrument, PrivacyPolicyDocument, Statement } from '../domain/published-policy.js';
 export { CATEGORY_VIEW_PERMISSIONS, rolesSeeing } from '../policy/category-access.js';
 
 /** The categories each section of a minor's record belongs to (what a guardian level shows). */
@@ -28,52 +28,6 @@ const SECTION_CATEGORIES: Record<RecordSection, readonly RecordCategory[]> = {
 
 function guardianCategories(level: ProfileRules['access']['guardians']['withChildCard']): Set<RecordCategory> {
   return new Set(level === 'none' ? [] : sectionsOf(level).flatMap((s) => SECTION_CATEGORIES[s]));
-}
-
-/** One category of the inventory, as the page says it. */
-export interface PolicyCategory {
-  id: RecordCategory;
-  name: string;
-  /** What is kept: the fields, in words. */
-  fields: string[];
-  /** Why: the purpose and the legal basis. */
-  why: Statement;
-  /** For how long, under this library's profile. */
-  howLong: Statement;
-  /** The profile's explanation of the rule, where it gives one. */
-  note?: string;
-  /** How it is disposed of. */
-  disposal: string;
-  /** Who can see it: the patron, guardians, staff roles. */
-  whoCanSee: { patron: boolean; guardian: string | null; staffRoles: string[]; text: string };
-}
-
-export interface PolicyInstrument {
-  instrument: Instrument;
-  name: string;
-  permits: Permit;
-  /** Whether anything can leave the library on it. */
-  permitted: boolean;
-  counselReviewRequired: boolean;
-  patronTold: boolean;
-  statement: Statement;
-  note?: string;
-}
-
-/** The published policy of one library. */
-export interface PrivacyPolicyDocument {
-  library: { id: string; name: string };
-  policy: { profileId: string; name: string; jurisdiction: string; version: number; effective: string; contentHash: string; source?: string };
-  generatedAt: string;
-  introduction: Statement[];
-  categories: PolicyCategory[];
-  recordsOutsideCarrel: { name: string; medium: string; howLong: Statement; note?: string }[];
-  access: Statement[];
-  disclosure: { general: Statement[]; instruments: PolicyInstrument[] };
-  statistics: Statement;
-  rights: Statement[];
-  /** Newest first. */
-  history: PolicyVersionEntry[];
 }
 
 export interface PolicyInput {

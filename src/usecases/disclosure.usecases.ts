@@ -14,6 +14,7 @@ import {
   canonicalJson,
   gagged,
   INSTRUMENTS,
+  type DisclosureExport,
   type DisclosureManifest,
   type Instrument,
   type LegalRequest,
@@ -96,22 +97,7 @@ export interface Release {
   export: DisclosureExport;
 }
 
-export interface DisclosureExport {
-  format: 'carrel.legal-disclosure.v1';
-  requestId: string;
-  libraryId: string;
-  agency: string;
-  instrument: Instrument;
-  caseNumber: string | null;
-  permits: Releasable['permits'];
-  categories: RecordCategory[];
-  period: { from: string | null; to: string | null };
-  generatedAt: string;
-  /** One entry per patron released (release, identity-only, recovery) … */
-  patrons?: Record<string, unknown>[];
-  /** … or the overdue adult accounts of a public-records request (CB-E3). */
-  accounts?: { name?: string; address?: string | null; amountOwedCents?: number }[];
-}
+export type { DisclosureExport } from '../domain/disclosure.js';
 
 function actorRef(ctx: Context): string {
   return ctx.actor.kind === 'system' ? 'system' : ctx.actor.id;

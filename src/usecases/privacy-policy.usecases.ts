@@ -5,6 +5,7 @@
  * history never misses a version that was published.
  */
 import { ErrorCode, refuse } from '../domain/errors.js';
+import type { PolicyHistory } from '../domain/published-policy.js';
 import { COMPLAINT_ANSWER_DAYS } from '../policy/complaint.policy.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { fingerprint, versionHistory, type PolicyVersionEntry, type RecordedVersion } from '../profile/profile-version.js';
@@ -82,14 +83,7 @@ export async function publishedPolicy(ctx: Context, input: { libraryId: string }
   });
 }
 
-export interface PolicyHistory {
-  library: { id: string; name: string };
-  profileId: string;
-  /** The version in force. */
-  current: { version: number; effective: string; contentHash: string };
-  /** Newest first, each with what changed from the one before it. */
-  versions: PolicyVersionEntry[];
-}
+export type { PolicyHistory } from '../domain/published-policy.js';
 
 /** The version history of a library's policy, newest first, with what changed and when (RR-10). */
 export async function policyHistory(ctx: Context, input: { libraryId: string } & ProfileSource): Promise<PolicyHistory> {

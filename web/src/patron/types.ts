@@ -1,8 +1,9 @@
 /**
  * The shapes the patron portal reads. The answers of /me/privacy, /me/access-log and the guardian routes
  * are the static types of the server's own schemas (src/http/schemas/). GET /me and the published policy
- * are documents the schemas leave open (src/usecases/patron.usecases.ts `patronDocument`,
- * src/report/privacy-policy.ts): the portal types the parts it shows here, and the download keeps all.
+ * are documents the schemas leave open: the published policy is declared in src/domain/published-policy.ts;
+ * GET /me (src/usecases/patron.usecases.ts `patronDocument`) is typed here, the parts the portal shows,
+ * and the download keeps all.
  */
 import type { FineView, HoldView, LoanView, PatronView } from '../../../src/http/schemas/common';
 import type { DependentRecord, ServiceView } from '../../../src/http/schemas/guardian';
@@ -10,6 +11,8 @@ import type { PrivacyView } from '../../../src/http/schemas/self';
 
 export type { Dependent, DependentRecord, GuardianLevel } from '../../../src/http/schemas/guardian';
 export type { AccessSeen, NoticeChannel, PrivacyView } from '../../../src/http/schemas/self';
+/** The published privacy policy (GET /libraries/:id/privacy-policy?format=json): the server's own document. */
+export type { PrivacyPolicyDocument as PublishedPolicy } from '../../../src/domain/published-policy';
 
 /** A payment, as a guardian's view and GET /me give it. */
 export type Payment = NonNullable<DependentRecord['payments']>[number];
@@ -38,18 +41,4 @@ export interface MyRecord {
   /** Releases of the patron's records to an agency, told once any gag has ended (JC-II). */
   notices?: { kind: string; agency: string | null; instrument: string | null; releasedAt: string | null; categories: string[]; visibleFrom: string | null }[];
   withheld?: string[];
-}
-
-/** The published privacy policy (GET /libraries/:id/privacy-policy?format=json), the parts the portal quotes. */
-export interface PublishedPolicy {
-  library: { id: string; name: string };
-  policy: { name: string; version: number };
-  categories: {
-    id: string;
-    name: string;
-    fields: string[];
-    howLong: { text: string; clauses: string[] };
-    whoCanSee: { text: string };
-  }[];
-  access: { text: string; clauses: string[] }[];
 }

@@ -1,75 +1,20 @@
+import type { PolicyHistory, PrivacyPolicyDocument as PrivacyPolicy } from '../../../src/domain/published-policy';
 import { ApiError } from '../api';
 
 /**
- * The published privacy policy (src/report/privacy-policy.ts) and its version history: public routes at
- * the root (`/libraries/:libraryId/privacy-policy`), outside /api/v1, read without a session.
+ * The published privacy policy and its version history: public routes at the root
+ * (`/libraries/:libraryId/privacy-policy`), outside /api/v1, read without a session. Their documents are
+ * the server's own declarations (src/domain/published-policy.ts).
  */
 
-export interface Statement {
-  text: string;
-  clauses: string[];
-}
-
-export interface PolicyChange {
-  section: string;
-  subject: string;
-  before: string | null;
-  after: string | null;
-  clause: string;
-  text: string;
-}
-
-export interface PolicyVersion {
-  version: number;
-  effective: string;
-  contentHash: string;
-  firstSeenAt: string;
-  current: boolean;
-  changedWithoutNewVersion: boolean;
-  changes: PolicyChange[];
-  remarks: string[];
-}
-
-export interface PolicyInstrument {
-  instrument: string;
-  name: string;
-  permits: string;
-  permitted: boolean;
-  counselReviewRequired: boolean;
-  patronTold: boolean;
-  statement: Statement;
-  note?: string;
-}
-
-export interface PrivacyPolicy {
-  library: { id: string; name: string };
-  policy: { profileId: string; name: string; jurisdiction: string; version: number; effective: string; contentHash: string; source?: string };
-  generatedAt: string;
-  introduction: Statement[];
-  categories: {
-    id: string;
-    name: string;
-    fields: string[];
-    why: Statement;
-    howLong: Statement;
-    note?: string;
-    disposal: string;
-    whoCanSee: { patron: boolean; guardian: string | null; staffRoles: string[]; text: string };
-  }[];
-  recordsOutsideCarrel: { name: string; medium: string; howLong: Statement; note?: string }[];
-  access: Statement[];
-  disclosure: { general: Statement[]; instruments: PolicyInstrument[] };
-  statistics: Statement;
-  rights: Statement[];
-  history: PolicyVersion[];
-}
-
-export interface PolicyHistory {
-  library: { id: string; name: string };
-  profileId: string;
-  current: { version: number; effective: string; contentHash: string };
-  versions: PolicyVersion[];
-}
+export type {
+  PolicyChange,
+  PolicyHistory,
+  PolicyInstrument,
+  PolicyVersionEntry as PolicyVersion,
+  PrivacyPolicyDocument as PrivacyPolicy,
+  Statement,
+} from '../../../src/domain/published-policy';
 
 /** The address of the library's policy (the self-contained HTML page when no format is given). */
 export function policyPath(libraryId: string, format?: 'json' | 'md'): string {

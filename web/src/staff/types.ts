@@ -1,7 +1,7 @@
 /**
  * What the desk's API routes answer: the static types of the server's own schemas (src/http/schemas/),
- * under the names the desk uses. Only ProfileView is the desk's: GET /profiles/:profileId answers the
- * whole profile, untyped in the schema, and the registration form reads this part of it.
+ * under the names the desk uses. GET /profiles/:profileId answers the whole profile, untyped in the
+ * schema: its type is the server's declaration in src/domain/profile.ts.
  */
 import type { Library } from '../../../src/http/schemas/circulation';
 import type { AccountView, HoldView, LoanView } from '../../../src/http/schemas/common';
@@ -20,16 +20,5 @@ export type DeskHoldView = HoldView;
 export type GuardianLinkView = AccountView['guardianLinks'][number];
 export type Branch = Library['branches'][number];
 
-/** The part of GET /profiles/:profileId the registration form reads. */
-export interface ProfileView {
-  id: string;
-  name: string;
-  access: {
-    guardians: {
-      ageOfMajority: number;
-      withChildCard: 'full' | 'current-circulation' | 'overdue-and-fines' | 'none';
-      withoutChildCard: 'overdue-and-fines' | 'none';
-      clause: string;
-    };
-  };
-}
+/** GET /profiles/:profileId: the validated profile without the file it was read from (the server's own declaration). */
+export type { ProfileRules as ProfileView } from '../../../src/domain/profile';
