@@ -1,7 +1,7 @@
 /**
- * The privacy audit report (CB-I) as a document: the JSON GET /audit-report answers (format
- * carrel-audit-report-1), and what its Markdown and HTML renderings show. Types only, so the web app
- * reads the same declaration the server builds (report/audit-report.ts).
+ * The privacy audit report (CB-I) as a document: the JSON GET /libraries/:libraryId/audit-report answers
+ * (format carrel-audit-report-1), and what its Markdown and HTML renderings show. Declarations only, so
+ * the web app reads the same type the server builds (report/audit-report.ts).
  */
 import type { AuditFacts, EngineSettings, RunFacts, SeriesFacts } from './audit-facts.js';
 import type { RecordCategory } from './records.js';

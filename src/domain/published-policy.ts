@@ -1,7 +1,7 @@
 /**
  * The published privacy policy of a library (CB-A9) and its version history (RR-10), as documents: the
  * JSON the public routes answer (`/libraries/:libraryId/privacy-policy?format=json` and `…/history`).
- * Types only, so the web app reads the same declarations the server builds: report/privacy-policy.ts
+ * Declarations only, so the web app reads the same types the server builds: report/privacy-policy.ts
  * builds the policy, profile/profile-version.ts the history entries, profile/policy-diff.ts the changes.
  */
 import type { Instrument, Permit } from './disclosure.js';
