@@ -9,10 +9,8 @@
  * Tests themselves (`*.test.ts`) and bench/ are outside the layers.
  */
 
-/** Node built-ins that do I/O: nothing pure imports them. */
-const IO_BUILTINS = '^(node:)?(fs|fs/promises|path|url|net|http|https|http2|tls|dgram|dns|child_process|cluster|worker_threads|os|readline|stream|process|v8|vm)$';
-/** Packages that do I/O or belong to one transport. */
-const IO_PACKAGES = '(^|/)node_modules/(kysely|pg|pg-[^/]+|better-sqlite3|fastify|@fastify/[^/]+|highs|pino|commander|cli-progress|@node-rs/argon2|croner)/';
+/** What a pure layer may import besides src/: TypeBox, Luxon and node:crypto (hashing is computation). */
+const PURE_PACKAGES = '(^|/)node_modules/(typebox|luxon)/|^(node:)?crypto$';
 const TRANSPORTS = 'http|cli|jobs|sip2|oidc|demo';
 const CORE = 'domain|policy|vault|storage|profile|solver|report|usecases';
 /** The composition root: the one file that wires the database, the vault and the servers into a runtime. */
@@ -20,7 +18,7 @@ const ROOT = '^src/cli/runtime[.]ts$';
 
 /** A rule that `folders` (under src/) import from src/ only the folders `allowed`. */
 function importsOnly(name, comment, folders, allowed) {
-  return { name, severity: 'error', comment, from: { path: `^src/(${folders})/` }, to: { path: '^src/', pathNot: `^src/(${allowed})/` } };
+  return { name, severity: 'error', comment, from: { path: `^src/(${folders})` }, to: { path: '^src/', pathNot: `^src/(${allowed})/` } };
 }
 
 module.exports = {
@@ -35,41 +33,52 @@ module.exports = {
     importsOnly(
       'domain-imports-only-domain',
       'domain/ is the pure core: entities, value types and rules, no other layer.',
-      'domain',
+      'domain/',
       'domain',
     ),
     {
       name: 'pure-layers-do-no-io',
       severity: 'error',
-      comment: 'domain/, policy/ and report/ are pure: no file, network or database, no transport package.',
+      comment: 'domain/, policy/ and report/ are pure: besides each other they import only TypeBox, Luxon and hashing, never a file, socket, database, solver or transport package.',
       from: { path: '^src/(domain|policy|report)/' },
-      to: { path: [IO_BUILTINS, IO_PACKAGES] },
+      to: { pathNot: ['^src/(domain|policy|report)/', PURE_PACKAGES] },
     },
+    importsOnly(
+      'root-files-stand-on-domain',
+      'A file at the root of src/ (config.ts, log.ts) belongs to no layer: it may lean on domain/ only, so it cannot become a back door to storage.',
+      '[^/]+[.]ts$',
+      'domain',
+    ),
     importsOnly(
       'policy-imports-only-domain',
       'policy/ holds pure deciders over domain types; loaders and solvers live in profile/ and solver/.',
-      'policy',
+      'policy/',
       'domain|policy',
     ),
     importsOnly(
       'storage-imports-only-domain',
       'storage/ owns the SQL and returns domain types; types it shares with policy live in domain/.',
-      'storage',
+      'storage/',
       'domain|storage',
     ),
     importsOnly(
       'vault-imports-domain-and-storage',
       'vault/ seals personal fields and keeps keys: it stands on domain/ and storage/ only.',
-      'vault',
+      'vault/',
       'domain|vault|storage',
     ),
     importsOnly(
-      'profile-solver-report-stay-below-usecases',
-      'The profile loader, the bounds solver and the report builders serve use cases; they reach no storage, vault or use case.',
-      'profile|solver|report',
-      'domain|policy|profile|solver|report',
+      'report-builds-on-policy',
+      'report/ turns policy and facts into documents: it reads no file (profile/), solves nothing (solver/) and reaches no use case.',
+      'report/',
+      'domain|policy|report',
     ),
-    {
+    importsOnly(
+      'profile-and-solver-serve-policy',
+      'The profile loader and the bounds solver answer policy questions for use cases; they reach no storage, vault, report or use case.',
+      '(profile|solver)/',
+      'domain|policy|$2',
+    ),    {
       name: 'core-never-imports-a-transport',
       severity: 'error',
       comment: 'Use cases and what is below them know no transport: HTTP, SIP2, the CLI and jobs call them, never the reverse.',
@@ -82,6 +91,16 @@ module.exports = {
       comment: 'A route, a SIP2 handler, a command or a job calls a use case; it never touches storage, the vault, the profile loader or the solver. The composition root is the one exception.',
       from: { path: `^src/(${TRANSPORTS})/`, pathNot: ROOT },
       to: { path: '^src/(storage|vault|profile|solver)/' },
+    },
+    {
+      name: 'the-composition-root-wires-only',
+      severity: 'error',
+      comment: 'runtime.ts opens the database and the vault, loads profiles and wires the server and the demo; any other reach into storage, the vault or the solver goes through a use case there too.',
+      from: { path: ROOT },
+      to: {
+        path: '^src/(storage|vault|profile|solver)/',
+        pathNot: '^src/(storage/(database|migrate)|vault/(cipher|key-file|open-vault|rotation)|profile/profiles)[.]ts$',
+      },
     },
     {
       name: 'transports-stand-apart',

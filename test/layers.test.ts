@@ -43,10 +43,13 @@ describe('the layers (docs/ARCHITECTURE.md)', () => {
     expect(violations.map(describeViolation)).toEqual([]);
   });
 
-  it('are rules that fire: the tree of deliberate violations breaks each one, and the composition root none', async () => {
+  it('are rules that fire: the tree of deliberate violations breaks each one, and the composition root only beyond its wiring', async () => {
     const { violations } = await cruise(FIXTURE, ['src', 'web/src']);
     expect([...new Set(violations.map((v) => v.rule.name))].sort()).toEqual([...RULES].sort());
-    expect(violations.filter((v) => v.from === 'src/cli/runtime.ts')).toEqual([]);
+    // The root opens the database and wires a route; its reach into a repository is the one it may not make
+    expect(violations.filter((v) => v.from === 'src/cli/runtime.ts').map(describeViolation)).toEqual([
+      'the-composition-root-wires-only: src/cli/runtime.ts → src/storage/thing.repository.ts',
+    ]);
     // Starting a job is allowed to a transport
     expect(violations.filter((v) => v.to === 'src/jobs/thing.job.ts')).toEqual([]);
   });

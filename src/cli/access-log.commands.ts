@@ -4,7 +4,7 @@ import { SYSTEM } from '../policy/actors.js';
 import { verifyAccessLog, type BrokenLink, type VerificationReport } from '../usecases/access-log.usecases.js';
 import { run, type Caller, type Runtime } from '../usecases/context.js';
 import { emit } from './output.js';
-import type { GlobalOptions } from './runtime.js';
+import type { GlobalOptions } from './command-helpers.js';
 
 /** What main.ts lends the access-log commands. */
 export interface AccessLogCommandHelpers {

@@ -4,7 +4,7 @@ import { createLibrary } from '../usecases/library.usecases.js';
 import { DEFAULT_PROFILE, listProfiles, SHIPPED_PROFILES } from '../usecases/profile.usecases.js';
 import { createStaff } from '../usecases/staff.usecases.js';
 import { emit } from './output.js';
-import { systemRun, type CommandHelpers } from './runtime.js';
+import { systemRun, type CommandHelpers } from './command-helpers.js';
 
 /** `carrel library add` and `carrel staff add`: the libraries of the installation and their staff. */
 export function registerAdministrationCommands(program: Command, helpers: CommandHelpers): void {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
 import { buildLibrary, refusalCodes, world, type World } from '../../test/factories.js';
 import { registerAuditReportCommands } from './audit-report.commands.js';
-import type { GlobalOptions } from './runtime.js';
+import type { GlobalOptions } from './command-helpers.js';
 
 /**
  * `carrel audit-report` in process, on the test world's runtime (the end-to-end CLI tests run the

@@ -10,7 +10,7 @@ import { auditReportMarkdown } from '../report/audit-report.md.js';
 import { listLibraries } from '../usecases/library.usecases.js';
 import type { Caller, Runtime } from '../usecases/context.js';
 import { emit } from './output.js';
-import { systemRun, type GlobalOptions } from './runtime.js';
+import { systemRun, type GlobalOptions } from './command-helpers.js';
 
 /** What main.ts lends the audit-report command. */
 export interface AuditReportCommandHelpers {

@@ -6,7 +6,7 @@ import { SYSTEM } from '../policy/actors.js';
 import { createBackup, restoreBackup } from '../usecases/backup.usecases.js';
 import type { Caller, Runtime } from '../usecases/context.js';
 import { emit } from './output.js';
-import type { GlobalOptions } from './runtime.js';
+import type { GlobalOptions } from './command-helpers.js';
 
 /** What main.ts lends the backup commands. */
 export interface BackupCommandHelpers {

@@ -5,7 +5,7 @@ import { checkin, checkout, declareLost, renew } from '../usecases/circulation.u
 import { pay } from '../usecases/fine.usecases.js';
 import { cancelHold, expireHolds, placeHold } from '../usecases/hold.usecases.js';
 import { emit, money } from './output.js';
-import { systemRun, type CommandHelpers } from './runtime.js';
+import { systemRun, type CommandHelpers } from './command-helpers.js';
 
 /** `carrel checkout|checkin|renew|lost`, `carrel pay` and `carrel holds place|cancel|expire`: the desk. */
 export function registerCirculationCommands(program: Command, helpers: CommandHelpers): void {

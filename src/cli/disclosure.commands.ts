@@ -15,7 +15,7 @@ import {
   type ScopePatron,
 } from '../usecases/disclosure.usecases.js';
 import { emit } from './output.js';
-import { systemRun, type GlobalOptions } from './runtime.js';
+import { systemRun, type GlobalOptions } from './command-helpers.js';
 
 /** What main.ts lends the legal-request commands. */
 export interface DisclosureCommandHelpers {

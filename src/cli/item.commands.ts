@@ -5,7 +5,7 @@ import { DomainError, ErrorCode, refuse, type Problem } from '../domain/errors.j
 import { parseAmount } from '../domain/money.js';
 import { addItem, addItems, type AddItemInput } from '../usecases/item.usecases.js';
 import { emit } from './output.js';
-import { systemRun, type CommandHelpers } from './runtime.js';
+import { systemRun, type CommandHelpers } from './command-helpers.js';
 
 /** `carrel item add` and `carrel item import`: the catalogue. */
 export function registerItemCommands(program: Command, helpers: CommandHelpers): void {

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { keyStatus, purgeShreddedKeys } from '../usecases/key.usecases.js';
 import { emit, progressLine } from './output.js';
-import { rotateKeys, systemRun, type CommandHelpers } from './runtime.js';
+import { systemRun, type CommandHelpers } from './command-helpers.js';
+import { rotateKeys } from './runtime.js';
 
 /** `carrel keys rotate|status|purge`: the vault's keys. */
 export function registerKeysCommands(program: Command, helpers: CommandHelpers): void {

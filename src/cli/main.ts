@@ -12,7 +12,8 @@ import { registerExportPatronCommand, registerPatronCommands } from './patron.co
 import { registerPrivacyPolicyCommands } from './privacy-policy.commands.js';
 import { registerRecordSeriesCommands } from './record-series.commands.js';
 import { registerRetentionCommands } from './retention.commands.js';
-import { cliConfig, runtimeOpener, setupFault, type CommandHelpers, type GlobalOptions } from './runtime.js';
+import { type CommandHelpers, type GlobalOptions } from './command-helpers.js';
+import { cliConfig, runtimeOpener, setupFault } from './runtime.js';
 import { registerServiceCommands } from './services.commands.js';
 import { registerSetupCommands } from './setup.commands.js';
 import { registerStatisticsCommands } from './statistics.commands.js';

@@ -2,7 +2,7 @@ import type { Command, Option } from 'commander';
 import type { Runtime } from '../usecases/context.js';
 import { reissueCard, reportCardLost } from '../usecases/patron-service.usecases.js';
 import { emit } from './output.js';
-import { systemRun, type GlobalOptions } from './runtime.js';
+import { systemRun, type GlobalOptions } from './command-helpers.js';
 
 /** What main.ts lends these commands (the same helpers as the other command files). */
 export interface PatronServiceCommandHelpers {

@@ -5,7 +5,7 @@ import { exportPatron, findPatrons, registerPatron, setPatronStatus } from '../u
 import { setReadingHistory } from '../usecases/retention.usecases.js';
 import { emit } from './output.js';
 import { registerPatronServiceCommands } from './patron-service.commands.js';
-import { systemRun, type CommandHelpers } from './runtime.js';
+import { systemRun, type CommandHelpers } from './command-helpers.js';
 
 /**
  * `carrel patron find|delete|reading-history|deceased|add`, and `card-lost|reissue`

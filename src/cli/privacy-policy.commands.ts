@@ -4,7 +4,7 @@ import { renderPolicyHtml, renderPolicyMarkdown } from '../report/privacy-policy
 import type { Runtime } from '../usecases/context.js';
 import { publishedPolicy } from '../usecases/privacy-policy.usecases.js';
 import { emit } from './output.js';
-import { systemRun, type GlobalOptions } from './runtime.js';
+import { systemRun, type GlobalOptions } from './command-helpers.js';
 
 /** What main.ts lends the privacy-policy command. */
 export interface PrivacyPolicyCommandHelpers {

@@ -4,7 +4,7 @@ import type { Runtime } from '../usecases/context.js';
 import { listLibraries } from '../usecases/library.usecases.js';
 import { addSeries, confirmDisposal, dueForDisposal, listSeries, type SeriesView } from '../usecases/record-series.usecases.js';
 import { emit } from './output.js';
-import { systemRun, type GlobalOptions } from './runtime.js';
+import { systemRun, type GlobalOptions } from './command-helpers.js';
 
 /** What main.ts lends the record-series commands. */
 export interface RecordSeriesCommandHelpers {

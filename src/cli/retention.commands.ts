@@ -9,7 +9,7 @@ import { run, type Caller, type Runtime } from '../usecases/context.js';
 import { checkProfile, listProfiles } from '../usecases/profile.usecases.js';
 import { retentionHistory } from '../usecases/retention.usecases.js';
 import { emit } from './output.js';
-import type { GlobalOptions } from './runtime.js';
+import type { GlobalOptions } from './command-helpers.js';
 
 /** What main.ts lends the retention commands. */
 export interface RetentionCommandHelpers {

@@ -1,15 +1,13 @@
 import { existsSync } from 'node:fs';
-import type { Command, Option } from 'commander';
 import { Cron } from 'croner';
 import pino from 'pino';
 import { loadConfig, type Config } from '../config.js';
 import { loadDemoLibrary, type DemoSummary } from '../demo/demo-library.js';
-import { systemClock, fixedClock, parseInstant, type Clock } from '../domain/clock.js';
+import type { Clock } from '../domain/clock.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { buildServer } from '../http/server.js';
 import { runRetention } from '../jobs/retention.job.js';
 import { createLogger } from '../log.js';
-import { SYSTEM, type Purpose } from '../policy/actors.js';
 import { ProfileError } from '../profile/profiles.js';
 import { isPostgresUrl, openDatabase, redactUrl, type Database } from '../storage/database.js';
 import { isInitialized, migrateToLatest } from '../storage/migrate.js';
@@ -18,8 +16,9 @@ import { KeyFileError } from '../vault/key-file.js';
 import { openVaultFor } from '../vault/open-vault.js';
 import { rotateKeyFile, type RotationReport } from '../vault/rotation.js';
 import { chainLegacyAccessLog } from '../usecases/access-log.usecases.js';
-import { run, type Runtime, type UseCase } from '../usecases/context.js';
+import type { Runtime } from '../usecases/context.js';
 import { databaseHoldsPatrons } from '../usecases/setup.usecases.js';
+import { clockFor, type CommandHelpers } from './command-helpers.js';
 
 /**
  * The command line's composition root: the one file of src/cli that opens the database, migrates it,
@@ -28,20 +27,6 @@ import { databaseHoldsPatrons } from '../usecases/setup.usecases.js';
  */
 
 export type { Config, DemoSummary, RotationReport };
-
-export interface GlobalOptions {
-  db?: string;
-  json?: boolean;
-  asOf?: string;
-}
-
-/** The clock a command runs with: the system's, or the instant given with `--as-of`. */
-export function clockFor(asOf: string | undefined): Clock {
-  if (asOf === undefined) return systemClock;
-  const instant = parseInstant(asOf);
-  if (!instant) throw refuse(ErrorCode.INVALID_DATE, '--as-of takes a date (YYYY-MM-DD) or an ISO-8601 instant with an offset.', 'as-of');
-  return fixedClock(instant);
-}
 
 /**
  * Opens the database a command works on. `create` commands (init, start, demo) bring the schema up to
@@ -81,7 +66,7 @@ export async function openRuntime(target: string, clock: Clock, options: { creat
     const opened = await openVaultFor(target, {
       keyFile: options.keyFile,
       now: clock.now(),
-      databaseHasPatrons: () => databaseHoldsPatrons({ trx: database.db }, undefined),
+      databaseHasPatrons: () => databaseHoldsPatrons(database.db),
       createKeyFile: options.create,
     });
     // Entries written before the access log was chained are chained once: by the opening that upgrades the
@@ -109,29 +94,12 @@ export async function openRuntime(target: string, clock: Clock, options: { creat
   }
 }
 
-/** Runs one use case as the system actor (the operator at the command line). */
-export function systemRun(runtime: Runtime, purpose: Purpose) {
-  return <I, O>(useCase: UseCase<I, O>, input: I): Promise<O> => run(runtime, { actor: SYSTEM, purpose, channel: 'cli' }, useCase, input);
-}
-
 /** Carrel's configuration from the environment, read once per process. */
 export function cliConfig(): Config {
   loadedConfig ??= loadConfig();
   return loadedConfig;
 }
 let loadedConfig: Config | undefined;
-
-/** What main.ts lends each area's commands. */
-export interface CommandHelpers {
-  /** Opens the database for one command, runs it with the command's clock, and always closes it. */
-  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
-  /** The global flags (`--db`, `--json`) together with the command's own. */
-  globals(command: Command): GlobalOptions;
-  /** The `--as-of` option a command adds to run with its own clock. */
-  asOf(): Option;
-  config: Config;
-  version: string;
-}
 
 /** `withRuntime` for commands: the database named by `--db`, or the configured one. */
 export function runtimeOpener(config: Config): CommandHelpers['withRuntime'] {

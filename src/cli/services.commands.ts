@@ -19,7 +19,7 @@ import {
   type ServiceReceipt,
 } from '../usecases/service-record.usecases.js';
 import { emit } from './output.js';
-import { systemRun, type GlobalOptions } from './runtime.js';
+import { systemRun, type GlobalOptions } from './command-helpers.js';
 
 /** What main.ts lends the service commands (the same helpers as the backup commands). */
 export interface ServiceCommandHelpers {

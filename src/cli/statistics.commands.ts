@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import type { Runtime } from '../usecases/context.js';
 import { DIMENSIONS, PERIODS, statistics, statisticsCsv, statisticsText, STATISTICS_KINDS } from '../usecases/statistics.usecases.js';
 import { emit } from './output.js';
-import { systemRun, type GlobalOptions } from './runtime.js';
+import { systemRun, type GlobalOptions } from './command-helpers.js';
 
 /** What main.ts lends the statistics command. */
 export interface StatisticsCommandHelpers {

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import type { Runtime } from '../usecases/context.js';
 import { reportMarkdown, transparencyReport } from '../usecases/transparency.usecases.js';
 import { emit } from './output.js';
-import { systemRun, type GlobalOptions } from './runtime.js';
+import { systemRun, type GlobalOptions } from './command-helpers.js';
 
 /** What main.ts lends the transparency command. */
 export interface TransparencyCommandHelpers {

@@ -32,7 +32,7 @@ export interface HeldCounts {
   /**
    * The aggregate statistics tables: how many rows each holds, and nothing summed. A sum of their counts
    * over all time, published twice (or once beside the published months), would give the month under
-   * way, unsuppressed; the report shows only a band of these row counts (policy/audit-report.ts).
+   * way, unsuppressed; the report shows only a band of these row counts (report/audit-report.ts).
    */
   statistics: { rows: number };
   registrationStatistics: { rows: number };

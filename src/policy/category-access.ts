@@ -48,8 +48,6 @@ export const CATEGORY_PERMISSIONS: Record<RecordCategory, readonly Permission[]>
   'service-statistics': ['retention.run', 'patron.delete', 'statistics.read'],
 };
 
-export type { RoleAccess } from '../domain/audit-report-document.js';
-
 /** The staff roles that may reach a category, and through which permissions (least trusted first). */
 export function rolesFor(category: RecordCategory): RoleAccess[] {
   const wanted = CATEGORY_PERMISSIONS[category];

@@ -8,7 +8,7 @@ import type { Problem } from '../domain/errors.js';
 import { ErrorCode } from '../domain/errors.js';
 import { RECORD_CATEGORIES, type RecordCategory } from '../domain/records.js';
 
-export type { HeldPatrons, HoldScope } from '../domain/records.js';
+export type { HeldPatrons } from '../domain/records.js';
 import type { HeldPatrons, HoldScope } from '../domain/records.js';
 
 export const NO_HOLDS: HeldPatrons = new Map();

@@ -184,4 +184,4 @@ export const ProfileDocument = Type.Object(
 
 export type ProfileDocument = Static<typeof ProfileDocument>;
 
-export { GUARDIAN_VIEWS, type DaysRule, type DisclosureRules, type GuardianViewLevel, type InstrumentRule, type Profile, type ProfileRules, type SweepKind } from '../domain/profile.js';
+export type { DaysRule, GuardianViewLevel, InstrumentRule, Profile } from '../domain/profile.js';

@@ -88,6 +88,14 @@ describe('patron checker', () => {
     expect(sweepDecision('annually', '2026-03-16T00:00:00.000Z', now)).toEqual({ due: false, nextSweepAfter: '2027-03-16T00:00:00.000Z' });
     expect(nextSweepAfter('2026-06-30T23:59:59.999Z')).toBe('2027-06-30T23:59:59.999Z');
   });
+
+  it('CB-F3: a sweep on 29 February is next due on 28 February, and the receipt says that same instant', () => {
+    const leap = '2028-02-29T10:00:00.000Z';
+    expect(nextSweepAfter(leap)).toBe('2029-02-28T10:00:00.000Z');
+    expect(sweepDue('annually', leap, new Date('2029-02-28T09:59:59.999Z'))).toBe(false);
+    expect(sweepDue('annually', leap, new Date('2029-02-28T10:00:00.000Z'))).toBe(true);
+    expect(sweepDecision('annually', leap, new Date('2028-06-01T00:00:00.000Z'))).toEqual({ due: false, nextSweepAfter: '2029-02-28T10:00:00.000Z' });
+  });
 });
 
 describe('the category table of records kept a period after they end', () => {

@@ -148,16 +148,45 @@ export function serviceRule(kind: ServiceKindId, profile: Pick<Profile, 'retenti
  */
 export const ENDED_RECORD_CATEGORIES = {
   // IF-3, CB-F3: settled fines, fees and payments; an open fine is owed money and never a candidate.
-  fines: { records: 'fines', values: ['paid', 'waived'], rule: (p) => p.retention.fines },
+  fines: {
+    records: 'fines',
+    values: ['paid', 'waived'],
+    rule: (p) => p.retention.fines,
+    decide: (r, p, now) => fineRetention({ status: r.value as FineFacts['status'], settledAt: r.endedAt, held: r.held }, p, now),
+  },
   // Holds once fulfilled, cancelled or expired; a pending or ready hold is never a candidate.
-  holds: { records: 'holds', values: ['fulfilled', 'cancelled', 'expired'], rule: (p) => p.retention.holds },
+  holds: {
+    records: 'holds',
+    values: ['fulfilled', 'cancelled', 'expired'],
+    rule: (p) => p.retention.holds,
+    decide: (r, p, now) => holdRetention({ status: r.value as HoldFacts['status'], endedAt: r.endedAt, held: r.held }, p, now),
+  },
   // JC-IIId and the profiles' service clauses: each kind of service record by its own rule.
-  'computer-sessions': { records: 'service-records', values: ['computer-session'], rule: (p) => serviceRule('computer-session', p) },
-  'program-signups': { records: 'service-records', values: ['program-signup'], rule: (p) => serviceRule('program-signup', p) },
-  'room-bookings': { records: 'service-records', values: ['room-booking'], rule: (p) => serviceRule('room-booking', p) },
-  'ill-requests': { records: 'service-records', values: ['ill-request'], rule: (p) => serviceRule('ill-request', p) },
-  'reference-requests': { records: 'service-records', values: ['reference-request'], rule: (p) => serviceRule('reference-request', p) },
+  'computer-sessions': serviceCategory('computer-session'),
+  'program-signups': serviceCategory('program-signup'),
+  'room-bookings': serviceCategory('room-booking'),
+  'ill-requests': serviceCategory('ill-request'),
+  'reference-requests': serviceCategory('reference-request'),
 } as const satisfies Record<string, EndedRecordCategory>;
+
+/** The row of one kind of service record: its own rule, decided by `serviceRetention`. */
+function serviceCategory(kind: ServiceKindId): EndedRecordCategory {
+  return {
+    records: 'service-records',
+    values: [kind],
+    rule: (p) => serviceRule(kind, p),
+    decide: (r, p, now) => serviceRetention({ kind, endsAt: r.endedAt, held: r.held }, p, now),
+  };
+}
+
+/** A candidate of an ended-records category, as its checker reads it. */
+export interface EndedCandidate {
+  /** Its status (fines, holds) or kind (service records): one of the category's `values`. */
+  value: string;
+  endedAt: string | null;
+  /** A live legal hold covers it. */
+  held: boolean;
+}
 
 /** One row of `ENDED_RECORD_CATEGORIES`. */
 export interface EndedRecordCategory {
@@ -165,8 +194,10 @@ export interface EndedRecordCategory {
   records: EndedRecords;
   /** The status (fines, holds) or kind (service records) values of its candidates, one walk each. */
   values: readonly string[];
-  /** The profile's rule: a record goes `days` after it ended. */
+  /** The profile's rule: a record goes `days` after it ended (what the candidates' query cuts at). */
   rule: (profile: Pick<Profile, 'retention'>) => DaysRule;
+  /** The category's checker, with its reason code: the one `fineRetention`, `holdRetention` or `serviceRetention`. */
+  decide: (candidate: EndedCandidate, profile: Pick<Profile, 'retention'>, now: Date) => Decision<string>;
 }
 
 /** A category of records kept a period after they end (fines, holds, each kind of service record). */

@@ -19,7 +19,7 @@
  * - Cells: every non-zero count below k (primary). Then each primary entry, cell or total, is audited:
  *   a reader who knows every published entry, every sum relation of the table and that counts are not
  *   negative must not be able to prove it is below k — the largest value it can take must be k or more
- *   (table-bounds.ts solves that linear programme with HiGHS). An entry that fails gets complements
+ *   (solver/table-bounds.ts solves that linear programme with HiGHS). An entry that fails gets complements
  *   among the cells only: the cheapest cycle of entries through it (one more in its row, one more in its
  *   column, and so on back to it) around which enough of a count can move to it — fewest new cells,
  *   then the smallest counts; a zero may be hidden so (a hidden entry then no longer says "at least

@@ -16,7 +16,6 @@ export const GAG_BAND_WIDTH = 250;
 export const OUTCOMES = ['released', 'refused', 'pending', 'withdrawn'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-export type { RequestFacts } from '../domain/records.js';
 import type { RequestFacts } from '../domain/records.js';
 
 export interface InstrumentLine {

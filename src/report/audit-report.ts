@@ -15,8 +15,6 @@ import type { RetentionCategory } from '../policy/retention.policy.js';
 import type { AuditFacts, HeldCounts } from '../domain/audit-facts.js';
 import { AUDIT_REPORT_FORMAT, type AuditReport, type CountLine, type Finding } from '../domain/audit-report-document.js';
 
-export { AUDIT_REPORT_FORMAT } from '../domain/audit-report-document.js';
-
 /** CB-I's five questions, in its order and words. */
 export const AUDIT_QUESTIONS = {
   collected: '(a) What is collected',

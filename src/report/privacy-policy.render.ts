@@ -3,7 +3,7 @@
  * nothing fetched from anywhere, readable on paper) and Markdown. Pure.
  */
 import { createHash } from 'node:crypto';
-import type { PolicyVersionEntry } from '../profile/profile-version.js';
+import type { PolicyVersionEntry } from '../domain/published-policy.js';
 import type { PrivacyPolicyDocument, Statement } from './privacy-policy.js';
 
 // ── HTML ─────────────────────────────────────────────────────────────────────────────────────────

@@ -7,10 +7,6 @@ import { sql } from 'kysely';
 import type { AccessLogGroup, CodeCount, EngineSettings, HeldCounts } from '../domain/audit-facts.js';
 import { engineOf, type Db } from './database.js';
 
-export type { AccessLogGroup, CodeCount, EngineSettings, HeldCounts };
-
-
-
 const n = (value: unknown) => Number(value ?? 0);
 
 function byCode(rows: { code: string | null; n: unknown }[]): CodeCount[] {
@@ -88,7 +84,6 @@ export async function heldCounts(db: Db, libraryId: string): Promise<HeldCounts>
     serviceStatistics,
   };
 }
-
 
 /**
  * Entries about a library's patrons in [from, to), grouped by the role the actor acted in, the purpose

@@ -17,8 +17,6 @@ import { newId, recordAccess, type Context } from './context.js';
 import { listedComplaint, openedComplaint, type ComplaintView } from './complaint-records.js';
 import { requirePatronRef } from './patron-access.js';
 
-export { COMPLAINT_CHANNELS, type ComplaintChannel } from '../domain/complaints.js';
-
 /** A topic code: what the complaint is about, without personal data (`privacy`, `staff-conduct`…). */
 const TOPIC = /^[a-z0-9][a-z0-9-]{1,39}$/;
 const TEXT_MAX = 4000;

@@ -97,8 +97,6 @@ export interface Release {
   export: DisclosureExport;
 }
 
-export type { DisclosureExport } from '../domain/disclosure.js';
-
 function actorRef(ctx: Context): string {
   return ctx.actor.kind === 'system' ? 'system' : ctx.actor.id;
 }

@@ -83,8 +83,6 @@ export async function publishedPolicy(ctx: Context, input: { libraryId: string }
   });
 }
 
-export type { PolicyHistory } from '../domain/published-policy.js';
-
 /** The version history of a library's policy, newest first, with what changed and when (RR-10). */
 export async function policyHistory(ctx: Context, input: { libraryId: string } & ProfileSource): Promise<PolicyHistory> {
   const library = await publicLibrary(ctx, input.libraryId);

@@ -12,7 +12,6 @@ import { SERVICE_CATEGORY } from '../policy/inventory.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { profiles } from '../profile/profiles.js';
 import {
-  afterEndRetention,
   describeRule,
   daysBefore,
   ENDED_RECORD_CATEGORIES,
@@ -291,7 +290,7 @@ export async function retainPage(ctx: Context, input: PageInput & { category: En
   return settlePage(ctx, input, profile, input.category, {
     rows,
     endOf: (r) => r.endedAt,
-    decide: (row) => afterEndRetention(row.endedAt, rule, asOf, endedHeld(held, input.category, row)),
+    decide: (row) => spec.decide({ value: input.value, endedAt: row.endedAt, held: endedHeld(held, input.category, row) }, profile, asOf),
     dispose: (release) => DISPOSE[spec.records](ctx, library, release.map((r) => r.id)),
   });
 }

@@ -1,3 +1,4 @@
+import type { Db } from '../storage/database.js';
 import { countPatrons } from '../storage/patron.repository.js';
 import { countStaff } from '../storage/staff.repository.js';
 import type { Context } from './context.js';
@@ -15,8 +16,9 @@ export async function createFirstAdmin(ctx: Context, _input: void): Promise<{ us
 
 /**
  * Whether the database holds any patron, asked while an installation opens, before its vault exists:
- * the vault refuses to open without its key store then, since their records would be unreadable.
+ * the vault refuses to open without its key store then, since their records would be unreadable. Not a
+ * `(ctx, input)` use case: no actor and no transaction exist yet, and it reads one count, nobody's data.
  */
-export async function databaseHoldsPatrons(ctx: Pick<Context, 'trx'>, _input: void): Promise<boolean> {
-  return (await countPatrons(ctx.trx)) > 0;
+export async function databaseHoldsPatrons(db: Db): Promise<boolean> {
+  return (await countPatrons(db)) > 0;
 }

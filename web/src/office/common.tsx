@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import type { RecordCategory, RetentionCategory } from '../../../src/domain/records';
 import { ApiError } from '../api';
 
 /**
@@ -40,7 +41,7 @@ export function instrumentName(code: string): string {
 }
 
 /** Record categories of the data inventory a request or a legal hold may name (statistics hold no one). */
-export const CATEGORIES: { value: string; label: string }[] = [
+export const CATEGORIES: { value: RecordCategory; label: string }[] = [
   { value: 'registration', label: 'Registration (name, contact details, card)' },
   { value: 'guardianship', label: 'Guardian links' },
   { value: 'circulation', label: 'Current loans' },
@@ -56,15 +57,15 @@ export const CATEGORIES: { value: string; label: string }[] = [
   { value: 'access-log', label: 'Access log (who looked at the record)' },
 ];
 
-/** Categories a request cannot name but retention receipts do (src/jobs/retention.job.ts). */
-const OTHER_CATEGORIES: Record<string, string> = {
+/** Categories a request cannot name but retention receipts and statistics do (src/domain/records.ts). */
+const OTHER_CATEGORIES: Partial<Record<RecordCategory | RetentionCategory, string>> = {
   'circulation-statistics': 'Circulation statistics',
   'inactive-patrons': 'Inactive patrons’ records',
   'deceased-patrons': 'Deceased patrons’ records',
 };
 
 export function categoryName(code: string): string {
-  return CATEGORIES.find((c) => c.value === code)?.label.replace(/ \(.*\)$/, '') ?? OTHER_CATEGORIES[code] ?? code;
+  return CATEGORIES.find((c) => c.value === code)?.label.replace(/ \(.*\)$/, '') ?? OTHER_CATEGORIES[code as RecordCategory] ?? code;
 }
 
 /** A request's state in words. */
