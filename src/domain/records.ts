@@ -25,6 +25,16 @@ export const RECORD_CATEGORIES = [
 export type RecordCategory = (typeof RECORD_CATEGORIES)[number];
 
 /**
+ * The aggregate statistics: counts with no patron in them (RR-4, CB-A6, RF-3, IF-4, JC-IVd). They are
+ * declared like every other category (what is kept, why, for how long), but hold nothing about anyone:
+ * no patron's export, disclosure or legal request reaches them.
+ */
+export const AGGREGATE_CATEGORIES = ['circulation-statistics', 'registration-statistics', 'service-statistics'] as const satisfies readonly RecordCategory[];
+export type AggregateCategory = (typeof AGGREGATE_CATEGORIES)[number];
+/** Every category that holds records about patrons: the inventory less the aggregate statistics. */
+export type PatronRecordCategory = Exclude<RecordCategory, AggregateCategory>;
+
+/**
  * The rows kept a period after they end, as retention pages over them: settled fines, ended hold
  * requests, closed service records (policy/retention.policy.ts says which values of each, and for how long).
  */

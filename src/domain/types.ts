@@ -51,6 +51,10 @@ export interface PatronPersonal {
   phone: string | null;
 }
 
+/** How a patron wants notices (JC-VI); 'none' is the default, the private choice. */
+export const NOTICE_CHANNELS = ['none', 'email', 'text'] as const;
+export type NoticeChannel = (typeof NOTICE_CHANNELS)[number];
+
 export interface Patron {
   id: string;
   libraryId: string;
@@ -202,3 +206,13 @@ export interface ServiceRecord {
   endsAt: Iso | null;
   createdAt: Iso;
 }
+
+/**
+ * The free text of a service record, as sealed: what an interlibrary-loan request asks for, or a known
+ * patron's reference question. Reading interests are confidential (CB-A2, CB-C), so it is sealed under
+ * the patron's data key and goes with it when the patron is deleted (shredded).
+ */
+export type ServiceDetails = { title: string; author: string | null; isbn: string | null } | { question: string };
+
+/** A service record with its details opened, as the patron's export and the staff listing show it. */
+export type OpenedServiceRecord = Omit<ServiceRecord, 'details'> & { details: ServiceDetails | null };

@@ -7,16 +7,12 @@
 import type { Profile } from './profile.schema.js';
 import { describeRule, serviceRule, type RetentionCategory, type ServiceKindId } from './retention.policy.js';
 
-export { RECORD_CATEGORIES, type RecordCategory } from '../domain/records.js';
-import { RECORD_CATEGORIES, type RecordCategory } from '../domain/records.js';
-
 /**
- * The aggregate statistics: counts with no patron in them (RR-4, CB-A6, RF-3, IF-4, JC-IVd). They are
- * declared like every other category (what is kept, why, for how long), but hold nothing about anyone:
- * no patron's export, disclosure or legal request reaches them.
+ * The category list and the aggregate statistics (counts with no patron in them: RR-4, CB-A6, RF-3, IF-4,
+ * JC-IVd) are declared in domain/records.ts.
  */
-export const AGGREGATE_CATEGORIES = ['circulation-statistics', 'registration-statistics', 'service-statistics'] as const satisfies readonly RecordCategory[];
-export type AggregateCategory = (typeof AGGREGATE_CATEGORIES)[number];
+export { AGGREGATE_CATEGORIES, RECORD_CATEGORIES, type AggregateCategory, type RecordCategory } from '../domain/records.js';
+import { AGGREGATE_CATEGORIES, RECORD_CATEGORIES, type AggregateCategory, type RecordCategory } from '../domain/records.js';
 
 /** Whether a category is aggregate statistics (no personal data). */
 export function isAggregate(category: RecordCategory): category is AggregateCategory {

@@ -1,3 +1,4 @@
+import type { FineEntry } from '../domain/patron-document.js';
 import type { Fine, FineKind, FineStatus, Payment } from '../domain/types.js';
 import type { Db } from './database.js';
 import { prepared } from './prepared.js';
@@ -85,7 +86,7 @@ export async function settleFine(db: Db, id: string, balanceCents: number, statu
     .execute();
 }
 
-export async function finesOfPatron(db: Db, patronId: string) {
+export async function finesOfPatron(db: Db, patronId: string): Promise<FineEntry[]> {
   const rows = await db
     .selectFrom('fines')
     .leftJoin('items', 'items.id', 'fines.item_id')

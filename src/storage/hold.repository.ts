@@ -1,3 +1,4 @@
+import type { HoldEntry } from '../domain/patron-document.js';
 import type { Hold, HoldStatus } from '../domain/types.js';
 import type { Db } from './database.js';
 import { prepared } from './prepared.js';
@@ -97,7 +98,7 @@ export async function overdueReadyHolds(db: Db, now: string, libraryId?: string)
   return rows.map(toHold);
 }
 
-export async function holdsOfPatron(db: Db, patronId: string) {
+export async function holdsOfPatron(db: Db, patronId: string): Promise<HoldEntry[]> {
   const rows = await db
     .selectFrom('holds')
     .innerJoin('items', 'items.id', 'holds.item_id')

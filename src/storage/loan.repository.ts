@@ -1,3 +1,4 @@
+import type { LoanEntry } from '../domain/patron-document.js';
 import type { Loan, LoanStatus } from '../domain/types.js';
 import { sql } from 'kysely';
 import type { Db } from './database.js';
@@ -78,7 +79,7 @@ export async function renewLoan(db: Db, id: string, dueAt: string, renewals: num
 }
 
 /** A patron's loans with the item's barcode and title, newest first. */
-export async function loansOfPatron(db: Db, patronId: string, status?: LoanStatus) {
+export async function loansOfPatron(db: Db, patronId: string, status?: LoanStatus): Promise<LoanEntry[]> {
   let query = db
     .selectFrom('loans')
     .innerJoin('items', 'items.id', 'loans.item_id')

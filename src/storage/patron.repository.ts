@@ -1,4 +1,4 @@
-import type { GuardianLink, PatronStatus } from '../domain/types.js';
+import type { GuardianLink, NoticeChannel, PatronStatus } from '../domain/types.js';
 import type { Db } from './database.js';
 import { prepared } from './prepared.js';
 import type { GuardianLinksTable, PatronsTable } from './schema.js';
@@ -33,9 +33,8 @@ export interface StoredPatron {
   photoConsentSince: string | null;
 }
 
-/** How a patron wants notices (JC-VI); 'none' is the default, the private choice. */
-export const NOTICE_CHANNELS = ['none', 'email', 'text'] as const;
-export type NoticeChannel = (typeof NOTICE_CHANNELS)[number];
+/** How a patron wants notices (JC-VI): declared in domain/types.ts. */
+export { NOTICE_CHANNELS, type NoticeChannel } from '../domain/types.js';
 
 /** What sealing a patron produces; the retention facts are set when the row is first written. */
 export type SealedPatron = Omit<

@@ -5,6 +5,7 @@
  */
 import * as complaints from '../storage/complaint.repository.js';
 import type { StoredComplaint } from '../storage/complaint.repository.js';
+import type { ComplaintEntry } from '../domain/patron-document.js';
 import type { Context } from './context.js';
 
 /**
@@ -43,7 +44,7 @@ export function listedComplaint(ctx: Context, c: StoredComplaint): ComplaintView
  * A patron's own complaints, opened, for their record (CB-A8, JC-IVb): what they wrote, when it is due,
  * the answer. No permission of its own: the caller has already been allowed to read the record.
  */
-export async function complaintsOf(ctx: Context, patronId: string) {
+export async function complaintsOf(ctx: Context, patronId: string): Promise<ComplaintEntry[]> {
   const mine = await complaints.complaintsOfPatron(ctx.trx, patronId);
   return Promise.all(
     mine.map(async (c) => {

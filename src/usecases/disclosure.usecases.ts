@@ -21,6 +21,7 @@ import {
   type RequestStatus,
 } from '../domain/disclosure.js';
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
+import type { ReleaseNotice } from '../domain/patron-document.js';
 import type { Library } from '../domain/types.js';
 import { canSeeRequest, decideStored, notifiesPatron, type DisclosureDecision, type RefusalReason, type Releasable } from '../policy/disclosure.policy.js';
 import { PATRON_RECORD_CATEGORIES, SERVICE_CATEGORY, type RecordCategory } from '../policy/inventory.js';
@@ -644,8 +645,8 @@ export async function releaseRequest(ctx: Context, input: { requestId: string })
  * of agency request, the instrument, the date and the categories released. Never before a gag ends
  * (JC-II); never the case number or the officer (the agency's own file, which a gag may have protected).
  */
-export async function noticesForPatron(ctx: Context, patronId: string) {
-  return (await register.visibleNoticesOf(ctx.trx, patronId, ctx.now.toISOString())).map((n) => ({
+export async function noticesForPatron(ctx: Context, patronId: string): Promise<ReleaseNotice[]> {
+  return (await register.visibleNoticesOf(ctx.trx, patronId, ctx.now.toISOString())).map((n): ReleaseNotice => ({
     kind: n.kind,
     agency: n.agency,
     instrument: n.instrument,

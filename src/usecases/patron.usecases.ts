@@ -3,6 +3,7 @@ import { cardNumberFrom } from '../domain/card-number.js';
 import { cardExpiry, isMinor } from '../domain/circulation.rules.js';
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import { ageBandOn, optionalText, personalProblems, statusChange } from '../domain/patron.rules.js';
+import type { AccessLogEntry, GuardianLinkEntry, PatronPrivacyChoices, PatronRecordDocument, PublicPatron, RecordContents } from '../domain/patron-document.js';
 import type { Patron, PatronPersonal, PatronStatus } from '../domain/types.js';
 import { homeLibrary } from '../policy/scope.policy.js';
 import { seesComputerLogs } from '../policy/purpose-view.policy.js';
@@ -16,7 +17,7 @@ import { loansOfPatron } from '../storage/loan.repository.js';
 import * as patrons from '../storage/patron.repository.js';
 import { generatePin, hashSecret, randomDigits } from '../vault/secrets.js';
 import { normalizeForIndex } from '../vault/vault.js';
-import { AGGREGATE_CATEGORIES, PATRON_RECORD_CATEGORIES, type AggregateCategory, type RecordCategory } from '../policy/inventory.js';
+import { AGGREGATE_CATEGORIES, PATRON_RECORD_CATEGORIES, type RecordCategory } from '../policy/inventory.js';
 import type { Permission } from '../policy/permissions.js';
 import { newId, recordAccess, type Context } from './context.js';
 import { openFineNotes, openPatron, sealPatron, searchTokens } from './patron-records.js';
@@ -170,7 +171,7 @@ export async function patronAccount(ctx: Context, input: { patronId?: string; ca
 }
 
 /** A patron without secrets: what the API and CLI may show. */
-export function publicPatron(patron: Patron) {
+export function publicPatron(patron: Patron): PublicPatron {
   return {
     id: patron.id,
     libraryId: patron.libraryId,
@@ -207,7 +208,7 @@ export async function setPatronStatus(ctx: Context, input: { patronId?: string; 
  * Everything Carrel holds about one patron, as one document (CB-A8, JC-IVb): registration, guardian
  * links, loans, holds, fines, payments, and who accessed the record. The export is itself logged.
  */
-export async function exportPatron(ctx: Context, input: { cardNumber?: string; patronId?: string }) {
+export async function exportPatron(ctx: Context, input: { cardNumber?: string; patronId?: string }): Promise<PatronRecordDocument> {
   if (ctx.actor.kind === 'patron') return patronDocument(ctx, await requirePatron(ctx, ctx.actor.id));
   requirePurpose(ctx, 'patron.export');
   const stored = await requirePatronRef(ctx, input);
@@ -218,12 +219,12 @@ export async function exportPatron(ctx: Context, input: { cardNumber?: string; p
  * The export document of a patron the caller has already been allowed to reach; `action` names the
  * access in the log (a patron viewing their record online is logged as 'view', an export as 'export').
  */
-export async function patronDocument(ctx: Context, stored: StoredPatron, action = 'export') {
+export async function patronDocument(ctx: Context, stored: StoredPatron, action = 'export'): Promise<PatronRecordDocument> {
   const patron = await openPatron(ctx, stored);
   // A link says who signed for whom and when, never the other person's record: their name is theirs
   // (a grown-up child's new name is none of a former guardian's business), and a guardian sees a child's
   // record only through the guardian use cases, as the profile allows. Staff get the other patron's id.
-  const linkedCards = (await patrons.guardianLinksOf(ctx.trx, patron.id)).map((link) => ({
+  const linkedCards = (await patrons.guardianLinksOf(ctx.trx, patron.id)).map((link): GuardianLinkEntry => ({
     role: link.minorPatronId === patron.id ? ('guardian' as const) : ('minor' as const),
     ...(ctx.actor.kind === 'patron' ? {} : { patronId: link.minorPatronId === patron.id ? link.guardianPatronId : link.minorPatronId }),
     startedAt: link.startedAt,
@@ -233,7 +234,8 @@ export async function patronDocument(ctx: Context, stored: StoredPatron, action 
   // export leaves them out unless that is its purpose; the patron and the operator get everything.
   const withComputerLogs = seesComputerLogs(ctx.actor, ctx.purpose);
   const services = (await serviceRecordsOfPatron(ctx.trx, patron.id)).filter((r) => withComputerLogs || r.kind !== 'computer-session');
-  const document = {
+  // Declared in domain/patron-document.ts, which the web app reads: the compiler holds the two to one shape.
+  const document: PatronRecordDocument = {
     format: 'carrel.patron-export.v1',
     exportedAt: ctx.now.toISOString(),
     patron: publicPatron(patron),
@@ -263,7 +265,7 @@ export async function patronDocument(ctx: Context, stored: StoredPatron, action 
     ...(withComputerLogs ? {} : { withheld: ['computer-sessions'] }),
     // Written complaints the patron made (JC-VIII), with the director's answer once given.
     complaints: await complaintsOf(ctx, patron.id),
-    accessLog: (await accessEntriesShownToPatron(ctx, patron.id)).map((e) => ({
+    accessLog: (await accessEntriesShownToPatron(ctx, patron.id)).map((e): AccessLogEntry => ({
       at: e.at,
       actorKind: e.actorKind,
       action: e.action,
@@ -301,10 +303,10 @@ const EXPORT_CONTENTS = {
   'reference-requests': ['services'],
   complaints: ['complaints'],
   'access-log': ['accessLog'],
-} as const satisfies Record<Exclude<RecordCategory, AggregateCategory>, readonly string[]>;
+} as const satisfies RecordContents;
 
 /** A patron's privacy choices as the patron sees them: each a yes or no, and since when. */
-export function privacyOf(stored: StoredPatron) {
+export function privacyOf(stored: StoredPatron): PatronPrivacyChoices {
   return {
     readingHistory: stored.readingHistorySince !== null,
     readingHistorySince: stored.readingHistorySince,

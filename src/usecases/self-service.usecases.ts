@@ -5,6 +5,7 @@
  * the request, and is logged as the patron's own access (purpose 'self-service', set by the route).
  */
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
+import type { PatronRecordDocument } from '../domain/patron-document.js';
 import { accessHistoryOf } from './access-log.usecases.js';
 import { noticesForPatron } from './disclosure.usecases.js';
 import { profiles } from '../profile/profiles.js';
@@ -32,14 +33,14 @@ async function ownRecord(ctx: Context): Promise<StoredPatron> {
 }
 
 /** Everything held about the patron, every category of the inventory (the export document). */
-export async function myRecord(ctx: Context, _input: Record<string, never> = {}) {
+export async function myRecord(ctx: Context, _input: Record<string, never> = {}): Promise<PatronRecordDocument> {
   const stored = await ownRecord(ctx);
   // Releases of their records to an agency, once any gag has ended (JC-II): told only to the patron.
   return { ...(await patronDocument(ctx, stored, 'view')), notices: await noticesForPatron(ctx, stored.id) };
 }
 
 /** The same document, to download (CB-A8, JC-IVb); logged as an export. */
-export async function exportMyRecord(ctx: Context, _input: Record<string, never> = {}) {
+export async function exportMyRecord(ctx: Context, _input: Record<string, never> = {}): Promise<PatronRecordDocument> {
   const stored = await ownRecord(ctx);
   return { ...(await patronDocument(ctx, stored, 'export')), notices: await noticesForPatron(ctx, stored.id) };
 }

@@ -222,7 +222,7 @@ function held(id: string, r: MyRecord): { count: number; body: ReactNode; nothin
         return { count: services.length, body: <ServiceList services={services} empty={`No ${serviceKind(kind).toLowerCase()}s.`} /> };
       }
       // A category this page does not know yet: say where it is in the download.
-      return { count: 1, body: <p>In the download under: {(r.contents[id] ?? []).join(', ')}.</p> };
+      return { count: 1, body: <p>In the download under: {(r.contents[id as keyof MyRecord['contents']] ?? []).join(', ')}.</p> };
     }
   }
 }
@@ -254,14 +254,10 @@ function Registration({ record }: { record: MyRecord }) {
       <dd>{day(p.expiresAt)}</dd>
       <dt>Registered</dt>
       <dd>{day(p.createdAt)}</dd>
-      {record.account && (
-        <>
-          <dt>Last activity</dt>
-          <dd>{day(record.account.lastActiveAt)}</dd>
-          <dt>Age band (for statistics)</dt>
-          <dd>{record.account.ageBand ?? '—'}</dd>
-        </>
-      )}
+      <dt>Last activity</dt>
+      <dd>{day(record.account.lastActiveAt)}</dd>
+      <dt>Age band (for statistics)</dt>
+      <dd>{record.account.ageBand}</dd>
       <dt>Reading history</dt>
       <dd>{record.privacy.readingHistory ? `kept, since ${day(record.privacy.readingHistorySince)}` : 'not kept'}</dd>
       <dt>Notices</dt>
