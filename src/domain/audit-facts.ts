@@ -4,6 +4,7 @@
  * Counts and names only, never a patron. The use case gathers them (usecases/audit-report.usecases.ts);
  * report/audit-report.ts builds the report from them.
  */
+import type { RecordSeries } from './record-series.js';
 import type { Profile } from './profile.js';
 
 /** A count per status (or kind) code. */
@@ -62,13 +63,7 @@ export interface RunFacts {
   receipts: { category: string; rule: string; clause: string; disposed: number; kept: number; held: number }[];
 }
 
-export interface SeriesFacts {
-  code: string;
-  name: string;
-  medium: string;
-  location: string | null;
-  retentionDays: number;
-  clause: string | null;
+export interface SeriesFacts extends Pick<RecordSeries, 'code' | 'name' | 'medium' | 'location' | 'retentionDays' | 'clause'> {
   lastDisposal: { disposedThrough: string; method: string; confirmedAt: string } | null;
   due: { status: 'due' | 'not-due'; dueThrough: string; overdueSince: string | null };
 }
