@@ -16,7 +16,8 @@ import { seedGuardianLibrary } from './portal-guardian-seed';
 export default async function globalSetup(_config: FullConfig) {
   const dir = mkdtempSync(join(tmpdir(), 'carrel-e2e-'));
   const dist = join(process.cwd(), 'dist', 'src');
-  const { openRuntime, systemRun } = await import(join(dist, 'cli', 'runtime.js'));
+  const { openRuntime } = await import(join(dist, 'cli', 'runtime.js'));
+  const { systemRun } = await import(join(dist, 'cli', 'command-helpers.js'));
   const { systemClock } = await import(join(dist, 'domain', 'clock.js'));
   const { createFirstAdmin } = await import(join(dist, 'usecases', 'setup.usecases.js'));
   const { loadDemoLibrary } = await import(join(dist, 'demo', 'demo-library.js'));
