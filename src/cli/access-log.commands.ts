@@ -1,17 +1,13 @@
-import type { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { DomainError, ErrorCode } from '../domain/errors.js';
 import { SYSTEM } from '../policy/actors.js';
 import { verifyAccessLog, type BrokenLink, type VerificationReport } from '../usecases/access-log.usecases.js';
-import { run, type Caller, type Runtime } from '../usecases/context.js';
+import { run, type Caller } from '../usecases/context.js';
 import { emit } from './output.js';
-import type { GlobalOptions } from './command-helpers.js';
+import type { CommandHelpers } from './command-helpers.js';
 
 /** What main.ts lends the access-log commands. */
-export interface AccessLogCommandHelpers {
-  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
-  globals(command: Command): GlobalOptions;
-  asOf(): Option;
-}
+export type AccessLogCommandHelpers = Pick<CommandHelpers, 'withRuntime' | 'globals' | 'asOf'>;
 
 const OPERATOR: Caller = { actor: SYSTEM, purpose: 'administration', channel: 'cli' };
 

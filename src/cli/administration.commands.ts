@@ -4,11 +4,11 @@ import { createLibrary } from '../usecases/library.usecases.js';
 import { DEFAULT_PROFILE, listProfiles, SHIPPED_PROFILES } from '../usecases/profile.usecases.js';
 import { createStaff } from '../usecases/staff.usecases.js';
 import { emit } from './output.js';
-import { systemRun, type CommandHelpers } from './command-helpers.js';
+import type { CommandHelpers } from './command-helpers.js';
 
 /** `carrel library add` and `carrel staff add`: the libraries of the installation and their staff. */
 export function registerAdministrationCommands(program: Command, helpers: CommandHelpers): void {
-  const { withRuntime, globals } = helpers;
+  const { runAs, globals } = helpers;
 
   const library = program.command('library').description('libraries of this installation');
   library
@@ -28,9 +28,7 @@ export function registerAdministrationCommands(program: Command, helpers: Comman
     .option('--time-zone <zone>', 'IANA time zone for due dates (e.g. America/Denver)', 'UTC')
     .action(async (o: { id: string; name: string; profile: string; timeZone: string }, command: Command) => {
       const opts = globals(command);
-      const created = await withRuntime(opts, false, (runtime) =>
-        systemRun(runtime, 'administration')(createLibrary, { id: o.id, name: o.name, profileId: o.profile, timeZone: o.timeZone }),
-      );
+      const created = await runAs(opts, 'administration')(createLibrary, { id: o.id, name: o.name, profileId: o.profile, timeZone: o.timeZone });
       emit(opts.json, { ...created.library, branches: created.branches }, () => `Library ${created.library.id} added (profile ${created.library.profileId}; branch ${created.branches.map((b) => b.code).join(', ')}).`);
     });
 
@@ -44,9 +42,7 @@ export function registerAdministrationCommands(program: Command, helpers: Comman
     .addOption(new Option('--role <role...>', 'one or more roles').choices([...ROLES]).default(['circulation']))
     .action(async (o: { username: string; library?: string; role: string[] }, command: Command) => {
       const opts = globals(command);
-      const created = await withRuntime(opts, false, (runtime) =>
-        systemRun(runtime, 'administration')(createStaff, { username: o.username, libraryId: o.library ?? null, roles: o.role }),
-      );
+      const created = await runAs(opts, 'administration')(createStaff, { username: o.username, libraryId: o.library ?? null, roles: o.role });
       const doc = { id: created.account.id, username: created.account.username, libraryId: created.account.libraryId, roles: created.account.roles, password: created.password };
       emit(opts.json, doc, () => `Staff account ${doc.username} added.\n  password: ${doc.password}\nThis password is shown once.`);
     });

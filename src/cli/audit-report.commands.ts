@@ -10,14 +10,10 @@ import { auditReportMarkdown } from '../report/audit-report.md.js';
 import { listLibraries } from '../usecases/library.usecases.js';
 import type { Caller, Runtime } from '../usecases/context.js';
 import { emit } from './output.js';
-import { systemRun, type GlobalOptions } from './command-helpers.js';
+import { type CommandHelpers, systemRun } from './command-helpers.js';
 
 /** What main.ts lends the audit-report command. */
-export interface AuditReportCommandHelpers {
-  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
-  globals(command: Command): GlobalOptions;
-  asOf(): Option;
-}
+export type AuditReportCommandHelpers = Pick<CommandHelpers, 'withRuntime' | 'globals' | 'asOf'>;
 
 const OPERATOR: Caller = { actor: SYSTEM, purpose: 'administration', channel: 'cli' };
 

@@ -1,20 +1,15 @@
 import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { SYSTEM } from '../policy/actors.js';
 import { createBackup, restoreBackup } from '../usecases/backup.usecases.js';
-import type { Caller, Runtime } from '../usecases/context.js';
+import type { Caller } from '../usecases/context.js';
 import { emit } from './output.js';
-import type { GlobalOptions } from './command-helpers.js';
+import type { CommandHelpers } from './command-helpers.js';
 
 /** What main.ts lends the backup commands. */
-export interface BackupCommandHelpers {
-  /** Opens the database and its vault for one command (`create`: make and migrate an absent database). */
-  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
-  globals(command: Command): GlobalOptions;
-  asOf(): Option;
-}
+export type BackupCommandHelpers = Pick<CommandHelpers, 'withRuntime' | 'globals' | 'asOf'>;
 
 const OPERATOR: Caller = { actor: SYSTEM, purpose: 'administration', channel: 'cli' };
 

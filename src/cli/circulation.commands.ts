@@ -5,11 +5,11 @@ import { checkin, checkout, declareLost, renew } from '../usecases/circulation.u
 import { pay } from '../usecases/fine.usecases.js';
 import { cancelHold, expireHolds, placeHold } from '../usecases/hold.usecases.js';
 import { emit, money } from './output.js';
-import { systemRun, type CommandHelpers } from './command-helpers.js';
+import type { CommandHelpers } from './command-helpers.js';
 
 /** `carrel checkout|checkin|renew|lost`, `carrel pay` and `carrel holds place|cancel|expire`: the desk. */
 export function registerCirculationCommands(program: Command, helpers: CommandHelpers): void {
-  const { withRuntime, globals, asOf } = helpers;
+  const { runAs, globals, asOf } = helpers;
 
   program
     .command('checkout')
@@ -19,7 +19,7 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
     .addOption(asOf())
     .action(async (o: { card: string; item: string }, command: Command) => {
       const opts = globals(command);
-      const loan = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'circulation')(checkout, { cardNumber: o.card, itemBarcode: o.item }));
+      const loan = await runAs(opts, 'circulation')(checkout, { cardNumber: o.card, itemBarcode: o.item });
       emit(opts.json, loan, () => `Checked out ${loan.itemBarcode} (${loan.title}); due ${loan.dueAt}.`);
     });
 
@@ -31,9 +31,7 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
     .addOption(asOf())
     .action(async (o: { item: string; library?: string }, command: Command) => {
       const opts = globals(command);
-      const result = await withRuntime(opts, false, (runtime) =>
-        systemRun(runtime, 'circulation')(checkin, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) }),
-      );
+      const result = await runAs(opts, 'circulation')(checkin, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) });
       emit(opts.json, result, () =>
         [
           `Checked in ${result.itemBarcode} (${result.title})${result.daysLate > 0 ? `, ${result.daysLate} day(s) late` : ''}.`,
@@ -54,9 +52,7 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
     .addOption(asOf())
     .action(async (o: { item: string; library?: string }, command: Command) => {
       const opts = globals(command);
-      const result = await withRuntime(opts, false, (runtime) =>
-        systemRun(runtime, 'circulation')(renew, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) }),
-      );
+      const result = await runAs(opts, 'circulation')(renew, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) });
       emit(opts.json, result, () => `Renewed ${result.itemBarcode}; now due ${result.dueAt} (${result.renewalsLeft} renewal(s) left).`);
     });
 
@@ -68,9 +64,7 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
     .addOption(asOf())
     .action(async (o: { item: string; library?: string }, command: Command) => {
       const opts = globals(command);
-      const result = await withRuntime(opts, false, (runtime) =>
-        systemRun(runtime, 'materials-recovery')(declareLost, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) }),
-      );
+      const result = await runAs(opts, 'materials-recovery')(declareLost, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) });
       emit(opts.json, result, () => `Item ${result.itemBarcode} marked ${result.status}${result.charge ? `; charged ${money(result.charge.amountCents)}` : ''}.`);
     });
 
@@ -84,7 +78,7 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
       const opts = globals(command);
       const cents = parseAmount(o.amount);
       if (cents === undefined) throw refuse(ErrorCode.INVALID_AMOUNT, '--amount takes an amount such as 2.50.', 'amount');
-      const result = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'fines-collection')(pay, { cardNumber: o.card, amountCents: cents }));
+      const result = await runAs(opts, 'fines-collection')(pay, { cardNumber: o.card, amountCents: cents });
       emit(opts.json, { ...result, amount: formatAmount(result.amountCents), balance: formatAmount(result.balanceCents) }, () =>
         `Payment of ${money(result.amountCents)} taken; ${money(result.balanceCents)} still owed.`,
       );
@@ -100,9 +94,7 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
     .addOption(asOf())
     .action(async (o: { card: string; item: string; pickup?: string }, command: Command) => {
       const opts = globals(command);
-      const hold = await withRuntime(opts, false, (runtime) =>
-        systemRun(runtime, 'circulation')(placeHold, { cardNumber: o.card, itemBarcode: o.item, ...(o.pickup ? { pickupBranch: o.pickup } : {}) }),
-      );
+      const hold = await runAs(opts, 'circulation')(placeHold, { cardNumber: o.card, itemBarcode: o.item, ...(o.pickup ? { pickupBranch: o.pickup } : {}) });
       emit(opts.json, hold, () => `Hold ${hold.id} placed (${hold.status}).`);
     });
   holds
@@ -112,7 +104,7 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
     .addOption(asOf())
     .action(async (o: { id: string }, command: Command) => {
       const opts = globals(command);
-      const hold = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'circulation')(cancelHold, { holdId: o.id }));
+      const hold = await runAs(opts, 'circulation')(cancelHold, { holdId: o.id });
       emit(opts.json, hold, () => `Hold ${hold.id} cancelled.`);
     });
   holds
@@ -122,7 +114,7 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
     .addOption(asOf())
     .action(async (o: { library?: string }, command: Command) => {
       const opts = globals(command);
-      const result = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'circulation')(expireHolds, o.library ? { libraryId: o.library } : {}));
+      const result = await runAs(opts, 'circulation')(expireHolds, o.library ? { libraryId: o.library } : {});
       emit(opts.json, result, () => `${result.expired} hold(s) expired.`);
     });
 }

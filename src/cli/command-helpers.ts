@@ -33,6 +33,8 @@ export function systemRun(runtime: Runtime, purpose: Purpose) {
 export interface CommandHelpers {
   /** Opens the database for one command, runs it with the command's clock, and always closes it. */
   withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
+  /** Runs one use case as the system actor for `purpose` on the command's database (`withRuntime` and `systemRun` in one). */
+  runAs(opts: GlobalOptions, purpose: Purpose): <I, O>(useCase: UseCase<I, O>, input: I) => Promise<O>;
   /** The global flags (`--db`, `--json`) together with the command's own. */
   globals(command: Command): GlobalOptions;
   /** The `--as-of` option a command adds to run with its own clock. */

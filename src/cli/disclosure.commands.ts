@@ -1,5 +1,5 @@
 import { openSync, closeSync, unlinkSync, writeSync } from 'node:fs';
-import { type Command, type Option } from 'commander';
+import { type Command } from 'commander';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Runtime } from '../usecases/context.js';
 import {
@@ -15,14 +15,10 @@ import {
   type ScopePatron,
 } from '../usecases/disclosure.usecases.js';
 import { emit } from './output.js';
-import { systemRun, type GlobalOptions } from './command-helpers.js';
+import { type CommandHelpers, systemRun } from './command-helpers.js';
 
 /** What main.ts lends the legal-request commands. */
-export interface DisclosureCommandHelpers {
-  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
-  globals(command: Command): GlobalOptions;
-  asOf(): Option;
-}
+export type DisclosureCommandHelpers = Pick<CommandHelpers, 'withRuntime' | 'globals' | 'asOf'>;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 

@@ -5,11 +5,11 @@ import { DomainError, ErrorCode, refuse, type Problem } from '../domain/errors.j
 import { parseAmount } from '../domain/money.js';
 import { addItem, addItems, type AddItemInput } from '../usecases/item.usecases.js';
 import { emit } from './output.js';
-import { systemRun, type CommandHelpers } from './command-helpers.js';
+import type { CommandHelpers } from './command-helpers.js';
 
 /** `carrel item add` and `carrel item import`: the catalogue. */
 export function registerItemCommands(program: Command, helpers: CommandHelpers): void {
-  const { withRuntime, globals } = helpers;
+  const { runAs, globals } = helpers;
 
   const item = program.command('item').description('the catalogue');
   item
@@ -27,8 +27,7 @@ export function registerItemCommands(program: Command, helpers: CommandHelpers):
       const opts = globals(command);
       const cost = o.replacementCost === undefined ? null : parseAmount(o.replacementCost);
       if (cost === undefined) throw refuse(ErrorCode.INVALID_AMOUNT, '--replacement-cost takes an amount such as 24.95.', 'replacement-cost');
-      const created = await withRuntime(opts, false, (runtime) =>
-        systemRun(runtime, 'administration')(addItem, {
+      const created = await runAs(opts, 'administration')(addItem, {
           libraryId: o.library,
           barcode: o.barcode,
           title: o.title,
@@ -37,8 +36,7 @@ export function registerItemCommands(program: Command, helpers: CommandHelpers):
           itemType: o.type,
           ...(o.branch ? { branch: o.branch } : {}),
           replacementCostCents: cost,
-        }),
-      );
+        });
       emit(opts.json, created, () => `Item ${created.barcode} added: ${created.title}.`);
     });
 
@@ -50,7 +48,7 @@ export function registerItemCommands(program: Command, helpers: CommandHelpers):
     .action(async (file: string, o: { library?: string }, command: Command) => {
       const opts = globals(command);
       const rows = readItemCsv(file, o.library);
-      const created = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'administration')(addItems, rows));
+      const created = await runAs(opts, 'administration')(addItems, rows);
       emit(opts.json, { imported: created.length }, () => `Imported ${created.length} item(s) from ${file}.`);
     });
 }

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { keyStatus, purgeShreddedKeys } from '../usecases/key.usecases.js';
 import { emit, progressLine } from './output.js';
-import { systemRun, type CommandHelpers } from './command-helpers.js';
+import type { CommandHelpers } from './command-helpers.js';
 import { rotateKeys } from './runtime.js';
 
 /** `carrel keys rotate|status|purge`: the vault's keys. */
 export function registerKeysCommands(program: Command, helpers: CommandHelpers): void {
-  const { withRuntime, globals, asOf, config } = helpers;
+  const { runAs, globals, asOf, config } = helpers;
 
   const keysCommand = program.command('keys').description('the vault’s keys');
   keysCommand
@@ -23,7 +23,7 @@ export function registerKeysCommands(program: Command, helpers: CommandHelpers):
     .description('which key-encryption keys wrap how many data keys')
     .action(async (_o, command: Command) => {
       const opts = globals(command);
-      const status = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'administration')(keyStatus, undefined));
+      const status = await runAs(opts, 'administration')(keyStatus, undefined);
       emit(opts.json, status, () => `Current key ${status.current}; key ring ${status.keyRing.join(', ')}; ${status.dataKeys.total} data key(s): ${Object.entries(status.dataKeys.byKek).map(([k, n]) => `${n} under ${k}`).join(', ') || 'none'}.`);
     });
   keysCommand
@@ -33,7 +33,7 @@ export function registerKeysCommands(program: Command, helpers: CommandHelpers):
     .action(async (_o, command: Command) => {
       const opts = globals(command);
       // Opening the vault already destroys what is past the retention; the use case reports that too.
-      const { destroyed } = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'administration')(purgeShreddedKeys, undefined));
+      const { destroyed } = await runAs(opts, 'administration')(purgeShreddedKeys, undefined);
       emit(opts.json, { destroyed }, () => `${destroyed} shredded key(s) destroyed.`);
     });
 }

@@ -12,7 +12,7 @@ import { registerExportPatronCommand, registerPatronCommands } from './patron.co
 import { registerPrivacyPolicyCommands } from './privacy-policy.commands.js';
 import { registerRecordSeriesCommands } from './record-series.commands.js';
 import { registerRetentionCommands } from './retention.commands.js';
-import { type CommandHelpers, type GlobalOptions } from './command-helpers.js';
+import { systemRun, type CommandHelpers, type GlobalOptions } from './command-helpers.js';
 import { cliConfig, runtimeOpener, setupFault } from './runtime.js';
 import { registerServiceCommands } from './services.commands.js';
 import { registerSetupCommands } from './setup.commands.js';
@@ -32,8 +32,10 @@ const program = new Command('carrel')
   .showHelpAfterError()
   .exitOverride();
 
+const withRuntime = runtimeOpener(config);
 const helpers: CommandHelpers = {
-  withRuntime: runtimeOpener(config),
+  withRuntime,
+  runAs: (opts, purpose) => (useCase, input) => withRuntime(opts, false, (runtime) => systemRun(runtime, purpose)(useCase, input)),
   globals: (command: Command): GlobalOptions => command.optsWithGlobals<GlobalOptions>(),
   asOf: () => new Option('--as-of <iso-date>', 'run as if it were this date or instant (the command’s clock)'),
   config,

@@ -1,22 +1,17 @@
-import type { Command, Option } from 'commander';
-import type { Runtime } from '../usecases/context.js';
+import type { Command } from 'commander';
 import { reissueCard, reportCardLost } from '../usecases/patron-service.usecases.js';
 import { emit } from './output.js';
-import { systemRun, type GlobalOptions } from './command-helpers.js';
+import type { CommandHelpers } from './command-helpers.js';
 
 /** What main.ts lends these commands (the same helpers as the other command files). */
-export interface PatronServiceCommandHelpers {
-  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
-  globals(command: Command): GlobalOptions;
-  asOf(): Option;
-}
+export type PatronServiceCommandHelpers = Pick<CommandHelpers, 'withRuntime' | 'globals' | 'asOf' | 'runAs'>;
 
 /**
  * `carrel patron card-lost|reissue`: a card reported lost or stolen stops at once, and a new card with a
  * new PIN replaces it (JC-IVa, IF-6). Added to the `patron` command main.ts defines.
  */
 export function registerPatronServiceCommands(patron: Command, helpers: PatronServiceCommandHelpers): void {
-  const { withRuntime, globals, asOf } = helpers;
+  const { runAs, globals, asOf } = helpers;
 
   patron
     .command('card-lost')
@@ -25,7 +20,7 @@ export function registerPatronServiceCommands(patron: Command, helpers: PatronSe
     .addOption(asOf())
     .action(async (o: { card: string }, command: Command) => {
       const opts = globals(command);
-      const result = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'account-service')(reportCardLost, { cardNumber: o.card }));
+      const result = await runAs(opts, 'account-service')(reportCardLost, { cardNumber: o.card });
       emit(opts.json, result, () => 'The card is recorded as lost and no longer works. Issue a new one with `carrel patron reissue`.');
     });
 
@@ -36,7 +31,7 @@ export function registerPatronServiceCommands(patron: Command, helpers: PatronSe
     .addOption(asOf())
     .action(async (o: { card: string }, command: Command) => {
       const opts = globals(command);
-      const result = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'account-service')(reissueCard, { cardNumber: o.card }));
+      const result = await runAs(opts, 'account-service')(reissueCard, { cardNumber: o.card });
       emit(opts.json, result, () => `New card issued.\n  card: ${result.cardNumber}\n  PIN:  ${result.pin} (shown once; give it to the patron)`);
     });
 }

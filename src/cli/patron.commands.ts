@@ -5,14 +5,14 @@ import { exportPatron, findPatrons, registerPatron, setPatronStatus } from '../u
 import { setReadingHistory } from '../usecases/retention.usecases.js';
 import { emit } from './output.js';
 import { registerPatronServiceCommands } from './patron-service.commands.js';
-import { systemRun, type CommandHelpers } from './command-helpers.js';
+import type { CommandHelpers } from './command-helpers.js';
 
 /**
  * `carrel patron find|delete|reading-history|deceased|add`, and `card-lost|reissue`
  * (src/cli/patron-service.commands.ts).
  */
 export function registerPatronCommands(program: Command, helpers: CommandHelpers): void {
-  const { withRuntime, globals, asOf } = helpers;
+  const { runAs, globals, asOf } = helpers;
 
   const patron = program.command('patron').description('patrons');
   patron
@@ -24,14 +24,12 @@ export function registerPatronCommands(program: Command, helpers: CommandHelpers
     .option('--name <words>', 'one or more whole words of the name')
     .action(async (o: { library?: string; email?: string; phone?: string; name?: string }, command: Command) => {
       const opts = globals(command);
-      const found = await withRuntime(opts, false, (runtime) =>
-        systemRun(runtime, 'account-service')(findPatrons, {
+      const found = await runAs(opts, 'account-service')(findPatrons, {
           ...(o.library ? { libraryId: o.library } : {}),
           ...(o.email ? { email: o.email } : {}),
           ...(o.phone ? { phone: o.phone } : {}),
           ...(o.name ? { name: o.name } : {}),
-        }),
-      );
+        });
       emit(opts.json, found, () => (found.length === 0 ? 'No patron matches.' : found.map((p) => `${p.cardNumber}  ${p.name}  (${p.libraryId}, ${p.status})`).join('\n')));
     });
   patron
@@ -41,7 +39,7 @@ export function registerPatronCommands(program: Command, helpers: CommandHelpers
     .addOption(asOf())
     .action(async (o: { card: string }, command: Command) => {
       const opts = globals(command);
-      const receipt = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'account-service')(deletePatron, { cardNumber: o.card }));
+      const receipt = await runAs(opts, 'account-service')(deletePatron, { cardNumber: o.card });
       emit(opts.json, receipt, () => `Patron deleted; their data key is out of use and is destroyed after ${receipt.keyDestroyedAfter}.`);
     });
   patron
@@ -54,7 +52,7 @@ export function registerPatronCommands(program: Command, helpers: CommandHelpers
     .action(async (o: { card: string; keep?: boolean; stop?: boolean }, command: Command) => {
       const opts = globals(command);
       if (o.keep === o.stop) throw refuse(ErrorCode.VALIDATION_FAILED, 'Give --keep or --stop.', 'keep');
-      const result = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'account-service')(setReadingHistory, { cardNumber: o.card, keep: o.keep === true }));
+      const result = await runAs(opts, 'account-service')(setReadingHistory, { cardNumber: o.card, keep: o.keep === true });
       emit(opts.json, result, () => (result.readingHistory ? `Reading history is kept from ${result.since}.` : `Reading history is off; ${result.loansDeleted} past loans deleted.`));
     });
   patron
@@ -64,7 +62,7 @@ export function registerPatronCommands(program: Command, helpers: CommandHelpers
     .addOption(asOf())
     .action(async (o: { card: string }, command: Command) => {
       const opts = globals(command);
-      const result = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'account-service')(setPatronStatus, { cardNumber: o.card, status: 'deceased' }));
+      const result = await runAs(opts, 'account-service')(setPatronStatus, { cardNumber: o.card, status: 'deceased' });
       emit(opts.json, { patronId: result.id, status: result.status }, () => 'Recorded as deceased; the next retention run that sweeps deceased patrons purges the record.');
     });
   patron
@@ -80,8 +78,7 @@ export function registerPatronCommands(program: Command, helpers: CommandHelpers
     .option('--guardian <card>', 'card number of the adult signing for a minor')
     .action(async (o: { library: string; name: string; birthDate: string; address?: string; email?: string; phone?: string; category?: string; guardian?: string }, command: Command) => {
       const opts = globals(command);
-      const registered = await withRuntime(opts, false, (runtime) =>
-        systemRun(runtime, 'account-service')(registerPatron, {
+      const registered = await runAs(opts, 'account-service')(registerPatron, {
           libraryId: o.library,
           name: o.name,
           birthDate: o.birthDate,
@@ -90,8 +87,7 @@ export function registerPatronCommands(program: Command, helpers: CommandHelpers
           phone: o.phone ?? null,
           ...(o.category ? { categoryCode: o.category } : {}),
           guardianCard: o.guardian ?? null,
-        }),
-      );
+        });
       emit(opts.json, { id: registered.id, cardNumber: registered.cardNumber, pin: registered.pin }, () =>
         `Patron registered.\n  id:   ${registered.id}\n  card: ${registered.cardNumber}\n  PIN:  ${registered.pin} (shown once; give it to the patron)`,
       );
@@ -102,7 +98,7 @@ export function registerPatronCommands(program: Command, helpers: CommandHelpers
 
 /** `carrel export-patron`: everything held about one patron, as one JSON document. */
 export function registerExportPatronCommand(program: Command, helpers: CommandHelpers): void {
-  const { withRuntime, globals, asOf } = helpers;
+  const { runAs, globals, asOf } = helpers;
 
   program
     .command('export-patron')
@@ -111,7 +107,7 @@ export function registerExportPatronCommand(program: Command, helpers: CommandHe
     .addOption(asOf())
     .action(async (o: { card: string }, command: Command) => {
       const opts = globals(command);
-      const document = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'account-service')(exportPatron, { cardNumber: o.card }));
+      const document = await runAs(opts, 'account-service')(exportPatron, { cardNumber: o.card });
       // The export is a JSON document whether or not --json is given.
       emit(true, document, () => '');
     });

@@ -1,17 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { renderPolicyHtml, renderPolicyMarkdown } from '../report/privacy-policy.render.js';
-import type { Runtime } from '../usecases/context.js';
 import { publishedPolicy } from '../usecases/privacy-policy.usecases.js';
 import { emit } from './output.js';
-import { systemRun, type GlobalOptions } from './command-helpers.js';
+import type { CommandHelpers } from './command-helpers.js';
 
 /** What main.ts lends the privacy-policy command. */
-export interface PrivacyPolicyCommandHelpers {
-  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
-  globals(command: Command): GlobalOptions;
-  asOf(): Option;
-}
+export type PrivacyPolicyCommandHelpers = Pick<CommandHelpers, 'withRuntime' | 'globals' | 'asOf' | 'runAs'>;
 
 /**
  * `carrel privacy-policy --library ID [--format html|md|json] [--out FILE]`: the library's published
@@ -19,7 +14,7 @@ export interface PrivacyPolicyCommandHelpers {
  * serves, to put on the library's own website or on paper.
  */
 export function registerPrivacyPolicyCommands(program: Command, helpers: PrivacyPolicyCommandHelpers): void {
-  const { withRuntime, globals, asOf } = helpers;
+  const { runAs, globals, asOf } = helpers;
   program
     .command('privacy-policy')
     .description('the library’s published privacy policy: what is kept, why, how long, who sees it, when it could be disclosed, your rights, and what changed')
@@ -29,7 +24,7 @@ export function registerPrivacyPolicyCommands(program: Command, helpers: Privacy
     .addOption(asOf())
     .action(async (o: { library: string; format: 'html' | 'md' | 'json'; out?: string }, command: Command) => {
       const opts = globals(command);
-      const policy = await withRuntime(opts, false, (runtime) => systemRun(runtime, 'administration')(publishedPolicy, { libraryId: o.library }));
+      const policy = await runAs(opts, 'administration')(publishedPolicy, { libraryId: o.library });
       const format = opts.json === true ? 'json' : o.format;
       const text = format === 'json' ? `${JSON.stringify(policy, null, 2)}\n` : format === 'md' ? renderPolicyMarkdown(policy) : renderPolicyHtml(policy);
       if (o.out === undefined) {

@@ -1,18 +1,12 @@
-import { type Command, type Option } from 'commander';
+import { type Command } from 'commander';
 import { ErrorCode, refuse } from '../domain/errors.js';
-import type { Runtime } from '../usecases/context.js';
 import { listLibraries } from '../usecases/library.usecases.js';
 import { addSeries, confirmDisposal, dueForDisposal, listSeries, type SeriesView } from '../usecases/record-series.usecases.js';
 import { emit } from './output.js';
-import { systemRun, type GlobalOptions } from './command-helpers.js';
+import { type CommandHelpers, type GlobalOptions, systemRun } from './command-helpers.js';
 
 /** What main.ts lends the record-series commands. */
-export interface RecordSeriesCommandHelpers {
-  /** Opens the database and its vault for one command (`create`: make and migrate an absent database). */
-  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
-  globals(command: Command): GlobalOptions;
-  asOf(): Option;
-}
+export type RecordSeriesCommandHelpers = Pick<CommandHelpers, 'withRuntime' | 'globals' | 'asOf' | 'runAs'>;
 
 /** One library's register, as printed and as the JSON document of `list` and `due`. */
 interface LibraryRegister {
@@ -48,7 +42,7 @@ function parseDays(text: string): number {
  * CB-H / RF-9, paper sign-up sheets), run as the operator (the system actor).
  */
 export function registerRecordSeriesCommands(program: Command, helpers: RecordSeriesCommandHelpers): void {
-  const { withRuntime, globals, asOf } = helpers;
+  const { withRuntime, runAs, globals, asOf } = helpers;
   const records = program.command('records').description('the register of records kept outside Carrel (camera footage, paper sheets) and their disposal');
 
   /** Runs a per-library read for one library, or for every library when none is named. */
@@ -97,8 +91,7 @@ export function registerRecordSeriesCommands(program: Command, helpers: RecordSe
     .action(async (o: { library: string; code: string; name: string; medium: string; days: string; location?: string; clause?: string }, command: Command) => {
       const opts = globals(command);
       const retentionDays = parseDays(o.days);
-      const added = await withRuntime(opts, false, (runtime) =>
-        systemRun(runtime, 'administration')(addSeries, {
+      const added = await runAs(opts, 'administration')(addSeries, {
           libraryId: o.library,
           code: o.code,
           name: o.name,
@@ -106,8 +99,7 @@ export function registerRecordSeriesCommands(program: Command, helpers: RecordSe
           retentionDays,
           location: o.location ?? null,
           clause: o.clause ?? null,
-        }),
-      );
+        });
       emit(opts.json, added, () => `Record series ${added.code} added to ${o.library}'s register.\n${describeSeries(added)}`);
     });
 
@@ -121,14 +113,12 @@ export function registerRecordSeriesCommands(program: Command, helpers: RecordSe
     .addOption(asOf())
     .action(async (o: { library: string; series: string; through: string; method?: string }, command: Command) => {
       const opts = globals(command);
-      const confirmed = await withRuntime(opts, false, (runtime) =>
-        systemRun(runtime, 'administration')(confirmDisposal, {
+      const confirmed = await runAs(opts, 'administration')(confirmDisposal, {
           libraryId: o.library,
           code: o.series,
           disposedThrough: o.through,
           ...(o.method !== undefined ? { method: o.method } : {}),
-        }),
-      );
+        });
       emit(opts.json, confirmed, () => `Disposal of ${o.series} confirmed through ${confirmed.disposal.disposedThrough} (${confirmed.disposal.method}).\n${describeSeries(confirmed.series)}`);
     });
 }

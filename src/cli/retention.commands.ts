@@ -1,22 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import type { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { runRetention, type RetentionReport } from '../jobs/retention.job.js';
 import { SYSTEM } from '../policy/actors.js';
-import { run, type Caller, type Runtime } from '../usecases/context.js';
+import { run, type Caller } from '../usecases/context.js';
 import { checkProfile, listProfiles } from '../usecases/profile.usecases.js';
 import { retentionHistory } from '../usecases/retention.usecases.js';
 import { emit } from './output.js';
-import type { GlobalOptions } from './command-helpers.js';
+import type { CommandHelpers } from './command-helpers.js';
 
 /** What main.ts lends the retention commands. */
-export interface RetentionCommandHelpers {
-  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
-  globals(command: Command): GlobalOptions;
-  asOf(): Option;
-}
+export type RetentionCommandHelpers = Pick<CommandHelpers, 'withRuntime' | 'globals' | 'asOf'>;
 
 const OPERATOR: Caller = { actor: SYSTEM, purpose: 'retention', channel: 'cli' };
 

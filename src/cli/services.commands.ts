@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { ServiceKind } from '../domain/types.js';
-import type { Runtime, UseCase } from '../usecases/context.js';
+import type { UseCase } from '../usecases/context.js';
 import {
   bookRoom,
   cancelRoomBooking,
@@ -19,14 +19,10 @@ import {
   type ServiceReceipt,
 } from '../usecases/service-record.usecases.js';
 import { emit } from './output.js';
-import { systemRun, type GlobalOptions } from './command-helpers.js';
+import { type CommandHelpers, systemRun } from './command-helpers.js';
 
 /** What main.ts lends the service commands (the same helpers as the backup commands). */
-export interface ServiceCommandHelpers {
-  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
-  globals(command: Command): GlobalOptions;
-  asOf(): Option;
-}
+export type ServiceCommandHelpers = Pick<CommandHelpers, 'withRuntime' | 'globals' | 'asOf'>;
 
 /** One line for a record the desk created or closed: id, kind, state, and until when it runs. */
 function describe(receipt: ServiceReceipt, verb: string): string {

@@ -5,7 +5,7 @@ import { listLibraries } from '../usecases/library.usecases.js';
 import { listProfiles } from '../usecases/profile.usecases.js';
 import { createFirstAdmin } from '../usecases/setup.usecases.js';
 import { emit } from './output.js';
-import { clockFor, systemRun, type CommandHelpers } from './command-helpers.js';
+import { clockFor, type CommandHelpers, systemRun } from './command-helpers.js';
 import { checkRetentionSchedule, describeTarget, loadDemo, openRuntime, serve, type DemoSummary } from './runtime.js';
 
 /** `carrel init`, `carrel start` and `carrel demo`: a new installation, serving it, the demo library. */

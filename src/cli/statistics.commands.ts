@@ -1,15 +1,10 @@
 import { Option, type Command } from 'commander';
-import type { Runtime } from '../usecases/context.js';
 import { DIMENSIONS, PERIODS, statistics, statisticsCsv, statisticsText, STATISTICS_KINDS } from '../usecases/statistics.usecases.js';
 import { emit } from './output.js';
-import { systemRun, type GlobalOptions } from './command-helpers.js';
+import type { CommandHelpers } from './command-helpers.js';
 
 /** What main.ts lends the statistics command. */
-export interface StatisticsCommandHelpers {
-  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
-  globals(command: Command): GlobalOptions;
-  asOf(): Option;
-}
+export type StatisticsCommandHelpers = Pick<CommandHelpers, 'withRuntime' | 'globals' | 'asOf' | 'runAs'>;
 
 /**
  * `carrel stats --library ID --kind K --rows D --columns D --from YYYY-MM-01 --to YYYY-MM-01 [--period
@@ -17,7 +12,7 @@ export interface StatisticsCommandHelpers {
  * with small cells suppressed (CB-A6, RF-3, IF-4).
  */
 export function registerStatisticsCommands(program: Command, helpers: StatisticsCommandHelpers): void {
-  const { withRuntime, globals, asOf } = helpers;
+  const { runAs, globals, asOf } = helpers;
   program
     .command('stats')
     .description('circulation, registration, program or computer-use statistics by two dimensions, from the aggregates only; counts below the profile’s threshold suppressed')
@@ -32,9 +27,7 @@ export function registerStatisticsCommands(program: Command, helpers: Statistics
     .addOption(asOf())
     .action(async (o: { library: string; kind: string; rows: string; columns: string; from: string; to: string; period: string; format: 'table' | 'csv' | 'json' }, command: Command) => {
       const opts = globals(command);
-      const result = await withRuntime(opts, false, (runtime) =>
-        systemRun(runtime, 'statistics')(statistics, { libraryId: o.library, kind: o.kind, rows: o.rows, columns: o.columns, from: o.from, to: o.to, period: o.period }),
-      );
+      const result = await runAs(opts, 'statistics')(statistics, { libraryId: o.library, kind: o.kind, rows: o.rows, columns: o.columns, from: o.from, to: o.to, period: o.period });
       if (o.format === 'csv' && opts.json !== true) process.stdout.write(statisticsCsv(result));
       else emit(opts.json === true || o.format === 'json', result, () => statisticsText(result));
     });

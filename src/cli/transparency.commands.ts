@@ -1,22 +1,17 @@
 import { Option, type Command } from 'commander';
-import type { Runtime } from '../usecases/context.js';
 import { reportMarkdown, transparencyReport } from '../usecases/transparency.usecases.js';
 import { emit } from './output.js';
-import { systemRun, type GlobalOptions } from './command-helpers.js';
+import type { CommandHelpers } from './command-helpers.js';
 
 /** What main.ts lends the transparency command. */
-export interface TransparencyCommandHelpers {
-  withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
-  globals(command: Command): GlobalOptions;
-  asOf(): Option;
-}
+export type TransparencyCommandHelpers = Pick<CommandHelpers, 'withRuntime' | 'globals' | 'asOf' | 'runAs'>;
 
 /**
  * `carrel transparency-report --from --to [--library] [--format md|json]`: legal requests by instrument
  * and outcome (gagged ones only in a band, JC-II), legal holds and complaints (JC-VIII), as the operator.
  */
 export function registerTransparencyCommands(program: Command, helpers: TransparencyCommandHelpers): void {
-  const { withRuntime, globals, asOf } = helpers;
+  const { runAs, globals, asOf } = helpers;
   program
     .command('transparency-report')
     .description('counts of legal requests by instrument and outcome for a period (gagged ones only in a band), legal holds and complaints')
@@ -27,9 +22,7 @@ export function registerTransparencyCommands(program: Command, helpers: Transpar
     .addOption(asOf())
     .action(async (o: { from: string; to: string; library?: string; format: 'md' | 'json' }, command: Command) => {
       const opts = globals(command);
-      const report = await withRuntime(opts, false, (runtime) =>
-        systemRun(runtime, 'statistics')(transparencyReport, { from: o.from, to: o.to, ...(o.library ? { libraryId: o.library } : {}) }),
-      );
+      const report = await runAs(opts, 'statistics')(transparencyReport, { from: o.from, to: o.to, ...(o.library ? { libraryId: o.library } : {}) });
       emit(opts.json === true || o.format === 'json', report, () => reportMarkdown(report).trimEnd());
     });
 }

@@ -6,7 +6,8 @@
  * engine because the engine runs its pages in transactions of its own.
  */
 import { fixedClock } from '../domain/clock.js';
-import { auditFacts, auditReportOf, type AuditReport, type AuditReportInput, type DisposalCheck } from '../usecases/audit-report.usecases.js';
+import { buildAuditReport } from '../report/audit-report.js';
+import { auditFacts, type AuditReport, type AuditReportInput, type DisposalCheck } from '../usecases/audit-report.usecases.js';
 import { run, type Caller, type Runtime } from '../usecases/context.js';
 import { runRetention } from './retention.job.js';
 
@@ -43,5 +44,6 @@ export async function auditReport(runtime: Runtime, caller: Caller, options: Aud
       ...(c.skipped ? { skipped: { nextSweepAfter: c.skipped.nextSweepAfter } } : {}),
     })),
   };
-  return auditReportOf(facts, check);
+  // The report itself is pure (report/audit-report.ts): the facts and the dry run, each read in transactions of their own, joined here.
+  return buildAuditReport(facts, check);
 }

@@ -7,7 +7,7 @@
  */
 import { DateTime } from 'luxon';
 import { ErrorCode, refuse } from '../domain/errors.js';
-import { buildAuditReport, type AuditFacts, type AuditReport, type DisposalCheck } from '../report/audit-report.js';
+import type { AuditFacts } from '../report/audit-report.js';
 import { profiles } from '../profile/profiles.js';
 import { RETENTION_CATEGORIES } from '../policy/retention.policy.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
@@ -110,11 +110,3 @@ export async function auditFacts(ctx: Context, input: AuditReportInput): Promise
   };
 }
 
-/**
- * The audit report (CB-I) from the facts above and the retention engine's dry run of the same library
- * (anything it would dispose of is overdue and becomes a finding). Reads nothing: the job that gathered
- * both, each in transactions of its own, joins them here.
- */
-export function auditReportOf(facts: AuditFacts, check: DisposalCheck): AuditReport {
-  return buildAuditReport(facts, check);
-}

@@ -16,6 +16,9 @@ export const Cents = Type.Integer({ description: 'An amount of money in cents.' 
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
+/** Free text a body may leave out or send as null, up to `max` characters. */
+export const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
+
 export const ErrorResponse = Type.Object(
   {
     error: Type.Object({
@@ -99,6 +102,9 @@ export const errorResponses = {
   409: ErrorResponse,
   422: ErrorResponse,
 };
+
+/** The error answers of a route whose permission check can refuse with 403. */
+export const forbiddableResponses = { ...errorResponses, 403: ErrorResponse };
 
 /** The purpose a staff look-up names, from the fixed list (CB-A3, RF-10). */
 export const LookupPurposeParam = Type.Union(

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { COMPLAINT_CHANNELS } from '../../domain/complaints.js';
-import { CardNumber, ErrorResponse, errorResponses, Id, Instant, LibraryId, Nullable } from './common.js';
+import { CardNumber, forbiddableResponses, Id, Instant, LibraryId, Nullable } from './common.js';
 
 export const ComplaintView = Type.Object({
   id: Id,
@@ -25,7 +25,6 @@ export const ComplaintView = Type.Object({
   hasAnswerSummary: Type.Boolean({ description: 'The answer has a summary: GET /complaints/{id} opens it.' }),
 });
 export const Summary = Type.String({ maxLength: 4000 });
-const responses = { ...errorResponses, 403: ErrorResponse };
 
 /** POST /api/v1/complaints */
 export const RecordComplaintRoute = {
@@ -43,7 +42,7 @@ export const RecordComplaintRoute = {
     },
     { additionalProperties: false },
   ),
-  response: { 201: ComplaintView, ...responses },
+  response: { 201: ComplaintView, ...forbiddableResponses },
 };
 
 /** POST /api/v1/complaints/:complaintId/answer */
@@ -52,7 +51,7 @@ export const AnswerComplaintRoute = {
   summary: 'Record the director’s answer to a complaint',
   params: Type.Object({ complaintId: Id }),
   body: Type.Object({ summary: Type.Optional(Nullable(Summary)) }, { additionalProperties: false }),
-  response: { 200: ComplaintView, ...responses },
+  response: { 200: ComplaintView, ...forbiddableResponses },
 };
 
 /** GET /api/v1/complaints/:complaintId */
@@ -61,7 +60,7 @@ export const GetComplaintRoute = {
   summary: 'One complaint with its summary and answer opened (the director)',
   description: 'Opening a named patron’s summary or answer is a read of their record: it is logged on it (`complaint-read`).',
   params: Type.Object({ complaintId: Id }),
-  response: { 200: ComplaintView, ...responses },
+  response: { 200: ComplaintView, ...forbiddableResponses },
 };
 
 /** GET /api/v1/libraries/:libraryId/complaints */
@@ -75,7 +74,7 @@ export const ListComplaintsRoute = {
     { open: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])), limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })) },
     { additionalProperties: false },
   ),
-  response: { 200: Type.Array(ComplaintView), ...responses },
+  response: { 200: Type.Array(ComplaintView), ...forbiddableResponses },
 };
 
 /** The answers' static types, for the web app. */

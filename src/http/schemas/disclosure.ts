@@ -4,7 +4,7 @@
  * typebox and src/domain.
  */
 import { Type, type Static } from 'typebox';
-import { CardNumber, ErrorResponse, errorResponses, Id, Instant, LibraryId, Nullable } from './common.js';
+import { CardNumber, forbiddableResponses, Id, Instant, LibraryId, Nullable, OptionalText } from './common.js';
 
 // INSTRUMENTS and the record categories spelled out (a union mapped from a list types as never); the
 // use case checks the values again.
@@ -24,7 +24,6 @@ export const InstrumentParam = Type.Union(
   { description: 'The instrument presented (the library’s profile says what each permits).' },
 );
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
-const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
 export const RequestParams = Type.Object({ requestId: Id });
 export const Receipt = Type.Object(
   { id: Id, libraryId: Type.String(), instrument: Type.String(), status: Type.String(), receivedAt: Instant },
@@ -74,7 +73,6 @@ export const RequestView = Type.Object({
   gagged: Type.Boolean(),
   rule: Type.Object({ permits: Type.String(), clause: Type.String(), counselReviewRequired: Type.Boolean(), notifyPatron: Type.String(), note: Type.Optional(Type.String()) }),
 });
-const responses = { ...errorResponses, 403: ErrorResponse };
 const TAG = ['lawful disclosure'];
 
 /** POST /api/v1/legal-requests */
@@ -102,7 +100,7 @@ export const ReceiveRequestRoute = {
     },
     { additionalProperties: false },
   ),
-  response: { 201: Receipt, ...responses },
+  response: { 201: Receipt, ...forbiddableResponses },
 };
 
 /** GET /api/v1/libraries/:libraryId/legal-requests */
@@ -111,18 +109,18 @@ export const ListRequestsRoute = {
   summary: 'The library’s legal-request register (the director)',
   description: 'A request under a gag order (JC-II) is listed for the director role only until the gag ends.',
   params: Type.Object({ libraryId: LibraryId }),
-  response: { 200: Type.Array(RequestView), ...responses },
+  response: { 200: Type.Array(RequestView), ...forbiddableResponses },
 };
 
 /** GET /api/v1/legal-requests/:requestId */
-export const GetRequestRoute = { tags: TAG, summary: 'One legal request of the register (the director)', params: RequestParams, response: { 200: RequestView, ...responses } };
+export const GetRequestRoute = { tags: TAG, summary: 'One legal request of the register (the director)', params: RequestParams, response: { 200: RequestView, ...forbiddableResponses } };
 
 /** POST /api/v1/legal-requests/:requestId/referral */
 export const ReferToDirectorRoute = {
   tags: TAG,
   summary: 'Refer a request to the director (JC-IVd-le)',
   params: RequestParams,
-  response: { 200: Receipt, ...responses },
+  response: { 200: Receipt, ...forbiddableResponses },
 };
 
 /** POST /api/v1/legal-requests/:requestId/review */
@@ -131,7 +129,7 @@ export const RecordCounselReviewRoute = {
   summary: 'Record counsel’s review: proper form, good cause (CB-E1, JC-IVd-le)',
   params: RequestParams,
   body: Type.Object({ properForm: Type.Boolean(), goodCause: Type.Boolean(), notes: OptionalText(2000) }, { additionalProperties: false }),
-  response: { 200: RequestView, ...responses },
+  response: { 200: RequestView, ...forbiddableResponses },
 };
 
 /** POST /api/v1/legal-requests/:requestId/decision */
@@ -150,7 +148,7 @@ export const DecideRequestRoute = {
     },
     { additionalProperties: false },
   ),
-  response: { 200: RequestView, ...responses },
+  response: { 200: RequestView, ...forbiddableResponses },
 };
 
 /** POST /api/v1/legal-requests/:requestId/release */
@@ -160,7 +158,7 @@ export const ReleaseRequestRoute = {
   description:
     'Answers the export document as a file (`Content-Disposition: attachment`); it is not stored. The register keeps the manifest (record ids, categories, SHA-256 of the canonical JSON of `export`).',
   params: RequestParams,
-  response: { 200: Type.Object({ requestId: Id, manifest: Manifest, export: Type.Object({ format: Type.String() }, { additionalProperties: true }) }), ...responses },
+  response: { 200: Type.Object({ requestId: Id, manifest: Manifest, export: Type.Object({ format: Type.String() }, { additionalProperties: true }) }), ...forbiddableResponses },
 };
 
 /** POST /api/v1/legal-requests/:requestId/withdrawal */
@@ -169,7 +167,7 @@ export const WithdrawRequestRoute = {
   summary: 'Record that the agency withdrew its request (the director)',
   params: RequestParams,
   body: Type.Object({ notes: OptionalText(2000) }, { additionalProperties: false }),
-  response: { 200: RequestView, ...responses },
+  response: { 200: RequestView, ...forbiddableResponses },
 };
 
 /** The answers' static types, for the web app. */

@@ -6,7 +6,7 @@
 import { Type, type Static } from 'typebox';
 import { INSTRUMENTS } from '../../domain/disclosure.js';
 import { RECORD_CATEGORIES } from '../../domain/records.js';
-import { CalendarDate, CardNumber, ErrorResponse, errorResponses, Id, Instant, LibraryId, Nullable } from './common.js';
+import { CalendarDate, CardNumber, forbiddableResponses, Id, Instant, LibraryId, Nullable } from './common.js';
 
 export const Category = Type.String({ enum: [...RECORD_CATEGORIES] });
 export const Bound = Type.String({ minLength: 10, maxLength: 40, description: 'YYYY-MM-DD (library time; `to` includes that day) or an ISO-8601 instant with an offset.' });
@@ -39,7 +39,6 @@ export const ReportView = Type.Object({
   legalHolds: Type.Object({ placed: count, released: count, liveAtEnd: count }),
   complaints: Type.Object({ received: count, answered: count, overdue: count }),
 });
-const responses = { ...errorResponses, 403: ErrorResponse };
 
 /** POST /api/v1/legal-holds */
 export const PlaceLegalHoldRoute = {
@@ -62,7 +61,7 @@ export const PlaceLegalHoldRoute = {
     },
     { additionalProperties: false },
   ),
-  response: { 201: HoldView, ...responses },
+  response: { 201: HoldView, ...forbiddableResponses },
 };
 
 /** POST /api/v1/legal-holds/:holdId/release */
@@ -70,7 +69,7 @@ export const ReleaseLegalHoldRoute = {
   tags: ['lawful disclosure'],
   summary: 'Release a legal hold: the next retention run disposes of what it kept (the director)',
   params: Type.Object({ holdId: Id }),
-  response: { 200: HoldView, ...responses },
+  response: { 200: HoldView, ...forbiddableResponses },
 };
 
 /** GET /api/v1/libraries/:libraryId/legal-holds */
@@ -83,7 +82,7 @@ export const ListLegalHoldsRoute = {
     { includeReleased: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])), requestId: Type.Optional(Id) },
     { additionalProperties: false },
   ),
-  response: { 200: Type.Array(HoldView), ...responses },
+  response: { 200: Type.Array(HoldView), ...forbiddableResponses },
 };
 
 /** GET /api/v1/transparency-report */
@@ -96,7 +95,7 @@ export const TransparencyReportRoute = {
     { from: CalendarDate, to: CalendarDate, library: Type.Optional(LibraryId), format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('md')])) },
     { additionalProperties: false },
   ),
-  response: { 200: Type.Union([ReportView, Type.String({ description: 'With format=md: the report as Markdown (text/markdown).' })]), ...responses },
+  response: { 200: Type.Union([ReportView, Type.String({ description: 'With format=md: the report as Markdown (text/markdown).' })]), ...forbiddableResponses },
 };
 
 /** The answers' static types, for the web app. */

@@ -4,9 +4,8 @@
  * typebox and src/domain.
  */
 import { Type, type Static } from 'typebox';
-import { AccountView, CalendarDate, errorResponses, Id, Nullable, PatronView } from './common.js';
+import { AccountView, CalendarDate, errorResponses, Id, OptionalText, PatronView } from './common.js';
 
-const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
 
 /** POST /api/v1/patrons/:patronId/card */
 export const ReissueCardRoute = {

@@ -5,9 +5,8 @@
  */
 import { Type, type Static } from 'typebox';
 import { PATRON_STATUSES } from '../../domain/types.js';
-import { AccountView, CalendarDate, CardNumber, errorResponses, Id, Instant, LibraryId, LookupPurposeParam, Nullable, PatronView } from './common.js';
+import { AccountView, CalendarDate, CardNumber, errorResponses, Id, Instant, LibraryId, LookupPurposeParam, Nullable, PatronView, OptionalText } from './common.js';
 
-const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
 
 /** POST /api/v1/patrons */
 export const RegisterPatronRoute = {

@@ -4,7 +4,7 @@
  * typebox and src/domain.
  */
 import { Type, type Static } from 'typebox';
-import { ErrorResponse, errorResponses, Id, Instant, LibraryId, Nullable } from './common.js';
+import { forbiddableResponses, Id, Instant, LibraryId, Nullable } from './common.js';
 
 export const SeriesCode = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$', description: 'A series code, unique in the library (`security-camera`).' });
 export const SeriesView = Type.Object({
@@ -25,14 +25,13 @@ export const SeriesView = Type.Object({
   }),
 });
 export const LibraryParams = Type.Object({ libraryId: LibraryId });
-const responses = { ...errorResponses, 403: ErrorResponse };
 
 /** GET /api/v1/libraries/:libraryId/record-series */
 export const ListSeriesRoute = {
   tags: ['records kept outside Carrel'],
   summary: 'The register of record series kept outside Carrel, each with whether it is due for disposal',
   params: LibraryParams,
-  response: { 200: Type.Array(SeriesView), ...responses },
+  response: { 200: Type.Array(SeriesView), ...forbiddableResponses },
 };
 
 /** POST /api/v1/libraries/:libraryId/record-series */
@@ -51,7 +50,7 @@ export const AddSeriesRoute = {
     },
     { additionalProperties: false },
   ),
-  response: { 201: SeriesView, ...responses },
+  response: { 201: SeriesView, ...forbiddableResponses },
 };
 
 /** GET /api/v1/libraries/:libraryId/record-series/due */
@@ -59,7 +58,7 @@ export const DueForDisposalRoute = {
   tags: ['records kept outside Carrel'],
   summary: 'The series due for disposal now',
   params: LibraryParams,
-  response: { 200: Type.Array(SeriesView), ...responses },
+  response: { 200: Type.Array(SeriesView), ...forbiddableResponses },
 };
 
 /** POST /api/v1/libraries/:libraryId/record-series/:code/disposals */
@@ -81,7 +80,7 @@ export const ConfirmDisposalRoute = {
       disposal: Type.Object({ id: Id, seriesId: Id, disposedThrough: Instant, method: Type.String(), confirmedBy: Type.String(), confirmedAt: Instant }),
       series: SeriesView,
     }),
-    ...responses,
+    ...forbiddableResponses,
   },
 };
 

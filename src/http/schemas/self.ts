@@ -4,9 +4,8 @@
  * typebox and src/domain.
  */
 import { Type, type Static } from 'typebox';
-import { CardNumber, errorResponses, Instant, Nullable, PatronView } from './common.js';
+import { CardNumber, errorResponses, Instant, Nullable, PatronView, OptionalText } from './common.js';
 
-const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
 /** The whole record, as one document: every category of the inventory that concerns the patron. */
 export const RecordDocument = Type.Object({ format: Type.String() }, { additionalProperties: true });
 // NOTICE_CHANNELS spelled out (a union mapped from it types as never); the routes below pass it to and
