@@ -1,6 +1,6 @@
 import { DomainError } from '../src/domain/errors.js';
 import { ManualClock } from '../src/domain/clock.js';
-import type { LoanRule } from '../src/domain/types.js';
+import type { LoanRuleInput } from '../src/domain/types.js';
 import { SYSTEM, type Actor, type Purpose } from '../src/policy/actors.js';
 import type { Database } from '../src/storage/database.js';
 import { keyStoreTargetFor, openKeyStore } from '../src/storage/key-store.js';
@@ -51,7 +51,7 @@ export async function buildLibrary(w: World, overrides: Partial<CreateLibraryInp
   return { library, branch: branches[0]!, branches };
 }
 
-export async function buildRule(w: World, rule: Partial<LoanRule> & { libraryId: string }) {
+export async function buildRule(w: World, rule: Partial<LoanRuleInput> & { libraryId: string }) {
   return w.act(setLoanRule, { patronCategory: '*', itemType: '*', loanDays: 21, renewals: 2, finePerDayCents: 25, maxFineCents: 500, ...rule });
 }
 

@@ -32,6 +32,7 @@ export function patronOf(i: number, id: string, now: string, options: { juvenile
     libraryId: LIBRARY_ID,
     cardNumber: cardOf(i),
     categoryCode: juvenile ? 'juvenile' : 'adult',
+    homeBranchId: null,
     status: 'active',
     personal: {
       name: `Patron ${i}`,

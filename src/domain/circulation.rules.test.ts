@@ -5,8 +5,11 @@ import { parseInstant } from './clock.js';
 import { formatAmount, parseAmount } from './money.js';
 import type { LoanRule } from './types.js';
 
-const rule = (patronCategory: string, itemType: string, loanDays = 21): LoanRule => ({
+const rule = (patronCategory: string, itemType: string, loanDays = 21, branch = '*'): LoanRule => ({
   libraryId: 'l',
+  branch,
+  holdable: true,
+  holdPickupDays: null,
   patronCategory,
   itemType,
   loanDays,
@@ -18,13 +21,18 @@ const rule = (patronCategory: string, itemType: string, loanDays = 21): LoanRule
 describe('resolveLoanRule', () => {
   const rules = [rule('*', '*', 21), rule('*', 'dvd', 7), rule('juvenile', '*', 28), rule('juvenile', 'dvd', 3)];
   it('prefers category × type, then category, then type, then the fallback', () => {
-    expect(resolveLoanRule(rules, 'juvenile', 'dvd')?.loanDays).toBe(3);
-    expect(resolveLoanRule(rules, 'juvenile', 'book')?.loanDays).toBe(28);
-    expect(resolveLoanRule(rules, 'adult', 'dvd')?.loanDays).toBe(7);
-    expect(resolveLoanRule(rules, 'adult', 'book')?.loanDays).toBe(21);
+    expect(resolveLoanRule(rules, { branch: 'main', patronCategory: 'juvenile', itemType: 'dvd' })?.loanDays).toBe(3);
+    expect(resolveLoanRule(rules, { branch: 'main', patronCategory: 'juvenile', itemType: 'book' })?.loanDays).toBe(28);
+    expect(resolveLoanRule(rules, { branch: 'main', patronCategory: 'adult', itemType: 'dvd' })?.loanDays).toBe(7);
+    expect(resolveLoanRule(rules, { branch: 'main', patronCategory: 'adult', itemType: 'book' })?.loanDays).toBe(21);
+  });
+  it('prefers a rule for the item’s branch over every library-wide rule', () => {
+    const withBranch = [...rules, rule('*', '*', 14, 'north')];
+    expect(resolveLoanRule(withBranch, { branch: 'north', patronCategory: 'juvenile', itemType: 'dvd' })?.loanDays).toBe(14);
+    expect(resolveLoanRule(withBranch, { branch: 'south', patronCategory: 'juvenile', itemType: 'dvd' })?.loanDays).toBe(3);
   });
   it('finds nothing when no rule matches, not even a fallback', () => {
-    expect(resolveLoanRule([rule('staff', 'book')], 'adult', 'book')).toBeUndefined();
+    expect(resolveLoanRule([rule('staff', 'book')], { branch: 'main', patronCategory: 'adult', itemType: 'book' })).toBeUndefined();
   });
 });
 

@@ -1,24 +1,37 @@
 import { DateTime } from 'luxon';
 import { ErrorCode, type Problem } from './errors.js';
-import type { Cents, Item, Library, LoanRule, Patron, PatronCategory } from './types.js';
+import type { Branch, Cents, ClosedDay, Item, Library, LoanRule, Patron, PatronCategory } from './types.js';
+import { WEEKDAYS } from './types.js';
 
 /** Age at which a patron no longer needs a guardian (all five seed policies: under 18). */
 export const AGE_OF_MAJORITY = 18;
 
+/** Where a loan happens in the matrix: the item's branch (by code), the patron's category, the item's type. */
+export interface MatrixCell {
+  branch: string;
+  patronCategory: string;
+  itemType: string;
+}
+
 /**
- * The loan rule for a patron category and item type: the most specific match wins
- * (category × type, then category × any, then any × type, then the any × any fallback).
+ * How specific a rule is for a cell, or -1 when it does not match. The branch weighs most, then the
+ * patron category, then the item type: a rule for the branch always beats a library-wide one.
  */
-export function resolveLoanRule(rules: readonly LoanRule[], patronCategory: string, itemType: string): LoanRule | undefined {
-  const rank = (rule: LoanRule): number => {
-    const cat = rule.patronCategory === patronCategory ? 2 : rule.patronCategory === '*' ? 0 : -10;
-    const type = rule.itemType === itemType ? 1 : rule.itemType === '*' ? 0 : -10;
-    return cat + type;
-  };
+export function ruleSpecificity(rule: Pick<LoanRule, 'branch' | 'patronCategory' | 'itemType'>, cell: MatrixCell): number {
+  const part = (value: string, wanted: string, weight: number) => (value === wanted ? weight : value === '*' ? 0 : -100);
+  const rank = part(rule.branch, cell.branch, 4) + part(rule.patronCategory, cell.patronCategory, 2) + part(rule.itemType, cell.itemType, 1);
+  return rank < 0 ? -1 : rank;
+}
+
+/**
+ * The loan rule for a cell of the matrix: the most specific match wins (branch, then category, then
+ * type; `*` matches anything and the `*`×`*`×`*` rule is the fallback). Undefined when none matches.
+ */
+export function resolveLoanRule(rules: readonly LoanRule[], cell: MatrixCell): LoanRule | undefined {
   let best: LoanRule | undefined;
   let bestRank = -1;
   for (const rule of rules) {
-    const r = rank(rule);
+    const r = ruleSpecificity(rule, cell);
     if (r > bestRank) {
       best = rule;
       bestRank = r;
@@ -27,12 +40,37 @@ export function resolveLoanRule(rules: readonly LoanRule[], patronCategory: stri
   return best;
 }
 
+/** A calendar date (YYYY-MM-DD) in the library's zone, for an instant. */
+export function localDate(at: Date, timeZone: string): string {
+  return DateTime.fromJSDate(at, { zone: timeZone }).toISODate() as string;
+}
+
+/**
+ * Whether a branch is open on a local date: not inside one of its (or the library's) closed-day ranges,
+ * and, when the branch has opening hours, a weekday it opens.
+ */
+export function isOpenOn(date: string, branch: Pick<Branch, 'id' | 'openingHours'>, closedDays: readonly Pick<ClosedDay, 'branchId' | 'startsOn' | 'endsOn'>[]): boolean {
+  for (const closed of closedDays) {
+    if ((closed.branchId === null || closed.branchId === branch.id) && closed.startsOn <= date && date <= closed.endsOn) return false;
+  }
+  const days = Object.keys(branch.openingHours);
+  if (days.length === 0) return true;
+  const weekday = WEEKDAYS[DateTime.fromISO(date).weekday - 1] as (typeof WEEKDAYS)[number];
+  return (branch.openingHours[weekday] ?? []).length > 0;
+}
+
+/** How far ahead a due date may move looking for an open day before the calendar is judged wrong. */
+const MAX_CLOSED_RUN = 366;
+
 /**
  * Due date for a loan starting `from`: the end of the library's local day `loanDays` days later, so an
- * item borrowed at any hour is due by closing on the same calendar day.
+ * item borrowed at any hour is due by closing on the same calendar day; when that day the item's branch
+ * is closed (`isOpen` says no), the next day it is open.
  */
-export function dueDate(from: Date, loanDays: number, timeZone: string): Date {
-  return DateTime.fromJSDate(from, { zone: timeZone }).plus({ days: loanDays }).endOf('day').toJSDate();
+export function dueDate(from: Date, loanDays: number, timeZone: string, isOpen: (date: string) => boolean = () => true): Date {
+  let day = DateTime.fromJSDate(from, { zone: timeZone }).plus({ days: loanDays }).endOf('day');
+  for (let moved = 0; moved < MAX_CLOSED_RUN && !isOpen(day.toISODate() as string); moved++) day = day.plus({ days: 1 }).endOf('day');
+  return day.toJSDate();
 }
 
 /** Whole local calendar days an item is late when it comes back at `at` (0 if on time). */

@@ -18,16 +18,46 @@ export interface Library {
   maxBalanceCents: Cents;
   /** Charged for a lost item whose replacement cost is unknown. */
   defaultLostChargeCents: Cents;
-  /** How long a card stays valid before the patron re-verifies (CB-F2: annually). */
+  /** How long a card stays valid before the patron re-verifies (CB-F2: annually); a category may differ. */
   cardValidityMonths: number;
+  /** Added to the charge for an item declared lost (0: none). */
+  processingFeeCents: Cents;
+  /** Borrowing stops when a patron has this many items overdue (null: overdue items never block). */
+  maxOverdueItems: number | null;
+  /** Days after its due date an item still out is declared lost and charged (null: never by itself). */
+  longOverdueDays: number | null;
   createdAt: Iso;
 }
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/**
+ * A branch's weekly opening hours: for each day it opens, its opening periods as local "HH:MM" pairs.
+ * A day missing from a non-empty table is a day the branch is closed; an empty table says nothing about
+ * hours (the branch counts as open every day).
+ */
+export type OpeningHours = Partial<Record<Weekday, [string, string][]>>;
 
 export interface Branch {
   id: string;
   libraryId: string;
   code: string;
   name: string;
+  address: string | null;
+  openingHours: OpeningHours;
+}
+
+/** Days a branch (or, with no branch, the whole library) is closed: a holiday, a closure. Dates inclusive. */
+export interface ClosedDay {
+  id: string;
+  libraryId: string;
+  /** Null: every branch of the library. */
+  branchId: string | null;
+  startsOn: string;
+  endsOn: string;
+  reason: string;
+  createdAt: Iso;
 }
 
 export interface PatronCategory {
@@ -36,6 +66,18 @@ export interface PatronCategory {
   name: string;
   /** Most items out at once; null for no limit. */
   maxLoans: number | null;
+  /** Ages the category is for, inclusive (null: no bound). */
+  minAge: number | null;
+  maxAge: number | null;
+  /** Months a card of this category stays valid (null: the library's). */
+  cardValidityMonths: number | null;
+}
+
+/** A kind of item the circulation matrix tells apart (book, dvd, reference…). */
+export interface ItemType {
+  libraryId: string;
+  code: string;
+  name: string;
 }
 
 /** `deceased` is set on a relative's or an executor's request; retention purges the record (CB-F3). */
@@ -60,6 +102,8 @@ export interface Patron {
   libraryId: string;
   cardNumber: string;
   categoryCode: string;
+  /** The branch the patron calls home (null: none given). */
+  homeBranchId: string | null;
   status: PatronStatus;
   personal: PatronPersonal;
   expiresAt: Iso;
@@ -140,16 +184,27 @@ export interface Payment {
   createdAt: Iso;
 }
 
-/** Loan rule: patron category × item type. `*` matches anything; the `*`×`*` rule is the fallback. */
+/**
+ * One cell of the circulation matrix: branch × patron category × item type. `*` matches anything; the
+ * `*`×`*`×`*` rule is the fallback. The branch is the item's branch, named by its code.
+ */
 export interface LoanRule {
   libraryId: string;
+  branch: string;
   patronCategory: string;
   itemType: string;
   loanDays: number;
   renewals: number;
   finePerDayCents: Cents;
   maxFineCents: Cents;
+  /** Whether items this rule covers may be placed on hold. */
+  holdable: boolean;
+  /** Days a trapped hold waits for pick-up (null: the library's). */
+  holdPickupDays: number | null;
 }
+
+/** A loan rule as given to set it: the branch defaults to `*`, holds to allowed with the library's days. */
+export type LoanRuleInput = Omit<LoanRule, 'branch' | 'holdable' | 'holdPickupDays'> & Partial<Pick<LoanRule, 'branch' | 'holdable' | 'holdPickupDays'>>;
 
 export interface GuardianLink {
   minorPatronId: string;
@@ -166,6 +221,8 @@ export interface StaffAccount {
   username: string;
   roles: string[];
   disabled: boolean;
+  /** Set when an administrator reset the password: the next log-in must choose a new one. */
+  mustChangePassword: boolean;
   createdAt: Iso;
 }
 

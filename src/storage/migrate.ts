@@ -13,6 +13,8 @@ import * as m0007 from './migrations/0007-policy-versions.js';
 import * as m0008 from './migrations/0008-statistics-counting.js';
 // A withdrawal's own columns, so it no longer writes over the decision's notes (after 0004).
 import * as m0009 from './migrations/0009-withdrawal.js';
+// The library's own configuration, staff password changes and the scheduler's runs (after 0001).
+import * as m0010 from './migrations/0010-library-operations.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-policy-versions': m0007,
   '0008-statistics-counting': m0008,
   '0009-withdrawal': m0009,
+  '0010-library-operations': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

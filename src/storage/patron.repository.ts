@@ -15,6 +15,8 @@ export interface StoredPatron {
   libraryId: string;
   cardHash: string;
   categoryCode: string;
+  /** The patron's home branch (null: none given). */
+  homeBranchId: string | null;
   status: PatronStatus;
   sealed: string;
   expiresAt: string;
@@ -48,6 +50,7 @@ function toStored(row: PatronsTable): StoredPatron {
     libraryId: row.library_id,
     cardHash: row.card_hash,
     categoryCode: row.category_code,
+    homeBranchId: row.home_branch_id,
     status: row.status as PatronStatus,
     sealed: row.personal,
     expiresAt: row.expires_at,
@@ -73,6 +76,7 @@ export async function insertPatron(db: Db, patron: SealedPatron, pinHash: string
       card_hash: patron.cardHash,
       pin_hash: pinHash,
       category_code: patron.categoryCode,
+      home_branch_id: patron.homeBranchId,
       status: patron.status,
       personal: patron.sealed,
       expires_at: patron.expiresAt,

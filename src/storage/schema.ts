@@ -14,6 +14,9 @@ export interface LibrariesTable {
   default_lost_charge_cents: number;
   card_validity_months: number;
   created_at: string;
+  processing_fee_cents: number;
+  max_overdue_items: number | null;
+  long_overdue_days: number | null;
 }
 
 export interface BranchesTable {
@@ -21,6 +24,19 @@ export interface BranchesTable {
   library_id: string;
   code: string;
   name: string;
+  address: string | null;
+  /** JSON opening hours (domain OpeningHours); '{}' when not given. */
+  opening_hours: string;
+}
+
+export interface ClosedDaysTable {
+  id: string;
+  library_id: string;
+  branch_id: string | null;
+  starts_on: string;
+  ends_on: string;
+  reason: string;
+  created_at: string;
 }
 
 export interface PatronCategoriesTable {
@@ -28,6 +44,26 @@ export interface PatronCategoriesTable {
   code: string;
   name: string;
   max_loans: number | null;
+  min_age: number | null;
+  max_age: number | null;
+  card_validity_months: number | null;
+}
+
+export interface ItemTypesTable {
+  library_id: string;
+  code: string;
+  name: string;
+}
+
+/** The scheduler's claim on one run of a job for one period (migration 0010). */
+export interface JobRunsTable {
+  job: string;
+  period: string;
+  status: string;
+  runner: string;
+  started_at: string;
+  finished_at: string | null;
+  outcome: string | null;
 }
 
 export interface PatronsTable {
@@ -37,6 +73,7 @@ export interface PatronsTable {
   card_hash: string;
   pin_hash: string;
   category_code: string;
+  home_branch_id: string | null;
   status: string;
   /** The personal fields and card number as one JSON document, sealed under the patron's data key. */
   personal: string;
@@ -87,14 +124,17 @@ export interface ItemsTable {
   created_at: string;
 }
 
-export interface LoanRulesTable {
+export interface CirculationRulesTable {
   library_id: string;
+  branch_code: string;
   patron_category: string;
   item_type: string;
   loan_days: number;
   renewals: number;
   fine_per_day_cents: number;
   max_fine_cents: number;
+  holdable: number;
+  hold_pickup_days: number | null;
 }
 
 export interface LoansTable {
@@ -160,6 +200,7 @@ export interface StaffAccountsTable {
   roles: string;
   disabled: number;
   created_at: string;
+  must_change_password: number;
 }
 
 export interface SessionsTable {
@@ -435,7 +476,10 @@ export interface Schema {
   patron_search: PatronSearchTable;
   guardian_links: GuardianLinksTable;
   items: ItemsTable;
-  loan_rules: LoanRulesTable;
+  circulation_rules: CirculationRulesTable;
+  closed_days: ClosedDaysTable;
+  item_types: ItemTypesTable;
+  job_runs: JobRunsTable;
   loans: LoansTable;
   holds: HoldsTable;
   fines: FinesTable;

@@ -10,6 +10,7 @@ function toStaff(row: StaffAccountsTable): StaffAccount {
     username: row.username,
     roles: JSON.parse(row.roles) as string[],
     disabled: Number(row.disabled) !== 0,
+    mustChangePassword: Number(row.must_change_password) !== 0,
     createdAt: row.created_at,
   };
 }
@@ -24,6 +25,7 @@ export async function insertStaff(db: Db, staff: StaffAccount, passwordHash: str
       password_hash: passwordHash,
       roles: JSON.stringify(staff.roles),
       disabled: staff.disabled ? 1 : 0,
+      must_change_password: staff.mustChangePassword ? 1 : 0,
       created_at: staff.createdAt,
     })
     .execute();

@@ -1,12 +1,12 @@
-import { dueDate, daysLate, holdPickupDeadline, itemBlocks, loanLimitBlock, overdueFine, patronBlocks, resolveLoanRule } from '../domain/circulation.rules.js';
+import { dueDate, daysLate, holdPickupDeadline, itemBlocks, loanLimitBlock, overdueFine, patronBlocks } from '../domain/circulation.rules.js';
 import { localDay } from '../domain/clock.js';
 import { ErrorCode, refuse, refuseAll } from '../domain/errors.js';
-import type { Item, Library, Loan, LoanRule, Patron } from '../domain/types.js';
+import type { Item, Library, Loan, LoanRule } from '../domain/types.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import { balanceOf, insertFine, openFinesForItem, settleFine } from '../storage/fine.repository.js';
 import * as holds from '../storage/hold.repository.js';
 import { setItemStatus } from '../storage/item.repository.js';
-import { candidateLoanRules, findCategory, findLibrary } from '../storage/library.repository.js';
+import { findCategory, findLibrary } from '../storage/library.repository.js';
 import * as loans from '../storage/loan.repository.js';
 import { findPatronById, touchActivity } from '../storage/patron.repository.js';
 import { addCirculationStats } from '../storage/retention.repository.js';
@@ -14,6 +14,7 @@ import { newId, newTimeOrderedId, recordAccess, type Context } from './context.j
 import { requireItemByBarcode } from './item.usecases.js';
 import { requirePatronByCard } from './patron-access.js';
 import { requirePermission } from './authorization.js';
+import { openDaysOf, ruleFor } from './library-calendar.js';
 
 export interface CheckoutInput {
   cardNumber: string;
@@ -34,10 +35,6 @@ async function libraryOf(ctx: Context, libraryId: string): Promise<Library> {
   const library = await findLibrary(ctx.trx, libraryId);
   if (!library) throw new Error('A record points at a library that does not exist.');
   return library;
-}
-
-async function ruleFor(ctx: Context, patron: Pick<Patron, 'categoryCode'>, item: Item): Promise<LoanRule | undefined> {
-  return resolveLoanRule(await candidateLoanRules(ctx.trx, item.libraryId, patron.categoryCode, item.itemType), patron.categoryCode, item.itemType);
 }
 
 /** Reads an item by barcode and locks it for the rest of the transaction (one read). */
@@ -64,7 +61,7 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
   ]);
 
   const loanId = newTimeOrderedId(ctx.now);
-  const due = dueDate(ctx.now, (rule as LoanRule).loanDays, library.timeZone).toISOString();
+  const due = dueDate(ctx.now, (rule as LoanRule).loanDays, library.timeZone, await openDaysOf(ctx, library, item.branchId)).toISOString();
   try {
     await loans.insertLoan(ctx.trx, {
       id: loanId,
@@ -218,7 +215,7 @@ export async function renew(ctx: Context, input: { itemBarcode: string; libraryI
 
   const applied = rule as LoanRule;
   const fine = await chargeOverdue(ctx, loan, applied, library, 'Charged at renewal for the days already late.');
-  const due = dueDate(ctx.now, applied.loanDays, library.timeZone).toISOString();
+  const due = dueDate(ctx.now, applied.loanDays, library.timeZone, await openDaysOf(ctx, library, item.branchId)).toISOString();
   await loans.renewLoan(ctx.trx, loan.id, due, loan.renewals + 1);
   await touchActivity(ctx.trx, patron.id, ctx.now.toISOString());
   await recordAccess(ctx, patron, 'renew', fine ? ['circulation', 'fines'] : ['circulation']);

@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { ErrorCode, refuse } from '../domain/errors.js';
-import type { Branch, Library, LoanRule } from '../domain/types.js';
+import type { Branch, Library, LoanRule, LoanRuleInput } from '../domain/types.js';
 import { DEFAULT_PROFILE, profiles } from '../profile/profiles.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import { requirePermission } from './authorization.js';
@@ -50,6 +50,9 @@ export async function createLibrary(ctx: Context, input: CreateLibraryInput): Pr
     maxBalanceCents: 1000,
     defaultLostChargeCents: 2500,
     cardValidityMonths: 12, // CB-F2: registration is re-verified annually
+    processingFeeCents: 0,
+    maxOverdueItems: null,
+    longOverdueDays: null,
     createdAt: ctx.now.toISOString(),
   };
   try {
@@ -63,12 +66,18 @@ export async function createLibrary(ctx: Context, input: CreateLibraryInput): Pr
     libraryId: library.id,
     code: b.code,
     name: b.name,
+    address: null,
+    openingHours: {},
   }));
   for (const branch of branches) await libraries.insertBranch(ctx.trx, branch);
-  await libraries.insertCategory(ctx.trx, { libraryId: library.id, code: 'adult', name: 'Adult', maxLoans: 50 });
-  await libraries.insertCategory(ctx.trx, { libraryId: library.id, code: 'juvenile', name: 'Juvenile (under 18)', maxLoans: 20 });
+  const category = { minAge: null, maxAge: null, cardValidityMonths: null };
+  await libraries.insertCategory(ctx.trx, { ...category, libraryId: library.id, code: 'adult', name: 'Adult', maxLoans: 50, minAge: 18 });
+  await libraries.insertCategory(ctx.trx, { ...category, libraryId: library.id, code: 'juvenile', name: 'Juvenile (under 18)', maxLoans: 20, maxAge: 17 });
   await libraries.insertLoanRule(ctx.trx, {
     libraryId: library.id,
+    branch: '*',
+    holdable: true,
+    holdPickupDays: null,
     patronCategory: '*',
     itemType: '*',
     loanDays: 21,
@@ -82,17 +91,13 @@ export async function createLibrary(ctx: Context, input: CreateLibraryInput): Pr
 }
 
 /** Sets (adds or replaces) one loan rule of a library. */
-export async function setLoanRule(ctx: Context, rule: LoanRule): Promise<LoanRule> {
+export async function setLoanRule(ctx: Context, input: LoanRuleInput): Promise<LoanRule> {
   requireAdmin(ctx);
-  await requireLibrary(ctx, rule.libraryId);
+  await requireLibrary(ctx, input.libraryId);
+  const rule: LoanRule = { branch: '*', holdable: true, holdPickupDays: null, ...input };
   if (rule.loanDays < 0 || rule.renewals < 0 || rule.finePerDayCents < 0 || rule.maxFineCents < 0)
     throw refuse(ErrorCode.VALIDATION_FAILED, 'Loan rule figures cannot be negative.');
-  await ctx.trx
-    .deleteFrom('loan_rules')
-    .where('library_id', '=', rule.libraryId)
-    .where('patron_category', '=', rule.patronCategory)
-    .where('item_type', '=', rule.itemType)
-    .execute();
+  await libraries.deleteLoanRule(ctx.trx, rule);
   await libraries.insertLoanRule(ctx.trx, rule);
   return rule;
 }

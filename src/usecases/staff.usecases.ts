@@ -29,6 +29,7 @@ export async function createStaff(ctx: Context, input: { username: string; libra
     username: input.username,
     roles: input.roles,
     disabled: false,
+    mustChangePassword: false,
     createdAt: ctx.now.toISOString(),
   };
   const password = generatePassword();

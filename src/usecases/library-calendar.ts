@@ -1,0 +1,34 @@
+/**
+ * What the library's own configuration decides for one loan: which cell of the circulation matrix
+ * applies (the item's branch, the patron's category, the item's type) and which days the item's branch
+ * is open, so a due date never falls on a day nobody could bring the item back.
+ */
+import { isOpenOn, localDate, resolveLoanRule, type MatrixCell } from '../domain/circulation.rules.js';
+import type { Branch, Item, Library, LoanRule, Patron } from '../domain/types.js';
+import { candidateLoanRules, findBranch, listClosedDays } from '../storage/library.repository.js';
+import type { Context } from './context.js';
+
+async function branchOf(ctx: Context, item: Pick<Item, 'libraryId' | 'branchId'>): Promise<Branch> {
+  const branch = await findBranch(ctx.trx, item.libraryId, item.branchId);
+  if (!branch) throw new Error('An item points at a branch that does not exist.');
+  return branch;
+}
+
+/** The cell of the matrix a loan of `item` to `patron` falls in. */
+export async function matrixCellFor(ctx: Context, patron: Pick<Patron, 'categoryCode'>, item: Pick<Item, 'libraryId' | 'branchId' | 'itemType'>): Promise<MatrixCell> {
+  const branch = await branchOf(ctx, item);
+  return { branch: branch.code, patronCategory: patron.categoryCode, itemType: item.itemType };
+}
+
+/** The loan rule that applies to lending `item` to `patron`, or undefined when none does. */
+export async function ruleFor(ctx: Context, patron: Pick<Patron, 'categoryCode'>, item: Pick<Item, 'libraryId' | 'branchId' | 'itemType'>): Promise<LoanRule | undefined> {
+  const cell = await matrixCellFor(ctx, patron, item);
+  return resolveLoanRule(await candidateLoanRules(ctx.trx, item.libraryId, cell.branch, cell.patronCategory, cell.itemType), cell);
+}
+
+/** Whether the branch is open on a local date, from today's view of its hours and closed days. */
+export async function openDaysOf(ctx: Context, library: Pick<Library, 'id' | 'timeZone'>, branchId: string): Promise<(date: string) => boolean> {
+  const branch = await branchOf(ctx, { libraryId: library.id, branchId });
+  const closed = await listClosedDays(ctx.trx, library.id, localDate(ctx.now, library.timeZone));
+  return (date) => isOpenOn(date, branch, closed);
+}
