@@ -142,6 +142,18 @@ export async function recordAccess(
   else await appendChained(ctx.trx, ctx.vault, [entry]);
 }
 
+/**
+ * Records a change to the library's own configuration or staff (a branch, a closed day, a loan rule, a
+ * staff account, a block overridden): who made it, when, and what, in the library's chain of the access
+ * log (`libraryId` null: the consortium-wide chain). `action` names the change and its subject by id or
+ * code (`branch-add:north`, `staff-disable:<account id>`), never a person's name or a card number.
+ */
+export async function recordLibraryChange(ctx: Context, libraryId: string | null, action: string): Promise<void> {
+  const entry = { ...accessEntry(ctx, null, action, []), libraryId };
+  if (ctx.pendingAccess) ctx.pendingAccess.push(entry);
+  else await appendChained(ctx.trx, ctx.vault, [entry]);
+}
+
 /** Appends the entries a use case recorded to their chains (called by `run` just before commit). */
 export async function flushAccess(ctx: Context): Promise<void> {
   const entries = ctx.pendingAccess;
