@@ -34,6 +34,13 @@ export const PERMISSIONS = [
   'circulation.lost',
   'holds.place',
   'holds.cancel',
+  // The library's own configuration, read at the desk (branches, hours, closed days, categories, rules).
+  'library.read',
+  // A card renewed after the patron is re-verified (CB-F2); a forgotten PIN reset at the desk.
+  'patron.renew-card',
+  'patron.reset-pin',
+  // Lists for staff on duty: overdue items, holds to pull, holds expired, items in transit.
+  'circulation.lists',
   'fines.pay',
   'services.record',
   'items.read',
@@ -43,6 +50,8 @@ export const PERMISSIONS = [
   'patron.export',
   'items.manage',
   'fines.waive',
+  // Lending despite a block (overdue items, balance, expired card), for one transaction, with a reason.
+  'circulation.override',
   'patron.delete',
   'records.manage',
   // Lawful disclosure: any member of staff at a desk may be handed a request and must record it; what
@@ -67,5 +76,7 @@ export const PERMISSIONS = [
   // Running the system.
   'library.administer',
   'staff.manage',
+  // The scheduler: what each job last did, and running one now.
+  'jobs.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

@@ -26,6 +26,10 @@ const CLERK: readonly Permission[] = [
   'circulation.lost',
   'holds.place',
   'holds.cancel',
+  'library.read',
+  'patron.renew-card',
+  'patron.reset-pin',
+  'circulation.lists',
   'fines.pay',
   'services.record',
   'items.read',
@@ -36,7 +40,7 @@ const CLERK: readonly Permission[] = [
 // cannot be bounded below the threshold from it; tables of overlapping periods can still be differenced
 // (policy/statistics.policy.ts, Limits), so they are for librarians and up, not every desk.
 const LIBRARIAN: readonly Permission[] = [...CLERK, 'patron.read', 'patron.search', 'patron.export', 'items.manage', 'statistics.read'];
-const BRANCH_MANAGER: readonly Permission[] = [...LIBRARIAN, 'fines.waive', 'patron.delete', 'records.manage'];
+const BRANCH_MANAGER: readonly Permission[] = [...LIBRARIAN, 'fines.waive', 'circulation.override', 'patron.delete', 'records.manage'];
 const DIRECTOR: readonly Permission[] = [
   ...BRANCH_MANAGER,
   'access-log.read',
@@ -62,7 +66,9 @@ const ADMIN: readonly Permission[] = [
   'transparency.read',
   'audit.read', // the privacy audit report (CB-I): counts and rules, no patron's record
   'library.administer',
+  'library.read',
   'staff.manage',
+  'jobs.manage',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
