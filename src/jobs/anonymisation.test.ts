@@ -10,6 +10,7 @@ import { placeHold } from '../usecases/hold.usecases.js';
 import { exportPatron } from '../usecases/patron.usecases.js';
 import { endComputerSession, startComputerSession } from '../usecases/service-record.usecases.js';
 import { runRetention } from './retention.job.js';
+import { inventoryTables, OTHER_TABLES } from '../policy/inventory.js';
 
 /**
  * Complete anonymisation (IF-3, JC-IIIc, RF-1): once a run has broken a patron's link to an item, no
@@ -89,6 +90,12 @@ describe.each(ENGINES)('complete anonymisation on %s', (engine) => {
     const tables = (await everyTable()).join(' ');
     for (const name of ['loans', 'fines', 'holds', 'payments', 'access_log', 'circulation_stats', 'patron_search', 'retention_receipts', 'service_records', 'patrons', 'items'])
       expect(tables).toContain(`"${name}"`);
+  });
+
+  it('every table is declared: the storage of an inventory category, or one of the other tables and why', async () => {
+    const declared = new Set([...inventoryTables(), ...Object.keys(OTHER_TABLES)]);
+    const undeclared = (await everyTable()).map((t) => t.replace(/^"[^"]+"\./, '').replace(/"/g, '')).filter((t) => !declared.has(t));
+    expect(undeclared).toEqual([]);
   });
 
   it('no row of any table holds both the patron and the item (IF-3)', async () => {

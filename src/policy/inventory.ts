@@ -267,3 +267,50 @@ export function declarationOf(id: RecordCategory): CategoryDeclaration {
   if (!found) throw new Error(`The inventory does not declare ${id}.`);
   return found;
 }
+
+/**
+ * Every table that is not the storage of a record category above, and why: the library's own
+ * configuration, its catalogue, the register of its own decisions about records, and the machinery that
+ * keeps them. A new table must be declared here or in a category's storage (the anonymisation scan
+ * checks the database's catalog against both), so nothing about patrons is stored outside the inventory
+ * unnoticed.
+ */
+export const OTHER_TABLES: Readonly<Record<string, string>> = {
+  libraries: 'The library itself and its circulation settings; no patron.',
+  branches: 'The library’s branches, addresses and opening hours; no patron.',
+  closed_days: 'Days a branch or the library is closed; no patron.',
+  patron_categories: 'The categories a patron may belong to (their names, ages, limits); no patron.',
+  item_types: 'The kinds of item the circulation matrix tells apart; no patron.',
+  circulation_rules: 'The library’s circulation matrix (loan days, renewals, fines); no patron.',
+  items: 'The catalogue’s items and their status; never who has one (that is the loan).',
+  staff_accounts: 'Staff accounts: username, roles, password hash; no patron.',
+  sessions: 'Open log-in sessions (a token’s hash and whose it is), ended at log-out or after hours of idleness.',
+  login_failures: 'Recent failed log-ins, counted to slow guessing (a keyed hash of the name tried); no patron record.',
+  legal_requests: 'The disclosure register (RR-7, CB-E1): requests received and decisions, sealed where they name anyone.',
+  legal_request_patrons: 'Which patrons a legal request concerns: part of the disclosure register, kept with it.',
+  patron_notices: 'Notices owed to a patron about a request that concerned them (when they may be told).',
+  legal_holds: 'Legal holds that suspend disposal of the records they cover.',
+  legal_hold_patrons: 'Which patrons a legal hold covers: part of the hold, ended with it.',
+  deletion_receipts: 'Receipts that a patron’s records were deleted on request: what and when, no personal data.',
+  retention_receipts: 'Receipts of each retention run: counts per category, no patron.',
+  retention_runs: 'The retention engine’s progress through each run; no patron.',
+  record_series: 'The library’s register of record series (CB-H, RF-9); no patron.',
+  record_series_disposals: 'When each record series was last disposed of; counts, no patron.',
+  profile_versions: 'The history of the privacy policy in force (RR-10, CB-A9); no patron.',
+  access_log_heads: 'The head of each chain of the access log (a sequence number and a hash).',
+  job_runs: 'The scheduler’s record of each job’s runs: when and counts, no patron.',
+  kysely_migration: 'The schema migrations applied.',
+  kysely_migration_lock: 'The lock that keeps two processes from migrating at once.',
+  carrel_key_store_migration: 'The key store’s own schema migrations (PostgreSQL).',
+  carrel_key_store_migration_lock: 'The lock on the key store’s migrations (PostgreSQL).',
+  data_keys: 'The vault’s key store: each patron’s wrapped data key, destroyed when the patron is (crypto-shredding).',
+  vault_keys: 'The vault’s key store: the wrapped master keys.',
+  shredded_keys: 'The vault’s key store: which data keys were destroyed, and when.',
+  destroyed_keys: 'The vault’s key store: destroyed keys, until their backups have expired.',
+  key_store_clock: 'The vault’s key store: the last instant it saw, so its clock never goes back.',
+};
+
+/** The tables the record categories are stored in (a table may hold several categories). */
+export function inventoryTables(): Set<string> {
+  return new Set(INVENTORY.flatMap((c) => c.storage.tables.map((t) => t.split(' ')[0] as string)));
+}
