@@ -1,7 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type KyselyConfig, PostgresAdapter, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  type DatabaseConnection,
+  type Driver,
+  type KyselyConfig,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase as KyselySqliteDatabase,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import type { Schema } from './schema.js';
 
@@ -68,8 +79,25 @@ function openSqlite(file: string, onQuery?: (sql: string) => void): Database {
   sqlite.pragma('secure_delete = ON');
   // 64 MiB of page cache (the default is 2 MiB): retention and bulk imports touch many index pages.
   sqlite.pragma('cache_size = -65536');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: queryLog(onQuery) });
+  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }), log: queryLog(onQuery) });
   return { db, engine: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+/**
+ * SQLite transactions begin IMMEDIATE: the write lock is taken at BEGIN, where the busy timeout waits for
+ * another process's transaction to end. A deferred transaction that reads and then writes cannot wait:
+ * SQLite answers "database is locked" at once when another process wrote in between (two commands run
+ * at the same moment, or a command beside the server). Within one process the driver already runs one
+ * transaction at a time, so nothing in-process waits longer than before.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
 }
 
 /** Distinct SQL texts a SQLite handle keeps prepared (Carrel's queries are a few hundred texts). */
