@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../storage/errors.js';
 import { countFines } from '../storage/fine.repository.js';
 import * as libraries from '../storage/library.repository.js';
 import { countLoans } from '../storage/loan.repository.js';
-import { newId, type Context } from './context.js';
+import { newId, recordLibraryChange, type Context } from './context.js';
 import { requireLibrary } from './library-access.js';
 import { syncProfileSeries } from './record-series.usecases.js';
 import { recordProfileVersion } from './privacy-policy.usecases.js';
@@ -38,6 +38,8 @@ export async function createLibrary(ctx: Context, input: CreateLibraryInput): Pr
   if (input.name.trim() === '') throw refuse(ErrorCode.VALIDATION_FAILED, 'A library needs a name.', 'name');
   const profileId = input.profileId ?? DEFAULT_PROFILE;
   if (!profiles().has(profileId)) throw refuse(ErrorCode.PROFILE_NOT_FOUND, 'No policy profile has that id.', 'profile');
+  // A library's own administrator runs that library; a new library is the installation's (consortium-wide) business.
+  if (!canReachLibrary(ctx.actor, input.id).allowed) throw refuse(ErrorCode.PERMISSION_DENIED, 'Only an administrator of the whole installation adds a library.', 'id');
   const timeZone = input.timeZone ?? 'UTC';
   if (!IANAZone.isValidZone(timeZone)) throw refuse(ErrorCode.INVALID_TIME_ZONE, 'Not an IANA time zone (for example America/Denver).', 'timeZone');
 
@@ -87,6 +89,7 @@ export async function createLibrary(ctx: Context, input: CreateLibraryInput): Pr
   });
   await syncProfileSeries(ctx, { libraryId: library.id }); // CB-H, RF-9: the profile's record series enter the register
   await recordProfileVersion(ctx, { profileId }); // RR-10: the version in force enters the policy's history
+  await recordLibraryChange(ctx, library.id, 'library.create');
   return { library, branches };
 }
 

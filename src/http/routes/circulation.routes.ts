@@ -4,8 +4,8 @@ import type { Runtime } from '../../usecases/context.js';
 import { pay, waiveFine } from '../../usecases/fine.usecases.js';
 import { cancelHold, holdShelfOf, placeHold } from '../../usecases/hold.usecases.js';
 import { addItem, findItem } from '../../usecases/item.usecases.js';
-import { listLibraries } from '../../usecases/library.usecases.js';
-import { AddItemRoute, CancelHoldRoute, CheckinRoute, CheckoutRoute, DeclareLostRoute, FindItemRoute, HoldShelfRoute, ListLibrariesRoute, PayRoute, PlaceHoldRoute, RenewRoute, WaiveFineRoute } from '../schemas/circulation.js';
+import { createLibrary, listLibraries } from '../../usecases/library.usecases.js';
+import { AddItemRoute, CancelHoldRoute, CreateLibraryRoute, CheckinRoute, CheckoutRoute, DeclareLostRoute, FindItemRoute, HoldShelfRoute, ListLibrariesRoute, PayRoute, PlaceHoldRoute, RenewRoute, WaiveFineRoute } from '../schemas/circulation.js';
 import { runFor } from './context.js';
 
 /** Items, check-out, check-in, renewal, holds, fines and payments: the circulation desk's API. */
@@ -15,6 +15,15 @@ export function circulationRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       '/libraries',
       { schema: ListLibrariesRoute },
       async (request) => runFor(runtime, request, 'administration')(listLibraries, undefined),
+    );
+
+    app.post(
+      '/libraries',
+      { schema: CreateLibraryRoute },
+      async (request, reply) => {
+        const created = await runFor(runtime, request, 'administration')(createLibrary, request.body);
+        return reply.status(201).send({ ...created.library, branches: created.branches });
+      },
     );
 
     app.post(

@@ -23,6 +23,37 @@ export const ItemView = Type.Object({
 export const ItemRef = Type.Object({ itemBarcode: Barcode, libraryId: Type.Optional(LibraryId) }, { additionalProperties: false });
 export const Money = Type.Object({ id: Id, amountCents: Cents });
 
+/** POST /api/v1/libraries */
+export const CreateLibraryRoute = {
+  tags: ['libraries'],
+  summary: 'Add a library to the installation (an administrator of the whole installation)',
+  body: Type.Object(
+    {
+      id: Type.String({ minLength: 1, maxLength: 40 }),
+      name: Type.String({ minLength: 1, maxLength: 200 }),
+      profileId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+      timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+      branches: Type.Optional(
+        Type.Array(Type.Object({ code: Type.String({ minLength: 1, maxLength: 40 }), name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }), {
+          minItems: 1,
+          maxItems: 200,
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  response: {
+    201: Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      profileId: Type.String(),
+      timeZone: Type.String(),
+      branches: Type.Array(Type.Object({ id: Type.String(), code: Type.String(), name: Type.String() })),
+    }),
+    ...errorResponses,
+  },
+};
+
 /** GET /api/v1/libraries */
 export const ListLibrariesRoute = {
   tags: ['libraries'],

@@ -10,6 +10,7 @@ import { LegalHoldsPage } from './LegalHolds';
 import { LegalRequestPage } from './LegalRequest';
 import { LegalRequestsPage, NewLegalRequestPage } from './LegalRequests';
 import { CataloguePage } from './Catalogue';
+import { LibrariesPage } from './Libraries';
 import { PatronRecordsPage } from './PatronRecords';
 import { RecordSeriesPage } from './RecordSeries';
 import { RetentionPage } from './Retention';
@@ -98,6 +99,13 @@ const PAGES: { to: string; label: string; permission: string; what: string; abou
     permission: 'items.manage',
     what: 'the catalogue',
     about: 'Add items to the catalogue and look one up by barcode.',
+  },
+  {
+    to: 'libraries',
+    label: 'Libraries',
+    permission: 'library.administer',
+    what: 'the installation’s libraries',
+    about: 'The libraries of this installation, and adding one.',
   },
 ];
 
@@ -188,6 +196,7 @@ export function OfficeArea() {
             {/* Any staff member may read the register (GET); adding and confirming are for records.manage, which the page checks. */}
             <Route path="record-series" element={<RecordSeriesPage />} />
             <Route path="catalogue" element={guard('items.manage', 'the catalogue', <CataloguePage />)} />
+            <Route path="libraries" element={guard('library.administer', 'the installation’s libraries', <LibrariesPage onAdded={libraries.reload} />)} />
             <Route
               path="*"
               element={
