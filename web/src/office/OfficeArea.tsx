@@ -14,6 +14,7 @@ import { PatronRecordsPage } from './PatronRecords';
 import { RecordSeriesPage } from './RecordSeries';
 import { RetentionPage } from './Retention';
 import { StatisticsPage } from './Statistics';
+import { StaffPage } from './Staff'; // staff accounts (issue 15)
 import { TransparencyPage } from './Transparency';
 import './office.css';
 
@@ -98,6 +99,14 @@ const PAGES: { to: string; label: string; permission: string; what: string; abou
     permission: 'items.manage',
     what: 'the catalogue',
     about: 'Add items to the catalogue and look one up by barcode.',
+  },
+  // Staff accounts (issue 15)
+  {
+    to: 'staff',
+    label: 'Staff',
+    permission: 'staff.manage',
+    what: 'managing staff accounts',
+    about: 'The library’s staff accounts: add one, disable or re-enable it, change its roles, reset its password.',
   },
 ];
 
@@ -188,6 +197,7 @@ export function OfficeArea() {
             {/* Any staff member may read the register (GET); adding and confirming are for records.manage, which the page checks. */}
             <Route path="record-series" element={<RecordSeriesPage />} />
             <Route path="catalogue" element={guard('items.manage', 'the catalogue', <CataloguePage />)} />
+            <Route path="staff" element={guard('staff.manage', 'managing staff accounts', <StaffPage />)} />
             <Route
               path="*"
               element={
