@@ -23,7 +23,7 @@ async function adminLogin(page: Page): Promise<void> {
 /** Opens the Staff page on the demo library. */
 async function staffPage(page: Page): Promise<void> {
   await page.goto('office/staff');
-  const library = page.getByLabel('Library');
+  const library = page.getByLabel('Library', { exact: true });
   if ((await library.count()) > 0) await library.selectOption(fixture().libraryId);
   await expect(page.getByRole('heading', { level: 1, name: 'Staff' })).toBeVisible();
 }
