@@ -67,7 +67,7 @@ export function StaffPage() {
               </td>
               <td>{day(a.createdAt)}</td>
               <td>
-                <button type="button" className="link-button" aria-pressed={managing === a.id} onClick={() => setManaging(managing === a.id ? undefined : a.id)}>
+                <button type="button" className="secondary" aria-pressed={managing === a.id} onClick={() => setManaging(managing === a.id ? undefined : a.id)}>
                   Manage {a.username}
                 </button>
               </td>
@@ -76,7 +76,7 @@ export function StaffPage() {
         </Table>
       )}
       {chosen && <ManageAccount key={chosen.id} account={chosen} self={chosen.id === session.actor?.id} onChanged={changed} />}
-      <AddAccount libraryId={library.id} consortium={consortium} onAdded={(a, password) => changed(`The account ${a.username} was added.`, { username: a.username, password, why: 'added' })} />
+      <AddAccount libraryId={library.id} libraryName={library.name} consortium={consortium} onAdded={(a, password) => changed(`The account ${a.username} was added.`, { username: a.username, password, why: 'added' })} />
     </Page>
   );
 }
@@ -176,7 +176,7 @@ function ManageAccount({ account, self, onChanged }: { account: StaffAccountView
   );
 }
 
-function AddAccount({ libraryId, consortium, onAdded }: { libraryId: string; consortium: boolean; onAdded: (account: StaffAccountView, password: string) => void }) {
+function AddAccount({ libraryId, libraryName, consortium, onAdded }: { libraryId: string; libraryName: string; consortium: boolean; onAdded: (account: StaffAccountView, password: string) => void }) {
   const [username, setUsername] = useState('');
   const [roles, setRoles] = useState<string[]>(['circulation']);
   const [wide, setWide] = useState(false);
@@ -192,6 +192,7 @@ function AddAccount({ libraryId, consortium, onAdded }: { libraryId: string; con
   return (
     <section aria-labelledby="add-account">
       <h2 id="add-account">Add an account</h2>
+      <p>The account works for {libraryName}{consortium ? ' unless you make it consortium-wide' : ''}. Carrel generates its password and shows it once.</p>
       <form className="narrow" onSubmit={(e) => void submit(e)}>
         <Field
           label="Username"

@@ -43,6 +43,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <nav aria-label="Main">
           <ul>
             {session.status === 'staff' &&
+              !session.mustChangePassword &&
               STAFF_AREAS.filter((a) => a.permissions.some((p) => session.can(p))).map((a) => (
                 <li key={a.to}>
                   <NavLink to={a.to} end={a.to === '/desk'}>
