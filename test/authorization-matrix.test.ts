@@ -105,6 +105,12 @@ async function legalRequest(s: Scope, stage: 'received' | 'referred' | 'reviewed
   return id;
 }
 
+/** A new clerk's account in the record's library, made by the system: its id. */
+async function freshStaff(s: Scope): Promise<string> {
+  const created = await s.fx.w.act(createStaff, { username: `matrix-staff-${Math.random().toString(36).slice(2, 10)}`, libraryId: s.library, roles: ['circulation'] });
+  return created.account.id;
+}
+
 const IN_HOURS = (w: World, hours: number) => new Date(w.clock.now().getTime() + hours * 3_600_000).toISOString();
 
 /**
@@ -285,6 +291,15 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
   { route: 'GET /libraries/:libraryId/audit-report', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/audit-report?format=json` }) },
   { route: 'GET /transparency-report', request: (s) => ({ method: 'GET', path: `/transparency-report?from=2026-01-01&to=2027-01-01&library=${s.library}` }) },
   { route: 'POST /legal-requests/:requestId/withdrawal', request: async (s) => ({ method: 'POST', path: `/legal-requests/${await legalRequest(s, 'received')}/withdrawal`, body: {} }) },
+  // Staff accounts (issue 15): each change is made to a fresh account of the record's library
+  { route: 'GET /staff', request: () => ({ method: 'GET', path: '/staff' }) },
+  { route: 'POST /staff', request: (s) => ({ method: 'POST', path: '/staff', body: { username: `matrix-new-${Math.random().toString(36).slice(2, 10)}`, libraryId: s.library, roles: ['circulation'] } }) },
+  { route: 'PATCH /staff/:id', request: async (s) => ({ method: 'PATCH', path: `/staff/${await freshStaff(s)}`, body: { roles: ['librarian'] } }) },
+  { route: 'POST /staff/:id/disable', request: async (s) => ({ method: 'POST', path: `/staff/${await freshStaff(s)}/disable` }) },
+  { route: 'POST /staff/:id/enable', request: async (s) => ({ method: 'POST', path: `/staff/${await freshStaff(s)}/enable` }) },
+  { route: 'POST /staff/:id/reset-password', request: async (s) => ({ method: 'POST', path: `/staff/${await freshStaff(s)}/reset-password` }) },
+  // A wrong current password: a staff session is answered PASSWORD_WRONG (422), and keeps its password.
+  { route: 'POST /auth/password', request: () => ({ method: 'POST', path: '/auth/password', body: { currentPassword: 'not-the-password', newPassword: 'matrix heron over the stacks' } }) },
   // A patron's own account (the side does not matter: a patron session only ever reaches its own record)
   { route: 'GET /me', request: () => ({ method: 'GET', path: '/me' }) },
   { route: 'GET /me/export', request: () => ({ method: 'GET', path: '/me/export' }) },

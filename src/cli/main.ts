@@ -45,7 +45,7 @@ const helpers: CommandHelpers = {
 // Each area registers its commands; the order is the order `carrel --help` lists them in.
 // `carrel init|start|demo` (src/cli/setup.commands.ts).
 registerSetupCommands(program, helpers);
-// `carrel library add` and `carrel staff add` (src/cli/administration.commands.ts).
+// `carrel library add` and `carrel staff add|list|disable|enable|roles|reset-password` (src/cli/administration.commands.ts).
 registerAdministrationCommands(program, helpers);
 // `carrel patron …`, card-lost and reissue included (src/cli/patron.commands.ts).
 registerPatronCommands(program, helpers);

@@ -10,7 +10,7 @@ import { circulationCounts, createLibrary, setLoanRule } from '../usecases/libra
 import { registerPatron } from '../usecases/patron.usecases.js';
 import { setReadingHistory } from '../usecases/retention.usecases.js';
 import { runRetention } from '../jobs/retention.job.js';
-import { createStaff } from '../usecases/staff.usecases.js';
+import { createStaff, disableStaff } from '../usecases/staff.usecases.js';
 
 /**
  * The demo library a first `carrel start` loads into an empty database: two branches, 200 items,
@@ -199,6 +199,9 @@ export async function loadDemoLibrary(runtime: Runtime): Promise<DemoSummary> {
     const created = await act(createStaff, { username, libraryId: DEMO_LIBRARY_ID, roles: [role] });
     staff.push({ username, role, password: created.password });
   }
+  // A clerk who has left (issue 15): the account stays, disabled, for the office's Staff page to show.
+  await act(createStaff, { username: 'demo-former-clerk', libraryId: DEMO_LIBRARY_ID, roles: ['circulation'] });
+  await act(disableStaff, { username: 'demo-former-clerk' });
   const counts = await act(circulationCounts, { libraryId: DEMO_LIBRARY_ID });
   return {
     libraryId: DEMO_LIBRARY_ID,

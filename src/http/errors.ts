@@ -98,6 +98,16 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   RECORD_UNDER_LEGAL_HOLD: 422,
   COMPLAINT_NOT_FOUND: 404,
   COMPLAINT_ANSWERED: 409,
+  // Staff accounts and their passwords (issue 15: staff)
+  STAFF_NOT_FOUND: 404,
+  CANNOT_LOCK_OUT_SELF: 409,
+  PASSWORD_TOO_SHORT: 422,
+  PASSWORD_TOO_LONG: 422,
+  PASSWORD_TOO_COMMON: 422,
+  PASSWORD_IS_USERNAME: 422,
+  PASSWORD_UNCHANGED: 422,
+  PASSWORD_WRONG: 422,
+  PASSWORD_CHANGE_REQUIRED: 403,
 };
 
 /** Codes only the HTTP transport produces (documented with the others in docs/ERRORS.md). */

@@ -29,9 +29,11 @@ function sameToken(a: string, b: string): boolean {
  * An onRequest hook: the request must carry a live session of the given kind; its subject becomes the
  * actor. A state-changing request must also carry the session's CSRF token in the X-CSRF-Token header
  * (SameSite=Strict already keeps the cookie off cross-site requests; the token is the second lock).
- * A session of the other kind is refused as PERMISSION_DENIED: it is a session, not a right.
+ * A session of the other kind is refused as PERMISSION_DENIED: it is a session, not a right. A staff
+ * session whose password was reset is refused as PASSWORD_CHANGE_REQUIRED, except on the route that
+ * changes it (`passwordChange`).
  */
-export function requireSession(runtime: Runtime, kind: SessionKind = 'staff') {
+export function requireSession(runtime: Runtime, kind: SessionKind = 'staff', options: { passwordChange?: boolean } = {}) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const token = request.cookies[SESSION_COOKIE];
     const session = token ? await resolveSession(runtime, token) : undefined;
@@ -39,6 +41,10 @@ export function requireSession(runtime: Runtime, kind: SessionKind = 'staff') {
     if (STATE_CHANGING.has(request.method)) requireCsrf(request, token);
     if (session.kind !== kind)
       throw refuse(ErrorCode.PERMISSION_DENIED, kind === 'staff' ? 'This is for library staff.' : 'This is for a patron logged in with their card.');
+    // A reset password must be changed before the session does anything else (`options.passwordChange`:
+    // the route that changes it).
+    if (session.mustChangePassword && !options.passwordChange)
+      throw refuse(ErrorCode.PASSWORD_CHANGE_REQUIRED, 'Your password was reset: choose a new one before you continue.');
     request.actor = session.actor;
     request.session = session;
   };

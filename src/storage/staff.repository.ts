@@ -49,3 +49,35 @@ export async function findStaffById(db: Db, id: string): Promise<StaffAccount | 
   const [row] = (await staffById(db, id)).rows;
   return row && toStaff(row);
 }
+
+/** Accounts in username order: one library's (`libraryId`), or every account (undefined). No password hashes. */
+export async function listStaff(db: Db, libraryId?: string): Promise<StaffAccount[]> {
+  let query = db.selectFrom('staff_accounts').select(['id', 'library_id', 'username', 'roles', 'disabled', 'must_change_password', 'created_at']);
+  if (libraryId !== undefined) query = query.where('library_id', '=', libraryId);
+  const rows = await query.orderBy('username').execute();
+  return rows.map((row) => toStaff({ ...row, password_hash: '' }));
+}
+
+export async function findStaffByUsername(db: Db, username: string): Promise<StaffAccount | undefined> {
+  const row = await db.selectFrom('staff_accounts').selectAll().where('username', '=', username).executeTakeFirst();
+  return row && toStaff(row);
+}
+
+/** The password hash of one account, for checking the current password before a change. */
+export async function findPasswordHash(db: Db, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('staff_accounts').select('password_hash').where('id', '=', id).executeTakeFirst();
+  return row?.password_hash;
+}
+
+export async function setDisabled(db: Db, id: string, disabled: boolean): Promise<void> {
+  await db.updateTable('staff_accounts').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id).execute();
+}
+
+export async function setRolesAndLibrary(db: Db, id: string, change: { roles: string[]; libraryId: string | null }): Promise<void> {
+  await db.updateTable('staff_accounts').set({ roles: JSON.stringify(change.roles), library_id: change.libraryId }).where('id', '=', id).execute();
+}
+
+/** A new password hash; `mustChange` makes the next log-in choose another (after a reset). */
+export async function setPassword(db: Db, id: string, passwordHash: string, mustChange: boolean): Promise<void> {
+  await db.updateTable('staff_accounts').set({ password_hash: passwordHash, must_change_password: mustChange ? 1 : 0 }).where('id', '=', id).execute();
+}

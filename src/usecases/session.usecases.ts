@@ -58,6 +58,11 @@ export interface LiveSession {
   expiresAt: string;
   /** When the session ends if no request comes before. */
   idleUntil: string;
+  /**
+   * The staff account's password was reset: the session may only change it (and read itself, and log
+   * out) until it does; the HTTP session gate refuses everything else with PASSWORD_CHANGE_REQUIRED.
+   */
+  mustChangePassword: boolean;
 }
 
 /**
@@ -75,8 +80,8 @@ export async function resolveSession(runtime: Runtime, token: string): Promise<L
     await sessions.deleteSession(runtime.db, hash);
     return undefined;
   }
-  const actor = await actorOf(runtime, session);
-  if (!actor) {
+  const subject = await subjectOf(runtime, session);
+  if (!subject) {
     await sessions.deleteSession(runtime.db, hash);
     return undefined;
   }
@@ -85,19 +90,31 @@ export async function resolveSession(runtime: Runtime, token: string): Promise<L
     await sessions.touch(runtime.db, hash, now.toISOString());
     lastSeen = now.getTime();
   }
-  return { actor, kind: session.kind, expiresAt: session.expiresAt, idleUntil: new Date(lastSeen + session.idleMinutes * 60_000).toISOString() };
+  return {
+    actor: subject.actor,
+    kind: session.kind,
+    expiresAt: session.expiresAt,
+    idleUntil: new Date(lastSeen + session.idleMinutes * 60_000).toISOString(),
+    mustChangePassword: subject.mustChangePassword,
+  };
 }
 
 /** Patron standings whose card no longer opens the account. */
 const CARD_STOPPED = new Set(['card-lost', 'deceased']);
 
-async function actorOf(runtime: Runtime, session: sessions.StoredSession): Promise<Actor | undefined> {
+/**
+ * Who a session is for, read afresh on every request: a disabled account has no actor (its session ends
+ * on its next request even had disabling not ended it), and roles changed since log-in apply at once.
+ */
+async function subjectOf(runtime: Runtime, session: sessions.StoredSession): Promise<{ actor: Actor; mustChangePassword: boolean } | undefined> {
   if (session.kind === 'staff') {
     const staff = await findStaffById(runtime.db, session.subjectId);
-    return staff && !staff.disabled ? { kind: 'staff', id: staff.id, libraryId: staff.libraryId, roles: staff.roles } : undefined;
+    return staff && !staff.disabled
+      ? { actor: { kind: 'staff', id: staff.id, libraryId: staff.libraryId, roles: staff.roles }, mustChangePassword: staff.mustChangePassword }
+      : undefined;
   }
   const patron = await findPatronById(runtime.db, session.subjectId);
-  return patron && !CARD_STOPPED.has(patron.status) ? { kind: 'patron', id: patron.id, libraryId: patron.libraryId } : undefined;
+  return patron && !CARD_STOPPED.has(patron.status) ? { actor: { kind: 'patron', id: patron.id, libraryId: patron.libraryId }, mustChangePassword: false } : undefined;
 }
 
 /** Whether a patron's standing lets their card open a session at all. */

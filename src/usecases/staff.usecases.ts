@@ -1,33 +1,87 @@
-import { ErrorCode, refuse } from '../domain/errors.js';
+import { ErrorCode, refuse, refuseAll } from '../domain/errors.js';
+import { passwordProblems } from '../domain/passwords.js';
 import type { StaffAccount } from '../domain/types.js';
 import { ROLES } from '../policy/actors.js';
 import { requirePermission } from './authorization.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import * as staff from '../storage/staff.repository.js';
 import { generatePassword, hashSecret, verifyDecoy, verifySecret } from '../vault/secrets.js';
-import { newId, type Context } from './context.js';
-import { openSession } from './session.usecases.js';
+import { newId, recordLibraryChange, type Context } from './context.js';
+import { endSessionsOf, openSession, type OpenedSession } from './session.usecases.js';
 import { requireLibrary } from './library-access.js';
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
 
+/** A staff account named by id (the API) or by username (the command line). */
+export type StaffRef = { id: string } | { username: string };
+
+/** A staff account as shown to whoever manages staff: never its password hash. */
+export type StaffView = StaffAccount;
+
+function checkRoles(roles: readonly string[]): void {
+  const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (roles.length === 0 || unknown.length > 0) throw refuse(ErrorCode.VALIDATION_FAILED, `Roles are one or more of ${ROLES.join(', ')}.`, 'roles');
+}
+
+/** The library an actor who manages staff is bound to (undefined: the system or consortium-wide staff). */
+function boundLibrary(ctx: Context): string | undefined {
+  return ctx.actor.kind === 'staff' && ctx.actor.libraryId !== null ? ctx.actor.libraryId : undefined;
+}
+
+/**
+ * The library an account may be placed in by this actor: one they reach, or null (consortium-wide),
+ * which only the system or consortium-wide staff may give, so a library's administrator cannot make an
+ * account that reaches every library.
+ */
+async function requirePlacement(ctx: Context, libraryId: string | null): Promise<void> {
+  if (libraryId !== null) {
+    await requireLibrary(ctx, libraryId);
+    return;
+  }
+  if (boundLibrary(ctx) !== undefined) throw refuse(ErrorCode.PERMISSION_DENIED, 'Only consortium-wide staff make an account consortium-wide.', 'libraryId');
+}
+
+/**
+ * The account a request is about, if the actor reaches it: an administrator of one library reaches that
+ * library's accounts only; another library's account answers STAFF_NOT_FOUND, as if it did not exist.
+ */
+async function requireStaff(ctx: Context, ref: StaffRef): Promise<StaffAccount> {
+  const found = 'id' in ref ? await staff.findStaffById(ctx.trx, ref.id) : await staff.findStaffByUsername(ctx.trx, ref.username);
+  const bound = boundLibrary(ctx);
+  if (!found || (bound !== undefined && found.libraryId !== bound)) throw refuse(ErrorCode.STAFF_NOT_FOUND, 'No staff account with that id or username.', 'id' in ref ? 'id' : 'username');
+  return found;
+}
+
+function isSelf(ctx: Context, account: StaffAccount): boolean {
+  return ctx.actor.kind === 'staff' && ctx.actor.id === account.id;
+}
+
+/**
+ * The staff accounts the actor manages, in username order, without password hashes: one library's
+ * (an administrator of one library sees only theirs), or every account for consortium-wide staff, who
+ * may name a library to see only its accounts.
+ */
+export async function listStaff(ctx: Context, input: { libraryId?: string | undefined } = {}): Promise<StaffView[]> {
+  requirePermission(ctx, 'staff.manage');
+  if (input.libraryId !== undefined) await requireLibrary(ctx, input.libraryId);
+  return staff.listStaff(ctx.trx, boundLibrary(ctx) ?? input.libraryId);
+}
+
 /**
  * Creates a staff account with a generated password, returned once. No account ever has a default or
- * chosen-by-installer password.
+ * chosen-by-installer password. The creation enters the access log with who made it.
  */
 export async function createStaff(ctx: Context, input: { username: string; libraryId: string | null; roles: string[] }) {
   requirePermission(ctx, 'staff.manage');
   if (!USERNAME.test(input.username))
     throw refuse(ErrorCode.VALIDATION_FAILED, 'A username is 2–64 lower-case letters, digits, dots, hyphens or underscores.', 'username');
-  const unknown = input.roles.filter((r) => !(ROLES as readonly string[]).includes(r));
-  if (input.roles.length === 0 || unknown.length > 0)
-    throw refuse(ErrorCode.VALIDATION_FAILED, `Roles are one or more of ${ROLES.join(', ')}.`, 'roles');
-  if (input.libraryId !== null) await requireLibrary(ctx, input.libraryId);
+  checkRoles(input.roles);
+  await requirePlacement(ctx, input.libraryId);
   const account: StaffAccount = {
     id: newId(),
     libraryId: input.libraryId,
     username: input.username,
-    roles: input.roles,
+    roles: [...new Set(input.roles)],
     disabled: false,
     mustChangePassword: false,
     createdAt: ctx.now.toISOString(),
@@ -39,12 +93,98 @@ export async function createStaff(ctx: Context, input: { username: string; libra
     if (isUniqueViolation(error)) throw refuse(ErrorCode.USERNAME_EXISTS, 'That username is taken.', 'username');
     throw error;
   }
+  await recordLibraryChange(ctx, account.libraryId, `staff.create:${account.id}`);
   return { account, password };
 }
 
 /**
+ * Disables an account: it can no longer log in, and every session it holds ends in the same transaction,
+ * so a departing employee is out at once. An administrator cannot disable themselves.
+ */
+export async function disableStaff(ctx: Context, input: StaffRef): Promise<StaffView> {
+  requirePermission(ctx, 'staff.manage');
+  const account = await requireStaff(ctx, input);
+  if (isSelf(ctx, account)) throw refuse(ErrorCode.CANNOT_LOCK_OUT_SELF, 'You cannot disable your own account; another administrator can.');
+  await staff.setDisabled(ctx.trx, account.id, true);
+  await endSessionsOf(ctx, 'staff', account.id);
+  if (!account.disabled) await recordLibraryChange(ctx, account.libraryId, `staff.disable:${account.id}`);
+  return { ...account, disabled: true };
+}
+
+/** Lets a disabled account log in again (with its password as it was; reset it if it may be known). */
+export async function enableStaff(ctx: Context, input: StaffRef): Promise<StaffView> {
+  requirePermission(ctx, 'staff.manage');
+  const account = await requireStaff(ctx, input);
+  if (account.disabled) {
+    await staff.setDisabled(ctx.trx, account.id, false);
+    await recordLibraryChange(ctx, account.libraryId, `staff.enable:${account.id}`);
+  }
+  return { ...account, disabled: false };
+}
+
+/**
+ * Changes an account's roles, its home library, or both. An administrator cannot take the admin role
+ * from themselves. A move is logged in both libraries' chains. The account's open sessions carry on
+ * with the new roles from their next request (a session reads the account on every request).
+ */
+export async function updateStaff(ctx: Context, input: StaffRef & { roles?: string[] | undefined; libraryId?: string | null | undefined }): Promise<StaffView> {
+  requirePermission(ctx, 'staff.manage');
+  const account = await requireStaff(ctx, input);
+  const roles = input.roles === undefined ? account.roles : [...new Set(input.roles)];
+  const libraryId = input.libraryId === undefined ? account.libraryId : input.libraryId;
+  if (input.roles !== undefined) checkRoles(roles);
+  if (libraryId !== account.libraryId) await requirePlacement(ctx, libraryId);
+  if (isSelf(ctx, account) && account.roles.includes('admin') && !roles.includes('admin'))
+    throw refuse(ErrorCode.CANNOT_LOCK_OUT_SELF, 'You cannot take the admin role from yourself; another administrator can.', 'roles');
+  const rolesChanged = roles.length !== account.roles.length || roles.some((r) => !account.roles.includes(r));
+  await staff.setRolesAndLibrary(ctx.trx, account.id, { roles, libraryId });
+  if (rolesChanged) await recordLibraryChange(ctx, libraryId, `staff.roles:${account.id}`);
+  if (libraryId !== account.libraryId) {
+    await recordLibraryChange(ctx, account.libraryId, `staff.move-out:${account.id}`);
+    await recordLibraryChange(ctx, libraryId, `staff.move-in:${account.id}`);
+  }
+  return { ...account, roles, libraryId };
+}
+
+/**
+ * Resets an account's password to a new generated one, returned once, which must be changed at the next
+ * log-in. Every session the account holds ends: whoever knew the old password is out.
+ */
+export async function resetStaffPassword(ctx: Context, input: StaffRef): Promise<{ account: StaffView; password: string }> {
+  requirePermission(ctx, 'staff.manage');
+  const account = await requireStaff(ctx, input);
+  const password = generatePassword();
+  await staff.setPassword(ctx.trx, account.id, await hashSecret(password), true);
+  await endSessionsOf(ctx, 'staff', account.id);
+  await recordLibraryChange(ctx, account.libraryId, `staff.reset-password:${account.id}`);
+  return { account: { ...account, mustChangePassword: true }, password };
+}
+
+/**
+ * A member of staff changes their own password, proving the current one (a session left open at a desk
+ * is no way to take over the account). The new one follows ASVS 5.0 L2 (domain/passwords.ts). Every
+ * session of the account ends and a fresh one opens for this browser; a change demanded by a reset is
+ * thereby done.
+ */
+export async function changeOwnPassword(ctx: Context, input: { currentPassword: string; newPassword: string }): Promise<OpenedSession & { staff: StaffView }> {
+  if (ctx.actor.kind !== 'staff') throw refuse(ErrorCode.PERMISSION_DENIED, 'This is for library staff.');
+  const account = await staff.findStaffById(ctx.trx, ctx.actor.id);
+  const hash = await staff.findPasswordHash(ctx.trx, ctx.actor.id);
+  if (!account || account.disabled || hash === undefined) throw refuse(ErrorCode.UNAUTHENTICATED, 'Log in first.');
+  if (!(await verifySecret(hash, input.currentPassword))) throw refuse(ErrorCode.PASSWORD_WRONG, 'The current password is wrong.', 'currentPassword');
+  refuseAll(passwordProblems(input.newPassword, account.username));
+  if (await verifySecret(hash, input.newPassword)) throw refuse(ErrorCode.PASSWORD_UNCHANGED, 'Choose a password other than the current one.', 'newPassword');
+  await staff.setPassword(ctx.trx, account.id, await hashSecret(input.newPassword), false);
+  await endSessionsOf(ctx, 'staff', account.id);
+  await recordLibraryChange(ctx, account.libraryId, `staff.change-password:${account.id}`);
+  const session = await openSession(ctx, { kind: 'staff', subjectId: account.id });
+  return { ...session, staff: { ...account, mustChangePassword: false } };
+}
+
+/**
  * Checks a username and password and opens a session. Unknown user, wrong password and disabled
- * account get the same answer after the same work.
+ * account get the same answer after the same work. An account whose password was reset still logs in,
+ * but its session can do nothing but change the password (`mustChangePassword`, the session gate).
  */
 export async function login(ctx: Context, input: { username: string; password: string; previousToken?: string }) {
   const found = await staff.findStaffCredentials(ctx.trx, input.username);

@@ -3,6 +3,7 @@ import { SessionProvider } from './session';
 import { Layout, RequireSession } from './ui/Layout';
 import { Home } from './Home';
 import { StaffLogin, StaffStart } from './StaffLogin';
+import { ChangePassword } from './ChangePassword';
 import { DeskArea } from './staff/DeskArea';
 import { PatronLogin } from './patron/PatronLogin';
 import { PortalArea } from './patron/PortalArea';
@@ -21,6 +22,14 @@ export function App() {
             <Route path="/" element={<Home />} />
             <Route path="/staff/login" element={<StaffLogin />} />
             <Route path="/staff" element={<StaffStart />} />
+            <Route
+              path="/staff/password"
+              element={
+                <RequireSession kind="staff">
+                  <ChangePassword />
+                </RequireSession>
+              }
+            />
             <Route
               path="/desk/*"
               element={

@@ -52,5 +52,6 @@ export function StaffStart() {
   const session = useSession();
   if (session.status === 'loading') return <p className="loading">Loading…</p>;
   if (session.status !== 'staff') return <Navigate to="/staff/login" replace />;
+  if (session.mustChangePassword) return <Navigate to="/staff/password" replace />;
   return <Navigate to={staffHome(session.can)} replace />;
 }

@@ -77,6 +77,8 @@ export interface Session {
   permissions: string[];
   /** The look-up purposes the session may name (Carrel's session answer, from its role table); none for a patron. */
   purposes: readonly LookupPurpose[];
+  /** A staff session whose password was reset: the app shows only the change-password page until it is changed. */
+  mustChangePassword: boolean;
   /** The staff username, for the header (known after a log-in in this tab). */
   displayName?: string;
   /**
@@ -358,6 +360,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       ...(answer ? { actor: answer.actor } : {}),
       permissions,
       purposes,
+      mustChangePassword: answer?.mustChangePassword ?? false,
       ...(displayName ? { displayName } : {}),
       ...(lost ? { lost: { kind: lost } } : {}),
       ...(ending ? { ending } : {}),

@@ -3,10 +3,11 @@ import { SYSTEM } from '../../policy/actors.js';
 import { permissionsOf, purposesOf } from '../../policy/permissions.js';
 import { run, type Runtime } from '../../usecases/context.js';
 import { csrfTokenOf, endSession, resolveSession } from '../../usecases/session.usecases.js';
-import { login } from '../../usecases/staff.usecases.js';
+import { changeOwnPassword, login } from '../../usecases/staff.usecases.js';
 import { LoginRoute, LogoutRoute, SessionRoute } from '../schemas/auth.js';
-import { clearSessionCookie, requireCsrf, SESSION_COOKIE, setSessionCookie } from '../session.js';
-import { ErrorCode, refuse } from '../../domain/errors.js';
+import { ChangeOwnPasswordRoute } from '../schemas/staff.js';
+import { clearSessionCookie, requireCsrf, requireSession, SESSION_COOKIE, setSessionCookie } from '../session.js';
+import { DomainError, ErrorCode, refuse } from '../../domain/errors.js';
 import { AttemptThrottle, throttleKey } from '../throttle.js';
 
 /**
@@ -32,7 +33,30 @@ export function authRoutes(runtime: Runtime, cookieSecure: boolean, throttle: At
         throttle.forgive(address, slot);
         setSessionCookie(request, reply, session.token, session.expiresAt, cookieSecure);
         const { id, username, libraryId, roles } = session.staff;
-        return { staff: { id, username, libraryId, roles }, expiresAt: session.expiresAt, csrfToken: session.csrfToken };
+        return { staff: { id, username, libraryId, roles }, expiresAt: session.expiresAt, csrfToken: session.csrfToken, mustChangePassword: session.staff.mustChangePassword };
+      },
+    );
+
+    // A member of staff changes their own password: the one route a session whose password was reset
+    // may use. A wrong current password takes a slot of the same per-address throttle as a failed log-in.
+    app.post(
+      '/auth/password',
+      { schema: ChangeOwnPasswordRoute, onRequest: requireSession(runtime, 'staff', { passwordChange: true }) },
+      async (request, reply) => {
+        const address = throttleKey(request.ip);
+        const slot = throttle.take(address);
+        if (slot === undefined) throw refuse(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many failed attempts from this address; wait a few minutes and try again.');
+        let session;
+        try {
+          session = await run(runtime, { actor: request.actor, purpose: 'administration', channel: 'http' }, changeOwnPassword, request.body);
+        } catch (error) {
+          // Only a wrong current password is a guess; a new password refused by the rules gives its slot back.
+          if (!(error instanceof DomainError && error.code === ErrorCode.PASSWORD_WRONG)) throttle.forgive(address, slot);
+          throw error;
+        }
+        throttle.forgive(address, slot);
+        setSessionCookie(request, reply, session.token, session.expiresAt, cookieSecure);
+        return { expiresAt: session.expiresAt, csrfToken: session.csrfToken };
       },
     );
 
@@ -63,6 +87,7 @@ export function authRoutes(runtime: Runtime, cookieSecure: boolean, throttle: At
           csrfToken: csrfTokenOf(token),
           expiresAt: session.expiresAt,
           idleUntil: session.idleUntil,
+          mustChangePassword: session.mustChangePassword,
         };
       },
     );

@@ -19,7 +19,17 @@ export const LoginRoute = {
     { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
     { additionalProperties: false },
   ),
-  response: { 200: Type.Object({ staff: StaffView, expiresAt: Instant, csrfToken: Type.String() }), ...errorResponses },
+  response: {
+    200: Type.Object({
+      staff: StaffView,
+      expiresAt: Instant,
+      csrfToken: Type.String(),
+      mustChangePassword: Type.Boolean({
+        description: 'The password was reset: until it is changed (POST /api/v1/auth/password) every other route answers PASSWORD_CHANGE_REQUIRED.',
+      }),
+    }),
+    ...errorResponses,
+  },
 };
 
 /** POST /api/v1/auth/logout */
@@ -39,6 +49,7 @@ export const SessionRoute = {
       csrfToken: Type.String(),
       expiresAt: Instant,
       idleUntil: Instant,
+      mustChangePassword: Type.Boolean({ description: 'A staff session whose password was reset: it must change it before anything else.' }),
     }),
     ...errorResponses,
   },

@@ -15,6 +15,7 @@ import { PatronRecordsPage } from './PatronRecords';
 import { RecordSeriesPage } from './RecordSeries';
 import { RetentionPage } from './Retention';
 import { StatisticsPage } from './Statistics';
+import { StaffPage } from './Staff'; // staff accounts (issue 15)
 import { TransparencyPage } from './Transparency';
 import './office.css';
 
@@ -107,6 +108,14 @@ const PAGES: { to: string; label: string; permission: string; what: string; abou
     what: 'the installation’s libraries',
     about: 'The libraries of this installation, and adding one.',
   },
+  // Staff accounts (issue 15)
+  {
+    to: 'staff',
+    label: 'Staff',
+    permission: 'staff.manage',
+    what: 'managing staff accounts',
+    about: 'The library’s staff accounts: add one, disable or re-enable it, change its roles, reset its password.',
+  },
 ];
 
 interface LibraryRow {
@@ -197,6 +206,7 @@ export function OfficeArea() {
             <Route path="record-series" element={<RecordSeriesPage />} />
             <Route path="catalogue" element={guard('items.manage', 'the catalogue', <CataloguePage />)} />
             <Route path="libraries" element={guard('library.administer', 'the installation’s libraries', <LibrariesPage onAdded={libraries.reload} />)} />
+            <Route path="staff" element={guard('staff.manage', 'managing staff accounts', <StaffPage />)} />
             <Route
               path="*"
               element={

@@ -43,6 +43,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <nav aria-label="Main">
           <ul>
             {session.status === 'staff' &&
+              !session.mustChangePassword &&
               STAFF_AREAS.filter((a) => a.permissions.some((p) => session.can(p))).map((a) => (
                 <li key={a.to}>
                   <NavLink to={a.to} end={a.to === '/desk'}>
@@ -60,6 +61,7 @@ export function Layout({ children }: { children: ReactNode }) {
         {(session.status === 'staff' || session.status === 'patron') && (
           <div className="who">
             <span>{session.status === 'staff' ? (session.displayName ?? session.actor?.roles.join(', ')) : 'Logged in with your library card'}</span>
+            {session.status === 'staff' && !session.mustChangePassword && <Link to="/staff/password">Change password</Link>}
             <button type="button" className="link-button" onClick={() => void logout()}>
               Log out
             </button>
@@ -94,6 +96,11 @@ export function RequireSession({ kind, children }: { kind: 'staff' | 'patron'; c
       navigate(kind === 'staff' ? '/staff/login' : '/me/login', { replace: true, state });
     }
   }, [session.status, kind, navigate, location.pathname, location.search]);
-  if (session.status !== kind) return <p className="loading">Loading…</p>;
+  // A reset password is changed before anything else (Carrel refuses everything else meanwhile).
+  const mustChange = kind === 'staff' && session.status === 'staff' && session.mustChangePassword && location.pathname !== '/staff/password';
+  useEffect(() => {
+    if (mustChange) navigate('/staff/password', { replace: true });
+  }, [mustChange, navigate]);
+  if (session.status !== kind || mustChange) return <p className="loading">Loading…</p>;
   return <Fragment key={session.actor?.id}>{children}</Fragment>;
 }
