@@ -23,6 +23,7 @@ import { disclosureRoutes } from './routes/disclosure.routes.js';
 import { auditReportRoutes } from './routes/audit-report.routes.js'; // privacy audit report (CB-I)
 import { statisticsRoutes } from './routes/statistics.routes.js'; // statistics (0006)
 import { privacyPolicyRoutes } from './routes/privacy-policy.routes.js';
+import { libraryConfigRoutes } from './routes/library-config.routes.js'; // the library's configuration (issue 15)
 import { HealthRoute } from './schemas/health.js';
 import { requireSession } from './session.js';
 import { AttemptThrottle } from './throttle.js';
@@ -134,6 +135,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         await authenticated.register(disclosureRoutes(runtime));
         await authenticated.register(auditReportRoutes(runtime)); // privacy audit report (CB-I)
         await authenticated.register(statisticsRoutes(runtime)); // statistics (0006)
+        await authenticated.register(libraryConfigRoutes(runtime)); // the library's configuration (issue 15)
       });
       // A guardian is a patron logged in with their own card and PIN (RR-8, CB-B3, JC-IVc, IF-7).
       await api.register(async (guardian) => {
