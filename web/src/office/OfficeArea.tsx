@@ -10,6 +10,7 @@ import { LegalHoldsPage } from './LegalHolds';
 import { LegalRequestPage } from './LegalRequest';
 import { LegalRequestsPage, NewLegalRequestPage } from './LegalRequests';
 import { CataloguePage } from './Catalogue';
+import { LibrarySetupPage } from './LibrarySetup'; // the library's configuration (issue 15)
 import { PatronRecordsPage } from './PatronRecords';
 import { RecordSeriesPage } from './RecordSeries';
 import { RetentionPage } from './Retention';
@@ -98,6 +99,14 @@ const PAGES: { to: string; label: string; permission: string; what: string; abou
     permission: 'items.manage',
     what: 'the catalogue',
     about: 'Add items to the catalogue and look one up by barcode.',
+  },
+  // The library's configuration (issue 15): listed for administrators; desk staff holding library.read may open it read-only.
+  {
+    to: 'library-setup',
+    label: 'Library setup',
+    permission: 'library.administer',
+    what: 'the library’s setup',
+    about: 'Settings, branches and their hours, closed days and holidays, patron categories, item types and the circulation matrix.',
   },
 ];
 
@@ -188,6 +197,7 @@ export function OfficeArea() {
             {/* Any staff member may read the register (GET); adding and confirming are for records.manage, which the page checks. */}
             <Route path="record-series" element={<RecordSeriesPage />} />
             <Route path="catalogue" element={guard('items.manage', 'the catalogue', <CataloguePage />)} />
+            <Route path="library-setup" element={guard('library.read', 'the library’s setup', <LibrarySetupPage />)} />
             <Route
               path="*"
               element={
