@@ -148,6 +148,8 @@ function SettingsForm({ base, admin, settings, onSaved }: { base: string; admin:
 
 function Branches({ base, admin, branches, onChanged }: { base: string; admin: boolean; branches: Loaded<BranchRow[]>; onChanged: (message: string) => void }) {
   const [editing, setEditing] = useState<BranchRow | undefined>(undefined);
+  // A new key after each save empties the form for the next one.
+  const [round, setRound] = useState(0);
   return (
     <Section id="setup-branches" title="Branches and opening hours">
       <ErrorMessage error={branches.error} />
@@ -173,11 +175,12 @@ function Branches({ base, admin, branches, onChanged }: { base: string; admin: b
       )}
       {admin && (
         <BranchForm
-          key={editing?.code ?? 'new'}
+          key={`${editing?.code ?? 'new'}-${round}`}
           base={base}
           editing={editing}
           onDone={(b, verb) => {
             setEditing(undefined);
+            setRound((r) => r + 1);
             onChanged(`Branch ${b.name} (${b.code}) ${verb}.`);
           }}
           onCancel={() => setEditing(undefined)}
@@ -311,6 +314,8 @@ function ClosedDays({ base, admin, branches, onChanged }: { base: string; admin:
 
 function Categories({ base, admin, categories, onChanged }: { base: string; admin: boolean; categories: Loaded<CategoryRow[]>; onChanged: (message: string) => void }) {
   const [editing, setEditing] = useState<CategoryRow | undefined>(undefined);
+  // A new key after each save empties the form for the next one.
+  const [round, setRound] = useState(0);
   return (
     <Section id="setup-categories" title="Patron categories">
       <ErrorMessage error={categories.error} />
@@ -337,11 +342,12 @@ function Categories({ base, admin, categories, onChanged }: { base: string; admi
       )}
       {admin && (
         <CategoryForm
-          key={editing?.code ?? 'new'}
+          key={`${editing?.code ?? 'new'}-${round}`}
           base={base}
           editing={editing}
           onDone={(c, verb) => {
             setEditing(undefined);
+            setRound((r) => r + 1);
             onChanged(`Category ${c.name} (${c.code}) ${verb}.`);
           }}
         />
