@@ -21,6 +21,7 @@ import { decideRequest, receiveRequest, recordCounselReview, referToDirector } f
 import { placeLegalHold } from '../src/usecases/legal-hold.usecases.js';
 import { recordComplaint } from '../src/usecases/complaint.usecases.js';
 import { addSeries } from '../src/usecases/record-series.usecases.js';
+import { addItemType, closeDays, setLoanRule } from '../src/usecases/library-config.usecases.js'; // the library's configuration (issue 15)
 import { requestInterlibraryLoan, recordReferenceRequest, signUpForProgram, bookRoom, startComputerSession } from '../src/usecases/service-record.usecases.js';
 
 const TABLE_FILE = new URL('../docs/AUTHORIZATION.md', import.meta.url);
@@ -110,6 +111,13 @@ async function freshStaff(s: Scope): Promise<string> {
   const created = await s.fx.w.act(createStaff, { username: `matrix-staff-${Math.random().toString(36).slice(2, 10)}`, libraryId: s.library, roles: ['circulation'] });
   return created.account.id;
 }
+/** A fresh code, and a fresh closed day two days after the last (so no two closures overlap), for the configuration routes. */
+const configCode = () => Math.random().toString(36).slice(2, 10);
+let closedDays = 0;
+const nextClosedDay = () => {
+  const day = new Date(Date.UTC(2031, 0, 1) + 2 * closedDays++ * 86_400_000).toISOString().slice(0, 10);
+  return { startsOn: day, endsOn: day };
+};
 
 const IN_HOURS = (w: World, hours: number) => new Date(w.clock.now().getTime() + hours * 3_600_000).toISOString();
 
@@ -300,6 +308,41 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
   { route: 'POST /staff/:id/reset-password', request: async (s) => ({ method: 'POST', path: `/staff/${await freshStaff(s)}/reset-password` }) },
   // A wrong current password: a staff session is answered PASSWORD_WRONG (422), and keeps its password.
   { route: 'POST /auth/password', request: () => ({ method: 'POST', path: '/auth/password', body: { currentPassword: 'not-the-password', newPassword: 'matrix heron over the stacks' } }) },
+  // The library's configuration (issue 15): desk staff read it, administrators change it
+  { route: 'GET /libraries/:libraryId/settings', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/settings` }) },
+  { route: 'PATCH /libraries/:libraryId/settings', request: (s) => ({ method: 'PATCH', path: `/libraries/${s.library}/settings`, body: { holdPickupDays: 7 } }) },
+  { route: 'GET /libraries/:libraryId/branches', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/branches` }) },
+  { route: 'POST /libraries/:libraryId/branches', request: (s) => ({ method: 'POST', path: `/libraries/${s.library}/branches`, body: { code: `br-${configCode()}`, name: 'Matrix branch' } }) },
+  { route: 'PATCH /libraries/:libraryId/branches/:code', request: (s) => ({ method: 'PATCH', path: `/libraries/${s.library}/branches/main`, body: { address: '1 Matrix Way' } }) },
+  { route: 'GET /libraries/:libraryId/closed-days', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/closed-days` }) },
+  { route: 'POST /libraries/:libraryId/closed-days', request: (s) => ({ method: 'POST', path: `/libraries/${s.library}/closed-days`, body: { branch: null, ...nextClosedDay(), reason: 'Matrix closure' } }) },
+  {
+    route: 'DELETE /libraries/:libraryId/closed-days/:id',
+    request: async (s) => {
+      const closed = await s.fx.w.act(closeDays, { libraryId: s.library, branch: null, ...nextClosedDay(), reason: 'Matrix closure' });
+      return { method: 'DELETE', path: `/libraries/${s.library}/closed-days/${closed.id}` };
+    },
+  },
+  { route: 'GET /libraries/:libraryId/categories', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/categories` }) },
+  { route: 'POST /libraries/:libraryId/categories', request: (s) => ({ method: 'POST', path: `/libraries/${s.library}/categories`, body: { code: `cat-${configCode()}`, name: 'Matrix category' } }) },
+  { route: 'PATCH /libraries/:libraryId/categories/:code', request: (s) => ({ method: 'PATCH', path: `/libraries/${s.library}/categories/adult`, body: { name: 'Adult' } }) },
+  { route: 'GET /libraries/:libraryId/item-types', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/item-types` }) },
+  { route: 'POST /libraries/:libraryId/item-types', request: (s) => ({ method: 'POST', path: `/libraries/${s.library}/item-types`, body: { code: `type-${configCode()}`, name: 'Matrix type' } }) },
+  { route: 'PATCH /libraries/:libraryId/item-types/:code', request: (s) => ({ method: 'PATCH', path: `/libraries/${s.library}/item-types/book`, body: { name: 'Book' } }) },
+  { route: 'GET /libraries/:libraryId/loan-rules', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/loan-rules` }) },
+  {
+    route: 'PUT /libraries/:libraryId/loan-rules',
+    request: (s) => ({ method: 'PUT', path: `/libraries/${s.library}/loan-rules`, body: { patronCategory: '*', itemType: 'dvd', loanDays: 7, renewals: 1, finePerDayCents: 100, maxFineCents: 1000 } }),
+  },
+  {
+    route: 'DELETE /libraries/:libraryId/loan-rules',
+    request: async (s) => {
+      const type = await s.fx.w.act(addItemType, { libraryId: s.library, code: `type-${configCode()}`, name: 'Matrix type' });
+      await s.fx.w.act(setLoanRule, { libraryId: s.library, patronCategory: '*', itemType: type.code, loanDays: 3, renewals: 0, finePerDayCents: 0, maxFineCents: 0 });
+      return { method: 'DELETE', path: `/libraries/${s.library}/loan-rules?category=*&type=${type.code}` };
+    },
+  },
+  { route: 'GET /libraries/:libraryId/loan-rules/explain', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/loan-rules/explain?branch=main&category=adult&type=book` }) },
   // A patron's own account (the side does not matter: a patron session only ever reaches its own record)
   { route: 'GET /me', request: () => ({ method: 'GET', path: '/me' }) },
   { route: 'GET /me/export', request: () => ({ method: 'GET', path: '/me/export' }) },

@@ -7,6 +7,7 @@ import { registerCirculationCommands } from './circulation.commands.js';
 import { registerDisclosureCommands } from './disclosure.commands.js';
 import { registerItemCommands } from './item.commands.js';
 import { registerKeysCommands } from './keys.commands.js';
+import { registerLibraryConfigCommands } from './library-config.commands.js'; // the library's configuration (issue 15)
 import { EXIT, report } from './output.js';
 import { registerExportPatronCommand, registerPatronCommands } from './patron.commands.js';
 import { registerPrivacyPolicyCommands } from './privacy-policy.commands.js';
@@ -47,6 +48,9 @@ const helpers: CommandHelpers = {
 registerSetupCommands(program, helpers);
 // `carrel library add` and `carrel staff add|list|disable|enable|roles|reset-password` (src/cli/administration.commands.ts).
 registerAdministrationCommands(program, helpers);
+// `carrel library settings`, `carrel branch|calendar|category|item-type|loan-rule …`: the library's configuration (issue 15,
+// src/cli/library-config.commands.ts; after the administration commands, whose `library` it extends).
+registerLibraryConfigCommands(program, helpers);
 // `carrel patron …`, card-lost and reissue included (src/cli/patron.commands.ts).
 registerPatronCommands(program, helpers);
 // `carrel item add|import` (src/cli/item.commands.ts).

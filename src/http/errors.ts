@@ -108,6 +108,15 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PASSWORD_UNCHANGED: 422,
   PASSWORD_WRONG: 422,
   PASSWORD_CHANGE_REQUIRED: 403,
+  // The library's configuration (issue 15)
+  BRANCH_EXISTS: 409,
+  CATEGORY_EXISTS: 409,
+  ITEM_TYPE_EXISTS: 409,
+  ITEM_TYPE_NOT_FOUND: 422,
+  INVALID_OPENING_HOURS: 400,
+  CLOSED_DAYS_OVERLAP: 409,
+  CLOSED_DAY_NOT_FOUND: 404,
+  LOAN_RULE_NOT_FOUND: 404,
 };
 
 /** Codes only the HTTP transport produces (documented with the others in docs/ERRORS.md). */

@@ -24,6 +24,7 @@ import { auditReportRoutes } from './routes/audit-report.routes.js'; // privacy 
 import { statisticsRoutes } from './routes/statistics.routes.js'; // statistics (0006)
 import { privacyPolicyRoutes } from './routes/privacy-policy.routes.js';
 import { staffRoutes } from './routes/staff.routes.js'; // staff accounts (issue 15)
+import { libraryConfigRoutes } from './routes/library-config.routes.js'; // the library's configuration (issue 15)
 import { HealthRoute } from './schemas/health.js';
 import { requireSession } from './session.js';
 import { AttemptThrottle } from './throttle.js';
@@ -136,6 +137,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         await authenticated.register(auditReportRoutes(runtime)); // privacy audit report (CB-I)
         await authenticated.register(statisticsRoutes(runtime)); // statistics (0006)
         await authenticated.register(staffRoutes(runtime)); // staff accounts (issue 15)
+        await authenticated.register(libraryConfigRoutes(runtime)); // the library's configuration (issue 15)
       });
       // A guardian is a patron logged in with their own card and PIN (RR-8, CB-B3, JC-IVc, IF-7).
       await api.register(async (guardian) => {

@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { ErrorCode, refuse } from '../domain/errors.js';
-import type { Branch, Library, LoanRule, LoanRuleInput } from '../domain/types.js';
+import type { Branch, Library } from '../domain/types.js';
 import { DEFAULT_PROFILE, profiles } from '../profile/profiles.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import { requirePermission } from './authorization.js';
@@ -23,13 +23,23 @@ export interface CreateLibraryInput {
   branches?: { code: string; name: string }[];
 }
 
+/** The item types a new library starts with (an item is a book unless said otherwise); the library adds and renames its own. */
+const STARTING_ITEM_TYPES: readonly (readonly [string, string])[] = [
+  ['book', 'Book'],
+  ['audiobook', 'Audiobook'],
+  ['dvd', 'DVD'],
+  ['magazine', 'Magazine'],
+  ['reference', 'Reference'],
+];
+
 function requireAdmin(ctx: Context): void {
   requirePermission(ctx, 'library.administer');
 }
 
 /**
  * Creates a library with what it needs to lend on day one: its branches (a "main" branch unless told
- * otherwise), the adult and juvenile patron categories, and a fallback loan rule.
+ * otherwise), the adult and juvenile patron categories, a starting set of item types, and a fallback
+ * loan rule. Every one of them is data the library then edits (library-config.usecases.ts).
  */
 export async function createLibrary(ctx: Context, input: CreateLibraryInput): Promise<{ library: Library; branches: Branch[] }> {
   requireAdmin(ctx);
@@ -75,6 +85,7 @@ export async function createLibrary(ctx: Context, input: CreateLibraryInput): Pr
   const category = { minAge: null, maxAge: null, cardValidityMonths: null };
   await libraries.insertCategory(ctx.trx, { ...category, libraryId: library.id, code: 'adult', name: 'Adult', maxLoans: 50, minAge: 18 });
   await libraries.insertCategory(ctx.trx, { ...category, libraryId: library.id, code: 'juvenile', name: 'Juvenile (under 18)', maxLoans: 20, maxAge: 17 });
+  for (const [code, name] of STARTING_ITEM_TYPES) await libraries.insertItemType(ctx.trx, { libraryId: library.id, code, name });
   await libraries.insertLoanRule(ctx.trx, {
     libraryId: library.id,
     branch: '*',
@@ -93,17 +104,8 @@ export async function createLibrary(ctx: Context, input: CreateLibraryInput): Pr
   return { library, branches };
 }
 
-/** Sets (adds or replaces) one loan rule of a library. */
-export async function setLoanRule(ctx: Context, input: LoanRuleInput): Promise<LoanRule> {
-  requireAdmin(ctx);
-  await requireLibrary(ctx, input.libraryId);
-  const rule: LoanRule = { branch: '*', holdable: true, holdPickupDays: null, ...input };
-  if (rule.loanDays < 0 || rule.renewals < 0 || rule.finePerDayCents < 0 || rule.maxFineCents < 0)
-    throw refuse(ErrorCode.VALIDATION_FAILED, 'Loan rule figures cannot be negative.');
-  await libraries.deleteLoanRule(ctx.trx, rule);
-  await libraries.insertLoanRule(ctx.trx, rule);
-  return rule;
-}
+/** Setting a loan rule lives with the rest of the library's configuration; it is re-exported for its callers. */
+export { setLoanRule } from './library-config.usecases.js';
 
 /**
  * How many loans are out and how many fines are open in a library: two counts, nothing about anyone

@@ -11,6 +11,7 @@ import { LegalRequestPage } from './LegalRequest';
 import { LegalRequestsPage, NewLegalRequestPage } from './LegalRequests';
 import { CataloguePage } from './Catalogue';
 import { LibrariesPage } from './Libraries';
+import { LibrarySetupPage } from './LibrarySetup'; // the library's configuration (issue 15)
 import { PatronRecordsPage } from './PatronRecords';
 import { RecordSeriesPage } from './RecordSeries';
 import { RetentionPage } from './Retention';
@@ -116,6 +117,14 @@ const PAGES: { to: string; label: string; permission: string; what: string; abou
     what: 'managing staff accounts',
     about: 'The library’s staff accounts: add one, disable or re-enable it, change its roles, reset its password.',
   },
+  // The library's configuration (issue 15): listed for administrators; desk staff holding library.read may open it read-only.
+  {
+    to: 'library-setup',
+    label: 'Library setup',
+    permission: 'library.administer',
+    what: 'the library’s setup',
+    about: 'Settings, branches and their hours, closed days and holidays, patron categories, item types and the circulation matrix.',
+  },
 ];
 
 interface LibraryRow {
@@ -207,6 +216,7 @@ export function OfficeArea() {
             <Route path="catalogue" element={guard('items.manage', 'the catalogue', <CataloguePage />)} />
             <Route path="libraries" element={guard('library.administer', 'the installation’s libraries', <LibrariesPage onAdded={libraries.reload} />)} />
             <Route path="staff" element={guard('staff.manage', 'managing staff accounts', <StaffPage />)} />
+            <Route path="library-setup" element={guard('library.read', 'the library’s setup', <LibrarySetupPage />)} />
             <Route
               path="*"
               element={
