@@ -113,6 +113,8 @@ export const ErrorCode = {
   RECORD_UNDER_LEGAL_HOLD: 'RECORD_UNDER_LEGAL_HOLD',
   COMPLAINT_NOT_FOUND: 'COMPLAINT_NOT_FOUND',
   COMPLAINT_ANSWERED: 'COMPLAINT_ANSWERED',
+  // Staff lists (issue 15): overdue, pull, expired holds, in transit
+  ITEM_NOT_ON_LIST: 'ITEM_NOT_ON_LIST',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

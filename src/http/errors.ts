@@ -98,6 +98,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   RECORD_UNDER_LEGAL_HOLD: 422,
   COMPLAINT_NOT_FOUND: 404,
   COMPLAINT_ANSWERED: 409,
+  // Staff lists (issue 15)
+  ITEM_NOT_ON_LIST: 409,
 };
 
 /** Codes only the HTTP transport produces (documented with the others in docs/ERRORS.md). */
