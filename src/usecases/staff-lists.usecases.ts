@@ -16,12 +16,11 @@ import { daysLate } from '../domain/circulation.rules.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { ItemTask, OverdueContact, OverdueRow, PullRow, ReshelveRow, StaffList, TransitRow } from '../domain/staff-lists.js';
 import type { Hold, Item } from '../domain/types.js';
-import { authorize } from '../policy/permissions.js';
 import type { Branch } from '../domain/types.js';
 import { findBranch } from '../storage/library.repository.js';
 import { findPatronById } from '../storage/patron.repository.js';
 import * as lists from '../storage/staff-lists.repository.js';
-import { requirePermission } from './authorization.js';
+import { requirePermission, requirePurpose } from './authorization.js';
 import { recordAccess, recordLibraryChange, type Context } from './context.js';
 import { requireItemByBarcode } from './item.usecases.js';
 import { requireLibrary } from './library-access.js';
@@ -33,8 +32,9 @@ export interface ListInput {
   branch?: string;
 }
 
-async function begin(ctx: Context, input: ListInput, list: StaffList): Promise<{ libraryId: string; branch?: Branch }> {
-  requirePermission(ctx, 'circulation.lists');
+async function begin(ctx: Context, input: ListInput, list: StaffList, namedPurpose = false): Promise<{ libraryId: string; branch?: Branch }> {
+  if (namedPurpose) requirePurpose(ctx, 'circulation.lists');
+  else requirePermission(ctx, 'circulation.lists');
   const library = await requireLibrary(ctx, input.libraryId);
   let branch: Branch | undefined;
   if (input.branch !== undefined) {
@@ -58,8 +58,10 @@ async function logPatrons(ctx: Context, libraryId: string, patronIds: readonly (
 export async function overdueList(ctx: Context, input: ListInput & { minDaysOverdue?: number }): Promise<OverdueRow[]> {
   const minDays = input.minDaysOverdue ?? 1;
   if (!Number.isInteger(minDays) || minDays < 1) throw refuse(ErrorCode.VALIDATION_FAILED, 'The minimum days overdue is a whole number of at least 1.', 'minDaysOverdue');
-  const { libraryId, branch } = await begin(ctx, input, 'overdue');
-  const withContact = ctx.purpose === 'materials-recovery' && authorize(ctx.actor, 'circulation.lists', 'materials-recovery').allowed;
+  // Named purpose `materials-recovery`: the role must allow it (else PURPOSE_NOT_ALLOWED), and the rows
+  // then carry the contact. Any other purpose: the list as staff on duty work it, no patron.
+  const withContact = ctx.purpose === 'materials-recovery';
+  const { libraryId, branch } = await begin(ctx, input, 'overdue', withContact);
   const library = await requireLibrary(ctx, libraryId);
   const loans = await lists.overdueLoans(ctx.trx, libraryId, ctx.now.toISOString(), branch?.id);
   const rows = loans
