@@ -54,7 +54,7 @@ export function registerStaffListCommands(program: Command, helpers: CommandHelp
             r.itemBarcode,
             r.title,
             r.branchCode,
-            day(r.dueAt),
+            r.dueOn,
             String(r.daysOverdue),
             ...(withContact ? [r.contact?.name ?? '', r.contact?.address ? `${r.contact.channel}: ${r.contact.address}` : 'at the desk'] : []),
           ]),

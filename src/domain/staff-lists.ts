@@ -42,6 +42,8 @@ export interface OverdueRow {
   /** The branch the item belongs to (its code). */
   branchCode: string;
   dueAt: string;
+  /** The due date as the library's calendar reads it (YYYY-MM-DD, the library's time zone). */
+  dueOn: string;
   daysOverdue: number;
   /** Null unless the request named `materials-recovery` and the actor's role allows it. */
   contact: OverdueContact | null;

@@ -7,7 +7,8 @@ import { accessEntriesForPatron } from '../storage/access-log.repository.js';
 import { checkin, checkout } from './circulation.usecases.js';
 import { cancelHold, expireHolds, placeHold, shelfCode } from './hold.usecases.js';
 import { setMyPrivacy } from './self-service.usecases.js';
-import { completeItemTask, expiredHoldsList, inTransitList, overdueList, pullList } from './staff-lists.usecases.js';
+import type { UseCase } from './context.js';
+import { completeItemTask, expiredHoldsList, inTransitList, overdueList, pullList, type ListInput } from './staff-lists.usecases.js';
 
 describe.each(ENGINES)('staff lists on %s', (engine) => {
   let database: TestDatabase;
@@ -156,7 +157,8 @@ describe.each(ENGINES)('staff lists on %s', (engine) => {
 
   it('refuses staff without the lists permission, an unknown branch and another library, and logs nothing then', async () => {
     const before = await countRows(database, 'access_log');
-    for (const list of [overdueList, pullList, expiredHoldsList, inTransitList]) {
+    const lists: UseCase<ListInput, unknown[]>[] = [overdueList, pullList, expiredHoldsList, inTransitList];
+    for (const list of lists) {
       expect(await refusalCodes(w.act(list, { libraryId }, { actor: staff('volunteer') }))).toEqual(['PERMISSION_DENIED']);
       expect(await refusalCodes(w.act(list, { libraryId }, { actor: staff('admin') }))).toEqual(['PERMISSION_DENIED']);
       expect(await refusalCodes(w.act(list, { libraryId, branch: 'nowhere' }, asClerk))).toEqual(['BRANCH_NOT_FOUND']);

@@ -12,7 +12,7 @@
  * circulation use cases note as holds trap and release items (`noteItemTrapped`, `noteHoldReleased`,
  * `noteItemHandedOut`); staff mark a row done with `completeItemTask`.
  */
-import { daysLate } from '../domain/circulation.rules.js';
+import { daysLate, localDate } from '../domain/circulation.rules.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { ItemTask, OverdueContact, OverdueRow, PullRow, ReshelveRow, StaffList, TransitRow } from '../domain/staff-lists.js';
 import type { Hold, Item } from '../domain/types.js';
@@ -78,7 +78,7 @@ export async function overdueList(ctx: Context, input: ListInput & { minDaysOver
       contacts.set(id, { name: personal.name, channel, address: channel === 'email' ? personal.email : channel === 'text' ? personal.phone : null });
     }
   await logPatrons(ctx, libraryId, rows.map((r) => r.patronId), withContact ? 'overdue-list-contact' : 'overdue-list', withContact ? ['circulation', 'registration'] : ['circulation']);
-  return rows.map((r) => ({ itemBarcode: r.itemBarcode, title: r.title, branchCode: r.branchCode, dueAt: r.dueAt, daysOverdue: r.daysOverdue, contact: contacts.get(r.patronId) ?? null }));
+  return rows.map((r) => ({ itemBarcode: r.itemBarcode, title: r.title, branchCode: r.branchCode, dueAt: r.dueAt, dueOn: localDate(new Date(r.dueAt), library.timeZone), daysOverdue: r.daysOverdue, contact: contacts.get(r.patronId) ?? null }));
 }
 
 /** Holds to pull: items on the open shelves trapped for a hold; what finding them needs, no patron. */

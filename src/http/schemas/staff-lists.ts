@@ -15,6 +15,7 @@ export const OverdueRow = Type.Object({
   title: Type.String(),
   branchCode: Type.String(),
   dueAt: Instant,
+  dueOn: Type.String({ description: 'the due date in the library’s time zone (YYYY-MM-DD)' }),
   daysOverdue: Type.Integer({ minimum: 1 }),
   contact: Nullable(
     Type.Object({
