@@ -13,7 +13,7 @@ export function staffListRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/libraries/:libraryId/lists/overdue', { schema: OverdueListRoute }, async (request) => {
       const { branch, minDaysOverdue, purpose } = request.query;
-      return runFor(runtime, request, purpose ?? 'circulation')(overdueList, { ...scope(request.params.libraryId, branch), ...(minDaysOverdue !== undefined ? { minDaysOverdue } : {}) });
+      return runFor(runtime, request, purpose ?? 'circulation')(overdueList, { ...scope(request.params.libraryId, branch), ...(minDaysOverdue !== undefined ? { minDaysOverdue: Number(minDaysOverdue) } : {}) });
     });
     app.get('/libraries/:libraryId/lists/pull', { schema: PullListRoute }, async (request) =>
       runFor(runtime, request, 'circulation')(pullList, scope(request.params.libraryId, request.query.branch)),

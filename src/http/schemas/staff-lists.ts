@@ -45,7 +45,7 @@ export const OverdueListRoute = {
     'Active loans past their due date, most overdue first: item, branch, due date, days overdue. No patron field, unless `purpose=materials-recovery` is named by a role that may (librarian and up): then the patron’s name and the address of the notice channel they chose. Logged.',
   params,
   querystring: Type.Object(
-    { branch: Type.Optional(Branch), minDaysOverdue: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })), purpose: Type.Optional(LookupPurposeParam) },
+    { branch: Type.Optional(Branch), minDaysOverdue: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,4}$', description: 'only items at least this many days overdue: 1 to 99999' })), purpose: Type.Optional(LookupPurposeParam) },
     { additionalProperties: false },
   ),
   response: { 200: Type.Array(OverdueRow), ...forbiddableResponses },

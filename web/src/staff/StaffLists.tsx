@@ -51,7 +51,7 @@ export function StaffLists() {
           <ListOf slug={current.slug} key={current.slug} />
         </>
       ) : (
-        <NotForRole what="The staff lists" />
+        <NotForRole what="Working from the staff lists" />
       )}
     </Page>
   );
