@@ -343,6 +343,20 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
     },
   },
   { route: 'GET /libraries/:libraryId/loan-rules/explain', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/loan-rules/explain?branch=main&category=adult&type=book` }) },
+  // Staff lists (issue 15)
+  { route: 'GET /libraries/:libraryId/lists/overdue', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/lists/overdue` }) },
+  { route: 'GET /libraries/:libraryId/lists/pull', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/lists/pull` }) },
+  { route: 'GET /libraries/:libraryId/lists/expired-holds', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/lists/expired-holds` }) },
+  { route: 'GET /libraries/:libraryId/lists/in-transit', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/lists/in-transit` }) },
+  {
+    route: 'POST /libraries/:libraryId/lists/done',
+    request: async (s) => {
+      // An item on the shelves with a hold: on the pull list until marked pulled.
+      const item = await s.freshItem();
+      await s.fx.w.act(placeHold, { cardNumber: (await s.freshPatron()).cardNumber, itemBarcode: item.barcode });
+      return { method: 'POST', path: `/libraries/${s.library}/lists/done`, body: { itemBarcode: item.barcode } };
+    },
+  },
   // A patron's own account (the side does not matter: a patron session only ever reaches its own record)
   { route: 'GET /me', request: () => ({ method: 'GET', path: '/me' }) },
   { route: 'GET /me/export', request: () => ({ method: 'GET', path: '/me/export' }) },

@@ -18,6 +18,8 @@ import { cliConfig, runtimeOpener, setupFault } from './runtime.js';
 import { registerServiceCommands } from './services.commands.js';
 import { registerSetupCommands } from './setup.commands.js';
 import { registerStatisticsCommands } from './statistics.commands.js';
+// Staff lists (issue 15)
+import { registerStaffListCommands } from './staff-lists.commands.js';
 import { registerTransparencyCommands } from './transparency.commands.js';
 
 const VERSION = '0.1.0';
@@ -81,6 +83,8 @@ registerStatisticsCommands(program, helpers);
 registerDisclosureCommands(program, helpers);
 // `carrel privacy-policy` (src/cli/privacy-policy.commands.ts).
 registerPrivacyPolicyCommands(program, helpers);
+// `carrel lists overdue|pull|expired-holds|in-transit|done` (src/cli/staff-lists.commands.ts).
+registerStaffListCommands(program, helpers);
 
 /** Runs the command line and answers its exit status: scripts tell a refusal from a usage mistake from a fault. */
 async function main(argv: string[]): Promise<number> {

@@ -4,13 +4,14 @@ import { SYSTEM } from '../policy/actors.js';
 import { checkin, checkout, declareLost } from '../usecases/circulation.usecases.js';
 import { run, type Caller, type Runtime, type UseCase } from '../usecases/context.js';
 import { pay } from '../usecases/fine.usecases.js';
-import { placeHold } from '../usecases/hold.usecases.js';
+import { cancelHold, placeHold } from '../usecases/hold.usecases.js';
 import { addItems, type AddItemInput } from '../usecases/item.usecases.js';
 import { circulationCounts, createLibrary, setLoanRule } from '../usecases/library.usecases.js';
 import { registerPatron } from '../usecases/patron.usecases.js';
 import { setReadingHistory } from '../usecases/retention.usecases.js';
 import { runRetention } from '../jobs/retention.job.js';
 import { createStaff, disableStaff } from '../usecases/staff.usecases.js';
+import { completeItemTask } from '../usecases/staff-lists.usecases.js';
 
 /**
  * The demo library a first `carrel start` loads into an empty database: two branches, 200 items,
@@ -182,6 +183,35 @@ export async function loadDemoLibrary(runtime: Runtime): Promise<DemoSummary> {
   for (const barcode of [...out.keys()].slice(0, 10)) {
     if (await tryAct(placeHold, { cardNumber: pick(everyone).cardNumber, itemBarcode: barcode, pickupBranch: rand() < 0.5 ? 'central' : 'eastside' })) holdsPlaced++;
   }
+  // Staff lists (issue 15): holds on items on the shelves, so each list has something on it — two to
+  // pull (one for the other branch's pick-up shelf), one pulled and in transit, one pulled and then
+  // cancelled, left on the hold shelf to reshelve. Taken from the end of the catalogue, never the
+  // sample item (the first never lent).
+  const onShelf = items.filter((i) => i.itemType !== 'reference' && !everOut.has(i.barcode)).slice(1);
+  const shelved = (branch: string) => onShelf.filter((i) => i.branch === branch).reverse();
+  const holdFor = async (barcode: string | undefined, pickupBranch: string) => {
+    if (barcode === undefined) return undefined;
+    for (const patron of adults.slice(20)) {
+      const hold = await tryAct(placeHold, { cardNumber: patron.cardNumber, itemBarcode: barcode, pickupBranch });
+      if (hold) {
+        holdsPlaced++;
+        return hold;
+      }
+    }
+    return undefined;
+  };
+  const [pullHere, inTransit, toReshelve] = shelved('central');
+  const [pullThere] = shelved('eastside');
+  clock.set(new Date(today.getTime() - 2 * 86_400_000));
+  if (await holdFor(inTransit?.barcode, 'eastside')) await tryAct(completeItemTask, { libraryId: DEMO_LIBRARY_ID, itemBarcode: inTransit?.barcode as string });
+  const cancelled = await holdFor(toReshelve?.barcode, 'central');
+  if (cancelled) {
+    await tryAct(completeItemTask, { libraryId: DEMO_LIBRARY_ID, itemBarcode: toReshelve?.barcode as string });
+    await tryAct(cancelHold, { holdId: cancelled.id });
+  }
+  clock.set(new Date(today.getTime() - 86_400_000));
+  await holdFor(pullHere?.barcode, 'central');
+  await holdFor(pullThere?.barcode, 'central');
   clock.set(today);
   for (const patron of adults.slice(0, 20)) await tryAct(pay, { cardNumber: patron.cardNumber, amountCents: 50 });
 

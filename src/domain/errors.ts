@@ -132,6 +132,8 @@ export const ErrorCode = {
   CLOSED_DAYS_OVERLAP: 'CLOSED_DAYS_OVERLAP',
   CLOSED_DAY_NOT_FOUND: 'CLOSED_DAY_NOT_FOUND',
   LOAN_RULE_NOT_FOUND: 'LOAN_RULE_NOT_FOUND',
+  // Staff lists (issue 15): overdue, pull, expired holds, in transit
+  ITEM_NOT_ON_LIST: 'ITEM_NOT_ON_LIST',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

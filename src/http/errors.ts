@@ -117,6 +117,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   CLOSED_DAYS_OVERLAP: 409,
   CLOSED_DAY_NOT_FOUND: 404,
   LOAN_RULE_NOT_FOUND: 404,
+  // Staff lists (issue 15)
+  ITEM_NOT_ON_LIST: 409,
 };
 
 /** Codes only the HTTP transport produces (documented with the others in docs/ERRORS.md). */

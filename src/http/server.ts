@@ -12,6 +12,8 @@ import { authRoutes } from './routes/auth.routes.js';
 import { selfRoutes } from './routes/self.routes.js';
 import { patronServiceRoutes } from './routes/patron-service.routes.js';
 import { circulationRoutes } from './routes/circulation.routes.js';
+// Staff lists (issue 15)
+import { staffListRoutes } from './routes/staff-lists.routes.js';
 import { patronRoutes } from './routes/patrons.routes.js';
 import { serviceRoutes } from './routes/services.routes.js';
 import { retentionRoutes } from './routes/retention.routes.js';
@@ -138,6 +140,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         await authenticated.register(statisticsRoutes(runtime)); // statistics (0006)
         await authenticated.register(staffRoutes(runtime)); // staff accounts (issue 15)
         await authenticated.register(libraryConfigRoutes(runtime)); // the library's configuration (issue 15)
+        await authenticated.register(staffListRoutes(runtime)); // staff lists (issue 15)
       });
       // A guardian is a patron logged in with their own card and PIN (RR-8, CB-B3, JC-IVc, IF-7).
       await api.register(async (guardian) => {

@@ -298,6 +298,7 @@ export const OTHER_TABLES: Readonly<Record<string, string>> = {
   record_series_disposals: 'When each record series was last disposed of; counts, no patron.',
   profile_versions: 'The history of the privacy policy in force (RR-10, CB-A9); no patron.',
   access_log_heads: 'The head of each chain of the access log (a sequence number and a hash).',
+  item_tasks: 'Work an item waits for (pull for a hold, in transit, reshelve from a hold shelf), deleted when done: item and branches, and for reshelving the ended hold’s shelf code (the slip’s pseudonym); never a patron.',
   job_runs: 'The scheduler’s record of each job’s runs: when and counts, no patron.',
   kysely_migration: 'The schema migrations applied.',
   kysely_migration_lock: 'The lock that keeps two processes from migrating at once.',

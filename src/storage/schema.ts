@@ -507,6 +507,19 @@ export interface Schema {
   complaints: ComplaintsTable;
   // Policy version history (migration 0007).
   profile_versions: ProfileVersionsTable;
+  // Staff lists (migration 0015).
+  item_tasks: ItemTasksTable;
+}
+
+/** Physical work an item waits for (migration 0015): pull, transit or reshelve; deleted when done. */
+export interface ItemTasksTable {
+  item_id: string;
+  library_id: string;
+  kind: string;
+  branch_id: string;
+  to_branch_id: string | null;
+  shelf_code: string | null;
+  since: string;
 }
 
 // ── Policy version history (migration 0007) ──────────────────────────────────────────────────────

@@ -15,6 +15,7 @@ import { requireItemByBarcode } from './item.usecases.js';
 import { requirePatronByCard } from './patron-access.js';
 import { requirePermission } from './authorization.js';
 import { openDaysOf, ruleFor } from './library-calendar.js';
+import { noteItemHandedOut, noteItemToReshelve, noteItemTrapped, type Whereabouts } from './staff-lists.usecases.js';
 
 export interface CheckoutInput {
   cardNumber: string;
@@ -87,6 +88,7 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
   ]);
   await touchActivity(ctx.trx, patron.id, ctx.now.toISOString());
   if (readyHold) await holds.endHold(ctx.trx, readyHold.id, 'fulfilled', ctx.now.toISOString());
+  await noteItemHandedOut(ctx, item.id);
   await recordAccess(ctx, patron, 'checkout', readyHold ? ['circulation', 'holds'] : ['circulation']);
   return { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt: due, fulfilledHoldId: readyHold?.id ?? null };
 }
@@ -169,15 +171,25 @@ async function chargeOverdue(ctx: Context, loan: Loan, rule: LoanRule, library: 
  * Puts an item that has just become free where it belongs: trapped for the oldest pending hold (it
  * goes to that hold's pick-up shelf), or back on the shelves.
  */
-export async function sendToNextHold(ctx: Context, item: Item, library: Library): Promise<CheckinResult['routing']> {
+export async function sendToNextHold(
+  ctx: Context,
+  item: Item,
+  library: Library,
+  // Staff lists: where the item is now (checked in: in hand at its branch), and the hold-shelf slip it
+  // still carries if it sits on a hold shelf (to reshelve when no hold takes it).
+  where: Whereabouts = { on: 'hand', branchId: item.branchId },
+  leftOnHoldShelf?: { branchId: string; shelfCode: string },
+): Promise<CheckinResult['routing']> {
   const next = await holds.nextPendingHold(ctx.trx, item.id);
   if (!next) {
     await setItemStatus(ctx.trx, item.id, 'available');
+    if (leftOnHoldShelf) await noteItemToReshelve(ctx, item, leftOnHoldShelf.branchId, leftOnHoldShelf.shelfCode);
     return { to: 'shelf' };
   }
   const pickupBy = holdPickupDeadline(ctx.now, library).toISOString();
   await holds.markHoldReady(ctx.trx, next.id, ctx.now.toISOString(), pickupBy);
   await setItemStatus(ctx.trx, item.id, 'on-hold-shelf');
+  await noteItemTrapped(ctx, item, next.pickupBranchId, where);
   const holder = await findPatronById(ctx.trx, next.patronId);
   if (holder) await recordAccess(ctx, holder, 'hold-trapped', ['holds']);
   return { to: 'hold-shelf', holdId: next.id, pickupBranchId: next.pickupBranchId, pickupBy };

@@ -13,6 +13,7 @@ import { newId, recordAccess, type Context } from './context.js';
 import { requireItemByBarcode } from './item.usecases.js';
 import { requirePatronByCard } from './patron-access.js';
 import { requirePermission } from './authorization.js';
+import { noteHoldReleased, noteItemTrapped } from './staff-lists.usecases.js';
 
 export interface PlaceHoldInput {
   cardNumber: string;
@@ -61,6 +62,8 @@ export async function placeHold(ctx: Context, input: PlaceHoldInput): Promise<Ho
     const pickupBy = holdPickupDeadline(ctx.now, library).toISOString();
     await holds.markHoldReady(ctx.trx, hold.id, at, pickupBy);
     await setItemStatus(ctx.trx, item.id, 'on-hold-shelf');
+    // Trapped on the open shelves: a pull list's row until someone fetches it.
+    await noteItemTrapped(ctx, item, hold.pickupBranchId, { on: 'shelves', branchId: item.branchId });
     return { ...hold, status: 'ready', readyAt: at, pickupBy };
   }
   return hold;
@@ -85,8 +88,12 @@ export async function cancelHold(ctx: Context, input: { holdId: string }): Promi
 async function releaseTrappedItem(ctx: Context, hold: Hold): Promise<void> {
   const item = await lockItem(ctx.trx, hold.itemId);
   const library = await findLibrary(ctx.trx, hold.libraryId);
-  if (item && library && item.status === 'on-hold-shelf') await sendToNextHold(ctx, item, library);
-  else if (item && item.status === 'on-hold-shelf') await setItemStatus(ctx.trx, item.id, 'available');
+  if (item && library && item.status === 'on-hold-shelf') {
+    // Staff lists: an item left on a hold shelf is reshelved under the ended hold's slip, unless the
+    // next hold takes it; one never pulled stays where it is.
+    const where = await noteHoldReleased(ctx, hold, item.branchId);
+    await sendToNextHold(ctx, item, library, where, where.wasOnHoldShelf ? { branchId: where.branchId, shelfCode: shelfCode(hold.id) } : undefined);
+  } else if (item && item.status === 'on-hold-shelf') await setItemStatus(ctx.trx, item.id, 'available');
 }
 
 /**

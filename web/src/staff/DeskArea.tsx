@@ -7,6 +7,8 @@ import { HoldShelf } from './HoldShelf';
 import { RecordComplaint } from './RecordComplaint';
 import { RegisterPatron } from './RegisterPatron';
 import { Services } from './Services';
+// Staff lists (issue 15)
+import { StaffLists } from './StaffLists';
 import './desk.css';
 
 /** The circulation desk: find a patron, register, check out and in, renew, holds, fines, cards. */
@@ -20,6 +22,9 @@ export function DeskArea() {
         <Route path="hold-shelf" element={<HoldShelf />} />
         <Route path="services" element={<Services />} />
         <Route path="complaint" element={<RecordComplaint />} />
+        {/* Staff lists (issue 15) */}
+        <Route path="lists" element={<StaffLists />} />
+        <Route path="lists/:list" element={<StaffLists />} />
         <Route
           path="*"
           element={

@@ -9,6 +9,8 @@ const DESK_PAGES: { to: string; label: string; permissions: string[] }[] = [
   { to: '/desk/hold-shelf', label: 'Hold shelf', permissions: ['holds.shelf'] },
   { to: '/desk/services', label: 'Services', permissions: ['services.record'] },
   { to: '/desk/complaint', label: 'Record a complaint', permissions: ['complaints.record'] },
+  // Staff lists (issue 15): not `end`, so it stays current on each list's page.
+  { to: '/desk/lists', label: 'Lists', permissions: ['circulation.lists'] },
 ];
 
 /** The desk's own navigation, below each desk page's heading. */
@@ -21,7 +23,7 @@ export function DeskNav() {
       <ul className="tabs">
         {pages.map((p) => (
           <li key={p.to}>
-            <NavLink to={p.to} end>
+            <NavLink to={p.to} end={p.to !== '/desk/lists'}>
               {p.label}
             </NavLink>
           </li>
