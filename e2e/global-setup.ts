@@ -45,6 +45,9 @@ export default async function globalSetup(_config: FullConfig) {
   process.env.CARREL_E2E_BASE_URL = base;
   process.env.CARREL_E2E = JSON.stringify(fixture);
   process.env.CARREL_E2E_LOG = logFile;
+  // The command line, for specs that run days of circulation with --as-of on the database the server serves.
+  process.env.CARREL_E2E_DATABASE = join(dir, 'carrel.db');
+  process.env.CARREL_E2E_KEY_FILE = join(dir, 'carrel.key');
   process.env.CARREL_E2E_GUARDIANS = JSON.stringify(guardians);
 
   return async () => {
