@@ -1,5 +1,5 @@
 import type { Branch, ClosedDay, ItemType, Library, LoanRule, OpeningHours, PatronCategory } from '../domain/types.js';
-import type { Db } from './database.js';
+import { engineOf, type Db } from './database.js';
 import { prepared } from './prepared.js';
 import type { BranchesTable, CirculationRulesTable, ClosedDaysTable, ItemTypesTable, LibrariesTable, PatronCategoriesTable } from './schema.js';
 
@@ -69,6 +69,16 @@ const libraryById = prepared((db: Db, id: string) => db.selectFrom('libraries').
 export async function findLibrary(db: Db, id: string): Promise<Library | undefined> {
   const [row] = (await libraryById(db, id)).rows;
   return row && toLibrary(row);
+}
+
+/**
+ * Holds the library's row until the transaction ends (PostgreSQL `FOR UPDATE`; SQLite runs one writer at
+ * a time anyway), so two changes of its configuration (two overlapping closures, the same cell of the
+ * matrix set twice) run one after the other and each sees the other's result.
+ */
+export async function lockLibrary(db: Db, id: string): Promise<void> {
+  const query = db.selectFrom('libraries').select('id').where('id', '=', id);
+  await (engineOf(db) === 'postgres' ? query.forUpdate() : query).execute();
 }
 
 export async function listLibraries(db: Db): Promise<Library[]> {

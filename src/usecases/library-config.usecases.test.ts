@@ -176,6 +176,15 @@ describe.each(ENGINES)('library configuration on %s', (engine) => {
       expect(kinds, kind).toContain(kind);
   });
 
+  it('takes concurrent changes one at a time: of two overlapping closures one is refused, a cell set twice holds one rule', async () => {
+    const close = (reason: string) => w.act(closeDays, { libraryId, branch: 'main', startsOn: '2027-02-01', endsOn: '2027-02-03', reason }, asAdmin).then(() => 'closed', (e: { code?: string }) => e.code);
+    expect((await Promise.all([close('First'), close('Second')])).sort()).toEqual(['CLOSED_DAYS_OVERLAP', 'closed']);
+    const set = (loanDays: number) => w.act(setLoanRule, { libraryId, branch: 'main', patronCategory: 'adult', itemType: 'magazine', loanDays, renewals: 0, finePerDayCents: 0, maxFineCents: 0 }, asAdmin);
+    await Promise.all([set(3), set(4)]);
+    const cell = (await w.act(listLoanRules, { libraryId })).filter((r) => r.branch === 'main' && r.itemType === 'magazine');
+    expect(cell).toHaveLength(1);
+  });
+
   it('refuses bad input with its code and writes nothing', async () => {
     const before = await snapshot();
     const rule = { libraryId, patronCategory: '*', itemType: '*', loanDays: 14, renewals: 1, finePerDayCents: 10, maxFineCents: 100 };

@@ -42,8 +42,11 @@ async function readable(ctx: Context, libraryId: string): Promise<Library> {
   return requireLibrary(ctx, libraryId);
 }
 
+/** A library the actor administers, its row held so its configuration changes one at a time. */
 async function administrable(ctx: Context, libraryId: string): Promise<Library> {
   requirePermission(ctx, 'library.administer');
+  // Locked before it is read, so a change of the settings starts from the last one committed.
+  await libraries.lockLibrary(ctx.trx, libraryId);
   return requireLibrary(ctx, libraryId);
 }
 
