@@ -6,6 +6,7 @@ import { registerBackupCommands } from './backup.commands.js';
 import { registerCirculationCommands } from './circulation.commands.js';
 import { registerDisclosureCommands } from './disclosure.commands.js';
 import { registerItemCommands } from './item.commands.js';
+import { registerJobsCommands } from './jobs.commands.js'; // scheduled jobs (issue 15, jobs)
 import { registerKeysCommands } from './keys.commands.js';
 import { EXIT, report } from './output.js';
 import { registerExportPatronCommand, registerPatronCommands } from './patron.commands.js';
@@ -77,6 +78,8 @@ registerStatisticsCommands(program, helpers);
 registerDisclosureCommands(program, helpers);
 // `carrel privacy-policy` (src/cli/privacy-policy.commands.ts).
 registerPrivacyPolicyCommands(program, helpers);
+// `carrel jobs list|run` (src/cli/jobs.commands.ts): the scheduler's jobs (issue 15, jobs).
+registerJobsCommands(program, helpers);
 
 /** Runs the command line and answers its exit status: scripts tell a refusal from a usage mistake from a fault. */
 async function main(argv: string[]): Promise<number> {

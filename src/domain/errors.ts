@@ -113,6 +113,10 @@ export const ErrorCode = {
   RECORD_UNDER_LEGAL_HOLD: 'RECORD_UNDER_LEGAL_HOLD',
   COMPLAINT_NOT_FOUND: 'COMPLAINT_NOT_FOUND',
   COMPLAINT_ANSWERED: 'COMPLAINT_ANSWERED',
+  // Scheduled jobs (issue 15, jobs)
+  JOB_NOT_FOUND: 'JOB_NOT_FOUND',
+  JOB_STOPPED: 'JOB_STOPPED',
+  JOB_FAILED: 'JOB_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -98,6 +98,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   RECORD_UNDER_LEGAL_HOLD: 422,
   COMPLAINT_NOT_FOUND: 404,
   COMPLAINT_ANSWERED: 409,
+  // Scheduled jobs (issue 15, jobs)
+  JOB_NOT_FOUND: 404,
+  JOB_STOPPED: 503,
+  JOB_FAILED: 503,
 };
 
 /** Codes only the HTTP transport produces (documented with the others in docs/ERRORS.md). */
