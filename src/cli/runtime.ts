@@ -178,7 +178,7 @@ export async function serve(
   const { runtime } = opened;
   const { config } = options;
   const logger = createLogger(config.logLevel, pino.destination(2));
-  const app = await buildServer({ runtime, logger, cookieSecure: config.cookieSecure, trustProxy: config.trustProxy, version: options.version });
+  const app = await buildServer({ runtime, logger, cookieSecure: config.cookieSecure, trustProxy: config.trustProxy, version: options.version, retentionSchedule: config.retentionSchedule });
   const scheduler =
     options.scheduler === false || !config.scheduler
       ? null

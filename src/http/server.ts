@@ -15,6 +15,7 @@ import { circulationRoutes } from './routes/circulation.routes.js';
 import { patronRoutes } from './routes/patrons.routes.js';
 import { serviceRoutes } from './routes/services.routes.js';
 import { retentionRoutes } from './routes/retention.routes.js';
+import { jobsRoutes } from './routes/jobs.routes.js'; // scheduled jobs (issue 15, jobs)
 import { recordSeriesRoutes } from './routes/record-series.routes.js';
 import { guardianRoutes } from './routes/guardian.routes.js';
 import { complaintRoutes } from './routes/complaint.routes.js';
@@ -39,6 +40,8 @@ export interface ServerOptions {
    * on its own (default 20 in 15 minutes).
    */
   loginThrottle?: { limit: number; windowMinutes: number };
+  /** The retention job's schedule, as GET /api/v1/jobs describes it (scheduled jobs, issue 15). */
+  retentionSchedule?: string;
 }
 
 /** Request bodies are small JSON documents; anything larger is refused before it is parsed. */
@@ -134,6 +137,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         await authenticated.register(disclosureRoutes(runtime));
         await authenticated.register(auditReportRoutes(runtime)); // privacy audit report (CB-I)
         await authenticated.register(statisticsRoutes(runtime)); // statistics (0006)
+        await authenticated.register(jobsRoutes(runtime, options.retentionSchedule)); // scheduled jobs (issue 15, jobs)
       });
       // A guardian is a patron logged in with their own card and PIN (RR-8, CB-B3, JC-IVc, IF-7).
       await api.register(async (guardian) => {
