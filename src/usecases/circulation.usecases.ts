@@ -110,7 +110,8 @@ export interface CheckinResult {
 
 /**
  * Takes an item back: ends the loan, brings the loan's overdue fine up to what the rule sets (the daily
- * accrual may have charged most of it already; nothing is charged twice), and traps the next hold. The answer does not name the borrower: the desk needs the routing, not the reader.
+ * accrual may have charged most of it already; nothing is charged twice), and traps the next hold. The
+ * answer does not name the borrower: the desk needs the routing, not the reader.
  */
 export async function checkin(ctx: Context, input: { itemBarcode: string; libraryId?: string }): Promise<CheckinResult> {
   requirePermission(ctx, 'circulation.checkin');
@@ -255,7 +256,8 @@ export async function renew(ctx: Context, input: { itemBarcode: string; libraryI
 
 /**
  * Declares an item lost. On loan: the loan ends as lost and the borrower is charged the replacement
- * cost (or the library's default) and the library's processing fee. Not on loan: it is marked missing, and nobody is charged.
+ * cost (or the library's default) and the library's processing fee. Not on loan: it is marked missing,
+ * and nobody is charged.
  */
 export async function declareLost(ctx: Context, input: { itemBarcode: string; libraryId?: string }) {
   requirePermission(ctx, 'circulation.lost');
