@@ -5,6 +5,7 @@ import { findItemById } from '../storage/item.repository.js';
 import { findLibrary, updateLibrarySettings } from '../storage/library.repository.js';
 import { checkin, checkout, renew } from '../usecases/circulation.usecases.js';
 import { pay } from '../usecases/fine.usecases.js';
+import { deletePatron } from '../usecases/patron-deletion.usecases.js';
 import { placeHold } from '../usecases/hold.usecases.js';
 import { patronAccount } from '../usecases/patron.usecases.js';
 import { jobsOverview, runJob, Scheduler } from './scheduler.js';
@@ -123,8 +124,15 @@ describe.each(ENGINES)('the scheduler’s jobs on %s', (engine) => {
     // The priced item comes back: its replacement charge is cancelled, the processing fee stays
     expect((await w.act(checkin, { itemBarcode: priced.barcode })).lostChargeCancelled).toBe(true);
     expect((await w.act(patronAccount, { cardNumber: patron.cardNumber })).balanceCents).toBe(2500 + 500 + 500);
-    // A library without a long-overdue delay loses nothing by itself
+    // A library without a long-overdue delay loses nothing by itself, however late
     expect((await findLibrary(database.db, libraryId))?.longOverdueDays).toBeNull();
+    const keeper = await buildPatron(w, { libraryId });
+    const kept = await buildItem(w, { libraryId });
+    await w.act(checkout, { cardNumber: keeper.cardNumber, itemBarcode: kept.barcode });
+    w.clock.advanceDays(400);
+    expect((await runJob(w.runtime, 'long-overdue', { libraryId }))[0]).toMatchObject({ status: 'ran', outcome: { lost: 0 } });
+    expect((await findItemById(database.db, kept.id))?.status).toBe('on-loan');
+    await w.act(checkin, { itemBarcode: kept.barcode });
   });
 
   it('claims: two runners on one period run it once; a stalled claim is retaken; --force runs a finished period again', async () => {
@@ -176,6 +184,22 @@ describe.each(ENGINES)('the scheduler’s jobs on %s', (engine) => {
     const holds = overview.find((j) => j.name === 'holds-expire');
     expect(holds?.lastRuns.map((r) => r.libraryId).sort()).toEqual(libraries.map((l) => l.id).sort());
     expect(JSON.stringify(overview)).not.toMatch(/Marker/);
+  });
+
+  it('key-purge: the hour after a deleted patron’s key-store retention has passed, their data key is destroyed, once', async () => {
+    // Keys shredded by the earlier tests' retention runs go first
+    w.clock.advanceDays(8);
+    await runJob(w.runtime, 'key-purge');
+    w.clock.advanceMinutes(60);
+    const patron = await buildPatron(w, { libraryId });
+    await w.act(deletePatron, { patronId: patron.id });
+    w.clock.advanceDays(6); // the vault keeps a shredded key 7 days
+    expect((await runJob(w.runtime, 'key-purge'))[0]).toMatchObject({ status: 'ran', outcome: { destroyed: 0 } });
+    w.clock.advanceDays(2);
+    expect((await runJob(w.runtime, 'key-purge'))[0]).toMatchObject({ status: 'ran', outcome: { destroyed: 1 } });
+    expect((await runJob(w.runtime, 'key-purge'))[0]?.status).toBe('already-ran');
+    w.clock.advanceMinutes(60);
+    expect((await runJob(w.runtime, 'key-purge'))[0]).toMatchObject({ status: 'ran', outcome: { destroyed: 0 } });
   });
 
   it('refuses an unknown job, and --library for a job of every library', async () => {

@@ -20,7 +20,7 @@ import { accrueOverdueFines, markLongOverdueLost, type OverduePageInput } from '
 import { run, type Caller, type Runtime, type UseCase } from '../usecases/context.js';
 import { expireHolds } from '../usecases/hold.usecases.js';
 import { claimJobRun, finishJobRun, jobRunHistory, scheduledLibraries, type JobOutcome, type JobRun } from '../usecases/job-run.usecases.js';
-import { purgeShreddedKeys } from '../usecases/key.usecases.js';
+import { destroyExpiredKeys } from '../usecases/key.usecases.js';
 import { runRetention } from './retention.job.js';
 
 export const JOB_NAMES = ['fines-accrue', 'long-overdue', 'holds-expire', 'retention', 'key-purge'] as const;
@@ -102,7 +102,7 @@ const JOBS: readonly JobDefinition[] = [
     description: 'destroys the data keys of deleted patrons whose key-store retention has passed',
     cadence: { kind: 'hour' },
     purpose: 'administration',
-    work: async (runtime, caller) => ({ ...(await run(runtime, caller, purgeShreddedKeys, undefined)) }),
+    work: async (runtime, caller) => ({ ...(await run(runtime, caller, destroyExpiredKeys, undefined)) }),
   },
 ];
 
