@@ -86,6 +86,9 @@ describe.skipIf(!ENGINES.includes('postgres'))('two carrel start processes on on
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** What each started process printed. */
+  const printed = new Map<ChildProcess, () => string>();
+
   /** Spawns `carrel start` on the shared database; resolves once it serves. */
   async function startServer(): Promise<ChildProcess> {
     const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--no-demo'], {
@@ -98,6 +101,7 @@ describe.skipIf(!ENGINES.includes('postgres'))('two carrel start processes on on
     child.stdout?.setEncoding('utf8');
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => (out += chunk));
+    printed.set(child, () => out);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`carrel start did not serve in time:\n${out}`)), 30_000);
       child.stdout?.on('data', (chunk: string) => {
@@ -158,6 +162,13 @@ describe.skipIf(!ENGINES.includes('postgres'))('two carrel start processes on on
     expect(actions.map((a) => a.action).sort()).toEqual(['hold-expired', 'hold-trapped', 'long-overdue-lost']);
     const retentionRuns = await database.db.selectFrom('retention_runs').select('id').where('library_id', '=', ids.library).execute();
     expect(retentionRuns).toHaveLength(1);
+
+    // Both ran the scheduler (each under its own name), and neither logged a failed job
+    const runners = [a, b].map((child) => /Scheduled jobs run in this process as (\S+) /.exec(printed.get(child)?.() ?? '')?.[1]);
+    expect(runners.every((r) => r !== undefined)).toBe(true);
+    expect(new Set(runners).size).toBe(2);
+    expect(rows.every((r) => runners.includes(r.runner))).toBe(true);
+    for (const child of [a, b]) expect(printed.get(child)?.() ?? '').not.toContain('scheduled job failed');
 
     // Both stop cleanly on SIGTERM
     for (const child of [a, b]) {
