@@ -20,6 +20,10 @@ export interface Config {
   demo: boolean;
   /** When `carrel start` runs the retention engine: a cron expression (server time), or "off". */
   retentionSchedule: string;
+  /** Run the scheduler's jobs inside `carrel start` (CARREL_SCHEDULER; "off" to leave them to `carrel jobs run`). */
+  scheduler: boolean;
+  /** How often the scheduler looks for due periods, in milliseconds (CARREL_SCHEDULER_TICK_MS). */
+  schedulerTickMs: number;
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -30,6 +34,7 @@ function flag(value: string | undefined, fallback: boolean): boolean {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(env.CARREL_DATA_DIR ?? 'data');
   const port = Number(env.CARREL_PORT ?? env.PORT ?? 8080);
+  const tick = Math.round(Number(env.CARREL_SCHEDULER_TICK_MS ?? 60_000));
   return {
     database: env.DATABASE_URL || resolve(dataDir, 'carrel.db'),
     dataDir,
@@ -41,5 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: flag(env.CARREL_TRUST_PROXY, false),
     demo: flag(env.CARREL_DEMO, true),
     retentionSchedule: env.CARREL_RETENTION_SCHEDULE?.trim() || '30 2 * * *',
+    scheduler: flag(env.CARREL_SCHEDULER, true),
+    schedulerTickMs: tick >= 10 && tick <= 3_600_000 ? tick : 60_000,
   };
 }

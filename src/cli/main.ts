@@ -6,6 +6,7 @@ import { registerBackupCommands } from './backup.commands.js';
 import { registerCirculationCommands } from './circulation.commands.js';
 import { registerDisclosureCommands } from './disclosure.commands.js';
 import { registerItemCommands } from './item.commands.js';
+import { registerJobsCommands } from './jobs.commands.js'; // scheduled jobs (issue 15, jobs)
 import { registerKeysCommands } from './keys.commands.js';
 import { registerLibraryConfigCommands } from './library-config.commands.js'; // the library's configuration (issue 15)
 import { EXIT, report } from './output.js';
@@ -85,6 +86,8 @@ registerDisclosureCommands(program, helpers);
 registerPrivacyPolicyCommands(program, helpers);
 // `carrel lists overdue|pull|expired-holds|in-transit|done` (src/cli/staff-lists.commands.ts).
 registerStaffListCommands(program, helpers);
+// `carrel jobs list|run` (src/cli/jobs.commands.ts): the scheduler's jobs (issue 15, jobs).
+registerJobsCommands(program, helpers);
 
 /** Runs the command line and answers its exit status: scripts tell a refusal from a usage mistake from a fault. */
 async function main(argv: string[]): Promise<number> {

@@ -6,7 +6,7 @@ import { loadDemoLibrary, type DemoSummary } from '../demo/demo-library.js';
 import type { Clock } from '../domain/clock.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { buildServer } from '../http/server.js';
-import { runRetention } from '../jobs/retention.job.js';
+import { Scheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../log.js';
 import { ProfileError } from '../profile/profiles.js';
 import { isPostgresUrl, openDatabase, redactUrl, type Database } from '../storage/database.js';
@@ -165,43 +165,35 @@ export function checkRetentionSchedule(schedule: string): void {
 }
 
 /**
- * Serves the API of an opened runtime until SIGINT or SIGTERM: the HTTP server, the hourly destruction
- * of shredded keys past their retention, and the retention engine on its schedule. Answers the address
- * it listens on, and the retention engine's next run (`retention` is null when the schedule is off).
+ * Serves the API of an opened runtime until SIGINT or SIGTERM, with the scheduler (src/jobs/scheduler.ts)
+ * unless `scheduler` is false: fines accrual, long-overdue, hold expiry, the retention engine on its
+ * schedule and the hourly destruction of shredded keys past their retention, each claimed so that any
+ * number of processes may serve one database. Answers the address it listens on, and the retention
+ * engine's next run (`retention` is null when it does not run by itself).
  */
 export async function serve(
   opened: OpenedRuntime,
-  options: { port: number; host: string; config: Config; version: string },
-): Promise<{ url: string; retention: { nextRun: Date | null } | null }> {
+  options: { port: number; host: string; config: Config; version: string; scheduler?: boolean },
+): Promise<{ url: string; retention: { nextRun: Date | null } | null; scheduler: { runner: string; tickMs: number } | null }> {
   const { runtime } = opened;
   const { config } = options;
   const logger = createLogger(config.logLevel, pino.destination(2));
-  const app = await buildServer({ runtime, logger, cookieSecure: config.cookieSecure, trustProxy: config.trustProxy, version: options.version });
-  // The key-store retention is enforced while serving, not only when an operator runs a command.
-  const purge = setInterval(() => {
-    runtime.vault
-      .destroyExpired(runtime.clock.now())
-      .then((destroyed) => destroyed > 0 && logger.info({ destroyed }, 'shredded keys past the retention destroyed'))
-      .catch((error: unknown) => logger.error({ err: error }, 'destroying shredded keys failed'));
-  }, 3_600_000);
-  purge.unref();
-  // The retention engine on its schedule (nightly by default; CARREL_RETENTION_SCHEDULE, "off" to stop).
-  // `protect` skips a tick while the previous run is still going.
-  const retentionJob =
-    config.retentionSchedule === 'off'
+  const app = await buildServer({ runtime, logger, cookieSecure: config.cookieSecure, trustProxy: config.trustProxy, version: options.version, retentionSchedule: config.retentionSchedule });
+  const scheduler =
+    options.scheduler === false || !config.scheduler
       ? null
-      : new Cron(config.retentionSchedule, { protect: true, unref: true }, async () => {
-          try {
-            const result = await runRetention(runtime);
-            const disposed = result.libraries.flatMap((l) => l.categories).reduce((sum, c) => sum + c.disposed, 0);
-            logger.info({ libraries: result.libraries.length, disposed }, 'retention run finished');
-          } catch (error) {
-            logger.error({ err: error }, 'retention run failed; the next run finishes it');
-          }
+      : new Scheduler(runtime, {
+          tickMs: config.schedulerTickMs,
+          retentionSchedule: config.retentionSchedule,
+          // Counts and codes only: a run's record holds no personal data, nor does its log line.
+          onRun: (report) => {
+            if (report.status === 'failed') logger.error({ job: report.job, period: report.period, outcome: report.outcome }, 'scheduled job failed; it is tried again later');
+            else if (report.status === 'ran') logger.info({ job: report.job, period: report.period, outcome: report.outcome }, 'scheduled job ran');
+          },
         });
+  scheduler?.start();
   const shutdown = async () => {
-    retentionJob?.stop();
-    clearInterval(purge);
+    await scheduler?.stop();
     await app.close();
     await opened.close();
     process.exit(0);
@@ -211,5 +203,6 @@ export async function serve(
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const url = typeof address === 'object' && address ? `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${address.port}` : String(address);
-  return { url, retention: retentionJob ? { nextRun: retentionJob.nextRun() } : null };
+  const retention = scheduler && config.retentionSchedule !== 'off' ? { nextRun: new Cron(config.retentionSchedule, { paused: true }).nextRun() } : null;
+  return { url, retention, scheduler: scheduler ? { runner: scheduler.runner, tickMs: config.schedulerTickMs } : null };
 }

@@ -42,7 +42,8 @@ export function registerSetupCommands(program: Command, helpers: CommandHelpers)
     .option('--port <n>', 'port to listen on', String(config.port))
     .option('--host <address>', 'address to listen on', config.host)
     .option('--no-demo', 'do not load the demo library into an empty database')
-    .action(async (o: { port: string; host: string; demo: boolean }, command: Command) => {
+    .option('--no-scheduler', 'run no scheduled jobs in this process (CARREL_SCHEDULER=off does the same)')
+    .action(async (o: { port: string; host: string; demo: boolean; scheduler: boolean }, command: Command) => {
       const opts = globals(command);
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw refuse(ErrorCode.VALIDATION_FAILED, '--port takes a number from 0 to 65535.', 'port');
@@ -60,9 +61,10 @@ export function registerSetupCommands(program: Command, helpers: CommandHelpers)
         const demo = await loadDemo(runtime);
         process.stdout.write(`${describeDemo(demo)}\n`);
       }
-      const served = await serve(opened, { port, host: o.host, config, version });
+      const served = await serve(opened, { port, host: o.host, config, version, scheduler: o.scheduler });
       process.stdout.write(`Carrel is serving on ${served.url}: the web app at ${served.url}/app/, API docs at ${served.url}/docs\n`);
       if (served.retention) process.stdout.write(`Retention runs on the schedule "${config.retentionSchedule}"; next at ${served.retention.nextRun?.toISOString() ?? 'never'}.\n`);
+      process.stdout.write(served.scheduler ? `Scheduled jobs run in this process as ${served.scheduler.runner} (carrel jobs list).\n` : 'Scheduled jobs are off in this process (carrel jobs run NAME runs one).\n');
     });
 
   program

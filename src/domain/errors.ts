@@ -134,6 +134,10 @@ export const ErrorCode = {
   LOAN_RULE_NOT_FOUND: 'LOAN_RULE_NOT_FOUND',
   // Staff lists (issue 15): overdue, pull, expired holds, in transit
   ITEM_NOT_ON_LIST: 'ITEM_NOT_ON_LIST',
+  // Scheduled jobs (issue 15, jobs)
+  JOB_NOT_FOUND: 'JOB_NOT_FOUND',
+  JOB_STOPPED: 'JOB_STOPPED',
+  JOB_FAILED: 'JOB_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -119,6 +119,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   LOAN_RULE_NOT_FOUND: 404,
   // Staff lists (issue 15)
   ITEM_NOT_ON_LIST: 409,
+  // Scheduled jobs (issue 15, jobs)
+  JOB_NOT_FOUND: 404,
+  JOB_STOPPED: 503,
+  JOB_FAILED: 503,
 };
 
 /** Codes only the HTTP transport produces (documented with the others in docs/ERRORS.md). */

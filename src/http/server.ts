@@ -17,6 +17,7 @@ import { staffListRoutes } from './routes/staff-lists.routes.js';
 import { patronRoutes } from './routes/patrons.routes.js';
 import { serviceRoutes } from './routes/services.routes.js';
 import { retentionRoutes } from './routes/retention.routes.js';
+import { jobsRoutes } from './routes/jobs.routes.js'; // scheduled jobs (issue 15, jobs)
 import { recordSeriesRoutes } from './routes/record-series.routes.js';
 import { guardianRoutes } from './routes/guardian.routes.js';
 import { complaintRoutes } from './routes/complaint.routes.js';
@@ -43,6 +44,8 @@ export interface ServerOptions {
    * on its own (default 20 in 15 minutes).
    */
   loginThrottle?: { limit: number; windowMinutes: number };
+  /** The retention job's schedule, as GET /api/v1/jobs describes it (scheduled jobs, issue 15). */
+  retentionSchedule?: string;
 }
 
 /** Request bodies are small JSON documents; anything larger is refused before it is parsed. */
@@ -141,6 +144,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         await authenticated.register(staffRoutes(runtime)); // staff accounts (issue 15)
         await authenticated.register(libraryConfigRoutes(runtime)); // the library's configuration (issue 15)
         await authenticated.register(staffListRoutes(runtime)); // staff lists (issue 15)
+        await authenticated.register(jobsRoutes(runtime, options.retentionSchedule)); // scheduled jobs (issue 15, jobs)
       });
       // A guardian is a patron logged in with their own card and PIN (RR-8, CB-B3, JC-IVc, IF-7).
       await api.register(async (guardian) => {

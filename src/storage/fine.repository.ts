@@ -128,3 +128,25 @@ export async function countFines(db: Db, libraryId: string, status: FineStatus):
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/**
+ * The overdue fine a loan has run up since its current due date: an overdue fine of the loan created
+ * after `dueAt`. A renewal moves the due date past every fine charged before it, so each stretch of
+ * lateness has at most one fine, which accrual, renewal and check-in top up instead of charging again.
+ */
+export async function overdueFineSince(db: Db, loanId: string, dueAt: string): Promise<Fine | undefined> {
+  const row = await db
+    .selectFrom('fines')
+    .selectAll()
+    .where('loan_id', '=', loanId)
+    .where('kind', '=', 'overdue')
+    .where('created_at', '>', dueAt)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  return row && toFine(row);
+}
+
+/** Raises a fine's amount and balance (a paid fine that grows opens again). */
+export async function topUpFine(db: Db, id: string, amountCents: number, balanceCents: number): Promise<void> {
+  await db.updateTable('fines').set({ amount_cents: amountCents, balance_cents: balanceCents, status: 'open', settled_at: null }).where('id', '=', id).execute();
+}

@@ -100,3 +100,14 @@ export async function countLoans(db: Db, libraryId: string, status: LoanStatus):
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/**
+ * A page of a library's active loans past their due date at `now`, by id after `afterId`: what the
+ * fines accrual and the long-overdue job walk.
+ */
+export async function overdueActiveLoans(db: Db, libraryId: string, now: string, afterId: string | null, limit: number): Promise<Loan[]> {
+  let query = db.selectFrom('loans').selectAll().where('library_id', '=', libraryId).where('status', '=', 'active').where('due_at', '<', now);
+  if (afterId !== null) query = query.where('id', '>', afterId);
+  const rows = await query.orderBy('id').limit(limit).execute();
+  return rows.map(toLoan);
+}

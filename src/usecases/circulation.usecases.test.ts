@@ -150,7 +150,7 @@ describe.each(ENGINES)('circulation on %s', (engine) => {
 
     // The first holder never comes: after the pick-up window the item passes to the second
     w.clock.advanceDays(8);
-    expect(await w.act(expireHolds, {})).toEqual({ expired: 1 });
+    expect(await w.act(expireHolds, {})).toEqual({ expired: 1, trapped: 1, reshelved: 0 });
     const taken = await w.act(checkout, { cardNumber: second.cardNumber, itemBarcode: item.barcode });
     expect(taken.fulfilledHoldId).toBe(h2.id);
   });

@@ -1,11 +1,11 @@
 import { dueDate, daysLate, holdPickupDeadline, itemBlocks, loanLimitBlock, overdueFine, patronBlocks } from '../domain/circulation.rules.js';
 import { localDay } from '../domain/clock.js';
 import { ErrorCode, refuse, refuseAll } from '../domain/errors.js';
-import type { Item, Library, Loan, LoanRule } from '../domain/types.js';
+import type { Item, Library, Loan, LoanRule, Patron } from '../domain/types.js';
 import { isUniqueViolation } from '../storage/errors.js';
-import { balanceOf, insertFine, openFinesForItem, settleFine } from '../storage/fine.repository.js';
+import { balanceOf, insertFine, openFinesForItem, overdueFineSince, settleFine, topUpFine } from '../storage/fine.repository.js';
 import * as holds from '../storage/hold.repository.js';
-import { setItemStatus } from '../storage/item.repository.js';
+import { lockItem, setItemStatus } from '../storage/item.repository.js';
 import { findCategory, findLibrary } from '../storage/library.repository.js';
 import * as loans from '../storage/loan.repository.js';
 import { findPatronById, touchActivity } from '../storage/patron.repository.js';
@@ -16,6 +16,9 @@ import { requirePatronByCard } from './patron-access.js';
 import { requirePermission } from './authorization.js';
 import { openDaysOf, ruleFor } from './library-calendar.js';
 import { noteItemHandedOut, noteItemToReshelve, noteItemTrapped, type Whereabouts } from './staff-lists.usecases.js';
+
+/** The borrower as the walks over loans read them: who, where, and the category that picks their rule. */
+type Borrower = Pick<Patron, 'id' | 'libraryId' | 'categoryCode'>;
 
 export interface CheckoutInput {
   cardNumber: string;
@@ -108,8 +111,9 @@ export interface CheckinResult {
 }
 
 /**
- * Takes an item back: ends the loan, charges the overdue fine the loan rule sets, and traps the next
- * hold. The answer does not name the borrower: the desk needs the routing, not the reader.
+ * Takes an item back: ends the loan, brings the loan's overdue fine up to what the rule sets (the daily
+ * accrual may have charged most of it already; nothing is charged twice), and traps the next hold. The
+ * answer does not name the borrower: the desk needs the routing, not the reader.
  */
 export async function checkin(ctx: Context, input: { itemBarcode: string; libraryId?: string }): Promise<CheckinResult> {
   requirePermission(ctx, 'circulation.checkin');
@@ -127,7 +131,7 @@ export async function checkin(ctx: Context, input: { itemBarcode: string; librar
     await loans.endLoan(ctx.trx, loan.id, 'returned', at);
     late = daysLate(new Date(loan.dueAt), ctx.now, library.timeZone);
     const rule = await ruleFor(ctx, patron, item);
-    fine = rule ? await chargeOverdue(ctx, loan, rule, library, null) : null;
+    fine = rule ? shown(await topUpOverdue(ctx, loan, rule, library, null)) : null;
     await recordAccess(ctx, patron, 'checkin', fine ? ['circulation', 'fines'] : ['circulation']);
   } else if (item.status === 'lost') {
     // A lost item came back: the replacement charge no longer applies where it is still unpaid.
@@ -145,11 +149,34 @@ export async function checkin(ctx: Context, input: { itemBarcode: string; librar
   return { itemBarcode: item.barcode, title: item.title, loanId: loan?.id ?? null, returnedAt: at, daysLate: late, fine, lostChargeCancelled, routing };
 }
 
-/** Charges the overdue fine a loan has run up by now under its rule, if any; returns the fine. */
-async function chargeOverdue(ctx: Context, loan: Loan, rule: LoanRule, library: Library, note: string | null): Promise<{ id: string; amountCents: number } | null> {
+/** The loan's overdue fine as it stands after `topUpOverdue`, and how much this call added to it. */
+interface OverdueCharge {
+  id: string;
+  amountCents: number;
+  /** 0 when the fine already held what the loan has run up (or was waived). */
+  addedCents: number;
+  created: boolean;
+}
+
+/**
+ * Brings the overdue fine of a loan's current stretch of lateness up to what the loan has run up by now
+ * under its rule (capped by the rule's maximum), creating it the first time. The daily accrual, renewal
+ * and check-in all call this, so the same late days are never charged twice: each tops up the one fine.
+ * A waived fine stays waived; a paid one that grows opens again for the difference. Null when nothing
+ * is owed for lateness.
+ */
+async function topUpOverdue(ctx: Context, loan: Loan, rule: LoanRule, library: Library, note: string | null): Promise<OverdueCharge | null> {
   const amount = overdueFine(new Date(loan.dueAt), ctx.now, rule, library.timeZone);
   if (amount <= 0) return null;
-  const fine = { id: newId(), amountCents: amount };
+  const existing = await overdueFineSince(ctx.trx, loan.id, loan.dueAt);
+  if (existing) {
+    if (existing.status === 'waived') return null;
+    if (amount <= existing.amountCents) return { id: existing.id, amountCents: existing.amountCents, addedCents: 0, created: false };
+    const added = amount - existing.amountCents;
+    await topUpFine(ctx.trx, existing.id, amount, existing.balanceCents + added);
+    return { id: existing.id, amountCents: amount, addedCents: added, created: false };
+  }
+  const fine = { id: newId(), amountCents: amount, addedCents: amount, created: true };
   await insertFine(ctx.trx, {
     id: fine.id,
     libraryId: loan.libraryId,
@@ -165,6 +192,11 @@ async function chargeOverdue(ctx: Context, loan: Loan, rule: LoanRule, library: 
     settledAt: null,
   });
   return fine;
+}
+
+/** What a desk answer shows of an overdue charge. */
+function shown(charge: OverdueCharge | null): { id: string; amountCents: number } | null {
+  return charge && { id: charge.id, amountCents: charge.amountCents };
 }
 
 /**
@@ -201,7 +233,7 @@ export interface RenewResult {
   dueAt: string;
   renewals: number;
   renewalsLeft: number;
-  /** Overdue fine charged for the days late before this renewal. */
+  /** The loan's overdue fine for the days late before this renewal (topped up, never charged twice). */
   fine: { id: string; amountCents: number } | null;
 }
 
@@ -226,7 +258,7 @@ export async function renew(ctx: Context, input: { itemBarcode: string; libraryI
   refuseAll(problems);
 
   const applied = rule as LoanRule;
-  const fine = await chargeOverdue(ctx, loan, applied, library, 'Charged at renewal for the days already late.');
+  const fine = shown(await topUpOverdue(ctx, loan, applied, library, 'Charged at renewal for the days already late.'));
   const due = dueDate(ctx.now, applied.loanDays, library.timeZone, await openDaysOf(ctx, library, item.branchId)).toISOString();
   await loans.renewLoan(ctx.trx, loan.id, due, loan.renewals + 1);
   await touchActivity(ctx.trx, patron.id, ctx.now.toISOString());
@@ -236,7 +268,8 @@ export async function renew(ctx: Context, input: { itemBarcode: string; libraryI
 
 /**
  * Declares an item lost. On loan: the loan ends as lost and the borrower is charged the replacement
- * cost (or the library's default). Not on loan: it is marked missing, and nobody is charged.
+ * cost (or the library's default) and the library's processing fee. Not on loan: it is marked missing,
+ * and nobody is charged.
  */
 export async function declareLost(ctx: Context, input: { itemBarcode: string; libraryId?: string }) {
   requirePermission(ctx, 'circulation.lost');
@@ -259,24 +292,102 @@ export async function declareLost(ctx: Context, input: { itemBarcode: string; li
   const library = await libraryOf(ctx, item.libraryId);
   const patron = await findPatronById(ctx.trx, loan.patronId);
   if (!patron) throw new Error('A loan points at a patron that does not exist.');
+  const charged = await loseLoan(ctx, item, loan, library, patron);
+  await recordAccess(ctx, patron, 'declare-lost', ['circulation', 'fines']);
+  return { itemBarcode: item.barcode, status: 'lost' as const, ...charged };
+}
+
+/**
+ * Ends a loan as lost and charges the borrower: the item's replacement cost, else the library's default
+ * lost-item charge (a `lost` fine, cancelled if the item comes back), and the library's processing fee
+ * when it has one (a `fee` fine, which stays).
+ */
+async function loseLoan(ctx: Context, item: Item, loan: Loan, library: Library, patron: Borrower) {
+  const at = ctx.now.toISOString();
   const amount = item.replacementCostCents ?? library.defaultLostChargeCents;
   const charge = { id: newId(), amountCents: amount };
+  const fee = library.processingFeeCents > 0 ? { id: newId(), amountCents: library.processingFeeCents } : null;
   await loans.endLoan(ctx.trx, loan.id, 'lost', at);
   await setItemStatus(ctx.trx, item.id, 'lost');
-  await insertFine(ctx.trx, {
-    id: charge.id,
-    libraryId: library.id,
-    patronId: patron.id,
-    loanId: loan.id,
-    itemId: item.id,
-    kind: 'lost',
-    amountCents: amount,
-    balanceCents: amount,
-    status: 'open',
-    note: null,
-    createdAt: at,
-    settledAt: null,
+  const base = { libraryId: library.id, patronId: patron.id, loanId: loan.id, itemId: item.id, status: 'open' as const, note: null, createdAt: at, settledAt: null };
+  await insertFine(ctx.trx, { ...base, id: charge.id, kind: 'lost', amountCents: amount, balanceCents: amount });
+  if (fee) await insertFine(ctx.trx, { ...base, id: fee.id, kind: 'fee', amountCents: fee.amountCents, balanceCents: fee.amountCents });
+  return { charge, fee };
+}
+
+/** A page of a scheduled job's walk over a library's overdue loans. */
+export interface OverduePageInput {
+  libraryId: string;
+  /** The last loan id of the previous page (null: from the start). */
+  afterId: string | null;
+  limit: number;
+}
+
+/**
+ * Each active overdue loan of a page, with its item locked and the loan read again under the lock (a
+ * check-in or renewal that got there first wins), its borrower and its rule. Answers where the next
+ * page starts (null: done).
+ */
+async function walkOverdue(
+  ctx: Context,
+  input: OverduePageInput,
+  visit: (loan: Loan, item: Item, patron: Borrower, library: Library) => Promise<void>,
+): Promise<{ seen: number; next: string | null }> {
+  const library = await findLibrary(ctx.trx, input.libraryId);
+  if (!library) throw refuse(ErrorCode.LIBRARY_NOT_FOUND, 'No library has that id.', 'libraryId');
+  const page = await loans.overdueActiveLoans(ctx.trx, library.id, ctx.now.toISOString(), input.afterId, input.limit);
+  for (const candidate of page) {
+    const item = await lockItem(ctx.trx, candidate.itemId);
+    const loan = item && (await loans.findActiveLoanForItem(ctx.trx, item.id));
+    if (!item || !loan || loan.id !== candidate.id || new Date(loan.dueAt).getTime() >= ctx.now.getTime()) continue;
+    const patron = await findPatronById(ctx.trx, loan.patronId);
+    if (!patron) throw new Error('A loan points at a patron that does not exist.');
+    await visit(loan, item, patron, library);
+  }
+  return { seen: page.length, next: page.length < input.limit ? null : (page[page.length - 1] as Loan).id };
+}
+
+/**
+ * The daily accrual of overdue fines for items still out (run by the scheduler as the system): each
+ * overdue loan's fine is created or topped up to what it has run up by today, capped by its rule's
+ * maximum. Check-in and renewal later top up the same fine, so no day is charged twice.
+ */
+export async function accrueOverdueFines(ctx: Context, input: OverduePageInput) {
+  requirePermission(ctx, 'jobs.manage');
+  let created = 0;
+  let toppedUp = 0;
+  let addedCents = 0;
+  const page = await walkOverdue(ctx, input, async (loan, item, patron, library) => {
+    const rule = await ruleFor(ctx, patron, item);
+    const charge = rule ? await topUpOverdue(ctx, loan, rule, library, null) : null;
+    if (!charge || charge.addedCents === 0) return;
+    if (charge.created) created++;
+    else toppedUp++;
+    addedCents += charge.addedCents;
+    await recordAccess(ctx, patron, 'fine-accrued', ['fines']);
   });
-  await recordAccess(ctx, patron, 'declare-lost', ['circulation', 'fines']);
-  return { itemBarcode: item.barcode, status: 'lost' as const, charge };
+  return { ...page, created, toppedUp, addedCents };
+}
+
+/**
+ * Declares lost the items out longer than the library's long-overdue delay allows (whole local days
+ * past the due date, more than `long_overdue_days`; never when the library has none), and charges the
+ * borrower as a declared loss does. Run by the scheduler as the system.
+ */
+export async function markLongOverdueLost(ctx: Context, input: OverduePageInput) {
+  requirePermission(ctx, 'jobs.manage');
+  let lost = 0;
+  let chargedCents = 0;
+  let feesCents = 0;
+  const page = await walkOverdue(ctx, input, async (loan, item, patron, library) => {
+    if (library.longOverdueDays === null || daysLate(new Date(loan.dueAt), ctx.now, library.timeZone) <= library.longOverdueDays) return;
+    const { charge, fee } = await loseLoan(ctx, item, loan, library, patron);
+    // The item is gone: a hold waiting for it cannot be filled from this copy, but stays in the queue for
+    // the day it comes back (check-in traps it then).
+    lost++;
+    chargedCents += charge.amountCents;
+    feesCents += fee?.amountCents ?? 0;
+    await recordAccess(ctx, patron, 'long-overdue-lost', ['circulation', 'fines']);
+  });
+  return { ...page, lost, chargedCents, feesCents };
 }

@@ -97,19 +97,33 @@ async function releaseTrappedItem(ctx: Context, hold: Hold): Promise<void> {
 }
 
 /**
- * Expires ready holds not picked up by their deadline, passing each item to the next hold in line.
- * Run by the scheduler (and `carrel holds expire`).
+ * Expires ready holds not picked up by their deadline, passing each item to the next hold in the queue
+ * (its pick-up shelf, a new deadline) or back to the shelves. Run by the scheduler's holds-expire job
+ * (and `carrel holds expire`). Each item is locked and its hold read again under the lock, so a holder
+ * checking the item out at that moment keeps it and their hold is not expired under them.
  */
-export async function expireHolds(ctx: Context, input: { libraryId?: string }): Promise<{ expired: number }> {
+export async function expireHolds(ctx: Context, input: { libraryId?: string }): Promise<{ expired: number; trapped: number; reshelved: number }> {
   requirePermission(ctx, 'holds.cancel');
-  const due = await holds.overdueReadyHolds(ctx.trx, ctx.now.toISOString(), input.libraryId);
-  const reachable = due.filter((h) => canReachLibrary(ctx.actor, h.libraryId).allowed);
-  for (const hold of reachable) {
-    await holds.endHold(ctx.trx, hold.id, 'expired', ctx.now.toISOString());
+  const at = ctx.now.toISOString();
+  const due = await holds.overdueReadyHolds(ctx.trx, at, input.libraryId);
+  let expired = 0;
+  let trapped = 0;
+  let reshelved = 0;
+  for (const candidate of due.filter((h) => canReachLibrary(ctx.actor, h.libraryId).allowed)) {
+    const item = await lockItem(ctx.trx, candidate.itemId);
+    const hold = await holds.findHold(ctx.trx, candidate.id);
+    if (!item || !hold || hold.status !== 'ready' || hold.pickupBy === null || hold.pickupBy >= at) continue;
+    await holds.endHold(ctx.trx, hold.id, 'expired', at);
     await recordAccess(ctx, { id: hold.patronId, libraryId: hold.libraryId }, 'hold-expired', ['holds']);
-    await releaseTrappedItem(ctx, hold);
+    expired++;
+    if (item.status !== 'on-hold-shelf') continue;
+    const library = await findLibrary(ctx.trx, hold.libraryId);
+    if (!library) throw new Error('A hold points at a library that does not exist.');
+    const routing = await sendToNextHold(ctx, item, library);
+    if (routing.to === 'hold-shelf') trapped++;
+    else reshelved++;
   }
-  return { expired: reachable.length };
+  return { expired, trapped, reshelved };
 }
 
 /**

@@ -25,3 +25,12 @@ export async function purgeShreddedKeys(ctx: Context, _input: void): Promise<{ d
   requirePermission(ctx, 'library.administer');
   return { destroyed: ctx.vault.destroyedOnOpen + (await ctx.vault.destroyExpired(ctx.now)) };
 }
+
+/**
+ * The scheduler's hourly key purge: destroys the data keys whose key-store retention has passed by now
+ * (what the vault destroyed when it was opened was counted then, not again every hour).
+ */
+export async function destroyExpiredKeys(ctx: Context, _input: void): Promise<{ destroyed: number }> {
+  requirePermission(ctx, 'library.administer');
+  return { destroyed: await ctx.vault.destroyExpired(ctx.now) };
+}
