@@ -8,6 +8,8 @@ import { cancelHold, placeHold } from '../usecases/hold.usecases.js';
 import { addItems, type AddItemInput } from '../usecases/item.usecases.js';
 import { circulationCounts, createLibrary, setLoanRule } from '../usecases/library.usecases.js';
 import { registerPatron } from '../usecases/patron.usecases.js';
+import { addCategory, closeDays, editBranch, updateLibrarySettings } from '../usecases/library-config.usecases.js';
+import type { OpeningHours, Weekday } from '../domain/types.js';
 import { setReadingHistory } from '../usecases/retention.usecases.js';
 import { runRetention } from '../jobs/retention.job.js';
 import { createStaff, disableStaff } from '../usecases/staff.usecases.js';
@@ -94,6 +96,21 @@ export async function loadDemoLibrary(runtime: Runtime): Promise<DemoSummary> {
   await act(setLoanRule, { libraryId: DEMO_LIBRARY_ID, patronCategory: '*', itemType: 'dvd', loanDays: 7, renewals: 1, finePerDayCents: 100, maxFineCents: 1000 });
   await act(setLoanRule, { libraryId: DEMO_LIBRARY_ID, patronCategory: 'juvenile', itemType: '*', loanDays: 21, renewals: 2, finePerDayCents: 10, maxFineCents: 200 });
   await act(setLoanRule, { libraryId: DEMO_LIBRARY_ID, patronCategory: '*', itemType: 'reference', loanDays: 0, renewals: 0, finePerDayCents: 0, maxFineCents: 0 });
+  // The library's own configuration (issue 15): two branches keeping different hours, a holiday in the
+  // replayed weeks and the next New Year's Day, a third category, exceptions in the matrix, and the
+  // thresholds that block borrowing and turn a long-overdue item into a lost one.
+  const weekdays = (days: readonly Weekday[], opens: string, closes: string): OpeningHours => Object.fromEntries(days.map((d) => [d, [[opens, closes]]]));
+  await act(editBranch, { libraryId: DEMO_LIBRARY_ID, code: 'central', address: '755 Loma Colorado Blvd NE, Rio Rancho NM 87124', openingHours: weekdays(['mon', 'tue', 'wed', 'thu', 'fri', 'sat'], '09:00', '20:00') });
+  await act(editBranch, { libraryId: DEMO_LIBRARY_ID, code: 'eastside', address: '950 Pinetree Rd SE, Rio Rancho NM 87124', openingHours: weekdays(['tue', 'wed', 'thu', 'fri', 'sat'], '10:00', '18:00') });
+  const localDay = (at: Date) => DateTime.fromJSDate(at, { zone: 'America/Denver' }).toISODate() as string;
+  const staffDay = localDay(new Date(today.getTime() - 30 * 86_400_000));
+  await act(closeDays, { libraryId: DEMO_LIBRARY_ID, branch: null, startsOn: staffDay, endsOn: staffDay, reason: 'Staff development day' });
+  const newYear = `${DateTime.fromJSDate(today, { zone: 'America/Denver' }).year + 1}-01-01`;
+  await act(closeDays, { libraryId: DEMO_LIBRARY_ID, branch: null, startsOn: newYear, endsOn: newYear, reason: 'New Year’s Day' });
+  await act(addCategory, { libraryId: DEMO_LIBRARY_ID, code: 'senior', name: 'Senior (65 and over)', minAge: 65, cardValidityMonths: 36, maxLoans: 50 });
+  await act(setLoanRule, { libraryId: DEMO_LIBRARY_ID, branch: 'eastside', patronCategory: '*', itemType: 'dvd', loanDays: 14, renewals: 1, finePerDayCents: 100, maxFineCents: 1000 });
+  await act(setLoanRule, { libraryId: DEMO_LIBRARY_ID, patronCategory: 'senior', itemType: '*', loanDays: 28, renewals: 3, finePerDayCents: 0, maxFineCents: 0 });
+  await act(updateLibrarySettings, { libraryId: DEMO_LIBRARY_ID, maxOverdueItems: 5, longOverdueDays: 60, processingFeeCents: 500 });
 
   const items: AddItemInput[] = [];
   for (let i = 1; i <= 200; i++) {
@@ -118,11 +135,13 @@ export async function loadDemoLibrary(runtime: Runtime): Promise<DemoSummary> {
   for (let i = 0; i < 39; i++) {
     const given = pick(GIVEN);
     const family = pick(FAMILY);
+    const born = thisYear - 20 - Math.floor(rand() * 55);
     adults.push(
       await act(registerPatron, {
         libraryId: DEMO_LIBRARY_ID,
         name: `${given} ${family}`,
-        birthDate: `${thisYear - 20 - Math.floor(rand() * 55)}-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`,
+        birthDate: `${born}-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`,
+        ...(thisYear - born >= 67 ? { categoryCode: 'senior' } : {}),
         address: `${100 + Math.floor(rand() * 9800)} ${pick(STREETS)}, Rio Rancho NM 87124`,
         email: rand() < 0.7 ? `${given}.${family}.${i}@example.org`.toLowerCase() : null,
         phone: rand() < 0.5 ? `505-555-${String(1000 + i).padStart(4, '0')}` : null,
