@@ -22,6 +22,7 @@ import { legalHoldRoutes } from './routes/legal-hold.routes.js';
 import { disclosureRoutes } from './routes/disclosure.routes.js';
 import { auditReportRoutes } from './routes/audit-report.routes.js'; // privacy audit report (CB-I)
 import { statisticsRoutes } from './routes/statistics.routes.js'; // statistics (0006)
+import { patronCardRoutes } from './routes/patron-card.routes.js';
 import { privacyPolicyRoutes } from './routes/privacy-policy.routes.js';
 import { HealthRoute } from './schemas/health.js';
 import { requireSession } from './session.js';
@@ -134,6 +135,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         await authenticated.register(disclosureRoutes(runtime));
         await authenticated.register(auditReportRoutes(runtime)); // privacy audit report (CB-I)
         await authenticated.register(statisticsRoutes(runtime)); // statistics (0006)
+        await authenticated.register(patronCardRoutes(runtime)); // the desk: cards, renew-all (issue 15)
       });
       // A guardian is a patron logged in with their own card and PIN (RR-8, CB-B3, JC-IVc, IF-7).
       await api.register(async (guardian) => {
