@@ -2,6 +2,9 @@ import { DateTime } from 'luxon';
 import { ErrorCode, type Problem } from './errors.js';
 import type { Branch, Cents, ClosedDay, Item, Library, LoanRule, Patron, PatronCategory } from './types.js';
 import { WEEKDAYS } from './types.js';
+import { isOverridable } from './blocks.js';
+
+export { isOverridable, OVERRIDABLE_BLOCKS } from './blocks.js';
 
 /** Age at which a patron no longer needs a guardian (all five seed policies: under 18). */
 export const AGE_OF_MAJORITY = 18;
@@ -130,20 +133,6 @@ export function patronBlocks(
   if (maxOverdue !== null && overdueItems >= maxOverdue)
     problems.push({ code: ErrorCode.PATRON_HAS_OVERDUE_ITEMS, message: 'The patron has as many overdue items as the library allows while borrowing.' });
   return problems;
-}
-
-/**
- * The blocks staff with the override permission may lend past, for one transaction and with a reason:
- * money owed, overdue items and the loan limit are the library's own thresholds, a judgement a senior
- * member of staff may make at the desk. An expired card is not (CB-F2: the patron is re-verified and
- * the card renewed, which takes a minute), nor a card reported lost (it may be in a thief's hands), nor
- * a block staff set on purpose (lift it instead), nor anything about the item itself.
- */
-export const OVERRIDABLE_BLOCKS: readonly ErrorCode[] = [ErrorCode.PATRON_OWES_FINES, ErrorCode.PATRON_HAS_OVERDUE_ITEMS, ErrorCode.LOAN_LIMIT_REACHED];
-
-/** Whether staff may lend past this problem with an override. */
-export function isOverridable(problem: Pick<Problem, 'code'>): boolean {
-  return OVERRIDABLE_BLOCKS.includes(problem.code);
 }
 
 /**

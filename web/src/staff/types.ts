@@ -10,6 +10,7 @@ export type { FineView, PatronView } from '../../../src/http/schemas/common';
 export type { CheckinResult, CheckoutResult, Library, PaymentResult, RenewResult, ShelfEntry } from '../../../src/http/schemas/circulation';
 export type { NewCard } from '../../../src/http/schemas/patron-service';
 export type { Registered, SearchHit } from '../../../src/http/schemas/patrons';
+export type { PinReset, RenewAllResult, RenewedCard } from '../../../src/http/schemas/patron-card';
 
 /** POST /patrons/lookup, GET /patrons/:id, POST /patrons/identify. */
 export type Account = AccountView;
