@@ -88,6 +88,12 @@ const overdueLoanCount = prepared((db: Db, patronId: string, at: string) =>
     .where('due_at', '<', at),
 );
 
+/** The sealed override reasons kept with a patron's loans (for their export). */
+export async function overrideNotesOfPatron(db: Db, patronId: string): Promise<{ loanId: string; sealed: string }[]> {
+  const rows = await db.selectFrom('loans').select(['id', 'override_note']).where('patron_id', '=', patronId).where('override_note', 'is not', null).execute();
+  return rows.map((r) => ({ loanId: r.id, sealed: r.override_note as string }));
+}
+
 /** A patron's items still out past their due date at `at` (an ISO instant). */
 export async function countOverdueLoans(db: Db, patronId: string, at: string): Promise<number> {
   return Number((await overdueLoanCount(db, patronId, at)).rows[0]?.n ?? 0);

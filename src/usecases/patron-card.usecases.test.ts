@@ -154,6 +154,9 @@ describe.each(ENGINES)('cards that renew, blocks that reflect the account, the d
     expect(row.override_note).toBeTruthy();
     expect(row.override_note).not.toContain('exam');
     expect(await w.runtime.vault.open(patron.id, 'override-note', row.override_note as string)).toBe(reason);
+    // The patron's export holds the reason, opened (CB-A8: everything held about them)
+    const exported = await w.act(exportPatron, { patronId: patron.id }, { purpose: 'account-service' });
+    expect(exported.loans.find((l) => l.id === lent.loanId)?.overrideNote).toBe(reason);
     // The override was for one transaction: the next check-out is refused again
     expect(await refusalCodes(w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: d.barcode }, { actor: manager() }))).toEqual(['PATRON_HAS_OVERDUE_ITEMS']);
     for (const item of [a, b, c]) await w.act(checkin, { itemBarcode: item.barcode });

@@ -3,7 +3,7 @@ import { cardNumberFrom, isValidCardNumber } from '../domain/card-number.js';
 import { cardExpiresWithin, cardExpiry, cardValidityMonthsFor, categoryAgeProblem, isMinor, isOverridable, loanLimitBlock, patronBlocks } from '../domain/circulation.rules.js';
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import { ageBandOn, optionalText, personalProblems, statusChange } from '../domain/patron.rules.js';
-import type { AccessLogEntry, GuardianLinkEntry, PatronPrivacyChoices, PatronRecordDocument, PublicPatron, RecordContents } from '../domain/patron-document.js';
+import type { AccessLogEntry, GuardianLinkEntry, LoanEntry, PatronPrivacyChoices, PatronRecordDocument, PublicPatron, RecordContents } from '../domain/patron-document.js';
 import type { Patron, PatronPersonal, PatronStatus } from '../domain/types.js';
 import { homeLibrary } from '../policy/scope.policy.js';
 import { seesComputerLogs } from '../policy/purpose-view.policy.js';
@@ -13,7 +13,7 @@ import { accessEntriesShownToPatron } from './access-seen-by-patron.js';
 import { balanceOf, finesOfPatron, paymentsOfPatron } from '../storage/fine.repository.js';
 import { holdsOfPatron } from '../storage/hold.repository.js';
 import { findBranch, findCategory, findLibrary } from '../storage/library.repository.js';
-import { countOverdueLoans, loansOfPatron } from '../storage/loan.repository.js';
+import { countOverdueLoans, loansOfPatron, overrideNotesOfPatron } from '../storage/loan.repository.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import * as patrons from '../storage/patron.repository.js';
 import { generatePin, hashSecret, randomDigits } from '../vault/secrets.js';
@@ -318,7 +318,7 @@ export async function patronDocument(ctx: Context, stored: StoredPatron, action 
      */
     privacy: privacyOf(stored),
     guardianLinks: linkedCards,
-    loans: await loansOfPatron(ctx.trx, patron.id),
+    loans: await withOverrideNotes(ctx, patron.id, await loansOfPatron(ctx.trx, patron.id)),
     holds: await holdsOfPatron(ctx.trx, patron.id),
     fines: await openFineNotes(ctx, await finesOfPatron(ctx.trx, patron.id)),
     payments: await paymentsOfPatron(ctx.trx, patron.id),
@@ -345,6 +345,13 @@ export async function patronDocument(ctx: Context, stored: StoredPatron, action 
     PATRON_RECORD_CATEGORIES.filter((c) => withComputerLogs || c !== 'computer-sessions'),
   );
   return document;
+}
+
+/** A patron's loans with the reasons staff gave for lending past a block, opened (the export holds everything). */
+async function withOverrideNotes(ctx: Context, patronId: string, loans: LoanEntry[]): Promise<LoanEntry[]> {
+  const notes = new Map<string, string>();
+  for (const note of await overrideNotesOfPatron(ctx.trx, patronId)) notes.set(note.loanId, await ctx.vault.open(patronId, 'override-note', note.sealed));
+  return loans.map((loan) => (notes.has(loan.id) ? { ...loan, overrideNote: notes.get(loan.id) as string } : loan));
 }
 
 /**
