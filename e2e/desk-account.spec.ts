@@ -85,7 +85,7 @@ test('The account at a glance; a branch manager lends anyway with a reason; rene
 
   // The scan is refused; "Lend anyway" asks for the reason and lends once
   await scan(page, patron.next);
-  const row = page.getByRole('row').filter({ hasText: patron.next });
+  const row = page.locator('section.scan').getByRole('row').filter({ hasText: patron.next });
   await expect(row).toContainText('Not checked out');
   await expect(row).toContainText('PATRON_OWES_FINES');
   await row.getByRole('button', { name: `Lend anyway: ${patron.next}` }).click();
@@ -127,7 +127,7 @@ test('A clerk sees the block but is not offered to lend anyway', async ({ page }
   await expect(blocks).toContainText('PATRON_OWES_FINES');
   await expect(blocks).not.toContainText('You may lend anyway');
   await scan(page, patron.next);
-  const row = page.getByRole('row').filter({ hasText: patron.next });
+  const row = page.locator('section.scan').getByRole('row').filter({ hasText: patron.next });
   await expect(row).toContainText('Not checked out');
   await expect(row.getByRole('button', { name: /Lend anyway/ })).toHaveCount(0);
 });
