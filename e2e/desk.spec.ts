@@ -161,7 +161,8 @@ test('Registration of a minor with a guardian', async ({ page }, testInfo) => {
 
   // Only the fields Carrel collects are offered; nothing the library's policy does not allow.
   const offered = async () => form.locator('input, select, textarea').evaluateAll((fields) => fields.map((f) => (f as HTMLInputElement).name));
-  expect(await offered()).toEqual(['name', 'birthDate', 'address', 'email', 'phone']);
+  // Besides the patron's own fields, the card handed over (pre-printed), the home branch and the category (issue 15).
+  expect(await offered()).toEqual(['name', 'birthDate', 'address', 'email', 'phone', 'cardNumber', 'homeBranch', 'category']);
   await expect(form.getByLabel(/gender|sex|ethnic|race|social security|ssn|driver|licen[cs]e|occupation|employer|photo|income|nationality/i)).toHaveCount(0);
   await checkPage(page, testInfo, 'desk-register');
 
@@ -195,7 +196,7 @@ test('Registration of a minor with a guardian', async ({ page }, testInfo) => {
   await form.getByLabel('Date of birth (required)').fill(minorBirthDate());
   const guardianField = form.getByLabel('Guardian’s library card number (required)');
   await expect(guardianField).toBeVisible();
-  expect(await offered()).toEqual(['name', 'birthDate', 'address', 'email', 'phone', 'guardianCard']);
+  expect(await offered()).toEqual(['name', 'birthDate', 'address', 'email', 'phone', 'cardNumber', 'homeBranch', 'category', 'guardianCard']);
   await expect(form.getByText('the guardian sees what the child has out, on hold and owes when they present the child’s card')).toBeVisible();
 
   // Without the guardian's card Carrel refuses, and what was typed stays.
