@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cardNumberFrom } from '../src/domain/card-number.js';
 import { openDatabase, type Database } from '../src/storage/database.js';
 import { BIN, carrel, cleanEnv, COMPILED, document } from './cli-helpers.js';
 import { ENGINES, freshDatabase, type TestDatabase } from './engines.js';
@@ -60,6 +61,10 @@ const EVERY_COMMAND = [
   'holds cancel',
   'holds expire',
   'export-patron',
+  'renew-all',
+  'patron renew-card',
+  'patron reset-pin',
+  'patron membership',
 ];
 
 describe.each(ENGINES)('carrel CLI on %s', (engine) => {
@@ -279,6 +284,73 @@ describe.each(ENGINES)('carrel CLI on %s', (engine) => {
     expect(exported.payments.map((p) => p.amountCents)).toEqual([250]);
     expect(exported.balanceCents).toBe(250);
   });
+
+  it('renews a card after re-verification, resets a PIN, changes a membership, renews all, and overrides a block with a reason (issue 15)', async () => {
+    // A pre-printed card: a mistyped one and a taken one are refused
+    const printed = cardNumberFrom(engine === 'sqlite' ? '555555555551' : '555555555552');
+    const mistyped = `${printed.slice(0, 13)}${(Number(printed[13]) + 1) % 10}`;
+    const bad = await json('patron', 'add', '--library', LIBRARY, '--name', 'Cora Card', '--birth-date', '1975-05-05', '--card-number', mistyped);
+    expect(bad.code).toBe(1);
+    expect(document<ErrorDocument>(bad).error.code).toBe('CARD_NUMBER_INVALID');
+    expect(bad.stdout + bad.stderr).not.toContain(mistyped);
+    const added = await json('patron', 'add', '--library', LIBRARY, '--name', 'Cora Card', '--birth-date', '1975-05-05', '--card-number', printed, '--home-branch', 'main');
+    expect(added.code, added.stdout + added.stderr).toBe(0);
+    expect(document<{ cardNumber: string }>(added).cardNumber).toBe(printed);
+    const taken = await human('patron', 'add', '--library', LIBRARY, '--name', 'Cora Again', '--birth-date', '1975-05-05', '--card-number', printed);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/^carrel: CARD_NUMBER_TAKEN: /);
+    expect(taken.stderr).not.toContain(printed);
+
+    // Two years on, the card has expired: re-verified and renewed, the check-out goes through
+    const later = new Date(Date.now() + 2 * 365 * 86_400_000).toISOString().slice(0, 10);
+    const dayAfter = new Date(Date.now() + (2 * 365 + 2) * 86_400_000).toISOString().slice(0, 10);
+    const expired = await json('checkout', '--card', printed, '--item', 'CSV-G3', '--as-of', later);
+    expect(document<ErrorDocument>(expired).error.code).toBe('PATRON_EXPIRED');
+    const unverified = await json('patron', 'renew-card', '--card', printed, '--as-of', later);
+    expect(unverified.code).toBe(1);
+    expect(document<ErrorDocument>(unverified).error.code).toBe('VALIDATION_FAILED');
+    const renewed = await json('patron', 'renew-card', '--card', printed, '--verified', '--as-of', later);
+    expect(renewed.code, renewed.stdout + renewed.stderr).toBe(0);
+    expect(Date.parse(document<{ expiresAt: string }>(renewed).expiresAt)).toBeGreaterThan(Date.parse(later) + 360 * 86_400_000);
+    const out = await json('checkout', '--card', printed, '--item', 'CSV-G3', '--as-of', later);
+    expect(out.code, out.stdout + out.stderr).toBe(0);
+
+    // Renew all on the day of check-out spends nothing; two days later it renews
+    const sameDay = await json('renew-all', '--card', printed, '--as-of', later);
+    expect(sameDay.code, sameDay.stderr).toBe(0);
+    expect(document<{ renewed: unknown[]; refused: { problems: { code: string }[] }[] }>(sameDay)).toMatchObject({ renewed: [], refused: [{ problems: [{ code: 'RENEWAL_NOT_DUE' }] }] });
+    const renewOne = await json('renew', '--item', 'CSV-G3', '--as-of', later);
+    expect(document<ErrorDocument>(renewOne).error.code).toBe('RENEWAL_NOT_DUE');
+    const text = await human('renew-all', '--card', printed, '--as-of', dayAfter);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('1 renewed, 0 not renewed.');
+
+    // A PIN reset prints the new PIN once, in the output only
+    const reset = await human('patron', 'reset-pin', '--card', printed, '--as-of', dayAfter);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stdout).toMatch(/PIN: +\d{4,} \(shown once/);
+    expect(reset.stdout).not.toContain(printed);
+
+    // Membership: an adult is not a juvenile; the home branch can be cleared
+    const juvenile = await json('patron', 'membership', '--card', printed, '--category', 'juvenile');
+    expect(document<ErrorDocument>(juvenile).error.code).toBe('CATEGORY_AGE_MISMATCH');
+    const branch = await json('patron', 'membership', '--card', printed, '--home-branch', 'none');
+    expect(branch.code, branch.stderr).toBe(0);
+    expect(document(branch)).toMatchObject({ categoryCode: 'adult', homeBranchId: null });
+
+    // A lost item's charge puts the patron over the balance limit; an override lends once, with a reason
+    expect((await json('lost', '--item', 'CSV-G3', '--as-of', dayAfter)).code).toBe(0);
+    const blocked = await json('checkout', '--card', printed, '--item', 'CSV-G2', '--as-of', dayAfter);
+    expect(document<ErrorDocument>(blocked).error.code).toBe('PATRON_OWES_FINES');
+    const overridden = await human('checkout', '--card', printed, '--item', 'CSV-G2', '--as-of', dayAfter, '--override-reason', 'Paying the charge on Friday');
+    expect(overridden.code, overridden.stderr).toBe(0);
+    expect(overridden.stdout).toContain('Overridden: PATRON_OWES_FINES.');
+    const logged = await db().selectFrom('access_log').select('action').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(logged.action).toBe('checkout-override');
+    const note = await db().selectFrom('loans').innerJoin('items', 'items.id', 'loans.item_id').select('loans.override_note').where('items.barcode', '=', 'CSV-G2').executeTakeFirstOrThrow();
+    expect(note.override_note).toBeTruthy();
+    expect(note.override_note).not.toContain('Friday');
+  }, 240_000);
 
   it('refuses an unknown card or barcode without echoing it', async () => {
     const unknownCard = '99999999999999';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { formatAmount, parseAmount } from '../domain/money.js';
-import { checkin, checkout, declareLost, renew } from '../usecases/circulation.usecases.js';
+import { checkin, checkout, declareLost, renew, renewAll } from '../usecases/circulation.usecases.js';
 import { pay } from '../usecases/fine.usecases.js';
 import { cancelHold, expireHolds, placeHold } from '../usecases/hold.usecases.js';
 import { emit, money } from './output.js';
@@ -16,11 +16,18 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
     .description('check an item out to a patron')
     .requiredOption('--card <card>', 'patron card number')
     .requiredOption('--item <barcode>', 'item barcode')
+    .option('--override-reason <text>', 'lend past money owed, overdue items or the loan limit this once, for this reason (logged; kept sealed with the loan)')
     .addOption(asOf())
-    .action(async (o: { card: string; item: string }, command: Command) => {
+    .action(async (o: { card: string; item: string; overrideReason?: string }, command: Command) => {
       const opts = globals(command);
-      const loan = await runAs(opts, 'circulation')(checkout, { cardNumber: o.card, itemBarcode: o.item });
-      emit(opts.json, loan, () => `Checked out ${loan.itemBarcode} (${loan.title}); due ${loan.dueAt}.`);
+      const loan = await runAs(opts, 'circulation')(checkout, {
+        cardNumber: o.card,
+        itemBarcode: o.item,
+        ...(o.overrideReason !== undefined ? { override: { reason: o.overrideReason } } : {}),
+      });
+      emit(opts.json, loan, () =>
+        `Checked out ${loan.itemBarcode} (${loan.title}); due ${loan.dueAt}.${loan.overriddenBlocks.length > 0 ? `\nOverridden: ${loan.overriddenBlocks.join(', ')}.` : ''}`,
+      );
     });
 
   program
@@ -54,6 +61,23 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
       const opts = globals(command);
       const result = await runAs(opts, 'circulation')(renew, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) });
       emit(opts.json, result, () => `Renewed ${result.itemBarcode}; now due ${result.dueAt} (${result.renewalsLeft} renewal(s) left).`);
+    });
+
+  program
+    .command('renew-all')
+    .description('renew every item a patron has out; each one that cannot be renewed says why')
+    .requiredOption('--card <card>', 'patron card number')
+    .addOption(asOf())
+    .action(async (o: { card: string }, command: Command) => {
+      const opts = globals(command);
+      const result = await runAs(opts, 'circulation')(renewAll, { cardNumber: o.card });
+      emit(opts.json, result, () =>
+        [
+          `${result.renewed.length} renewed, ${result.refused.length} not renewed.`,
+          ...result.renewed.map((r) => `  ${r.itemBarcode}: now due ${r.dueAt} (${r.renewalsLeft} renewal(s) left)`),
+          ...result.refused.map((r) => `  ${r.itemBarcode}: not renewed (${r.problems.map((p) => p.code).join(', ')})`),
+        ].join('\n'),
+      );
     });
 
   program

@@ -5,6 +5,7 @@ import { exportPatron, findPatrons, registerPatron, setPatronStatus } from '../u
 import { setReadingHistory } from '../usecases/retention.usecases.js';
 import { emit } from './output.js';
 import { registerPatronServiceCommands } from './patron-service.commands.js';
+import { registerPatronCardCommands } from './patron-card.commands.js';
 import type { CommandHelpers } from './command-helpers.js';
 
 /**
@@ -76,7 +77,9 @@ export function registerPatronCommands(program: Command, helpers: CommandHelpers
     .option('--phone <phone>', 'phone number')
     .option('--category <code>', 'patron category (default: adult, or juvenile for a minor)')
     .option('--guardian <card>', 'card number of the adult signing for a minor')
-    .action(async (o: { library: string; name: string; birthDate: string; address?: string; email?: string; phone?: string; category?: string; guardian?: string }, command: Command) => {
+    .option('--card-number <card>', 'a pre-printed card handed to the patron (checked: check digit, not in use)')
+    .option('--home-branch <branch>', 'the patron’s home branch, by code or id')
+    .action(async (o: { library: string; name: string; birthDate: string; address?: string; email?: string; phone?: string; category?: string; guardian?: string; cardNumber?: string; homeBranch?: string }, command: Command) => {
       const opts = globals(command);
       const registered = await runAs(opts, 'account-service')(registerPatron, {
           libraryId: o.library,
@@ -87,6 +90,8 @@ export function registerPatronCommands(program: Command, helpers: CommandHelpers
           phone: o.phone ?? null,
           ...(o.category ? { categoryCode: o.category } : {}),
           guardianCard: o.guardian ?? null,
+          ...(o.cardNumber !== undefined ? { cardNumber: o.cardNumber } : {}),
+          ...(o.homeBranch !== undefined ? { homeBranch: o.homeBranch } : {}),
         });
       emit(opts.json, { id: registered.id, cardNumber: registered.cardNumber, pin: registered.pin }, () =>
         `Patron registered.\n  id:   ${registered.id}\n  card: ${registered.cardNumber}\n  PIN:  ${registered.pin} (shown once; give it to the patron)`,
@@ -94,6 +99,7 @@ export function registerPatronCommands(program: Command, helpers: CommandHelpers
     });
 
   registerPatronServiceCommands(patron, helpers);
+  registerPatronCardCommands(patron, helpers); // renew-card, reset-pin, membership (issue 15)
 }
 
 /** `carrel export-patron`: everything held about one patron, as one JSON document. */

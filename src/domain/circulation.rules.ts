@@ -2,6 +2,9 @@ import { DateTime } from 'luxon';
 import { ErrorCode, type Problem } from './errors.js';
 import type { Branch, Cents, ClosedDay, Item, Library, LoanRule, Patron, PatronCategory } from './types.js';
 import { WEEKDAYS } from './types.js';
+import { isOverridable } from './blocks.js';
+
+export { isOverridable, OVERRIDABLE_BLOCKS } from './blocks.js';
 
 /** Age at which a patron no longer needs a guardian (all five seed policies: under 18). */
 export const AGE_OF_MAJORITY = 18;
@@ -113,8 +116,9 @@ export function cardExpiry(at: Date, library: Pick<Library, 'cardValidityMonths'
 export function patronBlocks(
   patron: Pick<Patron, 'status' | 'expiresAt'>,
   balanceCents: Cents,
-  library: Pick<Library, 'maxBalanceCents'>,
+  library: Pick<Library, 'maxBalanceCents'> & Partial<Pick<Library, 'maxOverdueItems'>>,
   now: Date,
+  overdueItems = 0,
 ): Problem[] {
   const problems: Problem[] = [];
   if (patron.status === 'blocked') problems.push({ code: ErrorCode.PATRON_BLOCKED, message: 'The patron is blocked from borrowing.' });
@@ -122,10 +126,57 @@ export function patronBlocks(
   if (patron.status === 'card-lost')
     problems.push({ code: ErrorCode.CARD_REPORTED_LOST, message: 'This card was reported lost or stolen; issue a new card.' });
   if (patron.status === 'expired' || new Date(patron.expiresAt).getTime() <= now.getTime())
-    problems.push({ code: ErrorCode.PATRON_EXPIRED, message: 'The patron’s card has expired; re-verify and renew it.' });
+    problems.push({ code: ErrorCode.PATRON_EXPIRED, message: 'The patron’s card has expired; re-verify the patron and renew the card (renew-card).' });
   if (balanceCents > library.maxBalanceCents)
     problems.push({ code: ErrorCode.PATRON_OWES_FINES, message: 'The patron owes more than the library allows while borrowing.' });
+  const maxOverdue = library.maxOverdueItems ?? null;
+  if (maxOverdue !== null && overdueItems >= maxOverdue)
+    problems.push({ code: ErrorCode.PATRON_HAS_OVERDUE_ITEMS, message: 'The patron has as many overdue items as the library allows while borrowing.' });
   return problems;
+}
+
+/**
+ * What is left of a check-out's problems once an override applies: nothing when every problem may be
+ * overridden; otherwise BLOCK_NOT_OVERRIDABLE first, then the problems that still stand (every reason,
+ * as without an override). `overridden` are the ones the override lends past.
+ */
+export function applyOverride(problems: readonly Problem[]): { remaining: Problem[]; overridden: Problem[] } {
+  const overridden = problems.filter(isOverridable);
+  const standing = problems.filter((p) => !isOverridable(p));
+  if (standing.length === 0) return { remaining: [], overridden };
+  return {
+    remaining: [{ code: ErrorCode.BLOCK_NOT_OVERRIDABLE, message: 'An override cannot lend past these reasons.' }, ...standing],
+    overridden,
+  };
+}
+
+/** Months a card of this category stays valid: the category's own, else the library's. */
+export function cardValidityMonthsFor(category: Pick<PatronCategory, 'cardValidityMonths'> | undefined, library: Pick<Library, 'cardValidityMonths'>): number {
+  return category?.cardValidityMonths ?? library.cardValidityMonths;
+}
+
+/**
+ * When a renewed card expires (CB-F2): the validity is added to the current expiry while the card is
+ * still valid (renewing early loses nothing), else to today; the end of that local day.
+ */
+export function renewedCardExpiry(currentExpiry: Date, now: Date, months: number, timeZone: string): Date {
+  const from = currentExpiry.getTime() > now.getTime() ? currentExpiry : now;
+  return DateTime.fromJSDate(from, { zone: timeZone }).plus({ months }).endOf('day').toJSDate();
+}
+
+/** Whether a card expires within `days` days of `now` (and has not yet expired). */
+export function cardExpiresWithin(expiresAt: Date, now: Date, days: number): boolean {
+  const left = expiresAt.getTime() - now.getTime();
+  return left > 0 && left <= days * 86_400_000;
+}
+
+/** A patron's age outside a category's age range (inclusive bounds; null: no bound), as a problem. */
+export function categoryAgeProblem(category: Pick<PatronCategory, 'minAge' | 'maxAge'>, birthDate: string | null, at: Date, timeZone: string): Problem | undefined {
+  if (birthDate === null) return undefined;
+  const age = ageOn(birthDate, at, timeZone);
+  if ((category.minAge !== null && age < category.minAge) || (category.maxAge !== null && age > category.maxAge))
+    return { code: ErrorCode.CATEGORY_AGE_MISMATCH, message: 'The patron’s age is outside the category’s age range.', field: 'category' };
+  return undefined;
 }
 
 /** What the item's side of a check-out decides: reasons this patron cannot take this item now. */

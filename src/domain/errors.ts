@@ -138,6 +138,13 @@ export const ErrorCode = {
   JOB_NOT_FOUND: 'JOB_NOT_FOUND',
   JOB_STOPPED: 'JOB_STOPPED',
   JOB_FAILED: 'JOB_FAILED',
+  // The desk: cards that renew, blocks that reflect the account, renewals (issue 15, CB-F2)
+  CARD_NUMBER_INVALID: 'CARD_NUMBER_INVALID',
+  CARD_NUMBER_TAKEN: 'CARD_NUMBER_TAKEN',
+  CATEGORY_AGE_MISMATCH: 'CATEGORY_AGE_MISMATCH',
+  PATRON_HAS_OVERDUE_ITEMS: 'PATRON_HAS_OVERDUE_ITEMS',
+  BLOCK_NOT_OVERRIDABLE: 'BLOCK_NOT_OVERRIDABLE',
+  RENEWAL_NOT_DUE: 'RENEWAL_NOT_DUE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -47,6 +47,8 @@ export interface PatronPrivacyChoices {
 export interface LoanEntry extends Loan {
   itemBarcode: string;
   title: string;
+  /** In an export only: why staff lent it past a block, when they did (issue 15; sealed where it is kept). */
+  overrideNote?: string;
 }
 
 /** A hold with the item's barcode and title. */

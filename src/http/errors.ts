@@ -123,6 +123,13 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   JOB_NOT_FOUND: 404,
   JOB_STOPPED: 503,
   JOB_FAILED: 503,
+  // The desk: cards that renew, blocks that reflect the account, renewals (issue 15)
+  CARD_NUMBER_INVALID: 400,
+  CARD_NUMBER_TAKEN: 409,
+  CATEGORY_AGE_MISMATCH: 422,
+  PATRON_HAS_OVERDUE_ITEMS: 422,
+  BLOCK_NOT_OVERRIDABLE: 422,
+  RENEWAL_NOT_DUE: 422,
 };
 
 /** Codes only the HTTP transport produces (documented with the others in docs/ERRORS.md). */

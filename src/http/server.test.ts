@@ -7,6 +7,7 @@ import { buildItem, buildLibrary, buildPatron, countRows, world, type World } fr
 import { createLogger } from '../log.js';
 import { checkout } from '../usecases/circulation.usecases.js';
 import { createStaff } from '../usecases/staff.usecases.js';
+import { findLibrary, updateLibrarySettings } from '../storage/library.repository.js';
 import { BODY_LIMIT, buildServer } from './server.js';
 
 /**
@@ -326,6 +327,10 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
         ['POST', '/api/v1/holds', { cardNumber: patron.cardNumber, itemBarcode: item.barcode }],
         ['POST', '/api/v1/payments', { cardNumber: patron.cardNumber, amountCents: 100 }],
         ['GET', '/api/v1/libraries', undefined],
+        ['POST', `/api/v1/patrons/${patron.id}/renew-card`, { verified: true }],
+        ['POST', `/api/v1/patrons/${patron.id}/reset-pin`, undefined],
+        ['PATCH', `/api/v1/patrons/${patron.id}/membership`, { category: 'juvenile' }],
+        ['POST', `/api/v1/patrons/${patron.id}/renew-all`, undefined],
       ];
       for (const [method, path, body] of requests) {
         for (const cookie of [undefined, 'carrel_session=not-a-real-session']) {
@@ -342,7 +347,7 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
 
   describe('the circulation desk', () => {
     it('registers, lends, looks up, renews, holds, returns and traps a hold', async () => {
-      const cookie = await login(deskA);
+      let cookie = await login(deskA);
       const name = 'Zyxmarker Quillfeather';
       const email = 'zyxmarker.quillfeather@example.org';
       const phone = '+1 505 555 0142';
@@ -393,10 +398,14 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
       expect(byId.body.patron.id).toBe(patronId);
       expect(byId.body.loans[0].id).toBe(out.body.loanId);
 
+      // Renewing on the day of check-out would not move the due date: refused, and no renewal is spent.
+      expectError(await call('POST', '/api/v1/renewals', { cookie, body: { itemBarcode: bookBarcode } }), 422, 'RENEWAL_NOT_DUE');
+      w.clock.advanceDays(1);
+      cookie = await login(deskA);
       const renewed = await call('POST', '/api/v1/renewals', { cookie, body: { itemBarcode: bookBarcode } });
       expect(renewed.status).toBe(200);
       expect(renewed.body).toMatchObject({ loanId: out.body.loanId, itemBarcode: bookBarcode, renewals: 1, renewalsLeft: 1, fine: null });
-      expect(new Date(renewed.body.dueAt).getTime()).toBeGreaterThanOrEqual(new Date(out.body.dueAt).getTime());
+      expect(new Date(renewed.body.dueAt).getTime()).toBeGreaterThan(new Date(out.body.dueAt).getTime());
 
       // Someone else waits for the book: it can no longer be renewed.
       const hold = await call('POST', '/api/v1/holds', { cookie, body: { cardNumber: waiter.body.cardNumber, itemBarcode: bookBarcode } });
@@ -478,6 +487,112 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
       const settled = await call('POST', '/api/v1/patrons/lookup', { cookie, body: { cardNumber: patron.cardNumber } });
       expect(settled.body.balanceCents).toBe(0);
       expect(settled.body.fines).toHaveLength(0);
+    });
+  });
+
+  describe('the desk: cards that renew, blocks that reflect the account (issue 15, CB-F2)', () => {
+    it('takes a pre-printed card, renews an expired card after re-verification, resets a PIN and changes the membership', async () => {
+      let cookie = await login(deskA);
+      // A pre-printed card: a mistyped one and a taken one are refused, nothing written
+      const card = '29876543210987'.slice(0, 13);
+      let sum = 0;
+      for (let i = 0; i < card.length; i++) {
+        let d = Number(card[card.length - 1 - i]);
+        if (i % 2 === 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+        sum += d;
+      }
+      const printed = `${card}${(10 - (sum % 10)) % 10}`;
+      const mistyped = `${card}${(Number(printed[13]) + 1) % 10}`;
+      secrets.add(printed);
+      const name = 'Cardmarker Pennywhistle';
+      secrets.add(name);
+      const before = await snapshot();
+      const invalid = await call('POST', '/api/v1/patrons', { cookie, body: { libraryId: libA, name, birthDate: '1970-02-02', cardNumber: mistyped } });
+      expectError(invalid, 400, 'CARD_NUMBER_INVALID');
+      expect(invalid.text).not.toContain(mistyped);
+      expect(await snapshot()).toEqual(before);
+      const registered = await call('POST', '/api/v1/patrons', { cookie, body: { libraryId: libA, name, birthDate: '1970-02-02', cardNumber: printed, homeBranch: 'main' } });
+      expect(registered.status).toBe(201);
+      expect(registered.body.cardNumber).toBe(printed);
+      expect(registered.body.homeBranchId).toMatch(/./);
+      secrets.add(registered.body.pin);
+      const taken = await call('POST', '/api/v1/patrons', { cookie, body: { libraryId: libA, name, birthDate: '1970-02-02', cardNumber: printed } });
+      expectError(taken, 409, 'CARD_NUMBER_TAKEN');
+      expect(taken.text).not.toContain(printed);
+      const patronId = registered.body.id as string;
+
+      // Renewing needs the clerk's word that the patron was re-verified
+      expectError(await call('POST', `/api/v1/patrons/${patronId}/renew-card`, { cookie, body: { verified: false } }), 400, 'VALIDATION_FAILED');
+      // A year and a day later the card has expired; the desk's summary says so before the first scan
+      w.clock.advanceDays(366);
+      cookie = await login(deskA);
+      const bookBarcode = barcode('CARD');
+      expect((await call('POST', '/api/v1/items', { cookie, body: { libraryId: libA, barcode: bookBarcode, title: 'Renewed Reading' } })).status).toBe(201);
+      expectError(await call('POST', '/api/v1/checkouts', { cookie, body: { cardNumber: printed, itemBarcode: bookBarcode } }), 422, 'PATRON_EXPIRED');
+      const account = await call('POST', '/api/v1/patrons/lookup', { cookie, body: { cardNumber: printed } });
+      expect(account.body.summary).toMatchObject({ cardExpired: true, overdueItems: 0, holdsWaiting: 0, blocks: [{ code: 'PATRON_EXPIRED', overridable: false }] });
+      const renewed = await call('POST', `/api/v1/patrons/${patronId}/renew-card`, { cookie, body: { verified: true } });
+      expect(renewed.status).toBe(200);
+      expect(new Date(renewed.body.expiresAt).getTime()).toBeGreaterThan(w.clock.now().getTime() + 360 * 86_400_000);
+      expect(renewed.text).not.toContain(printed);
+      const out = await call('POST', '/api/v1/checkouts', { cookie, body: { cardNumber: printed, itemBarcode: bookBarcode } });
+      expect(out.status).toBe(201);
+      expect(out.body.overriddenBlocks).toEqual([]);
+
+      // Renew all on the day of check-out: the loan stays, with its reason
+      const all = await call('POST', `/api/v1/patrons/${patronId}/renew-all`, { cookie });
+      expect(all.status).toBe(200);
+      expect(all.body).toMatchObject({ patronId, renewed: [], refused: [{ loanId: out.body.loanId, itemBarcode: bookBarcode, problems: [{ code: 'RENEWAL_NOT_DUE' }] }] });
+
+      // A forgotten PIN: a new one, in this answer only; the card number stays
+      const reset = await call('POST', `/api/v1/patrons/${patronId}/reset-pin`, { cookie });
+      expect(reset.status).toBe(200);
+      expect(reset.body.pin).toMatch(/^\d{4,}$/);
+      expect(reset.body.pin).not.toBe(registered.body.pin);
+      secrets.add(reset.body.pin);
+      expect(reset.text).not.toContain(printed);
+      expect((await call('POST', '/api/v1/patrons/lookup', { cookie, body: { cardNumber: printed } })).body.patron.id).toBe(patronId);
+
+      // Membership: an adult is not a juvenile; an unknown branch is refused; a known one is set
+      expectError(await call('PATCH', `/api/v1/patrons/${patronId}/membership`, { cookie, body: { category: 'juvenile' } }), 422, 'CATEGORY_AGE_MISMATCH');
+      expectError(await call('PATCH', `/api/v1/patrons/${patronId}/membership`, { cookie, body: { homeBranch: 'nowhere' } }), 422, 'BRANCH_NOT_FOUND');
+      const cleared = await call('PATCH', `/api/v1/patrons/${patronId}/membership`, { cookie, body: { homeBranch: null } });
+      expect(cleared.status).toBe(200);
+      expect(cleared.body).toMatchObject({ id: patronId, categoryCode: 'adult', homeBranchId: null });
+      await call('POST', '/api/v1/checkins', { cookie, body: { itemBarcode: bookBarcode } });
+    });
+
+    it('blocks at the overdue-item threshold; only staff with the override permission lend anyway, with a reason', async () => {
+      const manager = { username: `manager-${engine}`, password: '' };
+      manager.password = (await w.act(createStaff, { username: manager.username, libraryId: libA, roles: ['branch-manager'] })).password;
+      secrets.add(manager.password);
+      const library = (await findLibrary(database.db, libA))!;
+      await updateLibrarySettings(database.db, libA, { ...library, maxOverdueItems: 1 });
+      let desk = await login(deskA);
+      const patron = await patronIn(libA, 'Overduemarker Thistlewood');
+      const first = barcode('OVER');
+      const second = barcode('OVER');
+      for (const b of [first, second]) expect((await call('POST', '/api/v1/items', { cookie: desk, body: { libraryId: libA, barcode: b, title: 'Late Again' } })).status).toBe(201);
+      expect((await call('POST', '/api/v1/checkouts', { cookie: desk, body: { cardNumber: patron.cardNumber, itemBarcode: first } })).status).toBe(201);
+      w.clock.advanceDays(25);
+      desk = await login(deskA);
+      const boss = await login(manager);
+      expectError(await call('POST', '/api/v1/checkouts', { cookie: desk, body: { cardNumber: patron.cardNumber, itemBarcode: second } }), 422, 'PATRON_HAS_OVERDUE_ITEMS');
+      // A librarian may not override
+      expectError(await call('POST', '/api/v1/checkouts', { cookie: desk, body: { cardNumber: patron.cardNumber, itemBarcode: second, override: { reason: 'please' } } }), 403, 'PERMISSION_DENIED');
+      const log = await countRows(database, 'access_log');
+      const reason = 'Brings the late one back tomorrow, overridemarker';
+      secrets.add(reason);
+      const lent = await call('POST', '/api/v1/checkouts', { cookie: boss, body: { cardNumber: patron.cardNumber, itemBarcode: second, override: { reason } } });
+      expect(lent.status).toBe(201);
+      expect(lent.body.overriddenBlocks).toEqual(['PATRON_HAS_OVERDUE_ITEMS']);
+      expect(lent.text).not.toContain(reason);
+      expect(await countRows(database, 'access_log')).toBe(log + 1);
+      const entry = await database.db.selectFrom('access_log').selectAll().where('patron_id', '=', patron.id).orderBy('seq', 'desc').executeTakeFirstOrThrow();
+      expect(entry.action).toBe('checkout-override');
+      expect(JSON.stringify(entry)).not.toContain('overridemarker');
+      for (const b of [first, second]) await call('POST', '/api/v1/checkins', { cookie: desk, body: { itemBarcode: b } });
+      await updateLibrarySettings(database.db, libA, { ...library, maxOverdueItems: null });
     });
   });
 

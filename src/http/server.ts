@@ -25,6 +25,7 @@ import { legalHoldRoutes } from './routes/legal-hold.routes.js';
 import { disclosureRoutes } from './routes/disclosure.routes.js';
 import { auditReportRoutes } from './routes/audit-report.routes.js'; // privacy audit report (CB-I)
 import { statisticsRoutes } from './routes/statistics.routes.js'; // statistics (0006)
+import { patronCardRoutes } from './routes/patron-card.routes.js';
 import { privacyPolicyRoutes } from './routes/privacy-policy.routes.js';
 import { staffRoutes } from './routes/staff.routes.js'; // staff accounts (issue 15)
 import { libraryConfigRoutes } from './routes/library-config.routes.js'; // the library's configuration (issue 15)
@@ -145,6 +146,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         await authenticated.register(libraryConfigRoutes(runtime)); // the library's configuration (issue 15)
         await authenticated.register(staffListRoutes(runtime)); // staff lists (issue 15)
         await authenticated.register(jobsRoutes(runtime, options.retentionSchedule)); // scheduled jobs (issue 15, jobs)
+        await authenticated.register(patronCardRoutes(runtime)); // the desk: cards, renew-all (issue 15)
       });
       // A guardian is a patron logged in with their own card and PIN (RR-8, CB-B3, JC-IVc, IF-7).
       await api.register(async (guardian) => {

@@ -99,11 +99,12 @@ export const INVENTORY: readonly CategoryDeclaration[] = [
   {
     id: 'circulation',
     name: 'Current loans',
-    fields: ['patron', 'item', 'branch', 'check-out time', 'due date', 'renewals', 'return time'],
+    fields: ['patron', 'item', 'branch', 'check-out time', 'due date', 'renewals', 'return time', 'why a block was overridden to lend it (sealed)'],
     purpose: 'Know who has which item until it comes back and nothing is owed on it.',
     legalBasis: { text: 'Needed to lend materials and recover them.', clauses: ['RR-2', 'CB-F3', 'JC-IIIb', 'IF-3'] },
     access: ['the patron', 'circulation staff on duty'],
-    storage: { tables: ['loans'], sealed: [], indexed: [] },
+    // The override reason (issue 15, migration 0011) is staff's words about the patron: sealed.
+    storage: { tables: ['loans'], sealed: ['override note'], indexed: [] },
     retention: (p) => fromReceipt(p, 'circulation', noteOf(p.retention.loans)),
     disposal: 'The row is deleted and settled fines on it lose the item. (The loan was counted in the circulation statistics when it was lent; nothing is added when it goes.)',
   },

@@ -74,6 +74,31 @@ export async function endLoan(db: Db, id: string, status: Exclude<LoanStatus, 'a
   await loanEnd(db, id, status, at);
 }
 
+/** Keeps the sealed reason a block was overridden to lend this loan (migration 0011). */
+export async function setOverrideNote(db: Db, id: string, sealedNote: string): Promise<void> {
+  await db.updateTable('loans').set({ override_note: sealedNote }).where('id', '=', id).execute();
+}
+
+const overdueLoanCount = prepared((db: Db, patronId: string, at: string) =>
+  db
+    .selectFrom('loans')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('patron_id', '=', patronId)
+    .where('status', '=', 'active')
+    .where('due_at', '<', at),
+);
+
+/** The sealed override reasons kept with a patron's loans (for their export). */
+export async function overrideNotesOfPatron(db: Db, patronId: string): Promise<{ loanId: string; sealed: string }[]> {
+  const rows = await db.selectFrom('loans').select(['id', 'override_note']).where('patron_id', '=', patronId).where('override_note', 'is not', null).execute();
+  return rows.map((r) => ({ loanId: r.id, sealed: r.override_note as string }));
+}
+
+/** A patron's items still out past their due date at `at` (an ISO instant). */
+export async function countOverdueLoans(db: Db, patronId: string, at: string): Promise<number> {
+  return Number((await overdueLoanCount(db, patronId, at)).rows[0]?.n ?? 0);
+}
+
 export async function renewLoan(db: Db, id: string, dueAt: string, renewals: number): Promise<void> {
   await db.updateTable('loans').set({ due_at: dueAt, renewals }).where('id', '=', id).execute();
 }

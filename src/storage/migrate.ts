@@ -15,6 +15,8 @@ import * as m0008 from './migrations/0008-statistics-counting.js';
 import * as m0009 from './migrations/0009-withdrawal.js';
 // The library's own configuration, staff password changes and the scheduler's runs (after 0001).
 import * as m0010 from './migrations/0010-library-operations.js';
+// The sealed reason of a block overridden at the desk, on the loan it let out (after 0001).
+import * as m0011 from './migrations/0011-block-overrides.js';
 // Staff lists: the work an item waits for (pull, transit, reshelve), active loans by due date (after 0010).
 import * as m0015 from './migrations/0015-staff-lists.js';
 
@@ -31,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-statistics-counting': m0008,
   '0009-withdrawal': m0009,
   '0010-library-operations': m0010,
+  '0011-block-overrides': m0011,
   '0015-staff-lists': m0015,
 };
 

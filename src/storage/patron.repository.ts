@@ -241,6 +241,16 @@ export async function setPinHash(db: Db, id: string, pinHash: string, at: string
   await db.updateTable('patrons').set({ pin_hash: pinHash, updated_at: at }).where('id', '=', id).execute();
 }
 
+/** A renewed card (CB-F2): its new expiry, and the patron's standing (an expired card is active again). */
+export async function setCardExpiry(db: Db, id: string, expiresAt: string, status: PatronStatus, at: string): Promise<void> {
+  await db.updateTable('patrons').set({ expires_at: expiresAt, status, updated_at: at }).where('id', '=', id).execute();
+}
+
+/** A patron's membership: their category and home branch (null: none). */
+export async function setMembership(db: Db, id: string, categoryCode: string, homeBranchId: string | null, at: string): Promise<void> {
+  await db.updateTable('patrons').set({ category_code: categoryCode, home_branch_id: homeBranchId, updated_at: at }).where('id', '=', id).execute();
+}
+
 /** Writes a re-sealed patron document and its card's blind index (a correction, a new card). */
 export async function updateSealed(db: Db, patron: Pick<SealedPatron, 'id' | 'cardHash' | 'sealed' | 'updatedAt'>): Promise<void> {
   await db.updateTable('patrons').set({ personal: patron.sealed, card_hash: patron.cardHash, updated_at: patron.updatedAt }).where('id', '=', patron.id).execute();

@@ -148,6 +148,8 @@ export interface LoansTable {
   renewals: number;
   status: string;
   ended_at: string | null;
+  /** The reason a block was overridden to lend it, sealed under the patron's key (migration 0011); null when none was. */
+  override_note?: string | null;
 }
 
 export interface HoldsTable {

@@ -126,6 +126,7 @@ describe.each(ENGINES)('circulation on %s', (engine) => {
     const book = await buildItem(w, { libraryId });
     await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: book.barcode });
     await w.act(placeHold, { cardNumber: waiting.cardNumber, itemBarcode: book.barcode });
+    w.clock.advanceDays(1); // a day later, so the renewal would move the due date (RENEWAL_NOT_DUE otherwise)
     expect(await refusalCodes(w.act(renew, { itemBarcode: book.barcode }))).toEqual(['ITEM_HAS_HOLDS']);
     expect(await refusalCodes(w.act(renew, { itemBarcode: (await buildItem(w, { libraryId })).barcode }))).toEqual(['ITEM_NOT_ON_LOAN']);
   });

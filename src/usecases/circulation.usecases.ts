@@ -1,6 +1,6 @@
-import { dueDate, daysLate, holdPickupDeadline, itemBlocks, loanLimitBlock, overdueFine, patronBlocks } from '../domain/circulation.rules.js';
+import { applyOverride, dueDate, daysLate, holdPickupDeadline, itemBlocks, loanLimitBlock, overdueFine, patronBlocks } from '../domain/circulation.rules.js';
 import { localDay } from '../domain/clock.js';
-import { ErrorCode, refuse, refuseAll } from '../domain/errors.js';
+import { DomainError, ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import type { Item, Library, Loan, LoanRule, Patron } from '../domain/types.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import { balanceOf, insertFine, openFinesForItem, overdueFineSince, settleFine, topUpFine } from '../storage/fine.repository.js';
@@ -8,11 +8,11 @@ import * as holds from '../storage/hold.repository.js';
 import { lockItem, setItemStatus } from '../storage/item.repository.js';
 import { findCategory, findLibrary } from '../storage/library.repository.js';
 import * as loans from '../storage/loan.repository.js';
-import { findPatronById, touchActivity } from '../storage/patron.repository.js';
+import { findPatronById, touchActivity, type StoredPatron } from '../storage/patron.repository.js';
 import { addCirculationStats } from '../storage/retention.repository.js';
 import { newId, newTimeOrderedId, recordAccess, type Context } from './context.js';
 import { requireItemByBarcode } from './item.usecases.js';
-import { requirePatronByCard } from './patron-access.js';
+import { requirePatronByCard, requirePatronRef, type PatronRef } from './patron-access.js';
 import { requirePermission } from './authorization.js';
 import { openDaysOf, ruleFor } from './library-calendar.js';
 import { noteItemHandedOut, noteItemToReshelve, noteItemTrapped, type Whereabouts } from './staff-lists.usecases.js';
@@ -23,6 +23,11 @@ type Borrower = Pick<Patron, 'id' | 'libraryId' | 'categoryCode'>;
 export interface CheckoutInput {
   cardNumber: string;
   itemBarcode: string;
+  /**
+   * Lend past the blocks an override may lend past (money owed, overdue items, the loan limit), for this
+   * check-out only: staff with 'circulation.override', with the reason, which is kept sealed with the loan.
+   */
+  override?: { reason: string };
 }
 
 export interface CheckoutResult {
@@ -33,6 +38,8 @@ export interface CheckoutResult {
   dueAt: string;
   /** Set when the check-out picked up a hold waiting for this patron. */
   fulfilledHoldId: string | null;
+  /** The blocks an override lent past (empty when none stood in the way). */
+  overriddenBlocks: string[];
 }
 
 async function libraryOf(ctx: Context, libraryId: string): Promise<Library> {
@@ -58,11 +65,24 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
   const category = await findCategory(ctx.trx, library.id, patron.categoryCode);
   const rule = await ruleFor(ctx, patron, item);
   const readyHold = item.status === 'on-hold-shelf' ? await holds.findReadyHoldForItem(ctx.trx, item.id) : undefined;
-  refuseAll([
-    ...patronBlocks(patron, await balanceOf(ctx.trx, patron.id), library, ctx.now),
+  const overdueItems = await loans.countOverdueLoans(ctx.trx, patron.id, ctx.now.toISOString());
+  const problems = [
+    ...patronBlocks(patron, await balanceOf(ctx.trx, patron.id), library, ctx.now, overdueItems),
     ...loanLimitBlock(category ?? { maxLoans: null }, await loans.countActiveLoans(ctx.trx, patron.id)),
     ...itemBlocks(item, rule, readyHold?.patronId ?? null, patron.id),
-  ]);
+  ];
+  let overridden: Problem[] = [];
+  let overrideReason: string | null = null;
+  if (input.override !== undefined) {
+    requirePermission(ctx, 'circulation.override');
+    overrideReason = (input.override.reason ?? '').trim();
+    if (overrideReason === '') throw refuse(ErrorCode.VALIDATION_FAILED, 'An override needs the reason for it.', 'override.reason');
+    const applied = applyOverride(problems);
+    refuseAll(applied.remaining);
+    overridden = applied.overridden;
+  } else {
+    refuseAll(problems);
+  }
 
   const loanId = newTimeOrderedId(ctx.now);
   const due = dueDate(ctx.now, (rule as LoanRule).loanDays, library.timeZone, await openDaysOf(ctx, library, item.branchId)).toISOString();
@@ -91,9 +111,20 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
   ]);
   await touchActivity(ctx.trx, patron.id, ctx.now.toISOString());
   if (readyHold) await holds.endHold(ctx.trx, readyHold.id, 'fulfilled', ctx.now.toISOString());
+  // An override that lent past a block is its own entry in the access log (who, when, for whom); the
+  // reason is the patron's business and staff's words: sealed with the loan, never in the log.
+  if (overridden.length > 0 && overrideReason !== null) await loans.setOverrideNote(ctx.trx, loanId, await ctx.vault.seal(patron.id, 'override-note', overrideReason));
   await noteItemHandedOut(ctx, item.id);
-  await recordAccess(ctx, patron, 'checkout', readyHold ? ['circulation', 'holds'] : ['circulation']);
-  return { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt: due, fulfilledHoldId: readyHold?.id ?? null };
+  await recordAccess(ctx, patron, overridden.length > 0 ? 'checkout-override' : 'checkout', readyHold ? ['circulation', 'holds'] : ['circulation']);
+  return {
+    loanId,
+    patronId: patron.id,
+    itemBarcode: item.barcode,
+    title: item.title,
+    dueAt: due,
+    fulfilledHoldId: readyHold?.id ?? null,
+    overriddenBlocks: overridden.map((p) => p.code),
+  };
 }
 
 export interface CheckinResult {
@@ -239,7 +270,8 @@ export interface RenewResult {
 
 /**
  * Extends a loan by the rule's loan period from today. Refused when the renewals are used up, when
- * someone is waiting for the item, or when the borrower may not borrow. Days already late are charged.
+ * someone is waiting for the item, when the borrower may not borrow, or when the due date would not move
+ * (renewing on the day of check-out: RENEWAL_NOT_DUE, and no renewal is spent). Days already late are charged.
  */
 export async function renew(ctx: Context, input: { itemBarcode: string; libraryId?: string }): Promise<RenewResult> {
   requirePermission(ctx, 'circulation.renew');
@@ -248,6 +280,19 @@ export async function renew(ctx: Context, input: { itemBarcode: string; libraryI
   if (!loan) throw refuse(ErrorCode.ITEM_NOT_ON_LOAN, 'The item is not on loan.', 'itemBarcode');
   const patron = await findPatronById(ctx.trx, loan.patronId);
   if (!patron) throw new Error('A loan points at a patron that does not exist.');
+  const outcome = await renewLoanOf(ctx, item, loan, patron);
+  if (!outcome.ok) throw new DomainError(outcome.problems);
+  await recordAccess(ctx, patron, 'renew', outcome.result.fine ? ['circulation', 'fines'] : ['circulation']);
+  return outcome.result;
+}
+
+/** One loan's renewal: done (the loan is extended, any late days charged), or the reasons it cannot be. */
+async function renewLoanOf(
+  ctx: Context,
+  item: Item,
+  loan: Loan,
+  patron: Pick<StoredPatron, 'id' | 'status' | 'expiresAt' | 'categoryCode'>,
+): Promise<{ ok: true; result: RenewResult } | { ok: false; problems: Problem[] }> {
   const library = await libraryOf(ctx, item.libraryId);
   const rule = await ruleFor(ctx, patron, item);
   const problems = patronBlocks(patron, await balanceOf(ctx.trx, patron.id), library, ctx.now);
@@ -255,15 +300,45 @@ export async function renew(ctx: Context, input: { itemBarcode: string; libraryI
     problems.push({ code: ErrorCode.RENEWAL_LIMIT_REACHED, message: 'The loan has been renewed as often as its rule allows.' });
   if ((await holds.countPendingHoldsForItem(ctx.trx, item.id)) > 0)
     problems.push({ code: ErrorCode.ITEM_HAS_HOLDS, message: 'Another patron is waiting for this item.' });
-  refuseAll(problems);
+  const due = rule ? dueDate(ctx.now, rule.loanDays, library.timeZone, await openDaysOf(ctx, library, item.branchId)).toISOString() : loan.dueAt;
+  // A renewal that would not move the due date would spend a renewal for nothing (said only while one is left).
+  if (rule && loan.renewals < rule.renewals && new Date(due).getTime() <= new Date(loan.dueAt).getTime())
+    problems.push({ code: ErrorCode.RENEWAL_NOT_DUE, message: 'Renewing now would not move the due date; no renewal was used.' });
+  if (problems.length > 0) return { ok: false, problems };
 
   const applied = rule as LoanRule;
   const fine = shown(await topUpOverdue(ctx, loan, applied, library, 'Charged at renewal for the days already late.'));
-  const due = dueDate(ctx.now, applied.loanDays, library.timeZone, await openDaysOf(ctx, library, item.branchId)).toISOString();
   await loans.renewLoan(ctx.trx, loan.id, due, loan.renewals + 1);
   await touchActivity(ctx.trx, patron.id, ctx.now.toISOString());
-  await recordAccess(ctx, patron, 'renew', fine ? ['circulation', 'fines'] : ['circulation']);
-  return { loanId: loan.id, itemBarcode: item.barcode, dueAt: due, renewals: loan.renewals + 1, renewalsLeft: applied.renewals - loan.renewals - 1, fine };
+  return { ok: true, result: { loanId: loan.id, itemBarcode: item.barcode, dueAt: due, renewals: loan.renewals + 1, renewalsLeft: applied.renewals - loan.renewals - 1, fine } };
+}
+
+export interface RenewAllResult {
+  patronId: string;
+  renewed: RenewResult[];
+  /** Loans that stay as they were, each with every reason. */
+  refused: { loanId: string; itemBarcode: string; dueAt: string; problems: Problem[] }[];
+}
+
+/**
+ * Renews every item a patron has out, in the order they fall due: each loan that can be renewed is, and
+ * each one that cannot says why (a refusal of one does not stop the others). One entry in the access log.
+ */
+export async function renewAll(ctx: Context, input: PatronRef & { libraryId?: string }): Promise<RenewAllResult> {
+  requirePermission(ctx, 'circulation.renew');
+  const patron = await requirePatronRef(ctx, input);
+  const out = (await loans.loansOfPatron(ctx.trx, patron.id, 'active')).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  const result: RenewAllResult = { patronId: patron.id, renewed: [], refused: [] };
+  for (const entry of out) {
+    const item = await lockItemByBarcode(ctx, entry.itemBarcode, entry.libraryId);
+    const loan = await loans.findActiveLoanForItem(ctx.trx, item.id);
+    if (!loan || loan.id !== entry.id) continue;
+    const outcome = await renewLoanOf(ctx, item, loan, patron);
+    if (outcome.ok) result.renewed.push(outcome.result);
+    else result.refused.push({ loanId: loan.id, itemBarcode: item.barcode, dueAt: loan.dueAt, problems: outcome.problems });
+  }
+  await recordAccess(ctx, patron, 'renew-all', result.renewed.some((r) => r.fine) ? ['circulation', 'fines'] : ['circulation']);
+  return result;
 }
 
 /**

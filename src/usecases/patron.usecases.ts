@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
-import { cardNumberFrom } from '../domain/card-number.js';
-import { cardExpiry, isMinor } from '../domain/circulation.rules.js';
+import { cardNumberFrom, isValidCardNumber } from '../domain/card-number.js';
+import { cardExpiresWithin, cardExpiry, cardValidityMonthsFor, categoryAgeProblem, isMinor, isOverridable, loanLimitBlock, patronBlocks } from '../domain/circulation.rules.js';
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import { ageBandOn, optionalText, personalProblems, statusChange } from '../domain/patron.rules.js';
-import type { AccessLogEntry, GuardianLinkEntry, PatronPrivacyChoices, PatronRecordDocument, PublicPatron, RecordContents } from '../domain/patron-document.js';
+import type { AccessLogEntry, GuardianLinkEntry, LoanEntry, PatronPrivacyChoices, PatronRecordDocument, PublicPatron, RecordContents } from '../domain/patron-document.js';
 import type { Patron, PatronPersonal, PatronStatus } from '../domain/types.js';
 import { homeLibrary } from '../policy/scope.policy.js';
 import { seesComputerLogs } from '../policy/purpose-view.policy.js';
@@ -12,8 +12,9 @@ import { endSessionsOf } from './session.usecases.js';
 import { accessEntriesShownToPatron } from './access-seen-by-patron.js';
 import { balanceOf, finesOfPatron, paymentsOfPatron } from '../storage/fine.repository.js';
 import { holdsOfPatron } from '../storage/hold.repository.js';
-import { findCategory } from '../storage/library.repository.js';
-import { loansOfPatron } from '../storage/loan.repository.js';
+import { findBranch, findCategory, findLibrary } from '../storage/library.repository.js';
+import { countOverdueLoans, loansOfPatron, overrideNotesOfPatron } from '../storage/loan.repository.js';
+import { isUniqueViolation } from '../storage/errors.js';
 import * as patrons from '../storage/patron.repository.js';
 import { generatePin, hashSecret, randomDigits } from '../vault/secrets.js';
 import { normalizeForIndex } from '../vault/vault.js';
@@ -39,6 +40,10 @@ export interface RegisterPatronInput {
   categoryCode?: string;
   /** Card number of the adult who signed a minor's application (RR-8, CB-B3, JC-IVc, IF-7). */
   guardianCard?: string | null;
+  /** A pre-printed card handed to the patron: checked for its check digit and that no one has it. */
+  cardNumber?: string | null;
+  /** The patron's home branch, by id or code (null or absent: none). */
+  homeBranch?: string | null;
 }
 
 export interface RegisteredPatron {
@@ -48,6 +53,7 @@ export interface RegisteredPatron {
   pin: string;
   libraryId: string;
   categoryCode: string;
+  homeBranchId: string | null;
   expiresAt: string;
 }
 
@@ -71,8 +77,28 @@ export async function registerPatron(ctx: Context, input: RegisterPatronInput): 
 
   const minor = isMinor(personal.birthDate, ctx.now, library.timeZone);
   const categoryCode = input.categoryCode ?? (minor ? 'juvenile' : 'adult');
-  if (!(await findCategory(ctx.trx, library.id, categoryCode)))
-    problems.push({ code: ErrorCode.CATEGORY_NOT_FOUND, message: 'The library has no patron category with that code.', field: 'category' });
+  const category = await findCategory(ctx.trx, library.id, categoryCode);
+  if (!category) problems.push({ code: ErrorCode.CATEGORY_NOT_FOUND, message: 'The library has no patron category with that code.', field: 'category' });
+  else {
+    const ageProblem = categoryAgeProblem(category, personal.birthDate, ctx.now, library.timeZone);
+    if (ageProblem) problems.push(ageProblem);
+  }
+  let homeBranchId: string | null = null;
+  const homeBranch = optionalText(input.homeBranch);
+  if (homeBranch !== null) {
+    const branch = await findBranch(ctx.trx, library.id, homeBranch);
+    if (!branch) problems.push({ code: ErrorCode.BRANCH_NOT_FOUND, message: 'The library has no branch with that id or code.', field: 'homeBranch' });
+    else homeBranchId = branch.id;
+  }
+  // A pre-printed card: a mistyped number is caught by its check digit, and a card already handed to
+  // someone else is refused (its blind index is unique). The number is never quoted back.
+  const preprinted = optionalText(input.cardNumber);
+  if (preprinted !== null) {
+    if (!isValidCardNumber(preprinted))
+      problems.push({ code: ErrorCode.CARD_NUMBER_INVALID, message: 'The card number is not 14 digits with a valid check digit.', field: 'cardNumber' });
+    else if (await patrons.cardHashExists(ctx.trx, ctx.vault.blind('card', preprinted)))
+      problems.push({ code: ErrorCode.CARD_NUMBER_TAKEN, message: 'That card number already belongs to a patron.', field: 'cardNumber' });
+  }
 
   let guardian: StoredPatron | undefined;
   const guardianCard = optionalText(input.guardianCard);
@@ -91,12 +117,12 @@ export async function registerPatron(ctx: Context, input: RegisterPatronInput): 
   const patron: Patron = {
     id: newId(),
     libraryId: library.id,
-    cardNumber: await unusedCardNumber(ctx),
+    cardNumber: preprinted ?? (await unusedCardNumber(ctx)),
     categoryCode,
-    homeBranchId: null,
+    homeBranchId,
     status: 'active',
     personal,
-    expiresAt: cardExpiry(ctx.now, library).toISOString(),
+    expiresAt: cardExpiry(ctx.now, { timeZone: library.timeZone, cardValidityMonths: cardValidityMonthsFor(category, library) }).toISOString(),
     createdAt: at,
     updatedAt: at,
   };
@@ -104,7 +130,13 @@ export async function registerPatron(ctx: Context, input: RegisterPatronInput): 
   // The data key exists before anything is sealed with it (and lives in the key store, not here).
   await ctx.vault.createPatronKey(patron.id, ctx.now);
   const band = ageBandOn(personal.birthDate, ctx.now, library.timeZone);
-  await patrons.insertPatron(ctx.trx, await sealPatron(ctx.vault, patron), await hashSecret(pin), band);
+  try {
+    await patrons.insertPatron(ctx.trx, await sealPatron(ctx.vault, patron), await hashSecret(pin), band);
+  } catch (error) {
+    // Two desks registering the same pre-printed card at once: the second finds the index taken.
+    if (preprinted !== null && isUniqueViolation(error)) throw refuse(ErrorCode.CARD_NUMBER_TAKEN, 'That card number already belongs to a patron.', 'cardNumber');
+    throw error;
+  }
   // Statistics (0006): one more registration in the aggregate, in this transaction; no patron in it.
   await addRegistrationStats(ctx.trx, { libraryId: library.id, day: today, branchId: NO_BRANCH, patronCategory: categoryCode, ageBand: band.ageBand, registrations: 1 });
   await patrons.replaceSearchTokens(ctx.trx, patron.id, library.id, searchTokens(ctx.vault, personal));
@@ -115,7 +147,7 @@ export async function registerPatron(ctx: Context, input: RegisterPatronInput): 
     await recordAccess(ctx, guardian, 'guardian-linked', ['guardianship']);
   }
   await recordAccess(ctx, patron, 'register', categories);
-  return { id: patron.id, cardNumber: patron.cardNumber, pin, libraryId: library.id, categoryCode, expiresAt: patron.expiresAt };
+  return { id: patron.id, cardNumber: patron.cardNumber, pin, libraryId: library.id, categoryCode, homeBranchId, expiresAt: patron.expiresAt };
 }
 
 async function unusedCardNumber(ctx: Context): Promise<string> {
@@ -168,7 +200,36 @@ export async function patronAccount(ctx: Context, input: { patronId?: string; ca
   const categories: RecordCategory[] = ['registration', 'circulation', 'holds', 'fines'];
   if (guardianLinks.length > 0) categories.push('guardianship');
   await recordAccess(ctx, patron, 'view-account', categories);
-  return { patron: publicPatron(patron), loans, holds, fines, balanceCents, guardianLinks };
+  // The desk reads the loans in the order they fall due (the next one first).
+  const byDue = [...loans].sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.checkedOutAt.localeCompare(b.checkedOutAt));
+  const summary = await accountSummary(ctx, stored, balanceCents, holds.filter((h) => h.status === 'ready').length, loans.length);
+  return { patron: publicPatron(patron), loans: byDue, holds, fines, balanceCents, guardianLinks, summary };
+}
+
+/** Days before a card's expiry the desk starts offering to renew it (CB-F2). */
+export const CARD_EXPIRY_NOTICE_DAYS = 30;
+
+/**
+ * What the desk shows at the top of an account before the first scan: items overdue, holds waiting on
+ * the shelf, money owed, the card's expiry (and whether to offer renewing it), and every block that
+ * would refuse a check-out now, each saying whether an override may lend past it.
+ */
+async function accountSummary(ctx: Context, stored: StoredPatron, balanceCents: number, holdsWaiting: number, activeLoans: number) {
+  const library = await findLibrary(ctx.trx, stored.libraryId);
+  if (!library) throw new Error('A patron points at a library that does not exist.');
+  const category = await findCategory(ctx.trx, library.id, stored.categoryCode);
+  const overdueItems = await countOverdueLoans(ctx.trx, stored.id, ctx.now.toISOString());
+  const blocks = [...patronBlocks(stored, balanceCents, library, ctx.now, overdueItems), ...loanLimitBlock(category ?? { maxLoans: null }, activeLoans)];
+  const expiresAt = new Date(stored.expiresAt);
+  return {
+    overdueItems,
+    holdsWaiting,
+    balanceCents,
+    cardExpiresAt: stored.expiresAt,
+    cardExpired: expiresAt.getTime() <= ctx.now.getTime() || stored.status === 'expired',
+    cardExpiresSoon: cardExpiresWithin(expiresAt, ctx.now, CARD_EXPIRY_NOTICE_DAYS),
+    blocks: blocks.map((b) => ({ code: b.code, message: b.message, overridable: isOverridable(b) })),
+  };
 }
 
 /** A patron without secrets: what the API and CLI may show. */
@@ -257,7 +318,7 @@ export async function patronDocument(ctx: Context, stored: StoredPatron, action 
      */
     privacy: privacyOf(stored),
     guardianLinks: linkedCards,
-    loans: await loansOfPatron(ctx.trx, patron.id),
+    loans: await withOverrideNotes(ctx, patron.id, await loansOfPatron(ctx.trx, patron.id)),
     holds: await holdsOfPatron(ctx.trx, patron.id),
     fines: await openFineNotes(ctx, await finesOfPatron(ctx.trx, patron.id)),
     payments: await paymentsOfPatron(ctx.trx, patron.id),
@@ -284,6 +345,13 @@ export async function patronDocument(ctx: Context, stored: StoredPatron, action 
     PATRON_RECORD_CATEGORIES.filter((c) => withComputerLogs || c !== 'computer-sessions'),
   );
   return document;
+}
+
+/** A patron's loans with the reasons staff gave for lending past a block, opened (the export holds everything). */
+async function withOverrideNotes(ctx: Context, patronId: string, loans: LoanEntry[]): Promise<LoanEntry[]> {
+  const notes = new Map<string, string>();
+  for (const note of await overrideNotesOfPatron(ctx.trx, patronId)) notes.set(note.loanId, await ctx.vault.open(patronId, 'override-note', note.sealed));
+  return loans.map((loan) => (notes.has(loan.id) ? { ...loan, overrideNote: notes.get(loan.id) as string } : loan));
 }
 
 /**

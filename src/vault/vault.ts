@@ -8,7 +8,7 @@ import type { Keyring } from './keyring.js';
 export type IndexKind = 'card' | 'email' | 'phone' | 'name';
 
 /** What a sealed value is: the same data key seals several kinds of a patron's data, each bound to its kind. */
-export type SealPurpose = 'personal' | 'fine-note' | 'service-details' | 'complaint';
+export type SealPurpose = 'personal' | 'fine-note' | 'service-details' | 'complaint' | 'override-note';
 
 const INDEX_KEY = 'blind-index';
 /** The HKDF label of the access log's MAC key (derived from the index key, so it is never stored). */

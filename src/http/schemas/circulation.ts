@@ -106,9 +106,26 @@ export const FindItemRoute = {
 export const CheckoutRoute = {
   tags: ['circulation'],
   summary: 'Check an item out to a patron',
-  body: Type.Object({ cardNumber: CardNumber, itemBarcode: Barcode }, { additionalProperties: false }),
+  description:
+    'Every reason the item cannot go out is answered together. Staff with `circulation.override` may lend past money owed, overdue items or the loan limit for this check-out only, with `override.reason` (kept sealed with the loan; the override is in the access log). An expired card, a card reported lost, a patron blocked by staff and the item’s own state are never overridden (BLOCK_NOT_OVERRIDABLE).',
+  body: Type.Object(
+    {
+      cardNumber: CardNumber,
+      itemBarcode: Barcode,
+      override: Type.Optional(Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false })),
+    },
+    { additionalProperties: false },
+  ),
   response: {
-    201: Type.Object({ loanId: Id, patronId: Id, itemBarcode: Type.String(), title: Type.String(), dueAt: Instant, fulfilledHoldId: Nullable(Id) }),
+    201: Type.Object({
+      loanId: Id,
+      patronId: Id,
+      itemBarcode: Type.String(),
+      title: Type.String(),
+      dueAt: Instant,
+      fulfilledHoldId: Nullable(Id),
+      overriddenBlocks: Type.Optional(Type.Array(Type.String(), { description: 'the blocks an override lent past' })),
+    }),
     ...errorResponses,
   },
 };
@@ -144,6 +161,9 @@ export const RenewRoute = {
     ...errorResponses,
   },
 };
+
+/** One loan's renewal, as `RenewRoute` answers it (shared with renew-all). */
+export const RenewedLoan = RenewRoute.response[200];
 
 /** POST /api/v1/lost-items */
 export const DeclareLostRoute = {

@@ -35,6 +35,8 @@ export const PatronView = Type.Object({
   libraryId: Type.String(),
   cardNumber: Type.String(),
   categoryCode: Type.String(),
+  /** The patron's home branch (null: none given). */
+  homeBranchId: Type.Optional(Nullable(Type.String())),
   status: Type.String(),
   name: Type.String(),
   birthDate: Type.String(),
@@ -93,6 +95,24 @@ export const AccountView = Type.Object({
   balanceCents: Cents,
   /** Current guardian links: the guardian who signed a minor's application, or the minors an adult signed for (RR-8, CB-B3). */
   guardianLinks: Type.Array(Type.Object({ role: Type.Union([Type.Literal('guardian'), Type.Literal('minor')]), patronId: Id, startedAt: Instant })),
+  /** What the desk shows at the top before the first scan (issue 15): what is overdue, waiting, owed, the card's expiry and the blocks. */
+  summary: Type.Optional(
+    Type.Object({
+      overdueItems: Type.Integer(),
+      holdsWaiting: Type.Integer({ description: 'holds ready on the shelf for the patron' }),
+      balanceCents: Cents,
+      cardExpiresAt: Instant,
+      cardExpired: Type.Boolean(),
+      cardExpiresSoon: Type.Boolean({ description: 'the card expires within 30 days: offer to renew it after re-verifying the patron (CB-F2)' }),
+      blocks: Type.Array(
+        Type.Object({
+          code: Type.String(),
+          message: Type.String(),
+          overridable: Type.Boolean({ description: 'staff with circulation.override may lend past it for one check-out, with a reason' }),
+        }),
+      ),
+    }),
+  ),
 });
 
 export const errorResponses = {

@@ -12,7 +12,7 @@ import { AccountView, CalendarDate, CardNumber, errorResponses, Id, Instant, Lib
 export const RegisterPatronRoute = {
   tags: ['patrons'],
   summary: 'Register a patron',
-  description: 'Issues a card number and a PIN. The PIN is in this answer only; Carrel keeps its argon2id hash.',
+  description: 'Issues a card number (or takes a pre-printed one, `cardNumber`) and a PIN. The PIN is in this answer only; Carrel keeps its argon2id hash.',
   body: Type.Object(
     {
       libraryId: LibraryId,
@@ -23,11 +23,21 @@ export const RegisterPatronRoute = {
       phone: OptionalText(32),
       category: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,32}$' })),
       guardianCardNumber: Type.Optional(Nullable(CardNumber)),
+      cardNumber: Type.Optional(Nullable(Type.String({ maxLength: 32, description: 'a pre-printed card handed to the patron: 14 digits with a valid check digit, not already in use' }))),
+      homeBranch: Type.Optional(Nullable(Type.String({ maxLength: 64, description: 'the home branch, by id or code' }))),
     },
     { additionalProperties: false },
   ),
   response: {
-    201: Type.Object({ id: Id, cardNumber: Type.String(), pin: Type.String(), libraryId: Type.String(), categoryCode: Type.String(), expiresAt: Instant }),
+    201: Type.Object({
+      id: Id,
+      cardNumber: Type.String(),
+      pin: Type.String(),
+      libraryId: Type.String(),
+      categoryCode: Type.String(),
+      homeBranchId: Type.Optional(Nullable(Type.String())),
+      expiresAt: Instant,
+    }),
     ...errorResponses,
   },
 };

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { api, ApiError } from '../api';
 import { useSession } from '../session';
-import { day, ErrorMessage, money, Page } from '../ui/components';
+import { day, ErrorMessage, Field, money, Page, useAction } from '../ui/components';
+import { isOverridable } from '../../../src/domain/blocks';
 import { useDesk, type CheckinEntry, type Mode } from './desk-context';
 import { DeskNav, NotForRole } from './DeskNav';
 import { PatronPanel } from './PatronPanel';
@@ -221,8 +222,73 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
   );
 }
 
-function CheckoutList() {
+/** Whether a refused check-out may be lent anyway: every reason is one an override may lend past. */
+function overridable(error: unknown): boolean {
+  return error instanceof ApiError && error.problems.length > 0 && error.problems.every(isOverridable);
+}
+
+/**
+ * "Lend anyway" for staff with the override permission, when every reason a check-out was refused is one
+ * an override may lend past (money owed, overdue items, the loan limit). The reason is required; Carrel
+ * keeps it sealed with the loan and logs the override. Never for an expired or lost card.
+ */
+function LendAnyway({ barcode }: { barcode: string }) {
   const desk = useDesk();
+  const id = useId();
+  const { run, busy, error } = useAction();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [lent, setLent] = useState<CheckoutResult | undefined>(undefined);
+  const card = desk.presentedCard();
+  if (card === undefined) return null;
+  if (lent) return <span className="badge">Lent anyway, due {day(lent.dueAt)}</span>;
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const result = await run(() => api<CheckoutResult>('POST', '/checkouts', { cardNumber: card, itemBarcode: barcode, override: { reason: reason.trim() } }));
+    if (result) {
+      setLent(result);
+      desk.addLoan(result);
+      await desk.reload().catch(() => undefined);
+    }
+  };
+  return open ? (
+    <form className="lend-anyway" onSubmit={(e) => void submit(e)} aria-label={`Lend ${barcode} anyway`}>
+      <Field
+        label="Reason for lending anyway (required)"
+        name={`${id}-reason`}
+        required
+        autoFocus
+        maxLength={500}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        hint="Logged as an override; the reason is kept with the loan, sealed like the patron’s other details."
+        error={aboutOverride(error)}
+      />
+      <ErrorMessage error={error} />
+      <div className="actions">
+        <button type="submit" disabled={busy || reason.trim() === ''}>
+          Lend anyway
+        </button>
+        <button type="button" className="secondary" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  ) : (
+    <button type="button" className="secondary lend-anyway" onClick={() => setOpen(true)} aria-label={`Lend anyway: ${barcode}`}>
+      Lend anyway…
+    </button>
+  );
+}
+
+function aboutOverride(error: unknown): string | undefined {
+  return error instanceof ApiError ? (error.about('override.reason') ?? error.about('override'))?.message : undefined;
+}
+
+function CheckoutList() {
+  const session = useSession();
+  const desk = useDesk();
+  const canOverride = session.can('circulation.override');
   // A patron opened by purpose borrows nothing until their card is scanned: no list to start.
   if (!desk.account || (desk.openedBy?.kind !== 'card' && desk.checkouts.length === 0)) return null;
   return (
@@ -247,7 +313,10 @@ function CheckoutList() {
                   <td className="barcode">{entry.barcode}</td>
                   <td>
                     {entry.error ? (
-                      <ScanError error={entry.error} prefix="Not checked out" />
+                      <>
+                        <ScanError error={entry.error} prefix="Not checked out" />
+                        {canOverride && overridable(entry.error) && <LendAnyway barcode={entry.barcode} />}
+                      </>
                     ) : (
                       <>
                         Due <strong>{day(entry.dueAt)}</strong>

@@ -4,7 +4,8 @@ import { useSession } from '../session';
 import { aboutField, day, ErrorMessage, Field, money, Notice, Select, Table, useAction } from '../ui/components';
 import { useDesk, type OpenedBy } from './desk-context';
 import type { FineView, PatronView } from '../../../src/http/schemas/common';
-import type { Account, DeskHoldView, NewCard, PaymentResult, RenewResult } from './types';
+import type { Account, DeskHoldView, NewCard, PaymentResult, PinReset, RenewAllResult, RenewedCard, RenewResult } from './types';
+import { AccountSummary } from './AccountSummary';
 import { isPast, shelfCode } from '../ui/words';
 import { cardEnding, centsOf, fineKind, PURPOSE_LABELS, statusLabel } from './words';
 import { DeclareLost, DeletionDone, PatronRecordActions, useCanDeclareLost, type DeletionReceipt } from './PatronRecordActions';
@@ -84,11 +85,14 @@ export function PatronPanel({ onDone }: { onDone: () => void }) {
           </p>
         </div>
       )}
+      <AccountSummary account={account} forAccount={openedFor(desk.openedBy, 'account')} />
       <dl className="facts">
         <dt>Card</dt>
         <dd>{cardEnding(patron.cardNumber)}</dd>
         <dt>Category</dt>
         <dd>{patron.categoryCode}</dd>
+        <dt>Home branch</dt>
+        <dd>{patron.homeBranchId ? desk.branchName(patron.homeBranchId) : 'None given'}</dd>
         <dt>Card expires</dt>
         <dd>{day(patron.expiresAt)}</dd>
         <dt>Owes</dt>
@@ -149,11 +153,29 @@ function Loans({ account, onDone }: { account: Account; onDone: () => void }) {
     }
   };
 
+  const renewAll = async () => {
+    setNotice(undefined);
+    const result = await run(() => api<RenewAllResult>('POST', `/patrons/${encodeURIComponent(account.patron.id)}/renew-all`));
+    if (result) {
+      const refused = result.refused.map((r) => `${account.loans.find((l) => l.id === r.loanId)?.title ?? r.itemBarcode}: ${r.problems.map((p) => p.message).join(' ')}`);
+      setNotice(
+        `Renew all: ${result.renewed.length} renewed, ${result.refused.length} not renewed.` + (refused.length > 0 ? ` Not renewed: ${refused.join('; ')}` : ''),
+      );
+      await desk.reload().catch(() => undefined);
+      onDone();
+    }
+  };
+
   return (
     <>
       <h3 ref={heading} tabIndex={-1}>
         Loans ({account.loans.length})
       </h3>
+      {canRenew && account.loans.length > 1 && (
+        <button type="button" className="secondary" disabled={busy} onClick={() => void renewAll()}>
+          Renew all
+        </button>
+      )}
       <ErrorMessage error={error} />
       <Notice>{notice}</Notice>
       {account.loans.length === 0 ? (
@@ -432,8 +454,13 @@ function CardSection({ patron }: { patron: PatronView }) {
   const session = useSession();
   const desk = useDesk();
   const { run, busy, error } = useAction();
-  const [confirming, setConfirming] = useState<'lost' | 'reissue' | undefined>(undefined);
+  const [confirming, setConfirming] = useState<'lost' | 'reissue' | 'pin' | 'renew' | undefined>(undefined);
   const [newCard, setNewCard] = useState<NewCard | undefined>(undefined);
+  const [newPin, setNewPin] = useState<string | undefined>(undefined);
+  const pinHeading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (newPin) pinHeading.current?.focus();
+  }, [newPin]);
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [heading, focusHeading] = useFocusTarget<HTMLHeadingElement>();
   const question = useRef<HTMLDivElement>(null);
@@ -449,7 +476,27 @@ function CardSection({ patron }: { patron: PatronView }) {
   const forAccount = openedFor(desk.openedBy, 'account');
   const canReport = session.can('patron.status') && forAccount && patron.status !== 'card-lost' && patron.status !== 'deceased';
   const canReissue = session.can('patron.reissue-card') && forAccount && patron.status !== 'deceased';
-  if (!canReport && !canReissue && !newCard) return null;
+  const canResetPin = session.can('patron.reset-pin') && forAccount && patron.status !== 'deceased';
+  const canRenewCard = session.can('patron.renew-card') && forAccount && patron.status !== 'deceased';
+  if (!canReport && !canReissue && !canResetPin && !canRenewCard && !newCard && !newPin) return null;
+
+  const resetPin = async () => {
+    setNotice(undefined);
+    const reset = await run(() => api<PinReset>('POST', `/patrons/${encodeURIComponent(patron.id)}/reset-pin`));
+    setConfirming(undefined);
+    if (reset) setNewPin(reset.pin);
+    else focusHeading();
+  };
+
+  const renewCard = async () => {
+    setNotice(undefined);
+    const renewed = await run(() => api<RenewedCard>('POST', `/patrons/${encodeURIComponent(patron.id)}/renew-card`, { verified: true }));
+    dismiss();
+    if (renewed) {
+      setNotice(`Card renewed: it now expires ${day(renewed.expiresAt)}.`);
+      await desk.reload().catch(() => undefined);
+    }
+  };
 
   const dismiss = () => {
     setConfirming(undefined);
@@ -508,6 +555,54 @@ function CardSection({ patron }: { patron: PatronView }) {
           </button>
         </div>
       )}
+      {newPin && (
+        <div className="new-card">
+          <h4 ref={pinHeading} tabIndex={-1}>
+            New PIN
+          </h4>
+          <p>Give the patron their new PIN now: Carrel shows it only this once. The card number stays the same.</p>
+          <dl className="facts">
+            <dt>New PIN</dt>
+            <dd className="secret">{newPin}</dd>
+          </dl>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setNewPin(undefined);
+              focusHeading();
+            }}
+          >
+            Done: hide the PIN
+          </button>
+        </div>
+      )}
+      {confirming === 'pin' && (
+        <div className="confirm" ref={question} tabIndex={-1}>
+          <p>Give the patron a new PIN? The old PIN stops working and every session of the patron ends; the card number stays.</p>
+          <div className="actions">
+            <button type="button" disabled={busy} onClick={() => void resetPin()}>
+              Reset the PIN
+            </button>
+            <button type="button" className="secondary" onClick={dismiss}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      {confirming === 'renew' && (
+        <div className="confirm" ref={question} tabIndex={-1}>
+          <p>Have you checked the patron’s identity and address today (CB-F2)? The card is renewed for the patron’s category.</p>
+          <div className="actions">
+            <button type="button" disabled={busy} onClick={() => void renewCard()}>
+              Verified today, renew card
+            </button>
+            <button type="button" className="secondary" onClick={dismiss}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
       {confirming === 'lost' && (
         <div className="confirm" ref={question} tabIndex={-1}>
           <p>Report this card lost or stolen? It stops working at once: no check-outs, no online log-in, and every session it opened ends.</p>
@@ -534,8 +629,18 @@ function CardSection({ patron }: { patron: PatronView }) {
           </div>
         </div>
       )}
-      {confirming === undefined && !newCard && (
+      {confirming === undefined && !newCard && !newPin && (
         <div className="actions">
+          {canRenewCard && (
+            <button type="button" className="secondary" onClick={() => setConfirming('renew')}>
+              Renew card…
+            </button>
+          )}
+          {canResetPin && (
+            <button type="button" className="secondary" onClick={() => setConfirming('pin')}>
+              Reset PIN…
+            </button>
+          )}
           {canReport && (
             <button type="button" className="secondary" onClick={() => setConfirming('lost')}>
               Report card lost or stolen

@@ -16,7 +16,7 @@ const GUARDIAN_SEES: Record<string, string> = {
   none: 'nothing',
 };
 
-const EMPTY = { name: '', birthDate: '', address: '', email: '', phone: '', guardianCard: '' };
+const EMPTY = { name: '', birthDate: '', address: '', email: '', phone: '', guardianCard: '', cardNumber: '', homeBranch: '', category: '' };
 
 /**
  * `/desk/register`: a new patron, with only the fields Carrel collects (name and date of birth; address,
@@ -76,6 +76,10 @@ function Registration() {
       ...given('email'),
       ...given('phone'),
       ...(minor && form.guardianCard.trim() ? { guardianCardNumber: form.guardianCard.trim() } : {}),
+      // A pre-printed card handed over at the desk, the home branch and the category: sent only when chosen.
+      ...(form.cardNumber.trim() ? { cardNumber: form.cardNumber.replace(/\s+/g, '') } : {}),
+      ...(form.homeBranch ? { homeBranch: form.homeBranch } : {}),
+      ...(form.category.trim() ? { category: form.category.trim().toLowerCase() } : {}),
     };
     const done = await run(() => api<Registered>('POST', '/patrons', body));
     if (done) {
@@ -138,6 +142,8 @@ function Registration() {
           <dd className="record-id">{registered.id}</dd>
           <dt>Category</dt>
           <dd>{registered.categoryCode}</dd>
+          <dt>Home branch</dt>
+          <dd>{registered.homeBranchId ? desk.branchName(registered.homeBranchId) : 'None given'}</dd>
           <dt>Card expires</dt>
           <dd>{day(registered.expiresAt)}</dd>
         </dl>
@@ -185,6 +191,42 @@ function Registration() {
         <Field label="Email (optional)" name="email" type="email" autoComplete="off" value={form.email} onChange={set('email')} error={aboutField(error, 'email')} />
         <Field label="Phone (optional)" name="phone" type="tel" autoComplete="off" value={form.phone} onChange={set('phone')} error={aboutField(error, 'phone')} />
       </div>
+      <fieldset className="membership">
+        <legend>Card and membership</legend>
+        <div className="grid-2">
+          <Field
+            label="Pre-printed card number (optional)"
+            name="cardNumber"
+            autoComplete="off"
+            inputMode="numeric"
+            spellCheck={false}
+            value={form.cardNumber}
+            onChange={set('cardNumber')}
+            hint="Scan the card you are handing over; leave blank for Carrel to issue a number."
+            error={aboutField(error, 'cardNumber')}
+          />
+          {library.branches.length > 0 && (
+            <Select
+              label="Home branch (optional)"
+              name="homeBranch"
+              value={form.homeBranch}
+              onChange={set('homeBranch')}
+              options={[{ value: '', label: 'None' }, ...library.branches.map((b) => ({ value: b.code, label: b.name }))]}
+              error={aboutField(error, 'homeBranch')}
+            />
+          )}
+          <Field
+            label="Patron category (optional)"
+            name="category"
+            autoComplete="off"
+            spellCheck={false}
+            value={form.category}
+            onChange={set('category')}
+            hint="A category code of the library; blank: adult, or juvenile for a minor. Checked against the patron’s age."
+            error={aboutField(error, 'category')}
+          />
+        </div>
+      </fieldset>
       {minor && (
         <fieldset className="guardian">
           <legend>Guardian</legend>

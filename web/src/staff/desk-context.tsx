@@ -153,7 +153,8 @@ export function DeskProvider({ children }: { children: ReactNode }) {
     };
     const next: Account = {
       ...before,
-      loans: [...before.loans.filter((l) => l.id !== loan.id), loan],
+      // In the order they fall due, as the server lists them.
+      loans: [...before.loans.filter((l) => l.id !== loan.id), loan].sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
       holds: result.fulfilledHoldId === null ? before.holds : before.holds.filter((h) => h.id !== result.fulfilledHoldId),
     };
     current.current = next;

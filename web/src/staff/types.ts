@@ -12,6 +12,7 @@ export type { NewCard } from '../../../src/http/schemas/patron-service';
 export type { Registered, SearchHit } from '../../../src/http/schemas/patrons';
 // Staff lists (issue 15)
 export type { OverdueRow, PullRow, ReshelveRow, TransitRow } from '../../../src/http/schemas/staff-lists';
+export type { PinReset, RenewAllResult, RenewedCard } from '../../../src/http/schemas/patron-card';
 
 /** POST /patrons/lookup, GET /patrons/:id, POST /patrons/identify. */
 export type Account = AccountView;
