@@ -134,6 +134,10 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
   { route: 'GET /auth/session', request: () => ({ method: 'GET', path: '/auth/session' }) },
   // Libraries, items and policy
   { route: 'GET /libraries', request: () => ({ method: 'GET', path: '/libraries' }) },
+  // A new library: the installation's administrator only (a library's own administrator is refused)
+  { route: 'POST /libraries', request: () => ({ method: 'POST', path: '/libraries', body: { id: `matrix-${Math.random().toString(36).slice(2, 10)}`, name: 'Matrix library' } }) },
+  // The scheduler's jobs and their last runs: administrators
+  { route: 'GET /jobs', request: () => ({ method: 'GET', path: '/jobs' }) },
   { route: 'GET /profiles', request: () => ({ method: 'GET', path: '/profiles' }) },
   { route: 'GET /profiles/:profileId', request: () => ({ method: 'GET', path: '/profiles/imagineif-mt' }) },
   {
