@@ -178,6 +178,11 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
   { route: 'GET /patrons/:patronId/export', request: (s) => ({ method: 'GET', path: `/patrons/${s.patron.id}/export?purpose=account-service` }) },
   { route: 'PUT /patrons/:patronId/status', request: async (s) => ({ method: 'PUT', path: `/patrons/${(await s.freshPatron()).id}/status`, body: { status: 'blocked' } }) },
   { route: 'POST /patrons/:patronId/card', request: async (s) => ({ method: 'POST', path: `/patrons/${(await s.freshPatron()).id}/card` }) },
+  // The desk's card and account work (issue 15).
+  { route: 'POST /patrons/:patronId/renew-card', request: async (s) => ({ method: 'POST', path: `/patrons/${(await s.freshPatron()).id}/renew-card`, body: { verified: true } }) },
+  { route: 'POST /patrons/:patronId/reset-pin', request: async (s) => ({ method: 'POST', path: `/patrons/${(await s.freshPatron()).id}/reset-pin` }) },
+  { route: 'PATCH /patrons/:patronId/membership', request: (s) => ({ method: 'PATCH', path: `/patrons/${s.patron.id}/membership`, body: { homeBranch: 'main' } }) },
+  { route: 'POST /patrons/:patronId/renew-all', request: (s) => ({ method: 'POST', path: `/patrons/${s.patron.id}/renew-all` }) },
   { route: 'PUT /patrons/:patronId/reading-history', request: (s) => ({ method: 'PUT', path: `/patrons/${s.patron.id}/reading-history`, body: { keep: false } }) },
   { route: 'GET /patrons/:patronId/access-log', request: (s) => ({ method: 'GET', path: `/patrons/${s.patron.id}/access-log` }) },
   { route: 'GET /patrons/:patronId/service-records', request: (s) => ({ method: 'GET', path: `/patrons/${s.patron.id}/service-records?purpose=violation-review` }) },

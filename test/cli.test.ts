@@ -339,15 +339,16 @@ describe.each(ENGINES)('carrel CLI on %s', (engine) => {
     expect(document(branch)).toMatchObject({ categoryCode: 'adult', homeBranchId: null });
 
     // A lost item's charge puts the patron over the balance limit; an override lends once, with a reason
-    expect((await json('lost', '--item', 'CSV-G3', '--as-of', dayAfter)).code).toBe(0);
-    const blocked = await json('checkout', '--card', printed, '--item', 'CSV-G2', '--as-of', dayAfter);
+    expect((await json('checkout', '--card', printed, '--item', 'CSV-G2', '--as-of', dayAfter)).code).toBe(0);
+    expect((await json('lost', '--item', 'CSV-G2', '--as-of', dayAfter)).code).toBe(0); // the library's default charge, $25
+    const blocked = await json('checkout', '--card', printed, '--item', 'CSV-G1', '--as-of', dayAfter);
     expect(document<ErrorDocument>(blocked).error.code).toBe('PATRON_OWES_FINES');
-    const overridden = await human('checkout', '--card', printed, '--item', 'CSV-G2', '--as-of', dayAfter, '--override-reason', 'Paying the charge on Friday');
+    const overridden = await human('checkout', '--card', printed, '--item', 'CSV-G1', '--as-of', dayAfter, '--override-reason', 'Paying the charge on Friday');
     expect(overridden.code, overridden.stderr).toBe(0);
     expect(overridden.stdout).toContain('Overridden: PATRON_OWES_FINES.');
     const logged = await db().selectFrom('access_log').select('action').orderBy('seq', 'desc').executeTakeFirstOrThrow();
     expect(logged.action).toBe('checkout-override');
-    const note = await db().selectFrom('loans').innerJoin('items', 'items.id', 'loans.item_id').select('loans.override_note').where('items.barcode', '=', 'CSV-G2').executeTakeFirstOrThrow();
+    const note = await db().selectFrom('loans').innerJoin('items', 'items.id', 'loans.item_id').select('loans.override_note').where('items.barcode', '=', 'CSV-G1').where('loans.status', '=', 'active').executeTakeFirstOrThrow();
     expect(note.override_note).toBeTruthy();
     expect(note.override_note).not.toContain('Friday');
   }, 240_000);
