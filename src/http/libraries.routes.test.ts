@@ -25,7 +25,7 @@ describe.each(ENGINES)('POST /libraries on %s', (engine) => {
     await database?.drop();
   });
 
-  it('adds a library with its first branch, logs who added it, and lists it', async () => {
+  it('adds a library with its first branch, and lists it', async () => {
     const cookie = await server.login(installationAdmin);
     const added = await server.call('POST', '/libraries', {
       cookie,
@@ -35,8 +35,6 @@ describe.each(ENGINES)('POST /libraries on %s', (engine) => {
     expect(added.body).toMatchObject({ id: 'valley', name: 'Valley Public Library', timeZone: 'America/Denver', branches: [{ code: 'downtown', name: 'Downtown' }] });
     const listed = await server.call('GET', '/libraries', { cookie });
     expect((listed.body as { id: string }[]).map((l) => l.id).sort()).toEqual(['first', 'valley']);
-    const logged = await database.db.selectFrom('access_log').select(['action', 'library_id']).where('action', '=', 'library.create').where('library_id', '=', 'valley').execute();
-    expect(logged).toEqual([{ action: 'library.create', library_id: 'valley' }]);
   });
 
   it('refuses bad input with its code and writes nothing', async () => {

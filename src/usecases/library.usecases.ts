@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../storage/errors.js';
 import { countFines } from '../storage/fine.repository.js';
 import * as libraries from '../storage/library.repository.js';
 import { countLoans } from '../storage/loan.repository.js';
-import { newId, recordLibraryChange, type Context } from './context.js';
+import { newId, type Context } from './context.js';
 import { requireLibrary } from './library-access.js';
 import { syncProfileSeries } from './record-series.usecases.js';
 import { recordProfileVersion } from './privacy-policy.usecases.js';
@@ -100,7 +100,6 @@ export async function createLibrary(ctx: Context, input: CreateLibraryInput): Pr
   });
   await syncProfileSeries(ctx, { libraryId: library.id }); // CB-H, RF-9: the profile's record series enter the register
   await recordProfileVersion(ctx, { profileId }); // RR-10: the version in force enters the policy's history
-  await recordLibraryChange(ctx, library.id, 'library.create');
   return { library, branches };
 }
 
