@@ -119,7 +119,10 @@ export async function expireHolds(ctx: Context, input: { libraryId?: string }): 
     if (item.status !== 'on-hold-shelf') continue;
     const library = await findLibrary(ctx.trx, hold.libraryId);
     if (!library) throw new Error('A hold points at a library that does not exist.');
-    const routing = await sendToNextHold(ctx, item, library);
+    // Staff lists: an item left on a hold shelf is reshelved under the expired hold's slip, unless the
+    // next hold takes it.
+    const where = await noteHoldReleased(ctx, hold, item.branchId);
+    const routing = await sendToNextHold(ctx, item, library, where, where.wasOnHoldShelf ? { branchId: where.branchId, shelfCode: shelfCode(hold.id) } : undefined);
     if (routing.to === 'hold-shelf') trapped++;
     else reshelved++;
   }
