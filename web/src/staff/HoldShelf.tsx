@@ -1,8 +1,9 @@
 import { useId, useState } from 'react';
 import { api, query } from '../api';
 import { useSession } from '../session';
-import { day, ErrorMessage, Page, Select, useLoad } from '../ui/components';
+import { day, ErrorMessage, Page, useLoad } from '../ui/components';
 import { useDesk } from './desk-context';
+import { LibraryBranchPicker } from './LibraryBranchPicker';
 import { DeskNav, NotForRole } from './DeskNav';
 import type { ShelfEntry } from './types';
 import { isPast } from '../ui/words';
@@ -32,7 +33,6 @@ function Shelf() {
     () => (library ? api<ShelfEntry[]>('GET', `/libraries/${encodeURIComponent(library.id)}/hold-shelf${query({ branch })}`) : Promise.resolve(undefined)),
     [library?.id, branch],
   );
-  const branches = library?.branches ?? [];
 
   if (desk.librariesError) return <ErrorMessage error={desk.librariesError} />;
   if (!library) return <p className="loading">Loading…</p>;
@@ -41,31 +41,7 @@ function Shelf() {
   return (
     <>
       <p>Each item is labelled with its shelf code; the patron who asked for it is never shown here. The patron sees the same code with their hold.</p>
-      {libraries.length > 1 && (
-        <div className="narrow">
-          <Select
-            label="Library"
-            name="library"
-            value={library.id}
-            onChange={(e) => {
-              setLibraryId(e.target.value);
-              setBranch('');
-            }}
-            options={libraries.map((l) => ({ value: l.id, label: l.name }))}
-          />
-        </div>
-      )}
-      {branches.length > 1 && (
-        <div className="narrow">
-          <Select
-            label="Branch"
-            name="branch"
-            value={branch}
-            onChange={(e) => setBranch(e.target.value)}
-            options={[{ value: '', label: 'All branches' }, ...branches.map((b) => ({ value: b.code, label: b.name }))]}
-          />
-        </div>
-      )}
+      <LibraryBranchPicker libraries={libraries} library={library} branch={branch} onLibrary={setLibraryId} onBranch={setBranch} />
       <ErrorMessage error={shelf.error} />
       {shelf.loading && !shelf.data ? (
         <p className="loading">Loading…</p>

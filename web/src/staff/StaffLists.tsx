@@ -2,8 +2,9 @@ import { useId, useState, type ReactNode } from 'react';
 import { Navigate, NavLink, useParams } from 'react-router';
 import { api, query } from '../api';
 import { useSession } from '../session';
-import { day, ErrorMessage, Field, Page, Select, useAction, useLoad } from '../ui/components';
+import { day, ErrorMessage, Field, Page, useAction, useLoad } from '../ui/components';
 import { useDesk } from './desk-context';
+import { LibraryBranchPicker } from './LibraryBranchPicker';
 import { DeskNav, NotForRole } from './DeskNav';
 import type { OverdueRow, PullRow, ReshelveRow, TransitRow } from './types';
 
@@ -76,7 +77,6 @@ function ListOf({ slug }: { slug: Slug }) {
         : Promise.resolve(undefined),
     [library?.id, slug, branch, min],
   );
-  const branches = library?.branches ?? [];
   if (desk.librariesError) return <ErrorMessage error={desk.librariesError} />;
   if (!library) return <p className="loading">Loading…</p>;
   const branchName = (code: string) => desk.branchName(code);
@@ -165,31 +165,7 @@ function ListOf({ slug }: { slug: Slug }) {
     <>
       <p>{INTRO[slug]}</p>
       <div className="filters">
-        {libraries.length > 1 && (
-          <div className="narrow">
-            <Select
-              label="Library"
-              name="library"
-              value={library.id}
-              onChange={(e) => {
-                setLibraryId(e.target.value);
-                setBranch('');
-              }}
-              options={libraries.map((l) => ({ value: l.id, label: l.name }))}
-            />
-          </div>
-        )}
-        {branches.length > 1 && (
-          <div className="narrow">
-            <Select
-              label="Branch"
-              name="branch"
-              value={branch}
-              onChange={(e) => setBranch(e.target.value)}
-              options={[{ value: '', label: 'All branches' }, ...branches.map((b) => ({ value: b.code, label: b.name }))]}
-            />
-          </div>
-        )}
+        <LibraryBranchPicker libraries={libraries} library={library} branch={branch} onLibrary={setLibraryId} onBranch={setBranch} />
         {slug === 'overdue' && (
           <div className="narrow">
             <Field label="At least this many days overdue" name="minDays" type="number" min={1} inputMode="numeric" value={minDays} onChange={(e) => setMinDays(e.target.value)} />
