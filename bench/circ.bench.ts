@@ -12,11 +12,16 @@
  *   2. the same API with the plaintext stand-in: 1 and 2 are up at once and the load alternates between
  *      them in short segments (A B B A A B …), 10 s each in all, so the machine's drift falls on both;
  *   3. the floor: a bare Fastify app whose two routes execute the same SQL statements, in the same order
- *      and transactions, as prepared statements straight on the driver (no use-case layer), on the
- *      vault's database, 10 s. Like the API it resolves the session (session row, staff row, last-seen
- *      touch at most once a minute), checks the CSRF header against the token's SHA-256, runs the pure
- *      permission and reach checks, and appends each access-log entry to its library's hash chain (head
- *      locked, the vault's HMAC per entry, head moved) at the end of the transaction. Its card look-up
+ *      and transactions (on SQLite BEGIN IMMEDIATE, as the API's dialect opens them), as prepared
+ *      statements straight on the driver (no use-case layer), on the vault's database, 10 s. Like the
+ *      API it resolves the session (session row, staff row, last-seen touch at most once a minute),
+ *      checks the CSRF header against the token's SHA-256, runs the pure permission and reach checks;
+ *      a check-out reads the item's branch and picks the circulation rule of its cell (branch, patron
+ *      category, item type), counts the patron's overdue items, balance and active loans for the blocks,
+ *      reads the branch again with its closed days for the due date, and clears the item's task on the
+ *      staff lists; a check-in ends the loan and picks the rule again (the bench's loans come back on
+ *      time, so no overdue fine is topped up); each appends its access-log entry to its library's hash
+ *      chain (head locked, the vault's HMAC per entry, head moved) at the end of the transaction. Its card look-up
  *      uses blind indexes computed before the run (a map probe): the HMAC per request is the vault's
  *      cost, so the floor pays what a plaintext look-up pays.
  * It checks that the floor and the plaintext API run exactly the vault API's statements, once with a
@@ -58,7 +63,9 @@ import SqliteDatabase from 'better-sqlite3';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
+import { daysLate, dueDate, isOpenOn, localDate, overdueFine, resolveLoanRule } from '../src/domain/circulation.rules.js';
 import { localDay, systemClock } from '../src/domain/clock.js';
+import type { LoanRule, OpeningHours } from '../src/domain/types.js';
 import { buildServer } from '../src/http/server.js';
 import { CSRF_HEADER } from '../src/http/session.js';
 import { createLogger } from '../src/log.js';
@@ -73,7 +80,7 @@ import type { Schema } from '../src/storage/schema.js';
 import { entryMac, lockOrCreateHead } from '../src/usecases/access-chain.js';
 import { verifyAccessLog } from '../src/usecases/access-log.usecases.js';
 import { checkin, checkout } from '../src/usecases/circulation.usecases.js';
-import { run, type Caller, type Runtime } from '../src/usecases/context.js';
+import { newTimeOrderedId, run, type Caller, type Runtime } from '../src/usecases/context.js';
 import { createLibrary } from '../src/usecases/library.usecases.js';
 import { openPatron, sealPatron } from '../src/usecases/patron-records.js';
 import { registerPatron } from '../src/usecases/patron.usecases.js';
@@ -502,9 +509,14 @@ const FLOOR_SQL = {
   library: 'select * from "libraries" where "id" = ?',
   itemsByBarcode: 'select * from "items" where "library_id" = ? and "barcode" = ?',
   category: 'select * from "patron_categories" where "library_id" = ? and "code" = ?',
-  loanRules: 'select * from "loan_rules" where "library_id" = ? and "patron_category" in (?, ?) and "item_type" in (?, ?)',
+  // The item's branch (by id or code): for the rule's cell of the matrix, and again for its open days (library-calendar.ts).
+  branch: 'select * from "branches" where "library_id" = ? and ("id" = ? or "code" = ?)',
+  circulationRules:
+    'select * from "circulation_rules" where "library_id" = ? and "branch_code" in (?, ?) and "patron_category" in (?, ?) and "item_type" in (?, ?)',
+  countOverdueLoans: 'select count(*) as "n" from "loans" where "patron_id" = ? and "status" = ? and "due_at" < ?',
   balance: 'select coalesce(sum("balance_cents"), 0) as "owed" from "fines" where "patron_id" = ? and "status" = ?',
   countActiveLoans: 'select count(*) as "n" from "loans" where "patron_id" = ? and "status" = ?',
+  closedDays: 'select * from "closed_days" where "library_id" = ? and "ends_on" >= ? order by "starts_on", "id"',
   insertLoan:
     'insert into "loans" ("id", "library_id", "patron_id", "item_id", "branch_id", "checked_out_at", "due_at", "renewals", "status", "ended_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   setItemStatus: 'update "items" set "status" = ? where "id" = ?',
@@ -512,6 +524,8 @@ const FLOOR_SQL = {
   addCirculationStats:
     'insert into "circulation_stats" ("library_id", "day", "branch_id", "item_type", "patron_category", "age_band", "loans") values (?, ?, ?, ?, ?, ?, ?) on conflict ("library_id", "day", "branch_id", "item_type", "patron_category", "age_band") do update set "loans" = circulation_stats.loans + excluded.loans',
   touchActivity: 'update "patrons" set "last_active_at" = ? where "id" = ?',
+  // The staff lists: no work waits on an item that went out (`noteItemHandedOut`).
+  clearItemTask: 'delete from "item_tasks" where "item_id" = ?',
   activeLoanForItem: 'select * from "loans" where "item_id" = ? and "status" = \'active\'',
   endLoan: 'update "loans" set "status" = ?, "ended_at" = ? where "id" = ?',
   nextPendingHold: 'select * from "holds" where "item_id" = ? and "status" = ? order by "placed_at", "id" limit ?',
@@ -532,7 +546,6 @@ function postgresSql(name: StatementName): string {
   return LOCKING.has(name) ? `${text} for update` : text;
 }
 
-type Row = Record<string, unknown>;
 type StaffActor = Extract<Actor, { kind: 'staff' }>;
 interface SessionRow {
   kind: string;
@@ -565,9 +578,32 @@ interface ItemRow {
   status: string;
 }
 interface RuleRow {
+  library_id: string;
+  branch_code: string;
   patron_category: string;
   item_type: string;
   loan_days: number;
+  renewals: number;
+  fine_per_day_cents: number;
+  max_fine_cents: number;
+  holdable: number | boolean;
+  hold_pickup_days: number | null;
+}
+interface BranchRow {
+  id: string;
+  code: string;
+  opening_hours: string;
+}
+interface ClosedDayRow {
+  branch_id: string | null;
+  starts_on: string;
+  ends_on: string;
+}
+interface LibraryRow {
+  id: string;
+  time_zone: string;
+  max_balance_cents: number;
+  max_overdue_items: number | null;
 }
 interface HeadRow {
   last_seq: number | string;
@@ -581,15 +617,40 @@ interface Answer {
 }
 const refused = (status: number, code: string): Answer => ({ status, body: { error: { code } } });
 
-/** The most specific loan rule (exact category and type, then either, then the wildcard). */
-function pickRule(rules: RuleRow[], category: string, itemType: string): RuleRow | undefined {
-  let best: RuleRow | undefined;
-  let bestScore = -1;
-  for (const rule of rules) {
-    const score = (rule.patron_category === category ? 2 : 0) + (rule.item_type === itemType ? 1 : 0);
-    if (score > bestScore) [best, bestScore] = [rule, score];
-  }
-  return best;
+/** A circulation_rules row as the repository reads it (`toLoanRule`). */
+function toRule(row: RuleRow): LoanRule {
+  return {
+    libraryId: row.library_id,
+    branch: row.branch_code,
+    patronCategory: row.patron_category,
+    itemType: row.item_type,
+    loanDays: row.loan_days,
+    renewals: row.renewals,
+    finePerDayCents: row.fine_per_day_cents,
+    maxFineCents: row.max_fine_cents,
+    holdable: Number(row.holdable) !== 0,
+    holdPickupDays: row.hold_pickup_days,
+  };
+}
+
+/** `ruleFor`'s pick among the candidates: the matrix cell's most specific rule (`resolveLoanRule`). */
+function pickRule(rows: RuleRow[], branchCode: string, category: string, itemType: string): LoanRule | undefined {
+  return resolveLoanRule(rows.map(toRule), { branch: branchCode, patronCategory: category, itemType });
+}
+
+/** `openDaysOf`: whether the branch is open on a local date, from its hours (parsed as `toBranch` does) and the closed days read. */
+function openDays(branch: BranchRow, closed: ClosedDayRow[]): (date: string) => boolean {
+  const hours = { id: branch.id, openingHours: JSON.parse(branch.opening_hours) as OpeningHours };
+  const days = closed.map((row) => ({ branchId: row.branch_id, startsOn: row.starts_on, endsOn: row.ends_on }));
+  return (date) => isOpenOn(date, hours, days);
+}
+
+/** `patronBlocks`' checks (status, card expiry, balance, overdue items) and `loanLimitBlock`'s, as one answer. */
+function borrowerRefusal(patron: PatronRow, library: LibraryRow, owed: number, overdue: number, active: number, maxLoans: number | null | undefined, now: Date): Answer | undefined {
+  if (patron.status !== 'active' || new Date(patron.expires_at) <= now || owed > library.max_balance_cents) return refused(422, 'PATRON_BLOCKED');
+  if (library.max_overdue_items !== null && overdue >= library.max_overdue_items) return refused(422, 'PATRON_HAS_OVERDUE_ITEMS');
+  if (maxLoans != null && active >= maxLoans) return refused(422, 'LOAN_LIMIT_REACHED');
+  return undefined;
 }
 
 function sessionToken(request: FastifyRequest): string | undefined {
@@ -746,27 +807,52 @@ function sqliteFloor(file: string, cardHashOf: CardHashes, vault: Vault): Floor 
     exec('setHeadEnd', link.chainSeq, link.hash, link.chain);
   };
 
-  const doCheckout = sqlite.transaction((actor: StaffActor, cardNumber: string, itemBarcode: string): Answer => {
+  /**
+   * A write transaction as the API's SQLite dialect opens it: BEGIN IMMEDIATE (storage/database.ts), which
+   * the API's trace shows as a statement; better-sqlite3's `.immediate` runs the same BEGIN.
+   */
+  const immediate = <A extends unknown[]>(work: (...args: A) => Answer) => {
+    const transaction = sqlite.transaction(work);
+    return (...args: A): Answer => {
+      floor.recording?.push('begin immediate');
+      return transaction.immediate(...args);
+    };
+  };
+
+  /** `ruleFor`: the item's branch (its code is the matrix's branch), the candidate rules, the most specific. */
+  const ruleFor = (patron: PatronRow, item: ItemRow): LoanRule | undefined => {
+    const branch = one<BranchRow>('branch', item.library_id, item.branch_id, item.branch_id);
+    if (!branch) throw new Error('An item points at a branch that does not exist.');
+    return pickRule(all<RuleRow>('circulationRules', item.library_id, branch.code, '*', patron.category_code, '*', item.item_type, '*'), branch.code, patron.category_code, item.item_type);
+  };
+
+  const doCheckout = immediate((actor: StaffActor, cardNumber: string, itemBarcode: string): Answer => {
     const role = grantingRole(actor, 'circulation.checkout');
     if (!role) return refused(403, 'PERMISSION_DENIED');
     const now = new Date();
     const at = now.toISOString();
     const patron = one<PatronRow>('patronByCard', cardHashOf(cardNumber));
     if (!patron || !reachesPatron(actor, patron.library_id)) return refused(404, 'PATRON_NOT_FOUND');
-    const library = one<Row & { id: string; max_balance_cents: number; time_zone: string }>('library', patron.library_id);
+    const library = one<LibraryRow>('library', patron.library_id);
     if (!library) return refused(500, 'INTERNAL_ERROR');
     const found = all<ItemRow>('itemsByBarcode', patron.library_id, itemBarcode).filter((item) => canReachLibrary(actor, item.library_id).allowed);
     if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
     const item = found[0] as ItemRow;
     const category = one<{ max_loans: number | null }>('category', library.id, patron.category_code);
-    const rule = pickRule(all<RuleRow>('loanRules', library.id, patron.category_code, '*', item.item_type, '*'), patron.category_code, item.item_type);
+    const rule = ruleFor(patron, item);
+    // (An item on the hold shelf would read its ready hold here; the bench's items are on the shelves.)
+    const overdue = Number(one<{ n: number }>('countOverdueLoans', patron.id, 'active', at)?.n ?? 0);
     const owed = Number(one<{ owed: number }>('balance', patron.id, 'open')?.owed ?? 0);
     const active = Number(one<{ n: number }>('countActiveLoans', patron.id, 'active')?.n ?? 0);
-    if (patron.status !== 'active' || new Date(patron.expires_at) <= now || owed > library.max_balance_cents) return refused(422, 'PATRON_BLOCKED');
-    if (category?.max_loans != null && active >= category.max_loans) return refused(422, 'LOAN_LIMIT_REACHED');
-    if (!rule || item.status !== 'available') return refused(422, 'ITEM_NOT_LOANABLE');
-    const loanId = randomUUID();
-    const dueAt = new Date(now.getTime() + rule.loan_days * 86_400_000).toISOString();
+    const blocked = borrowerRefusal(patron, library, owed, overdue, active, category?.max_loans, now);
+    if (blocked) return blocked;
+    if (!rule || rule.loanDays <= 0 || item.status !== 'available') return refused(422, 'ITEM_NOT_LOANABLE');
+    const loanId = newTimeOrderedId(now);
+    // `openDaysOf`: the branch read again, the closed days from today on.
+    const branch = one<BranchRow>('branch', library.id, item.branch_id, item.branch_id);
+    if (!branch) throw new Error('An item points at a branch that does not exist.');
+    const closed = all<ClosedDayRow>('closedDays', library.id, localDate(now, library.time_zone));
+    const dueAt = dueDate(now, rule.loanDays, library.time_zone, openDays(branch, closed)).toISOString();
     try {
       exec('insertLoan', loanId, library.id, patron.id, item.id, item.branch_id, at, dueAt, 0, 'active', null);
     } catch (error) {
@@ -776,28 +862,34 @@ function sqliteFloor(file: string, cardHashOf: CardHashes, vault: Vault): Floor 
     exec('setItemStatus', 'on-loan', item.id);
     exec('addCirculationStats', library.id, localDay(at, library.time_zone), item.branch_id, item.item_type, patron.category_code, patron.age_band, 1);
     exec('touchActivity', at, patron.id);
+    exec('clearItemTask', item.id);
     appendAccess({ at, actor, role, patron, action: 'checkout' });
-    return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null } };
+    return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null, overriddenBlocks: [] } };
   });
 
-  const doCheckin = sqlite.transaction((actor: StaffActor, itemBarcode: string): Answer => {
+  const doCheckin = immediate((actor: StaffActor, itemBarcode: string): Answer => {
     const role = grantingRole(actor, 'circulation.checkin');
     if (!role) return refused(403, 'PERMISSION_DENIED');
-    const at = new Date().toISOString();
+    const now = new Date();
+    const at = now.toISOString();
     const found = all<ItemRow>('itemsByBarcode', actor.libraryId, itemBarcode).filter((item) => canReachLibrary(actor, item.library_id).allowed);
     if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
     const item = found[0] as ItemRow;
-    one('library', item.library_id);
-    const loan = one<{ id: string; patron_id: string }>('activeLoanForItem', item.id);
+    const library = one<LibraryRow>('library', item.library_id);
+    if (!library) return refused(500, 'INTERNAL_ERROR');
+    const loan = one<{ id: string; patron_id: string; due_at: string }>('activeLoanForItem', item.id);
     if (!loan) return refused(409, 'ITEM_NOT_ON_LOAN');
     const patron = one<PatronRow>('patronById', loan.patron_id) as PatronRow;
     exec('endLoan', 'returned', at, loan.id);
-    all<RuleRow>('loanRules', item.library_id, patron.category_code, '*', item.item_type, '*');
-    // (Loans in the bench are never overdue, so no fine row; the use case would insert one here.)
+    const late = daysLate(new Date(loan.due_at), now, library.time_zone);
+    const rule = ruleFor(patron, item);
+    // `topUpOverdue`: nothing owed for a loan back on time. The bench's loans never are late; a late
+    // one would read its fine and top it up or insert one, which the floor does not replay.
+    if (rule && overdueFine(new Date(loan.due_at), now, rule, library.time_zone) > 0) throw new Error('a bench loan came back late: the floor does not replay topUpOverdue');
     const hold = one('nextPendingHold', item.id, 'pending', 1);
     exec('setItemStatus', hold ? 'on-hold-shelf' : 'available', item.id);
     appendAccess({ at, actor, role, patron, action: 'checkin' });
-    return { status: 200, body: { itemBarcode: item.barcode, title: item.title, loanId: loan.id, returnedAt: at, daysLate: 0, fine: null, lostChargeCancelled: false, routing: { to: 'shelf' } } };
+    return { status: 200, body: { itemBarcode: item.barcode, title: item.title, loanId: loan.id, returnedAt: at, daysLate: late, fine: null, lostChargeCancelled: false, routing: { to: 'shelf' } } };
   });
 
   const send = (reply: FastifyReply, answer: Answer) => reply.status(answer.status).send(answer.body);
@@ -877,6 +969,14 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes, va
     await all(c, 'setHeadEnd', link.chainSeq, link.hash, link.chain);
   };
 
+  /** `ruleFor`: the item's branch (its code is the matrix's branch), the candidate rules, the most specific. */
+  const ruleFor = async (c: pg.PoolClient, patron: PatronRow, item: ItemRow): Promise<LoanRule | undefined> => {
+    const branch = await one<BranchRow>(c, 'branch', item.library_id, item.branch_id, item.branch_id);
+    if (!branch) throw new Error('An item points at a branch that does not exist.');
+    const rows = await all<RuleRow>(c, 'circulationRules', item.library_id, branch.code, '*', patron.category_code, '*', item.item_type, '*');
+    return pickRule(rows, branch.code, patron.category_code, item.item_type);
+  };
+
   const doCheckout = (actor: StaffActor, cardNumber: string, itemBarcode: string) =>
     transaction(async (c): Promise<Answer> => {
       const role = grantingRole(actor, 'circulation.checkout');
@@ -885,20 +985,26 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes, va
       const at = now.toISOString();
       const patron = await one<PatronRow>(c, 'patronByCard', cardHashOf(cardNumber));
       if (!patron || !reachesPatron(actor, patron.library_id)) return refused(404, 'PATRON_NOT_FOUND');
-      const library = await one<Row & { id: string; max_balance_cents: number; time_zone: string }>(c, 'library', patron.library_id);
+      const library = await one<LibraryRow>(c, 'library', patron.library_id);
       if (!library) return refused(500, 'INTERNAL_ERROR');
       const found = (await all<ItemRow>(c, 'itemsByBarcode', patron.library_id, itemBarcode)).filter((item) => canReachLibrary(actor, item.library_id).allowed);
       if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
       const item = found[0] as ItemRow;
       const category = await one<{ max_loans: number | null }>(c, 'category', library.id, patron.category_code);
-      const rule = pickRule(await all<RuleRow>(c, 'loanRules', library.id, patron.category_code, '*', item.item_type, '*'), patron.category_code, item.item_type);
+      const rule = await ruleFor(c, patron, item);
+      // (An item on the hold shelf would read its ready hold here; the bench's items are on the shelves.)
+      const overdue = Number((await one<{ n: string }>(c, 'countOverdueLoans', patron.id, 'active', at))?.n ?? 0);
       const owed = Number((await one<{ owed: string }>(c, 'balance', patron.id, 'open'))?.owed ?? 0);
       const active = Number((await one<{ n: string }>(c, 'countActiveLoans', patron.id, 'active'))?.n ?? 0);
-      if (patron.status !== 'active' || new Date(patron.expires_at) <= now || owed > library.max_balance_cents) return refused(422, 'PATRON_BLOCKED');
-      if (category?.max_loans != null && active >= category.max_loans) return refused(422, 'LOAN_LIMIT_REACHED');
-      if (!rule || item.status !== 'available') return refused(422, 'ITEM_NOT_LOANABLE');
-      const loanId = randomUUID();
-      const dueAt = new Date(now.getTime() + rule.loan_days * 86_400_000).toISOString();
+      const blocked = borrowerRefusal(patron, library, owed, overdue, active, category?.max_loans, now);
+      if (blocked) return blocked;
+      if (!rule || rule.loanDays <= 0 || item.status !== 'available') return refused(422, 'ITEM_NOT_LOANABLE');
+      const loanId = newTimeOrderedId(now);
+      // `openDaysOf`: the branch read again, the closed days from today on.
+      const branch = await one<BranchRow>(c, 'branch', library.id, item.branch_id, item.branch_id);
+      if (!branch) throw new Error('An item points at a branch that does not exist.');
+      const closed = await all<ClosedDayRow>(c, 'closedDays', library.id, localDate(now, library.time_zone));
+      const dueAt = dueDate(now, rule.loanDays, library.time_zone, openDays(branch, closed)).toISOString();
       try {
         await all(c, 'insertLoan', loanId, library.id, patron.id, item.id, item.branch_id, at, dueAt, 0, 'active', null);
       } catch (error) {
@@ -908,28 +1014,34 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes, va
       await all(c, 'setItemStatus', 'on-loan', item.id);
       await all(c, 'addCirculationStats', library.id, localDay(at, library.time_zone), item.branch_id, item.item_type, patron.category_code, patron.age_band, 1);
       await all(c, 'touchActivity', at, patron.id);
+      await all(c, 'clearItemTask', item.id);
       await appendAccess(c, { at, actor, role, patron, action: 'checkout' });
-      return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null } };
+      return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null, overriddenBlocks: [] } };
     });
 
   const doCheckin = (actor: StaffActor, itemBarcode: string) =>
     transaction(async (c): Promise<Answer> => {
       const role = grantingRole(actor, 'circulation.checkin');
       if (!role) return refused(403, 'PERMISSION_DENIED');
-      const at = new Date().toISOString();
+      const now = new Date();
+      const at = now.toISOString();
       const found = (await all<ItemRow>(c, 'itemsByBarcode', actor.libraryId, itemBarcode)).filter((item) => canReachLibrary(actor, item.library_id).allowed);
       if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
       const item = found[0] as ItemRow;
-      await one(c, 'library', item.library_id);
-      const loan = await one<{ id: string; patron_id: string }>(c, 'activeLoanForItem', item.id);
+      const library = await one<LibraryRow>(c, 'library', item.library_id);
+      if (!library) return refused(500, 'INTERNAL_ERROR');
+      const loan = await one<{ id: string; patron_id: string; due_at: string | Date }>(c, 'activeLoanForItem', item.id);
       if (!loan) return refused(409, 'ITEM_NOT_ON_LOAN');
       const patron = (await one<PatronRow>(c, 'patronById', loan.patron_id)) as PatronRow;
       await all(c, 'endLoan', 'returned', at, loan.id);
-      await all(c, 'loanRules', item.library_id, patron.category_code, '*', item.item_type, '*');
+      const late = daysLate(new Date(loan.due_at), now, library.time_zone);
+      const rule = await ruleFor(c, patron, item);
+      // `topUpOverdue`: nothing owed for a loan back on time (see the SQLite floor).
+      if (rule && overdueFine(new Date(loan.due_at), now, rule, library.time_zone) > 0) throw new Error('a bench loan came back late: the floor does not replay topUpOverdue');
       const hold = await one(c, 'nextPendingHold', item.id, 'pending', 1);
       await all(c, 'setItemStatus', hold ? 'on-hold-shelf' : 'available', item.id);
       await appendAccess(c, { at, actor, role, patron, action: 'checkin' });
-      return { status: 200, body: { itemBarcode: item.barcode, title: item.title, loanId: loan.id, returnedAt: at, daysLate: 0, fine: null, lostChargeCancelled: false, routing: { to: 'shelf' } } };
+      return { status: 200, body: { itemBarcode: item.barcode, title: item.title, loanId: loan.id, returnedAt: at, daysLate: late, fine: null, lostChargeCancelled: false, routing: { to: 'shelf' } } };
     });
 
   const send = (reply: FastifyReply, answer: Answer) => reply.status(answer.status).send(answer.body);
