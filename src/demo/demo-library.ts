@@ -110,7 +110,7 @@ export async function loadDemoLibrary(runtime: Runtime): Promise<DemoSummary> {
   await act(addCategory, { libraryId: DEMO_LIBRARY_ID, code: 'senior', name: 'Senior (65 and over)', minAge: 65, cardValidityMonths: 36, maxLoans: 50 });
   await act(setLoanRule, { libraryId: DEMO_LIBRARY_ID, branch: 'eastside', patronCategory: '*', itemType: 'dvd', loanDays: 14, renewals: 1, finePerDayCents: 100, maxFineCents: 1000 });
   await act(setLoanRule, { libraryId: DEMO_LIBRARY_ID, patronCategory: 'senior', itemType: '*', loanDays: 28, renewals: 3, finePerDayCents: 0, maxFineCents: 0 });
-  await act(updateLibrarySettings, { libraryId: DEMO_LIBRARY_ID, maxOverdueItems: 5, longOverdueDays: 60, processingFeeCents: 500 });
+  await act(updateLibrarySettings, { libraryId: DEMO_LIBRARY_ID, maxOverdueItems: 5, longOverdueDays: 60 });
 
   const items: AddItemInput[] = [];
   for (let i = 1; i <= 200; i++) {
