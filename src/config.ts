@@ -24,6 +24,15 @@ export interface Config {
   scheduler: boolean;
   /** How often the scheduler looks for due periods, in milliseconds (CARREL_SCHEDULER_TICK_MS). */
   schedulerTickMs: number;
+  /** The SIP2 server's port (CARREL_SIP2_PORT); null: no SIP2 server. */
+  sip2Port: number | null;
+  /** The address the SIP2 server listens on (CARREL_SIP2_HOST, 127.0.0.1 by default). */
+  sip2Host: string;
+  /** PEM files of the SIP2 server's TLS certificate and key (CARREL_SIP2_CERT, CARREL_SIP2_KEY); both or neither. */
+  sip2Cert: string | null;
+  sip2Key: string | null;
+  /** Seconds a SIP2 connection may stay silent before it is closed (CARREL_SIP2_IDLE_SECONDS, 600). */
+  sip2IdleSeconds: number;
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -35,6 +44,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(env.CARREL_DATA_DIR ?? 'data');
   const port = Number(env.CARREL_PORT ?? env.PORT ?? 8080);
   const tick = Math.round(Number(env.CARREL_SCHEDULER_TICK_MS ?? 60_000));
+  const sip2Port = env.CARREL_SIP2_PORT ? Number(env.CARREL_SIP2_PORT) : null;
+  const idle = Math.round(Number(env.CARREL_SIP2_IDLE_SECONDS ?? 600));
   return {
     database: env.DATABASE_URL || resolve(dataDir, 'carrel.db'),
     dataDir,
@@ -48,5 +59,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionSchedule: env.CARREL_RETENTION_SCHEDULE?.trim() || '30 2 * * *',
     scheduler: flag(env.CARREL_SCHEDULER, true),
     schedulerTickMs: tick >= 10 && tick <= 3_600_000 ? tick : 60_000,
+    sip2Port: sip2Port !== null && Number.isInteger(sip2Port) && sip2Port >= 0 && sip2Port < 65536 ? sip2Port : null,
+    sip2Host: env.CARREL_SIP2_HOST ?? '127.0.0.1',
+    sip2Cert: env.CARREL_SIP2_CERT ? resolve(env.CARREL_SIP2_CERT) : null,
+    sip2Key: env.CARREL_SIP2_KEY ? resolve(env.CARREL_SIP2_KEY) : null,
+    sip2IdleSeconds: idle >= 5 && idle <= 86_400 ? idle : 600,
   };
 }

@@ -7,6 +7,7 @@ import { registerCirculationCommands } from './circulation.commands.js';
 import { registerDisclosureCommands } from './disclosure.commands.js';
 import { registerItemCommands } from './item.commands.js';
 import { registerJobsCommands } from './jobs.commands.js'; // scheduled jobs (issue 15, jobs)
+import { registerSip2Commands } from './sip2.commands.js'; // SIP2 accounts and ping (issue 16)
 import { registerKeysCommands } from './keys.commands.js';
 import { registerLibraryConfigCommands } from './library-config.commands.js'; // the library's configuration (issue 15)
 import { EXIT, report } from './output.js';
@@ -88,6 +89,8 @@ registerPrivacyPolicyCommands(program, helpers);
 registerStaffListCommands(program, helpers);
 // `carrel jobs list|run` (src/cli/jobs.commands.ts): the scheduler's jobs (issue 15, jobs).
 registerJobsCommands(program, helpers);
+// `carrel sip2 account …|ping` (src/cli/sip2.commands.ts): kiosks, sorters, authentication clients (issue 16).
+registerSip2Commands(program, helpers);
 
 /** Runs the command line and answers its exit status: scripts tell a refusal from a usage mistake from a fault. */
 async function main(argv: string[]): Promise<number> {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { Cron } from 'croner';
 import pino from 'pino';
@@ -7,6 +8,7 @@ import type { Clock } from '../domain/clock.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { buildServer } from '../http/server.js';
 import { Scheduler } from '../jobs/scheduler.js';
+import { startSip2Server } from '../sip2/server.js';
 import { createLogger } from '../log.js';
 import { ProfileError } from '../profile/profiles.js';
 import { isPostgresUrl, openDatabase, redactUrl, type Database } from '../storage/database.js';
@@ -173,8 +175,8 @@ export function checkRetentionSchedule(schedule: string): void {
  */
 export async function serve(
   opened: OpenedRuntime,
-  options: { port: number; host: string; config: Config; version: string; scheduler?: boolean },
-): Promise<{ url: string; retention: { nextRun: Date | null } | null; scheduler: { runner: string; tickMs: number } | null }> {
+  options: { port: number; host: string; config: Config; version: string; scheduler?: boolean; sip2?: { port: number; host: string; cert: string | null; key: string | null } | null },
+): Promise<{ url: string; retention: { nextRun: Date | null } | null; scheduler: { runner: string; tickMs: number } | null; sip2: { port: number; tls: boolean } | null }> {
   const { runtime } = opened;
   const { config } = options;
   const logger = createLogger(config.logLevel, pino.destination(2));
@@ -192,7 +194,13 @@ export async function serve(
           },
         });
   scheduler?.start();
+  const sip2Options = options.sip2;
+  const tlsPair = sip2Options && sip2Options.cert && sip2Options.key ? { cert: readFileSync(sip2Options.cert), key: readFileSync(sip2Options.key) } : undefined;
+  const sip2 = sip2Options
+    ? await startSip2Server(runtime, { port: sip2Options.port, host: sip2Options.host, ...(tlsPair ? { tls: tlsPair } : {}), idleTimeoutMs: config.sip2IdleSeconds * 1000, log: logger })
+    : null;
   const shutdown = async () => {
+    await sip2?.close();
     await scheduler?.stop();
     await app.close();
     await opened.close();
@@ -204,5 +212,5 @@ export async function serve(
   const address = app.server.address();
   const url = typeof address === 'object' && address ? `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${address.port}` : String(address);
   const retention = scheduler && config.retentionSchedule !== 'off' ? { nextRun: new Cron(config.retentionSchedule, { paused: true }).nextRun() } : null;
-  return { url, retention, scheduler: scheduler ? { runner: scheduler.runner, tickMs: config.schedulerTickMs } : null };
+  return { url, retention, scheduler: scheduler ? { runner: scheduler.runner, tickMs: config.schedulerTickMs } : null, sip2: sip2 ? { port: sip2.port, tls: tlsPair !== undefined } : null };
 }

@@ -43,10 +43,17 @@ export function registerSetupCommands(program: Command, helpers: CommandHelpers)
     .option('--host <address>', 'address to listen on', config.host)
     .option('--no-demo', 'do not load the demo library into an empty database')
     .option('--no-scheduler', 'run no scheduled jobs in this process (CARREL_SCHEDULER=off does the same)')
-    .action(async (o: { port: string; host: string; demo: boolean; scheduler: boolean }, command: Command) => {
+    .option('--sip2-port <n>', 'also serve SIP2 on this port (CARREL_SIP2_PORT)', config.sip2Port === null ? undefined : String(config.sip2Port))
+    .option('--sip2-host <address>', 'address the SIP2 server listens on (CARREL_SIP2_HOST)', config.sip2Host)
+    .option('--sip2-cert <file>', 'PEM certificate: SIP2 over TLS (CARREL_SIP2_CERT)', config.sip2Cert ?? undefined)
+    .option('--sip2-key <file>', 'PEM private key of the certificate (CARREL_SIP2_KEY)', config.sip2Key ?? undefined)
+    .action(async (o: { port: string; host: string; demo: boolean; scheduler: boolean; sip2Port?: string; sip2Host: string; sip2Cert?: string; sip2Key?: string }, command: Command) => {
       const opts = globals(command);
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw refuse(ErrorCode.VALIDATION_FAILED, '--port takes a number from 0 to 65535.', 'port');
+      const sip2Port = o.sip2Port === undefined ? null : Number(o.sip2Port);
+      if (sip2Port !== null && (!Number.isInteger(sip2Port) || sip2Port < 0 || sip2Port > 65535)) throw refuse(ErrorCode.VALIDATION_FAILED, '--sip2-port takes a number from 0 to 65535.', 'sip2Port');
+      if ((o.sip2Cert === undefined) !== (o.sip2Key === undefined)) throw refuse(ErrorCode.VALIDATION_FAILED, 'SIP2 over TLS needs both --sip2-cert and --sip2-key.', 'sip2Cert');
       // Every profile file is validated before anything is served: a broken one stops Carrel here.
       listProfiles({ actor: SYSTEM });
       checkRetentionSchedule(config.retentionSchedule);
@@ -61,9 +68,11 @@ export function registerSetupCommands(program: Command, helpers: CommandHelpers)
         const demo = await loadDemo(runtime);
         process.stdout.write(`${describeDemo(demo)}\n`);
       }
-      const served = await serve(opened, { port, host: o.host, config, version, scheduler: o.scheduler });
+      const sip2 = sip2Port === null ? null : { port: sip2Port, host: o.sip2Host, cert: o.sip2Cert ?? null, key: o.sip2Key ?? null };
+      const served = await serve(opened, { port, host: o.host, config, version, scheduler: o.scheduler, sip2 });
       process.stdout.write(`Carrel is serving on ${served.url}: the web app at ${served.url}/app/, API docs at ${served.url}/docs\n`);
       if (served.retention) process.stdout.write(`Retention runs on the schedule "${config.retentionSchedule}"; next at ${served.retention.nextRun?.toISOString() ?? 'never'}.\n`);
+      if (served.sip2) process.stdout.write(`SIP2 is served on ${o.sip2Host}:${served.sip2.port}${served.sip2.tls ? ' over TLS' : ''} (carrel sip2 account list).\n`);
       process.stdout.write(served.scheduler ? `Scheduled jobs run in this process as ${served.scheduler.runner} (carrel jobs list).\n` : 'Scheduled jobs are off in this process (carrel jobs run NAME runs one).\n');
     });
 

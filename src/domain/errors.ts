@@ -138,6 +138,10 @@ export const ErrorCode = {
   JOB_NOT_FOUND: 'JOB_NOT_FOUND',
   JOB_STOPPED: 'JOB_STOPPED',
   JOB_FAILED: 'JOB_FAILED',
+  // SIP2 accounts: kiosks, sorters and authentication clients (issue 16)
+  SIP2_ACCOUNT_NOT_FOUND: 'SIP2_ACCOUNT_NOT_FOUND',
+  SIP2_ACCOUNT_EXISTS: 'SIP2_ACCOUNT_EXISTS',
+  SIP2_SETTING_NOT_ALLOWED: 'SIP2_SETTING_NOT_ALLOWED',
   // The desk: cards that renew, blocks that reflect the account, renewals (issue 15, CB-F2)
   CARD_NUMBER_INVALID: 'CARD_NUMBER_INVALID',
   CARD_NUMBER_TAKEN: 'CARD_NUMBER_TAKEN',

@@ -52,6 +52,8 @@ export interface Profile {
       note?: string;
     };
     patronLogin: { maxFailures: number; windowMinutes: number; clause: string; note?: string };
+    /** What a SIP2 authentication client may learn beyond a valid patron; absent: nothing (RF-6). */
+    vendors?: { attributes: 'none' | 'category-or-age-band'; clause: string; note?: string };
   };
   /** Lawful disclosure: what each instrument permits (policy/disclosure.policy.ts decides with it). */
   disclosure: DisclosureRules;

@@ -18,6 +18,8 @@ export const PURPOSES = [
   'violation-review',
   /** A guardian sees a minor's record as the profile allows (RR-8, CB-B3, JC-IVc, IF-7). */
   'guardian-access',
+  /** A machine asks whether a card and PIN are a valid patron's (SIP2 authentication: EZproxy, a vendor; RF-6). */
+  'authentication',
 ] as const;
 export type Purpose = (typeof PURPOSES)[number];
 

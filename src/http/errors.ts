@@ -123,6 +123,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   JOB_NOT_FOUND: 404,
   JOB_STOPPED: 503,
   JOB_FAILED: 503,
+  // SIP2 accounts (issue 16)
+  SIP2_ACCOUNT_NOT_FOUND: 404,
+  SIP2_ACCOUNT_EXISTS: 409,
+  SIP2_SETTING_NOT_ALLOWED: 422,
   // The desk: cards that renew, blocks that reflect the account, renewals (issue 15)
   CARD_NUMBER_INVALID: 400,
   CARD_NUMBER_TAKEN: 409,

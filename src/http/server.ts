@@ -31,7 +31,7 @@ import { staffRoutes } from './routes/staff.routes.js'; // staff accounts (issue
 import { libraryConfigRoutes } from './routes/library-config.routes.js'; // the library's configuration (issue 15)
 import { HealthRoute } from './schemas/health.js';
 import { requireSession } from './session.js';
-import { AttemptThrottle } from './throttle.js';
+import { AttemptThrottle } from '../usecases/attempt-throttle.js';
 import { registerWebApp } from './web-app.js';
 
 export interface ServerOptions {

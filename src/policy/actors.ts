@@ -6,6 +6,7 @@ export { LOOKUP_PURPOSES, PURPOSES, type LookupPurpose, type Purpose } from '../
 
 export { ROLES, type Role } from '../domain/roles.js';
 import type { Role } from '../domain/roles.js';
+import type { Sip2AccountKind } from '../domain/sip2.js';
 
 export const ROLE_NAMES: Record<Role, string> = {
   volunteer: 'volunteer',
@@ -20,7 +21,12 @@ export type Actor =
   | { kind: 'staff'; id: string; libraryId: string | null; roles: readonly string[] }
   /** A patron logged in with card and PIN; acts on their own record, or as a guardian on a minor's. */
   | { kind: 'patron'; id: string; libraryId: string }
-  | { kind: 'system'; id: 'system' };
+  | { kind: 'system'; id: 'system' }
+  /**
+   * A machine or vendor speaking SIP2 under its account (a self-check kiosk, a sorter, an authentication
+   * client). `id` is `sip2:<account name>`, what the access log shows; it acts for its library only.
+   */
+  | { kind: 'sip2'; id: string; accountId: string; libraryId: string; branchId: string; accountKind: Sip2AccountKind };
 
 /** The operator at the command line and scheduled jobs act as the system. */
 export const SYSTEM: Actor = { kind: 'system', id: 'system' };

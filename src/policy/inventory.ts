@@ -285,6 +285,7 @@ export const OTHER_TABLES: Readonly<Record<string, string>> = {
   circulation_rules: 'The library’s circulation matrix (loan days, renewals, fines); no patron.',
   items: 'The catalogue’s items and their status; never who has one (that is the loan).',
   staff_accounts: 'Staff accounts: username, roles, password hash; no patron.',
+  sip2_accounts: 'SIP2 accounts of self-check kiosks, sorters and authentication clients: name, login id, password hash, branch and settings; no patron (CB-G2).',
   sessions: 'Open log-in sessions (a token’s hash and whose it is), ended at log-out or after hours of idleness.',
   login_failures: 'Recent failed log-ins, counted to slow guessing (a keyed hash of the name tried); no patron record.',
   legal_requests: 'The disclosure register (RR-7, CB-E1): requests received and decisions, sealed where they name anyone.',

@@ -1,6 +1,7 @@
 import type { Actor, LookupPurpose, Role } from './actors.js';
 import { LOOKUP_PURPOSES, ROLES } from './actors.js';
 import { PERMISSIONS, type Permission } from '../domain/roles.js';
+import { KIND_PERMISSIONS } from './sip2-disclosure.policy.js';
 
 export { PERMISSIONS, type Permission } from '../domain/roles.js';
 
@@ -109,6 +110,9 @@ function rolesOf(actor: Actor): Role[] {
  */
 export function authorize(actor: Actor, permission: Permission, purpose?: LookupPurpose): Decision {
   if (actor.kind === 'system') return { allowed: true, role: 'system' };
+  // A SIP2 machine acts in its kind ('self-check', 'sorter', 'authentication'), never with a look-up purpose.
+  if (actor.kind === 'sip2')
+    return KIND_PERMISSIONS[actor.accountKind].includes(permission) && purpose === undefined ? { allowed: true, role: actor.accountKind } : { allowed: false, reason: 'not-staff' };
   if (actor.kind !== 'staff') return { allowed: false, reason: 'not-staff' };
   const granting = rolesOf(actor).filter((role) => ROLE_PERMISSIONS[role].includes(permission));
   if (granting.length === 0) return { allowed: false, reason: 'no-role-grants-it' };

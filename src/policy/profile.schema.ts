@@ -139,6 +139,17 @@ export const ProfileDocument = Type.Object(
               { additionalProperties: false },
             ),
           ),
+          /**
+           * What an authentication client over SIP2 (EZproxy, an e-content vendor) may learn beyond the fact
+           * of a valid patron (RF-6, CB-D, IF-9): nothing ('none', the reading when a profile is silent), or
+           * the patron's category or age band when the account asks for it ('category-or-age-band').
+           */
+          vendors: Type.Optional(
+            Type.Object(
+              { attributes: Type.Union([Type.Literal('none'), Type.Literal('category-or-age-band')]), clause: Clause, note: Note },
+              { additionalProperties: false },
+            ),
+          ),
           /** Card-and-PIN log-in: the lockout after repeated failures (JC-IVa: the PIN protects the account). */
           patron_login: Type.Optional(
             Type.Object(

@@ -183,6 +183,8 @@ function toProfile(doc: ProfileDocument, file: string): Profile {
       patronLogin: a?.patron_login
         ? { maxFailures: a.patron_login.max_failures, windowMinutes: a.patron_login.window_minutes, clause: a.patron_login.clause, ...note(a.patron_login.note) }
         : DEFAULT_ACCESS.patronLogin,
+      // Only when the profile says: a profile that is silent keeps its fingerprint, and reads as 'none'.
+      ...(a?.vendors ? { vendors: { attributes: a.vendors.attributes, clause: a.vendors.clause, ...note(a.vendors.note) } } : {}),
     },
     disclosure: toDisclosure(doc.disclosure),
     externalRecords: doc.external_records.map((s) => ({ code: s.code, name: s.name, medium: s.medium, days: s.days, clause: s.clause, ...note(s.note) })),

@@ -19,6 +19,8 @@ import * as m0010 from './migrations/0010-library-operations.js';
 import * as m0011 from './migrations/0011-block-overrides.js';
 // Staff lists: the work an item waits for (pull, transit, reshelve), active loans by due date (after 0010).
 import * as m0015 from './migrations/0015-staff-lists.js';
+// SIP2 accounts: the kiosks, sorters and authentication clients of a library (after 0010's branches).
+import * as m0016 from './migrations/0016-sip2-accounts.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -35,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-library-operations': m0010,
   '0011-block-overrides': m0011,
   '0015-staff-lists': m0015,
+  '0016-sip2-accounts': m0016,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -205,6 +205,19 @@ export interface StaffAccountsTable {
   must_change_password: number;
 }
 
+export interface Sip2AccountsTable {
+  id: string;
+  library_id: string;
+  branch_id: string;
+  name: string;
+  login_id: string;
+  password_hash: string;
+  kind: string;
+  settings: string;
+  disabled: number;
+  created_at: string;
+}
+
 export interface SessionsTable {
   /** SHA-256 of the session token; the token itself is never stored. */
   token_hash: string;
@@ -488,6 +501,7 @@ export interface Schema {
   payments: PaymentsTable;
   payment_allocations: PaymentAllocationsTable;
   staff_accounts: StaffAccountsTable;
+  sip2_accounts: Sip2AccountsTable; // 0016
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
   deletion_receipts: DeletionReceiptsTable;

@@ -101,6 +101,7 @@ import type { RecordCategory } from '../policy/inventory.js';
 /** The role an actor acts in when no authorization check named one. */
 function defaultRole(actor: Actor): string {
   if (actor.kind === 'staff') return actor.roles[0] ?? 'staff';
+  if (actor.kind === 'sip2') return actor.accountKind;
   return actor.kind; // 'patron' or 'system'
 }
 

@@ -8,7 +8,7 @@ import { LoginRoute, LogoutRoute, SessionRoute } from '../schemas/auth.js';
 import { ChangeOwnPasswordRoute } from '../schemas/staff.js';
 import { clearSessionCookie, requireCsrf, requireSession, SESSION_COOKIE, setSessionCookie } from '../session.js';
 import { DomainError, ErrorCode, refuse } from '../../domain/errors.js';
-import { AttemptThrottle, throttleKey } from '../throttle.js';
+import { AttemptThrottle, throttleKey } from '../../usecases/attempt-throttle.js';
 
 /**
  * Log-in and log-out: an HttpOnly, SameSite=Strict session cookie (Secure over TLS), new at every

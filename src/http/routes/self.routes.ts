@@ -7,7 +7,7 @@ import { patronLogin } from '../../usecases/patron-auth.usecases.js';
 import { changeMyPin, correctMyDetails, deleteMyRecord, exportMyRecord, myAccessLog, myPrivacy, myRecord, reportMyCardLost, setMyPrivacy } from '../../usecases/self-service.usecases.js';
 import { ChangeMyPinRoute, CorrectMyDetailsRoute, DeleteMyRecordRoute, ExportMyRecordRoute, MyAccessLogRoute, MyPrivacyRoute, MyRecordRoute, PatronLoginRoute, ReportMyCardLostRoute, SetMyPrivacyRoute } from '../schemas/self.js';
 import { clearSessionCookie, requireSession, SESSION_COOKIE, setSessionCookie } from '../session.js';
-import { AttemptThrottle, throttleKey } from '../throttle.js';
+import { AttemptThrottle, throttleKey } from '../../usecases/attempt-throttle.js';
 import { runFor } from './context.js';
 
 /**

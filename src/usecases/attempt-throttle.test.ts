@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../domain/clock.js';
-import { AttemptThrottle, throttleKey } from './throttle.js';
+import { AttemptThrottle, throttleKey } from './attempt-throttle.js';
 
 describe('the per-address log-in throttle', () => {
   it('gives an address `limit` slots per window; a success gives its slot back', () => {
