@@ -8,7 +8,8 @@ import { ROLE_NAMES, ROLES, type Role } from '../policy/actors.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import * as log from '../storage/access-log.repository.js';
 import type { ChainedEntry, ChainHead } from '../storage/access-log.repository.js';
-import { findLibrary } from '../storage/library.repository.js';
+import { findBranch, findLibrary } from '../storage/library.repository.js';
+import { findSip2AccountByName } from '../storage/sip2-account.repository.js';
 import type { Library } from '../domain/types.js';
 import { baseMac, chainLegacyEntries, entryMac, GENESIS_HASH } from './access-chain.js';
 import { requirePermission } from './authorization.js';
@@ -192,6 +193,19 @@ function roleName(role: string | null): string {
   return role !== null && (ROLES as readonly string[]).includes(role) ? ROLE_NAMES[role as Role] : 'staff';
 }
 
+/**
+ * A machine's access in words the patron recognises: 'self-check at Central Library', 'returns sorter at
+ * Eastside', 'authentication for EZproxy' (the account's name is the vendor's, given by the library).
+ */
+async function machineSeen(ctx: Context, entry: ChainedEntry): Promise<string> {
+  const name = entry.actorId.replace(/^sip2:/, '');
+  const account = entry.actorLibraryId === null ? undefined : await findSip2AccountByName(ctx.trx, entry.actorLibraryId, name);
+  if (entry.actorRole === 'authentication') return `authentication for ${name}`;
+  const branch = account ? (await findBranch(ctx.trx, account.libraryId, account.branchId))?.name : undefined;
+  const what = entry.actorRole === 'sorter' ? 'returns sorter' : 'self-check';
+  return branch ? `${what} at ${branch}` : what;
+}
+
 function roleSeenBy(entry: ChainedEntry, patronId: string): string {
   if (entry.actorKind === 'system') return 'system';
   if (entry.actorRole === 'guardian') return 'guardian';
@@ -218,7 +232,7 @@ export async function accessHistoryOf(ctx: Context, patronId: string): Promise<A
     const home = await library(entry.libraryId);
     seen.push({
       date: home ? localDay(entry.at, home.timeZone) : entry.at.slice(0, 10),
-      role: roleSeenBy(entry, patronId),
+      role: entry.actorKind === 'sip2' ? await machineSeen(ctx, entry) : roleSeenBy(entry, patronId),
       library: entry.actorKind === 'system' ? null : ((await library(entry.actorLibraryId))?.name ?? null),
       purpose: entry.purpose,
       action: entry.action,

@@ -45,6 +45,7 @@ export const purposeWords = from({
   retention: 'Scheduled clean-up under the privacy policy',
   'violation-review': 'Review of a suspected breach of the computer rules',
   'guardian-access': 'A parent or guardian, as the policy allows',
+  authentication: 'Checking your card and PIN for a service you signed in to',
 });
 
 /** What they did (the access log's action). */
@@ -90,6 +91,9 @@ export const actionWords = from({
   'legal-request-received': 'Recorded a legal request',
   'legal-disclosure-release': 'Released records on a legal request',
   delete: 'Deleted records',
+  'sip2-patron': 'Opened your account at a self-check machine',
+  'sip2-authenticate': 'Checked that your card and PIN are valid (nothing else)',
+  'sip2-block': 'Blocked your card at a self-check machine',
 });
 
 /** Who, as the API words it ('you', 'guardian', 'system' or a staff role). */
