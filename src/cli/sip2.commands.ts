@@ -165,16 +165,14 @@ export function registerSip2Commands(program: Command, helpers: CommandHelpers):
       const found = (await runAs(opts, 'administration')(listSip2Accounts, { libraryId: o.library })).find((a) => a.name === o.account);
       if (!found) throw refuse(ErrorCode.SIP2_ACCOUNT_NOT_FOUND, 'No SIP2 account with that name in the library.', 'account');
       const result = await ping({ host: o.host, port, tls: o.tls === true, ca: o.ca ? readFileSync(o.ca) : undefined, loginId: found.loginId, password });
+      if (!result.login) throw refuse(ErrorCode.INVALID_CREDENTIALS, `The SIP2 server refused the login of ${found.name} (wrong password, disabled, or not allowed from this address).`);
       emit(opts.json, result, () =>
-        result.login
-          ? [
-              `Logged in as ${found.name} in ${result.loginMs} ms; SC status answered in ${result.statusMs} ms.`,
-              `  online: ${result.online ? 'yes' : 'no'}; library: ${result.libraryName}; location: ${result.location}; server time: ${result.serverTime}`,
-              `  this account may send: ${result.supported.map((c) => `${c} ${MESSAGE_NAMES[c] ?? ''}`.trim()).join(', ')}`,
-            ].join('\n')
-          : `The server refused the login of ${found.name} (wrong password, disabled, or not allowed from this address).`,
+        [
+          `Logged in as ${found.name} in ${result.loginMs} ms; SC status answered in ${result.statusMs} ms.`,
+          `  online: ${result.online ? 'yes' : 'no'}; library: ${result.libraryName}; location: ${result.location}; server time: ${result.serverTime}`,
+          `  this account may send: ${result.supported.map((c) => `${c} ${MESSAGE_NAMES[c] ?? ''}`.trim()).join(', ')}`,
+        ].join('\n'),
       );
-      if (!result.login) process.exitCode = 1;
     });
 }
 
