@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import tls from 'node:tls';
 import type { Logger } from 'pino';
 import { createLogger } from '../src/log.js';
-import { checksum } from '../src/sip2/codec.js';
+import { checksum, decodeText, encodeText, type Sip2Charset } from '../src/sip2/codec.js';
 
 /**
  * A SIP2 client for tests, over a real socket: writes messages ('\r' added), reads responses one per
@@ -23,12 +23,16 @@ export interface Sip2TestClient {
   /** Whether the server closed the connection within `timeoutMs` (responses still unread are kept). */
   closedWithin(timeoutMs?: number): Promise<boolean>;
   readonly closed: boolean;
+  /** The character set the client speaks. */
+  readonly charset: Sip2Charset;
   end(): void;
 }
 
 export interface ConnectOptions {
   /** Speak TLS, trusting this PEM certificate. */
   ca?: string;
+  /** The character set of the bytes on the wire (UTF-8 unless said). */
+  charset?: Sip2Charset;
 }
 
 /** Connects to a SIP2 server on 127.0.0.1. */
@@ -39,6 +43,7 @@ export async function connectSip2(port: number, options: ConnectOptions = {}): P
       : net.connect({ host: '127.0.0.1', port }, () => resolve(s));
     s.once('error', reject);
   });
+  const charset = options.charset ?? 'utf-8';
   const lines: string[] = [];
   let buffered = Buffer.alloc(0);
   let closed = false;
@@ -49,7 +54,7 @@ export async function connectSip2(port: number, options: ConnectOptions = {}): P
   socket.on('data', (chunk: Buffer) => {
     buffered = Buffer.concat([buffered, chunk]);
     for (let cr = buffered.indexOf(0x0d); cr !== -1; cr = buffered.indexOf(0x0d)) {
-      lines.push(buffered.subarray(0, cr).toString('utf8'));
+      lines.push(decodeText(buffered.subarray(0, cr), charset));
       buffered = buffered.subarray(cr + 1);
     }
     wake();
@@ -84,23 +89,24 @@ export async function connectSip2(port: number, options: ConnectOptions = {}): P
   };
   return {
     request: (message) => {
-      socket.write(`${message}\r`);
+      socket.write(encodeText(`${message}\r`, charset));
       return next();
     },
-    write: (data) => void socket.write(data),
+    write: (data) => void socket.write(typeof data === 'string' ? encodeText(data, charset) : data),
     next,
     closedWithin: (timeoutMs = 3000) => wait(() => closed, timeoutMs),
     get closed() {
       return closed;
     },
+    charset,
     end: () => void socket.destroy(),
   };
 }
 
-/** A message with SIP2 error detection: `AY<sequence>AZ<checksum>` appended. */
-export function withErrorDetection(message: string, sequence: number | string): string {
+/** A message with SIP2 error detection: `AY<sequence>AZ<checksum>` appended (the checksum of its bytes in `charset`). */
+export function withErrorDetection(message: string, sequence: number | string, charset: Sip2Charset = 'utf-8'): string {
   const head = `${message}AY${sequence}AZ`;
-  return head + checksum(head);
+  return head + checksum(head, charset);
 }
 
 /** The widths of each response's fixed fields, after its two-digit code (SIP2 2.00). */
@@ -143,7 +149,7 @@ export interface Sip2Response {
  * Reads a response line by its layout: the fixed fields must fill their widths exactly and the variable
  * part must be `XXvalue|` fields; throws otherwise, so a misplaced field fails the test.
  */
-export function parseResponse(line: string): Sip2Response {
+export function parseResponse(line: string, charset: Sip2Charset = 'utf-8'): Sip2Response {
   const code = line.slice(0, 2);
   const widths = RESPONSE_FIXED[code];
   if (!widths) throw new Error(`unexpected response code in ${JSON.stringify(line)}`);
@@ -161,7 +167,8 @@ export function parseResponse(line: string): Sip2Response {
   if (trailer) {
     sequence = trailer[1] ?? null;
     const covered = line.slice(0, line.length - 4);
-    checksumRight = checksum(covered, 'utf-8') === trailer[2];
+    // The checksum sums the bytes as sent, in the connection's character set.
+    checksumRight = checksum(covered, charset) === trailer[2];
     rest = rest.slice(0, trailer.index);
   }
   const fields: [string, string][] = [];

@@ -119,7 +119,7 @@ describe.each(ENGINES)('SIP2 server on %s', (engine) => {
   /** Sends a request with error detection and reads its response: the sequence echoed, the checksum right, the date now. */
   async function send(client: Sip2TestClient, message: string): Promise<Sip2Response> {
     const seq = String(sequence++ % 10);
-    const response = parseResponse(await client.request(withErrorDetection(message, seq)));
+    const response = parseResponse(await client.request(withErrorDetection(message, seq, client.charset)), client.charset);
     expect(response.sequence, response.line).toBe(seq);
     expect(response.checksumRight, response.line).toBe(true);
     (FIXED_FORMS[response.code] ?? []).forEach((form, i) => expect(response.fixed[i], `fixed field ${i} of ${response.line}`).toMatch(form));
@@ -674,13 +674,15 @@ describe.each(ENGINES)('SIP2 server on %s', (engine) => {
     const item = await buildItem(w, { libraryId });
     const kiosk = await session(accounts.kiosk);
     const vendor = await session(accounts.vendor);
-    // When the kiosk reads them and lends an item, and the vendor authenticates them
+    const sorter = await session(accounts.sorter);
+    // When the kiosk reads them and lends an item, the vendor authenticates them, and the sorter takes the item back
     await send(kiosk, msg.patronStatus(p.cardNumber, p.pin));
     await send(kiosk, msg.patronInfo(p.cardNumber, p.pin, 'NNYNNNNNNN'));
     await send(kiosk, msg.checkout(p.cardNumber, p.pin, item.barcode));
     await send(vendor, msg.patronStatus(p.cardNumber, p.pin));
     await send(vendor, msg.patronInfo(p.cardNumber, p.pin, 'YYYYYYYYYY'));
-    // Then each read is in the access log, as the machine, with its purpose, through SIP2
+    await send(sorter, msg.checkin(item.barcode));
+    // Then each is in the access log, as the machine, with its purpose, through SIP2
     const rows = await database.db
       .selectFrom('access_log')
       .select(['actor_kind', 'actor_id', 'purpose', 'channel', 'action'])
@@ -694,9 +696,90 @@ describe.each(ENGINES)('SIP2 server on %s', (engine) => {
       ['sip2:Front kiosk', 'circulation', 'sip2', 'checkout'],
       ['sip2:EZproxy', 'authentication', 'sip2', 'sip2-authenticate'],
       ['sip2:EZproxy', 'authentication', 'sip2', 'sip2-authenticate'],
+      ['sip2:Returns sorter', 'circulation', 'sip2', 'checkin'],
     ]);
+    // And a card refused (wrong PIN) is no read: nothing is logged for it
+    await send(kiosk, msg.patronStatus(p.cardNumber, '999999'));
+    const after = await database.db.selectFrom('access_log').select((eb) => eb.fn.countAll<number>().as('n')).where('patron_id', '=', p.id).where('actor_kind', '=', 'sip2').executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(rows.length);
     kiosk.end();
     vendor.end();
+    sorter.end();
+  });
+
+  it('answers a kiosk’s mistakes in each message’s own refusal form, and stays connected', async () => {
+    // Given a patron with one book out, and a book on the shelf
+    const p = await patron();
+    const theirs = await buildItem(w, { libraryId });
+    const shelf = await buildItem(w, { libraryId });
+    await w.act(checkout, { cardNumber: p.cardNumber, itemBarcode: theirs.barcode });
+    const kiosk = await session(accounts.kiosk);
+    // When the kiosk sends what cannot be done
+    const unknownItem = await send(kiosk, msg.checkout(p.cardNumber, p.pin, 'NO-SUCH-ITEM'));
+    const notTheirs = await send(kiosk, msg.renew(p.cardNumber, p.pin, shelf.barcode));
+    const notOut = await send(kiosk, msg.checkin(shelf.barcode));
+    const noItem = await send(kiosk, msg.itemInfo('NO-SUCH-ITEM'));
+    const nothingOwed = await send(kiosk, msg.feePaid(p.cardNumber, p.pin, '1.00'));
+    const zero = await send(kiosk, msg.feePaid(p.cardNumber, p.pin, '0.00'));
+    const changeHold = await send(kiosk, `15*${now()}AO${AO}|AA${p.cardNumber}|AD${p.pin}|AB${shelf.barcode}|`);
+    const ownLoan = await send(kiosk, msg.hold('+', p.cardNumber, p.pin, theirs.barcode));
+    const badDate = parseResponse(await kiosk.request(withErrorDetection(`2300120261340    250000AO${AO}|AA${p.cardNumber}|AD${p.pin}|`, 4)));
+    const tooLong = parseResponse(await kiosk.request(`23001${now()}AO${AO}|AA${'1'.repeat(300)}|AD${p.pin}|`));
+    const unknownCommand = parseResponse(await kiosk.request('25N20260302    100000AO|AA1|'));
+    // Then each is refused as its message is, with a screen line
+    expect([unknownItem.code, unknownItem.fixed[0], unknownItem.get('AF')]).toEqual(['12', '0', screenMessage(['ITEM_NOT_FOUND'])]);
+    expect([notTheirs.code, notTheirs.fixed[0], notTheirs.get('AF')]).toEqual(['30', '0', screenMessage(['ITEM_NOT_ON_LOAN'])]);
+    expect([notOut.code, notOut.fixed[0], notOut.get('AF'), notOut.get('AQ')]).toEqual(['10', '0', screenMessage(['ITEM_NOT_ON_LOAN']), 'main']);
+    expect([noItem.code, noItem.fixed[0], noItem.get('AJ'), noItem.get('AF')]).toEqual(['18', '01', '', screenMessage(['ITEM_NOT_FOUND'])]);
+    expect([nothingOwed.code, nothingOwed.fixed[0], nothingOwed.get('AF')]).toEqual(['38', 'N', screenMessage(['NOTHING_OWED'])]);
+    expect([zero.fixed[0], zero.get('AF')]).toEqual(['N', screenMessage(['INVALID_AMOUNT'])]);
+    expect([changeHold.code, changeHold.fixed[0]]).toEqual(['16', '0']);
+    expect([ownLoan.code, ownLoan.fixed[0], ownLoan.get('AF')]).toEqual(['16', '0', screenMessage(['HOLD_ON_OWN_LOAN'])]);
+    // And a malformed date, an over-long field and a message Carrel does not offer are asked for again (96)
+    expect([badDate.code, tooLong.code, unknownCommand.code]).toEqual(['96', '96', '96']);
+    // And the connection is still served
+    expect((await send(kiosk, msg.status())).code).toBe('98');
+    kiosk.end();
+  });
+
+  it('speaks code page 850 to a kiosk set up for it, the checksum over the bytes as sent', async () => {
+    // Given a CP850 kiosk, a patron with an accented name and a book with an accented title
+    const old = await account({ name: 'Old kiosk', kind: 'self-check', charset: 'cp850' });
+    const p = await patron({ name: 'José Núñez' });
+    const book = await buildItem(w, { libraryId, title: 'Café Stories' });
+    const kiosk = await connectSip2(tcp.port, { charset: 'cp850' });
+    expect((await login(kiosk, old)).fixed).toEqual(['1']);
+    // When the patron presents their card and checks the book out
+    const status = await send(kiosk, msg.patronStatus(p.cardNumber, p.pin));
+    const out = await send(kiosk, msg.checkout(p.cardNumber, p.pin, book.barcode));
+    // Then the name and title arrive in CP850 (é is 0x82), with checksums right for those bytes
+    expect(status.get('AE')).toBe('José');
+    expect(out.get('AJ')).toBe('Café Stories');
+    kiosk.end();
+  });
+
+  it('refuses a message without a checksum from an account that requires error detection', async () => {
+    // Given an account that requires AY/AZ
+    const strict = await account({ name: 'Strict kiosk', kind: 'self-check', requireErrorDetection: true });
+    const kiosk = await session(strict);
+    // When a message comes without, Then it is asked for again; with, it is answered
+    expect(await kiosk.request(msg.status())).toBe('96');
+    expect((await send(kiosk, msg.status())).code).toBe('98');
+    kiosk.end();
+  });
+
+  it('does not know another library’s card, even with its right PIN (CB-A3)', async () => {
+    // Given a patron of another library
+    const { library } = await buildLibrary(w, { name: 'Neighbour Library' });
+    const neighbour = await patron({ libraryId: library.id });
+    const kiosk = await session(accounts.kiosk);
+    // When this library's kiosk is given their card and PIN
+    const status = await send(kiosk, msg.patronStatus(neighbour.cardNumber, neighbour.pin));
+    const unknown = await send(kiosk, msg.patronStatus('21234000099991', neighbour.pin));
+    // Then it answers as for a card nobody holds
+    expect([status.get('BL'), status.get('CQ')]).toEqual(['N', 'N']);
+    expect(status.line.replace(/AA[^|]*\|/, '').replace(/AY\dAZ[0-9A-F]{4}$/, '')).toBe(unknown.line.replace(/AA[^|]*\|/, '').replace(/AY\dAZ[0-9A-F]{4}$/, ''));
+    kiosk.end();
   });
 
   describe('a client that misbehaves is dealt with on its own', () => {
@@ -710,6 +793,18 @@ describe.each(ENGINES)('SIP2 server on %s', (engine) => {
       expect(await bad.closedWithin()).toBe(true);
       expect((await send(good, msg.status())).code).toBe('98');
       good.end();
+    });
+
+    it('drops a client that speaks plain TCP to the TLS port; TLS clients are served as before', async () => {
+      // When a client sends a login in clear text to the TLS server
+      const plain = await connectSip2(secure.port);
+      plain.write(`9300CN${accounts.kiosk.loginId}|CO${accounts.kiosk.password}|\r`);
+      // Then it is dropped unanswered, and a TLS kiosk logs in and is served
+      expect(await plain.closedWithin()).toBe(true);
+      await expect(plain.next(100)).rejects.toThrow();
+      const kiosk = await session(accounts.kiosk, 'tls');
+      expect((await send(kiosk, msg.status())).code).toBe('98');
+      kiosk.end();
     });
 
     it('closes a connection whose first message is not a login', async () => {
