@@ -7,7 +7,7 @@ import { buildItem, buildLibrary, buildPatron, refusalCodes, world, type World }
 import { startServer, type TestServer } from '../../test/http.js';
 import { capturedLogger, connectSip2, parseResponse, selfSignedCertificate, withErrorDetection, type Sip2Response, type Sip2TestClient } from '../../test/sip2.js';
 import { profiles, shippedProfilesDir } from '../profile/profiles.js';
-import { checkout } from '../usecases/circulation.usecases.js';
+import { checkin, checkout } from '../usecases/circulation.usecases.js';
 import { placeHold } from '../usecases/hold.usecases.js';
 import { createSip2Account, disableSip2Account, type CreateSip2AccountInput } from '../usecases/sip2-account.usecases.js';
 import { sip2Date } from './codec.js';
@@ -833,6 +833,19 @@ describe.each(ENGINES)('SIP2 server on %s', (engine) => {
       again.end();
     });
 
+    it('ends a logged-in connection’s session when a second login on it is refused', async () => {
+      // Given a kiosk logged in, with a patron's PIN verified in its session
+      const p = await patron();
+      const kiosk = await session(accounts.kiosk);
+      expect((await send(kiosk, msg.patronStatus(p.cardNumber, p.pin))).get('CQ')).toBe('Y');
+      // When it logs in again with a wrong password
+      expect((await send(kiosk, `9300CN${accounts.kiosk.loginId}|COwrong-password|`)).fixed).toEqual(['0']);
+      // Then it is logged in as nothing: its next message closes the connection, unanswered
+      kiosk.write(`${msg.checkout(p.cardNumber, undefined, (await buildItem(w, { libraryId })).barcode)}\r`);
+      expect(await kiosk.closedWithin()).toBe(true);
+      await expect(kiosk.next(100)).rejects.toThrow();
+    });
+
     it('refuses a login from an address outside the account’s CIDR blocks', async () => {
       // Given an account that may connect only from 10.0.0.0/8
       const remote = await account({ name: 'Remote kiosk', kind: 'self-check', allowedCidrs: ['10.0.0.0/8'] });
@@ -863,6 +876,32 @@ describe.each(ENGINES)('SIP2 server on %s', (engine) => {
         await guarded.close();
       }
     });
+  });
+
+  it('sets the patron status flags in their SIP2 places for a patron over the fines limit; a vendor sees none (CB-G2, RF-6)', async () => {
+    // Given a patron who owes $15 (three books returned long overdue; the library allows $10)
+    const p = await patron();
+    const books = [await buildItem(w, { libraryId }), await buildItem(w, { libraryId }), await buildItem(w, { libraryId })];
+    for (const book of books) await w.act(checkout, { cardNumber: p.cardNumber, itemBarcode: book.barcode });
+    w.clock.advanceDays(45);
+    for (const book of books) await w.act(checkin, { itemBarcode: book.barcode });
+    const kiosk = await session(accounts.kiosk);
+    const vendor = await session(accounts.vendor);
+    // When the kiosk and the vendor ask about them
+    const status = await send(kiosk, msg.patronStatus(p.cardNumber, p.pin));
+    const info = await send(kiosk, msg.patronInfo(p.cardNumber, p.pin, 'NNNYNNNNNN'));
+    const out = await send(kiosk, msg.checkout(p.cardNumber, p.pin, (await buildItem(w, { libraryId })).barcode));
+    const asked = await send(vendor, msg.patronStatus(p.cardNumber, p.pin));
+    // Then the kiosk sees charge, renewal and hold privileges denied and excessive fines (positions 1, 2, 4, 11)
+    expect(status.fixed[0]).toBe('YY Y      Y   ');
+    expect([status.get('BL'), status.get('BV')]).toEqual(['Y', '15.00']);
+    expect([info.fixed[6], info.get('BV'), info.get('CC'), info.all('AV').length]).toEqual(['0003', '15.00', '10.00', 3]);
+    expect([out.fixed[0], out.get('AF')]).toEqual(['0', screenMessage(['PATRON_OWES_FINES'])]);
+    // And the vendor learns only that the card is a valid patron's
+    expect(asked.fixed[0]).toBe(' '.repeat(14));
+    expect(asked.ids()).toEqual(['AA', 'AE', 'AO', 'BL', 'CQ']);
+    kiosk.end();
+    vendor.end();
   });
 
   it('logs no card number, PIN or name', () => {
