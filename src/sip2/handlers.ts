@@ -45,7 +45,12 @@ export interface Answer {
 
 const yn = (flag: boolean) => (flag ? 'Y' : 'N');
 const money = (cents: number) => (cents / 100).toFixed(2);
-const count = (n: number | undefined) => (n === undefined ? '    ' : String(Math.min(n, 9999)).padStart(4, '0'));
+/**
+ * A count as SIP2 writes it: four digits, 0000 to 9999. The counts of a patron information response are
+ * required and numeric, and kiosks read them as numbers, so a count the account may not learn (or of a
+ * card that is not valid) is sent as 0000, which says nothing about anyone, rather than blanks.
+ */
+const count = (n: number | undefined) => String(Math.min(n ?? 0, 9999)).padStart(4, '0');
 
 function field(request: Sip2Request, id: string): string | undefined {
   return request.fields.get(id)?.[0];
@@ -372,7 +377,7 @@ export function refusal(runtime: Runtime, terminal: Terminal, request: Sip2Reque
     case '01':
       return { code: '24', fixed: [patronStatus(invalid), language(request), t], fields: [ao, ['AA', ''], ['AE', ''], ['BL', 'N'], af] };
     case '63':
-      return { code: '64', fixed: [patronStatus(invalid), language(request), t, ...Array<string>(6).fill('    ')], fields: [ao, ['AA', ''], ['AE', ''], ['BL', 'N'], af] };
+      return { code: '64', fixed: [patronStatus(invalid), language(request), t, ...Array<string>(6).fill(count(0))], fields: [ao, ['AA', ''], ['AE', ''], ['BL', 'N'], af] };
     case '11':
       return { code: '12', fixed: ['0', 'N', 'U', 'N', t], fields: [ao, ['AA', ''], ['AB', field(request, 'AB') ?? ''], ['AJ', ''], ['AH', ''], af] };
     case '09':

@@ -178,6 +178,8 @@ function serveConnection(runtime: Runtime, socket: Socket, options: ConnectionOp
     }
     const account = await sip2Login(runtime, { loginId: request.fields.get('CN')?.[0] ?? '', password: request.fields.get('CO')?.[0] ?? '', address });
     if (!account) {
+      // A refused login ends whatever this connection was logged in as: told "not logged in", it is not.
+      terminal = null;
       options.log.info({ address: throttleKey(address) }, 'SIP2 login refused');
       return send(formatResponse('94', ['0'], [], sequence, charset));
     }
