@@ -15,7 +15,9 @@ import { AttemptThrottle, throttleKey } from '../usecases/attempt-throttle.js';
 import type { Runtime } from '../usecases/context.js';
 import { sip2AccountStillAllowed, sip2Login, sip2Terminal } from '../usecases/sip2.usecases.js';
 import { decodeText, encodeText, formatResponse, parseRequest, Sip2Framer, type Sip2Request } from './codec.js';
-import { dateFieldValid, HANDLERS, refusal, render, type Terminal } from './handlers.js';
+import { DomainError, ErrorCode } from '../domain/errors.js';
+import { dateFieldValid, HANDLERS, refusal, type Answer, type Terminal } from './handlers.js';
+import { screenMessage } from './screen-messages.js';
 
 export interface Sip2ServerOptions {
   port: number;
@@ -158,12 +160,20 @@ function serveConnection(runtime: Runtime, socket: Socket, options: ConnectionOp
     terminal.account = current;
     if (current.requireErrorDetection && !request.errorDetection) return resendRequest();
     if (!wellFormed(request, terminal.timeZone)) return resendRequest();
-    const answer = maySend(current, request.code) ? await HANDLERS[request.code]?.(runtime, terminal, request) : refusal(runtime, terminal, request);
+    let answer: Answer | null | undefined;
+    try {
+      answer = maySend(current, request.code) ? await HANDLERS[request.code]?.(runtime, terminal, request) : refusal(runtime, terminal, request);
+    } catch (error) {
+      // A busy database (another process holding SQLite's write lock past the busy timeout, a PostgreSQL
+      // deadlock) is the message's own refusal, "try again"; the connection and its patron session stay.
+      if (!(error instanceof DomainError && error.problems.some((p) => p.code === ErrorCode.STORAGE_BUSY))) throw error;
+      answer = refusal(runtime, terminal, request, screenMessage([ErrorCode.STORAGE_BUSY]));
+    }
     if (!answer) return resendRequest();
     send(formatResponseFor(answer, request));
   }
 
-  function formatResponseFor(answer: Parameters<typeof render>[0], request: Sip2Request): string {
+  function formatResponseFor(answer: Answer, request: Sip2Request): string {
     return formatResponse(answer.code, answer.fixed, answer.fields, request.errorDetection ? (request.sequence ?? '0') : null, charset);
   }
 
