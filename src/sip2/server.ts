@@ -152,7 +152,11 @@ function serveConnection(runtime: Runtime, socket: Socket, options: ConnectionOp
       if (terminal === null) return close();
       return send(lastResponse ?? formatResponse('96', [], [], null, charset));
     }
-    if (request.code === '93') return login(request);
+    if (request.code === '93') {
+      // A login whose fields could not be looked up is refused without looking.
+      if (!fieldsReadable(request)) return send(formatResponse('94', ['0'], [], request.errorDetection ? (request.sequence ?? '0') : null, charset));
+      return login(request);
+    }
     if (terminal === null) return close();
     // The account may have been disabled, or its addresses changed, since it logged in.
     const current = await sip2AccountStillAllowed(runtime, terminal.account.id, address);
@@ -200,9 +204,18 @@ function serveConnection(runtime: Runtime, socket: Socket, options: ConnectionOp
   }
 }
 
-/** Fields within the spec's lengths, and dates that are dates (or blank). */
+/**
+ * Variable fields within the spec's lengths and without NUL: no SIP2 field carries one, and PostgreSQL
+ * cannot take it as text (a barcode or card with a NUL in it would fail the query, not find nothing).
+ */
+function fieldsReadable(request: Sip2Request): boolean {
+  for (const values of request.fields.values()) for (const value of values) if (value.length > MAX_FIELD_LENGTH || value.includes('\u0000')) return false;
+  return true;
+}
+
+/** Readable fields (above), and dates that are dates (or blank). */
 function wellFormed(request: Sip2Request, timeZone: string): boolean {
-  for (const values of request.fields.values()) for (const value of values) if (value.length > MAX_FIELD_LENGTH) return false;
+  if (!fieldsReadable(request)) return false;
   for (const [name, value] of Object.entries(request.fixed)) if (/Date$/.test(name) && !dateFieldValid(value, timeZone)) return false;
   return true;
 }
