@@ -366,11 +366,14 @@ export async function blockPatron(runtime: Runtime, terminal: Terminal, request:
   return patronStatusAnswer(runtime, terminal, request, view);
 }
 
-/** The answer to a request the account may not send: the message's own refusal, with a screen line. */
-export function refusal(runtime: Runtime, terminal: Terminal, request: Sip2Request): Answer | null {
+/**
+ * The message's own refusal, with a screen line: by default what a terminal that may not send the
+ * request is told; `screen` for another reason (a busy database). Null for a request without one.
+ */
+export function refusal(runtime: Runtime, terminal: Terminal, request: Sip2Request, screen: string = NOT_ALLOWED): Answer | null {
   const t = now(runtime, terminal);
   const ao: [string, string] = ['AO', field(request, 'AO') ?? ''];
-  const af: [string, string] = ['AF', NOT_ALLOWED];
+  const af: [string, string] = ['AF', screen];
   const invalid: Sip2PatronView = { valid: false, pinValid: null };
   switch (request.code) {
     case '23':

@@ -15,7 +15,9 @@ import { AttemptThrottle, throttleKey } from '../usecases/attempt-throttle.js';
 import type { Runtime } from '../usecases/context.js';
 import { sip2AccountStillAllowed, sip2Login, sip2Terminal } from '../usecases/sip2.usecases.js';
 import { decodeText, encodeText, formatResponse, parseRequest, Sip2Framer, type Sip2Request } from './codec.js';
-import { dateFieldValid, HANDLERS, refusal, render, type Terminal } from './handlers.js';
+import { DomainError, ErrorCode } from '../domain/errors.js';
+import { dateFieldValid, HANDLERS, refusal, type Answer, type Terminal } from './handlers.js';
+import { screenMessage } from './screen-messages.js';
 
 export interface Sip2ServerOptions {
   port: number;
@@ -150,7 +152,11 @@ function serveConnection(runtime: Runtime, socket: Socket, options: ConnectionOp
       if (terminal === null) return close();
       return send(lastResponse ?? formatResponse('96', [], [], null, charset));
     }
-    if (request.code === '93') return login(request);
+    if (request.code === '93') {
+      // A login whose fields could not be looked up is refused without looking.
+      if (!fieldsReadable(request)) return send(formatResponse('94', ['0'], [], request.errorDetection ? (request.sequence ?? '0') : null, charset));
+      return login(request);
+    }
     if (terminal === null) return close();
     // The account may have been disabled, or its addresses changed, since it logged in.
     const current = await sip2AccountStillAllowed(runtime, terminal.account.id, address);
@@ -158,12 +164,20 @@ function serveConnection(runtime: Runtime, socket: Socket, options: ConnectionOp
     terminal.account = current;
     if (current.requireErrorDetection && !request.errorDetection) return resendRequest();
     if (!wellFormed(request, terminal.timeZone)) return resendRequest();
-    const answer = maySend(current, request.code) ? await HANDLERS[request.code]?.(runtime, terminal, request) : refusal(runtime, terminal, request);
+    let answer: Answer | null | undefined;
+    try {
+      answer = maySend(current, request.code) ? await HANDLERS[request.code]?.(runtime, terminal, request) : refusal(runtime, terminal, request);
+    } catch (error) {
+      // A busy database (another process holding SQLite's write lock past the busy timeout, a PostgreSQL
+      // deadlock) is the message's own refusal, "try again"; the connection and its patron session stay.
+      if (!(error instanceof DomainError && error.problems.some((p) => p.code === ErrorCode.STORAGE_BUSY))) throw error;
+      answer = refusal(runtime, terminal, request, screenMessage([ErrorCode.STORAGE_BUSY]));
+    }
     if (!answer) return resendRequest();
     send(formatResponseFor(answer, request));
   }
 
-  function formatResponseFor(answer: Parameters<typeof render>[0], request: Sip2Request): string {
+  function formatResponseFor(answer: Answer, request: Sip2Request): string {
     return formatResponse(answer.code, answer.fixed, answer.fields, request.errorDetection ? (request.sequence ?? '0') : null, charset);
   }
 
@@ -192,9 +206,18 @@ function serveConnection(runtime: Runtime, socket: Socket, options: ConnectionOp
   }
 }
 
-/** Fields within the spec's lengths, and dates that are dates (or blank). */
+/**
+ * Variable fields within the spec's lengths and without NUL: no SIP2 field carries one, and PostgreSQL
+ * cannot take it as text (a barcode or card with a NUL in it would fail the query, not find nothing).
+ */
+function fieldsReadable(request: Sip2Request): boolean {
+  for (const values of request.fields.values()) for (const value of values) if (value.length > MAX_FIELD_LENGTH || value.includes('\u0000')) return false;
+  return true;
+}
+
+/** Readable fields (above), and dates that are dates (or blank). */
 function wellFormed(request: Sip2Request, timeZone: string): boolean {
-  for (const values of request.fields.values()) for (const value of values) if (value.length > MAX_FIELD_LENGTH) return false;
+  if (!fieldsReadable(request)) return false;
   for (const [name, value] of Object.entries(request.fixed)) if (/Date$/.test(name) && !dateFieldValid(value, timeZone)) return false;
   return true;
 }

@@ -385,9 +385,12 @@ export async function sip2Checkin(
     }, undefined);
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
+    const problems = error.problems.map((p) => ({ code: p.code, message: p.message }));
+    // A busy database would keep the item's name waiting as long again: "try again" is answer enough.
+    if (problems.some((p) => p.code === ErrorCode.STORAGE_BUSY)) return { ok: false, problems, title: null, home: null };
     // Refused (not on loan, unknown item): nothing changed; the answer still names the item if it exists.
     const known = await sip2ItemInformation(runtime, account, input);
-    return { ok: false, problems: error.problems.map((p) => ({ code: p.code, message: p.message })), title: known?.title ?? null, home: known?.home ?? null };
+    return { ok: false, problems, title: known?.title ?? null, home: known?.home ?? null };
   }
 }
 
