@@ -22,6 +22,7 @@ import { placeLegalHold } from '../src/usecases/legal-hold.usecases.js';
 import { recordComplaint } from '../src/usecases/complaint.usecases.js';
 import { addSeries } from '../src/usecases/record-series.usecases.js';
 import { addItemType, closeDays, setLoanRule } from '../src/usecases/library-config.usecases.js'; // the library's configuration (issue 15)
+import { createSip2Account } from '../src/usecases/sip2-account.usecases.js'; // SIP2 accounts (issue 16)
 import { requestInterlibraryLoan, recordReferenceRequest, signUpForProgram, bookRoom, startComputerSession } from '../src/usecases/service-record.usecases.js';
 
 const TABLE_FILE = new URL('../docs/AUTHORIZATION.md', import.meta.url);
@@ -109,6 +110,11 @@ async function legalRequest(s: Scope, stage: 'received' | 'referred' | 'reviewed
 /** A new clerk's account in the record's library, made by the system: its id. */
 async function freshStaff(s: Scope): Promise<string> {
   const created = await s.fx.w.act(createStaff, { username: `matrix-staff-${Math.random().toString(36).slice(2, 10)}`, libraryId: s.library, roles: ['circulation'] });
+  return created.account.id;
+}
+/** A new self-check account in the record's library, made by the system: its id (SIP2 accounts, issue 16). */
+async function freshSip2(s: Scope): Promise<string> {
+  const created = await s.fx.w.act(createSip2Account, { libraryId: s.library, name: `Matrix kiosk ${Math.random().toString(36).slice(2, 10)}`, kind: 'self-check', branch: 'main' });
   return created.account.id;
 }
 /** A fresh code, and a fresh closed day two days after the last (so no two closures overlap), for the configuration routes. */
@@ -352,6 +358,22 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
     },
   },
   { route: 'GET /libraries/:libraryId/loan-rules/explain', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/loan-rules/explain?branch=main&category=adult&type=book` }) },
+  // SIP2 accounts (issue 16): administrators; each change is made to a fresh account of the record's library
+  { route: 'GET /libraries/:libraryId/sip2-accounts', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/sip2-accounts` }) },
+  {
+    route: 'POST /libraries/:libraryId/sip2-accounts',
+    request: (s) => ({ method: 'POST', path: `/libraries/${s.library}/sip2-accounts`, body: { name: `Matrix kiosk ${configCode()}`, kind: 'self-check', branch: 'main' } }),
+  },
+  {
+    route: 'PATCH /libraries/:libraryId/sip2-accounts/:accountId',
+    request: async (s) => ({ method: 'PATCH', path: `/libraries/${s.library}/sip2-accounts/${await freshSip2(s)}`, body: { allowedCidrs: ['10.2.0.0/16'] } }),
+  },
+  { route: 'POST /libraries/:libraryId/sip2-accounts/:accountId/disable', request: async (s) => ({ method: 'POST', path: `/libraries/${s.library}/sip2-accounts/${await freshSip2(s)}/disable` }) },
+  { route: 'POST /libraries/:libraryId/sip2-accounts/:accountId/enable', request: async (s) => ({ method: 'POST', path: `/libraries/${s.library}/sip2-accounts/${await freshSip2(s)}/enable` }) },
+  {
+    route: 'POST /libraries/:libraryId/sip2-accounts/:accountId/reset-password',
+    request: async (s) => ({ method: 'POST', path: `/libraries/${s.library}/sip2-accounts/${await freshSip2(s)}/reset-password` }),
+  },
   // Staff lists (issue 15)
   { route: 'GET /libraries/:libraryId/lists/overdue', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/lists/overdue` }) },
   { route: 'GET /libraries/:libraryId/lists/pull', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/lists/pull` }) },

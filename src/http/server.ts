@@ -29,6 +29,7 @@ import { patronCardRoutes } from './routes/patron-card.routes.js';
 import { privacyPolicyRoutes } from './routes/privacy-policy.routes.js';
 import { staffRoutes } from './routes/staff.routes.js'; // staff accounts (issue 15)
 import { libraryConfigRoutes } from './routes/library-config.routes.js'; // the library's configuration (issue 15)
+import { sip2AccountRoutes } from './routes/sip2-accounts.routes.js'; // SIP2 accounts (issue 16)
 import { HealthRoute } from './schemas/health.js';
 import { requireSession } from './session.js';
 import { AttemptThrottle } from '../usecases/attempt-throttle.js';
@@ -144,6 +145,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         await authenticated.register(statisticsRoutes(runtime)); // statistics (0006)
         await authenticated.register(staffRoutes(runtime)); // staff accounts (issue 15)
         await authenticated.register(libraryConfigRoutes(runtime)); // the library's configuration (issue 15)
+        await authenticated.register(sip2AccountRoutes(runtime)); // SIP2 accounts (issue 16)
         await authenticated.register(staffListRoutes(runtime)); // staff lists (issue 15)
         await authenticated.register(jobsRoutes(runtime, options.retentionSchedule)); // scheduled jobs (issue 15, jobs)
         await authenticated.register(patronCardRoutes(runtime)); // the desk: cards, renew-all (issue 15)

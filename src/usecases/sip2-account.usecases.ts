@@ -19,7 +19,7 @@ import {
   type Sip2RequestCode,
   type Sip2SortBins,
 } from '../domain/sip2.js';
-import { DEFAULT_FIELDS, DEFAULT_VENDOR_RULE, KIND_MESSAGES, settingsBeyondKind, type VendorRule } from '../policy/sip2-disclosure.policy.js';
+import { DEFAULT_FIELDS, DEFAULT_VENDOR_RULE, KIND_FIELDS, KIND_MESSAGES, settingsBeyondKind, type VendorRule } from '../policy/sip2-disclosure.policy.js';
 import { profiles } from '../profile/profiles.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import { findBranch } from '../storage/library.repository.js';
@@ -142,6 +142,39 @@ export async function listSip2Accounts(ctx: Context, input: { libraryId: string 
   requirePermission(ctx, 'library.administer');
   const library = await requireLibrary(ctx, input.libraryId);
   return accounts.listSip2Accounts(ctx.trx, library.id);
+}
+
+/** What accounts of a kind may send and receive at a library: the kind's ceiling, less what the profile withholds. */
+export interface Sip2KindBounds {
+  /** The requests an account of the kind may be allowed to send. */
+  messages: Sip2RequestCode[];
+  /** The patron fields it may be allowed to receive under the library's profile. */
+  fields: Sip2PatronField[];
+  /** What a new account of the kind receives unless the library chooses otherwise. */
+  defaultFields: Sip2PatronField[];
+  /** The clause that bounds it: CB-G2 for kiosks and sorters, RF-6 for authentication clients. */
+  clause: string;
+}
+
+/** The bounds of every kind at a library, for a form that offers only what may be chosen. */
+function kindBounds(vendors: VendorRule): Record<Sip2AccountKind, Sip2KindBounds> {
+  const bounds = (kind: Sip2AccountKind): Sip2KindBounds => ({
+    messages: [...KIND_MESSAGES[kind]],
+    fields: KIND_FIELDS[kind].filter((f) => settingsBeyondKind(kind, { messages: [], patronFields: [f] }, vendors).length === 0),
+    defaultFields: [...DEFAULT_FIELDS[kind]],
+    clause: kind === 'authentication' ? 'RF-6' : 'CB-G2',
+  });
+  return Object.fromEntries(SIP2_ACCOUNT_KINDS.map((k) => [k, bounds(k)])) as Record<Sip2AccountKind, Sip2KindBounds>;
+}
+
+/**
+ * A library's SIP2 accounts with what each kind may send and receive there (the office's page offers
+ * only those choices; the use cases refuse anything beyond them all the same).
+ */
+export async function listSip2AccountsWithBounds(ctx: Context, input: { libraryId: string }): Promise<{ accounts: Sip2AccountView[]; kinds: Record<Sip2AccountKind, Sip2KindBounds> }> {
+  requirePermission(ctx, 'library.administer');
+  const library = await requireLibrary(ctx, input.libraryId);
+  return { accounts: await accounts.listSip2Accounts(ctx.trx, library.id), kinds: kindBounds(vendorRuleOf(library.profileId)) };
 }
 
 /**

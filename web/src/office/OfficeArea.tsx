@@ -17,6 +17,7 @@ import { RecordSeriesPage } from './RecordSeries';
 import { RetentionPage } from './Retention';
 import { StatisticsPage } from './Statistics';
 import { StaffPage } from './Staff'; // staff accounts (issue 15)
+import { Sip2AccountsPage } from './Sip2Accounts'; // SIP2 accounts (issue 16)
 import { TransparencyPage } from './Transparency';
 import './office.css';
 
@@ -125,6 +126,14 @@ const PAGES: { to: string; label: string; permission: string; what: string; abou
     what: 'the library’s setup',
     about: 'Settings, branches and their hours, closed days and holidays, patron categories, item types and the circulation matrix.',
   },
+  // SIP2 accounts (issue 16)
+  {
+    to: 'sip2-accounts',
+    label: 'SIP2 accounts',
+    permission: 'library.administer',
+    what: 'the library’s SIP2 accounts',
+    about: 'Self-check kiosks, returns sorters and authentication clients: add one, limit what it receives, disable it, reset its password.',
+  },
 ];
 
 interface LibraryRow {
@@ -217,6 +226,7 @@ export function OfficeArea() {
             <Route path="libraries" element={guard('library.administer', 'the installation’s libraries', <LibrariesPage onAdded={libraries.reload} />)} />
             <Route path="staff" element={guard('staff.manage', 'managing staff accounts', <StaffPage />)} />
             <Route path="library-setup" element={guard('library.read', 'the library’s setup', <LibrarySetupPage />)} />
+            <Route path="sip2-accounts" element={guard('library.administer', 'the library’s SIP2 accounts', <Sip2AccountsPage />)} />
             <Route
               path="*"
               element={
