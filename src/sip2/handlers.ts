@@ -224,7 +224,8 @@ export async function checkinRequest(runtime: Runtime, terminal: Terminal, reque
   const { routing, result } = outcome;
   const alert = routing.kind !== 'shelf';
   const alertType = routing.kind === 'hold-here' ? '01' : routing.kind === 'hold-elsewhere' ? '02' : routing.kind === 'other-branch' ? '04' : undefined;
-  const fine = result.fine ? `A late charge of ${money(result.fine.amountCents)} was added.` : undefined;
+  // The charge is the borrower's business: said only to a machine the patron stands at (not a sorter).
+  const fine = result.fine && terminal.account.patronFields.includes('fees') ? `A late charge of ${money(result.fine.amountCents)} was added.` : undefined;
   return {
     code: '10',
     fixed: ['1', 'Y', 'U', yn(alert), now(runtime, terminal)],
@@ -361,7 +362,9 @@ export async function holdRequest(runtime: Runtime, terminal: Terminal, request:
 /** 01 → 24: the kiosk blocks the card; the answer is a patron status of a card that is no longer valid. */
 export async function blockPatron(runtime: Runtime, terminal: Terminal, request: Sip2Request): Promise<Answer> {
   const card = field(request, 'AA') ?? '';
-  const view = await sip2BlockPatron(runtime, terminal.account, { cardNumber: card });
+  // Only the card of the patron at the machine, whose PIN this connection verified: a kiosk cannot block
+  // any card by its number.
+  const view: Sip2PatronView = terminal.patronSession?.cardNumber === card ? await sip2BlockPatron(runtime, terminal.account, { cardNumber: card }) : { valid: false, pinValid: null };
   if (terminal.patronSession?.cardNumber === card) terminal.patronSession = null;
   return patronStatusAnswer(runtime, terminal, request, view);
 }

@@ -183,8 +183,9 @@ function serveConnection(runtime: Runtime, socket: Socket, options: ConnectionOp
 
   async function login(request: Sip2Request): Promise<void> {
     const sequence = request.errorDetection ? (request.sequence ?? '0') : null;
-    const slot = options.throttle.take(throttleKey(address));
-    if (slot === undefined) {
+    // Only failures count: a branch's kiosks behind one address all logging in at once after a restart
+    // are not shut out, while guessing from one address stops after the limit.
+    if (options.throttle.exhausted(throttleKey(address))) {
       // Too many failed logins from this address: refused without looking, then the connection ends.
       send(formatResponse('94', ['0'], [], sequence, charset));
       options.log.warn({ address: throttleKey(address) }, 'SIP2 logins throttled');
@@ -194,10 +195,10 @@ function serveConnection(runtime: Runtime, socket: Socket, options: ConnectionOp
     if (!account) {
       // A refused login ends whatever this connection was logged in as: told "not logged in", it is not.
       terminal = null;
+      options.throttle.take(throttleKey(address));
       options.log.info({ address: throttleKey(address) }, 'SIP2 login refused');
       return send(formatResponse('94', ['0'], [], sequence, charset));
     }
-    options.throttle.forgive(throttleKey(address), slot);
     const place = await sip2Terminal(runtime, account);
     terminal = { account, ...place, patronSession: null };
     send(formatResponse('94', ['1'], [], sequence, charset));

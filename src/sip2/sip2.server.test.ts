@@ -356,7 +356,10 @@ describe.each(ENGINES)('SIP2 server on %s', (engine) => {
       // When a message arrives with a wrong checksum, Then the kiosk is asked to send it again (96)
       expect(await kiosk.request('9900402.00AY1AZ0000')).toBe('96');
 
-      // When the kiosk blocks the card (01 → 24), Then the card is no longer valid, and a later check-out is refused
+      // When the kiosk blocks a card it holds no verified patron session for, Then nothing changes
+      expect((await send(kiosk, msg.block(p.cardNumber))).get('BL')).toBe('N');
+      expect((await send(kiosk, msg.patronStatus(p.cardNumber, p.pin))).get('BL')).toBe('Y');
+      // When the kiosk blocks the card of the patron at the machine (01 → 24), Then the card is no longer valid, and a later check-out is refused
       const blocked = await send(kiosk, msg.block(p.cardNumber));
       expect(blocked.code).toBe('24');
       expect(blocked.get('BL')).toBe('N');

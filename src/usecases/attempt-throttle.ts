@@ -29,6 +29,12 @@ export class AttemptThrottle {
     return now;
   }
 
+  /** Whether an address has no slot left (nothing is taken). */
+  exhausted(address: string): boolean {
+    const now = this.clock.now().getTime();
+    return (this.#attempts.get(address) ?? []).filter((at) => at > now - this.options.windowMs).length >= this.options.limit;
+  }
+
   /** Gives back the slot an attempt took (it succeeded). */
   forgive(address: string, at: number): void {
     const attempts = this.#attempts.get(address);
