@@ -73,7 +73,7 @@ describe('carrel --help', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('carrel start on SQLite', () => {
@@ -198,5 +198,5 @@ describe('carrel start on SQLite', () => {
     });
     expect(relogin.status).toBe(200);
     expect(await stop(second.child)).toEqual({ code: 0, signal: null });
-  }, 60_000);
+  }, 180_000);
 });
