@@ -1,4 +1,19 @@
+import { relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * Vitest's order (the longest files of the last run first, or on a first run the largest), with the
+ * end-to-end files of test/ ahead of the rest: they are the longest (each spawns `carrel` dozens of
+ * times), and a long file started last would hold the whole run up while the other workers sit idle.
+ */
+class EndToEndFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const endToEnd = (file: TestSpecification) => relative(file.project.config.root, file.moduleId).startsWith('test/');
+    return [...sorted.filter(endToEnd), ...sorted.filter((file) => !endToEnd(file))];
+  }
+}
 
 export default defineConfig({
   test: {
@@ -6,8 +21,15 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     // Each test file gets its own SQLite file and its own PostgreSQL database, so files run in parallel.
     pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Vitest's default is one worker less than the cores: one worker on a 2-core CI machine, so the files
+    // ran one after another. Three keep both cores busy: the CLI files mostly wait on the `carrel`
+    // processes they spawn, and the PostgreSQL files on the server.
+    maxWorkers: 3,
+    // A hang guard, not a measure: with files side by side a test that spawns `carrel` two dozen times
+    // takes longer than alone.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    sequence: { sequencer: EndToEndFirst },
     reporters: ['default'],
   },
 });

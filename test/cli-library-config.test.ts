@@ -70,7 +70,7 @@ describe('carrel library configuration on sqlite', () => {
     expect(await ok('calendar', 'open', '--library', 'valley', '--id', holiday.id)).toEqual({ removed: holiday.id });
   });
 
-  it('shows the settings and changes those given', { timeout: 60_000 }, async () => {
+  it('shows the settings and changes those given', { timeout: 180_000 }, async () => {
     expect(await ok('library', 'settings', '--library', 'valley')).toMatchObject({ libraryId: 'valley', holdPickupDays: 7, maxOverdueItems: null, processingFeeCents: 0 });
     expect(await ok('library', 'settings', '--library', 'valley', '--hold-pickup-days', '5', '--max-overdue-items', '3', '--processing-fee', '4.50', '--long-overdue-days', '45')).toMatchObject({
       holdPickupDays: 5,

@@ -107,7 +107,7 @@ describe.each(ENGINES)('carrel vault commands on %s', (engine) => {
       expect(exported.code, exported.stderr).toBe(0);
       expect(document<{ patron: { cardNumber: string } }>(exported).patron.cardNumber).toBe(card);
     }
-  }, 60_000);
+  }, 180_000);
 
   it('deletes a patron: afterwards the card is unknown and the key is out of use', async () => {
     const card = cards[1] as string;

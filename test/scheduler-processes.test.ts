@@ -176,5 +176,5 @@ describe.skipIf(!ENGINES.includes('postgres'))('two carrel start processes on on
       child.kill('SIGTERM');
       expect((await exited)[0]).toBe(0);
     }
-  }, 60_000);
+  }, 180_000);
 });
