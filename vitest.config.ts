@@ -22,9 +22,9 @@ export default defineConfig({
     // Each test file gets its own SQLite file and its own PostgreSQL database, so files run in parallel.
     pool: 'forks',
     // Vitest's default is one worker less than the cores: one worker on a 2-core CI machine, so the files
-    // ran one after another. Three keep both cores busy: the CLI files mostly wait on the `carrel`
-    // processes they spawn, and the PostgreSQL files on the server.
-    maxWorkers: 3,
+    // ran one after another. Two keep both cores busy without crowding the files that time a kill (the
+    // key rotation resumed after a kill) or hold a load for 30 seconds (SIP2).
+    maxWorkers: 2,
     // A hang guard, not a measure: with files side by side a test that spawns `carrel` two dozen times
     // takes longer than alone.
     testTimeout: 120_000,
