@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import net from 'node:net';
 import tls from 'node:tls';
 import { Option, type Command } from 'commander';
@@ -212,13 +213,13 @@ async function ping(target: { host: string; port: number; tls: boolean; ca: Buff
     return Promise.race([new Promise<string>((resolve) => (lines.length > 0 ? resolve(lines.shift() as string) : waiting.push(resolve))), failed]);
   };
   try {
-    let started = Date.now();
+    let started = performance.now();
     const login = await ask(formatResponse('93', ['0', '0'], [['CN', target.loginId], ['CO', target.password]], '0'));
-    const loginMs = Date.now() - started;
+    const loginMs = Math.round(performance.now() - started);
     if (!login.startsWith('941')) return { login: false, loginMs, statusMs: null, online: null, libraryName: null, location: null, serverTime: null, supported: [] };
-    started = Date.now();
+    started = performance.now();
     const status = await ask(formatResponse('99', ['0', '080', '2.00'], [], '1'));
-    const statusMs = Date.now() - started;
+    const statusMs = Math.round(performance.now() - started);
     const bx = /BX([YN]{16})/.exec(status)?.[1] ?? '';
     return {
       login: true,

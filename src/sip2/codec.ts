@@ -13,7 +13,8 @@ export { REQUEST_LAYOUTS, type RequestLayout } from './messages.js';
  * The character sets a connection may use. SIP2 2.00 predates Unicode and most kiosks send ASCII;
  * older European kiosks send IBM code page 850, newer ones UTF-8.
  */
-export type Sip2Charset = 'utf-8' | 'cp850';
+import type { Sip2Charset } from '../domain/sip2.js';
+export type { Sip2Charset };
 
 const CR = 0x0d;
 const LF = 0x0a;

@@ -3,8 +3,8 @@
  * the response. Everything a response says about a patron comes from the use case's view, which holds
  * only what the account may receive (policy/sip2-disclosure.policy.ts); a handler never adds to it.
  */
-import { SIP2_BX_ORDER, SIP2_IMPLEMENTED, type Sip2Account } from '../domain/sip2.js';
-import { maySend } from '../policy/sip2-disclosure.policy.js';
+import { SIP2_BX_ORDER, SIP2_IMPLEMENTED, type Sip2Account, type Sip2PatronField } from '../domain/sip2.js';
+import { mayDisclose, maySend, type VendorRule } from '../policy/sip2-disclosure.policy.js';
 import type { Runtime } from '../usecases/context.js';
 import {
   sip2BlockPatron,
@@ -29,6 +29,8 @@ export interface Terminal {
   timeZone: string;
   libraryName: string;
   branchCode: string;
+  /** What the library's profile lets a vendor learn (read at login). */
+  vendors: VendorRule;
   /**
    * The patron whose PIN this connection verified, until End Patron Session or the connection closes:
    * the card as presented, in memory only (nothing about a patron is stored on the SIP2 side, CB-G2).
@@ -93,8 +95,13 @@ function patronFields(request: Sip2Request, view: Sip2PatronView, identifierAllo
   ];
 }
 
+/** Whether responses to this terminal may carry a patron field: the disclosure rule, with the library's profile. */
+function discloses(terminal: Terminal, field: Sip2PatronField): boolean {
+  return mayDisclose(terminal.account, terminal.vendors, field).allowed;
+}
+
 function identifierAllowed(terminal: Terminal): boolean {
-  return terminal.account.patronFields.includes('patron-identifier');
+  return discloses(terminal, 'patron-identifier');
 }
 
 function screen(view: Sip2PatronView): string | undefined {
@@ -225,7 +232,7 @@ export async function checkinRequest(runtime: Runtime, terminal: Terminal, reque
   const alert = routing.kind !== 'shelf';
   const alertType = routing.kind === 'hold-here' ? '01' : routing.kind === 'hold-elsewhere' ? '02' : routing.kind === 'other-branch' ? '04' : undefined;
   // The charge is the borrower's business: said only to a machine the patron stands at (not a sorter).
-  const fine = result.fine && terminal.account.patronFields.includes('fees') ? `A late charge of ${money(result.fine.amountCents)} was added.` : undefined;
+  const fine = result.fine && discloses(terminal, 'fees') ? `A late charge of ${money(result.fine.amountCents)} was added.` : undefined;
   return {
     code: '10',
     fixed: ['1', 'Y', 'U', yn(alert), now(runtime, terminal)],
@@ -362,9 +369,7 @@ export async function holdRequest(runtime: Runtime, terminal: Terminal, request:
 /** 01 → 24: the kiosk blocks the card; the answer is a patron status of a card that is no longer valid. */
 export async function blockPatron(runtime: Runtime, terminal: Terminal, request: Sip2Request): Promise<Answer> {
   const card = field(request, 'AA') ?? '';
-  // Only the card of the patron at the machine, whose PIN this connection verified: a kiosk cannot block
-  // any card by its number.
-  const view: Sip2PatronView = terminal.patronSession?.cardNumber === card ? await sip2BlockPatron(runtime, terminal.account, { cardNumber: card }) : { valid: false, pinValid: null };
+  const view = await sip2BlockPatron(runtime, terminal.account, { cardNumber: card, proof: proofOf(terminal, request) });
   if (terminal.patronSession?.cardNumber === card) terminal.patronSession = null;
   return patronStatusAnswer(runtime, terminal, request, view);
 }

@@ -11,8 +11,9 @@ import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { patronBlocks } from '../domain/circulation.rules.js';
 import { DomainError, ErrorCode, refuse } from '../domain/errors.js';
 import type { Sip2Account, Sip2PatronField } from '../domain/sip2.js';
+import type { Library } from '../domain/types.js';
 import type { Actor } from '../policy/actors.js';
-import { mayDisclose } from '../policy/sip2-disclosure.policy.js';
+import { DEFAULT_VENDOR_RULE, mayDisclose, type VendorRule } from '../policy/sip2-disclosure.policy.js';
 import { balanceOf, openFines } from '../storage/fine.repository.js';
 import * as holds from '../storage/hold.repository.js';
 import { findBranch, findCategory, findLibrary, listBranches } from '../storage/library.repository.js';
@@ -133,8 +134,7 @@ async function provenPatron(ctx: Context, account: Sip2Account, input: { cardNum
   const found = await findPatronCredentials(ctx.trx, cardHash);
   // Another library's card is no card here (CB-A3): answered as unknown.
   const patron = found && found.patron.libraryId === account.libraryId ? found : undefined;
-  const library = patron && (await findLibrary(ctx.trx, patron.patron.libraryId));
-  const usable = (p: StoredPatron) => cardOpensAccount(p.status) && p.status !== 'blocked' && new Date(p.expiresAt).getTime() > ctx.now.getTime() && library !== undefined;
+  const usable = (p: StoredPatron) => cardOpensAccount(p.status) && p.status !== 'blocked' && new Date(p.expiresAt).getTime() > ctx.now.getTime();
   const proof = input.proof;
   if (proof !== null && 'verifiedInSession' in proof) {
     return patron && usable(patron.patron) ? { patron: patron.patron, pinValid: true } : { patron: null, pinValid: null };
@@ -168,7 +168,7 @@ function firstName(name: string): string {
 export async function sip2Patron(ctx: Context, input: Sip2PatronInput & { account: Sip2Account }): Promise<Sip2PatronView> {
   const { account } = input;
   requirePermission(ctx, 'patron.identify');
-  const may = await disclosureFor(ctx, account);
+  const { may, library } = await disclosureFor(ctx, account);
   const proven = await provenPatron(ctx, account, input);
   const pinValid = may('valid-pin') ? (proven.pinValid === null ? null : proven.pinValid && proven.patron !== null) : null;
   if (!proven.patron) return { valid: false, pinValid: pinValid === null ? null : false };
@@ -179,8 +179,6 @@ export async function sip2Patron(ctx: Context, input: Sip2PatronInput & { accoun
   if (may('category')) view.category = patron.categoryCode;
   if (may('age-band')) view.ageBand = patron.ageBand;
 
-  const library = await findLibrary(ctx.trx, patron.libraryId);
-  if (!library) throw new Error('A patron points at a library that does not exist.');
   const needsLoans = may('account-standing') || may('counts') || may('current-loans');
   const out = needsLoans ? (await loans.loansOfPatron(ctx.trx, patron.id, 'active')).sort((a, b) => a.dueAt.localeCompare(b.dueAt)) : [];
   const overdue = out.filter((l) => new Date(l.dueAt).getTime() < ctx.now.getTime());
@@ -238,12 +236,15 @@ export async function sip2Patron(ctx: Context, input: Sip2PatronInput & { accoun
   return view;
 }
 
-/** Whether the account may receive a field: the disclosure rule, with its library's profile (read once per use case). */
-async function disclosureFor(ctx: Context, account: Sip2Account): Promise<(field: Sip2PatronField) => boolean> {
+/**
+ * Whether the account may receive a field (the disclosure rule, with its library's profile), and the
+ * library itself (its patrons are the only ones the account reaches): read once per use case.
+ */
+async function disclosureFor(ctx: Context, account: Sip2Account): Promise<{ may: (field: Sip2PatronField) => boolean; library: Library }> {
   const library = await findLibrary(ctx.trx, account.libraryId);
   if (!library) throw refuse(ErrorCode.LIBRARY_NOT_FOUND, 'The account’s library no longer exists.');
   const vendors = vendorRuleOf(library.profileId);
-  return (field) => mayDisclose(account, vendors, field).allowed;
+  return { may: (field) => mayDisclose(account, vendors, field).allowed, library };
 }
 
 /** `sip2Patron` in its own transaction, its failure count committed whatever the answer. */
@@ -270,7 +271,7 @@ async function patronTransaction<T>(
   let seen: Sip2PatronView = { valid: false, pinValid: null };
   try {
     return await run(runtime, sip2Caller(account), async (ctx): Promise<Sip2Outcome<T>> => {
-      const may = await disclosureFor(ctx, account);
+      const { may } = await disclosureFor(ctx, account);
       const proven = await provenPatron(ctx, account, input);
       const pinValid = may('valid-pin') ? proven.pinValid : null;
       if (!proven.patron) return { ok: false, problems: [{ code: ErrorCode.INVALID_CREDENTIALS, message: 'The card number or PIN is wrong.' }], patron: { valid: false, pinValid: pinValid === null ? null : false } };
@@ -328,20 +329,21 @@ export async function sip2Hold(runtime: Runtime, account: Sip2Account, input: { 
 }
 
 /**
- * Block patron (01): the kiosk found the card misused (or kept it). The patron's account is blocked
- * from borrowing until staff lift it, and the card's sessions end. The kiosk's message text is not kept
- * (it could say anything about anyone).
+ * Block patron (01): the kiosk found the card misused (or kept it). Only the card of the patron at the
+ * machine, proven as any patron request is (the PIN this connection verified): a kiosk cannot block any
+ * card by its number. The patron is blocked from borrowing until staff lift it, and the card's sessions
+ * end. The kiosk's message text is not kept (it could say anything about anyone).
  */
-export async function sip2BlockPatron(runtime: Runtime, account: Sip2Account, input: { cardNumber: string }) {
+export async function sip2BlockPatron(runtime: Runtime, account: Sip2Account, input: { cardNumber: string; proof: PatronProof }): Promise<Sip2PatronView> {
   return run(runtime, sip2Caller(account), async (ctx) => {
     requirePermission(ctx, 'patron.status');
-    const found = await findPatronCredentials(ctx.trx, ctx.vault.blind('card', input.cardNumber));
-    if (found && found.patron.libraryId === account.libraryId && found.patron.status === 'active') {
-      await setPatronStatus(ctx.trx, found.patron.id, 'blocked', ctx.now.toISOString());
-      await endSessionsOf(ctx, 'patron', found.patron.id);
-      await recordAccess(ctx, found.patron, 'sip2-block', ['registration']);
+    const proven = input.proof === null ? { patron: null } : await provenPatron(ctx, account, input);
+    if (proven.patron) {
+      await setPatronStatus(ctx.trx, proven.patron.id, 'blocked', ctx.now.toISOString());
+      await endSessionsOf(ctx, 'patron', proven.patron.id);
+      await recordAccess(ctx, proven.patron, 'sip2-block', ['registration']);
     }
-    return { valid: false, pinValid: null } satisfies Sip2PatronView;
+    return { valid: false, pinValid: null };
   }, undefined);
 }
 
@@ -417,8 +419,8 @@ export async function sip2ItemInformation(runtime: Runtime, account: Sip2Account
 }
 
 /** What a connection needs of its account's library: the time zone SIP2 dates are written in, names for the status answer. */
-export async function sip2Terminal(runtime: Runtime, account: Sip2Account): Promise<{ timeZone: string; libraryName: string; branchCode: string }> {
+export async function sip2Terminal(runtime: Runtime, account: Sip2Account): Promise<{ timeZone: string; libraryName: string; branchCode: string; vendors: VendorRule }> {
   const library = await findLibrary(runtime.db, account.libraryId);
   const branch = await findBranch(runtime.db, account.libraryId, account.branchId);
-  return { timeZone: library?.timeZone ?? 'UTC', libraryName: library?.name ?? '', branchCode: branch?.code ?? '' };
+  return { timeZone: library?.timeZone ?? 'UTC', libraryName: library?.name ?? '', branchCode: branch?.code ?? '', vendors: library ? vendorRuleOf(library.profileId) : DEFAULT_VENDOR_RULE };
 }
