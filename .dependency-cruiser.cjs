@@ -11,7 +11,7 @@
 
 /** What a pure layer may import besides src/: TypeBox, Luxon and node:crypto (hashing is computation). */
 const PURE_PACKAGES = '(^|/)node_modules/(typebox|luxon)/|^(node:)?crypto$';
-const TRANSPORTS = 'http|cli|jobs|sip2|oidc|demo';
+const TRANSPORTS = 'http|cli|jobs|sip2|oidc|demo|notices';
 const CORE = 'domain|policy|vault|storage|profile|solver|report|usecases';
 /** The composition root: the one file that wires the database, the vault and the servers into a runtime. */
 const ROOT = '^src/cli/runtime[.]ts$';

@@ -33,6 +33,8 @@ export interface Config {
   sip2Key: string | null;
   /** Seconds a SIP2 connection may stay silent before it is closed (CARREL_SIP2_IDLE_SECONDS, 600). */
   sip2IdleSeconds: number;
+  /** Carrel's address as patrons reach it (CARREL_PUBLIC_URL), for the links in notices; null: the address it listens on. */
+  publicUrl: string | null;
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -64,5 +66,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sip2Cert: env.CARREL_SIP2_CERT ? resolve(env.CARREL_SIP2_CERT) : null,
     sip2Key: env.CARREL_SIP2_KEY ? resolve(env.CARREL_SIP2_KEY) : null,
     sip2IdleSeconds: idle >= 5 && idle <= 86_400 ? idle : 600,
+    publicUrl: env.CARREL_PUBLIC_URL && /^https?:\/\/[^\s]+$/.test(env.CARREL_PUBLIC_URL) ? env.CARREL_PUBLIC_URL.replace(/\/$/, '') : null,
   };
 }

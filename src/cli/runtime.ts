@@ -8,6 +8,7 @@ import type { Clock } from '../domain/clock.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { buildServer } from '../http/server.js';
 import { Scheduler } from '../jobs/scheduler.js';
+import { closeChannels, noticeChannelsFromEnv } from '../notices/channels.js';
 import { startSip2Server } from '../sip2/server.js';
 import { createLogger } from '../log.js';
 import { ProfileError } from '../profile/profiles.js';
@@ -181,12 +182,17 @@ export async function serve(
   const { config } = options;
   const logger = createLogger(config.logLevel, pino.destination(2));
   const app = await buildServer({ runtime, logger, cookieSecure: config.cookieSecure, trustProxy: config.trustProxy, version: options.version, retentionSchedule: config.retentionSchedule });
+  // Notices go out on the channels the environment configures (none: they wait in the queue).
+  const notices = noticeChannelsFromEnv();
+  const listening = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
   const scheduler =
     options.scheduler === false || !config.scheduler
       ? null
       : new Scheduler(runtime, {
           tickMs: config.schedulerTickMs,
           retentionSchedule: config.retentionSchedule,
+          noticeChannels: notices.channels,
+          publicUrl: config.publicUrl ?? listening,
           // Counts and codes only: a run's record holds no personal data, nor does its log line.
           onRun: (report) => {
             if (report.status === 'failed') logger.error({ job: report.job, period: report.period, outcome: report.outcome }, 'scheduled job failed; it is tried again later');
@@ -202,6 +208,7 @@ export async function serve(
   const shutdown = async () => {
     await sip2?.close();
     await scheduler?.stop();
+    await closeChannels(notices.channels);
     await app.close();
     await opened.close();
     process.exit(0);

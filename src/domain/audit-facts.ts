@@ -29,6 +29,9 @@ export interface HeldCounts {
   /** Service records per kind (`computer-session`, …) and status. */
   serviceRecords: { kind: string; status: string; count: number }[];
   complaints: { open: number; answered: number; anonymous: number };
+  /** Notices per status (issue 17), and the breach register (RR-6): breaches and the patrons told of them. */
+  noticesByStatus: CodeCount[];
+  breaches: { recorded: number; patronsAffected: number };
   accessLogEntries: number;
   /**
    * The aggregate statistics tables: how many rows each holds, and nothing summed. A sum of their counts

@@ -117,6 +117,16 @@ export interface AggregatesNote {
   text: string;
 }
 
+/** A notice as its recipient sees it: what kind, on which channel and in which language, when, and how it went. */
+export interface SentNoticeEntry {
+  kind: string;
+  channel: string;
+  language: string;
+  status: string;
+  createdAt: Iso;
+  sentAt: Iso | null;
+}
+
 /** The keys of the document that hold records (every key but the document's own facts). */
 export type PatronRecordKey = Exclude<keyof PatronRecordDocument, 'format' | 'exportedAt' | 'contents' | 'aggregates'>;
 
@@ -142,6 +152,8 @@ export interface PatronRecordDocument {
   /** The categories left out of a member of staff's export (public-computer logs, JC-VII), when any is. */
   withheld?: PatronRecordCategory[];
   complaints: ComplaintEntry[];
+  /** Notices sent to the patron, or owed (issue 17): kind, channel, time and status, never what they said. */
+  sentNotices: SentNoticeEntry[];
   accessLog: AccessLogEntry[];
   /** Only in the patron's own record (GET /me, GET /me/export): releases of their records to an agency. */
   notices?: ReleaseNotice[];

@@ -41,6 +41,8 @@ export interface Profile {
     illRequests: DaysRule;
     referenceRequests: DaysRule;
     accessLog: { months: number; clause: string; note?: string };
+    /** Proof that a notice went (kind, channel, time, status), kept this many days after it ended; absent: policy/notice.policy.ts's default. */
+    notices?: DaysRule;
   };
   access: {
     sharedPatrons: { allowed: boolean; clause: string; note?: string };
@@ -55,6 +57,8 @@ export interface Profile {
     /** What a SIP2 authentication client may learn beyond a valid patron; absent: nothing (RF-6). */
     vendors?: { attributes: 'none' | 'category-or-age-band'; clause: string; note?: string };
   };
+  /** What a notice may say (issue 17); absent: no titles (JC-VI: an email crosses other people's servers). */
+  notices?: { titles: boolean; clause: string; note?: string };
   /** Lawful disclosure: what each instrument permits (policy/disclosure.policy.ts decides with it). */
   disclosure: DisclosureRules;
   externalRecords: { code: string; name: string; medium: string; days: number; clause: string; note?: string }[];

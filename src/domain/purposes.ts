@@ -20,6 +20,8 @@ export const PURPOSES = [
   'guardian-access',
   /** A machine asks whether a card and PIN are a valid patron's (SIP2 authentication: EZproxy, a vendor; RF-6). */
   'authentication',
+  /** A notice the patron chose (JC-VI), or the law requires (RR-6, RR-10), is written and sent. */
+  'notices',
 ] as const;
 export type Purpose = (typeof PURPOSES)[number];
 

@@ -17,6 +17,7 @@ export const RECORD_CATEGORIES = [
   'ill-requests',
   'reference-requests',
   'complaints',
+  'notices',
   'access-log',
   'circulation-statistics',
   'registration-statistics',
@@ -38,7 +39,7 @@ export type PatronRecordCategory = Exclude<RecordCategory, AggregateCategory>;
  * The rows kept a period after they end, as retention pages over them: settled fines, ended hold
  * requests, closed service records (policy/retention.policy.ts says which values of each, and for how long).
  */
-export type EndedRecords = 'fines' | 'holds' | 'service-records';
+export type EndedRecords = 'fines' | 'holds' | 'service-records' | 'notices';
 
 /** The categories a retention run walks, in order, as its receipt names them. */
 export const RETENTION_CATEGORIES = [
@@ -50,6 +51,7 @@ export const RETENTION_CATEGORIES = [
   'room-bookings',
   'ill-requests',
   'reference-requests',
+  'notices',
   'inactive-patrons',
   'deceased-patrons',
   'access-log',

@@ -78,5 +78,11 @@ export const PERMISSIONS = [
   'staff.manage',
   // The scheduler: what each job last did, and running one now.
   'jobs.manage',
+  // Notices (issue 17): the queue and its failures and letters (the desk), the library's templates and
+  // settings (the administrator), and the breach register (the director, RR-6).
+  'notices.read',
+  'notices.send',
+  'notices.manage',
+  'breach.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

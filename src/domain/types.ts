@@ -94,7 +94,7 @@ export interface PatronPersonal {
 }
 
 /** How a patron wants notices (JC-VI); 'none' is the default, the private choice. */
-export const NOTICE_CHANNELS = ['none', 'email', 'text'] as const;
+export const NOTICE_CHANNELS = ['none', 'email', 'text', 'both'] as const;
 export type NoticeChannel = (typeof NOTICE_CHANNELS)[number];
 
 export interface Patron {

@@ -127,6 +127,12 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   SIP2_ACCOUNT_NOT_FOUND: 404,
   SIP2_ACCOUNT_EXISTS: 409,
   SIP2_SETTING_NOT_ALLOWED: 422,
+  // Notices (issue 17)
+  NOTICE_NOT_FOUND: 404,
+  NOTICE_NOT_RETRYABLE: 409,
+  TEMPLATE_FIELD_NOT_ALLOWED: 422,
+  UNSUBSCRIBE_TOKEN_INVALID: 400,
+  BREACH_NOT_FOUND: 404,
   // The desk: cards that renew, blocks that reflect the account, renewals (issue 15)
   CARD_NUMBER_INVALID: 400,
   CARD_NUMBER_TAKEN: 409,

@@ -22,12 +22,18 @@ import { expireHolds } from '../usecases/hold.usecases.js';
 import { claimJobRun, finishJobRun, jobRunHistory, scheduledLibraries, type JobOutcome, type JobRun } from '../usecases/job-run.usecases.js';
 import { destroyExpiredKeys } from '../usecases/key.usecases.js';
 import { runRetention } from './retention.job.js';
+import { announcePolicyChange, deliverNotices } from './notices.job.js';
+import { planNotices } from '../usecases/notice.usecases.js';
+import type { NoticeChannels } from '../domain/notices.js';
 
-export const JOB_NAMES = ['fines-accrue', 'long-overdue', 'holds-expire', 'retention', 'key-purge'] as const;
+export const JOB_NAMES = ['fines-accrue', 'long-overdue', 'holds-expire', 'notices-plan', 'notices-send', 'retention', 'key-purge'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
-/** How a job's periods are cut. */
-type Cadence = { kind: 'library-day' } | { kind: 'hour' } | { kind: 'schedule' };
+/**
+ * How a job's periods are cut. `every-tick` has no period to claim: its work claims its own rows (the
+ * notices outbox), so every process helps at every tick and none sends what another took.
+ */
+type Cadence = { kind: 'library-day' } | { kind: 'hour' } | { kind: 'schedule' } | { kind: 'every-tick' };
 
 interface JobDefinition {
   name: JobName;
@@ -35,7 +41,7 @@ interface JobDefinition {
   cadence: Cadence;
   purpose: Purpose;
   /** Does one period's work for one library (library-day jobs) or for all; answers what it did, in counts. */
-  work(runtime: Runtime, caller: Caller, libraryId: string | null, signal: AbortSignal): Promise<Record<string, number>>;
+  work(runtime: Runtime, caller: Caller, libraryId: string | null, signal: AbortSignal, options: SchedulerOptions & { runner: string }): Promise<Record<string, number>>;
 }
 
 /** Rows of overdue loans per transaction in the walks of fines-accrue and long-overdue. */
@@ -83,6 +89,28 @@ const JOBS: readonly JobDefinition[] = [
     work: async (runtime, caller, libraryId) => ({ ...(await run(runtime, caller, expireHolds, { libraryId: libraryId as string })) }),
   },
   {
+    name: 'notices-plan',
+    description: 'the day’s notices: items due soon, overdue and billed as lost, cards expiring, guardians of minors, and a changed privacy policy',
+    cadence: { kind: 'library-day' },
+    purpose: 'notices',
+    work: async (runtime, caller, libraryId) => {
+      const planned = await run(runtime, caller, planNotices, { libraryId: libraryId as string });
+      const policy = await announcePolicyChange(runtime, caller, libraryId as string);
+      return { ...planned, policyChanged: policy.queued };
+    },
+  },
+  {
+    name: 'notices-send',
+    description: 'sends the notices that are due, by email and text, retrying temporary failures with backoff',
+    cadence: { kind: 'every-tick' },
+    purpose: 'notices',
+    work: async (runtime, _caller, _libraryId, signal, options) => {
+      if (!options.noticeChannels) return { sent: 0 };
+      const counts = await deliverNotices(runtime, options.noticeChannels, { runner: options.runner, publicUrl: options.publicUrl ?? 'http://127.0.0.1', signal });
+      return { ...counts };
+    },
+  },
+  {
     name: 'retention',
     description: 'the retention engine: disposes of what each library’s profile no longer allows to be kept',
     cadence: { kind: 'schedule' },
@@ -123,6 +151,10 @@ export interface SchedulerOptions {
   retryAfterMs?: number;
   /** This process's name in the claims (default: host, process id and a random tag). */
   runner?: string;
+  /** The channels notices go out on (composition root: src/notices/); none: notices wait in the queue. */
+  noticeChannels?: NoticeChannels;
+  /** Carrel's public address, for the links in notices (CARREL_PUBLIC_URL). */
+  publicUrl?: string;
   /** Told of every run this process makes or finds taken (counts and codes only). */
   onRun?: (report: RunReport) => void;
 }
@@ -175,6 +207,19 @@ export async function runJob(
   const runner = options.runner ?? runnerName();
   const signal = options.signal ?? new AbortController().signal;
   const now = runtime.clock.now();
+  if (job.cadence.kind === 'every-tick') {
+    if (options.libraryId !== undefined) throw refuse(ErrorCode.VALIDATION_FAILED, `The ${job.name} job runs for every library at once; leave out --library.`, 'library');
+    // No claim: the work claims its own rows. Nothing is recorded in job_runs (it runs every minute).
+    let outcome: JobOutcome;
+    try {
+      outcome = await job.work(runtime, caller, null, signal, { ...options, runner });
+    } catch (error) {
+      outcome = { error: error instanceof DomainError ? error.code : 'INTERNAL_ERROR' };
+    }
+    const report: RunReport = { job: job.name, period: now.toISOString().slice(0, 16) + 'Z', libraryId: null, status: 'error' in outcome ? 'failed' : 'ran', outcome };
+    options.onRun?.(report);
+    return [report];
+  }
   const periods: { period: string; libraryId: string | null }[] = [];
   if (job.cadence.kind === 'library-day') {
     const libraries = await run(runtime, admin, scheduledLibraries, options.libraryId !== undefined ? { libraryId: options.libraryId } : {});
@@ -203,7 +248,7 @@ export async function runJob(
     } else {
       let outcome: JobOutcome;
       try {
-        outcome = await job.work(runtime, caller, libraryId, signal);
+        outcome = await job.work(runtime, caller, libraryId, signal, { ...options, runner });
       } catch (error) {
         // The code only: a message could one day carry more than a run's record should keep.
         outcome = { error: error instanceof DomainError ? error.code : 'INTERNAL_ERROR' };

@@ -40,6 +40,7 @@ export const CATEGORY_PERMISSIONS: Record<RecordCategory, readonly Permission[]>
   'ill-requests': SERVICE_RECORD,
   'reference-requests': SERVICE_RECORD,
   complaints: ['complaints.record', 'complaints.answer'],
+  notices: ['notices.read', 'notices.send', 'breach.manage', ...WHOLE_RECORD],
   'access-log': ['access-log.read', 'access-log.verify'],
   // Aggregate counts with no patron in them: written by the use case that counts (a check-out, a
   // registration, the retention run or a deletion for a service that has ended), read as statistics.
@@ -78,6 +79,8 @@ export const CATEGORY_VIEW_PERMISSIONS: Record<RecordCategory, readonly Permissi
   'ill-requests': ['services.record', 'patron.read', 'patron.export'],
   'reference-requests': ['services.record', 'patron.read', 'patron.export'],
   complaints: ['complaints.record', 'complaints.answer'],
+  // Kind, channel and status only (what a notice said is never shown to staff).
+  notices: ['notices.read', 'patron.read', 'patron.export'],
   'access-log': ['access-log.read'],
   // No personal data: counts only.
   'circulation-statistics': [],

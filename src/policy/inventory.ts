@@ -5,6 +5,7 @@
  * published policy and the privacy audit report (CB-I) all read this one declaration.
  */
 import type { Profile } from './profile.schema.js';
+import { noticeRetention } from './notice.policy.js';
 import { describeRule, serviceRule, type RetentionCategory, type ServiceKindId } from './retention.policy.js';
 
 /**
@@ -215,6 +216,25 @@ export const INVENTORY: readonly CategoryDeclaration[] = [
     disposal: 'The patron link and the sealed texts go with the patron (their key is shredded); the topic, channel and dates stay for the transparency report.',
   },
   {
+    id: 'notices',
+    name: 'Notices',
+    fields: [
+      'recipient (the patron, or a minor’s guardian)',
+      'kind (hold ready, due soon, overdue, billed as lost, card expiring, policy changed, breach)',
+      'channel (email, text, letter)',
+      'language',
+      'status, attempts and the failure’s code',
+      'what it will say (sealed, until it is delivered)',
+      'queued, sent and ended times',
+    ],
+    purpose: 'Tell the patron what they asked to be told (holds ready, items due or overdue, cards expiring), and what the law or the policy requires (a breach, a change of the policy).',
+    legalBasis: { text: 'The patron’s own choice of channel, off by default; breach notices and policy changes are owed to every patron.', clauses: ['JC-VI', 'RR-6', 'RR-10', 'RR-8', 'IF-7', 'CB-B3'] },
+    access: ['the patron (their own)', 'circulation staff on duty (kind, channel and status only)', 'the director (breach notices)'],
+    storage: { tables: ['notices', 'patrons (notice language, unsubscribed)'], sealed: ['what it will say'], indexed: [] },
+    retention: (p) => fromReceipt(p, 'notices', noteOf(noticeRetention(p))),
+    disposal: 'What a notice says is deleted when it is delivered (the address is never stored: it is opened from the vault to send); the proof of sending is deleted after the profile’s days.',
+  },
+  {
     id: 'access-log',
     name: 'Access log',
     fields: ['time', 'actor (staff account or system)', 'patron', 'action', 'record categories touched (names, never data)', 'purpose', 'channel'],
@@ -302,6 +322,9 @@ export const OTHER_TABLES: Readonly<Record<string, string>> = {
   access_log_heads: 'The head of each chain of the access log (a sequence number and a hash).',
   item_tasks: 'Work an item waits for (pull for a hold, in transit, reshelve from a hold shelf), deleted when done: item and branches, and for reshelving the ended hold’s shelf code (the slip’s pseudonym); never a patron.',
   job_runs: 'The scheduler’s record of each job’s runs: when and counts, no patron.',
+  notice_templates: 'The library’s own wording of each kind of notice, per language; no patron.',
+  notice_settings: 'The library’s notice settings (days before and after a due date, From address, portal) and the policy version its patrons were last told of; no patron.',
+  breaches: 'The breach register (RR-6): when, which categories of data, how many patrons were affected and how they were told; no patron.',
   kysely_migration: 'The schema migrations applied.',
   kysely_migration_lock: 'The lock that keeps two processes from migrating at once.',
   carrel_key_store_migration: 'The key store’s own schema migrations (PostgreSQL).',

@@ -36,6 +36,8 @@ const CLERK: readonly Permission[] = [
   'items.read',
   'disclosure.receive',
   'complaints.record',
+  'notices.read',
+  'notices.send',
 ];
 // Statistics carry no personal data. A table's totals are the same in every table and its hidden counts
 // cannot be bounded below the threshold from it; tables of overlapping periods can still be differenced
@@ -55,6 +57,8 @@ const DIRECTOR: readonly Permission[] = [
   'complaints.answer',
   'transparency.read',
   'audit.read', // the privacy audit report (CB-I)
+  'notices.manage',
+  'breach.manage', // RR-6: the director records a breach and the patrons are told
 ];
 const ADMIN: readonly Permission[] = [
   'profiles.read',
@@ -70,6 +74,7 @@ const ADMIN: readonly Permission[] = [
   'library.read',
   'staff.manage',
   'jobs.manage',
+  'notices.manage', // templates and settings: no patron in them
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {

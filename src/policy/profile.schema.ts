@@ -26,6 +26,9 @@ const NotifyPatron = Type.Union([Type.Literal('at-release'), Type.Literal('never
 /** A record kept for a number of days after it ends (a session, an event, a closed request). */
 const DaysAfterEnd = Type.Object({ days_after_end: Days, clause: Clause, note: Note }, { additionalProperties: false });
 
+/** Notices' proofs of sending, kept a number of days after the notice ended. */
+const DaysAfterSent = Type.Object({ days_after_sent: Days, clause: Clause, note: Note }, { additionalProperties: false });
+
 /** What one instrument permits (see domain/disclosure.ts PERMITS), the clause, and its own checks. */
 const InstrumentRule = Type.Object(
   {
@@ -111,6 +114,8 @@ export const ProfileDocument = Type.Object(
         reference_requests: DaysAfterEnd,
         /** The access log itself (CB-F1): entries older than this many months are removed, oldest first. */
         access_log: Type.Optional(Type.Object({ months: Months, clause: Clause, note: Note }, { additionalProperties: false })),
+        /** Proof that a notice was sent (kind, channel, time, status): kept this many days after it ended (issue 17). */
+        notices: Type.Optional(DaysAfterSent),
       },
       { additionalProperties: false },
     ),
@@ -161,6 +166,11 @@ export const ProfileDocument = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /**
+     * What a notice may say (issue 17, JC-VI): by default the library, the kind, a count, a date and a
+     * link; `titles: true` lets templates name the titles (an email crosses other people's servers).
+     */
+    notices: Type.Optional(Type.Object({ titles: Type.Boolean(), clause: Clause, note: Note }, { additionalProperties: false })),
     /**
      * Lawful disclosure (RR-5, RR-7, CB-A7, CB-B2, CB-E1..E3, JC-II, JC-IVd-le, RF-2, RF-5, IF-8, IF-9):
      * what each legal instrument permits, who decides, whether counsel reviews it first, and whether the

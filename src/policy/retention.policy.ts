@@ -5,6 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import type { EndedRecords, RetentionCategory } from '../domain/records.js';
+import { noticeRetention } from './notice.policy.js';
 import type { LoanStatus } from '../domain/types.js';
 import type { DaysRule, Profile } from './profile.schema.js';
 
@@ -167,6 +168,14 @@ export const ENDED_RECORD_CATEGORIES = {
   'room-bookings': serviceCategory('room-booking'),
   'ill-requests': serviceCategory('ill-request'),
   'reference-requests': serviceCategory('reference-request'),
+  // Issue 17: the proof that a notice went (kind, channel, time, status), the profile's days after it
+  // ended; a queued notice or a letter not yet posted is never a candidate.
+  notices: {
+    records: 'notices',
+    values: ['sent', 'failed', 'posted', 'cancelled'],
+    rule: (p) => noticeRetention(p),
+    decide: (r, p, now) => afterEndRetention(r.endedAt, noticeRetention(p), now, r.held),
+  },
 } as const satisfies Record<string, EndedRecordCategory>;
 
 /** The row of one kind of service record: its own rule, decided by `serviceRetention`. */
@@ -313,6 +322,10 @@ export function describeRule(profile: Profile, category: RetentionCategory): { r
       };
     case 'deceased-patrons':
       return { rule: `deceased patrons: ${swept(r.deceasedPatrons.sweep)}`, clause: r.deceasedPatrons.clause, disposal: 'data key shredded, rows deleted' };
+    case 'notices': {
+      const rule = noticeRetention(profile);
+      return { rule: `notices sent: kind, channel, time and status kept ${rule.days} days (what they said is forgotten at delivery)`, clause: rule.clause, disposal: 'deleted' };
+    }
     case 'access-log':
       return {
         rule: `access log: ${r.accessLog.months} months after the entry`,

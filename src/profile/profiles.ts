@@ -166,6 +166,8 @@ function toProfile(doc: ProfileDocument, file: string): Profile {
       roomBookings: days(r.room_bookings),
       illRequests: days(r.ill_requests),
       referenceRequests: days(r.reference_requests),
+      // Only when the profile says (as `notices` below): a silent profile keeps its fingerprint.
+      ...(r.notices ? { notices: { days: r.notices.days_after_sent, clause: r.notices.clause, ...note(r.notices.note) } } : {}),
     },
     access: {
       sharedPatrons: a?.shared_patrons
@@ -186,6 +188,7 @@ function toProfile(doc: ProfileDocument, file: string): Profile {
       // Only when the profile says: a profile that is silent keeps its fingerprint, and reads as 'none'.
       ...(a?.vendors ? { vendors: { attributes: a.vendors.attributes, clause: a.vendors.clause, ...note(a.vendors.note) } } : {}),
     },
+    ...(doc.notices ? { notices: { titles: doc.notices.titles, clause: doc.notices.clause, ...note(doc.notices.note) } } : {}),
     disclosure: toDisclosure(doc.disclosure),
     externalRecords: doc.external_records.map((s) => ({ code: s.code, name: s.name, medium: s.medium, days: s.days, clause: s.clause, ...note(s.note) })),
     statistics: { smallCellThreshold: doc.statistics.small_cell_threshold, clause: doc.statistics.clause },

@@ -30,6 +30,8 @@ function facts(profile: Profile, overrides: Partial<AuditFacts> = {}): AuditFact
       payments: 1,
       serviceRecords: [{ kind: 'program-signup', status: 'booked', count: 1 }],
       complaints: { open: 0, answered: 0, anonymous: 0 },
+      noticesByStatus: [],
+      breaches: { recorded: 0, patronsAffected: 0 },
       accessLogEntries: 9,
       statistics: { rows: 0 },
       registrationStatistics: { rows: 0 },

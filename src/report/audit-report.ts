@@ -35,6 +35,7 @@ export const RETENTION_CATEGORY_OF: Record<RetentionCategory, RecordCategory> = 
   'room-bookings': 'room-bookings',
   'ill-requests': 'ill-requests',
   'reference-requests': 'reference-requests',
+  notices: 'notices',
   'inactive-patrons': 'registration',
   'deceased-patrons': 'registration',
   'access-log': 'access-log',
@@ -128,6 +129,12 @@ function heldLines(held: HeldCounts): Record<RecordCategory, CountLine[]> {
     'room-bookings': services('room-booking'),
     'ill-requests': services('ill-request'),
     'reference-requests': services('reference-request'),
+    notices: [
+      { label: 'notices', count: total(held.noticesByStatus) },
+      ...byStatus('notices', held.noticesByStatus),
+      { label: 'breaches recorded (RR-6)', count: held.breaches.recorded },
+      { label: 'patrons notified of a breach', count: held.breaches.patronsAffected },
+    ],
     complaints: [
       { label: 'complaints open', count: held.complaints.open },
       { label: 'complaints answered', count: held.complaints.answered },

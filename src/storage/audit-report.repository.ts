@@ -57,6 +57,12 @@ export async function heldCounts(db: Db, libraryId: string): Promise<HeldCounts>
     .select([(eb) => eb.fn.countAll().as('n'), (eb) => eb.fn.count('answered_at').as('answered'), (eb) => eb.fn.count('patron_id').as('named')])
     .where('library_id', '=', libraryId)
     .executeTakeFirstOrThrow();
+  const noticesByStatus = await db.selectFrom('notices').select(['status as code', (eb) => eb.fn.countAll().as('n')]).where('library_id', '=', libraryId).groupBy('status').execute();
+  const breaches = await db
+    .selectFrom('breaches')
+    .select([(eb) => eb.fn.countAll().as('n'), (eb) => eb.fn.sum<string | number | null>('patrons_affected').as('affected')])
+    .where('library_id', '=', libraryId)
+    .executeTakeFirstOrThrow();
   const accessLog = await db.selectFrom('access_log').select((eb) => eb.fn.countAll().as('n')).where('library_id', '=', libraryId).executeTakeFirstOrThrow();
   // Rows only: no count of the aggregates is summed here (see HeldCounts).
   const rowsOf = async (table: 'circulation_stats' | 'registration_stats' | 'service_stats') =>
@@ -78,6 +84,8 @@ export async function heldCounts(db: Db, libraryId: string): Promise<HeldCounts>
       .map((r) => ({ kind: r.kind, status: r.status, count: n(r.n) }))
       .sort((a, b) => a.kind.localeCompare(b.kind) || a.status.localeCompare(b.status)),
     complaints: { open: n(complaints.n) - n(complaints.answered), answered: n(complaints.answered), anonymous: n(complaints.n) - n(complaints.named) },
+    noticesByStatus: byCode(noticesByStatus),
+    breaches: { recorded: n(breaches.n), patronsAffected: n(breaches.affected ?? 0) },
     accessLogEntries: n(accessLog.n),
     statistics,
     registrationStatistics,

@@ -21,6 +21,8 @@ import * as m0011 from './migrations/0011-block-overrides.js';
 import * as m0015 from './migrations/0015-staff-lists.js';
 // SIP2 accounts: the kiosks, sorters and authentication clients of a library (after 0010's branches).
 import * as m0016 from './migrations/0016-sip2-accounts.js';
+// Notices: the outbox, templates, settings and breaches (after 0010's libraries and job runs).
+import * as m0017 from './migrations/0017-notices.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -38,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-block-overrides': m0011,
   '0015-staff-lists': m0015,
   '0016-sip2-accounts': m0016,
+  '0017-notices': m0017,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

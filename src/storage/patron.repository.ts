@@ -218,6 +218,8 @@ export async function deletePatronRows(db: Db, patronId: string): Promise<void> 
   await db.deleteFrom('holds').where('patron_id', '=', patronId).execute();
   await db.deleteFrom('loans').where('patron_id', '=', patronId).execute();
   await db.deleteFrom('service_records').where('patron_id', '=', patronId).execute();
+  // Notices (migration 0017): the proofs of what was sent to them go with them.
+  await db.deleteFrom('notices').where('patron_id', '=', patronId).execute();
   // Legal holds and complaints (migration 0005): released holds forget the patron; complaints keep their topic.
   await deleteHoldPatron(db, patronId);
   await forgetComplaintPatron(db, patronId);

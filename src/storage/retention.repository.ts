@@ -166,6 +166,7 @@ const ENDED_RECORDS = {
   fines: { table: 'fines', kind: 'status', start: 'created_at', end: 'settled_at' },
   holds: { table: 'holds', kind: 'status', start: 'placed_at', end: 'ended_at' },
   'service-records': { table: 'service_records', kind: 'kind', start: 'starts_at', end: 'ends_at' },
+  notices: { table: 'notices', kind: 'status', start: 'created_at', end: 'ended_at' },
 } as const satisfies Record<EndedRecords, { table: string; kind: string; start: string; end: string }>;
 
 /** A record that ended: a settled fine, an ended hold, a closed service record. */

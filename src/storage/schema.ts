@@ -93,6 +93,10 @@ export interface PatronsTable {
   mailing_consent_since: string | null;
   /** When the patron consented to being photographed or recorded at programs (RR-9); null: no consent. */
   photo_consent_since: string | null;
+  /** The language the patron reads notices in (migration 0017); null: the library's. */
+  notice_language: string | null;
+  /** When the patron unsubscribed from mailings (policy changes, RR-10; RR-3, RF-8); null: subscribed. */
+  mailings_off_since: string | null;
 }
 
 export interface PatronSearchTable {
@@ -525,6 +529,67 @@ export interface Schema {
   profile_versions: ProfileVersionsTable;
   // Staff lists (migration 0015).
   item_tasks: ItemTasksTable;
+  // Notices (migration 0017).
+  notices: NoticesTable;
+  notice_templates: NoticeTemplatesTable;
+  notice_settings: NoticeSettingsTable;
+  breaches: BreachesTable;
+}
+
+// ── Notices (migration 0017) ─────────────────────────────────────────────────────────────────────
+
+export interface NoticesTable {
+  id: string;
+  library_id: string;
+  patron_id: string;
+  recipient: string;
+  kind: string;
+  channel: string;
+  language: string;
+  status: string;
+  idempotency_key: string;
+  payload: string | null;
+  breach_id: string | null;
+  attempts: number;
+  next_attempt_at: string;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  error_code: string | null;
+  created_at: string;
+  sent_at: string | null;
+  ended_at: string | null;
+}
+
+export interface NoticeTemplatesTable {
+  library_id: string;
+  kind: string;
+  language: string;
+  subject: string;
+  body: string;
+  updated_at: string;
+}
+
+export interface NoticeSettingsTable {
+  library_id: string;
+  settings: string;
+  announced_policy: string | null;
+  updated_at: string;
+}
+
+export interface BreachesTable {
+  id: string;
+  library_id: string;
+  occurred_on: string;
+  discovered_on: string;
+  categories: string;
+  scope: string;
+  description: string;
+  actions: string;
+  recorded_by: string;
+  recorded_at: string;
+  patrons_affected: number;
+  notices_queued: number;
+  letters: number;
 }
 
 /** Physical work an item waits for (migration 0015): pull, transit or reshelve; deleted when done. */

@@ -11,6 +11,7 @@ import * as loans from '../storage/loan.repository.js';
 import { findPatronById, touchActivity, type StoredPatron } from '../storage/patron.repository.js';
 import { addCirculationStats } from '../storage/retention.repository.js';
 import { newId, newTimeOrderedId, recordAccess, type Context } from './context.js';
+import { queueHoldReady } from './notice.usecases.js';
 import { requireItemByBarcode } from './item.usecases.js';
 import { requirePatronByCard, requirePatronRef, type PatronRef } from './patron-access.js';
 import { requirePermission } from './authorization.js';
@@ -255,6 +256,8 @@ export async function sendToNextHold(
   await noteItemTrapped(ctx, item, next.pickupBranchId, where);
   const holder = await findPatronById(ctx.trx, next.patronId);
   if (holder) await recordAccess(ctx, holder, 'hold-trapped', ['holds']);
+  // The holder is told, in this transaction: the notice exists if and only if the trap does.
+  await queueHoldReady(ctx, { ...next, pickupBy }, library);
   return { to: 'hold-shelf', holdId: next.id, pickupBranchId: next.pickupBranchId, pickupBy };
 }
 

@@ -10,6 +10,7 @@ import { findActiveLoanForItem } from '../storage/loan.repository.js';
 import { findPatronById } from '../storage/patron.repository.js';
 import { sendToNextHold } from './circulation.usecases.js';
 import { newId, recordAccess, type Context } from './context.js';
+import { queueHoldReady } from './notice.usecases.js';
 import { requireItemByBarcode } from './item.usecases.js';
 import { requirePatronByCard } from './patron-access.js';
 import { requirePermission } from './authorization.js';
@@ -64,6 +65,7 @@ export async function placeHold(ctx: Context, input: PlaceHoldInput): Promise<Ho
     await setItemStatus(ctx.trx, item.id, 'on-hold-shelf');
     // Trapped on the open shelves: a pull list's row until someone fetches it.
     await noteItemTrapped(ctx, item, hold.pickupBranchId, { on: 'shelves', branchId: item.branchId });
+    await queueHoldReady(ctx, { ...hold, pickupBy }, library);
     return { ...hold, status: 'ready', readyAt: at, pickupBy };
   }
   return hold;

@@ -21,6 +21,7 @@ import { normalizeForIndex } from '../vault/vault.js';
 import { AGGREGATE_CATEGORIES, PATRON_RECORD_CATEGORIES, type RecordCategory } from '../policy/inventory.js';
 import type { Permission } from '../policy/permissions.js';
 import { newId, recordAccess, type Context } from './context.js';
+import { noticesOf } from './notice.usecases.js';
 import { openFineNotes, openPatron, sealPatron, searchTokens } from './patron-records.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
 import { requireLibrary } from './library-access.js';
@@ -328,6 +329,7 @@ export async function patronDocument(ctx: Context, stored: StoredPatron, action 
     ...(withComputerLogs ? {} : { withheld: ['computer-sessions'] }),
     // Written complaints the patron made (JC-VIII), with the director's answer once given.
     complaints: await complaintsOf(ctx, patron.id),
+    sentNotices: await noticesOf(ctx, patron.id),
     accessLog: (await accessEntriesShownToPatron(ctx, patron.id)).map((e): AccessLogEntry => ({
       at: e.at,
       actorKind: e.actorKind,
@@ -372,6 +374,7 @@ const EXPORT_CONTENTS = {
   'ill-requests': ['services'],
   'reference-requests': ['services'],
   complaints: ['complaints'],
+  notices: ['sentNotices'],
   'access-log': ['accessLog'],
 } as const satisfies RecordContents;
 

@@ -33,6 +33,7 @@ import { requirePermission } from './authorization.js';
 import { findLibrary } from '../storage/library.repository.js';
 import { deletePatronRows, endGuardianLinksOfMinor } from '../storage/patron.repository.js';
 import * as retention from '../storage/retention.repository.js';
+import { deleteNotices } from '../storage/notice.repository.js';
 import { closeServiceRecord, serviceRecordsOfPatron } from '../storage/service-record.repository.js';
 import { localDay } from '../domain/clock.js';
 import {
@@ -265,6 +266,7 @@ const DISPOSE: Record<EndedRecords, (ctx: Context, library: Library, ids: readon
   fines: (ctx, _library, ids) => retention.deleteFines(ctx.trx, ids),
   holds: (ctx, _library, ids) => retention.deleteHolds(ctx.trx, ids),
   'service-records': disposeServiceRecords,
+  notices: (ctx, _library, ids) => deleteNotices(ctx.trx, ids),
 };
 
 /**

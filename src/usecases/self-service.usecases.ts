@@ -126,11 +126,11 @@ export interface PrivacyChange {
 export async function setMyPrivacy(ctx: Context, input: PrivacyChange) {
   let stored = await ownRecord(ctx);
   const problems: Problem[] = [];
-  if (input.noticeChannel === 'email' || input.noticeChannel === 'text') {
+  if (input.noticeChannel === 'email' || input.noticeChannel === 'text' || input.noticeChannel === 'both') {
     const { personal } = await openPatron(ctx, stored);
-    if (input.noticeChannel === 'email' && personal.email === null)
+    if (input.noticeChannel !== 'text' && personal.email === null)
       problems.push({ code: ErrorCode.NOTICE_CHANNEL_UNREACHABLE, message: 'Notices by email need an email address on file; add one first.', field: 'noticeChannel' });
-    if (input.noticeChannel === 'text' && personal.phone === null)
+    if (input.noticeChannel !== 'email' && personal.phone === null)
       problems.push({ code: ErrorCode.NOTICE_CHANNEL_UNREACHABLE, message: 'Notices by text need a phone number on file; add one first.', field: 'noticeChannel' });
   }
   refuseAll(problems);

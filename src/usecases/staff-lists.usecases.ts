@@ -74,7 +74,8 @@ export async function overdueList(ctx: Context, input: ListInput & { minDaysOver
       const stored = await findPatronById(ctx.trx, id);
       if (!stored) continue;
       const { personal } = await openPatron(ctx, stored);
-      const channel = stored.noticeChannel;
+      // A patron who chose both is reached first by email.
+      const channel = stored.noticeChannel === 'both' ? 'email' : stored.noticeChannel;
       contacts.set(id, { name: personal.name, channel, address: channel === 'email' ? personal.email : channel === 'text' ? personal.phone : null });
     }
   await logPatrons(ctx, libraryId, rows.map((r) => r.patronId), withContact ? 'overdue-list-contact' : 'overdue-list', withContact ? ['circulation', 'registration'] : ['circulation']);

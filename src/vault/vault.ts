@@ -8,7 +8,7 @@ import type { Keyring } from './keyring.js';
 export type IndexKind = 'card' | 'email' | 'phone' | 'name';
 
 /** What a sealed value is: the same data key seals several kinds of a patron's data, each bound to its kind. */
-export type SealPurpose = 'personal' | 'fine-note' | 'service-details' | 'complaint' | 'override-note';
+export type SealPurpose = 'personal' | 'fine-note' | 'service-details' | 'complaint' | 'override-note' | 'notice';
 
 const INDEX_KEY = 'blind-index';
 /** The HKDF label of the access log's MAC key (derived from the index key, so it is never stored). */
@@ -113,7 +113,7 @@ export class Vault {
    * A named key of the vault itself (not a patron's), created on first use and kept wrapped in the key
    * store, rewrapped with everything else by a rotation. Backups are sealed under the `backup` key.
    */
-  async namedKey(name: 'backup', at: Date): Promise<Buffer> {
+  async namedKey(name: 'backup' | 'unsubscribe', at: Date): Promise<Buffer> {
     let wrapped = await keys.findVaultKey(this.#store.db, name);
     if (!wrapped) {
       await keys.insertVaultKey(this.#store.db, name, this.#keyring().wrap(`vault:${name}`, randomKey()), at.toISOString()).catch(() => undefined);

@@ -10,7 +10,7 @@ import { CardNumber, errorResponses, Instant, Nullable, PatronView, OptionalText
 export const RecordDocument = Type.Object({ format: Type.String() }, { additionalProperties: true });
 // NOTICE_CHANNELS spelled out (a union mapped from it types as never); the routes below pass it to and
 // from the use cases, so the compiler checks the two agree.
-export const NoticeChannel = Type.Union([Type.Literal('none'), Type.Literal('email'), Type.Literal('text')]);
+export const NoticeChannel = Type.Union([Type.Literal('none'), Type.Literal('email'), Type.Literal('text'), Type.Literal('both')]);
 export const PrivacyView = Type.Object({
   readingHistory: Type.Boolean(),
   readingHistorySince: Nullable(Instant),

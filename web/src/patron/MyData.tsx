@@ -10,7 +10,7 @@ import { usePolicy } from './policy';
 import type { MyRecord, PublishedPolicy } from './types';
 import { categoryName, patronStatus, SERVICE_CATEGORY, serviceKind } from './words';
 
-const CHANNEL_WORDS = { none: 'no notices by email or text', email: 'by email', text: 'by text message' } as const;
+const CHANNEL_WORDS = { none: 'no notices by email or text', email: 'by email', text: 'by text message', both: 'by email and by text message' } as const;
 
 /**
  * `/me/data`, “My data”: every category of the inventory that concerns the patron (GET /me), with what
