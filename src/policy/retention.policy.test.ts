@@ -99,15 +99,17 @@ describe('patron checker', () => {
 });
 
 describe('the category table of records kept a period after they end', () => {
-  it('walks fines, holds, then each kind of service record, in the order receipts list them', () => {
+  it('walks fines, holds, each kind of service record, then notices, in the order receipts list them', () => {
     expect(ENDED_CATEGORIES).toEqual(RETENTION_CATEGORIES.filter((c) => c in ENDED_RECORD_CATEGORIES));
-    expect(ENDED_CATEGORIES).toEqual(['fines', 'holds', ...SERVICE_KINDS.map((kind) => SERVICE_CATEGORY[kind])]);
+    expect(ENDED_CATEGORIES).toEqual(['fines', 'holds', ...SERVICE_KINDS.map((kind) => SERVICE_CATEGORY[kind]), 'notices']);
     for (const kind of SERVICE_KINDS) expect(ENDED_RECORD_CATEGORIES[SERVICE_CATEGORY[kind]].values).toEqual([kind]);
   });
 
   it('pages over settled fines and ended holds only: an open fine or a waiting hold is never a candidate', () => {
     expect(ENDED_RECORD_CATEGORIES.fines.values).toEqual(['paid', 'waived']);
     expect(ENDED_RECORD_CATEGORIES.holds.values).toEqual(['fulfilled', 'cancelled', 'expired']);
+    // Issue 17: a queued notice or a letter not yet posted is never a candidate.
+    expect(ENDED_RECORD_CATEGORIES.notices.values).toEqual(['sent', 'failed', 'posted', 'cancelled']);
   });
 
   it('gives each category the rule its checker applies', () => {
