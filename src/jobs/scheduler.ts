@@ -285,7 +285,14 @@ export async function jobsOverview(runtime: Runtime, caller: Caller, options: { 
     overview.push({
       name: job.name,
       description: job.description,
-      period: job.cadence.kind === 'library-day' ? 'daily per library (its local date)' : job.cadence.kind === 'hour' ? 'hourly (UTC)' : schedule === 'off' ? 'daily (UTC), only when run by hand' : `on the retention schedule "${schedule}"`,
+      period:
+        job.cadence.kind === 'library-day'
+          ? 'daily per library (its local date)'
+          : job.cadence.kind === 'hour'
+            ? 'hourly (UTC)'
+            : job.cadence.kind === 'every-tick'
+              ? 'every tick (each notice is claimed, not the period)'
+              : schedule === 'off' ? 'daily (UTC), only when run by hand' : `on the retention schedule "${schedule}"`,
       scheduled: job.cadence.kind !== 'schedule' || schedule !== 'off',
       lastRuns: [...latest.values()],
     });
