@@ -289,14 +289,17 @@ describe.each(ENGINES)('notices on %s', (engine) => {
     // The overdue notice says the count and the due date, not the title
     await deliver();
     const mails = mailsTo(reader.email);
-    expect(mails.map((m) => m.subject)).toEqual([
-      'Test Library: items due soon',
-      'Test Library: overdue items',
-      'Test Library: second notice of overdue items',
-      'Test Library: final notice of overdue items',
-      'Test Library: items billed as lost',
-    ]);
-    expect(mails[1]!.text).toMatch(/^1 item\(s\) on your card were due on \d+ \w+ 2026\./);
+    // (sent ten at a time: in any order)
+    expect(mails.map((m) => m.subject).sort()).toEqual(
+      [
+        'Test Library: items due soon',
+        'Test Library: overdue items',
+        'Test Library: second notice of overdue items',
+        'Test Library: final notice of overdue items',
+        'Test Library: items billed as lost',
+      ].sort(),
+    );
+    expect(mails.find((m) => m.subject === 'Test Library: overdue items')!.text).toMatch(/^1 item\(s\) on your card were due on \d+ \w+ 2026\./);
     for (const m of mails) expect(m.raw).not.toContain(book.title);
   });
 
