@@ -11,6 +11,11 @@ import { exportPatron } from '../usecases/patron.usecases.js';
 import { endComputerSession, startComputerSession } from '../usecases/service-record.usecases.js';
 import { runRetention } from './retention.job.js';
 import { inventoryTables, OTHER_TABLES } from '../policy/inventory.js';
+import { emailChannel } from '../notices/email.channel.js';
+import { planNotices } from '../usecases/notice.usecases.js';
+import { setMyPrivacy } from '../usecases/self-service.usecases.js';
+import { startSmtpSink, type SmtpSink } from '../../test/smtp-sink.js';
+import { deliverNotices } from './notices.job.js';
 
 /**
  * Complete anonymisation (IF-3, JC-IIIc, RF-1): once a run has broken a patron's link to an item, no
@@ -28,6 +33,9 @@ describe.each(ENGINES)('complete anonymisation on %s', (engine) => {
   const itemKeys: string[] = [];
   const loanInstants: string[] = [];
   let plaintext: string[] = [];
+  /** The hold the item was trapped for (its id is in the hold-ready notice's key). */
+  let holdId = '';
+  let smtp: SmtpSink;
 
   beforeAll(async () => {
     database = await freshDatabase(engine);
@@ -42,15 +50,29 @@ describe.each(ENGINES)('complete anonymisation on %s', (engine) => {
     const other = await buildItem(w, { libraryId, title: 'Still Out' });
     patronKeys.push(patron.id);
     itemKeys.push(item.id, item.barcode, item.title);
+    // The patron chose notices by email (issue 17): the trap and the late loan are told, and sent
+    await w.act(setMyPrivacy, { noticeChannel: 'email' }, { actor: { kind: 'patron', id: patron.id, libraryId }, purpose: 'self-service' });
+    smtp = await startSmtpSink();
+    const email = emailChannel({ url: smtp.url, from: 'carrel@library.test' });
+    database.onDrop(async () => {
+      await email.close?.();
+      await smtp.close();
+    });
+    const sendNotices = () => deliverNotices(w.runtime, { email }, { runner: 'anonymisation', publicUrl: 'https://carrel.test' });
     w.clock.advanceDays(1); // nothing about the item shares an instant with the loans but the loans
 
     // A hold fulfilled at check-out, a loan returned late (a fine, paid), a second loan returned on time
-    await w.act(placeHold, { cardNumber: patron.cardNumber, itemBarcode: item.barcode });
+    holdId = (await w.act(placeHold, { cardNumber: patron.cardNumber, itemBarcode: item.barcode })).id;
     w.clock.set(new Date(w.clock.now().getTime() + HOUR));
     const first = await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: item.barcode });
     await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: other.barcode });
     loanInstants.push(w.clock.now().toISOString());
-    w.clock.advanceDays(30);
+    // A day late: the overdue notice of the day's plan
+    w.clock.advanceDays(22);
+    expect((await w.act(planNotices, { libraryId }, { purpose: 'notices' })).overdue).toBe(1);
+    expect((await sendNotices()).sent).toBe(2);
+    expect(smtp.messages).toHaveLength(2);
+    w.clock.advanceDays(8);
     const back = await w.act(checkin, { itemBarcode: item.barcode });
     loanInstants.push(back.returnedAt);
     await w.act(pay, { cardNumber: patron.cardNumber, amountCents: back.fine?.amountCents ?? 0 });
@@ -122,6 +144,20 @@ describe.each(ENGINES)('complete anonymisation on %s', (engine) => {
         if (mentions(row, instants)) linking.push(`${table}: ${row}`);
       }
     }
+    expect(linking).toEqual([]);
+  });
+
+  it('the notices the patron was sent stay (their retention is longer) but name neither the item nor the hold’s item', async () => {
+    const rows = await database.db.selectFrom('notices').selectAll().where('patron_id', '=', patronKeys[0] ?? '').execute();
+    expect(rows.map((r) => [r.kind, r.status, r.payload]).sort()).toEqual([
+      ['hold-ready', 'sent', null],
+      ['overdue-1', 'sent', null],
+    ]);
+    for (const row of rows) expect(mentions(JSON.stringify(row), itemKeys)).toBe(false);
+    // The hold is gone; no row that still names its id names the item (the key cannot lead back to it)
+    expect(await database.db.selectFrom('holds').select('id').where('id', '=', holdId).execute()).toEqual([]);
+    const linking: string[] = [];
+    for (const table of await everyTable()) for (const row of await rowsOf(table)) if (row.includes(holdId) && mentions(row, itemKeys)) linking.push(`${table}: ${row}`);
     expect(linking).toEqual([]);
   });
 

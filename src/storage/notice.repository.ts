@@ -425,7 +425,11 @@ export async function activeLoansDueBetween(db: Db, libraryId: string, from: str
   return rows.map((r) => ({ loanId: r.id, patronId: r.patron_id, itemId: r.item_id, dueAt: iso(r.due_at) as string }));
 }
 
-/** Loans of a library declared lost in [from, to) (long overdue, or by staff). */
+/**
+ * Loans of a library declared lost in [from, to] (long overdue, or by staff). `to` is the plan's own
+ * instant and is included: a loan billed as lost at that very instant (the long-overdue job and the plan
+ * run in one tick, or both with one `--as-of`) is told today, not a day late.
+ */
 export async function loansLostBetween(db: Db, libraryId: string, from: string, to: string): Promise<{ loanId: string; patronId: string; itemId: string; dueAt: string }[]> {
   const rows = await db
     .selectFrom('loans')
@@ -433,7 +437,7 @@ export async function loansLostBetween(db: Db, libraryId: string, from: string, 
     .where('library_id', '=', libraryId)
     .where('status', '=', 'lost')
     .where('ended_at', '>=', from)
-    .where('ended_at', '<', to)
+    .where('ended_at', '<=', to)
     .orderBy('patron_id')
     .execute();
   return rows.map((r) => ({ loanId: r.id, patronId: r.patron_id, itemId: r.item_id, dueAt: iso(r.due_at) as string }));
