@@ -214,6 +214,7 @@ export function registerNoticesCommands(program: Command, helpers: CommandHelper
     .option('--notice <id>', 'the notice')
     .option('--library <id>', 'the library (with --all-failed)')
     .option('--all-failed', 'every failed notice of the library')
+    .addOption(asOf())
     .action(async (o: { notice?: string; library?: string; allFailed?: boolean }, command: Command) => {
       const opts = globals(command);
       if (o.notice !== undefined && o.library === undefined && o.allFailed !== true) {
@@ -241,6 +242,7 @@ export function registerNoticesCommands(program: Command, helpers: CommandHelper
     .command('posted')
     .description('a letter was printed and posted: it counts as sent, and what it said is forgotten')
     .requiredOption('--notice <id>', 'the letter’s notice id')
+    .addOption(asOf())
     .action(async (o: { notice: string }, command: Command) => {
       const opts = globals(command);
       const posted = await runAs(opts, 'notices')(markLetterPosted, { noticeId: o.notice });
