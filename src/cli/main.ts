@@ -8,6 +8,7 @@ import { registerDisclosureCommands } from './disclosure.commands.js';
 import { registerItemCommands } from './item.commands.js';
 import { registerJobsCommands } from './jobs.commands.js'; // scheduled jobs (issue 15, jobs)
 import { registerSip2Commands } from './sip2.commands.js'; // SIP2 accounts and ping (issue 16)
+import { registerNoticesCommands } from './notices.commands.js'; // notices and the breach register (issue 17)
 import { registerKeysCommands } from './keys.commands.js';
 import { registerLibraryConfigCommands } from './library-config.commands.js'; // the library's configuration (issue 15)
 import { EXIT, report } from './output.js';
@@ -91,6 +92,8 @@ registerStaffListCommands(program, helpers);
 registerJobsCommands(program, helpers);
 // `carrel sip2 account …|ping` (src/cli/sip2.commands.ts): kiosks, sorters, authentication clients (issue 16).
 registerSip2Commands(program, helpers);
+// `carrel notices …` and `carrel breach record|list` (src/cli/notices.commands.ts): notices to patrons (issue 17).
+registerNoticesCommands(program, helpers);
 
 /** Runs the command line and answers its exit status: scripts tell a refusal from a usage mistake from a fault. */
 async function main(argv: string[]): Promise<number> {

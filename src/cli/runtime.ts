@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../config.js';
 import { loadDemoLibrary, type DemoSummary } from '../demo/demo-library.js';
 import type { Clock } from '../domain/clock.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
+import type { NoticeChannels } from '../domain/notices.js';
 import { buildServer } from '../http/server.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { closeChannels, noticeChannelsFromEnv } from '../notices/channels.js';
@@ -95,6 +96,28 @@ export async function openRuntime(target: string, clock: Clock, options: { creat
     await database.close();
     throw error;
   }
+}
+
+/** The notice channels the environment configures, what each reaches (safe to print), and how to close them. */
+export interface EnvironmentChannels {
+  channels: NoticeChannels;
+  describe: { email: string | null; text: string | null };
+  close(): Promise<void>;
+}
+
+/**
+ * The notice channels of CARREL_SMTP_URL, CARREL_TEXT_WEBHOOK_URL and the rest (src/notices/channels.ts),
+ * for a command that sends notices. A variable that is set but unusable is refused with its name, never
+ * its value (it may hold a password).
+ */
+export function noticeChannelsFromEnvironment(env: NodeJS.ProcessEnv = process.env): EnvironmentChannels {
+  let configured: ReturnType<typeof noticeChannelsFromEnv>;
+  try {
+    configured = noticeChannelsFromEnv(env);
+  } catch (error) {
+    throw refuse(ErrorCode.VALIDATION_FAILED, error instanceof Error ? error.message : String(error), 'environment');
+  }
+  return { ...configured, close: () => closeChannels(configured.channels) };
 }
 
 /** Carrel's configuration from the environment, read once per process. */

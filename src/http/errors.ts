@@ -133,6 +133,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   TEMPLATE_FIELD_NOT_ALLOWED: 422,
   UNSUBSCRIBE_TOKEN_INVALID: 400,
   BREACH_NOT_FOUND: 404,
+  NOTICE_CHANNEL_NOT_CONFIGURED: 503,
   // The desk: cards that renew, blocks that reflect the account, renewals (issue 15)
   CARD_NUMBER_INVALID: 400,
   CARD_NUMBER_TAKEN: 409,
