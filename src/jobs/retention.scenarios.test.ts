@@ -451,7 +451,7 @@ describe.each(ENGINES)('retention scenarios on %s', (engine) => {
     const receipts = await retention.receiptsOfRun(database.db, result.runId ?? '');
     const profile = profiles().get('jackson-county-or');
     expect(receipts.map((line) => line.category).sort()).toEqual(
-      ['access-log', 'circulation', 'computer-sessions', 'deceased-patrons', 'fines', 'holds', 'ill-requests', 'inactive-patrons', 'program-signups', 'reference-requests', 'room-bookings'],
+      ['access-log', 'circulation', 'computer-sessions', 'deceased-patrons', 'fines', 'holds', 'ill-requests', 'inactive-patrons', 'notices', 'program-signups', 'reference-requests', 'room-bookings'],
     );
     expect(receipts.find((line) => line.category === 'circulation')).toMatchObject({ clause: profile.retention.loans.clause, disposed: 2, kept: 0 });
     expect(receipts.find((line) => line.category === 'computer-sessions')).toMatchObject({ clause: 'JC-IIId', rule: expect.stringContaining('30 days') });

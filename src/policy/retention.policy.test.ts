@@ -99,9 +99,9 @@ describe('patron checker', () => {
 });
 
 describe('the category table of records kept a period after they end', () => {
-  it('walks fines, holds, then each kind of service record, in the order receipts list them', () => {
+  it('walks fines, holds, each kind of service record, then notices, in the order receipts list them', () => {
     expect(ENDED_CATEGORIES).toEqual(RETENTION_CATEGORIES.filter((c) => c in ENDED_RECORD_CATEGORIES));
-    expect(ENDED_CATEGORIES).toEqual(['fines', 'holds', ...SERVICE_KINDS.map((kind) => SERVICE_CATEGORY[kind])]);
+    expect(ENDED_CATEGORIES).toEqual(['fines', 'holds', ...SERVICE_KINDS.map((kind) => SERVICE_CATEGORY[kind]), 'notices']);
     for (const kind of SERVICE_KINDS) expect(ENDED_RECORD_CATEGORIES[SERVICE_CATEGORY[kind]].values).toEqual([kind]);
   });
 
