@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { carrel, cleanEnv, COMPILED, document } from './cli-helpers.js';
+import { startSmtpSink } from './smtp-sink.js';
 
 /**
  * `carrel jobs list|run` end to end on a SQLite database the CLI prepared: a job run by hand goes
@@ -67,6 +69,35 @@ describe('carrel jobs on sqlite', () => {
       expect(fines?.lastRuns).toMatchObject([{ period: first.runs[0]?.period, status: 'done', outcome: { addedCents: 0 } }]);
       expect(list.jobs.find((j) => j.name === 'long-overdue')?.lastRuns).toEqual([]);
       expect(JSON.stringify(list)).not.toContain('Jobsmarker');
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'jobs run notices-send sends on the SMTP server the environment names, once',
+    async () => {
+      // Given a patron who chose email (no CLI command sets the choice: the portal does) and a hold trapped for them
+      const card = document<{ cardNumber: string; id: string }>(
+        await ok('patron', 'add', '--library', 'jobs-lib', '--name', 'Cli Noticemarker', '--birth-date', '1980-01-01', '--email', 'cli.notice@example.org'),
+      );
+      const sqlite = new Database(target);
+      sqlite.prepare(`update patrons set notice_channel = 'email' where id = ?`).run(card.id);
+      sqlite.close();
+      await ok('item', 'add', '--library', 'jobs-lib', '--barcode', 'JOB-2', '--title', 'A Held Book');
+      await ok('holds', 'place', '--card', card.cardNumber, '--item', 'JOB-2');
+      const smtp = await startSmtpSink();
+      try {
+        const send = () => carrel(['--db', target, '--json', 'jobs', 'run', 'notices-send'], { env: { ...env, CARREL_SMTP_URL: smtp.url }, cwd: dir });
+        const first = await send();
+        expect(first.code, first.stdout + first.stderr).toBe(0);
+        expect(document<RunDocument>(first).runs[0]).toMatchObject({ job: 'notices-send', status: 'ran', outcome: { sent: 1 } });
+        expect(smtp.messages.map((m) => [m.to, m.subject])).toEqual([[['cli.notice@example.org'], 'Jobs Library: a hold is ready for you']]);
+        const again = await send();
+        expect(document<RunDocument>(again).runs[0]).toMatchObject({ outcome: { sent: 0 } });
+        expect(smtp.messages).toHaveLength(1);
+      } finally {
+        await smtp.close();
+      }
     },
     CLI_TIMEOUT,
   );
