@@ -81,10 +81,12 @@ function parseOptions(): Options {
 }
 
 /** Samples the process's RSS every 50 ms; `stop()` answers the peak in MB. */
-function rssSampler(): { stop(): number } {
+function rssSampler(): { startMb: number; stop(): number } {
   let peak = process.memoryUsage.rss();
+  const startMb = Math.round(peak / 1024 / 1024);
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
   return {
+    startMb,
     stop() {
       clearInterval(timer);
       peak = Math.max(peak, process.memoryUsage.rss());
@@ -123,6 +125,8 @@ interface Phase {
   seconds: number;
   perSecond: number;
   peakRssMb: number;
+  /** RSS when the phase began (what seeding and queueing left). */
+  startRssMb: number;
 }
 
 /** The floor: nodemailer alone, N pre-rendered messages of a notice's shape, the channel's pool settings. */
@@ -157,7 +161,7 @@ async function floor(sink: CounterSink, count: number): Promise<Phase> {
   transport.close();
   const received = (await sink.count()) - before;
   if (received !== count || failed > 0) throw new Error(`the floor: the sink received ${received} of ${count} messages (${failed} failed)`);
-  return { notices: count, seconds: Math.round(elapsed * 10) / 10, perSecond: count / elapsed, peakRssMb };
+  return { notices: count, seconds: Math.round(elapsed * 10) / 10, perSecond: count / elapsed, peakRssMb, startRssMb: rss.startMb };
 }
 
 /** Carrel: deliverNotices over the email channel, until nothing is due. */
@@ -173,7 +177,7 @@ async function carrelDelivery(runtime: Runtime, sink: CounterSink, count: number
   await channel.close?.();
   const received = (await sink.count()) - before;
   if (received !== count || counts.sent !== count) throw new Error(`Carrel: the sink received ${received} of ${count} messages (${JSON.stringify(counts)})`);
-  return { notices: count, seconds: Math.round(elapsed * 10) / 10, perSecond: count / elapsed, peakRssMb, counts: { ...counts } };
+  return { notices: count, seconds: Math.round(elapsed * 10) / 10, perSecond: count / elapsed, peakRssMb, startRssMb: rss.startMb, counts: { ...counts } };
 }
 
 interface Result {
@@ -245,8 +249,8 @@ function printReport(r: Result, totalSeconds: number): void {
   out();
   out(`Notices benchmark on ${r.engine} (${r.location}): ${r.carrel.notices.toLocaleString('en')} breach notices by email to a local SMTP sink, ${IN_FLIGHT} in flight, ${TRANSPORT_DEFAULTS.maxConnections} pooled connections.`);
   out(`  seeded in ${r.seedSeconds} s; queued by notifyBreach in ${r.queueSeconds} s`);
-  out(`  floor (nodemailer, pre-rendered)  ${r.floor.perSecond.toFixed(0).padStart(7)} notices/s  ${r.floor.seconds} s  peak RSS ${r.floor.peakRssMb} MB`);
-  out(`  Carrel (deliverNotices)           ${r.carrel.perSecond.toFixed(0).padStart(7)} notices/s  ${r.carrel.seconds} s  peak RSS ${r.carrel.peakRssMb} MB  (${r.carrel.counts.batches} batches)`);
+  out(`  floor (nodemailer, pre-rendered)  ${r.floor.perSecond.toFixed(0).padStart(7)} notices/s  ${r.floor.seconds} s  peak RSS ${r.floor.peakRssMb} MB (${r.floor.startRssMb} MB at its start)`);
+  out(`  Carrel (deliverNotices)           ${r.carrel.perSecond.toFixed(0).padStart(7)} notices/s  ${r.carrel.seconds} s  peak RSS ${r.carrel.peakRssMb} MB (${r.carrel.startRssMb} MB at its start)  (${r.carrel.counts.batches} batches)`);
   out(`  Carrel / floor: ${r.ratio.toFixed(2)} (target ≥ ${TARGET.ratio}). Whole bench: ${totalSeconds} s.`);
 }
 
