@@ -21,7 +21,7 @@ export interface EmailChannelOptions {
  * answer within them is down for now, and the queue tries the notice again later rather than holding
  * a worker. The URL's query may still set its own.
  */
-const TRANSPORT_DEFAULTS = {
+export const TRANSPORT_DEFAULTS = {
   connectionTimeout: 15_000,
   greetingTimeout: 15_000,
   socketTimeout: 30_000,
