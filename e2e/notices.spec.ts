@@ -168,13 +168,13 @@ test('a patron chooses how and in which language notices come, and sees the noti
   await checkPage(page, testInfo, 'portal-notices-settings');
 
   // When the patron chooses both channels, in Spanish, and no policy emails
-  await page.getByRole('radio', { name: 'By email and by text message' }).check();
+  await page.getByRole('radio', { name: 'Both email and text message' }).check();
   await page.getByRole('radio', { name: 'Español' }).check();
   await page.getByRole('checkbox', { name: 'Email me when the library changes its privacy policy' }).uncheck();
   await page.getByRole('button', { name: 'Save privacy settings' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Your privacy settings are saved.' })).toBeVisible();
   await page.reload();
-  await expect(page.getByRole('radio', { name: 'By email and by text message' })).toBeChecked();
+  await expect(page.getByRole('radio', { name: 'Both email and text message' })).toBeChecked();
   await expect(page.getByRole('radio', { name: 'Español' })).toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'Email me when the library changes its privacy policy' })).not.toBeChecked();
 

@@ -33,7 +33,7 @@ const CHANNELS: { value: NoticeChannel; label: string; hint: string }[] = [
   { value: 'none', label: 'No notices by email or text', hint: 'You see your due dates, holds and fines here and at the library desk.' },
   { value: 'email', label: 'By email', hint: 'Needs an email address in your details.' },
   { value: 'text', label: 'By text message', hint: 'Needs a phone number in your details.' },
-  { value: 'both', label: 'By email and by text message', hint: 'Needs both an email address and a phone number in your details.' },
+  { value: 'both', label: 'Both email and text message', hint: 'Needs both an email address and a phone number in your details.' },
 ];
 
 /** The languages a patron may choose for notices; each written in itself, as the choice is read in it. */
