@@ -6,6 +6,7 @@ import type { RegisteredPatron } from '../usecases/patron.usecases.js';
 import { placeHold } from '../usecases/hold.usecases.js';
 import { claimNotices, finishNotices, queuePolicyNotices, type PolicyAnnouncement } from '../usecases/notice.usecases.js';
 import { createStaff } from '../usecases/staff.usecases.js';
+import { redactPaths } from '../log.js';
 
 /**
  * Notices over real HTTP, on every engine (issue 17): desk staff list and retry, administrators edit the
@@ -252,6 +253,9 @@ describe.each(ENGINES)('notices over HTTP on %s', (engine) => {
     const text = logs.join('');
     expect(text).toContain('/api/v1/unsubscribe');
     for (const t of [token, secondToken, altered, tooLong]) expect(text).not.toContain(t);
+    // A token-bearing path that reaches a log line another way (an error's message) is blanked too
+    expect(redactPaths(`Route POST:/api/v1/unsubscribe/${token} failed`)).toBe('Route POST:/api/v1/unsubscribe/[redacted] failed');
+    expect(redactPaths('/api/v1/unsubscribe/:token')).toBe('/api/v1/unsubscribe/:token');
   });
 
   it('round-trips the patron’s notice language and policy mailings in the privacy settings', async () => {
