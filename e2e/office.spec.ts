@@ -481,7 +481,7 @@ test('a clerk sees the office with only the page for recording a legal request, 
   await staffLogin(page, 'circulation');
   await page.goto('office');
   const nav = officeNav(page);
-  await expect(nav.getByRole('link')).toHaveText(['Overview', 'Record a legal request']);
+  await expect(nav.getByRole('link')).toHaveText(['Overview', 'Record a legal request', 'Notices']);
   await checkPage(page, testInfo, 'office-clerk');
 
   await nav.getByRole('link', { name: 'Record a legal request' }).click();

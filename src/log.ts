@@ -22,6 +22,17 @@ export const REDACT_PATHS = [
 ];
 
 /**
+ * A path that carries a secret in it: the one-click unsubscribe address (`/api/v1/unsubscribe/<token>`,
+ * RFC 8058), whose token a mail provider posts back. Blanked wherever a path could reach a log line.
+ */
+const TOKEN_IN_PATH = /(\/unsubscribe\/)(?!:)[^\s/?#"'<>]+/g;
+
+/** Blanks the secret of any token-bearing path in a text (`/unsubscribe/<token>` → `/unsubscribe/[redacted]`). */
+export function redactPaths(text: string): string {
+  return text.replace(TOKEN_IN_PATH, '$1[redacted]');
+}
+
+/**
  * Errors are logged by type, code, message and stack only: database drivers attach the failing row's
  * values (PostgreSQL's `detail`, query parameters), which may be personal data.
  */
@@ -30,8 +41,8 @@ export function errorSerializer(err: unknown): Record<string, unknown> {
   const code = (err as { code?: unknown }).code;
   // PostgreSQL data and constraint errors (SQLSTATE classes 22, 23) can quote the offending value.
   const quotesValues = typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
-  const message = quotesValues ? '(message withheld: it may quote a value)' : err.message;
-  return { type: err.name, code: typeof code === 'string' ? code : undefined, message, stack: quotesValues ? undefined : err.stack };
+  const message = quotesValues ? '(message withheld: it may quote a value)' : redactPaths(err.message);
+  return { type: err.name, code: typeof code === 'string' ? code : undefined, message, stack: quotesValues || err.stack === undefined ? undefined : redactPaths(err.stack) };
 }
 
 /**
@@ -39,7 +50,8 @@ export function errorSerializer(err: unknown): Record<string, unknown> {
  * misbehaving client could put a card number or a name in a path or query string.
  */
 export function requestSerializer(request: { method?: string; routeOptions?: { url?: string } }): Record<string, unknown> {
-  return { method: request.method, route: request.routeOptions?.url ?? '(no route)' };
+  // The pattern (`/api/v1/unsubscribe/:token`) holds no token; blanked anyway should a route ever be literal.
+  return { method: request.method, route: redactPaths(request.routeOptions?.url ?? '(no route)') };
 }
 
 /**

@@ -23,6 +23,10 @@ import { recordComplaint } from '../src/usecases/complaint.usecases.js';
 import { addSeries } from '../src/usecases/record-series.usecases.js';
 import { addItemType, closeDays, setLoanRule } from '../src/usecases/library-config.usecases.js'; // the library's configuration (issue 15)
 import { createSip2Account } from '../src/usecases/sip2-account.usecases.js'; // SIP2 accounts (issue 16)
+import { notifyBreach } from '../src/jobs/notices.job.js'; // notices (issue 17)
+import { claimNotices, finishNotices, listNotices } from '../src/usecases/notice.usecases.js';
+import { setMyPrivacy } from '../src/usecases/self-service.usecases.js';
+import { SYSTEM } from '../src/policy/actors.js';
 import { requestInterlibraryLoan, recordReferenceRequest, signUpForProgram, bookRoom, startComputerSession } from '../src/usecases/service-record.usecases.js';
 
 const TABLE_FILE = new URL('../docs/AUTHORIZATION.md', import.meta.url);
@@ -117,6 +121,26 @@ async function freshSip2(s: Scope): Promise<string> {
   const created = await s.fx.w.act(createSip2Account, { libraryId: s.library, name: `Matrix kiosk ${Math.random().toString(36).slice(2, 10)}`, kind: 'self-check', branch: 'main' });
   return created.account.id;
 }
+/**
+ * A notice of the record's library (notices, issue 17): a breach listed for a fresh patron queues them a
+ * letter when they chose no channel; one who chose email is sent a notice, which the mail server refuses
+ * for good (`failed`).
+ */
+async function freshNotice(s: Scope, state: 'letter' | 'failed'): Promise<string> {
+  const w = s.fx.w;
+  const p = await s.freshPatron();
+  if (state === 'failed') await w.act(setMyPrivacy, { noticeChannel: 'email' }, { actor: { kind: 'patron', id: p.id, libraryId: s.library }, purpose: 'self-service' });
+  await notifyBreach(w.runtime, { actor: SYSTEM, purpose: 'administration', channel: 'cli' }, { ...MATRIX_BREACH, libraryId: s.library, scope: 'listed', cardNumbers: [p.cardNumber] });
+  const notice = (await w.act(listNotices, { libraryId: s.library, kind: ['breach'] })).find((n) => n.patronId === p.id);
+  if (!notice) throw new Error('the matrix breach queued no notice');
+  if (state === 'failed') {
+    await w.act(claimNotices, { runner: 'matrix', limit: 10_000, leaseMs: 600_000, channels: ['email'], publicUrl: 'http://matrix.example' });
+    await w.act(finishNotices, { runner: 'matrix', results: [{ noticeId: notice.id, result: { status: 'failed', code: '550' } }] });
+  }
+  return notice.id;
+}
+const MATRIX_BREACH = { occurredOn: '2026-02-20', discoveredOn: '2026-02-27', categories: ['registration'], description: 'Matrix breach', actions: 'Matrix actions' };
+
 /** A fresh code, and a fresh closed day two days after the last (so no two closures overlap), for the configuration routes. */
 const configCode = () => Math.random().toString(36).slice(2, 10);
 let closedDays = 0;
@@ -388,6 +412,35 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
       return { method: 'POST', path: `/libraries/${s.library}/lists/done`, body: { itemBarcode: item.barcode } };
     },
   },
+  // Notices (issue 17): desk staff watch the queue; administrators and the director edit settings and
+  // templates; only the director keeps the breach register (RR-6)
+  { route: 'GET /libraries/:libraryId/notices', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/notices?status=failed,queued` }) },
+  { route: 'GET /libraries/:libraryId/notices/counts', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/notices/counts` }) },
+  { route: 'POST /notices/:noticeId/retry', request: async (s) => ({ method: 'POST', path: `/notices/${await freshNotice(s, 'failed')}/retry` }) },
+  { route: 'POST /libraries/:libraryId/notices/retry-failed', request: (s) => ({ method: 'POST', path: `/libraries/${s.library}/notices/retry-failed` }) },
+  { route: 'GET /libraries/:libraryId/notices/letters', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/notices/letters` }) },
+  { route: 'POST /notices/:noticeId/posted', request: async (s) => ({ method: 'POST', path: `/notices/${await freshNotice(s, 'letter')}/posted` }) },
+  { route: 'GET /libraries/:libraryId/notice-settings', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/notice-settings` }) },
+  { route: 'PATCH /libraries/:libraryId/notice-settings', request: (s) => ({ method: 'PATCH', path: `/libraries/${s.library}/notice-settings`, body: { dueSoonDays: 3 } }) },
+  { route: 'GET /libraries/:libraryId/notice-templates', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/notice-templates` }) },
+  {
+    route: 'PUT /libraries/:libraryId/notice-templates/:kind/:language',
+    request: (s) => ({ method: 'PUT', path: `/libraries/${s.library}/notice-templates/hold-ready/en`, body: { subject: '{{library}}: a hold is ready', body: 'At {{branch}} until {{pickupBy}}.' } }),
+  },
+  { route: 'DELETE /libraries/:libraryId/notice-templates/:kind/:language', request: (s) => ({ method: 'DELETE', path: `/libraries/${s.library}/notice-templates/hold-ready/en` }) },
+  {
+    route: 'POST /libraries/:libraryId/notice-templates/:kind/:language/preview',
+    request: (s) => ({ method: 'POST', path: `/libraries/${s.library}/notice-templates/hold-ready/es/preview`, body: { body: 'En {{branch}}.' } }),
+  },
+  { route: 'GET /libraries/:libraryId/breaches', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/breaches` }) },
+  {
+    route: 'POST /libraries/:libraryId/breaches',
+    request: async (s) => ({ method: 'POST', path: `/libraries/${s.library}/breaches`, body: { ...MATRIX_BREACH, scope: 'listed', cardNumbers: [(await s.freshPatron()).cardNumber] } }),
+  },
+  // Unsubscribing needs no session: the token is the proof (a token that does not open: 400 for everyone)
+  { route: 'POST /unsubscribe/:token', request: () => ({ method: 'POST', path: '/unsubscribe/v1.not-a.token' }) },
+  { route: 'POST /unsubscribe', request: () => ({ method: 'POST', path: '/unsubscribe', body: { token: 'v1.not-a.token' } }) },
+  { route: 'GET /me/notices', request: () => ({ method: 'GET', path: '/me/notices' }) },
   // A patron's own account (the side does not matter: a patron session only ever reaches its own record)
   { route: 'GET /me', request: () => ({ method: 'GET', path: '/me' }) },
   { route: 'GET /me/export', request: () => ({ method: 'GET', path: '/me/export' }) },

@@ -204,10 +204,18 @@ export async function serve(
   const { runtime } = opened;
   const { config } = options;
   const logger = createLogger(config.logLevel, pino.destination(2));
-  const app = await buildServer({ runtime, logger, cookieSecure: config.cookieSecure, trustProxy: config.trustProxy, version: options.version, retentionSchedule: config.retentionSchedule });
+  const listening = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
+  const app = await buildServer({
+    runtime,
+    logger,
+    cookieSecure: config.cookieSecure,
+    trustProxy: config.trustProxy,
+    version: options.version,
+    retentionSchedule: config.retentionSchedule,
+    publicUrl: config.publicUrl ?? listening,
+  });
   // Notices go out on the channels the environment configures (none: they wait in the queue).
   const notices = noticeChannelsFromEnv();
-  const listening = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
   const scheduler =
     options.scheduler === false || !config.scheduler
       ? null

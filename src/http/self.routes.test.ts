@@ -307,6 +307,8 @@ describe.each(ENGINES)('patron self-service over HTTP on %s', (engine) => {
       mailingListsSince: null,
       photoConsent: false,
       photoConsentSince: null,
+      noticeLanguage: null,
+      policyMailings: true,
     });
     const at = w.clock.now().toISOString();
 
@@ -326,6 +328,8 @@ describe.each(ENGINES)('patron self-service over HTTP on %s', (engine) => {
       mailingListsSince: at,
       photoConsent: true,
       photoConsentSince: at,
+      noticeLanguage: null,
+      policyMailings: true,
     });
     // The email notices go to cannot be removed while they go there
     const removeEmail = await server.call('PATCH', '/me', { cookie, body: { email: null } });

@@ -30,6 +30,7 @@ import { privacyPolicyRoutes } from './routes/privacy-policy.routes.js';
 import { staffRoutes } from './routes/staff.routes.js'; // staff accounts (issue 15)
 import { libraryConfigRoutes } from './routes/library-config.routes.js'; // the library's configuration (issue 15)
 import { sip2AccountRoutes } from './routes/sip2-accounts.routes.js'; // SIP2 accounts (issue 16)
+import { noticeRoutes, unsubscribeRoutes } from './routes/notices.routes.js'; // notices (issue 17)
 import { HealthRoute } from './schemas/health.js';
 import { requireSession } from './session.js';
 import { AttemptThrottle } from '../usecases/attempt-throttle.js';
@@ -48,6 +49,8 @@ export interface ServerOptions {
   loginThrottle?: { limit: number; windowMinutes: number };
   /** The retention job's schedule, as GET /api/v1/jobs describes it (scheduled jobs, issue 15). */
   retentionSchedule?: string;
+  /** Carrel's public address (CARREL_PUBLIC_URL), for the links in printed letters (notices, issue 17). */
+  publicUrl?: string;
 }
 
 /** Request bodies are small JSON documents; anything larger is refused before it is parsed. */
@@ -129,6 +132,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         });
       await api.register(authRoutes(runtime, options.cookieSecure ?? false, throttle()));
       await api.register(selfRoutes(runtime, options.cookieSecure ?? false, throttle()));
+      // Unsubscribing from a mailing: no session, no CSRF token, so it works from a mail client (RR-3, RF-8, RFC 8058).
+      await api.register(unsubscribeRoutes(runtime));
       await api.register(async (authenticated) => {
         authenticated.addHook('onRequest', requireSession(runtime));
         await authenticated.register(patronRoutes(runtime));
@@ -149,6 +154,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         await authenticated.register(staffListRoutes(runtime)); // staff lists (issue 15)
         await authenticated.register(jobsRoutes(runtime, options.retentionSchedule)); // scheduled jobs (issue 15, jobs)
         await authenticated.register(patronCardRoutes(runtime)); // the desk: cards, renew-all (issue 15)
+        await authenticated.register(noticeRoutes(runtime, options.publicUrl)); // notices and breaches (issue 17)
       });
       // A guardian is a patron logged in with their own card and PIN (RR-8, CB-B3, JC-IVc, IF-7).
       await api.register(async (guardian) => {

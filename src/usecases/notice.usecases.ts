@@ -948,6 +948,19 @@ export async function noticesOf(ctx: Context, patronId: string): Promise<OwnNoti
   }));
 }
 
+/**
+ * What a patron chose about notices beyond their channel: their language (null: the library's) and
+ * whether policy-change mailings reach them (false: unsubscribed). The caller has checked who is asking.
+ */
+export async function noticeChoicesOf(ctx: Context, patronId: string): Promise<{ noticeLanguage: NoticeLanguage | null; policyMailings: boolean }> {
+  const prefs = (await notices.noticePrefs(ctx.trx, [patronId])).get(patronId);
+  const language = prefs?.language ?? null;
+  return {
+    noticeLanguage: language !== null && (NOTICE_LANGUAGES as readonly string[]).includes(language) ? (language as NoticeLanguage) : null,
+    policyMailings: !(prefs?.mailingsOff ?? false),
+  };
+}
+
 /** Sets a patron's notice language (null: the library's). The caller has checked who is asking. */
 export async function setNoticeLanguage(ctx: Context, patronId: string, language: string | null): Promise<void> {
   if (language !== null) requireLanguage(language);

@@ -8,6 +8,8 @@ import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js'
 import type { PatronRecordDocument } from '../domain/patron-document.js';
 import { accessHistoryOf } from './access-log.usecases.js';
 import { noticesForPatron } from './disclosure.usecases.js';
+import { noticeChoicesOf, noticesOf, setMailings, setNoticeLanguage, type OwnNotice } from './notice.usecases.js';
+import { NOTICE_LANGUAGES } from '../domain/notices.js';
 import { profiles } from '../profile/profiles.js';
 import { findLibrary } from '../storage/library.repository.js';
 import { clearLoginFailures, countLoginFailures, lockCardAttempts } from '../storage/login-failure.repository.js';
@@ -96,7 +98,7 @@ export async function changeMyPin(runtime: Runtime, caller: Caller, input: { cur
 async function privacyView(ctx: Context, stored: StoredPatron) {
   const library = await findLibrary(ctx.trx, stored.libraryId);
   const offered = library ? profiles().get(library.profileId).retention.readingHistory.offered : false;
-  return { ...privacyOf(stored), readingHistoryOffered: offered };
+  return { ...privacyOf(stored), readingHistoryOffered: offered, ...(await noticeChoicesOf(ctx, stored.id)) };
 }
 
 /** What the patron has chosen (each choice is off until they make it). */
@@ -115,6 +117,10 @@ export interface PrivacyChange {
   mailingLists?: boolean;
   /** Photos or recordings of the patron at library events (RR-9). */
   photoConsent?: boolean;
+  /** The language of the patron's notices (null: the library's default). */
+  noticeLanguage?: string | null;
+  /** Policy-change mailings (RR-10); false unsubscribes (RR-3, RF-8), as the link in one does. */
+  policyMailings?: boolean;
 }
 
 /**
@@ -133,6 +139,8 @@ export async function setMyPrivacy(ctx: Context, input: PrivacyChange) {
     if (input.noticeChannel !== 'email' && personal.phone === null)
       problems.push({ code: ErrorCode.NOTICE_CHANNEL_UNREACHABLE, message: 'Notices by text need a phone number on file; add one first.', field: 'noticeChannel' });
   }
+  if (input.noticeLanguage !== undefined && input.noticeLanguage !== null && !(NOTICE_LANGUAGES as readonly string[]).includes(input.noticeLanguage))
+    problems.push({ code: ErrorCode.VALIDATION_FAILED, message: `The language of notices is one of ${NOTICE_LANGUAGES.join(', ')}.`, field: 'noticeLanguage' });
   refuseAll(problems);
 
   if (input.readingHistory !== undefined && input.readingHistory !== (stored.readingHistorySince !== null))
@@ -149,6 +157,12 @@ export async function setMyPrivacy(ctx: Context, input: PrivacyChange) {
     await patrons.setPrivacyChoices(ctx.trx, stored.id, choices, at);
     await recordAccess(ctx, stored, 'privacy-changed', ['registration']);
   }
+  const notices = await noticeChoicesOf(ctx, stored.id);
+  const languageChanged = input.noticeLanguage !== undefined && input.noticeLanguage !== notices.noticeLanguage;
+  const mailingsChanged = input.policyMailings !== undefined && input.policyMailings !== notices.policyMailings;
+  if (languageChanged) await setNoticeLanguage(ctx, stored.id, input.noticeLanguage ?? null);
+  if (mailingsChanged) await setMailings(ctx, stored.id, input.policyMailings as boolean);
+  if (languageChanged || mailingsChanged) await recordAccess(ctx, stored, 'notice-choices-changed', ['registration']);
   stored = (await patrons.findPatronById(ctx.trx, stored.id)) ?? stored;
   return privacyView(ctx, stored);
 }
@@ -181,4 +195,15 @@ export async function myAccessLog(ctx: Context, _input: Record<string, never> = 
   const entries = await accessHistoryOf(ctx, stored.id);
   await recordAccess(ctx, stored, 'view-access-log', ['access-log']);
   return entries;
+}
+
+/**
+ * The notices the library sent the patron, or owes them (kind, channel, time, status: never what they
+ * said, which is forgotten once sent). Reading them is logged as an access too.
+ */
+export async function myNotices(ctx: Context, _input: Record<string, never> = {}): Promise<OwnNotice[]> {
+  const stored = await ownRecord(ctx);
+  const list = await noticesOf(ctx, stored.id);
+  await recordAccess(ctx, stored, 'view-notices', ['notices']);
+  return list;
 }

@@ -9,6 +9,7 @@ import { PatronLogin } from './patron/PatronLogin';
 import { PortalArea } from './patron/PortalArea';
 import { OfficeArea } from './office/OfficeArea';
 import { PolicyPage } from './public/PolicyPage';
+import { UnsubscribePage } from './public/Unsubscribe';
 import { Page } from './ui/components';
 
 export function App() {
@@ -56,6 +57,7 @@ export function App() {
               }
             />
             <Route path="/policy/:libraryId" element={<PolicyPage />} />
+            <Route path="/unsubscribe" element={<UnsubscribePage />} />
             <Route
               path="*"
               element={

@@ -4,8 +4,9 @@ import { ErrorCode, refuse } from '../../domain/errors.js';
 import { SYSTEM } from '../../policy/actors.js';
 import type { Runtime } from '../../usecases/context.js';
 import { patronLogin } from '../../usecases/patron-auth.usecases.js';
-import { changeMyPin, correctMyDetails, deleteMyRecord, exportMyRecord, myAccessLog, myPrivacy, myRecord, reportMyCardLost, setMyPrivacy } from '../../usecases/self-service.usecases.js';
+import { changeMyPin, correctMyDetails, deleteMyRecord, exportMyRecord, myAccessLog, myNotices, myPrivacy, myRecord, reportMyCardLost, setMyPrivacy } from '../../usecases/self-service.usecases.js';
 import { ChangeMyPinRoute, CorrectMyDetailsRoute, DeleteMyRecordRoute, ExportMyRecordRoute, MyAccessLogRoute, MyPrivacyRoute, MyRecordRoute, PatronLoginRoute, ReportMyCardLostRoute, SetMyPrivacyRoute } from '../schemas/self.js';
+import { MyNoticesRoute } from '../schemas/notices.js';
 import { clearSessionCookie, requireSession, SESSION_COOKIE, setSessionCookie } from '../session.js';
 import { AttemptThrottle, throttleKey } from '../../usecases/attempt-throttle.js';
 import { runFor } from './context.js';
@@ -62,6 +63,12 @@ export function selfRoutes(runtime: Runtime, cookieSecure: boolean, throttle: At
         '/me/access-log',
         { schema: MyAccessLogRoute },
         async (request) => self(request)(myAccessLog, {}),
+      );
+
+      me.get(
+        '/me/notices',
+        { schema: MyNoticesRoute },
+        async (request) => self(request)(myNotices, {}),
       );
 
       me.patch(

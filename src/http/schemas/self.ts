@@ -11,6 +11,8 @@ export const RecordDocument = Type.Object({ format: Type.String() }, { additiona
 // NOTICE_CHANNELS spelled out (a union mapped from it types as never); the routes below pass it to and
 // from the use cases, so the compiler checks the two agree.
 export const NoticeChannel = Type.Union([Type.Literal('none'), Type.Literal('email'), Type.Literal('text'), Type.Literal('both')]);
+// NOTICE_LANGUAGES (src/domain/notices.ts) spelled out, for the same reason.
+export const NoticeLanguage = Type.Union([Type.Literal('en'), Type.Literal('es')]);
 export const PrivacyView = Type.Object({
   readingHistory: Type.Boolean(),
   readingHistorySince: Nullable(Instant),
@@ -20,6 +22,8 @@ export const PrivacyView = Type.Object({
   mailingListsSince: Nullable(Instant),
   photoConsent: Type.Boolean(),
   photoConsentSince: Nullable(Instant),
+  noticeLanguage: Nullable(NoticeLanguage),
+  policyMailings: Type.Boolean({ description: 'Whether policy-change mailings reach the patron (RR-10); false: unsubscribed (RR-3, RF-8).' }),
 });
 
 /** POST /api/v1/auth/patron-login */
@@ -91,13 +95,15 @@ export const SetMyPrivacyRoute = {
   tags: ['self-service'],
   summary: 'Change my privacy settings',
   description:
-    'Each setting is off until chosen. `readingHistory` (JC-IIIc; false deletes it at once), `noticeChannel` (needs the email or phone on file), `mailingLists` (RR-3; false unsubscribes, RF-8), `photoConsent` (RR-9).',
+    'Each setting is off until chosen. `readingHistory` (JC-IIIc; false deletes it at once), `noticeChannel` (needs the email or phone on file), `mailingLists` (RR-3; false unsubscribes, RF-8), `photoConsent` (RR-9), `noticeLanguage` (null: the library’s), `policyMailings` (RR-10; false unsubscribes from policy-change mailings, RR-3, RF-8).',
   body: Type.Object(
     {
       readingHistory: Type.Optional(Type.Boolean()),
       noticeChannel: Type.Optional(NoticeChannel),
       mailingLists: Type.Optional(Type.Boolean()),
       photoConsent: Type.Optional(Type.Boolean()),
+      noticeLanguage: Type.Optional(Nullable(NoticeLanguage)),
+      policyMailings: Type.Optional(Type.Boolean()),
     },
     { additionalProperties: false },
   ),
@@ -124,4 +130,5 @@ export const DeleteMyRecordRoute = {
 /** The answers' static types, for the web app. */
 export type PrivacyView = Static<typeof PrivacyView>;
 export type NoticeChannel = Static<typeof NoticeChannel>;
+export type NoticeLanguage = Static<typeof NoticeLanguage>;
 export type AccessSeen = Static<(typeof MyAccessLogRoute.response)[200]['items']>;

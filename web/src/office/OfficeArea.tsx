@@ -18,11 +18,13 @@ import { RetentionPage } from './Retention';
 import { StatisticsPage } from './Statistics';
 import { StaffPage } from './Staff'; // staff accounts (issue 15)
 import { Sip2AccountsPage } from './Sip2Accounts'; // SIP2 accounts (issue 16)
+import { NoticesPage } from './Notices'; // notices (issue 17)
+import { BreachesPage } from './Breaches'; // the breach register (issue 17)
 import { TransparencyPage } from './Transparency';
 import './office.css';
 
 /** The office's pages, each for the roles holding its permission (src/policy/permissions.ts). */
-const PAGES: { to: string; label: string; permission: string; what: string; about: string; link?: string }[] = [
+const PAGES: { to: string; label: string; permission: string; anyOf?: string[]; what: string; about: string; link?: string }[] = [
   {
     to: 'legal-requests',
     label: 'Legal requests',
@@ -134,6 +136,22 @@ const PAGES: { to: string; label: string; permission: string; what: string; abou
     what: 'the library’s SIP2 accounts',
     about: 'Self-check kiosks, returns sorters and authentication clients: add one, limit what it receives, disable it, reset its password.',
   },
+  // Notices (issue 17): settings and templates for notices.manage, failed notices and letters for desk staff holding notices.read.
+  {
+    to: 'notices',
+    label: 'Notices',
+    permission: 'notices.read',
+    anyOf: ['notices.read', 'notices.manage'],
+    what: 'the library’s notices',
+    about: 'When notices go and what they say (with a preview), failed notices to retry, and letters to print and post.',
+  },
+  {
+    to: 'breaches',
+    label: 'Breaches',
+    permission: 'breach.manage',
+    what: 'the breach register',
+    about: 'Record a breach of patron records, tell the patrons affected, and see the register with how their notices went.',
+  },
 ];
 
 interface LibraryRow {
@@ -145,7 +163,7 @@ interface LibraryRow {
 /** The director's (privacy officer's) office: legal requests, legal holds, retention, reports, statistics. */
 export function OfficeArea() {
   const session = useSession();
-  const mine = PAGES.filter((p) => session.can(p.permission));
+  const mine = PAGES.filter((p) => (p.anyOf ?? [p.permission]).some((permission) => session.can(permission)));
   const libraries = useLoad(() => api<LibraryRow[]>('GET', '/libraries'), []);
   const [chosen, setChosen] = useState<string | undefined>(undefined);
 
@@ -172,7 +190,8 @@ export function OfficeArea() {
       ? { id: own, name: own, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }
       : undefined;
 
-  const guard = (permission: string, what: string, page: ReactNode) => (session.can(permission) ? page : <Refused what={what} />);
+  const guard = (permission: string | string[], what: string, page: ReactNode) =>
+    (typeof permission === 'string' ? [permission] : permission).some((p) => session.can(p)) ? page : <Refused what={what} />;
 
   return (
     <div className="office">
@@ -227,6 +246,8 @@ export function OfficeArea() {
             <Route path="staff" element={guard('staff.manage', 'managing staff accounts', <StaffPage />)} />
             <Route path="library-setup" element={guard('library.read', 'the library’s setup', <LibrarySetupPage />)} />
             <Route path="sip2-accounts" element={guard('library.administer', 'the library’s SIP2 accounts', <Sip2AccountsPage />)} />
+            <Route path="notices" element={guard(['notices.read', 'notices.manage'], 'the library’s notices', <NoticesPage />)} />
+            <Route path="breaches" element={guard('breach.manage', 'the breach register', <BreachesPage />)} />
             <Route
               path="*"
               element={

@@ -20,3 +20,15 @@ export type Release = Omit<ReleaseAnswer, 'export'> & { export: DisclosureExport
 
 /** The privacy audit report (CB-I) as JSON, format carrel-audit-report-1: the server's own declaration. */
 export type { AuditReport } from '../../../src/domain/audit-report-document';
+
+/** Notices and breaches (issue 17). */
+export type {
+  BreachRecorded,
+  BreachView,
+  Letter,
+  NoticeCount,
+  NoticeSettingsView as NoticeSettings,
+  NoticeView,
+  TemplatePreview,
+  TemplateView,
+} from '../../../src/http/schemas/notices';

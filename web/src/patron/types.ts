@@ -10,6 +10,8 @@ import type { PatronRecordDocument } from '../../../src/domain/patron-document';
 
 export type { Dependent, DependentRecord, GuardianLevel } from '../../../src/http/schemas/guardian';
 export type { AccessSeen, NoticeChannel, PrivacyView } from '../../../src/http/schemas/self';
+/** A notice the patron was sent (GET /me/notices): kind, channel, time and status, never its text. */
+export type { OwnNotice } from '../../../src/http/schemas/notices';
 /** The published privacy policy (GET /libraries/:id/privacy-policy?format=json): the server's own document. */
 export type { PrivacyPolicyDocument as PublishedPolicy } from '../../../src/domain/published-policy';
 

@@ -151,3 +151,13 @@ export const DELETION_REFUSALS: Record<string, string> = {
     'The library must keep your record for now because of a legal obligation. Nothing is deleted today; ask at the desk or the director for more.',
   RECORD_UNDER_LEGAL_HOLD: 'The library must keep your record for now because of a legal obligation. Nothing is deleted today.',
 };
+
+/** A notice's status, as its recipient reads it (a posted letter is answered as sent). */
+export const noticeStatus = from({
+  queued: 'Waiting to be sent',
+  sent: 'Sent',
+  failed: 'Could not be sent',
+  letter: 'Letter waiting to be posted',
+  posted: 'Sent',
+  cancelled: 'Not sent (no longer needed)',
+});

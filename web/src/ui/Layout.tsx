@@ -4,7 +4,7 @@ import { useSession, type LoginState } from '../session';
 import { SessionEndingDialog, SessionLostDialog } from './SessionDialogs';
 
 /** The office's pages, each behind one of these: a role holding any of them has the Office in its menu. */
-export const OFFICE_PERMISSIONS = ['audit.read', 'statistics.read', 'disclosure.read', 'disclosure.receive', 'legal-hold.manage', 'retention.run', 'transparency.read', 'complaints.answer'];
+export const OFFICE_PERMISSIONS = ['audit.read', 'statistics.read', 'disclosure.read', 'disclosure.receive', 'legal-hold.manage', 'retention.run', 'transparency.read', 'complaints.answer', 'notices.read', 'notices.manage', 'breach.manage'];
 
 /** Areas of the app a staff member sees, each shown only to roles holding its permission. */
 const STAFF_AREAS: { to: string; label: string; permissions: string[] }[] = [

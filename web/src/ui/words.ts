@@ -18,3 +18,28 @@ export function shelfCode(holdId: string): string {
 export function isPast(instant: string | null | undefined, now = Date.now()): boolean {
   return !!instant && new Date(instant).getTime() < now;
 }
+
+/** The kinds of notice Carrel sends (src/domain/notices.ts NOTICE_KINDS), in words staff and patrons both read. */
+export const NOTICE_KIND_WORDS: Record<string, string> = {
+  'hold-ready': 'Hold ready to pick up',
+  'due-soon': 'Items due soon',
+  'overdue-1': 'Overdue items (first notice)',
+  'overdue-2': 'Overdue items (second notice)',
+  'overdue-3': 'Overdue items (final notice)',
+  'long-overdue': 'Items billed as lost',
+  'card-expiring': 'Library card expiring',
+  'guardian-overdue': 'Overdue items on a child’s card',
+  'policy-changed': 'Privacy policy changed',
+  breach: 'Security incident affecting records',
+};
+
+/** How a notice goes out, in words. */
+export const NOTICE_CHANNEL_WORDS: Record<string, string> = { email: 'Email', text: 'Text message', letter: 'Letter by post' };
+
+/** The languages notices are written in (src/domain/notices.ts NOTICE_LANGUAGES), each in its own words. */
+export const NOTICE_LANGUAGE_WORDS: Record<string, string> = { en: 'English', es: 'Español' };
+
+/** A notice kind, channel or language in words; an unknown code as it is. */
+export const noticeKindName = (code: string): string => NOTICE_KIND_WORDS[code] ?? code;
+export const noticeChannelName = (code: string): string => NOTICE_CHANNEL_WORDS[code] ?? code;
+export const noticeLanguageName = (code: string): string => NOTICE_LANGUAGE_WORDS[code] ?? code;
