@@ -77,9 +77,8 @@ export async function deliverNotices(runtime: Runtime, channels: NoticeChannels,
   const configured = (['email', 'text'] as const).filter((c) => channels[c] !== undefined);
   const totals: DeliveryCounts = { sent: 0, retry: 0, failed: 0, cancelled: 0, batches: 0 };
   if (configured.length === 0) return totals;
-  for (;;) {
-    if (options.signal?.aborted || (options.maxBatches !== undefined && totals.batches >= options.maxBatches)) break;
-    const { messages, notSent } = await run(runtime, caller, claimNotices, {
+  const claim = () => {
+    const claimed = run(runtime, caller, claimNotices, {
       runner: options.runner,
       limit: options.batch ?? 100,
       leaseMs: options.leaseMs ?? 10 * 60_000,
@@ -87,8 +86,19 @@ export async function deliverNotices(runtime: Runtime, channels: NoticeChannels,
       publicUrl: options.publicUrl,
       ...(options.registry ? { registry: options.registry } : {}),
     });
+    // Awaited below; this only keeps a failure while the previous batch is being sent from going unheard.
+    claimed.catch(() => undefined);
+    return claimed;
+  };
+  const more = () => !options.signal?.aborted && (options.maxBatches === undefined || totals.batches < options.maxBatches);
+  // The next batch is claimed while this one is on the wire: the database's work and the mail server's
+  // overlap. A batch claimed is always sent (a stop takes effect before the next claim).
+  let next = more() ? claim() : null;
+  while (next !== null) {
+    const { messages, notSent } = await next;
     if (messages.length === 0 && notSent.length === 0) break;
     totals.batches++;
+    next = more() ? claim() : null;
     for (const n of notSent) totals[n.status === 'failed' ? 'failed' : 'cancelled']++;
     const results = await pool(messages, options.concurrency ?? 10, async (message) => ({ noticeId: message.noticeId, result: await sendOne(channels, message) }));
     const counts = await run(runtime, caller, finishNotices, { runner: options.runner, results });

@@ -981,8 +981,9 @@ function unsubscribeToken(key: Buffer, patronId: string): string {
 }
 
 /**
- * Unsubscribes the patron a token names from mailings (policy changes and the library's lists), without
- * logging in. A token that does not open is refused, and changes nothing.
+ * Unsubscribes the patron a token names from mailings (today: the emails announcing a change of the
+ * privacy policy, RR-10), without logging in. The consent to the library's own lists (RR-3) is a separate
+ * choice the patron makes in the portal; Carrel sends no list mail itself. A token that does not open is refused, and changes nothing.
  */
 export async function unsubscribe(ctx: Context, input: { token: string }): Promise<{ unsubscribed: true }> {
   const bad = () => refuse(ErrorCode.UNSUBSCRIBE_TOKEN_INVALID, 'This unsubscribe link is not valid; copy the whole link from the message.', 'token');
