@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { JOB_NAMES, jobsOverview, runJob, type JobOverview, type RunReport } from '../jobs/scheduler.js';
+import { noticeChannelsFromEnvironment } from './runtime.js';
 import { SYSTEM } from '../policy/actors.js';
-import { closeChannels, noticeChannelsFromEnv } from '../notices/channels.js';
 import type { JobOutcome } from '../usecases/job-run.usecases.js';
 import { emit } from './output.js';
 import type { CommandHelpers } from './command-helpers.js';
@@ -69,7 +69,7 @@ export function registerJobsCommands(program: Command, helpers: JobsCommandHelpe
       const opts = globals(command);
       // notices-send sends on the channels the environment configures, as `carrel start` does (without
       // them the job would find no channel and report nothing sent while notices wait).
-      const notices = name === 'notices-send' ? noticeChannelsFromEnv() : null;
+      const notices = name === 'notices-send' ? noticeChannelsFromEnvironment() : null;
       const reports = await withRuntime(opts, false, (runtime) =>
         runJob(runtime, name, {
           retentionSchedule: config.retentionSchedule,
@@ -77,7 +77,7 @@ export function registerJobsCommands(program: Command, helpers: JobsCommandHelpe
           ...(o.library !== undefined ? { libraryId: o.library } : {}),
           ...(notices ? { noticeChannels: notices.channels, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) } : {}),
         }),
-      ).finally(() => (notices ? closeChannels(notices.channels) : undefined));
+      ).finally(() => notices?.close());
       const failed = reports.find((r) => r.status === 'failed');
       if (failed) {
         const code = failed.outcome && 'error' in failed.outcome ? String(failed.outcome.error) : 'INTERNAL_ERROR';

@@ -215,7 +215,7 @@ export async function serve(
     publicUrl: config.publicUrl ?? listening,
   });
   // Notices go out on the channels the environment configures (none: they wait in the queue).
-  const notices = noticeChannelsFromEnv();
+  const notices = noticeChannelsFromEnvironment();
   const scheduler =
     options.scheduler === false || !config.scheduler
       ? null
@@ -239,7 +239,7 @@ export async function serve(
   const shutdown = async () => {
     await sip2?.close();
     await scheduler?.stop();
-    await closeChannels(notices.channels);
+    await notices.close();
     await app.close();
     await opened.close();
     process.exit(0);

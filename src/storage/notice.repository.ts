@@ -3,7 +3,8 @@
  * 0017). Plain rows: what a notice says is sealed before it gets here, and the recipient's address never
  * does.
  */
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
+import type { NoticesTable } from './schema.js';
 import { engineOf, type Db } from './database.js';
 
 export interface NoticeRow {
@@ -26,25 +27,8 @@ export interface NoticeRow {
   endedAt: string | null;
 }
 
-type Selected = {
-  id: string;
-  library_id: string;
-  patron_id: string;
-  recipient: string;
-  kind: string;
-  channel: string;
-  language: string;
-  status: string;
-  idempotency_key: string;
-  payload: string | null;
-  breach_id: string | null;
-  attempts: number;
-  next_attempt_at: string;
-  error_code: string | null;
-  created_at: string;
-  sent_at: string | null;
-  ended_at: string | null;
-};
+/** A notice row as read (the claim columns are the repository's own business). */
+type Selected = Omit<Selectable<NoticesTable>, 'claimed_by' | 'claimed_until'>;
 
 const COLUMNS = [
   'id',
@@ -253,6 +237,26 @@ export async function countNotices(db: Db, libraryId: string): Promise<{ kind: s
   return rows.map((r) => ({ kind: r.kind, channel: r.channel, status: r.status, count: Number(r.n) }));
 }
 
+/** How many of each breach's notices are in each status, by breach. */
+export async function breachNoticeCounts(db: Db, libraryId: string): Promise<Map<string, Record<string, number>>> {
+  const rows = await db
+    .selectFrom('notices')
+    .select(['breach_id', 'status', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('library_id', '=', libraryId)
+    .where('breach_id', 'is not', null)
+    .groupBy(['breach_id', 'status'])
+    .execute();
+  const counts = new Map<string, Record<string, number>>();
+  for (const r of rows) counts.set(r.breach_id as string, { ...(counts.get(r.breach_id as string) ?? {}), [r.status]: Number(r.n) });
+  return counts;
+}
+
+/** A library's failed notices that still hold what they say (those a retry can send). */
+export async function retryableFailedIds(db: Db, libraryId: string): Promise<{ id: string; patronId: string; kind: string }[]> {
+  const rows = await db.selectFrom('notices').select(['id', 'patron_id', 'kind']).where('library_id', '=', libraryId).where('status', '=', 'failed').where('payload', 'is not', null).execute();
+  return rows.map((r) => ({ id: r.id, patronId: r.patron_id, kind: r.kind }));
+}
+
 /** Deletes a patron's notices (the patron's record is deleted). */
 export async function deleteNoticesOfPatron(db: Db, patronId: string): Promise<void> {
   await db.deleteFrom('notices').where('patron_id', '=', patronId).execute();
@@ -361,12 +365,32 @@ export async function insertBreach(db: Db, b: BreachRow): Promise<void> {
     .execute();
 }
 
-export async function setBreachCounts(db: Db, id: string, counts: { patronsAffected: number; noticesQueued: number; letters: number }): Promise<void> {
-  await db.updateTable('breaches').set({ patrons_affected: counts.patronsAffected, notices_queued: counts.noticesQueued, letters: counts.letters }).where('id', '=', id).execute();
+/** Adds a page's counts to a breach's (in SQL: two pages at once cannot lose each other's). */
+export async function addBreachCounts(db: Db, id: string, counts: { patronsAffected: number; noticesQueued: number; letters: number }): Promise<void> {
+  await db
+    .updateTable('breaches')
+    .set((eb) => ({
+      patrons_affected: eb('patrons_affected', '+', counts.patronsAffected),
+      notices_queued: eb('notices_queued', '+', counts.noticesQueued),
+      letters: eb('letters', '+', counts.letters),
+    }))
+    .where('id', '=', id)
+    .execute();
 }
 
-export async function listBreaches(db: Db, libraryId: string): Promise<BreachRow[]> {
-  const rows = await db.selectFrom('breaches').selectAll().where('library_id', '=', libraryId).orderBy('recorded_at', 'desc').execute();
+/** A library's breach, by id. */
+export async function findBreach(db: Db, libraryId: string, id: string): Promise<BreachRow | undefined> {
+  return (await breachesOf(db, libraryId, id))[0];
+}
+
+export function listBreaches(db: Db, libraryId: string): Promise<BreachRow[]> {
+  return breachesOf(db, libraryId);
+}
+
+async function breachesOf(db: Db, libraryId: string, id?: string): Promise<BreachRow[]> {
+  let query = db.selectFrom('breaches').selectAll().where('library_id', '=', libraryId);
+  if (id !== undefined) query = query.where('id', '=', id);
+  const rows = await query.orderBy('recorded_at', 'desc').execute();
   return rows.map((r) => ({
     id: r.id,
     libraryId: r.library_id,
@@ -396,33 +420,47 @@ export interface NoticePrefs {
   status: string;
 }
 
+const PREF_COLUMNS = ['id', 'library_id', 'notice_channel', 'notice_language', 'mailings_off_since', 'status'] as const;
+
+function prefsOfRow(r: { id: string; library_id: string; notice_channel: string; notice_language: string | null; mailings_off_since: string | null; status: string }): NoticePrefs {
+  return { patronId: r.id, libraryId: r.library_id, channel: r.notice_channel, language: r.notice_language, mailingsOff: r.mailings_off_since !== null, status: r.status };
+}
+
 /** The notice choices of these patrons. */
 export async function noticePrefs(db: Db, patronIds: readonly string[]): Promise<Map<string, NoticePrefs>> {
   const prefs = new Map<string, NoticePrefs>();
   for (let i = 0; i < patronIds.length; i += 500) {
     const rows = await db
       .selectFrom('patrons')
-      .select(['id', 'library_id', 'notice_channel', 'notice_language', 'mailings_off_since', 'status'])
+      .select(PREF_COLUMNS)
       .where('id', 'in', patronIds.slice(i, i + 500))
       .execute();
-    for (const r of rows) prefs.set(r.id, { patronId: r.id, libraryId: r.library_id, channel: r.notice_channel, language: r.notice_language, mailingsOff: r.mailings_off_since !== null, status: r.status });
+    for (const r of rows) prefs.set(r.id, prefsOfRow(r));
   }
   return prefs;
 }
 
-/** Active loans of a library due in [from, to): who has how many, due when. */
-export async function activeLoansDueBetween(db: Db, libraryId: string, from: string, to: string): Promise<{ loanId: string; patronId: string; itemId: string; dueAt: string }[]> {
+/** A loan as a day's plan reads it. */
+export type PlannedLoan = { loanId: string; patronId: string; itemId: string; dueAt: string };
+
+/** Loans of a library with a status whose `column` falls in the window (`to` included or not). */
+async function loansInWindow(db: Db, libraryId: string, status: 'active' | 'lost', column: 'due_at' | 'ended_at', from: string, to: string, toIncluded: boolean): Promise<PlannedLoan[]> {
   const rows = await db
     .selectFrom('loans')
     .select(['id', 'patron_id', 'item_id', 'due_at'])
     .where('library_id', '=', libraryId)
-    .where('status', '=', 'active')
-    .where('due_at', '>=', from)
-    .where('due_at', '<', to)
+    .where('status', '=', status)
+    .where(column, '>=', from)
+    .where(column, toIncluded ? '<=' : '<', to)
     .orderBy('patron_id')
     .orderBy('due_at')
     .execute();
   return rows.map((r) => ({ loanId: r.id, patronId: r.patron_id, itemId: r.item_id, dueAt: iso(r.due_at) as string }));
+}
+
+/** Active loans of a library due in [from, to): who has how many, due when. */
+export function activeLoansDueBetween(db: Db, libraryId: string, from: string, to: string): Promise<PlannedLoan[]> {
+  return loansInWindow(db, libraryId, 'active', 'due_at', from, to, false);
 }
 
 /**
@@ -430,17 +468,8 @@ export async function activeLoansDueBetween(db: Db, libraryId: string, from: str
  * instant and is included: a loan billed as lost at that very instant (the long-overdue job and the plan
  * run in one tick, or both with one `--as-of`) is told today, not a day late.
  */
-export async function loansLostBetween(db: Db, libraryId: string, from: string, to: string): Promise<{ loanId: string; patronId: string; itemId: string; dueAt: string }[]> {
-  const rows = await db
-    .selectFrom('loans')
-    .select(['id', 'patron_id', 'item_id', 'due_at'])
-    .where('library_id', '=', libraryId)
-    .where('status', '=', 'lost')
-    .where('ended_at', '>=', from)
-    .where('ended_at', '<=', to)
-    .orderBy('patron_id')
-    .execute();
-  return rows.map((r) => ({ loanId: r.id, patronId: r.patron_id, itemId: r.item_id, dueAt: iso(r.due_at) as string }));
+export function loansLostBetween(db: Db, libraryId: string, from: string, to: string): Promise<PlannedLoan[]> {
+  return loansInWindow(db, libraryId, 'lost', 'ended_at', from, to, true);
 }
 
 /** Active patrons of a library whose card expires in [from, to). */
@@ -478,7 +507,7 @@ export async function guardiansOfMinors(db: Db, minorIds: readonly string[]): Pr
 export async function patronPage(db: Db, input: { libraryId: string; afterId: string | null; limit: number; withEmail?: boolean; ids?: readonly string[] }): Promise<NoticePrefs[]> {
   let query = db
     .selectFrom('patrons')
-    .select(['id', 'library_id', 'notice_channel', 'notice_language', 'mailings_off_since', 'status'])
+    .select(PREF_COLUMNS)
     .where('library_id', '=', input.libraryId)
     .where('status', 'in', ['active', 'expired', 'blocked']);
   if (input.afterId !== null) query = query.where('id', '>', input.afterId);
@@ -486,7 +515,7 @@ export async function patronPage(db: Db, input: { libraryId: string; afterId: st
   if (input.withEmail)
     query = query.where((eb) => eb.exists(eb.selectFrom('patron_search').select(sql<number>`1`.as('one')).whereRef('patron_search.patron_id', '=', 'patrons.id').where('patron_search.kind', '=', 'email')));
   const rows = await query.orderBy('id').limit(input.limit).execute();
-  return rows.map((r) => ({ patronId: r.id, libraryId: r.library_id, channel: r.notice_channel, language: r.notice_language, mailingsOff: r.mailings_off_since !== null, status: r.status }));
+  return rows.map(prefsOfRow);
 }
 
 /** Sets a patron's notice language (null: the library's). */

@@ -324,7 +324,7 @@ function startOfDay(date: string, timeZone: string, plusDays = 0): string {
   return DateTime.fromISO(date, { zone: timeZone }).plus({ days: plusDays }).startOf('day').toUTC().toISO() as string;
 }
 
-type DueLoan = { loanId: string; patronId: string; itemId: string; dueAt: string };
+type DueLoan = notices.PlannedLoan;
 
 /** Loans grouped by patron and local due date. */
 function byPatronAndDay(loans: readonly DueLoan[], timeZone: string): Map<string, { patronId: string; day: string; loans: DueLoan[] }> {
@@ -627,7 +627,7 @@ export async function queueBreachNotices(
 ): Promise<{ patrons: number; queued: number; letters: number; next: string | null }> {
   requirePermission(ctx, 'breach.manage');
   const library = await requireLibrary(ctx, input.libraryId);
-  const breach = (await notices.listBreaches(ctx.trx, library.id)).find((b) => b.id === input.breachId);
+  const breach = await notices.findBreach(ctx.trx, library.id, input.breachId);
   if (!breach) throw refuse(ErrorCode.BREACH_NOT_FOUND, 'No breach has that id.', 'breachId');
   const settings = await settingsOf(ctx, library.id);
   const page = await notices.patronPage(ctx.trx, { libraryId: library.id, afterId: input.afterId, limit: input.limit, ...(input.patronIds ? { ids: input.patronIds } : {}) });
@@ -648,11 +648,7 @@ export async function queueBreachNotices(
     queued += added.filter((c) => c !== 'letter').length;
     letters += added.filter((c) => c === 'letter').length;
   }
-  await notices.setBreachCounts(ctx.trx, breach.id, {
-    patronsAffected: breach.patronsAffected + page.length,
-    noticesQueued: breach.noticesQueued + queued,
-    letters: breach.letters + letters,
-  });
+  await notices.addBreachCounts(ctx.trx, breach.id, { patronsAffected: page.length, noticesQueued: queued, letters });
   return { patrons: page.length, queued, letters, next: page.length < input.limit ? null : (page[page.length - 1]?.patronId ?? null) };
 }
 
@@ -660,14 +656,11 @@ export async function queueBreachNotices(
 export async function listBreaches(ctx: Context, input: { libraryId: string }): Promise<BreachView[]> {
   requirePermission(ctx, 'breach.manage');
   const library = await requireLibrary(ctx, input.libraryId);
-  const breaches = await notices.listBreaches(ctx.trx, library.id);
-  const views: BreachView[] = [];
-  for (const b of breaches) {
-    const rows = await notices.listNotices(ctx.trx, { libraryId: library.id, breachId: b.id, limit: 1_000_000 });
-    const count = (status: string) => rows.filter((r) => r.status === status).length;
-    views.push({ ...b, sent: count('sent'), failed: count('failed'), waiting: count('queued') + count('letter'), posted: count('posted') });
-  }
-  return views;
+  const counts = await notices.breachNoticeCounts(ctx.trx, library.id);
+  return (await notices.listBreaches(ctx.trx, library.id)).map((b) => {
+    const count = (status: string) => counts.get(b.id)?.[status] ?? 0;
+    return { ...b, sent: count('sent'), failed: count('failed'), waiting: count('queued') + count('letter'), posted: count('posted') };
+  });
 }
 
 // ── Delivery ─────────────────────────────────────────────────────────────────────────────────────
@@ -852,9 +845,8 @@ export async function retryNotice(ctx: Context, input: { noticeId: string }): Pr
 export async function retryFailedNotices(ctx: Context, input: { libraryId: string }): Promise<{ retried: number }> {
   requirePermission(ctx, 'notices.send');
   const library = await requireLibrary(ctx, input.libraryId);
-  const failed = await notices.listNotices(ctx.trx, { libraryId: library.id, statuses: ['failed'], limit: 1_000_000 });
   let retried = 0;
-  for (const row of failed.filter((r) => r.payload !== null))
+  for (const row of await notices.retryableFailedIds(ctx.trx, library.id))
     if (await notices.requeue(ctx.trx, row.id, ctx.now.toISOString())) {
       retried++;
       await recordAccess(ctx, { id: row.patronId, libraryId: library.id }, `notice-retried:${row.kind}`, ['registration']);
