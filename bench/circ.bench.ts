@@ -372,6 +372,7 @@ async function seed(database: Database, runtime: Runtime, options: Options, mode
         item_type: 'book',
         status: 'available',
         replacement_cost_cents: null,
+        damaged: 0,
         created_at: now,
       });
     }

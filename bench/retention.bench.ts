@@ -415,6 +415,7 @@ async function seed(database: Database, runtime: Runtime, options: Options): Pro
         item_type: itemTypes[i % itemTypes.length] as string,
         status: 'available',
         replacement_cost_cents: null,
+        damaged: 0,
         created_at: now,
       });
     }

@@ -291,7 +291,7 @@ async function seed(db: Kysely<Schema>, runtime: Runtime, options: Options): Pro
   for (let from = 0; from < options.items * 2; from += 500) {
     const items = [];
     for (let i = from; i < Math.min(options.items * 2, from + 500); i++)
-      items.push({ id: randomUUID(), library_id: LIBRARY_ID, branch_id: branchId, barcode: barcodeOf(i), title: `Bench title ${i}`, author: `Author ${i % 997}`, isbn: null, item_type: 'book', status: 'available', replacement_cost_cents: null, created_at: now.toISOString() });
+      items.push({ id: randomUUID(), library_id: LIBRARY_ID, branch_id: branchId, barcode: barcodeOf(i), title: `Bench title ${i}`, author: `Author ${i % 997}`, isbn: null, item_type: 'book', status: 'available', replacement_cost_cents: null, damaged: 0, created_at: now.toISOString() });
     await db.insertInto('items').values(items).execute();
   }
   return { desk: { username: staff.account.username, password: staff.password }, sip2: { loginId: kiosk.account.loginId, password: kiosk.password }, seedSeconds: seconds(started) };

@@ -53,7 +53,8 @@ export interface LoanEntry extends Loan {
 
 /** A hold with the item's barcode and title. */
 export interface HoldEntry extends Hold {
-  itemBarcode: string;
+  /** The item held or trapped; null while a title-level hold waits for a copy. */
+  itemBarcode: string | null;
   title: string;
 }
 

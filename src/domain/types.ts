@@ -126,6 +126,11 @@ export interface Item {
   status: ItemStatus;
   replacementCostCents: Cents | null;
   createdAt: Iso;
+  /** The bibliographic record the item is a copy of (null: an item added without one). */
+  recordId: string | null;
+  callNumber: string | null;
+  /** Marked damaged: still lent, not sent to another branch to fill a hold. */
+  damaged: boolean;
 }
 
 export type LoanStatus = 'active' | 'returned' | 'lost';
@@ -149,13 +154,20 @@ export interface Hold {
   id: string;
   libraryId: string;
   patronId: string;
-  itemId: string;
+  /** The item held: the one asked for, or the copy trapped for a title-level hold; null while one waits. */
+  itemId: string | null;
+  /** The record of a title-level hold (any copy); null for a hold on one item. */
+  recordId: string | null;
   pickupBranchId: string;
   status: HoldStatus;
   placedAt: Iso;
   readyAt: Iso | null;
   pickupBy: Iso | null;
   endedAt: Iso | null;
+  /** A local day (YYYY-MM-DD) before which the hold is passed over; null: not suspended. */
+  suspendedUntil: string | null;
+  /** When a hold still waiting ends unfilled; null: never. */
+  expiresAt: Iso | null;
 }
 
 export type FineKind = 'overdue' | 'lost' | 'fee';

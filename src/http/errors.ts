@@ -7,6 +7,13 @@ import { DomainError, ErrorCode, type Problem } from '../domain/errors.js';
  * a rule of the library that refuses the request; 409 for a conflict with the record's current state.
  */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
+  RECORD_NOT_FOUND: 404,
+  QUERY_EMPTY: 400,
+  MARC_RECORD_INVALID: 422,
+  IMPORT_MAPPING_INVALID: 422,
+  ITEM_ON_LOAN: 409,
+  NOT_LENT_BETWEEN_LIBRARIES: 422,
+  PIN_RESET_TOKEN_INVALID: 400,
   VALIDATION_FAILED: 400,
   INVALID_AMOUNT: 400,
   INVALID_DATE: 400,

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { isSearchIndexTable } from './catalogue.repository.js';
 import { engineOf, type Db } from './database.js';
 
 /**
@@ -29,9 +30,12 @@ const MAX_PARAMETERS = 999;
 type AnyDb = Kysely<any> | Transaction<any>;
 const loose = (db: Db): AnyDb => db as unknown as AnyDb;
 
-/** Whether a table is the migrator's own bookkeeping or the engine's (not Carrel data). */
+/**
+ * Whether a table is the migrator's own bookkeeping, the engine's, or SQLite's catalogue search index
+ * (derived from the records: a restore's inserts rebuild it through its triggers). Not Carrel data.
+ */
 function isBookkeeping(name: string): boolean {
-  return name.startsWith('kysely_') || name.startsWith('sqlite_');
+  return name.startsWith('kysely_') || name.startsWith('sqlite_') || isSearchIndexTable(name);
 }
 
 /** Every data table with its columns, primary key and parents, parents before children. */
@@ -63,7 +67,7 @@ async function postgresTables(db: Db): Promise<TableInfo[]> {
     where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db);
   const columns = await sql<{ table: string; column: string }>`
     select table_name as "table", column_name as "column" from information_schema.columns
-    where table_schema = current_schema() order by table_name, ordinal_position`.execute(db);
+    where table_schema = current_schema() and is_generated = 'NEVER' order by table_name, ordinal_position`.execute(db);
   const keys = await sql<{ table: string; column: string }>`
     select tc.table_name as "table", kcu.column_name as "column"
     from information_schema.table_constraints tc

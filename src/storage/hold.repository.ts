@@ -1,5 +1,6 @@
 import type { HoldEntry } from '../domain/patron-document.js';
 import type { Hold, HoldStatus } from '../domain/types.js';
+import { sql } from 'kysely';
 import type { Db } from './database.js';
 import { prepared } from './prepared.js';
 import type { HoldsTable } from './schema.js';
@@ -10,12 +11,15 @@ function toHold(row: HoldsTable): Hold {
     libraryId: row.library_id,
     patronId: row.patron_id,
     itemId: row.item_id,
+    recordId: row.record_id,
     pickupBranchId: row.pickup_branch_id,
     status: row.status as HoldStatus,
     placedAt: row.placed_at,
     readyAt: row.ready_at,
     pickupBy: row.pickup_by,
     endedAt: row.ended_at,
+    suspendedUntil: row.suspended_until,
+    expiresAt: row.expires_at,
   };
 }
 
@@ -33,6 +37,9 @@ export async function insertHold(db: Db, hold: Hold): Promise<void> {
       ready_at: hold.readyAt,
       pickup_by: hold.pickupBy,
       ended_at: hold.endedAt,
+      record_id: hold.recordId,
+      suspended_until: hold.suspendedUntil,
+      expires_at: hold.expiresAt,
     })
     .execute();
 }
@@ -50,14 +57,29 @@ export async function findReadyHoldForItem(db: Db, itemId: string): Promise<Hold
   return row && toHold(row);
 }
 
-/** The oldest pending hold on this item: the next in the queue. */
-const pendingHoldQueue = prepared((db: Db, itemId: string) =>
-  db.selectFrom('holds').selectAll().where('item_id', '=', itemId).where('status', '=', 'pending').orderBy('placed_at').orderBy('id').limit(1),
-);
-
-export async function nextPendingHold(db: Db, itemId: string): Promise<Hold | undefined> {
-  const [row] = (await pendingHoldQueue(db, itemId)).rows;
-  return row && toHold(row);
+/**
+ * The holds an item that has just become free could fill, in queue order: holds on this item and
+ * title-level holds on its record still waiting for a copy, not suspended past `today` (a local day),
+ * those picking up at `localBranchId` first (a branch's own copies fill its own holds first), then the
+ * oldest. A few, so the caller can pass over one the item cannot fill.
+ */
+export async function pendingHoldsFor(db: Db, item: { id: string; recordId: string | null }, today: string, localBranchId: string, limit = 20): Promise<Hold[]> {
+  const rows = await db
+    .selectFrom('holds')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where((eb) =>
+      item.recordId === null
+        ? eb('item_id', '=', item.id)
+        : eb.or([eb('item_id', '=', item.id), eb.and([eb('record_id', '=', item.recordId), eb('item_id', 'is', null)])]),
+    )
+    .where((eb) => eb.or([eb('suspended_until', 'is', null), eb('suspended_until', '<=', today)]))
+    .orderBy(sql`case when pickup_branch_id = ${localBranchId} then 0 else 1 end`)
+    .orderBy('placed_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(toHold);
 }
 
 /** A patron's pending or ready hold on an item. */
@@ -72,14 +94,61 @@ export async function findOpenHold(db: Db, patronId: string, itemId: string): Pr
   return row && toHold(row);
 }
 
-export async function countPendingHoldsForItem(db: Db, itemId: string): Promise<number> {
+/**
+ * How many holds wait for this item: holds on it and title-level holds on its record still waiting for a
+ * copy, suspended ones left out when `today` (a local day) is given.
+ */
+export async function countPendingHoldsForItem(db: Db, itemId: string, recordId: string | null = null, today?: string): Promise<number> {
+  let query = db
+    .selectFrom('holds')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'pending')
+    .where((eb) =>
+      recordId === null ? eb('item_id', '=', itemId) : eb.or([eb('item_id', '=', itemId), eb.and([eb('record_id', '=', recordId), eb('item_id', 'is', null)])]),
+    );
+  if (today !== undefined) query = query.where((eb) => eb.or([eb('suspended_until', 'is', null), eb('suspended_until', '<=', today)]));
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** A patron's pending or ready title-level hold on a record. */
+export async function findOpenRecordHold(db: Db, patronId: string, recordId: string): Promise<Hold | undefined> {
+  const row = await db
+    .selectFrom('holds')
+    .selectAll()
+    .where('patron_id', '=', patronId)
+    .where('record_id', '=', recordId)
+    .where('status', 'in', ['pending', 'ready'])
+    .executeTakeFirst();
+  return row && toHold(row);
+}
+
+/** A pending hold's place in its queue (1: next), counting the holds on the same item or record placed before it. */
+export async function queuePosition(db: Db, hold: Hold): Promise<number> {
   const row = await db
     .selectFrom('holds')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('item_id', '=', itemId)
     .where('status', '=', 'pending')
+    .where((eb) => (hold.recordId !== null ? eb('record_id', '=', hold.recordId) : eb('item_id', '=', hold.itemId)))
+    .where((eb) => eb.or([eb('placed_at', '<', hold.placedAt), eb.and([eb('placed_at', '=', hold.placedAt), eb('id', '<', hold.id)])]))
     .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return Number(row.n) + 1;
+}
+
+/** Gives a title-level hold the copy trapped for it. */
+export async function assignHoldItem(db: Db, id: string, itemId: string): Promise<void> {
+  await db.updateTable('holds').set({ item_id: itemId }).where('id', '=', id).execute();
+}
+
+export async function setHoldSuspension(db: Db, id: string, until: string | null): Promise<void> {
+  await db.updateTable('holds').set({ suspended_until: until }).where('id', '=', id).execute();
+}
+
+/** Pending holds whose "not needed after" has passed. */
+export async function lapsedPendingHolds(db: Db, now: string, libraryId?: string): Promise<Hold[]> {
+  let query = db.selectFrom('holds').selectAll().where('status', '=', 'pending').where('expires_at', '<', now);
+  if (libraryId) query = query.where('library_id', '=', libraryId);
+  return (await query.orderBy('expires_at').execute()).map(toHold);
 }
 
 export async function markHoldReady(db: Db, id: string, readyAt: string, pickupBy: string): Promise<void> {
@@ -101,13 +170,14 @@ export async function overdueReadyHolds(db: Db, now: string, libraryId?: string)
 export async function holdsOfPatron(db: Db, patronId: string): Promise<HoldEntry[]> {
   const rows = await db
     .selectFrom('holds')
-    .innerJoin('items', 'items.id', 'holds.item_id')
+    .leftJoin('items', 'items.id', 'holds.item_id')
+    .leftJoin('bib_records', 'bib_records.id', 'holds.record_id')
     .selectAll('holds')
-    .select(['items.barcode', 'items.title'])
+    .select(['items.barcode', 'items.title as item_title', 'bib_records.title as record_title'])
     .where('holds.patron_id', '=', patronId)
     .orderBy('holds.placed_at', 'desc')
     .execute();
-  return rows.map((row) => ({ ...toHold(row), itemBarcode: row.barcode, title: row.title }));
+  return rows.map((row) => ({ ...toHold(row), itemBarcode: row.barcode, title: row.record_title ?? row.item_title ?? '' }));
 }
 
 /** The holds waiting on a library's pick-up shelves, with what a shelf needs of the item and the branch. */

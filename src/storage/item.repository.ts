@@ -3,7 +3,7 @@ import { engineOf, type Db } from './database.js';
 import { prepared } from './prepared.js';
 import type { ItemsTable } from './schema.js';
 
-function toItem(row: ItemsTable): Item {
+export function toItem(row: ItemsTable): Item {
   return {
     id: row.id,
     libraryId: row.library_id,
@@ -16,6 +16,9 @@ function toItem(row: ItemsTable): Item {
     status: row.status as ItemStatus,
     replacementCostCents: row.replacement_cost_cents,
     createdAt: row.created_at,
+    recordId: row.record_id,
+    callNumber: row.call_number,
+    damaged: row.damaged === 1,
   };
 }
 
@@ -32,6 +35,9 @@ function toRow(item: Item): ItemsTable {
     status: item.status,
     replacement_cost_cents: item.replacementCostCents,
     created_at: item.createdAt,
+    record_id: item.recordId,
+    call_number: item.callNumber,
+    damaged: item.damaged ? 1 : 0,
   };
 }
 
@@ -102,4 +108,34 @@ export async function countItems(db: Db, libraryId?: string): Promise<number> {
   if (libraryId) query = query.where('library_id', '=', libraryId);
   const row = await query.executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** What an edit may change of an item. */
+export interface ItemChanges {
+  branchId?: string;
+  callNumber?: string | null;
+  itemType?: string;
+  replacementCostCents?: number | null;
+  status?: ItemStatus;
+  damaged?: boolean;
+  recordId?: string | null;
+}
+
+export async function updateItem(db: Db, id: string, changes: ItemChanges): Promise<void> {
+  const set: Partial<ItemsTable> = {};
+  if (changes.branchId !== undefined) set.branch_id = changes.branchId;
+  if (changes.callNumber !== undefined) set.call_number = changes.callNumber;
+  if (changes.itemType !== undefined) set.item_type = changes.itemType;
+  if (changes.replacementCostCents !== undefined) set.replacement_cost_cents = changes.replacementCostCents;
+  if (changes.status !== undefined) set.status = changes.status;
+  if (changes.damaged !== undefined) set.damaged = changes.damaged ? 1 : 0;
+  if (changes.recordId !== undefined) set.record_id = changes.recordId;
+  if (Object.keys(set).length === 0) return;
+  await db.updateTable('items').set(set).where('id', '=', id).execute();
+}
+
+/** A record's items (every status), by branch and barcode. */
+export async function itemsOfRecord(db: Db, recordId: string): Promise<Item[]> {
+  const rows = await db.selectFrom('items').selectAll().where('record_id', '=', recordId).orderBy('branch_id').orderBy('barcode').execute();
+  return rows.map(toItem);
 }

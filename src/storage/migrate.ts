@@ -23,6 +23,8 @@ import * as m0015 from './migrations/0015-staff-lists.js';
 import * as m0016 from './migrations/0016-sip2-accounts.js';
 // Notices: the outbox, templates, settings and breaches (after 0010's libraries and job runs).
 import * as m0017 from './migrations/0017-notices.js';
+// The catalogue: records, the search index, title-level holds (after 0015's item tasks and 0017).
+import * as m0018 from './migrations/0018-catalogue.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -41,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015-staff-lists': m0015,
   '0016-sip2-accounts': m0016,
   '0017-notices': m0017,
+  '0018-catalogue': m0018,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -126,6 +126,11 @@ export interface ItemsTable {
   status: string;
   replacement_cost_cents: number | null;
   created_at: string;
+  /** The bibliographic record (migration 0018); null for an item added without one. */
+  record_id: string | null;
+  call_number: string | null;
+  /** 1 when marked damaged. */
+  damaged: number;
 }
 
 export interface CirculationRulesTable {
@@ -160,13 +165,46 @@ export interface HoldsTable {
   id: string;
   library_id: string;
   patron_id: string;
-  item_id: string;
+  /** The item (an item-level hold, or the copy trapped for a title-level one); null while a title-level hold waits. */
+  item_id: string | null;
   pickup_branch_id: string;
   status: string;
   placed_at: string;
   ready_at: string | null;
   pickup_by: string | null;
   ended_at: string | null;
+  /** The record of a title-level hold (migration 0018). */
+  record_id: string | null;
+  /** A local day (YYYY-MM-DD): the hold is skipped until this day. */
+  suspended_until: string | null;
+  /** A hold still waiting ends unfilled after this instant. */
+  expires_at: string | null;
+}
+
+/** Bibliographic records (migration 0018). JSON arrays in authors, subjects, isbns. */
+export interface BibRecordsTable {
+  id: string;
+  library_id: string;
+  control_number: string | null;
+  title: string;
+  subtitle: string | null;
+  authors: string;
+  subjects: string;
+  isbns: string;
+  isbn: string | null;
+  issn: string | null;
+  publisher: string | null;
+  year: number | null;
+  format: string;
+  language: string | null;
+  summary: string | null;
+  search_title: string;
+  search_authors: string;
+  search_subjects: string;
+  search_other: string;
+  sort_title: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface FinesTable {
@@ -495,6 +533,7 @@ export interface Schema {
   patron_search: PatronSearchTable;
   guardian_links: GuardianLinksTable;
   items: ItemsTable;
+  bib_records: BibRecordsTable; // 0018
   circulation_rules: CirculationRulesTable;
   closed_days: ClosedDaysTable;
   item_types: ItemTypesTable;

@@ -13,7 +13,8 @@ import { addCirculationStats } from '../storage/retention.repository.js';
 import { newId, newTimeOrderedId, recordAccess, type Context } from './context.js';
 import { queueHoldReady } from './notice.usecases.js';
 import { requireItemByBarcode } from './item.usecases.js';
-import { requirePatronByCard, requirePatronRef, type PatronRef } from './patron-access.js';
+import { lendsTo, requirePatronByCard, requirePatronRef, type PatronRef } from './patron-access.js';
+import { homeLibrary } from '../policy/scope.policy.js';
 import { requirePermission } from './authorization.js';
 import { openDaysOf, ruleFor } from './library-calendar.js';
 import { noteItemHandedOut, noteItemToReshelve, noteItemTrapped, type Whereabouts } from './staff-lists.usecases.js';
@@ -61,11 +62,18 @@ function lockItemByBarcode(ctx: Context, barcode: string, libraryId?: string): P
 export async function checkout(ctx: Context, input: CheckoutInput): Promise<CheckoutResult> {
   requirePermission(ctx, 'circulation.checkout');
   const patron = await requirePatronByCard(ctx, input.cardNumber);
-  const library = await libraryOf(ctx, patron.libraryId);
-  const item = await lockItemByBarcode(ctx, input.itemBarcode, patron.libraryId);
+  // The item is the desk's library's (a consortium patron borrows another member's item at its desk);
+  // the loan, its rules and its fines are the lending library's (RF-4).
+  const item = await lockItemByBarcode(ctx, input.itemBarcode, homeLibrary(ctx.actor) ?? patron.libraryId);
+  if (!(await lendsTo(ctx, item.libraryId, patron.libraryId)))
+    throw refuse(ErrorCode.NOT_LENT_BETWEEN_LIBRARIES, 'This library does not lend to patrons of the patron’s library (their profiles do not share patrons).', 'cardNumber');
+  const library = await libraryOf(ctx, item.libraryId);
   const category = await findCategory(ctx.trx, library.id, patron.categoryCode);
   const rule = await ruleFor(ctx, patron, item);
   const readyHold = item.status === 'on-hold-shelf' ? await holds.findReadyHoldForItem(ctx.trx, item.id) : undefined;
+  // A copy taken from the shelf by a patron who was waiting for the title fills their hold.
+  const waitingHold =
+    readyHold === undefined && item.recordId !== null ? ((await holds.findOpenRecordHold(ctx.trx, patron.id, item.recordId)) ?? (await holds.findOpenHold(ctx.trx, patron.id, item.id))) : undefined;
   const overdueItems = await loans.countOverdueLoans(ctx.trx, patron.id, ctx.now.toISOString());
   const problems = [
     ...patronBlocks(patron, await balanceOf(ctx.trx, patron.id), library, ctx.now, overdueItems),
@@ -112,6 +120,10 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
   ]);
   await touchActivity(ctx.trx, patron.id, ctx.now.toISOString());
   if (readyHold) await holds.endHold(ctx.trx, readyHold.id, 'fulfilled', ctx.now.toISOString());
+  if (waitingHold?.status === 'pending') {
+    await holds.assignHoldItem(ctx.trx, waitingHold.id, item.id);
+    await holds.endHold(ctx.trx, waitingHold.id, 'fulfilled', ctx.now.toISOString());
+  }
   // An override that lent past a block is its own entry in the access log (who, when, for whom); the
   // reason is the patron's business and staff's words: sealed with the loan, never in the log.
   if (overridden.length > 0 && overrideReason !== null) await loans.setOverrideNote(ctx.trx, loanId, await ctx.vault.seal(patron.id, 'override-note', overrideReason));
@@ -244,21 +256,42 @@ export async function sendToNextHold(
   where: Whereabouts = { on: 'hand', branchId: item.branchId },
   leftOnHoldShelf?: { branchId: string; shelfCode: string },
 ): Promise<CheckinResult['routing']> {
-  const next = await holds.nextPendingHold(ctx.trx, item.id);
+  const next = await nextHoldFor(ctx, item, library, where.branchId);
   if (!next) {
     await setItemStatus(ctx.trx, item.id, 'available');
     if (leftOnHoldShelf) await noteItemToReshelve(ctx, item, leftOnHoldShelf.branchId, leftOnHoldShelf.shelfCode);
     return { to: 'shelf' };
   }
   const pickupBy = holdPickupDeadline(ctx.now, library).toISOString();
+  if (next.itemId === null) await holds.assignHoldItem(ctx.trx, next.id, item.id);
   await holds.markHoldReady(ctx.trx, next.id, ctx.now.toISOString(), pickupBy);
   await setItemStatus(ctx.trx, item.id, 'on-hold-shelf');
   await noteItemTrapped(ctx, item, next.pickupBranchId, where);
   const holder = await findPatronById(ctx.trx, next.patronId);
   if (holder) await recordAccess(ctx, holder, 'hold-trapped', ['holds']);
   // The holder is told, in this transaction: the notice exists if and only if the trap does.
-  await queueHoldReady(ctx, { ...next, pickupBy }, library);
+  await queueHoldReady(ctx, { ...next, itemId: item.id, pickupBy }, library);
   return { to: 'hold-shelf', holdId: next.id, pickupBranchId: next.pickupBranchId, pickupBy };
+}
+
+/**
+ * The first hold in the queue this item can fill: holds on it and title-level holds on its record, not
+ * suspended, those picking up where the item is first, then the oldest; passed over when the lending
+ * library's matrix does not lend the item to the holder's category, or when the copy is damaged and the
+ * hold picks up at another branch.
+ */
+async function nextHoldFor(ctx: Context, item: Item, library: Library, atBranchId: string) {
+  const today = localDay(ctx.now.toISOString(), library.timeZone);
+  for (const candidate of await holds.pendingHoldsFor(ctx.trx, item, today, atBranchId)) {
+    if (item.damaged && candidate.pickupBranchId !== atBranchId) continue;
+    if (candidate.itemId === null) {
+      const holder = await findPatronById(ctx.trx, candidate.patronId);
+      const rule = holder && (await ruleFor(ctx, holder, item));
+      if (!rule || rule.loanDays <= 0) continue;
+    }
+    return candidate;
+  }
+  return undefined;
 }
 
 export interface RenewResult {
@@ -301,7 +334,7 @@ async function renewLoanOf(
   const problems = patronBlocks(patron, await balanceOf(ctx.trx, patron.id), library, ctx.now);
   if (!rule || loan.renewals >= rule.renewals)
     problems.push({ code: ErrorCode.RENEWAL_LIMIT_REACHED, message: 'The loan has been renewed as often as its rule allows.' });
-  if ((await holds.countPendingHoldsForItem(ctx.trx, item.id)) > 0)
+  if ((await holds.countPendingHoldsForItem(ctx.trx, item.id, item.recordId, localDay(ctx.now.toISOString(), library.timeZone))) > 0)
     problems.push({ code: ErrorCode.ITEM_HAS_HOLDS, message: 'Another patron is waiting for this item.' });
   const due = rule ? dueDate(ctx.now, rule.loanDays, library.timeZone, await openDaysOf(ctx, library, item.branchId)).toISOString() : loan.dueAt;
   // A renewal that would not move the due date would spend a renewal for nothing (said only while one is left).

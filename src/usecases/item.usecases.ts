@@ -19,6 +19,9 @@ export interface AddItemInput {
   branch?: string;
   status?: ItemStatus;
   replacementCostCents?: number | null;
+  /** The bibliographic record the item is a copy of. */
+  recordId?: string | null;
+  callNumber?: string | null;
 }
 
 const BARCODE = /^[A-Za-z0-9-]{1,32}$/;
@@ -84,6 +87,9 @@ export async function addItems(ctx: Context, inputs: readonly (AddItemInput & { 
       status: input.status ?? 'available',
       replacementCostCents: input.replacementCostCents ?? null,
       createdAt: ctx.now.toISOString(),
+      recordId: input.recordId ?? null,
+      callNumber: input.callNumber?.trim() || null,
+      damaged: false,
     });
   }
   if (problems.length > 0) throw new DomainError(problems);

@@ -116,8 +116,8 @@ describe.each(ENGINES)('notices on %s', (engine) => {
     await w.act(async (ctx) => {
       const library = (await findLibrary(ctx.trx, libraryId))!;
       const stored = await ctx.trx.selectFrom('holds').select(['id', 'patron_id', 'item_id', 'pickup_branch_id', 'pickup_by']).where('id', '=', hold.id).executeTakeFirstOrThrow();
-      await queueHoldReady(ctx, { id: stored.id, patronId: stored.patron_id, itemId: stored.item_id, pickupBranchId: stored.pickup_branch_id, pickupBy: new Date(stored.pickup_by!).toISOString() }, library);
-      await queueHoldReady(ctx, { id: stored.id, patronId: stored.patron_id, itemId: stored.item_id, pickupBranchId: stored.pickup_branch_id, pickupBy: new Date(stored.pickup_by!).toISOString() }, library);
+      await queueHoldReady(ctx, { id: stored.id, patronId: stored.patron_id, itemId: stored.item_id!, pickupBranchId: stored.pickup_branch_id, pickupBy: new Date(stored.pickup_by!).toISOString() }, library);
+      await queueHoldReady(ctx, { id: stored.id, patronId: stored.patron_id, itemId: stored.item_id!, pickupBranchId: stored.pickup_branch_id, pickupBy: new Date(stored.pickup_by!).toISOString() }, library);
     }, undefined);
     expect(await rowsOf(patron.id)).toHaveLength(1);
 

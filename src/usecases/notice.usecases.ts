@@ -302,7 +302,7 @@ function languageOf(prefs: Pick<notices.NoticePrefs, 'language'>, settings: Noti
  * A hold became ready for pick-up: its patron is told where and until when (once per hold, however
  * often the trap is retried). Called in the transaction that trapped the item.
  */
-export async function queueHoldReady(ctx: Context, hold: Pick<Hold, 'id' | 'patronId' | 'itemId' | 'pickupBranchId'> & { pickupBy: string }, library: Library): Promise<void> {
+export async function queueHoldReady(ctx: Context, hold: Pick<Hold, 'id' | 'patronId' | 'pickupBranchId'> & { itemId: string; pickupBy: string }, library: Library): Promise<void> {
   const prefs = (await notices.noticePrefs(ctx.trx, [hold.patronId])).get(hold.patronId);
   if (!prefs) return;
   const settings = await settingsOf(ctx, library.id);

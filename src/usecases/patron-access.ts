@@ -26,11 +26,21 @@ export async function reachesPatron(ctx: Context, patron: Pick<StoredPatron, 'id
   if (ctx.actor.kind === 'patron') return ctx.actor.id === patron.id;
   const actorLibrary = homeLibrary(ctx.actor);
   if (actorLibrary === undefined || actorLibrary === patron.libraryId) return canReachPatron(ctx.actor, patron.libraryId, { actorLibrary: false, patronLibrary: false }).allowed;
-  const shares = async (libraryId: string) => {
-    const library = await findLibrary(ctx.trx, libraryId);
-    return library !== undefined && profiles().get(library.profileId).access.sharedPatrons.allowed;
-  };
-  return canReachPatron(ctx.actor, patron.libraryId, { actorLibrary: await shares(actorLibrary), patronLibrary: await shares(patron.libraryId) }).allowed;
+  return canReachPatron(ctx.actor, patron.libraryId, { actorLibrary: await sharesPatrons(ctx, actorLibrary), patronLibrary: await sharesPatrons(ctx, patron.libraryId) }).allowed;
+}
+
+/** Whether a library's profile shares its patrons with the other members of the consortium (RF-4). */
+async function sharesPatrons(ctx: Context, libraryId: string): Promise<boolean> {
+  const library = await findLibrary(ctx.trx, libraryId);
+  return library !== undefined && profiles().get(library.profileId).access.sharedPatrons.allowed;
+}
+
+/**
+ * Whether a library lends to (and takes holds from) a patron of a library: its own, or another member
+ * of the consortium when both profiles share patrons (RF-4).
+ */
+export async function lendsTo(ctx: Context, lenderId: string, patronLibraryId: string): Promise<boolean> {
+  return lenderId === patronLibraryId || ((await sharesPatrons(ctx, lenderId)) && (await sharesPatrons(ctx, patronLibraryId)));
 }
 
 /**

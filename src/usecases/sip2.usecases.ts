@@ -226,8 +226,9 @@ export async function sip2Patron(ctx: Context, input: Sip2PatronInput & { accoun
     touched.add('circulation');
   }
   if (may('holds')) {
-    if (input.lists?.holds) view.holdsReady = patronHolds.filter((h) => h.status === 'ready').map((h) => ({ barcode: h.itemBarcode, title: h.title }));
-    if (input.lists?.unavailableHolds) view.unavailableHolds = patronHolds.filter((h) => h.status === 'pending').map((h) => ({ barcode: h.itemBarcode, title: h.title }));
+    if (input.lists?.holds) view.holdsReady = patronHolds.filter((h) => h.status === 'ready').map((h) => ({ barcode: h.itemBarcode ?? h.title, title: h.title }));
+    // A title-level hold waiting for a copy has no item yet: the title stands for it.
+    if (input.lists?.unavailableHolds) view.unavailableHolds = patronHolds.filter((h) => h.status === 'pending').map((h) => ({ barcode: h.itemBarcode ?? h.title, title: h.title }));
     touched.add('holds');
   }
   // A valid card at a kiosk is the patron using the library (CB-F3); a vendor's question is not.

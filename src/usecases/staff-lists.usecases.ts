@@ -162,6 +162,7 @@ export async function noteItemTrapped(ctx: Context, item: Pick<Item, 'id' | 'lib
  * `noteItemToReshelve`.
  */
 export async function noteHoldReleased(ctx: Context, hold: Pick<Hold, 'itemId' | 'pickupBranchId'>, itemBranchId: string): Promise<Whereabouts & { wasOnHoldShelf: boolean }> {
+  if (hold.itemId === null) return { on: 'shelves', branchId: itemBranchId, wasOnHoldShelf: false };
   const task = await lists.findItemTask(ctx.trx, hold.itemId);
   await lists.clearItemTask(ctx.trx, hold.itemId);
   if (task?.kind === 'pull') return { on: 'shelves', branchId: itemBranchId, wasOnHoldShelf: false };

@@ -63,8 +63,9 @@ export const LoanView = Type.Object({
 
 export const HoldView = Type.Object({
   id: Id,
-  itemId: Id,
-  itemBarcode: Type.Optional(Type.String()),
+  itemId: Nullable(Id),
+  recordId: Type.Optional(Nullable(Id)),
+  itemBarcode: Type.Optional(Nullable(Type.String())),
   title: Type.Optional(Type.String()),
   pickupBranchId: Type.String(),
   status: Type.String(),
@@ -72,6 +73,9 @@ export const HoldView = Type.Object({
   readyAt: Nullable(Instant),
   pickupBy: Nullable(Instant),
   endedAt: Nullable(Instant),
+  suspendedUntil: Type.Optional(Nullable(Type.String({ description: 'YYYY-MM-DD: passed over until this day' }))),
+  expiresAt: Type.Optional(Nullable(Instant)),
+  queuePosition: Type.Optional(Nullable(Type.Integer({ description: '1: next; null unless the hold is pending' }))),
 });
 
 export const FineView = Type.Object({
