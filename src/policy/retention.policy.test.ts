@@ -6,6 +6,7 @@ import {
   fineRetention,
   holdRetention,
   loanRetention,
+  sharedLoanRetention,
   nextSweepAfter,
   patronRetention,
   RETENTION_CATEGORIES,
@@ -41,6 +42,19 @@ describe('loan checker', () => {
     expect(loanRetention(returned('2027-01-01T00:00:00.000Z', { readingHistory: true }), jackson, now)).toEqual({ dispose: false, reason: 'reading-history-opt-in' });
     // imagineif-mt offers no reading history: an opt-in flag left over changes nothing
     expect(loanRetention(returned('2027-01-01T00:00:00.000Z', { readingHistory: true }), imagineif, now).dispose).toBe(true);
+  });
+
+  it('RF-4: a loan to another member’s patron follows the stricter of the two profiles, either way round; fines and legal holds keep it under both', () => {
+    const loan = returned('2027-01-01T00:00:00.000Z');
+    // The lender keeps twelve months (CB-F3), the borrower's library anonymises on return (IF-3): gone now
+    expect(loanRetention(loan, carlsbad, now).dispose).toBe(false);
+    expect(sharedLoanRetention(loan, carlsbad, imagineif, now)).toEqual({ dispose: true, reason: 'loan-complete' });
+    expect(sharedLoanRetention(loan, imagineif, carlsbad, now)).toEqual({ dispose: true, reason: 'loan-complete' });
+    expect(sharedLoanRetention(returned('2027-01-01T00:00:00.000Z', { openFines: 1 }), carlsbad, imagineif, now).dispose).toBe(false);
+    expect(sharedLoanRetention({ ...loan, held: true }, carlsbad, imagineif, now).dispose).toBe(false);
+    expect(sharedLoanRetention({ ...loan, held: true }, imagineif, carlsbad, now)).toEqual({ dispose: false, reason: 'legal-hold' });
+    // Both keep twelve months: kept
+    expect(sharedLoanRetention(loan, carlsbad, carlsbad, now).dispose).toBe(false);
   });
 });
 

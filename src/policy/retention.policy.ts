@@ -72,6 +72,18 @@ function loanRule(loan: LoanFacts, profile: Pick<Profile, 'retention'>, now: Dat
   return atOrBefore(loan.endedAt, monthsBefore(now, rule.months)) ? dispose('retention-ended') : keep('within-retention');
 }
 
+/**
+ * A loan a library made to a patron of another member of the consortium (RF-4) follows the stricter of
+ * the two libraries' profiles: it is disposed of as soon as either profile would dispose of it (a legal
+ * hold, a fine still owed or an item still out keeps it under both).
+ */
+export function sharedLoanRetention(loan: LoanFacts, lender: Pick<Profile, 'retention'>, borrower: Pick<Profile, 'retention'>, now: Date): Decision<LoanReason> {
+  const own = loanRetention(loan, lender, now);
+  if (own.dispose) return own;
+  const theirs = loanRetention(loan, borrower, now);
+  return theirs.dispose ? theirs : own;
+}
+
 /** The latest end of a loan the loan rule could dispose of now (the candidate query's bound). */
 export function loanCutoff(profile: Pick<Profile, 'retention'>, now: Date): Date {
   const rule = profile.retention.loans;

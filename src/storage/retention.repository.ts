@@ -33,6 +33,8 @@ export interface ClosedLoanRow {
   id: string;
   /** The borrower (legal holds are by patron). */
   patronId: string;
+  /** The borrower's library: another member's for a consortium loan (RF-4). */
+  patronLibraryId: string;
   status: string;
   endedAt: string;
   checkedOutAt: string;
@@ -60,6 +62,7 @@ export async function closedLoans(
     .select([
       'loans.id as id',
       'loans.patron_id as patron_id',
+      'patrons.library_id as patron_library_id',
       'loans.status as status',
       'loans.ended_at as ended_at',
       'loans.checked_out_at as checked_out_at',
@@ -92,6 +95,7 @@ export async function closedLoans(
   return rows.map((row) => ({
     id: row.id,
     patronId: row.patron_id,
+    patronLibraryId: row.patron_library_id,
     status: row.status,
     endedAt: row.ended_at as string,
     checkedOutAt: row.checked_out_at,

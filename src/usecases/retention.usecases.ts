@@ -17,6 +17,7 @@ import {
   ENDED_RECORD_CATEGORIES,
   loanCutoff,
   loanRetention,
+  sharedLoanRetention,
   monthsBefore,
   patronRetention,
   RETENTION_CATEGORIES,
@@ -30,7 +31,7 @@ import { heldBy, NO_HOLDS, patronUnderHold, type HeldPatrons } from '../policy/l
 import type { RecordCategory } from '../policy/inventory.js';
 import { liveHeldPatrons } from '../storage/legal-hold.repository.js';
 import { requirePermission } from './authorization.js';
-import { findLibrary } from '../storage/library.repository.js';
+import { findLibrary, listLibraries } from '../storage/library.repository.js';
 import { deletePatronRows, endGuardianLinksOfMinor } from '../storage/patron.repository.js';
 import * as retention from '../storage/retention.repository.js';
 import { deleteNotices } from '../storage/notice.repository.js';
@@ -235,14 +236,29 @@ function isReadingHistory(row: ClosedLoanRow): boolean {
 
 // ── Pages ────────────────────────────────────────────────────────────────────────────────────────
 
+/** The profiles of the other libraries whose patrons this library may lend to (none unless it shares patrons, RF-4). */
+async function borrowerProfiles(ctx: Context, libraryId: string, profile: Profile): Promise<Map<string, Profile>> {
+  const found = new Map<string, Profile>();
+  if (!profile.access.sharedPatrons.allowed) return found;
+  for (const other of await listLibraries(ctx.trx)) {
+    const theirs = profiles().get(other.profileId);
+    if (other.id !== libraryId && theirs.access.sharedPatrons.allowed) found.set(other.id, theirs);
+  }
+  return found;
+}
+
 /** One page of complete loans of one status: anonymise those the loan checker releases. */
 export async function retainLoanPage(ctx: Context, input: PageInput & { status: 'returned' | 'lost' }): Promise<PageResult> {
   const { library, profile } = await libraryAndProfile(ctx, input.libraryId);
   const asOf = new Date(input.asOf);
+  // Loans to other members' patrons follow the stricter profile (RF-4): the page reaches as far as the
+  // most eager of the profiles involved, and each loan is decided under its own two.
+  const borrowers = await borrowerProfiles(ctx, library.id, profile);
+  const cutoff = new Date(Math.max(...[profile, ...borrowers.values()].map((p) => loanCutoff(p, asOf).getTime())));
   const rows = await retention.closedLoans(ctx.trx, {
     libraryId: library.id,
     status: input.status,
-    cutoff: loanCutoff(profile, asOf).toISOString(),
+    cutoff: cutoff.toISOString(),
     cursor: input.cursor,
     limit: input.limit,
   });
@@ -250,8 +266,11 @@ export async function retainLoanPage(ctx: Context, input: PageInput & { status: 
   return settlePage(ctx, input, profile, 'circulation', {
     rows,
     endOf: (r) => r.endedAt,
-    decide: (row) =>
-      loanRetention({ status: input.status, endedAt: row.endedAt, openFines: row.openFines, readingHistory: isReadingHistory(row), held: loanHeld(held, row) }, profile, asOf),
+    decide: (row) => {
+      const facts = { status: input.status, endedAt: row.endedAt, openFines: row.openFines, readingHistory: isReadingHistory(row), held: loanHeld(held, row) };
+      const borrower = row.patronLibraryId === library.id ? undefined : borrowers.get(row.patronLibraryId);
+      return borrower ? sharedLoanRetention(facts, profile, borrower, asOf) : loanRetention(facts, profile, asOf);
+    },
     dispose: (release) => anonymiseLoans(ctx, library, release),
   });
 }
