@@ -7,6 +7,8 @@ import { buildItem, buildLibrary, buildPatron, world, type World } from '../../t
 import { checkin, checkout } from '../usecases/circulation.usecases.js';
 import { pay } from '../usecases/fine.usecases.js';
 import { placeHold } from '../usecases/hold.usecases.js';
+import { saveRecords } from '../usecases/catalogue.usecases.js';
+import { findItem } from '../usecases/item.usecases.js';
 import { exportPatron } from '../usecases/patron.usecases.js';
 import { endComputerSession, startComputerSession } from '../usecases/service-record.usecases.js';
 import { runRetention } from './retention.job.js';
@@ -46,10 +48,12 @@ describe.each(ENGINES)('complete anonymisation on %s', (engine) => {
     const tag = Math.random().toString(36).slice(2, 10);
     const patron = await buildPatron(w, { libraryId, name: `Quillon Plaintextmarker${tag}`, email: `quillon.${tag}@plaintext.example`, phone: '+1 505 555 0199', address: `77 Zanzibar Lane ${tag}` });
     plaintext = [`Plaintextmarker${tag}`, `quillon.${tag}`, `Zanzibar Lane ${tag}`, '555 0199'];
-    const item = await buildItem(w, { libraryId, title: `The Unmistakable Zeugma ${tag}`, barcode: `ZEUGMA-${tag}` });
+    // The item is a copy of a catalogue record (issue 18): the record's id is the item's as much as its own
+    const { recordIds: [recordId] } = await w.act(saveRecords, { libraryId, records: [{ title: `The Unmistakable Zeugma ${tag}`, authors: ['Quire, Ottoline'], copies: [{ barcode: `ZEUGMA-${tag}` }] }] });
+    const item = await w.act(findItem, { barcode: `ZEUGMA-${tag}`, libraryId });
     const other = await buildItem(w, { libraryId, title: 'Still Out' });
     patronKeys.push(patron.id);
-    itemKeys.push(item.id, item.barcode, item.title);
+    itemKeys.push(item.id, item.barcode, item.title, recordId!);
     // The patron chose notices by email (issue 17): the trap and the late loan are told, and sent
     await w.act(setMyPrivacy, { noticeChannel: 'email' }, { actor: { kind: 'patron', id: patron.id, libraryId }, purpose: 'self-service' });
     smtp = await startSmtpSink();
@@ -61,8 +65,8 @@ describe.each(ENGINES)('complete anonymisation on %s', (engine) => {
     const sendNotices = () => deliverNotices(w.runtime, { email }, { runner: 'anonymisation', publicUrl: 'https://carrel.test' });
     w.clock.advanceDays(1); // nothing about the item shares an instant with the loans but the loans
 
-    // A hold fulfilled at check-out, a loan returned late (a fine, paid), a second loan returned on time
-    holdId = (await w.act(placeHold, { cardNumber: patron.cardNumber, itemBarcode: item.barcode })).id;
+    // A title-level hold fulfilled at check-out, a loan returned late (a fine, paid), a second loan returned on time
+    holdId = (await w.act(placeHold, { cardNumber: patron.cardNumber, recordId: recordId! })).id;
     w.clock.set(new Date(w.clock.now().getTime() + HOUR));
     const first = await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: item.barcode });
     await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: other.barcode });
