@@ -111,6 +111,17 @@ export async function countPendingHoldsForItem(db: Db, itemId: string, recordId:
   return Number(row.n);
 }
 
+/** How many title-level holds wait for a copy of a record (no one named). */
+export async function countPendingHoldsForRecord(db: Db, recordId: string): Promise<number> {
+  const row = await db
+    .selectFrom('holds')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('record_id', '=', recordId)
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** A patron's pending or ready title-level hold on a record. */
 export async function findOpenRecordHold(db: Db, patronId: string, recordId: string): Promise<Hold | undefined> {
   const row = await db

@@ -21,7 +21,7 @@ import { DomainError, ErrorCode, refuse, type Problem } from '../domain/errors.j
 import type { Branch, Item, ItemStatus } from '../domain/types.js';
 import { canReachLibrary, homeLibrary } from '../policy/scope.policy.js';
 import * as catalogue from '../storage/catalogue.repository.js';
-import { countPendingHoldsForItem } from '../storage/hold.repository.js';
+import { countPendingHoldsForRecord } from '../storage/hold.repository.js';
 import * as items from '../storage/item.repository.js';
 import { findBranch, listBranches, listLibraries } from '../storage/library.repository.js';
 import { findActiveLoanForItem } from '../storage/loan.repository.js';
@@ -194,7 +194,7 @@ export async function showRecord(ctx: Context, input: { recordId: string }): Pro
     ...record,
     copies: copies.map((c) => ({ barcode: c.barcode, branchId: c.branchId, branchCode: branches.get(c.branchId)?.code ?? '', callNumber: c.callNumber, status: c.status, damaged: c.damaged })),
     availability: availability.map((c) => copiesAt(branches, c)),
-    holdsWaiting: await countPendingHoldsForItem(ctx.trx, '', record.id),
+    holdsWaiting: await countPendingHoldsForRecord(ctx.trx, record.id),
   };
 }
 

@@ -24,7 +24,7 @@ import { webhookTextChannel } from '../notices/text.channel.js';
 import { auditFacts } from './audit-report.usecases.js';
 import { checkin, checkout, declareLost } from './circulation.usecases.js';
 import type { Caller } from './context.js';
-import { placeHold } from './hold.usecases.js';
+import { cancelHold, placeHold } from './hold.usecases.js';
 import {
   lettersToPost,
   listBreaches,
@@ -101,6 +101,16 @@ describe.each(ENGINES)('notices on %s', (engine) => {
   const rowsOf = (patronId: string) => database.db.selectFrom('notices').selectAll().where('patron_id', '=', patronId).orderBy('created_at').execute();
   const mailsTo = (address: string | null): SunkMessage[] => smtp.messages.filter((m) => address !== null && m.to.includes(address));
   const textsTo = (phone: string) => webhook.requests.filter((r) => (r.body as { to?: string } | null)?.to === phone);
+
+  it('does not send a hold-ready notice for a hold cancelled before the notice went out', async () => {
+    const patron = await patronWith('email');
+    const item = await buildItem(w, { libraryId, title: `Gone Before Sending ${tag()}` });
+    const hold = await w.act(placeHold, { cardNumber: patron.cardNumber, itemBarcode: item.barcode });
+    await w.act(cancelHold, { holdId: hold.id });
+    await deliver();
+    expect((await rowsOf(patron.id)).map((r) => [r.kind, r.status, r.error_code])).toEqual([['hold-ready', 'cancelled', 'HOLD_ENDED']]);
+    expect(mailsTo(patron.email)).toEqual([]);
+  });
 
   it('queues one hold-ready notice when a hold is trapped, however often the trap is processed, and sends it once in English without the title', async () => {
     // Given a patron who chose email, and an item on the shelf with a title the notice must not name

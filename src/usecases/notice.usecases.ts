@@ -40,6 +40,7 @@ import { fingerprint, versionHistory, type RecordedVersion } from '../profile/pr
 import type { ProfileRules } from '../policy/policy-words.js';
 import { profiles, type ProfileRegistry } from '../profile/profiles.js';
 import { findItemById } from '../storage/item.repository.js';
+import { findHold } from '../storage/hold.repository.js';
 import { findBranch, findLibrary } from '../storage/library.repository.js';
 import * as notices from '../storage/notice.repository.js';
 import { findPatronByCardHash, findPatronById } from '../storage/patron.repository.js';
@@ -715,6 +716,11 @@ export async function claimNotices(ctx: Context, input: ClaimInput): Promise<{ m
     const stillChosen = deliveryChannels(kind, { channel: prefs.channel, mailingsOff: prefs.mailingsOff, hasEmail: true });
     if (kind !== 'breach' && !stillChosen.includes(row.channel as DeliveryChannel)) {
       notSent.push({ id: row.id, status: 'cancelled', code: isMailing(kind) ? 'UNSUBSCRIBED' : 'CHANNEL_WITHDRAWN' });
+      continue;
+    }
+    // A hold cancelled or expired between its trap and the sending: nothing waits for the patron.
+    if (kind === 'hold-ready' && (await findHold(ctx.trx, row.idempotencyKey.split(':')[1] ?? ''))?.status !== 'ready') {
+      notSent.push({ id: row.id, status: 'cancelled', code: 'HOLD_ENDED' });
       continue;
     }
     let cached = librariesById.get(row.libraryId);
