@@ -202,3 +202,13 @@ export function loanLimitBlock(category: Pick<PatronCategory, 'maxLoans'>, activ
     return [{ code: ErrorCode.LOAN_LIMIT_REACHED, message: 'The patron has as many items out as their category allows.' }];
   return [];
 }
+
+/**
+ * A hold's shelf code: what the slip on a held item shows instead of the patron's name, so a volunteer
+ * shelving holds, and anyone browsing the shelf, learns nothing of who asked for what. The patron sees
+ * the same code with their hold.
+ */
+export function shelfCode(holdId: string): string {
+  const hex = holdId.replace(/-/g, '');
+  return `${hex.slice(-8, -4)}-${hex.slice(-4)}`.toUpperCase();
+}

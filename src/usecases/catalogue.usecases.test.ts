@@ -139,6 +139,24 @@ describe.each(ENGINES)('the catalogue on %s', (engine) => {
     expect(back.routing).toMatchObject({ to: 'hold-shelf', holdId: waiting.id });
   });
 
+  it('a patron who takes another copy off the shelf fills their hold, and the copy trapped for them goes back', async () => {
+    const clerk = { actor: staff('circulation') };
+    const reader = await buildPatron(w, { libraryId });
+    const { recordIds: [record] } = await w.act(saveRecords, { libraryId, records: [{ title: 'Twice on the Shelf', copies: [{ barcode: 'TW-C', branch: 'central' }, { barcode: 'TW-E', branch: 'east' }] }] });
+    const hold = await w.act(placeHold, { cardNumber: reader.cardNumber, recordId: record!, pickupBranch: 'east' }, clerk);
+    expect(hold.status).toBe('ready');
+    const loan = await w.act(checkout, { cardNumber: reader.cardNumber, itemBarcode: 'TW-C' }, clerk);
+    expect(loan.loanId).toBeTruthy();
+    const copies = (await w.act(showRecord, { recordId: record! })).copies;
+    expect(copies.map((c) => [c.barcode, c.status]).sort()).toEqual([
+      ['TW-C', 'on-loan'],
+      ['TW-E', 'available'],
+    ]);
+    expect((await w.act(pullList, { libraryId }, clerk)).map((r) => r.itemBarcode)).not.toContain('TW-E');
+    const ended = await database.db.selectFrom('holds').select(['status', 'item_id']).where('id', '=', hold.id).executeTakeFirstOrThrow();
+    expect(ended.status).toBe('fulfilled');
+  });
+
   it('a withdrawn or missing copy cannot be out; withdrawing a copy on loan is refused and changes nothing', async () => {
     const clerk = { actor: staff('librarian') };
     const reader = await buildPatron(w, { libraryId });

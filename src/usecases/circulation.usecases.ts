@@ -1,7 +1,7 @@
-import { applyOverride, dueDate, daysLate, holdPickupDeadline, itemBlocks, loanLimitBlock, overdueFine, patronBlocks } from '../domain/circulation.rules.js';
+import { applyOverride, dueDate, daysLate, holdPickupDeadline, itemBlocks, loanLimitBlock, overdueFine, patronBlocks, shelfCode } from '../domain/circulation.rules.js';
 import { localDay } from '../domain/clock.js';
 import { DomainError, ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
-import type { Item, Library, Loan, LoanRule, Patron } from '../domain/types.js';
+import type { Hold, Item, Library, Loan, LoanRule, Patron } from '../domain/types.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import { balanceOf, insertFine, openFinesForItem, overdueFineSince, settleFine, topUpFine } from '../storage/fine.repository.js';
 import * as holds from '../storage/hold.repository.js';
@@ -17,7 +17,7 @@ import { lendsTo, requirePatronByCard, requirePatronRef, type PatronRef } from '
 import { homeLibrary } from '../policy/scope.policy.js';
 import { requirePermission } from './authorization.js';
 import { openDaysOf, ruleFor } from './library-calendar.js';
-import { noteItemHandedOut, noteItemToReshelve, noteItemTrapped, type Whereabouts } from './staff-lists.usecases.js';
+import { noteHoldReleased, noteItemHandedOut, noteItemToReshelve, noteItemTrapped, type Whereabouts } from './staff-lists.usecases.js';
 
 /** The borrower as the walks over loans read them: who, where, and the category that picks their rule. */
 type Borrower = Pick<Patron, 'id' | 'libraryId' | 'categoryCode'>;
@@ -120,7 +120,9 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
   ]);
   await touchActivity(ctx.trx, patron.id, ctx.now.toISOString());
   if (readyHold) await holds.endHold(ctx.trx, readyHold.id, 'fulfilled', ctx.now.toISOString());
-  if (waitingHold?.status === 'pending') {
+  if (waitingHold) {
+    // The patron took another copy than the one trapped for them: that one goes to the next hold.
+    if (waitingHold.status === 'ready') await releaseTrappedItem(ctx, waitingHold);
     await holds.assignHoldItem(ctx.trx, waitingHold.id, item.id);
     await holds.endHold(ctx.trx, waitingHold.id, 'fulfilled', ctx.now.toISOString());
   }
@@ -272,6 +274,20 @@ export async function sendToNextHold(
   // The holder is told, in this transaction: the notice exists if and only if the trap does.
   await queueHoldReady(ctx, { ...next, itemId: item.id, pickupBy }, library);
   return { to: 'hold-shelf', holdId: next.id, pickupBranchId: next.pickupBranchId, pickupBy };
+}
+
+/**
+ * Frees the copy a ready hold that ended was holding: to the next hold, or back to the shelves (from a
+ * hold shelf: reshelved under the ended hold's slip; one never pulled stays where it is).
+ */
+export async function releaseTrappedItem(ctx: Context, hold: Hold): Promise<void> {
+  if (hold.itemId === null) return;
+  const item = await lockItem(ctx.trx, hold.itemId);
+  const library = await findLibrary(ctx.trx, hold.libraryId);
+  if (item && library && item.status === 'on-hold-shelf') {
+    const where = await noteHoldReleased(ctx, hold, item.branchId);
+    await sendToNextHold(ctx, item, library, where, where.wasOnHoldShelf ? { branchId: where.branchId, shelfCode: shelfCode(hold.id) } : undefined);
+  } else if (item && item.status === 'on-hold-shelf') await setItemStatus(ctx.trx, item.id, 'available');
 }
 
 /**

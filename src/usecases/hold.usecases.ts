@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { BibRecord } from '../domain/catalogue.js';
-import { holdPickupDeadline, patronBlocks } from '../domain/circulation.rules.js';
+import { holdPickupDeadline, patronBlocks, shelfCode } from '../domain/circulation.rules.js';
 import { localDay } from '../domain/clock.js';
 import { ErrorCode, refuse, refuseAll } from '../domain/errors.js';
 import type { Branch, Hold, Item } from '../domain/types.js';
@@ -12,7 +12,7 @@ import { itemsOfRecord, lockItem, setItemStatus } from '../storage/item.reposito
 import { findBranch, findLibrary, listBranches } from '../storage/library.repository.js';
 import { findActiveLoanForItem } from '../storage/loan.repository.js';
 import { findPatronById, type StoredPatron } from '../storage/patron.repository.js';
-import { sendToNextHold } from './circulation.usecases.js';
+import { releaseTrappedItem, sendToNextHold } from './circulation.usecases.js';
 import { newId, recordAccess, type Context } from './context.js';
 import { queueHoldReady } from './notice.usecases.js';
 import { requireItemByBarcode } from './item.usecases.js';
@@ -194,18 +194,6 @@ export async function cancelHold(ctx: Context, input: { holdId: string }): Promi
   return { ...hold, status: 'cancelled', endedAt: at };
 }
 
-async function releaseTrappedItem(ctx: Context, hold: Hold): Promise<void> {
-  if (hold.itemId === null) return;
-  const item = await lockItem(ctx.trx, hold.itemId);
-  const library = await findLibrary(ctx.trx, hold.libraryId);
-  if (item && library && item.status === 'on-hold-shelf') {
-    // Staff lists: an item left on a hold shelf is reshelved under the ended hold's slip, unless the
-    // next hold takes it; one never pulled stays where it is.
-    const where = await noteHoldReleased(ctx, hold, item.branchId);
-    await sendToNextHold(ctx, item, library, where, where.wasOnHoldShelf ? { branchId: where.branchId, shelfCode: shelfCode(hold.id) } : undefined);
-  } else if (item && item.status === 'on-hold-shelf') await setItemStatus(ctx.trx, item.id, 'available');
-}
-
 /**
  * Expires ready holds not picked up by their deadline, passing each item to the next hold in the queue
  * (its pick-up shelf, a new deadline) or back to the shelves. Run by the scheduler's holds-expire job
@@ -246,15 +234,7 @@ export async function expireHolds(ctx: Context, input: { libraryId?: string }): 
   return { expired, trapped, reshelved };
 }
 
-/**
- * A hold's shelf code: what the slip on a held item shows instead of the patron's name, so a volunteer
- * shelving holds, and anyone browsing the shelf, learns nothing of who asked for what. The patron sees
- * the same code with their hold.
- */
-export function shelfCode(holdId: string): string {
-  const hex = holdId.replace(/-/g, '');
-  return `${hex.slice(-8, -4)}-${hex.slice(-4)}`.toUpperCase();
-}
+export { shelfCode } from '../domain/circulation.rules.js';
 
 /**
  * The pick-up shelf of a library (or one branch): item, title, pick-up deadline and the hold's shelf
