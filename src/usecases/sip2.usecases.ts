@@ -320,7 +320,7 @@ export async function sip2Hold(runtime: Runtime, account: Sip2Account, input: { 
     if (input.mode === '+') {
       const hold = await placeHold(ctx, { cardNumber: input.cardNumber, itemBarcode: input.itemBarcode, pickupBranch: input.pickupBranch ?? account.branchId });
       const branch = await findBranch(ctx.trx, account.libraryId, hold.pickupBranchId);
-      return { placed: true, available: hold.status === 'ready', pickupBranchCode: branch?.code ?? null, pickupBy: hold.pickupBy, queuePosition: hold.status === 'ready' ? 0 : await holds.countPendingHoldsForItem(ctx.trx, item.id), title: item.title, barcode: item.barcode };
+      return { placed: true, available: hold.status === 'ready', pickupBranchCode: branch?.code ?? null, pickupBy: hold.pickupBy, queuePosition: hold.status === 'ready' ? 0 : await holds.countPendingHoldsForItem(ctx.trx, item.id, item.recordId), title: item.title, barcode: item.barcode };
     }
     const open = await holds.findOpenHold(ctx.trx, patron.id, item.id);
     if (!open) throw refuse(ErrorCode.HOLD_NOT_FOUND, 'The patron has no hold on this item.', 'itemBarcode');
@@ -411,7 +411,7 @@ export async function sip2ItemInformation(runtime: Runtime, account: Sip2Account
     if (!item) return null;
     const loan = item.status === 'on-loan' ? await loans.findActiveLoanForItem(ctx.trx, item.id) : undefined;
     const ready = item.status === 'on-hold-shelf' ? await holds.findReadyHoldForItem(ctx.trx, item.id) : undefined;
-    const queue = await holds.countPendingHoldsForItem(ctx.trx, item.id);
+    const queue = await holds.countPendingHoldsForItem(ctx.trx, item.id, item.recordId);
     const home = await findBranch(ctx.trx, account.libraryId, item.branchId);
     const status: Sip2CirculationStatus =
       item.status === 'available' ? '03' : item.status === 'on-loan' ? '04' : item.status === 'on-hold-shelf' ? '08' : item.status === 'lost' ? '12' : item.status === 'missing' ? '13' : '01';
