@@ -67,6 +67,8 @@ describe.each(ENGINES)('complete anonymisation on %s', (engine) => {
 
     // A title-level hold fulfilled at check-out, a loan returned late (a fine, paid), a second loan returned on time
     holdId = (await w.act(placeHold, { cardNumber: patron.cardNumber, recordId: recordId! })).id;
+    // The copy on the shelf is trapped at once: the hold-ready notice goes before the patron comes for it
+    expect((await sendNotices()).sent).toBe(1);
     w.clock.set(new Date(w.clock.now().getTime() + HOUR));
     const first = await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: item.barcode });
     await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: other.barcode });
@@ -74,7 +76,7 @@ describe.each(ENGINES)('complete anonymisation on %s', (engine) => {
     // A day late: the overdue notice of the day's plan
     w.clock.advanceDays(22);
     expect((await w.act(planNotices, { libraryId }, { purpose: 'notices' })).overdue).toBe(1);
-    expect((await sendNotices()).sent).toBe(2);
+    expect((await sendNotices()).sent).toBe(1);
     expect(smtp.messages).toHaveLength(2);
     w.clock.advanceDays(8);
     const back = await w.act(checkin, { itemBarcode: item.barcode });
