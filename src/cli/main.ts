@@ -3,6 +3,7 @@ import { registerAccessLogCommands } from './access-log.commands.js';
 import { registerAdministrationCommands } from './administration.commands.js';
 import { registerAuditReportCommands } from './audit-report.commands.js'; // privacy audit report (CB-I)
 import { registerBackupCommands } from './backup.commands.js';
+import { registerCatalogueCommands } from './catalogue.commands.js'; // the catalogue and MARC import (issue 18)
 import { registerCirculationCommands } from './circulation.commands.js';
 import { registerDisclosureCommands } from './disclosure.commands.js';
 import { registerItemCommands } from './item.commands.js';
@@ -60,6 +61,8 @@ registerLibraryConfigCommands(program, helpers);
 registerPatronCommands(program, helpers);
 // `carrel item add|import` (src/cli/item.commands.ts).
 registerItemCommands(program, helpers);
+// `carrel catalogue search|show|import` (src/cli/catalogue.commands.ts).
+registerCatalogueCommands(program, helpers);
 // `carrel checkout|checkin|renew|lost|pay` and `carrel holds …` (src/cli/circulation.commands.ts).
 registerCirculationCommands(program, helpers);
 // `carrel keys rotate|status|purge` (src/cli/keys.commands.ts).
