@@ -17,6 +17,7 @@ import { startServer, type TestServer } from './http.js';
 import { createStaff } from '../src/usecases/staff.usecases.js';
 import { checkout, declareLost } from '../src/usecases/circulation.usecases.js';
 import { placeHold } from '../src/usecases/hold.usecases.js';
+import { saveRecords } from '../src/usecases/catalogue.usecases.js'; // the catalogue (issue 18)
 import { decideRequest, receiveRequest, recordCounselReview, referToDirector } from '../src/usecases/disclosure.usecases.js';
 import { placeLegalHold } from '../src/usecases/legal-hold.usecases.js';
 import { recordComplaint } from '../src/usecases/complaint.usecases.js';
@@ -436,6 +437,15 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
   {
     route: 'POST /libraries/:libraryId/breaches',
     request: async (s) => ({ method: 'POST', path: `/libraries/${s.library}/breaches`, body: { ...MATRIX_BREACH, scope: 'listed', cardNumbers: [(await s.freshPatron()).cardNumber] } }),
+  },
+  // The catalogue (issue 18) is public: anyone searches any library's catalogue and opens any title
+  { route: 'GET /catalogue/search', request: (s) => ({ method: 'GET', path: `/catalogue/search?q=matrix&library=${s.library}` }) },
+  {
+    route: 'GET /catalogue/records/:recordId',
+    request: async (s) => {
+      const { recordIds } = await s.fx.w.act(saveRecords, { libraryId: s.library, records: [{ title: 'The Matrix of Permissions' }] });
+      return { method: 'GET', path: `/catalogue/records/${recordIds[0]}` };
+    },
   },
   // Unsubscribing needs no session: the token is the proof (a token that does not open: 400 for everyone)
   { route: 'POST /unsubscribe/:token', request: () => ({ method: 'POST', path: '/unsubscribe/v1.not-a.token' }) },

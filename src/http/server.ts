@@ -12,6 +12,7 @@ import { authRoutes } from './routes/auth.routes.js';
 import { selfRoutes } from './routes/self.routes.js';
 import { patronServiceRoutes } from './routes/patron-service.routes.js';
 import { circulationRoutes } from './routes/circulation.routes.js';
+import { publicCatalogueRoutes } from './routes/catalogue.routes.js'; // the catalogue (issue 18)
 // Staff lists (issue 15)
 import { staffListRoutes } from './routes/staff-lists.routes.js';
 import { patronRoutes } from './routes/patrons.routes.js';
@@ -134,6 +135,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(selfRoutes(runtime, options.cookieSecure ?? false, throttle()));
       // Unsubscribing from a mailing: no session, no CSRF token, so it works from a mail client (RR-3, RF-8, RFC 8058).
       await api.register(unsubscribeRoutes(runtime));
+      // The catalogue: search and a title's page with no log-in; nothing about a search is kept (CB-A2).
+      await api.register(publicCatalogueRoutes(runtime));
       await api.register(async (authenticated) => {
         authenticated.addHook('onRequest', requireSession(runtime));
         await authenticated.register(patronRoutes(runtime));

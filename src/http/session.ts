@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, refuse } from '../domain/errors.js';
-import type { Actor } from '../policy/actors.js';
+import { SYSTEM, type Actor } from '../policy/actors.js';
 import type { SessionKind } from '../domain/types.js';
 import type { Runtime } from '../usecases/context.js';
 import { csrfTokenOf, resolveSession, type LiveSession } from '../usecases/session.usecases.js';
@@ -47,6 +47,19 @@ export function requireSession(runtime: Runtime, kind: SessionKind = 'staff', op
       throw refuse(ErrorCode.PASSWORD_CHANGE_REQUIRED, 'Your password was reset: choose a new one before you continue.');
     request.actor = session.actor;
     request.session = session;
+  };
+}
+
+/**
+ * An onRequest hook for pages anyone may open (the catalogue): a live session's subject becomes the
+ * actor, so a patron searches their own library; with none (or a stale one) the request runs as the
+ * system, which over HTTP sees what the public sees. Never refuses.
+ */
+export function optionalSession(runtime: Runtime) {
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const token = request.cookies[SESSION_COOKIE];
+    const session = token ? await resolveSession(runtime, token) : undefined;
+    request.actor = session && !session.mustChangePassword ? session.actor : SYSTEM;
   };
 }
 

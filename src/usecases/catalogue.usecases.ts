@@ -182,13 +182,18 @@ export interface RecordView extends BibRecord {
   holdsWaiting: number;
 }
 
-/** A record with its copies, where they are and whether they are on the shelf; public like the search. */
+/**
+ * A record with its copies, where they are and whether they are on the shelf; public like the search
+ * (any record, to anyone: a catalogue is published). Withdrawn copies are shown only to the record's
+ * own library's staff, and to the system at work outside HTTP.
+ */
 export async function showRecord(ctx: Context, input: { recordId: string }): Promise<RecordView> {
   const record = await catalogue.findRecord(ctx.trx, input.recordId);
-  if (!record || !(await recordVisible(ctx, record))) throw refuse(ErrorCode.RECORD_NOT_FOUND, 'No record has that id.', 'recordId');
+  if (!record) throw refuse(ErrorCode.RECORD_NOT_FOUND, 'No record has that id.', 'recordId');
   const branches = new Map<string, Branch>();
   for (const branch of await listBranches(ctx.trx, record.libraryId)) branches.set(branch.id, branch);
-  const copies = (await items.itemsOfRecord(ctx.trx, record.id)).filter((c) => c.status !== 'withdrawn' || isStaff(ctx));
+  const staffView = catalogues(ctx, record.libraryId);
+  const copies = (await items.itemsOfRecord(ctx.trx, record.id)).filter((c) => c.status !== 'withdrawn' || staffView);
   const availability = await catalogue.availabilityOf(ctx.trx, [record.id]);
   return {
     ...record,
@@ -198,17 +203,10 @@ export async function showRecord(ctx: Context, input: { recordId: string }): Pro
   };
 }
 
-function isStaff(ctx: Context): boolean {
-  return ctx.actor.kind === 'staff' || ctx.actor.kind === 'system';
-}
-
-/** Whether the actor sees a record: anyone with no log-in (the system), staff of a library that reaches it, a patron whose library borrows from it. */
-async function recordVisible(ctx: Context, record: BibRecord): Promise<boolean> {
-  if (ctx.actor.kind === 'system') return true;
-  if (ctx.actor.kind === 'patron') return lendsTo(ctx, record.libraryId, ctx.actor.libraryId);
-  if (canReachLibrary(ctx.actor, record.libraryId).allowed) return true;
-  const home = homeLibrary(ctx.actor);
-  return home !== undefined && lendsTo(ctx, record.libraryId, home);
+/** Whether the actor keeps this library's catalogue: its staff, or the system at work (an import, a job) — not the system answering an HTTP request with no log-in, which is the public. */
+function catalogues(ctx: Context, libraryId: string): boolean {
+  if (ctx.actor.kind === 'system') return ctx.channel !== 'http';
+  return ctx.actor.kind === 'staff' && canReachLibrary(ctx.actor, libraryId).allowed;
 }
 
 // ── Cataloguing ────────────────────────────────────────────────────────────────────────────────────
