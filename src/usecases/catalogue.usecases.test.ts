@@ -4,7 +4,7 @@ import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js
 import { buildLibrary, buildPatron, countRows, refusalCodes, world, type World } from '../../test/factories.js';
 import type { Actor } from '../policy/actors.js';
 import { changeItem, saveRecords, searchCatalogue, showRecord, type RecordInput } from './catalogue.usecases.js';
-import { checkin, checkout, renew } from './circulation.usecases.js';
+import { checkin, checkout, renew, renewAll } from './circulation.usecases.js';
 import { cancelHold, expireHolds, placeHold, suspendHold } from './hold.usecases.js';
 import { completeItemTask, inTransitList, pullList } from './staff-lists.usecases.js';
 
@@ -199,6 +199,11 @@ describe.each(ENGINES)('consortium lending on %s', (engine) => {
     const loan = await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: 'SH-1' }, { actor: deskB });
     const row = await database.db.selectFrom('loans').select(['library_id']).where('id', '=', loan.loanId).executeTakeFirstOrThrow();
     expect(row.library_id).toBe(b.id);
+    // Renewed from the patron's own library with everything else they have out: B's copy under B's rules
+    const deskA: Actor = { kind: 'staff', id: 'desk-a', libraryId: a.id, roles: ['circulation'] };
+    w.clock.advanceDays(7);
+    const renewed = await w.act(renewAll, { cardNumber: patron.cardNumber }, { actor: deskA });
+    expect([renewed.renewed.map((r) => r.itemBarcode), renewed.refused]).toEqual([['SH-1'], []]);
     // Holding a title they already have is refused; another A patron's title-level hold on B's record is B's, picked up at B
     expect(await refusalCodes(w.act(placeHold, { cardNumber: patron.cardNumber, recordId: bookB! }, { actor: deskB }))).toEqual(['HOLD_ON_OWN_LOAN']);
     const neighbour = await buildPatron(w, { libraryId: a.id });

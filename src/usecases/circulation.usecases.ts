@@ -382,7 +382,10 @@ export async function renewAll(ctx: Context, input: PatronRef & { libraryId?: st
   const out = (await loans.loansOfPatron(ctx.trx, patron.id, 'active')).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   const result: RenewAllResult = { patronId: patron.id, renewed: [], refused: [] };
   for (const entry of out) {
-    const item = await lockItemByBarcode(ctx, entry.itemBarcode, entry.libraryId);
+    // By the loan's own item, not by barcode within the actor's reach: a patron's loans include copies
+    // borrowed from other members of a consortium (RF-4), renewed under their lender's rules.
+    const item = await lockItem(ctx.trx, entry.itemId);
+    if (!item) continue;
     const loan = await loans.findActiveLoanForItem(ctx.trx, item.id);
     if (!loan || loan.id !== entry.id) continue;
     const outcome = await renewLoanOf(ctx, item, loan, patron);
