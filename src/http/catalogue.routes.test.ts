@@ -90,7 +90,7 @@ describe.each(ENGINES)('the desk’s catalogue over HTTP on %s', (engine) => {
       { title: `nothing-like-it-${tag}`, copies: [{ barcode: `N-${tag}`, branch: 'nowhere' }] },
     ]) {
       const answer = await server.call('POST', `/libraries/${libraryId}/records`, { cookie: librarianCookie, body });
-      expect(answer.status, JSON.stringify(body)).toBe(body.copies?.[0]?.branch === 'nowhere' ? 422 : 400);
+      expect(answer.status, JSON.stringify(body)).toBe(JSON.stringify(body).includes('nowhere') ? 422 : 400);
       expect(answer.body.error.code).toMatch(/^[A-Z_]+$/);
     }
     expect((await server.call('GET', `/catalogue/search?q=nothing-like-it-${tag}`, { cookie: clerkCookie })).body.total).toBe(before);
