@@ -73,6 +73,7 @@ export function DeskCatalogue() {
         </button>
       </form>
       {!aboutField(search.error, 'q') && <ErrorMessage error={search.error} />}
+      {/* What changes is announced (how many found, the title opened); the tables and filters are not read out whole. */}
       <div aria-live="polite">
         {recordId ? (
           <TitlePage recordId={recordId} onBack={() => setRecordId(undefined)} />
@@ -123,7 +124,7 @@ function Results({ result, filters, onNarrow, onOpen, busy }: { result: Catalogu
   return (
     <section aria-labelledby={`${id}-heading`} className="catalogue-results">
       <h2 id={`${id}-heading`}>{result.total === 0 ? 'No titles found' : result.total === 1 ? 'One title found' : `${result.total} titles found`}</h2>
-      <div className="facets" aria-label="Narrow the results" role="group">
+      <div className="facets" aria-label="Narrow the results" role="group" aria-live="off">
         {facet('Format', 'format', facets.format.map((f) => ({ value: f.value, label: FORMAT_LABELS[f.value] ?? f.value, count: f.count })))}
         {facet('Language', 'language', facets.language.map((f) => ({ value: f.value, label: f.value, count: f.count })))}
         {facet('Branch', 'branch', facets.branch.map((f) => ({ value: f.code, label: f.name, count: f.count })))}
@@ -142,7 +143,7 @@ function Results({ result, filters, onNarrow, onOpen, busy }: { result: Catalogu
         )}
       </div>
       {result.hits.length > 0 && (
-        <div className="table-scroll">
+        <div className="table-scroll" aria-live="off">
           <table>
             <caption>{result.hits.length < result.total ? `The best ${result.hits.length} of ${result.total}` : 'Best match first'}</caption>
             <thead>
@@ -259,7 +260,7 @@ function TitlePage({ recordId, onBack }: { recordId: string; onBack: () => void 
           {record.summary && <p>{record.summary}</p>}
           <Notice>{notice}</Notice>
           <ErrorMessage error={change.error} />
-          <div className="table-scroll">
+          <div className="table-scroll" aria-live="off">
             <table>
               <caption>{record.copies.length === 1 ? 'One copy' : `${record.copies.length} copies`}</caption>
               <thead>
