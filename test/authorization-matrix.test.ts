@@ -190,6 +190,13 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
       return { method: 'POST', path: `/holds/${hold.id}/cancel` };
     },
   },
+  {
+    route: 'POST /holds/:holdId/suspend',
+    request: async (s) => {
+      const hold = await s.fx.w.act(placeHold, { cardNumber: (await s.freshPatron()).cardNumber, itemBarcode: (await s.loan()).barcode });
+      return { method: 'POST', path: `/holds/${hold.id}/suspend`, body: { until: IN_HOURS(s.fx.w, 24 * 10).slice(0, 10) } };
+    },
+  },
   { route: 'POST /payments', request: (s) => ({ method: 'POST', path: '/payments', body: { cardNumber: s.patron.cardNumber, amountCents: 1 } }) },
   {
     route: 'POST /fines/:fineId/waive',
@@ -447,6 +454,16 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
       return { method: 'GET', path: `/catalogue/records/${recordIds[0]}` };
     },
   },
+  // Cataloguing is a librarian's work (items.manage): a title and its copies, in the actor's library or out of reach
+  { route: 'POST /libraries/:libraryId/records', request: (s) => ({ method: 'POST', path: `/libraries/${s.library}/records`, body: { title: 'The Matrix Catalogued', authors: ['Matrix, Ann'] } }) },
+  {
+    route: 'PATCH /records/:recordId',
+    request: async (s) => {
+      const { recordIds } = await s.fx.w.act(saveRecords, { libraryId: s.library, records: [{ title: 'The Matrix Misspelt' }] });
+      return { method: 'PATCH', path: `/records/${recordIds[0]}`, body: { title: 'The Matrix Spelt' } };
+    },
+  },
+  { route: 'PATCH /items/:barcode', request: async (s) => ({ method: 'PATCH', path: `/items/${(await s.freshItem()).barcode}`, body: { libraryId: s.library, damaged: true } }) },
   // Unsubscribing needs no session: the token is the proof (a token that does not open: 400 for everyone)
   { route: 'POST /unsubscribe/:token', request: () => ({ method: 'POST', path: '/unsubscribe/v1.not-a.token' }) },
   { route: 'POST /unsubscribe', request: () => ({ method: 'POST', path: '/unsubscribe', body: { token: 'v1.not-a.token' } }) },

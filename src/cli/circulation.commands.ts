@@ -3,11 +3,11 @@ import { ErrorCode, refuse } from '../domain/errors.js';
 import { formatAmount, parseAmount } from '../domain/money.js';
 import { checkin, checkout, declareLost, renew, renewAll } from '../usecases/circulation.usecases.js';
 import { pay } from '../usecases/fine.usecases.js';
-import { cancelHold, expireHolds, placeHold } from '../usecases/hold.usecases.js';
+import { cancelHold, expireHolds, placeHold, suspendHold } from '../usecases/hold.usecases.js';
 import { emit, money } from './output.js';
 import type { CommandHelpers } from './command-helpers.js';
 
-/** `carrel checkout|checkin|renew|lost`, `carrel pay` and `carrel holds place|cancel|expire`: the desk. */
+/** `carrel checkout|checkin|renew|lost`, `carrel pay` and `carrel holds place|suspend|cancel|expire`: the desk. */
 export function registerCirculationCommands(program: Command, helpers: CommandHelpers): void {
   const { runAs, globals, asOf } = helpers;
 
@@ -111,15 +111,35 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
   const holds = program.command('holds').description('holds');
   holds
     .command('place')
-    .description('place a hold for a patron on an item')
+    .description('place a hold for a patron on an item, or on a title (the first copy that comes free)')
     .requiredOption('--card <card>', 'patron card number')
-    .requiredOption('--item <barcode>', 'item barcode')
-    .option('--pickup <branch>', 'pick-up branch code (default: the item’s branch)')
+    .option('--item <barcode>', 'item barcode: a hold on this copy')
+    .option('--record <record-id>', 'record id (from `carrel catalogue search`): a hold on the title')
+    .option('--pickup <branch>', 'pick-up branch code (default: the patron’s home branch, or the item’s)')
     .addOption(asOf())
-    .action(async (o: { card: string; item: string; pickup?: string }, command: Command) => {
+    .action(async (o: { card: string; item?: string; record?: string; pickup?: string }, command: Command) => {
       const opts = globals(command);
-      const hold = await runAs(opts, 'circulation')(placeHold, { cardNumber: o.card, itemBarcode: o.item, ...(o.pickup ? { pickupBranch: o.pickup } : {}) });
-      emit(opts.json, hold, () => `Hold ${hold.id} placed (${hold.status}).`);
+      if ((o.item === undefined) === (o.record === undefined)) throw refuse(ErrorCode.VALIDATION_FAILED, 'Give either --item or --record, not both.', o.item === undefined ? 'item' : 'record');
+      const hold = await runAs(opts, 'circulation')(placeHold, {
+        cardNumber: o.card,
+        ...(o.item !== undefined ? { itemBarcode: o.item } : {}),
+        ...(o.record !== undefined ? { recordId: o.record } : {}),
+        ...(o.pickup ? { pickupBranch: o.pickup } : {}),
+      });
+      emit(opts.json, hold, () => `Hold ${hold.id} placed (${hold.status === 'ready' ? 'a copy on the shelf was trapped: see the pull list' : hold.status}).`);
+    });
+  holds
+    .command('suspend')
+    .description('suspend a waiting hold until a day (it keeps its place in the queue), or resume it')
+    .argument('<hold-id>', 'hold id')
+    .option('--until <day>', 'the day the hold wakes up again (YYYY-MM-DD, after today)')
+    .option('--resume', 'resume the hold now')
+    .addOption(asOf())
+    .action(async (holdId: string, o: { until?: string; resume?: boolean }, command: Command) => {
+      const opts = globals(command);
+      if ((o.until === undefined) === !o.resume) throw refuse(ErrorCode.VALIDATION_FAILED, 'Give either --until YYYY-MM-DD or --resume.', 'until');
+      const hold = await runAs(opts, 'circulation')(suspendHold, { holdId, until: o.resume ? null : o.until! });
+      emit(opts.json, hold, () => (hold.suspendedUntil === null ? `Hold ${hold.id} resumed.` : `Hold ${hold.id} suspended until ${hold.suspendedUntil}.`));
     });
   holds
     .command('cancel')

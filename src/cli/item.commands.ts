@@ -3,11 +3,12 @@ import type { Command } from 'commander';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DomainError, ErrorCode, refuse, type Problem } from '../domain/errors.js';
 import { parseAmount } from '../domain/money.js';
+import { changeItem, type ItemChangeInput } from '../usecases/catalogue.usecases.js';
 import { addItem, addItems, type AddItemInput } from '../usecases/item.usecases.js';
 import { emit } from './output.js';
 import type { CommandHelpers } from './command-helpers.js';
 
-/** `carrel item add` and `carrel item import`: the catalogue. */
+/** `carrel item add`, `carrel item import` and `carrel item change`: the catalogue's copies. */
 export function registerItemCommands(program: Command, helpers: CommandHelpers): void {
   const { runAs, globals } = helpers;
 
@@ -50,6 +51,33 @@ export function registerItemCommands(program: Command, helpers: CommandHelpers):
       const rows = readItemCsv(file, o.library);
       const created = await runAs(opts, 'administration')(addItems, rows);
       emit(opts.json, { imported: created.length }, () => `Imported ${created.length} item(s) from ${file}.`);
+    });
+
+  item
+    .command('change')
+    .description('change a copy: withdraw it, mark it missing or found, damaged or not, its call number or branch')
+    .argument('<barcode>', 'item barcode')
+    .option('--library <id>', 'library, when several use the barcode')
+    .option('--status <status>', 'available (found again), missing or withdrawn')
+    .option('--damaged', 'mark the copy damaged (still lent; not sent to another branch for a hold)')
+    .option('--not-damaged', 'the copy is no longer damaged')
+    .option('--call-number <text>', 'the call number ("" to clear it)')
+    .option('--branch <code>', 'the branch that owns the copy')
+    .action(async (barcode: string, o: { library?: string; status?: string; damaged?: boolean; notDamaged?: boolean; callNumber?: string; branch?: string }, command: Command) => {
+      const opts = globals(command);
+      if (o.damaged && o.notDamaged) throw refuse(ErrorCode.VALIDATION_FAILED, 'Give --damaged or --not-damaged, not both.', 'damaged');
+      if (o.status !== undefined && !['available', 'missing', 'withdrawn'].includes(o.status)) throw refuse(ErrorCode.VALIDATION_FAILED, '--status takes available, missing or withdrawn.', 'status');
+      const change: ItemChangeInput = {
+        itemBarcode: barcode,
+        ...(o.library !== undefined ? { libraryId: o.library } : {}),
+        ...(o.status !== undefined ? { status: o.status as ItemChangeInput['status'] } : {}),
+        ...(o.damaged || o.notDamaged ? { damaged: Boolean(o.damaged) } : {}),
+        ...(o.callNumber !== undefined ? { callNumber: o.callNumber } : {}),
+        ...(o.branch !== undefined ? { branch: o.branch } : {}),
+      };
+      if (Object.keys(change).every((k) => k === 'itemBarcode' || k === 'libraryId')) throw refuse(ErrorCode.VALIDATION_FAILED, 'Nothing to change: give --status, --damaged, --not-damaged, --call-number or --branch.', 'status');
+      const changed = await runAs(opts, 'administration')(changeItem, change);
+      emit(opts.json, changed, () => `Item ${changed.barcode} (${changed.title}): ${changed.status}${changed.damaged ? ', damaged' : ''}${changed.callNumber ? `, call number ${changed.callNumber}` : ''}.`);
     });
 }
 

@@ -12,7 +12,7 @@ import { authRoutes } from './routes/auth.routes.js';
 import { selfRoutes } from './routes/self.routes.js';
 import { patronServiceRoutes } from './routes/patron-service.routes.js';
 import { circulationRoutes } from './routes/circulation.routes.js';
-import { publicCatalogueRoutes } from './routes/catalogue.routes.js'; // the catalogue (issue 18)
+import { catalogueRoutes, publicCatalogueRoutes } from './routes/catalogue.routes.js'; // the catalogue (issue 18)
 // Staff lists (issue 15)
 import { staffListRoutes } from './routes/staff-lists.routes.js';
 import { patronRoutes } from './routes/patrons.routes.js';
@@ -142,6 +142,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         await authenticated.register(patronRoutes(runtime));
         await authenticated.register(patronServiceRoutes(runtime));
         await authenticated.register(circulationRoutes(runtime));
+        await authenticated.register(catalogueRoutes(runtime)); // cataloguing and copies (issue 18)
         await authenticated.register(serviceRoutes(runtime));
         await authenticated.register(recordSeriesRoutes(runtime));
         await authenticated.register(retentionRoutes(runtime));

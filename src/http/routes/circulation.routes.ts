@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { checkin, checkout, declareLost, renew } from '../../usecases/circulation.usecases.js';
 import type { Runtime } from '../../usecases/context.js';
 import { pay, waiveFine } from '../../usecases/fine.usecases.js';
-import { cancelHold, holdShelfOf, placeHold } from '../../usecases/hold.usecases.js';
+import { cancelHold, holdShelfOf, placeHold, suspendHold } from '../../usecases/hold.usecases.js';
 import { addItem, findItem } from '../../usecases/item.usecases.js';
 import { createLibrary, listLibraries } from '../../usecases/library.usecases.js';
-import { AddItemRoute, CancelHoldRoute, CreateLibraryRoute, CheckinRoute, CheckoutRoute, DeclareLostRoute, FindItemRoute, HoldShelfRoute, ListLibrariesRoute, PayRoute, PlaceHoldRoute, RenewRoute, WaiveFineRoute } from '../schemas/circulation.js';
+import { AddItemRoute, CancelHoldRoute, CreateLibraryRoute, CheckinRoute, CheckoutRoute, DeclareLostRoute, FindItemRoute, HoldShelfRoute, ListLibrariesRoute, PayRoute, PlaceHoldRoute, RenewRoute, SuspendHoldRoute, WaiveFineRoute } from '../schemas/circulation.js';
 import { runFor } from './context.js';
 
 /** Items, check-out, check-in, renewal, holds, fines and payments: the circulation desk's API. */
@@ -82,6 +82,12 @@ export function circulationRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       '/holds/:holdId/cancel',
       { schema: CancelHoldRoute },
       async (request) => runFor(runtime, request, 'circulation')(cancelHold, { holdId: request.params.holdId }),
+    );
+
+    app.post(
+      '/holds/:holdId/suspend',
+      { schema: SuspendHoldRoute },
+      async (request) => runFor(runtime, request, 'circulation')(suspendHold, { holdId: request.params.holdId, until: request.body.until }),
     );
 
     app.post(

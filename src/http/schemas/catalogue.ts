@@ -5,7 +5,7 @@
 import { Type, type Static } from 'typebox';
 import { RECORD_FORMATS, SEARCH_FIELDS } from '../../domain/catalogue.js';
 import { ITEM_STATUSES } from '../../domain/types.js';
-import { errorResponses, Id, Instant, LibraryId, Nullable } from './common.js';
+import { Barcode, errorResponses, Id, Instant, LibraryId, Nullable, OptionalText } from './common.js';
 
 export const RecordFormatValue = Type.String({ description: `the record’s format: ${RECORD_FORMATS.join(', ')}` });
 export const ItemStatusValue = Type.String({ description: `where the copy is: ${ITEM_STATUSES.join(', ')}` });
@@ -119,7 +119,95 @@ export const PublicRecordRoute = {
   response: { 200: RecordView, ...errorResponses },
 };
 
+// ── Cataloguing at the desk and in the office (staff) ─────────────────────────────────────────────
+
+/** A record's fields as staff type them; the use case checks them together (every problem at once). */
+const recordFields = {
+  controlNumber: OptionalText(64),
+  subtitle: OptionalText(500),
+  authors: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: 50 })),
+  subjects: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: 100 })),
+  isbns: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 20 })),
+  issn: OptionalText(20),
+  publisher: OptionalText(300),
+  year: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 9999 }))),
+  format: Type.Optional(Type.Union(RECORD_FORMATS.map((v) => Type.Literal(v)), { description: `the record’s format: ${RECORD_FORMATS.join(', ')}` })),
+  language: OptionalText(8),
+  summary: OptionalText(4000),
+};
+
+/** A copy added below a new record. */
+export const NewCopy = Type.Object(
+  {
+    barcode: Barcode,
+    branch: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'branch id or code; the library’s first branch when absent' })),
+    callNumber: OptionalText(100),
+    itemType: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,32}$' })),
+    replacementCostCents: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+  },
+  { additionalProperties: false },
+);
+
+/** POST /api/v1/libraries/:libraryId/records */
+export const CreateRecordRoute = {
+  tags: ['catalogue'],
+  summary: 'Catalogue a title, with its copies',
+  description:
+    'Creates a record and adds each copy whose barcode is new below it (a barcode the library already has is linked to the record and otherwise left as it is). A control number the library already has updates that record instead (200). All or nothing: every problem is answered together and nothing is written.',
+  params: Type.Object({ libraryId: LibraryId }),
+  body: Type.Object({ title: Type.String({ minLength: 1, maxLength: 500 }), ...recordFields, copies: Type.Optional(Type.Array(NewCopy, { maxItems: 200 })) }, { additionalProperties: false }),
+  response: { 201: RecordView, 200: RecordView, ...errorResponses },
+};
+
+/** PATCH /api/v1/records/:recordId */
+export const EditRecordRoute = {
+  tags: ['catalogue'],
+  summary: 'Change a record’s fields',
+  description: 'Only the fields sent change; a field sent as null is emptied. Copies are changed one by one (PATCH /items/:barcode).',
+  params: Type.Object({ recordId: Id }),
+  body: Type.Object({ title: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })), ...recordFields }, { additionalProperties: false, minProperties: 1 }),
+  response: { 200: RecordView, ...errorResponses },
+};
+
+/** PATCH /api/v1/items/:barcode */
+export const ChangeItemRoute = {
+  tags: ['items'],
+  summary: 'Change a copy: withdraw it, mark it missing or damaged, move it',
+  description:
+    'A copy out on loan or waiting on the hold shelf is neither withdrawn nor marked missing (ITEM_ON_LOAN: check it in, or cancel the hold, first); a lost copy comes back by being checked in. A damaged copy is still lent but not sent to another branch to fill a hold.',
+  params: Type.Object({ barcode: Barcode }),
+  body: Type.Object(
+    {
+      libraryId: Type.Optional(LibraryId),
+      status: Type.Optional(Type.Union([Type.Literal('available'), Type.Literal('missing'), Type.Literal('withdrawn')])),
+      damaged: Type.Optional(Type.Boolean()),
+      callNumber: OptionalText(100),
+      branch: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'branch id or code' })),
+      itemType: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,32}$' })),
+      replacementCostCents: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+      recordId: Type.Optional(Id),
+    },
+    { additionalProperties: false, minProperties: 1 },
+  ),
+  response: {
+    200: Type.Object({
+      barcode: Type.String(),
+      libraryId: Type.String(),
+      branchId: Type.String(),
+      recordId: Nullable(Type.String()),
+      title: Type.String(),
+      itemType: Type.String(),
+      status: ItemStatusValue,
+      callNumber: Nullable(Type.String()),
+      damaged: Type.Boolean(),
+      replacementCostCents: Nullable(Type.Integer()),
+    }),
+    ...errorResponses,
+  },
+};
+
 export type SearchResult = Static<typeof SearchResult>;
 export type SearchHit = Static<typeof SearchHit>;
 export type RecordView = Static<typeof RecordView>;
 export type CopyView = Static<typeof CopyView>;
+export type ChangedCopy = Static<(typeof ChangeItemRoute.response)[200]>;

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { ITEM_STATUSES } from '../../domain/types.js';
-import { Barcode, CardNumber, Cents, errorResponses, FineView, HoldView, Id, Instant, LibraryId, Nullable } from './common.js';
+import { Barcode, CalendarDate, CardNumber, Cents, errorResponses, FineView, HoldView, Id, Instant, LibraryId, Nullable } from './common.js';
 
 export const ItemView = Type.Object({
   id: Id,
@@ -19,6 +19,9 @@ export const ItemView = Type.Object({
   status: Type.String(),
   replacementCostCents: Nullable(Cents),
   createdAt: Instant,
+  recordId: Type.Optional(Nullable(Type.String({ description: 'the catalogue record the item is a copy of' }))),
+  callNumber: Type.Optional(Nullable(Type.String())),
+  damaged: Type.Optional(Type.Boolean()),
 });
 export const ItemRef = Type.Object({ itemBarcode: Barcode, libraryId: Type.Optional(LibraryId) }, { additionalProperties: false });
 export const Money = Type.Object({ id: Id, amountCents: Cents });
@@ -178,8 +181,29 @@ export const DeclareLostRoute = {
 export const PlaceHoldRoute = {
   tags: ['holds'],
   summary: 'Place a hold',
-  body: Type.Object({ cardNumber: CardNumber, itemBarcode: Barcode, pickupBranch: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }, { additionalProperties: false }),
+  description:
+    'On one copy (`itemBarcode`) or on a title (`recordId`: the first copy that comes free, the pick-up branch’s own copies first); exactly one of the two. A copy on the shelf is trapped at once and goes on the pull list; otherwise the hold waits in the queue.',
+  body: Type.Object(
+    {
+      cardNumber: CardNumber,
+      itemBarcode: Type.Optional(Barcode),
+      recordId: Type.Optional(Id),
+      pickupBranch: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      notNeededAfter: Type.Optional(CalendarDate), // after this day the hold ends unfilled
+    },
+    { additionalProperties: false },
+  ),
   response: { 201: HoldView, ...errorResponses },
+};
+
+/** POST /api/v1/holds/:holdId/suspend */
+export const SuspendHoldRoute = {
+  tags: ['holds'],
+  summary: 'Suspend a hold until a day, or resume it',
+  description: 'A suspended hold keeps its place in the queue and is passed over until the day (YYYY-MM-DD, after today, in the library’s time zone); `until: null` resumes it. Only a hold still waiting can be suspended.',
+  params: Type.Object({ holdId: Id }),
+  body: Type.Object({ until: Nullable(CalendarDate) }, { additionalProperties: false }),
+  response: { 200: HoldView, ...errorResponses },
 };
 
 /** GET /api/v1/libraries/:libraryId/hold-shelf */

@@ -3,6 +3,7 @@ import { Page } from '../ui/components';
 import { DeskProvider } from './desk-context';
 import { DeskHome } from './DeskHome';
 import { FindPatron } from './FindPatron';
+import { DeskCatalogue } from './Catalogue'; // the catalogue (issue 18)
 import { HoldShelf } from './HoldShelf';
 import { RecordComplaint } from './RecordComplaint';
 import { RegisterPatron } from './RegisterPatron';
@@ -20,6 +21,7 @@ export function DeskArea() {
         <Route path="find" element={<FindPatron />} />
         <Route path="register" element={<RegisterPatron />} />
         <Route path="hold-shelf" element={<HoldShelf />} />
+        <Route path="catalogue" element={<DeskCatalogue />} />
         <Route path="services" element={<Services />} />
         <Route path="complaint" element={<RecordComplaint />} />
         {/* Staff lists (issue 15) */}

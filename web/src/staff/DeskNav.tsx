@@ -7,6 +7,8 @@ const DESK_PAGES: { to: string; label: string; permissions: string[] }[] = [
   { to: '/desk/find', label: 'Find a patron', permissions: ['patron.search', 'patron.identify'] },
   { to: '/desk/register', label: 'Register a patron', permissions: ['patron.register'] },
   { to: '/desk/hold-shelf', label: 'Hold shelf', permissions: ['holds.shelf'] },
+  // The catalogue (issue 18): anyone at the desk may search it (it is public)
+  { to: '/desk/catalogue', label: 'Catalogue', permissions: ['holds.place', 'items.manage', 'holds.shelf'] },
   { to: '/desk/services', label: 'Services', permissions: ['services.record'] },
   { to: '/desk/complaint', label: 'Record a complaint', permissions: ['complaints.record'] },
   // Staff lists (issue 15): not `end`, so it stays current on each list's page.

@@ -13,6 +13,11 @@ export type { Registered, SearchHit } from '../../../src/http/schemas/patrons';
 // Staff lists (issue 15)
 export type { OverdueRow, PullRow, ReshelveRow, TransitRow } from '../../../src/http/schemas/staff-lists';
 export type { PinReset, RenewAllResult, RenewedCard } from '../../../src/http/schemas/patron-card';
+// The catalogue (issue 18)
+export type { ChangedCopy, RecordView, SearchHit as CatalogueHit, SearchResult as CatalogueResult } from '../../../src/http/schemas/catalogue';
+import type { RecordView } from '../../../src/http/schemas/catalogue';
+/** Copies of a title at one branch, and how many are on the shelf. */
+export type CopiesAt = RecordView['availability'][number];
 
 /** POST /patrons/lookup, GET /patrons/:id, POST /patrons/identify. */
 export type Account = AccountView;

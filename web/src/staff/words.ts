@@ -76,3 +76,25 @@ export function ageOn(birthDate: string, today = new Date()): number | undefined
   if (today.getMonth() + 1 < month || (today.getMonth() + 1 === month && today.getDate() < day)) age--;
   return age;
 }
+
+/** The catalogue's formats in words (src/domain/catalogue.ts RECORD_FORMATS). */
+export const FORMAT_LABELS: Record<string, string> = {
+  book: 'Book',
+  'large-print': 'Large print',
+  audiobook: 'Audiobook',
+  ebook: 'E-book',
+  dvd: 'DVD',
+  music: 'Music',
+  magazine: 'Magazine',
+  map: 'Map',
+  other: 'Other',
+};
+
+/** Where the desk's catalogue search looks for the words (src/domain/catalogue.ts SEARCH_FIELDS). */
+export const SEARCH_FIELD_OPTIONS = [
+  { value: 'keyword', label: 'Anywhere (keyword)' },
+  { value: 'title', label: 'Title' },
+  { value: 'author', label: 'Author' },
+  { value: 'isbn', label: 'ISBN' },
+  { value: 'subject', label: 'Subject' },
+];
