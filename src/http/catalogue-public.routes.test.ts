@@ -74,6 +74,10 @@ describe.each(ENGINES)('the public catalogue over HTTP on %s', (engine) => {
     const stillThere = await server.call('GET', `/catalogue/search?q=${encodeURIComponent('"cuentos selva')}&library=${libraryId}`);
     expect(stillThere.body.total).toBe(1);
     expect((await server.call('GET', `/catalogue/search?q=x&library=${libraryId}&limit=500`)).body.error.code).toBe('VALIDATION_FAILED');
+    // The filters are checked too: a NUL or a made-up value never reaches the database
+    for (const filter of ['format=%00', 'language=%00', 'format=scroll', 'language=english', 'branch=%00', 'field=%00', 'available=%00'])
+      expect((await server.call('GET', `/catalogue/search?q=selva&library=${libraryId}&${filter}`)).status, filter).toBeLessThan(500);
+    expect((await server.call('GET', `/catalogue/search?q=selva&library=${libraryId}&format=scroll`)).body.error.code).toBe('VALIDATION_FAILED');
   });
 
   it('searches a logged-in patron’s own library without naming it', async () => {

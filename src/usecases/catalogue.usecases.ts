@@ -9,6 +9,7 @@
 import {
   normalizeIsbn,
   parseQuery,
+  RECORD_FORMATS,
   recordProblems,
   SEARCH_FIELDS,
   type BibRecord,
@@ -89,6 +90,8 @@ export interface SearchResult {
 }
 
 const MAX_PAGE = 50;
+/** ISO 639 codes as records carry them (eng, spa…). */
+const LANGUAGE_CODE = /^[A-Za-z]{2,3}$/;
 
 /** The libraries a search covers: the one asked for (or the actor's), and the members that lend to its patrons. */
 async function searchScope(ctx: Context, library: string | undefined): Promise<string[]> {
@@ -121,8 +124,14 @@ export async function searchCatalogue(ctx: Context, input: SearchInput): Promise
   const branches = new Map<string, Branch>();
   for (const libraryId of libraryIds) for (const branch of await listBranches(ctx.trx, libraryId)) branches.set(branch.id, branch);
   const filters: SearchFilters = {};
-  if (input.format !== undefined) filters.format = input.format;
-  if (input.language !== undefined) filters.language = input.language;
+  if (input.format !== undefined) {
+    if (!(RECORD_FORMATS as readonly string[]).includes(input.format)) throw refuse(ErrorCode.VALIDATION_FAILED, `A format is one of ${RECORD_FORMATS.join(', ')}.`, 'format');
+    filters.format = input.format;
+  }
+  if (input.language !== undefined) {
+    if (!LANGUAGE_CODE.test(input.language)) throw refuse(ErrorCode.VALIDATION_FAILED, 'A language is a code of two or three letters, such as spa.', 'language');
+    filters.language = input.language.toLowerCase();
+  }
   if (input.available) filters.available = true;
   if (input.branch !== undefined) {
     const branch = [...branches.values()].find((b) => b.id === input.branch || b.code === input.branch);
