@@ -59,11 +59,12 @@ export async function findReadyHoldForItem(db: Db, itemId: string): Promise<Hold
 
 /**
  * The holds an item that has just become free could fill, in queue order: holds on this item and
- * title-level holds on its record still waiting for a copy, not suspended past `today` (a local day),
+ * title-level holds on its record still waiting for a copy, not suspended past `today` (a local day)
+ * nor past their "not needed after" instant (`now`),
  * those picking up at `localBranchId` first (a branch's own copies fill its own holds first), then the
  * oldest. A few, so the caller can pass over one the item cannot fill.
  */
-export async function pendingHoldsFor(db: Db, item: { id: string; recordId: string | null }, today: string, localBranchId: string, limit = 20): Promise<Hold[]> {
+export async function pendingHoldsFor(db: Db, item: { id: string; recordId: string | null }, today: string, localBranchId: string, now: string, limit = 20): Promise<Hold[]> {
   const rows = await db
     .selectFrom('holds')
     .selectAll()
@@ -74,6 +75,8 @@ export async function pendingHoldsFor(db: Db, item: { id: string; recordId: stri
         : eb.or([eb('item_id', '=', item.id), eb.and([eb('record_id', '=', item.recordId), eb('item_id', 'is', null)])]),
     )
     .where((eb) => eb.or([eb('suspended_until', 'is', null), eb('suspended_until', '<=', today)]))
+    // A hold whose "not needed after" day has passed is over, whether or not the scheduler has ended it yet
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     .orderBy(sql`case when pickup_branch_id = ${localBranchId} then 0 else 1 end`)
     .orderBy('placed_at')
     .orderBy('id')
@@ -96,9 +99,9 @@ export async function findOpenHold(db: Db, patronId: string, itemId: string): Pr
 
 /**
  * How many holds wait for this item: holds on it and title-level holds on its record still waiting for a
- * copy, suspended ones left out when `today` (a local day) is given.
+ * copy; suspended and lapsed ones left out when `today` (the local day and the instant) is given.
  */
-export async function countPendingHoldsForItem(db: Db, itemId: string, recordId: string | null = null, today?: string): Promise<number> {
+export async function countPendingHoldsForItem(db: Db, itemId: string, recordId: string | null = null, today?: { day: string; now: string }): Promise<number> {
   let query = db
     .selectFrom('holds')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -106,7 +109,10 @@ export async function countPendingHoldsForItem(db: Db, itemId: string, recordId:
     .where((eb) =>
       recordId === null ? eb('item_id', '=', itemId) : eb.or([eb('item_id', '=', itemId), eb.and([eb('record_id', '=', recordId), eb('item_id', 'is', null)])]),
     );
-  if (today !== undefined) query = query.where((eb) => eb.or([eb('suspended_until', 'is', null), eb('suspended_until', '<=', today)]));
+  if (today !== undefined)
+    query = query
+      .where((eb) => eb.or([eb('suspended_until', 'is', null), eb('suspended_until', '<=', today.day)]))
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', today.now)]));
   const row = await query.executeTakeFirstOrThrow();
   return Number(row.n);
 }

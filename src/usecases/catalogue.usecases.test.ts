@@ -139,6 +139,29 @@ describe.each(ENGINES)('the catalogue on %s', (engine) => {
     expect(back.routing).toMatchObject({ to: 'hold-shelf', holdId: waiting.id });
   });
 
+  it('one patron holds a title or one of its copies, never both; a hold past its "not needed after" day is passed over before the scheduler ends it', async () => {
+    const clerk = { actor: staff('circulation') };
+    const [reader, other, lapsing, next] = [await buildPatron(w, { libraryId }), await buildPatron(w, { libraryId }), await buildPatron(w, { libraryId }), await buildPatron(w, { libraryId })];
+    const { recordIds: [record] } = await w.act(saveRecords, { libraryId, records: [{ title: 'Held Both Ways', copies: [{ barcode: 'HB-1', branch: 'central' }, { barcode: 'HB-2', branch: 'east' }] }] });
+    await w.act(checkout, { cardNumber: other.cardNumber, itemBarcode: 'HB-1' }, clerk);
+    await w.act(checkout, { cardNumber: reader.cardNumber, itemBarcode: 'HB-2' }, clerk);
+    // The reader has a copy: neither the title nor the other copy can be held by them
+    expect(await refusalCodes(w.act(placeHold, { cardNumber: reader.cardNumber, itemBarcode: 'HB-1' }, clerk))).toEqual(['HOLD_ON_OWN_LOAN']);
+    expect(await refusalCodes(w.act(placeHold, { cardNumber: reader.cardNumber, recordId: record! }, clerk))).toEqual(['HOLD_ON_OWN_LOAN']);
+    // A copy held by item: the title is refused, and the other way round
+    await w.act(placeHold, { cardNumber: lapsing.cardNumber, itemBarcode: 'HB-1', notNeededAfter: '2026-03-03' }, clerk);
+    expect(await refusalCodes(w.act(placeHold, { cardNumber: lapsing.cardNumber, recordId: record! }, clerk))).toEqual(['HOLD_ALREADY_PLACED']);
+    await w.act(placeHold, { cardNumber: next.cardNumber, recordId: record! }, clerk);
+    expect(await refusalCodes(w.act(placeHold, { cardNumber: next.cardNumber, itemBarcode: 'HB-2' }, clerk))).toEqual(['HOLD_ALREADY_PLACED']);
+    // Not a calendar day
+    expect(await refusalCodes(w.act(placeHold, { cardNumber: other.cardNumber, recordId: record!, notNeededAfter: '2030-02-30' }, clerk))).toEqual(['VALIDATION_FAILED']);
+    // Days later, before any scheduler run: the lapsed item-level hold is passed over, the title-level one filled
+    w.clock.advanceDays(3);
+    const back = await w.act(checkin, { itemBarcode: 'HB-1' }, clerk);
+    const nextHold = await database.db.selectFrom('holds').select(['id']).where('patron_id', '=', next.id).executeTakeFirstOrThrow();
+    expect(back.routing).toMatchObject({ holdId: nextHold.id });
+  });
+
   it('a patron who takes another copy off the shelf fills their hold, and the copy trapped for them goes back', async () => {
     const clerk = { actor: staff('circulation') };
     const reader = await buildPatron(w, { libraryId });

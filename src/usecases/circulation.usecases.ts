@@ -298,7 +298,7 @@ export async function releaseTrappedItem(ctx: Context, hold: Hold): Promise<void
  */
 async function nextHoldFor(ctx: Context, item: Item, library: Library, atBranchId: string) {
   const today = localDay(ctx.now.toISOString(), library.timeZone);
-  for (const candidate of await holds.pendingHoldsFor(ctx.trx, item, today, atBranchId)) {
+  for (const candidate of await holds.pendingHoldsFor(ctx.trx, item, today, atBranchId, ctx.now.toISOString())) {
     if (item.damaged && candidate.pickupBranchId !== atBranchId) continue;
     if (candidate.itemId === null) {
       const holder = await findPatronById(ctx.trx, candidate.patronId);
@@ -350,7 +350,7 @@ async function renewLoanOf(
   const problems = patronBlocks(patron, await balanceOf(ctx.trx, patron.id), library, ctx.now);
   if (!rule || loan.renewals >= rule.renewals)
     problems.push({ code: ErrorCode.RENEWAL_LIMIT_REACHED, message: 'The loan has been renewed as often as its rule allows.' });
-  if ((await holds.countPendingHoldsForItem(ctx.trx, item.id, item.recordId, localDay(ctx.now.toISOString(), library.timeZone))) > 0)
+  if ((await holds.countPendingHoldsForItem(ctx.trx, item.id, item.recordId, { day: localDay(ctx.now.toISOString(), library.timeZone), now: ctx.now.toISOString() })) > 0)
     problems.push({ code: ErrorCode.ITEM_HAS_HOLDS, message: 'Another patron is waiting for this item.' });
   const due = rule ? dueDate(ctx.now, rule.loanDays, library.timeZone, await openDaysOf(ctx, library, item.branchId)).toISOString() : loan.dueAt;
   // A renewal that would not move the due date would spend a renewal for nothing (said only while one is left).

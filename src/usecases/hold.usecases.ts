@@ -51,7 +51,7 @@ export async function placeHold(ctx: Context, input: PlaceHoldInput): Promise<Ho
 export async function placeHoldFor(ctx: Context, patron: StoredPatron, input: Omit<PlaceHoldInput, 'cardNumber'>): Promise<Hold> {
   if ((input.itemBarcode === undefined) === (input.recordId === undefined))
     throw refuse(ErrorCode.VALIDATION_FAILED, 'A hold names either an item barcode or a record, not both.', input.recordId === undefined ? 'itemBarcode' : 'recordId');
-  if (input.notNeededAfter !== undefined && (!DAY.test(input.notNeededAfter) || Number.isNaN(Date.parse(input.notNeededAfter))))
+  if (input.notNeededAfter !== undefined && !isCalendarDay(input.notNeededAfter))
     throw refuse(ErrorCode.VALIDATION_FAILED, 'A "not needed after" date is YYYY-MM-DD.', 'notNeededAfter');
   let item: Item | undefined;
   let record: BibRecord | undefined;
@@ -71,13 +71,15 @@ export async function placeHoldFor(ctx: Context, patron: StoredPatron, input: Om
       problems.push({ code: ErrorCode.ITEM_NOT_LOANABLE, message: `The item is marked ${item.status}.` });
     const loan = await findActiveLoanForItem(ctx.trx, item.id);
     if (loan?.patronId === patron.id) problems.push({ code: ErrorCode.HOLD_ON_OWN_LOAN, message: 'The patron already has this item.' });
-    if (await holds.findOpenHold(ctx.trx, patron.id, item.id))
-      problems.push({ code: ErrorCode.HOLD_ALREADY_PLACED, message: 'The patron already has a hold on this item.' });
+    if ((await holds.findOpenHold(ctx.trx, patron.id, item.id)) || (item.recordId !== null && (await holds.findOpenRecordHold(ctx.trx, patron.id, item.recordId))))
+      problems.push({ code: ErrorCode.HOLD_ALREADY_PLACED, message: 'The patron already has a hold on this item or its title.' });
+    else if (item.recordId !== null && loan?.patronId !== patron.id && (await onLoanToPatron(ctx, await itemsOfRecord(ctx.trx, item.recordId), patron.id)))
+      problems.push({ code: ErrorCode.HOLD_ON_OWN_LOAN, message: 'The patron already has a copy of this title.' });
   } else if (record) {
     const copies = (await itemsOfRecord(ctx.trx, record.id)).filter((c) => HOLDABLE.has(c.status));
     if (copies.length === 0) problems.push({ code: ErrorCode.ITEM_NOT_LOANABLE, message: 'The library has no copy of this title that can be lent.' });
-    if (await holds.findOpenRecordHold(ctx.trx, patron.id, record.id))
-      problems.push({ code: ErrorCode.HOLD_ALREADY_PLACED, message: 'The patron already has a hold on this title.' });
+    if ((await holds.findOpenRecordHold(ctx.trx, patron.id, record.id)) || (await anyOpenHoldOn(ctx, patron.id, copies)))
+      problems.push({ code: ErrorCode.HOLD_ALREADY_PLACED, message: 'The patron already has a hold on this title or one of its copies.' });
     if (await onLoanToPatron(ctx, copies, patron.id)) problems.push({ code: ErrorCode.HOLD_ON_OWN_LOAN, message: 'The patron already has a copy of this title.' });
   }
   const defaultBranch = patron.homeBranchId !== null && patron.libraryId === lenderId ? patron.homeBranchId : (item?.branchId ?? (await listBranches(ctx.trx, lenderId))[0]?.id);
@@ -127,6 +129,17 @@ export async function placeHoldFor(ctx: Context, patron: StoredPatron, input: Om
 /** Item statuses a title-level hold may wait for (a copy out on loan comes back; one lost or withdrawn does not). */
 const HOLDABLE = new Set<Item['status']>(['available', 'on-loan', 'on-hold-shelf']);
 
+/** Whether the patron already waits for one of these copies by an item-level hold. */
+async function anyOpenHoldOn(ctx: Context, patronId: string, copies: readonly Item[]): Promise<boolean> {
+  for (const copy of copies) if (await holds.findOpenHold(ctx.trx, patronId, copy.id)) return true;
+  return false;
+}
+
+/** A real calendar day written YYYY-MM-DD (2030-02-30 is not one). */
+function isCalendarDay(text: string): boolean {
+  return DAY.test(text) && DateTime.fromISO(text).isValid;
+}
+
 async function onLoanToPatron(ctx: Context, copies: readonly Item[], patronId: string): Promise<boolean> {
   for (const copy of copies.filter((c) => c.status === 'on-loan')) if ((await findActiveLoanForItem(ctx.trx, copy.id))?.patronId === patronId) return true;
   return false;
@@ -164,7 +177,7 @@ export async function suspendHold(ctx: Context, input: { holdId: string; until: 
   if (hold.status !== 'pending') throw refuse(ErrorCode.HOLD_NOT_ACTIVE, hold.status === 'ready' ? 'The hold is ready for pick-up; it can no longer be suspended.' : `The hold is already ${hold.status}.`, 'holdId');
   if (input.until !== null) {
     const library = await findLibrary(ctx.trx, hold.libraryId);
-    if (!DAY.test(input.until) || Number.isNaN(Date.parse(input.until))) throw refuse(ErrorCode.VALIDATION_FAILED, 'A suspension ends on a day, YYYY-MM-DD.', 'until');
+    if (!isCalendarDay(input.until)) throw refuse(ErrorCode.VALIDATION_FAILED, 'A suspension ends on a day, YYYY-MM-DD.', 'until');
     if (library && input.until <= localDay(ctx.now.toISOString(), library.timeZone)) throw refuse(ErrorCode.VALIDATION_FAILED, 'A suspension ends on a day after today.', 'until');
   }
   await holds.setHoldSuspension(ctx.trx, hold.id, input.until);
