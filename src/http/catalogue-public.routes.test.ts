@@ -83,8 +83,12 @@ describe.each(ENGINES)('the public catalogue over HTTP on %s', (engine) => {
   it('searches a logged-in patron’s own library without naming it', async () => {
     const patron = await buildPatron(w, { libraryId });
     const cookie = await server.patronLogin({ cardNumber: patron.cardNumber, pin: patron.pin });
+    const sessionsBefore = JSON.stringify((await sql`select * from sessions`.execute(database.db)).rows);
+    w.clock.set(new Date(w.clock.now().getTime() + 5 * 60_000));
     const found = await server.call('GET', '/catalogue/search?q=atlas', { cookie });
     expect(found.body.hits.map((h: { title: string }) => h.title)).toEqual(['The River Atlas']);
+    // The search left no "last seen" on the patron's session
+    expect(JSON.stringify((await sql`select * from sessions`.execute(database.db)).rows)).toBe(sessionsBefore);
     // Another library's catalogue is not searched for this patron (no consortium between the two)
     const other = (await buildLibrary(w)).library.id;
     await w.act(saveRecords, { libraryId: other, records: [{ title: 'Atlas of Elsewhere', copies: [{ barcode: `ELSE-${tag}` }] }] });

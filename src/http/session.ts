@@ -58,7 +58,8 @@ export function requireSession(runtime: Runtime, kind: SessionKind = 'staff', op
 export function optionalSession(runtime: Runtime) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const token = request.cookies[SESSION_COOKIE];
-    const session = token ? await resolveSession(runtime, token) : undefined;
+    // Read-only: a search leaves no "last seen" on the searcher's session (CB-A2)
+    const session = token ? await resolveSession(runtime, token, { readOnly: true }) : undefined;
     request.actor = session && !session.mustChangePassword ? session.actor : SYSTEM;
   };
 }

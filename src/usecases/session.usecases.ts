@@ -68,25 +68,26 @@ export interface LiveSession {
 /**
  * The actor behind a session token, if the session is live: not past its absolute end, not idle too
  * long, and its account still usable (a disabled staff account, or a card reported lost, ends it at
- * once: JC-IVa). Runs before every authenticated request, outside a transaction.
+ * once: JC-IVa). Runs before every authenticated request, outside a transaction. `readOnly`: writes
+ * nothing (no "last seen", no clean-up), for pages whose use must leave no trace (the catalogue, CB-A2).
  */
-export async function resolveSession(runtime: Runtime, token: string): Promise<LiveSession | undefined> {
+export async function resolveSession(runtime: Runtime, token: string, options: { readOnly?: boolean } = {}): Promise<LiveSession | undefined> {
   const hash = tokenHash(token);
   const session = await sessions.findSession(runtime.db, hash);
   if (!session) return undefined;
   const now = runtime.clock.now();
   const idleEnd = new Date(session.lastSeenAt).getTime() + session.idleMinutes * 60_000;
   if (now.getTime() >= new Date(session.expiresAt).getTime() || now.getTime() >= idleEnd) {
-    await sessions.deleteSession(runtime.db, hash);
+    if (!options.readOnly) await sessions.deleteSession(runtime.db, hash);
     return undefined;
   }
   const subject = await subjectOf(runtime, session);
   if (!subject) {
-    await sessions.deleteSession(runtime.db, hash);
+    if (!options.readOnly) await sessions.deleteSession(runtime.db, hash);
     return undefined;
   }
   let lastSeen = new Date(session.lastSeenAt).getTime();
-  if (now.getTime() - lastSeen >= TOUCH_EVERY_MS) {
+  if (!options.readOnly && now.getTime() - lastSeen >= TOUCH_EVERY_MS) {
     await sessions.touch(runtime.db, hash, now.toISOString());
     lastSeen = now.getTime();
   }
