@@ -139,6 +139,12 @@ describe.each(ENGINES)('the catalogue on %s', (engine) => {
     expect(back.routing).toMatchObject({ to: 'hold-shelf', holdId: waiting.id });
   });
 
+  it('a control number given twice in one batch is one record, the later fields kept', async () => {
+    const saved = await w.act(saveRecords, { libraryId, records: [{ controlNumber: 'dup-1', title: 'First version' }, { controlNumber: 'dup-1', title: 'Second version', copies: [{ barcode: 'DUP-1' }] }] });
+    expect([saved.created, saved.updated, saved.recordIds[0] === saved.recordIds[1]]).toEqual([1, 0, true]);
+    expect((await w.act(showRecord, { recordId: saved.recordIds[0]! })).title).toBe('Second version');
+  });
+
   it('one patron holds a title or one of its copies, never both; a hold past its "not needed after" day is passed over before the scheduler ends it', async () => {
     const clerk = { actor: staff('circulation') };
     const [reader, other, lapsing, next] = [await buildPatron(w, { libraryId }), await buildPatron(w, { libraryId }), await buildPatron(w, { libraryId }), await buildPatron(w, { libraryId })];

@@ -289,13 +289,20 @@ export async function saveRecords(ctx: Context, input: { libraryId: string; reco
   const recordIds: string[] = [];
   let updated = 0;
   const seen = new Map<string, string>();
+  /** Records of this batch still to be inserted, by id: a control number given twice in one batch is one record, the later fields winning. */
+  const pending = new Map<string, number>();
   for (const { fields } of prepared) {
     const known = fields.controlNumber === null ? undefined : (seen.get(fields.controlNumber) ?? existing.get(fields.controlNumber));
     const record: BibRecord = { ...fields, id: known ?? newId(), libraryId: library.id, isbn: fields.isbns.find((i) => /^\d{13}$/.test(i)) ?? null, createdAt: at, updatedAt: at };
-    if (known) {
+    const queued = known === undefined ? undefined : pending.get(known);
+    if (queued !== undefined) toCreate[queued] = record;
+    else if (known) {
       await catalogue.updateRecord(ctx.trx, record);
       updated++;
-    } else toCreate.push(record);
+    } else {
+      pending.set(record.id, toCreate.length);
+      toCreate.push(record);
+    }
     if (fields.controlNumber !== null) seen.set(fields.controlNumber, record.id);
     recordIds.push(record.id);
   }
