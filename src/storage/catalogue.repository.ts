@@ -221,11 +221,14 @@ export async function searchRecords(
   // Every figure is read as one column type on both engines (PostgreSQL's UNION wants one).
   const n = (value: RawBuilder<unknown>) => sql`cast(${value} as double precision)`;
   const best = sql`order by score desc, sort_title, id`;
+  // The best matches are the outer loop over the copies: SQLite cannot tell how few rows a bound LIMIT
+  // leaves, and otherwise walks every copy (CROSS JOIN fixes the order; PostgreSQL plans it itself).
+  const outerJoin = engineOf(db) === 'postgres' ? sql`join` : sql`cross join`;
   const facetRows = options.facets
     ? sql`
       union all select 'format', format, ${n(sql`count(*)`)}, null from h group by format
       union all select 'language', language, ${n(sql`count(*)`)}, null from h where language is not null group by language
-      union all select 'branch', i.branch_id, ${n(sql`count(distinct i.record_id)`)}, null from b join items i on i.record_id = b.id
+      union all select 'branch', i.branch_id, ${n(sql`count(distinct i.record_id)`)}, null from b ${outerJoin} items i on i.record_id = b.id
         where i.status <> 'withdrawn' group by i.branch_id
       union all select 'available', null, ${n(sql`count(*)`)}, null from b where exists (select 1 from items i where i.record_id = b.id and i.status = 'available')`
     : sql``;
