@@ -148,15 +148,22 @@ export function tsQuery(query: ParsedQuery): string {
   return parts.join(' & ');
 }
 
-/** The matching records of some libraries, with a rank (higher is better), before filters. */
-function matches(db: Db, query: ParsedQuery, libraryIds: readonly string[]): RawBuilder<unknown> {
+/**
+ * The matching records of some libraries narrowed by the filters, with a rank (higher is better) and
+ * what the facets group by. On SQLite the FTS index is the outer loop (CROSS JOIN fixes the join order:
+ * the planner otherwise may walk the library's records and probe the index for each).
+ */
+function matches(db: Db, query: ParsedQuery, libraryIds: readonly string[], filters: SearchFilters): RawBuilder<unknown> {
   const libraries = sql.join(libraryIds.map((id) => sql`${id}`));
+  const where = filterClause(filters);
   if (engineOf(db) === 'postgres') {
-    return sql`select r.id, ts_rank(r.search_vector, q.q) as score from bib_records r, to_tsquery('simple', ${tsQuery(query)}) q(q)
-      where r.search_vector @@ q.q and r.library_id in (${libraries})`;
+    return sql`select r.id, r.format, r.language, r.sort_title collate "C" as sort_title, ts_rank(r.search_vector, q.q) as score
+      from bib_records r, to_tsquery('simple', ${tsQuery(query)}) q(q)
+      where r.search_vector @@ q.q and r.library_id in (${libraries}) and ${where}`;
   }
-  return sql`select r.id, -bm25(bib_search, 10.0, 5.0, 3.0, 1.0) as score from bib_search join bib_records r on r.rowid = bib_search.rowid
-    where bib_search match ${ftsMatch(query)} and r.library_id in (${libraries})`;
+  return sql`select r.id, r.format, r.language, r.sort_title, -bm25(bib_search, 10.0, 5.0, 3.0, 1.0) as score
+    from bib_search cross join bib_records r on r.rowid = bib_search.rowid
+    where bib_search match ${ftsMatch(query)} and r.library_id in (${libraries}) and ${where}`;
 }
 
 /** The filters as conditions on `r` (a record row). */
@@ -170,6 +177,14 @@ function filterClause(filters: SearchFilters): RawBuilder<unknown> {
   return sql.join(conditions, sql` and `);
 }
 
+/**
+ * The branch and availability facets are counted over at most this many of the best matches. Counting
+ * copies means visiting every matching record's items: for a common word (tens of thousands of matches)
+ * that costs several times the search itself, for a figure a patron reads as "about". Format and
+ * language, read from the record, are always exact.
+ */
+export const FACET_SAMPLE = 2_000;
+
 export interface SearchPage {
   total: number;
   records: (BibRecord & { score: number })[];
@@ -178,12 +193,21 @@ export interface SearchPage {
     language: { value: string; count: number }[];
     branch: { value: string; count: number }[];
     available: number;
+    /** True when more than FACET_SAMPLE records match: branch and available count the best FACET_SAMPLE. */
+    approximate: boolean;
   };
 }
 
+const NO_FACETS: SearchPage['facets'] = { format: [], language: [], branch: [], available: 0, approximate: false };
+
 /**
  * One page of a search: the records matching every word in some libraries, narrowed by the filters,
- * best first (rank, then title), with the total and the facets of the whole narrowed set.
+ * best first (rank, then sort title, then id, so ties come out in the same order on both engines), with
+ * the total and the facets of the whole narrowed set.
+ *
+ * The full-text match runs once: its rows are materialized, and the page, the total and every facet are
+ * read from them in one statement (UNION ALL of one row kind each); the page's records are then read by
+ * id.
  */
 export async function searchRecords(
   db: Db,
@@ -193,33 +217,66 @@ export async function searchRecords(
   page: { limit: number; offset: number },
   options: { facets: boolean } = { facets: true },
 ): Promise<SearchPage> {
-  if (libraryIds.length === 0) return { total: 0, records: [], facets: { format: [], language: [], branch: [], available: 0 } };
-  const pg = engineOf(db) === 'postgres';
-  const m = matches(db, query, libraryIds);
-  const where = filterClause(filters);
-  const hit = sql`select m.id, m.score from (${m}) m join bib_records r on r.id = m.id where ${where}`;
-  const columns = sql.join(COLUMNS.map((c) => sql.ref(`r.${c}`)));
-  const rows = await sql<BibRecordsTable & { score: number }>`
-    select ${columns}, h.score from (${hit}) h join bib_records r on r.id = h.id
-    order by h.score desc, r.sort_title, r.id limit ${page.limit} offset ${page.offset}`.execute(db);
-  const count = await sql<{ n: number }>`select count(*) as n from (${hit}) h`.execute(db);
-  const records = rows.rows.map((row) => ({ ...toRecord(row), score: Number(row.score) }));
-  const total = Number(count.rows[0]?.n ?? 0);
-  if (!options.facets || total === 0) return { total, records, facets: { format: [], language: [], branch: [], available: 0 } };
+  if (libraryIds.length === 0) return { total: 0, records: [], facets: NO_FACETS };
+  // Every figure is read as one column type on both engines (PostgreSQL's UNION wants one).
+  const n = (value: RawBuilder<unknown>) => sql`cast(${value} as double precision)`;
+  const best = sql`order by score desc, sort_title, id`;
+  // The best matches are the outer loop over the copies: SQLite cannot tell how few rows a bound LIMIT
+  // leaves, and otherwise walks every copy (CROSS JOIN fixes the order; PostgreSQL plans it itself).
+  // A page within the best FACET_SAMPLE is read from them: the matches are sorted once, not twice.
+  const pageFrom = page.offset + page.limit <= FACET_SAMPLE ? sql`b` : sql`h`;
+  const outerJoin = engineOf(db) === 'postgres' ? sql`join` : sql`cross join`;
+  const facetRows = options.facets
+    ? sql`
+      union all select 'format', format, ${n(sql`count(*)`)}, null from h group by format
+      union all select 'language', language, ${n(sql`count(*)`)}, null from h where language is not null group by language
+      union all select 'branch', i.branch_id, ${n(sql`count(distinct i.record_id)`)}, null from b ${outerJoin} items i on i.record_id = b.id
+        where i.status <> 'withdrawn' group by i.branch_id
+      union all select 'available', null, ${n(sql`count(*)`)}, null from b where exists (select 1 from items i where i.record_id = b.id and i.status = 'available')`
+    : sql``;
+  const rows = await sql<{ kind: 'hit' | 'total' | 'format' | 'language' | 'branch' | 'available'; value: string | null; n: number; pos: number | null }>`
+    with h as materialized (${matches(db, query, libraryIds, filters)}),
+      b as materialized (select id, score, sort_title from h ${best} limit ${FACET_SAMPLE})
+    select 'hit' as kind, p.id as value, ${n(sql`p.score`)} as n, ${n(sql`row_number() over (${best})`)} as pos
+      from (select id, score, sort_title from ${pageFrom} ${best} limit ${page.limit} offset ${page.offset}) p
+    union all select 'total', null, ${n(sql`count(*)`)}, null from h
+    ${facetRows}`.execute(db);
 
-  const materialized = pg ? sql`as materialized` : sql`as`;
-  const scoped = sql`with h ${materialized} (${hit})`;
-  const grouped = async (column: 'format' | 'language') =>
-    (
-      await sql<{ value: string; n: number }>`${scoped} select r.${sql.ref(column)} as value, count(*) as n from h join bib_records r on r.id = h.id
-        where r.${sql.ref(column)} is not null group by r.${sql.ref(column)} order by n desc, value`.execute(db)
-    ).rows.map((r) => ({ value: r.value, count: Number(r.n) }));
-  const branch = (
-    await sql<{ value: string; n: number }>`${scoped} select i.branch_id as value, count(distinct i.record_id) as n from h join items i on i.record_id = h.id
-      where i.status <> 'withdrawn' group by i.branch_id order by n desc, value`.execute(db)
-  ).rows.map((r) => ({ value: r.value, count: Number(r.n) }));
-  const available = await sql<{ n: number }>`${scoped} select count(*) as n from h where exists (select 1 from items i where i.record_id = h.id and i.status = 'available')`.execute(db);
-  return { total, records, facets: { format: await grouped('format'), language: await grouped('language'), branch, available: Number(available.rows[0]?.n ?? 0) } };
+  const hits = rows.rows.filter((r) => r.kind === 'hit').sort((x, y) => Number(x.pos) - Number(y.pos));
+  const total = Number(rows.rows.find((r) => r.kind === 'total')?.n ?? 0);
+  const found = new Map<string, BibRecord>();
+  if (hits.length > 0)
+    for (const row of await db
+      .selectFrom('bib_records')
+      .select(COLUMNS)
+      .where(
+        'id',
+        'in',
+        hits.map((h) => h.value as string),
+      )
+      .execute())
+      found.set(row.id, toRecord(row));
+  const records = hits.flatMap((h) => {
+    const record = found.get(h.value as string);
+    return record ? [{ ...record, score: Number(h.n) }] : [];
+  });
+  if (!options.facets || total === 0) return { total, records, facets: NO_FACETS };
+  const counted = (kind: 'format' | 'language' | 'branch') =>
+    rows.rows
+      .filter((r) => r.kind === kind && r.value !== null)
+      .map((r) => ({ value: r.value as string, count: Number(r.n) }))
+      .sort((x, y) => y.count - x.count || (x.value < y.value ? -1 : x.value > y.value ? 1 : 0));
+  return {
+    total,
+    records,
+    facets: {
+      format: counted('format'),
+      language: counted('language'),
+      branch: counted('branch'),
+      available: Number(rows.rows.find((r) => r.kind === 'available')?.n ?? 0),
+      approximate: total > FACET_SAMPLE,
+    },
+  };
 }
 
 /** How many copies of each record each branch has, and how many are on the shelf, for a page of results. */

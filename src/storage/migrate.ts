@@ -25,6 +25,8 @@ import * as m0016 from './migrations/0016-sip2-accounts.js';
 import * as m0017 from './migrations/0017-notices.js';
 // The catalogue: records, the search index, title-level holds (after 0015's item tasks and 0017).
 import * as m0018 from './migrations/0018-catalogue.js';
+// Catalogue search: copies indexed by record, status and branch (after 0018's items.record_id).
+import * as m0019 from './migrations/0019-catalogue-search.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -44,6 +46,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016-sip2-accounts': m0016,
   '0017-notices': m0017,
   '0018-catalogue': m0018,
+  '0019-catalogue-search': m0019,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -86,6 +86,11 @@ export interface SearchResult {
     branch: { value: string; code: string; name: string; count: number }[];
     /** Records with a copy on the shelf now. */
     available: number;
+    /**
+     * True when so many records match that branch and available were counted over the best
+     * FACET_SAMPLE (2,000) of them only: "about" figures (format and language stay exact).
+     */
+    approximate: boolean;
   };
 }
 
@@ -165,6 +170,7 @@ export async function searchCatalogue(ctx: Context, input: SearchInput): Promise
       language: page.facets.language,
       branch: page.facets.branch.map((b) => ({ value: b.value, code: branches.get(b.value)?.code ?? '', name: branches.get(b.value)?.name ?? '', count: b.count })),
       available: page.facets.available,
+      approximate: page.facets.approximate,
     },
   };
 }
