@@ -139,6 +139,30 @@ describe.each(ENGINES)('the catalogue on %s', (engine) => {
     expect(back.routing).toMatchObject({ to: 'hold-shelf', holdId: waiting.id });
   });
 
+  it('a resumed hold, or a copy found again, takes the copy on the shelf at once (on the pull list)', async () => {
+    const clerk = { actor: staff('circulation') };
+    const librarian = { actor: staff('librarian') };
+    const [borrower, resting, waiting] = [await buildPatron(w, { libraryId }), await buildPatron(w, { libraryId }), await buildPatron(w, { libraryId })];
+    const { recordIds: [record] } = await w.act(saveRecords, { libraryId, records: [{ title: 'Back Again', copies: [{ barcode: 'BA-1', branch: 'central' }, { barcode: 'BA-2', branch: 'central' }] }] });
+    await w.act(changeItem, { itemBarcode: 'BA-2', status: 'missing' }, librarian);
+    await w.act(checkout, { cardNumber: borrower.cardNumber, itemBarcode: 'BA-1' }, clerk);
+    const rest = await w.act(placeHold, { cardNumber: resting.cardNumber, recordId: record!, pickupBranch: 'central' }, clerk);
+    await w.act(suspendHold, { holdId: rest.id, until: '2026-12-31' }, clerk);
+    // Returned while the only hold rests: back to the shelf
+    expect((await w.act(checkin, { itemBarcode: 'BA-1' }, clerk)).routing).toMatchObject({ to: 'shelf' });
+    // Resumed: the copy on the shelf is trapped for it and is to be pulled
+    const resumed = await w.act(suspendHold, { holdId: rest.id, until: null }, clerk);
+    expect([resumed.status, resumed.itemId]).toEqual(['ready', expect.any(String)]);
+    expect((await w.act(pullList, { libraryId }, clerk)).map((r) => r.itemBarcode)).toContain('BA-1');
+    // The missing copy found again goes to the next hold waiting
+    const next = await w.act(placeHold, { cardNumber: waiting.cardNumber, recordId: record!, pickupBranch: 'central' }, clerk);
+    expect(next.status).toBe('pending');
+    const found = await w.act(changeItem, { itemBarcode: 'BA-2', status: 'available' }, librarian);
+    expect(found.status).toBe('on-hold-shelf');
+    const row = await database.db.selectFrom('holds').select(['status']).where('id', '=', next.id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('ready');
+  });
+
   it('a control number given twice in one batch is one record, the later fields kept', async () => {
     const saved = await w.act(saveRecords, { libraryId, records: [{ controlNumber: 'dup-1', title: 'First version' }, { controlNumber: 'dup-1', title: 'Second version', copies: [{ barcode: 'DUP-1' }] }] });
     expect([saved.created, saved.updated, saved.recordIds[0] === saved.recordIds[1]]).toEqual([1, 0, true]);

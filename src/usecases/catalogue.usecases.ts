@@ -24,7 +24,8 @@ import { canReachLibrary, homeLibrary } from '../policy/scope.policy.js';
 import * as catalogue from '../storage/catalogue.repository.js';
 import { countPendingHoldsForRecord } from '../storage/hold.repository.js';
 import * as items from '../storage/item.repository.js';
-import { findBranch, listBranches, listLibraries } from '../storage/library.repository.js';
+import { findBranch, findLibrary, listBranches, listLibraries } from '../storage/library.repository.js';
+import { offerShelfCopies } from './circulation.usecases.js';
 import { findActiveLoanForItem } from '../storage/loan.repository.js';
 import { requirePermission } from './authorization.js';
 import { newId, recordLibraryChange, type Context } from './context.js';
@@ -407,5 +408,12 @@ export async function changeItem(ctx: Context, input: ItemChangeInput): Promise<
   await items.updateItem(ctx.trx, item.id, changes);
   const what = Object.keys(changes).sort().join(',') || 'nothing';
   await recordLibraryChange(ctx, item.libraryId, `item-change:${item.barcode}:${what}`);
-  return { ...item, ...changes, ...(changes.status ? { status: changes.status } : {}) } as Item;
+  const changed = { ...item, ...changes, ...(changes.status ? { status: changes.status } : {}) } as Item;
+  // A copy found again, or repaired, goes to the holds waiting for it
+  if (changed.status === 'available' && (item.status !== 'available' || (item.damaged && changed.damaged === false))) {
+    const library = await findLibrary(ctx.trx, item.libraryId);
+    if (library) await offerShelfCopies(ctx, [changed], library);
+    return (await items.findItemById(ctx.trx, item.id)) ?? changed;
+  }
+  return changed;
 }

@@ -277,6 +277,19 @@ export async function sendToNextHold(
 }
 
 /**
+ * Offers copies on the open shelves to the holds waiting for them (a copy found again or repaired, a
+ * hold resumed): each copy still available goes to the first hold in its queue it can fill, if any,
+ * and onto the pull list; one no hold wants stays where it is.
+ */
+export async function offerShelfCopies(ctx: Context, copies: readonly Item[], library: Library): Promise<void> {
+  for (const copy of copies) {
+    const item = await lockItem(ctx.trx, copy.id);
+    if (item?.status !== 'available') continue;
+    if (await nextHoldFor(ctx, item, library, item.branchId)) await sendToNextHold(ctx, item, library, { on: 'shelves', branchId: item.branchId });
+  }
+}
+
+/**
  * Frees the copy a ready hold that ended was holding: to the next hold, or back to the shelves (from a
  * hold shelf: reshelved under the ended hold's slip; one never pulled stays where it is).
  */

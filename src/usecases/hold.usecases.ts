@@ -12,7 +12,7 @@ import { itemsOfRecord, lockItem, setItemStatus } from '../storage/item.reposito
 import { findBranch, findLibrary, listBranches } from '../storage/library.repository.js';
 import { findActiveLoanForItem } from '../storage/loan.repository.js';
 import { findPatronById, type StoredPatron } from '../storage/patron.repository.js';
-import { releaseTrappedItem, sendToNextHold } from './circulation.usecases.js';
+import { offerShelfCopies, releaseTrappedItem, sendToNextHold } from './circulation.usecases.js';
 import { newId, recordAccess, type Context } from './context.js';
 import { queueHoldReady } from './notice.usecases.js';
 import { requireItemByBarcode } from './item.usecases.js';
@@ -182,6 +182,15 @@ export async function suspendHold(ctx: Context, input: { holdId: string; until: 
   }
   await holds.setHoldSuspension(ctx.trx, hold.id, input.until);
   await recordAccess(ctx, { id: hold.patronId, libraryId: hold.libraryId }, input.until === null ? 'hold-resumed' : 'hold-suspended', ['holds']);
+  if (input.until === null) {
+    // Resumed: a copy on the shelf now goes to the queue (the pick-up branch's own copies first)
+    const library = await findLibrary(ctx.trx, hold.libraryId);
+    const copies = hold.itemId !== null ? [await lockItem(ctx.trx, hold.itemId)] : hold.recordId !== null ? await itemsOfRecord(ctx.trx, hold.recordId) : [];
+    const onShelf = copies.filter((c): c is Item => c !== undefined && c.status === 'available');
+    if (library) await offerShelfCopies(ctx, [...onShelf.filter((c) => c.branchId === hold.pickupBranchId), ...onShelf.filter((c) => c.branchId !== hold.pickupBranchId)], library);
+    const now = await holds.findHold(ctx.trx, hold.id);
+    if (now) return now;
+  }
   return { ...hold, suspendedUntil: input.until };
 }
 
