@@ -31,7 +31,7 @@ export interface ImportOptions {
 
 export interface Rejection {
   record: number;
-  code: string;
+  code: ErrorCode;
   reason: string;
 }
 
@@ -73,7 +73,7 @@ async function pass(act: Act, read: () => AsyncIterable<ReadResult>, options: Im
   const fallbackType = itemTypes.size === 0 || itemTypes.has(FALLBACK_ITEM_TYPE) ? FALLBACK_ITEM_TYPE : [...itemTypes][0]!;
   const report: ImportReport = { read: 0, imported: { created: 0, updated: 0 }, copiesAdded: 0, copiesKept: 0, rejected: [], rejectedCount: 0, warnings: [], dryRun: options.dryRun ?? false, aborted: false };
   const unknownTypes = new Map<string, number>();
-  const reject = (record: number, code: string, reason: string) => {
+  const reject = (record: number, code: ErrorCode, reason: string) => {
     report.rejectedCount++;
     if (report.rejected.length < MAX_LISTED) report.rejected.push({ record, code, reason });
   };
@@ -126,7 +126,7 @@ async function pass(act: Act, read: () => AsyncIterable<ReadResult>, options: Im
 }
 
 /** Saves a batch; if it fails, record by record, so only the bad ones are rejected. */
-async function save(act: Act, libraryId: string, records: Numbered[], report: ImportReport, reject: (record: number, code: string, reason: string) => void): Promise<void> {
+async function save(act: Act, libraryId: string, records: Numbered[], report: ImportReport, reject: (record: number, code: ErrorCode, reason: string) => void): Promise<void> {
   const add = (saved: SaveRecordsResult) => {
     report.imported.created += saved.created;
     report.imported.updated += saved.updated;
