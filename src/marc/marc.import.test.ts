@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
 import { buildLibrary, countRows, world, type World } from '../../test/factories.js';
+import type { SearchField } from '../domain/catalogue.js';
 import { ErrorCode } from '../domain/errors.js';
 import { searchCatalogue, showRecord } from '../usecases/catalogue.usecases.js';
 import { importMarc, type ImportOptions } from './marc.import.js';
@@ -37,7 +38,7 @@ describe.each(ENGINES)('the MARC21 import on %s', (engine) => {
   const act = ((useCase, input) => w.act(useCase, input, { purpose: 'administration' })) as Parameters<typeof importMarc>[0];
   const load = (file: string, format: MarcFormat, options: Omit<ImportOptions, 'mapping'> & { mapping?: ImportOptions['mapping'] }) =>
     importMarc(act, () => readMarcFile(file, format), { mapping: MAPPINGS.koha, ...options });
-  const titles = async (libraryId: string, q: string, field?: string) => (await w.act(searchCatalogue, { q, library: libraryId, ...(field ? { field } : {}) })).hits.map((h) => h.title);
+  const titles = async (libraryId: string, q: string, field?: SearchField) => (await w.act(searchCatalogue, { q, library: libraryId, ...(field ? { field } : {}) })).hits.map((h) => h.title);
 
   it('imports a binary Koha file: records, their fields, their copies in the right branches, and the search finds them', async () => {
     const libraryId = await library();
