@@ -5,7 +5,8 @@
  * titles, ISBNs, subjects, one Koha 952 copy each) in a temporary directory, then measures, each in a
  * child process of its own so that each peak RSS is its own:
  *   1. the floor: marcjs's streaming ISO 2709 parser reading the same file alone (records / s);
- *   2. Carrel's import (`importMarc`: the streamed reader with its checks, the mapping, `saveRecords`
+ *   2. Carrel's reader, mapping and checks alone: a dry run of the import (nothing written);
+ *   3. Carrel's import (`importMarc`: the streamed reader with its checks, the mapping, `saveRecords`
  *      in batches with the search index and the copies) into a fresh SQLite file, and into a fresh
  *      PostgreSQL database when one is reachable.
  * It prints records / s, import / floor (target ≥ 0.5) and each phase's peak RSS; a benchmark reports,
@@ -72,7 +73,7 @@ async function floorPhase(file: string): Promise<Phase> {
 }
 
 /** Carrel's import into a fresh, migrated database with one library of two branches. */
-async function importPhase(target: string, batch: number): Promise<Phase> {
+async function importPhase(target: string, batch: number, dryRun = false): Promise<Phase> {
   const database = openDatabase(target);
   await migrateToLatest(database.db);
   const keyStore = await openKeyStore(keyStoreTargetFor(target));
@@ -83,8 +84,8 @@ async function importPhase(target: string, batch: number): Promise<Phase> {
   const file = process.env.CARREL_BENCH_MARC_FILE!;
   gc();
   const start = performance.now();
-  const report = await importMarc(act, () => readMarcFile(file, 'marc'), { libraryId: LIBRARY_ID, mapping: MAPPINGS.koha, batchSize: batch });
-  const result = phase(report.imported.created + report.imported.updated, start);
+  const report = await importMarc(act, () => readMarcFile(file, 'marc'), { libraryId: LIBRARY_ID, mapping: MAPPINGS.koha, batchSize: batch, dryRun });
+  const result = phase(dryRun ? report.read - report.rejectedCount : report.imported.created + report.imported.updated, start);
   if (report.rejectedCount > 0) say(`  ${report.rejectedCount} record(s) rejected; first: ${JSON.stringify(report.rejected[0])}`);
   await keyStore.close();
   await database.close();
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
   });
   const batch = numberOption(values.batch, 'CARREL_BENCH_BATCH', 500, 1);
   if (values.phase === 'floor') return void process.stdout.write(JSON.stringify(await floorPhase(values.file!)));
-  if (values.phase === 'import') return void process.stdout.write(JSON.stringify(await importPhase(values.target!, batch)));
+  if (values.phase === 'import' || values.phase === 'dry-run') return void process.stdout.write(JSON.stringify(await importPhase(values.target!, batch, values.phase === 'dry-run')));
 
   exitOnHelp(values.help, USAGE);
   const records = numberOption(values.records, 'CARREL_BENCH_RECORDS', 50_000, 1);
@@ -132,6 +133,10 @@ async function main(): Promise<void> {
     const floor = await child(['--phase', 'floor', '--file', file]);
     results.push({ name: 'floor (marcjs parse)', phase: floor, ratio: 1 });
     const env = { CARREL_BENCH_MARC_FILE: file, CARREL_BENCH_BATCH: String(batch) };
+    // Carrel's reader, mapping and checks without the writes (a dry run): what the import costs before saveRecords.
+    say('Dry run: read, map and check…');
+    const dry = await child(['--phase', 'dry-run', '--target', join(dir, 'dry.db')], env);
+    results.push({ name: 'dry run (no writes)', phase: dry, ratio: dry.perSecond / floor.perSecond });
     for (const engine of engines) {
       const target = await freshTarget(engine, dir);
       if (!target) continue;
