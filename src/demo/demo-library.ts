@@ -20,7 +20,8 @@ import { createStaff, disableStaff } from '../usecases/staff.usecases.js';
 import { completeItemTask } from '../usecases/staff-lists.usecases.js';
 
 /**
- * The demo library a first `carrel start` loads into an empty database: two branches, 200 items,
+ * The demo library a first `carrel start` loads into an empty database: two branches, 200 copies of
+ * 250 catalogue records (imported from MARC21, src/demo/demo-catalogue.mrc),
  * 50 fictional patrons (10 of them minors with a guardian), and 75 days of circulation replayed
  * through the real use cases, so the loans, holds, overdue fines and payments are what Carrel itself
  * would have produced.
