@@ -63,7 +63,7 @@ export async function* readIso2709(chunks: AsyncIterable<Buffer>): AsyncGenerato
       const raw = pendingLength === 0 ? piece : Buffer.concat([...pending, piece]);
       pending = [];
       pendingLength = 0;
-      if (raw.toString('latin1').trim() === '') continue;
+      if (blank(raw)) continue;
       number++;
       yield parseIso2709(number, raw);
     }
@@ -81,11 +81,17 @@ export async function* readIso2709(chunks: AsyncIterable<Buffer>): AsyncGenerato
   }
   if (pendingLength > 0 && !skipping) {
     const raw = Buffer.concat(pending);
-    if (raw.toString('latin1').trim() !== '') {
+    if (!blank(raw)) {
       number++;
       yield { number, problem: 'truncated: the file ends inside the record' };
     }
   }
+}
+
+/** Only blanks and line ends (what some systems write between or after records), without copying the bytes to a string. */
+function blank(bytes: Buffer): boolean {
+  for (const byte of bytes) if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return false;
+  return true;
 }
 
 /** One ISO 2709 record (without its terminator), checked against its own leader and directory. */
