@@ -1,7 +1,7 @@
 /**
  * Carrel's layers, as rules that fail (docs/ARCHITECTURE.md, "Rules of the road"). Arrows point down:
  *
- *   transports (http/, cli/, jobs/, sip2/, oidc/, demo/)  →  usecases/  →  policy/ · domain/ · vault/ ·
+ *   transports (http/, cli/, jobs/, sip2/, oidc/, demo/, marc/)  →  usecases/  →  policy/ · domain/ · vault/ ·
  *   profile/ · solver/ · report/  →  storage/
  *
  * `test/layers.test.ts` runs these rules over src/ and web/src/ and fails on any violation; it also
@@ -11,7 +11,7 @@
 
 /** What a pure layer may import besides src/: TypeBox, Luxon and node:crypto (hashing is computation). */
 const PURE_PACKAGES = '(^|/)node_modules/(typebox|luxon)/|^(node:)?crypto$';
-const TRANSPORTS = 'http|cli|jobs|sip2|oidc|demo|notices';
+const TRANSPORTS = 'http|cli|jobs|sip2|oidc|demo|notices|marc';
 const CORE = 'domain|policy|vault|storage|profile|solver|report|usecases';
 /** The composition root: the one file that wires the database, the vault and the servers into a runtime. */
 const ROOT = '^src/cli/runtime[.]ts$';
@@ -108,8 +108,21 @@ module.exports = {
       comment: 'One transport does not call another; any of them may start a job (jobs/). The composition root wires the servers. The SIP2 wire format may be read by the CLI (carrel sip2 ping).',
       from: { path: `^src/(${TRANSPORTS})/`, pathNot: ROOT },
       // The SIP2 wire format (pure text) is a contract like the route schemas: `carrel sip2 ping` speaks it.
-      to: { path: `^src/(${TRANSPORTS})/`, pathNot: ['^src/$1/', '^src/jobs/', '^src/sip2/(codec|messages)[.]ts$'] },
+      to: { path: `^src/(${TRANSPORTS})/`, pathNot: ['^src/$1/', '^src/jobs/', '^src/sip2/(codec|messages)[.]ts$', '^src/marc/'] },
     },
+    {
+      name: 'marc-serves-the-cli-and-the-demo',
+      severity: 'error',
+      comment: 'The MARC21 reader and import (marc/) stand on use cases and domain/ like a transport; only `carrel catalogue import` and the demo library call it.',
+      from: { path: '^src/', pathNot: '^src/(cli|demo|marc)/' },
+      to: { path: '^src/marc/' },
+    },
+    importsOnly(
+      'marc-imports-usecases-and-domain',
+      'marc/ reads files and calls use cases; it reaches no other transport and nothing below the use cases but domain/.',
+      'marc/',
+      'domain|usecases|marc',
+    ),
     {
       name: 'http-schemas-are-the-shared-contract',
       severity: 'error',

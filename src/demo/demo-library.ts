@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { ManualClock } from '../domain/clock.js';
 import { SYSTEM } from '../policy/actors.js';
@@ -5,7 +6,10 @@ import { checkin, checkout, declareLost } from '../usecases/circulation.usecases
 import { run, type Caller, type Runtime, type UseCase } from '../usecases/context.js';
 import { pay } from '../usecases/fine.usecases.js';
 import { cancelHold, placeHold } from '../usecases/hold.usecases.js';
-import { addItems, type AddItemInput } from '../usecases/item.usecases.js';
+import type { AddItemInput } from '../usecases/item.usecases.js';
+import { importMarc } from '../marc/marc.import.js';
+import { MAPPINGS } from '../marc/marc.mapping.js';
+import { readMarcFile } from '../marc/marc.reader.js';
 import { circulationCounts, createLibrary, setLoanRule } from '../usecases/library.usecases.js';
 import { registerPatron } from '../usecases/patron.usecases.js';
 import { addCategory, closeDays, editBranch, updateLibrarySettings } from '../usecases/library-config.usecases.js';
@@ -16,12 +20,21 @@ import { createStaff, disableStaff } from '../usecases/staff.usecases.js';
 import { completeItemTask } from '../usecases/staff-lists.usecases.js';
 
 /**
- * The demo library a first `carrel start` loads into an empty database: two branches, 200 items,
+ * The demo library a first `carrel start` loads into an empty database: two branches, 200 copies of
+ * 250 catalogue records (imported from MARC21, src/demo/demo-catalogue.mrc),
  * 50 fictional patrons (10 of them minors with a guardian), and 75 days of circulation replayed
  * through the real use cases, so the loans, holds, overdue fines and payments are what Carrel itself
  * would have produced.
  */
 export const DEMO_LIBRARY_ID = 'demo';
+
+/**
+ * The demo's catalogue: 250 public-domain records in MARC21 with Koha holdings, whose 200 copies are the
+ * items the demo has always had (barcodes 3900000001…, their types and branches), written by
+ * `node test/fixtures/marc/generate.mjs demo`. Read next to this module: `npm run build:server` copies it
+ * into dist/ beside the compiled file.
+ */
+const DEMO_CATALOGUE = fileURLToPath(new URL('./demo-catalogue.mrc', import.meta.url));
 
 const GIVEN = ['Ada', 'Ben', 'Carmen', 'Dmitri', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jamal', 'Keiko', 'Luis', 'Maya', 'Nils', 'Olu', 'Priya', 'Quinn', 'Rosa', 'Sam', 'Tomas', 'Uma', 'Victor', 'Wen', 'Ximena', 'Yusuf', 'Zoe'];
 const FAMILY = ['Archuleta', 'Baca', 'Chavez', 'Duran', 'Espinoza', 'Fernandez', 'Garcia', 'Herrera', 'Ibarra', 'Jaramillo', 'Kowalski', 'Lucero', 'Martinez', 'Nakamura', 'Ortiz', 'Padilla', 'Romero', 'Sandoval', 'Trujillo', 'Valdez'];
@@ -126,7 +139,12 @@ export async function loadDemoLibrary(runtime: Runtime): Promise<DemoSummary> {
       replacementCostCents: kind === 'dvd' ? 1999 : 2500 + Math.floor(rand() * 2000),
     });
   }
-  await act(addItems, items);
+  // The copies come in through the MARC import a library uses; the titles drawn above only keep the
+  // replay's random sequence (and so every patron and loan) what it always was.
+  const catalogue = await importMarc(act, () => readMarcFile(DEMO_CATALOGUE, 'marc'), { libraryId: DEMO_LIBRARY_ID, mapping: MAPPINGS.koha });
+  if (catalogue.rejectedCount > 0 || catalogue.copiesAdded !== items.length) {
+    throw new Error(`The demo catalogue did not load: ${catalogue.copiesAdded} of ${items.length} copies, ${catalogue.rejectedCount} record(s) rejected.`);
+  }
   const barcodes = items.filter((i) => i.itemType !== 'reference').map((i) => i.barcode);
 
   const adults: { cardNumber: string; pin: string }[] = [];
