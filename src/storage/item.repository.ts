@@ -83,6 +83,18 @@ export async function findItemsByBarcode(db: Db, barcode: string, libraryId?: st
   return result.rows.map(toItem);
 }
 
+/** A library's items with any of these barcodes (a batch of an import: one query, not one per copy). */
+export async function findItemsByBarcodes(db: Db, libraryId: string, barcodes: readonly string[]): Promise<Item[]> {
+  const found: Item[] = [];
+  for (let i = 0; i < barcodes.length; i += 500) {
+    const chunk = barcodes.slice(i, i + 500);
+    if (chunk.length === 0) continue;
+    const rows = await db.selectFrom('items').selectAll().where('library_id', '=', libraryId).where('barcode', 'in', chunk).execute();
+    found.push(...rows.map(toItem));
+  }
+  return found;
+}
+
 /**
  * Reads an item and, on PostgreSQL, locks its row until the transaction ends, so concurrent
  * circulation on one item is serialised. (SQLite serialises every write transaction already.)

@@ -320,10 +320,7 @@ export async function saveRecords(ctx: Context, input: { libraryId: string; reco
     p.copies.map((copy) => ({ ...copy, libraryId: library.id, title: p.fields.title, author: p.fields.authors[0] ?? null, isbn: p.fields.isbns[0] ?? null, recordId: recordIds[index]! })),
   );
   const known = new Map<string, Item>();
-  for (const copy of copies) {
-    const [item] = await items.findItemsByBarcode(ctx.trx, copy.barcode, library.id);
-    if (item) known.set(copy.barcode, item);
-  }
+  for (const item of await items.findItemsByBarcodes(ctx.trx, library.id, [...new Set(copies.map((c) => c.barcode))])) known.set(item.barcode, item);
   for (const [barcode, item] of known) {
     const copy = copies.find((c) => c.barcode === barcode)!;
     if (item.recordId !== copy.recordId) await items.updateItem(ctx.trx, item.id, { recordId: copy.recordId });

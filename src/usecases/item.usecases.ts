@@ -1,5 +1,5 @@
 import { ErrorCode, refuse, type Problem, DomainError } from '../domain/errors.js';
-import { ITEM_STATUSES, type Item, type ItemStatus } from '../domain/types.js';
+import { ITEM_STATUSES, type Item, type ItemStatus, type Library } from '../domain/types.js';
 import { canReachLibrary, homeLibrary } from '../policy/scope.policy.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import * as items from '../storage/item.repository.js';
@@ -51,13 +51,16 @@ export async function addItems(ctx: Context, inputs: readonly (AddItemInput & { 
   const seen = new Map<string, number>();
   const created: Item[] = [];
   const branchCache = new Map<string, string | undefined>();
+  // One look-up per library of the batch, not one per item (an import adds thousands)
+  const libraryCache = new Map<string, Promise<Library>>();
   for (const [index, input] of inputs.entries()) {
     const where = input.line !== undefined ? `line ${input.line}: ` : inputs.length > 1 ? `item ${index + 1}: ` : '';
     const own = itemProblems(input);
     const key = `${input.libraryId}\u0000${input.barcode}`;
     if (seen.has(key)) own.push({ code: ErrorCode.BARCODE_EXISTS, message: `The barcode also appears at ${seen.get(key)}.`, field: 'barcode' });
     seen.set(key, input.line ?? index + 1);
-    const library = await requireLibrary(ctx, input.libraryId).catch((e: unknown) => {
+    if (!libraryCache.has(input.libraryId)) libraryCache.set(input.libraryId, requireLibrary(ctx, input.libraryId));
+    const library = await (libraryCache.get(input.libraryId) as Promise<Library>).catch((e: unknown) => {
       if (e instanceof DomainError) own.push(...e.problems);
       return undefined;
     });
