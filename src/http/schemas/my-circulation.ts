@@ -71,7 +71,7 @@ export const MyLoansRoute = {
 export const RenewMyLoanRoute = {
   tags: ['self-service'],
   summary: 'Renew one of my loans',
-  description: 'Refused with every reason (409/422, as at the desk). Another patron’s loan: 404 LOAN_NOT_FOUND.',
+  description: 'Refused with every reason (422, as at the desk). Another patron’s loan: 404 LOAN_NOT_FOUND.',
   params: LoanParams,
   response: { 200: Renewed, ...errorResponses },
 };
