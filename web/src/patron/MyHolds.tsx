@@ -55,7 +55,7 @@ export function MyHolds() {
         <ul className="portal-list" aria-label="My holds">
           {list.map((hold) => (
             <li key={hold.holdId}>
-              <p className="portal-title">{hold.title}</p>
+              <p className="portal-item-title">{hold.title}</p>
               <dl className="portal-facts">
                 <dt>Status</dt>
                 <dd>{statusWords(hold)}</dd>

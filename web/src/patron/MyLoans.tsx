@@ -45,7 +45,7 @@ export function MyLoans() {
           <ul className="portal-list" aria-label="Renew all outcomes">
             {outcomes.map((o) => (
               <li key={o.loanId}>
-                <p className="portal-title">{o.title}</p>
+                <p className="portal-item-title">{o.title}</p>
                 {o.renewed ? (
                   <p>Renewed: now due {day(o.dueAt)}.</p>
                 ) : (
@@ -73,7 +73,7 @@ export function MyLoans() {
           <ul className="portal-list" aria-label="My loans">
             {list.map((loan) => (
               <li key={loan.loanId}>
-                <p className="portal-title">{loan.title}</p>
+                <p className="portal-item-title">{loan.title}</p>
                 <dl className="portal-facts">
                   <dt>Due</dt>
                   <dd>

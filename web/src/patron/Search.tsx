@@ -85,7 +85,7 @@ export function Search() {
           <ul className="portal-list" aria-label="Search results">
             {result.hits.map((hit) => (
               <li key={hit.id}>
-                <button type="button" className="link" onClick={() => void open(hit.id)}>
+                <button type="button" className="portal-title-link" onClick={() => void open(hit.id)}>
                   {hit.title}
                 </button>
                 {hit.authors.length > 0 && <p>{hit.authors.join('; ')}</p>}
