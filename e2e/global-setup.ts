@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { seedGuardianLibrary } from './portal-guardian-seed';
+import { seedCirculationLibrary } from './portal-circulation-seed';
 
 /**
  * One real Carrel for the whole browser run: the built server (dist/, as `npm start` runs it) on a fresh
@@ -29,6 +30,7 @@ export default async function globalSetup(_config: FullConfig) {
   const admin = await systemRun(opened.runtime, 'administration')(createFirstAdmin, undefined);
   const demo = await loadDemoLibrary(opened.runtime);
   const guardians = await seedGuardianLibrary(opened.runtime, dist);
+  const circulation = await seedCirculationLibrary(opened.runtime, dist);
   const logFile = join(dir, 'server.log');
   const logStream = createWriteStream(logFile);
   const app = await buildServer({ runtime: opened.runtime, logger: createLogger('info', logStream, undefined), loginThrottle: { limit: 1000, windowMinutes: 15 } });
@@ -49,6 +51,7 @@ export default async function globalSetup(_config: FullConfig) {
   process.env.CARREL_E2E_DATABASE = join(dir, 'carrel.db');
   process.env.CARREL_E2E_KEY_FILE = join(dir, 'carrel.key');
   process.env.CARREL_E2E_GUARDIANS = JSON.stringify(guardians);
+  process.env.CARREL_E2E_CIRCULATION = JSON.stringify(circulation);
 
   return async () => {
     await app.close();
@@ -62,6 +65,8 @@ export default async function globalSetup(_config: FullConfig) {
       admin?.password,
       guardians.guardian.cardNumber,
       guardians.guardian.pin,
+      circulation.patron.cardNumber,
+      circulation.patron.pin,
       guardians.child.cardNumber,
       guardians.child.email,
       guardians.child.address,

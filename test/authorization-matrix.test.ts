@@ -478,6 +478,19 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
   { route: 'GET /me/access-log', request: () => ({ method: 'GET', path: '/me/access-log' }) },
   { route: 'POST /me/card-lost', freshSession: true, request: () => ({ method: 'POST', path: '/me/card-lost' }) },
   { route: 'DELETE /me', freshSession: true, request: () => ({ method: 'DELETE', path: '/me' }) },
+  // The patron's own loans and holds (issue 18): another patron's loan or hold is not found
+  { route: 'GET /me/loans', request: () => ({ method: 'GET', path: '/me/loans' }) },
+  { route: 'POST /me/loans/renew-all', request: () => ({ method: 'POST', path: '/me/loans/renew-all' }) },
+  {
+    // Lent today: its renewal would not move the due date (422 RENEWAL_NOT_DUE), so a let-through call is a 422.
+    route: 'POST /me/loans/:loanId/renew',
+    request: async (s) => ({ method: 'POST', path: `/me/loans/${(await loanTo(s)).loanId}/renew` }),
+  },
+  { route: 'GET /me/holds', request: () => ({ method: 'GET', path: '/me/holds' }) },
+  // A copy of the patron's own library (own), or of a library that does not lend to it (other: not found)
+  { route: 'POST /me/holds', request: async (s) => ({ method: 'POST', path: '/me/holds', body: { itemBarcode: (await s.loan()).barcode, pickupBranch: 'main' } }) },
+  { route: 'POST /me/holds/:holdId/suspend', request: async (s) => ({ method: 'POST', path: `/me/holds/${await holdOf(s)}/suspend`, body: { until: null } }) },
+  { route: 'POST /me/holds/:holdId/cancel', request: async (s) => ({ method: 'POST', path: `/me/holds/${await holdOf(s)}/cancel` }) },
   // Guardians
   { route: 'GET /me/dependents', request: () => ({ method: 'GET', path: '/me/dependents' }) },
   {
@@ -488,6 +501,26 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
     },
   },
 ];
+
+/** The library of the scope's patron: a patron session's own and other patron are both of library A. */
+function libraryOfPatron(s: Scope): string {
+  return s.actor === 'patron' || s.actor.startsWith('guardian') ? s.fx.libraries.A : s.library;
+}
+
+/** A copy lent to the scope's patron today. */
+async function loanTo(s: Scope): Promise<{ loanId: string }> {
+  const item = await buildItem(s.fx.w, { libraryId: libraryOfPatron(s) });
+  const lent = await s.fx.w.act(checkout, { cardNumber: s.patron.cardNumber, itemBarcode: item.barcode });
+  return { loanId: lent.loanId };
+}
+
+/** A waiting hold of the scope's patron, on a copy out on loan to someone else. */
+async function holdOf(s: Scope): Promise<string> {
+  const libraryId = libraryOfPatron(s);
+  const item = await buildItem(s.fx.w, { libraryId });
+  await s.fx.w.act(checkout, { cardNumber: (await buildPatron(s.fx.w, { libraryId })).cardNumber, itemBarcode: item.barcode });
+  return (await s.fx.w.act(placeHold, { cardNumber: s.patron.cardNumber, itemBarcode: item.barcode })).id;
+}
 
 /** The expected table: route → actor → "own/other" statuses (one status when both sides answer alike). */
 function readTable(): Map<string, Map<ActorName, string>> {

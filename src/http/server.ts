@@ -10,6 +10,7 @@ import { handleError, handleNotFound } from './errors.js';
 import { accessLogRoutes } from './routes/access-log.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { selfRoutes } from './routes/self.routes.js';
+import { myCirculationRoutes } from './routes/my-circulation.routes.js';
 import { patronServiceRoutes } from './routes/patron-service.routes.js';
 import { circulationRoutes } from './routes/circulation.routes.js';
 import { catalogueRoutes, publicCatalogueRoutes } from './routes/catalogue.routes.js'; // the catalogue (issue 18)
@@ -133,6 +134,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         });
       await api.register(authRoutes(runtime, options.cookieSecure ?? false, throttle()));
       await api.register(selfRoutes(runtime, options.cookieSecure ?? false, throttle()));
+      // The patron's own loans and holds (issue 18), under a patron session like the rest of /me.
+      await api.register(myCirculationRoutes(runtime));
       // Unsubscribing from a mailing: no session, no CSRF token, so it works from a mail client (RR-3, RF-8, RFC 8058).
       await api.register(unsubscribeRoutes(runtime));
       // The catalogue: search and a title's page with no log-in; nothing about a search is kept (CB-A2).

@@ -351,13 +351,16 @@ export async function renew(ctx: Context, input: { itemBarcode: string; libraryI
   return outcome.result;
 }
 
-/** One loan's renewal: done (the loan is extended, any late days charged), or the reasons it cannot be. */
-async function renewLoanOf(
+/**
+ * Every reason a loan cannot be renewed now (none: it can), and the due date a renewal would give. Read
+ * only: the patron's portal shows it beside each loan, and `renewLoanOf` acts on it.
+ */
+export async function renewalCheck(
   ctx: Context,
   item: Item,
   loan: Loan,
   patron: Pick<StoredPatron, 'id' | 'status' | 'expiresAt' | 'categoryCode'>,
-): Promise<{ ok: true; result: RenewResult } | { ok: false; problems: Problem[] }> {
+): Promise<{ problems: Problem[]; due: string; rule: LoanRule | undefined; library: Library }> {
   const library = await libraryOf(ctx, item.libraryId);
   const rule = await ruleFor(ctx, patron, item);
   const problems = patronBlocks(patron, await balanceOf(ctx.trx, patron.id), library, ctx.now);
@@ -369,6 +372,17 @@ async function renewLoanOf(
   // A renewal that would not move the due date would spend a renewal for nothing (said only while one is left).
   if (rule && loan.renewals < rule.renewals && new Date(due).getTime() <= new Date(loan.dueAt).getTime())
     problems.push({ code: ErrorCode.RENEWAL_NOT_DUE, message: 'Renewing now would not move the due date; no renewal was used.' });
+  return { problems, due, rule, library };
+}
+
+/** One loan's renewal: done (the loan is extended, any late days charged), or the reasons it cannot be. */
+export async function renewLoanOf(
+  ctx: Context,
+  item: Item,
+  loan: Loan,
+  patron: Pick<StoredPatron, 'id' | 'status' | 'expiresAt' | 'categoryCode'>,
+): Promise<{ ok: true; result: RenewResult } | { ok: false; problems: Problem[] }> {
+  const { problems, due, rule, library } = await renewalCheck(ctx, item, loan, patron);
   if (problems.length > 0) return { ok: false, problems };
 
   const applied = rule as LoanRule;

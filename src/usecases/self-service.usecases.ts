@@ -26,7 +26,7 @@ import { setReadingHistory } from './retention.usecases.js';
 import { cardOpensAccount, endSessionsOf, openSession, type OpenedSession } from './session.usecases.js';
 
 /** The record of the patron behind the session; a session is a patron's or it reaches nothing here. */
-async function ownRecord(ctx: Context): Promise<StoredPatron> {
+export async function ownRecord(ctx: Context): Promise<StoredPatron> {
   if (ctx.actor.kind !== 'patron') throw refuse(ErrorCode.PERMISSION_DENIED, 'This is for a patron logged in with their card.');
   const stored = await patrons.findPatronById(ctx.trx, ctx.actor.id);
   // Deleted, or the card stopped since the session was checked: the session is over.

@@ -3,14 +3,20 @@ import { Page } from '../ui/components';
 import { CardAndPin } from './CardAndPin';
 import { Dependents } from './Dependents';
 import { MyData } from './MyData';
+import { MyHolds } from './MyHolds';
+import { MyLoans } from './MyLoans';
 import { Overview } from './Overview';
 import { Privacy } from './Privacy';
+import { Search } from './Search';
 import { WhoLooked } from './WhoLooked';
 import './portal.css';
 
 /** The portal's own pages, in the order of the tab bar. */
 const PAGES = [
   { to: '/me', label: 'Overview', end: true },
+  { to: '/me/loans', label: 'Loans' },
+  { to: '/me/holds', label: 'Holds' },
+  { to: '/me/search', label: 'Search' },
   { to: '/me/data', label: 'My data' },
   { to: '/me/privacy', label: 'Privacy' },
   { to: '/me/who-looked', label: 'Who looked' },
@@ -35,6 +41,9 @@ export function PortalArea() {
       </nav>
       <Routes>
         <Route index element={<Overview />} />
+        <Route path="loans" element={<MyLoans />} />
+        <Route path="holds" element={<MyHolds />} />
+        <Route path="search" element={<Search />} />
         <Route path="data" element={<MyData />} />
         <Route path="privacy" element={<Privacy />} />
         <Route path="who-looked" element={<WhoLooked />} />

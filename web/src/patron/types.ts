@@ -22,3 +22,5 @@ export type ServiceRecord = ServiceView;
 
 /** GET /me: every category of the inventory that concerns the patron; `contents` says where each is. */
 export type MyRecord = PatronRecordDocument;
+export type { MyHold, MyLoan, RenewAllOutcome } from '../../../src/http/schemas/my-circulation';
+export type { RecordView, SearchHit, SearchResult } from '../../../src/http/schemas/catalogue';
