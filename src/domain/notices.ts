@@ -18,6 +18,7 @@ export const NOTICE_KINDS = [
   'guardian-overdue',
   'policy-changed',
   'breach',
+  'pin-reset',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -27,6 +28,16 @@ export type NoticeKind = (typeof NOTICE_KINDS)[number];
  * not a mailing: it cannot be unsubscribed from.
  */
 export const MAILING_KINDS: readonly NoticeKind[] = ['policy-changed'];
+
+/**
+ * Service messages: sent because the patron asked for them just now (a link to reset a forgotten PIN),
+ * whatever notice channel they chose, and only by email: a link that sets a PIN goes to no phone (a text
+ * is read on a lock screen) and in no letter (it would arrive long after it stopped working).
+ */
+export const SERVICE_KINDS: readonly NoticeKind[] = ['pin-reset'];
+
+/** How long a PIN-reset link works after it was asked for. */
+export const PIN_RESET_MINUTES = 30;
 
 /** The languages notices are written in (a template per kind and language). */
 export const NOTICE_LANGUAGES = ['en', 'es'] as const;
@@ -60,6 +71,7 @@ export const TEMPLATE_FIELDS = [
   'breachData',
   'breachActions',
   'unsubscribeUrl',
+  'resetUrl',
 ] as const;
 export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
 
@@ -75,6 +87,7 @@ export const KIND_FIELDS: Record<NoticeKind, readonly TemplateField[]> = {
   'guardian-overdue': ['library', 'portalUrl', 'count', 'dueDate'],
   'policy-changed': ['library', 'portalUrl', 'changes', 'version', 'unsubscribeUrl'],
   breach: ['library', 'portalUrl', 'breachWhen', 'breachData', 'breachActions'],
+  'pin-reset': ['library', 'portalUrl', 'resetUrl'],
 };
 
 /** What a notice's template is filled with (each field a plain string; absent fields render empty). */
@@ -223,6 +236,10 @@ export const DEFAULT_TEMPLATES: Record<NoticeLanguage, Record<NoticeKind, Notice
       subject: '{{library}}: a security incident affecting your records',
       body: 'We are writing to tell you of a security incident on {{breachWhen}} that affected your records: {{breachData}}.\n\nWhat we are doing: {{breachActions}}\n\nQuestions: {{portalUrl}}\n',
     },
+    'pin-reset': {
+      subject: '{{library}}: reset your PIN',
+      body: 'Someone asked to reset the PIN of your library card. To choose a new PIN, open this link within 30 minutes:\n\n{{resetUrl}}\n\nThe link works once. If you did not ask, ignore this message: your PIN is unchanged.\n',
+    },
   },
   es: {
     'hold-ready': {
@@ -264,6 +281,10 @@ export const DEFAULT_TEMPLATES: Record<NoticeLanguage, Record<NoticeKind, Notice
     breach: {
       subject: '{{library}}: un incidente de seguridad que afecta a sus datos',
       body: 'Le informamos de un incidente de seguridad ocurrido el {{breachWhen}} que afectó a sus datos: {{breachData}}.\n\nLo que estamos haciendo: {{breachActions}}\n\nPreguntas: {{portalUrl}}\n',
+    },
+    'pin-reset': {
+      subject: '{{library}}: restablecer su PIN',
+      body: 'Alguien pidió restablecer el PIN de su tarjeta de biblioteca. Para elegir un PIN nuevo, abra este enlace en los próximos 30 minutos:\n\n{{resetUrl}}\n\nEl enlace sirve una sola vez. Si usted no lo pidió, ignore este mensaje: su PIN no ha cambiado.\n',
     },
   },
 };

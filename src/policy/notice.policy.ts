@@ -4,12 +4,13 @@
  * - the channels one notice goes on, from the recipient's own choice (JC-VI): nothing on a channel the
  *   patron did not choose, except the breach notice the law requires (RR-6), which becomes a letter for
  *   a patron who chose none, and policy-change mailings to every patron with an email (RR-10) unless
- *   they unsubscribed (RR-3, RF-8),
+ *   they unsubscribed (RR-3, RF-8), and service messages the patron just asked for (a PIN-reset link)
+ *   by email only, to a patron with an email address, whatever channel they chose,
  * - whether a guardian is told of a minor's overdue or lost items (RR-8, IF-7): only where the profile
  *   lets a guardian see overdue items without the child's card; overdue notices go to no one else (CB-B3),
  * - how long the proof of a sent notice is kept.
  */
-import { KIND_FIELDS, MAILING_KINDS, TEMPLATE_FIELDS, type DeliveryChannel, type NoticeKind, type TemplateField } from '../domain/notices.js';
+import { KIND_FIELDS, MAILING_KINDS, SERVICE_KINDS, TEMPLATE_FIELDS, type DeliveryChannel, type NoticeKind, type TemplateField } from '../domain/notices.js';
 import type { DaysRule, Profile } from '../domain/profile.js';
 
 /** When a profile is silent: ninety days, long enough to answer "was I told?" about an item billed as lost. */
@@ -65,6 +66,8 @@ export interface RecipientChoice {
 /** The channels one notice of a kind goes on for a recipient: none, one, or both; a letter for a breach with no channel. */
 export function deliveryChannels(kind: NoticeKind, recipient: RecipientChoice): DeliveryChannel[] {
   if (MAILING_KINDS.includes(kind)) return recipient.hasEmail && !recipient.mailingsOff ? ['email'] : [];
+  // Asked for a moment ago by whoever holds the card: never a text or a letter (SERVICE_KINDS).
+  if (SERVICE_KINDS.includes(kind)) return recipient.hasEmail ? ['email'] : [];
   const chosen: DeliveryChannel[] = recipient.channel === 'both' ? ['email', 'text'] : recipient.channel === 'email' || recipient.channel === 'text' ? [recipient.channel] : [];
   if (kind === 'breach' && chosen.length === 0) return ['letter'];
   return chosen;

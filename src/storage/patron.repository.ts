@@ -243,6 +243,15 @@ export async function setPinHash(db: Db, id: string, pinHash: string, at: string
   await db.updateTable('patrons').set({ pin_hash: pinHash, updated_at: at }).where('id', '=', id).execute();
 }
 
+/**
+ * Sets a new PIN hash only if the stored one is still `expected`: of two uses of one PIN-reset link at
+ * once, one changes the PIN and the other finds it changed. Answers whether this one did.
+ */
+export async function replacePinHash(db: Db, id: string, expected: string, pinHash: string, at: string): Promise<boolean> {
+  const result = await db.updateTable('patrons').set({ pin_hash: pinHash, updated_at: at }).where('id', '=', id).where('pin_hash', '=', expected).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 /** A renewed card (CB-F2): its new expiry, and the patron's standing (an expired card is active again). */
 export async function setCardExpiry(db: Db, id: string, expiresAt: string, status: PatronStatus, at: string): Promise<void> {
   await db.updateTable('patrons').set({ expires_at: expiresAt, status, updated_at: at }).where('id', '=', id).execute();

@@ -196,6 +196,7 @@ function fictionalFields(kind: NoticeKind, library: Library, language: NoticeLan
     breachData: language === 'es' ? 'Inscripción (nombre, correo electrónico)' : 'Registration (name, email)',
     breachActions: language === 'es' ? 'Hemos cambiado todas las contraseñas del personal.' : 'We have reset every staff password.',
     unsubscribeUrl: `${portalUrl.replace(/\/$/, '')}/unsubscribe#example`,
+    resetUrl: `${portalUrl.replace(/\/$/, '')}/pin-reset#example`,
   };
 }
 
@@ -239,6 +240,7 @@ const KIND_CATEGORIES: Record<NoticeKind, RecordCategory[]> = {
   'guardian-overdue': ['registration', 'guardianship', 'circulation'],
   'policy-changed': ['registration'],
   breach: ['registration'],
+  'pin-reset': ['registration'],
 };
 
 interface QueueSpec {
@@ -532,6 +534,31 @@ export async function queuePolicyNotices(
   return { queued, next: page.length < input.limit ? null : (page[page.length - 1]?.patronId ?? null) };
 }
 
+/**
+ * A PIN-reset link for a patron who asked for one (usecases/pin-reset.usecases.ts): one email notice to
+ * the patron's address, whatever channel they chose, or nothing when they have no email address (they
+ * reset at the desk). The token is kept only in the notice's sealed fields, forgotten once it is sent;
+ * the link around it is made at sending, from the library's portal address. Each request is its own
+ * notice (the address throttle of the route limits how many).
+ */
+export async function queuePinReset(ctx: Context, patron: { id: string; libraryId: string }, token: string): Promise<boolean> {
+  const library = await findLibrary(ctx.trx, patron.libraryId);
+  // patronPage keeps only a patron with an email on file, and only one whose card is in use.
+  const [to] = await notices.patronPage(ctx.trx, { libraryId: patron.libraryId, afterId: null, limit: 1, withEmail: true, ids: [patron.id] });
+  if (!library || !to) return false;
+  const added = await queue(ctx, {
+    library,
+    to,
+    recipient: 'patron',
+    kind: 'pin-reset',
+    key: `pin-reset:${newId()}`,
+    settings: await settingsOf(ctx, library.id),
+    hasEmail: true,
+    fields: () => ({ resetToken: token }) as NoticeFields,
+  });
+  return added.length > 0;
+}
+
 /** Records that the library's patrons were told of a policy version (after its mailing was queued). */
 export async function markPolicyAnnounced(ctx: Context, input: { libraryId: string; previous: string | null; current: string }): Promise<{ recorded: boolean }> {
   requirePermission(ctx, 'notices.send');
@@ -737,7 +764,8 @@ export async function claimNotices(ctx: Context, input: ClaimInput): Promise<{ m
       continue;
     }
     const language = row.language as NoticeLanguage;
-    const fields = JSON.parse(await ctx.vault.open(patron.id, 'notice', row.payload)) as NoticeFields;
+    // A PIN-reset notice carries its token (not a template field: no template can print it bare).
+    const { resetToken, ...fields } = JSON.parse(await ctx.vault.open(patron.id, 'notice', row.payload)) as NoticeFields & { resetToken?: string };
     const base = input.publicUrl.replace(/\/$/, '');
     const portalUrl = cached.settings.portalUrl ?? `${base}/app/`;
     const linkBase = cached.settings.portalUrl ? new URL(cached.settings.portalUrl).origin : base;
@@ -752,8 +780,10 @@ export async function claimNotices(ctx: Context, input: ClaimInput): Promise<{ m
       headers['List-Unsubscribe'] = `<${linkBase}/api/v1/unsubscribe/${token}>`;
       headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
     }
+    // Like the unsubscribe link: the token in the fragment, which no browser sends to a server.
+    const resetUrl = kind === 'pin-reset' && resetToken ? `${linkBase}/app/pin-reset#${resetToken}` : undefined;
     const template = cached.templates.get(`${kind}:${language}`) ?? DEFAULT_TEMPLATES[language][kind];
-    const rendered = renderTemplate(template, { ...fields, library: cached.library.name, portalUrl, ...(unsubscribeUrl ? { unsubscribeUrl } : {}) });
+    const rendered = renderTemplate(template, { ...fields, library: cached.library.name, portalUrl, ...(unsubscribeUrl ? { unsubscribeUrl } : {}), ...(resetUrl ? { resetUrl } : {}) });
     messages.push({ noticeId: row.id, channel: row.channel as 'email' | 'text', to, subject: rendered.subject, body: rendered.body, headers, language });
     await recordAccess(ctx, patron, `notice-sent:${kind}`, KIND_CATEGORIES[kind]);
   }

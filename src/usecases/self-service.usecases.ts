@@ -63,7 +63,7 @@ export async function correctMyDetails(ctx: Context, input: { name?: string; add
 }
 
 /** A PIN a patron chooses: 4 to 12 digits (what a keypad at a self-check kiosk can take). */
-const PIN = /^\d{4,12}$/;
+export const PIN = /^\d{4,12}$/;
 
 /**
  * The patron changes their PIN, proving the current one. A wrong current PIN counts towards the card's

@@ -111,9 +111,10 @@ export class Vault {
 
   /**
    * A named key of the vault itself (not a patron's), created on first use and kept wrapped in the key
-   * store, rewrapped with everything else by a rotation. Backups are sealed under the `backup` key.
+   * store, rewrapped with everything else by a rotation. Backups are sealed under the `backup` key; the
+   * links that unsubscribe and that reset a PIN under `unsubscribe` and `pin-reset`.
    */
-  async namedKey(name: 'backup' | 'unsubscribe', at: Date): Promise<Buffer> {
+  async namedKey(name: 'backup' | 'unsubscribe' | 'pin-reset', at: Date): Promise<Buffer> {
     let wrapped = await keys.findVaultKey(this.#store.db, name);
     if (!wrapped) {
       await keys.insertVaultKey(this.#store.db, name, this.#keyring().wrap(`vault:${name}`, randomKey()), at.toISOString()).catch(() => undefined);

@@ -31,6 +31,7 @@ export const NOTICE_KIND_WORDS: Record<string, string> = {
   'guardian-overdue': 'Overdue items on a child’s card',
   'policy-changed': 'Privacy policy changed',
   breach: 'Security incident affecting records',
+  'pin-reset': 'Link to reset a forgotten PIN',
 };
 
 /** How a notice goes out, in words. */
