@@ -36,6 +36,7 @@ import { noticeRoutes, unsubscribeRoutes } from './routes/notices.routes.js'; //
 import { HealthRoute } from './schemas/health.js';
 import { requireSession } from './session.js';
 import { AttemptThrottle } from '../usecases/attempt-throttle.js';
+import { pinResetRoutes } from './routes/pin-reset.routes.js'; // a forgotten PIN, reset by email (issue 18)
 import { registerWebApp } from './web-app.js';
 
 export interface ServerOptions {
@@ -138,6 +139,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(myCirculationRoutes(runtime));
       // Unsubscribing from a mailing: no session, no CSRF token, so it works from a mail client (RR-3, RF-8, RFC 8058).
       await api.register(unsubscribeRoutes(runtime));
+      // A forgotten PIN: no session (the patron cannot log in), the link emailed is the proof (issue 18).
+      await api.register(pinResetRoutes(runtime, { request: throttle(), reset: throttle() }));
       // The catalogue: search and a title's page with no log-in; nothing about a search is kept (CB-A2).
       await api.register(publicCatalogueRoutes(runtime));
       await api.register(async (authenticated) => {
