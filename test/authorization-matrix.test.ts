@@ -467,6 +467,9 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
   // Unsubscribing needs no session: the token is the proof (a token that does not open: 400 for everyone)
   { route: 'POST /unsubscribe/:token', request: () => ({ method: 'POST', path: '/unsubscribe/v1.not-a.token' }) },
   { route: 'POST /unsubscribe', request: () => ({ method: 'POST', path: '/unsubscribe', body: { token: 'v1.not-a.token' } }) },
+  // A forgotten PIN (issue 18): no session; the request answers alike for every card, a token that does not open is 400
+  { route: 'POST /pin-reset/request', request: () => ({ method: 'POST', path: '/pin-reset/request', body: { cardNumber: '000000000000' } }) },
+  { route: 'POST /pin-reset', request: () => ({ method: 'POST', path: '/pin-reset', body: { token: 'v1.not-a.token', pin: '2468' } }) },
   { route: 'GET /me/notices', request: () => ({ method: 'GET', path: '/me/notices' }) },
   // A patron's own account (the side does not matter: a patron session only ever reaches its own record)
   { route: 'GET /me', request: () => ({ method: 'GET', path: '/me' }) },
