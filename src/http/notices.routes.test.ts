@@ -109,7 +109,8 @@ describe.each(ENGINES)('notices over HTTP on %s', (engine) => {
     const holdReady = listed.body.find((t: Json) => t.kind === 'hold-ready' && t.language === 'en');
     expect(holdReady).toMatchObject({ custom: false, updatedAt: null });
     expect(holdReady.fields).not.toContain('titles');
-    expect(listed.body).toHaveLength(20);
+    // Eleven kinds (the PIN-reset link among them, issue 18), each in English and Spanish
+    expect(listed.body).toHaveLength(22);
 
     // A preview of a draft renders a fictional patron's notice and says what saving would refuse
     const preview = await server.call('POST', `${base}/preview`, { cookie: cookies.clerk, body: { body: 'At {{branch}}: {{titles}}' } });

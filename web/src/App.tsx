@@ -10,6 +10,7 @@ import { PortalArea } from './patron/PortalArea';
 import { OfficeArea } from './office/OfficeArea';
 import { PolicyPage } from './public/PolicyPage';
 import { UnsubscribePage } from './public/Unsubscribe';
+import { ForgotPinPage, PinResetPage } from './public/PinReset';
 import { Page } from './ui/components';
 
 export function App() {
@@ -58,6 +59,8 @@ export function App() {
             />
             <Route path="/policy/:libraryId" element={<PolicyPage />} />
             <Route path="/unsubscribe" element={<UnsubscribePage />} />
+            <Route path="/forgot-pin" element={<ForgotPinPage />} />
+            <Route path="/pin-reset" element={<PinResetPage />} />
             <Route
               path="*"
               element={

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useLocation, useNavigate } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { returnPath, sessionEndedReason, useSession, type LoginState } from '../session';
 import { day, ErrorMessage, Field, Notice, Page, useAction } from '../ui/components';
 import type { DeletionReceipt } from './DeleteAccount';
@@ -69,6 +69,9 @@ export function PatronLogin() {
           Log in
         </button>
       </form>
+      <p>
+        <Link to="/forgot-pin">Forgot your PIN?</Link>
+      </p>
       <p className="hint">Your session ends after 15 idle minutes. Lost your card? Tell the library desk, or log in and report it.</p>
     </Page>
   );
