@@ -97,7 +97,7 @@ export function PinResetPage() {
         <form className="narrow" onSubmit={(e) => void submit(e)}>
           <Field label="New PIN" name="pin" type="password" inputMode="numeric" autoComplete="new-password" hint="4 to 12 digits" required value={pin} onChange={(e) => setPin(e.target.value)} />
           <Field
-            label="New PIN again"
+            label="Repeat the new PIN"
             name="pinAgain"
             type="password"
             inputMode="numeric"
