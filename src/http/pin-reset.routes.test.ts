@@ -84,6 +84,18 @@ describe.each(ENGINES)('resetting a forgotten PIN by email on %s', (engine) => {
     expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['pin-reset-requested', 'notice-sent:pin-reset', 'pin-reset']));
   });
 
+  it('sends the link by email only, to a patron who chose texts as well', async () => {
+    // Given a patron with an email and a phone who chose both channels for notices
+    const p = await buildPatron(w, { libraryId, email: `both.${engine}@example.org`, phone: '505-555-0199' });
+    const cookie = await server.patronLogin({ cardNumber: p.cardNumber, pin: p.pin });
+    expect((await server.call('PUT', '/me/privacy', { cookie, body: { noticeChannel: 'both' } })).status).toBe(200);
+    // When they ask for a link, one notice is queued, by email: a link that sets a PIN goes to no phone
+    expect((await askForLink(p.cardNumber))?.to).toEqual([`both.${engine}@example.org`]);
+    const rows = await database.db.selectFrom('notices').select(['channel', 'status', 'payload']).where('kind', '=', 'pin-reset').where('patron_id', '=', p.id).execute();
+    // And once sent, what it said (the token) is forgotten
+    expect(rows).toEqual([{ channel: 'email', status: 'sent', payload: null }]);
+  });
+
   it('answers alike for an unknown card, a patron with no email and a card reported lost, and sends nothing', async () => {
     const noEmail = await buildPatron(w, { libraryId, email: null });
     const lost = await buildPatron(w, { libraryId, email: `lost.${engine}@example.org` });

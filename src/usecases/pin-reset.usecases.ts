@@ -68,7 +68,7 @@ export async function requestPinReset(ctx: Context, input: { cardNumber: string 
  * A token that does not open, is past its time, or was issued against a PIN since changed is refused and
  * changes nothing. The patron logs in afterwards with the new PIN.
  */
-export async function resetPin(ctx: Context, input: { token: string; pin: string }): Promise<void> {
+export async function resetPinWithLink(ctx: Context, input: { token: string; pin: string }): Promise<void> {
   if (typeof input.token !== 'string' || input.token.length > 1024) throw invalidLink();
   let claim: ResetClaim;
   try {

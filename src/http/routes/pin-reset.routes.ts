@@ -3,7 +3,7 @@ import { ErrorCode, refuse } from '../../domain/errors.js';
 import { SYSTEM } from '../../policy/actors.js';
 import { AttemptThrottle, throttleKey } from '../../usecases/attempt-throttle.js';
 import { run, type Runtime } from '../../usecases/context.js';
-import { requestPinReset, resetPin } from '../../usecases/pin-reset.usecases.js';
+import { requestPinReset, resetPinWithLink } from '../../usecases/pin-reset.usecases.js';
 import { RequestPinResetRoute, ResetPinRoute } from '../schemas/pin-reset.js';
 
 /**
@@ -29,7 +29,7 @@ export function pinResetRoutes(runtime: Runtime, throttles: { request: AttemptTh
       const address = throttleKey(request.ip);
       const slot = throttles.reset.take(address);
       if (slot === undefined) throw refuse(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many failed attempts from this address; wait a few minutes and try again.');
-      await run(runtime, caller, resetPin, { token: request.body.token, pin: request.body.pin });
+      await run(runtime, caller, resetPinWithLink, { token: request.body.token, pin: request.body.pin });
       throttles.reset.forgive(address, slot);
       return reply.status(204).send(null);
     });
