@@ -1,9 +1,8 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { carrel, cleanEnv, COMPILED, document } from './cli-helpers.js';
-import { ENGINES, freshDatabase, type TestDatabase } from './engines.js';
+import { carrel, cliWorkspace, COMPILED, document } from './cli-helpers.js';
+import { ENGINES, type TestDatabase } from './engines.js';
 
 /**
  * `carrel catalogue import` end to end on both engines (the compiled dist/: `npm run build` first): a
@@ -32,13 +31,7 @@ describe.each(ENGINES)('carrel catalogue import on %s', (engine) => {
 
   beforeAll(async () => {
     if (!existsSync(COMPILED)) throw new Error('dist/ is missing: run `npm run build` before the CLI tests (`npm test` does it).');
-    dir = mkdtempSync(join(tmpdir(), `carrel-cli-marc-${engine}-`));
-    env = cleanEnv({ CARREL_DATA_DIR: dir, CARREL_KEY_FILE: join(dir, 'carrel.key') });
-    if (engine === 'sqlite') target = join(dir, 'carrel.db');
-    else {
-      pg = await freshDatabase('postgres');
-      target = pg.target;
-    }
+    ({ dir, env, target, pg } = await cliWorkspace(engine, 'marc'));
     expect((await json('init')).code).toBe(0);
     for (const id of ['marc-a', 'marc-b', 'marc-c']) {
       expect((await json('library', 'add', '--id', id, '--name', id)).code).toBe(0);

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/domain/clock.js';
@@ -8,8 +7,8 @@ import { openRuntime } from '../src/cli/runtime.js';
 import { saveRecords } from '../src/usecases/catalogue.usecases.js';
 import { run } from '../src/usecases/context.js';
 import { openDatabase, type Database } from '../src/storage/database.js';
-import { carrel, cleanEnv, COMPILED, document } from './cli-helpers.js';
-import { ENGINES, freshDatabase, type TestDatabase } from './engines.js';
+import { carrel, cliWorkspace, COMPILED, document } from './cli-helpers.js';
+import { ENGINES, type TestDatabase } from './engines.js';
 
 /**
  * `carrel catalogue search|show`, `carrel item change`, `carrel holds place --record` and `carrel holds
@@ -59,13 +58,7 @@ describe.each(ENGINES)('carrel catalogue, item change and title holds on %s', (e
 
   beforeAll(async () => {
     if (!existsSync(COMPILED)) throw new Error('dist/ is missing: run `npm run build` before the CLI tests (`npm test` does it).');
-    dir = mkdtempSync(join(tmpdir(), `carrel-cli-catalogue-${engine}-`));
-    env = cleanEnv({ CARREL_DATA_DIR: dir, CARREL_KEY_FILE: join(dir, 'carrel.key') });
-    if (engine === 'sqlite') target = join(dir, 'carrel.db');
-    else {
-      pg = await freshDatabase('postgres');
-      target = pg.target;
-    }
+    ({ dir, env, target, pg } = await cliWorkspace(engine, 'catalogue'));
     await json('init');
     await json('library', 'add', '--id', 'cat-lib', '--name', 'Catalogue Library');
     database = pg ?? openDatabase(target);

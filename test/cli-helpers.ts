@@ -1,5 +1,10 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Engine } from '../src/storage/database.js';
+import { freshDatabase, type TestDatabase } from './engines.js';
 
 /** Shared by the CLI end-to-end tests: spawn the real `carrel` and read what it printed. */
 
@@ -48,3 +53,22 @@ export function document<T = Record<string, unknown>>(run: Run): T {
   }
 }
 
+
+/** Where a CLI test's carrel runs: a data directory of its own, its environment, and its database. */
+export interface CliWorkspace {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  /** What `--db` is given: the SQLite file in `dir`, or a fresh PostgreSQL database's URL. */
+  target: string;
+  /** The PostgreSQL database, to drop at the end (undefined on SQLite: `dir` goes with its file). */
+  pg: TestDatabase | undefined;
+}
+
+/** A fresh workspace for CLI runs on one engine (the key file and data under a new temporary directory). */
+export async function cliWorkspace(engine: Engine, name: string): Promise<CliWorkspace> {
+  const dir = mkdtempSync(join(tmpdir(), `carrel-cli-${name}-${engine}-`));
+  const env = cleanEnv({ CARREL_DATA_DIR: dir, CARREL_KEY_FILE: join(dir, 'carrel.key') });
+  if (engine === 'sqlite') return { dir, env, target: join(dir, 'carrel.db'), pg: undefined };
+  const pg = await freshDatabase('postgres');
+  return { dir, env, target: pg.target, pg };
+}

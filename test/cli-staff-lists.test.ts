@@ -1,10 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/storage/database.js';
-import { carrel, cleanEnv, COMPILED, document } from './cli-helpers.js';
-import { ENGINES, freshDatabase, type TestDatabase } from './engines.js';
+import { carrel, cliWorkspace, COMPILED, document } from './cli-helpers.js';
+import { ENGINES, type TestDatabase } from './engines.js';
 
 /**
  * `carrel lists overdue|pull|expired-holds|in-transit|done` end to end on SQLite and PostgreSQL, with a
@@ -43,13 +41,7 @@ describe.each(ENGINES)('carrel lists on %s', (engine) => {
 
   beforeAll(async () => {
     if (!existsSync(COMPILED)) throw new Error('dist/ is missing: run `npm run build` before the CLI tests (`npm test` does it).');
-    dir = mkdtempSync(join(tmpdir(), `carrel-cli-lists-${engine}-`));
-    env = cleanEnv({ CARREL_DATA_DIR: dir, CARREL_KEY_FILE: join(dir, 'carrel.key') });
-    if (engine === 'sqlite') target = join(dir, 'carrel.db');
-    else {
-      pg = await freshDatabase('postgres');
-      target = pg.target;
-    }
+    ({ dir, env, target, pg } = await cliWorkspace(engine, 'lists'));
     await json('init');
     await json('library', 'add', '--id', 'lists-lib', '--name', 'Lists Library');
     database = pg ?? openDatabase(target);

@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomKey } from '../src/vault/cipher.js';
 import { readKeyFileKeys } from '../src/vault/keyring.js';
 import { openVaultFor } from '../src/vault/open-vault.js';
-import { BIN, carrel, cleanEnv, document } from './cli-helpers.js';
-import { ENGINES, freshDatabase, type TestDatabase } from './engines.js';
+import { BIN, carrel, cliWorkspace, document } from './cli-helpers.js';
+import { ENGINES, type TestDatabase } from './engines.js';
 
 /**
  * The vault through the operator's command: find and delete patrons, refuse a wrong key, and a key
@@ -23,13 +22,7 @@ describe.each(ENGINES)('carrel vault commands on %s', (engine) => {
   const json = (...args: string[]) => carrel(['--db', target, '--json', ...args], { env, cwd: dir });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), `carrel-cli-vault-${engine}-`));
-    env = cleanEnv({ CARREL_DATA_DIR: dir, CARREL_KEY_FILE: join(dir, 'carrel.key') });
-    if (engine === 'sqlite') target = join(dir, 'carrel.db');
-    else {
-      pg = await freshDatabase('postgres');
-      target = pg.target;
-    }
+    ({ dir, env, target, pg } = await cliWorkspace(engine, 'vault'));
     expect((await json('init')).code).toBe(0);
     expect((await json('library', 'add', '--id', 'vault-lib', '--name', 'Vault Library')).code).toBe(0);
     for (const name of ['Ingrid Okonkwo-Vault', 'Tobias Vault', 'Ingrid Marsh']) {
