@@ -96,6 +96,17 @@ export async function updateRecord(db: Db, record: BibRecord): Promise<void> {
   await db.updateTable('bib_records').set(fields).where('id', '=', record.id).execute();
 }
 
+/**
+ * A record, its row locked until the transaction ends on PostgreSQL (SQLite serialises writers already):
+ * placing a hold on a title reads the patron's holds on it and then writes one, and two such placements
+ * at once must not both pass the check.
+ */
+export async function lockRecord(db: Db, id: string): Promise<BibRecord | undefined> {
+  const query = db.selectFrom('bib_records').select(COLUMNS).where('id', '=', id);
+  const row = await (engineOf(db) === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+  return row && toRecord(row);
+}
+
 export async function findRecord(db: Db, id: string): Promise<BibRecord | undefined> {
   const row = await db.selectFrom('bib_records').select(COLUMNS).where('id', '=', id).executeTakeFirst();
   return row && toRecord(row);

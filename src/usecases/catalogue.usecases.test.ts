@@ -7,6 +7,7 @@ import { changeItem, saveRecords, searchCatalogue, showRecord, type RecordInput 
 import { checkin, checkout, renew, renewAll } from './circulation.usecases.js';
 import { cancelHold, expireHolds, placeHold, suspendHold } from './hold.usecases.js';
 import { completeItemTask, inTransitList, pullList } from './staff-lists.usecases.js';
+import { myLoans, renewAllMine } from './my-circulation.usecases.js';
 
 /** A small corpus with accents, subjects, formats, languages and two branches. */
 const CORPUS: RecordInput[] = [
@@ -163,6 +164,16 @@ describe.each(ENGINES)('the catalogue on %s', (engine) => {
     expect(row.status).toBe('ready');
   });
 
+  it('two placements of the same title-level hold at once: one is placed, the other refused', async () => {
+    const clerk = { actor: staff('circulation') };
+    const reader = await buildPatron(w, { libraryId });
+    const { recordIds: [record] } = await w.act(saveRecords, { libraryId, records: [{ title: 'Asked Twice', copies: [{ barcode: 'AT-1', branch: 'central' }] }] });
+    await w.act(checkout, { cardNumber: (await buildPatron(w, { libraryId })).cardNumber, itemBarcode: 'AT-1' }, clerk);
+    const outcomes = await Promise.allSettled([0, 1].map(() => w.act(placeHold, { cardNumber: reader.cardNumber, recordId: record! }, clerk)));
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(await database.db.selectFrom('holds').select('id').where('patron_id', '=', reader.id).execute()).toHaveLength(1);
+  });
+
   it('a control number given twice in one batch is one record, the later fields kept', async () => {
     const saved = await w.act(saveRecords, { libraryId, records: [{ controlNumber: 'dup-1', title: 'First version' }, { controlNumber: 'dup-1', title: 'Second version', copies: [{ barcode: 'DUP-1' }] }] });
     expect([saved.created, saved.updated, saved.recordIds[0] === saved.recordIds[1]]).toEqual([1, 0, true]);
@@ -257,6 +268,11 @@ describe.each(ENGINES)('consortium lending on %s', (engine) => {
     w.clock.advanceDays(7);
     const renewed = await w.act(renewAll, { cardNumber: patron.cardNumber }, { actor: deskA });
     expect([renewed.renewed.map((r) => r.itemBarcode), renewed.refused]).toEqual([['SH-1'], []]);
+    // The patron sees and renews it from their own portal too
+    const self = { actor: { kind: 'patron', id: patron.id, libraryId: a.id } as Actor, purpose: 'self-service' as const };
+    expect((await w.act(myLoans, {}, self)).loans.map((l) => l.itemBarcode)).toEqual(['SH-1']);
+    w.clock.advanceDays(7);
+    expect((await w.act(renewAllMine, {}, self)).outcomes.map((o) => o.itemBarcode)).toEqual(['SH-1']);
     // Holding a title they already have is refused; another A patron's title-level hold on B's record is B's, picked up at B
     expect(await refusalCodes(w.act(placeHold, { cardNumber: patron.cardNumber, recordId: bookB! }, { actor: deskB }))).toEqual(['HOLD_ON_OWN_LOAN']);
     const neighbour = await buildPatron(w, { libraryId: a.id });

@@ -9,6 +9,7 @@ import { lockItem, setItemStatus } from '../storage/item.repository.js';
 import { findCategory, findLibrary } from '../storage/library.repository.js';
 import * as loans from '../storage/loan.repository.js';
 import { findPatronById, touchActivity, type StoredPatron } from '../storage/patron.repository.js';
+import type { LoanEntry } from '../domain/patron-document.js';
 import { addCirculationStats } from '../storage/retention.repository.js';
 import { newId, newTimeOrderedId, recordAccess, type Context } from './context.js';
 import { queueHoldReady } from './notice.usecases.js';
@@ -399,6 +400,33 @@ export interface RenewAllResult {
   refused: { loanId: string; itemBarcode: string; dueAt: string; problems: Problem[] }[];
 }
 
+/** One loan's outcome in a renew-all: renewed, or refused with every reason. */
+export interface EachRenewal {
+  entry: LoanEntry;
+  loan: Loan;
+  item: Item;
+  outcome: { ok: true; result: RenewResult } | { ok: false; problems: Problem[] };
+}
+
+/**
+ * Tries to renew every loan a patron has out, the soonest due first; a refusal of one does not stop the
+ * others. Each loan is reached by its own item, not by barcode within the actor's reach: a patron's loans
+ * include copies borrowed from other members of a consortium (RF-4), renewed under their lender's rules.
+ * The desk's renew-all and the patron's own share it; each logs its access.
+ */
+export async function renewEachLoan(ctx: Context, patron: StoredPatron): Promise<EachRenewal[]> {
+  const out = (await loans.loansOfPatron(ctx.trx, patron.id, 'active')).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  const done: EachRenewal[] = [];
+  for (const entry of out) {
+    const item = await lockItem(ctx.trx, entry.itemId);
+    if (!item) continue;
+    const loan = await loans.findActiveLoanForItem(ctx.trx, item.id);
+    if (!loan || loan.id !== entry.id) continue;
+    done.push({ entry, loan, item, outcome: await renewLoanOf(ctx, item, loan, patron) });
+  }
+  return done;
+}
+
 /**
  * Renews every item a patron has out, in the order they fall due: each loan that can be renewed is, and
  * each one that cannot says why (a refusal of one does not stop the others). One entry in the access log.
@@ -406,16 +434,8 @@ export interface RenewAllResult {
 export async function renewAll(ctx: Context, input: PatronRef & { libraryId?: string }): Promise<RenewAllResult> {
   requirePermission(ctx, 'circulation.renew');
   const patron = await requirePatronRef(ctx, input);
-  const out = (await loans.loansOfPatron(ctx.trx, patron.id, 'active')).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   const result: RenewAllResult = { patronId: patron.id, renewed: [], refused: [] };
-  for (const entry of out) {
-    // By the loan's own item, not by barcode within the actor's reach: a patron's loans include copies
-    // borrowed from other members of a consortium (RF-4), renewed under their lender's rules.
-    const item = await lockItem(ctx.trx, entry.itemId);
-    if (!item) continue;
-    const loan = await loans.findActiveLoanForItem(ctx.trx, item.id);
-    if (!loan || loan.id !== entry.id) continue;
-    const outcome = await renewLoanOf(ctx, item, loan, patron);
+  for (const { loan, item, outcome } of await renewEachLoan(ctx, patron)) {
     if (outcome.ok) result.renewed.push(outcome.result);
     else result.refused.push({ loanId: loan.id, itemBarcode: item.barcode, dueAt: loan.dueAt, problems: outcome.problems });
   }

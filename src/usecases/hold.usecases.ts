@@ -4,7 +4,7 @@ import { holdPickupDeadline, patronBlocks, shelfCode } from '../domain/circulati
 import { localDay } from '../domain/clock.js';
 import { ErrorCode, refuse, refuseAll } from '../domain/errors.js';
 import type { Branch, Hold, Item } from '../domain/types.js';
-import { findRecord } from '../storage/catalogue.repository.js';
+import { lockRecord } from '../storage/catalogue.repository.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import { balanceOf } from '../storage/fine.repository.js';
 import * as holds from '../storage/hold.repository.js';
@@ -58,7 +58,7 @@ export async function placeHoldFor(ctx: Context, patron: StoredPatron, input: Om
   if (input.itemBarcode !== undefined) {
     item = await requireItemByBarcode(ctx, input.itemBarcode, patron.libraryId, { lock: true });
   } else {
-    record = await findRecord(ctx.trx, input.recordId ?? '');
+    record = await lockRecord(ctx.trx, input.recordId ?? '');
     if (!record || !(await lendsTo(ctx, record.libraryId, patron.libraryId))) throw refuse(ErrorCode.RECORD_NOT_FOUND, 'No record has that id.', 'recordId');
   }
   const lenderId = item?.libraryId ?? (record as BibRecord).libraryId;

@@ -10,13 +10,13 @@ import { localDay } from '../domain/clock.js';
 import { DomainError, ErrorCode, refuse, type Problem } from '../domain/errors.js';
 import type { Hold } from '../domain/types.js';
 import * as holds from '../storage/hold.repository.js';
+import { findItemById, lockItem } from '../storage/item.repository.js';
 import { findBranch, findLibrary } from '../storage/library.repository.js';
 import * as loans from '../storage/loan.repository.js';
 import { findItemTask } from '../storage/staff-lists.repository.js';
-import { renewalCheck, renewLoanOf, type RenewResult } from './circulation.usecases.js';
+import { renewalCheck, renewEachLoan, renewLoanOf, type RenewResult } from './circulation.usecases.js';
 import { recordAccess, type Context } from './context.js';
 import { cancelHold, placeHoldFor, suspendHold } from './hold.usecases.js';
-import { requireItemByBarcode } from './item.usecases.js';
 import { ownRecord } from './self-service.usecases.js';
 
 /** A reason in words, with its stable code (the portal shows the words; a program may read the code). */
@@ -46,7 +46,9 @@ export async function myLoans(ctx: Context, _input: Record<string, never> = {}):
   const out = (await loans.loansOfPatron(ctx.trx, patron.id, 'active')).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   const result: MyLoan[] = [];
   for (const loan of out) {
-    const item = await requireItemByBarcode(ctx, loan.itemBarcode, loan.libraryId);
+    // By the loan's own item: a loan may be another consortium member's copy (RF-4)
+    const item = await findItemById(ctx.trx, loan.itemId);
+    if (!item) continue;
     const { problems } = await renewalCheck(ctx, item, loan, patron);
     result.push({
       loanId: loan.id,
@@ -70,9 +72,9 @@ export async function renewMyLoan(ctx: Context, input: { loanId: string }): Prom
   // Found among the patron's own current loans only: anyone else's loan id is not found.
   const entry = (await loans.loansOfPatron(ctx.trx, patron.id, 'active')).find((l) => l.id === input.loanId);
   if (!entry) throw refuse(ErrorCode.LOAN_NOT_FOUND, 'You have no current loan with that id.', 'loanId');
-  const item = await requireItemByBarcode(ctx, entry.itemBarcode, entry.libraryId, { lock: true });
-  const loan = await loans.findActiveLoanForItem(ctx.trx, item.id);
-  if (!loan || loan.id !== entry.id) throw refuse(ErrorCode.LOAN_NOT_FOUND, 'You have no current loan with that id.', 'loanId');
+  const item = await lockItem(ctx.trx, entry.itemId);
+  const loan = item && (await loans.findActiveLoanForItem(ctx.trx, item.id));
+  if (!item || !loan || loan.id !== entry.id) throw refuse(ErrorCode.LOAN_NOT_FOUND, 'You have no current loan with that id.', 'loanId');
   const outcome = await renewLoanOf(ctx, item, loan, patron);
   if (!outcome.ok) throw new DomainError(outcome.problems);
   await recordAccess(ctx, patron, 'renew', outcome.result.fine ? ['circulation', 'fines'] : ['circulation']);
@@ -95,14 +97,9 @@ export interface MyRenewAllOutcome {
  */
 export async function renewAllMine(ctx: Context, _input: Record<string, never> = {}): Promise<{ outcomes: MyRenewAllOutcome[] }> {
   const patron = await ownRecord(ctx);
-  const out = (await loans.loansOfPatron(ctx.trx, patron.id, 'active')).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   const outcomes: MyRenewAllOutcome[] = [];
   let charged = false;
-  for (const entry of out) {
-    const item = await requireItemByBarcode(ctx, entry.itemBarcode, entry.libraryId, { lock: true });
-    const loan = await loans.findActiveLoanForItem(ctx.trx, item.id);
-    if (!loan || loan.id !== entry.id) continue;
-    const outcome = await renewLoanOf(ctx, item, loan, patron);
+  for (const { entry, loan, item, outcome } of await renewEachLoan(ctx, patron)) {
     if (outcome.ok) {
       charged ||= outcome.result.fine !== null;
       outcomes.push({ loanId: loan.id, itemBarcode: item.barcode, title: entry.title, renewed: true, dueAt: outcome.result.dueAt, reasons: [] });
