@@ -33,6 +33,8 @@ export interface HeldCounts {
   noticesByStatus: CodeCount[];
   breaches: { recorded: number; patronsAffected: number };
   accessLogEntries: number;
+  /** Vendors' sign-ins remembered for patrons (issue 19): pairs of a patron and a vendor, and how many carry a consent. */
+  vendorAuthorisations: { pairs: number; withConsent: number };
   /**
    * The aggregate statistics tables: how many rows each holds, and nothing summed. A sum of their counts
    * over all time, published twice (or once beside the published months), would give the month under

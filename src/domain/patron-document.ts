@@ -128,6 +128,16 @@ export interface SentNoticeEntry {
   sentAt: Iso | null;
 }
 
+/** A vendor the patron signed in to (issue 19): when, and what they agreed it may receive; never what they used there. */
+export interface VendorEntry {
+  vendorName: string;
+  protocol: string;
+  firstAt: Iso;
+  lastAt: Iso;
+  consentedClaims: string[];
+  consentedAt: Iso | null;
+}
+
 /** The keys of the document that hold records (every key but the document's own facts). */
 export type PatronRecordKey = Exclude<keyof PatronRecordDocument, 'format' | 'exportedAt' | 'contents' | 'aggregates'>;
 
@@ -155,6 +165,8 @@ export interface PatronRecordDocument {
   complaints: ComplaintEntry[];
   /** Notices sent to the patron, or owed (issue 17): kind, channel, time and status, never what they said. */
   sentNotices: SentNoticeEntry[];
+  /** Vendors and proxies the patron signed in to through Carrel (issue 19). */
+  vendors: VendorEntry[];
   accessLog: AccessLogEntry[];
   /** Only in the patron's own record (GET /me, GET /me/export): releases of their records to an agency. */
   notices?: ReleaseNotice[];

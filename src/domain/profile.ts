@@ -55,7 +55,11 @@ export interface Profile {
     };
     patronLogin: { maxFailures: number; windowMinutes: number; clause: string; note?: string };
     /** What a SIP2 authentication client may learn beyond a valid patron; absent: nothing (RF-6). */
-    vendors?: { attributes: 'none' | 'category-or-age-band'; clause: string; note?: string };
+    /**
+     * What vendors may learn beyond the fact of a valid patron: over SIP2 (`attributes`), and over OpenID
+     * Connect the claims a contract may add with the patron's consent (`consentedClaims`; none when absent).
+     */
+    vendors?: { attributes: 'none' | 'category-or-age-band'; consentedClaims?: ('category' | 'age_band' | 'name' | 'email')[]; clause: string; note?: string };
   };
   /** What a notice may say (issue 17); absent: no titles (JC-VI: an email crosses other people's servers). */
   notices?: { titles: boolean; clause: string; note?: string };

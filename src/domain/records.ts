@@ -18,6 +18,8 @@ export const RECORD_CATEGORIES = [
   'reference-requests',
   'complaints',
   'notices',
+  /** The vendors a patron signed in to, when, and what they consented each may receive (issue 19). */
+  'vendor-authorisations',
   'access-log',
   'circulation-statistics',
   'registration-statistics',

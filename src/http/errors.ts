@@ -134,6 +134,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   // SIP2 accounts (issue 16)
   SIP2_ACCOUNT_NOT_FOUND: 404,
   SIP2_ACCOUNT_EXISTS: 409,
+  VENDOR_NOT_FOUND: 404,
+  VENDOR_EXISTS: 409,
   SIP2_SETTING_NOT_ALLOWED: 422,
   // Notices (issue 17)
   NOTICE_NOT_FOUND: 404,

@@ -26,7 +26,13 @@ export type Actor =
    * A machine or vendor speaking SIP2 under its account (a self-check kiosk, a sorter, an authentication
    * client). `id` is `sip2:<account name>`, what the access log shows; it acts for its library only.
    */
-  | { kind: 'sip2'; id: string; accountId: string; libraryId: string; branchId: string; accountKind: Sip2AccountKind };
+  | { kind: 'sip2'; id: string; accountId: string; libraryId: string; branchId: string; accountKind: Sip2AccountKind }
+  /**
+   * An e-content vendor or proxy a patron signs in to (OpenID Connect, an EZproxy ticket): told that the
+   * patron is valid, and nothing it may not learn (RF-6). `id` is `vendor:<vendor id>`, what the access
+   * log shows; it may do nothing to the library's records.
+   */
+  | { kind: 'vendor'; id: string; vendorId: string; libraryId: string };
 
 /** The operator at the command line and scheduled jobs act as the system. */
 export const SYSTEM: Actor = { kind: 'system', id: 'system' };

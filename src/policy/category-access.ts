@@ -41,6 +41,8 @@ export const CATEGORY_PERMISSIONS: Record<RecordCategory, readonly Permission[]>
   'reference-requests': SERVICE_RECORD,
   complaints: ['complaints.record', 'complaints.answer'],
   notices: ['notices.read', 'notices.send', 'breach.manage', ...WHOLE_RECORD],
+  // Written by the vendor's sign-in (the patron's own act), revoked by the patron; read in the whole record.
+  'vendor-authorisations': WHOLE_RECORD,
   'access-log': ['access-log.read', 'access-log.verify'],
   // Aggregate counts with no patron in them: written by the use case that counts (a check-out, a
   // registration, the retention run or a deletion for a service that has ended), read as statistics.
@@ -81,6 +83,8 @@ export const CATEGORY_VIEW_PERMISSIONS: Record<RecordCategory, readonly Permissi
   complaints: ['complaints.record', 'complaints.answer'],
   // Kind, channel and status only (what a notice said is never shown to staff).
   notices: ['notices.read', 'patron.read', 'patron.export'],
+  // Which vendors a patron signed in to, and what they consented to (issue 19): never what they used there.
+  'vendor-authorisations': ['patron.read', 'patron.export'],
   'access-log': ['access-log.read'],
   // No personal data: counts only.
   'circulation-statistics': [],

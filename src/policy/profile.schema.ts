@@ -151,7 +151,16 @@ export const ProfileDocument = Type.Object(
            */
           vendors: Type.Optional(
             Type.Object(
-              { attributes: Type.Union([Type.Literal('none'), Type.Literal('category-or-age-band')]), clause: Clause, note: Note },
+              {
+                attributes: Type.Union([Type.Literal('none'), Type.Literal('category-or-age-band')]),
+                /**
+                 * The claims an OpenID Connect vendor may receive beyond its pseudonym and the library, when
+                 * its contract names them and the patron consents (issue 19); silent: none (RF-6).
+                 */
+                consented_claims: Type.Optional(Type.Array(Type.Union([Type.Literal('category'), Type.Literal('age_band'), Type.Literal('name'), Type.Literal('email')]), { uniqueItems: true })),
+                clause: Clause,
+                note: Note,
+              },
               { additionalProperties: false },
             ),
           ),

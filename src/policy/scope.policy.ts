@@ -32,6 +32,6 @@ export function canReachPatron(actor: Actor, patronLibraryId: string, sharing: {
 
 /** The one library an actor is bound to, if any (used to resolve barcodes without asking). */
 export function homeLibrary(actor: Actor): string | undefined {
-  if (actor.kind === 'patron' || actor.kind === 'sip2') return actor.libraryId;
+  if (actor.kind === 'patron' || actor.kind === 'sip2' || actor.kind === 'vendor') return actor.libraryId;
   return actor.kind === 'staff' && actor.libraryId !== null ? actor.libraryId : undefined;
 }

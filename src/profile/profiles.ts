@@ -186,7 +186,16 @@ function toProfile(doc: ProfileDocument, file: string): Profile {
         ? { maxFailures: a.patron_login.max_failures, windowMinutes: a.patron_login.window_minutes, clause: a.patron_login.clause, ...note(a.patron_login.note) }
         : DEFAULT_ACCESS.patronLogin,
       // Only when the profile says: a profile that is silent keeps its fingerprint, and reads as 'none'.
-      ...(a?.vendors ? { vendors: { attributes: a.vendors.attributes, clause: a.vendors.clause, ...note(a.vendors.note) } } : {}),
+      ...(a?.vendors
+        ? {
+            vendors: {
+              attributes: a.vendors.attributes,
+              ...(a.vendors.consented_claims ? { consentedClaims: a.vendors.consented_claims } : {}),
+              clause: a.vendors.clause,
+              ...note(a.vendors.note),
+            },
+          }
+        : {}),
     },
     ...(doc.notices ? { notices: { titles: doc.notices.titles, clause: doc.notices.clause, ...note(doc.notices.note) } } : {}),
     disclosure: toDisclosure(doc.disclosure),

@@ -33,6 +33,7 @@ function facts(profile: Profile, overrides: Partial<AuditFacts> = {}): AuditFact
       noticesByStatus: [],
       breaches: { recorded: 0, patronsAffected: 0 },
       accessLogEntries: 9,
+      vendorAuthorisations: { pairs: 0, withConsent: 0 },
       statistics: { rows: 0 },
       registrationStatistics: { rows: 0 },
       serviceStatistics: { rows: 0 },

@@ -140,6 +140,10 @@ function heldLines(held: HeldCounts): Record<RecordCategory, CountLine[]> {
       { label: 'complaints answered', count: held.complaints.answered },
       { label: 'of which with no patron named', count: held.complaints.anonymous },
     ],
+    'vendor-authorisations': [
+      { label: 'patrons’ vendors remembered (a patron and a vendor they signed in to)', count: held.vendorAuthorisations.pairs },
+      { label: 'of which with claims the patron consented to', count: held.vendorAuthorisations.withConsent },
+    ],
     'access-log': [{ label: 'entries', count: held.accessLogEntries }],
     'circulation-statistics': aggregate('loans', 'day, branch, item type, patron category, age band', held.statistics.rows),
     'registration-statistics': aggregate('registrations', 'day, branch, patron category, age band', held.registrationStatistics.rows),

@@ -64,6 +64,12 @@ export async function heldCounts(db: Db, libraryId: string): Promise<HeldCounts>
     .where('library_id', '=', libraryId)
     .executeTakeFirstOrThrow();
   const accessLog = await db.selectFrom('access_log').select((eb) => eb.fn.countAll().as('n')).where('library_id', '=', libraryId).executeTakeFirstOrThrow();
+  const vendorAuthorisations = await db
+    .selectFrom('vendor_authorisations as a')
+    .innerJoin('vendors as v', 'v.id', 'a.vendor_id')
+    .select([(eb) => eb.fn.countAll().as('n'), (eb) => eb.fn.count('a.consented_at').as('consented')])
+    .where('v.library_id', '=', libraryId)
+    .executeTakeFirstOrThrow();
   // Rows only: no count of the aggregates is summed here (see HeldCounts).
   const rowsOf = async (table: 'circulation_stats' | 'registration_stats' | 'service_stats') =>
     n((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('library_id', '=', libraryId).executeTakeFirstOrThrow()).n);
@@ -87,6 +93,7 @@ export async function heldCounts(db: Db, libraryId: string): Promise<HeldCounts>
     noticesByStatus: byCode(noticesByStatus),
     breaches: { recorded: n(breaches.n), patronsAffected: n(breaches.affected ?? 0) },
     accessLogEntries: n(accessLog.n),
+    vendorAuthorisations: { pairs: n(vendorAuthorisations.n), withConsent: n(vendorAuthorisations.consented) },
     statistics,
     registrationStatistics,
     serviceStatistics,

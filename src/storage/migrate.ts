@@ -27,6 +27,8 @@ import * as m0017 from './migrations/0017-notices.js';
 import * as m0018 from './migrations/0018-catalogue.js';
 // Catalogue search: copies indexed by record, status and branch (after 0018's items.record_id).
 import * as m0019 from './migrations/0019-catalogue-search.js';
+// Vendors and single sign-on: OpenID Connect clients, EZproxy instances, consents, the provider's store (after 0010).
+import * as m0020 from './migrations/0020-vendors.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -47,6 +49,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0017-notices': m0017,
   '0018-catalogue': m0018,
   '0019-catalogue-search': m0019,
+  '0020-vendors': m0020,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -260,6 +260,56 @@ export interface Sip2AccountsTable {
   created_at: string;
 }
 
+/** An OpenID Connect client or an EZproxy instance of a library (0020); nothing about any patron. */
+export interface VendorsTable {
+  id: string;
+  library_id: string;
+  name: string;
+  protocol: string;
+  settings: string;
+  secret_sealed: string;
+  disabled: number;
+  created_at: string;
+}
+
+/** A patron's use of a vendor (0020): first and last sign-in, and the claims they consented to. */
+export interface VendorAuthorisationsTable {
+  patron_id: string;
+  vendor_id: string;
+  first_at: string;
+  last_at: string;
+  consented_claims: string | null;
+  consented_at: string | null;
+}
+
+/** Sign-ins per vendor per month (0020): a count, no patron. */
+export interface VendorSignInCountsTable {
+  library_id: string;
+  vendor_id: string;
+  month: string;
+  count: number;
+}
+
+/** The OpenID provider's artefacts (0020), each until it expires. */
+export interface OidcStoreTable {
+  model: string;
+  id: string;
+  payload: string;
+  account_id: string | null;
+  grant_id: string | null;
+  uid: string | null;
+  expires_at: string;
+  consumed_at: string | null;
+}
+
+/** The OpenID provider's signing keys (0020), sealed under the vault's `oidc` key. */
+export interface OidcSigningKeysTable {
+  kid: string;
+  sealed: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
 export interface SessionsTable {
   /** SHA-256 of the session token; the token itself is never stored. */
   token_hash: string;
@@ -545,6 +595,11 @@ export interface Schema {
   payment_allocations: PaymentAllocationsTable;
   staff_accounts: StaffAccountsTable;
   sip2_accounts: Sip2AccountsTable; // 0016
+  vendors: VendorsTable; // 0020
+  vendor_authorisations: VendorAuthorisationsTable; // 0020
+  vendor_sign_in_counts: VendorSignInCountsTable; // 0020
+  oidc_store: OidcStoreTable; // 0020
+  oidc_signing_keys: OidcSigningKeysTable; // 0020
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
   deletion_receipts: DeletionReceiptsTable;

@@ -102,7 +102,7 @@ import type { RecordCategory } from '../policy/inventory.js';
 function defaultRole(actor: Actor): string {
   if (actor.kind === 'staff') return actor.roles[0] ?? 'staff';
   if (actor.kind === 'sip2') return actor.accountKind;
-  return actor.kind; // 'patron' or 'system'
+  return actor.kind; // 'patron', 'vendor' or 'system'
 }
 
 /** The library the actor belongs to (null: the system, or consortium-wide staff). */

@@ -1,3 +1,4 @@
+import { listAuthorisations } from '../storage/vendor.repository.js';
 import { DateTime } from 'luxon';
 import { cardNumberFrom, isValidCardNumber } from '../domain/card-number.js';
 import { cardExpiresWithin, cardExpiry, cardValidityMonthsFor, categoryAgeProblem, isMinor, isOverridable, loanLimitBlock, patronBlocks } from '../domain/circulation.rules.js';
@@ -330,6 +331,7 @@ export async function patronDocument(ctx: Context, stored: StoredPatron, action 
     // Written complaints the patron made (JC-VIII), with the director's answer once given.
     complaints: await complaintsOf(ctx, patron.id),
     sentNotices: await noticesOf(ctx, patron.id),
+    vendors: (await listAuthorisations(ctx.trx, patron.id)).map(({ vendorId: _id, ...entry }) => entry),
     accessLog: (await accessEntriesShownToPatron(ctx, patron.id)).map((e): AccessLogEntry => ({
       at: e.at,
       actorKind: e.actorKind,
@@ -375,6 +377,7 @@ const EXPORT_CONTENTS = {
   'reference-requests': ['services'],
   complaints: ['complaints'],
   notices: ['sentNotices'],
+  'vendor-authorisations': ['vendors'],
   'access-log': ['accessLog'],
 } as const satisfies RecordContents;
 

@@ -14,6 +14,8 @@ const INDEX_KEY = 'blind-index';
 /** The HKDF label of the access log's MAC key (derived from the index key, so it is never stored). */
 const ACCESS_LOG_MAC_LABEL = 'carrel:access-log-mac';
 const CACHE_LIMIT = 20_000;
+/** The HKDF label of a patron's pairwise-pseudonym key (derived from their data key, so it dies with it). */
+const PAIRWISE_LABEL = 'carrel:pairwise-subject:v1';
 
 /**
  * The patron data vault. Every personal field is sealed (AES-256-GCM) under the patron's own data key;
@@ -112,9 +114,10 @@ export class Vault {
   /**
    * A named key of the vault itself (not a patron's), created on first use and kept wrapped in the key
    * store, rewrapped with everything else by a rotation. Backups are sealed under the `backup` key; the
-   * links that unsubscribe and that reset a PIN under `unsubscribe` and `pin-reset`.
+   * links that unsubscribe and that reset a PIN under `unsubscribe` and `pin-reset`; vendors' secrets
+   * under `vendors`; the OpenID provider's signing and cookie keys under `oidc`.
    */
-  async namedKey(name: 'backup' | 'unsubscribe' | 'pin-reset', at: Date): Promise<Buffer> {
+  async namedKey(name: 'backup' | 'unsubscribe' | 'pin-reset' | 'vendors' | 'oidc', at: Date): Promise<Buffer> {
     let wrapped = await keys.findVaultKey(this.#store.db, name);
     if (!wrapped) {
       await keys.insertVaultKey(this.#store.db, name, this.#keyring().wrap(`vault:${name}`, randomKey()), at.toISOString()).catch(() => undefined);
@@ -122,6 +125,17 @@ export class Vault {
       if (!wrapped) throw new VaultError(`could not create the ${name} key`);
     }
     return this.#keyring().unwrap(`vault:${name}`, wrapped.kekId, wrapped.wrapped);
+  }
+
+  /**
+   * A patron's pseudonym for one sector (a vendor, an EZproxy instance): an HMAC of the sector under a key
+   * derived from the patron's own data key. Stable for that sector, across KEK rotations (they rewrap the
+   * data key, never change it); unlinkable across sectors without the key; and dead once the patron is
+   * shredded, when the data key goes (issue 19, RF-6). Throws VaultError for a shredded patron.
+   */
+  async pairwise(patronId: string, sector: string): Promise<string> {
+    const key = Buffer.from(hkdfSync('sha256', await this.#dataKey(patronId), Buffer.alloc(0), PAIRWISE_LABEL, 32));
+    return createHmac('sha256', key).update(sector, 'utf8').digest('base64url');
   }
 
   /** Whether the patron's data can still be opened (their key exists). */

@@ -1,0 +1,34 @@
+/**
+ * What a vendor signing a patron in may learn (issue 19). Every vendor receives its own pseudonym for the
+ * patron and the patron's library: the fact of a patron in good standing (RF-6). A claim beyond those is
+ * released only when three agree: the vendor's contract names it, the library's profile allows it
+ * (`access.vendors.consented_claims`; silent: none), and the patron consented to it, unrevoked.
+ * Ridgefield (RF-6) allows none, whatever the contract or the patron says.
+ */
+import type { Profile } from '../domain/profile.js';
+import { EXTRA_CLAIMS, type ExtraClaim } from '../domain/vendors.js';
+
+/** The claims a profile lets a contract add with the patron's consent, and the clause that says so. */
+export function claimsTheProfileAllows(profile: Pick<Profile, 'access'>): { claims: ExtraClaim[]; clause: string } {
+  const rule = profile.access.vendors;
+  return { claims: [...(rule?.consentedClaims ?? [])], clause: rule?.clause ?? 'RF-6' };
+}
+
+function within(claims: readonly ExtraClaim[], ...bounds: (readonly ExtraClaim[])[]): ExtraClaim[] {
+  return EXTRA_CLAIMS.filter((c) => claims.includes(c) && bounds.every((b) => b.includes(c)));
+}
+
+/** The claims a vendor receives now: the contract's, within the profile's, that the patron consented to. */
+export function releasedClaims(contract: readonly ExtraClaim[], allowed: readonly ExtraClaim[], consented: readonly ExtraClaim[]): ExtraClaim[] {
+  return within(contract, allowed, consented);
+}
+
+/** The claims the consent page asks about: the contract's, within the profile's, not yet consented to. */
+export function claimsToAsk(contract: readonly ExtraClaim[], allowed: readonly ExtraClaim[], consented: readonly ExtraClaim[]): ExtraClaim[] {
+  return within(contract, allowed).filter((c) => !consented.includes(c));
+}
+
+/** The contract's claims the profile withholds from every patron (shown to administrators with the clause). */
+export function claimsWithheld(contract: readonly ExtraClaim[], allowed: readonly ExtraClaim[]): ExtraClaim[] {
+  return EXTRA_CLAIMS.filter((c) => contract.includes(c) && !allowed.includes(c));
+}

@@ -1,0 +1,181 @@
+/**
+ * Vendors (OpenID Connect clients and EZproxy instances), the patrons' authorisations of them, and the
+ * monthly count of sign-ins (issue 19).
+ */
+import { sql } from 'kysely';
+import type { ExtraClaim, Vendor, VendorAuthorisation, VendorProtocol, VendorSettings } from '../domain/vendors.js';
+import type { Db } from './database.js';
+import type { VendorsTable } from './schema.js';
+
+const iso = (v: string | Date): string => new Date(v).toISOString();
+
+function toVendor(row: VendorsTable): Vendor {
+  const settings = JSON.parse(row.settings) as Omit<VendorSettings, 'protocol'>;
+  return {
+    ...settings,
+    protocol: row.protocol as VendorProtocol,
+    id: row.id,
+    libraryId: row.library_id,
+    name: row.name,
+    disabled: Number(row.disabled) !== 0,
+    createdAt: iso(row.created_at),
+  } as Vendor;
+}
+
+function settingsOf(vendor: VendorSettings): string {
+  const { protocol: _protocol, ...rest } = vendor as VendorSettings & Record<string, unknown>;
+  const { id: _id, libraryId: _l, name: _n, disabled: _d, createdAt: _c, ...settings } = rest as Record<string, unknown>;
+  return JSON.stringify(settings);
+}
+
+export async function insertVendor(db: Db, vendor: Vendor, secretSealed: string): Promise<void> {
+  await db
+    .insertInto('vendors')
+    .values({
+      id: vendor.id,
+      library_id: vendor.libraryId,
+      name: vendor.name,
+      protocol: vendor.protocol,
+      settings: settingsOf(vendor),
+      secret_sealed: secretSealed,
+      disabled: vendor.disabled ? 1 : 0,
+      created_at: vendor.createdAt,
+    })
+    .execute();
+}
+
+export async function findVendor(db: Db, id: string): Promise<Vendor | undefined> {
+  const row = await db.selectFrom('vendors').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toVendor(row);
+}
+
+/** A vendor and its sealed secret, for signing a patron in (never for display). */
+export async function findVendorWithSecret(db: Db, id: string): Promise<{ vendor: Vendor; secretSealed: string } | undefined> {
+  const row = await db.selectFrom('vendors').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && { vendor: toVendor(row), secretSealed: row.secret_sealed };
+}
+
+export async function findVendorByName(db: Db, libraryId: string, name: string): Promise<Vendor | undefined> {
+  const row = await db.selectFrom('vendors').selectAll().where('library_id', '=', libraryId).where('name', '=', name).executeTakeFirst();
+  return row && toVendor(row);
+}
+
+/** A library's vendors by name (no secrets). */
+export async function listVendors(db: Db, libraryId: string): Promise<Vendor[]> {
+  const rows = await db.selectFrom('vendors').selectAll().where('library_id', '=', libraryId).orderBy('name').execute();
+  return rows.map(toVendor);
+}
+
+export async function updateVendor(db: Db, vendor: Vendor): Promise<void> {
+  await db
+    .updateTable('vendors')
+    .set({ name: vendor.name, settings: settingsOf(vendor), disabled: vendor.disabled ? 1 : 0 })
+    .where('id', '=', vendor.id)
+    .execute();
+}
+
+export async function setVendorSecret(db: Db, id: string, secretSealed: string): Promise<void> {
+  await db.updateTable('vendors').set({ secret_sealed: secretSealed }).where('id', '=', id).execute();
+}
+
+// --- a patron's authorisations ---------------------------------------------------------------------
+
+function consented(text: string | null): ExtraClaim[] {
+  return text ? (JSON.parse(text) as ExtraClaim[]) : [];
+}
+
+export async function findAuthorisation(db: Db, patronId: string, vendorId: string): Promise<{ firstAt: string; lastAt: string; consentedClaims: ExtraClaim[]; consentedAt: string | null } | undefined> {
+  const row = await db.selectFrom('vendor_authorisations').selectAll().where('patron_id', '=', patronId).where('vendor_id', '=', vendorId).executeTakeFirst();
+  return row && { firstAt: iso(row.first_at), lastAt: iso(row.last_at), consentedClaims: consented(row.consented_claims), consentedAt: row.consented_at === null ? null : iso(row.consented_at) };
+}
+
+/** Records a sign-in: the first one creates the row, later ones move its last time. */
+export async function touchAuthorisation(db: Db, patronId: string, vendorId: string, at: string): Promise<void> {
+  await db
+    .insertInto('vendor_authorisations')
+    .values({ patron_id: patronId, vendor_id: vendorId, first_at: at, last_at: at, consented_claims: null, consented_at: null })
+    .onConflict((oc) => oc.columns(['patron_id', 'vendor_id']).doUpdateSet({ last_at: at }))
+    .execute();
+}
+
+/** Sets the claims a patron consented to for a vendor (creating the row when it is their first visit). */
+export async function setConsent(db: Db, patronId: string, vendorId: string, claims: readonly ExtraClaim[], at: string): Promise<void> {
+  await db
+    .insertInto('vendor_authorisations')
+    .values({ patron_id: patronId, vendor_id: vendorId, first_at: at, last_at: at, consented_claims: JSON.stringify(claims), consented_at: at })
+    .onConflict((oc) => oc.columns(['patron_id', 'vendor_id']).doUpdateSet({ consented_claims: JSON.stringify(claims), consented_at: at }))
+    .execute();
+}
+
+/** A patron's vendors, most recently used first. */
+export async function listAuthorisations(db: Db, patronId: string): Promise<VendorAuthorisation[]> {
+  const rows = await db
+    .selectFrom('vendor_authorisations as a')
+    .innerJoin('vendors as v', 'v.id', 'a.vendor_id')
+    .select(['a.vendor_id', 'v.name', 'v.protocol', 'a.first_at', 'a.last_at', 'a.consented_claims', 'a.consented_at'])
+    .where('a.patron_id', '=', patronId)
+    .orderBy('a.last_at', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    vendorId: r.vendor_id,
+    vendorName: r.name,
+    protocol: r.protocol as VendorProtocol,
+    firstAt: iso(r.first_at),
+    lastAt: iso(r.last_at),
+    consentedClaims: consented(r.consented_claims),
+    consentedAt: r.consented_at === null ? null : iso(r.consented_at),
+  }));
+}
+
+/** Forgets a patron's use of a vendor (revoked). Answers whether there was one. */
+export async function deleteAuthorisation(db: Db, patronId: string, vendorId: string): Promise<boolean> {
+  const result = await db.deleteFrom('vendor_authorisations').where('patron_id', '=', patronId).where('vendor_id', '=', vendorId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Forgets every vendor a patron used (the patron is deleted). */
+export async function deleteAuthorisationsOf(db: Db, patronId: string): Promise<number> {
+  const result = await db.deleteFrom('vendor_authorisations').where('patron_id', '=', patronId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Authorisations of a library's patrons last used before an instant (retention), up to `limit`. */
+export async function deleteAuthorisationsUnusedSince(db: Db, libraryId: string, before: string, limit: number): Promise<number> {
+  const stale = db
+    .selectFrom('vendor_authorisations as a')
+    .innerJoin('vendors as v', 'v.id', 'a.vendor_id')
+    .select(['a.patron_id', 'a.vendor_id'])
+    .where('v.library_id', '=', libraryId)
+    .where('a.last_at', '<', before)
+    .limit(limit);
+  const rows = await stale.execute();
+  let deleted = 0;
+  for (const r of rows) if (await deleteAuthorisation(db, r.patron_id, r.vendor_id)) deleted += 1;
+  return deleted;
+}
+
+// --- counts ------------------------------------------------------------------------------------------
+
+/** Counts one sign-in to a vendor in a month (no patron in the row). */
+export async function countSignIn(db: Db, libraryId: string, vendorId: string, month: string): Promise<void> {
+  await db
+    .insertInto('vendor_sign_in_counts')
+    .values({ library_id: libraryId, vendor_id: vendorId, month, count: 1 })
+    .onConflict((oc) => oc.columns(['vendor_id', 'month']).doUpdateSet({ count: sql`vendor_sign_in_counts.count + 1` }))
+    .execute();
+}
+
+/** A library's sign-ins per vendor per month, from one month to another (inclusive). */
+export async function signInCounts(db: Db, libraryId: string, from: string, to: string): Promise<{ vendorId: string; vendorName: string; month: string; count: number }[]> {
+  const rows = await db
+    .selectFrom('vendor_sign_in_counts as c')
+    .innerJoin('vendors as v', 'v.id', 'c.vendor_id')
+    .select(['c.vendor_id', 'v.name', 'c.month', 'c.count'])
+    .where('c.library_id', '=', libraryId)
+    .where('c.month', '>=', from)
+    .where('c.month', '<=', to)
+    .orderBy('c.month')
+    .orderBy('v.name')
+    .execute();
+  return rows.map((r) => ({ vendorId: r.vendor_id, vendorName: r.name, month: r.month, count: Number(r.count) }));
+}
