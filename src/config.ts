@@ -35,6 +35,8 @@ export interface Config {
   sip2IdleSeconds: number;
   /** Carrel's address as patrons reach it (CARREL_PUBLIC_URL), for the links in notices; null: the address it listens on. */
   publicUrl: string | null;
+  /** Minutes a patron's sign-in to vendors lasts before they give their PIN again (CARREL_OIDC_SESSION_MINUTES, 30; issue 19). */
+  oidcSessionMinutes: number;
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -48,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const tick = Math.round(Number(env.CARREL_SCHEDULER_TICK_MS ?? 60_000));
   const sip2Port = env.CARREL_SIP2_PORT ? Number(env.CARREL_SIP2_PORT) : null;
   const idle = Math.round(Number(env.CARREL_SIP2_IDLE_SECONDS ?? 600));
+  const oidcMinutes = Math.round(Number(env.CARREL_OIDC_SESSION_MINUTES ?? 30));
   return {
     database: env.DATABASE_URL || resolve(dataDir, 'carrel.db'),
     dataDir,
@@ -67,5 +70,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sip2Key: env.CARREL_SIP2_KEY ? resolve(env.CARREL_SIP2_KEY) : null,
     sip2IdleSeconds: idle >= 5 && idle <= 86_400 ? idle : 600,
     publicUrl: env.CARREL_PUBLIC_URL && /^https?:\/\/[^\s]+$/.test(env.CARREL_PUBLIC_URL) ? env.CARREL_PUBLIC_URL.replace(/\/$/, '') : null,
+    oidcSessionMinutes: oidcMinutes >= 1 && oidcMinutes <= 24 * 60 ? oidcMinutes : 30,
   };
 }

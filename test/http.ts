@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { createLogger } from '../src/log.js';
 import { buildServer } from '../src/http/server.js';
+import { vendorSignOn } from '../src/oidc/sign-on.js';
 import type { World } from './factories.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -50,7 +51,12 @@ export async function startServer(w: World, { onLog, loginThrottle }: StartServe
       callback();
     },
   });
-  const app = await buildServer({ runtime: w.runtime, logger: createLogger('info', sink), ...(loginThrottle ? { loginThrottle } : {}) });
+  const app = await buildServer({
+    runtime: w.runtime,
+    logger: createLogger('info', sink),
+    ...(loginThrottle ? { loginThrottle } : {}),
+    plugins: [vendorSignOn(w.runtime, { loginThrottle })],
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const csrf = new Map<string, string>();

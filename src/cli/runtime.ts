@@ -8,6 +8,7 @@ import type { Clock } from '../domain/clock.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { NoticeChannels } from '../domain/notices.js';
 import { buildServer } from '../http/server.js';
+import { vendorSignOn } from '../oidc/sign-on.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { closeChannels, noticeChannelsFromEnv } from '../notices/channels.js';
 import { startSip2Server } from '../sip2/server.js';
@@ -213,6 +214,7 @@ export async function serve(
     version: options.version,
     retentionSchedule: config.retentionSchedule,
     publicUrl: config.publicUrl ?? listening,
+    plugins: [vendorSignOn(runtime, { publicUrl: config.publicUrl ?? undefined, trustProxy: config.trustProxy, sessionMinutes: config.oidcSessionMinutes })],
   });
   // Notices go out on the channels the environment configures (none: they wait in the queue).
   const notices = noticeChannelsFromEnvironment();

@@ -54,6 +54,11 @@ export interface ServerOptions {
   retentionSchedule?: string;
   /** Carrel's public address (CARREL_PUBLIC_URL), for the links in printed letters (notices, issue 17). */
   publicUrl?: string;
+  /**
+   * Other transports served on this listener, wired by the composition root: vendors' single sign-on
+   * (the OpenID provider under /oidc, EZproxy's sign-in under /ezproxy; issue 19).
+   */
+  plugins?: ((app: FastifyInstance) => Promise<void>)[];
 }
 
 /** Request bodies are small JSON documents; anything larger is refused before it is parsed. */
@@ -121,6 +126,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   // The web app: desk, patron portal, director's office and the public policy page, under /app/.
   await registerWebApp(app as unknown as FastifyInstance);
+
+  for (const plugin of options.plugins ?? []) await app.register(plugin);
 
   // The published privacy policy and its history: public pages, no session (CB-A9, RR-10).
   await app.register(privacyPolicyRoutes(runtime));

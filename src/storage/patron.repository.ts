@@ -223,6 +223,10 @@ export async function deletePatronRows(db: Db, patronId: string): Promise<void> 
   // Legal holds and complaints (migration 0005): released holds forget the patron; complaints keep their topic.
   await deleteHoldPatron(db, patronId);
   await forgetComplaintPatron(db, patronId);
+  // Vendors (migration 0020): which ones they used and consented to, and the OpenID provider's sessions,
+  // codes, tokens and grants naming them (issue 19).
+  await db.deleteFrom('vendor_authorisations').where('patron_id', '=', patronId).execute();
+  await db.deleteFrom('oidc_store').where('account_id', '=', patronId).execute();
   await db.deleteFrom('patrons').where('id', '=', patronId).execute();
 }
 

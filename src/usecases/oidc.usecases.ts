@@ -127,7 +127,8 @@ export async function oidcKeys(ctx: Context, _input: Record<string, never> = {})
     rows = await store.listSigningKeys(ctx.trx);
   }
   const oldest = ctx.now.getTime() - RETIRED_KEY_HOURS * 3_600_000;
-  rows = rows.filter((r) => r.retiredAt === null || Date.parse(r.retiredAt) > oldest);
+  // The key in use first (two keys made in one instant sort by nothing else), then the retired, newest first.
+  rows = rows.filter((r) => r.retiredAt === null || Date.parse(r.retiredAt) > oldest).sort((a, b) => Number(a.retiredAt !== null) - Number(b.retiredAt !== null));
   const vaultKey = await ctx.vault.namedKey('oidc', ctx.now);
   const signing = rows.map((r) => JSON.parse(openSealed(vaultKey, `${KEY_CONTEXT}:${r.kid}`, r.sealed).toString('utf8')) as SigningJwk);
   // Checked here so a corrupt key fails at start, not at the first sign-in.
