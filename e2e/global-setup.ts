@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { seedGuardianLibrary } from './portal-guardian-seed';
 import { seedCirculationLibrary } from './portal-circulation-seed';
+import { seedVendorLibrary } from './vendor-sign-in-seed';
 
 /**
  * One real Carrel for the whole browser run: the built server (dist/, as `npm start` runs it) on a fresh
@@ -23,6 +24,7 @@ export default async function globalSetup(_config: FullConfig) {
   const { createFirstAdmin } = await import(join(dist, 'usecases', 'setup.usecases.js'));
   const { loadDemoLibrary } = await import(join(dist, 'demo', 'demo-library.js'));
   const { buildServer } = await import(join(dist, 'http', 'server.js'));
+  const { vendorSignOn } = await import(join(dist, 'oidc', 'sign-on.js'));
   const { createLogger } = await import(join(dist, 'log.js'));
   const { isValidCardNumber } = await import(join(dist, 'domain', 'card-number.js'));
 
@@ -31,9 +33,16 @@ export default async function globalSetup(_config: FullConfig) {
   const demo = await loadDemoLibrary(opened.runtime);
   const guardians = await seedGuardianLibrary(opened.runtime, dist);
   const circulation = await seedCirculationLibrary(opened.runtime, dist);
+  const vendors = await seedVendorLibrary(opened.runtime, dist);
   const logFile = join(dir, 'server.log');
   const logStream = createWriteStream(logFile);
-  const app = await buildServer({ runtime: opened.runtime, logger: createLogger('info', logStream, undefined), loginThrottle: { limit: 1000, windowMinutes: 15 } });
+  const loginThrottle = { limit: 1000, windowMinutes: 15 };
+  const app = await buildServer({
+    runtime: opened.runtime,
+    logger: createLogger('info', logStream, undefined),
+    loginThrottle,
+    plugins: [vendorSignOn(opened.runtime, { loginThrottle })],
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const base = `http://127.0.0.1:${address.port}`;
@@ -52,6 +61,7 @@ export default async function globalSetup(_config: FullConfig) {
   process.env.CARREL_E2E_KEY_FILE = join(dir, 'carrel.key');
   process.env.CARREL_E2E_GUARDIANS = JSON.stringify(guardians);
   process.env.CARREL_E2E_CIRCULATION = JSON.stringify(circulation);
+  process.env.CARREL_E2E_VENDORS = JSON.stringify(vendors);
 
   return async () => {
     await app.close();
@@ -67,6 +77,9 @@ export default async function globalSetup(_config: FullConfig) {
       guardians.guardian.pin,
       circulation.patron.cardNumber,
       circulation.patron.pin,
+      vendors.patron.cardNumber,
+      vendors.patron.pin,
+      vendors.vendor.secret,
       guardians.child.cardNumber,
       guardians.child.email,
       guardians.child.address,

@@ -23,9 +23,13 @@ export function releasedClaims(contract: readonly ExtraClaim[], allowed: readonl
   return within(contract, allowed, consented);
 }
 
-/** The claims the consent page asks about: the contract's, within the profile's, not yet consented to. */
-export function claimsToAsk(contract: readonly ExtraClaim[], allowed: readonly ExtraClaim[], consented: readonly ExtraClaim[]): ExtraClaim[] {
-  return within(contract, allowed).filter((c) => !consented.includes(c));
+/**
+ * The claims the consent page asks about: the contract's, within the profile's, not yet answered (agreed
+ * to or declined). A patron who said no is not asked again at every sign-in; revoking the vendor in the
+ * portal forgets both answers.
+ */
+export function claimsToAsk(contract: readonly ExtraClaim[], allowed: readonly ExtraClaim[], answered: readonly ExtraClaim[]): ExtraClaim[] {
+  return within(contract, allowed).filter((c) => !answered.includes(c));
 }
 
 /** The contract's claims the profile withholds from every patron (shown to administrators with the clause). */

@@ -279,6 +279,7 @@ export interface VendorAuthorisationsTable {
   first_at: string;
   last_at: string;
   consented_claims: string | null;
+  declined_claims: string | null;
   consented_at: string | null;
 }
 

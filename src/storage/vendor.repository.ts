@@ -84,26 +84,42 @@ function consented(text: string | null): ExtraClaim[] {
   return text ? (JSON.parse(text) as ExtraClaim[]) : [];
 }
 
-export async function findAuthorisation(db: Db, patronId: string, vendorId: string): Promise<{ firstAt: string; lastAt: string; consentedClaims: ExtraClaim[]; consentedAt: string | null } | undefined> {
+export async function findAuthorisation(
+  db: Db,
+  patronId: string,
+  vendorId: string,
+): Promise<{ firstAt: string; lastAt: string; consentedClaims: ExtraClaim[]; declinedClaims: ExtraClaim[]; consentedAt: string | null } | undefined> {
   const row = await db.selectFrom('vendor_authorisations').selectAll().where('patron_id', '=', patronId).where('vendor_id', '=', vendorId).executeTakeFirst();
-  return row && { firstAt: iso(row.first_at), lastAt: iso(row.last_at), consentedClaims: consented(row.consented_claims), consentedAt: row.consented_at === null ? null : iso(row.consented_at) };
+  return (
+    row && {
+      firstAt: iso(row.first_at),
+      lastAt: iso(row.last_at),
+      consentedClaims: consented(row.consented_claims),
+      declinedClaims: consented(row.declined_claims),
+      consentedAt: row.consented_at === null ? null : iso(row.consented_at),
+    }
+  );
 }
 
 /** Records a sign-in: the first one creates the row, later ones move its last time. */
 export async function touchAuthorisation(db: Db, patronId: string, vendorId: string, at: string): Promise<void> {
   await db
     .insertInto('vendor_authorisations')
-    .values({ patron_id: patronId, vendor_id: vendorId, first_at: at, last_at: at, consented_claims: null, consented_at: null })
+    .values({ patron_id: patronId, vendor_id: vendorId, first_at: at, last_at: at, consented_claims: null, declined_claims: null, consented_at: null })
     .onConflict((oc) => oc.columns(['patron_id', 'vendor_id']).doUpdateSet({ last_at: at }))
     .execute();
 }
 
-/** Sets the claims a patron consented to for a vendor (creating the row when it is their first visit). */
-export async function setConsent(db: Db, patronId: string, vendorId: string, claims: readonly ExtraClaim[], at: string): Promise<void> {
+/**
+ * Sets the claims a patron agreed to and declined for a vendor (creating the row when it is their first
+ * visit); a declined claim is not asked about again until the patron revokes the vendor.
+ */
+export async function setConsent(db: Db, patronId: string, vendorId: string, claims: readonly ExtraClaim[], at: string, declined: readonly ExtraClaim[] = []): Promise<void> {
+  const answer = { consented_claims: JSON.stringify(claims), declined_claims: JSON.stringify(declined), consented_at: at };
   await db
     .insertInto('vendor_authorisations')
-    .values({ patron_id: patronId, vendor_id: vendorId, first_at: at, last_at: at, consented_claims: JSON.stringify(claims), consented_at: at })
-    .onConflict((oc) => oc.columns(['patron_id', 'vendor_id']).doUpdateSet({ consented_claims: JSON.stringify(claims), consented_at: at }))
+    .values({ patron_id: patronId, vendor_id: vendorId, first_at: at, last_at: at, ...answer })
+    .onConflict((oc) => oc.columns(['patron_id', 'vendor_id']).doUpdateSet(answer))
     .execute();
 }
 

@@ -147,22 +147,24 @@ export async function consentToAsk(ctx: Context, input: { patronId: string; vend
   const library = await findLibrary(ctx.trx, vendor.libraryId);
   const allowed = claimsTheProfileAllows(profiles().get(library?.profileId ?? ''));
   const consent = await vendors.findAuthorisation(ctx.trx, patron.id, vendor.id);
-  return { vendorName: vendor.name, libraryName: library?.name ?? '', ask: claimsToAsk(vendor.claims, allowed.claims, consent?.consentedClaims ?? []) };
+  const answered = [...(consent?.consentedClaims ?? []), ...(consent?.declinedClaims ?? [])];
+  return { vendorName: vendor.name, libraryName: library?.name ?? '', ask: claimsToAsk(vendor.claims, allowed.claims, answered) };
 }
 
 /**
  * Records the patron's answer on the consent page: the claims they agree to, among those asked (anything
- * else given is ignored). An empty answer is recorded too: they were asked, and said no. Logged as the
- * patron's own act; revocable in the portal.
+ * else given is ignored), and the ones they declined, which are not asked about again. Logged as the
+ * patron's own act; revocable in the portal, which forgets both.
  */
 export async function recordVendorConsent(ctx: Context, input: { patronId: string; vendorId: string; claims: readonly string[] }): Promise<ExtraClaim[]> {
   const asked = await consentToAsk(ctx, input);
   if (!asked) throw refuse(ErrorCode.VENDOR_NOT_FOUND, 'This service is not offered by the library.');
   const vendor = (await vendors.findVendor(ctx.trx, input.vendorId)) as Vendor;
   const patron = (await findPatronById(ctx.trx, input.patronId)) as StoredPatron;
-  const before = (await vendors.findAuthorisation(ctx.trx, patron.id, vendor.id))?.consentedClaims ?? [];
-  const agreed = EXTRA_CLAIMS.filter((c) => before.includes(c) || (asked.ask.includes(c) && input.claims.includes(c)));
-  await vendors.setConsent(ctx.trx, patron.id, vendor.id, agreed, ctx.now.toISOString());
+  const before = await vendors.findAuthorisation(ctx.trx, patron.id, vendor.id);
+  const agreed = EXTRA_CLAIMS.filter((c) => before?.consentedClaims.includes(c) || (asked.ask.includes(c) && input.claims.includes(c)));
+  const declined = EXTRA_CLAIMS.filter((c) => before?.declinedClaims.includes(c) || (asked.ask.includes(c) && !input.claims.includes(c)));
+  await vendors.setConsent(ctx.trx, patron.id, vendor.id, agreed, ctx.now.toISOString(), declined);
   const actor: Actor = { kind: 'patron', id: patron.id, libraryId: patron.libraryId };
   await recordAccess({ ...ctx, actor, purpose: 'self-service' }, patron, `vendor-consent:${vendor.id}`, ['vendor-authorisations']);
   return agreed;

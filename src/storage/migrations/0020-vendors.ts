@@ -41,8 +41,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('vendor_id', 'text', (c) => c.notNull().references('vendors.id'))
     .addColumn('first_at', instant, (c) => c.notNull())
     .addColumn('last_at', instant, (c) => c.notNull())
-    // JSON array of claims the patron consented to; null: none asked.
+    // JSON arrays of the claims the patron agreed to and declined on the consent page; null: never asked.
     .addColumn('consented_claims', 'text')
+    .addColumn('declined_claims', 'text')
     .addColumn('consented_at', instant)
     .addPrimaryKeyConstraint('vendor_authorisations_pk', ['patron_id', 'vendor_id'])
     .execute();
