@@ -130,7 +130,7 @@ export async function vendorAccount(ctx: Context, input: { patronId: string; ven
     if (claim === 'name' && personal) claims.name = personal.name;
     if (claim === 'email' && personal?.email) claims.email = personal.email;
   }
-  await recordAccess({ ...ctx, actor: vendorActor(vendor), purpose: 'authentication' }, patron, `vendor-claims:${released.join('+')}`, ['registration']);
+  await recordAccess({ ...ctx, actor: vendorActor(vendor), purpose: 'authentication' }, patron, 'vendor-claims', ['registration']);
   return claims;
 }
 
@@ -166,7 +166,7 @@ export async function recordVendorConsent(ctx: Context, input: { patronId: strin
   const declined = EXTRA_CLAIMS.filter((c) => before?.declinedClaims.includes(c) || (asked.ask.includes(c) && !input.claims.includes(c)));
   await vendors.setConsent(ctx.trx, patron.id, vendor.id, agreed, ctx.now.toISOString(), declined);
   const actor: Actor = { kind: 'patron', id: patron.id, libraryId: patron.libraryId };
-  await recordAccess({ ...ctx, actor, purpose: 'self-service' }, patron, `vendor-consent:${vendor.id}`, ['vendor-authorisations']);
+  await recordAccess({ ...ctx, actor, purpose: 'self-service' }, patron, 'vendor-consent', ['vendor-authorisations']);
   return agreed;
 }
 
