@@ -278,6 +278,31 @@ for (const engine of ENGINES) {
       expect(implicit.location ?? implicit.text).toMatch(/unsupported_response_type|invalid_request/);
     });
 
+    it('answers bad input to the provider and its pages with a 4xx and no trace, and changes nothing', async () => {
+      const { library } = await buildLibrary(w);
+      const { vendor } = await act(createVendor, { libraryId: library.id, protocol: 'oidc', name: 'Bad input', redirectUris: [CALLBACK] });
+      const browser = new BrowserSim();
+      const answers = [
+        await browser.request(`${issuer}/token`, { form: { grant_type: 'authorization_code', code: 'x'.repeat(5000), redirect_uri: CALLBACK } }),
+        await browser.request(`${issuer}/token`, { method: 'POST' }),
+        await browser.request(`${issuer}/auth?client_id=nobody&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(CALLBACK)}`),
+        await browser.request(`${issuer}/auth?client_id=${vendor.id}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('https://elsewhere.example/')}`),
+        await browser.request(`${issuer}/interaction/no-such-interaction`),
+        await browser.request(`${issuer}/interaction/no-such-interaction/login`, { form: { card: '1', pin: '1' } }),
+        await browser.request(`${issuer}/interaction/no-such-interaction/consent`, { form: { claim: ['name'] } }),
+        await browser.request(`${issuer}/userinfo`),
+        await browser.request(`${issuer}/interaction/x/login`, { form: { card: 'x'.repeat(10_000) } }),
+      ];
+      for (const answer of answers) {
+        expect(answer.status, answer.url.slice(0, 80)).toBeGreaterThanOrEqual(400);
+        expect(answer.status, answer.url.slice(0, 80)).toBeLessThan(500);
+        expect(answer.text).not.toMatch(/\n\s+at \S+ \(/);
+      }
+      // No sign-in was recorded for any of them.
+      const counted = await database.db.selectFrom('vendor_sign_in_counts').selectAll().where('vendor_id', '=', vendor.id).execute();
+      expect(counted).toEqual([]);
+    });
+
     it('signs with a new key after a rotation while tokens signed by the old one still verify', async () => {
       const { library } = await buildLibrary(w, { profileId: 'carlsbad-nm' });
       const patron = await buildPatron(w, { libraryId: library.id });
