@@ -94,6 +94,11 @@ async function grantAsked(provider: Any, details: Any): Promise<string> {
 export function oidcRoutes(runtime: Runtime, options: OidcOptions) {
   return async (app: FastifyInstance): Promise<void> => {
     const holder = providerHolder(runtime, options);
+    // Built (and, on the very first start, its signing key made) as soon as the server listens, not at
+    // the first patron's sign-in. A failure here is tried again at the first request.
+    app.addHook('onListen', async () => {
+      await holder.provider().catch(() => undefined);
+    });
 
     // The provider's own endpoints: the request goes to it untouched (it reads its own bodies).
     await app.register(async (passthrough) => {
