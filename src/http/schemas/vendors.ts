@@ -11,7 +11,7 @@
  * else (Carrel keeps it sealed).
  */
 import { Type, type Static } from 'typebox';
-import { EXTRA_CLAIMS, EZPROXY_DIGESTS, VENDOR_PROTOCOLS } from '../../domain/vendors.js';
+import { EXTRA_CLAIMS, EZPROXY_DIGESTS, VENDOR_PROTOCOLS } from '../../domain/vendor-terms.js';
 import { forbiddableResponses, Id, Instant, LibraryId, Nullable } from './common.js';
 
 const TAG = ['Vendors'];
@@ -155,3 +155,8 @@ export const RevokeMyVendorRoute = {
   params: Type.Object({ vendorId: Id }),
   response: { 204: Type.Null(), ...forbiddableResponses },
 };
+
+/** What registering a vendor sends (the web app's form builds it). */
+export type CreateVendorBody = Static<typeof CreateVendorRoute.body>;
+/** What changing a vendor sends. */
+export type UpdateVendorBody = Static<typeof UpdateVendorRoute.body>;
