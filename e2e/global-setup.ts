@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { seedGuardianLibrary } from './portal-guardian-seed';
 import { seedCirculationLibrary } from './portal-circulation-seed';
+import { seedVendorsLibrary } from './vendors-seed';
 
 /**
  * One real Carrel for the whole browser run: the built server (dist/, as `npm start` runs it) on a fresh
@@ -31,6 +32,7 @@ export default async function globalSetup(_config: FullConfig) {
   const demo = await loadDemoLibrary(opened.runtime);
   const guardians = await seedGuardianLibrary(opened.runtime, dist);
   const circulation = await seedCirculationLibrary(opened.runtime, dist);
+  const vendors = await seedVendorsLibrary(opened.runtime, dist);
   const logFile = join(dir, 'server.log');
   const logStream = createWriteStream(logFile);
   const app = await buildServer({ runtime: opened.runtime, logger: createLogger('info', logStream, undefined), loginThrottle: { limit: 1000, windowMinutes: 15 } });
@@ -52,6 +54,7 @@ export default async function globalSetup(_config: FullConfig) {
   process.env.CARREL_E2E_KEY_FILE = join(dir, 'carrel.key');
   process.env.CARREL_E2E_GUARDIANS = JSON.stringify(guardians);
   process.env.CARREL_E2E_CIRCULATION = JSON.stringify(circulation);
+  process.env.CARREL_E2E_VENDORS = JSON.stringify(vendors);
 
   return async () => {
     await app.close();
@@ -67,6 +70,8 @@ export default async function globalSetup(_config: FullConfig) {
       guardians.guardian.pin,
       circulation.patron.cardNumber,
       circulation.patron.pin,
+      vendors.patron.cardNumber,
+      vendors.patron.pin,
       guardians.child.cardNumber,
       guardians.child.email,
       guardians.child.address,
@@ -89,7 +94,7 @@ const CREATED_NAMES: { what: string; pattern: RegExp }[] = [
   { what: 'desk or session spec names (Zq…)', pattern: /Zq[a-z0-9]+x\d+/g },
   { what: 'portal spec names (Portal…)', pattern: /Portal[A-Z]{3,}/g },
   { what: 'office spec names (Office Test …)', pattern: /Office Test [a-z0-9]+/g },
-  { what: 'seeded patron names', pattern: /Gloria Guardian|Kit Guardian|Sample Reader/g },
+  { what: 'seeded patron names', pattern: /Gloria Guardian|Kit Guardian|Sample Reader|Vera Signon/g },
 ];
 
 /**
