@@ -155,9 +155,10 @@ export async function listVendors(ctx: Context, input: { libraryId: string }): P
  * mark what each contract asks for that no patron's consent can release.
  */
 export async function listVendorsWithRules(ctx: Context, input: { libraryId: string }): Promise<{ vendors: VendorView[]; allowedClaims: ExtraClaim[]; clause: string }> {
-  const list = await listVendors(ctx, input);
+  requirePermission(ctx, 'library.administer');
   const library = await requireLibrary(ctx, input.libraryId);
   const rule = claimsTheProfileAllows(profiles().get(library.profileId));
+  const list = (await vendors.listVendors(ctx.trx, library.id)).map((v) => viewOf(v, library.profileId));
   return { vendors: list, allowedClaims: rule.claims, clause: rule.clause };
 }
 
