@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { seedGuardianLibrary } from './portal-guardian-seed';
 import { seedCirculationLibrary } from './portal-circulation-seed';
+import { seedVendorsLibrary } from './vendors-seed';
 import { seedVendorLibrary } from './vendor-sign-in-seed';
 
 /**
@@ -33,7 +34,8 @@ export default async function globalSetup(_config: FullConfig) {
   const demo = await loadDemoLibrary(opened.runtime);
   const guardians = await seedGuardianLibrary(opened.runtime, dist);
   const circulation = await seedCirculationLibrary(opened.runtime, dist);
-  const vendors = await seedVendorLibrary(opened.runtime, dist);
+  const vendors = await seedVendorsLibrary(opened.runtime, dist);
+  const signIn = await seedVendorLibrary(opened.runtime, dist);
   const logFile = join(dir, 'server.log');
   const logStream = createWriteStream(logFile);
   const loginThrottle = { limit: 1000, windowMinutes: 15 };
@@ -62,6 +64,7 @@ export default async function globalSetup(_config: FullConfig) {
   process.env.CARREL_E2E_GUARDIANS = JSON.stringify(guardians);
   process.env.CARREL_E2E_CIRCULATION = JSON.stringify(circulation);
   process.env.CARREL_E2E_VENDORS = JSON.stringify(vendors);
+  process.env.CARREL_E2E_VENDOR_SIGN_IN = JSON.stringify(signIn);
 
   return async () => {
     await app.close();
@@ -79,7 +82,9 @@ export default async function globalSetup(_config: FullConfig) {
       circulation.patron.pin,
       vendors.patron.cardNumber,
       vendors.patron.pin,
-      vendors.vendor.secret,
+      signIn.patron.cardNumber,
+      signIn.patron.pin,
+      signIn.vendor.secret,
       guardians.child.cardNumber,
       guardians.child.email,
       guardians.child.address,
@@ -102,7 +107,7 @@ const CREATED_NAMES: { what: string; pattern: RegExp }[] = [
   { what: 'desk or session spec names (Zq…)', pattern: /Zq[a-z0-9]+x\d+/g },
   { what: 'portal spec names (Portal…)', pattern: /Portal[A-Z]{3,}/g },
   { what: 'office spec names (Office Test …)', pattern: /Office Test [a-z0-9]+/g },
-  { what: 'seeded patron names', pattern: /Gloria Guardian|Kit Guardian|Sample Reader/g },
+  { what: 'seeded patron names', pattern: /Gloria Guardian|Kit Guardian|Sample Reader|Vera Signon/g },
 ];
 
 /**

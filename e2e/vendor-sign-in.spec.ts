@@ -13,7 +13,7 @@ import type { VendorSeed } from './vendor-sign-in-seed';
  */
 
 function seed(): VendorSeed {
-  return JSON.parse(process.env.CARREL_E2E_VENDORS as string) as VendorSeed;
+  return JSON.parse(process.env.CARREL_E2E_VENDOR_SIGN_IN as string) as VendorSeed;
 }
 
 let relyingParty: ChildProcess | undefined;

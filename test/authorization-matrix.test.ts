@@ -24,6 +24,8 @@ import { recordComplaint } from '../src/usecases/complaint.usecases.js';
 import { addSeries } from '../src/usecases/record-series.usecases.js';
 import { addItemType, closeDays, setLoanRule } from '../src/usecases/library-config.usecases.js'; // the library's configuration (issue 15)
 import { createSip2Account } from '../src/usecases/sip2-account.usecases.js'; // SIP2 accounts (issue 16)
+import { createVendor } from '../src/usecases/vendor.usecases.js'; // vendors (issue 19)
+import { recordVendorSignIn } from '../src/usecases/vendor-sign-in.usecases.js';
 import { notifyBreach } from '../src/jobs/notices.job.js'; // notices (issue 17)
 import { claimNotices, finishNotices, listNotices } from '../src/usecases/notice.usecases.js';
 import { setMyPrivacy } from '../src/usecases/self-service.usecases.js';
@@ -116,6 +118,18 @@ async function legalRequest(s: Scope, stage: 'received' | 'referred' | 'reviewed
 async function freshStaff(s: Scope): Promise<string> {
   const created = await s.fx.w.act(createStaff, { username: `matrix-staff-${Math.random().toString(36).slice(2, 10)}`, libraryId: s.library, roles: ['circulation'] });
   return created.account.id;
+}
+/** A new OpenID vendor of the record's library, made by the system: its id (vendors, issue 19). */
+async function freshVendor(s: Scope): Promise<string> {
+  const created = await s.fx.w.act(createVendor, { libraryId: s.library, protocol: 'oidc', name: `Matrix vendor ${Math.random().toString(36).slice(2, 10)}`, redirectUris: ['https://matrix.example.com/cb'] });
+  return created.vendor.id;
+}
+/** A new vendor of the scope's patron's library that the scope's patron has signed in to: its id (vendors, issue 19). */
+async function signedInVendor(s: Scope): Promise<string> {
+  const libraryId = s.actor === 'patron' || s.actor.startsWith('guardian') ? s.fx.libraries.A : s.library;
+  const created = await s.fx.w.act(createVendor, { libraryId, protocol: 'oidc', name: `Matrix service ${Math.random().toString(36).slice(2, 10)}`, redirectUris: ['https://matrix.example.com/cb'] });
+  await s.fx.w.act(recordVendorSignIn, { patronId: s.patron.id, vendorId: created.vendor.id });
+  return created.vendor.id;
 }
 /** A new self-check account in the record's library, made by the system: its id (SIP2 accounts, issue 16). */
 async function freshSip2(s: Scope): Promise<string> {
@@ -406,6 +420,19 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
     route: 'POST /libraries/:libraryId/sip2-accounts/:accountId/reset-password',
     request: async (s) => ({ method: 'POST', path: `/libraries/${s.library}/sip2-accounts/${await freshSip2(s)}/reset-password` }),
   },
+  // Vendors and single sign-on (issue 19): administrators; each change is made to a fresh vendor of the record's library
+  { route: 'GET /libraries/:libraryId/vendors', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/vendors` }) },
+  {
+    route: 'POST /libraries/:libraryId/vendors',
+    request: (s) => ({ method: 'POST', path: `/libraries/${s.library}/vendors`, body: { protocol: 'oidc', name: `Matrix vendor ${configCode()}`, redirectUris: ['https://matrix.example.com/cb'] } }),
+  },
+  {
+    route: 'PATCH /libraries/:libraryId/vendors/:vendorId',
+    request: async (s) => ({ method: 'PATCH', path: `/libraries/${s.library}/vendors/${await freshVendor(s)}`, body: { name: `Matrix renamed ${configCode()}` } }),
+  },
+  { route: 'POST /libraries/:libraryId/vendors/:vendorId/disable', request: async (s) => ({ method: 'POST', path: `/libraries/${s.library}/vendors/${await freshVendor(s)}/disable` }) },
+  { route: 'POST /libraries/:libraryId/vendors/:vendorId/enable', request: async (s) => ({ method: 'POST', path: `/libraries/${s.library}/vendors/${await freshVendor(s)}/enable` }) },
+  { route: 'POST /libraries/:libraryId/vendors/:vendorId/reset-secret', request: async (s) => ({ method: 'POST', path: `/libraries/${s.library}/vendors/${await freshVendor(s)}/reset-secret` }) },
   // Staff lists (issue 15)
   { route: 'GET /libraries/:libraryId/lists/overdue', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/lists/overdue` }) },
   { route: 'GET /libraries/:libraryId/lists/pull', request: (s) => ({ method: 'GET', path: `/libraries/${s.library}/lists/pull` }) },
@@ -494,6 +521,9 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
   { route: 'POST /me/holds', request: async (s) => ({ method: 'POST', path: '/me/holds', body: { itemBarcode: (await s.loan()).barcode, pickupBranch: 'main' } }) },
   { route: 'POST /me/holds/:holdId/suspend', request: async (s) => ({ method: 'POST', path: `/me/holds/${await holdOf(s)}/suspend`, body: { until: null } }) },
   { route: 'POST /me/holds/:holdId/cancel', request: async (s) => ({ method: 'POST', path: `/me/holds/${await holdOf(s)}/cancel` }) },
+  // The services the patron signed in to (issue 19): another patron's is not found
+  { route: 'GET /me/vendors', request: () => ({ method: 'GET', path: '/me/vendors' }) },
+  { route: 'DELETE /me/vendors/:vendorId', request: async (s) => ({ method: 'DELETE', path: `/me/vendors/${await signedInVendor(s)}` }) },
   // Guardians
   { route: 'GET /me/dependents', request: () => ({ method: 'GET', path: '/me/dependents' }) },
   {

@@ -4,23 +4,9 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-/** How a vendor signs patrons in: an OpenID Connect client, or an EZproxy instance's ticket. */
-export const VENDOR_PROTOCOLS = ['oidc', 'ezproxy'] as const;
-export type VendorProtocol = (typeof VENDOR_PROTOCOLS)[number];
-
-/**
- * The claims a vendor's contract may name, beyond `sub` (its pseudonym for the patron) and `library`,
- * which every vendor receives: the patron's category, an age band, their name, their email address.
- */
-export const EXTRA_CLAIMS = ['category', 'age_band', 'name', 'email'] as const;
-export type ExtraClaim = (typeof EXTRA_CLAIMS)[number];
-
-/** What every signed-in vendor receives: its own pseudonym for the patron, and the patron's library. */
-export const BASE_CLAIMS = ['sub', 'library'] as const;
-
-/** The digests EZproxy checks a ticket with (`::Ticket` … `SHA256 secret`). */
-export const EZPROXY_DIGESTS = ['SHA256', 'SHA512', 'SHA1', 'MD5'] as const;
-export type EzproxyDigest = (typeof EZPROXY_DIGESTS)[number];
+// The protocols, claims and digests live in vendor-terms.ts, which the web app reads without Node.
+import type { EzproxyDigest, ExtraClaim, VendorProtocol } from './vendor-terms.js';
+export { BASE_CLAIMS, EXTRA_CLAIMS, EZPROXY_DIGESTS, VENDOR_PROTOCOLS, type EzproxyDigest, type ExtraClaim, type VendorProtocol } from './vendor-terms.js';
 
 export interface OidcVendorSettings {
   /** Where the vendor's site receives the code: exact addresses, one host. */

@@ -33,6 +33,7 @@ import { staffRoutes } from './routes/staff.routes.js'; // staff accounts (issue
 import { libraryConfigRoutes } from './routes/library-config.routes.js'; // the library's configuration (issue 15)
 import { sip2AccountRoutes } from './routes/sip2-accounts.routes.js'; // SIP2 accounts (issue 16)
 import { noticeRoutes, unsubscribeRoutes } from './routes/notices.routes.js'; // notices (issue 17)
+import { myVendorRoutes, vendorRoutes } from './routes/vendors.routes.js'; // vendors and single sign-on (issue 19)
 import { HealthRoute } from './schemas/health.js';
 import { requireSession } from './session.js';
 import { AttemptThrottle } from '../usecases/attempt-throttle.js';
@@ -144,6 +145,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(selfRoutes(runtime, options.cookieSecure ?? false, throttle()));
       // The patron's own loans and holds (issue 18), under a patron session like the rest of /me.
       await api.register(myCirculationRoutes(runtime));
+      // The services the patron signed in to through the library, each revocable (issue 19).
+      await api.register(myVendorRoutes(runtime));
       // Unsubscribing from a mailing: no session, no CSRF token, so it works from a mail client (RR-3, RF-8, RFC 8058).
       await api.register(unsubscribeRoutes(runtime));
       // A forgotten PIN: no session (the patron cannot log in), the link emailed is the proof (issue 18).
@@ -172,6 +175,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         await authenticated.register(jobsRoutes(runtime, options.retentionSchedule)); // scheduled jobs (issue 15, jobs)
         await authenticated.register(patronCardRoutes(runtime)); // the desk: cards, renew-all (issue 15)
         await authenticated.register(noticeRoutes(runtime, options.publicUrl)); // notices and breaches (issue 17)
+        await authenticated.register(vendorRoutes(runtime)); // vendors and single sign-on (issue 19)
       });
       // A guardian is a patron logged in with their own card and PIN (RR-8, CB-B3, JC-IVc, IF-7).
       await api.register(async (guardian) => {

@@ -12,7 +12,7 @@ import { EXTRA_CLAIMS, EZPROXY_DIGESTS, type EzproxyDigest, type ExtraClaim, typ
 import { claimsTheProfileAllows, claimsWithheld } from '../policy/vendor.policy.js';
 import { profiles } from '../profile/profiles.js';
 import { isUniqueViolation } from '../storage/errors.js';
-import { deleteArtefactsOfGrant, grantIdsOf } from '../storage/oidc-store.repository.js';
+import { deleteArtefact, deleteArtefactsOfGrant, grantIdsOf } from '../storage/oidc-store.repository.js';
 import * as vendors from '../storage/vendor.repository.js';
 import { open as openSealed, seal } from '../vault/cipher.js';
 import { newToken } from '../vault/secrets.js';
@@ -150,6 +150,19 @@ export async function listVendors(ctx: Context, input: { libraryId: string }): P
 }
 
 /**
+ * A library's vendors with its profile's rule on them: the claims the profile lets a contract add with
+ * the patron's consent, and the clause that says so (RF-6: none; CB-D, IF-9: some), so the office can
+ * mark what each contract asks for that no patron's consent can release.
+ */
+export async function listVendorsWithRules(ctx: Context, input: { libraryId: string }): Promise<{ vendors: VendorView[]; allowedClaims: ExtraClaim[]; clause: string }> {
+  requirePermission(ctx, 'library.administer');
+  const library = await requireLibrary(ctx, input.libraryId);
+  const rule = claimsTheProfileAllows(profiles().get(library.profileId));
+  const list = (await vendors.listVendors(ctx.trx, library.id)).map((v) => viewOf(v, library.profileId));
+  return { vendors: list, allowedClaims: rule.claims, clause: rule.clause };
+}
+
+/**
  * Registers a vendor with a generated secret, returned once. An OpenID client's id is the vendor's id;
  * its redirect addresses are exact and on one host; the claims its contract adds are recorded as given,
  * and the view says which of them the profile withholds from everyone.
@@ -226,6 +239,10 @@ export async function listMyVendors(ctx: Context, _input: Record<string, never> 
 export async function revokeMyVendor(ctx: Context, input: { vendorId: string }): Promise<void> {
   const patron = await ownRecord(ctx);
   if (!(await vendors.deleteAuthorisation(ctx.trx, patron.id, input.vendorId))) throw refuse(ErrorCode.VENDOR_NOT_FOUND, 'You have not signed in to that vendor.', 'vendorId');
-  for (const grantId of await grantIdsOf(ctx.trx, patron.id, input.vendorId)) await deleteArtefactsOfGrant(ctx.trx, grantId);
+  for (const grantId of await grantIdsOf(ctx.trx, patron.id, input.vendorId)) {
+    await deleteArtefactsOfGrant(ctx.trx, grantId);
+    // The grant itself carries no grant id of its own (its id is the grant id): it goes by id.
+    await deleteArtefact(ctx.trx, 'Grant', grantId);
+  }
   await recordAccess(ctx, patron, 'vendor-revoke', ['vendor-authorisations']);
 }

@@ -4,6 +4,7 @@
  * only, sent as X-CSRF-Token on every change. Card numbers and PINs travel in bodies, never in URLs.
  */
 import type { SessionAnswer } from '../../src/http/schemas/auth';
+import type { CreateVendorBody, MyVendor, UpdateVendorBody, VendorList, VendorView, VendorWithSecret } from '../../src/http/schemas/vendors';
 
 export interface Problem {
   code: string;
@@ -206,3 +207,26 @@ let onSessionRead: ((read: SessionRead) => void) | undefined;
 export function whenSessionRead(callback: ((read: SessionRead) => void) | undefined): void {
   onSessionRead = callback;
 }
+
+const segment = (id: string) => encodeURIComponent(id);
+
+/**
+ * Vendors and single sign-on (issue 19), typed: the office's Vendors page (administrators) and the
+ * portal's "Services you sign in to". A vendor's secret is only ever in `create`'s and `resetSecret`'s
+ * answers.
+ */
+export const vendorsApi = {
+  /** The library's vendors, and the claims its profile lets a contract add (with its clause). */
+  list: (libraryId: string) => api<VendorList>('GET', `/libraries/${segment(libraryId)}/vendors`),
+  /** Registers a vendor; the answer carries its secret, once. */
+  create: (libraryId: string, body: CreateVendorBody) => api<VendorWithSecret>('POST', `/libraries/${segment(libraryId)}/vendors`, body),
+  update: (libraryId: string, vendorId: string, body: UpdateVendorBody) => api<{ vendor: VendorView }>('PATCH', `/libraries/${segment(libraryId)}/vendors/${segment(vendorId)}`, body),
+  disable: (libraryId: string, vendorId: string) => api<{ vendor: VendorView }>('POST', `/libraries/${segment(libraryId)}/vendors/${segment(vendorId)}/disable`),
+  enable: (libraryId: string, vendorId: string) => api<{ vendor: VendorView }>('POST', `/libraries/${segment(libraryId)}/vendors/${segment(vendorId)}/enable`),
+  /** A new secret, once; the old one stops working. */
+  resetSecret: (libraryId: string, vendorId: string) => api<VendorWithSecret>('POST', `/libraries/${segment(libraryId)}/vendors/${segment(vendorId)}/reset-secret`),
+  /** The services the logged-in patron signed in to. */
+  mine: () => api<{ vendors: MyVendor[] }>('GET', '/me/vendors'),
+  /** Revokes one of the patron's services. */
+  revokeMine: (vendorId: string) => api<void>('DELETE', `/me/vendors/${segment(vendorId)}`),
+};

@@ -18,6 +18,7 @@ import { RetentionPage } from './Retention';
 import { StatisticsPage } from './Statistics';
 import { StaffPage } from './Staff'; // staff accounts (issue 15)
 import { Sip2AccountsPage } from './Sip2Accounts'; // SIP2 accounts (issue 16)
+import { VendorsPage } from './Vendors'; // vendors and single sign-on (issue 19)
 import { NoticesPage } from './Notices'; // notices (issue 17)
 import { BreachesPage } from './Breaches'; // the breach register (issue 17)
 import { TransparencyPage } from './Transparency';
@@ -136,6 +137,14 @@ const PAGES: { to: string; label: string; permission: string; anyOf?: string[]; 
     what: 'the library’s SIP2 accounts',
     about: 'Self-check kiosks, returns sorters and authentication clients: add one, limit what it receives, disable it, reset its password.',
   },
+  // Vendors and single sign-on (issue 19)
+  {
+    to: 'vendors',
+    label: 'Vendors and sign-on',
+    permission: 'library.administer',
+    what: 'the library’s vendors',
+    about: 'E-content services, databases and EZproxy instances patrons sign in to with their card: add one, see what it may receive, disable it, reset its secret.',
+  },
   // Notices (issue 17): settings and templates for notices.manage, failed notices and letters for desk staff holding notices.read.
   {
     to: 'notices',
@@ -246,6 +255,7 @@ export function OfficeArea() {
             <Route path="staff" element={guard('staff.manage', 'managing staff accounts', <StaffPage />)} />
             <Route path="library-setup" element={guard('library.read', 'the library’s setup', <LibrarySetupPage />)} />
             <Route path="sip2-accounts" element={guard('library.administer', 'the library’s SIP2 accounts', <Sip2AccountsPage />)} />
+            <Route path="vendors" element={guard('library.administer', 'the library’s vendors', <VendorsPage />)} />
             <Route path="notices" element={guard(['notices.read', 'notices.manage'], 'the library’s notices', <NoticesPage />)} />
             <Route path="breaches" element={guard('breach.manage', 'the breach register', <BreachesPage />)} />
             <Route

@@ -5,6 +5,7 @@ import { Dependents } from './Dependents';
 import { MyData } from './MyData';
 import { MyHolds } from './MyHolds';
 import { MyLoans } from './MyLoans';
+import { MyServices } from './MyServices';
 import { Overview } from './Overview';
 import { Privacy } from './Privacy';
 import { Search } from './Search';
@@ -20,6 +21,7 @@ const PAGES = [
   { to: '/me/data', label: 'My data' },
   { to: '/me/privacy', label: 'Privacy' },
   { to: '/me/who-looked', label: 'Who looked' },
+  { to: '/me/services', label: 'Services' },
   { to: '/me/pin', label: 'Card & PIN' },
   { to: '/me/dependents', label: 'Children' },
 ] as const;
@@ -47,6 +49,7 @@ export function PortalArea() {
         <Route path="data" element={<MyData />} />
         <Route path="privacy" element={<Privacy />} />
         <Route path="who-looked" element={<WhoLooked />} />
+        <Route path="services" element={<MyServices />} />
         <Route path="pin" element={<CardAndPin />} />
         <Route path="dependents" element={<Dependents />} />
         <Route
