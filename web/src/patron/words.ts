@@ -94,6 +94,11 @@ export const actionWords = from({
   'sip2-patron': 'Opened your account at a self-check machine',
   'sip2-authenticate': 'Checked that your card and PIN are valid (nothing else)',
   'sip2-block': 'Blocked your card at a self-check machine',
+  'vendor-sign-in': 'Told a service you signed in to that you are a patron (nothing else)',
+  'vendor-claims': 'Gave a service you signed in to what you agreed to share',
+  'vendor-consent': 'Recorded what you agreed to share with a service',
+  'vendors-read': 'Looked at the services you sign in to',
+  'vendor-revoke': 'Withdrew a service’s access',
 });
 
 /** Who, as the API words it ('you', 'guardian', 'system' or a staff role). */
@@ -101,6 +106,7 @@ export const roleWords = from({
   you: 'You',
   guardian: 'A parent or guardian',
   system: 'The system (automatic)',
+  vendor: 'A service you signed in to',
 });
 
 export const loanStatus = from({ active: 'Out', returned: 'Returned', lost: 'Declared lost' });
