@@ -15,6 +15,8 @@ const TRANSPORTS = 'http|cli|jobs|sip2|oidc|demo|notices|marc';
 const CORE = 'domain|policy|vault|storage|profile|solver|report|usecases';
 /** The composition root: the one file that wires the database, the vault and the servers into a runtime. */
 const ROOT = '^src/cli/runtime[.]ts$';
+/** The HTTP server, which mounts the sign-in pages of oidc/ beside the API (issue 19). */
+const HTTP_SERVER = '^src/http/server[.]ts$';
 
 /** A rule that `folders` (under src/) import from src/ only the folders `allowed`. */
 function importsOnly(name, comment, folders, allowed) {
@@ -106,9 +108,16 @@ module.exports = {
       name: 'transports-stand-apart',
       severity: 'error',
       comment: 'One transport does not call another; any of them may start a job (jobs/). The composition root wires the servers. The SIP2 wire format may be read by the CLI (carrel sip2 ping).',
-      from: { path: `^src/(${TRANSPORTS})/`, pathNot: ROOT },
+      from: { path: `^src/(${TRANSPORTS})/`, pathNot: [ROOT, HTTP_SERVER] },
       // The SIP2 wire format (pure text) is a contract like the route schemas: `carrel sip2 ping` speaks it.
       to: { path: `^src/(${TRANSPORTS})/`, pathNot: ['^src/$1/', '^src/jobs/', '^src/sip2/(codec|messages)[.]ts$', '^src/marc/'] },
+    },
+    {
+      name: 'the-http-server-mounts-the-sign-in-pages',
+      severity: 'error',
+      comment: 'The HTTP server mounts the sign-in pages of oidc/ (the OpenID provider, EZproxy) on its own port; it reaches no other transport.',
+      from: { path: HTTP_SERVER },
+      to: { path: `^src/(${TRANSPORTS})/`, pathNot: ['^src/(http|oidc|jobs)/'] },
     },
     {
       name: 'marc-serves-the-cli-and-the-demo',

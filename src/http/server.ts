@@ -38,6 +38,7 @@ import { requireSession } from './session.js';
 import { AttemptThrottle } from '../usecases/attempt-throttle.js';
 import { pinResetRoutes } from './routes/pin-reset.routes.js'; // a forgotten PIN, reset by email (issue 18)
 import { registerWebApp } from './web-app.js';
+import { ezproxyRoutes } from '../oidc/ezproxy.routes.js'; // EZproxy ticket sign-in (issue 19)
 
 export interface ServerOptions {
   runtime: Runtime;
@@ -124,6 +125,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   // The published privacy policy and its history: public pages, no session (CB-A9, RR-10).
   await app.register(privacyPolicyRoutes(runtime));
+
+  // EZproxy's sign-in pages (issue 19): HTML forms outside the API, with a per-address throttle of their
+  // own on failed card sign-ins, as the portal's log-in has.
+  await app.register(
+    ezproxyRoutes(
+      runtime,
+      new AttemptThrottle(runtime.clock, {
+        limit: options.loginThrottle?.limit ?? 20,
+        windowMs: (options.loginThrottle?.windowMinutes ?? 15) * 60_000,
+        maxAddresses: 10_000,
+      }),
+    ),
+  );
 
   await app.register(
     async (api) => {
