@@ -53,6 +53,10 @@ const EVERY_COMMAND = [
   'patron renew-card',
   'patron reset-pin',
   'patron membership',
+  'vendor add',
+  'vendor list',
+  'ezproxy add',
+  'oidc keys rotate',
 ];
 
 describeCommands('sqlite');

@@ -10,6 +10,7 @@ import { registerItemCommands } from './item.commands.js';
 import { registerJobsCommands } from './jobs.commands.js'; // scheduled jobs (issue 15, jobs)
 import { registerSip2Commands } from './sip2.commands.js'; // SIP2 accounts and ping (issue 16)
 import { registerNoticesCommands } from './notices.commands.js'; // notices and the breach register (issue 17)
+import { registerVendorCommands } from './vendor.commands.js'; // e-content vendors, EZproxy, the OpenID keys (issue 19)
 import { registerKeysCommands } from './keys.commands.js';
 import { registerLibraryConfigCommands } from './library-config.commands.js'; // the library's configuration (issue 15)
 import { EXIT, report } from './output.js';
@@ -97,6 +98,8 @@ registerJobsCommands(program, helpers);
 registerSip2Commands(program, helpers);
 // `carrel notices …` and `carrel breach record|list` (src/cli/notices.commands.ts): notices to patrons (issue 17).
 registerNoticesCommands(program, helpers);
+// `carrel vendor add|list|disable|enable|reset-secret`, `carrel ezproxy add`, `carrel oidc keys rotate` (src/cli/vendor.commands.ts, issue 19).
+registerVendorCommands(program, helpers);
 
 /** Runs the command line and answers its exit status: scripts tell a refusal from a usage mistake from a fault. */
 async function main(argv: string[]): Promise<number> {

@@ -110,7 +110,9 @@ describe.each(ENGINES)('vendors over HTTP on %s', (engine) => {
       body: { protocol: 'ezproxy', name: 'EZproxy main', loginUrl: 'https://ezproxy.example.org/login', groups: { adult: 'General', child: 'Kids' } },
     });
     expect(created.status).toBe(201);
-    expect(created.body.vendor).toMatchObject({ protocol: 'ezproxy', loginUrl: 'https://ezproxy.example.org/login', digest: 'SHA256', groups: { adult: 'General', child: 'Kids' }, withheldClaims: [] });
+    expect(created.body.vendor).toMatchObject({ protocol: 'ezproxy', loginUrl: 'https://ezproxy.example.org/login', digest: 'SHA256', groups: { adult: 'General', child: 'Kids' } });
+    // A group would tell EZproxy the patron's category unasked: ImagineIF's profile withholds it (IF-9).
+    expect(created.body.vendor.withheldClaims).toEqual(['category']);
     expect(created.body.secret.length).toBeGreaterThanOrEqual(20);
     const patched = await server.call('PATCH', `${base}/${created.body.vendor.id}`, { cookie: adminCookie, body: { digest: 'SHA512', groups: {} } });
     expect(patched.status).toBe(200);

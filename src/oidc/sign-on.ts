@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AttemptThrottle } from '../usecases/attempt-throttle.js';
 import type { Runtime } from '../usecases/context.js';
+import { ezproxyRoutes } from './ezproxy.routes.js';
 import { oidcRoutes } from './oidc.routes.js';
 
 export interface SignOnOptions {
@@ -34,5 +35,7 @@ export function vendorSignOn(runtime: Runtime, options: SignOnOptions = {}) {
         ...(options.sessionMinutes ? { lifetimes: { sessionSeconds: options.sessionMinutes * 60 } } : {}),
       }),
     );
+    // EZproxy's CGI sign-in, with a per-address throttle of its own on failed card sign-ins.
+    await app.register(ezproxyRoutes(runtime, throttle()));
   };
 }

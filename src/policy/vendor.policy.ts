@@ -36,3 +36,14 @@ export function claimsToAsk(contract: readonly ExtraClaim[], allowed: readonly E
 export function claimsWithheld(contract: readonly ExtraClaim[], allowed: readonly ExtraClaim[]): ExtraClaim[] {
   return EXTRA_CLAIMS.filter((c) => contract.includes(c) && !allowed.includes(c));
 }
+
+/**
+ * Whether an EZproxy instance may be sent a group for the patron's category. EZproxy asks no consent, so
+ * a group is an attribute given without one: allowed only where the profile lets vendors receive the
+ * category or age band unasked (`access.vendors.attributes`, as for SIP2 authentication clients). Every
+ * shipped profile says none (RF-6, CB-D, IF-9): the ticket then carries the pseudonym alone.
+ */
+export function ezproxyGroupsAllowed(profile: Pick<Profile, 'access'>): { allowed: boolean; clause: string } {
+  const rule = profile.access.vendors;
+  return { allowed: rule?.attributes === 'category-or-age-band', clause: rule?.clause ?? 'RF-6' };
+}

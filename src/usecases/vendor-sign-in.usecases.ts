@@ -10,7 +10,7 @@ import { ErrorCode, refuse } from '../domain/errors.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
 import { EXTRA_CLAIMS, ezproxyTicket, signInMonth, type ExtraClaim, type Vendor } from '../domain/vendors.js';
 import type { Actor } from '../policy/actors.js';
-import { claimsTheProfileAllows, claimsToAsk, releasedClaims } from '../policy/vendor.policy.js';
+import { claimsTheProfileAllows, claimsToAsk, ezproxyGroupsAllowed, releasedClaims } from '../policy/vendor.policy.js';
 import { profiles } from '../profile/profiles.js';
 import { findLibrary } from '../storage/library.repository.js';
 import { clearLoginFailures, countLoginFailures, lockCardAttempts } from '../storage/login-failure.repository.js';
@@ -190,8 +190,8 @@ export async function recordVendorSignIn(ctx: Context, input: { patronId: string
 
 /**
  * Signs an EZproxy ticket for a patron who just proved their card: the user name is their pseudonym for
- * that EZproxy instance, the groups come from their category (the instance's mapping), and the sign-in
- * is recorded. Answers the address to send the browser to, with the destination the patron asked for.
+ * that EZproxy instance, the groups come from their category (the instance's mapping) where the profile
+ * lets vendors learn a category unasked, and the sign-in is recorded. Answers the address to send the browser to, with the destination the patron asked for.
  */
 export async function ezproxyRedirect(ctx: Context, input: { patronId: string; vendorId: string; destination: string }): Promise<string> {
   const found = await vendors.findVendorWithSecret(ctx.trx, input.vendorId);
@@ -200,7 +200,9 @@ export async function ezproxyRedirect(ctx: Context, input: { patronId: string; v
   const patron = await standingPatron(ctx, input.patronId, vendor);
   const user = patron && (await vendorSubject(ctx, { patronId: patron.id, vendorId: vendor.id }));
   if (!patron || !user) throw invalidCard();
-  const group = vendor.groups[patron.categoryCode];
+  // A group tells EZproxy the patron's category, unasked: only where the profile allows that (RF-6, CB-D, IF-9).
+  const library = await findLibrary(ctx.trx, vendor.libraryId);
+  const group = ezproxyGroupsAllowed(profiles().get(library?.profileId ?? '')).allowed ? vendor.groups[patron.categoryCode] : undefined;
   const ticket = ezproxyTicket({ secret: await openVendorSecret(ctx, vendor.id, found.secretSealed), user, issuedAt: ctx.now, groups: group ? [group] : [], digest: vendor.digest });
   await recordVendorSignIn(ctx, { patronId: patron.id, vendorId: vendor.id });
   const url = new URL(vendor.loginUrl);

@@ -9,7 +9,7 @@
  */
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import { EXTRA_CLAIMS, EZPROXY_DIGESTS, type EzproxyDigest, type ExtraClaim, type Vendor, type VendorAuthorisation, type VendorSettings } from '../domain/vendors.js';
-import { claimsTheProfileAllows, claimsWithheld } from '../policy/vendor.policy.js';
+import { claimsTheProfileAllows, claimsWithheld, ezproxyGroupsAllowed } from '../policy/vendor.policy.js';
 import { profiles } from '../profile/profiles.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import { deleteArtefact, deleteArtefactsOfGrant, grantIdsOf } from '../storage/oidc-store.repository.js';
@@ -123,8 +123,12 @@ function settingsFrom(protocol: string, base: Partial<Vendor>, input: VendorInpu
 }
 
 function viewOf(vendor: Vendor, profileId: string): VendorView {
-  const allowed = claimsTheProfileAllows(profiles().get(profileId));
-  return { ...vendor, withheldClaims: vendor.protocol === 'oidc' ? claimsWithheld(vendor.claims, allowed.claims) : [], clause: allowed.clause };
+  const profile = profiles().get(profileId);
+  const allowed = claimsTheProfileAllows(profile);
+  if (vendor.protocol === 'oidc') return { ...vendor, withheldClaims: claimsWithheld(vendor.claims, allowed.claims), clause: allowed.clause };
+  // An EZproxy instance's groups name the patron's category: withheld unless the profile gives it unasked.
+  const groups = ezproxyGroupsAllowed(profile);
+  return { ...vendor, withheldClaims: Object.keys(vendor.groups).length > 0 && !groups.allowed ? ['category'] : [], clause: groups.clause };
 }
 
 async function sealSecret(ctx: Context, vendorId: string, secret: string): Promise<string> {
