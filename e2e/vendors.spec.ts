@@ -99,7 +99,8 @@ test('the administrator adds an EZproxy instance and sees the user.txt block to 
   await expect(page.getByRole('heading', { name: `Secret for ${name}` })).toBeVisible();
   const secret = ((await page.getByTestId('vendor-secret').textContent()) ?? '').trim();
   const block = page.getByLabel(`The user.txt block for ${name}`);
-  await expect(block).toHaveText(['::Ticket', 'TimeValid 2', `SHA256 ${secret}`, 'Expired; Deny expired.html', '/Ticket'].join('\n'));
+  const vendorId = new RegExp(`${BASE_URL()}/ezproxy/([^/]+)/login`).exec((await block.textContent()) ?? '')?.[1] ?? '';
+  await expect(block).toHaveText([`::CGI=${BASE_URL()}/ezproxy/${vendorId}/login?url=^U`, '::Ticket', 'TimeValid 2', `SHA256 ${secret}`, 'Expired; Deny expired.html', '/Ticket'].join('\n'));
   await expect(page.getByRole('region', { name: `Secret for ${name}` })).toContainText(`${BASE_URL()}/ezproxy/`);
   await checkPage(page, testInfo, 'office-vendors-ezproxy-secret');
   await page.getByRole('button', { name: 'I have copied it; hide it' }).click();
@@ -110,7 +111,7 @@ test('the administrator adds an EZproxy instance and sees the user.txt block to 
   await page.getByRole('button', { name: `Manage ${name}` }).click();
   const manage = page.getByRole('region', { name: `Manage ${name}` });
   await expect(manage).toContainText(`${BASE_URL()}/ezproxy/`);
-  await expect(manage).toContainText('/login?url=');
+  await expect(manage).toContainText('/login?url=^U');
   expect(await page.content()).not.toContain(secret);
 });
 

@@ -35,12 +35,16 @@ const addressesOf = (text: string) => text.split(/[\s,]+/).filter((a) => a !== '
 /** What the OpenID provider publishes, on this server. */
 const issuer = () => `${location.origin}/oidc`;
 
-/** The sign-in address an EZproxy instance's patrons start from (`url`: where they were going). */
-const ezproxyStart = (vendorId: string) => `${location.origin}/ezproxy/${vendorId}/login?url=`;
+/** Carrel's sign-in page EZproxy sends a patron to (`^U`: EZproxy puts the address they asked for there). */
+const ezproxySignIn = (vendorId: string) => `${location.origin}/ezproxy/${vendorId}/login?url=^U`;
 
-/** The block an EZproxy administrator pastes into user.txt (the secret, or a placeholder for it). */
+/**
+ * The lines an EZproxy administrator pastes into user.txt (the secret, or a placeholder for it): the CGI
+ * line sending patrons to Carrel's sign-in, and the ticket block accepting what Carrel signs. The same
+ * lines as `carrel ezproxy add` prints.
+ */
 function userTxt(vendor: Extract<VendorView, { protocol: 'ezproxy' }>, secret: string): string {
-  return ['::Ticket', 'TimeValid 2', `${vendor.digest} ${secret}`, 'Expired; Deny expired.html', '/Ticket'].join('\n');
+  return [`::CGI=${ezproxySignIn(vendor.id)}`, '::Ticket', 'TimeValid 2', `${vendor.digest} ${secret}`, 'Expired; Deny expired.html', '/Ticket'].join('\n');
 }
 
 interface Shown {
@@ -207,9 +211,7 @@ function SecretOnce({ shown, onDone }: { shown: Shown; onDone: () => void }) {
           </p>
           <p>Paste this block into EZproxy’s user.txt:</p>
           <pre className="vendor-block" aria-label={`The user.txt block for ${vendor.name}`}>{userTxt(vendor, secret)}</pre>
-          <p>
-            Patrons start from <code>{ezproxyStart(vendor.id)}</code> followed by the address they want.
-          </p>
+          <p>Patrons keep starting at EZproxy; it sends those who must sign in to Carrel’s page, and takes them back with a ticket.</p>
         </>
       )}
       <button type="button" onClick={onDone}>
@@ -261,9 +263,7 @@ function ManageVendor({ libraryId, vendor, onChanged }: { libraryId: string; ven
         <>
           <p>The user.txt block, with the secret shown when the instance was added or its secret last reset:</p>
           <pre className="vendor-block" aria-label={`The user.txt block for ${vendor.name}`}>{userTxt(vendor, '<the secret>')}</pre>
-          <p>
-            Patrons start from <code>{ezproxyStart(vendor.id)}</code> followed by the address they want, such as <code>{ezproxyStart(vendor.id)}https://journals.example.com/</code>.
-          </p>
+          <p>Patrons keep starting at EZproxy; it sends those who must sign in to Carrel’s page, and takes them back with a ticket.</p>
         </>
       )}
       <div className="actions">
