@@ -12,7 +12,7 @@ import { EXTRA_CLAIMS, EZPROXY_DIGESTS, type EzproxyDigest, type ExtraClaim, typ
 import { claimsTheProfileAllows, claimsWithheld } from '../policy/vendor.policy.js';
 import { profiles } from '../profile/profiles.js';
 import { isUniqueViolation } from '../storage/errors.js';
-import { deleteGrant, grantIdsOf } from '../storage/oidc-store.repository.js';
+import { deleteArtefactsOfGrant, grantIdsOf } from '../storage/oidc-store.repository.js';
 import * as vendors from '../storage/vendor.repository.js';
 import { open as openSealed, seal } from '../vault/cipher.js';
 import { newToken } from '../vault/secrets.js';
@@ -226,6 +226,6 @@ export async function listMyVendors(ctx: Context, _input: Record<string, never> 
 export async function revokeMyVendor(ctx: Context, input: { vendorId: string }): Promise<void> {
   const patron = await ownRecord(ctx);
   if (!(await vendors.deleteAuthorisation(ctx.trx, patron.id, input.vendorId))) throw refuse(ErrorCode.VENDOR_NOT_FOUND, 'You have not signed in to that vendor.', 'vendorId');
-  for (const grantId of await grantIdsOf(ctx.trx, patron.id, input.vendorId)) await deleteGrant(ctx.trx, grantId);
+  for (const grantId of await grantIdsOf(ctx.trx, patron.id, input.vendorId)) await deleteArtefactsOfGrant(ctx.trx, grantId);
   await recordAccess(ctx, patron, 'vendor-revoke', ['vendor-authorisations']);
 }
