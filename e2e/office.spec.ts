@@ -421,6 +421,16 @@ test('statistics show a table with hidden small counts, a chart and a CSV, for e
   const yearResponse = await byYear;
   expect(yearResponse.status(), await yearResponse.text()).toBe(200);
   expect(new URL(yearResponse.url()).searchParams.get('period')).toBe('year');
+
+  // Sign-ins to vendors (issue 19, CB-D): counted by period and vendor only, which the form chooses for them.
+  await page.getByLabel('What to count').selectOption('vendor-sign-ins');
+  await expect(page.getByLabel('Rows')).toHaveValue('period');
+  await expect(page.getByLabel('Columns')).toHaveValue('vendor');
+  const vendors = page.waitForResponse((r) => isGet(r, new RegExp(`/api/v1/libraries/${libraryId}/statistics$`)) && new URL(r.url()).searchParams.get('kind') === 'vendor-sign-ins');
+  await page.getByRole('button', { name: 'Show the table' }).click();
+  const vendorResponse = await vendors;
+  expect(vendorResponse.status(), await vendorResponse.text()).toBe(200);
+  expect(((await vendorResponse.json()) as { columns: string }).columns).toBe('vendor');
 });
 
 test('the director opens one complaint’s summary at a time, and answers a complaint without reading the list again', async ({ page, request }, testInfo) => {

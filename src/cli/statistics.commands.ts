@@ -15,7 +15,7 @@ export function registerStatisticsCommands(program: Command, helpers: Statistics
   const { runAs, globals, asOf } = helpers;
   program
     .command('stats')
-    .description('circulation, registration, program or computer-use statistics by two dimensions, from the aggregates only; counts below the profile’s threshold suppressed')
+    .description('circulation, registration, program, computer-use or vendor sign-in statistics by two dimensions, from the aggregates only; counts below the profile’s threshold suppressed')
     .requiredOption('--library <id>', 'the library')
     .addOption(new Option('--kind <kind>', 'what to count').choices([...STATISTICS_KINDS]).makeOptionMandatory())
     .addOption(new Option('--rows <dimension>', 'the rows').choices([...DIMENSIONS]).makeOptionMandatory())

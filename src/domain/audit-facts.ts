@@ -43,6 +43,8 @@ export interface HeldCounts {
   statistics: { rows: number };
   registrationStatistics: { rows: number };
   serviceStatistics: { rows: number };
+  /** Sign-ins per vendor per month (issue 19): rows only, as the other aggregates. */
+  vendorStatistics: { rows: number };
 }
 
 /** Access-log entries of a period, counted per role, purpose and set of categories touched. */

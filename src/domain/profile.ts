@@ -43,6 +43,8 @@ export interface Profile {
     accessLog: { months: number; clause: string; note?: string };
     /** Proof that a notice went (kind, channel, time, status), kept this many days after it ended; absent: policy/notice.policy.ts's default. */
     notices?: DaysRule;
+    /** A patron's authorisation of a vendor, kept this many months after its last use; absent: policy/vendor.policy.ts's default. */
+    vendorAuthorisations?: { months: number; clause: string; note?: string };
   };
   access: {
     sharedPatrons: { allowed: boolean; clause: string; note?: string };

@@ -24,6 +24,8 @@ export const RECORD_CATEGORIES = [
   'circulation-statistics',
   'registration-statistics',
   'service-statistics',
+  /** Sign-ins per vendor per month (issue 19, CB-D: usage tracked only for statistics): counts, no patron. */
+  'vendor-statistics',
 ] as const;
 export type RecordCategory = (typeof RECORD_CATEGORIES)[number];
 
@@ -32,7 +34,7 @@ export type RecordCategory = (typeof RECORD_CATEGORIES)[number];
  * declared like every other category (what is kept, why, for how long), but hold nothing about anyone:
  * no patron's export, disclosure or legal request reaches them.
  */
-export const AGGREGATE_CATEGORIES = ['circulation-statistics', 'registration-statistics', 'service-statistics'] as const satisfies readonly RecordCategory[];
+export const AGGREGATE_CATEGORIES = ['circulation-statistics', 'registration-statistics', 'service-statistics', 'vendor-statistics'] as const satisfies readonly RecordCategory[];
 export type AggregateCategory = (typeof AGGREGATE_CATEGORIES)[number];
 /** Every category that holds records about patrons: the inventory less the aggregate statistics. */
 export type PatronRecordCategory = Exclude<RecordCategory, AggregateCategory>;
@@ -54,6 +56,7 @@ export const RETENTION_CATEGORIES = [
   'ill-requests',
   'reference-requests',
   'notices',
+  'vendor-authorisations',
   'inactive-patrons',
   'deceased-patrons',
   'access-log',

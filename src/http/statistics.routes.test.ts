@@ -92,6 +92,17 @@ describe.each(ENGINES)('statistics API on %s', (engine) => {
     expect((await server.call('GET', path(`kind=registrations&rows=period&columns=age-band&${march}`))).status).toBe(401);
   });
 
+  it('answers sign-ins to vendors by month and vendor, in JSON and CSV, and refuses any other dimension for them (issue 19, CB-D)', async () => {
+    const cookie = await server.login(volunteer);
+    const json = await server.call('GET', path(`kind=vendor-sign-ins&rows=period&columns=vendor&${march}`), { cookie });
+    expect(json.status).toBe(200);
+    expect(json.body).toMatchObject({ kind: 'vendor-sign-ins', measure: 'sign-ins to vendors', rows: 'period', columns: 'vendor', table: { rowLabels: [], columnLabels: [], total: { value: 0, suppressed: false } } });
+    const raw = await fetch(`${server.base}/api/v1${path(`kind=vendor-sign-ins&rows=vendor&columns=period&${march}&format=csv`)}`, { headers: { cookie } });
+    expect([raw.status, (await raw.text()).split('\r\n')[0]]).toEqual([200, 'vendor \\ period,total']);
+    const byAge = await server.call('GET', path(`kind=vendor-sign-ins&rows=age-band&columns=vendor&${march}`), { cookie });
+    expect({ status: byAge.status, code: byAge.body.error.code, field: byAge.body.error.problems[0].field }).toEqual({ status: 400, code: 'VALIDATION_FAILED', field: 'rows' });
+  });
+
   it('refuses an unknown dimension, a dimension the kind has not, days, a period that is not whole months that have ended, and more than 36 months', async () => {
     const cookie = await server.login(volunteer);
     const unknown = await server.call('GET', path(`kind=circulation&rows=patron-name&columns=branch&${march}`), { cookie });

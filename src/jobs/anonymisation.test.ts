@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
-import { buildItem, buildLibrary, buildPatron, world, type World } from '../../test/factories.js';
+import { buildItem, buildLibrary, buildPatron, START, world, type World } from '../../test/factories.js';
 import { checkin, checkout } from '../usecases/circulation.usecases.js';
 import { pay } from '../usecases/fine.usecases.js';
 import { placeHold } from '../usecases/hold.usecases.js';
@@ -12,12 +12,19 @@ import { findItem } from '../usecases/item.usecases.js';
 import { exportPatron } from '../usecases/patron.usecases.js';
 import { endComputerSession, startComputerSession } from '../usecases/service-record.usecases.js';
 import { runRetention } from './retention.job.js';
-import { inventoryTables, OTHER_TABLES } from '../policy/inventory.js';
+import { INVENTORY, inventoryTables, isAggregate, OTHER_TABLES } from '../policy/inventory.js';
 import { emailChannel } from '../notices/email.channel.js';
 import { planNotices } from '../usecases/notice.usecases.js';
 import { setMyPrivacy } from '../usecases/self-service.usecases.js';
 import { startSmtpSink, type SmtpSink } from '../../test/smtp-sink.js';
 import { deliverNotices } from './notices.job.js';
+import { runJob } from './scheduler.js';
+import { SYSTEM } from '../policy/actors.js';
+import { deletePatron } from '../usecases/patron-deletion.usecases.js';
+import { saveArtefact } from '../usecases/oidc.usecases.js';
+import { ezproxyRedirect, recordVendorConsent, vendorAccount, vendorSubject } from '../usecases/vendor-sign-in.usecases.js';
+import { createVendor } from '../usecases/vendor.usecases.js';
+import { DateTime } from 'luxon';
 
 /**
  * Complete anonymisation (IF-3, JC-IIIc, RF-1): once a run has broken a patron's link to an item, no
@@ -26,6 +33,23 @@ import { deliverNotices } from './notices.job.js';
  */
 
 const HOUR = 3_600_000;
+
+/** Every table of a database (and, on PostgreSQL, the key store's schema), from the catalog, quoted. */
+async function catalogTables(database: TestDatabase, engine: string): Promise<string[]> {
+  if (engine === 'sqlite') {
+    const rows = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(database.db);
+    return rows.rows.map((r) => `"${r.name}"`);
+  }
+  const rows = await sql<{ s: string; t: string }>`
+    select table_schema as s, table_name as t from information_schema.tables
+    where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`.execute(database.db);
+  return rows.rows.map((r) => `"${r.s}"."${r.t}"`);
+}
+
+/** Every row of a table, each as its JSON text. */
+async function rowsAsText(database: TestDatabase, table: string): Promise<string[]> {
+  return (await sql<Record<string, unknown>>`select * from ${sql.raw(table)}`.execute(database.db)).rows.map((row) => JSON.stringify(row));
+}
 
 describe.each(ENGINES)('complete anonymisation on %s', (engine) => {
   let database: TestDatabase;
@@ -100,18 +124,8 @@ describe.each(ENGINES)('complete anonymisation on %s', (engine) => {
   });
   afterAll(() => database.drop());
 
-  /** Every table of the database (and, on PostgreSQL, the key store's schema), from the catalog. */
-  const everyTable = async (): Promise<string[]> => {
-    if (engine === 'sqlite') {
-      const rows = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(database.db);
-      return rows.rows.map((r) => `"${r.name}"`);
-    }
-    const rows = await sql<{ s: string; t: string }>`
-      select table_schema as s, table_name as t from information_schema.tables
-      where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`.execute(database.db);
-    return rows.rows.map((r) => `"${r.s}"."${r.t}"`);
-  };
-  const rowsOf = async (table: string): Promise<string[]> => (await sql<Record<string, unknown>>`select * from ${sql.raw(table)}`.execute(database.db)).rows.map((row) => JSON.stringify(row));
+  const everyTable = () => catalogTables(database, engine);
+  const rowsOf = (table: string) => rowsAsText(database, table);
   const mentions = (row: string, keys: readonly string[]) => keys.some((key) => row.includes(key));
 
   it('the catalog lists the tables the scan must cover', async () => {
@@ -204,5 +218,129 @@ describe.each(ENGINES)('complete anonymisation on %s', (engine) => {
       }
     }
     expect(near).toEqual([]);
+  });
+});
+
+/**
+ * Vendors forget the patron (issue 19; RF-6, CB-D, IF-4): once a patron is deleted, or their
+ * authorisation of a vendor has passed its retention, no row of any table (from the catalog) links them
+ * to the vendor, but the access log's entries that the vendor was told they are a patron (the evidence
+ * CB-F1 keeps, for its own months, naming no use); the pseudonyms a vendor knew are stored nowhere and
+ * can no longer be computed; the monthly counts hold no one.
+ */
+describe.each(ENGINES)('vendors forget the patron on %s', (engine) => {
+  let database: TestDatabase;
+  let w: World;
+  let libraryId = '';
+  const vendorIds: string[] = [];
+  /** Deleted; their authorisation's retention ended; signed in recently (the scan's control). */
+  const patrons: Record<'deleted' | 'expired' | 'recent', string> = { deleted: '', expired: '', recent: '' };
+  const pseudonyms: string[] = [];
+
+  const everyTable = () => catalogTables(database, engine);
+  const linking = async (patronId: string) => {
+    const found: { table: string; row: string }[] = [];
+    for (const table of await everyTable())
+      for (const row of await rowsAsText(database, table)) if (row.includes(patronId) && vendorIds.some((v) => row.includes(v))) found.push({ table: table.replace(/^"[^"]+"\./, '').replace(/"/g, ''), row });
+    return found;
+  };
+  const plusMonths = (months: number) => DateTime.fromISO(START, { zone: 'utc' }).plus({ months }).toJSDate().toISOString();
+
+  beforeAll(async () => {
+    database = await freshDatabase(engine);
+    w = await world(database);
+    // Given a Carlsbad library (its profile lets a contract add claims with the patron's consent, CB-D)
+    libraryId = (await buildLibrary(w, { profileId: 'carlsbad-nm' })).library.id;
+    const admin = { actor: SYSTEM, purpose: 'administration' as const };
+    const oidc = (await w.act(createVendor, { libraryId, protocol: 'oidc', name: 'Linked Ebooks', redirectUris: ['https://ebooks.example/callback'], claims: ['category', 'name'] }, admin)).vendor;
+    const proxy = (await w.act(createVendor, { libraryId, protocol: 'ezproxy', name: 'Campus Proxy', loginUrl: 'https://ezproxy.example.org/login' }, admin)).vendor;
+    vendorIds.push(oidc.id, proxy.id);
+    /** A patron signs in to both: the provider saves its artefacts (the code records the sign-in), they consent, the vendor reads its claims; and through EZproxy. */
+    const signIn = async (patronId: string) => {
+      const tag = `${patronId.slice(0, 8)}-${w.clock.now().getTime()}`;
+      const grantId = `grant-${tag}`;
+      await w.act(saveArtefact, { model: 'Session', id: `session-${tag}`, payload: { accountId: patronId, authorizations: { [oidc.id]: { grantId } } }, expiresIn: 14 * 86_400 });
+      await w.act(saveArtefact, { model: 'Grant', id: grantId, payload: { accountId: patronId, clientId: oidc.id, openid: { scope: 'openid library category' } }, expiresIn: 2 * 365 * 86_400 });
+      await w.act(saveArtefact, { model: 'AuthorizationCode', id: `code-${tag}`, payload: { accountId: patronId, clientId: oidc.id, grantId }, expiresIn: 60 }, { purpose: 'authentication' });
+      await w.act(saveArtefact, { model: 'AccessToken', id: `token-${tag}`, payload: { accountId: patronId, clientId: oidc.id, grantId }, expiresIn: 3600 });
+      await w.act(recordVendorConsent, { patronId, vendorId: oidc.id, claims: ['category'] }, { purpose: 'self-service' });
+      expect(await w.act(vendorAccount, { patronId, vendorId: oidc.id }, { purpose: 'authentication' })).toMatchObject({ library: libraryId, category: 'adult' });
+      expect(await w.act(ezproxyRedirect, { patronId, vendorId: proxy.id, destination: 'https://journals.example/article/1' }, { purpose: 'authentication' })).toMatch(/^https:\/\/ezproxy\.example\.org\/login\?user=/);
+    };
+
+    const deleted = await buildPatron(w, { libraryId });
+    // The patron whose authorisations expire has an item out all along: only the vendor rule acts on them
+    const expired = await buildPatron(w, { libraryId });
+    await w.act(checkout, { cardNumber: expired.cardNumber, itemBarcode: (await buildItem(w, { libraryId })).barcode });
+    Object.assign(patrons, { deleted: deleted.id, expired: expired.id });
+    await signIn(deleted.id);
+    await signIn(expired.id);
+    for (const vendorId of vendorIds) pseudonyms.push((await w.act(vendorSubject, { patronId: deleted.id, vendorId })) as string);
+    expect(new Set(pseudonyms).size).toBe(2);
+    w.clock.set(plusMonths(6));
+    const recent = await buildPatron(w, { libraryId });
+    patrons.recent = recent.id;
+    await signIn(recent.id);
+    expect((await linking(deleted.id)).map((l) => l.table)).toEqual(expect.arrayContaining(['vendor_authorisations', 'oidc_store', 'access_log']));
+
+    // When the first patron's record is deleted, and the months of the others' authorisations pass
+    await w.act(deletePatron, { patronId: deleted.id }, { purpose: 'account-service' });
+    w.clock.set(plusMonths(13));
+    const report = await runRetention(w.runtime, { libraryId });
+    expect(report.libraries[0]?.categories.find((c) => c.category === 'vendor-authorisations')).toMatchObject({ disposed: 2, kept: 0, clause: 'JC-IVd' });
+    expect((await runJob(w.runtime, 'oidc-purge'))[0]).toMatchObject({ status: 'ran' });
+  });
+  afterAll(() => database.drop());
+
+  it('every new table is in the inventory, classified: patron-linked, configuration, or an aggregate', async () => {
+    const tables = (await everyTable()).map((t) => t.replace(/^"[^"]+"\./, '').replace(/"/g, ''));
+    for (const table of ['vendors', 'vendor_authorisations', 'vendor_sign_in_counts', 'oidc_store', 'oidc_signing_keys']) expect(tables).toContain(table);
+    const storageOf = (table: string) => INVENTORY.filter((c) => c.storage.tables.some((t) => t.split(' ')[0] === table)).map((c) => c.id);
+    expect(storageOf('vendor_authorisations')).toEqual(['vendor-authorisations']);
+    expect(storageOf('oidc_store')).toEqual(['vendor-authorisations']);
+    expect(storageOf('vendor_sign_in_counts')).toEqual(['vendor-statistics']);
+    expect(isAggregate('vendor-statistics')).toBe(true);
+    for (const table of ['vendors', 'oidc_signing_keys']) {
+      expect(storageOf(table)).toEqual([]);
+      expect(OTHER_TABLES[table]).toMatch(/no patron/);
+    }
+  });
+
+  it('a deleted patron: no row links them to a vendor but the access log’s record that each vendor was told they are a patron', async () => {
+    const found = await linking(patrons.deleted);
+    expect(found.filter((l) => l.table !== 'access_log')).toEqual([]);
+    const actions = found.map((l) => (JSON.parse(l.row) as { action: string }).action).sort();
+    expect(actions.length).toBeGreaterThan(0);
+    for (const action of actions) expect(action).toMatch(/^vendor-(sign-in|consent|claims)(:[\w+-]+)?$/);
+  });
+
+  it('a deleted patron’s pseudonyms are stored nowhere and can no longer be computed: a vendor’s `sub` never authenticates again', async () => {
+    for (const table of await everyTable()) for (const row of await rowsAsText(database, table)) for (const sub of pseudonyms) expect(row.includes(sub), `${table}`).toBe(false);
+    for (const vendorId of vendorIds) {
+      expect(await w.act(vendorSubject, { patronId: patrons.deleted, vendorId })).toBeUndefined();
+      expect(await w.act(vendorAccount, { patronId: patrons.deleted, vendorId }, { purpose: 'authentication' })).toBeUndefined();
+    }
+  });
+
+  it('an authorisation past its retention: no row links the patron to the vendor but the access log; the provider’s artefacts are gone', async () => {
+    const found = await linking(patrons.expired);
+    expect(found.filter((l) => l.table !== 'access_log')).toEqual([]);
+    expect(found.length).toBeGreaterThan(0);
+    expect(await database.db.selectFrom('oidc_store').select('id').where('account_id', '=', patrons.expired).execute()).toEqual([]);
+  });
+
+  it('the scan finds a link where one is kept: the patron who signed in six months ago is still remembered', async () => {
+    const tables = new Set((await linking(patrons.recent)).map((l) => l.table));
+    expect(tables.has('vendor_authorisations')).toBe(true);
+    // Their grant is remembered with the authorisation; the short-lived artefacts have expired and gone
+    expect((await database.db.selectFrom('oidc_store').select('model').where('account_id', '=', patrons.recent).execute()).map((r) => r.model)).toEqual(['Grant']);
+  });
+
+  it('the monthly sign-in counts hold no patron, and still count every sign-in (CB-D)', async () => {
+    const counts = await database.db.selectFrom('vendor_sign_in_counts').selectAll().execute();
+    const text = JSON.stringify(counts);
+    for (const id of Object.values(patrons)) expect(text).not.toContain(id);
+    expect(Object.keys(counts[0] ?? {}).sort()).toEqual(['count', 'library_id', 'month', 'vendor_id']);
+    expect(counts.reduce((sum, c) => sum + Number(c.count), 0)).toBe(6);
   });
 });

@@ -127,8 +127,8 @@ describe.each(ENGINES)('the privacy audit report (CB-I) on %s', (engine) => {
     // rows: no sum of what they count (two reports would give the month under way), no exact number.
     // Registrations and loans were counted as they happened; the session not yet (the next run counts it)
     const band = (category: string) => report.collected.categories.find((c) => c.id === category)?.held.find((l) => l.label === 'rows held')?.band;
-    expect([band('registration-statistics'), band('circulation-statistics'), band('service-statistics')]).toEqual(['fewer than 1,000', 'fewer than 1,000', 'none']);
-    for (const id of ['circulation-statistics', 'registration-statistics', 'service-statistics']) {
+    expect([band('registration-statistics'), band('circulation-statistics'), band('service-statistics'), band('vendor-statistics')]).toEqual(['fewer than 1,000', 'fewer than 1,000', 'none', 'none']);
+    for (const id of ['circulation-statistics', 'registration-statistics', 'service-statistics', 'vendor-statistics']) {
       const lines = report.collected.categories.find((c) => c.id === id)?.held ?? [];
       expect(lines[0]?.label).toMatch(/^counts only: /);
       expect(lines.every((l) => l.count === null)).toBe(true);
@@ -146,7 +146,7 @@ describe.each(ENGINES)('the privacy audit report (CB-I) on %s', (engine) => {
     // (e) the profile's rule per category
     const rule = profiles().get(profileId).retention.fines.days;
     expect(report.retention.categories.find((c) => c.id === 'fines')?.rule).toBe(`fines, fees and payments: ${rule} days after settlement`);
-    for (const id of ['circulation-statistics', 'registration-statistics', 'service-statistics'])
+    for (const id of ['circulation-statistics', 'registration-statistics', 'service-statistics', 'vendor-statistics'])
       expect(report.retention.categories.find((c) => c.id === id)).toMatchObject({ rule: expect.stringContaining('no personal data'), clause: profiles().get(profileId).statistics.clause, lastRun: null, overdue: null });
 
     const out = renderings(report);

@@ -27,6 +27,7 @@ import {
   retainLoanPage,
   retainPage,
   retainPatronPage,
+  retainVendorAuthorisationPage,
   type PageInput,
   type PageResult,
 } from '../usecases/retention.usecases.js';
@@ -211,6 +212,8 @@ async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, op
   // Fines, holds and service records, by the category table: each status or kind a walk of its own.
   for (const category of ENDED_CATEGORIES)
     for (const value of ENDED_RECORD_CATEGORIES[category].values) await walk(category, (cursor, limit) => run(runtime, caller, retainPage, { ...base, limit, cursor, category, value }));
+  // The vendors patrons signed in to (issue 19), the profile's months after each one's last use.
+  await walk('vendor-authorisations', (cursor, limit) => run(runtime, caller, retainVendorAuthorisationPage, { ...base, limit, cursor }));
 
   for (const deceased of [false, true]) {
     const category = deceased ? 'deceased-patrons' : 'inactive-patrons';

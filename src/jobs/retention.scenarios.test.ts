@@ -6,7 +6,7 @@ import { DomainError } from '../domain/errors.js';
 import { SYSTEM } from '../policy/actors.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { profiles } from '../profile/profiles.js';
-import { SERVICE_KINDS, serviceRule, type ServiceKindId } from '../policy/retention.policy.js';
+import { SERVICE_KINDS, serviceRule, vendorAuthorisationRule, type ServiceKindId } from '../policy/retention.policy.js';
 import { findPatronById } from '../storage/patron.repository.js';
 import * as retention from '../storage/retention.repository.js';
 import { findServiceRecord } from '../storage/service-record.repository.js';
@@ -26,6 +26,10 @@ import {
   signUpForProgram,
   startComputerSession,
 } from '../usecases/service-record.usecases.js';
+import { placeLegalHold, releaseLegalHold } from '../usecases/legal-hold.usecases.js';
+import { saveArtefact } from '../usecases/oidc.usecases.js';
+import { recordVendorConsent, recordVendorSignIn } from '../usecases/vendor-sign-in.usecases.js';
+import { createVendor } from '../usecases/vendor.usecases.js';
 import { runRetention, type LibraryResult, type RetentionOptions } from './retention.job.js';
 
 /**
@@ -88,6 +92,23 @@ describe.each(ENGINES)('retention scenarios on %s', (engine) => {
     await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: anchor.barcode });
     return { patron, anchor };
   };
+  /** An OpenID Connect vendor of the library whose contract names the patron's category (registered as the system). */
+  const vendorOf = async (libraryId: string, name: string) =>
+    (await w.act(createVendor, { libraryId, protocol: 'oidc', name, redirectUris: [`https://${name.toLowerCase().replace(/\W+/g, '-')}.example/callback`], claims: ['category'] }, { actor: SYSTEM })).vendor;
+  /**
+   * A patron signs in to a vendor, now: the sign-in is recorded (the authorisation, the month's count),
+   * they answer the consent page, and the provider keeps a grant for the pair (long-lived, so only
+   * retention or a revocation can take it).
+   */
+  const signIn = async (patronId: string, vendorId: string) => {
+    expect(await w.act(recordVendorSignIn, { patronId, vendorId }, { purpose: 'authentication' })).toBe(true);
+    await w.act(recordVendorConsent, { patronId, vendorId, claims: ['category'] }, { purpose: 'self-service' });
+    await w.act(saveArtefact, { model: 'Grant', id: `grant-${patronId}-${vendorId}`, payload: { accountId: patronId, clientId: vendorId }, expiresIn: 3 * 365 * 86_400 });
+  };
+  const authorisedVendors = async (patronId: string) =>
+    (await database.db.selectFrom('vendor_authorisations').select('vendor_id').where('patron_id', '=', patronId).execute()).map((r) => r.vendor_id).sort();
+  const grantsOf = async (patronId: string) =>
+    (await database.db.selectFrom('oidc_store').select('id').where('account_id', '=', patronId).where('model', '=', 'Grant').execute()).map((r) => r.id).sort();
 
   // ── Generated: every rule of every shipped profile, kept just before its period ends, gone at it ──
 
@@ -255,6 +276,42 @@ describe.each(ENGINES)('retention scenarios on %s', (engine) => {
       else expect(category(next, 'inactive-patrons').skipped).toBeUndefined();
       if (r.deceasedPatrons.sweep === 'annually') expect(category(next, 'deceased-patrons').skipped?.reason).toBe('sweep-not-due');
       else expect(category(next, 'deceased-patrons').skipped).toBeUndefined();
+    });
+
+    const vendorRule = vendorAuthorisationRule(profile);
+    it(`vendors: a patron's authorisation of a vendor is forgotten ${vendorRule.months} months after its last sign-in, with the consent and the grant (${vendorRule.clause})`, async () => {
+      // Given a patron (with an item out, so never inactive) who signs in to one vendor, a month later to
+      // another, and to that one again five months on
+      const libraryId = await libraryOf(profile.id);
+      const { patron } = await anchoredPatron(libraryId);
+      const [first, second] = [await vendorOf(libraryId, 'First Ebooks'), await vendorOf(libraryId, 'Second Films')];
+      await signIn(patron.id, first.id);
+      w.clock.set(plusMonths(START, 1));
+      await signIn(patron.id, second.id);
+      w.clock.set(plusMonths(START, 6));
+      await signIn(patron.id, second.id);
+      const periodEnds = plusMonths(START, vendorRule.months);
+      // When a run happens a millisecond before the first one's months have passed, Then both are remembered
+      const before = await retainAt(libraryId, plusMs(periodEnds, -1));
+      expect(category(before, 'vendor-authorisations')).toMatchObject({ disposed: 0, clause: vendorRule.clause });
+      expect(await authorisedVendors(patron.id)).toEqual([first.id, second.id].sort());
+      // When a run happens when they have, Then the first is forgotten with its consent and its grant; the second stays
+      const after = await retainAt(libraryId, periodEnds);
+      expect(category(after, 'vendor-authorisations')).toMatchObject({ disposed: 1, kept: 0, held: 0, clause: vendorRule.clause, rule: expect.stringContaining(`${vendorRule.months} months`) });
+      expect(await authorisedVendors(patron.id)).toEqual([second.id]);
+      expect(await grantsOf(patron.id)).toEqual([`grant-${patron.id}-${second.id}`]);
+      // And a sign-in moves the last use on: the second, used again, outlives the months after its first sign-in
+      const later = await retainAt(libraryId, plusMonths(START, vendorRule.months + 2));
+      expect(category(later, 'vendor-authorisations').disposed).toBe(0);
+      expect(await authorisedVendors(patron.id)).toEqual([second.id]);
+      const gone = await retainAt(libraryId, plusMonths(START, 6 + vendorRule.months));
+      expect(category(gone, 'vendor-authorisations').disposed).toBe(1);
+      expect([await authorisedVendors(patron.id), await grantsOf(patron.id)]).toEqual([[], []]);
+      // The monthly counts stay: they hold no patron (CB-D)
+      const counts = await database.db.selectFrom('vendor_sign_in_counts').selectAll().where('library_id', '=', libraryId).execute();
+      expect(counts.map((c) => Number(c.count))).toEqual([1, 1, 1]);
+      expect(JSON.stringify(counts)).not.toContain(patron.id);
+      expect(await patronExists(patron.id)).toBe(true);
     });
 
     const serviceClauses = SERVICE_KINDS.map((kind) => `${kind} ${serviceRule(kind, profile).days}d ${serviceRule(kind, profile).clause}`).join(', ');
@@ -451,7 +508,7 @@ describe.each(ENGINES)('retention scenarios on %s', (engine) => {
     const receipts = await retention.receiptsOfRun(database.db, result.runId ?? '');
     const profile = profiles().get('jackson-county-or');
     expect(receipts.map((line) => line.category).sort()).toEqual(
-      ['access-log', 'circulation', 'computer-sessions', 'deceased-patrons', 'fines', 'holds', 'ill-requests', 'inactive-patrons', 'notices', 'program-signups', 'reference-requests', 'room-bookings'],
+      ['access-log', 'circulation', 'computer-sessions', 'deceased-patrons', 'fines', 'holds', 'ill-requests', 'inactive-patrons', 'notices', 'program-signups', 'reference-requests', 'room-bookings', 'vendor-authorisations'],
     );
     expect(receipts.find((line) => line.category === 'circulation')).toMatchObject({ clause: profile.retention.loans.clause, disposed: 2, kept: 0 });
     expect(receipts.find((line) => line.category === 'computer-sessions')).toMatchObject({ clause: 'JC-IIId', rule: expect.stringContaining('30 days') });
@@ -475,6 +532,35 @@ describe.each(ENGINES)('retention scenarios on %s', (engine) => {
     expect(category(result, 'deceased-patrons').disposed).toBe(1);
     expect(await snapshot()).toEqual(before);
     expect(await w.runtime.vault.hasKey(patron.id)).toBe(true);
+  });
+
+  it('vendors: a dry run counts an authorisation due to be forgotten and changes nothing; a legal hold on it keeps it until released (RF-6)', async () => {
+    // Given an ImagineIF patron who signed in to a vendor, under a legal hold on their vendor authorisations
+    const libraryId = await libraryOf('imagineif-mt');
+    const { patron } = await anchoredPatron(libraryId);
+    const vendor = await vendorOf(libraryId, 'Held Databases');
+    await signIn(patron.id, vendor.id);
+    const hold = await w.act(
+      placeLegalHold,
+      { libraryId, patrons: [{ patronId: patron.id }], categories: ['vendor-authorisations'], from: null, to: null, reason: 'Preservation letter, case 27-004' },
+      { actor: SYSTEM, purpose: 'legal-disclosure' },
+    );
+    const due = plusMonths(START, vendorAuthorisationRule(profiles().get('imagineif-mt')).months);
+    const tables = ['vendor_authorisations', 'oidc_store', 'vendor_sign_in_counts', 'retention_runs', 'retention_receipts', 'access_log'] as const;
+    const snapshot = async () => Promise.all(tables.map(async (t) => JSON.stringify(await database.db.selectFrom(t).selectAll().execute())));
+    // When a run happens past its months, Then the hold keeps it, and the receipt says so
+    expect(category(await retainAt(libraryId, due), 'vendor-authorisations')).toMatchObject({ disposed: 0, kept: 1, held: 1 });
+    expect(await authorisedVendors(patron.id)).toEqual([vendor.id]);
+    // When the hold is released and a dry run looks, Then it would go, and nothing changed
+    await w.act(releaseLegalHold, { holdId: hold.id }, { actor: SYSTEM, purpose: 'legal-disclosure' });
+    const before = await snapshot();
+    const dry = await runRetention(w.runtime, { libraryId, dryRun: true });
+    expect(category(dry.libraries[0] as LibraryResult, 'vendor-authorisations')).toMatchObject({ disposed: 1, kept: 0, held: 0 });
+    expect(await snapshot()).toEqual(before);
+    // When the next run happens, Then it is forgotten, with the grant
+    expect(category(await retainAt(libraryId, plusMs(due, HOUR)), 'vendor-authorisations')).toMatchObject({ disposed: 1 });
+    expect(await authorisedVendors(patron.id)).toEqual([]);
+    expect(await grantsOf(patron.id)).toEqual([]);
   });
 
   it('a killed run is marked interrupted by the next, which finishes the job; nothing is counted twice', async () => {

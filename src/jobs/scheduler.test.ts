@@ -8,6 +8,7 @@ import { pay } from '../usecases/fine.usecases.js';
 import { deletePatron } from '../usecases/patron-deletion.usecases.js';
 import { placeHold } from '../usecases/hold.usecases.js';
 import { patronAccount } from '../usecases/patron.usecases.js';
+import { saveArtefact } from '../usecases/oidc.usecases.js';
 import { jobsOverview, runJob, Scheduler } from './scheduler.js';
 
 describe.each(ENGINES)('the scheduler’s jobs on %s', (engine) => {
@@ -177,7 +178,7 @@ describe.each(ENGINES)('the scheduler’s jobs on %s', (engine) => {
     await scheduler.stop();
     const libraries = await database.db.selectFrom('libraries').select('id').execute();
     expect(reports.filter((r) => r.job === 'holds-expire' && r.status === 'ran')).toHaveLength(libraries.length);
-    expect(new Set(reports.map((r) => r.job))).toEqual(new Set(['fines-accrue', 'long-overdue', 'holds-expire', 'notices-plan', 'notices-send', 'retention', 'key-purge']));
+    expect(new Set(reports.map((r) => r.job))).toEqual(new Set(['fines-accrue', 'long-overdue', 'holds-expire', 'notices-plan', 'notices-send', 'retention', 'key-purge', 'oidc-purge']));
     expect(reports.every((r) => r.status === 'ran')).toBe(true);
 
     const overview = await jobsOverview(w.runtime, { actor: { kind: 'system', id: 'system' }, purpose: 'administration', channel: 'cli' });
@@ -200,6 +201,26 @@ describe.each(ENGINES)('the scheduler’s jobs on %s', (engine) => {
     expect((await runJob(w.runtime, 'key-purge'))[0]?.status).toBe('already-ran');
     w.clock.advanceMinutes(60);
     expect((await runJob(w.runtime, 'key-purge'))[0]).toMatchObject({ status: 'ran', outcome: { destroyed: 0 } });
+  });
+
+  it('oidc-purge: the hour after the sign-in provider’s artefacts expire, they are deleted, patron and all (issue 19)', async () => {
+    const patron = await buildPatron(w, { libraryId });
+    const artefacts = () => database.db.selectFrom('oidc_store').select(['model', 'account_id']).where('account_id', '=', patron.id).orderBy('model').execute();
+    // Given a token that lives an hour and a session that lives two days, both naming the patron
+    await w.act(saveArtefact, { model: 'AccessToken', id: `at-${patron.id}`, payload: { accountId: patron.id, clientId: 'a-vendor', grantId: 'g-1' }, expiresIn: 3600 });
+    await w.act(saveArtefact, { model: 'Session', id: `s-${patron.id}`, payload: { accountId: patron.id, authorizations: { 'a-vendor': { grantId: 'g-1' } } }, expiresIn: 2 * 86_400 });
+    expect((await runJob(w.runtime, 'oidc-purge'))[0]).toMatchObject({ status: 'ran', outcome: { deleted: 0 } });
+    // When two hours pass, the token has expired and goes; the session stays until it expires too
+    w.clock.advanceMinutes(120);
+    const [purge] = await runJob(w.runtime, 'oidc-purge');
+    expect(purge).toMatchObject({ status: 'ran', libraryId: null, outcome: { deleted: 1 } });
+    expect(purge?.period).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:00Z$/);
+    expect(await artefacts()).toEqual([{ model: 'Session', account_id: patron.id }]);
+    expect((await runJob(w.runtime, 'oidc-purge'))[0]?.status).toBe('already-ran');
+    w.clock.advanceDays(2);
+    expect((await runJob(w.runtime, 'oidc-purge'))[0]).toMatchObject({ status: 'ran', outcome: { deleted: 1 } });
+    expect(await artefacts()).toEqual([]);
+    await expect(runJob(w.runtime, 'oidc-purge', { libraryId })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('refuses an unknown job, and --library for a job of every library', async () => {

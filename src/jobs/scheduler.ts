@@ -21,12 +21,13 @@ import { run, type Caller, type Runtime, type UseCase } from '../usecases/contex
 import { expireHolds } from '../usecases/hold.usecases.js';
 import { claimJobRun, finishJobRun, jobRunHistory, scheduledLibraries, type JobOutcome, type JobRun } from '../usecases/job-run.usecases.js';
 import { destroyExpiredKeys } from '../usecases/key.usecases.js';
+import { purgeExpiredArtefacts } from '../usecases/oidc.usecases.js';
 import { runRetention } from './retention.job.js';
 import { announcePolicyChange, deliverNotices } from './notices.job.js';
 import { planNotices } from '../usecases/notice.usecases.js';
 import type { NoticeChannels } from '../domain/notices.js';
 
-export const JOB_NAMES = ['fines-accrue', 'long-overdue', 'holds-expire', 'notices-plan', 'notices-send', 'retention', 'key-purge'] as const;
+export const JOB_NAMES = ['fines-accrue', 'long-overdue', 'holds-expire', 'notices-plan', 'notices-send', 'retention', 'key-purge', 'oidc-purge'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /**
@@ -46,6 +47,26 @@ interface JobDefinition {
 
 /** Rows of overdue loans per transaction in the walks of fines-accrue and long-overdue. */
 const PAGE = 200;
+
+/** Expired artefacts of the sign-in provider deleted per transaction by oidc-purge. */
+const ARTEFACT_PAGE = 500;
+
+/**
+ * Deletes every artefact of the OpenID provider that has expired (issue 19), a page per transaction. The
+ * provider's sessions, codes, tokens and grants live minutes to days and carry the patron's id, and an
+ * expired one is never read again: an hourly job bounds how long such a row outlives its use to an hour,
+ * which the nightly retention run, walking one library at a time over a table that belongs to none,
+ * would stretch to a day.
+ */
+async function purgeArtefacts(runtime: Runtime, caller: Caller, signal: AbortSignal): Promise<Record<string, number>> {
+  let deleted = 0;
+  for (;;) {
+    if (signal.aborted) throw refuse(ErrorCode.JOB_STOPPED, 'The scheduler was stopped; the next run finishes the job.');
+    const page = await run(runtime, caller, purgeExpiredArtefacts, { limit: ARTEFACT_PAGE });
+    deleted += page;
+    if (page < ARTEFACT_PAGE) return { deleted };
+  }
+}
 
 /** Walks a library's overdue loans page by page, one transaction each, adding up the counts. */
 async function walkPages(
@@ -131,6 +152,13 @@ const JOBS: readonly JobDefinition[] = [
     cadence: { kind: 'hour' },
     purpose: 'administration',
     work: async (runtime, caller) => ({ ...(await run(runtime, caller, destroyExpiredKeys, undefined)) }),
+  },
+  {
+    name: 'oidc-purge',
+    description: 'deletes the sign-in provider’s sessions, codes, tokens and grants that have expired (they name the patron)',
+    cadence: { kind: 'hour' },
+    purpose: 'retention',
+    work: (runtime, caller, _libraryId, signal) => purgeArtefacts(runtime, caller, signal),
   },
 ];
 

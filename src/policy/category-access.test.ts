@@ -32,7 +32,7 @@ describe('record categories and the role table (CB-I (c), CB-A3, RF-10)', () => 
 
   it('the system administrator reaches no patron record; a volunteer only the hold shelf; the access log only the director', () => {
     const reached = (role: (typeof ROLES)[number]) => RECORD_CATEGORIES.filter((c) => rolesFor(c).some((r) => r.role === role));
-    expect(reached('admin')).toEqual(['access-log', 'circulation-statistics', 'registration-statistics', 'service-statistics']);
+    expect(reached('admin')).toEqual(['access-log', 'circulation-statistics', 'registration-statistics', 'service-statistics', 'vendor-statistics']);
     expect(rolesFor('access-log').find((r) => r.role === 'admin')?.permissions).toEqual(['access-log.verify']);
     expect(reached('volunteer')).toEqual(['holds']);
     expect(rolesFor('holds').find((r) => r.role === 'volunteer')?.permissions).toEqual(['holds.shelf']);
@@ -51,5 +51,7 @@ describe('record categories and the role table (CB-I (c), CB-A3, RF-10)', () => 
     expect(rolesFor('circulation-statistics').find((r) => r.role === 'circulation')?.permissions).toEqual(['circulation.checkout']);
     expect(rolesFor('registration-statistics').find((r) => r.role === 'circulation')?.permissions).toEqual(['patron.register']);
     expect(rolesFor('service-statistics').find((r) => r.role === 'director')?.permissions).toEqual(['retention.run', 'patron.delete', 'statistics.read']);
+    // Sign-ins are counted by the vendor's sign-in itself: no staff role writes them (CB-D)
+    expect(rolesFor('vendor-statistics').map((r) => [r.role, r.permissions])).toEqual(['librarian', 'branch-manager', 'director', 'admin'].map((role) => [role, ['statistics.read']]));
   });
 });

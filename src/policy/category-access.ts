@@ -49,6 +49,8 @@ export const CATEGORY_PERMISSIONS: Record<RecordCategory, readonly Permission[]>
   'circulation-statistics': ['circulation.checkout', 'statistics.read'],
   'registration-statistics': ['patron.register', 'statistics.read'],
   'service-statistics': ['retention.run', 'patron.delete', 'statistics.read'],
+  // Written by a vendor's sign-in (no staff permission writes it: the patron signed in), read as statistics (CB-D).
+  'vendor-statistics': ['statistics.read'],
 };
 
 /** The staff roles that may reach a category, and through which permissions (least trusted first). */
@@ -90,6 +92,7 @@ export const CATEGORY_VIEW_PERMISSIONS: Record<RecordCategory, readonly Permissi
   'circulation-statistics': [],
   'registration-statistics': [],
   'service-statistics': [],
+  'vendor-statistics': [],
 };
 
 /** The roles whose permissions reach a category, least trusted first, in words. */

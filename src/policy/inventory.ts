@@ -6,7 +6,7 @@
  */
 import type { Profile } from './profile.schema.js';
 import { noticeRetention } from './notice.policy.js';
-import { describeRule, serviceRule, type RetentionCategory, type ServiceKindId } from './retention.policy.js';
+import { describeRule, serviceRule, vendorAuthorisationRule, type RetentionCategory, type ServiceKindId } from './retention.policy.js';
 
 /**
  * The category list and the aggregate statistics (counts with no patron in them: RR-4, CB-A6, RF-3, IF-4,
@@ -235,6 +235,28 @@ export const INVENTORY: readonly CategoryDeclaration[] = [
     disposal: 'What a notice says is deleted when it is delivered (the address is never stored: it is opened from the vault to send); the proof of sending is deleted after the profile’s days.',
   },
   {
+    id: 'vendor-authorisations',
+    name: 'Vendors signed in to',
+    fields: [
+      'patron',
+      'vendor (an e-content service, a database, an EZproxy instance)',
+      'first and last sign-in',
+      'the claims the patron consented to the vendor receiving (category, age band, name, email), and when',
+      'the sign-in provider’s short-lived sessions, codes, tokens and grants, each until it expires',
+    ],
+    purpose:
+      'Show the patron which vendors they sign in to through the library, and when, so they can revoke each (RF-6, RF-7); remember what they consented each may receive, so they are asked once. Never what they used there.',
+    legalBasis: {
+      text: 'The patron signs in to the vendor themselves. A vendor learns only that they are a patron in good standing, under a pseudonym of its own (never the card number), and more only where its contract, the policy and the patron’s consent all allow; what the patron uses there is neither tracked nor linked to them.',
+      clauses: ['RF-6', 'RF-7', 'CB-D', 'IF-4', 'IF-9', 'RR-4'],
+    },
+    access: ['the patron (their own; each vendor revocable in the portal)', 'staff reading or exporting the patron’s whole record'],
+    storage: { tables: ['vendor_authorisations', 'oidc_store (the sign-in provider’s sessions, codes, tokens and grants, by patron)'], sealed: [], indexed: [] },
+    retention: (p) => fromReceipt(p, 'vendor-authorisations', noteOf(vendorAuthorisationRule(p))),
+    disposal:
+      'Deleted the profile’s months after the last sign-in, at once when the patron revokes the vendor, and with the patron’s record; the provider’s grants of that vendor for the patron go with it, and its other artefacts are deleted within the hour after they expire. The pseudonym a vendor knows is derived from the patron’s data key, so it dies when the record is deleted.',
+  },
+  {
     id: 'access-log',
     name: 'Access log',
     fields: ['time', 'actor (staff account or system)', 'patron', 'action', 'record categories touched (names, never data)', 'purpose', 'channel'],
@@ -280,6 +302,18 @@ export const INVENTORY: readonly CategoryDeclaration[] = [
     retention: (p) => ({ rule: `kept: counts only, no personal data; counts below ${p.statistics.smallCellThreshold} are suppressed when published`, clause: p.statistics.clause }),
     disposal: 'Not personal data; kept (no station, program, room, title or question is in it).',
   },
+  {
+    id: 'vendor-statistics',
+    name: 'Vendor sign-in statistics',
+    fields: ['month', 'vendor', 'number of sign-ins'],
+    purpose:
+      'Report how much each e-content vendor, database or proxy is used, with no personal data: each sign-in is counted once, in the month the vendor was told a patron is valid; what anyone did there is never known to the library (CB-D: usage tracked only for statistics).',
+    legalBasis: { text: 'Aggregate statistics carry no personal data.', clauses: ['CB-D', 'RR-4', 'IF-4', 'RF-3', 'CB-A6'] },
+    access: ['librarians, branch managers, the director and the system administrator (tables with small counts suppressed)', 'the public (published with small cells suppressed)'],
+    storage: { tables: ['vendor_sign_in_counts'], sealed: [], indexed: [] },
+    retention: (p) => ({ rule: `kept: counts only, no personal data; counts below ${p.statistics.smallCellThreshold} are suppressed when published`, clause: p.statistics.clause }),
+    disposal: 'Not personal data; kept (no patron, category or age band is in it: only the vendor, the month and a count).',
+  },
 ];
 
 /** The declaration of one category. */
@@ -311,6 +345,8 @@ export const OTHER_TABLES: Readonly<Record<string, string>> = {
   bib_search_docsize: 'A shadow table of SQLite’s full-text index over the catalogue; no patron.',
   bib_search_config: 'A shadow table of SQLite’s full-text index over the catalogue; no patron.',
   staff_accounts: 'Staff accounts: username, roles, password hash; no patron.',
+  vendors: 'The library’s e-content vendors and proxies (OpenID Connect clients, EZproxy instances): name, addresses, the claims their contract names, a sealed secret; no patron (issue 19).',
+  oidc_signing_keys: 'The sign-in provider’s signing keys, sealed under the vault’s key, kept until the tokens they signed have expired; no patron.',
   sip2_accounts: 'SIP2 accounts of self-check kiosks, sorters and authentication clients: name, login id, password hash, branch and settings; no patron (CB-G2).',
   sessions: 'Open log-in sessions (a token’s hash and whose it is), ended at log-out or after hours of idleness.',
   login_failures: 'Recent failed log-ins, counted to slow guessing (a keyed hash of the name tried); no patron record.',

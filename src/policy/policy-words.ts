@@ -5,6 +5,7 @@
 import type { Instrument, Permit } from '../domain/disclosure.js';
 import type { Statement } from '../domain/published-policy.js';
 import type { GuardianViewLevel, InstrumentRule, ProfileRules } from '../domain/profile.js';
+import { vendorAuthorisationRule } from './retention.policy.js';
 
 export type { ProfileRules } from '../domain/profile.js';
 
@@ -74,6 +75,7 @@ export const RETENTION_RULES = [
   ['illRequests', 'Interlibrary-loan requests'],
   ['referenceRequests', 'Reference requests'],
   ['accessLog', 'The access log'],
+  ['vendorAuthorisations', 'Vendors you signed in to'],
 ] as const satisfies readonly (readonly [keyof ProfileRules['retention'], string])[];
 export type RetentionRuleKey = (typeof RETENTION_RULES)[number][0];
 
@@ -103,6 +105,10 @@ export function retentionShort(rules: ProfileRules, key: RetentionRuleKey): { te
       return { text: afterEnd(r[key].days, 'it ends'), clause: r[key].clause };
     case 'accessLog':
       return { text: `entries kept ${plural(r.accessLog.months, 'month')}`, clause: r.accessLog.clause };
+    case 'vendorAuthorisations': {
+      const rule = vendorAuthorisationRule(rules);
+      return { text: `forgotten ${plural(rule.months, 'month')} after the last sign-in`, clause: rule.clause };
+    }
   }
 }
 
@@ -153,13 +159,21 @@ export function retentionSentence(rules: ProfileRules, category: string): Statem
       return service(r.illRequests, 'the request is closed');
     case 'reference-requests':
       return service(r.referenceRequests, 'the question is closed');
+    case 'vendor-authorisations': {
+      const rule = vendorAuthorisationRule(rules);
+      return {
+        text: `Kept ${plural(rule.months, 'month')} after you last signed in to the vendor, with what you agreed it may receive; then forgotten, as when you revoke it yourself, which you can do at any time. Deleted with your record.`,
+        clauses: [rule.clause],
+      };
+    }
     case 'access-log':
       return { text: `Each entry is kept ${plural(r.accessLog.months, 'month')}, then deleted.`, clauses: [r.accessLog.clause] };
     case 'circulation-statistics':
     case 'registration-statistics':
     case 'service-statistics':
+    case 'vendor-statistics':
       return {
-        text: `Kept. It holds no personal data: each loan, registration or service is counted once, and a month's counts never change after it ends. A count below ${rules.statistics.smallCellThreshold} is never published.`,
+        text: `Kept. It holds no personal data: each loan, registration, service or sign-in to a vendor is counted once, and a month's counts never change after it ends. A count below ${rules.statistics.smallCellThreshold} is never published.`,
         clauses: [rules.statistics.clause],
       };
     default:

@@ -116,6 +116,12 @@ export const ProfileDocument = Type.Object(
         access_log: Type.Optional(Type.Object({ months: Months, clause: Clause, note: Note }, { additionalProperties: false })),
         /** Proof that a notice was sent (kind, channel, time, status): kept this many days after it ended (issue 17). */
         notices: Type.Optional(DaysAfterSent),
+        /**
+         * A patron's authorisation of a vendor (issue 19: that they signed in to it, when, and the claims
+         * they consented to): kept this many months after its last use, then forgotten, as a revocation
+         * would (RF-6, RF-7). Silent: policy/vendor.policy.ts's default.
+         */
+        vendor_authorisations: Type.Optional(Type.Object({ months_after_last_use: Months, clause: Clause, note: Note }, { additionalProperties: false })),
       },
       { additionalProperties: false },
     ),

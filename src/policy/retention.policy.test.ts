@@ -15,6 +15,8 @@ import {
   SERVICE_KINDS,
   sweepDecision,
   sweepDue,
+  vendorAuthorisationRetention,
+  vendorAuthorisationRule,
 } from './retention.policy.js';
 import { SERVICE_CATEGORY } from './inventory.js';
 
@@ -76,6 +78,20 @@ describe('period checkers', () => {
     expect(serviceRetention({ kind: 'computer-session', endsAt: '2027-02-13T12:00:00.000Z' }, jackson, now).dispose).toBe(true);
     expect(serviceRetention({ kind: 'computer-session', endsAt: '2027-02-13T12:00:01.000Z' }, jackson, now).dispose).toBe(false);
     expect(serviceRetention({ kind: 'program-signup', endsAt: '2027-04-01T00:00:00.000Z' }, jackson, now)).toEqual({ dispose: false, reason: 'not-ended' });
+  });
+});
+
+describe('vendor authorisation checker (issue 19)', () => {
+  it('RF-6, RF-7: forgotten the profile’s months after the last sign-in, to the instant; a legal hold keeps it', () => {
+    // No shipped profile states it: thirteen months, citing the minimisation clause it follows
+    for (const profile of registry.all()) expect(vendorAuthorisationRule(profile)).toMatchObject({ months: 13, clause: 'JC-IVd', note: expect.stringContaining('Not stated') });
+    expect(vendorAuthorisationRetention({ lastAt: '2026-02-15T12:00:00.001Z' }, imagineif, now)).toEqual({ dispose: false, reason: 'within-retention' });
+    expect(vendorAuthorisationRetention({ lastAt: '2026-02-15T12:00:00.000Z' }, imagineif, now)).toEqual({ dispose: true, reason: 'retention-ended' });
+    expect(vendorAuthorisationRetention({ lastAt: '2026-02-15T12:00:00.000Z', held: true }, imagineif, now)).toEqual({ dispose: false, reason: 'legal-hold' });
+    // A profile that states its months is followed
+    const stated = { retention: { ...imagineif.retention, vendorAuthorisations: { months: 3, clause: 'IF-4' } } };
+    expect(vendorAuthorisationRetention({ lastAt: '2026-12-15T12:00:00.000Z' }, stated, now)).toEqual({ dispose: true, reason: 'retention-ended' });
+    expect(vendorAuthorisationRetention({ lastAt: '2026-12-15T12:00:00.001Z' }, stated, now)).toEqual({ dispose: false, reason: 'within-retention' });
   });
 });
 

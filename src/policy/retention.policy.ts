@@ -232,6 +232,52 @@ export function serviceRetention(record: { kind: ServiceKindId; endsAt: string |
   return afterEndRetention(record.endsAt, serviceRule(record.kind, profile), now, record.held);
 }
 
+// ── Vendors a patron signed in to (issue 19) ─────────────────────────────────────────────────────
+
+/** A rule in months, as the profile states it (the access log's, a vendor authorisation's). */
+export interface MonthsRule {
+  months: number;
+  clause: string;
+  note?: string;
+}
+
+/**
+ * When a profile is silent on vendor authorisations: thirteen months after the last sign-in, so a vendor
+ * a patron uses once a year is remembered, with what they consented it may receive, from one year to the
+ * next; then their use of it is forgotten, as a revocation would forget it (JC-IVd: purged when no
+ * longer needed).
+ */
+export const DEFAULT_VENDOR_AUTHORISATION_RETENTION: MonthsRule = {
+  months: 13,
+  clause: 'JC-IVd',
+  note: 'Not stated: thirteen months after the last sign-in, so a vendor used once a year is remembered, with the consent given to it, from one year to the next; then it is forgotten, as if the patron had revoked it.',
+};
+
+/** How long a patron's authorisation of a vendor is kept after its last use (the profile's, or the default). */
+export function vendorAuthorisationRule(profile: Pick<Profile, 'retention'>): MonthsRule {
+  return profile.retention.vendorAuthorisations ?? DEFAULT_VENDOR_AUTHORISATION_RETENTION;
+}
+
+export interface VendorAuthorisationFacts {
+  /** The last time the vendor was told the patron is valid (or the patron consented). */
+  lastAt: string;
+  /** A live legal hold covers this authorisation. */
+  held?: boolean;
+}
+
+export type VendorAuthorisationReason = 'within-retention' | 'retention-ended' | 'legal-hold';
+
+/**
+ * Whether a patron's authorisation of a vendor is forgotten now: the profile's months after its last
+ * use (RF-6, RF-7: the record of which vendors a patron uses exists to show and revoke them, not to keep
+ * their habits), unless a live legal hold covers it. Forgetting it forgets their consent too: the next
+ * sign-in asks again.
+ */
+export function vendorAuthorisationRetention(facts: VendorAuthorisationFacts, profile: Pick<Profile, 'retention'>, now: Date): Decision<VendorAuthorisationReason> {
+  const rule = vendorAuthorisationRule(profile);
+  return unlessHeld(atOrBefore(facts.lastAt, monthsBefore(now, rule.months)) ? dispose('retention-ended') : keep('within-retention'), facts.held);
+}
+
 // ── Patrons ──────────────────────────────────────────────────────────────────────────────────────
 
 export interface PatronFacts {
@@ -337,6 +383,14 @@ export function describeRule(profile: Profile, category: RetentionCategory): { r
     case 'notices': {
       const rule = noticeRetention(profile);
       return { rule: `notices sent: kind, channel, time and status kept ${rule.days} days (what they said is forgotten at delivery)`, clause: rule.clause, disposal: 'deleted' };
+    }
+    case 'vendor-authorisations': {
+      const rule = vendorAuthorisationRule(profile);
+      return {
+        rule: `vendors a patron signed in to: forgotten ${rule.months} months after the last sign-in, with the consent given to each`,
+        clause: rule.clause,
+        disposal: 'deleted, with the sign-in provider’s grants of that vendor for that patron',
+      };
     }
     case 'access-log':
       return {

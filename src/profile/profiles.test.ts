@@ -67,6 +67,17 @@ describe('policy profiles', () => {
     expect(problemOf('- a list\n')).toEqual(expect.objectContaining({ problem: 'a profile is a YAML mapping of fields' }));
   });
 
+  it('reads how long a vendor authorisation is kept after its last use, or leaves it to the default (issue 19)', () => {
+    const good = shipped('strict-default');
+    // Silent (every shipped profile): the rule's default, and the fingerprint stays the profile's own
+    expect(parseProfile(good, '/x/strict-default.yaml').retention.vendorAuthorisations).toBeUndefined();
+    const stated = good.replace('  access_log:\n', '  vendor_authorisations:\n    months_after_last_use: 6\n    clause: RF-6\n    note: Six months.\n  access_log:\n');
+    expect(parseProfile(stated, '/x/strict-default.yaml').retention.vendorAuthorisations).toEqual({ months: 6, clause: 'RF-6', note: 'Six months.' });
+    expect(problemOf(stated.replace('months_after_last_use: 6', 'months_after_last_use: 0'))).toMatchObject({ field: 'retention.vendor_authorisations.months_after_last_use' });
+    expect(problemOf(stated.replace('months_after_last_use: 6', 'days_after_last_use: 6'))).toMatchObject({ field: expect.stringMatching(/^retention\.vendor_authorisations/) });
+    expect(problemOf(stated.replace('clause: RF-6\n    note: Six', 'clause: rf six\n    note: Six'))).toMatchObject({ field: 'retention.vendor_authorisations.clause' });
+  });
+
   it('loads an operator’s profile beside the shipped ones, and refuses one that reuses a shipped id', () => {
     const dir = mkdtempSync(join(tmpdir(), 'carrel-profiles-'));
     const text = shipped('carlsbad-nm').replace('id: carlsbad-nm', 'id: eddy-county-nm').replace('months: 12\n    clause: CB-F3\n  reading', 'months: 18\n    clause: CB-F3\n  reading');

@@ -168,6 +168,9 @@ function toProfile(doc: ProfileDocument, file: string): Profile {
       referenceRequests: days(r.reference_requests),
       // Only when the profile says (as `notices` below): a silent profile keeps its fingerprint.
       ...(r.notices ? { notices: { days: r.notices.days_after_sent, clause: r.notices.clause, ...note(r.notices.note) } } : {}),
+      ...(r.vendor_authorisations
+        ? { vendorAuthorisations: { months: r.vendor_authorisations.months_after_last_use, clause: r.vendor_authorisations.clause, ...note(r.vendor_authorisations.note) } }
+        : {}),
     },
     access: {
       sharedPatrons: a?.shared_patrons

@@ -37,6 +37,7 @@ function facts(profile: Profile, overrides: Partial<AuditFacts> = {}): AuditFact
       statistics: { rows: 0 },
       registrationStatistics: { rows: 0 },
       serviceStatistics: { rows: 0 },
+      vendorStatistics: { rows: 0 },
     },
     accessLog: {
       groups: [

@@ -36,6 +36,7 @@ export const RETENTION_CATEGORY_OF: Record<RetentionCategory, RecordCategory> = 
   'ill-requests': 'ill-requests',
   'reference-requests': 'reference-requests',
   notices: 'notices',
+  'vendor-authorisations': 'vendor-authorisations',
   'inactive-patrons': 'registration',
   'deceased-patrons': 'registration',
   'access-log': 'access-log',
@@ -148,6 +149,7 @@ function heldLines(held: HeldCounts): Record<RecordCategory, CountLine[]> {
     'circulation-statistics': aggregate('loans', 'day, branch, item type, patron category, age band', held.statistics.rows),
     'registration-statistics': aggregate('registrations', 'day, branch, patron category, age band', held.registrationStatistics.rows),
     'service-statistics': aggregate('services (computer minutes too)', 'day, branch, kind of service, patron category, age band', held.serviceStatistics.rows),
+    'vendor-statistics': aggregate('sign-ins to vendors', 'month, vendor', held.vendorStatistics.rows),
   };
 }
 

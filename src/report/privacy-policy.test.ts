@@ -59,7 +59,7 @@ describe('published privacy policy (pure)', () => {
     expect(html).toContain(`Version ${profile.version}, effective ${profile.effective}`);
     expect(html).toContain('answers within 30 days');
     // The statistics, each kind a category: no personal data, published to anyone, seen by no staff role as a record
-    for (const id of ['circulation-statistics', 'registration-statistics', 'service-statistics']) {
+    for (const id of ['circulation-statistics', 'registration-statistics', 'service-statistics', 'vendor-statistics']) {
       const category = doc.categories.find((c) => c.id === id)!;
       expect(category.howLong.text).toContain('no personal data');
       expect(category.whoCanSee).toMatchObject({ patron: false, guardian: null, staffRoles: [] });
@@ -90,6 +90,33 @@ describe('published privacy policy (pure)', () => {
     const cb = policyOf(registry.get('carlsbad-nm'));
     expect(cb.categories.find((c) => c.id === 'registration')!.whoCanSee.guardian).toBe('only with the child’s card or card number');
     expect(cb.categories.find((c) => c.id === 'fines')!.whoCanSee.guardian).toBe('with or without the child’s card');
+  });
+
+  it('says which vendors a patron signed in to is kept, why (RF-6, CB-D, IF-4) and for how long, and that sign-ins are counted with no one in the count (issue 19)', () => {
+    for (const profile of registry.all()) {
+      const doc = policyOf(profile);
+      const vendors = doc.categories.find((c) => c.id === 'vendor-authorisations')!;
+      expect(vendors.why.clauses).toEqual(expect.arrayContaining(['RF-6', 'CB-D', 'IF-4']));
+      expect(vendors.why.text).toContain('pseudonym');
+      // No shipped profile states it: the default, thirteen months after the last sign-in, with its clause and note
+      expect(vendors.howLong).toEqual({ text: expect.stringContaining('Kept 13 months after you last signed in to the vendor'), clauses: ['JC-IVd'] });
+      expect(vendors.note).toContain('Not stated');
+      expect(vendors.whoCanSee).toMatchObject({ patron: true, guardian: null });
+      expect(vendors.whoCanSee.staffRoles).not.toContain('system administrator');
+      const counts = doc.categories.find((c) => c.id === 'vendor-statistics')!;
+      expect(counts.fields).toEqual(['month', 'vendor', 'number of sign-ins']);
+      expect(counts.why.clauses).toContain('CB-D');
+    }
+    // A profile that states its own months says so, and the list of changes tells patrons (RR-10)
+    const v1 = registry.get('ridgefield-ct');
+    const text = readFileSync(join(shippedProfilesDir(), 'ridgefield-ct.yaml'), 'utf8');
+    const v2 = parseProfile(
+      text.replace('  access_log:\n', '  vendor_authorisations:\n    months_after_last_use: 3\n    clause: RF-6\n  access_log:\n').replace('version: 1', 'version: 2'),
+      '/x/ridgefield-ct.yaml',
+    );
+    const html = renderPolicyHtml(policyOf(v2, [v1, v2]));
+    expect(html).toContain('Kept 3 months after you last signed in to the vendor');
+    expect(html).toContain('Vendors you signed in to: forgotten 13 months after the last sign-in → forgotten 3 months after the last sign-in (RF-6)');
   });
 
   it('says per instrument whether records could leave, and on what basis (CB-E1, RR-7, IF-8)', () => {

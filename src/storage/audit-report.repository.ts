@@ -71,11 +71,12 @@ export async function heldCounts(db: Db, libraryId: string): Promise<HeldCounts>
     .where('v.library_id', '=', libraryId)
     .executeTakeFirstOrThrow();
   // Rows only: no count of the aggregates is summed here (see HeldCounts).
-  const rowsOf = async (table: 'circulation_stats' | 'registration_stats' | 'service_stats') =>
+  const rowsOf = async (table: 'circulation_stats' | 'registration_stats' | 'service_stats' | 'vendor_sign_in_counts') =>
     n((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('library_id', '=', libraryId).executeTakeFirstOrThrow()).n);
   const statistics = { rows: await rowsOf('circulation_stats') };
   const registrationStatistics = { rows: await rowsOf('registration_stats') };
   const serviceStatistics = { rows: await rowsOf('service_stats') };
+  const vendorStatistics = { rows: await rowsOf('vendor_sign_in_counts') };
   return {
     patronsByStatus: byCode(patronsByStatus),
     readingHistoryPatrons: n(readingHistoryPatrons.n),
@@ -97,6 +98,7 @@ export async function heldCounts(db: Db, libraryId: string): Promise<HeldCounts>
     statistics,
     registrationStatistics,
     serviceStatistics,
+    vendorStatistics,
   };
 }
 

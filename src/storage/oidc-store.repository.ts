@@ -55,6 +55,19 @@ export async function deleteArtefactsOfGrant(db: Db, grantId: string): Promise<n
   return Number(result.numDeletedRows);
 }
 
+/**
+ * Deletes a grant itself and everything issued under it (a patron revoked the vendor, or its
+ * authorisation's retention ended): the grant's row carries no `grant_id` of its own, so
+ * `deleteArtefactsOfGrant` alone would leave it, and with it the patron's link to the vendor.
+ */
+export async function deleteGrant(db: Db, grantId: string): Promise<number> {
+  const result = await db
+    .deleteFrom('oidc_store')
+    .where((eb) => eb.or([eb('grant_id', '=', grantId), eb.and([eb('model', '=', 'Grant'), eb('id', '=', grantId)])]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Deletes every artefact of a patron (deleted, or revoking a vendor: then only the given grants). */
 export async function deleteArtefactsOfAccount(db: Db, accountId: string): Promise<number> {
   const result = await db.deleteFrom('oidc_store').where('account_id', '=', accountId).executeTakeFirst();

@@ -4,6 +4,8 @@ import { prepared } from './prepared.js';
 import type { GuardianLinksTable, PatronsTable } from './schema.js';
 import { forgetComplaintPatron } from './complaint.repository.js';
 import { deleteHoldPatron } from './legal-hold.repository.js';
+import { deleteArtefactsOfAccount } from './oidc-store.repository.js';
+import { deleteAuthorisationsOf } from './vendor.repository.js';
 
 /**
  * A patron as stored: the personal fields and card number are one sealed document (`sealed`), opened by
@@ -220,6 +222,11 @@ export async function deletePatronRows(db: Db, patronId: string): Promise<void> 
   await db.deleteFrom('service_records').where('patron_id', '=', patronId).execute();
   // Notices (migration 0017): the proofs of what was sent to them go with them.
   await db.deleteFrom('notices').where('patron_id', '=', patronId).execute();
+  // Vendors (migration 0020): which vendors they signed in to, their consents, and every artefact of the
+  // sign-in provider that names them (sessions, codes, tokens, grants). Before the patron row: the
+  // authorisations' foreign key would refuse the patron's deletion.
+  await deleteAuthorisationsOf(db, patronId);
+  await deleteArtefactsOfAccount(db, patronId);
   // Legal holds and complaints (migration 0005): released holds forget the patron; complaints keep their topic.
   await deleteHoldPatron(db, patronId);
   await forgetComplaintPatron(db, patronId);

@@ -1,6 +1,6 @@
 /**
  * The SQL of statistics: adding to the aggregate tables (registrations, services) and reading any of the
- * three aggregate tables (circulation, registrations, services) grouped by two dimensions; which service
+ * aggregate tables (circulation, registrations, services, vendor sign-ins) grouped by two dimensions; which service
  * records are counted, and how far a library's services are counted. Nothing here reads a patron row
  * except `serviceStatsFacts` and `uncountedServices`, which take the category and age band of the
  * records being counted (the same two facts circulation statistics take from a loan's borrower).
@@ -201,22 +201,25 @@ export async function addServiceStats(db: Db, rows: readonly ServiceStatsRow[]):
 // ── Reading ──────────────────────────────────────────────────────────────────────────────────────
 
 /** A dimension of an aggregate table as a column or expression (constants only, never input). No day: a day's counts are too few to publish. */
-export type StatsColumn = 'month' | 'year' | 'branch_id' | 'item_type' | 'patron_category' | 'age_band';
+export type StatsColumn = 'month' | 'year' | 'branch_id' | 'item_type' | 'patron_category' | 'age_band' | 'vendor_id';
 
-const EXPRESSIONS: Record<StatsColumn, RawBuilder<string>> = {
-  month: sql<string>`substr(day, 1, 7)`,
-  year: sql<string>`substr(day, 1, 4)`,
-  branch_id: sql<string>`branch_id`,
-  item_type: sql<string>`item_type`,
-  patron_category: sql<string>`patron_category`,
-  age_band: sql<string>`age_band`,
-};
+/** A dimension's expression over a table whose time column is `time` (a day `YYYY-MM-DD` or a month `YYYY-MM`). */
+function expression(column: StatsColumn, time: RawBuilder<string>): RawBuilder<string> {
+  if (column === 'month') return sql<string>`substr(${time}, 1, 7)`;
+  if (column === 'year') return sql<string>`substr(${time}, 1, 4)`;
+  return sql<string>`${sql.ref(column)}`;
+}
 
-/** Each aggregate table, its measures, and the columns it can be grouped by. */
+/**
+ * Each aggregate table, its measures, its time column (and how many characters of `YYYY-MM-DD` it
+ * holds: a day, or a month for the vendors' monthly counts), and the columns it can be grouped by.
+ */
 const TABLES = {
-  circulation_stats: { count: sql`loans`, minutes: null, columns: ['month', 'year', 'branch_id', 'item_type', 'patron_category', 'age_band'] },
-  registration_stats: { count: sql`registrations`, minutes: null, columns: ['month', 'year', 'branch_id', 'patron_category', 'age_band'] },
-  service_stats: { count: sql`records`, minutes: sql`minutes`, columns: ['month', 'year', 'branch_id', 'patron_category', 'age_band'] },
+  circulation_stats: { count: sql`loans`, minutes: null, time: sql<string>`day`, timeLength: 10, columns: ['month', 'year', 'branch_id', 'item_type', 'patron_category', 'age_band'] },
+  registration_stats: { count: sql`registrations`, minutes: null, time: sql<string>`day`, timeLength: 10, columns: ['month', 'year', 'branch_id', 'patron_category', 'age_band'] },
+  service_stats: { count: sql`records`, minutes: sql`minutes`, time: sql<string>`day`, timeLength: 10, columns: ['month', 'year', 'branch_id', 'patron_category', 'age_band'] },
+  // Issue 19: sign-ins per vendor per month (CB-D), no patron, no category, no age band.
+  vendor_sign_in_counts: { count: sql`"count"`, minutes: null, time: sql<string>`month`, timeLength: 7, columns: ['month', 'year', 'vendor_id'] },
 } as const;
 export type StatsTable = keyof typeof TABLES;
 
@@ -228,8 +231,9 @@ export interface StatsCell {
 }
 
 /**
- * One library's aggregate counts for days in [fromDay, toDay) (library-local `YYYY-MM-DD`), summed by
- * two dimensions; `kind` narrows service statistics to one kind of service.
+ * One library's aggregate counts for days in [fromDay, toDay) (library-local `YYYY-MM-DD`, first days of
+ * months for the monthly vendor counts), summed by two dimensions; `kind` narrows service statistics to
+ * one kind of service.
  */
 export async function statsCells(
   db: Db,
@@ -240,10 +244,12 @@ export async function statsCells(
     throw new Error(`statistics: ${query.table} has no such dimension`);
   const minutes = table.minutes === null ? sql`0` : sql`sum(${table.minutes})`;
   const kind = query.kind === undefined ? sql`` : sql`and kind = ${query.kind}`;
+  // Whole months: a month table compares `YYYY-MM` with the first days' months.
+  const [from, to] = [query.fromDay.slice(0, table.timeLength), query.toDay.slice(0, table.timeLength)];
   const result = await sql<{ r: string; c: string; n: number | string; m: number | string | null }>`
-    select ${EXPRESSIONS[query.rows]} as r, ${EXPRESSIONS[query.columns]} as c, sum(${table.count}) as n, ${minutes} as m
+    select ${expression(query.rows, table.time)} as r, ${expression(query.columns, table.time)} as c, sum(${table.count}) as n, ${minutes} as m
     from ${sql.table(query.table)}
-    where library_id = ${query.libraryId} and day >= ${query.fromDay} and day < ${query.toDay} ${kind}
+    where library_id = ${query.libraryId} and ${table.time} >= ${from} and ${table.time} < ${to} ${kind}
     group by 1, 2`.execute(db);
   return result.rows.map((r) => ({ row: String(r.r), column: String(r.c), count: Number(r.n), minutes: Number(r.m ?? 0) }));
 }

@@ -155,19 +155,42 @@ export async function deleteAuthorisationsOf(db: Db, patronId: string): Promise<
   return Number(result.numDeletedRows);
 }
 
-/** Authorisations of a library's patrons last used before an instant (retention), up to `limit`. */
-export async function deleteAuthorisationsUnusedSince(db: Db, libraryId: string, before: string, limit: number): Promise<number> {
-  const stale = db
+/** A patron's authorisation of a vendor as retention reads it (no claims: what is decided is when). */
+export interface AuthorisationCandidate {
+  patronId: string;
+  vendorId: string;
+  firstAt: string;
+  lastAt: string;
+}
+
+/**
+ * A page of the authorisations of a library's vendors last used at or before `cutoff`, oldest last use
+ * first, strictly after the cursor (a last use, then the patron and the vendor: the primary key breaks
+ * ties). Retention decides which go; `deleteAuthorisation` disposes of them.
+ */
+export async function staleAuthorisations(
+  db: Db,
+  options: { libraryId: string; cutoff: string; after: { lastAt: string; patronId: string; vendorId: string } | null; limit: number },
+): Promise<AuthorisationCandidate[]> {
+  let query = db
     .selectFrom('vendor_authorisations as a')
     .innerJoin('vendors as v', 'v.id', 'a.vendor_id')
-    .select(['a.patron_id', 'a.vendor_id'])
-    .where('v.library_id', '=', libraryId)
-    .where('a.last_at', '<', before)
-    .limit(limit);
-  const rows = await stale.execute();
-  let deleted = 0;
-  for (const r of rows) if (await deleteAuthorisation(db, r.patron_id, r.vendor_id)) deleted += 1;
-  return deleted;
+    .select(['a.patron_id', 'a.vendor_id', 'a.first_at', 'a.last_at'])
+    .where('v.library_id', '=', options.libraryId)
+    .where('a.last_at', '<=', options.cutoff);
+  const c = options.after;
+  if (c !== null)
+    // The first condition is implied by the second; it bounds the index range scan from below.
+    query = query
+      .where('a.last_at', '>=', c.lastAt)
+      .where((eb) =>
+        eb.or([
+          eb('a.last_at', '>', c.lastAt),
+          eb.and([eb('a.last_at', '=', c.lastAt), eb.or([eb('a.patron_id', '>', c.patronId), eb.and([eb('a.patron_id', '=', c.patronId), eb('a.vendor_id', '>', c.vendorId)])])]),
+        ]),
+      );
+  const rows = await query.orderBy('a.last_at').orderBy('a.patron_id').orderBy('a.vendor_id').limit(options.limit).execute();
+  return rows.map((r) => ({ patronId: r.patron_id, vendorId: r.vendor_id, firstAt: iso(r.first_at), lastAt: iso(r.last_at) }));
 }
 
 // --- counts ------------------------------------------------------------------------------------------

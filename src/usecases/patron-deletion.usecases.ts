@@ -68,7 +68,7 @@ export async function shredPatron(ctx: Context, stored: StoredPatron, requestedB
   const library = await findLibrary(ctx.trx, stored.libraryId);
   if (library) await anonymisePatronLoans(ctx, library, stored.id);
   await deletePatronRows(ctx.trx, stored.id);
-  await recordAccess(ctx, stored, 'delete', ['registration', 'guardianship', 'circulation', 'reading-history', 'holds', 'fines', ...SERVICE_CATEGORIES]);
+  await recordAccess(ctx, stored, 'delete', ['registration', 'guardianship', 'circulation', 'reading-history', 'holds', 'fines', ...SERVICE_CATEGORIES, 'vendor-authorisations']);
   const receipt = await keepDeletionReceipt(ctx, stored.libraryId, requestedBy);
   // The key goes last, just before the rows' deletion commits: if anything above fails, nothing has
   // changed; once the key is shredded, every copy of the sealed fields is unreadable, committed or not.

@@ -310,7 +310,7 @@ export async function patronDocument(ctx: Context, stored: StoredPatron, action 
     aggregates: {
       categories: [...AGGREGATE_CATEGORIES],
       personalData: false,
-      text: 'The circulation, registration and service statistics are counts with no personal data: your registration, loans and uses of library services are counted in them, but they hold no name, card, item or record of yours, so there is nothing of yours in them to show.',
+      text: 'The circulation, registration, service and vendor sign-in statistics are counts with no personal data: your registration, loans, uses of library services and sign-ins to vendors are counted in them, but they hold no name, card, item or record of yours, so there is nothing of yours in them to show.',
     },
     /** What the registration holds besides the personal fields: last activity (CB-F3) and the age band statistics use. */
     account: { lastActiveAt: stored.lastActiveAt, ageBand: stored.ageBand },

@@ -21,6 +21,8 @@ import {
   monthsBefore,
   patronRetention,
   RETENTION_CATEGORIES,
+  vendorAuthorisationRetention,
+  vendorAuthorisationRule,
   type Decision,
   type EndedCategory,
   type EndedRecordCategory,
@@ -35,6 +37,8 @@ import { findLibrary, listLibraries } from '../storage/library.repository.js';
 import { deletePatronRows, endGuardianLinksOfMinor } from '../storage/patron.repository.js';
 import * as retention from '../storage/retention.repository.js';
 import { deleteNotices } from '../storage/notice.repository.js';
+import { deleteGrant, grantIdsOf } from '../storage/oidc-store.repository.js';
+import { deleteAuthorisation, staleAuthorisations } from '../storage/vendor.repository.js';
 import { closeServiceRecord, serviceRecordsOfPatron } from '../storage/service-record.repository.js';
 import { localDay } from '../domain/clock.js';
 import {
@@ -317,6 +321,48 @@ export async function retainPage(ctx: Context, input: PageInput & { category: En
 }
 
 /**
+ * Forgets that patrons used vendors: each authorisation goes with the consent it carried, and so do the
+ * sign-in provider's grants of that vendor for that patron (with the codes and tokens issued under
+ * them), as the patron's own revocation does (usecases/vendor.usecases.ts `revokeMyVendor`); their next
+ * sign-in starts afresh and asks consent again.
+ */
+async function forgetAuthorisations(ctx: Context, release: readonly { patronId: string; vendorId: string }[]): Promise<void> {
+  for (const { patronId, vendorId } of release) {
+    await deleteAuthorisation(ctx.trx, patronId, vendorId);
+    for (const grantId of await grantIdsOf(ctx.trx, patronId, vendorId)) await deleteGrant(ctx.trx, grantId);
+  }
+}
+
+/**
+ * One page of the vendors a library's patrons signed in to (issue 19): an authorisation last used longer
+ * ago than the profile's months (`retention.vendor_authorisations`, or the default) is forgotten
+ * (RF-6, RF-7: the record exists to show the patron their vendors and let them revoke each, not to keep
+ * their habits), unless a live legal hold covers it. A sign-in moves the last use on, so a vendor in
+ * use stays remembered.
+ */
+export async function retainVendorAuthorisationPage(ctx: Context, input: PageInput): Promise<PageResult> {
+  const { profile } = await libraryAndProfile(ctx, input.libraryId);
+  const asOf = new Date(input.asOf);
+  // The cursor's id is the primary key, the patron and the vendor (ids hold no space).
+  const [patronId = '', vendorId = ''] = input.cursor?.id.split(' ') ?? [];
+  const rows = (
+    await staleAuthorisations(ctx.trx, {
+      libraryId: input.libraryId,
+      cutoff: monthsBefore(asOf, vendorAuthorisationRule(profile).months).toISOString(),
+      after: input.cursor === null ? null : { lastAt: input.cursor.at, patronId, vendorId },
+      limit: input.limit,
+    })
+  ).map((row) => ({ ...row, id: `${row.patronId} ${row.vendorId}` }));
+  const held = rows.length === 0 ? NO_HOLDS : await liveHeldPatrons(ctx.trx);
+  return settlePage(ctx, input, profile, 'vendor-authorisations', {
+    rows,
+    endOf: (row) => row.lastAt,
+    decide: (row) => vendorAuthorisationRetention({ lastAt: row.lastAt, held: heldBy(held, row.patronId, 'vendor-authorisations', row.firstAt, row.lastAt) }, profile, asOf),
+    dispose: (release) => forgetAuthorisations(ctx, release),
+  });
+}
+
+/**
  * One page of the library's access log (its hash chain): entries older than the profile's months go,
  * oldest first, and the chain's start moves past them so `verify-log` still passes. An entry whose link
  * does not verify is kept, with everything after it (counted as kept): the evidence stays.
@@ -345,7 +391,7 @@ export async function retainAccessLogPage(ctx: Context, input: PageInput): Promi
 export async function purgePatron(ctx: Context, library: Pick<Library, 'id' | 'timeZone'>, patron: { id: string; libraryId: string }, reason: string): Promise<void> {
   await anonymisePatronLoans(ctx, library, patron.id);
   await deletePatronRows(ctx.trx, patron.id);
-  await recordAccess(ctx, patron, `purge-${reason}`, ['registration', 'guardianship', 'circulation', 'reading-history', 'holds', 'fines', ...Object.values(SERVICE_CATEGORY)]);
+  await recordAccess(ctx, patron, `purge-${reason}`, ['registration', 'guardianship', 'circulation', 'reading-history', 'holds', 'fines', ...Object.values(SERVICE_CATEGORY), 'vendor-authorisations']);
   await keepDeletionReceipt(ctx, patron.libraryId, 'retention');
   // The access log is written before the key goes: nothing may fail after the shred, which cannot be undone.
   await flushAccess(ctx);

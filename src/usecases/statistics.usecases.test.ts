@@ -8,7 +8,10 @@ import { checkin, checkout } from './circulation.usecases.js';
 import { placeLegalHold, releaseLegalHold } from './legal-hold.usecases.js';
 import { countServices, setReadingHistory } from './retention.usecases.js';
 import { endComputerSession, startComputerSession } from './service-record.usecases.js';
-import { statistics, statisticsCsv, statisticsText, STATISTICS_KINDS, STATISTICS_LIMITS, type PublishedTable, type StatisticsInput, type StatisticsResult } from './statistics.usecases.js';
+import { KIND_DIMENSIONS, statistics, statisticsCsv, statisticsText, STATISTICS_KINDS, STATISTICS_LIMITS, type PublishedTable, type StatisticsInput, type StatisticsResult } from './statistics.usecases.js';
+import { SYSTEM } from '../policy/actors.js';
+import { recordVendorSignIn } from './vendor-sign-in.usecases.js';
+import { createVendor } from './vendor.usecases.js';
 import { uncountedServices } from '../storage/statistics.repository.js';
 import type { Actor } from '../policy/actors.js';
 import { cancelSignup, signUpForProgram } from './service-record.usecases.js';
@@ -223,7 +226,10 @@ describe.each(ENGINES)('statistics on %s', (engine) => {
         ['period', 'age-band'],
         ['branch', 'patron-category'],
         ['patron-category', 'period'],
+        ['vendor', 'period'],
       ] as const) {
+        // Each kind by its own dimensions (vendor sign-ins: period and vendor only, tested below)
+        if (!KIND_DIMENSIONS[kind].includes(rows) || !KIND_DIMENSIONS[kind].includes(columns)) continue;
         const result = await read({ kind, rows, columns, ...march, period: 'month' });
         await expectProtected(result);
         texts.push(JSON.stringify(result), statisticsCsv(result));
@@ -413,5 +419,115 @@ describe.each(ENGINES)('statistics of a month that has ended, on %s', (engine) =
     expect(await snapshot(library.id, ['computer-use', 'programs', 'registrations'])).toEqual(published);
     // And June, which has not ended, is not published
     expect(await refusalCodes(read(library.id, { kind: 'computer-use', rows: 'branch', columns: 'age-band', from: '2026-06-01', to: '2026-07-01' }))).toEqual(['INVALID_DATE']);
+  });
+});
+
+/**
+ * Sign-ins per vendor per month (issue 19, CB-D: usage tracked only for statistics; RR-4, IF-4): counted
+ * when a vendor is told a patron is valid, published by month and vendor name with small cells
+ * suppressed, and holding no patron. On every engine.
+ */
+describe.each(ENGINES)('vendor sign-in statistics on %s', (engine) => {
+  let database: TestDatabase;
+  let w: World;
+  let libraryId = '';
+  const patronIds: string[] = [];
+  const cards: string[] = [];
+  const vendors: Record<'big' | 'small' | 'proxy', string> = { big: '', small: '', proxy: '' };
+  const spring = { from: '2026-03-01', to: '2026-05-01' };
+
+  const read = (input: Omit<StatisticsInput, 'libraryId'>) => w.act(statistics, { libraryId, ...input }, { purpose: 'statistics' });
+  const signIns = async (vendorId: string, n: number) => {
+    for (const patronId of patronIds.slice(0, n)) expect(await w.act(recordVendorSignIn, { patronId, vendorId }, { purpose: 'authentication' })).toBe(true);
+  };
+
+  beforeAll(async () => {
+    database = await freshDatabase(engine);
+    w = await world(database);
+    // Given an ImagineIF library (small cells below 5, IF-4) with two e-content vendors and a proxy
+    libraryId = (await buildLibrary(w, { profileId: 'imagineif-mt' })).library.id;
+    const admin = { actor: SYSTEM, purpose: 'administration' as const };
+    const oidc = async (name: string) => (await w.act(createVendor, { libraryId, protocol: 'oidc', name, redirectUris: [`https://${name.split(' ')[0]!.toLowerCase()}.example/cb`] }, admin)).vendor.id;
+    vendors.big = await oidc('Big Ebooks');
+    vendors.small = await oidc('Small Films');
+    vendors.proxy = (await w.act(createVendor, { libraryId, protocol: 'ezproxy', name: 'Campus Proxy', loginUrl: 'https://ezproxy.example.org/login' }, admin)).vendor.id;
+    for (let i = 0; i < 8; i++) {
+      const patron = await buildPatron(w, { libraryId });
+      patronIds.push(patron.id);
+      cards.push(patron.cardNumber);
+    }
+    // March: 8 sign-ins to the big vendor, 6 through the proxy, 3 to the small one; April: 6, 2, none
+    await signIns(vendors.big, 8);
+    await signIns(vendors.proxy, 6);
+    await signIns(vendors.small, 3);
+    w.clock.set('2026-04-10T17:00:00.000Z');
+    await signIns(vendors.big, 6);
+    await signIns(vendors.proxy, 2);
+    w.clock.set('2026-05-02T17:00:00.000Z');
+  });
+  afterAll(() => database.drop());
+
+  it('counts each sign-in in its vendor’s month, in a row that holds no patron', async () => {
+    const rows = await database.db.selectFrom('vendor_sign_in_counts').selectAll().where('library_id', '=', libraryId).execute();
+    expect(rows.map((r) => [r.vendor_id, r.month, Number(r.count)]).sort()).toEqual(
+      [
+        [vendors.big, '2026-03', 8],
+        [vendors.big, '2026-04', 6],
+        [vendors.proxy, '2026-03', 6],
+        [vendors.proxy, '2026-04', 2],
+        [vendors.small, '2026-03', 3],
+      ].sort(),
+    );
+    expect(Object.keys(rows[0] ?? {}).sort()).toEqual(['count', 'library_id', 'month', 'vendor_id']);
+    const text = JSON.stringify(rows);
+    for (const id of [...patronIds, ...cards]) expect(text).not.toContain(id);
+  });
+
+  it('publishes sign-ins by month and vendor name, the small vendor’s month and the proxy’s April hidden, no hidden count recoverable', async () => {
+    const result = await read({ kind: 'vendor-sign-ins', rows: 'period', columns: 'vendor', ...spring });
+    expect(result).toMatchObject({ kind: 'vendor-sign-ins', measure: 'sign-ins to vendors', threshold: 5, clause: 'IF-4' });
+    expect(result.table.rowLabels).toEqual(['2026-03', '2026-04']);
+    expect(result.table.columnLabels).toEqual(['Big Ebooks', 'Campus Proxy', 'Small Films']);
+    // Small Films had 3 sign-ins in March, the proxy 2 in April: below 5, not published, nor its column's total of 3
+    expect(result.table.cells[0]![2]).toEqual({ value: null, suppressed: true });
+    expect(result.table.cells[1]![1]).toEqual({ value: null, suppressed: true });
+    expect(result.table.columnTotals[2]).toEqual({ value: null, suppressed: true });
+    expect(result.table.total).toEqual({ value: 25, suppressed: false });
+    for (const line of [...result.table.cells.flat(), ...result.table.rowTotals, ...result.table.columnTotals])
+      if (!line.suppressed) expect(line.value === 0 || (line.value as number) >= 5).toBe(true);
+    await expectProtected(result);
+    // The transpose hides the same entries
+    const other = await read({ kind: 'vendor-sign-ins', rows: 'vendor', columns: 'period', ...spring });
+    expect(maskOf(other.table)).toEqual(transposed(maskOf(result.table)));
+    // No patron, card or vendor id in what is published: vendors by name
+    const published = [JSON.stringify(result), statisticsCsv(result), statisticsText(result)].join('\n');
+    for (const id of [...patronIds, ...cards, ...Object.values(vendors)]) expect(published).not.toContain(id);
+    expect(statisticsCsv(result).split('\r\n')[0]).toBe('period \\ vendor,Big Ebooks,Campus Proxy,Small Films,total');
+  });
+
+  it('a vendor with fewer sign-ins than the threshold in the whole period is hidden, by year too', async () => {
+    const march = await read({ kind: 'vendor-sign-ins', rows: 'vendor', columns: 'period', from: '2026-03-01', to: '2026-04-01' });
+    const small = march.table.rowLabels.indexOf('Small Films');
+    expect(march.table.rowTotals[small]).toEqual({ value: null, suppressed: true });
+    expect(march.table.cells[small]![0]).toEqual({ value: null, suppressed: true });
+    await expectProtected(march);
+    // 2025 has ended and holds nothing; 2026 has not ended
+    expect((await read({ kind: 'vendor-sign-ins', rows: 'period', columns: 'vendor', from: '2025-01-01', to: '2026-01-01', period: 'year' })).table.total.value).toBe(0);
+    expect(await refusalCodes(read({ kind: 'vendor-sign-ins', rows: 'period', columns: 'vendor', from: '2026-01-01', to: '2027-01-01', period: 'year' }))).toEqual(['INVALID_DATE']);
+  });
+
+  it('a published month never changes: later sign-ins and a deleted patron change nothing in it', async () => {
+    const before = await read({ kind: 'vendor-sign-ins', rows: 'period', columns: 'vendor', ...spring });
+    await signIns(vendors.small, 4); // in May
+    await w.act(deletePatron, { patronId: patronIds[7]! }, { purpose: 'account-service' });
+    expect(await read({ kind: 'vendor-sign-ins', rows: 'period', columns: 'vendor', ...spring })).toEqual(before);
+    // May has not ended: it is not published
+    expect(await refusalCodes(read({ kind: 'vendor-sign-ins', rows: 'period', columns: 'vendor', from: '2026-03-01', to: '2026-06-01' }))).toEqual(['INVALID_DATE']);
+  });
+
+  it('is counted by period and vendor only: no branch, category or age band to narrow anyone down', async () => {
+    for (const dimension of ['branch', 'patron-category', 'age-band', 'item-type'])
+      expect(await refusalCodes(read({ kind: 'vendor-sign-ins', rows: dimension, columns: 'vendor', ...spring }))).toEqual(['VALIDATION_FAILED']);
+    expect(await refusalCodes(read({ kind: 'circulation', rows: 'vendor', columns: 'period', ...spring }))).toEqual(['VALIDATION_FAILED']);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Statistics: circulation, registrations, program sign-ups and computer use, read only from the
+ * Statistics: circulation, registrations, program sign-ups, computer use and sign-ins to vendors, read only from the
  * aggregate tables (never from patron rows), as one two-dimensional table with totals and small-cell
  * suppression under the library's profile (RR-4, CB-A6, RF-3, IF-4, JC-IVd; DESIGN.md invariant 6). No
  * personal data is read, so no access-log entry is written; the staff permission `statistics.read` is
@@ -10,7 +10,8 @@
  * record was deleted — then two publications of the same month, subtracted, would show what that one
  * patron borrowed or did. So every event is counted once, in the transaction of a fixed instant, under
  * that instant's library-local day, and that instant is never after the moment it is counted:
- * - a registration when it is made (patron.usecases.ts), a loan when it is lent (circulation.usecases.ts);
+ * - a registration when it is made (patron.usecases.ts), a loan when it is lent (circulation.usecases.ts),
+ *   a sign-in to a vendor when the vendor is told the patron is valid (vendor-sign-in.usecases.ts, by month);
  * - a service once it has ended (log-off, the event's end, the request's closing), under the day it
  *   ended, by the first retention run after its end, or when its record is deleted before that run,
  *   whichever comes first (retention.usecases.ts); one cancelled or still to come is never counted.
@@ -22,24 +23,28 @@
 import { DateTime } from 'luxon';
 import { AGE_BANDS } from '../domain/patron.rules.js';
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
-import { DIMENSIONS, PERIODS, STATISTICS_KINDS, type Dimension, type Period, type StatisticsKind } from '../domain/statistics.js';
+import { DIMENSIONS, KIND_DIMENSIONS, PERIODS, STATISTICS_KINDS, type Dimension, type Period, type StatisticsKind } from '../domain/statistics.js';
 import { profiles } from '../profile/profiles.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import { tableBounds } from '../solver/table-bounds.js';
 import { suppressedTable, tableCsv, thresholdOf, withMask, type Cell } from '../policy/statistics.policy.js';
 import { findLibrary, listBranches } from '../storage/library.repository.js';
+import { listVendors } from '../storage/vendor.repository.js';
 import { NO_BRANCH, servicesCountedThrough, statsCells, type StatsColumn, type StatsTable } from '../storage/statistics.repository.js';
 import { requirePermission } from './authorization.js';
 import type { Context } from './context.js';
 
-export { DIMENSIONS, PERIODS, STATISTICS_KINDS, type Dimension, type Period, type StatisticsKind } from '../domain/statistics.js';
+export { DIMENSIONS, KIND_DIMENSIONS, PERIODS, STATISTICS_KINDS, type Dimension, type Period, type StatisticsKind } from '../domain/statistics.js';
 
 /** Where each kind of statistics comes from, and what it counts. */
 const SOURCES: Record<StatisticsKind, { table: StatsTable; serviceKind?: string; measure: string; dimensions: readonly Dimension[] }> = {
-  circulation: { table: 'circulation_stats', measure: 'loans', dimensions: DIMENSIONS },
-  registrations: { table: 'registration_stats', measure: 'registrations', dimensions: ['period', 'branch', 'patron-category', 'age-band'] },
-  programs: { table: 'service_stats', serviceKind: 'program-signup', measure: 'program sign-ups', dimensions: ['period', 'branch', 'patron-category', 'age-band'] },
-  'computer-use': { table: 'service_stats', serviceKind: 'computer-session', measure: 'computer sessions', dimensions: ['period', 'branch', 'patron-category', 'age-band'] },
+  circulation: { table: 'circulation_stats', measure: 'loans', dimensions: KIND_DIMENSIONS.circulation },
+  registrations: { table: 'registration_stats', measure: 'registrations', dimensions: KIND_DIMENSIONS.registrations },
+  programs: { table: 'service_stats', serviceKind: 'program-signup', measure: 'program sign-ups', dimensions: KIND_DIMENSIONS.programs },
+  'computer-use': { table: 'service_stats', serviceKind: 'computer-session', measure: 'computer sessions', dimensions: KIND_DIMENSIONS['computer-use'] },
+  // Issue 19, CB-D: counted when the vendor is told a patron is valid (vendor-sign-in.usecases.ts), under
+  // the library-local month of that instant; what anyone did at the vendor is never known.
+  'vendor-sign-ins': { table: 'vendor_sign_in_counts', measure: 'sign-ins to vendors', dimensions: KIND_DIMENSIONS['vendor-sign-ins'] },
 };
 
 /** The label a row or column of no branch carries. */
@@ -143,6 +148,8 @@ function columnOf(dimension: Dimension, period: Period): StatsColumn {
       return 'patron_category';
     case 'age-band':
       return 'age_band';
+    case 'vendor':
+      return 'vendor_id';
   }
 }
 
@@ -220,9 +227,11 @@ export async function statistics(ctx: Context, input: StatisticsInput): Promise<
     ...(s.serviceKind !== undefined ? { kind: s.serviceKind } : {}),
   });
 
-  // Branches are published by code, never by internal id.
+  // Branches are published by code and vendors by name, never by internal id.
   const branchCodes = new Map((await listBranches(ctx.trx, library.id)).map((b) => [b.id, b.code]));
-  const label = (dimension: Dimension, value: string) => (dimension !== 'branch' ? value : value === NO_BRANCH ? NO_BRANCH_LABEL : (branchCodes.get(value) ?? value));
+  const vendorNames = r === 'vendor' || c === 'vendor' ? new Map((await listVendors(ctx.trx, library.id)).map((v) => [v.id, v.name])) : new Map<string, string>();
+  const label = (dimension: Dimension, value: string) =>
+    dimension === 'vendor' ? (vendorNames.get(value) ?? value) : dimension !== 'branch' ? value : value === NO_BRANCH ? NO_BRANCH_LABEL : (branchCodes.get(value) ?? value);
   const counts = new Map<string, Map<string, number>>();
   const minutes = new Map<string, Map<string, number>>();
   for (const cell of cells) {

@@ -9,6 +9,7 @@ const KINDS = [
   { value: 'registrations', label: 'Registrations' },
   { value: 'programs', label: 'Program sign-ups' },
   { value: 'computer-use', label: 'Public-computer sessions' },
+  { value: 'vendor-sign-ins', label: 'Sign-ins to vendors' },
 ];
 
 const DIMENSIONS = [
@@ -17,6 +18,7 @@ const DIMENSIONS = [
   { value: 'item-type', label: 'Item type (loans only)' },
   { value: 'patron-category', label: 'Patron category' },
   { value: 'age-band', label: 'Age band' },
+  { value: 'vendor', label: 'Vendor (sign-ins only)' },
 ];
 
 const PERIODS = [
@@ -79,6 +81,18 @@ export function StatisticsPage() {
   const result = useLoad(() => api<Statistics>('GET', path()), [library.id, asked]);
   const saving = useAction();
 
+  // Sign-ins to vendors are counted by month and vendor only: offer the one table they make.
+  const chooseKind = (next: string) => {
+    setKind(next);
+    if (next === 'vendor-sign-ins') {
+      setRows('period');
+      setColumns('vendor');
+    } else if (rows === 'vendor' || columns === 'vendor') {
+      setRows('period');
+      setColumns('branch');
+    }
+  };
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setAsked({ kind, rows, columns, period, ...range() });
@@ -93,7 +107,7 @@ export function StatisticsPage() {
       </p>
       <form className="office-form" onSubmit={submit}>
         <div className="grid-2">
-          <Select label="What to count" name="kind" value={kind} onChange={(e) => setKind(e.target.value)} options={KINDS} error={problemAbout(result.error, 'kind')} />
+          <Select label="What to count" name="kind" value={kind} onChange={(e) => chooseKind(e.target.value)} options={KINDS} error={problemAbout(result.error, 'kind')} />
           <Select label="Period length" name="period" value={period} onChange={(e) => setPeriod(e.target.value)} options={PERIODS} error={problemAbout(result.error, 'period')} />
           <Select label="Rows" name="rows" value={rows} onChange={(e) => setRows(e.target.value)} options={DIMENSIONS} error={problemAbout(result.error, 'rows')} />
           <Select label="Columns" name="columns" value={columns} onChange={(e) => setColumns(e.target.value)} options={DIMENSIONS} error={problemAbout(result.error, 'columns')} />
