@@ -257,7 +257,17 @@ for (const engine of ENGINES) {
       expect(tokens).toBeDefined();
       const pending = await signIn(rp, browser, patron, { exchange: false });
       expect(pending.redeem).toBeDefined();
+      // Left half-way: an interaction naming the patron (a sign-in to another vendor, not finished).
+      const other = await act(createVendor, { libraryId: library.id, protocol: 'oidc', name: 'Courses 2', redirectUris: [CALLBACK], claims: ['category'] });
+      const otherRp = await relyingParty(other.vendor, other.secret);
+      const consentPage = await browser.follow(
+        client.buildAuthorizationUrl(otherRp, { redirect_uri: CALLBACK, scope: 'openid library category', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256' }).href,
+      );
+      expect(consentPage.text).toContain('name="claim"');
       await act(deletePatron, { patronId: patron.id });
+      // Nothing the provider keeps names them any more: sessions, grants, codes, tokens, interactions.
+      const kept = await database.db.selectFrom('oidc_store').select(['model', 'payload']).execute();
+      expect(kept.filter((r) => r.payload.includes(patron.id)).map((r) => r.model)).toEqual([]);
       // The code issued before the deletion is worth nothing now.
       await expect(pending.redeem!()).rejects.toThrow();
       // The same browser, its session cookie still there: no code, the sign-in page again.

@@ -38,16 +38,18 @@ export interface ArtefactInput {
 export async function saveArtefact(ctx: Context, input: ArtefactInput): Promise<void> {
   const payload = input.payload;
   const text = (key: string) => (typeof payload[key] === 'string' ? (payload[key] as string) : null);
+  // An interaction keeps the patron inside the session it carries; it names them all the same.
+  const session = payload.session as { accountId?: unknown } | undefined;
+  const accountId = text('accountId') ?? (typeof session?.accountId === 'string' ? session.accountId : null);
   await store.upsertArtefact(ctx.trx, {
     model: input.model,
     id: input.id,
     payload: JSON.stringify(payload),
-    accountId: text('accountId'),
+    accountId,
     grantId: text('grantId'),
     uid: text('uid'),
     expiresAt: new Date(ctx.now.getTime() + Math.max(1, input.expiresIn) * 1000).toISOString(),
   });
-  const accountId = text('accountId');
   const clientId = text('clientId');
   if (input.model === 'AuthorizationCode' && accountId && clientId) await recordVendorSignIn(ctx, { patronId: accountId, vendorId: clientId });
 }
