@@ -72,12 +72,29 @@ export class BrowserSim {
    */
   async follow(address: string, init: { method?: string; form?: Record<string, string | string[]> } = {}, stopAt?: string): Promise<Visit> {
     let visit = await this.request(address, init);
-    for (let hops = 0; hops < 20 && visit.location && visit.status >= 300 && visit.status < 400; hops++) {
-      if (stopAt && visit.location.startsWith(stopAt)) return visit;
-      visit = await this.request(visit.location);
+    for (let hops = 0; hops < 20; hops++) {
+      if (visit.location && visit.status >= 300 && visit.status < 400) {
+        if (stopAt && visit.location.startsWith(stopAt)) return visit;
+        visit = await this.request(visit.location);
+        continue;
+      }
+      // A page that posts its form by itself on load (the provider's form_post pages), as a browser would.
+      const posted = autoPosted(visit);
+      if (!posted) return visit;
+      visit = await this.request(posted.action, { form: posted.form });
     }
     return visit;
   }
+}
+
+/** The form a page submits by itself on load (`document.forms[0].submit()`), with its hidden fields. */
+function autoPosted(page: Visit): { action: string; form: Record<string, string> } | undefined {
+  if (page.status !== 200 || !page.text.includes('document.forms[0].submit()')) return undefined;
+  const action = /<form method="post" action="([^"]+)"/.exec(page.text)?.[1];
+  if (!action) return undefined;
+  const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const form = Object.fromEntries([...page.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)].map((m) => [m[1] as string, unescape(m[2] as string)]));
+  return { action: new URL(unescape(action), page.url).href, form };
 }
 
 /** The `action` of the form on a page whose action ends with `suffix` (`/login`, `/consent`). */

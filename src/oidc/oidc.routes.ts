@@ -112,7 +112,9 @@ export function oidcRoutes(runtime: Runtime, options: OidcOptions) {
         raw.url = (raw.url ?? '/oidc').slice('/oidc'.length) || '/';
         reply.raw.setHeader('x-content-type-options', 'nosniff');
         reply.raw.setHeader('referrer-policy', 'no-referrer');
-        reply.raw.setHeader('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+        // `script-src` is there for the provider to add the hash of the one script of a page that posts a
+        // form by itself (form_post responses; ending another patron's session): nothing else may run.
+        reply.raw.setHeader('content-security-policy', "default-src 'none'; script-src 'self'; frame-ancestors 'none'");
         callback(raw, reply.raw);
       };
       passthrough.all('/oidc', handler);

@@ -22,7 +22,7 @@ import { randomKey } from '../vault/cipher.js';
 import { Keyring } from '../vault/keyring.js';
 import { Vault } from '../vault/vault.js';
 import { run, type Runtime, type UseCase } from '../usecases/context.js';
-import { rotateOidcKeys } from '../usecases/oidc.usecases.js';
+import { oidcKeys, oidcKeysVersion, rotateOidcKeys } from '../usecases/oidc.usecases.js';
 import { setPatronStatus } from '../usecases/patron.usecases.js';
 import { deletePatron } from '../usecases/patron-deletion.usecases.js';
 import { createVendor, listMyVendors, revokeMyVendor } from '../usecases/vendor.usecases.js';
@@ -247,6 +247,55 @@ for (const engine of ENGINES) {
       await refusedPage(locked);
     });
 
+    it('lets a second patron sign in on a browser where another is signed in, ending the first one’s session', async () => {
+      const { library } = await buildLibrary(w, { profileId: 'carlsbad-nm' });
+      const first = await buildPatron(w, { libraryId: library.id });
+      const second = await buildPatron(w, { libraryId: library.id });
+      const { vendor, secret } = await act(createVendor, { libraryId: library.id, protocol: 'oidc', name: 'Shared computer', redirectUris: [CALLBACK] });
+      const rp = await relyingParty(vendor, secret);
+      const browser = new BrowserSim();
+      const a = (await signIn(rp, browser, first)).tokens!.claims()!.sub;
+      // The vendor asks for a fresh log-in (a "not you?" link); the second patron gives their card.
+      const verifier = client.randomPKCECodeVerifier();
+      const start = client.buildAuthorizationUrl(rp, { redirect_uri: CALLBACK, scope: 'openid library', prompt: 'login', state: 's2', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+      const form = await browser.follow(start.href, {}, CALLBACK);
+      expect(form.text).toContain('name="pin"');
+      const back = await browser.follow(formAction(form, '/login'), { form: { card: second.cardNumber, pin: second.pin } }, CALLBACK);
+      expect(back.location?.startsWith(CALLBACK), `${back.status} ${back.url} ${back.text.slice(0, 400)}`).toBe(true);
+      const tokens = await client.authorizationCodeGrant(rp, new URL(back.location as string), { pkceCodeVerifier: verifier, expectedState: 's2' });
+      const b = tokens.claims()!.sub;
+      expect(b).not.toBe(a);
+      // The first patron's session is over: nothing the provider keeps names them.
+      const kept = await database.db.selectFrom('oidc_store').select(['model', 'payload']).where('model', '=', 'Session').execute();
+      expect(kept.filter((r) => r.payload.includes(first.id))).toEqual([]);
+    });
+
+    it('forgets a patron deleted half-way through their first sign-in: the interaction holding their log-in goes too', async () => {
+      const { library } = await buildLibrary(w, { profileId: 'carlsbad-nm' });
+      const patron = await buildPatron(w, { libraryId: library.id });
+      const { vendor, secret } = await act(createVendor, { libraryId: library.id, protocol: 'oidc', name: 'Half-way', redirectUris: [CALLBACK] });
+      const rp = await relyingParty(vendor, secret);
+      const browser = new BrowserSim();
+      const start = client.buildAuthorizationUrl(rp, { redirect_uri: CALLBACK, scope: 'openid library', code_challenge: 'b'.repeat(43), code_challenge_method: 'S256' });
+      const form = await browser.follow(start.href);
+      // The card and PIN accepted; the browser stops before the provider resumes.
+      const accepted = await browser.request(formAction(form, '/login'), { form: { card: patron.cardNumber, pin: patron.pin } });
+      expect(accepted.status).toBe(303);
+      await act(deletePatron, { patronId: patron.id });
+      const kept = await database.db.selectFrom('oidc_store').select(['model', 'payload']).execute();
+      expect(kept.filter((r) => r.payload.includes(patron.id)).map((r) => r.model)).toEqual([]);
+    });
+
+    it('refuses an authorization code used twice at once: one request gets tokens, the other invalid_grant', async () => {
+      const { library } = await buildLibrary(w, { profileId: 'carlsbad-nm' });
+      const patron = await buildPatron(w, { libraryId: library.id });
+      const { vendor, secret } = await act(createVendor, { libraryId: library.id, protocol: 'oidc', name: 'Race', redirectUris: [CALLBACK] });
+      const rp = await relyingParty(vendor, secret);
+      const pending = await signIn(rp, new BrowserSim(), patron, { exchange: false });
+      const outcomes = await Promise.allSettled([pending.redeem!(), pending.redeem!()]);
+      expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    });
+
     it('never authenticates a deleted patron again, even with a live session and a code already issued', async () => {
       const { library } = await buildLibrary(w, { profileId: 'carlsbad-nm' });
       const patron = await buildPatron(w, { libraryId: library.id });
@@ -328,6 +377,12 @@ for (const engine of ENGINES) {
       const fresh = await jwtVerify(after, keys, { issuer });
       expect(fresh.protectedHeader.kid).toBe(rotated.kid);
       expect(old.protectedHeader.kid).not.toBe(rotated.kid);
+      // A day later the old key is no longer published, and the version servers compare says the same
+      // (else every server would rebuild its provider at every check).
+      w.clock.advanceMinutes(25 * 60);
+      const keys25h = await act(oidcKeys, {});
+      expect(keys25h.signing.map((k) => k.kid)).toEqual([rotated.kid]);
+      expect(await act(oidcKeysVersion, {})).toBe(keys25h.version);
     });
 
     it('signs a patron in from the example relying party in examples/', async () => {

@@ -30,6 +30,12 @@ export const WORDS = {
   expiredText: 'Go back to the site you came from and sign in again.',
   refusedTitle: 'Sign-in was not completed',
   refusedText: 'Nothing was shared. Go back to the site you came from to try again.',
+  signOutTitle: 'Sign out of the library’s services?',
+  signOutText: 'You are signed in to services with your library card in this browser. Signing out ends that here; each service may keep you signed in on its own site.',
+  signOut: 'Yes, sign me out',
+  staySignedIn: 'No, stay signed in',
+  signedOutTitle: 'You are signed out',
+  signedOutText: 'Your library card is no longer signed in to services in this browser. Close the browser on a shared computer.',
   unavailableTitle: 'This service is not available',
   unavailableText: 'The library does not offer this service now. Ask at the desk.',
 } as const;
@@ -113,8 +119,28 @@ ${boxes}
   );
 }
 
-/** A page that only says something: an expired link, a refused sign-in, a service not offered. */
-export function messagePage(kind: 'expired' | 'refused' | 'unavailable'): Page {
-  const [title, text] = kind === 'expired' ? [WORDS.expiredTitle, WORDS.expiredText] : kind === 'refused' ? [WORDS.refusedTitle, WORDS.refusedText] : [WORDS.unavailableTitle, WORDS.unavailableText];
+/** A page that only says something: an expired link, a refused sign-in, a service not offered, signed out. */
+export function messagePage(kind: 'expired' | 'refused' | 'unavailable' | 'signed-out'): Page {
+  const words: Record<typeof kind, [string, string]> = {
+    expired: [WORDS.expiredTitle, WORDS.expiredText],
+    refused: [WORDS.refusedTitle, WORDS.refusedText],
+    unavailable: [WORDS.unavailableTitle, WORDS.unavailableText],
+    'signed-out': [WORDS.signedOutTitle, WORDS.signedOutText],
+  };
+  const [title, text] = words[kind];
   return page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>`);
+}
+
+/**
+ * The sign-out question (a vendor's site asked to sign the patron out). `form` is the provider's own
+ * hidden form (its action and anti-forgery token, which it escapes); the buttons submit it.
+ */
+export function signOutPage(form: string): Page {
+  return page(
+    WORDS.signOutTitle,
+    `<h1>${escapeHtml(WORDS.signOutTitle)}</h1>
+<p>${escapeHtml(WORDS.signOutText)}</p>
+${form}
+<button type="submit" form="op.logoutForm" name="logout" value="yes">${escapeHtml(WORDS.signOut)}</button><button type="submit" class="secondary" form="op.logoutForm">${escapeHtml(WORDS.staySignedIn)}</button>`,
+  );
 }

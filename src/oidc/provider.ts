@@ -15,7 +15,7 @@ import { run, type Caller } from '../usecases/context.js';
 import { CLAIM_SCOPE, consumeArtefact, destroyArtefact, findArtefact, oidcClient, oidcKeys, revokeGrant, saveArtefact } from '../usecases/oidc.usecases.js';
 import { vendorAccount, vendorSubject } from '../usecases/vendor-sign-in.usecases.js';
 import { SYSTEM } from '../policy/actors.js';
-import { messagePage } from './pages.js';
+import { messagePage, signOutPage, type Page } from './pages.js';
 
 // oidc-provider's own types are loose (`any` in places); Carrel uses a narrow view of what it calls.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -49,7 +49,7 @@ async function loadProviderModule(): Promise<Any> {
 }
 
 /** The provider's storage: every model in `oidc_store` through use cases, except clients, which are the vendors. */
-function adapterFor(runtime: Runtime) {
+function adapterFor(runtime: Runtime, errors: Any) {
   const call = <I, O>(useCase: (ctx: Any, input: I) => Promise<O>, input: I) => run(runtime, CALLER, useCase, input);
   return class CarrelAdapter {
     constructor(readonly model: string) {}
@@ -72,7 +72,9 @@ function adapterFor(runtime: Runtime) {
     }
 
     async consume(id: string): Promise<void> {
-      await call(consumeArtefact, { model: this.model, id });
+      // Marked used only if it was not already: of two token requests racing with one code (two
+      // processes), one wins and the other is refused as a reused grant.
+      if (!(await call(consumeArtefact, { model: this.model, id }))) throw new errors.InvalidGrant('grant request is invalid');
     }
 
     async destroy(id: string): Promise<void> {
@@ -83,6 +85,13 @@ function adapterFor(runtime: Runtime) {
       await call(revokeGrant, { grantId });
     }
   };
+}
+
+/** Answers one of Carrel's pages from inside the provider. */
+function sendProviderPage(ctx: Any, page: Page): void {
+  ctx.type = 'html';
+  ctx.set('content-security-policy', page.csp);
+  ctx.body = page.html;
 }
 
 /** A built provider and the version of the keys it was built with. */
@@ -96,7 +105,7 @@ export interface BuiltProvider {
  * the first start, made) through `oidcKeys`.
  */
 export async function buildProvider(runtime: Runtime, options: { issuer: string; proxy: boolean; lifetimes?: OidcLifetimes }): Promise<BuiltProvider> {
-  const { default: Provider, interactionPolicy } = await loadProviderModule();
+  const { default: Provider, interactionPolicy, errors } = await loadProviderModule();
   const keys = await run(runtime, CALLER, oidcKeys, {});
   const lifetimes = options.lifetimes ?? DEFAULT_LIFETIMES;
   const call = <I, O>(useCase: (ctx: Any, input: I) => Promise<O>, input: I) => run(runtime, CALLER, useCase, input);
@@ -112,7 +121,7 @@ export async function buildProvider(runtime: Runtime, options: { issuer: string;
     );
 
   const configuration: Any = {
-    adapter: adapterFor(runtime),
+    adapter: adapterFor(runtime, errors),
     jwks: { keys: keys.signing },
     cookies: {
       keys: keys.cookieKeys,
@@ -132,7 +141,13 @@ export async function buildProvider(runtime: Runtime, options: { issuer: string;
       userinfo: { enabled: true },
       revocation: { enabled: true },
       introspection: { enabled: false },
-      rpInitiatedLogout: { enabled: false },
+      // A vendor may sign the patron out; and a second patron signing in on a browser where another is
+      // signed in ends the first one's session this way (the provider posts the form itself).
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx: Any, form: string) => sendProviderPage(ctx, signOutPage(form)),
+        postLogoutSuccessSource: async (ctx: Any) => sendProviderPage(ctx, messagePage('signed-out')),
+      },
       registration: { enabled: false },
     },
     clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], id_token_signed_response_alg: 'RS256', token_endpoint_auth_method: 'client_secret_basic' },
@@ -159,10 +174,7 @@ export async function buildProvider(runtime: Runtime, options: { issuer: string;
     },
     async renderError(ctx: Any, _out: unknown, _error: unknown) {
       // Never the error's text: it may quote a parameter. The vendor gets the protocol's error when it can.
-      const page = messagePage('expired');
-      ctx.type = 'html';
-      ctx.set('content-security-policy', page.csp);
-      ctx.body = page.html;
+      sendProviderPage(ctx, messagePage('expired'));
     },
     // The provider's own pages are off (the interactions are Carrel's), and nothing is loaded from elsewhere.
     discovery: { service_documentation: undefined },

@@ -41,8 +41,10 @@ export async function findArtefactByUid(db: Db, model: string, uid: string, now:
   return row && { payload: row.payload, expiresAt: iso(row.expires_at), consumedAt: row.consumed_at === null ? null : iso(row.consumed_at) };
 }
 
-export async function consumeArtefact(db: Db, model: string, id: string, at: string): Promise<void> {
-  await db.updateTable('oidc_store').set({ consumed_at: at }).where('model', '=', model).where('id', '=', id).execute();
+/** Marks an artefact used, only if it was not already: answers whether this call did. */
+export async function consumeArtefact(db: Db, model: string, id: string, at: string): Promise<boolean> {
+  const result = await db.updateTable('oidc_store').set({ consumed_at: at }).where('model', '=', model).where('id', '=', id).where('consumed_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 export async function deleteArtefact(db: Db, model: string, id: string): Promise<void> {

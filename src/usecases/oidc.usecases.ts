@@ -21,6 +21,9 @@ const RETIRED_KEY_HOURS = 24;
 /** A private signing key as a JSON Web Key (RS256; what every relying party accepts by default). */
 export type SigningJwk = Record<string, unknown> & { kid: string; kty: string };
 
+/** The models issued under a grant, which revoking the grant deletes. */
+const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+
 /** One artefact as the provider gives it. */
 export interface ArtefactInput {
   model: string;
@@ -38,20 +41,34 @@ export interface ArtefactInput {
 export async function saveArtefact(ctx: Context, input: ArtefactInput): Promise<void> {
   const payload = input.payload;
   const text = (key: string) => (typeof payload[key] === 'string' ? (payload[key] as string) : null);
-  // An interaction keeps the patron inside the session it carries; it names them all the same.
-  const session = payload.session as { accountId?: unknown } | undefined;
-  const accountId = text('accountId') ?? (typeof session?.accountId === 'string' ? session.accountId : null);
+  const accountId = text('accountId') ?? nestedAccount(payload);
   await store.upsertArtefact(ctx.trx, {
     model: input.model,
     id: input.id,
     payload: JSON.stringify(payload),
     accountId,
-    grantId: text('grantId'),
+    // Only what is issued under a grant goes with it when the grant is revoked (an interaction also
+    // names the grant it reuses, and must outlive its revocation: a second patron's sign-in ends the
+    // first one's session, grants and all, half-way through the interaction).
+    grantId: GRANTABLE.has(input.model) ? text('grantId') : null,
     uid: text('uid'),
     expiresAt: new Date(ctx.now.getTime() + Math.max(1, input.expiresIn) * 1000).toISOString(),
   });
   const clientId = text('clientId');
   if (input.model === 'AuthorizationCode' && accountId && clientId) await recordVendorSignIn(ctx, { patronId: accountId, vendorId: clientId });
+}
+
+/**
+ * The patron an interaction names inside it: the session it came from, or the log-in just finished
+ * (before the provider resumes). A deletion must find those too.
+ */
+function nestedAccount(payload: Record<string, unknown>): string | null {
+  const at = (path: string[]) => path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), payload);
+  for (const path of [['session', 'accountId'], ['result', 'login', 'accountId'], ['lastSubmission', 'login', 'accountId']]) {
+    const found = at(path);
+    if (typeof found === 'string' && found.length > 0) return found;
+  }
+  return null;
 }
 
 /** An artefact's payload (with `consumed` when it was used), unless it expired. */
@@ -63,8 +80,9 @@ export async function findArtefact(ctx: Context, input: { model: string; id?: st
   return found.consumedAt === null ? payload : { ...payload, consumed: Math.floor(Date.parse(found.consumedAt) / 1000) };
 }
 
-export async function consumeArtefact(ctx: Context, input: { model: string; id: string }): Promise<void> {
-  await store.consumeArtefact(ctx.trx, input.model, input.id, ctx.now.toISOString());
+/** Marks an artefact used; false when it was already (the second of two racing uses). */
+export async function consumeArtefact(ctx: Context, input: { model: string; id: string }): Promise<boolean> {
+  return store.consumeArtefact(ctx.trx, input.model, input.id, ctx.now.toISOString());
 }
 
 export async function destroyArtefact(ctx: Context, input: { model: string; id: string }): Promise<void> {
@@ -128,9 +146,7 @@ export async function oidcKeys(ctx: Context, _input: Record<string, never> = {})
     await store.insertSigningKey(ctx.trx, { kid: jwk.kid, sealed: await sealKey(ctx, jwk), createdAt: ctx.now.toISOString() });
     rows = await store.listSigningKeys(ctx.trx);
   }
-  const oldest = ctx.now.getTime() - RETIRED_KEY_HOURS * 3_600_000;
-  // The key in use first (two keys made in one instant sort by nothing else), then the retired, newest first.
-  rows = rows.filter((r) => r.retiredAt === null || Date.parse(r.retiredAt) > oldest).sort((a, b) => Number(a.retiredAt !== null) - Number(b.retiredAt !== null));
+  rows = published(ctx, rows);
   const vaultKey = await ctx.vault.namedKey('oidc', ctx.now);
   const signing = rows.map((r) => JSON.parse(openSealed(vaultKey, `${KEY_CONTEXT}:${r.kid}`, r.sealed).toString('utf8')) as SigningJwk);
   // Checked here so a corrupt key fails at start, not at the first sign-in.
@@ -139,9 +155,20 @@ export async function oidcKeys(ctx: Context, _input: Record<string, never> = {})
   return { signing, cookieKeys, version: rows.map((r) => r.kid).join(',') };
 }
 
-/** What the provider's keys are now, cheaply (to notice a rotation by another process). */
+/**
+ * The keys published now: the one in use first (two keys made in one instant sort by nothing else), then
+ * those retired within the last day, newest first. What `oidcKeys` builds on and `oidcKeysVersion` names.
+ */
+function published(ctx: Context, rows: store.SigningKeyRow[]): store.SigningKeyRow[] {
+  const oldest = ctx.now.getTime() - RETIRED_KEY_HOURS * 3_600_000;
+  return rows.filter((r) => r.retiredAt === null || Date.parse(r.retiredAt) > oldest).sort((a, b) => Number(a.retiredAt !== null) - Number(b.retiredAt !== null));
+}
+
+/** What the provider's keys are now, cheaply (to notice a rotation by another process, or a key ageing out). */
 export async function oidcKeysVersion(ctx: Context, _input: Record<string, never> = {}): Promise<string> {
-  return (await store.listSigningKeys(ctx.trx)).map((r) => r.kid).join(',');
+  return published(ctx, await store.listSigningKeys(ctx.trx))
+    .map((r) => r.kid)
+    .join(',');
 }
 
 /**

@@ -202,7 +202,7 @@ export async function ezproxyRedirect(ctx: Context, input: { patronId: string; v
   if (!patron || !user) throw invalidCard();
   // A group tells EZproxy the patron's category, unasked: only where the profile allows that (RF-6, CB-D, IF-9).
   const library = await findLibrary(ctx.trx, vendor.libraryId);
-  const group = ezproxyGroupsAllowed(profiles().get(library?.profileId ?? '')).allowed ? vendor.groups[patron.categoryCode] : undefined;
+  const group = ezproxyGroupsAllowed(profiles().get(library?.profileId ?? '')).allowed && Object.hasOwn(vendor.groups, patron.categoryCode) ? vendor.groups[patron.categoryCode] : undefined;
   const ticket = ezproxyTicket({ secret: await openVendorSecret(ctx, vendor.id, found.secretSealed), user, issuedAt: ctx.now, groups: group ? [group] : [], digest: vendor.digest });
   await recordVendorSignIn(ctx, { patronId: patron.id, vendorId: vendor.id });
   const url = new URL(vendor.loginUrl);
