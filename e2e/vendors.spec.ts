@@ -73,6 +73,14 @@ test('the administrator adds an OpenID vendor, sees its secret once, and disable
   const manage = page.getByRole('region', { name: `Manage ${name}` });
   await expect(manage).toContainText(`${BASE_URL()}/oidc/.well-known/openid-configuration`);
   await checkPage(page, testInfo, 'office-vendors-manage');
+  // When the contract changes: a second redirect address, and the patron's name no longer asked for
+  const change = manage.getByRole('form', { name: 'Change its settings' });
+  await change.getByLabel('Redirect addresses').fill('https://books.example.com/callback\nhttps://books.example.com/return');
+  await change.getByRole('group', { name: 'Claims the contract adds' }).getByLabel(/^patron’s name/).uncheck();
+  await change.getByRole('button', { name: `Save the settings of ${name}` }).click();
+  await expect(page.getByRole('status').filter({ hasText: `The settings of ${name} are changed.` })).toBeVisible();
+  await expect(row).toContainText('https://books.example.com/return');
+  await expect(row).not.toContainText('patron’s name');
   // And disables it
   await page.getByRole('button', { name: `Disable ${name}` }).click();
   await page.getByRole('button', { name: `Yes, disable ${name}` }).click();

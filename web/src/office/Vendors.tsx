@@ -122,7 +122,7 @@ export function VendorsPage() {
           ))}
         </Table>
       )}
-      {chosen && <ManageVendor key={chosen.id} libraryId={library.id} vendor={chosen} onChanged={changed} />}
+      {chosen && list.data && <ManageVendor key={chosen.id} libraryId={library.id} vendor={chosen} rules={list.data} onChanged={changed} />}
       {list.data && (
         <AddVendor
           libraryId={library.id}
@@ -222,7 +222,7 @@ function SecretOnce({ shown, onDone }: { shown: Shown; onDone: () => void }) {
 }
 
 /** What a vendor's people need to set it up (never the secret), and the buttons that change it. */
-function ManageVendor({ libraryId, vendor, onChanged }: { libraryId: string; vendor: VendorView; onChanged: (text: string, secret?: Shown) => void }) {
+function ManageVendor({ libraryId, vendor, rules, onChanged }: { libraryId: string; vendor: VendorView; rules: VendorList; onChanged: (text: string, secret?: Shown) => void }) {
   const { run, busy, error } = useAction();
   const disable = async () => {
     const answer = await run(() => vendorsApi.disable(libraryId, vendor.id));
@@ -290,7 +290,59 @@ function ManageVendor({ libraryId, vendor, onChanged }: { libraryId: string; ven
         />
       </div>
       <ErrorMessage error={error} />
+      <ChangeVendor libraryId={libraryId} vendor={vendor} rules={rules} onChanged={onChanged} />
     </section>
+  );
+}
+
+/**
+ * A vendor's name and settings after a change of contract: an OpenID vendor's redirect addresses and the
+ * claims its contract names; an EZproxy instance's login address and digest (its groups: the API).
+ */
+function ChangeVendor({ libraryId, vendor, rules, onChanged }: { libraryId: string; vendor: VendorView; rules: VendorList; onChanged: (text: string) => void }) {
+  const [name, setName] = useState(vendor.name);
+  const [redirects, setRedirects] = useState(vendor.protocol === 'oidc' ? vendor.redirectUris.join('\n') : '');
+  const [claims, setClaims] = useState<string[]>(vendor.protocol === 'oidc' ? [...vendor.claims] : []);
+  const [loginUrl, setLoginUrl] = useState(vendor.protocol === 'ezproxy' ? vendor.loginUrl : '');
+  const [digest, setDigest] = useState<string>(vendor.protocol === 'ezproxy' ? vendor.digest : 'SHA256');
+  const { run, busy, error } = useAction();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const body =
+      vendor.protocol === 'oidc'
+        ? { name: name.trim(), redirectUris: addressesOf(redirects), claims: EXTRA_CLAIMS.filter((c) => claims.includes(c)) }
+        : { name: name.trim(), loginUrl: loginUrl.trim(), digest };
+    const answer = await run(() => vendorsApi.update(libraryId, vendor.id, body));
+    if (answer) onChanged(`The settings of ${answer.vendor.name} are changed.`);
+  };
+  const withheldHint = (c: ExtraClaim) => (rules.allowedClaims.includes(c) ? ' (with the patron’s consent)' : ` (withheld by the library’s policy, ${rules.clause})`);
+  return (
+    <form className="narrow" aria-labelledby="change-vendor" onSubmit={(e) => void submit(e)}>
+      <h3 id="change-vendor">Change its settings</h3>
+      <Field label="Vendor name" autoComplete="off" required value={name} onChange={(e) => setName(e.target.value)} error={aboutField(error, 'name')} />
+      {vendor.protocol === 'oidc' ? (
+        <>
+          <TextArea label="Redirect addresses" hint="One a line, exactly as the vendor gives them: https, all on one host." required value={redirects} onChange={(e) => setRedirects(e.target.value)} error={aboutField(error, 'redirectUris')} />
+          <CheckboxGroup
+            legend="Claims the contract adds"
+            hint="A claim taken out is no longer released, even to a patron who agreed to it; a claim added is asked about at the patron’s next sign-in."
+            options={EXTRA_CLAIMS.map((c) => ({ value: c, label: `${CLAIM_WORDS[c]}${withheldHint(c)}` }))}
+            value={claims}
+            onChange={setClaims}
+            error={aboutField(error, 'claims')}
+          />
+        </>
+      ) : (
+        <>
+          <Field label="EZproxy login address" autoComplete="off" required value={loginUrl} onChange={(e) => setLoginUrl(e.target.value)} error={aboutField(error, 'loginUrl')} />
+          <Select label="Digest" value={digest} onChange={(e) => setDigest(e.target.value)} options={EZPROXY_DIGESTS.map((d) => ({ value: d, label: d }))} error={aboutField(error, 'digest')} />
+        </>
+      )}
+      <ErrorMessage error={error} />
+      <button type="submit" disabled={busy}>
+        Save the settings of {vendor.name}
+      </button>
+    </form>
   );
 }
 
