@@ -4,7 +4,7 @@ import type { Profile } from '../policy/profile.schema.js';
 import { DEFAULT_PROFILE, profiles } from '../profile/profiles.js';
 import { findLibrary } from '../storage/library.repository.js';
 import { clearLoginFailures, countLoginFailures, lockCardAttempts, pruneLoginFailures, recordLoginFailure } from '../storage/login-failure.repository.js';
-import { findPatronCredentials, touchActivity } from '../storage/patron.repository.js';
+import { findPatronCredentials, touchActivity, type StoredPatron } from '../storage/patron.repository.js';
 import { verifyDecoy, verifySecret } from '../vault/secrets.js';
 import { newId, recordAccess, run, type Caller, type Context, type Runtime, type UseCase } from './context.js';
 import { cardOpensAccount, openSession } from './session.usecases.js';
@@ -53,6 +53,32 @@ export async function countFailure(ctx: Context, cardHash: string): Promise<void
   await pruneLoginFailures(ctx.trx, windowStart(ctx, { windowMinutes: longest }));
 }
 
+/**
+ * Checks a card and its PIN under the lockout of the card's library (JC-IVa, `access.patron_login`), for
+ * every door a patron proves themselves at with card and PIN (the portal, a vendor's sign-in). The card's
+ * attempts are serialised; the PIN is verified even when the card is unknown (against a decoy), locked,
+ * stopped or not `usable` there, so every path does the same work; every refusal is counted against the
+ * card and answered undefined alike. A success clears the card's failures and answers the patron.
+ */
+export async function checkCardAndPin(
+  ctx: Context,
+  input: { cardNumber: string; pin: string; usable: (patron: StoredPatron) => boolean },
+): Promise<StoredPatron | undefined> {
+  const cardHash = ctx.vault.blind('card', input.cardNumber);
+  const stored = await findPatronCredentials(ctx.trx, cardHash);
+  const found = stored && input.usable(stored.patron) ? stored : undefined;
+  const rule = await loginRuleFor(ctx, stored?.patron.libraryId);
+  await lockCardAttempts(ctx.trx, cardHash);
+  const failures = await countLoginFailures(ctx.trx, cardHash, windowStart(ctx, rule));
+  const verified = stored ? await verifySecret(stored.pinHash, input.pin) : await verifyDecoy(input.pin);
+  if (!found || !verified || failures >= rule.maxFailures) {
+    await countFailure(ctx, cardHash);
+    return undefined;
+  }
+  await clearLoginFailures(ctx.trx, cardHash);
+  return found.patron;
+}
+
 export interface PatronLoginInput {
   cardNumber: string;
   pin: string;
@@ -77,19 +103,8 @@ export interface PatronLoggedIn {
 export async function attemptPatronLogin(ctx: Context, input: PatronLoginInput): Promise<Attempt<PatronLoggedIn>> {
   // Refused whatever the card: this says nothing about any card, so it needs no disguise.
   if (input.pin.length === 0) return { ok: false, refusal: invalidCard() };
-  const cardHash = ctx.vault.blind('card', input.cardNumber);
-  const found = await findPatronCredentials(ctx.trx, cardHash);
-  const rule = await loginRuleFor(ctx, found?.patron.libraryId);
-  await lockCardAttempts(ctx.trx, cardHash);
-  const failures = await countLoginFailures(ctx.trx, cardHash, windowStart(ctx, rule));
-  // The PIN is verified even when the card is locked or stopped, so every path does the same work.
-  const verified = found ? await verifySecret(found.pinHash, input.pin) : await verifyDecoy(input.pin);
-  if (!found || !verified || failures >= rule.maxFailures || !cardOpensAccount(found.patron.status)) {
-    await countFailure(ctx, cardHash);
-    return { ok: false, refusal: invalidCard() };
-  }
-  const patron = found.patron;
-  await clearLoginFailures(ctx.trx, cardHash);
+  const patron = await checkCardAndPin(ctx, { cardNumber: input.cardNumber, pin: input.pin, usable: (p) => cardOpensAccount(p.status) });
+  if (!patron) return { ok: false, refusal: invalidCard() };
   await touchActivity(ctx.trx, patron.id, ctx.now.toISOString());
   const actor: Actor = { kind: 'patron', id: patron.id, libraryId: patron.libraryId };
   await recordAccess({ ...ctx, actor, purpose: 'self-service' }, patron, 'login', ['registration']);

@@ -17,7 +17,6 @@ import { DEFAULT_VENDOR_RULE, mayDisclose, type VendorRule } from '../policy/sip
 import { balanceOf, openFines } from '../storage/fine.repository.js';
 import * as holds from '../storage/hold.repository.js';
 import { findBranch, findCategory, findLibrary, listBranches } from '../storage/library.repository.js';
-import { clearLoginFailures, countLoginFailures, lockCardAttempts } from '../storage/login-failure.repository.js';
 import * as loans from '../storage/loan.repository.js';
 import { findPatronCredentials, setPatronStatus, touchActivity, type StoredPatron } from '../storage/patron.repository.js';
 import { findSip2Account, findSip2Credentials } from '../storage/sip2-account.repository.js';
@@ -27,7 +26,7 @@ import { recordAccess, run, type Caller, type Context, type Runtime } from './co
 import { pay } from './fine.usecases.js';
 import { cancelHold, placeHold } from './hold.usecases.js';
 import { requireItemByBarcode } from './item.usecases.js';
-import { countFailure, loginRuleFor, windowStart } from './patron-auth.usecases.js';
+import { checkCardAndPin } from './patron-auth.usecases.js';
 import { openPatron } from './patron-records.js';
 import { vendorRuleOf } from './sip2-account.usecases.js';
 import { cardOpensAccount, endSessionsOf } from './session.usecases.js';
@@ -130,29 +129,17 @@ type Category = 'registration' | 'circulation' | 'fines' | 'holds';
  * when a PIN was given. Answers the patron only when the card is valid and proven.
  */
 async function provenPatron(ctx: Context, account: Sip2Account, input: { cardNumber: string; proof: PatronProof }): Promise<{ patron: StoredPatron | null; pinValid: boolean | null }> {
-  const cardHash = ctx.vault.blind('card', input.cardNumber);
-  const found = await findPatronCredentials(ctx.trx, cardHash);
   // Another library's card is no card here (CB-A3): answered as unknown.
-  const patron = found && found.patron.libraryId === account.libraryId ? found : undefined;
-  const usable = (p: StoredPatron) => cardOpensAccount(p.status) && p.status !== 'blocked' && new Date(p.expiresAt).getTime() > ctx.now.getTime();
+  const usable = (p: StoredPatron) => p.libraryId === account.libraryId && cardOpensAccount(p.status) && p.status !== 'blocked' && new Date(p.expiresAt).getTime() > ctx.now.getTime();
   const proof = input.proof;
-  if (proof !== null && 'verifiedInSession' in proof) {
-    return patron && usable(patron.patron) ? { patron: patron.patron, pinValid: true } : { patron: null, pinValid: null };
+  if (proof === null || 'verifiedInSession' in proof) {
+    const verifiedBefore = proof !== null;
+    if (!verifiedBefore && account.pinRequired) return { patron: null, pinValid: null };
+    const found = await findPatronCredentials(ctx.trx, ctx.vault.blind('card', input.cardNumber));
+    return found && usable(found.patron) ? { patron: found.patron, pinValid: verifiedBefore ? true : null } : { patron: null, pinValid: null };
   }
-  if (proof === null) {
-    if (account.pinRequired) return { patron: null, pinValid: null };
-    return patron && usable(patron.patron) ? { patron: patron.patron, pinValid: null } : { patron: null, pinValid: null };
-  }
-  const rule = await loginRuleFor(ctx, patron?.patron.libraryId);
-  await lockCardAttempts(ctx.trx, cardHash);
-  const failures = await countLoginFailures(ctx.trx, cardHash, windowStart(ctx, rule));
-  const verified = proof.pin.length > 0 && (patron ? await verifySecret(patron.pinHash, proof.pin) : await verifyDecoy(proof.pin));
-  if (!patron || !verified || failures >= rule.maxFailures || !usable(patron.patron)) {
-    await countFailure(ctx, cardHash);
-    return { patron: null, pinValid: false };
-  }
-  await clearLoginFailures(ctx.trx, cardHash);
-  return { patron: patron.patron, pinValid: true };
+  const proven = await checkCardAndPin(ctx, { cardNumber: input.cardNumber, pin: proof.pin, usable });
+  return proven ? { patron: proven, pinValid: true } : { patron: null, pinValid: false };
 }
 
 /** The first word of a name, for a greeting ("Hello, Ana"). */

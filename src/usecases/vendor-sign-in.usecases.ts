@@ -13,13 +13,11 @@ import type { Actor } from '../policy/actors.js';
 import { claimsTheProfileAllows, claimsToAsk, ezproxyGroupsAllowed, releasedClaims } from '../policy/vendor.policy.js';
 import { profiles } from '../profile/profiles.js';
 import { findLibrary } from '../storage/library.repository.js';
-import { clearLoginFailures, countLoginFailures, lockCardAttempts } from '../storage/login-failure.repository.js';
-import { findPatronById, findPatronCredentials, touchActivity } from '../storage/patron.repository.js';
+import { findPatronById, touchActivity } from '../storage/patron.repository.js';
 import * as vendors from '../storage/vendor.repository.js';
 import { VaultError } from '../vault/cipher.js';
-import { verifyDecoy, verifySecret } from '../vault/secrets.js';
 import { recordAccess, type Context } from './context.js';
-import { countFailure, invalidCard, loginRuleFor, windowStart, type Attempt } from './patron-auth.usecases.js';
+import { checkCardAndPin, invalidCard, type Attempt } from './patron-auth.usecases.js';
 import { openPatron } from './patron-records.js';
 import { cardOpensAccount } from './session.usecases.js';
 import { openVendorSecret } from './vendor.usecases.js';
@@ -64,21 +62,11 @@ export async function attemptVendorSignIn(ctx: Context, input: { vendorId: strin
   const vendor = await usableVendor(ctx, input.vendorId, input.protocol);
   if (!vendor) return { ok: false, refusal: refuse(ErrorCode.VENDOR_NOT_FOUND, 'This service is not offered by the library.') };
   if (input.pin.length === 0 || input.pin.length > 64 || input.cardNumber.length > 64) return { ok: false, refusal: invalidCard() };
-  const cardHash = ctx.vault.blind('card', input.cardNumber);
-  const stored = await findPatronCredentials(ctx.trx, cardHash);
   // Another library's card is no card here: the vendor's contract is with this library.
-  const found = stored && stored.patron.libraryId === vendor.libraryId ? stored : undefined;
-  const rule = await loginRuleFor(ctx, found?.patron.libraryId);
-  await lockCardAttempts(ctx.trx, cardHash);
-  const failures = await countLoginFailures(ctx.trx, cardHash, windowStart(ctx, rule));
-  const verified = found ? await verifySecret(found.pinHash, input.pin) : await verifyDecoy(input.pin);
-  if (!found || !verified || failures >= rule.maxFailures || !inGoodStanding(found.patron, ctx.now)) {
-    await countFailure(ctx, cardHash);
-    return { ok: false, refusal: invalidCard() };
-  }
-  await clearLoginFailures(ctx.trx, cardHash);
-  await touchActivity(ctx.trx, found.patron.id, ctx.now.toISOString());
-  return { ok: true, value: { patronId: found.patron.id } };
+  const patron = await checkCardAndPin(ctx, { cardNumber: input.cardNumber, pin: input.pin, usable: (p) => p.libraryId === vendor.libraryId && inGoodStanding(p, ctx.now) });
+  if (!patron) return { ok: false, refusal: invalidCard() };
+  await touchActivity(ctx.trx, patron.id, ctx.now.toISOString());
+  return { ok: true, value: { patronId: patron.id } };
 }
 
 /** The patron an OpenID session or code names, if they may still sign in to this vendor. */
