@@ -135,6 +135,7 @@ export interface VendorEntry {
   firstAt: Iso;
   lastAt: Iso;
   consentedClaims: string[];
+  declinedClaims: string[];
   consentedAt: Iso | null;
 }
 

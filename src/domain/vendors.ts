@@ -44,6 +44,8 @@ export interface VendorAuthorisation {
   lastAt: string;
   /** The claims the patron agreed it may receive (empty: only the fact of being a patron). */
   consentedClaims: ExtraClaim[];
+  /** The claims the patron declined when asked (not asked again until they revoke the vendor). */
+  declinedClaims: ExtraClaim[];
   consentedAt: string | null;
 }
 

@@ -191,6 +191,9 @@ for (const engine of ENGINES) {
       expect(first.consentShown).toBe(true);
       expect(first.page.text).not.toContain(patron.cardNumber);
       expect(told(first.tokens!.claims()!)).toEqual({ sub: expect.any(String), library: library.id, category: 'adult' });
+      // Both answers are the patron's to see (the portal, their export).
+      const [answered] = await act(listMyVendors, {}, patronActor);
+      expect([answered?.consentedClaims, answered?.declinedClaims]).toEqual([['category'], ['email']]);
 
       // Next visit, in a new browser session: not asked again (they answered both), told the same.
       const second = await signIn(rp, new BrowserSim(), patron, { scope, consent: [] });

@@ -22,9 +22,9 @@ function toVendor(row: VendorsTable): Vendor {
   } as Vendor;
 }
 
-function settingsOf(vendor: VendorSettings): string {
-  const { protocol: _protocol, ...rest } = vendor as VendorSettings & Record<string, unknown>;
-  const { id: _id, libraryId: _l, name: _n, disabled: _d, createdAt: _c, ...settings } = rest as Record<string, unknown>;
+/** The protocol's settings of a vendor, as the `settings` column keeps them (its own columns left out). */
+function settingsOf(vendor: Vendor): string {
+  const { protocol: _p, id: _i, libraryId: _l, name: _n, disabled: _d, createdAt: _c, ...settings } = vendor;
   return JSON.stringify(settings);
 }
 
@@ -80,25 +80,13 @@ export async function setVendorSecret(db: Db, id: string, secretSealed: string):
 
 // --- a patron's authorisations ---------------------------------------------------------------------
 
-function consented(text: string | null): ExtraClaim[] {
+function claimsOf(text: string | null): ExtraClaim[] {
   return text ? (JSON.parse(text) as ExtraClaim[]) : [];
 }
 
-export async function findAuthorisation(
-  db: Db,
-  patronId: string,
-  vendorId: string,
-): Promise<{ firstAt: string; lastAt: string; consentedClaims: ExtraClaim[]; declinedClaims: ExtraClaim[]; consentedAt: string | null } | undefined> {
-  const row = await db.selectFrom('vendor_authorisations').selectAll().where('patron_id', '=', patronId).where('vendor_id', '=', vendorId).executeTakeFirst();
-  return (
-    row && {
-      firstAt: iso(row.first_at),
-      lastAt: iso(row.last_at),
-      consentedClaims: consented(row.consented_claims),
-      declinedClaims: consented(row.declined_claims),
-      consentedAt: row.consented_at === null ? null : iso(row.consented_at),
-    }
-  );
+/** A patron's authorisation of one vendor, if they signed in to it. */
+export async function findAuthorisation(db: Db, patronId: string, vendorId: string): Promise<VendorAuthorisation | undefined> {
+  return (await authorisationsOf(db, patronId, vendorId))[0];
 }
 
 /** Records a sign-in: the first one creates the row, later ones move its last time. */
@@ -125,20 +113,25 @@ export async function setConsent(db: Db, patronId: string, vendorId: string, cla
 
 /** A patron's vendors, most recently used first. */
 export async function listAuthorisations(db: Db, patronId: string): Promise<VendorAuthorisation[]> {
-  const rows = await db
+  return authorisationsOf(db, patronId);
+}
+
+async function authorisationsOf(db: Db, patronId: string, vendorId?: string): Promise<VendorAuthorisation[]> {
+  let query = db
     .selectFrom('vendor_authorisations as a')
     .innerJoin('vendors as v', 'v.id', 'a.vendor_id')
-    .select(['a.vendor_id', 'v.name', 'v.protocol', 'a.first_at', 'a.last_at', 'a.consented_claims', 'a.consented_at'])
-    .where('a.patron_id', '=', patronId)
-    .orderBy('a.last_at', 'desc')
-    .execute();
+    .select(['a.vendor_id', 'v.name', 'v.protocol', 'a.first_at', 'a.last_at', 'a.consented_claims', 'a.declined_claims', 'a.consented_at'])
+    .where('a.patron_id', '=', patronId);
+  if (vendorId !== undefined) query = query.where('a.vendor_id', '=', vendorId);
+  const rows = await query.orderBy('a.last_at', 'desc').execute();
   return rows.map((r) => ({
     vendorId: r.vendor_id,
     vendorName: r.name,
     protocol: r.protocol as VendorProtocol,
     firstAt: iso(r.first_at),
     lastAt: iso(r.last_at),
-    consentedClaims: consented(r.consented_claims),
+    consentedClaims: claimsOf(r.consented_claims),
+    declinedClaims: claimsOf(r.declined_claims),
     consentedAt: r.consented_at === null ? null : iso(r.consented_at),
   }));
 }

@@ -122,21 +122,27 @@ export async function vendorAccount(ctx: Context, input: { patronId: string; ven
   return claims;
 }
 
-/**
- * What the consent page asks a patron about a vendor: the claims its contract names that the profile
- * allows and the patron has not agreed to yet. Empty: nothing to ask (the vendor learns only that they
- * are a patron, which signing in says).
- */
-export async function consentToAsk(ctx: Context, input: { patronId: string; vendorId: string }): Promise<{ vendorName: string; libraryName: string; ask: ExtraClaim[] } | undefined> {
+/** An OpenID vendor, a patron in good standing with it, their library and their answers so far, and what is left to ask. */
+async function consentState(ctx: Context, input: { patronId: string; vendorId: string }) {
   const vendor = await usableVendor(ctx, input.vendorId, 'oidc');
   if (!vendor || vendor.protocol !== 'oidc') return undefined;
   const patron = await standingPatron(ctx, input.patronId, vendor);
   if (!patron) return undefined;
   const library = await findLibrary(ctx.trx, vendor.libraryId);
   const allowed = claimsTheProfileAllows(profiles().get(library?.profileId ?? ''));
-  const consent = await vendors.findAuthorisation(ctx.trx, patron.id, vendor.id);
-  const answered = [...(consent?.consentedClaims ?? []), ...(consent?.declinedClaims ?? [])];
-  return { vendorName: vendor.name, libraryName: library?.name ?? '', ask: claimsToAsk(vendor.claims, allowed.claims, answered) };
+  const answers = await vendors.findAuthorisation(ctx.trx, patron.id, vendor.id);
+  const ask = claimsToAsk(vendor.claims, allowed.claims, [...(answers?.consentedClaims ?? []), ...(answers?.declinedClaims ?? [])]);
+  return { vendor, patron, libraryName: library?.name ?? '', answers, ask };
+}
+
+/**
+ * What the consent page asks a patron about a vendor: the claims its contract names that the profile
+ * allows and the patron has not answered yet. Empty: nothing to ask (the vendor learns only that they
+ * are a patron, which signing in says).
+ */
+export async function consentToAsk(ctx: Context, input: { patronId: string; vendorId: string }): Promise<{ vendorName: string; libraryName: string; ask: ExtraClaim[] } | undefined> {
+  const state = await consentState(ctx, input);
+  return state && { vendorName: state.vendor.name, libraryName: state.libraryName, ask: state.ask };
 }
 
 /**
@@ -145,13 +151,11 @@ export async function consentToAsk(ctx: Context, input: { patronId: string; vend
  * patron's own act; revocable in the portal, which forgets both.
  */
 export async function recordVendorConsent(ctx: Context, input: { patronId: string; vendorId: string; claims: readonly string[] }): Promise<ExtraClaim[]> {
-  const asked = await consentToAsk(ctx, input);
-  if (!asked) throw refuse(ErrorCode.VENDOR_NOT_FOUND, 'This service is not offered by the library.');
-  const vendor = (await vendors.findVendor(ctx.trx, input.vendorId)) as Vendor;
-  const patron = (await findPatronById(ctx.trx, input.patronId)) as StoredPatron;
-  const before = await vendors.findAuthorisation(ctx.trx, patron.id, vendor.id);
-  const agreed = EXTRA_CLAIMS.filter((c) => before?.consentedClaims.includes(c) || (asked.ask.includes(c) && input.claims.includes(c)));
-  const declined = EXTRA_CLAIMS.filter((c) => before?.declinedClaims.includes(c) || (asked.ask.includes(c) && !input.claims.includes(c)));
+  const state = await consentState(ctx, input);
+  if (!state) throw refuse(ErrorCode.VENDOR_NOT_FOUND, 'This service is not offered by the library.');
+  const { vendor, patron, answers, ask } = state;
+  const agreed = EXTRA_CLAIMS.filter((c) => answers?.consentedClaims.includes(c) || (ask.includes(c) && input.claims.includes(c)));
+  const declined = EXTRA_CLAIMS.filter((c) => answers?.declinedClaims.includes(c) || (ask.includes(c) && !input.claims.includes(c)));
   await vendors.setConsent(ctx.trx, patron.id, vendor.id, agreed, ctx.now.toISOString(), declined);
   const actor: Actor = { kind: 'patron', id: patron.id, libraryId: patron.libraryId };
   await recordAccess({ ...ctx, actor, purpose: 'self-service' }, patron, 'vendor-consent', ['vendor-authorisations']);

@@ -136,6 +136,7 @@ export const MyVendor = Type.Object({
   firstAt: Instant,
   lastAt: Instant,
   consentedClaims: Type.Array(Claim, { description: 'What the patron agreed it may receive; empty: only that they are a patron.' }),
+  declinedClaims: Type.Array(Claim, { description: 'What the patron declined when asked; not asked again until they revoke the vendor.' }),
   consentedAt: Nullable(Instant),
 });
 export type MyVendor = Static<typeof MyVendor>;

@@ -22,6 +22,9 @@ const CLAIM_WORDS: Record<ExtraClaim, string> = {
   name: 'patron’s name',
   email: 'patron’s email address',
 };
+/** The claims a contract may name, each saying whether the library's policy lets it go (with consent) or withholds it. */
+const claimOptions = (rules: VendorList) =>
+  EXTRA_CLAIMS.map((c) => ({ value: c, label: `${CLAIM_WORDS[c]}${rules.allowedClaims.includes(c) ? ' (with the patron’s consent)' : ` (withheld by the library’s policy, ${rules.clause})`}` }));
 const claimWords = (claims: readonly ExtraClaim[]) => claims.map((c) => CLAIM_WORDS[c] ?? c).join(', ');
 
 const PROTOCOL_WORDS: Record<VendorView['protocol'], string> = {
@@ -315,7 +318,6 @@ function ChangeVendor({ libraryId, vendor, rules, onChanged }: { libraryId: stri
     const answer = await run(() => vendorsApi.update(libraryId, vendor.id, body));
     if (answer) onChanged(`The settings of ${answer.vendor.name} are changed.`);
   };
-  const withheldHint = (c: ExtraClaim) => (rules.allowedClaims.includes(c) ? ' (with the patron’s consent)' : ` (withheld by the library’s policy, ${rules.clause})`);
   return (
     <form className="narrow" aria-labelledby="change-vendor" onSubmit={(e) => void submit(e)}>
       <h3 id="change-vendor">Change its settings</h3>
@@ -326,7 +328,7 @@ function ChangeVendor({ libraryId, vendor, rules, onChanged }: { libraryId: stri
           <CheckboxGroup
             legend="Claims the contract adds"
             hint="A claim taken out is no longer released, even to a patron who agreed to it; a claim added is asked about at the patron’s next sign-in."
-            options={EXTRA_CLAIMS.map((c) => ({ value: c, label: `${CLAIM_WORDS[c]}${withheldHint(c)}` }))}
+            options={claimOptions(rules)}
             value={claims}
             onChange={setClaims}
             error={aboutField(error, 'claims')}
@@ -384,7 +386,6 @@ function AddVendor({ libraryId, rules, categories, onAdded }: { libraryId: strin
     }
   };
   const setGroup = (index: number, change: Partial<GroupRow>) => setGroups((rows) => rows.map((r, i) => (i === index ? { ...r, ...change } : r)));
-  const withheldHint = (c: ExtraClaim) => (rules.allowedClaims.includes(c) ? ' (with the patron’s consent)' : ` (withheld by the library’s policy, ${rules.clause})`);
 
   return (
     <section aria-labelledby="add-vendor">
@@ -415,7 +416,7 @@ function AddVendor({ libraryId, rules, categories, onAdded }: { libraryId: strin
             <CheckboxGroup
               legend="Claims the contract adds"
               hint="Beyond its pseudonym for the patron and the library, which every vendor receives. Each claim goes only with the patron’s consent, and only where the library’s policy allows it."
-              options={EXTRA_CLAIMS.map((c) => ({ value: c, label: `${CLAIM_WORDS[c]}${withheldHint(c)}` }))}
+              options={claimOptions(rules)}
               value={claims}
               onChange={setClaims}
               error={aboutField(error, 'claims')}
