@@ -74,6 +74,12 @@ module.exports = {
       'domain|policy|report',
     ),
     importsOnly(
+      'i18n-reads-only-catalogues',
+      'i18n/ reads the message catalogues and makes Translators (a domain/ type); pure code is handed one, never imports it.',
+      'i18n/',
+      'domain|i18n',
+    ),
+    importsOnly(
       'profile-and-solver-serve-policy',
       'The profile loader and the bounds solver answer policy questions for use cases; they reach no storage, vault, report or use case.',
       '(profile|solver)/',

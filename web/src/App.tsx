@@ -1,5 +1,7 @@
 import { BrowserRouter, Route, Routes } from 'react-router';
-import { SessionProvider } from './session';
+import type { ReactNode } from 'react';
+import { SessionProvider, useSession } from './session';
+import { I18nProvider, useT } from './i18n';
 import { Layout, RequireSession } from './ui/Layout';
 import { Home } from './Home';
 import { StaffLogin, StaffStart } from './StaffLogin';
@@ -19,6 +21,7 @@ export function App() {
     // log-in page happen in one render: its pages unmount at once and the log-in page gets the reason.
     <BrowserRouter basename="/app" useTransitions={false}>
       <SessionProvider>
+        <Languages>
         <Layout>
           <Routes>
             <Route path="/" element={<Home />} />
@@ -63,15 +66,32 @@ export function App() {
             <Route path="/pin-reset" element={<PinResetPage />} />
             <Route
               path="*"
-              element={
-                <Page title="Page not found">
-                  <p>There is no such page.</p>
-                </Page>
-              }
+              element={<NotFound />}
             />
           </Routes>
         </Layout>
+        </Languages>
       </SessionProvider>
     </BrowserRouter>
+  );
+}
+
+/** The page's language follows the session: the person's saved choice and the library's languages. */
+function Languages({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const loggedIn = session.status === 'staff' || session.status === 'patron';
+  return (
+    <I18nProvider source={{ saved: session.language, library: session.languages, actorId: session.actor?.id, save: loggedIn ? session.saveLanguage : undefined }}>
+      {children}
+    </I18nProvider>
+  );
+}
+
+function NotFound() {
+  const t = useT();
+  return (
+    <Page title={t('common.notFound.title')}>
+      <p>{t('common.notFound.body')}</p>
+    </Page>
   );
 }

@@ -79,8 +79,16 @@ export interface Session {
   purposes: readonly LookupPurpose[];
   /** A staff session whose password was reset: the app shows only the change-password page until it is changed. */
   mustChangePassword: boolean;
-  /** The staff username, for the header (known after a log-in in this tab). */
+  /** The staff member's name, for the header. */
   displayName?: string;
+  /** The library of whoever is logged in, for the header. */
+  library?: { id: string; name: string };
+  /** The language the logged-in person chose, if any (a patron's is also their notices'). */
+  language?: string | null;
+  /** The languages the library offers its pages in, and its default. */
+  languages?: { default: string; offered: string[] };
+  /** Keeps a language as the logged-in person's choice. */
+  saveLanguage(language: string): Promise<void>;
   /**
    * Set when Carrel said the session is gone while a page was open (timed out, logged out elsewhere): the
    * page stays, inert, with what was typed in it, until a log-in in the dialog or `abandon()`.
@@ -345,6 +353,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [adopt, end]);
 
   const abandon = useCallback(() => end('ended'), [end]);
+  const saveLanguage = useCallback(async (language: string) => {
+    if (!answerRef.current) return;
+    await api('PUT', '/auth/language', { language });
+  }, []);
   const dismissWarning = useCallback(() => {
     dismissed.current = true;
     setEnding(undefined);
@@ -361,7 +373,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       permissions,
       purposes,
       mustChangePassword: answer?.mustChangePassword ?? false,
-      ...(displayName ? { displayName } : {}),
+      ...(answer?.displayName || displayName ? { displayName: answer?.displayName ?? displayName } : {}),
+      ...(answer?.library ? { library: answer.library } : {}),
+      ...(answer?.language !== undefined ? { language: answer.language } : {}),
+      ...(answer?.languages ? { languages: answer.languages } : {}),
+      saveLanguage,
       ...(lost ? { lost: { kind: lost } } : {}),
       ...(ending ? { ending } : {}),
       can: (permission: string) => permissions.includes(permission),
@@ -374,7 +390,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       abandon,
       dismissWarning,
     };
-  }, [answer, displayName, lost, ending, staffLogin, patronLogin, logout, refresh, currentActorId, stay, abandon, dismissWarning]);
+  }, [answer, displayName, lost, ending, saveLanguage, staffLogin, patronLogin, logout, refresh, currentActorId, stay, abandon, dismissWarning]);
 
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

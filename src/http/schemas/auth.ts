@@ -50,6 +50,15 @@ export const SessionRoute = {
       expiresAt: Instant,
       idleUntil: Instant,
       mustChangePassword: Type.Boolean({ description: 'A staff session whose password was reset: it must change it before anything else.' }),
+      library: Type.Optional(Nullable(Type.Object({ id: Type.String(), name: Type.String() }, { description: 'The library of whoever is logged in, for the header.' }))),
+      displayName: Type.Optional(Nullable(Type.String({ description: 'A staff member’s name for the header; a patron’s is not sent (the portal shows it from their own account).' }))),
+      language: Type.Optional(Nullable(Type.String({ description: 'The language the person chose (a patron’s is also their notices’); null: none chosen.' }))),
+      languages: Type.Optional(
+        Type.Object(
+          { default: Type.String(), offered: Type.Array(Type.String()) },
+          { description: 'The languages the library offers its pages in, and its default.' },
+        ),
+      ),
     }),
     ...errorResponses,
   },

@@ -106,12 +106,8 @@ export const REASONS: Record<string, string> = {
   REFUSED_BY_DIRECTOR: 'Refused by the director',
 };
 
-/** An instant with its time, in the reader's locale. */
-export function when(value: string | null | undefined): string {
-  if (!value) return '—';
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? value : d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-}
+/** An instant with its time, in the page's language. */
+export { moment as when } from '../i18n/format';
 
 /**
  * Today as YYYY-MM-DD in the library's time zone (not the browser's: a report's days and a statistics

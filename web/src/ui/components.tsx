@@ -1,5 +1,9 @@
 import { useCallback, useEffect, useId, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { ApiError } from '../api';
+import { errorWords, t, useT } from '../i18n';
+import { useSession } from '../session';
+
+export { day, money, moment, time, count, list } from '../i18n/format';
 
 /**
  * The frame every labelled control shares: the label, an optional hint and the problem beside it, all
@@ -172,29 +176,42 @@ function keyOf(error: unknown): string {
 }
 
 function ErrorBox({ error }: { error: unknown }) {
+  useT();
   const settled = useSettled();
-  const message = error instanceof ApiError ? error.message : error instanceof Error ? error.message : String(error);
+  const session = useSession();
+  const message = errorMessage(error);
   const code = error instanceof ApiError ? error.code : undefined;
-  const others = error instanceof ApiError ? error.problems.filter((p) => p.message !== error.message) : [];
+  const others = error instanceof ApiError ? error.problems.filter((p) => p.code !== code || p.message !== error.message).map((p) => errorWords(p.code) ?? p.message).filter((m) => m !== message) : [];
   return (
     <div className={settled ? 'error' : 'live-pending'} role="alert">
       {settled && (
         <>
-          <p>
-            {message}
-            {code && <span className="code"> ({code})</span>}
-          </p>
+          <p>{message}</p>
           {others.length > 0 && (
             <ul>
-              {others.map((p, i) => (
-                <li key={i}>{p.message}</li>
+              {[...new Set(others)].map((m) => (
+                <li key={m}>{m}</li>
               ))}
             </ul>
+          )}
+          {/* Staff can read the code out to support; a patron never sees it. */}
+          {code && session.status === 'staff' && (
+            <details className="error-code">
+              <summary>{t('common.error.forSupport')}</summary>
+              {t('common.error.code', { code })}
+            </details>
           )}
         </>
       )}
     </div>
   );
+}
+
+/** Words for an error: Carrel's words for its code in the page's language, else what it said. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return errorWords(error.code) ?? error.message;
+  if (error instanceof Error) return error.message || t('common.error.unexpected');
+  return String(error);
 }
 
 /** A confirmation, announced politely: the status region goes in empty and the text follows it. */
@@ -214,9 +231,11 @@ function NoticeBox({ children }: { children: ReactNode }) {
 
 /** A page's heading and body; the heading takes focus when the page changes, for screen readers. */
 export function Page({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
+  const t = useT();
+  const pageTitle = t('common.pageTitle', { title });
   useEffect(() => {
-    document.title = `${title} · Carrel`;
-  }, [title]);
+    document.title = pageTitle;
+  }, [pageTitle]);
   return (
     <section className="page" aria-labelledby="page-title">
       <div className="page-head">
@@ -267,19 +286,6 @@ export function useAction() {
     }
   }, []);
   return { run, busy, error, clear: () => setError(undefined) };
-}
-
-/** Cents as money. */
-export function money(cents: number | null | undefined, currency = 'USD'): string {
-  if (cents === null || cents === undefined) return '—';
-  return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(cents / 100);
-}
-
-/** An ISO instant or date as a short local date. */
-export function day(value: string | null | undefined): string {
-  if (!value) return '—';
-  const d = new Date(value.length === 10 ? `${value}T12:00:00Z` : value);
-  return Number.isNaN(d.getTime()) ? value : d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
 /** A column heading of a Table: its words, or `{ label, num: true }` for a column of numbers; false leaves it out. */

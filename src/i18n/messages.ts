@@ -1,0 +1,90 @@
+/**
+ * Carrel's words in the server's own outputs: the CLI's human output, the audit and transparency reports,
+ * the published privacy policy and the words for error codes. The messages are the same ICU catalogues
+ * the web app uses (locales/<language>/<namespace>.json, checked at build by scripts/check-messages.mjs),
+ * formatted with FormatJS. English is the source; another language is a folder of catalogue files.
+ *
+ * Keys are written out whole in the code (`tr.t('cli.patron.created', { … })`), never assembled, so the
+ * build (scripts/check-messages.mjs) finds every key the code uses in the catalogue and every message used.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createIntl, createIntlCache, type IntlShape } from '@formatjs/intl';
+import type { Translator } from '../domain/translator.js';
+
+export type { MessageValues, Translator } from '../domain/translator.js';
+
+/** The folder of catalogues: beside src/ when run from the sources, two levels up from dist/src/i18n. */
+function localesDir(): string {
+  for (const up of ['../../locales/', '../../../locales/']) {
+    const dir = fileURLToPath(new URL(up, import.meta.url));
+    if (existsSync(dir)) return dir;
+  }
+  throw new Error('The message catalogues (locales/) are missing from this installation.');
+}
+
+let loaded: Map<string, Record<string, string>> | undefined;
+
+/** Every language's messages, read once. */
+function catalogues(): Map<string, Record<string, string>> {
+  if (loaded) return loaded;
+  const dir = localesDir();
+  const byLanguage = new Map<string, Record<string, string>>();
+  for (const language of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
+    const messages: Record<string, string> = {};
+    for (const file of readdirSync(`${dir}${language}`).filter((f) => f.endsWith('.json'))) Object.assign(messages, JSON.parse(readFileSync(`${dir}${language}/${file}`, 'utf8')) as Record<string, string>);
+    byLanguage.set(language, messages);
+  }
+  loaded = byLanguage;
+  return byLanguage;
+}
+
+/** The languages Carrel has catalogues for, English first. */
+export function availableLanguages(): string[] {
+  return [...catalogues().keys()].sort((a, b) => (a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
+}
+
+/** Whether Carrel can speak a language. */
+export function isAvailableLanguage(language: string): boolean {
+  return catalogues().has(language);
+}
+
+const cache = createIntlCache();
+const translators = new Map<string, Translator>();
+
+/** The translator for a language (English when Carrel has no catalogue for it). */
+export function translator(language = 'en'): Translator {
+  const known = catalogues().has(language) ? language : 'en';
+  const existing = translators.get(known);
+  if (existing) return existing;
+  const messages = catalogues().get(known) ?? {};
+  const locale = messages['common.meta.locale'] ?? known;
+  const intl: IntlShape<string> = createIntl({ locale, defaultLocale: 'en-US', messages, onError: () => undefined }, cache);
+  const asDate = (value: string | Date) => (value instanceof Date ? value : /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value));
+  const made: Translator = {
+    language: known,
+    locale,
+    t: (id, values) => intl.formatMessage({ id }, values as Record<string, string | number | boolean | Date | null | undefined>),
+    error: (code) => (`errors.${code}` in messages ? intl.formatMessage({ id: `errors.${code}` }) : undefined),
+    day: (value, timeZone) =>
+      intl.formatDate(asDate(value), { year: 'numeric', month: 'short', day: 'numeric', timeZone: typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? 'UTC' : timeZone }),
+    moment: (value, timeZone) => intl.formatDate(asDate(value), { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone }),
+    money: (cents, currency = 'USD') => intl.formatNumber(cents / 100, { style: 'currency', currency }),
+    count: (n) => intl.formatNumber(n),
+    list: (items) => String(intl.formatList(items, { type: 'conjunction' })),
+  };
+  translators.set(known, made);
+  return made;
+}
+
+/**
+ * The language of a command-line session: CARREL_LANG, else the locale's language (LC_ALL, LC_MESSAGES,
+ * LANG: es_US.UTF-8 → es), when Carrel has a catalogue for it; else English.
+ */
+export function cliLanguage(env: NodeJS.ProcessEnv = process.env): string {
+  for (const value of [env.CARREL_LANG, env.LC_ALL, env.LC_MESSAGES, env.LANG]) {
+    const language = value?.toLowerCase().split(/[_.@-]/)[0];
+    if (language && language !== 'c' && language !== 'posix') return isAvailableLanguage(language) ? language : 'en';
+  }
+  return 'en';
+}
