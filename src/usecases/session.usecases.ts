@@ -4,6 +4,8 @@ import * as sessions from '../storage/session.repository.js';
 import type { SessionKind } from '../domain/types.js';
 import { findStaffById } from '../storage/staff.repository.js';
 import { findPatronById } from '../storage/patron.repository.js';
+import { findLibrary } from '../storage/library.repository.js';
+import { noticePrefs } from '../storage/notice.repository.js';
 import { newToken, tokenHash } from '../vault/secrets.js';
 import type { Context, Runtime } from './context.js';
 
@@ -131,4 +133,34 @@ export async function endSession(ctx: Context, input: { token: string }): Promis
 /** Ends every session of a staff account or a patron (a lost card, a disabled account, a deletion). */
 export async function endSessionsOf(ctx: Context, kind: SessionKind, subjectId: string): Promise<void> {
   await sessions.deleteSessionsOf(ctx.trx, kind, subjectId);
+}
+
+/** What a page's header and language need to know about a session, read with the session answer. */
+export interface SessionHeader {
+  library: { id: string; name: string } | null;
+  /** A staff member's username; a patron's name is not read here (the portal shows it from their account, logged). */
+  displayName: string | null;
+  /** The patron's chosen language (also their notices'); a staff member's choice stays on their browser. */
+  language: string | null;
+  languages: { default: string; offered: string[] };
+}
+
+/**
+ * The header of a live session. A patron's language is a setting of how Carrel speaks to them, not part
+ * of the record anyone reads, so reading it for their own session writes nothing to the access log.
+ */
+export async function sessionHeader(runtime: Runtime, session: LiveSession, available: readonly string[]): Promise<SessionHeader> {
+  const { actor } = session;
+  const libraryId = actor.kind === 'staff' || actor.kind === 'patron' ? actor.libraryId : null;
+  const library = libraryId ? await findLibrary(runtime.db, libraryId) : undefined;
+  let displayName: string | null = null;
+  let language: string | null = null;
+  if (actor.kind === 'staff') displayName = (await findStaffById(runtime.db, actor.id))?.username ?? null;
+  if (actor.kind === 'patron') language = (await noticePrefs(runtime.db, [actor.id])).get(actor.id)?.language ?? null;
+  return {
+    library: library ? { id: library.id, name: library.name } : null,
+    displayName,
+    language,
+    languages: { default: available.includes('en') ? 'en' : (available[0] ?? 'en'), offered: [...available] },
+  };
 }

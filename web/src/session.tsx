@@ -353,9 +353,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [adopt, end]);
 
   const abandon = useCallback(() => end('ended'), [end]);
+  // A patron's language is kept as their notices' language too (PUT /me/privacy, logged as a change of
+  // their settings); a staff member's choice stays on the browser they chose it on.
   const saveLanguage = useCallback(async (language: string) => {
-    if (!answerRef.current) return;
-    await api('PUT', '/auth/language', { language });
+    if (answerRef.current?.actor.kind !== 'patron') return;
+    await api('PUT', '/me/privacy', { noticeLanguage: language });
   }, []);
   const dismissWarning = useCallback(() => {
     dismissed.current = true;

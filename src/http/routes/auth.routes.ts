@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SYSTEM } from '../../policy/actors.js';
 import { permissionsOf, purposesOf } from '../../policy/permissions.js';
 import { run, type Runtime } from '../../usecases/context.js';
-import { csrfTokenOf, endSession, resolveSession } from '../../usecases/session.usecases.js';
+import { csrfTokenOf, endSession, resolveSession, sessionHeader } from '../../usecases/session.usecases.js';
+import { availableLanguages } from '../../i18n/messages.js';
 import { changeOwnPassword, login } from '../../usecases/staff.usecases.js';
 import { LoginRoute, LogoutRoute, SessionRoute } from '../schemas/auth.js';
 import { ChangeOwnPasswordRoute } from '../schemas/staff.js';
@@ -88,6 +89,7 @@ export function authRoutes(runtime: Runtime, cookieSecure: boolean, throttle: At
           expiresAt: session.expiresAt,
           idleUntil: session.idleUntil,
           mustChangePassword: session.mustChangePassword,
+          ...(await sessionHeader(runtime, session, availableLanguages())),
         };
       },
     );
