@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { reportMarkdown, transparencyReport } from '../usecases/transparency.usecases.js';
 import { emit } from './output.js';
+import { cliLanguage, translator } from '../i18n/messages.js';
 import type { CommandHelpers } from './command-helpers.js';
 
 /** What main.ts lends the transparency command. */
@@ -23,6 +24,6 @@ export function registerTransparencyCommands(program: Command, helpers: Transpar
     .action(async (o: { from: string; to: string; library?: string; format: 'md' | 'json' }, command: Command) => {
       const opts = globals(command);
       const report = await runAs(opts, 'statistics')(transparencyReport, { from: o.from, to: o.to, ...(o.library ? { libraryId: o.library } : {}) });
-      emit(opts.json === true || o.format === 'json', report, () => reportMarkdown(report).trimEnd());
+      emit(opts.json === true || o.format === 'json', report, () => reportMarkdown(report, translator(cliLanguage())).trimEnd());
     });
 }

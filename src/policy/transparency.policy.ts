@@ -17,6 +17,7 @@ export const OUTCOMES = ['released', 'refused', 'pending', 'withdrawn'] as const
 export type Outcome = (typeof OUTCOMES)[number];
 
 import type { RequestFacts } from '../domain/records.js';
+import type { Translator } from '../domain/translator.js';
 
 export interface InstrumentLine {
   instrument: Instrument;
@@ -79,34 +80,48 @@ export function aggregateRequests(requests: readonly RequestFacts[], at: Date, w
   return { byInstrument, ungaggedTotal: byInstrument.reduce((sum, l) => sum + l.total, 0), gagged: { band: band(hidden, width), bandWidth: width } };
 }
 
-/** The report as Markdown: the same numbers as the JSON document, nothing more. */
-export function reportMarkdown(report: TransparencyReport): string {
+/** An instrument as the report's table names it. */
+const INSTRUMENT_KEYS: Record<Instrument, string> = {
+  'informal-request': 'report.instrument.informal-request',
+  'written-request': 'report.instrument.written-request',
+  subpoena: 'report.instrument.subpoena',
+  'search-warrant': 'report.instrument.search-warrant',
+  'court-order': 'report.instrument.court-order',
+  'fisa-or-nsl': 'report.instrument.fisa-or-nsl',
+  'emergency-claim': 'report.instrument.emergency-claim',
+  'patron-consent': 'report.instrument.patron-consent',
+  'public-records-request': 'report.instrument.public-records-request',
+  'materials-recovery': 'report.instrument.materials-recovery',
+};
+
+/** The report as Markdown, in the translator's language: the same numbers as the JSON document, nothing more. */
+export function reportMarkdown(report: TransparencyReport, tr: Translator): string {
   const r = report.requests;
-  const rows = r.byInstrument.map((l) => `| ${l.instrument} | ${l.released} | ${l.refused} | ${l.pending} | ${l.withdrawn} | ${l.total} |`);
+  const n = (value: number) => tr.count(value);
+  const rows = r.byInstrument.map((l) => `| ${tr.t(INSTRUMENT_KEYS[l.instrument])} | ${n(l.released)} | ${n(l.refused)} | ${n(l.pending)} | ${n(l.withdrawn)} | ${n(l.total)} |`);
   return [
-    `# Transparency report${report.libraryId ? `: ${report.libraryId}` : ': every library'}`,
+    `# ${report.libraryId ? tr.t('report.transparency.title', { library: report.libraryId }) : tr.t('report.transparency.titleAll')}`,
     '',
-    `Period: ${report.period.from} up to (not including) ${report.period.to}. Generated ${report.generatedAt}.`,
+    tr.t('report.transparency.period', { from: tr.day(report.period.from), to: tr.day(report.period.to), generatedAt: tr.moment(report.generatedAt, 'UTC') }),
     '',
-    '## Legal requests received in the period',
+    `## ${tr.t('report.transparency.requests')}`,
     '',
-    'Requests not under a gag order, by instrument and outcome:',
+    tr.t('report.transparency.requestsIntro'),
     '',
-    '| instrument | released | refused | pending | withdrawn | total |',
+    tr.t('report.transparency.columns'),
     '|---|---|---|---|---|---|',
     ...rows,
-    `| **all (not under a gag order)** | ${sum(r, 'released')} | ${sum(r, 'refused')} | ${sum(r, 'pending')} | ${sum(r, 'withdrawn')} | ${r.ungaggedTotal} |`,
+    `| ${tr.t('report.transparency.all')} | ${n(sum(r, 'released'))} | ${n(sum(r, 'refused'))} | ${n(sum(r, 'pending'))} | ${n(sum(r, 'withdrawn'))} | ${n(r.ungaggedTotal)} |`,
     '',
-    `Requests under a gag order when this report was generated (JC-II), every instrument together: **${r.gagged.band}**. ` +
-      `They are reported only in bands of ${r.gagged.bandWidth} and are included in no other number of this report.`,
+    tr.t('report.transparency.gagged', { band: r.gagged.band, width: n(r.gagged.bandWidth) }),
     '',
-    '## Legal holds',
+    `## ${tr.t('report.transparency.holds')}`,
     '',
-    `Placed in the period: ${report.legalHolds.placed}. Released in the period: ${report.legalHolds.released}. In force at its end: ${report.legalHolds.liveAtEnd}.`,
+    tr.t('report.transparency.holdCounts', { placed: n(report.legalHolds.placed), released: n(report.legalHolds.released), live: n(report.legalHolds.liveAtEnd) }),
     '',
-    '## Written complaints (JC-VIII)',
+    `## ${tr.t('report.transparency.complaints')}`,
     '',
-    `Received: ${report.complaints.received}. Answered: ${report.complaints.answered}. Not answered by their due date: ${report.complaints.overdue}.`,
+    tr.t('report.transparency.complaintCounts', { received: n(report.complaints.received), answered: n(report.complaints.answered), overdue: n(report.complaints.overdue) }),
     '',
   ].join('\n');
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
 import { buildLibrary, buildPatron, refusalCodes, world, type World } from '../../test/factories.js';
 import type { Actor } from '../policy/actors.js';
+import { translator } from '../i18n/messages.js';
 import { aggregateRequests, band } from '../policy/transparency.policy.js';
 import { recordComplaint } from './complaint.usecases.js';
 import { placeLegalHold, releaseLegalHold } from './legal-hold.usecases.js';
@@ -102,13 +103,21 @@ describe.each(ENGINES)('transparency report on %s', (engine) => {
     expect(JSON.stringify(report)).not.toMatch(/"total":5|Sealed agency|Officer|badge/);
 
     // And the Markdown says the same numbers
-    const md = reportMarkdown(report);
+    const md = reportMarkdown(report, translator('en'));
     expect(md).toContain('| subpoena | 1 | 1 | 0 | 0 | 2 |');
     expect(md).toContain('| **all (not under a gag order)** | 1 | 1 | 1 | 1 | 4 |');
     expect(md).toContain('**0–249**');
     expect(md).toContain('Placed in the period: 1. Released in the period: 1. In force at its end: 0.');
     expect(md).toContain('Received: 1. Answered: 0. Not answered by their due date: 1.');
     expect(md).not.toMatch(/\b5\b/);
+
+    // And in Spanish, the same numbers in the library's words
+    const es = reportMarkdown(report, translator('es'));
+    expect(es).toContain('| citación judicial | 1 | 1 | 0 | 0 | 2 |');
+    expect(es).toContain('| **todas (sin orden de confidencialidad)** | 1 | 1 | 1 | 1 | 4 |');
+    expect(es).toContain('Impuestas en el periodo: 1. Levantadas en el periodo: 1. Vigentes al final del periodo: 0.');
+    expect(es).toContain('Recibidas: 1. Contestadas: 0. Sin contestar en el plazo: 1.');
+    expect(es).not.toMatch(/Received|Placed in|subpoena/);
 
     // And once the gag has expired, the request is counted like the others
     w.clock.set('2027-06-01T00:00:00Z');

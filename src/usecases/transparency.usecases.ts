@@ -12,6 +12,7 @@ import { findLibrary } from '../storage/library.repository.js';
 import { requestsReceived } from '../storage/transparency.repository.js';
 import { requirePermission } from './authorization.js';
 import type { Context } from './context.js';
+import { translator } from '../i18n/messages.js';
 
 export { reportMarkdown, type TransparencyReport } from '../policy/transparency.policy.js';
 
@@ -65,6 +66,7 @@ export async function transparencyReport(ctx: Context, input: TransparencyInput)
 }
 
 /** The report as Markdown (the same numbers as the JSON document). */
-export async function transparencyReportMarkdown(ctx: Context, input: TransparencyInput): Promise<string> {
-  return reportMarkdown(await transparencyReport(ctx, input));
+export async function transparencyReportMarkdown(ctx: Context, input: TransparencyInput & { language?: string }): Promise<string> {
+  const { language, ...period } = input;
+  return reportMarkdown(await transparencyReport(ctx, period), translator(language));
 }

@@ -4,6 +4,7 @@ import { listLegalHolds, placeLegalHold, releaseLegalHold } from '../../usecases
 import { reportMarkdown, transparencyReport } from '../../usecases/transparency.usecases.js';
 import { ListLegalHoldsRoute, PlaceLegalHoldRoute, ReleaseLegalHoldRoute, TransparencyReportRoute } from '../schemas/legal-hold.js';
 import { runFor } from './context.js';
+import { translator } from '../../i18n/messages.js';
 
 /** Legal holds (the director) and the transparency report (the director, the system administrator). */
 export function legalHoldRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
@@ -35,10 +36,10 @@ export function legalHoldRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       '/transparency-report',
       { schema: TransparencyReportRoute },
       async (request, reply) => {
-        const { from, to, library, format } = request.query;
+        const { from, to, library, format, lang } = request.query;
         const report = await runFor(runtime, request, 'statistics')(transparencyReport, { from, to, ...(library ? { libraryId: library } : {}) });
         if (format !== 'md') return report;
-        return reply.type('text/markdown; charset=utf-8').serializer((payload) => String(payload)).send(reportMarkdown(report));
+        return reply.type('text/markdown; charset=utf-8').serializer((payload) => String(payload)).send(reportMarkdown(report, translator(lang)));
       },
     );
   };

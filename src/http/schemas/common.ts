@@ -13,6 +13,8 @@ export const Barcode = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-
 export const Instant = Type.String({ format: 'date-time' });
 export const CalendarDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 export const Cents = Type.Integer({ description: 'An amount of money in cents.' });
+/** The language a document is written in (`?lang=es`); one Carrel has no catalogue for gets English. */
+export const LanguageParam = Type.String({ pattern: '^[a-z]{2,3}$', description: 'A language code such as `en` or `es`: the words of a document meant to be read (its numbers and codes do not change).' });
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 

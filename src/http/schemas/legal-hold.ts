@@ -6,7 +6,7 @@
 import { Type, type Static } from 'typebox';
 import { INSTRUMENTS } from '../../domain/disclosure.js';
 import { RECORD_CATEGORIES } from '../../domain/records.js';
-import { CalendarDate, CardNumber, forbiddableResponses, Id, Instant, LibraryId, Nullable } from './common.js';
+import { CalendarDate, CardNumber, forbiddableResponses, Id, Instant, LanguageParam, LibraryId, Nullable } from './common.js';
 
 export const Category = Type.String({ enum: [...RECORD_CATEGORIES] });
 export const Bound = Type.String({ minLength: 10, maxLength: 40, description: 'YYYY-MM-DD (library time; `to` includes that day) or an ISO-8601 instant with an offset.' });
@@ -90,9 +90,9 @@ export const TransparencyReportRoute = {
   tags: ['lawful disclosure'],
   summary: 'The transparency report: legal requests by instrument and outcome, gagged ones only in a band; holds; complaints',
   description:
-    'For [from, to): `to` is the day after the last day. `format=md` answers the same numbers as Markdown (text/markdown). Requests under a gag order at generation time are counted in no number but the band.',
+    'For [from, to): `to` is the day after the last day. `format=md` answers the same numbers as Markdown (text/markdown), in the language `lang` names (English by default). Requests under a gag order at generation time are counted in no number but the band.',
   querystring: Type.Object(
-    { from: CalendarDate, to: CalendarDate, library: Type.Optional(LibraryId), format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('md')])) },
+    { from: CalendarDate, to: CalendarDate, library: Type.Optional(LibraryId), format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('md')])), lang: Type.Optional(LanguageParam) },
     { additionalProperties: false },
   ),
   response: { 200: Type.Union([ReportView, Type.String({ description: 'With format=md: the report as Markdown (text/markdown).' })]), ...forbiddableResponses },
