@@ -11,6 +11,8 @@ import { listLibraries } from '../usecases/library.usecases.js';
 import type { Caller, Runtime } from '../usecases/context.js';
 import { emit } from './output.js';
 import { type CommandHelpers, systemRun } from './command-helpers.js';
+import type { Translator } from '../domain/translator.js';
+import { cliLanguage, translator } from '../i18n/messages.js';
 
 /** What main.ts lends the audit-report command. */
 export type AuditReportCommandHelpers = Pick<CommandHelpers, 'withRuntime' | 'globals' | 'asOf'>;
@@ -19,9 +21,9 @@ const OPERATOR: Caller = { actor: SYSTEM, purpose: 'administration', channel: 'c
 
 type Format = 'md' | 'html' | 'json';
 
-function render(report: AuditReport, format: Format): string {
-  if (format === 'html') return auditReportHtml(report);
-  if (format === 'md') return auditReportMarkdown(report);
+function render(report: AuditReport, format: Format, tr: Translator): string {
+  if (format === 'html') return auditReportHtml(report, tr);
+  if (format === 'md') return auditReportMarkdown(report, tr);
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
@@ -51,15 +53,18 @@ export function registerAuditReportCommands(program: Command, helpers: AuditRepo
     .option('--from <YYYY-MM-DD>', 'the first day of the access-log period (default: three years before --to)')
     .option('--to <YYYY-MM-DD>', 'the day after the period’s last day (default: tomorrow)')
     .option('--grace-hours <n>', `hours a record may wait for the scheduled retention run before it is reported overdue (default ${DEFAULT_GRACE_HOURS})`)
+    .option('--lang <language>', 'the language of the report’s words (default: the command line’s, CARREL_LANG or LANG)')
     .addOption(asOf())
-    .action(async (o: { library?: string; format: Format; out?: string; from?: string; to?: string; graceHours?: string }, command: Command) => {
+    .action(async (o: { library?: string; format: Format; out?: string; from?: string; to?: string; graceHours?: string; lang?: string }, command: Command) => {
       const opts = globals(command);
+      const tr = translator(o.lang ?? cliLanguage());
       const graceHours = o.graceHours === undefined ? undefined : Number(o.graceHours);
       if (graceHours !== undefined && (!Number.isInteger(graceHours) || graceHours < 0 || graceHours > 24 * 366))
         throw refuse(ErrorCode.VALIDATION_FAILED, '--grace-hours takes a whole number of hours, 0 or more.', 'grace-hours');
       const report = await withRuntime(opts, false, async (runtime) =>
         auditReport(runtime, OPERATOR, {
           libraryId: o.library ?? (await onlyLibrary(runtime)),
+          language: tr.language,
           ...(o.from !== undefined ? { from: o.from } : {}),
           ...(o.to !== undefined ? { to: o.to } : {}),
           ...(graceHours !== undefined ? { graceHours } : {}),
@@ -67,7 +72,7 @@ export function registerAuditReportCommands(program: Command, helpers: AuditRepo
       );
       // --json asks for the JSON document, as with every command.
       const format: Format = opts.json === true ? 'json' : o.format;
-      const text = render(report, format);
+      const text = render(report, format, tr);
       if (o.out === undefined) {
         process.stdout.write(text);
         return;

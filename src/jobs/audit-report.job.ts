@@ -10,6 +10,7 @@ import { buildAuditReport } from '../report/audit-report.js';
 import { auditFacts, type AuditReport, type AuditReportInput, type DisposalCheck } from '../usecases/audit-report.usecases.js';
 import { run, type Caller, type Runtime } from '../usecases/context.js';
 import { runRetention } from './retention.job.js';
+import { translator } from '../i18n/messages.js';
 
 /**
  * How long a record past its retention may wait for the scheduled run before the report calls it
@@ -21,11 +22,13 @@ export const DEFAULT_GRACE_HOURS = 24;
 export interface AuditReportOptions extends AuditReportInput {
   /** Hours a record may wait for the scheduled retention run (default 24; 0: overdue the moment it is due). */
   graceHours?: number;
+  /** The language the report's words are in (default English; its numbers and codes are the same in every language). */
+  language?: string;
 }
 
 /** The audit report of one library at the runtime clock's instant (`--as-of` moves it). */
 export async function auditReport(runtime: Runtime, caller: Caller, options: AuditReportOptions): Promise<AuditReport> {
-  const { graceHours = DEFAULT_GRACE_HOURS, ...input } = options;
+  const { graceHours = DEFAULT_GRACE_HOURS, language, ...input } = options;
   // One snapshot for every count (PostgreSQL: repeatable read); it reads and writes nothing personal.
   const facts = await run(runtime, caller, auditFacts, input, { snapshot: true });
   const asOf = new Date(Date.parse(facts.generatedAt) - graceHours * 3_600_000);
@@ -45,5 +48,5 @@ export async function auditReport(runtime: Runtime, caller: Caller, options: Aud
     })),
   };
   // The report itself is pure (report/audit-report.ts): the facts and the dry run, each read in transactions of their own, joined here.
-  return buildAuditReport(facts, check);
+  return buildAuditReport(facts, check, translator(language));
 }

@@ -4,8 +4,10 @@
  * and also carry the word FINDING, so they do not rely on colour alone. Every text is escaped. Pure.
  */
 import { createHash } from 'node:crypto';
+import type { Translator } from '../domain/translator.js';
 import { roleName, type AuditReport } from './audit-report.js';
 import {
+  headings,
   accessLogSummary,
   byRoleText,
   checkText,
@@ -65,7 +67,6 @@ export function escapeHtml(text: string | number): string {
 type Cell = string | number | { html: string; className?: string };
 
 const multi = (items: readonly string[]): Cell => ({ html: items.map(escapeHtml).join('<br>') });
-const flagged = (text: string): Cell => (text.startsWith('FINDING') ? { html: escapeHtml(text), className: 'finding' } : text);
 
 function td(value: Cell): string {
   if (typeof value === 'number') return `<td class="num">${value}</td>`;
@@ -90,11 +91,13 @@ function section(id: string, heading: string, body: readonly string[]): string {
   return [`<section id="${id}" aria-labelledby="${id}-h">`, `<h2 id="${id}-h">${escapeHtml(heading)}</h2>`, ...body, '</section>'].join('\n');
 }
 
-export function auditReportHtml(report: AuditReport): string {
+export function auditReportHtml(report: AuditReport, tr: Translator): string {
+  const h = headings(tr);
+  const flagged = (text: string): Cell => (text.startsWith(h.finding) ? { html: escapeHtml(text), className: 'finding' } : text);
   const findings =
     report.findings.length === 0
-      ? [p(noFindings(report), 'clear')]
-      : ['<ul class="findings">', ...report.findings.map((f) => `<li class="finding"><strong>FINDING:</strong> ${escapeHtml(f.text)}</li>`), '</ul>'];
+      ? [p(noFindings(report, tr), 'clear')]
+      : ['<ul class="findings">', ...report.findings.map((f) => `<li class="finding"><strong>${escapeHtml(h.finding)}:</strong> ${escapeHtml(f.text)}</li>`), '</ul>'];
 
   const a = report.collected;
   const b = report.purposes;
@@ -104,66 +107,66 @@ export function auditReportHtml(report: AuditReport): string {
 
   const runs =
     e.runs.length === 0
-      ? [p('No retention run has been recorded for this library.')]
+      ? [p(h.noRuns)]
       : e.runs.flatMap((run) => [
-          `<h4>${escapeHtml(runHeading(run))}</h4>`,
+          `<h4>${escapeHtml(runHeading(run, tr))}</h4>`,
           // Records kept under a legal hold are counted in "Kept" only: the report is published, and a hold may
           // stand for a gagged request (JC-II); the transparency report bands those.
-          table(['Category', 'Rule', 'Clause', 'Disposed of', 'Kept'], run.receipts.map((r) => [r.category, r.rule, r.clause, r.disposed, r.kept])),
+          table([h.category, h.rule, h.clause, h.disposedOf, h.kept], run.receipts.map((r) => [r.category, r.rule, r.clause, r.disposed, r.kept])),
         ]);
   const series =
     e.externalRecords.length === 0
-      ? [p('The register holds no record series kept outside Carrel.')]
+      ? [p(h.noSeries)]
       : [
           table(
-            ['Series', 'Medium', 'Where', 'Kept', 'Clause', 'Last confirmed disposal', 'Due'],
-            e.externalRecords.map((s) => [s.name, s.medium, s.location ?? '—', seriesKept(s), s.clause ?? '—', seriesLast(s), flagged(seriesDue(s))]),
+            [h.series, h.medium, h.where, h.kept, h.clause, h.lastDisposal, h.due],
+            e.externalRecords.map((s) => [s.name, s.medium, s.location ?? '—', seriesKept(s, tr), s.clause ?? '—', seriesLast(s, tr), flagged(seriesDue(s, tr))]),
           ),
         ];
 
   const body = [
     '<header>',
     `<h1>${escapeHtml(report.title)}</h1>`,
-    ...intro(report).map((text) => p(text, 'meta')),
+    ...intro(report, tr).map((text) => p(text, 'meta')),
     '</header>',
     '<main>',
-    section('findings', 'Findings', findings),
-    section('a', a.question, [table(['Category', 'Fields', 'Held now'], a.categories.map((x) => [x.name, x.fields.join(', '), multi(heldText(x.held))]))]),
-    section('b', b.question, [table(['Category', 'Purpose', 'Legal basis', 'Clauses'], b.categories.map((x) => [x.name, x.purpose, x.legalBasis, x.clauses.join(', ')]))]),
+    section('findings', h.findings, findings),
+    section('a', a.question, [table([h.category, h.fields, h.heldNow], a.categories.map((x) => [x.name, x.fields.join(', '), multi(heldText(x.held))]))]),
+    section('b', b.question, [table([h.category, h.purpose, h.legalBasis, h.clauses], b.categories.map((x) => [x.name, x.purpose, x.legalBasis, x.clauses.join(', ')]))]),
     section('c', c.question, [
-      p('Staff roles are derived from the role table that the software enforces; a role reaches a category only through the permissions named.'),
-      table(['Category', 'Declared access', 'Staff roles (permissions)'], c.categories.map((x) => [x.name, multi(x.declared), x.roles.length === 0 ? 'none' : multi(rolesText(x.roles))])),
-      '<h3>Roles and the purposes they may name</h3>',
-      table(['Role', 'Purposes for reading a record outside a transaction'], c.roles.map((r) => [r.name, purposesText(r.purposes)])),
-      `<h3>Access log, ${escapeHtml(c.accessLog.period.from)} to ${escapeHtml(c.accessLog.period.to)}</h3>`,
-      p(accessLogSummary(report)),
-      table(['Role', 'Purpose', 'Entries'], c.accessLog.byRolePurpose.map((r) => [roleName(r.role), r.purpose, r.entries])),
-      table(['Category', 'Entries', 'By role'], c.accessLog.byCategory.map((x) => [x.name, x.entries, byRoleText(x.byRole)])),
+      p(h.rolesDerived),
+      table([h.category, h.declaredAccess, h.staffRoles], c.categories.map((x) => [x.name, multi(x.declared), x.roles.length === 0 ? h.none : multi(rolesText(x.roles))])),
+      `<h3>${escapeHtml(h.rolesAndPurposes)}</h3>`,
+      table([h.role, h.rolePurposes], c.roles.map((r) => [r.name, purposesText(r.purposes, tr)])),
+      `<h3>${escapeHtml(h.accessLog(c.accessLog.period.from, c.accessLog.period.to))}</h3>`,
+      p(accessLogSummary(report, tr)),
+      table([h.role, h.purpose, h.entries], c.accessLog.byRolePurpose.map((r) => [roleName(r.role), r.purpose, r.entries])),
+      table([h.category, h.entries, h.byRole], c.accessLog.byCategory.map((x) => [x.name, x.entries, byRoleText(x.byRole)])),
     ]),
     section('d', d.question, [
       '<ul>',
       ...d.statements.map((s) => `<li>${escapeHtml(s)}</li>`),
       '</ul>',
-      table(['Category', 'Tables', 'Sealed fields', 'Blind indexes'], d.categories.map((x) => [x.name, x.tables.join(', '), listOrNone(x.sealed), listOrNone(x.indexed)])),
+      table([h.category, h.tables, h.sealed, h.indexes], d.categories.map((x) => [x.name, x.tables.join(', '), listOrNone(x.sealed, tr), listOrNone(x.indexed, tr)])),
     ]),
     section('e', e.question, [
-      p(checkText(report)),
+      p(checkText(report, tr)),
       table(
-        ['Category', 'Rule', 'Clause', 'Disposal', 'Last run', 'Overdue'],
-        e.categories.map((x) => [x.name, x.note ? `${x.rule} (${x.note})` : x.rule, x.clause, x.disposal, lastRunText(x.lastRun), flagged(overdueText(x.overdue))]),
+        [h.category, h.rule, h.clause, h.disposal, h.lastRun, h.overdue],
+        e.categories.map((x) => [x.name, x.note ? `${x.rule} (${x.note})` : x.rule, x.clause, x.disposal, lastRunText(x.lastRun, tr), flagged(overdueText(x.overdue, tr))]),
       ),
-      `<h3>Retention runs (latest ${e.runs.length})</h3>`,
+      `<h3>${escapeHtml(h.runs(e.runs.length))}</h3>`,
       ...runs,
-      '<h3>Records kept outside Carrel</h3>',
+      `<h3>${escapeHtml(h.outside)}</h3>`,
       ...series,
     ]),
     '</main>',
-    `<footer>${p(`Report generated ${instant(report.generatedAt)} (${report.format}).`, 'meta')}</footer>`,
+    `<footer>${p(h.generated(instant(report.generatedAt), report.format), 'meta')}</footer>`,
   ];
 
   return [
     '<!DOCTYPE html>',
-    '<html lang="en">',
+    `<html lang="${escapeHtml(tr.language)}">`,
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',

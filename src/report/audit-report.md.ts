@@ -2,8 +2,10 @@
  * The privacy audit report (CB-I) as Markdown: the same document as the JSON, one heading per question
  * (a)…(e), findings first and each marked `FINDING`. Pure.
  */
+import type { Translator } from '../domain/translator.js';
 import { roleName, type AuditReport } from './audit-report.js';
 import {
+  headings,
   accessLogSummary,
   byRoleText,
   checkText,
@@ -42,78 +44,79 @@ function table(head: readonly string[], rows: readonly (readonly Cell[])[]): str
 
 const lines = (items: readonly string[]): Cell => ({ md: items.map(cell).join('<br>') });
 
-export function auditReportMarkdown(report: AuditReport): string {
+export function auditReportMarkdown(report: AuditReport, tr: Translator): string {
   const out: string[] = [];
   const push = (...text: string[]) => out.push(...text);
+  const h = headings(tr);
 
-  push(`# ${text(report.title)}`, '', ...intro(report).flatMap((p) => [text(p), '']));
+  push(`# ${text(report.title)}`, '', ...intro(report, tr).flatMap((p) => [text(p), '']));
 
-  push('## Findings', '');
-  if (report.findings.length === 0) push(noFindings(report), '');
-  else for (const f of report.findings) push(`- **FINDING:** ${text(f.text)}`);
+  push(`## ${h.findings}`, '');
+  if (report.findings.length === 0) push(noFindings(report, tr), '');
+  else for (const f of report.findings) push(`- **${h.finding}:** ${text(f.text)}`);
   if (report.findings.length > 0) push('');
 
   const a = report.collected;
   push(`## ${a.question}`, '');
-  push(...table(['Category', 'Fields', 'Held now'], a.categories.map((c) => [c.name, c.fields.join(', '), lines(heldText(c.held))])), '');
+  push(...table([h.category, h.fields, h.heldNow], a.categories.map((c) => [c.name, c.fields.join(', '), lines(heldText(c.held))])), '');
 
   const b = report.purposes;
   push(`## ${b.question}`, '');
-  push(...table(['Category', 'Purpose', 'Legal basis', 'Clauses'], b.categories.map((c) => [c.name, c.purpose, c.legalBasis, c.clauses.join(', ')])), '');
+  push(...table([h.category, h.purpose, h.legalBasis, h.clauses], b.categories.map((c) => [c.name, c.purpose, c.legalBasis, c.clauses.join(', ')])), '');
 
   const c = report.access;
   push(`## ${c.question}`, '');
   push(
-    'Staff roles are derived from the role table that the software enforces; a role reaches a category only through the permissions named.',
+    h.rolesDerived,
     '',
-    ...table(['Category', 'Declared access', 'Staff roles (permissions)'], c.categories.map((x) => [x.name, x.declared.join('; '), x.roles.length === 0 ? 'none' : lines(rolesText(x.roles))])),
+    ...table([h.category, h.declaredAccess, h.staffRoles], c.categories.map((x) => [x.name, x.declared.join('; '), x.roles.length === 0 ? h.none : lines(rolesText(x.roles))])),
     '',
-    '### Roles and the purposes they may name',
+    `### ${h.rolesAndPurposes}`,
     '',
-    ...table(['Role', 'Purposes for reading a record outside a transaction'], c.roles.map((r) => [r.name, purposesText(r.purposes)])),
+    ...table([h.role, h.rolePurposes], c.roles.map((r) => [r.name, purposesText(r.purposes, tr)])),
     '',
-    `### Access log, ${c.accessLog.period.from} to ${c.accessLog.period.to}`,
+    `### ${h.accessLog(c.accessLog.period.from, c.accessLog.period.to)}`,
     '',
-    accessLogSummary(report),
+    accessLogSummary(report, tr),
     '',
-    ...table(['Role', 'Purpose', 'Entries'], c.accessLog.byRolePurpose.map((r) => [roleName(r.role), r.purpose, r.entries])),
+    ...table([h.role, h.purpose, h.entries], c.accessLog.byRolePurpose.map((r) => [roleName(r.role), r.purpose, r.entries])),
     '',
-    ...table(['Category', 'Entries', 'By role'], c.accessLog.byCategory.map((x) => [x.name, x.entries, byRoleText(x.byRole)])),
+    ...table([h.category, h.entries, h.byRole], c.accessLog.byCategory.map((x) => [x.name, x.entries, byRoleText(x.byRole)])),
     '',
   );
 
   const d = report.storage;
   push(`## ${d.question}`, '');
   push(...d.statements.map((s) => `- ${text(s)}`), '');
-  push(...table(['Category', 'Tables', 'Sealed fields', 'Blind indexes'], d.categories.map((x) => [x.name, x.tables.join(', '), listOrNone(x.sealed), listOrNone(x.indexed)])), '');
+  push(...table([h.category, h.tables, h.sealed, h.indexes], d.categories.map((x) => [x.name, x.tables.join(', '), listOrNone(x.sealed, tr), listOrNone(x.indexed, tr)])), '');
 
   const e = report.retention;
   push(`## ${e.question}`, '');
-  push(checkText(report), '');
+  push(checkText(report, tr), '');
   push(
     ...table(
-      ['Category', 'Rule', 'Clause', 'Disposal', 'Last run', 'Overdue'],
-      e.categories.map((x) => [x.name, x.note ? `${x.rule} (${x.note})` : x.rule, x.clause, x.disposal, lastRunText(x.lastRun), overdueText(x.overdue)]),
+      [h.category, h.rule, h.clause, h.disposal, h.lastRun, h.overdue],
+      e.categories.map((x) => [x.name, x.note ? `${x.rule} (${x.note})` : x.rule, x.clause, x.disposal, lastRunText(x.lastRun, tr), overdueText(x.overdue, tr)]),
     ),
     '',
   );
-  push(`### Retention runs (latest ${e.runs.length})`, '');
-  if (e.runs.length === 0) push('No retention run has been recorded for this library.', '');
+  push(`### ${h.runs(e.runs.length)}`, '');
+  if (e.runs.length === 0) push(h.noRuns, '');
   for (const run of e.runs) {
-    push(`#### ${runHeading(run)}`, '');
+    push(`#### ${runHeading(run, tr)}`, '');
     // Records kept under a legal hold are counted in "Kept" only (a hold may stand for a gagged request, JC-II).
-    push(...table(['Category', 'Rule', 'Clause', 'Disposed of', 'Kept'], run.receipts.map((r) => [r.category, r.rule, r.clause, r.disposed, r.kept])), '');
+    push(...table([h.category, h.rule, h.clause, h.disposedOf, h.kept], run.receipts.map((r) => [r.category, r.rule, r.clause, r.disposed, r.kept])), '');
   }
-  push('### Records kept outside Carrel', '');
-  if (e.externalRecords.length === 0) push('The register holds no record series kept outside Carrel.', '');
+  push(`### ${h.outside}`, '');
+  if (e.externalRecords.length === 0) push(h.noSeries, '');
   else
     push(
       ...table(
-        ['Series', 'Medium', 'Where', 'Kept', 'Clause', 'Last confirmed disposal', 'Due'],
-        e.externalRecords.map((s) => [s.name, s.medium, s.location ?? '—', seriesKept(s), s.clause ?? '—', seriesLast(s), seriesDue(s)]),
+        [h.series, h.medium, h.where, h.kept, h.clause, h.lastDisposal, h.due],
+        e.externalRecords.map((s) => [s.name, s.medium, s.location ?? '—', seriesKept(s, tr), s.clause ?? '—', seriesLast(s, tr), seriesDue(s, tr)]),
       ),
       '',
     );
-  push(`Report generated ${instant(report.generatedAt)} (${report.format}).`);
+  push(h.generated(instant(report.generatedAt), report.format));
   return `${out.join('\n')}\n`;
 }

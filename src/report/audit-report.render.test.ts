@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { translator } from '../i18n/messages.js';
 import { createHash } from 'node:crypto';
-import { AUDIT_QUESTIONS, buildAuditReport, rowBand, type AuditFacts, type DisposalCheck } from './audit-report.js';
+import { auditQuestions, buildAuditReport, rowBand, type AuditFacts, type DisposalCheck } from './audit-report.js';
 import { loadProfiles } from '../profile/profiles.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { AUDIT_REPORT_CSP, AUDIT_REPORT_CSS, AUDIT_REPORT_STYLE_HASH, auditReportHtml } from './audit-report.html.js';
 import { auditReportMarkdown } from './audit-report.md.js';
+
+const en = translator('en');
 
 const registry = loadProfiles();
 
@@ -75,10 +78,10 @@ describe('the audit report renderings (CB-I)', () => {
   const imagineif = registry.get('imagineif-mt');
 
   it('Markdown and HTML have a heading for each of the five questions and the findings', () => {
-    const report = buildAuditReport(facts(imagineif), noneOverdue());
-    const md = auditReportMarkdown(report);
-    const html = auditReportHtml(report);
-    for (const question of Object.values(AUDIT_QUESTIONS)) {
+    const report = buildAuditReport(facts(imagineif), noneOverdue(), en);
+    const md = auditReportMarkdown(report, en);
+    const html = auditReportHtml(report, en);
+    for (const question of Object.values(auditQuestions(en))) {
       expect(md).toContain(`## ${question}`);
       expect(html).toMatch(new RegExp(`<h2 id="[a-e]-h">${question.replace(/[()]/g, '\\$&')}</h2>`));
     }
@@ -86,8 +89,33 @@ describe('the audit report renderings (CB-I)', () => {
     expect(md).toContain('No findings');
   });
 
+  it('in Spanish: the same document and numbers, its own words, the questions, findings and sentences in Spanish', () => {
+    const es = translator('es');
+    const check: DisposalCheck = {
+      asOf: '2026-05-31T12:00:00.000Z',
+      graceHours: 24,
+      categories: [{ category: 'circulation', rule: 'loans: patron–item link broken on return', clause: 'IF-3', disposed: 2, kept: 0, held: 0 }],
+    };
+    const english = buildAuditReport(facts(imagineif), check, en);
+    const spanish = buildAuditReport(facts(imagineif), check, es);
+    expect(spanish.title).toBe(`Informe de auditoría de privacidad: ${english.library.name}`);
+    expect(spanish.collected.question).toBe('(a) Qué datos se recogen');
+    expect(spanish.findings.map((f) => [f.kind, f.category, f.count])).toEqual(english.findings.map((f) => [f.kind, f.category, f.count]));
+    expect(spanish.findings[0]?.text).toMatch(/^2 registros de .* \(circulation\) superaron su plazo de conservación/);
+    const md = auditReportMarkdown(spanish, es);
+    const html = auditReportHtml(spanish, es);
+    expect(html).toContain('<html lang="es">');
+    expect(md).toContain('## Hallazgos');
+    expect(md).toContain('**HALLAZGO:**');
+    expect(html).toContain('<td class="finding">HALLAZGO: 2 vencidos</td>');
+    for (const english of ['Findings', 'Held now', 'Legal basis', 'Key store', 'Backups:', 'Report generated', 'Retention runs', 'Encryption at rest']) {
+      expect(md).not.toContain(english);
+      expect(html).not.toContain(english);
+    }
+  });
+
   it('the HTML is self-contained: no script, no link, no external reference; only its own hashed style', () => {
-    const html = auditReportHtml(buildAuditReport(facts(imagineif), noneOverdue()));
+    const html = auditReportHtml(buildAuditReport(facts(imagineif), noneOverdue(), en), en);
     expect(externalReferences(html)).toEqual([]);
     expect(html).toContain(`<style>${AUDIT_REPORT_CSS}</style>`);
     expect(html).toContain('@media print');
@@ -97,7 +125,7 @@ describe('the audit report renderings (CB-I)', () => {
     // The library's name is text, never markup
     expect(html).not.toContain('<script>alert');
     expect(html).toContain('Oak &lt;script&gt;alert(1)&lt;/script&gt; | Branch');
-    expect(auditReportMarkdown(buildAuditReport(facts(imagineif), noneOverdue()))).toContain('Oak \\<script\\>alert(1)\\</script\\> | Branch');
+    expect(auditReportMarkdown(buildAuditReport(facts(imagineif), noneOverdue(), en), en)).toContain('Oak \\<script\\>alert(1)\\</script\\> | Branch');
   });
 
   it('an overdue category and a due record series are findings, in red and marked in words', () => {
@@ -118,7 +146,7 @@ describe('the audit report renderings (CB-I)', () => {
         due: { status: 'due', dueThrough: '2026-05-02T12:00:00.000Z', overdueSince: '2026-04-30T12:00:00.000Z' },
       },
     ];
-    const report = buildAuditReport(facts(imagineif, { series }), check);
+    const report = buildAuditReport(facts(imagineif, { series }), check, en);
     expect(report.findings.map((f) => [f.kind, f.category, f.count, f.clause])).toEqual([
       ['overdue-disposal', 'circulation', 2, 'IF-3'],
       ['record-series-overdue', 'security-camera', null, 'RF-9'],
@@ -126,29 +154,29 @@ describe('the audit report renderings (CB-I)', () => {
     expect(report.retention.categories.find((c) => c.id === 'circulation')?.overdue).toBe(2);
     expect(report.retention.categories.find((c) => c.id === 'fines')?.overdue).toBe(0);
     expect(report.retention.categories.find((c) => c.id === 'complaints')?.overdue).toBeNull();
-    const html = auditReportHtml(report);
+    const html = auditReportHtml(report, en);
     expect(html).toMatch(/<li class="finding"><strong>FINDING:<\/strong> 2 records of Current loans/);
     expect(html).toContain('<td class="finding">FINDING: 2 overdue</td>');
     expect(html).toMatch(/<td class="finding">FINDING: due since 2026-04-30 12:00 UTC<\/td>/);
     expect(html).toMatch(/\.finding \{ color: #a00000;/);
-    const md = auditReportMarkdown(report);
+    const md = auditReportMarkdown(report, en);
     expect(md).toMatch(/- \*\*FINDING:\*\* 2 records of Current loans \(circulation\) are past their retention \(loans: patron–item link broken on return; IF-3\)/);
     expect(md).toContain('FINDING: due since 2026-04-30 12:00 UTC');
   });
 
   it('changing a retention rule of the profile changes the report', () => {
     const longer: Profile = { ...imagineif, version: imagineif.version + 1, retention: { ...imagineif.retention, fines: { ...imagineif.retention.fines, days: 400 } } };
-    const before = buildAuditReport(facts(imagineif), noneOverdue());
-    const after = buildAuditReport(facts(longer), noneOverdue());
+    const before = buildAuditReport(facts(imagineif), noneOverdue(), en);
+    const after = buildAuditReport(facts(longer), noneOverdue(), en);
     const finesRule = (r: typeof before) => r.retention.categories.find((c) => c.id === 'fines')?.rule;
     expect(finesRule(before)).toBe('fines, fees and payments: 90 days after settlement');
     expect(finesRule(after)).toBe('fines, fees and payments: 400 days after settlement');
-    expect(auditReportMarkdown(after)).toContain('fines, fees and payments: 400 days after settlement');
-    expect(auditReportHtml(after)).toContain(`version ${imagineif.version + 1}`);
+    expect(auditReportMarkdown(after, en)).toContain('fines, fees and payments: 400 days after settlement');
+    expect(auditReportHtml(after, en)).toContain(`version ${imagineif.version + 1}`);
   });
 
   it('counts the access log by role and purpose, and per category by role; roles come from the role table', () => {
-    const report = buildAuditReport(facts(imagineif), noneOverdue());
+    const report = buildAuditReport(facts(imagineif), noneOverdue(), en);
     expect(report.access.accessLog.total).toBe(7);
     expect(report.access.accessLog.byRolePurpose).toEqual([
       { role: 'circulation', purpose: 'circulation', entries: 5 },
@@ -164,7 +192,7 @@ describe('the audit report renderings (CB-I)', () => {
   it('gives the aggregate statistics as counts only, with a band of their rows: no sum, no exact number', () => {
     // Given aggregates holding 12 rows of loans, 1,234 of registrations and 250,000 of services
     const held = { ...facts(imagineif).held, statistics: { rows: 12 }, registrationStatistics: { rows: 1_234 }, serviceStatistics: { rows: 250_000 } };
-    const report = buildAuditReport(facts(imagineif, { held }), noneOverdue());
+    const report = buildAuditReport(facts(imagineif, { held }), noneOverdue(), en);
     const lines = (id: string) => report.collected.categories.find((c) => c.id === id)?.held;
     // Then each says it holds counts only, and its rows as a band; no line carries a number
     expect(lines('circulation-statistics')).toEqual([
@@ -175,8 +203,8 @@ describe('the audit report renderings (CB-I)', () => {
     expect(lines('service-statistics')?.[1]).toEqual({ label: 'rows held', count: null, band: '100,000–999,999' });
     for (const id of ['circulation-statistics', 'registration-statistics', 'service-statistics']) expect(lines(id)?.every((l) => l.count === null)).toBe(true);
     // And the renderings print the band, never the number of rows
-    const md = auditReportMarkdown(report);
-    const html = auditReportHtml(report);
+    const md = auditReportMarkdown(report, en);
+    const html = auditReportHtml(report, en);
     for (const out of [md, html]) {
       expect(out).toContain('rows held: 1,000–9,999');
       expect(out).toContain('rows held: 100,000–999,999');
@@ -184,7 +212,7 @@ describe('the audit report renderings (CB-I)', () => {
       expect(out).not.toMatch(/loans counted|registrations counted|services counted/);
     }
     // The bands: powers of ten
-    expect([0, 1, 999, 1_000, 9_999, 10_000, 99_999, 100_000, 999_999, 1_000_000, 40_000_000].map(rowBand)).toEqual([
+    expect([0, 1, 999, 1_000, 9_999, 10_000, 99_999, 100_000, 999_999, 1_000_000, 40_000_000].map((rows) => rowBand(rows, en))).toEqual([
       'none',
       'fewer than 1,000',
       'fewer than 1,000',
@@ -203,13 +231,14 @@ describe('the audit report renderings (CB-I)', () => {
     const fromFile = buildAuditReport(
       facts(imagineif, { storage: { ...facts(imagineif).storage, keyEncryptionKey: { kind: 'file' }, lastBackupAt: '2026-05-30T02:00:00.000Z' } }),
       noneOverdue(),
+      en,
     );
     const text = fromFile.storage.statements.join('\n');
     expect(text).toContain('in a key file readable by Carrel');
     expect(text).not.toMatch(/carrel\.key|\/srv\//);
     expect(text).toContain('the last backup taken with `carrel backup` is of 2026-05-30 02:00 UTC');
     expect(text).toContain('secure_delete is on');
-    const fromEnv = buildAuditReport(facts(imagineif), noneOverdue()).storage.statements.join('\n');
+    const fromEnv = buildAuditReport(facts(imagineif), noneOverdue(), en).storage.statements.join('\n');
     expect(fromEnv).toContain('CARREL_KEY environment variable');
     expect(fromEnv).toContain('records no backup taken with `carrel backup`');
   });

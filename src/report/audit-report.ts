@@ -14,16 +14,19 @@ import { ROLE_PURPOSES } from '../policy/permissions.js';
 import type { RetentionCategory } from '../policy/retention.policy.js';
 import type { AuditFacts, HeldCounts } from '../domain/audit-facts.js';
 import { AUDIT_REPORT_FORMAT, type AuditReport, type CountLine, type Finding } from '../domain/audit-report-document.js';
+import type { Translator } from '../domain/translator.js';
 
-/** CB-I's five questions, in its order and words. */
-export const AUDIT_QUESTIONS = {
-  collected: '(a) What is collected',
-  purposes: '(b) Why and how it is used',
-  access: '(c) Who collects it and who can access it',
-  storage: '(d) Where it is kept and how it is secured',
-  retention: '(e) How long it is kept and how it is disposed of',
-} as const;
-export type AuditSection = keyof typeof AUDIT_QUESTIONS;
+/** CB-I's five questions, in its order and words (in the translator's language). */
+export function auditQuestions(tr: Translator) {
+  return {
+    collected: tr.t('report.audit.q.collected'),
+    purposes: tr.t('report.audit.q.purposes'),
+    access: tr.t('report.audit.q.access'),
+    storage: tr.t('report.audit.q.storage'),
+    retention: tr.t('report.audit.q.retention'),
+  };
+}
+export type AuditSection = keyof ReturnType<typeof auditQuestions>;
 
 /** The inventory category whose records each retention-engine category disposes of. */
 export const RETENTION_CATEGORY_OF: Record<RetentionCategory, RecordCategory> = {
@@ -66,12 +69,12 @@ export interface DisposalCheck {
  * counts hidden. A band changes only when the rows cross a power of ten: two reports then say that some
  * rows were added between them, not how many or where.
  */
-export function rowBand(rows: number): string {
-  if (rows <= 0) return 'none';
-  if (rows < 1_000) return 'fewer than 1,000';
-  if (rows >= 1_000_000) return '1,000,000 or more';
+export function rowBand(rows: number, tr: Translator): string {
+  if (rows <= 0) return tr.t('report.audit.band.none');
+  if (rows < 1_000) return tr.t('report.audit.band.under', { n: tr.count(1_000) });
+  if (rows >= 1_000_000) return tr.t('report.audit.band.over', { n: tr.count(1_000_000) });
   const low = 10 ** Math.floor(Math.log10(rows));
-  return `${low.toLocaleString('en-US')}–${(low * 10 - 1).toLocaleString('en-US')}`;
+  return `${tr.count(low)}–${tr.count(low * 10 - 1)}`;
 }
 
 export type { AuditReport, CountLine, Finding } from '../domain/audit-report-document.js';
@@ -89,67 +92,66 @@ export function readableInstant(iso: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
-
 /** Counts of what a library holds now, per inventory category (codes as stored: statuses, kinds). */
-function heldLines(held: HeldCounts): Record<RecordCategory, CountLine[]> {
+function heldLines(held: HeldCounts, tr: Translator): Record<RecordCategory, CountLine[]> {
+  const t = tr.t.bind(tr);
   const byStatus = (what: string, rows: { code: string; count: number }[]) => rows.map((r) => ({ label: `${what}: ${r.code}`, count: r.count }));
   const sum = (rows: { code: string; count: number }[], codes: string[]) => rows.filter((r) => codes.includes(r.code)).reduce((s, r) => s + r.count, 0);
   const services = (kind: string): CountLine[] => {
     const rows = held.serviceRecords.filter((r) => r.kind === kind);
-    return rows.length === 0 ? [{ label: 'records', count: 0 }] : rows.map((r) => ({ label: `records: ${r.status}`, count: r.count }));
+    return rows.length === 0 ? [{ label: t('report.audit.held.records'), count: 0 }] : rows.map((r) => ({ label: `${t('report.audit.held.records')}: ${r.status}`, count: r.count }));
   };
   const total = (rows: { count: number }[]) => rows.reduce((s, r) => s + r.count, 0);
   // The aggregates: what they hold, and a band of their rows, never a sum (see `rowBand`).
   const aggregate = (what: string, by: string, rows: number): CountLine[] => [
-    { label: `counts only: ${what} per ${by}; no patron, no item; no total is given here (it would show the month under way)`, count: null },
-    { label: 'rows held', count: null, band: rowBand(rows) },
+    { label: t('report.audit.held.countsOnly', { what, by }), count: null },
+    { label: t('report.audit.held.rowsHeld'), count: null, band: rowBand(rows, tr) },
   ];
   return {
     registration: [
-      { label: 'patrons', count: total(held.patronsByStatus) },
-      ...byStatus('patrons', held.patronsByStatus),
-      { label: 'blind-index tokens for look-ups', count: held.searchTokens },
+      { label: t('report.audit.held.patrons'), count: total(held.patronsByStatus) },
+      ...byStatus(t('report.audit.held.patrons'), held.patronsByStatus),
+      { label: t('report.audit.held.searchTokens'), count: held.searchTokens },
     ],
     guardianship: [
-      { label: 'current guardian links', count: held.guardianLinks.current },
-      { label: 'ended guardian links', count: held.guardianLinks.ended },
+      { label: t('report.audit.held.guardianCurrent'), count: held.guardianLinks.current },
+      { label: t('report.audit.held.guardianEnded'), count: held.guardianLinks.ended },
     ],
     circulation: [
-      { label: 'loans out now', count: sum(held.loansByStatus, ['active']) },
-      { label: 'returned or lost loans still linked to a patron', count: sum(held.loansByStatus, ['returned', 'lost']) },
+      { label: t('report.audit.held.loansOut'), count: sum(held.loansByStatus, ['active']) },
+      { label: t('report.audit.held.loansLinked'), count: sum(held.loansByStatus, ['returned', 'lost']) },
     ],
     'reading-history': [
-      { label: 'patrons who opted in', count: held.readingHistoryPatrons },
-      { label: 'past loans kept as reading history', count: held.readingHistoryLoans },
+      { label: t('report.audit.held.historyPatrons'), count: held.readingHistoryPatrons },
+      { label: t('report.audit.held.historyLoans'), count: held.readingHistoryLoans },
     ],
-    holds: [{ label: 'holds', count: total(held.holdsByStatus) }, ...byStatus('holds', held.holdsByStatus)],
-    fines: [{ label: 'fines and fees', count: total(held.finesByStatus) }, ...byStatus('fines', held.finesByStatus), { label: 'payments', count: held.payments }],
+    holds: [{ label: t('report.audit.held.holds'), count: total(held.holdsByStatus) }, ...byStatus(t('report.audit.held.holds'), held.holdsByStatus)],
+    fines: [{ label: t('report.audit.held.finesAndFees'), count: total(held.finesByStatus) }, ...byStatus(t('report.audit.held.fines'), held.finesByStatus), { label: t('report.audit.held.payments'), count: held.payments }],
     'computer-sessions': services('computer-session'),
     'program-signups': services('program-signup'),
     'room-bookings': services('room-booking'),
     'ill-requests': services('ill-request'),
     'reference-requests': services('reference-request'),
     notices: [
-      { label: 'notices', count: total(held.noticesByStatus) },
-      ...byStatus('notices', held.noticesByStatus),
-      { label: 'breaches recorded (RR-6)', count: held.breaches.recorded },
-      { label: 'patrons notified of a breach', count: held.breaches.patronsAffected },
+      { label: t('report.audit.held.notices'), count: total(held.noticesByStatus) },
+      ...byStatus(t('report.audit.held.notices'), held.noticesByStatus),
+      { label: t('report.audit.held.breaches'), count: held.breaches.recorded },
+      { label: t('report.audit.held.breachNotified'), count: held.breaches.patronsAffected },
     ],
     complaints: [
-      { label: 'complaints open', count: held.complaints.open },
-      { label: 'complaints answered', count: held.complaints.answered },
-      { label: 'of which with no patron named', count: held.complaints.anonymous },
+      { label: t('report.audit.held.complaintsOpen'), count: held.complaints.open },
+      { label: t('report.audit.held.complaintsAnswered'), count: held.complaints.answered },
+      { label: t('report.audit.held.complaintsAnonymous'), count: held.complaints.anonymous },
     ],
     'vendor-authorisations': [
-      { label: 'patrons’ vendors remembered (a patron and a vendor they signed in to)', count: held.vendorAuthorisations.pairs },
-      { label: 'of which with claims the patron consented to', count: held.vendorAuthorisations.withConsent },
+      { label: t('report.audit.held.vendorPairs'), count: held.vendorAuthorisations.pairs },
+      { label: t('report.audit.held.vendorConsent'), count: held.vendorAuthorisations.withConsent },
     ],
-    'access-log': [{ label: 'entries', count: held.accessLogEntries }],
-    'circulation-statistics': aggregate('loans', 'day, branch, item type, patron category, age band', held.statistics.rows),
-    'registration-statistics': aggregate('registrations', 'day, branch, patron category, age band', held.registrationStatistics.rows),
-    'service-statistics': aggregate('services (computer minutes too)', 'day, branch, kind of service, patron category, age band', held.serviceStatistics.rows),
-    'vendor-statistics': aggregate('sign-ins to vendors', 'month, vendor', held.vendorStatistics.rows),
+    'access-log': [{ label: t('report.audit.held.entries'), count: held.accessLogEntries }],
+    'circulation-statistics': aggregate(t('report.audit.held.aggLoans'), t('report.audit.held.byLoans'), held.statistics.rows),
+    'registration-statistics': aggregate(t('report.audit.held.aggRegistrations'), t('report.audit.held.byRegistrations'), held.registrationStatistics.rows),
+    'service-statistics': aggregate(t('report.audit.held.aggServices'), t('report.audit.held.byServices'), held.serviceStatistics.rows),
+    'vendor-statistics': aggregate(t('report.audit.held.aggVendors'), t('report.audit.held.byVendors'), held.vendorStatistics.rows),
   };
 }
 
@@ -185,45 +187,31 @@ function accessLogSection(facts: AuditFacts): AuditReport['access']['accessLog']
   };
 }
 
-function storageStatements(s: AuditFacts['storage']): string[] {
+function storageStatements(s: AuditFacts['storage'], tr: Translator): string[] {
   const statements: string[] = [];
   if (s.engine.engine === 'sqlite')
     statements.push(
-      `Database: embedded SQLite ${s.engine.version}, one file on the library's server (journal mode ${s.engine.journalMode}). ` +
-        (s.engine.secureDelete ? 'Deleted rows are overwritten on disk at once (secure_delete is on).' : 'secure_delete is OFF: deleted rows may stay in free pages until the file is vacuumed.'),
+      `${tr.t('report.audit.storage.sqlite', { version: s.engine.version, journal: s.engine.journalMode })} ` +
+        (s.engine.secureDelete ? tr.t('report.audit.storage.secureDeleteOn') : tr.t('report.audit.storage.secureDeleteOff')),
     );
-  else
-    statements.push(
-      `Database: PostgreSQL ${s.engine.version}. Deleted rows stay in the table files until VACUUM reclaims them (autovacuum does this in time; run VACUUM after a large first retention run).`,
-    );
+  else statements.push(tr.t('report.audit.storage.postgres', { version: s.engine.version }));
+  statements.push(tr.t('report.audit.storage.encryption'));
+  statements.push(s.keyEncryptionKey.kind === 'file' ? tr.t('report.audit.storage.kekFile') : tr.t('report.audit.storage.kekEnv'));
+  if (s.keyEncryptionKeys > 1) statements.push(tr.t('report.audit.storage.rotation', { count: s.keyEncryptionKeys }));
+  const keyStore = s.engine.engine === 'sqlite' ? tr.t('report.audit.storage.keyStoreSqlite') : tr.t('report.audit.storage.keyStorePostgres');
   statements.push(
-    'Encryption at rest: every personal field listed as sealed below is encrypted with AES-256-GCM under a data key of its own patron (envelope encryption); look-ups go through blind indexes (HMAC-SHA256, equality only), never through the plain value.',
+    s.dataKeys.notUnderCurrent > 0
+      ? tr.t('report.audit.storage.keyStoreRewrapping', { store: keyStore, keys: s.dataKeys.total, behind: s.dataKeys.notUnderCurrent })
+      : tr.t('report.audit.storage.keyStoreCurrent', { store: keyStore, keys: s.dataKeys.total }),
   );
-  statements.push(
-    s.keyEncryptionKey.kind === 'file'
-      ? "Key-encryption key: in a key file readable by Carrel's user only, outside the database (its path is the operator's: a published report does not point at it)."
-      : 'Key-encryption key: supplied in the CARREL_KEY environment variable, outside the database.',
-  );
-  if (s.keyEncryptionKeys > 1) statements.push(`A key rotation is under way: the key ring holds ${s.keyEncryptionKeys} key-encryption keys.`);
-  const keyStore = s.engine.engine === 'sqlite' ? 'a SQLite file of its own beside the database' : 'the carrel_keys schema of the same PostgreSQL database';
-  statements.push(
-    `Key store: ${keyStore}, holding only wrapped keys: ${plural(s.dataKeys.total, 'patron data key')} for the whole installation` +
-      (s.dataKeys.notUnderCurrent > 0 ? `, ${s.dataKeys.notUnderCurrent} of them not yet rewrapped under the current key-encryption key.` : ', all wrapped under the current key-encryption key.'),
-  );
-  statements.push(
-    `Shredding: deleting or purging a patron shreds their data key at once; it is destroyed ${plural(s.shreddedKeyRetentionDays, 'day')} later, after which no copy of their sealed fields (database, backups) can be opened.`,
-  );
-  statements.push(
-    s.lastBackupAt
-      ? `Backups: the last backup taken with \`carrel backup\` is of ${readableInstant(s.lastBackupAt)} (per the access log). Its file is sealed with AES-256-GCM under the installation's backup key and holds no key.`
-      : 'Backups: the access log records no backup taken with `carrel backup`. A backup file is sealed with AES-256-GCM under the installation\'s backup key and holds no key.',
-  );
-  statements.push('Copies made by other means (database dumps, file copies, disk snapshots) and copies of the key store and key file are kept by the operator; they are not recorded here.');
-  if (s.lastRestoreAt) statements.push(`The last restore from a backup was at ${readableInstant(s.lastRestoreAt)}.`);
+  statements.push(tr.t('report.audit.storage.shredding', { days: s.shreddedKeyRetentionDays }));
+  statements.push(s.lastBackupAt ? tr.t('report.audit.storage.lastBackup', { at: readableInstant(s.lastBackupAt) }) : tr.t('report.audit.storage.noBackup'));
+  statements.push(tr.t('report.audit.storage.otherCopies'));
+  if (s.lastRestoreAt) statements.push(tr.t('report.audit.storage.lastRestore', { at: readableInstant(s.lastRestoreAt) }));
   return statements;
 }
 
-function retentionSection(facts: AuditFacts, check: DisposalCheck): AuditReport['retention'] {
+function retentionSection(facts: AuditFacts, check: DisposalCheck, tr: Translator): AuditReport['retention'] {
   const { profile } = facts;
   const overdueOf = new Map<RecordCategory, number>();
   for (const c of check.categories) {
@@ -242,7 +230,7 @@ function retentionSection(facts: AuditFacts, check: DisposalCheck): AuditReport[
     return null;
   };
   return {
-    question: AUDIT_QUESTIONS.retention,
+    question: auditQuestions(tr).retention,
     categories: INVENTORY.map((c) => {
       const rule = c.retention(profile);
       return {
@@ -262,7 +250,7 @@ function retentionSection(facts: AuditFacts, check: DisposalCheck): AuditReport[
   };
 }
 
-function findingsOf(facts: AuditFacts, check: DisposalCheck): Finding[] {
+function findingsOf(facts: AuditFacts, check: DisposalCheck, tr: Translator): Finding[] {
   const findings: Finding[] = [];
   for (const c of check.categories) {
     if (c.disposed === 0) continue;
@@ -275,9 +263,7 @@ function findingsOf(facts: AuditFacts, check: DisposalCheck): Finding[] {
       count: c.disposed,
       rule: c.rule,
       clause: c.clause,
-      text:
-        `${plural(c.disposed, 'record')} of ${name} (${c.category}) ${c.disposed === 1 ? 'is' : 'are'} past ${c.disposed === 1 ? 'its' : 'their'} retention (${c.rule}; ${c.clause}) ` +
-        `and ${c.disposed === 1 ? 'was' : 'were'} not disposed of by ${readableInstant(check.asOf)}: the retention engine has not caught up.`,
+      text: tr.t('report.audit.overdueFinding', { count: c.disposed, name, category: c.category, rule: c.rule, clause: c.clause, at: readableInstant(check.asOf) }),
     });
   }
   for (const s of facts.series) {
@@ -287,48 +273,50 @@ function findingsOf(facts: AuditFacts, check: DisposalCheck): Finding[] {
       category: s.code,
       name: s.name,
       count: null,
-      rule: `kept at most ${plural(s.retentionDays, 'day')}`,
+      rule: tr.t('report.audit.keptAtMost', { days: s.retentionDays }),
       clause: s.clause,
       ...(s.due.overdueSince ? { overdueSince: s.due.overdueSince } : {}),
-      text:
-        `${s.name} (${s.medium}, kept outside Carrel) recorded before ${readableInstant(s.due.dueThrough)} should have been destroyed (at most ${plural(s.retentionDays, 'day')}${s.clause ? `; ${s.clause}` : ''}); ` +
-        `no disposal has been confirmed ${s.lastDisposal ? `beyond ${readableInstant(s.lastDisposal.disposedThrough)}` : 'since the series was registered'}` +
-        `${s.due.overdueSince ? `, overdue since ${readableInstant(s.due.overdueSince)}` : ''}.`,
+      text: [
+        tr.t(s.clause ? 'report.audit.seriesFindingClause' : 'report.audit.seriesFinding', { name: s.name, medium: s.medium, before: readableInstant(s.due.dueThrough), days: s.retentionDays, clause: s.clause ?? '' }),
+        s.lastDisposal ? tr.t('report.audit.seriesNoDisposalBeyond', { through: readableInstant(s.lastDisposal.disposedThrough) }) : tr.t('report.audit.seriesNoDisposal'),
+        s.due.overdueSince ? tr.t('report.audit.seriesOverdueSince', { since: readableInstant(s.due.overdueSince) }) : '',
+      ].join('') + '.',
     });
   }
   return findings;
 }
 
 /** The privacy audit report of one library, from the facts gathered now and the engine's dry run. */
-export function buildAuditReport(facts: AuditFacts, check: DisposalCheck): AuditReport {
+export function buildAuditReport(facts: AuditFacts, check: DisposalCheck, tr: Translator): AuditReport {
   const { profile } = facts;
-  const held = heldLines(facts.held);
+  const held = heldLines(facts.held, tr);
+  const questions = auditQuestions(tr);
   return {
     format: AUDIT_REPORT_FORMAT,
-    title: `Privacy audit report: ${facts.library.name}`,
+    title: tr.t('report.audit.title', { library: facts.library.name }),
     clause: 'CB-I',
     generatedAt: facts.generatedAt,
     library: facts.library,
     profile: { id: profile.id, name: profile.name, jurisdiction: profile.jurisdiction, version: profile.version, effective: profile.effective },
     period: facts.period,
-    findings: findingsOf(facts, check),
+    findings: findingsOf(facts, check, tr),
     collected: {
-      question: AUDIT_QUESTIONS.collected,
+      question: questions.collected,
       categories: INVENTORY.map((c) => ({ id: c.id, name: c.name, fields: [...c.fields], held: held[c.id] })),
     },
     purposes: {
-      question: AUDIT_QUESTIONS.purposes,
+      question: questions.purposes,
       categories: INVENTORY.map((c) => ({ id: c.id, name: c.name, purpose: c.purpose, legalBasis: c.legalBasis.text, clauses: [...c.legalBasis.clauses] })),
     },
     access: {
-      question: AUDIT_QUESTIONS.access,
+      question: questions.access,
       categories: INVENTORY.map((c) => ({ id: c.id, name: c.name, declared: [...c.access], roles: rolesFor(c.id) })),
       roles: ROLES.map((role) => ({ role, name: ROLE_NAMES[role], purposes: [...ROLE_PURPOSES[role]] })),
       accessLog: accessLogSection(facts),
     },
     storage: {
-      question: AUDIT_QUESTIONS.storage,
-      statements: storageStatements(facts.storage),
+      question: questions.storage,
+      statements: storageStatements(facts.storage, tr),
       engine: facts.storage.engine,
       keys: {
         ...facts.storage.keyEncryptionKey,
@@ -339,6 +327,6 @@ export function buildAuditReport(facts: AuditFacts, check: DisposalCheck): Audit
       backups: { lastBackupAt: facts.storage.lastBackupAt, lastRestoreAt: facts.storage.lastRestoreAt },
       categories: INVENTORY.map((c) => ({ id: c.id, name: c.name, tables: [...c.storage.tables], sealed: [...c.storage.sealed], indexed: [...c.storage.indexed] })),
     },
-    retention: retentionSection(facts, check),
+    retention: retentionSection(facts, check, tr),
   };
 }

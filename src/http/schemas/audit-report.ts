@@ -4,7 +4,7 @@
  * typebox and src/domain.
  */
 import { Type } from 'typebox';
-import { CalendarDate, ErrorResponse, errorResponses, LibraryId } from './common.js';
+import { CalendarDate, ErrorResponse, LanguageParam, LibraryId, errorResponses } from './common.js';
 
 
 /** GET /api/v1/libraries/:libraryId/audit-report */
@@ -22,6 +22,7 @@ export const AuditReportRoute = {
       format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('md'), Type.Literal('html')])),
       from: Type.Optional(CalendarDate),
       to: Type.Optional(CalendarDate),
+      lang: Type.Optional(LanguageParam),
     },
     { additionalProperties: false },
   ),
