@@ -88,3 +88,21 @@ export function cliLanguage(env: NodeJS.ProcessEnv = process.env): string {
   }
   return 'en';
 }
+
+/**
+ * The language a browser asks for (its Accept-Language header), among those Carrel has catalogues for:
+ * the first by preference (`es-MX;q=0.9` counts as es), else English.
+ */
+export function requestLanguage(acceptLanguage: string | string[] | undefined): string {
+  const header = Array.isArray(acceptLanguage) ? acceptLanguage.join(',') : (acceptLanguage ?? '');
+  const asked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      return { language: tag.trim().toLowerCase().split('-')[0] ?? '', q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((a) => a.language && a.language !== '*' && a.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  return asked.find((a) => isAvailableLanguage(a.language))?.language ?? 'en';
+}

@@ -13,7 +13,10 @@ import * as vendorStore from '../storage/vendor.repository.js';
 import { setPatronStatus } from '../usecases/patron.usecases.js';
 import { vendorSubject } from '../usecases/vendor-sign-in.usecases.js';
 import { createVendor, setVendorDisabled } from '../usecases/vendor.usecases.js';
-import { WORDS } from './pages.js';
+import { translator } from '../i18n/messages.js';
+
+/** The sign-in pages' English words (a browser that asks for no language gets English). */
+const en = translator('en');
 
 /**
  * EZproxy's ticket sign-in over real HTTP, on every engine (issue 19): the patron signs in with card and
@@ -97,8 +100,8 @@ describe.each(ENGINES)('EZproxy ticket sign-in on %s', (engine) => {
     return { status: response.status, location, text, headers: response.headers };
   };
   const signIn = (vendorId: string, card: string, pin: string, url = DESTINATION, on: TestServer = server) => post(`/ezproxy/${vendorId}/login`, { card, pin, url }, on);
-  const get = async (path: string) => {
-    const response = await fetch(`${server.base}${path}`, { redirect: 'manual' });
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${server.base}${path}`, { redirect: 'manual', headers });
     const text = await response.text();
     seen.push(text);
     return { status: response.status, text, headers: response.headers };
@@ -147,10 +150,24 @@ describe.each(ENGINES)('EZproxy ticket sign-in on %s', (engine) => {
     expect((await get(`/ezproxy/${proxy.id}/login`)).status).toBe(200);
   });
 
+  it('speaks the language the browser asks for: Spanish for es-MX, English for a language Carrel lacks', async () => {
+    const spanish = await get(`/ezproxy/${proxy.id}/login?url=${encodeURIComponent(DESTINATION)}`, { 'accept-language': 'fr-CA, es-MX;q=0.8, en;q=0.5' });
+    expect(spanish.status).toBe(200);
+    expect(spanish.text).toContain('<html lang="es">');
+    expect(spanish.text).toContain('Iniciar sesión en Main EZproxy');
+    expect(spanish.text).toContain('Número de carné');
+    expect(spanish.text).not.toContain('Card number');
+    const other = await get(`/ezproxy/${proxy.id}/login`, { 'accept-language': 'de' });
+    expect(other.text).toContain('<html lang="en">');
+    expect(other.text).toContain('Sign in to Main EZproxy');
+    const gone = await get(`/ezproxy/no-such-vendor/login`, { 'accept-language': 'es' });
+    expect([gone.status, gone.text.includes('Este servicio no está disponible')]).toEqual([404, true]);
+  });
+
   it('answers an unknown, disabled or non-EZproxy vendor with the "unavailable" page (404), and a bad destination with 400', async () => {
     for (const id of ['no-such-vendor', oidcVendorId, 'x'.repeat(150), '%00', 'a%20b']) {
       const page = await get(`/ezproxy/${id}/login?url=${encodeURIComponent(DESTINATION)}`);
-      expect([page.status, page.text.includes(WORDS.unavailableTitle)], id).toEqual([404, true]);
+      expect([page.status, page.text.includes(en.t('signin.unavailableTitle'))], id).toEqual([404, true]);
     }
     const off = await w.act(createVendor, { libraryId, protocol: 'ezproxy', name: 'Retired EZproxy', loginUrl: LOGIN_URL }, { purpose: 'administration' });
     await w.act(setVendorDisabled, { libraryId, id: off.vendor.id, disabled: true }, { purpose: 'administration' });
@@ -160,7 +177,7 @@ describe.each(ENGINES)('EZproxy ticket sign-in on %s', (engine) => {
 
     for (const url of ['javascript:alert(1)', 'data:text/html,hi', 'not a url', `https://example.com/${'a'.repeat(2048)}`, 'https://example.com/\u0001']) {
       const page = await get(`/ezproxy/${proxy.id}/login?url=${encodeURIComponent(url)}`);
-      expect([page.status, page.text.includes(WORDS.refusedTitle)], url.slice(0, 30)).toEqual([400, true]);
+      expect([page.status, page.text.includes(en.t('signin.refusedTitle'))], url.slice(0, 30)).toEqual([400, true]);
     }
     expect((await get(`/ezproxy/${proxy.id}/login?url=https://a.example&url=https://b.example`)).status).toBe(400);
     const p = await adult();
@@ -251,7 +268,7 @@ describe.each(ENGINES)('EZproxy ticket sign-in on %s', (engine) => {
       const answer = await signIn(proxy.id, card, pin);
       expect(answer.status).toBe(401);
       expect(answer.location).toBeNull();
-      expect(answer.text).toContain(WORDS.wrongCard.slice(0, 40));
+      expect(answer.text).toContain(en.t('signin.wrongCard').slice(0, 40));
       // The form is shown again without echoing the card number
       expect(answer.text).not.toContain(card);
       expect(answer.text).toContain(`value="${DESTINATION.replace(/&/g, '&amp;')}"`);
@@ -295,7 +312,7 @@ describe.each(ENGINES)('EZproxy ticket sign-in on %s', (engine) => {
       expect((await signIn(proxy.id, '29999000000002', '123456', DESTINATION, limited)).status).toBe(401);
       expect((await signIn(proxy.id, '29999000000003', '123456', DESTINATION, limited)).status).toBe(401);
       const throttled = await signIn(proxy.id, p.cardNumber, p.pin, DESTINATION, limited);
-      expect([throttled.status, throttled.location, throttled.text.includes(WORDS.tooMany)]).toEqual([429, null, true]);
+      expect([throttled.status, throttled.location, throttled.text.includes(en.t('signin.tooMany'))]).toEqual([429, null, true]);
     } finally {
       await limited.close();
     }
@@ -304,7 +321,7 @@ describe.each(ENGINES)('EZproxy ticket sign-in on %s', (engine) => {
   it('cancels with a page saying nothing was shared, and never answers bad input with a 500', async () => {
     const p = await adult();
     const cancelled = await post(`/ezproxy/${proxy.id}/cancel`, { card: p.cardNumber, pin: p.pin, url: DESTINATION });
-    expect([cancelled.status, cancelled.text.includes(WORDS.refusedText)]).toEqual([200, true]);
+    expect([cancelled.status, cancelled.text.includes(en.t('signin.refusedText'))]).toEqual([200, true]);
     expect(await signInEntries(p.id)).toEqual([]);
 
     const statuses: number[] = [];

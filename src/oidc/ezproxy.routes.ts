@@ -7,13 +7,14 @@
  * the destination is carried through the form, never stored or logged (RR-4, IF-4).
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { Translator } from '../domain/translator.js';
 import { DomainError, ErrorCode } from '../domain/errors.js';
 import { SYSTEM } from '../policy/actors.js';
 import { AttemptThrottle, throttleKey } from '../usecases/attempt-throttle.js';
 import { run, type Caller, type Runtime } from '../usecases/context.js';
 import { runAttempt } from '../usecases/patron-auth.usecases.js';
 import { attemptVendorSignIn, ezproxyRedirect, vendorSignInPage } from '../usecases/vendor-sign-in.usecases.js';
-import { acceptForms, field } from './forms.js';
+import { acceptForms, field, pageWords } from './forms.js';
 import { messagePage, signInPage, type Page } from './pages.js';
 
 /** Who signs a patron in to EZproxy: Carrel itself, checking a card for authentication, over HTTP. */
@@ -72,34 +73,34 @@ export function ezproxyRoutes(runtime: Runtime, throttle: AttemptThrottle): Fast
     const pageFor = async (vendorId: string) =>
       VENDOR_ID.test(vendorId) ? await run(runtime, CALLER, vendorSignInPage, { vendorId, protocol: 'ezproxy' }) : undefined;
 
-    const formFor = (vendorId: string, names: { vendorName: string; libraryName: string }, destination: string, problem?: 'wrong-card' | 'too-many') =>
+    const formFor = (tr: Translator, vendorId: string, names: { vendorName: string; libraryName: string }, destination: string, problem?: 'wrong-card' | 'too-many') =>
       signInPage({
         ...names,
         action: `/ezproxy/${encodeURIComponent(vendorId)}/login`,
         cancel: `/ezproxy/${encodeURIComponent(vendorId)}/cancel`,
         hidden: { url: destination },
         ...(problem ? { problem } : {}),
-      });
+      }, tr);
 
     app.get<{ Params: { vendorId: string }; Querystring: Record<string, unknown> }>('/ezproxy/:vendorId/login', { schema: { hide: true } }, async (request, reply) => {
       const { vendorId } = request.params;
       const names = await pageFor(vendorId);
-      if (!names) return sendPage(reply, 404, messagePage('unavailable'));
+      if (!names) return sendPage(reply, 404, messagePage('unavailable', pageWords(request)));
       const destination = destinationFrom(request.query.url);
-      if (destination === undefined) return sendPage(reply, 400, messagePage('refused'));
-      return sendPage(reply, 200, formFor(vendorId, names, destination));
+      if (destination === undefined) return sendPage(reply, 400, messagePage('refused', pageWords(request)));
+      return sendPage(reply, 200, formFor(pageWords(request), vendorId, names, destination));
     });
 
     app.post<{ Params: { vendorId: string } }>('/ezproxy/:vendorId/login', { schema: { hide: true } }, async (request, reply) => {
       const { vendorId } = request.params;
       const names = await pageFor(vendorId);
-      if (!names) return sendPage(reply, 404, messagePage('unavailable'));
+      if (!names) return sendPage(reply, 404, messagePage('unavailable', pageWords(request)));
       const destination = destinationFrom(field(request.body, 'url'));
-      if (destination === undefined) return sendPage(reply, 400, messagePage('refused'));
+      if (destination === undefined) return sendPage(reply, 400, messagePage('refused', pageWords(request)));
 
       const address = throttleKey(request.ip);
       const slot = throttle.take(address);
-      if (slot === undefined) return sendPage(reply, 429, formFor(vendorId, names, destination, 'too-many'));
+      if (slot === undefined) return sendPage(reply, 429, formFor(pageWords(request), vendorId, names, destination, 'too-many'));
       try {
         // Its own transaction, which commits a failure's count before the refusal is thrown (runAttempt).
         const { patronId } = await runAttempt(runtime, CALLER, attemptVendorSignIn, { vendorId, protocol: 'ezproxy', cardNumber: field(request.body, 'card'), pin: field(request.body, 'pin') });
@@ -108,14 +109,14 @@ export function ezproxyRoutes(runtime: Runtime, throttle: AttemptThrottle): Fast
         return reply.status(303).header('location', location).header('cache-control', 'no-store').send();
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        if (error.code === ErrorCode.INVALID_CREDENTIALS) return sendPage(reply, 401, formFor(vendorId, names, destination, 'wrong-card'));
+        if (error.code === ErrorCode.INVALID_CREDENTIALS) return sendPage(reply, 401, formFor(pageWords(request), vendorId, names, destination, 'wrong-card'));
         // Not a guess at a card: the slot goes back.
         throttle.forgive(address, slot);
-        if (error.code === ErrorCode.VENDOR_NOT_FOUND) return sendPage(reply, 404, messagePage('unavailable'));
-        return sendPage(reply, error.code === ErrorCode.STORAGE_BUSY ? 503 : 400, messagePage('refused'));
+        if (error.code === ErrorCode.VENDOR_NOT_FOUND) return sendPage(reply, 404, messagePage('unavailable', pageWords(request)));
+        return sendPage(reply, error.code === ErrorCode.STORAGE_BUSY ? 503 : 400, messagePage('refused', pageWords(request)));
       }
     });
 
-    app.post<{ Params: { vendorId: string } }>('/ezproxy/:vendorId/cancel', { schema: { hide: true } }, async (_request, reply) => sendPage(reply, 200, messagePage('refused')));
+    app.post<{ Params: { vendorId: string } }>('/ezproxy/:vendorId/cancel', { schema: { hide: true } }, async (request, reply) => sendPage(reply, 200, messagePage('refused', pageWords(request))));
   };
 }

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { Translator } from '../domain/translator.js';
+import { requestLanguage, translator } from '../i18n/messages.js';
 
 /** A posted HTML form: each field's values (a checkbox group gives several). */
 export type FormBody = Record<string, string[]>;
@@ -28,4 +30,9 @@ export function field(form: unknown, name: string): string {
 export function fields(form: unknown, name: string): string[] {
   const values = (form as FormBody | undefined)?.[name];
   return Array.isArray(values) ? values.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** The words of a sign-in page, in the language the browser asks for (Accept-Language), else English. */
+export function pageWords(request: { headers: Record<string, string | string[] | undefined> }): Translator {
+  return translator(requestLanguage(request.headers['accept-language']));
 }

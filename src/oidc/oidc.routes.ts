@@ -12,7 +12,7 @@ import { run, type Caller, type Runtime } from '../usecases/context.js';
 import { oidcKeysVersion } from '../usecases/oidc.usecases.js';
 import { runAttempt } from '../usecases/patron-auth.usecases.js';
 import { attemptVendorSignIn, consentToAsk, recordVendorConsent, vendorSignInPage } from '../usecases/vendor-sign-in.usecases.js';
-import { acceptForms, field, fields } from './forms.js';
+import { acceptForms, field, fields, pageWords } from './forms.js';
 import { consentPage, messagePage, signInPage, type Page } from './pages.js';
 import { buildProvider, type BuiltProvider, type OidcLifetimes } from './provider.js';
 
@@ -128,33 +128,33 @@ export function oidcRoutes(runtime: Runtime, options: OidcOptions) {
       pages.get<{ Params: { uid: string } }>('/oidc/interaction/:uid', async (request, reply) => {
         const provider = await holder.provider();
         const details = await interactionOf(provider, request, reply);
-        if (!details || details.uid !== request.params.uid) return sendPage(reply, 400, messagePage('expired'));
+        if (!details || details.uid !== request.params.uid) return sendPage(reply, 400, messagePage('expired', pageWords(request)));
         const vendorId = details.params.client_id as string;
         const base = `/oidc/interaction/${details.uid as string}`;
         if (details.prompt.name === 'login') {
           const shown = await run(runtime, CALLER, vendorSignInPage, { vendorId, protocol: 'oidc' });
-          if (!shown) return sendPage(reply, 404, messagePage('unavailable'));
-          return sendPage(reply, 200, signInPage({ ...shown, action: `${base}/login`, cancel: `${base}/cancel` }));
+          if (!shown) return sendPage(reply, 404, messagePage('unavailable', pageWords(request)));
+          return sendPage(reply, 200, signInPage({ ...shown, action: `${base}/login`, cancel: `${base}/cancel` }, pageWords(request)));
         }
         const asked = await run(runtime, CALLER, consentToAsk, { patronId: details.session.accountId as string, vendorId });
-        if (!asked) return sendPage(reply, 404, messagePage('unavailable'));
+        if (!asked) return sendPage(reply, 404, messagePage('unavailable', pageWords(request)));
         // Nothing beyond the fact of a patron: signing in was the patron's consent to that, so no page is shown.
         if (asked.ask.length === 0) {
           const grantId = await grantAsked(provider, details);
           return reply.redirect(await provider.interactionResult(request.raw, reply.raw, { consent: { grantId } }, { mergeWithLastSubmission: true }), 303);
         }
-        return sendPage(reply, 200, consentPage({ ...asked, action: `${base}/consent`, cancel: `${base}/cancel` }));
+        return sendPage(reply, 200, consentPage({ ...asked, action: `${base}/consent`, cancel: `${base}/cancel` }, pageWords(request)));
       });
 
       pages.post<{ Params: { uid: string } }>('/oidc/interaction/:uid/login', async (request, reply) => {
         const provider = await holder.provider();
         const details = await interactionOf(provider, request, reply);
-        if (!details || details.uid !== request.params.uid || details.prompt.name !== 'login') return sendPage(reply, 400, messagePage('expired'));
+        if (!details || details.uid !== request.params.uid || details.prompt.name !== 'login') return sendPage(reply, 400, messagePage('expired', pageWords(request)));
         const vendorId = details.params.client_id as string;
         const shown = await run(runtime, CALLER, vendorSignInPage, { vendorId, protocol: 'oidc' });
-        if (!shown) return sendPage(reply, 404, messagePage('unavailable'));
+        if (!shown) return sendPage(reply, 404, messagePage('unavailable', pageWords(request)));
         const base = `/oidc/interaction/${details.uid as string}`;
-        const again = (status: number, problem: 'wrong-card' | 'too-many') => sendPage(reply, status, signInPage({ ...shown, action: `${base}/login`, cancel: `${base}/cancel`, problem }));
+        const again = (status: number, problem: 'wrong-card' | 'too-many') => sendPage(reply, status, signInPage({ ...shown, action: `${base}/login`, cancel: `${base}/cancel`, problem }, pageWords(request)));
         const address = throttleKey(request.ip);
         const slot = options.throttle.take(address);
         if (slot === undefined) return again(429, 'too-many');
@@ -163,7 +163,7 @@ export function oidcRoutes(runtime: Runtime, options: OidcOptions) {
           ({ patronId } = await runAttempt(runtime, CALLER, attemptVendorSignIn, { vendorId, protocol: 'oidc', cardNumber: field(request.body, 'card'), pin: field(request.body, 'pin') }));
         } catch (error) {
           if (error instanceof DomainError && error.code === ErrorCode.INVALID_CREDENTIALS) return again(401, 'wrong-card');
-          if (error instanceof DomainError && error.code === ErrorCode.VENDOR_NOT_FOUND) return sendPage(reply, 404, messagePage('unavailable'));
+          if (error instanceof DomainError && error.code === ErrorCode.VENDOR_NOT_FOUND) return sendPage(reply, 404, messagePage('unavailable', pageWords(request)));
           throw error;
         }
         options.throttle.forgive(address, slot);
@@ -175,12 +175,12 @@ export function oidcRoutes(runtime: Runtime, options: OidcOptions) {
       pages.post<{ Params: { uid: string } }>('/oidc/interaction/:uid/consent', async (request, reply) => {
         const provider = await holder.provider();
         const details = await interactionOf(provider, request, reply);
-        if (!details || details.uid !== request.params.uid || details.prompt.name !== 'consent') return sendPage(reply, 400, messagePage('expired'));
+        if (!details || details.uid !== request.params.uid || details.prompt.name !== 'consent') return sendPage(reply, 400, messagePage('expired', pageWords(request)));
         const vendorId = details.params.client_id as string;
         try {
           await run(runtime, { ...CALLER, purpose: 'self-service' }, recordVendorConsent, { patronId: details.session.accountId as string, vendorId, claims: fields(request.body, 'claim') });
         } catch (error) {
-          if (error instanceof DomainError && error.code === ErrorCode.VENDOR_NOT_FOUND) return sendPage(reply, 404, messagePage('unavailable'));
+          if (error instanceof DomainError && error.code === ErrorCode.VENDOR_NOT_FOUND) return sendPage(reply, 404, messagePage('unavailable', pageWords(request)));
           throw error;
         }
         const grantId = await grantAsked(provider, details);
@@ -190,7 +190,7 @@ export function oidcRoutes(runtime: Runtime, options: OidcOptions) {
       pages.post<{ Params: { uid: string } }>('/oidc/interaction/:uid/cancel', async (request, reply) => {
         const provider = await holder.provider();
         const details = await interactionOf(provider, request, reply);
-        if (!details || details.uid !== request.params.uid) return sendPage(reply, 400, messagePage('refused'));
+        if (!details || details.uid !== request.params.uid) return sendPage(reply, 400, messagePage('refused', pageWords(request)));
         const to = await provider.interactionResult(request.raw, reply.raw, { error: 'access_denied', error_description: 'The patron did not sign in.' }, { mergeWithLastSubmission: false });
         return reply.redirect(to, 303);
       });

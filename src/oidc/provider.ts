@@ -16,6 +16,11 @@ import { CLAIM_SCOPE, consumeArtefact, destroyArtefact, findArtefact, oidcClient
 import { vendorAccount, vendorSubject } from '../usecases/vendor-sign-in.usecases.js';
 import { SYSTEM } from '../policy/actors.js';
 import { messagePage, signOutPage, type Page } from './pages.js';
+import { requestLanguage, translator } from '../i18n/messages.js';
+import type { Translator } from '../domain/translator.js';
+
+/** The words of a page the provider answers itself, in the language the browser asks for. */
+const providerWords = (ctx: { get(header: string): string }): Translator => translator(requestLanguage(ctx.get('accept-language')));
 
 // oidc-provider's own types are loose (`any` in places); Carrel uses a narrow view of what it calls.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -145,8 +150,8 @@ export async function buildProvider(runtime: Runtime, options: { issuer: string;
       // signed in ends the first one's session this way (the provider posts the form itself).
       rpInitiatedLogout: {
         enabled: true,
-        logoutSource: async (ctx: Any, form: string) => sendProviderPage(ctx, signOutPage(form)),
-        postLogoutSuccessSource: async (ctx: Any) => sendProviderPage(ctx, messagePage('signed-out')),
+        logoutSource: async (ctx: Any, form: string) => sendProviderPage(ctx, signOutPage(form, providerWords(ctx))),
+        postLogoutSuccessSource: async (ctx: Any) => sendProviderPage(ctx, messagePage('signed-out', providerWords(ctx))),
       },
       registration: { enabled: false },
     },
@@ -174,7 +179,7 @@ export async function buildProvider(runtime: Runtime, options: { issuer: string;
     },
     async renderError(ctx: Any, _out: unknown, _error: unknown) {
       // Never the error's text: it may quote a parameter. The vendor gets the protocol's error when it can.
-      sendProviderPage(ctx, messagePage('expired'));
+      sendProviderPage(ctx, messagePage('expired', providerWords(ctx)));
     },
     // The provider's own pages are off (the interactions are Carrel's), and nothing is loaded from elsewhere.
     discovery: { service_documentation: undefined },

@@ -9,8 +9,8 @@ import type errors from '../../../locales/en/errors.json';
 /** Every key of the web app's messages (the English catalogue's), so a key the catalogue lacks fails to compile. */
 export type MessageId = keyof typeof common | keyof typeof errors;
 
-/** Every catalogue file but the server's own namespaces (the CLI's words, the reports' and the published policy's). */
-const files = import.meta.glob<Record<string, string>>(['../../../locales/*/*.json', '!../../../locales/*/{cli,report,policy}.json'], { eager: true, import: 'default' });
+/** Every catalogue file but the server's own namespaces (the CLI's words, the reports' and the published policy's, the vendors' sign-in pages). */
+const files = import.meta.glob<Record<string, string>>(['../../../locales/*/*.json', '!../../../locales/*/{cli,report,policy,signin}.json'], { eager: true, import: 'default' });
 
 export const CATALOGUES: Readonly<Record<string, Record<string, string>>> = (() => {
   const byLanguage: Record<string, Record<string, string>> = {};
