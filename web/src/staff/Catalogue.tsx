@@ -1,12 +1,49 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, query } from '../api';
+import { t, tRich, useT, type MessageId } from '../i18n';
+import { formatLocale } from '../i18n/format';
 import { useSession } from '../session';
-import { aboutField, ErrorMessage, Field, Notice, Page, Select, useAction } from '../ui/components';
+import { aboutField, count, ErrorMessage, Field, Notice, Page, Select, useAction } from '../ui/components';
 import { useDesk } from './desk-context';
 import { DeskNav } from './DeskNav';
 import type { CatalogueHit, CatalogueResult, ChangedCopy, CopiesAt, DeskHoldView, RecordView } from './types';
-import { FORMAT_LABELS, SEARCH_FIELD_OPTIONS } from './words';
+
+/** The catalogue's formats in words (src/domain/catalogue.ts RECORD_FORMATS). */
+const FORMATS: Record<string, MessageId> = {
+  book: 'deskpages.format.book',
+  'large-print': 'deskpages.format.largePrint',
+  audiobook: 'deskpages.format.audiobook',
+  ebook: 'deskpages.format.ebook',
+  dvd: 'deskpages.format.dvd',
+  music: 'deskpages.format.music',
+  magazine: 'deskpages.format.magazine',
+  map: 'deskpages.format.map',
+  other: 'deskpages.format.other',
+};
+
+function formatName(format: string): string {
+  const id = FORMATS[format];
+  return id ? t(id) : format;
+}
+
+/** Where the search looks for the words (src/domain/catalogue.ts SEARCH_FIELDS). */
+const SEARCH_FIELDS: { value: string; label: MessageId }[] = [
+  { value: 'keyword', label: 'deskpages.catalogue.in.keyword' },
+  { value: 'title', label: 'deskpages.catalogue.in.title' },
+  { value: 'author', label: 'deskpages.catalogue.in.author' },
+  { value: 'isbn', label: 'deskpages.catalogue.in.isbn' },
+  { value: 'subject', label: 'deskpages.catalogue.in.subject' },
+];
+
+/** A title's language (a three-letter ISO 639-2 code, such as spa) in the page's language: "Spanish", "español". */
+function languageName(code: string): string {
+  try {
+    return new Intl.DisplayNames([formatLocale()], { type: 'language', fallback: 'code' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
 
 /** The filters a search is narrowed by: a facet's value, or nothing. */
 interface Filters {
@@ -52,24 +89,31 @@ export function DeskCatalogue() {
     void run(text, field, {});
   };
   const narrow = (change: Filters) => asked && void run(asked.q, asked.field, { ...filters, ...change });
+  const t = useT();
 
   return (
-    <Page title="Catalogue">
+    <Page title={t('deskpages.catalogue.title')}>
       <DeskNav />
       <p className="hint">
-        Find a title and where its copies are. What you search for is not kept anywhere.
+        {t('deskpages.catalogue.intro')}
         {session.can('items.manage') && (
           <>
             {' '}
-            New copies are added in the office’s <Link to="/office/catalogue">catalogue</Link>.
+            {tRich('deskpages.catalogue.addCopiesInOffice', { link: (chunks) => <Link to="/office/catalogue">{chunks}</Link> })}
           </>
         )}
       </p>
       <form className="catalogue-search" role="search" onSubmit={submit} noValidate>
-        <Select label="Search in" name="field" value={field} onChange={(e) => setField(e.target.value)} options={SEARCH_FIELD_OPTIONS} />
-        <Field label="Search for" name="q" type="search" autoComplete="off" value={text} onChange={(e) => setText(e.target.value)} error={aboutField(search.error, 'q')} />
+        <Select
+          label={t('deskpages.catalogue.searchIn')}
+          name="field"
+          value={field}
+          onChange={(e) => setField(e.target.value)}
+          options={SEARCH_FIELDS.map((f) => ({ value: f.value, label: t(f.label) }))}
+        />
+        <Field label={t('deskpages.catalogue.searchFor')} name="q" type="search" autoComplete="off" value={text} onChange={(e) => setText(e.target.value)} error={aboutField(search.error, 'q')} />
         <button type="submit" disabled={search.busy}>
-          {search.busy ? 'Searching…' : 'Search'}
+          {search.busy ? t('deskpages.catalogue.searching') : t('deskpages.catalogue.search')}
         </button>
       </form>
       {!aboutField(search.error, 'q') && <ErrorMessage error={search.error} />}
@@ -87,12 +131,12 @@ export function DeskCatalogue() {
 
 /** Copies on the shelf at each branch, in words ("Central: 1 of 2 on the shelf"). */
 function Availability({ availability }: { availability: CopiesAt[] }) {
-  if (availability.length === 0) return <span>No copies</span>;
+  if (availability.length === 0) return <span>{t('deskpages.catalogue.noCopies')}</span>;
   return (
     <ul className="availability">
       {availability.map((a) => (
         <li key={a.branchId}>
-          {a.branchName}: {a.available} of {a.copies} on the shelf
+          {t('deskpages.catalogue.onShelfAt', { branch: a.branchName, available: a.available, copies: a.copies })}
         </li>
       ))}
     </ul>
@@ -101,6 +145,7 @@ function Availability({ availability }: { availability: CopiesAt[] }) {
 
 function Results({ result, filters, onNarrow, onOpen, busy }: { result: CatalogueResult; filters: Filters; onNarrow: (f: Filters) => void; onOpen: (id: string) => void; busy: boolean }) {
   const id = useId();
+  const t = useT();
   const { facets } = result;
   const active = Boolean(filters.format || filters.language || filters.branch || filters.available);
   const facet = (label: string, key: 'format' | 'language' | 'branch', values: { value: string; label: string; count: number }[]) =>
@@ -123,21 +168,21 @@ function Results({ result, filters, onNarrow, onOpen, busy }: { result: Catalogu
     );
   return (
     <section aria-labelledby={`${id}-heading`} className="catalogue-results">
-      <h2 id={`${id}-heading`}>{result.total === 0 ? 'No titles found' : result.total === 1 ? 'One title found' : `${result.total} titles found`}</h2>
-      <div className="facets" aria-label="Narrow the results" role="group" aria-live="off">
-        {facet('Format', 'format', facets.format.map((f) => ({ value: f.value, label: FORMAT_LABELS[f.value] ?? f.value, count: f.count })))}
-        {facet('Language', 'language', facets.language.map((f) => ({ value: f.value, label: f.value, count: f.count })))}
-        {facet('Branch', 'branch', facets.branch.map((f) => ({ value: f.code, label: f.name, count: f.count })))}
+      <h2 id={`${id}-heading`}>{t('deskpages.catalogue.found', { total: result.total })}</h2>
+      <div className="facets" aria-label={t('deskpages.catalogue.narrow')} role="group" aria-live="off">
+        {facet(t('deskpages.catalogue.format'), 'format', facets.format.map((f) => ({ value: f.value, label: formatName(f.value), count: f.count })))}
+        {facet(t('deskpages.catalogue.language'), 'language', facets.language.map((f) => ({ value: f.value, label: languageName(f.value), count: f.count })))}
+        {facet(t('deskpages.catalogue.branch'), 'branch', facets.branch.map((f) => ({ value: f.code, label: f.name, count: f.count })))}
         <fieldset className="facet">
-          <legend>Availability</legend>
+          <legend>{t('deskpages.catalogue.availability')}</legend>
           <button type="button" className={filters.available ? '' : 'secondary'} aria-pressed={Boolean(filters.available)} disabled={busy} onClick={() => onNarrow({ available: !filters.available })}>
-            On the shelf now ({facets.available})
+            {t('deskpages.catalogue.onShelfNow', { count: facets.available })}
           </button>
         </fieldset>
         {active && (
           <p>
             <button type="button" className="secondary" disabled={busy} onClick={() => onNarrow({ format: undefined, language: undefined, branch: undefined, available: false })}>
-              Clear the filters
+              {t('deskpages.catalogue.clearFilters')}
             </button>
           </p>
         )}
@@ -145,14 +190,14 @@ function Results({ result, filters, onNarrow, onOpen, busy }: { result: Catalogu
       {result.hits.length > 0 && (
         <div className="table-scroll" aria-live="off">
           <table>
-            <caption>{result.hits.length < result.total ? `The best ${result.hits.length} of ${result.total}` : 'Best match first'}</caption>
+            <caption>{result.hits.length < result.total ? t('deskpages.catalogue.bestOf', { shown: result.hits.length, total: result.total }) : t('deskpages.catalogue.bestFirst')}</caption>
             <thead>
               <tr>
-                <th scope="col">Title</th>
-                <th scope="col">Author</th>
-                <th scope="col">Year</th>
-                <th scope="col">Format</th>
-                <th scope="col">Copies</th>
+                <th scope="col">{t('deskpages.catalogue.col.title')}</th>
+                <th scope="col">{t('deskpages.catalogue.col.author')}</th>
+                <th scope="col">{t('deskpages.catalogue.col.year')}</th>
+                <th scope="col">{t('deskpages.catalogue.format')}</th>
+                <th scope="col">{t('deskpages.catalogue.col.copies')}</th>
               </tr>
             </thead>
             <tbody>
@@ -165,7 +210,7 @@ function Results({ result, filters, onNarrow, onOpen, busy }: { result: Catalogu
                   </td>
                   <td>{hit.authors.join('; ')}</td>
                   <td>{hit.year ?? ''}</td>
-                  <td>{FORMAT_LABELS[hit.format] ?? hit.format}</td>
+                  <td>{formatName(hit.format)}</td>
                   <td>
                     <Availability availability={hit.availability} />
                   </td>
@@ -179,20 +224,38 @@ function Results({ result, filters, onNarrow, onOpen, busy }: { result: Catalogu
   );
 }
 
-const STATUS_WORDS: Record<string, string> = {
-  available: 'On the shelf',
-  'on-loan': 'On loan',
-  'on-hold-shelf': 'On the hold shelf',
-  'in-transit': 'In transit',
-  missing: 'Missing',
-  lost: 'Lost',
-  withdrawn: 'Withdrawn',
+/** A copy's status in words. */
+const COPY_STATUS: Record<string, MessageId> = {
+  available: 'deskpages.copy.status.available',
+  'on-loan': 'deskpages.copy.status.onLoan',
+  'on-hold-shelf': 'deskpages.copy.status.onHoldShelf',
+  'in-transit': 'deskpages.copy.status.inTransit',
+  missing: 'deskpages.copy.status.missing',
+  lost: 'deskpages.copy.status.lost',
+  withdrawn: 'deskpages.copy.status.withdrawn',
+};
+
+function copyStatus(status: string): string {
+  const id = COPY_STATUS[status];
+  return id ? t(id) : status;
+}
+
+/** What a change did to a copy, said after it ("CAT-1: marked damaged."). */
+type CopyChange = 'backOnShelf' | 'missing' | 'withdrawn' | 'damaged' | 'notDamaged';
+const CHANGED: Record<CopyChange, MessageId> = {
+  backOnShelf: 'deskpages.copy.changed.backOnShelf',
+  missing: 'deskpages.copy.changed.missing',
+  withdrawn: 'deskpages.copy.changed.withdrawn',
+  damaged: 'deskpages.copy.changed.damaged',
+  notDamaged: 'deskpages.copy.changed.notDamaged',
 };
 
 /** A title with its copies; a librarian's copy actions; a hold for a patron. */
 function TitlePage({ recordId, onBack }: { recordId: string; onBack: () => void }) {
   const id = useId();
+  const t = useT();
   const session = useSession();
+  const desk = useDesk();
   const [record, setRecord] = useState<RecordView | undefined>(undefined);
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const load = useAction();
@@ -205,11 +268,11 @@ function TitlePage({ recordId, onBack }: { recordId: string; onBack: () => void 
     void reload();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [recordId]);
-  const changeCopy = async (barcode: string, body: { status?: string; damaged?: boolean }, said: string) => {
+  const changeCopy = async (barcode: string, body: { status?: string; damaged?: boolean }, said: CopyChange) => {
     setNotice(undefined);
     const changed = await change.run(() => api<ChangedCopy>('PATCH', `/items/${encodeURIComponent(barcode)}`, { ...body, libraryId: record?.libraryId }));
     if (changed) {
-      setNotice(`${barcode}: ${said}.`);
+      setNotice(t(CHANGED[said], { barcode }));
       await reload();
     }
   };
@@ -219,28 +282,28 @@ function TitlePage({ recordId, onBack }: { recordId: string; onBack: () => void 
     <section aria-labelledby={`${id}-title`} className="catalogue-record">
       <p>
         <button type="button" className="secondary" onClick={onBack}>
-          Back to the results
+          {t('deskpages.catalogue.back')}
         </button>
       </p>
       <ErrorMessage error={load.error} />
       {!record ? (
-        !load.error && <p className="loading">Loading…</p>
+        !load.error && <p className="loading">{t('common.loading')}</p>
       ) : (
         <>
           <h2 id={`${id}-title`}>{record.subtitle ? `${record.title}: ${record.subtitle}` : record.title}</h2>
           <dl className="record-facts">
             {record.authors.length > 0 && (
               <>
-                <dt>By</dt>
+                <dt>{t('deskpages.catalogue.by')}</dt>
                 <dd>{record.authors.join('; ')}</dd>
               </>
             )}
-            <dt>Published</dt>
-            <dd>{[record.publisher, record.year].filter((v) => v !== null).join(', ') || 'Not recorded'}</dd>
-            <dt>Format</dt>
+            <dt>{t('deskpages.catalogue.published')}</dt>
+            <dd>{[record.publisher, record.year].filter((v) => v !== null).join(', ') || t('deskpages.catalogue.notRecorded')}</dd>
+            <dt>{t('deskpages.catalogue.format')}</dt>
             <dd>
-              {FORMAT_LABELS[record.format] ?? record.format}
-              {record.language ? ` · ${record.language}` : ''}
+              {formatName(record.format)}
+              {record.language ? ` · ${languageName(record.language)}` : ''}
             </dd>
             {record.isbns.length > 0 && (
               <>
@@ -250,63 +313,63 @@ function TitlePage({ recordId, onBack }: { recordId: string; onBack: () => void 
             )}
             {record.subjects.length > 0 && (
               <>
-                <dt>Subjects</dt>
+                <dt>{t('deskpages.catalogue.subjects')}</dt>
                 <dd>{record.subjects.join('; ')}</dd>
               </>
             )}
-            <dt>Holds waiting</dt>
-            <dd>{record.holdsWaiting}</dd>
+            <dt>{t('deskpages.catalogue.holdsWaiting')}</dt>
+            <dd>{count(record.holdsWaiting)}</dd>
           </dl>
           {record.summary && <p>{record.summary}</p>}
           <Notice>{notice}</Notice>
           <ErrorMessage error={change.error} />
           <div className="table-scroll" aria-live="off">
             <table>
-              <caption>{record.copies.length === 1 ? 'One copy' : `${record.copies.length} copies`}</caption>
+              <caption>{t('deskpages.catalogue.copies', { count: record.copies.length })}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Barcode</th>
-                  <th scope="col">Branch</th>
-                  <th scope="col">Call number</th>
-                  <th scope="col">Status</th>
-                  {manage && <th scope="col">Change</th>}
+                  <th scope="col">{t('deskpages.catalogue.col.barcode')}</th>
+                  <th scope="col">{t('deskpages.catalogue.branch')}</th>
+                  <th scope="col">{t('deskpages.catalogue.col.callNumber')}</th>
+                  <th scope="col">{t('deskpages.catalogue.col.status')}</th>
+                  {manage && <th scope="col">{t('deskpages.catalogue.col.change')}</th>}
                 </tr>
               </thead>
               <tbody>
                 {record.copies.map((c) => (
                   <tr key={c.barcode}>
                     <td className="barcode">{c.barcode}</td>
-                    <td>{c.branchCode}</td>
+                    <td>{desk.branchName(c.branchCode)}</td>
                     <td>{c.callNumber ?? ''}</td>
                     <td>
-                      {STATUS_WORDS[c.status] ?? c.status}
-                      {c.damaged && <span className="badge warn">Damaged</span>}
+                      {copyStatus(c.status)}
+                      {c.damaged && <span className="badge warn">{t('deskpages.copy.damaged')}</span>}
                     </td>
                     {manage && (
                       <td className="copy-actions">
                         {c.status !== 'available' && (c.status === 'missing' || c.status === 'withdrawn') && (
-                          <button type="button" className="secondary" disabled={change.busy} onClick={() => void changeCopy(c.barcode, { status: 'available' }, 'back on the shelf')} aria-label={`Put ${c.barcode} back on the shelf`}>
-                            Back on the shelf
+                          <button type="button" className="secondary" disabled={change.busy} onClick={() => void changeCopy(c.barcode, { status: 'available' }, 'backOnShelf')} aria-label={t('deskpages.copy.backOnShelf.label', { barcode: c.barcode })}>
+                            {t('deskpages.copy.backOnShelf')}
                           </button>
                         )}
                         {c.status !== 'missing' && c.status !== 'withdrawn' && (
-                          <button type="button" className="secondary" disabled={change.busy} onClick={() => void changeCopy(c.barcode, { status: 'missing' }, 'marked missing')} aria-label={`Mark ${c.barcode} missing`}>
-                            Mark missing
+                          <button type="button" className="secondary" disabled={change.busy} onClick={() => void changeCopy(c.barcode, { status: 'missing' }, 'missing')} aria-label={t('deskpages.copy.markMissing.label', { barcode: c.barcode })}>
+                            {t('deskpages.copy.markMissing')}
                           </button>
                         )}
                         {c.status !== 'withdrawn' && (
-                          <button type="button" className="secondary" disabled={change.busy} onClick={() => void changeCopy(c.barcode, { status: 'withdrawn' }, 'withdrawn')} aria-label={`Withdraw ${c.barcode}`}>
-                            Withdraw
+                          <button type="button" className="secondary" disabled={change.busy} onClick={() => void changeCopy(c.barcode, { status: 'withdrawn' }, 'withdrawn')} aria-label={t('deskpages.copy.withdraw.label', { barcode: c.barcode })}>
+                            {t('deskpages.copy.withdraw')}
                           </button>
                         )}
                         <button
                           type="button"
                           className="secondary"
                           disabled={change.busy}
-                          onClick={() => void changeCopy(c.barcode, { damaged: !c.damaged }, c.damaged ? 'no longer damaged' : 'marked damaged')}
-                          aria-label={c.damaged ? `Mark ${c.barcode} not damaged` : `Mark ${c.barcode} damaged`}
+                          onClick={() => void changeCopy(c.barcode, { damaged: !c.damaged }, c.damaged ? 'notDamaged' : 'damaged')}
+                          aria-label={c.damaged ? t('deskpages.copy.notDamaged.label', { barcode: c.barcode }) : t('deskpages.copy.markDamaged.label', { barcode: c.barcode })}
                         >
-                          {c.damaged ? 'Not damaged' : 'Mark damaged'}
+                          {c.damaged ? t('deskpages.copy.notDamaged') : t('deskpages.copy.markDamaged')}
                         </button>
                       </td>
                     )}
@@ -325,6 +388,7 @@ function TitlePage({ recordId, onBack }: { recordId: string; onBack: () => void 
 /** A hold on the title (any copy) for a patron, by card number, for pick-up at a branch of the record's library. */
 function PlaceHold({ record, onPlaced }: { record: RecordView; onPlaced: () => void }) {
   const id = useId();
+  const t = useT();
   const desk = useDesk();
   const library = (desk.libraries ?? []).find((l) => l.id === record.libraryId);
   const branches = library?.branches ?? [];
@@ -338,38 +402,34 @@ function PlaceHold({ record, onPlaced }: { record: RecordView; onPlaced: () => v
     const hold = await place.run(() => api<DeskHoldView>('POST', '/holds', { cardNumber: card.trim(), recordId: record.id, ...(pickup ? { pickupBranch: pickup } : {}) }));
     if (hold) {
       setCard('');
-      setNotice(
-        hold.status === 'ready'
-          ? 'Hold placed. A copy on the shelf is set aside for the patron: it is on the list of holds to pull.'
-          : 'Hold placed. No copy is on the shelf for it now: the patron waits in the queue, and a copy checked in goes to the first hold it can fill.',
-      );
+      setNotice(hold.status === 'ready' ? t('deskpages.hold.placedReady') : t('deskpages.hold.placedQueued'));
       onPlaced();
     }
   };
   return (
     <section className="card inline-form" aria-labelledby={`${id}-heading`}>
-      <h3 id={`${id}-heading`}>Place a hold on this title</h3>
-      <p className="hint">The first copy that comes free goes to the patron, the pick-up branch’s own copies first.</p>
+      <h3 id={`${id}-heading`}>{t('deskpages.hold.title')}</h3>
+      <p className="hint">{t('deskpages.hold.hint')}</p>
       <Notice>{notice}</Notice>
       <form onSubmit={(e) => void submit(e)} noValidate>
-        <Field label="Patron’s card number" name="cardNumber" inputMode="numeric" autoComplete="off" value={card} onChange={(e) => setCard(e.target.value)} error={aboutField(place.error, 'cardNumber')} />
+        <Field label={t('deskpages.hold.card')} name="cardNumber" inputMode="numeric" autoComplete="off" value={card} onChange={(e) => setCard(e.target.value)} error={aboutField(place.error, 'cardNumber')} />
         {branches.length > 0 && (
           <Select
-            label="Pick-up branch"
+            label={t('deskpages.hold.pickup')}
             name="pickupBranch"
             value={pickup}
             onChange={(e) => setPickup(e.target.value)}
-            options={[{ value: '', label: 'The patron’s home branch' }, ...branches.map((b) => ({ value: b.code, label: b.name }))]}
+            options={[{ value: '', label: t('deskpages.hold.homeBranch') }, ...branches.map((b) => ({ value: b.code, label: b.name }))]}
             error={aboutField(place.error, 'pickupBranch')}
           />
         )}
         {!aboutField(place.error, 'cardNumber', 'pickupBranch') && <ErrorMessage error={place.error} />}
         <button type="submit" disabled={place.busy || card.trim() === ''}>
-          {place.busy ? 'Placing…' : 'Place hold'}
+          {place.busy ? t('deskpages.hold.placing') : t('deskpages.hold.place')}
         </button>
         {notice && (
           <p>
-            <Link to="/desk/lists/pull">Open the holds to pull</Link>
+            <Link to="/desk/lists/pull">{t('deskpages.hold.openPull')}</Link>
           </p>
         )}
       </form>

@@ -1,11 +1,11 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { api, ApiError, download } from '../api';
+import { t, tRich, useT, type MessageId } from '../i18n';
 import { useSession } from '../session';
 import { day, ErrorMessage, money, Notice, Select, useAction } from '../ui/components';
 import type { PatronView } from '../../../src/http/schemas/common';
 import { useDesk, type OpenedBy } from './desk-context';
 import type { Account, DeskLoanView } from './types';
-import { statusLabel } from './words';
 
 /**
  * What the patron panel offers beyond lending: the patron's standing (block, unblock, expire, and for a
@@ -39,6 +39,7 @@ export function useCanDeclareLost(): boolean {
  * loan as lost. `onDeclared` gets the sentence to announce; the row goes with the record read again.
  */
 export function DeclareLost({ loan, libraryId, onDeclared }: { loan: DeskLoanView; libraryId: string; onDeclared: (notice: string) => void }) {
+  const t = useT();
   const desk = useDesk();
   const { run, busy, error } = useAction();
   const [asking, setAsking] = useState(false);
@@ -53,24 +54,26 @@ export function DeclareLost({ loan, libraryId, onDeclared }: { loan: DeskLoanVie
     if (!result) return;
     setAsking(false);
     onDeclared(
-      `Declared lost: ${loan.title}.` + (result.charge ? ` A lost item charge of ${money(result.charge.amountCents)} was added to the patron’s fines.` : ' No charge was added.'),
+      result.charge
+        ? t('deskpages.lost.declaredCharged', { title: loan.title, amount: money(result.charge.amountCents) })
+        : t('deskpages.lost.declaredNoCharge', { title: loan.title }),
     );
     await desk.reload().catch(() => undefined);
   };
 
   if (!asking)
     return (
-      <button ref={opener} type="button" className="secondary" onClick={() => setAsking(true)} aria-label={`Declare lost: ${loan.title} (${loan.itemBarcode})`}>
-        Declare lost…
+      <button ref={opener} type="button" className="secondary" onClick={() => setAsking(true)} aria-label={t('deskpages.lost.declare.label', { title: loan.title, barcode: loan.itemBarcode })}>
+        {t('deskpages.lost.declare')}
       </button>
     );
   return (
     <div className="waive">
-      <p>The loan ends as lost and the patron is charged the replacement cost. If the item comes back, checking it in cancels the charge.</p>
+      <p>{t('deskpages.lost.explain')}</p>
       <ErrorMessage error={error} />
       <div className="actions">
-        <button ref={yes} type="button" className="danger" disabled={busy} onClick={() => void declare()} aria-label={`Yes, declare ${loan.title} lost`}>
-          Yes, declare lost
+        <button ref={yes} type="button" className="danger" disabled={busy} onClick={() => void declare()} aria-label={t('deskpages.lost.yes.label', { title: loan.title })}>
+          {t('deskpages.lost.yes')}
         </button>
         <button
           type="button"
@@ -80,7 +83,7 @@ export function DeclareLost({ loan, libraryId, onDeclared }: { loan: DeskLoanVie
             setTimeout(() => opener.current?.focus(), 0);
           }}
         >
-          Keep the loan
+          {t('deskpages.lost.keep')}
         </button>
       </div>
     </div>
@@ -107,15 +110,30 @@ export function PatronRecordActions({ account, onDeleted }: { account: Account; 
   );
 }
 
-const STATUS_CHOICES: { value: string; label: string }[] = [
-  { value: 'active', label: 'Active: may borrow' },
-  { value: 'blocked', label: 'Blocked: may not borrow until unblocked' },
-  { value: 'expired', label: 'Card expired' },
-  { value: 'deceased', label: 'Deceased (the record is then purged)' },
+const STATUS_CHOICES: { value: string; label: MessageId }[] = [
+  { value: 'active', label: 'deskpages.standing.choice.active' },
+  { value: 'blocked', label: 'deskpages.standing.choice.blocked' },
+  { value: 'expired', label: 'deskpages.standing.choice.expired' },
+  { value: 'deceased', label: 'deskpages.standing.choice.deceased' },
 ];
+
+/** A patron's status in the desk's words. */
+const STATUS_WORDS: Record<string, MessageId> = {
+  active: 'deskpages.standing.status.active',
+  blocked: 'deskpages.standing.status.blocked',
+  expired: 'deskpages.standing.status.expired',
+  'card-lost': 'deskpages.standing.status.cardLost',
+  deceased: 'deskpages.standing.status.deceased',
+};
+
+function statusLabel(status: string): string {
+  const id = STATUS_WORDS[status];
+  return id ? t(id) : status;
+}
 
 /** The patron's standing: PUT /patrons/:id/status, except a lost card (the card section reports that). */
 function Standing({ patron }: { patron: PatronView }) {
+  const t = useT();
   const session = useSession();
   const desk = useDesk();
   const { run, busy, error } = useAction();
@@ -136,37 +154,45 @@ function Standing({ patron }: { patron: PatronView }) {
     const done = await run(() => api<PatronView>('PUT', `/patrons/${encodeURIComponent(patron.id)}/status`, { status: chosen }));
     setConfirming(false);
     if (done) {
-      setNotice(`Standing changed to ${statusLabel(done.status).toLowerCase()}.`);
+      setNotice(t('deskpages.standing.changed', { status: done.status }));
       await desk.reload().catch(() => undefined);
     }
   };
 
   return (
     <>
-      <h3>Standing</h3>
+      <h3>{t('deskpages.standing.title')}</h3>
       <p>
-        Now: <strong>{statusLabel(patron.status)}</strong>.{patron.status === 'card-lost' && ' A card reported lost comes back only as a new card: issue one below.'}
+        {tRich('deskpages.standing.now', { status: statusLabel(patron.status), b: (chunks) => <strong>{chunks}</strong> })}
+        {patron.status === 'card-lost' && ` ${t('deskpages.standing.cardLost')}`}
       </p>
       <ErrorMessage error={error} />
       <Notice>{notice}</Notice>
       {choices.length > 0 && (
         <div className="inline-form narrow">
-          <Select label="Change the standing to" name="status" value={chosen} disabled={confirming} onChange={(e) => setNext(e.target.value)} options={choices} />
+          <Select
+            label={t('deskpages.standing.changeTo')}
+            name="status"
+            value={chosen}
+            disabled={confirming}
+            onChange={(e) => setNext(e.target.value)}
+            options={choices.map((c) => ({ value: c.value, label: t(c.label) }))}
+          />
           {confirming ? (
             <div className="confirm">
-              <p>Record this patron as deceased (or undo it)? The retention sweep then purges the record; it cannot be brought back.</p>
+              <p>{t('deskpages.standing.confirmDeceased')}</p>
               <div className="actions">
                 <button type="button" className="danger" disabled={busy} onClick={() => void change()}>
-                  Yes, change the standing
+                  {t('deskpages.standing.yes')}
                 </button>
                 <button type="button" className="secondary" onClick={() => setConfirming(false)}>
-                  Cancel
+                  {t('deskpages.cancel')}
                 </button>
               </div>
             </div>
           ) : (
             <button type="button" disabled={busy} onClick={() => (chosen === 'deceased' || patron.status === 'deceased' ? setConfirming(true) : void change())}>
-              Change standing
+              {t('deskpages.standing.change')}
             </button>
           )}
         </div>
@@ -185,6 +211,7 @@ interface ReadingHistoryAnswer {
 
 /** The patron's own choice about their reading history, recorded at the desk at their request (JC-IIIc). */
 function ReadingHistory({ patron }: { patron: PatronView }) {
+  const t = useT();
   const session = useSession();
   const desk = useDesk();
   const id = useId();
@@ -200,40 +227,40 @@ function ReadingHistory({ patron }: { patron: PatronView }) {
     if (!answer) return;
     setNotice(
       answer.readingHistory
-        ? `Recorded: the patron chose to keep their reading history${answer.since ? `, kept since ${day(answer.since)}` : ''}.`
-        : `Recorded: the patron chose not to keep a reading history. ${answer.loansDeleted === 1 ? 'One returned loan was' : `${answer.loansDeleted} returned loans were`} deleted from it.`,
+        ? answer.since
+          ? t('deskpages.history.keptSince', { since: day(answer.since) })
+          : t('deskpages.history.kept')
+        : t('deskpages.history.stopped', { count: answer.loansDeleted }),
     );
   };
 
   const notOffered = error instanceof ApiError && error.code === 'READING_HISTORY_NOT_OFFERED';
   return (
     <>
-      <h3 id={`${id}-title`}>Reading history</h3>
-      <p className="hint">
-        Only the patron decides this. Record it when they ask you to, in their own words: “keep a list of what I return” or “stop keeping it”.
-      </p>
-      {notOffered && <p>This library’s policy does not offer keeping a reading history: there is nothing to record.</p>}
+      <h3 id={`${id}-title`}>{t('deskpages.history.title')}</h3>
+      <p className="hint">{t('deskpages.history.hint')}</p>
+      {notOffered && <p>{t('deskpages.history.notOffered')}</p>}
       <ErrorMessage error={error} />
       <Notice>{notice}</Notice>
       {stopping ? (
         <div className="confirm">
-          <p>Stopping deletes the patron’s reading history at once. It cannot be brought back.</p>
+          <p>{t('deskpages.history.confirmStop')}</p>
           <div className="actions">
             <button type="button" className="danger" disabled={busy} onClick={() => void record(false)}>
-              Yes, the patron asks to stop and delete it
+              {t('deskpages.history.yesStop')}
             </button>
             <button type="button" className="secondary" onClick={() => setStopping(false)}>
-              Cancel
+              {t('deskpages.cancel')}
             </button>
           </div>
         </div>
       ) : (
         <div className="actions" role="group" aria-labelledby={`${id}-title`}>
           <button type="button" className="secondary" disabled={busy} onClick={() => void record(true)}>
-            The patron asks to keep their reading history
+            {t('deskpages.history.keep')}
           </button>
           <button type="button" className="secondary" disabled={busy} onClick={() => setStopping(true)}>
-            The patron asks to stop keeping it…
+            {t('deskpages.history.stop')}
           </button>
         </div>
       )}
@@ -242,21 +269,25 @@ function ReadingHistory({ patron }: { patron: PatronView }) {
 }
 
 /** What a refused deletion means, in plain words, by Carrel's code. */
-const DELETION_REFUSALS: Record<string, string> = {
-  PATRON_HAS_ITEMS_OUT: 'Items are still out: they must come back, or be declared lost, before the record can be deleted.',
-  PATRON_OWES_FINES: 'Money is still owed: it must be paid or waived before the record can be deleted.',
-  DELETION_NOT_POSSIBLE_NOW: 'The library has to keep this record for the time being. Nothing was deleted; the director can say more.',
-  RECORD_UNDER_LEGAL_HOLD: 'A legal hold names this patron: the record cannot be deleted until the hold is released.',
+const DELETION_REFUSALS: Record<string, MessageId> = {
+  PATRON_HAS_ITEMS_OUT: 'deskpages.delete.refused.itemsOut',
+  PATRON_OWES_FINES: 'deskpages.delete.refused.owes',
+  DELETION_NOT_POSSIBLE_NOW: 'deskpages.delete.refused.notNow',
+  RECORD_UNDER_LEGAL_HOLD: 'deskpages.delete.refused.legalHold',
 };
 
 function refusalsOf(error: unknown): string[] {
   if (!(error instanceof ApiError)) return [];
   const codes = new Set([error.code, ...error.problems.map((p) => p.code)]);
-  return [...codes].flatMap((code) => (DELETION_REFUSALS[code] ? [DELETION_REFUSALS[code]] : []));
+  return [...codes].flatMap((code) => {
+    const id = DELETION_REFUSALS[code];
+    return id ? [t(id)] : [];
+  });
 }
 
 /** A staff export of the record (with the purpose the panel was opened for), and the record's deletion. */
 function ExportAndDelete({ account, onDeleted }: { account: Account; onDeleted: (receipt: DeletionReceipt) => void }) {
+  const t = useT();
   const session = useSession();
   const desk = useDesk();
   const patron = account.patron;
@@ -281,7 +312,7 @@ function ExportAndDelete({ account, onDeleted }: { account: Account; onDeleted: 
       await download(`/patrons/${encodeURIComponent(patron.id)}/export?purpose=${encodeURIComponent(purpose)}`, 'patron-record-export.json');
       return true;
     });
-    if (done) setNotice('The export was downloaded. The access log records it; hand it only to the patron, or as the purpose requires.');
+    if (done) setNotice(t('deskpages.export.done'));
   };
 
   const remove = async () => {
@@ -295,13 +326,13 @@ function ExportAndDelete({ account, onDeleted }: { account: Account; onDeleted: 
   const blocked = account.loans.length > 0 || account.balanceCents > 0;
   return (
     <>
-      <h3>The patron’s record</h3>
+      <h3>{t('deskpages.delete.title')}</h3>
       <ErrorMessage error={exporting.error} />
       <Notice>{notice}</Notice>
       {refusals.length > 0 && (
         <div className="confirm">
           <p>
-            <strong>The record was not deleted.</strong>
+            <strong>{t('deskpages.delete.notDeleted')}</strong>
           </p>
           <ul>
             {refusals.map((r) => (
@@ -313,17 +344,14 @@ function ExportAndDelete({ account, onDeleted }: { account: Account; onDeleted: 
       <ErrorMessage error={deleting.error} />
       {confirming ? (
         <div className="confirm" ref={question} tabIndex={-1}>
-          <p>
-            Delete this patron’s record? Their details, loans, holds, paid fines and service records are destroyed and cannot be brought back; their card stops
-            working. Carrel keeps only a receipt that names nobody.
-          </p>
-          {blocked && <p>Carrel will refuse while items are out or money is owed.</p>}
+          <p>{t('deskpages.delete.confirm')}</p>
+          {blocked && <p>{t('deskpages.delete.willRefuse')}</p>}
           <div className="actions">
             <button type="button" className="danger" disabled={deleting.busy} onClick={() => void remove()}>
-              Yes, delete the record
+              {t('deskpages.delete.yes')}
             </button>
             <button type="button" className="secondary" onClick={() => setConfirming(false)}>
-              Keep the record
+              {t('deskpages.delete.keep')}
             </button>
           </div>
         </div>
@@ -331,12 +359,12 @@ function ExportAndDelete({ account, onDeleted }: { account: Account; onDeleted: 
         <div className="actions">
           {canExport && (
             <button type="button" className="secondary" disabled={exporting.busy} onClick={() => void exportRecord()}>
-              Download the record (export)
+              {t('deskpages.export.download')}
             </button>
           )}
           {canDelete && (
             <button type="button" className="secondary" onClick={() => setConfirming(true)}>
-              Delete the record…
+              {t('deskpages.delete.ask')}
             </button>
           )}
         </div>
@@ -347,24 +375,25 @@ function ExportAndDelete({ account, onDeleted }: { account: Account; onDeleted: 
 
 /** What replaces the panel once the record is gone: the receipt, which names nobody. */
 export function DeletionDone({ receipt, onDone }: { receipt: DeletionReceipt; onDone: () => void }) {
+  const t = useT();
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   return (
     <section className="card receipt" aria-labelledby="deleted-title">
       <h2 id="deleted-title" ref={heading} tabIndex={-1}>
-        Record deleted
+        {t('deskpages.deleted.title')}
       </h2>
-      <p>The patron’s record is gone: its key was destroyed first, so no copy of it can be opened again. Give the patron the receipt number if they ask.</p>
+      <p>{t('deskpages.deleted.body')}</p>
       <dl className="facts">
-        <dt>Receipt</dt>
+        <dt>{t('deskpages.deleted.receipt')}</dt>
         <dd className="record-id">{receipt.receiptId}</dd>
-        <dt>Deleted on</dt>
+        <dt>{t('deskpages.deleted.on')}</dt>
         <dd>{day(receipt.deletedAt)}</dd>
-        <dt>Key destroyed for good after</dt>
+        <dt>{t('deskpages.deleted.keyAfter')}</dt>
         <dd>{day(receipt.keyDestroyedAfter)}</dd>
       </dl>
       <button type="button" onClick={onDone}>
-        Done
+        {t('deskpages.deleted.done')}
       </button>
     </section>
   );

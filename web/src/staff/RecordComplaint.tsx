@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api } from '../api';
+import { useT, type MessageId } from '../i18n';
 import { useSession } from '../session';
 import { aboutField, day, ErrorMessage, Field, Notice, Page, Select, useAction } from '../ui/components';
 import { useDesk } from './desk-context';
@@ -22,25 +23,27 @@ interface ComplaintReceipt {
   patronId: string | null;
 }
 
-const CHANNELS = [
-  { value: 'in-person', label: 'In person, at the desk' },
-  { value: 'letter', label: 'Letter' },
-  { value: 'email', label: 'Email' },
-  { value: 'phone', label: 'Phone' },
-  { value: 'web-form', label: 'Web form' },
+const CHANNELS: { value: string; label: MessageId }[] = [
+  { value: 'in-person', label: 'deskpages.complaint.channel.inPerson' },
+  { value: 'letter', label: 'deskpages.complaint.channel.letter' },
+  { value: 'email', label: 'deskpages.complaint.channel.email' },
+  { value: 'phone', label: 'deskpages.complaint.channel.phone' },
+  { value: 'web-form', label: 'deskpages.complaint.channel.webForm' },
 ];
 
 export function RecordComplaint() {
   const session = useSession();
+  const t = useT();
   return (
-    <Page title="Record a complaint">
+    <Page title={t('deskpages.complaint.title')}>
       <DeskNav />
-      {session.can('complaints.record') ? <ComplaintForm /> : <NotForRole what="Recording complaints" />}
+      {session.can('complaints.record') ? <ComplaintForm /> : <NotForRole what={t('deskpages.complaint.notForRole')} />}
     </Page>
   );
 }
 
 function ComplaintForm() {
+  const t = useT();
   const desk = useDesk();
   const id = useId();
   const { run, busy, error } = useAction();
@@ -75,62 +78,67 @@ function ComplaintForm() {
 
   return (
     <>
-      <Notice>{recorded ? `Complaint recorded: the director answers it by ${day(recorded.dueAt)}.` : undefined}</Notice>
+      <Notice>{recorded ? t('deskpages.complaint.recordedNotice', { due: day(recorded.dueAt) }) : undefined}</Notice>
       {recorded && (
         <div className="card receipt">
-          <h2>Complaint recorded</h2>
+          <h2>{t('deskpages.complaint.recorded')}</h2>
+          {/* No reference number: the office finds the complaint by its date and topic, never by a record id. */}
           <dl className="facts">
-            <dt>Reference</dt>
-            <dd className="record-id">{recorded.id}</dd>
-            <dt>Topic</dt>
+            <dt>{t('deskpages.complaint.topic.short')}</dt>
             <dd>{recorded.topic}</dd>
-            <dt>Received</dt>
+            <dt>{t('deskpages.complaint.received')}</dt>
             <dd>{day(recorded.receivedAt)}</dd>
-            <dt>The director answers by</dt>
+            <dt>{t('deskpages.complaint.answerBy')}</dt>
             <dd>{day(recorded.dueAt)}</dd>
-            <dt>Complainant</dt>
-            <dd>{recorded.patronId ? 'The patron at the desk' : 'Anonymous'}</dd>
+            <dt>{t('deskpages.complaint.complainant')}</dt>
+            <dd>{recorded.patronId ? t('deskpages.complaint.thePatron') : t('deskpages.complaint.anonymous')}</dd>
           </dl>
         </div>
       )}
       <form className="narrow inline-form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`} noValidate>
-        <h2 id={`${id}-title`}>{recorded ? 'Record another complaint' : 'The complaint'}</h2>
+        <h2 id={`${id}-title`}>{recorded ? t('deskpages.complaint.another') : t('deskpages.complaint.heading')}</h2>
         {patron ? (
           <fieldset className="guardian">
-            <legend>Who is complaining</legend>
+            <legend>{t('deskpages.complaint.who')}</legend>
             <div className="check">
               <input type="radio" id={`${id}-named`} name="who" checked={named} onChange={() => setNamed(true)} />
-              <label htmlFor={`${id}-named`}>The patron at the desk: {patron.name}</label>
+              <label htmlFor={`${id}-named`}>{t('deskpages.complaint.namedPatron', { name: patron.name })}</label>
             </div>
             <div className="check">
               <input type="radio" id={`${id}-anonymous`} name="who" checked={!named} onChange={() => setNamed(false)} />
-              <label htmlFor={`${id}-anonymous`}>Anonymous</label>
+              <label htmlFor={`${id}-anonymous`}>{t('deskpages.complaint.anonymous')}</label>
             </div>
           </fieldset>
         ) : (
-          <p>No patron is open at the desk: the complaint is recorded as anonymous.</p>
+          <p>{t('deskpages.complaint.noPatron')}</p>
         )}
         {!forPatron && (
           <p className="confirm" id={`${id}-anonymous-warning`}>
-            An anonymous complaint carries no patron data: only its channel and topic code are kept, with no summary, and nobody can be told the answer.
+            {t('deskpages.complaint.anonymousWarning')}
           </p>
         )}
-        <Select label="Received by" name="channel" value={channel} onChange={(e) => setChannel(e.target.value)} options={CHANNELS} error={aboutField(error, 'channel')} />
+        <Select
+          label={t('deskpages.complaint.channel')}
+          name="channel"
+          value={channel}
+          onChange={(e) => setChannel(e.target.value)}
+          options={CHANNELS.map((c) => ({ value: c.value, label: t(c.label) }))}
+          error={aboutField(error, 'channel')} />
         <Field
-          label="Topic code"
+          label={t('deskpages.complaint.topic')}
           name="topic"
           required
           autoComplete="off"
-          hint="Lower-case letters, digits and hyphens, such as privacy or staff-conduct."
+          hint={t('deskpages.complaint.topic.hint')}
           value={topic}
           onChange={(e) => setTopic(e.target.value)}
           error={aboutField(error, 'topic')}
         />
         {forPatron && (
           <div className="field">
-            <label htmlFor={`${id}-summary`}>Summary (optional)</label>
+            <label htmlFor={`${id}-summary`}>{t('deskpages.complaint.summary')}</label>
             <p className="hint" id={`${id}-summary-hint`}>
-              Sealed with the patron’s record; the director opens it to answer.
+              {t('deskpages.complaint.summary.hint')}
             </p>
             <textarea
               id={`${id}-summary`}
@@ -151,7 +159,7 @@ function ComplaintForm() {
         )}
         <ErrorMessage error={error} />
         <button type="submit" disabled={busy}>
-          Record complaint
+          {t('deskpages.complaint.submit')}
         </button>
       </form>
     </>

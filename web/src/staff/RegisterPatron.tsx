@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../api';
+import { tRich, useT, type MessageId } from '../i18n';
 import { useSession } from '../session';
 import { aboutField, day, ErrorMessage, Field, Page, Select, useAction, useLoad } from '../ui/components';
 import { useDesk } from './desk-context';
@@ -9,12 +10,18 @@ import type { Account, Library, ProfileView, Registered } from './types';
 import { ageOn } from './words';
 
 /** What a guardian sees of a child's record, in plain words (profile `access.guardians`). */
-const GUARDIAN_SEES: Record<string, string> = {
-  full: 'everything on the child’s record',
-  'current-circulation': 'what the child has out, on hold and owes',
-  'overdue-and-fines': 'only overdue or lost items and what is owed',
-  none: 'nothing',
+const GUARDIAN_SEES: Record<string, MessageId> = {
+  full: 'deskpages.register.guardianSees.full',
+  'current-circulation': 'deskpages.register.guardianSees.currentCirculation',
+  'overdue-and-fines': 'deskpages.register.guardianSees.overdueAndFines',
+  none: 'deskpages.register.guardianSees.none',
 };
+
+/** GET /libraries/:id/categories: a patron category, by the library's name for it. */
+interface Category {
+  code: string;
+  name: string;
+}
 
 const EMPTY = { name: '', birthDate: '', address: '', email: '', phone: '', guardianCard: '', cardNumber: '', homeBranch: '', category: '' };
 
@@ -26,21 +33,24 @@ const EMPTY = { name: '', birthDate: '', address: '', email: '', phone: '', guar
  */
 export function RegisterPatron() {
   const session = useSession();
+  const t = useT();
   return (
-    <Page title="Register a patron">
+    <Page title={t('deskpages.register.title')}>
       <DeskNav />
-      {session.can('patron.register') ? <Registration /> : <NotForRole what="Registering patrons" />}
+      {session.can('patron.register') ? <Registration /> : <NotForRole what={t('deskpages.register.notForRole')} />}
     </Page>
   );
 }
 
 function Registration() {
+  const t = useT();
   const desk = useDesk();
   const navigate = useNavigate();
   const id = useId();
   const [libraryId, setLibraryId] = useState('');
   const [form, setForm] = useState(EMPTY);
-  const [registered, setRegistered] = useState<Registered | undefined>(undefined);
+  // The receipt names the patron by the name just typed: the answer carries no name, and the form is cleared.
+  const [registered, setRegistered] = useState<(Registered & { name: string }) | undefined>(undefined);
   // The card number and PIN are on the screen until the patron has them: then hidden, as for a new card.
   const [secretsShown, setSecretsShown] = useState(false);
   const { run, busy, error } = useAction();
@@ -51,6 +61,8 @@ function Registration() {
   const libraries: Library[] = desk.libraries ?? [];
   const library = libraries.find((l) => l.id === libraryId) ?? desk.library ?? libraries[0];
   const profile = useLoad(() => (library ? api<ProfileView>('GET', `/profiles/${encodeURIComponent(library.profileId)}`) : Promise.resolve(undefined)), [library?.profileId]);
+  const categories = useLoad(() => (library ? api<Category[]>('GET', `/libraries/${encodeURIComponent(library.id)}/categories`) : Promise.resolve(undefined)), [library?.id]);
+  const categoryName = (code: string) => categories.data?.find((c) => c.code === code)?.name ?? code;
   const guardians = profile.data?.access.guardians;
   const majority = guardians?.ageOfMajority ?? 18;
   const age = ageOn(form.birthDate);
@@ -83,7 +95,7 @@ function Registration() {
     };
     const done = await run(() => api<Registered>('POST', '/patrons', body));
     if (done) {
-      setRegistered(done);
+      setRegistered({ ...done, name: body.name });
       setSecretsShown(true);
       // The personal details leave the form once they are registered.
       setForm(EMPTY);
@@ -114,51 +126,50 @@ function Registration() {
   };
 
   if (desk.librariesError) return <ErrorMessage error={desk.librariesError} />;
-  if (!library) return <p className="loading">Loading…</p>;
+  if (!library) return <p className="loading">{t('common.loading')}</p>;
+  const sees = (what: string) => (GUARDIAN_SEES[what] ? t(GUARDIAN_SEES[what]) : what);
 
   if (registered)
     return (
       <section className="card receipt" aria-labelledby={`${id}-receipt`}>
         <h2 id={`${id}-receipt`} ref={receiptHeading} tabIndex={-1}>
-          Patron registered
+          {t('deskpages.register.done')}
         </h2>
         {secretsShown ? (
-          <p>
-            Give the patron their card number and PIN now. <strong>Carrel shows the PIN only this once</strong>; the patron can change it when they log in.
-          </p>
+          <p>{tRich('deskpages.register.giveSecrets', { b: (chunks) => <strong>{chunks}</strong> })}</p>
         ) : (
-          <p>The card number and PIN are hidden. The patron can change the PIN when they log in.</p>
+          <p>{t('deskpages.register.secretsHidden')}</p>
         )}
         <dl className="facts">
           {secretsShown && (
             <>
-              <dt>Card number</dt>
+              <dt>{t('deskpages.register.cardNumber')}</dt>
               <dd className="secret">{registered.cardNumber}</dd>
-              <dt>PIN</dt>
+              <dt>{t('deskpages.register.pin')}</dt>
               <dd className="secret">{registered.pin}</dd>
             </>
           )}
-          <dt>Patron record number</dt>
-          <dd className="record-id">{registered.id}</dd>
-          <dt>Category</dt>
-          <dd>{registered.categoryCode}</dd>
-          <dt>Home branch</dt>
-          <dd>{registered.homeBranchId ? desk.branchName(registered.homeBranchId) : 'None given'}</dd>
-          <dt>Card expires</dt>
+          <dt>{t('deskpages.register.name')}</dt>
+          <dd>{registered.name}</dd>
+          <dt>{t('deskpages.register.category')}</dt>
+          <dd>{categoryName(registered.categoryCode)}</dd>
+          <dt>{t('deskpages.register.homeBranch')}</dt>
+          <dd>{registered.homeBranchId ? desk.branchName(registered.homeBranchId) : t('deskpages.register.noneGiven')}</dd>
+          <dt>{t('deskpages.register.expires')}</dt>
           <dd>{day(registered.expiresAt)}</dd>
         </dl>
         <ErrorMessage error={opening.error} />
         {secretsShown && (
           <button type="button" className="secondary" onClick={hideSecrets}>
-            Done: hide the card number and PIN
+            {t('deskpages.register.hideSecrets')}
           </button>
         )}
         <div className="actions">
           <button type="button" disabled={opening.busy} onClick={() => void openAtDesk()}>
-            Open this patron at the desk
+            {t('deskpages.register.openAtDesk')}
           </button>
           <button type="button" className="secondary" onClick={another}>
-            Register another patron
+            {t('deskpages.register.another')}
           </button>
         </div>
       </section>
@@ -166,83 +177,88 @@ function Registration() {
 
   return (
     <form className="register" onSubmit={(e) => void submit(e)} noValidate aria-describedby={`${id}-about`}>
-      <p id={`${id}-about`}>
-        Carrel asks only for what the library needs to lend and get items back: a name and a date of birth. Address, email and phone are optional; leave
-        them blank unless the patron wants to give them.
-      </p>
+      <p id={`${id}-about`}>{t('deskpages.register.about')}</p>
       {libraries.length > 1 && (
-        <Select label="Library" name="library" value={library.id} onChange={(e) => setLibraryId(e.target.value)} options={libraries.map((l) => ({ value: l.id, label: l.name }))} />
+        <Select label={t('deskpages.register.library')} name="library" value={library.id} onChange={(e) => setLibraryId(e.target.value)} options={libraries.map((l) => ({ value: l.id, label: l.name }))} />
       )}
       <div className="grid-2">
         <div ref={nameInput}>
-          <Field label="Full name (required)" name="name" required autoComplete="off" value={form.name} onChange={set('name')} error={aboutField(error, 'name')} />
+          <Field label={t('deskpages.register.fullName')} name="name" required autoComplete="off" value={form.name} onChange={set('name')} error={aboutField(error, 'name')} />
         </div>
         <Field
-          label="Date of birth (required)"
+          label={t('deskpages.register.birthDate')}
           name="birthDate"
           type="date"
           required
           value={form.birthDate}
           onChange={set('birthDate')}
-          hint={`Under ${majority}: a guardian signs the application.`}
+          hint={t('deskpages.register.birthDate.hint', { majority })}
           error={aboutField(error, 'birthDate')}
         />
-        <Field label="Address (optional)" name="address" autoComplete="off" value={form.address} onChange={set('address')} error={aboutField(error, 'address')} />
-        <Field label="Email (optional)" name="email" type="email" autoComplete="off" value={form.email} onChange={set('email')} error={aboutField(error, 'email')} />
-        <Field label="Phone (optional)" name="phone" type="tel" autoComplete="off" value={form.phone} onChange={set('phone')} error={aboutField(error, 'phone')} />
+        <Field label={t('deskpages.register.address')} name="address" autoComplete="off" value={form.address} onChange={set('address')} error={aboutField(error, 'address')} />
+        <Field label={t('deskpages.register.email')} name="email" type="email" autoComplete="off" value={form.email} onChange={set('email')} error={aboutField(error, 'email')} />
+        <Field label={t('deskpages.register.phone')} name="phone" type="tel" autoComplete="off" value={form.phone} onChange={set('phone')} error={aboutField(error, 'phone')} />
       </div>
       <fieldset className="membership">
-        <legend>Card and membership</legend>
+        <legend>{t('deskpages.register.membership')}</legend>
         <div className="grid-2">
           <Field
-            label="Pre-printed card number (optional)"
+            label={t('deskpages.register.preprinted')}
             name="cardNumber"
             autoComplete="off"
             inputMode="numeric"
             spellCheck={false}
             value={form.cardNumber}
             onChange={set('cardNumber')}
-            hint="Scan the card you are handing over; leave blank for Carrel to issue a number."
+            hint={t('deskpages.register.preprinted.hint')}
             error={aboutField(error, 'cardNumber')}
           />
           {library.branches.length > 0 && (
             <Select
-              label="Home branch (optional)"
+              label={t('deskpages.register.homeBranchOptional')}
               name="homeBranch"
               value={form.homeBranch}
               onChange={set('homeBranch')}
-              options={[{ value: '', label: 'None' }, ...library.branches.map((b) => ({ value: b.code, label: b.name }))]}
+              options={[{ value: '', label: t('deskpages.register.none') }, ...library.branches.map((b) => ({ value: b.code, label: b.name }))]}
               error={aboutField(error, 'homeBranch')}
             />
           )}
-          <Field
-            label="Patron category (optional)"
-            name="category"
-            autoComplete="off"
-            spellCheck={false}
-            value={form.category}
-            onChange={set('category')}
-            hint="A category code of the library; blank: adult, or juvenile for a minor. Checked against the patron’s age."
-            error={aboutField(error, 'category')}
-          />
+          {categories.data && categories.data.length > 0 ? (
+            // The library's categories by name; left at "by age", Carrel picks adult, or juvenile for a minor.
+            <Select
+              label={t('deskpages.register.categoryOptional')}
+              name="category"
+              value={form.category}
+              onChange={set('category')}
+              options={[{ value: '', label: t('deskpages.register.categoryByAge') }, ...categories.data.map((c) => ({ value: c.code, label: c.name }))]}
+              hint={t('deskpages.register.categoryChecked')}
+              error={aboutField(error, 'category')}
+            />
+          ) : (
+            <Field
+              label={t('deskpages.register.categoryOptional')}
+              name="category"
+              autoComplete="off"
+              spellCheck={false}
+              value={form.category}
+              onChange={set('category')}
+              hint={t('deskpages.register.categoryCode.hint')}
+              error={aboutField(error, 'category')}
+            />
+          )}
         </div>
       </fieldset>
       {minor && (
         <fieldset className="guardian">
-          <legend>Guardian</legend>
-          <p>
-            A patron under {majority} is registered with the library card of the adult who signs the application, who must already be a patron of this
-            library.
-          </p>
+          <legend>{t('deskpages.register.guardian')}</legend>
+          <p>{t('deskpages.register.guardian.about', { majority })}</p>
           {guardians && (
             <p className="hint">
-              Under this library’s policy, the guardian sees {GUARDIAN_SEES[guardians.withChildCard] ?? guardians.withChildCard} when they present the child’s
-              card, and {GUARDIAN_SEES[guardians.withoutChildCard] ?? guardians.withoutChildCard} without it ({guardians.clause}). The link ends when the child
-              turns {majority}.
+              {t('deskpages.register.guardian.sees', { withCard: sees(guardians.withChildCard), withoutCard: sees(guardians.withoutChildCard), clause: guardians.clause, majority })}
             </p>
           )}
           <Field
-            label="Guardian’s library card number (required)"
+            label={t('deskpages.register.guardianCard')}
             name="guardianCard"
             required
             autoComplete="off"
@@ -257,7 +273,7 @@ function Registration() {
       <ErrorMessage error={error} />
       <ErrorMessage error={profile.error} />
       <button type="submit" disabled={busy}>
-        Register patron
+        {t('deskpages.register.submit')}
       </button>
     </form>
   );

@@ -1,11 +1,11 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api';
+import { t, tRich, useT, type MessageId } from '../i18n';
 import { useSession } from '../session';
-import { aboutField, Checkbox, day, ErrorMessage, Field, Notice, Page, Select, Table, useAction } from '../ui/components';
+import { aboutField, Checkbox, ErrorMessage, Field, moment, Notice, Page, Select, Table, useAction } from '../ui/components';
 import { useDesk } from './desk-context';
 import { DeskNav, NotForRole } from './DeskNav';
-import { cardEnding } from './words';
 
 /**
  * `/desk/services`: services recorded outside circulation (JC-IIId-f, CB-A2): a public-computer session,
@@ -30,47 +30,60 @@ interface ServiceReceipt {
 
 type Kind = 'computer-session' | 'program-signup' | 'room-booking' | 'ill-request' | 'reference-request';
 
-const KINDS: { value: Kind; label: string }[] = [
-  { value: 'computer-session', label: 'Public computer session' },
-  { value: 'program-signup', label: 'Program sign-up' },
-  { value: 'room-booking', label: 'Room booking' },
-  { value: 'ill-request', label: 'Interlibrary-loan request' },
-  { value: 'reference-request', label: 'Reference request' },
+/** The services, as the form's choice names them. */
+const KINDS: { value: Kind; label: MessageId }[] = [
+  { value: 'computer-session', label: 'deskpages.services.choice.computerSession' },
+  { value: 'program-signup', label: 'deskpages.services.choice.programSignup' },
+  { value: 'room-booking', label: 'deskpages.services.choice.roomBooking' },
+  { value: 'ill-request', label: 'deskpages.services.choice.illRequest' },
+  { value: 'reference-request', label: 'deskpages.services.choice.referenceRequest' },
 ];
 
 /** Which services Carrel records without a patron's card. */
 const GUEST_ALLOWED: ReadonlySet<Kind> = new Set(['computer-session', 'reference-request']);
 
-const KIND_WORDS: Record<string, string> = {
-  'computer-session': 'Computer session',
-  'program-signup': 'Program sign-up',
-  'room-booking': 'Room booking',
-  'ill-request': 'Interlibrary loan',
-  'reference-request': 'Reference request',
+/** Each service in words: in the list, in a sentence ("Record a computer session"). */
+const KIND_WORDS: Record<Kind, { name: MessageId; record: MessageId; cardOnly: MessageId }> = {
+  'computer-session': { name: 'deskpages.services.kind.computerSession', record: 'deskpages.services.record.computerSession', cardOnly: 'deskpages.services.cardOnly.computerSession' },
+  'program-signup': { name: 'deskpages.services.kind.programSignup', record: 'deskpages.services.record.programSignup', cardOnly: 'deskpages.services.cardOnly.programSignup' },
+  'room-booking': { name: 'deskpages.services.kind.roomBooking', record: 'deskpages.services.record.roomBooking', cardOnly: 'deskpages.services.cardOnly.roomBooking' },
+  'ill-request': { name: 'deskpages.services.kind.illRequest', record: 'deskpages.services.record.illRequest', cardOnly: 'deskpages.services.cardOnly.illRequest' },
+  'reference-request': { name: 'deskpages.services.kind.referenceRequest', record: 'deskpages.services.record.referenceRequest', cardOnly: 'deskpages.services.cardOnly.referenceRequest' },
 };
 
-const STATUS_WORDS: Record<string, string> = {
-  active: 'In use',
-  ended: 'Ended',
-  booked: 'Booked',
-  cancelled: 'Cancelled',
-  open: 'Open',
-  fulfilled: 'Fulfilled',
-  answered: 'Answered',
+/** A receipt's kind in words, with its code (a station, a room…) when it has one: "Computer session PC-07". */
+function kindName(kind: string, resource?: string | null): string {
+  const words = kind in KIND_WORDS ? t(KIND_WORDS[kind as Kind].name) : kind;
+  return resource ? `${words} ${resource}` : words;
+}
+
+const STATUS_WORDS: Record<string, MessageId> = {
+  active: 'deskpages.services.status.active',
+  ended: 'deskpages.services.status.ended',
+  booked: 'deskpages.services.status.booked',
+  cancelled: 'deskpages.services.status.cancelled',
+  open: 'deskpages.services.status.open',
+  fulfilled: 'deskpages.services.status.fulfilled',
+  answered: 'deskpages.services.status.answered',
 };
+
+function statusName(status: string): string {
+  const id = STATUS_WORDS[status];
+  return id ? t(id) : status;
+}
 
 /** The ways a record can be closed from the list: the path's end, its body, and the button's words. */
-const CLOSINGS: Record<string, { status: string; path: string; body?: Record<string, string>; label: string }[]> = {
-  'computer-session': [{ status: 'active', path: 'computer-sessions/{id}/end', label: 'End session' }],
-  'program-signup': [{ status: 'booked', path: 'program-signups/{id}/cancel', label: 'Cancel sign-up' }],
-  'room-booking': [{ status: 'booked', path: 'room-bookings/{id}/cancel', label: 'Cancel booking' }],
+const CLOSINGS: Record<string, { status: string; path: string; body?: Record<string, string>; label: MessageId }[]> = {
+  'computer-session': [{ status: 'active', path: 'computer-sessions/{id}/end', label: 'deskpages.services.close.endSession' }],
+  'program-signup': [{ status: 'booked', path: 'program-signups/{id}/cancel', label: 'deskpages.services.close.cancelSignup' }],
+  'room-booking': [{ status: 'booked', path: 'room-bookings/{id}/cancel', label: 'deskpages.services.close.cancelBooking' }],
   'ill-request': [
-    { status: 'open', path: 'ill-requests/{id}/close', body: { outcome: 'fulfilled' }, label: 'Close as fulfilled' },
-    { status: 'open', path: 'ill-requests/{id}/close', body: { outcome: 'cancelled' }, label: 'Close as cancelled' },
+    { status: 'open', path: 'ill-requests/{id}/close', body: { outcome: 'fulfilled' }, label: 'deskpages.services.close.fulfilled' },
+    { status: 'open', path: 'ill-requests/{id}/close', body: { outcome: 'cancelled' }, label: 'deskpages.services.close.cancelled' },
   ],
   'reference-request': [
-    { status: 'open', path: 'reference-requests/{id}/close', body: { outcome: 'answered' }, label: 'Close as answered' },
-    { status: 'open', path: 'reference-requests/{id}/close', body: { outcome: 'cancelled' }, label: 'Close as cancelled' },
+    { status: 'open', path: 'reference-requests/{id}/close', body: { outcome: 'answered' }, label: 'deskpages.services.close.answered' },
+    { status: 'open', path: 'reference-requests/{id}/close', body: { outcome: 'cancelled' }, label: 'deskpages.services.close.cancelled' },
   ],
 };
 
@@ -82,10 +95,11 @@ interface Recorded {
 
 export function Services() {
   const session = useSession();
+  const t = useT();
   return (
-    <Page title="Services">
+    <Page title={t('deskpages.services.title')}>
       <DeskNav />
-      {session.can('services.record') ? <ServicesDesk /> : <NotForRole what="Recording services" />}
+      {session.can('services.record') ? <ServicesDesk /> : <NotForRole what={t('deskpages.services.notForRole')} />}
     </Page>
   );
 }
@@ -105,6 +119,7 @@ function localIn(hours: number): string {
 }
 
 function ServicesDesk() {
+  const t = useT();
   const desk = useDesk();
   const id = useId();
   const { run, busy, error, clear } = useAction();
@@ -183,8 +198,10 @@ function ServicesDesk() {
     if (!receipt) return;
     const { endedSessionIds, ...kept } = receipt;
     setRecorded((list) => [{ receipt: kept, forGuest }, ...list.map((r) => (endedSessionIds?.includes(r.receipt.id) ? { ...r, receipt: { ...r.receipt, status: 'ended' } } : r))]);
-    const ended = endedSessionIds?.length ? ` ${endedSessionIds.length === 1 ? 'The session' : `${endedSessionIds.length} sessions`} still open on that station ended first.` : '';
-    setNotice(`Recorded: ${KIND_WORDS[receipt.kind] ?? receipt.kind}${receipt.resource ? ` ${receipt.resource}` : ''}, ${forGuest ? 'for a guest' : 'for the patron at the desk'}.${ended}`);
+    const what = kindName(receipt.kind, receipt.resource);
+    const said = forGuest ? t('deskpages.services.recordedForGuest', { what }) : t('deskpages.services.recordedForPatron', { what });
+    const ended = endedSessionIds?.length ? ` ${t('deskpages.services.endedFirst', { count: endedSessionIds.length })}` : '';
+    setNotice(`${said}${ended}`);
     setForm({ ...form, station: '', guestPass: '', program: '', room: '', title: '', author: '', isbn: '', question: '', topic: '', answered: false });
   };
 
@@ -194,34 +211,28 @@ function ServicesDesk() {
     const answer = await close.run(() => api<ServiceReceipt>('POST', path, closing.body));
     if (!answer) return;
     setRecorded((list) => list.map((r) => (r.receipt.id === answer.id ? { ...r, receipt: answer } : r)));
-    setNotice(`${KIND_WORDS[answer.kind] ?? answer.kind}${answer.resource ? ` ${answer.resource}` : ''}: ${(STATUS_WORDS[answer.status] ?? answer.status).toLowerCase()}.`);
+    setNotice(t('deskpages.services.closed', { what: kindName(answer.kind, answer.resource), status: answer.status }));
     // The row's buttons are gone: focus goes to the list's heading, not back to the top of the page.
     setTimeout(() => listHeading.current?.focus(), 0);
   };
 
   return (
     <>
-      <p>
-        Record a service the library gives outside lending. Carrel keeps each record only as long as the library’s policy says, counted from when it ends, and
-        answers the desk with no name and no free text.
-      </p>
+      <p>{t('deskpages.services.intro')}</p>
       {hasCard ? (
-        <p>
-          For the patron at the desk: <strong>{desk.account?.patron.name}</strong> (card {cardEnding(card as string)}).
-        </p>
+        <p>{tRich('deskpages.services.forPatron', { name: desk.account?.patron.name ?? '', ending: (card as string).slice(-4), b: (chunks) => <strong>{chunks}</strong> })}</p>
       ) : (
         <div className="opened-for">
           <p>
-            <strong>No card has been scanned.</strong> Only a guest’s computer session and an anonymous reference question can be recorded without one.{' '}
-            <Link to="/desk">Scan the patron’s card at the desk</Link> to record a service for them.
+            {tRich('deskpages.services.noCard', { b: (chunks) => <strong>{chunks}</strong>, link: (chunks) => <Link to="/desk">{chunks}</Link> })}
           </p>
         </div>
       )}
       <form className="card inline-form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-form`} noValidate>
-        <h2 id={`${id}-form`}>Record a service</h2>
+        <h2 id={`${id}-form`}>{t('deskpages.services.form')}</h2>
         <div className="grid-2">
           <Select
-            label="Service"
+            label={t('deskpages.services.service')}
             name="kind"
             value={kind}
             onChange={(e) => {
@@ -229,11 +240,11 @@ function ServicesDesk() {
               clear();
               setNotice(undefined);
             }}
-            options={KINDS}
+            options={KINDS.map((k) => ({ value: k.value, label: t(k.label) }))}
           />
           {branches.length > 0 && (
             <Select
-              label={optionalBranch ? 'Branch (optional)' : 'Branch'}
+              label={optionalBranch ? t('deskpages.services.branchOptional') : t('deskpages.services.branch')}
               name="branch"
               value={branch}
               onChange={set('branch')}
@@ -244,25 +255,25 @@ function ServicesDesk() {
         </div>
         {hasCard && guestAllowed && (
           <Checkbox
-            label={kind === 'computer-session' ? 'For a guest with a guest pass, not the patron at the desk' : 'An anonymous question, not the patron at the desk'}
+            label={kind === 'computer-session' ? t('deskpages.services.forGuest') : t('deskpages.services.anonymousQuestion')}
             checked={guest}
             onChange={setGuest}
           />
         )}
         {!canRecord ? (
-          <p className="hint">A {KIND_WORDS[kind]?.toLowerCase()} is recorded only for a patron whose card was scanned at the desk.</p>
+          <p className="hint">{t(KIND_WORDS[kind].cardOnly)}</p>
         ) : (
           <>
             {kind === 'computer-session' && (
               <div className="grid-2">
-                <Field label="Station code" name="station" required autoComplete="off" hint="As labelled on the computer, such as PC-07." value={form.station} onChange={set('station')} error={about('station')} />
+                <Field label={t('deskpages.services.station')} name="station" required autoComplete="off" hint={t('deskpages.services.station.hint')} value={form.station} onChange={set('station')} error={about('station')} />
                 {forGuest && (
                   <Field
-                    label="Guest pass code"
+                    label={t('deskpages.services.guestPass')}
                     name="guestPass"
                     required
                     autoComplete="off"
-                    hint="The code printed on the guest pass: not the guest’s name."
+                    hint={t('deskpages.services.guestPass.hint')}
                     value={form.guestPass}
                     onChange={set('guestPass')}
                     error={about('guestPass')}
@@ -273,44 +284,44 @@ function ServicesDesk() {
             {(kind === 'program-signup' || kind === 'room-booking') && (
               <>
                 {kind === 'program-signup' ? (
-                  <Field label="Program code" name="program" required autoComplete="off" hint="Such as storytime-tue." value={form.program} onChange={set('program')} error={about('program')} />
+                  <Field label={t('deskpages.services.program')} name="program" required autoComplete="off" hint={t('deskpages.services.program.hint')} value={form.program} onChange={set('program')} error={about('program')} />
                 ) : (
-                  <Field label="Room code" name="room" required autoComplete="off" hint="Such as study-2." value={form.room} onChange={set('room')} error={about('room')} />
+                  <Field label={t('deskpages.services.room')} name="room" required autoComplete="off" hint={t('deskpages.services.room.hint')} value={form.room} onChange={set('room')} error={about('room')} />
                 )}
                 <div className="grid-2">
-                  <Field label="Starts" name="startsAt" type="datetime-local" required value={form.startsAt} onChange={set('startsAt')} error={about('startsAt')} />
-                  <Field label="Ends" name="endsAt" type="datetime-local" required value={form.endsAt} onChange={set('endsAt')} error={about('endsAt')} />
+                  <Field label={t('deskpages.services.starts')} name="startsAt" type="datetime-local" required value={form.startsAt} onChange={set('startsAt')} error={about('startsAt')} />
+                  <Field label={t('deskpages.services.ends')} name="endsAt" type="datetime-local" required value={form.endsAt} onChange={set('endsAt')} error={about('endsAt')} />
                 </div>
               </>
             )}
             {kind === 'ill-request' && (
               <>
-                <Field label="Title wanted" name="title" required autoComplete="off" maxLength={500} value={form.title} onChange={set('title')} error={about('title')} />
+                <Field label={t('deskpages.services.titleWanted')} name="title" required autoComplete="off" maxLength={500} value={form.title} onChange={set('title')} error={about('title')} />
                 <div className="grid-2">
-                  <Field label="Author (optional)" name="author" autoComplete="off" maxLength={300} value={form.author} onChange={set('author')} error={about('author')} />
-                  <Field label="ISBN (optional)" name="isbn" autoComplete="off" maxLength={20} value={form.isbn} onChange={set('isbn')} error={about('isbn')} />
+                  <Field label={t('deskpages.services.author')} name="author" autoComplete="off" maxLength={300} value={form.author} onChange={set('author')} error={about('author')} />
+                  <Field label={t('deskpages.services.isbn')} name="isbn" autoComplete="off" maxLength={20} value={form.isbn} onChange={set('isbn')} error={about('isbn')} />
                 </div>
-                <p className="hint">What is wanted is sealed with the patron’s record, like their loans; the desk’s list does not repeat it.</p>
+                <p className="hint">{t('deskpages.services.illSealed')}</p>
               </>
             )}
             {kind === 'reference-request' && (
               <>
                 <Field
-                  label="Topic code (optional)"
+                  label={t('deskpages.services.topic')}
                   name="topic"
                   autoComplete="off"
-                  hint="Such as local-history or tax-forms."
+                  hint={t('deskpages.services.topic.hint')}
                   value={form.topic}
                   onChange={set('topic')}
                   error={about('topic')}
                 />
                 {forGuest ? (
-                  <p className="hint">An anonymous question is recorded by its topic code only: Carrel keeps no free text without a patron.</p>
+                  <p className="hint">{t('deskpages.services.anonymousHint')}</p>
                 ) : (
                   <div className="field">
-                    <label htmlFor={`${id}-question`}>Question (optional)</label>
+                    <label htmlFor={`${id}-question`}>{t('deskpages.services.question')}</label>
                     <p className="hint" id={`${id}-question-hint`}>
-                      Sealed with the patron’s record.
+                      {t('deskpages.services.question.hint')}
                     </p>
                     <textarea
                       id={`${id}-question`}
@@ -325,45 +336,63 @@ function ServicesDesk() {
                     {about('question') && <p className="field-error">{about('question')}</p>}
                   </div>
                 )}
-                <Checkbox label="Answered on the spot (recorded already closed)" checked={form.answered} onChange={(answered) => setForm({ ...form, answered })} />
+                <Checkbox label={t('deskpages.services.answered')} checked={form.answered} onChange={(answered) => setForm({ ...form, answered })} />
               </>
             )}
             <ErrorMessage error={error} />
             <button type="submit" disabled={busy}>
-              Record {KIND_WORDS[kind]?.toLowerCase()}
+              {t(KIND_WORDS[kind].record)}
             </button>
           </>
         )}
       </form>
       <Notice>{notice}</Notice>
       <h2 ref={listHeading} tabIndex={-1}>
-        Recorded in this visit ({recorded.length})
+        {t('deskpages.services.list', { count: recorded.length })}
       </h2>
       <ErrorMessage error={close.error} />
       {recorded.length === 0 ? (
-        <p className="hint">Nothing recorded yet. This list is kept on this page only, and goes when you leave it.</p>
+        <p className="hint">{t('deskpages.services.none')}</p>
       ) : (
-        <Table columns={['Service', 'For', 'Code', 'Branch', 'From', 'Until', 'Status', 'Action']}>
+        <Table
+          columns={[
+            t('deskpages.services.col.service'),
+            t('deskpages.services.col.for'),
+            t('deskpages.services.col.code'),
+            t('deskpages.services.branch'),
+            t('deskpages.services.col.from'),
+            t('deskpages.services.col.until'),
+            t('deskpages.services.col.status'),
+            t('deskpages.services.col.action'),
+          ]}
+        >
           {recorded.map(({ receipt, forGuest: guestRecord }) => {
             const closings = (CLOSINGS[receipt.kind] ?? []).filter((c) => c.status === receipt.status);
-            const what = `${KIND_WORDS[receipt.kind] ?? receipt.kind}${receipt.resource ? ` ${receipt.resource}` : ''}`;
+            const what = kindName(receipt.kind, receipt.resource);
             return (
               <tr key={receipt.id}>
-                <td>{KIND_WORDS[receipt.kind] ?? receipt.kind}</td>
-                <td>{guestRecord ? 'Guest' : 'Patron'}</td>
+                <td>{kindName(receipt.kind)}</td>
+                <td>{guestRecord ? t('deskpages.services.guest') : t('deskpages.services.patron')}</td>
                 <td className="barcode">{receipt.resource ?? '—'}</td>
                 <td>{receipt.branchId ? desk.branchName(receipt.branchId) : '—'}</td>
-                <td>{when(receipt.startsAt)}</td>
-                <td>{receipt.endsAt ? when(receipt.endsAt) : '—'}</td>
-                <td>{STATUS_WORDS[receipt.status] ?? receipt.status}</td>
+                <td>{moment(receipt.startsAt)}</td>
+                <td>{receipt.endsAt ? moment(receipt.endsAt) : '—'}</td>
+                <td>{statusName(receipt.status)}</td>
                 <td>
                   {closings.length === 0 ? (
                     '—'
                   ) : (
                     <div className="actions">
                       {closings.map((c) => (
-                        <button key={c.label} type="button" className="secondary" disabled={close.busy} onClick={() => void closeRecord({ receipt, forGuest: guestRecord }, c)} aria-label={`${c.label}: ${what}`}>
-                          {c.label}
+                        <button
+                          key={c.label}
+                          type="button"
+                          className="secondary"
+                          disabled={close.busy}
+                          onClick={() => void closeRecord({ receipt, forGuest: guestRecord }, c)}
+                          aria-label={t('deskpages.services.closeLabel', { action: t(c.label), what })}
+                        >
+                          {t(c.label)}
                         </button>
                       ))}
                     </div>
@@ -376,11 +405,4 @@ function ServicesDesk() {
       )}
     </>
   );
-}
-
-/** An instant as a short local date and time. */
-function when(value: string): string {
-  const at = new Date(value);
-  if (Number.isNaN(at.getTime())) return day(value);
-  return at.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
 }

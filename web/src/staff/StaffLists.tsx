@@ -1,8 +1,9 @@
 import { useId, useState, type ReactNode } from 'react';
 import { Navigate, NavLink, useParams } from 'react-router';
 import { api, query } from '../api';
+import { useT, type MessageId } from '../i18n';
 import { useSession } from '../session';
-import { day, ErrorMessage, Field, Page, useAction, useLoad } from '../ui/components';
+import { day, ErrorMessage, Field, Page, count, useAction, useLoad } from '../ui/components';
 import { useDesk } from './desk-context';
 import { LibraryBranchPicker } from './LibraryBranchPicker';
 import { DeskNav, NotForRole } from './DeskNav';
@@ -10,11 +11,11 @@ import type { OverdueRow, PullRow, ReshelveRow, TransitRow } from './types';
 
 /** The lists, in the order the sub-navigation shows them. */
 const LISTS = [
-  { slug: 'overdue', label: 'Overdue', title: 'Items overdue' },
-  { slug: 'pull', label: 'Holds to pull', title: 'Holds to pull' },
-  { slug: 'expired-holds', label: 'Expired holds', title: 'Expired holds to reshelve' },
-  { slug: 'in-transit', label: 'In transit', title: 'Items in transit' },
-] as const;
+  { slug: 'overdue', label: 'deskpages.lists.overdue.tab', title: 'deskpages.lists.overdue.title' },
+  { slug: 'pull', label: 'deskpages.lists.pull.tab', title: 'deskpages.lists.pull.title' },
+  { slug: 'expired-holds', label: 'deskpages.lists.reshelve.tab', title: 'deskpages.lists.reshelve.title' },
+  { slug: 'in-transit', label: 'deskpages.lists.transit.tab', title: 'deskpages.lists.transit.title' },
+] as const satisfies readonly { slug: string; label: MessageId; title: MessageId }[];
 type Slug = (typeof LISTS)[number]['slug'];
 
 /**
@@ -25,26 +26,27 @@ type Slug = (typeof LISTS)[number]['slug'];
  */
 export function StaffLists() {
   const session = useSession();
+  const t = useT();
   const { list } = useParams();
   const current = LISTS.find((l) => l.slug === list);
   if (!current) return <Navigate to="/desk/lists/overdue" replace />;
   return (
     <Page
-      title={current.title}
+      title={t(current.title)}
       actions={
         <button type="button" className="secondary" onClick={() => window.print()}>
-          Print
+          {t('deskpages.lists.print')}
         </button>
       }
     >
       <DeskNav />
       {session.can('circulation.lists') ? (
         <>
-          <nav aria-label="Lists">
+          <nav aria-label={t('deskpages.lists.nav')}>
             <ul className="tabs">
               {LISTS.map((l) => (
                 <li key={l.slug}>
-                  <NavLink to={`/desk/lists/${l.slug}`}>{l.label}</NavLink>
+                  <NavLink to={`/desk/lists/${l.slug}`}>{t(l.label)}</NavLink>
                 </li>
               ))}
             </ul>
@@ -52,7 +54,7 @@ export function StaffLists() {
           <ListOf slug={current.slug} key={current.slug} />
         </>
       ) : (
-        <NotForRole what="Working from the staff lists" />
+        <NotForRole what={t('deskpages.lists.notForRole')} />
       )}
     </Page>
   );
@@ -61,6 +63,7 @@ export function StaffLists() {
 type Rows = OverdueRow[] | PullRow[] | ReshelveRow[] | TransitRow[];
 
 function ListOf({ slug }: { slug: Slug }) {
+  const t = useT();
   const desk = useDesk();
   const id = useId();
   const [libraryId, setLibraryId] = useState('');
@@ -77,34 +80,49 @@ function ListOf({ slug }: { slug: Slug }) {
         : Promise.resolve(undefined),
     [library?.id, slug, branch, min],
   );
+  // The pull list names each item's type by the library's word for it, not its code.
+  const itemTypes = useLoad(
+    () => (library && slug === 'pull' ? api<{ code: string; name: string }[]>('GET', `/libraries/${encodeURIComponent(library.id)}/item-types`) : Promise.resolve(undefined)),
+    [library?.id, slug],
+  );
+  const typeName = (code: string) => itemTypes.data?.find((type) => type.code === code)?.name ?? code;
   if (desk.librariesError) return <ErrorMessage error={desk.librariesError} />;
-  if (!library) return <p className="loading">Loading…</p>;
+  if (!library) return <p className="loading">{t('common.loading')}</p>;
   const branchName = (code: string) => desk.branchName(code);
   const markDone = async (itemBarcode: string) => {
     if (await done.run(() => api('POST', `/libraries/${encodeURIComponent(library.id)}/lists/done`, { itemBarcode }))) rows.reload();
   };
   const doneButton = (itemBarcode: string, label: string) => (
     <td className="actions">
-      <button type="button" className="secondary" disabled={done.busy} onClick={() => void markDone(itemBarcode)} aria-label={`${label}: ${itemBarcode}`}>
+      <button type="button" className="secondary" disabled={done.busy} onClick={() => void markDone(itemBarcode)} aria-label={t('deskpages.lists.doneLabel', { action: label, barcode: itemBarcode })}>
         {label}
       </button>
     </td>
   );
   const data = rows.data ?? [];
-  const where = branch ? ` at ${branchName(branch)}` : '';
+  // The caption: how many, and where when one branch is chosen ("3 items overdue at Eastside Branch").
+  const at = branch ? branchName(branch) : '';
+  const n = data.length;
+  const itemCol = t('deskpages.lists.col.item');
+  const titleCol = t('deskpages.lists.col.title');
+  const sinceCol = t('deskpages.lists.col.since');
 
   let table: ReactNode;
   if (slug === 'overdue') {
     const overdue = data as OverdueRow[];
     table = (
-      <PlainTable caption={`${count(overdue.length, 'item')} overdue${where}`} id={id} columns={['Item barcode', 'Title', 'Branch', 'Due', 'Days overdue']}>
+      <PlainTable
+        caption={at ? t('deskpages.lists.overdue.captionAt', { count: n, branch: at }) : t('deskpages.lists.overdue.caption', { count: n })}
+        id={id}
+        columns={[itemCol, titleCol, t('deskpages.lists.col.branch'), t('deskpages.lists.col.due'), t('deskpages.lists.col.daysOverdue')]}
+      >
         {overdue.map((r) => (
           <tr key={r.itemBarcode}>
             <td className="barcode">{r.itemBarcode}</td>
             <td>{r.title}</td>
             <td>{branchName(r.branchCode)}</td>
             <td>{day(r.dueOn)}</td>
-            <td className="num">{r.daysOverdue}</td>
+            <td className="num">{count(r.daysOverdue)}</td>
           </tr>
         ))}
       </PlainTable>
@@ -112,17 +130,21 @@ function ListOf({ slug }: { slug: Slug }) {
   } else if (slug === 'pull') {
     const pull = data as PullRow[];
     table = (
-      <PlainTable caption={`${count(pull.length, 'item')} to pull${where}`} id={id} columns={['Item barcode', 'Title', 'Author', 'Type', 'Shelves at', 'Pick-up at', 'Since', '']}>
+      <PlainTable
+        caption={at ? t('deskpages.lists.pull.captionAt', { count: n, branch: at }) : t('deskpages.lists.pull.caption', { count: n })}
+        id={id}
+        columns={[itemCol, titleCol, t('deskpages.lists.col.author'), t('deskpages.lists.col.type'), t('deskpages.lists.col.shelvesAt'), t('deskpages.lists.col.pickupAt'), sinceCol, '']}
+      >
         {pull.map((r) => (
           <tr key={r.itemBarcode}>
             <td className="barcode">{r.itemBarcode}</td>
             <td>{r.title}</td>
             <td>{r.author ?? '—'}</td>
-            <td>{r.itemType}</td>
+            <td>{typeName(r.itemType)}</td>
             <td>{branchName(r.branchCode)}</td>
             <td>{branchName(r.pickupBranchCode)}</td>
             <td>{day(r.since)}</td>
-            {doneButton(r.itemBarcode, 'Pulled')}
+            {doneButton(r.itemBarcode, t('deskpages.lists.pulled'))}
           </tr>
         ))}
       </PlainTable>
@@ -130,7 +152,11 @@ function ListOf({ slug }: { slug: Slug }) {
   } else if (slug === 'expired-holds') {
     const reshelve = data as ReshelveRow[];
     table = (
-      <PlainTable caption={`${count(reshelve.length, 'item')} to reshelve${where}`} id={id} columns={['Shelf code', 'Item barcode', 'Title', 'Hold shelf at', 'Since', '']}>
+      <PlainTable
+        caption={at ? t('deskpages.lists.reshelve.captionAt', { count: n, branch: at }) : t('deskpages.lists.reshelve.caption', { count: n })}
+        id={id}
+        columns={[t('deskpages.lists.col.shelfCode'), itemCol, titleCol, t('deskpages.lists.col.holdShelfAt'), sinceCol, '']}
+      >
         {reshelve.map((r) => (
           <tr key={r.itemBarcode}>
             <td className="shelf-code">{r.shelfCode ?? '—'}</td>
@@ -138,7 +164,7 @@ function ListOf({ slug }: { slug: Slug }) {
             <td>{r.title}</td>
             <td>{branchName(r.branchCode)}</td>
             <td>{day(r.since)}</td>
-            {doneButton(r.itemBarcode, 'Reshelved')}
+            {doneButton(r.itemBarcode, t('deskpages.lists.reshelved'))}
           </tr>
         ))}
       </PlainTable>
@@ -146,7 +172,11 @@ function ListOf({ slug }: { slug: Slug }) {
   } else {
     const transit = data as TransitRow[];
     table = (
-      <PlainTable caption={`${count(transit.length, 'item')} in transit${where}`} id={id} columns={['Item barcode', 'Title', 'From', 'To', 'Since', '']}>
+      <PlainTable
+        caption={at ? t('deskpages.lists.transit.captionAt', { count: n, branch: at }) : t('deskpages.lists.transit.caption', { count: n })}
+        id={id}
+        columns={[itemCol, titleCol, t('deskpages.lists.col.from'), t('deskpages.lists.col.to'), sinceCol, '']}
+      >
         {transit.map((r) => (
           <tr key={r.itemBarcode}>
             <td className="barcode">{r.itemBarcode}</td>
@@ -154,7 +184,7 @@ function ListOf({ slug }: { slug: Slug }) {
             <td>{branchName(r.fromBranchCode)}</td>
             <td>{branchName(r.toBranchCode)}</td>
             <td>{day(r.since)}</td>
-            {doneButton(r.itemBarcode, 'Received')}
+            {doneButton(r.itemBarcode, t('deskpages.lists.received'))}
           </tr>
         ))}
       </PlainTable>
@@ -163,38 +193,34 @@ function ListOf({ slug }: { slug: Slug }) {
 
   return (
     <>
-      <p>{INTRO[slug]}</p>
+      <p>{t(INTRO[slug])}</p>
       <div className="filters">
         <LibraryBranchPicker libraries={libraries} library={library} branch={branch} onLibrary={setLibraryId} onBranch={setBranch} />
         {slug === 'overdue' && (
           <div className="narrow">
-            <Field label="At least this many days overdue" name="minDays" type="number" min={1} inputMode="numeric" value={minDays} onChange={(e) => setMinDays(e.target.value)} />
+            <Field label={t('deskpages.lists.minDays')} name="minDays" type="number" min={1} inputMode="numeric" value={minDays} onChange={(e) => setMinDays(e.target.value)} />
           </div>
         )}
       </div>
       <ErrorMessage error={rows.error ?? done.error} />
-      {rows.loading && !rows.data ? <p className="loading">Loading…</p> : data.length === 0 ? <p>{EMPTY[slug]}</p> : table}
+      {rows.loading && !rows.data ? <p className="loading">{t('common.loading')}</p> : data.length === 0 ? <p>{t(EMPTY[slug])}</p> : table}
     </>
   );
 }
 
-const INTRO: Record<Slug, string> = {
-  overdue: 'Items past their due date, most overdue first. No patron is named here: reaching a patron about an overdue item is materials recovery, from the patron’s record.',
-  pull: 'Items on the open shelves that a hold is waiting for. Fetch each one and mark it pulled; the patron is never shown.',
-  'expired-holds': 'Items on a hold shelf whose hold expired or was cancelled, by the shelf code on their slip. Take each one off and mark it reshelved.',
-  'in-transit': 'Items travelling to the branch where a hold will be picked up. Mark each one received when it arrives.',
+const INTRO: Record<Slug, MessageId> = {
+  overdue: 'deskpages.lists.overdue.intro',
+  pull: 'deskpages.lists.pull.intro',
+  'expired-holds': 'deskpages.lists.reshelve.intro',
+  'in-transit': 'deskpages.lists.transit.intro',
 };
 
-const EMPTY: Record<Slug, string> = {
-  overdue: 'Nothing is overdue.',
-  pull: 'No holds to pull.',
-  'expired-holds': 'No expired holds to reshelve.',
-  'in-transit': 'Nothing is in transit.',
+const EMPTY: Record<Slug, MessageId> = {
+  overdue: 'deskpages.lists.overdue.empty',
+  pull: 'deskpages.lists.pull.empty',
+  'expired-holds': 'deskpages.lists.reshelve.empty',
+  'in-transit': 'deskpages.lists.transit.empty',
 };
-
-function count(n: number, noun: string): string {
-  return n === 1 ? `One ${noun}` : `${n} ${noun}s`;
-}
 
 /** A plain table that prints: a caption, column headings, rows. */
 function PlainTable({ caption, id, columns, children }: { caption: string; id: string; columns: string[]; children: ReactNode }) {
