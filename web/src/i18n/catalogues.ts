@@ -5,9 +5,10 @@
  */
 import type common from '../../../locales/en/common.json';
 import type errors from '../../../locales/en/errors.json';
+import type publicPages from '../../../locales/en/public.json';
 
 /** Every key of the web app's messages (the English catalogue's), so a key the catalogue lacks fails to compile. */
-export type MessageId = keyof typeof common | keyof typeof errors;
+export type MessageId = keyof typeof common | keyof typeof errors | keyof typeof publicPages;
 
 /** Every catalogue file but the server's own namespaces (the CLI's words, the reports' and the published policy's). */
 const files = import.meta.glob<Record<string, string>>(['../../../locales/*/*.json', '!../../../locales/*/{cli,report,policy}.json'], { eager: true, import: 'default' });
