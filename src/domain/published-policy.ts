@@ -3,6 +3,8 @@
  * JSON the public routes answer (`/libraries/:libraryId/privacy-policy?format=json` and `…/history`).
  * Declarations only, so the web app reads the same types the server builds: report/privacy-policy.ts
  * builds the policy, profile/profile-version.ts the history entries, profile/policy-diff.ts the changes.
+ * Every sentence is in the language asked for (`?lang=`); the clauses cited are the library's own policy's.
+ * The profile's notes (its authors' reasons) are not published: they are for the library, not patrons.
  */
 import type { Instrument, Permit } from './disclosure.js';
 import type { RecordCategory } from './records.js';
@@ -52,14 +54,12 @@ export interface PolicyVersionEntry {
 export interface PolicyCategory {
   id: RecordCategory;
   name: string;
-  /** What is kept: the fields, in words. */
-  fields: string[];
+  /** What is kept, in words (a list in one phrase). */
+  fields: string;
   /** Why: the purpose and the legal basis. */
   why: Statement;
   /** For how long, under this library's profile. */
   howLong: Statement;
-  /** The profile's explanation of the rule, where it gives one. */
-  note?: string;
   /** How it is disposed of. */
   disposal: string;
   /** Who can see it: the patron, guardians, staff roles. */
@@ -75,17 +75,18 @@ export interface PolicyInstrument {
   counselReviewRequired: boolean;
   patronTold: boolean;
   statement: Statement;
-  note?: string;
 }
 
 /** The published policy of one library. */
 export interface PrivacyPolicyDocument {
   library: { id: string; name: string };
+  /** The language the words are in (en, es, …). */
+  language: string;
   policy: { profileId: string; name: string; jurisdiction: string; version: number; effective: string; contentHash: string; source?: string };
   generatedAt: string;
   introduction: Statement[];
   categories: PolicyCategory[];
-  recordsOutsideCarrel: { name: string; medium: string; howLong: Statement; note?: string }[];
+  recordsOutsideCarrel: { name: string; medium: string; howLong: Statement }[];
   access: Statement[];
   disclosure: { general: Statement[]; instruments: PolicyInstrument[] };
   statistics: Statement;

@@ -71,6 +71,24 @@ describe.each(ENGINES)('privacy-policy pages on %s', (engine) => {
     expect(bad.status).toBe(400);
   });
 
+  it('answers in the language asked for with ?lang=, English by default (issue 20)', async () => {
+    const page = await get(`/libraries/${libraryId}/privacy-policy?lang=es`);
+    expect([page.status, page.headers.get('content-language'), page.headers.get('content-security-policy')]).toEqual([200, 'es', POLICY_PAGE_CSP]);
+    expect(page.text).toContain('<html lang="es">');
+    expect(page.text).toContain('<h1>Política de privacidad de Carlsbad Public Library</h1>');
+    const md = await get(`/libraries/${libraryId}/privacy-policy?format=md&lang=es`);
+    expect(md.text).toContain('## Sus derechos');
+    const json = JSON.parse((await get(`/libraries/${libraryId}/privacy-policy?format=json&lang=es`)).text);
+    expect(json.language).toBe('es');
+    expect(json.categories.find((c: { id: string }) => c.id === 'circulation').name).toBe('Préstamos en curso');
+    const history = JSON.parse((await get(`/libraries/${libraryId}/privacy-policy/history?lang=es`)).text);
+    expect(history.versions[0].remarks).toEqual(['La primera versión de la política de esta biblioteca que aplicó Carrel.']);
+    const english = await get(`/libraries/${libraryId}/privacy-policy`);
+    expect([english.headers.get('content-language'), english.text.includes('<html lang="en">')]).toEqual(['en', true]);
+    // Only a language code is accepted
+    expect((await get(`/libraries/${libraryId}/privacy-policy?lang=es-<script>`)).status).toBe(400);
+  });
+
   it('answers 404 with the standard error body for a library that does not exist', async () => {
     for (const path of ['/libraries/no-such-library/privacy-policy', '/libraries/no-such-library/privacy-policy/history']) {
       const answer = await get(path);

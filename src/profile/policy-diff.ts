@@ -5,43 +5,39 @@
  */
 import { INSTRUMENTS } from '../domain/disclosure.js';
 import type { ChangeSection, PolicyChange } from '../domain/published-policy.js';
-import {
-  GUARDIAN_LEVEL_WORDS,
-  INSTRUMENT_NAMES,
-  instrumentWords,
-  RETENTION_RULES,
-  retentionShort,
-  type ProfileRules,
-} from '../policy/policy-words.js';
+import type { Translator } from '../domain/translator.js';
+import { guardianLevelWords, instrumentName, instrumentWords, outsideWords, RETENTION_RULES, retentionShort, type ProfileRules } from '../policy/policy-words.js';
 
 export { CHANGE_SECTIONS, type ChangeSection, type PolicyChange } from '../domain/published-policy.js';
 
-function change(section: ChangeSection, subject: string, before: { text: string; clause: string } | null, after: { text: string; clause: string } | null): PolicyChange | null {
+type Side = { text: string; clause: string } | null;
+
+function change(tr: Translator, section: ChangeSection, subject: string, before: Side, after: Side): PolicyChange | null {
   if (before && after && before.text === after.text && before.clause === after.clause) return null;
   if (!before && !after) return null;
   const clause = (after ?? before)!.clause;
   let words: string;
-  if (before && after && before.text === after.text) words = `${after.text} (now under ${after.clause}, was ${before.clause})`;
-  else if (before && after) words = `${before.text} → ${after.text} (${clause})`;
-  else if (after) words = `new: ${after.text} (${clause})`;
-  else words = `no longer applies (was: ${before!.text}) (${clause})`;
-  return { section, subject, before: before?.text ?? null, after: after?.text ?? null, clause, text: `${subject}: ${words}` };
+  if (before && after && before.text === after.text) words = tr.t('policy.change.clauseOnly', { after: after.text, clause: after.clause, previous: before.clause });
+  else if (before && after) words = tr.t('policy.change.changed', { before: before.text, after: after.text, clause });
+  else if (after) words = tr.t('policy.change.added', { after: after.text, clause });
+  else words = tr.t('policy.change.removed', { before: before!.text, clause });
+  return { section, subject, before: before?.text ?? null, after: after?.text ?? null, clause, text: tr.t('policy.change.line', { subject, words }) };
 }
 
-const sharedWords = (rules: ProfileRules) => ({
-  text: rules.access.sharedPatrons.allowed ? 'shared with the consortium’s other libraries' : 'not shared with other libraries',
+const sharedWords = (tr: Translator, rules: ProfileRules) => ({
+  text: rules.access.sharedPatrons.allowed ? tr.t('policy.change.sharedYes') : tr.t('policy.change.sharedNo'),
   clause: rules.access.sharedPatrons.clause,
 });
 
 /**
  * The changes from `before` to `after`, section by section in a fixed order (retention, records kept
- * outside Carrel, guardians, shared patrons, log-in lockout, disclosure per instrument, statistics).
- * Notes (the explanations beside the rules) are not rules and are not listed.
+ * outside Carrel, guardians, shared patrons, log-in lockout, disclosure per instrument, statistics), in
+ * the Translator's language. Notes (the explanations beside the rules) are not rules and are not listed.
  */
-export function diffProfiles(before: ProfileRules, after: ProfileRules): PolicyChange[] {
+export function diffProfiles(tr: Translator, before: ProfileRules, after: ProfileRules): PolicyChange[] {
   const changes: (PolicyChange | null)[] = [];
 
-  for (const [key, subject] of RETENTION_RULES) changes.push(change('retention', subject, retentionShort(before, key), retentionShort(after, key)));
+  for (const [key, subject] of RETENTION_RULES) changes.push(change(tr, 'retention', tr.t(subject), retentionShort(tr, before, key), retentionShort(tr, after, key)));
 
   const seriesOf = (rules: ProfileRules) => new Map(rules.externalRecords.map((s) => [s.code, s]));
   const oldSeries = seriesOf(before);
@@ -49,34 +45,41 @@ export function diffProfiles(before: ProfileRules, after: ProfileRules): PolicyC
   for (const code of [...new Set([...oldSeries.keys(), ...newSeries.keys()])].sort()) {
     const o = oldSeries.get(code);
     const n = newSeries.get(code);
-    const words = (s: typeof o) => (s ? { text: `${s.medium}, kept ${s.days === 1 ? '1 day' : `${s.days} days`}`, clause: s.clause } : null);
-    changes.push(change('records-outside-carrel', (n ?? o)!.name, words(o), words(n)));
+    const words = (s: typeof o) => (s ? { text: tr.t('policy.change.outsideRule', { medium: outsideWords(tr, s).medium, days: s.days }), clause: s.clause } : null);
+    changes.push(change(tr, 'records-outside-carrel', outsideWords(tr, (n ?? o)!).name, words(o), words(n)));
   }
 
   const g0 = before.access.guardians;
   const g1 = after.access.guardians;
-  changes.push(change('guardians', 'Guardians, with the child’s card', { text: GUARDIAN_LEVEL_WORDS[g0.withChildCard], clause: g0.clause }, { text: GUARDIAN_LEVEL_WORDS[g1.withChildCard], clause: g1.clause }));
+  const level = (level: Parameters<typeof guardianLevelWords>[1], clause: string) => ({ text: guardianLevelWords(tr, level), clause });
+  changes.push(change(tr, 'guardians', tr.t('policy.change.guardiansWithCard'), level(g0.withChildCard, g0.clause), level(g1.withChildCard, g1.clause)));
+  changes.push(change(tr, 'guardians', tr.t('policy.change.guardiansWithoutCard'), level(g0.withoutChildCard, g0.clause), level(g1.withoutChildCard, g1.clause)));
   changes.push(
-    change('guardians', 'Guardians, without the child’s card', { text: GUARDIAN_LEVEL_WORDS[g0.withoutChildCard], clause: g0.clause }, { text: GUARDIAN_LEVEL_WORDS[g1.withoutChildCard], clause: g1.clause }),
+    change(
+      tr,
+      'guardians',
+      tr.t('policy.change.guardiansUntil'),
+      { text: tr.t('policy.change.age', { age: g0.ageOfMajority }), clause: g0.clause },
+      { text: tr.t('policy.change.age', { age: g1.ageOfMajority }), clause: g1.clause },
+    ),
   );
-  changes.push(change('guardians', 'Guardians’ access ends at', { text: `age ${g0.ageOfMajority}`, clause: g0.clause }, { text: `age ${g1.ageOfMajority}`, clause: g1.clause }));
 
-  changes.push(change('shared-patrons', 'Your record across the consortium', sharedWords(before), sharedWords(after)));
+  changes.push(change(tr, 'shared-patrons', tr.t('policy.change.shared'), sharedWords(tr, before), sharedWords(tr, after)));
 
   const login = (rules: ProfileRules) => ({
-    text: `locked after ${rules.access.patronLogin.maxFailures} wrong PINs in ${rules.access.patronLogin.windowMinutes} minutes`,
+    text: tr.t('policy.change.loginRule', { failures: rules.access.patronLogin.maxFailures, minutes: rules.access.patronLogin.windowMinutes }),
     clause: rules.access.patronLogin.clause,
   });
-  changes.push(change('patron-login', 'Your card online', login(before), login(after)));
+  changes.push(change(tr, 'patron-login', tr.t('policy.change.login'), login(before), login(after)));
 
   for (const instrument of INSTRUMENTS) {
     const o = before.disclosure.instruments[instrument];
     const n = after.disclosure.instruments[instrument];
-    changes.push(change('disclosure', INSTRUMENT_NAMES[instrument], { text: instrumentWords(o), clause: o.clause }, { text: instrumentWords(n), clause: n.clause }));
+    changes.push(change(tr, 'disclosure', instrumentName(tr, instrument), { text: instrumentWords(tr, o), clause: o.clause }, { text: instrumentWords(tr, n), clause: n.clause }));
   }
 
-  const stats = (rules: ProfileRules) => ({ text: `counts below ${rules.statistics.smallCellThreshold} not published`, clause: rules.statistics.clause });
-  changes.push(change('statistics', 'Published statistics', stats(before), stats(after)));
+  const stats = (rules: ProfileRules) => ({ text: tr.t('policy.change.statisticsRule', { threshold: rules.statistics.smallCellThreshold }), clause: rules.statistics.clause });
+  changes.push(change(tr, 'statistics', tr.t('policy.change.statistics'), stats(before), stats(after)));
 
   return changes.filter((c): c is PolicyChange => c !== null);
 }

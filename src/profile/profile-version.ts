@@ -9,6 +9,7 @@ import type { PolicyVersionEntry } from '../domain/published-policy.js';
 import { diffProfiles } from './policy-diff.js';
 import type { ProfileRules } from '../policy/policy-words.js';
 import type { Profile } from '../policy/profile.schema.js';
+import type { Translator } from '../domain/translator.js';
 
 /** A profile's rules as a version records them: everything but the file it was read from. */
 export function rulesOf(profile: Profile): ProfileRules {
@@ -37,18 +38,18 @@ export const CHANGED_WITHOUT_NEW_VERSION = 'changed without a new version number
 
 /**
  * The history of a profile from its recorded versions, oldest first (the order Carrel first saw them),
- * each compared with the one before it. `currentHash` names the version loaded now.
+ * each compared with the one before it, in the Translator's language. `currentHash` names the version loaded now.
  */
-export function versionHistory(recorded: readonly RecordedVersion[], currentHash: string): PolicyVersionEntry[] {
+export function versionHistory(tr: Translator, recorded: readonly RecordedVersion[], currentHash: string): PolicyVersionEntry[] {
   const ordered = [...recorded].sort((a, b) => (a.firstSeenAt < b.firstSeenAt ? -1 : a.firstSeenAt > b.firstSeenAt ? 1 : a.version - b.version));
   return ordered.map((entry, index) => {
     const previous = index > 0 ? ordered[index - 1] : undefined;
     const changedWithoutNewVersion = ordered.slice(0, index).some((e) => e.version === entry.version && e.contentHash !== entry.contentHash);
-    const changes = previous ? diffProfiles(previous.rules, entry.rules) : [];
+    const changes = previous ? diffProfiles(tr, previous.rules, entry.rules) : [];
     const remarks: string[] = [];
-    if (!previous) remarks.push('The first version Carrel applied for this library’s policy.');
-    if (changedWithoutNewVersion) remarks.push(`The rules were ${CHANGED_WITHOUT_NEW_VERSION}: the library edited version ${entry.version} in place.`);
-    if (previous && changes.length === 0) remarks.push('No rule changed; only the version details or the explanations beside the rules did.');
+    if (!previous) remarks.push(tr.t('policy.history.first'));
+    if (changedWithoutNewVersion) remarks.push(tr.t('policy.history.editedInPlace', { version: entry.version }));
+    if (previous && changes.length === 0) remarks.push(tr.t('policy.history.noRuleChanged'));
     return {
       version: entry.version,
       effective: entry.effective,

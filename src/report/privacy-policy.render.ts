@@ -1,9 +1,11 @@
 /**
  * The published privacy policy, printed: a self-contained HTML page (one inline style sheet, no script,
- * nothing fetched from anywhere, readable on paper) and Markdown. Pure.
+ * nothing fetched from anywhere, readable on paper) and Markdown, in the language of the Translator given
+ * (the document's own words are already in it; this adds the headings). Pure.
  */
 import { createHash } from 'node:crypto';
 import type { PolicyVersionEntry } from '../domain/published-policy.js';
+import type { MessageValues, Translator } from '../domain/translator.js';
 import type { PrivacyPolicyDocument, Statement } from './privacy-policy.js';
 
 // ── HTML ─────────────────────────────────────────────────────────────────────────────────────────
@@ -32,82 +34,88 @@ const clausesHtml = (clauses: readonly string[]) => (clauses.length === 0 ? '' :
 const statementHtml = (s: Statement) => `${esc(s.text)}${clausesHtml(s.clauses)}`;
 const statementsHtml = (items: readonly Statement[]) => `<ul>${items.map((s) => `<li>${statementHtml(s)}</li>`).join('')}</ul>`;
 
-function historyHtml(history: readonly PolicyVersionEntry[]): string {
-  if (history.length === 0) return '<p>No earlier version is recorded.</p>';
+function historyHtml(tr: Translator, history: readonly PolicyVersionEntry[]): string {
+  if (history.length === 0) return `<p>${esc(tr.t('policy.page.noHistory'))}</p>`;
   return history
     .map((entry) => {
-      const head = `Version ${entry.version}, effective ${esc(entry.effective)}${entry.current ? ' (in force)' : ''}`;
-      const flag = entry.changedWithoutNewVersion ? ' <span class="flag">— changed without a new version number</span>' : '';
+      const head = `${esc(tr.t('policy.page.version', { version: entry.version, effective: entry.effective }))}${entry.current ? ` ${esc(tr.t('policy.page.inForce'))}` : ''}`;
+      const flag = entry.changedWithoutNewVersion ? ` <span class="flag">— ${esc(tr.t('policy.page.changedWithoutNewVersion'))}</span>` : '';
       const remarks = entry.remarks.map((r) => `<li>${esc(r)}</li>`).join('');
       const changes = entry.changes.map((c) => `<li>${esc(c.text)}</li>`).join('');
-      return `<section><h3>${head}${flag}</h3><p class="meta">First applied ${esc(entry.firstSeenAt.slice(0, 10))}. Fingerprint <span class="clause">${esc(entry.contentHash.slice(0, 16))}</span>.</p><ul>${remarks}${changes}</ul></section>`;
+      const applied = esc(tr.t('policy.page.firstApplied', { date: entry.firstSeenAt.slice(0, 10) }));
+      return `<section><h3>${head}${flag}</h3><p class="meta">${applied} ${esc(tr.t('policy.page.fingerprint'))} <span class="clause">${esc(entry.contentHash.slice(0, 16))}</span>.</p><ul>${remarks}${changes}</ul></section>`;
     })
     .join('');
 }
 
-/** The policy as one self-contained HTML page. */
-export function renderPolicyHtml(doc: PrivacyPolicyDocument): string {
+/** The line under the title: version, date, the profile, and where the library's own text is. */
+function metaLine(tr: Translator, doc: PrivacyPolicyDocument): string {
   const p = doc.policy;
+  const meta = tr.t('policy.page.meta', { version: p.version, effective: p.effective, name: p.name, jurisdiction: p.jurisdiction });
+  return p.source ? `${meta} · ${tr.t('policy.page.source', { source: p.source })}` : meta;
+}
+
+/** The policy as one self-contained HTML page, in the document's language. */
+export function renderPolicyHtml(tr: Translator, doc: PrivacyPolicyDocument): string {
+  const w = (id: string, values?: MessageValues) => esc(tr.t(id, values));
   const categories = doc.categories
     .map(
       (c) => `<section id="${esc(c.id)}"><h3>${esc(c.name)}</h3><dl>
-<dt>What is kept</dt><dd>${esc(c.fields.join('; '))}.</dd>
-<dt>Why</dt><dd>${statementHtml(c.why)}</dd>
-<dt>For how long</dt><dd>${statementHtml(c.howLong)}${c.note ? `<br><span class="note">${esc(c.note)}</span>` : ''}</dd>
-<dt>Who can see it</dt><dd>${esc(c.whoCanSee.text)}</dd>
-<dt>How it is disposed of</dt><dd>${esc(c.disposal)}</dd>
+<dt>${w('policy.page.what')}</dt><dd>${esc(c.fields)}.</dd>
+<dt>${w('policy.page.why')}</dt><dd>${statementHtml(c.why)}</dd>
+<dt>${w('policy.page.howLong')}</dt><dd>${statementHtml(c.howLong)}</dd>
+<dt>${w('policy.page.whoCanSee')}</dt><dd>${esc(c.whoCanSee.text)}</dd>
+<dt>${w('policy.page.disposal')}</dt><dd>${esc(c.disposal)}</dd>
 </dl></section>`,
     )
     .join('\n');
   const outside =
     doc.recordsOutsideCarrel.length === 0
       ? ''
-      : `<h3>Kept outside this system</h3><ul>${doc.recordsOutsideCarrel
-          .map((s) => `<li><strong>${esc(s.name)}</strong> (${esc(s.medium)}): ${statementHtml(s.howLong)}${s.note ? ` <span class="note">${esc(s.note)}</span>` : ''}</li>`)
-          .join('')}</ul>`;
+      : `<h3>${w('policy.page.outside')}</h3><ul>${doc.recordsOutsideCarrel.map((s) => `<li><strong>${esc(s.name)}</strong> (${esc(s.medium)}): ${statementHtml(s.howLong)}</li>`).join('')}</ul>`;
   const instruments = doc.disclosure.instruments
     .map(
       (i) =>
-        `<tr><td>${esc(i.name)}</td><td class="${i.permitted ? 'yes' : 'no'}">${i.permitted ? 'Possible' : 'Never'}</td><td>${statementHtml(i.statement)}${i.note ? `<br><span class="note">${esc(i.note)}</span>` : ''}</td></tr>`,
+        `<tr><td>${esc(i.name)}</td><td class="${i.permitted ? 'yes' : 'no'}">${i.permitted ? w('policy.page.possible') : w('policy.page.never')}</td><td>${statementHtml(i.statement)}</td></tr>`,
     )
     .join('\n');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${esc(doc.language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>Privacy policy — ${esc(doc.library.name)}</title>
+<title>${w('policy.page.title', { library: doc.library.name })}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <header>
-<h1>Privacy policy of ${esc(doc.library.name)}</h1>
-<p class="meta">Version ${p.version}, effective ${esc(p.effective)} · ${esc(p.name)} (${esc(p.jurisdiction)})${p.source ? ` · The library’s policy text: ${esc(p.source)}` : ''}</p>
+<h1>${w('policy.page.heading', { library: doc.library.name })}</h1>
+<p class="meta">${esc(metaLine(tr, doc))}</p>
 </header>
 <main>
 ${statementsHtml(doc.introduction)}
-<h2>What we keep, why, and for how long</h2>
+<h2>${w('policy.page.whatWeKeep')}</h2>
 ${categories}
 ${outside}
-<h2>Who can see it</h2>
+<h2>${w('policy.page.whoCanSee')}</h2>
 ${statementsHtml(doc.access)}
-<h2>When your records could be disclosed</h2>
+<h2>${w('policy.page.disclosure')}</h2>
 ${statementsHtml(doc.disclosure.general)}
 <table>
-<thead><tr><th>On what basis</th><th>Released?</th><th>What this policy says</th></tr></thead>
+<thead><tr><th>${w('policy.page.basis')}</th><th>${w('policy.page.released')}</th><th>${w('policy.page.says')}</th></tr></thead>
 <tbody>
 ${instruments}
 </tbody>
 </table>
-<h2>Statistics</h2>
+<h2>${w('policy.page.statistics')}</h2>
 <p>${statementHtml(doc.statistics)}</p>
-<h2>Your rights</h2>
+<h2>${w('policy.page.rights')}</h2>
 ${statementsHtml(doc.rights)}
-<h2>Changes to this policy</h2>
-${historyHtml(doc.history)}
+<h2>${w('policy.page.changes')}</h2>
+${historyHtml(tr, doc.history)}
 </main>
-<footer><p class="meta">The codes in brackets name the clause of the library’s policy each statement carries out. Generated ${esc(doc.generatedAt.slice(0, 10))}.</p></footer>
+<footer><p class="meta">${w('policy.page.clauses')} ${w('policy.page.generated', { date: doc.generatedAt.slice(0, 10) })}</p></footer>
 </body>
 </html>
 `;
@@ -119,40 +127,41 @@ const clausesMd = (clauses: readonly string[]) => (clauses.length === 0 ? '' : `
 const statementMd = (s: Statement) => `${s.text}${clausesMd(s.clauses)}`;
 const bullets = (items: readonly string[]) => items.map((i) => `- ${i}`).join('\n');
 
-/** The policy as Markdown. */
-export function renderPolicyMarkdown(doc: PrivacyPolicyDocument): string {
-  const p = doc.policy;
+/** The policy as Markdown, in the document's language. */
+export function renderPolicyMarkdown(tr: Translator, doc: PrivacyPolicyDocument): string {
   const out: string[] = [];
-  out.push(`# Privacy policy of ${doc.library.name}`, '');
-  out.push(`Version ${p.version}, effective ${p.effective} · ${p.name} (${p.jurisdiction})${p.source ? ` · The library’s policy text: ${p.source}` : ''}`, '');
+  out.push(`# ${tr.t('policy.page.heading', { library: doc.library.name })}`, '');
+  out.push(metaLine(tr, doc), '');
   out.push(bullets(doc.introduction.map(statementMd)), '');
-  out.push('## What we keep, why, and for how long', '');
+  out.push(`## ${tr.t('policy.page.whatWeKeep')}`, '');
   for (const c of doc.categories) {
     out.push(`### ${c.name}`, '');
-    out.push(`- **What is kept:** ${c.fields.join('; ')}.`);
-    out.push(`- **Why:** ${statementMd(c.why)}`);
-    out.push(`- **For how long:** ${statementMd(c.howLong)}${c.note ? ` ${c.note}` : ''}`);
-    out.push(`- **Who can see it:** ${c.whoCanSee.text}`);
-    out.push(`- **How it is disposed of:** ${c.disposal}`, '');
+    out.push(`- **${tr.t('policy.page.what')}:** ${c.fields}.`);
+    out.push(`- **${tr.t('policy.page.why')}:** ${statementMd(c.why)}`);
+    out.push(`- **${tr.t('policy.page.howLong')}:** ${statementMd(c.howLong)}`);
+    out.push(`- **${tr.t('policy.page.whoCanSee')}:** ${c.whoCanSee.text}`);
+    out.push(`- **${tr.t('policy.page.disposal')}:** ${c.disposal}`, '');
   }
   if (doc.recordsOutsideCarrel.length > 0) {
-    out.push('### Kept outside this system', '');
-    out.push(bullets(doc.recordsOutsideCarrel.map((s) => `**${s.name}** (${s.medium}): ${statementMd(s.howLong)}${s.note ? ` ${s.note}` : ''}`)), '');
+    out.push(`### ${tr.t('policy.page.outside')}`, '');
+    out.push(bullets(doc.recordsOutsideCarrel.map((s) => `**${s.name}** (${s.medium}): ${statementMd(s.howLong)}`)), '');
   }
-  out.push('## Who can see it', '', bullets(doc.access.map(statementMd)), '');
-  out.push('## When your records could be disclosed', '', bullets(doc.disclosure.general.map(statementMd)), '');
-  out.push('| On what basis | Released? | What this policy says |', '|---|---|---|');
-  for (const i of doc.disclosure.instruments) out.push(`| ${i.name} | ${i.permitted ? 'Possible' : 'Never'} | ${statementMd(i.statement).replace(/\|/g, '\\|')} |`);
+  out.push(`## ${tr.t('policy.page.whoCanSee')}`, '', bullets(doc.access.map(statementMd)), '');
+  out.push(`## ${tr.t('policy.page.disclosure')}`, '', bullets(doc.disclosure.general.map(statementMd)), '');
+  out.push(`| ${tr.t('policy.page.basis')} | ${tr.t('policy.page.released')} | ${tr.t('policy.page.says')} |`, '|---|---|---|');
+  for (const i of doc.disclosure.instruments)
+    out.push(`| ${i.name} | ${i.permitted ? tr.t('policy.page.possible') : tr.t('policy.page.never')} | ${statementMd(i.statement).replace(/\|/g, '\\|')} |`);
   out.push('');
-  out.push('## Statistics', '', statementMd(doc.statistics), '');
-  out.push('## Your rights', '', bullets(doc.rights.map(statementMd)), '');
-  out.push('## Changes to this policy', '');
-  if (doc.history.length === 0) out.push('No earlier version is recorded.', '');
+  out.push(`## ${tr.t('policy.page.statistics')}`, '', statementMd(doc.statistics), '');
+  out.push(`## ${tr.t('policy.page.rights')}`, '', bullets(doc.rights.map(statementMd)), '');
+  out.push(`## ${tr.t('policy.page.changes')}`, '');
+  if (doc.history.length === 0) out.push(tr.t('policy.page.noHistory'), '');
   for (const entry of doc.history) {
-    out.push(`### Version ${entry.version}, effective ${entry.effective}${entry.current ? ' (in force)' : ''}${entry.changedWithoutNewVersion ? ' — changed without a new version number' : ''}`, '');
-    out.push(`First applied ${entry.firstSeenAt.slice(0, 10)}. Fingerprint \`${entry.contentHash.slice(0, 16)}\`.`, '');
+    const head = tr.t('policy.page.version', { version: entry.version, effective: entry.effective });
+    out.push(`### ${head}${entry.current ? ` ${tr.t('policy.page.inForce')}` : ''}${entry.changedWithoutNewVersion ? ` — ${tr.t('policy.page.changedWithoutNewVersion')}` : ''}`, '');
+    out.push(`${tr.t('policy.page.firstApplied', { date: entry.firstSeenAt.slice(0, 10) })} ${tr.t('policy.page.fingerprint')} \`${entry.contentHash.slice(0, 16)}\`.`, '');
     out.push(bullets([...entry.remarks, ...entry.changes.map((c) => c.text)]), '');
   }
-  out.push('The codes in brackets name the clause of the library’s policy each statement carries out.', '');
+  out.push(tr.t('policy.page.clauses'), '');
   return out.join('\n');
 }

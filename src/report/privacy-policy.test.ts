@@ -2,24 +2,31 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INSTRUMENTS } from '../domain/disclosure.js';
+import { translator } from '../i18n/messages.js';
 import { INVENTORY } from '../policy/inventory.js';
+import { ownClauses, outsideWords } from '../policy/policy-words.js';
 import { fingerprint, rulesOf, versionHistory } from '../profile/profile-version.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { loadProfiles, parseProfile, shippedProfilesDir } from '../profile/profiles.js';
 import { buildPrivacyPolicy, CATEGORY_VIEW_PERMISSIONS, rolesSeeing } from './privacy-policy.js';
-import { POLICY_PAGE_CSP, renderPolicyHtml, renderPolicyMarkdown } from './privacy-policy.render.js';
+import { POLICY_PAGE_CSP, renderPolicyHtml as renderHtml, renderPolicyMarkdown as renderMarkdown } from './privacy-policy.render.js';
+import type { PrivacyPolicyDocument, Statement } from './privacy-policy.js';
 
 /** The published privacy policy, built from the inventory and a profile (CB-A9, RR-10). */
 
 const registry = loadProfiles();
+const en = translator('en');
+const es = translator('es');
+const renderPolicyHtml = (doc: PrivacyPolicyDocument) => renderHtml(translator(doc.language), doc);
+const renderPolicyMarkdown = (doc: PrivacyPolicyDocument) => renderMarkdown(translator(doc.language), doc);
 
-function policyOf(profile: Profile, history: Profile[] = [profile]) {
+function policyOf(profile: Profile, history: Profile[] = [profile], tr = en) {
   const recorded = history.map((p, i) => ({ version: p.version, effective: p.effective, contentHash: fingerprint(p).contentHash, firstSeenAt: `2027-0${i + 1}-01T00:00:00.000Z`, rules: rulesOf(p) }));
-  return buildPrivacyPolicy({
+  return buildPrivacyPolicy(tr, {
     library: { id: 'test-library', name: 'Test Library' },
     profile: rulesOf(profile),
     contentHash: fingerprint(profile).contentHash,
-    history: versionHistory(recorded, fingerprint(profile).contentHash),
+    history: versionHistory(tr, recorded, fingerprint(profile).contentHash),
     complaintAnswerDays: 30,
     generatedAt: '2027-06-01T12:00:00.000Z',
   });
@@ -48,13 +55,13 @@ describe('published privacy policy (pure)', () => {
       expect(doc.categories.map((c) => c.id)).toContain(category.id);
       expect(html).toContain(`<h3>${category.name}</h3>`);
       expect(md).toContain(`### ${category.name}`);
-      for (const clause of category.legalBasis.clauses) expect(html).toContain(clause);
+      for (const clause of ownClauses(rulesOf(profile))(category.legalBasis.clauses)) expect(html).toContain(clause);
     }
     for (const clause of clausesOf(profile)) {
       expect(html, `${profile.id}: ${clause} in HTML`).toContain(clause);
       expect(md, `${profile.id}: ${clause} in Markdown`).toContain(clause);
     }
-    for (const series of profile.externalRecords) expect(html).toContain(series.name);
+    for (const series of profile.externalRecords) expect(html).toContain(outsideWords(en, series).name);
     expect(doc.disclosure.instruments.map((i) => i.instrument)).toEqual([...INSTRUMENTS]);
     expect(html).toContain(`Version ${profile.version}, effective ${profile.effective}`);
     expect(html).toContain('answers within 30 days');
@@ -96,16 +103,16 @@ describe('published privacy policy (pure)', () => {
     for (const profile of registry.all()) {
       const doc = policyOf(profile);
       const vendors = doc.categories.find((c) => c.id === 'vendor-authorisations')!;
-      expect(vendors.why.clauses).toEqual(expect.arrayContaining(['RF-6', 'CB-D', 'IF-4']));
+      const cite = ownClauses(rulesOf(profile));
+      expect(vendors.why.clauses).toEqual(cite(['RF-6', 'RF-7', 'CB-D', 'IF-4', 'IF-9', 'RR-4']));
       expect(vendors.why.text).toContain('pseudonym');
-      // No shipped profile states it: the default, thirteen months after the last sign-in, with its clause and note
-      expect(vendors.howLong).toEqual({ text: expect.stringContaining('Kept 13 months after you last signed in to the vendor'), clauses: ['JC-IVd'] });
-      expect(vendors.note).toContain('Not stated');
+      // No shipped profile states it: the default, thirteen months after the last sign-in, citing JC-IVd where that is the library's own policy
+      expect(vendors.howLong).toEqual({ text: expect.stringContaining('Kept 13 months after you last signed in to the vendor'), clauses: cite(['JC-IVd']) });
       expect(vendors.whoCanSee).toMatchObject({ patron: true, guardian: null });
       expect(vendors.whoCanSee.staffRoles).not.toContain('system administrator');
       const counts = doc.categories.find((c) => c.id === 'vendor-statistics')!;
-      expect(counts.fields).toEqual(['month', 'vendor', 'number of sign-ins']);
-      expect(counts.why.clauses).toContain('CB-D');
+      expect(counts.fields).toBe('the month, the vendor and the number of sign-ins');
+      expect(counts.why.clauses).toEqual(cite(['CB-D', 'RR-4', 'IF-4', 'RF-3', 'CB-A6']));
     }
     // A profile that states its own months says so, and the list of changes tells patrons (RR-10)
     const v1 = registry.get('ridgefield-ct');
@@ -138,5 +145,72 @@ describe('published privacy policy (pure)', () => {
     expect(after).toContain('then 6 months more; then the link between you and the item is removed. <span class="clause">(CB-F3)</span>');
     expect(after).toContain('Returned loans: anonymised on return → kept 6 months after return (CB-F3)');
     expect(after).toContain('Version 2, effective');
+  });
+
+  /** Every statement of a document, with the clauses it cites. */
+  const statementsOf = (doc: PrivacyPolicyDocument): Statement[] => [
+    ...doc.introduction,
+    ...doc.categories.flatMap((c) => [c.why, c.howLong]),
+    ...doc.recordsOutsideCarrel.map((s) => s.howLong),
+    ...doc.access,
+    ...doc.disclosure.general,
+    ...doc.disclosure.instruments.map((i) => i.statement),
+    doc.statistics,
+    ...doc.rights,
+  ];
+  /** Words about how Carrel stores things, or its authors' reasoning, that a patron's page never says (issue 20). */
+  const INTERNAL_WORDS = [/argon2/i, /\bhash/i, /data key/i, /shredd/i, /\bHMAC/, /\bKEK\b/, /\bUUID/i, /policy is silent/i, /sealed/i, /hash chain/i, /verify-log/, /\bvault\b/i, /crypto/i, /twelve months is the shortest/i, /Not stated/];
+  const prefixesOf = (clauses: readonly string[]) => new Set(clauses.map((c) => c.split('-')[0]));
+
+  it.each(registry.all().map((p) => [p.id, p] as const))('%s: cites only the clauses of the library’s own policy, and no internal words or notes (issue 20)', (_id, profile) => {
+    // Given a library under this profile, in English and in Spanish
+    const own = prefixesOf(clausesOf(profile));
+    for (const tr of [en, es]) {
+      const doc = policyOf(profile, [profile], tr);
+      // Then every clause cited is of a policy the profile is written from
+      const cited = statementsOf(doc).flatMap((s) => s.clauses);
+      expect([...prefixesOf(cited)].sort()).toEqual([...own].sort());
+      const html = renderPolicyHtml(doc);
+      const md = renderPolicyMarkdown(doc);
+      for (const text of [html, md]) {
+        for (const word of INTERNAL_WORDS) expect(text, `${profile.id} (${tr.language}) says ${word}`).not.toMatch(word);
+        // The clause ids in brackets are all the library's own
+        for (const id of text.match(/\b[A-Z]{2}-[0-9A-Za-z]+\b/g) ?? []) expect(own, `${profile.id} cites ${id}`).toContain(id.split('-')[0]);
+      }
+    }
+    // The five libraries' own profiles each rest on one policy: Rio Rancho's page cites RR only
+    if (profile.id !== 'strict-default') expect(own.size).toBe(1);
+    // The profile's notes (its authors' reasons) stay out of the page
+    const notes = [...Object.values(profile.retention), profile.access.guardians, profile.access.patronLogin, ...Object.values(profile.disclosure.instruments), ...profile.externalRecords]
+      .map((r) => (r && typeof r === 'object' && 'note' in r ? r.note : undefined))
+      .filter((n): n is string => typeof n === 'string');
+    const html = renderPolicyHtml(policyOf(profile));
+    for (const note of notes) expect(html).not.toContain(note);
+  });
+
+  it('says the whole policy in Spanish when asked, with lang="es" and Spanish plurals (issue 20)', () => {
+    // Given Rio Rancho's policy, asked for in Spanish
+    const doc = policyOf(registry.get('rio-rancho-nm'), [registry.get('rio-rancho-nm')], es);
+    const html = renderPolicyHtml(doc);
+    const md = renderPolicyMarkdown(doc);
+    // Then the page says it is Spanish, and says it in Spanish
+    expect(doc.language).toBe('es');
+    expect(html).toContain('<html lang="es">');
+    expect(html).toContain('<h1>Política de privacidad de Test Library</h1>');
+    expect(md).toContain('# Política de privacidad de Test Library');
+    expect(html).toContain('<h2>Qué guardamos, por qué y durante cuánto tiempo</h2>');
+    expect(html).toContain('<h3>Préstamos en curso</h3>');
+    expect(doc.categories.find((c) => c.id === 'fines')!.howLong.text).toBe('Se conserva mientras se deba dinero y luego 90 días después de pagarse o condonarse.');
+    expect(doc.rights.map((r) => r.text)).toContain('Su PIN protege su cuenta en línea: tras 5 PIN incorrectos en 15 minutos, el carné se bloquea durante ese mismo tiempo.');
+    expect(doc.rights.map((r) => r.text)).toContain('Usted puede presentar una queja por escrito a la dirección, que le responderá en un plazo de 30 días.');
+    expect(doc.disclosure.instruments.find((i) => i.instrument === 'subpoena')!.name).toBe('Una citación judicial');
+    expect(doc.recordsOutsideCarrel[0]!.name).toBe('Fotos y videos de los programas, con los registros de consentimiento');
+    expect(doc.categories.find((c) => c.id === 'registration')!.whoCanSee.text).toMatch(/^Usted; .*empleado de préstamo/);
+    // And no English sentence of the English page is left in it
+    const english = policyOf(registry.get('rio-rancho-nm'));
+    for (const s of statementsOf(english)) expect(html).not.toContain(s.text);
+    for (const c of english.categories) expect(html).not.toContain(c.fields);
+    // A language Carrel has no catalogue for is said in English
+    expect(policyOf(registry.get('rio-rancho-nm'), undefined, translator('fr')).language).toBe('en');
   });
 });

@@ -51,6 +51,7 @@ import { newId, recordAccess, recordLibraryChange, type Context } from './contex
 import { requireLibrary } from './library-access.js';
 import { openPatron } from './patron-records.js';
 import { recordProfileVersion } from './privacy-policy.usecases.js';
+import { translator } from '../i18n/messages.js';
 
 // ── Settings ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -497,7 +498,8 @@ export async function policyAnnouncement(ctx: Context, input: { libraryId: strin
   const after = recorded.find((v) => v.contentHash === contentHash);
   let changes: string[] = [];
   if (before && after) {
-    const history = versionHistory([before, after], contentHash);
+    // The changes in English, as before the catalogues: one mailing names them once for every patron.
+    const history = versionHistory(translator('en'), [before, after], contentHash);
     changes = (history[1]?.changes ?? []).map((c) => c.text);
   }
   return { announce: changes.length > 0 || !before, previous, current: contentHash, version: profile.version, changes };

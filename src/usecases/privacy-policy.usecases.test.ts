@@ -6,12 +6,16 @@ import { buildLibrary, buildPatron, countRows, refusalCodes, world, type World }
 import { runRetention } from '../jobs/retention.job.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { loadProfiles, parseProfile, ProfileRegistry, shippedProfilesDir } from '../profile/profiles.js';
-import { renderPolicyHtml, renderPolicyMarkdown } from '../report/privacy-policy.render.js';
+import { translator } from '../i18n/messages.js';
+import type { PrivacyPolicyDocument } from '../report/privacy-policy.js';
+import { renderPolicyHtml as renderHtml, renderPolicyMarkdown as renderMarkdown } from '../report/privacy-policy.render.js';
 import { policyHistory, publishedPolicy } from './privacy-policy.usecases.js';
 
 /** The published privacy policy and its version history, on a real database (CB-A9, RR-10). */
 
 const shipped = loadProfiles();
+const renderPolicyHtml = (doc: PrivacyPolicyDocument) => renderHtml(translator(doc.language), doc);
+const renderPolicyMarkdown = (doc: PrivacyPolicyDocument) => renderMarkdown(translator(doc.language), doc);
 
 /** A shipped profile with its YAML edited, as an operator would change the file. */
 function edited(id: string, edit: (text: string) => string): Profile {
@@ -108,6 +112,25 @@ describe.each(ENGINES)('published privacy policy on %s', (engine) => {
     expect(policy.history[0]!.changes.map((c) => c.text)).toEqual(['Published statistics: counts below 5 not published → counts below 11 not published (IF-4)']);
     expect(renderPolicyHtml(policy)).toContain('changed without a new version number');
     expect(await versionRows(database, 'imagineif-mt')).toBe(2);
+  });
+
+  it('says the policy and its history in the language asked for, English by default (issue 20)', async () => {
+    // Given a ridgefield-ct library whose settled fines rule changed in a second version
+    const { library } = await buildLibrary(w, { profileId: 'ridgefield-ct' });
+    w.clock.advanceDays(1);
+    const registry = registryWith(edited('ridgefield-ct', (t) => t.replace('days_after_settlement: 90', 'days_after_settlement: 1').replace('version: 1', 'version: 2')));
+    // When it is read in Spanish, and without a language
+    const spanish = await w.act(publishedPolicy, { libraryId: library.id, registry, language: 'es' });
+    const english = await w.act(publishedPolicy, { libraryId: library.id, registry });
+    const history = await w.act(policyHistory, { libraryId: library.id, registry, language: 'es' });
+    // Then the Spanish document says so and is in Spanish, singular where one day is meant
+    expect([spanish.language, english.language]).toEqual(['es', 'en']);
+    expect(spanish.categories.find((c) => c.id === 'fines')!.howLong).toEqual({ text: 'Se conserva mientras se deba dinero y luego 1 día después de pagarse o condonarse.', clauses: ['RF-1'] });
+    expect(history.versions[0]!.changes.map((c) => c.text)).toEqual(['Multas pagadas o condonadas: se conservan 90 días después de saldarse → se conservan 1 día después de saldarse (RF-1)']);
+    expect(renderPolicyHtml(spanish)).toContain('<html lang="es">');
+    expect(renderPolicyHtml(english)).toContain('<html lang="en">');
+    // And a language Carrel has no catalogue for is answered in English
+    expect((await w.act(publishedPolicy, { libraryId: library.id, registry, language: 'fr' })).language).toBe('en');
   });
 
   it('a retention run records the version it applies', async () => {

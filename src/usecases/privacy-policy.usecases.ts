@@ -2,9 +2,12 @@
  * The published privacy policy of a library (CB-A9) and its version history (RR-10). Anyone may read
  * them, without logging in: they say what the library's rules are and hold no personal data, so reading
  * them writes no access-log entry. Each reading also records the version in force, if it is new, so the
- * history never misses a version that was published.
+ * history never misses a version that was published. Both are said in the language asked for (English
+ * when none is, or when Carrel has no catalogue for it).
  */
 import { ErrorCode, refuse } from '../domain/errors.js';
+import type { Translator } from '../domain/translator.js';
+import { translator } from '../i18n/messages.js';
 import type { PolicyHistory } from '../domain/published-policy.js';
 import { COMPLAINT_ANSWER_DAYS } from '../policy/complaint.policy.js';
 import type { Profile } from '../policy/profile.schema.js';
@@ -53,8 +56,14 @@ async function publicLibrary(ctx: Context, libraryId: string) {
   return library;
 }
 
+/** What a reader of the policy may ask for besides the library: the language (en, es, …). */
+export interface PolicyReading extends ProfileSource {
+  libraryId: string;
+  language?: string;
+}
+
 /** The history of the library's profile, oldest first, the version in force recorded first if new. */
-async function historyOf(ctx: Context, profile: Profile): Promise<{ history: PolicyVersionEntry[]; contentHash: string }> {
+async function historyOf(ctx: Context, tr: Translator, profile: Profile): Promise<{ history: PolicyVersionEntry[]; contentHash: string }> {
   const { contentHash } = await recordLoaded(ctx, profile);
   const stored = await versions.listVersions(ctx.trx, profile.id);
   const recorded: RecordedVersion[] = stored.map((v) => ({
@@ -64,16 +73,17 @@ async function historyOf(ctx: Context, profile: Profile): Promise<{ history: Pol
     firstSeenAt: v.firstSeenAt,
     rules: JSON.parse(v.rules) as ProfileRules,
   }));
-  return { history: versionHistory(recorded, contentHash), contentHash };
+  return { history: versionHistory(tr, recorded, contentHash), contentHash };
 }
 
 /** The published privacy policy of a library, from its profile, the inventory, the role table and the history. */
-export async function publishedPolicy(ctx: Context, input: { libraryId: string } & ProfileSource): Promise<PrivacyPolicyDocument> {
+export async function publishedPolicy(ctx: Context, input: PolicyReading): Promise<PrivacyPolicyDocument> {
   const library = await publicLibrary(ctx, input.libraryId);
   const profile = (input.registry ?? profiles()).get(library.profileId);
-  const { history, contentHash } = await historyOf(ctx, profile);
+  const tr = translator(input.language);
+  const { history, contentHash } = await historyOf(ctx, tr, profile);
   const { file: _file, ...rules } = profile;
-  return buildPrivacyPolicy({
+  return buildPrivacyPolicy(tr, {
     library: { id: library.id, name: library.name },
     profile: rules,
     contentHash,
@@ -84,10 +94,10 @@ export async function publishedPolicy(ctx: Context, input: { libraryId: string }
 }
 
 /** The version history of a library's policy, newest first, with what changed and when (RR-10). */
-export async function policyHistory(ctx: Context, input: { libraryId: string } & ProfileSource): Promise<PolicyHistory> {
+export async function policyHistory(ctx: Context, input: PolicyReading): Promise<PolicyHistory> {
   const library = await publicLibrary(ctx, input.libraryId);
   const profile = (input.registry ?? profiles()).get(library.profileId);
-  const { history, contentHash } = await historyOf(ctx, profile);
+  const { history, contentHash } = await historyOf(ctx, translator(input.language), profile);
   return {
     library: { id: library.id, name: library.name },
     profileId: profile.id,

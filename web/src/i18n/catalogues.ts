@@ -6,9 +6,14 @@
 import type common from '../../../locales/en/common.json';
 import type errors from '../../../locales/en/errors.json';
 import type deskpages from '../../../locales/en/deskpages.json';
+import type publicPages from '../../../locales/en/public.json';
 
 /** Every key of the web app's messages (the English catalogue's), so a key the catalogue lacks fails to compile. */
-export type MessageId = keyof typeof common | keyof typeof errors | keyof typeof deskpages;
+export type MessageId =
+  | keyof typeof common
+  | keyof typeof errors
+  | keyof typeof deskpages
+  | keyof typeof publicPages;
 
 /** Every catalogue file but the server's own namespaces (the CLI's words, the reports' and the published policy's, the vendors' sign-in pages). */
 const files = import.meta.glob<Record<string, string>>(['../../../locales/*/*.json', '!../../../locales/*/{cli,report,policy,signin}.json'], { eager: true, import: 'default' });

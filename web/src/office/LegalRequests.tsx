@@ -179,7 +179,6 @@ function RecordForm({ onRecorded }: { onRecorded: (receipt: RequestReceipt) => v
         {rule && (
           <p className={`office-rule${rule.permitted ? '' : ' refused'}`} aria-live="polite">
             <strong>The library’s policy:</strong> {rule.statement.text} ({rule.statement.clauses.join(', ')})
-            {rule.note ? ` ${rule.note}` : ''}
           </p>
         )}
         <div className="office-warning" role="note" aria-label="No patron data in these fields">

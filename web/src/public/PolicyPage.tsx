@@ -1,5 +1,6 @@
 import { useParams } from 'react-router';
 import { ApiError } from '../api';
+import { tRich, useLanguage, useT } from '../i18n';
 import { day, ErrorMessage, Page, useLoad } from '../ui/components';
 import { loadPolicy, loadPolicyHistory, policyPath, type PolicyVersion, type PrivacyPolicy, type Statement } from './policyApi';
 import './policy.css';
@@ -19,24 +20,30 @@ function Said({ statement }: { statement: Statement }) {
   );
 }
 
-/** The library's published privacy policy (public, no log-in): what is kept, why, how long, who sees it, when it could be disclosed. */
+/**
+ * The library's published privacy policy (public, no log-in): what is kept, why, how long, who sees it,
+ * when it could be disclosed. The server says the policy in the page's language, so a switch of
+ * language asks for it again; the page's own headings come from the `public` catalogue.
+ */
 export function PolicyPage() {
+  const t = useT();
+  const { language } = useLanguage();
   const { libraryId = '' } = useParams();
-  const policy = useLoad(() => loadPolicy(libraryId), [libraryId]);
-  const history = useLoad(() => loadPolicyHistory(libraryId), [libraryId]);
+  const policy = useLoad(() => loadPolicy(libraryId, language), [libraryId, language]);
+  const history = useLoad(() => loadPolicyHistory(libraryId, language), [libraryId, language]);
 
   if (policy.error) {
     const missing = policy.error instanceof ApiError && (policy.error.status === 404 || policy.error.status === 400);
     return (
-      <Page title={missing ? 'No library has that code' : 'Privacy policy'}>
-        {missing ? <p>No library has the code “{libraryId}”. Check the code on your library card or the library’s website.</p> : <ErrorMessage error={policy.error} />}
+      <Page title={missing ? t('public.policy.missingTitle') : t('public.policy.title')}>
+        {missing ? <p>{t('public.policy.missingBody', { code: libraryId })}</p> : <ErrorMessage error={policy.error} />}
       </Page>
     );
   }
   if (!policy.data)
     return (
-      <Page title="Privacy policy">
-        <p className="loading">Loading the privacy policy…</p>
+      <Page title={t('public.policy.title')}>
+        <p className="loading">{t('public.policy.loading')}</p>
       </Page>
     );
   const p = policy.data;
@@ -44,28 +51,28 @@ export function PolicyPage() {
   const versions = history.data?.versions ?? p.history;
 
   return (
-    <Page title={`Privacy policy of ${p.library.name}`}>
-      <div className="policy">
+    <Page title={t('public.policy.heading', { library: p.library.name })}>
+      <div className="policy" lang={p.language}>
         <p className="policy-meta">
-          {p.policy.name}, version {p.policy.version}, in force since {day(p.policy.effective)}. {p.policy.jurisdiction}.{' '}
-          <a href={policyPath(p.library.id)}>The same policy as one page to print or save (HTML)</a>
+          {t('public.policy.meta', { name: p.policy.name, version: p.policy.version, date: day(p.policy.effective), jurisdiction: p.policy.jurisdiction })}{' '}
+          <a href={policyPath(p.library.id, undefined, p.language)}>{t('public.policy.printable')}</a>
         </p>
-        <nav aria-label="On this page" className="policy-toc">
+        <nav aria-label={t('public.policy.toc')} className="policy-toc">
           <ul>
             <li>
-              <a href="#what-we-keep">What we keep, why and for how long</a>
+              <a href="#what-we-keep">{t('public.policy.whatWeKeep')}</a>
             </li>
             <li>
-              <a href="#who-sees">Who can see it</a>
+              <a href="#who-sees">{t('public.policy.whoSees')}</a>
             </li>
             <li>
-              <a href="#disclosure">When it could be disclosed</a>
+              <a href="#disclosure">{t('public.policy.disclosureShort')}</a>
             </li>
             <li>
-              <a href="#rights">Your rights</a>
+              <a href="#rights">{t('public.policy.rights')}</a>
             </li>
             <li>
-              <a href="#history">What changed and when</a>
+              <a href="#history">{t('public.policy.history')}</a>
             </li>
           </ul>
         </nav>
@@ -76,31 +83,30 @@ export function PolicyPage() {
         ))}
 
         <section aria-labelledby="what-we-keep">
-          <h2 id="what-we-keep">What we keep, why and for how long</h2>
+          <h2 id="what-we-keep">{t('public.policy.whatWeKeep')}</h2>
           {p.categories.map((c) => (
             <Category key={c.id} category={c} />
           ))}
           {p.recordsOutsideCarrel.length > 0 && (
             <>
-              <h3>Records kept outside the library system</h3>
+              <h3>{t('public.policy.outside')}</h3>
               <ul>
                 {p.recordsOutsideCarrel.map((r) => (
                   <li key={r.name}>
                     <strong>{r.name}</strong> ({r.medium}): <Said statement={r.howLong} />
-                    {r.note ? ` ${r.note}` : ''}
                   </li>
                 ))}
               </ul>
             </>
           )}
-          <h3>Statistics</h3>
+          <h3>{t('public.policy.statistics')}</h3>
           <p>
             <Said statement={p.statistics} />
           </p>
         </section>
 
         <section aria-labelledby="who-sees">
-          <h2 id="who-sees">Who can see it</h2>
+          <h2 id="who-sees">{t('public.policy.whoSees')}</h2>
           <ul>
             {p.access.map((s, i) => (
               <li key={i}>
@@ -111,21 +117,22 @@ export function PolicyPage() {
         </section>
 
         <section aria-labelledby="disclosure">
-          <h2 id="disclosure">When your records could be disclosed, and on what basis</h2>
+          <h2 id="disclosure">{t('public.policy.disclosure')}</h2>
           {p.disclosure.general.map((s, i) => (
             <p key={i}>
               <Said statement={s} />
             </p>
           ))}
-          <div className="table-scroll">
+          {/* On a phone the table scrolls sideways: the region takes the keyboard's focus so it can be scrolled without a mouse. */}
+          <div className="table-scroll" role="region" aria-labelledby="policy-requests" tabIndex={0}>
             <table>
-              <caption>What each kind of request can obtain</caption>
+              <caption id="policy-requests">{t('public.policy.table.caption')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Request</th>
-                  <th scope="col">What the library does</th>
-                  <th scope="col">Checked by the library’s lawyer first</th>
-                  <th scope="col">You are told</th>
+                  <th scope="col">{t('public.policy.table.request')}</th>
+                  <th scope="col">{t('public.policy.table.action')}</th>
+                  <th scope="col">{t('public.policy.table.counsel')}</th>
+                  <th scope="col">{t('public.policy.table.told')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -134,10 +141,9 @@ export function PolicyPage() {
                     <th scope="row">{i.name}</th>
                     <td>
                       <Said statement={i.statement} />
-                      {i.note ? <div className="hint">{i.note}</div> : null}
                     </td>
-                    <td>{i.permitted ? (i.counselReviewRequired ? 'Yes' : 'No') : '—'}</td>
-                    <td>{i.permitted ? (i.patronTold ? 'Yes, afterwards' : 'No') : '—'}</td>
+                    <td>{i.permitted ? (i.counselReviewRequired ? t('public.policy.table.yes') : t('public.policy.table.no')) : '—'}</td>
+                    <td>{i.permitted ? (i.patronTold ? t('public.policy.table.yesAfterwards') : t('public.policy.table.no')) : '—'}</td>
                   </tr>
                 ))}
               </tbody>
@@ -146,7 +152,7 @@ export function PolicyPage() {
         </section>
 
         <section aria-labelledby="rights">
-          <h2 id="rights">Your rights</h2>
+          <h2 id="rights">{t('public.policy.rights')}</h2>
           <ul>
             {p.rights.map((s, i) => (
               <li key={i}>
@@ -157,54 +163,53 @@ export function PolicyPage() {
         </section>
 
         <section aria-labelledby="history">
-          <h2 id="history">What changed and when</h2>
+          <h2 id="history">{t('public.policy.history')}</h2>
           <ErrorMessage error={history.error} />
-          {versions.length === 0 ? <p>No version has been recorded yet.</p> : <History versions={versions} />}
+          {versions.length === 0 ? <p>{t('public.policy.noVersion')}</p> : <History versions={versions} />}
         </section>
 
-        <p className="policy-meta">
-          This page is generated from the rules the library’s system enforces (version fingerprint <span className="policy-hash">{p.policy.contentHash.slice(0, 16)}</span>). Clause
-          codes in brackets name the policy text each rule comes from.
-        </p>
+        <p className="policy-meta">{tRich('public.policy.footer', { fingerprint: p.policy.contentHash.slice(0, 16), code: (chunks) => <span className="policy-hash">{chunks}</span> })}</p>
       </div>
     </Page>
   );
 }
 
 function Category({ category: c }: { category: PrivacyPolicy['categories'][number] }) {
+  const t = useT();
   const headingId = `category-${c.id}`;
   return (
     <section className="policy-category" aria-labelledby={headingId}>
       <h3 id={headingId}>{c.name}</h3>
       <dl className="facts">
-        <dt>What</dt>
-        <dd>{c.fields.join(', ')}</dd>
-        <dt>Why</dt>
+        <dt>{t('public.policy.category.what')}</dt>
+        <dd>{c.fields}</dd>
+        <dt>{t('public.policy.category.why')}</dt>
         <dd>
           <Said statement={c.why} />
         </dd>
-        <dt>How long</dt>
+        <dt>{t('public.policy.category.howLong')}</dt>
         <dd>
           <Said statement={c.howLong} />
         </dd>
-        <dt>Then</dt>
+        <dt>{t('public.policy.category.then')}</dt>
         <dd>{c.disposal}</dd>
-        <dt>Who can see it</dt>
+        <dt>{t('public.policy.whoSees')}</dt>
         <dd>{c.whoCanSee.text}</dd>
       </dl>
-      {c.note && <p className="hint">{c.note}</p>}
     </section>
   );
 }
 
 function History({ versions }: { versions: PolicyVersion[] }) {
+  const t = useT();
   return (
     <ol className="policy-history" reversed>
       {versions.map((v) => (
         <li key={`${v.version}-${v.contentHash}`}>
           <p>
-            <strong>Version {v.version}</strong>, effective {day(v.effective)}; first applied {day(v.firstSeenAt)}. {v.current && <span className="badge">In force</span>}{' '}
-            {v.changedWithoutNewVersion && <span className="badge warn">Rules changed without a new version number</span>}
+            {tRich('public.policy.version', { version: v.version, effective: day(v.effective), firstApplied: day(v.firstSeenAt), b: (chunks) => <strong>{chunks}</strong> })}{' '}
+            {v.current && <span className="badge">{t('public.policy.inForce')}</span>}{' '}
+            {v.changedWithoutNewVersion && <span className="badge warn">{t('public.policy.changedWithoutNewVersion')}</span>}
           </p>
           {v.changes.length > 0 ? (
             <ul>

@@ -16,9 +16,16 @@ export type {
   Statement,
 } from '../../../src/domain/published-policy';
 
-/** The address of the library's policy (the self-contained HTML page when no format is given). */
-export function policyPath(libraryId: string, format?: 'json' | 'md'): string {
-  return `/libraries/${encodeURIComponent(libraryId)}/privacy-policy${format ? `?format=${format}` : ''}`;
+/**
+ * The address of the library's policy (the self-contained HTML page when no format is given), in a
+ * language (`lang=`; English, the server's default, needs none).
+ */
+export function policyPath(libraryId: string, format?: 'json' | 'md', language?: string): string {
+  const query = new URLSearchParams();
+  if (format) query.set('format', format);
+  if (language && language !== 'en') query.set('lang', language);
+  const search = query.toString();
+  return `/libraries/${encodeURIComponent(libraryId)}/privacy-policy${search ? `?${search}` : ''}`;
 }
 
 async function getJson<T>(path: string): Promise<T> {
@@ -38,10 +45,13 @@ async function getJson<T>(path: string): Promise<T> {
   throw new ApiError(response.status, payload.error?.code ?? `HTTP_${response.status}`, payload.error?.message ?? 'Something went wrong.');
 }
 
-export function loadPolicy(libraryId: string): Promise<PrivacyPolicy> {
-  return getJson<PrivacyPolicy>(policyPath(libraryId, 'json'));
+/** The library's published policy, said in `language` (English when none is given). */
+export function loadPolicy(libraryId: string, language?: string): Promise<PrivacyPolicy> {
+  return getJson<PrivacyPolicy>(policyPath(libraryId, 'json', language));
 }
 
-export function loadPolicyHistory(libraryId: string): Promise<PolicyHistory> {
-  return getJson<PolicyHistory>(`/libraries/${encodeURIComponent(libraryId)}/privacy-policy/history`);
+/** The policy's version history, newest first, its changes said in `language`. */
+export function loadPolicyHistory(libraryId: string, language?: string): Promise<PolicyHistory> {
+  const lang = language && language !== 'en' ? `?lang=${encodeURIComponent(language)}` : '';
+  return getJson<PolicyHistory>(`/libraries/${encodeURIComponent(libraryId)}/privacy-policy/history${lang}`);
 }
