@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { ApiError } from '../api';
-import { errorWords, t, useT } from '../i18n';
+import { errorWords, pageLanguage, t, useT } from '../i18n';
 import { useSession } from '../session';
 
 export { day, money, moment, time, count, list } from '../i18n/format';
@@ -130,7 +130,7 @@ export function aboutField(error: unknown, ...fields: string[]): string | undefi
   if (!(error instanceof ApiError)) return undefined;
   for (const field of fields) {
     const problem = error.about(field);
-    if (problem) return problem.message;
+    if (problem) return problemWords(problem);
   }
   return undefined;
 }
@@ -181,7 +181,7 @@ function ErrorBox({ error }: { error: unknown }) {
   const session = useSession();
   const message = errorMessage(error);
   const code = error instanceof ApiError ? error.code : undefined;
-  const others = error instanceof ApiError ? error.problems.filter((p) => p.code !== code || p.message !== error.message).map((p) => errorWords(p.code) ?? p.message).filter((m) => m !== message) : [];
+  const others = error instanceof ApiError ? error.problems.filter((p) => p.code !== code || p.message !== error.message).map((p) => (p.code === code ? problemWords(p) : (errorWords(p.code) ?? p.message))).filter((m) => m !== message) : [];
   return (
     <div className={settled ? 'error' : 'live-pending'} role="alert">
       {settled && (
@@ -205,6 +205,15 @@ function ErrorBox({ error }: { error: unknown }) {
       )}
     </div>
   );
+}
+
+/**
+ * Words for one problem beside its field. The server words a field's problem precisely, in English; on a
+ * page in another language the catalogue's words for the problem's code stand in for them.
+ */
+function problemWords(problem: { code?: string; message: string }): string {
+  if (pageLanguage() === 'en' || !problem.code) return problem.message;
+  return errorWords(problem.code) ?? problem.message;
 }
 
 /** Words for an error: Carrel's words for its code in the page's language, else what it said. */
