@@ -14,7 +14,7 @@ import {
   type RequestView,
   type ScopePatron,
 } from '../usecases/disclosure.usecases.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
 import { type CommandHelpers, systemRun } from './command-helpers.js';
 
 /** What main.ts lends the legal-request commands. */
@@ -48,12 +48,12 @@ function describe(r: RequestView): string {
  */
 export function registerDisclosureCommands(program: Command, helpers: DisclosureCommandHelpers): void {
   const { withRuntime, globals, asOf } = helpers;
-  const legal = program.command('legal-request').description('the legal-request register: receive, refer, review, decide and release (lawful disclosure)');
+  const legal = program.command('legal-request').description(tr.t('cli.legal.help'));
   const run = (runtime: Runtime) => systemRun(runtime, 'legal-disclosure');
 
   legal
     .command('receive')
-    .description('record a legal request handed to the library')
+    .description(tr.t('cli.legal.receive.help'))
     .requiredOption('--library <id>', 'library id')
     .requiredOption('--agency <name>', 'the agency presenting it')
     .requiredOption('--officer-name <name>', 'the officer presenting it')
@@ -95,7 +95,7 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
 
   legal
     .command('list')
-    .description('the register of a library')
+    .description(tr.t('cli.legal.list.help'))
     .requiredOption('--library <id>', 'library id')
     .addOption(asOf())
     .action(async (o: { library: string }, command: Command) => {
@@ -106,7 +106,7 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
 
   legal
     .command('show')
-    .description('one request of the register')
+    .description(tr.t('cli.legal.show.help'))
     .requiredOption('--id <id>', 'request id')
     .addOption(asOf())
     .action(async (o: { id: string }, command: Command) => {
@@ -117,7 +117,7 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
 
   legal
     .command('refer')
-    .description('refer a request to the director (JC-IVd-le)')
+    .description(tr.t('cli.legal.refer.help'))
     .requiredOption('--id <id>', 'request id')
     .addOption(asOf())
     .action(async (o: { id: string }, command: Command) => {
@@ -128,7 +128,7 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
 
   legal
     .command('review')
-    .description('record counsel’s review of the instrument (CB-E1, JC-IVd-le)')
+    .description(tr.t('cli.legal.review.help'))
     .requiredOption('--id <id>', 'request id')
     .requiredOption('--proper-form <yes|no>', 'is it in proper form?')
     .requiredOption('--good-cause <yes|no>', 'does it show good cause?')
@@ -143,7 +143,7 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
 
   legal
     .command('decide')
-    .description('approve or refuse a request under the library’s profile')
+    .description(tr.t('cli.legal.decide.help'))
     .requiredOption('--id <id>', 'request id')
     .option('--approve', 'approve it (refused with its code if the profile does not allow it)')
     .option('--refuse', 'refuse it')
@@ -170,7 +170,7 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
 
   legal
     .command('release')
-    .description('produce the export of an approved request, once; the register keeps its manifest')
+    .description(tr.t('cli.legal.release.help'))
     .requiredOption('--id <id>', 'request id')
     .option('--out <file>', 'write the export there (mode 0600) instead of standard output')
     .addOption(asOf())
@@ -198,7 +198,7 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
 
   legal
     .command('withdraw')
-    .description('record that the agency withdrew its request')
+    .description(tr.t('cli.legal.withdraw.help'))
     .requiredOption('--id <id>', 'request id')
     .option('--notes <text>', 'notes (no patron data)')
     .addOption(asOf())
