@@ -25,19 +25,30 @@ import { type CommandHelpers, systemRun } from './command-helpers.js';
 export type ServiceCommandHelpers = Pick<CommandHelpers, 'withRuntime' | 'globals' | 'asOf'>;
 
 /** One line for a record the desk created or closed: id, kind, state, and until when it runs. */
-function describe(receipt: ServiceReceipt, verb: string): string {
+function describe(receipt: ServiceReceipt, verb: keyof typeof VERB): string {
   // A booking runs until its event's end; anything else with an end closed at that instant.
-  const until = receipt.endsAt ? ` (${receipt.status === 'booked' ? 'until' : 'at'} ${receipt.endsAt})` : '';
-  return `${LABEL[receipt.kind]} ${receipt.id} ${verb}${receipt.resource ? ` [${receipt.resource}]` : ''}; ${receipt.status}${until}.`;
+  const until = !receipt.endsAt ? '' : ` ${receipt.status === 'booked' ? tr.t('cli.services.until', { at: receipt.endsAt }) : tr.t('cli.services.at', { at: receipt.endsAt })}`;
+  const resource = receipt.resource ? ` [${receipt.resource}]` : '';
+  // The status is the record's own (open, booked, answered…), as in --json.
+  return tr.t('cli.services.receipt', { label: tr.t(LABEL[receipt.kind]), id: receipt.id, verb: tr.t(VERB[verb]), resource, status: receipt.status, until });
 }
 
 const LABEL: Record<ServiceKind, string> = {
-  'computer-session': 'Computer session',
-  'program-signup': 'Program sign-up',
-  'room-booking': 'Room booking',
-  'ill-request': 'Interlibrary-loan request',
-  'reference-request': 'Reference request',
+  'computer-session': 'cli.services.kind.computerSession',
+  'program-signup': 'cli.services.kind.programSignup',
+  'room-booking': 'cli.services.kind.roomBooking',
+  'ill-request': 'cli.services.kind.illRequest',
+  'reference-request': 'cli.services.kind.referenceRequest',
 };
+
+const VERB = {
+  started: 'cli.services.verb.started',
+  ended: 'cli.services.verb.ended',
+  recorded: 'cli.services.verb.recorded',
+  cancelled: 'cli.services.verb.cancelled',
+  booked: 'cli.services.verb.booked',
+  closed: 'cli.services.verb.closed',
+} as const;
 
 /**
  * `carrel session|program|room|ill|reference …`: services recorded outside circulation (JC-IIId-f),
@@ -67,7 +78,7 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
         station: o.station,
       });
       emit(globals(command).json, result, () =>
-        [describe(result, 'started'), result.endedSessionIds.length > 0 ? `Ended the session still open on the station: ${result.endedSessionIds.join(', ')}.` : '']
+        [describe(result, 'started'), result.endedSessionIds.length > 0 ? tr.t('cli.services.endedOpenSession', { ids: result.endedSessionIds.join(', ') }) : '']
           .filter(Boolean)
           .join('\n'),
       );
