@@ -30,14 +30,18 @@ function yesNo(text: string, field: string): boolean {
 
 /** One request in a few lines: no patron data (patrons by id only). */
 function describe(r: RequestView): string {
+  // Instruments, statuses, categories and the profile's answer are the register's own codes, as in --json.
+  const yes = (value: boolean | null) => (value ? tr.t('cli.legal.yes') : tr.t('cli.legal.no'));
+  const heading = { id: r.id, instrument: r.instrument, agency: r.agency, status: r.status };
+  const rule = { permits: r.rule.permits, clause: r.rule.clause };
   const lines = [
-    `${r.id}  ${r.instrument} from ${r.agency} (${r.status}${r.gagged ? `, gagged until ${r.gagUntil}` : ''})`,
-    `  received ${r.receivedAt}; scope: ${r.scopeCategories.join(', ')}; ${r.patronIds.length} patron(s); period ${r.scopeFrom ?? '…'} to ${r.scopeTo ?? '…'}`,
-    `  profile: ${r.rule.permits} (${r.rule.clause})${r.rule.counselReviewRequired ? ', counsel review required' : ''}`,
+    r.gagged ? tr.t('cli.legal.headingGagged', { ...heading, until: r.gagUntil }) : tr.t('cli.legal.heading', heading),
+    `  ${tr.t('cli.legal.scope', { received: r.receivedAt, categories: r.scopeCategories.join(', '), patrons: r.patronIds.length, from: r.scopeFrom ?? '…', to: r.scopeTo ?? '…' })}`,
+    `  ${r.rule.counselReviewRequired ? tr.t('cli.legal.ruleWithReview', rule) : tr.t('cli.legal.rule', rule)}`,
   ];
-  if (r.reviewedAt) lines.push(`  counsel: proper form ${r.reviewProperForm ? 'yes' : 'no'}, good cause ${r.reviewGoodCause ? 'yes' : 'no'}`);
+  if (r.reviewedAt) lines.push(`  ${tr.t('cli.legal.counsel', { properForm: yes(r.reviewProperForm), goodCause: yes(r.reviewGoodCause) })}`);
   if (r.decision) lines.push(`  ${r.decision}: ${r.decisionReason}`);
-  if (r.manifest) lines.push(`  released ${r.releasedAt}: ${r.manifest.records.length} record(s), sha256 ${r.manifest.sha256}`);
+  if (r.manifest) lines.push(`  ${tr.t('cli.legal.released', { at: r.releasedAt, records: r.manifest.records.length, sha256: r.manifest.sha256 })}`);
   return lines.join('\n');
 }
 
@@ -89,7 +93,7 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
             gagUntil: o.gagUntil ?? null,
           }),
         );
-        emit(opts.json, received, () => `Legal request ${received.id} recorded (${received.instrument}, ${received.status}).`);
+        emit(opts.json, received, () => tr.t('cli.legal.recorded', { id: received.id, instrument: received.instrument, status: received.status }));
       },
     );
 
@@ -101,7 +105,7 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
     .action(async (o: { library: string }, command: Command) => {
       const opts = globals(command);
       const requests = await withRuntime(opts, false, (runtime) => run(runtime)(listRequests, { libraryId: o.library }));
-      emit(opts.json, requests, () => (requests.length === 0 ? 'No legal request.' : requests.map(describe).join('\n')));
+      emit(opts.json, requests, () => (requests.length === 0 ? tr.t('cli.legal.none') : requests.map(describe).join('\n')));
     });
 
   legal
@@ -123,7 +127,7 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
     .action(async (o: { id: string }, command: Command) => {
       const opts = globals(command);
       const referred = await withRuntime(opts, false, (runtime) => run(runtime)(referToDirector, { requestId: o.id }));
-      emit(opts.json, referred, () => `Legal request ${referred.id} ${referred.status}.`);
+      emit(opts.json, referred, () => tr.t('cli.legal.referred', { id: referred.id, status: referred.status }));
     });
 
   legal
@@ -192,7 +196,7 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
       if (fd !== undefined && o.out) {
         writeSync(fd, `${JSON.stringify(released, null, 2)}\n`);
         closeSync(fd);
-        emit(opts.json, { requestId: released.requestId, file: o.out, manifest: released.manifest }, () => `Export of ${released.requestId} written to ${o.out} (sha256 ${released.manifest.sha256}).`);
+        emit(opts.json, { requestId: released.requestId, file: o.out, manifest: released.manifest }, () => tr.t('cli.legal.exportWritten', { id: released.requestId, file: o.out, sha256: released.manifest.sha256 }));
       } else process.stdout.write(`${JSON.stringify(released, null, 2)}\n`);
     });
 
