@@ -115,7 +115,7 @@ describe.each(ENGINES)('carrel catalogue, item change and title holds on %s', (e
     expect(table.stdout).toContain('Cuentos de la selva');
     expect(table.stdout).toMatch(/main 1\/1/);
     expect(table.stdout).toContain(records.selva);
-    expect(table.stdout).toContain('1 of 1 title(s)');
+    expect(table.stdout).toContain('1 of 1 title.');
     expect((await cli('catalogue', 'search', 'zzyzx', '--library', 'cat-lib')).stdout.trim()).toBe('No titles found.');
 
     expect(await refused('catalogue', 'search', 'selva', '--library', 'cat-lib', '--limit', '500')).toBe('VALIDATION_FAILED');

@@ -25,7 +25,8 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     if ((key.startsWith('CARREL_') && key !== 'CARREL_LOG_FILE') || key === 'DATABASE_URL' || key === 'PORT') continue;
     env[key] = value;
   }
-  return { ...env, CARREL_LOG_LEVEL: 'warn', ...extra };
+  // English unless a test asks for another language: a developer's own locale (LANG=es_US…) must not change what the tests read.
+  return { ...env, CARREL_LOG_LEVEL: 'warn', CARREL_LANG: 'en', ...extra };
 }
 
 /** Runs the CLI to completion; resolves with its exit status and output whatever the status. */

@@ -3,7 +3,7 @@ import { DomainError, ErrorCode } from '../domain/errors.js';
 import { SYSTEM } from '../policy/actors.js';
 import { verifyAccessLog, type BrokenLink, type VerificationReport } from '../usecases/access-log.usecases.js';
 import { run, type Caller } from '../usecases/context.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
 import type { CommandHelpers } from './command-helpers.js';
 
 /** What main.ts lends the access-log commands. */
@@ -19,12 +19,14 @@ export function describeLink(link: BrokenLink): string {
 
 /** The report as an operator reads it: per chain, entries checked, intact or not, and the head to anchor. */
 export function describeVerification(report: VerificationReport): string {
-  const lines = [`Access log ${report.ok ? 'intact' : 'BROKEN'}: ${report.entries} entr${report.entries === 1 ? 'y' : 'ies'} in ${report.chains.length} chain(s), verified ${report.verifiedAt}`];
+  const summary = { entries: report.entries, chains: report.chains.length, at: report.verifiedAt };
+  const lines = [report.ok ? tr.t('cli.verifyLog.intact', summary) : tr.t('cli.verifyLog.broken', summary)];
   for (const chain of report.chains) {
-    const state = chain.ok ? 'ok' : `BROKEN (${chain.brokenLinks} broken link${chain.brokenLinks === 1 ? '' : 's'})`;
-    lines.push(`  ${chain.chain.padEnd(20)} ${String(chain.entries).padStart(8)} entries  ${state.padEnd(24)} head ${chain.head ? `${chain.head.seq} ${chain.head.hash}` : 'none'}`);
+    const state = chain.ok ? tr.t('cli.verifyLog.chainOk') : tr.t('cli.verifyLog.chainBroken', { count: chain.brokenLinks });
+    const head = chain.head ? `${chain.head.seq} ${chain.head.hash}` : tr.t('cli.verifyLog.noHead');
+    lines.push(`  ${chain.chain.padEnd(20)} ${tr.t('cli.verifyLog.chain', { entries: String(chain.entries).padStart(8), state: state.padEnd(24), head })}`);
   }
-  if (report.unchained > 0) lines.push(`  ${report.unchained} entr${report.unchained === 1 ? 'y' : 'ies'} outside every chain`);
+  if (report.unchained > 0) lines.push(`  ${tr.t('cli.verifyLog.unchained', { count: report.unchained })}`);
   return lines.join('\n');
 }
 
@@ -33,7 +35,7 @@ export function registerAccessLogCommands(program: Command, helpers: AccessLogCo
   const { withRuntime, globals } = helpers;
   program
     .command('verify-log')
-    .description('verify the access log’s hash chains; exits 1 and names the first broken link if an entry was edited, deleted or reordered')
+    .description(tr.t('cli.verifyLog.help'))
     .option('--library <id>', 'only this library’s chain')
     .action(async (o: { library?: string }, command: Command) => {
       const opts = globals(command);

@@ -57,7 +57,7 @@ describe.each(ENGINES)('carrel audit-report on %s', (engine) => {
 
     const file = join(dir, 'audit.html');
     const said = await carrel('audit-report', '--format', 'html', '--out', file, '--from', '2026-01-01', '--to', '2026-03-03');
-    expect(said).toContain(`Audit report written to ${file} (html; 0 finding(s)).`);
+    expect(said).toContain(`Audit report written to ${file} (html; 0 findings).`);
     const html = readFileSync(file, 'utf8');
     expect(html).toContain('<h2 id="a-h">(a) What is collected</h2>');
     expect(html).toContain('Access log, 2026-01-01 to 2026-03-03');

@@ -9,7 +9,7 @@ import { auditReportHtml } from '../report/audit-report.html.js';
 import { auditReportMarkdown } from '../report/audit-report.md.js';
 import { listLibraries } from '../usecases/library.usecases.js';
 import type { Caller, Runtime } from '../usecases/context.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
 import { type CommandHelpers, systemRun } from './command-helpers.js';
 import type { Translator } from '../domain/translator.js';
 import { cliLanguage, translator } from '../i18n/messages.js';
@@ -46,7 +46,7 @@ export function registerAuditReportCommands(program: Command, helpers: AuditRepo
   const { withRuntime, globals, asOf } = helpers;
   program
     .command('audit-report')
-    .description('the privacy audit report (CB-I): what is collected, why, who can access it, where and how it is kept, how long, and what is overdue for disposal')
+    .description(tr.t('cli.auditReport.help'))
     .option('--library <id>', 'the library (default: the only one)')
     .addOption(new Option('--format <format>', 'md, html (one self-contained page to publish) or json').choices(['md', 'html', 'json']).default('md'))
     .option('--out <file>', 'write the report to this file instead of standard output')
@@ -79,6 +79,6 @@ export function registerAuditReportCommands(program: Command, helpers: AuditRepo
       }
       const file = resolve(o.out);
       writeFileSync(file, text, { encoding: 'utf8' });
-      emit(opts.json, { file, format, findings: report.findings.length }, () => `Audit report written to ${file} (${format}; ${report.findings.length} finding(s)).`);
+      emit(opts.json, { file, format, findings: report.findings.length }, () => tr.t('cli.auditReport.written', { file, format, findings: report.findings.length }));
     });
 }

@@ -5,7 +5,7 @@ import { ErrorCode, refuse } from '../domain/errors.js';
 import { SYSTEM } from '../policy/actors.js';
 import { createBackup, restoreBackup } from '../usecases/backup.usecases.js';
 import type { Caller } from '../usecases/context.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
 import type { CommandHelpers } from './command-helpers.js';
 
 /** What main.ts lends the backup commands. */
@@ -19,7 +19,7 @@ export function registerBackupCommands(program: Command, helpers: BackupCommandH
 
   program
     .command('backup')
-    .description('write an encrypted backup of the database (no keys in it: back up the key store and key file separately)')
+    .description(tr.t('cli.backup.help'))
     .requiredOption('--out <file>', 'the backup file to write (mode 0600; replaced if it exists)')
     .addOption(asOf())
     .action(async (o: { out: string }, command: Command) => {
@@ -29,13 +29,13 @@ export function registerBackupCommands(program: Command, helpers: BackupCommandH
       const doc = { file: resolve(o.out), bytes: backup.data.length, createdAt: backup.header.createdAt, tables: backup.header.tables };
       emit(opts.json, doc, () => {
         const rows = Object.values(doc.tables).reduce((sum, n) => sum + n, 0);
-        return `Backup written to ${doc.file} (${doc.bytes} bytes; ${rows} rows in ${Object.keys(doc.tables).length} tables).`;
+        return tr.t('cli.backup.done', { file: doc.file, bytes: doc.bytes, rows, tables: Object.keys(doc.tables).length });
       });
     });
 
   program
     .command('restore')
-    .description('restore an encrypted backup into an empty database (patrons deleted more than the key-store retention ago stay deleted)')
+    .description(tr.t('cli.restore.help'))
     .argument('<file>', 'a file written by `carrel backup`')
     .option('--force', 'replace everything in a database that already holds data')
     .option('--reinstate-deleted', 'bring back patrons deleted since the backup, if still within the key-store retention (undoing a mistaken deletion)')
@@ -49,9 +49,9 @@ export function registerBackupCommands(program: Command, helpers: BackupCommandH
         const rows = Object.values(report.tables).reduce((sum, n) => sum + n, 0);
         const { intact, reinstated, deletionsHonoured, unrecoverable } = report.patrons;
         return [
-          `Restored ${rows} rows in ${Object.keys(report.tables).length} tables from the backup of ${report.backupCreatedAt} (${report.sourceEngine}).`,
-          `Patrons: ${intact} intact, ${deletionsHonoured} deleted since the backup (left deleted), ${reinstated} reinstated, ${unrecoverable} unrecoverable (keys destroyed; rows removed).`,
-          report.keys.shredded > 0 ? `${report.keys.shredded} key(s) of patrons not in the backup were shredded.` : '',
+          tr.t('cli.restore.done', { rows, tables: Object.keys(report.tables).length, createdAt: report.backupCreatedAt, engine: report.sourceEngine }),
+          tr.t('cli.restore.patrons', { intact, deleted: deletionsHonoured, reinstated, unrecoverable }),
+          report.keys.shredded > 0 ? tr.t('cli.restore.shredded', { count: report.keys.shredded }) : '',
         ]
           .filter(Boolean)
           .join('\n');

@@ -6,13 +6,13 @@ import { loadMapping } from '../marc/marc.mapping.js';
 import { guessFormat, MARC_FORMATS, readMarcFile, type MarcFormat } from '../marc/marc.reader.js';
 import { listLibraries } from '../usecases/library.usecases.js';
 import { systemRun, type CommandHelpers } from './command-helpers.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
 
 /** `carrel catalogue import FILE`: MARC21 records and their holdings. */
 export function registerCatalogueImportCommand(catalogue: Command, { globals, withRuntime }: CommandHelpers): void {
   catalogue
     .command('import')
-    .description('import MARC21 records (ISO 2709 or MARCXML) with their copies; bad records are reported by number and skipped')
+    .description(tr.t('cli.catalogue.import.help'))
     .argument('<file>', 'MARC file (.mrc) or MARCXML file')
     .option('--library <id>', 'library the records belong to (the only library when absent)')
     .option('--format <format>', 'marc or marcxml (guessed from the first bytes when absent)', (value: string) => {
@@ -69,16 +69,23 @@ function nothingImported(report: ImportReport): DomainError {
 
 function humanReport(file: string, report: ImportReport): string {
   const lines = [
-    `${report.dryRun ? 'Checked' : 'Read'} ${report.read} record(s) from ${file}.`,
+    report.dryRun ? tr.t('cli.catalogue.import.checked', { count: report.read, file }) : tr.t('cli.catalogue.import.read', { count: report.read, file }),
     report.aborted
-      ? 'Nothing was imported: --all-or-nothing and some records were rejected.'
+      ? tr.t('cli.catalogue.import.aborted')
       : report.dryRun
-        ? `${report.read - report.rejectedCount} record(s) would be imported (dry run; nothing was written).`
-        : `Imported ${report.imported.created + report.imported.updated} record(s) (${report.imported.created} new, ${report.imported.updated} updated); copies: ${report.copiesAdded} added, ${report.copiesKept} already there.`,
-    `Rejected ${report.rejectedCount} record(s).`,
-    ...report.rejected.map((r) => `  record ${r.record}: ${r.code}: ${r.reason}`),
-    ...(report.rejectedCount > report.rejected.length ? [`  … and ${report.rejectedCount - report.rejected.length} more.`] : []),
-    ...report.warnings.map((w) => `Warning: ${w}`),
+        ? tr.t('cli.catalogue.import.wouldImport', { count: report.read - report.rejectedCount })
+        : tr.t('cli.catalogue.import.imported', {
+            count: report.imported.created + report.imported.updated,
+            created: report.imported.created,
+            updated: report.imported.updated,
+            copiesAdded: report.copiesAdded,
+            copiesKept: report.copiesKept,
+          }),
+    tr.t('cli.catalogue.import.rejected', { count: report.rejectedCount }),
+    // The reason is the reader's own (English) words; the record's number and the code say the same to anyone.
+    ...report.rejected.map((r) => `  ${tr.t('cli.catalogue.import.rejectedRecord', { record: r.record, code: r.code, reason: r.reason })}`),
+    ...(report.rejectedCount > report.rejected.length ? [`  ${tr.t('cli.catalogue.import.more', { count: report.rejectedCount - report.rejected.length })}`] : []),
+    ...report.warnings.map((w) => tr.t('cli.catalogue.import.warning', { warning: w })),
   ];
   return lines.join('\n');
 }

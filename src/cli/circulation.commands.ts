@@ -4,7 +4,8 @@ import { formatAmount, parseAmount } from '../domain/money.js';
 import { checkin, checkout, declareLost, renew, renewAll } from '../usecases/circulation.usecases.js';
 import { pay } from '../usecases/fine.usecases.js';
 import { cancelHold, expireHolds, placeHold, suspendHold } from '../usecases/hold.usecases.js';
-import { emit, money } from './output.js';
+import { emit, money, tr } from './output.js';
+import { holdStatus, itemStatus } from './words.js';
 import type { CommandHelpers } from './command-helpers.js';
 
 /** `carrel checkout|checkin|renew|lost`, `carrel pay` and `carrel holds place|suspend|cancel|expire`: the desk. */
@@ -13,7 +14,7 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
 
   program
     .command('checkout')
-    .description('check an item out to a patron')
+    .description(tr.t('cli.checkout.help'))
     .requiredOption('--card <card>', 'patron card number')
     .requiredOption('--item <barcode>', 'item barcode')
     .option('--override-reason <text>', 'lend past money owed, overdue items or the loan limit this once, for this reason (logged; kept sealed with the loan)')
@@ -26,13 +27,18 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
         ...(o.overrideReason !== undefined ? { override: { reason: o.overrideReason } } : {}),
       });
       emit(opts.json, loan, () =>
-        `Checked out ${loan.itemBarcode} (${loan.title}); due ${loan.dueAt}.${loan.overriddenBlocks.length > 0 ? `\nOverridden: ${loan.overriddenBlocks.join(', ')}.` : ''}`,
+        [
+          tr.t('cli.checkout.done', { barcode: loan.itemBarcode, title: loan.title, due: loan.dueAt }),
+          loan.overriddenBlocks.length > 0 ? tr.t('cli.checkout.overridden', { blocks: loan.overriddenBlocks.join(', ') }) : '',
+        ]
+          .filter(Boolean)
+          .join('\n'),
       );
     });
 
   program
     .command('checkin')
-    .description('check an item in (charges any overdue fine, traps the next hold)')
+    .description(tr.t('cli.checkin.help'))
     .requiredOption('--item <barcode>', 'item barcode')
     .option('--library <id>', 'library, when several use the barcode')
     .addOption(asOf())
@@ -41,10 +47,14 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
       const result = await runAs(opts, 'circulation')(checkin, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) });
       emit(opts.json, result, () =>
         [
-          `Checked in ${result.itemBarcode} (${result.title})${result.daysLate > 0 ? `, ${result.daysLate} day(s) late` : ''}.`,
-          result.fine ? `Overdue fine charged: ${money(result.fine.amountCents)}.` : '',
-          result.lostChargeCancelled ? 'The lost-item charge was cancelled.' : '',
-          result.routing.to === 'hold-shelf' ? `Route to the hold shelf (hold ${result.routing.holdId}); pick up by ${result.routing.pickupBy}.` : 'Return it to the shelves.',
+          result.daysLate > 0
+            ? tr.t('cli.checkin.doneLate', { barcode: result.itemBarcode, title: result.title, days: result.daysLate })
+            : tr.t('cli.checkin.done', { barcode: result.itemBarcode, title: result.title }),
+          result.fine ? tr.t('cli.checkin.fine', { amount: money(result.fine.amountCents) }) : '',
+          result.lostChargeCancelled ? tr.t('cli.checkin.lostChargeCancelled') : '',
+          result.routing.to === 'hold-shelf'
+            ? tr.t('cli.checkin.toHoldShelf', { hold: result.routing.holdId, pickupBy: result.routing.pickupBy })
+            : tr.t('cli.checkin.toShelves'),
         ]
           .filter(Boolean)
           .join('\n'),
@@ -53,19 +63,19 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
 
   program
     .command('renew')
-    .description('renew a loan')
+    .description(tr.t('cli.renew.help'))
     .requiredOption('--item <barcode>', 'item barcode')
     .option('--library <id>', 'library, when several use the barcode')
     .addOption(asOf())
     .action(async (o: { item: string; library?: string }, command: Command) => {
       const opts = globals(command);
       const result = await runAs(opts, 'circulation')(renew, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) });
-      emit(opts.json, result, () => `Renewed ${result.itemBarcode}; now due ${result.dueAt} (${result.renewalsLeft} renewal(s) left).`);
+      emit(opts.json, result, () => tr.t('cli.renew.done', { barcode: result.itemBarcode, due: result.dueAt, left: result.renewalsLeft }));
     });
 
   program
     .command('renew-all')
-    .description('renew every item a patron has out; each one that cannot be renewed says why')
+    .description(tr.t('cli.renewAll.help'))
     .requiredOption('--card <card>', 'patron card number')
     .addOption(asOf())
     .action(async (o: { card: string }, command: Command) => {
@@ -73,28 +83,31 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
       const result = await runAs(opts, 'circulation')(renewAll, { cardNumber: o.card });
       emit(opts.json, result, () =>
         [
-          `${result.renewed.length} renewed, ${result.refused.length} not renewed.`,
-          ...result.renewed.map((r) => `  ${r.itemBarcode}: now due ${r.dueAt} (${r.renewalsLeft} renewal(s) left)`),
-          ...result.refused.map((r) => `  ${r.itemBarcode}: not renewed (${r.problems.map((p) => p.code).join(', ')})`),
+          tr.t('cli.renewAll.summary', { renewed: result.renewed.length, refused: result.refused.length }),
+          ...result.renewed.map((r) => `  ${tr.t('cli.renewAll.renewed', { barcode: r.itemBarcode, due: r.dueAt, left: r.renewalsLeft })}`),
+          ...result.refused.map((r) => `  ${tr.t('cli.renewAll.refused', { barcode: r.itemBarcode, codes: r.problems.map((p) => p.code).join(', ') })}`),
         ].join('\n'),
       );
     });
 
   program
     .command('lost')
-    .description('declare an item lost (charges the borrower the replacement cost) or missing')
+    .description(tr.t('cli.lost.help'))
     .requiredOption('--item <barcode>', 'item barcode')
     .option('--library <id>', 'library, when several use the barcode')
     .addOption(asOf())
     .action(async (o: { item: string; library?: string }, command: Command) => {
       const opts = globals(command);
       const result = await runAs(opts, 'materials-recovery')(declareLost, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) });
-      emit(opts.json, result, () => `Item ${result.itemBarcode} marked ${result.status}${result.charge ? `; charged ${money(result.charge.amountCents)}` : ''}.`);
+      emit(opts.json, result, () =>
+        result.charge
+          ? tr.t('cli.lost.doneCharged', { barcode: result.itemBarcode, status: itemStatus(result.status), amount: money(result.charge.amountCents) })
+          : tr.t('cli.lost.done', { barcode: result.itemBarcode, status: itemStatus(result.status) }));
     });
 
   program
     .command('pay')
-    .description('take a payment (settles the oldest fines first)')
+    .description(tr.t('cli.pay.help'))
     .requiredOption('--card <card>', 'patron card number')
     .requiredOption('--amount <amount>', 'amount, e.g. 2.50')
     .addOption(asOf())
@@ -104,14 +117,14 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
       if (cents === undefined) throw refuse(ErrorCode.INVALID_AMOUNT, '--amount takes an amount such as 2.50.', 'amount');
       const result = await runAs(opts, 'fines-collection')(pay, { cardNumber: o.card, amountCents: cents });
       emit(opts.json, { ...result, amount: formatAmount(result.amountCents), balance: formatAmount(result.balanceCents) }, () =>
-        `Payment of ${money(result.amountCents)} taken; ${money(result.balanceCents)} still owed.`,
+        tr.t('cli.pay.done', { amount: money(result.amountCents), balance: money(result.balanceCents) }),
       );
     });
 
-  const holds = program.command('holds').description('holds');
+  const holds = program.command('holds').description(tr.t('cli.holds.help'));
   holds
     .command('place')
-    .description('place a hold for a patron on an item, or on a title (the first copy that comes free)')
+    .description(tr.t('cli.holds.place.help'))
     .requiredOption('--card <card>', 'patron card number')
     .option('--item <barcode>', 'item barcode: a hold on this copy')
     .option('--record <record-id>', 'record id (from `carrel catalogue search`): a hold on the title')
@@ -126,11 +139,11 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
         ...(o.record !== undefined ? { recordId: o.record } : {}),
         ...(o.pickup ? { pickupBranch: o.pickup } : {}),
       });
-      emit(opts.json, hold, () => `Hold ${hold.id} placed (${hold.status === 'ready' ? 'a copy on the shelf was trapped: see the pull list' : hold.status}).`);
+      emit(opts.json, hold, () => (hold.status === 'ready' ? tr.t('cli.holds.place.doneTrapped', { id: hold.id }) : tr.t('cli.holds.place.done', { id: hold.id, status: holdStatus(hold.status) })));
     });
   holds
     .command('suspend')
-    .description('suspend a waiting hold until a day (it keeps its place in the queue), or resume it')
+    .description(tr.t('cli.holds.suspend.help'))
     .argument('<hold-id>', 'hold id')
     .option('--until <day>', 'the day the hold wakes up again (YYYY-MM-DD, after today)')
     .option('--resume', 'resume the hold now')
@@ -139,26 +152,26 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
       const opts = globals(command);
       if ((o.until === undefined) === !o.resume) throw refuse(ErrorCode.VALIDATION_FAILED, 'Give either --until YYYY-MM-DD or --resume.', 'until');
       const hold = await runAs(opts, 'circulation')(suspendHold, { holdId, until: o.resume ? null : o.until! });
-      emit(opts.json, hold, () => (hold.suspendedUntil === null ? `Hold ${hold.id} resumed.` : `Hold ${hold.id} suspended until ${hold.suspendedUntil}.`));
+      emit(opts.json, hold, () => (hold.suspendedUntil === null ? tr.t('cli.holds.suspend.resumed', { id: hold.id }) : tr.t('cli.holds.suspend.done', { id: hold.id, until: hold.suspendedUntil })));
     });
   holds
     .command('cancel')
-    .description('cancel a hold')
+    .description(tr.t('cli.holds.cancel.help'))
     .requiredOption('--id <hold-id>', 'hold id')
     .addOption(asOf())
     .action(async (o: { id: string }, command: Command) => {
       const opts = globals(command);
       const hold = await runAs(opts, 'circulation')(cancelHold, { holdId: o.id });
-      emit(opts.json, hold, () => `Hold ${hold.id} cancelled.`);
+      emit(opts.json, hold, () => tr.t('cli.holds.cancel.done', { id: hold.id }));
     });
   holds
     .command('expire')
-    .description('expire ready holds whose pick-up deadline has passed')
+    .description(tr.t('cli.holds.expire.help'))
     .option('--library <id>', 'only this library')
     .addOption(asOf())
     .action(async (o: { library?: string }, command: Command) => {
       const opts = globals(command);
       const result = await runAs(opts, 'circulation')(expireHolds, o.library ? { libraryId: o.library } : {});
-      emit(opts.json, result, () => `${result.expired} hold(s) expired.`);
+      emit(opts.json, result, () => tr.t('cli.holds.expire.done', { count: result.expired }));
     });
 }

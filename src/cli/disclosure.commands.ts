@@ -14,7 +14,7 @@ import {
   type RequestView,
   type ScopePatron,
 } from '../usecases/disclosure.usecases.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
 import { type CommandHelpers, systemRun } from './command-helpers.js';
 
 /** What main.ts lends the legal-request commands. */
@@ -30,14 +30,18 @@ function yesNo(text: string, field: string): boolean {
 
 /** One request in a few lines: no patron data (patrons by id only). */
 function describe(r: RequestView): string {
+  // Instruments, statuses, categories and the profile's answer are the register's own codes, as in --json.
+  const yes = (value: boolean | null) => (value ? tr.t('cli.legal.yes') : tr.t('cli.legal.no'));
+  const heading = { id: r.id, instrument: r.instrument, agency: r.agency, status: r.status };
+  const rule = { permits: r.rule.permits, clause: r.rule.clause };
   const lines = [
-    `${r.id}  ${r.instrument} from ${r.agency} (${r.status}${r.gagged ? `, gagged until ${r.gagUntil}` : ''})`,
-    `  received ${r.receivedAt}; scope: ${r.scopeCategories.join(', ')}; ${r.patronIds.length} patron(s); period ${r.scopeFrom ?? '…'} to ${r.scopeTo ?? '…'}`,
-    `  profile: ${r.rule.permits} (${r.rule.clause})${r.rule.counselReviewRequired ? ', counsel review required' : ''}`,
+    r.gagged ? tr.t('cli.legal.headingGagged', { ...heading, until: r.gagUntil }) : tr.t('cli.legal.heading', heading),
+    `  ${tr.t('cli.legal.scope', { received: r.receivedAt, categories: r.scopeCategories.join(', '), patrons: r.patronIds.length, from: r.scopeFrom ?? '…', to: r.scopeTo ?? '…' })}`,
+    `  ${r.rule.counselReviewRequired ? tr.t('cli.legal.ruleWithReview', rule) : tr.t('cli.legal.rule', rule)}`,
   ];
-  if (r.reviewedAt) lines.push(`  counsel: proper form ${r.reviewProperForm ? 'yes' : 'no'}, good cause ${r.reviewGoodCause ? 'yes' : 'no'}`);
+  if (r.reviewedAt) lines.push(`  ${tr.t('cli.legal.counsel', { properForm: yes(r.reviewProperForm), goodCause: yes(r.reviewGoodCause) })}`);
   if (r.decision) lines.push(`  ${r.decision}: ${r.decisionReason}`);
-  if (r.manifest) lines.push(`  released ${r.releasedAt}: ${r.manifest.records.length} record(s), sha256 ${r.manifest.sha256}`);
+  if (r.manifest) lines.push(`  ${tr.t('cli.legal.released', { at: r.releasedAt, records: r.manifest.records.length, sha256: r.manifest.sha256 })}`);
   return lines.join('\n');
 }
 
@@ -48,12 +52,12 @@ function describe(r: RequestView): string {
  */
 export function registerDisclosureCommands(program: Command, helpers: DisclosureCommandHelpers): void {
   const { withRuntime, globals, asOf } = helpers;
-  const legal = program.command('legal-request').description('the legal-request register: receive, refer, review, decide and release (lawful disclosure)');
+  const legal = program.command('legal-request').description(tr.t('cli.legal.help'));
   const run = (runtime: Runtime) => systemRun(runtime, 'legal-disclosure');
 
   legal
     .command('receive')
-    .description('record a legal request handed to the library')
+    .description(tr.t('cli.legal.receive.help'))
     .requiredOption('--library <id>', 'library id')
     .requiredOption('--agency <name>', 'the agency presenting it')
     .requiredOption('--officer-name <name>', 'the officer presenting it')
@@ -89,24 +93,24 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
             gagUntil: o.gagUntil ?? null,
           }),
         );
-        emit(opts.json, received, () => `Legal request ${received.id} recorded (${received.instrument}, ${received.status}).`);
+        emit(opts.json, received, () => tr.t('cli.legal.recorded', { id: received.id, instrument: received.instrument, status: received.status }));
       },
     );
 
   legal
     .command('list')
-    .description('the register of a library')
+    .description(tr.t('cli.legal.list.help'))
     .requiredOption('--library <id>', 'library id')
     .addOption(asOf())
     .action(async (o: { library: string }, command: Command) => {
       const opts = globals(command);
       const requests = await withRuntime(opts, false, (runtime) => run(runtime)(listRequests, { libraryId: o.library }));
-      emit(opts.json, requests, () => (requests.length === 0 ? 'No legal request.' : requests.map(describe).join('\n')));
+      emit(opts.json, requests, () => (requests.length === 0 ? tr.t('cli.legal.none') : requests.map(describe).join('\n')));
     });
 
   legal
     .command('show')
-    .description('one request of the register')
+    .description(tr.t('cli.legal.show.help'))
     .requiredOption('--id <id>', 'request id')
     .addOption(asOf())
     .action(async (o: { id: string }, command: Command) => {
@@ -117,18 +121,18 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
 
   legal
     .command('refer')
-    .description('refer a request to the director (JC-IVd-le)')
+    .description(tr.t('cli.legal.refer.help'))
     .requiredOption('--id <id>', 'request id')
     .addOption(asOf())
     .action(async (o: { id: string }, command: Command) => {
       const opts = globals(command);
       const referred = await withRuntime(opts, false, (runtime) => run(runtime)(referToDirector, { requestId: o.id }));
-      emit(opts.json, referred, () => `Legal request ${referred.id} ${referred.status}.`);
+      emit(opts.json, referred, () => tr.t('cli.legal.referred', { id: referred.id, status: referred.status }));
     });
 
   legal
     .command('review')
-    .description('record counsel’s review of the instrument (CB-E1, JC-IVd-le)')
+    .description(tr.t('cli.legal.review.help'))
     .requiredOption('--id <id>', 'request id')
     .requiredOption('--proper-form <yes|no>', 'is it in proper form?')
     .requiredOption('--good-cause <yes|no>', 'does it show good cause?')
@@ -143,7 +147,7 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
 
   legal
     .command('decide')
-    .description('approve or refuse a request under the library’s profile')
+    .description(tr.t('cli.legal.decide.help'))
     .requiredOption('--id <id>', 'request id')
     .option('--approve', 'approve it (refused with its code if the profile does not allow it)')
     .option('--refuse', 'refuse it')
@@ -170,7 +174,7 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
 
   legal
     .command('release')
-    .description('produce the export of an approved request, once; the register keeps its manifest')
+    .description(tr.t('cli.legal.release.help'))
     .requiredOption('--id <id>', 'request id')
     .option('--out <file>', 'write the export there (mode 0600) instead of standard output')
     .addOption(asOf())
@@ -192,13 +196,13 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
       if (fd !== undefined && o.out) {
         writeSync(fd, `${JSON.stringify(released, null, 2)}\n`);
         closeSync(fd);
-        emit(opts.json, { requestId: released.requestId, file: o.out, manifest: released.manifest }, () => `Export of ${released.requestId} written to ${o.out} (sha256 ${released.manifest.sha256}).`);
+        emit(opts.json, { requestId: released.requestId, file: o.out, manifest: released.manifest }, () => tr.t('cli.legal.exportWritten', { id: released.requestId, file: o.out, sha256: released.manifest.sha256 }));
       } else process.stdout.write(`${JSON.stringify(released, null, 2)}\n`);
     });
 
   legal
     .command('withdraw')
-    .description('record that the agency withdrew its request')
+    .description(tr.t('cli.legal.withdraw.help'))
     .requiredOption('--id <id>', 'request id')
     .option('--notes <text>', 'notes (no patron data)')
     .addOption(asOf())

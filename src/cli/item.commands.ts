@@ -5,17 +5,18 @@ import { DomainError, ErrorCode, refuse, type Problem } from '../domain/errors.j
 import { parseAmount } from '../domain/money.js';
 import { changeItem, type ItemChangeInput } from '../usecases/catalogue.usecases.js';
 import { addItem, addItems, type AddItemInput } from '../usecases/item.usecases.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
+import { itemStatus } from './words.js';
 import type { CommandHelpers } from './command-helpers.js';
 
 /** `carrel item add`, `carrel item import` and `carrel item change`: the catalogue's copies. */
 export function registerItemCommands(program: Command, helpers: CommandHelpers): void {
   const { runAs, globals } = helpers;
 
-  const item = program.command('item').description('the catalogue');
+  const item = program.command('item').description(tr.t('cli.item.help'));
   item
     .command('add')
-    .description('add an item')
+    .description(tr.t('cli.item.add.help'))
     .requiredOption('--library <id>', 'library id')
     .requiredOption('--barcode <barcode>', 'item barcode')
     .requiredOption('--title <title>', 'title')
@@ -38,24 +39,24 @@ export function registerItemCommands(program: Command, helpers: CommandHelpers):
           ...(o.branch ? { branch: o.branch } : {}),
           replacementCostCents: cost,
         });
-      emit(opts.json, created, () => `Item ${created.barcode} added: ${created.title}.`);
+      emit(opts.json, created, () => tr.t('cli.item.add.done', { barcode: created.barcode, title: created.title }));
     });
 
   item
     .command('import')
-    .description('import items from a CSV file with a header row: barcode,title[,author,isbn,type,branch,replacement_cost,library]; all or nothing')
+    .description(tr.t('cli.item.import.help'))
     .argument('<file>', 'CSV file')
     .option('--library <id>', 'library for rows without a library column')
     .action(async (file: string, o: { library?: string }, command: Command) => {
       const opts = globals(command);
       const rows = readItemCsv(file, o.library);
       const created = await runAs(opts, 'administration')(addItems, rows);
-      emit(opts.json, { imported: created.length }, () => `Imported ${created.length} item(s) from ${file}.`);
+      emit(opts.json, { imported: created.length }, () => tr.t('cli.item.import.done', { count: created.length, file }));
     });
 
   item
     .command('change')
-    .description('change a copy: withdraw it, mark it missing or found, damaged or not, its call number or branch')
+    .description(tr.t('cli.item.change.help'))
     .argument('<barcode>', 'item barcode')
     .option('--library <id>', 'library, when several use the barcode')
     .option('--status <status>', 'available (found again), missing or withdrawn')
@@ -77,7 +78,10 @@ export function registerItemCommands(program: Command, helpers: CommandHelpers):
       };
       if (Object.keys(change).every((k) => k === 'itemBarcode' || k === 'libraryId')) throw refuse(ErrorCode.VALIDATION_FAILED, 'Nothing to change: give --status, --damaged, --not-damaged, --call-number or --branch.', 'status');
       const changed = await runAs(opts, 'administration')(changeItem, change);
-      emit(opts.json, changed, () => `Item ${changed.barcode} (${changed.title}): ${changed.status}${changed.damaged ? ', damaged' : ''}${changed.callNumber ? `, call number ${changed.callNumber}` : ''}.`);
+      emit(opts.json, changed, () => {
+        const details = [itemStatus(changed.status), changed.damaged ? tr.t('cli.item.damaged') : '', changed.callNumber ? tr.t('cli.item.callNumber', { callNumber: changed.callNumber }) : ''];
+        return tr.t('cli.item.change.done', { barcode: changed.barcode, title: changed.title, details: details.filter(Boolean).join(', ') });
+      });
     });
 }
 

@@ -4,7 +4,7 @@ import { JOB_NAMES, jobsOverview, runJob, type JobOverview, type RunReport } fro
 import { noticeChannelsFromEnvironment } from './runtime.js';
 import { SYSTEM } from '../policy/actors.js';
 import type { JobOutcome } from '../usecases/job-run.usecases.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
 import type { CommandHelpers } from './command-helpers.js';
 
 /** What main.ts lends the jobs commands. */
@@ -12,31 +12,37 @@ export type JobsCommandHelpers = Pick<CommandHelpers, 'withRuntime' | 'globals' 
 
 /** A run's counts as a person reads them: `expired 2, trapped 1`. */
 function describeOutcome(outcome: JobOutcome | null): string {
-  if (outcome === null) return 'nothing recorded yet';
-  if ('error' in outcome) return `failed with ${String(outcome.error)}`;
+  if (outcome === null) return tr.t('cli.jobs.outcome.none');
+  if ('error' in outcome) return tr.t('cli.jobs.outcome.failed', { code: String(outcome.error) });
+  // The counts' names are the job's own (expired, trapped, sent): the same in every language, as in --json.
   const parts = Object.entries(outcome).map(([name, count]) => `${name} ${count}`);
-  return parts.length > 0 ? parts.join(', ') : 'nothing to do';
+  return parts.length > 0 ? parts.join(', ') : tr.t('cli.jobs.outcome.nothingToDo');
 }
 
 function describeOverview(jobs: JobOverview[]): string {
   const lines: string[] = [];
   for (const job of jobs) {
     lines.push(`${job.name}: ${job.description}`);
-    lines.push(`  period: ${job.period}${job.scheduled ? '' : ' (not run by the scheduler)'}`);
-    if (job.lastRuns.length === 0) lines.push('  never ran');
-    for (const r of job.lastRuns)
-      lines.push(`  last ran ${r.period} at ${r.startedAt}${r.status === 'running' ? ' (still running)' : r.finishedAt ? `, took ${Math.max(0, Date.parse(r.finishedAt) - Date.parse(r.startedAt))} ms` : ''}: ${describeOutcome(r.outcome)}`);
+    lines.push(`  ${job.scheduled ? tr.t('cli.jobs.period', { period: job.period }) : tr.t('cli.jobs.periodUnscheduled', { period: job.period })}`);
+    if (job.lastRuns.length === 0) lines.push(`  ${tr.t('cli.jobs.neverRan')}`);
+    for (const r of job.lastRuns) {
+      const values = { period: r.period, startedAt: r.startedAt, outcome: describeOutcome(r.outcome) };
+      if (r.status === 'running') lines.push(`  ${tr.t('cli.jobs.lastRanRunning', values)}`);
+      else if (r.finishedAt) lines.push(`  ${tr.t('cli.jobs.lastRanTook', { ...values, ms: Math.max(0, Date.parse(r.finishedAt) - Date.parse(r.startedAt)) })}`);
+      else lines.push(`  ${tr.t('cli.jobs.lastRan', values)}`);
+    }
   }
   return lines.join('\n');
 }
 
 function describeReports(name: string, reports: RunReport[]): string {
-  if (reports.length === 0) return `${name}: no period is due (no library, or the schedule has not come round yet).`;
+  if (reports.length === 0) return tr.t('cli.jobs.run.nothingDue', { job: name });
   return reports
     .map((r) => {
-      if (r.status === 'ran') return `${r.job} ${r.period}: ran${r.retaken ? ' (again)' : ''}: ${describeOutcome(r.outcome)}`;
-      if (r.status === 'running') return `${r.job} ${r.period}: already running since ${r.heldBy?.startedAt ?? '?'} (${r.heldBy?.runner ?? '?'})`;
-      return `${r.job} ${r.period}: already ran at ${r.heldBy?.startedAt ?? '?'}: ${describeOutcome(r.outcome)} (--force runs it again)`;
+      const values = { job: r.job, period: r.period, outcome: describeOutcome(r.outcome) };
+      if (r.status === 'ran') return r.retaken ? tr.t('cli.jobs.run.ranAgain', values) : tr.t('cli.jobs.run.ran', values);
+      if (r.status === 'running') return tr.t('cli.jobs.run.running', { ...values, since: r.heldBy?.startedAt ?? '?', runner: r.heldBy?.runner ?? '?' });
+      return tr.t('cli.jobs.run.alreadyRan', { ...values, at: r.heldBy?.startedAt ?? '?' });
     })
     .join('\n');
 }
@@ -44,11 +50,11 @@ function describeReports(name: string, reports: RunReport[]): string {
 /** `carrel jobs list` and `carrel jobs run NAME`: the scheduler's jobs, by hand. */
 export function registerJobsCommands(program: Command, helpers: JobsCommandHelpers): void {
   const { withRuntime, globals, asOf, config } = helpers;
-  const jobs = program.command('jobs').description(`the scheduler’s jobs (${JOB_NAMES.join(', ')}): when each last ran and what it did`);
+  const jobs = program.command('jobs').description(tr.t('cli.jobs.help', { jobs: JOB_NAMES.join(', ') }));
 
   jobs
     .command('list')
-    .description('each job, its period, when it last ran (per library) and what it did, in counts')
+    .description(tr.t('cli.jobs.list.help'))
     .option('--library <id>', 'only this library’s runs')
     .action(async (o: { library?: string }, command: Command) => {
       const opts = globals(command);
@@ -60,7 +66,7 @@ export function registerJobsCommands(program: Command, helpers: JobsCommandHelpe
 
   jobs
     .command('run')
-    .description('run a job now through the same claim as the scheduler: a period that already ran is not run again')
+    .description(tr.t('cli.jobs.run.help'))
     .argument('<name>', `the job: ${JOB_NAMES.join(', ')}`)
     .option('--library <id>', 'only this library (jobs run per library)')
     .option('--force', 'run again a period that already ran (never one that is running)')

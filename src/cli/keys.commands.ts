@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { keyStatus, purgeShreddedKeys } from '../usecases/key.usecases.js';
-import { emit, progressLine } from './output.js';
+import { emit, progressLine, tr } from './output.js';
 import type { CommandHelpers } from './command-helpers.js';
 import { rotateKeys } from './runtime.js';
 
@@ -8,32 +8,38 @@ import { rotateKeys } from './runtime.js';
 export function registerKeysCommands(program: Command, helpers: CommandHelpers): void {
   const { runAs, globals, asOf, config } = helpers;
 
-  const keysCommand = program.command('keys').description('the vault’s keys');
+  const keysCommand = program.command('keys').description(tr.t('cli.keys.help'));
   keysCommand
     .command('rotate')
-    .description('new key-encryption key in the key file; rewraps every key, no downtime; run again to resume if interrupted')
+    .description(tr.t('cli.keys.rotate.help'))
     .action(async (_o, command: Command) => {
       const opts = globals(command);
-      const progress = opts.json ? () => undefined : progressLine('rewrapping data keys');
+      const progress = opts.json ? () => undefined : progressLine(tr.t('cli.keys.rotate.progress'));
       const report = await rotateKeys(opts.db ?? config.database, config.keyFile, progress);
-      emit(opts.json, report, () => `\nKey rotated: current key ${report.current}; retired ${report.retired.join(', ') || 'none'}; ${report.rewrapped} key(s) rewrapped${report.resumed ? ' (resumed an interrupted rotation)' : ''}.`);
+      emit(opts.json, report, () => {
+        const values = { current: report.current, retired: report.retired.join(', ') || tr.t('cli.keys.none'), count: report.rewrapped };
+        return `\n${report.resumed ? tr.t('cli.keys.rotatedResumed', values) : tr.t('cli.keys.rotated', values)}`;
+      });
     });
   keysCommand
     .command('status')
-    .description('which key-encryption keys wrap how many data keys')
+    .description(tr.t('cli.keys.status.help'))
     .action(async (_o, command: Command) => {
       const opts = globals(command);
       const status = await runAs(opts, 'administration')(keyStatus, undefined);
-      emit(opts.json, status, () => `Current key ${status.current}; key ring ${status.keyRing.join(', ')}; ${status.dataKeys.total} data key(s): ${Object.entries(status.dataKeys.byKek).map(([k, n]) => `${n} under ${k}`).join(', ') || 'none'}.`);
+      emit(opts.json, status, () => {
+        const byKek = Object.entries(status.dataKeys.byKek).map(([kek, count]) => tr.t('cli.keys.under', { count, kek }));
+        return tr.t('cli.keys.status', { current: status.current, ring: status.keyRing.join(', '), count: status.dataKeys.total, byKek: byKek.join(', ') || tr.t('cli.keys.none') });
+      });
     });
   keysCommand
     .command('purge')
-    .description('destroy the keys of deleted patrons whose key-store retention has passed')
+    .description(tr.t('cli.keys.purge.help'))
     .addOption(asOf())
     .action(async (_o, command: Command) => {
       const opts = globals(command);
       // Opening the vault already destroys what is past the retention; the use case reports that too.
       const { destroyed } = await runAs(opts, 'administration')(purgeShreddedKeys, undefined);
-      emit(opts.json, { destroyed }, () => `${destroyed} shredded key(s) destroyed.`);
+      emit(opts.json, { destroyed }, () => tr.t('cli.keys.purged', { count: destroyed }));
     });
 }

@@ -26,7 +26,7 @@ import {
   type LibrarySettingsView,
   type UpdateSettingsInput,
 } from '../usecases/library-config.usecases.js';
-import { emit, money } from './output.js';
+import { emit, money, tr } from './output.js';
 import type { CommandHelpers } from './command-helpers.js';
 
 /** A whole number given on the command line (a sign allowed: the use case says what range it takes). */
@@ -99,7 +99,8 @@ export function parseOpeningHours(text: string): OpeningHours {
 
 function describeHours(hours: OpeningHours): string {
   const days = WEEKDAYS.filter((d) => (hours[d] ?? []).length > 0);
-  if (days.length === 0) return 'hours not given (open every day)';
+  if (days.length === 0) return tr.t('cli.config.hours.none');
+  // Weekdays are written as --hours takes them (mon, tue, …), in every language.
   return days.map((d) => `${d} ${(hours[d] ?? []).map(([o, c]) => `${o}-${c}`).join(',')}`).join('; ');
 }
 
@@ -108,27 +109,36 @@ function describeBranch(b: BranchView): string {
 }
 
 function describeCategory(c: CategoryView): string {
-  const ages = c.minAge === null && c.maxAge === null ? 'any age' : `ages ${c.minAge ?? 0}–${c.maxAge ?? '…'}`;
-  return `${c.code.padEnd(12)} ${c.name} (${ages}; card valid ${c.cardValidityMonths === null ? 'the library’s months' : `${c.cardValidityMonths} months`}; ${c.maxLoans === null ? 'no loan limit' : `up to ${c.maxLoans} loans`})`;
+  const ages = c.minAge === null && c.maxAge === null ? tr.t('cli.config.category.anyAge') : tr.t('cli.config.category.ages', { min: c.minAge ?? 0, max: c.maxAge ?? '…' });
+  const validity = c.cardValidityMonths === null ? tr.t('cli.config.category.libraryValidity') : tr.t('cli.config.category.validity', { months: c.cardValidityMonths });
+  const loans = c.maxLoans === null ? tr.t('cli.config.category.noLoanLimit') : tr.t('cli.config.category.loanLimit', { loans: c.maxLoans });
+  return `${c.code.padEnd(12)} ${c.name} (${ages}; ${validity}; ${loans})`;
 }
 
 function describeRule(r: LoanRule): string {
   const cell = `${r.branch} × ${r.patronCategory} × ${r.itemType}`;
-  const terms = r.loanDays === 0 ? 'not for loan' : `${r.loanDays} days, ${r.renewals} renewal(s), ${money(r.finePerDayCents)}/day up to ${money(r.maxFineCents)}`;
-  const holds = r.holdable ? `holdable${r.holdPickupDays === null ? '' : `, pick up within ${r.holdPickupDays} days`}` : 'not holdable';
+  const terms =
+    r.loanDays === 0
+      ? tr.t('cli.config.rule.notForLoan')
+      : tr.t('cli.config.rule.terms', { days: r.loanDays, renewals: r.renewals, fine: money(r.finePerDayCents), maxFine: money(r.maxFineCents) });
+  const holds = !r.holdable
+    ? tr.t('cli.config.rule.notHoldable')
+    : r.holdPickupDays === null
+      ? tr.t('cli.config.rule.holdable')
+      : tr.t('cli.config.rule.holdableWithin', { days: r.holdPickupDays });
   return `${cell.padEnd(32)} ${terms}; ${holds}`;
 }
 
 function describeSettings(s: LibrarySettingsView): string {
   return [
-    `${s.name} (${s.libraryId}), ${s.timeZone}, profile ${s.profileId}`,
-    `  hold pick-up days:        ${s.holdPickupDays}`,
-    `  max balance before block: ${money(s.maxBalanceCents)}`,
-    `  max overdue items:        ${s.maxOverdueItems ?? 'none (overdue items never block)'}`,
-    `  default lost-item charge: ${money(s.defaultLostChargeCents)}`,
-    `  processing fee:           ${money(s.processingFeeCents)}`,
-    `  lost when overdue after:  ${s.longOverdueDays === null ? 'never by itself' : `${s.longOverdueDays} days`}`,
-    `  card validity:            ${s.cardValidityMonths} months`,
+    tr.t('cli.config.settings.heading', { name: s.name, library: s.libraryId, timeZone: s.timeZone, profile: s.profileId }),
+    `  ${tr.t('cli.config.settings.holdPickupDays', { days: s.holdPickupDays })}`,
+    `  ${tr.t('cli.config.settings.maxBalance', { amount: money(s.maxBalanceCents) })}`,
+    `  ${s.maxOverdueItems === null ? tr.t('cli.config.settings.maxOverdueNone') : tr.t('cli.config.settings.maxOverdue', { items: s.maxOverdueItems })}`,
+    `  ${tr.t('cli.config.settings.lostCharge', { amount: money(s.defaultLostChargeCents) })}`,
+    `  ${tr.t('cli.config.settings.processingFee', { amount: money(s.processingFeeCents) })}`,
+    `  ${s.longOverdueDays === null ? tr.t('cli.config.settings.longOverdueNever') : tr.t('cli.config.settings.longOverdue', { days: s.longOverdueDays })}`,
+    `  ${tr.t('cli.config.settings.cardValidity', { months: s.cardValidityMonths })}`,
   ].join('\n');
 }
 
@@ -139,13 +149,13 @@ function describeSettings(s: LibrarySettingsView): string {
  */
 export function registerLibraryConfigCommands(program: Command, helpers: CommandHelpers): void {
   const { runAs, globals, asOf } = helpers;
-  const library = () => new Option('--library <id>', 'library id').makeOptionMandatory();
+  const library = () => new Option('--library <id>', tr.t('cli.option.libraryId')).makeOptionMandatory();
 
   // ---- library settings (the `library` command is made by administration.commands.ts: `library add`)
-  const libraryCommand = program.commands.find((c) => c.name() === 'library') ?? program.command('library').description('libraries of this installation');
+  const libraryCommand = program.commands.find((c) => c.name() === 'library') ?? program.command('library').description(tr.t('cli.library.help'));
   libraryCommand
     .command('settings')
-    .description('show the library’s circulation settings, or change those given')
+    .description(tr.t('cli.config.settings.help'))
     .addOption(library())
     .option('--name <name>', 'the library’s name')
     .option('--time-zone <zone>', 'IANA time zone for due dates')
@@ -165,14 +175,14 @@ export function registerLibraryConfigCommands(program: Command, helpers: Command
       for (const key of keys) if (o[key] !== undefined) (change as unknown as Record<string, unknown>)[rename[key] ?? key] = orNull(o[key]);
       const changing = Object.keys(change).length > 1;
       const settings = changing ? await runAs(opts, 'administration')(updateLibrarySettings, change) : await runAs(opts, 'administration')(readLibrarySettings, { libraryId: o.library });
-      emit(opts.json, settings, () => `${changing ? 'Settings changed.\n' : ''}${describeSettings(settings)}`);
+      emit(opts.json, settings, () => (changing ? `${tr.t('cli.config.settings.changed')}\n${describeSettings(settings)}` : describeSettings(settings)));
     });
 
   // ---- branches
-  const branch = program.command('branch').description('a library’s branches and their opening hours');
+  const branch = program.command('branch').description(tr.t('cli.config.branch.help'));
   branch
     .command('list')
-    .description('the library’s branches with their hours')
+    .description(tr.t('cli.config.branch.list.help'))
     .addOption(library())
     .action(async (o: { library: string }, command: Command) => {
       const opts = globals(command);
@@ -181,7 +191,7 @@ export function registerLibraryConfigCommands(program: Command, helpers: Command
     });
   branch
     .command('add')
-    .description('add a branch')
+    .description(tr.t('cli.config.branch.add.help'))
     .addOption(library())
     .requiredOption('--code <code>', 'short code: lower-case letters, digits, hyphens')
     .requiredOption('--name <name>', 'the branch’s name')
@@ -197,11 +207,11 @@ export function registerLibraryConfigCommands(program: Command, helpers: Command
         ...(o.address !== undefined ? { address: o.address } : {}),
         ...(o.hours !== undefined ? { openingHours: o.hours } : {}),
       });
-      emit(opts.json, added, () => `Branch ${added.code} added.\n${describeBranch(added)}`);
+      emit(opts.json, added, () => `${tr.t('cli.config.branch.added', { code: added.code })}\n${describeBranch(added)}`);
     });
   branch
     .command('edit')
-    .description('change a branch’s name, address or hours (its code stays)')
+    .description(tr.t('cli.config.branch.edit.help'))
     .addOption(library())
     .requiredOption('--code <code>', 'the branch’s code')
     .option('--name <name>', 'new name')
@@ -217,26 +227,33 @@ export function registerLibraryConfigCommands(program: Command, helpers: Command
         ...(o.address !== undefined ? { address: o.address === '' ? null : o.address } : {}),
         ...(o.hours !== undefined ? { openingHours: o.hours } : {}),
       });
-      emit(opts.json, edited, () => `Branch ${edited.code} changed.\n${describeBranch(edited)}`);
+      emit(opts.json, edited, () => `${tr.t('cli.config.branch.changed', { code: edited.code })}\n${describeBranch(edited)}`);
     });
 
   // ---- calendar
-  const calendar = program.command('calendar').description('days a branch or the whole library is closed: holidays, closures');
+  const calendar = program.command('calendar').description(tr.t('cli.config.calendar.help'));
   calendar
     .command('list')
-    .description('closed days, per branch and library-wide')
+    .description(tr.t('cli.config.calendar.list.help'))
     .addOption(library())
     .option('--from <date>', 'only ranges ending on or after this date (YYYY-MM-DD)')
     .action(async (o: { library: string; from?: string }, command: Command) => {
       const opts = globals(command);
       const days = await runAs(opts, 'administration')(listClosedDays, { libraryId: o.library, ...(o.from !== undefined ? { from: o.from } : {}) });
       emit(opts.json, days, () =>
-        days.length === 0 ? 'No closed days.' : days.map((d) => `${d.id}  ${d.startsOn}${d.endsOn === d.startsOn ? '' : ` to ${d.endsOn}`}  ${d.branch ?? 'all branches'}: ${d.reason}`).join('\n'),
+        days.length === 0
+          ? tr.t('cli.config.calendar.none')
+          : days
+              .map((d) => {
+                const when = d.endsOn === d.startsOn ? d.startsOn : tr.t('cli.config.calendar.range', { from: d.startsOn, to: d.endsOn });
+                return `${d.id}  ${when}  ${d.branch ?? tr.t('cli.config.calendar.allBranches')}: ${d.reason}`;
+              })
+              .join('\n'),
       );
     });
   calendar
     .command('close')
-    .description('close a branch (or every branch) from one date to another, inclusive')
+    .description(tr.t('cli.config.calendar.close.help'))
     .addOption(library())
     .requiredOption('--branch <code|all>', 'the branch’s code, or all')
     .requiredOption('--from <date>', 'first closed day (YYYY-MM-DD)')
@@ -246,18 +263,21 @@ export function registerLibraryConfigCommands(program: Command, helpers: Command
     .action(async (o: { library: string; branch: string; from: string; to: string; reason: string }, command: Command) => {
       const opts = globals(command);
       const closed = await runAs(opts, 'administration')(closeDays, { libraryId: o.library, branch: o.branch === 'all' ? null : o.branch, startsOn: o.from, endsOn: o.to, reason: o.reason });
-      emit(opts.json, closed, () => `Closed ${closed.branch ?? 'every branch'} from ${closed.startsOn} to ${closed.endsOn} (${closed.reason}); id ${closed.id}.`);
+      emit(opts.json, closed, () =>
+        closed.branch === null
+          ? tr.t('cli.config.calendar.closedAll', { from: closed.startsOn, to: closed.endsOn, reason: closed.reason, id: closed.id })
+          : tr.t('cli.config.calendar.closed', { branch: closed.branch, from: closed.startsOn, to: closed.endsOn, reason: closed.reason, id: closed.id }));
     });
   calendar
     .command('open')
-    .description('open again the days of a closed-day range (by its id, from `calendar list`)')
+    .description(tr.t('cli.config.calendar.open.help'))
     .addOption(library())
     .requiredOption('--id <id>', 'the range’s id')
     .addOption(asOf())
     .action(async (o: { library: string; id: string }, command: Command) => {
       const opts = globals(command);
       const opened = await runAs(opts, 'administration')(openDays, { libraryId: o.library, id: o.id });
-      emit(opts.json, opened, () => `Closed days ${opened.removed} removed.`);
+      emit(opts.json, opened, () => tr.t('cli.config.calendar.opened', { id: opened.removed }));
     });
 
   // ---- patron categories
@@ -275,10 +295,10 @@ export function registerLibraryConfigCommands(program: Command, helpers: Command
     ...(o.cardValidityMonths !== undefined ? { cardValidityMonths: orNull(o.cardValidityMonths) ?? null } : {}),
     ...(o.maxLoans !== undefined ? { maxLoans: orNull(o.maxLoans) ?? null } : {}),
   });
-  const category = program.command('category').description('patron categories: ages, card validity, loan limits');
+  const category = program.command('category').description(tr.t('cli.config.category.help'));
   category
     .command('list')
-    .description('the library’s patron categories')
+    .description(tr.t('cli.config.category.list.help'))
     .addOption(library())
     .action(async (o: { library: string }, command: Command) => {
       const opts = globals(command);
@@ -286,27 +306,27 @@ export function registerLibraryConfigCommands(program: Command, helpers: Command
       emit(opts.json, categories, () => categories.map(describeCategory).join('\n'));
     });
   categoryFlags(
-    category.command('add').description('add a patron category').addOption(library()).requiredOption('--code <code>', 'short code').requiredOption('--name <name>', 'the category’s name'),
+    category.command('add').description(tr.t('cli.config.category.add.help')).addOption(library()).requiredOption('--code <code>', 'short code').requiredOption('--name <name>', 'the category’s name'),
   )
     .addOption(asOf())
     .action(async (o: CategoryFlags & { name: string }, command: Command) => {
       const opts = globals(command);
       const added = await runAs(opts, 'administration')(addCategory, { libraryId: o.library, code: o.code, ...categoryFields(o), name: o.name });
-      emit(opts.json, added, () => `Category added.\n${describeCategory(added)}`);
+      emit(opts.json, added, () => `${tr.t('cli.config.category.added')}\n${describeCategory(added)}`);
     });
-  categoryFlags(category.command('edit').description('change a patron category (its code stays)').addOption(library()).requiredOption('--code <code>', 'the category’s code').option('--name <name>', 'new name'))
+  categoryFlags(category.command('edit').description(tr.t('cli.config.category.edit.help')).addOption(library()).requiredOption('--code <code>', 'the category’s code').option('--name <name>', 'new name'))
     .addOption(asOf())
     .action(async (o: CategoryFlags, command: Command) => {
       const opts = globals(command);
       const edited = await runAs(opts, 'administration')(editCategory, { libraryId: o.library, code: o.code, ...categoryFields(o) });
-      emit(opts.json, edited, () => `Category changed.\n${describeCategory(edited)}`);
+      emit(opts.json, edited, () => `${tr.t('cli.config.category.changed')}\n${describeCategory(edited)}`);
     });
 
   // ---- item types
-  const itemType = program.command('item-type').description('item types the circulation matrix tells apart');
+  const itemType = program.command('item-type').description(tr.t('cli.config.itemType.help'));
   itemType
     .command('list')
-    .description('the library’s item types')
+    .description(tr.t('cli.config.itemType.list.help'))
     .addOption(library())
     .action(async (o: { library: string }, command: Command) => {
       const opts = globals(command);
@@ -314,8 +334,8 @@ export function registerLibraryConfigCommands(program: Command, helpers: Command
       emit(opts.json, types, () => types.map((t) => `${t.code.padEnd(12)} ${t.name}`).join('\n'));
     });
   for (const [verb, useCase, about] of [
-    ['add', addItemType, 'declare an item type'],
-    ['edit', editItemType, 'rename an item type'],
+    ['add', addItemType, tr.t('cli.config.itemType.add.help')],
+    ['edit', editItemType, tr.t('cli.config.itemType.edit.help')],
   ] as const)
     itemType
       .command(verb)
@@ -327,7 +347,7 @@ export function registerLibraryConfigCommands(program: Command, helpers: Command
       .action(async (o: { library: string; code: string; name: string }, command: Command) => {
         const opts = globals(command);
         const type = await runAs(opts, 'administration')(useCase, { libraryId: o.library, code: o.code, name: o.name });
-        emit(opts.json, type, () => `Item type ${type.code}: ${type.name}.`);
+        emit(opts.json, type, () => tr.t('cli.config.itemType.done', { code: type.code, name: type.name }));
       });
 
   // ---- the circulation matrix
@@ -337,17 +357,17 @@ export function registerLibraryConfigCommands(program: Command, helpers: Command
       .requiredOption('--category <code|*>', 'patron category, or * for any')
       .requiredOption('--type <code|*>', 'item type, or * for any')
       .option('--branch <code|*>', 'the item’s branch, or * for any', '*');
-  const loanRule = program.command('loan-rule').description('the circulation matrix: branch × patron category × item type');
+  const loanRule = program.command('loan-rule').description(tr.t('cli.config.rule.help'));
   loanRule
     .command('list')
-    .description('every rule of the matrix')
+    .description(tr.t('cli.config.rule.list.help'))
     .addOption(library())
     .action(async (o: { library: string }, command: Command) => {
       const opts = globals(command);
       const rules = await runAs(opts, 'administration')(listLoanRules, { libraryId: o.library });
       emit(opts.json, rules, () => rules.map(describeRule).join('\n'));
     });
-  cell(loanRule.command('set').description('set (add or replace) the rule of one cell of the matrix'))
+  cell(loanRule.command('set').description(tr.t('cli.config.rule.set.help')))
     .requiredOption('--loan-days <n>', 'days a loan lasts (0: not for loan)', integer('loan-days'))
     .requiredOption('--renewals <n>', 'renewals allowed', integer('renewals'))
     .requiredOption('--fine-per-day <amount>', 'overdue fine per day, e.g. 0.25', cents('fine-per-day'))
@@ -375,19 +395,19 @@ export function registerLibraryConfigCommands(program: Command, helpers: Command
           holdable: !o.notHoldable,
           holdPickupDays: orNull(o.holdPickupDays) ?? null,
         });
-        emit(opts.json, rule, () => `Rule set: ${describeRule(rule)}`);
+        emit(opts.json, rule, () => tr.t('cli.config.rule.setDone', { rule: describeRule(rule) }));
       },
     );
-  cell(loanRule.command('remove').description('remove the rule of one cell; the cell falls back to the next most specific rule'))
+  cell(loanRule.command('remove').description(tr.t('cli.config.rule.remove.help')))
     .addOption(asOf())
     .action(async (o: { library: string; category: string; type: string; branch: string }, command: Command) => {
       const opts = globals(command);
       const removed = await runAs(opts, 'administration')(removeLoanRule, { libraryId: o.library, branch: o.branch, patronCategory: o.category, itemType: o.type });
-      emit(opts.json, removed, () => `Rule removed: ${removed.removed.branch} × ${removed.removed.patronCategory} × ${removed.removed.itemType}.`);
+      emit(opts.json, removed, () => tr.t('cli.config.rule.removed', { branch: removed.removed.branch, category: removed.removed.patronCategory, type: removed.removed.itemType }));
     });
   loanRule
     .command('explain')
-    .description('which rule a loan gets at a branch, for a patron category and an item type, and why')
+    .description(tr.t('cli.config.rule.explain.help'))
     .addOption(library())
     .requiredOption('--category <code>', 'the patron’s category')
     .requiredOption('--type <code>', 'the item’s type')
@@ -398,8 +418,10 @@ export function registerLibraryConfigCommands(program: Command, helpers: Command
       emit(opts.json, explained, () =>
         [
           explained.reason,
-          ...(explained.applied ? [`Applied: ${describeRule(explained.applied)}`] : []),
-          ...(explained.matches.length > 1 ? ['Rules that match, most specific first:', ...explained.matches.map((m) => `  ${describeRule(m.rule)}  (specificity ${m.specificity})`)] : []),
+          ...(explained.applied ? [tr.t('cli.config.rule.applied', { rule: describeRule(explained.applied) })] : []),
+          ...(explained.matches.length > 1
+            ? [tr.t('cli.config.rule.matches'), ...explained.matches.map((m) => `  ${tr.t('cli.config.rule.match', { rule: describeRule(m.rule), specificity: m.specificity })}`)]
+            : []),
         ].join('\n'),
       );
     });

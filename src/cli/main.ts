@@ -13,7 +13,7 @@ import { registerNoticesCommands } from './notices.commands.js'; // notices and 
 import { registerVendorCommands } from './vendor.commands.js'; // e-content vendors, EZproxy, the OpenID keys (issue 19)
 import { registerKeysCommands } from './keys.commands.js';
 import { registerLibraryConfigCommands } from './library-config.commands.js'; // the library's configuration (issue 15)
-import { EXIT, report } from './output.js';
+import { EXIT, report, tr } from './output.js';
 import { registerExportPatronCommand, registerPatronCommands } from './patron.commands.js';
 import { registerPrivacyPolicyCommands } from './privacy-policy.commands.js';
 import { registerRecordSeriesCommands } from './record-series.commands.js';
@@ -32,11 +32,24 @@ const VERSION = '0.1.0';
 process.umask(0o077);
 const config = cliConfig();
 
+/** commander's headings, in the session's language (its own words for the rest of a usage error stay English). */
+const HELP_TITLES: Record<string, string> = {
+  'Usage:': tr.t('cli.help.usage'),
+  'Options:': tr.t('cli.help.options'),
+  'Global Options:': tr.t('cli.help.globalOptions'),
+  'Commands:': tr.t('cli.help.commands'),
+  'Arguments:': tr.t('cli.help.arguments'),
+};
+
+// The help settings set here (words, headings) are inherited by every command the areas add below.
 const program = new Command('carrel')
-  .description('Carrel: patron records and circulation, with the library’s privacy policy enforced.')
-  .version(VERSION)
-  .addOption(new Option('--db <path|url>', 'SQLite file or postgres:// URL (default: DATABASE_URL, or ./data/carrel.db)'))
-  .option('--json', 'print one JSON document on stdout')
+  .description(tr.t('cli.main.description'))
+  .version(VERSION, undefined, tr.t('cli.main.version'))
+  .addOption(new Option('--db <path|url>', tr.t('cli.main.db')))
+  .option('--json', tr.t('cli.main.json'))
+  .helpOption('-h, --help', tr.t('cli.help.option'))
+  .helpCommand('help [command]', tr.t('cli.help.command'))
+  .configureHelp({ styleTitle: (title) => HELP_TITLES[title] ?? title })
   .showHelpAfterError()
   .exitOverride();
 
@@ -45,7 +58,7 @@ const helpers: CommandHelpers = {
   withRuntime,
   runAs: (opts, purpose) => (useCase, input) => withRuntime(opts, false, (runtime) => systemRun(runtime, purpose)(useCase, input)),
   globals: (command: Command): GlobalOptions => command.optsWithGlobals<GlobalOptions>(),
-  asOf: () => new Option('--as-of <iso-date>', 'run as if it were this date or instant (the command’s clock)'),
+  asOf: () => new Option('--as-of <iso-date>', tr.t('cli.main.asOf')),
   config,
   version: VERSION,
 };
@@ -117,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (fault?.kind === 'profile') {
       // A broken profile file is a configuration mistake: name the file, the field, the problem.
-      process.stderr.write(`carrel: invalid policy profile: ${fault.message}\n`);
+      process.stderr.write(`carrel: ${tr.t('cli.main.invalidProfile', { problem: fault.message })}\n`);
       return EXIT.usage;
     }
     return report(program.opts<GlobalOptions>().json, error);

@@ -29,7 +29,7 @@ import {
   type TemplateView,
 } from '../usecases/notice.usecases.js';
 import { systemRun, type CommandHelpers } from './command-helpers.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
 import { noticeChannelsFromEnvironment } from './runtime.js';
 
 /**
@@ -115,11 +115,11 @@ function describePlan(p: PlanCounts & { policyChanged: number }): string {
 /** `carrel notices list|preview|send-due|retry|letters|posted|template|settings` and `carrel breach record|list`. */
 export function registerNoticesCommands(program: Command, helpers: CommandHelpers): void {
   const { runAs, withRuntime, globals, asOf, config } = helpers;
-  const notices = program.command('notices').description('notices to patrons (issue 17): the outbox, previews, sending what is due, retries, letters, templates, settings');
+  const notices = program.command('notices').description(tr.t('cli.notices.help'));
 
   notices
     .command('list')
-    .description('a library’s notices, newest first: when, kind, channel, status, attempts, error code (never what they say, nor to whom)')
+    .description(tr.t('cli.notices.list.help'))
     .requiredOption('--library <id>', 'the library')
     .option('--status <list>', `only these statuses (${NOTICE_STATUSES.join(', ')})`)
     .option('--kind <list>', `only these kinds (${NOTICE_KINDS.join(', ')})`)
@@ -135,7 +135,7 @@ export function registerNoticesCommands(program: Command, helpers: CommandHelper
 
   notices
     .command('preview')
-    .description('what a notice of a kind looks like, filled in for a fictional patron; --subject/--body-file preview a draft')
+    .description(tr.t('cli.notices.preview.help'))
     .requiredOption('--library <id>', 'the library')
     .addOption(new Option('--kind <kind>', 'the kind of notice').choices([...NOTICE_KINDS]).makeOptionMandatory())
     .addOption(new Option('--language <language>', 'the language (default: the library’s)').choices([...NOTICE_LANGUAGES]))
@@ -161,9 +161,7 @@ export function registerNoticesCommands(program: Command, helpers: CommandHelper
 
   notices
     .command('send-due')
-    .description(
-      'runs the day’s plan (items due soon, overdue, lost, cards expiring, guardians, a changed privacy policy) for the library, or every library, then sends every notice due now over the channels of CARREL_SMTP_URL / CARREL_TEXT_WEBHOOK_URL / CARREL_TEXT_EMAIL_GATEWAY',
-    )
+    .description(tr.t('cli.notices.sendDue.help'))
     .option('--library <id>', 'plan only this library (delivery sends whatever is due)')
     .addOption(asOf())
     .action(async (o: { library?: string }, command: Command) => {
@@ -210,7 +208,7 @@ export function registerNoticesCommands(program: Command, helpers: CommandHelper
 
   notices
     .command('retry')
-    .description('puts a failed notice back in the queue (--notice), or every failed notice of a library (--library --all-failed)')
+    .description(tr.t('cli.notices.retry.help'))
     .option('--notice <id>', 'the notice')
     .option('--library <id>', 'the library (with --all-failed)')
     .option('--all-failed', 'every failed notice of the library')
@@ -230,7 +228,7 @@ export function registerNoticesCommands(program: Command, helpers: CommandHelper
 
   notices
     .command('letters')
-    .description('the letters waiting to be posted (a breach notice to a patron who chose no channel), one page each, to print')
+    .description(tr.t('cli.notices.letters.help'))
     .requiredOption('--library <id>', 'the library')
     .action(async (o: { library: string }, command: Command) => {
       const opts = globals(command);
@@ -240,7 +238,7 @@ export function registerNoticesCommands(program: Command, helpers: CommandHelper
 
   notices
     .command('posted')
-    .description('a letter was printed and posted: it counts as sent, and what it said is forgotten')
+    .description(tr.t('cli.notices.posted.help'))
     .requiredOption('--notice <id>', 'the letter’s notice id')
     .addOption(asOf())
     .action(async (o: { notice: string }, command: Command) => {
@@ -249,10 +247,10 @@ export function registerNoticesCommands(program: Command, helpers: CommandHelper
       emit(opts.json, posted, () => `Letter ${posted.id} marked posted.`);
     });
 
-  const template = notices.command('template').description('the library’s notice templates: set, reset, list');
+  const template = notices.command('template').description(tr.t('cli.notices.template.help'));
   template
     .command('set')
-    .description('the library’s own template for a kind and language (a field the profile forbids is refused)')
+    .description(tr.t('cli.notices.template.set.help'))
     .requiredOption('--library <id>', 'the library')
     .addOption(new Option('--kind <kind>', 'the kind of notice').choices([...NOTICE_KINDS]).makeOptionMandatory())
     .addOption(new Option('--language <language>', 'the language').choices([...NOTICE_LANGUAGES]).makeOptionMandatory())
@@ -266,7 +264,7 @@ export function registerNoticesCommands(program: Command, helpers: CommandHelper
     });
   template
     .command('reset')
-    .description('go back to the shipped template for a kind and language')
+    .description(tr.t('cli.notices.template.reset.help'))
     .requiredOption('--library <id>', 'the library')
     .addOption(new Option('--kind <kind>', 'the kind of notice').choices([...NOTICE_KINDS]).makeOptionMandatory())
     .addOption(new Option('--language <language>', 'the language').choices([...NOTICE_LANGUAGES]).makeOptionMandatory())
@@ -277,7 +275,7 @@ export function registerNoticesCommands(program: Command, helpers: CommandHelper
     });
   template
     .command('list')
-    .description('every kind’s template in every language, the library’s own where it wrote one')
+    .description(tr.t('cli.notices.template.list.help'))
     .requiredOption('--library <id>', 'the library')
     .option('--full', 'print each body and the fields it may use')
     .action(async (o: { library: string; full?: boolean }, command: Command) => {
@@ -288,7 +286,7 @@ export function registerNoticesCommands(program: Command, helpers: CommandHelper
 
   notices
     .command('settings')
-    .description('a library’s notice settings; with a flag, changes it (the library is required then, unless there is only one)')
+    .description(tr.t('cli.notices.settings.help'))
     .option('--library <id>', 'the library (default: every library, to show)')
     .option('--due-soon-days <n>', 'due-soon notices this many days before the due date (0: none)')
     .option('--overdue-days <list>', 'overdue notices at these days after the due date, up to three (e.g. 1,8,15; "none")')
@@ -323,10 +321,10 @@ export function registerNoticesCommands(program: Command, helpers: CommandHelper
       );
     });
 
-  const breach = program.command('breach').description('the breach register (RR-6): record a breach and tell the patrons affected, list breaches');
+  const breach = program.command('breach').description(tr.t('cli.breach.help'));
   breach
     .command('record')
-    .description('records a breach and queues its notices: every affected patron by their channel, a letter to post for those who chose none')
+    .description(tr.t('cli.breach.record.help'))
     .requiredOption('--library <id>', 'the library')
     .requiredOption('--occurred <date>', 'when it happened (YYYY-MM-DD)')
     .requiredOption('--discovered <date>', 'when the library found out (YYYY-MM-DD)')
@@ -364,7 +362,7 @@ export function registerNoticesCommands(program: Command, helpers: CommandHelper
     );
   breach
     .command('list')
-    .description('the library’s breach register, each breach with how its notices went')
+    .description(tr.t('cli.breach.list.help'))
     .requiredOption('--library <id>', 'the library')
     .action(async (o: { library: string }, command: Command) => {
       const opts = globals(command);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { changeMembership, renewCard, resetPin } from '../usecases/patron-card.usecases.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
 import type { CommandHelpers } from './command-helpers.js';
 
 /**
@@ -14,7 +14,7 @@ export function registerPatronCardCommands(patron: Command, helpers: Pick<Comman
 
   patron
     .command('renew-card')
-    .description('renew a patron’s card for the category’s validity, after re-verifying the patron (CB-F2)')
+    .description(tr.t('cli.patron.renewCard.help'))
     .requiredOption('--card <card>', 'patron card number')
     .option('--verified', 'confirm the patron was re-verified today (required)')
     .addOption(asOf())
@@ -22,23 +22,23 @@ export function registerPatronCardCommands(patron: Command, helpers: Pick<Comman
       const opts = globals(command);
       if (o.verified !== true) throw refuse(ErrorCode.VALIDATION_FAILED, 'Re-verify the patron, then confirm with --verified.', 'verified');
       const result = await runAs(opts, 'account-service')(renewCard, { cardNumber: o.card, verified: true });
-      emit(opts.json, result, () => `Card renewed; it now expires ${result.expiresAt} (was ${result.previousExpiresAt}).`);
+      emit(opts.json, result, () => tr.t('cli.patron.renewCard.done', { expires: result.expiresAt, previous: result.previousExpiresAt }));
     });
 
   patron
     .command('reset-pin')
-    .description('give a patron a new PIN (shown once); the card number stays and their sessions end')
+    .description(tr.t('cli.patron.resetPin.help'))
     .requiredOption('--card <card>', 'patron card number')
     .addOption(asOf())
     .action(async (o: { card: string }, command: Command) => {
       const opts = globals(command);
       const result = await runAs(opts, 'account-service')(resetPin, { cardNumber: o.card });
-      emit(opts.json, result, () => `PIN reset.\n  PIN:  ${result.pin} (shown once; give it to the patron)`);
+      emit(opts.json, result, () => tr.t('cli.patron.resetPin.done', { pin: result.pin }));
     });
 
   patron
     .command('membership')
-    .description('change a patron’s category (checked against their age) or home branch')
+    .description(tr.t('cli.patron.membership.help'))
     .requiredOption('--card <card>', 'patron card number')
     .option('--category <code>', 'the new patron category')
     .option('--home-branch <branch>', 'the new home branch, by code or id ("none" clears it)')
@@ -51,7 +51,9 @@ export function registerPatronCardCommands(patron: Command, helpers: Pick<Comman
         ...(o.homeBranch !== undefined ? { homeBranch: o.homeBranch === 'none' ? null : o.homeBranch } : {}),
       });
       emit(opts.json, { patronId: result.id, categoryCode: result.categoryCode, homeBranchId: result.homeBranchId }, () =>
-        `Membership changed: category ${result.categoryCode}, home branch ${result.homeBranchId ?? 'none'}.`,
+        result.homeBranchId === null
+          ? tr.t('cli.patron.membership.doneNoBranch', { category: result.categoryCode })
+          : tr.t('cli.patron.membership.done', { category: result.categoryCode, branch: result.homeBranchId }),
       );
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { reissueCard, reportCardLost } from '../usecases/patron-service.usecases.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
 import type { CommandHelpers } from './command-helpers.js';
 
 /** What main.ts lends these commands (the same helpers as the other command files). */
@@ -15,23 +15,23 @@ export function registerPatronServiceCommands(patron: Command, helpers: PatronSe
 
   patron
     .command('card-lost')
-    .description('record a card reported lost or stolen: it stops working at once and every session opened with it ends')
+    .description(tr.t('cli.patron.cardLost.help'))
     .requiredOption('--card <card>', 'patron card number')
     .addOption(asOf())
     .action(async (o: { card: string }, command: Command) => {
       const opts = globals(command);
       const result = await runAs(opts, 'account-service')(reportCardLost, { cardNumber: o.card });
-      emit(opts.json, result, () => 'The card is recorded as lost and no longer works. Issue a new one with `carrel patron reissue`.');
+      emit(opts.json, result, () => tr.t('cli.patron.cardLost.done'));
     });
 
   patron
     .command('reissue')
-    .description('issue a new card number and PIN (shown once); the old card no longer finds the patron')
+    .description(tr.t('cli.patron.reissue.help'))
     .requiredOption('--card <card>', 'the old card number')
     .addOption(asOf())
     .action(async (o: { card: string }, command: Command) => {
       const opts = globals(command);
       const result = await runAs(opts, 'account-service')(reissueCard, { cardNumber: o.card });
-      emit(opts.json, result, () => `New card issued.\n  card: ${result.cardNumber}\n  PIN:  ${result.pin} (shown once; give it to the patron)`);
+      emit(opts.json, result, () => tr.t('cli.patron.reissue.done', { card: result.cardNumber, pin: result.pin }));
     });
 }

@@ -3,7 +3,8 @@ import { ErrorCode, refuse } from '../domain/errors.js';
 import { deletePatron } from '../usecases/patron-deletion.usecases.js';
 import { exportPatron, findPatrons, registerPatron, setPatronStatus } from '../usecases/patron.usecases.js';
 import { setReadingHistory } from '../usecases/retention.usecases.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
+import { patronStatus } from './words.js';
 import { registerPatronServiceCommands } from './patron-service.commands.js';
 import { registerPatronCardCommands } from './patron-card.commands.js';
 import type { CommandHelpers } from './command-helpers.js';
@@ -15,10 +16,10 @@ import type { CommandHelpers } from './command-helpers.js';
 export function registerPatronCommands(program: Command, helpers: CommandHelpers): void {
   const { runAs, globals, asOf } = helpers;
 
-  const patron = program.command('patron').description('patrons');
+  const patron = program.command('patron').description(tr.t('cli.patron.help'));
   patron
     .command('find')
-    .description('find patrons by email, phone or exact name words (blind-index look-up; each match is logged)')
+    .description(tr.t('cli.patron.find.help'))
     .option('--library <id>', 'only this library')
     .option('--email <email>', 'email address')
     .option('--phone <phone>', 'phone number')
@@ -31,21 +32,21 @@ export function registerPatronCommands(program: Command, helpers: CommandHelpers
           ...(o.phone ? { phone: o.phone } : {}),
           ...(o.name ? { name: o.name } : {}),
         });
-      emit(opts.json, found, () => (found.length === 0 ? 'No patron matches.' : found.map((p) => `${p.cardNumber}  ${p.name}  (${p.libraryId}, ${p.status})`).join('\n')));
+      emit(opts.json, found, () => (found.length === 0 ? tr.t('cli.patron.find.none') : found.map((p) => `${p.cardNumber}  ${p.name}  (${p.libraryId}, ${patronStatus(p.status)})`).join('\n')));
     });
   patron
     .command('delete')
-    .description('delete a patron (refused while items are out or money is owed); their data key is shredded first')
+    .description(tr.t('cli.patron.delete.help'))
     .requiredOption('--card <card>', 'patron card number')
     .addOption(asOf())
     .action(async (o: { card: string }, command: Command) => {
       const opts = globals(command);
       const receipt = await runAs(opts, 'account-service')(deletePatron, { cardNumber: o.card });
-      emit(opts.json, receipt, () => `Patron deleted; their data key is out of use and is destroyed after ${receipt.keyDestroyedAfter}.`);
+      emit(opts.json, receipt, () => tr.t('cli.patron.delete.done', { after: receipt.keyDestroyedAfter }));
     });
   patron
     .command('reading-history')
-    .description('keep or stop keeping a patron’s reading history (JC-IIIc; stopping deletes it at once)')
+    .description(tr.t('cli.patron.readingHistory.help'))
     .requiredOption('--card <card>', 'patron card number')
     .addOption(new Option('--keep', 'keep past check-outs from now on').conflicts('stop'))
     .addOption(new Option('--stop', 'stop keeping them, and delete what is kept'))
@@ -54,21 +55,21 @@ export function registerPatronCommands(program: Command, helpers: CommandHelpers
       const opts = globals(command);
       if (o.keep === o.stop) throw refuse(ErrorCode.VALIDATION_FAILED, 'Give --keep or --stop.', 'keep');
       const result = await runAs(opts, 'account-service')(setReadingHistory, { cardNumber: o.card, keep: o.keep === true });
-      emit(opts.json, result, () => (result.readingHistory ? `Reading history is kept from ${result.since}.` : `Reading history is off; ${result.loansDeleted} past loans deleted.`));
+      emit(opts.json, result, () => (result.readingHistory ? tr.t('cli.patron.readingHistory.kept', { since: result.since }) : tr.t('cli.patron.readingHistory.off', { count: result.loansDeleted })));
     });
   patron
     .command('deceased')
-    .description('record that a patron has died (on a relative’s or executor’s request); retention purges the record (CB-F3)')
+    .description(tr.t('cli.patron.deceased.help'))
     .requiredOption('--card <card>', 'patron card number')
     .addOption(asOf())
     .action(async (o: { card: string }, command: Command) => {
       const opts = globals(command);
       const result = await runAs(opts, 'account-service')(setPatronStatus, { cardNumber: o.card, status: 'deceased' });
-      emit(opts.json, { patronId: result.id, status: result.status }, () => 'Recorded as deceased; the next retention run that sweeps deceased patrons purges the record.');
+      emit(opts.json, { patronId: result.id, status: result.status }, () => tr.t('cli.patron.deceased.done'));
     });
   patron
     .command('add')
-    .description('register a patron; prints the new card number and PIN (shown once)')
+    .description(tr.t('cli.patron.add.help'))
     .requiredOption('--library <id>', 'library id')
     .requiredOption('--name <name>', 'full name')
     .requiredOption('--birth-date <YYYY-MM-DD>', 'date of birth')
@@ -94,7 +95,7 @@ export function registerPatronCommands(program: Command, helpers: CommandHelpers
           ...(o.homeBranch !== undefined ? { homeBranch: o.homeBranch } : {}),
         });
       emit(opts.json, { id: registered.id, cardNumber: registered.cardNumber, pin: registered.pin }, () =>
-        `Patron registered.\n  id:   ${registered.id}\n  card: ${registered.cardNumber}\n  PIN:  ${registered.pin} (shown once; give it to the patron)`,
+        tr.t('cli.patron.created', { id: registered.id, card: registered.cardNumber, pin: registered.pin }),
       );
     });
 
@@ -108,7 +109,7 @@ export function registerExportPatronCommand(program: Command, helpers: CommandHe
 
   program
     .command('export-patron')
-    .description('print everything held about one patron as one JSON document')
+    .description(tr.t('cli.patron.export.help'))
     .requiredOption('--card <card>', 'patron card number')
     .addOption(asOf())
     .action(async (o: { card: string }, command: Command) => {

@@ -2,7 +2,7 @@ import { type Command } from 'commander';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { listLibraries } from '../usecases/library.usecases.js';
 import { addSeries, confirmDisposal, dueForDisposal, listSeries, type SeriesView } from '../usecases/record-series.usecases.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
 import { type CommandHelpers, type GlobalOptions, systemRun } from './command-helpers.js';
 
 /** What main.ts lends the record-series commands. */
@@ -16,18 +16,15 @@ interface LibraryRegister {
 
 /** One line per series: what it is, its retention and clause, and whether something must be destroyed. */
 function describeSeries(s: SeriesView): string {
-  const rule = `${s.retentionDays} day(s)${s.clause ? `, ${s.clause}` : ''}${s.fromProfile ? '' : ', added by an administrator'}`;
-  const where = s.location ? ` at ${s.location}` : '';
-  const last = s.lastDisposal ? `last confirmed through ${s.lastDisposal.disposedThrough}` : 'no disposal confirmed yet';
-  const state =
-    s.due.status === 'due'
-      ? `DUE since ${s.due.overdueSince}: destroy what was recorded before ${s.due.dueThrough}`
-      : `not due (${last})`;
-  return `  ${s.code}  ${s.name} (${s.medium}${where}; ${rule})\n    ${state}`;
+  const rule = [tr.t('cli.records.days', { days: s.retentionDays }), s.clause ?? '', s.fromProfile ? '' : tr.t('cli.records.addedByAdmin')].filter(Boolean).join(', ');
+  const kept = s.location ? tr.t('cli.records.keptAt', { medium: s.medium, location: s.location }) : s.medium;
+  const last = s.lastDisposal ? tr.t('cli.records.lastConfirmed', { through: s.lastDisposal.disposedThrough }) : tr.t('cli.records.noDisposalYet');
+  const state = s.due.status === 'due' ? tr.t('cli.records.due', { since: s.due.overdueSince, through: s.due.dueThrough }) : tr.t('cli.records.notDue', { last });
+  return `  ${s.code}  ${s.name} (${kept}; ${rule})\n    ${state}`;
 }
 
 function describeRegisters(registers: LibraryRegister[], empty: string): string {
-  if (registers.length === 0) return 'No library.';
+  if (registers.length === 0) return tr.t('cli.records.noLibrary');
   return registers.map((r) => [`${r.libraryId}:`, ...(r.series.length === 0 ? [`  ${empty}`] : r.series.map(describeSeries))].join('\n')).join('\n');
 }
 
@@ -43,7 +40,7 @@ function parseDays(text: string): number {
  */
 export function registerRecordSeriesCommands(program: Command, helpers: RecordSeriesCommandHelpers): void {
   const { withRuntime, runAs, globals, asOf } = helpers;
-  const records = program.command('records').description('the register of records kept outside Carrel (camera footage, paper sheets) and their disposal');
+  const records = program.command('records').description(tr.t('cli.records.help'));
 
   /** Runs a per-library read for one library, or for every library when none is named. */
   async function perLibrary(opts: GlobalOptions, library: string | undefined, read: typeof listSeries): Promise<LibraryRegister[]> {
@@ -57,29 +54,29 @@ export function registerRecordSeriesCommands(program: Command, helpers: RecordSe
 
   records
     .command('list')
-    .description('every record series with its retention and whether it is due for disposal')
+    .description(tr.t('cli.records.list.help'))
     .option('--library <id>', 'only this library (default: every library)')
     .addOption(asOf())
     .action(async (o: { library?: string }, command: Command) => {
       const opts = globals(command);
       const registers = await perLibrary(opts, o.library, listSeries);
-      emit(opts.json, registers, () => describeRegisters(registers, 'no record series.'));
+      emit(opts.json, registers, () => describeRegisters(registers, tr.t('cli.records.list.none')));
     });
 
   records
     .command('due')
-    .description('the record series due for disposal: what must be destroyed now')
+    .description(tr.t('cli.records.due.help'))
     .option('--library <id>', 'only this library (default: every library)')
     .addOption(asOf())
     .action(async (o: { library?: string }, command: Command) => {
       const opts = globals(command);
       const registers = await perLibrary(opts, o.library, dueForDisposal);
-      emit(opts.json, registers, () => describeRegisters(registers, 'nothing is due for disposal.'));
+      emit(opts.json, registers, () => describeRegisters(registers, tr.t('cli.records.due.none')));
     });
 
   records
     .command('add')
-    .description('add a record series the policy profile does not declare')
+    .description(tr.t('cli.records.add.help'))
     .requiredOption('--library <id>', 'library id')
     .requiredOption('--code <code>', 'short code, unique in the library (lower-case letters, digits, hyphens)')
     .requiredOption('--name <name>', 'what the records are')
@@ -100,12 +97,12 @@ export function registerRecordSeriesCommands(program: Command, helpers: RecordSe
           location: o.location ?? null,
           clause: o.clause ?? null,
         });
-      emit(opts.json, added, () => `Record series ${added.code} added to ${o.library}'s register.\n${describeSeries(added)}`);
+      emit(opts.json, added, () => `${tr.t('cli.records.added', { code: added.code, library: o.library })}\n${describeSeries(added)}`);
     });
 
   records
     .command('confirm')
-    .description('confirm that a series was destroyed through a date (end of that day, library time) or an instant')
+    .description(tr.t('cli.records.confirm.help'))
     .requiredOption('--library <id>', 'library id')
     .requiredOption('--series <code>', 'the series code')
     .requiredOption('--through <iso-date>', 'YYYY-MM-DD, or an ISO-8601 instant with an offset')
@@ -119,6 +116,6 @@ export function registerRecordSeriesCommands(program: Command, helpers: RecordSe
           disposedThrough: o.through,
           ...(o.method !== undefined ? { method: o.method } : {}),
         });
-      emit(opts.json, confirmed, () => `Disposal of ${o.series} confirmed through ${confirmed.disposal.disposedThrough} (${confirmed.disposal.method}).\n${describeSeries(confirmed.series)}`);
+      emit(opts.json, confirmed, () => `${tr.t('cli.records.confirmed', { series: o.series, through: confirmed.disposal.disposedThrough, method: confirmed.disposal.method })}\n${describeSeries(confirmed.series)}`);
     });
 }

@@ -8,7 +8,7 @@ import { SYSTEM } from '../policy/actors.js';
 import { run, type Caller } from '../usecases/context.js';
 import { checkProfile, listProfiles } from '../usecases/profile.usecases.js';
 import { retentionHistory } from '../usecases/retention.usecases.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
 import type { CommandHelpers } from './command-helpers.js';
 
 /** What main.ts lends the retention commands. */
@@ -18,28 +18,38 @@ const OPERATOR: Caller = { actor: SYSTEM, purpose: 'retention', channel: 'cli' }
 
 /** The report as an operator reads it: per library, per category, what went and what stayed. */
 export function describeReport(report: RetentionReport): string {
-  const lines = [`Retention ${report.dryRun ? 'dry run (nothing changed)' : 'run'} as of ${report.asOf}`];
+  const lines = [report.dryRun ? tr.t('cli.retention.dryRunAsOf', { asOf: report.asOf }) : tr.t('cli.retention.runAsOf', { asOf: report.asOf })];
   for (const library of report.libraries) {
-    lines.push(`\n${library.libraryId} (profile ${library.profileId} v${library.profileVersion})${library.runId ? ` run ${library.runId}` : ''}`);
-    if (library.resumedFrom) lines.push(`  finished the work of interrupted run ${library.resumedFrom}`);
+    const profile = { library: library.libraryId, profile: library.profileId, version: String(library.profileVersion) };
+    lines.push(`\n${library.runId ? tr.t('cli.retention.libraryRun', { ...profile, run: library.runId }) : tr.t('cli.retention.library', profile)}`);
+    if (library.resumedFrom) lines.push(`  ${tr.t('cli.retention.resumed', { run: library.resumedFrom })}`);
     for (const c of library.categories) {
-      const counts = c.skipped ? `annual sweep not due until ${c.skipped.nextSweepAfter.slice(0, 10)}` : `${report.dryRun ? 'would dispose of' : 'disposed of'} ${c.disposed}, kept ${c.kept}${c.held > 0 ? ` (${c.held} under legal hold)` : ''}`;
+      // Category names, clauses and rules are the profile's own, as in --json.
+      const counts = c.skipped ? tr.t('cli.retention.sweepNotDue', { until: c.skipped.nextSweepAfter.slice(0, 10) }) : disposalCounts(report.dryRun, c.disposed, c.kept, c.held);
       lines.push(`  ${c.category.padEnd(20)} ${counts.padEnd(40)} ${c.clause.padEnd(8)} ${c.rule}`);
     }
-    for (const series of library.externalRecordsDue)
-      lines.push(`  DUE outside Carrel: ${series.name} (${series.code}, ${series.retentionDays} days, ${series.clause ?? 'no clause'}): destroy what was recorded before ${series.dueThrough}, then run \`carrel records confirm\``);
+    for (const series of library.externalRecordsDue) {
+      const values = { name: series.name, code: series.code, days: series.retentionDays, through: series.dueThrough };
+      lines.push(`  ${series.clause ? tr.t('cli.retention.externalDue', { ...values, clause: series.clause }) : tr.t('cli.retention.externalDueNoClause', values)}`);
+    }
   }
   return lines.join('\n');
+}
+
+/** One category's counts: what went (or would go) and what stayed, and how much of it a legal hold kept. */
+function disposalCounts(dryRun: boolean, disposed: number, kept: number, held: number): string {
+  const counts = dryRun ? tr.t('cli.retention.wouldDispose', { disposed, kept }) : tr.t('cli.retention.disposed', { disposed, kept });
+  return held > 0 ? `${counts} ${tr.t('cli.retention.held', { held })}` : counts;
 }
 
 /** `carrel retention run` and `carrel profiles list|check`. */
 export function registerRetentionCommands(program: Command, helpers: RetentionCommandHelpers): void {
   const { withRuntime, globals, asOf } = helpers;
-  const retention = program.command('retention').description('the retention engine: make the profile’s retention promises true');
+  const retention = program.command('retention').description(tr.t('cli.retention.help'));
 
   retention
     .command('run')
-    .description('dispose of what each library’s profile no longer allows to be kept, and leave a receipt per category')
+    .description(tr.t('cli.retention.run.help'))
     .option('--library <id>', 'only this library (default: every library)')
     .option('--dry-run', 'decide and count, change nothing, leave no receipt')
     .option('--page-size <n>', 'records per transaction (default: sized to --page-millis)')
@@ -75,7 +85,7 @@ export function registerRetentionCommands(program: Command, helpers: RetentionCo
 
   retention
     .command('history')
-    .description('a library’s latest runs and their receipts: rule, clause, counts, times (no personal data)')
+    .description(tr.t('cli.retention.history.help'))
     .requiredOption('--library <id>', 'library id')
     .option('--limit <n>', 'how many runs', '10')
     .action(async (o: { library: string; limit: string }, command: Command) => {
@@ -85,19 +95,23 @@ export function registerRetentionCommands(program: Command, helpers: RetentionCo
       const history = await withRuntime(opts, false, (runtime) => run(runtime, OPERATOR, retentionHistory, { libraryId: o.library, limit }));
       emit(opts.json, history, () =>
         [
-          `${history.libraryId} (profile ${history.profile.id} v${history.profile.version})`,
+          tr.t('cli.retention.library', { library: history.libraryId, profile: history.profile.id, version: String(history.profile.version) }),
           ...history.runs.flatMap((r) => [
-            `  run ${r.id} as of ${r.asOf} — ${r.status}`,
-            ...r.receipts.map((line) => `    ${line.category.padEnd(20)} disposed of ${String(line.disposed).padStart(7)}, kept ${String(line.kept).padStart(6)}${line.held > 0 ? ` (${line.held} under legal hold)` : ''}  ${line.clause.padEnd(8)} ${line.rule}`),
+            `  ${tr.t('cli.retention.history.run', { id: r.id, asOf: r.asOf, status: r.status })}`,
+            ...r.receipts.map((line) => {
+              const counts = tr.t('cli.retention.history.counts', { disposed: String(line.disposed).padStart(7), kept: String(line.kept).padStart(6) });
+              const held = line.held > 0 ? ` ${tr.t('cli.retention.held', { held: line.held })}` : '';
+              return `    ${line.category.padEnd(20)} ${counts}${held}  ${line.clause.padEnd(8)} ${line.rule}`;
+            }),
           ]),
         ].join('\n'),
       );
     });
 
-  const profileCommand = program.command('profiles').description('policy profiles (shipped, and yours in CARREL_PROFILES_DIR)');
+  const profileCommand = program.command('profiles').description(tr.t('cli.profiles.help'));
   profileCommand
     .command('list')
-    .description('list the profiles this installation can use')
+    .description(tr.t('cli.profiles.list.help'))
     .action((_o, command: Command) => {
       const opts = globals(command);
       const list = listProfiles(OPERATOR);
@@ -105,12 +119,12 @@ export function registerRetentionCommands(program: Command, helpers: RetentionCo
     });
   profileCommand
     .command('check')
-    .description('validate a profile file before putting it in CARREL_PROFILES_DIR')
+    .description(tr.t('cli.profiles.check.help'))
     .argument('<file>', 'a profile YAML file')
     .action((file: string, _o, command: Command) => {
       const opts = globals(command);
       const path = resolve(file);
       const profile = checkProfile(OPERATOR, { text: readFileSync(path, 'utf8'), fileName: path });
-      emit(opts.json, { valid: true, id: profile.id, version: profile.version }, () => `${path}: valid profile ${profile.id} v${profile.version}`);
+      emit(opts.json, { valid: true, id: profile.id, version: profile.version }, () => tr.t('cli.profiles.check.valid', { path, id: profile.id, version: String(profile.version) }));
     });
 }

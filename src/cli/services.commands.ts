@@ -18,26 +18,37 @@ import {
   type ReferenceOutcome,
   type ServiceReceipt,
 } from '../usecases/service-record.usecases.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
 import { type CommandHelpers, systemRun } from './command-helpers.js';
 
 /** What main.ts lends the service commands (the same helpers as the backup commands). */
 export type ServiceCommandHelpers = Pick<CommandHelpers, 'withRuntime' | 'globals' | 'asOf'>;
 
 /** One line for a record the desk created or closed: id, kind, state, and until when it runs. */
-function describe(receipt: ServiceReceipt, verb: string): string {
+function describe(receipt: ServiceReceipt, verb: keyof typeof VERB): string {
   // A booking runs until its event's end; anything else with an end closed at that instant.
-  const until = receipt.endsAt ? ` (${receipt.status === 'booked' ? 'until' : 'at'} ${receipt.endsAt})` : '';
-  return `${LABEL[receipt.kind]} ${receipt.id} ${verb}${receipt.resource ? ` [${receipt.resource}]` : ''}; ${receipt.status}${until}.`;
+  const until = !receipt.endsAt ? '' : ` ${receipt.status === 'booked' ? tr.t('cli.services.until', { at: receipt.endsAt }) : tr.t('cli.services.at', { at: receipt.endsAt })}`;
+  const resource = receipt.resource ? ` [${receipt.resource}]` : '';
+  // The status is the record's own (open, booked, answered…), as in --json.
+  return tr.t('cli.services.receipt', { label: tr.t(LABEL[receipt.kind]), id: receipt.id, verb: tr.t(VERB[verb]), resource, status: receipt.status, until });
 }
 
 const LABEL: Record<ServiceKind, string> = {
-  'computer-session': 'Computer session',
-  'program-signup': 'Program sign-up',
-  'room-booking': 'Room booking',
-  'ill-request': 'Interlibrary-loan request',
-  'reference-request': 'Reference request',
+  'computer-session': 'cli.services.kind.computerSession',
+  'program-signup': 'cli.services.kind.programSignup',
+  'room-booking': 'cli.services.kind.roomBooking',
+  'ill-request': 'cli.services.kind.illRequest',
+  'reference-request': 'cli.services.kind.referenceRequest',
 };
+
+const VERB = {
+  started: 'cli.services.verb.started',
+  ended: 'cli.services.verb.ended',
+  recorded: 'cli.services.verb.recorded',
+  cancelled: 'cli.services.verb.cancelled',
+  booked: 'cli.services.verb.booked',
+  closed: 'cli.services.verb.closed',
+} as const;
 
 /**
  * `carrel session|program|room|ill|reference …`: services recorded outside circulation (JC-IIId-f),
@@ -48,10 +59,10 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
   const runService = <I, O>(command: Command, useCase: UseCase<I, O>, input: I): Promise<O> =>
     withRuntime(globals(command), false, (runtime) => systemRun(runtime, 'account-service')(useCase, input));
 
-  const session = program.command('session').description('public-computer sessions (JC-IIId)');
+  const session = program.command('session').description(tr.t('cli.session.help'));
   session
     .command('start')
-    .description('log a patron (by card) or a guest (by guest pass) on to a station; a session still open there is ended')
+    .description(tr.t('cli.session.start.help'))
     .option('--card <card>', 'patron card number')
     .option('--guest-pass <code>', 'guest pass code (instead of a card)')
     .option('--library <id>', 'library, for a guest pass')
@@ -67,14 +78,14 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
         station: o.station,
       });
       emit(globals(command).json, result, () =>
-        [describe(result, 'started'), result.endedSessionIds.length > 0 ? `Ended the session still open on the station: ${result.endedSessionIds.join(', ')}.` : '']
+        [describe(result, 'started'), result.endedSessionIds.length > 0 ? tr.t('cli.services.endedOpenSession', { ids: result.endedSessionIds.join(', ') }) : '']
           .filter(Boolean)
           .join('\n'),
       );
     });
   session
     .command('end')
-    .description('log a session off')
+    .description(tr.t('cli.session.end.help'))
     .argument('<id>', 'session id')
     .addOption(asOf())
     .action(async (id: string, _o, command: Command) => {
@@ -90,8 +101,8 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
       .requiredOption('--ends <instant>', 'end, an ISO-8601 instant with an offset')
       .addOption(asOf());
 
-  const programs = program.command('program').description('program sign-ups (JC-IIIf)');
-  bookingOptions(programs.command('signup').description('sign a patron up for a program').requiredOption('--program <code>', 'program code')).action(
+  const programs = program.command('program').description(tr.t('cli.program.help'));
+  bookingOptions(programs.command('signup').description(tr.t('cli.program.signup.help')).requiredOption('--program <code>', 'program code')).action(
     async (o: { card: string; branch: string; starts: string; ends: string; program: string }, command: Command) => {
       const result = await runService(command, signUpForProgram, { cardNumber: o.card, branch: o.branch, startsAt: o.starts, endsAt: o.ends, program: o.program });
       emit(globals(command).json, result, () => describe(result, 'recorded'));
@@ -99,7 +110,7 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
   );
   programs
     .command('cancel')
-    .description('cancel a program sign-up')
+    .description(tr.t('cli.program.cancel.help'))
     .argument('<id>', 'sign-up id')
     .addOption(asOf())
     .action(async (id: string, _o, command: Command) => {
@@ -107,8 +118,8 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
       emit(globals(command).json, result, () => describe(result, 'cancelled'));
     });
 
-  const rooms = program.command('room').description('room bookings (JC-IIIf)');
-  bookingOptions(rooms.command('book').description('book a room for a patron').requiredOption('--room <code>', 'room code')).action(
+  const rooms = program.command('room').description(tr.t('cli.room.help'));
+  bookingOptions(rooms.command('book').description(tr.t('cli.room.book.help')).requiredOption('--room <code>', 'room code')).action(
     async (o: { card: string; branch: string; starts: string; ends: string; room: string }, command: Command) => {
       const result = await runService(command, bookRoom, { cardNumber: o.card, branch: o.branch, startsAt: o.starts, endsAt: o.ends, room: o.room });
       emit(globals(command).json, result, () => describe(result, 'booked'));
@@ -116,7 +127,7 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
   );
   rooms
     .command('cancel')
-    .description('cancel a room booking')
+    .description(tr.t('cli.room.cancel.help'))
     .argument('<id>', 'booking id')
     .addOption(asOf())
     .action(async (id: string, _o, command: Command) => {
@@ -124,10 +135,10 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
       emit(globals(command).json, result, () => describe(result, 'cancelled'));
     });
 
-  const ill = program.command('ill').description('interlibrary-loan requests (JC-IIIe; what is wanted is sealed, CB-C)');
+  const ill = program.command('ill').description(tr.t('cli.ill.help'));
   ill
     .command('request')
-    .description('record a patron’s interlibrary-loan request')
+    .description(tr.t('cli.ill.request.help'))
     .requiredOption('--card <card>', 'patron card number')
     .requiredOption('--title <title>', 'title wanted')
     .option('--author <author>', 'author')
@@ -146,7 +157,7 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
     });
   ill
     .command('close')
-    .description('close an interlibrary-loan request')
+    .description(tr.t('cli.ill.close.help'))
     .argument('<id>', 'request id')
     .addOption(new Option('--outcome <outcome>', 'how it ended').choices([...ILL_OUTCOMES]).makeOptionMandatory())
     .addOption(asOf())
@@ -155,10 +166,10 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
       emit(globals(command).json, result, () => describe(result, 'closed'));
     });
 
-  const reference = program.command('reference').description('reference requests (JC-IIIe)');
+  const reference = program.command('reference').description(tr.t('cli.reference.help'));
   reference
     .command('record')
-    .description('record a reference request: a known patron’s question is sealed; an anonymous one is recorded by topic code only')
+    .description(tr.t('cli.reference.record.help'))
     .option('--card <card>', 'patron card number (needed to keep the question’s text)')
     .option('--question <text>', 'the question (only with --card)')
     .option('--topic <code>', 'subject or topic code')
@@ -179,7 +190,7 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
     });
   reference
     .command('close')
-    .description('close a reference request')
+    .description(tr.t('cli.reference.close.help'))
     .argument('<id>', 'request id')
     .addOption(new Option('--outcome <outcome>', 'how it ended').choices([...REFERENCE_OUTCOMES]).makeOptionMandatory())
     .addOption(asOf())

@@ -4,7 +4,7 @@ import { SYSTEM } from '../policy/actors.js';
 import { listLibraries } from '../usecases/library.usecases.js';
 import { listProfiles } from '../usecases/profile.usecases.js';
 import { createFirstAdmin } from '../usecases/setup.usecases.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
 import { clockFor, type CommandHelpers, systemRun } from './command-helpers.js';
 import { checkRetentionSchedule, describeTarget, loadDemo, openRuntime, serve, type DemoSummary } from './runtime.js';
 
@@ -14,7 +14,7 @@ export function registerSetupCommands(program: Command, helpers: CommandHelpers)
 
   program
     .command('init')
-    .description('create the database, the key file (mode 0600) and the first administrator (password printed once)')
+    .description(tr.t('cli.init.help'))
     .action(async (_o, command: Command) => {
       const opts = globals(command);
       const opened = await openRuntime(opts.db ?? config.database, clockFor(opts.asOf), { create: true, keyFile: config.keyFile });
@@ -27,18 +27,16 @@ export function registerSetupCommands(program: Command, helpers: CommandHelpers)
       const keyFile = process.env.CARREL_KEY !== undefined ? '(CARREL_KEY)' : config.keyFile;
       emit(opts.json, { database: describeTarget(opts.db ?? config.database), keyFile, keyFileCreated: opened.keyFileCreated, admin }, () =>
         [
-          `Database ready: ${describeTarget(opts.db ?? config.database)}`,
-          `Key file: ${keyFile}${opened.keyFileCreated ? ' (created, mode 0600)' : ''}`,
-          admin
-            ? `Administrator account created.\n  username: ${admin.username}\n  password: ${admin.password}\nThis password is shown once; store it now.`
-            : 'An administrator already exists; no account was created.',
+          tr.t('cli.init.database', { database: describeTarget(opts.db ?? config.database) }),
+          opened.keyFileCreated ? tr.t('cli.init.keyFileCreated', { keyFile }) : tr.t('cli.init.keyFile', { keyFile }),
+          admin ? tr.t('cli.setup.adminCreated', { username: admin.username, password: admin.password }) : tr.t('cli.init.adminExists'),
         ].join('\n'),
       );
     });
 
   program
     .command('start')
-    .description('serve the API (initialises an empty database and loads the demo library on first run)')
+    .description(tr.t('cli.start.help'))
     .option('--port <n>', 'port to listen on', String(config.port))
     .option('--host <address>', 'address to listen on', config.host)
     .option('--no-demo', 'do not load the demo library into an empty database')
@@ -58,27 +56,34 @@ export function registerSetupCommands(program: Command, helpers: CommandHelpers)
       listProfiles({ actor: SYSTEM });
       checkRetentionSchedule(config.retentionSchedule);
       const opened = await openRuntime(opts.db ?? config.database, clockFor(undefined), { create: true, keyFile: config.keyFile });
-      if (opened.keyFileCreated) process.stdout.write(`Created the key file ${config.keyFile} (mode 0600).\n`);
+      if (opened.keyFileCreated) process.stdout.write(`${tr.t('cli.start.keyFileCreated', { keyFile: config.keyFile })}\n`);
       const runtime = opened.runtime;
       const admin = await systemRun(runtime, 'administration')(createFirstAdmin, undefined);
       if (admin)
-        process.stdout.write(`\nAdministrator account created.\n  username: ${admin.username}\n  password: ${admin.password}\nThis password is shown once; store it now.\n\n`);
+        process.stdout.write(`\n${tr.t('cli.setup.adminCreated', { username: admin.username, password: admin.password })}\n\n`);
       if (o.demo && config.demo && (await systemRun(runtime, 'administration')(listLibraries, undefined)).length === 0) {
-        process.stdout.write('The database is empty: loading the demo library…\n');
+        process.stdout.write(`${tr.t('cli.start.loadingDemo')}\n`);
         const demo = await loadDemo(runtime);
         process.stdout.write(`${describeDemo(demo)}\n`);
       }
       const sip2 = sip2Port === null ? null : { port: sip2Port, host: o.sip2Host, cert: o.sip2Cert ?? null, key: o.sip2Key ?? null };
       const served = await serve(opened, { port, host: o.host, config, version, scheduler: o.scheduler, sip2 });
-      process.stdout.write(`Carrel is serving on ${served.url}: the web app at ${served.url}/app/, API docs at ${served.url}/docs\n`);
-      if (served.retention) process.stdout.write(`Retention runs on the schedule "${config.retentionSchedule}"; next at ${served.retention.nextRun?.toISOString() ?? 'never'}.\n`);
-      if (served.sip2) process.stdout.write(`SIP2 is served on ${o.sip2Host}:${served.sip2.port}${served.sip2.tls ? ' over TLS' : ''} (carrel sip2 account list).\n`);
-      process.stdout.write(served.scheduler ? `Scheduled jobs run in this process as ${served.scheduler.runner} (carrel jobs list).\n` : 'Scheduled jobs are off in this process (carrel jobs run NAME runs one).\n');
+      process.stdout.write(`${tr.t('cli.start.serving', { url: served.url })}\n`);
+      if (served.retention) {
+        const next = served.retention.nextRun;
+        const line = next ? tr.t('cli.start.retention', { schedule: config.retentionSchedule, next: next.toISOString() }) : tr.t('cli.start.retentionNever', { schedule: config.retentionSchedule });
+        process.stdout.write(`${line}\n`);
+      }
+      if (served.sip2) {
+        const address = `${o.sip2Host}:${served.sip2.port}`;
+        process.stdout.write(`${served.sip2.tls ? tr.t('cli.start.sip2Tls', { address }) : tr.t('cli.start.sip2', { address })}\n`);
+      }
+      process.stdout.write(`${served.scheduler ? tr.t('cli.start.jobs', { runner: served.scheduler.runner }) : tr.t('cli.start.jobsOff')}\n`);
     });
 
   program
     .command('demo')
-    .description('load the demo library (2 branches, 200 items, 50 fictional patrons, circulation history)')
+    .description(tr.t('cli.demo.help'))
     .action(async (_o, command: Command) => {
       const opts = globals(command);
       const demo = await withRuntime(opts, true, async (runtime) => {
@@ -92,13 +97,13 @@ export function registerSetupCommands(program: Command, helpers: CommandHelpers)
 /** The demo library as an operator reads it: what was made, and what to try first. */
 function describeDemo(demo: DemoSummary): string {
   return [
-    `Demo library "${demo.libraryId}": ${demo.branches} branches, ${demo.items} items, ${demo.patrons} patrons (${demo.minors} minors with guardians),`,
-    `  ${demo.activeLoans} loans out, ${demo.holds} holds, ${demo.openFines} open fines. All people in it are fictional.`,
-    `  ${demo.retentionRuns} retention runs replayed: npx carrel retention history --library ${demo.libraryId}`,
-    `  Try: npx carrel checkout --card ${demo.sample.cardNumber} --item ${demo.sample.itemBarcode}`,
+    tr.t('cli.demo.library', { library: demo.libraryId, branches: demo.branches, items: demo.items, patrons: demo.patrons, minors: demo.minors }),
+    `  ${tr.t('cli.demo.circulation', { loans: demo.activeLoans, holds: demo.holds, fines: demo.openFines })}`,
+    `  ${tr.t('cli.demo.retention', { runs: demo.retentionRuns, library: demo.libraryId })}`,
+    `  ${tr.t('cli.demo.try', { card: demo.sample.cardNumber, item: demo.sample.itemBarcode })}`,
     `       npx carrel checkin --item ${demo.sample.itemBarcode}`,
-    `  The sample patron logs in with card ${demo.sample.cardNumber} and PIN ${demo.sample.pin} (POST /api/v1/auth/patron-login).`,
-    '  Demo staff accounts (passwords shown once):',
+    `  ${tr.t('cli.demo.samplePatron', { card: demo.sample.cardNumber, pin: demo.sample.pin })}`,
+    `  ${tr.t('cli.demo.staff')}`,
     ...demo.staff.map((s) => `    ${s.username.padEnd(16)} ${s.role.padEnd(15)} ${s.password}`),
   ].join('\n');
 }

@@ -8,7 +8,7 @@ import { ErrorCode, refuse } from '../domain/errors.js';
 import { loadConfig } from '../config.js';
 import { createSip2Account, disableSip2Account, enableSip2Account, listSip2Accounts, resetSip2Password, updateSip2Account } from '../usecases/sip2-account.usecases.js';
 import { decodeText, formatResponse, Sip2Framer } from '../sip2/codec.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
 import type { CommandHelpers } from './command-helpers.js';
 
 /** What SIP2 message codes mean, for people reading `carrel sip2 account list`. */
@@ -79,13 +79,13 @@ function settingsFrom(o: SettingsFlags) {
 /** `carrel sip2 account add|list|edit|disable|enable|reset-password` and `carrel sip2 ping`. */
 export function registerSip2Commands(program: Command, helpers: CommandHelpers): void {
   const { runAs, globals } = helpers;
-  const sip2 = program.command('sip2').description('SIP2: the accounts of self-check kiosks, sorters and authentication clients; testing a connection');
-  const account = sip2.command('account').description('SIP2 accounts: add, list, edit, disable, enable, reset-password');
+  const sip2 = program.command('sip2').description(tr.t('cli.sip2.help'));
+  const account = sip2.command('account').description(tr.t('cli.sip2.account.help'));
 
   settingsOptions(
     account
       .command('add')
-      .description('add an account for a machine or vendor; its generated password is printed once')
+      .description(tr.t('cli.sip2.account.add.help'))
       .requiredOption('--library <id>', 'the library')
       .requiredOption('--name <name>', 'a name people recognise: "Central kiosk 1", "EZproxy"')
       .addOption(new Option('--kind <kind>', 'what the machine is').choices([...SIP2_ACCOUNT_KINDS]).makeOptionMandatory())
@@ -99,7 +99,7 @@ export function registerSip2Commands(program: Command, helpers: CommandHelpers):
 
   account
     .command('list')
-    .description('a library’s SIP2 accounts and what each may send and receive (never their passwords)')
+    .description(tr.t('cli.sip2.account.list.help'))
     .requiredOption('--library <id>', 'the library')
     .action(async (o: { library: string }, command: Command) => {
       const opts = globals(command);
@@ -110,7 +110,7 @@ export function registerSip2Commands(program: Command, helpers: CommandHelpers):
   settingsOptions(
     account
       .command('edit')
-      .description('change an account’s settings or branch')
+      .description(tr.t('cli.sip2.account.edit.help'))
       .requiredOption('--library <id>', 'the library')
       .requiredOption('--name <name>', 'the account')
       .option('--branch <code>', 'the branch it stands in'),
@@ -126,7 +126,7 @@ export function registerSip2Commands(program: Command, helpers: CommandHelpers):
   ] as const) {
     account
       .command(name)
-      .description(`${name} an account`)
+      .description(name === 'disable' ? tr.t('cli.sip2.account.disable.help') : tr.t('cli.sip2.account.enable.help'))
       .requiredOption('--library <id>', 'the library')
       .requiredOption('--name <name>', 'the account')
       .action(async (o: { library: string; name: string }, command: Command) => {
@@ -138,7 +138,7 @@ export function registerSip2Commands(program: Command, helpers: CommandHelpers):
 
   account
     .command('reset-password')
-    .description('a new generated password for an account, printed once')
+    .description(tr.t('cli.sip2.account.resetPassword.help'))
     .requiredOption('--library <id>', 'the library')
     .requiredOption('--name <name>', 'the account')
     .action(async (o: { library: string; name: string }, command: Command) => {
@@ -149,7 +149,7 @@ export function registerSip2Commands(program: Command, helpers: CommandHelpers):
 
   sip2
     .command('ping')
-    .description('log in to a running SIP2 server as an account and ask its status (the password from CARREL_SIP2_PASSWORD or --password-file)')
+    .description(tr.t('cli.sip2.ping.help'))
     .requiredOption('--library <id>', 'the library')
     .requiredOption('--account <name>', 'the account to log in as')
     .option('--host <address>', 'the SIP2 server', loadConfig().sip2Host)

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { completeItemTask, expiredHoldsList, inTransitList, overdueList, pullList, type ListInput } from '../usecases/staff-lists.usecases.js';
 import type { CommandHelpers } from './command-helpers.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
 
 interface ListFlags {
   library: string;
@@ -11,7 +11,7 @@ interface ListFlags {
 }
 
 function wholeDays(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('a whole number of days, at least 1.');
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(tr.t('cli.lists.wholeDays'));
   return Number(value);
 }
 
@@ -28,17 +28,17 @@ const day = (instant: string) => instant.slice(0, 10);
 /** `carrel lists overdue|pull|expired-holds|in-transit|done`: the lists staff on duty work from. */
 export function registerStaffListCommands(program: Command, helpers: CommandHelpers): void {
   const { runAs, globals, asOf } = helpers;
-  const lists = program.command('lists').description('staff lists: items overdue, holds to pull, expired holds to reshelve, items in transit');
+  const lists = program.command('lists').description(tr.t('cli.lists.help'));
   const scope = (o: ListFlags): ListInput => ({ libraryId: o.library, ...(o.branch !== undefined ? { branch: o.branch } : {}) });
   const listCommand = (name: string, description: string) =>
     lists
       .command(name)
       .description(description)
-      .requiredOption('--library <id>', 'library id')
-      .option('--branch <code>', 'one branch (its code or id)')
+      .requiredOption('--library <id>', tr.t('cli.option.libraryId'))
+      .option('--branch <code>', tr.t('cli.lists.option.branch'))
       .addOption(asOf());
 
-  listCommand('overdue', 'items overdue, most overdue first')
+  listCommand('overdue', tr.t('cli.lists.overdue.help'))
     .option('--min-days <n>', 'only items at least this many days overdue', wholeDays)
     .addOption(
       new Option('--purpose <purpose>', 'materials-recovery adds how each patron chose to be reached (name and that one address)').choices(['circulation', 'materials-recovery']).default('circulation'),
@@ -49,62 +49,82 @@ export function registerStaffListCommands(program: Command, helpers: CommandHelp
       const withContact = rows.some((r) => r.contact !== null);
       emit(opts.json, rows, () =>
         table(
-          ['barcode', 'title', 'branch', 'due', 'days overdue', ...(withContact ? ['patron', 'contact'] : [])],
+          [
+            tr.t('cli.lists.column.barcode'),
+            tr.t('cli.lists.column.title'),
+            tr.t('cli.lists.column.branch'),
+            tr.t('cli.lists.column.due'),
+            tr.t('cli.lists.column.daysOverdue'),
+            ...(withContact ? [tr.t('cli.lists.column.patron'), tr.t('cli.lists.column.contact')] : []),
+          ],
           rows.map((r) => [
             r.itemBarcode,
             r.title,
             r.branchCode,
             r.dueOn,
             String(r.daysOverdue),
-            ...(withContact ? [r.contact?.name ?? '', r.contact?.address ? `${r.contact.channel}: ${r.contact.address}` : 'at the desk'] : []),
+            ...(withContact ? [r.contact?.name ?? '', r.contact?.address ? `${r.contact.channel}: ${r.contact.address}` : tr.t('cli.lists.atTheDesk')] : []),
           ]),
-          'Nothing is overdue.',
+          tr.t('cli.lists.overdue.none'),
         ),
       );
     });
 
-  listCommand('pull', 'holds to pull: items on the shelves trapped for a hold (no patron)').action(async (o: ListFlags, command: Command) => {
+  listCommand('pull', tr.t('cli.lists.pull.help')).action(async (o: ListFlags, command: Command) => {
     const opts = globals(command);
     const rows = await runAs(opts, 'circulation')(pullList, scope(o));
     emit(opts.json, rows, () =>
       table(
-        ['barcode', 'title', 'author', 'type', 'branch', 'pick-up at', 'since'],
+        [
+          tr.t('cli.lists.column.barcode'),
+          tr.t('cli.lists.column.title'),
+          tr.t('cli.lists.column.author'),
+          tr.t('cli.lists.column.type'),
+          tr.t('cli.lists.column.branch'),
+          tr.t('cli.lists.column.pickupAt'),
+          tr.t('cli.lists.column.since'),
+        ],
         rows.map((r) => [r.itemBarcode, r.title, r.author ?? '', r.itemType, r.branchCode, r.pickupBranchCode, day(r.since)]),
-        'No holds to pull.',
+        tr.t('cli.lists.pull.none'),
       ),
     );
   });
 
-  listCommand('expired-holds', 'expired or cancelled holds to take off the hold shelf (no patron)').action(async (o: ListFlags, command: Command) => {
+  listCommand('expired-holds', tr.t('cli.lists.expiredHolds.help')).action(async (o: ListFlags, command: Command) => {
     const opts = globals(command);
     const rows = await runAs(opts, 'circulation')(expiredHoldsList, scope(o));
     emit(opts.json, rows, () =>
       table(
-        ['shelf code', 'barcode', 'title', 'branch', 'since'],
+        [tr.t('cli.lists.column.shelfCode'), tr.t('cli.lists.column.barcode'), tr.t('cli.lists.column.title'), tr.t('cli.lists.column.branch'), tr.t('cli.lists.column.since')],
         rows.map((r) => [r.shelfCode ?? '', r.itemBarcode, r.title, r.branchCode, day(r.since)]),
-        'No expired holds to reshelve.',
+        tr.t('cli.lists.expiredHolds.none'),
       ),
     );
   });
 
-  listCommand('in-transit', 'items travelling to a pick-up branch (no patron)').action(async (o: ListFlags, command: Command) => {
+  listCommand('in-transit', tr.t('cli.lists.inTransit.help')).action(async (o: ListFlags, command: Command) => {
     const opts = globals(command);
     const rows = await runAs(opts, 'circulation')(inTransitList, scope(o));
     emit(opts.json, rows, () =>
-      table(['barcode', 'title', 'from', 'to', 'since'], rows.map((r) => [r.itemBarcode, r.title, r.fromBranchCode, r.toBranchCode, day(r.since)]), 'Nothing in transit.'),
+      table(
+        [tr.t('cli.lists.column.barcode'), tr.t('cli.lists.column.title'), tr.t('cli.lists.column.from'), tr.t('cli.lists.column.to'), tr.t('cli.lists.column.since')],
+        rows.map((r) => [r.itemBarcode, r.title, r.fromBranchCode, r.toBranchCode, day(r.since)]),
+        tr.t('cli.lists.inTransit.none'),
+      ),
     );
   });
 
   lists
     .command('done')
-    .description('mark a row done: pulled, received at the pick-up branch, or reshelved')
-    .requiredOption('--library <id>', 'library id')
+    .description(tr.t('cli.lists.done.help'))
+    .requiredOption('--library <id>', tr.t('cli.option.libraryId'))
     .requiredOption('--item <barcode>', 'item barcode')
     .addOption(asOf())
     .action(async (o: { library: string; item: string }, command: Command) => {
       const opts = globals(command);
       const result = await runAs(opts, 'circulation')(completeItemTask, { libraryId: o.library, itemBarcode: o.item });
-      const next = { 'in-transit': 'now in transit to its pick-up branch', 'hold-shelf': 'now on the hold shelf', shelf: 'back on the shelves' }[result.next];
-      emit(opts.json, result, () => `${result.itemBarcode} ${result.done}; ${next}.`);
+      const done = { pulled: tr.t('cli.lists.done.pulled'), received: tr.t('cli.lists.done.received'), reshelved: tr.t('cli.lists.done.reshelved') }[result.done];
+      const next = { 'in-transit': tr.t('cli.lists.next.inTransit'), 'hold-shelf': tr.t('cli.lists.next.holdShelf'), shelf: tr.t('cli.lists.next.shelf') }[result.next];
+      emit(opts.json, result, () => `${result.itemBarcode} ${done}; ${next}.`);
     });
 }

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { DIMENSIONS, PERIODS, statistics, statisticsCsv, statisticsText, STATISTICS_KINDS } from '../usecases/statistics.usecases.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
 import type { CommandHelpers } from './command-helpers.js';
 
 /** What main.ts lends the statistics command. */
@@ -15,7 +15,7 @@ export function registerStatisticsCommands(program: Command, helpers: Statistics
   const { runAs, globals, asOf } = helpers;
   program
     .command('stats')
-    .description('circulation, registration, program, computer-use or vendor sign-in statistics by two dimensions, from the aggregates only; counts below the profile’s threshold suppressed')
+    .description(tr.t('cli.stats.help'))
     .requiredOption('--library <id>', 'the library')
     .addOption(new Option('--kind <kind>', 'what to count').choices([...STATISTICS_KINDS]).makeOptionMandatory())
     .addOption(new Option('--rows <dimension>', 'the rows').choices([...DIMENSIONS]).makeOptionMandatory())

@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
 import { reportMarkdown, transparencyReport } from '../usecases/transparency.usecases.js';
-import { emit } from './output.js';
-import { cliLanguage, translator } from '../i18n/messages.js';
+import { emit, tr } from './output.js';
 import type { CommandHelpers } from './command-helpers.js';
 
 /** What main.ts lends the transparency command. */
@@ -15,7 +14,7 @@ export function registerTransparencyCommands(program: Command, helpers: Transpar
   const { runAs, globals, asOf } = helpers;
   program
     .command('transparency-report')
-    .description('counts of legal requests by instrument and outcome for a period (gagged ones only in a band), legal holds and complaints')
+    .description(tr.t('cli.transparency.help'))
     .requiredOption('--from <YYYY-MM-DD>', 'the first day of the period')
     .requiredOption('--to <YYYY-MM-DD>', 'the day after its last day (not included)')
     .option('--library <id>', 'one library (default: every library)')
@@ -24,6 +23,6 @@ export function registerTransparencyCommands(program: Command, helpers: Transpar
     .action(async (o: { from: string; to: string; library?: string; format: 'md' | 'json' }, command: Command) => {
       const opts = globals(command);
       const report = await runAs(opts, 'statistics')(transparencyReport, { from: o.from, to: o.to, ...(o.library ? { libraryId: o.library } : {}) });
-      emit(opts.json === true || o.format === 'json', report, () => reportMarkdown(report, translator(cliLanguage())).trimEnd());
+      emit(opts.json === true || o.format === 'json', report, () => reportMarkdown(report, tr).trimEnd());
     });
 }

@@ -4,7 +4,7 @@ import { EZPROXY_DIGESTS } from '../domain/vendors.js';
 import { rotateOidcKeys } from '../usecases/oidc.usecases.js';
 import { createVendor, listVendors, resetVendorSecret, setVendorDisabled, type VendorView } from '../usecases/vendor.usecases.js';
 import type { CommandHelpers } from './command-helpers.js';
-import { emit } from './output.js';
+import { emit, tr } from './output.js';
 
 /** How long an EZproxy ticket is good for, in minutes (the `TimeValid` of the `::Ticket` block). */
 export const TICKET_MINUTES = 2;
@@ -87,11 +87,11 @@ const repeat = (value: string, previous: string[] = []) => [...previous, value];
  */
 export function registerVendorCommands(program: Command, helpers: CommandHelpers): void {
   const { runAs, globals, config } = helpers;
-  const vendor = program.command('vendor').description('e-content vendors and proxies patrons sign in to through Carrel (OpenID Connect, EZproxy)');
+  const vendor = program.command('vendor').description(tr.t('cli.vendor.help'));
 
   vendor
     .command('add')
-    .description('register an OpenID Connect client; its client secret is printed once')
+    .description(tr.t('cli.vendor.add.help'))
     .requiredOption('--library <id>', 'the library')
     .requiredOption('--name <name>', 'the vendor, as patrons know it')
     .requiredOption('--redirect-uri <uri>', 'where the vendor receives the code (exact; repeat for more, all on one host)', repeat)
@@ -114,7 +114,7 @@ export function registerVendorCommands(program: Command, helpers: CommandHelpers
 
   vendor
     .command('list')
-    .description('a library’s vendors and what each may learn (never their secrets)')
+    .description(tr.t('cli.vendor.list.help'))
     .requiredOption('--library <id>', 'the library')
     .action(async (o: { library: string }, command: Command) => {
       const opts = globals(command);
@@ -128,7 +128,7 @@ export function registerVendorCommands(program: Command, helpers: CommandHelpers
   ] as const) {
     vendor
       .command(name)
-      .description(`${name} a vendor`)
+      .description(name === 'disable' ? tr.t('cli.vendor.disable.help') : tr.t('cli.vendor.enable.help'))
       .requiredOption('--library <id>', 'the library')
       .requiredOption('--id <vendor>', 'the vendor’s id (see `carrel vendor list`)')
       .action(async (o: { library: string; id: string }, command: Command) => {
@@ -140,7 +140,7 @@ export function registerVendorCommands(program: Command, helpers: CommandHelpers
 
   vendor
     .command('reset-secret')
-    .description('a new generated secret for a vendor, printed once (the old one stops working)')
+    .description(tr.t('cli.vendor.resetSecret.help'))
     .requiredOption('--library <id>', 'the library')
     .requiredOption('--id <vendor>', 'the vendor’s id')
     .action(async (o: { library: string; id: string }, command: Command) => {
@@ -156,10 +156,10 @@ export function registerVendorCommands(program: Command, helpers: CommandHelpers
       );
     });
 
-  const ezproxy = program.command('ezproxy').description('EZproxy instances whose patrons sign in through Carrel (CGI authentication with a ticket)');
+  const ezproxy = program.command('ezproxy').description(tr.t('cli.ezproxy.help'));
   ezproxy
     .command('add')
-    .description('register an EZproxy instance; prints its shared secret once and the lines for its user.txt')
+    .description(tr.t('cli.ezproxy.add.help'))
     .requiredOption('--library <id>', 'the library')
     .requiredOption('--name <name>', 'the instance, as staff know it')
     .requiredOption('--login-url <url>', 'EZproxy’s login address (https://ezproxy.example.org/login)')
@@ -181,12 +181,12 @@ export function registerVendorCommands(program: Command, helpers: CommandHelpers
       );
     });
 
-  const oidc = program.command('oidc').description('the OpenID Connect provider vendors sign patrons in with');
+  const oidc = program.command('oidc').description(tr.t('cli.oidc.help'));
   oidc
     .command('keys')
-    .description('the provider’s signing keys')
+    .description(tr.t('cli.oidc.keys.help'))
     .command('rotate')
-    .description('a new signing key signs from now on; the previous ones stay published for a day, then go')
+    .description(tr.t('cli.oidc.keys.rotate.help'))
     .action(async (_o, command: Command) => {
       const opts = globals(command);
       const rotated = await runAs(opts, 'administration')(rotateOidcKeys, {});
