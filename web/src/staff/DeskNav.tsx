@@ -21,7 +21,7 @@ export function DeskNav() {
   const pages = DESK_PAGES.filter((p) => p.permissions.some((permission) => session.can(permission)));
   if (pages.length < 2) return null;
   return (
-    <nav aria-label="Desk">
+    <nav className="no-print" aria-label="Desk">
       <ul className="tabs">
         {pages.map((p) => (
           <li key={p.to}>

@@ -42,7 +42,7 @@ export function StaffLists() {
       <DeskNav />
       {session.can('circulation.lists') ? (
         <>
-          <nav aria-label={t('deskpages.lists.nav')}>
+          <nav className="no-print" aria-label={t('deskpages.lists.nav')}>
             <ul className="tabs">
               {LISTS.map((l) => (
                 <li key={l.slug}>
