@@ -7,13 +7,29 @@ import type common from '../../../locales/en/common.json';
 import type errors from '../../../locales/en/errors.json';
 import type deskpages from '../../../locales/en/deskpages.json';
 import type publicPages from '../../../locales/en/public.json';
+import type start from '../../../locales/en/start.json';
+import type portal from '../../../locales/en/portal.json';
+import type account from '../../../locales/en/account.json';
+import type deskhome from '../../../locales/en/deskhome.json';
+import type office from '../../../locales/en/office.json';
+import type officerecords from '../../../locales/en/officerecords.json';
+import type setup from '../../../locales/en/setup.json';
+import type reportpages from '../../../locales/en/reportpages.json';
 
 /** Every key of the web app's messages (the English catalogue's), so a key the catalogue lacks fails to compile. */
 export type MessageId =
   | keyof typeof common
   | keyof typeof errors
   | keyof typeof deskpages
-  | keyof typeof publicPages;
+  | keyof typeof publicPages
+  | keyof typeof start
+  | keyof typeof portal
+  | keyof typeof account
+  | keyof typeof deskhome
+  | keyof typeof office
+  | keyof typeof officerecords
+  | keyof typeof setup
+  | keyof typeof reportpages;
 
 /** Every catalogue file but the server's own namespaces (the CLI's words, the reports' and the published policy's, the vendors' sign-in pages). */
 const files = import.meta.glob<Record<string, string>>(['../../../locales/*/*.json', '!../../../locales/*/{cli,report,policy,signin}.json'], { eager: true, import: 'default' });

@@ -153,12 +153,14 @@ function useSettled(): boolean {
 
 /**
  * An error from Carrel, with its stable code, announced to screen readers: the alert region goes in
- * empty and the message follows it, so it is read out (see ANNOUNCE_AFTER_MS).
+ * empty and the message follows it, so it is read out (see ANNOUNCE_AFTER_MS). `words` gives a page's
+ * own words for a code where the general ones would be vague there (the staff log-in page says
+ * "username or password" for INVALID_CREDENTIALS, not "card number or PIN").
  */
-export function ErrorMessage({ error }: { error: unknown }) {
+export function ErrorMessage({ error, words }: { error: unknown; words?: Readonly<Partial<Record<string, string>>> }) {
   if (!error) return null;
   // A new answer from Carrel is a new region, so even the same words as the last one are read out again.
-  return <ErrorBox key={keyOf(error)} error={error} />;
+  return <ErrorBox key={keyOf(error)} error={error} words={words} />;
 }
 
 const errorKeys = new WeakMap<object, number>();
@@ -175,11 +177,11 @@ function keyOf(error: unknown): string {
   return `e${key}`;
 }
 
-function ErrorBox({ error }: { error: unknown }) {
+function ErrorBox({ error, words }: { error: unknown; words?: Readonly<Partial<Record<string, string>>> }) {
   useT();
   const settled = useSettled();
   const session = useSession();
-  const message = errorMessage(error);
+  const message = (error instanceof ApiError ? words?.[error.code] : undefined) ?? errorMessage(error);
   const code = error instanceof ApiError ? error.code : undefined;
   const others = error instanceof ApiError ? error.problems.filter((p) => p.code !== code || p.message !== error.message).map((p) => (p.code === code ? problemWords(p) : (errorWords(p.code) ?? p.message))).filter((m) => m !== message) : [];
   return (
