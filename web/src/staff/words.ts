@@ -4,16 +4,18 @@
  * like, how a typed amount becomes cents. Carrel checks all of them again.
  */
 import type { LookupPurpose } from '../../../src/domain/purposes';
+import { t, wordsOf, type MessageId } from '../i18n';
 
 export type { LookupPurpose };
 
-export const PURPOSE_LABELS: Record<LookupPurpose, string> = {
-  'account-service': 'Account service: the patron asked for help with their account',
-  'materials-recovery': 'Materials recovery: getting overdue or lost items back',
-  'fines-collection': 'Fines collection: collecting what is owed',
-  'violation-review': 'Violation review: a suspected breach of the computer-use policy',
-  'legal-disclosure': 'Legal disclosure: answering a legal request the director accepted',
-};
+/** The words for each look-up purpose, in the page's language (read when shown, so a switch of language follows). */
+export const PURPOSE_LABELS: Readonly<Record<LookupPurpose, string>> = wordsOf<LookupPurpose>({
+  'account-service': 'vocab.desk.purpose.accountService',
+  'materials-recovery': 'vocab.desk.purpose.materialsRecovery',
+  'fines-collection': 'vocab.desk.purpose.finesCollection',
+  'violation-review': 'vocab.desk.purpose.violationReview',
+  'legal-disclosure': 'vocab.desk.purpose.legalDisclosure',
+});
 
 /**
  * Whether a scan is a patron's library card rather than an item: 14 digits, a leading 2 (patron cards,
@@ -42,29 +44,35 @@ export function centsOf(text: string): number | undefined {
   return cents > 0 ? cents : undefined;
 }
 
-const STATUS_LABELS: Record<string, string> = {
-  active: 'Active',
-  blocked: 'Blocked',
-  expired: 'Card expired',
-  'card-lost': 'Card reported lost',
-  deceased: 'Deceased',
+const STATUS_LABELS: Record<string, MessageId> = {
+  'active': 'vocab.desk.status.active',
+  'blocked': 'vocab.desk.status.blocked',
+  'expired': 'vocab.desk.status.expired',
+  'card-lost': 'vocab.desk.status.cardLost',
+  'deceased': 'vocab.desk.status.deceased',
 };
 
 /** A patron's status in the desk's words (the portal's patronStatus words some differently, on purpose). */
 export function statusLabel(status: string): string {
-  return STATUS_LABELS[status] ?? status;
+  const id = STATUS_LABELS[status];
+  return id ? t(id) : status;
 }
 
 /** A fine's kind in the desk's words (the portal's fineKind says “Lost item”, not “Lost item charge”). */
-const FINE_KINDS: Record<string, string> = { overdue: 'Overdue fine', lost: 'Lost item charge', fee: 'Fee' };
+const FINE_KINDS: Record<string, MessageId> = {
+  overdue: 'vocab.desk.fine.overdue',
+  lost: 'vocab.desk.fine.lost',
+  fee: 'vocab.desk.fine.fee',
+};
 
 export function fineKind(kind: string): string {
-  return FINE_KINDS[kind] ?? kind;
+  const id = FINE_KINDS[kind];
+  return id ? t(id) : kind;
 }
 
 /** The last four digits of a card, for the screen (the whole number is on the card in front of you). */
 export function cardEnding(card: string): string {
-  return `ending ${card.slice(-4)}`;
+  return t('vocab.desk.cardEnding', { digits: card.slice(-4) });
 }
 
 /** Age in whole years on today's date, from a YYYY-MM-DD birth date; undefined when it is not a date. */
@@ -76,25 +84,3 @@ export function ageOn(birthDate: string, today = new Date()): number | undefined
   if (today.getMonth() + 1 < month || (today.getMonth() + 1 === month && today.getDate() < day)) age--;
   return age;
 }
-
-/** The catalogue's formats in words (src/domain/catalogue.ts RECORD_FORMATS). */
-export const FORMAT_LABELS: Record<string, string> = {
-  book: 'Book',
-  'large-print': 'Large print',
-  audiobook: 'Audiobook',
-  ebook: 'E-book',
-  dvd: 'DVD',
-  music: 'Music',
-  magazine: 'Magazine',
-  map: 'Map',
-  other: 'Other',
-};
-
-/** Where the desk's catalogue search looks for the words (src/domain/catalogue.ts SEARCH_FIELDS). */
-export const SEARCH_FIELD_OPTIONS = [
-  { value: 'keyword', label: 'Anywhere (keyword)' },
-  { value: 'title', label: 'Title' },
-  { value: 'author', label: 'Author' },
-  { value: 'isbn', label: 'ISBN' },
-  { value: 'subject', label: 'Subject' },
-];
