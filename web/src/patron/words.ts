@@ -86,6 +86,7 @@ export const actionWords = from({
   'search-match': 'vocab.portal.action.searchMatch',
   'identity-verified': 'vocab.portal.action.identityVerified',
   'identity-check-failed': 'vocab.portal.action.identityCheckFailed',
+  'identity-check-ambiguous': 'vocab.portal.action.identityCheckAmbiguous',
   'guardian-linked': 'vocab.portal.action.guardianLinked',
   'guardian-link-ended': 'vocab.portal.action.guardianLinkEnded',
   'guardian-dependents': 'vocab.portal.action.guardianDependents',
