@@ -426,7 +426,7 @@ describe.each(ENGINES)('patron self-service over HTTP on %s', (engine) => {
     const desk = await server.login(clerk);
     const identify = (body: Record<string, unknown>) => server.call('POST', '/patrons/identify', { cookie: desk, body: { photoIdChecked: true, ...body } });
     const logged = async (id: string) => (await accessRows(id)).map((r) => r.action);
-    const before = { rosa: (await logged(rosa.id)).length, twinA: (await logged(twinA.id)).length, other: (await logged(other.id)).length };
+    const before = { rosa: (await logged(rosa.id)).length, twinA: (await logged(twinA.id)).length, twinB: (await logged(twinB.id)).length, other: (await logged(other.id)).length };
 
     // The words on the ID, in any order and case, with the date of birth: the patron's account, as when the card is scanned.
     const found = await identify({ name: `${surname.toUpperCase()} rosa`, birthDate: '1971-04-02' });
@@ -447,6 +447,7 @@ describe.each(ENGINES)('patron self-service over HTTP on %s', (engine) => {
     expect({ status: twins.status, code: twins.body.error.code }).toEqual({ status: 409, code: 'IDENTITY_AMBIGUOUS' });
     expect(twins.text).not.toContain(twinA.id);
     expect((await logged(twinA.id)).slice(before.twinA)).toEqual(['identity-check-ambiguous']);
+    expect((await logged(twinB.id)).slice(before.twinB)).toEqual(['identity-check-ambiguous']);
     expect((await logged(other.id)).slice(before.other)).toEqual(['identity-check-failed']);
     // Another date of birth tells the third Ana apart.
     const third = await identify({ name: `ana ${surname}`, birthDate: '1960-01-01' });
