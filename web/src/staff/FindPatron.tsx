@@ -3,7 +3,7 @@ import { useNavigate } from 'react-router';
 import { api } from '../api';
 import { t as words, useT, type MessageId } from '../i18n';
 import { useSession } from '../session';
-import { aboutField, ErrorMessage, Field, Page, useAction } from '../ui/components';
+import { aboutField, day, ErrorMessage, Field, Page, useAction } from '../ui/components';
 import { useDesk } from './desk-context';
 import { DeskNav, NotForRole } from './DeskNav';
 import type { Account, SearchHit } from './types';
@@ -175,7 +175,7 @@ function Search() {
                   {hits.list.map((hit) => (
                     <tr key={hit.id}>
                       <td>{hit.name}</td>
-                      <td>{hit.birthDate}</td>
+                      <td>{day(hit.birthDate)}</td>
                       <td>{statusLabel(hit.status)}</td>
                       <td>
                         <button type="button" className="secondary" disabled={opening.busy} onClick={() => void openPatron(hit, hits.purpose)} aria-label={t('deskhome.find.openNamed', { name: hit.name })}>
