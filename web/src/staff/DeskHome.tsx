@@ -334,7 +334,7 @@ function CheckoutList() {
             <tbody>
               {desk.checkouts.map((entry) => (
                 <tr key={entry.key} className={entry.error ? 'failed' : undefined}>
-                  <td>{entry.title ?? '—'}</td>
+                  <td>{entry.title ?? (entry.error ? desk.titleOf(entry.barcode) : undefined) ?? '—'}</td>
                   <td className="barcode">{entry.barcode}</td>
                   <td>
                     {entry.error ? (
@@ -407,7 +407,7 @@ function CheckinList() {
             <tbody>
               {desk.checkins.map((entry) => (
                 <tr key={entry.key} className={entry.error ? 'failed' : entry.result?.routing.to === 'hold-shelf' ? 'trapped' : undefined}>
-                  <td>{entry.result?.title ?? '—'}</td>
+                  <td>{entry.result?.title ?? (entry.error ? desk.titleOf(entry.barcode) : undefined) ?? '—'}</td>
                   <td className="barcode">{entry.barcode}</td>
                   <td>{entry.error ? <ScanError error={entry.error} prefix={t('deskhome.in.refused')} /> : <Routing entry={entry} />}</td>
                   <td>
