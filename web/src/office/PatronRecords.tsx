@@ -93,6 +93,111 @@ const LOG_PURPOSES: Record<string, MessageId> = {
   notices: 'officerecords.patronRecords.logPurpose.notices',
 };
 
+/** What was done (the access log's action). */
+const LOG_ACTIONS: Record<string, MessageId> = {
+  register: 'officerecords.patronRecords.action.register',
+  login: 'officerecords.patronRecords.action.login',
+  view: 'officerecords.patronRecords.action.view',
+  export: 'officerecords.patronRecords.action.export',
+  'view-account': 'officerecords.patronRecords.action.viewAccount',
+  'view-guardian-link': 'officerecords.patronRecords.action.viewGuardianLink',
+  'view-privacy': 'officerecords.patronRecords.action.viewPrivacy',
+  'privacy-changed': 'officerecords.patronRecords.action.privacyChanged',
+  'view-access-log': 'officerecords.patronRecords.action.viewAccessLog',
+  'view-services': 'officerecords.patronRecords.action.viewServices',
+  'view-loans': 'officerecords.patronRecords.action.viewLoans',
+  'view-holds': 'officerecords.patronRecords.action.viewHolds',
+  'view-notices': 'officerecords.patronRecords.action.viewNotices',
+  correct: 'officerecords.patronRecords.action.correct',
+  checkout: 'officerecords.patronRecords.action.checkout',
+  'checkout-override': 'officerecords.patronRecords.action.checkoutOverride',
+  checkin: 'officerecords.patronRecords.action.checkin',
+  renew: 'officerecords.patronRecords.action.renew',
+  'renew-all': 'officerecords.patronRecords.action.renewAll',
+  'declare-lost': 'officerecords.patronRecords.action.declareLost',
+  'lost-item-returned': 'officerecords.patronRecords.action.lostItemReturned',
+  'long-overdue-lost': 'officerecords.patronRecords.action.longOverdueLost',
+  'hold-placed': 'officerecords.patronRecords.action.holdPlaced',
+  'hold-cancelled': 'officerecords.patronRecords.action.holdCancelled',
+  'hold-trapped': 'officerecords.patronRecords.action.holdTrapped',
+  'hold-expired': 'officerecords.patronRecords.action.holdExpired',
+  'hold-suspended': 'officerecords.patronRecords.action.holdSuspended',
+  'hold-resumed': 'officerecords.patronRecords.action.holdResumed',
+  'hold-shelf': 'officerecords.patronRecords.action.holdShelf',
+  payment: 'officerecords.patronRecords.action.payment',
+  'fine-accrued': 'officerecords.patronRecords.action.fineAccrued',
+  'fine-waived': 'officerecords.patronRecords.action.fineWaived',
+  'pin-changed': 'officerecords.patronRecords.action.pinChanged',
+  'pin-reset-requested': 'officerecords.patronRecords.action.pinResetRequested',
+  'pin-reset': 'officerecords.patronRecords.action.pinReset',
+  'status-card-lost': 'officerecords.patronRecords.action.statusCardLost',
+  'card-reissued': 'officerecords.patronRecords.action.cardReissued',
+  'card-renewed': 'officerecords.patronRecords.action.cardRenewed',
+  'membership-changed': 'officerecords.patronRecords.action.membershipChanged',
+  'search-match': 'officerecords.patronRecords.action.searchMatch',
+  'identity-verified': 'officerecords.patronRecords.action.identityVerified',
+  'identity-check-failed': 'officerecords.patronRecords.action.identityCheckFailed',
+  'guardian-linked': 'officerecords.patronRecords.action.guardianLinked',
+  'guardian-link-ended': 'officerecords.patronRecords.action.guardianLinkEnded',
+  'guardian-dependents': 'officerecords.patronRecords.action.guardianDependents',
+  'guardian-view': 'officerecords.patronRecords.action.guardianView',
+  'guardian-notified': 'officerecords.patronRecords.action.guardianNotified',
+  'reading-history-opt-in': 'officerecords.patronRecords.action.readingHistoryOptIn',
+  'reading-history-opt-out': 'officerecords.patronRecords.action.readingHistoryOptOut',
+  'notice-choices-changed': 'officerecords.patronRecords.action.noticeChoicesChanged',
+  'notices-listed': 'officerecords.patronRecords.action.noticesListed',
+  unsubscribed: 'officerecords.patronRecords.action.unsubscribed',
+  'complaint-recorded': 'officerecords.patronRecords.action.complaintRecorded',
+  'complaint-read': 'officerecords.patronRecords.action.complaintRead',
+  'complaint-answered': 'officerecords.patronRecords.action.complaintAnswered',
+  'legal-request-received': 'officerecords.patronRecords.action.legalRequestReceived',
+  'legal-disclosure-release': 'officerecords.patronRecords.action.legalDisclosureRelease',
+  'legal-hold-placed': 'officerecords.patronRecords.action.legalHoldPlaced',
+  'legal-hold-released': 'officerecords.patronRecords.action.legalHoldReleased',
+  delete: 'officerecords.patronRecords.action.delete',
+  backup: 'officerecords.patronRecords.action.backup',
+  restore: 'officerecords.patronRecords.action.restore',
+  'sip2-patron': 'officerecords.patronRecords.action.sip2Patron',
+  'sip2-authenticate': 'officerecords.patronRecords.action.sip2Authenticate',
+  'sip2-block': 'officerecords.patronRecords.action.sip2Block',
+  'vendor-sign-in': 'officerecords.patronRecords.action.vendorSignIn',
+  'vendor-claims': 'officerecords.patronRecords.action.vendorClaims',
+  'vendor-consent': 'officerecords.patronRecords.action.vendorConsent',
+  'vendors-read': 'officerecords.patronRecords.action.vendorsRead',
+  'vendor-revoke': 'officerecords.patronRecords.action.vendorRevoke',
+};
+
+/** The record categories an entry names (src/domain/records.ts RECORD_CATEGORIES). */
+const LOG_CATEGORIES: Record<string, MessageId> = {
+  registration: 'officerecords.patronRecords.category.registration',
+  guardianship: 'officerecords.patronRecords.category.guardianship',
+  circulation: 'officerecords.patronRecords.category.circulation',
+  'reading-history': 'officerecords.patronRecords.category.readingHistory',
+  holds: 'officerecords.patronRecords.category.holds',
+  fines: 'officerecords.patronRecords.category.fines',
+  'computer-sessions': 'officerecords.patronRecords.category.computerSessions',
+  'program-signups': 'officerecords.patronRecords.category.programSignups',
+  'room-bookings': 'officerecords.patronRecords.category.roomBookings',
+  'ill-requests': 'officerecords.patronRecords.category.illRequests',
+  'reference-requests': 'officerecords.patronRecords.category.referenceRequests',
+  complaints: 'officerecords.patronRecords.category.complaints',
+  notices: 'officerecords.patronRecords.category.notices',
+  'vendor-authorisations': 'officerecords.patronRecords.category.vendorAuthorisations',
+  'access-log': 'officerecords.patronRecords.category.accessLog',
+  'circulation-statistics': 'officerecords.patronRecords.category.circulationStatistics',
+  'registration-statistics': 'officerecords.patronRecords.category.registrationStatistics',
+  'service-statistics': 'officerecords.patronRecords.category.serviceStatistics',
+  'vendor-statistics': 'officerecords.patronRecords.category.vendorStatistics',
+};
+
+/** How the request came (src/policy/actors.ts Channel). */
+const LOG_CHANNELS: Record<string, MessageId> = {
+  http: 'officerecords.patronRecords.channel.http',
+  cli: 'officerecords.patronRecords.channel.cli',
+  sip2: 'officerecords.patronRecords.channel.sip2',
+  job: 'officerecords.patronRecords.channel.job',
+};
+
 /** A code in words through one of the maps above; an unknown code as it is. */
 function wordsFor(t: (id: MessageId) => string, map: Record<string, MessageId>, code: string): string {
   const id = map[code];
@@ -225,10 +330,10 @@ export function PatronRecordsPage() {
                       {e.actorLibraryId ? ` (${e.actorLibraryId})` : ''}
                     </td>
                     <td>{e.actorRole ? wordsFor(t, ROLES, e.actorRole) : '—'}</td>
-                    <td>{e.action}</td>
-                    <td>{e.categories.join(', ') || '—'}</td>
+                    <td>{wordsFor(t, LOG_ACTIONS, e.action)}</td>
+                    <td>{e.categories.map((c) => wordsFor(t, LOG_CATEGORIES, c)).join(', ') || '—'}</td>
                     <td>{wordsFor(t, LOG_PURPOSES, e.purpose)}</td>
-                    <td>{e.channel}</td>
+                    <td>{wordsFor(t, LOG_CHANNELS, e.channel)}</td>
                   </tr>
                 ))}
               </Table>
