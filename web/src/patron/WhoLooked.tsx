@@ -3,7 +3,7 @@ import { api } from '../api';
 import { t, useT, type MessageId } from '../i18n';
 import { Checkbox, day, ErrorMessage, Page, useLoad } from '../ui/components';
 import type { AccessSeen } from './types';
-import { plain } from './words';
+import { plain, wordsFor } from './parts';
 
 /** Why someone opened the record (the access log's purpose, src/domain/purposes.ts). */
 const PURPOSE_WORDS: Record<string, MessageId> = {
@@ -114,12 +114,6 @@ const CATEGORY_WORDS: Record<string, MessageId> = {
   'service-statistics': 'portal.whoLooked.category.serviceStatistics',
   'vendor-statistics': 'portal.whoLooked.category.vendorStatistics',
 };
-
-/** A code's words; an unknown code as it is, its hyphens as spaces. */
-function wordsFor(table: Readonly<Record<string, MessageId>>, code: string): string {
-  const id = table[code];
-  return id ? t(id) : plain(code);
-}
 
 /** Who, in words: a role, or a machine the API names with its branch or its service ('self-check at Central Library'). */
 function roleWords(role: string): string {

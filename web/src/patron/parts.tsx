@@ -4,10 +4,15 @@ import { day, money } from '../ui/components';
 import { isPast, shelfCode } from '../ui/words';
 import type { FineView, HoldView, LoanView } from '../../../src/http/schemas/common';
 import type { Payment, ServiceRecord } from './types';
-import { plain } from './words';
+
+/** An unknown code as it is, its hyphens as spaces: the portal never hides what the API answered. */
+export function plain(code: string): string {
+  const text = code.replace(/-/g, ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 /** A code's words from a table of messages; an unknown code as it is, its hyphens as spaces. */
-function wordsFor(table: Readonly<Record<string, MessageId>>, code: string): string {
+export function wordsFor(table: Readonly<Record<string, MessageId>>, code: string): string {
   const id = table[code];
   return id ? t(id) : plain(code);
 }
