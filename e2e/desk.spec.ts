@@ -485,14 +485,16 @@ test('A librarian’s search runs only with a purpose; a clerk identifies a patr
   await clerkPage.goto('desk/find');
   await expect(clerkPage.getByRole('heading', { level: 2, name: 'Patron without their card' })).toBeVisible();
   await expect(clerkPage.getByRole('heading', { name: 'Search for a patron' })).toHaveCount(0);
-  await clerkPage.getByLabel('Patron record number').fill(patron.id);
+  // Found by the name on the photo ID and the date of birth, never by a record number.
+  await expect(clerkPage.getByLabel(/record number/i)).toHaveCount(0);
+  await clerkPage.getByLabel('Full name, as on the photo ID').fill(name.toUpperCase());
   await clerkPage.getByLabel('Date of birth the patron states').fill(adultBirthDate);
   await clerkPage.getByRole('button', { name: 'Identify and open' }).click();
   await expect(clerkPage.getByText('Check the patron’s photo ID first')).toBeVisible();
   await clerkPage.getByLabel('I have checked the patron’s photo ID').check();
   await clerkPage.getByLabel('Date of birth the patron states').fill('1984-07-13');
   await clerkPage.getByRole('button', { name: 'Identify and open' }).click();
-  await expect(clerkPage.getByRole('alert').filter({ hasText: 'IDENTITY_NOT_VERIFIED' })).toBeVisible();
+  await expect(clerkPage.getByRole('alert').filter({ hasText: 'These details do not match a patron.' })).toBeVisible();
   await clerkPage.getByLabel('Date of birth the patron states').fill(adultBirthDate);
   await clerkPage.getByRole('button', { name: 'Identify and open' }).click();
   await expect(clerkPage).toHaveURL(/\/app\/desk$/);

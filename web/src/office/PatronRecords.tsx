@@ -137,6 +137,7 @@ const LOG_ACTIONS: Record<string, MessageId> = {
   'search-match': 'officerecords.patronRecords.action.searchMatch',
   'identity-verified': 'officerecords.patronRecords.action.identityVerified',
   'identity-check-failed': 'officerecords.patronRecords.action.identityCheckFailed',
+  'identity-check-ambiguous': 'officerecords.patronRecords.action.identityCheckAmbiguous',
   'guardian-linked': 'officerecords.patronRecords.action.guardianLinked',
   'guardian-link-ended': 'officerecords.patronRecords.action.guardianLinkEnded',
   'guardian-dependents': 'officerecords.patronRecords.action.guardianDependents',

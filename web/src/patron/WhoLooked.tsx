@@ -53,6 +53,7 @@ const ACTION_WORDS: Record<string, MessageId> = {
   'search-match': 'portal.whoLooked.action.searchMatch',
   'identity-verified': 'portal.whoLooked.action.identityVerified',
   'identity-check-failed': 'portal.whoLooked.action.identityCheckFailed',
+  'identity-check-ambiguous': 'portal.whoLooked.action.identityCheckAmbiguous',
   'guardian-linked': 'portal.whoLooked.action.guardianLinked',
   'guardian-link-ended': 'portal.whoLooked.action.guardianLinkEnded',
   'guardian-dependents': 'portal.whoLooked.action.guardianDependents',

@@ -200,7 +200,7 @@ function Identify() {
   const desk = useDesk();
   const navigate = useNavigate();
   const id = useId();
-  const [patronId, setPatronId] = useState('');
+  const [name, setName] = useState('');
   const [birthDate, setBirthDate] = useState('');
   const [photoIdChecked, setPhotoIdChecked] = useState(false);
   const [problem, setProblem] = useState<string | undefined>(undefined);
@@ -214,7 +214,9 @@ function Identify() {
       return;
     }
     setProblem(undefined);
-    const account = await run(() => api<Account>('POST', '/patrons/identify', { patronId: patronId.trim(), photoIdChecked: true, birthDate }));
+    // The name on the ID and the date of birth, never a record number (IF-5); in the desk's library.
+    const body = { name: name.trim(), photoIdChecked: true, birthDate, ...(desk.library ? { libraryId: desk.library.id } : {}) };
+    const account = await run(() => api<Account>('POST', '/patrons/identify', body));
     if (account) {
       desk.open(account, { kind: 'card' });
       navigate('/desk');
@@ -227,14 +229,14 @@ function Identify() {
       <p>{t('deskhome.find.identify.intro')}</p>
       <form onSubmit={(e) => void submit(e)} noValidate>
         <Field
-          label={t('deskhome.find.identify.recordNumber')}
-          name="patronId"
+          label={t('deskhome.find.identify.name')}
+          name="name"
           autoComplete="off"
           spellCheck={false}
-          hint={t('deskhome.find.identify.recordNumberHint')}
-          value={patronId}
-          onChange={(e) => setPatronId(e.target.value)}
-          error={aboutField(error, 'patronId')}
+          hint={t('deskhome.find.identify.nameHint')}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={aboutField(error, 'name')}
         />
         <Field label={t('deskhome.find.identify.birthDate')} name="birthDate" type="date" value={birthDate} onChange={(e) => setBirthDate(e.target.value)} error={aboutField(error, 'birthDate')} />
         <div className="check">

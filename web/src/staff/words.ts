@@ -1,21 +1,11 @@
 /**
- * The desk's vocabulary and the few rules it needs before asking Carrel: the words for each look-up
- * purpose (which ones the session may name comes from Carrel's session answer), what a library card looks
- * like, how a typed amount becomes cents. Carrel checks all of them again.
+ * The few rules the desk needs before asking Carrel: what a library card looks like, how a typed amount
+ * becomes cents, a patron's age. Carrel checks all of them again. (The desk's words are in its pages'
+ * catalogues.)
  */
 import type { LookupPurpose } from '../../../src/domain/purposes';
-import { t, wordsOf, type MessageId } from '../i18n';
 
 export type { LookupPurpose };
-
-/** The words for each look-up purpose, in the page's language (read when shown, so a switch of language follows). */
-export const PURPOSE_LABELS: Readonly<Record<LookupPurpose, string>> = wordsOf<LookupPurpose>({
-  'account-service': 'vocab.desk.purpose.accountService',
-  'materials-recovery': 'vocab.desk.purpose.materialsRecovery',
-  'fines-collection': 'vocab.desk.purpose.finesCollection',
-  'violation-review': 'vocab.desk.purpose.violationReview',
-  'legal-disclosure': 'vocab.desk.purpose.legalDisclosure',
-});
 
 /**
  * Whether a scan is a patron's library card rather than an item: 14 digits, a leading 2 (patron cards,
@@ -42,37 +32,6 @@ export function centsOf(text: string): number | undefined {
   if (!match) return undefined;
   const cents = Number(match[1]) * 100 + Number((match[2] ?? '0').padEnd(2, '0'));
   return cents > 0 ? cents : undefined;
-}
-
-const STATUS_LABELS: Record<string, MessageId> = {
-  'active': 'vocab.desk.status.active',
-  'blocked': 'vocab.desk.status.blocked',
-  'expired': 'vocab.desk.status.expired',
-  'card-lost': 'vocab.desk.status.cardLost',
-  'deceased': 'vocab.desk.status.deceased',
-};
-
-/** A patron's status in the desk's words (the portal's patronStatus words some differently, on purpose). */
-export function statusLabel(status: string): string {
-  const id = STATUS_LABELS[status];
-  return id ? t(id) : status;
-}
-
-/** A fine's kind in the desk's words (the portal's fineKind says “Lost item”, not “Lost item charge”). */
-const FINE_KINDS: Record<string, MessageId> = {
-  overdue: 'vocab.desk.fine.overdue',
-  lost: 'vocab.desk.fine.lost',
-  fee: 'vocab.desk.fine.fee',
-};
-
-export function fineKind(kind: string): string {
-  const id = FINE_KINDS[kind];
-  return id ? t(id) : kind;
-}
-
-/** The last four digits of a card, for the screen (the whole number is on the card in front of you). */
-export function cardEnding(card: string): string {
-  return t('vocab.desk.cardEnding', { digits: card.slice(-4) });
 }
 
 /** Age in whole years on today's date, from a YYYY-MM-DD birth date; undefined when it is not a date. */
