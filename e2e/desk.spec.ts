@@ -369,7 +369,14 @@ test('Renew a loan (not on the day it went out), place and cancel a hold, take a
   await expect(panel.getByRole('status').filter({ hasText: 'Hold placed' })).toContainText('Central Library');
   const holdRow = panel.getByRole('row').filter({ hasText: wanted });
   await expect(holdRow).toContainText('On the hold shelf');
+  // Cancelling asks first; "Keep the hold" keeps it, "Yes" cancels it.
   await holdRow.getByRole('button', { name: `Cancel the hold on Wanted Book ${run}` }).click();
+  const confirm = holdRow.getByRole('group', { name: `Cancel the hold on Wanted Book ${run}?` });
+  await expect(confirm.getByRole('button', { name: 'Keep the hold' })).toBeFocused();
+  await confirm.getByRole('button', { name: 'Keep the hold' }).click();
+  await expect(holdRow).toContainText('On the hold shelf');
+  await holdRow.getByRole('button', { name: `Cancel the hold on Wanted Book ${run}` }).click();
+  await holdRow.getByRole('button', { name: 'Yes, cancel the hold' }).click();
   await expect(panel.getByRole('status').filter({ hasText: `Hold cancelled: Wanted Book ${run}` })).toBeVisible();
   await expect(panel.getByRole('row').filter({ hasText: wanted })).toHaveCount(0);
 
@@ -381,8 +388,35 @@ test('Renew a loan (not on the day it went out), place and cancel a hold, take a
   await expect(panel.getByText('Write the amount paid as dollars and cents')).toBeVisible();
   await expect(panel.getByLabel('Amount paid')).toHaveValue('three dollars');
   await panel.getByLabel('Amount paid').fill('3.00');
+  // Alt+P reaches the payment from anywhere on the desk; the method is one the library takes.
+  await scanBox(page).focus();
+  await page.keyboard.press('Alt+KeyP');
+  await expect(panel.getByLabel('Amount paid')).toBeFocused();
+  await expect(panel.getByLabel('Paid by').locator('option')).toHaveText(['Cash', 'Check', 'Card']);
+  await panel.getByLabel('Paid by').selectOption({ label: 'Check' });
   await panel.getByRole('button', { name: 'Take payment' }).click();
   await expect(panel.getByRole('status').filter({ hasText: 'Payment of $3.00 taken. Still owed: $5.00.' })).toBeVisible();
+  // The receipt prints alone (the browser's print, answered here without a dialog): amount, method, what is
+  // still owed, the library's name; never the patron's name or card.
+  await page.evaluate(() => {
+    window.print = () => undefined;
+  });
+  await panel.getByRole('button', { name: 'Print receipt' }).click();
+  await page.emulateMedia({ media: 'print' });
+  const receipt = page.locator('.slip[data-slip="receipt"]');
+  await expect(receipt).toBeVisible();
+  await expect(page.locator('#root')).toBeHidden();
+  await expect(receipt).toContainText('Payment receipt');
+  await expect(receipt.locator('tr', { hasText: 'Amount paid' })).toContainText('$3.00');
+  await expect(receipt.locator('tr', { hasText: 'Paid by' })).toContainText('Check');
+  await expect(receipt.locator('tr', { hasText: 'Still owed' })).toContainText('$5.00');
+  await expect(receipt).not.toContainText(name);
+  await expect(receipt).not.toContainText(patron.cardNumber);
+  await page.emulateMedia({ media: 'screen' });
+  await page.evaluate(() => {
+    delete document.body.dataset.printing;
+  });
+  await expect(receipt).toBeHidden();
   await expect(fineRow).toContainText('$5.00');
 
   await fineRow.getByRole('button', { name: /^Waive: Lost item charge/ }).click();
@@ -500,6 +534,55 @@ test('A librarian’s search runs only with a purpose; a clerk identifies a patr
   await expect(clerkPage).toHaveURL(/\/app\/desk$/);
   await expect(clerkPage.getByRole('heading', { level: 2, name })).toBeVisible();
   await clerkContext.close();
+});
+
+test('A visit: shortcuts switch modes with a clean slate, an item checked back in leaves the visit’s list, and the due-date slip prints alone', async ({ page }, testInfo) => {
+  const librarian = await deskApi('librarian');
+  const name = `Vi ${word()}`;
+  const patron = await newPatron(librarian, name);
+  const first = await newItem(librarian, `Slip First ${run}`);
+  const second = await newItem(librarian, `Slip Second ${run}`);
+  await librarian.dispose();
+
+  await staffLogin(page, 'circulation');
+  await scan(page, patron.cardNumber);
+  await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
+  await scan(page, first);
+  await scan(page, second);
+  const visit = page.locator('section.scan');
+  await expect(visit.getByRole('row').filter({ hasText: second }).filter({ hasText: 'Due' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: `Checked out: Slip Second ${run}` })).toBeVisible();
+
+  // Alt+I: check-in mode, the scan box focused, and the last check-out's notice gone.
+  await page.keyboard.press('Alt+KeyI');
+  await expect(page.getByRole('radio', { name: 'Check in' })).toBeChecked();
+  await expect(scanBox(page)).toBeFocused();
+  await expect(page.getByRole('status').filter({ hasText: 'Checked out:' })).toHaveCount(0);
+  await scan(page, first);
+  await expect(page.getByRole('status').filter({ hasText: `Checked in: Slip First ${run}` })).toBeVisible();
+  // Alt+O: back to check-out; the visit's list shows the first item back, the second still out.
+  await page.keyboard.press('Alt+KeyO');
+  await expect(page.getByRole('radio', { name: 'Check out' })).toBeChecked();
+  await expect(page.getByRole('status').filter({ hasText: 'Checked in:' })).toHaveCount(0);
+  await expect(visit.getByRole('row').filter({ hasText: first })).toContainText('Checked back in');
+  await expect(visit.getByRole('row').filter({ hasText: second })).toContainText('Due');
+  await checkPage(page, testInfo, 'desk-visit-returned');
+
+  // The due-date slip: only what is still out, with its due date; no name, no card.
+  await page.evaluate(() => {
+    window.print = () => undefined;
+  });
+  await visit.getByRole('button', { name: 'Print due-date slip' }).click();
+  await page.emulateMedia({ media: 'print' });
+  const slip = page.locator('.slip[data-slip="due-dates"]');
+  await expect(slip).toBeVisible();
+  await expect(page.locator('#root')).toBeHidden();
+  await expect(slip).toContainText('Items checked out');
+  await expect(slip.getByRole('row').filter({ hasText: `Slip Second ${run}` })).toBeVisible();
+  await expect(slip).not.toContainText(`Slip First ${run}`);
+  await expect(slip).not.toContainText(name);
+  await expect(slip).not.toContainText(patron.cardNumber);
+  await page.emulateMedia({ media: 'screen' });
 });
 
 test('The volunteer’s hold shelf shows items and shelf codes, never the patron', async ({ page }, testInfo) => {

@@ -60,7 +60,7 @@ export const CreateLibraryRoute = {
 /** GET /api/v1/libraries */
 export const ListLibrariesRoute = {
   tags: ['libraries'],
-  summary: 'Libraries and branches the caller can reach',
+  summary: 'Libraries and branches the caller can reach, with what the desk needs of their settings (how payments are taken, what slips print)',
   response: {
     200: Type.Array(
       Type.Object({
@@ -69,6 +69,8 @@ export const ListLibrariesRoute = {
         profileId: Type.String(),
         timeZone: Type.String(),
         branches: Type.Array(Type.Object({ id: Type.String(), code: Type.String(), name: Type.String() })),
+        paymentMethods: Type.Array(Type.String({ description: 'cash, check or card' })),
+        slip: Type.Object({ header: Nullable(Type.String()), footer: Nullable(Type.String()), titles: Type.Boolean() }),
       }),
     ),
     ...errorResponses,

@@ -10,6 +10,7 @@ import { PatronPanel } from './PatronPanel';
 import type { Account, CheckinResult, CheckoutResult } from './types';
 import { shelfCode } from '../ui/words';
 import { looksLikeCard, type LookupPurpose } from './words';
+import { printSlip, Slip, useSlipTime } from '../ui/Slip';
 
 /** Each look-up purpose by its short name, as the scan box's hint names it. */
 const PURPOSE_NAMES: Record<LookupPurpose, MessageId> = {
@@ -89,6 +90,33 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
     }
     return false;
   };
+
+  // What the last scan said belongs to the last mode: a new mode starts with a clean slate.
+  useEffect(() => {
+    setNotice(undefined);
+    setError(undefined);
+  }, [mode]);
+
+  // Keyboard shortcuts: Alt+O check-out, Alt+I check-in (back to the scan box), Alt+P the payment's
+  // amount when the open patron owes something. By the key's place (`code`), so any keyboard layout works.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.altKey || event.ctrlKey || event.metaKey) return;
+      if (event.code === 'KeyO' && canOut) desk.setMode('out');
+      else if (event.code === 'KeyI' && canIn) desk.setMode('in');
+      else if (event.code === 'KeyP') {
+        const amount = document.querySelector<HTMLInputElement>('section.patron input[name="amount"]');
+        if (!amount) return;
+        event.preventDefault();
+        amount.focus();
+        return;
+      } else return;
+      event.preventDefault();
+      input.current?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [canOut, canIn, desk, input]);
 
   // Focus on arrival. The layout moves focus to the page heading on a new page after this component's
   // own effect has run, so this waits for it.
@@ -182,13 +210,14 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
         <fieldset className="modes">
           <legend>{t('deskhome.desk.mode')}</legend>
           <label className="check">
-            <input type="radio" name="desk-mode" value="out" checked={mode === 'out'} onChange={() => desk.setMode('out')} />
+            <input type="radio" name="desk-mode" value="out" checked={mode === 'out'} onChange={() => desk.setMode('out')} aria-keyshortcuts="Alt+O" />
             <span>{t('deskhome.desk.mode.out')}</span>
           </label>
           <label className="check">
-            <input type="radio" name="desk-mode" value="in" checked={mode === 'in'} onChange={() => desk.setMode('in')} />
+            <input type="radio" name="desk-mode" value="in" checked={mode === 'in'} onChange={() => desk.setMode('in')} aria-keyshortcuts="Alt+I" />
             <span>{t('deskhome.desk.mode.in')}</span>
           </label>
+          <p className="hint shortcuts">{t('deskhome.desk.shortcuts')}</p>
         </fieldset>
       )}
       <form className="scan-form" ref={form} onSubmit={submit} noValidate>
@@ -342,6 +371,8 @@ function CheckoutList() {
                         <ScanError error={entry.error} prefix={t('deskhome.out.refused')} />
                         {canOverride && overridable(entry.error) && <LendAnyway barcode={entry.barcode} />}
                       </>
+                    ) : entry.returned ? (
+                      <span className="badge">{t('deskhome.out.returned')}</span>
                     ) : (
                       <>
                         {tRich('deskhome.out.due', { due: day(entry.dueAt), b })}
@@ -355,7 +386,47 @@ function CheckoutList() {
           </table>
         </div>
       )}
+      <DueDateSlip />
     </>
+  );
+}
+
+/**
+ * The due-date slip of this visit (the browser's print): what went out and when each is due, titles or
+ * only barcodes as the library chose, with the library's lines. No name, no card number.
+ */
+function DueDateSlip() {
+  const t = useT();
+  const desk = useDesk();
+  const out = desk.checkouts.filter((c) => !c.error && !c.returned && c.dueAt);
+  const at = useSlipTime(out.length);
+  if (out.length === 0) return null;
+  const slip = desk.library?.slip;
+  const titles = slip?.titles ?? true;
+  return (
+    <div className="receipt-actions">
+      <button type="button" className="secondary" onClick={() => printSlip('due-dates')}>
+        {t('deskhome.out.printSlip')}
+      </button>
+      <Slip name="due-dates" title={t('deskhome.slip.dueDates')} header={slip?.header ?? desk.library?.name ?? null} footer={slip?.footer ?? null} at={at}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{titles ? t('deskhome.slip.item') : t('deskhome.scan.col.barcode')}</th>
+              <th scope="col">{t('deskhome.slip.due')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {out.map((c) => (
+              <tr key={c.key}>
+                <td>{titles ? (c.title ?? c.barcode) : c.barcode}</td>
+                <td>{day(c.dueAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Slip>
+    </div>
   );
 }
 

@@ -9,6 +9,7 @@ import type { Account, DeskHoldView, NewCard, PaymentResult, PinReset, RenewAllR
 import { AccountSummary } from './AccountSummary';
 import { isPast, shelfCode } from '../ui/words';
 import { centsOf, type LookupPurpose } from './words';
+import { printSlip, Slip } from '../ui/Slip';
 
 /** A patron's status in the desk's words. */
 const STATUS_WORDS: Record<string, MessageId> = {
@@ -301,8 +302,11 @@ function Holds({ account }: { account: Account }) {
   const canPlace = session.can('holds.place') && openedFor(desk.openedBy, 'circulation');
   const branches = desk.library?.branches ?? [];
   const [heading, focusHeading] = useFocusTarget<HTMLHeadingElement>();
+  // A hold is cancelled only once the clerk says yes: the patron loses their place in the queue.
+  const [confirming, setConfirming] = useState<string | undefined>(undefined);
 
   const cancelHold = async (hold: DeskHoldView) => {
+    setConfirming(undefined);
     setNotice(undefined);
     const done = await cancel.run(() => api<DeskHoldView>('POST', `/holds/${encodeURIComponent(hold.id)}/cancel`));
     if (done) {
@@ -359,10 +363,36 @@ function Holds({ account }: { account: Account }) {
               <td>{desk.branchName(hold.pickupBranchId)}</td>
               {canCancel && (
                 <td>
-                  <button type="button" className="secondary" disabled={cancel.busy} onClick={() => void cancelHold(hold)} aria-label={t('deskhome.holds.cancelLabel', { item: hold.title ?? hold.itemBarcode ?? t('deskhome.holds.thisItem') })}
-                  >
-                    {t('deskhome.holds.cancel')}
-                  </button>
+                  {confirming === hold.id ? (
+                    <div className="confirm" role="group" aria-label={t('deskhome.holds.confirmLabel', { item: hold.title ?? hold.itemBarcode ?? t('deskhome.holds.thisItem') })}>
+                      <p>{t('deskhome.holds.confirm')}</p>
+                      <button type="button" className="danger" disabled={cancel.busy} onClick={() => void cancelHold(hold)}>
+                        {t('deskhome.holds.confirmYes')}
+                      </button>{' '}
+                      {/* Focus lands on the safe answer: the button pressed has gone. */}
+                      <button
+                        type="button"
+                        className="secondary"
+                        autoFocus
+                        onClick={() => {
+                          setConfirming(undefined);
+                          focusHeading();
+                        }}
+                      >
+                        {t('deskhome.holds.confirmNo')}
+                      </button>
+                    </div>
+                  ) : (
+                    <button
+                      type="button"
+                      className="secondary"
+                      disabled={cancel.busy}
+                      onClick={() => setConfirming(hold.id)}
+                      aria-label={t('deskhome.holds.cancelLabel', { item: hold.title ?? hold.itemBarcode ?? t('deskhome.holds.thisItem') })}
+                    >
+                      {t('deskhome.holds.cancel')}
+                    </button>
+                  )}
                 </td>
               )}
             </tr>
@@ -394,11 +424,59 @@ function Holds({ account }: { account: Account }) {
   );
 }
 
+const METHOD_WORDS: Record<string, MessageId> = { cash: 'deskhome.fines.method.cash', check: 'deskhome.fines.method.check', card: 'deskhome.fines.method.card' };
+
+/** A payment method in words (an unknown one as it is). */
+function methodName(method: string): string {
+  const id = METHOD_WORDS[method];
+  return id ? words(id) : method;
+}
+
+/**
+ * The receipt for a payment just taken, printed on request (the browser's print): the library's lines,
+ * when, how much, how, what is still owed and the receipt's number. No name, no card number.
+ */
+function PaymentReceipt({ payment }: { payment: PaymentResult }) {
+  const t = useT();
+  const desk = useDesk();
+  const slip = desk.library?.slip;
+  const number = payment.paymentId.slice(0, 8).toUpperCase();
+  return (
+    <div className="receipt-actions">
+      <button type="button" className="secondary" onClick={() => printSlip('receipt')}>
+        {t('deskhome.fines.printReceipt')}
+      </button>
+      <Slip name="receipt" title={t('deskhome.slip.receipt')} header={slip?.header ?? desk.library?.name ?? null} footer={slip?.footer ?? null} at={payment.paidAt}>
+        <table>
+          <tbody>
+            <tr>
+              <th scope="row">{t('deskhome.slip.amount')}</th>
+              <td className="num">{money(payment.amountCents)}</td>
+            </tr>
+            <tr>
+              <th scope="row">{t('deskhome.slip.method')}</th>
+              <td className="num">{methodName(payment.method)}</td>
+            </tr>
+            <tr>
+              <th scope="row">{t('deskhome.slip.stillOwed')}</th>
+              <td className="num">{money(payment.balanceCents)}</td>
+            </tr>
+          </tbody>
+        </table>
+        <p>{t('deskhome.slip.receiptNumber', { number })}</p>
+      </Slip>
+    </div>
+  );
+}
+
 function Fines({ account }: { account: Account }) {
   const t = useT();
   const session = useSession();
   const desk = useDesk();
   const pay = useAction();
+  const methods = desk.library?.paymentMethods ?? ['cash'];
+  const [method, setMethod] = useState<string>(methods[0] ?? 'cash');
+  const [receipt, setReceipt] = useState<PaymentResult | undefined>(undefined);
   const [amount, setAmount] = useState('');
   const [amountProblem, setAmountProblem] = useState<string | undefined>(undefined);
   const [notice, setNotice] = useState<string | undefined>(undefined);
@@ -417,9 +495,12 @@ function Fines({ account }: { account: Account }) {
       return;
     }
     setAmountProblem(undefined);
-    const paid = await pay.run(() => api<PaymentResult>('POST', '/payments', { cardNumber: desk.currentCard(), amountCents: cents }));
+    setReceipt(undefined);
+    const chosen = methods.includes(method) ? method : (methods[0] ?? 'cash');
+    const paid = await pay.run(() => api<PaymentResult>('POST', '/payments', { cardNumber: desk.currentCard(), amountCents: cents, method: chosen }));
     if (paid) {
       setNotice(t('deskhome.fines.paid', { amount: money(paid.amountCents), owed: money(paid.balanceCents) }));
+      setReceipt(paid);
       setAmount('');
       await desk.reload().catch(() => undefined);
       if (paid.balanceCents === 0) focusHeading();
@@ -432,6 +513,7 @@ function Fines({ account }: { account: Account }) {
         {t('deskhome.fines.heading', { count: account.fines.length })}
       </h3>
       <Notice>{notice}</Notice>
+      {receipt && <PaymentReceipt payment={receipt} />}
       {account.fines.length === 0 ? (
         <p className="hint">{t('deskhome.fines.empty')}</p>
       ) : (
@@ -500,6 +582,16 @@ function Fines({ account }: { account: Account }) {
             onChange={(e) => setAmount(e.target.value)}
             error={amountProblem ?? aboutField(pay.error, 'amountCents')}
           />
+          {methods.length > 1 && (
+            <Select
+              label={t('deskhome.fines.method')}
+              name="method"
+              value={method}
+              onChange={(e) => setMethod(e.target.value)}
+              options={methods.map((m) => ({ value: m, label: methodName(m) }))}
+              error={aboutField(pay.error, 'method')}
+            />
+          )}
           <ErrorMessage error={pay.error} />
           <button type="submit" disabled={pay.busy}>
             {t('deskhome.fines.takePayment')}

@@ -19,6 +19,8 @@ export interface CheckoutEntry {
   title?: string;
   dueAt?: string;
   holdPickedUp?: boolean;
+  /** Checked back in during the same visit (a wrong item, a change of mind): no longer out. */
+  returned?: boolean;
   error?: unknown;
 }
 
@@ -177,7 +179,11 @@ export function DeskProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const addCheckout = useCallback((entry: Omit<CheckoutEntry, 'key'>) => setCheckouts((list) => [{ ...entry, key: ++counter.current }, ...list]), []);
-  const addCheckin = useCallback((entry: Omit<CheckinEntry, 'key'>) => setCheckins((list) => [{ ...entry, key: ++counter.current }, ...list]), []);
+  const addCheckin = useCallback((entry: Omit<CheckinEntry, 'key'>) => {
+    setCheckins((list) => [{ ...entry, key: ++counter.current }, ...list]);
+    // An item lent in this visit and checked back in is no longer out: the visit's list says so.
+    if (entry.result) setCheckouts((list) => list.map((c) => (c.barcode === entry.barcode && !c.error && !c.returned ? { ...c, returned: true } : c)));
+  }, []);
   const clearCheckins = useCallback(() => setCheckins([]), []);
 
   const setDeskBranch = useCallback((branchId: string) => {
