@@ -1,6 +1,6 @@
 import { useState, type ComponentProps, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { api, setCsrfToken } from '../api';
+import { api, ApiError, setCsrfToken } from '../api';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 import { aboutField, ErrorMessage, Field, Notice, Page, useAction } from '../ui/components';
@@ -34,6 +34,9 @@ function ChangePin() {
   const [format, setFormat] = useState<string | undefined>(undefined);
   const [done, setDone] = useState(false);
   const { run, busy, error } = useAction();
+  // A wrong current PIN is said in the page's words beside the field too, not as a wrong card number or PIN.
+  const currentPinProblem =
+    error instanceof ApiError && error.about('currentPin')?.code === 'INVALID_CREDENTIALS' ? t('account.pin.wrongCurrent') : aboutField(error, 'currentPin');
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -63,7 +66,7 @@ function ChangePin() {
           autoComplete="current-password"
           value={currentPin}
           onChange={(e) => setCurrentPin(e.target.value)}
-          error={aboutField(error, 'currentPin')}
+          error={currentPinProblem}
         />
         <PinField
           label={t('account.pin.new')}
