@@ -84,8 +84,16 @@ function Child({ child }: { child: Dependent }) {
     <section className="portal-section" aria-labelledby={headingId}>
       <h2 id={headingId}>{name}</h2>
       <ul>
-        <li>{t('account.dependents.withoutCard', { name, level: t(GUARDIAN_LEVEL_WORDS[child.withoutChildCard]) })}</li>
-        <li>{t('account.dependents.withCard', { name, level: t(GUARDIAN_LEVEL_WORDS[child.withChildCard]) })}</li>
+        <li>
+          {child.withoutChildCard === 'none'
+            ? t('account.dependents.withoutCard.nothing', { name })
+            : t('account.dependents.withoutCard', { name, level: t(GUARDIAN_LEVEL_WORDS[child.withoutChildCard]) })}
+        </li>
+        <li>
+          {child.withChildCard === 'none'
+            ? t('account.dependents.withCard.nothing', { name })
+            : t('account.dependents.withCard', { name, level: t(GUARDIAN_LEVEL_WORDS[child.withChildCard]) })}
+        </li>
       </ul>
       <div className="portal-two">
         {child.withoutChildCard !== 'none' && (
@@ -137,7 +145,9 @@ function ChildRecord({ name, record, withCard, cardMatched }: { name: string; re
       <p>
         {overdueOnly
           ? t('account.dependents.policyShowsOnly', { clause: record.clause, level: t(GUARDIAN_LEVEL_WORDS[record.level]) })
-          : t('account.dependents.policyShows', { clause: record.clause, level: t(GUARDIAN_LEVEL_WORDS[record.level]) })}
+          : record.level === 'none'
+            ? t('account.dependents.policyShows.nothing', { clause: record.clause })
+            : t('account.dependents.policyShows', { clause: record.clause, level: t(GUARDIAN_LEVEL_WORDS[record.level]) })}
       </p>
       {r && (
         <>
