@@ -145,9 +145,7 @@ function ChildRecord({ name, record, withCard, cardMatched }: { name: string; re
       <p>
         {overdueOnly
           ? t('account.dependents.policyShowsOnly', { clause: record.clause, level: t(GUARDIAN_LEVEL_WORDS[record.level]) })
-          : record.level === 'none'
-            ? t('account.dependents.policyShows.nothing', { clause: record.clause })
-            : t('account.dependents.policyShows', { clause: record.clause, level: t(GUARDIAN_LEVEL_WORDS[record.level]) })}
+          : t('account.dependents.policyShows', { clause: record.clause, level: t(GUARDIAN_LEVEL_WORDS[record.level]) })}
       </p>
       {r && (
         <>
