@@ -176,18 +176,17 @@ test('Registration of a minor with a guardian', async ({ page }, testInfo) => {
   const receipt = page.locator('.receipt');
   await expect(receipt.getByRole('heading', { name: 'Patron registered' })).toBeFocused();
   const guardianCard = (await receipt.locator('dt:text-is("Card number") + dd').textContent())?.trim() ?? '';
-  const guardianId = (await receipt.locator('dt:text-is("Patron record number") + dd').textContent())?.trim() ?? '';
   expect(guardianCard).toMatch(/^\d{14}$/);
   await expect(receipt.locator('dt:text-is("PIN") + dd')).toHaveText(/^\d{4,8}$/);
   // The receipt is no live region: the card number and PIN are not read aloud at the counter.
   await expect(page.getByRole('status').filter({ hasText: guardianCard })).toHaveCount(0);
   await checkPage(page, testInfo, 'desk-register-receipt');
-  // Once the patron has them, the card number and PIN leave the screen; the record number stays.
+  // Once the patron has them, the card number and PIN leave the screen; the name stays (no record number is shown).
   await receipt.getByRole('button', { name: 'Done: hide the card number and PIN' }).click();
   await expect(receipt.getByRole('heading', { name: 'Patron registered' })).toBeFocused();
   await expect(receipt.getByText(guardianCard)).toHaveCount(0);
   await expect(receipt.locator('dt:text-is("PIN")')).toHaveCount(0);
-  await expect(receipt.locator('dt:text-is("Patron record number") + dd')).toHaveText(guardianId);
+  await expect(receipt.locator('dt:text-is("Name") + dd')).toHaveText(guardianName);
 
   // The minor: a birth date under the age of majority asks for the guardian's card.
   await receipt.getByRole('button', { name: 'Register another patron' }).click();
@@ -201,13 +200,13 @@ test('Registration of a minor with a guardian', async ({ page }, testInfo) => {
 
   // Without the guardian's card Carrel refuses, and what was typed stays.
   await form.getByRole('button', { name: 'Register patron' }).click();
-  await expect(form.getByRole('alert').filter({ hasText: 'GUARDIAN_REQUIRED' })).toBeVisible();
+  await expect(form.getByRole('alert').filter({ hasText: 'needs the card number of the parent or guardian' })).toBeVisible();
   await expect(form.getByLabel('Full name (required)')).toHaveValue(minorName);
 
   await guardianField.fill(guardianCard);
   await form.getByRole('button', { name: 'Register patron' }).click();
   await expect(receipt.getByRole('heading', { name: 'Patron registered' })).toBeVisible();
-  await expect(receipt.locator('dt:text-is("Category") + dd')).toHaveText('juvenile');
+  await expect(receipt.locator('dt:text-is("Category") + dd')).toHaveText('Juvenile (under 18)');
 
   // The minor's record at the desk shows the link to the guardian who signed.
   await receipt.getByRole('button', { name: 'Open this patron at the desk' }).click();
@@ -215,7 +214,7 @@ test('Registration of a minor with a guardian', async ({ page }, testInfo) => {
   await expect(page.getByRole('heading', { level: 2, name: minorName })).toBeVisible();
   const link = page.locator('.patron dt:text-is("Guardian") + dd');
   await expect(link).toContainText('the adult who signed this application');
-  await expect(link).toContainText(guardianId);
+  await expect(link).toContainText(guardianName);
   expect(page.url()).not.toContain(guardianCard);
   await checkPage(page, testInfo, 'desk-patron-minor');
 });
@@ -486,14 +485,16 @@ test('A librarian’s search runs only with a purpose; a clerk identifies a patr
   await clerkPage.goto('desk/find');
   await expect(clerkPage.getByRole('heading', { level: 2, name: 'Patron without their card' })).toBeVisible();
   await expect(clerkPage.getByRole('heading', { name: 'Search for a patron' })).toHaveCount(0);
-  await clerkPage.getByLabel('Patron record number').fill(patron.id);
+  // Found by the name on the photo ID and the date of birth, never by a record number.
+  await expect(clerkPage.getByLabel(/record number/i)).toHaveCount(0);
+  await clerkPage.getByLabel('Full name, as on the photo ID').fill(name.toUpperCase());
   await clerkPage.getByLabel('Date of birth the patron states').fill(adultBirthDate);
   await clerkPage.getByRole('button', { name: 'Identify and open' }).click();
   await expect(clerkPage.getByText('Check the patron’s photo ID first')).toBeVisible();
   await clerkPage.getByLabel('I have checked the patron’s photo ID').check();
   await clerkPage.getByLabel('Date of birth the patron states').fill('1984-07-13');
   await clerkPage.getByRole('button', { name: 'Identify and open' }).click();
-  await expect(clerkPage.getByRole('alert').filter({ hasText: 'IDENTITY_NOT_VERIFIED' })).toBeVisible();
+  await expect(clerkPage.getByRole('alert').filter({ hasText: 'These details do not match a patron.' })).toBeVisible();
   await clerkPage.getByLabel('Date of birth the patron states').fill(adultBirthDate);
   await clerkPage.getByRole('button', { name: 'Identify and open' }).click();
   await expect(clerkPage).toHaveURL(/\/app\/desk$/);

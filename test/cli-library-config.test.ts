@@ -79,6 +79,11 @@ describe('carrel library configuration on sqlite', () => {
       longOverdueDays: 45,
     });
     expect(await ok('library', 'settings', '--library', 'valley', '--max-overdue-items', 'none')).toMatchObject({ maxOverdueItems: null, holdPickupDays: 5 });
+    // Its languages, the ways its desk takes payments and its slips (issue 20).
+    expect(
+      await ok('library', 'settings', '--library', 'valley', '--default-language', 'es', '--languages', 'es, en', '--payment-methods', 'cash,card', '--slip-header', 'Valley Library · 505-555-0199', '--slip-titles', 'no'),
+    ).toMatchObject({ defaultLanguage: 'es', offeredLanguages: ['es', 'en'], paymentMethods: ['cash', 'card'], slipHeader: 'Valley Library · 505-555-0199', slipFooter: null, slipTitles: false, holdPickupDays: 5 });
+    expect(await ok('library', 'settings', '--library', 'valley', '--slip-header', 'none')).toMatchObject({ slipHeader: null, defaultLanguage: 'es' });
   });
 
   it('refuses bad input with exit 1 and its code, and a missing flag with exit 2', { timeout: 180_000 }, async () => {
@@ -95,6 +100,8 @@ describe('carrel library configuration on sqlite', () => {
     expect((await refused('calendar', 'close', '--library', 'valley', '--branch', 'north', '--from', '2027-01-03', '--to', '2027-01-04', '--reason', 'Overlap')).code).toBe('CLOSED_DAYS_OVERLAP');
     expect((await refused('category', 'add', '--library', 'valley', '--code', 'zero', '--name', 'Zero', '--card-validity-months', '0')).problems[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'cardValidityMonths' });
     expect((await refused('library', 'settings', '--library', 'valley', '--card-validity-months', '0')).code).toBe('VALIDATION_FAILED');
+    expect((await refused('library', 'settings', '--library', 'valley', '--languages', 'en,fr')).code).toBe('LANGUAGE_NOT_AVAILABLE');
+    expect((await refused('library', 'settings', '--library', 'valley', '--slip-titles', 'maybe')).code).toBe('VALIDATION_FAILED');
     expect((await refused('branch', 'add', '--library', 'valley', '--code', 'east', '--name', 'East', '--hours', 'funday 09:00-17:00')).code).toBe('INVALID_OPENING_HOURS');
     // Nothing of the refused changes was written
     expect((await ok<{ branch: string; loanDays: number }[]>('loan-rule', 'list', '--library', 'valley')).map((r) => r.branch)).toEqual(['*']);

@@ -110,14 +110,15 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
     .description(tr.t('cli.pay.help'))
     .requiredOption('--card <card>', 'patron card number')
     .requiredOption('--amount <amount>', 'amount, e.g. 2.50')
+    .option('--method <method>', 'cash, check or card (by default the first the library takes)')
     .addOption(asOf())
-    .action(async (o: { card: string; amount: string }, command: Command) => {
+    .action(async (o: { card: string; amount: string; method?: string }, command: Command) => {
       const opts = globals(command);
       const cents = parseAmount(o.amount);
       if (cents === undefined) throw refuse(ErrorCode.INVALID_AMOUNT, '--amount takes an amount such as 2.50.', 'amount');
-      const result = await runAs(opts, 'fines-collection')(pay, { cardNumber: o.card, amountCents: cents });
+      const result = await runAs(opts, 'fines-collection')(pay, { cardNumber: o.card, amountCents: cents, ...(o.method !== undefined ? { method: o.method } : {}) });
       emit(opts.json, { ...result, amount: formatAmount(result.amountCents), balance: formatAmount(result.balanceCents) }, () =>
-        tr.t('cli.pay.done', { amount: money(result.amountCents), balance: money(result.balanceCents) }),
+        tr.t('cli.pay.done', { amount: money(result.amountCents), balance: money(result.balanceCents), method: result.method }),
       );
     });
 

@@ -47,6 +47,23 @@ function integerOrNone(flag: string) {
 }
 
 /** A flag's value with `none` as null (undefined stays undefined: the flag was not given). */
+/** A comma-separated list (`en,es`), blanks dropped. */
+function commaList(text: string): string[] {
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
+/** `yes` or `no` as a boolean; anything else is refused before Carrel is asked. */
+function yesNo(flag: string): (text: string) => boolean {
+  return (text) => {
+    if (text === 'yes') return true;
+    if (text === 'no') return false;
+    throw refuse(ErrorCode.VALIDATION_FAILED, `--${flag} takes yes or no.`, flag);
+  };
+}
+
 function orNull<T>(value: T | 'none' | undefined): T | null | undefined {
   return value === 'none' ? null : value;
 }
@@ -139,6 +156,9 @@ function describeSettings(s: LibrarySettingsView): string {
     `  ${tr.t('cli.config.settings.processingFee', { amount: money(s.processingFeeCents) })}`,
     `  ${s.longOverdueDays === null ? tr.t('cli.config.settings.longOverdueNever') : tr.t('cli.config.settings.longOverdue', { days: s.longOverdueDays })}`,
     `  ${tr.t('cli.config.settings.cardValidity', { months: s.cardValidityMonths })}`,
+    `  ${tr.t('cli.config.settings.languages', { default: s.defaultLanguage, offered: s.offeredLanguages.join(', ') })}`,
+    `  ${tr.t('cli.config.settings.paymentMethods', { methods: s.paymentMethods.join(', ') })}`,
+    `  ${tr.t('cli.config.settings.slip', { header: s.slipHeader ?? '—', footer: s.slipFooter ?? '—', titles: String(s.slipTitles) })}`,
   ].join('\n');
 }
 
@@ -166,12 +186,18 @@ export function registerLibraryConfigCommands(program: Command, helpers: Command
     .option('--processing-fee <amount>', 'added to the charge for a lost item', cents('processing-fee'))
     .option('--long-overdue-days <n|none>', 'days past due before an item still out is declared lost (none: never)', integerOrNone('long-overdue-days'))
     .option('--card-validity-months <n>', 'months a card stays valid (a category may differ)', integer('card-validity-months'))
+    .option('--default-language <code>', 'the language of a page when nobody chose one (en, es, …)')
+    .option('--languages <codes>', 'the languages offered, comma-separated (en,es)', commaList)
+    .option('--payment-methods <methods>', 'how the desk takes payments, comma-separated, the default first (cash,check,card)', commaList)
+    .option('--slip-header <text|none>', 'printed at the top of a receipt or due-date slip (none: nothing)')
+    .option('--slip-footer <text|none>', 'printed at the bottom of a receipt or due-date slip (none: nothing)')
+    .option('--slip-titles <yes|no>', 'whether a due-date slip prints titles (no: barcodes only)', yesNo('slip-titles'))
     .addOption(asOf())
     .action(async (o: Record<string, unknown> & { library: string }, command: Command) => {
       const opts = globals(command);
-      const keys = ['name', 'timeZone', 'holdPickupDays', 'maxBalance', 'maxOverdueItems', 'lostCharge', 'processingFee', 'longOverdueDays', 'cardValidityMonths'];
+      const keys = ['name', 'timeZone', 'holdPickupDays', 'maxBalance', 'maxOverdueItems', 'lostCharge', 'processingFee', 'longOverdueDays', 'cardValidityMonths', 'defaultLanguage', 'languages', 'paymentMethods', 'slipHeader', 'slipFooter', 'slipTitles'];
       const change: UpdateSettingsInput = { libraryId: o.library };
-      const rename: Record<string, string> = { maxBalance: 'maxBalanceCents', lostCharge: 'defaultLostChargeCents', processingFee: 'processingFeeCents' };
+      const rename: Record<string, string> = { maxBalance: 'maxBalanceCents', lostCharge: 'defaultLostChargeCents', processingFee: 'processingFeeCents', languages: 'offeredLanguages' };
       for (const key of keys) if (o[key] !== undefined) (change as unknown as Record<string, unknown>)[rename[key] ?? key] = orNull(o[key]);
       const changing = Object.keys(change).length > 1;
       const settings = changing ? await runAs(opts, 'administration')(updateLibrarySettings, change) : await runAs(opts, 'administration')(readLibrarySettings, { libraryId: o.library });

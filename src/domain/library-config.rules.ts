@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { ErrorCode, type Problem } from './errors.js';
 import { ruleSpecificity, type MatrixCell } from './circulation.rules.js';
 import type { ClosedDay, LoanRule, OpeningHours } from './types.js';
-import { WEEKDAYS } from './types.js';
+import { PAYMENT_METHODS, WEEKDAYS } from './types.js';
 
 /** A code of a branch, category or item type: lower-case letters, digits and hyphens, 1–32 long (`*` is the matrix's wildcard, never a code). */
 export const CONFIG_CODE = /^[a-z0-9][a-z0-9-]{0,31}$/;
@@ -116,6 +116,38 @@ export interface SettingsChange {
   processingFeeCents?: number;
   longOverdueDays?: number | null;
   cardValidityMonths?: number;
+  defaultLanguage?: string;
+  offeredLanguages?: string[];
+  paymentMethods?: string[];
+  slipHeader?: string | null;
+  slipFooter?: string | null;
+  slipTitles?: boolean;
+}
+
+/** The longest line a slip prints at its top or bottom (a few lines: the library's name, hours, telephone). */
+export const MAX_SLIP_TEXT = 500;
+
+/**
+ * Problems with the library's languages, payment methods and slips once changed: each language one
+ * Carrel has a catalogue for (`available`), the default among those offered, at least one way of paying
+ * and none twice, slip lines of at most MAX_SLIP_TEXT characters.
+ */
+export function deskSettingsProblems(next: { defaultLanguage: string; offeredLanguages: readonly string[]; paymentMethods: readonly string[]; slip: { header: string | null; footer: string | null } }, available: readonly string[]): Problem[] {
+  const problems: Problem[] = [];
+  const unknown = next.offeredLanguages.filter((l) => !available.includes(l));
+  const offeredWell = next.offeredLanguages.length > 0 && unknown.length === 0 && new Set(next.offeredLanguages).size === next.offeredLanguages.length;
+  if (!offeredWell)
+    problems.push({ code: ErrorCode.LANGUAGE_NOT_AVAILABLE, message: `The languages offered are some of ${available.join(', ')}, each once.`, field: 'offeredLanguages' });
+  if (!available.includes(next.defaultLanguage))
+    problems.push({ code: ErrorCode.LANGUAGE_NOT_AVAILABLE, message: `The default language is one of ${available.join(', ')}.`, field: 'defaultLanguage' });
+  else if (offeredWell && !next.offeredLanguages.includes(next.defaultLanguage))
+    problems.push({ code: ErrorCode.DEFAULT_LANGUAGE_NOT_OFFERED, message: 'The default language must be one of the languages offered.', field: 'defaultLanguage' });
+  const methods = next.paymentMethods;
+  if (methods.length === 0 || methods.some((m) => !(PAYMENT_METHODS as readonly string[]).includes(m)) || new Set(methods).size !== methods.length)
+    problems.push({ code: ErrorCode.VALIDATION_FAILED, message: `The payment methods are some of ${PAYMENT_METHODS.join(', ')}, at least one, each once.`, field: 'paymentMethods' });
+  for (const [field, text] of [['slipHeader', next.slip.header], ['slipFooter', next.slip.footer]] as const)
+    if (text !== null && text.length > MAX_SLIP_TEXT) problems.push({ code: ErrorCode.VALIDATION_FAILED, message: `At most ${MAX_SLIP_TEXT} characters.`, field });
+  return problems;
 }
 
 /** Problems with a change of the library's settings (every one at fault). */

@@ -26,7 +26,29 @@ export interface Library {
   maxOverdueItems: number | null;
   /** Days after its due date an item still out is declared lost and charged (null: never by itself). */
   longOverdueDays: number | null;
+  /** The language of a page when nobody chose one; one of `offeredLanguages`. */
+  defaultLanguage: string;
+  /** The languages the library offers its patrons and staff (among those Carrel has catalogues for). */
+  offeredLanguages: string[];
+  /** The ways the desk takes a payment, the one offered first first. */
+  paymentMethods: PaymentMethod[];
+  /** What the printed receipt and due-date slip say besides the transaction. */
+  slip: SlipSettings;
   createdAt: Iso;
+}
+
+/** How a payment is made at the desk. */
+export const PAYMENT_METHODS = ['cash', 'check', 'card'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+/**
+ * The printed slips (the browser's print): lines at the top and the bottom (the library's name, hours,
+ * telephone: never a patron's), and whether a due-date slip names the titles or only their barcodes.
+ */
+export interface SlipSettings {
+  header: string | null;
+  footer: string | null;
+  titles: boolean;
 }
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -193,6 +215,7 @@ export interface Payment {
   libraryId: string;
   patronId: string;
   amountCents: Cents;
+  method: PaymentMethod;
   createdAt: Iso;
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
-import { buildLibrary, world, type World } from '../../test/factories.js';
+import { buildItem, buildLibrary, buildPatron, world, type World } from '../../test/factories.js';
+import { checkout, declareLost } from '../usecases/circulation.usecases.js';
 import { startServer, type Json, type TestServer } from '../../test/http.js';
 import { createStaff } from '../usecases/staff.usecases.js';
 
@@ -69,6 +70,59 @@ describe.each(ENGINES)('library configuration API on %s', (engine) => {
     const opened = await server.call('DELETE', `${base}/closed-days/${holiday.body.id}`, { cookie });
     expect([opened.status, opened.body.removed]).toEqual([200, holiday.body.id]);
     expect((await server.call('GET', `${base}/closed-days`, { cookie })).body).toEqual([]);
+  });
+
+  it('sets the library’s languages, the ways its desk takes payments and its slips; a bad value changes nothing (issue 20)', async () => {
+    const cookie = await server.login(admin);
+    const base = `/libraries/${libraryId}`;
+    const before = (await server.call('GET', `${base}/settings`, { cookie })).body;
+    // A new library speaks every language Carrel has, English first, takes every method and prints titles.
+    expect(before).toMatchObject({ defaultLanguage: 'en', offeredLanguages: ['en', 'es'], paymentMethods: ['cash', 'check', 'card'], slipHeader: null, slipFooter: null, slipTitles: true });
+
+    const refused = [
+      [{ offeredLanguages: ['en', 'fr'] }, 'LANGUAGE_NOT_AVAILABLE', 'offeredLanguages'],
+      [{ offeredLanguages: [] }, 'LANGUAGE_NOT_AVAILABLE', 'offeredLanguages'],
+      [{ defaultLanguage: 'es', offeredLanguages: ['en'] }, 'DEFAULT_LANGUAGE_NOT_OFFERED', 'defaultLanguage'],
+      [{ defaultLanguage: 'xx' }, 'LANGUAGE_NOT_AVAILABLE', 'defaultLanguage'],
+      [{ paymentMethods: ['cash', 'bitcoin'] }, 'VALIDATION_FAILED', 'paymentMethods'],
+      [{ paymentMethods: [] }, 'VALIDATION_FAILED', 'paymentMethods'],
+      [{ paymentMethods: ['cash', 'cash'] }, 'VALIDATION_FAILED', 'paymentMethods'],
+    ] as const;
+    for (const [body, code, field] of refused) {
+      const answer = await server.call('PATCH', `${base}/settings`, { cookie, body: { ...body, holdPickupDays: 9 } });
+      expect([answer.status, answer.body.error.problems.map((p: Json) => [p.code, p.field])], JSON.stringify(body)).toEqual([400, [[code, field]]]);
+    }
+    const tooLong = await server.call('PATCH', `${base}/settings`, { cookie, body: { slipHeader: 'x'.repeat(501) } });
+    expect(tooLong.status).toBe(400);
+    expect((await server.call('GET', `${base}/settings`, { cookie })).body).toEqual(before);
+
+    const changed = await server.call('PATCH', `${base}/settings`, {
+      cookie,
+      body: { defaultLanguage: 'es', offeredLanguages: ['es', 'en'], paymentMethods: ['card', 'cash'], slipHeader: '  Biblioteca de Prueba · 505-555-0100  ', slipFooter: ' ', slipTitles: false },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ defaultLanguage: 'es', offeredLanguages: ['es', 'en'], paymentMethods: ['card', 'cash'], slipHeader: 'Biblioteca de Prueba · 505-555-0100', slipFooter: null, slipTitles: false });
+    expect((await server.call('GET', `${base}/settings`, { cookie })).body).toEqual(changed.body);
+
+    // The session answer offers the library's languages, its default first choice.
+    const session = await server.call('GET', '/auth/session', { cookie: await server.login(desk) });
+    expect(session.body.languages).toEqual({ default: 'es', offered: ['es', 'en'] });
+
+    // A payment by a method the library does not take is refused and pays nothing; left out, the first it takes.
+    const patron = await buildPatron(w, { libraryId });
+    const item = await buildItem(w, { libraryId, replacementCostCents: 2000 });
+    await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: item.barcode });
+    await w.act(declareLost, { itemBarcode: item.barcode });
+    const deskCookie = await server.login(desk);
+    const byCheck = await server.call('POST', '/payments', { cookie: deskCookie, body: { cardNumber: patron.cardNumber, amountCents: 500, method: 'check' } });
+    expect([byCheck.status, byCheck.body.error.code, byCheck.body.error.problems[0].field]).toEqual([422, 'PAYMENT_METHOD_NOT_ACCEPTED', 'method']);
+    const byCash = await server.call('POST', '/payments', { cookie: deskCookie, body: { cardNumber: patron.cardNumber, amountCents: 500, method: 'cash' } });
+    expect(byCash.status).toBe(201);
+    expect(byCash.body).toMatchObject({ amountCents: 500, method: 'cash', paidAt: expect.any(String) });
+    const byDefault = await server.call('POST', '/payments', { cookie: deskCookie, body: { cardNumber: patron.cardNumber, amountCents: 500 } });
+    expect(byDefault.body).toMatchObject({ amountCents: 500, method: 'card', balanceCents: byCash.body.balanceCents - 500 });
+    const kept = await database.db.selectFrom('payments').select(['method', 'amount_cents']).where('patron_id', '=', patron.id).orderBy('created_at').execute();
+    expect(kept.map((r) => r.method).sort()).toEqual(['card', 'cash']);
   });
 
   it('lets a clerk read the configuration but not change it', async () => {

@@ -411,6 +411,57 @@ describe.each(ENGINES)('patron self-service over HTTP on %s', (engine) => {
     ]);
   });
 
+  it('identifies a patron without their card by the name on the photo ID and the birth date, never by a record number (IF-5)', async () => {
+    const surname = `Quillfeather${Date.now() % 100000}`;
+    const named = async (name: string, birthDate: string) => {
+      const registered = await buildPatron(w, { libraryId, name, birthDate });
+      secrets.add(registered.cardNumber);
+      secrets.add(registered.pin);
+      return registered;
+    };
+    const rosa = await named(`Rosa Maria ${surname}`, '1971-04-02');
+    const twinA = await named(`Ana ${surname}`, '1990-09-09');
+    const twinB = await named(`Ana ${surname}`, '1990-09-09');
+    const other = await named(`Ana ${surname}`, '1960-01-01');
+    const desk = await server.login(clerk);
+    const identify = (body: Record<string, unknown>) => server.call('POST', '/patrons/identify', { cookie: desk, body: { photoIdChecked: true, ...body } });
+    const logged = async (id: string) => (await accessRows(id)).map((r) => r.action);
+    const before = { rosa: (await logged(rosa.id)).length, twinA: (await logged(twinA.id)).length, twinB: (await logged(twinB.id)).length, other: (await logged(other.id)).length };
+
+    // The words on the ID, in any order and case, with the date of birth: the patron's account, as when the card is scanned.
+    const found = await identify({ name: `${surname.toUpperCase()} rosa`, birthDate: '1971-04-02' });
+    expect(found.status).toBe(200);
+    expect(found.body.patron).toMatchObject({ id: rosa.id, cardNumber: rosa.cardNumber });
+    expect((await logged(rosa.id)).slice(before.rosa)).toEqual(['identity-verified', 'view-account']);
+
+    // A wrong date: the same refusal as for nobody, naming nothing; the record compared keeps a trail.
+    const wrong = await identify({ name: `Rosa ${surname}`, birthDate: '1971-04-03' });
+    const nobody = await identify({ name: `Nobody ${surname}`, birthDate: '1971-04-02' });
+    expect({ status: wrong.status, code: wrong.body.error.code }).toEqual({ status: 422, code: 'IDENTITY_NOT_VERIFIED' });
+    expect(nobody.text).toBe(wrong.text);
+    expect(wrong.text).not.toContain(surname);
+    expect((await logged(rosa.id)).slice(before.rosa + 2)).toEqual(['identity-check-failed']);
+
+    // Two patrons with the same name and date of birth are not told apart: ask for the card. Each record compared is logged.
+    const twins = await identify({ name: `Ana ${surname}`, birthDate: '1990-09-09' });
+    expect({ status: twins.status, code: twins.body.error.code }).toEqual({ status: 409, code: 'IDENTITY_AMBIGUOUS' });
+    expect(twins.text).not.toContain(twinA.id);
+    expect((await logged(twinA.id)).slice(before.twinA)).toEqual(['identity-check-ambiguous']);
+    expect((await logged(twinB.id)).slice(before.twinB)).toEqual(['identity-check-ambiguous']);
+    expect((await logged(other.id)).slice(before.other)).toEqual(['identity-check-failed']);
+    // Another date of birth tells the third Ana apart.
+    const third = await identify({ name: `ana ${surname}`, birthDate: '1960-01-01' });
+    expect(third.body.patron).toMatchObject({ id: other.id });
+
+    // The name or the record, one of the two; the photo ID first; a name of no words is no name.
+    const both = await identify({ name: `Rosa ${surname}`, patronId: rosa.id, birthDate: '1971-04-02' });
+    const neither = await identify({ birthDate: '1971-04-02' });
+    const blank = await identify({ name: ' - ', birthDate: '1971-04-02' });
+    const unchecked = await server.call('POST', '/patrons/identify', { cookie: desk, body: { name: `Rosa ${surname}`, photoIdChecked: false, birthDate: '1971-04-02' } });
+    for (const refused of [both, neither, blank, unchecked]) expect({ status: refused.status, code: refused.body.error.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+    expect((await logged(rosa.id)).slice(before.rosa + 3)).toEqual([]);
+  });
+
   it('shows the patron who accessed their record: role, library, purpose, day; the look is logged too', async () => {
     const p = await patron();
     const cookie = await logIn(p);

@@ -1,5 +1,5 @@
 import type { FineEntry } from '../domain/patron-document.js';
-import type { Fine, FineKind, FineStatus, Payment } from '../domain/types.js';
+import type { Fine, FineKind, FineStatus, Payment, PaymentMethod } from '../domain/types.js';
 import type { Db } from './database.js';
 import { prepared } from './prepared.js';
 import type { FinesTable, PaymentsTable } from './schema.js';
@@ -99,13 +99,13 @@ export async function finesOfPatron(db: Db, patronId: string): Promise<FineEntry
 }
 
 function toPayment(row: PaymentsTable): Payment {
-  return { id: row.id, libraryId: row.library_id, patronId: row.patron_id, amountCents: row.amount_cents, createdAt: row.created_at };
+  return { id: row.id, libraryId: row.library_id, patronId: row.patron_id, amountCents: row.amount_cents, method: row.method as PaymentMethod, createdAt: row.created_at };
 }
 
 export async function insertPayment(db: Db, payment: Payment, allocations: readonly { fineId: string; amountCents: number }[]): Promise<void> {
   await db
     .insertInto('payments')
-    .values({ id: payment.id, library_id: payment.libraryId, patron_id: payment.patronId, amount_cents: payment.amountCents, created_at: payment.createdAt })
+    .values({ id: payment.id, library_id: payment.libraryId, patron_id: payment.patronId, amount_cents: payment.amountCents, method: payment.method, created_at: payment.createdAt })
     .execute();
   if (allocations.length > 0)
     await db

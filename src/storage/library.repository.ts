@@ -1,4 +1,4 @@
-import type { Branch, ClosedDay, ItemType, Library, LoanRule, OpeningHours, PatronCategory } from '../domain/types.js';
+import type { Branch, ClosedDay, ItemType, Library, LoanRule, OpeningHours, PatronCategory, PaymentMethod } from '../domain/types.js';
 import { engineOf, type Db } from './database.js';
 import { prepared } from './prepared.js';
 import type { BranchesTable, CirculationRulesTable, ClosedDaysTable, ItemTypesTable, LibrariesTable, PatronCategoriesTable } from './schema.js';
@@ -16,7 +16,23 @@ function toLibrary(row: LibrariesTable): Library {
     processingFeeCents: Number(row.processing_fee_cents),
     maxOverdueItems: row.max_overdue_items,
     longOverdueDays: row.long_overdue_days,
+    defaultLanguage: row.default_language,
+    offeredLanguages: JSON.parse(row.offered_languages) as string[],
+    paymentMethods: JSON.parse(row.payment_methods) as PaymentMethod[],
+    slip: { header: row.slip_header, footer: row.slip_footer, titles: Number(row.slip_titles) === 1 },
     createdAt: row.created_at,
+  };
+}
+
+/** The columns of a library's languages, payment methods and slips. */
+function deskColumns(library: Pick<Library, 'defaultLanguage' | 'offeredLanguages' | 'paymentMethods' | 'slip'>) {
+  return {
+    default_language: library.defaultLanguage,
+    offered_languages: JSON.stringify(library.offeredLanguages),
+    payment_methods: JSON.stringify(library.paymentMethods),
+    slip_header: library.slip.header,
+    slip_footer: library.slip.footer,
+    slip_titles: library.slip.titles ? 1 : 0,
   };
 }
 
@@ -35,6 +51,7 @@ export async function insertLibrary(db: Db, library: Library): Promise<void> {
       processing_fee_cents: library.processingFeeCents,
       max_overdue_items: library.maxOverdueItems,
       long_overdue_days: library.longOverdueDays,
+      ...deskColumns(library),
       created_at: library.createdAt,
     })
     .execute();
@@ -43,7 +60,19 @@ export async function insertLibrary(db: Db, library: Library): Promise<void> {
 /** The library's circulation settings: what an administrator may change after creating it. */
 export type LibrarySettings = Pick<
   Library,
-  'name' | 'timeZone' | 'holdPickupDays' | 'maxBalanceCents' | 'defaultLostChargeCents' | 'cardValidityMonths' | 'processingFeeCents' | 'maxOverdueItems' | 'longOverdueDays'
+  | 'name'
+  | 'timeZone'
+  | 'holdPickupDays'
+  | 'maxBalanceCents'
+  | 'defaultLostChargeCents'
+  | 'cardValidityMonths'
+  | 'processingFeeCents'
+  | 'maxOverdueItems'
+  | 'longOverdueDays'
+  | 'defaultLanguage'
+  | 'offeredLanguages'
+  | 'paymentMethods'
+  | 'slip'
 >;
 
 export async function updateLibrarySettings(db: Db, id: string, settings: LibrarySettings): Promise<void> {
@@ -59,6 +88,7 @@ export async function updateLibrarySettings(db: Db, id: string, settings: Librar
       processing_fee_cents: settings.processingFeeCents,
       max_overdue_items: settings.maxOverdueItems,
       long_overdue_days: settings.longOverdueDays,
+      ...deskColumns(settings),
     })
     .where('id', '=', id)
     .execute();

@@ -29,6 +29,8 @@ import * as m0018 from './migrations/0018-catalogue.js';
 import * as m0019 from './migrations/0019-catalogue-search.js';
 // Vendors and single sign-on: OpenID Connect clients, EZproxy instances, consents, the provider's store (after 0010).
 import * as m0020 from './migrations/0020-vendors.js';
+// The library's languages, payment methods and printed slips; a payment's method (after 0001 and 0010).
+import * as m0021 from './migrations/0021-library-desk-settings.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -50,6 +52,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0018-catalogue': m0018,
   '0019-catalogue-search': m0019,
   '0020-vendors': m0020,
+  '0021-library-desk-settings': m0021,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -17,6 +17,15 @@ export interface LibrariesTable {
   processing_fee_cents: number;
   max_overdue_items: number | null;
   long_overdue_days: number | null;
+  default_language: string;
+  /** JSON array of language codes. */
+  offered_languages: string;
+  /** JSON array of payment methods ('cash' | 'check' | 'card'). */
+  payment_methods: string;
+  slip_header: string | null;
+  slip_footer: string | null;
+  /** 1: a due-date slip prints titles; 0: barcodes only. */
+  slip_titles: number;
 }
 
 export interface BranchesTable {
@@ -227,6 +236,8 @@ export interface PaymentsTable {
   library_id: string;
   patron_id: string;
   amount_cents: number;
+  /** 'cash' | 'check' | 'card' */
+  method: string;
   created_at: string;
 }
 

@@ -1,20 +1,27 @@
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import * as fines from '../storage/fine.repository.js';
+import { findLibrary } from '../storage/library.repository.js';
 import { findPatronById } from '../storage/patron.repository.js';
+import type { PaymentMethod } from '../domain/types.js';
 import { newId, recordAccess, type Context } from './context.js';
 import { requirePatronByCard } from './patron-access.js';
 import { requirePermission } from './authorization.js';
 
 /**
  * Takes a payment and settles the patron's open fines oldest first. Carrel keeps no credit balance: a
- * payment larger than what is owed is refused rather than silently kept.
+ * payment larger than what is owed is refused rather than silently kept. The method is one the library
+ * takes (its settings' paymentMethods; by default the first), kept with the payment for the day's count.
  */
-export async function pay(ctx: Context, input: { cardNumber: string; amountCents: number }) {
+export async function pay(ctx: Context, input: { cardNumber: string; amountCents: number; method?: string }) {
   requirePermission(ctx, 'fines.pay');
   if (!Number.isInteger(input.amountCents) || input.amountCents <= 0)
     throw refuse(ErrorCode.INVALID_AMOUNT, 'A payment is a positive amount in cents.', 'amountCents');
   const patron = await requirePatronByCard(ctx, input.cardNumber);
+  const library = await findLibrary(ctx.trx, patron.libraryId);
+  const accepted = library?.paymentMethods ?? ['cash'];
+  const method = (input.method ?? accepted[0] ?? 'cash') as PaymentMethod;
+  if (!accepted.includes(method)) throw refuse(ErrorCode.PAYMENT_METHOD_NOT_ACCEPTED, `The library takes payments by ${accepted.join(', ')}.`, 'method');
   const open = await fines.openFines(ctx.trx, patron.id);
   const owed = open.reduce((sum, f) => sum + f.balanceCents, 0);
   if (owed === 0) throw refuse(ErrorCode.NOTHING_OWED, 'The patron owes nothing.');
@@ -31,10 +38,10 @@ export async function pay(ctx: Context, input: { cardNumber: string; amountCents
     const balance = fine.balanceCents - applied;
     await fines.settleFine(ctx.trx, fine.id, balance, balance === 0 ? 'paid' : 'open', balance === 0 ? at : null);
   }
-  const payment = { id: newId(), libraryId: patron.libraryId, patronId: patron.id, amountCents: input.amountCents, createdAt: at };
+  const payment = { id: newId(), libraryId: patron.libraryId, patronId: patron.id, amountCents: input.amountCents, method, createdAt: at };
   await fines.insertPayment(ctx.trx, payment, allocations);
   await recordAccess(ctx, patron, 'payment', ['fines']);
-  return { paymentId: payment.id, amountCents: payment.amountCents, balanceCents: owed - input.amountCents, allocations };
+  return { paymentId: payment.id, amountCents: payment.amountCents, method, paidAt: at, balanceCents: owed - input.amountCents, allocations };
 }
 
 /** Waives what is left of an open fine, with the reason recorded. */

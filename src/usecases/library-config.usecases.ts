@@ -14,6 +14,7 @@ import type { MatrixCell } from '../domain/circulation.rules.js';
 import {
   categoryProblems,
   codeProblems,
+  deskSettingsProblems,
   explainLoanRule,
   isCalendarDate,
   loanRuleProblems,
@@ -25,7 +26,8 @@ import {
   type LoanRuleExplanation,
   type SettingsChange,
 } from '../domain/library-config.rules.js';
-import type { Branch, ClosedDay, ItemType, Library, LoanRule, LoanRuleInput, OpeningHours, PatronCategory } from '../domain/types.js';
+import type { Branch, ClosedDay, ItemType, Library, LoanRule, LoanRuleInput, OpeningHours, PatronCategory, PaymentMethod } from '../domain/types.js';
+import { availableLanguages } from '../i18n/messages.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import * as libraries from '../storage/library.repository.js';
 import { requirePermission } from './authorization.js';
@@ -66,6 +68,12 @@ export interface LibrarySettingsView {
   processingFeeCents: number;
   longOverdueDays: number | null;
   cardValidityMonths: number;
+  defaultLanguage: string;
+  offeredLanguages: string[];
+  paymentMethods: PaymentMethod[];
+  slipHeader: string | null;
+  slipFooter: string | null;
+  slipTitles: boolean;
 }
 
 function settingsView(library: Library): LibrarySettingsView {
@@ -81,6 +89,12 @@ function settingsView(library: Library): LibrarySettingsView {
     processingFeeCents: library.processingFeeCents,
     longOverdueDays: library.longOverdueDays,
     cardValidityMonths: library.cardValidityMonths,
+    defaultLanguage: library.defaultLanguage,
+    offeredLanguages: library.offeredLanguages,
+    paymentMethods: library.paymentMethods,
+    slipHeader: library.slip.header,
+    slipFooter: library.slip.footer,
+    slipTitles: library.slip.titles,
   };
 }
 
@@ -91,13 +105,18 @@ export async function readLibrarySettings(ctx: Context, input: { libraryId: stri
 
 export type UpdateSettingsInput = { libraryId: string; timeZone?: string } & SettingsChange;
 
+/** A slip's line as kept: trimmed, and none when blank. */
+function optionalLine(text: string | null): string | null {
+  const trimmed = text?.trim() ?? '';
+  return trimmed === '' ? null : trimmed;
+}
+
 /** Changes some of the library's settings (those given); the others stay as they are. */
 export async function updateLibrarySettings(ctx: Context, input: UpdateSettingsInput): Promise<LibrarySettingsView> {
   const library = await administrable(ctx, input.libraryId);
   const problems = settingsProblems(input);
   if (input.timeZone !== undefined && !IANAZone.isValidZone(input.timeZone))
     problems.push({ code: ErrorCode.INVALID_TIME_ZONE, message: 'Not an IANA time zone (for example America/Denver).', field: 'timeZone' });
-  refuseIf(problems);
   const next: Library = {
     ...library,
     name: input.name?.trim() ?? library.name,
@@ -109,7 +128,17 @@ export async function updateLibrarySettings(ctx: Context, input: UpdateSettingsI
     processingFeeCents: input.processingFeeCents ?? library.processingFeeCents,
     longOverdueDays: input.longOverdueDays === undefined ? library.longOverdueDays : input.longOverdueDays,
     cardValidityMonths: input.cardValidityMonths ?? library.cardValidityMonths,
+    defaultLanguage: input.defaultLanguage ?? library.defaultLanguage,
+    offeredLanguages: input.offeredLanguages ?? library.offeredLanguages,
+    paymentMethods: (input.paymentMethods as PaymentMethod[] | undefined) ?? library.paymentMethods,
+    slip: {
+      header: input.slipHeader === undefined ? library.slip.header : optionalLine(input.slipHeader),
+      footer: input.slipFooter === undefined ? library.slip.footer : optionalLine(input.slipFooter),
+      titles: input.slipTitles ?? library.slip.titles,
+    },
   };
+  problems.push(...deskSettingsProblems(next, availableLanguages()));
+  refuseIf(problems);
   await libraries.updateLibrarySettings(ctx.trx, library.id, next);
   await recordLibraryChange(ctx, library.id, 'library.settings.update');
   return settingsView(next);

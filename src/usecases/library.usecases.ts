@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { ErrorCode, refuse } from '../domain/errors.js';
-import type { Branch, Library } from '../domain/types.js';
+import { PAYMENT_METHODS, type Branch, type Library } from '../domain/types.js';
+import { availableLanguages } from '../i18n/messages.js';
 import { DEFAULT_PROFILE, profiles } from '../profile/profiles.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import { requirePermission } from './authorization.js';
@@ -65,6 +66,11 @@ export async function createLibrary(ctx: Context, input: CreateLibraryInput): Pr
     processingFeeCents: 0,
     maxOverdueItems: null,
     longOverdueDays: null,
+    // Every language Carrel speaks, English first until the library chooses; every way of paying.
+    defaultLanguage: 'en',
+    offeredLanguages: availableLanguages(),
+    paymentMethods: [...PAYMENT_METHODS],
+    slip: { header: null, footer: null, titles: true },
     createdAt: ctx.now.toISOString(),
   };
   try {

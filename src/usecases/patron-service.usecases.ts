@@ -9,6 +9,7 @@ import { isMinor } from '../domain/circulation.rules.js';
 import { DomainError, ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import { ageBandOn, optionalText, personalProblems } from '../domain/patron.rules.js';
 import type { Patron, PatronPersonal } from '../domain/types.js';
+import { homeLibrary } from '../policy/scope.policy.js';
 import { findLibrary } from '../storage/library.repository.js';
 import * as patrons from '../storage/patron.repository.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
@@ -17,7 +18,8 @@ import { generatePin, hashSecret, randomDigits } from '../vault/secrets.js';
 import { requirePermission } from './authorization.js';
 import { recordAccess, type Context } from './context.js';
 import { openPatron, sealPatron, searchTokens } from './patron-records.js';
-import { requirePatron, requirePatronRef } from './patron-access.js';
+import { reachesPatron, requirePatron, requirePatronRef } from './patron-access.js';
+import { requireLibrary } from './library-access.js';
 import { patronAccount, publicPatron } from './patron.usecases.js';
 import { endSessionsOf } from './session.usecases.js';
 import type { Attempt } from './patron-auth.usecases.js';
@@ -129,28 +131,75 @@ function notVerified(): DomainError {
   return refuse(ErrorCode.IDENTITY_NOT_VERIFIED, 'The patron could not be identified from what was given.');
 }
 
+/** Patrons whose name words a look-up by name compares at most; a name matching more is too broad. */
+export const IDENTIFY_CANDIDATES_MAX = 200;
+
+export interface IdentifyPatronInput {
+  /** The patron's record, when staff have it (a record reached from a list); else their name. */
+  patronId?: string;
+  /** The name on the photo ID: every word of it must be a word of the patron's name. */
+  name?: string;
+  /** The library to look in (the desk's library); by default the staff member's own. */
+  libraryId?: string;
+  photoIdChecked: boolean;
+  birthDate: string;
+}
+
 /**
- * A patron at the desk without their card (IF-5): staff check a photo ID and ask the date of birth.
- * When it matches, the identification stands in for the card: the account is shown as when a card is
- * scanned, after an 'identity-verified' entry in the access log. A wrong date and a patron out of reach
- * get the same refusal. A wrong date still opened the record to compare it: that look is logged
- * ('identity-check-failed', committed with the refusal), so guessing birth dates leaves a trail.
+ * A patron at the desk without their card (IF-5): staff check a photo ID and ask the date of birth, and
+ * give the name on the ID (or the record, when they reached it from a list). When exactly one patron has
+ * that name and that date of birth, the identification stands in for the card: the account is shown as
+ * when a card is scanned, after an 'identity-verified' entry in the access log. No match and a patron out
+ * of reach get the same refusal. Every record opened to compare a birth date that did not match is
+ * logged on it ('identity-check-failed', committed with the refusal), so guessing birth dates leaves a
+ * trail; two patrons with the same name and date of birth are not told apart here
+ * (IDENTITY_AMBIGUOUS: ask for the card, or a librarian searches with a purpose).
  */
-export async function identifyPatron(ctx: Context, input: { patronId: string; photoIdChecked: boolean; birthDate: string }): Promise<Attempt<Awaited<ReturnType<typeof patronAccount>>>> {
+export async function identifyPatron(ctx: Context, input: IdentifyPatronInput): Promise<Attempt<Awaited<ReturnType<typeof patronAccount>>>> {
   requirePermission(ctx, 'patron.identify');
   if (input.photoIdChecked !== true) throw refuse(ErrorCode.VALIDATION_FAILED, 'Check a photo ID first.', 'photoIdChecked');
-  let stored: StoredPatron;
+  const name = optionalText(input.name) ?? undefined;
+  if ((input.patronId === undefined) === (name === undefined))
+    throw refuse(ErrorCode.VALIDATION_FAILED, 'Give the name on the photo ID (or the patron’s record), not both.', input.patronId === undefined ? 'name' : 'patronId');
+  const candidates = input.patronId !== undefined ? await recordCandidate(ctx, input.patronId) : await nameCandidates(ctx, name as string, input.libraryId);
+  const matching: StoredPatron[] = [];
+  const failed: StoredPatron[] = [];
+  for (const stored of candidates) ((await openPatron(ctx, stored)).personal.birthDate === input.birthDate ? matching : failed).push(stored);
+  for (const stored of failed) await recordAccess(ctx, stored, 'identity-check-failed', ['registration']);
+  if (matching.length > 1) {
+    for (const stored of matching) await recordAccess(ctx, stored, 'identity-check-ambiguous', ['registration']);
+    return {
+      ok: false,
+      refusal: refuse(ErrorCode.IDENTITY_AMBIGUOUS, 'More than one patron has this name and date of birth: ask for the library card, or ask a librarian to look the patron up.'),
+    };
+  }
+  const [found] = matching;
+  if (!found) return { ok: false, refusal: notVerified() };
+  await recordAccess(ctx, found, 'identity-verified', ['registration']);
+  return { ok: true, value: await patronAccount(ctx, { cardNumber: (await openPatron(ctx, found)).cardNumber }) };
+}
+
+/** The one record staff reached, if it is within their reach (else none: the same refusal as no match). */
+async function recordCandidate(ctx: Context, patronId: string): Promise<StoredPatron[]> {
   try {
-    stored = await requirePatron(ctx, input.patronId);
+    return [await requirePatron(ctx, patronId)];
   } catch (error) {
-    if (error instanceof DomainError && error.code === ErrorCode.PATRON_NOT_FOUND) throw notVerified();
+    if (error instanceof DomainError && error.code === ErrorCode.PATRON_NOT_FOUND) return [];
     throw error;
   }
-  const patron = await openPatron(ctx, stored);
-  if (patron.personal.birthDate !== input.birthDate) {
-    await recordAccess(ctx, stored, 'identity-check-failed', ['registration']);
-    return { ok: false, refusal: notVerified() };
+}
+
+/** The patrons of the library whose name has every word of `name` (blind indexes: no name is read to find them). */
+async function nameCandidates(ctx: Context, name: string, libraryId: string | undefined): Promise<StoredPatron[]> {
+  const tokens = ctx.vault.nameTokens(name).map((hash) => ({ kind: 'name', hash }));
+  if (tokens.length === 0) throw refuse(ErrorCode.VALIDATION_FAILED, 'Give the name as it is on the photo ID.', 'name');
+  const library = libraryId !== undefined ? (await requireLibrary(ctx, libraryId)).id : homeLibrary(ctx.actor);
+  const ids = await patrons.findPatronIdsByTokens(ctx.trx, tokens, library !== undefined ? [library] : null, IDENTIFY_CANDIDATES_MAX + 1);
+  if (ids.length > IDENTIFY_CANDIDATES_MAX) throw refuse(ErrorCode.SEARCH_TOO_BROAD, 'Too many patrons have these names: give the whole name as it is on the photo ID.', 'name');
+  const found: StoredPatron[] = [];
+  for (const id of ids) {
+    const stored = await patrons.findPatronById(ctx.trx, id);
+    if (stored && (await reachesPatron(ctx, stored))) found.push(stored);
   }
-  await recordAccess(ctx, stored, 'identity-verified', ['registration']);
-  return { ok: true, value: await patronAccount(ctx, { cardNumber: patron.cardNumber }) };
+  return found;
 }

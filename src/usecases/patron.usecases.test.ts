@@ -44,10 +44,10 @@ describe.each(ENGINES)('patrons on %s', (engine) => {
   });
 
   it('registers a minor only with an adult guardian of the same library (RR-8, CB-B3, JC-IVc, IF-7)', async () => {
-    const parent = await buildPatron(w, { libraryId });
+    const parent = await buildPatron(w, { libraryId, name: 'Paula Parentfour' });
     const minorBirth = '2016-05-05';
     expect((await refusal(w.act(registerPatron, { libraryId, name: 'Kid One', birthDate: minorBirth }))).code).toBe('GUARDIAN_REQUIRED');
-    const teen = await buildPatron(w, { libraryId, birthDate: '2010-01-01', guardianCard: parent.cardNumber });
+    const teen = await buildPatron(w, { libraryId, name: 'Teen Four', birthDate: '2010-01-01', guardianCard: parent.cardNumber });
     expect((await refusal(w.act(registerPatron, { libraryId, name: 'Kid Two', birthDate: minorBirth, guardianCard: teen.cardNumber }))).code).toBe('GUARDIAN_NOT_ADULT');
     const elsewhere = (await buildLibrary(w)).library.id;
     const stranger = await buildPatron(w, { libraryId: elsewhere });
@@ -57,17 +57,18 @@ describe.each(ENGINES)('patrons on %s', (engine) => {
     expect(kid.categoryCode).toBe('juvenile');
     const exported = await w.act(exportPatron, { cardNumber: kid.cardNumber }, { purpose: 'account-service' });
     expect(exported.guardianLinks).toEqual([expect.objectContaining({ role: 'guardian', patronId: parent.id, endedAt: null })]);
-    // The desk sees the link when either card is scanned: the other patron's id, never their record.
+    // The desk sees the link when either card is scanned: the other patron's id and name, never their record.
     const clerk: Actor = { kind: 'staff', id: 'clerk-guardian', libraryId, roles: ['circulation'] };
     const kidAtDesk = await w.act(patronAccount, { cardNumber: kid.cardNumber }, { actor: clerk });
-    expect(kidAtDesk.guardianLinks).toEqual([{ role: 'guardian', patronId: parent.id, startedAt: expect.any(String) }]);
-    // The linked patron shown is read too: logged on their own record, as guardianship.
+    expect(kidAtDesk.guardianLinks).toEqual([{ role: 'guardian', patronId: parent.id, name: 'Paula Parentfour', startedAt: expect.any(String) }]);
+    // The linked patron shown is read too: logged on their own record, as guardianship and (their name) registration.
     const linkLog = (patronId: string) =>
       database.db.selectFrom('access_log').select(['actor_id', 'purpose', 'categories']).where('patron_id', '=', patronId).where('action', '=', 'view-guardian-link').execute();
     const parentSeen = await linkLog(parent.id);
     expect(parentSeen).toHaveLength(1);
     expect(parentSeen[0]).toMatchObject({ actor_id: 'clerk-guardian', purpose: 'circulation' });
     expect(String(parentSeen[0]?.categories)).toContain('guardianship');
+    expect(String(parentSeen[0]?.categories)).toContain('registration');
     expect(String(parentSeen[0]?.categories)).not.toContain('circulation');
     // A link to a patron of a library the clerk does not reach is not shown, and nothing is logged on them.
     await insertGuardianLink(database.db, { minorPatronId: stranger.id, guardianPatronId: parent.id, libraryId: elsewhere, startedAt: new Date().toISOString(), endedAt: null });
@@ -75,8 +76,8 @@ describe.each(ENGINES)('patrons on %s', (engine) => {
     expect(parentAtDesk.guardianLinks).toHaveLength(2);
     expect(parentAtDesk.guardianLinks).toEqual(
       expect.arrayContaining([
-        { role: 'minor', patronId: teen.id, startedAt: expect.any(String) },
-        { role: 'minor', patronId: kid.id, startedAt: expect.any(String) },
+        { role: 'minor', patronId: teen.id, name: 'Teen Four', startedAt: expect.any(String) },
+        { role: 'minor', patronId: kid.id, name: 'Kid Four', startedAt: expect.any(String) },
       ]),
     );
     expect(parentAtDesk.guardianLinks.map((link) => link.patronId)).not.toContain(stranger.id);

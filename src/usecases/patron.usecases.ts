@@ -187,17 +187,19 @@ export async function patronAccount(ctx: Context, input: { patronId?: string; ca
     await openFineNotes(ctx, (await finesOfPatron(ctx.trx, patron.id)).filter((f) => f.status === 'open')),
     await balanceOf(ctx.trx, patron.id),
   ];
-  // The desk knows who signed a minor's application (RR-8, CB-B3): the link and the other patron's id,
-  // never the other patron's record, as in the export. Only current links: an ended one serves no desk.
-  // Only patrons the actor reaches (another library's patron is not shown, as if there were no link), and
-  // each one shown is a read of their guardianship, logged on their own record.
-  const guardianLinks: { role: 'guardian' | 'minor'; patronId: string; startedAt: string }[] = [];
+  // The desk knows who signed a minor's application (RR-8, CB-B3): the link, the other patron's id and
+  // their name (a clerk asks for the guardian by name, not by a record number), never the rest of the
+  // other patron's record. Only current links: an ended one serves no desk. Only patrons the actor
+  // reaches (another library's patron is not shown, as if there were no link), and each one shown is a
+  // read of their guardianship and of their name, logged on their own record.
+  const guardianLinks: { role: 'guardian' | 'minor'; patronId: string; name: string; startedAt: string }[] = [];
   for (const link of (await patrons.guardianLinksOf(ctx.trx, patron.id)).filter((l) => l.endedAt === null)) {
     const role = link.minorPatronId === patron.id ? ('guardian' as const) : ('minor' as const);
     const other = await patrons.findPatronById(ctx.trx, role === 'guardian' ? link.guardianPatronId : link.minorPatronId);
     if (!other || !(await reachesPatron(ctx, other))) continue;
-    await recordAccess(ctx, other, 'view-guardian-link', ['guardianship']);
-    guardianLinks.push({ role, patronId: other.id, startedAt: link.startedAt });
+    const { name } = (await openPatron(ctx, other)).personal;
+    await recordAccess(ctx, other, 'view-guardian-link', ['guardianship', 'registration']);
+    guardianLinks.push({ role, patronId: other.id, name, startedAt: link.startedAt });
   }
   const categories: RecordCategory[] = ['registration', 'circulation', 'holds', 'fines'];
   if (guardianLinks.length > 0) categories.push('guardianship');

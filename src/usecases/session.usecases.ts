@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../policy/actors.js';
 import * as sessions from '../storage/session.repository.js';
-import type { SessionKind } from '../domain/types.js';
+import type { Library, SessionKind } from '../domain/types.js';
 import { findStaffById } from '../storage/staff.repository.js';
 import { findPatronById } from '../storage/patron.repository.js';
 import { findLibrary } from '../storage/library.repository.js';
@@ -161,6 +161,15 @@ export async function sessionHeader(runtime: Runtime, session: LiveSession, avai
     library: library ? { id: library.id, name: library.name } : null,
     displayName,
     language,
-    languages: { default: available.includes('en') ? 'en' : (available[0] ?? 'en'), offered: [...available] },
+    languages: languagesOf(library, available),
   };
+}
+
+/** The library's languages among those Carrel has catalogues for (all of them, English first, without a library). */
+export function languagesOf(library: Pick<Library, 'defaultLanguage' | 'offeredLanguages'> | undefined, available: readonly string[]): { default: string; offered: string[] } {
+  const fallback = { default: available.includes('en') ? 'en' : (available[0] ?? 'en'), offered: [...available] };
+  if (!library) return fallback;
+  const offered = library.offeredLanguages.filter((l) => available.includes(l));
+  if (offered.length === 0) return fallback;
+  return { default: offered.includes(library.defaultLanguage) ? library.defaultLanguage : (offered[0] as string), offered };
 }

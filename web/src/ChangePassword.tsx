@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../src/domain/passwords';
 import { api, setCsrfToken } from './api';
+import { useT } from './i18n';
 import { useSession } from './session';
 import { ErrorMessage, Field, Notice, Page, aboutField, useAction } from './ui/components';
 
@@ -12,6 +13,7 @@ import { ErrorMessage, Field, Notice, Page, aboutField, useAction } from './ui/c
  */
 export function ChangePassword() {
   const session = useSession();
+  const t = useT();
   const navigate = useNavigate();
   const forced = session.mustChangePassword;
   const [current, setCurrent] = useState('');
@@ -39,11 +41,11 @@ export function ChangePassword() {
   };
 
   return (
-    <Page title="Change your password">
-      <Notice>{forced ? 'An administrator reset your password. Choose a new one to continue.' : undefined}</Notice>
+    <Page title={t('start.password.title')}>
+      <Notice>{forced ? t('start.password.forced') : undefined}</Notice>
       <form className="narrow" onSubmit={(e) => void submit(e)}>
         <Field
-          label={forced ? 'Password you were given' : 'Current password'}
+          label={forced ? t('start.password.given') : t('start.password.current')}
           type="password"
           autoComplete="current-password"
           required
@@ -52,27 +54,27 @@ export function ChangePassword() {
           error={aboutField(error, 'currentPassword')}
         />
         <Field
-          label="New password"
+          label={t('start.password.new')}
           type="password"
           autoComplete="new-password"
-          hint={`At least ${PASSWORD_MIN_LENGTH} characters (up to ${PASSWORD_MAX_LENGTH}); a few unrelated words make a good one. Not a common password, not your username.`}
+          hint={t('start.password.new.hint', { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH })}
           required
           value={next}
           onChange={(e) => setNext(e.target.value)}
           error={aboutField(error, 'newPassword')}
         />
         <Field
-          label="New password again"
+          label={t('start.password.again')}
           type="password"
           autoComplete="new-password"
           required
           value={again}
           onChange={(e) => setAgain(e.target.value)}
-          error={mismatch ? 'The two new passwords differ.' : undefined}
+          error={mismatch ? t('start.password.mismatch') : undefined}
         />
         <ErrorMessage error={error} />
         <button type="submit" disabled={busy}>
-          Change password
+          {t('start.password.submit')}
         </button>
       </form>
     </Page>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
-import { returnPath, sessionEndedReason, useSession, type LoginState } from './session';
+import { useT } from './i18n';
+import { returnPath, SESSION_LIMITS, sessionEndedReason, useSession, type LoginState } from './session';
 import { OFFICE_PERMISSIONS } from './ui/Layout';
 import { ErrorMessage, Field, Notice, Page, useAction } from './ui/components';
 
@@ -14,6 +15,7 @@ export function staffHome(can: (permission: string) => boolean): string {
 
 export function StaffLogin() {
   const session = useSession();
+  const t = useT();
   const navigate = useNavigate();
   const sent = useLocation().state as LoginState | null;
   const [username, setUsername] = useState('');
@@ -32,17 +34,17 @@ export function StaffLogin() {
   };
 
   return (
-    <Page title="Staff log-in">
+    <Page title={t('start.staffLogin.title')}>
       <Notice>{sessionEndedReason(sent)}</Notice>
       <form className="narrow" onSubmit={(e) => void submit(e)}>
-        <Field label="Username" name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
-        <ErrorMessage error={error} />
+        <Field label={t('start.staffLogin.username')} name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
+        <Field label={t('start.staffLogin.password')} name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <ErrorMessage error={error} words={{ INVALID_CREDENTIALS: t('start.staffLogin.wrong') }} />
         <button type="submit" disabled={busy}>
-          Log in
+          {t('start.staffLogin.submit')}
         </button>
       </form>
-      <p className="hint">Sessions end after 30 idle minutes. Every look at a patron’s record is logged with its purpose.</p>
+      <p className="hint">{t('start.staffLogin.hint', { minutes: SESSION_LIMITS.staff.idleMinutes })}</p>
     </Page>
   );
 }
@@ -50,7 +52,8 @@ export function StaffLogin() {
 /** `/staff`: the staff member's own starting page, once their permissions are known. */
 export function StaffStart() {
   const session = useSession();
-  if (session.status === 'loading') return <p className="loading">Loading…</p>;
+  const t = useT();
+  if (session.status === 'loading') return <p className="loading">{t('common.loading')}</p>;
   if (session.status !== 'staff') return <Navigate to="/staff/login" replace />;
   if (session.mustChangePassword) return <Navigate to="/staff/password" replace />;
   return <Navigate to={staffHome(session.can)} replace />;

@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { useLocation, useNavigate } from 'react-router';
 import { api, ApiError, readSession, setCsrfToken, setSessionActor, whenActivity, whenSessionRead, whenUnauthenticated, type SessionAnswer, type SessionRead } from './api';
 import type { LookupPurpose } from '../../src/domain/purposes';
+import { t } from './i18n';
 
 /** Who is logged in, as GET /api/v1/auth/session answers it. */
 export interface Actor {
@@ -48,17 +49,20 @@ export interface LoginState {
  */
 let endedActorId: string | undefined;
 
-/** The sentence a log-in page shows for how the session ended, if it was sent there by an ended session. */
+/**
+ * The sentence a log-in page shows for how the session ended, if it was sent there by an ended session,
+ * in the page's language (called while the log-in page renders).
+ */
 export function sessionEndedReason(state: LoginState | null | undefined): string | undefined {
   switch (state?.ended) {
     case 'idle':
-      return `Your session ended after ${state.limit ?? 'some'} minutes without activity, and what was on the screen was cleared. Log in again to continue.`;
+      return state.limit === undefined ? t('start.session.ended.idleUnknown') : t('start.session.ended.idle', { minutes: state.limit });
     case 'expired':
-      return `Your session ended: a session lasts at most ${state.limit ?? 'a few'} hours, and what was on the screen was cleared. Log in again to continue.`;
+      return state.limit === undefined ? t('start.session.ended.expiredUnknown') : t('start.session.ended.expired', { hours: state.limit });
     case 'ended':
-      return 'Your session ended, and what was on the screen was cleared. Log in again to continue.';
+      return t('start.session.ended.ended');
     default:
-      return state?.from ? 'Log in to continue.' : undefined;
+      return state?.from ? t('start.session.ended.logIn') : undefined;
   }
 }
 

@@ -228,12 +228,18 @@ export const CancelHoldRoute = { tags: ['holds'], summary: 'Cancel a hold', para
 export const PayRoute = {
   tags: ['fines'],
   summary: 'Take a payment',
-  description: 'Settles open fines oldest first. Carrel keeps no credit: paying more than is owed is refused.',
-  body: Type.Object({ cardNumber: CardNumber, amountCents: Type.Integer({ minimum: 1, maximum: 10_000_000 }) }, { additionalProperties: false }),
+  description:
+    'Settles open fines oldest first. Carrel keeps no credit: paying more than is owed is refused. `method` is how the patron paid (cash, check or card: one the library takes, else 422 PAYMENT_METHOD_NOT_ACCEPTED); left out, the first the library takes. The answer is what a receipt needs.',
+  body: Type.Object(
+    { cardNumber: CardNumber, amountCents: Type.Integer({ minimum: 1, maximum: 10_000_000 }), method: Type.Optional(Type.String({ maxLength: 16 })) },
+    { additionalProperties: false },
+  ),
   response: {
     201: Type.Object({
       paymentId: Id,
       amountCents: Cents,
+      method: Type.String({ description: 'cash, check or card' }),
+      paidAt: Instant,
       balanceCents: Cents,
       allocations: Type.Array(Type.Object({ fineId: Id, amountCents: Cents })),
     }),

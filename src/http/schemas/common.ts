@@ -100,7 +100,7 @@ export const AccountView = Type.Object({
   fines: Type.Array(FineView),
   balanceCents: Cents,
   /** Current guardian links: the guardian who signed a minor's application, or the minors an adult signed for (RR-8, CB-B3). */
-  guardianLinks: Type.Array(Type.Object({ role: Type.Union([Type.Literal('guardian'), Type.Literal('minor')]), patronId: Id, startedAt: Instant })),
+  guardianLinks: Type.Array(Type.Object({ role: Type.Union([Type.Literal('guardian'), Type.Literal('minor')]), patronId: Id, name: Type.String(), startedAt: Instant })),
   /** What the desk shows at the top before the first scan (issue 15): what is overdue, waiting, owed, the card's expiry and the blocks. */
   summary: Type.Optional(
     Type.Object({

@@ -16,6 +16,7 @@ export const ConfigCode = Type.String({ minLength: 1, maxLength: 32, description
 export const CellCode = Type.String({ minLength: 1, maxLength: 32, description: 'A code, or `*` for any.' });
 const Days = Type.Integer({ description: 'A whole number of days.' });
 const Name = Type.String({ maxLength: 200 });
+const PaymentMethodSchema = Type.String({ maxLength: 16, description: 'cash, check or card.' });
 
 export const LibraryParams = Type.Object({ libraryId: LibraryId });
 const CodeParams = Type.Object({ libraryId: LibraryId, code: ConfigCode });
@@ -34,6 +35,12 @@ export const SettingsView = Type.Object({
   processingFeeCents: Cents,
   longOverdueDays: Nullable(Type.Integer({ description: 'Days past due an item still out is declared lost (null: never by itself).' })),
   cardValidityMonths: Type.Integer({ description: 'Months a card stays valid (a category may say otherwise); at least 1.' }),
+  defaultLanguage: Type.String({ description: 'The language of a page when nobody chose one (en, es, …); one of offeredLanguages.' }),
+  offeredLanguages: Type.Array(Type.String(), { description: 'The languages the library offers its patrons and staff, among those Carrel has catalogues for.' }),
+  paymentMethods: Type.Array(PaymentMethodSchema, { description: 'The ways the desk takes a payment, the one offered first first.' }),
+  slipHeader: Nullable(Type.String({ description: 'Printed at the top of a receipt or due-date slip (the library’s name, hours, telephone).' })),
+  slipFooter: Nullable(Type.String({ description: 'Printed at the bottom of a receipt or due-date slip.' })),
+  slipTitles: Type.Boolean({ description: 'Whether a due-date slip prints the titles (else only barcodes).' }),
 });
 
 /** GET /api/v1/libraries/:libraryId/settings */
@@ -60,6 +67,12 @@ export const UpdateSettingsRoute = {
       processingFeeCents: Type.Optional(Cents),
       longOverdueDays: Type.Optional(Nullable(Days)),
       cardValidityMonths: Type.Optional(Type.Integer()),
+      defaultLanguage: Type.Optional(Type.String({ maxLength: 16 })),
+      offeredLanguages: Type.Optional(Type.Array(Type.String({ maxLength: 16 }), { maxItems: 20 })),
+      paymentMethods: Type.Optional(Type.Array(PaymentMethodSchema, { maxItems: 3 })),
+      slipHeader: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+      slipFooter: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+      slipTitles: Type.Optional(Type.Boolean()),
     },
     { additionalProperties: false },
   ),

@@ -41,8 +41,17 @@ export const IdentifyPatronRoute = {
   tags: ['patrons'],
   summary: 'Identify a patron without their card (IF-5)',
   description:
-    'Staff confirm they checked a photo ID and give the date of birth the patron states. If it matches, the answer is the account as when a card is scanned. Otherwise 422 IDENTITY_NOT_VERIFIED, the same for a wrong date and an unknown patron.',
-  body: Type.Object({ patronId: Id, photoIdChecked: Type.Literal(true), birthDate: CalendarDate }, { additionalProperties: false }),
+    'Staff confirm they checked a photo ID and give the date of birth the patron states, with the name on the ID (`name`: every word of it must be a word of the patron’s name; the patrons of `libraryId`, by default the staff member’s library) or the patron’s record (`patronId`), one of the two. If exactly one patron matches, the answer is the account as when a card is scanned. Otherwise 422 IDENTITY_NOT_VERIFIED, the same for a wrong date and an unknown patron, or 409 IDENTITY_AMBIGUOUS when two patrons share the name and the date of birth. Every record compared is logged on it.',
+  body: Type.Object(
+    {
+      patronId: Type.Optional(Id),
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+      libraryId: Type.Optional(Id),
+      photoIdChecked: Type.Literal(true),
+      birthDate: CalendarDate,
+    },
+    { additionalProperties: false },
+  ),
   response: { 200: AccountView, ...errorResponses },
 };
 

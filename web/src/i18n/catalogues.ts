@@ -15,6 +15,7 @@ import type office from '../../../locales/en/office.json';
 import type officerecords from '../../../locales/en/officerecords.json';
 import type setup from '../../../locales/en/setup.json';
 import type reportpages from '../../../locales/en/reportpages.json';
+import type vocab from '../../../locales/en/vocab.json';
 
 /** Every key of the web app's messages (the English catalogue's), so a key the catalogue lacks fails to compile. */
 export type MessageId =
@@ -29,7 +30,8 @@ export type MessageId =
   | keyof typeof office
   | keyof typeof officerecords
   | keyof typeof setup
-  | keyof typeof reportpages;
+  | keyof typeof reportpages
+  | keyof typeof vocab;
 
 /** Every catalogue file but the server's own namespaces (the CLI's words, the reports' and the published policy's, the vendors' sign-in pages). */
 const files = import.meta.glob<Record<string, string>>(['../../../locales/*/*.json', '!../../../locales/*/{cli,report,policy,signin}.json'], { eager: true, import: 'default' });

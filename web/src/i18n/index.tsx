@@ -51,6 +51,17 @@ export function t(id: MessageId, values?: MessageValues): string {
   return current.formatMessage({ id }, values as Record<string, string | number | boolean | Date | null | undefined>) as string;
 }
 
+/**
+ * A table of words by code, each read in the page's language when it is read (for the tables of labels
+ * that code indexes, `PURPOSE_LABELS[purpose]`): the table holds message ids, never words frozen in one
+ * language at start-up.
+ */
+export function wordsOf<K extends string>(ids: Readonly<Record<K, MessageId>>): Readonly<Record<K, string>> {
+  const words = {} as Record<K, string>;
+  for (const [code, id] of Object.entries(ids) as [K, MessageId][]) Object.defineProperty(words, code, { enumerable: true, get: () => t(id) });
+  return words;
+}
+
 /** A message with tags in it (`<b>…</b>`, `<link>…</link>`), each given as a function of its text. */
 export function tRich(id: MessageId, values: Record<string, ReactNode | Date | ((chunks: ReactNode[]) => ReactNode)>): ReactNode {
   return current.formatMessage({ id }, values as never) as ReactNode;

@@ -1,31 +1,61 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, download, query } from '../api';
-import { ErrorMessage, Field, Page, Table, useAction, useLoad } from '../ui/components';
-import { plural, problemAbout, useLibrary, when } from './common';
+import { pageLanguage, t, useT, type MessageId } from '../i18n';
+import { aboutField, count, day, ErrorMessage, Field, Page, Table, useAction, useLoad } from '../ui/components';
+import { useLibrary, when } from './common';
 import type { AuditReport } from './types';
 
 /** A role as the access log records it, in words. */
-const ROLE_WORDS: Record<string, string> = {
-  volunteer: 'volunteer',
-  circulation: 'circulation clerk',
-  librarian: 'librarian',
-  'branch-manager': 'branch manager',
-  director: 'director / privacy officer',
-  admin: 'system administrator',
-  system: 'the system',
-  patron: 'the patron',
-  guardian: 'a guardian',
+const ROLE_WORDS: Record<string, MessageId> = {
+  volunteer: 'reportpages.role.volunteer',
+  circulation: 'reportpages.role.circulation',
+  librarian: 'reportpages.role.librarian',
+  'branch-manager': 'reportpages.role.branchManager',
+  director: 'reportpages.role.director',
+  admin: 'reportpages.role.admin',
+  system: 'reportpages.role.system',
+  patron: 'reportpages.role.patron',
+  guardian: 'reportpages.role.guardian',
 };
-const roleWords = (role: string) => ROLE_WORDS[role] ?? role;
+const roleWords = (role: string) => (role in ROLE_WORDS ? t(ROLE_WORDS[role] as MessageId) : role);
+
+/** A purpose (why a record was read), as the access log and the role table name it. */
+const PURPOSE_WORDS: Record<string, MessageId> = {
+  circulation: 'reportpages.purpose.circulation',
+  'account-service': 'reportpages.purpose.accountService',
+  'materials-recovery': 'reportpages.purpose.materialsRecovery',
+  'fines-collection': 'reportpages.purpose.finesCollection',
+  'legal-disclosure': 'reportpages.purpose.legalDisclosure',
+  statistics: 'reportpages.purpose.statistics',
+  'self-service': 'reportpages.purpose.selfService',
+  administration: 'reportpages.purpose.administration',
+  retention: 'reportpages.purpose.retention',
+  'violation-review': 'reportpages.purpose.violationReview',
+  'guardian-access': 'reportpages.purpose.guardianAccess',
+  authentication: 'reportpages.purpose.authentication',
+  notices: 'reportpages.purpose.notices',
+};
+const purposeWords = (purpose: string) => (purpose in PURPOSE_WORDS ? t(PURPOSE_WORDS[purpose] as MessageId) : purpose);
+
+/** A retention run's state. */
+const RUN_STATUS: Record<string, MessageId> = {
+  running: 'reportpages.runStatus.running',
+  finished: 'reportpages.runStatus.finished',
+  interrupted: 'reportpages.runStatus.interrupted',
+};
+const runStatus = (status: string) => (status in RUN_STATUS ? t(RUN_STATUS[status] as MessageId) : status);
 
 /** The privacy audit report (CB-I), rendered from its JSON: findings first, then questions (a) to (e). */
 export function AuditReportPage() {
+  const t = useT();
   const library = useLibrary();
+  // The report's own words (its questions, its findings) come from the server in the page's language.
+  const lang = pageLanguage();
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [period, setPeriod] = useState<{ from?: string; to?: string }>({});
-  const path = (format?: 'md' | 'html') => `/libraries/${encodeURIComponent(library.id)}/audit-report${query({ format, from: period.from, to: period.to })}`;
-  const report = useLoad(() => api<AuditReport>('GET', path()), [library.id, period.from, period.to]);
+  const path = (format?: 'md' | 'html') => `/libraries/${encodeURIComponent(library.id)}/audit-report${query({ format, from: period.from, to: period.to, lang })}`;
+  const report = useLoad(() => api<AuditReport>('GET', path()), [library.id, period.from, period.to, lang]);
   const saving = useAction();
 
   const apply = (event: FormEvent) => {
@@ -36,47 +66,65 @@ export function AuditReportPage() {
   const r = report.data;
   return (
     <Page
-      title="Privacy audit report"
+      title={t('reportpages.audit.title')}
       actions={
         <div className="actions">
           <button type="button" className="secondary" disabled={saving.busy} onClick={() => void saving.run(() => download(path('html'), `audit-report-${library.id}.html`))}>
-            Download as HTML
+            {t('reportpages.audit.downloadHtml')}
           </button>
           <button type="button" className="secondary" disabled={saving.busy} onClick={() => void saving.run(() => download(path('md'), `audit-report-${library.id}.md`))}>
-            Download as Markdown
+            {t('reportpages.audit.downloadMarkdown')}
           </button>
         </div>
       }
     >
       <ErrorMessage error={saving.error} />
-      <form className="office-period" onSubmit={apply} aria-label="Access-log period">
-        <Field label="Access log from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} error={problemAbout(report.error, 'from')} />
-        <Field label="To (not included)" type="date" value={to} onChange={(e) => setTo(e.target.value)} error={problemAbout(report.error, 'to')} />
+      <form className="office-period" onSubmit={apply} aria-label={t('reportpages.audit.periodForm')}>
+        <Field
+          label={t('reportpages.audit.from')}
+          type="date"
+          value={from}
+          onChange={(e) => setFrom(e.target.value)}
+          error={aboutField(report.error, 'from', 'querystring/from')}
+        />
+        <Field label={t('reportpages.audit.to')} type="date" value={to} onChange={(e) => setTo(e.target.value)} error={aboutField(report.error, 'to', 'querystring/to')} />
         <button type="submit" className="secondary">
-          Show this period
+          {t('reportpages.audit.showPeriod')}
         </button>
       </form>
-      <p className="hint">Leave the dates empty for the three years up to today. The period applies to the access-log counts; everything else is as of now.</p>
+      <p className="hint">{t('reportpages.audit.periodHint')}</p>
       <ErrorMessage error={report.error} />
-      {report.loading && <p className="loading">Generating the report from the live system…</p>}
+      {report.loading && <p className="loading">{t('reportpages.audit.generating')}</p>}
       {r && !report.loading && <Report report={r} />}
     </Page>
   );
 }
 
 function Report({ report: r }: { report: AuditReport }) {
+  const t = useT();
+  const none = t('reportpages.audit.none');
   return (
     <div className="office-report">
       <p>
-        {r.library.name} ({r.library.id}). Policy profile: {r.profile.name}, {r.profile.jurisdiction} (version {r.profile.version}, effective {r.profile.effective}). Generated{' '}
-        {when(r.generatedAt)} from the live system; it answers the five questions of the privacy audit ({r.clause}) and names no patron. Access-log period: {r.period.from} up to, not
-        including, {r.period.to} ({r.library.timeZone}).
+        {t('reportpages.audit.intro', {
+          library: r.library.name,
+          libraryId: r.library.id,
+          profile: r.profile.name,
+          jurisdiction: r.profile.jurisdiction,
+          version: r.profile.version,
+          effective: day(r.profile.effective),
+          generatedAt: when(r.generatedAt),
+          clause: r.clause,
+          from: day(r.period.from),
+          to: day(r.period.to),
+          timeZone: r.library.timeZone,
+        })}
       </p>
 
-      <nav aria-label="Sections of the report" className="office-toc">
+      <nav aria-label={t('reportpages.audit.sections')} className="office-toc">
         <ul>
           <li>
-            <a href="#audit-findings">Findings{r.findings.length > 0 ? ` (${r.findings.length})` : ''}</a>
+            <a href="#audit-findings">{t('reportpages.audit.findingsLink', { count: r.findings.length })}</a>
           </li>
           {(
             [
@@ -94,24 +142,25 @@ function Report({ report: r }: { report: AuditReport }) {
         </ul>
       </nav>
 
-      <Section id="audit-findings" title="Findings">
+      <Section id="audit-findings" title={t('reportpages.audit.findings')}>
         {r.findings.length === 0 ? (
-          <p>
-            No findings: nothing was past its retention at {when(r.retention.check.asOf)}, and no record series kept outside Carrel is due for disposal.
-          </p>
+          <p>{t('reportpages.audit.noFindings', { at: when(r.retention.check.asOf) })}</p>
         ) : (
           <ul>
             {r.findings.map((f, i) => (
               <li key={i} className="finding">
-                Finding: {f.text}
+                {t('reportpages.audit.finding', { text: f.text })}
               </li>
             ))}
           </ul>
         )}
       </Section>
 
-      <Section id="audit-a" title={r.collected.question}>
-        <Table caption="Record categories, their fields, and how many are held now" columns={['Category', 'Fields', 'Held now']}>
+      <Section id="audit-a" title={r.collected.question} collapsible>
+        <Table
+          caption={t('reportpages.audit.collected.caption')}
+          columns={[t('reportpages.audit.col.category'), t('reportpages.audit.col.fields'), t('reportpages.audit.col.heldNow')]}
+        >
           {r.collected.categories.map((c) => (
             <tr key={c.id}>
               <th scope="row">{c.name}</th>
@@ -121,7 +170,7 @@ function Report({ report: r }: { report: AuditReport }) {
                   ? '—'
                   : c.held.map((h) => (
                       <div key={h.label}>
-                        {h.label}: {h.count}
+                        {h.label}: {h.count === null ? (h.band ?? '') : count(h.count)}
                       </div>
                     ))}
               </td>
@@ -130,8 +179,11 @@ function Report({ report: r }: { report: AuditReport }) {
         </Table>
       </Section>
 
-      <Section id="audit-b" title={r.purposes.question}>
-        <Table caption="Purpose and legal basis of each category" columns={['Category', 'Purpose', 'Legal basis', 'Clauses']}>
+      <Section id="audit-b" title={r.purposes.question} collapsible>
+        <Table
+          caption={t('reportpages.audit.purposes.caption')}
+          columns={[t('reportpages.audit.col.category'), t('reportpages.audit.col.purpose'), t('reportpages.audit.col.legalBasis'), t('reportpages.audit.col.clauses')]}
+        >
           {r.purposes.categories.map((c) => (
             <tr key={c.id}>
               <th scope="row">{c.name}</th>
@@ -143,16 +195,19 @@ function Report({ report: r }: { report: AuditReport }) {
         </Table>
       </Section>
 
-      <Section id="audit-c" title={r.access.question}>
-        <p>Staff roles come from the role table the software enforces; a role reaches a category only through the permissions named.</p>
-        <Table caption="Who can access each category" columns={['Category', 'Declared access', 'Staff roles (permissions)']}>
+      <Section id="audit-c" title={r.access.question} collapsible>
+        <p>{t('reportpages.audit.access.rolesDerived')}</p>
+        <Table
+          caption={t('reportpages.audit.access.caption')}
+          columns={[t('reportpages.audit.col.category'), t('reportpages.audit.col.declaredAccess'), t('reportpages.audit.col.staffRoles')]}
+        >
           {r.access.categories.map((c) => (
             <tr key={c.id}>
               <th scope="row">{c.name}</th>
               <td>{c.declared.join('; ')}</td>
               <td>
                 {c.roles.length === 0
-                  ? 'none'
+                  ? none
                   : c.roles.map((role) => (
                       <div key={role.role}>
                         {role.name} ({role.permissions.join(', ')})
@@ -162,66 +217,84 @@ function Report({ report: r }: { report: AuditReport }) {
             </tr>
           ))}
         </Table>
-        <h3>Roles and the purposes they may name</h3>
-        <Table caption="Purposes for reading a record outside a transaction" columns={['Role', 'Purposes']}>
+        <h3>{t('reportpages.audit.access.rolesAndPurposes')}</h3>
+        <Table caption={t('reportpages.audit.access.purposesCaption')} columns={[t('reportpages.audit.col.role'), t('reportpages.audit.col.purposes')]}>
           {r.access.roles.map((role) => (
             <tr key={role.role}>
               <th scope="row">{role.name}</th>
-              <td>{role.purposes.length === 0 ? 'none (reads no record outside a transaction)' : role.purposes.join(', ')}</td>
+              <td>{role.purposes.length === 0 ? t('reportpages.audit.access.noPurposes') : role.purposes.map(purposeWords).join(', ')}</td>
             </tr>
           ))}
         </Table>
-        <h3>
-          Access log, {r.access.accessLog.period.from} to {r.access.accessLog.period.to}
-        </h3>
+        <h3>{t('reportpages.audit.access.logHeading', { from: day(r.access.accessLog.period.from), to: day(r.access.accessLog.period.to) })}</h3>
         <p>
-          {plural(r.access.accessLog.total, 'entry', 'entries')} about this library’s patrons in the period. The log is kept {plural(r.access.accessLog.retention.months, 'month')} (
-          {r.access.accessLog.retention.clause}); its oldest entry held now is of {when(r.access.accessLog.oldestEntryAt)}.
+          {t('reportpages.audit.access.logSummary', {
+            entries: r.access.accessLog.total,
+            months: r.access.accessLog.retention.months,
+            clause: r.access.accessLog.retention.clause,
+            oldest: when(r.access.accessLog.oldestEntryAt),
+          })}
         </p>
-        <Table caption="Entries by role and purpose" columns={['Role', 'Purpose', { label: 'Entries', num: true }]}>
+        <Table
+          caption={t('reportpages.audit.access.byRolePurposeCaption')}
+          columns={[t('reportpages.audit.col.role'), t('reportpages.audit.col.purpose'), { label: t('reportpages.audit.col.entries'), num: true }]}
+        >
           {r.access.accessLog.byRolePurpose.map((row) => (
             <tr key={`${row.role}/${row.purpose}`}>
               <th scope="row">{roleWords(row.role)}</th>
-              <td>{row.purpose}</td>
-              <td className="num">{row.entries}</td>
+              <td>{purposeWords(row.purpose)}</td>
+              <td className="num">{count(row.entries)}</td>
             </tr>
           ))}
         </Table>
-        <Table caption="Entries by record category" columns={['Category', { label: 'Entries', num: true }, 'By role']}>
+        <Table
+          caption={t('reportpages.audit.access.byCategoryCaption')}
+          columns={[t('reportpages.audit.col.category'), { label: t('reportpages.audit.col.entries'), num: true }, t('reportpages.audit.col.byRole')]}
+        >
           {r.access.accessLog.byCategory.map((c) => (
             <tr key={c.id}>
               <th scope="row">{c.name}</th>
-              <td className="num">{c.entries}</td>
-              <td>{c.byRole.length === 0 ? '—' : c.byRole.map((b) => `${roleWords(b.role)}: ${b.entries}`).join('; ')}</td>
+              <td className="num">{count(c.entries)}</td>
+              <td>{c.byRole.length === 0 ? '—' : c.byRole.map((b) => t('reportpages.audit.access.roleEntries', { role: roleWords(b.role), entries: b.entries })).join('; ')}</td>
             </tr>
           ))}
         </Table>
       </Section>
 
-      <Section id="audit-d" title={r.storage.question}>
+      <Section id="audit-d" title={r.storage.question} collapsible>
         <ul>
           {r.storage.statements.map((s, i) => (
             <li key={i}>{s}</li>
           ))}
         </ul>
-        <Table caption="Where each category is stored" columns={['Category', 'Tables', 'Sealed (encrypted) fields', 'Blind indexes']}>
+        <Table
+          caption={t('reportpages.audit.storage.caption')}
+          columns={[t('reportpages.audit.col.category'), t('reportpages.audit.col.tables'), t('reportpages.audit.col.sealed'), t('reportpages.audit.col.indexes')]}
+        >
           {r.storage.categories.map((c) => (
             <tr key={c.id}>
               <th scope="row">{c.name}</th>
               <td>{c.tables.join(', ')}</td>
-              <td>{c.sealed.length === 0 ? 'none' : c.sealed.join(', ')}</td>
-              <td>{c.indexed.length === 0 ? 'none' : c.indexed.join(', ')}</td>
+              <td>{c.sealed.length === 0 ? none : c.sealed.join(', ')}</td>
+              <td>{c.indexed.length === 0 ? none : c.indexed.join(', ')}</td>
             </tr>
           ))}
         </Table>
       </Section>
 
-      <Section id="audit-e" title={r.retention.question}>
-        <p>
-          Overdue: what the retention engine, run dry for this library at {when(r.retention.check.asOf)} (the report’s time less {plural(r.retention.check.graceHours, 'hour')} for the
-          scheduled run), would have disposed of. A record counted there is past its retention and still held.
-        </p>
-        <Table caption="Retention rule, disposal and last run of each category" columns={['Category', 'Rule', 'Clause', 'Disposal', 'Last run', 'Overdue']}>
+      <Section id="audit-e" title={r.retention.question} collapsible>
+        <p>{t('reportpages.audit.retention.check', { at: when(r.retention.check.asOf), hours: r.retention.check.graceHours })}</p>
+        <Table
+          caption={t('reportpages.audit.retention.caption')}
+          columns={[
+            t('reportpages.audit.col.category'),
+            t('reportpages.audit.col.rule'),
+            t('reportpages.audit.col.clause'),
+            t('reportpages.audit.col.disposal'),
+            t('reportpages.audit.col.lastRun'),
+            t('reportpages.audit.col.overdue'),
+          ]}
+        >
           {r.retention.categories.map((c) => (
             <tr key={c.id}>
               <th scope="row">{c.name}</th>
@@ -231,55 +304,107 @@ function Report({ report: r }: { report: AuditReport }) {
               </td>
               <td>{c.clause}</td>
               <td>{c.disposal}</td>
-              <td>{c.lastRun ? `${when(c.lastRun.asOf)} (${c.lastRun.status}): ${c.lastRun.disposed} disposed of, ${c.lastRun.kept} kept` : 'no run yet'}</td>
+              <td>
+                {c.lastRun
+                  ? t('reportpages.audit.retention.lastRun', { at: when(c.lastRun.asOf), status: runStatus(c.lastRun.status), disposed: c.lastRun.disposed, kept: c.lastRun.kept })
+                  : t('reportpages.audit.retention.noRunYet')}
+              </td>
               <td className={c.overdue ? 'finding' : undefined}>
-                {c.overdue === null ? 'not disposed of by the retention engine' : c.overdue === 0 ? 'none' : `Finding: ${c.overdue} overdue`}
+                {c.overdue === null
+                  ? t('reportpages.audit.retention.notByEngine')
+                  : c.overdue === 0
+                    ? none
+                    : t('reportpages.audit.retention.overdue', { count: c.overdue })}
               </td>
             </tr>
           ))}
         </Table>
-        <h3>Retention runs (latest {r.retention.runs.length})</h3>
+        <h3>{t('reportpages.audit.retention.runsHeading', { count: r.retention.runs.length })}</h3>
         {r.retention.runs.length === 0 ? (
-          <p>No retention run has been recorded for this library.</p>
+          <p>{t('reportpages.audit.retention.noRuns')}</p>
         ) : (
           <ul>
-            {r.retention.runs.map((run, i) => (
-              <li key={i}>
-                As of {when(run.asOf)}: {run.status}, {run.finishedAt ? `finished ${when(run.finishedAt)}` : 'not finished'} (profile version {run.profileVersion});{' '}
-                {run.receipts.reduce((s, x) => s + x.disposed, 0)} disposed of, {run.receipts.reduce((s, x) => s + x.kept, 0)} kept.
-              </li>
-            ))}
+            {r.retention.runs.map((run, i) => {
+              const counts = {
+                asOf: when(run.asOf),
+                status: runStatus(run.status),
+                version: run.profileVersion,
+                disposed: run.receipts.reduce((s, x) => s + x.disposed, 0),
+                kept: run.receipts.reduce((s, x) => s + x.kept, 0),
+              };
+              return (
+                <li key={i}>
+                  {run.finishedAt
+                    ? t('reportpages.audit.retention.runFinished', { ...counts, finishedAt: when(run.finishedAt) })
+                    : t('reportpages.audit.retention.runUnfinished', counts)}
+                </li>
+              );
+            })}
           </ul>
         )}
-        <h3>Records kept outside Carrel</h3>
+        <h3>{t('reportpages.audit.outside.heading')}</h3>
         {r.retention.externalRecords.length === 0 ? (
-          <p>The register holds no record series kept outside Carrel.</p>
+          <p>{t('reportpages.audit.outside.none')}</p>
         ) : (
-          <Table caption="Record series kept outside Carrel" columns={['Series', 'Medium', 'Kept', 'Clause', 'Last confirmed disposal', 'Due']}>
+          <Table
+            caption={t('reportpages.audit.outside.caption')}
+            columns={[
+              t('reportpages.audit.col.series'),
+              t('reportpages.audit.col.medium'),
+              t('reportpages.audit.col.kept'),
+              t('reportpages.audit.col.clause'),
+              t('reportpages.audit.col.lastDisposal'),
+              t('reportpages.audit.col.due'),
+            ]}
+          >
             {r.retention.externalRecords.map((s) => (
               <tr key={s.code}>
                 <th scope="row">{s.name}</th>
                 <td>{s.medium}</td>
-                <td>at most {plural(s.retentionDays, 'day')}</td>
+                <td>{t('reportpages.audit.outside.keptAtMost', { days: s.retentionDays })}</td>
                 <td>{s.clause ?? '—'}</td>
-                <td>{s.lastDisposal ? `through ${when(s.lastDisposal.disposedThrough)} (${s.lastDisposal.method})` : 'none confirmed'}</td>
-                <td className={s.due ? 'finding' : undefined}>{s.due ? `Finding: due${s.overdueSince ? ` since ${when(s.overdueSince)}` : ''}` : 'not due'}</td>
+                <td>
+                  {s.lastDisposal
+                    ? t('reportpages.audit.outside.disposedThrough', { through: when(s.lastDisposal.disposedThrough), method: s.lastDisposal.method })
+                    : t('reportpages.audit.outside.noneConfirmed')}
+                </td>
+                <td className={s.due ? 'finding' : undefined}>
+                  {s.due
+                    ? s.overdueSince
+                      ? t('reportpages.audit.outside.dueSince', { since: when(s.overdueSince) })
+                      : t('reportpages.audit.outside.due')
+                    : t('reportpages.audit.outside.notDue')}
+                </td>
               </tr>
             ))}
           </Table>
         )}
       </Section>
-      <p className="hint">Report format {r.format}.</p>
+      <p className="hint">{t('reportpages.audit.format', { format: r.format })}</p>
     </div>
   );
 }
 
-/** One of the report's sections, named by its heading (the table of contents links to `id`). */
-function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+/**
+ * One of the report's sections, named by its heading (the table of contents links to `id`). A long one
+ * folds away under its heading (open to begin with).
+ */
+function Section({ id, title, collapsible, children }: { id: string; title: string; collapsible?: boolean; children: ReactNode }) {
+  if (!collapsible)
+    return (
+      <section aria-labelledby={id}>
+        <h2 id={id}>{title}</h2>
+        {children}
+      </section>
+    );
   return (
     <section aria-labelledby={id}>
-      <h2 id={id}>{title}</h2>
-      {children}
+      <details className="office-section" open>
+        <summary>
+          <h2 id={id}>{title}</h2>
+        </summary>
+        {children}
+      </details>
     </section>
   );
 }

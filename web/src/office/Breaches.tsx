@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../api';
-import { day, ErrorMessage, Field, Notice, Page, Table, TextArea, useAction, useLoad } from '../ui/components';
-import { CATEGORIES, CheckboxGroup, cardNumbers, categoryName, libraryToday, plural, problemAbout, useFocusTarget, useLibrary, when } from './common';
+import { tRich, useT } from '../i18n';
+import { count, day, ErrorMessage, Field, Notice, Page, Table, TextArea, useAction, useLoad } from '../ui/components';
+import { CATEGORIES, CheckboxGroup, cardNumbers, categoryName, libraryToday, problemAbout, useFocusTarget, useLibrary, when } from './common';
 import type { BreachRecorded, BreachView } from './types';
 
 /**
@@ -22,7 +23,10 @@ interface Draft {
   actions: string;
 }
 
+const bold = (chunks: ReactNode[]) => <strong>{chunks}</strong>;
+
 export function BreachesPage() {
+  const t = useT();
   const library = useLibrary();
   const base = `/libraries/${encodeURIComponent(library.id)}`;
   const register = useLoad(() => api<BreachView[]>('GET', `${base}/breaches`), [base]);
@@ -58,57 +62,50 @@ export function BreachesPage() {
     setConfirming(false);
     if (answer) {
       setDraft(empty);
-      setRecorded(
-        `The breach is recorded. ${plural(answer.patrons, 'patron')} ${answer.patrons === 1 ? 'is' : 'are'} being told: ${plural(answer.queued, 'notice')} by email or text, ${plural(answer.letters, 'letter')} to post (under Notices).`,
-      );
+      setRecorded(t('officerecords.breaches.recorded', { patrons: answer.patrons, queued: answer.queued, letters: answer.letters }));
       register.reload();
       notice.focus();
     }
   };
 
-  const who = draft.scope === 'all' ? 'every patron of the library' : plural(cards.length, 'patron');
   return (
-    <Page title="Breaches">
-      <p>
-        When patron records of <strong>{library.name}</strong> have been exposed to someone who should not have them, record it here. Carrel tells each patron affected, by
-        email or text as they chose, and lists a letter to post for each patron who chose neither. The notice says when it happened, which kinds of records, and what the library
-        is doing; what happened stays in the register.
-      </p>
+    <Page title={t('officerecords.breaches.title')}>
+      <p>{tRich('officerecords.breaches.intro', { b: bold, library: library.name })}</p>
       <div ref={notice.ref} tabIndex={-1}>
         <Notice>{recorded}</Notice>
       </div>
 
       <section aria-labelledby="breach-record" className="office-form">
-        <h2 id="breach-record">Record a breach</h2>
+        <h2 id="breach-record">{t('officerecords.breaches.record')}</h2>
         <form onSubmit={review}>
           <div className="office-inline">
-            <Field label="When it happened" type="date" required max={today} value={draft.occurredOn} onChange={set('occurredOn')} error={problemAbout(error, 'occurredOn')} />
-            <Field label="When the library found out" type="date" required max={today} value={draft.discoveredOn} onChange={set('discoveredOn')} error={problemAbout(error, 'discoveredOn')} />
+            <Field label={t('officerecords.breaches.occurredOn')} type="date" required max={today} value={draft.occurredOn} onChange={set('occurredOn')} error={problemAbout(error, 'occurredOn')} />
+            <Field label={t('officerecords.breaches.discoveredOn')} type="date" required max={today} value={draft.discoveredOn} onChange={set('discoveredOn')} error={problemAbout(error, 'discoveredOn')} />
           </div>
           <CheckboxGroup
-            legend="Records exposed"
-            hint="The categories of the data inventory the breach reached. Patrons are told these."
+            legend={t('officerecords.breaches.categories')}
+            hint={t('officerecords.breaches.categories.hint')}
             options={CATEGORIES}
             value={draft.categories}
             onChange={(categories) => setDraft((d) => ({ ...d, categories }))}
             error={problemAbout(error, 'categories')}
           />
           <fieldset className="office-fieldset">
-            <legend>Patrons affected</legend>
+            <legend>{t('officerecords.breaches.scope')}</legend>
             <div className="office-inline">
               <label className="check">
                 <input type="radio" name="breach-scope" checked={draft.scope === 'listed'} onChange={() => setDraft((d) => ({ ...d, scope: 'listed' }))} />
-                <span>Only the patrons whose card numbers I list</span>
+                <span>{t('officerecords.breaches.scope.listed')}</span>
               </label>
               <label className="check">
                 <input type="radio" name="breach-scope" checked={draft.scope === 'all'} onChange={() => setDraft((d) => ({ ...d, scope: 'all' }))} />
-                <span>Every patron of the library</span>
+                <span>{t('officerecords.breaches.scope.all')}</span>
               </label>
             </div>
             {draft.scope === 'listed' && (
               <TextArea
-                label="Card numbers of the patrons affected"
-                hint="One a line, or separated by commas or spaces."
+                label={t('officerecords.breaches.cards')}
+                hint={t('officerecords.breaches.cards.hint')}
                 required
                 autoComplete="off"
                 value={draft.cards}
@@ -118,8 +115,8 @@ export function BreachesPage() {
             )}
           </fieldset>
           <TextArea
-            label="What happened"
-            hint="For the register: how the records were exposed and to whom. Not sent to patrons."
+            label={t('officerecords.breaches.description')}
+            hint={t('officerecords.breaches.description.hint')}
             rows={4}
             required
             value={draft.description}
@@ -127,8 +124,8 @@ export function BreachesPage() {
             error={problemAbout(error, 'description')}
           />
           <TextArea
-            label="What the library is doing"
-            hint="Sent to every patron affected, in these words."
+            label={t('officerecords.breaches.actions')}
+            hint={t('officerecords.breaches.actions.hint')}
             rows={3}
             required
             value={draft.actions}
@@ -138,26 +135,29 @@ export function BreachesPage() {
           {!confirming && <ErrorMessage error={error} />}
           {!confirming && (
             <button type="submit" disabled={busy}>
-              Record the breach
+              {t('officerecords.breaches.submit')}
             </button>
           )}
         </form>
         {confirming && (
           <div className="office-confirm" role="group" aria-labelledby="breach-confirm">
             <h3 id="breach-confirm" ref={confirmHeading.ref} tabIndex={-1}>
-              Tell the patrons?
+              {t('officerecords.breaches.confirm')}
             </h3>
             <p>
-              Recording this breach tells {who} at once: by email or text as each chose, or by a letter to post for those who chose neither. They are told it happened on{' '}
-              {day(draft.occurredOn)}, that it reached {draft.categories.map(categoryName).join(', ') || 'no records named yet'}, and what the library is doing. The breach cannot be
-              removed from the register.
+              {t('officerecords.breaches.confirm.question', {
+                scope: draft.scope,
+                count: cards.length,
+                happened: day(draft.occurredOn),
+                categories: draft.categories.map(categoryName).join(', ') || t('officerecords.breaches.confirm.noCategories'),
+              })}
             </p>
             <div className="actions">
               <button type="button" className="danger" disabled={busy} onClick={() => void record()}>
-                Yes, record it and tell the patrons
+                {t('officerecords.breaches.confirm.yes')}
               </button>
               <button type="button" className="secondary" disabled={busy} onClick={() => setConfirming(false)}>
-                Go back and change it
+                {t('officerecords.breaches.confirm.back')}
               </button>
             </div>
           </div>
@@ -165,40 +165,45 @@ export function BreachesPage() {
       </section>
 
       <section aria-labelledby="breach-register">
-        <h2 id="breach-register">The register</h2>
+        <h2 id="breach-register">{t('officerecords.breaches.register')}</h2>
         <ErrorMessage error={register.error} />
-        {register.loading && !register.data && <p className="loading">Loading…</p>}
+        {register.loading && !register.data && <p className="loading">{t('common.loading')}</p>}
         {register.data &&
           (register.data.length === 0 ? (
-            <p>No breach has been recorded.</p>
+            <p>{t('officerecords.breaches.register.none')}</p>
           ) : (
-            <Table caption={plural(register.data.length, 'breach', 'breaches')} columns={['Happened', 'Records exposed', 'Patrons told', 'What happened, and what the library is doing', 'Their notices']}>
+            <Table
+              caption={t('officerecords.breaches.register.count', { count: register.data.length })}
+              columns={[
+                t('officerecords.breaches.col.happened'),
+                t('officerecords.breaches.categories'),
+                t('officerecords.breaches.col.told'),
+                t('officerecords.breaches.col.said'),
+                t('officerecords.breaches.col.notices'),
+              ]}
+            >
               {register.data.map((b) => (
                 <tr key={b.id}>
                   <th scope="row">
                     {day(b.occurredOn)}
-                    <div className="hint">Found {day(b.discoveredOn)}</div>
-                    <div className="hint">Recorded {when(b.recordedAt)}</div>
+                    <div className="hint">{t('officerecords.breaches.found', { day: day(b.discoveredOn) })}</div>
+                    <div className="hint">{t('officerecords.breaches.recordedAt', { at: when(b.recordedAt) })}</div>
                   </th>
                   <td>{b.categories.map(categoryName).join(', ')}</td>
                   <td>
-                    {b.patronsAffected}
-                    <div className="hint">{b.scope === 'all' ? 'Every patron' : 'Those listed'}</div>
+                    {count(b.patronsAffected)}
+                    <div className="hint">{b.scope === 'all' ? t('officerecords.breaches.told.all') : t('officerecords.breaches.told.listed')}</div>
                   </td>
                   <td>
                     <p className="breach-said">{b.description}</p>
-                    <p className="breach-said">
-                      <strong>Doing:</strong> {b.actions}
-                    </p>
+                    <p className="breach-said">{tRich('officerecords.breaches.doing', { b: bold, actions: b.actions })}</p>
                   </td>
                   <td>
                     <ul className="breach-counts">
-                      <li>{b.sent} sent</li>
-                      <li>{b.waiting} waiting</li>
-                      <li>{b.failed} failed</li>
-                      <li>
-                        {plural(b.letters, 'letter')}, {b.posted} posted
-                      </li>
+                      <li>{t('officerecords.breaches.sent', { count: b.sent })}</li>
+                      <li>{t('officerecords.breaches.waiting', { count: b.waiting })}</li>
+                      <li>{t('officerecords.breaches.failed', { count: b.failed })}</li>
+                      <li>{t('officerecords.breaches.letters', { letters: b.letters, posted: b.posted })}</li>
                     </ul>
                   </td>
                 </tr>

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, query } from '../api';
+import { useT, type MessageId } from '../i18n';
 import { ErrorMessage, Field, Notice, Page, Select, aboutField, money, useAction } from '../ui/components';
 import { useLibrary, when } from './common';
 
@@ -21,20 +22,37 @@ interface Item {
 /** The statuses an item may be added with (src/domain/types.ts ITEM_STATUSES). */
 const STATUSES = ['available', 'on-loan', 'on-hold-shelf', 'lost', 'missing', 'withdrawn'];
 
+/** An item's status in words; an unknown code as it is. */
+const STATUS_WORDS: Record<string, MessageId> = {
+  available: 'officerecords.catalogue.status.available',
+  'on-loan': 'officerecords.catalogue.status.onLoan',
+  'on-hold-shelf': 'officerecords.catalogue.status.onHoldShelf',
+  lost: 'officerecords.catalogue.status.lost',
+  missing: 'officerecords.catalogue.status.missing',
+  withdrawn: 'officerecords.catalogue.status.withdrawn',
+};
+
+function statusName(t: (id: MessageId) => string, code: string): string {
+  const id = STATUS_WORDS[code];
+  return id ? t(id) : code;
+}
+
 /** The catalogue (items.manage): add an item, look one up by barcode (a barcode is not personal data). */
 export function CataloguePage() {
+  const t = useT();
   const [notice, setNotice] = useState<string | undefined>(undefined);
   return (
-    <Page title="Catalogue">
-      <p>Add items to the library’s catalogue and look one up by its barcode. Items carry no patron data.</p>
+    <Page title={t('officerecords.catalogue.title')}>
+      <p>{t('officerecords.catalogue.intro')}</p>
       <Notice>{notice}</Notice>
       <FindItem />
-      <AddItem onAdded={(item) => setNotice(`${item.title} (${item.barcode}) is in the catalogue.`)} />
+      <AddItem onAdded={(item) => setNotice(t('officerecords.catalogue.added', { title: item.title, barcode: item.barcode }))} />
     </Page>
   );
 }
 
 function FindItem() {
+  const t = useT();
   const library = useLibrary();
   const [barcode, setBarcode] = useState('');
   const [item, setItem] = useState<Item | undefined>(undefined);
@@ -47,41 +65,42 @@ function FindItem() {
   };
   return (
     <section aria-labelledby="catalogue-find">
-      <h2 id="catalogue-find">Look up an item</h2>
+      <h2 id="catalogue-find">{t('officerecords.catalogue.find')}</h2>
       <form className="office-form narrow" onSubmit={(e) => void submit(e)}>
-        <Field label="Barcode to look up" name="findBarcode" required maxLength={32} autoComplete="off" spellCheck={false} value={barcode} onChange={(e) => setBarcode(e.target.value)} error={aboutField(error, 'barcode')} />
+        <Field label={t('officerecords.catalogue.find.barcode')} name="findBarcode" required maxLength={32} autoComplete="off" spellCheck={false} value={barcode} onChange={(e) => setBarcode(e.target.value)} error={aboutField(error, 'barcode')} />
         <ErrorMessage error={error} />
         <button type="submit" disabled={busy}>
-          Look it up
+          {t('officerecords.catalogue.find.submit')}
         </button>
       </form>
-      {item && <ItemDetails item={item} heading={`Item ${item.barcode}`} />}
+      {item && <ItemDetails item={item} heading={t('officerecords.catalogue.item', { barcode: item.barcode })} />}
     </section>
   );
 }
 
 function ItemDetails({ item, heading }: { item: Item; heading: string }) {
+  const t = useT();
   return (
     <>
       <h3>{heading}</h3>
       <dl className="item-details">
-      <dt>Barcode</dt>
+      <dt>{t('officerecords.catalogue.barcode')}</dt>
       <dd>{item.barcode}</dd>
-      <dt>Title</dt>
+      <dt>{t('officerecords.catalogue.itemTitle')}</dt>
       <dd>{item.title}</dd>
-      <dt>Author</dt>
+      <dt>{t('officerecords.catalogue.author')}</dt>
       <dd>{item.author ?? '—'}</dd>
-      <dt>ISBN</dt>
+      <dt>{t('officerecords.catalogue.isbn')}</dt>
       <dd>{item.isbn ?? '—'}</dd>
-      <dt>Type</dt>
+      <dt>{t('officerecords.catalogue.type')}</dt>
       <dd>{item.itemType}</dd>
-      <dt>Branch</dt>
+      <dt>{t('officerecords.catalogue.branch')}</dt>
       <dd>{item.branchId}</dd>
-      <dt>Status</dt>
-      <dd>{item.status}</dd>
-      <dt>Replacement cost</dt>
+      <dt>{t('officerecords.catalogue.status')}</dt>
+      <dd>{statusName(t, item.status)}</dd>
+      <dt>{t('officerecords.catalogue.replacementCost')}</dt>
       <dd>{money(item.replacementCostCents)}</dd>
-      <dt>Added</dt>
+      <dt>{t('officerecords.catalogue.addedAt')}</dt>
       <dd>{when(item.createdAt)}</dd>
       </dl>
     </>
@@ -89,6 +108,7 @@ function ItemDetails({ item, heading }: { item: Item; heading: string }) {
 }
 
 function AddItem({ onAdded }: { onAdded: (item: Item) => void }) {
+  const t = useT();
   const library = useLibrary();
   const empty = { barcode: '', title: '', author: '', isbn: '', itemType: '', branch: '', status: 'available', cost: '' };
   const [form, setForm] = useState(empty);
@@ -120,22 +140,22 @@ function AddItem({ onAdded }: { onAdded: (item: Item) => void }) {
   };
   return (
     <section aria-labelledby="catalogue-add">
-      <h2 id="catalogue-add">Add an item</h2>
+      <h2 id="catalogue-add">{t('officerecords.catalogue.add')}</h2>
       <form className="office-form" onSubmit={(e) => void submit(e)}>
-        <Field label="Barcode of the new item" hint="Letters, digits and dashes." name="addBarcode" required maxLength={32} autoComplete="off" spellCheck={false} value={form.barcode} onChange={set('barcode')} error={aboutField(error, 'barcode')} />
-        <Field label="Title" name="addTitle" required maxLength={500} autoComplete="off" value={form.title} onChange={set('title')} error={aboutField(error, 'title')} />
-        <Field label="Author (optional)" name="addAuthor" maxLength={300} autoComplete="off" value={form.author} onChange={set('author')} error={aboutField(error, 'author')} />
-        <Field label="ISBN (optional)" name="addIsbn" maxLength={20} autoComplete="off" value={form.isbn} onChange={set('isbn')} error={aboutField(error, 'isbn')} />
-        <Field label="Item type (optional)" hint="A code such as book or dvd; book if left empty." name="addType" maxLength={32} autoComplete="off" value={form.itemType} onChange={set('itemType')} error={aboutField(error, 'itemType')} />
-        <Field label="Branch (optional)" hint="A branch id or code; the library’s first branch if left empty." name="addBranch" maxLength={64} autoComplete="off" value={form.branch} onChange={set('branch')} error={aboutField(error, 'branch')} />
-        <Select label="Status" name="addStatus" value={form.status} onChange={set('status')} options={STATUSES.map((s) => ({ value: s, label: s }))} error={aboutField(error, 'status')} />
-        <Field label="Replacement cost (optional)" name="addCost" type="number" min={0} step="0.01" value={form.cost} onChange={set('cost')} error={aboutField(error, 'replacementCostCents')} />
+        <Field label={t('officerecords.catalogue.add.barcode')} hint={t('officerecords.catalogue.add.barcode.hint')} name="addBarcode" required maxLength={32} autoComplete="off" spellCheck={false} value={form.barcode} onChange={set('barcode')} error={aboutField(error, 'barcode')} />
+        <Field label={t('officerecords.catalogue.itemTitle')} name="addTitle" required maxLength={500} autoComplete="off" value={form.title} onChange={set('title')} error={aboutField(error, 'title')} />
+        <Field label={t('officerecords.catalogue.add.author')} name="addAuthor" maxLength={300} autoComplete="off" value={form.author} onChange={set('author')} error={aboutField(error, 'author')} />
+        <Field label={t('officerecords.catalogue.add.isbn')} name="addIsbn" maxLength={20} autoComplete="off" value={form.isbn} onChange={set('isbn')} error={aboutField(error, 'isbn')} />
+        <Field label={t('officerecords.catalogue.add.type')} hint={t('officerecords.catalogue.add.type.hint')} name="addType" maxLength={32} autoComplete="off" value={form.itemType} onChange={set('itemType')} error={aboutField(error, 'itemType')} />
+        <Field label={t('officerecords.catalogue.add.branch')} hint={t('officerecords.catalogue.add.branch.hint')} name="addBranch" maxLength={64} autoComplete="off" value={form.branch} onChange={set('branch')} error={aboutField(error, 'branch')} />
+        <Select label={t('officerecords.catalogue.status')} name="addStatus" value={form.status} onChange={set('status')} options={STATUSES.map((s) => ({ value: s, label: statusName(t, s) }))} error={aboutField(error, 'status')} />
+        <Field label={t('officerecords.catalogue.add.cost')} name="addCost" type="number" min={0} step="0.01" value={form.cost} onChange={set('cost')} error={aboutField(error, 'replacementCostCents')} />
         <ErrorMessage error={error} />
         <button type="submit" disabled={busy}>
-          Add the item
+          {t('officerecords.catalogue.add.submit')}
         </button>
       </form>
-      {added && <ItemDetails item={added} heading={`Added: item ${added.barcode}`} />}
+      {added && <ItemDetails item={added} heading={t('officerecords.catalogue.addedItem', { barcode: added.barcode })} />}
     </section>
   );
 }

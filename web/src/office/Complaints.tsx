@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api';
+import { useT, type MessageId } from '../i18n';
 import { day, ErrorMessage, Notice, Page, useAction, useLoad } from '../ui/components';
-import { plural, problemAbout, TextArea, useFocusTarget, useLibrary, when } from './common';
+import { problemAbout, TextArea, useFocusTarget, useLibrary, when } from './common';
 import type { Complaint } from './types';
 
 /**
@@ -10,7 +11,17 @@ import type { Complaint } from './types';
  * summary at a time, and that read is logged on the patron's record. An answer updates its own card from
  * what the API answered: the list is not read again, so no other patron's record is touched.
  */
+/** How a complaint came in (src/domain/complaints.ts COMPLAINT_CHANNELS), in words; an unknown code as it is. */
+const CHANNELS: Record<string, MessageId> = {
+  letter: 'officerecords.complaints.channel.letter',
+  email: 'officerecords.complaints.channel.email',
+  'in-person': 'officerecords.complaints.channel.inPerson',
+  'web-form': 'officerecords.complaints.channel.webForm',
+  phone: 'officerecords.complaints.channel.phone',
+};
+
 export function ComplaintsPage() {
+  const t = useT();
   const library = useLibrary();
   const [openOnly, setOpenOnly] = useState(true);
   const [notice, setNotice] = useState<string | undefined>(undefined);
@@ -24,40 +35,39 @@ export function ComplaintsPage() {
   }, [list.data]);
 
   const answered = (c: Complaint, answer: Complaint) => {
-    setNotice(`The answer to the complaint received ${day(c.receivedAt)} is recorded.`);
+    setNotice(t('officerecords.complaints.answeredNotice', { received: day(c.receivedAt) }));
     setComplaints((all) => (openOnly ? all?.filter((x) => x.id !== c.id) : all?.map((x) => (x.id === c.id ? answer : x))));
     noticeTarget.focus();
   };
 
   return (
-    <Page title="Complaints">
-      <p>
-        Written complaints about the library’s handling of patron records, recorded at any desk, answered by the director within 30 days. A complaint from a named patron keeps its
-        summary sealed under that patron’s key; opening it here is logged as a look at their record.
-      </p>
+    <Page title={t('officerecords.complaints.title')}>
+      <p>{t('officerecords.complaints.intro')}</p>
       <label className="check">
         <input type="checkbox" checked={openOnly} onChange={(e) => setOpenOnly(e.target.checked)} />
-        <span>Only complaints not yet answered</span>
+        <span>{t('officerecords.complaints.openOnly')}</span>
       </label>
       <div ref={noticeTarget.ref} tabIndex={-1} className="office-focus">
         <Notice>{notice}</Notice>
       </div>
       <ErrorMessage error={list.error} />
-      {list.loading && !complaints && <p className="loading">Loading…</p>}
-      {complaints && complaints.length === 0 && <p>{openOnly ? 'No complaint is waiting for an answer.' : 'The library has recorded no complaint.'}</p>}
-      {complaints && complaints.length > 0 && <p>{plural(complaints.length, 'complaint')}, newest first.</p>}
+      {list.loading && !complaints && <p className="loading">{t('common.loading')}</p>}
+      {complaints && complaints.length === 0 && <p>{openOnly ? t('officerecords.complaints.noneOpen') : t('officerecords.complaints.none')}</p>}
+      {complaints && complaints.length > 0 && <p>{t('officerecords.complaints.count', { count: complaints.length })}</p>}
       {complaints?.map((c) => <ComplaintCard key={c.id} complaint={c} onAnswered={(answer) => answered(c, answer)} />)}
     </Page>
   );
 }
 
 function ComplaintCard({ complaint: c, onAnswered }: { complaint: Complaint; onAnswered: (answer: Complaint) => void }) {
+  const t = useT();
   const [summary, setSummary] = useState('');
   const { run, busy, error } = useAction();
   const opening = useAction();
   // The complaint with its texts, once the director opened it (GET /complaints/:id, logged).
   const [opened, setOpened] = useState<Complaint | undefined>(undefined);
   const anonymous = c.patronId === null;
+  const channel = CHANNELS[c.channel];
   const shown = opened ?? c;
   // Sealed text not on the card yet: the summary, or an answer's summary written before this page opened.
   const sealed = (c.hasSummary && shown.summary === null) || (c.hasAnswerSummary && shown.answerSummary === null);
@@ -79,49 +89,49 @@ function ComplaintCard({ complaint: c, onAnswered }: { complaint: Complaint; onA
   return (
     <section className="card office-complaint" aria-labelledby={headingId}>
       <h2 id={headingId}>
-        {c.topic} <span className="hint">({c.channel})</span>
+        {c.topic} <span className="hint">({channel ? t(channel) : c.channel})</span>
       </h2>
       <dl className="facts">
-        <dt>Received</dt>
+        <dt>{t('officerecords.complaints.received')}</dt>
         <dd>{when(c.receivedAt)}</dd>
-        <dt>Answer due</dt>
+        <dt>{t('officerecords.complaints.answerDue')}</dt>
         <dd>
-          {day(c.dueAt)} {c.overdue && <span className="badge warn">Overdue</span>}
+          {day(c.dueAt)} {c.overdue && <span className="badge warn">{t('officerecords.complaints.overdue')}</span>}
         </dd>
-        <dt>From</dt>
-        <dd>{anonymous ? 'anonymous (recorded by topic only)' : 'a named patron'}</dd>
+        <dt>{t('officerecords.complaints.from')}</dt>
+        <dd>{anonymous ? t('officerecords.complaints.fromAnonymous') : t('officerecords.complaints.fromNamed')}</dd>
         {shown.summary !== null && (
           <>
-            <dt>Summary</dt>
+            <dt>{t('officerecords.complaints.summary')}</dt>
             <dd>{shown.summary}</dd>
           </>
         )}
         {c.answeredAt && (
           <>
-            <dt>Answered</dt>
+            <dt>{t('officerecords.complaints.answered')}</dt>
             <dd>{when(c.answeredAt)}</dd>
-            <dt>Answer</dt>
-            <dd>{shown.answerSummary ?? (c.hasAnswerSummary ? 'a summary, sealed (open the complaint to read it)' : '—')}</dd>
+            <dt>{t('officerecords.complaints.answer')}</dt>
+            <dd>{shown.answerSummary ?? (c.hasAnswerSummary ? t('officerecords.complaints.answerSealed') : '—')}</dd>
           </>
         )}
       </dl>
       {sealed && (
         <div className="actions">
           <button type="button" className="secondary" onClick={() => void open()} disabled={opening.busy}>
-            Open summary
+            {t('officerecords.complaints.openSummary')}
           </button>
-          <p className="hint">Opening it is logged as a look at the patron’s record.</p>
+          <p className="hint">{t('officerecords.complaints.openSummary.hint')}</p>
         </div>
       )}
       <ErrorMessage error={opening.error} />
       {!c.answeredAt && (
-        <form onSubmit={(e) => void submit(e)} aria-label={`Answer the complaint received ${day(c.receivedAt)}`}>
+        <form onSubmit={(e) => void submit(e)} aria-label={t('officerecords.complaints.answerForm', { received: day(c.receivedAt) })}>
           {anonymous ? (
-            <p className="hint">An anonymous complaint’s answer is recorded without free text: record that it was answered.</p>
+            <p className="hint">{t('officerecords.complaints.anonymousAnswer')}</p>
           ) : (
             <TextArea
-              label="Summary of the answer (optional)"
-              hint="Sealed under the patron’s key, like the complaint."
+              label={t('officerecords.complaints.answerSummary')}
+              hint={t('officerecords.complaints.answerSummary.hint')}
               maxLength={4000}
               value={summary}
               onChange={(e) => setSummary(e.target.value)}
@@ -130,7 +140,7 @@ function ComplaintCard({ complaint: c, onAnswered }: { complaint: Complaint; onA
           )}
           <ErrorMessage error={error} />
           <button type="submit" disabled={busy}>
-            Record the answer
+            {t('officerecords.complaints.recordAnswer')}
           </button>
         </form>
       )}

@@ -1,14 +1,16 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api';
+import { tRich, useT, type MessageId } from '../i18n';
 import { ErrorMessage, Field, Notice, Page, useAction, useLoad } from '../ui/components';
-import { CATEGORIES, categoryName, CheckboxGroup, cardNumbers, Confirm, plural, problemAbout, TextArea, useFocusTarget, useLibrary, when } from './common';
+import { CATEGORIES, categoryName, CheckboxGroup, cardNumbers, Confirm, problemAbout, TextArea, useFocusTarget, useLibrary, when } from './common';
 import type { LegalHold } from './types';
 
-const NO_CATEGORY = 'Tick at least one kind of record to keep.';
+const NO_CATEGORY: MessageId = 'office.holds.noCategory';
 
 /** Legal holds (the director): what retention must keep for a legal matter, placed and released here. */
 export function LegalHoldsPage() {
+  const t = useT();
   const library = useLibrary();
   const [includeReleased, setIncludeReleased] = useState(false);
   const [notice, setNotice] = useState<string | undefined>(undefined);
@@ -20,37 +22,34 @@ export function LegalHoldsPage() {
   );
 
   return (
-    <Page title="Legal holds">
-      <p>
-        While a legal hold is live, retention keeps every record of the named patrons in its categories and period, and their records cannot be deleted. Release it when the matter is
-        over: the next retention run then disposes of what it kept. A legal request places its own hold from receipt to decision.
-      </p>
+    <Page title={t('office.holds.title')}>
+      <p>{t('office.holds.intro')}</p>
       <Notice>{notice}</Notice>
       <section aria-labelledby="holds-list">
         <h2 id="holds-list" ref={listHeading.ref} tabIndex={-1}>
-          {includeReleased ? 'All legal holds' : 'Live legal holds'}
+          {includeReleased ? t('office.holds.all') : t('office.holds.live')}
         </h2>
         <label className="check">
           <input type="checkbox" checked={includeReleased} onChange={(e) => setIncludeReleased(e.target.checked)} />
-          <span>Show released holds too</span>
+          <span>{t('office.holds.showReleased')}</span>
         </label>
         <ErrorMessage error={list.error} />
-        {list.loading && !list.data && <p className="loading">Loading…</p>}
-        {list.data && list.data.length === 0 && <p>{includeReleased ? 'The library has no legal hold.' : 'No legal hold is live.'}</p>}
+        {list.loading && !list.data && <p className="loading">{t('office.holds.loading')}</p>}
+        {list.data && list.data.length === 0 && <p>{includeReleased ? t('office.holds.none') : t('office.holds.noneLive')}</p>}
         {list.data && list.data.length > 0 && (
           <div className="table-scroll">
             <table>
-              <caption>{plural(list.data.length, 'hold')}, newest first</caption>
+              <caption>{t('office.holds.caption', { count: list.data.length })}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Placed</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Records kept</th>
-                  <th scope="col">Period</th>
+                  <th scope="col">{t('office.holds.col.placed')}</th>
+                  <th scope="col">{t('office.holds.col.reason')}</th>
+                  <th scope="col">{t('office.holds.col.records')}</th>
+                  <th scope="col">{t('office.holds.col.period')}</th>
                   <th scope="col" className="num">
-                    Patrons
+                    {t('office.holds.col.patrons')}
                   </th>
-                  <th scope="col">State</th>
+                  <th scope="col">{t('office.holds.col.state')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -59,7 +58,7 @@ export function LegalHoldsPage() {
                     key={h.id}
                     hold={h}
                     onReleased={(released) => {
-                      setNotice(`The hold placed ${when(released.placedAt)} is released. The next retention run disposes of what it kept, under the usual rules.`);
+                      setNotice(t('office.holds.released', { placed: when(released.placedAt) }));
                       list.reload();
                       listHeading.focus();
                     }}
@@ -72,7 +71,9 @@ export function LegalHoldsPage() {
       </section>
       <PlaceHold
         onPlaced={(hold) => {
-          setNotice(`The hold is placed: retention keeps ${hold.categories.map((c) => categoryName(c).toLowerCase()).join(', ')} of ${plural(hold.patronIds.length, 'patron')} until you release it.`);
+          setNotice(
+            t('office.holds.placed', { records: hold.categories.map((c) => categoryName(c).toLowerCase()).join(', '), count: hold.patronIds.length }),
+          );
           list.reload();
         }}
       />
@@ -81,6 +82,7 @@ export function LegalHoldsPage() {
 }
 
 function HoldRow({ hold, onReleased }: { hold: LegalHold; onReleased: (hold: LegalHold) => void }) {
+  const t = useT();
   const { run, busy, error } = useAction();
   const release = async () => {
     const released = await run(() => api<LegalHold>('POST', `/legal-holds/${hold.id}/release`));
@@ -94,24 +96,28 @@ function HoldRow({ hold, onReleased }: { hold: LegalHold; onReleased: (hold: Leg
         {hold.requestId && (
           <>
             {' '}
-            <Link to={`/office/legal-requests/${hold.requestId}`}>(its legal request)</Link>
+            <Link to={`/office/legal-requests/${hold.requestId}`}>{t('office.holds.itsRequest')}</Link>
           </>
         )}
       </td>
       <td>{hold.categories.map(categoryName).join(', ')}</td>
-      <td>{hold.from || hold.to ? `${hold.from ? when(hold.from) : 'the start'} – ${hold.to ? when(hold.to) : 'now'}` : 'not limited'}</td>
+      <td>
+        {hold.from || hold.to
+          ? t('office.holds.period', { from: hold.from ? when(hold.from) : t('office.holds.period.start'), to: hold.to ? when(hold.to) : t('office.holds.period.now') })
+          : t('office.holds.period.notLimited')}
+      </td>
       <td className="num">{hold.patronIds.length}</td>
       <td>
         {hold.releasedAt ? (
-          <span className="badge">Released {when(hold.releasedAt)}</span>
+          <span className="badge">{t('office.holds.releasedAt', { at: when(hold.releasedAt) })}</span>
         ) : (
           <>
-            <span className="badge warn">Live</span>
+            <span className="badge warn">{t('office.holds.liveBadge')}</span>
             <div>
               <Confirm
-                label="Release this hold"
-                question={<p>Release the hold placed {when(hold.placedAt)}? The next retention run may then dispose of the records it kept.</p>}
-                confirmLabel="Yes, release it"
+                label={t('office.holds.release')}
+                question={<p>{t('office.holds.release.question', { placed: when(hold.placedAt) })}</p>}
+                confirmLabel={t('office.holds.release.confirm')}
                 onConfirm={release}
                 busy={busy}
               />
@@ -125,6 +131,7 @@ function HoldRow({ hold, onReleased }: { hold: LegalHold; onReleased: (hold: Leg
 }
 
 function PlaceHold({ onPlaced }: { onPlaced: (hold: LegalHold) => void }) {
+  const t = useT();
   const library = useLibrary();
   const [cards, setCards] = useState('');
   const [categories, setCategories] = useState<string[]>([]);
@@ -164,11 +171,11 @@ function PlaceHold({ onPlaced }: { onPlaced: (hold: LegalHold) => void }) {
 
   return (
     <section aria-labelledby="holds-place">
-      <h2 id="holds-place">Place a legal hold</h2>
+      <h2 id="holds-place">{t('office.holds.place.title')}</h2>
       <form className="office-form" onSubmit={(e) => void submit(e)}>
         <TextArea
-          label="Card numbers of the patrons"
-          hint="One card number per line. Card numbers only, no names."
+          label={t('office.holds.place.cards')}
+          hint={t('office.holds.place.cards.hint')}
           name="holdPatrons"
           required
           autoComplete="off"
@@ -178,29 +185,27 @@ function PlaceHold({ onPlaced }: { onPlaced: (hold: LegalHold) => void }) {
           error={problemAbout(error, 'patrons') ?? problemAbout(error, 'cardNumber')}
         />
         <CheckboxGroup
-          legend="Records to keep"
+          legend={t('office.holds.place.categories')}
           options={CATEGORIES}
           value={categories}
           onChange={setCategories}
-          error={noCategory && categories.length === 0 ? NO_CATEGORY : problemAbout(error, 'categories')}
+          error={noCategory && categories.length === 0 ? t(NO_CATEGORY) : problemAbout(error, 'categories')}
         />
         <fieldset className="office-fieldset">
-          <legend>Period (optional)</legend>
-          <p className="hint">Records whose life overlaps the period are kept. Leave a date empty for no limit on that side.</p>
+          <legend>{t('office.holds.place.period')}</legend>
+          <p className="hint">{t('office.holds.place.period.hint')}</p>
           <div className="grid-2">
-            <Field label="From" type="date" name="holdFrom" value={from} onChange={(e) => setFrom(e.target.value)} error={problemAbout(error, 'from')} />
-            <Field label="To (included)" type="date" name="holdTo" value={to} onChange={(e) => setTo(e.target.value)} error={problemAbout(error, 'to')} />
+            <Field label={t('office.holds.place.from')} type="date" name="holdFrom" value={from} onChange={(e) => setFrom(e.target.value)} error={problemAbout(error, 'from')} />
+            <Field label={t('office.holds.place.to')} type="date" name="holdTo" value={to} onChange={(e) => setTo(e.target.value)} error={problemAbout(error, 'to')} />
           </div>
         </fieldset>
-        <div className="office-warning" role="note" aria-label="No patron data in the reason">
-          <p>
-            <strong>No patron data in the reason.</strong> Say what the matter is (“litigation hold, county case”) without naming or describing a patron.
-          </p>
+        <div className="office-warning" role="note" aria-label={t('office.holds.place.noPatronData.label')}>
+          <p>{tRich('office.holds.place.noPatronData', { strong: (chunks) => <strong>{chunks}</strong> })}</p>
         </div>
-        <Field label="Reason for the hold" name="holdReason" required maxLength={500} autoComplete="off" value={reason} onChange={(e) => setReason(e.target.value)} error={problemAbout(error, 'reason')} />
-        <ErrorMessage error={noCategory && categories.length === 0 ? new Error(NO_CATEGORY) : error} />
+        <Field label={t('office.holds.place.reason')} name="holdReason" required maxLength={500} autoComplete="off" value={reason} onChange={(e) => setReason(e.target.value)} error={problemAbout(error, 'reason')} />
+        <ErrorMessage error={noCategory && categories.length === 0 ? new Error(t(NO_CATEGORY)) : error} />
         <button type="submit" disabled={busy}>
-          Place the hold
+          {t('office.holds.place.submit')}
         </button>
       </form>
     </section>

@@ -1,40 +1,40 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { api, query } from '../api';
+import { t, tRich, useT } from '../i18n';
 import { useSession } from '../session';
-import { ErrorMessage, Field, Notice, Page, Select, useAction, useLoad } from '../ui/components';
-import { categoryName, Confirm, dayBound, instrumentName, PERMITS, plural, problemAbout, REASONS, REQUEST_STATUS, TextArea, useFocusTarget, useLibrary, when, YesNo } from './common';
+import { count, ErrorMessage, Field, Notice, Page, Select, useAction, useLoad } from '../ui/components';
+import { categoryName, Confirm, dayBound, instrumentName, PERMITS, problemAbout, REASONS, REQUEST_STATUS, TextArea, useFocusTarget, useLibrary, when, YesNo } from './common';
 import type { LegalHold, LegalRequest, Release } from './types';
 // The server's own canonical form, whose SHA-256 the manifest keeps: the saved file is exactly this text of
 // the export, so `sha256sum` of the file equals the fingerprint the register shows.
 import { canonicalJson } from '../../../src/domain/disclosure';
 
-const yesNo = (value: boolean | null) => (value === null ? '—' : value ? 'yes' : 'no');
+const yesNo = (value: boolean | null) => (value === null ? '—' : value ? t('office.request.yes') : t('office.request.no'));
 
 /** Who did something: "you" for the staff member reading, else the account's id (the register keeps ids). */
 function useWho() {
   const session = useSession();
-  return (id: string | null) => (id === null ? '—' : id === session.actor?.id ? 'you' : id === 'system' ? 'the system (operator)' : `staff account ${id.slice(0, 8)}`);
+  return (id: string | null) =>
+    id === null ? '—' : id === session.actor?.id ? t('office.request.who.you') : id === 'system' ? t('office.request.who.system') : t('office.request.who.staff', { id: id.slice(0, 8) });
 }
 
 /** Whether and when the patrons are told, from the profile's rule, the gag and the state. */
 function patronNotice(r: LegalRequest): string {
-  if (r.rule.notifyPatron !== 'at-release') return 'The library’s policy does not tell patrons about a release on this instrument.';
-  const told = 'the agency, the instrument, the date and the categories released (never the case number or the officer)';
+  if (r.rule.notifyPatron !== 'at-release') return t('office.request.notice.notTold');
   if (r.status === 'released') {
-    if (r.gagUntil !== null && r.releasedAt !== null && r.gagUntil > r.releasedAt)
-      return `The patrons released are told in their own record when the gag order ends (${when(r.gagUntil)}), not before: ${told}.`;
-    return `The patrons released were told in their own record at release (${when(r.releasedAt)}): ${told}.`;
+    if (r.gagUntil !== null && r.releasedAt !== null && r.gagUntil > r.releasedAt) return t('office.request.notice.toldAfterGag', { at: when(r.gagUntil) });
+    return t('office.request.notice.toldAtRelease', { at: when(r.releasedAt) });
   }
-  if (r.status === 'refused' || r.status === 'withdrawn') return 'Nothing was released, so no patron is told.';
-  if (r.gagged) return `If records are released, the patrons are told in their own record once the gag order ends (${when(r.gagUntil)}), not before.`;
-  return `If records are released, the patrons are told in their own record at release: ${told}.`;
+  if (r.status === 'refused' || r.status === 'withdrawn') return t('office.request.notice.nothingReleased');
+  if (r.gagged) return t('office.request.notice.ifReleasedAfterGag', { at: when(r.gagUntil) });
+  return t('office.request.notice.ifReleased');
 }
 
 function gagStatus(r: LegalRequest): string {
-  if (r.gagged) return `Under a gag order until ${when(r.gagUntil)}: the patrons are not told, and only the director sees this request.`;
-  if (r.gagUntil !== null) return `The gag order ended ${when(r.gagUntil)}.`;
-  return 'No gag order.';
+  if (r.gagged) return t('office.request.gag.until', { at: when(r.gagUntil) });
+  if (r.gagUntil !== null) return t('office.request.gag.ended', { at: when(r.gagUntil) });
+  return t('office.request.gag.none');
 }
 
 
@@ -70,6 +70,7 @@ export function LegalRequestPage() {
 
 /** One legal request: its facts, the hold it placed, and the steps review → decision → release, or withdrawal. */
 function RequestPage({ requestId }: { requestId: string }) {
+  const t = useT();
   const session = useSession();
   const library = useLibrary();
   const location = useLocation();
@@ -106,17 +107,17 @@ function RequestPage({ requestId }: { requestId: string }) {
 
   if (loaded.error && !request)
     return (
-      <Page title="Legal request">
+      <Page title={t('office.request.title')}>
         <ErrorMessage error={loaded.error} />
         <p>
-          <Link to="/office/legal-requests">Back to the register</Link>
+          <Link to="/office/legal-requests">{t('office.request.backToRegister')}</Link>
         </p>
       </Page>
     );
   if (!request)
     return (
-      <Page title="Legal request">
-        <p className="loading">Loading the request…</p>
+      <Page title={t('office.request.title')}>
+        <p className="loading">{t('office.request.loading')}</p>
       </Page>
     );
 
@@ -126,84 +127,85 @@ function RequestPage({ requestId }: { requestId: string }) {
 
   // The tab's title stays neutral (it shows in the browser's history and tab list); the agency is named below.
   return (
-    <Page title="Legal request">
-      <p className="office-subtitle">
-        {instrumentName(r.instrument)} from {r.agency}
-      </p>
+    <Page title={t('office.request.title')}>
+      <p className="office-subtitle">{t('office.request.subtitle', { instrument: instrumentName(r.instrument), agency: r.agency })}</p>
       <p>
-        <Link to="/office/legal-requests">Back to the register</Link>
+        <Link to="/office/legal-requests">{t('office.request.backToRegister')}</Link>
       </p>
       <Notice>{notice}</Notice>
 
       <section aria-labelledby="req-facts">
-        <h2 id="req-facts">The request</h2>
+        <h2 id="req-facts">{t('office.request.facts')}</h2>
         <dl className="facts">
-          <dt>State</dt>
+          <dt>{t('office.request.state')}</dt>
           <dd>
             <span className={`badge status-${r.status}`}>{REQUEST_STATUS[r.status] ?? r.status}</span>
           </dd>
-          <dt>Instrument</dt>
+          <dt>{t('office.request.instrument')}</dt>
           <dd>{instrumentName(r.instrument)}</dd>
-          <dt>Agency</dt>
+          <dt>{t('office.request.agency')}</dt>
           <dd>{r.agency}</dd>
-          <dt>Officer</dt>
+          <dt>{t('office.request.officer')}</dt>
           <dd>
             {r.officerName} ({r.officerId})
           </dd>
-          <dt>Case number</dt>
+          <dt>{t('office.request.caseNumber')}</dt>
           <dd>{r.caseNumber ?? '—'}</dd>
-          <dt>Received</dt>
-          <dd>
-            {when(r.receivedAt)} by {who(r.receivedBy)}
-          </dd>
-          <dt>Patrons named</dt>
-          <dd>{r.patronIds.length === 0 ? 'none (a public-records request names none)' : plural(r.patronIds.length, 'patron')}</dd>
-          <dt>Records asked for</dt>
+          <dt>{t('office.request.received')}</dt>
+          <dd>{t('office.request.atBy', { at: when(r.receivedAt), who: who(r.receivedBy) })}</dd>
+          <dt>{t('office.request.patronsNamed')}</dt>
+          <dd>{r.patronIds.length === 0 ? t('office.request.patronsNamed.none') : t('office.request.patronsNamed.count', { count: r.patronIds.length })}</dd>
+          <dt>{t('office.request.categories')}</dt>
           <dd>{r.scopeCategories.map(categoryName).join(', ')}</dd>
-          <dt>Period</dt>
+          <dt>{t('office.request.period')}</dt>
           <dd>
-            {r.scopeFrom || r.scopeTo ? `${r.scopeFrom ? `from ${when(r.scopeFrom)}` : 'from the start'} ${r.scopeTo ? `to ${when(r.scopeTo)}` : 'to now'}` : 'not limited'}
+            {r.scopeFrom || r.scopeTo
+              ? t('office.request.period.fromTo', {
+                  from: r.scopeFrom ? t('office.request.period.from', { at: when(r.scopeFrom) }) : t('office.request.period.fromStart'),
+                  to: r.scopeTo ? t('office.request.period.to', { at: when(r.scopeTo) }) : t('office.request.period.toNow'),
+                })
+              : t('office.request.period.notLimited')}
           </dd>
-          <dt>Gag order</dt>
+          <dt>{t('office.request.gagOrder')}</dt>
           <dd>
-            {r.gagged && <span className="badge warn">Gag order</span>} {gagStatus(r)}
+            {r.gagged && <span className="badge warn">{t('office.request.gagOrder.badge')}</span>} {gagStatus(r)}
           </dd>
-          <dt>Patron notice</dt>
+          <dt>{t('office.request.patronNotice')}</dt>
           <dd>{patronNotice(r)}</dd>
         </dl>
       </section>
 
       <section aria-labelledby="req-rule">
-        <h2 id="req-rule">What the library’s policy allows</h2>
+        <h2 id="req-rule">{t('office.request.rule')}</h2>
         <p>
-          On a {instrumentName(r.instrument).toLowerCase()} the policy permits releasing <strong>{PERMITS[r.rule.permits] ?? r.rule.permits}</strong> ({r.rule.clause || 'no clause'}).
-          {r.rule.counselReviewRequired ? ' Counsel must first find it in proper form and showing good cause.' : ''}
+          {tRich('office.request.rule.permits', {
+            instrument: instrumentName(r.instrument).toLowerCase(),
+            permits: PERMITS[r.rule.permits] ?? r.rule.permits,
+            clause: r.rule.clause || t('office.request.rule.noClause'),
+            strong: (chunks) => <strong>{chunks}</strong>,
+          })}
+          {r.rule.counselReviewRequired ? ` ${t('office.request.rule.counsel')}` : ''}
           {r.rule.note ? ` ${r.rule.note}` : ''}
         </p>
-        {r.status !== 'released' && (
-          <p>
-            What a release would carry: of the records asked for ({r.scopeCategories.map(categoryName).join(', ')}), only those this instrument permits, only for the patrons named and
-            the period named. Never a card number or a PIN. The register keeps a manifest of every record released.
-          </p>
-        )}
+        {r.status !== 'released' && <p>{t('office.request.rule.wouldCarry', { categories: r.scopeCategories.map(categoryName).join(', ') })}</p>}
       </section>
 
       {session.can('legal-hold.manage') && (
         <section aria-labelledby="req-hold">
-          <h2 id="req-hold">Preservation hold</h2>
+          <h2 id="req-hold">{t('office.request.hold')}</h2>
           <ErrorMessage error={holds.error} />
-          {holds.data && preservation.length === 0 && <p>No legal hold names this request.</p>}
+          {holds.data && preservation.length === 0 && <p>{t('office.request.hold.none')}</p>}
           {preservation.map((h) => (
             <p key={h.id}>
               {h.releasedAt === null ? (
                 <>
-                  <span className="badge warn">Live</span> Since {when(h.placedAt)}, retention keeps the records asked for ({h.categories.map(categoryName).join(', ')}) of{' '}
-                  {plural(h.patronIds.length, 'patron')}, and they cannot be deleted, until the request is released, refused or withdrawn.
+                  <span className="badge warn">{t('office.request.hold.liveBadge')}</span>{' '}
+                  {t('office.request.hold.live', { at: when(h.placedAt), categories: h.categories.map(categoryName).join(', '), count: h.patronIds.length })}
                 </>
               ) : (
                 <>
-                  <span className="badge">Released</span> Placed {when(h.placedAt)}, released {when(h.releasedAt)}: the next retention run disposes of what it kept, under the
-                  usual rules.
+                  <span className="badge">{t('office.request.hold.releasedBadge')}</span>{' '}
+                  {t('office.request.hold.released', { placed: when(h.placedAt), released: when(h.releasedAt) })}
                 </>
               )}
             </p>
@@ -213,25 +215,23 @@ function RequestPage({ requestId }: { requestId: string }) {
 
       <section aria-labelledby="req-review">
         <h2 id="req-review" ref={reviewHeading.ref} tabIndex={-1}>
-          1. Counsel’s review
+          {t('office.request.review')}
         </h2>
         {r.reviewedAt ? (
           <dl className="facts">
-            <dt>In proper form</dt>
+            <dt>{t('office.request.review.properForm')}</dt>
             <dd>{yesNo(r.reviewProperForm)}</dd>
-            <dt>Shows good cause</dt>
+            <dt>{t('office.request.review.goodCause')}</dt>
             <dd>{yesNo(r.reviewGoodCause)}</dd>
-            <dt>Notes</dt>
+            <dt>{t('office.request.notes')}</dt>
             <dd>{r.reviewNotes ?? '—'}</dd>
-            <dt>Recorded</dt>
-            <dd>
-              {when(r.reviewedAt)} by {who(r.reviewedBy)}
-            </dd>
+            <dt>{t('office.request.review.recorded')}</dt>
+            <dd>{t('office.request.atBy', { at: when(r.reviewedAt), who: who(r.reviewedBy) })}</dd>
           </dl>
         ) : (
-          <p>No review recorded{r.rule.counselReviewRequired ? ': the library’s policy requires one before approval.' : '.'}</p>
+          <p>{r.rule.counselReviewRequired ? t('office.request.review.noneRequired') : t('office.request.review.none')}</p>
         )}
-        {open && session.can('disclosure.decide') && <ReviewForm request={r} onDone={(next) => changed(next, 'Counsel’s review is recorded.')} again={r.reviewedAt !== null} />}
+        {open && session.can('disclosure.decide') && <ReviewForm request={r} onDone={(next) => changed(next, t('office.request.review.done'))} again={r.reviewedAt !== null} />}
         {r.status === 'received' && session.can('disclosure.receive') && (
           <ReferForm
             request={r}
@@ -248,27 +248,25 @@ function RequestPage({ requestId }: { requestId: string }) {
 
       <section aria-labelledby="req-decision">
         <h2 id="req-decision" ref={decisionHeading.ref} tabIndex={-1}>
-          2. Decision
+          {t('office.request.decision')}
         </h2>
         {r.decidedAt ? (
           <dl className="facts">
-            <dt>Decision</dt>
-            <dd>{r.decision === 'approved' ? 'Approved' : 'Refused'}</dd>
-            <dt>Reason</dt>
+            <dt>{t('office.request.decision.decision')}</dt>
+            <dd>{r.decision === 'approved' ? t('office.request.decision.approved') : t('office.request.decision.refused')}</dd>
+            <dt>{t('office.request.decision.reason')}</dt>
             <dd>
               {REASONS[r.decisionReason ?? ''] ?? r.decisionReason} <span className="hint">({r.decisionReason})</span>
             </dd>
-            <dt>Notes</dt>
+            <dt>{t('office.request.notes')}</dt>
             <dd>{r.decisionNotes ?? '—'}</dd>
-            <dt>Decided</dt>
-            <dd>
-              {when(r.decidedAt)} by {who(r.decidedBy)}
-            </dd>
+            <dt>{t('office.request.decision.decided')}</dt>
+            <dd>{t('office.request.atBy', { at: when(r.decidedAt), who: who(r.decidedBy) })}</dd>
           </dl>
         ) : r.status === 'withdrawn' ? (
-          <p>Withdrawn before a decision.</p>
+          <p>{t('office.request.decision.withdrawnBefore')}</p>
         ) : (
-          <p>Not decided yet.</p>
+          <p>{t('office.request.decision.notYet')}</p>
         )}
         {open && session.can('disclosure.decide') && (
           <DecisionForm
@@ -276,7 +274,7 @@ function RequestPage({ requestId }: { requestId: string }) {
             onDone={(next) =>
               changed(
                 next,
-                next.status === 'approved' ? 'The request is approved. Release the records when ready.' : 'The request is refused. Nothing is released, and the hold on its records is lifted.',
+                next.status === 'approved' ? t('office.request.decision.approvedNotice') : t('office.request.decision.refusedNotice'),
                 decisionHeading.focus,
               )
             }
@@ -286,7 +284,7 @@ function RequestPage({ requestId }: { requestId: string }) {
 
       <section aria-labelledby="req-release">
         <h2 id="req-release" ref={releaseHeading.ref} tabIndex={-1}>
-          3. Release
+          {t('office.request.release')}
         </h2>
         {r.status === 'released' && r.manifest ? (
           <ReleasedSummary request={r} saved={saved} who={who} />
@@ -299,34 +297,34 @@ function RequestPage({ requestId }: { requestId: string }) {
                 setSaved(saveExport(answer));
                 // The answer is the new state: no release button while the register is read again.
                 setRequest({ ...r, status: 'released', releasedAt: answer.manifest.generatedAt, releasedBy: session.actor?.id ?? null, manifest: answer.manifest });
-                setNotice('The records are released. The export is saved as a file on this computer; the register keeps its manifest.');
+                setNotice(t('office.request.release.done'));
                 loaded.reload();
                 holds.reload();
                 releaseHeading.focus();
               }}
             />
           ) : (
-            <p>Approved; the director releases the records.</p>
+            <p>{t('office.request.release.director')}</p>
           )
         ) : (
-          <p>{r.status === 'refused' || r.status === 'withdrawn' ? 'Nothing was released.' : 'Records are released only once the request is approved.'}</p>
+          <p>{r.status === 'refused' || r.status === 'withdrawn' ? t('office.request.release.nothing') : t('office.request.release.notYet')}</p>
         )}
       </section>
 
       {((open || r.status === 'approved') && session.can('disclosure.decide')) || r.status === 'withdrawn' ? (
         <section aria-labelledby="req-withdraw">
           <h2 id="req-withdraw" ref={withdrawHeading.ref} tabIndex={-1}>
-            Withdrawal
+            {t('office.request.withdrawal')}
           </h2>
           {r.status === 'withdrawn' ? (
             <dl className="facts">
-              <dt>Withdrawn</dt>
-              <dd>{r.withdrawnAt ? `${when(r.withdrawnAt)} by ${who(r.withdrawnBy)}` : 'yes (recorded before Carrel kept its date)'}</dd>
-              <dt>Notes</dt>
+              <dt>{t('office.request.withdrawal.withdrawn')}</dt>
+              <dd>{r.withdrawnAt ? t('office.request.atBy', { at: when(r.withdrawnAt), who: who(r.withdrawnBy) }) : t('office.request.withdrawal.undated')}</dd>
+              <dt>{t('office.request.notes')}</dt>
               <dd>{r.withdrawalNotes ?? '—'}</dd>
             </dl>
           ) : (
-            <WithdrawForm request={r} onDone={(next) => changed(next, 'The withdrawal is recorded. Nothing is released, and the hold on its records is lifted.', withdrawHeading.focus)} />
+            <WithdrawForm request={r} onDone={(next) => changed(next, t('office.request.withdrawal.done'), withdrawHeading.focus)} />
           )}
         </section>
       ) : null}
@@ -335,16 +333,17 @@ function RequestPage({ requestId }: { requestId: string }) {
 }
 
 function ReferForm({ request, onDone }: { request: LegalRequest; onDone: (message: string) => void }) {
+  const t = useT();
   const { run, busy, error } = useAction();
   const refer = async () => {
     const done = await run(() => api('POST', `/legal-requests/${request.id}/referral`));
-    if (done) onDone('The request is referred to the director.');
+    if (done) onDone(t('office.request.refer.done'));
   };
   return (
     <div className="office-step">
-      <p className="hint">Requests the policy leaves to the director must be referred to them before a decision.</p>
+      <p className="hint">{t('office.request.refer.hint')}</p>
       <button type="button" className="secondary" onClick={() => void refer()} disabled={busy}>
-        Refer to the director
+        {t('office.request.refer')}
       </button>
       <ErrorMessage error={error} />
     </div>
@@ -352,6 +351,7 @@ function ReferForm({ request, onDone }: { request: LegalRequest; onDone: (messag
 }
 
 function ReviewForm({ request, onDone, again }: { request: LegalRequest; onDone: (next: LegalRequest) => void; again: boolean }) {
+  const t = useT();
   const [properForm, setProperForm] = useState<boolean | undefined>(undefined);
   const [goodCause, setGoodCause] = useState<boolean | undefined>(undefined);
   const [notes, setNotes] = useState('');
@@ -366,20 +366,24 @@ function ReviewForm({ request, onDone, again }: { request: LegalRequest; onDone:
     }
   };
   return (
-    <form className="office-step" onSubmit={(e) => void submit(e)} aria-label="Counsel’s review">
-      <h3>{again ? 'Record a new review (it replaces the one above)' : 'Record counsel’s review'}</h3>
-      <YesNo legend="Is the instrument in proper form?" name="properForm" value={properForm} onChange={setProperForm} />
-      <YesNo legend="Does it show good cause?" name="goodCause" value={goodCause} onChange={setGoodCause} />
-      <TextArea label="Counsel’s notes (optional)" hint="No patron data." name="reviewNotes" maxLength={2000} value={notes} onChange={(e) => setNotes(e.target.value)} error={problemAbout(error, 'notes')} />
+    <form className="office-step" onSubmit={(e) => void submit(e)} aria-label={t('office.request.reviewForm.label')}>
+      <h3>{again ? t('office.request.reviewForm.again') : t('office.request.reviewForm.title')}</h3>
+      <YesNo legend={t('office.request.reviewForm.properForm')} name="properForm" value={properForm} onChange={setProperForm} />
+      <YesNo legend={t('office.request.reviewForm.goodCause')} name="goodCause" value={goodCause} onChange={setGoodCause} />
+      <TextArea
+        label={t('office.request.reviewForm.notes')}
+        hint={t('office.request.noPatronData')}
+        name="reviewNotes" maxLength={2000} value={notes} onChange={(e) => setNotes(e.target.value)} error={problemAbout(error, 'notes')} />
       <ErrorMessage error={error} />
       <button type="submit" disabled={busy}>
-        Record the review
+        {t('office.request.reviewForm.submit')}
       </button>
     </form>
   );
 }
 
 function DecisionForm({ request, onDone }: { request: LegalRequest; onDone: (next: LegalRequest) => void }) {
+  const t = useT();
   const library = useLibrary();
   // What the profile answers for this instrument: a refused instrument is never approved, whoever asks.
   const refuseOnly = request.rule.permits === 'refuse';
@@ -400,60 +404,62 @@ function DecisionForm({ request, onDone }: { request: LegalRequest; onDone: (nex
     if (next) onDone(next);
   };
   return (
-    <form className="office-step" onSubmit={(e) => void submit(e)} aria-label="Decision">
-      <h3>Decide</h3>
-      <p className="hint">An approval the library’s policy does not allow is refused with its reason and changes nothing; such a request can only be refused.</p>
-      {refuseOnly && (
-        <p className="office-rule refused">The library’s policy does not accept this instrument: it can only be refused ({request.rule.clause}).</p>
-      )}
+    <form className="office-step" onSubmit={(e) => void submit(e)} aria-label={t('office.request.decisionForm.label')}>
+      <h3>{t('office.request.decisionForm.title')}</h3>
+      <p className="hint">{t('office.request.decisionForm.hint')}</p>
+      {refuseOnly && <p className="office-rule refused">{t('office.request.decisionForm.refuseOnly', { clause: request.rule.clause })}</p>}
       <fieldset className="office-fieldset">
-        <legend>Decision</legend>
+        <legend>{t('office.request.decisionForm.decision')}</legend>
         <div className="office-inline">
           {!refuseOnly && (
             <label className="check">
               <input type="radio" name="decision" required checked={choice === 'approve'} onChange={() => setChoice('approve')} />
-              <span>Comply: approve the release</span>
+              <span>{t('office.request.decisionForm.approve')}</span>
             </label>
           )}
           <label className="check">
             <input type="radio" name="decision" required checked={choice === 'refuse'} onChange={() => setChoice('refuse')} />
-            <span>Refuse</span>
+            <span>{t('office.request.decisionForm.refuse')}</span>
           </label>
         </div>
       </fieldset>
       {choice === 'refuse' && (
         <Select
-          label="Ask for another instrument (optional)"
+          label={t('office.request.decisionForm.requires')}
           value={requires}
           onChange={(e) => setRequires(e.target.value)}
           options={[
-            { value: '', label: 'No: refuse as it is' },
-            { value: 'subpoena', label: 'A subpoena is required' },
-            { value: 'court-order', label: 'A court order is required' },
+            { value: '', label: t('office.request.decisionForm.requires.none') },
+            { value: 'subpoena', label: t('office.request.decisionForm.requires.subpoena') },
+            { value: 'court-order', label: t('office.request.decisionForm.requires.courtOrder') },
           ]}
         />
       )}
-      <TextArea label="Notes on the decision (optional)" hint="No patron data." name="decisionNotes" maxLength={2000} value={notes} onChange={(e) => setNotes(e.target.value)} error={problemAbout(error, 'notes')} />
+      <TextArea
+        label={t('office.request.decisionForm.notes')}
+        hint={t('office.request.noPatronData')}
+        name="decisionNotes" maxLength={2000} value={notes} onChange={(e) => setNotes(e.target.value)} error={problemAbout(error, 'notes')} />
       <Select
-        label="Gag order"
+        label={t('office.request.decisionForm.gag')}
         value={gag}
         onChange={(e) => setGag(e.target.value as typeof gag)}
         options={[
-          { value: 'keep', label: request.gagUntil ? `Keep as it is (until ${when(request.gagUntil)})` : 'Keep as it is (none)' },
-          { value: 'set', label: request.gagUntil ? 'Move its end' : 'The instrument carries one: set its end' },
-          ...(request.gagUntil ? [{ value: 'lift', label: 'Lift it' }] : []),
+          { value: 'keep', label: request.gagUntil ? t('office.request.decisionForm.gag.keepUntil', { until: when(request.gagUntil) }) : t('office.request.decisionForm.gag.keepNone') },
+          { value: 'set', label: request.gagUntil ? t('office.request.decisionForm.gag.move') : t('office.request.decisionForm.gag.set') },
+          ...(request.gagUntil ? [{ value: 'lift', label: t('office.request.decisionForm.gag.lift') }] : []),
         ]}
       />
-      {gag === 'set' && <Field label="Gag order through" type="date" required value={gagUntil} onChange={(e) => setGagUntil(e.target.value)} error={problemAbout(error, 'gagUntil')} />}
+      {gag === 'set' && <Field label={t('office.request.decisionForm.gagUntil')} type="date" required value={gagUntil} onChange={(e) => setGagUntil(e.target.value)} error={problemAbout(error, 'gagUntil')} />}
       <ErrorMessage error={error} />
       <button type="submit" disabled={busy}>
-        Record the decision
+        {t('office.request.decisionForm.submit')}
       </button>
     </form>
   );
 }
 
 function ReleaseStep({ request, onDone }: { request: LegalRequest; onDone: (release: Release) => void }) {
+  const t = useT();
   const { run, busy, error } = useAction();
   const release = async () => {
     const answer = await run(() => api<Release>('POST', `/legal-requests/${request.id}/release`));
@@ -461,21 +467,18 @@ function ReleaseStep({ request, onDone }: { request: LegalRequest; onDone: (rele
   };
   return (
     <div className="office-step">
-      <p>
-        Approved {when(request.decidedAt)}. Releasing produces the export <strong>once</strong>: Carrel saves it to this computer as a file and keeps only its manifest (which records,
-        which categories, and a fingerprint of the file). Each patron released is logged as an access for legal disclosure.
-      </p>
+      <p>{tRich('office.request.releaseStep.intro', { at: when(request.decidedAt), strong: (chunks) => <strong>{chunks}</strong> })}</p>
       <Confirm
-        label="Release the records"
+        label={t('office.request.releaseStep.label')}
         question={
           <p>
             {request.patronIds.length === 0
-              ? `Release to ${request.agency} now what this request may obtain? It names no patron: a public-records request lists the overdue adult accounts as they stand at release.`
-              : `Release the records of ${plural(request.patronIds.length, 'patron')} to ${request.agency} now?`}{' '}
-            This cannot be undone, and the export cannot be produced again.
+              ? t('office.request.releaseStep.questionNoPatron', { agency: request.agency })
+              : t('office.request.releaseStep.question', { count: request.patronIds.length, agency: request.agency })}{' '}
+            {t('office.request.releaseStep.cannotUndo')}
           </p>
         }
-        confirmLabel="Release and save the export"
+        confirmLabel={t('office.request.releaseStep.confirm')}
         onConfirm={release}
         busy={busy}
         danger
@@ -486,6 +489,7 @@ function ReleaseStep({ request, onDone }: { request: LegalRequest; onDone: (rele
 }
 
 function ReleasedSummary({ request, saved, who }: { request: LegalRequest; saved: Saved | undefined; who: (id: string | null) => string }) {
+  const t = useT();
   const manifest = request.manifest;
   if (!manifest) return null;
   const byCategory = new Map<string, number>();
@@ -493,17 +497,20 @@ function ReleasedSummary({ request, saved, who }: { request: LegalRequest; saved
   return (
     <div>
       <p>
-        Released {when(request.releasedAt)} by {who(request.releasedBy)}
-        {saved ? `: the records of ${saved.accounts ? plural(saved.count, 'overdue account') : plural(saved.count, 'patron')}` : ''}.
+        {!saved
+          ? t('office.request.released', { at: when(request.releasedAt), who: who(request.releasedBy) })
+          : saved.accounts
+            ? t('office.request.released.accounts', { at: when(request.releasedAt), who: who(request.releasedBy), count: saved.count })
+            : t('office.request.released.patrons', { at: when(request.releasedAt), who: who(request.releasedBy), count: saved.count })}
       </p>
       <div className="table-scroll">
         <table>
-          <caption>What was released (the manifest the register keeps)</caption>
+          <caption>{t('office.request.manifest.caption')}</caption>
           <thead>
             <tr>
-              <th scope="col">Record category</th>
+              <th scope="col">{t('office.request.manifest.category')}</th>
               <th scope="col" className="num">
-                Records
+                {t('office.request.manifest.records')}
               </th>
             </tr>
           </thead>
@@ -511,35 +518,39 @@ function ReleasedSummary({ request, saved, who }: { request: LegalRequest; saved
             {manifest.categories.map((c) => (
               <tr key={c}>
                 <th scope="row">{categoryName(c)}</th>
-                <td className="num">{byCategory.get(c) ?? 0}</td>
+                <td className="num">{count(byCategory.get(c) ?? 0)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
       <dl className="facts">
-        <dt>Records in all</dt>
-        <dd>{manifest.records.length}</dd>
-        <dt>Export generated</dt>
+        <dt>{t('office.request.manifest.total')}</dt>
+        <dd>{count(manifest.records.length)}</dd>
+        <dt>{t('office.request.manifest.generated')}</dt>
         <dd>{when(manifest.generatedAt)}</dd>
-        <dt>Fingerprint (SHA-256)</dt>
+        <dt>{t('office.request.manifest.fingerprint')}</dt>
         <dd className="office-hash">{manifest.sha256}</dd>
       </dl>
       {saved ? (
-        <div className="office-warning" role="note" aria-label="The export file">
+        <div className="office-warning" role="note" aria-label={t('office.request.exportFile.label')}>
           <p>
-            The export is saved on this computer as <strong>{saved.fileName}</strong>, and this page no longer holds it. Hand the file to the agency, then delete it from this
-            computer. Its SHA-256 (<code>sha256sum {saved.fileName}</code>) equals the fingerprint above.
+            {tRich('office.request.exportFile', {
+              file: saved.fileName,
+              strong: (chunks) => <strong>{chunks}</strong>,
+              code: (chunks) => <code>{chunks}</code>,
+            })}
           </p>
         </div>
       ) : (
-        <p className="hint">The export was produced once, at release; Carrel keeps only this manifest.</p>
+        <p className="hint">{t('office.request.exportFile.gone')}</p>
       )}
     </div>
   );
 }
 
 function WithdrawForm({ request, onDone }: { request: LegalRequest; onDone: (next: LegalRequest) => void }) {
+  const t = useT();
   const [notes, setNotes] = useState('');
   const { run, busy, error } = useAction();
   const withdraw = async () => {
@@ -548,12 +559,15 @@ function WithdrawForm({ request, onDone }: { request: LegalRequest; onDone: (nex
   };
   return (
     <div className="office-step">
-      <p className="hint">If the agency withdraws its request, record it here: nothing is released, and the hold on its records is lifted.</p>
-      <TextArea label="Notes on the withdrawal (optional)" hint="No patron data." name="withdrawNotes" maxLength={2000} value={notes} onChange={(e) => setNotes(e.target.value)} error={problemAbout(error, 'notes')} />
+      <p className="hint">{t('office.request.withdrawForm.hint')}</p>
+      <TextArea
+        label={t('office.request.withdrawForm.notes')}
+        hint={t('office.request.noPatronData')}
+        name="withdrawNotes" maxLength={2000} value={notes} onChange={(e) => setNotes(e.target.value)} error={problemAbout(error, 'notes')} />
       <Confirm
-        label="Record the withdrawal"
-        question={<p>Record that {request.agency} withdrew this request? It cannot be reopened.</p>}
-        confirmLabel="Yes, record the withdrawal"
+        label={t('office.request.withdrawForm.label')}
+        question={<p>{t('office.request.withdrawForm.question', { agency: request.agency })}</p>}
+        confirmLabel={t('office.request.withdrawForm.confirm')}
         onConfirm={withdraw}
         busy={busy}
       />

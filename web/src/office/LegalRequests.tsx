@@ -1,17 +1,19 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../api';
+import { t, tRich, useT, type MessageId } from '../i18n';
 import { useSession } from '../session';
 import { ErrorMessage, Field, Notice, Page, Select, useAction, useLoad } from '../ui/components';
 import { loadPolicy } from '../public/policyApi';
-import { CATEGORIES, CheckboxGroup, dayBound, INSTRUMENTS, instrumentName, problemAbout, REQUEST_STATUS, TextArea, cardNumbers, plural, useFocusTarget, useLibrary, when } from './common';
+import { CATEGORIES, CheckboxGroup, dayBound, INSTRUMENTS, instrumentName, problemAbout, REQUEST_STATUS, TextArea, cardNumbers, useFocusTarget, useLibrary, when } from './common';
 import type { LegalRequest, RequestReceipt } from './types';
 
 const OPEN = ['received', 'referred', 'approved'];
-const NO_CATEGORY = 'Tick at least one kind of record the instrument asks for.';
+const NO_CATEGORY: MessageId = 'office.requests.new.noCategory';
 
 /** The legal-request register (the director): every request, newest first, with its state. */
 export function LegalRequestsPage() {
+  const t = useT();
   const library = useLibrary();
   const session = useSession();
   const [show, setShow] = useState<'all' | 'open' | 'closed'>('all');
@@ -22,50 +24,47 @@ export function LegalRequestsPage() {
 
   return (
     <Page
-      title="Legal requests"
+      title={t('office.requests.title')}
       actions={
         session.can('disclosure.receive') ? (
           <Link className="button" to="/office/legal-requests/new">
-            Record a new request
+            {t('office.requests.recordNew')}
           </Link>
         ) : undefined
       }
     >
-      <p>
-        Every request for patron records the library is handed: what was presented, by whom, and what became of it. Patrons appear by id only. A request under a gag order is listed for
-        the director only until the gag ends.
-      </p>
+      <p>{t('office.requests.intro')}</p>
       <div className="narrow">
         <Select
-          label="Show"
+          label={t('office.requests.show')}
           value={show}
           onChange={(e) => setShow(e.target.value as typeof show)}
           options={[
-            { value: 'all', label: 'All requests' },
-            { value: 'open', label: 'Open requests (received, referred, approved)' },
-            { value: 'closed', label: 'Closed requests (released, refused, withdrawn)' },
+            { value: 'all', label: t('office.requests.show.all') },
+            { value: 'open', label: t('office.requests.show.open') },
+            { value: 'closed', label: t('office.requests.show.closed') },
           ]}
         />
       </div>
       <ErrorMessage error={register.error} />
-      {register.loading && !register.data && <p className="loading">Loading the register…</p>}
-      {register.data && requests.length === 0 && <p>The register holds no {show === 'all' ? '' : `${show} `}request.</p>}
+      {register.loading && !register.data && <p className="loading">{t('office.requests.loading')}</p>}
+      {register.data && requests.length === 0 && <p>{show === 'all' ? t('office.requests.empty.all') : show === 'open' ? t('office.requests.empty.open') : t('office.requests.empty.closed')}</p>}
       {requests.length > 0 && (
         <div className="table-scroll">
           <table>
-            <caption>The register ({plural(requests.length, 'request')})</caption>
+            <caption>{t('office.requests.caption', { count: requests.length })}</caption>
             <thead>
               <tr>
-                <th scope="col">Received</th>
-                <th scope="col">Instrument</th>
-                <th scope="col">Agency</th>
-                <th scope="col">Case</th>
+                <th scope="col">{t('office.requests.col.received')}</th>
+                <th scope="col">{t('office.requests.col.instrument')}</th>
+                <th scope="col">{t('office.requests.col.agency')}</th>
+                <th scope="col">{t('office.requests.col.case')}</th>
                 <th scope="col" className="num">
-                  Patrons
+                  {t('office.requests.col.patrons')}
                 </th>
-                <th scope="col">State</th>
+                <th scope="col">{t('office.requests.col.state')}</th>
                 <th scope="col">
-                  <span className="office-sr">Open</span>
+                  <span className="office-sr">{t('office.requests.col.open')}</span>
                 </th>
               </tr>
             </thead>
@@ -79,11 +78,12 @@ export function LegalRequestsPage() {
                   <td className="num">{r.patronIds.length}</td>
                   <td>
                     <span className={`badge status-${r.status}`}>{REQUEST_STATUS[r.status] ?? r.status}</span>
-                    {r.gagged && <span className="badge warn">Gag order until {when(r.gagUntil)}</span>}
+                    {r.gagged && <span className="badge warn">{t('office.requests.gagUntil', { until: when(r.gagUntil) })}</span>}
                   </td>
                   <td>
-                    <Link to={`/office/legal-requests/${r.id}`} aria-label={`Open the ${instrumentName(r.instrument).toLowerCase()} from ${r.agency} received ${when(r.receivedAt)}`}>
-                      Open
+                    <Link to={`/office/legal-requests/${r.id}`} aria-label={t('office.requests.openRequest', { instrument: instrumentName(r.instrument).toLowerCase(), agency: r.agency, received: when(r.receivedAt) })}
+                    >
+                      {t('office.requests.open')}
                     </Link>
                   </td>
                 </tr>
@@ -110,6 +110,7 @@ export function NewLegalRequestPage() {
 }
 
 function RecordForm({ onRecorded }: { onRecorded: (receipt: RequestReceipt) => void }) {
+  const t = useT();
   const library = useLibrary();
   const session = useSession();
   const navigate = useNavigate();
@@ -158,39 +159,38 @@ function RecordForm({ onRecorded }: { onRecorded: (receipt: RequestReceipt) => v
     if (session.can('disclosure.read')) navigate(`/office/legal-requests/${receipt.id}`, { state: { notice: recordedNotice(receipt) } });
     else onRecorded(receipt);
   };
-  const back = session.can('disclosure.read') ? { to: '/office/legal-requests', label: 'Back to the register' } : { to: '/office', label: 'Back to the office' };
+  const back = session.can('disclosure.read')
+    ? { to: '/office/legal-requests', label: t('office.requests.new.backToRegister') }
+    : { to: '/office', label: t('office.requests.new.backToOffice') };
 
   return (
-    <Page title="Record a legal request">
+    <Page title={t('office.requests.new.title')}>
       <p>
-        Record the request exactly as it was presented. Carrel keeps the records it names from now until it is decided, and the director decides under the library’s policy.{' '}
+        {t('office.requests.new.intro')}{' '}
         <Link to={back.to}>{back.label}</Link>
       </p>
       <form onSubmit={(e) => void submit(e)} className="office-form">
         <Select
-          label="Instrument presented"
+          label={t('office.requests.new.instrument')}
           name="instrument"
           required
           value={instrument}
           onChange={(e) => setInstrument(e.target.value)}
           error={problemAbout(error, 'instrument')}
-          options={[{ value: '', label: 'Choose the instrument…' }, ...INSTRUMENTS]}
+          options={[{ value: '', label: t('office.requests.new.chooseInstrument') }, ...INSTRUMENTS]}
         />
         {rule && (
           <p className={`office-rule${rule.permitted ? '' : ' refused'}`} aria-live="polite">
-            <strong>The library’s policy:</strong> {rule.statement.text} ({rule.statement.clauses.join(', ')})
+            {tRich('office.requests.new.policy', { text: rule.statement.text, clauses: rule.statement.clauses.join(', '), strong: (chunks) => <strong>{chunks}</strong> })}
           </p>
         )}
-        <div className="office-warning" role="note" aria-label="No patron data in these fields">
-          <p>
-            <strong>No patron data in the fields below.</strong> Agency, officer and case number describe the request, and show in the register and the reports. Never write a patron’s
-            name, card number or any detail about them here: name patrons only by card number further down.
-          </p>
+        <div className="office-warning" role="note" aria-label={t('office.requests.new.noPatronData.label')}>
+          <p>{tRich('office.requests.new.noPatronData', { strong: (chunks) => <strong>{chunks}</strong> })}</p>
         </div>
         <div className="grid-2">
-          <Field label="Agency" name="agency" required maxLength={200} autoComplete="off" value={agency} onChange={(e) => setAgency(e.target.value)} error={problemAbout(error, 'agency')} />
+          <Field label={t('office.requests.new.agency')} name="agency" required maxLength={200} autoComplete="off" value={agency} onChange={(e) => setAgency(e.target.value)} error={problemAbout(error, 'agency')} />
           <Field
-            label="Case or docket number (optional)"
+            label={t('office.requests.new.caseNumber')}
             name="caseNumber"
             maxLength={200}
             autoComplete="off"
@@ -199,7 +199,7 @@ function RecordForm({ onRecorded }: { onRecorded: (receipt: RequestReceipt) => v
             error={problemAbout(error, 'caseNumber')}
           />
           <Field
-            label="Officer’s name"
+            label={t('office.requests.new.officerName')}
             name="officerName"
             required
             maxLength={200}
@@ -209,7 +209,7 @@ function RecordForm({ onRecorded }: { onRecorded: (receipt: RequestReceipt) => v
             error={problemAbout(error, 'officerName')}
           />
           <Field
-            label="Officer’s badge or id"
+            label={t('office.requests.new.officerId')}
             name="officerId"
             required
             maxLength={200}
@@ -220,8 +220,8 @@ function RecordForm({ onRecorded }: { onRecorded: (receipt: RequestReceipt) => v
           />
         </div>
         <TextArea
-          label="Card numbers of the patrons named"
-          hint="One card number per line, as the instrument names them. Card numbers only, no names. Leave empty only for a public-records request."
+          label={t('office.requests.new.cards')}
+          hint={t('office.requests.new.cards.hint')}
           name="patrons"
           autoComplete="off"
           spellCheck={false}
@@ -230,37 +230,37 @@ function RecordForm({ onRecorded }: { onRecorded: (receipt: RequestReceipt) => v
           error={problemAbout(error, 'patrons') ?? problemAbout(error, 'cardNumber')}
         />
         <CheckboxGroup
-          legend="Records asked for"
-          hint="Tick only what the instrument names. What may be released is decided later under the library’s policy."
+          legend={t('office.requests.new.categories')}
+          hint={t('office.requests.new.categories.hint')}
           options={CATEGORIES}
           value={categories}
           onChange={setCategories}
-          error={noCategory && categories.length === 0 ? NO_CATEGORY : problemAbout(error, 'categories')}
+          error={noCategory && categories.length === 0 ? t(NO_CATEGORY) : problemAbout(error, 'categories')}
         />
         <fieldset className="office-fieldset">
-          <legend>Period the instrument names (optional)</legend>
-          <p className="hint">Leave a date empty where the instrument sets no limit.</p>
+          <legend>{t('office.requests.new.period')}</legend>
+          <p className="hint">{t('office.requests.new.period.hint')}</p>
           <div className="grid-2">
-            <Field label="From" type="date" name="from" value={from} onChange={(e) => setFrom(e.target.value)} error={problemAbout(error, 'from')} />
-            <Field label="To (included)" type="date" name="to" value={to} onChange={(e) => setTo(e.target.value)} error={problemAbout(error, 'to')} />
+            <Field label={t('office.requests.new.from')} type="date" name="from" value={from} onChange={(e) => setFrom(e.target.value)} error={problemAbout(error, 'from')} />
+            <Field label={t('office.requests.new.to')} type="date" name="to" value={to} onChange={(e) => setTo(e.target.value)} error={problemAbout(error, 'to')} />
           </div>
         </fieldset>
         <Field
-          label="Gag order (non-disclosure) through (optional)"
-          hint="Only if the instrument forbids telling the patron. Through the end of this day the patrons are not told, and only the director sees the request."
+          label={t('office.requests.new.gagUntil')}
+          hint={t('office.requests.new.gagUntil.hint')}
           type="date"
           name="gagUntil"
           value={gagUntil}
           onChange={(e) => setGagUntil(e.target.value)}
           error={problemAbout(error, 'gagUntil')}
         />
-        <ErrorMessage error={noCategory && categories.length === 0 ? new Error(NO_CATEGORY) : error} />
+        <ErrorMessage error={noCategory && categories.length === 0 ? new Error(t(NO_CATEGORY)) : error} />
         <div className="actions">
           <button type="submit" disabled={busy}>
-            Record the request
+            {t('office.requests.new.submit')}
           </button>
           <Link className="button secondary" to={back.to}>
-            Cancel
+            {t('office.requests.new.cancel')}
           </Link>
         </div>
       </form>
@@ -269,7 +269,7 @@ function RecordForm({ onRecorded }: { onRecorded: (receipt: RequestReceipt) => v
 }
 
 function recordedNotice(receipt: RequestReceipt): string {
-  return `The ${instrumentName(receipt.instrument).toLowerCase()} is in the register (received ${when(receipt.receivedAt)}). The records it names are kept under a legal hold until it is decided.`;
+  return t('office.requests.recorded.notice', { instrument: instrumentName(receipt.instrument).toLowerCase(), received: when(receipt.receivedAt) });
 }
 
 /**
@@ -278,6 +278,7 @@ function recordedNotice(receipt: RequestReceipt): string {
  * request under a gag order it cannot read (POST /legal-requests/:id/referral).
  */
 function RecordedPage({ receipt: first, onAnother }: { receipt: RequestReceipt; onAnother: () => void }) {
+  const t = useT();
   const [receipt, setReceipt] = useState(first);
   const [notice, setNotice] = useState(recordedNotice(first));
   const { run, busy, error } = useAction();
@@ -289,43 +290,43 @@ function RecordedPage({ receipt: first, onAnother }: { receipt: RequestReceipt; 
     const answer = await run(() => api<RequestReceipt>('POST', `/legal-requests/${encodeURIComponent(receipt.id)}/referral`));
     if (!answer) return;
     setReceipt(answer);
-    setNotice('The request is referred to the director, who decides on it under the library’s policy.');
+    setNotice(t('office.requests.recorded.referred'));
     heading.focus();
   };
   return (
-    <Page title="Legal request recorded">
+    <Page title={t('office.requests.recorded.title')}>
       <Notice>{notice}</Notice>
       <section aria-labelledby="receipt-title">
         <h2 id="receipt-title" ref={heading.ref} tabIndex={-1}>
-          Receipt
+          {t('office.requests.recorded.receipt')}
         </h2>
         <dl className="facts">
-          <dt>Instrument</dt>
+          <dt>{t('office.requests.recorded.instrument')}</dt>
           <dd>{instrumentName(receipt.instrument)}</dd>
-          <dt>Received</dt>
+          <dt>{t('office.requests.recorded.received')}</dt>
           <dd>{when(receipt.receivedAt)}</dd>
-          <dt>State</dt>
+          <dt>{t('office.requests.recorded.state')}</dt>
           <dd>
             <span className={`badge status-${receipt.status}`}>{REQUEST_STATUS[receipt.status] ?? receipt.status}</span>
           </dd>
-          <dt>Reference</dt>
+          <dt>{t('office.requests.recorded.reference')}</dt>
           <dd className="office-hash">{receipt.id}</dd>
         </dl>
-        <p className="hint">Only the director reads the request and decides on it. Hand the paperwork to the director with this reference.</p>
+        <p className="hint">{t('office.requests.recorded.hint')}</p>
         {receipt.status === 'received' && (
           <div className="office-step">
-            <p>Every request goes to the director before a decision: refer it now.</p>
+            <p>{t('office.requests.recorded.referNow')}</p>
             <button type="button" onClick={() => void refer()} disabled={busy}>
-              Refer to the director
+              {t('office.requests.recorded.refer')}
             </button>
             <ErrorMessage error={error} />
           </div>
         )}
         <div className="actions">
           <button type="button" className="secondary" onClick={onAnother}>
-            Record another request
+            {t('office.requests.recorded.another')}
           </button>
-          <Link to="/office">Back to the office</Link>
+          <Link to="/office">{t('office.requests.recorded.backToOffice')}</Link>
         </div>
       </section>
     </Page>

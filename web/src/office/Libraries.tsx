@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
+import { useT } from '../i18n';
 import { ErrorMessage, Field, Notice, Page, Select, aboutField, useAction, useLoad } from '../ui/components';
 
 /** A library as GET /libraries and POST /libraries answer it. */
@@ -25,20 +26,21 @@ interface ProfileRow {
 export function LibrariesPage({ onAdded }: { onAdded: () => void }) {
   const libraries = useLoad(() => api<LibraryRow[]>('GET', '/libraries'), []);
   const [notice, setNotice] = useState<string | undefined>(undefined);
+  const t = useT();
   return (
-    <Page title="Libraries">
-      <p>The libraries of this installation. A consortium holds several; each has its own policy profile, branches, rules and staff.</p>
+    <Page title={t('setup.libraries.title')}>
+      <p>{t('setup.libraries.intro')}</p>
       <Notice>{notice}</Notice>
       <ErrorMessage error={libraries.error} />
       <table>
-        <caption>Libraries</caption>
+        <caption>{t('setup.libraries.caption')}</caption>
         <thead>
           <tr>
-            <th scope="col">Id</th>
-            <th scope="col">Name</th>
-            <th scope="col">Policy profile</th>
-            <th scope="col">Time zone</th>
-            <th scope="col">Branches</th>
+            <th scope="col">{t('setup.libraries.col.id')}</th>
+            <th scope="col">{t('setup.libraries.col.name')}</th>
+            <th scope="col">{t('setup.libraries.col.profile')}</th>
+            <th scope="col">{t('setup.libraries.col.timeZone')}</th>
+            <th scope="col">{t('setup.libraries.col.branches')}</th>
           </tr>
         </thead>
         <tbody>
@@ -55,7 +57,7 @@ export function LibrariesPage({ onAdded }: { onAdded: () => void }) {
       </table>
       <AddLibrary
         onAdded={(library) => {
-          setNotice(`${library.name} (${library.id}) is added. Choose it in the Library list to set up its branches, rules and staff.`);
+          setNotice(t('setup.libraries.added', { name: library.name, id: library.id }));
           libraries.reload();
           onAdded();
         }}
@@ -65,6 +67,7 @@ export function LibrariesPage({ onAdded }: { onAdded: () => void }) {
 }
 
 function AddLibrary({ onAdded }: { onAdded: (library: LibraryRow) => void }) {
+  const t = useT();
   const profiles = useLoad(() => api<ProfileRow[]>('GET', '/profiles'), []);
   const empty = { id: '', name: '', profileId: '', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, branchCode: 'main', branchName: '' };
   const [form, setForm] = useState(empty);
@@ -89,24 +92,24 @@ function AddLibrary({ onAdded }: { onAdded: (library: LibraryRow) => void }) {
   };
   return (
     <section aria-labelledby="libraries-add">
-      <h2 id="libraries-add">Add a library</h2>
+      <h2 id="libraries-add">{t('setup.libraries.add.title')}</h2>
       <form className="office-form narrow" onSubmit={(e) => void submit(e)}>
-        <Field label="Library id" name="libraryId" hint="2–40 lower-case letters, digits or hyphens; it never changes" required maxLength={40} autoComplete="off" spellCheck={false} value={form.id} onChange={set('id')} error={aboutField(error, 'id')} />
-        <Field label="Library name" name="libraryName" required maxLength={200} value={form.name} onChange={set('name')} error={aboutField(error, 'name')} />
+        <Field label={t('setup.libraries.add.id')} name="libraryId" hint={t('setup.libraries.add.id.hint')} required maxLength={40} autoComplete="off" spellCheck={false} value={form.id} onChange={set('id')} error={aboutField(error, 'id')} />
+        <Field label={t('setup.libraries.add.name')} name="libraryName" required maxLength={200} value={form.name} onChange={set('name')} error={aboutField(error, 'name')} />
         <Select
-          label="Policy profile"
+          label={t('setup.libraries.add.profile')}
           name="profileId"
           value={form.profileId}
           onChange={set('profileId')}
-          options={[{ value: '', label: 'The installation’s default' }, ...(profiles.data ?? []).map((p) => ({ value: p.id, label: `${p.name} (${p.jurisdiction})` }))]}
+          options={[{ value: '', label: t('setup.libraries.add.profile.default') }, ...(profiles.data ?? []).map((p) => ({ value: p.id, label: `${p.name} (${p.jurisdiction})` }))]}
           error={aboutField(error, 'profile')}
         />
-        <Field label="Time zone" name="timeZone" hint="IANA name, for example America/Denver" required maxLength={100} value={form.timeZone} onChange={set('timeZone')} error={aboutField(error, 'timeZone')} />
-        <Field label="First branch code" name="branchCode" required maxLength={40} value={form.branchCode} onChange={set('branchCode')} />
-        <Field label="First branch name" name="branchName" maxLength={200} value={form.branchName} onChange={set('branchName')} />
+        <Field label={t('setup.libraries.add.timeZone')} name="timeZone" hint={t('setup.libraries.add.timeZone.hint')} required maxLength={100} value={form.timeZone} onChange={set('timeZone')} error={aboutField(error, 'timeZone')} />
+        <Field label={t('setup.libraries.add.branchCode')} name="branchCode" required maxLength={40} value={form.branchCode} onChange={set('branchCode')} />
+        <Field label={t('setup.libraries.add.branchName')} name="branchName" maxLength={200} value={form.branchName} onChange={set('branchName')} />
         <ErrorMessage error={error} />
         <button type="submit" disabled={busy}>
-          Add the library
+          {t('setup.libraries.add.submit')}
         </button>
       </form>
     </section>

@@ -1,8 +1,9 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, query } from '../api';
+import { t, tRich, useT, type MessageId } from '../i18n';
 import { useSession } from '../session';
 import { Checkbox, ErrorMessage, Field, Notice, Page, Select, Table, aboutField, money, useAction, useLoad } from '../ui/components';
-import { plural, useLibrary } from './common';
+import { useLibrary } from './common';
 import type { BranchRow, CategoryRow, ClosedDaysRow, ItemTypeRow, LibrarySettings, LoanRuleExplanation, LoanRuleRow } from '../../../src/http/schemas/library-config';
 
 /**
@@ -11,14 +12,14 @@ import type { BranchRow, CategoryRow, ClosedDaysRow, ItemTypeRow, LibrarySetting
  * explanation of which rule a loan gets. Staff holding library.read see it; administrators change it.
  */
 
-const WEEKDAYS: { code: string; name: string }[] = [
-  { code: 'mon', name: 'Monday' },
-  { code: 'tue', name: 'Tuesday' },
-  { code: 'wed', name: 'Wednesday' },
-  { code: 'thu', name: 'Thursday' },
-  { code: 'fri', name: 'Friday' },
-  { code: 'sat', name: 'Saturday' },
-  { code: 'sun', name: 'Sunday' },
+const WEEKDAYS: { code: string; name: MessageId; short: MessageId }[] = [
+  { code: 'mon', name: 'setup.weekday.mon', short: 'setup.weekday.mon.short' },
+  { code: 'tue', name: 'setup.weekday.tue', short: 'setup.weekday.tue.short' },
+  { code: 'wed', name: 'setup.weekday.wed', short: 'setup.weekday.wed.short' },
+  { code: 'thu', name: 'setup.weekday.thu', short: 'setup.weekday.thu.short' },
+  { code: 'fri', name: 'setup.weekday.fri', short: 'setup.weekday.fri.short' },
+  { code: 'sat', name: 'setup.weekday.sat', short: 'setup.weekday.sat.short' },
+  { code: 'sun', name: 'setup.weekday.sun', short: 'setup.weekday.sun.short' },
 ];
 
 /** A whole number typed in a form, or null when left empty. */
@@ -36,8 +37,8 @@ const text = (value: number | null | undefined) => (value === null || value === 
 
 function hoursInWords(hours: Record<string, string[][]>): string {
   const days = WEEKDAYS.filter((d) => (hours[d.code] ?? []).length > 0);
-  if (days.length === 0) return 'Not given (open every day)';
-  return days.map((d) => `${d.name.slice(0, 3)} ${(hours[d.code] ?? []).map(([o, c]) => `${o}–${c}`).join(', ')}`).join('; ');
+  if (days.length === 0) return t('setup.hours.notGiven');
+  return days.map((d) => `${t(d.short)} ${(hours[d.code] ?? []).map(([o, c]) => `${o}–${c}`).join(', ')}`).join('; ');
 }
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
@@ -53,6 +54,7 @@ export function LibrarySetupPage() {
   const library = useLibrary();
   const session = useSession();
   const admin = session.can('library.administer');
+  const t = useT();
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const base = `/libraries/${encodeURIComponent(library.id)}`;
   const branches = useLoad(() => api<BranchRow[]>('GET', `${base}/branches`), [base]);
@@ -64,11 +66,8 @@ export function LibrarySetupPage() {
   };
 
   return (
-    <Page title="Library setup">
-      <p>
-        The library’s own circulation policy for <strong>{library.name}</strong>: settings, branches and their hours, closed days, patron categories, item types and the circulation
-        matrix. {admin ? 'Every change is recorded in the access log with your name; loans already out keep their due dates.' : 'You may read it; administrators change it.'}
-      </p>
+    <Page title={t('setup.librarySetup.title')}>
+      <p>{tRich(admin ? 'setup.librarySetup.intro.admin' : 'setup.librarySetup.intro.reader', { library: library.name, b: (chunks) => <strong>{chunks}</strong> })}</p>
       <Notice>{notice}</Notice>
       <Settings base={base} admin={admin} onSaved={(m) => done(m)} />
       <Branches base={base} admin={admin} branches={branches} onChanged={(m) => done(m, branches.reload)} />
@@ -85,17 +84,19 @@ type Loaded<T> = { data?: T; error?: unknown; loading: boolean; reload: () => vo
 // ---- settings
 
 function Settings({ base, admin, onSaved }: { base: string; admin: boolean; onSaved: (message: string) => void }) {
+  const t = useT();
   const settings = useLoad(() => api<LibrarySettings>('GET', `${base}/settings`), [base]);
   return (
-    <Section id="setup-settings" title="Settings">
+    <Section id="setup-settings" title={t('setup.settings.title')}>
       <ErrorMessage error={settings.error} />
-      {settings.loading && !settings.data && <p className="loading">Loading…</p>}
+      {settings.loading && !settings.data && <p className="loading">{t('common.loading')}</p>}
       {settings.data && <SettingsForm key={JSON.stringify(settings.data)} base={base} admin={admin} settings={settings.data} onSaved={(m) => (settings.reload(), onSaved(m))} />}
     </Section>
   );
 }
 
 function SettingsForm({ base, admin, settings, onSaved }: { base: string; admin: boolean; settings: LibrarySettings; onSaved: (message: string) => void }) {
+  const t = useT();
   const [form, setForm] = useState({
     holdPickupDays: text(settings.holdPickupDays),
     maxBalance: (settings.maxBalanceCents / 100).toFixed(2),
@@ -120,24 +121,24 @@ function SettingsForm({ base, admin, settings, onSaved }: { base: string; admin:
         cardValidityMonths: Number(form.cardValidityMonths),
       }),
     );
-    if (saved) onSaved('The settings are saved.');
+    if (saved) onSaved(t('setup.settings.saved'));
   };
   return (
     <form className="office-form" onSubmit={(e) => void submit(e)}>
       <fieldset className="office-fieldset" disabled={!admin}>
-        <legend>Circulation settings</legend>
-        <Field label="Hold pick-up days" hint="Days a held item waits on the shelf (a rule of the matrix may say otherwise)." type="number" min={1} required value={form.holdPickupDays} onChange={set('holdPickupDays')} error={aboutField(error, 'holdPickupDays')} />
-        <Field label="Most a patron may owe and still borrow" hint="An amount, such as 10.00." inputMode="decimal" required value={form.maxBalance} onChange={set('maxBalance')} error={aboutField(error, 'maxBalanceCents')} />
-        <Field label="Overdue items that block borrowing" hint="Leave empty: overdue items never block." type="number" min={1} value={form.maxOverdueItems} onChange={set('maxOverdueItems')} error={aboutField(error, 'maxOverdueItems')} />
-        <Field label="Charge for a lost item" hint="When the item has no replacement cost." inputMode="decimal" required value={form.lostCharge} onChange={set('lostCharge')} error={aboutField(error, 'defaultLostChargeCents')} />
-        <Field label="Processing fee for a lost item" inputMode="decimal" required value={form.processingFee} onChange={set('processingFee')} error={aboutField(error, 'processingFeeCents')} />
-        <Field label="Days overdue before an item is declared lost" hint="Leave empty: never by itself." type="number" min={1} value={form.longOverdueDays} onChange={set('longOverdueDays')} error={aboutField(error, 'longOverdueDays')} />
-        <Field label="Months a card stays valid" hint="A patron category may say otherwise." type="number" min={1} required value={form.cardValidityMonths} onChange={set('cardValidityMonths')} error={aboutField(error, 'cardValidityMonths')} />
+        <legend>{t('setup.settings.legend')}</legend>
+        <Field label={t('setup.settings.holdPickupDays')} hint={t('setup.settings.holdPickupDays.hint')} type="number" min={1} required value={form.holdPickupDays} onChange={set('holdPickupDays')} error={aboutField(error, 'holdPickupDays')} />
+        <Field label={t('setup.settings.maxBalance')} hint={t('setup.settings.maxBalance.hint')} inputMode="decimal" required value={form.maxBalance} onChange={set('maxBalance')} error={aboutField(error, 'maxBalanceCents')} />
+        <Field label={t('setup.settings.maxOverdueItems')} hint={t('setup.settings.maxOverdueItems.hint')} type="number" min={1} value={form.maxOverdueItems} onChange={set('maxOverdueItems')} error={aboutField(error, 'maxOverdueItems')} />
+        <Field label={t('setup.settings.lostCharge')} hint={t('setup.settings.lostCharge.hint')} inputMode="decimal" required value={form.lostCharge} onChange={set('lostCharge')} error={aboutField(error, 'defaultLostChargeCents')} />
+        <Field label={t('setup.settings.processingFee')} inputMode="decimal" required value={form.processingFee} onChange={set('processingFee')} error={aboutField(error, 'processingFeeCents')} />
+        <Field label={t('setup.settings.longOverdueDays')} hint={t('setup.settings.longOverdueDays.hint')} type="number" min={1} value={form.longOverdueDays} onChange={set('longOverdueDays')} error={aboutField(error, 'longOverdueDays')} />
+        <Field label={t('setup.settings.cardValidityMonths')} hint={t('setup.settings.cardValidityMonths.hint')} type="number" min={1} required value={form.cardValidityMonths} onChange={set('cardValidityMonths')} error={aboutField(error, 'cardValidityMonths')} />
       </fieldset>
       <ErrorMessage error={error} />
       {admin && (
         <button type="submit" disabled={busy}>
-          Save the settings
+          {t('setup.settings.save')}
         </button>
       )}
     </form>
@@ -147,14 +148,18 @@ function SettingsForm({ base, admin, settings, onSaved }: { base: string; admin:
 // ---- branches
 
 function Branches({ base, admin, branches, onChanged }: { base: string; admin: boolean; branches: Loaded<BranchRow[]>; onChanged: (message: string) => void }) {
+  const t = useT();
   const [editing, setEditing] = useState<BranchRow | undefined>(undefined);
   // A new key after each save empties the form for the next one.
   const [round, setRound] = useState(0);
   return (
-    <Section id="setup-branches" title="Branches and opening hours">
+    <Section id="setup-branches" title={t('setup.branches.title')}>
       <ErrorMessage error={branches.error} />
       {branches.data && (
-        <Table caption={plural(branches.data.length, 'branch', 'branches')} columns={['Branch', 'Address', 'Opening hours', admin && 'Change']}>
+        <Table
+          caption={t('setup.branches.count', { count: branches.data.length })}
+          columns={[t('setup.branches.col.branch'), t('setup.branches.col.address'), t('setup.branches.col.hours'), admin && t('setup.branches.col.change')]}
+        >
           {branches.data.map((b) => (
             <tr key={b.code}>
               <th scope="row">
@@ -165,7 +170,7 @@ function Branches({ base, admin, branches, onChanged }: { base: string; admin: b
               {admin && (
                 <td>
                   <button type="button" className="secondary" onClick={() => setEditing(b)}>
-                    Edit {b.code}
+                    {t('setup.branches.edit', { code: b.code })}
                   </button>
                 </td>
               )}
@@ -181,7 +186,7 @@ function Branches({ base, admin, branches, onChanged }: { base: string; admin: b
           onDone={(b, verb) => {
             setEditing(undefined);
             setRound((r) => r + 1);
-            onChanged(`Branch ${b.name} (${b.code}) ${verb}.`);
+            onChanged(verb === 'changed' ? t('setup.branches.changed', { name: b.name, code: b.code }) : t('setup.branches.added', { name: b.name, code: b.code }));
           }}
           onCancel={() => setEditing(undefined)}
         />
@@ -190,7 +195,8 @@ function Branches({ base, admin, branches, onChanged }: { base: string; admin: b
   );
 }
 
-function BranchForm({ base, editing, onDone, onCancel }: { base: string; editing: BranchRow | undefined; onDone: (b: BranchRow, verb: string) => void; onCancel: () => void }) {
+function BranchForm({ base, editing, onDone, onCancel }: { base: string; editing: BranchRow | undefined; onDone: (b: BranchRow, verb: 'added' | 'changed') => void; onCancel: () => void }) {
+  const t = useT();
   const initialHours = Object.fromEntries(WEEKDAYS.map((d) => [d.code, { opens: editing?.openingHours[d.code]?.[0]?.[0] ?? '', closes: editing?.openingHours[d.code]?.[0]?.[1] ?? '' }]));
   const [form, setForm] = useState({ code: editing?.code ?? '', name: editing?.name ?? '', address: editing?.address ?? '' });
   const [hours, setHours] = useState<Record<string, { opens: string; closes: string }>>(initialHours);
@@ -214,28 +220,28 @@ function BranchForm({ base, editing, onDone, onCancel }: { base: string; editing
   };
   return (
     <form className="office-form" onSubmit={(e) => void submit(e)} aria-labelledby="branch-form-title">
-      <h3 id="branch-form-title">{editing ? `Edit branch ${editing.code}` : 'Add a branch'}</h3>
-      {!editing && <Field label="Branch code" hint="Lower-case letters, digits and dashes, such as north." required autoComplete="off" value={form.code} onChange={set('code')} error={aboutField(error, 'code')} />}
-      <Field label="Branch name" required maxLength={200} autoComplete="off" value={form.name} onChange={set('name')} error={aboutField(error, 'name')} />
-      <Field label="Address (optional)" maxLength={500} autoComplete="off" value={form.address} onChange={set('address')} error={aboutField(error, 'address')} />
+      <h3 id="branch-form-title">{editing ? t('setup.branches.form.edit', { code: editing.code }) : t('setup.branches.form.add')}</h3>
+      {!editing && <Field label={t('setup.branches.form.code')} hint={t('setup.branches.form.code.hint')} required autoComplete="off" value={form.code} onChange={set('code')} error={aboutField(error, 'code')} />}
+      <Field label={t('setup.branches.form.name')} required maxLength={200} autoComplete="off" value={form.name} onChange={set('name')} error={aboutField(error, 'name')} />
+      <Field label={t('setup.branches.form.address')} maxLength={500} autoComplete="off" value={form.address} onChange={set('address')} error={aboutField(error, 'address')} />
       <fieldset className="office-fieldset">
-        <legend>Opening hours</legend>
-        <p className="hint">Leave a day empty when the branch is closed that day. Leave every day empty to say nothing about hours (open every day).</p>
+        <legend>{t('setup.branches.form.hours')}</legend>
+        <p className="hint">{t('setup.branches.form.hours.hint')}</p>
         {WEEKDAYS.map((d) => (
           <div key={d.code} className="hours-row">
-            <Field label={`${d.name} opens`} type="time" value={hours[d.code]?.opens ?? ''} onChange={setHour(d.code, 'opens')} />
-            <Field label={`${d.name} closes`} type="time" value={hours[d.code]?.closes ?? ''} onChange={setHour(d.code, 'closes')} />
+            <Field label={t('setup.branches.form.opens', { day: t(d.name) })} type="time" value={hours[d.code]?.opens ?? ''} onChange={setHour(d.code, 'opens')} />
+            <Field label={t('setup.branches.form.closes', { day: t(d.name) })} type="time" value={hours[d.code]?.closes ?? ''} onChange={setHour(d.code, 'closes')} />
           </div>
         ))}
         {aboutField(error, 'openingHours') && <p className="field-error">{aboutField(error, 'openingHours')}</p>}
       </fieldset>
       <ErrorMessage error={error} />
       <button type="submit" disabled={busy}>
-        {editing ? 'Save the branch' : 'Add the branch'}
+        {editing ? t('setup.branches.form.save') : t('setup.branches.form.submit')}
       </button>{' '}
       {editing && (
         <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
+          {t('setup.branches.form.cancel')}
         </button>
       )}
     </form>
@@ -245,13 +251,14 @@ function BranchForm({ base, editing, onDone, onCancel }: { base: string; editing
 // ---- closed days
 
 function ClosedDays({ base, admin, branches, onChanged }: { base: string; admin: boolean; branches: BranchRow[]; onChanged: (message: string) => void }) {
+  const t = useT();
   const days = useLoad(() => api<ClosedDaysRow[]>('GET', `${base}/closed-days`), [base]);
   const empty = { branch: 'all', startsOn: '', endsOn: '', reason: '' };
   const [form, setForm] = useState(empty);
   const { run, busy, error } = useAction();
   const open = useAction();
   const set = (key: keyof typeof empty) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
-  const branchName = (code: string | null) => (code === null ? 'Every branch' : (branches.find((b) => b.code === code)?.name ?? code));
+  const branchName = (code: string | null) => (code === null ? t('setup.closed.everyBranch') : (branches.find((b) => b.code === code)?.name ?? code));
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const closed = await run(() =>
@@ -260,22 +267,25 @@ function ClosedDays({ base, admin, branches, onChanged }: { base: string; admin:
     if (closed) {
       setForm(empty);
       days.reload();
-      onChanged(`${branchName(closed.branch)} closed from ${closed.startsOn} to ${closed.endsOn}: ${closed.reason}.`);
+      onChanged(t('setup.closed.closedNotice', { where: branchName(closed.branch), from: closed.startsOn, to: closed.endsOn, reason: closed.reason }));
     }
   };
   const reopen = async (d: ClosedDaysRow) => {
     if (await open.run(() => api('DELETE', `${base}/closed-days/${encodeURIComponent(d.id)}`))) {
       days.reload();
-      onChanged(`${branchName(d.branch)} is open again from ${d.startsOn} to ${d.endsOn}.`);
+      onChanged(t('setup.closed.openNotice', { where: branchName(d.branch), from: d.startsOn, to: d.endsOn }));
     }
   };
   return (
-    <Section id="setup-closed" title="Closed days and holidays">
-      <p>Due dates given from now on move to the next day the item’s branch is open.</p>
+    <Section id="setup-closed" title={t('setup.closed.title')}>
+      <p>{t('setup.closed.intro')}</p>
       <ErrorMessage error={days.error ?? open.error} />
-      {days.data && days.data.length === 0 && <p>No closed days are recorded.</p>}
+      {days.data && days.data.length === 0 && <p>{t('setup.closed.none')}</p>}
       {days.data && days.data.length > 0 && (
-        <Table caption={plural(days.data.length, 'closure', 'closures')} columns={['Branch', 'From', 'To', 'Reason', admin && 'Change']}>
+        <Table
+          caption={t('setup.closed.count', { count: days.data.length })}
+          columns={[t('setup.closed.col.branch'), t('setup.closed.col.from'), t('setup.closed.col.to'), t('setup.closed.col.reason'), admin && t('setup.closed.col.change')]}
+        >
           {days.data.map((d) => (
             <tr key={d.id}>
               <th scope="row">{branchName(d.branch)}</th>
@@ -285,7 +295,7 @@ function ClosedDays({ base, admin, branches, onChanged }: { base: string; admin:
               {admin && (
                 <td>
                   <button type="button" className="secondary" disabled={open.busy} onClick={() => void reopen(d)}>
-                    Open again ({d.reason}, {d.startsOn})
+                    {t('setup.closed.openAgain', { reason: d.reason, from: d.startsOn })}
                   </button>
                 </td>
               )}
@@ -295,14 +305,18 @@ function ClosedDays({ base, admin, branches, onChanged }: { base: string; admin:
       )}
       {admin && (
         <form className="office-form" onSubmit={(e) => void submit(e)} aria-labelledby="closed-form-title">
-          <h3 id="closed-form-title">Close a branch or the library</h3>
-          <Select label="Where" value={form.branch} onChange={set('branch')} options={[{ value: 'all', label: 'Every branch' }, ...branches.map((b) => ({ value: b.code, label: `${b.name} (${b.code})` }))]} error={aboutField(error, 'branch')} />
-          <Field label="First closed day" type="date" required value={form.startsOn} onChange={set('startsOn')} error={aboutField(error, 'startsOn')} />
-          <Field label="Last closed day" hint="Leave empty for a single day." type="date" value={form.endsOn} onChange={set('endsOn')} error={aboutField(error, 'endsOn')} />
-          <Field label="Reason" hint="A holiday, a closure." required maxLength={200} autoComplete="off" value={form.reason} onChange={set('reason')} error={aboutField(error, 'reason')} />
+          <h3 id="closed-form-title">{t('setup.closed.form.title')}</h3>
+          <Select
+            label={t('setup.closed.form.where')}
+            value={form.branch}
+            onChange={set('branch')}
+            options={[{ value: 'all', label: t('setup.closed.everyBranch') }, ...branches.map((b) => ({ value: b.code, label: `${b.name} (${b.code})` }))]} error={aboutField(error, 'branch')} />
+          <Field label={t('setup.closed.form.first')} type="date" required value={form.startsOn} onChange={set('startsOn')} error={aboutField(error, 'startsOn')} />
+          <Field label={t('setup.closed.form.last')} hint={t('setup.closed.form.last.hint')} type="date" value={form.endsOn} onChange={set('endsOn')} error={aboutField(error, 'endsOn')} />
+          <Field label={t('setup.closed.form.reason')} hint={t('setup.closed.form.reason.hint')} required maxLength={200} autoComplete="off" value={form.reason} onChange={set('reason')} error={aboutField(error, 'reason')} />
           <ErrorMessage error={error} />
           <button type="submit" disabled={busy}>
-            Record the closure
+            {t('setup.closed.form.submit')}
           </button>
         </form>
       )}
@@ -313,26 +327,36 @@ function ClosedDays({ base, admin, branches, onChanged }: { base: string; admin:
 // ---- patron categories
 
 function Categories({ base, admin, categories, onChanged }: { base: string; admin: boolean; categories: Loaded<CategoryRow[]>; onChanged: (message: string) => void }) {
+  const t = useT();
   const [editing, setEditing] = useState<CategoryRow | undefined>(undefined);
   // A new key after each save empties the form for the next one.
   const [round, setRound] = useState(0);
   return (
-    <Section id="setup-categories" title="Patron categories">
+    <Section id="setup-categories" title={t('setup.categories.title')}>
       <ErrorMessage error={categories.error} />
       {categories.data && (
-        <Table caption={plural(categories.data.length, 'category', 'categories')} columns={['Category', 'Ages', { label: 'Card valid (months)', num: true }, { label: 'Most loans', num: true }, admin && 'Change']}>
+        <Table
+          caption={t('setup.categories.count', { count: categories.data.length })}
+          columns={[
+            t('setup.categories.col.category'),
+            t('setup.categories.col.ages'),
+            { label: t('setup.categories.col.cardValid'), num: true },
+            { label: t('setup.categories.col.maxLoans'), num: true },
+            admin && t('setup.categories.col.change'),
+          ]}
+        >
           {categories.data.map((c) => (
             <tr key={c.code}>
               <th scope="row">
                 {c.name} <span className="code">({c.code})</span>
               </th>
-              <td>{c.minAge === null && c.maxAge === null ? 'Any' : `${c.minAge ?? 0}–${c.maxAge ?? ''}`}</td>
-              <td className="num">{c.cardValidityMonths ?? 'The library’s'}</td>
-              <td className="num">{c.maxLoans ?? 'No limit'}</td>
+              <td>{c.minAge === null && c.maxAge === null ? t('setup.categories.anyAge') : `${c.minAge ?? 0}–${c.maxAge ?? ''}`}</td>
+              <td className="num">{c.cardValidityMonths ?? t('setup.categories.librarys')}</td>
+              <td className="num">{c.maxLoans ?? t('setup.categories.noLimit')}</td>
               {admin && (
                 <td>
                   <button type="button" className="secondary" onClick={() => setEditing(c)}>
-                    Edit {c.code}
+                    {t('setup.categories.edit', { code: c.code })}
                   </button>
                 </td>
               )}
@@ -348,7 +372,7 @@ function Categories({ base, admin, categories, onChanged }: { base: string; admi
           onDone={(c, verb) => {
             setEditing(undefined);
             setRound((r) => r + 1);
-            onChanged(`Category ${c.name} (${c.code}) ${verb}.`);
+            onChanged(verb === 'changed' ? t('setup.categories.changed', { name: c.name, code: c.code }) : t('setup.categories.added', { name: c.name, code: c.code }));
           }}
         />
       )}
@@ -356,7 +380,8 @@ function Categories({ base, admin, categories, onChanged }: { base: string; admi
   );
 }
 
-function CategoryForm({ base, editing, onDone }: { base: string; editing: CategoryRow | undefined; onDone: (c: CategoryRow, verb: string) => void }) {
+function CategoryForm({ base, editing, onDone }: { base: string; editing: CategoryRow | undefined; onDone: (c: CategoryRow, verb: 'added' | 'changed') => void }) {
+  const t = useT();
   const [form, setForm] = useState({
     code: editing?.code ?? '',
     name: editing?.name ?? '',
@@ -377,16 +402,16 @@ function CategoryForm({ base, editing, onDone }: { base: string; editing: Catego
   };
   return (
     <form className="office-form" onSubmit={(e) => void submit(e)} aria-labelledby="category-form-title">
-      <h3 id="category-form-title">{editing ? `Edit category ${editing.code}` : 'Add a patron category'}</h3>
-      {!editing && <Field label="Category code" hint="Such as senior." required autoComplete="off" value={form.code} onChange={set('code')} error={aboutField(error, 'code')} />}
-      <Field label="Category name" required maxLength={200} autoComplete="off" value={form.name} onChange={set('name')} error={aboutField(error, 'name')} />
-      <Field label="Youngest age (optional)" type="number" min={0} value={form.minAge} onChange={set('minAge')} error={aboutField(error, 'minAge')} />
-      <Field label="Oldest age (optional)" type="number" min={0} value={form.maxAge} onChange={set('maxAge')} error={aboutField(error, 'maxAge')} />
-      <Field label="Months a card stays valid (optional)" hint="Empty: the library’s setting. At least 1." type="number" min={1} value={form.cardValidityMonths} onChange={set('cardValidityMonths')} error={aboutField(error, 'cardValidityMonths')} />
-      <Field label="Most items out at once (optional)" hint="Empty: no limit." type="number" min={0} value={form.maxLoans} onChange={set('maxLoans')} error={aboutField(error, 'maxLoans')} />
+      <h3 id="category-form-title">{editing ? t('setup.categories.form.edit', { code: editing.code }) : t('setup.categories.form.add')}</h3>
+      {!editing && <Field label={t('setup.categories.form.code')} hint={t('setup.categories.form.code.hint')} required autoComplete="off" value={form.code} onChange={set('code')} error={aboutField(error, 'code')} />}
+      <Field label={t('setup.categories.form.name')} required maxLength={200} autoComplete="off" value={form.name} onChange={set('name')} error={aboutField(error, 'name')} />
+      <Field label={t('setup.categories.form.minAge')} type="number" min={0} value={form.minAge} onChange={set('minAge')} error={aboutField(error, 'minAge')} />
+      <Field label={t('setup.categories.form.maxAge')} type="number" min={0} value={form.maxAge} onChange={set('maxAge')} error={aboutField(error, 'maxAge')} />
+      <Field label={t('setup.categories.form.cardValidity')} hint={t('setup.categories.form.cardValidity.hint')} type="number" min={1} value={form.cardValidityMonths} onChange={set('cardValidityMonths')} error={aboutField(error, 'cardValidityMonths')} />
+      <Field label={t('setup.categories.form.maxLoans')} hint={t('setup.categories.form.maxLoans.hint')} type="number" min={0} value={form.maxLoans} onChange={set('maxLoans')} error={aboutField(error, 'maxLoans')} />
       <ErrorMessage error={error} />
       <button type="submit" disabled={busy}>
-        {editing ? 'Save the category' : 'Add the category'}
+        {editing ? t('setup.categories.form.save') : t('setup.categories.form.submit')}
       </button>
     </form>
   );
@@ -395,6 +420,7 @@ function CategoryForm({ base, editing, onDone }: { base: string; editing: Catego
 // ---- item types
 
 function ItemTypes({ base, admin, types, onChanged }: { base: string; admin: boolean; types: Loaded<ItemTypeRow[]>; onChanged: (message: string) => void }) {
+  const t = useT();
   const [form, setForm] = useState({ code: '', name: '' });
   const { run, busy, error } = useAction();
   const submit = async (event: FormEvent) => {
@@ -402,21 +428,21 @@ function ItemTypes({ base, admin, types, onChanged }: { base: string; admin: boo
     const added = await run(() => api<ItemTypeRow>('POST', `${base}/item-types`, { code: form.code.trim(), name: form.name.trim() }));
     if (added) {
       setForm({ code: '', name: '' });
-      onChanged(`Item type ${added.name} (${added.code}) added.`);
+      onChanged(t('setup.types.added', { name: added.name, code: added.code }));
     }
   };
   return (
-    <Section id="setup-types" title="Item types">
+    <Section id="setup-types" title={t('setup.types.title')}>
       <ErrorMessage error={types.error} />
-      {types.data && <p>{types.data.map((t) => `${t.name} (${t.code})`).join(', ') || 'No item types.'}</p>}
+      {types.data && <p>{types.data.map((type) => `${type.name} (${type.code})`).join(', ') || t('setup.types.none')}</p>}
       {admin && (
         <form className="office-form" onSubmit={(e) => void submit(e)} aria-labelledby="type-form-title">
-          <h3 id="type-form-title">Add an item type</h3>
-          <Field label="Item type code" hint="Such as board-game." required autoComplete="off" value={form.code} onChange={(e) => setForm((f) => ({ ...f, code: e.target.value }))} error={aboutField(error, 'code')} />
-          <Field label="Item type name" required maxLength={200} autoComplete="off" value={form.name} onChange={(e) => setForm((f) => ({ ...f, name: e.target.value }))} error={aboutField(error, 'name')} />
+          <h3 id="type-form-title">{t('setup.types.form.title')}</h3>
+          <Field label={t('setup.types.form.code')} hint={t('setup.types.form.code.hint')} required autoComplete="off" value={form.code} onChange={(e) => setForm((f) => ({ ...f, code: e.target.value }))} error={aboutField(error, 'code')} />
+          <Field label={t('setup.types.form.name')} required maxLength={200} autoComplete="off" value={form.name} onChange={(e) => setForm((f) => ({ ...f, name: e.target.value }))} error={aboutField(error, 'name')} />
           <ErrorMessage error={error} />
           <button type="submit" disabled={busy}>
-            Add the item type
+            {t('setup.types.form.submit')}
           </button>
         </form>
       )}
@@ -442,39 +468,48 @@ function Matrix({
   onChanged: (message: string) => void;
 }) {
   const rules = useLoad(() => api<LoanRuleRow[]>('GET', `${base}/loan-rules`), [base]);
+  const t = useT();
   const remove = useAction();
-  const any = { value: '*', label: 'Any (*)' };
+  const any = { value: '*', label: t('setup.matrix.any') };
   const branchOptions = [any, ...branches.map((b) => ({ value: b.code, label: `${b.name} (${b.code})` }))];
   const categoryOptions = [any, ...categories.map((c) => ({ value: c.code, label: `${c.name} (${c.code})` }))];
-  const typeOptions = [any, ...types.map((t) => ({ value: t.code, label: `${t.name} (${t.code})` }))];
+  const typeOptions = [any, ...types.map((type) => ({ value: type.code, label: `${type.name} (${type.code})` }))];
   const cell = (r: Pick<LoanRuleRow, 'branch' | 'patronCategory' | 'itemType'>) => `${r.branch} × ${r.patronCategory} × ${r.itemType}`;
   const removeRule = async (r: LoanRuleRow) => {
     if (await remove.run(() => api('DELETE', `${base}/loan-rules${query({ branch: r.branch, category: r.patronCategory, type: r.itemType })}`))) {
       rules.reload();
-      onChanged(`The rule for ${cell(r)} is removed.`);
+      onChanged(t('setup.matrix.removed', { cell: cell(r) }));
     }
   };
   return (
-    <Section id="setup-matrix" title="Circulation matrix">
-      <p>Each rule covers a branch × patron category × item type; * covers any. The most specific rule wins: a branch’s own rule first, then the category, then the type.</p>
+    <Section id="setup-matrix" title={t('setup.matrix.title')}>
+      <p>{t('setup.matrix.intro')}</p>
       <ErrorMessage error={rules.error ?? remove.error} />
       {rules.data && (
         <Table
-          caption={plural(rules.data.length, 'rule')}
-          columns={['Branch × category × type', { label: 'Loan days', num: true }, { label: 'Renewals', num: true }, 'Fine per day', 'Most fine', 'Holds', admin && 'Change']}
+          caption={t('setup.matrix.count', { count: rules.data.length })}
+          columns={[
+            t('setup.matrix.col.cell'),
+            { label: t('setup.matrix.col.loanDays'), num: true },
+            { label: t('setup.matrix.col.renewals'), num: true },
+            t('setup.matrix.col.finePerDay'),
+            t('setup.matrix.col.maxFine'),
+            t('setup.matrix.col.holds'),
+            admin && t('setup.matrix.col.change'),
+          ]}
         >
           {rules.data.map((r) => (
             <tr key={cell(r)}>
               <th scope="row">{cell(r)}</th>
-              <td className="num">{r.loanDays === 0 ? 'Not for loan' : r.loanDays}</td>
+              <td className="num">{r.loanDays === 0 ? t('setup.matrix.notForLoan') : r.loanDays}</td>
               <td className="num">{r.renewals}</td>
               <td>{money(r.finePerDayCents)}</td>
               <td>{money(r.maxFineCents)}</td>
-              <td>{r.holdable ? `Yes${r.holdPickupDays === null ? '' : `, ${plural(r.holdPickupDays, 'day')} to pick up`}` : 'No'}</td>
+              <td>{r.holdable ? (r.holdPickupDays === null ? t('setup.matrix.holds.yes') : t('setup.matrix.holds.yesDays', { days: r.holdPickupDays })) : t('setup.matrix.holds.no')}</td>
               {admin && (
                 <td>
                   <button type="button" className="secondary" disabled={remove.busy} onClick={() => void removeRule(r)}>
-                    Remove {cell(r)}
+                    {t('setup.matrix.remove', { cell: cell(r) })}
                   </button>
                 </td>
               )}
@@ -488,7 +523,7 @@ function Matrix({
           options={{ branchOptions, categoryOptions, typeOptions }}
           onSet={(r) => {
             rules.reload();
-            onChanged(`The rule for ${cell(r)} is set.`);
+            onChanged(t('setup.matrix.set', { cell: cell(r) }));
           }}
         />
       )}
@@ -502,6 +537,7 @@ type Options = { value: string; label: string }[];
 function RuleForm({ base, options, onSet }: { base: string; options: { branchOptions: Options; categoryOptions: Options; typeOptions: Options }; onSet: (rule: LoanRuleRow) => void }) {
   const empty = { branch: '*', patronCategory: '*', itemType: '*', loanDays: '', renewals: '0', finePerDay: '0.00', maxFine: '0.00', holdPickupDays: '' };
   const [form, setForm] = useState(empty);
+  const t = useT();
   const [holdable, setHoldable] = useState(true);
   const { run, busy, error } = useAction();
   const set = (key: keyof typeof empty) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
@@ -528,20 +564,20 @@ function RuleForm({ base, options, onSet }: { base: string; options: { branchOpt
   };
   return (
     <form className="office-form" onSubmit={(e) => void submit(e)} aria-labelledby="rule-form-title">
-      <h3 id="rule-form-title">Set a rule</h3>
-      <p className="hint">A rule for a cell that already has one replaces it. Loans already out keep their due dates.</p>
-      <Select label="Rule branch" value={form.branch} onChange={set('branch')} options={options.branchOptions} error={aboutField(error, 'branch')} />
-      <Select label="Rule patron category" value={form.patronCategory} onChange={set('patronCategory')} options={options.categoryOptions} error={aboutField(error, 'patronCategory')} />
-      <Select label="Rule item type" value={form.itemType} onChange={set('itemType')} options={options.typeOptions} error={aboutField(error, 'itemType')} />
-      <Field label="Loan days" hint="0: not for loan." type="number" min={0} required value={form.loanDays} onChange={set('loanDays')} error={aboutField(error, 'loanDays')} />
-      <Field label="Renewals" type="number" min={0} required value={form.renewals} onChange={set('renewals')} error={aboutField(error, 'renewals')} />
-      <Field label="Fine per day" hint="An amount, such as 0.25." inputMode="decimal" required value={form.finePerDay} onChange={set('finePerDay')} error={aboutField(error, 'finePerDayCents')} />
-      <Field label="Most fine per item" hint="An amount, such as 5.00." inputMode="decimal" required value={form.maxFine} onChange={set('maxFine')} error={aboutField(error, 'maxFineCents')} />
-      <Checkbox label="Items under this rule may be placed on hold" checked={holdable} onChange={setHoldable} />
-      <Field label="Days a hold waits to be picked up (optional)" hint="Empty: the library’s setting." type="number" min={1} value={form.holdPickupDays} onChange={set('holdPickupDays')} error={aboutField(error, 'holdPickupDays')} />
+      <h3 id="rule-form-title">{t('setup.rule.title')}</h3>
+      <p className="hint">{t('setup.rule.hint')}</p>
+      <Select label={t('setup.rule.branch')} value={form.branch} onChange={set('branch')} options={options.branchOptions} error={aboutField(error, 'branch')} />
+      <Select label={t('setup.rule.category')} value={form.patronCategory} onChange={set('patronCategory')} options={options.categoryOptions} error={aboutField(error, 'patronCategory')} />
+      <Select label={t('setup.rule.type')} value={form.itemType} onChange={set('itemType')} options={options.typeOptions} error={aboutField(error, 'itemType')} />
+      <Field label={t('setup.rule.loanDays')} hint={t('setup.rule.loanDays.hint')} type="number" min={0} required value={form.loanDays} onChange={set('loanDays')} error={aboutField(error, 'loanDays')} />
+      <Field label={t('setup.rule.renewals')} type="number" min={0} required value={form.renewals} onChange={set('renewals')} error={aboutField(error, 'renewals')} />
+      <Field label={t('setup.rule.finePerDay')} hint={t('setup.rule.finePerDay.hint')} inputMode="decimal" required value={form.finePerDay} onChange={set('finePerDay')} error={aboutField(error, 'finePerDayCents')} />
+      <Field label={t('setup.rule.maxFine')} hint={t('setup.rule.maxFine.hint')} inputMode="decimal" required value={form.maxFine} onChange={set('maxFine')} error={aboutField(error, 'maxFineCents')} />
+      <Checkbox label={t('setup.rule.holdable')} checked={holdable} onChange={setHoldable} />
+      <Field label={t('setup.rule.holdPickupDays')} hint={t('setup.rule.holdPickupDays.hint')} type="number" min={1} value={form.holdPickupDays} onChange={set('holdPickupDays')} error={aboutField(error, 'holdPickupDays')} />
       <ErrorMessage error={error} />
       <button type="submit" disabled={busy}>
-        Set the rule
+        {t('setup.rule.submit')}
       </button>
     </form>
   );
@@ -549,6 +585,7 @@ function RuleForm({ base, options, onSet }: { base: string; options: { branchOpt
 
 function Explain({ base, branches, categories, types }: { base: string; branches: BranchRow[]; categories: CategoryRow[]; types: ItemTypeRow[] }) {
   const [form, setForm] = useState({ branch: '', category: '', type: '' });
+  const t = useT();
   const [answer, setAnswer] = useState<LoanRuleExplanation | undefined>(undefined);
   const { run, busy, error } = useAction();
   const chosen = { branch: form.branch || branches[0]?.code || '', category: form.category || categories[0]?.code || '', type: form.type || types[0]?.code || '' };
@@ -559,21 +596,32 @@ function Explain({ base, branches, categories, types }: { base: string; branches
   };
   return (
     <form className="office-form" onSubmit={(e) => void submit(e)} aria-labelledby="explain-title">
-      <h3 id="explain-title">Which rule applies?</h3>
-      <Select label="Item’s branch" value={chosen.branch} onChange={(e) => setForm((f) => ({ ...f, branch: e.target.value }))} options={branches.map((b) => ({ value: b.code, label: `${b.name} (${b.code})` }))} />
-      <Select label="Patron’s category" value={chosen.category} onChange={(e) => setForm((f) => ({ ...f, category: e.target.value }))} options={categories.map((c) => ({ value: c.code, label: `${c.name} (${c.code})` }))} />
-      <Select label="Item’s type" value={chosen.type} onChange={(e) => setForm((f) => ({ ...f, type: e.target.value }))} options={types.map((t) => ({ value: t.code, label: `${t.name} (${t.code})` }))} />
+      <h3 id="explain-title">{t('setup.explain.title')}</h3>
+      <Select label={t('setup.explain.branch')} value={chosen.branch} onChange={(e) => setForm((f) => ({ ...f, branch: e.target.value }))} options={branches.map((b) => ({ value: b.code, label: `${b.name} (${b.code})` }))} />
+      <Select label={t('setup.explain.category')} value={chosen.category} onChange={(e) => setForm((f) => ({ ...f, category: e.target.value }))} options={categories.map((c) => ({ value: c.code, label: `${c.name} (${c.code})` }))} />
+      <Select
+        label={t('setup.explain.type')}
+        value={chosen.type}
+        onChange={(e) => setForm((f) => ({ ...f, type: e.target.value }))}
+        options={types.map((type) => ({ value: type.code, label: `${type.name} (${type.code})` }))}
+      />
       <ErrorMessage error={error} />
       <button type="submit" disabled={busy}>
-        Explain
+        {t('setup.explain.submit')}
       </button>
       {answer && (
         <div role="status" className="explanation">
           <p>{answer.reason}</p>
           {answer.applied && (
             <p>
-              Applied: {answer.applied.loanDays === 0 ? 'not for loan' : `${plural(answer.applied.loanDays, 'day')}, ${plural(answer.applied.renewals, 'renewal')}, ${money(answer.applied.finePerDayCents)} a day up to ${money(answer.applied.maxFineCents)}`}
-              .
+              {answer.applied.loanDays === 0
+                ? t('setup.explain.appliedNotForLoan')
+                : t('setup.explain.applied', {
+                    days: answer.applied.loanDays,
+                    renewals: answer.applied.renewals,
+                    fine: money(answer.applied.finePerDayCents),
+                    most: money(answer.applied.maxFineCents),
+                  })}
             </p>
           )}
         </div>

@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { NOTICE_KINDS, NOTICE_LANGUAGES } from '../../../src/domain/notices';
 import { api, query } from '../api';
 import { useSession } from '../session';
-import { ErrorMessage, Field, Notice, Select, Table, TextArea, useAction, useLoad, Page } from '../ui/components';
+import { tRich, useT, type MessageId } from '../i18n';
+import { count as number, ErrorMessage, Field, Notice, Select, Table, TextArea, useAction, useLoad, Page } from '../ui/components';
 import { noticeChannelName, noticeKindName, noticeLanguageName } from '../ui/words';
-import { Confirm, plural, problemAbout, useLibrary, when } from './common';
+import { Confirm, problemAbout, useLibrary, when } from './common';
 import type { Letter, NoticeCount, NoticeSettings, NoticeView, TemplatePreview, TemplateView } from './types';
 
 /**
@@ -15,41 +16,49 @@ import type { Letter, NoticeCount, NoticeSettings, NoticeView, TemplatePreview, 
  */
 
 /** A notice's status as staff read it. */
-export const NOTICE_STATUS_WORDS: Record<string, string> = {
-  queued: 'Waiting to be sent',
-  sent: 'Sent',
-  failed: 'Failed',
-  letter: 'Letter to post',
-  posted: 'Letter posted',
-  cancelled: 'Cancelled',
+export const NOTICE_STATUS_WORDS: Record<string, MessageId> = {
+  queued: 'officerecords.notices.status.queued',
+  sent: 'officerecords.notices.status.sent',
+  failed: 'officerecords.notices.status.failed',
+  letter: 'officerecords.notices.status.letter',
+  posted: 'officerecords.notices.status.posted',
+  cancelled: 'officerecords.notices.status.cancelled',
 };
 
 /** Why a notice failed, in words (the code is a short stable word: a channel's reply, never the address). */
-const FAILURE_WORDS: Record<string, string> = {
-  NO_EMAIL_ADDRESS: 'No email address on file',
-  NO_PHONE_NUMBER: 'No phone number on file',
+const FAILURE_WORDS: Record<string, MessageId> = {
+  NO_EMAIL_ADDRESS: 'officerecords.notices.failure.noEmail',
+  NO_PHONE_NUMBER: 'officerecords.notices.failure.noPhone',
 };
-const failureName = (code: string | null) => (code === null ? '—' : (FAILURE_WORDS[code] ?? `Refused by the mail or text service (${code})`));
+function failureName(t: (id: MessageId, values?: Record<string, string>) => string, code: string | null): string {
+  if (code === null) return '—';
+  const id = FAILURE_WORDS[code];
+  return id ? t(id) : t('officerecords.notices.failure.refused', { code });
+}
 
 /** What each field of a template is filled with. */
-const FIELD_WORDS: Record<string, string> = {
-  library: 'the library’s name',
-  portalUrl: 'the address of the patron portal',
-  count: 'how many items',
-  dueDate: 'the due date',
-  pickupBy: 'the last day to pick up',
-  branch: 'the pick-up branch',
-  titles: 'the titles of the items',
-  expiresOn: 'the day the card expires',
-  changes: 'what changed in the privacy policy',
-  version: 'the policy’s version',
-  breachWhen: 'the day of the incident',
-  breachData: 'the kinds of records affected',
-  breachActions: 'what the library is doing',
-  unsubscribeUrl: 'the link to stop these emails',
+const FIELD_WORDS: Record<string, MessageId> = {
+  library: 'officerecords.notices.field.library',
+  portalUrl: 'officerecords.notices.field.portalUrl',
+  count: 'officerecords.notices.field.count',
+  dueDate: 'officerecords.notices.field.dueDate',
+  pickupBy: 'officerecords.notices.field.pickupBy',
+  branch: 'officerecords.notices.field.branch',
+  titles: 'officerecords.notices.field.titles',
+  expiresOn: 'officerecords.notices.field.expiresOn',
+  changes: 'officerecords.notices.field.changes',
+  version: 'officerecords.notices.field.version',
+  breachWhen: 'officerecords.notices.field.breachWhen',
+  breachData: 'officerecords.notices.field.breachData',
+  breachActions: 'officerecords.notices.field.breachActions',
+  unsubscribeUrl: 'officerecords.notices.field.unsubscribeUrl',
 };
 
+const bold = (chunks: ReactNode[]) => <strong>{chunks}</strong>;
+const code = (chunks: ReactNode[]) => <code>{chunks}</code>;
+
 export function NoticesPage() {
+  const t = useT();
   const session = useSession();
   const library = useLibrary();
   const base = `/libraries/${encodeURIComponent(library.id)}`;
@@ -60,13 +69,9 @@ export function NoticesPage() {
   const lettersWaiting = (counts.data ?? []).filter((c) => c.status === 'letter').reduce((n, c) => n + c.count, 0);
 
   return (
-    <Page title="Notices">
+    <Page title={t('officerecords.notices.title')}>
       <div className="notices-page">
-        <p>
-          What <strong>{library.name}</strong> sends its patrons: holds ready, items due and overdue, cards expiring, changes to the privacy policy and security incidents. Each
-          patron chooses how (email, text, both or none). Notices say as little as the library’s privacy policy allows; once a notice is sent, Carrel forgets what it said and keeps
-          only its kind, how and when it went, for staff to answer “was I told?”.
-        </p>
+        <p>{tRich('officerecords.notices.intro', { b: bold, library: library.name })}</p>
         <ErrorMessage error={counts.error} />
         {counts.data && <Counts counts={counts.data} />}
         {manage && <SettingsForm base={base} />}
@@ -80,22 +85,32 @@ export function NoticesPage() {
 
 /** How the library's notices went: a count for each kind and status. */
 function Counts({ counts }: { counts: NoticeCount[] }) {
+  const t = useT();
   const statuses = Object.keys(NOTICE_STATUS_WORDS).filter((s) => counts.some((c) => c.status === s));
   const kinds = NOTICE_KINDS.filter((k) => counts.some((c) => c.kind === k));
   const count = (kind: string, status: string) => counts.filter((c) => c.kind === kind && c.status === status).reduce((n, c) => n + c.count, 0);
   return (
     <section aria-labelledby="notices-counts">
-      <h2 id="notices-counts">How notices went</h2>
+      <h2 id="notices-counts">{t('officerecords.notices.counts')}</h2>
       {kinds.length === 0 ? (
-        <p>No notices yet.</p>
+        <p>{t('officerecords.notices.counts.none')}</p>
       ) : (
-        <Table caption="Notices kept, by kind and status" columns={['Kind', ...statuses.map((s) => ({ label: NOTICE_STATUS_WORDS[s] ?? s, num: true as const }))]}>
+        <Table
+          caption={t('officerecords.notices.counts.caption')}
+          columns={[
+            t('officerecords.notices.kind'),
+            ...statuses.map((s) => {
+              const id = NOTICE_STATUS_WORDS[s];
+              return { label: id ? t(id) : s, num: true as const };
+            }),
+          ]}
+        >
           {kinds.map((k) => (
             <tr key={k}>
               <th scope="row">{noticeKindName(k)}</th>
               {statuses.map((s) => (
                 <td key={s} className="num">
-                  {count(k, s)}
+                  {number(count(k, s))}
                 </td>
               ))}
             </tr>
@@ -124,9 +139,10 @@ const draftOf = (s: NoticeSettings): SettingsDraft => ({
   defaultLanguage: s.defaultLanguage,
 });
 
-const ORDINALS = ['First', 'Second', 'Third'] as const;
+const ORDINALS: readonly MessageId[] = ['officerecords.notices.settings.overdue.first', 'officerecords.notices.settings.overdue.second', 'officerecords.notices.settings.overdue.third'];
 
 function SettingsForm({ base }: { base: string }) {
+  const t = useT();
   const loaded = useLoad(() => api<NoticeSettings>('GET', `${base}/notice-settings`), [base]);
   const [draft, setDraft] = useState<SettingsDraft | undefined>(undefined);
   const [saved, setSaved] = useState<string | undefined>(undefined);
@@ -158,20 +174,20 @@ function SettingsForm({ base }: { base: string }) {
     );
     if (answer) {
       setDraft(draftOf(answer));
-      setSaved('The notice settings are saved.');
+      setSaved(t('officerecords.notices.settings.saved'));
     }
   };
   const overdueProblem = problemAbout(error, 'overdueDays');
   return (
     <section aria-labelledby="notices-settings" className="office-form">
-      <h2 id="notices-settings">Settings</h2>
+      <h2 id="notices-settings">{t('officerecords.notices.settings')}</h2>
       <ErrorMessage error={loaded.error} />
-      {loaded.loading && !draft && <p className="loading">Loading…</p>}
+      {loaded.loading && !draft && <p className="loading">{t('common.loading')}</p>}
       {draft && (
         <form onSubmit={(e) => void submit(e)} className="narrow">
           <Field
-            label="Due-soon notice, days before the due date"
-            hint="0 sends none."
+            label={t('officerecords.notices.settings.dueSoon')}
+            hint={t('officerecords.notices.settings.noneIfZero')}
             type="number"
             min={0}
             max={365}
@@ -181,16 +197,16 @@ function SettingsForm({ base }: { base: string }) {
             error={problemAbout(error, 'dueSoonDays')}
           />
           <fieldset className="office-fieldset">
-            <legend>Overdue notices, days after the due date</legend>
-            <p className="hint">Up to three, each later than the one before. Leave a box empty for fewer.</p>
+            <legend>{t('officerecords.notices.settings.overdue')}</legend>
+            <p className="hint">{t('officerecords.notices.settings.overdue.hint')}</p>
             {ORDINALS.map((o, i) => (
-              <Field key={o} label={`${o} overdue notice`} type="number" min={1} max={365} value={draft.overdue[i]} onChange={setOverdue(i)} />
+              <Field key={o} label={t(o)} type="number" min={1} max={365} value={draft.overdue[i]} onChange={setOverdue(i)} />
             ))}
             {overdueProblem && <p className="field-error">{overdueProblem}</p>}
           </fieldset>
           <Field
-            label="Card-expiry notice, days before the card expires"
-            hint="0 sends none."
+            label={t('officerecords.notices.settings.cardExpiring')}
+            hint={t('officerecords.notices.settings.noneIfZero')}
             type="number"
             min={0}
             max={365}
@@ -200,8 +216,8 @@ function SettingsForm({ base }: { base: string }) {
             error={problemAbout(error, 'cardExpiringDays')}
           />
           <Field
-            label="From address"
-            hint="The address the library’s email comes from, such as notices@library.example. Empty: the server’s own."
+            label={t('officerecords.notices.settings.from')}
+            hint={t('officerecords.notices.settings.from.hint')}
             type="email"
             autoComplete="off"
             value={draft.fromAddress}
@@ -209,8 +225,8 @@ function SettingsForm({ base }: { base: string }) {
             error={problemAbout(error, 'fromAddress')}
           />
           <Field
-            label="Portal address"
-            hint="Where links in notices lead, starting with https://. Empty: this Carrel’s own address."
+            label={t('officerecords.notices.settings.portal')}
+            hint={t('officerecords.notices.settings.portal.hint')}
             type="url"
             autoComplete="off"
             value={draft.portalUrl}
@@ -218,8 +234,8 @@ function SettingsForm({ base }: { base: string }) {
             error={problemAbout(error, 'portalUrl')}
           />
           <Select
-            label="Default language"
-            hint="For patrons who have not chosen a language of their own."
+            label={t('officerecords.notices.settings.language')}
+            hint={t('officerecords.notices.settings.language.hint')}
             value={draft.defaultLanguage}
             onChange={set('defaultLanguage')}
             options={NOTICE_LANGUAGES.map((l) => ({ value: l, label: noticeLanguageName(l) }))}
@@ -228,7 +244,7 @@ function SettingsForm({ base }: { base: string }) {
           <ErrorMessage error={error} />
           <Notice>{saved}</Notice>
           <button type="submit" disabled={busy}>
-            Save settings
+            {t('officerecords.notices.settings.save')}
           </button>
         </form>
       )}
@@ -240,19 +256,24 @@ function SettingsForm({ base }: { base: string }) {
 const PREVIEW_AFTER_MS = 350;
 
 function Templates({ base }: { base: string }) {
+  const t = useT();
   const list = useLoad(() => api<TemplateView[]>('GET', `${base}/notice-templates`), [base]);
   const [kind, setKind] = useState<string>(NOTICE_KINDS[0]);
   const [language, setLanguage] = useState<string>(NOTICE_LANGUAGES[0]);
   const [draft, setDraft] = useState<{ subject: string; body: string } | undefined>(undefined);
   const [saved, setSaved] = useState<string | undefined>(undefined);
   const { run, busy, error, clear } = useAction();
-  const template = list.data?.find((t) => t.kind === kind && t.language === language);
+  const template = list.data?.find((x) => x.kind === kind && x.language === language);
 
   // A new kind or language (or the list read again after a save) starts from the template in use.
   useEffect(() => {
     if (template) setDraft({ subject: template.subject, body: template.body });
   }, [template]);
 
+  const fieldWords = (field: string) => {
+    const id = FIELD_WORDS[field];
+    return id ? t(id) : field;
+  };
   const path = `${base}/notice-templates/${encodeURIComponent(kind)}/${encodeURIComponent(language)}`;
   const preview = usePreview(path, draft);
 
@@ -272,7 +293,7 @@ function Templates({ base }: { base: string }) {
     setSaved(undefined);
     const answer = await run(() => api<TemplateView>('PUT', path, draft));
     if (answer) {
-      setSaved(`The ${noticeKindName(kind).toLowerCase()} template in ${noticeLanguageName(language)} is saved.`);
+      setSaved(t('officerecords.notices.templates.saved', { kind: noticeKindName(kind).toLowerCase(), language: noticeLanguageName(language) }));
       list.reload();
     }
   };
@@ -281,43 +302,40 @@ function Templates({ base }: { base: string }) {
     const answer = await run(() => api<TemplateView>('DELETE', path));
     if (answer) {
       setDraft({ subject: answer.subject, body: answer.body });
-      setSaved(`The ${noticeKindName(kind).toLowerCase()} template in ${noticeLanguageName(language)} is the one Carrel ships again.`);
+      setSaved(t('officerecords.notices.templates.wasReset', { kind: noticeKindName(kind).toLowerCase(), language: noticeLanguageName(language) }));
       list.reload();
     }
   };
 
   return (
     <section aria-labelledby="notices-templates">
-      <h2 id="notices-templates">Templates</h2>
-      <p>
-        Plain text only. A field in double braces, such as <code>{'{{dueDate}}'}</code>, is filled in for each patron; only the fields a kind offers may be used, and the
-        library’s privacy policy may forbid some (titles, unless it allows them). Texts carry the body only.
-      </p>
+      <h2 id="notices-templates">{t('officerecords.notices.templates')}</h2>
+      <p>{tRich('officerecords.notices.templates.intro', { code, example: '{{dueDate}}' })}</p>
       <ErrorMessage error={list.error} />
-      {list.loading && !list.data && <p className="loading">Loading…</p>}
+      {list.loading && !list.data && <p className="loading">{t('common.loading')}</p>}
       {list.data && draft && template && (
         <div className="notices-editor">
           <form onSubmit={(e) => void save(e)}>
             <div className="office-inline">
-              <Select label="Kind of notice" value={kind} onChange={(e) => choose({ kind: e.target.value })} options={NOTICE_KINDS.map((k) => ({ value: k, label: noticeKindName(k) }))} />
+              <Select label={t('officerecords.notices.templates.kind')} value={kind} onChange={(e) => choose({ kind: e.target.value })} options={NOTICE_KINDS.map((k) => ({ value: k, label: noticeKindName(k) }))} />
               <Select
-                label="Language"
+                label={t('officerecords.notices.templates.language')}
                 value={language}
                 onChange={(e) => choose({ language: e.target.value })}
                 options={NOTICE_LANGUAGES.map((l) => ({ value: l, label: noticeLanguageName(l) }))}
               />
             </div>
             <p className="hint">
-              {template.custom ? `The library’s own, saved ${when(template.updatedAt)}.` : 'The template Carrel ships: the library has not changed it.'}
+              {template.custom ? t('officerecords.notices.templates.custom', { at: when(template.updatedAt) }) : t('officerecords.notices.templates.shipped')}
             </p>
-            <Field label="Subject" autoComplete="off" required value={draft.subject} onChange={edit('subject')} error={problemAbout(error, 'subject')} />
-            <TextArea label="Body" rows={9} required value={draft.body} onChange={edit('body')} error={problemAbout(error, 'body')} />
+            <Field label={t('officerecords.notices.templates.subject')} autoComplete="off" required value={draft.subject} onChange={edit('subject')} error={problemAbout(error, 'subject')} />
+            <TextArea label={t('officerecords.notices.templates.body')} rows={9} required value={draft.body} onChange={edit('body')} error={problemAbout(error, 'body')} />
             <div className="notices-fields">
-              <h3 id="notices-fields-offered">Fields this kind offers</h3>
+              <h3 id="notices-fields-offered">{t('officerecords.notices.templates.fields')}</h3>
               <ul aria-labelledby="notices-fields-offered">
                 {template.fields.map((f) => (
                   <li key={f}>
-                    <code>{`{{${f}}}`}</code> {FIELD_WORDS[f] ?? f}
+                    <code>{`{{${f}}}`}</code> {fieldWords(f)}
                   </li>
                 ))}
               </ul>
@@ -326,13 +344,13 @@ function Templates({ base }: { base: string }) {
             <Notice>{saved}</Notice>
             <div className="actions">
               <button type="submit" disabled={busy}>
-                Save template
+                {t('officerecords.notices.templates.save')}
               </button>
               {template.custom && (
                 <Confirm
-                  label="Reset to the shipped template"
-                  question={<p>Go back to the template Carrel ships for this kind and language? The library’s own text is deleted.</p>}
-                  confirmLabel="Yes, reset it"
+                  label={t('officerecords.notices.templates.reset')}
+                  question={<p>{t('officerecords.notices.templates.reset.question')}</p>}
+                  confirmLabel={t('officerecords.notices.templates.reset.yes')}
                   onConfirm={reset}
                   busy={busy}
                 />
@@ -340,8 +358,8 @@ function Templates({ base }: { base: string }) {
             </div>
           </form>
           <section aria-labelledby="notices-preview" className="notices-preview">
-            <h3 id="notices-preview">Preview</h3>
-            <p className="hint">As a fictional patron would receive it. No real patron’s data is used.</p>
+            <h3 id="notices-preview">{t('officerecords.notices.preview')}</h3>
+            <p className="hint">{t('officerecords.notices.preview.hint')}</p>
             <ErrorMessage error={preview.error} />
             {preview.data && (
               <>
@@ -354,7 +372,7 @@ function Templates({ base }: { base: string }) {
                 <div aria-live="polite">
                   {preview.data.problems.length > 0 && (
                     <div className="error">
-                      <p>Saving this template would be refused:</p>
+                      <p>{t('officerecords.notices.preview.refused')}</p>
                       <ul>
                         {preview.data.problems.map((p, i) => (
                           <li key={i}>{p.message}</li>
@@ -391,6 +409,7 @@ function usePreview(path: string, draft: { subject: string; body: string } | und
 }
 
 function FailedNotices({ base, canRetry, onChanged }: { base: string; canRetry: boolean; onChanged: () => void }) {
+  const t = useT();
   const failed = useLoad(() => api<NoticeView[]>('GET', `${base}/notices${query({ status: 'failed', limit: 200 })}`), [base]);
   const [done, setDone] = useState<string | undefined>(undefined);
   const { run, busy, error } = useAction();
@@ -401,39 +420,50 @@ function FailedNotices({ base, canRetry, onChanged }: { base: string; canRetry: 
   };
   const retry = async (n: NoticeView) => {
     const answer = await run(() => api<NoticeView>('POST', `/notices/${encodeURIComponent(n.id)}/retry`));
-    if (answer) changed(`The ${noticeKindName(n.kind).toLowerCase()} notice is back in the queue.`);
+    if (answer) changed(t('officerecords.notices.failed.retried', { kind: noticeKindName(n.kind).toLowerCase() }));
   };
   const retryAll = async () => {
     const answer = await run(() => api<{ retried: number }>('POST', `${base}/notices/retry-failed`));
-    if (answer) changed(`${plural(answer.retried, 'failed notice')} ${answer.retried === 1 ? 'is' : 'are'} back in the queue.`);
+    if (answer) changed(t('officerecords.notices.failed.retriedAll', { count: answer.retried }));
   };
   const rows = failed.data ?? [];
   return (
     <section aria-labelledby="notices-failed">
-      <h2 id="notices-failed">Failed notices</h2>
-      <p>Notices the mail or text service refused for good, or that had no address to go to. Retry one once the address is fixed, or all of them once the service is back.</p>
+      <h2 id="notices-failed">{t('officerecords.notices.failed')}</h2>
+      <p>{t('officerecords.notices.failed.intro')}</p>
       <ErrorMessage error={failed.error} />
-      {failed.loading && !failed.data && <p className="loading">Loading…</p>}
+      {failed.loading && !failed.data && <p className="loading">{t('common.loading')}</p>}
       <Notice>{done}</Notice>
       <ErrorMessage error={error} />
       {failed.data &&
         (rows.length === 0 ? (
-          <p>No failed notices.</p>
+          <p>{t('officerecords.notices.failed.none')}</p>
         ) : (
           <>
-            <Table caption={plural(rows.length, 'failed notice')} columns={['Kind', 'To', 'How', 'Why it failed', { label: 'Tries', num: true }, 'Queued', canRetry && 'Retry']}>
+            <Table
+              caption={t('officerecords.notices.failed.count', { count: rows.length })}
+              columns={[
+                t('officerecords.notices.kind'),
+                t('officerecords.notices.failed.to'),
+                t('officerecords.notices.failed.how'),
+                t('officerecords.notices.failed.why'),
+                { label: t('officerecords.notices.failed.tries'), num: true },
+                t('officerecords.notices.failed.queued'),
+                canRetry && t('officerecords.notices.failed.retry'),
+              ]}
+            >
               {rows.map((n) => (
                 <tr key={n.id}>
                   <th scope="row">{noticeKindName(n.kind)}</th>
-                  <td>{n.recipient === 'guardian' ? 'A guardian' : 'The patron'}</td>
+                  <td>{n.recipient === 'guardian' ? t('officerecords.notices.failed.toGuardian') : t('officerecords.notices.failed.toPatron')}</td>
                   <td>{noticeChannelName(n.channel)}</td>
-                  <td>{failureName(n.errorCode)}</td>
-                  <td className="num">{n.attempts}</td>
+                  <td>{failureName(t, n.errorCode)}</td>
+                  <td className="num">{number(n.attempts)}</td>
                   <td>{when(n.createdAt)}</td>
                   {canRetry && (
                     <td>
-                      <button type="button" className="secondary" disabled={busy} onClick={() => void retry(n)} aria-label={`Retry the ${noticeKindName(n.kind).toLowerCase()} notice of ${when(n.createdAt)}`}>
-                        Retry
+                      <button type="button" className="secondary" disabled={busy} onClick={() => void retry(n)} aria-label={t('officerecords.notices.failed.retryOne', { kind: noticeKindName(n.kind).toLowerCase(), at: when(n.createdAt) })}>
+                        {t('officerecords.notices.failed.retry')}
                       </button>
                     </td>
                   )}
@@ -443,7 +473,7 @@ function FailedNotices({ base, canRetry, onChanged }: { base: string; canRetry: 
             {canRetry && (
               <div className="actions">
                 <button type="button" disabled={busy} onClick={() => void retryAll()}>
-                  Retry all failed
+                  {t('officerecords.notices.failed.retryAll')}
                 </button>
               </div>
             )}
@@ -458,6 +488,7 @@ function FailedNotices({ base, canRetry, onChanged }: { base: string; canRetry: 
  * access log records); printed on their own, one a page.
  */
 function Letters({ base, waiting, onChanged }: { base: string; waiting: number; onChanged: () => void }) {
+  const t = useT();
   const [open, setOpen] = useState(false);
   const [letters, setLetters] = useState<Letter[] | undefined>(undefined);
   const [done, setDone] = useState<string | undefined>(undefined);
@@ -473,7 +504,7 @@ function Letters({ base, waiting, onChanged }: { base: string; waiting: number; 
     const answer = await run(() => api<NoticeView>('POST', `/notices/${encodeURIComponent(l.noticeId)}/posted`));
     if (answer) {
       setLetters((all) => all?.filter((x) => x.noticeId !== l.noticeId));
-      setDone(`The letter to ${l.name} is marked posted; Carrel forgets what it said.`);
+      setDone(t('officerecords.notices.letters.posted', { name: l.name }));
       onChanged();
     }
   };
@@ -484,34 +515,31 @@ function Letters({ base, waiting, onChanged }: { base: string; waiting: number; 
   };
   return (
     <section aria-labelledby="notices-letters" className="notices-letters">
-      <h2 id="notices-letters">Letters to post</h2>
-      <p>
-        A notice the law requires (a security incident) goes by post to a patron who chose no email or text. {plural(waiting, 'letter')} {waiting === 1 ? 'is' : 'are'} waiting.
-        Opening them shows each patron’s name and address, and is logged.
-      </p>
+      <h2 id="notices-letters">{t('officerecords.notices.letters')}</h2>
+      <p>{t('officerecords.notices.letters.intro', { count: waiting })}</p>
       <Notice>{done}</Notice>
       <ErrorMessage error={error} />
       {!open ? (
         <button type="button" disabled={busy || waiting === 0} onClick={() => void load()}>
-          Open the letters to post
+          {t('officerecords.notices.letters.open')}
         </button>
       ) : letters && letters.length === 0 ? (
-        <p>No letters are waiting.</p>
+        <p>{t('officerecords.notices.letters.none')}</p>
       ) : (
         letters && (
           <>
             <div className="actions">
               <button type="button" onClick={print}>
-                Print the letters
+                {t('officerecords.notices.letters.print')}
               </button>
             </div>
             <ol className="notices-letter-list">
               {letters.map((l) => (
                 <li key={l.noticeId} className="notices-letter">
                   <h3>{l.name}</h3>
-                  <div className="notices-text">{l.address ?? 'No postal address on file'}</div>
+                  <div className="notices-text">{l.address ?? t('officerecords.notices.letters.noAddress')}</div>
                   <p className="hint">
-                    {noticeKindName(l.kind)}, queued {when(l.createdAt)}
+                    {t('officerecords.notices.letters.queued', { kind: noticeKindName(l.kind), at: when(l.createdAt) })}
                   </p>
                   <p>
                     <strong>{l.subject}</strong>
@@ -519,7 +547,7 @@ function Letters({ base, waiting, onChanged }: { base: string; waiting: number; 
                   <div className="notices-text">{l.body}</div>
                   <div className="actions">
                     <button type="button" className="secondary" disabled={busy} onClick={() => void posted(l)}>
-                      Mark the letter to {l.name} posted
+                      {t('officerecords.notices.letters.markPosted', { name: l.name })}
                     </button>
                   </div>
                 </li>

@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Link, NavLink, Route, Routes, useLocation } from 'react-router';
 import { api } from '../api';
+import { tRich, useT, type MessageId } from '../i18n';
 import { useSession } from '../session';
 import { ErrorMessage, Notice, Page, Select, useLoad } from '../ui/components';
 import { LibraryContext, NotYours, type OfficeLibrary } from './common';
@@ -25,141 +26,158 @@ import { TransparencyPage } from './Transparency';
 import './office.css';
 
 /** The office's pages, each for the roles holding its permission (src/policy/permissions.ts). */
-const PAGES: { to: string; label: string; permission: string; anyOf?: string[]; what: string; about: string; link?: string }[] = [
+const PAGES: { to: string; label: MessageId; permission: string; anyOf?: string[]; what: MessageId; about: MessageId; link: MessageId }[] = [
   {
     to: 'legal-requests',
-    label: 'Legal requests',
+    label: 'office.page.legalRequests',
     permission: 'disclosure.read',
-    what: 'the legal-request register',
-    about: 'Court orders, subpoenas and other requests for patron records: review, decide, release or withdraw.',
+    what: 'office.page.legalRequests.what',
+    about: 'office.page.legalRequests.about',
+    link: 'office.page.legalRequests.link',
   },
   {
     // Any desk may be handed a request and must record it (IF-8, JC-IVd-le): a clerk holds this and none
     // of the director's pages, and reaches it from here.
     to: 'legal-requests/new',
-    label: 'Record a legal request',
+    label: 'office.page.recordRequest',
     permission: 'disclosure.receive',
-    what: 'recording legal requests',
-    about: 'A court order, subpoena or other request for patron records handed to you: record it as presented, then refer it to the director.',
-    link: 'Record a request handed to you',
+    what: 'office.page.recordRequest.what',
+    about: 'office.page.recordRequest.about',
+    link: 'office.page.recordRequest.link',
   },
   {
     to: 'legal-holds',
-    label: 'Legal holds',
+    label: 'office.page.legalHolds',
     permission: 'legal-hold.manage',
-    what: 'legal holds',
-    about: 'Keep named patrons’ records from retention while a legal matter is open, and let them go after.',
+    what: 'office.page.legalHolds.what',
+    about: 'office.page.legalHolds.about',
+    link: 'office.page.legalHolds.link',
   },
   {
     to: 'retention',
-    label: 'Retention',
+    label: 'office.page.retention',
     permission: 'retention.run',
-    what: 'running retention',
-    about: 'The retention engine’s last runs and their receipts, what is due for disposal, and the access log’s integrity.',
+    what: 'office.page.retention.what',
+    about: 'office.page.retention.about',
+    link: 'office.page.retention.link',
   },
   {
     to: 'audit-report',
-    label: 'Audit report',
+    label: 'office.page.auditReport',
     permission: 'audit.read',
-    what: 'the privacy audit report',
-    about: 'The privacy audit report generated from the live system: what is kept, why, who sees it, where and for how long.',
+    what: 'office.page.auditReport.what',
+    about: 'office.page.auditReport.about',
+    link: 'office.page.auditReport.link',
   },
   {
     to: 'transparency',
-    label: 'Transparency report',
+    label: 'office.page.transparency',
     permission: 'transparency.read',
-    what: 'the transparency report',
-    about: 'Legal requests by instrument and outcome, legal holds and complaints, for publication.',
+    what: 'office.page.transparency.what',
+    about: 'office.page.transparency.about',
+    link: 'office.page.transparency.link',
   },
   {
     to: 'statistics',
-    label: 'Statistics',
+    label: 'office.page.statistics',
     permission: 'statistics.read',
-    what: 'statistics',
-    about: 'Loans, registrations, program sign-ups and computer use by month, branch or age band; small counts hidden.',
+    what: 'office.page.statistics.what',
+    about: 'office.page.statistics.about',
+    link: 'office.page.statistics.link',
   },
   {
     to: 'complaints',
-    label: 'Complaints',
+    label: 'office.page.complaints',
     permission: 'complaints.answer',
-    what: 'answering complaints',
-    about: 'Written complaints to the director, with their due dates, and the answers.',
+    what: 'office.page.complaints.what',
+    about: 'office.page.complaints.about',
+    link: 'office.page.complaints.link',
   },
   {
     to: 'patron-records',
-    label: 'Access log and service records',
+    label: 'office.page.patronRecords',
     permission: 'access-log.read',
-    what: 'a patron’s access log and service records',
-    about: 'Who looked at a patron’s record, and the patron’s service records, for a named purpose (computer logs only for a violation review).',
+    what: 'office.page.patronRecords.what',
+    about: 'office.page.patronRecords.about',
+    link: 'office.page.patronRecords.link',
   },
   {
     to: 'record-series',
-    label: 'Records kept outside Carrel',
+    label: 'office.page.recordSeries',
     permission: 'records.manage',
-    what: 'managing records kept outside Carrel',
-    about: 'The register of camera footage, paper sheets and other records kept outside Carrel: what is due for disposal, and confirming it.',
+    what: 'office.page.recordSeries.what',
+    about: 'office.page.recordSeries.about',
+    link: 'office.page.recordSeries.link',
   },
   {
     to: 'catalogue',
-    label: 'Catalogue',
+    label: 'office.page.catalogue',
     permission: 'items.manage',
-    what: 'the catalogue',
-    about: 'Add items to the catalogue and look one up by barcode.',
+    what: 'office.page.catalogue.what',
+    about: 'office.page.catalogue.about',
+    link: 'office.page.catalogue.link',
   },
   {
     to: 'libraries',
-    label: 'Libraries',
+    label: 'office.page.libraries',
     permission: 'library.administer',
-    what: 'the installation’s libraries',
-    about: 'The libraries of this installation, and adding one.',
+    what: 'office.page.libraries.what',
+    about: 'office.page.libraries.about',
+    link: 'office.page.libraries.link',
   },
   // Staff accounts (issue 15)
   {
     to: 'staff',
-    label: 'Staff',
+    label: 'office.page.staff',
     permission: 'staff.manage',
-    what: 'managing staff accounts',
-    about: 'The library’s staff accounts: add one, disable or re-enable it, change its roles, reset its password.',
+    what: 'office.page.staff.what',
+    about: 'office.page.staff.about',
+    link: 'office.page.staff.link',
   },
   // The library's configuration (issue 15): listed for administrators; desk staff holding library.read may open it read-only.
   {
     to: 'library-setup',
-    label: 'Library setup',
+    label: 'office.page.librarySetup',
     permission: 'library.administer',
-    what: 'the library’s setup',
-    about: 'Settings, branches and their hours, closed days and holidays, patron categories, item types and the circulation matrix.',
+    what: 'office.page.librarySetup.what',
+    about: 'office.page.librarySetup.about',
+    link: 'office.page.librarySetup.link',
   },
   // SIP2 accounts (issue 16)
   {
     to: 'sip2-accounts',
-    label: 'SIP2 accounts',
+    label: 'office.page.sip2Accounts',
     permission: 'library.administer',
-    what: 'the library’s SIP2 accounts',
-    about: 'Self-check kiosks, returns sorters and authentication clients: add one, limit what it receives, disable it, reset its password.',
+    what: 'office.page.sip2Accounts.what',
+    about: 'office.page.sip2Accounts.about',
+    link: 'office.page.sip2Accounts.link',
   },
   // Vendors and single sign-on (issue 19)
   {
     to: 'vendors',
-    label: 'Vendors and sign-on',
+    label: 'office.page.vendors',
     permission: 'library.administer',
-    what: 'the library’s vendors',
-    about: 'E-content services, databases and EZproxy instances patrons sign in to with their card: add one, see what it may receive, disable it, reset its secret.',
+    what: 'office.page.vendors.what',
+    about: 'office.page.vendors.about',
+    link: 'office.page.vendors.link',
   },
   // Notices (issue 17): settings and templates for notices.manage, failed notices and letters for desk staff holding notices.read.
   {
     to: 'notices',
-    label: 'Notices',
+    label: 'office.page.notices',
     permission: 'notices.read',
     anyOf: ['notices.read', 'notices.manage'],
-    what: 'the library’s notices',
-    about: 'When notices go and what they say (with a preview), failed notices to retry, and letters to print and post.',
+    what: 'office.page.notices.what',
+    about: 'office.page.notices.about',
+    link: 'office.page.notices.link',
   },
   {
     to: 'breaches',
-    label: 'Breaches',
+    label: 'office.page.breaches',
     permission: 'breach.manage',
-    what: 'the breach register',
-    about: 'Record a breach of patron records, tell the patrons affected, and see the register with how their notices went.',
+    what: 'office.page.breaches.what',
+    about: 'office.page.breaches.about',
+    link: 'office.page.breaches.link',
   },
 ];
 
@@ -171,6 +189,7 @@ interface LibraryRow {
 
 /** The director's (privacy officer's) office: legal requests, legal holds, retention, reports, statistics. */
 export function OfficeArea() {
+  const t = useT();
   const session = useSession();
   const mine = PAGES.filter((p) => (p.anyOf ?? [p.permission]).some((permission) => session.can(permission)));
   const libraries = useLoad(() => api<LibraryRow[]>('GET', '/libraries'), []);
@@ -178,10 +197,10 @@ export function OfficeArea() {
 
   if (mine.length === 0)
     return (
-      <Page title="Office">
-        <NotYours what="any of the office’s duties (legal requests, retention, the privacy reports, statistics)" />
+      <Page title={t('office.area.title')}>
+        <NotYours what={t('office.area.noDuties')} />
         <p>
-          <Link to="/staff">Back to your start page</Link>
+          <Link to="/staff">{t('office.area.backToStart')}</Link>
         </p>
       </Page>
     );
@@ -199,70 +218,70 @@ export function OfficeArea() {
       ? { id: own, name: own, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }
       : undefined;
 
-  const guard = (permission: string | string[], what: string, page: ReactNode) =>
-    (typeof permission === 'string' ? [permission] : permission).some((p) => session.can(p)) ? page : <Refused what={what} />;
+  const guard = (permission: string | string[], what: MessageId, page: ReactNode) =>
+    (typeof permission === 'string' ? [permission] : permission).some((p) => session.can(p)) ? page : <Refused what={t(what)} />;
 
   return (
     <div className="office">
-      <nav aria-label="Office" className="office-nav">
+      <nav aria-label={t('office.area.nav')} className="office-nav">
         <ul className="tabs">
           <li>
             <NavLink to="/office" end>
-              Overview
+              {t('office.area.overview')}
             </NavLink>
           </li>
           {mine.map((p) => (
             <li key={p.to}>
-              <NavLink to={`/office/${p.to}`}>{p.label}</NavLink>
+              <NavLink to={`/office/${p.to}`}>{t(p.label)}</NavLink>
             </li>
           ))}
         </ul>
       </nav>
       {own === null && list.length > 1 && (
         <div className="office-library narrow">
-          <Select label="Library" value={pickedId ?? ''} onChange={(e) => setChosen(e.target.value)} options={list.map((l) => ({ value: l.id, label: `${l.name} (${l.id})` }))} />
+          <Select label={t('office.area.library')} value={pickedId ?? ''} onChange={(e) => setChosen(e.target.value)} options={list.map((l) => ({ value: l.id, label: t('office.area.libraryOption', { name: l.name, id: l.id }) }))} />
         </div>
       )}
       {libraries.error !== undefined && !library ? (
-        <Page title="Office">
+        <Page title={t('office.area.title')}>
           <ErrorMessage error={libraries.error} />
         </Page>
       ) : !library ? (
-        <Page title="Office">
-          <p className="loading">Loading…</p>
+        <Page title={t('office.area.title')}>
+          <p className="loading">{t('office.area.loading')}</p>
         </Page>
       ) : (
         <LibraryContext.Provider value={library}>
           <Routes>
             <Route index element={<OfficeHome pages={mine} library={library} />} />
-            <Route path="legal-requests" element={guard('disclosure.read', 'the legal-request register', <LegalRequestsPage />)} />
-            <Route path="legal-requests/new" element={guard('disclosure.receive', 'recording legal requests', <NewLegalRequestPage />)} />
-            <Route path="legal-requests/:requestId" element={guard('disclosure.read', 'the legal-request register', <LegalRequestPage />)} />
-            <Route path="legal-holds" element={guard('legal-hold.manage', 'legal holds', <LegalHoldsPage />)} />
-            <Route path="retention" element={guard('retention.run', 'running retention', <RetentionPage />)} />
-            <Route path="audit-report" element={guard('audit.read', 'the privacy audit report', <AuditReportPage />)} />
-            <Route path="transparency" element={guard('transparency.read', 'the transparency report', <TransparencyPage />)} />
-            <Route path="statistics" element={guard('statistics.read', 'statistics', <StatisticsPage />)} />
-            <Route path="complaints" element={guard('complaints.answer', 'answering complaints', <ComplaintsPage />)} />
+            <Route path="legal-requests" element={guard('disclosure.read', 'office.page.legalRequests.what', <LegalRequestsPage />)} />
+            <Route path="legal-requests/new" element={guard('disclosure.receive', 'office.page.recordRequest.what', <NewLegalRequestPage />)} />
+            <Route path="legal-requests/:requestId" element={guard('disclosure.read', 'office.page.legalRequests.what', <LegalRequestPage />)} />
+            <Route path="legal-holds" element={guard('legal-hold.manage', 'office.page.legalHolds.what', <LegalHoldsPage />)} />
+            <Route path="retention" element={guard('retention.run', 'office.page.retention.what', <RetentionPage />)} />
+            <Route path="audit-report" element={guard('audit.read', 'office.page.auditReport.what', <AuditReportPage />)} />
+            <Route path="transparency" element={guard('transparency.read', 'office.page.transparency.what', <TransparencyPage />)} />
+            <Route path="statistics" element={guard('statistics.read', 'office.page.statistics.what', <StatisticsPage />)} />
+            <Route path="complaints" element={guard('complaints.answer', 'office.page.complaints.what', <ComplaintsPage />)} />
             <Route
               path="patron-records"
-              element={guard('access-log.read', 'a patron’s access log', guard('services.review', 'reviewing service records', <PatronRecordsPage />))}
+              element={guard('access-log.read', 'office.area.accessLog.what', guard('services.review', 'office.area.serviceRecords.what', <PatronRecordsPage />))}
             />
             {/* Any staff member may read the register (GET); adding and confirming are for records.manage, which the page checks. */}
             <Route path="record-series" element={<RecordSeriesPage />} />
-            <Route path="catalogue" element={guard('items.manage', 'the catalogue', <CataloguePage />)} />
-            <Route path="libraries" element={guard('library.administer', 'the installation’s libraries', <LibrariesPage onAdded={libraries.reload} />)} />
-            <Route path="staff" element={guard('staff.manage', 'managing staff accounts', <StaffPage />)} />
-            <Route path="library-setup" element={guard('library.read', 'the library’s setup', <LibrarySetupPage />)} />
-            <Route path="sip2-accounts" element={guard('library.administer', 'the library’s SIP2 accounts', <Sip2AccountsPage />)} />
-            <Route path="vendors" element={guard('library.administer', 'the library’s vendors', <VendorsPage />)} />
-            <Route path="notices" element={guard(['notices.read', 'notices.manage'], 'the library’s notices', <NoticesPage />)} />
-            <Route path="breaches" element={guard('breach.manage', 'the breach register', <BreachesPage />)} />
+            <Route path="catalogue" element={guard('items.manage', 'office.page.catalogue.what', <CataloguePage />)} />
+            <Route path="libraries" element={guard('library.administer', 'office.page.libraries.what', <LibrariesPage onAdded={libraries.reload} />)} />
+            <Route path="staff" element={guard('staff.manage', 'office.page.staff.what', <StaffPage />)} />
+            <Route path="library-setup" element={guard('library.read', 'office.page.librarySetup.what', <LibrarySetupPage />)} />
+            <Route path="sip2-accounts" element={guard('library.administer', 'office.page.sip2Accounts.what', <Sip2AccountsPage />)} />
+            <Route path="vendors" element={guard('library.administer', 'office.page.vendors.what', <VendorsPage />)} />
+            <Route path="notices" element={guard(['notices.read', 'notices.manage'], 'office.page.notices.what', <NoticesPage />)} />
+            <Route path="breaches" element={guard('breach.manage', 'office.page.breaches.what', <BreachesPage />)} />
             <Route
               path="*"
               element={
-                <Page title="Page not found">
-                  <p>The office has no such page.</p>
+                <Page title={t('office.area.notFound.title')}>
+                  <p>{t('office.area.notFound')}</p>
                 </Page>
               }
             />
@@ -274,28 +293,27 @@ export function OfficeArea() {
 }
 
 function Refused({ what }: { what: string }) {
+  const t = useT();
   return (
-    <Page title="Not for your role">
+    <Page title={t('office.area.refused.title')}>
       <NotYours what={what} />
     </Page>
   );
 }
 
 function OfficeHome({ pages, library }: { pages: typeof PAGES; library: OfficeLibrary }) {
+  const t = useT();
   const location = useLocation();
   return (
-    <Page title="Office">
+    <Page title={t('office.area.title')}>
       <Notice>{(location.state as { notice?: string } | null)?.notice}</Notice>
-      <p>
-        The privacy office of <strong>{library.name}</strong>. Every page here shows counts, rules and the register; patrons appear by id only, and every look at a patron’s record is
-        logged.
-      </p>
+      <p>{tRich('office.area.intro', { name: library.name, strong: (chunks) => <strong>{chunks}</strong> })}</p>
       <div className="cards">
         {pages.map((p) => (
           <section key={p.to} className="card" aria-labelledby={`office-${p.to}`}>
-            <h2 id={`office-${p.to}`}>{p.label}</h2>
-            <p>{p.about}</p>
-            <Link to={`/office/${p.to}`}>{p.link ?? `Open ${p.label.toLowerCase()}`}</Link>
+            <h2 id={`office-${p.to}`}>{t(p.label)}</h2>
+            <p>{t(p.about)}</p>
+            <Link to={`/office/${p.to}`}>{t(p.link)}</Link>
           </section>
         ))}
       </div>

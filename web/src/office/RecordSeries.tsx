@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../api';
 import { useSession } from '../session';
-import { ErrorMessage, Field, Notice, Page, Table, aboutField, useAction, useLoad } from '../ui/components';
-import { Confirm, libraryToday, plural, useLibrary, when } from './common';
+import { tRich, useT, type MessageId } from '../i18n';
+import { ErrorMessage, Field, Notice, Page, Table, aboutField, count, useAction, useLoad } from '../ui/components';
+import { Confirm, libraryToday, useLibrary, when } from './common';
 
 /** A series of the register, as GET /libraries/:libraryId/record-series answers it. */
 interface Series {
@@ -18,18 +19,21 @@ interface Series {
   due: { status: 'due' | 'not-due'; dueThrough: string; overdueSince: string | null; reason: string };
 }
 
-const REASONS: Record<string, string> = {
-  'never-confirmed': 'no disposal confirmed yet',
-  'confirmation-behind-cutoff': 'the last confirmation is behind the retention cut-off',
-  'confirmed-through-cutoff': 'confirmed through the cut-off',
-  'within-retention-since-registered': 'still within retention since it was registered',
+const REASONS: Record<string, MessageId> = {
+  'never-confirmed': 'officerecords.recordSeries.reason.neverConfirmed',
+  'confirmation-behind-cutoff': 'officerecords.recordSeries.reason.behindCutoff',
+  'confirmed-through-cutoff': 'officerecords.recordSeries.reason.throughCutoff',
+  'within-retention-since-registered': 'officerecords.recordSeries.reason.withinRetention',
 };
+
+const bold = (chunks: ReactNode[]) => <strong>{chunks}</strong>;
 
 /**
  * Records kept outside Carrel (camera footage, paper sign-up sheets): the register, what is due for
  * disposal, and (records.manage) adding a series and confirming a disposal.
  */
 export function RecordSeriesPage() {
+  const t = useT();
   const library = useLibrary();
   const session = useSession();
   const manage = session.can('records.manage');
@@ -43,35 +47,44 @@ export function RecordSeriesPage() {
   };
 
   return (
-    <Page title="Records kept outside Carrel">
-      <p>
-        The register of records the library keeps outside Carrel — camera footage, paper sign-up sheets — with how long each is kept. Carrel cannot destroy them: staff do, and
-        confirm it here, so the register shows what is due.
-      </p>
+    <Page title={t('officerecords.recordSeries.title')}>
+      <p>{t('officerecords.recordSeries.intro')}</p>
       <Notice>{notice}</Notice>
       <section aria-labelledby="series-due">
-        <h2 id="series-due">Due for disposal</h2>
+        <h2 id="series-due">{t('officerecords.recordSeries.due')}</h2>
         <ErrorMessage error={due.error} />
-        {due.loading && !due.data && <p className="loading">Loading…</p>}
-        {due.data && due.data.length === 0 && <p>No series is due for disposal.</p>}
+        {due.loading && !due.data && <p className="loading">{t('common.loading')}</p>}
+        {due.data && due.data.length === 0 && <p>{t('officerecords.recordSeries.due.none')}</p>}
         {due.data && due.data.length > 0 && (
           <ul>
             {due.data.map((s) => (
               <li key={s.code}>
-                <strong>{s.name}</strong> ({s.code}): destroy everything recorded through {when(s.due.dueThrough)}
-                {s.due.overdueSince ? `, overdue since ${when(s.due.overdueSince)}` : ''}.
+                {s.due.overdueSince
+                  ? tRich('officerecords.recordSeries.due.itemOverdue', { b: bold, name: s.name, code: s.code, through: when(s.due.dueThrough), since: when(s.due.overdueSince) })
+                  : tRich('officerecords.recordSeries.due.item', { b: bold, name: s.name, code: s.code, through: when(s.due.dueThrough) })}
               </li>
             ))}
           </ul>
         )}
       </section>
       <section aria-labelledby="series-register">
-        <h2 id="series-register">The register</h2>
+        <h2 id="series-register">{t('officerecords.recordSeries.register')}</h2>
         <ErrorMessage error={all.error} />
-        {all.loading && !all.data && <p className="loading">Loading…</p>}
-        {all.data && all.data.length === 0 && <p>The register has no series.</p>}
+        {all.loading && !all.data && <p className="loading">{t('common.loading')}</p>}
+        {all.data && all.data.length === 0 && <p>{t('officerecords.recordSeries.register.none')}</p>}
         {all.data && all.data.length > 0 && (
-          <Table caption={plural(all.data.length, 'series', 'series')} columns={['Series', 'Medium and place', { label: 'Kept (days)', num: true }, 'Clause', 'Last disposal', 'State', manage && 'Confirm']}>
+          <Table
+            caption={t('officerecords.recordSeries.register.count', { count: all.data.length })}
+            columns={[
+              t('officerecords.recordSeries.col.series'),
+              t('officerecords.recordSeries.col.medium'),
+              { label: t('officerecords.recordSeries.col.kept'), num: true },
+              t('officerecords.recordSeries.col.clause'),
+              t('officerecords.recordSeries.col.lastDisposal'),
+              t('officerecords.recordSeries.col.state'),
+              manage && t('officerecords.recordSeries.col.confirm'),
+            ]}
+          >
             {all.data.map((s) => (
               <SeriesRow
                 key={s.code}
@@ -92,7 +105,7 @@ export function RecordSeriesPage() {
         <AddSeries
           base={base}
           onAdded={(s) => {
-            setNotice(`The series ${s.name} (${s.code}) is in the register, kept ${plural(s.retentionDays, 'day')}.`);
+            setNotice(t('officerecords.recordSeries.added', { name: s.name, code: s.code, days: s.retentionDays }));
             reload();
           }}
         />
@@ -102,44 +115,54 @@ export function RecordSeriesPage() {
 }
 
 function SeriesRow({ series: s, manage, base, latest, onConfirmed }: { series: Series; manage: boolean; base: string; latest: string; onConfirmed: (text: string) => void }) {
+  const t = useT();
   const [through, setThrough] = useState(latest);
   const [method, setMethod] = useState('');
   const { run, busy, error } = useAction();
+  const reason = REASONS[s.due.reason];
   const confirm = async () => {
     const answer = await run(() =>
       api<{ series: Series }>('POST', `${base}/${encodeURIComponent(s.code)}/disposals`, { disposedThrough: through, ...(method.trim() ? { method: method.trim() } : {}) }),
     );
-    if (answer) onConfirmed(`Disposal of ${s.name} confirmed through ${when(answer.series.lastDisposal?.disposedThrough)}.`);
+    if (answer) onConfirmed(t('officerecords.recordSeries.confirmed', { name: s.name, through: when(answer.series.lastDisposal?.disposedThrough) }));
   };
   return (
     <tr>
       <th scope="row">
         {s.name} <span className="code">({s.code})</span>
-        {s.fromProfile && <div className="hint">From the policy profile</div>}
+        {s.fromProfile && <div className="hint">{t('officerecords.recordSeries.fromProfile')}</div>}
       </th>
       <td>
         {s.medium}
         {s.location ? `, ${s.location}` : ''}
       </td>
-      <td className="num">{s.retentionDays}</td>
+      <td className="num">{count(s.retentionDays)}</td>
       <td>{s.clause ?? '—'}</td>
-      <td>{s.lastDisposal ? `Through ${when(s.lastDisposal.disposedThrough)} (${s.lastDisposal.method}), confirmed ${when(s.lastDisposal.confirmedAt)}` : 'None confirmed'}</td>
       <td>
-        {s.due.status === 'due' ? <span className="badge warn">Due</span> : <span className="badge">Not due</span>}
-        <div className="hint">{REASONS[s.due.reason] ?? s.due.reason}</div>
+        {s.lastDisposal
+          ? t('officerecords.recordSeries.lastDisposal', { through: when(s.lastDisposal.disposedThrough), method: s.lastDisposal.method, confirmed: when(s.lastDisposal.confirmedAt) })
+          : t('officerecords.recordSeries.lastDisposal.none')}
+      </td>
+      <td>
+        {s.due.status === 'due' ? <span className="badge warn">{t('officerecords.recordSeries.state.due')}</span> : <span className="badge">{t('officerecords.recordSeries.state.notDue')}</span>}
+        <div className="hint">{reason ? t(reason) : s.due.reason}</div>
       </td>
       {manage && (
         <td>
-          <Field label={`Destroyed through (${s.code})`} type="date" max={latest} required hint="The end of that day in the library’s time zone: a day can be confirmed once it has ended." value={through} onChange={(e) => setThrough(e.target.value)} error={aboutField(error, 'disposedThrough')} />
-          <Field label={`How (${s.code})`} hint="Optional: shredded, overwritten…" maxLength={200} autoComplete="off" value={method} onChange={(e) => setMethod(e.target.value)} error={aboutField(error, 'method')} />
+          <Field
+            label={t('officerecords.recordSeries.destroyedThrough', { code: s.code })}
+            type="date"
+            max={latest}
+            required
+            hint={t('officerecords.recordSeries.destroyedThrough.hint')}
+            value={through} onChange={(e) => setThrough(e.target.value)} error={aboutField(error, 'disposedThrough')} />
+          <Field label={t('officerecords.recordSeries.how', { code: s.code })} hint={t('officerecords.recordSeries.how.hint')} maxLength={200} autoComplete="off" value={method} onChange={(e) => setMethod(e.target.value)} error={aboutField(error, 'method')} />
           <Confirm
-            label={`Confirm disposal of ${s.code}`}
+            label={t('officerecords.recordSeries.confirm', { code: s.code })}
             question={
-              <p>
-                Confirm that everything of {s.name} recorded through {through || 'the date given'} has been destroyed? The confirmation is kept with your name and cannot be undone.
-              </p>
+              <p>{t('officerecords.recordSeries.confirm.question', { name: s.name, through: through || t('officerecords.recordSeries.confirm.theDateGiven') })}</p>
             }
-            confirmLabel="Yes, it was destroyed"
+            confirmLabel={t('officerecords.recordSeries.confirm.yes')}
             onConfirm={confirm}
             busy={busy || !through}
           />
@@ -151,6 +174,7 @@ function SeriesRow({ series: s, manage, base, latest, onConfirmed }: { series: S
 }
 
 function AddSeries({ base, onAdded }: { base: string; onAdded: (series: Series) => void }) {
+  const t = useT();
   const empty = { code: '', name: '', medium: '', location: '', retentionDays: '', clause: '' };
   const [form, setForm] = useState(empty);
   const { run, busy, error } = useAction();
@@ -174,17 +198,17 @@ function AddSeries({ base, onAdded }: { base: string; onAdded: (series: Series) 
   };
   return (
     <section aria-labelledby="series-add">
-      <h2 id="series-add">Add a series</h2>
+      <h2 id="series-add">{t('officerecords.recordSeries.add')}</h2>
       <form className="office-form" onSubmit={(e) => void submit(e)}>
-        <Field label="Code" hint="Lower-case letters, digits and dashes, such as security-camera." name="seriesCode" required autoComplete="off" value={form.code} onChange={set('code')} error={aboutField(error, 'code')} />
-        <Field label="Name" name="seriesName" required maxLength={200} autoComplete="off" value={form.name} onChange={set('name')} error={aboutField(error, 'name')} />
-        <Field label="Medium" hint="What the records are on: digital video, paper…" name="seriesMedium" required maxLength={100} autoComplete="off" value={form.medium} onChange={set('medium')} error={aboutField(error, 'medium')} />
-        <Field label="Where they are kept (optional)" name="seriesLocation" maxLength={200} autoComplete="off" value={form.location} onChange={set('location')} error={aboutField(error, 'location')} />
-        <Field label="Kept for (days)" name="seriesDays" type="number" min={0} max={36500} required value={form.retentionDays} onChange={set('retentionDays')} error={aboutField(error, 'retentionDays')} />
-        <Field label="Policy clause (optional)" hint="Such as CB-H or RF-9." name="seriesClause" maxLength={40} autoComplete="off" value={form.clause} onChange={set('clause')} error={aboutField(error, 'clause')} />
+        <Field label={t('officerecords.recordSeries.add.code')} hint={t('officerecords.recordSeries.add.code.hint')} name="seriesCode" required autoComplete="off" value={form.code} onChange={set('code')} error={aboutField(error, 'code')} />
+        <Field label={t('officerecords.recordSeries.add.name')} name="seriesName" required maxLength={200} autoComplete="off" value={form.name} onChange={set('name')} error={aboutField(error, 'name')} />
+        <Field label={t('officerecords.recordSeries.add.medium')} hint={t('officerecords.recordSeries.add.medium.hint')} name="seriesMedium" required maxLength={100} autoComplete="off" value={form.medium} onChange={set('medium')} error={aboutField(error, 'medium')} />
+        <Field label={t('officerecords.recordSeries.add.location')} name="seriesLocation" maxLength={200} autoComplete="off" value={form.location} onChange={set('location')} error={aboutField(error, 'location')} />
+        <Field label={t('officerecords.recordSeries.add.days')} name="seriesDays" type="number" min={0} max={36500} required value={form.retentionDays} onChange={set('retentionDays')} error={aboutField(error, 'retentionDays')} />
+        <Field label={t('officerecords.recordSeries.add.clause')} hint={t('officerecords.recordSeries.add.clause.hint')} name="seriesClause" maxLength={40} autoComplete="off" value={form.clause} onChange={set('clause')} error={aboutField(error, 'clause')} />
         <ErrorMessage error={error} />
         <button type="submit" disabled={busy}>
-          Add the series
+          {t('officerecords.recordSeries.add.submit')}
         </button>
       </form>
     </section>

@@ -1,19 +1,42 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api } from '../api';
+import { t, tRich, useT, type MessageId } from '../i18n';
 import { useSession } from '../session';
-import { day, ErrorMessage, Notice, Page, useAction, useLoad } from '../ui/components';
-import { categoryName, Confirm, plural, useFocusTarget, useLibrary, when } from './common';
+import { count, day, ErrorMessage, Notice, Page, useAction, useLoad } from '../ui/components';
+import { categoryName, Confirm, useFocusTarget, useLibrary, when } from './common';
 import type { RecordSeries, RetentionReceipt, RetentionRunAnswer, RetentionRuns, Verification } from './types';
 
-const DUE_REASONS: Record<string, string> = {
-  'never-confirmed': 'no disposal ever confirmed',
-  'confirmation-behind-cutoff': 'the last confirmed disposal is older than the retention allows',
-  'confirmed-through-cutoff': 'disposal confirmed up to the cutoff',
-  'within-retention-since-registered': 'registered too recently to be due',
+/** Why a record series is, or is not, due for disposal. */
+const DUE_REASONS: Record<string, MessageId> = {
+  'never-confirmed': 'reportpages.retention.due.neverConfirmed',
+  'confirmation-behind-cutoff': 'reportpages.retention.due.confirmationBehindCutoff',
+  'confirmed-through-cutoff': 'reportpages.retention.due.confirmedThroughCutoff',
+  'within-retention-since-registered': 'reportpages.retention.due.withinRetentionSinceRegistered',
 };
+
+/** A retention run's state. */
+const RUN_STATUS: Record<string, MessageId> = {
+  running: 'reportpages.runStatus.running',
+  finished: 'reportpages.runStatus.finished',
+  interrupted: 'reportpages.runStatus.interrupted',
+};
+const runStatus = (status: string) => (status in RUN_STATUS ? t(RUN_STATUS[status] as MessageId) : status);
+
+/** What is wrong with a broken link of the access log's hash chains. */
+const LINK_PROBLEMS: Record<string, MessageId> = {
+  edited: 'reportpages.retention.log.problem.edited',
+  missing: 'reportpages.retention.log.problem.missing',
+  reordered: 'reportpages.retention.log.problem.reordered',
+  'before-base': 'reportpages.retention.log.problem.beforeBase',
+  'base-moved': 'reportpages.retention.log.problem.baseMoved',
+  'head-mismatch': 'reportpages.retention.log.problem.headMismatch',
+  unchained: 'reportpages.retention.log.problem.unchained',
+};
+const linkProblem = (problem: string | undefined) => (problem === undefined ? '' : problem in LINK_PROBLEMS ? t(LINK_PROBLEMS[problem] as MessageId) : problem);
 
 /** The retention dashboard: the access log's integrity, what is due, running retention now, the last runs. */
 export function RetentionPage() {
+  const t = useT();
   const library = useLibrary();
   const session = useSession();
   const lib = encodeURIComponent(library.id);
@@ -21,31 +44,28 @@ export function RetentionPage() {
   const due = useLoad(() => api<RecordSeries[]>('GET', `/libraries/${lib}/record-series/due`), [lib]);
 
   return (
-    <Page title="Retention">
-      <p>
-        Carrel disposes of each kind of record when the library’s policy says so; every run leaves a receipt of what it disposed of and what it kept, and why. Records kept outside
-        Carrel (camera footage, paper sheets) are disposed of by hand and confirmed.
-      </p>
+    <Page title={t('reportpages.retention.title')}>
+      <p>{t('reportpages.retention.intro')}</p>
       {session.can('access-log.verify') && <LogStatus />}
 
       <section aria-labelledby="ret-due">
-        <h2 id="ret-due">Due for disposal</h2>
-        <h3>Records kept outside Carrel</h3>
+        <h2 id="ret-due">{t('reportpages.retention.dueHeading')}</h2>
+        <h3>{t('reportpages.retention.outsideHeading')}</h3>
         <ErrorMessage error={due.error} />
-        {due.loading && !due.data && <p className="loading">Loading…</p>}
-        {due.data && due.data.length === 0 && <p>No record series kept outside Carrel is due for disposal.</p>}
+        {due.loading && !due.data && <p className="loading">{t('common.loading')}</p>}
+        {due.data && due.data.length === 0 && <p>{t('reportpages.retention.noneDue')}</p>}
         {due.data && due.data.length > 0 && (
           <div className="table-scroll">
             <table>
-              <caption>{plural(due.data.length, 'series', 'series')} due for disposal now</caption>
+              <caption>{t('reportpages.retention.dueCaption', { count: due.data.length })}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Series</th>
-                  <th scope="col">Medium</th>
-                  <th scope="col">Kept at most</th>
-                  <th scope="col">Destroy everything recorded before</th>
-                  <th scope="col">Overdue since</th>
-                  <th scope="col">Last confirmed disposal</th>
+                  <th scope="col">{t('reportpages.retention.col.series')}</th>
+                  <th scope="col">{t('reportpages.retention.col.medium')}</th>
+                  <th scope="col">{t('reportpages.retention.col.keptAtMost')}</th>
+                  <th scope="col">{t('reportpages.retention.col.destroyBefore')}</th>
+                  <th scope="col">{t('reportpages.retention.col.overdueSince')}</th>
+                  <th scope="col">{t('reportpages.retention.col.lastDisposal')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -56,44 +76,57 @@ export function RetentionPage() {
                       {s.clause && <span className="hint"> ({s.clause})</span>}
                     </th>
                     <td>{s.medium}</td>
-                    <td>{plural(s.retentionDays, 'day')}</td>
+                    <td>{t('reportpages.retention.days', { days: s.retentionDays })}</td>
                     <td>{when(s.due.dueThrough)}</td>
                     <td className={s.due.overdueSince ? 'finding' : undefined}>
-                      {s.due.overdueSince ? `Overdue since ${when(s.due.overdueSince)}` : '—'}
-                      <div className="hint">{DUE_REASONS[s.due.reason] ?? s.due.reason}</div>
+                      {s.due.overdueSince ? t('reportpages.retention.overdueSince', { since: when(s.due.overdueSince) }) : '—'}
+                      <div className="hint">{s.due.reason in DUE_REASONS ? t(DUE_REASONS[s.due.reason] as MessageId) : s.due.reason}</div>
                     </td>
-                    <td>{s.lastDisposal ? `through ${when(s.lastDisposal.disposedThrough)} (${s.lastDisposal.method})` : 'none confirmed'}</td>
+                    <td>
+                      {s.lastDisposal
+                        ? t('reportpages.retention.disposedThrough', { through: when(s.lastDisposal.disposedThrough), method: s.lastDisposal.method })
+                        : t('reportpages.retention.noneConfirmed')}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
         )}
-        <h3>Records in Carrel</h3>
+        <h3>{t('reportpages.retention.inCarrelHeading')}</h3>
         <DryRun />
       </section>
 
       {session.can('retention.run') && <RunNow onRun={() => runs.reload()} />}
 
       <section aria-labelledby="ret-runs">
-        <h2 id="ret-runs">Last runs and their receipts</h2>
+        <h2 id="ret-runs">{t('reportpages.retention.runsHeading')}</h2>
         <ErrorMessage error={runs.error} />
-        {runs.loading && !runs.data && <p className="loading">Loading…</p>}
+        {runs.loading && !runs.data && <p className="loading">{t('common.loading')}</p>}
         {runs.data && (
           <p>
-            Policy profile {runs.data.profile.id}, version {runs.data.profile.version}. {runs.data.runs.length === 0 ? 'No retention run is recorded yet.' : `The latest ${plural(runs.data.runs.length, 'run')}, newest first.`}
+            {runs.data.runs.length === 0
+              ? t('reportpages.retention.runsIntroNone', { profile: runs.data.profile.id, version: runs.data.profile.version })
+              : t('reportpages.retention.runsIntro', { profile: runs.data.profile.id, version: runs.data.profile.version, count: runs.data.runs.length })}
           </p>
         )}
         {runs.data?.runs.map((run, index) => (
           <details key={run.id} className="office-run" open={index === 0}>
             <summary>
-              Run as of {when(run.asOf)}: <span className={run.status === 'finished' ? 'badge' : 'badge warn'}>{run.status}</span>, disposed of{' '}
-              {run.receipts.reduce((s, r) => s + r.disposed, 0)}, kept {run.receipts.reduce((s, r) => s + r.kept, 0)}
+              {tRich('reportpages.retention.runSummary', {
+                at: when(run.asOf),
+                status: runStatus(run.status),
+                disposed: run.receipts.reduce((s, r) => s + r.disposed, 0),
+                kept: run.receipts.reduce((s, r) => s + r.kept, 0),
+                badge: (chunks) => <span className={run.status === 'finished' ? 'badge' : 'badge warn'}>{chunks}</span>,
+              })}
             </summary>
             <p className="hint">
-              Run {run.id}: started {when(run.startedAt)}, {run.finishedAt ? `finished ${when(run.finishedAt)}` : 'not finished'}; profile version {run.profileVersion}.
+              {run.finishedAt
+                ? t('reportpages.retention.runFinished', { id: run.id, started: when(run.startedAt), finished: when(run.finishedAt), version: run.profileVersion })
+                : t('reportpages.retention.runUnfinished', { id: run.id, started: when(run.startedAt), version: run.profileVersion })}
             </p>
-            <Receipts caption={`Receipts of the run as of ${when(run.asOf)}`} receipts={run.receipts} />
+            <Receipts caption={t('reportpages.retention.receiptsCaption', { at: when(run.asOf) })} receipts={run.receipts} />
           </details>
         ))}
       </section>
@@ -104,24 +137,25 @@ export function RetentionPage() {
 type ReceiptRow = Pick<RetentionReceipt, 'category' | 'rule' | 'clause' | 'disposal' | 'disposed' | 'kept' | 'held'> & { skipped?: { reason: string; nextSweepAfter: string } };
 
 function Receipts({ caption, receipts }: { caption: string; receipts: ReceiptRow[] }) {
+  const t = useT();
   return (
     <div className="table-scroll">
       <table>
         <caption>{caption}</caption>
         <thead>
           <tr>
-            <th scope="col">Category</th>
-            <th scope="col">Rule</th>
-            <th scope="col">Clause</th>
-            <th scope="col">Disposal</th>
+            <th scope="col">{t('reportpages.retention.col.category')}</th>
+            <th scope="col">{t('reportpages.retention.col.rule')}</th>
+            <th scope="col">{t('reportpages.retention.col.clause')}</th>
+            <th scope="col">{t('reportpages.retention.col.disposal')}</th>
             <th scope="col" className="num">
-              Disposed of
+              {t('reportpages.retention.col.disposedOf')}
             </th>
             <th scope="col" className="num">
-              Kept
+              {t('reportpages.retention.col.kept')}
             </th>
             <th scope="col" className="num">
-              Of which under legal hold
+              {t('reportpages.retention.col.underLegalHold')}
             </th>
           </tr>
         </thead>
@@ -135,13 +169,13 @@ function Receipts({ caption, receipts }: { caption: string; receipts: ReceiptRow
               {r.skipped ? (
                 // A category swept on its own schedule that is not due: nothing was counted, which is not zero.
                 <td className="num" colSpan={3}>
-                  not swept (next after {when(r.skipped.nextSweepAfter)})
+                  {t('reportpages.retention.notSwept', { at: when(r.skipped.nextSweepAfter) })}
                 </td>
               ) : (
                 <>
-                  <td className="num">{r.disposed}</td>
-                  <td className="num">{r.kept}</td>
-                  <td className="num">{r.held}</td>
+                  <td className="num">{count(r.disposed)}</td>
+                  <td className="num">{count(r.kept)}</td>
+                  <td className="num">{count(r.held)}</td>
                 </>
               )}
             </tr>
@@ -154,36 +188,46 @@ function Receipts({ caption, receipts }: { caption: string; receipts: ReceiptRow
 
 /** The access log's hash chains, verified when the page opens. */
 function LogStatus() {
+  const t = useT();
   const check = useLoad(() => api<Verification>('GET', '/access-log/verification'), []);
+  const strong = (chunks: ReactNode[]) => <strong>{chunks}</strong>;
   return (
     <section aria-labelledby="ret-log">
-      <h2 id="ret-log">Access log</h2>
+      <h2 id="ret-log">{t('reportpages.retention.log.heading')}</h2>
       <ErrorMessage error={check.error} />
-      {check.loading && <p className="loading">Verifying the access log…</p>}
+      {check.loading && <p className="loading">{t('reportpages.retention.log.verifying')}</p>}
       {check.data &&
         (check.data.ok ? (
           <div className="notice" role="status">
-            <p>
-              <strong>Intact.</strong> {plural(check.data.entries, 'entry', 'entries')} in {plural(check.data.chains.length, 'chain')} verified {when(check.data.verifiedAt)}: no entry
-              edited, missing or out of order.
-            </p>
+            <p>{tRich('reportpages.retention.log.intact', { strong, entries: check.data.entries, chains: check.data.chains.length, at: when(check.data.verifiedAt) })}</p>
           </div>
         ) : (
           <div className="error" role="alert">
             <p>
-              <strong>Broken.</strong> The access log does not verify ({plural(check.data.broken.length, 'broken link')}). First: {check.data.firstBroken?.problem} —{' '}
-              {check.data.firstBroken?.detail}
+              {tRich('reportpages.retention.log.broken', {
+                strong,
+                links: check.data.broken.length,
+                problem: linkProblem(check.data.firstBroken?.problem),
+                detail: check.data.firstBroken?.detail ?? '',
+              })}
             </p>
           </div>
         ))}
       {check.data && (
         <p className="hint">
-          {check.data.chains.map((c) => `Chain ${c.chain}: ${plural(c.entries, 'entry', 'entries')}${c.head ? `, head ${c.head.seq} (${c.head.hash.slice(0, 16)}…)` : ''}`).join('; ')}.
-          Keep the head’s hash elsewhere: a later truncation then shows.
+          {t('reportpages.retention.log.chains', {
+            chains: check.data.chains
+              .map((c) =>
+                c.head
+                  ? t('reportpages.retention.log.chainWithHead', { chain: c.chain, entries: c.entries, seq: c.head.seq, hash: c.head.hash.slice(0, 16) })
+                  : t('reportpages.retention.log.chain', { chain: c.chain, entries: c.entries }),
+              )
+              .join('; '),
+          })}
         </p>
       )}
       <button type="button" className="secondary" onClick={check.reload} disabled={check.loading}>
-        Verify again
+        {t('reportpages.retention.log.verifyAgain')}
       </button>
     </section>
   );
@@ -191,6 +235,7 @@ function LogStatus() {
 
 /** What a run would dispose of now: the engine run dry (nothing changes, no receipt). */
 function DryRun() {
+  const t = useT();
   const library = useLibrary();
   const { run, busy, error } = useAction();
   const [answer, setAnswer] = useState<RetentionRunAnswer | undefined>(undefined);
@@ -202,19 +247,22 @@ function DryRun() {
   const skipped = mine?.categories.filter((c) => c.skipped).length ?? 0;
   return (
     <div>
-      <p>The engine can count what a run would dispose of now, without changing anything or leaving a receipt.</p>
+      <p>{t('reportpages.retention.dryRun.intro')}</p>
       <button type="button" className="secondary" onClick={() => void check()} disabled={busy}>
-        Check what is due now
+        {t('reportpages.retention.dryRun.check')}
       </button>
       <ErrorMessage error={error} />
       {mine && (
         <>
           <p role="status">
-            A run now would dispose of {mine.categories.reduce((s, c) => s + c.disposed, 0)} records and keep{' '}
-            {mine.categories.reduce((s, c) => s + c.kept, 0)} past their period for a reason (checked {when(answer?.asOf)}).
-            {skipped > 0 ? ` ${plural(skipped, 'category', 'categories')} swept once a year ${skipped === 1 ? 'is' : 'are'} not due now, and not counted.` : ''}
+            {t('reportpages.retention.dryRun.result', {
+              disposed: mine.categories.reduce((s, c) => s + c.disposed, 0),
+              kept: mine.categories.reduce((s, c) => s + c.kept, 0),
+              at: when(answer?.asOf),
+            })}
+            {skipped > 0 ? ` ${t('reportpages.retention.dryRun.skipped', { count: skipped })}` : ''}
           </p>
-          <Receipts caption="What a run would do now (dry run)" receipts={mine.categories} />
+          <Receipts caption={t('reportpages.retention.dryRun.caption')} receipts={mine.categories} />
         </>
       )}
     </div>
@@ -222,6 +270,7 @@ function DryRun() {
 }
 
 function RunNow({ onRun }: { onRun: () => void }) {
+  const t = useT();
   const library = useLibrary();
   const { run, busy, error } = useAction();
   const [done, setDone] = useState<string | undefined>(undefined);
@@ -231,11 +280,8 @@ function RunNow({ onRun }: { onRun: () => void }) {
     const result = await run(() => api<RetentionRunAnswer>('POST', '/retention/runs', { libraryId: library.id }));
     const mine = result?.libraries.find((l) => l.libraryId === library.id);
     if (result && mine) {
-      setDone(
-        `Retention ran as of ${when(result.asOf)}: ${mine.categories.reduce((s, c) => s + c.disposed, 0)} records disposed of, ${mine.categories.reduce((s, c) => s + c.kept, 0)} kept for a reason${
-          mine.runId ? ` (run ${mine.runId})` : ''
-        }. Its receipt is below.`,
-      );
+      const counts = { at: when(result.asOf), disposed: mine.categories.reduce((s, c) => s + c.disposed, 0), kept: mine.categories.reduce((s, c) => s + c.kept, 0) };
+      setDone(mine.runId ? t('reportpages.retention.run.doneWithId', { ...counts, runId: mine.runId }) : t('reportpages.retention.run.done', counts));
       onRun();
       heading.focus();
     }
@@ -243,23 +289,20 @@ function RunNow({ onRun }: { onRun: () => void }) {
   return (
     <section aria-labelledby="ret-run">
       <h2 id="ret-run" ref={heading.ref} tabIndex={-1}>
-        Run retention now
+        {t('reportpages.retention.run.heading')}
       </h2>
-      <p>
-        The same run Carrel does every night, now. Whatever is past its retention is disposed of for good: patron–item links broken, records deleted, data keys shredded. Nothing under
-        a legal hold is touched.
-      </p>
+      <p>{t('reportpages.retention.run.intro')}</p>
       <Confirm
-        label="Run retention now"
-        question={<p>Run retention for {library.name} now? What it disposes of cannot be recovered.</p>}
-        confirmLabel="Yes, run it"
+        label={t('reportpages.retention.run.heading')}
+        question={<p>{t('reportpages.retention.run.question', { library: library.name })}</p>}
+        confirmLabel={t('reportpages.retention.run.confirm')}
         onConfirm={start}
         busy={busy}
         danger
       />
       <ErrorMessage error={error} />
       <Notice>{done}</Notice>
-      {busy && <p className="loading">Running… (as of {day(new Date().toISOString())})</p>}
+      {busy && <p className="loading">{t('reportpages.retention.run.running', { day: day(new Date().toISOString()) })}</p>}
     </section>
   );
 }

@@ -3,8 +3,9 @@ import type { BranchRow } from '../../../src/http/schemas/library-config';
 import type { Sip2AccountList, Sip2AccountView, Sip2KindBounds } from '../../../src/http/schemas/sip2';
 import { SIP2_ACCOUNT_KINDS } from '../../../src/domain/sip2';
 import { api } from '../api';
+import { t, tRich, useT, type MessageId } from '../i18n';
 import { ErrorMessage, Field, Notice, Page, Select, Table, TextArea, aboutField, day, useAction, useLoad } from '../ui/components';
-import { CheckboxGroup, Confirm, plural, useLibrary } from './common';
+import { CheckboxGroup, Confirm, useLibrary } from './common';
 
 /**
  * The library's SIP2 accounts (library.administer, issue 16): one per self-check kiosk, sorter or
@@ -13,55 +14,60 @@ import { CheckboxGroup, Confirm, plural, useLibrary } from './common';
  * this library (the list's answer says, `kinds`), disable or re-enable it, reset its password.
  */
 
-const KIND_WORDS: Record<string, string> = {
-  'self-check': 'Self-check kiosk or RFID pad',
-  sorter: 'Returns sorter',
-  authentication: 'Authentication client (EZproxy, PC booking, e-content vendor)',
+const KIND_WORDS: Record<string, MessageId> = {
+  'self-check': 'setup.sip2.kind.selfCheck',
+  sorter: 'setup.sip2.kind.sorter',
+  authentication: 'setup.sip2.kind.authentication',
 };
 
-/** A kind in a sentence: "only what a self-check kiosk may receive". */
-const KIND_NOUN: Record<string, string> = { 'self-check': 'self-check kiosk', sorter: 'returns sorter', authentication: 'authentication client' };
+/** A kind as a message's select chooses it (an ICU selector has no hyphen: self-check → selfcheck). */
+const kindSelector = (kind: string) => kind.replace(/-/g, '');
 
 /** What each SIP2 request does, in a word or two. */
-const MESSAGE_WORDS: Record<string, string> = {
-  '23': 'patron status',
-  '11': 'check-out',
-  '09': 'check-in',
-  '01': 'block a card',
-  '99': 'status',
-  '97': 'resend',
-  '93': 'log in',
-  '63': 'patron information',
-  '35': 'end a patron’s session',
-  '37': 'pay a fee',
-  '17': 'item information',
-  '19': 'item status update',
-  '25': 'patron enable',
-  '15': 'holds',
-  '29': 'renew',
-  '65': 'renew all',
+const MESSAGE_WORDS: Record<string, MessageId> = {
+  '23': 'setup.sip2.message.patronStatus',
+  '11': 'setup.sip2.message.checkOut',
+  '09': 'setup.sip2.message.checkIn',
+  '01': 'setup.sip2.message.blockCard',
+  '99': 'setup.sip2.message.status',
+  '97': 'setup.sip2.message.resend',
+  '93': 'setup.sip2.message.logIn',
+  '63': 'setup.sip2.message.patronInformation',
+  '35': 'setup.sip2.message.endSession',
+  '37': 'setup.sip2.message.payFee',
+  '17': 'setup.sip2.message.itemInformation',
+  '19': 'setup.sip2.message.itemStatusUpdate',
+  '25': 'setup.sip2.message.patronEnable',
+  '15': 'setup.sip2.message.holds',
+  '29': 'setup.sip2.message.renew',
+  '65': 'setup.sip2.message.renewAll',
 };
 
 /** The session messages every account may send: left out of "may send" as they say nothing about anyone. */
 const SESSION = ['93', '99', '97'];
 
-const FIELD_WORDS: Record<string, string> = {
-  'valid-patron': 'whether the card is valid',
-  'valid-pin': 'whether the PIN is right',
-  'patron-identifier': 'the card number it sent',
-  greeting: 'first name, for the greeting',
-  category: 'patron category',
-  'age-band': 'age band (child, teen, adult)',
-  'account-standing': 'blocks and account messages',
-  counts: 'counts of loans, holds and fees',
-  fees: 'fees owed',
-  'current-loans': 'items out now',
-  holds: 'holds',
+const FIELD_WORDS: Record<string, MessageId> = {
+  'valid-patron': 'setup.sip2.field.validPatron',
+  'valid-pin': 'setup.sip2.field.validPin',
+  'patron-identifier': 'setup.sip2.field.patronIdentifier',
+  greeting: 'setup.sip2.field.greeting',
+  category: 'setup.sip2.field.category',
+  'age-band': 'setup.sip2.field.ageBand',
+  'account-standing': 'setup.sip2.field.accountStanding',
+  counts: 'setup.sip2.field.counts',
+  fees: 'setup.sip2.field.fees',
+  'current-loans': 'setup.sip2.field.currentLoans',
+  holds: 'setup.sip2.field.holds',
 };
 
-const inWords = (codes: readonly string[], words: Record<string, string>) => codes.map((c) => words[c] ?? c).join(', ');
-const mayDo = (a: Sip2AccountView) => inWords(a.messages.filter((m) => !SESSION.includes(m)), MESSAGE_WORDS) || 'nothing but log in';
-const receives = (a: Sip2AccountView) => (a.patronFields.length === 0 ? 'Nothing about patrons' : inWords(a.patronFields, FIELD_WORDS));
+/** A code in words from its table (an unknown code as it is). */
+const inWord = (code: string, words: Record<string, MessageId>) => {
+  const id = words[code];
+  return id ? t(id) : code;
+};
+const inWords = (codes: readonly string[], words: Record<string, MessageId>) => codes.map((c) => inWord(c, words)).join(', ');
+const mayDo = (a: Sip2AccountView) => inWords(a.messages.filter((m) => !SESSION.includes(m)), MESSAGE_WORDS) || t('setup.sip2.mayDo.nothing');
+const receives = (a: Sip2AccountView) => (a.patronFields.length === 0 ? t('setup.sip2.receives.nothing') : inWords(a.patronFields, FIELD_WORDS));
 
 /** Addresses typed one a line (or separated by commas or spaces). */
 const addressesOf = (text: string) => text.split(/[\s,]+/).filter((a) => a !== '');
@@ -75,6 +81,7 @@ interface Shown {
 
 export function Sip2AccountsPage() {
   const library = useLibrary();
+  const t = useT();
   const base = `/libraries/${encodeURIComponent(library.id)}`;
   const list = useLoad(() => api<Sip2AccountList>('GET', `${base}/sip2-accounts`), [base]);
   const branches = useLoad(() => api<BranchRow[]>('GET', `${base}/branches`), [base]);
@@ -91,36 +98,44 @@ export function Sip2AccountsPage() {
   };
 
   return (
-    <Page title="SIP2 accounts">
-      <p>
-        The machines and services that speak SIP2 to <strong>{library.name}</strong>, each with its own account. A self-check kiosk shows patrons their own loans, holds and fees after
-        their PIN and keeps none of it (CB-G2); a returns sorter handles items only and learns nothing about patrons; an authentication client such as EZproxy or an e-content vendor
-        learns only that the patron is valid (RF-6). Every change here is entered in the access log with your name.
-      </p>
+    <Page title={t('setup.sip2.title')}>
+      <p>{tRich('setup.sip2.intro', { library: library.name, b: (chunks) => <strong>{chunks}</strong> })}</p>
       <Notice>{notice}</Notice>
       {shown && <PasswordOnce shown={shown} onDone={() => setShown(undefined)} />}
       <ErrorMessage error={list.error} />
-      {list.loading && !list.data && <p className="loading">Loading…</p>}
+      {list.loading && !list.data && <p className="loading">{t('common.loading')}</p>}
       {list.data && (
-        <Table caption={plural(list.data.accounts.length, 'account')} columns={['Name', 'Kind', 'Branch', 'Connects from', 'May send', 'Receives about a patron', 'State', 'Manage']}>
+        <Table
+          caption={t('setup.sip2.accounts', { count: list.data.accounts.length })}
+          columns={[
+            t('setup.sip2.col.name'),
+            t('setup.sip2.col.kind'),
+            t('setup.sip2.col.branch'),
+            t('setup.sip2.col.connectsFrom'),
+            t('setup.sip2.col.maySend'),
+            t('setup.sip2.col.receives'),
+            t('setup.sip2.col.state'),
+            t('setup.sip2.col.manage'),
+          ]}
+        >
           {list.data.accounts.map((a) => (
             <tr key={a.id}>
               <th scope="row">
                 {a.name}
-                <div className="hint">Login id {a.loginId}</div>
+                <div className="hint">{t('setup.sip2.loginId', { loginId: a.loginId })}</div>
               </th>
-              <td>{KIND_WORDS[a.kind] ?? a.kind}</td>
+              <td>{inWord(a.kind, KIND_WORDS)}</td>
               <td>{branchName(a.branchId)}</td>
               <td>{a.allowedCidrs.join(', ')}</td>
               <td>{mayDo(a)}</td>
               <td>{receives(a)}</td>
               <td>
-                {a.disabled ? <span className="badge warn">Disabled</span> : <span className="badge">Active</span>}
-                <div className="hint">Since {day(a.createdAt)}</div>
+                {a.disabled ? <span className="badge warn">{t('setup.sip2.disabled')}</span> : <span className="badge">{t('setup.sip2.active')}</span>}
+                <div className="hint">{t('setup.sip2.since', { date: day(a.createdAt) })}</div>
               </td>
               <td>
                 <button type="button" className="secondary" aria-pressed={managing === a.id} onClick={() => setManaging(managing === a.id ? undefined : a.id)}>
-                  Manage {a.name}
+                  {t('setup.sip2.manage', { name: a.name })}
                 </button>
               </td>
             </tr>
@@ -132,34 +147,39 @@ export function Sip2AccountsPage() {
         base={base}
         branches={branches.data ?? []}
         kinds={list.data?.kinds}
-        onAdded={(a, password) => changed(`The account ${a.name} was added.`, { name: a.name, loginId: a.loginId, password, why: 'added' })}
+        onAdded={(a, password) => changed(t('setup.sip2.added', { name: a.name }), { name: a.name, loginId: a.loginId, password, why: 'added' })}
       />
     </Page>
   );
 }
 
 function PasswordOnce({ shown, onDone }: { shown: Shown; onDone: () => void }) {
+  const t = useT();
   return (
     <section className="card" aria-labelledby="sip2-password-once" role="status">
-      <h2 id="sip2-password-once">Password for {shown.name}</h2>
+      <h2 id="sip2-password-once">{t('setup.sip2.password.title', { name: shown.name })}</h2>
       <p>
-        Login id <code>{shown.loginId}</code>, password{' '}
-        <code className="password-once" data-testid="generated-password">
-          {shown.password}
-        </code>
+        {tRich('setup.sip2.password.credentials', {
+          loginId: shown.loginId,
+          password: shown.password,
+          id: (chunks) => <code>{chunks}</code>,
+          secret: (chunks) => (
+            <code className="password-once" data-testid="generated-password">
+              {chunks}
+            </code>
+          ),
+        })}
       </p>
-      <p>
-        <strong>This password is shown once.</strong> Enter it in the machine’s SIP2 settings now{shown.why === 'reset' ? '; the old one no longer works' : ''}. Carrel keeps only its
-        hash and cannot show it again: if it is lost, reset it.
-      </p>
+      <p>{tRich('setup.sip2.password.once', { why: shown.why, b: (chunks) => <strong>{chunks}</strong> })}</p>
       <button type="button" onClick={onDone}>
-        I have entered it; hide it
+        {t('setup.sip2.password.hide')}
       </button>
     </section>
   );
 }
 
 function ManageAccount({ base, account, bounds, onChanged }: { base: string; account: Sip2AccountView; bounds: Sip2KindBounds; onChanged: (text: string, password?: Shown) => void }) {
+  const t = useT();
   const [addresses, setAddresses] = useState(account.allowedCidrs.join('\n'));
   const [fields, setFields] = useState<string[]>(account.patronFields);
   const { run, busy, error } = useAction();
@@ -169,27 +189,27 @@ function ManageAccount({ base, account, bounds, onChanged }: { base: string; acc
     const answer = await run(() =>
       api<Sip2AccountView>('PATCH', path, { allowedCidrs: addressesOf(addresses), ...(bounds.fields.length > 0 ? { patronFields: bounds.fields.filter((f) => fields.includes(f)) } : {}) }),
     );
-    if (answer) onChanged(`The account ${answer.name} is saved.`);
+    if (answer) onChanged(t('setup.sip2.saved', { name: answer.name }));
   };
   const disable = async () => {
     const answer = await run(() => api<Sip2AccountView>('POST', `${path}/disable`));
-    if (answer) onChanged(`The account ${answer.name} is disabled: it cannot log in, and its connections end at their next message.`);
+    if (answer) onChanged(t('setup.sip2.disabledNotice', { name: answer.name }));
   };
   const enable = async () => {
     const answer = await run(() => api<Sip2AccountView>('POST', `${path}/enable`));
-    if (answer) onChanged(`The account ${answer.name} can log in again.`);
+    if (answer) onChanged(t('setup.sip2.enabledNotice', { name: answer.name }));
   };
   const reset = async () => {
     const answer = await run(() => api<{ account: Sip2AccountView; password: string }>('POST', `${path}/reset-password`));
-    if (answer) onChanged(`The password of ${answer.account.name} was reset.`, { name: answer.account.name, loginId: answer.account.loginId, password: answer.password, why: 'reset' });
+    if (answer) onChanged(t('setup.sip2.resetNotice', { name: answer.account.name }), { name: answer.account.name, loginId: answer.account.loginId, password: answer.password, why: 'reset' });
   };
   return (
     <section aria-labelledby="manage-sip2-account" className="office-form">
-      <h2 id="manage-sip2-account">Manage {account.name}</h2>
+      <h2 id="manage-sip2-account">{t('setup.sip2.manage', { name: account.name })}</h2>
       <form onSubmit={(e) => void save(e)}>
         <TextArea
-          label={`Addresses ${account.name} may connect from`}
-          hint="One address or CIDR block a line, such as 10.2.0.0/16 or 192.0.2.7."
+          label={t('setup.sip2.manage.addresses', { name: account.name })}
+          hint={t('setup.sip2.manage.addresses.hint')}
           required
           value={addresses}
           onChange={(e) => setAddresses(e.target.value)}
@@ -197,41 +217,39 @@ function ManageAccount({ base, account, bounds, onChanged }: { base: string; acc
         />
         {bounds.fields.length > 0 ? (
           <CheckboxGroup
-            legend={`What ${account.name} receives about a patron`}
-            hint={`Only what a ${KIND_NOUN[account.kind] ?? account.kind} may receive at this library (${bounds.clause}).`}
-            options={bounds.fields.map((f) => ({ value: f, label: FIELD_WORDS[f] ?? f }))}
+            legend={t('setup.sip2.manage.fields', { name: account.name })}
+            hint={t('setup.sip2.manage.fields.hint', { kind: kindSelector(account.kind), code: account.kind, clause: bounds.clause })}
+            options={bounds.fields.map((f) => ({ value: f, label: inWord(f, FIELD_WORDS) }))}
             value={fields}
             onChange={setFields}
             error={aboutField(error, 'patronFields')}
           />
         ) : (
-          <p>
-            A {KIND_NOUN[account.kind] ?? account.kind} receives nothing about patrons ({bounds.clause}).
-          </p>
+          <p>{t('setup.sip2.manage.fields.none', { kind: kindSelector(account.kind), code: account.kind, clause: bounds.clause })}</p>
         )}
         <button type="submit" disabled={busy}>
-          Save {account.name}
+          {t('setup.sip2.manage.save', { name: account.name })}
         </button>
       </form>
       <div className="actions">
         {account.disabled ? (
           <button type="button" disabled={busy} onClick={() => void enable()}>
-            Enable {account.name}
+            {t('setup.sip2.enable', { name: account.name })}
           </button>
         ) : (
           <Confirm
-            label={`Disable ${account.name}`}
-            question={<p>Disable {account.name}? It cannot log in, and its open connections end at their next message, until the account is enabled again.</p>}
-            confirmLabel={`Yes, disable ${account.name}`}
+            label={t('setup.sip2.disable', { name: account.name })}
+            question={<p>{t('setup.sip2.disable.question', { name: account.name })}</p>}
+            confirmLabel={t('setup.sip2.disable.confirm', { name: account.name })}
             onConfirm={disable}
             busy={busy}
             danger
           />
         )}
         <Confirm
-          label={`Reset the password of ${account.name}`}
-          question={<p>Reset the password of {account.name}? The old one stops working at once; the machine needs the new one shown next.</p>}
-          confirmLabel="Yes, reset it"
+          label={t('setup.sip2.reset', { name: account.name })}
+          question={<p>{t('setup.sip2.reset.question', { name: account.name })}</p>}
+          confirmLabel={t('setup.sip2.reset.confirm')}
           onConfirm={reset}
           busy={busy}
         />
@@ -252,6 +270,7 @@ function AddAccount({
   kinds: Sip2AccountList['kinds'] | undefined;
   onAdded: (account: Sip2AccountView, password: string) => void;
 }) {
+  const t = useT();
   const [form, setForm] = useState({ name: '', kind: 'self-check', branch: '', addresses: '', loginId: '' });
   const { run, busy, error } = useAction();
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
@@ -276,30 +295,30 @@ function AddAccount({
   };
   return (
     <section aria-labelledby="add-sip2-account">
-      <h2 id="add-sip2-account">Add an account</h2>
-      <p>Carrel generates the password and shows it once. A new account may send what its kind may and receives the least its kind needs; narrow it afterwards under Manage.</p>
+      <h2 id="add-sip2-account">{t('setup.sip2.add.title')}</h2>
+      <p>{t('setup.sip2.add.intro')}</p>
       <form className="narrow" onSubmit={(e) => void submit(e)}>
-        <Field label="Name" hint="A name staff and patrons recognise, such as Central kiosk 1 or EZproxy." autoComplete="off" required value={form.name} onChange={set('name')} error={aboutField(error, 'name')} />
+        <Field label={t('setup.sip2.add.name')} hint={t('setup.sip2.add.name.hint')} autoComplete="off" required value={form.name} onChange={set('name')} error={aboutField(error, 'name')} />
         <Select
-          label="Kind"
+          label={t('setup.sip2.add.kind')}
           value={form.kind}
           onChange={set('kind')}
-          options={SIP2_ACCOUNT_KINDS.map((k) => ({ value: k, label: KIND_WORDS[k] ?? k }))}
-          hint={defaults.length === 0 ? 'Receives nothing about patrons.' : `Receives: ${inWords(defaults, FIELD_WORDS)}.`}
+          options={SIP2_ACCOUNT_KINDS.map((k) => ({ value: k, label: inWord(k, KIND_WORDS) }))}
+          hint={defaults.length === 0 ? t('setup.sip2.add.kind.receivesNothing') : t('setup.sip2.add.kind.receives', { fields: inWords(defaults, FIELD_WORDS) })}
           error={aboutField(error, 'kind')}
         />
-        <Select label="Branch" hint="Where the machine stands; check-ins are received there." value={branch} onChange={set('branch')} options={branches.map((b) => ({ value: b.code, label: b.name }))} error={aboutField(error, 'branch')} />
+        <Select label={t('setup.sip2.add.branch')} hint={t('setup.sip2.add.branch.hint')} value={branch} onChange={set('branch')} options={branches.map((b) => ({ value: b.code, label: b.name }))} error={aboutField(error, 'branch')} />
         <TextArea
-          label="Addresses it may connect from"
-          hint="One address or CIDR block a line. Left empty: this server only (loopback) until you say where the machine is."
+          label={t('setup.sip2.add.addresses')}
+          hint={t('setup.sip2.add.addresses.hint')}
           value={form.addresses}
           onChange={set('addresses')}
           error={aboutField(error, 'allowedCidrs')}
         />
-        <Field label="Login id (optional)" hint="Made from the name when left empty." autoComplete="off" value={form.loginId} onChange={set('loginId')} error={aboutField(error, 'loginId')} />
+        <Field label={t('setup.sip2.add.loginId')} hint={t('setup.sip2.add.loginId.hint')} autoComplete="off" value={form.loginId} onChange={set('loginId')} error={aboutField(error, 'loginId')} />
         <ErrorMessage error={error} />
         <button type="submit" disabled={busy || branch === ''}>
-          Add account
+          {t('setup.sip2.add.submit')}
         </button>
       </form>
     </section>

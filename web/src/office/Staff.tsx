@@ -2,19 +2,29 @@ import { useState, type FormEvent } from 'react';
 import type { StaffAccountView } from '../../../src/http/schemas/staff';
 import { ROLES } from '../../../src/domain/roles';
 import { api, query } from '../api';
+import { t, tRich, useT, type MessageId } from '../i18n';
 import { useSession } from '../session';
 import { Checkbox, ErrorMessage, Field, Notice, Page, Table, aboutField, day, useAction, useLoad } from '../ui/components';
-import { Confirm, plural, useLibrary } from './common';
+import { Confirm, useLibrary } from './common';
 
 /** What each role is for, in a word or two (the permissions themselves are in src/policy/permissions.ts). */
-const ROLE_WORDS: Record<string, string> = {
-  volunteer: 'Volunteer (hold shelf only)',
-  circulation: 'Circulation clerk',
-  librarian: 'Librarian',
-  'branch-manager': 'Branch manager',
-  director: 'Director (privacy officer)',
-  admin: 'System administrator',
+const ROLE_WORDS: Record<string, MessageId> = {
+  volunteer: 'setup.role.volunteer',
+  circulation: 'setup.role.circulation',
+  librarian: 'setup.role.librarian',
+  'branch-manager': 'setup.role.branchManager',
+  director: 'setup.role.director',
+  admin: 'setup.role.admin',
 };
+
+/** A role in words (an unknown role by its code). */
+function roleName(role: string): string {
+  const id = ROLE_WORDS[role];
+  return id ? t(id) : role;
+}
+
+/** Roles in words, in the order given. */
+const roleNames = (roles: readonly string[]) => roles.map(roleName).join(', ');
 
 /** A password Carrel generated, shown once with what to do with it. */
 interface Shown {
@@ -31,6 +41,7 @@ interface Shown {
 export function StaffPage() {
   const library = useLibrary();
   const session = useSession();
+  const t = useT();
   const consortium = session.actor?.libraryId === null;
   const accounts = useLoad(() => api<StaffAccountView[]>('GET', `/staff${consortium ? '' : query({ libraryId: library.id })}`), [library.id, consortium]);
   const [notice, setNotice] = useState<string | undefined>(undefined);
@@ -45,30 +56,30 @@ export function StaffPage() {
   };
 
   return (
-    <Page title="Staff">
-      <p>
-        The accounts of {consortium ? 'every library of the consortium' : <strong>{library.name}</strong>}. Disabling an account ends its sessions at once. Every change here is entered in
-        the access log with your name.
-      </p>
+    <Page title={t('setup.staff.title')}>
+      <p>{consortium ? t('setup.staff.intro.consortium') : tRich('setup.staff.intro.library', { library: library.name, b: (chunks) => <strong>{chunks}</strong> })}</p>
       <Notice>{notice}</Notice>
       {shown && <PasswordOnce shown={shown} onDone={() => setShown(undefined)} />}
       <ErrorMessage error={accounts.error} />
-      {accounts.loading && !accounts.data && <p className="loading">Loading…</p>}
+      {accounts.loading && !accounts.data && <p className="loading">{t('common.loading')}</p>}
       {accounts.data && (
-        <Table caption={plural(accounts.data.length, 'account')} columns={['Username', 'Library', 'Roles', 'State', 'Since', 'Manage']}>
+        <Table
+          caption={t('setup.staff.accounts', { count: accounts.data.length })}
+          columns={[t('setup.staff.col.username'), t('setup.staff.col.library'), t('setup.staff.col.roles'), t('setup.staff.col.state'), t('setup.staff.col.since'), t('setup.staff.col.manage')]}
+        >
           {accounts.data.map((a) => (
             <tr key={a.id}>
               <th scope="row">{a.username}</th>
-              <td>{a.libraryId ?? 'Whole consortium'}</td>
-              <td>{a.roles.map((r) => ROLE_WORDS[r] ?? r).join(', ')}</td>
+              <td>{a.libraryId ?? t('setup.staff.wholeConsortium')}</td>
+              <td>{roleNames(a.roles)}</td>
               <td>
-                {a.disabled ? <span className="badge warn">Disabled</span> : <span className="badge">Active</span>}
-                {a.mustChangePassword && <div className="hint">Must change password at next log-in</div>}
+                {a.disabled ? <span className="badge warn">{t('setup.staff.disabled')}</span> : <span className="badge">{t('setup.staff.active')}</span>}
+                {a.mustChangePassword && <div className="hint">{t('setup.staff.mustChangePassword')}</div>}
               </td>
               <td>{day(a.createdAt)}</td>
               <td>
                 <button type="button" className="secondary" aria-pressed={managing === a.id} onClick={() => setManaging(managing === a.id ? undefined : a.id)}>
-                  Manage {a.username}
+                  {t('setup.staff.manage', { username: a.username })}
                 </button>
               </td>
             </tr>
@@ -76,38 +87,38 @@ export function StaffPage() {
         </Table>
       )}
       {chosen && <ManageAccount key={chosen.id} account={chosen} self={chosen.id === session.actor?.id} onChanged={changed} />}
-      <AddAccount libraryId={library.id} libraryName={library.name} consortium={consortium} onAdded={(a, password) => changed(`The account ${a.username} was added.`, { username: a.username, password, why: 'added' })} />
+      <AddAccount libraryId={library.id} libraryName={library.name} consortium={consortium} onAdded={(a, password) => changed(t('setup.staff.added', { username: a.username }), { username: a.username, password, why: 'added' })} />
     </Page>
   );
 }
 
 function PasswordOnce({ shown, onDone }: { shown: Shown; onDone: () => void }) {
+  const t = useT();
   return (
     <section className="card" aria-labelledby="password-once" role="status">
-      <h2 id="password-once">Password for {shown.username}</h2>
+      <h2 id="password-once">{t('setup.staff.password.title', { username: shown.username })}</h2>
       <p>
         <code className="password-once" data-testid="generated-password">
           {shown.password}
         </code>
       </p>
-      <p>
-        This password is shown only now: give it to {shown.username} in person. {shown.why === 'reset' ? 'They must choose a new one when they next log in.' : 'They should change it once logged in.'}
-      </p>
+      <p>{t('setup.staff.password.once', { username: shown.username, why: shown.why })}</p>
       <button type="button" onClick={onDone}>
-        I have given it; hide it
+        {t('setup.staff.password.hide')}
       </button>
     </section>
   );
 }
 
 function RolePicker({ legend, roles, onChange, error }: { legend: string; roles: string[]; onChange: (roles: string[]) => void; error?: string | undefined }) {
+  useT();
   return (
     <fieldset>
       <legend>{legend}</legend>
       {ROLES.map((role) => (
         <Checkbox
           key={role}
-          label={ROLE_WORDS[role] ?? role}
+          label={roleName(role)}
           checked={roles.includes(role)}
           onChange={(on) => onChange(on ? [...roles, role] : roles.filter((r) => r !== role))}
         />
@@ -118,45 +129,46 @@ function RolePicker({ legend, roles, onChange, error }: { legend: string; roles:
 }
 
 function ManageAccount({ account, self, onChanged }: { account: StaffAccountView; self: boolean; onChanged: (text: string, password?: Shown) => void }) {
+  const t = useT();
   const [roles, setRoles] = useState<string[]>(account.roles);
   const { run, busy, error } = useAction();
   const saveRoles = async (event: FormEvent) => {
     event.preventDefault();
     const answer = await run(() => api<StaffAccountView>('PATCH', `/staff/${encodeURIComponent(account.id)}`, { roles }));
-    if (answer) onChanged(`${answer.username} now holds: ${answer.roles.map((r) => ROLE_WORDS[r] ?? r).join(', ')}.`);
+    if (answer) onChanged(t('setup.staff.rolesSaved', { username: answer.username, roles: roleNames(answer.roles) }));
   };
   const disable = async () => {
     const answer = await run(() => api<StaffAccountView>('POST', `/staff/${encodeURIComponent(account.id)}/disable`));
-    if (answer) onChanged(`The account ${answer.username} is disabled; its sessions have ended.`);
+    if (answer) onChanged(t('setup.staff.disabledNotice', { username: answer.username }));
   };
   const enable = async () => {
     const answer = await run(() => api<StaffAccountView>('POST', `/staff/${encodeURIComponent(account.id)}/enable`));
-    if (answer) onChanged(`The account ${answer.username} can log in again.`);
+    if (answer) onChanged(t('setup.staff.enabledNotice', { username: answer.username }));
   };
   const reset = async () => {
     const answer = await run(() => api<{ account: StaffAccountView; password: string }>('POST', `/staff/${encodeURIComponent(account.id)}/reset-password`));
-    if (answer) onChanged(`The password of ${answer.account.username} was reset; its sessions have ended.`, { username: answer.account.username, password: answer.password, why: 'reset' });
+    if (answer) onChanged(t('setup.staff.resetNotice', { username: answer.account.username }), { username: answer.account.username, password: answer.password, why: 'reset' });
   };
   return (
     <section aria-labelledby="manage-account" className="narrow">
-      <h2 id="manage-account">Manage {account.username}</h2>
+      <h2 id="manage-account">{t('setup.staff.manage', { username: account.username })}</h2>
       <form onSubmit={(e) => void saveRoles(e)}>
-        <RolePicker legend={`Roles of ${account.username}`} roles={roles} onChange={setRoles} error={aboutField(error, 'roles')} />
+        <RolePicker legend={t('setup.staff.rolesOf', { username: account.username })} roles={roles} onChange={setRoles} error={aboutField(error, 'roles')} />
         <button type="submit" disabled={busy || roles.length === 0}>
-          Save roles
+          {t('setup.staff.saveRoles')}
         </button>
       </form>
       <div className="actions">
         {account.disabled ? (
           <button type="button" disabled={busy} onClick={() => void enable()}>
-            Enable {account.username}
+            {t('setup.staff.enable', { username: account.username })}
           </button>
         ) : (
           !self && (
             <Confirm
-              label={`Disable ${account.username}`}
-              question={<p>Disable {account.username}? They are logged out at once and cannot log in until the account is enabled again.</p>}
-              confirmLabel={`Yes, disable ${account.username}`}
+              label={t('setup.staff.disable', { username: account.username })}
+              question={<p>{t('setup.staff.disable.question', { username: account.username })}</p>}
+              confirmLabel={t('setup.staff.disable.confirm', { username: account.username })}
               onConfirm={disable}
               busy={busy}
               danger
@@ -164,9 +176,9 @@ function ManageAccount({ account, self, onChanged }: { account: StaffAccountView
           )
         )}
         <Confirm
-          label={`Reset the password of ${account.username}`}
-          question={<p>Reset the password of {account.username}? Their sessions end, and they must choose a new password when they log in with the one shown next.</p>}
-          confirmLabel="Yes, reset it"
+          label={t('setup.staff.reset', { username: account.username })}
+          question={<p>{t('setup.staff.reset.question', { username: account.username })}</p>}
+          confirmLabel={t('setup.staff.reset.confirm')}
           onConfirm={reset}
           busy={busy}
         />
@@ -177,6 +189,7 @@ function ManageAccount({ account, self, onChanged }: { account: StaffAccountView
 }
 
 function AddAccount({ libraryId, libraryName, consortium, onAdded }: { libraryId: string; libraryName: string; consortium: boolean; onAdded: (account: StaffAccountView, password: string) => void }) {
+  const t = useT();
   const [username, setUsername] = useState('');
   const [roles, setRoles] = useState<string[]>(['circulation']);
   const [wide, setWide] = useState(false);
@@ -191,23 +204,23 @@ function AddAccount({ libraryId, libraryName, consortium, onAdded }: { libraryId
   };
   return (
     <section aria-labelledby="add-account">
-      <h2 id="add-account">Add an account</h2>
-      <p>The account works for {libraryName}{consortium ? ' unless you make it consortium-wide' : ''}. Carrel generates its password and shows it once.</p>
+      <h2 id="add-account">{t('setup.staff.add.title')}</h2>
+      <p>{consortium ? t('setup.staff.add.intro.consortium', { library: libraryName }) : t('setup.staff.add.intro', { library: libraryName })}</p>
       <form className="narrow" onSubmit={(e) => void submit(e)}>
         <Field
-          label="Username"
-          hint="2 to 64 lower-case letters, digits, dots, hyphens or underscores."
+          label={t('setup.staff.add.username')}
+          hint={t('setup.staff.add.username.hint')}
           autoComplete="off"
           required
           value={username}
           onChange={(e) => setUsername(e.target.value)}
           error={aboutField(error, 'username')}
         />
-        <RolePicker legend="Roles" roles={roles} onChange={setRoles} error={aboutField(error, 'roles')} />
-        {consortium && <Checkbox label="Consortium-wide (reaches every library)" checked={wide} onChange={setWide} />}
+        <RolePicker legend={t('setup.staff.add.roles')} roles={roles} onChange={setRoles} error={aboutField(error, 'roles')} />
+        {consortium && <Checkbox label={t('setup.staff.add.wide')} checked={wide} onChange={setWide} />}
         <ErrorMessage error={error} />
         <button type="submit" disabled={busy || roles.length === 0}>
-          Add account
+          {t('setup.staff.add.submit')}
         </button>
       </form>
     </section>

@@ -1,35 +1,61 @@
 import { useState, type FormEvent } from 'react';
 import { api, download, query } from '../api';
-import { BarChart, ErrorMessage, Field, Page, Select, useAction, useLoad } from '../ui/components';
-import { lastEndedMonth, plural, problemAbout, shiftMonth, useLibrary } from './common';
+import { t, useT, type MessageId } from '../i18n';
+import { aboutField, BarChart, count, day, ErrorMessage, Field, Page, Select, useAction, useLoad } from '../ui/components';
+import { lastEndedMonth, shiftMonth, useLibrary } from './common';
 import type { Cell, Statistics, StatsTable } from './types';
 
-const KINDS = [
-  { value: 'circulation', label: 'Loans (circulation)' },
-  { value: 'registrations', label: 'Registrations' },
-  { value: 'programs', label: 'Program sign-ups' },
-  { value: 'computer-use', label: 'Public-computer sessions' },
-  { value: 'vendor-sign-ins', label: 'Sign-ins to vendors' },
+const KINDS: { value: string; label: MessageId }[] = [
+  { value: 'circulation', label: 'reportpages.statistics.kind.circulation' },
+  { value: 'registrations', label: 'reportpages.statistics.kind.registrations' },
+  { value: 'programs', label: 'reportpages.statistics.kind.programs' },
+  { value: 'computer-use', label: 'reportpages.statistics.kind.computerUse' },
+  { value: 'vendor-sign-ins', label: 'reportpages.statistics.kind.vendorSignIns' },
 ];
 
-const DIMENSIONS = [
-  { value: 'period', label: 'Month or year' },
-  { value: 'branch', label: 'Branch' },
-  { value: 'item-type', label: 'Item type (loans only)' },
-  { value: 'patron-category', label: 'Patron category' },
-  { value: 'age-band', label: 'Age band' },
-  { value: 'vendor', label: 'Vendor (sign-ins only)' },
+const DIMENSIONS: { value: string; label: MessageId }[] = [
+  { value: 'period', label: 'reportpages.statistics.dimension.period' },
+  { value: 'branch', label: 'reportpages.statistics.dimension.branch' },
+  { value: 'item-type', label: 'reportpages.statistics.dimension.itemType' },
+  { value: 'patron-category', label: 'reportpages.statistics.dimension.patronCategory' },
+  { value: 'age-band', label: 'reportpages.statistics.dimension.ageBand' },
+  { value: 'vendor', label: 'reportpages.statistics.dimension.vendor' },
 ];
 
-const PERIODS = [
-  { value: 'month', label: 'Month' },
-  { value: 'year', label: 'Year' },
+const PERIODS: { value: string; label: MessageId }[] = [
+  { value: 'month', label: 'reportpages.statistics.period.month' },
+  { value: 'year', label: 'reportpages.statistics.period.year' },
 ];
+
+/** A dimension's name in a heading or a table's corner ("Item type", without the form's "(loans only)"). */
+const DIMENSION_NAMES: Record<string, MessageId> = {
+  branch: 'reportpages.statistics.dimension.branch',
+  'item-type': 'reportpages.statistics.dimensionName.itemType',
+  'patron-category': 'reportpages.statistics.dimension.patronCategory',
+  'age-band': 'reportpages.statistics.dimension.ageBand',
+  vendor: 'reportpages.statistics.dimensionName.vendor',
+};
 
 function dimensionName(dimension: string, period: string): string {
-  if (dimension === 'period') return period === 'year' ? 'Year' : 'Month';
-  return DIMENSIONS.find((d) => d.value === dimension)?.label.replace(/ \(.*\)$/, '') ?? dimension;
+  if (dimension === 'period') return period === 'year' ? t('reportpages.statistics.period.year') : t('reportpages.statistics.period.month');
+  return dimension in DIMENSION_NAMES ? t(DIMENSION_NAMES[dimension] as MessageId) : dimension;
 }
+
+/** What a count counts, by the kind of statistics ("loans"); the server's words for a kind not known here. */
+const MEASURES: Record<string, MessageId> = {
+  circulation: 'reportpages.statistics.measure.circulation',
+  registrations: 'reportpages.statistics.measure.registrations',
+  programs: 'reportpages.statistics.measure.programs',
+  'computer-use': 'reportpages.statistics.measure.computerUse',
+  'vendor-sign-ins': 'reportpages.statistics.measure.vendorSignIns',
+};
+const measureOf = (s: Statistics) => (s.kind in MEASURES ? t(MEASURES[s.kind] as MessageId) : s.measure);
+
+/** A row's or column's label: the server's, but for the row of no branch, which has words. */
+const labelWords = (label: string) => (label === '(none)' ? t('reportpages.statistics.noBranch') : label);
+
+/** Options of a select, in words. */
+const inWords = (options: { value: string; label: MessageId }[]) => options.map((o) => ({ value: o.value, label: t(o.label) }));
 
 const capital = (text: string) => `${text.slice(0, 1).toUpperCase()}${text.slice(1)}`;
 
@@ -58,6 +84,7 @@ interface Query {
 
 /** Statistics from the aggregate tables: a table with totals, small counts hidden, a chart, a CSV. */
 export function StatisticsPage() {
+  const t = useT();
   const library = useLibrary();
   // Months and years that have ended in the library's time zone: the only ones statistics answer.
   const [ended] = useState(() => {
@@ -100,70 +127,95 @@ export function StatisticsPage() {
 
   const s = result.data;
   return (
-    <Page title="Statistics">
-      <p>
-        Counts from the aggregate tables only: no patron data, never linked to anyone. Whole months that have ended. A count below the library’s threshold is hidden, and so are as
-        many others as it takes that no hidden count can be worked out from the totals.
-      </p>
+    <Page title={t('reportpages.statistics.title')}>
+      <p>{t('reportpages.statistics.intro')}</p>
       <form className="office-form" onSubmit={submit}>
         <div className="grid-2">
-          <Select label="What to count" name="kind" value={kind} onChange={(e) => chooseKind(e.target.value)} options={KINDS} error={problemAbout(result.error, 'kind')} />
-          <Select label="Period length" name="period" value={period} onChange={(e) => setPeriod(e.target.value)} options={PERIODS} error={problemAbout(result.error, 'period')} />
-          <Select label="Rows" name="rows" value={rows} onChange={(e) => setRows(e.target.value)} options={DIMENSIONS} error={problemAbout(result.error, 'rows')} />
-          <Select label="Columns" name="columns" value={columns} onChange={(e) => setColumns(e.target.value)} options={DIMENSIONS} error={problemAbout(result.error, 'columns')} />
+          <Select
+            label={t('reportpages.statistics.whatToCount')}
+            name="kind"
+            value={kind}
+            onChange={(e) => chooseKind(e.target.value)}
+            options={inWords(KINDS)}
+            error={aboutField(result.error, 'kind', 'querystring/kind')}
+          />
+          <Select
+            label={t('reportpages.statistics.periodLength')}
+            name="period"
+            value={period}
+            onChange={(e) => setPeriod(e.target.value)}
+            options={inWords(PERIODS)}
+            error={aboutField(result.error, 'period', 'querystring/period')}
+          />
+          <Select
+            label={t('reportpages.statistics.rows')}
+            name="rows"
+            value={rows}
+            onChange={(e) => setRows(e.target.value)}
+            options={inWords(DIMENSIONS)}
+            error={aboutField(result.error, 'rows', 'querystring/rows')}
+          />
+          <Select
+            label={t('reportpages.statistics.columns')}
+            name="columns"
+            value={columns}
+            onChange={(e) => setColumns(e.target.value)}
+            options={inWords(DIMENSIONS)}
+            error={aboutField(result.error, 'columns', 'querystring/columns')}
+          />
           {period === 'year' ? (
             <>
               <Select
-                label="First year"
+                label={t('reportpages.statistics.firstYear')}
                 name="fromYear"
                 value={firstYear}
                 onChange={(e) => setFirstYear(e.target.value)}
                 options={years.map((y) => ({ value: y, label: y }))}
-                error={problemAbout(result.error, 'from')}
+                error={aboutField(result.error, 'from', 'querystring/from')}
               />
               <Select
-                label="Last year (included)"
+                label={t('reportpages.statistics.lastYear')}
                 name="toYear"
                 value={lastYear}
                 onChange={(e) => setLastYear(e.target.value)}
                 options={years.map((y) => ({ value: y, label: y }))}
-                error={problemAbout(result.error, 'to')}
+                error={aboutField(result.error, 'to', 'querystring/to')}
               />
             </>
           ) : (
             <>
               <Field
-                label="First month"
+                label={t('reportpages.statistics.firstMonth')}
                 type="month"
                 name="fromMonth"
                 required
                 max={ended.month}
                 value={firstMonth}
                 onChange={(e) => setFirstMonth(e.target.value)}
-                error={problemAbout(result.error, 'from')}
+                error={aboutField(result.error, 'from', 'querystring/from')}
               />
               <Field
-                label="Last month (included)"
+                label={t('reportpages.statistics.lastMonth')}
                 type="month"
                 name="toMonth"
                 required
                 max={ended.month}
                 value={lastMonth}
                 onChange={(e) => setLastMonth(e.target.value)}
-                error={problemAbout(result.error, 'to')}
+                error={aboutField(result.error, 'to', 'querystring/to')}
               />
             </>
           )}
         </div>
         <div className="actions">
-          <button type="submit">Show the table</button>
+          <button type="submit">{t('reportpages.statistics.show')}</button>
           <button
             type="button"
             className="secondary"
             disabled={saving.busy || !s}
             onClick={() => void saving.run(() => download(path('csv'), `${library.id}-${asked.kind}-${asked.from}-${asked.to}.csv`))}
           >
-            Download as CSV
+            {t('reportpages.statistics.downloadCsv')}
           </button>
         </div>
       </form>
@@ -171,7 +223,7 @@ export function StatisticsPage() {
       <ErrorMessage error={result.error} />
       {/* Always there, so that a screen reader hears each new table announced. */}
       <p role="status" className="hint">
-        {result.loading ? 'Counting…' : s ? `Table updated: ${plural(s.table.rowLabels.length, 'row')}.` : ''}
+        {result.loading ? t('reportpages.statistics.counting') : s ? t('reportpages.statistics.updated', { rows: s.table.rowLabels.length }) : ''}
       </p>
       {s && !result.loading && <Result s={s} />}
     </Page>
@@ -179,48 +231,42 @@ export function StatisticsPage() {
 }
 
 function Result({ s }: { s: Statistics }) {
-  const t = s.table;
+  const t = useT();
+  const table = s.table;
   const rowName = dimensionName(s.rows, s.period);
   const columnName = dimensionName(s.columns, s.period);
-  if (t.rowLabels.length === 0)
-    return (
-      <p className="office-empty">
-        No data: no {s.measure} were counted from {s.from} up to {s.to}. Counts reach the statistics when the retention engine closes the records they come from.
-      </p>
-    );
+  const measure = measureOf(s);
+  // The names as the headings and captions use them: "Loans by age band and branch".
+  const named = { measure: capital(measure), rows: rowName.toLowerCase(), columns: columnName.toLowerCase() };
+  if (table.rowLabels.length === 0)
+    return <p className="office-empty">{t('reportpages.statistics.noData', { measure, from: day(s.from), to: day(s.to) })}</p>;
   return (
     <section aria-labelledby="stats-result">
-      <h2 id="stats-result">
-        {capital(s.measure)} by {rowName.toLowerCase()} and {columnName.toLowerCase()}
-      </h2>
-      <p>
-        From {s.from} up to, not including, {s.to}.
-      </p>
-      <CountTable table={t} threshold={s.threshold} caption={`${capital(s.measure)} by ${rowName.toLowerCase()} (rows) and ${columnName.toLowerCase()} (columns)`} corner={`${rowName} \\ ${columnName}`} />
+      <h2 id="stats-result">{t('reportpages.statistics.heading', named)}</h2>
+      <p>{t('reportpages.statistics.period', { from: day(s.from), to: day(s.to) })}</p>
+      <CountTable table={table} threshold={s.threshold} caption={t('reportpages.statistics.caption', named)} corner={`${rowName} \\ ${columnName}`} />
       <p className="office-explain" id="stats-suppressed">
-        “&lt;{s.threshold}” marks a count hidden under the library’s policy ({s.clause}): a count below {s.threshold} could point to a person, so it is not shown.
         {s.suppressed.total > 0
-          ? ` ${s.suppressed.total} entries are hidden here: each is either below ${s.threshold}, or hidden only so that a small one cannot be worked out from the totals (which ones is not said, since that would point to the small ones).`
-          : ' No entry is hidden here.'}{' '}
-        A hidden entry is not shown as zero, and may be any number.
+          ? t('reportpages.statistics.explainHidden', { threshold: s.threshold, clause: s.clause, hidden: s.suppressed.total })
+          : t('reportpages.statistics.explainNone', { threshold: s.threshold, clause: s.clause })}
       </p>
       {s.minutes && (
         <>
-          <h3>Minutes of those sessions</h3>
-          <CountTable table={s.minutes} threshold={s.threshold} caption="Minutes of computer use, hidden where the session counts are" corner={`${rowName} \\ ${columnName}`} />
+          <h3>{t('reportpages.statistics.minutesHeading')}</h3>
+          <CountTable table={s.minutes} threshold={s.threshold} caption={t('reportpages.statistics.minutesCaption')} corner={`${rowName} \\ ${columnName}`} />
         </>
       )}
       <div className="grid-2">
         <BarChart
-          title={`${capital(s.measure)} by ${rowName.toLowerCase()} (row totals)`}
-          data={t.rowLabels.map((label, i) => ({ label, value: value(t.rowTotals[i]) }))}
-          hiddenLabel={`<${s.threshold} (hidden)`}
+          title={t('reportpages.statistics.rowChart', named)}
+          data={table.rowLabels.map((label, i) => ({ label: labelWords(label), value: value(table.rowTotals[i]) }))}
+          hiddenLabel={t('reportpages.statistics.hiddenLabel', { threshold: s.threshold })}
         />
-        {t.columnLabels.length > 1 && (
+        {table.columnLabels.length > 1 && (
           <BarChart
-            title={`${capital(s.measure)} by ${columnName.toLowerCase()} (column totals)`}
-            data={t.columnLabels.map((label, i) => ({ label, value: value(t.columnTotals[i]) }))}
-            hiddenLabel={`<${s.threshold} (hidden)`}
+            title={t('reportpages.statistics.columnChart', named)}
+            data={table.columnLabels.map((label, i) => ({ label: labelWords(label), value: value(table.columnTotals[i]) }))}
+            hiddenLabel={t('reportpages.statistics.hiddenLabel', { threshold: s.threshold })}
           />
         )}
       </div>
@@ -234,18 +280,20 @@ function value(cell: Cell | undefined): number | null {
 }
 
 function Shown({ cell, threshold }: { cell: Cell | undefined; threshold: number }) {
+  const t = useT();
   if (!cell) return <>—</>;
   if (cell.suppressed)
     return (
       <span className="office-hidden-count">
         <span aria-hidden="true">&lt;{threshold}</span>
-        <span className="office-sr">fewer than {threshold} (hidden)</span>
+        <span className="office-sr">{t('reportpages.statistics.fewerThan', { threshold })}</span>
       </span>
     );
-  return <>{cell.value}</>;
+  return <>{cell.value === null ? '—' : count(cell.value)}</>;
 }
 
-function CountTable({ table: t, threshold, caption, corner }: { table: StatsTable; threshold: number; caption: string; corner: string }) {
+function CountTable({ table: counts, threshold, caption, corner }: { table: StatsTable; threshold: number; caption: string; corner: string }) {
+  const t = useT();
   return (
     <div className="table-scroll">
       <table aria-describedby="stats-suppressed">
@@ -253,41 +301,41 @@ function CountTable({ table: t, threshold, caption, corner }: { table: StatsTabl
         <thead>
           <tr>
             <th scope="col">{corner}</th>
-            {t.columnLabels.map((c) => (
+            {counts.columnLabels.map((c) => (
               <th key={c} scope="col" className="num">
-                {c}
+                {labelWords(c)}
               </th>
             ))}
             <th scope="col" className="num">
-              Total
+              {t('reportpages.statistics.total')}
             </th>
           </tr>
         </thead>
         <tbody>
-          {t.rowLabels.map((label, i) => (
+          {counts.rowLabels.map((label, i) => (
             <tr key={label}>
-              <th scope="row">{label}</th>
-              {t.columnLabels.map((c, j) => (
+              <th scope="row">{labelWords(label)}</th>
+              {counts.columnLabels.map((c, j) => (
                 <td key={c} className="num">
-                  <Shown cell={t.cells[i]?.[j]} threshold={threshold} />
+                  <Shown cell={counts.cells[i]?.[j]} threshold={threshold} />
                 </td>
               ))}
               <td className="num office-total">
-                <Shown cell={t.rowTotals[i]} threshold={threshold} />
+                <Shown cell={counts.rowTotals[i]} threshold={threshold} />
               </td>
             </tr>
           ))}
         </tbody>
         <tfoot>
           <tr>
-            <th scope="row">Total</th>
-            {t.columnTotals.map((cell, j) => (
+            <th scope="row">{t('reportpages.statistics.total')}</th>
+            {counts.columnTotals.map((cell, j) => (
               <td key={j} className="num office-total">
                 <Shown cell={cell} threshold={threshold} />
               </td>
             ))}
             <td className="num office-total">
-              <Shown cell={t.total} threshold={threshold} />
+              <Shown cell={counts.total} threshold={threshold} />
             </td>
           </tr>
         </tfoot>

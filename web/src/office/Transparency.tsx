@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { api, download, query } from '../api';
-import { BarChart, ErrorMessage, Field, Page, useAction, useLoad } from '../ui/components';
-import { instrumentName, libraryToday, problemAbout, useLibrary, when } from './common';
+import { pageLanguage, tRich, useT } from '../i18n';
+import { aboutField, BarChart, count, day, ErrorMessage, Field, Page, useAction, useLoad } from '../ui/components';
+import { instrumentName, libraryToday, useLibrary, when } from './common';
 import type { TransparencyReport } from './types';
 
 /** This year so far in the library's time zone: its first day and today (the last day shown, included). */
@@ -18,12 +19,14 @@ function dayAfter(date: string): string {
 
 /** The transparency report: legal requests by instrument and outcome, gagged ones only in a band; holds; complaints. */
 export function TransparencyPage() {
+  const t = useT();
   const library = useLibrary();
   const [initial] = useState(() => thisYear(library.timeZone));
   const [from, setFrom] = useState(initial.from);
   const [last, setLast] = useState(initial.last);
   const [period, setPeriod] = useState({ from: initial.from, to: dayAfter(initial.last) });
-  const path = (format?: 'md') => `/transparency-report${query({ from: period.from, to: period.to, library: library.id, format })}`;
+  // The Markdown is written by the server, in the page's language.
+  const path = (format?: 'md') => `/transparency-report${query({ from: period.from, to: period.to, library: library.id, format, lang: format ? pageLanguage() : undefined })}`;
   const report = useLoad(() => api<TransparencyReport>('GET', path()), [library.id, period.from, period.to]);
   const saving = useAction();
 
@@ -36,58 +39,71 @@ export function TransparencyPage() {
   const asked = r?.requests.byInstrument.filter((i) => i.total > 0) ?? [];
   return (
     <Page
-      title="Transparency report"
+      title={t('reportpages.transparency.title')}
       actions={
         <button type="button" className="secondary" disabled={saving.busy} onClick={() => void saving.run(() => download(path('md'), `transparency-${library.id}-${period.from}-${period.to}.md`))}>
-          Download as Markdown
+          {t('reportpages.transparency.downloadMarkdown')}
         </button>
       }
     >
-      <p>
-        What the library can publish about the requests it received for patron records: counts only, with no patron, agency or case. Requests still under a gag order are counted in
-        no number but a band.
-      </p>
+      <p>{t('reportpages.transparency.intro')}</p>
       <ErrorMessage error={saving.error} />
-      <form className="office-period" onSubmit={apply} aria-label="Report period">
-        <Field label="From" type="date" required value={from} onChange={(e) => setFrom(e.target.value)} error={problemAbout(report.error, 'from')} />
-        <Field label="To (included)" type="date" required value={last} onChange={(e) => setLast(e.target.value)} error={problemAbout(report.error, 'to')} />
+      <form className="office-period" onSubmit={apply} aria-label={t('reportpages.transparency.periodForm')}>
+        <Field
+          label={t('reportpages.transparency.from')}
+          type="date"
+          required
+          value={from}
+          onChange={(e) => setFrom(e.target.value)}
+          error={aboutField(report.error, 'from', 'querystring/from')}
+        />
+        <Field
+          label={t('reportpages.transparency.to')}
+          type="date"
+          required
+          value={last}
+          onChange={(e) => setLast(e.target.value)}
+          error={aboutField(report.error, 'to', 'querystring/to')}
+        />
         <button type="submit" className="secondary">
-          Show this period
+          {t('reportpages.transparency.showPeriod')}
         </button>
       </form>
       <ErrorMessage error={report.error} />
-      {report.loading && <p className="loading">Loading…</p>}
+      {report.loading && <p className="loading">{t('common.loading')}</p>}
       {r && !report.loading && (
         <>
-          <p>
-            {r.period.from} up to, not including, {r.period.to}; generated {when(r.generatedAt)}.
-          </p>
+          <p>{t('reportpages.transparency.period', { from: day(r.period.from), to: day(r.period.to), generatedAt: when(r.generatedAt) })}</p>
           <section aria-labelledby="tr-requests">
-            <h2 id="tr-requests">Legal requests</h2>
+            <h2 id="tr-requests">{t('reportpages.transparency.requests')}</h2>
             <p>
-              <strong>{r.requests.ungaggedTotal}</strong> requests not under a gag order. Requests under a gag order now: <strong>{r.requests.gagged.band}</strong> (a band{' '}
-              {r.requests.gagged.bandWidth} wide, never an exact count).
+              {tRich('reportpages.transparency.requestCounts', {
+                strong: (chunks) => <strong>{chunks}</strong>,
+                ungagged: r.requests.ungaggedTotal,
+                band: r.requests.gagged.band,
+                width: r.requests.gagged.bandWidth,
+              })}
             </p>
             <div className="table-scroll">
               <table>
-                <caption>Requests by instrument and outcome (not gagged)</caption>
+                <caption>{t('reportpages.transparency.caption')}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Instrument</th>
+                    <th scope="col">{t('reportpages.transparency.col.instrument')}</th>
                     <th scope="col" className="num">
-                      Released
+                      {t('reportpages.transparency.col.released')}
                     </th>
                     <th scope="col" className="num">
-                      Refused
+                      {t('reportpages.transparency.col.refused')}
                     </th>
                     <th scope="col" className="num">
-                      Pending
+                      {t('reportpages.transparency.col.pending')}
                     </th>
                     <th scope="col" className="num">
-                      Withdrawn
+                      {t('reportpages.transparency.col.withdrawn')}
                     </th>
                     <th scope="col" className="num">
-                      Total
+                      {t('reportpages.transparency.col.total')}
                     </th>
                   </tr>
                 </thead>
@@ -95,40 +111,40 @@ export function TransparencyPage() {
                   {r.requests.byInstrument.map((i) => (
                     <tr key={i.instrument}>
                       <th scope="row">{instrumentName(i.instrument)}</th>
-                      <td className="num">{i.released}</td>
-                      <td className="num">{i.refused}</td>
-                      <td className="num">{i.pending}</td>
-                      <td className="num">{i.withdrawn}</td>
-                      <td className="num">{i.total}</td>
+                      <td className="num">{count(i.released)}</td>
+                      <td className="num">{count(i.refused)}</td>
+                      <td className="num">{count(i.pending)}</td>
+                      <td className="num">{count(i.withdrawn)}</td>
+                      <td className="num">{count(i.total)}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
-            {asked.length > 0 && <BarChart title="Requests by instrument" data={asked.map((i) => ({ label: instrumentName(i.instrument), value: i.total }))} />}
+            {asked.length > 0 && <BarChart title={t('reportpages.transparency.chart')} data={asked.map((i) => ({ label: instrumentName(i.instrument), value: i.total }))} />}
           </section>
           <section aria-labelledby="tr-holds">
-            <h2 id="tr-holds">Legal holds</h2>
+            <h2 id="tr-holds">{t('reportpages.transparency.holds')}</h2>
             <dl className="facts">
-              <dt>Placed in the period</dt>
-              <dd>{r.legalHolds.placed}</dd>
-              <dt>Released in the period</dt>
-              <dd>{r.legalHolds.released}</dd>
-              <dt>Live at the end</dt>
-              <dd>{r.legalHolds.liveAtEnd}</dd>
+              <dt>{t('reportpages.transparency.holdsPlaced')}</dt>
+              <dd>{count(r.legalHolds.placed)}</dd>
+              <dt>{t('reportpages.transparency.holdsReleased')}</dt>
+              <dd>{count(r.legalHolds.released)}</dd>
+              <dt>{t('reportpages.transparency.holdsLive')}</dt>
+              <dd>{count(r.legalHolds.liveAtEnd)}</dd>
             </dl>
           </section>
           <section aria-labelledby="tr-complaints">
-            <h2 id="tr-complaints">Complaints</h2>
+            <h2 id="tr-complaints">{t('reportpages.transparency.complaints')}</h2>
             <dl className="facts">
-              <dt>Received</dt>
-              <dd>{r.complaints.received}</dd>
-              <dt>Answered</dt>
-              <dd>{r.complaints.answered}</dd>
-              <dt>Overdue</dt>
+              <dt>{t('reportpages.transparency.complaintsReceived')}</dt>
+              <dd>{count(r.complaints.received)}</dd>
+              <dt>{t('reportpages.transparency.complaintsAnswered')}</dt>
+              <dd>{count(r.complaints.answered)}</dd>
+              <dt>{t('reportpages.transparency.complaintsOverdue')}</dt>
               <dd className={r.complaints.overdue > 0 ? 'finding' : undefined}>
-                {r.complaints.overdue}
-                {r.complaints.overdue > 0 ? ' (overdue: not answered by their due date)' : ''}
+                {count(r.complaints.overdue)}
+                {r.complaints.overdue > 0 ? ` ${t('reportpages.transparency.overdueExplained')}` : ''}
               </dd>
             </dl>
           </section>

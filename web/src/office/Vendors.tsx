@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import type { CategoryRow } from '../../../src/http/schemas/library-config';
 import type { VendorList, VendorView } from '../../../src/http/schemas/vendors';
 import { EXTRA_CLAIMS, EZPROXY_DIGESTS, type ExtraClaim } from '../../../src/domain/vendor-terms';
 import { api, vendorsApi } from '../api';
+import { t, tRich, useT, type MessageId } from '../i18n';
 import { ErrorMessage, Field, Notice, Page, Select, Table, TextArea, aboutField, day, useAction, useLoad } from '../ui/components';
-import { CheckboxGroup, Confirm, plural, useFocusTarget, useLibrary } from './common';
+import { CheckboxGroup, Confirm, useFocusTarget, useLibrary } from './common';
 
 /**
  * Vendors and single sign-on (library.administer, issue 19): the e-content services, databases and
@@ -16,20 +17,31 @@ import { CheckboxGroup, Confirm, plural, useFocusTarget, useLibrary } from './co
  */
 
 /** A claim in words. */
-const CLAIM_WORDS: Record<ExtraClaim, string> = {
-  category: 'patron category',
-  age_band: 'age band (child, teen, adult)',
-  name: 'patron’s name',
-  email: 'patron’s email address',
+const CLAIM_WORDS: Record<ExtraClaim, MessageId> = {
+  category: 'setup.vendors.claim.category',
+  age_band: 'setup.vendors.claim.ageBand',
+  name: 'setup.vendors.claim.name',
+  email: 'setup.vendors.claim.email',
+};
+const claimWord = (claim: string) => {
+  const id = CLAIM_WORDS[claim as ExtraClaim] as MessageId | undefined;
+  return id ? t(id) : claim;
 };
 /** The claims a contract may name, each saying whether the library's policy lets it go (with consent) or withholds it. */
 const claimOptions = (rules: VendorList) =>
-  EXTRA_CLAIMS.map((c) => ({ value: c, label: `${CLAIM_WORDS[c]}${rules.allowedClaims.includes(c) ? ' (with the patron’s consent)' : ` (withheld by the library’s policy, ${rules.clause})`}` }));
-const claimWords = (claims: readonly ExtraClaim[]) => claims.map((c) => CLAIM_WORDS[c] ?? c).join(', ');
+  EXTRA_CLAIMS.map((c) => ({
+    value: c,
+    label: rules.allowedClaims.includes(c) ? t('setup.vendors.claim.withConsent', { claim: claimWord(c) }) : t('setup.vendors.claim.withheldByPolicy', { claim: claimWord(c), clause: rules.clause }),
+  }));
+const claimWords = (claims: readonly ExtraClaim[]) => claims.map(claimWord).join(', ');
 
-const PROTOCOL_WORDS: Record<VendorView['protocol'], string> = {
-  oidc: 'OpenID Connect',
-  ezproxy: 'EZproxy ticket',
+const PROTOCOL_WORDS: Record<VendorView['protocol'], MessageId> = {
+  oidc: 'setup.vendors.protocol.oidc',
+  ezproxy: 'setup.vendors.protocol.ezproxy',
+};
+const protocolWord = (protocol: string) => {
+  const id = PROTOCOL_WORDS[protocol as VendorView['protocol']] as MessageId | undefined;
+  return id ? t(id) : protocol;
 };
 
 /** Addresses typed one a line (or separated by commas or spaces). */
@@ -58,6 +70,7 @@ interface Shown {
 
 export function VendorsPage() {
   const library = useLibrary();
+  const t = useT();
   const list = useLoad(() => vendorsApi.list(library.id), [library.id]);
   const categories = useLoad(() => api<CategoryRow[]>('GET', `/libraries/${encodeURIComponent(library.id)}/categories`), [library.id]);
   const [notice, setNotice] = useState<string | undefined>(undefined);
@@ -74,28 +87,28 @@ export function VendorsPage() {
   };
 
   return (
-    <Page title="Vendors and sign-on">
-      <p>
-        The e-content services, databases and EZproxy instances patrons of <strong>{library.name}</strong> sign in to with their card and PIN. Each learns only that the person is a
-        patron in good standing, under a pseudonym of its own that no other vendor shares, never the card number. Every change here is entered in the access log with your name.
-      </p>
+    <Page title={t('setup.vendors.title')}>
+      <p>{tRich('setup.vendors.intro', { library: library.name, b: (chunks) => <strong>{chunks}</strong> })}</p>
       {list.data && <PolicyRule rules={list.data} />}
       <div ref={said.ref} tabIndex={-1}>
         <Notice>{notice}</Notice>
         {shown && <SecretOnce shown={shown} onDone={() => setShown(undefined)} />}
       </div>
       <ErrorMessage error={list.error} />
-      {list.loading && !list.data && <p className="loading">Loading…</p>}
-      {list.data && list.data.vendors.length === 0 && <p>No vendors yet. Add one below.</p>}
+      {list.loading && !list.data && <p className="loading">{t('common.loading')}</p>}
+      {list.data && list.data.vendors.length === 0 && <p>{t('setup.vendors.none')}</p>}
       {list.data && list.data.vendors.length > 0 && (
-        <Table caption={plural(list.data.vendors.length, 'vendor')} columns={['Name', 'Protocol', 'Addresses', 'Claims in the contract', 'State', 'Manage']}>
+        <Table
+          caption={t('setup.vendors.count', { count: list.data.vendors.length })}
+          columns={[t('setup.vendors.col.name'), t('setup.vendors.col.protocol'), t('setup.vendors.col.addresses'), t('setup.vendors.col.claims'), t('setup.vendors.col.state'), t('setup.vendors.col.manage')]}
+        >
           {list.data.vendors.map((v) => (
             <tr key={v.id}>
               <th scope="row">
                 {v.name}
-                <div className="hint">Added {day(v.createdAt)}</div>
+                <div className="hint">{t('setup.vendors.addedOn', { date: day(v.createdAt) })}</div>
               </th>
-              <td>{PROTOCOL_WORDS[v.protocol]}</td>
+              <td>{protocolWord(v.protocol)}</td>
               <td>
                 {v.protocol === 'oidc' ? (
                   <ul className="vendor-list">
@@ -108,17 +121,23 @@ export function VendorsPage() {
                 ) : (
                   <>
                     <code>{v.loginUrl}</code>
-                    <div className="hint">{Object.keys(v.groups).length === 0 ? 'No groups' : `Groups: ${Object.entries(v.groups).map(([c, g]) => `${c} → ${g}`).join(', ')}`}</div>
+                    <div className="hint">{Object.keys(v.groups).length === 0
+                        ? t('setup.vendors.groups.none')
+                        : t('setup.vendors.groups', {
+                            groups: Object.entries(v.groups)
+                              .map(([c, g]) => `${c} → ${g}`)
+                              .join(', '),
+                          })}</div>
                   </>
                 )}
               </td>
               <td>
                 <ContractClaims vendor={v} />
               </td>
-              <td>{v.disabled ? <span className="badge warn">Disabled</span> : <span className="badge">Active</span>}</td>
+              <td>{v.disabled ? <span className="badge warn">{t('setup.vendors.disabled')}</span> : <span className="badge">{t('setup.vendors.active')}</span>}</td>
               <td>
                 <button type="button" className="secondary" aria-pressed={managing === v.id} onClick={() => setManaging(managing === v.id ? undefined : v.id)}>
-                  Manage {v.name}
+                  {t('setup.vendors.manage', { name: v.name })}
                 </button>
               </td>
             </tr>
@@ -131,7 +150,7 @@ export function VendorsPage() {
           libraryId={library.id}
           rules={list.data}
           categories={categories.data ?? []}
-          onAdded={(vendor, secret) => changed(`The vendor ${vendor.name} was added.`, { vendor, secret, why: 'added' })}
+          onAdded={(vendor, secret) => changed(t('setup.vendors.added', { name: vendor.name }), { vendor, secret, why: 'added' })}
         />
       )}
     </Page>
@@ -140,37 +159,33 @@ export function VendorsPage() {
 
 /** What the library's profile lets a contract add, with its clause. */
 function PolicyRule({ rules }: { rules: VendorList }) {
+  useT();
+  const b = (chunks: ReactNode[]) => <strong>{chunks}</strong>;
   return (
     <p>
-      {rules.allowedClaims.length === 0 ? (
-        <>
-          This library’s policy sends vendors <strong>nothing but the fact of being a patron</strong>, whatever a contract names or a patron agrees to ({rules.clause}).
-        </>
-      ) : (
-        <>
-          This library’s policy lets a contract add, with each patron’s own consent asked on the sign-in page: <strong>{claimWords(rules.allowedClaims)}</strong> ({rules.clause}).
-          Nothing else is ever sent.
-        </>
-      )}
+      {rules.allowedClaims.length === 0
+        ? tRich('setup.vendors.policy.nothing', { clause: rules.clause, b })
+        : tRich('setup.vendors.policy.allowed', { claims: claimWords(rules.allowedClaims), clause: rules.clause, b })}
     </p>
   );
 }
 
 /** A vendor's contract claims, those the profile withholds marked, with the clause. */
 function ContractClaims({ vendor }: { vendor: VendorView }) {
-  if (vendor.protocol !== 'oidc') return <>Only that the patron is valid, under a pseudonym</>;
-  if (vendor.claims.length === 0) return <>None: only that the patron is valid</>;
+  const t = useT();
+  if (vendor.protocol !== 'oidc') return <>{t('setup.vendors.claims.ezproxy')}</>;
+  if (vendor.claims.length === 0) return <>{t('setup.vendors.claims.none')}</>;
   return (
     <ul className="vendor-list">
       {vendor.claims.map((c) => (
         <li key={c}>
-          {CLAIM_WORDS[c]}{' '}
+          {claimWord(c)}{' '}
           {vendor.withheldClaims.includes(c) ? (
-            <span className="badge warn" title="The library’s policy never sends it, whatever the contract or the patron says">
-              Withheld ({vendor.clause})
+            <span className="badge warn" title={t('setup.vendors.claims.withheld.title')}>
+              {t('setup.vendors.claims.withheld', { clause: vendor.clause })}
             </span>
           ) : (
-            <span className="hint">with the patron’s consent</span>
+            <span className="hint">{t('setup.vendors.claims.withConsent')}</span>
           )}
         </li>
       ))}
@@ -181,44 +196,42 @@ function ContractClaims({ vendor }: { vendor: VendorView }) {
 /** The secret, shown once, and what the vendor's side needs to be set up with it. */
 function SecretOnce({ shown, onDone }: { shown: Shown; onDone: () => void }) {
   const { vendor, secret } = shown;
+  const t = useT();
   return (
     <section className="card" aria-labelledby="vendor-secret-once">
-      <h2 id="vendor-secret-once">Secret for {vendor.name}</h2>
-      <p>
-        <strong>Copy this secret now: it is shown once.</strong> Carrel keeps it sealed and cannot show it again{shown.why === 'reset' ? '; the old one no longer works' : ''}. If it
-        is lost, reset it.
-      </p>
+      <h2 id="vendor-secret-once">{t('setup.vendors.secret.title', { name: vendor.name })}</h2>
+      <p>{tRich('setup.vendors.secret.once', { why: shown.why, b: (chunks) => <strong>{chunks}</strong> })}</p>
       {vendor.protocol === 'oidc' ? (
         <dl className="facts">
-          <dt>Client id</dt>
+          <dt>{t('setup.vendors.clientId')}</dt>
           <dd>
             <code>{vendor.id}</code>
           </dd>
-          <dt>Client secret</dt>
+          <dt>{t('setup.vendors.clientSecret')}</dt>
           <dd>
             <code data-testid="vendor-secret">{secret}</code>
           </dd>
-          <dt>Issuer</dt>
+          <dt>{t('setup.vendors.issuer')}</dt>
           <dd>
             <code>{issuer()}</code>
           </dd>
-          <dt>Discovery document</dt>
+          <dt>{t('setup.vendors.discovery')}</dt>
           <dd>
             <code>{issuer()}/.well-known/openid-configuration</code>
           </dd>
         </dl>
       ) : (
         <>
-          <p>
-            Secret <code data-testid="vendor-secret">{secret}</code>
-          </p>
-          <p>Paste this block into EZproxy’s user.txt:</p>
-          <pre className="vendor-block" aria-label={`The user.txt block for ${vendor.name}`}>{userTxt(vendor, secret)}</pre>
-          <p>Patrons keep starting at EZproxy; it sends those who must sign in to Carrel’s page, and takes them back with a ticket.</p>
+          <p>{tRich('setup.vendors.secret.ezproxy', { secret, code: (chunks) => <code data-testid="vendor-secret">{chunks}</code> })}</p>
+          <p>{t('setup.vendors.secret.paste')}</p>
+          <pre className="vendor-block" aria-label={t('setup.vendors.userTxt.label', { name: vendor.name })}>
+            {userTxt(vendor, secret)}
+          </pre>
+          <p>{t('setup.vendors.ezproxy.how')}</p>
         </>
       )}
       <button type="button" onClick={onDone}>
-        I have copied it; hide it
+        {t('setup.vendors.secret.hide')}
       </button>
     </section>
   );
@@ -226,68 +239,71 @@ function SecretOnce({ shown, onDone }: { shown: Shown; onDone: () => void }) {
 
 /** What a vendor's people need to set it up (never the secret), and the buttons that change it. */
 function ManageVendor({ libraryId, vendor, rules, onChanged }: { libraryId: string; vendor: VendorView; rules: VendorList; onChanged: (text: string, secret?: Shown) => void }) {
+  const t = useT();
   const { run, busy, error } = useAction();
   const disable = async () => {
     const answer = await run(() => vendorsApi.disable(libraryId, vendor.id));
-    if (answer) onChanged(`The vendor ${answer.vendor.name} is disabled: it signs no one in, and the tokens it holds stop working at their next use.`);
+    if (answer) onChanged(t('setup.vendors.disabledNotice', { name: answer.vendor.name }));
   };
   const enable = async () => {
     const answer = await run(() => vendorsApi.enable(libraryId, vendor.id));
-    if (answer) onChanged(`The vendor ${answer.vendor.name} signs patrons in again.`);
+    if (answer) onChanged(t('setup.vendors.enabledNotice', { name: answer.vendor.name }));
   };
   const reset = async () => {
     const answer = await run(() => vendorsApi.resetSecret(libraryId, vendor.id));
-    if (answer) onChanged(`The secret of ${answer.vendor.name} was reset.`, { vendor: answer.vendor, secret: answer.secret, why: 'reset' });
+    if (answer) onChanged(t('setup.vendors.resetNotice', { name: answer.vendor.name }), { vendor: answer.vendor, secret: answer.secret, why: 'reset' });
   };
   return (
     <section aria-labelledby="manage-vendor" className="office-form">
-      <h2 id="manage-vendor">Manage {vendor.name}</h2>
-      <h3>What the vendor needs</h3>
+      <h2 id="manage-vendor">{t('setup.vendors.manage', { name: vendor.name })}</h2>
+      <h3>{t('setup.vendors.manage.needs')}</h3>
       {vendor.protocol === 'oidc' ? (
         <dl className="facts">
-          <dt>Client id</dt>
+          <dt>{t('setup.vendors.clientId')}</dt>
           <dd>
             <code>{vendor.id}</code>
           </dd>
-          <dt>Client secret</dt>
-          <dd>The one shown when the vendor was added or its secret last reset (reset it if it is lost).</dd>
-          <dt>Issuer</dt>
+          <dt>{t('setup.vendors.clientSecret')}</dt>
+          <dd>{t('setup.vendors.manage.secret')}</dd>
+          <dt>{t('setup.vendors.issuer')}</dt>
           <dd>
             <code>{issuer()}</code>
           </dd>
-          <dt>Discovery document</dt>
+          <dt>{t('setup.vendors.discovery')}</dt>
           <dd>
             <code>{issuer()}/.well-known/openid-configuration</code>
           </dd>
-          <dt>Flow</dt>
-          <dd>Authorization code with PKCE; the vendor receives its own pseudonym for the patron (sub) and the library.</dd>
+          <dt>{t('setup.vendors.manage.flow')}</dt>
+          <dd>{t('setup.vendors.manage.flow.words')}</dd>
         </dl>
       ) : (
         <>
-          <p>The user.txt block, with the secret shown when the instance was added or its secret last reset:</p>
-          <pre className="vendor-block" aria-label={`The user.txt block for ${vendor.name}`}>{userTxt(vendor, '<the secret>')}</pre>
-          <p>Patrons keep starting at EZproxy; it sends those who must sign in to Carrel’s page, and takes them back with a ticket.</p>
+          <p>{t('setup.vendors.manage.userTxt')}</p>
+          <pre className="vendor-block" aria-label={t('setup.vendors.userTxt.label', { name: vendor.name })}>
+            {userTxt(vendor, `<${t('setup.vendors.secretPlaceholder')}>`)}
+          </pre>
+          <p>{t('setup.vendors.ezproxy.how')}</p>
         </>
       )}
       <div className="actions">
         {vendor.disabled ? (
           <button type="button" disabled={busy} onClick={() => void enable()}>
-            Enable {vendor.name}
+            {t('setup.vendors.enable', { name: vendor.name })}
           </button>
         ) : (
           <Confirm
-            label={`Disable ${vendor.name}`}
-            question={<p>Disable {vendor.name}? It signs no one in, and the tokens it holds stop working at their next use, until it is enabled again.</p>}
-            confirmLabel={`Yes, disable ${vendor.name}`}
+            label={t('setup.vendors.disable', { name: vendor.name })}
+            question={<p>{t('setup.vendors.disable.question', { name: vendor.name })}</p>}
+            confirmLabel={t('setup.vendors.disable.confirm', { name: vendor.name })}
             onConfirm={disable}
             busy={busy}
             danger
           />
         )}
         <Confirm
-          label={`Reset the secret of ${vendor.name}`}
-          question={<p>Reset the secret of {vendor.name}? The old one stops working at once; the vendor needs the new one shown next.</p>}
-          confirmLabel="Yes, reset it"
+          label={t('setup.vendors.reset', { name: vendor.name })}
+          question={<p>{t('setup.vendors.reset.question', { name: vendor.name })}</p>}
+          confirmLabel={t('setup.vendors.reset.confirm')}
           onConfirm={reset}
           busy={busy}
         />
@@ -303,6 +319,7 @@ function ManageVendor({ libraryId, vendor, rules, onChanged }: { libraryId: stri
  * claims its contract names; an EZproxy instance's login address and digest (its groups: the API).
  */
 function ChangeVendor({ libraryId, vendor, rules, onChanged }: { libraryId: string; vendor: VendorView; rules: VendorList; onChanged: (text: string) => void }) {
+  const t = useT();
   const [name, setName] = useState(vendor.name);
   const [redirects, setRedirects] = useState(vendor.protocol === 'oidc' ? vendor.redirectUris.join('\n') : '');
   const [claims, setClaims] = useState<string[]>(vendor.protocol === 'oidc' ? [...vendor.claims] : []);
@@ -316,18 +333,21 @@ function ChangeVendor({ libraryId, vendor, rules, onChanged }: { libraryId: stri
         ? { name: name.trim(), redirectUris: addressesOf(redirects), claims: EXTRA_CLAIMS.filter((c) => claims.includes(c)) }
         : { name: name.trim(), loginUrl: loginUrl.trim(), digest };
     const answer = await run(() => vendorsApi.update(libraryId, vendor.id, body));
-    if (answer) onChanged(`The settings of ${answer.vendor.name} are changed.`);
+    if (answer) onChanged(t('setup.vendors.changedNotice', { name: answer.vendor.name }));
   };
   return (
     <form className="narrow" aria-labelledby="change-vendor" onSubmit={(e) => void submit(e)}>
-      <h3 id="change-vendor">Change its settings</h3>
-      <Field label="Vendor name" autoComplete="off" required value={name} onChange={(e) => setName(e.target.value)} error={aboutField(error, 'name')} />
+      <h3 id="change-vendor">{t('setup.vendors.change.title')}</h3>
+      <Field label={t('setup.vendors.name')} autoComplete="off" required value={name} onChange={(e) => setName(e.target.value)} error={aboutField(error, 'name')} />
       {vendor.protocol === 'oidc' ? (
         <>
-          <TextArea label="Redirect addresses" hint="One a line, exactly as the vendor gives them: https, all on one host." required value={redirects} onChange={(e) => setRedirects(e.target.value)} error={aboutField(error, 'redirectUris')} />
+          <TextArea
+            label={t('setup.vendors.redirects')}
+            hint={t('setup.vendors.change.redirects.hint')}
+            required value={redirects} onChange={(e) => setRedirects(e.target.value)} error={aboutField(error, 'redirectUris')} />
           <CheckboxGroup
-            legend="Claims the contract adds"
-            hint="A claim taken out is no longer released, even to a patron who agreed to it; a claim added is asked about at the patron’s next sign-in."
+            legend={t('setup.vendors.claimsLegend')}
+            hint={t('setup.vendors.change.claims.hint')}
             options={claimOptions(rules)}
             value={claims}
             onChange={setClaims}
@@ -336,13 +356,13 @@ function ChangeVendor({ libraryId, vendor, rules, onChanged }: { libraryId: stri
         </>
       ) : (
         <>
-          <Field label="EZproxy login address" autoComplete="off" required value={loginUrl} onChange={(e) => setLoginUrl(e.target.value)} error={aboutField(error, 'loginUrl')} />
-          <Select label="Digest" value={digest} onChange={(e) => setDigest(e.target.value)} options={EZPROXY_DIGESTS.map((d) => ({ value: d, label: d }))} error={aboutField(error, 'digest')} />
+          <Field label={t('setup.vendors.loginUrl')} autoComplete="off" required value={loginUrl} onChange={(e) => setLoginUrl(e.target.value)} error={aboutField(error, 'loginUrl')} />
+          <Select label={t('setup.vendors.digest')} value={digest} onChange={(e) => setDigest(e.target.value)} options={EZPROXY_DIGESTS.map((d) => ({ value: d, label: d }))} error={aboutField(error, 'digest')} />
         </>
       )}
       <ErrorMessage error={error} />
       <button type="submit" disabled={busy}>
-        Save the settings of {vendor.name}
+        {t('setup.vendors.change.save', { name: vendor.name })}
       </button>
     </form>
   );
@@ -354,6 +374,7 @@ interface GroupRow {
 }
 
 function AddVendor({ libraryId, rules, categories, onAdded }: { libraryId: string; rules: VendorList; categories: CategoryRow[]; onAdded: (vendor: VendorView, secret: string) => void }) {
+  const t = useT();
   const [protocol, setProtocol] = useState<VendorView['protocol']>('oidc');
   const [name, setName] = useState('');
   const [redirects, setRedirects] = useState('');
@@ -389,33 +410,33 @@ function AddVendor({ libraryId, rules, categories, onAdded }: { libraryId: strin
 
   return (
     <section aria-labelledby="add-vendor">
-      <h2 id="add-vendor">Add a vendor</h2>
-      <p>Carrel generates the vendor’s secret and shows it once, with what the vendor needs to set up sign-in.</p>
+      <h2 id="add-vendor">{t('setup.vendors.add.title')}</h2>
+      <p>{t('setup.vendors.add.intro')}</p>
       <form className="narrow" onSubmit={(e) => void submit(e)}>
         <Select
-          label="How it signs patrons in"
+          label={t('setup.vendors.add.protocol')}
           value={protocol}
           onChange={(e) => setProtocol(e.target.value as VendorView['protocol'])}
           options={[
-            { value: 'oidc', label: 'OpenID Connect (e-content services, databases)' },
-            { value: 'ezproxy', label: 'EZproxy instance (ticket authentication)' },
+            { value: 'oidc', label: t('setup.vendors.add.protocol.oidc') },
+            { value: 'ezproxy', label: t('setup.vendors.add.protocol.ezproxy') },
           ]}
           error={aboutField(error, 'protocol')}
         />
-        <Field label="Vendor name" hint="The name patrons see on the sign-in and consent pages." autoComplete="off" required value={name} onChange={(e) => setName(e.target.value)} error={aboutField(error, 'name')} />
+        <Field label={t('setup.vendors.name')} hint={t('setup.vendors.add.name.hint')} autoComplete="off" required value={name} onChange={(e) => setName(e.target.value)} error={aboutField(error, 'name')} />
         {protocol === 'oidc' ? (
           <>
             <TextArea
-              label="Redirect addresses"
-              hint="Where the vendor receives patrons back, one a line, exactly as the vendor gives them: https, all on one host."
+              label={t('setup.vendors.redirects')}
+              hint={t('setup.vendors.add.redirects.hint')}
               required
               value={redirects}
               onChange={(e) => setRedirects(e.target.value)}
               error={aboutField(error, 'redirectUris')}
             />
             <CheckboxGroup
-              legend="Claims the contract adds"
-              hint="Beyond its pseudonym for the patron and the library, which every vendor receives. Each claim goes only with the patron’s consent, and only where the library’s policy allows it."
+              legend={t('setup.vendors.claimsLegend')}
+              hint={t('setup.vendors.add.claims.hint')}
               options={claimOptions(rules)}
               value={claims}
               onChange={setClaims}
@@ -425,34 +446,34 @@ function AddVendor({ libraryId, rules, categories, onAdded }: { libraryId: strin
         ) : (
           <>
             <Field
-              label="EZproxy login address"
-              hint="The instance’s login address, such as https://ezproxy.example.org/login."
+              label={t('setup.vendors.loginUrl')}
+              hint={t('setup.vendors.add.loginUrl.hint')}
               autoComplete="off"
               required
               value={loginUrl}
               onChange={(e) => setLoginUrl(e.target.value)}
               error={aboutField(error, 'loginUrl')}
             />
-            <Select label="Digest" hint="The digest of the ::Ticket block; SHA256 unless the instance needs another." value={digest} onChange={(e) => setDigest(e.target.value)} options={EZPROXY_DIGESTS.map((d) => ({ value: d, label: d }))} error={aboutField(error, 'digest')} />
+            <Select label={t('setup.vendors.digest')} hint={t('setup.vendors.add.digest.hint')} value={digest} onChange={(e) => setDigest(e.target.value)} options={EZPROXY_DIGESTS.map((d) => ({ value: d, label: d }))} error={aboutField(error, 'digest')} />
             <fieldset className="office-fieldset">
-              <legend>EZproxy groups by patron category</legend>
-              <p className="hint">Optional: the group a patron of each category is put in. A category without a row gets no group.</p>
+              <legend>{t('setup.vendors.add.groups')}</legend>
+              <p className="hint">{t('setup.vendors.add.groups.hint')}</p>
               {groups.map((row, index) => (
                 <div className="office-inline vendor-groups" key={index}>
                   <Select
-                    label={`Category, row ${index + 1}`}
+                    label={t('setup.vendors.add.groups.category', { row: index + 1 })}
                     value={row.category}
                     onChange={(e) => setGroup(index, { category: e.target.value })}
-                    options={[{ value: '', label: 'Choose a category' }, ...categories.map((c) => ({ value: c.code, label: `${c.name} (${c.code})` }))]}
+                    options={[{ value: '', label: t('setup.vendors.add.groups.chooseCategory') }, ...categories.map((c) => ({ value: c.code, label: `${c.name} (${c.code})` }))]}
                   />
-                  <Field label={`Group, row ${index + 1}`} autoComplete="off" value={row.group} onChange={(e) => setGroup(index, { group: e.target.value })} />
+                  <Field label={t('setup.vendors.add.groups.group', { row: index + 1 })} autoComplete="off" value={row.group} onChange={(e) => setGroup(index, { group: e.target.value })} />
                   <button type="button" className="secondary" onClick={() => setGroups((rows) => rows.filter((_, i) => i !== index))}>
-                    Remove row {index + 1}
+                    {t('setup.vendors.add.groups.remove', { row: index + 1 })}
                   </button>
                 </div>
               ))}
               <button type="button" className="secondary" onClick={() => setGroups((rows) => [...rows, { category: '', group: '' }])}>
-                Add a category and group
+                {t('setup.vendors.add.groups.add')}
               </button>
               {aboutField(error, 'groups') && <p className="field-error">{aboutField(error, 'groups')}</p>}
             </fieldset>
@@ -460,7 +481,7 @@ function AddVendor({ libraryId, rules, categories, onAdded }: { libraryId: strin
         )}
         <ErrorMessage error={error} />
         <button type="submit" disabled={busy}>
-          Add vendor
+          {t('setup.vendors.add.submit')}
         </button>
       </form>
     </section>

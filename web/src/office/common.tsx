@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { RecordCategory, RetentionCategory } from '../../../src/domain/records';
 import { ApiError } from '../api';
+import { t, useT, type MessageId } from '../i18n';
 
 /**
  * What the office's pages share: the library they work on, the words for the API's codes (instruments,
@@ -22,89 +23,116 @@ export function useLibrary(): OfficeLibrary {
   return library;
 }
 
-/** The instruments Carrel knows, as the published policy names them. */
-export const INSTRUMENTS: { value: string; label: string }[] = [
-  { value: 'court-order', label: 'Court order' },
-  { value: 'subpoena', label: 'Subpoena' },
-  { value: 'search-warrant', label: 'Search warrant' },
-  { value: 'fisa-or-nsl', label: 'FISA court order or national security letter' },
-  { value: 'emergency-claim', label: 'Emergency claim (no court order)' },
-  { value: 'written-request', label: 'Formal written request' },
-  { value: 'informal-request', label: 'Informal request (no paperwork)' },
-  { value: 'patron-consent', label: 'Patron’s written consent' },
-  { value: 'public-records-request', label: 'Public-records request' },
-  { value: 'materials-recovery', label: 'Materials recovery (the library’s own)' },
-];
-
-export function instrumentName(code: string): string {
-  return INSTRUMENTS.find((i) => i.value === code)?.label ?? code;
+/**
+ * A list of choices whose labels are messages: each label is read in the page's language when it is
+ * shown (a getter over the module's `t`), so the list itself can be a module-level constant.
+ */
+function choices<V extends string>(table: readonly (readonly [V, MessageId])[]): { value: V; label: string }[] {
+  return table.map(([value, id]) => ({
+    value,
+    get label() {
+      return t(id);
+    },
+  }));
 }
 
-/** Record categories of the data inventory a request or a legal hold may name (statistics hold no one). */
-export const CATEGORIES: { value: RecordCategory; label: string }[] = [
-  { value: 'registration', label: 'Registration (name, contact details, card)' },
-  { value: 'guardianship', label: 'Guardian links' },
-  { value: 'circulation', label: 'Current loans' },
-  { value: 'reading-history', label: 'Reading history (patrons who opted in)' },
-  { value: 'holds', label: 'Holds' },
-  { value: 'fines', label: 'Fines, fees and payments' },
-  { value: 'computer-sessions', label: 'Public-computer sessions' },
-  { value: 'program-signups', label: 'Program sign-ups' },
-  { value: 'room-bookings', label: 'Room bookings' },
-  { value: 'ill-requests', label: 'Interlibrary-loan requests' },
-  { value: 'reference-requests', label: 'Reference requests' },
-  { value: 'complaints', label: 'Complaints' },
-  { value: 'access-log', label: 'Access log (who looked at the record)' },
+/** A table of codes whose words are messages, read in the page's language when looked up. */
+function inWords(table: Readonly<Record<string, MessageId>>): Record<string, string> {
+  const words: Record<string, string> = {};
+  for (const [code, id] of Object.entries(table)) Object.defineProperty(words, code, { get: () => t(id), enumerable: true });
+  return words;
+}
+
+/** The instruments Carrel knows, as the published policy names them. */
+const INSTRUMENT_WORDS: readonly (readonly [string, MessageId])[] = [
+  ['court-order', 'office.instrument.courtOrder'],
+  ['subpoena', 'office.instrument.subpoena'],
+  ['search-warrant', 'office.instrument.searchWarrant'],
+  ['fisa-or-nsl', 'office.instrument.fisaOrNsl'],
+  ['emergency-claim', 'office.instrument.emergencyClaim'],
+  ['written-request', 'office.instrument.writtenRequest'],
+  ['informal-request', 'office.instrument.informalRequest'],
+  ['patron-consent', 'office.instrument.patronConsent'],
+  ['public-records-request', 'office.instrument.publicRecordsRequest'],
+  ['materials-recovery', 'office.instrument.materialsRecovery'],
 ];
+export const INSTRUMENTS: { value: string; label: string }[] = choices(INSTRUMENT_WORDS);
+
+export function instrumentName(code: string): string {
+  const id = INSTRUMENT_WORDS.find(([value]) => value === code)?.[1];
+  return id ? t(id) : code;
+}
+
+/**
+ * Record categories of the data inventory a request or a legal hold may name (statistics hold no one):
+ * the category's name, and (where it needs one) the longer label a checkbox shows.
+ */
+const CATEGORY_WORDS: readonly (readonly [RecordCategory, MessageId, MessageId])[] = [
+  ['registration', 'office.category.registration', 'office.category.registration.option'],
+  ['guardianship', 'office.category.guardianship', 'office.category.guardianship'],
+  ['circulation', 'office.category.circulation', 'office.category.circulation'],
+  ['reading-history', 'office.category.readingHistory', 'office.category.readingHistory.option'],
+  ['holds', 'office.category.holds', 'office.category.holds'],
+  ['fines', 'office.category.fines', 'office.category.fines'],
+  ['computer-sessions', 'office.category.computerSessions', 'office.category.computerSessions'],
+  ['program-signups', 'office.category.programSignups', 'office.category.programSignups'],
+  ['room-bookings', 'office.category.roomBookings', 'office.category.roomBookings'],
+  ['ill-requests', 'office.category.illRequests', 'office.category.illRequests'],
+  ['reference-requests', 'office.category.referenceRequests', 'office.category.referenceRequests'],
+  ['complaints', 'office.category.complaints', 'office.category.complaints'],
+  ['access-log', 'office.category.accessLog', 'office.category.accessLog.option'],
+];
+export const CATEGORIES: { value: RecordCategory; label: string }[] = choices(CATEGORY_WORDS.map(([value, , option]) => [value, option] as const));
 
 /** Categories a request cannot name but retention receipts and statistics do (src/domain/records.ts). */
-const OTHER_CATEGORIES: Partial<Record<RecordCategory | RetentionCategory, string>> = {
-  'circulation-statistics': 'Circulation statistics',
-  'inactive-patrons': 'Inactive patrons’ records',
-  'deceased-patrons': 'Deceased patrons’ records',
+const OTHER_CATEGORIES: Partial<Record<RecordCategory | RetentionCategory, MessageId>> = {
+  'circulation-statistics': 'office.category.circulationStatistics',
+  'inactive-patrons': 'office.category.inactivePatrons',
+  'deceased-patrons': 'office.category.deceasedPatrons',
 };
 
 export function categoryName(code: string): string {
-  return CATEGORIES.find((c) => c.value === code)?.label.replace(/ \(.*\)$/, '') ?? OTHER_CATEGORIES[code as RecordCategory] ?? code;
+  const id = CATEGORY_WORDS.find(([value]) => value === code)?.[1] ?? OTHER_CATEGORIES[code as RecordCategory];
+  return id ? t(id) : code;
 }
 
 /** A request's state in words. */
-export const REQUEST_STATUS: Record<string, string> = {
-  received: 'Received',
-  referred: 'Referred to the director',
-  approved: 'Approved, not yet released',
-  refused: 'Refused',
-  released: 'Released',
-  withdrawn: 'Withdrawn by the agency',
-};
+export const REQUEST_STATUS: Record<string, string> = inWords({
+  received: 'office.requestStatus.received',
+  referred: 'office.requestStatus.referred',
+  approved: 'office.requestStatus.approved',
+  refused: 'office.requestStatus.refused',
+  released: 'office.requestStatus.released',
+  withdrawn: 'office.requestStatus.withdrawn',
+});
 
 /** What an instrument permits under the profile, in words. */
-export const PERMITS: Record<string, string> = {
-  release: 'the records the request names, for the period it names, and nothing else',
-  'identity-only': 'the identity of the patrons named only (name, address, phone, email)',
-  'overdue-accounts': 'names, addresses and amounts owed of overdue adult accounts only',
-  recovery: 'what recovering materials needs: contact details, items overdue or lost, the amount owed',
-  'director-decides': 'what the director decides, after the request is referred to them',
-  refuse: 'nothing: the library’s policy does not accept this instrument',
-};
+export const PERMITS: Record<string, string> = inWords({
+  release: 'office.permits.release',
+  'identity-only': 'office.permits.identityOnly',
+  'overdue-accounts': 'office.permits.overdueAccounts',
+  recovery: 'office.permits.recovery',
+  'director-decides': 'office.permits.directorDecides',
+  refuse: 'office.permits.refuse',
+});
 
 /** The decision's reason codes, in words. */
-export const REASONS: Record<string, string> = {
-  APPROVED: 'Approved under the library’s policy',
-  IDENTITY_ONLY: 'Approved for identity only',
-  OVERDUE_ACCOUNTS_ONLY: 'Approved for overdue accounts only',
-  RECOVERY_ONLY: 'Approved for materials recovery only',
-  DIRECTOR_APPROVED: 'Approved by the director',
-  INSTRUMENT_NOT_ACCEPTED: 'The library’s policy does not accept this instrument',
-  REFERRAL_MISSING: 'Not referred to the director',
-  COUNSEL_REVIEW_MISSING: 'No counsel’s review finding proper form and good cause',
-  NOT_IN_PROPER_FORM: 'Counsel found it not in proper form',
-  NO_GOOD_CAUSE: 'Counsel found it shows no good cause',
-  NOTHING_RELEASABLE: 'Nothing asked for may be released on this instrument',
-  SUBPOENA_REQUIRED: 'Refused: a subpoena is required',
-  COURT_ORDER_REQUIRED: 'Refused: a court order is required',
-  REFUSED_BY_DIRECTOR: 'Refused by the director',
-};
+export const REASONS: Record<string, string> = inWords({
+  APPROVED: 'office.reason.approved',
+  IDENTITY_ONLY: 'office.reason.identityOnly',
+  OVERDUE_ACCOUNTS_ONLY: 'office.reason.overdueAccountsOnly',
+  RECOVERY_ONLY: 'office.reason.recoveryOnly',
+  DIRECTOR_APPROVED: 'office.reason.directorApproved',
+  INSTRUMENT_NOT_ACCEPTED: 'office.reason.instrumentNotAccepted',
+  REFERRAL_MISSING: 'office.reason.referralMissing',
+  COUNSEL_REVIEW_MISSING: 'office.reason.counselReviewMissing',
+  NOT_IN_PROPER_FORM: 'office.reason.notInProperForm',
+  NO_GOOD_CAUSE: 'office.reason.noGoodCause',
+  NOTHING_RELEASABLE: 'office.reason.nothingReleasable',
+  SUBPOENA_REQUIRED: 'office.reason.subpoenaRequired',
+  COURT_ORDER_REQUIRED: 'office.reason.courtOrderRequired',
+  REFUSED_BY_DIRECTOR: 'office.reason.refusedByDirector',
+});
 
 /** An instant with its time, in the page's language. */
 export { moment as when } from '../i18n/format';
@@ -201,17 +229,18 @@ export function CheckboxGroup({
 
 /** A yes/no question as two radio buttons, neither chosen until the user chooses. */
 export function YesNo({ legend, name, value, onChange }: { legend: string; name: string; value: boolean | undefined; onChange: (value: boolean) => void }) {
+  const t = useT();
   return (
     <fieldset className="office-fieldset">
       <legend>{legend}</legend>
       <div className="office-inline">
         <label className="check">
           <input type="radio" name={name} required checked={value === true} onChange={() => onChange(true)} />
-          <span>Yes</span>
+          <span>{t('office.yesNo.yes')}</span>
         </label>
         <label className="check">
           <input type="radio" name={name} required checked={value === false} onChange={() => onChange(false)} />
-          <span>No</span>
+          <span>{t('office.yesNo.no')}</span>
         </label>
       </div>
     </fieldset>
@@ -239,6 +268,7 @@ export function Confirm({
   busy?: boolean;
   danger?: boolean;
 }) {
+  const t = useT();
   const [asking, setAsking] = useState(false);
   const trigger = useRef<HTMLButtonElement>(null);
   const act = useRef<HTMLButtonElement>(null);
@@ -281,7 +311,7 @@ export function Confirm({
           {confirmLabel}
         </button>
         <button type="button" className="secondary" onClick={close} disabled={busy}>
-          Cancel
+          {t('office.confirm.cancel')}
         </button>
       </div>
     </div>
@@ -290,16 +320,18 @@ export function Confirm({
 
 /** Shown where the role does not include a page's duty. */
 export function NotYours({ what }: { what: string }) {
+  const t = useT();
   return (
     <div className="error" role="alert">
-      <p>
-        Your role does not include {what}. If you need it for your duties, ask the library’s director or system administrator.
-      </p>
+      <p>{t('office.notYours', { what })}</p>
     </div>
   );
 }
 
-/** A count with its noun. */
+/**
+ * A count with its English noun. English only: a page in the app's languages writes its count into its
+ * message instead (`{count, plural, one {# patron} other {# patrons}}`).
+ */
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }

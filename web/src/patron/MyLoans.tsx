@@ -1,7 +1,14 @@
 import { useState } from 'react';
 import { api } from '../api';
+import { errorWords, pageLanguage, useT } from '../i18n';
 import { day, ErrorMessage, Page, useAction, useLoad } from '../ui/components';
 import type { MyLoan, RenewAllOutcome } from './types';
+
+/** Why a loan cannot be renewed: the server's precise words on an English page, the catalogue's for its code on another. */
+function reasonWords(reason: { code: string; message: string }): string {
+  if (pageLanguage() === 'en') return reason.message;
+  return errorWords(reason.code) ?? reason.message;
+}
 
 /**
  * `/me/loans`: the patron's current loans, the soonest due first (GET /me/loans). Each says whether it
@@ -9,6 +16,7 @@ import type { MyLoan, RenewAllOutcome } from './types';
  * (the others keep their due dates and say why). The outcome is read out (aria-live).
  */
 export function MyLoans() {
+  const t = useT();
   const loans = useLoad(() => api<{ loans: MyLoan[] }>('GET', '/me/loans'), []);
   const action = useAction();
   const [said, setSaid] = useState<string>('');
@@ -16,7 +24,7 @@ export function MyLoans() {
 
   const renew = async (loan: MyLoan) => {
     const done = await action.run(() => api<{ dueAt: string }>('POST', `/me/loans/${loan.loanId}/renew`));
-    if (done) setSaid(`Renewed “${loan.title}”: now due ${day(done.dueAt)}.`);
+    if (done) setSaid(t('portal.loans.renewedOne', { title: loan.title, due: day(done.dueAt) }));
     setOutcomes(null);
     loans.reload();
   };
@@ -24,7 +32,7 @@ export function MyLoans() {
     const done = await action.run(() => api<{ outcomes: RenewAllOutcome[] }>('POST', '/me/loans/renew-all'));
     if (done) {
       const renewed = done.outcomes.filter((o) => o.renewed).length;
-      setSaid(`${renewed} of ${done.outcomes.length} renewed.`);
+      setSaid(t('portal.loans.renewedAll', { renewed, total: done.outcomes.length }));
       setOutcomes(done.outcomes);
     }
     loans.reload();
@@ -32,8 +40,8 @@ export function MyLoans() {
 
   const list = loans.data?.loans ?? [];
   return (
-    <Page title="My loans">
-      {loans.loading && !loans.data && <p className="loading">Loading…</p>}
+    <Page title={t('portal.loans.title')}>
+      {loans.loading && !loans.data && <p className="loading">{t('portal.loans.loading')}</p>}
       <ErrorMessage error={loans.error} />
       <ErrorMessage error={action.error} />
       <p aria-live="polite" className="portal-said">
@@ -41,19 +49,19 @@ export function MyLoans() {
       </p>
       {outcomes && outcomes.length > 0 && (
         <section aria-labelledby="renew-all-heading">
-          <h2 id="renew-all-heading">Renew all: what happened</h2>
-          <ul className="portal-list" aria-label="Renew all outcomes">
+          <h2 id="renew-all-heading">{t('portal.loans.renewAllHeading')}</h2>
+          <ul className="portal-list" aria-label={t('portal.loans.renewAllOutcomes')}>
             {outcomes.map((o) => (
               <li key={o.loanId}>
                 <p className="portal-item-title">{o.title}</p>
                 {o.renewed ? (
-                  <p>Renewed: now due {day(o.dueAt)}.</p>
+                  <p>{t('portal.loans.outcomeRenewed', { due: day(o.dueAt) })}</p>
                 ) : (
                   <>
-                    <p>Not renewed: still due {day(o.dueAt)}.</p>
+                    <p>{t('portal.loans.outcomeNotRenewed', { due: day(o.dueAt) })}</p>
                     <ul className="portal-reasons">
                       {o.reasons.map((r) => (
-                        <li key={r.code}>{r.message}</li>
+                        <li key={r.code}>{reasonWords(r)}</li>
                       ))}
                     </ul>
                   </>
@@ -63,36 +71,35 @@ export function MyLoans() {
           </ul>
         </section>
       )}
-      {loans.data && list.length === 0 && <p className="portal-empty">You have nothing out on loan.</p>}
+      {loans.data && list.length === 0 && <p className="portal-empty">{t('portal.loans.none')}</p>}
       {list.length > 0 && (
         <>
-          <h2>{list.length === 1 ? '1 loan' : `${list.length} loans`}, the soonest due first</h2>
+          <h2>{t('portal.loans.heading', { count: list.length })}</h2>
           <button type="button" onClick={() => void renewAll()} disabled={action.busy}>
-            Renew all
+            {t('portal.loans.renewAll')}
           </button>
-          <ul className="portal-list" aria-label="My loans">
+          <ul className="portal-list" aria-label={t('portal.loans.list')}>
             {list.map((loan) => (
               <li key={loan.loanId}>
                 <p className="portal-item-title">{loan.title}</p>
                 <dl className="portal-facts">
-                  <dt>Due</dt>
+                  <dt>{t('portal.loans.due')}</dt>
                   <dd>
-                    {day(loan.dueAt)}
-                    {loan.overdue ? ' (overdue)' : ''}
+                    {loan.overdue ? t('portal.loans.dueOverdue', { due: day(loan.dueAt) }) : day(loan.dueAt)}
                   </dd>
-                  <dt>Renewed</dt>
-                  <dd>{loan.renewals === 1 ? 'once' : `${loan.renewals} times`}</dd>
+                  <dt>{t('portal.loans.renewed')}</dt>
+                  <dd>{t('portal.loans.renewedTimes', { count: loan.renewals })}</dd>
                 </dl>
                 {loan.renewable ? (
-                  <button type="button" onClick={() => void renew(loan)} disabled={action.busy} aria-label={`Renew ${loan.title}`}>
-                    Renew
+                  <button type="button" onClick={() => void renew(loan)} disabled={action.busy} aria-label={t('portal.loans.renewLabel', { title: loan.title })}>
+                    {t('portal.loans.renew')}
                   </button>
                 ) : (
                   <>
-                    <p>Cannot be renewed now:</p>
+                    <p>{t('portal.loans.cannotRenew')}</p>
                     <ul className="portal-reasons">
                       {loan.reasons.map((r) => (
-                        <li key={r.code}>{r.message}</li>
+                        <li key={r.code}>{reasonWords(r)}</li>
                       ))}
                     </ul>
                   </>

@@ -2,20 +2,22 @@ import { useState } from 'react';
 import type { MyVendor } from '../../../src/http/schemas/vendors';
 import type { ExtraClaim } from '../../../src/domain/vendor-terms';
 import { vendorsApi } from '../api';
+import { t, useT, type MessageId } from '../i18n';
 import { day, ErrorMessage, Page, useAction, useLoad } from '../ui/components';
 
 /** What a service may receive, in the patron's words. */
-const CLAIM_WORDS: Record<ExtraClaim, string> = {
-  category: 'your patron category',
-  age_band: 'your age band (child, teen or adult)',
-  name: 'your name',
-  email: 'your email address',
+const CLAIM_WORDS: Record<ExtraClaim, MessageId> = {
+  category: 'portal.services.claim.category',
+  age_band: 'portal.services.claim.ageBand',
+  name: 'portal.services.claim.name',
+  email: 'portal.services.claim.email',
 };
 
 /** What the patron agreed a service may receive, in a sentence. */
 function shares(vendor: MyVendor): string {
-  if (vendor.consentedClaims.length === 0) return 'Only that you are a patron of the library';
-  return `That you are a patron, and ${vendor.consentedClaims.map((c) => CLAIM_WORDS[c] ?? c).join(', ')}`;
+  if (vendor.consentedClaims.length === 0) return t('portal.services.sharesNothingMore');
+  const claims = vendor.consentedClaims.map((c) => (c in CLAIM_WORDS ? t(CLAIM_WORDS[c]) : c)).join(', ');
+  return t('portal.services.sharesAlso', { claims });
 }
 
 /**
@@ -25,6 +27,7 @@ function shares(vendor: MyVendor): string {
  * the sign-in the service holds stops working (DELETE /me/vendors/:id).
  */
 export function MyServices() {
+  const t = useT();
   const services = useLoad(() => vendorsApi.mine(), []);
   const action = useAction();
   const [said, setSaid] = useState('');
@@ -35,60 +38,54 @@ export function MyServices() {
       await vendorsApi.revokeMine(vendor.vendorId);
       return true;
     });
-    if (done) setSaid(`Revoked ${vendor.vendorName}. If you sign in to it again, you will be asked again what it may receive.`);
+    if (done) setSaid(t('portal.services.revoked', { name: vendor.vendorName }));
     setConfirming(null);
     services.reload();
   };
 
   const list = services.data?.vendors ?? [];
   return (
-    <Page title="Services you sign in to">
-      <p>
-        The e-books, databases and other services you signed in to with your library card. Each learns that you are a patron of the library, under a name of its own for you that no
-        other service shares: never your card number. It learns more only if you agreed to it when you signed in, and only what the library’s policy allows.
-      </p>
-      {services.loading && !services.data && <p className="loading">Loading…</p>}
+    <Page title={t('portal.services.title')}>
+      <p>{t('portal.services.intro')}</p>
+      {services.loading && !services.data && <p className="loading">{t('portal.services.loading')}</p>}
       <ErrorMessage error={services.error} />
       <ErrorMessage error={action.error} />
       <p aria-live="polite" className="portal-said">
         {said}
       </p>
-      {services.data && list.length === 0 && <p className="portal-empty">You have not signed in to any service through the library.</p>}
+      {services.data && list.length === 0 && <p className="portal-empty">{t('portal.services.none')}</p>}
       {list.length > 0 && (
-        <ul className="portal-list" aria-label="Services you sign in to">
+        <ul className="portal-list" aria-label={t('portal.services.list')}>
           {list.map((vendor) => (
             <li key={vendor.vendorId}>
               <p className="portal-item-title">{vendor.vendorName}</p>
               <dl className="portal-facts">
-                <dt>First signed in</dt>
+                <dt>{t('portal.services.firstAt')}</dt>
                 <dd>{day(vendor.firstAt)}</dd>
-                <dt>Last signed in</dt>
+                <dt>{t('portal.services.lastAt')}</dt>
                 <dd>{day(vendor.lastAt)}</dd>
-                <dt>What it may know</dt>
+                <dt>{t('portal.services.mayKnow')}</dt>
                 <dd>{shares(vendor)}</dd>
                 {vendor.consentedAt && (
                   <>
-                    <dt>You agreed</dt>
+                    <dt>{t('portal.services.agreed')}</dt>
                     <dd>{day(vendor.consentedAt)}</dd>
                   </>
                 )}
               </dl>
               {confirming === vendor.vendorId ? (
-                <div role="group" aria-label={`Revoke ${vendor.vendorName}?`}>
-                  <p>
-                    Revoke {vendor.vendorName}? The library forgets that you used it and what you agreed it may receive, and your sign-in there stops working. What the service itself
-                    kept is its own; ask it to delete your account if you no longer use it.
-                  </p>
+                <div role="group" aria-label={t('portal.services.revokeQuestionLabel', { name: vendor.vendorName })}>
+                  <p>{t('portal.services.revokeQuestion', { name: vendor.vendorName })}</p>
                   <button type="button" className="danger" onClick={() => void revoke(vendor)} disabled={action.busy}>
-                    Yes, revoke {vendor.vendorName}
+                    {t('portal.services.revokeYes', { name: vendor.vendorName })}
                   </button>
                   <button type="button" onClick={() => setConfirming(null)}>
-                    Keep it
+                    {t('portal.services.keep')}
                   </button>
                 </div>
               ) : (
                 <button type="button" onClick={() => setConfirming(vendor.vendorId)}>
-                  Revoke {vendor.vendorName}
+                  {t('portal.services.revoke', { name: vendor.vendorName })}
                 </button>
               )}
             </li>

@@ -1,11 +1,13 @@
 import { Link } from 'react-router';
 import { api } from '../api';
-import { day, ErrorMessage, money, Page, useLoad } from '../ui/components';
+import { tRich, useT } from '../i18n';
+import { count, day, ErrorMessage, money, Page, useLoad } from '../ui/components';
 import { FineList, HoldList, isOverdue, LoanList } from './parts';
 import type { MyRecord } from './types';
 
 /** `/me`: what the patron has out (overdue marked), what they are waiting for, and what they owe. */
 export function Overview() {
+  const t = useT();
   const record = useLoad(() => api<MyRecord>('GET', '/me'), []);
   const data = record.data;
   const out = data ? data.loans.filter((l) => l.status === 'active' || l.status === 'lost') : [];
@@ -17,62 +19,59 @@ export function Overview() {
   const loans = [...out].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
 
   return (
-    <Page title="My account">
-      {record.loading && !data && <p className="loading">Loading your account…</p>}
+    <Page title={t('portal.overview.title')}>
+      {record.loading && !data && <p className="loading">{t('portal.overview.loading')}</p>}
       <ErrorMessage error={record.error} />
       {data && (
         <>
-          <p>
-            Hello, {data.patron.name}. <span className="hint">Your card is valid until {day(data.patron.expiresAt)}.</span>
-          </p>
-          <ul className="portal-summary" aria-label="At a glance">
+          <p>{tRich('portal.overview.hello', { name: data.patron.name, until: day(data.patron.expiresAt), hint: (chunks) => <span className="hint">{chunks}</span> })}</p>
+          <ul className="portal-summary" aria-label={t('portal.overview.atAGlance')}>
+            <li>{tRich('portal.overview.checkedOut', { count: out.length, n: count(out.length), figure: (chunks) => <span className="figure">{chunks}</span> })}</li>
             <li>
-              <span className="figure">{out.length}</span> {out.length === 1 ? 'item' : 'items'} checked out
+              {tRich('portal.overview.overdue', {
+                count: overdue.length,
+                n: count(overdue.length),
+                figure: (chunks) => <span className={`figure${overdue.length > 0 ? ' warn-figure' : ''}`}>{chunks}</span>,
+              })}
             </li>
             <li>
-              <span className={`figure${overdue.length > 0 ? ' warn-figure' : ''}`}>{overdue.length}</span> overdue
+              {tRich('portal.overview.holds', {
+                count: holds.length,
+                n: count(holds.length),
+                ready: ready.length,
+                figure: (chunks) => <span className="figure">{chunks}</span>,
+              })}
             </li>
             <li>
-              <span className="figure">{holds.length}</span> {holds.length === 1 ? 'hold' : 'holds'}
-              {ready.length > 0 ? `, ${ready.length} ready` : ''}
-            </li>
-            <li>
-              <span className={`figure${data.balanceCents > 0 ? ' warn-figure' : ''}`}>{money(data.balanceCents)}</span> owed
+              {tRich('portal.overview.owed', {
+                amount: money(data.balanceCents),
+                figure: (chunks) => <span className={`figure${data.balanceCents > 0 ? ' warn-figure' : ''}`}>{chunks}</span>,
+              })}
             </li>
           </ul>
 
           <section className="portal-section" aria-labelledby="overview-loans">
-            <h2 id="overview-loans">Loans</h2>
-            <LoanList loans={loans} empty="You have nothing checked out." />
+            <h2 id="overview-loans">{t('portal.overview.loans')}</h2>
+            <LoanList loans={loans} empty={t('portal.overview.noLoans')} />
           </section>
 
           <section className="portal-section" aria-labelledby="overview-holds">
-            <h2 id="overview-holds">Holds</h2>
-            <HoldList holds={holds} empty="You have no holds." />
+            <h2 id="overview-holds">{t('portal.overview.holdsHeading')}</h2>
+            <HoldList holds={holds} empty={t('portal.overview.noHolds')} />
           </section>
 
           <section className="portal-section" aria-labelledby="overview-fines">
-            <h2 id="overview-fines">Fines</h2>
-            <FineList fines={owed} empty="You owe nothing." />
-            {owed.length > 0 && (
-              <p>
-                Total owed: <strong>{money(data.balanceCents)}</strong>. Fines are paid at the library desk.
-              </p>
-            )}
+            <h2 id="overview-fines">{t('portal.overview.fines')}</h2>
+            <FineList fines={owed} empty={t('portal.overview.noFines')} />
+            {owed.length > 0 && <p>{tRich('portal.overview.totalOwed', { amount: money(data.balanceCents), b: (chunks) => <strong>{chunks}</strong> })}</p>}
           </section>
 
           <section className="portal-section" aria-labelledby="overview-more">
-            <h2 id="overview-more">Your privacy</h2>
+            <h2 id="overview-more">{t('portal.overview.privacy')}</h2>
             <ul>
-              <li>
-                <Link to="/me/data">See and download everything the library keeps about you</Link>, correct it, or delete your account.
-              </li>
-              <li>
-                <Link to="/me/privacy">Choose your privacy settings</Link>: every choice is off until you turn it on.
-              </li>
-              <li>
-                <Link to="/me/who-looked">See who looked at your record</Link>, when and why.
-              </li>
+              <li>{tRich('portal.overview.seeData', { link: (chunks) => <Link to="/me/data">{chunks}</Link> })}</li>
+              <li>{tRich('portal.overview.choosePrivacy', { link: (chunks) => <Link to="/me/privacy">{chunks}</Link> })}</li>
+              <li>{tRich('portal.overview.whoLooked', { link: (chunks) => <Link to="/me/who-looked">{chunks}</Link> })}</li>
             </ul>
           </section>
         </>

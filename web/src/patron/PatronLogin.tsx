@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
+import { useT } from '../i18n';
 import { returnPath, sessionEndedReason, useSession, type LoginState } from '../session';
-import { day, ErrorMessage, Field, Notice, Page, useAction } from '../ui/components';
+import { day, ErrorMessage, Field, moment, Notice, Page, useAction } from '../ui/components';
 import type { DeletionReceipt } from './DeleteAccount';
 
 /**
@@ -14,6 +15,7 @@ interface Ended extends LoginState {
 }
 
 export function PatronLogin() {
+  const t = useT();
   const session = useSession();
   const navigate = useNavigate();
   const ended = (useLocation().state ?? {}) as Ended;
@@ -32,47 +34,44 @@ export function PatronLogin() {
     if (done) navigate(returnPath(ended, session.currentActorId(), (path) => /^\/me(\/|$)/.test(path) && !path.startsWith('/me/login'), '/me'), { replace: true });
   };
 
-  const title = ended.deleted ? 'Your account is deleted' : ended.cardLost ? 'Your card is stopped' : 'Log in to your account';
+  const title = ended.deleted ? t('portal.login.titleDeleted') : ended.cardLost ? t('portal.login.titleCardLost') : t('portal.login.title');
 
   return (
     <Page title={title}>
       {!ended.cardLost && !ended.deleted && <Notice>{sessionEndedReason(ended)}</Notice>}
       {ended.cardLost && (
         <Notice>
-          <p>Your card is reported lost and has stopped working, online and at the library. You are logged out.</p>
-          <p>
-            What happens next: bring a photo ID to the library desk and staff will issue you a new card for the same account, with your loans, holds and fines as they are.
-            The old card number never works again.
-          </p>
+          <p>{t('portal.login.cardLost')}</p>
+          <p>{t('portal.login.cardLostNext')}</p>
         </Notice>
       )}
       {ended.deleted && (
         <Notice>
-          <p>Your record is deleted and you are logged out. This is your receipt: the library keeps it, with no personal data in it. Note its number if you may want to ask the library about the deletion.</p>
+          <p>{t('portal.login.deleted')}</p>
           <dl className="facts">
-            <dt>Receipt</dt>
+            <dt>{t('portal.login.receipt')}</dt>
             <dd>{ended.deleted.receiptId}</dd>
-            <dt>Deleted</dt>
-            <dd>{new Date(ended.deleted.deletedAt).toLocaleString()}</dd>
-            <dt>Last key destroyed after</dt>
+            <dt>{t('portal.login.deletedAt')}</dt>
+            <dd>{moment(ended.deleted.deletedAt)}</dd>
+            <dt>{t('portal.login.keyDestroyedAfter')}</dt>
             <dd>{day(ended.deleted.keyDestroyedAfter)}</dd>
           </dl>
-          <p>Your personal details can no longer be opened, in the library’s database or in its backups; the last copy of the key that opened them is destroyed after the day above.</p>
+          <p>{t('portal.login.keyDestroyed')}</p>
         </Notice>
       )}
-      {(ended.cardLost || ended.deleted) && <h2>Log in</h2>}
+      {(ended.cardLost || ended.deleted) && <h2>{t('portal.login.logIn')}</h2>}
       <form className="narrow" onSubmit={(e) => void submit(e)}>
-        <Field label="Library card number" name="cardNumber" inputMode="numeric" autoComplete="username" required value={cardNumber} onChange={(e) => setCardNumber(e.target.value)} />
-        <Field label="PIN" name="pin" type="password" inputMode="numeric" autoComplete="current-password" required value={pin} onChange={(e) => setPin(e.target.value)} />
-        <ErrorMessage error={error} />
+        <Field label={t('portal.login.cardNumber')} name="cardNumber" inputMode="numeric" autoComplete="username" required value={cardNumber} onChange={(e) => setCardNumber(e.target.value)} />
+        <Field label={t('portal.login.pin')} name="pin" type="password" inputMode="numeric" autoComplete="current-password" required value={pin} onChange={(e) => setPin(e.target.value)} />
+        <ErrorMessage error={error} words={{ INVALID_CREDENTIALS: t('portal.login.wrong') }} />
         <button type="submit" disabled={busy}>
-          Log in
+          {t('portal.login.logIn')}
         </button>
       </form>
       <p>
-        <Link to="/forgot-pin">Forgot your PIN?</Link>
+        <Link to="/forgot-pin">{t('portal.login.forgotPin')}</Link>
       </p>
-      <p className="hint">Your session ends after 15 idle minutes. Lost your card? Tell the library desk, or log in and report it.</p>
+      <p className="hint">{t('portal.login.hint')}</p>
     </Page>
   );
 }

@@ -1,4 +1,5 @@
 import { NavLink, Route, Routes } from 'react-router';
+import { useT, type MessageId } from '../i18n';
 import { Page } from '../ui/components';
 import { CardAndPin } from './CardAndPin';
 import { Dependents } from './Dependents';
@@ -13,29 +14,30 @@ import { WhoLooked } from './WhoLooked';
 import './portal.css';
 
 /** The portal's own pages, in the order of the tab bar. */
-const PAGES = [
-  { to: '/me', label: 'Overview', end: true },
-  { to: '/me/loans', label: 'Loans' },
-  { to: '/me/holds', label: 'Holds' },
-  { to: '/me/search', label: 'Search' },
-  { to: '/me/data', label: 'My data' },
-  { to: '/me/privacy', label: 'Privacy' },
-  { to: '/me/who-looked', label: 'Who looked' },
-  { to: '/me/services', label: 'Services' },
-  { to: '/me/pin', label: 'Card & PIN' },
-  { to: '/me/dependents', label: 'Children' },
-] as const;
+const PAGES: readonly { to: string; label: MessageId; end?: boolean }[] = [
+  { to: '/me', label: 'portal.nav.overview', end: true },
+  { to: '/me/loans', label: 'portal.nav.loans' },
+  { to: '/me/holds', label: 'portal.nav.holds' },
+  { to: '/me/search', label: 'portal.nav.search' },
+  { to: '/me/data', label: 'portal.nav.myData' },
+  { to: '/me/privacy', label: 'portal.nav.privacy' },
+  { to: '/me/who-looked', label: 'portal.nav.whoLooked' },
+  { to: '/me/services', label: 'portal.nav.services' },
+  { to: '/me/pin', label: 'portal.nav.cardAndPin' },
+  { to: '/me/dependents', label: 'portal.nav.children' },
+];
 
 /** The patron portal (mobile first): loans, holds, fines, my data, privacy settings, who looked, dependents. */
 export function PortalArea() {
+  const t = useT();
   return (
     <div className="portal">
-      <nav aria-label="My account" className="portal-nav">
+      <nav aria-label={t('portal.nav.label')} className="portal-nav">
         <ul>
           {PAGES.map((p) => (
             <li key={p.to}>
-              <NavLink to={p.to} end={'end' in p ? p.end : false}>
-                {p.label}
+              <NavLink to={p.to} end={p.end ?? false}>
+                {t(p.label)}
               </NavLink>
             </li>
           ))}
@@ -55,8 +57,8 @@ export function PortalArea() {
         <Route
           path="*"
           element={
-            <Page title="Page not found">
-              <p>There is no such page in your account.</p>
+            <Page title={t('portal.notFound.title')}>
+              <p>{t('portal.notFound.text')}</p>
             </Page>
           }
         />

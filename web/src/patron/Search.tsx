@@ -1,22 +1,41 @@
 import { useState } from 'react';
 import { api, query } from '../api';
+import { t, useT, type MessageId } from '../i18n';
 import { ErrorMessage, Field, Page, Select, useAction } from '../ui/components';
 import type { MyHold, RecordView, SearchResult } from './types';
 
-const FIELDS = [
-  { value: 'any', label: 'Anywhere' },
-  { value: 'title', label: 'Title' },
-  { value: 'author', label: 'Author' },
-  { value: 'subject', label: 'Subject' },
-  { value: 'isbn', label: 'ISBN' },
+const FIELDS: { value: string; label: MessageId }[] = [
+  { value: 'any', label: 'portal.search.in.any' },
+  { value: 'title', label: 'portal.search.in.title' },
+  { value: 'author', label: 'portal.search.in.author' },
+  { value: 'subject', label: 'portal.search.in.subject' },
+  { value: 'isbn', label: 'portal.search.in.isbn' },
 ];
+
+/** The catalogue's formats in words (src/domain/catalogue.ts RECORD_FORMATS); an unknown one as it is. */
+const FORMATS: Record<string, MessageId> = {
+  book: 'portal.search.format.book',
+  'large-print': 'portal.search.format.largePrint',
+  audiobook: 'portal.search.format.audiobook',
+  ebook: 'portal.search.format.ebook',
+  dvd: 'portal.search.format.dvd',
+  music: 'portal.search.format.music',
+  magazine: 'portal.search.format.magazine',
+  map: 'portal.search.format.map',
+  other: 'portal.search.format.other',
+};
+
+function formatName(format: string): string {
+  const id = FORMATS[format];
+  return id ? t(id) : format;
+}
 
 /** Copies on the shelf over all copies, in words. */
 function availabilityWords(availability: SearchResult['hits'][number]['availability']): string {
   const copies = availability.reduce((n, a) => n + a.copies, 0);
   const available = availability.reduce((n, a) => n + a.available, 0);
-  if (copies === 0) return 'No copies';
-  return `${available} of ${copies} ${copies === 1 ? 'copy' : 'copies'} on the shelf`;
+  if (copies === 0) return t('portal.search.noCopies');
+  return t('portal.search.onShelf', { available, copies });
 }
 
 /**
@@ -26,6 +45,7 @@ function availabilityWords(availability: SearchResult['hits'][number]['availabil
  * pick-up branch.
  */
 export function Search() {
+  const t = useT();
   const [words, setWords] = useState('');
   const [field, setField] = useState('any');
   const [result, setResult] = useState<SearchResult | null>(null);
@@ -55,13 +75,13 @@ export function Search() {
     if (hold)
       setSaid(
         hold.status === 'ready'
-          ? `Hold placed on “${hold.title}”: a copy is ready for you at ${hold.pickupBranch.name}.`
-          : `Hold placed on “${hold.title}”: you are number ${hold.queuePosition ?? 1} in the queue.`,
+          ? t('portal.search.holdReady', { title: hold.title, branch: hold.pickupBranch.name })
+          : t('portal.search.holdQueued', { title: hold.title, position: hold.queuePosition ?? 1 }),
       );
   };
 
   return (
-    <Page title="Search the catalogue">
+    <Page title={t('portal.search.title')}>
       <form
         role="search"
         onSubmit={(e) => {
@@ -69,20 +89,20 @@ export function Search() {
           if (words.trim() !== '') void search();
         }}
       >
-        <Field label="Search for" value={words} onChange={(e) => setWords(e.target.value)} autoComplete="off" />
-        <Select label="Search in" options={FIELDS} value={field} onChange={(e) => setField(e.target.value)} />
+        <Field label={t('portal.search.searchFor')} value={words} onChange={(e) => setWords(e.target.value)} autoComplete="off" />
+        <Select label={t('portal.search.searchIn')} options={FIELDS.map((f) => ({ value: f.value, label: t(f.label) }))} value={field} onChange={(e) => setField(e.target.value)} />
         <button type="submit" disabled={searching.busy}>
-          Search
+          {t('portal.search.search')}
         </button>
       </form>
-      <p className="hint">What you search for is not kept: not in the address bar, not in your account, not in the library’s logs.</p>
+      <p className="hint">{t('portal.search.notKept')}</p>
       <ErrorMessage error={searching.error} />
       {result && (
         <section aria-labelledby="results-heading">
           <h2 id="results-heading" aria-live="polite">
-            {result.total === 1 ? '1 title found' : `${result.total} titles found`}
+            {t('portal.search.found', { count: result.total })}
           </h2>
-          <ul className="portal-list" aria-label="Search results">
+          <ul className="portal-list" aria-label={t('portal.search.results')}>
             {result.hits.map((hit) => (
               <li key={hit.id}>
                 <button type="button" className="portal-title-link" onClick={() => void open(hit.id)}>
@@ -90,8 +110,9 @@ export function Search() {
                 </button>
                 {hit.authors.length > 0 && <p>{hit.authors.join('; ')}</p>}
                 <p>
-                  {hit.format}
-                  {hit.year !== null ? `, ${hit.year}` : ''} — {availabilityWords(hit.availability)}
+                  {hit.year !== null
+                    ? t('portal.search.hitWithYear', { format: formatName(hit.format), year: String(hit.year), availability: availabilityWords(hit.availability) })
+                    : t('portal.search.hit', { format: formatName(hit.format), availability: availabilityWords(hit.availability) })}
                 </p>
               </li>
             ))}
@@ -104,7 +125,7 @@ export function Search() {
           {record.subtitle && <p>{record.subtitle}</p>}
           {record.authors.length > 0 && <p>{record.authors.join('; ')}</p>}
           <p>{availabilityWords(record.availability)}</p>
-          {record.holdsWaiting > 0 && <p>{record.holdsWaiting === 1 ? '1 hold waiting' : `${record.holdsWaiting} holds waiting`}</p>}
+          {record.holdsWaiting > 0 && <p>{t('portal.search.holdsWaiting', { count: record.holdsWaiting })}</p>}
           {record.availability.length > 0 && (
             <form
               onSubmit={(e) => {
@@ -113,13 +134,13 @@ export function Search() {
               }}
             >
               <Select
-                label="Pick up at"
+                label={t('portal.search.pickUpAt')}
                 options={record.availability.map((a) => ({ value: a.branchCode, label: a.branchName }))}
                 value={pickup}
                 onChange={(e) => setPickup(e.target.value)}
               />
               <button type="submit" disabled={holding.busy}>
-                Place hold
+                {t('portal.search.placeHold')}
               </button>
             </form>
           )}

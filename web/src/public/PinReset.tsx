@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'react-router';
 import { api } from '../api';
+import { tRich, useT } from '../i18n';
 import { ErrorMessage, Field, Notice, Page, useAction } from '../ui/components';
 
 /**
@@ -9,6 +10,7 @@ import { ErrorMessage, Field, Notice, Page, useAction } from '../ui/components';
  * what happens in either case and never whether the card exists or has an email address.
  */
 export function ForgotPinPage() {
+  const t = useT();
   const [cardNumber, setCardNumber] = useState('');
   const [sent, setSent] = useState(false);
   const { run, busy, error } = useAction();
@@ -24,23 +26,23 @@ export function ForgotPinPage() {
 
   if (sent)
     return (
-      <Page title="Check your email">
+      <Page title={t('start.forgotPin.sentTitle')}>
         <Notice>
-          <p>If your card has an email address, we have sent a link to reset your PIN; it works for 30 minutes. Otherwise, ask at the desk.</p>
+          <p>{t('start.forgotPin.sent')}</p>
         </Notice>
         <p>
-          <Link to="/me/login">Back to log-in</Link>
+          <Link to="/me/login">{t('start.forgotPin.backToLogIn')}</Link>
         </p>
       </Page>
     );
   return (
-    <Page title="Forgot your PIN?">
-      <p>Give your library card number. If the library has your email address, it sends you a link to choose a new PIN. Otherwise, staff at the desk can reset it with a photo ID.</p>
+    <Page title={t('start.forgotPin.title')}>
+      <p>{t('start.forgotPin.intro')}</p>
       <form className="narrow" onSubmit={(e) => void submit(e)}>
-        <Field label="Library card number" name="cardNumber" inputMode="numeric" autoComplete="username" required value={cardNumber} onChange={(e) => setCardNumber(e.target.value)} />
+        <Field label={t('start.forgotPin.cardNumber')} name="cardNumber" inputMode="numeric" autoComplete="username" required value={cardNumber} onChange={(e) => setCardNumber(e.target.value)} />
         <ErrorMessage error={error} />
         <button type="submit" disabled={busy}>
-          Send me a link
+          {t('start.forgotPin.submit')}
         </button>
       </form>
     </Page>
@@ -53,6 +55,7 @@ export function ForgotPinPage() {
  * new PIN only when the patron sends the form: a mail scanner that opens the link changes nothing.
  */
 export function PinResetPage() {
+  const t = useT();
   const token = useLocation().hash.replace(/^#/, '');
   const [pin, setPin] = useState('');
   const [again, setAgain] = useState('');
@@ -78,41 +81,41 @@ export function PinResetPage() {
 
   if (done)
     return (
-      <Page title="Your PIN is changed">
+      <Page title={t('start.pinReset.doneTitle')}>
         <Notice>
-          <p>Your new PIN works now, online and at the library. Anyone logged in to your account with the old PIN has been logged out.</p>
+          <p>{t('start.pinReset.done')}</p>
         </Notice>
         <p>
-          <Link to="/me/login">Log in with your new PIN</Link>
+          <Link to="/me/login">{t('start.pinReset.logIn')}</Link>
         </p>
       </Page>
     );
   return (
-    <Page title="Choose a new PIN">
+    <Page title={t('start.pinReset.title')}>
       {token === '' ? (
         <p>
-          This page needs the whole link from the email. Copy all of it, including the part after the # sign, into the address bar, or <Link to="/forgot-pin">ask for a new link</Link>.
+          {tRich('start.pinReset.noToken', { link: (chunks) => <Link to="/forgot-pin">{chunks}</Link> })}
         </p>
       ) : (
         <form className="narrow" onSubmit={(e) => void submit(e)}>
-          <Field label="New PIN" name="pin" type="password" inputMode="numeric" autoComplete="new-password" hint="4 to 12 digits" required value={pin} onChange={(e) => setPin(e.target.value)} />
+          <Field label={t('start.pinReset.pin')} name="pin" type="password" inputMode="numeric" autoComplete="new-password" hint={t('start.pinReset.pin.hint')} required value={pin} onChange={(e) => setPin(e.target.value)} />
           <Field
-            label="Repeat the new PIN"
+            label={t('start.pinReset.again')}
             name="pinAgain"
             type="password"
             inputMode="numeric"
             autoComplete="new-password"
             required
             value={again}
-            error={mismatch ? 'The two PINs are not the same.' : undefined}
+            error={mismatch ? t('start.pinReset.mismatch') : undefined}
             onChange={(e) => setAgain(e.target.value)}
           />
           <ErrorMessage error={error} />
           <button type="submit" disabled={busy}>
-            Set my PIN
+            {t('start.pinReset.submit')}
           </button>
           <p className="hint">
-            The link works once, for 30 minutes. Expired? <Link to="/forgot-pin">Ask for a new link</Link>.
+            {tRich('start.pinReset.expiry', { link: (chunks) => <Link to="/forgot-pin">{chunks}</Link> })}
           </p>
         </form>
       )}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useLocation } from 'react-router';
 import { api } from '../api';
+import { useT } from '../i18n';
 import { ErrorMessage, Notice, Page, useAction } from '../ui/components';
 
 /**
@@ -10,6 +11,7 @@ import { ErrorMessage, Notice, Page, useAction } from '../ui/components';
  * mail scanner that opens the link unsubscribes no one.
  */
 export function UnsubscribePage() {
+  const t = useT();
   const token = useLocation().hash.replace(/^#/, '');
   const [done, setDone] = useState(false);
   const { run, busy, error } = useAction();
@@ -20,24 +22,24 @@ export function UnsubscribePage() {
 
   if (done)
     return (
-      <Page title="You are unsubscribed">
+      <Page title={t('start.unsubscribe.doneTitle')}>
         <Notice>
-          <p>The library will not email you about changes to its privacy policy, nor send you its mailings.</p>
+          <p>{t('start.unsubscribe.done')}</p>
         </Notice>
-        <p>Notices about your own account (a hold ready, an item overdue) come as you chose in your account’s privacy settings. Notices the law requires still come.</p>
+        <p>{t('start.unsubscribe.accountNotices')}</p>
       </Page>
     );
   return (
-    <Page title="Unsubscribe">
+    <Page title={t('start.unsubscribe.title')}>
       {token === '' ? (
-        <p>This page needs the whole link from the message. Copy all of it, including the part after the # sign, into the address bar.</p>
+        <p>{t('start.unsubscribe.noToken')}</p>
       ) : (
         <>
-          <p>Stop the library’s mailings to you: emails about changes to its privacy policy, and its newsletters. Notices about your own account are not affected.</p>
+          <p>{t('start.unsubscribe.about')}</p>
           <ErrorMessage error={error} />
           <div className="actions">
             <button type="button" disabled={busy} onClick={() => void unsubscribe()}>
-              Unsubscribe
+              {t('start.unsubscribe.submit')}
             </button>
           </div>
         </>

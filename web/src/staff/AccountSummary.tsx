@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api } from '../api';
+import { errorWords, pageLanguage, tRich, useT } from '../i18n';
 import { useSession } from '../session';
 import { day, ErrorMessage, money, Notice, useAction } from '../ui/components';
 import { useDesk } from './desk-context';
@@ -10,6 +11,14 @@ function daysUntil(at: string): number {
   return Math.max(0, Math.ceil((Date.parse(at) - Date.now()) / 86_400_000));
 }
 
+/** A figure of the summary, set apart (`<figure>…</figure>` in its message). */
+const figure = (chunks: ReactNode[]) => <span className="figure">{chunks}</span>;
+
+/** A block in the page's language: the server's words on an English page, the catalogue's for its code on another. */
+function blockWords(block: { code: string; message: string }): string {
+  return pageLanguage() === 'en' ? block.message : (errorWords(block.code) ?? block.message);
+}
+
 /**
  * What the clerk needs to know before the first scan (issue 15): items overdue, holds waiting on the
  * shelf, money owed, the card's expiry, and every block that would refuse a check-out now, each saying
@@ -17,6 +26,7 @@ function daysUntil(at: string): number {
  * is offered for renewal once the clerk has re-verified the patron (CB-F2).
  */
 export function AccountSummary({ account, forAccount }: { account: Account; forAccount: boolean }) {
+  const t = useT();
   const session = useSession();
   const desk = useDesk();
   const { run, busy, error } = useAction();
@@ -30,54 +40,54 @@ export function AccountSummary({ account, forAccount }: { account: Account; forA
     setNotice(undefined);
     const renewed = await run(() => api<RenewedCard>('POST', `/patrons/${encodeURIComponent(account.patron.id)}/renew-card`, { verified: true }));
     if (renewed) {
-      setNotice(`Card renewed: it now expires ${day(renewed.expiresAt)}.`);
+      setNotice(t('deskhome.summary.cardRenewed', { expires: day(renewed.expiresAt) }));
       await desk.reload().catch(() => undefined);
     }
   };
 
   const card = summary.cardExpired
-    ? { text: `Expired ${day(summary.cardExpiresAt)}`, warn: true }
+    ? { text: t('deskhome.summary.card.expired', { date: day(summary.cardExpiresAt) }), warn: true }
     : summary.cardExpiresSoon
-      ? { text: `Expires ${day(summary.cardExpiresAt)} (in ${daysUntil(summary.cardExpiresAt)} days)`, warn: true }
-      : { text: `Valid until ${day(summary.cardExpiresAt)}`, warn: false };
+      ? { text: t('deskhome.summary.card.expiresSoon', { date: day(summary.cardExpiresAt), days: daysUntil(summary.cardExpiresAt) }), warn: true }
+      : { text: t('deskhome.summary.card.validUntil', { date: day(summary.cardExpiresAt) }), warn: false };
 
   return (
     <section className="account-summary" aria-labelledby="account-summary-heading">
-      <h3 id="account-summary-heading">At a glance</h3>
+      <h3 id="account-summary-heading">{t('deskhome.summary.heading')}</h3>
       <ul className="summary-facts">
         <li className={summary.overdueItems > 0 ? 'warn' : undefined}>
-          <span className="figure">{summary.overdueItems}</span> {summary.overdueItems === 1 ? 'item overdue' : 'items overdue'}
+          {tRich('deskhome.summary.overdue', { count: summary.overdueItems, figure })}
         </li>
         <li className={summary.holdsWaiting > 0 ? 'good' : undefined}>
-          <span className="figure">{summary.holdsWaiting}</span> {summary.holdsWaiting === 1 ? 'hold waiting on the shelf' : 'holds waiting on the shelf'}
+          {tRich('deskhome.summary.holdsWaiting', { count: summary.holdsWaiting, figure })}
         </li>
         <li className={summary.balanceCents > 0 ? 'warn' : undefined}>
-          <span className="figure">{money(summary.balanceCents)}</span> owed
+          {tRich('deskhome.summary.owed', { amount: money(summary.balanceCents), figure })}
         </li>
-        <li className={card.warn ? 'warn' : undefined}>Card: {card.text}</li>
+        <li className={card.warn ? 'warn' : undefined}>{t('deskhome.summary.card', { card: card.text })}</li>
       </ul>
       {summary.blocks.length > 0 ? (
-        <div className="blocks" role="note" aria-label="Borrowing blocks">
+        <div className="blocks" role="note" aria-label={t('deskhome.summary.blocks.label')}>
           <p>
-            <strong>Borrowing is blocked:</strong>
+            <strong>{t('deskhome.summary.blocks.heading')}</strong>
           </p>
           <ul>
             {summary.blocks.map((block) => (
               <li key={block.code}>
-                {block.message} <span className="code">({block.code})</span>
-                {block.overridable && session.can('circulation.override') && <span className="hint"> You may lend anyway, with a reason.</span>}
+                {blockWords(block)} <span className="code">({block.code})</span>
+                {block.overridable && session.can('circulation.override') && <span className="hint"> {t('deskhome.summary.blocks.overridable')}</span>}
               </li>
             ))}
           </ul>
         </div>
       ) : (
-        <p className="hint">No blocks: the patron may borrow.</p>
+        <p className="hint">{t('deskhome.summary.noBlocks')}</p>
       )}
       {offerRenewal && (
         <div className="renew-card">
-          <p>Check the patron’s identity and address against a document now, then renew the card.</p>
+          <p>{t('deskhome.summary.renewPrompt')}</p>
           <button type="button" disabled={busy} onClick={() => void renewCard()}>
-            Verified today, renew card
+            {t('deskhome.summary.renewCard')}
           </button>
         </div>
       )}

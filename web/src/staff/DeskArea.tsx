@@ -1,4 +1,5 @@
 import { Route, Routes } from 'react-router';
+import { useT } from '../i18n';
 import { Page } from '../ui/components';
 import { DeskProvider } from './desk-context';
 import { DeskHome } from './DeskHome';
@@ -14,6 +15,7 @@ import './desk.css';
 
 /** The circulation desk: find a patron, register, check out and in, renew, holds, fines, cards. */
 export function DeskArea() {
+  const t = useT();
   return (
     <DeskProvider>
       <Routes>
@@ -30,8 +32,8 @@ export function DeskArea() {
         <Route
           path="*"
           element={
-            <Page title="Page not found">
-              <p>The desk has no such page.</p>
+            <Page title={t('deskhome.area.notFound.title')}>
+              <p>{t('deskhome.area.notFound.body')}</p>
             </Page>
           }
         />

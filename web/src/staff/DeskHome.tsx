@@ -1,14 +1,32 @@
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { api, ApiError } from '../api';
+import { errorWords, pageLanguage, t as words, tRich, useT, type MessageId } from '../i18n';
 import { useSession } from '../session';
-import { day, ErrorMessage, Field, money, Page, useAction } from '../ui/components';
+import { aboutField, day, ErrorMessage, Field, money, Page, useAction } from '../ui/components';
 import { isOverridable } from '../../../src/domain/blocks';
 import { useDesk, type CheckinEntry, type Mode } from './desk-context';
 import { DeskNav, NotForRole } from './DeskNav';
 import { PatronPanel } from './PatronPanel';
 import type { Account, CheckinResult, CheckoutResult } from './types';
 import { shelfCode } from '../ui/words';
-import { looksLikeCard, PURPOSE_LABELS } from './words';
+import { looksLikeCard, type LookupPurpose } from './words';
+
+/** Each look-up purpose by its short name, as the scan box's hint names it. */
+const PURPOSE_NAMES: Record<LookupPurpose, MessageId> = {
+  'account-service': 'deskhome.desk.purpose.accountService',
+  'materials-recovery': 'deskhome.desk.purpose.materialsRecovery',
+  'fines-collection': 'deskhome.desk.purpose.finesCollection',
+  'violation-review': 'deskhome.desk.purpose.violationReview',
+  'legal-disclosure': 'deskhome.desk.purpose.legalDisclosure',
+};
+
+function purposeName(purpose: string): string {
+  const id = PURPOSE_NAMES[purpose as LookupPurpose] as MessageId | undefined;
+  return id ? words(id) : purpose;
+}
+
+/** Bold words in a message (`<b>…</b>`). */
+const b = (chunks: ReactNode[]) => <strong>{chunks}</strong>;
 
 /**
  * `/desk`: the scan box. Keyboard first: a barcode scanner types and presses Enter. A patron's card opens
@@ -18,6 +36,7 @@ import { looksLikeCard, PURPOSE_LABELS } from './words';
  * A patron opened by purpose (a librarian's search) is not lent to: only their card, scanned, lends.
  */
 export function DeskHome() {
+  const t = useT();
   const session = useSession();
   const desk = useDesk();
   const scanBox = useRef<HTMLInputElement>(null);
@@ -25,7 +44,7 @@ export function DeskHome() {
   const circulates = session.can('circulation.checkout') || session.can('circulation.checkin');
 
   return (
-    <Page title="Desk">
+    <Page title={t('deskhome.desk.title')}>
       <DeskNav />
       {circulates ? (
         <>
@@ -33,13 +52,14 @@ export function DeskHome() {
           {desk.account && <PatronPanel key={desk.account.patron.id} onDone={focusScan} />}
         </>
       ) : (
-        <NotForRole what="The circulation desk" />
+        <NotForRole what={t('deskhome.desk.notForRole')} />
       )}
     </Page>
   );
 }
 
 function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
+  const t = useT();
   const session = useSession();
   const desk = useDesk();
   const id = useId();
@@ -81,7 +101,7 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
     try {
       if (scanMode === 'in') {
         if (looksLikeCard(value)) {
-          throw new Error('That is a library card. Check-in takes item barcodes; choose “Check out” to serve a patron.');
+          throw new Error(t('deskhome.desk.cardInCheckin'));
         }
         let result: CheckinResult;
         // The desk's library names which item a barcode is, where a consortium's libraries share one.
@@ -94,16 +114,19 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
         }
         desk.addCheckin({ barcode: value, result });
         const trapped = result.routing.to === 'hold-shelf';
-        setNotice({ text: trapped ? `Checked in: ${result.title}. A hold is waiting for it.` : `Checked in: ${result.title}.`, silent: trapped });
+        setNotice({
+          text: trapped ? t('deskhome.desk.checkedInHold', { title: result.title }) : t('deskhome.desk.checkedIn', { title: result.title }),
+          silent: trapped,
+        });
         // The open patron's record is read again only when this check-in changed it (every read is logged).
         if (desk.concerns(result)) await desk.reload().catch(() => undefined);
       } else if (desk.currentCard() === undefined || looksLikeCard(value)) {
         const account = await api<Account>('POST', '/patrons/lookup', { cardNumber: value });
         desk.open(account, { kind: 'card' });
-        setNotice({ text: `${account.patron.name} is at the desk. Scan items to check them out.` });
+        setNotice({ text: t('deskhome.desk.patronAtDesk', { name: account.patron.name }) });
       } else if (desk.presentedCard() === undefined) {
         // Opened by purpose, from a search: the card number on the record is not a card presented (CB-A3, IF-5).
-        throw new Error('Scan the patron’s card to lend. This patron was opened from a search, not with their card: nothing was checked out.');
+        throw new Error(t('deskhome.desk.openedBySearch'));
       } else {
         const cardNumber = desk.presentedCard() as string;
         let result: CheckoutResult;
@@ -116,7 +139,7 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
         desk.addCheckout({ barcode: value, title: result.title, dueAt: result.dueAt, holdPickedUp: result.fulfilledHoldId !== null });
         // The answer says what went out: the loan list is updated from it, not by reading the record again.
         desk.addLoan(result);
-        setNotice({ text: `Checked out: ${result.title}, due ${day(result.dueAt)}.` });
+        setNotice({ text: t('deskhome.desk.checkedOut', { title: result.title, due: day(result.dueAt) }) });
       }
       setError(undefined);
     } catch (e) {
@@ -142,29 +165,29 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
 
   const label =
     mode === 'in'
-      ? 'Scan an item to check in'
+      ? t('deskhome.desk.scan.checkIn')
       : lends
-        ? 'Scan an item to check out, or another patron’s card'
+        ? t('deskhome.desk.scan.checkOut')
         : hasPatron
-          ? 'Scan the patron’s card to lend'
-          : 'Scan the patron’s library card';
-  const action = mode === 'in' ? 'Check in' : lends ? 'Check out' : 'Open patron';
+          ? t('deskhome.desk.scan.cardToLend')
+          : t('deskhome.desk.scan.card');
+  const action = mode === 'in' ? t('deskhome.desk.action.checkIn') : lends ? t('deskhome.desk.action.checkOut') : t('deskhome.desk.action.openPatron');
   const purpose = desk.openedBy?.kind === 'purpose' ? desk.openedBy.purpose : undefined;
   const branches = desk.library?.branches ?? [];
 
   return (
     <section className="card scan" aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>Scan</h2>
+      <h2 id={`${id}-heading`}>{t('deskhome.desk.scan.heading')}</h2>
       {canOut && canIn && (
         <fieldset className="modes">
-          <legend>Desk mode</legend>
+          <legend>{t('deskhome.desk.mode')}</legend>
           <label className="check">
             <input type="radio" name="desk-mode" value="out" checked={mode === 'out'} onChange={() => desk.setMode('out')} />
-            <span>Check out</span>
+            <span>{t('deskhome.desk.mode.out')}</span>
           </label>
           <label className="check">
             <input type="radio" name="desk-mode" value="in" checked={mode === 'in'} onChange={() => desk.setMode('in')} />
-            <span>Check in</span>
+            <span>{t('deskhome.desk.mode.in')}</span>
           </label>
         </fieldset>
       )}
@@ -190,11 +213,11 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
           </div>
           <p className="hint" id={`${id}-hint`}>
             {mode === 'in'
-              ? 'Each barcode is checked in when the scanner presses Enter. The borrower is not shown.'
+              ? t('deskhome.desk.hint.checkIn')
               : purpose
-                ? `Found by a search (${PURPOSE_LABELS[purpose].split(':')[0]?.toLowerCase()}): nothing is checked out to this patron until their card is scanned.`
-                : 'A scanner types the barcode and presses Enter; typing it and pressing Enter works the same.'}
-            {busy > 0 && <span className="busy"> Working…</span>}
+                ? t('deskhome.desk.hint.foundBySearch', { purpose: purposeName(purpose) })
+                : t('deskhome.desk.hint.checkOut')}
+            {busy > 0 && <span className="busy"> {t('deskhome.desk.working')}</span>}
           </p>
         </div>
       </form>
@@ -203,9 +226,9 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
       {notice?.silent && <div className="notice">{notice.text}</div>}
       {mode === 'in' && branches.length > 1 && (
         <div className="field desk-branch">
-          <label htmlFor={`${id}-branch`}>This desk is at</label>
+          <label htmlFor={`${id}-branch`}>{t('deskhome.desk.branch.label')}</label>
           <select id={`${id}-branch`} value={desk.deskBranch} onChange={(e) => desk.setDeskBranch(e.target.value)} aria-describedby={`${id}-branch-hint`}>
-            <option value="">Not set</option>
+            <option value="">{t('deskhome.desk.branch.notSet')}</option>
             {branches.map((b) => (
               <option key={b.id} value={b.id}>
                 {b.name}
@@ -213,7 +236,7 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
             ))}
           </select>
           <p className="hint" id={`${id}-branch-hint`}>
-            So that an item on hold for another branch shows as in transit. Kept on this computer.
+            {t('deskhome.desk.branch.hint')}
           </p>
         </div>
       )}
@@ -233,6 +256,7 @@ function overridable(error: unknown): boolean {
  * keeps it sealed with the loan and logs the override. Never for an expired or lost card.
  */
 function LendAnyway({ barcode }: { barcode: string }) {
+  const t = useT();
   const desk = useDesk();
   const id = useId();
   const { run, busy, error } = useAction();
@@ -241,7 +265,7 @@ function LendAnyway({ barcode }: { barcode: string }) {
   const [lent, setLent] = useState<CheckoutResult | undefined>(undefined);
   const card = desk.presentedCard();
   if (card === undefined) return null;
-  if (lent) return <span className="badge">Lent anyway, due {day(lent.dueAt)}</span>;
+  if (lent) return <span className="badge">{t('deskhome.lend.lent', { due: day(lent.dueAt) })}</span>;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const result = await run(() => api<CheckoutResult>('POST', '/checkouts', { cardNumber: card, itemBarcode: barcode, override: { reason: reason.trim() } }));
@@ -252,40 +276,41 @@ function LendAnyway({ barcode }: { barcode: string }) {
     }
   };
   return open ? (
-    <form className="lend-anyway" onSubmit={(e) => void submit(e)} aria-label={`Lend ${barcode} anyway`}>
+    <form className="lend-anyway" onSubmit={(e) => void submit(e)} aria-label={t('deskhome.lend.form', { barcode })}>
       <Field
-        label="Reason for lending anyway (required)"
+        label={t('deskhome.lend.reason')}
         name={`${id}-reason`}
         required
         autoFocus
         maxLength={500}
         value={reason}
         onChange={(e) => setReason(e.target.value)}
-        hint="Logged as an override; the reason is kept with the loan, sealed like the patron’s other details."
+        hint={t('deskhome.lend.reasonHint')}
         error={aboutOverride(error)}
       />
       <ErrorMessage error={error} />
       <div className="actions">
         <button type="submit" disabled={busy || reason.trim() === ''}>
-          Lend anyway
+          {t('deskhome.lend.submit')}
         </button>
         <button type="button" className="secondary" onClick={() => setOpen(false)}>
-          Cancel
+          {t('deskhome.lend.cancel')}
         </button>
       </div>
     </form>
   ) : (
-    <button type="button" className="secondary lend-anyway" onClick={() => setOpen(true)} aria-label={`Lend anyway: ${barcode}`}>
-      Lend anyway…
+    <button type="button" className="secondary lend-anyway" onClick={() => setOpen(true)} aria-label={t('deskhome.lend.open', { barcode })}>
+      {t('deskhome.lend.openButton')}
     </button>
   );
 }
 
 function aboutOverride(error: unknown): string | undefined {
-  return error instanceof ApiError ? (error.about('override.reason') ?? error.about('override'))?.message : undefined;
+  return aboutField(error, 'override.reason', 'override');
 }
 
 function CheckoutList() {
+  const t = useT();
   const session = useSession();
   const desk = useDesk();
   const canOverride = session.can('circulation.override');
@@ -293,34 +318,34 @@ function CheckoutList() {
   if (!desk.account || (desk.openedBy?.kind !== 'card' && desk.checkouts.length === 0)) return null;
   return (
     <>
-      <h3>Checked out in this visit</h3>
+      <h3>{t('deskhome.out.heading')}</h3>
       {desk.checkouts.length === 0 ? (
-        <p className="hint">Nothing yet: scan the first item.</p>
+        <p className="hint">{t('deskhome.out.empty')}</p>
       ) : (
         <div className="table-scroll">
           <table>
             <thead>
               <tr>
-                <th scope="col">Title</th>
-                <th scope="col">Barcode</th>
-                <th scope="col">Result</th>
+                <th scope="col">{t('deskhome.scan.col.title')}</th>
+                <th scope="col">{t('deskhome.scan.col.barcode')}</th>
+                <th scope="col">{t('deskhome.out.col.result')}</th>
               </tr>
             </thead>
             <tbody>
               {desk.checkouts.map((entry) => (
                 <tr key={entry.key} className={entry.error ? 'failed' : undefined}>
-                  <td>{entry.title ?? '—'}</td>
+                  <td>{entry.title ?? (entry.error ? desk.titleOf(entry.barcode) : undefined) ?? '—'}</td>
                   <td className="barcode">{entry.barcode}</td>
                   <td>
                     {entry.error ? (
                       <>
-                        <ScanError error={entry.error} prefix="Not checked out" />
+                        <ScanError error={entry.error} prefix={t('deskhome.out.refused')} />
                         {canOverride && overridable(entry.error) && <LendAnyway barcode={entry.barcode} />}
                       </>
                     ) : (
                       <>
-                        Due <strong>{day(entry.dueAt)}</strong>
-                        {entry.holdPickedUp && <span className="badge">Hold picked up</span>}
+                        {tRich('deskhome.out.due', { due: day(entry.dueAt), b })}
+                        {entry.holdPickedUp && <span className="badge">{t('deskhome.out.holdPickedUp')}</span>}
                       </>
                     )}
                   </td>
@@ -334,9 +359,15 @@ function CheckoutList() {
   );
 }
 
+/** Carrel's words for a refusal: the server's own on an English page, the catalogue's for its code on another. */
+function inPageLanguage(code: string | undefined, message: string): string {
+  return pageLanguage() === 'en' || !code ? message : (errorWords(code) ?? message);
+}
+
 function ScanError({ error, prefix }: { error: unknown; prefix: string }) {
-  const message = error instanceof Error ? error.message : String(error);
-  const problems = error instanceof ApiError && error.problems.length > 1 ? error.problems.map((p) => p.message) : [];
+  useT();
+  const message = error instanceof ApiError ? inPageLanguage(error.code, error.message) : error instanceof Error ? error.message : String(error);
+  const problems = error instanceof ApiError && error.problems.length > 1 ? error.problems.map((p) => inPageLanguage(p.code, p.message)) : [];
   return (
     <span className="scan-error">
       <strong>{prefix}:</strong> {problems.length > 0 ? problems.join(' ') : message}
@@ -346,47 +377,46 @@ function ScanError({ error, prefix }: { error: unknown; prefix: string }) {
 }
 
 function CheckinList() {
+  const t = useT();
   const desk = useDesk();
   const latest = desk.checkins[0];
   return (
     <>
       {latest?.result?.routing.to === 'hold-shelf' && <HoldTrapped entry={latest} />}
       <div className="list-head">
-        <h3>Checked in</h3>
+        <h3>{t('deskhome.in.heading')}</h3>
         {desk.checkins.length > 0 && (
           <button type="button" className="secondary" onClick={desk.clearCheckins}>
-            Clear the list
+            {t('deskhome.in.clear')}
           </button>
         )}
       </div>
       {desk.checkins.length === 0 ? (
-        <p className="hint">Nothing checked in yet.</p>
+        <p className="hint">{t('deskhome.in.empty')}</p>
       ) : (
         <div className="table-scroll">
           <table>
             <thead>
               <tr>
-                <th scope="col">Title</th>
-                <th scope="col">Barcode</th>
-                <th scope="col">Goes to</th>
-                <th scope="col">Charged</th>
+                <th scope="col">{t('deskhome.scan.col.title')}</th>
+                <th scope="col">{t('deskhome.scan.col.barcode')}</th>
+                <th scope="col">{t('deskhome.in.col.goesTo')}</th>
+                <th scope="col">{t('deskhome.in.col.charged')}</th>
               </tr>
             </thead>
             <tbody>
               {desk.checkins.map((entry) => (
                 <tr key={entry.key} className={entry.error ? 'failed' : entry.result?.routing.to === 'hold-shelf' ? 'trapped' : undefined}>
-                  <td>{entry.result?.title ?? '—'}</td>
+                  <td>{entry.result?.title ?? (entry.error ? desk.titleOf(entry.barcode) : undefined) ?? '—'}</td>
                   <td className="barcode">{entry.barcode}</td>
-                  <td>{entry.error ? <ScanError error={entry.error} prefix="Not checked in" /> : <Routing entry={entry} />}</td>
+                  <td>{entry.error ? <ScanError error={entry.error} prefix={t('deskhome.in.refused')} /> : <Routing entry={entry} />}</td>
                   <td>
                     {entry.result?.fine ? (
-                      <>
-                        {money(entry.result.fine.amountCents)} overdue fine ({entry.result.daysLate} {entry.result.daysLate === 1 ? 'day' : 'days'} late)
-                      </>
+                      t('deskhome.in.fine', { amount: money(entry.result.fine.amountCents), days: entry.result.daysLate })
                     ) : entry.result?.lostChargeCancelled ? (
-                      'Lost-item charge cancelled'
+                      t('deskhome.in.lostChargeCancelled')
                     ) : entry.result ? (
-                      'Nothing'
+                      t('deskhome.in.nothing')
                     ) : (
                       '—'
                     )}
@@ -403,21 +433,25 @@ function CheckinList() {
 
 /** Where a checked-in item goes, in the words of the desk. */
 function Routing({ entry }: { entry: CheckinEntry }) {
+  const t = useT();
   const desk = useDesk();
   const routing = entry.result?.routing;
   if (!routing) return <>—</>;
-  if (routing.to !== 'hold-shelf') return <>Back to the shelves</>;
+  if (routing.to !== 'hold-shelf') return <>{t('deskhome.routing.shelves')}</>;
   const away = desk.deskBranch !== '' && routing.pickupBranchId !== desk.deskBranch;
   return (
     <>
-      <strong>{away ? 'In transit' : 'Hold shelf'}</strong>, {desk.branchName(routing.pickupBranchId)}
-      {routing.holdId && <> (shelf code {shelfCode(routing.holdId)})</>}
+      {away
+        ? tRich('deskhome.routing.inTransit', { branch: desk.branchName(routing.pickupBranchId), b })
+        : tRich('deskhome.routing.holdShelf', { branch: desk.branchName(routing.pickupBranchId), b })}
+      {routing.holdId && <> {t('deskhome.routing.shelfCode', { code: shelfCode(routing.holdId) })}</>}
     </>
   );
 }
 
 /** The prominent box a trapped hold gets: the item must not go back to the stacks. */
 function HoldTrapped({ entry }: { entry: CheckinEntry }) {
+  const t = useT();
   const desk = useDesk();
   const result = entry.result as CheckinResult;
   const routing = result.routing;
@@ -426,25 +460,21 @@ function HoldTrapped({ entry }: { entry: CheckinEntry }) {
   const away = desk.deskBranch !== '' && !here;
   return (
     <div className="trap" role="alert">
-      <h3>{away ? `Hold: in transit to ${branch}` : 'Hold: put it on the hold shelf'}</h3>
+      <h3>{away ? t('deskhome.trap.headingAway', { branch }) : t('deskhome.trap.heading')}</h3>
       <p>
-        <strong>{result.title}</strong> ({result.itemBarcode}) fills a patron’s hold.{' '}
-        {away
-          ? `Send it to ${branch}, where it goes on the hold shelf.`
-          : here
-            ? 'Put it on this branch’s hold shelf.'
-            : `Put it on the hold shelf at ${branch} (send it there if this desk is elsewhere).`}
+        {tRich('deskhome.trap.fills', { title: result.title, barcode: result.itemBarcode, b })}{' '}
+        {away ? t('deskhome.trap.sendTo', { branch }) : here ? t('deskhome.trap.putHere') : t('deskhome.trap.putAt', { branch })}
       </p>
       <dl className="facts">
         {routing.holdId && (
           <>
-            <dt>Shelf code</dt>
+            <dt>{t('deskhome.trap.shelfCode')}</dt>
             <dd className="shelf-code">{shelfCode(routing.holdId)}</dd>
           </>
         )}
-        <dt>Pick-up branch</dt>
+        <dt>{t('deskhome.trap.pickupBranch')}</dt>
         <dd>{branch}</dd>
-        <dt>To be picked up by</dt>
+        <dt>{t('deskhome.trap.pickupBy')}</dt>
         <dd>{day(routing.pickupBy)}</dd>
       </dl>
     </div>

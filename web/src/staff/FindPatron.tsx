@@ -1,12 +1,41 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../api';
+import { t as words, useT, type MessageId } from '../i18n';
 import { useSession } from '../session';
-import { aboutField, ErrorMessage, Field, Page, useAction } from '../ui/components';
+import { aboutField, day, ErrorMessage, Field, Page, useAction } from '../ui/components';
 import { useDesk } from './desk-context';
 import { DeskNav, NotForRole } from './DeskNav';
 import type { Account, SearchHit } from './types';
-import { PURPOSE_LABELS, statusLabel, type LookupPurpose } from './words';
+import type { LookupPurpose } from './words';
+
+/** Each look-up purpose in words, as the prompt offers it. */
+const PURPOSE_WORDS: Record<LookupPurpose, MessageId> = {
+  'account-service': 'deskhome.find.purpose.accountService',
+  'materials-recovery': 'deskhome.find.purpose.materialsRecovery',
+  'fines-collection': 'deskhome.find.purpose.finesCollection',
+  'violation-review': 'deskhome.find.purpose.violationReview',
+  'legal-disclosure': 'deskhome.find.purpose.legalDisclosure',
+};
+
+function purposeLabel(purpose: string): string {
+  const id = PURPOSE_WORDS[purpose as LookupPurpose] as MessageId | undefined;
+  return id ? words(id) : purpose;
+}
+
+/** A patron's status in the desk's words. */
+const STATUS_WORDS: Record<string, MessageId> = {
+  active: 'deskpages.standing.status.active',
+  blocked: 'deskpages.standing.status.blocked',
+  expired: 'deskpages.standing.status.expired',
+  'card-lost': 'deskpages.standing.status.cardLost',
+  deceased: 'deskpages.standing.status.deceased',
+};
+
+function statusLabel(status: string): string {
+  const id = STATUS_WORDS[status];
+  return id ? words(id) : status;
+}
 
 /**
  * `/desk/find`: a patron without their card. Everyone at the desk may identify a patron by photo ID and
@@ -15,14 +44,15 @@ import { PURPOSE_LABELS, statusLabel, type LookupPurpose } from './words';
  * not run without one.
  */
 export function FindPatron() {
+  const t = useT();
   const session = useSession();
   const canIdentify = session.can('patron.identify');
   const canSearch = session.can('patron.search');
   return (
-    <Page title="Find a patron">
+    <Page title={t('deskhome.find.title')}>
       <DeskNav />
-      {!canIdentify && !canSearch && <NotForRole what="Finding a patron" />}
-      <p className="hint">The quickest way is the patron’s card: scan it on the desk page. Every look at a record is logged with its purpose.</p>
+      {!canIdentify && !canSearch && <NotForRole what={t('deskhome.find.notForRole')} />}
+      <p className="hint">{t('deskhome.find.intro')}</p>
       <div className="grid-2 find">
         {canSearch && <Search />}
         {canIdentify && <Identify />}
@@ -32,6 +62,7 @@ export function FindPatron() {
 }
 
 function Search() {
+  const t = useT();
   const session = useSession();
   const desk = useDesk();
   const navigate = useNavigate();
@@ -50,7 +81,7 @@ function Search() {
     setHits(undefined);
     // No purpose, no search: the prompt is answered before anything is asked of Carrel.
     if (purpose === '') {
-      setPurposeProblem('Choose why you are looking this patron up: the search runs only with a purpose.');
+      setPurposeProblem(t('deskhome.find.purposeRequired'));
       search.clear();
       purposeSelect.current?.focus();
       return;
@@ -77,12 +108,12 @@ function Search() {
 
   return (
     <section className="card" aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>Search for a patron</h2>
+      <h2 id={`${id}-heading`}>{t('deskhome.find.search.heading')}</h2>
       <form onSubmit={(e) => void submit(e)} noValidate>
         <div className="field">
-          <label htmlFor={`${id}-purpose`}>Purpose of this look-up (required)</label>
+          <label htmlFor={`${id}-purpose`}>{t('deskhome.find.purpose.label')}</label>
           <p className="hint" id={`${id}-purpose-hint`}>
-            Carrel records it with every patron the search finds. Only the purposes your role may name are listed.
+            {t('deskhome.find.purpose.hint')}
           </p>
           <select
             id={`${id}-purpose`}
@@ -97,10 +128,10 @@ function Search() {
               if (e.target.value) setPurposeProblem(undefined);
             }}
           >
-            <option value="">Choose a purpose…</option>
+            <option value="">{t('deskhome.find.purpose.choose')}</option>
             {purposes.map((p) => (
               <option key={p} value={p}>
-                {PURPOSE_LABELS[p]}
+                {purposeLabel(p)}
               </option>
             ))}
           </select>
@@ -110,23 +141,23 @@ function Search() {
             </p>
           )}
         </div>
-        <p className="hint">Fill in at least one. Carrel matches whole values only (an exact email, a phone number, a whole word of the name), never parts.</p>
-        <Field label="Surname, or another whole word of the name" name="name" autoComplete="off" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} error={aboutField(search.error, 'name')} />
-        <Field label="Email" name="email" type="email" autoComplete="off" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} error={aboutField(search.error, 'email')} />
-        <Field label="Phone" name="phone" type="tel" autoComplete="off" value={form.phone} onChange={(e) => setForm({ ...form, phone: e.target.value })} error={aboutField(search.error, 'phone')} />
+        <p className="hint">{t('deskhome.find.search.hint')}</p>
+        <Field label={t('deskhome.find.search.name')} name="name" autoComplete="off" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} error={aboutField(search.error, 'name')} />
+        <Field label={t('deskhome.find.search.email')} name="email" type="email" autoComplete="off" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} error={aboutField(search.error, 'email')} />
+        <Field label={t('deskhome.find.search.phone')} name="phone" type="tel" autoComplete="off" value={form.phone} onChange={(e) => setForm({ ...form, phone: e.target.value })} error={aboutField(search.error, 'phone')} />
         <ErrorMessage error={search.error} />
         <button type="submit" disabled={search.busy}>
-          Search
+          {t('deskhome.find.search.submit')}
         </button>
       </form>
       {hits && (
         <>
           <h3>
-            {hits.list.length === 0 ? 'No patron found' : hits.list.length === 1 ? 'One patron found' : `${hits.list.length} patrons found`}
+            {t('deskhome.find.found', { count: hits.list.length })}
           </h3>
           {hits.list.length > 0 && (
             <p className="hint">
-              A patron opened from a search is seen for this purpose only: to lend or place a hold, scan their card at the desk.
+              {t('deskhome.find.forPurposeOnly')}
             </p>
           )}
           {hits.list.length > 0 && (
@@ -134,21 +165,21 @@ function Search() {
               <table>
                 <thead>
                   <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Date of birth</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Open</th>
+                    <th scope="col">{t('deskhome.find.col.name')}</th>
+                    <th scope="col">{t('deskhome.find.col.birthDate')}</th>
+                    <th scope="col">{t('deskhome.find.col.status')}</th>
+                    <th scope="col">{t('deskhome.find.col.open')}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {hits.list.map((hit) => (
                     <tr key={hit.id}>
                       <td>{hit.name}</td>
-                      <td>{hit.birthDate}</td>
+                      <td>{day(hit.birthDate)}</td>
                       <td>{statusLabel(hit.status)}</td>
                       <td>
-                        <button type="button" className="secondary" disabled={opening.busy} onClick={() => void openPatron(hit, hits.purpose)} aria-label={`Open ${hit.name} at the desk`}>
-                          Open at the desk
+                        <button type="button" className="secondary" disabled={opening.busy} onClick={() => void openPatron(hit, hits.purpose)} aria-label={t('deskhome.find.openNamed', { name: hit.name })}>
+                          {t('deskhome.find.open')}
                         </button>
                       </td>
                     </tr>
@@ -165,10 +196,11 @@ function Search() {
 }
 
 function Identify() {
+  const t = useT();
   const desk = useDesk();
   const navigate = useNavigate();
   const id = useId();
-  const [patronId, setPatronId] = useState('');
+  const [name, setName] = useState('');
   const [birthDate, setBirthDate] = useState('');
   const [photoIdChecked, setPhotoIdChecked] = useState(false);
   const [problem, setProblem] = useState<string | undefined>(undefined);
@@ -177,12 +209,14 @@ function Identify() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!photoIdChecked) {
-      setProblem('Check the patron’s photo ID first, then tick the box.');
+      setProblem(t('deskhome.find.identify.photoIdFirst'));
       clear();
       return;
     }
     setProblem(undefined);
-    const account = await run(() => api<Account>('POST', '/patrons/identify', { patronId: patronId.trim(), photoIdChecked: true, birthDate }));
+    // The name on the ID and the date of birth, never a record number (IF-5); in the desk's library.
+    const body = { name: name.trim(), photoIdChecked: true, birthDate, ...(desk.library ? { libraryId: desk.library.id } : {}) };
+    const account = await run(() => api<Account>('POST', '/patrons/identify', body));
     if (account) {
       desk.open(account, { kind: 'card' });
       navigate('/desk');
@@ -191,23 +225,23 @@ function Identify() {
 
   return (
     <section className="card" aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>Patron without their card</h2>
-      <p>Check a photo ID, then ask for the date of birth: if it matches the record, the patron is served as if they had shown their card.</p>
+      <h2 id={`${id}-heading`}>{t('deskhome.find.identify.heading')}</h2>
+      <p>{t('deskhome.find.identify.intro')}</p>
       <form onSubmit={(e) => void submit(e)} noValidate>
         <Field
-          label="Patron record number"
-          name="patronId"
+          label={t('deskhome.find.identify.name')}
+          name="name"
           autoComplete="off"
           spellCheck={false}
-          hint="From the registration receipt, or from a guardian link on a minor’s record."
-          value={patronId}
-          onChange={(e) => setPatronId(e.target.value)}
-          error={aboutField(error, 'patronId')}
+          hint={t('deskhome.find.identify.nameHint')}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={aboutField(error, 'name')}
         />
-        <Field label="Date of birth the patron states" name="birthDate" type="date" value={birthDate} onChange={(e) => setBirthDate(e.target.value)} error={aboutField(error, 'birthDate')} />
+        <Field label={t('deskhome.find.identify.birthDate')} name="birthDate" type="date" value={birthDate} onChange={(e) => setBirthDate(e.target.value)} error={aboutField(error, 'birthDate')} />
         <div className="check">
           <input id={`${id}-photo`} type="checkbox" checked={photoIdChecked} onChange={(e) => setPhotoIdChecked(e.target.checked)} aria-describedby={problem ? `${id}-photo-error` : undefined} />
-          <label htmlFor={`${id}-photo`}>I have checked the patron’s photo ID</label>
+          <label htmlFor={`${id}-photo`}>{t('deskhome.find.identify.photoIdChecked')}</label>
         </div>
         {problem && (
           <p className="field-error" id={`${id}-photo-error`} role="alert">
@@ -216,7 +250,7 @@ function Identify() {
         )}
         <ErrorMessage error={error} />
         <button type="submit" disabled={busy}>
-          Identify and open
+          {t('deskhome.find.identify.submit')}
         </button>
       </form>
     </section>

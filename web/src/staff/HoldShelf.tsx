@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { api, query } from '../api';
+import { useT } from '../i18n';
 import { useSession } from '../session';
 import { day, ErrorMessage, Page, useLoad } from '../ui/components';
 import { useDesk } from './desk-context';
@@ -13,16 +14,18 @@ import { isPast } from '../ui/words';
  * patron. What a volunteer shelving holds needs, and all they see.
  */
 export function HoldShelf() {
+  const t = useT();
   const session = useSession();
   return (
-    <Page title="Hold shelf">
+    <Page title={t('deskhome.shelf.title')}>
       <DeskNav />
-      {session.can('holds.shelf') ? <Shelf /> : <NotForRole what="The hold shelf" />}
+      {session.can('holds.shelf') ? <Shelf /> : <NotForRole what={t('deskhome.shelf.notForRole')} />}
     </Page>
   );
 }
 
 function Shelf() {
+  const t = useT();
   const desk = useDesk();
   const id = useId();
   const [branch, setBranch] = useState('');
@@ -35,33 +38,34 @@ function Shelf() {
   );
 
   if (desk.librariesError) return <ErrorMessage error={desk.librariesError} />;
-  if (!library) return <p className="loading">Loading…</p>;
+  if (!library) return <p className="loading">{t('common.loading')}</p>;
   const entries = shelf.data ?? [];
 
   return (
     <>
-      <p>Each item is labelled with its shelf code; the patron who asked for it is never shown here. The patron sees the same code with their hold.</p>
+      <p>{t('deskhome.shelf.intro')}</p>
       <LibraryBranchPicker libraries={libraries} library={library} branch={branch} onLibrary={setLibraryId} onBranch={setBranch} />
       <ErrorMessage error={shelf.error} />
       {shelf.loading && !shelf.data ? (
-        <p className="loading">Loading…</p>
+        <p className="loading">{t('common.loading')}</p>
       ) : entries.length === 0 ? (
-        <p>No items are waiting on the hold shelf.</p>
+        <p>{t('deskhome.shelf.empty')}</p>
       ) : (
         <div className="table-scroll">
           <table aria-describedby={`${id}-count`}>
             <caption id={`${id}-count`}>
-              {entries.length === 1 ? 'One item waiting' : `${entries.length} items waiting`}
-              {branch ? ` at ${desk.branchName(branch)}` : ''}
+              {branch
+                ? t('deskhome.shelf.waitingAt', { count: entries.length, branch: desk.branchName(branch) })
+                : t('deskhome.shelf.waiting', { count: entries.length })}
             </caption>
             <thead>
               <tr>
-                <th scope="col">Shelf code</th>
-                <th scope="col">Title</th>
-                <th scope="col">Item barcode</th>
-                <th scope="col">Branch</th>
-                <th scope="col">On the shelf since</th>
-                <th scope="col">Pick up by</th>
+                <th scope="col">{t('deskhome.shelf.col.shelfCode')}</th>
+                <th scope="col">{t('deskhome.shelf.col.title')}</th>
+                <th scope="col">{t('deskhome.shelf.col.itemBarcode')}</th>
+                <th scope="col">{t('deskhome.shelf.col.branch')}</th>
+                <th scope="col">{t('deskhome.shelf.col.since')}</th>
+                <th scope="col">{t('deskhome.shelf.col.pickUpBy')}</th>
               </tr>
             </thead>
             <tbody>
@@ -73,7 +77,7 @@ function Shelf() {
                   <td>{desk.branchName(entry.branchCode)}</td>
                   <td>{day(entry.readyAt)}</td>
                   <td>
-                    {day(entry.pickupBy)} {isPast(entry.pickupBy) && <span className="badge warn">Past its deadline</span>}
+                    {day(entry.pickupBy)} {isPast(entry.pickupBy) && <span className="badge warn">{t('deskhome.shelf.pastDeadline')}</span>}
                   </td>
                 </tr>
               ))}

@@ -1,3 +1,4 @@
+import { useT } from '../i18n';
 import { Select } from '../ui/components';
 import type { Branch, Library } from './types';
 
@@ -19,13 +20,14 @@ export function LibraryBranchPicker({
   onLibrary: (libraryId: string) => void;
   onBranch: (branch: string) => void;
 }) {
+  const t = useT();
   const branches: Branch[] = library.branches;
   return (
     <>
       {libraries.length > 1 && (
         <div className="narrow">
           <Select
-            label="Library"
+            label={t('deskhome.picker.library')}
             name="library"
             value={library.id}
             onChange={(e) => {
@@ -39,11 +41,11 @@ export function LibraryBranchPicker({
       {branches.length > 1 && (
         <div className="narrow">
           <Select
-            label="Branch"
+            label={t('deskhome.picker.branch')}
             name="branch"
             value={branch}
             onChange={(e) => onBranch(e.target.value)}
-            options={[{ value: '', label: 'All branches' }, ...branches.map((b) => ({ value: b.code, label: b.name }))]}
+            options={[{ value: '', label: t('deskhome.picker.allBranches') }, ...branches.map((b) => ({ value: b.code, label: b.name }))]}
           />
         </div>
       )}

@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../api';
+import { errorWords, pageLanguage, t as words, tRich, useT, type MessageId } from '../i18n';
 import { useSession } from '../session';
 import { aboutField, day, ErrorMessage, Field, money, Notice, Select, Table, useAction } from '../ui/components';
 import { useDesk, type OpenedBy } from './desk-context';
@@ -7,7 +8,55 @@ import type { FineView, PatronView } from '../../../src/http/schemas/common';
 import type { Account, DeskHoldView, NewCard, PaymentResult, PinReset, RenewAllResult, RenewedCard, RenewResult } from './types';
 import { AccountSummary } from './AccountSummary';
 import { isPast, shelfCode } from '../ui/words';
-import { cardEnding, centsOf, fineKind, PURPOSE_LABELS, statusLabel } from './words';
+import { centsOf, type LookupPurpose } from './words';
+
+/** A patron's status in the desk's words. */
+const STATUS_WORDS: Record<string, MessageId> = {
+  active: 'deskpages.standing.status.active',
+  blocked: 'deskpages.standing.status.blocked',
+  expired: 'deskpages.standing.status.expired',
+  'card-lost': 'deskpages.standing.status.cardLost',
+  deceased: 'deskpages.standing.status.deceased',
+};
+
+function statusLabel(status: string): string {
+  const id = STATUS_WORDS[status];
+  return id ? words(id) : status;
+}
+
+/** A fine's kind in the desk's words (the portal says “Lost item”, not “Lost item charge”). */
+const FINE_KINDS: Record<string, MessageId> = {
+  overdue: 'deskhome.fines.kind.overdue',
+  lost: 'deskhome.fines.kind.lost',
+  fee: 'deskhome.fines.kind.fee',
+};
+
+function fineKind(kind: string): string {
+  const id = FINE_KINDS[kind];
+  return id ? words(id) : kind;
+}
+
+/** What the desk says of a patron opened by purpose, for each purpose. */
+const OPENED_FOR: Record<LookupPurpose, MessageId> = {
+  'account-service': 'deskhome.patron.openedFor.accountService',
+  'materials-recovery': 'deskhome.patron.openedFor.materialsRecovery',
+  'fines-collection': 'deskhome.patron.openedFor.finesCollection',
+  'violation-review': 'deskhome.patron.openedFor.violationReview',
+  'legal-disclosure': 'deskhome.patron.openedFor.legalDisclosure',
+};
+
+function openedForWords(purpose: string): string {
+  const id = OPENED_FOR[purpose as LookupPurpose] as MessageId | undefined;
+  return id ? words(id) : words('deskhome.patron.openedFor.other', { purpose });
+}
+
+/** Carrel's words for a problem: the server's own on an English page, the catalogue's for its code on another. */
+function problemWords(problem: { code?: string; message: string }): string {
+  return pageLanguage() === 'en' || !problem.code ? problem.message : (errorWords(problem.code) ?? problem.message);
+}
+
+/** Bold words in a message (`<b>…</b>`). */
+const b = (chunks: ReactNode[]) => <strong>{chunks}</strong>;
 import { DeclareLost, DeletionDone, PatronRecordActions, useCanDeclareLost, type DeletionReceipt } from './PatronRecordActions';
 
 /**
@@ -41,6 +90,7 @@ function openedFor(openedBy: OpenedBy | undefined, duty: Duty): boolean {
  * for the purpose the patron was opened for; Carrel checks again.
  */
 export function PatronPanel({ onDone }: { onDone: () => void }) {
+  const t = useT();
   const desk = useDesk();
   const account = desk.account as Account;
   const patron = account.patron;
@@ -73,29 +123,26 @@ export function PatronPanel({ onDone }: { onDone: () => void }) {
             onDone();
           }}
         >
-          Done with this patron
+          {t('deskhome.patron.done')}
         </button>
       </div>
       {desk.openedBy?.kind === 'purpose' && (
         <div className="opened-for">
-          <p className="hint">Opened for {PURPOSE_LABELS[desk.openedBy.purpose].toLowerCase()}. The access log records it.</p>
-          <p>
-            <strong>Scan the patron’s card to lend.</strong> A patron found by a search borrows nothing and places no holds until their card is in
-            front of you; only what belongs to this purpose is offered here.
-          </p>
+          <p className="hint">{openedForWords(desk.openedBy.purpose)}</p>
+          <p>{tRich('deskhome.patron.scanCardToLend', { b })}</p>
         </div>
       )}
       <AccountSummary account={account} forAccount={openedFor(desk.openedBy, 'account')} />
       <dl className="facts">
-        <dt>Card</dt>
-        <dd>{cardEnding(patron.cardNumber)}</dd>
-        <dt>Category</dt>
+        <dt>{t('deskhome.patron.card')}</dt>
+        <dd>{t('deskhome.patron.cardEnding', { digits: patron.cardNumber.slice(-4) })}</dd>
+        <dt>{t('deskhome.patron.category')}</dt>
         <dd>{patron.categoryCode}</dd>
-        <dt>Home branch</dt>
-        <dd>{patron.homeBranchId ? desk.branchName(patron.homeBranchId) : 'None given'}</dd>
-        <dt>Card expires</dt>
+        <dt>{t('deskhome.patron.homeBranch')}</dt>
+        <dd>{patron.homeBranchId ? desk.branchName(patron.homeBranchId) : t('deskhome.patron.noHomeBranch')}</dd>
+        <dt>{t('deskhome.patron.cardExpires')}</dt>
         <dd>{day(patron.expiresAt)}</dd>
-        <dt>Owes</dt>
+        <dt>{t('deskhome.patron.owes')}</dt>
         <dd>{account.balanceCents > 0 ? <strong>{money(account.balanceCents)}</strong> : money(0)}</dd>
         {links.map((link) => (
           <GuardianLink key={`${link.role}-${link.patronId}`} role={link.role} patronId={link.patronId} startedAt={link.startedAt} />
@@ -112,24 +159,27 @@ export function PatronPanel({ onDone }: { onDone: () => void }) {
 }
 
 function GuardianLink({ role, patronId, startedAt }: { role: 'guardian' | 'minor'; patronId: string; startedAt: string }) {
+  const t = useT();
+  const record = <span className="record-id">{t('deskhome.patron.recordId', { id: patronId })}</span>;
   return role === 'guardian' ? (
     <>
-      <dt>Guardian</dt>
+      <dt>{t('deskhome.patron.guardian')}</dt>
       <dd>
-        Linked: the adult who signed this application, since {day(startedAt)} <span className="record-id">(patron record {patronId})</span>
+        {t('deskhome.patron.guardianLinked', { since: day(startedAt) })} {record}
       </dd>
     </>
   ) : (
     <>
-      <dt>Guardian of</dt>
+      <dt>{t('deskhome.patron.guardianOf')}</dt>
       <dd>
-        A minor whose application this patron signed, since {day(startedAt)} <span className="record-id">(patron record {patronId})</span>
+        {t('deskhome.patron.minorLinked', { since: day(startedAt) })} {record}
       </dd>
     </>
   );
 }
 
 function Loans({ account, onDone }: { account: Account; onDone: () => void }) {
+  const t = useT();
   const session = useSession();
   const desk = useDesk();
   const { run, busy, error } = useAction();
@@ -145,8 +195,9 @@ function Loans({ account, onDone }: { account: Account; onDone: () => void }) {
     const result = await run(() => api<RenewResult>('POST', '/renewals', { itemBarcode: barcode, libraryId: account.patron.libraryId }));
     if (result) {
       setNotice(
-        `Renewed: ${title}, now due ${day(result.dueAt)} (${result.renewalsLeft} ${result.renewalsLeft === 1 ? 'renewal' : 'renewals'} left)` +
-          (result.fine ? `; ${money(result.fine.amountCents)} charged for the days already late.` : '.'),
+        result.fine
+          ? t('deskhome.loans.renewedLate', { title, due: day(result.dueAt), left: result.renewalsLeft, amount: money(result.fine.amountCents) })
+          : t('deskhome.loans.renewed', { title, due: day(result.dueAt), left: result.renewalsLeft }),
       );
       await desk.reload().catch(() => undefined);
       onDone();
@@ -157,10 +208,11 @@ function Loans({ account, onDone }: { account: Account; onDone: () => void }) {
     setNotice(undefined);
     const result = await run(() => api<RenewAllResult>('POST', `/patrons/${encodeURIComponent(account.patron.id)}/renew-all`));
     if (result) {
-      const refused = result.refused.map((r) => `${account.loans.find((l) => l.id === r.loanId)?.title ?? r.itemBarcode}: ${r.problems.map((p) => p.message).join(' ')}`);
-      setNotice(
-        `Renew all: ${result.renewed.length} renewed, ${result.refused.length} not renewed.` + (refused.length > 0 ? ` Not renewed: ${refused.join('; ')}` : ''),
+      const refused = result.refused.map((r) =>
+        t('deskhome.loans.refusedItem', { item: account.loans.find((l) => l.id === r.loanId)?.title ?? r.itemBarcode, reasons: r.problems.map(problemWords).join(' ') }),
       );
+      const counts = t('deskhome.loans.renewAllDone', { renewed: result.renewed.length, refused: result.refused.length });
+      setNotice(refused.length > 0 ? `${counts} ${t('deskhome.loans.notRenewed', { items: refused.join('; ') })}` : counts);
       await desk.reload().catch(() => undefined);
       onDone();
     }
@@ -169,19 +221,28 @@ function Loans({ account, onDone }: { account: Account; onDone: () => void }) {
   return (
     <>
       <h3 ref={heading} tabIndex={-1}>
-        Loans ({account.loans.length})
+        {t('deskhome.loans.heading', { count: account.loans.length })}
       </h3>
       {canRenew && account.loans.length > 1 && (
         <button type="button" className="secondary" disabled={busy} onClick={() => void renewAll()}>
-          Renew all
+          {t('deskhome.loans.renewAll')}
         </button>
       )}
       <ErrorMessage error={error} />
       <Notice>{notice}</Notice>
       {account.loans.length === 0 ? (
-        <p className="hint">No items out.</p>
+        <p className="hint">{t('deskhome.loans.empty')}</p>
       ) : (
-        <Table columns={['Title', 'Barcode', 'Due date', { label: 'Renewals', num: true }, canRenew && 'Renew', canLose && 'Lost']}>
+        <Table
+          columns={[
+            t('deskhome.loans.col.title'),
+            t('deskhome.loans.col.barcode'),
+            t('deskhome.loans.col.dueDate'),
+            { label: t('deskhome.loans.col.renewals'), num: true },
+            canRenew && t('deskhome.loans.col.renew'),
+            canLose && t('deskhome.loans.col.lost'),
+          ]}
+        >
           {account.loans.map((loan) => {
             const overdue = isPast(loan.dueAt);
             return (
@@ -189,13 +250,13 @@ function Loans({ account, onDone }: { account: Account; onDone: () => void }) {
                 <td>{loan.title}</td>
                 <td className="barcode">{loan.itemBarcode}</td>
                 <td>
-                  {day(loan.dueAt)} {overdue && <span className="badge warn">Overdue</span>}
+                  {day(loan.dueAt)} {overdue && <span className="badge warn">{t('deskhome.loans.overdue')}</span>}
                 </td>
                 <td className="num">{loan.renewals}</td>
                 {canRenew && (
                   <td>
-                    <button type="button" className="secondary" disabled={busy} onClick={() => void renew(loan.itemBarcode, loan.title)} aria-label={`Renew ${loan.title} (${loan.itemBarcode})`}>
-                      Renew
+                    <button type="button" className="secondary" disabled={busy} onClick={() => void renew(loan.itemBarcode, loan.title)} aria-label={t('deskhome.loans.renewLabel', { title: loan.title, barcode: loan.itemBarcode })}>
+                      {t('deskhome.loans.renew')}
                     </button>
                   </td>
                 )}
@@ -221,12 +282,13 @@ function Loans({ account, onDone }: { account: Account; onDone: () => void }) {
 }
 
 function holdStatus(hold: DeskHoldView): string {
-  if (hold.status === 'ready') return `On the hold shelf (shelf code ${shelfCode(hold.id)}), to be picked up by ${day(hold.pickupBy)}`;
-  if (hold.status === 'pending') return 'Waiting for the item';
+  if (hold.status === 'ready') return words('deskhome.holds.ready', { code: shelfCode(hold.id), by: day(hold.pickupBy) });
+  if (hold.status === 'pending') return words('deskhome.holds.pending');
   return hold.status;
 }
 
 function Holds({ account }: { account: Account }) {
+  const t = useT();
   const session = useSession();
   const desk = useDesk();
   const id = useId();
@@ -244,7 +306,7 @@ function Holds({ account }: { account: Account }) {
     setNotice(undefined);
     const done = await cancel.run(() => api<DeskHoldView>('POST', `/holds/${encodeURIComponent(hold.id)}/cancel`));
     if (done) {
-      setNotice(`Hold cancelled: ${hold.title ?? hold.itemBarcode ?? 'the item'}.`);
+      setNotice(t('deskhome.holds.cancelled', { item: hold.title ?? hold.itemBarcode ?? t('deskhome.holds.theItem') }));
       await desk.reload().catch(() => undefined);
       focusHeading();
     }
@@ -262,8 +324,8 @@ function Holds({ account }: { account: Account }) {
     if (placed) {
       setNotice(
         placed.status === 'ready'
-          ? `Hold placed. The item was on the shelf: it goes to the hold shelf at ${desk.branchName(placed.pickupBranchId)} now (shelf code ${shelfCode(placed.id)}).`
-          : `Hold placed: the patron is in the queue, for pick-up at ${desk.branchName(placed.pickupBranchId)}.`,
+          ? t('deskhome.holds.placedReady', { branch: desk.branchName(placed.pickupBranchId), code: shelfCode(placed.id) })
+          : t('deskhome.holds.placedQueued', { branch: desk.branchName(placed.pickupBranchId) }),
       );
       setBarcode('');
       await desk.reload().catch(() => undefined);
@@ -273,14 +335,22 @@ function Holds({ account }: { account: Account }) {
   return (
     <>
       <h3 ref={heading} tabIndex={-1}>
-        Holds ({account.holds.length})
+        {t('deskhome.holds.heading', { count: account.holds.length })}
       </h3>
       <ErrorMessage error={cancel.error} />
       <Notice>{notice}</Notice>
       {account.holds.length === 0 ? (
-        <p className="hint">No holds.</p>
+        <p className="hint">{t('deskhome.holds.empty')}</p>
       ) : (
-        <Table columns={['Title', 'Barcode', 'Status', 'Pick up at', canCancel && 'Cancel']}>
+        <Table
+          columns={[
+            t('deskhome.holds.col.title'),
+            t('deskhome.holds.col.barcode'),
+            t('deskhome.holds.col.status'),
+            t('deskhome.holds.col.pickUpAt'),
+            canCancel && t('deskhome.holds.col.cancel'),
+          ]}
+        >
           {account.holds.map((hold) => (
             <tr key={hold.id}>
               <td>{hold.title ?? '—'}</td>
@@ -289,8 +359,9 @@ function Holds({ account }: { account: Account }) {
               <td>{desk.branchName(hold.pickupBranchId)}</td>
               {canCancel && (
                 <td>
-                  <button type="button" className="secondary" disabled={cancel.busy} onClick={() => void cancelHold(hold)} aria-label={`Cancel the hold on ${hold.title ?? hold.itemBarcode ?? 'this item'}`}>
-                    Cancel hold
+                  <button type="button" className="secondary" disabled={cancel.busy} onClick={() => void cancelHold(hold)} aria-label={t('deskhome.holds.cancelLabel', { item: hold.title ?? hold.itemBarcode ?? t('deskhome.holds.thisItem') })}
+                  >
+                    {t('deskhome.holds.cancel')}
                   </button>
                 </td>
               )}
@@ -300,22 +371,22 @@ function Holds({ account }: { account: Account }) {
       )}
       {canPlace && (
         <form className="inline-form" onSubmit={(e) => void placeHold(e)} aria-labelledby={`${id}-place`}>
-          <h4 id={`${id}-place`}>Place a hold</h4>
+          <h4 id={`${id}-place`}>{t('deskhome.holds.place.heading')}</h4>
           <div className="grid-2">
-            <Field label="Item barcode" name="hold-barcode" required autoComplete="off" value={barcode} onChange={(e) => setBarcode(e.target.value)} error={aboutField(place.error, 'itemBarcode')} />
+            <Field label={t('deskhome.holds.place.barcode')} name="hold-barcode" required autoComplete="off" value={barcode} onChange={(e) => setBarcode(e.target.value)} error={aboutField(place.error, 'itemBarcode')} />
             {branches.length > 0 && (
               <Select
-                label="Pick up at"
+                label={t('deskhome.holds.place.pickUpAt')}
                 name="hold-branch"
                 value={branch}
                 onChange={(e) => setBranch(e.target.value)}
-                options={[{ value: '', label: 'The item’s own branch' }, ...branches.map((b) => ({ value: b.code, label: b.name }))]}
+                options={[{ value: '', label: t('deskhome.holds.place.ownBranch') }, ...branches.map((b) => ({ value: b.code, label: b.name }))]}
               />
             )}
           </div>
           <ErrorMessage error={place.error} />
           <button type="submit" disabled={place.busy}>
-            Place hold
+            {t('deskhome.holds.place.submit')}
           </button>
         </form>
       )}
@@ -324,6 +395,7 @@ function Holds({ account }: { account: Account }) {
 }
 
 function Fines({ account }: { account: Account }) {
+  const t = useT();
   const session = useSession();
   const desk = useDesk();
   const pay = useAction();
@@ -340,14 +412,14 @@ function Fines({ account }: { account: Account }) {
     setNotice(undefined);
     const cents = centsOf(amount);
     if (cents === undefined) {
-      setAmountProblem('Write the amount paid as dollars and cents, such as 2.50.');
+      setAmountProblem(t('deskhome.fines.amountProblem'));
       pay.clear();
       return;
     }
     setAmountProblem(undefined);
     const paid = await pay.run(() => api<PaymentResult>('POST', '/payments', { cardNumber: desk.currentCard(), amountCents: cents }));
     if (paid) {
-      setNotice(`Payment of ${money(paid.amountCents)} taken. Still owed: ${money(paid.balanceCents)}.`);
+      setNotice(t('deskhome.fines.paid', { amount: money(paid.amountCents), owed: money(paid.balanceCents) }));
       setAmount('');
       await desk.reload().catch(() => undefined);
       if (paid.balanceCents === 0) focusHeading();
@@ -357,18 +429,25 @@ function Fines({ account }: { account: Account }) {
   return (
     <>
       <h3 ref={heading} tabIndex={-1}>
-        Fines ({account.fines.length})
+        {t('deskhome.fines.heading', { count: account.fines.length })}
       </h3>
       <Notice>{notice}</Notice>
       {account.fines.length === 0 ? (
-        <p className="hint">Nothing owed.</p>
+        <p className="hint">{t('deskhome.fines.empty')}</p>
       ) : (
-        <Table columns={['What', 'Charged on', { label: 'Amount', num: true }, { label: 'Still owed', num: true }, canWaive && 'Waive']}>
+        <Table
+          columns={[
+            t('deskhome.fines.col.what'),
+            t('deskhome.fines.col.chargedOn'),
+            { label: t('deskhome.fines.col.amount'), num: true },
+            { label: t('deskhome.fines.col.stillOwed'), num: true },
+            canWaive && t('deskhome.fines.col.waive'),
+          ]}
+        >
           {account.fines.map((fine) => (
             <tr key={fine.id}>
               <td>
-                {fineKind(fine.kind)}
-                {fine.title ? `: ${fine.title}` : ''}
+                {fine.title ? t('deskhome.fines.kindOf', { kind: fineKind(fine.kind), title: fine.title }) : fineKind(fine.kind)}
                 {fine.note && <div className="hint">{fine.note}</div>}
               </td>
               <td>{day(fine.createdAt)}</td>
@@ -386,13 +465,18 @@ function Fines({ account }: { account: Account }) {
                       onWaived={async () => {
                         setWaiving(undefined);
                         focusHeading();
-                        setNotice(`${fineKind(fine.kind)} of ${money(fine.balanceCents)} waived.`);
+                        setNotice(t('deskhome.fines.waived', { kind: fineKind(fine.kind), amount: money(fine.balanceCents) }));
                         await desk.reload().catch(() => undefined);
                       }}
                     />
                   ) : (
-                    <button type="button" className="secondary" onClick={() => setWaiving(fine.id)} aria-label={`Waive: ${fineKind(fine.kind)}${fine.title ? `, ${fine.title}` : ''}, ${money(fine.balanceCents)}`}>
-                      Waive…
+                    <button type="button" className="secondary" onClick={() => setWaiving(fine.id)} aria-label={
+                        fine.title
+                          ? t('deskhome.fines.waiveLabelTitle', { kind: fineKind(fine.kind), title: fine.title, amount: money(fine.balanceCents) })
+                          : t('deskhome.fines.waiveLabel', { kind: fineKind(fine.kind), amount: money(fine.balanceCents) })
+                      }
+                    >
+                      {t('deskhome.fines.waive')}
                     </button>
                   )}
                 </td>
@@ -402,23 +486,23 @@ function Fines({ account }: { account: Account }) {
         </Table>
       )}
       <p>
-        Total owed: <strong>{money(account.balanceCents)}</strong>
+        {tRich('deskhome.fines.total', { amount: money(account.balanceCents), b })}
       </p>
       {canPay && account.balanceCents > 0 && (
         <form className="inline-form narrow" onSubmit={(e) => void takePayment(e)} noValidate>
           <Field
-            label="Amount paid"
+            label={t('deskhome.fines.amountPaid')}
             name="amount"
             inputMode="decimal"
             autoComplete="off"
-            hint={`Up to ${money(account.balanceCents)}; the oldest fines are settled first. Carrel keeps no credit.`}
+            hint={t('deskhome.fines.amountHint', { amount: money(account.balanceCents) })}
             value={amount}
             onChange={(e) => setAmount(e.target.value)}
             error={amountProblem ?? aboutField(pay.error, 'amountCents')}
           />
           <ErrorMessage error={pay.error} />
           <button type="submit" disabled={pay.busy}>
-            Take payment
+            {t('deskhome.fines.takePayment')}
           </button>
         </form>
       )}
@@ -427,6 +511,7 @@ function Fines({ account }: { account: Account }) {
 }
 
 function WaiveForm({ fine, onCancel, onWaived }: { fine: FineView; onCancel: () => void; onWaived: () => Promise<void> }) {
+  const t = useT();
   const { run, busy, error } = useAction();
   const [reason, setReason] = useState('');
   const submit = async (event: FormEvent) => {
@@ -436,14 +521,14 @@ function WaiveForm({ fine, onCancel, onWaived }: { fine: FineView; onCancel: () 
   };
   return (
     <form className="waive" onSubmit={(e) => void submit(e)}>
-      <Field label="Reason for the waiver" name="reason" required autoFocus maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} hint="Kept with the fine, sealed like the patron’s other details." />
+      <Field label={t('deskhome.fines.waiveReason')} name="reason" required autoFocus maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} hint={t('deskhome.fines.waiveReasonHint')} />
       <ErrorMessage error={error} />
       <div className="actions">
         <button type="submit" disabled={busy}>
-          Waive fine
+          {t('deskhome.fines.waiveSubmit')}
         </button>
         <button type="button" className="secondary" onClick={onCancel}>
-          Keep the fine
+          {t('deskhome.fines.keep')}
         </button>
       </div>
     </form>
@@ -451,6 +536,7 @@ function WaiveForm({ fine, onCancel, onWaived }: { fine: FineView; onCancel: () 
 }
 
 function CardSection({ patron }: { patron: PatronView }) {
+  const t = useT();
   const session = useSession();
   const desk = useDesk();
   const { run, busy, error } = useAction();
@@ -493,7 +579,7 @@ function CardSection({ patron }: { patron: PatronView }) {
     const renewed = await run(() => api<RenewedCard>('POST', `/patrons/${encodeURIComponent(patron.id)}/renew-card`, { verified: true }));
     dismiss();
     if (renewed) {
-      setNotice(`Card renewed: it now expires ${day(renewed.expiresAt)}.`);
+      setNotice(t('deskhome.card.renewed', { expires: day(renewed.expiresAt) }));
       await desk.reload().catch(() => undefined);
     }
   };
@@ -508,7 +594,7 @@ function CardSection({ patron }: { patron: PatronView }) {
     const done = await run(() => api<PatronView>('PUT', `/patrons/${encodeURIComponent(patron.id)}/status`, { status: 'card-lost' }));
     dismiss();
     if (done) {
-      setNotice('The card is reported lost: it no longer works for borrowing or logging in. Issue a new card when the patron is ready.');
+      setNotice(t('deskhome.card.reportedLost'));
       await desk.reload().catch(() => undefined);
     }
   };
@@ -527,20 +613,20 @@ function CardSection({ patron }: { patron: PatronView }) {
   return (
     <>
       <h3 ref={heading} tabIndex={-1}>
-        Library card
+        {t('deskhome.card.heading')}
       </h3>
       <ErrorMessage error={error} />
       <Notice>{notice}</Notice>
       {newCard && (
         <div className="new-card">
           <h4 ref={cardHeading} tabIndex={-1}>
-            New card issued
+            {t('deskhome.card.newCard.heading')}
           </h4>
-          <p>Give the patron their new card number and PIN now: Carrel shows them only this once. The old card number no longer works.</p>
+          <p>{t('deskhome.card.newCard.intro')}</p>
           <dl className="facts">
-            <dt>New card number</dt>
+            <dt>{t('deskhome.card.newCard.number')}</dt>
             <dd className="secret">{newCard.cardNumber}</dd>
-            <dt>New PIN</dt>
+            <dt>{t('deskhome.card.newPin')}</dt>
             <dd className="secret">{newCard.pin}</dd>
           </dl>
           <button
@@ -551,18 +637,18 @@ function CardSection({ patron }: { patron: PatronView }) {
               focusHeading();
             }}
           >
-            Done: hide the card number and PIN
+            {t('deskhome.card.newCard.done')}
           </button>
         </div>
       )}
       {newPin && (
         <div className="new-card">
           <h4 ref={pinHeading} tabIndex={-1}>
-            New PIN
+            {t('deskhome.card.newPin.heading')}
           </h4>
-          <p>Give the patron their new PIN now: Carrel shows it only this once. The card number stays the same.</p>
+          <p>{t('deskhome.card.newPin.intro')}</p>
           <dl className="facts">
-            <dt>New PIN</dt>
+            <dt>{t('deskhome.card.newPin')}</dt>
             <dd className="secret">{newPin}</dd>
           </dl>
           <button
@@ -573,58 +659,58 @@ function CardSection({ patron }: { patron: PatronView }) {
               focusHeading();
             }}
           >
-            Done: hide the PIN
+            {t('deskhome.card.newPin.done')}
           </button>
         </div>
       )}
       {confirming === 'pin' && (
         <div className="confirm" ref={question} tabIndex={-1}>
-          <p>Give the patron a new PIN? The old PIN stops working and every session of the patron ends; the card number stays.</p>
+          <p>{t('deskhome.card.confirm.pin')}</p>
           <div className="actions">
             <button type="button" disabled={busy} onClick={() => void resetPin()}>
-              Reset the PIN
+              {t('deskhome.card.confirm.pin.yes')}
             </button>
             <button type="button" className="secondary" onClick={dismiss}>
-              Cancel
+              {t('deskhome.card.cancel')}
             </button>
           </div>
         </div>
       )}
       {confirming === 'renew' && (
         <div className="confirm" ref={question} tabIndex={-1}>
-          <p>Have you checked the patron’s identity and address today (CB-F2)? The card is renewed for the patron’s category.</p>
+          <p>{t('deskhome.card.confirm.renew')}</p>
           <div className="actions">
             <button type="button" disabled={busy} onClick={() => void renewCard()}>
-              Verified today, renew card
+              {t('deskhome.card.confirm.renew.yes')}
             </button>
             <button type="button" className="secondary" onClick={dismiss}>
-              Cancel
+              {t('deskhome.card.cancel')}
             </button>
           </div>
         </div>
       )}
       {confirming === 'lost' && (
         <div className="confirm" ref={question} tabIndex={-1}>
-          <p>Report this card lost or stolen? It stops working at once: no check-outs, no online log-in, and every session it opened ends.</p>
+          <p>{t('deskhome.card.confirm.lost')}</p>
           <div className="actions">
             <button type="button" className="danger" disabled={busy} onClick={() => void reportLost()}>
-              Yes, report the card lost
+              {t('deskhome.card.confirm.lost.yes')}
             </button>
             <button type="button" className="secondary" onClick={dismiss}>
-              Cancel
+              {t('deskhome.card.cancel')}
             </button>
           </div>
         </div>
       )}
       {confirming === 'reissue' && (
         <div className="confirm" ref={question} tabIndex={-1}>
-          <p>Issue a new card? The patron gets a new card number and a new PIN; the old number stops working and every session of the patron ends.</p>
+          <p>{t('deskhome.card.confirm.reissue')}</p>
           <div className="actions">
             <button type="button" disabled={busy} onClick={() => void reissue()}>
-              Issue the new card
+              {t('deskhome.card.confirm.reissue.yes')}
             </button>
             <button type="button" className="secondary" onClick={dismiss}>
-              Cancel
+              {t('deskhome.card.cancel')}
             </button>
           </div>
         </div>
@@ -633,22 +719,22 @@ function CardSection({ patron }: { patron: PatronView }) {
         <div className="actions">
           {canRenewCard && (
             <button type="button" className="secondary" onClick={() => setConfirming('renew')}>
-              Renew card…
+              {t('deskhome.card.renew')}
             </button>
           )}
           {canResetPin && (
             <button type="button" className="secondary" onClick={() => setConfirming('pin')}>
-              Reset PIN…
+              {t('deskhome.card.resetPin')}
             </button>
           )}
           {canReport && (
             <button type="button" className="secondary" onClick={() => setConfirming('lost')}>
-              Report card lost or stolen
+              {t('deskhome.card.reportLost')}
             </button>
           )}
           {canReissue && (
             <button type="button" className="secondary" onClick={() => setConfirming('reissue')}>
-              Issue a new card
+              {t('deskhome.card.reissue')}
             </button>
           )}
         </div>
@@ -663,6 +749,7 @@ function optional(text: string): string | null {
 }
 
 function ContactDetails({ patron }: { patron: PatronView }) {
+  const t = useT();
   const session = useSession();
   const desk = useDesk();
   const id = useId();
@@ -688,49 +775,49 @@ function ContactDetails({ patron }: { patron: PatronView }) {
     if (form.birthDate !== patron.birthDate) changes.birthDate = form.birthDate;
     for (const key of ['address', 'email', 'phone'] as const) if (optional(form[key]) !== patron[key]) changes[key] = optional(form[key]);
     if (Object.keys(changes).length === 0) {
-      setNotice('Nothing changed.');
+      setNotice(t('deskhome.contact.nothingChanged'));
       return;
     }
     const saved = await run(() => api<PatronView>('PATCH', `/patrons/${encodeURIComponent(patron.id)}`, changes));
     if (saved) {
-      setNotice('Corrections saved.');
+      setNotice(t('deskhome.contact.saved'));
       await desk.reload().catch(() => undefined);
     }
   };
 
   return (
     <>
-      <h3>Contact details</h3>
-      <p className="hint">Shown only when needed, so that nobody reads them over the patron’s shoulder.</p>
+      <h3>{t('deskhome.contact.heading')}</h3>
+      <p className="hint">{t('deskhome.contact.hint')}</p>
       <button type="button" className="secondary" aria-expanded={open} aria-controls={`${id}-details`} onClick={toggle}>
-        {open ? 'Hide contact details' : canUpdate ? 'Show and correct contact details' : 'Show contact details'}
+        {open ? t('deskhome.contact.hide') : canUpdate ? t('deskhome.contact.showAndCorrect') : t('deskhome.contact.show')}
       </button>
       <div id={`${id}-details`} hidden={!open}>
         {open &&
           (canUpdate ? (
             <form className="narrow inline-form" onSubmit={(e) => void save(e)} noValidate>
-              <Field label="Name (required)" name="name" required autoComplete="off" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} error={about('name')} />
-              <Field label="Date of birth (required)" name="birthDate" type="date" required value={form.birthDate} onChange={(e) => setForm({ ...form, birthDate: e.target.value })} error={about('birthDate')} />
-              <Field label="Address (optional)" name="address" autoComplete="off" value={form.address} onChange={(e) => setForm({ ...form, address: e.target.value })} error={about('address')} />
-              <Field label="Email (optional)" name="email" type="email" autoComplete="off" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} error={about('email')} />
-              <Field label="Phone (optional)" name="phone" type="tel" autoComplete="off" value={form.phone} onChange={(e) => setForm({ ...form, phone: e.target.value })} error={about('phone')} />
-              <p className="hint">Leave an optional field blank to remove it.</p>
+              <Field label={t('deskhome.contact.name')} name="name" required autoComplete="off" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} error={about('name')} />
+              <Field label={t('deskhome.contact.birthDate')} name="birthDate" type="date" required value={form.birthDate} onChange={(e) => setForm({ ...form, birthDate: e.target.value })} error={about('birthDate')} />
+              <Field label={t('deskhome.contact.address')} name="address" autoComplete="off" value={form.address} onChange={(e) => setForm({ ...form, address: e.target.value })} error={about('address')} />
+              <Field label={t('deskhome.contact.email')} name="email" type="email" autoComplete="off" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} error={about('email')} />
+              <Field label={t('deskhome.contact.phone')} name="phone" type="tel" autoComplete="off" value={form.phone} onChange={(e) => setForm({ ...form, phone: e.target.value })} error={about('phone')} />
+              <p className="hint">{t('deskhome.contact.blankRemoves')}</p>
               <ErrorMessage error={error} />
               <Notice>{notice}</Notice>
               <button type="submit" disabled={busy}>
-                Save corrections
+                {t('deskhome.contact.save')}
               </button>
             </form>
           ) : (
             <dl className="facts">
-              <dt>Date of birth</dt>
-              <dd>{patron.birthDate}</dd>
-              <dt>Address</dt>
-              <dd>{patron.address ?? 'Not given'}</dd>
-              <dt>Email</dt>
-              <dd>{patron.email ?? 'Not given'}</dd>
-              <dt>Phone</dt>
-              <dd>{patron.phone ?? 'Not given'}</dd>
+              <dt>{t('deskhome.contact.birthDate.short')}</dt>
+              <dd>{day(patron.birthDate)}</dd>
+              <dt>{t('deskhome.contact.address.short')}</dt>
+              <dd>{patron.address ?? t('deskhome.contact.notGiven')}</dd>
+              <dt>{t('deskhome.contact.email.short')}</dt>
+              <dd>{patron.email ?? t('deskhome.contact.notGiven')}</dd>
+              <dt>{t('deskhome.contact.phone.short')}</dt>
+              <dd>{patron.phone ?? t('deskhome.contact.notGiven')}</dd>
             </dl>
           ))}
       </div>

@@ -70,6 +70,12 @@ interface Desk {
   /** The staff member's own library (for staff of no one library, the first they reach). */
   library: Library | undefined;
   branchName(idOrCode: string | undefined): string;
+  /**
+   * An item's title by its barcode, when the desk already knows it: from the open patron's loans and
+   * holds, or from this session's scans. For a refused scan, whose answer names no title; nothing is
+   * asked of Carrel for it.
+   */
+  titleOf(barcode: string): string | undefined;
 }
 
 const DeskContext = createContext<Desk | undefined>(undefined);
@@ -199,6 +205,16 @@ export function DeskProvider({ children }: { children: ReactNode }) {
     [libraries.data],
   );
 
+  const titleOf = useCallback(
+    (barcode: string) =>
+      account?.loans.find((l) => l.itemBarcode === barcode)?.title ??
+      account?.holds.find((h) => h.itemBarcode === barcode && h.title)?.title ??
+      checkouts.find((e) => e.barcode === barcode && e.title)?.title ??
+      checkins.find((e) => e.result && (e.barcode === barcode || e.result.itemBarcode === barcode))?.result?.title ??
+      undefined,
+    [account, checkouts, checkins],
+  );
+
   const value: Desk = {
     account,
     openedBy,
@@ -222,6 +238,7 @@ export function DeskProvider({ children }: { children: ReactNode }) {
     librariesError: libraries.error,
     library,
     branchName,
+    titleOf,
   };
   return <DeskContext.Provider value={value}>{children}</DeskContext.Provider>;
 }

@@ -1,19 +1,11 @@
 /**
- * The desk's vocabulary and the few rules it needs before asking Carrel: the words for each look-up
- * purpose (which ones the session may name comes from Carrel's session answer), what a library card looks
- * like, how a typed amount becomes cents. Carrel checks all of them again.
+ * The few rules the desk needs before asking Carrel: what a library card looks like, how a typed amount
+ * becomes cents, a patron's age. Carrel checks all of them again. (The desk's words are in its pages'
+ * catalogues.)
  */
 import type { LookupPurpose } from '../../../src/domain/purposes';
 
 export type { LookupPurpose };
-
-export const PURPOSE_LABELS: Record<LookupPurpose, string> = {
-  'account-service': 'Account service: the patron asked for help with their account',
-  'materials-recovery': 'Materials recovery: getting overdue or lost items back',
-  'fines-collection': 'Fines collection: collecting what is owed',
-  'violation-review': 'Violation review: a suspected breach of the computer-use policy',
-  'legal-disclosure': 'Legal disclosure: answering a legal request the director accepted',
-};
 
 /**
  * Whether a scan is a patron's library card rather than an item: 14 digits, a leading 2 (patron cards,
@@ -42,31 +34,6 @@ export function centsOf(text: string): number | undefined {
   return cents > 0 ? cents : undefined;
 }
 
-const STATUS_LABELS: Record<string, string> = {
-  active: 'Active',
-  blocked: 'Blocked',
-  expired: 'Card expired',
-  'card-lost': 'Card reported lost',
-  deceased: 'Deceased',
-};
-
-/** A patron's status in the desk's words (the portal's patronStatus words some differently, on purpose). */
-export function statusLabel(status: string): string {
-  return STATUS_LABELS[status] ?? status;
-}
-
-/** A fine's kind in the desk's words (the portal's fineKind says “Lost item”, not “Lost item charge”). */
-const FINE_KINDS: Record<string, string> = { overdue: 'Overdue fine', lost: 'Lost item charge', fee: 'Fee' };
-
-export function fineKind(kind: string): string {
-  return FINE_KINDS[kind] ?? kind;
-}
-
-/** The last four digits of a card, for the screen (the whole number is on the card in front of you). */
-export function cardEnding(card: string): string {
-  return `ending ${card.slice(-4)}`;
-}
-
 /** Age in whole years on today's date, from a YYYY-MM-DD birth date; undefined when it is not a date. */
 export function ageOn(birthDate: string, today = new Date()): number | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);
@@ -76,25 +43,3 @@ export function ageOn(birthDate: string, today = new Date()): number | undefined
   if (today.getMonth() + 1 < month || (today.getMonth() + 1 === month && today.getDate() < day)) age--;
   return age;
 }
-
-/** The catalogue's formats in words (src/domain/catalogue.ts RECORD_FORMATS). */
-export const FORMAT_LABELS: Record<string, string> = {
-  book: 'Book',
-  'large-print': 'Large print',
-  audiobook: 'Audiobook',
-  ebook: 'E-book',
-  dvd: 'DVD',
-  music: 'Music',
-  magazine: 'Magazine',
-  map: 'Map',
-  other: 'Other',
-};
-
-/** Where the desk's catalogue search looks for the words (src/domain/catalogue.ts SEARCH_FIELDS). */
-export const SEARCH_FIELD_OPTIONS = [
-  { value: 'keyword', label: 'Anywhere (keyword)' },
-  { value: 'title', label: 'Title' },
-  { value: 'author', label: 'Author' },
-  { value: 'isbn', label: 'ISBN' },
-  { value: 'subject', label: 'Subject' },
-];

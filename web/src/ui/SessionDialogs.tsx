@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useT } from '../i18n';
 import { SESSION_LIMITS, useSession } from '../session';
-import { ErrorMessage, Field, useAction } from './components';
+import { ErrorMessage, Field, time, useAction } from './components';
 import { Modal } from './Modal';
 
 /**
@@ -11,13 +12,14 @@ import { Modal } from './Modal';
  */
 export function SessionLostDialog() {
   const session = useSession();
+  const t = useT();
   const kind = session.lost?.kind;
   return (
     <Modal
       open={kind !== undefined}
       className="session-dialog session-lost"
-      title="Your session ended"
-      description="Your session ended — log in again to continue. What you were doing is kept: after the log-in it is still on the page, and you can send it again."
+      title={t('start.session.lost.title')}
+      description={t('start.session.lost.about')}
     >
       {kind && <LogInAgain kind={kind} />}
     </Modal>
@@ -26,6 +28,7 @@ export function SessionLostDialog() {
 
 function LogInAgain({ kind }: { kind: 'staff' | 'patron' }) {
   const session = useSession();
+  const t = useT();
   const [who, setWho] = useState(kind === 'staff' ? (session.displayName ?? '') : '');
   const [secret, setSecret] = useState('');
   const { run, busy, error } = useAction();
@@ -46,24 +49,24 @@ function LogInAgain({ kind }: { kind: 'staff' | 'patron' }) {
   return (
     <form onSubmit={(e) => void submit(e)}>
       {kind === 'staff' ? (
-        <Field label="Username" name="username" autoComplete="username" required value={who} onChange={(e) => setWho(e.target.value)} />
+        <Field label={t('start.staffLogin.username')} name="username" autoComplete="username" required value={who} onChange={(e) => setWho(e.target.value)} />
       ) : (
-        <Field label="Library card number" name="cardNumber" inputMode="numeric" autoComplete="username" required value={who} onChange={(e) => setWho(e.target.value)} />
+        <Field label={t('start.session.cardNumber')} name="cardNumber" inputMode="numeric" autoComplete="username" required value={who} onChange={(e) => setWho(e.target.value)} />
       )}
       <div ref={secretBox}>
         {kind === 'staff' ? (
-          <Field label="Password" name="password" type="password" autoComplete="current-password" required value={secret} onChange={(e) => setSecret(e.target.value)} />
+          <Field label={t('start.staffLogin.password')} name="password" type="password" autoComplete="current-password" required value={secret} onChange={(e) => setSecret(e.target.value)} />
         ) : (
-          <Field label="PIN" name="pin" type="password" inputMode="numeric" autoComplete="current-password" required value={secret} onChange={(e) => setSecret(e.target.value)} />
+          <Field label={t('start.session.pin')} name="pin" type="password" inputMode="numeric" autoComplete="current-password" required value={secret} onChange={(e) => setSecret(e.target.value)} />
         )}
       </div>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={error} words={{ INVALID_CREDENTIALS: kind === 'staff' ? t('start.staffLogin.wrong') : t('start.session.wrongCard') }} />
       <div className="actions">
         <button type="submit" disabled={busy}>
-          Log in
+          {t('start.staffLogin.submit')}
         </button>
         <button type="button" className="secondary" onClick={session.abandon}>
-          Leave and clear this page
+          {t('start.session.leave')}
         </button>
       </div>
     </form>
@@ -76,21 +79,18 @@ function LogInAgain({ kind }: { kind: 'staff' | 'patron' }) {
  */
 export function SessionEndingDialog({ onLogout }: { onLogout: () => void }) {
   const session = useSession();
+  const t = useT();
   const ending = session.ending;
   const kind = session.status === 'patron' ? 'patron' : 'staff';
-  const at = ending ? new Date(ending.at).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' }) : '';
+  const at = ending ? time(ending.at) : '';
   const idle = ending?.reason === 'idle';
   return (
     <Modal
       open={ending !== undefined}
       role="alertdialog"
       className="session-dialog"
-      title={idle ? 'Are you still there?' : 'Your session ends soon'}
-      description={
-        idle
-          ? `For privacy, your session ends at ${at} if nothing happens before: the screen is then cleared, with anything not yet sent. Choose to stay logged in to go on.`
-          : `A session lasts at most ${SESSION_LIMITS[kind].hours} hours: yours ends at ${at}. Finish what you are doing; you can log in again after.`
-      }
+      title={idle ? t('start.session.idle.title') : t('start.session.expiring.title')}
+      description={idle ? t('start.session.idle.about', { at }) : t('start.session.expiring.about', { hours: SESSION_LIMITS[kind].hours, at })}
       onCancel={idle ? undefined : session.dismissWarning}
     >
       {ending && <EndingChoices idle={idle} onLogout={onLogout} />}
@@ -100,6 +100,7 @@ export function SessionEndingDialog({ onLogout }: { onLogout: () => void }) {
 
 function EndingChoices({ idle, onLogout }: { idle: boolean; onLogout: () => void }) {
   const session = useSession();
+  const t = useT();
   const { run, busy, error } = useAction();
   return (
     <>
@@ -108,15 +109,15 @@ function EndingChoices({ idle, onLogout }: { idle: boolean; onLogout: () => void
         {idle ? (
           <>
             <button type="button" disabled={busy} onClick={() => void run(session.stay)}>
-              Stay logged in
+              {t('start.session.stay')}
             </button>
             <button type="button" className="secondary" onClick={onLogout}>
-              Log out now
+              {t('start.session.logOutNow')}
             </button>
           </>
         ) : (
           <button type="button" onClick={session.dismissWarning}>
-            OK
+            {t('start.session.ok')}
           </button>
         )}
       </div>

@@ -3,6 +3,8 @@ import { ApiError } from '../api';
 import { errorWords, pageLanguage, t, useT } from '../i18n';
 import { useSession } from '../session';
 
+import { count } from '../i18n/format';
+
 export { day, money, moment, time, count, list } from '../i18n/format';
 
 /**
@@ -334,7 +336,8 @@ export function Table({ caption, columns, children }: { caption?: string; column
  * bar, and the same data as a table for screen readers. A null value (a suppressed count) draws no bar
  * and is labelled as hidden.
  */
-export function BarChart({ title, data, hiddenLabel = 'hidden' }: { title: string; data: { label: string; value: number | null }[]; hiddenLabel?: string }) {
+export function BarChart({ title, data, hiddenLabel }: { title: string; data: { label: string; value: number | null }[]; hiddenLabel?: string }) {
+  const t = useT();
   const id = useId();
   const max = Math.max(1, ...data.map((d) => d.value ?? 0));
   const barHeight = 22;
@@ -356,7 +359,7 @@ export function BarChart({ title, data, hiddenLabel = 'hidden' }: { title: strin
               </text>
               <rect x={labelWidth} y={y} width={w} height={barHeight} className="chart-bar" />
               <text x={labelWidth + w + 6} y={y + barHeight * 0.7} className="chart-value">
-                {d.value === null ? hiddenLabel : d.value}
+                {d.value === null ? (hiddenLabel ?? t('start.chart.hidden')) : count(d.value)}
               </text>
             </g>
           );

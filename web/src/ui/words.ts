@@ -3,6 +3,7 @@
  * something differently to staff and to patrons (a fine's kind, a patron's status), each keeps its own
  * words (staff/words.ts, patron/words.ts).
  */
+import { t, type MessageId } from '../i18n';
 
 /**
  * A hold's shelf code, derived from its id exactly as `shelfCode` in src/usecases/hold.usecases.ts does:
@@ -20,27 +21,40 @@ export function isPast(instant: string | null | undefined, now = Date.now()): bo
 }
 
 /** The kinds of notice Carrel sends (src/domain/notices.ts NOTICE_KINDS), in words staff and patrons both read. */
-export const NOTICE_KIND_WORDS: Record<string, string> = {
-  'hold-ready': 'Hold ready to pick up',
-  'due-soon': 'Items due soon',
-  'overdue-1': 'Overdue items (first notice)',
-  'overdue-2': 'Overdue items (second notice)',
-  'overdue-3': 'Overdue items (final notice)',
-  'long-overdue': 'Items billed as lost',
-  'card-expiring': 'Library card expiring',
-  'guardian-overdue': 'Overdue items on a child’s card',
-  'policy-changed': 'Privacy policy changed',
-  breach: 'Security incident affecting records',
-  'pin-reset': 'Link to reset a forgotten PIN',
+export const NOTICE_KIND_WORDS: Readonly<Record<string, MessageId>> = {
+  'hold-ready': 'start.notice.kind.holdReady',
+  'due-soon': 'start.notice.kind.dueSoon',
+  'overdue-1': 'start.notice.kind.overdue1',
+  'overdue-2': 'start.notice.kind.overdue2',
+  'overdue-3': 'start.notice.kind.overdue3',
+  'long-overdue': 'start.notice.kind.longOverdue',
+  'card-expiring': 'start.notice.kind.cardExpiring',
+  'guardian-overdue': 'start.notice.kind.guardianOverdue',
+  'policy-changed': 'start.notice.kind.policyChanged',
+  breach: 'start.notice.kind.breach',
+  'pin-reset': 'start.notice.kind.pinReset',
 };
 
 /** How a notice goes out, in words. */
-export const NOTICE_CHANNEL_WORDS: Record<string, string> = { email: 'Email', text: 'Text message', letter: 'Letter by post' };
+export const NOTICE_CHANNEL_WORDS: Readonly<Record<string, MessageId>> = {
+  email: 'start.notice.channel.email',
+  text: 'start.notice.channel.text',
+  letter: 'start.notice.channel.letter',
+};
 
-/** The languages notices are written in (src/domain/notices.ts NOTICE_LANGUAGES), each in its own words. */
-export const NOTICE_LANGUAGE_WORDS: Record<string, string> = { en: 'English', es: 'Español' };
+/** The languages notices are written in (src/domain/notices.ts NOTICE_LANGUAGES). */
+export const NOTICE_LANGUAGE_WORDS: Readonly<Record<string, MessageId>> = {
+  en: 'start.notice.language.en',
+  es: 'start.notice.language.es',
+};
 
-/** A notice kind, channel or language in words; an unknown code as it is. */
-export const noticeKindName = (code: string): string => NOTICE_KIND_WORDS[code] ?? code;
-export const noticeChannelName = (code: string): string => NOTICE_CHANNEL_WORDS[code] ?? code;
-export const noticeLanguageName = (code: string): string => NOTICE_LANGUAGE_WORDS[code] ?? code;
+/** Words for a code from one of the maps above, in the page's language at call time; an unknown code as it is. */
+function wordsFor(map: Readonly<Record<string, MessageId>>, code: string): string {
+  const id = Object.hasOwn(map, code) ? map[code] : undefined;
+  return id ? t(id) : code;
+}
+
+/** A notice kind, channel or language in words (in the page's language); an unknown code as it is. */
+export const noticeKindName = (code: string): string => wordsFor(NOTICE_KIND_WORDS, code);
+export const noticeChannelName = (code: string): string => wordsFor(NOTICE_CHANNEL_WORDS, code);
+export const noticeLanguageName = (code: string): string => wordsFor(NOTICE_LANGUAGE_WORDS, code);
