@@ -1,10 +1,11 @@
 import { useNavigate } from 'react-router';
 import { api, ApiError } from '../api';
-import { useT, type MessageId } from '../i18n';
+import { useT } from '../i18n';
 import { useSession } from '../session';
 import { ErrorMessage, money, useAction } from '../ui/components';
 import { useConfirmStep } from './parts';
 import type { MyRecord } from './types';
+import { DELETION_REFUSALS } from './words';
 
 /** DELETE /me answers the deletion receipt: the last thing Carrel says about the patron. */
 export interface DeletionReceipt {
@@ -12,14 +13,6 @@ export interface DeletionReceipt {
   deletedAt: string;
   keyDestroyedAfter: string;
 }
-
-/** A refusal of DELETE /me, in plain words (the API's message when the code is not one of these). */
-const DELETION_REFUSALS: Readonly<Record<string, MessageId>> = {
-  PATRON_HAS_ITEMS_OUT: 'account.delete.refusal.itemsOut',
-  PATRON_OWES_FINES: 'account.delete.refusal.owesFines',
-  DELETION_NOT_POSSIBLE_NOW: 'account.delete.refusal.notPossibleNow',
-  RECORD_UNDER_LEGAL_HOLD: 'account.delete.refusal.legalHold',
-};
 
 /**
  * “Delete my account”: what goes, what the library must keep, a confirmation step, and the API's
@@ -103,7 +96,7 @@ export function DeleteAccount({ record }: { record: MyRecord }) {
           </p>
           <ul>
             {refusals.map((p, i) => (
-              <li key={i}>{p.code in DELETION_REFUSALS ? t(DELETION_REFUSALS[p.code] as MessageId) : p.message}</li>
+              <li key={i}>{DELETION_REFUSALS[p.code] ?? p.message}</li>
             ))}
           </ul>
         </div>

@@ -1,21 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api';
-import { pageLanguage, tRich, useT, type MessageId } from '../i18n';
+import { pageLanguage, tRich, useT } from '../i18n';
 import { useSession } from '../session';
 import { aboutField, day, ErrorMessage, Field, money, Page, useAction, useLoad } from '../ui/components';
 import { FineList, HoldList, LoanList, PaymentList, ServiceList } from './parts';
 import { usePolicy } from './policy';
 import type { Dependent, DependentRecord, PublishedPolicy } from './types';
-import { cardStatus } from './MyData';
-import type { GuardianLevel } from './types';
-
-/** What a guardian level shows, in the words of the published policy (src/policy/policy-words.ts). */
-const GUARDIAN_LEVEL_WORDS: Readonly<Record<GuardianLevel, MessageId>> = {
-  full: 'account.dependents.level.full',
-  'current-circulation': 'account.dependents.level.currentCirculation',
-  'overdue-and-fines': 'account.dependents.level.overdueAndFines',
-  none: 'account.dependents.level.none',
-};
+import { categoryName, GUARDIAN_LEVEL_WORDS, patronStatus } from './words';
 
 /** The published policy's sentence about guardians: the library's own words for the limit (in English or Spanish). */
 function guardianStatement(policy: PublishedPolicy | undefined) {
@@ -87,12 +78,12 @@ function Child({ child }: { child: Dependent }) {
         <li>
           {child.withoutChildCard === 'none'
             ? t('account.dependents.withoutCard.nothing', { name })
-            : t('account.dependents.withoutCard', { name, level: t(GUARDIAN_LEVEL_WORDS[child.withoutChildCard]) })}
+            : t('account.dependents.withoutCard', { name, level: GUARDIAN_LEVEL_WORDS[child.withoutChildCard] })}
         </li>
         <li>
           {child.withChildCard === 'none'
             ? t('account.dependents.withCard.nothing', { name })
-            : t('account.dependents.withCard', { name, level: t(GUARDIAN_LEVEL_WORDS[child.withChildCard]) })}
+            : t('account.dependents.withCard', { name, level: GUARDIAN_LEVEL_WORDS[child.withChildCard] })}
         </li>
       </ul>
       <div className="portal-two">
@@ -144,12 +135,12 @@ function ChildRecord({ name, record, withCard, cardMatched }: { name: string; re
       {!cardMatched && <p className="portal-warning">{t('account.dependents.notTheCard', { name })}</p>}
       <p>
         {overdueOnly
-          ? t('account.dependents.policyShowsOnly', { clause: record.clause, level: t(GUARDIAN_LEVEL_WORDS[record.level]) })
-          : t('account.dependents.policyShows', { clause: record.clause, level: t(GUARDIAN_LEVEL_WORDS[record.level]) })}
+          ? t('account.dependents.policyShowsOnly', { clause: record.clause, level: GUARDIAN_LEVEL_WORDS[record.level] })
+          : t('account.dependents.policyShows', { clause: record.clause, level: GUARDIAN_LEVEL_WORDS[record.level] })}
       </p>
       {r && (
         <>
-          <h4>{t('account.category.registration')}</h4>
+          <h4>{categoryName('registration')}</h4>
           <dl className="portal-facts">
             <dt>{t('account.field.name')}</dt>
             <dd>{r.name}</dd>
@@ -162,7 +153,7 @@ function ChildRecord({ name, record, withCard, cardMatched }: { name: string; re
             <dt>{t('account.field.phone')}</dt>
             <dd>{r.phone ?? '—'}</dd>
             <dt>{t('account.field.cardStatus')}</dt>
-            <dd>{cardStatus(r.status)}</dd>
+            <dd>{patronStatus(r.status)}</dd>
             <dt>{t('account.field.validUntil')}</dt>
             <dd>{day(r.expiresAt)}</dd>
             <dt>{t('account.field.readingHistory')}</dt>

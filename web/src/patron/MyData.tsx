@@ -9,7 +9,7 @@ import { DeleteAccount } from './DeleteAccount';
 import { FineList, HoldList, LoanList, PaymentList, ServiceList } from './parts';
 import { usePolicy } from './policy';
 import type { MyRecord, PublishedPolicy } from './types';
-import { plain, SERVICE_CATEGORY } from './words';
+import { categoryName as sharedCategoryName, patronStatus, SERVICE_CATEGORY } from './words';
 
 /** A code as words: its message in the page's language, or the code itself when this page does not know it. */
 function wordsFor(table: Readonly<Record<string, MessageId>>, code: string, unknown: (code: string) => string = (c) => c): string {
@@ -25,42 +25,15 @@ const CHANNEL_WORDS: Readonly<Record<string, MessageId>> = {
   both: 'account.data.channel.both',
 };
 
-/** The record categories of the inventory (names as the published policy gives them, when it loads in the page's language). */
-const CATEGORY_WORDS: Readonly<Record<string, MessageId>> = {
-  registration: 'account.category.registration',
-  guardianship: 'account.category.guardianship',
-  circulation: 'account.category.circulation',
-  'reading-history': 'account.category.readingHistory',
-  holds: 'account.category.holds',
-  fines: 'account.category.fines',
-  'computer-sessions': 'account.category.computerSessions',
-  'program-signups': 'account.category.programSignups',
-  'room-bookings': 'account.category.roomBookings',
-  'ill-requests': 'account.category.illRequests',
-  'reference-requests': 'account.category.referenceRequests',
-  complaints: 'account.category.complaints',
+/** The categories the portal's shared words do not name yet (names as the published policy gives them, when it loads in the page's language). */
+const MORE_CATEGORY_WORDS: Readonly<Record<string, MessageId>> = {
   notices: 'account.category.notices',
   'vendor-authorisations': 'account.category.vendorAuthorisations',
-  'access-log': 'account.category.accessLog',
-  'circulation-statistics': 'account.category.circulationStatistics',
-  'registration-statistics': 'account.category.registrationStatistics',
-  'service-statistics': 'account.category.serviceStatistics',
   'vendor-statistics': 'account.category.vendorStatistics',
 };
 
 /** A record category's name in the page's language. */
-export const categoryName = (id: string): string => wordsFor(CATEGORY_WORDS, id, plain);
-
-/** A card's status (the patron's, or a child's in a guardian's view). */
-const CARD_STATUS_WORDS: Readonly<Record<string, MessageId>> = {
-  active: 'account.cardStatus.active',
-  expired: 'account.cardStatus.expired',
-  blocked: 'account.cardStatus.blocked',
-  'card-lost': 'account.cardStatus.cardLost',
-  deceased: 'account.cardStatus.deceased',
-};
-
-export const cardStatus = (code: string): string => wordsFor(CARD_STATUS_WORDS, code, plain);
+const categoryName = (id: string): string => wordsFor(MORE_CATEGORY_WORDS, id, sharedCategoryName);
 
 /** What each kind of service record is called when there are none of it. */
 const NO_SERVICES: Readonly<Record<string, MessageId>> = {
@@ -347,7 +320,7 @@ function Registration({ record }: { record: MyRecord }) {
       <dt>{t('account.field.patronCategory')}</dt>
       <dd>{p.categoryCode}</dd>
       <dt>{t('account.field.cardStatus')}</dt>
-      <dd>{cardStatus(p.status)}</dd>
+      <dd>{patronStatus(p.status)}</dd>
       <dt>{t('account.field.validUntil')}</dt>
       <dd>{day(p.expiresAt)}</dd>
       <dt>{t('account.field.registered')}</dt>

@@ -1,13 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api';
-import { pageLanguage, t, tRich, useT, type MessageId } from '../i18n';
+import { pageLanguage, tRich, useT, type MessageId } from '../i18n';
 import { aboutField, Checkbox, day, ErrorMessage, Notice, Page, Table, useAction, useLoad } from '../ui/components';
 import { noticeChannelName, noticeKindName } from '../ui/words';
 import { useSession } from '../session';
 import { usePolicy } from './policy';
 import type { NoticeChannel, OwnNotice, PrivacyView } from './types';
-import { plain } from './words';
+import { noticeStatus } from './words';
 
 interface Choices {
   readingHistory: boolean;
@@ -49,21 +49,6 @@ const LANGUAGES: { value: NoticeLanguageChoice; key: string; label: string | Mes
  * on, each says in plain words what it means, and only what changed is sent. A refusal (notices to an
  * address that is not on file) shows beside the choice it is about, and changes nothing.
  */
-/** A notice's status, as its recipient reads it (a posted letter is answered as sent). */
-const NOTICE_STATUS: Readonly<Record<string, MessageId>> = {
-  queued: 'account.notices.status.queued',
-  sent: 'account.notices.status.sent',
-  failed: 'account.notices.status.failed',
-  letter: 'account.notices.status.letter',
-  posted: 'account.notices.status.sent',
-  cancelled: 'account.notices.status.cancelled',
-};
-
-const noticeStatus = (code: string): string => {
-  const id = NOTICE_STATUS[code];
-  return id ? t(id) : plain(code);
-};
-
 export function Privacy() {
   const t = useT();
   const session = useSession();
