@@ -30,8 +30,8 @@ function ChangePin() {
   const [currentPin, setCurrentPin] = useState('');
   const [newPin, setNewPin] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [mismatch, setMismatch] = useState<string | undefined>(undefined);
-  const [format, setFormat] = useState<string | undefined>(undefined);
+  const [mismatch, setMismatch] = useState(false);
+  const [format, setFormat] = useState(false);
   const [done, setDone] = useState(false);
   const { run, busy, error } = useAction();
   // A wrong current PIN is said in the page's words beside the field too, not as a wrong card number or PIN.
@@ -42,8 +42,8 @@ function ChangePin() {
     event.preventDefault();
     setDone(false);
     // Checked here too, so a typing slip is caught before the current PIN is tried (a wrong one counts).
-    setFormat(PIN.test(newPin) ? undefined : t('account.pin.format'));
-    setMismatch(newPin === repeat ? undefined : t('account.pin.mismatch'));
+    setFormat(!PIN.test(newPin));
+    setMismatch(newPin !== repeat);
     if (!PIN.test(newPin) || newPin !== repeat) return;
     const answer = await run(() => api<{ expiresAt: string; csrfToken: string }>('PUT', '/me/pin', { currentPin, newPin }));
     if (!answer) return;
@@ -75,7 +75,7 @@ function ChangePin() {
           autoComplete="new-password"
           value={newPin}
           onChange={(e) => setNewPin(e.target.value)}
-          error={aboutField(error, 'newPin') ?? format}
+          error={aboutField(error, 'newPin') ?? (format ? t('account.pin.format') : undefined)}
         />
         <PinField
           label={t('account.pin.repeat')}
@@ -83,7 +83,7 @@ function ChangePin() {
           autoComplete="new-password"
           value={repeat}
           onChange={(e) => setRepeat(e.target.value)}
-          error={mismatch}
+          error={mismatch ? t('account.pin.mismatch') : undefined}
         />
         <p className="hint">{t('account.pin.hint')}</p>
         <ErrorMessage error={error} words={{ INVALID_CREDENTIALS: t('account.pin.wrongCurrent') }} />

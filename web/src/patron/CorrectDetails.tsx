@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
-import { useT } from '../i18n';
+import { useT, type MessageId } from '../i18n';
 import { aboutField, day, ErrorMessage, Field, Notice, useAction } from '../ui/components';
 import type { PatronView } from '../../../src/http/schemas/common';
 
@@ -16,7 +16,8 @@ export function CorrectDetails({ patron, onSaved }: { patron: PatronView; onSave
   const t = useT();
   const initial = () => ({ name: patron.name, address: patron.address ?? '', email: patron.email ?? '', phone: patron.phone ?? '' });
   const [form, setForm] = useState<Record<Editable, string>>(initial);
-  const [saved, setSaved] = useState<string | null>(null);
+  // The message's id, so that it reads in the page's language even after a switch.
+  const [saved, setSaved] = useState<MessageId | null>(null);
   const { run, busy, error } = useAction();
   const problem = (field: Editable) => aboutField(error, field);
   const set = (field: Editable) => (event: { target: { value: string } }) => {
@@ -35,13 +36,13 @@ export function CorrectDetails({ patron, onSaved }: { patron: PatronView; onSave
       change[field] = field === 'name' ? value : value === '' ? null : value;
     }
     if (Object.keys(change).length === 0) {
-      setSaved(t('account.details.nothingChanged'));
+      setSaved('account.details.nothingChanged');
       return;
     }
     const answer = await run(() => api<PatronView>('PATCH', '/me', change));
     if (answer) {
       setForm({ name: answer.name, address: answer.address ?? '', email: answer.email ?? '', phone: answer.phone ?? '' });
-      setSaved(t('account.details.saved'));
+      setSaved('account.details.saved');
       onSaved();
     }
   };
@@ -58,7 +59,7 @@ export function CorrectDetails({ patron, onSaved }: { patron: PatronView; onSave
         </div>
         <p className="hint">{t('account.details.hint', { birthDate: day(patron.birthDate) })}</p>
         <ErrorMessage error={error} />
-        <Notice>{saved}</Notice>
+        <Notice>{saved ? t(saved) : null}</Notice>
         <div className="actions">
           <button type="submit" disabled={busy}>
             {t('account.details.submit')}

@@ -58,7 +58,8 @@ export function Privacy() {
   const policyLanguage = policy.data && policy.data.language !== pageLanguage() ? policy.data.language : undefined;
   const [view, setView] = useState<PrivacyView | undefined>(undefined);
   const [form, setForm] = useState<Choices | undefined>(undefined);
-  const [saved, setSaved] = useState<string | null>(null);
+  // The message's id, so that it reads in the page's language even after a switch.
+  const [saved, setSaved] = useState<MessageId | null>(null);
   const { run, busy, error } = useAction();
 
   useEffect(() => {
@@ -81,14 +82,14 @@ export function Privacy() {
     const body: Partial<Choices> = {};
     for (const key of Object.keys(form) as (keyof Choices)[]) if (form[key] !== before[key]) (body as Record<string, unknown>)[key] = form[key];
     if (Object.keys(body).length === 0) {
-      setSaved(t('account.privacy.nothingChanged'));
+      setSaved('account.privacy.nothingChanged');
       return;
     }
     const answer = await run(() => api<PrivacyView>('PUT', '/me/privacy', body));
     if (answer) {
       setView(answer);
       setForm(choicesOf(answer));
-      setSaved(t('account.privacy.saved'));
+      setSaved('account.privacy.saved');
     }
   };
 
@@ -230,7 +231,7 @@ export function Privacy() {
           </fieldset>
 
           <ErrorMessage error={error} />
-          <Notice>{saved}</Notice>
+          <Notice>{saved ? t(saved) : null}</Notice>
           <div className="actions">
             <button type="submit" disabled={busy}>
               {t('account.privacy.submit')}
