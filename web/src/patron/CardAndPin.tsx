@@ -1,14 +1,16 @@
 import { useState, type ComponentProps, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { api, setCsrfToken } from '../api';
+import { api, ApiError, setCsrfToken } from '../api';
+import { useT } from '../i18n';
 import { useSession } from '../session';
 import { aboutField, ErrorMessage, Field, Notice, Page, useAction } from '../ui/components';
 import { useConfirmStep } from './parts';
 
 /** `/me/pin`: change the PIN (PUT /me/pin), and report the card lost or stolen (POST /me/card-lost). */
 export function CardAndPin() {
+  const t = useT();
   return (
-    <Page title="Card and PIN">
+    <Page title={t('account.cardPin.title')}>
       <ChangePin />
       <ReportCardLost />
     </Page>
@@ -23,21 +25,25 @@ function PinField(props: ComponentProps<typeof Field>) {
 }
 
 function ChangePin() {
+  const t = useT();
   const session = useSession();
   const [currentPin, setCurrentPin] = useState('');
   const [newPin, setNewPin] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [mismatch, setMismatch] = useState<string | undefined>(undefined);
-  const [format, setFormat] = useState<string | undefined>(undefined);
+  const [mismatch, setMismatch] = useState(false);
+  const [format, setFormat] = useState(false);
   const [done, setDone] = useState(false);
   const { run, busy, error } = useAction();
+  // A wrong current PIN is said in the page's words beside the field too, not as a wrong card number or PIN.
+  const currentPinProblem =
+    error instanceof ApiError && error.about('currentPin')?.code === 'INVALID_CREDENTIALS' ? t('account.pin.wrongCurrent') : aboutField(error, 'currentPin');
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setDone(false);
     // Checked here too, so a typing slip is caught before the current PIN is tried (a wrong one counts).
-    setFormat(PIN.test(newPin) ? undefined : 'A PIN is 4 to 12 digits.');
-    setMismatch(newPin === repeat ? undefined : 'The two new PINs are not the same.');
+    setFormat(!PIN.test(newPin));
+    setMismatch(newPin !== repeat);
     if (!PIN.test(newPin) || newPin !== repeat) return;
     const answer = await run(() => api<{ expiresAt: string; csrfToken: string }>('PUT', '/me/pin', { currentPin, newPin }));
     if (!answer) return;
@@ -52,39 +58,39 @@ function ChangePin() {
 
   return (
     <section className="portal-section" aria-labelledby="pin-change">
-      <h2 id="pin-change">Change my PIN</h2>
+      <h2 id="pin-change">{t('account.pin.heading')}</h2>
       <form className="narrow" onSubmit={(e) => void submit(e)} noValidate>
         <PinField
-          label="Current PIN"
+          label={t('account.pin.current')}
           name="currentPin"
           autoComplete="current-password"
           value={currentPin}
           onChange={(e) => setCurrentPin(e.target.value)}
-          error={aboutField(error, 'currentPin')}
+          error={currentPinProblem}
         />
         <PinField
-          label="New PIN"
-          hint="4 to 12 digits."
+          label={t('account.pin.new')}
+          hint={t('account.pin.new.hint')}
           name="newPin"
           autoComplete="new-password"
           value={newPin}
           onChange={(e) => setNewPin(e.target.value)}
-          error={aboutField(error, 'newPin') ?? format}
+          error={aboutField(error, 'newPin') ?? (format ? t('account.pin.format') : undefined)}
         />
         <PinField
-          label="Repeat the new PIN"
+          label={t('account.pin.repeat')}
           name="repeatPin"
           autoComplete="new-password"
           value={repeat}
           onChange={(e) => setRepeat(e.target.value)}
-          error={mismatch}
+          error={mismatch ? t('account.pin.mismatch') : undefined}
         />
-        <p className="hint">Changing your PIN logs you out everywhere else you are logged in. Wrong current PINs count towards locking your card for a while.</p>
-        <ErrorMessage error={error} />
-        <Notice>{done ? 'Your PIN is changed. Anywhere else you were logged in has been logged out.' : null}</Notice>
+        <p className="hint">{t('account.pin.hint')}</p>
+        <ErrorMessage error={error} words={{ INVALID_CREDENTIALS: t('account.pin.wrongCurrent') }} />
+        <Notice>{done ? t('account.pin.changed') : null}</Notice>
         <div className="actions">
           <button type="submit" disabled={busy}>
-            Change my PIN
+            {t('account.pin.submit')}
           </button>
         </div>
       </form>
@@ -93,6 +99,7 @@ function ChangePin() {
 }
 
 function ReportCardLost() {
+  const t = useT();
   const session = useSession();
   const navigate = useNavigate();
   const { confirming, setConfirming, heading, openButton } = useConfirmStep();
@@ -108,11 +115,8 @@ function ReportCardLost() {
 
   return (
     <section className="portal-section" aria-labelledby="card-lost">
-      <h2 id="card-lost">Report my card lost or stolen</h2>
-      <p>
-        Your card stops working at once, online and at the library, so nobody can borrow with it or log in with it. You are logged out. To get a new card, ask at the library
-        desk: staff issue you a new card number for the same account, with your loans, holds and fines as they are.
-      </p>
+      <h2 id="card-lost">{t('account.cardLost.heading')}</h2>
+      <p>{t('account.cardLost.intro')}</p>
       {!confirming && (
         <div className="actions">
           <button
@@ -124,22 +128,22 @@ function ReportCardLost() {
               setConfirming(true);
             }}
           >
-            Report my card lost…
+            {t('account.cardLost.open')}
           </button>
         </div>
       )}
       {confirming && (
         <div className="portal-confirm" role="group" aria-labelledby="card-lost-confirm">
           <h3 id="card-lost-confirm" ref={heading} tabIndex={-1}>
-            Stop your card now?
+            {t('account.cardLost.confirm')}
           </h3>
-          <p>This cannot be undone online: the old card number never works again.</p>
+          <p>{t('account.cardLost.confirm.body')}</p>
           <div className="actions">
             <button type="button" className="danger" onClick={() => void report()} disabled={busy}>
-              Yes, stop my card
+              {t('account.cardLost.yes')}
             </button>
             <button type="button" className="secondary" onClick={() => setConfirming(false)}>
-              Cancel, keep my card
+              {t('account.cardLost.cancel')}
             </button>
           </div>
         </div>

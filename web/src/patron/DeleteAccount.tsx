@@ -1,5 +1,6 @@
 import { useNavigate } from 'react-router';
 import { api, ApiError } from '../api';
+import { useT } from '../i18n';
 import { useSession } from '../session';
 import { ErrorMessage, money, useAction } from '../ui/components';
 import { useConfirmStep } from './parts';
@@ -19,6 +20,7 @@ export interface DeletionReceipt {
  * (route state, no personal data in it).
  */
 export function DeleteAccount({ record }: { record: MyRecord }) {
+  const t = useT();
   const session = useSession();
   const navigate = useNavigate();
   const { confirming, setConfirming, heading: confirmHeading, openButton } = useConfirmStep();
@@ -40,20 +42,14 @@ export function DeleteAccount({ record }: { record: MyRecord }) {
 
   return (
     <section className="portal-section" aria-labelledby="data-delete">
-      <h2 id="data-delete">Delete my account</h2>
-      <p>
-        Deleting your account destroys your record: your registration and contact details, your loans and reading history, holds, paid fines, service records and
-        privacy choices. Your open holds are cancelled. This cannot be undone; to borrow again you would register again.
-      </p>
-      <p>What the library must keep or settle first:</p>
+      <h2 id="data-delete">{t('account.delete.heading')}</h2>
+      <p>{t('account.delete.intro')}</p>
+      <p>{t('account.delete.first')}</p>
       <ul>
-        <li>Items you have out must come back first{out > 0 ? ` (you have ${out} out now)` : ''}.</li>
-        <li>Money owed must be paid or waived first{record.balanceCents > 0 ? ` (you owe ${money(record.balanceCents)} now)` : ''}.</li>
-        <li>If the law requires the library to keep your record for a time, it cannot be deleted until then.</li>
-        <li>
-          The library keeps a deletion receipt with no personal data in it: when the record was deleted and that you asked. Anonymous statistics, which never named you,
-          stay.
-        </li>
+        <li>{out > 0 ? t('account.delete.itemsOutNow', { count: out }) : t('account.delete.itemsOut')}</li>
+        <li>{record.balanceCents > 0 ? t('account.delete.moneyOwedNow', { amount: money(record.balanceCents) }) : t('account.delete.moneyOwed')}</li>
+        <li>{t('account.delete.law')}</li>
+        <li>{t('account.delete.receipt')}</li>
       </ul>
       {!confirming && (
         <div className="actions">
@@ -66,19 +62,19 @@ export function DeleteAccount({ record }: { record: MyRecord }) {
               setConfirming(true);
             }}
           >
-            Delete my account…
+            {t('account.delete.open')}
           </button>
         </div>
       )}
       {confirming && (
         <div className="portal-confirm" role="group" aria-labelledby="delete-confirm-title">
           <h3 id="delete-confirm-title" ref={confirmHeading} tabIndex={-1}>
-            Delete your account for good?
+            {t('account.delete.confirm')}
           </h3>
-          <p>Your record is destroyed now, and you are logged out. You will get a receipt.</p>
+          <p>{t('account.delete.confirm.body')}</p>
           <div className="actions">
             <button type="button" className="danger" onClick={() => void remove()} disabled={busy}>
-              Yes, delete my account
+              {t('account.delete.yes')}
             </button>
             <button
               type="button"
@@ -88,7 +84,7 @@ export function DeleteAccount({ record }: { record: MyRecord }) {
                 setConfirming(false);
               }}
             >
-              Cancel, keep my account
+              {t('account.delete.cancel')}
             </button>
           </div>
         </div>
@@ -96,7 +92,7 @@ export function DeleteAccount({ record }: { record: MyRecord }) {
       {refusals.length > 0 && (
         <div className="portal-warning">
           <p>
-            <strong>Your account was not deleted.</strong>
+            <strong>{t('account.delete.notDeleted')}</strong>
           </p>
           <ul>
             {refusals.map((p, i) => (

@@ -1,15 +1,16 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api';
+import { pageLanguage, tRich, useT } from '../i18n';
 import { useSession } from '../session';
 import { aboutField, day, ErrorMessage, Field, money, Page, useAction, useLoad } from '../ui/components';
 import { FineList, HoldList, LoanList, PaymentList, ServiceList } from './parts';
 import { usePolicy } from './policy';
 import type { Dependent, DependentRecord, PublishedPolicy } from './types';
-import { GUARDIAN_LEVEL_WORDS, patronStatus } from './words';
+import { categoryName, GUARDIAN_LEVEL_WORDS, patronStatus } from './words';
 
-/** The published policy's sentence about guardians: the library's own words for the limit. */
+/** The published policy's sentence about guardians: the library's own words for the limit (in English or Spanish). */
 function guardianStatement(policy: PublishedPolicy | undefined) {
-  return policy?.access.find((s) => /guardian/i.test(s.text));
+  return policy?.access.find((s) => /guardian|tutor/i.test(s.text));
 }
 
 /**
@@ -18,28 +19,26 @@ function guardianStatement(policy: PublishedPolicy | undefined) {
  * without or with the child's card (POST /me/dependents/:minorId/record; the card number in the body).
  */
 export function Dependents() {
+  const t = useT();
   const session = useSession();
   const dependents = useLoad(() => api<Dependent[]>('GET', '/me/dependents'), []);
   const policy = usePolicy(session.actor?.libraryId);
   const statement = guardianStatement(policy.data);
 
   return (
-    <Page title="Children you signed for">
-      <p>
-        If you signed a child’s application for a library card, you can see part of the child’s record here, until they come of age. How much depends on the library’s
-        privacy policy, and on whether you have the child’s card. Every look is written in the child’s record.
-      </p>
+    <Page title={t('account.dependents.title')}>
+      <p>{t('account.dependents.intro')}</p>
       {statement && (
-        <blockquote className="portal-policy">
+        <blockquote className="portal-policy" lang={policy.data && policy.data.language !== pageLanguage() ? policy.data.language : undefined}>
           <p>
             {statement.text} <span className="hint">({statement.clauses.join(', ')})</span>
           </p>
         </blockquote>
       )}
-      {dependents.loading && !dependents.data && <p className="loading">Loading…</p>}
+      {dependents.loading && !dependents.data && <p className="loading">{t('common.loading')}</p>}
       <ErrorMessage error={dependents.error} />
       {dependents.data && dependents.data.length === 0 && (
-        <p className="portal-empty">No child’s record is open to you here: no child is linked to your card, or the library’s policy shows guardians nothing online.</p>
+        <p className="portal-empty">{t('account.dependents.none')}</p>
       )}
       {dependents.data?.map((child) => <Child key={child.patronId} child={child} />)}
     </Page>
@@ -47,6 +46,7 @@ export function Dependents() {
 }
 
 function Child({ child }: { child: Dependent }) {
+  const t = useT();
   const [cardNumber, setCardNumber] = useState('');
   const [shown, setShown] = useState<{ record: DependentRecord; withCard: boolean } | undefined>(undefined);
   const { run, busy, error } = useAction();
@@ -75,24 +75,30 @@ function Child({ child }: { child: Dependent }) {
     <section className="portal-section" aria-labelledby={headingId}>
       <h2 id={headingId}>{name}</h2>
       <ul>
-        <li>Without {name}’s card you can see {GUARDIAN_LEVEL_WORDS[child.withoutChildCard]}.</li>
         <li>
-          With {name}’s card or card number you can see {GUARDIAN_LEVEL_WORDS[child.withChildCard]}.
+          {child.withoutChildCard === 'none'
+            ? t('account.dependents.withoutCard.nothing', { name })
+            : t('account.dependents.withoutCard', { name, level: GUARDIAN_LEVEL_WORDS[child.withoutChildCard] })}
+        </li>
+        <li>
+          {child.withChildCard === 'none'
+            ? t('account.dependents.withCard.nothing', { name })
+            : t('account.dependents.withCard', { name, level: GUARDIAN_LEVEL_WORDS[child.withChildCard] })}
         </li>
       </ul>
       <div className="portal-two">
         {child.withoutChildCard !== 'none' && (
           <div className="actions">
             <button type="button" onClick={() => void look(false)} disabled={busy}>
-              See {name}’s record without the card
+              {t('account.dependents.seeWithout', { name })}
             </button>
           </div>
         )}
         {child.withChildCard !== 'none' && (
           <form onSubmit={submitCard} noValidate>
             <Field
-              label={`${name}’s library card number`}
-              hint="Sent to the library only to check it; it is not kept here."
+              label={t('account.dependents.cardNumber', { name })}
+              hint={t('account.dependents.cardNumber.hint')}
               name="childCardNumber"
               inputMode="numeric"
               autoComplete="off"
@@ -103,16 +109,14 @@ function Child({ child }: { child: Dependent }) {
             />
             <div className="actions">
               <button type="submit" disabled={busy || cardNumber.trim() === ''}>
-                See {name}’s record with the card
+                {t('account.dependents.seeWith', { name })}
               </button>
             </div>
           </form>
         )}
       </div>
       {refused && (
-        <p className="portal-warning">
-          The library shows you nothing of {name}’s record this way. Check the card number, or ask at the library desk.
-        </p>
+        <p className="portal-warning">{t('account.dependents.refused', { name })}</p>
       )}
       <ErrorMessage error={error} />
       {shown && <ChildRecord name={name} record={shown.record} withCard={shown.withCard} cardMatched={!shown.withCard || shown.record.cardAccepted} />}
@@ -122,69 +126,68 @@ function Child({ child }: { child: Dependent }) {
 
 /** The record as the API answered it: only the sections the level shows are there, and only those are drawn. */
 function ChildRecord({ name, record, withCard, cardMatched }: { name: string; record: DependentRecord; withCard: boolean; cardMatched: boolean }) {
+  const t = useT();
   const r = record.registration;
+  const overdueOnly = record.level === 'overdue-and-fines';
   return (
     <div className="portal-category" aria-live="polite">
-      <h3>
-        What you can see of {name}’s record {withCard && cardMatched ? 'with the card' : 'without the card'}
-      </h3>
-      {!cardMatched && <p className="portal-warning">That number is not {name}’s card (or the card has stopped), so you see what the policy shows without it.</p>}
+      <h3>{withCard && cardMatched ? t('account.dependents.record.withCard', { name }) : t('account.dependents.record.withoutCard', { name })}</h3>
+      {!cardMatched && <p className="portal-warning">{t('account.dependents.notTheCard', { name })}</p>}
       <p>
-        The library’s policy ({record.clause}) shows you {GUARDIAN_LEVEL_WORDS[record.level]}
-        {record.level === 'overdue-and-fines' ? '. Other loans, holds, reading history and contact details are not shown.' : '.'}
+        {overdueOnly
+          ? t('account.dependents.policyShowsOnly', { clause: record.clause, level: GUARDIAN_LEVEL_WORDS[record.level] })
+          : t('account.dependents.policyShows', { clause: record.clause, level: GUARDIAN_LEVEL_WORDS[record.level] })}
       </p>
       {r && (
         <>
-          <h4>Registration</h4>
+          <h4>{categoryName('registration')}</h4>
           <dl className="portal-facts">
-            <dt>Name</dt>
+            <dt>{t('account.field.name')}</dt>
             <dd>{r.name}</dd>
-            <dt>Birth date</dt>
+            <dt>{t('account.field.birthDate')}</dt>
             <dd>{day(r.birthDate)}</dd>
-            <dt>Address</dt>
+            <dt>{t('account.field.address')}</dt>
             <dd>{r.address ?? '—'}</dd>
-            <dt>Email</dt>
+            <dt>{t('account.field.email')}</dt>
             <dd>{r.email ?? '—'}</dd>
-            <dt>Phone</dt>
+            <dt>{t('account.field.phone')}</dt>
             <dd>{r.phone ?? '—'}</dd>
-            <dt>Card status</dt>
+            <dt>{t('account.field.cardStatus')}</dt>
             <dd>{patronStatus(r.status)}</dd>
-            <dt>Card valid until</dt>
+            <dt>{t('account.field.validUntil')}</dt>
             <dd>{day(r.expiresAt)}</dd>
-            <dt>Reading history</dt>
-            <dd>{r.readingHistory ? 'kept (the child chose it)' : 'not kept'}</dd>
+            <dt>{t('account.field.readingHistory')}</dt>
+            <dd>{r.readingHistory ? t('account.dependents.historyKept') : t('account.data.notKept')}</dd>
           </dl>
         </>
       )}
-      <h4>{record.level === 'overdue-and-fines' ? 'Overdue or lost items' : 'Loans'}</h4>
-      <LoanList loans={record.loans} empty={record.level === 'overdue-and-fines' ? 'Nothing overdue or lost.' : 'Nothing checked out.'} />
+      <h4>{overdueOnly ? t('account.dependents.overdue') : t('account.dependents.loans')}</h4>
+      <LoanList loans={record.loans} label={t('account.dependents.loans')} empty={overdueOnly ? t('account.dependents.overdue.none') : t('account.dependents.loans.none')} />
       {record.history && (
         <>
-          <h4>Returned loans</h4>
-          <LoanList loans={record.history} past label="Returned loans" empty="No returned loans are kept." />
+          <h4>{t('account.dependents.returned')}</h4>
+          <LoanList loans={record.history} past label={t('account.dependents.returned')} empty={t('account.dependents.returned.none')} />
         </>
       )}
       {record.holds && (
         <>
-          <h4>Holds</h4>
+          <h4>{t('account.dependents.holds')}</h4>
           <HoldList holds={record.holds} />
         </>
       )}
-      <h4>{record.level === 'full' ? 'Fines' : 'Fines owed'}</h4>
-      <FineList fines={record.fines} empty="Nothing owed." />
-      <p>
-        Total owed: <strong>{money(record.balanceCents)}</strong>
-      </p>
+      <h4>{record.level === 'full' ? t('account.dependents.fines') : t('account.dependents.finesOwed')}</h4>
+      <FineList fines={record.fines} empty={t('account.dependents.fines.none')} />
+      <p>{tRich('account.dependents.totalOwed', { amount: money(record.balanceCents), b: (chunks) => <strong>{chunks}</strong> })}</p>
       {record.payments && (
         <>
-          <h4>Payments</h4>
+          <h4>{t('account.data.payments')}</h4>
           <PaymentList payments={record.payments} />
         </>
       )}
       {record.services && (
         <>
-          <h4>Library services</h4>
-          <ServiceList services={record.services} empty="No service records." />
+          <h4>{t('account.dependents.services')}</h4>
+          <ServiceList services={record.services} empty={t('account.dependents.services.none')} />
         </>
       )}
     </div>

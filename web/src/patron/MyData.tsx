@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { api, download } from '../api';
+import { pageLanguage, t, tRich, useT, type MessageId } from '../i18n';
 import { useSession } from '../session';
 import { day, ErrorMessage, money, Notice, Page, useAction, useLoad } from '../ui/components';
 import { CorrectDetails } from './CorrectDetails';
@@ -8,9 +9,55 @@ import { DeleteAccount } from './DeleteAccount';
 import { FineList, HoldList, LoanList, PaymentList, ServiceList } from './parts';
 import { usePolicy } from './policy';
 import type { MyRecord, PublishedPolicy } from './types';
-import { categoryName, patronStatus, SERVICE_CATEGORY, serviceKind } from './words';
+import { categoryName as sharedCategoryName, patronStatus, SERVICE_CATEGORY } from './words';
 
-const CHANNEL_WORDS = { none: 'no notices by email or text', email: 'by email', text: 'by text message', both: 'by email and by text message' } as const;
+/** A code as words: its message in the page's language, or the code itself when this page does not know it. */
+function wordsFor(table: Readonly<Record<string, MessageId>>, code: string, unknown: (code: string) => string = (c) => c): string {
+  const id = table[code];
+  return id ? t(id) : unknown(code);
+}
+
+/** How the patron chose to get notices. */
+const CHANNEL_WORDS: Readonly<Record<string, MessageId>> = {
+  none: 'account.data.channel.none',
+  email: 'account.data.channel.email',
+  text: 'account.data.channel.text',
+  both: 'account.data.channel.both',
+};
+
+/** The categories the portal's shared words do not name yet (names as the published policy gives them, when it loads in the page's language). */
+const MORE_CATEGORY_WORDS: Readonly<Record<string, MessageId>> = {
+  notices: 'account.category.notices',
+  'vendor-authorisations': 'account.category.vendorAuthorisations',
+  'vendor-statistics': 'account.category.vendorStatistics',
+};
+
+/** A record category's name in the page's language. */
+const categoryName = (id: string): string => wordsFor(MORE_CATEGORY_WORDS, id, sharedCategoryName);
+
+/** What each kind of service record is called when there are none of it. */
+const NO_SERVICES: Readonly<Record<string, MessageId>> = {
+  'computer-session': 'account.data.noServices.computerSession',
+  'program-signup': 'account.data.noServices.programSignup',
+  'room-booking': 'account.data.noServices.roomBooking',
+  'ill-request': 'account.data.noServices.illRequest',
+  'reference-request': 'account.data.noServices.referenceRequest',
+};
+
+/** The instrument a release was made on, and the kind of a release notice when it names none. */
+const RELEASE_WORDS: Readonly<Record<string, MessageId>> = {
+  'informal-request': 'account.data.instrument.informalRequest',
+  'written-request': 'account.data.instrument.writtenRequest',
+  subpoena: 'account.data.instrument.subpoena',
+  'search-warrant': 'account.data.instrument.searchWarrant',
+  'court-order': 'account.data.instrument.courtOrder',
+  'fisa-or-nsl': 'account.data.instrument.fisaOrNsl',
+  'emergency-claim': 'account.data.instrument.emergencyClaim',
+  'patron-consent': 'account.data.instrument.patronConsent',
+  'public-records-request': 'account.data.instrument.publicRecordsRequest',
+  'materials-recovery': 'account.data.instrument.materialsRecovery',
+  'legal-disclosure': 'account.data.instrument.legalDisclosure',
+};
 
 /**
  * `/me/data`, “My data”: every category of the inventory that concerns the patron (GET /me), with what
@@ -18,6 +65,7 @@ const CHANNEL_WORDS = { none: 'no notices by email or text', email: 'by email', 
  * and contact details; and the request to delete the account.
  */
 export function MyData() {
+  const t = useT();
   const session = useSession();
   const record = useLoad(() => api<MyRecord>('GET', '/me'), []);
   const policy = usePolicy(session.actor?.libraryId);
@@ -35,41 +83,51 @@ export function MyData() {
 
   const data = record.data;
   return (
-    <Page title="My data">
-      <p>
-        This is everything the library keeps about you, category by category, as its privacy policy lists them. Where a category is empty, it says so. Nothing is left out of
-        the download.
-      </p>
+    <Page title={t('account.data.title')}>
+      <p>{t('account.data.intro')}</p>
       <section className="portal-section" aria-labelledby="data-download">
-        <h2 id="data-download">Download my data</h2>
-        <p className="hint">One file (JSON) with your whole record. It holds your card number and personal details: keep it somewhere safe.</p>
+        <h2 id="data-download">{t('account.data.download.heading')}</h2>
+        <p className="hint">{t('account.data.download.hint')}</p>
         <div className="actions">
           <button type="button" onClick={() => void save()} disabled={fetching.busy}>
-            Download my data (JSON)
+            {t('account.data.download.button')}
           </button>
         </div>
         <ErrorMessage error={fetching.error} />
-        <Notice>{downloaded ? 'Your record was downloaded as a JSON file.' : null}</Notice>
+        <Notice>{downloaded ? t('account.data.download.done') : null}</Notice>
       </section>
 
-      {record.loading && !data && <p className="loading">Loading your record…</p>}
+      {record.loading && !data && <p className="loading">{t('account.data.loading')}</p>}
       <ErrorMessage error={record.error} />
       {data && (
         <>
           <CorrectDetails patron={data.patron} onSaved={record.reload} />
           <section className="portal-section" aria-labelledby="data-categories">
-            <h2 id="data-categories">What the library keeps, by category</h2>
+            <h2 id="data-categories">{t('account.data.categories')}</h2>
             {Object.keys(data.contents).map((category) => (
               <Category key={category} id={category} record={data} policy={policy.data} />
             ))}
             {data.notices && data.notices.length > 0 && (
               <div className="portal-category">
-                <h3>Releases of your records you are told of</h3>
+                <h3>{t('account.data.releases')}</h3>
                 <ul className="portal-list">
                   {data.notices.map((n, i) => (
                     <li key={i}>
-                      {n.agency ?? 'An agency'}: {n.instrument ?? n.kind}, {n.releasedAt ? `released ${day(n.releasedAt)}` : 'not released'}
-                      {n.categories.length > 0 ? ` (${n.categories.map(categoryName).join(', ')})` : ''}
+                      {t(
+                        n.releasedAt
+                          ? n.categories.length > 0
+                            ? 'account.data.release.releasedWith'
+                            : 'account.data.release.released'
+                          : n.categories.length > 0
+                            ? 'account.data.release.notReleasedWith'
+                            : 'account.data.release.notReleased',
+                        {
+                          agency: n.agency ?? t('account.data.release.anAgency'),
+                          instrument: wordsFor(RELEASE_WORDS, n.instrument ?? n.kind),
+                          date: day(n.releasedAt),
+                          categories: n.categories.map(categoryName).join(', '),
+                        },
+                      )}
                     </li>
                   ))}
                 </ul>
@@ -85,17 +143,20 @@ export function MyData() {
 
 /** One category: its name, what is held (or that nothing is), and how long the library keeps it. */
 function Category({ id, record, policy }: { id: string; record: MyRecord; policy: PublishedPolicy | undefined }) {
+  const t = useT();
   const declared = policy?.categories.find((c) => c.id === id);
+  // The policy's own name for the category when it is in the page's language; else the page's words.
+  const policyLanguage = policy && policy.language !== pageLanguage() ? policy.language : undefined;
   const { count, body, nothing } = held(id, record);
   const headingId = `category-${id}`;
   return (
     <section className="portal-category" aria-labelledby={headingId}>
-      <h3 id={headingId}>{declared?.name ?? categoryName(id)}</h3>
+      <h3 id={headingId}>{declared && !policyLanguage ? declared.name : categoryName(id)}</h3>
       <p className="held">
-        <strong>{count === 0 ? (nothing ?? 'Nothing held.') : id === 'registration' ? 'Held:' : `Held: ${count === 1 ? '1 entry' : `${count} entries`}.`}</strong>
+        <strong>{count === 0 ? (nothing ?? t('account.data.nothingHeld')) : id === 'registration' ? t('account.data.held') : t('account.data.heldCount', { count })}</strong>
       </p>
       {count > 0 && body}
-      {declared && <p className="hint">How long: {declared.howLong.text}</p>}
+      {declared && <p className="hint">{tRich('account.data.howLong', { text: <span lang={policyLanguage}>{declared.howLong.text}</span> })}</p>}
     </section>
   );
 }
@@ -106,7 +167,7 @@ const returned = (r: MyRecord) => r.loans.filter((l) => l.status === 'returned')
  * What each returned loan of a patron without a reading history says. GET /me gives no date on which the
  * retention rule removes it (that is the next retention run after the profile's loan rule allows it).
  */
-const KEPT_AFTER_RETURN = 'Returned; kept for a short time after return, per the library’s rule';
+const KEPT_AFTER_RETURN: MessageId = 'account.data.keptAfterReturn';
 
 /**
  * What the record holds for one category, how many entries (the registration is one), and, when it
@@ -123,8 +184,13 @@ function held(id: string, r: MyRecord): { count: number; body: ReactNode; nothin
           <ul className="portal-list">
             {r.guardianLinks.map((link, i) => (
               <li key={i}>
-                {link.role === 'minor' ? 'You signed a child’s application for a card' : 'A parent or guardian signed your application for a card'} on {day(link.startedAt)}
-                {link.endedAt ? `; the link ended ${day(link.endedAt)}` : ''}.
+                {link.role === 'minor'
+                  ? link.endedAt
+                    ? t('account.data.guardianship.youSignedEnded', { started: day(link.startedAt), ended: day(link.endedAt) })
+                    : t('account.data.guardianship.youSigned', { started: day(link.startedAt) })
+                  : link.endedAt
+                    ? t('account.data.guardianship.signedForYouEnded', { started: day(link.startedAt), ended: day(link.endedAt) })
+                    : t('account.data.guardianship.signedForYou', { started: day(link.startedAt) })}
               </li>
             ))}
           </ul>
@@ -142,8 +208,8 @@ function held(id: string, r: MyRecord): { count: number; body: ReactNode; nothin
             <LoanList loans={out} />
             {kept.length > 0 && (
               <>
-                <h4>Returned, kept for now</h4>
-                <LoanList loans={kept} past label="Returned loans kept for now" returnedNote={KEPT_AFTER_RETURN} />
+                <h4>{t('account.data.keptForNow')}</h4>
+                <LoanList loans={kept} past label={t('account.data.keptForNow.label')} returnedNote={t(KEPT_AFTER_RETURN)} />
               </>
             )}
           </>
@@ -151,14 +217,14 @@ function held(id: string, r: MyRecord): { count: number; body: ReactNode; nothin
       };
     }
     case 'reading-history': {
-      if (!r.privacy.readingHistory) return { count: 0, body: null, nothing: 'Nothing held (not chosen).' };
+      if (!r.privacy.readingHistory) return { count: 0, body: null, nothing: t('account.data.readingHistory.notChosen') };
       const past = returned(r);
       return {
         count: past.length,
         body: (
           <>
-            <p>You chose to keep your reading history (since {day(r.privacy.readingHistorySince)}). These are the items you returned:</p>
-            <LoanList loans={past} past label="Reading history" />
+            <p>{t('account.data.readingHistory.chosen', { since: day(r.privacy.readingHistorySince) })}</p>
+            <LoanList loans={past} past label={t('account.data.readingHistory')} />
           </>
         ),
       };
@@ -173,11 +239,11 @@ function held(id: string, r: MyRecord): { count: number; body: ReactNode; nothin
             <FineList fines={r.fines} />
             {r.payments.length > 0 && (
               <>
-                <h4>Payments</h4>
+                <h4>{t('account.data.payments')}</h4>
                 <PaymentList payments={r.payments} />
               </>
             )}
-            <p>Balance owed: {money(r.balanceCents)}</p>
+            <p>{t('account.data.balance', { amount: money(r.balanceCents) })}</p>
           </>
         ),
       };
@@ -188,18 +254,24 @@ function held(id: string, r: MyRecord): { count: number; body: ReactNode; nothin
           <ul className="portal-list">
             {r.complaints.map((c) => (
               <li key={c.id}>
-                <p className="portal-item-title">Complaint received {day(c.receivedAt)}</p>
+                <p className="portal-item-title">{t('account.data.complaint.received', { date: day(c.receivedAt) })}</p>
                 <dl className="portal-facts">
-                  <dt>Topic</dt>
+                  <dt>{t('account.data.complaint.topic')}</dt>
                   <dd>{c.topic}</dd>
                   {c.summary && (
                     <>
-                      <dt>What you said</dt>
+                      <dt>{t('account.data.complaint.said')}</dt>
                       <dd>{c.summary}</dd>
                     </>
                   )}
-                  <dt>Answer</dt>
-                  <dd>{c.answeredAt ? `${day(c.answeredAt)}${c.answerSummary ? `: ${c.answerSummary}` : ''}` : `due by ${day(c.dueAt)}`}</dd>
+                  <dt>{t('account.data.complaint.answer')}</dt>
+                  <dd>
+                    {c.answeredAt
+                      ? c.answerSummary
+                        ? t('account.data.complaint.answeredWith', { date: day(c.answeredAt), summary: c.answerSummary })
+                        : day(c.answeredAt)
+                      : t('account.data.complaint.dueBy', { date: day(c.dueAt) })}
+                  </dd>
                 </dl>
               </li>
             ))}
@@ -210,62 +282,61 @@ function held(id: string, r: MyRecord): { count: number; body: ReactNode; nothin
       return {
         count: r.accessLog.length,
         body: (
-          <p>
-            Every look at your record is written down. <Link to="/me/who-looked">See who looked at your record</Link>.
-          </p>
+          <p>{tRich('account.data.accessLog', { link: (chunks) => <Link to="/me/who-looked">{chunks}</Link> })}</p>
         ),
       };
     default: {
       const kind = Object.keys(SERVICE_CATEGORY).find((k) => SERVICE_CATEGORY[k] === id);
       if (kind) {
         const services = r.services.filter((s) => s.kind === kind);
-        return { count: services.length, body: <ServiceList services={services} empty={`No ${serviceKind(kind).toLowerCase()}s.`} /> };
+        return { count: services.length, body: <ServiceList services={services} empty={t(NO_SERVICES[kind] as MessageId)} /> };
       }
       // A category this page does not know yet: say where it is in the download.
-      return { count: 1, body: <p>In the download under: {(r.contents[id as keyof MyRecord['contents']] ?? []).join(', ')}.</p> };
+      return { count: 1, body: <p>{t('account.data.inDownload', { fields: (r.contents[id as keyof MyRecord['contents']] ?? []).join(', ') })}</p> };
     }
   }
 }
 
 function Registration({ record }: { record: MyRecord }) {
+  const t = useT();
   const p = record.patron;
-  const missing = <span className="portal-readonly">not given</span>;
+  const missing = <span className="portal-readonly">{t('account.data.notGiven')}</span>;
   return (
     <dl className="portal-facts">
-      <dt>Name</dt>
+      <dt>{t('account.field.name')}</dt>
       <dd>{p.name}</dd>
-      <dt>Birth date</dt>
+      <dt>{t('account.field.birthDate')}</dt>
       <dd>{day(p.birthDate)}</dd>
-      <dt>Address</dt>
+      <dt>{t('account.field.address')}</dt>
       <dd>{p.address ?? missing}</dd>
-      <dt>Email</dt>
+      <dt>{t('account.field.email')}</dt>
       <dd>{p.email ?? missing}</dd>
-      <dt>Phone</dt>
+      <dt>{t('account.field.phone')}</dt>
       <dd>{p.phone ?? missing}</dd>
-      <dt>Card number</dt>
-      <dd>ending in {p.cardNumber.slice(-4)} (the whole number is in the download)</dd>
-      <dt>PIN</dt>
-      <dd>kept only as a one-way hash: nobody can read it</dd>
-      <dt>Patron category</dt>
+      <dt>{t('account.field.cardNumber')}</dt>
+      <dd>{t('account.data.cardEnding', { ending: p.cardNumber.slice(-4) })}</dd>
+      <dt>{t('account.field.pin')}</dt>
+      <dd>{t('account.data.pinHashed')}</dd>
+      <dt>{t('account.field.patronCategory')}</dt>
       <dd>{p.categoryCode}</dd>
-      <dt>Card status</dt>
+      <dt>{t('account.field.cardStatus')}</dt>
       <dd>{patronStatus(p.status)}</dd>
-      <dt>Card valid until</dt>
+      <dt>{t('account.field.validUntil')}</dt>
       <dd>{day(p.expiresAt)}</dd>
-      <dt>Registered</dt>
+      <dt>{t('account.field.registered')}</dt>
       <dd>{day(p.createdAt)}</dd>
-      <dt>Last activity</dt>
+      <dt>{t('account.field.lastActivity')}</dt>
       <dd>{day(record.account.lastActiveAt)}</dd>
-      <dt>Age band (for statistics)</dt>
+      <dt>{t('account.field.ageBand')}</dt>
       <dd>{record.account.ageBand}</dd>
-      <dt>Reading history</dt>
-      <dd>{record.privacy.readingHistory ? `kept, since ${day(record.privacy.readingHistorySince)}` : 'not kept'}</dd>
-      <dt>Notices</dt>
-      <dd>{CHANNEL_WORDS[record.privacy.noticeChannel] ?? record.privacy.noticeChannel}</dd>
-      <dt>Mailing lists</dt>
-      <dd>{record.privacy.mailingLists ? `subscribed, since ${day(record.privacy.mailingListsSince)}` : 'not subscribed'}</dd>
-      <dt>Photos at events</dt>
-      <dd>{record.privacy.photoConsent ? `allowed, since ${day(record.privacy.photoConsentSince)}` : 'not allowed'}</dd>
+      <dt>{t('account.field.readingHistory')}</dt>
+      <dd>{record.privacy.readingHistory ? t('account.data.keptSince', { since: day(record.privacy.readingHistorySince) }) : t('account.data.notKept')}</dd>
+      <dt>{t('account.field.notices')}</dt>
+      <dd>{wordsFor(CHANNEL_WORDS, record.privacy.noticeChannel)}</dd>
+      <dt>{t('account.field.mailingLists')}</dt>
+      <dd>{record.privacy.mailingLists ? t('account.data.subscribedSince', { since: day(record.privacy.mailingListsSince) }) : t('account.data.notSubscribed')}</dd>
+      <dt>{t('account.field.photos')}</dt>
+      <dd>{record.privacy.photoConsent ? t('account.data.allowedSince', { since: day(record.privacy.photoConsentSince) }) : t('account.data.notAllowed')}</dd>
     </dl>
   );
 }

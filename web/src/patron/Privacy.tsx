@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api';
+import { pageLanguage, tRich, useT, type MessageId } from '../i18n';
 import { aboutField, Checkbox, day, ErrorMessage, Notice, Page, Table, useAction, useLoad } from '../ui/components';
 import { noticeChannelName, noticeKindName } from '../ui/words';
 import { useSession } from '../session';
@@ -29,16 +30,16 @@ const choicesOf = (v: PrivacyView): Choices => ({
   policyMailings: v.policyMailings,
 });
 
-const CHANNELS: { value: NoticeChannel; label: string; hint: string }[] = [
-  { value: 'none', label: 'No notices by email or text', hint: 'You see your due dates, holds and fines here and at the library desk.' },
-  { value: 'email', label: 'By email', hint: 'Needs an email address in your details.' },
-  { value: 'text', label: 'By text message', hint: 'Needs a phone number in your details.' },
-  { value: 'both', label: 'Both email and text message', hint: 'Needs both an email address and a phone number in your details.' },
+const CHANNELS: { value: NoticeChannel; label: MessageId; hint: MessageId }[] = [
+  { value: 'none', label: 'account.privacy.channel.none', hint: 'account.privacy.channel.none.hint' },
+  { value: 'email', label: 'account.privacy.channel.email', hint: 'account.privacy.channel.email.hint' },
+  { value: 'text', label: 'account.privacy.channel.text', hint: 'account.privacy.channel.text.hint' },
+  { value: 'both', label: 'account.privacy.channel.both', hint: 'account.privacy.channel.both.hint' },
 ];
 
-/** The languages a patron may choose for notices; each written in itself, as the choice is read in it. */
-const LANGUAGES: { value: NoticeLanguageChoice; key: string; label: string; lang?: string }[] = [
-  { value: null, key: 'library', label: 'The library’s usual language' },
+/** The languages a patron may choose for notices; each written in itself, as the choice is read in it (the library's own, in the page's language). */
+const LANGUAGES: { value: NoticeLanguageChoice; key: string; label: string | MessageId; lang?: string }[] = [
+  { value: null, key: 'library', label: 'account.privacy.language.library' },
   { value: 'en', key: 'en', label: 'English', lang: 'en' },
   { value: 'es', key: 'es', label: 'Español', lang: 'es' },
 ];
@@ -49,13 +50,16 @@ const LANGUAGES: { value: NoticeLanguageChoice; key: string; label: string; lang
  * address that is not on file) shows beside the choice it is about, and changes nothing.
  */
 export function Privacy() {
+  const t = useT();
   const session = useSession();
   const loaded = useLoad(() => api<PrivacyView>('GET', '/me/privacy'), []);
   const policy = usePolicy(session.actor?.libraryId);
   const afterReturn = policy.data?.categories.find((c) => c.id === 'circulation')?.howLong.text;
+  const policyLanguage = policy.data && policy.data.language !== pageLanguage() ? policy.data.language : undefined;
   const [view, setView] = useState<PrivacyView | undefined>(undefined);
   const [form, setForm] = useState<Choices | undefined>(undefined);
-  const [saved, setSaved] = useState<string | null>(null);
+  // The message's id, so that it reads in the page's language even after a switch.
+  const [saved, setSaved] = useState<MessageId | null>(null);
   const { run, busy, error } = useAction();
 
   useEffect(() => {
@@ -78,14 +82,14 @@ export function Privacy() {
     const body: Partial<Choices> = {};
     for (const key of Object.keys(form) as (keyof Choices)[]) if (form[key] !== before[key]) (body as Record<string, unknown>)[key] = form[key];
     if (Object.keys(body).length === 0) {
-      setSaved('Nothing has changed: there was nothing to save.');
+      setSaved('account.privacy.nothingChanged');
       return;
     }
     const answer = await run(() => api<PrivacyView>('PUT', '/me/privacy', body));
     if (answer) {
       setView(answer);
       setForm(choicesOf(answer));
-      setSaved('Your privacy settings are saved.');
+      setSaved('account.privacy.saved');
     }
   };
 
@@ -93,49 +97,43 @@ export function Privacy() {
   const deletingHistory = view?.readingHistory === true && form?.readingHistory === false;
 
   return (
-    <Page title="Privacy settings">
-      <p>
-        Every choice here is off until you turn it on, except emails about changes to the privacy policy, which go to everyone with an email address on file until they stop them.
-        You can change any of them at any time. The library never sells your data.
-      </p>
-      {loaded.loading && !view && <p className="loading">Loading your settings…</p>}
+    <Page title={t('account.privacy.title')}>
+      <p>{t('account.privacy.intro')}</p>
+      {loaded.loading && !view && <p className="loading">{t('account.privacy.loading')}</p>}
       <ErrorMessage error={loaded.error} />
       {view && form && (
         <form onSubmit={(e) => void submit(e)}>
           <fieldset className="portal-choice">
-            <legend>Reading history</legend>
+            <legend>{t('account.privacy.history')}</legend>
             {view.readingHistoryOffered ? (
               <>
                 <Checkbox
-                  label="Keep my reading history"
+                  label={t('account.privacy.history.keep')}
                   checked={form.readingHistory}
                   onChange={(v) => change('readingHistory', v)}
                   hint={
                     <>
-                      <p>On: the library keeps a list of the items you borrowed and returned, so you can look back at them under My data. Staff serving your account can see it too.</p>
-                      <p>Off: no such list is kept. Turning it off deletes the list at once.</p>
-                      {afterReturn && <p>This library’s rule for every loan: “{afterReturn}”</p>}
+                      <p>{t('account.privacy.history.on')}</p>
+                      <p>{t('account.privacy.history.off')}</p>
+                      {afterReturn && <p>{tRich('account.privacy.history.rule', { rule: <span lang={policyLanguage}>{afterReturn}</span> })}</p>}
                     </>
                   }
                 />
-                {view.readingHistory && <p className="since">On since {day(view.readingHistorySince)}.</p>}
+                {view.readingHistory && <p className="since">{t('account.privacy.history.since', { since: day(view.readingHistorySince) })}</p>}
                 {deletingHistory && (
                   <div className="portal-warning">
-                    <p>Saving with this off deletes your reading history at once. It cannot be brought back.</p>
+                    <p>{t('account.privacy.history.deleting')}</p>
                   </div>
                 )}
               </>
             ) : (
-              <p>This library keeps no reading history for anyone, so there is nothing to turn on.</p>
+              <p>{t('account.privacy.history.notOffered')}</p>
             )}
           </fieldset>
 
           <fieldset className="portal-choice" aria-describedby={channelProblem ? 'privacy-channel-error' : undefined}>
-            <legend>Notices</legend>
-            <p className="hint">
-              How the library may send you notices about your account, such as a hold ready to pick up or an item overdue. A notice the law requires, such as news of a security
-              incident affecting your records, comes by post if you choose none.
-            </p>
+            <legend>{t('account.privacy.notices')}</legend>
+            <p className="hint">{t('account.privacy.notices.hint')}</p>
             {CHANNELS.map((c) => (
               <div className="check" key={c.value}>
                 <input
@@ -149,22 +147,22 @@ export function Privacy() {
                   aria-invalid={channelProblem && form.noticeChannel === c.value ? true : undefined}
                 />
                 <div>
-                  <label htmlFor={`privacy-channel-${c.value}`}>{c.label}</label>
+                  <label htmlFor={`privacy-channel-${c.value}`}>{t(c.label)}</label>
                   <p className="hint" id={`privacy-channel-${c.value}-hint`}>
-                    {c.hint}
+                    {t(c.hint)}
                   </p>
                 </div>
               </div>
             ))}
             {channelProblem && (
               <p className="field-error" id="privacy-channel-error">
-                {channelProblem} <Link to="/me/data">Add it under My data</Link>.
+                {tRich('account.privacy.channel.addIt', { problem: channelProblem, link: (chunks) => <Link to="/me/data">{chunks}</Link> })}
               </p>
             )}
           </fieldset>
 
           <fieldset className="portal-choice">
-            <legend>Language of notices</legend>
+            <legend>{t('account.privacy.language')}</legend>
             {LANGUAGES.map((l) => (
               <div className="check" key={l.key}>
                 <input
@@ -177,7 +175,7 @@ export function Privacy() {
                 />
                 <div>
                   <label htmlFor={`privacy-language-${l.key}`} lang={l.lang}>
-                    {l.label}
+                    {l.lang ? l.label : t(l.label as MessageId)}
                   </label>
                 </div>
               </div>
@@ -186,57 +184,57 @@ export function Privacy() {
           </fieldset>
 
           <fieldset className="portal-choice">
-            <legend>Changes to the privacy policy</legend>
+            <legend>{t('account.privacy.policyMailings')}</legend>
             <Checkbox
-              label="Email me when the library changes its privacy policy"
+              label={t('account.privacy.policyMailings.label')}
               checked={form.policyMailings}
               onChange={(v) => change('policyMailings', v)}
               hint={
                 <>
-                  <p>On: when the policy changes, the library emails you what changed, if your email address is on file. Each email has a link to stop them.</p>
-                  <p>Off: you are not emailed about changes. The policy is always on the library’s website.</p>
+                  <p>{t('account.privacy.policyMailings.on')}</p>
+                  <p>{t('account.privacy.policyMailings.off')}</p>
                 </>
               }
             />
           </fieldset>
 
           <fieldset className="portal-choice">
-            <legend>Mailing lists</legend>
+            <legend>{t('account.privacy.mailingLists')}</legend>
             <Checkbox
-              label="Send me the library’s newsletters and event mailings"
+              label={t('account.privacy.mailingLists.label')}
               checked={form.mailingLists}
               onChange={(v) => change('mailingLists', v)}
               hint={
                 <>
-                  <p>On: you are on the library’s own mailing lists for newsletters and news of events. Nobody else gets the lists.</p>
-                  <p>Off: you get none of them. Turning it off later unsubscribes you from every list.</p>
+                  <p>{t('account.privacy.mailingLists.on')}</p>
+                  <p>{t('account.privacy.mailingLists.off')}</p>
                 </>
               }
             />
-            {view.mailingLists && <p className="since">Subscribed since {day(view.mailingListsSince)}.</p>}
+            {view.mailingLists && <p className="since">{t('account.privacy.mailingLists.since', { since: day(view.mailingListsSince) })}</p>}
           </fieldset>
 
           <fieldset className="portal-choice">
-            <legend>Photos at library events</legend>
+            <legend>{t('account.privacy.photos')}</legend>
             <Checkbox
-              label="The library may photograph or record me at its programs and events"
+              label={t('account.privacy.photos.label')}
               checked={form.photoConsent}
               onChange={(v) => change('photoConsent', v)}
               hint={
                 <>
-                  <p>On: the library may take photos or recordings in which you appear at its programs and events, and use them.</p>
-                  <p>Off: you have not agreed to be photographed or recorded at library programs and events.</p>
+                  <p>{t('account.privacy.photos.on')}</p>
+                  <p>{t('account.privacy.photos.off')}</p>
                 </>
               }
             />
-            {view.photoConsent && <p className="since">Allowed since {day(view.photoConsentSince)}.</p>}
+            {view.photoConsent && <p className="since">{t('account.privacy.photos.since', { since: day(view.photoConsentSince) })}</p>}
           </fieldset>
 
           <ErrorMessage error={error} />
-          <Notice>{saved}</Notice>
+          <Notice>{saved ? t(saved) : null}</Notice>
           <div className="actions">
             <button type="submit" disabled={busy}>
-              Save privacy settings
+              {t('account.privacy.submit')}
             </button>
           </div>
         </form>
@@ -248,21 +246,22 @@ export function Privacy() {
 
 /** The notices the library sent the patron (or is sending): what kind, how, when and how it went; what they said is not kept. */
 function MyNotices() {
+  const t = useT();
   const notices = useLoad(() => api<OwnNotice[]>('GET', '/me/notices'), []);
   return (
     <section aria-labelledby="my-notices" className="portal-notices">
-      <h2 id="my-notices">Notices</h2>
-      <p>
-        The notices the library sent you. The library keeps only what kind each was, how and when it went, and for a limited time; it does not keep what a notice said once it
-        was sent.
-      </p>
+      <h2 id="my-notices">{t('account.notices.heading')}</h2>
+      <p>{t('account.notices.intro')}</p>
       <ErrorMessage error={notices.error} />
-      {notices.loading && !notices.data && <p className="loading">Loading your notices…</p>}
+      {notices.loading && !notices.data && <p className="loading">{t('account.notices.loading')}</p>}
       {notices.data &&
         (notices.data.length === 0 ? (
-          <p>No notices.</p>
+          <p>{t('account.notices.none')}</p>
         ) : (
-          <Table caption="Your notices, newest first" columns={['Notice', 'How', 'When', 'Status']}>
+          <Table
+            caption={t('account.notices.caption')}
+            columns={[t('account.notices.col.notice'), t('account.notices.col.how'), t('account.notices.col.when'), t('account.notices.col.status')]}
+          >
             {notices.data.map((n, i) => (
               <tr key={i}>
                 <th scope="row">{noticeKindName(n.kind)}</th>
