@@ -429,7 +429,7 @@ describe.each(ENGINES)('patron self-service over HTTP on %s', (engine) => {
     const before = { rosa: (await logged(rosa.id)).length, twinA: (await logged(twinA.id)).length, twinB: (await logged(twinB.id)).length, other: (await logged(other.id)).length };
 
     // The words on the ID, in any order and case, with the date of birth: the patron's account, as when the card is scanned.
-    const found = await identify({ name: `${surname.toUpperCase()} rosa`, birthDate: '1971-04-02' });
+    const found = await identify({ name: `${surname.toUpperCase()} rosa`, birthDate: '1971-04-02', libraryId });
     expect(found.status).toBe(200);
     expect(found.body.patron).toMatchObject({ id: rosa.id, cardNumber: rosa.cardNumber });
     expect((await logged(rosa.id)).slice(before.rosa)).toEqual(['identity-verified', 'view-account']);

@@ -4,7 +4,7 @@
  * typebox and src/domain.
  */
 import { Type, type Static } from 'typebox';
-import { AccountView, CalendarDate, errorResponses, Id, OptionalText, PatronView } from './common.js';
+import { AccountView, CalendarDate, errorResponses, Id, LibraryId, OptionalText, PatronView } from './common.js';
 
 
 /** POST /api/v1/patrons/:patronId/card */
@@ -46,7 +46,7 @@ export const IdentifyPatronRoute = {
     {
       patronId: Type.Optional(Id),
       name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-      libraryId: Type.Optional(Id),
+      libraryId: Type.Optional(LibraryId),
       photoIdChecked: Type.Literal(true),
       birthDate: CalendarDate,
     },

@@ -4,6 +4,7 @@ import { useT, type MessageId } from '../i18n';
 import { day, ErrorMessage, Notice, Page, useAction, useLoad } from '../ui/components';
 import { problemAbout, TextArea, useFocusTarget, useLibrary, when } from './common';
 import type { Complaint } from './types';
+import { usePaged } from '../ui/Pager';
 
 /**
  * Written complaints to the director (JC-VIII): each due for an answer in 30 days, overdue ones flagged.
@@ -27,6 +28,7 @@ export function ComplaintsPage() {
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const list = useLoad(() => api<Complaint[]>('GET', `/libraries/${encodeURIComponent(library.id)}/complaints${openOnly ? '?open=true' : ''}`), [library.id, openOnly]);
   const [complaints, setComplaints] = useState<Complaint[] | undefined>(undefined);
+  const { shown, pager } = usePaged(complaints);
   // The card answered may leave the list (only open complaints shown): focus goes to the notice.
   const noticeTarget = useFocusTarget<HTMLDivElement>();
 
@@ -54,7 +56,10 @@ export function ComplaintsPage() {
       {list.loading && !complaints && <p className="loading">{t('common.loading')}</p>}
       {complaints && complaints.length === 0 && <p>{openOnly ? t('officerecords.complaints.noneOpen') : t('officerecords.complaints.none')}</p>}
       {complaints && complaints.length > 0 && <p>{t('officerecords.complaints.count', { count: complaints.length })}</p>}
-      {complaints?.map((c) => <ComplaintCard key={c.id} complaint={c} onAnswered={(answer) => answered(c, answer)} />)}
+      {shown.map((c) => (
+        <ComplaintCard key={c.id} complaint={c} onAnswered={(answer) => answered(c, answer)} />
+      ))}
+      {pager}
     </Page>
   );
 }

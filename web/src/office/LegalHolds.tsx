@@ -37,7 +37,7 @@ export function LegalHoldsPage() {
         {list.loading && !list.data && <p className="loading">{t('office.holds.loading')}</p>}
         {list.data && list.data.length === 0 && <p>{includeReleased ? t('office.holds.none') : t('office.holds.noneLive')}</p>}
         {list.data && list.data.length > 0 && (
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0}>
             <table>
               <caption>{t('office.holds.caption', { count: list.data.length })}</caption>
               <thead>

@@ -503,7 +503,7 @@ function ReleasedSummary({ request, saved, who }: { request: LegalRequest; saved
             ? t('office.request.released.accounts', { at: when(request.releasedAt), who: who(request.releasedBy), count: saved.count })
             : t('office.request.released.patrons', { at: when(request.releasedAt), who: who(request.releasedBy), count: saved.count })}
       </p>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0}>
         <table>
           <caption>{t('office.request.manifest.caption')}</caption>
           <thead>

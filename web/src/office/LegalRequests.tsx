@@ -7,6 +7,7 @@ import { ErrorMessage, Field, Notice, Page, Select, useAction, useLoad } from '.
 import { loadPolicy } from '../public/policyApi';
 import { CATEGORIES, CheckboxGroup, dayBound, INSTRUMENTS, instrumentName, problemAbout, REQUEST_STATUS, TextArea, cardNumbers, useFocusTarget, useLibrary, when } from './common';
 import type { LegalRequest, RequestReceipt } from './types';
+import { usePaged } from '../ui/Pager';
 
 const OPEN = ['received', 'referred', 'approved'];
 const NO_CATEGORY: MessageId = 'office.requests.new.noCategory';
@@ -21,6 +22,7 @@ export function LegalRequestsPage() {
   const requests = [...(register.data ?? [])]
     .sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : -1))
     .filter((r) => show === 'all' || (show === 'open') === OPEN.includes(r.status));
+  const { shown, pager } = usePaged(requests);
 
   return (
     <Page
@@ -50,7 +52,7 @@ export function LegalRequestsPage() {
       {register.loading && !register.data && <p className="loading">{t('office.requests.loading')}</p>}
       {register.data && requests.length === 0 && <p>{show === 'all' ? t('office.requests.empty.all') : show === 'open' ? t('office.requests.empty.open') : t('office.requests.empty.closed')}</p>}
       {requests.length > 0 && (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0}>
           <table>
             <caption>{t('office.requests.caption', { count: requests.length })}</caption>
             <thead>
@@ -69,7 +71,7 @@ export function LegalRequestsPage() {
               </tr>
             </thead>
             <tbody>
-              {requests.map((r) => (
+              {shown.map((r) => (
                 <tr key={r.id}>
                   <th scope="row">{when(r.receivedAt)}</th>
                   <td>{instrumentName(r.instrument)}</td>
@@ -92,6 +94,7 @@ export function LegalRequestsPage() {
           </table>
         </div>
       )}
+      {pager}
     </Page>
   );
 }

@@ -3,6 +3,7 @@ import { api, query } from '../api';
 import { useT, type MessageId } from '../i18n';
 import { ErrorMessage, Field, Notice, Page, Select, Table, aboutField, useAction } from '../ui/components';
 import { useFocusTarget, when } from './common';
+import { usePaged } from '../ui/Pager';
 
 /** One entry of GET /patrons/:patronId/access-log. */
 interface AccessEntry {
@@ -221,6 +222,7 @@ export function PatronRecordsPage() {
   const [lookupPurpose, setLookupPurpose] = useState('');
   const [patronId, setPatronId] = useState<string | undefined>(undefined);
   const [log, setLog] = useState<AccessEntry[] | undefined>(undefined);
+  const { shown: logShown, pager: logPager } = usePaged(log);
   const [purpose, setPurpose] = useState('');
   const [records, setRecords] = useState<{ purpose: string; rows: ServiceRecordView[] } | undefined>(undefined);
   const find = useAction();
@@ -311,6 +313,7 @@ export function PatronRecordsPage() {
             {logAction.busy && <p className="loading">{t('common.loading')}</p>}
             {log && log.length === 0 && <p>{t('officerecords.patronRecords.log.none')}</p>}
             {log && log.length > 0 && (
+              <>
               <Table
                 caption={t('officerecords.patronRecords.log.count', { count: log.length })}
                 columns={[
@@ -323,7 +326,7 @@ export function PatronRecordsPage() {
                   t('officerecords.patronRecords.log.channel'),
                 ]}
               >
-                {log.map((e, i) => (
+                {logShown.map((e, i) => (
                   <tr key={i}>
                     <th scope="row">{when(e.at)}</th>
                     <td>
@@ -338,6 +341,8 @@ export function PatronRecordsPage() {
                   </tr>
                 ))}
               </Table>
+              {logPager}
+              </>
             )}
           </section>
           <section aria-labelledby="records-services">

@@ -55,7 +55,7 @@ export function RetentionPage() {
         {due.loading && !due.data && <p className="loading">{t('common.loading')}</p>}
         {due.data && due.data.length === 0 && <p>{t('reportpages.retention.noneDue')}</p>}
         {due.data && due.data.length > 0 && (
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0}>
             <table>
               <caption>{t('reportpages.retention.dueCaption', { count: due.data.length })}</caption>
               <thead>
@@ -139,7 +139,7 @@ type ReceiptRow = Pick<RetentionReceipt, 'category' | 'rule' | 'clause' | 'dispo
 function Receipts({ caption, receipts }: { caption: string; receipts: ReceiptRow[] }) {
   const t = useT();
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0}>
       <table>
         <caption>{caption}</caption>
         <thead>

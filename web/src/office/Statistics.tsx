@@ -295,7 +295,7 @@ function Shown({ cell, threshold }: { cell: Cell | undefined; threshold: number 
 function CountTable({ table: counts, threshold, caption, corner }: { table: StatsTable; threshold: number; caption: string; corner: string }) {
   const t = useT();
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0}>
       <table aria-describedby="stats-suppressed">
         <caption>{caption}</caption>
         <thead>

@@ -84,7 +84,7 @@ export function TransparencyPage() {
                 width: r.requests.gagged.bandWidth,
               })}
             </p>
-            <div className="table-scroll">
+            <div className="table-scroll" tabIndex={0}>
               <table>
                 <caption>{t('reportpages.transparency.caption')}</caption>
                 <thead>

@@ -4,6 +4,7 @@ import { t, useT, type MessageId } from '../i18n';
 import { Checkbox, day, ErrorMessage, Page, useLoad } from '../ui/components';
 import type { AccessSeen } from './types';
 import { plain, wordsFor } from './parts';
+import { usePaged } from '../ui/Pager';
 
 /** Why someone opened the record (the access log's purpose, src/domain/purposes.ts). */
 const PURPOSE_WORDS: Record<string, MessageId> = {
@@ -139,6 +140,7 @@ export function WhoLooked() {
   const [othersOnly, setOthersOnly] = useState(false);
   const all = log.data ? [...log.data].reverse() : [];
   const entries = othersOnly ? all.filter((e) => e.role !== 'you') : all;
+  const { shown, pager } = usePaged(entries);
   return (
     <Page title={t('portal.whoLooked.title')}>
       <p>{t('portal.whoLooked.intro')}</p>
@@ -154,7 +156,7 @@ export function WhoLooked() {
         <>
           <h2>{t('portal.whoLooked.heading', { count: entries.length })}</h2>
           <ul className="portal-log">
-            {entries.map((e, i) => (
+            {shown.map((e, i) => (
               <li key={i}>
                 <p className="portal-who">
                   {e.library ? t('portal.whoLooked.whoAt', { who: roleWords(e.role), library: e.library }) : roleWords(e.role)}
@@ -172,6 +174,7 @@ export function WhoLooked() {
               </li>
             ))}
           </ul>
+          {pager}
         </>
       )}
     </Page>

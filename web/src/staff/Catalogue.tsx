@@ -188,7 +188,7 @@ function Results({ result, filters, onNarrow, onOpen, busy }: { result: Catalogu
         )}
       </div>
       {result.hits.length > 0 && (
-        <div className="table-scroll" aria-live="off">
+        <div className="table-scroll" aria-live="off" tabIndex={0}>
           <table>
             <caption>{result.hits.length < result.total ? t('deskpages.catalogue.bestOf', { shown: result.hits.length, total: result.total }) : t('deskpages.catalogue.bestFirst')}</caption>
             <thead>
@@ -323,7 +323,7 @@ function TitlePage({ recordId, onBack }: { recordId: string; onBack: () => void 
           {record.summary && <p>{record.summary}</p>}
           <Notice>{notice}</Notice>
           <ErrorMessage error={change.error} />
-          <div className="table-scroll" aria-live="off">
+          <div className="table-scroll" aria-live="off" tabIndex={0}>
             <table>
               <caption>{t('deskpages.catalogue.copies', { count: record.copies.length })}</caption>
               <thead>

@@ -351,7 +351,7 @@ function CheckoutList() {
       {desk.checkouts.length === 0 ? (
         <p className="hint">{t('deskhome.out.empty')}</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0}>
           <table>
             <thead>
               <tr>
@@ -465,7 +465,7 @@ function CheckinList() {
       {desk.checkins.length === 0 ? (
         <p className="hint">{t('deskhome.in.empty')}</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0}>
           <table>
             <thead>
               <tr>

@@ -161,7 +161,7 @@ function Search() {
             </p>
           )}
           {hits.list.length > 0 && (
-            <div className="table-scroll">
+            <div className="table-scroll" tabIndex={0}>
               <table>
                 <thead>
                   <tr>

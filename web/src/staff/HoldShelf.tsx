@@ -51,7 +51,7 @@ function Shelf() {
       ) : entries.length === 0 ? (
         <p>{t('deskhome.shelf.empty')}</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0}>
           <table aria-describedby={`${id}-count`}>
             <caption id={`${id}-count`}>
               {branch

@@ -146,7 +146,7 @@ export function PatronPanel({ onDone }: { onDone: () => void }) {
         <dt>{t('deskhome.patron.owes')}</dt>
         <dd>{account.balanceCents > 0 ? <strong>{money(account.balanceCents)}</strong> : money(0)}</dd>
         {links.map((link) => (
-          <GuardianLink key={`${link.role}-${link.patronId}`} role={link.role} patronId={link.patronId} startedAt={link.startedAt} />
+          <GuardianLink key={`${link.role}-${link.patronId}`} role={link.role} name={link.name} startedAt={link.startedAt} />
         ))}
       </dl>
       <Loans account={account} onDone={onDone} />
@@ -159,21 +159,22 @@ export function PatronPanel({ onDone }: { onDone: () => void }) {
   );
 }
 
-function GuardianLink({ role, patronId, startedAt }: { role: 'guardian' | 'minor'; patronId: string; startedAt: string }) {
+/** A guardian link: the other patron by name (never by a record id), and since when. */
+function GuardianLink({ role, name, startedAt }: { role: 'guardian' | 'minor'; name: string; startedAt: string }) {
   const t = useT();
-  const record = <span className="record-id">{t('deskhome.patron.recordId', { id: patronId })}</span>;
+  const who = <strong>{name}</strong>;
   return role === 'guardian' ? (
     <>
       <dt>{t('deskhome.patron.guardian')}</dt>
       <dd>
-        {t('deskhome.patron.guardianLinked', { since: day(startedAt) })} {record}
+        {who}: {t('deskhome.patron.guardianLinked', { since: day(startedAt) })}
       </dd>
     </>
   ) : (
     <>
       <dt>{t('deskhome.patron.guardianOf')}</dt>
       <dd>
-        {t('deskhome.patron.minorLinked', { since: day(startedAt) })} {record}
+        {who}: {t('deskhome.patron.minorLinked', { since: day(startedAt) })}
       </dd>
     </>
   );

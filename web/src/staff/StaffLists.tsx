@@ -225,7 +225,7 @@ const EMPTY: Record<Slug, MessageId> = {
 /** A plain table that prints: a caption, column headings, rows. */
 function PlainTable({ caption, id, columns, children }: { caption: string; id: string; columns: string[]; children: ReactNode }) {
   return (
-    <div className="table-scroll print-plain">
+    <div className="table-scroll print-plain" tabIndex={0}>
       <table aria-describedby={`${id}-caption`}>
         <caption id={`${id}-caption`}>{caption}</caption>
         <thead>

@@ -307,7 +307,7 @@ export type Column = string | { label: string; num: true } | false;
 /** A table in its scrolling box, with an optional caption and a row of column headings; `children` are the body's rows. */
 export function Table({ caption, columns, children }: { caption?: string; columns: Column[]; children: ReactNode }) {
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0}>
       <table>
         {caption && <caption>{caption}</caption>}
         <thead>
