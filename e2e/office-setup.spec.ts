@@ -99,3 +99,45 @@ test('a clerk reads the library setup but has no form to change it', async ({ pa
   await expect(page.getByRole('button', { name: 'Add the branch' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Explain' })).toBeVisible();
 });
+
+test('an administrator chooses the library’s languages, how its desk takes payments and what its slips print', async ({ page }) => {
+  const admin = fixture().admin;
+  test.skip(!admin, 'no administrator account in this run');
+  await page.goto('staff/login');
+  await page.getByLabel('Username').fill(admin?.username ?? '');
+  await page.getByLabel('Password').fill(admin?.password ?? '');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/app\/office/);
+  await page.goto('office/library-setup');
+  const chooser = page.getByLabel('Library', { exact: true });
+  if (await chooser.count()) await chooser.selectOption(fixture().libraryId);
+  const languages = page.getByRole('group', { name: 'Languages' });
+  const payments = page.getByRole('group', { name: 'Payments at the desk' });
+  const slips = page.getByRole('group', { name: 'Printed slips' });
+  await expect(languages.getByRole('checkbox', { name: 'Español' })).toBeChecked();
+  await expect(payments.getByRole('checkbox', { name: 'Check' })).toBeChecked();
+
+  // A default language the library does not offer is refused, in words, and nothing is saved.
+  await languages.getByRole('checkbox', { name: 'Español' }).uncheck();
+  await page.getByRole('group', { name: 'Default language' }).getByRole('radio', { name: 'Español' }).check();
+  await page.getByRole('button', { name: 'Save the settings' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'The default language must be one of the languages the library offers.' })).toBeVisible();
+  await page.reload();
+  if (await chooser.count()) await chooser.selectOption(fixture().libraryId);
+  await expect(languages.getByRole('checkbox', { name: 'Español' })).toBeChecked();
+
+  // No checks at this desk, and a line at the top of every slip; kept, then put back as they were.
+  await payments.getByRole('checkbox', { name: 'Check' }).uncheck();
+  await slips.getByLabel('Top of the slip (the library’s name, hours, telephone)').fill('Demo Library · 505-555-0100');
+  await page.getByRole('button', { name: 'Save the settings' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The settings are saved.' })).toBeVisible();
+  await page.reload();
+  if (await chooser.count()) await chooser.selectOption(fixture().libraryId);
+  await expect(payments.getByRole('checkbox', { name: 'Check' })).not.toBeChecked();
+  await expect(payments.getByRole('checkbox', { name: 'Cash' })).toBeChecked();
+  await expect(slips.getByLabel('Top of the slip (the library’s name, hours, telephone)')).toHaveValue('Demo Library · 505-555-0100');
+  await payments.getByRole('checkbox', { name: 'Check' }).check();
+  await slips.getByLabel('Top of the slip (the library’s name, hours, telephone)').fill('');
+  await page.getByRole('button', { name: 'Save the settings' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The settings are saved.' })).toBeVisible();
+});

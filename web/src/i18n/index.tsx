@@ -73,6 +73,11 @@ export function errorWords(code: string): string | undefined {
   return id in current.messages ? current.formatMessage({ id: id as MessageId }) : undefined;
 }
 
+/** A language's name in that language ("English", "Español"), from its catalogue. */
+export function languageName(language: string): string {
+  return CATALOGUES[language]?.['common.meta.name'] ?? language;
+}
+
 /** The page's language code (en, es, …). */
 export function pageLanguage(): string {
   return currentLanguage;

@@ -1,8 +1,8 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, query } from '../api';
-import { t, tRich, useT, type MessageId } from '../i18n';
+import { AVAILABLE_LANGUAGES, languageName, t, tRich, useT, type MessageId } from '../i18n';
 import { useSession } from '../session';
-import { Checkbox, ErrorMessage, Field, Notice, Page, Select, Table, aboutField, money, useAction, useLoad } from '../ui/components';
+import { Checkbox, ErrorMessage, Field, Notice, Page, Select, Table, TextArea, aboutField, money, useAction, useLoad } from '../ui/components';
 import { useLibrary } from './common';
 import type { BranchRow, CategoryRow, ClosedDaysRow, ItemTypeRow, LibrarySettings, LoanRuleExplanation, LoanRuleRow } from '../../../src/http/schemas/library-config';
 
@@ -95,6 +95,13 @@ function Settings({ base, admin, onSaved }: { base: string; admin: boolean; onSa
   );
 }
 
+/** The ways a desk may take a payment, in the order a library's list keeps them. */
+const PAYMENT_METHOD_WORDS: [string, MessageId][] = [
+  ['cash', 'setup.desk.method.cash'],
+  ['check', 'setup.desk.method.check'],
+  ['card', 'setup.desk.method.card'],
+];
+
 function SettingsForm({ base, admin, settings, onSaved }: { base: string; admin: boolean; settings: LibrarySettings; onSaved: (message: string) => void }) {
   const t = useT();
   const [form, setForm] = useState({
@@ -105,7 +112,15 @@ function SettingsForm({ base, admin, settings, onSaved }: { base: string; admin:
     processingFee: (settings.processingFeeCents / 100).toFixed(2),
     longOverdueDays: text(settings.longOverdueDays),
     cardValidityMonths: text(settings.cardValidityMonths),
+    slipHeader: settings.slipHeader ?? '',
+    slipFooter: settings.slipFooter ?? '',
   });
+  // The library's languages, payment methods and slips (issue 20): lists and switches beside the figures.
+  const [defaultLanguage, setDefaultLanguage] = useState(settings.defaultLanguage);
+  const [offered, setOffered] = useState<string[]>(settings.offeredLanguages);
+  const [methods, setMethods] = useState<string[]>(settings.paymentMethods);
+  const [slipTitles, setSlipTitles] = useState(settings.slipTitles);
+  const toggle = (list: string[], value: string, on: boolean, order: readonly string[]) => order.filter((v) => (v === value ? on : list.includes(v)));
   const { run, busy, error } = useAction();
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
   const submit = async (event: FormEvent) => {
@@ -119,6 +134,12 @@ function SettingsForm({ base, admin, settings, onSaved }: { base: string; admin:
         processingFeeCents: toCents(form.processingFee),
         longOverdueDays: wholeOrNull(form.longOverdueDays),
         cardValidityMonths: Number(form.cardValidityMonths),
+        defaultLanguage,
+        offeredLanguages: offered,
+        paymentMethods: methods,
+        slipHeader: form.slipHeader.trim() === '' ? null : form.slipHeader,
+        slipFooter: form.slipFooter.trim() === '' ? null : form.slipFooter,
+        slipTitles,
       }),
     );
     if (saved) onSaved(t('setup.settings.saved'));
@@ -134,6 +155,45 @@ function SettingsForm({ base, admin, settings, onSaved }: { base: string; admin:
         <Field label={t('setup.settings.processingFee')} inputMode="decimal" required value={form.processingFee} onChange={set('processingFee')} error={aboutField(error, 'processingFeeCents')} />
         <Field label={t('setup.settings.longOverdueDays')} hint={t('setup.settings.longOverdueDays.hint')} type="number" min={1} value={form.longOverdueDays} onChange={set('longOverdueDays')} error={aboutField(error, 'longOverdueDays')} />
         <Field label={t('setup.settings.cardValidityMonths')} hint={t('setup.settings.cardValidityMonths.hint')} type="number" min={1} required value={form.cardValidityMonths} onChange={set('cardValidityMonths')} error={aboutField(error, 'cardValidityMonths')} />
+      </fieldset>
+      <fieldset className="office-fieldset" disabled={!admin}>
+        <legend>{t('setup.desk.languages')}</legend>
+        <p className="hint">{t('setup.desk.languages.hint')}</p>
+        {AVAILABLE_LANGUAGES.map((language) => (
+          <Checkbox
+            key={language}
+            name="offeredLanguages"
+            label={<span lang={language}>{languageName(language)}</span>}
+            checked={offered.includes(language)}
+            onChange={(on) => setOffered((list) => toggle(list, language, on, AVAILABLE_LANGUAGES))}
+          />
+        ))}
+        {aboutField(error, 'offeredLanguages') && <p className="field-error">{aboutField(error, 'offeredLanguages')}</p>}
+        <fieldset className="modes">
+          <legend>{t('setup.desk.defaultLanguage')}</legend>
+          {AVAILABLE_LANGUAGES.map((language) => (
+            <label className="check" key={language}>
+              <input type="radio" name="defaultLanguage" value={language} checked={defaultLanguage === language} onChange={() => setDefaultLanguage(language)} />
+              <span lang={language}>{languageName(language)}</span>
+            </label>
+          ))}
+        </fieldset>
+        {aboutField(error, 'defaultLanguage') && <p className="field-error">{aboutField(error, 'defaultLanguage')}</p>}
+      </fieldset>
+      <fieldset className="office-fieldset" disabled={!admin}>
+        <legend>{t('setup.desk.payments')}</legend>
+        <p className="hint">{t('setup.desk.payments.hint')}</p>
+        {PAYMENT_METHOD_WORDS.map(([method, label]) => (
+          <Checkbox key={method} name="paymentMethods" label={t(label)} checked={methods.includes(method)} onChange={(on) => setMethods((list) => toggle(list, method, on, PAYMENT_METHOD_WORDS.map(([m]) => m)))} />
+        ))}
+        {aboutField(error, 'paymentMethods') && <p className="field-error">{aboutField(error, 'paymentMethods')}</p>}
+      </fieldset>
+      <fieldset className="office-fieldset" disabled={!admin}>
+        <legend>{t('setup.desk.slips')}</legend>
+        <p className="hint">{t('setup.desk.slips.hint')}</p>
+        <TextArea label={t('setup.desk.slipHeader')} name="slipHeader" maxLength={500} value={form.slipHeader} onChange={set('slipHeader')} error={aboutField(error, 'slipHeader')} />
+        <TextArea label={t('setup.desk.slipFooter')} name="slipFooter" maxLength={500} value={form.slipFooter} onChange={set('slipFooter')} error={aboutField(error, 'slipFooter')} />
+        <Checkbox name="slipTitles" label={t('setup.desk.slipTitles')} hint={t('setup.desk.slipTitles.hint')} checked={slipTitles} onChange={setSlipTitles} />
       </fieldset>
       <ErrorMessage error={error} />
       {admin && (
