@@ -53,7 +53,7 @@ describe.each(ENGINES)('access-log API on %s', (engine) => {
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
       patronId: patron.id,
-      entries: [{ at: expect.any(String), actorKind: 'system', actorId: 'system', actorRole: 'system', actorLibraryId: null, action: 'register', categories: ['registration'], purpose: 'circulation', channel: 'cli' }],
+      entries: [{ at: expect.any(String), actorKind: 'system', actorId: 'system', actorName: null, actorRole: 'system', actorLibraryId: null, actorLibraryName: null, action: 'register', categories: ['registration'], purpose: 'circulation', channel: 'cli' }],
     });
   });
 
@@ -64,7 +64,7 @@ describe.each(ENGINES)('access-log API on %s', (engine) => {
     expect(reviewed.status).toBe(200);
     const log = await server.call('GET', `/patrons/${patron.id}/access-log`, { cookie: director_ });
     const look = (log.body.entries as { action: string; purpose: string; actorRole: string }[]).filter((e) => e.action === 'view-account');
-    expect(look).toEqual([expect.objectContaining({ purpose: 'violation-review', actorRole: 'director' })]);
+    expect(look).toEqual([expect.objectContaining({ purpose: 'violation-review', actorRole: 'director', actorName: director.username, actorLibraryName: expect.any(String) })]);
     // A clerk may not name a director's purpose; without one, a scanned card is the desk's transaction.
     const clerk = await server.login(desk);
     const refused = await server.call('POST', '/patrons/lookup', { cookie: clerk, body: { cardNumber: patron.cardNumber, purpose: 'violation-review' } });

@@ -10,6 +10,7 @@ import * as log from '../storage/access-log.repository.js';
 import type { ChainedEntry, ChainHead } from '../storage/access-log.repository.js';
 import { findBranch, findLibrary } from '../storage/library.repository.js';
 import { findSip2AccountByName } from '../storage/sip2-account.repository.js';
+import { findStaffById } from '../storage/staff.repository.js';
 import type { Library } from '../domain/types.js';
 import { baseMac, chainLegacyEntries, entryMac, GENESIS_HASH } from './access-chain.js';
 import { requirePermission } from './authorization.js';
@@ -249,17 +250,34 @@ export async function accessHistoryOf(ctx: Context, patronId: string): Promise<A
 export async function patronAccessLog(ctx: Context, input: { patronId: string }) {
   requirePermission(ctx, 'access-log.read');
   const patron = await requirePatron(ctx, input.patronId);
-  const entries = (await log.accessEntriesForPatron(ctx.trx, patron.id)).map((e) => ({
-    at: e.at,
-    actorKind: e.actorKind,
-    actorId: e.actorId,
-    actorRole: e.actorRole,
-    actorLibraryId: e.actorLibraryId,
-    action: e.action,
-    categories: e.categories,
-    purpose: e.purpose,
-    channel: e.channel,
-  }));
+  // Who, as the director reads it: a staff member by their username and a library by its name, never
+  // only by an id. Staff accounts and libraries are the library's own records, not a patron's.
+  const staffNames = new Map<string, string | null>();
+  const libraryNames = new Map<string, string | null>();
+  const staffName = async (id: string) => {
+    if (!staffNames.has(id)) staffNames.set(id, (await findStaffById(ctx.trx, id))?.username ?? null);
+    return staffNames.get(id) ?? null;
+  };
+  const libraryName = async (id: string | null) => {
+    if (id === null) return null;
+    if (!libraryNames.has(id)) libraryNames.set(id, (await findLibrary(ctx.trx, id))?.name ?? null);
+    return libraryNames.get(id) ?? null;
+  };
+  const entries = [];
+  for (const e of await log.accessEntriesForPatron(ctx.trx, patron.id))
+    entries.push({
+      at: e.at,
+      actorKind: e.actorKind,
+      actorId: e.actorId,
+      actorName: e.actorKind === 'staff' ? await staffName(e.actorId) : null,
+      actorRole: e.actorRole,
+      actorLibraryId: e.actorLibraryId,
+      actorLibraryName: await libraryName(e.actorLibraryId),
+      action: e.action,
+      categories: e.categories,
+      purpose: e.purpose,
+      channel: e.channel,
+    });
   await recordAccess(ctx, patron, 'view-access-log', ['access-log']);
   return { patronId: patron.id, entries };
 }

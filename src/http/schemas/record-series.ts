@@ -4,7 +4,7 @@
  * typebox and src/domain.
  */
 import { Type, type Static } from 'typebox';
-import { forbiddableResponses, Id, Instant, LibraryId, Nullable } from './common.js';
+import { forbiddableResponses, Id, Instant, LanguageParam, LibraryId, Nullable } from './common.js';
 
 export const SeriesCode = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$', description: 'A series code, unique in the library (`security-camera`).' });
 export const SeriesView = Type.Object({
@@ -31,6 +31,7 @@ export const ListSeriesRoute = {
   tags: ['records kept outside Carrel'],
   summary: 'The register of record series kept outside Carrel, each with whether it is due for disposal',
   params: LibraryParams,
+  querystring: Type.Object({ lang: Type.Optional(LanguageParam) }, { additionalProperties: false }),
   response: { 200: Type.Array(SeriesView), ...forbiddableResponses },
 };
 
@@ -58,6 +59,7 @@ export const DueForDisposalRoute = {
   tags: ['records kept outside Carrel'],
   summary: 'The series due for disposal now',
   params: LibraryParams,
+  querystring: Type.Object({ lang: Type.Optional(LanguageParam) }, { additionalProperties: false }),
   response: { 200: Type.Array(SeriesView), ...forbiddableResponses },
 };
 

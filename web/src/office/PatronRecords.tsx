@@ -10,6 +10,8 @@ interface AccessEntry {
   at: string;
   actorKind: string;
   actorId: string;
+  actorName: string | null;
+  actorLibraryName: string | null;
   actorRole: string | null;
   actorLibraryId: string | null;
   action: string;
@@ -330,8 +332,8 @@ export function PatronRecordsPage() {
                   <tr key={i}>
                     <th scope="row">{when(e.at)}</th>
                     <td>
-                      {wordsFor(t, ACTOR_KINDS, e.actorKind)} {e.actorId}
-                      {e.actorLibraryId ? ` (${e.actorLibraryId})` : ''}
+                      {wordsFor(t, ACTOR_KINDS, e.actorKind)} {e.actorName ?? (e.actorKind === 'staff' ? '' : e.actorId)}
+                      {e.actorLibraryId ? ` (${e.actorLibraryName ?? e.actorLibraryId})` : ''}
                     </td>
                     <td>{e.actorRole ? wordsFor(t, ROLES, e.actorRole) : '—'}</td>
                     <td>{wordsFor(t, LOG_ACTIONS, e.action)}</td>

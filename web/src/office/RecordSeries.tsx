@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../api';
 import { useSession } from '../session';
-import { tRich, useT, type MessageId } from '../i18n';
+import { tRich, useLanguage, useT, type MessageId } from '../i18n';
 import { ErrorMessage, Field, Notice, Page, Table, aboutField, count, useAction, useLoad } from '../ui/components';
 import { Confirm, libraryToday, useLibrary, when } from './common';
 
@@ -39,8 +39,10 @@ export function RecordSeriesPage() {
   const manage = session.can('records.manage');
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const base = `/libraries/${encodeURIComponent(library.id)}/record-series`;
-  const all = useLoad(() => api<Series[]>('GET', base), [base]);
-  const due = useLoad(() => api<Series[]>('GET', `${base}/due`), [base]);
+  // Named in the page's language where Carrel has words for a series (a library's own keep theirs).
+  const { language } = useLanguage();
+  const all = useLoad(() => api<Series[]>('GET', `${base}?lang=${language}`), [base, language]);
+  const due = useLoad(() => api<Series[]>('GET', `${base}/due?lang=${language}`), [base, language]);
   const reload = () => {
     all.reload();
     due.reload();

@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { api } from '../api';
-import { t, tRich, useT, type MessageId } from '../i18n';
+import { t, tRich, useLanguage, useT, type MessageId } from '../i18n';
 import { useSession } from '../session';
 import { count, day, ErrorMessage, Notice, Page, useAction, useLoad } from '../ui/components';
 import { categoryName, Confirm, useFocusTarget, useLibrary, when } from './common';
@@ -41,7 +41,8 @@ export function RetentionPage() {
   const session = useSession();
   const lib = encodeURIComponent(library.id);
   const runs = useLoad(() => api<RetentionRuns>('GET', `/libraries/${lib}/retention/runs`), [lib]);
-  const due = useLoad(() => api<RecordSeries[]>('GET', `/libraries/${lib}/record-series/due`), [lib]);
+  const { language } = useLanguage();
+  const due = useLoad(() => api<RecordSeries[]>('GET', `/libraries/${lib}/record-series/due?lang=${language}`), [lib, language]);
 
   return (
     <Page title={t('reportpages.retention.title')}>

@@ -89,6 +89,9 @@ const OTHER_CATEGORIES: Partial<Record<RecordCategory | RetentionCategory, Messa
   'circulation-statistics': 'office.category.circulationStatistics',
   'inactive-patrons': 'office.category.inactivePatrons',
   'deceased-patrons': 'office.category.deceasedPatrons',
+  notices: 'office.category.notices',
+  'vendor-authorisations': 'office.category.vendorAuthorisations',
+  'vendor-statistics': 'office.category.vendorStatistics',
 };
 
 export function categoryName(code: string): string {
