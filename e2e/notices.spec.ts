@@ -173,10 +173,18 @@ test('a patron chooses how and in which language notices come, and sees the noti
   await page.getByRole('checkbox', { name: 'Email me when the library changes its privacy policy' }).uncheck();
   await page.getByRole('button', { name: 'Save privacy settings' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Your privacy settings are saved.' })).toBeVisible();
+  // The patron's language is also their notices': the portal now speaks Spanish too.
   await page.reload();
-  await expect(page.getByRole('radio', { name: 'Both email and text message' })).toBeChecked();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+  await expect(page.getByRole('radio', { name: 'Por correo electrónico y por mensaje de texto' })).toBeChecked();
   await expect(page.getByRole('radio', { name: 'Español' })).toBeChecked();
-  await expect(page.getByRole('checkbox', { name: 'Email me when the library changes its privacy policy' })).not.toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'Enviarme un correo cuando la biblioteca cambie su política de privacidad' })).not.toBeChecked();
+  // Back to English with the header's switch.
+  await page.getByLabel('Idioma', { exact: true }).selectOption('en');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByRole('radio', { name: 'English' })).toBeChecked();
 
   // Then email only
   await page.getByRole('radio', { name: 'By email', exact: true }).check();
