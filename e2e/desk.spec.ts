@@ -93,6 +93,9 @@ test('A desk check-out and check-in by keyboard only', async ({ page }, testInfo
   await expect(page.getByRole('alert').filter({ hasText: 'ITEM_ALREADY_ON_LOAN' })).toBeVisible();
   await expect(scanBox(page)).toBeFocused();
   await expect(scanBox(page)).toHaveValue(item);
+  // The refused row names the item by its title (the desk knows it: it just went out), not only its barcode.
+  const refusedRow = page.locator('section.scan tr.failed').filter({ hasText: item });
+  await expect(refusedRow).toContainText(title);
 
   // Check-in mode: back from the scan box to the mode, an arrow key, and Tab to the scan box again.
   await page.keyboard.press('Shift+Tab');
