@@ -332,4 +332,17 @@ test('the overview shows loans and holds, and the other portal pages pass axe on
   // The tab bar stays in reach on a phone: every link is keyboard-focusable.
   await myAccount(page).getByRole('link', { name: 'Overview' }).focus();
   await expect(myAccount(page).getByRole('link', { name: 'Overview' })).toBeFocused();
+
+  // At 200% zoom (a 1280 px window zoomed twice: 640 CSS pixels, each drawn twice as large) the overview
+  // and My data read down the page, never sideways, and axe stays clean (WCAG 1.4.4, 1.4.10).
+  await page.setViewportSize({ width: DESKTOP.width / 2, height: DESKTOP.height / 2 });
+  for (const [tab, heading] of [
+    ['Overview', 'My account'],
+    ['My data', 'My data'],
+  ] as const) {
+    await openTab(page, tab, heading);
+    await expect(page.locator('.loading')).toHaveCount(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${tab} at 200%`).toBeLessThanOrEqual(DESKTOP.width / 2);
+    await checkPage(page, testInfo, `portal-${tab.toLowerCase().replace(/[^a-z]+/g, '-')}-zoom-200`);
+  }
 });
