@@ -137,8 +137,19 @@ test('A director records and releases a court order', async ({ page, request }, 
   await page.getByRole('group', { name: 'Does it show good cause?' }).getByLabel('Yes').check();
   await page.getByRole('button', { name: 'Record the review' }).click();
   await expect(page.getByRole('status')).toContainText('Counsel’s review is recorded.');
+  // The decision asks first: "Not yet" keeps the form; a refusal would lift the hold at once.
+  await page.getByLabel('Refuse', { exact: true }).check();
+  await page.getByRole('button', { name: 'Record the decision' }).click();
+  const confirmDecision = page.getByRole('group', { name: 'Confirm the decision' });
+  await expect(confirmDecision).toContainText('The legal hold on its records is lifted at once');
+  await expect(confirmDecision.getByRole('button', { name: 'Yes, record the decision' })).toBeFocused();
+  await confirmDecision.getByRole('button', { name: 'Not yet' }).click();
+  await expect(confirmDecision).toHaveCount(0);
+  await expect(hold).toContainText('Live');
   await page.getByLabel('Comply: approve the release').check();
   await page.getByRole('button', { name: 'Record the decision' }).click();
+  await expect(confirmDecision).toContainText('Approve the release?');
+  await confirmDecision.getByRole('button', { name: 'Yes, record the decision' }).click();
   await expect(page.getByRole('status')).toContainText('The request is approved.');
   await expect(page.getByText('Approved, not yet released')).toBeVisible();
   await expect(page.getByRole('heading', { level: 2, name: '2. Decision' })).toBeFocused();

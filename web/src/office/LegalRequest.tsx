@@ -392,10 +392,21 @@ function DecisionForm({ request, onDone }: { request: LegalRequest; onDone: (nex
   const [requires, setRequires] = useState('');
   const [gag, setGag] = useState<'keep' | 'set' | 'lift'>('keep');
   const [gagUntil, setGagUntil] = useState('');
+  // A decision is asked for twice: a refusal lifts the legal hold at once, and neither is taken back.
+  const [confirming, setConfirming] = useState(false);
   const { run, busy, error } = useAction();
+  const choose = (next: 'approve' | 'refuse') => {
+    setChoice(next);
+    setConfirming(false);
+  };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!choice) return;
+    if (!confirming) {
+      setConfirming(true);
+      return;
+    }
+    setConfirming(false);
     const body: Record<string, unknown> = { approve: choice === 'approve', notes: notes.trim() || null };
     if (choice === 'refuse' && requires) body.requires = requires;
     if (gag === 'lift') body.gagUntil = null;
@@ -413,12 +424,12 @@ function DecisionForm({ request, onDone }: { request: LegalRequest; onDone: (nex
         <div className="office-inline">
           {!refuseOnly && (
             <label className="check">
-              <input type="radio" name="decision" required checked={choice === 'approve'} onChange={() => setChoice('approve')} />
+              <input type="radio" name="decision" required checked={choice === 'approve'} onChange={() => choose('approve')} />
               <span>{t('office.request.decisionForm.approve')}</span>
             </label>
           )}
           <label className="check">
-            <input type="radio" name="decision" required checked={choice === 'refuse'} onChange={() => setChoice('refuse')} />
+            <input type="radio" name="decision" required checked={choice === 'refuse'} onChange={() => choose('refuse')} />
             <span>{t('office.request.decisionForm.refuse')}</span>
           </label>
         </div>
@@ -451,9 +462,21 @@ function DecisionForm({ request, onDone }: { request: LegalRequest; onDone: (nex
       />
       {gag === 'set' && <Field label={t('office.request.decisionForm.gagUntil')} type="date" required value={gagUntil} onChange={(e) => setGagUntil(e.target.value)} error={problemAbout(error, 'gagUntil')} />}
       <ErrorMessage error={error} />
-      <button type="submit" disabled={busy}>
-        {t('office.request.decisionForm.submit')}
-      </button>
+      {confirming && choice ? (
+        <div className="confirm" role="group" aria-label={t('office.request.decisionForm.confirmLabel')}>
+          <p>{choice === 'approve' ? t('office.request.decisionForm.confirmApprove') : t('office.request.decisionForm.confirmRefuse')}</p>
+          <button type="submit" className={choice === 'refuse' ? 'danger' : undefined} disabled={busy} autoFocus>
+            {t('office.request.decisionForm.confirmYes')}
+          </button>{' '}
+          <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+            {t('office.request.decisionForm.confirmNo')}
+          </button>
+        </div>
+      ) : (
+        <button type="submit" disabled={busy}>
+          {t('office.request.decisionForm.submit')}
+        </button>
+      )}
     </form>
   );
 }
