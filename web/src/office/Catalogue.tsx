@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, query } from '../api';
 import { useT, type MessageId } from '../i18n';
 import { ErrorMessage, Field, Notice, Page, Select, aboutField, money, useAction } from '../ui/components';
-import { useLibrary, when } from './common';
+import { branchName, useLibrary, when } from './common';
 
 /** An item, as POST /items and GET /items/:barcode answer it. */
 interface Item {
@@ -80,6 +80,7 @@ function FindItem() {
 
 function ItemDetails({ item, heading }: { item: Item; heading: string }) {
   const t = useT();
+  const library = useLibrary();
   return (
     <>
       <h3>{heading}</h3>
@@ -95,7 +96,7 @@ function ItemDetails({ item, heading }: { item: Item; heading: string }) {
       <dt>{t('officerecords.catalogue.type')}</dt>
       <dd>{item.itemType}</dd>
       <dt>{t('officerecords.catalogue.branch')}</dt>
-      <dd>{item.branchId}</dd>
+      <dd>{branchName(library, item.branchId)}</dd>
       <dt>{t('officerecords.catalogue.status')}</dt>
       <dd>{statusName(t, item.status)}</dd>
       <dt>{t('officerecords.catalogue.replacementCost')}</dt>

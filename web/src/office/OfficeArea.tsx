@@ -185,6 +185,7 @@ interface LibraryRow {
   id: string;
   name: string;
   timeZone: string;
+  branches: { id: string; code: string; name: string }[];
 }
 
 /** The director's (privacy officer's) office: legal requests, legal holds, retention, reports, statistics. */
@@ -213,7 +214,7 @@ export function OfficeArea() {
   // Only if the list cannot be read (or lacks their library) does a staff member of one library go on
   // with its id and the browser's zone.
   const library: OfficeLibrary | undefined = found
-    ? { id: found.id, name: found.name, timeZone: found.timeZone }
+    ? { id: found.id, name: found.name, timeZone: found.timeZone, branches: found.branches }
     : own && (libraries.error !== undefined || libraries.data !== undefined)
       ? { id: own, name: own, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }
       : undefined;

@@ -13,6 +13,14 @@ export interface OfficeLibrary {
   id: string;
   name: string;
   timeZone: string;
+  /** Its branches, to name a branch by its name rather than its id or code. */
+  branches?: readonly { id: string; code: string; name: string }[];
+}
+
+/** A branch of the office's library by its name (an unknown one as it was given). */
+export function branchName(library: OfficeLibrary, idOrCode: string | null | undefined): string {
+  if (!idOrCode) return '—';
+  return library.branches?.find((b) => b.id === idOrCode || b.code === idOrCode)?.name ?? idOrCode;
 }
 
 export const LibraryContext = createContext<OfficeLibrary | undefined>(undefined);
