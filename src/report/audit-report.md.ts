@@ -17,6 +17,7 @@ import {
   noFindings,
   overdueText,
   purposesText,
+  purposeText,
   rolesText,
   runHeading,
   seriesDue,
@@ -69,7 +70,7 @@ export function auditReportMarkdown(report: AuditReport, tr: Translator): string
   push(
     h.rolesDerived,
     '',
-    ...table([h.category, h.declaredAccess, h.staffRoles], c.categories.map((x) => [x.name, x.declared.join('; '), x.roles.length === 0 ? h.none : lines(rolesText(x.roles))])),
+    ...table([h.category, h.declaredAccess, h.staffRoles], c.categories.map((x) => [x.name, x.declared.join('; '), x.roles.length === 0 ? h.none : lines(rolesText(x.roles, tr))])),
     '',
     `### ${h.rolesAndPurposes}`,
     '',
@@ -79,9 +80,9 @@ export function auditReportMarkdown(report: AuditReport, tr: Translator): string
     '',
     accessLogSummary(report, tr),
     '',
-    ...table([h.role, h.purpose, h.entries], c.accessLog.byRolePurpose.map((r) => [roleName(r.role), r.purpose, r.entries])),
+    ...table([h.role, h.purpose, h.entries], c.accessLog.byRolePurpose.map((r) => [roleName(r.role, tr), purposeText(r.purpose, tr), r.entries])),
     '',
-    ...table([h.category, h.entries, h.byRole], c.accessLog.byCategory.map((x) => [x.name, x.entries, byRoleText(x.byRole)])),
+    ...table([h.category, h.entries, h.byRole], c.accessLog.byCategory.map((x) => [x.name, x.entries, byRoleText(x.byRole, tr)])),
     '',
   );
 

@@ -5,6 +5,7 @@
 import type { Translator } from '../domain/translator.js';
 import type { AuditReport } from './audit-report.js';
 import { readableInstant, roleName } from './audit-report.js';
+import { permissionWords, purposeWords } from './inventory-words.js';
 
 /** An instant as people read it: `2026-03-02 17:00 UTC`. */
 export const instant = readableInstant;
@@ -27,12 +28,12 @@ export function heldText(lines: readonly { label: string; count: number | null; 
   return lines.map((l) => (l.count !== null ? `${l.label}: ${l.count}` : l.band !== undefined ? `${l.label}: ${l.band}` : l.label));
 }
 
-export function rolesText(roles: AuditReport['access']['categories'][number]['roles']): string[] {
-  return roles.map((r) => `${r.name} (${r.permissions.join(', ')})`);
+export function rolesText(roles: AuditReport['access']['categories'][number]['roles'], tr: Translator): string[] {
+  return roles.map((r) => `${r.name} (${r.permissions.map((p) => permissionWords(tr, p)).join(', ')})`);
 }
 
 export function purposesText(purposes: readonly string[], tr: Translator): string {
-  return purposes.length === 0 ? tr.t('report.audit.noPurposes') : purposes.join(', ');
+  return purposes.length === 0 ? tr.t('report.audit.noPurposes') : purposes.map((p) => purposeWords(tr, p)).join(', ');
 }
 
 export function accessLogSummary(report: AuditReport, tr: Translator): string {
@@ -40,8 +41,8 @@ export function accessLogSummary(report: AuditReport, tr: Translator): string {
   return tr.t('report.audit.accessLogSummary', { entries: log.total, months: log.retention.months, clause: log.retention.clause, oldest: instant(log.oldestEntryAt) });
 }
 
-export function byRoleText(byRole: readonly { role: string; entries: number }[]): string {
-  return byRole.length === 0 ? '—' : byRole.map((r) => `${roleName(r.role)}: ${r.entries}`).join('; ');
+export function byRoleText(byRole: readonly { role: string; entries: number }[], tr: Translator): string {
+  return byRole.length === 0 ? '—' : byRole.map((r) => `${roleName(r.role, tr)}: ${r.entries}`).join('; ');
 }
 
 export function listOrNone(items: readonly string[], tr: Translator): string {
@@ -89,6 +90,11 @@ export function seriesLast(s: AuditReport['retention']['externalRecords'][number
 export function seriesDue(s: AuditReport['retention']['externalRecords'][number], tr: Translator): string {
   if (!s.due) return tr.t('report.audit.notDue');
   return `${tr.t('report.audit.finding')}: ${s.overdueSince ? tr.t('report.audit.dueSince', { since: instant(s.overdueSince) }) : tr.t('report.audit.due')}`;
+}
+
+/** A purpose as the access log records it, in words. */
+export function purposeText(purpose: string, tr: Translator): string {
+  return purposeWords(tr, purpose);
 }
 
 /** The headings and fixed sentences of both renderings. */

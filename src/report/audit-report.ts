@@ -7,7 +7,7 @@
  * comes from the data inventory, the profile, the role table or a count; none is typed per library, and
  * none holds personal data (names, card numbers, contact details, titles, patron or staff ids).
  */
-import { ROLE_NAMES, ROLES, type Role } from '../policy/actors.js';
+import { ROLES } from '../policy/actors.js';
 import { rolesFor } from '../policy/category-access.js';
 import { INVENTORY, type RecordCategory } from '../policy/inventory.js';
 import { ROLE_PURPOSES } from '../policy/permissions.js';
@@ -15,6 +15,7 @@ import type { RetentionCategory } from '../policy/retention.policy.js';
 import type { AuditFacts, HeldCounts } from '../domain/audit-facts.js';
 import { AUDIT_REPORT_FORMAT, type AuditReport, type CountLine, type Finding } from '../domain/audit-report-document.js';
 import type { Translator } from '../domain/translator.js';
+import { categoryName, inventoryWords, roleWords } from './inventory-words.js';
 
 /** CB-I's five questions, in its order and words (in the translator's language). */
 export function auditQuestions(tr: Translator) {
@@ -79,8 +80,8 @@ export function rowBand(rows: number, tr: Translator): string {
 
 export type { AuditReport, CountLine, Finding } from '../domain/audit-report-document.js';
 
-/** A readable name for a role as the access log records it (staff roles, `patron`, `guardian`, `system`). */
-export const roleName = (role: string): string => ((ROLES as readonly string[]).includes(role) ? ROLE_NAMES[role as Role] : role);
+/** A readable name for a role as the access log records it (staff roles, `patron`, `guardian`, `system`), in the translator's language. */
+export const roleName = (role: string, tr: Translator): string => roleWords(tr, role);
 const roleOrder = (role: string): number => {
   const index = (ROLES as readonly string[]).indexOf(role);
   return index === -1 ? ROLES.length + (role === 'system' ? 0 : 1) : index;
@@ -155,7 +156,7 @@ function heldLines(held: HeldCounts, tr: Translator): Record<RecordCategory, Cou
   };
 }
 
-function accessLogSection(facts: AuditFacts): AuditReport['access']['accessLog'] {
+function accessLogSection(facts: AuditFacts, tr: Translator): AuditReport['access']['accessLog'] {
   const groups = facts.accessLog.groups;
   const rolePurpose = new Map<string, { role: string; purpose: string; entries: number }>();
   const perCategory = new Map<string, Map<string, number>>();
@@ -174,7 +175,7 @@ function accessLogSection(facts: AuditFacts): AuditReport['access']['accessLog']
   const byCategory = INVENTORY.map((c) => {
     const roles = perCategory.get(c.id) ?? new Map<string, number>();
     const byRole = [...roles.entries()].map(([role, entries]) => ({ role, entries })).sort((a, b) => roleOrder(a.role) - roleOrder(b.role) || a.role.localeCompare(b.role));
-    return { id: c.id, name: c.name, entries: byRole.reduce((s, r) => s + r.entries, 0), byRole };
+    return { id: c.id, name: categoryName(tr, c), entries: byRole.reduce((s, r) => s + r.entries, 0), byRole };
   });
   const retention = facts.profile.retention.accessLog;
   return {
@@ -233,13 +234,14 @@ function retentionSection(facts: AuditFacts, check: DisposalCheck, tr: Translato
     question: auditQuestions(tr).retention,
     categories: INVENTORY.map((c) => {
       const rule = c.retention(profile);
+      const words = inventoryWords(tr, c);
       return {
         id: c.id,
-        name: c.name,
+        name: words.name,
         rule: rule.rule,
         clause: rule.clause,
         ...(rule.note ? { note: rule.note } : {}),
-        disposal: c.disposal,
+        disposal: words.disposal,
         lastRun: lastRunOf(c.id),
         overdue: engineCategories(c.id).length > 0 ? (overdueOf.get(c.id) ?? 0) : null,
       };
@@ -255,7 +257,8 @@ function findingsOf(facts: AuditFacts, check: DisposalCheck, tr: Translator): Fi
   for (const c of check.categories) {
     if (c.disposed === 0) continue;
     const id = RETENTION_CATEGORY_OF[c.category];
-    const name = INVENTORY.find((d) => d.id === id)?.name ?? id;
+    const declared = INVENTORY.find((d) => d.id === id);
+    const name = declared ? categoryName(tr, declared) : id;
     findings.push({
       kind: 'overdue-disposal',
       category: id,
@@ -291,6 +294,8 @@ export function buildAuditReport(facts: AuditFacts, check: DisposalCheck, tr: Tr
   const { profile } = facts;
   const held = heldLines(facts.held, tr);
   const questions = auditQuestions(tr);
+  const words = new Map(INVENTORY.map((c) => [c.id, inventoryWords(tr, c)]));
+  const wordsOf = (c: (typeof INVENTORY)[number]) => words.get(c.id) ?? inventoryWords(tr, c);
   return {
     format: AUDIT_REPORT_FORMAT,
     title: tr.t('report.audit.title', { library: facts.library.name }),
@@ -302,17 +307,17 @@ export function buildAuditReport(facts: AuditFacts, check: DisposalCheck, tr: Tr
     findings: findingsOf(facts, check, tr),
     collected: {
       question: questions.collected,
-      categories: INVENTORY.map((c) => ({ id: c.id, name: c.name, fields: [...c.fields], held: held[c.id] })),
+      categories: INVENTORY.map((c) => ({ id: c.id, name: wordsOf(c).name, fields: wordsOf(c).fields, held: held[c.id] })),
     },
     purposes: {
       question: questions.purposes,
-      categories: INVENTORY.map((c) => ({ id: c.id, name: c.name, purpose: c.purpose, legalBasis: c.legalBasis.text, clauses: [...c.legalBasis.clauses] })),
+      categories: INVENTORY.map((c) => ({ id: c.id, name: wordsOf(c).name, purpose: wordsOf(c).purpose, legalBasis: wordsOf(c).legalBasis, clauses: [...c.legalBasis.clauses] })),
     },
     access: {
       question: questions.access,
-      categories: INVENTORY.map((c) => ({ id: c.id, name: c.name, declared: [...c.access], roles: rolesFor(c.id) })),
-      roles: ROLES.map((role) => ({ role, name: ROLE_NAMES[role], purposes: [...ROLE_PURPOSES[role]] })),
-      accessLog: accessLogSection(facts),
+      categories: INVENTORY.map((c) => ({ id: c.id, name: wordsOf(c).name, declared: wordsOf(c).access, roles: rolesFor(c.id).map((r) => ({ ...r, name: roleWords(tr, r.role) })) })),
+      roles: ROLES.map((role) => ({ role, name: roleWords(tr, role), purposes: [...ROLE_PURPOSES[role]] })),
+      accessLog: accessLogSection(facts, tr),
     },
     storage: {
       question: questions.storage,
@@ -325,7 +330,7 @@ export function buildAuditReport(facts: AuditFacts, check: DisposalCheck, tr: Tr
         shreddedKeyRetentionDays: facts.storage.shreddedKeyRetentionDays,
       },
       backups: { lastBackupAt: facts.storage.lastBackupAt, lastRestoreAt: facts.storage.lastRestoreAt },
-      categories: INVENTORY.map((c) => ({ id: c.id, name: c.name, tables: [...c.storage.tables], sealed: [...c.storage.sealed], indexed: [...c.storage.indexed] })),
+      categories: INVENTORY.map((c) => ({ id: c.id, name: wordsOf(c).name, tables: wordsOf(c).tables, sealed: wordsOf(c).sealed, indexed: wordsOf(c).indexed })),
     },
     retention: retentionSection(facts, check, tr),
   };
