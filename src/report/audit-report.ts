@@ -11,11 +11,11 @@ import { ROLES } from '../policy/actors.js';
 import { rolesFor } from '../policy/category-access.js';
 import { INVENTORY, type RecordCategory } from '../policy/inventory.js';
 import { ROLE_PURPOSES } from '../policy/permissions.js';
-import type { RetentionCategory } from '../policy/retention.policy.js';
+import { describeRule, type RetentionCategory } from '../policy/retention.policy.js';
 import type { AuditFacts, HeldCounts } from '../domain/audit-facts.js';
 import { AUDIT_REPORT_FORMAT, type AuditReport, type CountLine, type Finding } from '../domain/audit-report-document.js';
 import type { Translator } from '../domain/translator.js';
-import { categoryName, inventoryWords, roleWords } from './inventory-words.js';
+import { categoryName, complaintsNote, engineRuleWords, inventoryWords, retentionRuleWords, roleWords, seriesWords } from './inventory-words.js';
 
 /** CB-I's five questions, in its order and words (in the translator's language). */
 export function auditQuestions(tr: Translator) {
@@ -238,9 +238,10 @@ function retentionSection(facts: AuditFacts, check: DisposalCheck, tr: Translato
       return {
         id: c.id,
         name: words.name,
-        rule: rule.rule,
+        rule: retentionRuleWords(tr, profile, c.id),
         clause: rule.clause,
-        ...(rule.note ? { note: rule.note } : {}),
+        // The complaints' note is the inventory's own; the others are the profile's words, quoted as they are.
+        ...(rule.note ? { note: c.id === 'complaints' ? complaintsNote(tr) : rule.note } : {}),
         disposal: words.disposal,
         lastRun: lastRunOf(c.id),
         overdue: engineCategories(c.id).length > 0 ? (overdueOf.get(c.id) ?? 0) : null,
@@ -248,7 +249,7 @@ function retentionSection(facts: AuditFacts, check: DisposalCheck, tr: Translato
     }),
     check: { asOf: check.asOf, graceHours: check.graceHours },
     runs: facts.runs,
-    externalRecords: facts.series.map(({ due, ...s }) => ({ ...s, due: due.status === 'due', dueThrough: due.dueThrough, overdueSince: due.overdueSince })),
+    externalRecords: facts.series.map(({ due, ...s }) => ({ ...s, ...seriesWords(tr, s), due: due.status === 'due', dueThrough: due.dueThrough, overdueSince: due.overdueSince })),
   };
 }
 
@@ -259,28 +260,31 @@ function findingsOf(facts: AuditFacts, check: DisposalCheck, tr: Translator): Fi
     const id = RETENTION_CATEGORY_OF[c.category];
     const declared = INVENTORY.find((d) => d.id === id);
     const name = declared ? categoryName(tr, declared) : id;
+    // The engine's rule in the report's language, when it is the rule the profile states now.
+    const rule = c.rule === describeRule(facts.profile, c.category).rule ? engineRuleWords(tr, facts.profile, c.category) : c.rule;
     findings.push({
       kind: 'overdue-disposal',
       category: id,
       name,
       count: c.disposed,
-      rule: c.rule,
+      rule,
       clause: c.clause,
-      text: tr.t('report.audit.overdueFinding', { count: c.disposed, name, category: c.category, rule: c.rule, clause: c.clause, at: readableInstant(check.asOf) }),
+      text: tr.t('report.audit.overdueFinding', { count: c.disposed, name, category: c.category, rule, clause: c.clause, at: readableInstant(check.asOf) }),
     });
   }
   for (const s of facts.series) {
     if (s.due.status !== 'due') continue;
+    const words = seriesWords(tr, s);
     findings.push({
       kind: 'record-series-overdue',
       category: s.code,
-      name: s.name,
+      name: words.name,
       count: null,
       rule: tr.t('report.audit.keptAtMost', { days: s.retentionDays }),
       clause: s.clause,
       ...(s.due.overdueSince ? { overdueSince: s.due.overdueSince } : {}),
       text: [
-        tr.t(s.clause ? 'report.audit.seriesFindingClause' : 'report.audit.seriesFinding', { name: s.name, medium: s.medium, before: readableInstant(s.due.dueThrough), days: s.retentionDays, clause: s.clause ?? '' }),
+        tr.t(s.clause ? 'report.audit.seriesFindingClause' : 'report.audit.seriesFinding', { name: words.name, medium: words.medium, before: readableInstant(s.due.dueThrough), days: s.retentionDays, clause: s.clause ?? '' }),
         s.lastDisposal ? tr.t('report.audit.seriesNoDisposalBeyond', { through: readableInstant(s.lastDisposal.disposedThrough) }) : tr.t('report.audit.seriesNoDisposal'),
         s.due.overdueSince ? tr.t('report.audit.seriesOverdueSince', { since: readableInstant(s.due.overdueSince) }) : '',
       ].join('') + '.',

@@ -9,6 +9,10 @@
 import type { RecordCategory } from '../domain/records.js';
 import type { Translator } from '../domain/translator.js';
 import type { CategoryDeclaration } from '../policy/inventory.js';
+import { outsideWords } from '../policy/policy-words.js';
+import { noticeRetention } from '../policy/notice.policy.js';
+import type { Profile } from '../policy/profile.schema.js';
+import { serviceRule, vendorAuthorisationRule, type RetentionCategory } from '../policy/retention.policy.js';
 
 interface CategoryKeys {
   name: string;
@@ -315,6 +319,80 @@ export function purposeWords(tr: Translator, purpose: string): string {
 /** A permission of the role table. */
 export function permissionWords(tr: Translator, permission: string): string {
   return say(tr, PERMISSION_KEYS[permission], permission);
+}
+
+// ── Retention rules, as the retention engine and the inventory word them (policy/retention.policy.ts) ──
+
+/** Numbers as the engine writes them (no grouping), so an English report reads exactly as the engine's words. */
+const n = (value: number) => String(value);
+
+/** A retention-engine category's rule in words, under a profile (the engine's `describeRule`, translated). */
+export function engineRuleWords(tr: Translator, profile: Profile, category: RetentionCategory): string {
+  const r = profile.retention;
+  const swept = (sweep: 'every-run' | 'annually') => (sweep === 'annually' ? tr.t('report.rule.purgedAnnually') : tr.t('report.rule.purgedEveryRun'));
+  switch (category) {
+    case 'circulation':
+      return r.loans.afterReturn === 'anonymise' ? tr.t('report.rule.loansAnonymised') : tr.t('report.rule.loansKept', { months: n(r.loans.months) });
+    case 'fines':
+      return tr.t('report.rule.fines', { days: n(r.fines.days) });
+    case 'holds':
+      return tr.t('report.rule.holds', { days: n(r.holds.days) });
+    case 'computer-sessions':
+      return tr.t('report.rule.computerSessions', { days: n(serviceRule('computer-session', profile).days) });
+    case 'program-signups':
+      return tr.t('report.rule.programSignups', { days: n(serviceRule('program-signup', profile).days) });
+    case 'room-bookings':
+      return tr.t('report.rule.roomBookings', { days: n(serviceRule('room-booking', profile).days) });
+    case 'ill-requests':
+      return tr.t('report.rule.illRequests', { days: n(serviceRule('ill-request', profile).days) });
+    case 'reference-requests':
+      return tr.t('report.rule.referenceRequests', { days: n(serviceRule('reference-request', profile).days) });
+    case 'inactive-patrons':
+      return tr.t('report.rule.inactivePatrons', { months: n(r.inactivePatrons.months), swept: swept(r.inactivePatrons.sweep) });
+    case 'deceased-patrons':
+      return tr.t('report.rule.deceasedPatrons', { swept: swept(r.deceasedPatrons.sweep) });
+    case 'notices':
+      return tr.t('report.rule.notices', { days: n(noticeRetention(profile).days) });
+    case 'vendor-authorisations':
+      return tr.t('report.rule.vendorAuthorisations', { months: n(vendorAuthorisationRule(profile).months) });
+    case 'access-log':
+      return tr.t('report.rule.accessLog', { months: n(r.accessLog.months) });
+  }
+}
+
+/** An inventory category's retention rule in words, under a profile (the inventory's `retention(profile).rule`, translated). */
+export function retentionRuleWords(tr: Translator, profile: Profile, category: RecordCategory): string {
+  switch (category) {
+    case 'registration':
+      return tr.t('report.rule.registration', { inactive: engineRuleWords(tr, profile, 'inactive-patrons'), deceased: engineRuleWords(tr, profile, 'deceased-patrons') });
+    case 'guardianship':
+      return tr.t('report.rule.guardianship');
+    case 'reading-history':
+      return profile.retention.readingHistory.offered ? tr.t('report.rule.readingHistoryOffered') : tr.t('report.rule.readingHistoryNotOffered');
+    case 'complaints':
+      return tr.t('report.rule.complaints');
+    case 'circulation-statistics':
+    case 'registration-statistics':
+    case 'service-statistics':
+    case 'vendor-statistics':
+      return tr.t('report.rule.statistics', { threshold: n(profile.statistics.smallCellThreshold) });
+    default:
+      return engineRuleWords(tr, profile, category);
+  }
+}
+
+/** The complaints' retention note (the inventory's own, not a profile's). */
+export function complaintsNote(tr: Translator): string {
+  return tr.t('report.rule.complaintsNote');
+}
+
+/**
+ * A record series kept outside Carrel: its name and medium. In English the report quotes the library's
+ * own register (a library may word a shipped series its own way); in another language it takes the
+ * published policy's words for the shipped series and media, as the policy page does.
+ */
+export function seriesWords(tr: Translator, series: { code: string; name: string; medium: string }): { name: string; medium: string } {
+  return tr.language === 'en' ? { name: series.name, medium: series.medium } : outsideWords(tr, series);
 }
 
 /** The number of keys per category, for the test that holds the English catalogue to the inventory. */
