@@ -15,7 +15,7 @@ import { describeRule, type RetentionCategory } from '../policy/retention.policy
 import type { AuditFacts, HeldCounts } from '../domain/audit-facts.js';
 import { AUDIT_REPORT_FORMAT, type AuditReport, type CountLine, type Finding } from '../domain/audit-report-document.js';
 import type { Translator } from '../domain/translator.js';
-import { categoryName, complaintsNote, engineRuleWords, inventoryWords, retentionRuleWords, roleWords, seriesWords } from './inventory-words.js';
+import { categoryName, engineRuleWords, inventoryWords, retentionNoteWords, retentionRuleWords, roleWords, seriesWords } from './inventory-words.js';
 
 /** CB-I's five questions, in its order and words (in the translator's language). */
 export function auditQuestions(tr: Translator) {
@@ -240,8 +240,7 @@ function retentionSection(facts: AuditFacts, check: DisposalCheck, tr: Translato
         name: words.name,
         rule: retentionRuleWords(tr, profile, c.id),
         clause: rule.clause,
-        // The complaints' note is the inventory's own; the others are the profile's words, quoted as they are.
-        ...(rule.note ? { note: c.id === 'complaints' ? complaintsNote(tr) : rule.note } : {}),
+        ...(rule.note ? { note: retentionNoteWords(tr, c.id, rule.note) } : {}),
         disposal: words.disposal,
         lastRun: lastRunOf(c.id),
         overdue: engineCategories(c.id).length > 0 ? (overdueOf.get(c.id) ?? 0) : null,

@@ -10,9 +10,9 @@ import type { RecordCategory } from '../domain/records.js';
 import type { Translator } from '../domain/translator.js';
 import type { CategoryDeclaration } from '../policy/inventory.js';
 import { outsideWords } from '../policy/policy-words.js';
-import { noticeRetention } from '../policy/notice.policy.js';
+import { DEFAULT_NOTICE_RETENTION, noticeRetention } from '../policy/notice.policy.js';
 import type { Profile } from '../policy/profile.schema.js';
-import { serviceRule, vendorAuthorisationRule, type RetentionCategory } from '../policy/retention.policy.js';
+import { DEFAULT_VENDOR_AUTHORISATION_RETENTION, serviceRule, vendorAuthorisationRule, type RetentionCategory } from '../policy/retention.policy.js';
 
 interface CategoryKeys {
   name: string;
@@ -381,9 +381,16 @@ export function retentionRuleWords(tr: Translator, profile: Profile, category: R
   }
 }
 
-/** The complaints' retention note (the inventory's own, not a profile's). */
-export function complaintsNote(tr: Translator): string {
-  return tr.t('report.rule.complaintsNote');
+/**
+ * The note on a category's retention rule. Carrel's own notes (the complaints', and the defaults for
+ * notices and vendors a profile is silent on) are in the catalogue; a profile's note is its authors'
+ * words, quoted as they are and, in another language, said to be quoted.
+ */
+export function retentionNoteWords(tr: Translator, category: RecordCategory, note: string): string {
+  if (category === 'complaints') return tr.t('report.rule.complaintsNote');
+  if (category === 'notices' && note === DEFAULT_NOTICE_RETENTION.note) return tr.t('report.rule.noticesDefaultNote');
+  if (category === 'vendor-authorisations' && note === DEFAULT_VENDOR_AUTHORISATION_RETENTION.note) return tr.t('report.rule.vendorAuthorisationsDefaultNote');
+  return tr.t('report.audit.profileNote', { note });
 }
 
 /**
