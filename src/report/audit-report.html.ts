@@ -20,6 +20,7 @@ import {
   overdueText,
   purposesText,
   purposeText,
+  receiptCategory,
   rolesText,
   runHeading,
   seriesDue,
@@ -113,7 +114,7 @@ export function auditReportHtml(report: AuditReport, tr: Translator): string {
           `<h4>${escapeHtml(runHeading(run, tr))}</h4>`,
           // Records kept under a legal hold are counted in "Kept" only: the report is published, and a hold may
           // stand for a gagged request (JC-II); the transparency report bands those.
-          table([h.category, h.rule, h.clause, h.disposedOf, h.kept], run.receipts.map((r) => [r.category, r.rule, r.clause, r.disposed, r.kept])),
+          table([h.category, h.rule, h.clause, h.disposedOf, h.kept], run.receipts.map((r) => [receiptCategory(r.category, tr), r.rule, r.clause, r.disposed, r.kept])),
         ]);
   const series =
     e.externalRecords.length === 0

@@ -18,6 +18,7 @@ import {
   overdueText,
   purposesText,
   purposeText,
+  receiptCategory,
   rolesText,
   runHeading,
   seriesDue,
@@ -106,7 +107,7 @@ export function auditReportMarkdown(report: AuditReport, tr: Translator): string
   for (const run of e.runs) {
     push(`#### ${runHeading(run, tr)}`, '');
     // Records kept under a legal hold are counted in "Kept" only (a hold may stand for a gagged request, JC-II).
-    push(...table([h.category, h.rule, h.clause, h.disposedOf, h.kept], run.receipts.map((r) => [r.category, r.rule, r.clause, r.disposed, r.kept])), '');
+    push(...table([h.category, h.rule, h.clause, h.disposedOf, h.kept], run.receipts.map((r) => [receiptCategory(r.category, tr), r.rule, r.clause, r.disposed, r.kept])), '');
   }
   push(`### ${h.outside}`, '');
   if (e.externalRecords.length === 0) push(h.noSeries, '');

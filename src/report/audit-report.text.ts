@@ -5,7 +5,7 @@
 import type { Translator } from '../domain/translator.js';
 import type { AuditReport } from './audit-report.js';
 import { readableInstant, roleName } from './audit-report.js';
-import { permissionWords, purposeWords } from './inventory-words.js';
+import { engineCategoryWords, permissionWords, purposeWords, statusWords } from './inventory-words.js';
 
 /** An instant as people read it: `2026-03-02 17:00 UTC`. */
 export const instant = readableInstant;
@@ -52,7 +52,7 @@ export function listOrNone(items: readonly string[], tr: Translator): string {
 export function lastRunText(run: AuditReport['retention']['categories'][number]['lastRun'], tr: Translator): string {
   if (!run) return tr.t('report.audit.noRunYet');
   // Legal holds are not named: a hold may stand for a gagged request (JC-II).
-  return tr.t('report.audit.lastRun', { at: instant(run.asOf), status: run.status, disposed: run.disposed, kept: run.kept });
+  return tr.t('report.audit.lastRun', { at: instant(run.asOf), status: statusWords(tr, 'run', run.status), disposed: run.disposed, kept: run.kept });
 }
 
 /** Starts with FINDING (the word the renderings flag) when something is overdue. */
@@ -69,7 +69,7 @@ export function checkText(report: AuditReport, tr: Translator): string {
 export function runHeading(run: AuditReport['retention']['runs'][number], tr: Translator): string {
   return tr.t(run.finishedAt ? 'report.audit.runHeadingFinished' : 'report.audit.runHeadingUnfinished', {
     asOf: instant(run.asOf),
-    status: run.status,
+    status: statusWords(tr, 'run', run.status),
     started: instant(run.startedAt),
     finished: instant(run.finishedAt),
     version: run.profileVersion,
@@ -95,6 +95,11 @@ export function seriesDue(s: AuditReport['retention']['externalRecords'][number]
 /** A purpose as the access log records it, in words. */
 export function purposeText(purpose: string, tr: Translator): string {
   return purposeWords(tr, purpose);
+}
+
+/** A retention run's receipt: the engine's category in words. */
+export function receiptCategory(category: string, tr: Translator): string {
+  return engineCategoryWords(tr, category);
 }
 
 /** The headings and fixed sentences of both renderings. */

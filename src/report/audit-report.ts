@@ -15,7 +15,7 @@ import { describeRule, type RetentionCategory } from '../policy/retention.policy
 import type { AuditFacts, HeldCounts } from '../domain/audit-facts.js';
 import { AUDIT_REPORT_FORMAT, type AuditReport, type CountLine, type Finding } from '../domain/audit-report-document.js';
 import type { Translator } from '../domain/translator.js';
-import { categoryName, engineRuleWords, inventoryWords, retentionNoteWords, retentionRuleWords, roleWords, seriesWords } from './inventory-words.js';
+import { categoryName, engineRuleWords, inventoryWords, retentionNoteWords, retentionRuleWords, roleWords, seriesWords, statusWords } from './inventory-words.js';
 
 /** CB-I's five questions, in its order and words (in the translator's language). */
 export function auditQuestions(tr: Translator) {
@@ -96,11 +96,12 @@ export function readableInstant(iso: string | null | undefined): string {
 /** Counts of what a library holds now, per inventory category (codes as stored: statuses, kinds). */
 function heldLines(held: HeldCounts, tr: Translator): Record<RecordCategory, CountLine[]> {
   const t = tr.t.bind(tr);
-  const byStatus = (what: string, rows: { code: string; count: number }[]) => rows.map((r) => ({ label: `${what}: ${r.code}`, count: r.count }));
+  const byStatus = (what: string, kind: 'patron' | 'hold' | 'fine' | 'notice', rows: { code: string; count: number }[]) =>
+    rows.map((r) => ({ label: `${what}: ${statusWords(tr, kind, r.code)}`, count: r.count }));
   const sum = (rows: { code: string; count: number }[], codes: string[]) => rows.filter((r) => codes.includes(r.code)).reduce((s, r) => s + r.count, 0);
   const services = (kind: string): CountLine[] => {
     const rows = held.serviceRecords.filter((r) => r.kind === kind);
-    return rows.length === 0 ? [{ label: t('report.audit.held.records'), count: 0 }] : rows.map((r) => ({ label: `${t('report.audit.held.records')}: ${r.status}`, count: r.count }));
+    return rows.length === 0 ? [{ label: t('report.audit.held.records'), count: 0 }] : rows.map((r) => ({ label: `${t('report.audit.held.records')}: ${statusWords(tr, 'service', r.status)}`, count: r.count }));
   };
   const total = (rows: { count: number }[]) => rows.reduce((s, r) => s + r.count, 0);
   // The aggregates: what they hold, and a band of their rows, never a sum (see `rowBand`).
@@ -111,7 +112,7 @@ function heldLines(held: HeldCounts, tr: Translator): Record<RecordCategory, Cou
   return {
     registration: [
       { label: t('report.audit.held.patrons'), count: total(held.patronsByStatus) },
-      ...byStatus(t('report.audit.held.patrons'), held.patronsByStatus),
+      ...byStatus(t('report.audit.held.patrons'), 'patron', held.patronsByStatus),
       { label: t('report.audit.held.searchTokens'), count: held.searchTokens },
     ],
     guardianship: [
@@ -126,8 +127,8 @@ function heldLines(held: HeldCounts, tr: Translator): Record<RecordCategory, Cou
       { label: t('report.audit.held.historyPatrons'), count: held.readingHistoryPatrons },
       { label: t('report.audit.held.historyLoans'), count: held.readingHistoryLoans },
     ],
-    holds: [{ label: t('report.audit.held.holds'), count: total(held.holdsByStatus) }, ...byStatus(t('report.audit.held.holds'), held.holdsByStatus)],
-    fines: [{ label: t('report.audit.held.finesAndFees'), count: total(held.finesByStatus) }, ...byStatus(t('report.audit.held.fines'), held.finesByStatus), { label: t('report.audit.held.payments'), count: held.payments }],
+    holds: [{ label: t('report.audit.held.holds'), count: total(held.holdsByStatus) }, ...byStatus(t('report.audit.held.holds'), 'hold', held.holdsByStatus)],
+    fines: [{ label: t('report.audit.held.finesAndFees'), count: total(held.finesByStatus) }, ...byStatus(t('report.audit.held.fines'), 'fine', held.finesByStatus), { label: t('report.audit.held.payments'), count: held.payments }],
     'computer-sessions': services('computer-session'),
     'program-signups': services('program-signup'),
     'room-bookings': services('room-booking'),
@@ -135,7 +136,7 @@ function heldLines(held: HeldCounts, tr: Translator): Record<RecordCategory, Cou
     'reference-requests': services('reference-request'),
     notices: [
       { label: t('report.audit.held.notices'), count: total(held.noticesByStatus) },
-      ...byStatus(t('report.audit.held.notices'), held.noticesByStatus),
+      ...byStatus(t('report.audit.held.notices'), 'notice', held.noticesByStatus),
       { label: t('report.audit.held.breaches'), count: held.breaches.recorded },
       { label: t('report.audit.held.breachNotified'), count: held.breaches.patronsAffected },
     ],
@@ -247,7 +248,14 @@ function retentionSection(facts: AuditFacts, check: DisposalCheck, tr: Translato
       };
     }),
     check: { asOf: check.asOf, graceHours: check.graceHours },
-    runs: facts.runs,
+    // A receipt's rule in the report's language when it is the rule the profile states now; else as the run wrote it.
+    runs: facts.runs.map((run) => ({
+      ...run,
+      receipts: run.receipts.map((r) => {
+        const category = (Object.keys(RETENTION_CATEGORY_OF) as string[]).includes(r.category) ? (r.category as RetentionCategory) : null;
+        return category && r.rule === describeRule(profile, category).rule ? { ...r, rule: engineRuleWords(tr, profile, category) } : r;
+      }),
+    })),
     externalRecords: facts.series.map(({ due, ...s }) => ({ ...s, ...seriesWords(tr, s), due: due.status === 'due', dueThrough: due.dueThrough, overdueSince: due.overdueSince })),
   };
 }

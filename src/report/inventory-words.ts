@@ -285,6 +285,76 @@ const PERMISSION_KEYS: Readonly<Record<string, string>> = {
 /** A key's words, or the text itself when there is no key for it. */
 const say = (tr: Translator, key: string | undefined, text: string): string => (key ? tr.t(key) : text);
 
+const STATUS_KEYS = {
+  patron: {
+    active: 'report.status.patron.active',
+    expired: 'report.status.patron.expired',
+    blocked: 'report.status.patron.blocked',
+    'card-lost': 'report.status.patron.card-lost',
+    deceased: 'report.status.patron.deceased',
+  },
+  hold: {
+    pending: 'report.status.hold.pending',
+    ready: 'report.status.hold.ready',
+    fulfilled: 'report.status.hold.fulfilled',
+    cancelled: 'report.status.hold.cancelled',
+    expired: 'report.status.hold.expired',
+  },
+  fine: {
+    open: 'report.status.fine.open',
+    paid: 'report.status.fine.paid',
+    waived: 'report.status.fine.waived',
+  },
+  service: {
+    active: 'report.status.service.active',
+    ended: 'report.status.service.ended',
+    booked: 'report.status.service.booked',
+    cancelled: 'report.status.service.cancelled',
+    open: 'report.status.service.open',
+    fulfilled: 'report.status.service.fulfilled',
+    answered: 'report.status.service.answered',
+  },
+  notice: {
+    queued: 'report.status.notice.queued',
+    sent: 'report.status.notice.sent',
+    failed: 'report.status.notice.failed',
+    letter: 'report.status.notice.letter',
+    posted: 'report.status.notice.posted',
+    cancelled: 'report.status.notice.cancelled',
+  },
+  run: {
+    running: 'report.status.run.running',
+    finished: 'report.status.run.finished',
+    interrupted: 'report.status.run.interrupted',
+  },
+} as const satisfies Record<string, Readonly<Record<string, string>>>;
+
+const ENGINE_CATEGORY_KEYS: Readonly<Record<string, string>> = {
+  circulation: 'report.engine.circulation',
+  fines: 'report.engine.fines',
+  holds: 'report.engine.holds',
+  'computer-sessions': 'report.engine.computer-sessions',
+  'program-signups': 'report.engine.program-signups',
+  'room-bookings': 'report.engine.room-bookings',
+  'ill-requests': 'report.engine.ill-requests',
+  'reference-requests': 'report.engine.reference-requests',
+  notices: 'report.engine.notices',
+  'vendor-authorisations': 'report.engine.vendor-authorisations',
+  'inactive-patrons': 'report.engine.inactive-patrons',
+  'deceased-patrons': 'report.engine.deceased-patrons',
+  'access-log': 'report.engine.access-log',
+};
+
+/** A status code as stored (a patron's, a hold's, a fine's, a service record's, a notice's, a retention run's), in words. */
+export function statusWords(tr: Translator, kind: keyof typeof STATUS_KEYS, code: string): string {
+  return say(tr, (STATUS_KEYS[kind] as Readonly<Record<string, string>>)[code], code);
+}
+
+/** A retention-engine category (what a run's receipts name), in words. */
+export function engineCategoryWords(tr: Translator, category: string): string {
+  return say(tr, ENGINE_CATEGORY_KEYS[category], category);
+}
+
 /** A category's name in the translator's language. */
 export function categoryName(tr: Translator, category: CategoryDeclaration): string {
   return tr.t(CATEGORY_KEYS[category.id].name);
