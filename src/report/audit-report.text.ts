@@ -80,9 +80,14 @@ export function seriesKept(s: AuditReport['retention']['externalRecords'][number
   return tr.t('report.audit.seriesKept', { days: s.retentionDays });
 }
 
+/** How a series was disposed of: the staff's own words, or the default's in the report's language. */
+function disposalMethod(method: string, tr: Translator): string {
+  return method === 'destroyed' ? tr.t('report.audit.methodDestroyed') : method;
+}
+
 export function seriesLast(s: AuditReport['retention']['externalRecords'][number], tr: Translator): string {
   return s.lastDisposal
-    ? tr.t('report.audit.seriesLast', { through: instant(s.lastDisposal.disposedThrough), method: s.lastDisposal.method, confirmed: instant(s.lastDisposal.confirmedAt) })
+    ? tr.t('report.audit.seriesLast', { through: instant(s.lastDisposal.disposedThrough), method: disposalMethod(s.lastDisposal.method, tr), confirmed: instant(s.lastDisposal.confirmedAt) })
     : tr.t('report.audit.noneConfirmed');
 }
 

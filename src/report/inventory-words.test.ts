@@ -27,14 +27,17 @@ function facts(profile: Profile): AuditFacts {
     profile,
     period: { from: '2025-06-01', to: '2026-06-02' },
     held: {
-      patronsByStatus: [{ code: 'active', count: 3 }],
+      patronsByStatus: [
+        { code: 'active', count: 3 },
+        { code: 'card-lost', count: 1 },
+      ],
       readingHistoryPatrons: 1,
       searchTokens: 12,
       guardianLinks: { current: 1, ended: 0 },
       loansByStatus: [{ code: 'active', count: 1 }],
       readingHistoryLoans: 2,
-      holdsByStatus: [],
-      finesByStatus: [],
+      holdsByStatus: [{ code: 'ready', count: 1 }],
+      finesByStatus: [{ code: 'paid', count: 1 }],
       payments: 0,
       serviceRecords: [],
       complaints: { open: 0, answered: 0, anonymous: 0 },
@@ -62,7 +65,16 @@ function facts(profile: Profile): AuditFacts {
       lastBackupAt: null,
       lastRestoreAt: null,
     },
-    runs: [],
+    runs: [
+      {
+        status: 'finished',
+        asOf: '2026-05-30T00:00:00.000Z',
+        startedAt: '2026-05-30T00:00:00.000Z',
+        finishedAt: '2026-05-30T00:01:00.000Z',
+        profileVersion: profile.version,
+        receipts: RETENTION_CATEGORIES.map((category) => ({ category, ...describeRule(profile, category), disposed: 1, kept: 2, held: 0 })),
+      },
+    ],
     series: [
       {
         code: 'security-camera',
@@ -163,6 +175,10 @@ describe('the inventory, roles and purposes in the report’s words', () => {
       }
       // and the record series kept outside Carrel is named as the published policy names it
       expect(outputs.markdown).toContain('Grabaciones de las cámaras de seguridad');
+      // statuses, the retention run and its receipts in words
+      for (const words of ['usuarios: activos: 3', 'usuarios: con el carné perdido: 1', 'reservas: listas para recoger: 1', 'multas: pagadas: 1', '(terminada)', '| usuarios inactivos |'])
+        expect(outputs.markdown).toContain(words);
+      for (const code of [': active:', ': card-lost:', ': ready:', ': paid:', 'finished', '| inactive-patrons |']) expect(outputs.markdown).not.toContain(code);
     });
 
   it('English output is unchanged: the declarations’ own words, roles, purposes and permissions as ids', () => {
