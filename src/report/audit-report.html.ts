@@ -19,6 +19,8 @@ import {
   noFindings,
   overdueText,
   purposesText,
+  purposeText,
+  receiptCategory,
   rolesText,
   runHeading,
   seriesDue,
@@ -112,7 +114,7 @@ export function auditReportHtml(report: AuditReport, tr: Translator): string {
           `<h4>${escapeHtml(runHeading(run, tr))}</h4>`,
           // Records kept under a legal hold are counted in "Kept" only: the report is published, and a hold may
           // stand for a gagged request (JC-II); the transparency report bands those.
-          table([h.category, h.rule, h.clause, h.disposedOf, h.kept], run.receipts.map((r) => [r.category, r.rule, r.clause, r.disposed, r.kept])),
+          table([h.category, h.rule, h.clause, h.disposedOf, h.kept], run.receipts.map((r) => [receiptCategory(r.category, tr), r.rule, r.clause, r.disposed, r.kept])),
         ]);
   const series =
     e.externalRecords.length === 0
@@ -135,13 +137,13 @@ export function auditReportHtml(report: AuditReport, tr: Translator): string {
     section('b', b.question, [table([h.category, h.purpose, h.legalBasis, h.clauses], b.categories.map((x) => [x.name, x.purpose, x.legalBasis, x.clauses.join(', ')]))]),
     section('c', c.question, [
       p(h.rolesDerived),
-      table([h.category, h.declaredAccess, h.staffRoles], c.categories.map((x) => [x.name, multi(x.declared), x.roles.length === 0 ? h.none : multi(rolesText(x.roles))])),
+      table([h.category, h.declaredAccess, h.staffRoles], c.categories.map((x) => [x.name, multi(x.declared), x.roles.length === 0 ? h.none : multi(rolesText(x.roles, tr))])),
       `<h3>${escapeHtml(h.rolesAndPurposes)}</h3>`,
       table([h.role, h.rolePurposes], c.roles.map((r) => [r.name, purposesText(r.purposes, tr)])),
       `<h3>${escapeHtml(h.accessLog(c.accessLog.period.from, c.accessLog.period.to))}</h3>`,
       p(accessLogSummary(report, tr)),
-      table([h.role, h.purpose, h.entries], c.accessLog.byRolePurpose.map((r) => [roleName(r.role), r.purpose, r.entries])),
-      table([h.category, h.entries, h.byRole], c.accessLog.byCategory.map((x) => [x.name, x.entries, byRoleText(x.byRole)])),
+      table([h.role, h.purpose, h.entries], c.accessLog.byRolePurpose.map((r) => [roleName(r.role, tr), purposeText(r.purpose, tr), r.entries])),
+      table([h.category, h.entries, h.byRole], c.accessLog.byCategory.map((x) => [x.name, x.entries, byRoleText(x.byRole, tr)])),
     ]),
     section('d', d.question, [
       '<ul>',

@@ -17,6 +17,8 @@ import {
   noFindings,
   overdueText,
   purposesText,
+  purposeText,
+  receiptCategory,
   rolesText,
   runHeading,
   seriesDue,
@@ -69,7 +71,7 @@ export function auditReportMarkdown(report: AuditReport, tr: Translator): string
   push(
     h.rolesDerived,
     '',
-    ...table([h.category, h.declaredAccess, h.staffRoles], c.categories.map((x) => [x.name, x.declared.join('; '), x.roles.length === 0 ? h.none : lines(rolesText(x.roles))])),
+    ...table([h.category, h.declaredAccess, h.staffRoles], c.categories.map((x) => [x.name, x.declared.join('; '), x.roles.length === 0 ? h.none : lines(rolesText(x.roles, tr))])),
     '',
     `### ${h.rolesAndPurposes}`,
     '',
@@ -79,9 +81,9 @@ export function auditReportMarkdown(report: AuditReport, tr: Translator): string
     '',
     accessLogSummary(report, tr),
     '',
-    ...table([h.role, h.purpose, h.entries], c.accessLog.byRolePurpose.map((r) => [roleName(r.role), r.purpose, r.entries])),
+    ...table([h.role, h.purpose, h.entries], c.accessLog.byRolePurpose.map((r) => [roleName(r.role, tr), purposeText(r.purpose, tr), r.entries])),
     '',
-    ...table([h.category, h.entries, h.byRole], c.accessLog.byCategory.map((x) => [x.name, x.entries, byRoleText(x.byRole)])),
+    ...table([h.category, h.entries, h.byRole], c.accessLog.byCategory.map((x) => [x.name, x.entries, byRoleText(x.byRole, tr)])),
     '',
   );
 
@@ -105,7 +107,7 @@ export function auditReportMarkdown(report: AuditReport, tr: Translator): string
   for (const run of e.runs) {
     push(`#### ${runHeading(run, tr)}`, '');
     // Records kept under a legal hold are counted in "Kept" only (a hold may stand for a gagged request, JC-II).
-    push(...table([h.category, h.rule, h.clause, h.disposedOf, h.kept], run.receipts.map((r) => [r.category, r.rule, r.clause, r.disposed, r.kept])), '');
+    push(...table([h.category, h.rule, h.clause, h.disposedOf, h.kept], run.receipts.map((r) => [receiptCategory(r.category, tr), r.rule, r.clause, r.disposed, r.kept])), '');
   }
   push(`### ${h.outside}`, '');
   if (e.externalRecords.length === 0) push(h.noSeries, '');

@@ -5,6 +5,7 @@
 import type { Translator } from '../domain/translator.js';
 import type { AuditReport } from './audit-report.js';
 import { readableInstant, roleName } from './audit-report.js';
+import { engineCategoryWords, permissionWords, purposeWords, statusWords } from './inventory-words.js';
 
 /** An instant as people read it: `2026-03-02 17:00 UTC`. */
 export const instant = readableInstant;
@@ -27,12 +28,12 @@ export function heldText(lines: readonly { label: string; count: number | null; 
   return lines.map((l) => (l.count !== null ? `${l.label}: ${l.count}` : l.band !== undefined ? `${l.label}: ${l.band}` : l.label));
 }
 
-export function rolesText(roles: AuditReport['access']['categories'][number]['roles']): string[] {
-  return roles.map((r) => `${r.name} (${r.permissions.join(', ')})`);
+export function rolesText(roles: AuditReport['access']['categories'][number]['roles'], tr: Translator): string[] {
+  return roles.map((r) => `${r.name} (${r.permissions.map((p) => permissionWords(tr, p)).join(', ')})`);
 }
 
 export function purposesText(purposes: readonly string[], tr: Translator): string {
-  return purposes.length === 0 ? tr.t('report.audit.noPurposes') : purposes.join(', ');
+  return purposes.length === 0 ? tr.t('report.audit.noPurposes') : purposes.map((p) => purposeWords(tr, p)).join(', ');
 }
 
 export function accessLogSummary(report: AuditReport, tr: Translator): string {
@@ -40,8 +41,8 @@ export function accessLogSummary(report: AuditReport, tr: Translator): string {
   return tr.t('report.audit.accessLogSummary', { entries: log.total, months: log.retention.months, clause: log.retention.clause, oldest: instant(log.oldestEntryAt) });
 }
 
-export function byRoleText(byRole: readonly { role: string; entries: number }[]): string {
-  return byRole.length === 0 ? '—' : byRole.map((r) => `${roleName(r.role)}: ${r.entries}`).join('; ');
+export function byRoleText(byRole: readonly { role: string; entries: number }[], tr: Translator): string {
+  return byRole.length === 0 ? '—' : byRole.map((r) => `${roleName(r.role, tr)}: ${r.entries}`).join('; ');
 }
 
 export function listOrNone(items: readonly string[], tr: Translator): string {
@@ -51,7 +52,7 @@ export function listOrNone(items: readonly string[], tr: Translator): string {
 export function lastRunText(run: AuditReport['retention']['categories'][number]['lastRun'], tr: Translator): string {
   if (!run) return tr.t('report.audit.noRunYet');
   // Legal holds are not named: a hold may stand for a gagged request (JC-II).
-  return tr.t('report.audit.lastRun', { at: instant(run.asOf), status: run.status, disposed: run.disposed, kept: run.kept });
+  return tr.t('report.audit.lastRun', { at: instant(run.asOf), status: statusWords(tr, 'run', run.status), disposed: run.disposed, kept: run.kept });
 }
 
 /** Starts with FINDING (the word the renderings flag) when something is overdue. */
@@ -68,7 +69,7 @@ export function checkText(report: AuditReport, tr: Translator): string {
 export function runHeading(run: AuditReport['retention']['runs'][number], tr: Translator): string {
   return tr.t(run.finishedAt ? 'report.audit.runHeadingFinished' : 'report.audit.runHeadingUnfinished', {
     asOf: instant(run.asOf),
-    status: run.status,
+    status: statusWords(tr, 'run', run.status),
     started: instant(run.startedAt),
     finished: instant(run.finishedAt),
     version: run.profileVersion,
@@ -79,9 +80,14 @@ export function seriesKept(s: AuditReport['retention']['externalRecords'][number
   return tr.t('report.audit.seriesKept', { days: s.retentionDays });
 }
 
+/** How a series was disposed of: the staff's own words, or the default's in the report's language. */
+function disposalMethod(method: string, tr: Translator): string {
+  return method === 'destroyed' ? tr.t('report.audit.methodDestroyed') : method;
+}
+
 export function seriesLast(s: AuditReport['retention']['externalRecords'][number], tr: Translator): string {
   return s.lastDisposal
-    ? tr.t('report.audit.seriesLast', { through: instant(s.lastDisposal.disposedThrough), method: s.lastDisposal.method, confirmed: instant(s.lastDisposal.confirmedAt) })
+    ? tr.t('report.audit.seriesLast', { through: instant(s.lastDisposal.disposedThrough), method: disposalMethod(s.lastDisposal.method, tr), confirmed: instant(s.lastDisposal.confirmedAt) })
     : tr.t('report.audit.noneConfirmed');
 }
 
@@ -89,6 +95,16 @@ export function seriesLast(s: AuditReport['retention']['externalRecords'][number
 export function seriesDue(s: AuditReport['retention']['externalRecords'][number], tr: Translator): string {
   if (!s.due) return tr.t('report.audit.notDue');
   return `${tr.t('report.audit.finding')}: ${s.overdueSince ? tr.t('report.audit.dueSince', { since: instant(s.overdueSince) }) : tr.t('report.audit.due')}`;
+}
+
+/** A purpose as the access log records it, in words. */
+export function purposeText(purpose: string, tr: Translator): string {
+  return purposeWords(tr, purpose);
+}
+
+/** A retention run's receipt: the engine's category in words. */
+export function receiptCategory(category: string, tr: Translator): string {
+  return engineCategoryWords(tr, category);
 }
 
 /** The headings and fixed sentences of both renderings. */

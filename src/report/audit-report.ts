@@ -7,14 +7,15 @@
  * comes from the data inventory, the profile, the role table or a count; none is typed per library, and
  * none holds personal data (names, card numbers, contact details, titles, patron or staff ids).
  */
-import { ROLE_NAMES, ROLES, type Role } from '../policy/actors.js';
+import { ROLES } from '../policy/actors.js';
 import { rolesFor } from '../policy/category-access.js';
 import { INVENTORY, type RecordCategory } from '../policy/inventory.js';
 import { ROLE_PURPOSES } from '../policy/permissions.js';
-import type { RetentionCategory } from '../policy/retention.policy.js';
+import { describeRule, type RetentionCategory } from '../policy/retention.policy.js';
 import type { AuditFacts, HeldCounts } from '../domain/audit-facts.js';
 import { AUDIT_REPORT_FORMAT, type AuditReport, type CountLine, type Finding } from '../domain/audit-report-document.js';
 import type { Translator } from '../domain/translator.js';
+import { categoryName, engineRuleWords, inventoryWords, retentionNoteWords, retentionRuleWords, roleWords, seriesWords, statusWords } from './inventory-words.js';
 
 /** CB-I's five questions, in its order and words (in the translator's language). */
 export function auditQuestions(tr: Translator) {
@@ -79,8 +80,8 @@ export function rowBand(rows: number, tr: Translator): string {
 
 export type { AuditReport, CountLine, Finding } from '../domain/audit-report-document.js';
 
-/** A readable name for a role as the access log records it (staff roles, `patron`, `guardian`, `system`). */
-export const roleName = (role: string): string => ((ROLES as readonly string[]).includes(role) ? ROLE_NAMES[role as Role] : role);
+/** A readable name for a role as the access log records it (staff roles, `patron`, `guardian`, `system`), in the translator's language. */
+export const roleName = (role: string, tr: Translator): string => roleWords(tr, role);
 const roleOrder = (role: string): number => {
   const index = (ROLES as readonly string[]).indexOf(role);
   return index === -1 ? ROLES.length + (role === 'system' ? 0 : 1) : index;
@@ -95,11 +96,12 @@ export function readableInstant(iso: string | null | undefined): string {
 /** Counts of what a library holds now, per inventory category (codes as stored: statuses, kinds). */
 function heldLines(held: HeldCounts, tr: Translator): Record<RecordCategory, CountLine[]> {
   const t = tr.t.bind(tr);
-  const byStatus = (what: string, rows: { code: string; count: number }[]) => rows.map((r) => ({ label: `${what}: ${r.code}`, count: r.count }));
+  const byStatus = (what: string, kind: 'patron' | 'hold' | 'fine' | 'notice', rows: { code: string; count: number }[]) =>
+    rows.map((r) => ({ label: `${what}: ${statusWords(tr, kind, r.code)}`, count: r.count }));
   const sum = (rows: { code: string; count: number }[], codes: string[]) => rows.filter((r) => codes.includes(r.code)).reduce((s, r) => s + r.count, 0);
   const services = (kind: string): CountLine[] => {
     const rows = held.serviceRecords.filter((r) => r.kind === kind);
-    return rows.length === 0 ? [{ label: t('report.audit.held.records'), count: 0 }] : rows.map((r) => ({ label: `${t('report.audit.held.records')}: ${r.status}`, count: r.count }));
+    return rows.length === 0 ? [{ label: t('report.audit.held.records'), count: 0 }] : rows.map((r) => ({ label: `${t('report.audit.held.records')}: ${statusWords(tr, 'service', r.status)}`, count: r.count }));
   };
   const total = (rows: { count: number }[]) => rows.reduce((s, r) => s + r.count, 0);
   // The aggregates: what they hold, and a band of their rows, never a sum (see `rowBand`).
@@ -110,7 +112,7 @@ function heldLines(held: HeldCounts, tr: Translator): Record<RecordCategory, Cou
   return {
     registration: [
       { label: t('report.audit.held.patrons'), count: total(held.patronsByStatus) },
-      ...byStatus(t('report.audit.held.patrons'), held.patronsByStatus),
+      ...byStatus(t('report.audit.held.patrons'), 'patron', held.patronsByStatus),
       { label: t('report.audit.held.searchTokens'), count: held.searchTokens },
     ],
     guardianship: [
@@ -125,8 +127,8 @@ function heldLines(held: HeldCounts, tr: Translator): Record<RecordCategory, Cou
       { label: t('report.audit.held.historyPatrons'), count: held.readingHistoryPatrons },
       { label: t('report.audit.held.historyLoans'), count: held.readingHistoryLoans },
     ],
-    holds: [{ label: t('report.audit.held.holds'), count: total(held.holdsByStatus) }, ...byStatus(t('report.audit.held.holds'), held.holdsByStatus)],
-    fines: [{ label: t('report.audit.held.finesAndFees'), count: total(held.finesByStatus) }, ...byStatus(t('report.audit.held.fines'), held.finesByStatus), { label: t('report.audit.held.payments'), count: held.payments }],
+    holds: [{ label: t('report.audit.held.holds'), count: total(held.holdsByStatus) }, ...byStatus(t('report.audit.held.holds'), 'hold', held.holdsByStatus)],
+    fines: [{ label: t('report.audit.held.finesAndFees'), count: total(held.finesByStatus) }, ...byStatus(t('report.audit.held.fines'), 'fine', held.finesByStatus), { label: t('report.audit.held.payments'), count: held.payments }],
     'computer-sessions': services('computer-session'),
     'program-signups': services('program-signup'),
     'room-bookings': services('room-booking'),
@@ -134,7 +136,7 @@ function heldLines(held: HeldCounts, tr: Translator): Record<RecordCategory, Cou
     'reference-requests': services('reference-request'),
     notices: [
       { label: t('report.audit.held.notices'), count: total(held.noticesByStatus) },
-      ...byStatus(t('report.audit.held.notices'), held.noticesByStatus),
+      ...byStatus(t('report.audit.held.notices'), 'notice', held.noticesByStatus),
       { label: t('report.audit.held.breaches'), count: held.breaches.recorded },
       { label: t('report.audit.held.breachNotified'), count: held.breaches.patronsAffected },
     ],
@@ -155,7 +157,7 @@ function heldLines(held: HeldCounts, tr: Translator): Record<RecordCategory, Cou
   };
 }
 
-function accessLogSection(facts: AuditFacts): AuditReport['access']['accessLog'] {
+function accessLogSection(facts: AuditFacts, tr: Translator): AuditReport['access']['accessLog'] {
   const groups = facts.accessLog.groups;
   const rolePurpose = new Map<string, { role: string; purpose: string; entries: number }>();
   const perCategory = new Map<string, Map<string, number>>();
@@ -174,7 +176,7 @@ function accessLogSection(facts: AuditFacts): AuditReport['access']['accessLog']
   const byCategory = INVENTORY.map((c) => {
     const roles = perCategory.get(c.id) ?? new Map<string, number>();
     const byRole = [...roles.entries()].map(([role, entries]) => ({ role, entries })).sort((a, b) => roleOrder(a.role) - roleOrder(b.role) || a.role.localeCompare(b.role));
-    return { id: c.id, name: c.name, entries: byRole.reduce((s, r) => s + r.entries, 0), byRole };
+    return { id: c.id, name: categoryName(tr, c), entries: byRole.reduce((s, r) => s + r.entries, 0), byRole };
   });
   const retention = facts.profile.retention.accessLog;
   return {
@@ -233,20 +235,28 @@ function retentionSection(facts: AuditFacts, check: DisposalCheck, tr: Translato
     question: auditQuestions(tr).retention,
     categories: INVENTORY.map((c) => {
       const rule = c.retention(profile);
+      const words = inventoryWords(tr, c);
       return {
         id: c.id,
-        name: c.name,
-        rule: rule.rule,
+        name: words.name,
+        rule: retentionRuleWords(tr, profile, c.id),
         clause: rule.clause,
-        ...(rule.note ? { note: rule.note } : {}),
-        disposal: c.disposal,
+        ...(rule.note ? { note: retentionNoteWords(tr, c.id, rule.note) } : {}),
+        disposal: words.disposal,
         lastRun: lastRunOf(c.id),
         overdue: engineCategories(c.id).length > 0 ? (overdueOf.get(c.id) ?? 0) : null,
       };
     }),
     check: { asOf: check.asOf, graceHours: check.graceHours },
-    runs: facts.runs,
-    externalRecords: facts.series.map(({ due, ...s }) => ({ ...s, due: due.status === 'due', dueThrough: due.dueThrough, overdueSince: due.overdueSince })),
+    // A receipt's rule in the report's language when it is the rule the profile states now; else as the run wrote it.
+    runs: facts.runs.map((run) => ({
+      ...run,
+      receipts: run.receipts.map((r) => {
+        const category = (Object.keys(RETENTION_CATEGORY_OF) as string[]).includes(r.category) ? (r.category as RetentionCategory) : null;
+        return category && r.rule === describeRule(profile, category).rule ? { ...r, rule: engineRuleWords(tr, profile, category) } : r;
+      }),
+    })),
+    externalRecords: facts.series.map(({ due, ...s }) => ({ ...s, ...seriesWords(tr, s), due: due.status === 'due', dueThrough: due.dueThrough, overdueSince: due.overdueSince })),
   };
 }
 
@@ -255,29 +265,33 @@ function findingsOf(facts: AuditFacts, check: DisposalCheck, tr: Translator): Fi
   for (const c of check.categories) {
     if (c.disposed === 0) continue;
     const id = RETENTION_CATEGORY_OF[c.category];
-    const name = INVENTORY.find((d) => d.id === id)?.name ?? id;
+    const declared = INVENTORY.find((d) => d.id === id);
+    const name = declared ? categoryName(tr, declared) : id;
+    // The engine's rule in the report's language, when it is the rule the profile states now.
+    const rule = c.rule === describeRule(facts.profile, c.category).rule ? engineRuleWords(tr, facts.profile, c.category) : c.rule;
     findings.push({
       kind: 'overdue-disposal',
       category: id,
       name,
       count: c.disposed,
-      rule: c.rule,
+      rule,
       clause: c.clause,
-      text: tr.t('report.audit.overdueFinding', { count: c.disposed, name, category: c.category, rule: c.rule, clause: c.clause, at: readableInstant(check.asOf) }),
+      text: tr.t('report.audit.overdueFinding', { count: c.disposed, name, category: c.category, rule, clause: c.clause, at: readableInstant(check.asOf) }),
     });
   }
   for (const s of facts.series) {
     if (s.due.status !== 'due') continue;
+    const words = seriesWords(tr, s);
     findings.push({
       kind: 'record-series-overdue',
       category: s.code,
-      name: s.name,
+      name: words.name,
       count: null,
       rule: tr.t('report.audit.keptAtMost', { days: s.retentionDays }),
       clause: s.clause,
       ...(s.due.overdueSince ? { overdueSince: s.due.overdueSince } : {}),
       text: [
-        tr.t(s.clause ? 'report.audit.seriesFindingClause' : 'report.audit.seriesFinding', { name: s.name, medium: s.medium, before: readableInstant(s.due.dueThrough), days: s.retentionDays, clause: s.clause ?? '' }),
+        tr.t(s.clause ? 'report.audit.seriesFindingClause' : 'report.audit.seriesFinding', { name: words.name, medium: words.medium, before: readableInstant(s.due.dueThrough), days: s.retentionDays, clause: s.clause ?? '' }),
         s.lastDisposal ? tr.t('report.audit.seriesNoDisposalBeyond', { through: readableInstant(s.lastDisposal.disposedThrough) }) : tr.t('report.audit.seriesNoDisposal'),
         s.due.overdueSince ? tr.t('report.audit.seriesOverdueSince', { since: readableInstant(s.due.overdueSince) }) : '',
       ].join('') + '.',
@@ -291,6 +305,8 @@ export function buildAuditReport(facts: AuditFacts, check: DisposalCheck, tr: Tr
   const { profile } = facts;
   const held = heldLines(facts.held, tr);
   const questions = auditQuestions(tr);
+  const words = new Map(INVENTORY.map((c) => [c.id, inventoryWords(tr, c)]));
+  const wordsOf = (c: (typeof INVENTORY)[number]) => words.get(c.id) ?? inventoryWords(tr, c);
   return {
     format: AUDIT_REPORT_FORMAT,
     title: tr.t('report.audit.title', { library: facts.library.name }),
@@ -302,17 +318,17 @@ export function buildAuditReport(facts: AuditFacts, check: DisposalCheck, tr: Tr
     findings: findingsOf(facts, check, tr),
     collected: {
       question: questions.collected,
-      categories: INVENTORY.map((c) => ({ id: c.id, name: c.name, fields: [...c.fields], held: held[c.id] })),
+      categories: INVENTORY.map((c) => ({ id: c.id, name: wordsOf(c).name, fields: wordsOf(c).fields, held: held[c.id] })),
     },
     purposes: {
       question: questions.purposes,
-      categories: INVENTORY.map((c) => ({ id: c.id, name: c.name, purpose: c.purpose, legalBasis: c.legalBasis.text, clauses: [...c.legalBasis.clauses] })),
+      categories: INVENTORY.map((c) => ({ id: c.id, name: wordsOf(c).name, purpose: wordsOf(c).purpose, legalBasis: wordsOf(c).legalBasis, clauses: [...c.legalBasis.clauses] })),
     },
     access: {
       question: questions.access,
-      categories: INVENTORY.map((c) => ({ id: c.id, name: c.name, declared: [...c.access], roles: rolesFor(c.id) })),
-      roles: ROLES.map((role) => ({ role, name: ROLE_NAMES[role], purposes: [...ROLE_PURPOSES[role]] })),
-      accessLog: accessLogSection(facts),
+      categories: INVENTORY.map((c) => ({ id: c.id, name: wordsOf(c).name, declared: wordsOf(c).access, roles: rolesFor(c.id).map((r) => ({ ...r, name: roleWords(tr, r.role) })) })),
+      roles: ROLES.map((role) => ({ role, name: roleWords(tr, role), purposes: [...ROLE_PURPOSES[role]] })),
+      accessLog: accessLogSection(facts, tr),
     },
     storage: {
       question: questions.storage,
@@ -325,7 +341,7 @@ export function buildAuditReport(facts: AuditFacts, check: DisposalCheck, tr: Tr
         shreddedKeyRetentionDays: facts.storage.shreddedKeyRetentionDays,
       },
       backups: { lastBackupAt: facts.storage.lastBackupAt, lastRestoreAt: facts.storage.lastRestoreAt },
-      categories: INVENTORY.map((c) => ({ id: c.id, name: c.name, tables: [...c.storage.tables], sealed: [...c.storage.sealed], indexed: [...c.storage.indexed] })),
+      categories: INVENTORY.map((c) => ({ id: c.id, name: wordsOf(c).name, tables: wordsOf(c).tables, sealed: wordsOf(c).sealed, indexed: wordsOf(c).indexed })),
     },
     retention: retentionSection(facts, check, tr),
   };
