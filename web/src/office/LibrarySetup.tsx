@@ -95,6 +95,17 @@ function Settings({ base, admin, onSaved }: { base: string; admin: boolean; onSa
   );
 }
 
+/**
+ * Why a cell gets its rule, in the page's language, from the explanation's parts (the server's own
+ * sentence is English; the parts are the same).
+ */
+function explanationWords(answer: LoanRuleExplanation): string {
+  const cellOf = (c: { branch: string; patronCategory: string; itemType: string }) => ({ branch: c.branch, category: c.patronCategory, type: c.itemType });
+  if (!answer.applied) return t('setup.explain.reason.none', cellOf(answer.cell));
+  if (answer.matches.length === 1) return t('setup.explain.reason.only', cellOf(answer.applied));
+  return t('setup.explain.reason.mostSpecific', { ...cellOf(answer.applied), count: answer.matches.length });
+}
+
 /** The ways a desk may take a payment, in the order a library's list keeps them. */
 const PAYMENT_METHOD_WORDS: [string, MessageId][] = [
   ['cash', 'setup.desk.method.cash'],
@@ -671,7 +682,7 @@ function Explain({ base, branches, categories, types }: { base: string; branches
       </button>
       {answer && (
         <div role="status" className="explanation">
-          <p>{answer.reason}</p>
+          <p>{explanationWords(answer)}</p>
           {answer.applied && (
             <p>
               {answer.applied.loanDays === 0
