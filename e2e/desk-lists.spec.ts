@@ -70,7 +70,7 @@ test('a hold on an item on the shelves is pulled, travels to its pick-up branch 
   await page.goto('desk/lists/pull');
   await expect(page.getByRole('heading', { level: 1, name: 'Holds to pull' })).toBeVisible();
   const row = page.getByRole('row').filter({ hasText: item });
-  await expect(row.getByRole('cell')).toHaveText([item, title, '—', 'book', 'Eastside Branch', 'Central Library', /\w/, 'Pulled']);
+  await expect(row.getByRole('cell')).toHaveText([item, title, '—', 'Book', 'Eastside Branch', 'Central Library', /\w/, 'Pulled']);
   await expect(page.locator('main')).not.toContainText(holderName);
   await expect(page.locator('main')).not.toContainText(holder.cardNumber);
   await checkPage(page, testInfo, 'desk-lists-pull');

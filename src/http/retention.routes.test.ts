@@ -95,6 +95,13 @@ describe.each(ENGINES)('retention API on %s', (engine) => {
     expect(history.body.runs.length).toBeGreaterThan(0);
     const receipt = history.body.runs[0].receipts.find((r: { category: string }) => r.category === 'circulation');
     expect(Object.keys(receipt).sort()).toEqual(['category', 'clause', 'disposal', 'disposed', 'firstAt', 'held', 'kept', 'lastAt', 'rule']);
+    // In Spanish (`lang=es`) the same receipts state their rule and disposal in words; counts and clauses stay.
+    const spanish = await server.call('GET', `/libraries/${jackson}/retention/runs?lang=es`, { cookie });
+    const recibo = spanish.body.runs[0].receipts.find((r: { category: string }) => r.category === 'circulation');
+    expect({ ...recibo, rule: undefined, disposal: undefined }).toEqual({ ...receipt, rule: undefined, disposal: undefined });
+    expect(recibo.rule).not.toBe(receipt.rule);
+    expect(recibo.disposal).not.toBe(receipt.disposal);
+    expect(`${recibo.rule} ${recibo.disposal}`).toMatch(/préstamo|eliminad|estadísticas/);
     expect((await server.call('GET', `/libraries/no-such-lib/retention/runs`, { cookie })).body.error.code).toBe('LIBRARY_NOT_FOUND');
   });
 });

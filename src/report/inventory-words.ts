@@ -12,7 +12,7 @@ import type { CategoryDeclaration } from '../policy/inventory.js';
 import { outsideWords } from '../policy/policy-words.js';
 import { DEFAULT_NOTICE_RETENTION, noticeRetention } from '../policy/notice.policy.js';
 import type { Profile } from '../policy/profile.schema.js';
-import { DEFAULT_VENDOR_AUTHORISATION_RETENTION, serviceRule, vendorAuthorisationRule, type RetentionCategory } from '../policy/retention.policy.js';
+import { DEFAULT_VENDOR_AUTHORISATION_RETENTION, describeRule, serviceRule, vendorAuthorisationRule, type RetentionCategory } from '../policy/retention.policy.js';
 
 interface CategoryKeys {
   name: string;
@@ -540,6 +540,30 @@ export function engineRuleWords(tr: Translator, profile: Profile, category: Rete
     case 'access-log':
       return tr.t('report.rule.accessLog', { months: n(r.accessLog.months) });
   }
+}
+
+/** How the retention engine says it disposes of a category's records (describeRule's `disposal`), by its English. */
+const DISPOSALS: Readonly<Record<string, string>> = {
+  'added to statistics, then deleted': 'report.disposal.countedThenDeleted',
+  'data key shredded, rows deleted': 'report.disposal.keyShredded',
+  deleted: 'report.disposal.deleted',
+  'deleted (sealed details with them)': 'report.disposal.deletedSealed',
+  'deleted, with the sign-in provider’s grants of that vendor for that patron': 'report.disposal.vendorGrants',
+  'oldest entries deleted in chain order; the chain’s start moves past them, so it still verifies': 'report.disposal.accessLog',
+};
+
+/**
+ * A retention receipt's rule and disposal in the reader's language: in the engine's words translated
+ * when the receipt states the rule the profile states now; as the run wrote them otherwise (a rule
+ * since changed is quoted as it was applied).
+ */
+export function receiptWords<R extends { category: string; rule: string; disposal: string }>(tr: Translator, profile: Profile, receipt: R): R {
+  // A category the engine does not know (an older run's) describes to nothing: its receipt stays as written.
+  const category = receipt.category as RetentionCategory;
+  const stated = describeRule(profile, category) as ReturnType<typeof describeRule> | undefined;
+  const rule = stated !== undefined && receipt.rule === stated.rule ? engineRuleWords(tr, profile, category) : receipt.rule;
+  const disposal = DISPOSALS[receipt.disposal];
+  return { ...receipt, rule, disposal: disposal ? tr.t(disposal) : receipt.disposal };
 }
 
 /** An inventory category's retention rule in words, under a profile (the inventory's `retention(profile).rule`, translated). */

@@ -11,6 +11,8 @@ import type { Library } from '../domain/types.js';
 import { SERVICE_CATEGORY } from '../policy/inventory.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { profiles } from '../profile/profiles.js';
+import { translator } from '../i18n/messages.js';
+import { receiptWords } from '../report/inventory-words.js';
 import {
   describeRule,
   daysBefore,
@@ -537,17 +539,21 @@ export async function requireRetentionAdmin(ctx: Context, input: { libraryId: st
  * A library's latest retention runs with their receipts: the evidence that the profile's retention
  * promises were kept (rule, clause, counts, times; never personal data or record ids).
  */
-export async function retentionHistory(ctx: Context, input: { libraryId: string; limit?: number }) {
+export async function retentionHistory(ctx: Context, input: { libraryId: string; limit?: number; language?: string }) {
   const library = await requireRetentionAdmin(ctx, input);
   const profile = profiles().get(library.profileId);
   const runs = await retention.latestRuns(ctx.trx, library.id, Math.min(Math.max(input.limit ?? 10, 1), 100));
+  // Receipts in the reader's language (the rule and how records were disposed of); English as stored.
+  const tr = input.language !== undefined && input.language !== 'en' ? translator(input.language) : undefined;
   return {
     libraryId: library.id,
     profile: { id: profile.id, version: profile.version },
     runs: await Promise.all(
       runs.map(async (r) => ({
         ...r,
-        receipts: (await retention.receiptsOfRun(ctx.trx, r.id)).sort((a, b) => RETENTION_ORDER.indexOf(a.category) - RETENTION_ORDER.indexOf(b.category)),
+        receipts: (await retention.receiptsOfRun(ctx.trx, r.id))
+          .sort((a, b) => RETENTION_ORDER.indexOf(a.category) - RETENTION_ORDER.indexOf(b.category))
+          .map((receipt) => (tr ? receiptWords(tr, profile, receipt) : receipt)),
       })),
     ),
   };

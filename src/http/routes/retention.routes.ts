@@ -32,7 +32,11 @@ export function retentionRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       '/libraries/:libraryId/retention/runs',
       { schema: RetentionHistoryRoute },
       async (request) =>
-        runFor(runtime, request, 'retention')(retentionHistory, { libraryId: request.params.libraryId, ...(request.query.limit ? { limit: Number(request.query.limit) } : {}) }),
+        runFor(runtime, request, 'retention')(retentionHistory, {
+          libraryId: request.params.libraryId,
+          ...(request.query.limit ? { limit: Number(request.query.limit) } : {}),
+          ...(request.query.lang ? { language: request.query.lang } : {}),
+        }),
     );
 
     app.put(

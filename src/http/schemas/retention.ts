@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { RETENTION_CATEGORIES } from '../../domain/records.js';
-import { errorResponses, Id, Instant, LibraryId, Nullable } from './common.js';
+import { errorResponses, Id, Instant, LanguageParam, LibraryId, Nullable } from './common.js';
 
 export const ProfileId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' });
 export const CategoryResult = Type.Object({
@@ -78,7 +78,13 @@ export const RetentionHistoryRoute = {
   summary: 'A library’s latest retention runs and their receipts (administrators)',
   params: Type.Object({ libraryId: LibraryId }),
   // A query string carries text: `limit` is digits, 1 to 100 (the server does not coerce types).
-  querystring: Type.Object({ limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: 'How many runs, newest first: 1 to 100.' })) }, { additionalProperties: false }),
+  querystring: Type.Object(
+    {
+      limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: 'How many runs, newest first: 1 to 100.' })),
+      lang: Type.Optional(LanguageParam),
+    },
+    { additionalProperties: false },
+  ),
   response: {
     200: Type.Object({
       libraryId: Type.String(),

@@ -40,8 +40,9 @@ export function RetentionPage() {
   const library = useLibrary();
   const session = useSession();
   const lib = encodeURIComponent(library.id);
-  const runs = useLoad(() => api<RetentionRuns>('GET', `/libraries/${lib}/retention/runs`), [lib]);
   const { language } = useLanguage();
+  // Receipts state their rule and disposal in the page's language.
+  const runs = useLoad(() => api<RetentionRuns>('GET', `/libraries/${lib}/retention/runs?lang=${language}`), [lib, language]);
   const due = useLoad(() => api<RecordSeries[]>('GET', `/libraries/${lib}/record-series/due?lang=${language}`), [lib, language]);
 
   return (
