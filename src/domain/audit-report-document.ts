@@ -15,6 +15,8 @@ export interface RoleAccess {
   name: string;
   /** The permissions of this role that reach the category. */
   permissions: Permission[];
+  /** The same permissions in words, in the report's language ("may record a legal request"). */
+  permissionNames?: string[];
 }
 
 /**

@@ -15,7 +15,7 @@ import { describeRule, type RetentionCategory } from '../policy/retention.policy
 import type { AuditFacts, HeldCounts } from '../domain/audit-facts.js';
 import { AUDIT_REPORT_FORMAT, type AuditReport, type CountLine, type Finding } from '../domain/audit-report-document.js';
 import type { Translator } from '../domain/translator.js';
-import { categoryName, engineRuleWords, inventoryWords, retentionNoteWords, retentionRuleWords, roleWords, seriesWords, statusWords } from './inventory-words.js';
+import { categoryName, engineRuleWords, inventoryWords, permissionWords, retentionNoteWords, retentionRuleWords, roleWords, seriesWords, statusWords } from './inventory-words.js';
 
 /** CB-I's five questions, in its order and words (in the translator's language). */
 export function auditQuestions(tr: Translator) {
@@ -326,7 +326,7 @@ export function buildAuditReport(facts: AuditFacts, check: DisposalCheck, tr: Tr
     },
     access: {
       question: questions.access,
-      categories: INVENTORY.map((c) => ({ id: c.id, name: wordsOf(c).name, declared: wordsOf(c).access, roles: rolesFor(c.id).map((r) => ({ ...r, name: roleWords(tr, r.role) })) })),
+      categories: INVENTORY.map((c) => ({ id: c.id, name: wordsOf(c).name, declared: wordsOf(c).access, roles: rolesFor(c.id).map((r) => ({ ...r, name: roleWords(tr, r.role), permissionNames: r.permissions.map((p) => permissionWords(tr, p)) })) })),
       roles: ROLES.map((role) => ({ role, name: roleWords(tr, role), purposes: [...ROLE_PURPOSES[role]] })),
       accessLog: accessLogSection(facts, tr),
     },

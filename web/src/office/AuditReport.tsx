@@ -100,6 +100,19 @@ export function AuditReportPage() {
   );
 }
 
+/**
+ * The tables a category is stored in. A table's name is an identifier, in no language: shown as code. A
+ * table given with a note in words ("patrons (opt-in time)") is shown as the report words it.
+ */
+function tableNames(names: readonly string[]): ReactNode {
+  return names.map((name, i) => (
+    <span key={name}>
+      {i > 0 && ', '}
+      {/^[a-z_]+$/.test(name) ? <code translate="no">{name}</code> : name}
+    </span>
+  ));
+}
+
 function Report({ report: r }: { report: AuditReport }) {
   const t = useT();
   const none = t('reportpages.audit.none');
@@ -210,7 +223,7 @@ function Report({ report: r }: { report: AuditReport }) {
                   ? none
                   : c.roles.map((role) => (
                       <div key={role.role}>
-                        {role.name} ({role.permissions.join(', ')})
+                        {role.name} ({(role.permissionNames ?? role.permissions).join(', ')})
                       </div>
                     ))}
               </td>
@@ -274,7 +287,7 @@ function Report({ report: r }: { report: AuditReport }) {
           {r.storage.categories.map((c) => (
             <tr key={c.id}>
               <th scope="row">{c.name}</th>
-              <td>{c.tables.join(', ')}</td>
+              <td>{tableNames(c.tables)}</td>
               <td>{c.sealed.length === 0 ? none : c.sealed.join(', ')}</td>
               <td>{c.indexed.length === 0 ? none : c.indexed.join(', ')}</td>
             </tr>
