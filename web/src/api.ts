@@ -5,6 +5,7 @@
  */
 import type { SessionAnswer } from '../../src/http/schemas/auth';
 import type { CreateVendorBody, MyVendor, UpdateVendorBody, VendorList, VendorView, VendorWithSecret } from '../../src/http/schemas/vendors';
+import { t } from './i18n';
 
 export interface Problem {
   code: string;
@@ -89,7 +90,7 @@ async function send(method: Method, path: string, body?: unknown, options: SendO
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch {
-    throw new ApiError(0, 'NETWORK', 'Carrel did not answer. Check the connection and try again.');
+    throw new ApiError(0, 'NETWORK', t('common.error.network'));
   }
   // Any answer but a 401 means Carrel found the session and counted the request as activity (its idle
   // clock starts again): the page's own timer follows it. The start time, not the answer's, so the page
@@ -108,7 +109,7 @@ async function send(method: Method, path: string, body?: unknown, options: SendO
   if (response.status === 403 && error.code === 'CSRF_TOKEN_INVALID' && !options.retried && method !== 'GET') {
     const renewed = await renewCsrfToken();
     if (renewed === 'same') return send(method, path, body, { ...options, retried: true });
-    if (renewed === 'other') throw new ApiError(409, 'SESSION_CHANGED', 'Someone else logged in on this browser, so nothing was sent. Start again.');
+    if (renewed === 'other') throw new ApiError(409, 'SESSION_CHANGED', t('common.error.sessionChanged'));
     throw new ApiError(401, 'UNAUTHENTICATED', 'Your session ended. Log in again to continue.');
   }
   // A wrong current PIN (PUT /me/pin) is a 401 too, but the session goes on: only other 401s end it.
@@ -117,7 +118,7 @@ async function send(method: Method, path: string, body?: unknown, options: SendO
     // Read beside the form once the person has logged in again in the dialog.
     throw new ApiError(401, error.code ?? 'UNAUTHENTICATED', 'Your session had ended, so this was not done. Now that you are logged in again, try it again.');
   }
-  throw new ApiError(response.status, error.code ?? `HTTP_${response.status}`, error.message ?? 'Something went wrong.', error.problems ?? []);
+  throw new ApiError(response.status, error.code ?? `HTTP_${response.status}`, error.message ?? t('common.error.unexpected'), error.problems ?? []);
 }
 
 /** How far Carrel's clock is ahead of this browser's, from an answer's Date header (0 when there is none). */

@@ -1,5 +1,6 @@
 import type { PolicyHistory, PrivacyPolicyDocument as PrivacyPolicy } from '../../../src/domain/published-policy';
 import { ApiError } from '../api';
+import { t } from '../i18n';
 
 /**
  * The published privacy policy and its version history: public routes at the root
@@ -33,7 +34,7 @@ async function getJson<T>(path: string): Promise<T> {
   try {
     response = await fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' });
   } catch {
-    throw new ApiError(0, 'NETWORK', 'Carrel did not answer. Check the connection and try again.');
+    throw new ApiError(0, 'NETWORK', t('common.error.network'));
   }
   if (response.ok) return (await response.json()) as T;
   let payload: { error?: { code?: string; message?: string } } = {};
@@ -42,7 +43,7 @@ async function getJson<T>(path: string): Promise<T> {
   } catch {
     // not JSON: keep the status only
   }
-  throw new ApiError(response.status, payload.error?.code ?? `HTTP_${response.status}`, payload.error?.message ?? 'Something went wrong.');
+  throw new ApiError(response.status, payload.error?.code ?? `HTTP_${response.status}`, payload.error?.message ?? t('common.error.unexpected'));
 }
 
 /** The library's published policy, said in `language` (English when none is given). */
