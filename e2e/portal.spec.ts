@@ -245,6 +245,30 @@ test('who looked shows the staff look-up, and a patron corrects their details', 
   await expect(page.getByRole('status').filter({ hasText: 'Your privacy settings are saved.' })).toBeVisible();
 });
 
+test('a long list of who looked is shown 25 at a time', async ({ page, request }) => {
+  await page.setViewportSize(DESKTOP);
+  const api = await staffApi(request, 'librarian');
+  const me = await registerPatron(api, 'Lena');
+  // 30 look-ups at the desk, each one an entry in the patron's access log (with the registration: 31).
+  for (let i = 0; i < 30; i++) await api('POST', '/patrons/lookup', { cardNumber: me.cardNumber });
+
+  await patronLogin(page, me.cardNumber, me.pin);
+  await openTab(page, 'Who looked', 'Who looked at my record');
+  await page.getByRole('checkbox', { name: /Show only what others did/ }).check();
+  const pages = page.getByRole('navigation', { name: 'Pages' });
+  await expect(pages).toContainText(/Showing 1–25 of 3\d/);
+  await expect(page.locator('.portal-log > li')).toHaveCount(25);
+  await expect(pages.getByRole('button', { name: 'Previous' })).toBeDisabled();
+  await pages.getByRole('button', { name: 'Next' }).click();
+  await expect(pages).toContainText(/Showing 26–3\d of 3\d/);
+  const rest = await page.locator('.portal-log > li').count();
+  expect(rest).toBeGreaterThanOrEqual(6);
+  expect(rest).toBeLessThan(25);
+  await expect(pages.getByRole('button', { name: 'Next' })).toBeDisabled();
+  await pages.getByRole('button', { name: 'Previous' }).click();
+  await expect(page.locator('.portal-log > li')).toHaveCount(25);
+});
+
 test('deleting an account asks first, refuses while an item is out, then answers a receipt', async ({ page, request }, testInfo) => {
   await page.setViewportSize(DESKTOP);
   const api = await staffApi(request, 'librarian');
