@@ -62,6 +62,16 @@ export function wordsOf<K extends string>(ids: Readonly<Record<K, MessageId>>): 
   return words;
 }
 
+/**
+ * The words for a code from a table of message ids, in the page's language when called; a code the table
+ * does not have (a newer server's) as `unknown` says, by default as it is. Only the table's own entries
+ * count: a code such as `constructor` is not looked up on the object's prototype.
+ */
+export function wordFor(table: Readonly<Partial<Record<string, MessageId>>>, code: string, unknown: (code: string) => string = (c) => c): string {
+  const id = Object.hasOwn(table, code) ? table[code] : undefined;
+  return id ? t(id) : unknown(code);
+}
+
 /** A message with tags in it (`<b>…</b>`, `<link>…</link>`), each given as a function of its text. */
 export function tRich(id: MessageId, values: Record<string, ReactNode | Date | ((chunks: ReactNode[]) => ReactNode)>): ReactNode {
   return current.formatMessage({ id }, values as never) as ReactNode;

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, query } from '../api';
-import { useT, type MessageId } from '../i18n';
+import { useT, wordFor, type MessageId } from '../i18n';
 import { ErrorMessage, Field, Notice, Page, Select, aboutField, money, useAction } from '../ui/components';
 import { branchName, useLibrary, when } from './common';
 
@@ -32,9 +32,8 @@ const STATUS_WORDS: Record<string, MessageId> = {
   withdrawn: 'officerecords.catalogue.status.withdrawn',
 };
 
-function statusName(t: (id: MessageId) => string, code: string): string {
-  const id = STATUS_WORDS[code];
-  return id ? t(id) : code;
+function statusName(code: string): string {
+  return wordFor(STATUS_WORDS, code);
 }
 
 /** The catalogue (items.manage): add an item, look one up by barcode (a barcode is not personal data). */
@@ -98,7 +97,7 @@ function ItemDetails({ item, heading }: { item: Item; heading: string }) {
       <dt>{t('officerecords.catalogue.branch')}</dt>
       <dd>{branchName(library, item.branchId)}</dd>
       <dt>{t('officerecords.catalogue.status')}</dt>
-      <dd>{statusName(t, item.status)}</dd>
+      <dd>{statusName(item.status)}</dd>
       <dt>{t('officerecords.catalogue.replacementCost')}</dt>
       <dd>{money(item.replacementCostCents)}</dd>
       <dt>{t('officerecords.catalogue.addedAt')}</dt>
@@ -149,7 +148,7 @@ function AddItem({ onAdded }: { onAdded: (item: Item) => void }) {
         <Field label={t('officerecords.catalogue.add.isbn')} name="addIsbn" maxLength={20} autoComplete="off" value={form.isbn} onChange={set('isbn')} error={aboutField(error, 'isbn')} />
         <Field label={t('officerecords.catalogue.add.type')} hint={t('officerecords.catalogue.add.type.hint')} name="addType" maxLength={32} autoComplete="off" value={form.itemType} onChange={set('itemType')} error={aboutField(error, 'itemType')} />
         <Field label={t('officerecords.catalogue.add.branch')} hint={t('officerecords.catalogue.add.branch.hint')} name="addBranch" maxLength={64} autoComplete="off" value={form.branch} onChange={set('branch')} error={aboutField(error, 'branch')} />
-        <Select label={t('officerecords.catalogue.status')} name="addStatus" value={form.status} onChange={set('status')} options={STATUSES.map((s) => ({ value: s, label: statusName(t, s) }))} error={aboutField(error, 'status')} />
+        <Select label={t('officerecords.catalogue.status')} name="addStatus" value={form.status} onChange={set('status')} options={STATUSES.map((s) => ({ value: s, label: statusName(s) }))} error={aboutField(error, 'status')} />
         <Field label={t('officerecords.catalogue.add.cost')} name="addCost" type="number" min={0} step="0.01" value={form.cost} onChange={set('cost')} error={aboutField(error, 'replacementCostCents')} />
         <ErrorMessage error={error} />
         <button type="submit" disabled={busy}>

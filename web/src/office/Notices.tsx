@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'rea
 import { NOTICE_KINDS, NOTICE_LANGUAGES } from '../../../src/domain/notices';
 import { api, query } from '../api';
 import { useSession } from '../session';
-import { tRich, useT, type MessageId } from '../i18n';
+import { tRich, useT, wordFor, type MessageId } from '../i18n';
 import { count as number, ErrorMessage, Field, Notice, Select, Table, TextArea, useAction, useLoad, Page } from '../ui/components';
 import { noticeChannelName, noticeKindName, noticeLanguageName } from '../ui/words';
 import { Confirm, problemAbout, useLibrary, when } from './common';
@@ -271,8 +271,7 @@ function Templates({ base }: { base: string }) {
   }, [template]);
 
   const fieldWords = (field: string) => {
-    const id = FIELD_WORDS[field];
-    return id ? t(id) : field;
+    return wordFor(FIELD_WORDS, field);
   };
   const path = `${base}/notice-templates/${encodeURIComponent(kind)}/${encodeURIComponent(language)}`;
   const preview = usePreview(path, draft);

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, query } from '../api';
-import { useT, type MessageId } from '../i18n';
+import { useT, wordFor, type MessageId } from '../i18n';
 import { ErrorMessage, Field, Notice, Page, Select, Table, aboutField, useAction } from '../ui/components';
 import { useFocusTarget, when } from './common';
 import { usePaged } from '../ui/Pager';
@@ -202,12 +202,6 @@ const LOG_CHANNELS: Record<string, MessageId> = {
   job: 'officerecords.patronRecords.channel.job',
 };
 
-/** A code in words through one of the maps above; an unknown code as it is. */
-function wordsFor(t: (id: MessageId) => string, map: Record<string, MessageId>, code: string): string {
-  const id = map[code];
-  return id ? t(id) : code;
-}
-
 function detailsOf(details: ServiceRecordView['details']): string {
   if (!details) return '—';
   if ('question' in details) return details.question;
@@ -332,14 +326,14 @@ export function PatronRecordsPage() {
                   <tr key={i}>
                     <th scope="row">{when(e.at)}</th>
                     <td>
-                      {wordsFor(t, ACTOR_KINDS, e.actorKind)} {e.actorName ?? (e.actorKind === 'staff' ? '' : e.actorId)}
+                      {wordFor(ACTOR_KINDS, e.actorKind)} {e.actorName ?? (e.actorKind === 'staff' ? '' : e.actorId)}
                       {e.actorLibraryId ? ` (${e.actorLibraryName ?? e.actorLibraryId})` : ''}
                     </td>
-                    <td>{e.actorRole ? wordsFor(t, ROLES, e.actorRole) : '—'}</td>
-                    <td>{wordsFor(t, LOG_ACTIONS, e.action)}</td>
-                    <td>{e.categories.map((c) => wordsFor(t, LOG_CATEGORIES, c)).join(', ') || '—'}</td>
-                    <td>{wordsFor(t, LOG_PURPOSES, e.purpose)}</td>
-                    <td>{wordsFor(t, LOG_CHANNELS, e.channel)}</td>
+                    <td>{e.actorRole ? wordFor(ROLES, e.actorRole) : '—'}</td>
+                    <td>{wordFor(LOG_ACTIONS, e.action)}</td>
+                    <td>{e.categories.map((c) => wordFor(LOG_CATEGORIES, c)).join(', ') || '—'}</td>
+                    <td>{wordFor(LOG_PURPOSES, e.purpose)}</td>
+                    <td>{wordFor(LOG_CHANNELS, e.channel)}</td>
                   </tr>
                 ))}
               </Table>
@@ -389,8 +383,8 @@ export function PatronRecordsPage() {
                   >
                     {records.rows.map((r) => (
                       <tr key={r.id}>
-                        <th scope="row">{wordsFor(t, KINDS, r.kind)}</th>
-                        <td>{wordsFor(t, SERVICE_STATUSES, r.status)}</td>
+                        <th scope="row">{wordFor(KINDS, r.kind)}</th>
+                        <td>{wordFor(SERVICE_STATUSES, r.status)}</td>
                         <td>{r.branchId ?? '—'}</td>
                         <td>{r.resource ?? '—'}</td>
                         <td>{when(r.startsAt)}</td>

@@ -3,7 +3,7 @@ import type { BranchRow } from '../../../src/http/schemas/library-config';
 import type { Sip2AccountList, Sip2AccountView, Sip2KindBounds } from '../../../src/http/schemas/sip2';
 import { SIP2_ACCOUNT_KINDS } from '../../../src/domain/sip2';
 import { api } from '../api';
-import { t, tRich, useT, type MessageId } from '../i18n';
+import { t, tRich, useT, wordFor, type MessageId } from '../i18n';
 import { ErrorMessage, Field, Notice, Page, Select, Table, TextArea, aboutField, day, useAction, useLoad } from '../ui/components';
 import { CheckboxGroup, Confirm, useLibrary } from './common';
 
@@ -62,8 +62,7 @@ const FIELD_WORDS: Record<string, MessageId> = {
 
 /** A code in words from its table (an unknown code as it is). */
 const inWord = (code: string, words: Record<string, MessageId>) => {
-  const id = words[code];
-  return id ? t(id) : code;
+  return wordFor(words, code);
 };
 const inWords = (codes: readonly string[], words: Record<string, MessageId>) => codes.map((c) => inWord(c, words)).join(', ');
 const mayDo = (a: Sip2AccountView) => inWords(a.messages.filter((m) => !SESSION.includes(m)), MESSAGE_WORDS) || t('setup.sip2.mayDo.nothing');

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { StaffAccountView } from '../../../src/http/schemas/staff';
 import { ROLES } from '../../../src/domain/roles';
 import { api, query } from '../api';
-import { t, tRich, useT, type MessageId } from '../i18n';
+import { tRich, useT, wordFor, type MessageId } from '../i18n';
 import { useSession } from '../session';
 import { Checkbox, ErrorMessage, Field, Notice, Page, Table, aboutField, day, useAction, useLoad } from '../ui/components';
 import { Confirm, useLibrary } from './common';
@@ -19,8 +19,7 @@ const ROLE_WORDS: Record<string, MessageId> = {
 
 /** A role in words (an unknown role by its code). */
 function roleName(role: string): string {
-  const id = ROLE_WORDS[role];
-  return id ? t(id) : role;
+  return wordFor(ROLE_WORDS, role);
 }
 
 /** Roles in words, in the order given. */

@@ -3,7 +3,7 @@ import type { CategoryRow } from '../../../src/http/schemas/library-config';
 import type { VendorList, VendorView } from '../../../src/http/schemas/vendors';
 import { EXTRA_CLAIMS, EZPROXY_DIGESTS, type ExtraClaim } from '../../../src/domain/vendor-terms';
 import { api, vendorsApi } from '../api';
-import { t, tRich, useT, type MessageId } from '../i18n';
+import { t, tRich, useT, wordFor, type MessageId } from '../i18n';
 import { ErrorMessage, Field, Notice, Page, Select, Table, TextArea, aboutField, day, useAction, useLoad } from '../ui/components';
 import { CheckboxGroup, Confirm, useFocusTarget, useLibrary } from './common';
 
@@ -24,8 +24,7 @@ const CLAIM_WORDS: Record<ExtraClaim, MessageId> = {
   email: 'setup.vendors.claim.email',
 };
 const claimWord = (claim: string) => {
-  const id = CLAIM_WORDS[claim as ExtraClaim] as MessageId | undefined;
-  return id ? t(id) : claim;
+  return wordFor(CLAIM_WORDS, claim);
 };
 /** The claims a contract may name, each saying whether the library's policy lets it go (with consent) or withholds it. */
 const claimOptions = (rules: VendorList) =>
@@ -40,8 +39,7 @@ const PROTOCOL_WORDS: Record<VendorView['protocol'], MessageId> = {
   ezproxy: 'setup.vendors.protocol.ezproxy',
 };
 const protocolWord = (protocol: string) => {
-  const id = PROTOCOL_WORDS[protocol as VendorView['protocol']] as MessageId | undefined;
-  return id ? t(id) : protocol;
+  return wordFor(PROTOCOL_WORDS, protocol);
 };
 
 /** Addresses typed one a line (or separated by commas or spaces). */

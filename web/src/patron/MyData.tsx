@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { api, download } from '../api';
-import { pageLanguage, t, tRich, useT, type MessageId } from '../i18n';
+import { pageLanguage, t, tRich, useT, wordFor, type MessageId } from '../i18n';
 import { useSession } from '../session';
 import { day, ErrorMessage, money, Notice, Page, useAction, useLoad } from '../ui/components';
 import { CorrectDetails } from './CorrectDetails';
@@ -11,11 +11,6 @@ import { usePolicy } from './policy';
 import type { MyRecord, PublishedPolicy } from './types';
 import { categoryName as sharedCategoryName, patronStatus, SERVICE_CATEGORY } from './words';
 
-/** A code as words: its message in the page's language, or the code itself when this page does not know it. */
-function wordsFor(table: Readonly<Record<string, MessageId>>, code: string, unknown: (code: string) => string = (c) => c): string {
-  const id = table[code];
-  return id ? t(id) : unknown(code);
-}
 
 /** How the patron chose to get notices. */
 const CHANNEL_WORDS: Readonly<Record<string, MessageId>> = {
@@ -33,7 +28,7 @@ const MORE_CATEGORY_WORDS: Readonly<Record<string, MessageId>> = {
 };
 
 /** A record category's name in the page's language. */
-const categoryName = (id: string): string => wordsFor(MORE_CATEGORY_WORDS, id, sharedCategoryName);
+const categoryName = (id: string): string => wordFor(MORE_CATEGORY_WORDS, id, sharedCategoryName);
 
 /** What each kind of service record is called when there are none of it. */
 const NO_SERVICES: Readonly<Record<string, MessageId>> = {
@@ -123,7 +118,7 @@ export function MyData() {
                             : 'account.data.release.notReleased',
                         {
                           agency: n.agency ?? t('account.data.release.anAgency'),
-                          instrument: wordsFor(RELEASE_WORDS, n.instrument ?? n.kind),
+                          instrument: wordFor(RELEASE_WORDS, n.instrument ?? n.kind),
                           date: day(n.releasedAt),
                           categories: n.categories.map(categoryName).join(', '),
                         },
@@ -332,7 +327,7 @@ function Registration({ record }: { record: MyRecord }) {
       <dt>{t('account.field.readingHistory')}</dt>
       <dd>{record.privacy.readingHistory ? t('account.data.keptSince', { since: day(record.privacy.readingHistorySince) }) : t('account.data.notKept')}</dd>
       <dt>{t('account.field.notices')}</dt>
-      <dd>{wordsFor(CHANNEL_WORDS, record.privacy.noticeChannel)}</dd>
+      <dd>{wordFor(CHANNEL_WORDS, record.privacy.noticeChannel)}</dd>
       <dt>{t('account.field.mailingLists')}</dt>
       <dd>{record.privacy.mailingLists ? t('account.data.subscribedSince', { since: day(record.privacy.mailingListsSince) }) : t('account.data.notSubscribed')}</dd>
       <dt>{t('account.field.photos')}</dt>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, query } from '../api';
-import { t, useT, type MessageId } from '../i18n';
+import { t, useT, wordFor, type MessageId } from '../i18n';
 import { ErrorMessage, Field, Page, Select, useAction } from '../ui/components';
 import type { MyHold, RecordView, SearchResult } from './types';
 
@@ -26,8 +26,7 @@ const FORMATS: Record<string, MessageId> = {
 };
 
 function formatName(format: string): string {
-  const id = FORMATS[format];
-  return id ? t(id) : format;
+  return wordFor(FORMATS, format);
 }
 
 /** Copies on the shelf over all copies, in words. */

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { t, useT, type MessageId } from '../i18n';
+import { t, useT, wordFor, type MessageId } from '../i18n';
 import { day, money } from '../ui/components';
 import { isPast, shelfCode } from '../ui/words';
 import type { FineView, HoldView, LoanView } from '../../../src/http/schemas/common';
@@ -13,8 +13,7 @@ export function plain(code: string): string {
 
 /** A code's words from a table of messages; an unknown code as it is, its hyphens as spaces. */
 export function wordsFor(table: Readonly<Record<string, MessageId>>, code: string): string {
-  const id = table[code];
-  return id ? t(id) : plain(code);
+  return wordFor(table, code, plain);
 }
 
 const LOAN_STATUS: Record<string, MessageId> = { active: 'portal.loanStatus.active', returned: 'portal.loanStatus.returned', lost: 'portal.loanStatus.lost' };

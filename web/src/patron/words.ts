@@ -4,7 +4,7 @@
  * patrons; the words of one page only live with that page. An unknown code is shown as it is, with its
  * hyphens as spaces: the portal never hides what the API answered.
  */
-import { t, wordsOf, type MessageId } from '../i18n';
+import { wordFor, wordsOf, type MessageId } from '../i18n';
 import type { GuardianLevel } from './types';
 
 export function plain(code: string): string {
@@ -15,10 +15,8 @@ export function plain(code: string): string {
 /** Words for codes, read in the page's language when asked for; an unknown code shown as it is. */
 const from =
   (words: Record<string, MessageId>) =>
-  (code: string): string => {
-    const id = words[code];
-    return id ? t(id) : plain(code);
-  };
+  (code: string): string =>
+    wordFor(words, code, plain);
 
 /** The record categories of the inventory (names as the published policy gives them, when it loads). */
 export const categoryName = from({

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, query } from '../api';
-import { t, tRich, useT, type MessageId } from '../i18n';
+import { t, tRich, useT, wordFor, type MessageId } from '../i18n';
 import { formatLocale } from '../i18n/format';
 import { useSession } from '../session';
 import { aboutField, count, ErrorMessage, Field, Notice, Page, Select, useAction } from '../ui/components';
@@ -23,8 +23,7 @@ const FORMATS: Record<string, MessageId> = {
 };
 
 function formatName(format: string): string {
-  const id = FORMATS[format];
-  return id ? t(id) : format;
+  return wordFor(FORMATS, format);
 }
 
 /** Where the search looks for the words (src/domain/catalogue.ts SEARCH_FIELDS). */
@@ -236,8 +235,7 @@ const COPY_STATUS: Record<string, MessageId> = {
 };
 
 function copyStatus(status: string): string {
-  const id = COPY_STATUS[status];
-  return id ? t(id) : status;
+  return wordFor(COPY_STATUS, status);
 }
 
 /** What a change did to a copy, said after it ("CAT-1: marked damaged."). */

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { api, ApiError } from '../api';
-import { errorWords, pageLanguage, t as words, tRich, useT, type MessageId } from '../i18n';
+import { errorWords, pageLanguage, tRich, useT, wordFor, type MessageId } from '../i18n';
 import { useSession } from '../session';
 import { aboutField, day, ErrorMessage, Field, money, Page, useAction } from '../ui/components';
 import { isOverridable } from '../../../src/domain/blocks';
@@ -22,8 +22,7 @@ const PURPOSE_NAMES: Record<LookupPurpose, MessageId> = {
 };
 
 function purposeName(purpose: string): string {
-  const id = PURPOSE_NAMES[purpose as LookupPurpose] as MessageId | undefined;
-  return id ? words(id) : purpose;
+  return wordFor(PURPOSE_NAMES, purpose);
 }
 
 /** Bold words in a message (`<b>…</b>`). */

@@ -1,13 +1,13 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../api';
-import { t as words, useT, type MessageId } from '../i18n';
+import { useT, wordFor, type MessageId } from '../i18n';
 import { useSession } from '../session';
 import { aboutField, day, ErrorMessage, Field, Page, useAction } from '../ui/components';
 import { useDesk } from './desk-context';
 import { DeskNav, NotForRole } from './DeskNav';
 import type { Account, SearchHit } from './types';
-import type { LookupPurpose } from './words';
+import { statusLabel, type LookupPurpose } from './words';
 
 /** Each look-up purpose in words, as the prompt offers it. */
 const PURPOSE_WORDS: Record<LookupPurpose, MessageId> = {
@@ -19,22 +19,7 @@ const PURPOSE_WORDS: Record<LookupPurpose, MessageId> = {
 };
 
 function purposeLabel(purpose: string): string {
-  const id = PURPOSE_WORDS[purpose as LookupPurpose] as MessageId | undefined;
-  return id ? words(id) : purpose;
-}
-
-/** A patron's status in the desk's words. */
-const STATUS_WORDS: Record<string, MessageId> = {
-  active: 'deskpages.standing.status.active',
-  blocked: 'deskpages.standing.status.blocked',
-  expired: 'deskpages.standing.status.expired',
-  'card-lost': 'deskpages.standing.status.cardLost',
-  deceased: 'deskpages.standing.status.deceased',
-};
-
-function statusLabel(status: string): string {
-  const id = STATUS_WORDS[status];
-  return id ? words(id) : status;
+  return wordFor(PURPOSE_WORDS, purpose);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../api';
-import { errorWords, pageLanguage, t as words, tRich, useT, type MessageId } from '../i18n';
+import { errorWords, pageLanguage, t as words, tRich, useT, wordFor, type MessageId } from '../i18n';
 import { useSession } from '../session';
 import { aboutField, day, ErrorMessage, Field, money, Notice, Select, Table, useAction } from '../ui/components';
 import { useDesk, type OpenedBy } from './desk-context';
@@ -8,22 +8,8 @@ import type { FineView, PatronView } from '../../../src/http/schemas/common';
 import type { Account, DeskHoldView, NewCard, PaymentResult, PinReset, RenewAllResult, RenewedCard, RenewResult } from './types';
 import { AccountSummary } from './AccountSummary';
 import { isPast, shelfCode } from '../ui/words';
-import { centsOf, type LookupPurpose } from './words';
+import { centsOf, statusLabel, type LookupPurpose } from './words';
 import { printSlip, Slip } from '../ui/Slip';
-
-/** A patron's status in the desk's words. */
-const STATUS_WORDS: Record<string, MessageId> = {
-  active: 'deskpages.standing.status.active',
-  blocked: 'deskpages.standing.status.blocked',
-  expired: 'deskpages.standing.status.expired',
-  'card-lost': 'deskpages.standing.status.cardLost',
-  deceased: 'deskpages.standing.status.deceased',
-};
-
-function statusLabel(status: string): string {
-  const id = STATUS_WORDS[status];
-  return id ? words(id) : status;
-}
 
 /** A fine's kind in the desk's words (the portal says “Lost item”, not “Lost item charge”). */
 const FINE_KINDS: Record<string, MessageId> = {
@@ -33,8 +19,7 @@ const FINE_KINDS: Record<string, MessageId> = {
 };
 
 function fineKind(kind: string): string {
-  const id = FINE_KINDS[kind];
-  return id ? words(id) : kind;
+  return wordFor(FINE_KINDS, kind);
 }
 
 /** What the desk says of a patron opened by purpose, for each purpose. */
@@ -429,8 +414,7 @@ const METHOD_WORDS: Record<string, MessageId> = { cash: 'deskhome.fines.method.c
 
 /** A payment method in words (an unknown one as it is). */
 function methodName(method: string): string {
-  const id = METHOD_WORDS[method];
-  return id ? words(id) : method;
+  return wordFor(METHOD_WORDS, method);
 }
 
 /**

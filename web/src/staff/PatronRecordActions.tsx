@@ -6,6 +6,7 @@ import { day, ErrorMessage, money, Notice, Select, useAction } from '../ui/compo
 import type { PatronView } from '../../../src/http/schemas/common';
 import { useDesk, type OpenedBy } from './desk-context';
 import type { Account, DeskLoanView } from './types';
+import { statusLabel } from './words';
 
 /**
  * What the patron panel offers beyond lending: the patron's standing (block, unblock, expire, and for a
@@ -116,20 +117,6 @@ const STATUS_CHOICES: { value: string; label: MessageId }[] = [
   { value: 'expired', label: 'deskpages.standing.choice.expired' },
   { value: 'deceased', label: 'deskpages.standing.choice.deceased' },
 ];
-
-/** A patron's status in the desk's words. */
-const STATUS_WORDS: Record<string, MessageId> = {
-  active: 'deskpages.standing.status.active',
-  blocked: 'deskpages.standing.status.blocked',
-  expired: 'deskpages.standing.status.expired',
-  'card-lost': 'deskpages.standing.status.cardLost',
-  deceased: 'deskpages.standing.status.deceased',
-};
-
-function statusLabel(status: string): string {
-  const id = STATUS_WORDS[status];
-  return id ? t(id) : status;
-}
 
 /** The patron's standing: PUT /patrons/:id/status, except a lost card (the card section reports that). */
 function Standing({ patron }: { patron: PatronView }) {

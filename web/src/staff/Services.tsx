@@ -1,7 +1,7 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api';
-import { t, tRich, useT, type MessageId } from '../i18n';
+import { t, tRich, useT, wordFor, type MessageId } from '../i18n';
 import { useSession } from '../session';
 import { aboutField, Checkbox, ErrorMessage, Field, moment, Notice, Page, Select, Table, useAction } from '../ui/components';
 import { useDesk } from './desk-context';
@@ -68,8 +68,7 @@ const STATUS_WORDS: Record<string, MessageId> = {
 };
 
 function statusName(status: string): string {
-  const id = STATUS_WORDS[status];
-  return id ? t(id) : status;
+  return wordFor(STATUS_WORDS, status);
 }
 
 /** The ways a record can be closed from the list: the path's end, its body, and the button's words. */

@@ -1,9 +1,9 @@
 /**
- * The few rules the desk needs before asking Carrel: what a library card looks like, how a typed amount
- * becomes cents, a patron's age. Carrel checks all of them again. (The desk's words are in its pages'
- * catalogues.)
+ * The few rules the desk needs before asking Carrel (what a library card looks like, how a typed amount
+ * becomes cents, a patron's age; Carrel checks all of them again) and the words its pages share.
  */
 import type { LookupPurpose } from '../../../src/domain/purposes';
+import { wordFor, type MessageId } from '../i18n';
 
 export type { LookupPurpose };
 
@@ -42,4 +42,17 @@ export function ageOn(birthDate: string, today = new Date()): number | undefined
   let age = today.getFullYear() - year;
   if (today.getMonth() + 1 < month || (today.getMonth() + 1 === month && today.getDate() < day)) age--;
   return age;
+}
+
+/** A patron's status in the desk's words (the portal words some differently, on purpose). */
+const STATUS_WORDS: Readonly<Record<string, MessageId>> = {
+  active: 'deskpages.standing.status.active',
+  blocked: 'deskpages.standing.status.blocked',
+  expired: 'deskpages.standing.status.expired',
+  'card-lost': 'deskpages.standing.status.cardLost',
+  deceased: 'deskpages.standing.status.deceased',
+};
+
+export function statusLabel(status: string): string {
+  return wordFor(STATUS_WORDS, status);
 }

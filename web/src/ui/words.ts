@@ -3,7 +3,7 @@
  * something differently to staff and to patrons (a fine's kind, a patron's status), each keeps its own
  * words (staff/words.ts, patron/words.ts).
  */
-import { t, type MessageId } from '../i18n';
+import { wordFor, type MessageId } from '../i18n';
 
 /**
  * A hold's shelf code, derived from its id exactly as `shelfCode` in src/usecases/hold.usecases.ts does:
@@ -48,13 +48,8 @@ export const NOTICE_LANGUAGE_WORDS: Readonly<Record<string, MessageId>> = {
   es: 'start.notice.language.es',
 };
 
-/** Words for a code from one of the maps above, in the page's language at call time; an unknown code as it is. */
-function wordsFor(map: Readonly<Record<string, MessageId>>, code: string): string {
-  const id = Object.hasOwn(map, code) ? map[code] : undefined;
-  return id ? t(id) : code;
-}
 
 /** A notice kind, channel or language in words (in the page's language); an unknown code as it is. */
-export const noticeKindName = (code: string): string => wordsFor(NOTICE_KIND_WORDS, code);
-export const noticeChannelName = (code: string): string => wordsFor(NOTICE_CHANNEL_WORDS, code);
-export const noticeLanguageName = (code: string): string => wordsFor(NOTICE_LANGUAGE_WORDS, code);
+export const noticeKindName = (code: string): string => wordFor(NOTICE_KIND_WORDS, code);
+export const noticeChannelName = (code: string): string => wordFor(NOTICE_CHANNEL_WORDS, code);
+export const noticeLanguageName = (code: string): string => wordFor(NOTICE_LANGUAGE_WORDS, code);
