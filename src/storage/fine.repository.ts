@@ -1,6 +1,6 @@
 import type { FineEntry } from '../domain/patron-document.js';
 import type { Fine, FineKind, FineStatus, Payment, PaymentMethod } from '../domain/types.js';
-import type { Db } from './database.js';
+import { engineOf, type Db } from './database.js';
 import { prepared } from './prepared.js';
 import type { FinesTable, PaymentsTable } from './schema.js';
 
@@ -46,16 +46,14 @@ export async function findFine(db: Db, id: string): Promise<Fine | undefined> {
   return row && toFine(row);
 }
 
-/** Open fines of a patron, oldest first: the order payments settle them in. */
-export async function openFines(db: Db, patronId: string): Promise<Fine[]> {
-  const rows = await db
-    .selectFrom('fines')
-    .selectAll()
-    .where('patron_id', '=', patronId)
-    .where('status', '=', 'open')
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+/**
+ * Open fines of a patron, oldest first: the order payments settle them in. `lock`: held until the
+ * transaction ends (PostgreSQL `FOR UPDATE`; SQLite has one writer at a time), so a payment taken at
+ * another desk at the same moment waits and then sees what this one settled.
+ */
+export async function openFines(db: Db, patronId: string, options: { lock?: boolean } = {}): Promise<Fine[]> {
+  const query = db.selectFrom('fines').selectAll().where('patron_id', '=', patronId).where('status', '=', 'open').orderBy('created_at').orderBy('id');
+  const rows = await (options.lock && engineOf(db) === 'postgres' ? query.forUpdate() : query).execute();
   return rows.map(toFine);
 }
 

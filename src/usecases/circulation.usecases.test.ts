@@ -204,6 +204,21 @@ describe.each(ENGINES)('circulation on %s', (engine) => {
     expect(await refusalCodes(w.act(pay, { cardNumber: patron.cardNumber, amountCents: 100 }))).toEqual(['NOTHING_OWED']);
   });
 
+  it('takes two payments at once one after the other: together they never pay more than is owed', async () => {
+    const patron = await buildPatron(w, { libraryId });
+    const item = await buildItem(w, { libraryId, replacementCostCents: 1000 });
+    await w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: item.barcode });
+    await w.act(declareLost, { itemBarcode: item.barcode });
+    const owed = (await w.act(patronAccount, { cardNumber: patron.cardNumber })).balanceCents;
+    expect(owed).toBeGreaterThan(0);
+    // Two desks take the whole balance at the same moment: one payment goes through, the other is refused.
+    const payAll = () => w.act(pay, { cardNumber: patron.cardNumber, amountCents: owed }).then(() => 'paid', (e: { code?: string }) => e.code);
+    expect((await Promise.all([payAll(), payAll()])).sort()).toEqual(['NOTHING_OWED', 'paid']);
+    const payments = await database.db.selectFrom('payments').select('amount_cents').where('patron_id', '=', patron.id).execute();
+    expect(payments.map((p) => Number(p.amount_cents))).toEqual([owed]);
+    expect((await w.act(patronAccount, { cardNumber: patron.cardNumber })).balanceCents).toBe(0);
+  });
+
   it('stops at the category’s loan limit', async () => {
     const patron = await buildPatron(w, { libraryId, birthDate: '2015-01-01', guardianCard: (await buildPatron(w, { libraryId })).cardNumber });
     await database.db.updateTable('patron_categories').set({ max_loans: 2 }).where('library_id', '=', libraryId).where('code', '=', 'juvenile').execute();

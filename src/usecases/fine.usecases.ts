@@ -22,7 +22,8 @@ export async function pay(ctx: Context, input: { cardNumber: string; amountCents
   const accepted = library?.paymentMethods ?? ['cash'];
   const method = (input.method ?? accepted[0] ?? 'cash') as PaymentMethod;
   if (!accepted.includes(method)) throw refuse(ErrorCode.PAYMENT_METHOD_NOT_ACCEPTED, `The library takes payments by ${accepted.join(', ')}.`, 'method');
-  const open = await fines.openFines(ctx.trx, patron.id);
+  // Locked: two desks paying at once take turns, and together never settle more than is owed.
+  const open = await fines.openFines(ctx.trx, patron.id, { lock: true });
   const owed = open.reduce((sum, f) => sum + f.balanceCents, 0);
   if (owed === 0) throw refuse(ErrorCode.NOTHING_OWED, 'The patron owes nothing.');
   if (input.amountCents > owed) throw refuse(ErrorCode.PAYMENT_EXCEEDS_BALANCE, 'The payment is more than the patron owes.', 'amountCents');
