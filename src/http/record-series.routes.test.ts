@@ -39,10 +39,11 @@ describe.each(ENGINES)('record-series API on %s', (engine) => {
     expect(register.status).toBe(200);
     expect(register.body.map((s: Json) => [s.code, s.retentionDays, s.clause, s.fromProfile])).toEqual([['security-camera', 30, 'RF-9', true]]);
     expect(due.body.map((s: Json) => [s.code, s.due.status, s.due.reason])).toEqual([['security-camera', 'due', 'never-confirmed']]);
-    // In Spanish (`lang=es`) a series the shipped profiles name is in the catalogue's words; its code and figures stay.
+    // In Spanish (`lang=es`) a series the shipped profiles name is in the catalogue's words; its code and
+    // figures stay. Without `lang` (English) the register's own name is answered, as before.
     const english = register.body[0] as Json;
     const spanish = (await server.call('GET', `/libraries/${libraryId}/record-series/due?lang=es`, { cookie })).body[0] as Json;
-    expect(english).toMatchObject({ name: 'Security-camera recordings', medium: 'digital video' });
+    expect(english).toMatchObject({ name: 'Security-camera footage', medium: 'digital video' });
     expect(spanish).toMatchObject({ code: 'security-camera', retentionDays: 30, name: 'Grabaciones de las cámaras de seguridad', medium: 'video digital' });
     expect((await server.call('GET', `/libraries/${libraryId}/record-series?lang=xx-bad`, { cookie })).body.error.code).toBe('VALIDATION_FAILED');
     // When the administrator confirms disposal through the cutoff

@@ -162,12 +162,15 @@ export async function identifyPatron(ctx: Context, input: IdentifyPatronInput): 
   if ((input.patronId === undefined) === (name === undefined))
     throw refuse(ErrorCode.VALIDATION_FAILED, 'Give the name on the photo ID (or the patron’s record), not both.', input.patronId === undefined ? 'name' : 'patronId');
   const candidates = input.patronId !== undefined ? await recordCandidate(ctx, input.patronId) : await nameCandidates(ctx, name as string, input.libraryId);
-  const matching: StoredPatron[] = [];
-  const failed: StoredPatron[] = [];
-  for (const stored of candidates) ((await openPatron(ctx, stored)).personal.birthDate === input.birthDate ? matching : failed).push(stored);
-  for (const stored of failed) await recordAccess(ctx, stored, 'identity-check-failed', ['registration']);
+  // Each record is opened once, to compare its birth date; the one that matches is then served by its card.
+  const matching: { stored: StoredPatron; cardNumber: string }[] = [];
+  for (const stored of candidates) {
+    const patron = await openPatron(ctx, stored);
+    if (patron.personal.birthDate === input.birthDate) matching.push({ stored, cardNumber: patron.cardNumber });
+    else await recordAccess(ctx, stored, 'identity-check-failed', ['registration']);
+  }
   if (matching.length > 1) {
-    for (const stored of matching) await recordAccess(ctx, stored, 'identity-check-ambiguous', ['registration']);
+    for (const { stored } of matching) await recordAccess(ctx, stored, 'identity-check-ambiguous', ['registration']);
     return {
       ok: false,
       refusal: refuse(ErrorCode.IDENTITY_AMBIGUOUS, 'More than one patron has this name and date of birth: ask for the library card, or ask a librarian to look the patron up.'),
@@ -175,8 +178,8 @@ export async function identifyPatron(ctx: Context, input: IdentifyPatronInput): 
   }
   const [found] = matching;
   if (!found) return { ok: false, refusal: notVerified() };
-  await recordAccess(ctx, found, 'identity-verified', ['registration']);
-  return { ok: true, value: await patronAccount(ctx, { cardNumber: (await openPatron(ctx, found)).cardNumber }) };
+  await recordAccess(ctx, found.stored, 'identity-verified', ['registration']);
+  return { ok: true, value: await patronAccount(ctx, { cardNumber: found.cardNumber }) };
 }
 
 /** The one record staff reached, if it is within their reach (else none: the same refusal as no match). */

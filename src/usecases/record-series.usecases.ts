@@ -4,6 +4,8 @@ import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js'
 import type { RecordSeries, SeriesDisposal } from '../domain/record-series.js';
 import type { Library } from '../domain/types.js';
 import { profiles } from '../profile/profiles.js';
+import { translator } from '../i18n/messages.js';
+import { seriesWords } from '../report/inventory-words.js';
 import { checkDisposal, seriesDue, type SeriesDueReason } from '../policy/record-series.policy.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import { requirePermission } from './authorization.js';
@@ -144,15 +146,24 @@ export async function syncProfileSeries(ctx: Context, input: { libraryId: string
 }
 
 /** The library's register: every series with its latest confirmation and whether it is due for disposal. */
-export async function listSeries(ctx: Context, input: { libraryId: string }): Promise<SeriesView[]> {
+export async function listSeries(ctx: Context, input: { libraryId: string; language?: string }): Promise<SeriesView[]> {
   const library = await reachableLibrary(ctx, input.libraryId);
-  return viewsOf(ctx, library.id);
+  return (await viewsOf(ctx, library.id)).map(wordedIn(input.language));
 }
 
 /** Only the series due for disposal now (CB-H, RF-9): what someone must go and destroy. */
-export async function dueForDisposal(ctx: Context, input: { libraryId: string }): Promise<SeriesView[]> {
+export async function dueForDisposal(ctx: Context, input: { libraryId: string; language?: string }): Promise<SeriesView[]> {
   const library = await reachableLibrary(ctx, input.libraryId);
-  return (await viewsOf(ctx, library.id)).filter((s) => s.due.status === 'due');
+  return (await viewsOf(ctx, library.id)).filter((s) => s.due.status === 'due').map(wordedIn(input.language));
+}
+
+/**
+ * A series named in the reader's language where Carrel has words for one the shipped profiles declare;
+ * in English, and for a library's own series, as the register names it.
+ */
+function wordedIn(language: string | undefined): (series: SeriesView) => SeriesView {
+  const tr = translator(language);
+  return (series) => ({ ...series, ...seriesWords(tr, series) });
 }
 
 /**

@@ -3,25 +3,20 @@ import type { Runtime } from '../../usecases/context.js';
 import { addSeries, confirmDisposal, dueForDisposal, listSeries } from '../../usecases/record-series.usecases.js';
 import { AddSeriesRoute, ConfirmDisposalRoute, DueForDisposalRoute, ListSeriesRoute } from '../schemas/record-series.js';
 import { runFor } from './context.js';
-import { translator } from '../../i18n/messages.js';
-import { outsideWords } from '../../policy/policy-words.js';
 
 /**
  * The register of records kept outside Carrel (camera footage CB-H / RF-9, paper sign-up sheets): the
  * series and their retention, what is due for disposal, and disposal confirmations (administrators).
  */
-/** A series named in the page's language (`lang`) where the catalogue has words for it; a library's own keep theirs. */
-function worded(lang: string | undefined) {
-  const tr = translator(lang);
-  return <S extends { code: string; name: string; medium: string }>(series: S): S => ({ ...series, ...outsideWords(tr, series) });
-}
+/** The reader's language (`lang`), when given. */
+const languageOf = (query: { lang?: string | undefined }) => (query.lang ? { language: query.lang } : {});
 
 export function recordSeriesRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/libraries/:libraryId/record-series',
       { schema: ListSeriesRoute },
-      async (request) => (await runFor(runtime, request, 'administration')(listSeries, { libraryId: request.params.libraryId })).map(worded(request.query.lang)),
+      async (request) => runFor(runtime, request, 'administration')(listSeries, { libraryId: request.params.libraryId, ...languageOf(request.query) }),
     );
 
     app.post(
@@ -34,7 +29,7 @@ export function recordSeriesRoutes(runtime: Runtime): FastifyPluginAsyncTypebox 
     app.get(
       '/libraries/:libraryId/record-series/due',
       { schema: DueForDisposalRoute },
-      async (request) => (await runFor(runtime, request, 'administration')(dueForDisposal, { libraryId: request.params.libraryId })).map(worded(request.query.lang)),
+      async (request) => runFor(runtime, request, 'administration')(dueForDisposal, { libraryId: request.params.libraryId, ...languageOf(request.query) }),
     );
 
     app.post(
