@@ -1,7 +1,7 @@
 /**
  * Carrel's layers, as rules that fail (docs/ARCHITECTURE.md, "Rules of the road"). Arrows point down:
  *
- *   transports (http/, cli/, jobs/, sip2/, oidc/, demo/, marc/)  →  usecases/  →  policy/ · domain/ · vault/ ·
+ *   transports (http/, cli/, jobs/, sip2/, oidc/, demo/, marc/, migration/)  →  usecases/  →  policy/ · domain/ · vault/ ·
  *   profile/ · solver/ · report/  →  storage/
  *
  * `test/layers.test.ts` runs these rules over src/ and web/src/ and fails on any violation; it also
@@ -11,7 +11,7 @@
 
 /** What a pure layer may import besides src/: TypeBox, Luxon and node:crypto (hashing is computation). */
 const PURE_PACKAGES = '(^|/)node_modules/(typebox|luxon)/|^(node:)?crypto$';
-const TRANSPORTS = 'http|cli|jobs|sip2|oidc|demo|notices|marc';
+const TRANSPORTS = 'http|cli|jobs|sip2|oidc|demo|notices|marc|migration';
 const CORE = 'domain|policy|vault|storage|profile|solver|report|usecases';
 /** The composition root: the one file that wires the database, the vault and the servers into a runtime. */
 const ROOT = '^src/cli/runtime[.]ts$';
@@ -114,7 +114,14 @@ module.exports = {
       comment: 'One transport does not call another; any of them may start a job (jobs/). The composition root wires the servers. The SIP2 wire format may be read by the CLI (carrel sip2 ping).',
       from: { path: `^src/(${TRANSPORTS})/`, pathNot: ROOT },
       // The SIP2 wire format (pure text) is a contract like the route schemas: `carrel sip2 ping` speaks it.
-      to: { path: `^src/(${TRANSPORTS})/`, pathNot: ['^src/$1/', '^src/jobs/', '^src/sip2/(codec|messages)[.]ts$', '^src/marc/'] },
+      to: { path: `^src/(${TRANSPORTS})/`, pathNot: ['^src/$1/', '^src/jobs/', '^src/sip2/(codec|messages)[.]ts$', '^src/marc/', '^src/migration/'] },
+    },
+    {
+      name: 'migration-serves-the-cli',
+      severity: 'error',
+      comment: 'The import from another library system (migration/) stands on use cases and domain/ like a transport; only `carrel import` calls it.',
+      from: { path: '^src/', pathNot: '^src/(cli|migration)/' },
+      to: { path: '^src/migration/' },
     },
     {
       name: 'marc-serves-the-cli-and-the-demo',

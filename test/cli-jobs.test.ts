@@ -64,7 +64,7 @@ describe('carrel jobs on sqlite', () => {
       expect(forced.runs[0]).toMatchObject({ status: 'ran', outcome: { created: 0, toppedUp: 0, addedCents: 0 } });
 
       const list = document<ListDocument>(await ok('jobs', 'list'));
-      expect(list.jobs.map((j) => j.name)).toEqual(['fines-accrue', 'long-overdue', 'holds-expire', 'notices-plan', 'notices-send', 'retention', 'key-purge', 'oidc-purge']);
+      expect(list.jobs.map((j) => j.name)).toEqual(['fines-accrue', 'long-overdue', 'holds-expire', 'notices-plan', 'notices-send', 'retention', 'key-purge', 'oidc-purge', 'legacy-pins']);
       const fines = list.jobs.find((j) => j.name === 'fines-accrue');
       expect(fines?.lastRuns).toMatchObject([{ period: first.runs[0]?.period, status: 'done', outcome: { addedCents: 0 } }]);
       expect(list.jobs.find((j) => j.name === 'long-overdue')?.lastRuns).toEqual([]);

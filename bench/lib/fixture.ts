@@ -62,6 +62,7 @@ export function patronRow(stored: Awaited<ReturnType<typeof sealPatron>>, pinHas
     library_id: stored.libraryId,
     card_hash: stored.cardHash,
     pin_hash: pinHash,
+    pin_scheme: 'argon2id',
     category_code: stored.categoryCode,
     status: stored.status,
     personal: stored.sealed,

@@ -159,6 +159,7 @@ function describeSettings(s: LibrarySettingsView): string {
     `  ${tr.t('cli.config.settings.languages', { default: s.defaultLanguage, offered: s.offeredLanguages.join(', ') })}`,
     `  ${tr.t('cli.config.settings.paymentMethods', { methods: s.paymentMethods.join(', ') })}`,
     `  ${tr.t('cli.config.settings.slip', { header: s.slipHeader ?? '—', footer: s.slipFooter ?? '—', titles: String(s.slipTitles) })}`,
+    `  ${tr.t('cli.config.settings.legacyPinDays', { days: s.legacyPinDays })}`,
   ].join('\n');
 }
 
@@ -192,10 +193,11 @@ export function registerLibraryConfigCommands(program: Command, helpers: Command
     .option('--slip-header <text|none>', 'printed at the top of a receipt or due-date slip (none: nothing)')
     .option('--slip-footer <text|none>', 'printed at the bottom of a receipt or due-date slip (none: nothing)')
     .option('--slip-titles <yes|no>', 'whether a due-date slip prints titles (no: barcodes only)', yesNo('slip-titles'))
+    .option('--legacy-pin-days <n>', 'days an imported PIN hash in an old scheme waits for its first log-in before it is dropped', integer('legacy-pin-days'))
     .addOption(asOf())
     .action(async (o: Record<string, unknown> & { library: string }, command: Command) => {
       const opts = globals(command);
-      const keys = ['name', 'timeZone', 'holdPickupDays', 'maxBalance', 'maxOverdueItems', 'lostCharge', 'processingFee', 'longOverdueDays', 'cardValidityMonths', 'defaultLanguage', 'languages', 'paymentMethods', 'slipHeader', 'slipFooter', 'slipTitles'];
+      const keys = ['name', 'timeZone', 'holdPickupDays', 'maxBalance', 'maxOverdueItems', 'lostCharge', 'processingFee', 'longOverdueDays', 'cardValidityMonths', 'defaultLanguage', 'languages', 'paymentMethods', 'slipHeader', 'slipFooter', 'slipTitles', 'legacyPinDays'];
       const change: UpdateSettingsInput = { libraryId: o.library };
       const rename: Record<string, string> = { maxBalance: 'maxBalanceCents', lostCharge: 'defaultLostChargeCents', processingFee: 'processingFeeCents', languages: 'offeredLanguages' };
       for (const key of keys) if (o[key] !== undefined) (change as unknown as Record<string, unknown>)[rename[key] ?? key] = orNull(o[key]);

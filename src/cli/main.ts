@@ -6,6 +6,7 @@ import { registerBackupCommands } from './backup.commands.js';
 import { registerCatalogueCommands } from './catalogue.commands.js'; // the catalogue and MARC import (issue 18)
 import { registerCirculationCommands } from './circulation.commands.js';
 import { registerDisclosureCommands } from './disclosure.commands.js';
+import { registerImportCommands } from './import.commands.js'; // moving a library onto Carrel (issue 21)
 import { registerItemCommands } from './item.commands.js';
 import { registerJobsCommands } from './jobs.commands.js'; // scheduled jobs (issue 15, jobs)
 import { registerSip2Commands } from './sip2.commands.js'; // SIP2 accounts and ping (issue 16)
@@ -77,6 +78,8 @@ registerPatronCommands(program, helpers);
 registerItemCommands(program, helpers);
 // `carrel catalogue search|show|import` (src/cli/catalogue.commands.ts).
 registerCatalogueCommands(program, helpers);
+// `carrel import patrons|loans|holds|fines|runs` (src/cli/import.commands.ts): moving a library onto Carrel (issue 21).
+registerImportCommands(program, helpers);
 // `carrel checkout|checkin|renew|lost|pay` and `carrel holds …` (src/cli/circulation.commands.ts).
 registerCirculationCommands(program, helpers);
 // `carrel keys rotate|status|purge` (src/cli/keys.commands.ts).

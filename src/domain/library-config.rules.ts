@@ -122,6 +122,7 @@ export interface SettingsChange {
   slipHeader?: string | null;
   slipFooter?: string | null;
   slipTitles?: boolean;
+  legacyPinDays?: number;
 }
 
 /** The longest line a slip prints at its top or bottom (a few lines: the library's name, hours, telephone). */
@@ -161,6 +162,7 @@ export function settingsProblems(change: SettingsChange): Problem[] {
     ...figureProblems('processingFeeCents', change.processingFeeCents, 0, MAX_CENTS),
     ...figureProblems('longOverdueDays', change.longOverdueDays, 1, MAX_DAYS, true),
     ...figureProblems('cardValidityMonths', change.cardValidityMonths, 1, MAX_MONTHS),
+    ...figureProblems('legacyPinDays', change.legacyPinDays, 1, MAX_DAYS),
   ];
 }
 

@@ -34,6 +34,8 @@ export interface Library {
   paymentMethods: PaymentMethod[];
   /** What the printed receipt and due-date slip say besides the transaction. */
   slip: SlipSettings;
+  /** Days an imported PIN hash in an old scheme waits for the patron's first log-in before it is dropped. */
+  legacyPinDays: number;
   createdAt: Iso;
 }
 

@@ -32,7 +32,7 @@ describe.each(ENGINES)('jobs API on %s', (engine) => {
     const cookie = await server.login(admin);
     const answer = await server.call('GET', '/jobs', { cookie });
     expect(answer.status).toBe(200);
-    expect(answer.body.jobs.map((j: { name: string }) => j.name)).toEqual(['fines-accrue', 'long-overdue', 'holds-expire', 'notices-plan', 'notices-send', 'retention', 'key-purge', 'oidc-purge']);
+    expect(answer.body.jobs.map((j: { name: string }) => j.name)).toEqual(['fines-accrue', 'long-overdue', 'holds-expire', 'notices-plan', 'notices-send', 'retention', 'key-purge', 'oidc-purge', 'legacy-pins']);
     const holds = answer.body.jobs.find((j: { name: string }) => j.name === 'holds-expire');
     expect(holds).toMatchObject({ period: 'daily per library (its local date)', scheduled: true, lastRuns: [{ libraryId, status: 'done', outcome: { expired: 0 } }] });
     expect(answer.body.jobs.find((j: { name: string }) => j.name === 'fines-accrue').lastRuns).toEqual([]);

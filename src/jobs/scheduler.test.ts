@@ -178,7 +178,7 @@ describe.each(ENGINES)('the scheduler’s jobs on %s', (engine) => {
     await scheduler.stop();
     const libraries = await database.db.selectFrom('libraries').select('id').execute();
     expect(reports.filter((r) => r.job === 'holds-expire' && r.status === 'ran')).toHaveLength(libraries.length);
-    expect(new Set(reports.map((r) => r.job))).toEqual(new Set(['fines-accrue', 'long-overdue', 'holds-expire', 'notices-plan', 'notices-send', 'retention', 'key-purge', 'oidc-purge']));
+    expect(new Set(reports.map((r) => r.job))).toEqual(new Set(['fines-accrue', 'long-overdue', 'holds-expire', 'notices-plan', 'notices-send', 'retention', 'key-purge', 'oidc-purge', 'legacy-pins']));
     expect(reports.every((r) => r.status === 'ran')).toBe(true);
 
     const overview = await jobsOverview(w.runtime, { actor: { kind: 'system', id: 'system' }, purpose: 'administration', channel: 'cli' });

@@ -22,12 +22,13 @@ import { expireHolds } from '../usecases/hold.usecases.js';
 import { claimJobRun, finishJobRun, jobRunHistory, scheduledLibraries, type JobOutcome, type JobRun } from '../usecases/job-run.usecases.js';
 import { destroyExpiredKeys } from '../usecases/key.usecases.js';
 import { purgeExpiredArtefacts } from '../usecases/oidc.usecases.js';
+import { dropLegacyPins } from '../usecases/import.usecases.js';
 import { runRetention } from './retention.job.js';
 import { announcePolicyChange, deliverNotices } from './notices.job.js';
 import { planNotices } from '../usecases/notice.usecases.js';
 import type { NoticeChannels } from '../domain/notices.js';
 
-export const JOB_NAMES = ['fines-accrue', 'long-overdue', 'holds-expire', 'notices-plan', 'notices-send', 'retention', 'key-purge', 'oidc-purge'] as const;
+export const JOB_NAMES = ['fines-accrue', 'long-overdue', 'holds-expire', 'notices-plan', 'notices-send', 'retention', 'key-purge', 'oidc-purge', 'legacy-pins'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /**
@@ -159,6 +160,13 @@ const JOBS: readonly JobDefinition[] = [
     cadence: { kind: 'hour' },
     purpose: 'retention',
     work: (runtime, caller, _libraryId, signal) => purgeArtefacts(runtime, caller, signal),
+  },
+  {
+    name: 'legacy-pins',
+    description: 'drops PIN hashes imported from another system that no log-in replaced within the library’s legacy-PIN days (the patron resets at the desk)',
+    cadence: { kind: 'library-day' },
+    purpose: 'administration',
+    work: async (runtime, caller, libraryId) => ({ ...(await run(runtime, caller, dropLegacyPins, { libraryId: libraryId as string })) }),
   },
 ];
 

@@ -74,11 +74,11 @@ export const INVENTORY: readonly CategoryDeclaration[] = [
   {
     id: 'registration',
     name: 'Registration',
-    fields: ['name', 'birth date', 'address', 'email', 'phone', 'card number', 'PIN (argon2id hash only)', 'patron category', 'card expiry', 'age band (for statistics)', 'last activity'],
+    fields: ['name', 'birth date', 'address', 'email', 'phone', 'card number', 'PIN (an argon2id hash; a hash imported from the old system only until the first log-in)', 'patron category', 'card expiry', 'age band (for statistics)', 'last activity'],
     purpose: 'Identify the patron and hold them accountable for borrowed materials.',
     legalBasis: { text: 'Collected with the patron’s application for a card; limited to what the service needs.', clauses: ['RR-1', 'CB-A4', 'CB-F2', 'JC-IIIa', 'RF-4', 'IF-2'] },
     access: ['the patron', 'circulation staff on duty', 'administrators'],
-    storage: { tables: ['patrons', 'patron_search'], sealed: ['name', 'birth date', 'address', 'email', 'phone', 'card number'], indexed: ['card number', 'email', 'phone', 'name words'] },
+    storage: { tables: ['patrons', 'patron_search', 'import_keys (during an import only: keyed hashes of each row’s card and of its name, birth date and email, to find duplicates)'], sealed: ['name', 'birth date', 'address', 'email', 'phone', 'card number'], indexed: ['card number', 'email', 'phone', 'name words'] },
     retention: (p) => {
       const inactive = describeRule(p, 'inactive-patrons');
       const deceased = describeRule(p, 'deceased-patrons');
@@ -366,6 +366,7 @@ export const OTHER_TABLES: Readonly<Record<string, string>> = {
   job_runs: 'The scheduler’s record of each job’s runs: when and counts, no patron.',
   notice_templates: 'The library’s own wording of each kind of notice, per language; no patron.',
   notice_settings: 'The library’s notice settings (days before and after a due date, From address, portal) and the policy version its patrons were last told of; no patron.',
+  import_runs: 'The runs of imports from another library system (issue 21): the file’s SHA-256, the checkpoint and the report (counts, line numbers and reasons naming columns); no patron.',
   breaches: 'The breach register (RR-6): when, which categories of data, how many patrons were affected and how they were told; no patron.',
   kysely_migration: 'The schema migrations applied.',
   kysely_migration_lock: 'The lock that keeps two processes from migrating at once.',

@@ -307,6 +307,7 @@ const STORAGE_KEYS: Readonly<Record<string, string>> = {
 };
 const TABLE_KEYS: Readonly<Record<string, string>> = {
   'patrons (opt-in time)': 'report.inventory.table.patronsOptIn',
+  'import_keys (during an import only: keyed hashes of each row’s card and of its name, birth date and email, to find duplicates)': 'report.inventory.table.importKeys',
   'patrons (notice language, unsubscribed)': 'report.inventory.table.patronsNotices',
   'oidc_store (the sign-in provider’s sessions, codes, tokens and grants, by patron)': 'report.inventory.table.oidcStore',
 };

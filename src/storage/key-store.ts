@@ -126,6 +126,28 @@ export async function insertDataKey(db: KeyDb, patronId: string, key: WrappedKey
   await db.insertInto('data_keys').values({ patron_id: patronId, kek_id: key.kekId, wrapped: key.wrapped, created_at: at }).execute();
 }
 
+/** Writes many data keys in one transaction (an import's page: one commit, not one per patron). */
+export async function insertDataKeys(db: KeyDb, keys: readonly { patronId: string; key: WrappedKey }[], at: string): Promise<void> {
+  if (keys.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < keys.length; i += 200)
+      await trx
+        .insertInto('data_keys')
+        .values(keys.slice(i, i + 200).map(({ patronId, key }) => ({ patron_id: patronId, kek_id: key.kekId, wrapped: key.wrapped, created_at: at })))
+        .execute();
+  });
+}
+
+/** Which of these patrons already have a data key. */
+export async function dataKeysAmong(db: KeyDb, patronIds: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < patronIds.length; i += 500) {
+    const rows = await db.selectFrom('data_keys').select('patron_id').where('patron_id', 'in', [...patronIds.slice(i, i + 500)]).execute();
+    for (const row of rows) found.add(row.patron_id);
+  }
+  return found;
+}
+
 /** Replaces a key's wrapping (key rotation), only if it is still wrapped by `fromKekId`. */
 export async function rewrapDataKey(db: KeyDb, patronId: string, fromKekId: string, key: WrappedKey): Promise<boolean> {
   const result = await db

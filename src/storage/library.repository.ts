@@ -20,12 +20,13 @@ function toLibrary(row: LibrariesTable): Library {
     offeredLanguages: JSON.parse(row.offered_languages) as string[],
     paymentMethods: JSON.parse(row.payment_methods) as PaymentMethod[],
     slip: { header: row.slip_header, footer: row.slip_footer, titles: Number(row.slip_titles) === 1 },
+    legacyPinDays: Number(row.legacy_pin_days),
     createdAt: row.created_at,
   };
 }
 
 /** The columns of a library's languages, payment methods and slips. */
-function deskColumns(library: Pick<Library, 'defaultLanguage' | 'offeredLanguages' | 'paymentMethods' | 'slip'>) {
+function deskColumns(library: Pick<Library, 'defaultLanguage' | 'offeredLanguages' | 'paymentMethods' | 'slip' | 'legacyPinDays'>) {
   return {
     default_language: library.defaultLanguage,
     offered_languages: JSON.stringify(library.offeredLanguages),
@@ -33,6 +34,7 @@ function deskColumns(library: Pick<Library, 'defaultLanguage' | 'offeredLanguage
     slip_header: library.slip.header,
     slip_footer: library.slip.footer,
     slip_titles: library.slip.titles ? 1 : 0,
+    legacy_pin_days: library.legacyPinDays,
   };
 }
 
@@ -73,6 +75,7 @@ export type LibrarySettings = Pick<
   | 'offeredLanguages'
   | 'paymentMethods'
   | 'slip'
+  | 'legacyPinDays'
 >;
 
 export async function updateLibrarySettings(db: Db, id: string, settings: LibrarySettings): Promise<void> {

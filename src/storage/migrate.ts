@@ -31,6 +31,7 @@ import * as m0019 from './migrations/0019-catalogue-search.js';
 import * as m0020 from './migrations/0020-vendors.js';
 // The library's languages, payment methods and printed slips; a payment's method (after 0001 and 0010).
 import * as m0021 from './migrations/0021-library-desk-settings.js';
+import * as m0022 from './migrations/0022-migration-import.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -53,6 +54,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0019-catalogue-search': m0019,
   '0020-vendors': m0020,
   '0021-library-desk-settings': m0021,
+  '0022-migration-import': m0022,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,4 +1,5 @@
 import type { GuardianLink, NoticeChannel, PatronStatus } from '../domain/types.js';
+import { LEGACY_PIN_SCHEMES, type PinScheme } from '../domain/pin-schemes.js';
 import type { Db } from './database.js';
 import { prepared } from './prepared.js';
 import type { GuardianLinksTable, PatronsTable } from './schema.js';
@@ -70,13 +71,37 @@ function toStored(row: PatronsTable): StoredPatron {
 
 /** Writes a new patron; the card's first activity is its registration. */
 export async function insertPatron(db: Db, patron: SealedPatron, pinHash: string, band: { ageBand: string; ageBandUntil: string | null }): Promise<void> {
-  await db
-    .insertInto('patrons')
-    .values({
+  await db.insertInto('patrons').values(patronRow(patron, { pinHash, pinScheme: 'argon2id', band })).execute();
+}
+
+/** What an import knows of a patron besides the sealed record (issue 21). */
+export interface ImportedPatronFacts {
+  pinHash: string;
+  pinScheme: PinScheme;
+  band: { ageBand: string; ageBandUntil: string | null };
+  /** When they opted in to reading history in the old system, where the profile offers it (JC-IIIc). */
+  readingHistorySince?: string | null;
+  /** 'guardian-needed': a minor imported without a guardian. */
+  deskFlag?: string | null;
+}
+
+/** Writes a page of imported patrons in one statement per few hundred (the import's batch). */
+export async function insertPatrons(db: Db, patrons: readonly { patron: SealedPatron; facts: ImportedPatronFacts }[]): Promise<void> {
+  // 20 columns a row: 100 rows stay far below SQLite's 32,766 bound parameters and PostgreSQL's 65,535.
+  for (let i = 0; i < patrons.length; i += 100)
+    await db
+      .insertInto('patrons')
+      .values(patrons.slice(i, i + 100).map(({ patron, facts }) => patronRow(patron, facts)))
+      .execute();
+}
+
+function patronRow(patron: SealedPatron, facts: ImportedPatronFacts) {
+  return {
       id: patron.id,
       library_id: patron.libraryId,
       card_hash: patron.cardHash,
-      pin_hash: pinHash,
+      pin_hash: facts.pinHash,
+      pin_scheme: facts.pinScheme,
       category_code: patron.categoryCode,
       home_branch_id: patron.homeBranchId,
       status: patron.status,
@@ -84,15 +109,15 @@ export async function insertPatron(db: Db, patron: SealedPatron, pinHash: string
       expires_at: patron.expiresAt,
       created_at: patron.createdAt,
       updated_at: patron.updatedAt,
-      reading_history_since: null,
+      reading_history_since: facts.readingHistorySince ?? null,
       last_active_at: patron.createdAt,
-      age_band: band.ageBand,
-      age_band_until: band.ageBandUntil,
+      age_band: facts.band.ageBand,
+      age_band_until: facts.band.ageBandUntil,
       notice_channel: 'none',
       mailing_consent_since: null,
       photo_consent_since: null,
-    })
-    .execute();
+      desk_flag: facts.deskFlag ?? null,
+  };
 }
 
 const patronById = prepared((db: Db, id: string) => db.selectFrom('patrons').selectAll().where('id', '=', id));
@@ -239,10 +264,16 @@ export async function deletePatronRows(db: Db, patronId: string): Promise<void> 
 
 // ── Credentials, corrections and privacy choices ─────────────────────────────────────────────────
 
-/** A patron and their PIN's argon2id hash, by the card's blind index (for the card-and-PIN log-in). */
-export async function findPatronCredentials(db: Db, cardHash: string): Promise<{ patron: StoredPatron; pinHash: string } | undefined> {
+/** A PIN's hash as kept, and how it was made (argon2id, or an imported scheme until the first log-in). */
+export interface StoredPin {
+  hash: string;
+  scheme: PinScheme;
+}
+
+/** A patron and their PIN's hash, by the card's blind index (for the card-and-PIN log-in). */
+export async function findPatronCredentials(db: Db, cardHash: string): Promise<{ patron: StoredPatron; pinHash: string; pin: StoredPin } | undefined> {
   const row = await db.selectFrom('patrons').selectAll().where('card_hash', '=', cardHash).executeTakeFirst();
-  return row && { patron: toStored(row), pinHash: row.pin_hash };
+  return row && { patron: toStored(row), pinHash: row.pin_hash, pin: { hash: row.pin_hash, scheme: row.pin_scheme as PinScheme } };
 }
 
 export async function findPinHash(db: Db, id: string): Promise<string | undefined> {
@@ -250,8 +281,33 @@ export async function findPinHash(db: Db, id: string): Promise<string | undefine
   return row?.pin_hash;
 }
 
+/** A patron's PIN hash and its scheme. */
+export async function findPin(db: Db, id: string): Promise<StoredPin | undefined> {
+  const row = await db.selectFrom('patrons').select(['pin_hash', 'pin_scheme']).where('id', '=', id).executeTakeFirst();
+  return row && { hash: row.pin_hash, scheme: row.pin_scheme as PinScheme };
+}
+
+/** Sets a PIN Carrel hashed (argon2id), replacing whatever was there, an imported hash included. */
 export async function setPinHash(db: Db, id: string, pinHash: string, at: string): Promise<void> {
-  await db.updateTable('patrons').set({ pin_hash: pinHash, updated_at: at }).where('id', '=', id).execute();
+  await db.updateTable('patrons').set({ pin_hash: pinHash, pin_scheme: 'argon2id', updated_at: at }).where('id', '=', id).execute();
+}
+
+/**
+ * Drops the imported PIN hashes, still in an old scheme, of patrons of a library imported before `before`
+ * (the library's `legacyPinDays` have passed): they reset their PIN at the desk. Answers whose were dropped.
+ */
+export async function dropLegacyPins(db: Db, libraryId: string, before: string, at: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('patrons')
+    .select('id')
+    .where('library_id', '=', libraryId)
+    .where('pin_scheme', 'in', [...LEGACY_PIN_SCHEMES])
+    .where('created_at', '<', before)
+    .execute();
+  const ids = rows.map((r) => r.id);
+  for (let i = 0; i < ids.length; i += 500)
+    await db.updateTable('patrons').set({ pin_hash: '', pin_scheme: 'none', updated_at: at }).where('id', 'in', ids.slice(i, i + 500)).execute();
+  return ids;
 }
 
 /**
@@ -259,7 +315,7 @@ export async function setPinHash(db: Db, id: string, pinHash: string, at: string
  * once, one changes the PIN and the other finds it changed. Answers whether this one did.
  */
 export async function replacePinHash(db: Db, id: string, expected: string, pinHash: string, at: string): Promise<boolean> {
-  const result = await db.updateTable('patrons').set({ pin_hash: pinHash, updated_at: at }).where('id', '=', id).where('pin_hash', '=', expected).executeTakeFirst();
+  const result = await db.updateTable('patrons').set({ pin_hash: pinHash, pin_scheme: 'argon2id', updated_at: at }).where('id', '=', id).where('pin_hash', '=', expected).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 

@@ -26,6 +26,8 @@ export interface LibrariesTable {
   slip_footer: string | null;
   /** 1: a due-date slip prints titles; 0: barcodes only. */
   slip_titles: number;
+  /** Days an imported PIN hash in an old scheme is kept for its first log-in (migration 0022). */
+  legacy_pin_days: number;
 }
 
 export interface BranchesTable {
@@ -106,6 +108,32 @@ export interface PatronsTable {
   notice_language: string | null;
   /** When the patron unsubscribed from mailings (policy changes, RR-10; RR-3, RF-8); null: subscribed. */
   mailings_off_since: string | null;
+  /** How `pin_hash` was made (migration 0022): 'argon2id', an imported scheme until the first log-in, or 'none'. */
+  pin_scheme: string;
+  /** What the desk must settle with the patron (migration 0022): 'guardian-needed'; null: nothing. */
+  desk_flag: string | null;
+}
+
+/** One run of an import (migration 0022): its file's digest, checkpoint and report; no personal data. */
+export interface ImportRunsTable {
+  id: string;
+  library_id: string;
+  kind: string;
+  format: string;
+  file_sha256: string;
+  status: string;
+  checkpoint_line: number;
+  report: string;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+/** Keyed hashes of a patron import's identities, kept only while the run lasts (migration 0022). */
+export interface ImportKeysTable {
+  run_id: string;
+  key_hash: string;
+  line: number;
 }
 
 export interface PatronSearchTable {
@@ -640,6 +668,8 @@ export interface Schema {
   notice_templates: NoticeTemplatesTable;
   notice_settings: NoticeSettingsTable;
   breaches: BreachesTable;
+  import_runs: ImportRunsTable;
+  import_keys: ImportKeysTable;
 }
 
 // ── Notices (migration 0017) ─────────────────────────────────────────────────────────────────────

@@ -33,3 +33,11 @@ export function requirePurpose(ctx: Context, permission: Permission): void {
       : refuse(ErrorCode.PERMISSION_DENIED, 'Your role does not allow this.');
   ctx.role = decision.role;
 }
+
+/**
+ * For what only the operator does, at the command line: moving a library's records in from another
+ * system (issue 21) writes thousands of patrons at once, which no staff role's duties include.
+ */
+export function refuseUnlessOperator(ctx: Pick<Context, 'actor'>): void {
+  if (ctx.actor.kind !== 'system') throw refuse(ErrorCode.PERMISSION_DENIED, 'Only the operator, at the command line, imports records from another system.');
+}

@@ -74,6 +74,7 @@ export interface LibrarySettingsView {
   slipHeader: string | null;
   slipFooter: string | null;
   slipTitles: boolean;
+  legacyPinDays: number;
 }
 
 function settingsView(library: Library): LibrarySettingsView {
@@ -95,6 +96,7 @@ function settingsView(library: Library): LibrarySettingsView {
     slipHeader: library.slip.header,
     slipFooter: library.slip.footer,
     slipTitles: library.slip.titles,
+    legacyPinDays: library.legacyPinDays,
   };
 }
 
@@ -136,6 +138,7 @@ export async function updateLibrarySettings(ctx: Context, input: UpdateSettingsI
       footer: input.slipFooter === undefined ? library.slip.footer : optionalLine(input.slipFooter),
       titles: input.slipTitles ?? library.slip.titles,
     },
+    legacyPinDays: input.legacyPinDays ?? library.legacyPinDays,
   };
   problems.push(...deskSettingsProblems(next, availableLanguages()));
   refuseIf(problems);

@@ -71,6 +71,7 @@ export async function createLibrary(ctx: Context, input: CreateLibraryInput): Pr
     offeredLanguages: availableLanguages(),
     paymentMethods: [...PAYMENT_METHODS],
     slip: { header: null, footer: null, titles: true },
+    legacyPinDays: 180,
     createdAt: ctx.now.toISOString(),
   };
   try {

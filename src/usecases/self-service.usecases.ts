@@ -15,7 +15,8 @@ import { findLibrary } from '../storage/library.repository.js';
 import { clearLoginFailures, countLoginFailures, lockCardAttempts } from '../storage/login-failure.repository.js';
 import * as patrons from '../storage/patron.repository.js';
 import type { NoticeChannel, StoredPatron } from '../storage/patron.repository.js';
-import { hashSecret, verifySecret } from '../vault/secrets.js';
+import { hashSecret } from '../vault/secrets.js';
+import { pinMatches } from './pin-check.js';
 import { recordAccess, type Caller, type Context, type Runtime } from './context.js';
 import { countFailure, loginRuleFor, runAttempt, windowStart, type Attempt } from './patron-auth.usecases.js';
 import { shredPatron } from './patron-deletion.usecases.js';
@@ -77,7 +78,7 @@ export async function attemptPinChange(ctx: Context, input: { currentPin: string
   const rule = await loginRuleFor(ctx, stored.libraryId);
   await lockCardAttempts(ctx.trx, stored.cardHash);
   const failures = await countLoginFailures(ctx.trx, stored.cardHash, windowStart(ctx, rule));
-  const verified = await verifySecret((await patrons.findPinHash(ctx.trx, stored.id)) ?? '', input.currentPin);
+  const verified = await pinMatches((await patrons.findPin(ctx.trx, stored.id)) ?? { hash: '', scheme: 'none' }, input.currentPin);
   if (!verified || failures >= rule.maxFailures) {
     await countFailure(ctx, stored.cardHash);
     return { ok: false, refusal: refuse(ErrorCode.INVALID_CREDENTIALS, 'The current PIN is wrong.', 'currentPin') };

@@ -5,7 +5,7 @@ import { blindIndex, open, randomKey, seal, VaultError } from './cipher.js';
 import type { Keyring } from './keyring.js';
 
 /** What a blind index can be computed on (DESIGN.md, vault/). */
-export type IndexKind = 'card' | 'email' | 'phone' | 'name';
+export type IndexKind = 'card' | 'email' | 'phone' | 'name' | 'identity';
 
 /** What a sealed value is: the same data key seals several kinds of a patron's data, each bound to its kind. */
 export type SealPurpose = 'personal' | 'fine-note' | 'service-details' | 'complaint' | 'override-note' | 'notice';
@@ -101,6 +101,19 @@ export class Vault {
     const wrapped = this.#keyring().wrap(`patron:${patronId}`, key);
     await keys.insertDataKey(this.#store.db, patronId, wrapped, at.toISOString());
     this.#remember(patronId, wrapped.wrapped, key);
+  }
+
+  /**
+   * Creates the data keys of many new patrons at once (an import's page), in one key-store transaction.
+   * A patron that already has a key keeps it: an import killed after its keys were written but before its
+   * page committed, run again, gives the same patrons the same ids and finds their keys waiting.
+   */
+  async createPatronKeys(patronIds: readonly string[], at: Date): Promise<void> {
+    const existing = await keys.dataKeysAmong(this.#store.db, patronIds);
+    const made = patronIds.filter((id) => !existing.has(id)).map((patronId) => ({ patronId, plain: randomKey() }));
+    const wrapped = made.map(({ patronId, plain }) => ({ patronId, key: this.#keyring().wrap(`patron:${patronId}`, plain) }));
+    await keys.insertDataKeys(this.#store.db, wrapped, at.toISOString());
+    made.forEach(({ patronId, plain }, i) => this.#remember(patronId, wrapped[i]!.key.wrapped, plain));
   }
 
   async seal(patronId: string, purpose: SealPurpose, plaintext: string): Promise<string> {
@@ -283,5 +296,8 @@ export function normalizeForIndex(kind: IndexKind, value: string): string {
     }
     case 'name':
       return nameWords(value).join(' ');
+    // A person as an import compares them (issue 21): name words, birth date and email, already joined.
+    case 'identity':
+      return value.normalize('NFC').toLowerCase();
   }
 }

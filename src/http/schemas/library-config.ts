@@ -41,6 +41,7 @@ export const SettingsView = Type.Object({
   slipHeader: Nullable(Type.String({ description: 'Printed at the top of a receipt or due-date slip (the library’s name, hours, telephone).' })),
   slipFooter: Nullable(Type.String({ description: 'Printed at the bottom of a receipt or due-date slip.' })),
   slipTitles: Type.Boolean({ description: 'Whether a due-date slip prints the titles (else only barcodes).' }),
+  legacyPinDays: Type.Integer({ description: 'Days an imported PIN hash in an old scheme (bcrypt, MD5) waits for the patron’s first log-in, which replaces it with argon2id; after them it is dropped and the patron resets the PIN at the desk.' }),
 });
 
 /** GET /api/v1/libraries/:libraryId/settings */
@@ -73,6 +74,7 @@ export const UpdateSettingsRoute = {
       slipHeader: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
       slipFooter: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
       slipTitles: Type.Optional(Type.Boolean()),
+      legacyPinDays: Type.Optional(Days),
     },
     { additionalProperties: false },
   ),

@@ -1,0 +1,156 @@
+import { engineOf, type Db } from './database.js';
+import type { ImportRunsTable } from './schema.js';
+
+/** An import's run as stored (issue 21): its file's digest, checkpoint and running report (JSON). */
+export interface ImportRun {
+  id: string;
+  libraryId: string;
+  kind: string;
+  format: string;
+  fileSha256: string;
+  status: 'running' | 'finished';
+  /** The last line of the file whose page committed; the next run of the same file starts after it. */
+  checkpointLine: number;
+  report: string;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+function toRun(row: ImportRunsTable): ImportRun {
+  return {
+    id: row.id,
+    libraryId: row.library_id,
+    kind: row.kind,
+    format: row.format,
+    fileSha256: row.file_sha256,
+    status: row.status as ImportRun['status'],
+    checkpointLine: Number(row.checkpoint_line),
+    report: row.report,
+    startedAt: row.started_at,
+    updatedAt: row.updated_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+export async function insertImportRun(db: Db, run: ImportRun): Promise<void> {
+  await db
+    .insertInto('import_runs')
+    .values({
+      id: run.id,
+      library_id: run.libraryId,
+      kind: run.kind,
+      format: run.format,
+      file_sha256: run.fileSha256,
+      status: run.status,
+      checkpoint_line: run.checkpointLine,
+      report: run.report,
+      started_at: run.startedAt,
+      updated_at: run.updatedAt,
+      finished_at: run.finishedAt,
+    })
+    .execute();
+}
+
+/** The run of this file for this library and kind, the latest first (there is at most one). */
+export async function findImportRunOfFile(db: Db, libraryId: string, kind: string, fileSha256: string): Promise<ImportRun | undefined> {
+  const row = await db
+    .selectFrom('import_runs')
+    .selectAll()
+    .where('library_id', '=', libraryId)
+    .where('kind', '=', kind)
+    .where('file_sha256', '=', fileSha256)
+    .orderBy('started_at', 'desc')
+    .executeTakeFirst();
+  return row && toRun(row);
+}
+
+/** A run, locked for the page about to advance it (PostgreSQL; SQLite's writer is alone anyway). */
+export async function lockImportRun(db: Db, id: string): Promise<ImportRun | undefined> {
+  let query = db.selectFrom('import_runs').selectAll().where('id', '=', id);
+  if (engineOf(db) === 'postgres') query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row && toRun(row);
+}
+
+/** Moves a run's checkpoint and report forward (in the page's transaction). */
+export async function advanceImportRun(db: Db, id: string, checkpointLine: number, report: string, at: string): Promise<void> {
+  await db.updateTable('import_runs').set({ checkpoint_line: checkpointLine, report, updated_at: at }).where('id', '=', id).execute();
+}
+
+export async function finishImportRun(db: Db, id: string, report: string, at: string): Promise<void> {
+  await db.updateTable('import_runs').set({ status: 'finished', report, updated_at: at, finished_at: at }).where('id', '=', id).execute();
+}
+
+export async function listImportRuns(db: Db, libraryIds: readonly string[] | null): Promise<ImportRun[]> {
+  let query = db.selectFrom('import_runs').selectAll();
+  if (libraryIds !== null) query = query.where('library_id', 'in', libraryIds.length > 0 ? [...libraryIds] : ['']);
+  return (await query.orderBy('started_at').execute()).map(toRun);
+}
+
+/**
+ * Records the identity keys of a page's patrons, in file order; answers, for each line whose key an
+ * earlier line of the same run had (in an earlier page or this one), that earlier line.
+ */
+export async function claimImportKeys(db: Db, runId: string, keys: readonly { keyHash: string; line: number }[]): Promise<Map<number, number>> {
+  const first = new Map<string, number>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await db
+      .selectFrom('import_keys')
+      .select(['key_hash', 'line'])
+      .where('run_id', '=', runId)
+      .where('key_hash', 'in', keys.slice(i, i + 500).map((k) => k.keyHash))
+      .execute();
+    for (const row of rows) first.set(row.key_hash, Number(row.line));
+  }
+  const duplicates = new Map<number, number>();
+  const fresh: { run_id: string; key_hash: string; line: number }[] = [];
+  for (const key of keys) {
+    const earlier = first.get(key.keyHash);
+    if (earlier !== undefined) duplicates.set(key.line, earlier);
+    else {
+      first.set(key.keyHash, key.line);
+      fresh.push({ run_id: runId, key_hash: key.keyHash, line: key.line });
+    }
+  }
+  for (let i = 0; i < fresh.length; i += 300) await db.insertInto('import_keys').values(fresh.slice(i, i + 300)).execute();
+  return duplicates;
+}
+
+/** Forgets a run's identity keys (the run is over: they served only to find duplicates within it). */
+export async function deleteImportKeys(db: Db, runId: string): Promise<void> {
+  await db.deleteFrom('import_keys').where('run_id', '=', runId).execute();
+}
+
+/** Patrons of a library by their cards' blind indexes (an import's page looks up its rows' cards at once). */
+export async function patronsByCardHashes(db: Db, cardHashes: readonly string[]): Promise<Map<string, { id: string; libraryId: string; categoryCode: string; readingHistorySince: string | null; birthBand: string }>> {
+  const found = new Map<string, { id: string; libraryId: string; categoryCode: string; readingHistorySince: string | null; birthBand: string }>();
+  const unique = [...new Set(cardHashes)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db
+      .selectFrom('patrons')
+      .select(['id', 'library_id', 'card_hash', 'category_code', 'reading_history_since', 'age_band'])
+      .where('card_hash', 'in', unique.slice(i, i + 500))
+      .execute();
+    for (const row of rows) found.set(row.card_hash, { id: row.id, libraryId: row.library_id, categoryCode: row.category_code, readingHistorySince: row.reading_history_since, birthBand: row.age_band });
+  }
+  return found;
+}
+
+/** Writes the blind-index search tokens of new patrons (an import's page). */
+export async function insertSearchTokens(db: Db, tokens: readonly { patronId: string; libraryId: string; kind: string; hash: string }[]): Promise<void> {
+  const unique = [...new Map(tokens.map((t) => [`${t.patronId}:${t.kind}:${t.hash}`, t])).values()];
+  for (let i = 0; i < unique.length; i += 500)
+    await db
+      .insertInto('patron_search')
+      .values(unique.slice(i, i + 500).map((t) => ({ patron_id: t.patronId, library_id: t.libraryId, kind: t.kind, token_hash: t.hash })))
+      .execute();
+}
+
+/** The latest placing of a record's or an item's holds still waiting in the queue (an imported queue goes after it). */
+export async function lastQueuedHold(db: Db, target: { recordId: string | null; itemId: string | null }): Promise<string | null> {
+  let query = db.selectFrom('holds').select((eb) => eb.fn.max('placed_at').as('last')).where('status', '=', 'pending');
+  query = target.recordId !== null ? query.where('record_id', '=', target.recordId) : query.where('item_id', '=', target.itemId ?? '').where('record_id', 'is', null);
+  const row = await query.executeTakeFirst();
+  return (row?.last as string | null | undefined) ?? null;
+}
