@@ -102,7 +102,7 @@ export async function runImport(act: Act, options: RunImportOptions): Promise<Im
     if (rows.length >= pageSize) await flush();
   }
   await flush();
-  return act(finishImport, { report });
+  return act(finishImport, { report: { ...report, resumed: started.report.resumed } });
 }
 
 function clean<T extends string>(section: Record<string, T | null> | undefined): Record<string, T> {
