@@ -234,6 +234,13 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
   { route: 'POST /patrons/:patronId/renew-card', request: async (s) => ({ method: 'POST', path: `/patrons/${(await s.freshPatron()).id}/renew-card`, body: { verified: true } }) },
   { route: 'POST /patrons/:patronId/reset-pin', request: async (s) => ({ method: 'POST', path: `/patrons/${(await s.freshPatron()).id}/reset-pin` }) },
   { route: 'PATCH /patrons/:patronId/membership', request: (s) => ({ method: 'PATCH', path: `/patrons/${s.patron.id}/membership`, body: { homeBranch: 'main' } }) },
+  {
+    route: 'POST /patrons/:patronId/guardians',
+    request: async (s) => {
+      const minor = await buildPatron(s.fx.w, { libraryId: s.library, birthDate: '2016-04-01', guardianCard: (await s.freshPatron()).cardNumber });
+      return { method: 'POST', path: `/patrons/${minor.id}/guardians`, body: { guardianCardNumber: (await s.freshPatron()).cardNumber } };
+    },
+  },
   { route: 'POST /patrons/:patronId/renew-all', request: (s) => ({ method: 'POST', path: `/patrons/${s.patron.id}/renew-all` }) },
   { route: 'PUT /patrons/:patronId/reading-history', request: (s) => ({ method: 'PUT', path: `/patrons/${s.patron.id}/reading-history`, body: { keep: false } }) },
   { route: 'GET /patrons/:patronId/access-log', request: (s) => ({ method: 'GET', path: `/patrons/${s.patron.id}/access-log` }) },

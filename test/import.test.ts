@@ -13,6 +13,8 @@ import type { Caller } from '../src/usecases/context.js';
 import { dropLegacyPins, type ImportReport } from '../src/usecases/import.usecases.js';
 import { addBranch, addCategory, updateLibrarySettings } from '../src/usecases/library-config.usecases.js';
 import { patronLogin } from '../src/usecases/patron-auth.usecases.js';
+import { linkGuardian } from '../src/usecases/patron-card.usecases.js';
+import { patronAccount } from '../src/usecases/patron.usecases.js';
 import { ENGINES, freshDatabase, type TestDatabase } from './engines.js';
 import { buildLibrary, refusal, world, type World } from './factories.js';
 import { catalogueFor, evergreenFines, evergreenHolds, evergreenLoans, evergreenPatrons, kohaFines, kohaHolds, kohaLoans, kohaPatrons, type FixturePerson, type PatronFixture } from './import-fixtures.js';
@@ -149,6 +151,20 @@ describe.each(ENGINES)('importing a library from Koha and Evergreen on %s', (eng
     // The same file again is refused: it would import everything twice.
     expect((await refusal(importFile({ file: path, kind: 'patrons', format: 'koha', libraryId: koha, mapping }))).code).toBe('IMPORT_ALREADY_DONE');
   }, 240_000);
+
+  it('the desk sees a minor imported without a guardian, and settles it by linking the adult who signs for them', async () => {
+    const minor = imported(kohaPeople).find((p) => p.minor && p.guardianCard === null)!;
+    const adult = imported(kohaPeople).find((p) => !p.minor && p.category === 'PT')!;
+    const account = await w.act(patronAccount, { cardNumber: minor.card });
+    expect(account.summary.deskFlags).toEqual(['guardian-needed']);
+    expect((await refusal(w.act(linkGuardian, { cardNumber: adult.card, guardianCardNumber: minor.card }))).code).toBe('GUARDIAN_NOT_NEEDED');
+    expect((await refusal(w.act(linkGuardian, { cardNumber: minor.card, guardianCardNumber: 'NO-SUCH-CARD' }))).code).toBe('GUARDIAN_NOT_FOUND');
+    await w.act(linkGuardian, { cardNumber: minor.card, guardianCardNumber: adult.card });
+    expect((await refusal(w.act(linkGuardian, { cardNumber: minor.card, guardianCardNumber: adult.card }))).code).toBe('GUARDIAN_ALREADY_LINKED');
+    const after = await w.act(patronAccount, { cardNumber: minor.card });
+    expect(after.summary.deskFlags).toEqual([]);
+    expect(after.guardianLinks.map((l) => l.role)).toEqual(['guardian']);
+  });
 
   it('Koha PINs: bcrypt and MD5 open the account once and become argon2id; a wrong PIN does not, and changes nothing', async () => {
     const people = imported(kohaPeople);

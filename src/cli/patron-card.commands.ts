@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { ErrorCode, refuse } from '../domain/errors.js';
-import { changeMembership, renewCard, resetPin } from '../usecases/patron-card.usecases.js';
+import { changeMembership, linkGuardian, renewCard, resetPin } from '../usecases/patron-card.usecases.js';
 import { emit, tr } from './output.js';
 import type { CommandHelpers } from './command-helpers.js';
 
 /**
- * `carrel patron renew-card|reset-pin|membership` (issue 15, CB-F2): renew a card after re-verifying the
+ * `carrel patron renew-card|reset-pin|membership|link-guardian` (issue 15, CB-F2): renew a card after re-verifying the
  * patron, reset a forgotten PIN (shown once, in this command's output only), change the category or home
  * branch. Added to the `patron` command patron.commands.ts defines.
  */
@@ -23,6 +23,18 @@ export function registerPatronCardCommands(patron: Command, helpers: Pick<Comman
       if (o.verified !== true) throw refuse(ErrorCode.VALIDATION_FAILED, 'Re-verify the patron, then confirm with --verified.', 'verified');
       const result = await runAs(opts, 'account-service')(renewCard, { cardNumber: o.card, verified: true });
       emit(opts.json, result, () => tr.t('cli.patron.renewCard.done', { expires: result.expiresAt, previous: result.previousExpiresAt }));
+    });
+
+  patron
+    .command('link-guardian')
+    .description(tr.t('cli.patron.linkGuardian.help'))
+    .requiredOption('--card <card>', 'the minor’s card number')
+    .requiredOption('--guardian-card <card>', 'the card of the adult who signs for them')
+    .addOption(asOf())
+    .action(async (o: { card: string; guardianCard: string }, command: Command) => {
+      const opts = globals(command);
+      const result = await runAs(opts, 'account-service')(linkGuardian, { cardNumber: o.card, guardianCardNumber: o.guardianCard });
+      emit(opts.json, result, () => tr.t('cli.patron.linkGuardian.done', { since: result.startedAt }));
     });
 
   patron

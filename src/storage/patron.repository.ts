@@ -36,6 +36,8 @@ export interface StoredPatron {
   noticeChannel: NoticeChannel;
   mailingConsentSince: string | null;
   photoConsentSince: string | null;
+  /** What the desk must settle with the patron (an import's minor without a guardian: 'guardian-needed'). */
+  deskFlag: string | null;
 }
 
 /** How a patron wants notices (JC-VI): declared in domain/types.ts. */
@@ -44,7 +46,7 @@ export { NOTICE_CHANNELS, type NoticeChannel } from '../domain/types.js';
 /** What sealing a patron produces; the retention facts are set when the row is first written. */
 export type SealedPatron = Omit<
   StoredPatron,
-  'readingHistorySince' | 'lastActiveAt' | 'ageBand' | 'ageBandUntil' | 'noticeChannel' | 'mailingConsentSince' | 'photoConsentSince'
+  'readingHistorySince' | 'lastActiveAt' | 'ageBand' | 'ageBandUntil' | 'noticeChannel' | 'mailingConsentSince' | 'photoConsentSince' | 'deskFlag'
 >;
 
 function toStored(row: PatronsTable): StoredPatron {
@@ -66,6 +68,7 @@ function toStored(row: PatronsTable): StoredPatron {
     noticeChannel: row.notice_channel as NoticeChannel,
     mailingConsentSince: row.mailing_consent_since,
     photoConsentSince: row.photo_consent_since,
+    deskFlag: row.desk_flag ?? null,
   };
 }
 
@@ -347,4 +350,9 @@ export async function setPrivacyChoices(db: Db, id: string, choices: PrivacyChoi
     .set({ notice_channel: choices.noticeChannel, mailing_consent_since: choices.mailingConsentSince, photo_consent_since: choices.photoConsentSince, updated_at: at })
     .where('id', '=', id)
     .execute();
+}
+
+/** Sets or clears what the desk must settle with the patron. */
+export async function setDeskFlag(db: Db, id: string, flag: string | null, at: string): Promise<void> {
+  await db.updateTable('patrons').set({ desk_flag: flag, updated_at: at }).where('id', '=', id).execute();
 }

@@ -3,7 +3,7 @@
  * PIN reset at the desk without changing the card number, and the patron's membership (category and
  * home branch) changed. Each is a change to the registration, logged on the patron's record.
  */
-import { cardValidityMonthsFor, categoryAgeProblem, renewedCardExpiry } from '../domain/circulation.rules.js';
+import { cardValidityMonthsFor, categoryAgeProblem, isMinor, renewedCardExpiry } from '../domain/circulation.rules.js';
 import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import type { PatronStatus } from '../domain/types.js';
 import { findBranch, findCategory, findLibrary } from '../storage/library.repository.js';
@@ -12,7 +12,7 @@ import type { StoredPatron } from '../storage/patron.repository.js';
 import { generatePin, hashSecret } from '../vault/secrets.js';
 import { requirePermission } from './authorization.js';
 import { recordAccess, type Context } from './context.js';
-import { requirePatronRef, type PatronRef } from './patron-access.js';
+import { requirePatronByCard, requirePatronRef, type PatronRef } from './patron-access.js';
 import { openPatron } from './patron-records.js';
 import { publicPatron } from './patron.usecases.js';
 import { endSessionsOf } from './session.usecases.js';
@@ -118,4 +118,36 @@ export async function changeMembership(ctx: Context, input: ChangeMembershipInpu
   await patrons.setMembership(ctx.trx, stored.id, categoryCode, homeBranchId, at);
   await recordAccess(ctx, stored, 'membership-changed', ['registration']);
   return publicPatron({ ...patron, categoryCode, homeBranchId, updatedAt: at });
+}
+
+export interface LinkGuardianInput extends PatronRef {
+  /** The card of the adult who signs for the minor, presented at the desk. */
+  guardianCardNumber: string;
+}
+
+/**
+ * Links a minor to the adult who signs for them (RR-8, CB-B3, JC-IVc, IF-7) after registration: the
+ * desk settles a minor imported without a guardian ('guardian-needed'), or adds a second guardian. The
+ * guardian is an adult of the same library, presented by card; the link is logged on both records.
+ */
+export async function linkGuardian(ctx: Context, input: LinkGuardianInput) {
+  requirePermission(ctx, 'patron.update');
+  const stored = await requirePatronRef(ctx, input);
+  refuseDeceased(stored);
+  const library = await libraryOf(ctx, stored);
+  const minor = await openPatron(ctx, stored);
+  if (!isMinor(minor.personal.birthDate, ctx.now, library.timeZone)) throw refuse(ErrorCode.GUARDIAN_NOT_NEEDED, 'Only a minor has a guardian linked to their card.', 'patron');
+  const guardian = await requirePatronByCard(ctx, input.guardianCardNumber).catch(() => undefined);
+  if (!guardian || guardian.libraryId !== stored.libraryId || guardian.id === stored.id)
+    throw refuse(ErrorCode.GUARDIAN_NOT_FOUND, 'No other patron of this library has the guardian’s card number.', 'guardianCardNumber');
+  if (isMinor((await openPatron(ctx, guardian)).personal.birthDate, ctx.now, library.timeZone)) throw refuse(ErrorCode.GUARDIAN_NOT_ADULT, 'A guardian must be an adult.', 'guardianCardNumber');
+  const links = await patrons.guardianLinksOf(ctx.trx, stored.id);
+  if (links.some((l) => l.minorPatronId === stored.id && l.guardianPatronId === guardian.id && l.endedAt === null))
+    throw refuse(ErrorCode.GUARDIAN_ALREADY_LINKED, 'That adult is already linked as this child’s guardian.', 'guardianCardNumber');
+  const at = ctx.now.toISOString();
+  await patrons.insertGuardianLink(ctx.trx, { minorPatronId: stored.id, guardianPatronId: guardian.id, libraryId: stored.libraryId, startedAt: at, endedAt: null });
+  if (stored.deskFlag === 'guardian-needed') await patrons.setDeskFlag(ctx.trx, stored.id, null, at);
+  await recordAccess(ctx, guardian, 'guardian-linked', ['guardianship']);
+  await recordAccess(ctx, stored, 'guardian-linked', ['guardianship']);
+  return { minorPatronId: stored.id, guardianPatronId: guardian.id, startedAt: at };
 }

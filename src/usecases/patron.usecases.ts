@@ -232,6 +232,7 @@ async function accountSummary(ctx: Context, stored: StoredPatron, balanceCents: 
     cardExpiresAt: stored.expiresAt,
     cardExpired: expiresAt.getTime() <= ctx.now.getTime() || stored.status === 'expired',
     cardExpiresSoon: cardExpiresWithin(expiresAt, ctx.now, CARD_EXPIRY_NOTICE_DAYS),
+    deskFlags: stored.deskFlag === null ? [] : [stored.deskFlag],
     blocks: blocks.map((b) => ({ code: b.code, message: b.message, overridable: isOverridable(b) })),
   };
 }

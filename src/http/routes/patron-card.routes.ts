@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { renewAll } from '../../usecases/circulation.usecases.js';
 import type { Runtime } from '../../usecases/context.js';
-import { changeMembership, renewCard, resetPin } from '../../usecases/patron-card.usecases.js';
-import { ChangeMembershipRoute, RenewAllRoute, RenewCardRoute, ResetPinRoute } from '../schemas/patron-card.js';
+import { changeMembership, linkGuardian, renewCard, resetPin } from '../../usecases/patron-card.usecases.js';
+import { ChangeMembershipRoute, LinkGuardianRoute, RenewAllRoute, RenewCardRoute, ResetPinRoute } from '../schemas/patron-card.js';
 import { runFor } from './context.js';
 
 /** The desk's card and account actions (issue 15, CB-F2). A PIN travels only in the answer that sets it. */
@@ -29,6 +29,12 @@ export function patronCardRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           ...(request.body.category !== undefined ? { categoryCode: request.body.category } : {}),
           ...(request.body.homeBranch !== undefined ? { homeBranch: request.body.homeBranch } : {}),
         }),
+    );
+
+    app.post(
+      '/patrons/:patronId/guardians',
+      { schema: LinkGuardianRoute },
+      async (request) => runFor(runtime, request, 'account-service')(linkGuardian, { patronId: request.params.patronId, guardianCardNumber: request.body.guardianCardNumber }),
     );
 
     app.post(

@@ -110,6 +110,7 @@ export const AccountView = Type.Object({
       cardExpiresAt: Instant,
       cardExpired: Type.Boolean(),
       cardExpiresSoon: Type.Boolean({ description: 'the card expires within 30 days: offer to renew it after re-verifying the patron (CB-F2)' }),
+      deskFlags: Type.Array(Type.String(), { description: 'what the desk must settle with the patron: `guardian-needed` (a minor imported without a guardian: link one)' }),
       blocks: Type.Array(
         Type.Object({
           code: Type.String(),

@@ -67,3 +67,14 @@ export const RenewAllRoute = {
 export type RenewedCard = Static<(typeof RenewCardRoute.response)[200]>;
 export type PinReset = Static<(typeof ResetPinRoute.response)[200]>;
 export type RenewAllResult = Static<(typeof RenewAllRoute.response)[200]>;
+
+/** POST /api/v1/patrons/:patronId/guardians */
+export const LinkGuardianRoute = {
+  tags: ['patrons'],
+  summary: 'Link a minor to the adult who signs for them (RR-8, CB-B3)',
+  description:
+    'The guardian presents their card; they must be an adult patron of the same library. Settles a minor imported without a guardian (`summary.deskFlags` holds `guardian-needed`), or adds a second guardian. Logged on both records.',
+  params: Type.Object({ patronId: Id }),
+  body: Type.Object({ guardianCardNumber: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+  response: { 200: Type.Object({ minorPatronId: Id, guardianPatronId: Id, startedAt: Instant }), ...errorResponses },
+};
