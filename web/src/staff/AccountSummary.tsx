@@ -2,7 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { api } from '../api';
 import { errorWords, pageLanguage, tRich, useT } from '../i18n';
 import { useSession } from '../session';
-import { day, ErrorMessage, money, Notice, useAction } from '../ui/components';
+import { day, ErrorMessage, Field, money, Notice, useAction } from '../ui/components';
 import { useDesk } from './desk-context';
 import type { Account, RenewedCard } from './types';
 
@@ -31,9 +31,12 @@ export function AccountSummary({ account, forAccount }: { account: Account; forA
   const desk = useDesk();
   const { run, busy, error } = useAction();
   const [notice, setNotice] = useState<string | undefined>(undefined);
+  const [guardianCard, setGuardianCard] = useState('');
   const summary = account.summary;
   if (!summary) return null;
   const canRenewCard = session.can('patron.renew-card') && forAccount && account.patron.status !== 'deceased';
+  const guardianNeeded = (summary.deskFlags ?? []).includes('guardian-needed');
+  const canLinkGuardian = guardianNeeded && session.can('patron.update') && forAccount && account.patron.status !== 'deceased';
   const offerRenewal = canRenewCard && (summary.cardExpired || summary.cardExpiresSoon);
 
   const renewCard = async () => {
@@ -41,6 +44,16 @@ export function AccountSummary({ account, forAccount }: { account: Account; forA
     const renewed = await run(() => api<RenewedCard>('POST', `/patrons/${encodeURIComponent(account.patron.id)}/renew-card`, { verified: true }));
     if (renewed) {
       setNotice(t('deskhome.summary.cardRenewed', { expires: day(renewed.expiresAt) }));
+      await desk.reload().catch(() => undefined);
+    }
+  };
+
+  const linkGuardian = async (guardianCardNumber: string) => {
+    setNotice(undefined);
+    const linked = await run(() => api<{ startedAt: string }>('POST', `/patrons/${encodeURIComponent(account.patron.id)}/guardians`, { guardianCardNumber }));
+    if (linked) {
+      setGuardianCard('');
+      setNotice(t('deskhome.summary.guardianLinked'));
       await desk.reload().catch(() => undefined);
     }
   };
@@ -82,6 +95,24 @@ export function AccountSummary({ account, forAccount }: { account: Account; forA
         </div>
       ) : (
         <p className="hint">{t('deskhome.summary.noBlocks')}</p>
+      )}
+      {guardianNeeded && (
+        <div className="blocks guardian-needed" role="note" aria-label={t('deskhome.summary.guardianNeeded.label')}>
+          <p className="warn">{t('deskhome.summary.guardianNeeded')}</p>
+          {canLinkGuardian && (
+            <form
+              onSubmit={(event) => {
+                event.preventDefault();
+                if (guardianCard.trim() !== '') void linkGuardian(guardianCard.trim());
+              }}
+            >
+              <Field label={t('deskhome.summary.guardianCard')} value={guardianCard} onChange={(e) => setGuardianCard(e.target.value)} autoComplete="off" inputMode="text" />
+              <button type="submit" disabled={busy || guardianCard.trim() === ''}>
+                {t('deskhome.summary.linkGuardian')}
+              </button>
+            </form>
+          )}
+        </div>
       )}
       {offerRenewal && (
         <div className="renew-card">

@@ -160,6 +160,15 @@ function Scanner({ input }: { input: RefObject<HTMLInputElement | null> }) {
         try {
           result = await api<CheckoutResult>('POST', '/checkouts', { cardNumber, itemBarcode: value });
         } catch (e) {
+          // A card of another shape than Carrel's (one a library brought from its old system, issue 21)
+          // is not an item: the next patron at the desk is opened instead.
+          const next = e instanceof ApiError && e.code === 'ITEM_NOT_FOUND' ? await api<Account>('POST', '/patrons/lookup', { cardNumber: value }).catch(() => undefined) : undefined;
+          if (next) {
+            desk.open(next, { kind: 'card' });
+            setNotice({ text: t('deskhome.desk.patronAtDesk', { name: next.patron.name }) });
+            setError(undefined);
+            return;
+          }
           desk.addCheckout({ barcode: value, error: e });
           throw e;
         }
