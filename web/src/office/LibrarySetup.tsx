@@ -123,6 +123,7 @@ function SettingsForm({ base, admin, settings, onSaved }: { base: string; admin:
     processingFee: (settings.processingFeeCents / 100).toFixed(2),
     longOverdueDays: text(settings.longOverdueDays),
     cardValidityMonths: text(settings.cardValidityMonths),
+    legacyPinDays: text(settings.legacyPinDays),
     slipHeader: settings.slipHeader ?? '',
     slipFooter: settings.slipFooter ?? '',
   });
@@ -145,6 +146,7 @@ function SettingsForm({ base, admin, settings, onSaved }: { base: string; admin:
         processingFeeCents: toCents(form.processingFee),
         longOverdueDays: wholeOrNull(form.longOverdueDays),
         cardValidityMonths: Number(form.cardValidityMonths),
+        legacyPinDays: Number(form.legacyPinDays),
         defaultLanguage,
         offeredLanguages: offered,
         paymentMethods: methods,
@@ -166,6 +168,7 @@ function SettingsForm({ base, admin, settings, onSaved }: { base: string; admin:
         <Field label={t('setup.settings.processingFee')} inputMode="decimal" required value={form.processingFee} onChange={set('processingFee')} error={aboutField(error, 'processingFeeCents')} />
         <Field label={t('setup.settings.longOverdueDays')} hint={t('setup.settings.longOverdueDays.hint')} type="number" min={1} value={form.longOverdueDays} onChange={set('longOverdueDays')} error={aboutField(error, 'longOverdueDays')} />
         <Field label={t('setup.settings.cardValidityMonths')} hint={t('setup.settings.cardValidityMonths.hint')} type="number" min={1} required value={form.cardValidityMonths} onChange={set('cardValidityMonths')} error={aboutField(error, 'cardValidityMonths')} />
+        <Field label={t('setup.settings.legacyPinDays')} hint={t('setup.settings.legacyPinDays.hint')} type="number" min={1} required value={form.legacyPinDays} onChange={set('legacyPinDays')} error={aboutField(error, 'legacyPinDays')} />
       </fieldset>
       <fieldset className="office-fieldset" disabled={!admin}>
         <legend>{t('setup.desk.languages')}</legend>
