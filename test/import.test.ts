@@ -309,14 +309,9 @@ describe.each(ENGINES)('importing a library from Koha and Evergreen on %s', (eng
       for (const { s, t } of tables.rows) parts.push(...(await sql<Record<string, unknown>>`select * from ${sql.raw(`"${s}"."${t}"`)}`.execute(database.db)).rows.map((r) => JSON.stringify(r)));
       haystack = parts.join('\n');
     }
-    // Every run of letters, digits and email punctuation in the bytes; a secret is a candidate when each of
-    // its words is one, and is found when the whole of it is there.
-    const runs = new Set(haystack.split(/[^\p{L}\p{N}@._+'-]+/u));
-    const candidates = secrets.filter((s) => s.split(/\s+/).every((word) => runs.has(word)));
-    const found = candidates.filter((s) => haystack.includes(s));
-    expect(found).toEqual([]);
+    expect(findIn(haystack, secrets)).toEqual([]);
     // The scan finds plaintext where there is some: the library's own name is not personal data.
-    expect(['Test Library'].filter((s) => s.split(/\s+/).every((word) => runs.has(word)) && haystack.includes(s))).toEqual(['Test Library']);
+    expect(findIn(haystack, ['Test Library', ...secrets.slice(0, 3)])).toEqual(['Test Library']);
   }, 120_000);
 
   async function expectPinsUpgrade(sample: FixturePerson[]) {
@@ -358,6 +353,22 @@ describe.each(ENGINES)('importing a library from Koha and Evergreen on %s', (eng
     return Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   }
 });
+
+/**
+ * Which of `needles` occur in `haystack`: each needle is filed under its first eight characters, and a
+ * window of eight slides once over the haystack (a needle per call to includes() would read a database's
+ * bytes thousands of times).
+ */
+function findIn(haystack: string, needles: readonly string[]): string[] {
+  const byPrefix = new Map<string, string[]>();
+  for (const needle of needles) byPrefix.set(needle.slice(0, 8), [...(byPrefix.get(needle.slice(0, 8)) ?? []), needle]);
+  const found = new Set<string>();
+  for (let i = 0; i + 8 <= haystack.length; i++) {
+    const candidates = byPrefix.get(haystack.slice(i, i + 8));
+    if (candidates) for (const needle of candidates) if (haystack.startsWith(needle, i)) found.add(needle);
+  }
+  return needles.filter((n) => found.has(n));
+}
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
   const out: Record<string, number> = {};
