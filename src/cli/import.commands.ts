@@ -101,6 +101,7 @@ function describe(report: ImportReport): string {
     lines.push(tr.t('cli.import.byCategory', { counts: Object.entries(report.byCategory).map(([c, n]) => `${c} ${n}`).join(', ') || '—' }));
     lines.push(tr.t('cli.import.byBranch', { counts: Object.entries(report.byBranch).map(([b, n]) => `${b || '—'} ${n}`).join(', ') || '—' }));
   }
+  for (const warning of report.warnings) lines.push(tr.t('cli.import.warning', { warning }));
   if (report.columnsIgnored.length > 0) lines.push(tr.t('cli.import.columnsIgnored', { columns: report.columnsIgnored.join(', ') }));
   return lines.join('\n');
 }

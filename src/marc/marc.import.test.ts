@@ -8,7 +8,7 @@ import type { SearchField } from '../domain/catalogue.js';
 import { ErrorCode } from '../domain/errors.js';
 import { searchCatalogue, showRecord } from '../usecases/catalogue.usecases.js';
 import { importMarc, type ImportOptions } from './marc.import.js';
-import { loadMapping, MAPPINGS } from './marc.mapping.js';
+import { loadMapping, mapRecord, MAPPINGS } from './marc.mapping.js';
 import { readIso2709, readMarcFile, type MarcFormat, type ReadResult } from './marc.reader.js';
 // @ts-expect-error the fixture generator is a plain script
 import { iso2709, record, writeIso2709File } from '../../test/fixtures/marc/generate.mjs';
@@ -131,6 +131,15 @@ describe.each(ENGINES)('the MARC21 import on %s', (engine) => {
       expect(() => loadMapping(file)).toThrow(expect.objectContaining({ code: ErrorCode.IMPORT_MAPPING_INVALID }));
     }
     expect(() => loadMapping(join(tmp, 'absent.json'))).toThrow(expect.objectContaining({ code: ErrorCode.IMPORT_MAPPING_INVALID }));
+  });
+
+  it('takes a Koha record’s biblionumber (999 $c) as its control number when it has no 001', () => {
+    const rec = record(9);
+    rec.fields = rec.fields.filter((f: string[]) => f[0] !== '001');
+    rec.fields.push(['999', '  ', 'c', '4242', 'd', '4242']);
+    expect(mapRecord(rec, MAPPINGS.koha).record.controlNumber).toBe('4242');
+    expect(mapRecord(rec, MAPPINGS.evergreen).record.controlNumber).toBeNull();
+    expect(mapRecord(record(9), MAPPINGS.koha).record.controlNumber).toBe('cr0000009');
   });
 
   it('imports copies from the tag a mapping file names', async () => {

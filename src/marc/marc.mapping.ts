@@ -107,7 +107,7 @@ export function mapRecord(record: MarcRecord, mapping: HoldingsMapping): MappedR
   const summary = all(record, '520').flatMap((f) => subfieldValues(f, 'a')).join(' ').trim() || null;
   return {
     record: {
-      controlNumber: control(record, '001')?.trim() || null,
+      controlNumber: control(record, '001')?.trim() || kohaBiblionumber(record, mapping) || null,
       title: join(title, 'a') || subfieldValues(title, 'a').join(' ').trim(),
       subtitle: join(title, 'b') || null,
       authors,
@@ -122,6 +122,16 @@ export function mapRecord(record: MarcRecord, mapping: HoldingsMapping): MappedR
     },
     copies: all(record, mapping.tag).map((field) => copyOf(field, mapping)),
   };
+}
+
+/**
+ * Koha keeps a record's biblionumber in 999 $c, and in 001 only when `autoControlNumber` says so: with no
+ * 001, a Koha record's control number is its biblionumber (what a Koha holds export names the title by).
+ */
+function kohaBiblionumber(record: MarcRecord, mapping: HoldingsMapping): string | undefined {
+  if (mapping.name !== 'koha') return undefined;
+  const field = first(record, '999');
+  return field ? subfieldValues(field, 'c')[0]?.trim() || undefined : undefined;
 }
 
 function languageOf(record: MarcRecord, fixed: string): string | null {

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { ageBandOn } from '../domain/patron.rules.js';
-import { cardExpiry, cardValidityMonthsFor, holdPickupDeadline, isMinor } from '../domain/circulation.rules.js';
+import { cardExpiry, cardValidityMonthsFor, categoryAgeProblem, holdPickupDeadline, isMinor } from '../domain/circulation.rules.js';
 import { DomainError, ErrorCode, refuse, type Problem } from '../domain/errors.js';
 import {
   checkPatronRow,
@@ -324,6 +324,10 @@ export async function importPatronPage(ctx: Context, page: ImportPage<PatronImpo
       reject(report, row.line, ErrorCode.IMPORT_ROW_INVALID, 'The branch column names a code the mapping does not map to a branch of the library.');
       continue;
     }
+    // Registration would refuse a category that does not fit the age; an import keeps the patron as mapped
+    // and says so, for the desk to settle.
+    if (categoryAgeProblem(category, personal.birthDate, ctx.now, library.timeZone) && report.warnings.length < MAX_LISTED)
+      report.warnings.push(`line ${row.line}: the category does not fit the patron's age; imported as mapped (change it at the desk).`);
     if (row.pin.scheme === 'plain' && !/^\d{4,12}$/.test(row.pin.pin)) {
       reject(report, row.line, ErrorCode.IMPORT_ROW_INVALID, 'The PIN column is not 4 to 12 digits.');
       continue;
