@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { readMarcFile } from '../src/marc/marc.reader.js';
 import { runImport, type RunImportOptions } from '../src/migration/run-import.js';
 import { SYSTEM } from '../src/policy/actors.js';
 import type { Caller } from '../src/usecases/context.js';
-import { dropLegacyPins, type ImportReport } from '../src/usecases/import.usecases.js';
+import { dropLegacyPins, startImport, type ImportReport } from '../src/usecases/import.usecases.js';
 import { addBranch, addCategory, updateLibrarySettings } from '../src/usecases/library-config.usecases.js';
 import { patronLogin } from '../src/usecases/patron-auth.usecases.js';
 import { linkGuardian } from '../src/usecases/patron-card.usecases.js';
@@ -280,6 +281,16 @@ describe.each(ENGINES)('importing a library from Koha and Evergreen on %s', (eng
     const report = await importFile({ file: path, kind: 'patrons', format: 'csv', libraryId: koha, mapping: { columns: { cardNumber: 'Card', name: 'Full name', birthDate: 'Born', category: 'Kind', pin: 'PIN' }, categories: { adult: 'adult' } } });
     expect(report).toMatchObject({ imported: 2, pins: { 'hashed-at-import': 2 } });
     expect((await patronLogin(w.runtime, LOGIN, { cardNumber: '880000000001', pin: '739205816344' })).patron.libraryId).toBe(koha);
+    // A card the old system had as lost stays lost: its PIN opens nothing (JC-IVa).
+    const lost = file('generic-lost.csv', 'Card,Full name,Born,Kind,PIN,Standing\n880000000003,Philippa Żurawska-Nakamura,1966-07-19,adult,481516234200,lost\n');
+    const lostReport = await importFile({ file: lost, kind: 'patrons', format: 'csv', libraryId: koha, mapping: { columns: { cardNumber: 'Card', name: 'Full name', birthDate: 'Born', category: 'Kind', pin: 'PIN', status: 'Standing' }, categories: { adult: 'adult' } } });
+    expect(lostReport.byStatus).toEqual({ 'card-lost': 1 });
+    expect((await refusal(patronLogin(w.runtime, LOGIN, { cardNumber: '880000000003', pin: '481516234200' }))).code).toBe('INVALID_CREDENTIALS');
+    // A fine partly paid in the old system: what was charged, and what is still owed.
+    const fines = file('generic-fines.csv', 'Card,Owed,Charged,Kind,On\n880000000001,2.00,5.00,overdue,2026-02-01\n');
+    await importFile({ file: fines, kind: 'fines', format: 'csv', libraryId: koha, mapping: { columns: { cardNumber: 'Card', amount: 'Owed', originalAmount: 'Charged', kind: 'Kind', createdAt: 'On' }, fineKinds: { overdue: 'overdue' } } });
+    const fine = await database.db.selectFrom('fines').innerJoin('patrons', 'patrons.id', 'fines.patron_id').select(['fines.amount_cents', 'fines.balance_cents']).where('patrons.card_hash', '=', w.runtime.vault.blind('card', '880000000001')).executeTakeFirstOrThrow();
+    expect([Number(fine.amount_cents), Number(fine.balance_cents)]).toEqual([500, 200]);
   }, 60_000);
 
   it('after the library’s legacy-PIN days, hashes still in an old scheme are dropped; the patron resets at the desk', async () => {
@@ -287,9 +298,12 @@ describe.each(ENGINES)('importing a library from Koha and Evergreen on %s', (eng
     const legacy = async () => Number((await database.db.selectFrom('patrons').select((eb) => eb.fn.countAll<number>().as('n')).where('library_id', '=', koha).where('pin_scheme', 'in', ['bcrypt', 'md5-base64']).executeTakeFirstOrThrow()).n);
     const waiting = await legacy();
     expect(waiting).toBeGreaterThan(0);
-    expect(await w.act(dropLegacyPins, { libraryId: koha })).toEqual({ dropped: 0 });
+    // An import left part-way is abandoned after a week, and its duplicate-finding keys go.
+    await w.act(startImport, { libraryId: koha, kind: 'patrons', format: 'koha', fileSha256: 'a-file-never-finished', columnsIgnored: [] }, { purpose: 'administration' });
+    expect(await w.act(dropLegacyPins, { libraryId: koha })).toEqual({ dropped: 0, abandoned: 0 });
     w.clock.advanceDays(31);
-    expect(await w.act(dropLegacyPins, { libraryId: koha })).toEqual({ dropped: waiting });
+    expect(await w.act(dropLegacyPins, { libraryId: koha })).toEqual({ dropped: waiting, abandoned: 1 });
+    expect((await database.db.selectFrom('import_runs').select('status').where('file_sha256', '=', 'a-file-never-finished').executeTakeFirstOrThrow()).status).toBe('abandoned');
     expect(await legacy()).toBe(0);
     // A patron who never logged in: their old PIN no longer opens the account.
     const person = imported(kohaPeople).filter((p) => p.scheme === 'bcrypt')[20]!;
@@ -302,6 +316,9 @@ describe.each(ENGINES)('importing a library from Koha and Evergreen on %s', (eng
   it('no imported name, email or PIN is in the database’s bytes (the SQLite file and its WAL, every PostgreSQL table)', async () => {
     const secrets = [...kohaPeople.secrets, ...egPeople.secrets].filter((s) => s.length >= 10 && !/^\d+$/.test(s));
     secrets.push('Quintessa Vølund-Marchetti', 'Bartholomew Oyelaran-Figueroa', '739205816344', '602718394455');
+    // Nor the unsalted MD5 of an imported PIN (as good as the PIN): only its argon2id wrapping is kept.
+    for (const p of [...kohaPeople.people, ...egPeople.people].filter((q) => q.expected === 'imported' && q.pin !== null && (q.scheme === 'md5' || q.scheme === 'md5-base64')))
+      secrets.push(p.scheme === 'md5' ? createHash('md5').update(p.pin!).digest('hex') : createHash('md5').update(p.pin!).digest('base64').replace(/=+$/, ''));
     expect(secrets.length).toBeGreaterThan(1000);
     let haystack: string;
     if (engine === 'sqlite') {
@@ -323,6 +340,9 @@ describe.each(ENGINES)('importing a library from Koha and Evergreen on %s', (eng
   async function expectPinsUpgrade(sample: FixturePerson[]) {
     const before = await patronIdsByCard(sample.map((p) => p.card));
     for (const p of sample) expect(before.get(p.card)?.pin_scheme).toBe(p.scheme);
+    // An unsalted MD5 is never kept bare: wrapped in argon2id at import.
+    for (const p of sample.filter((s) => s.scheme === 'md5' || s.scheme === 'md5-base64'))
+      expect((await database.db.selectFrom('patrons').select('pin_hash').where('id', '=', before.get(p.card)!.id).executeTakeFirstOrThrow()).pin_hash).toMatch(/^\$argon2id\$/);
     for (const p of sample) {
       const wrong = p.pin === '9999' ? '8888' : '9999';
       expect((await refusal(patronLogin(w.runtime, LOGIN, { cardNumber: p.card, pin: wrong }))).code).toBe('INVALID_CREDENTIALS');

@@ -37,6 +37,34 @@ export interface PatronImportRow {
   readingHistory: boolean;
   readingHistorySince: string;
   guardianCard: string;
+  /** The card's standing in the old system, as its flags say (see `importedStatus`). */
+  standing: StandingFlags;
+}
+
+/** What an old system says of a card's standing: each a cell as the file wrote it (empty: not said). */
+export interface StandingFlags {
+  lost?: string;
+  debarredUntil?: string;
+  barred?: string;
+  inactive?: string;
+  status?: string;
+}
+
+/** The standings an import carries over; any other is active. */
+export type ImportedStatus = 'active' | 'blocked' | 'card-lost';
+
+/**
+ * The standing a row's old-system flags give (Koha's `lost` and `debarred`, Evergreen's `barred` and
+ * `active`, a CSV's `status`): a lost card stays lost (JC-IVa, IF-6), a barred or inactive account
+ * blocked, a suspension that has not ended blocked.
+ */
+export function importedStatus(flags: StandingFlags, today: string): ImportedStatus {
+  const yes = (text: string | undefined) => /^(1|t|true|y|yes)$/i.test((text ?? '').trim());
+  const status = (flags.status ?? '').trim().toLowerCase();
+  if (yes(flags.lost) || status === 'card-lost' || status === 'lost') return 'card-lost';
+  const until = (flags.debarredUntil ?? '').trim().slice(0, 10);
+  if (yes(flags.barred) || yes(flags.inactive) || status === 'blocked' || (/^\d{4}-\d{2}-\d{2}$/.test(until) && until !== '0000-00-00' && until >= today)) return 'blocked';
+  return 'active';
 }
 
 export interface LoanImportRow {
@@ -70,6 +98,8 @@ export interface FineImportRow {
   line: number;
   cardNumber: string;
   amount: string;
+  /** What was charged at first (Koha's amount, Evergreen's total owed); empty when the file does not say. */
+  originalAmount: string;
   /** The old system's code for what the charge is for (OVERDUE, LOST, MANUAL…), mapped to a kind. */
   kind: string;
   createdAt: string;

@@ -5,7 +5,7 @@
  * it does not know stay in the file (the report lists the columns it read past).
  */
 import { ErrorCode, refuse, type Problem, DomainError } from '../domain/errors.js';
-import type { FineImportRow, HoldImportRow, ImportFormat, ImportKind, LoanImportRow, PatronImportRow, RowPin } from '../domain/import.rules.js';
+import { type FineImportRow, type HoldImportRow, type ImportFormat, type ImportKind, type LoanImportRow, type PatronImportRow, type RowPin } from '../domain/import.rules.js';
 import { evergreenPin, kohaPin, namedPin } from '../domain/pin-schemes.js';
 import type { FileRow } from './import-file.js';
 
@@ -27,7 +27,7 @@ const yes = (text: string) => /^(1|y|yes|true|t|s|si|sí)$/i.test(text.trim());
 
 const kohaPatrons: Shape<PatronImportRow> = {
   required: ['cardnumber', 'surname', 'dateofbirth', 'categorycode'],
-  known: ['cardnumber', 'surname', 'firstname', 'dateofbirth', 'email', 'phone', 'mobile', 'address', 'address2', 'city', 'state', 'zipcode', 'country', 'categorycode', 'branchcode', 'dateexpiry', 'dateenrolled', 'password', 'privacy', 'guarantor_cardnumber'],
+  known: ['cardnumber', 'surname', 'firstname', 'dateofbirth', 'email', 'phone', 'mobile', 'address', 'address2', 'city', 'state', 'zipcode', 'country', 'categorycode', 'branchcode', 'dateexpiry', 'dateenrolled', 'password', 'privacy', 'guarantor_cardnumber', 'lost', 'debarred'],
   row: ({ line, cells }) => {
     const surname = cell(cells, 'surname');
     const pin = kohaPin(cell(cells, 'password'));
@@ -48,6 +48,7 @@ const kohaPatrons: Shape<PatronImportRow> = {
       readingHistory: cell(cells, 'privacy') === '0',
       readingHistorySince: cell(cells, 'dateenrolled'),
       guardianCard: cell(cells, 'guarantor_cardnumber'),
+      standing: { lost: cell(cells, 'lost'), debarredUntil: cell(cells, 'debarred') },
     };
   },
   codes: ({ cells }) => ({ category: cell(cells, 'categorycode'), branch: cell(cells, 'branchcode') }),
@@ -91,11 +92,12 @@ const kohaHolds: Shape<HoldImportRow> = {
 
 const kohaFines: Shape<FineImportRow> = {
   required: ['cardnumber', 'amountoutstanding', 'date'],
-  known: ['cardnumber', 'amountoutstanding', 'debit_type_code', 'accounttype', 'date', 'barcode'],
+  known: ['cardnumber', 'amount', 'amountoutstanding', 'debit_type_code', 'accounttype', 'date', 'barcode'],
   row: ({ line, cells }) => ({
     line,
     cardNumber: cell(cells, 'cardnumber'),
     amount: cell(cells, 'amountoutstanding'),
+    originalAmount: cell(cells, 'amount'),
     kind: cell(cells, 'debit_type_code') || cell(cells, 'accounttype'),
     createdAt: cell(cells, 'date'),
     itemBarcode: cell(cells, 'barcode'),
@@ -107,7 +109,7 @@ const kohaFines: Shape<FineImportRow> = {
 
 const evergreenPatrons: Shape<PatronImportRow> = {
   required: ['barcode', 'family_name', 'dob', 'profile'],
-  known: ['barcode', 'family_name', 'first_given_name', 'dob', 'email', 'day_phone', 'evening_phone', 'other_phone', 'street1', 'street2', 'city', 'state', 'post_code', 'country', 'profile', 'home_ou', 'expire_date', 'create_date', 'passwd', 'salt', 'circ_history_start', 'guardian_barcode'],
+  known: ['barcode', 'family_name', 'first_given_name', 'dob', 'email', 'day_phone', 'evening_phone', 'other_phone', 'street1', 'street2', 'city', 'state', 'post_code', 'country', 'profile', 'home_ou', 'expire_date', 'create_date', 'passwd', 'salt', 'circ_history_start', 'guardian_barcode', 'barred', 'active'],
   row: ({ line, cells }) => {
     const family = cell(cells, 'family_name');
     const pin = evergreenPin(cell(cells, 'passwd'), cell(cells, 'salt'));
@@ -128,6 +130,7 @@ const evergreenPatrons: Shape<PatronImportRow> = {
       readingHistory: since !== '',
       readingHistorySince: since || cell(cells, 'create_date'),
       guardianCard: cell(cells, 'guardian_barcode'),
+      standing: { barred: cell(cells, 'barred'), inactive: /^(f|false|0)$/i.test(cell(cells, 'active')) ? 't' : '' },
     };
   },
   codes: ({ cells }) => ({ category: cell(cells, 'profile'), branch: cell(cells, 'home_ou') }),
@@ -171,11 +174,12 @@ const evergreenHolds: Shape<HoldImportRow> = {
 
 const evergreenFines: Shape<FineImportRow> = {
   required: ['patron_barcode', 'balance_owed', 'xact_start'],
-  known: ['patron_barcode', 'balance_owed', 'btype', 'xact_start', 'item_barcode'],
+  known: ['patron_barcode', 'total_owed', 'balance_owed', 'btype', 'xact_start', 'item_barcode'],
   row: ({ line, cells }) => ({
     line,
     cardNumber: cell(cells, 'patron_barcode'),
     amount: cell(cells, 'balance_owed'),
+    originalAmount: cell(cells, 'total_owed'),
     kind: cell(cells, 'btype'),
     createdAt: cell(cells, 'xact_start'),
     itemBarcode: cell(cells, 'item_barcode'),
@@ -189,11 +193,11 @@ const evergreenFines: Shape<FineImportRow> = {
 export const CSV_FIELDS: Record<ImportKind, { required: string[]; optional: string[] }> = {
   patrons: {
     required: ['cardNumber', 'birthDate', 'category'],
-    optional: ['name', 'surname', 'firstName', 'email', 'phone', 'address', 'branch', 'expiresAt', 'pin', 'pinHash', 'pinScheme', 'pinSalt', 'readingHistory', 'readingHistorySince', 'guardianCard'],
+    optional: ['name', 'surname', 'firstName', 'email', 'phone', 'address', 'branch', 'expiresAt', 'pin', 'pinHash', 'pinScheme', 'pinSalt', 'readingHistory', 'readingHistorySince', 'guardianCard', 'status'],
   },
   loans: { required: ['cardNumber', 'itemBarcode', 'checkedOutAt'], optional: ['dueAt', 'returnedAt', 'renewals', 'branch', 'readingHistory'] },
   holds: { required: ['cardNumber', 'placedAt', 'pickupBranch'], optional: ['record', 'itemBarcode', 'status', 'expiresAt'] },
-  fines: { required: ['cardNumber', 'amount', 'createdAt'], optional: ['kind', 'itemBarcode'] },
+  fines: { required: ['cardNumber', 'amount', 'createdAt'], optional: ['kind', 'itemBarcode', 'originalAmount'] },
 };
 
 function csvPin(cells: Cells, columns: Record<string, string>): RowPin {
@@ -238,6 +242,7 @@ function csvShape(kind: ImportKind, columns: Record<string, string>): Shape<Patr
             readingHistory: yes(get(cells, 'readingHistory')),
             readingHistorySince: get(cells, 'readingHistorySince'),
             guardianCard: get(cells, 'guardianCard'),
+            standing: { status: get(cells, 'status') },
           };
         },
         codes: ({ cells }) => ({ category: get(cells, 'category'), branch: get(cells, 'branch') }),
@@ -283,6 +288,7 @@ function csvShape(kind: ImportKind, columns: Record<string, string>): Shape<Patr
           line,
           cardNumber: get(cells, 'cardNumber'),
           amount: get(cells, 'amount'),
+          originalAmount: get(cells, 'originalAmount'),
           kind: get(cells, 'kind'),
           createdAt: get(cells, 'createdAt'),
           itemBarcode: get(cells, 'itemBarcode'),

@@ -8,7 +8,7 @@ export interface ImportRun {
   kind: string;
   format: string;
   fileSha256: string;
-  status: 'running' | 'finished';
+  status: 'running' | 'finished' | 'abandoned';
   /** The last line of the file whose page committed; the next run of the same file starts after it. */
   checkpointLine: number;
   report: string;
@@ -153,4 +153,14 @@ export async function lastQueuedHold(db: Db, target: { recordId: string | null; 
   query = target.recordId !== null ? query.where('record_id', '=', target.recordId) : query.where('item_id', '=', target.itemId ?? '').where('record_id', 'is', null);
   const row = await query.executeTakeFirst();
   return (row?.last as string | null | undefined) ?? null;
+}
+
+/** Marks a library's runs idle since `before` abandoned and deletes their identity keys; how many. */
+export async function abandonIdleImportRuns(db: Db, libraryId: string, before: string, at: string): Promise<number> {
+  const idle = await db.selectFrom('import_runs').select('id').where('library_id', '=', libraryId).where('status', '=', 'running').where('updated_at', '<', before).execute();
+  for (const { id } of idle) {
+    await db.updateTable('import_runs').set({ status: 'abandoned', updated_at: at }).where('id', '=', id).execute();
+    await deleteImportKeys(db, id);
+  }
+  return idle.length;
 }

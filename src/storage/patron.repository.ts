@@ -356,3 +356,9 @@ export async function setPrivacyChoices(db: Db, id: string, choices: PrivacyChoi
 export async function setDeskFlag(db: Db, id: string, flag: string | null, at: string): Promise<void> {
   await db.updateTable('patrons').set({ desk_flag: flag, updated_at: at }).where('id', '=', id).execute();
 }
+
+/** Whether any patron's PIN is an imported bcrypt hash (Koha's or Evergreen's), still waiting for its first log-in. */
+export async function holdsBcryptPins(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('patrons').select('id').where('pin_scheme', 'in', ['bcrypt', 'evergreen']).limit(1).executeTakeFirst();
+  return row !== undefined;
+}

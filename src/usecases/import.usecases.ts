@@ -19,6 +19,7 @@ import { DomainError, ErrorCode, refuse, type Problem } from '../domain/errors.j
 import {
   checkPatronRow,
   identityKey,
+  importedStatus,
   readAmount,
   readCount,
   readDate,
@@ -29,7 +30,7 @@ import {
   type LoanImportRow,
   type PatronImportRow,
 } from '../domain/import.rules.js';
-import type { PinScheme } from '../domain/pin-schemes.js';
+import { isLegacyScheme, type PinScheme } from '../domain/pin-schemes.js';
 import type { FineKind, Library, Patron } from '../domain/types.js';
 import { loanRetention } from '../policy/retention.policy.js';
 import { profiles } from '../profile/profiles.js';
@@ -41,6 +42,7 @@ import { findItemsByBarcodes, setItemStatus } from '../storage/item.repository.j
 import { findActiveLoanForItem, insertLoan } from '../storage/loan.repository.js';
 import { listBranches, listCategories } from '../storage/library.repository.js';
 import { dropLegacyPins as dropImportedPins, insertGuardianLink, insertPatrons, type ImportedPatronFacts, type SealedPatron } from '../storage/patron.repository.js';
+import { wrapLegacyPin } from '../vault/legacy-pins.js';
 import { hashSecret } from '../vault/secrets.js';
 import { nameWords } from '../vault/vault.js';
 import { refuseUnlessOperator } from './authorization.js';
@@ -88,6 +90,8 @@ export interface ImportReport {
   /** Patrons imported per Carrel category and per home branch code ('' for none): the counts to compare with the old system. */
   byCategory: Record<string, number>;
   byBranch: Record<string, number>;
+  /** Patrons imported per standing: a card lost or an account barred in the old system stays so. */
+  byStatus: Record<string, number>;
   /** Columns of the file Carrel does not keep: read past, never stored. */
   columnsIgnored: string[];
   warnings: string[];
@@ -156,6 +160,7 @@ export async function startImport(ctx: Context, input: StartImportInput): Promis
     pins: {},
     byCategory: {},
     byBranch: {},
+    byStatus: {},
     columnsIgnored: input.columnsIgnored,
     warnings: [],
     startedAt: at,
@@ -165,7 +170,7 @@ export async function startImport(ctx: Context, input: StartImportInput): Promis
   const existing = await runs.findImportRunOfFile(ctx.trx, library.id, input.kind, input.fileSha256);
   if (existing?.status === 'finished')
     throw refuse(ErrorCode.IMPORT_ALREADY_DONE, `This file was already imported into this library as ${input.kind} (run ${existing.id}, finished ${existing.finishedAt ?? ''}); nothing was imported again.`, 'file');
-  if (existing) return { report: { ...(JSON.parse(existing.report) as ImportReport), resumed: true }, checkpointLine: existing.checkpointLine };
+  if (existing?.status === 'running') return { report: { ...(JSON.parse(existing.report) as ImportReport), resumed: true }, checkpointLine: existing.checkpointLine };
   const report = { ...fresh, runId: newId() };
   await runs.insertImportRun(ctx.trx, {
     id: report.runId,
@@ -303,7 +308,7 @@ export async function importPatronPage(ctx: Context, page: ImportPage<PatronImpo
   const branches = new Map((await listBranches(ctx.trx, library.id)).map((b) => [b.code, b]));
   const at = ctx.now.toISOString();
 
-  type Ready = { row: PatronImportRow; patron: Patron; facts: ImportedPatronFacts; guardianHash: string | null; cardHash: string; minor: boolean; plainPin: string | null };
+  type Ready = { row: PatronImportRow; patron: Patron; facts: ImportedPatronFacts; guardianHash: string | null; cardHash: string; minor: boolean; plainPin: string | null; leftOut: Problem[]; warning: string | null };
   const ready: Ready[] = [];
   const pageCards = new Map<string, number>();
   for (const row of page.rows) {
@@ -326,8 +331,7 @@ export async function importPatronPage(ctx: Context, page: ImportPage<PatronImpo
     }
     // Registration would refuse a category that does not fit the age; an import keeps the patron as mapped
     // and says so, for the desk to settle.
-    if (categoryAgeProblem(category, personal.birthDate, ctx.now, library.timeZone) && report.warnings.length < MAX_LISTED)
-      report.warnings.push(`line ${row.line}: the category does not fit the patron's age; imported as mapped (change it at the desk).`);
+    const warning = categoryAgeProblem(category, personal.birthDate, ctx.now, library.timeZone) ? `line ${row.line}: the category does not fit the patron's age; imported as mapped (change it at the desk).` : null;
     if (row.pin.scheme === 'plain' && !/^\d{4,12}$/.test(row.pin.pin)) {
       reject(report, row.line, ErrorCode.IMPORT_ROW_INVALID, 'The PIN column is not 4 to 12 digits.');
       continue;
@@ -339,10 +343,6 @@ export async function importPatronPage(ctx: Context, page: ImportPage<PatronImpo
       continue;
     }
     pageCards.set(cardHash, row.line);
-    for (const problem of checked.ok.leftOut) {
-      report.fieldsLeftOutCount++;
-      if (report.fieldsLeftOut.length < MAX_LISTED) report.fieldsLeftOut.push({ line: row.line, code: problem.code, reason: `${problem.field}: ${problem.message}` });
-    }
     const id = importedId(report.runId, row.line);
     const minor = isMinor(personal.birthDate, ctx.now, library.timeZone);
     const expiresAt = checked.ok.expiresAt ?? cardExpiry(ctx.now, { timeZone: library.timeZone, cardValidityMonths: cardValidityMonthsFor(category, library) }).toISOString();
@@ -352,7 +352,8 @@ export async function importPatronPage(ctx: Context, page: ImportPage<PatronImpo
       cardNumber,
       categoryCode: category.code,
       homeBranchId: branchCode === undefined ? null : branches.get(branchCode)!.id,
-      status: 'active',
+      // A card lost or an account barred in the old system stays so (JC-IVa, IF-6).
+      status: importedStatus(row.standing, today),
       personal,
       expiresAt,
       createdAt: at,
@@ -360,10 +361,8 @@ export async function importPatronPage(ctx: Context, page: ImportPage<PatronImpo
     };
     const pin = row.pin;
     const scheme: PinScheme = pin.scheme === 'plain' ? 'argon2id' : pin.scheme === 'unknown' ? 'none' : pin.scheme;
-    if (pin.scheme === 'unknown') {
-      report.fieldsLeftOutCount++;
-      if (report.fieldsLeftOut.length < MAX_LISTED) report.fieldsLeftOut.push({ line: row.line, code: ErrorCode.IMPORT_ROW_INVALID, reason: 'pin: The PIN hash is in no scheme Carrel can check; the patron sets a PIN at the desk.' });
-    }
+    const leftOut = [...checked.ok.leftOut];
+    if (pin.scheme === 'unknown') leftOut.push({ code: ErrorCode.IMPORT_ROW_INVALID, message: 'The PIN hash is in no scheme Carrel can check; the patron sets a PIN at the desk.', field: 'pin' });
     // Reading history (JC-IIIc): kept only where the profile offers it, from the day the old system says
     // they chose it (or, not saying, the day they joined: their whole history there was kept by choice).
     const readingHistorySince = row.readingHistory && profile.retention.readingHistory.offered ? (checked.ok.readingHistorySince ?? at) : null;
@@ -374,6 +373,8 @@ export async function importPatronPage(ctx: Context, page: ImportPage<PatronImpo
       minor,
       guardianHash: row.guardianCard.trim() === '' ? null : ctx.vault.blind('card', row.guardianCard.trim()),
       plainPin: pin.scheme === 'plain' ? pin.pin : null,
+      leftOut,
+      warning,
       facts: { pinHash: 'stored' in pin ? pin.stored : '', pinScheme: scheme, band: ageBandOn(personal.birthDate, ctx.now, library.timeZone), readingHistorySince },
     });
   }
@@ -426,6 +427,13 @@ export async function importPatronPage(ctx: Context, page: ImportPage<PatronImpo
 
   for (const r of kept) {
     report.imported++;
+    // What a kept row leaves out or warns of (a duplicate's would not be the patron's).
+    for (const problem of r.leftOut) {
+      report.fieldsLeftOutCount++;
+      if (report.fieldsLeftOut.length < MAX_LISTED) report.fieldsLeftOut.push({ line: r.row.line, code: problem.code, reason: `${problem.field}: ${problem.message}` });
+    }
+    if (r.warning !== null && report.warnings.length < MAX_LISTED) report.warnings.push(r.warning);
+    bump(report.byStatus, r.patron.status);
     bump(report.pins, r.plainPin !== null ? 'hashed-at-import' : r.facts.pinScheme);
     bump(report.byCategory, r.patron.categoryCode);
     bump(report.byBranch, r.patron.homeBranchId === null ? '' : ([...branches.values()].find((b) => b.id === r.patron.homeBranchId)?.code ?? ''));
@@ -444,6 +452,8 @@ export async function importPatronPage(ctx: Context, page: ImportPage<PatronImpo
   const sealed: { patron: SealedPatron; facts: ImportedPatronFacts }[] = [];
   for (const r of kept) {
     if (r.plainPin !== null) r.facts.pinHash = await hashSecret(r.plainPin);
+    // An unsalted MD5 is never kept bare: it is wrapped in argon2id now (bcrypt stays as it came).
+    else if (isLegacyScheme(r.facts.pinScheme)) r.facts.pinHash = await wrapLegacyPin(r.facts.pinScheme, r.facts.pinHash);
     sealed.push({ patron: await sealPatron(ctx.vault, r.patron), facts: r.facts });
   }
   await insertPatrons(ctx.trx, sealed);
@@ -619,7 +629,8 @@ export async function importHoldPage(ctx: Context, page: ImportPage<HoldImportRo
       await insertHold(ctx.trx, { id, libraryId: library.id, patronId: patron.id, itemId: item!.id, pickupBranchId: branch.id, status: 'ready', placedAt, readyAt: placedAt, pickupBy, endedAt: null, recordId: item!.recordId, suspendedUntil: null, expiresAt: null });
       if (item!.status === 'available') await setItemStatus(ctx.trx, item!.id, 'on-hold-shelf');
     } else {
-      const target = recordId !== null ? { recordId, itemId: null } : { recordId: null, itemId: item!.id };
+      // A hold naming its copy (Koha's item-level hold, Evergreen's copy hold, a captured one) stays on it.
+      const target = item ? { recordId: null, itemId: item.id } : { recordId: recordId as string, itemId: null };
       const key = target.recordId ?? `item:${target.itemId}`;
       if (!lastPlaced.has(key)) lastPlaced.set(key, await runs.lastQueuedHold(ctx.trx, target));
       const last = lastPlaced.get(key) ?? null;
@@ -650,7 +661,8 @@ export async function importFinePage(ctx: Context, page: ImportPage<FineImportRo
   const logged = new Map<string, { id: string; libraryId: string }>();
   for (const row of page.rows) {
     const amount = readAmount(row.amount);
-    if (amount === undefined) {
+    const original = row.originalAmount.trim() === '' ? amount : readAmount(row.originalAmount);
+    if (amount === undefined || original === undefined) {
       reject(report, row.line, ErrorCode.INVALID_AMOUNT, 'The amount column is not an amount.');
       continue;
     }
@@ -695,7 +707,9 @@ export async function importFinePage(ctx: Context, page: ImportPage<FineImportRo
       loanId,
       itemId: item?.id ?? null,
       kind,
-      amountCents: amount,
+      // What was charged, and what is still owed: a part already paid is not charged again when Carrel's
+      // accrual tops the fine up to its own figure.
+      amountCents: Math.max(original, amount),
       balanceCents: amount,
       status: 'open',
       note: await ctx.vault.seal(patron.id, 'fine-note', `${report.format}: ${row.kind.trim()}`),
@@ -733,11 +747,17 @@ export async function checkMapping(ctx: Context, input: { libraryId: string; kin
  * old scheme (unsalted MD5 above all) is kept no longer than it takes a patron who uses their card to
  * log in once. Each patron's record logs it; they set a new PIN at the desk.
  */
-export async function dropLegacyPins(ctx: Context, input: { libraryId: string }): Promise<{ dropped: number }> {
+export async function dropLegacyPins(ctx: Context, input: { libraryId: string }): Promise<{ dropped: number; abandoned: number }> {
   refuseUnlessOperator(ctx);
   const library = await requireLibrary(ctx, input.libraryId);
   const before = DateTime.fromJSDate(ctx.now).minus({ days: library.legacyPinDays }).toUTC().toISO()!;
   const dropped = await dropImportedPins(ctx.trx, library.id, before, ctx.now.toISOString());
   for (const id of dropped) await recordAccess(ctx, { id, libraryId: library.id }, 'legacy-pin-dropped', ['registration']);
-  return { dropped: dropped.length };
+  // An import nobody resumed for a week is abandoned: the keyed hashes it kept to find duplicates go.
+  const idle = DateTime.fromJSDate(ctx.now).minus({ days: ABANDONED_AFTER_DAYS }).toUTC().toISO()!;
+  const abandoned = await runs.abandonIdleImportRuns(ctx.trx, library.id, idle, ctx.now.toISOString());
+  return { dropped: dropped.length, abandoned };
 }
+
+/** Days an import left part-way waits to be resumed before it is abandoned (its duplicate-finding keys deleted). */
+export const ABANDONED_AFTER_DAYS = 7;

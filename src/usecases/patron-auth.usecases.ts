@@ -5,7 +5,6 @@ import { DEFAULT_PROFILE, profiles } from '../profile/profiles.js';
 import { findLibrary } from '../storage/library.repository.js';
 import { clearLoginFailures, countLoginFailures, lockCardAttempts, pruneLoginFailures, recordLoginFailure } from '../storage/login-failure.repository.js';
 import { findPatronCredentials, touchActivity, type StoredPatron } from '../storage/patron.repository.js';
-import { verifyDecoy } from '../vault/secrets.js';
 import { pinMatches, upgradePin } from './pin-check.js';
 import { newId, recordAccess, run, type Caller, type Context, type Runtime, type UseCase } from './context.js';
 import { cardOpensAccount, openSession } from './session.usecases.js';
@@ -71,7 +70,7 @@ export async function checkCardAndPin(
   const rule = await loginRuleFor(ctx, stored?.patron.libraryId);
   await lockCardAttempts(ctx.trx, cardHash);
   const failures = await countLoginFailures(ctx.trx, cardHash, windowStart(ctx, rule));
-  const verified = stored ? await pinMatches(stored.pin, input.pin) : await verifyDecoy(input.pin);
+  const verified = await pinMatches(ctx, stored?.pin, input.pin);
   if (!found || !verified || failures >= rule.maxFailures) {
     await countFailure(ctx, cardHash);
     return undefined;

@@ -138,7 +138,7 @@ export async function linkGuardian(ctx: Context, input: LinkGuardianInput) {
   const minor = await openPatron(ctx, stored);
   if (!isMinor(minor.personal.birthDate, ctx.now, library.timeZone)) throw refuse(ErrorCode.GUARDIAN_NOT_NEEDED, 'Only a minor has a guardian linked to their card.', 'patron');
   const guardian = await requirePatronByCard(ctx, input.guardianCardNumber).catch(() => undefined);
-  if (!guardian || guardian.libraryId !== stored.libraryId || guardian.id === stored.id)
+  if (!guardian || guardian.libraryId !== stored.libraryId || guardian.id === stored.id || guardian.status === 'deceased')
     throw refuse(ErrorCode.GUARDIAN_NOT_FOUND, 'No other patron of this library has the guardian’s card number.', 'guardianCardNumber');
   if (isMinor((await openPatron(ctx, guardian)).personal.birthDate, ctx.now, library.timeZone)) throw refuse(ErrorCode.GUARDIAN_NOT_ADULT, 'A guardian must be an adult.', 'guardianCardNumber');
   const links = await patrons.guardianLinksOf(ctx.trx, stored.id);

@@ -206,7 +206,7 @@ export async function patronAccount(ctx: Context, input: { patronId?: string; ca
   await recordAccess(ctx, patron, 'view-account', categories);
   // The desk reads the loans in the order they fall due (the next one first).
   const byDue = [...loans].sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.checkedOutAt.localeCompare(b.checkedOutAt));
-  const summary = await accountSummary(ctx, stored, balanceCents, holds.filter((h) => h.status === 'ready').length, loans.length);
+  const summary = await accountSummary(ctx, stored, balanceCents, holds.filter((h) => h.status === 'ready').length, loans.length, patron.personal.birthDate);
   return { patron: publicPatron(patron), loans: byDue, holds, fines, balanceCents, guardianLinks, summary };
 }
 
@@ -218,7 +218,7 @@ export const CARD_EXPIRY_NOTICE_DAYS = 30;
  * the shelf, money owed, the card's expiry (and whether to offer renewing it), and every block that
  * would refuse a check-out now, each saying whether an override may lend past it.
  */
-async function accountSummary(ctx: Context, stored: StoredPatron, balanceCents: number, holdsWaiting: number, activeLoans: number) {
+async function accountSummary(ctx: Context, stored: StoredPatron, balanceCents: number, holdsWaiting: number, activeLoans: number, birthDate: string) {
   const library = await findLibrary(ctx.trx, stored.libraryId);
   if (!library) throw new Error('A patron points at a library that does not exist.');
   const category = await findCategory(ctx.trx, library.id, stored.categoryCode);
@@ -232,7 +232,8 @@ async function accountSummary(ctx: Context, stored: StoredPatron, balanceCents: 
     cardExpiresAt: stored.expiresAt,
     cardExpired: expiresAt.getTime() <= ctx.now.getTime() || stored.status === 'expired',
     cardExpiresSoon: cardExpiresWithin(expiresAt, ctx.now, CARD_EXPIRY_NOTICE_DAYS),
-    deskFlags: stored.deskFlag === null ? [] : [stored.deskFlag],
+    // A minor imported without a guardian who has since come of age needs none.
+    deskFlags: stored.deskFlag === null || (stored.deskFlag === 'guardian-needed' && !isMinor(birthDate, ctx.now, library.timeZone)) ? [] : [stored.deskFlag],
     blocks: blocks.map((b) => ({ code: b.code, message: b.message, overridable: isOverridable(b) })),
   };
 }

@@ -78,7 +78,7 @@ export async function attemptPinChange(ctx: Context, input: { currentPin: string
   const rule = await loginRuleFor(ctx, stored.libraryId);
   await lockCardAttempts(ctx.trx, stored.cardHash);
   const failures = await countLoginFailures(ctx.trx, stored.cardHash, windowStart(ctx, rule));
-  const verified = await pinMatches((await patrons.findPin(ctx.trx, stored.id)) ?? { hash: '', scheme: 'none' }, input.currentPin);
+  const verified = await pinMatches(ctx, await patrons.findPin(ctx.trx, stored.id), input.currentPin);
   if (!verified || failures >= rule.maxFailures) {
     await countFailure(ctx, stored.cardHash);
     return { ok: false, refusal: refuse(ErrorCode.INVALID_CREDENTIALS, 'The current PIN is wrong.', 'currentPin') };

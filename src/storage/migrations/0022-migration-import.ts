@@ -45,6 +45,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   // One column per statement: SQLite adds a single column per ALTER TABLE.
   await db.schema.alterTable('patrons').addColumn('pin_scheme', 'text', (c) => c.notNull().defaultTo('argon2id')).execute();
   await db.schema.alterTable('patrons').addColumn('desk_flag', 'text').execute();
+  // The log-in asks whether any imported bcrypt hash remains (to spend a bcrypt check on every path).
+  await db.schema.createIndex('patrons_pin_scheme').on('patrons').column('pin_scheme').execute();
   await db.schema.alterTable('libraries').addColumn('legacy_pin_days', 'integer', (c) => c.notNull().defaultTo(180)).execute();
 }
 
