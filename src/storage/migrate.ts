@@ -32,6 +32,7 @@ import * as m0020 from './migrations/0020-vendors.js';
 // The library's languages, payment methods and printed slips; a payment's method (after 0001 and 0010).
 import * as m0021 from './migrations/0021-library-desk-settings.js';
 import * as m0022 from './migrations/0022-migration-import.js';
+import * as m0023 from './migrations/0023-card-loss-keeps-standing.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -55,6 +56,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0020-vendors': m0020,
   '0021-library-desk-settings': m0021,
   '0022-migration-import': m0022,
+  '0023-card-loss-keeps-standing': m0023,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

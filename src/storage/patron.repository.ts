@@ -362,3 +362,28 @@ export async function holdsBcryptPins(db: Db): Promise<boolean> {
   const row = await db.selectFrom('patrons').select('id').where('pin_scheme', 'in', ['bcrypt', 'evergreen']).limit(1).executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * Marks a patron's card lost, keeping the standing they had (blocked, expired, active) to give back
+ * with a new card; a card already lost, or a deceased patron, is left as it is.
+ */
+export async function markCardLost(db: Db, id: string, at: string): Promise<void> {
+  // SET reads the row as it was before the update on both engines: the old status is what is kept.
+  await db
+    .updateTable('patrons')
+    .set((eb) => ({ status: 'card-lost', status_before_loss: eb.ref('status'), updated_at: at }))
+    .where('id', '=', id)
+    .where('status', 'not in', ['card-lost', 'deceased'])
+    .execute();
+}
+
+/** The standing a patron whose card was lost had before (active when not recorded). */
+export async function standingBeforeLoss(db: Db, id: string): Promise<PatronStatus> {
+  const row = await db.selectFrom('patrons').select('status_before_loss').where('id', '=', id).executeTakeFirst();
+  return (row?.status_before_loss as PatronStatus | null | undefined) ?? 'active';
+}
+
+/** Gives a patron a standing after a lost card is replaced, and forgets the one kept. */
+export async function endCardLoss(db: Db, id: string, status: PatronStatus, at: string): Promise<void> {
+  await db.updateTable('patrons').set({ status, status_before_loss: null, updated_at: at }).where('id', '=', id).execute();
+}

@@ -112,6 +112,8 @@ export interface PatronsTable {
   pin_scheme: string;
   /** What the desk must settle with the patron (migration 0022): 'guardian-needed'; null: nothing. */
   desk_flag: string | null;
+  /** The standing before the card was reported lost (migration 0023), given back with a new card; null: no card lost. */
+  status_before_loss?: string | null;
 }
 
 /** One run of an import (migration 0022): its file's digest, checkpoint and report; no personal data. */

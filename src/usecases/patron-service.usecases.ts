@@ -84,7 +84,8 @@ export async function correctPatron(ctx: Context, input: Correction & { patronId
  * stopped and their standing is kept (the retention sweep depends on it).
  */
 export async function markCardLost(ctx: Context, stored: StoredPatron): Promise<void> {
-  if (stored.status !== 'deceased') await patrons.setPatronStatus(ctx.trx, stored.id, 'card-lost', ctx.now.toISOString());
+  // The standing the patron had stays behind the lost card: a new card gives it back, never more (issue 22).
+  await patrons.markCardLost(ctx.trx, stored.id, ctx.now.toISOString());
   await endSessionsOf(ctx, 'patron', stored.id);
   await recordAccess(ctx, stored, 'status-card-lost', ['registration']);
 }
@@ -109,19 +110,20 @@ async function unusedCardNumber(ctx: Context): Promise<string> {
 /**
  * Issues a new card (after a lost one, IF-6): a new card number and a new PIN, both shown once. The old
  * card's blind index is replaced, so the old number no longer finds the patron anywhere (log-in, desk,
- * SIP2); a card reported lost is active again; every session ends.
+ * SIP2); a card reported lost gets back the standing it had before (a blocked or expired account stays so:
+ * reissuing never lifts a block or an expiry); every session ends.
  */
 export async function reissueCard(ctx: Context, input: { patronId?: string; cardNumber?: string }) {
   requirePermission(ctx, 'patron.reissue-card');
   const stored = await requirePatronRef(ctx, input);
   const patron = await openPatron(ctx, stored);
   const at = ctx.now.toISOString();
-  const status = stored.status === 'card-lost' ? 'active' : stored.status;
+  const status = stored.status === 'card-lost' ? await patrons.standingBeforeLoss(ctx.trx, stored.id) : stored.status;
   const reissued: Patron = { ...patron, cardNumber: await unusedCardNumber(ctx), status, updatedAt: at };
   const pin = generatePin();
   await patrons.updateSealed(ctx.trx, await sealPatron(ctx.vault, reissued));
   await patrons.setPinHash(ctx.trx, stored.id, await hashSecret(pin), at);
-  if (status !== stored.status) await patrons.setPatronStatus(ctx.trx, stored.id, status, at);
+  if (stored.status === 'card-lost') await patrons.endCardLoss(ctx.trx, stored.id, status, at);
   await endSessionsOf(ctx, 'patron', stored.id);
   await recordAccess(ctx, stored, 'card-reissued', ['registration']);
   return { patronId: stored.id, cardNumber: reissued.cardNumber, pin, status };

@@ -266,7 +266,8 @@ export async function setPatronStatus(ctx: Context, input: { patronId?: string; 
   // Recording a death leads to the record's purge at the next sweep: as final as a deletion, so it needs
   // the same permission (a branch manager's), and so does undoing one.
   if (change.final) requirePermission(ctx, 'patron.delete');
-  await patrons.setPatronStatus(ctx.trx, stored.id, input.status, ctx.now.toISOString());
+  if (input.status === 'card-lost') await patrons.markCardLost(ctx.trx, stored.id, ctx.now.toISOString());
+  else await patrons.setPatronStatus(ctx.trx, stored.id, input.status, ctx.now.toISOString());
   // A card reported lost stops opening the account at once: every session it opened ends (JC-IVa).
   if (input.status === 'card-lost') await endSessionsOf(ctx, 'patron', stored.id);
   await recordAccess(ctx, stored, `status-${input.status}`, ['registration']);

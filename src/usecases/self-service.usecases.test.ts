@@ -8,8 +8,8 @@ import type { Caller, Context } from './context.js';
 import { patronLogin } from './patron-auth.usecases.js';
 import { reissueCard, reportCardLost } from './patron-service.usecases.js';
 import { purgePatron } from './retention.usecases.js';
-import { deleteMyRecord, myPrivacy, myRecord, setMyPrivacy } from './self-service.usecases.js';
-import { exportPatron } from './patron.usecases.js';
+import { deleteMyRecord, myPrivacy, myRecord, reportMyCardLost, setMyPrivacy } from './self-service.usecases.js';
+import { exportPatron, setPatronStatus } from './patron.usecases.js';
 
 /** The patron-side use cases called directly (no HTTP), on every engine. */
 describe.each(ENGINES)('patron log-in and self-service use cases on %s', (engine) => {
@@ -72,6 +72,25 @@ describe.each(ENGINES)('patron log-in and self-service use cases on %s', (engine
     expect(card.status).toBe('active');
     expect((await patronLogin(w.runtime, LOGIN, { cardNumber: card.cardNumber, pin: card.pin })).patron.id).toBe(p.id);
     expect((await refusal(w.act(reissueCard, { cardNumber: p.cardNumber }, { purpose: 'account-service' }))).code).toBe('PATRON_NOT_FOUND');
+  });
+
+  it('a blocked or expired patron who reports the card lost gets the block or the expiry back with the new card, never an active account (issue 22)', async () => {
+    for (const standing of ['blocked', 'expired'] as const) {
+      const p = await buildPatron(w, { libraryId });
+      await w.act(setPatronStatus, { cardNumber: p.cardNumber, status: standing }, { purpose: 'account-service' });
+      // The patron reports the card lost themselves, then the desk issues a new one.
+      expect(await w.act(reportMyCardLost, {}, asPatron(p))).toEqual({ status: 'card-lost' });
+      const card = await w.act(reissueCard, { cardNumber: p.cardNumber }, { purpose: 'account-service' });
+      expect(card.status).toBe(standing);
+      const stored = await database.db.selectFrom('patrons').select(['status', 'status_before_loss']).where('id', '=', p.id).executeTakeFirstOrThrow();
+      expect(stored).toEqual({ status: standing, status_before_loss: null });
+    }
+    // Reported lost twice, the standing kept is still the first one; staff recording the loss keep it too.
+    const twice = await buildPatron(w, { libraryId });
+    await w.act(setPatronStatus, { cardNumber: twice.cardNumber, status: 'blocked' }, { purpose: 'account-service' });
+    await w.act(setPatronStatus, { cardNumber: twice.cardNumber, status: 'card-lost' }, { purpose: 'account-service' });
+    await w.act(reportCardLost, { patronId: twice.id }, { purpose: 'account-service' });
+    expect((await w.act(reissueCard, { patronId: twice.id }, { purpose: 'account-service' })).status).toBe('blocked');
   });
 
   it('leaves a receipt for each deletion: the patron’s own, and a retention purge', async () => {
