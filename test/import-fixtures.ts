@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
+import { luhnCheckDigit } from '../src/domain/card-number.js';
 
 /**
  * Deterministic fixtures for `carrel import patrons|loans|holds|fines` (issue 21): Koha and Evergreen
@@ -270,7 +271,7 @@ function drafts(flavour: Flavour, count: number, seed: number, today: string): D
       let card: string;
       if (roll < 0.85) {
         const body = `2352900${digits(r, 6)}`;
-        card = body + luhn(body);
+        card = body + luhnCheckDigit(body);
       } else if (roll < 0.95) card = digits(r, int(r, 6, 9)).replace(/^0/, '1');
       else card = `${pick(r, ['JC', 'TMP', 'ILL'])}-${digits(r, 5)}`;
       if (!cards.has(card)) {
@@ -424,18 +425,6 @@ function drafts(flavour: Flavour, count: number, seed: number, today: string): D
   return people;
 }
 
-function luhn(body: string): number {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let d = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return (10 - (sum % 10)) % 10;
-}
 
 function fixture(text: string, people: Draft[]): PatronFixture {
   const secrets = new Set<string>();

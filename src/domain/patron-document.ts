@@ -27,6 +27,8 @@ export interface GuardianLinkEntry {
 export interface RecordAccount {
   lastActiveAt: Iso | null;
   ageBand: string;
+  /** What the desk must settle with the patron (an imported minor without a guardian); null: nothing. */
+  deskFlag: string | null;
 }
 
 /**

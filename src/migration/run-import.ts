@@ -90,7 +90,7 @@ export async function runImport(act: Act, options: RunImportOptions): Promise<Im
   let lastLine = started.checkpointLine;
   const flush = async () => {
     if (rows.length === 0) return;
-    const page: ImportPage<unknown> = { report, rows, lastLine, read: rows.length, rejected: [], mapping: resolved, dryRun: memory };
+    const page: ImportPage<unknown> = { report, rows, lastLine, read: rows.length, mapping: resolved, dryRun: memory };
     rows = [];
     report = await act(useCase, page);
     options.progress?.(report.read);

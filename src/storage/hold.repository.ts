@@ -218,3 +218,11 @@ export async function holdShelf(db: Db, libraryId: string, branchId?: string) {
     branchCode: row.branch_code,
   }));
 }
+
+/** The latest placing of a record's or an item's holds still waiting in the queue (an imported queue goes after it). */
+export async function lastQueuedHold(db: Db, target: { recordId: string | null; itemId: string | null }): Promise<string | null> {
+  let query = db.selectFrom('holds').select((eb) => eb.fn.max('placed_at').as('last')).where('status', '=', 'pending');
+  query = target.recordId !== null ? query.where('record_id', '=', target.recordId) : query.where('item_id', '=', target.itemId ?? '').where('record_id', 'is', null);
+  const row = await query.executeTakeFirst();
+  return (row?.last as string | null | undefined) ?? null;
+}

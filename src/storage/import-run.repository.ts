@@ -122,38 +122,6 @@ export async function deleteImportKeys(db: Db, runId: string): Promise<void> {
   await db.deleteFrom('import_keys').where('run_id', '=', runId).execute();
 }
 
-/** Patrons of a library by their cards' blind indexes (an import's page looks up its rows' cards at once). */
-export async function patronsByCardHashes(db: Db, cardHashes: readonly string[]): Promise<Map<string, { id: string; libraryId: string; categoryCode: string; readingHistorySince: string | null; birthBand: string }>> {
-  const found = new Map<string, { id: string; libraryId: string; categoryCode: string; readingHistorySince: string | null; birthBand: string }>();
-  const unique = [...new Set(cardHashes)];
-  for (let i = 0; i < unique.length; i += 500) {
-    const rows = await db
-      .selectFrom('patrons')
-      .select(['id', 'library_id', 'card_hash', 'category_code', 'reading_history_since', 'age_band'])
-      .where('card_hash', 'in', unique.slice(i, i + 500))
-      .execute();
-    for (const row of rows) found.set(row.card_hash, { id: row.id, libraryId: row.library_id, categoryCode: row.category_code, readingHistorySince: row.reading_history_since, birthBand: row.age_band });
-  }
-  return found;
-}
-
-/** Writes the blind-index search tokens of new patrons (an import's page). */
-export async function insertSearchTokens(db: Db, tokens: readonly { patronId: string; libraryId: string; kind: string; hash: string }[]): Promise<void> {
-  const unique = [...new Map(tokens.map((t) => [`${t.patronId}:${t.kind}:${t.hash}`, t])).values()];
-  for (let i = 0; i < unique.length; i += 500)
-    await db
-      .insertInto('patron_search')
-      .values(unique.slice(i, i + 500).map((t) => ({ patron_id: t.patronId, library_id: t.libraryId, kind: t.kind, token_hash: t.hash })))
-      .execute();
-}
-
-/** The latest placing of a record's or an item's holds still waiting in the queue (an imported queue goes after it). */
-export async function lastQueuedHold(db: Db, target: { recordId: string | null; itemId: string | null }): Promise<string | null> {
-  let query = db.selectFrom('holds').select((eb) => eb.fn.max('placed_at').as('last')).where('status', '=', 'pending');
-  query = target.recordId !== null ? query.where('record_id', '=', target.recordId) : query.where('item_id', '=', target.itemId ?? '').where('record_id', 'is', null);
-  const row = await query.executeTakeFirst();
-  return (row?.last as string | null | undefined) ?? null;
-}
 
 /** Marks a library's runs idle since `before` abandoned and deletes their identity keys; how many. */
 export async function abandonIdleImportRuns(db: Db, libraryId: string, before: string, at: string): Promise<number> {

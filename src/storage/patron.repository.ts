@@ -1,6 +1,6 @@
 import type { GuardianLink, NoticeChannel, PatronStatus } from '../domain/types.js';
 import { LEGACY_PIN_SCHEMES, type PinScheme } from '../domain/pin-schemes.js';
-import type { Db } from './database.js';
+import { engineOf, type Db } from './database.js';
 import { prepared } from './prepared.js';
 import type { GuardianLinksTable, PatronsTable } from './schema.js';
 import { forgetComplaintPatron } from './complaint.repository.js';
@@ -386,4 +386,34 @@ export async function standingBeforeLoss(db: Db, id: string): Promise<PatronStat
 /** Gives a patron a standing after a lost card is replaced, and forgets the one kept. */
 export async function endCardLoss(db: Db, id: string, status: PatronStatus, at: string): Promise<void> {
   await db.updateTable('patrons').set({ status, status_before_loss: null, updated_at: at }).where('id', '=', id).execute();
+}
+
+/** Patrons of a library by their cards' blind indexes (an import's page looks up its rows' cards at once). */
+export async function patronsByCardHashes(db: Db, cardHashes: readonly string[]): Promise<Map<string, { id: string; libraryId: string; categoryCode: string; readingHistorySince: string | null; ageBand: string }>> {
+  const found = new Map<string, { id: string; libraryId: string; categoryCode: string; readingHistorySince: string | null; ageBand: string }>();
+  const unique = [...new Set(cardHashes)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db
+      .selectFrom('patrons')
+      .select(['id', 'library_id', 'card_hash', 'category_code', 'reading_history_since', 'age_band'])
+      .where('card_hash', 'in', unique.slice(i, i + 500))
+      .execute();
+    for (const row of rows) found.set(row.card_hash, { id: row.id, libraryId: row.library_id, categoryCode: row.category_code, readingHistorySince: row.reading_history_since, ageBand: row.age_band });
+  }
+  return found;
+}
+
+/** Writes the blind-index search tokens of new patrons (an import's page). */
+export async function insertSearchTokens(db: Db, tokens: readonly { patronId: string; libraryId: string; kind: string; hash: string }[]): Promise<void> {
+  const unique = [...new Map(tokens.map((t) => [`${t.patronId}:${t.kind}:${t.hash}`, t])).values()];
+  for (let i = 0; i < unique.length; i += 500)
+    await db
+      .insertInto('patron_search')
+      .values(unique.slice(i, i + 500).map((t) => ({ patron_id: t.patronId, library_id: t.libraryId, kind: t.kind, token_hash: t.hash })))
+      .execute();
+}
+
+/** Locks a patron's row until the transaction ends (PostgreSQL; SQLite's writer is alone anyway). */
+export async function lockPatronRow(db: Db, id: string): Promise<void> {
+  if (engineOf(db) === 'postgres') await db.selectFrom('patrons').select('id').where('id', '=', id).forUpdate().execute();
 }

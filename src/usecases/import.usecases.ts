@@ -36,12 +36,12 @@ import { loanRetention } from '../policy/retention.policy.js';
 import { profiles } from '../profile/profiles.js';
 import { recordIdsByControlNumber } from '../storage/catalogue.repository.js';
 import { insertFine } from '../storage/fine.repository.js';
-import { insertHold } from '../storage/hold.repository.js';
+import { insertHold, lastQueuedHold } from '../storage/hold.repository.js';
 import * as runs from '../storage/import-run.repository.js';
 import { findItemsByBarcodes, setItemStatus } from '../storage/item.repository.js';
 import { findActiveLoanForItem, insertLoan } from '../storage/loan.repository.js';
 import { listBranches, listCategories } from '../storage/library.repository.js';
-import { dropLegacyPins as dropImportedPins, insertGuardianLink, insertPatrons, type ImportedPatronFacts, type SealedPatron } from '../storage/patron.repository.js';
+import { dropLegacyPins as dropImportedPins, insertGuardianLink, insertPatrons, insertSearchTokens, patronsByCardHashes, type ImportedPatronFacts, type SealedPatron } from '../storage/patron.repository.js';
 import { wrapLegacyPin } from '../vault/legacy-pins.js';
 import { hashSecret } from '../vault/secrets.js';
 import { nameWords } from '../vault/vault.js';
@@ -215,10 +215,8 @@ export interface ImportPage<R> {
   rows: R[];
   /** The file's last line this page covers (rows may have been skipped before it, blank lines). */
   lastLine: number;
-  /** Data rows this page read, rejected by the reader included. */
+  /** Data rows this page read. */
   read: number;
-  /** Rows the reader already rejected (a cell it could not read, an unmapped code). */
-  rejected: RejectedRow[];
   mapping: ResolvedMapping;
   dryRun?: DryRunMemory | undefined;
 }
@@ -237,7 +235,6 @@ async function pageStart<R>(ctx: Context, page: ImportPage<R>): Promise<ImportRe
 
 async function pageEnd<R>(ctx: Context, page: ImportPage<R>, report: ImportReport): Promise<ImportReport> {
   report.read += page.read;
-  for (const row of page.rejected) reject(report, row.line, row.code, row.reason);
   report.rejected.sort((a, b) => a.line - b.line);
   report.duplicates.sort((a, b) => a.line - b.line);
   report.fieldsLeftOut.sort((a, b) => a.line - b.line);
@@ -306,6 +303,7 @@ export async function importPatronPage(ctx: Context, page: ImportPage<PatronImpo
   const today = libraryToday(ctx, library);
   const categories = new Map((await listCategories(ctx.trx, library.id)).map((c) => [c.code, c]));
   const branches = new Map((await listBranches(ctx.trx, library.id)).map((b) => [b.code, b]));
+  const branchCodes = new Map([...branches.values()].map((b) => [b.id, b.code]));
   const at = ctx.now.toISOString();
 
   type Ready = { row: PatronImportRow; patron: Patron; facts: ImportedPatronFacts; guardianHash: string | null; cardHash: string; minor: boolean; plainPin: string | null; leftOut: Problem[]; warning: string | null };
@@ -382,7 +380,7 @@ export async function importPatronPage(ctx: Context, page: ImportPage<PatronImpo
   // A card an earlier page of this run imported: the line it was on (the run keeps its cards' keys).
   const cardSameAs = page.dryRun || report.runId === null ? new Map<number, number>() : await runs.claimImportKeys(ctx.trx, report.runId, ready.map((r) => ({ keyHash: `card:${r.cardHash}`, line: r.row.line })));
   // Cards already in Carrel (an earlier page, an earlier import, a patron registered at the desk).
-  const existing = await runs.patronsByCardHashes(ctx.trx, [...ready.map((r) => r.cardHash), ...ready.flatMap((r) => (r.guardianHash ? [r.guardianHash] : []))]);
+  const existing = await patronsByCardHashes(ctx.trx, [...ready.map((r) => r.cardHash), ...ready.flatMap((r) => (r.guardianHash ? [r.guardianHash] : []))]);
   const kept = ready.filter((r) => {
     if (!existing.has(r.cardHash)) return true;
     duplicate(report, r.row.line, cardSameAs.get(r.row.line) ?? null, 'card');
@@ -414,7 +412,7 @@ export async function importPatronPage(ctx: Context, page: ImportPage<PatronImpo
     if (r.guardianHash !== null) {
       const stored = existing.get(r.guardianHash);
       const fresh = newByCard.get(r.guardianHash);
-      if (stored) guardian = { id: stored.id, libraryId: stored.libraryId, minor: bandIsMinor(stored.birthBand) };
+      if (stored) guardian = { id: stored.id, libraryId: stored.libraryId, minor: bandIsMinor(stored.ageBand) };
       else if (fresh && fresh.row.line < r.row.line) guardian = { id: fresh.patron.id, libraryId: fresh.patron.libraryId, minor: fresh.minor };
       else if (page.dryRun?.cards.has(r.guardianHash)) guardian = { id: '', libraryId: library.id, minor: page.dryRun.minors.has(r.guardianHash) };
     }
@@ -436,7 +434,7 @@ export async function importPatronPage(ctx: Context, page: ImportPage<PatronImpo
     bump(report.byStatus, r.patron.status);
     bump(report.pins, r.plainPin !== null ? 'hashed-at-import' : r.facts.pinScheme);
     bump(report.byCategory, r.patron.categoryCode);
-    bump(report.byBranch, r.patron.homeBranchId === null ? '' : ([...branches.values()].find((b) => b.id === r.patron.homeBranchId)?.code ?? ''));
+    bump(report.byBranch, r.patron.homeBranchId === null ? '' : (branchCodes.get(r.patron.homeBranchId) ?? ''));
     if (page.dryRun) {
       page.dryRun.cards.set(r.cardHash, r.row.line);
       if (r.minor) page.dryRun.minors.add(r.cardHash);
@@ -457,7 +455,7 @@ export async function importPatronPage(ctx: Context, page: ImportPage<PatronImpo
     sealed.push({ patron: await sealPatron(ctx.vault, r.patron), facts: r.facts });
   }
   await insertPatrons(ctx.trx, sealed);
-  await runs.insertSearchTokens(
+  await insertSearchTokens(
     ctx.trx,
     kept.flatMap((r) => searchTokens(ctx.vault, r.patron.personal).map((t) => ({ ...t, patronId: r.patron.id, libraryId: library.id }))),
   );
@@ -475,12 +473,12 @@ export async function importPatronPage(ctx: Context, page: ImportPage<PatronImpo
 
 /** The patrons, items and records a page of rows names, looked up at once. */
 async function lookUp(ctx: Context, library: Library, rows: readonly { cardNumber: string; itemBarcode: string }[]) {
-  const cardHashes = rows.map((r) => ctx.vault.blind('card', r.cardNumber.trim()));
-  const patrons = await runs.patronsByCardHashes(ctx.trx, cardHashes);
+  const cardHashes = new Map(rows.map((r) => [r.cardNumber.trim(), ctx.vault.blind('card', r.cardNumber.trim())]));
+  const patrons = await patronsByCardHashes(ctx.trx, [...cardHashes.values()]);
   const barcodes = [...new Set(rows.map((r) => r.itemBarcode.trim()).filter((b) => b !== ''))];
   const items = new Map((await findItemsByBarcodes(ctx.trx, library.id, barcodes)).map((i) => [i.barcode, i]));
   const patronOf = (row: { cardNumber: string }) => {
-    const found = patrons.get(ctx.vault.blind('card', row.cardNumber.trim()));
+    const found = patrons.get(cardHashes.get(row.cardNumber.trim()) ?? '');
     return found && found.libraryId === library.id ? found : undefined;
   };
   return { patronOf, items };
@@ -632,7 +630,7 @@ export async function importHoldPage(ctx: Context, page: ImportPage<HoldImportRo
       // A hold naming its copy (Koha's item-level hold, Evergreen's copy hold, a captured one) stays on it.
       const target = item ? { recordId: null, itemId: item.id } : { recordId: recordId as string, itemId: null };
       const key = target.recordId ?? `item:${target.itemId}`;
-      if (!lastPlaced.has(key)) lastPlaced.set(key, await runs.lastQueuedHold(ctx.trx, target));
+      if (!lastPlaced.has(key)) lastPlaced.set(key, await lastQueuedHold(ctx.trx, target));
       const last = lastPlaced.get(key) ?? null;
       // After the last one queued for the title: the queue keeps the file's order whatever dates it gives.
       const at = last !== null && last >= placedAt ? new Date(Date.parse(last) + 1).toISOString() : placedAt;

@@ -141,6 +141,8 @@ export async function linkGuardian(ctx: Context, input: LinkGuardianInput) {
   if (!guardian || guardian.libraryId !== stored.libraryId || guardian.id === stored.id || guardian.status === 'deceased')
     throw refuse(ErrorCode.GUARDIAN_NOT_FOUND, 'No other patron of this library has the guardian’s card number.', 'guardianCardNumber');
   if (isMinor((await openPatron(ctx, guardian)).personal.birthDate, ctx.now, library.timeZone)) throw refuse(ErrorCode.GUARDIAN_NOT_ADULT, 'A guardian must be an adult.', 'guardianCardNumber');
+  // Two desks linking the same guardian at once: the second waits for the first and finds its link.
+  await patrons.lockPatronRow(ctx.trx, stored.id);
   const links = await patrons.guardianLinksOf(ctx.trx, stored.id);
   if (links.some((l) => l.minorPatronId === stored.id && l.guardianPatronId === guardian.id && l.endedAt === null))
     throw refuse(ErrorCode.GUARDIAN_ALREADY_LINKED, 'That adult is already linked as this child’s guardian.', 'guardianCardNumber');

@@ -318,7 +318,7 @@ export async function patronDocument(ctx: Context, stored: StoredPatron, action 
       text: 'The circulation, registration, service and vendor sign-in statistics are counts with no personal data: your registration, loans, uses of library services and sign-ins to vendors are counted in them, but they hold no name, card, item or record of yours, so there is nothing of yours in them to show.',
     },
     /** What the registration holds besides the personal fields: last activity (CB-F3) and the age band statistics use. */
-    account: { lastActiveAt: stored.lastActiveAt, ageBand: stored.ageBand },
+    account: { lastActiveAt: stored.lastActiveAt, ageBand: stored.ageBand, deskFlag: stored.deskFlag },
     /**
      * The patron's privacy choices, each off until they choose it: reading history (JC-IIIc), notices
      * (JC-VI), the library's mailing lists (RR-3, RF-8) and photos or recordings (RR-9).
