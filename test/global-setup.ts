@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -31,7 +31,14 @@ function withDatabase(url: string, database: string): string {
  * file; at the end of the run, a line holding a card number, a test email address or a marker name fails
  * the run (invariant 4: no personal data, card number or PIN in logs).
  */
-const LOG_FILE = join(mkdtempSync(join(tmpdir(), 'carrel-test-logs-')), 'all.log');
+/**
+ * The whole run's temporary files live under one folder: TMPDIR points there for the test workers and every
+ * process they spawn (`carrel`, SQLite's own temporary files), and the folder is removed at the end, so a
+ * run leaves nothing behind in the machine's temporary folder. With personal data found in the logs, the
+ * folder is kept for the log to be read.
+ */
+const RUN_DIR = mkdtempSync(join(tmpdir(), 'carrel-test-run-'));
+const LOG_FILE = join(RUN_DIR, 'all.log');
 const LOG_LEAKS = [/(?<![\d.])2\d{13}(?![\d.])/, /@example\.org/i, /marker/i, /quillfeather/i];
 
 function scanLogs(): void {
@@ -42,8 +49,14 @@ function scanLogs(): void {
   if (leaks.length > 0) throw new Error(`Personal data reached the logs (${LOG_FILE}):\n${leaks.slice(0, 5).join('\n')}`);
 }
 
+function finish(): void {
+  scanLogs();
+  rmSync(RUN_DIR, { recursive: true, force: true });
+}
+
 export default async function setup(project: TestProject) {
   process.env.CARREL_LOG_FILE = LOG_FILE;
+  process.env.TMPDIR = RUN_DIR;
   const template = `carrel_template_${process.pid}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
   try {
@@ -55,7 +68,7 @@ export default async function setup(project: TestProject) {
     process.stderr.write(`\n${bar}\n!! PostgreSQL is unreachable (${reason}).\n!! SKIPPING every PostgreSQL run: only SQLite was tested.\n!! Set CARREL_TEST_POSTGRES_URL or start PostgreSQL to test both engines.\n${bar}\n\n`);
     project.provide('postgresTemplate', null);
     project.provide('postgresAdminUrl', ADMIN_URL);
-    return scanLogs;
+    return finish;
   }
   await admin.query(`DROP DATABASE IF EXISTS ${template}`);
   await admin.query(`CREATE DATABASE ${template}`);
@@ -71,6 +84,6 @@ export default async function setup(project: TestProject) {
     for (const row of leftovers.rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
     await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await admin.end();
-    scanLogs();
+    finish();
   };
 }

@@ -7,11 +7,8 @@ import { loadDemoLibrary, type DemoSummary } from '../demo/demo-library.js';
 import type { Clock } from '../domain/clock.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { NoticeChannels } from '../domain/notices.js';
-import { buildServer } from '../http/server.js';
-import { vendorSignOn } from '../oidc/sign-on.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { closeChannels, noticeChannelsFromEnv } from '../notices/channels.js';
-import { startSip2Server } from '../sip2/server.js';
 import { createLogger } from '../log.js';
 import { ProfileError } from '../profile/profiles.js';
 import { isPostgresUrl, openDatabase, redactUrl, type Database } from '../storage/database.js';
@@ -206,6 +203,13 @@ export async function serve(
   const { config } = options;
   const logger = createLogger(config.logLevel, pino.destination(2));
   const listening = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
+  // The servers are loaded here, not at the top: every other command starts without them (the HTTP
+  // server, its routes and the OpenID provider are most of what a command would otherwise load).
+  const [{ buildServer }, { vendorSignOn }, { startSip2Server }] = await Promise.all([
+    import('../http/server.js'),
+    import('../oidc/sign-on.js'),
+    import('../sip2/server.js'),
+  ]);
   const app = await buildServer({
     runtime,
     logger,
