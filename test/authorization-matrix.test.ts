@@ -680,7 +680,7 @@ describe.each(ENGINES)('the authorization matrix on %s', (engine) => {
     return answer.status;
   }
 
-  it('answers every route for every actor exactly as docs/AUTHORIZATION.md says', { timeout: 300_000 }, async () => {
+  it('answers every route for every actor exactly as docs/AUTHORIZATION.md says', { timeout: 600_000 }, async () => {
     const expected = process.env.CARREL_WRITE_MATRIX === '1' ? undefined : readTable();
     const mismatches: string[] = [];
     for (const route of ROUTES) {
