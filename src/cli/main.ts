@@ -128,7 +128,9 @@ async function main(argv: string[]): Promise<number> {
     }
     const fault = setupFault(error);
     if (fault?.kind === 'key') {
-      process.stderr.write(`carrel: ${fault.message}\n`);
+      // The same words on every command, with a code scripts can test (docs/ERRORS.md, *Key and address faults*).
+      if (program.opts<GlobalOptions>().json) process.stdout.write(`${JSON.stringify({ error: { code: fault.code, message: fault.message } }, null, 2)}\n`);
+      else process.stderr.write(`carrel: ${fault.code}: ${fault.message}\n`);
       return EXIT.fault;
     }
     if (fault?.kind === 'profile') {

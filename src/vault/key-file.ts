@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
  * The key file: 32 random bytes (base64), mode 0600, kept outside the database. It is the root of the
  * vault's key hierarchy (the key-encryption key of docs/DESIGN.md, vault/). Carrel refuses to start with
  * a key file that is missing, that others can read or that is not a key; each refusal carries a stable
- * code (docs/ERRORS.md, *Key faults*) beside its message, which names the file and what to do.
+ * code (docs/ERRORS.md, *Key and address faults*) beside its message, which names the file and what to do.
  */
 export type KeyFaultCode = 'KEY_FILE_MISSING' | 'KEY_FILE_UNSAFE' | 'KEY_FILE_INVALID' | 'KEY_FAULT';
 
