@@ -5,21 +5,27 @@
 // only) and anything that reads files beside its own module stay in node_modules.
 import { copyFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { rolldown } from 'rolldown';
 
-const CLI = 'dist/src/cli';
 const BUNDLED = [/^kysely(\/|$)/, /^typebox(\/|$)/, /^commander(\/|$)/, /^luxon(\/|$)/, /^@formatjs\//, /^intl-messageformat(\/|$)/, /^yaml(\/|$)/, /^csv-parse(\/|$)/, /^croner(\/|$)/, /^cli-progress(\/|$)/, /^bcryptjs(\/|$)/, /^marcjs(\/|$)/];
 
-for (const file of readdirSync(CLI)) if (file === 'carrel.bundle.js' || file.startsWith('bundle-')) rmSync(join(CLI, file));
+/** Bundles `out`/src/cli/main.js (a compiled tree: dist/, or dist.next/ during a whole build) beside itself. */
+export async function bundleCli(out, root = process.cwd()) {
+  const CLI = join(out, 'src', 'cli');
+  for (const file of readdirSync(CLI)) if (file === 'carrel.bundle.js' || file.startsWith('bundle-')) rmSync(join(CLI, file));
+  const bundle = await rolldown({
+    input: join(CLI, 'main.js'),
+    platform: 'node',
+    // Relative imports are Carrel's own modules; a bare import is bundled only when listed above.
+    external: (id, importer) => importer !== undefined && !id.startsWith('.') && !id.startsWith('/') && !BUNDLED.some((pattern) => pattern.test(id)),
+    logLevel: 'warn',
+  });
+  await bundle.write({ dir: CLI, format: 'esm', entryFileNames: 'carrel.bundle.js', chunkFileNames: 'bundle-[name]-[hash].js' });
+  await bundle.close();
+  // The demo library's catalogue is read from beside the module that loads it.
+  copyFileSync(join(root, 'src', 'demo', 'demo-catalogue.mrc'), join(CLI, 'demo-catalogue.mrc'));
+}
 
-const bundle = await rolldown({
-  input: join(CLI, 'main.js'),
-  platform: 'node',
-  // Relative imports are Carrel's own modules; a bare import is bundled only when listed above.
-  external: (id, importer) => importer !== undefined && !id.startsWith('.') && !id.startsWith('/') && !BUNDLED.some((pattern) => pattern.test(id)),
-  logLevel: 'warn',
-});
-await bundle.write({ dir: CLI, format: 'esm', entryFileNames: 'carrel.bundle.js', chunkFileNames: 'bundle-[name]-[hash].js' });
-await bundle.close();
-// The demo library's catalogue is read from beside the module that loads it.
-copyFileSync('src/demo/demo-catalogue.mrc', join(CLI, 'demo-catalogue.mrc'));
+// `node scripts/bundle-cli.mjs [OUT]`: bundles OUT (dist by default) on its own.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await bundleCli(process.argv[2] ?? 'dist');

@@ -10,7 +10,7 @@ import type { CommandHelpers } from './command-helpers.js';
 
 /** `carrel checkout|checkin|renew|lost`, `carrel pay` and `carrel holds place|suspend|cancel|expire`: the desk. */
 export function registerCirculationCommands(program: Command, helpers: CommandHelpers): void {
-  const { runAs, globals, asOf } = helpers;
+  const { runAs, runWithTimes, globals, asOf } = helpers;
 
   program
     .command('checkout')
@@ -21,14 +21,15 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
     .addOption(asOf())
     .action(async (o: { card: string; item: string; overrideReason?: string }, command: Command) => {
       const opts = globals(command);
-      const loan = await runAs(opts, 'circulation')(checkout, {
+      const { result: loan, times } = await runWithTimes(opts, 'circulation')(checkout, {
         cardNumber: o.card,
         itemBarcode: o.item,
         ...(o.overrideReason !== undefined ? { override: { reason: o.overrideReason } } : {}),
       });
-      emit(opts.json, loan, () =>
+      // dueAt stays the instant (the JSON is a contract); dueOn is the library's day it falls on.
+      emit(opts.json, { ...loan, dueOn: times.day(loan.dueAt) }, () =>
         [
-          tr.t('cli.checkout.done', { barcode: loan.itemBarcode, title: loan.title, due: loan.dueAt }),
+          tr.t('cli.checkout.done', { barcode: loan.itemBarcode, title: loan.title, due: times.when(loan.dueAt) }),
           loan.overriddenBlocks.length > 0 ? tr.t('cli.checkout.overridden', { blocks: loan.overriddenBlocks.join(', ') }) : '',
         ]
           .filter(Boolean)
@@ -44,7 +45,7 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
     .addOption(asOf())
     .action(async (o: { item: string; library?: string }, command: Command) => {
       const opts = globals(command);
-      const result = await runAs(opts, 'circulation')(checkin, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) });
+      const { result, times } = await runWithTimes(opts, 'circulation')(checkin, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) });
       emit(opts.json, result, () =>
         [
           result.daysLate > 0
@@ -53,7 +54,7 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
           result.fine ? tr.t('cli.checkin.fine', { amount: money(result.fine.amountCents) }) : '',
           result.lostChargeCancelled ? tr.t('cli.checkin.lostChargeCancelled') : '',
           result.routing.to === 'hold-shelf'
-            ? tr.t('cli.checkin.toHoldShelf', { hold: result.routing.holdId, pickupBy: result.routing.pickupBy })
+            ? tr.t('cli.checkin.toHoldShelf', { hold: result.routing.holdId, pickupBy: times.when(result.routing.pickupBy, o.library) })
             : tr.t('cli.checkin.toShelves'),
         ]
           .filter(Boolean)
@@ -69,8 +70,8 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
     .addOption(asOf())
     .action(async (o: { item: string; library?: string }, command: Command) => {
       const opts = globals(command);
-      const result = await runAs(opts, 'circulation')(renew, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) });
-      emit(opts.json, result, () => tr.t('cli.renew.done', { barcode: result.itemBarcode, due: result.dueAt, left: result.renewalsLeft }));
+      const { result, times } = await runWithTimes(opts, 'circulation')(renew, { itemBarcode: o.item, ...(o.library ? { libraryId: o.library } : {}) });
+      emit(opts.json, { ...result, dueOn: times.day(result.dueAt, o.library) }, () => tr.t('cli.renew.done', { barcode: result.itemBarcode, due: times.when(result.dueAt, o.library), left: result.renewalsLeft }));
     });
 
   program
@@ -80,11 +81,11 @@ export function registerCirculationCommands(program: Command, helpers: CommandHe
     .addOption(asOf())
     .action(async (o: { card: string }, command: Command) => {
       const opts = globals(command);
-      const result = await runAs(opts, 'circulation')(renewAll, { cardNumber: o.card });
-      emit(opts.json, result, () =>
+      const { result, times } = await runWithTimes(opts, 'circulation')(renewAll, { cardNumber: o.card });
+      emit(opts.json, { ...result, renewed: result.renewed.map((r) => ({ ...r, dueOn: times.day(r.dueAt) })) }, () =>
         [
           tr.t('cli.renewAll.summary', { renewed: result.renewed.length, refused: result.refused.length }),
-          ...result.renewed.map((r) => `  ${tr.t('cli.renewAll.renewed', { barcode: r.itemBarcode, due: r.dueAt, left: r.renewalsLeft })}`),
+          ...result.renewed.map((r) => `  ${tr.t('cli.renewAll.renewed', { barcode: r.itemBarcode, due: times.when(r.dueAt), left: r.renewalsLeft })}`),
           ...result.refused.map((r) => `  ${tr.t('cli.renewAll.refused', { barcode: r.itemBarcode, codes: r.problems.map((p) => p.code).join(', ') })}`),
         ].join('\n'),
       );

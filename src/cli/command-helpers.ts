@@ -9,6 +9,7 @@ import { fixedClock, parseInstant, systemClock, type Clock } from '../domain/clo
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { SYSTEM, type Purpose } from '../policy/actors.js';
 import { run, type Runtime, type UseCase } from '../usecases/context.js';
+import type { LocalTimes } from './local-times.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -35,6 +36,11 @@ export interface CommandHelpers {
   withRuntime<T>(opts: GlobalOptions, create: boolean, body: (runtime: Runtime) => Promise<T>): Promise<T>;
   /** Runs one use case as the system actor for `purpose` on the command's database (`withRuntime` and `systemRun` in one). */
   runAs(opts: GlobalOptions, purpose: Purpose): <I, O>(useCase: UseCase<I, O>, input: I) => Promise<O>;
+  /**
+   * `runAs`, and the libraries' local times (src/cli/local-times.ts) read on the same database, for a
+   * command whose output carries instants meant for people (due dates, deadlines, expiries).
+   */
+  runWithTimes(opts: GlobalOptions, purpose: Purpose): <I, O>(useCase: UseCase<I, O>, input: I) => Promise<{ result: O; times: LocalTimes }>;
   /** The global flags (`--db`, `--json`) together with the command's own. */
   globals(command: Command): GlobalOptions;
   /** The `--as-of` option a command adds to run with its own clock. */

@@ -14,8 +14,9 @@ import {
   type RequestView,
   type ScopePatron,
 } from '../usecases/disclosure.usecases.js';
+import { libraryTimes, type LocalTimes } from './local-times.js';
 import { emit, tr } from './output.js';
-import { type CommandHelpers, systemRun } from './command-helpers.js';
+import { type CommandHelpers, type GlobalOptions, systemRun } from './command-helpers.js';
 
 /** What main.ts lends the legal-request commands. */
 export type DisclosureCommandHelpers = Pick<CommandHelpers, 'withRuntime' | 'globals' | 'asOf'>;
@@ -29,19 +30,20 @@ function yesNo(text: string, field: string): boolean {
 }
 
 /** One request in a few lines: no patron data (patrons by id only). */
-function describe(r: RequestView): string {
+function describe(r: RequestView, times: LocalTimes): string {
+  const when = (instant: string | null) => (instant === null ? '…' : times.when(instant, r.libraryId));
   // Instruments, statuses, categories and the profile's answer are the register's own codes, as in --json.
   const yes = (value: boolean | null) => (value ? tr.t('cli.legal.yes') : tr.t('cli.legal.no'));
   const heading = { id: r.id, instrument: r.instrument, agency: r.agency, status: r.status };
   const rule = { permits: r.rule.permits, clause: r.rule.clause };
   const lines = [
-    r.gagged ? tr.t('cli.legal.headingGagged', { ...heading, until: r.gagUntil }) : tr.t('cli.legal.heading', heading),
-    `  ${tr.t('cli.legal.scope', { received: r.receivedAt, categories: r.scopeCategories.join(', '), patrons: r.patronIds.length, from: r.scopeFrom ?? '…', to: r.scopeTo ?? '…' })}`,
+    r.gagged ? tr.t('cli.legal.headingGagged', { ...heading, until: when(r.gagUntil) }) : tr.t('cli.legal.heading', heading),
+    `  ${tr.t('cli.legal.scope', { received: when(r.receivedAt), categories: r.scopeCategories.join(', '), patrons: r.patronIds.length, from: when(r.scopeFrom), to: when(r.scopeTo) })}`,
     `  ${r.rule.counselReviewRequired ? tr.t('cli.legal.ruleWithReview', rule) : tr.t('cli.legal.rule', rule)}`,
   ];
   if (r.reviewedAt) lines.push(`  ${tr.t('cli.legal.counsel', { properForm: yes(r.reviewProperForm), goodCause: yes(r.reviewGoodCause) })}`);
   if (r.decision) lines.push(`  ${r.decision}: ${r.decisionReason}`);
-  if (r.manifest) lines.push(`  ${tr.t('cli.legal.released', { at: r.releasedAt, records: r.manifest.records.length, sha256: r.manifest.sha256 })}`);
+  if (r.manifest) lines.push(`  ${tr.t('cli.legal.released', { at: when(r.releasedAt), records: r.manifest.records.length, sha256: r.manifest.sha256 })}`);
   return lines.join('\n');
 }
 
@@ -52,6 +54,9 @@ function describe(r: RequestView): string {
  */
 export function registerDisclosureCommands(program: Command, helpers: DisclosureCommandHelpers): void {
   const { withRuntime, globals, asOf } = helpers;
+  // A register entry as people read it: its instants in the library's local time.
+  const viewed = <T>(opts: GlobalOptions, body: (runtime: Runtime) => Promise<T>) =>
+    withRuntime(opts, false, async (runtime) => ({ value: await body(runtime), times: await libraryTimes(runtime) }));
   const legal = program.command('legal-request').description(tr.t('cli.legal.help'));
   const run = (runtime: Runtime) => systemRun(runtime, 'legal-disclosure');
 
@@ -104,8 +109,8 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
     .addOption(asOf())
     .action(async (o: { library: string }, command: Command) => {
       const opts = globals(command);
-      const requests = await withRuntime(opts, false, (runtime) => run(runtime)(listRequests, { libraryId: o.library }));
-      emit(opts.json, requests, () => (requests.length === 0 ? tr.t('cli.legal.none') : requests.map(describe).join('\n')));
+      const { value: requests, times } = await viewed(opts, (runtime) => run(runtime)(listRequests, { libraryId: o.library }));
+      emit(opts.json, requests, () => (requests.length === 0 ? tr.t('cli.legal.none') : requests.map((r) => describe(r, times)).join('\n')));
     });
 
   legal
@@ -115,8 +120,8 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
     .addOption(asOf())
     .action(async (o: { id: string }, command: Command) => {
       const opts = globals(command);
-      const request = await withRuntime(opts, false, (runtime) => run(runtime)(getRequest, { requestId: o.id }));
-      emit(opts.json, request, () => describe(request));
+      const { value: request, times } = await viewed(opts, (runtime) => run(runtime)(getRequest, { requestId: o.id }));
+      emit(opts.json, request, () => describe(request, times));
     });
 
   legal
@@ -141,8 +146,8 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
     .action(async (o: { id: string; properForm: string; goodCause: string; notes?: string }, command: Command) => {
       const opts = globals(command);
       const input = { requestId: o.id, properForm: yesNo(o.properForm, 'proper-form'), goodCause: yesNo(o.goodCause, 'good-cause'), notes: o.notes ?? null };
-      const reviewed = await withRuntime(opts, false, (runtime) => run(runtime)(recordCounselReview, input));
-      emit(opts.json, reviewed, () => describe(reviewed));
+      const { value: reviewed, times } = await viewed(opts, (runtime) => run(runtime)(recordCounselReview, input));
+      emit(opts.json, reviewed, () => describe(reviewed, times));
     });
 
   legal
@@ -160,7 +165,7 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
       if (Boolean(o.approve) === Boolean(o.refuse)) throw refuse(ErrorCode.VALIDATION_FAILED, 'Say --approve or --refuse.', 'approve');
       if (o.requires !== undefined && o.requires !== 'subpoena' && o.requires !== 'court-order')
         throw refuse(ErrorCode.VALIDATION_FAILED, '--requires takes subpoena or court-order.', 'requires');
-      const decided = await withRuntime(opts, false, (runtime) =>
+      const { value: decided, times } = await viewed(opts, (runtime) =>
         run(runtime)(decideRequest, {
           requestId: o.id,
           approve: Boolean(o.approve),
@@ -169,7 +174,7 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
           ...(o.gagUntil !== undefined ? { gagUntil: o.gagUntil } : {}),
         }),
       );
-      emit(opts.json, decided, () => describe(decided));
+      emit(opts.json, decided, () => describe(decided, times));
     });
 
   legal
@@ -208,7 +213,7 @@ export function registerDisclosureCommands(program: Command, helpers: Disclosure
     .addOption(asOf())
     .action(async (o: { id: string; notes?: string }, command: Command) => {
       const opts = globals(command);
-      const withdrawn = await withRuntime(opts, false, (runtime) => run(runtime)(withdrawRequest, { requestId: o.id, notes: o.notes ?? null }));
-      emit(opts.json, withdrawn, () => describe(withdrawn));
+      const { value: withdrawn, times } = await viewed(opts, (runtime) => run(runtime)(withdrawRequest, { requestId: o.id, notes: o.notes ?? null }));
+      emit(opts.json, withdrawn, () => describe(withdrawn, times));
     });
 }

@@ -85,7 +85,58 @@ export function registerItemCommands(program: Command, helpers: CommandHelpers):
     });
 }
 
-/** Reads an item CSV; any bad row fails the whole file with its line number. */
+/** The columns an item file may have; the first two it must have. */
+const ITEM_COLUMNS = ['barcode', 'title', 'author', 'isbn', 'type', 'branch', 'replacement_cost', 'library'] as const;
+const REQUIRED_ITEM_COLUMNS = ['barcode', 'title'] as const;
+
+/**
+ * What is wrong with an item file's header (line 1): a column Carrel does not know (a misspelling would
+ * otherwise drop that column's values without a word), named with the closest known column; a column
+ * given twice; a required column missing. Empty when the header is right.
+ */
+export function itemHeaderProblems(header: readonly string[]): Problem[] {
+  const problems: Problem[] = [];
+  const known: readonly string[] = ITEM_COLUMNS;
+  if (header.length === 0) return [{ code: ErrorCode.IMPORT_FAILED, message: `line 1: the file has no header; it starts with the columns ${REQUIRED_ITEM_COLUMNS.join(',')}.`, field: 'header' }];
+  for (const [i, name] of header.entries()) {
+    if (header.indexOf(name) !== i) problems.push({ code: ErrorCode.IMPORT_FAILED, message: `line 1: the column "${name}" is given twice.`, field: name });
+    else if (!known.includes(name)) {
+      const closest = closestColumn(name);
+      problems.push({
+        code: ErrorCode.IMPORT_FAILED,
+        message: `line 1: unknown column "${name}"${closest ? ` (did you mean "${closest}"?)` : ''}; the columns are ${ITEM_COLUMNS.join(', ')}.`,
+        field: name,
+      });
+    }
+  }
+  for (const name of REQUIRED_ITEM_COLUMNS)
+    if (!header.includes(name)) problems.push({ code: ErrorCode.IMPORT_FAILED, message: `line 1: the header has no "${name}" column, which every item needs.`, field: name });
+  return problems;
+}
+
+/** The known column nearest a misspelt one (edit distance at most a third of its length, at least 2), if any. */
+function closestColumn(name: string): string | undefined {
+  let best: { column: string; distance: number } | undefined;
+  for (const column of ITEM_COLUMNS) {
+    const distance = editDistance(name, column);
+    if (!best || distance < best.distance) best = { column, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(best.column.length / 3)) ? best.column : undefined;
+}
+
+/** Levenshtein distance: the fewest insertions, deletions and substitutions that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+/** Reads an item CSV; a bad header fails the file on line 1, any bad row fails it with the row's line number. */
 function readItemCsv(file: string, defaultLibrary: string | undefined): (AddItemInput & { line: number })[] {
   let text: string;
   try {
@@ -94,12 +145,21 @@ function readItemCsv(file: string, defaultLibrary: string | undefined): (AddItem
     throw refuse(ErrorCode.IMPORT_FAILED, `Cannot read ${file}.`, 'file');
   }
   let records: { record: Record<string, string>; info: { lines: number } }[];
+  let header: string[] = [];
   try {
-    records = parseCsv(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, info: true, bom: true });
+    records = parseCsv(text, {
+      columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())),
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+      bom: true,
+    });
   } catch (error) {
     const line = (error as { lines?: number }).lines;
     throw refuse(ErrorCode.IMPORT_FAILED, `The file is not valid CSV${line ? ` (line ${line})` : ''}; nothing was imported.`, 'file');
   }
+  const headerProblems = itemHeaderProblems(header);
+  if (headerProblems.length > 0) throw new DomainError(headerProblems);
   const problems: Problem[] = [];
   const rows = records.map(({ record, info }) => {
     const line = info.lines;

@@ -14,6 +14,7 @@ import { registerNoticesCommands } from './notices.commands.js'; // notices and 
 import { registerVendorCommands } from './vendor.commands.js'; // e-content vendors, EZproxy, the OpenID keys (issue 19)
 import { registerKeysCommands } from './keys.commands.js';
 import { registerLibraryConfigCommands } from './library-config.commands.js'; // the library's configuration (issue 15)
+import { libraryTimes } from './local-times.js';
 import { EXIT, report, tr } from './output.js';
 import { registerExportPatronCommand, registerPatronCommands } from './patron.commands.js';
 import { registerPrivacyPolicyCommands } from './privacy-policy.commands.js';
@@ -58,6 +59,8 @@ const withRuntime = runtimeOpener(config);
 const helpers: CommandHelpers = {
   withRuntime,
   runAs: (opts, purpose) => (useCase, input) => withRuntime(opts, false, (runtime) => systemRun(runtime, purpose)(useCase, input)),
+  runWithTimes: (opts, purpose) => (useCase, input) =>
+    withRuntime(opts, false, async (runtime) => ({ result: await systemRun(runtime, purpose)(useCase, input), times: await libraryTimes(runtime) })),
   globals: (command: Command): GlobalOptions => command.optsWithGlobals<GlobalOptions>(),
   asOf: () => new Option('--as-of <iso-date>', tr.t('cli.main.asOf')),
   config,
@@ -128,7 +131,9 @@ async function main(argv: string[]): Promise<number> {
     }
     const fault = setupFault(error);
     if (fault?.kind === 'key') {
-      process.stderr.write(`carrel: ${fault.message}\n`);
+      // The same words on every command, with a code scripts can test (docs/ERRORS.md, *Key and address faults*).
+      if (program.opts<GlobalOptions>().json) process.stdout.write(`${JSON.stringify({ error: { code: fault.code, message: fault.message } }, null, 2)}\n`);
+      else process.stderr.write(`carrel: ${fault.code}: ${fault.message}\n`);
       return EXIT.fault;
     }
     if (fault?.kind === 'profile') {

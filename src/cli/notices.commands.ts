@@ -29,6 +29,7 @@ import {
   type TemplateView,
 } from '../usecases/notice.usecases.js';
 import { systemRun, type CommandHelpers } from './command-helpers.js';
+import type { LocalTimes } from './local-times.js';
 import { emit, tr } from './output.js';
 import { noticeChannelsFromEnvironment } from './runtime.js';
 
@@ -66,8 +67,8 @@ function fileText(path: string, flag: string): string {
 }
 
 /** One notice on one line: when, kind, channel, status, attempts, error code. Never a name or address. */
-function describeNotice(n: NoticeView): string {
-  const when = n.sentAt ?? n.createdAt;
+function describeNotice(n: NoticeView, times: LocalTimes, libraryId: string): string {
+  const when = times.when(n.sentAt ?? n.createdAt, libraryId);
   return [when, n.kind.padEnd(16), n.channel.padEnd(6), n.status.padEnd(9), `attempts ${n.attempts}`, n.errorCode ?? '-', n.id].join('  ');
 }
 
@@ -88,17 +89,17 @@ function describeTemplate(t: TemplateView, full: boolean): string {
   return full ? `${head}\n  fields: ${t.fields.map((f) => `{{${f}}}`).join(' ')}\n${t.body.replace(/^/gm, '  | ')}` : head;
 }
 
-function describeLetters(letters: Letter[]): string {
+function describeLetters(letters: Letter[], times: LocalTimes, libraryId: string): string {
   if (letters.length === 0) return 'No letters wait to be posted.';
   // One page per letter (form feed), each headed by the notice id that `carrel notices posted` takes.
   return letters
-    .map((l) => [`Notice ${l.noticeId} (${l.kind}, queued ${l.createdAt})`, '', l.name, ...(l.address ?? '(no postal address on file)').split(/\r?\n|,\s*/), '', l.subject, '', l.body.trimEnd()].join('\n'))
+    .map((l) => [`Notice ${l.noticeId} (${l.kind}, queued ${times.when(l.createdAt, libraryId)})`, '', l.name, ...(l.address ?? '(no postal address on file)').split(/\r?\n|,\s*/), '', l.subject, '', l.body.trimEnd()].join('\n'))
     .join('\n\f\n');
 }
 
-function describeBreach(b: BreachView): string {
+function describeBreach(b: BreachView, times: LocalTimes, libraryId: string): string {
   return [
-    `${b.id}  occurred ${b.occurredOn}, discovered ${b.discoveredOn}, recorded ${b.recordedAt} by ${b.recordedBy}`,
+    `${b.id}  occurred ${b.occurredOn}, discovered ${b.discoveredOn}, recorded ${times.when(b.recordedAt, libraryId)} by ${b.recordedBy}`,
     `  categories: ${b.categories.join(', ')}; scope: ${b.scope}`,
     `  patrons ${b.patronsAffected}, notices queued ${b.noticesQueued}, letters ${b.letters}; sent ${b.sent}, failed ${b.failed}, waiting ${b.waiting}, posted ${b.posted}`,
   ].join('\n');
@@ -114,7 +115,7 @@ function describePlan(p: PlanCounts & { policyChanged: number }): string {
 
 /** `carrel notices list|preview|send-due|retry|letters|posted|template|settings` and `carrel breach record|list`. */
 export function registerNoticesCommands(program: Command, helpers: CommandHelpers): void {
-  const { runAs, withRuntime, globals, asOf, config } = helpers;
+  const { runAs, runWithTimes, withRuntime, globals, asOf, config } = helpers;
   const notices = program.command('notices').description(tr.t('cli.notices.help'));
 
   notices
@@ -129,8 +130,8 @@ export function registerNoticesCommands(program: Command, helpers: CommandHelper
       const status = listOf(o.status, NOTICE_STATUSES, 'status');
       const kind = listOf(o.kind, NOTICE_KINDS, 'kind');
       const limit = wholeNumber(o.limit, 'limit', 1);
-      const listed = await runAs(opts, 'notices')(listNotices, { libraryId: o.library, ...(status ? { status } : {}), ...(kind ? { kind } : {}), ...(limit !== undefined ? { limit } : {}) });
-      emit(opts.json, { notices: listed }, () => (listed.length === 0 ? 'No notices.' : listed.map(describeNotice).join('\n')));
+      const { result: listed, times } = await runWithTimes(opts, 'notices')(listNotices, { libraryId: o.library, ...(status ? { status } : {}), ...(kind ? { kind } : {}), ...(limit !== undefined ? { limit } : {}) });
+      emit(opts.json, { notices: listed }, () => (listed.length === 0 ? 'No notices.' : listed.map((n) => describeNotice(n, times, o.library)).join('\n')));
     });
 
   notices
@@ -232,8 +233,8 @@ export function registerNoticesCommands(program: Command, helpers: CommandHelper
     .requiredOption('--library <id>', 'the library')
     .action(async (o: { library: string }, command: Command) => {
       const opts = globals(command);
-      const letters = await runAs(opts, 'notices')(lettersToPost, { libraryId: o.library, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) });
-      emit(opts.json, { letters }, () => describeLetters(letters));
+      const { result: letters, times } = await runWithTimes(opts, 'notices')(lettersToPost, { libraryId: o.library, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) });
+      emit(opts.json, { letters }, () => describeLetters(letters, times, o.library));
     });
 
   notices
@@ -366,7 +367,7 @@ export function registerNoticesCommands(program: Command, helpers: CommandHelper
     .requiredOption('--library <id>', 'the library')
     .action(async (o: { library: string }, command: Command) => {
       const opts = globals(command);
-      const breaches = await runAs(opts, 'notices')(listBreaches, { libraryId: o.library });
-      emit(opts.json, { breaches }, () => (breaches.length === 0 ? 'No breaches recorded.' : breaches.map(describeBreach).join('\n')));
+      const { result: breaches, times } = await runWithTimes(opts, 'notices')(listBreaches, { libraryId: o.library });
+      emit(opts.json, { breaches }, () => (breaches.length === 0 ? 'No breaches recorded.' : breaches.map((b) => describeBreach(b, times, o.library)).join('\n')));
     });
 }

@@ -9,8 +9,8 @@ import type { CommandHelpers } from './command-helpers.js';
  * patron, reset a forgotten PIN (shown once, in this command's output only), change the category or home
  * branch. Added to the `patron` command patron.commands.ts defines.
  */
-export function registerPatronCardCommands(patron: Command, helpers: Pick<CommandHelpers, 'globals' | 'asOf' | 'runAs'>): void {
-  const { runAs, globals, asOf } = helpers;
+export function registerPatronCardCommands(patron: Command, helpers: Pick<CommandHelpers, 'globals' | 'asOf' | 'runAs' | 'runWithTimes'>): void {
+  const { runAs, runWithTimes, globals, asOf } = helpers;
 
   patron
     .command('renew-card')
@@ -21,8 +21,8 @@ export function registerPatronCardCommands(patron: Command, helpers: Pick<Comman
     .action(async (o: { card: string; verified?: boolean }, command: Command) => {
       const opts = globals(command);
       if (o.verified !== true) throw refuse(ErrorCode.VALIDATION_FAILED, 'Re-verify the patron, then confirm with --verified.', 'verified');
-      const result = await runAs(opts, 'account-service')(renewCard, { cardNumber: o.card, verified: true });
-      emit(opts.json, result, () => tr.t('cli.patron.renewCard.done', { expires: result.expiresAt, previous: result.previousExpiresAt }));
+      const { result, times } = await runWithTimes(opts, 'account-service')(renewCard, { cardNumber: o.card, verified: true });
+      emit(opts.json, result, () => tr.t('cli.patron.renewCard.done', { expires: times.when(result.expiresAt), previous: times.when(result.previousExpiresAt) }));
     });
 
   patron
@@ -33,8 +33,8 @@ export function registerPatronCardCommands(patron: Command, helpers: Pick<Comman
     .addOption(asOf())
     .action(async (o: { card: string; guardianCard: string }, command: Command) => {
       const opts = globals(command);
-      const result = await runAs(opts, 'account-service')(linkGuardian, { cardNumber: o.card, guardianCardNumber: o.guardianCard });
-      emit(opts.json, result, () => tr.t('cli.patron.linkGuardian.done', { since: result.startedAt }));
+      const { result, times } = await runWithTimes(opts, 'account-service')(linkGuardian, { cardNumber: o.card, guardianCardNumber: o.guardianCard });
+      emit(opts.json, result, () => tr.t('cli.patron.linkGuardian.done', { since: times.when(result.startedAt) }));
     });
 
   patron

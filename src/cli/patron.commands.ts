@@ -14,7 +14,7 @@ import type { CommandHelpers } from './command-helpers.js';
  * (src/cli/patron-service.commands.ts).
  */
 export function registerPatronCommands(program: Command, helpers: CommandHelpers): void {
-  const { runAs, globals, asOf } = helpers;
+  const { runAs, runWithTimes, globals, asOf } = helpers;
 
   const patron = program.command('patron').description(tr.t('cli.patron.help'));
   patron
@@ -41,8 +41,8 @@ export function registerPatronCommands(program: Command, helpers: CommandHelpers
     .addOption(asOf())
     .action(async (o: { card: string }, command: Command) => {
       const opts = globals(command);
-      const receipt = await runAs(opts, 'account-service')(deletePatron, { cardNumber: o.card });
-      emit(opts.json, receipt, () => tr.t('cli.patron.delete.done', { after: receipt.keyDestroyedAfter }));
+      const { result: receipt, times } = await runWithTimes(opts, 'account-service')(deletePatron, { cardNumber: o.card });
+      emit(opts.json, receipt, () => tr.t('cli.patron.delete.done', { after: times.when(receipt.keyDestroyedAfter) }));
     });
   patron
     .command('reading-history')
@@ -54,8 +54,8 @@ export function registerPatronCommands(program: Command, helpers: CommandHelpers
     .action(async (o: { card: string; keep?: boolean; stop?: boolean }, command: Command) => {
       const opts = globals(command);
       if (o.keep === o.stop) throw refuse(ErrorCode.VALIDATION_FAILED, 'Give --keep or --stop.', 'keep');
-      const result = await runAs(opts, 'account-service')(setReadingHistory, { cardNumber: o.card, keep: o.keep === true });
-      emit(opts.json, result, () => (result.readingHistory ? tr.t('cli.patron.readingHistory.kept', { since: result.since }) : tr.t('cli.patron.readingHistory.off', { count: result.loansDeleted })));
+      const { result, times } = await runWithTimes(opts, 'account-service')(setReadingHistory, { cardNumber: o.card, keep: o.keep === true });
+      emit(opts.json, result, () => (result.readingHistory && result.since ? tr.t('cli.patron.readingHistory.kept', { since: times.when(result.since) }) : tr.t('cli.patron.readingHistory.off', { count: result.loansDeleted })));
     });
   patron
     .command('deceased')

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { Cron } from 'croner';
 import pino from 'pino';
 import { loadConfig, type Config } from '../config.js';
@@ -144,13 +145,49 @@ export function describeTarget(target: string): string {
 
 /**
  * How main.ts reports an installation's set-up fault: `key` for the key file or the vault refusing its
- * key (a fault), `profile` for a broken policy profile file (a configuration mistake); undefined for
- * anything else.
+ * key, or an address `start` cannot listen on (a fault, with its stable code: KEY_FILE_MISSING,
+ * KEY_FILE_UNSAFE, KEY_FILE_INVALID, KEY_FAULT, VAULT_REFUSED for a key that does not open this
+ * installation's key store, PORT_IN_USE, PORT_UNAVAILABLE), `profile` for a broken policy
+ * profile file (a configuration mistake); undefined for anything else.
  */
-export function setupFault(error: unknown): { kind: 'key' | 'profile'; message: string } | undefined {
-  if (error instanceof KeyFileError || error instanceof VaultError) return { kind: 'key', message: error.message };
+export function setupFault(error: unknown): { kind: 'key'; code: string; message: string } | { kind: 'profile'; message: string } | undefined {
+  if (error instanceof KeyFileError) return { kind: 'key', code: error.code, message: error.message };
+  if (error instanceof VaultError) return { kind: 'key', code: 'VAULT_REFUSED', message: error.message };
+  if (error instanceof AddressUnavailableError) return { kind: 'key', code: error.code, message: error.message };
   if (error instanceof ProfileError) return { kind: 'profile', message: error.message };
   return undefined;
+}
+
+/** An address `carrel start` cannot listen on: taken by another process (PORT_IN_USE), or not allowed (PORT_UNAVAILABLE). */
+export class AddressUnavailableError extends Error {
+  override name = 'AddressUnavailableError';
+  constructor(
+    message: string,
+    readonly code: 'PORT_IN_USE' | 'PORT_UNAVAILABLE',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Makes sure `carrel start` can listen on each address before it creates or changes anything: a port
+ * that is taken must not leave a new database, key file and printed administrator password behind. Each
+ * address is bound and released at once (port 0, any free port, is not checked); a process that takes
+ * the port in the instant between is still refused by the listen itself.
+ */
+export async function checkAddressesFree(addresses: readonly { host: string; port: number; what: string }[]): Promise<void> {
+  for (const { host, port, what } of addresses) {
+    if (port === 0) continue;
+    await new Promise<void>((resolve, reject) => {
+      const probe = createServer();
+      probe.once('error', (error: NodeJS.ErrnoException) => {
+        const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+        if (error.code === 'EADDRINUSE') reject(new AddressUnavailableError(`${what} ${where} is already in use by another process; stop it, or give another port. Nothing was created or changed.`, 'PORT_IN_USE'));
+        else reject(new AddressUnavailableError(`Carrel cannot listen on ${what} ${where} (${error.code ?? error.message}); give another address or port. Nothing was created or changed.`, 'PORT_UNAVAILABLE'));
+      });
+      probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
+    });
+  }
 }
 
 /** Loads the demo library through the real use cases. */

@@ -18,6 +18,7 @@ import {
   type ReferenceOutcome,
   type ServiceReceipt,
 } from '../usecases/service-record.usecases.js';
+import { libraryTimes, type LocalTimes } from './local-times.js';
 import { emit, tr } from './output.js';
 import { type CommandHelpers, systemRun } from './command-helpers.js';
 
@@ -25,9 +26,10 @@ import { type CommandHelpers, systemRun } from './command-helpers.js';
 export type ServiceCommandHelpers = Pick<CommandHelpers, 'withRuntime' | 'globals' | 'asOf'>;
 
 /** One line for a record the desk created or closed: id, kind, state, and until when it runs. */
-function describe(receipt: ServiceReceipt, verb: keyof typeof VERB): string {
-  // A booking runs until its event's end; anything else with an end closed at that instant.
-  const until = !receipt.endsAt ? '' : ` ${receipt.status === 'booked' ? tr.t('cli.services.until', { at: receipt.endsAt }) : tr.t('cli.services.at', { at: receipt.endsAt })}`;
+function describe(receipt: ServiceReceipt, verb: keyof typeof VERB, times: LocalTimes): string {
+  // A booking runs until its event's end; anything else with an end closed at that instant (the library's local time).
+  const at = receipt.endsAt ? times.when(receipt.endsAt) : '';
+  const until = !receipt.endsAt ? '' : ` ${receipt.status === 'booked' ? tr.t('cli.services.until', { at }) : tr.t('cli.services.at', { at })}`;
   const resource = receipt.resource ? ` [${receipt.resource}]` : '';
   // The status is the record's own (open, booked, answered…), as in --json.
   return tr.t('cli.services.receipt', { label: tr.t(LABEL[receipt.kind]), id: receipt.id, verb: tr.t(VERB[verb]), resource, status: receipt.status, until });
@@ -56,8 +58,8 @@ const VERB = {
  */
 export function registerServiceCommands(program: Command, helpers: ServiceCommandHelpers): void {
   const { withRuntime, globals, asOf } = helpers;
-  const runService = <I, O>(command: Command, useCase: UseCase<I, O>, input: I): Promise<O> =>
-    withRuntime(globals(command), false, (runtime) => systemRun(runtime, 'account-service')(useCase, input));
+  const runService = <I, O>(command: Command, useCase: UseCase<I, O>, input: I): Promise<{ result: O; times: LocalTimes }> =>
+    withRuntime(globals(command), false, async (runtime) => ({ result: await systemRun(runtime, 'account-service')(useCase, input), times: await libraryTimes(runtime) }));
 
   const session = program.command('session').description(tr.t('cli.session.help'));
   session
@@ -70,7 +72,7 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
     .requiredOption('--station <code>', 'station code')
     .addOption(asOf())
     .action(async (o: { card?: string; guestPass?: string; library?: string; branch: string; station: string }, command: Command) => {
-      const result = await runService(command, startComputerSession, {
+      const { result, times } = await runService(command, startComputerSession, {
         ...(o.card !== undefined ? { cardNumber: o.card } : {}),
         ...(o.guestPass !== undefined ? { guestPass: o.guestPass } : {}),
         ...(o.library !== undefined ? { libraryId: o.library } : {}),
@@ -78,7 +80,7 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
         station: o.station,
       });
       emit(globals(command).json, result, () =>
-        [describe(result, 'started'), result.endedSessionIds.length > 0 ? tr.t('cli.services.endedOpenSession', { ids: result.endedSessionIds.join(', ') }) : '']
+        [describe(result, 'started', times), result.endedSessionIds.length > 0 ? tr.t('cli.services.endedOpenSession', { ids: result.endedSessionIds.join(', ') }) : '']
           .filter(Boolean)
           .join('\n'),
       );
@@ -89,8 +91,8 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
     .argument('<id>', 'session id')
     .addOption(asOf())
     .action(async (id: string, _o, command: Command) => {
-      const result = await runService(command, endComputerSession, { sessionId: id });
-      emit(globals(command).json, result, () => describe(result, 'ended'));
+      const { result, times } = await runService(command, endComputerSession, { sessionId: id });
+      emit(globals(command).json, result, () => describe(result, 'ended', times));
     });
 
   const bookingOptions = (command: Command) =>
@@ -104,8 +106,8 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
   const programs = program.command('program').description(tr.t('cli.program.help'));
   bookingOptions(programs.command('signup').description(tr.t('cli.program.signup.help')).requiredOption('--program <code>', 'program code')).action(
     async (o: { card: string; branch: string; starts: string; ends: string; program: string }, command: Command) => {
-      const result = await runService(command, signUpForProgram, { cardNumber: o.card, branch: o.branch, startsAt: o.starts, endsAt: o.ends, program: o.program });
-      emit(globals(command).json, result, () => describe(result, 'recorded'));
+      const { result, times } = await runService(command, signUpForProgram, { cardNumber: o.card, branch: o.branch, startsAt: o.starts, endsAt: o.ends, program: o.program });
+      emit(globals(command).json, result, () => describe(result, 'recorded', times));
     },
   );
   programs
@@ -114,15 +116,15 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
     .argument('<id>', 'sign-up id')
     .addOption(asOf())
     .action(async (id: string, _o, command: Command) => {
-      const result = await runService(command, cancelSignup, { signupId: id });
-      emit(globals(command).json, result, () => describe(result, 'cancelled'));
+      const { result, times } = await runService(command, cancelSignup, { signupId: id });
+      emit(globals(command).json, result, () => describe(result, 'cancelled', times));
     });
 
   const rooms = program.command('room').description(tr.t('cli.room.help'));
   bookingOptions(rooms.command('book').description(tr.t('cli.room.book.help')).requiredOption('--room <code>', 'room code')).action(
     async (o: { card: string; branch: string; starts: string; ends: string; room: string }, command: Command) => {
-      const result = await runService(command, bookRoom, { cardNumber: o.card, branch: o.branch, startsAt: o.starts, endsAt: o.ends, room: o.room });
-      emit(globals(command).json, result, () => describe(result, 'booked'));
+      const { result, times } = await runService(command, bookRoom, { cardNumber: o.card, branch: o.branch, startsAt: o.starts, endsAt: o.ends, room: o.room });
+      emit(globals(command).json, result, () => describe(result, 'booked', times));
     },
   );
   rooms
@@ -131,8 +133,8 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
     .argument('<id>', 'booking id')
     .addOption(asOf())
     .action(async (id: string, _o, command: Command) => {
-      const result = await runService(command, cancelRoomBooking, { bookingId: id });
-      emit(globals(command).json, result, () => describe(result, 'cancelled'));
+      const { result, times } = await runService(command, cancelRoomBooking, { bookingId: id });
+      emit(globals(command).json, result, () => describe(result, 'cancelled', times));
     });
 
   const ill = program.command('ill').description(tr.t('cli.ill.help'));
@@ -146,14 +148,14 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
     .option('--branch <code>', 'pick-up branch id or code')
     .addOption(asOf())
     .action(async (o: { card: string; title: string; author?: string; isbn?: string; branch?: string }, command: Command) => {
-      const result = await runService(command, requestInterlibraryLoan, {
+      const { result, times } = await runService(command, requestInterlibraryLoan, {
         cardNumber: o.card,
         title: o.title,
         author: o.author ?? null,
         isbn: o.isbn ?? null,
         ...(o.branch !== undefined ? { branch: o.branch } : {}),
       });
-      emit(globals(command).json, result, () => describe(result, 'recorded'));
+      emit(globals(command).json, result, () => describe(result, 'recorded', times));
     });
   ill
     .command('close')
@@ -162,8 +164,8 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
     .addOption(new Option('--outcome <outcome>', 'how it ended').choices([...ILL_OUTCOMES]).makeOptionMandatory())
     .addOption(asOf())
     .action(async (id: string, o: { outcome: IllOutcome }, command: Command) => {
-      const result = await runService(command, closeInterlibraryLoan, { requestId: id, outcome: o.outcome });
-      emit(globals(command).json, result, () => describe(result, 'closed'));
+      const { result, times } = await runService(command, closeInterlibraryLoan, { requestId: id, outcome: o.outcome });
+      emit(globals(command).json, result, () => describe(result, 'closed', times));
     });
 
   const reference = program.command('reference').description(tr.t('cli.reference.help'));
@@ -178,7 +180,7 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
     .option('--answered', 'answered on the spot: record it closed')
     .addOption(asOf())
     .action(async (o: { card?: string; question?: string; topic?: string; library?: string; branch?: string; answered?: boolean }, command: Command) => {
-      const result = await runService(command, recordReferenceRequest, {
+      const { result, times } = await runService(command, recordReferenceRequest, {
         ...(o.card !== undefined ? { cardNumber: o.card } : {}),
         ...(o.question !== undefined ? { question: o.question } : {}),
         ...(o.topic !== undefined ? { topic: o.topic } : {}),
@@ -186,7 +188,7 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
         ...(o.branch !== undefined ? { branch: o.branch } : {}),
         answered: o.answered === true,
       });
-      emit(globals(command).json, result, () => describe(result, 'recorded'));
+      emit(globals(command).json, result, () => describe(result, 'recorded', times));
     });
   reference
     .command('close')
@@ -195,7 +197,7 @@ export function registerServiceCommands(program: Command, helpers: ServiceComman
     .addOption(new Option('--outcome <outcome>', 'how it ended').choices([...REFERENCE_OUTCOMES]).makeOptionMandatory())
     .addOption(asOf())
     .action(async (id: string, o: { outcome: ReferenceOutcome }, command: Command) => {
-      const result = await runService(command, closeReferenceRequest, { requestId: id, outcome: o.outcome });
-      emit(globals(command).json, result, () => describe(result, 'closed'));
+      const { result, times } = await runService(command, closeReferenceRequest, { requestId: id, outcome: o.outcome });
+      emit(globals(command).json, result, () => describe(result, 'closed', times));
     });
 }

@@ -6,7 +6,7 @@ import { listProfiles } from '../usecases/profile.usecases.js';
 import { createFirstAdmin } from '../usecases/setup.usecases.js';
 import { emit, tr } from './output.js';
 import { clockFor, type CommandHelpers, systemRun } from './command-helpers.js';
-import { checkRetentionSchedule, describeTarget, loadDemo, openRuntime, serve, type DemoSummary } from './runtime.js';
+import { checkAddressesFree, checkRetentionSchedule, describeTarget, loadDemo, openRuntime, serve, type DemoSummary } from './runtime.js';
 
 /** `carrel init`, `carrel start` and `carrel demo`: a new installation, serving it, the demo library. */
 export function registerSetupCommands(program: Command, helpers: CommandHelpers): void {
@@ -55,6 +55,11 @@ export function registerSetupCommands(program: Command, helpers: CommandHelpers)
       // Every profile file is validated before anything is served: a broken one stops Carrel here.
       listProfiles({ actor: SYSTEM });
       checkRetentionSchedule(config.retentionSchedule);
+      // A port that is taken stops Carrel here, before a database, a key file or a password is made.
+      await checkAddressesFree([
+        { host: o.host, port, what: 'the address' },
+        ...(sip2Port === null ? [] : [{ host: o.sip2Host, port: sip2Port, what: 'the SIP2 address' }]),
+      ]);
       const opened = await openRuntime(opts.db ?? config.database, clockFor(undefined), { create: true, keyFile: config.keyFile });
       if (opened.keyFileCreated) process.stdout.write(`${tr.t('cli.start.keyFileCreated', { keyFile: config.keyFile })}\n`);
       const runtime = opened.runtime;

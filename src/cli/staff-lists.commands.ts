@@ -23,11 +23,9 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[],
   return [line(headers), ...rows.map(line)].join('\n');
 }
 
-const day = (instant: string) => instant.slice(0, 10);
-
 /** `carrel lists overdue|pull|expired-holds|in-transit|done`: the lists staff on duty work from. */
 export function registerStaffListCommands(program: Command, helpers: CommandHelpers): void {
-  const { runAs, globals, asOf } = helpers;
+  const { runAs, runWithTimes, globals, asOf } = helpers;
   const lists = program.command('lists').description(tr.t('cli.lists.help'));
   const scope = (o: ListFlags): ListInput => ({ libraryId: o.library, ...(o.branch !== undefined ? { branch: o.branch } : {}) });
   const listCommand = (name: string, description: string) =>
@@ -72,7 +70,8 @@ export function registerStaffListCommands(program: Command, helpers: CommandHelp
 
   listCommand('pull', tr.t('cli.lists.pull.help')).action(async (o: ListFlags, command: Command) => {
     const opts = globals(command);
-    const rows = await runAs(opts, 'circulation')(pullList, scope(o));
+    const { result: rows, times } = await runWithTimes(opts, 'circulation')(pullList, scope(o));
+    const day = (instant: string) => times.day(instant, o.library);
     emit(opts.json, rows, () =>
       table(
         [
@@ -92,7 +91,8 @@ export function registerStaffListCommands(program: Command, helpers: CommandHelp
 
   listCommand('expired-holds', tr.t('cli.lists.expiredHolds.help')).action(async (o: ListFlags, command: Command) => {
     const opts = globals(command);
-    const rows = await runAs(opts, 'circulation')(expiredHoldsList, scope(o));
+    const { result: rows, times } = await runWithTimes(opts, 'circulation')(expiredHoldsList, scope(o));
+    const day = (instant: string) => times.day(instant, o.library);
     emit(opts.json, rows, () =>
       table(
         [tr.t('cli.lists.column.shelfCode'), tr.t('cli.lists.column.barcode'), tr.t('cli.lists.column.title'), tr.t('cli.lists.column.branch'), tr.t('cli.lists.column.since')],
@@ -104,7 +104,8 @@ export function registerStaffListCommands(program: Command, helpers: CommandHelp
 
   listCommand('in-transit', tr.t('cli.lists.inTransit.help')).action(async (o: ListFlags, command: Command) => {
     const opts = globals(command);
-    const rows = await runAs(opts, 'circulation')(inTransitList, scope(o));
+    const { result: rows, times } = await runWithTimes(opts, 'circulation')(inTransitList, scope(o));
+    const day = (instant: string) => times.day(instant, o.library);
     emit(opts.json, rows, () =>
       table(
         [tr.t('cli.lists.column.barcode'), tr.t('cli.lists.column.title'), tr.t('cli.lists.column.from'), tr.t('cli.lists.column.to'), tr.t('cli.lists.column.since')],

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fingerprint, open, seal, VaultError } from './cipher.js';
-import { KeyFileError } from './key-file.js';
+import { KeyFileError, missingKeyFile } from './key-file.js';
 
 /**
  * The key-encryption keys (KEKs), kept outside the database: the key file (mode 0600, one base64 key per
@@ -15,7 +15,7 @@ export class Keyring {
 
   constructor(keys: readonly Buffer[], readonly source: { kind: 'file'; path: string } | { kind: 'env' }) {
     const first = keys[0];
-    if (!first) throw new KeyFileError('The key ring is empty.');
+    if (!first) throw new KeyFileError('The key ring is empty.', 'KEY_FILE_INVALID');
     this.#keys = new Map(keys.map((k) => [fingerprint(k), k]));
     this.current = fingerprint(first);
   }
@@ -43,7 +43,7 @@ export class Keyring {
 
 function parseKey(text: string, where: string): Buffer {
   const key = Buffer.from(text.trim(), 'base64');
-  if (key.length !== 32 || key.toString('base64') !== text.trim()) throw new KeyFileError(`${where} does not hold a 32-byte base64 key.`);
+  if (key.length !== 32 || key.toString('base64') !== text.trim()) throw new KeyFileError(`${where} does not hold a 32-byte base64 key.`, 'KEY_FILE_INVALID');
   return key;
 }
 
@@ -54,9 +54,9 @@ export function loadKeyring(keyFile: string, env: NodeJS.ProcessEnv = process.en
     if (env.CARREL_KEY_PREVIOUS) keys.push(parseKey(env.CARREL_KEY_PREVIOUS, 'CARREL_KEY_PREVIOUS'));
     return new Keyring(keys, { kind: 'env' });
   }
-  if (!existsSync(keyFile)) throw new KeyFileError(`The key file ${keyFile} does not exist; run \`carrel init\`, restore the key file, or set CARREL_KEY_FILE.`);
+  if (!existsSync(keyFile)) throw missingKeyFile(keyFile);
   const mode = statSync(keyFile).mode & 0o777;
-  if ((mode & 0o077) !== 0) throw new KeyFileError(`The key file ${keyFile} is readable by other users (mode ${mode.toString(8)}); run \`chmod 600 ${keyFile}\`.`);
+  if ((mode & 0o077) !== 0) throw new KeyFileError(`The key file ${keyFile} is readable by other users (mode ${mode.toString(8)}); run \`chmod 600 ${keyFile}\`.`, 'KEY_FILE_UNSAFE');
   const lines = readFileSync(keyFile, 'utf8')
     .split('\n')
     .map((l) => l.trim())
@@ -74,7 +74,9 @@ export function loadKeyring(keyFile: string, env: NodeJS.ProcessEnv = process.en
 export function keyringProvider(keyFile: string, env: NodeJS.ProcessEnv = process.env): () => Keyring {
   let cached: { mtimeMs: number; keyring: Keyring } | undefined;
   return () => {
-    const mtimeMs = env.CARREL_KEY ? 0 : statSync(keyFile).mtimeMs;
+    // A key file that is gone is refused in the key ring's own words (not the file system's ENOENT).
+    if (env.CARREL_KEY === undefined && !existsSync(keyFile)) throw missingKeyFile(keyFile);
+    const mtimeMs = env.CARREL_KEY !== undefined ? 0 : statSync(keyFile).mtimeMs;
     if (!cached || cached.mtimeMs !== mtimeMs) cached = { mtimeMs, keyring: loadKeyring(keyFile, env) };
     return cached.keyring;
   };
@@ -106,6 +108,7 @@ export function writeKeyFile(path: string, keys: readonly Buffer[]): void {
 
 /** The raw keys of a key file, current first (for rotation). */
 export function readKeyFileKeys(path: string): Buffer[] {
+  if (!existsSync(path)) throw missingKeyFile(path);
   return readFileSync(path, 'utf8')
     .split('\n')
     .map((l) => l.trim())

@@ -53,6 +53,7 @@ function createKeyFileIfNew(keyFile: string, databaseTarget: string, keyStoreTar
     throw new KeyFileError(
       `The key file ${keyFile} is missing, but this installation's key store (${keyStoreTarget}) exists: a new key would open nothing. ` +
         'Restore the key file, or point CARREL_KEY_FILE at it.',
+      'KEY_FILE_MISSING',
     );
   return ensureKeyFile(keyFile);
 }
