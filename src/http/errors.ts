@@ -119,6 +119,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   // Staff accounts and their passwords (issue 15: staff)
   STAFF_NOT_FOUND: 404,
   CANNOT_LOCK_OUT_SELF: 409,
+  STAFF_LIBRARY_REQUIRED: 422,
+  STAFF_LIBRARIES_NOT_SHARED: 422,
   PASSWORD_TOO_SHORT: 422,
   PASSWORD_TOO_LONG: 422,
   PASSWORD_TOO_COMMON: 422,
