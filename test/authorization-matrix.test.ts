@@ -514,7 +514,8 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
   { route: 'PUT /me/privacy', request: () => ({ method: 'PUT', path: '/me/privacy', body: { mailingLists: false } }) },
   { route: 'GET /me/access-log', request: () => ({ method: 'GET', path: '/me/access-log' }) },
   { route: 'POST /me/card-lost', freshSession: true, request: () => ({ method: 'POST', path: '/me/card-lost' }) },
-  { route: 'DELETE /me', freshSession: true, request: () => ({ method: 'DELETE', path: '/me' }) },
+  // Deleting the account asks for the PIN again (issue 22, defect 8)
+  { route: 'DELETE /me', freshSession: true, request: (s) => ({ method: 'DELETE', path: '/me', body: { pin: s.me.pin } }) },
   // The patron's own loans and holds (issue 18): another patron's loan or hold is not found
   { route: 'GET /me/loans', request: () => ({ method: 'GET', path: '/me/loans' }) },
   { route: 'POST /me/loans/renew-all', request: () => ({ method: 'POST', path: '/me/loans/renew-all' }) },

@@ -179,6 +179,8 @@ export const ErrorCode = {
   ITEM_ON_LOAN: 'ITEM_ON_LOAN',
   NOT_LENT_BETWEEN_LIBRARIES: 'NOT_LENT_BETWEEN_LIBRARIES',
   PIN_RESET_TOKEN_INVALID: 'PIN_RESET_TOKEN_INVALID',
+  // Irreversible actions of a patron's own session ask for the PIN again (issue 22, defect 8)
+  PIN_REQUIRED: 'PIN_REQUIRED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
