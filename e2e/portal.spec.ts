@@ -114,6 +114,20 @@ test.describe('on a phone', () => {
     expect(exported.privacy.readingHistory).toBe(true);
     expect(exported.contents['reading-history']).toEqual(['loans']);
     expect(exported.loans).toContainEqual(expect.objectContaining({ title: after.title, itemBarcode: after.barcode, status: 'returned' }));
+
+    // Turning it off deletes it: the PIN is typed again first (a wrong one deletes nothing).
+    await openTab(page, 'Privacy', 'Privacy settings');
+    await page.getByRole('checkbox', { name: 'Keep my reading history' }).uncheck();
+    await page.getByLabel('Your PIN').fill(me.pin === '9999' ? '8888' : '9999');
+    await page.getByRole('button', { name: 'Save privacy settings' }).click();
+    await expect(page.getByText('That PIN is wrong. Nothing was deleted.')).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole('checkbox', { name: 'Keep my reading history' })).toBeChecked();
+    await page.getByRole('checkbox', { name: 'Keep my reading history' }).uncheck();
+    await page.getByLabel('Your PIN').fill(me.pin);
+    await page.getByRole('button', { name: 'Save privacy settings' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Your privacy settings are saved.' })).toBeVisible();
+    await expect(page.getByRole('checkbox', { name: 'Keep my reading history' })).not.toBeChecked();
   });
 
   test('a patron reports their card lost after changing their PIN, and the card stops', async ({ page, request }, testInfo) => {
@@ -269,7 +283,7 @@ test('a long list of who looked is shown 25 at a time', async ({ page, request }
   await expect(page.locator('.portal-log > li')).toHaveCount(25);
 });
 
-test('deleting an account asks first, refuses while an item is out, then answers a receipt', async ({ page, request }, testInfo) => {
+test('deleting an account asks first with the PIN, refuses while an item is out, then answers a receipt', async ({ page, request }, testInfo) => {
   await page.setViewportSize(DESKTOP);
   const api = await staffApi(request, 'librarian');
   const me = await registerPatron(api, 'Hana');
@@ -286,7 +300,13 @@ test('deleting an account asks first, refuses while an item is out, then answers
   await expect(page.getByRole('button', { name: 'Yes, delete my account' })).toHaveCount(0);
   await expect(open).toBeFocused();
 
+  // The PIN is typed again: without it the button does nothing; a wrong one deletes nothing and asks again.
   await open.click();
+  await expect(page.getByRole('button', { name: 'Yes, delete my account' })).toBeDisabled();
+  await page.getByLabel('Your PIN').fill(me.pin === '9999' ? '8888' : '9999');
+  await page.getByRole('button', { name: 'Yes, delete my account' }).click();
+  await expect(page.getByText('That PIN is wrong. Nothing was deleted.')).toBeVisible();
+  await page.getByLabel('Your PIN').fill(me.pin);
   await page.getByRole('button', { name: 'Yes, delete my account' }).click();
   await expect(page.getByText('Your account was not deleted.')).toBeVisible();
   await expect(page.getByText(/You still have items checked out/)).toBeVisible();
@@ -295,6 +315,7 @@ test('deleting an account asks first, refuses while an item is out, then answers
 
   await api('POST', '/checkins', { itemBarcode: barcode, libraryId: fixture().libraryId });
   await open.click();
+  await page.getByLabel('Your PIN').fill(me.pin);
   await page.getByRole('button', { name: 'Yes, delete my account' }).click();
   await expect(page).toHaveURL(/\/app\/me\/login$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Your account is deleted' })).toBeVisible();

@@ -142,4 +142,31 @@ describe.each(ENGINES)('carrel staff on %s', (engine) => {
       expect(help.stdout).toContain(`Usage: carrel staff ${command}`);
     }
   }, CLI_TIMEOUT);
+
+  it('asks for the library when there are several, refuses libraries that do not share, and lists an account without one as reaching no patron (issue 22, defect 7)', async () => {
+    const before = (await db().selectFrom('staff_accounts').select('id').execute()).length;
+    const refusal = async (...args: string[]) => {
+      const result = await cli('--json', ...args);
+      return [result.code, document<{ error: { code: string } }>(result).error.code];
+    };
+    // Two libraries here: an account names its own
+    expect(await refusal('staff', 'add', '--username', 'desk.nowhere')).toEqual([1, 'STAFF_LIBRARY_REQUIRED']);
+    expect(await refusal('staff', 'add', '--username', 'desk.wide', '--consortium', '--role', 'librarian')).toEqual([1, 'STAFF_LIBRARY_REQUIRED']);
+    // Neither library shares its patrons: an account of both is refused
+    expect(await refusal('staff', 'add', '--username', 'desk.pair', '--library', 'staff-lib', '--library', 'other-lib')).toEqual([1, 'STAFF_LIBRARIES_NOT_SHARED']);
+    expect(await refusal('staff', 'add', '--username', 'desk.pair', '--libraries', 'staff-lib,other-lib')).toEqual([1, 'STAFF_LIBRARIES_NOT_SHARED']);
+    expect((await db().selectFrom('staff_accounts').select('id').execute()).length).toBe(before);
+    // An account that only runs the system may be without a library
+    expect(document<Account & { libraryIds: string[] }>(await ok('staff', 'add', '--username', 'ops.two', '--consortium', '--role', 'admin')).libraryIds).toEqual([]);
+    // An account made without a library before: listed as reaching no patron until placed
+    await db()
+      .insertInto('staff_accounts')
+      .values({ id: 'legacy-desk', library_id: null, username: 'desk.legacy', password_hash: 'x', roles: '["librarian"]', disabled: 0, must_change_password: 0, created_at: new Date().toISOString() })
+      .execute();
+    const everyone = await cli('staff', 'list');
+    expect(everyone.stdout).toMatch(/^desk\.legacy {2}\(no library: reads no patrons until placed in one\) {2}librarian$/m);
+    expect(everyone.stdout).toMatch(/^ops\.two {2}\(consortium\) {2}admin$/m);
+    const placed = document<Account & { libraryIds: string[] }>(await ok('staff', 'roles', '--username', 'desk.legacy', '--library', 'staff-lib'));
+    expect([placed.libraryId, placed.libraryIds]).toEqual(['staff-lib', ['staff-lib']]);
+  }, CLI_TIMEOUT);
 });

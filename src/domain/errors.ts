@@ -127,6 +127,8 @@ export const ErrorCode = {
   // Staff accounts and their passwords (issue 15: staff; OWASP ASVS 5.0 L2 chapter 6)
   STAFF_NOT_FOUND: 'STAFF_NOT_FOUND',
   CANNOT_LOCK_OUT_SELF: 'CANNOT_LOCK_OUT_SELF',
+  STAFF_LIBRARY_REQUIRED: 'STAFF_LIBRARY_REQUIRED',
+  STAFF_LIBRARIES_NOT_SHARED: 'STAFF_LIBRARIES_NOT_SHARED',
   PASSWORD_TOO_SHORT: 'PASSWORD_TOO_SHORT',
   PASSWORD_TOO_LONG: 'PASSWORD_TOO_LONG',
   PASSWORD_TOO_COMMON: 'PASSWORD_TOO_COMMON',
@@ -177,6 +179,8 @@ export const ErrorCode = {
   ITEM_ON_LOAN: 'ITEM_ON_LOAN',
   NOT_LENT_BETWEEN_LIBRARIES: 'NOT_LENT_BETWEEN_LIBRARIES',
   PIN_RESET_TOKEN_INVALID: 'PIN_RESET_TOKEN_INVALID',
+  // Irreversible actions of a patron's own session ask for the PIN again (issue 22, defect 8)
+  PIN_REQUIRED: 'PIN_REQUIRED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

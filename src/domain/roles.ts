@@ -11,6 +11,13 @@ export const ROLES = ['volunteer', 'circulation', 'librarian', 'branch-manager',
 export type Role = (typeof ROLES)[number];
 
 /**
+ * The roles about running the system, not about patrons: the only roles an account without a library
+ * holds (policy/permissions.ts). Every other role serves a library's patrons, so an account holds it
+ * only in a library (or a list of libraries that share their patrons).
+ */
+export const SYSTEM_ROLES: readonly Role[] = ['admin'];
+
+/**
  * What a member of staff may do, one name per duty. Staff use patron data only in the performance of
  * their duties (CB-A3, RF-1, RF-10, IF-8): each role gets the permissions its duties need and no more.
  */

@@ -253,8 +253,16 @@ export interface GuardianLink {
 
 export interface StaffAccount {
   id: string;
-  /** null: a consortium-wide account (system administrator). */
+  /**
+   * The home library; null: an account without a library, which holds only the roles about running the
+   * system (SYSTEM_ROLES) and reaches no patron.
+   */
   libraryId: string | null;
+  /**
+   * Every library the account works for, the home library first: one, or several that all share their
+   * patrons; empty for an account without a library.
+   */
+  libraryIds: string[];
   username: string;
   roles: string[];
   disabled: boolean;

@@ -23,7 +23,7 @@ describe.each(ENGINES)('retention API on %s', (engine) => {
     carlsbad = (await buildLibrary(w, { id: `cb-${engine}`, profileId: 'carlsbad-nm' })).library.id;
     admin.password = (await w.act(createStaff, { username: admin.username, libraryId: null, roles: ['admin'] })).password;
     desk.password = (await w.act(createStaff, { username: desk.username, libraryId: jackson, roles: ['circulation'] })).password;
-    clerkAnywhere.password = (await w.act(createStaff, { username: clerkAnywhere.username, libraryId: null, roles: ['circulation'] })).password;
+    clerkAnywhere.password = (await w.act(createStaff, { username: clerkAnywhere.username, libraryId: carlsbad, roles: ['circulation'] })).password;
     server = await startServer(w);
   });
   afterAll(async () => {
@@ -66,7 +66,7 @@ describe.each(ENGINES)('retention API on %s', (engine) => {
   });
 
   it('refuses reading history where the profile does not offer it, and bad input, changing nothing', async () => {
-    // Consortium-wide staff at a desk; the system administrator records no patron's choices.
+    // A clerk at Carlsbad's desk; the system administrator records no patron's choices.
     expect((await server.call('PUT', `/patrons/${(await buildPatron(w, { libraryId: carlsbad })).id}/reading-history`, { cookie: await server.login(admin), body: { keep: true } })).body.error.code).toBe(
       'PERMISSION_DENIED',
     );

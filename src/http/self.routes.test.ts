@@ -336,7 +336,7 @@ describe.each(ENGINES)('patron self-service over HTTP on %s', (engine) => {
     expect({ status: removeEmail.status, code: removeEmail.body.error.code }).toEqual({ status: 422, code: 'NOTICE_CHANNEL_UNREACHABLE' });
 
     // Unsubscribing (RF-8) and withdrawing consent clear the instant; reading history off
-    const withdrawn = await server.call('PUT', '/me/privacy', { cookie, body: { readingHistory: false, mailingLists: false, photoConsent: false, noticeChannel: 'none' } });
+    const withdrawn = await server.call('PUT', '/me/privacy', { cookie, body: { readingHistory: false, mailingLists: false, photoConsent: false, noticeChannel: 'none', pin: p.pin } });
     expect(withdrawn.body).toEqual(defaults.body);
     expect((await accessRows(p.id)).map((r) => r.action)).toEqual(expect.arrayContaining(['reading-history-opt-in', 'reading-history-opt-out', 'privacy-changed']));
   });
@@ -513,7 +513,7 @@ describe.each(ENGINES)('patron self-service over HTTP on %s', (engine) => {
     await w.act(checkin, { itemBarcode: returnedLate.barcode });
 
     const cookie = await logIn(p);
-    const refused = await server.call('DELETE', '/me', { cookie });
+    const refused = await server.call('DELETE', '/me', { cookie, body: { pin: p.pin } });
     expect(refused.status).toBe(422);
     expect(refused.body.error.problems.map((x: { code: string }) => x.code)).toEqual(['PATRON_HAS_ITEMS_OUT', 'PATRON_OWES_FINES']);
     expect(await patronRow(p.id)).toBeDefined();
@@ -523,7 +523,7 @@ describe.each(ENGINES)('patron self-service over HTTP on %s', (engine) => {
     const owed = (await server.call('GET', '/me', { cookie })).body.balanceCents as number;
     await w.act(pay, { cardNumber: p.cardNumber, amountCents: owed });
 
-    const deleted = await server.call('DELETE', '/me', { cookie });
+    const deleted = await server.call('DELETE', '/me', { cookie, body: { pin: p.pin } });
     expect(deleted.status).toBe(200);
     expect(Object.keys(deleted.body).sort()).toEqual(['deletedAt', 'keyDestroyedAfter', 'receiptId']);
     expect(deleted.headers.getSetCookie().join(';')).toMatch(/carrel_session=;/);

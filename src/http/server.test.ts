@@ -69,6 +69,7 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
   let libA: string;
   let libB: string;
   const admin = { username: `admin-${engine}`, password: '' };
+  const operator = { username: `operator-${engine}`, password: '' };
   const deskA = { username: `desk-a-${engine}`, password: '' };
 
   /** The CSRF token of each session cookie, sent on every state-changing call made with it. */
@@ -151,8 +152,11 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
     w = await world(database);
     libA = (await buildLibrary(w, { id: `lib-a-${engine}`, name: 'Alpha Library' })).library.id;
     libB = (await buildLibrary(w, { id: `lib-b-${engine}`, name: 'Beta Library' })).library.id;
-    // Consortium-wide staff: a librarian not bound to one library (the system administrator sees no patron).
-    admin.password = (await w.act(createStaff, { username: admin.username, libraryId: null, roles: ['admin', 'librarian'] })).password;
+    // Library A's administrator who is also a librarian (the system administrator sees no patron).
+    admin.password = (await w.act(createStaff, { username: admin.username, libraryId: libA, roles: ['admin', 'librarian'] })).password;
+    // The installation's administrator, without a library (issue 22, defect 7).
+    operator.password = (await w.act(createStaff, { username: operator.username, libraryId: null, roles: ['admin'] })).password;
+    secrets.add(operator.password);
     deskA.password = (await w.act(createStaff, { username: deskA.username, libraryId: libA, roles: ['librarian'] })).password;
     secrets.add(admin.password);
     secrets.add(deskA.password);
@@ -733,11 +737,10 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
       expect(libraries.status).toBe(200);
       expect((libraries.body as unknown as Json[]).map((l) => l.id)).toEqual([libA]);
 
-      // Consortium-wide staff reach both libraries.
-      const adminCookie = await login(admin);
-      const seen = await call('POST', '/api/v1/patrons/lookup', { cookie: adminCookie, body: { cardNumber: outsider.cardNumber } });
-      expect(seen.status).toBe(200);
-      expect(seen.body.patron.libraryId).toBe(libB);
+      // An account without a library reaches no library's patrons (issue 22, defect 7).
+      const operatorCookie = await login(operator);
+      const seen = await call('POST', '/api/v1/patrons/lookup', { cookie: operatorCookie, body: { cardNumber: outsider.cardNumber } });
+      expectError(seen, 403, 'PERMISSION_DENIED');
     });
   });
 

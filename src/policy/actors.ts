@@ -18,7 +18,12 @@ export const ROLE_NAMES: Record<Role, string> = {
 };
 
 export type Actor =
-  | { kind: 'staff'; id: string; libraryId: string | null; roles: readonly string[] }
+  /**
+   * A member of staff. `libraryId` is their home library; null for an account that runs the system and
+   * holds no role about patrons (`SYSTEM_ROLES`). `libraries` lists every library the account works for
+   * when it works for several, all of which share their patrons (absent: the home library only).
+   */
+  | { kind: 'staff'; id: string; libraryId: string | null; roles: readonly string[]; libraries?: readonly string[] }
   /** A patron logged in with card and PIN; acts on their own record, or as a guardian on a minor's. */
   | { kind: 'patron'; id: string; libraryId: string }
   | { kind: 'system'; id: 'system' }

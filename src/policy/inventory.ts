@@ -345,6 +345,7 @@ export const OTHER_TABLES: Readonly<Record<string, string>> = {
   bib_search_docsize: 'A shadow table of SQLite’s full-text index over the catalogue; no patron.',
   bib_search_config: 'A shadow table of SQLite’s full-text index over the catalogue; no patron.',
   staff_accounts: 'Staff accounts: username, roles, password hash; no patron.',
+  staff_libraries: 'The libraries a staff account works for when it works for several that share patrons; no patron.',
   vendors: 'The library’s e-content vendors and proxies (OpenID Connect clients, EZproxy instances): name, addresses, the claims their contract names, a sealed secret; no patron (issue 19).',
   oidc_signing_keys: 'The sign-in provider’s signing keys, sealed under the vault’s key, kept until the tokens they signed have expired; no patron.',
   sip2_accounts: 'SIP2 accounts of self-check kiosks, sorters and authentication clients: name, login id, password hash, branch and settings; no patron (CB-G2).',

@@ -1,6 +1,6 @@
 import type { Actor, LookupPurpose, Role } from './actors.js';
 import { LOOKUP_PURPOSES, ROLES } from './actors.js';
-import { PERMISSIONS, type Permission } from '../domain/roles.js';
+import { PERMISSIONS, SYSTEM_ROLES, type Permission } from '../domain/roles.js';
 import { KIND_PERMISSIONS } from './sip2-disclosure.policy.js';
 
 export { PERMISSIONS, type Permission } from '../domain/roles.js';
@@ -103,9 +103,15 @@ export const ROLE_PURPOSES: Record<Role, readonly LookupPurpose[]> = {
 
 export type Decision = { allowed: true; role: string } | { allowed: false; reason: 'not-staff' | 'no-role-grants-it' | 'purpose-not-allowed' };
 
+/**
+ * The roles that count for an actor. An account without a library holds only the roles about running
+ * the system (`SYSTEM_ROLES`): any other role it was given serves no library's patrons until an
+ * administrator places the account in a library.
+ */
 function rolesOf(actor: Actor): Role[] {
   if (actor.kind !== 'staff') return [];
-  return actor.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+  const known = actor.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+  return actor.libraryId === null ? known.filter((r) => SYSTEM_ROLES.includes(r)) : known;
 }
 
 /**

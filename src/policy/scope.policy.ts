@@ -7,23 +7,31 @@ import type { Actor } from './actors.js';
  * response never reveals that it exists.
  */
 export type ScopeDecision =
-  | { allowed: true; reason: 'system' | 'consortium-staff' | 'same-library' | 'shared-patrons' }
-  | { allowed: false; reason: 'other-library' | 'not-shared' };
+  | { allowed: true; reason: 'system' | 'consortium-staff' | 'same-library' | 'listed-library' | 'shared-patrons' }
+  | { allowed: false; reason: 'other-library' | 'not-shared' | 'no-library' };
 
-/** Whether an actor reaches a library's catalogue and settings (items, branches, record series). */
+/**
+ * Whether an actor reaches a library's catalogue and settings (items, branches, record series). An
+ * account without a library reaches every library's, holding only the roles about running the system
+ * (policy/permissions.ts); an account that works for a list of libraries reaches each of them.
+ */
 export function canReachLibrary(actor: Actor, libraryId: string): ScopeDecision {
   if (actor.kind === 'system') return { allowed: true, reason: 'system' };
   if (actor.kind === 'staff' && actor.libraryId === null) return { allowed: true, reason: 'consortium-staff' };
   if (actor.libraryId === libraryId) return { allowed: true, reason: 'same-library' };
+  if (actor.kind === 'staff' && actor.libraries?.includes(libraryId)) return { allowed: true, reason: 'listed-library' };
   return { allowed: false, reason: 'other-library' };
 }
 
 /**
  * Whether staff reach a patron of `patronLibraryId`. Their own library's patrons, yes; another
  * library's only when both libraries' profiles share patrons (`access.shared_patrons`, RF-4): a library
- * that does not share keeps its patrons to itself, and one that does not share sees no one else's.
+ * that does not share keeps its patrons to itself, and one that does not share sees no one else's. An
+ * account without a library reaches no patron at all.
  */
 export function canReachPatron(actor: Actor, patronLibraryId: string, sharing: { actorLibrary: boolean; patronLibrary: boolean }): ScopeDecision {
+  // An account without a library works for no library's patrons, whatever roles it was given.
+  if (actor.kind === 'staff' && actor.libraryId === null) return { allowed: false, reason: 'no-library' };
   const library = canReachLibrary(actor, patronLibraryId);
   if (library.allowed) return library;
   if (actor.kind === 'staff' && sharing.actorLibrary && sharing.patronLibrary) return { allowed: true, reason: 'shared-patrons' };

@@ -288,6 +288,12 @@ export interface StaffAccountsTable {
   must_change_password: number;
 }
 
+/** The libraries of a staff account that works for several, all sharing patrons (0026). */
+export interface StaffLibrariesTable {
+  staff_id: string;
+  library_id: string;
+}
+
 export interface Sip2AccountsTable {
   id: string;
   library_id: string;
@@ -636,6 +642,7 @@ export interface Schema {
   payments: PaymentsTable;
   payment_allocations: PaymentAllocationsTable;
   staff_accounts: StaffAccountsTable;
+  staff_libraries: StaffLibrariesTable; // 0026
   sip2_accounts: Sip2AccountsTable; // 0016
   vendors: VendorsTable; // 0020
   vendor_authorisations: VendorAuthorisationsTable; // 0020

@@ -3,16 +3,38 @@ import type { Db } from './database.js';
 import { prepared } from './prepared.js';
 import type { StaffAccountsTable } from './schema.js';
 
-function toStaff(row: StaffAccountsTable): StaffAccount {
+/** `listed`: the account's rows in staff_libraries (empty for an account of one library or none). */
+function toStaff(row: StaffAccountsTable, listed: readonly string[] = []): StaffAccount {
+  const home = row.library_id;
   return {
     id: row.id,
-    libraryId: row.library_id,
+    libraryId: home,
+    libraryIds: home === null ? [] : [home, ...listed.filter((id) => id !== home).sort()],
     username: row.username,
     roles: JSON.parse(row.roles) as string[],
     disabled: Number(row.disabled) !== 0,
     mustChangePassword: Number(row.must_change_password) !== 0,
     createdAt: row.created_at,
   };
+}
+
+/** The staff_libraries rows of these accounts, by account. */
+async function listedLibraries(db: Db, staffIds: readonly string[]): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  if (staffIds.length === 0) return found;
+  const rows = await db.selectFrom('staff_libraries').select(['staff_id', 'library_id']).where('staff_id', 'in', [...staffIds]).execute();
+  for (const row of rows) found.set(row.staff_id, [...(found.get(row.staff_id) ?? []), row.library_id]);
+  return found;
+}
+
+/**
+ * Sets the libraries an account works for: its home library (`libraryIds[0]`, or null) and, when there
+ * are several, every one of them in staff_libraries.
+ */
+export async function setLibraries(db: Db, id: string, libraryIds: readonly string[]): Promise<void> {
+  await db.updateTable('staff_accounts').set({ library_id: libraryIds[0] ?? null }).where('id', '=', id).execute();
+  await db.deleteFrom('staff_libraries').where('staff_id', '=', id).execute();
+  if (libraryIds.length > 1) await db.insertInto('staff_libraries').values(libraryIds.map((libraryId) => ({ staff_id: id, library_id: libraryId }))).execute();
 }
 
 export async function insertStaff(db: Db, staff: StaffAccount, passwordHash: string): Promise<void> {
@@ -29,12 +51,13 @@ export async function insertStaff(db: Db, staff: StaffAccount, passwordHash: str
       created_at: staff.createdAt,
     })
     .execute();
+  if (staff.libraryIds.length > 1) await setLibraries(db, staff.id, staff.libraryIds);
 }
 
 /** An account and its password hash, for log-in only. */
 export async function findStaffCredentials(db: Db, username: string): Promise<{ staff: StaffAccount; passwordHash: string } | undefined> {
   const row = await db.selectFrom('staff_accounts').selectAll().where('username', '=', username).executeTakeFirst();
-  return row && { staff: toStaff(row), passwordHash: row.password_hash };
+  return row && { staff: toStaff(row, (await listedLibraries(db, [row.id])).get(row.id)), passwordHash: row.password_hash };
 }
 
 export async function countStaff(db: Db): Promise<number> {
@@ -47,20 +70,27 @@ const staffById = prepared((db: Db, id: string) => db.selectFrom('staff_accounts
 
 export async function findStaffById(db: Db, id: string): Promise<StaffAccount | undefined> {
   const [row] = (await staffById(db, id)).rows;
-  return row && toStaff(row);
+  return row && toStaff(row, (await listedLibraries(db, [row.id])).get(row.id));
 }
 
-/** Accounts in username order: one library's (`libraryId`), or every account (undefined). No password hashes. */
+/**
+ * Accounts in username order: those working for one library (`libraryId`: its home accounts and those
+ * listing it), or every account (undefined). No password hashes.
+ */
 export async function listStaff(db: Db, libraryId?: string): Promise<StaffAccount[]> {
   let query = db.selectFrom('staff_accounts').select(['id', 'library_id', 'username', 'roles', 'disabled', 'must_change_password', 'created_at']);
-  if (libraryId !== undefined) query = query.where('library_id', '=', libraryId);
+  if (libraryId !== undefined)
+    query = query.where((eb) =>
+      eb.or([eb('library_id', '=', libraryId), eb('id', 'in', eb.selectFrom('staff_libraries').select('staff_id').where('library_id', '=', libraryId))]),
+    );
   const rows = await query.orderBy('username').execute();
-  return rows.map((row) => toStaff({ ...row, password_hash: '' }));
+  const listed = await listedLibraries(db, rows.map((row) => row.id));
+  return rows.map((row) => toStaff({ ...row, password_hash: '' }, listed.get(row.id)));
 }
 
 export async function findStaffByUsername(db: Db, username: string): Promise<StaffAccount | undefined> {
   const row = await db.selectFrom('staff_accounts').selectAll().where('username', '=', username).executeTakeFirst();
-  return row && toStaff(row);
+  return row && toStaff(row, (await listedLibraries(db, [row.id])).get(row.id));
 }
 
 /** The password hash of one account, for checking the current password before a change. */
@@ -73,8 +103,8 @@ export async function setDisabled(db: Db, id: string, disabled: boolean): Promis
   await db.updateTable('staff_accounts').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id).execute();
 }
 
-export async function setRolesAndLibrary(db: Db, id: string, change: { roles: string[]; libraryId: string | null }): Promise<void> {
-  await db.updateTable('staff_accounts').set({ roles: JSON.stringify(change.roles), library_id: change.libraryId }).where('id', '=', id).execute();
+export async function setRoles(db: Db, id: string, roles: string[]): Promise<void> {
+  await db.updateTable('staff_accounts').set({ roles: JSON.stringify(roles) }).where('id', '=', id).execute();
 }
 
 /** A new password hash; `mustChange` makes the next log-in choose another (after a reset). */

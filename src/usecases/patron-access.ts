@@ -30,7 +30,7 @@ export async function reachesPatron(ctx: Context, patron: Pick<StoredPatron, 'id
 }
 
 /** Whether a library's profile shares its patrons with the other members of the consortium (RF-4). */
-async function sharesPatrons(ctx: Context, libraryId: string): Promise<boolean> {
+export async function sharesPatrons(ctx: Context, libraryId: string): Promise<boolean> {
   const library = await findLibrary(ctx.trx, libraryId);
   return library !== undefined && profiles().get(library.profileId).access.sharedPatrons.allowed;
 }

@@ -64,7 +64,14 @@ export async function checkCardAndPin(
   ctx: Context,
   input: { cardNumber: string; pin: string; usable: (patron: StoredPatron) => boolean },
 ): Promise<StoredPatron | undefined> {
-  const cardHash = ctx.vault.blind('card', input.cardNumber);
+  return checkPinOfCard(ctx, ctx.vault.blind('card', input.cardNumber), input);
+}
+
+/**
+ * `checkCardAndPin` for a card known by its blind index: the patron of an open session asked for their
+ * PIN again before something that cannot be undone (issue 22, defect 8), under the same lockout.
+ */
+export async function checkPinOfCard(ctx: Context, cardHash: string, input: { pin: string; usable: (patron: StoredPatron) => boolean }): Promise<StoredPatron | undefined> {
   const stored = await findPatronCredentials(ctx.trx, cardHash);
   const found = stored && input.usable(stored.patron) ? stored : undefined;
   const rule = await loginRuleFor(ctx, stored?.patron.libraryId);

@@ -18,7 +18,7 @@ import type { NoticeChannel, StoredPatron } from '../storage/patron.repository.j
 import { hashSecret } from '../vault/secrets.js';
 import { pinMatches } from './pin-check.js';
 import { recordAccess, type Caller, type Context, type Runtime } from './context.js';
-import { countFailure, loginRuleFor, runAttempt, windowStart, type Attempt } from './patron-auth.usecases.js';
+import { checkPinOfCard, countFailure, loginRuleFor, runAttempt, windowStart, type Attempt } from './patron-auth.usecases.js';
 import { shredPatron } from './patron-deletion.usecases.js';
 import { openPatron } from './patron-records.js';
 import { applyCorrection, markCardLost } from './patron-service.usecases.js';
@@ -93,6 +93,28 @@ export async function attemptPinChange(ctx: Context, input: { currentPin: string
 /** `attemptPinChange`, its failure committed, its refusal thrown. */
 export async function changeMyPin(runtime: Runtime, caller: Caller, input: { currentPin: string; newPin: string }): Promise<OpenedSession> {
   return runAttempt(runtime, caller, attemptPinChange, input);
+}
+
+/**
+ * The patron behind the session proves their PIN again before something that cannot be undone (JC-IVa:
+ * a session left open on a shared computer is no way to delete an account or its reading history): no
+ * PIN is PIN_REQUIRED; a wrong one is INVALID_CREDENTIALS, counted towards the card's lockout exactly as
+ * a failed log-in (patron-auth `checkPinOfCard`), and a locked card refuses even the right one. Run in a
+ * transaction of its own (`confirmMyPin`), so a failure is counted although the action is refused.
+ */
+export async function attemptPinConfirmation(ctx: Context, input: { pin?: string | undefined }): Promise<Attempt<void>> {
+  const stored = await ownRecord(ctx);
+  if (input.pin === undefined || input.pin.length === 0)
+    return { ok: false, refusal: refuse(ErrorCode.PIN_REQUIRED, 'Type your PIN again to confirm this: it cannot be undone.', 'pin') };
+  const patron = await checkPinOfCard(ctx, stored.cardHash, { pin: input.pin, usable: (p) => p.id === stored.id && cardOpensAccount(p.status) });
+  if (!patron) return { ok: false, refusal: refuse(ErrorCode.INVALID_CREDENTIALS, 'The PIN is wrong.', 'pin') };
+  // Nothing is read here; the action that follows is logged as itself.
+  return { ok: true, value: undefined };
+}
+
+/** `attemptPinConfirmation`, its failure committed, its refusal thrown: call it before the action. */
+export async function confirmMyPin(runtime: Runtime, caller: Caller, input: { pin?: string | undefined }): Promise<void> {
+  return runAttempt(runtime, caller, attemptPinConfirmation, input);
 }
 
 /** The patron's privacy settings, and whether their library offers keeping reading history. */

@@ -113,7 +113,10 @@ async function subjectOf(runtime: Runtime, session: sessions.StoredSession): Pro
   if (session.kind === 'staff') {
     const staff = await findStaffById(runtime.db, session.subjectId);
     return staff && !staff.disabled
-      ? { actor: { kind: 'staff', id: staff.id, libraryId: staff.libraryId, roles: staff.roles }, mustChangePassword: staff.mustChangePassword }
+      ? {
+          actor: { kind: 'staff', id: staff.id, libraryId: staff.libraryId, roles: staff.roles, ...(staff.libraryIds.length > 1 ? { libraries: staff.libraryIds } : {}) },
+          mustChangePassword: staff.mustChangePassword,
+        }
       : undefined;
   }
   const patron = await findPatronById(runtime.db, session.subjectId);

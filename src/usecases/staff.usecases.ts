@@ -2,6 +2,9 @@ import { ErrorCode, refuse, refuseAll } from '../domain/errors.js';
 import { passwordProblems } from '../domain/passwords.js';
 import type { StaffAccount } from '../domain/types.js';
 import { ROLES } from '../policy/actors.js';
+import { SYSTEM_ROLES } from '../domain/roles.js';
+import * as libraries from '../storage/library.repository.js';
+import { sharesPatrons } from './patron-access.js';
 import { requirePermission } from './authorization.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import * as staff from '../storage/staff.repository.js';
@@ -29,16 +32,58 @@ function boundLibrary(ctx: Context): string | undefined {
 }
 
 /**
- * The library an account may be placed in by this actor: one they reach, or null (consortium-wide),
- * which only the system or consortium-wide staff may give, so a library's administrator cannot make an
- * account that reaches every library.
+ * Where a request places an account: `libraryIds`, a list of libraries that all share their patrons;
+ * `libraryId`, one library, or null for an account without a library (it runs the system and holds
+ * only the roles about that, SYSTEM_ROLES); neither, the actor's own library, or the only library in the
+ * database.
  */
-async function requirePlacement(ctx: Context, libraryId: string | null): Promise<void> {
-  if (libraryId !== null) {
-    await requireLibrary(ctx, libraryId);
-    return;
+export interface Placement {
+  libraryId?: string | null | undefined;
+  libraryIds?: string[] | undefined;
+}
+
+/** Whether every role is one about running the system, which an account without a library may hold. */
+function systemRolesOnly(roles: readonly string[]): boolean {
+  return roles.every((role) => (SYSTEM_ROLES as readonly string[]).includes(role));
+}
+
+/**
+ * The libraries an account is placed in by this actor, home first: each one the actor reaches (another
+ * library's administrator gets LIBRARY_NOT_FOUND); several only when every one shares its patrons
+ * (STAFF_LIBRARIES_NOT_SHARED); none only for an account holding nothing but the roles about running
+ * the system, and only by the system or an account without a library itself (STAFF_LIBRARY_REQUIRED,
+ * PERMISSION_DENIED). Not naming a library places the account in the actor's own, or in the only one
+ * the database holds; with several, the library must be named.
+ */
+async function resolvePlacement(ctx: Context, placement: Placement, roles: readonly string[]): Promise<string[]> {
+  const listed = placement.libraryIds ?? [];
+  let ids: string[];
+  if (listed.length > 0) ids = [...new Set([...(typeof placement.libraryId === 'string' ? [placement.libraryId] : []), ...listed])];
+  else if (placement.libraryId !== undefined) ids = placement.libraryId === null ? [] : [placement.libraryId];
+  else ids = await defaultPlacement(ctx, roles);
+  if (ids.length === 0) {
+    if (boundLibrary(ctx) !== undefined) throw refuse(ErrorCode.PERMISSION_DENIED, 'Only consortium-wide staff make an account consortium-wide.', 'libraryId');
+    if (!systemRolesOnly(roles))
+      throw refuse(ErrorCode.STAFF_LIBRARY_REQUIRED, `An account that is not only ${SYSTEM_ROLES.join(', ')} works for a library: name it.`, 'libraryId');
+    return ids;
   }
-  if (boundLibrary(ctx) !== undefined) throw refuse(ErrorCode.PERMISSION_DENIED, 'Only consortium-wide staff make an account consortium-wide.', 'libraryId');
+  for (const id of ids) await requireLibrary(ctx, id);
+  if (ids.length > 1) {
+    for (const id of ids)
+      if (!(await sharesPatrons(ctx, id)))
+        throw refuse(ErrorCode.STAFF_LIBRARIES_NOT_SHARED, 'An account works for several libraries only when every one of them shares its patrons.', 'libraryIds');
+  }
+  return ids;
+}
+
+/** The library of an account whose request names none: the actor's own, or the database's only one. */
+async function defaultPlacement(ctx: Context, roles: readonly string[]): Promise<string[]> {
+  const bound = boundLibrary(ctx);
+  if (bound !== undefined) return [bound];
+  const all = await libraries.listLibraries(ctx.trx);
+  if (all.length === 1) return [(all[0] as { id: string }).id];
+  if (all.length === 0 && systemRolesOnly(roles)) return [];
+  throw refuse(ErrorCode.STAFF_LIBRARY_REQUIRED, 'The database holds several libraries: name the one the account works for.', 'libraryId');
 }
 
 /**
@@ -71,17 +116,19 @@ export async function listStaff(ctx: Context, input: { libraryId?: string | unde
  * Creates a staff account with a generated password, returned once. No account ever has a default or
  * chosen-by-installer password. The creation enters the access log with who made it.
  */
-export async function createStaff(ctx: Context, input: { username: string; libraryId: string | null; roles: string[] }) {
+export async function createStaff(ctx: Context, input: { username: string; roles: string[] } & Placement) {
   requirePermission(ctx, 'staff.manage');
   if (!USERNAME.test(input.username))
     throw refuse(ErrorCode.VALIDATION_FAILED, 'A username is 2–64 lower-case letters, digits, dots, hyphens or underscores.', 'username');
   checkRoles(input.roles);
-  await requirePlacement(ctx, input.libraryId);
+  const roles = [...new Set(input.roles)];
+  const libraryIds = await resolvePlacement(ctx, input, roles);
   const account: StaffAccount = {
     id: newId(),
-    libraryId: input.libraryId,
+    libraryId: libraryIds[0] ?? null,
+    libraryIds,
     username: input.username,
-    roles: [...new Set(input.roles)],
+    roles,
     disabled: false,
     mustChangePassword: false,
     createdAt: ctx.now.toISOString(),
@@ -123,27 +170,34 @@ export async function enableStaff(ctx: Context, input: StaffRef): Promise<StaffV
 }
 
 /**
- * Changes an account's roles, its home library, or both. An administrator cannot take the admin role
- * from themselves. A move is logged in both libraries' chains. The account's open sessions carry on
- * with the new roles from their next request (a session reads the account on every request).
+ * Changes an account's roles, its libraries, or both. An administrator cannot take the admin role from
+ * themselves; an account keeps no role about patrons without a library (STAFF_LIBRARY_REQUIRED). A
+ * move is logged in both libraries' chains. The account's open sessions carry on with the new roles and
+ * libraries from their next request (a session reads the account on every request).
  */
-export async function updateStaff(ctx: Context, input: StaffRef & { roles?: string[] | undefined; libraryId?: string | null | undefined }): Promise<StaffView> {
+export async function updateStaff(ctx: Context, input: StaffRef & { roles?: string[] | undefined } & Placement): Promise<StaffView> {
   requirePermission(ctx, 'staff.manage');
   const account = await requireStaff(ctx, input);
   const roles = input.roles === undefined ? account.roles : [...new Set(input.roles)];
-  const libraryId = input.libraryId === undefined ? account.libraryId : input.libraryId;
   if (input.roles !== undefined) checkRoles(roles);
-  if (libraryId !== account.libraryId) await requirePlacement(ctx, libraryId);
+  const moved = input.libraryId !== undefined || (input.libraryIds !== undefined && input.libraryIds.length > 0);
+  const libraryIds = moved ? await resolvePlacement(ctx, input, roles) : account.libraryIds;
+  if (!moved && libraryIds.length === 0 && !systemRolesOnly(roles))
+    throw refuse(ErrorCode.STAFF_LIBRARY_REQUIRED, `An account that is not only ${SYSTEM_ROLES.join(', ')} works for a library: name it.`, 'libraryId');
   if (isSelf(ctx, account) && account.roles.includes('admin') && !roles.includes('admin'))
     throw refuse(ErrorCode.CANNOT_LOCK_OUT_SELF, 'You cannot take the admin role from yourself; another administrator can.', 'roles');
+  const libraryId = libraryIds[0] ?? null;
   const rolesChanged = roles.length !== account.roles.length || roles.some((r) => !account.roles.includes(r));
-  await staff.setRolesAndLibrary(ctx.trx, account.id, { roles, libraryId });
+  const librariesChanged = libraryIds.length !== account.libraryIds.length || libraryIds.some((id, i) => account.libraryIds[i] !== id);
+  if (rolesChanged) await staff.setRoles(ctx.trx, account.id, roles);
+  if (librariesChanged) await staff.setLibraries(ctx.trx, account.id, libraryIds);
   if (rolesChanged) await recordLibraryChange(ctx, libraryId, `staff.roles:${account.id}`);
-  if (libraryId !== account.libraryId) {
-    await recordLibraryChange(ctx, account.libraryId, `staff.move-out:${account.id}`);
-    await recordLibraryChange(ctx, libraryId, `staff.move-in:${account.id}`);
+  if (librariesChanged) {
+    for (const id of account.libraryIds.filter((id) => !libraryIds.includes(id))) await recordLibraryChange(ctx, id, `staff.move-out:${account.id}`);
+    for (const id of libraryIds.filter((id) => !account.libraryIds.includes(id))) await recordLibraryChange(ctx, id, `staff.move-in:${account.id}`);
+    if (account.libraryIds.length === 0 || libraryIds.length === 0) await recordLibraryChange(ctx, null, `staff.${libraryIds.length === 0 ? 'move-in' : 'move-out'}:${account.id}`);
   }
-  return { ...account, roles, libraryId };
+  return { ...account, roles, libraryId, libraryIds };
 }
 
 /**

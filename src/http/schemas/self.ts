@@ -104,6 +104,7 @@ export const SetMyPrivacyRoute = {
       photoConsent: Type.Optional(Type.Boolean()),
       noticeLanguage: Type.Optional(Nullable(NoticeLanguage)),
       policyMailings: Type.Optional(Type.Boolean()),
+      pin: Type.Optional(Type.String({ maxLength: 64, description: 'The PIN, typed again: required with `readingHistory: false` (it deletes the history), else 403 PIN_REQUIRED; a wrong PIN is 401 INVALID_CREDENTIALS and counts towards the card’s lockout.' })),
     },
     { additionalProperties: false },
   ),
@@ -123,7 +124,8 @@ export const DeleteMyRecordRoute = {
   tags: ['self-service'],
   summary: 'Delete my record (CB-A8)',
   description:
-    'Refused, with every reason, while items are out or money is owed. Otherwise the record is crypto-shredded and deleted, every session ends, and the answer is the deletion receipt.',
+    'Refused, with every reason, while items are out or money is owed. Otherwise the record is crypto-shredded and deleted, every session ends, and the answer is the deletion receipt. The PIN is typed again (`pin`): without it 403 PIN_REQUIRED; a wrong one is 401 INVALID_CREDENTIALS, counted towards the card’s lockout; either way nothing is deleted.',
+  body: Type.Object({ pin: Type.Optional(Type.String({ maxLength: 64, description: 'The PIN, typed again to confirm.' })) }, { additionalProperties: false }),
   response: { 200: Type.Object({ receiptId: Type.String(), deletedAt: Instant, keyDestroyedAfter: Instant }), ...errorResponses },
 };
 

@@ -15,7 +15,8 @@ const Roles = Type.Array(Role, { minItems: 1, maxItems: ROLES.length, descriptio
 export const StaffAccountView = Type.Object({
   id: Id,
   username: Type.String(),
-  libraryId: Nullable(Type.String({ description: 'null: a consortium-wide account.' })),
+  libraryId: Nullable(Type.String({ description: 'The home library; null: an account without a library, which holds only the `admin` role’s permissions and reaches no patron.' })),
+  libraryIds: Type.Array(Type.String(), { description: 'Every library the account works for, home first: one, or several that all share their patrons; empty without a library.' }),
   roles: Type.Array(Type.String()),
   disabled: Type.Boolean(),
   mustChangePassword: Type.Boolean({ description: 'The password was reset and must be changed at the next log-in.' }),
@@ -24,6 +25,15 @@ export const StaffAccountView = Type.Object({
 export type StaffAccountView = Static<typeof StaffAccountView>;
 
 const StaffParams = Type.Object({ id: Id });
+const PlacementLibraryId = Type.Union([LibraryId, Type.Null()], {
+  description:
+    'The library the account works for; null: an account without a library, for the `admin` role only (else 422 STAFF_LIBRARY_REQUIRED). Omitted: the caller’s own library, or the only library in the database (with several, 422 STAFF_LIBRARY_REQUIRED).',
+});
+const PlacementLibraryIds = Type.Array(LibraryId, {
+  minItems: 1,
+  maxItems: 64,
+  description: 'Several libraries the account works for, the first its home: all must share their patrons (else 422 STAFF_LIBRARIES_NOT_SHARED).',
+});
 const PasswordAnswer = Type.Object({
   account: StaffAccountView,
   password: Type.String({ description: 'The generated password, shown this once; Carrel keeps only its hash.' }),
@@ -44,7 +54,8 @@ export const CreateStaffRoute = {
   body: Type.Object(
     {
       username: Type.String({ minLength: 1, maxLength: 64 }),
-      libraryId: Nullable(LibraryId),
+      libraryId: Type.Optional(PlacementLibraryId),
+      libraryIds: Type.Optional(PlacementLibraryIds),
       roles: Roles,
     },
     { additionalProperties: false },
@@ -55,9 +66,9 @@ export const CreateStaffRoute = {
 /** PATCH /api/v1/staff/:id */
 export const UpdateStaffRoute = {
   tags: ['staff'],
-  summary: 'Change an account’s roles or home library',
+  summary: 'Change an account’s roles or libraries',
   params: StaffParams,
-  body: Type.Object({ roles: Type.Optional(Roles), libraryId: Type.Optional(Nullable(LibraryId)) }, { additionalProperties: false }),
+  body: Type.Object({ roles: Type.Optional(Roles), libraryId: Type.Optional(PlacementLibraryId), libraryIds: Type.Optional(PlacementLibraryIds) }, { additionalProperties: false }),
   response: { 200: StaffAccountView, ...forbiddableResponses },
 };
 

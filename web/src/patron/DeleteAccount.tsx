@@ -1,11 +1,21 @@
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, ApiError } from '../api';
 import { useT } from '../i18n';
 import { useSession } from '../session';
-import { ErrorMessage, money, useAction } from '../ui/components';
+import { aboutField, ErrorMessage, Field, money, useAction } from '../ui/components';
 import { useConfirmStep } from './parts';
 import type { MyRecord } from './types';
 import { DELETION_REFUSALS } from './words';
+
+/** The refusals that are about the PIN typed to confirm (issue 22, defect 8). */
+export const PIN_CODES: ReadonlySet<string> = new Set(['PIN_REQUIRED', 'INVALID_CREDENTIALS']);
+
+/** A refusal about the confirming PIN in the page's words, or undefined. */
+export function pinWords(t: ReturnType<typeof useT>, error: unknown): string | undefined {
+  if (!(error instanceof ApiError) || !PIN_CODES.has(error.code)) return undefined;
+  return error.code === 'PIN_REQUIRED' ? t('account.confirmPin.required') : t('account.confirmPin.wrong');
+}
 
 /** DELETE /me answers the deletion receipt: the last thing Carrel says about the patron. */
 export interface DeletionReceipt {
@@ -15,8 +25,8 @@ export interface DeletionReceipt {
 }
 
 /**
- * “Delete my account”: what goes, what the library must keep, a confirmation step, and the API's
- * refusals in plain words. On success the session is over: the receipt is shown on the log-in page
+ * “Delete my account”: what goes, what the library must keep, a confirmation step that asks for the PIN
+ * again (a session left open on a shared computer deletes nothing), and the API's refusals in plain words. On success the session is over: the receipt is shown on the log-in page
  * (route state, no personal data in it).
  */
 export function DeleteAccount({ record }: { record: MyRecord }) {
@@ -25,20 +35,33 @@ export function DeleteAccount({ record }: { record: MyRecord }) {
   const navigate = useNavigate();
   const { confirming, setConfirming, heading: confirmHeading, openButton } = useConfirmStep();
   const { run, busy, error, clear } = useAction();
+  const [pin, setPin] = useState('');
 
   const out = record.loans.filter((l) => l.status === 'active' || l.status === 'lost').length;
 
   const remove = async () => {
-    const receipt = await run(() => api<DeletionReceipt>('DELETE', '/me'));
+    let pinRefused = false;
+    const receipt = await run(async () => {
+      try {
+        return await api<DeletionReceipt>('DELETE', '/me', { pin });
+      } catch (e) {
+        pinRefused = e instanceof ApiError && (e.code === 'PIN_REQUIRED' || e.code === 'INVALID_CREDENTIALS');
+        throw e;
+      }
+    });
+    setPin('');
     if (!receipt) {
-      setConfirming(false); // refused: the reasons show below, nothing was deleted
+      // Refused: nothing was deleted. A PIN missing or wrong is asked for again; other reasons show below.
+      if (!pinRefused) setConfirming(false);
       return;
     }
     navigate('/me/login', { replace: true, state: { deleted: receipt } });
     await session.refresh();
   };
 
-  const refusals = error instanceof ApiError && error.problems.length > 0 ? error.problems : [];
+  // A PIN missing or wrong is said beside the PIN; every other reason in the list below.
+  const pinProblem = pinWords(t, error) ?? aboutField(error, 'pin');
+  const refusals = error instanceof ApiError ? error.problems.filter((p) => !PIN_CODES.has(p.code)) : [];
 
   return (
     <section className="portal-section" aria-labelledby="data-delete">
@@ -72,8 +95,20 @@ export function DeleteAccount({ record }: { record: MyRecord }) {
             {t('account.delete.confirm')}
           </h3>
           <p>{t('account.delete.confirm.body')}</p>
+          <Field
+            label={t('account.delete.pin')}
+            hint={t('account.delete.pin.hint')}
+            name="pin"
+            type="password"
+            inputMode="numeric"
+            autoComplete="current-password"
+            required
+            value={pin}
+            onChange={(e) => setPin(e.target.value)}
+            error={pinProblem}
+          />
           <div className="actions">
-            <button type="button" className="danger" onClick={() => void remove()} disabled={busy}>
+            <button type="button" className="danger" onClick={() => void remove()} disabled={busy || pin.length === 0}>
               {t('account.delete.yes')}
             </button>
             <button
@@ -81,6 +116,7 @@ export function DeleteAccount({ record }: { record: MyRecord }) {
               className="secondary"
               onClick={() => {
                 clear();
+                setPin('');
                 setConfirming(false);
               }}
             >
@@ -101,7 +137,7 @@ export function DeleteAccount({ record }: { record: MyRecord }) {
           </ul>
         </div>
       )}
-      <ErrorMessage error={error} />
+      {!pinProblem && <ErrorMessage error={error} />}
     </section>
   );
 }

@@ -2,7 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api';
 import { pageLanguage, tRich, useT, type MessageId } from '../i18n';
-import { aboutField, Checkbox, day, ErrorMessage, Notice, Page, Table, useAction, useLoad } from '../ui/components';
+import { aboutField, Checkbox, day, ErrorMessage, Field, Notice, Page, Table, useAction, useLoad } from '../ui/components';
+import { pinWords } from './DeleteAccount';
 import { noticeChannelName, noticeKindName } from '../ui/words';
 import { useSession } from '../session';
 import { usePolicy } from './policy';
@@ -60,6 +61,8 @@ export function Privacy() {
   const [form, setForm] = useState<Choices | undefined>(undefined);
   // The message's id, so that it reads in the page's language even after a switch.
   const [saved, setSaved] = useState<MessageId | null>(null);
+  // Turning reading history off deletes it: the PIN is typed again to confirm (issue 22, defect 8).
+  const [pin, setPin] = useState('');
   const { run, busy, error } = useAction();
 
   useEffect(() => {
@@ -85,7 +88,9 @@ export function Privacy() {
       setSaved('account.privacy.nothingChanged');
       return;
     }
-    const answer = await run(() => api<PrivacyView>('PUT', '/me/privacy', body));
+    const deleting = body.readingHistory === false;
+    const answer = await run(() => api<PrivacyView>('PUT', '/me/privacy', deleting ? { ...body, pin } : body));
+    if (deleting) setPin('');
     if (answer) {
       setView(answer);
       setForm(choicesOf(answer));
@@ -123,6 +128,18 @@ export function Privacy() {
                 {deletingHistory && (
                   <div className="portal-warning">
                     <p>{t('account.privacy.history.deleting')}</p>
+                    <Field
+                      label={t('account.privacy.history.pin')}
+                      hint={t('account.privacy.history.pin.hint')}
+                      name="pin"
+                      type="password"
+                      inputMode="numeric"
+                      autoComplete="current-password"
+                      required
+                      value={pin}
+                      onChange={(e) => setPin(e.target.value)}
+                      error={pinWords(t, error) ?? aboutField(error, 'pin')}
+                    />
                   </div>
                 )}
               </>
@@ -230,7 +247,7 @@ export function Privacy() {
             {view.photoConsent && <p className="since">{t('account.privacy.photos.since', { since: day(view.photoConsentSince) })}</p>}
           </fieldset>
 
-          <ErrorMessage error={error} />
+          {!pinWords(t, error) && <ErrorMessage error={error} />}
           <Notice>{saved ? t(saved) : null}</Notice>
           <div className="actions">
             <button type="submit" disabled={busy}>
