@@ -21,7 +21,8 @@ import type { UseCase } from '../src/usecases/context.js';
 import { checkin, checkout, declareLost } from '../src/usecases/circulation.usecases.js';
 import { pay, waiveFine } from '../src/usecases/fine.usecases.js';
 import { cancelHold, placeHold } from '../src/usecases/hold.usecases.js';
-import { linkGuardian } from '../src/usecases/patron-card.usecases.js';
+import { linkGuardian, renewCard } from '../src/usecases/patron-card.usecases.js';
+import { setPatronStatus } from '../src/usecases/patron.usecases.js';
 import { deletePatron } from '../src/usecases/patron-deletion.usecases.js';
 import { signUpForProgram, startComputerSession } from '../src/usecases/service-record.usecases.js';
 
@@ -224,6 +225,24 @@ describe.each(ENGINES)('concurrent requests on %s', (engine) => {
         expect(patronRow).toBeUndefined();
       }
     }
+  });
+
+  it('keeps a block set while an expired card is being renewed', async () => {
+    // Given a patron whose card has expired
+    const patron = await buildPatron(w, { libraryId });
+    await w.act(setPatronStatus, { patronId: patron.id, status: 'expired' });
+    // When one desk blocks the patron (its transaction still open) as another renews the card
+    const outcomes = await together<unknown>([
+      () => w.act(slowly(setPatronStatus, 300), { patronId: patron.id, status: 'blocked' }),
+      async () => {
+        await sleep(100);
+        return w.act(renewCard, { patronId: patron.id, verified: true });
+      },
+    ]);
+    // Then both are done and the patron stays blocked: a renewal lifts an expiry, never a block
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    const row = await database.db.selectFrom('patrons').select('status').where('id', '=', patron.id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('blocked');
   });
 
   it('never cancels a hold that a check-out at that moment fulfilled', async () => {

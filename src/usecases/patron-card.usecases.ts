@@ -12,7 +12,7 @@ import type { StoredPatron } from '../storage/patron.repository.js';
 import { generatePin, hashSecret } from '../vault/secrets.js';
 import { requirePermission } from './authorization.js';
 import { recordAccess, refusalFromRecord, type Context } from './context.js';
-import { requirePatronByCard, requirePatronRef, type PatronRef } from './patron-access.js';
+import { requirePatronByCard, requirePatronForChange, requirePatronRef, type PatronRef } from './patron-access.js';
 import { openPatron } from './patron-records.js';
 import { publicPatron } from './patron.usecases.js';
 import { endSessionsOf } from './session.usecases.js';
@@ -48,7 +48,8 @@ export interface RenewedCard {
 export async function renewCard(ctx: Context, input: RenewCardInput): Promise<RenewedCard> {
   requirePermission(ctx, 'patron.renew-card');
   if (input.verified !== true) throw refuse(ErrorCode.VALIDATION_FAILED, 'Re-verify the patron before renewing the card (CB-F2).', 'verified');
-  const stored = await requirePatronRef(ctx, input);
+  // Locked and read again: a block set at this moment stays (a renewal lifts an expiry, never a block).
+  const stored = await requirePatronForChange(ctx, input);
   refuseDeceased(stored);
   const library = await libraryOf(ctx, stored);
   const months = cardValidityMonthsFor(await findCategory(ctx.trx, library.id, stored.categoryCode), library);
@@ -89,7 +90,7 @@ export async function changeMembership(ctx: Context, input: ChangeMembershipInpu
   requirePermission(ctx, 'patron.update');
   if (input.categoryCode === undefined && input.homeBranch === undefined)
     throw refuse(ErrorCode.VALIDATION_FAILED, 'Give a category, a home branch, or both.', 'category');
-  const stored = await requirePatronRef(ctx, input);
+  const stored = await requirePatronForChange(ctx, input);
   refuseDeceased(stored);
   const library = await libraryOf(ctx, stored);
   const patron = await openPatron(ctx, stored);

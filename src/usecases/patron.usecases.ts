@@ -26,7 +26,7 @@ import { noticesOf } from './notice.usecases.js';
 import { openFineNotes, openPatron, sealPatron, searchTokens } from './patron-records.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
 import { requireLibrary } from './library-access.js';
-import { reachesPatron, requirePatron, requirePatronByCard, requirePatronRef } from './patron-access.js';
+import { reachesPatron, requirePatron, requirePatronByCard, requirePatronForChange, requirePatronRef } from './patron-access.js';
 import { serviceRecordsOfPatron } from '../storage/service-record.repository.js';
 import { openServiceRecords } from './service-details.js';
 import { complaintsOf } from './complaint-records.js';
@@ -265,7 +265,8 @@ export function publicPatron(patron: Patron): PublicPatron {
  */
 export async function setPatronStatus(ctx: Context, input: { patronId?: string; cardNumber?: string; status: PatronStatus }) {
   requirePermission(ctx, 'patron.status');
-  const stored = await requirePatronRef(ctx, input);
+  // Locked and read again: the change is decided on the status as it is, not as it was a moment ago.
+  const stored = await requirePatronForChange(ctx, input);
   const change = statusChange(stored.status, input.status);
   if (change.problem) throw refuse(change.problem.code, change.problem.message, 'status');
   // Recording a death leads to the record's purge at the next sweep: as final as a deletion, so it needs
