@@ -20,7 +20,7 @@ import { saveRecords } from '../src/usecases/catalogue.usecases.js';
 import type { UseCase } from '../src/usecases/context.js';
 import { checkin, checkout, declareLost } from '../src/usecases/circulation.usecases.js';
 import { pay, waiveFine } from '../src/usecases/fine.usecases.js';
-import { cancelHold, placeHold } from '../src/usecases/hold.usecases.js';
+import { cancelHold, placeHold, suspendHold } from '../src/usecases/hold.usecases.js';
 import { linkGuardian, renewCard } from '../src/usecases/patron-card.usecases.js';
 import { setPatronStatus } from '../src/usecases/patron.usecases.js';
 import { deletePatron } from '../src/usecases/patron-deletion.usecases.js';
@@ -243,6 +243,29 @@ describe.each(ENGINES)('concurrent requests on %s', (engine) => {
     expect(outcomes.every((o) => o.ok)).toBe(true);
     const row = await database.db.selectFrom('patrons').select('status').where('id', '=', patron.id).executeTakeFirstOrThrow();
     expect(row.status).toBe('blocked');
+  });
+
+  it('never suspends a hold that a check-in at that moment trapped', async () => {
+    // Given a copy on loan and another patron's hold on it
+    const { barcodes } = await titleWithCopies(1);
+    const borrower = await buildPatron(w, { libraryId });
+    const waiting = await buildPatron(w, { libraryId });
+    await w.act(checkout, { cardNumber: borrower.cardNumber, itemBarcode: barcodes[0] as string });
+    const hold = await w.act(placeHold, { cardNumber: waiting.cardNumber, itemBarcode: barcodes[0] });
+    // When the copy comes back (its transaction still open) as the hold is suspended
+    const tomorrow = new Date(w.clock.now().getTime() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const [back, suspended] = await together<unknown>([
+      () => w.act(slowly(checkin, 300), { itemBarcode: barcodes[0] as string }),
+      async () => {
+        await sleep(100);
+        return w.act(suspendHold, { holdId: hold.id, until: tomorrow });
+      },
+    ]);
+    // Then the hold is trapped and not suspended, and the suspension is refused
+    expect(back!.ok).toBe(true);
+    expect(suspended).toEqual({ ok: false, code: 'HOLD_NOT_ACTIVE' });
+    const row = await database.db.selectFrom('holds').select(['status', 'suspended_until']).where('id', '=', hold.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'ready', suspended_until: null });
   });
 
   it('never cancels a hold that a check-out at that moment fulfilled', async () => {

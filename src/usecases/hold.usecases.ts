@@ -176,7 +176,11 @@ function endOfLocalDay(day: string, timeZone: string): string {
  */
 export async function suspendHold(ctx: Context, input: { holdId: string; until: string | null }): Promise<Hold> {
   if (ctx.actor.kind !== 'patron') requirePermission(ctx, 'holds.place');
-  const hold = await reachableHold(ctx, input.holdId);
+  const seen = await reachableHold(ctx, input.holdId);
+  // The hold's copy first, then the hold read again under its lock (as a cancellation does): a check-in
+  // trapping it at this moment wins, and the suspension finds it ready.
+  if (seen.itemId !== null) await lockItem(ctx.trx, seen.itemId);
+  const hold = (await holds.lockHold(ctx.trx, seen.id)) ?? seen;
   if (hold.status !== 'pending') throw refuse(ErrorCode.HOLD_NOT_ACTIVE, hold.status === 'ready' ? 'The hold is ready for pick-up; it can no longer be suspended.' : `The hold is already ${hold.status}.`, 'holdId');
   if (input.until !== null) {
     const library = await findLibrary(ctx.trx, hold.libraryId);
