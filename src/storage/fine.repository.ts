@@ -41,8 +41,13 @@ export async function insertFine(db: Db, fine: Fine): Promise<void> {
     .execute();
 }
 
-export async function findFine(db: Db, id: string): Promise<Fine | undefined> {
-  const row = await db.selectFrom('fines').selectAll().where('id', '=', id).executeTakeFirst();
+/**
+ * A fine by id. `lock`: held until the transaction ends (PostgreSQL `FOR UPDATE`), so a waiver waits for
+ * a payment settling the same fine at that moment and then reads what the payment left.
+ */
+export async function findFine(db: Db, id: string, options: { lock?: boolean } = {}): Promise<Fine | undefined> {
+  const query = db.selectFrom('fines').selectAll().where('id', '=', id);
+  const row = await (options.lock && engineOf(db) === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
   return row && toFine(row);
 }
 

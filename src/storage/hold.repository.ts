@@ -1,7 +1,7 @@
 import type { HoldEntry } from '../domain/patron-document.js';
 import type { Hold, HoldStatus } from '../domain/types.js';
 import { sql } from 'kysely';
-import type { Db } from './database.js';
+import { engineOf, type Db } from './database.js';
 import { prepared } from './prepared.js';
 import type { HoldsTable } from './schema.js';
 
@@ -46,6 +46,17 @@ export async function insertHold(db: Db, hold: Hold): Promise<void> {
 
 export async function findHold(db: Db, id: string): Promise<Hold | undefined> {
   const row = await db.selectFrom('holds').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toHold(row);
+}
+
+/**
+ * A hold read again and locked until the transaction ends (PostgreSQL `FOR UPDATE`; SQLite's writer is
+ * alone): two check-ins of copies of one title cannot both trap the same title-level hold, and a
+ * cancellation waits for a check-out filling the hold at that moment.
+ */
+export async function lockHold(db: Db, id: string): Promise<Hold | undefined> {
+  const query = db.selectFrom('holds').selectAll().where('id', '=', id);
+  const row = await (engineOf(db) === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
   return row && toHold(row);
 }
 

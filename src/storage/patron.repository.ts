@@ -413,7 +413,15 @@ export async function insertSearchTokens(db: Db, tokens: readonly { patronId: st
       .execute();
 }
 
-/** Locks a patron's row until the transaction ends (PostgreSQL; SQLite's writer is alone anyway). */
-export async function lockPatronRow(db: Db, id: string): Promise<void> {
-  if (engineOf(db) === 'postgres') await db.selectFrom('patrons').select('id').where('id', '=', id).forUpdate().execute();
+/**
+ * Locks a patron's row until the transaction ends (PostgreSQL; SQLite's writer is alone anyway), so use
+ * cases that count what a patron has and then add to it (loans against the limit, a sign-up, a hold on a
+ * title) take turns per patron. `FOR NO KEY UPDATE`: it waits for another such lock and for an update of
+ * the row, but not for rows that merely point at the patron (a fine or a loan inserted elsewhere), so it
+ * adds no wait to check-ins. False when the row is gone (deleted while this transaction waited).
+ */
+export async function lockPatronRow(db: Db, id: string): Promise<boolean> {
+  if (engineOf(db) !== 'postgres') return true;
+  const rows = await db.selectFrom('patrons').select('id').where('id', '=', id).forNoKeyUpdate().execute();
+  return rows.length > 0;
 }

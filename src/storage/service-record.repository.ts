@@ -98,7 +98,8 @@ export async function overlappingBookings(
 
 /**
  * Locks a branch row on PostgreSQL until the transaction ends, so two bookings of the same room at the
- * same time cannot both see the room free (SQLite serialises writers already).
+ * same time cannot both see the room free, and two log-ons at one station cannot both find it free
+ * (SQLite serialises writers already).
  */
 export async function lockBranchForBooking(db: Db, branchId: string): Promise<void> {
   if (engineOf(db) !== 'postgres') return;

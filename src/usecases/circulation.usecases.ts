@@ -1,6 +1,6 @@
 import { applyOverride, dueDate, daysLate, holdPickupDeadline, itemBlocks, loanLimitBlock, overdueFine, patronBlocks, shelfCode } from '../domain/circulation.rules.js';
 import { localDay } from '../domain/clock.js';
-import { DomainError, ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
+import { DomainError, ErrorCode, refuse, type Problem } from '../domain/errors.js';
 import type { Hold, Item, Library, Loan, LoanRule, Patron } from '../domain/types.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import { balanceOf, insertFine, openFinesForItem, overdueFineSince, settleFine, topUpFine } from '../storage/fine.repository.js';
@@ -8,10 +8,10 @@ import * as holds from '../storage/hold.repository.js';
 import { lockItem, setItemStatus } from '../storage/item.repository.js';
 import { findCategory, findLibrary } from '../storage/library.repository.js';
 import * as loans from '../storage/loan.repository.js';
-import { findPatronById, touchActivity, type StoredPatron } from '../storage/patron.repository.js';
+import { findPatronById, lockPatronRow, touchActivity, type StoredPatron } from '../storage/patron.repository.js';
 import type { LoanEntry } from '../domain/patron-document.js';
 import { addCirculationStats } from '../storage/retention.repository.js';
-import { newId, newTimeOrderedId, recordAccess, type Context } from './context.js';
+import { newId, newTimeOrderedId, recordAccess, refusalFromRecord, type Context, type RecordCategory } from './context.js';
 import { queueHoldReady } from './notice.usecases.js';
 import { requireItemByBarcode } from './item.usecases.js';
 import { lendsTo, requirePatronByCard, requirePatronRef, type PatronRef } from './patron-access.js';
@@ -51,6 +51,32 @@ async function libraryOf(ctx: Context, libraryId: string): Promise<Library> {
   return library;
 }
 
+/**
+ * The refusals read from the patron's own record: their status, card, balance, overdue items and loans,
+ * and (for a hold) that they already wait for the title or have it out.
+ */
+const STANDING_CODES = new Set<string>([
+  ErrorCode.PATRON_BLOCKED,
+  ErrorCode.CARD_REPORTED_LOST,
+  ErrorCode.PATRON_EXPIRED,
+  ErrorCode.PATRON_OWES_FINES,
+  ErrorCode.PATRON_HAS_OVERDUE_ITEMS,
+  ErrorCode.LOAN_LIMIT_REACHED,
+  ErrorCode.HOLD_ALREADY_PLACED,
+  ErrorCode.HOLD_ON_OWN_LOAN,
+]);
+
+/**
+ * Throws every collected problem at once, if there is any. A refusal that tells the asker something of
+ * the patron's standing (owes too much, has overdue items, is at the loan limit) is a read of their
+ * record and is logged on it, although nothing else of the use case is kept.
+ */
+export function refuseForPatron(ctx: Context, patron: { id: string; libraryId: string }, action: string, categories: readonly RecordCategory[], problems: readonly Problem[]): void {
+  if (problems.length === 0) return;
+  const error = new DomainError(problems);
+  throw problems.some((p) => STANDING_CODES.has(p.code)) ? refusalFromRecord(ctx, patron, action, categories, error) : error;
+}
+
 /** Reads an item by barcode and locks it for the rest of the transaction (one read). */
 function lockItemByBarcode(ctx: Context, barcode: string, libraryId?: string): Promise<Item> {
   return requireItemByBarcode(ctx, barcode, libraryId, { lock: true });
@@ -63,6 +89,10 @@ function lockItemByBarcode(ctx: Context, barcode: string, libraryId?: string): P
 export async function checkout(ctx: Context, input: CheckoutInput): Promise<CheckoutResult> {
   requirePermission(ctx, 'circulation.checkout');
   const patron = await requirePatronByCard(ctx, input.cardNumber);
+  // The patron's row is locked first, then the item (the order every use case takes them in), so two
+  // check-outs for one patron at two desks or kiosks take turns: the second counts the first's loan
+  // against the limit. Everything counted below is read after this lock.
+  if (!(await lockPatronRow(ctx.trx, patron.id))) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that card number.', 'cardNumber');
   // The item is the desk's library's (a consortium patron borrows another member's item at its desk);
   // the loan, its rules and its fines are the lending library's (RF-4).
   const item = await lockItemByBarcode(ctx, input.itemBarcode, homeLibrary(ctx.actor) ?? patron.libraryId);
@@ -73,8 +103,11 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
   const rule = await ruleFor(ctx, patron, item);
   const readyHold = item.status === 'on-hold-shelf' ? await holds.findReadyHoldForItem(ctx.trx, item.id) : undefined;
   // A copy taken from the shelf by a patron who was waiting for the title fills their hold.
-  const waitingHold =
+  const found =
     readyHold === undefined && item.recordId !== null ? ((await holds.findOpenRecordHold(ctx.trx, patron.id, item.recordId)) ?? (await holds.findOpenHold(ctx.trx, patron.id, item.id))) : undefined;
+  // Read again under its lock: a check-in of another copy may be trapping it for that copy at this moment.
+  const lockedHold = found && (await holds.lockHold(ctx.trx, found.id));
+  const waitingHold = lockedHold && (lockedHold.status === 'pending' || lockedHold.status === 'ready') ? lockedHold : undefined;
   const overdueItems = await loans.countOverdueLoans(ctx.trx, patron.id, ctx.now.toISOString());
   const problems = [
     ...patronBlocks(patron, await balanceOf(ctx.trx, patron.id), library, ctx.now, overdueItems),
@@ -88,10 +121,10 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
     overrideReason = (input.override.reason ?? '').trim();
     if (overrideReason === '') throw refuse(ErrorCode.VALIDATION_FAILED, 'An override needs the reason for it.', 'override.reason');
     const applied = applyOverride(problems);
-    refuseAll(applied.remaining);
+    refuseForPatron(ctx, patron, 'checkout-refused', ['circulation', 'fines'], applied.remaining);
     overridden = applied.overridden;
   } else {
-    refuseAll(problems);
+    refuseForPatron(ctx, patron, 'checkout-refused', ['circulation', 'fines'], problems);
   }
 
   const loanId = newTimeOrderedId(ctx.now);
@@ -312,8 +345,12 @@ export async function releaseTrappedItem(ctx: Context, hold: Hold): Promise<void
  */
 async function nextHoldFor(ctx: Context, item: Item, library: Library, atBranchId: string) {
   const today = localDay(ctx.now.toISOString(), library.timeZone);
-  for (const candidate of await holds.pendingHoldsFor(ctx.trx, item, today, atBranchId, ctx.now.toISOString())) {
-    if (item.damaged && candidate.pickupBranchId !== atBranchId) continue;
+  for (const listed of await holds.pendingHoldsFor(ctx.trx, item, today, atBranchId, ctx.now.toISOString())) {
+    if (item.damaged && listed.pickupBranchId !== atBranchId) continue;
+    // Read again under its lock: a title-level hold is in the queue of every copy, and a check-in of
+    // another copy at that moment may have trapped it (or a cancellation ended it) since the list was read.
+    const candidate = await holds.lockHold(ctx.trx, listed.id);
+    if (!candidate || candidate.status !== 'pending' || (candidate.itemId !== null && candidate.itemId !== item.id)) continue;
     if (candidate.itemId === null) {
       const holder = await findPatronById(ctx.trx, candidate.patronId);
       const rule = holder && (await ruleFor(ctx, holder, item));
@@ -341,12 +378,21 @@ export interface RenewResult {
  */
 export async function renew(ctx: Context, input: { itemBarcode: string; libraryId?: string }): Promise<RenewResult> {
   requirePermission(ctx, 'circulation.renew');
+  // The borrower's row first, then the item (the order check-outs take them in), and the loan read again
+  // under both locks.
+  const seen = await requireItemByBarcode(ctx, input.itemBarcode, input.libraryId);
+  const borrower = (await loans.findActiveLoanForItem(ctx.trx, seen.id))?.patronId;
+  if (borrower === undefined) throw refuse(ErrorCode.ITEM_NOT_ON_LOAN, 'The item is not on loan.', 'itemBarcode');
+  await lockPatronRow(ctx.trx, borrower);
   const item = await lockItemByBarcode(ctx, input.itemBarcode, input.libraryId);
   const loan = await loans.findActiveLoanForItem(ctx.trx, item.id);
   if (!loan) throw refuse(ErrorCode.ITEM_NOT_ON_LOAN, 'The item is not on loan.', 'itemBarcode');
+  // Returned and lent to someone else in between: a moment's race, answered as one.
+  if (loan.patronId !== borrower) throw refuse(ErrorCode.STORAGE_BUSY, 'The item changed hands meanwhile; try again.');
   const patron = await findPatronById(ctx.trx, loan.patronId);
   if (!patron) throw new Error('A loan points at a patron that does not exist.');
   const outcome = await renewLoanOf(ctx, item, loan, patron);
+  if (!outcome.ok) refuseForPatron(ctx, patron, 'renew-refused', ['circulation', 'fines'], outcome.problems);
   if (!outcome.ok) throw new DomainError(outcome.problems);
   await recordAccess(ctx, patron, 'renew', outcome.result.fine ? ['circulation', 'fines'] : ['circulation']);
   return outcome.result;
@@ -415,6 +461,8 @@ export interface EachRenewal {
  * The desk's renew-all and the patron's own share it; each logs its access.
  */
 export async function renewEachLoan(ctx: Context, patron: StoredPatron): Promise<EachRenewal[]> {
+  // The patron's row first, then each item (the order check-outs take them in).
+  await lockPatronRow(ctx.trx, patron.id);
   const out = (await loans.loansOfPatron(ctx.trx, patron.id, 'active')).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   const done: EachRenewal[] = [];
   for (const entry of out) {

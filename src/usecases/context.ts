@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../domain/clock.js';
-import { ErrorCode, refuse } from '../domain/errors.js';
+import { DomainError, ErrorCode, refuse } from '../domain/errors.js';
 import type { Actor, Channel, Purpose } from '../policy/actors.js';
 import type { AccessEntry } from '../storage/access-log.repository.js';
 import { engineOf, type Db } from '../storage/database.js';
@@ -73,7 +73,37 @@ export async function run<I, O>(runtime: Runtime, caller: Caller, useCase: UseCa
     });
   } catch (error) {
     if (isBusy(error)) throw refuse(ErrorCode.STORAGE_BUSY, 'The database is busy; try again.');
+    await keepRefusalAccess(runtime, error);
     throw error;
+  }
+}
+
+/** Access-log entries a refusal carries (see `refusalFromRecord`), until `run` writes them. */
+const refusalAccess = new WeakMap<DomainError, AccessEntry[]>();
+
+/**
+ * A refusal whose answer is read from a patron's record (NOTHING_OWED tells the desk the patron owes
+ * nothing; GUARDIAN_NOT_ADULT that the card's holder is a minor): the answer is a read of the record,
+ * so it is logged on it like any other, although the use case's writes are rolled back. `run` writes
+ * the entry in a transaction of its own once the refused one has rolled back; a refusal that says
+ * nothing about anyone (a malformed amount) carries none.
+ */
+export function refusalFromRecord(ctx: Context, patron: { id: string; libraryId: string }, action: string, categories: readonly RecordCategory[], error: DomainError): DomainError {
+  refusalAccess.set(error, [...(refusalAccess.get(error) ?? []), accessEntry(ctx, patron, action, categories)]);
+  return error;
+}
+
+/** Writes the access-log entries a refusal carries, after its own transaction rolled back. */
+async function keepRefusalAccess(runtime: Runtime, error: unknown): Promise<void> {
+  const entries = error instanceof DomainError ? refusalAccess.get(error) : undefined;
+  if (!entries) return;
+  // Once only, even if the refusal passes through another `run` on its way out.
+  refusalAccess.delete(error as DomainError);
+  try {
+    await runtime.db.transaction().execute((trx) => appendChained(trx, runtime.vault, entries));
+  } catch (failure) {
+    if (isBusy(failure)) throw refuse(ErrorCode.STORAGE_BUSY, 'The database is busy; try again.');
+    throw failure;
   }
 }
 

@@ -4,7 +4,7 @@ import * as fines from '../storage/fine.repository.js';
 import { findLibrary } from '../storage/library.repository.js';
 import { findPatronById } from '../storage/patron.repository.js';
 import type { PaymentMethod } from '../domain/types.js';
-import { newId, recordAccess, type Context } from './context.js';
+import { newId, recordAccess, refusalFromRecord, type Context } from './context.js';
 import { requirePatronByCard } from './patron-access.js';
 import { requirePermission } from './authorization.js';
 
@@ -25,8 +25,10 @@ export async function pay(ctx: Context, input: { cardNumber: string; amountCents
   // Locked: two desks paying at once take turns, and together never settle more than is owed.
   const open = await fines.openFines(ctx.trx, patron.id, { lock: true });
   const owed = open.reduce((sum, f) => sum + f.balanceCents, 0);
-  if (owed === 0) throw refuse(ErrorCode.NOTHING_OWED, 'The patron owes nothing.');
-  if (input.amountCents > owed) throw refuse(ErrorCode.PAYMENT_EXCEEDS_BALANCE, 'The payment is more than the patron owes.', 'amountCents');
+  // Either refusal tells the desk something of the patron's balance: logged on the patron as a read.
+  if (owed === 0) throw refusalFromRecord(ctx, patron, 'payment-refused', ['fines'], refuse(ErrorCode.NOTHING_OWED, 'The patron owes nothing.'));
+  if (input.amountCents > owed)
+    throw refusalFromRecord(ctx, patron, 'payment-refused', ['fines'], refuse(ErrorCode.PAYMENT_EXCEEDS_BALANCE, 'The payment is more than the patron owes.', 'amountCents'));
 
   const at = ctx.now.toISOString();
   let left = input.amountCents;
@@ -50,9 +52,12 @@ export async function waiveFine(ctx: Context, input: { fineId: string; reason: s
   requirePermission(ctx, 'fines.waive');
   const reason = input.reason.trim();
   if (reason === '' || reason.length > 500) throw refuse(ErrorCode.VALIDATION_FAILED, 'A waiver needs a reason of 1–500 characters.', 'reason');
-  const fine = await fines.findFine(ctx.trx, input.fineId);
+  // Locked: a payment settling this fine at that moment finishes first, and the waiver reads what it left.
+  const fine = await fines.findFine(ctx.trx, input.fineId, { lock: true });
   if (!fine || !canReachLibrary(ctx.actor, fine.libraryId).allowed) throw refuse(ErrorCode.FINE_NOT_FOUND, 'No fine has that id.', 'fineId');
-  if (fine.status !== 'open') throw refuse(ErrorCode.FINE_NOT_OPEN, `The fine is already ${fine.status}.`);
+  // Says whether the patron paid the fine (or had it waived): a read of their fines, logged on them.
+  if (fine.status !== 'open')
+    throw refusalFromRecord(ctx, { id: fine.patronId, libraryId: fine.libraryId }, 'waiver-refused', ['fines'], refuse(ErrorCode.FINE_NOT_OPEN, `The fine is already ${fine.status}.`));
   const at = ctx.now.toISOString();
   // A waiver's reason is free text about a person: sealed under the patron's key like their other fields.
   await fines.settleFine(ctx.trx, fine.id, 0, 'waived', at, await ctx.vault.seal(fine.patronId, 'fine-note', reason));

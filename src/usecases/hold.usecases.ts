@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { BibRecord } from '../domain/catalogue.js';
 import { holdPickupDeadline, patronBlocks, shelfCode } from '../domain/circulation.rules.js';
 import { localDay } from '../domain/clock.js';
-import { ErrorCode, refuse, refuseAll } from '../domain/errors.js';
+import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Branch, Hold, Item } from '../domain/types.js';
 import { lockRecord } from '../storage/catalogue.repository.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
@@ -11,8 +11,8 @@ import * as holds from '../storage/hold.repository.js';
 import { itemsOfRecord, lockItem, setItemStatus } from '../storage/item.repository.js';
 import { findBranch, findLibrary, listBranches } from '../storage/library.repository.js';
 import { findActiveLoanForItem } from '../storage/loan.repository.js';
-import { findPatronById, type StoredPatron } from '../storage/patron.repository.js';
-import { offerShelfCopies, releaseTrappedItem, sendToNextHold } from './circulation.usecases.js';
+import { findPatronById, lockPatronRow, type StoredPatron } from '../storage/patron.repository.js';
+import { offerShelfCopies, refuseForPatron, releaseTrappedItem, sendToNextHold } from './circulation.usecases.js';
 import { newId, recordAccess, type Context } from './context.js';
 import { queueHoldReady } from './notice.usecases.js';
 import { requireItemByBarcode } from './item.usecases.js';
@@ -53,6 +53,9 @@ export async function placeHoldFor(ctx: Context, patron: StoredPatron, input: Om
     throw refuse(ErrorCode.VALIDATION_FAILED, 'A hold names either an item barcode or a record, not both.', input.recordId === undefined ? 'itemBarcode' : 'recordId');
   if (input.notNeededAfter !== undefined && !isCalendarDay(input.notNeededAfter))
     throw refuse(ErrorCode.VALIDATION_FAILED, 'A "not needed after" date is YYYY-MM-DD.', 'notNeededAfter');
+  // The patron's row first, then the copy or the title (the order check-outs take them in): holds placed
+  // for one patron at once, on a title and on its copy, take turns, and the second finds the first.
+  if (!(await lockPatronRow(ctx.trx, patron.id))) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that card number.', 'cardNumber');
   let item: Item | undefined;
   let record: BibRecord | undefined;
   if (input.itemBarcode !== undefined) {
@@ -85,7 +88,7 @@ export async function placeHoldFor(ctx: Context, patron: StoredPatron, input: Om
   const defaultBranch = patron.homeBranchId !== null && patron.libraryId === lenderId ? patron.homeBranchId : (item?.branchId ?? (await listBranches(ctx.trx, lenderId))[0]?.id);
   const branch = await findBranch(ctx.trx, library.id, input.pickupBranch ?? defaultBranch ?? '');
   if (!branch) problems.push({ code: ErrorCode.BRANCH_NOT_FOUND, message: 'The library has no branch with that id or code.', field: 'pickupBranch' });
-  refuseAll(problems);
+  refuseForPatron(ctx, patron, 'hold-refused', ['holds', 'fines'], problems);
   const pickupBranchId = (branch as Branch).id;
 
   const at = ctx.now.toISOString();
@@ -173,7 +176,11 @@ function endOfLocalDay(day: string, timeZone: string): string {
  */
 export async function suspendHold(ctx: Context, input: { holdId: string; until: string | null }): Promise<Hold> {
   if (ctx.actor.kind !== 'patron') requirePermission(ctx, 'holds.place');
-  const hold = await reachableHold(ctx, input.holdId);
+  const seen = await reachableHold(ctx, input.holdId);
+  // The hold's copy first, then the hold read again under its lock (as a cancellation does): a check-in
+  // trapping it at this moment wins, and the suspension finds it ready.
+  if (seen.itemId !== null) await lockItem(ctx.trx, seen.itemId);
+  const hold = (await holds.lockHold(ctx.trx, seen.id)) ?? seen;
   if (hold.status !== 'pending') throw refuse(ErrorCode.HOLD_NOT_ACTIVE, hold.status === 'ready' ? 'The hold is ready for pick-up; it can no longer be suspended.' : `The hold is already ${hold.status}.`, 'holdId');
   if (input.until !== null) {
     const library = await findLibrary(ctx.trx, hold.libraryId);
@@ -206,7 +213,11 @@ async function reachableHold(ctx: Context, holdId: string): Promise<Hold> {
 export async function cancelHold(ctx: Context, input: { holdId: string }): Promise<Hold> {
   // Staff cancel holds for their library; a patron cancels their own (and only their own).
   if (ctx.actor.kind !== 'patron') requirePermission(ctx, 'holds.cancel');
-  const hold = await reachableHold(ctx, input.holdId);
+  const seen = await reachableHold(ctx, input.holdId);
+  // The trapped copy first, then the hold read again under its lock (the order check-outs and check-ins
+  // take them in): a check-out filling the hold at this moment wins, and the cancellation finds it fulfilled.
+  if (seen.itemId !== null) await lockItem(ctx.trx, seen.itemId);
+  const hold = (await holds.lockHold(ctx.trx, seen.id)) ?? seen;
   if (hold.status !== 'pending' && hold.status !== 'ready') throw refuse(ErrorCode.HOLD_NOT_ACTIVE, `The hold is already ${hold.status}.`);
   const at = ctx.now.toISOString();
   await holds.endHold(ctx.trx, hold.id, 'cancelled', at);

@@ -11,6 +11,7 @@ import { DomainError, ErrorCode, refuse, type Problem } from '../domain/errors.j
 import type { Hold } from '../domain/types.js';
 import * as holds from '../storage/hold.repository.js';
 import { findItemById, lockItem } from '../storage/item.repository.js';
+import { lockPatronRow } from '../storage/patron.repository.js';
 import { findBranch, findLibrary } from '../storage/library.repository.js';
 import * as loans from '../storage/loan.repository.js';
 import { findItemTask } from '../storage/staff-lists.repository.js';
@@ -72,6 +73,8 @@ export async function renewMyLoan(ctx: Context, input: { loanId: string }): Prom
   // Found among the patron's own current loans only: anyone else's loan id is not found.
   const entry = (await loans.loansOfPatron(ctx.trx, patron.id, 'active')).find((l) => l.id === input.loanId);
   if (!entry) throw refuse(ErrorCode.LOAN_NOT_FOUND, 'You have no current loan with that id.', 'loanId');
+  // The patron's row first, then the item (the order check-outs take them in).
+  await lockPatronRow(ctx.trx, patron.id);
   const item = await lockItem(ctx.trx, entry.itemId);
   const loan = item && (await loans.findActiveLoanForItem(ctx.trx, item.id));
   if (!item || !loan || loan.id !== entry.id) throw refuse(ErrorCode.LOAN_NOT_FOUND, 'You have no current loan with that id.', 'loanId');

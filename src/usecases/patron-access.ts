@@ -67,3 +67,20 @@ export async function requirePatron(ctx: Context, patronId: string): Promise<Sto
 export async function requirePatronRef(ctx: Context, ref: PatronRef): Promise<StoredPatron> {
   return ref.cardNumber !== undefined ? requirePatronByCard(ctx, ref.cardNumber) : requirePatron(ctx, ref.patronId ?? '');
 }
+
+/**
+ * A patron a change is about, locked (PostgreSQL; SQLite has one writer) and read again under the lock:
+ * a change that reads the patron's status or record and writes it back (a card reissued or renewed, a
+ * status set, a correction) waits for another at that moment and starts from what it wrote, so neither
+ * is lost and a block set meanwhile is never undone. Taken before any item or hold (docs/ARCHITECTURE.md).
+ */
+export async function lockedPatron(ctx: Context, stored: StoredPatron): Promise<StoredPatron> {
+  const now = (await patrons.lockPatronRow(ctx.trx, stored.id)) ? await patrons.findPatronById(ctx.trx, stored.id) : undefined;
+  if (!now) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that id.', 'patronId');
+  return now;
+}
+
+/** `requirePatronRef`, locked for a change (`lockedPatron`). */
+export async function requirePatronForChange(ctx: Context, ref: PatronRef): Promise<StoredPatron> {
+  return lockedPatron(ctx, await requirePatronRef(ctx, ref));
+}

@@ -11,8 +11,8 @@ import * as patrons from '../storage/patron.repository.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
 import { generatePin, hashSecret } from '../vault/secrets.js';
 import { requirePermission } from './authorization.js';
-import { recordAccess, type Context } from './context.js';
-import { requirePatronByCard, requirePatronRef, type PatronRef } from './patron-access.js';
+import { recordAccess, refusalFromRecord, type Context } from './context.js';
+import { requirePatronByCard, requirePatronForChange, requirePatronRef, type PatronRef } from './patron-access.js';
 import { openPatron } from './patron-records.js';
 import { publicPatron } from './patron.usecases.js';
 import { endSessionsOf } from './session.usecases.js';
@@ -48,7 +48,8 @@ export interface RenewedCard {
 export async function renewCard(ctx: Context, input: RenewCardInput): Promise<RenewedCard> {
   requirePermission(ctx, 'patron.renew-card');
   if (input.verified !== true) throw refuse(ErrorCode.VALIDATION_FAILED, 'Re-verify the patron before renewing the card (CB-F2).', 'verified');
-  const stored = await requirePatronRef(ctx, input);
+  // Locked and read again: a block set at this moment stays (a renewal lifts an expiry, never a block).
+  const stored = await requirePatronForChange(ctx, input);
   refuseDeceased(stored);
   const library = await libraryOf(ctx, stored);
   const months = cardValidityMonthsFor(await findCategory(ctx.trx, library.id, stored.categoryCode), library);
@@ -89,7 +90,7 @@ export async function changeMembership(ctx: Context, input: ChangeMembershipInpu
   requirePermission(ctx, 'patron.update');
   if (input.categoryCode === undefined && input.homeBranch === undefined)
     throw refuse(ErrorCode.VALIDATION_FAILED, 'Give a category, a home branch, or both.', 'category');
-  const stored = await requirePatronRef(ctx, input);
+  const stored = await requirePatronForChange(ctx, input);
   refuseDeceased(stored);
   const library = await libraryOf(ctx, stored);
   const patron = await openPatron(ctx, stored);
@@ -136,16 +137,19 @@ export async function linkGuardian(ctx: Context, input: LinkGuardianInput) {
   refuseDeceased(stored);
   const library = await libraryOf(ctx, stored);
   const minor = await openPatron(ctx, stored);
-  if (!isMinor(minor.personal.birthDate, ctx.now, library.timeZone)) throw refuse(ErrorCode.GUARDIAN_NOT_NEEDED, 'Only a minor has a guardian linked to their card.', 'patron');
+  if (!isMinor(minor.personal.birthDate, ctx.now, library.timeZone))
+    throw refusalFromRecord(ctx, stored, 'guardian-refused', ['registration'], refuse(ErrorCode.GUARDIAN_NOT_NEEDED, 'Only a minor has a guardian linked to their card.', 'patron'));
   const guardian = await requirePatronByCard(ctx, input.guardianCardNumber).catch(() => undefined);
   if (!guardian || guardian.libraryId !== stored.libraryId || guardian.id === stored.id || guardian.status === 'deceased')
     throw refuse(ErrorCode.GUARDIAN_NOT_FOUND, 'No other patron of this library has the guardian’s card number.', 'guardianCardNumber');
-  if (isMinor((await openPatron(ctx, guardian)).personal.birthDate, ctx.now, library.timeZone)) throw refuse(ErrorCode.GUARDIAN_NOT_ADULT, 'A guardian must be an adult.', 'guardianCardNumber');
+  // Says that the card's holder is a minor: a read of their registration, logged on them.
+  if (isMinor((await openPatron(ctx, guardian)).personal.birthDate, ctx.now, library.timeZone))
+    throw refusalFromRecord(ctx, guardian, 'guardian-refused', ['registration'], refuse(ErrorCode.GUARDIAN_NOT_ADULT, 'A guardian must be an adult.', 'guardianCardNumber'));
   // Two desks linking the same guardian at once: the second waits for the first and finds its link.
   await patrons.lockPatronRow(ctx.trx, stored.id);
   const links = await patrons.guardianLinksOf(ctx.trx, stored.id);
   if (links.some((l) => l.minorPatronId === stored.id && l.guardianPatronId === guardian.id && l.endedAt === null))
-    throw refuse(ErrorCode.GUARDIAN_ALREADY_LINKED, 'That adult is already linked as this child’s guardian.', 'guardianCardNumber');
+    throw refusalFromRecord(ctx, stored, 'guardian-refused', ['guardianship'], refuse(ErrorCode.GUARDIAN_ALREADY_LINKED, 'That adult is already linked as this child’s guardian.', 'guardianCardNumber'));
   const at = ctx.now.toISOString();
   await patrons.insertGuardianLink(ctx.trx, { minorPatronId: stored.id, guardianPatronId: guardian.id, libraryId: stored.libraryId, startedAt: at, endedAt: null });
   if (stored.deskFlag === 'guardian-needed') await patrons.setDeskFlag(ctx.trx, stored.id, null, at);

@@ -1,8 +1,8 @@
-import { ErrorCode, refuseAll, type Problem } from '../domain/errors.js';
+import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import { balanceOf } from '../storage/fine.repository.js';
 import { holdsOfPatron } from '../storage/hold.repository.js';
 import { countActiveLoans } from '../storage/loan.repository.js';
-import { deletePatronRows, type StoredPatron } from '../storage/patron.repository.js';
+import { deletePatronRows, lockPatronRow, type StoredPatron } from '../storage/patron.repository.js';
 import { liveHeldPatrons } from '../storage/legal-hold.repository.js';
 import { patronUnderHold } from '../policy/legal-hold.policy.js';
 import { findLibrary } from '../storage/library.repository.js';
@@ -45,6 +45,9 @@ export async function deletePatron(ctx: Context, input: { patronId?: string; car
  * patron id is kept (deletion_receipts) saying when, at whose request, and when the key is destroyed.
  */
 export async function shredPatron(ctx: Context, stored: StoredPatron, requestedBy: DeletionRequester): Promise<DeletionReceiptView> {
+  // The patron's row first (the order check-outs take it in): a check-out at that moment finishes
+  // before the loans are counted, or waits and finds the patron gone.
+  if (!(await lockPatronRow(ctx.trx, stored.id))) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that id.');
   const problems: Problem[] = [];
   if ((await countActiveLoans(ctx.trx, stored.id)) > 0)
     problems.push({ code: ErrorCode.PATRON_HAS_ITEMS_OUT, message: 'The patron has items on loan; they must come back (or be declared lost) first.' });

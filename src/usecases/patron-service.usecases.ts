@@ -18,7 +18,7 @@ import { generatePin, hashSecret, randomDigits } from '../vault/secrets.js';
 import { requirePermission } from './authorization.js';
 import { recordAccess, type Context } from './context.js';
 import { openPatron, sealPatron, searchTokens } from './patron-records.js';
-import { reachesPatron, requirePatron, requirePatronRef } from './patron-access.js';
+import { lockedPatron, reachesPatron, requirePatron, requirePatronForChange, requirePatronRef } from './patron-access.js';
 import { requireLibrary } from './library-access.js';
 import { patronAccount, publicPatron } from './patron.usecases.js';
 import { endSessionsOf } from './session.usecases.js';
@@ -38,7 +38,9 @@ export interface Correction {
  * re-sealed under the patron's key, and their search tokens rebuilt so the old email, phone or name no
  * longer finds them. A contact detail that notices go to cannot be removed while they go there.
  */
-export async function applyCorrection(ctx: Context, stored: StoredPatron, changes: Correction) {
+export async function applyCorrection(ctx: Context, found: StoredPatron, changes: Correction) {
+  // Locked and read again: two corrections at once each keep the other's fields.
+  const stored = await lockedPatron(ctx, found);
   const library = await findLibrary(ctx.trx, stored.libraryId);
   if (!library) throw new Error('A patron points at a library that does not exist.');
   const patron = await openPatron(ctx, stored);
@@ -115,7 +117,8 @@ async function unusedCardNumber(ctx: Context): Promise<string> {
  */
 export async function reissueCard(ctx: Context, input: { patronId?: string; cardNumber?: string }) {
   requirePermission(ctx, 'patron.reissue-card');
-  const stored = await requirePatronRef(ctx, input);
+  // Locked and read again: a block set at this moment is kept, never overwritten by the standing read before it.
+  const stored = await requirePatronForChange(ctx, input);
   const patron = await openPatron(ctx, stored);
   const at = ctx.now.toISOString();
   const status = stored.status === 'card-lost' ? await patrons.standingBeforeLoss(ctx.trx, stored.id) : stored.status;

@@ -2,7 +2,7 @@ import { listAuthorisations } from '../storage/vendor.repository.js';
 import { DateTime } from 'luxon';
 import { cardNumberFrom, isValidCardNumber } from '../domain/card-number.js';
 import { cardExpiresWithin, cardExpiry, cardValidityMonthsFor, categoryAgeProblem, isMinor, isOverridable, loanLimitBlock, patronBlocks } from '../domain/circulation.rules.js';
-import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
+import { DomainError, ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import { ageBandOn, optionalText, personalProblems, statusChange } from '../domain/patron.rules.js';
 import type { AccessLogEntry, GuardianLinkEntry, LoanEntry, PatronPrivacyChoices, PatronRecordDocument, PublicPatron, RecordContents } from '../domain/patron-document.js';
 import type { Patron, PatronPersonal, PatronStatus } from '../domain/types.js';
@@ -21,12 +21,12 @@ import { generatePin, hashSecret, randomDigits } from '../vault/secrets.js';
 import { normalizeForIndex } from '../vault/vault.js';
 import { AGGREGATE_CATEGORIES, PATRON_RECORD_CATEGORIES, type RecordCategory } from '../policy/inventory.js';
 import type { Permission } from '../policy/permissions.js';
-import { newId, recordAccess, type Context } from './context.js';
+import { newId, recordAccess, refusalFromRecord, type Context } from './context.js';
 import { noticesOf } from './notice.usecases.js';
 import { openFineNotes, openPatron, sealPatron, searchTokens } from './patron-records.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
 import { requireLibrary } from './library-access.js';
-import { reachesPatron, requirePatron, requirePatronByCard, requirePatronRef } from './patron-access.js';
+import { reachesPatron, requirePatron, requirePatronByCard, requirePatronForChange, requirePatronRef } from './patron-access.js';
 import { serviceRecordsOfPatron } from '../storage/service-record.repository.js';
 import { openServiceRecords } from './service-details.js';
 import { complaintsOf } from './complaint-records.js';
@@ -103,16 +103,21 @@ export async function registerPatron(ctx: Context, input: RegisterPatronInput): 
   }
 
   let guardian: StoredPatron | undefined;
+  // A guardian found a minor: the refusal says so of the card's holder, a read logged on them.
+  let minorGuardian: StoredPatron | undefined;
   const guardianCard = optionalText(input.guardianCard);
   if (guardianCard !== null) {
     guardian = await patrons.findPatronByCardHash(ctx.trx, ctx.vault.blind('card', guardianCard));
     if (!guardian || guardian.libraryId !== library.id)
       problems.push({ code: ErrorCode.GUARDIAN_NOT_FOUND, message: 'No patron of this library has the guardian’s card number.', field: 'guardian' });
-    else if (isMinor((await openPatron(ctx, guardian)).personal.birthDate, ctx.now, library.timeZone))
+    else if (isMinor((await openPatron(ctx, guardian)).personal.birthDate, ctx.now, library.timeZone)) {
       problems.push({ code: ErrorCode.GUARDIAN_NOT_ADULT, message: 'A guardian must be an adult.', field: 'guardian' });
+      minorGuardian = guardian;
+    }
   } else if (minor) {
     problems.push({ code: ErrorCode.GUARDIAN_REQUIRED, message: 'A minor is registered with the card of the adult who signs the application.', field: 'guardian' });
   }
+  if (minorGuardian) throw refusalFromRecord(ctx, minorGuardian, 'guardian-refused', ['registration'], new DomainError(problems));
   refuseAll(problems);
 
   const at = ctx.now.toISOString();
@@ -260,7 +265,8 @@ export function publicPatron(patron: Patron): PublicPatron {
  */
 export async function setPatronStatus(ctx: Context, input: { patronId?: string; cardNumber?: string; status: PatronStatus }) {
   requirePermission(ctx, 'patron.status');
-  const stored = await requirePatronRef(ctx, input);
+  // Locked and read again: the change is decided on the status as it is, not as it was a moment ago.
+  const stored = await requirePatronForChange(ctx, input);
   const change = statusChange(stored.status, input.status);
   if (change.problem) throw refuse(change.problem.code, change.problem.message, 'status');
   // Recording a death leads to the record's purge at the next sweep: as final as a deletion, so it needs

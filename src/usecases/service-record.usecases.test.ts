@@ -117,7 +117,8 @@ describe.each(ENGINES)('services outside circulation on %s', (engine) => {
     expect(await refusalCodes(w.act(cancelSignup, { signupId: later.id }))).toEqual(['SERVICE_RECORD_CLOSED']);
     expect((await findServiceRecord(database.db, later.id))?.endsAt).toBe(endsAt);
     const log = await accessEntriesForPatron(database.db, patron.id);
-    expect(log.filter((e) => e.categories.includes('program-signups')).map((e) => e.action)).toEqual(['program-signup', 'program-signup-cancelled', 'program-signup']);
+    // ALREADY_SIGNED_UP told the desk of the sign-up: a read, logged on the patron (issue 22, defect 10)
+    expect(log.filter((e) => e.categories.includes('program-signups')).map((e) => e.action)).toEqual(['program-signup', 'program-signup-refused', 'program-signup-cancelled', 'program-signup']);
   });
 
   it('refuses bad event times with their codes, together, and records nothing', async () => {

@@ -5,9 +5,9 @@ import { SERVICE_CATEGORY } from '../policy/inventory.js';
 import { serviceRecordsView } from '../policy/purpose-view.policy.js';
 import { canReachLibrary, homeLibrary } from '../policy/scope.policy.js';
 import { findBranch } from '../storage/library.repository.js';
-import { findPatronById, type StoredPatron } from '../storage/patron.repository.js';
+import { findPatronById, lockPatronRow, type StoredPatron } from '../storage/patron.repository.js';
 import * as services from '../storage/service-record.repository.js';
-import { newId, recordAccess, type Context } from './context.js';
+import { newId, recordAccess, refusalFromRecord, type Context } from './context.js';
 import { requireLibrary } from './library-access.js';
 import { requirePatronByCard, requirePatronRef } from './patron-access.js';
 import { openServiceRecords, sealServiceDetails, type OpenedServiceRecord, type ServiceDetails } from './service-details.js';
@@ -200,6 +200,9 @@ export async function startComputerSession(ctx: Context, input: StartComputerSes
   const where = branch as Branch;
 
   const endedSessionIds: string[] = [];
+  // The branch row is locked first (PostgreSQL), so two log-ons at one station take turns: the second
+  // ends the first's session instead of both staying open.
+  await services.lockBranchForBooking(ctx.trx, where.id);
   for (const previous of await services.activeSessionsOnStation(ctx.trx, library, where.id, input.station)) {
     await closeNow(ctx, previous, 'ended', 'computer-session-ended');
     endedSessionIds.push(previous.id);
@@ -246,14 +249,19 @@ async function book(ctx: Context, input: BookingInput & { resource: string }, ki
   const patron = await patronFor(ctx, input.cardNumber, problems);
   const branch = await branchFor(ctx, patron?.libraryId, input.branch, problems);
   if (patron && branch && times && problems.length === 0) {
-    // On PostgreSQL the branch row is locked first, so two desks cannot both find the room free.
+    // On PostgreSQL the branch row is locked first, so two desks cannot both find the room free; a
+    // sign-up locks the patron's row, so the same sign-up made twice at once is found by the second.
     if (kind === 'room-booking') await services.lockBranchForBooking(ctx.trx, branch.id);
+    else if (!(await lockPatronRow(ctx.trx, patron.id))) problems.push({ code: ErrorCode.PATRON_NOT_FOUND, message: 'No patron has that card number.', field: 'cardNumber' });
     const query = { kind, libraryId: patron.libraryId, branchId: branch.id, resource: input.resource, ...times };
     if (kind === 'room-booking' && (await services.overlappingBookings(ctx.trx, query)).length > 0)
       problems.push({ code: ErrorCode.ROOM_ALREADY_BOOKED, message: 'The room is booked for part of that time.', field: 'room' });
     if (kind === 'program-signup' && (await services.overlappingBookings(ctx.trx, { ...query, patronId: patron.id })).length > 0)
       problems.push({ code: ErrorCode.ALREADY_SIGNED_UP, message: 'The patron is already signed up for that program at that time.', field: 'program' });
   }
+  // ALREADY_SIGNED_UP says what the patron signed up for: a read of their service records, logged on them.
+  if (patron && problems.some((p) => p.code === ErrorCode.ALREADY_SIGNED_UP))
+    throw refusalFromRecord(ctx, patron, 'program-signup-refused', [SERVICE_CATEGORY[kind]], new DomainError(problems));
   refuseAll(problems);
 
   // The record is over when the event is: retention counts from the event's end (JC-IIIf, JC-IVd).
