@@ -10,6 +10,7 @@ import { homeLibrary } from '../policy/scope.policy.js';
 import { seesComputerLogs } from '../policy/purpose-view.policy.js';
 import { isLookupPurpose, requirePermission, requirePurpose } from './authorization.js';
 import { endSessionsOf } from './session.usecases.js';
+import { cardLockedUntil, loginRuleFor } from './patron-auth.usecases.js';
 import { accessEntriesShownToPatron } from './access-seen-by-patron.js';
 import { balanceOf, finesOfPatron, paymentsOfPatron } from '../storage/fine.repository.js';
 import { holdsOfPatron } from '../storage/hold.repository.js';
@@ -225,7 +226,11 @@ async function accountSummary(ctx: Context, stored: StoredPatron, balanceCents: 
   const overdueItems = await countOverdueLoans(ctx.trx, stored.id, ctx.now.toISOString());
   const blocks = [...patronBlocks(stored, balanceCents, library, ctx.now, overdueItems), ...loanLimitBlock(category ?? { maxLoans: null }, activeLoans)];
   const expiresAt = new Date(stored.expiresAt);
+  // A card locked after failed PINs (JC-IVa) refuses the portal, self-check and vendors' sign-in until
+  // then: the desk tells the patron, and a new PIN at the desk unlocks it at once (issue 22).
+  const lockedUntil = await cardLockedUntil(ctx, stored.cardHash, await loginRuleFor(ctx, stored.libraryId));
   return {
+    cardLockedUntil: lockedUntil?.toISOString() ?? null,
     overdueItems,
     holdsWaiting,
     balanceCents,
