@@ -11,6 +11,7 @@ import { seesComputerLogs } from '../policy/purpose-view.policy.js';
 import { isLookupPurpose, requirePermission, requirePurpose } from './authorization.js';
 import { endSessionsOf } from './session.usecases.js';
 import { cardLockedUntil, loginRuleFor } from './patron-auth.usecases.js';
+import { isDeskHandle } from './desk-identification.js';
 import { accessEntriesShownToPatron } from './access-seen-by-patron.js';
 import { balanceOf, finesOfPatron, paymentsOfPatron } from '../storage/fine.repository.js';
 import { holdsOfPatron } from '../storage/hold.repository.js';
@@ -208,7 +209,10 @@ export async function patronAccount(ctx: Context, input: { patronId?: string; ca
   // The desk reads the loans in the order they fall due (the next one first).
   const byDue = [...loans].sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.checkedOutAt.localeCompare(b.checkedOutAt));
   const summary = await accountSummary(ctx, stored, balanceCents, holds.filter((h) => h.status === 'ready').length, loans.length, patron.personal.birthDate);
-  return { patron: publicPatron(patron), loans: byDue, holds, fines, balanceCents, guardianLinks, summary };
+  // Opened by the handle of an identification by photo ID (IF-5): the handle stands where the card number
+  // would, so the desk lends with it, and the card number is never shown (issue 22).
+  const shown = input.cardNumber !== undefined && isDeskHandle(input.cardNumber) && stored.cardHash !== ctx.vault.blind('card', input.cardNumber) ? { ...publicPatron(patron), cardNumber: input.cardNumber } : publicPatron(patron);
+  return { patron: shown, loans: byDue, holds, fines, balanceCents, guardianLinks, summary };
 }
 
 /** Days before a card's expiry the desk starts offering to renew it (CB-F2). */
