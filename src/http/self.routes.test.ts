@@ -476,6 +476,20 @@ describe.each(ENGINES)('patron self-service over HTTP on %s', (engine) => {
     secrets.add(again.body.handle as string);
   });
 
+  it('concurrent guesses of one patron’s birth date are counted one at a time: the limit holds on every engine (issue 22)', async () => {
+    const p = await patron();
+    const accounts = await Promise.all(
+      [1, 2, 3].map(async (n) => server.login({ username: `racer${n}-${engine}`, password: (await w.act(createStaff, { username: `racer${n}-${engine}`, libraryId, roles: ['circulation'] })).password })),
+    );
+    // Eight wrong dates at once, from three desks
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => server.call('POST', '/patrons/identify', { cookie: accounts[i % 3] as string, body: { patronId: p.id, photoIdChecked: true, birthDate: `1970-02-${String(10 + i)}` } })),
+    );
+    const codes = answers.map((a) => a.body.error?.code as string).sort();
+    expect(codes).toEqual([...Array<string>(5).fill('IDENTIFY_LIMIT_REACHED'), ...Array<string>(3).fill('IDENTITY_NOT_VERIFIED')]);
+    expect((await accessRows(p.id)).filter((r) => r.action === 'identity-check-failed')).toHaveLength(3);
+  });
+
   it('identifies a patron without their card by the name on the photo ID and the birth date, never by a record number (IF-5)', async () => {
     const surname = `Quillfeather${Date.now() % 100000}`;
     const named = async (name: string, birthDate: string) => {
