@@ -416,6 +416,11 @@ describe.each(ENGINES)('patron self-service over HTTP on %s', (engine) => {
     expect(account.body.patron).toMatchObject({ id: p.id, cardNumber: identified.body.handle });
     expect(account.text).not.toContain(p.cardNumber);
     expect((await accessRows(p.id)).at(-1)).toMatchObject({ action: 'view-account', actor_kind: 'staff' });
+    // The desk lends with it, as with the card
+    const item = await buildItem(w, { libraryId });
+    const lent = await server.call('POST', '/checkouts', { cookie: desk, body: { cardNumber: identified.body.handle, itemBarcode: item.barcode } });
+    expect(lent.status).toBe(201);
+    expect(lent.body).toMatchObject({ patronId: p.id });
     // For this account only, and for half an hour
     const other = await server.call('POST', '/patrons/lookup', { cookie: await server.login(manager), body: { cardNumber: identified.body.handle } });
     expect(other.body.error.code).toBe('PATRON_NOT_FOUND');
