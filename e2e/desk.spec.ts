@@ -536,6 +536,9 @@ test('A librarian’s search runs only with a purpose; a clerk identifies a patr
   await clerkPage.getByRole('button', { name: 'Identify and open' }).click();
   await expect(clerkPage).toHaveURL(/\/app\/desk$/);
   await expect(clerkPage.getByRole('heading', { level: 2, name })).toBeVisible();
+  // The identification stands in for the card: the desk never sees the card number (issue 22).
+  await expect(clerkPage.getByText('Identified by photo ID (no card presented)')).toBeVisible();
+  await expect(clerkPage.getByText(`ending ${patron.cardNumber.slice(-4)}`)).toHaveCount(0);
   await clerkContext.close();
 });
 

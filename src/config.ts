@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /**
@@ -14,8 +15,12 @@ export interface Config {
   logLevel: string;
   /** Send the session cookie with `Secure` (behind HTTPS). */
   cookieSecure: boolean;
-  /** Trust X-Forwarded-* from a reverse proxy. */
-  trustProxy: boolean;
+  /**
+   * Which hops of X-Forwarded-For (and X-Forwarded-Proto, -Host) to believe (CARREL_TRUST_PROXY): `false`
+   * none; a number, that many proxies nearest Carrel; a list, the proxies at these addresses or
+   * networks; `true` every hop, whatever the client wrote into the header (see `trustProxyFrom`).
+   */
+  trustProxy: TrustProxy;
   /** Load the demo library into an empty database at `carrel start`. */
   demo: boolean;
   /** When `carrel start` runs the retention engine: a cron expression (server time), or "off". */
@@ -39,6 +44,49 @@ export interface Config {
   oidcSessionMinutes: number;
 }
 
+/** What Fastify's `trustProxy` takes: none, every hop, a hop count, or the proxies' addresses and networks. */
+export type TrustProxy = boolean | number | string[];
+
+/** proxy-addr's names for groups of addresses, which Fastify takes in a list like addresses. */
+const ADDRESS_GROUPS = ['loopback', 'linklocal', 'uniquelocal'];
+
+function addressOrNetwork(entry: string): boolean {
+  if (ADDRESS_GROUPS.includes(entry)) return true;
+  const [address = '', bits, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * CARREL_TRUST_PROXY as Fastify's `trustProxy` (issue 22). `false` (or unset, `0`, `no`, `off`): the peer's
+ * address is the client's. A whole number N ≥ 1: the N proxies nearest Carrel are trusted, so the client
+ * is the address the outermost of them saw, and whatever a client wrote further left in X-Forwarded-For
+ * is ignored. A comma-separated list of addresses, CIDR networks or `loopback`, `linklocal`,
+ * `uniquelocal`: hops from these addresses are trusted. `true` (or `yes`, `on`): every hop, so the
+ * leftmost address of X-Forwarded-For, which any client can write, chooses the address the log-in
+ * throttles count: only for a proxy that replaces the header rather than appending to it. Anything else
+ * is refused with a message, never guessed.
+ */
+export function trustProxyFrom(value: string | undefined): TrustProxy {
+  const text = (value ?? '').trim();
+  const lower = text.toLowerCase();
+  if (['', '0', 'false', 'no', 'off'].includes(lower)) return false;
+  if (['true', 'yes', 'on'].includes(lower)) return true;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops >= 1 && hops <= 32) return hops;
+  } else {
+    const list = text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+    if (list.length > 0 && list.every(addressOrNetwork)) return list;
+  }
+  throw new Error(
+    'CARREL_TRUST_PROXY is false, a number of proxies in front of Carrel (1 to 32), a comma-separated list of the proxies’ addresses or networks (10.0.0.1, 10.0.0.0/8, loopback), or true (every hop: only behind a proxy that replaces X-Forwarded-For).',
+  );
+}
+
 function flag(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
@@ -59,7 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: Number.isInteger(port) && port >= 0 && port < 65536 ? port : 8080,
     logLevel: env.CARREL_LOG_LEVEL ?? 'info',
     cookieSecure: flag(env.CARREL_COOKIE_SECURE, false),
-    trustProxy: flag(env.CARREL_TRUST_PROXY, false),
+    trustProxy: trustProxyFrom(env.CARREL_TRUST_PROXY),
     demo: flag(env.CARREL_DEMO, true),
     retentionSchedule: env.CARREL_RETENTION_SCHEDULE?.trim() || '30 2 * * *',
     scheduler: flag(env.CARREL_SCHEDULER, true),

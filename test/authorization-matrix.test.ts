@@ -262,6 +262,7 @@ const ROUTES: { route: string; freshSession?: boolean; request: (s: Scope) => Pr
   { route: 'POST /patrons/:patronId/renew-all', request: (s) => ({ method: 'POST', path: `/patrons/${s.patron.id}/renew-all` }) },
   { route: 'PUT /patrons/:patronId/reading-history', request: (s) => ({ method: 'PUT', path: `/patrons/${s.patron.id}/reading-history`, body: { keep: false } }) },
   { route: 'GET /patrons/:patronId/access-log', request: (s) => ({ method: 'GET', path: `/patrons/${s.patron.id}/access-log` }) },
+  { route: 'GET /alerts', request: () => ({ method: 'GET', path: '/alerts' }) },
   { route: 'GET /patrons/:patronId/service-records', request: (s) => ({ method: 'GET', path: `/patrons/${s.patron.id}/service-records?purpose=violation-review` }) },
   // Services outside circulation
   {

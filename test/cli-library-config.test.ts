@@ -84,6 +84,12 @@ describe('carrel library configuration on sqlite', () => {
       await ok('library', 'settings', '--library', 'valley', '--default-language', 'es', '--languages', 'es, en', '--payment-methods', 'cash,card', '--slip-header', 'Valley Library · 505-555-0199', '--slip-titles', 'no'),
     ).toMatchObject({ defaultLanguage: 'es', offeredLanguages: ['es', 'en'], paymentMethods: ['cash', 'card'], slipHeader: 'Valley Library · 505-555-0199', slipFooter: null, slipTitles: false, holdPickupDays: 5 });
     expect(await ok('library', 'settings', '--library', 'valley', '--slip-header', 'none')).toMatchObject({ slipHeader: null, defaultLanguage: 'es' });
+    // The limits of identification by photo ID and birth date: a setting with a default (issue 22).
+    expect(await ok('library', 'settings', '--library', 'valley', '--identify-patron-failures', '5', '--identify-window-minutes', '30')).toMatchObject({
+      identifyPatronFailures: 5,
+      identifyStaffFailures: 10,
+      identifyWindowMinutes: 30,
+    });
   });
 
   it('refuses bad input with exit 1 and its code, and a missing flag with exit 2', { timeout: 180_000 }, async () => {

@@ -23,6 +23,8 @@ export interface StartServerOptions {
   onLog?: (chunk: string) => void;
   /** Failed log-ins allowed per address (the server's default is 20 in 15 minutes). */
   loginThrottle?: { limit: number; windowMinutes: number };
+  /** Which hops of X-Forwarded-For the server believes (CARREL_TRUST_PROXY); none by default. */
+  trustProxy?: boolean | number | string[];
 }
 
 /** A real server on 127.0.0.1 for a test world, and a client that speaks JSON to its API. */
@@ -44,7 +46,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(w: World, { onLog, loginThrottle }: StartServerOptions = {}): Promise<TestServer> {
+export async function startServer(w: World, { onLog, loginThrottle, trustProxy }: StartServerOptions = {}): Promise<TestServer> {
   const sink = new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
       onLog?.(chunk.toString());
@@ -55,7 +57,8 @@ export async function startServer(w: World, { onLog, loginThrottle }: StartServe
     runtime: w.runtime,
     logger: createLogger('info', sink),
     ...(loginThrottle ? { loginThrottle } : {}),
-    plugins: [vendorSignOn(w.runtime, { loginThrottle })],
+    ...(trustProxy !== undefined ? { trustProxy } : {}),
+    plugins: [vendorSignOn(w.runtime, { loginThrottle, trustProxy })],
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

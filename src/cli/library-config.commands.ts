@@ -160,6 +160,7 @@ function describeSettings(s: LibrarySettingsView): string {
     `  ${tr.t('cli.config.settings.paymentMethods', { methods: s.paymentMethods.join(', ') })}`,
     `  ${tr.t('cli.config.settings.slip', { header: s.slipHeader ?? '—', footer: s.slipFooter ?? '—', titles: String(s.slipTitles) })}`,
     `  ${tr.t('cli.config.settings.legacyPinDays', { days: s.legacyPinDays })}`,
+    `  ${tr.t('cli.config.settings.identifyLimit', { patron: s.identifyPatronFailures, staff: s.identifyStaffFailures, minutes: s.identifyWindowMinutes })}`,
   ].join('\n');
 }
 
@@ -194,10 +195,13 @@ export function registerLibraryConfigCommands(program: Command, helpers: Command
     .option('--slip-footer <text|none>', 'printed at the bottom of a receipt or due-date slip (none: nothing)')
     .option('--slip-titles <yes|no>', 'whether a due-date slip prints titles (no: barcodes only)', yesNo('slip-titles'))
     .option('--legacy-pin-days <n>', 'days an imported PIN hash in an old scheme waits for its first log-in before it is dropped', integer('legacy-pin-days'))
+    .option('--identify-patron-failures <n>', 'refused identifications by photo ID and birth date allowed per patron in the window', integer('identify-patron-failures'))
+    .option('--identify-staff-failures <n>', 'refused identifications by photo ID and birth date allowed per staff account in the window', integer('identify-staff-failures'))
+    .option('--identify-window-minutes <n>', 'the window the identification limits count in, in minutes', integer('identify-window-minutes'))
     .addOption(asOf())
     .action(async (o: Record<string, unknown> & { library: string }, command: Command) => {
       const opts = globals(command);
-      const keys = ['name', 'timeZone', 'holdPickupDays', 'maxBalance', 'maxOverdueItems', 'lostCharge', 'processingFee', 'longOverdueDays', 'cardValidityMonths', 'defaultLanguage', 'languages', 'paymentMethods', 'slipHeader', 'slipFooter', 'slipTitles', 'legacyPinDays'];
+      const keys = ['name', 'timeZone', 'holdPickupDays', 'maxBalance', 'maxOverdueItems', 'lostCharge', 'processingFee', 'longOverdueDays', 'cardValidityMonths', 'defaultLanguage', 'languages', 'paymentMethods', 'slipHeader', 'slipFooter', 'slipTitles', 'legacyPinDays', 'identifyPatronFailures', 'identifyStaffFailures', 'identifyWindowMinutes'];
       const change: UpdateSettingsInput = { libraryId: o.library };
       const rename: Record<string, string> = { maxBalance: 'maxBalanceCents', lostCharge: 'defaultLostChargeCents', processingFee: 'processingFeeCents', languages: 'offeredLanguages' };
       for (const key of keys) if (o[key] !== undefined) (change as unknown as Record<string, unknown>)[rename[key] ?? key] = orNull(o[key]);

@@ -17,6 +17,8 @@ const MAX_DAYS = 3650;
 const MAX_MONTHS = 120;
 const MAX_CENTS = 10_000_000;
 const MAX_COUNT = 10_000;
+/** The longest window a library may set for its identification limit (a week): refusals older than it are swept. */
+export const IDENTIFY_WINDOW_MAX_MINUTES = 7 * 24 * 60;
 
 /** A problem with a figure, naming the field (never its value). */
 function figureProblem(field: string, message: string): Problem {
@@ -123,6 +125,9 @@ export interface SettingsChange {
   slipFooter?: string | null;
   slipTitles?: boolean;
   legacyPinDays?: number;
+  identifyPatronFailures?: number;
+  identifyStaffFailures?: number;
+  identifyWindowMinutes?: number;
 }
 
 /** The longest line a slip prints at its top or bottom (a few lines: the library's name, hours, telephone). */
@@ -163,6 +168,10 @@ export function settingsProblems(change: SettingsChange): Problem[] {
     ...figureProblems('longOverdueDays', change.longOverdueDays, 1, MAX_DAYS, true),
     ...figureProblems('cardValidityMonths', change.cardValidityMonths, 1, MAX_MONTHS),
     ...figureProblems('legacyPinDays', change.legacyPinDays, 1, MAX_DAYS),
+    // At least one refusal before the limit (a typo must not lock anyone out), at most a week's window.
+    ...figureProblems('identifyPatronFailures', change.identifyPatronFailures, 1, 100),
+    ...figureProblems('identifyStaffFailures', change.identifyStaffFailures, 1, 1000),
+    ...figureProblems('identifyWindowMinutes', change.identifyWindowMinutes, 1, IDENTIFY_WINDOW_MAX_MINUTES),
   ];
 }
 

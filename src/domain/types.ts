@@ -36,8 +36,23 @@ export interface Library {
   slip: SlipSettings;
   /** Days an imported PIN hash in an old scheme waits for the patron's first log-in before it is dropped. */
   legacyPinDays: number;
+  /**
+   * Identifying a patron by photo ID and birth date (IF-5): refused attempts allowed per patron and per
+   * staff account within `windowMinutes`; past either, the desk asks for the card (issue 22).
+   */
+  identifyLimit: IdentifyLimit;
   createdAt: Iso;
 }
+
+/** Refused identifications allowed per patron and per staff account within a window (a library setting). */
+export interface IdentifyLimit {
+  patronFailures: number;
+  staffFailures: number;
+  windowMinutes: number;
+}
+
+/** A library's identification limit until it sets its own: 3 refusals per patron, 10 per staff account, in an hour. */
+export const DEFAULT_IDENTIFY_LIMIT: IdentifyLimit = { patronFailures: 3, staffFailures: 10, windowMinutes: 60 };
 
 /** How a payment is made at the desk. */
 export const PAYMENT_METHODS = ['cash', 'check', 'card'] as const;

@@ -44,7 +44,8 @@ export interface ServerOptions {
   runtime: Runtime;
   logger: Logger;
   cookieSecure?: boolean;
-  trustProxy?: boolean;
+  /** Which hops of X-Forwarded-For to believe: none, a hop count, the proxies' addresses, or every hop (src/config.ts). */
+  trustProxy?: boolean | number | string[];
   version?: string;
   /**
    * Failed log-ins allowed per client address in a window, for staff and for card log-ins, each counted
@@ -62,6 +63,14 @@ export interface ServerOptions {
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
 }
 
+/**
+ * Trusts the `hops` proxies nearest Carrel (issue 22): the client is the address the outermost of them
+ * saw, and what a client wrote further left in X-Forwarded-For chooses nothing.
+ */
+function trustNearestHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 /** Request bodies are small JSON documents; anything larger is refused before it is parsed. */
 export const BODY_LIMIT = 64 * 1024;
 
@@ -74,7 +83,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
-    trustProxy: options.trustProxy ?? false,
+    // A hop count is a trust function: Fastify refuses a bare number (it trusts nothing then), and
+    // proxy-addr asks about each hop from the socket's peer (0) outwards.
+    trustProxy: typeof options.trustProxy === 'number' ? trustNearestHops(options.trustProxy) : (options.trustProxy ?? false),
     // Request ids are random, not sequential, and bodies are never logged.
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },

@@ -7,7 +7,8 @@ import { oidcRoutes } from './oidc.routes.js';
 export interface SignOnOptions {
   /** Carrel's public address (CARREL_PUBLIC_URL); the OpenID issuer is it plus /oidc. None: the address the server listens on. */
   publicUrl?: string | undefined;
-  trustProxy?: boolean | undefined;
+  /** As the HTTP server's (src/config.ts): any trust at all lets the provider read X-Forwarded-Proto and -Host. */
+  trustProxy?: boolean | number | string[] | undefined;
   /** Failed sign-ins allowed per client address (as for the portal's log-in: 20 in 15 minutes by default). */
   loginThrottle?: { limit: number; windowMinutes: number } | undefined;
   /** How long a patron's sign-in to vendors lasts before they give their PIN again (default 30 minutes). */
@@ -30,7 +31,9 @@ export function vendorSignOn(runtime: Runtime, options: SignOnOptions = {}) {
     await app.register(
       oidcRoutes(runtime, {
         issuer: () => `${options.publicUrl ?? ownAddress()}/oidc`,
-        proxy: options.trustProxy ?? false,
+        // The provider (Koa) takes a yes or no, for the scheme and host of its own addresses; the client's
+        // address, which the throttles count, is Fastify's, chosen by the same setting's hops or list.
+        proxy: options.trustProxy !== undefined && options.trustProxy !== false,
         throttle: throttle(),
         ...(options.sessionMinutes ? { lifetimes: { sessionSeconds: options.sessionMinutes * 60 } } : {}),
       }),

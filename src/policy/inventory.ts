@@ -351,6 +351,8 @@ export const OTHER_TABLES: Readonly<Record<string, string>> = {
   sip2_accounts: 'SIP2 accounts of self-check kiosks, sorters and authentication clients: name, login id, password hash, branch and settings; no patron (CB-G2).',
   sessions: 'Open log-in sessions (a token’s hash and whose it is), ended at log-out or after hours of idleness.',
   login_failures: 'Recent failed log-ins, counted to slow guessing (a keyed hash of the name tried); no patron record.',
+  identify_failures: 'Recent refused identifications by photo ID and birth date (IF-5), counted to slow guessing: a keyed hash of the patron or staff account each counts against and its instant, never a birth date tried; gone after the library’s window; no patron record.',
+  desk_identifications: 'Who was identified at the desk by photo ID (IF-5), for a short while: the SHA-256 of a handle that stands in for their card, the patron and the staff account by id, and its expiry; deleted when it expires or with the patron.',
   legal_requests: 'The disclosure register (RR-7, CB-E1): requests received and decisions, sealed where they name anyone.',
   legal_request_patrons: 'Which patrons a legal request concerns: part of the disclosure register, kept with it.',
   patron_notices: 'Notices owed to a patron about a request that concerned them (when they may be told).',

@@ -26,18 +26,32 @@ import {
   seriesLast,
 } from './audit-report.text.js';
 
-/** Text that no Markdown renderer takes for markup: angle brackets escaped (CommonMark backslash escapes). */
-function text(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/[<>]/g, '\\$&');
+/**
+ * Text that no Markdown renderer takes for markup (CommonMark backslash escapes, issue 22): every
+ * character that opens a link, an image, raw HTML, an entity, emphasis, code, a heading or a quote is
+ * escaped (pipes too, for table cells), line breaks are flattened, and the shapes GFM links without
+ * brackets (`scheme://`, `www.`, `name@host`) are broken by an escape: a record series named
+ * `[x](https://…)`, `![i](…)` or `<img src=x>` prints as written.
+ */
+export function markdownText(value: string): string {
+  return value
+    .replace(/\r\n?|\n/g, ' ')
+    .replace(/[\\`*{}[\]<>!#&|~@]/g, '\\$&')
+    // An underscore inside a word never opens emphasis (table names stay readable as `patron_search`).
+    .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
+    .replace(/:\/\//g, '\\://')
+    .replace(/\b(www)\./gi, '$1\\.');
 }
+
+const text = markdownText;
 
 /** A cell already escaped (several lines joined with `<br>`). */
 type Cell = string | number | { md: string };
 
-/** A table cell: also pipes escaped and line breaks flattened. */
+/** A table cell: escaped text (its pipes and line breaks included). */
 function cell(value: Cell): string {
   if (typeof value === 'object') return value.md;
-  return text(String(value)).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return text(String(value));
 }
 
 function table(head: readonly string[], rows: readonly (readonly Cell[])[]): string[] {
@@ -54,7 +68,7 @@ export function auditReportMarkdown(report: AuditReport, tr: Translator): string
   push(`# ${text(report.title)}`, '', ...intro(report, tr).flatMap((p) => [text(p), '']));
 
   push(`## ${h.findings}`, '');
-  if (report.findings.length === 0) push(noFindings(report, tr), '');
+  if (report.findings.length === 0) push(text(noFindings(report, tr)), '');
   else for (const f of report.findings) push(`- **${h.finding}:** ${text(f.text)}`);
   if (report.findings.length > 0) push('');
 
@@ -79,7 +93,7 @@ export function auditReportMarkdown(report: AuditReport, tr: Translator): string
     '',
     `### ${h.accessLog(c.accessLog.period.from, c.accessLog.period.to)}`,
     '',
-    accessLogSummary(report, tr),
+    text(accessLogSummary(report, tr)),
     '',
     ...table([h.role, h.purpose, h.entries], c.accessLog.byRolePurpose.map((r) => [roleName(r.role, tr), purposeText(r.purpose, tr), r.entries])),
     '',
@@ -94,7 +108,7 @@ export function auditReportMarkdown(report: AuditReport, tr: Translator): string
 
   const e = report.retention;
   push(`## ${e.question}`, '');
-  push(checkText(report, tr), '');
+  push(text(checkText(report, tr)), '');
   push(
     ...table(
       [h.category, h.rule, h.clause, h.disposal, h.lastRun, h.overdue],
@@ -105,7 +119,7 @@ export function auditReportMarkdown(report: AuditReport, tr: Translator): string
   push(`### ${h.runs(e.runs.length)}`, '');
   if (e.runs.length === 0) push(h.noRuns, '');
   for (const run of e.runs) {
-    push(`#### ${runHeading(run, tr)}`, '');
+    push(`#### ${text(runHeading(run, tr))}`, '');
     // Records kept under a legal hold are counted in "Kept" only (a hold may stand for a gagged request, JC-II).
     push(...table([h.category, h.rule, h.clause, h.disposedOf, h.kept], run.receipts.map((r) => [receiptCategory(r.category, tr), r.rule, r.clause, r.disposed, r.kept])), '');
   }
@@ -119,6 +133,6 @@ export function auditReportMarkdown(report: AuditReport, tr: Translator): string
       ),
       '',
     );
-  push(h.generated(instant(report.generatedAt), report.format));
+  push(text(h.generated(instant(report.generatedAt), report.format)));
   return `${out.join('\n')}\n`;
 }

@@ -125,7 +125,38 @@ describe('the audit report renderings (CB-I)', () => {
     // The library's name is text, never markup
     expect(html).not.toContain('<script>alert');
     expect(html).toContain('Oak &lt;script&gt;alert(1)&lt;/script&gt; | Branch');
-    expect(auditReportMarkdown(buildAuditReport(facts(imagineif), noneOverdue(), en), en)).toContain('Oak \\<script\\>alert(1)\\</script\\> | Branch');
+    expect(auditReportMarkdown(buildAuditReport(facts(imagineif), noneOverdue(), en), en)).toContain('Oak \\<script\\>alert(1)\\</script\\> \\| Branch');
+  });
+
+  it('the Markdown prints every value as text: a record series named like a link, an image and HTML is none of them (issue 22)', () => {
+    // Given a record series whose name and place are written as Markdown and HTML
+    const attack = '[x](https://evil.example) ![i](https://evil.example/p.png) <img src=x> www.evil.example a@evil.example *b* `c` &amp; | d';
+    const series: AuditFacts['series'] = [
+      {
+        code: 'camera',
+        name: attack,
+        medium: '**bold**',
+        location: '[here]: https://evil.example\n# heading',
+        retentionDays: 30,
+        clause: 'RF-9',
+        lastDisposal: null,
+        due: { status: 'due', dueThrough: '2026-05-02T12:00:00.000Z', overdueSince: '2026-04-30T12:00:00.000Z' },
+      },
+    ];
+    const md = auditReportMarkdown(buildAuditReport(facts(imagineif, { series }), noneOverdue(), en), en);
+    // When the escaped characters are taken out of each line that names the series (its row, its finding)
+    const lines = md.split('\n').filter((line) => line.includes('evil'));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      const markup = line.replace(/\\[\s\S]/g, '');
+      // Then no link, image, autolink, raw HTML, entity, emphasis or code opens in it
+      expect(markup.replace(/^- \*\*FINDING:\*\* /, '')).not.toMatch(/[[\]<>!`*_&@]|https?:\/\/|www\./);
+      expect(line).toContain('\\[x\\](https\\://evil.example) \\!\\[i\\](https\\://evil.example/p.png) \\<img src=x\\>');
+    }
+    // and the row is still one row of seven cells, the place on the same line
+    const row = lines.find((line) => line.startsWith('| ')) ?? '';
+    expect(row.match(/(?<!\\)\|/g)).toHaveLength(8);
+    expect(row).toContain('\\[here\\]: https\\://evil.example \\# heading');
   });
 
   it('an overdue category and a due record series are findings, in red and marked in words', () => {

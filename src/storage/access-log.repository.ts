@@ -216,6 +216,17 @@ export async function lockAllHeads(db: Db): Promise<void> {
   if (engineOf(db) === 'postgres') await sql`lock table access_log_heads in share row exclusive mode`.execute(db);
 }
 
+/**
+ * A library's alerts to the director (entries of its chain whose action starts with `alert:`, no patron),
+ * newest first, at most `limit`, since `since` when given.
+ */
+export async function libraryAlerts(db: Db, libraryId: string, options: { since?: string; limit: number }): Promise<ChainedEntry[]> {
+  let query = db.selectFrom('access_log').selectAll().where('library_id', '=', libraryId).where('patron_id', 'is', null).where('action', 'like', 'alert:%');
+  if (options.since !== undefined) query = query.where('at', '>=', options.since);
+  const rows = await query.orderBy('seq', 'desc').limit(options.limit).execute();
+  return rows.map(toEntry);
+}
+
 /** A patron's entries, oldest first (the patron's export, and who accessed their record). */
 export async function accessEntriesForPatron(db: Db, patronId: string): Promise<ChainedEntry[]> {
   const rows = await db.selectFrom('access_log').selectAll().where('patron_id', '=', patronId).orderBy('seq').execute();

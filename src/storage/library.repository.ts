@@ -21,12 +21,13 @@ function toLibrary(row: LibrariesTable): Library {
     paymentMethods: JSON.parse(row.payment_methods) as PaymentMethod[],
     slip: { header: row.slip_header, footer: row.slip_footer, titles: Number(row.slip_titles) === 1 },
     legacyPinDays: Number(row.legacy_pin_days),
+    identifyLimit: { patronFailures: Number(row.identify_patron_failures), staffFailures: Number(row.identify_staff_failures), windowMinutes: Number(row.identify_window_minutes) },
     createdAt: row.created_at,
   };
 }
 
 /** The columns of a library's languages, payment methods and slips. */
-function deskColumns(library: Pick<Library, 'defaultLanguage' | 'offeredLanguages' | 'paymentMethods' | 'slip' | 'legacyPinDays'>) {
+function deskColumns(library: Pick<Library, 'defaultLanguage' | 'offeredLanguages' | 'paymentMethods' | 'slip' | 'legacyPinDays' | 'identifyLimit'>) {
   return {
     default_language: library.defaultLanguage,
     offered_languages: JSON.stringify(library.offeredLanguages),
@@ -35,6 +36,9 @@ function deskColumns(library: Pick<Library, 'defaultLanguage' | 'offeredLanguage
     slip_footer: library.slip.footer,
     slip_titles: library.slip.titles ? 1 : 0,
     legacy_pin_days: library.legacyPinDays,
+    identify_patron_failures: library.identifyLimit.patronFailures,
+    identify_staff_failures: library.identifyLimit.staffFailures,
+    identify_window_minutes: library.identifyLimit.windowMinutes,
   };
 }
 
@@ -76,6 +80,7 @@ export type LibrarySettings = Pick<
   | 'paymentMethods'
   | 'slip'
   | 'legacyPinDays'
+  | 'identifyLimit'
 >;
 
 export async function updateLibrarySettings(db: Db, id: string, settings: LibrarySettings): Promise<void> {

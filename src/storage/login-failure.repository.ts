@@ -21,6 +21,12 @@ export async function countLoginFailures(db: Db, cardHash: string, since: string
   return Number(row.n);
 }
 
+/** The card's latest failures since `since`, newest first, at most `limit` of them (their instants). */
+export async function latestLoginFailures(db: Db, cardHash: string, since: string, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('login_failures').select('at').where('card_hash', '=', cardHash).where('at', '>=', since).orderBy('at', 'desc').limit(limit).execute();
+  return rows.map((r) => r.at);
+}
+
 /** A successful log-in wipes the card's count. */
 export async function clearLoginFailures(db: Db, cardHash: string): Promise<void> {
   await db.deleteFrom('login_failures').where('card_hash', '=', cardHash).execute();

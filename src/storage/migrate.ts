@@ -35,6 +35,8 @@ import * as m0022 from './migrations/0022-migration-import.js';
 import * as m0023 from './migrations/0023-card-loss-keeps-standing.js';
 // Staff accounts of several libraries that share patrons; accounts without a library placed (issue 22, defect 7).
 import * as m0026 from './migrations/0026-staff-libraries.js';
+// Limits on identifying a patron without their card, and the desk's handles (issue 22, defect 2).
+import * as m0027 from './migrations/0027-identify-limits.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -60,6 +62,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0022-migration-import': m0022,
   '0023-card-loss-keeps-standing': m0023,
   '0026-staff-libraries': m0026,
+  '0027-identify-limits': m0027,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,6 +1,7 @@
 import type { GuardianLink, NoticeChannel, PatronStatus } from '../domain/types.js';
 import { LEGACY_PIN_SCHEMES, type PinScheme } from '../domain/pin-schemes.js';
 import { engineOf, type Db } from './database.js';
+import { deleteDeskIdentificationsOf } from './identify.repository.js';
 import { prepared } from './prepared.js';
 import type { GuardianLinksTable, PatronsTable } from './schema.js';
 import { forgetComplaintPatron } from './complaint.repository.js';
@@ -262,6 +263,8 @@ export async function deletePatronRows(db: Db, patronId: string): Promise<void> 
   // codes, tokens and grants naming them (issue 19).
   await db.deleteFrom('vendor_authorisations').where('patron_id', '=', patronId).execute();
   await db.deleteFrom('oidc_store').where('account_id', '=', patronId).execute();
+  // Identification at the desk (migration 0027): a handle standing in for their card.
+  await deleteDeskIdentificationsOf(db, patronId);
   await db.deleteFrom('patrons').where('id', '=', patronId).execute();
 }
 

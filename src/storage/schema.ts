@@ -28,6 +28,10 @@ export interface LibrariesTable {
   slip_titles: number;
   /** Days an imported PIN hash in an old scheme is kept for its first log-in (migration 0022). */
   legacy_pin_days: number;
+  /** Refused identifications by photo ID allowed per patron and per staff account in the window (migration 0027). */
+  identify_patron_failures: number;
+  identify_staff_failures: number;
+  identify_window_minutes: number;
 }
 
 export interface BranchesTable {
@@ -372,6 +376,21 @@ export interface SessionsTable {
   expires_at: string;
 }
 
+/** A refused identification by photo ID (migration 0027), under a keyed hash of the patron or staff account it counts against. */
+export interface IdentifyFailuresTable {
+  id: string;
+  subject_hash: string;
+  at: string;
+}
+
+/** A handle standing in for the card of a patron identified by photo ID, for one staff account, until it expires (migration 0027). */
+export interface DeskIdentificationsTable {
+  handle_hash: string;
+  patron_id: string;
+  staff_id: string;
+  expires_at: string;
+}
+
 export interface LoginFailuresTable {
   id: string;
   /** The blind index of the card number tried (known card or not). */
@@ -651,6 +670,8 @@ export interface Schema {
   oidc_signing_keys: OidcSigningKeysTable; // 0020
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
+  identify_failures: IdentifyFailuresTable;
+  desk_identifications: DeskIdentificationsTable;
   deletion_receipts: DeletionReceiptsTable;
   access_log_heads: AccessLogHeadsTable;
   access_log: AccessLogTable;

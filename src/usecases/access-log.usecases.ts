@@ -14,7 +14,7 @@ import { findStaffById } from '../storage/staff.repository.js';
 import type { Library } from '../domain/types.js';
 import { baseMac, chainLegacyEntries, entryMac, GENESIS_HASH } from './access-chain.js';
 import { requirePermission } from './authorization.js';
-import { recordAccess, type Context, type Runtime } from './context.js';
+import { recordAccess, recordLibraryChange, type Context, type Runtime } from './context.js';
 import { requirePatron } from './patron-access.js';
 import { localDay } from './retention.usecases.js';
 import { accessEntriesShownToPatron } from './access-seen-by-patron.js';
@@ -280,4 +280,49 @@ export async function patronAccessLog(ctx: Context, input: { patronId: string })
     });
   await recordAccess(ctx, patron, 'view-access-log', ['access-log']);
   return { patronId: patron.id, entries };
+}
+
+/** How many alerts `securityAlerts` answers at most (the newest). */
+export const ALERTS_LISTED = 200;
+
+/** An alert to the director, as the director reads it: what tripped, when, and the staff account whose attempt tripped it. */
+export interface SecurityAlert {
+  at: string;
+  libraryId: string;
+  /** `identify-limit-staff`: a staff account reached the library's limit of refused identifications; `identify-limit-patron`: a patron did (IF-5, issue 22). */
+  kind: string;
+  staff: { id: string; username: string | null } | null;
+}
+
+/**
+ * The alerts raised for the director in a library (issue 22): entries of the library's chain of the access
+ * log (tamper-evident, kept as the access log is), newest first. An alert names the staff account and
+ * never a patron; the patron concerned by a patron-limit alert has it on their own record
+ * (`identity-check-locked`, read with GET /patrons/:id/access-log).
+ */
+export async function securityAlerts(ctx: Context, input: { libraryId?: string; since?: string }): Promise<SecurityAlert[]> {
+  requirePermission(ctx, 'access-log.read');
+  const libraryId = input.libraryId ?? (ctx.actor.kind === 'staff' ? ctx.actor.libraryId : null) ?? undefined;
+  if (libraryId === undefined || !(await findLibrary(ctx.trx, libraryId)) || !canReachLibrary(ctx.actor, libraryId).allowed)
+    throw refuse(ErrorCode.LIBRARY_NOT_FOUND, 'No library has that id.', 'libraryId');
+  const entries = await log.libraryAlerts(ctx.trx, libraryId, { ...(input.since !== undefined ? { since: input.since } : {}), limit: ALERTS_LISTED });
+  const names = new Map<string, string | null>();
+  const alerts: SecurityAlert[] = [];
+  for (const entry of entries) {
+    let staff: SecurityAlert['staff'] = null;
+    if (entry.actorKind === 'staff') {
+      if (!names.has(entry.actorId)) names.set(entry.actorId, (await findStaffById(ctx.trx, entry.actorId))?.username ?? null);
+      staff = { id: entry.actorId, username: names.get(entry.actorId) ?? null };
+    }
+    alerts.push({ at: entry.at, libraryId, kind: entry.action.slice('alert:'.length), staff });
+  }
+  return alerts;
+}
+
+/**
+ * Raises an alert to the director of a library (issue 22): an entry of the library's chain of the access
+ * log, `alert:<kind>`, by the actor whose action tripped it; never a patron in it. Listed by `securityAlerts`.
+ */
+export async function raiseAlert(ctx: Context, libraryId: string | null, kind: string): Promise<void> {
+  await recordLibraryChange(ctx, libraryId, `alert:${kind}`);
 }

@@ -75,6 +75,10 @@ export interface LibrarySettingsView {
   slipFooter: string | null;
   slipTitles: boolean;
   legacyPinDays: number;
+  /** Refused identifications by photo ID allowed per patron and per staff account in the window (IF-5, issue 22). */
+  identifyPatronFailures: number;
+  identifyStaffFailures: number;
+  identifyWindowMinutes: number;
 }
 
 function settingsView(library: Library): LibrarySettingsView {
@@ -97,6 +101,9 @@ function settingsView(library: Library): LibrarySettingsView {
     slipFooter: library.slip.footer,
     slipTitles: library.slip.titles,
     legacyPinDays: library.legacyPinDays,
+    identifyPatronFailures: library.identifyLimit.patronFailures,
+    identifyStaffFailures: library.identifyLimit.staffFailures,
+    identifyWindowMinutes: library.identifyLimit.windowMinutes,
   };
 }
 
@@ -139,6 +146,11 @@ export async function updateLibrarySettings(ctx: Context, input: UpdateSettingsI
       titles: input.slipTitles ?? library.slip.titles,
     },
     legacyPinDays: input.legacyPinDays ?? library.legacyPinDays,
+    identifyLimit: {
+      patronFailures: input.identifyPatronFailures ?? library.identifyLimit.patronFailures,
+      staffFailures: input.identifyStaffFailures ?? library.identifyLimit.staffFailures,
+      windowMinutes: input.identifyWindowMinutes ?? library.identifyLimit.windowMinutes,
+    },
   };
   problems.push(...deskSettingsProblems(next, availableLanguages()));
   refuseIf(problems);

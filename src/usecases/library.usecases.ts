@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { ErrorCode, refuse } from '../domain/errors.js';
-import { PAYMENT_METHODS, type Branch, type Library } from '../domain/types.js';
+import { DEFAULT_IDENTIFY_LIMIT, PAYMENT_METHODS, type Branch, type Library } from '../domain/types.js';
 import { availableLanguages } from '../i18n/messages.js';
 import { DEFAULT_PROFILE, profiles } from '../profile/profiles.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
@@ -72,6 +72,7 @@ export async function createLibrary(ctx: Context, input: CreateLibraryInput): Pr
     paymentMethods: [...PAYMENT_METHODS],
     slip: { header: null, footer: null, titles: true },
     legacyPinDays: 180,
+    identifyLimit: DEFAULT_IDENTIFY_LIMIT,
     createdAt: ctx.now.toISOString(),
   };
   try {

@@ -10,6 +10,7 @@ import { findLibrary } from '../storage/library.repository.js';
 import * as patrons from '../storage/patron.repository.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
 import type { Context } from './context.js';
+import { isDeskHandle, patronIdOfHandle } from './desk-identification.js';
 
 /** How a request names its patron: by the card presented, or by id. */
 export interface PatronRef {
@@ -44,11 +45,16 @@ export async function lendsTo(ctx: Context, lenderId: string, patronLibraryId: s
 }
 
 /**
- * A patron the actor may reach, by card (through its blind index; nothing is opened); anything else is
- * PATRON_NOT_FOUND, never "forbidden".
+ * A patron the actor may reach, by card (through its blind index; nothing is opened), or by the handle
+ * that stands in for the card of a patron identified at the desk by photo ID (IF-5, desk-identification.ts);
+ * anything else is PATRON_NOT_FOUND, never "forbidden".
  */
 export async function requirePatronByCard(ctx: Context, cardNumber: string): Promise<StoredPatron> {
-  const patron = await patrons.findPatronByCardHash(ctx.trx, ctx.vault.blind('card', cardNumber));
+  let patron = await patrons.findPatronByCardHash(ctx.trx, ctx.vault.blind('card', cardNumber));
+  if (!patron && isDeskHandle(cardNumber)) {
+    const patronId = await patronIdOfHandle(ctx, cardNumber);
+    patron = patronId === undefined ? undefined : await patrons.findPatronById(ctx.trx, patronId);
+  }
   if (!patron || !(await reachesPatron(ctx, patron))) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that card number.', 'cardNumber');
   return patron;
 }

@@ -3,7 +3,7 @@ import type { Actor } from '../policy/actors.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { DEFAULT_PROFILE, profiles } from '../profile/profiles.js';
 import { findLibrary } from '../storage/library.repository.js';
-import { clearLoginFailures, countLoginFailures, lockCardAttempts, pruneLoginFailures, recordLoginFailure } from '../storage/login-failure.repository.js';
+import { clearLoginFailures, latestLoginFailures, lockCardAttempts, pruneLoginFailures, recordLoginFailure } from '../storage/login-failure.repository.js';
 import { findPatronCredentials, touchActivity, type StoredPatron } from '../storage/patron.repository.js';
 import { pinMatches, upgradePin } from './pin-check.js';
 import { newId, recordAccess, run, type Caller, type Context, type Runtime, type UseCase } from './context.js';
@@ -44,13 +44,35 @@ export function windowStart(ctx: Context, rule: { windowMinutes: number }): stri
 }
 
 /**
- * Records one failure of a card, and sweeps every card's failures older than the longest window any
- * loaded profile uses: they no longer count, and a card tried once and never again would keep its row.
+ * Until when a card is locked, or null (JC-IVa, issue 22): `maxFailures` failures within one window lock
+ * it for one window from the last of them. Failures while it is locked are not counted (see
+ * `countFailure`), so nobody who knows the number keeps a card locked by failing on it: the lock ends on
+ * time, and the count starts again from nothing (a failure from before the lock no longer makes up a
+ * set of `maxFailures` within one window with the new ones).
  */
-export async function countFailure(ctx: Context, cardHash: string): Promise<void> {
+export async function cardLockedUntil(ctx: Pick<Context, 'trx' | 'now'>, cardHash: string, rule: { maxFailures: number; windowMinutes: number }): Promise<Date | null> {
+  const windowMs = rule.windowMinutes * 60_000;
+  // A lock still running began within the last window; the failures that made it, within the one before.
+  const since = new Date(ctx.now.getTime() - 2 * windowMs).toISOString();
+  const latest = (await latestLoginFailures(ctx.trx, cardHash, since, rule.maxFailures)).map((at) => new Date(at).getTime());
+  const newest = latest[0];
+  const oldest = latest[rule.maxFailures - 1];
+  if (newest === undefined || oldest === undefined || newest - oldest >= windowMs) return null;
+  const until = newest + windowMs;
+  return until > ctx.now.getTime() ? new Date(until) : null;
+}
+
+/**
+ * Records one failure of a card, unless the card is locked (a failure then changes nothing: the lock
+ * runs its window and no longer), and sweeps every card's failures older than twice the longest window
+ * any loaded profile uses (a running lock reads back that far): they no longer count, and a card tried
+ * once and never again would keep its row.
+ */
+export async function countFailure(ctx: Context, cardHash: string, lockedUntil: Date | null = null): Promise<void> {
+  if (lockedUntil !== null) return;
   await recordLoginFailure(ctx.trx, { id: newId(), cardHash, at: ctx.now.toISOString() });
   const longest = Math.max(...profiles().all().map((p) => p.access.patronLogin.windowMinutes));
-  await pruneLoginFailures(ctx.trx, windowStart(ctx, { windowMinutes: longest }));
+  await pruneLoginFailures(ctx.trx, windowStart(ctx, { windowMinutes: 2 * longest }));
 }
 
 /**
@@ -76,10 +98,10 @@ export async function checkPinOfCard(ctx: Context, cardHash: string, input: { pi
   const found = stored && input.usable(stored.patron) ? stored : undefined;
   const rule = await loginRuleFor(ctx, stored?.patron.libraryId);
   await lockCardAttempts(ctx.trx, cardHash);
-  const failures = await countLoginFailures(ctx.trx, cardHash, windowStart(ctx, rule));
+  const lockedUntil = await cardLockedUntil(ctx, cardHash, rule);
   const verified = await pinMatches(ctx, stored?.pin, input.pin);
-  if (!found || !verified || failures >= rule.maxFailures) {
-    await countFailure(ctx, cardHash);
+  if (!found || !verified || lockedUntil !== null) {
+    await countFailure(ctx, cardHash, lockedUntil);
     return undefined;
   }
   await clearLoginFailures(ctx.trx, cardHash);

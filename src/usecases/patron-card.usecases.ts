@@ -9,6 +9,7 @@ import type { PatronStatus } from '../domain/types.js';
 import { findBranch, findCategory, findLibrary } from '../storage/library.repository.js';
 import * as patrons from '../storage/patron.repository.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
+import { clearLoginFailures } from '../storage/login-failure.repository.js';
 import { generatePin, hashSecret } from '../vault/secrets.js';
 import { requirePermission } from './authorization.js';
 import { recordAccess, refusalFromRecord, type Context } from './context.js';
@@ -62,7 +63,9 @@ export async function renewCard(ctx: Context, input: RenewCardInput): Promise<Re
 
 /**
  * Resets a forgotten PIN at the desk: a new PIN, in this answer only (its argon2id hash is kept); the
- * card number stays. Every session opened with the old PIN ends.
+ * card number stays. Every session opened with the old PIN ends, and the card's failed PINs are
+ * forgotten, so a card locked after them opens at once with the new PIN (as a password set by staff
+ * unlocks an account in Koha; issue 22).
  */
 export async function resetPin(ctx: Context, input: PatronRef): Promise<{ patronId: string; pin: string }> {
   requirePermission(ctx, 'patron.reset-pin');
@@ -70,6 +73,7 @@ export async function resetPin(ctx: Context, input: PatronRef): Promise<{ patron
   refuseDeceased(stored);
   const pin = generatePin();
   await patrons.setPinHash(ctx.trx, stored.id, await hashSecret(pin), ctx.now.toISOString());
+  await clearLoginFailures(ctx.trx, stored.cardHash);
   await endSessionsOf(ctx, 'patron', stored.id);
   await recordAccess(ctx, stored, 'pin-reset', ['registration']);
   return { patronId: stored.id, pin };

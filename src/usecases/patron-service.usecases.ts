@@ -8,7 +8,11 @@ import { cardNumberFrom } from '../domain/card-number.js';
 import { isMinor } from '../domain/circulation.rules.js';
 import { DomainError, ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js';
 import { ageBandOn, optionalText, personalProblems } from '../domain/patron.rules.js';
-import type { Patron, PatronPersonal } from '../domain/types.js';
+import { DEFAULT_IDENTIFY_LIMIT, type IdentifyLimit, type Patron, type PatronPersonal } from '../domain/types.js';
+import { IDENTIFY_WINDOW_MAX_MINUTES } from '../domain/library-config.rules.js';
+import { countIdentifyFailures, lockIdentifySubject, pruneIdentifyFailures, recordIdentifyFailure } from '../storage/identify.repository.js';
+import { raiseAlert } from './access-log.usecases.js';
+import { issueDeskHandle } from './desk-identification.js';
 import { homeLibrary } from '../policy/scope.policy.js';
 import { findLibrary } from '../storage/library.repository.js';
 import * as patrons from '../storage/patron.repository.js';
@@ -16,11 +20,11 @@ import type { StoredPatron } from '../storage/patron.repository.js';
 import { setAgeBand } from '../storage/retention.repository.js';
 import { generatePin, hashSecret, randomDigits } from '../vault/secrets.js';
 import { requirePermission } from './authorization.js';
-import { recordAccess, type Context } from './context.js';
+import { newId, recordAccess, type Context } from './context.js';
 import { openPatron, sealPatron, searchTokens } from './patron-records.js';
 import { lockedPatron, reachesPatron, requirePatron, requirePatronForChange, requirePatronRef } from './patron-access.js';
 import { requireLibrary } from './library-access.js';
-import { patronAccount, publicPatron } from './patron.usecases.js';
+import { publicPatron } from './patron.usecases.js';
 import { endSessionsOf } from './session.usecases.js';
 import type { Attempt } from './patron-auth.usecases.js';
 
@@ -150,29 +154,87 @@ export interface IdentifyPatronInput {
   birthDate: string;
 }
 
+/** What the desk needs of a patron identified by photo ID: who to greet and confirm, their standing, and a handle that stands in for their card. */
+export interface Identified {
+  patronId: string;
+  name: string;
+  status: Patron['status'];
+  /** Stands in for the card number wherever the desk gives one (`POST /patrons/lookup`, check-outs, payments, holds), for this staff account, until `expiresAt`. */
+  handle: string;
+  expiresAt: string;
+}
+
+/** The identification limit of a library (its setting), or the default when there is none to go by. */
+async function identifyLimitOf(ctx: Context, libraryId: string | undefined): Promise<IdentifyLimit> {
+  const library = libraryId === undefined ? undefined : await findLibrary(ctx.trx, libraryId);
+  return library?.identifyLimit ?? DEFAULT_IDENTIFY_LIMIT;
+}
+
+function limitReached(): DomainError {
+  return refuse(ErrorCode.IDENTIFY_LIMIT_REACHED, 'Too many identifications by birth date were refused for this patron or this account: ask for the library card.');
+}
+
+function since(ctx: Context, minutes: number): string {
+  return new Date(ctx.now.getTime() - minutes * 60_000).toISOString();
+}
+
 /**
  * A patron at the desk without their card (IF-5): staff check a photo ID and ask the date of birth, and
  * give the name on the ID (or the record, when they reached it from a list). When exactly one patron has
- * that name and that date of birth, the identification stands in for the card: the account is shown as
- * when a card is scanned, after an 'identity-verified' entry in the access log. No match and a patron out
- * of reach get the same refusal. Every record opened to compare a birth date that did not match is
- * logged on it ('identity-check-failed', committed with the refusal), so guessing birth dates leaves a
- * trail; two patrons with the same name and date of birth are not told apart here
- * (IDENTITY_AMBIGUOUS: ask for the card, or a librarian searches with a purpose).
+ * that name and that date of birth, the identification stands in for the card: the answer names the
+ * patron and gives a handle the desk uses as the card (never the card number, nor anything else of the
+ * record), after an 'identity-verified' entry in the access log. No match and a patron out of reach get
+ * the same refusal. Every record opened to compare a birth date that did not match is logged on it
+ * ('identity-check-failed', committed with the refusal); two patrons with the same name and date of
+ * birth are not told apart here (IDENTITY_AMBIGUOUS: ask for the card, or a librarian searches with a
+ * purpose).
+ *
+ * Guessing is limited (issue 22): each refusal counts against the staff account, and each patron whose
+ * birth date did not match counts against that patron, within the library's window (its settings,
+ * `identifyLimit`). Past the staff account's limit nothing is looked up; a patron past theirs is not
+ * compared at all, so a right birth date is refused as a wrong one would be (IDENTIFY_LIMIT_REACHED), and
+ * refusals then are not counted, so the limit ends with its window. The attempt that reaches a limit
+ * raises an alert to the director, and a patron's is logged on their record ('identity-check-locked').
  */
-export async function identifyPatron(ctx: Context, input: IdentifyPatronInput): Promise<Attempt<Awaited<ReturnType<typeof patronAccount>>>> {
+export async function identifyPatron(ctx: Context, input: IdentifyPatronInput): Promise<Attempt<Identified>> {
   requirePermission(ctx, 'patron.identify');
   if (input.photoIdChecked !== true) throw refuse(ErrorCode.VALIDATION_FAILED, 'Check a photo ID first.', 'photoIdChecked');
   const name = optionalText(input.name) ?? undefined;
   if ((input.patronId === undefined) === (name === undefined))
     throw refuse(ErrorCode.VALIDATION_FAILED, 'Give the name on the photo ID (or the patron’s record), not both.', input.patronId === undefined ? 'name' : 'patronId');
+
+  // The staff account's limit, before anything is looked up: its library's, else the library looked in.
+  const staffLibrary = homeLibrary(ctx.actor) ?? input.libraryId;
+  const staffLimit = await identifyLimitOf(ctx, staffLibrary);
+  const staffHash = ctx.vault.blind('identity', `identify-staff:${ctx.actor.kind}:${ctx.actor.kind === 'system' ? '' : ctx.actor.id}`);
+  await lockIdentifySubject(ctx.trx, staffHash);
+  const staffFailures = await countIdentifyFailures(ctx.trx, staffHash, since(ctx, staffLimit.windowMinutes));
+  if (staffFailures >= staffLimit.staffFailures) return { ok: false, refusal: limitReached() };
+
   const candidates = input.patronId !== undefined ? await recordCandidate(ctx, input.patronId) : await nameCandidates(ctx, name as string, input.libraryId);
-  // Each record is opened once, to compare its birth date; the one that matches is then served by its card.
-  const matching: { stored: StoredPatron; cardNumber: string }[] = [];
-  for (const stored of candidates) {
-    const patron = await openPatron(ctx, stored);
-    if (patron.personal.birthDate === input.birthDate) matching.push({ stored, cardNumber: patron.cardNumber });
-    else await recordAccess(ctx, stored, 'identity-check-failed', ['registration']);
+  // Each candidate's own limit, taken in one order (two desks never wait on each other the other way round).
+  const open: { stored: StoredPatron; hash: string; failures: number; limit: IdentifyLimit }[] = [];
+  let lockedOut = false;
+  for (const stored of [...candidates].sort((a, b) => a.id.localeCompare(b.id))) {
+    const limit = await identifyLimitOf(ctx, stored.libraryId);
+    const hash = ctx.vault.blind('identity', `identify-patron:${stored.id}`);
+    await lockIdentifySubject(ctx.trx, hash);
+    const failures = await countIdentifyFailures(ctx.trx, hash, since(ctx, limit.windowMinutes));
+    // Not even opened: whether the date given is theirs must not show in the answer.
+    if (failures >= limit.patronFailures) lockedOut = true;
+    else open.push({ stored, hash, failures, limit });
+  }
+
+  // Each record is opened once, to compare its birth date.
+  const matching: { stored: StoredPatron; patron: Patron }[] = [];
+  const missed: typeof open = [];
+  for (const candidate of open) {
+    const patron = await openPatron(ctx, candidate.stored);
+    if (patron.personal.birthDate === input.birthDate) matching.push({ stored: candidate.stored, patron });
+    else {
+      missed.push(candidate);
+      await recordAccess(ctx, candidate.stored, 'identity-check-failed', ['registration']);
+    }
   }
   if (matching.length > 1) {
     for (const { stored } of matching) await recordAccess(ctx, stored, 'identity-check-ambiguous', ['registration']);
@@ -182,9 +244,30 @@ export async function identifyPatron(ctx: Context, input: IdentifyPatronInput): 
     };
   }
   const [found] = matching;
-  if (!found) return { ok: false, refusal: notVerified() };
-  await recordAccess(ctx, found.stored, 'identity-verified', ['registration']);
-  return { ok: true, value: await patronAccount(ctx, { cardNumber: found.cardNumber }) };
+  if (found) {
+    await recordAccess(ctx, found.stored, 'identity-verified', ['registration']);
+    const { handle, expiresAt } = await issueDeskHandle(ctx, found.stored.id);
+    return { ok: true, value: { patronId: found.stored.id, name: found.patron.personal.name, status: found.stored.status, handle, expiresAt } };
+  }
+  // A patron past their limit was asked for and not compared: the answer says so, whatever the date.
+  if (lockedOut && missed.length === 0) return { ok: false, refusal: limitReached() };
+
+  await countIdentifyRefusal(ctx, staffHash);
+  if (staffFailures + 1 === staffLimit.staffFailures) await raiseAlert(ctx, staffLibrary ?? candidates[0]?.libraryId ?? null, 'identify-limit-staff');
+  for (const { stored, hash, failures, limit } of missed) {
+    await countIdentifyRefusal(ctx, hash);
+    if (failures + 1 === limit.patronFailures) {
+      await recordAccess(ctx, stored, 'identity-check-locked', ['registration']);
+      await raiseAlert(ctx, stored.libraryId, 'identify-limit-patron');
+    }
+  }
+  return { ok: false, refusal: notVerified() };
+}
+
+/** Counts one refusal against a subject, and sweeps refusals older than the longest window a library may set. */
+async function countIdentifyRefusal(ctx: Context, subjectHash: string): Promise<void> {
+  await recordIdentifyFailure(ctx.trx, { id: newId(), subjectHash, at: ctx.now.toISOString() });
+  await pruneIdentifyFailures(ctx.trx, since(ctx, IDENTIFY_WINDOW_MAX_MINUTES));
 }
 
 /** The one record staff reached, if it is within their reach (else none: the same refusal as no match). */

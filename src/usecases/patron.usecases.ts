@@ -10,6 +10,8 @@ import { homeLibrary } from '../policy/scope.policy.js';
 import { seesComputerLogs } from '../policy/purpose-view.policy.js';
 import { isLookupPurpose, requirePermission, requirePurpose } from './authorization.js';
 import { endSessionsOf } from './session.usecases.js';
+import { cardLockedUntil, loginRuleFor } from './patron-auth.usecases.js';
+import { isDeskHandle } from './desk-identification.js';
 import { accessEntriesShownToPatron } from './access-seen-by-patron.js';
 import { balanceOf, finesOfPatron, paymentsOfPatron } from '../storage/fine.repository.js';
 import { holdsOfPatron } from '../storage/hold.repository.js';
@@ -212,7 +214,10 @@ export async function patronAccount(ctx: Context, input: { patronId?: string; ca
   // The desk reads the loans in the order they fall due (the next one first).
   const byDue = [...loans].sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.checkedOutAt.localeCompare(b.checkedOutAt));
   const summary = await accountSummary(ctx, stored, balanceCents, holds.filter((h) => h.status === 'ready').length, loans.length, patron.personal.birthDate);
-  return { patron: publicPatron(patron), loans: byDue, holds, fines, balanceCents, guardianLinks, summary };
+  // Opened by the handle of an identification by photo ID (IF-5): the handle stands where the card number
+  // would, so the desk lends with it, and the card number is never shown (issue 22).
+  const shown = input.cardNumber !== undefined && isDeskHandle(input.cardNumber) && stored.cardHash !== ctx.vault.blind('card', input.cardNumber) ? { ...publicPatron(patron), cardNumber: input.cardNumber } : publicPatron(patron);
+  return { patron: shown, loans: byDue, holds, fines, balanceCents, guardianLinks, summary };
 }
 
 /** Days before a card's expiry the desk starts offering to renew it (CB-F2). */
@@ -230,7 +235,11 @@ async function accountSummary(ctx: Context, stored: StoredPatron, balanceCents: 
   const overdueItems = await countOverdueLoans(ctx.trx, stored.id, ctx.now.toISOString());
   const blocks = [...patronBlocks(stored, balanceCents, library, ctx.now, overdueItems), ...loanLimitBlock(category ?? { maxLoans: null }, activeLoans)];
   const expiresAt = new Date(stored.expiresAt);
+  // A card locked after failed PINs (JC-IVa) refuses the portal, self-check and vendors' sign-in until
+  // then: the desk tells the patron, and a new PIN at the desk unlocks it at once (issue 22).
+  const lockedUntil = await cardLockedUntil(ctx, stored.cardHash, await loginRuleFor(ctx, stored.libraryId));
   return {
+    cardLockedUntil: lockedUntil?.toISOString() ?? null,
     overdueItems,
     holdsWaiting,
     balanceCents,

@@ -9,7 +9,9 @@ import { patronLogin } from './patron-auth.usecases.js';
 import { reissueCard, reportCardLost } from './patron-service.usecases.js';
 import { purgePatron } from './retention.usecases.js';
 import { deleteMyRecord, myPrivacy, myRecord, reportMyCardLost, setMyPrivacy } from './self-service.usecases.js';
-import { exportPatron, setPatronStatus } from './patron.usecases.js';
+import { exportPatron, patronAccount, setPatronStatus } from './patron.usecases.js';
+import { resetPin } from './patron-card.usecases.js';
+import { profiles } from '../profile/profiles.js';
 
 /** The patron-side use cases called directly (no HTTP), on every engine. */
 describe.each(ENGINES)('patron log-in and self-service use cases on %s', (engine) => {
@@ -41,6 +43,56 @@ describe.each(ENGINES)('patron log-in and self-service use cases on %s', (engine
     const ok = await patronLogin(w.runtime, LOGIN, { cardNumber: p.cardNumber, pin: p.pin });
     expect(ok.patron).toEqual({ id: p.id, libraryId });
     expect(await failuresOf(p.cardNumber)).toEqual([]);
+  });
+
+  it('a locked card stays locked one window and no longer, whatever is tried on it meanwhile; the desk sees until when, and a new PIN unlocks it (JC-IVa, issue 22)', async () => {
+    const p = await buildPatron(w, { libraryId });
+    const library = await findLibrary(database.db, libraryId);
+    const rule = profiles().get(library?.profileId as string).access.patronLogin;
+    const wrong = () => refusal(patronLogin(w.runtime, LOGIN, { cardNumber: p.cardNumber, pin: '99999999' }));
+    const lockedUntil = async () => (await w.act(patronAccount, { cardNumber: p.cardNumber }, { purpose: 'circulation' })).summary.cardLockedUntil;
+    // Given a card with no failure, the desk sees no lock
+    expect(await lockedUntil()).toBeNull();
+    // When someone who knows its number fails the limit's number of times, a minute apart
+    for (let i = 0; i < rule.maxFailures; i++) {
+      w.clock.advanceMinutes(1);
+      await wrong();
+    }
+    // Then the card is locked for one window from the last failure, the right PIN refused, and the desk says until when
+    const until = new Date(w.clock.now().getTime() + rule.windowMinutes * 60_000).toISOString();
+    expect(await lockedUntil()).toBe(until);
+    expect((await refusal(patronLogin(w.runtime, LOGIN, { cardNumber: p.cardNumber, pin: p.pin }))).code).toBe('INVALID_CREDENTIALS');
+    // And failing on it all through the lock neither counts nor moves its end
+    const counted = (await failuresOf(p.cardNumber)).length;
+    while (w.clock.now().getTime() + 60_000 < Date.parse(until)) {
+      w.clock.advanceMinutes(1);
+      await wrong();
+    }
+    expect((await failuresOf(p.cardNumber)).length).toBe(counted);
+    expect(await lockedUntil()).toBe(until);
+    // So once the window has passed, the patron logs in with the right PIN
+    w.clock.set(until);
+    expect(await lockedUntil()).toBeNull();
+    expect((await patronLogin(w.runtime, LOGIN, { cardNumber: p.cardNumber, pin: p.pin })).patron.id).toBe(p.id);
+
+    // Given the card locked again, when the patron asks at the desk, a new PIN unlocks it at once
+    for (let i = 0; i < rule.maxFailures; i++) await wrong();
+    expect(await lockedUntil()).not.toBeNull();
+    const { pin } = await w.act(resetPin, { patronId: p.id }, { purpose: 'account-service' });
+    expect(await lockedUntil()).toBeNull();
+    expect((await patronLogin(w.runtime, LOGIN, { cardNumber: p.cardNumber, pin })).patron.id).toBe(p.id);
+  });
+
+  it('a failure from before a lock ended does not make up a new lock with fewer new ones (the count starts again)', async () => {
+    const p = await buildPatron(w, { libraryId });
+    const library = await findLibrary(database.db, libraryId);
+    const rule = profiles().get(library?.profileId as string).access.patronLogin;
+    const wrong = () => refusal(patronLogin(w.runtime, LOGIN, { cardNumber: p.cardNumber, pin: '99999999' }));
+    for (let i = 0; i < rule.maxFailures; i++) await wrong();
+    w.clock.advanceMinutes(rule.windowMinutes);
+    // One failure fewer than the limit, just after the lock: the card still opens with the right PIN
+    for (let i = 0; i < rule.maxFailures - 1; i++) await wrong();
+    expect((await patronLogin(w.runtime, LOGIN, { cardNumber: p.cardNumber, pin: p.pin })).patron.id).toBe(p.id);
   });
 
   it('acts only for a patron, on their own record, whatever the input says', async () => {

@@ -12,13 +12,13 @@ import { noticeChoicesOf, noticesOf, setMailings, setNoticeLanguage, type OwnNot
 import { NOTICE_LANGUAGES } from '../domain/notices.js';
 import { profiles } from '../profile/profiles.js';
 import { findLibrary } from '../storage/library.repository.js';
-import { clearLoginFailures, countLoginFailures, lockCardAttempts } from '../storage/login-failure.repository.js';
+import { clearLoginFailures, lockCardAttempts } from '../storage/login-failure.repository.js';
 import * as patrons from '../storage/patron.repository.js';
 import type { NoticeChannel, StoredPatron } from '../storage/patron.repository.js';
 import { hashSecret } from '../vault/secrets.js';
 import { pinMatches } from './pin-check.js';
 import { recordAccess, type Caller, type Context, type Runtime } from './context.js';
-import { checkPinOfCard, countFailure, loginRuleFor, runAttempt, windowStart, type Attempt } from './patron-auth.usecases.js';
+import { cardLockedUntil, checkPinOfCard, countFailure, loginRuleFor, runAttempt, type Attempt } from './patron-auth.usecases.js';
 import { shredPatron } from './patron-deletion.usecases.js';
 import { openPatron } from './patron-records.js';
 import { applyCorrection, markCardLost } from './patron-service.usecases.js';
@@ -77,10 +77,10 @@ export async function attemptPinChange(ctx: Context, input: { currentPin: string
   if (!PIN.test(input.newPin)) throw refuse(ErrorCode.VALIDATION_FAILED, 'A PIN is 4 to 12 digits.', 'newPin');
   const rule = await loginRuleFor(ctx, stored.libraryId);
   await lockCardAttempts(ctx.trx, stored.cardHash);
-  const failures = await countLoginFailures(ctx.trx, stored.cardHash, windowStart(ctx, rule));
+  const lockedUntil = await cardLockedUntil(ctx, stored.cardHash, rule);
   const verified = await pinMatches(ctx, await patrons.findPin(ctx.trx, stored.id), input.currentPin);
-  if (!verified || failures >= rule.maxFailures) {
-    await countFailure(ctx, stored.cardHash);
+  if (!verified || lockedUntil !== null) {
+    await countFailure(ctx, stored.cardHash, lockedUntil);
     return { ok: false, refusal: refuse(ErrorCode.INVALID_CREDENTIALS, 'The current PIN is wrong.', 'currentPin') };
   }
   await patrons.setPinHash(ctx.trx, stored.id, await hashSecret(input.newPin), ctx.now.toISOString());

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { patronAccessLog, verifyAccessLog } from '../../usecases/access-log.usecases.js';
+import { patronAccessLog, securityAlerts, verifyAccessLog } from '../../usecases/access-log.usecases.js';
 import { run, type Runtime } from '../../usecases/context.js';
-import { PatronAccessLogRoute, VerifyAccessLogRoute } from '../schemas/access-log.js';
+import { PatronAccessLogRoute, SecurityAlertsRoute, VerifyAccessLogRoute } from '../schemas/access-log.js';
 import { runFor } from './context.js';
 
-/** The access log: verification of its hash chains, and one patron's entries for the privacy officer. */
+/** The access log: verification of its hash chains, one patron's entries and the library's alerts for the privacy officer. */
 export function accessLogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
@@ -18,6 +18,16 @@ export function accessLogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       '/patrons/:patronId/access-log',
       { schema: PatronAccessLogRoute },
       async (request) => runFor(runtime, request, 'administration')(patronAccessLog, { patronId: request.params.patronId }),
+    );
+
+    app.get(
+      '/alerts',
+      { schema: SecurityAlertsRoute },
+      async (request) =>
+        runFor(runtime, request, 'administration')(securityAlerts, {
+          ...(request.query.library !== undefined ? { libraryId: request.query.library } : {}),
+          ...(request.query.since !== undefined ? { since: request.query.since } : {}),
+        }),
     );
   };
 }

@@ -76,3 +76,23 @@ export const PatronAccessLogRoute = {
 /** The answers' static types, for the web app. */
 export type BrokenLink = Static<typeof BrokenLink>;
 export type Verification = Static<typeof Verification>;
+
+/** GET /api/v1/alerts */
+export const SecurityAlertsRoute = {
+  tags: ['access-log'],
+  summary: 'Alerts to the director (director / privacy officer)',
+  description:
+    'What tripped a limit in the library, newest first (at most 200): `identify-limit-staff` when a staff account reached the library’s limit of refused identifications by photo ID and birth date, `identify-limit-patron` when a patron did (IF-5). Each names the staff account whose attempt tripped it, never a patron (the patron’s own access log has the entry). Entries of the library’s chain of the access log.',
+  querystring: Type.Object({ library: Type.Optional(LibraryId), since: Type.Optional(Instant) }, { additionalProperties: false }),
+  response: {
+    200: Type.Array(
+      Type.Object({
+        at: Instant,
+        libraryId: LibraryId,
+        kind: Type.String(),
+        staff: Type.Union([Type.Object({ id: Type.String(), username: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+      }),
+    ),
+    ...errorResponses,
+  },
+};

@@ -104,6 +104,9 @@ export const AccountView = Type.Object({
   /** What the desk shows at the top before the first scan (issue 15): what is overdue, waiting, owed, the card's expiry and the blocks. */
   summary: Type.Optional(
     Type.Object({
+      cardLockedUntil: Type.Union([Instant, Type.Null()], {
+        description: 'the card is locked after failed PINs (portal, self-check, vendors) until then; a new PIN at the desk unlocks it at once',
+      }),
       overdueItems: Type.Integer(),
       holdsWaiting: Type.Integer({ description: 'holds ready on the shelf for the patron' }),
       balanceCents: Cents,

@@ -42,6 +42,9 @@ export const SettingsView = Type.Object({
   slipFooter: Nullable(Type.String({ description: 'Printed at the bottom of a receipt or due-date slip.' })),
   slipTitles: Type.Boolean({ description: 'Whether a due-date slip prints the titles (else only barcodes).' }),
   legacyPinDays: Type.Integer({ description: 'Days an imported PIN hash in an old scheme (bcrypt, MD5) waits for the patron’s first log-in, which replaces it with argon2id; after them it is dropped and the patron resets the PIN at the desk.' }),
+  identifyPatronFailures: Type.Integer({ description: 'Refused identifications by photo ID and birth date (IF-5) allowed per patron within the window; past them the patron is identified by card only until the window has passed, and the director is alerted.' }),
+  identifyStaffFailures: Type.Integer({ description: 'Refused identifications allowed per staff account within the window; past them the account identifies nobody by birth date until the window has passed, and the director is alerted.' }),
+  identifyWindowMinutes: Type.Integer({ description: 'The window the two identification limits count in, in minutes.' }),
 });
 
 /** GET /api/v1/libraries/:libraryId/settings */
@@ -75,6 +78,9 @@ export const UpdateSettingsRoute = {
       slipFooter: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
       slipTitles: Type.Optional(Type.Boolean()),
       legacyPinDays: Type.Optional(Days),
+      identifyPatronFailures: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+      identifyStaffFailures: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+      identifyWindowMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10080 })),
     },
     { additionalProperties: false },
   ),

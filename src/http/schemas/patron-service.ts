@@ -4,7 +4,7 @@
  * typebox and src/domain.
  */
 import { Type, type Static } from 'typebox';
-import { AccountView, CalendarDate, errorResponses, Id, LibraryId, OptionalText, PatronView } from './common.js';
+import { CalendarDate, errorResponses, Id, Instant, LibraryId, OptionalText, PatronView } from './common.js';
 
 
 /** POST /api/v1/patrons/:patronId/card */
@@ -41,7 +41,7 @@ export const IdentifyPatronRoute = {
   tags: ['patrons'],
   summary: 'Identify a patron without their card (IF-5)',
   description:
-    'Staff confirm they checked a photo ID and give the date of birth the patron states, with the name on the ID (`name`: every word of it must be a word of the patron’s name; the patrons of `libraryId`, by default the staff member’s library) or the patron’s record (`patronId`), one of the two. If exactly one patron matches, the answer is the account as when a card is scanned. Otherwise 422 IDENTITY_NOT_VERIFIED, the same for a wrong date and an unknown patron, or 409 IDENTITY_AMBIGUOUS when two patrons share the name and the date of birth. Every record compared is logged on it.',
+    'Staff confirm they checked a photo ID and give the date of birth the patron states, with the name on the ID (`name`: every word of it must be a word of the patron’s name; the patrons of `libraryId`, by default the staff member’s library) or the patron’s record (`patronId`), one of the two. If exactly one patron matches, the answer names them (id, name, status) and gives a `handle` that stands in for their card: give it as `cardNumber` to `POST /patrons/lookup` to open the account as when a card is scanned, and to check-outs, payments and holds, until `expiresAt` (30 minutes) and for this staff account only; the card number itself is never in the answer. Otherwise 422 IDENTITY_NOT_VERIFIED, the same for a wrong date and an unknown patron, or 409 IDENTITY_AMBIGUOUS when two patrons share the name and the date of birth. Refusals are limited per staff account and per patron (the library settings `identifyStaffFailures`, `identifyPatronFailures` in `identifyWindowMinutes`): past either, 429 IDENTIFY_LIMIT_REACHED, even for the right date, until the window has passed, and the director is alerted (`GET /alerts`). Every record compared is logged on it.',
   body: Type.Object(
     {
       patronId: Type.Optional(Id),
@@ -52,8 +52,18 @@ export const IdentifyPatronRoute = {
     },
     { additionalProperties: false },
   ),
-  response: { 200: AccountView, ...errorResponses },
+  response: {
+    200: Type.Object({
+      patronId: Id,
+      name: Type.String({ description: 'to confirm against the photo ID' }),
+      status: Type.String(),
+      handle: Type.String({ description: 'stands in for the card number for this staff account until `expiresAt`' }),
+      expiresAt: Instant,
+    }),
+    ...errorResponses,
+  },
 };
 
 /** The answers' static types, for the web app. */
 export type NewCard = Static<(typeof ReissueCardRoute.response)[200]>;
+export type Identification = Static<(typeof IdentifyPatronRoute.response)[200]>;

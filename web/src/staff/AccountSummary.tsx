@@ -2,7 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { api } from '../api';
 import { errorWords, pageLanguage, tRich, useT } from '../i18n';
 import { useSession } from '../session';
-import { day, ErrorMessage, Field, money, Notice, useAction } from '../ui/components';
+import { day, ErrorMessage, Field, moment, money, Notice, useAction } from '../ui/components';
 import { useDesk } from './desk-context';
 import type { Account, RenewedCard } from './types';
 
@@ -23,7 +23,8 @@ function blockWords(block: { code: string; message: string }): string {
  * What the clerk needs to know before the first scan (issue 15): items overdue, holds waiting on the
  * shelf, money owed, the card's expiry, and every block that would refuse a check-out now, each saying
  * whether a senior member of staff may lend past it. A card that has expired or expires within 30 days
- * is offered for renewal once the clerk has re-verified the patron (CB-F2).
+ * is offered for renewal once the clerk has re-verified the patron (CB-F2). A card locked after failed
+ * PINs says until when (a new PIN unlocks it).
  */
 export function AccountSummary({ account, forAccount }: { account: Account; forAccount: boolean }) {
   const t = useT();
@@ -78,6 +79,7 @@ export function AccountSummary({ account, forAccount }: { account: Account; forA
           {tRich('deskhome.summary.owed', { amount: money(summary.balanceCents), figure })}
         </li>
         <li className={card.warn ? 'warn' : undefined}>{t('deskhome.summary.card', { card: card.text })}</li>
+        {summary.cardLockedUntil && <li className="warn">{t('deskhome.summary.cardLocked', { at: moment(summary.cardLockedUntil) })}</li>}
       </ul>
       {summary.blocks.length > 0 ? (
         <div className="blocks" role="note" aria-label={t('deskhome.summary.blocks.label')}>

@@ -6,7 +6,7 @@ import { useSession } from '../session';
 import { aboutField, day, ErrorMessage, Field, Page, useAction } from '../ui/components';
 import { useDesk } from './desk-context';
 import { DeskNav, NotForRole } from './DeskNav';
-import type { Account, SearchHit } from './types';
+import type { Account, Identification, SearchHit } from './types';
 import { statusLabel, type LookupPurpose } from './words';
 
 /** Each look-up purpose in words, as the prompt offers it. */
@@ -201,7 +201,12 @@ function Identify() {
     setProblem(undefined);
     // The name on the ID and the date of birth, never a record number (IF-5); in the desk's library.
     const body = { name: name.trim(), photoIdChecked: true, birthDate, ...(desk.library ? { libraryId: desk.library.id } : {}) };
-    const account = await run(() => api<Account>('POST', '/patrons/identify', body));
+    // The answer names the patron and gives a handle that stands in for their card (never the card
+    // number): the account opens with it as when a card is scanned, and the desk lends with it.
+    const account = await run(async () => {
+      const identified = await api<Identification>('POST', '/patrons/identify', body);
+      return api<Account>('POST', '/patrons/lookup', { cardNumber: identified.handle });
+    });
     if (account) {
       desk.open(account, { kind: 'card' });
       navigate('/desk');

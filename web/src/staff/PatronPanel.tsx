@@ -121,7 +121,8 @@ export function PatronPanel({ onDone }: { onDone: () => void }) {
       <AccountSummary account={account} forAccount={openedFor(desk.openedBy, 'account')} />
       <dl className="facts">
         <dt>{t('deskhome.patron.card')}</dt>
-        <dd>{t('deskhome.patron.cardEnding', { digits: patron.cardNumber.slice(-4) })}</dd>
+        {/* Identified by photo ID (IF-5): a handle stands in for the card, whose number the desk never sees. */}
+        <dd>{patron.cardNumber.startsWith('ID-') ? t('deskhome.patron.identifiedByPhotoId') : t('deskhome.patron.cardEnding', { digits: patron.cardNumber.slice(-4) })}</dd>
         <dt>{t('deskhome.patron.category')}</dt>
         <dd>{patron.categoryCode}</dd>
         <dt>{t('deskhome.patron.homeBranch')}</dt>

@@ -8,7 +8,7 @@ import type { AccountView, HoldView, LoanView } from '../../../src/http/schemas/
 
 export type { FineView, PatronView } from '../../../src/http/schemas/common';
 export type { CheckinResult, CheckoutResult, Library, PaymentResult, RenewResult, ShelfEntry } from '../../../src/http/schemas/circulation';
-export type { NewCard } from '../../../src/http/schemas/patron-service';
+export type { Identification, NewCard } from '../../../src/http/schemas/patron-service';
 export type { Registered, SearchHit } from '../../../src/http/schemas/patrons';
 // Staff lists (issue 15)
 export type { OverdueRow, PullRow, ReshelveRow, TransitRow } from '../../../src/http/schemas/staff-lists';
