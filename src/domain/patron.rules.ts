@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { ErrorCode, type Problem } from './errors.js';
+import { isStorableDate } from './storable.js';
 import type { PatronPersonal, PatronStatus } from './types.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -7,9 +8,9 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
 const PHONE = /^\+?[0-9 ().-]{7,20}$/;
 
-/** Whether a string is a real calendar date written YYYY-MM-DD. */
+/** Whether a string is a real calendar date written YYYY-MM-DD, in the years Carrel stores (domain/storable). */
 export function isCalendarDate(text: string): boolean {
-  if (!DATE.test(text)) return false;
+  if (!DATE.test(text) || !isStorableDate(text)) return false;
   const d = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }

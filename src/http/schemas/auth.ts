@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { LOOKUP_PURPOSES } from '../../domain/purposes.js';
-import { errorResponses, Instant, Nullable } from './common.js';
+import { errorResponses, Instant, Nullable, throttledResponses } from './common.js';
 
 export const StaffView = Type.Object({ id: Type.String(), username: Type.String(), libraryId: Nullable(Type.String()), roles: Type.Array(Type.String()) });
 
@@ -28,7 +28,7 @@ export const LoginRoute = {
         description: 'The password was reset: until it is changed (POST /api/v1/auth/password) every other route answers PASSWORD_CHANGE_REQUIRED.',
       }),
     }),
-    ...errorResponses,
+    ...throttledResponses,
   },
 };
 
