@@ -1,12 +1,14 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestDatabase } from '../../test/engines.js';
-import { countRows, libraryWorld, type World } from '../../test/factories.js';
+import { countRows, libraryWorld, refusalCodes, type World } from '../../test/factories.js';
 import { startServer, type TestServer } from '../../test/http.js';
 import { parseInstant } from '../domain/clock.js';
 import { isCalendarDate } from '../domain/patron.rules.js';
 import { isStorableInteger, isStorableText } from '../domain/storable.js';
 import { createStaff } from '../usecases/staff.usecases.js';
+import { addItem } from '../usecases/item.usecases.js';
+import { registerPatron } from '../usecases/patron.usecases.js';
 
 /**
  * The HTTP contract (issue 22): input neither engine can store is refused with the same 400 on both
@@ -117,6 +119,33 @@ describe.each(ENGINES)('the HTTP contract on %s', (engine) => {
     });
     expect(raw).toMatch(/^HTTP\/1\.1 400 /);
     expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'BAD_REQUEST', message: expect.any(String), problems: [] } });
+  });
+});
+
+describe.each(ENGINES)('the storage rule in the use cases (CLI, imports) on %s', (engine) => {
+  let database: TestDatabase;
+  let w: World;
+  let libraryId: string;
+
+  beforeAll(async () => {
+    ({ database, w, libraryId } = await libraryWorld(engine));
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('refuses a patron whose name or address holds U+0000 (a CSV import, `carrel patron add`) as bad input', async () => {
+    const before = await countRows(database, 'patrons');
+    expect(await refusalCodes(w.act(registerPatron, { libraryId, name: 'Ada\u0000Lovelace', birthDate: '1985-06-15', address: 'x\u0000' }))).toEqual(['VALIDATION_FAILED', 'VALIDATION_FAILED']);
+    expect(await refusalCodes(w.act(registerPatron, { libraryId, name: 'Ada', birthDate: '0000-01-01' }))).toEqual(['INVALID_DATE']);
+    expect(await countRows(database, 'patrons')).toBe(before);
+  });
+
+  it('refuses an item with U+0000 in its title or a replacement cost past 2^31 − 1 (`carrel item import`) as bad input', async () => {
+    const before = await countRows(database, 'items');
+    expect(await refusalCodes(w.act(addItem, { libraryId, barcode: 'UC-NUL', title: 'A\u0000B' }))).toEqual(['VALIDATION_FAILED']);
+    expect(await refusalCodes(w.act(addItem, { libraryId, barcode: 'UC-BIG', title: 'Dear', replacementCostCents: 1e21 }))).toEqual(['INVALID_AMOUNT']);
+    expect(await countRows(database, 'items')).toBe(before);
   });
 });
 
