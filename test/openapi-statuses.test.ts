@@ -122,6 +122,14 @@ describe.each(ENGINES)('declared statuses on %s', (engine) => {
     for (const status of ['200', '400', '401', '403', '404', '415']) expect(seen).toContain(status);
   });
 
+  it('declares the 403 of a log-out without the CSRF token, and answers it in Carrel’s shape', async () => {
+    const logout = apiOperations(document).find((o) => o.key === 'POST /api/v1/auth/logout');
+    const answer = await server.call('POST', '/auth/logout', { cookie: cookies.clerk, csrf: false });
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatchObject({ error: { code: 'CSRF_TOKEN_INVALID', problems: [expect.objectContaining({ code: 'CSRF_TOKEN_INVALID' })] } });
+    expect(logout?.declared.has('403')).toBe(true);
+  });
+
   it('declares the 429 of every throttled route, and answers it in Carrel’s shape', async () => {
     const throttled = ['POST /api/v1/auth/login', 'POST /api/v1/auth/patron-login', 'POST /api/v1/pin-reset/request', 'POST /api/v1/pin-reset'];
     const operations = new Map(apiOperations(document).map((o) => [o.key, o]));
