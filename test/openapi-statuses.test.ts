@@ -62,11 +62,11 @@ describe.each(ENGINES)('declared statuses on %s', (engine) => {
     });
   }
 
-  it('declares 400, 500 and 503 on every operation, 413 and 415 on every one that takes a body, and 401 and 403 on every one behind a session', () => {
+  it('declares 400, 431, 500 and 503 on every operation, 413 and 415 on every one that takes a body, and 401 and 403 on every one behind a session', () => {
     const missing: string[] = [];
     for (const op of apiOperations(document)) {
       const item = document.paths[op.path][op.method.toLowerCase()] as Doc;
-      const expected = ['400', '500', '503'];
+      const expected = ['400', '431', '500', '503'];
       if (op.method !== 'GET') expected.push('413', '415');
       if (!(Array.isArray(item.security) && item.security.length === 0)) expected.push('401', '403');
       for (const status of expected) if (!op.declared.has(status)) missing.push(`${op.key} ${status}`);

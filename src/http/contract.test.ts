@@ -120,6 +120,12 @@ describe.each(ENGINES)('the HTTP contract on %s', (engine) => {
     expect(raw).toMatch(/^HTTP\/1\.1 400 /);
     expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'BAD_REQUEST', message: expect.any(String), problems: [] } });
   });
+
+  it('answers an address larger than the server takes with 431 in Carrel’s shape', async () => {
+    const response = await fetch(`${server.base}/api/v1/catalogue/search?q=${'x'.repeat(20_000)}`);
+    expect(response.status).toBe(431);
+    expect(await response.json()).toMatchObject({ error: { code: 'HEADERS_TOO_LARGE', message: expect.any(String), problems: [] } });
+  });
 });
 
 describe.each(ENGINES)('the storage rule in the use cases (CLI, imports) on %s', (engine) => {
