@@ -25,7 +25,9 @@ describe.each(ENGINES)('the fuzzer on %s', (engine) => {
   });
 
   it(`answers ${REQUESTS} generated requests with no 500, only declared statuses, every error in Carrel’s shape`, async () => {
-    const report: FuzzReport = await fuzz({ baseUrl: fuzzWorld.baseUrl, identities: fuzzWorld.identities, requests: REQUESTS, seed: engine === 'sqlite' ? 7 : 8, ...fuzzWorld.pools, skip: fuzzWorld.skip });
+    // One request at a time: the run is about what input can do, and stays the same run every time (two
+    // requests of one patron racing their own deletion are for `npm run fuzz`, four at a time).
+    const report: FuzzReport = await fuzz({ baseUrl: fuzzWorld.baseUrl, identities: fuzzWorld.identities, requests: REQUESTS, seed: engine === 'sqlite' ? 7 : 8, concurrency: 1, ...fuzzWorld.pools, skip: fuzzWorld.skip });
     const summary = formatReport(engine, report);
     expect(report.findingCounts, summary).toEqual({ 'status-500': 0, 'undeclared-status': 0, 'not-error-shape': 0 });
     expect(fuzzWorld.errors, summary).toEqual([]);
