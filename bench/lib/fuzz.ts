@@ -202,7 +202,7 @@ class Generator {
     if (isDatePattern(pattern)) return this.pick(['0000-01-01', '9999-12-31', '0001-01-01', '0999-12-31']);
     if (pattern || schema.format) return undefined;
     const max = typeof schema.maxLength === 'number' ? schema.maxLength : 20_000;
-    return this.pick([`a\u0000b`, '\u0000', 'x'.repeat(max), '\u{1F4DA}'.repeat(Math.floor(max / 2)), '\uD800x', 'é\u0301\u202E']);
+    return this.pick([`a\u0000b`, '\u0000', `\u0000${'x'.repeat(Math.max(0, Math.min(max, 40) - 1))}`, 'x'.repeat(max), '\u{1F4DA}'.repeat(Math.floor(max / 2)), '\uD800x', 'é\u0301\u202E']);
   }
 
   string(schema: Schema, mode: Mode): string {
@@ -255,7 +255,7 @@ class Generator {
   value(schema: Schema | undefined, mode: Mode, depth = 0): unknown {
     if (!schema || depth > 8) return null;
     if (mode === 'hostile' && this.chance(0.25)) return this.hostile();
-    if (mode === 'edge' && this.chance(0.3)) {
+    if (mode === 'edge' && this.chance(0.5)) {
       const extreme = this.extreme(schema);
       if (extreme !== undefined) return extreme;
     }
@@ -303,7 +303,7 @@ class Generator {
 
   /** A path or query parameter as text (before encoding): what the schema asks, or not. */
   parameter(schema: Schema, mode: Mode): string {
-    if (mode === 'edge' && this.chance(0.3)) {
+    if (mode === 'edge' && this.chance(0.5)) {
       const extreme = this.extreme(schema);
       if (extreme !== undefined) return String(extreme);
     }
