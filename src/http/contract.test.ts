@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestDatabase } from '../../test/engines.js';
-import { countRows, libraryWorld, refusalCodes, type World } from '../../test/factories.js';
+import { countRows, libraryWorld, refusal, refusalCodes, type World } from '../../test/factories.js';
 import { startServer, type TestServer } from '../../test/http.js';
 import { parseInstant } from '../domain/clock.js';
 import { isCalendarDate } from '../domain/patron.rules.js';
@@ -9,6 +9,8 @@ import { isStorableInteger, isStorableText } from '../domain/storable.js';
 import { createStaff } from '../usecases/staff.usecases.js';
 import { addItem } from '../usecases/item.usecases.js';
 import { registerPatron } from '../usecases/patron.usecases.js';
+import { openPatron } from '../usecases/patron-records.js';
+import { findPatronById } from '../storage/patron.repository.js';
 
 /**
  * The HTTP contract (issue 22): input neither engine can store is refused with the same 400 on both
@@ -145,6 +147,15 @@ describe.each(ENGINES)('the storage rule in the use cases (CLI, imports) on %s',
     expect(await refusalCodes(w.act(registerPatron, { libraryId, name: 'Ada\u0000Lovelace', birthDate: '1985-06-15', address: 'x\u0000' }))).toEqual(['VALIDATION_FAILED', 'VALIDATION_FAILED']);
     expect(await refusalCodes(w.act(registerPatron, { libraryId, name: 'Ada', birthDate: '0000-01-01' }))).toEqual(['INVALID_DATE']);
     expect(await countRows(database, 'patrons')).toBe(before);
+  });
+
+  it('answers a patron deleted after their row was read as PATRON_NOT_FOUND, not a fault (a request racing DELETE /me)', async () => {
+    // Given a patron's row read, then their key shredded by a deletion committing meanwhile
+    const patron = await w.act(registerPatron, { libraryId, name: 'Gone Soon', birthDate: '1985-06-15' });
+    const stored = await findPatronById(database.db, patron.id);
+    await w.runtime.vault.shred(patron.id, w.clock.now());
+    // Then opening the record is a refusal the API answers 404, not a VaultError answered 500
+    expect((await refusal(openPatron(w.runtime, stored!))).code).toBe('PATRON_NOT_FOUND');
   });
 
   it('refuses an item with U+0000 in its title or a replacement cost past 2^31 − 1 (`carrel item import`) as bad input', async () => {
