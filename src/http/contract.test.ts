@@ -10,6 +10,10 @@ import { createStaff } from '../usecases/staff.usecases.js';
 import { addItem } from '../usecases/item.usecases.js';
 import { registerPatron } from '../usecases/patron.usecases.js';
 import { openPatron } from '../usecases/patron-records.js';
+import { applyCorrection } from '../usecases/patron-service.usecases.js';
+import { deletePatron } from '../usecases/patron-deletion.usecases.js';
+import { run } from '../usecases/context.js';
+import { SYSTEM } from '../policy/actors.js';
 import { findPatronById } from '../storage/patron.repository.js';
 
 /**
@@ -156,6 +160,14 @@ describe.each(ENGINES)('the storage rule in the use cases (CLI, imports) on %s',
     await w.runtime.vault.shred(patron.id, w.clock.now());
     // Then opening the record is a refusal the API answers 404, not a VaultError answered 500
     expect((await refusal(openPatron(w.runtime, stored!))).code).toBe('PATRON_NOT_FOUND');
+  });
+
+  it('answers a correction of a patron deleted after their row was read as PATRON_NOT_FOUND (PATCH /me racing DELETE /me)', async () => {
+    const patron = await w.act(registerPatron, { libraryId, name: 'Gone Later', birthDate: '1985-06-15' });
+    const stored = await findPatronById(database.db, patron.id);
+    await w.act(deletePatron, { patronId: patron.id });
+    const correcting = run(w.runtime, { actor: SYSTEM, purpose: 'account-service', channel: 'cli' }, (ctx, changes: { name: string }) => applyCorrection(ctx, stored!, changes), { name: 'New Name' });
+    expect((await refusal(correcting)).code).toBe('PATRON_NOT_FOUND');
   });
 
   it('refuses an item with U+0000 in its title or a replacement cost past 2^31 − 1 (`carrel item import`) as bad input', async () => {

@@ -39,6 +39,10 @@ export interface Correction {
  * longer finds them. A contact detail that notices go to cannot be removed while they go there.
  */
 export async function applyCorrection(ctx: Context, stored: StoredPatron, changes: Correction) {
+  // The row is locked and read again: a deletion (the patron's own DELETE /me) that committed after it was
+  // read leaves nothing to correct, answered as not found rather than a foreign-key fault (issue 22).
+  await patrons.lockPatronRow(ctx.trx, stored.id);
+  if (!(await patrons.findPatronById(ctx.trx, stored.id))) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No such patron: the record has been deleted.');
   const library = await findLibrary(ctx.trx, stored.libraryId);
   if (!library) throw new Error('A patron points at a library that does not exist.');
   const patron = await openPatron(ctx, stored);
