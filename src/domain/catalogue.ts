@@ -11,6 +11,7 @@
  * and the storage layer builds the engine's query from those words alone. Quotes, operators, 10 kB of
  * text or control characters can change which words are searched, never the syntax.
  */
+import { isStorableText } from './storable.js';
 
 export const RECORD_FORMATS = ['book', 'large-print', 'audiobook', 'ebook', 'dvd', 'music', 'magazine', 'map', 'other'] as const;
 export type RecordFormat = (typeof RECORD_FORMATS)[number];
@@ -167,7 +168,7 @@ export interface SearchFilters {
 /** Checks a record's fields; each problem names its field. */
 export function recordProblems(fields: Pick<RecordFields, 'title' | 'format' | 'year' | 'language'>): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
-  if (fields.title.trim() === '' || fields.title.length > 1000) problems.push({ field: 'title', message: 'A record needs a title of 1–1,000 characters.' });
+  if (fields.title.trim() === '' || !isStorableText(fields.title, 1000)) problems.push({ field: 'title', message: 'A record needs a title of 1–1,000 characters.' });
   if (!RECORD_FORMATS.includes(fields.format)) problems.push({ field: 'format', message: `A format is one of ${RECORD_FORMATS.join(', ')}.` });
   if (fields.year !== null && (!Number.isInteger(fields.year) || fields.year < 0 || fields.year > 9999)) problems.push({ field: 'year', message: 'A year is a whole number up to 9999.' });
   if (fields.language !== null && !/^[a-z]{3}$/.test(fields.language)) problems.push({ field: 'language', message: 'A language is a three-letter ISO 639-2 code (eng, spa…).' });

@@ -2,6 +2,8 @@
  * Time, injected. Nothing in Carrel reads the system time except `systemClock`; use cases, jobs and
  * the CLI's `--as-of` receive a Clock, so retention and due dates are testable at any instant.
  */
+import { isStorableInstant } from './storable.js';
+
 export interface Clock {
   now(): Date;
 }
@@ -48,7 +50,7 @@ export function parseInstant(text: string): Date | undefined {
   if (ISO_DATE.test(text)) candidate = new Date(`${text}T12:00:00Z`);
   else if (ISO_DATE_TIME.test(text)) candidate = new Date(text);
   else return undefined;
-  if (Number.isNaN(candidate.getTime())) return undefined;
+  if (Number.isNaN(candidate.getTime()) || !isStorableInstant(candidate)) return undefined;
   if (ISO_DATE.test(text) && candidate.toISOString().slice(0, 10) !== text) return undefined; // 2026-02-30
   return candidate;
 }

@@ -5,6 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { ErrorCode, type Problem } from './errors.js';
+import { isStorableDate } from './storable.js';
 import { ruleSpecificity, type MatrixCell } from './circulation.rules.js';
 import type { ClosedDay, LoanRule, OpeningHours } from './types.js';
 import { PAYMENT_METHODS, WEEKDAYS } from './types.js';
@@ -87,9 +88,9 @@ export function normaliseOpeningHours(hours: OpeningHours): OpeningHours {
   return out;
 }
 
-/** Whether a string is a real calendar date written YYYY-MM-DD. */
+/** Whether a string is a real calendar date written YYYY-MM-DD, in the years Carrel stores (domain/storable). */
 export function isCalendarDate(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && isStorableDate(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
 }
 
 /** Whether two inclusive date ranges share a day. */

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { ErrorCode, type Problem } from './errors.js';
+import { isStorableDate, isStorableText } from './storable.js';
 import type { PatronPersonal, PatronStatus } from './types.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -7,9 +8,9 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
 const PHONE = /^\+?[0-9 ().-]{7,20}$/;
 
-/** Whether a string is a real calendar date written YYYY-MM-DD. */
+/** Whether a string is a real calendar date written YYYY-MM-DD, in the years Carrel stores (domain/storable). */
 export function isCalendarDate(text: string): boolean {
-  if (!DATE.test(text)) return false;
+  if (!DATE.test(text) || !isStorableDate(text)) return false;
   const d = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }
@@ -20,7 +21,7 @@ export function isCalendarDate(text: string): boolean {
  */
 export function personalProblems(personal: PatronPersonal, today: string): Problem[] {
   const problems: Problem[] = [];
-  if (personal.name.trim().length === 0 || personal.name.length > 200)
+  if (personal.name.trim().length === 0 || !isStorableText(personal.name, 200))
     problems.push({ code: ErrorCode.VALIDATION_FAILED, message: 'A name of 1–200 characters is required.', field: 'name' });
   if (!isCalendarDate(personal.birthDate))
     problems.push({ code: ErrorCode.INVALID_DATE, message: 'The birth date must be a real date written YYYY-MM-DD.', field: 'birthDate' });
@@ -30,7 +31,7 @@ export function personalProblems(personal: PatronPersonal, today: string): Probl
     problems.push({ code: ErrorCode.VALIDATION_FAILED, message: 'The email address is not well formed.', field: 'email' });
   if (personal.phone !== null && !PHONE.test(personal.phone))
     problems.push({ code: ErrorCode.VALIDATION_FAILED, message: 'The phone number is not well formed.', field: 'phone' });
-  if (personal.address !== null && personal.address.length > 500)
+  if (personal.address !== null && !isStorableText(personal.address, 500))
     problems.push({ code: ErrorCode.VALIDATION_FAILED, message: 'The address is longer than 500 characters.', field: 'address' });
   return problems;
 }

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode, type Problem } from '../domain/errors.js';
 
@@ -175,6 +176,9 @@ export const HttpErrorCode = {
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
   BAD_REQUEST: 'BAD_REQUEST',
+  URL_INVALID: 'URL_INVALID',
+  HEADERS_TOO_LARGE: 'HEADERS_TOO_LARGE',
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
 } as const;
 
 interface ErrorBody {
@@ -192,6 +196,9 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: st
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: HttpErrorCode.BODY_TOO_LARGE, message: 'The request body is too large.' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: HttpErrorCode.UNSUPPORTED_MEDIA_TYPE, message: 'Send the body as application/json.' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: HttpErrorCode.BAD_REQUEST, message: 'The Content-Length does not match the body.' },
+  FST_ERR_BAD_URL: { status: 400, code: HttpErrorCode.URL_INVALID, message: 'The address is not valid percent-encoding.' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 400, code: HttpErrorCode.URL_INVALID, message: 'A part of the address is too long.' },
+  FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: HttpErrorCode.BAD_REQUEST, message: 'The request could not be understood.' },
 };
 
 /**
@@ -225,6 +232,31 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   }
   request.log.error({ err: error }, 'unhandled error');
   void reply.status(500).send(errorBody(HttpErrorCode.INTERNAL_ERROR, 'Something went wrong on our side; the request changed nothing.'));
+}
+
+/**
+ * Fastify's `frameworkErrors`: what the router refuses before any route is chosen (an address that is
+ * not valid percent-encoding, a path segment longer than any id) answers in Carrel's shape too.
+ */
+export function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  handleError(error, request, reply);
+}
+
+/**
+ * The server's `clientErrorHandler`: a request Node cannot parse as HTTP (malformed request line or
+ * headers, headers too large, too slow) is answered in Carrel's shape before the connection closes.
+ */
+export function handleClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, code, message] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', HttpErrorCode.REQUEST_TIMEOUT, 'The request took too long to arrive.']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', HttpErrorCode.HEADERS_TOO_LARGE, 'The request headers are too large.']
+        : [400, 'Bad Request', HttpErrorCode.BAD_REQUEST, 'The request is not valid HTTP.'];
+  const body = JSON.stringify(errorBody(code, message));
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  socket.destroy();
 }
 
 export function handleNotFound(_request: FastifyRequest, reply: FastifyReply): void {

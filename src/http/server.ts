@@ -6,7 +6,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Runtime } from '../usecases/context.js';
 import { health } from '../usecases/health.usecases.js';
-import { handleError, handleNotFound } from './errors.js';
+import { declareTransportErrors, refuseUnstorableInput } from './contract.js';
+import { handleClientError, handleError, handleFrameworkError, handleNotFound } from './errors.js';
 import { accessLogRoutes } from './routes/access-log.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { selfRoutes } from './routes/self.routes.js';
@@ -90,12 +91,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
     routerOptions: { maxParamLength: 200 },
+    // What the router and Node's HTTP parser refuse answers in Carrel's error shape too (issue 22).
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Bodies are JSON only (docs/ERRORS.md: UNSUPPORTED_MEDIA_TYPE); Fastify also parses text/plain by default.
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
+  // The HTTP contract (issue 22): every route declares the statuses the transport answers, and input
+  // neither engine can store is refused the same way on both.
+  app.addHook('onRoute', declareTransportErrors);
+  app.addHook('preValidation', refuseUnstorableInput);
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');

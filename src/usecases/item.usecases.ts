@@ -1,3 +1,4 @@
+import { isStorableInteger, isStorableText } from '../domain/storable.js';
 import { ErrorCode, refuse, type Problem, DomainError } from '../domain/errors.js';
 import { ITEM_STATUSES, type Item, type ItemStatus, type Library } from '../domain/types.js';
 import { canReachLibrary, homeLibrary } from '../policy/scope.policy.js';
@@ -31,12 +32,14 @@ const ITEM_TYPE = /^[a-z0-9-]{1,32}$/;
 export function itemProblems(input: AddItemInput): Problem[] {
   const problems: Problem[] = [];
   if (!BARCODE.test(input.barcode)) problems.push({ code: ErrorCode.VALIDATION_FAILED, message: 'A barcode is 1–32 letters, digits or hyphens.', field: 'barcode' });
-  if (input.title.trim() === '' || input.title.length > 500) problems.push({ code: ErrorCode.VALIDATION_FAILED, message: 'A title of 1–500 characters is required.', field: 'title' });
+  if (input.title.trim() === '' || !isStorableText(input.title, 500)) problems.push({ code: ErrorCode.VALIDATION_FAILED, message: 'A title of 1–500 characters (without U+0000) is required.', field: 'title' });
+  if (input.author != null && !isStorableText(input.author, 300)) problems.push({ code: ErrorCode.VALIDATION_FAILED, message: 'An author is at most 300 characters, without U+0000.', field: 'author' });
   if (input.itemType !== undefined && !ITEM_TYPE.test(input.itemType))
     problems.push({ code: ErrorCode.VALIDATION_FAILED, message: 'An item type is 1–32 lower-case letters, digits or hyphens (book, dvd…).', field: 'type' });
   if (input.status !== undefined && !ITEM_STATUSES.includes(input.status))
     problems.push({ code: ErrorCode.VALIDATION_FAILED, message: `An item status is one of ${ITEM_STATUSES.join(', ')}.`, field: 'status' });
-  if (input.replacementCostCents != null && (!Number.isInteger(input.replacementCostCents) || input.replacementCostCents < 0))
+  // Within PostgreSQL's integer on both engines (domain/storable): SQLite would take 1e21 cents (issue 22, defect 6).
+  if (input.replacementCostCents != null && (!isStorableInteger(input.replacementCostCents) || input.replacementCostCents < 0))
     problems.push({ code: ErrorCode.INVALID_AMOUNT, message: 'A replacement cost is a non-negative amount.', field: 'replacementCost' });
   return problems;
 }

@@ -1,5 +1,7 @@
+import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Fine, Patron, PatronPersonal } from '../domain/types.js';
 import type { SealedPatron, StoredPatron } from '../storage/patron.repository.js';
+import { VaultError } from '../vault/cipher.js';
 import { normalizeForIndex, type Vault } from '../vault/vault.js';
 import type { Context } from './context.js';
 
@@ -8,9 +10,20 @@ interface SealedDocument extends PatronPersonal {
   cardNumber: string;
 }
 
-/** Opens a stored patron's sealed document. */
+/**
+ * Opens a stored patron's sealed document. A patron whose key is gone was deleted after the row was read
+ * (their own DELETE /me racing another of their requests on PostgreSQL): answered as not found, not as a
+ * fault (issue 22). Any other failure to open stays loud.
+ */
 export async function openPatron(ctx: Pick<Context, 'vault'>, stored: SealedPatron | StoredPatron): Promise<Patron> {
-  const document = JSON.parse(await ctx.vault.open(stored.id, 'personal', stored.sealed)) as SealedDocument;
+  let opened: string;
+  try {
+    opened = await ctx.vault.open(stored.id, 'personal', stored.sealed);
+  } catch (error) {
+    if (error instanceof VaultError && !(await ctx.vault.hasKey(stored.id))) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No such patron: the record has been deleted.');
+    throw error;
+  }
+  const document = JSON.parse(opened) as SealedDocument;
   const { cardNumber, ...personal } = document;
   return {
     id: stored.id,

@@ -43,7 +43,8 @@ export interface Correction {
  * longer finds them. A contact detail that notices go to cannot be removed while they go there.
  */
 export async function applyCorrection(ctx: Context, found: StoredPatron, changes: Correction) {
-  // Locked and read again: two corrections at once each keep the other's fields.
+  // Locked and read again: two corrections at once each keep the other's fields, and a deletion (the
+  // patron's own DELETE /me) committed meanwhile is answered as not found, not a foreign-key fault.
   const stored = await lockedPatron(ctx, found);
   const library = await findLibrary(ctx.trx, stored.libraryId);
   if (!library) throw new Error('A patron points at a library that does not exist.');

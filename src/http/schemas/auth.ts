@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { LOOKUP_PURPOSES } from '../../domain/purposes.js';
-import { errorResponses, Instant, Nullable } from './common.js';
+import { ErrorResponse, errorResponses, Instant, Nullable, throttledResponses } from './common.js';
 
 export const StaffView = Type.Object({ id: Type.String(), username: Type.String(), libraryId: Nullable(Type.String()), roles: Type.Array(Type.String()) });
 
@@ -28,12 +28,18 @@ export const LoginRoute = {
         description: 'The password was reset: until it is changed (POST /api/v1/auth/password) every other route answers PASSWORD_CHANGE_REQUIRED.',
       }),
     }),
-    ...errorResponses,
+    ...throttledResponses,
   },
 };
 
 /** POST /api/v1/auth/logout */
-export const LogoutRoute = { tags: ['auth'], summary: 'Log out (staff or patron)', security: [], response: { 204: Type.Null() } };
+export const LogoutRoute = {
+  tags: ['auth'],
+  summary: 'Log out (staff or patron)',
+  description: 'Ending a live session is a change: it needs the session’s `X-CSRF-Token` (403 CSRF_TOKEN_INVALID without it). With no session, or an ended one, it answers 204 all the same.',
+  security: [],
+  response: { 204: Type.Null(), 403: ErrorResponse },
+};
 
 /** GET /api/v1/auth/session */
 export const SessionRoute = {

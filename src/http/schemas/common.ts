@@ -5,14 +5,17 @@
  */
 import { Type, type TSchema, type Static } from 'typebox';
 import { LOOKUP_PURPOSES } from '../../domain/purposes.js';
+import { INTEGER_MAX, INTEGER_MIN, MAX_YEAR, MIN_YEAR, STORABLE_DATE_PATTERN, STORABLE_INSTANT_PATTERN } from '../../domain/storable.js';
 
 export const Id = Type.String({ format: 'uuid', description: 'An opaque identifier.' });
 export const LibraryId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$', description: 'A library’s short id, such as `rio-rancho`.' });
 export const CardNumber = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9-]+$', description: 'A library card number (sent in bodies only, never in URLs).' });
 export const Barcode = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9-]+$', description: 'An item barcode.' });
-export const Instant = Type.String({ format: 'date-time' });
-export const CalendarDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
-export const Cents = Type.Integer({ description: 'An amount of money in cents.' });
+// What either engine can store (domain/storable, issue 22 defect 6): dates in years MIN_YEAR–MAX_YEAR,
+// integers within PostgreSQL's `integer`. Every request is also checked for U+0000 and overlong text.
+export const Instant = Type.String({ format: 'date-time', pattern: STORABLE_INSTANT_PATTERN, description: `An ISO-8601 instant with an offset, in the years ${MIN_YEAR}–${MAX_YEAR}.` });
+export const CalendarDate = Type.String({ pattern: STORABLE_DATE_PATTERN, description: `YYYY-MM-DD, in the years ${MIN_YEAR}–${MAX_YEAR}` });
+export const Cents = Type.Integer({ minimum: INTEGER_MIN, maximum: INTEGER_MAX, description: 'An amount of money in cents.' });
 /** The language a document is written in (`?lang=es`); one Carrel has no catalogue for gets English. */
 export const LanguageParam = Type.String({ pattern: '^[a-z]{2,3}$', description: 'A language code such as `en` or `es`: the words of a document meant to be read (its numbers and codes do not change).' });
 
@@ -135,6 +138,9 @@ export const errorResponses = {
 
 /** The error answers of a route whose permission check can refuse with 403. */
 export const forbiddableResponses = { ...errorResponses, 403: ErrorResponse };
+
+/** The error answers of a route that counts attempts per address and refuses past the limit with 429 TOO_MANY_ATTEMPTS. */
+export const throttledResponses = { ...errorResponses, 429: ErrorResponse };
 
 /** The purpose a staff look-up names, from the fixed list (CB-A3, RF-10). */
 export const LookupPurposeParam = Type.Union(

@@ -4,7 +4,7 @@
  * typebox and src/domain.
  */
 import { Type, type Static } from 'typebox';
-import { CalendarDate, errorResponses, Id, Instant, LibraryId, OptionalText, PatronView } from './common.js';
+import { CalendarDate, errorResponses, Id, Instant, LibraryId, OptionalText, PatronView, throttledResponses } from './common.js';
 
 
 /** POST /api/v1/patrons/:patronId/card */
@@ -60,7 +60,7 @@ export const IdentifyPatronRoute = {
       handle: Type.String({ description: 'stands in for the card number for this staff account until `expiresAt`' }),
       expiresAt: Instant,
     }),
-    ...errorResponses,
+    ...throttledResponses,
   },
 };
 

@@ -4,7 +4,7 @@
  * typebox and src/domain.
  */
 import { Type, type Static } from 'typebox';
-import { CardNumber, errorResponses, Instant, Nullable, PatronView, OptionalText } from './common.js';
+import { CardNumber, errorResponses, Instant, Nullable, PatronView, OptionalText, throttledResponses } from './common.js';
 
 /** The whole record, as one document: every category of the inventory that concerns the patron. */
 export const RecordDocument = Type.Object({ format: Type.String() }, { additionalProperties: true });
@@ -36,7 +36,7 @@ export const PatronLoginRoute = {
   body: Type.Object({ cardNumber: CardNumber, pin: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
   response: {
     200: Type.Object({ patron: Type.Object({ id: Type.String(), libraryId: Type.String() }), expiresAt: Instant, csrfToken: Type.String() }),
-    ...errorResponses,
+    ...throttledResponses,
   },
 };
 

@@ -7,7 +7,7 @@
 import { Type, type Static } from 'typebox';
 import { ROLES } from '../../domain/roles.js';
 import { PASSWORD_MAX_LENGTH } from '../../domain/passwords.js';
-import { forbiddableResponses, Id, Instant, LibraryId, Nullable } from './common.js';
+import { ErrorResponse, forbiddableResponses, Id, Instant, LibraryId, Nullable } from './common.js';
 
 export const Role = Type.Enum(ROLES, { description: 'A staff role.' });
 const Roles = Type.Array(Role, { minItems: 1, maxItems: ROLES.length, description: 'One or more roles.' });
@@ -109,5 +109,5 @@ export const ChangeOwnPasswordRoute = {
     },
     { additionalProperties: false },
   ),
-  response: { 200: Type.Object({ expiresAt: Instant, csrfToken: Type.String() }), ...forbiddableResponses },
+  response: { 200: Type.Object({ expiresAt: Instant, csrfToken: Type.String() }), ...forbiddableResponses, 429: ErrorResponse },
 };
