@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { sweepDecision, type SweepDecision } from '../policy/retention.policy.js';
-import { engineOf, type Engine } from '../storage/database.js';
+import { engineOf, truncateWal, type Engine } from '../storage/database.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import { listLibraries } from '../storage/library.repository.js';
 import * as retention from '../storage/retention.repository.js';
-import type { Context } from './context.js';
+import type { Context, Runtime } from './context.js';
 import { libraryAndProfile } from './retention.usecases.js';
 
 /** A run whose heartbeat is older than this is taken to have been killed. */
@@ -82,6 +82,17 @@ export async function patronSweep(ctx: Context, input: { libraryId: string; cate
   const rule = input.category === 'deceased-patrons' ? profile.retention.deceasedPatrons : profile.retention.inactivePatrons;
   const last = await retention.lastSweep(ctx.trx, input.libraryId, input.category);
   return sweepDecision(rule.sweep, last, new Date(input.asOf));
+}
+
+/**
+ * After a run's pages (not a use case: a checkpoint cannot run inside a transaction): on SQLite, every
+ * page the run changed goes from the WAL into the database file, where `secure_delete` has overwritten
+ * the deleted rows, and the WAL is truncated, so no earlier version of a disposed record stays in it.
+ * `busy` when a reader in another process kept an older snapshot through every attempt; undefined on
+ * PostgreSQL.
+ */
+export async function emptyWal(runtime: Runtime): Promise<'truncated' | 'busy' | undefined> {
+  return truncateWal(runtime.db);
 }
 
 /**

@@ -55,7 +55,7 @@ import {
 } from '../storage/statistics.repository.js';
 import type { ClosedLoanRow, Cursor, EndedRecord } from '../storage/retention.repository.js';
 import { pruneChainPage } from './access-chain.js';
-import { flushAccess, recordAccess, type Context } from './context.js';
+import { flushAccess, markErased, recordAccess, type Context } from './context.js';
 import { keepDeletionReceipt } from './deletion-receipts.js';
 import { requirePatronRef } from './patron-access.js';
 
@@ -516,6 +516,7 @@ export async function setReadingHistory(ctx: Context, input: { patronId?: string
         cursor = pageEnd(rows, (r) => r.endedAt, 1000);
       } while (cursor !== null);
     }
+    if (deleted > 0) markErased(ctx);
   }
   await recordAccess(ctx, stored, input.keep ? 'reading-history-opt-in' : 'reading-history-opt-out', ['reading-history']);
   return { patronId: stored.id, readingHistory: input.keep, since: input.keep ? (stored.readingHistorySince ?? at) : null, loansDeleted: deleted };
