@@ -17,7 +17,7 @@ import { describeRule, ENDED_RECORD_CATEGORIES, ENDED_CATEGORIES, type Retention
 import { dueForDisposal, syncProfileSeries } from '../usecases/record-series.usecases.js';
 import { recordProfileVersion } from '../usecases/privacy-policy.usecases.js';
 import { run, type Caller, type Runtime } from '../usecases/context.js';
-import { claimRetentionRun, emptyWal, finishRetentionRun, librariesToRetain, patronSweep, retentionSetup } from '../usecases/retention-run.usecases.js';
+import { claimRetentionRun, emptyWal, finishRetentionRun, librariesToRetain, patronSweep, releaseRetentionRun, retentionSetup, runOwner } from '../usecases/retention-run.usecases.js';
 import {
   countEndedServices,
   endStaleSessions,
@@ -171,12 +171,28 @@ export async function runRetention(runtime: Runtime, options: RetentionOptions =
 
 async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, options: RetentionOptions): Promise<LibraryResult> {
   const { profile, engine } = await run(runtime, caller, retentionSetup, { libraryId });
+  const claimed = options.dryRun === true
+    ? { runId: null, resumedFrom: null }
+    : await run(runtime, caller, claimRetentionRun, { libraryId, profile: { id: profile.id, version: profile.version }, asOf: asOf.toISOString(), owner: runOwner() });
+  try {
+    return await retainClaimed(runtime, libraryId, asOf, options, { profile, engine, claimed });
+  } catch (error) {
+    // Stopped or failed between pages: the next run takes the run over at once, not after the lease.
+    if (claimed.runId !== null) await run(runtime, caller, releaseRetentionRun, { runId: claimed.runId }).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function retainClaimed(
+  runtime: Runtime,
+  libraryId: string,
+  asOf: Date,
+  options: RetentionOptions,
+  { profile, engine, claimed }: { profile: Awaited<ReturnType<typeof retentionSetup>>['profile']; engine: 'sqlite' | 'postgres'; claimed: { runId: string | null; resumedFrom: string | null } },
+): Promise<LibraryResult> {
   const dryRun = options.dryRun === true;
   const budget = options.pageMillis ?? (engine === 'sqlite' ? 15 : 250);
   const sizer = () => (options.pageSize !== undefined ? { size: options.pageSize, record: () => undefined } : new PageSizer(budget, 100));
-  const claimed = dryRun
-    ? { runId: null, resumedFrom: null }
-    : await run(runtime, caller, claimRetentionRun, { libraryId, profile: { id: profile.id, version: profile.version }, asOf: asOf.toISOString() });
   const runId = claimed.runId;
   const base: Omit<PageInput, 'cursor' | 'limit'> = { runId, libraryId, asOf: asOf.toISOString() };
   let done = 0;

@@ -33,6 +33,7 @@ import * as m0020 from './migrations/0020-vendors.js';
 import * as m0021 from './migrations/0021-library-desk-settings.js';
 import * as m0022 from './migrations/0022-migration-import.js';
 import * as m0023 from './migrations/0023-card-loss-keeps-standing.js';
+import * as m0025 from './migrations/0025-retention-run-lease.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -57,6 +58,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0021-library-desk-settings': m0021,
   '0022-migration-import': m0022,
   '0023-card-loss-keeps-standing': m0023,
+  '0025-retention-run-lease': m0025,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
