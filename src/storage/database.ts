@@ -54,11 +54,18 @@ export interface OpenOptions {
   poolSize?: number;
   /** Called with the SQL text of every query run (never its parameters, which may be personal data). */
   onQuery?: (sql: string) => void;
+  /**
+   * SQLite: when a commit reaches the disk. `FULL` (the default): the WAL is synced at every commit, so a
+   * power cut loses no committed check-out or payment. `NORMAL` syncs only at checkpoints: faster, but the
+   * last transactions before a power cut (never before a crash of the process alone) can be lost. The
+   * circulation bench measures both (`npm run bench:circ`).
+   */
+  synchronous?: 'FULL' | 'NORMAL';
 }
 
 export function openDatabase(target: string, options: OpenOptions = {}): Database {
   if (isPostgresUrl(target)) return openPostgres(target, options.poolSize ?? 10, options.onQuery);
-  return openSqlite(target, options.onQuery);
+  return openSqlite(target, options.onQuery, options.synchronous ?? 'FULL');
 }
 
 function queryLog(onQuery: ((sql: string) => void) | undefined): KyselyConfig['log'] {
@@ -68,11 +75,11 @@ function queryLog(onQuery: ((sql: string) => void) | undefined): KyselyConfig['l
   };
 }
 
-function openSqlite(file: string, onQuery?: (sql: string) => void): Database {
+function openSqlite(file: string, onQuery: ((sql: string) => void) | undefined, synchronous: 'FULL' | 'NORMAL'): Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma(`synchronous = ${synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // A deleted row is overwritten with zeros, not left in a free page: once retention breaks a
