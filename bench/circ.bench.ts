@@ -766,7 +766,7 @@ function sqliteFloor(file: string, cardHashOf: CardHashes, vault: Vault): Floor 
   const sqlite = new SqliteDatabase(file);
   // The API's connection settings (storage/database.ts).
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('secure_delete = ON');
@@ -1142,6 +1142,12 @@ interface EngineResult {
   vaultRatioBySegment: number[];
   lookups: LookupResult | null;
   register: RegisterResult | null;
+  /**
+   * SQLite: the API with `synchronous = FULL` (Carrel's default: every commit synced, none lost on a power
+   * cut) against `NORMAL` (synced at checkpoints only: the last commits before a power cut can be lost),
+   * the same server and connection, two runs of each (FULL NORMAL NORMAL FULL). Null on PostgreSQL.
+   */
+  synchronous: { full: LoadOutcome[]; normal: LoadOutcome[] } | null;
   totalSeconds: number;
 }
 
@@ -1269,6 +1275,7 @@ async function benchEngine(engine: Engine, targets: { vault: string; plaintext: 
     let apiTouchStatements: string[];
     let plainTouchStatements: string[];
     let session: BenchSession;
+    let synchronous: EngineResult['synchronous'] = null;
     try {
       const urls = [await (servers[0] as FastifyInstance).listen({ host: '127.0.0.1', port: 0 }), await (servers[1] as FastifyInstance).listen({ host: '127.0.0.1', port: 0 })];
       session = await logIn(urls[0] as string, fixture);
@@ -1295,6 +1302,21 @@ async function benchEngine(engine: Engine, targets: { vault: string; plaintext: 
         schedule,
         segmentSeconds,
       )) as [LoadOutcome, LoadOutcome];
+      if (engine === 'sqlite') {
+        // What FULL costs: the same API server and connection, its pragma switched between runs of half
+        // --duration each, in the order FULL NORMAL NORMAL FULL (drift on the machine falls on both alike).
+        const target = { baseUrl: urls[0] as string, prefix: '/api/v1', cookie: session.cookie, csrfToken: session.csrfToken };
+        const runs: Record<'FULL' | 'NORMAL', LoadOutcome[]> = { FULL: [], NORMAL: [] };
+        say(`[${engine}] synchronous = FULL and NORMAL: ${options.connections} connections, 2 × ${options.durationSeconds / 2} s each (FULL NORMAL NORMAL FULL)…`);
+        for (const mode of ['FULL', 'NORMAL', 'NORMAL', 'FULL'] as const) {
+          await sql.raw(`pragma synchronous = ${mode}`).execute(database.db);
+          await reset(database);
+          gc();
+          runs[mode].push(((await load([target], [0], options.durationSeconds / 2)) as [LoadOutcome])[0]);
+        }
+        await sql`pragma synchronous = FULL`.execute(database.db);
+        synchronous = { full: runs.FULL, normal: runs.NORMAL };
+      }
     } finally {
       for (const server of servers) await server.close();
     }
@@ -1381,6 +1403,7 @@ async function benchEngine(engine: Engine, targets: { vault: string; plaintext: 
       vaultRatioBySegment: api.segments.map((a, i) => a / (plain.segments[i] ?? Number.NaN)),
       lookups,
       register,
+      synchronous,
       totalSeconds: seconds(started),
     };
   } finally {
@@ -1388,6 +1411,11 @@ async function benchEngine(engine: Engine, targets: { vault: string; plaintext: 
     await plainDatabase.close();
     await database.close();
   }
+}
+
+/** The mean pairs per second of several runs. */
+function meanPairs(outcomes: LoadOutcome[]): number {
+  return outcomes.reduce((sum, o) => sum + o.measured.pairsPerSecond, 0) / Math.max(1, outcomes.length);
 }
 
 function withDatabase(url: string, name: string): string {
@@ -1435,6 +1463,13 @@ function printReport(results: EngineResult[], skipped: { engine: Engine; reason:
       for (const f of m.failures) out(`             ${f.path} → ${f.status}: ${f.body}`);
     }
     out(`  vault / plaintext by segment pair: ${r.vaultRatioBySegment.map((x) => x.toFixed(2)).join(' ')}`);
+    if (r.synchronous) {
+      const line = (label: string, outcomes: LoadOutcome[]) =>
+        out(`  ${label}  ${meanPairs(outcomes).toFixed(1).padStart(8)} pairs/s  (runs: ${outcomes.map((o) => `${o.measured.pairsPerSecond.toFixed(1)} pairs/s, p99 ${o.measured.latencyP99Ms} ms, ${o.measured.non2xx} non-2xx`).join('; ')})`);
+      line('API synchronous=FULL  ', r.synchronous.full);
+      line('API synchronous=NORMAL', r.synchronous.normal);
+      out(`  FULL / NORMAL: ${(meanPairs(r.synchronous.full) / meanPairs(r.synchronous.normal)).toFixed(2)} (FULL is the default: no confirmed commit is lost on a power cut)`);
+    }
     if (r.lookups) {
       const l = r.lookups;
       out(
@@ -1575,6 +1610,11 @@ async function main(): Promise<void> {
             segments: { api: r.api.segments, plaintext: r.plaintext.segments },
             lookups: r.lookups,
             register: r.register,
+            synchronous: r.synchronous && {
+              full: r.synchronous.full.map((o) => o.measured),
+              normal: r.synchronous.normal.map((o) => o.measured),
+              fullOverNormal: meanPairs(r.synchronous.full) / meanPairs(r.synchronous.normal),
+            },
             totalSeconds: r.totalSeconds,
           })),
           skipped,

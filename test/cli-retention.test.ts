@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/storage/database.js';
-import { carrel, cleanEnv, COMPILED, document } from './cli-helpers.js';
+import { spawn } from 'node:child_process';
+import { BIN, carrel, cleanEnv, cliWorkspace, COMPILED, document, type CliWorkspace } from './cli-helpers.js';
+import { ENGINES } from './engines.js';
 
 /**
  * `carrel retention run` end to end on a SQLite database the CLI itself prepared, moving the clock with
@@ -129,4 +131,77 @@ describe('carrel retention on sqlite', () => {
     expect(wrongId.code).toBe(2);
     expect(wrongId.stderr).toMatch(/other-name\.yaml: id: must match the file name/);
   }, CLI_TIMEOUT);
+});
+
+/**
+ * A retention run killed with SIGKILL (issue 22, defect 9): a rerun with the same `--as-of` takes the dead
+ * run over at once, on both engines. The lease is kept on the wall clock and the owner's process, never on
+ * the run's clock, which `--as-of` stands still.
+ */
+describe.each(ENGINES)('a killed retention run on %s', (engine) => {
+  let workspace: CliWorkspace;
+  let database: Database;
+  const json = (...args: string[]) => carrel(['--db', workspace.target, '--json', ...args], { env: workspace.env, cwd: workspace.dir });
+  const ok = async (...args: string[]) => {
+    const result = await json(...args);
+    expect(result.code, `${args.join(' ')}: ${result.stdout}${result.stderr}`).toBe(0);
+    return result;
+  };
+  const LOANS = 1500;
+
+  beforeAll(async () => {
+    if (!existsSync(COMPILED)) throw new Error('dist/ is missing: run `npm run build` before the CLI tests (`npm test` does it).');
+    workspace = await cliWorkspace(engine, 'retention-kill');
+    await ok('init');
+    await ok('library', 'add', '--id', 'kill-lib', '--name', 'Killed Run Library', '--profile', 'imagineif-mt');
+    await ok('patron', 'add', '--library', 'kill-lib', '--name', 'Kill Ninerun', '--birth-date', '1980-01-01');
+    await ok('item', 'add', '--library', 'kill-lib', '--barcode', 'KILL-1', '--title', 'A Long Run');
+    database = openDatabase(workspace.target);
+    // Many returned loans (IF-3: each goes at the next run), so the run is still at work when it is killed.
+    const patron = await database.db.selectFrom('patrons').select('id').where('library_id', '=', 'kill-lib').executeTakeFirstOrThrow();
+    const item = await database.db.selectFrom('items').select(['id', 'branch_id']).where('barcode', '=', 'KILL-1').executeTakeFirstOrThrow();
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    const rows = Array.from({ length: LOANS }, (_, i) => ({ id: `kill-loan-${String(i).padStart(5, '0')}`, library_id: 'kill-lib', patron_id: patron.id, item_id: item.id, branch_id: item.branch_id, checked_out_at: at, due_at: at, renewals: 0, status: 'returned', ended_at: at }));
+    for (let i = 0; i < rows.length; i += 200) await database.db.insertInto('loans').values(rows.slice(i, i + 200)).execute();
+  }, CLI_TIMEOUT);
+  afterAll(async () => {
+    await database?.close();
+    await workspace.pg?.drop();
+    rmSync(workspace.dir, { recursive: true, force: true });
+  });
+
+  const loansLeft = async () => Number((await database.db.selectFrom('loans').select((eb) => eb.fn.countAll<number>().as('n')).where('library_id', '=', 'kill-lib').executeTakeFirstOrThrow()).n);
+
+  it('a rerun with the same --as-of takes over the killed run at once and finishes the job', async () => {
+    const asOf = daysFromNow(2);
+    // Given a run killed (SIGKILL) part-way, pages of one loan each
+    const child = spawn(process.execPath, [BIN, '--db', workspace.target, '--json', 'retention', 'run', '--library', 'kill-lib', '--as-of', asOf, '--page-size', '1'], { env: workspace.env, cwd: workspace.dir });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    let killedRun: string | undefined;
+    for (let waited = 0; waited < 60_000 && child.exitCode === null; waited += 20) {
+      const running = await database.db.selectFrom('retention_runs').select('id').where('library_id', '=', 'kill-lib').where('status', '=', 'running').executeTakeFirst();
+      if (running && (await loansLeft()) < LOANS) {
+        child.kill('SIGKILL');
+        killedRun = running.id;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await exited;
+    expect(killedRun, 'the run finished before it could be killed').toBeDefined();
+    expect(child.signalCode).toBe('SIGKILL');
+    expect(await loansLeft()).toBeGreaterThan(0);
+
+    // When it is run again at once, with the same --as-of
+    const started = Date.now();
+    const again = await json('retention', 'run', '--library', 'kill-lib', '--as-of', asOf);
+    // Then it takes over (no RETENTION_RUN_IN_PROGRESS, no ten minutes' wait) and finishes the job
+    expect(again.code, `${again.stdout}${again.stderr}`).toBe(0);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    const report = document<Report & { libraries: { resumedFrom: string | null }[] }>(again);
+    expect(report.libraries[0]?.resumedFrom).toBe(killedRun);
+    expect(await loansLeft()).toBe(0);
+    const killed = await database.db.selectFrom('retention_runs').select('status').where('id', '=', killedRun ?? '').executeTakeFirstOrThrow();
+    expect(killed.status).toBe('interrupted');
+  }, 180_000);
 });

@@ -1,8 +1,11 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/storage/database.js';
+import { keyStoreTargetFor, openKeyStore } from '../src/storage/key-store.js';
 import { randomKey } from '../src/vault/cipher.js';
 import { readKeyFileKeys } from '../src/vault/keyring.js';
 import { openVaultFor } from '../src/vault/open-vault.js';
@@ -13,6 +16,17 @@ import { ENGINES, type TestDatabase } from './engines.js';
  * The vault through the operator's command: find and delete patrons, refuse a wrong key, and a key
  * rotation killed (SIGKILL) half-way that is run again and finishes with every patron readable.
  */
+/** A process of its own holding a SQLite connection open (a server, say), until killed. */
+async function holdOpen(file: string): Promise<ChildProcess> {
+  const script = `const D = require('better-sqlite3'); const db = new D(${JSON.stringify(file)}); db.prepare('select count(*) from sqlite_master').get(); console.log('open'); setInterval(() => undefined, 1000);`;
+  const child = spawn(process.execPath, ['-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the connection holder exited (${code})`)));
+  });
+  return child;
+}
+
 describe.each(ENGINES)('carrel vault commands on %s', (engine) => {
   let dir: string;
   let target: string;
@@ -99,6 +113,58 @@ describe.each(ENGINES)('carrel vault commands on %s', (engine) => {
       const exported = await carrel(['--db', target, 'export-patron', '--card', card], { env, cwd: dir });
       expect(exported.code, exported.stderr).toBe(0);
       expect(document<{ patron: { cardNumber: string } }>(exported).patron.cardNumber).toBe(card);
+    }
+  }, 180_000);
+
+  it('after a rotation, no key wrapped under the retired key is left in the key store’s files (WAL included), with a server’s connection open', async () => {
+    const opened = await openVaultFor(target, { keyFile: join(dir, 'carrel.key'), now: new Date(), databaseHasPatrons: async () => true });
+    for (let i = 0; i < 300; i++) await opened.vault.createPatronKey(randomUUID(), new Date());
+    await opened.close();
+    // Every wrapped key as it is now: under the key about to be retired.
+    const wrappedBefore = new Set<string>();
+    const store = await openKeyStore(keyStoreTargetFor(target));
+    try {
+      for (const table of ['data_keys', 'vault_keys', 'shredded_keys'] as const)
+        for (const row of await store.db.selectFrom(table).select('wrapped').execute()) wrappedBefore.add(row.wrapped);
+    } finally {
+      await store.close();
+    }
+    expect(wrappedBefore.size).toBeGreaterThan(300);
+    const files = () => ['', '-wal', '-shm', '-journal'].map((s) => `${keyStoreTargetFor(target)}${s}`).filter((f) => existsSync(f));
+    const oldOnDisk = () =>
+      files().flatMap((file) => {
+        const bytes = readFileSync(file);
+        return [...wrappedBefore].filter((w) => bytes.includes(Buffer.from(w, 'utf8'))).map(() => file);
+      });
+    // The control: the scan finds the current wrappings where they are.
+    if (engine === 'sqlite') expect(oldOnDisk().length).toBeGreaterThanOrEqual(wrappedBefore.size);
+
+    // A server's connection to the key store stays open throughout, in a process of its own (SQLite then
+    // leaves the WAL in place when the rotating command closes; and reading the files from this process
+    // would drop this process's own SQLite locks).
+    const server = engine === 'sqlite' ? await holdOpen(keyStoreTargetFor(target)) : undefined;
+    const admin = engine === 'postgres' ? openDatabase(target) : undefined;
+    const relfile = async () => (admin ? (await sql<{ f: number }>`select pg_relation_filenode('carrel_keys.data_keys')::int as f`.execute(admin.db)).rows[0]?.f : undefined);
+    try {
+      const fileBefore = await relfile();
+      // When the key is rotated
+      const rotated = await json('keys', 'rotate');
+      expect(rotated.code, rotated.stderr).toBe(0);
+      const report = document<{ rewrapped: number; oldWrappings: { log: string; tablesRewritten?: boolean } }>(rotated);
+      expect(report.rewrapped).toBeGreaterThanOrEqual(300);
+      if (engine === 'sqlite') {
+        // Then neither the file nor its WAL holds any wrapping the retired key opens
+        expect(report.oldWrappings).toEqual({ log: 'truncated' });
+        expect(existsSync(`${keyStoreTargetFor(target)}-wal`)).toBe(true); // the server's connection kept it
+        expect(oldOnDisk()).toEqual([]);
+      } else {
+        // PostgreSQL: the tables were rewritten (no dead row version left in their files) and CHECKPOINT ran
+        expect(report.oldWrappings).toEqual({ log: 'checkpointed', tablesRewritten: true });
+        expect(await relfile()).not.toBe(fileBefore);
+      }
+    } finally {
+      server?.kill();
+      await admin?.close();
     }
   }, 180_000);
 

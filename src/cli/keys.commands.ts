@@ -18,7 +18,10 @@ export function registerKeysCommands(program: Command, helpers: CommandHelpers):
       const report = await rotateKeys(opts.db ?? config.database, config.keyFile, progress);
       emit(opts.json, report, () => {
         const values = { current: report.current, retired: report.retired.join(', ') || tr.t('cli.keys.none'), count: report.rewrapped };
-        return `\n${report.resumed ? tr.t('cli.keys.rotatedResumed', values) : tr.t('cli.keys.rotated', values)}`;
+        const lines = [`\n${report.resumed ? tr.t('cli.keys.rotatedResumed', values) : tr.t('cli.keys.rotated', values)}`];
+        if (report.oldWrappings.log === 'busy') lines.push(tr.t('cli.keys.walBusy'));
+        if (report.oldWrappings.log === 'not-permitted') lines.push(tr.t('cli.keys.checkpointRefused'));
+        return lines.join('\n');
       });
     });
   keysCommand

@@ -33,6 +33,7 @@ export function describeReport(report: RetentionReport): string {
       lines.push(`  ${series.clause ? tr.t('cli.retention.externalDue', { ...values, clause: series.clause }) : tr.t('cli.retention.externalDueNoClause', values)}`);
     }
   }
+  if (report.walCheckpoint === 'busy') lines.push(`\n${tr.t('cli.retention.walBusy')}`);
   return lines.join('\n');
 }
 

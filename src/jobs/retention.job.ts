@@ -17,7 +17,7 @@ import { describeRule, ENDED_RECORD_CATEGORIES, ENDED_CATEGORIES, type Retention
 import { dueForDisposal, syncProfileSeries } from '../usecases/record-series.usecases.js';
 import { recordProfileVersion } from '../usecases/privacy-policy.usecases.js';
 import { run, type Caller, type Runtime } from '../usecases/context.js';
-import { claimRetentionRun, finishRetentionRun, librariesToRetain, patronSweep, retentionSetup } from '../usecases/retention-run.usecases.js';
+import { claimRetentionRun, emptyWal, finishRetentionRun, librariesToRetain, patronSweep, releaseRetentionRun, retentionSetup, runOwner } from '../usecases/retention-run.usecases.js';
 import {
   countEndedServices,
   endStaleSessions,
@@ -95,6 +95,13 @@ export interface RetentionReport {
   asOf: string;
   dryRun: boolean;
   libraries: LibraryResult[];
+  /**
+   * SQLite: whether the run's deletions also left the WAL (`truncated`: every page is in the database
+   * file, where deleted rows are overwritten, and the WAL is empty), or whether a reader in another
+   * process kept an older snapshot through every attempt (`busy`: the next checkpoint does it). Null on
+   * PostgreSQL and for a dry run.
+   */
+  walCheckpoint: 'truncated' | 'busy' | null;
 }
 
 const caller: Caller = { actor: SYSTEM, purpose: 'retention', channel: 'job' };
@@ -152,18 +159,40 @@ export async function runRetention(runtime: Runtime, options: RetentionOptions =
   const asOf = runtime.clock.now();
   const libraryIds = await run(runtime, caller, librariesToRetain, options.libraryId !== undefined ? { libraryId: options.libraryId } : {});
   const libraries: LibraryResult[] = [];
-  for (const libraryId of libraryIds) libraries.push(await retainLibrary(runtime, libraryId, asOf, options));
-  return { asOf: asOf.toISOString(), dryRun: options.dryRun === true, libraries };
+  let walCheckpoint: RetentionReport['walCheckpoint'] = null;
+  try {
+    for (const libraryId of libraryIds) libraries.push(await retainLibrary(runtime, libraryId, asOf, options));
+  } finally {
+    // The pages' deletions are committed (a failed run's too): their rows' earlier versions leave the WAL.
+    if (options.dryRun !== true) walCheckpoint = (await emptyWal(runtime)) ?? null;
+  }
+  return { asOf: asOf.toISOString(), dryRun: options.dryRun === true, libraries, walCheckpoint };
 }
 
 async function retainLibrary(runtime: Runtime, libraryId: string, asOf: Date, options: RetentionOptions): Promise<LibraryResult> {
   const { profile, engine } = await run(runtime, caller, retentionSetup, { libraryId });
+  const claimed = options.dryRun === true
+    ? { runId: null, resumedFrom: null }
+    : await run(runtime, caller, claimRetentionRun, { libraryId, profile: { id: profile.id, version: profile.version }, asOf: asOf.toISOString(), owner: runOwner() });
+  try {
+    return await retainClaimed(runtime, libraryId, asOf, options, { profile, engine, claimed });
+  } catch (error) {
+    // Stopped or failed between pages: the next run takes the run over at once, not after the lease.
+    if (claimed.runId !== null) await run(runtime, caller, releaseRetentionRun, { runId: claimed.runId }).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function retainClaimed(
+  runtime: Runtime,
+  libraryId: string,
+  asOf: Date,
+  options: RetentionOptions,
+  { profile, engine, claimed }: { profile: Awaited<ReturnType<typeof retentionSetup>>['profile']; engine: 'sqlite' | 'postgres'; claimed: { runId: string | null; resumedFrom: string | null } },
+): Promise<LibraryResult> {
   const dryRun = options.dryRun === true;
   const budget = options.pageMillis ?? (engine === 'sqlite' ? 15 : 250);
   const sizer = () => (options.pageSize !== undefined ? { size: options.pageSize, record: () => undefined } : new PageSizer(budget, 100));
-  const claimed = dryRun
-    ? { runId: null, resumedFrom: null }
-    : await run(runtime, caller, claimRetentionRun, { libraryId, profile: { id: profile.id, version: profile.version }, asOf: asOf.toISOString() });
   const runId = claimed.runId;
   const base: Omit<PageInput, 'cursor' | 'limit'> = { runId, libraryId, asOf: asOf.toISOString() };
   let done = 0;

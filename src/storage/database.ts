@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import {
   CompiledQuery,
   Kysely,
+  sql,
   type DatabaseConnection,
   type Driver,
   type KyselyConfig,
@@ -53,11 +54,18 @@ export interface OpenOptions {
   poolSize?: number;
   /** Called with the SQL text of every query run (never its parameters, which may be personal data). */
   onQuery?: (sql: string) => void;
+  /**
+   * SQLite: when a commit reaches the disk. `FULL` (the default): the WAL is synced at every commit, so a
+   * power cut loses no committed check-out or payment. `NORMAL` syncs only at checkpoints: faster, but the
+   * last transactions before a power cut (never before a crash of the process alone) can be lost. The
+   * circulation bench measures both (`npm run bench:circ`).
+   */
+  synchronous?: 'FULL' | 'NORMAL';
 }
 
 export function openDatabase(target: string, options: OpenOptions = {}): Database {
   if (isPostgresUrl(target)) return openPostgres(target, options.poolSize ?? 10, options.onQuery);
-  return openSqlite(target, options.onQuery);
+  return openSqlite(target, options.onQuery, options.synchronous ?? 'FULL');
 }
 
 function queryLog(onQuery: ((sql: string) => void) | undefined): KyselyConfig['log'] {
@@ -67,15 +75,16 @@ function queryLog(onQuery: ((sql: string) => void) | undefined): KyselyConfig['l
   };
 }
 
-function openSqlite(file: string, onQuery?: (sql: string) => void): Database {
+function openSqlite(file: string, onQuery: ((sql: string) => void) | undefined, synchronous: 'FULL' | 'NORMAL'): Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma(`synchronous = ${synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // A deleted row is overwritten with zeros, not left in a free page: once retention breaks a
-  // patron–item link, the file's bytes no longer hold it either (DESIGN.md invariant 1).
+  // patron–item link, the file's bytes no longer hold it either (DESIGN.md invariant 1). The WAL still
+  // holds the pages as they were before, until `truncateWal` empties it after the deletion.
   sqlite.pragma('secure_delete = ON');
   // 64 MiB of page cache (the default is 2 MiB): retention and bulk imports touch many index pages.
   sqlite.pragma('cache_size = -65536');
@@ -166,4 +175,58 @@ function openPostgres(url: string, poolSize: number, onQuery?: (sql: string) => 
 /** The engine behind a handle or transaction (for the few statements the engines spell differently). */
 export function engineOf(db: Kysely<any> | Transaction<any>): Engine {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+/**
+ * What a checkpoint after a deletion achieved.
+ * - `truncated` (SQLite): every page of the WAL is in the database file (where `secure_delete` has
+ *   overwritten deleted rows) and the WAL file is empty: no earlier version of a page is left in it.
+ * - `busy` (SQLite): another connection kept reading an older snapshot through every attempt (a long read
+ *   in another process); the WAL still holds earlier page versions until the next checkpoint completes.
+ * - `checkpointed` (PostgreSQL): CHECKPOINT ran; the server recycles older WAL segments in its own time.
+ * - `not-permitted` (PostgreSQL): the role may not run CHECKPOINT (it needs superuser or pg_checkpoint).
+ */
+export type LogCheckpoint = 'truncated' | 'busy' | 'checkpointed' | 'not-permitted';
+
+/**
+ * SQLite: pushes every committed page from the WAL into the database file and truncates the WAL to zero
+ * bytes (`PRAGMA wal_checkpoint(TRUNCATE)`), so a row deleted on purpose is not left behind in an earlier
+ * version of its page. It cannot complete while another connection reads an older snapshot: each attempt
+ * waits for readers up to the busy timeout, and after `attempts` it answers `busy` rather than claim it.
+ * Undefined on PostgreSQL (nothing to do here: see `checkpointPostgres`). Call it outside a transaction.
+ */
+export async function truncateWal(db: Kysely<any>, options: { attempts?: number; pauseMs?: number } = {}): Promise<'truncated' | 'busy' | undefined> {
+  if (engineOf(db) !== 'sqlite') return undefined;
+  const attempts = options.attempts ?? 3;
+  for (let attempt = 1; ; attempt++) {
+    if (await checkpointOnce(db)) return 'truncated';
+    if (attempt >= attempts) return 'busy';
+    await new Promise((resolve) => setTimeout(resolve, options.pauseMs ?? 250));
+  }
+}
+
+/** One `wal_checkpoint(TRUNCATE)`: whether it completed (SQLITE_BUSY, from another checkpoint under way, is a no). */
+async function checkpointOnce(db: Kysely<any>): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ busy: number }>`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+    return Number(rows[0]?.busy ?? 0) === 0;
+  } catch (error) {
+    if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) return false;
+    throw error;
+  }
+}
+
+/**
+ * PostgreSQL: asks the server for a CHECKPOINT, after which WAL segments older than it may be recycled
+ * (they still exist until the server reuses or removes them, and in any WAL archive or base backup).
+ * Needs superuser or the pg_checkpoint role; a role without either gets `not-permitted`, not an error.
+ */
+export async function checkpointPostgres(db: Kysely<any>): Promise<'checkpointed' | 'not-permitted'> {
+  try {
+    await sql`checkpoint`.execute(db);
+    return 'checkpointed';
+  } catch (error) {
+    if ((error as { code?: string }).code === '42501') return 'not-permitted'; // insufficient_privilege
+    throw error;
+  }
 }

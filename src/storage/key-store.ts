@@ -1,5 +1,5 @@
 import { Kysely, Migrator, sql, type Migration } from 'kysely';
-import { engineOf, isPostgresUrl, openDatabase, type Engine } from './database.js';
+import { checkpointPostgres, engineOf, isPostgresUrl, openDatabase, truncateWal, type Engine, type LogCheckpoint } from './database.js';
 import { prepared } from './prepared.js';
 
 /**
@@ -235,8 +235,39 @@ export async function destroyExpiredShreddedKeys(db: KeyDb, now: string): Promis
   });
   // SQLite: push the deletion through the WAL into the (secure_delete) database file and empty the WAL,
   // so no copy of a destroyed wrapped key stays on disk.
-  if (destroyed > 0 && engineOf(db) === 'sqlite') await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+  if (destroyed > 0) await truncateWal(db);
   return destroyed;
+}
+
+/** What a rotation did so that no earlier version of a rewrapped key stays where the key store keeps data. */
+export interface OldVersionsErased {
+  /**
+   * SQLite: `truncated` (the WAL, which held every key's earlier wrapping, is empty) or `busy` (another
+   * connection kept an older snapshot open through every attempt). PostgreSQL: `checkpointed` or
+   * `not-permitted` (CHECKPOINT needs superuser or pg_checkpoint).
+   */
+  log: LogCheckpoint;
+  /** PostgreSQL: the key store's tables were rewritten (VACUUM FULL), leaving no dead row version in their files. */
+  tablesRewritten?: boolean;
+}
+
+/**
+ * After a rotation has rewrapped every key: the earlier wrappings must not stay on disk, where the retired
+ * KEK would still open them. SQLite: the rows were overwritten in place (secure_delete), and the WAL, which
+ * still holds the pages as they were, is checkpointed and truncated. PostgreSQL: an UPDATE leaves the old
+ * row version in the table file, so the key store's three tables are rewritten (VACUUM FULL, a brief
+ * exclusive lock on tables of a few megabytes; only when this role owns them), then a CHECKPOINT lets the
+ * server recycle the WAL segments that hold the old rows. What no command reaches (older WAL segments
+ * until recycled, WAL archives, base backups) is the operator's: see the README.
+ */
+export async function eraseOldVersions(db: KeyDb): Promise<OldVersionsErased> {
+  if (engineOf(db) === 'sqlite') return { log: (await truncateWal(db)) ?? 'busy' };
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from pg_tables
+    where schemaname = ${SCHEMA} and tablename in ('data_keys', 'vault_keys', 'shredded_keys') and not pg_has_role(tableowner, 'USAGE')`.execute(db);
+  const owned = Number(rows[0]?.n ?? 1) === 0;
+  if (owned) await sql`vacuum (full) ${sql.raw(`${SCHEMA}.data_keys, ${SCHEMA}.vault_keys, ${SCHEMA}.shredded_keys`)}`.execute(db);
+  return { log: await checkpointPostgres(db), tablesRewritten: owned };
 }
 
 /** Whether a patron's key was destroyed (past retention), as opposed to never having been in this store. */

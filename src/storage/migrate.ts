@@ -33,6 +33,8 @@ import * as m0020 from './migrations/0020-vendors.js';
 import * as m0021 from './migrations/0021-library-desk-settings.js';
 import * as m0022 from './migrations/0022-migration-import.js';
 import * as m0023 from './migrations/0023-card-loss-keeps-standing.js';
+// A retention run's lease on real time and its owner's process (issue 22, defect 9).
+import * as m0025 from './migrations/0025-retention-run-lease.js';
 // Staff accounts of several libraries that share patrons; accounts without a library placed (issue 22, defect 7).
 import * as m0026 from './migrations/0026-staff-libraries.js';
 // Limits on identifying a patron without their card, and the desk's handles (issue 22, defect 2).
@@ -61,6 +63,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0021-library-desk-settings': m0021,
   '0022-migration-import': m0022,
   '0023-card-loss-keeps-standing': m0023,
+  '0025-retention-run-lease': m0025,
   '0026-staff-libraries': m0026,
   '0027-identify-limits': m0027,
 };

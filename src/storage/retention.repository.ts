@@ -338,6 +338,10 @@ export interface RetentionRun {
   heartbeatAt: string;
   finishedAt: string | null;
   status: 'running' | 'finished' | 'interrupted';
+  /** The process holding the run (`host:pid:tag`); null for runs from before migration 0025. */
+  owner?: string | null;
+  /** When the owner last renewed its lease, by the wall clock; null once released (or before 0025). */
+  renewedAt?: string | null;
 }
 
 function toRun(row: RetentionRunsTable): RetentionRun {
@@ -351,6 +355,8 @@ function toRun(row: RetentionRunsTable): RetentionRun {
     heartbeatAt: row.heartbeat_at,
     finishedAt: row.finished_at,
     status: row.status as RetentionRun['status'],
+    owner: row.owner ?? null,
+    renewedAt: row.renewed_at === null || row.renewed_at === undefined ? null : new Date(row.renewed_at).toISOString(),
   };
 }
 
@@ -374,6 +380,8 @@ export async function insertRun(db: Db, run: RetentionRun): Promise<void> {
       finished_at: run.finishedAt,
       status: run.status,
       services_counted_through: null,
+      owner: run.owner ?? null,
+      renewed_at: run.renewedAt ?? null,
     })
     .execute();
 }
@@ -389,10 +397,23 @@ export async function setRunStatus(db: Db, id: string, status: RetentionRun['sta
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** Marks a run alive; false when it is no longer running (another run took it over). */
-export async function heartbeat(db: Db, id: string, at: string): Promise<boolean> {
-  const result = await db.updateTable('retention_runs').set({ heartbeat_at: at }).where('id', '=', id).where('status', '=', 'running').executeTakeFirst();
+/**
+ * Marks a run alive at the run's instant `at`, and renews its owner's lease at `renewedAt` (the wall
+ * clock); false when it is no longer running (another run took it over).
+ */
+export async function heartbeat(db: Db, id: string, at: string, renewedAt?: string): Promise<boolean> {
+  const result = await db
+    .updateTable('retention_runs')
+    .set({ heartbeat_at: at, ...(renewedAt !== undefined ? { renewed_at: renewedAt } : {}) })
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/** Gives up a run's lease (its owner stopped between pages): the next run takes it over at once. */
+export async function releaseRun(db: Db, id: string): Promise<void> {
+  await db.updateTable('retention_runs').set({ renewed_at: null }).where('id', '=', id).where('status', '=', 'running').execute();
 }
 
 export interface ReceiptLine {

@@ -488,6 +488,10 @@ export interface RetentionRunsTable {
   status: string;
   /** 0008: every service of the library that ended by this instant has been counted in the statistics. */
   services_counted_through: string | null;
+  /** 0025: the process holding the run (`host:pid:tag`); null for runs from before 0025. */
+  owner?: string | null;
+  /** 0025: when the owner last renewed its lease, by the wall clock; null once released (or before 0025). */
+  renewed_at?: string | null;
 }
 
 export interface RetentionReceiptsTable {

@@ -4,7 +4,7 @@ import type { Clock } from '../domain/clock.js';
 import { DomainError, ErrorCode, refuse } from '../domain/errors.js';
 import type { Actor, Channel, Purpose } from '../policy/actors.js';
 import type { AccessEntry } from '../storage/access-log.repository.js';
-import { engineOf, type Db } from '../storage/database.js';
+import { engineOf, truncateWal, type Db } from '../storage/database.js';
 import { isBusy } from '../storage/errors.js';
 import type { Schema } from '../storage/schema.js';
 import type { Vault } from '../vault/vault.js';
@@ -31,6 +31,17 @@ export interface Context {
    * transaction commits (so a chain's head is locked only at the very end of each transaction).
    */
   pendingAccess?: AccessEntry[];
+  /**
+   * Set by a use case that deleted personal data on purpose (a patron's deletion, reading history turned
+   * off, imported PIN hashes dropped): once its transaction has committed, `run` empties SQLite's WAL, so
+   * the rows' earlier page versions do not stay on disk there (`markErased`).
+   */
+  erased?: boolean;
+}
+
+/** Says the use case deleted personal data on purpose: after its commit, the WAL is emptied (`run`). */
+export function markErased(ctx: Context): void {
+  ctx.erased = true;
 }
 
 /** A use case: one user intention, run inside one transaction. */
@@ -64,11 +75,14 @@ export interface RunOptions {
  */
 export async function run<I, O>(runtime: Runtime, caller: Caller, useCase: UseCase<I, O>, input: I, options: RunOptions = {}): Promise<O> {
   const transaction = options.snapshot && engineOf(runtime.db) === 'postgres' ? runtime.db.transaction().setIsolationLevel('repeatable read') : runtime.db.transaction();
+  let erased = false;
+  let result: O;
   try {
-    return await transaction.execute(async (trx) => {
+    result = await transaction.execute(async (trx) => {
       const ctx: Context = { ...caller, clock: runtime.clock, now: runtime.clock.now(), trx, vault: runtime.vault, pendingAccess: [] };
       const output = await useCase(ctx, input);
       await flushAccess(ctx);
+      erased = ctx.erased === true;
       return output;
     });
   } catch (error) {
@@ -76,6 +90,10 @@ export async function run<I, O>(runtime: Runtime, caller: Caller, useCase: UseCa
     await keepRefusalAccess(runtime, error);
     throw error;
   }
+  // One attempt: a reader in another process holding an older snapshot leaves the WAL to the next
+  // checkpoint (every retention run ends with one, and reports whether it completed).
+  if (erased) await truncateWal(runtime.db, { attempts: 1 });
+  return result;
 }
 
 /** Access-log entries a refusal carries (see `refusalFromRecord`), until `run` writes them. */

@@ -46,7 +46,7 @@ import { wrapLegacyPin } from '../vault/legacy-pins.js';
 import { hashSecret } from '../vault/secrets.js';
 import { nameWords } from '../vault/vault.js';
 import { refuseUnlessOperator } from './authorization.js';
-import { newId, recordAccess, type Context } from './context.js';
+import { markErased, newId, recordAccess, type Context } from './context.js';
 import { requireLibrary } from './library-access.js';
 import { sealPatron, searchTokens } from './patron-records.js';
 
@@ -754,6 +754,7 @@ export async function dropLegacyPins(ctx: Context, input: { libraryId: string })
   // An import nobody resumed for a week is abandoned: the keyed hashes it kept to find duplicates go.
   const idle = DateTime.fromJSDate(ctx.now).minus({ days: ABANDONED_AFTER_DAYS }).toUTC().toISO()!;
   const abandoned = await runs.abandonIdleImportRuns(ctx.trx, library.id, idle, ctx.now.toISOString());
+  if (dropped.length > 0 || abandoned > 0) markErased(ctx);
   return { dropped: dropped.length, abandoned };
 }
 

@@ -8,7 +8,7 @@ import { patronUnderHold } from '../policy/legal-hold.policy.js';
 import { findLibrary } from '../storage/library.repository.js';
 import type { DeletionRequester } from '../storage/deletion-receipt.repository.js';
 import { requirePermission } from './authorization.js';
-import { flushAccess, recordAccess, type Context } from './context.js';
+import { flushAccess, markErased, recordAccess, type Context } from './context.js';
 import { keepDeletionReceipt } from './deletion-receipts.js';
 import { anonymisePatronLoans, SERVICE_CATEGORY } from './retention.usecases.js';
 
@@ -77,5 +77,6 @@ export async function shredPatron(ctx: Context, stored: StoredPatron, requestedB
   // changed; once the key is shredded, every copy of the sealed fields is unreadable, committed or not.
   await flushAccess(ctx); // the access log is written before the key goes, which cannot be undone
   await ctx.vault.shred(stored.id, ctx.now);
+  markErased(ctx); // once committed, the rows' earlier versions leave the WAL too
   return { receiptId: receipt.id, patronId: stored.id, libraryId: stored.libraryId, deletedAt: receipt.deletedAt, keyDestroyedAfter: receipt.keyDestroyedAfter };
 }

@@ -4,19 +4,58 @@
  * annual sweep is due, and finishing the run. Each is one short transaction; the pages themselves are in
  * retention.usecases.ts.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { systemClock } from '../domain/clock.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { sweepDecision, type SweepDecision } from '../policy/retention.policy.js';
-import { engineOf, type Engine } from '../storage/database.js';
+import { engineOf, truncateWal, type Engine } from '../storage/database.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import { listLibraries } from '../storage/library.repository.js';
 import * as retention from '../storage/retention.repository.js';
-import type { Context } from './context.js';
+import type { Context, Runtime } from './context.js';
 import { libraryAndProfile } from './retention.usecases.js';
 
-/** A run whose heartbeat is older than this is taken to have been killed. */
+/**
+ * How long a run's lease lasts without renewal, by the wall clock: a run on another host (whose process
+ * cannot be looked for from here) that renewed nothing for this long is taken to have been killed. Every
+ * page renews it.
+ */
+export const LEASE_MS = 10 * 60_000;
+/** Runs from before migration 0025 (no owner): a heartbeat this far from the run's clock was killed. */
 const STALE_AFTER_MS = 10 * 60_000;
+
+/** This process, as a run's owner: the host, the process id and a random tag (no person). */
+export function runOwner(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Whether a running run's owner still holds it. On this host, an owner process that no longer runs
+ * (killed, crashed) holds nothing: taken over at once. Otherwise the lease holds while it was renewed
+ * within LEASE_MS of the wall clock (never the run's `--as-of`, which a rerun shares); a released lease
+ * (null) holds nothing. A run from before 0025 keeps the old rule, on the run's clock.
+ */
+function stillHeld(run: retention.RetentionRun, now: Date): boolean {
+  if (run.owner === null || run.owner === undefined) return Math.abs(now.getTime() - Date.parse(run.heartbeatAt)) < STALE_AFTER_MS;
+  if (ownerIsGone(run.owner)) return false;
+  if (run.renewedAt === null || run.renewedAt === undefined) return false;
+  return Math.abs(systemClock.now().getTime() - Date.parse(run.renewedAt)) < LEASE_MS;
+}
+
+/** An owner on this host whose process no longer runs (a pid on another host cannot be looked for). */
+function ownerIsGone(owner: string): boolean {
+  const [host, pidText] = owner.split(':');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'EPERM'; // EPERM: it runs, under another user
+  }
+}
 
 /** The libraries a run covers: the one asked for (checked when its run begins), or every library. */
 export async function librariesToRetain(ctx: Context, input: { libraryId?: string }): Promise<string[]> {
@@ -34,21 +73,20 @@ export async function retentionSetup(ctx: Context, input: { libraryId: string })
 }
 
 /**
- * Claims a library's run: one run per library at a time. A run still marked running whose heartbeat is
- * recent refuses the claim (RETENTION_RUN_IN_PROGRESS); one whose heartbeat went stale was killed, is
- * marked `interrupted` (its receipt counts what it did), and this run takes over from it.
+ * Claims a library's run: one run per library at a time. A run still marked running whose owner still
+ * holds it (`stillHeld`) refuses the claim (RETENTION_RUN_IN_PROGRESS); one whose owner is gone (killed
+ * on this host, its lease run out by the wall clock, or released) is marked `interrupted` (its receipt
+ * counts what it did), and this run takes over from it.
  */
 export async function claimRetentionRun(
   ctx: Context,
-  input: { libraryId: string; profile: Pick<Profile, 'id' | 'version'>; asOf: string },
+  input: { libraryId: string; profile: Pick<Profile, 'id' | 'version'>; asOf: string; owner: string },
 ): Promise<{ runId: string; resumedFrom: string | null }> {
   const now = ctx.now.toISOString();
   const running = await retention.runningRun(ctx.trx, input.libraryId);
   let resumedFrom: string | null = null;
   if (running) {
-    // A heartbeat is the clock's time at the run's last page (--as-of runs write their as-of).
-    if (Math.abs(ctx.now.getTime() - Date.parse(running.heartbeatAt)) < STALE_AFTER_MS)
-      throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'A retention run for this library is in progress.', 'libraryId');
+    if (stillHeld(running, ctx.now)) throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'A retention run for this library is in progress.', 'libraryId');
     await retention.setRunStatus(ctx.trx, running.id, 'interrupted', now);
     resumedFrom = running.id;
   }
@@ -64,6 +102,8 @@ export async function claimRetentionRun(
       heartbeatAt: now,
       finishedAt: null,
       status: 'running',
+      owner: input.owner,
+      renewedAt: systemClock.now().toISOString(),
     });
   } catch (error) {
     // Another run claimed the library between the read above and this insert (one running run per library).
@@ -71,6 +111,15 @@ export async function claimRetentionRun(
     throw error;
   }
   return { runId, resumedFrom };
+}
+
+/**
+ * Gives up a run's lease: its owner stopped between pages (stopped, or failed), and leaves the run to
+ * the next one, which takes it over at once rather than after the lease. Nothing for a run no longer
+ * running (another run took it over).
+ */
+export async function releaseRetentionRun(ctx: Context, input: { runId: string }): Promise<void> {
+  await retention.releaseRun(ctx.trx, input.runId);
 }
 
 /**
@@ -82,6 +131,17 @@ export async function patronSweep(ctx: Context, input: { libraryId: string; cate
   const rule = input.category === 'deceased-patrons' ? profile.retention.deceasedPatrons : profile.retention.inactivePatrons;
   const last = await retention.lastSweep(ctx.trx, input.libraryId, input.category);
   return sweepDecision(rule.sweep, last, new Date(input.asOf));
+}
+
+/**
+ * After a run's pages (not a use case: a checkpoint cannot run inside a transaction): on SQLite, every
+ * page the run changed goes from the WAL into the database file, where `secure_delete` has overwritten
+ * the deleted rows, and the WAL is truncated, so no earlier version of a disposed record stays in it.
+ * `busy` when a reader in another process kept an older snapshot through every attempt; undefined on
+ * PostgreSQL.
+ */
+export async function emptyWal(runtime: Runtime): Promise<'truncated' | 'busy' | undefined> {
+  return truncateWal(runtime.db);
 }
 
 /**

@@ -42,7 +42,7 @@ import { deleteNotices } from '../storage/notice.repository.js';
 import { deleteGrant, grantIdsOf } from '../storage/oidc-store.repository.js';
 import { deleteAuthorisation, staleAuthorisations } from '../storage/vendor.repository.js';
 import { closeServiceRecord, serviceRecordsOfPatron } from '../storage/service-record.repository.js';
-import { localDay } from '../domain/clock.js';
+import { localDay, systemClock } from '../domain/clock.js';
 import {
   addServiceStats,
   markServicesCounted,
@@ -55,7 +55,7 @@ import {
 } from '../storage/statistics.repository.js';
 import type { ClosedLoanRow, Cursor, EndedRecord } from '../storage/retention.repository.js';
 import { pruneChainPage } from './access-chain.js';
-import { flushAccess, recordAccess, type Context } from './context.js';
+import { flushAccess, markErased, recordAccess, type Context } from './context.js';
 import { keepDeletionReceipt } from './deletion-receipts.js';
 import { requirePatronRef } from './patron-access.js';
 
@@ -91,7 +91,8 @@ async function receipt(ctx: Context, input: PageInput, profile: Profile, categor
   const at = ctx.now.toISOString();
   await retention.addToReceipt(ctx.trx, input.runId, { category, ...describeRule(profile, category), ...counts, firstAt: at, lastAt: at });
   // A run another one has taken over (its heartbeat had gone stale) stops here; this page rolls back.
-  if (!(await retention.heartbeat(ctx.trx, input.runId, at)))
+  // The owner's lease is renewed on the wall clock, not the run's (an --as-of run's clock stands still).
+  if (!(await retention.heartbeat(ctx.trx, input.runId, at, systemClock.now().toISOString())))
     throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'This retention run was taken over by another; it stops.');
 }
 
@@ -516,6 +517,7 @@ export async function setReadingHistory(ctx: Context, input: { patronId?: string
         cursor = pageEnd(rows, (r) => r.endedAt, 1000);
       } while (cursor !== null);
     }
+    if (deleted > 0) markErased(ctx);
   }
   await recordAccess(ctx, stored, input.keep ? 'reading-history-opt-in' : 'reading-history-opt-out', ['reading-history']);
   return { patronId: stored.id, readingHistory: input.keep, since: input.keep ? (stored.readingHistorySince ?? at) : null, loansDeleted: deleted };

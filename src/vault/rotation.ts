@@ -2,6 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomKey } from './cipher.js';
 import { KeyFileError } from './key-file.js';
 import { readKeyFileKeys, writeKeyFile } from './keyring.js';
+import type { OldVersionsErased } from '../storage/key-store.js';
 import type { Vault } from './vault.js';
 
 export interface RotationReport {
@@ -12,6 +13,12 @@ export interface RotationReport {
   rewrapped: number;
   /** Whether this run continued a rotation that had been interrupted. */
   resumed: boolean;
+  /**
+   * Whether the key store's files still hold earlier wrappings (the retired KEK would open them): SQLite
+   * `log: truncated` (none left) or `busy` (a reader held an older snapshot: run it again); PostgreSQL
+   * `checkpointed` or `not-permitted`, and `tablesRewritten`.
+   */
+  oldWrappings: OldVersionsErased;
 }
 
 /**
@@ -57,7 +64,9 @@ export async function rotateKeyFile(
       if (!newest) throw new KeyFileError(`The key file ${keyFile} became empty during the rotation.`);
       writeKeyFile(keyFile, [newest]);
     }
-    return { current, retired, rewrapped, resumed };
+    // Every key is rewrapped: the files of the key store must not keep the earlier wrappings either.
+    const oldWrappings = await vault.eraseOldWrappings();
+    return { current, retired, rewrapped, resumed, oldWrappings };
   } finally {
     release();
   }

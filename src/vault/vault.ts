@@ -243,6 +243,14 @@ export class Vault {
     return rewrapped;
   }
 
+  /**
+   * After `rewrapAll`: the earlier wrappings leave the key store's files (SQLite: its WAL is emptied;
+   * PostgreSQL: its tables rewritten and a CHECKPOINT asked for), so a retired KEK opens nothing there.
+   */
+  async eraseOldWrappings(): Promise<keys.OldVersionsErased> {
+    return keys.eraseOldVersions(this.#store.db);
+  }
+
   /** How many data keys each KEK wraps (for `carrel keys status`). */
   async keyCounts(): Promise<{ total: number; byKek: Record<string, number>; notUnderCurrent: number }> {
     return { ...(await keys.countDataKeys(this.#store.db)), notUnderCurrent: await keys.countKeysNotWrappedBy(this.#store.db, this.#keyring().current) };
