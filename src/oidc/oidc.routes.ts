@@ -117,8 +117,9 @@ export function oidcRoutes(runtime: Runtime, options: OidcOptions) {
         reply.raw.setHeader('content-security-policy', "default-src 'none'; script-src 'self'; frame-ancestors 'none'");
         callback(raw, reply.raw);
       };
-      passthrough.all('/oidc', handler);
-      passthrough.all('/oidc/*', handler);
+      // The provider's protocol (its own HTML pages and errors) is not part of Carrel's JSON API document.
+      passthrough.all('/oidc', { schema: { hide: true } }, handler);
+      passthrough.all('/oidc/*', { schema: { hide: true } }, handler);
     });
 
     // The interactions: Carrel's pages, posting HTML forms.

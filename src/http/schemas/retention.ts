@@ -67,6 +67,12 @@ export const RunRetentionRoute = {
           ),
         }),
       ),
+      walCheckpoint: Nullable(
+        Type.Union([Type.Literal('truncated'), Type.Literal('busy')], {
+          description:
+            'SQLite: whether the deleted rows left the write-ahead log at the end of the run (`truncated`), or another process’s open read kept them there for now (`busy`: the next deletion or run tries again). Null on PostgreSQL and for a dry run.',
+        }),
+      ),
     }),
     ...errorResponses,
   },
