@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestDatabase } from './engines.js';
 import { buildItem, buildPatron, countRows, libraryWorld, refusalCodes, type World } from './factories.js';
-import { DomainError } from '../src/domain/errors.js';
+import { DomainError, ErrorCode } from '../src/domain/errors.js';
 import type { Actor } from '../src/policy/actors.js';
 import { accessEntriesForPatron } from '../src/storage/access-log.repository.js';
 import { balanceOf, openFines } from '../src/storage/fine.repository.js';
@@ -243,6 +243,29 @@ describe.each(ENGINES)('concurrent requests on %s', (engine) => {
     expect(outcomes.every((o) => o.ok)).toBe(true);
     const row = await database.db.selectFrom('patrons').select('status').where('id', '=', patron.id).executeTakeFirstOrThrow();
     expect(row.status).toBe('blocked');
+  });
+
+  it('refuses a check-out and a hold to a patron blocked while they waited for the patron', async () => {
+    // Given an active patron and two items on the shelf
+    const patron = await buildPatron(w, { libraryId });
+    const lent = await buildItem(w, { libraryId });
+    const held = await buildItem(w, { libraryId });
+    // When one desk blocks the patron (its transaction still open) as another lends and a third places a hold
+    const [blocked, checkedOut, hold] = await together<unknown>([
+      () => w.act(slowly(setPatronStatus, 300), { patronId: patron.id, status: 'blocked' }),
+      async () => {
+        await sleep(100);
+        return w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: lent.barcode });
+      },
+      async () => {
+        await sleep(100);
+        return w.act(placeHold, { cardNumber: patron.cardNumber, itemBarcode: held.barcode });
+      },
+    ]);
+    // Then the block holds, and neither the loan nor the hold was made on the standing read before it
+    expect(blocked?.ok).toBe(true);
+    expect(checkedOut).toEqual({ ok: false, code: ErrorCode.PATRON_BLOCKED });
+    expect(hold).toEqual({ ok: false, code: ErrorCode.PATRON_BLOCKED });
   });
 
   it('never suspends a hold that a check-in at that moment trapped', async () => {

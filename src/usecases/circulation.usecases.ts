@@ -14,7 +14,7 @@ import { addCirculationStats } from '../storage/retention.repository.js';
 import { newId, newTimeOrderedId, recordAccess, refusalFromRecord, type Context, type RecordCategory } from './context.js';
 import { queueHoldReady } from './notice.usecases.js';
 import { requireItemByBarcode } from './item.usecases.js';
-import { lendsTo, requirePatronByCard, requirePatronRef, type PatronRef } from './patron-access.js';
+import { lendsTo, lockedPatron, requirePatronByCard, requirePatronRef, type PatronRef } from './patron-access.js';
 import { homeLibrary } from '../policy/scope.policy.js';
 import { requirePermission } from './authorization.js';
 import { openDaysOf, ruleFor } from './library-calendar.js';
@@ -88,11 +88,11 @@ function lockItemByBarcode(ctx: Context, barcode: string, libraryId?: string): P
  */
 export async function checkout(ctx: Context, input: CheckoutInput): Promise<CheckoutResult> {
   requirePermission(ctx, 'circulation.checkout');
-  const patron = await requirePatronByCard(ctx, input.cardNumber);
   // The patron's row is locked first, then the item (the order every use case takes them in), so two
   // check-outs for one patron at two desks or kiosks take turns: the second counts the first's loan
-  // against the limit. Everything counted below is read after this lock.
-  if (!(await lockPatronRow(ctx.trx, patron.id))) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that card number.', 'cardNumber');
+  // against the limit. The patron is read again under the lock, so a block or a card reported lost
+  // that committed while this waited is seen; everything counted below is read after it too.
+  const patron = await lockedPatron(ctx, await requirePatronByCard(ctx, input.cardNumber));
   // The item is the desk's library's (a consortium patron borrows another member's item at its desk);
   // the loan, its rules and its fines are the lending library's (RF-4).
   const item = await lockItemByBarcode(ctx, input.itemBarcode, homeLibrary(ctx.actor) ?? patron.libraryId);

@@ -11,13 +11,13 @@ import * as holds from '../storage/hold.repository.js';
 import { itemsOfRecord, lockItem, setItemStatus } from '../storage/item.repository.js';
 import { findBranch, findLibrary, listBranches } from '../storage/library.repository.js';
 import { findActiveLoanForItem } from '../storage/loan.repository.js';
-import { findPatronById, lockPatronRow, type StoredPatron } from '../storage/patron.repository.js';
+import { findPatronById, type StoredPatron } from '../storage/patron.repository.js';
 import { offerShelfCopies, refuseForPatron, releaseTrappedItem, sendToNextHold } from './circulation.usecases.js';
 import { newId, recordAccess, type Context } from './context.js';
 import { queueHoldReady } from './notice.usecases.js';
 import { requireItemByBarcode } from './item.usecases.js';
 import { ruleFor } from './library-calendar.js';
-import { lendsTo, requirePatronByCard } from './patron-access.js';
+import { lendsTo, lockedPatron, requirePatronByCard } from './patron-access.js';
 import { requirePermission } from './authorization.js';
 import { noteHoldReleased, noteItemTrapped } from './staff-lists.usecases.js';
 
@@ -48,14 +48,15 @@ export async function placeHold(ctx: Context, input: PlaceHoldInput): Promise<Ho
 }
 
 /** The hold itself, for a patron already found (the desk by card, the patron's own portal). */
-export async function placeHoldFor(ctx: Context, patron: StoredPatron, input: Omit<PlaceHoldInput, 'cardNumber'>): Promise<Hold> {
+export async function placeHoldFor(ctx: Context, found: StoredPatron, input: Omit<PlaceHoldInput, 'cardNumber'>): Promise<Hold> {
   if ((input.itemBarcode === undefined) === (input.recordId === undefined))
     throw refuse(ErrorCode.VALIDATION_FAILED, 'A hold names either an item barcode or a record, not both.', input.recordId === undefined ? 'itemBarcode' : 'recordId');
   if (input.notNeededAfter !== undefined && !isCalendarDay(input.notNeededAfter))
     throw refuse(ErrorCode.VALIDATION_FAILED, 'A "not needed after" date is YYYY-MM-DD.', 'notNeededAfter');
   // The patron's row first, then the copy or the title (the order check-outs take them in): holds placed
-  // for one patron at once, on a title and on its copy, take turns, and the second finds the first.
-  if (!(await lockPatronRow(ctx.trx, patron.id))) throw refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that card number.', 'cardNumber');
+  // for one patron at once, on a title and on its copy, take turns, and the second finds the first. The
+  // patron is read again under the lock, so a block that committed meanwhile is seen.
+  const patron = await lockedPatron(ctx, found);
   let item: Item | undefined;
   let record: BibRecord | undefined;
   if (input.itemBarcode !== undefined) {
