@@ -70,6 +70,11 @@ function addressOrNetwork(entry: string): boolean {
  * throttles count: only for a proxy that replaces the header rather than appending to it. Anything else
  * is refused with a message, never guessed.
  */
+/** A setting of the environment Carrel cannot use: the message names the variable and what it takes. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
 export function trustProxyFrom(value: string | undefined): TrustProxy {
   const text = (value ?? '').trim();
   const lower = text.toLowerCase();
@@ -82,7 +87,7 @@ export function trustProxyFrom(value: string | undefined): TrustProxy {
     const list = text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
     if (list.length > 0 && list.every(addressOrNetwork)) return list;
   }
-  throw new Error(
+  throw new ConfigError(
     'CARREL_TRUST_PROXY is false, a number of proxies in front of Carrel (1 to 32), a comma-separated list of the proxies’ addresses or networks (10.0.0.1, 10.0.0.0/8, loopback), or true (every hop: only behind a proxy that replaces X-Forwarded-For).',
   );
 }

@@ -149,6 +149,15 @@ describe.each(ENGINES)('a new user on %s', (engine) => {
     expect((await json('keys', 'status')).code).toBe(0);
   });
 
+  it('stops every command on a proxy setting it cannot use, with CONFIG_INVALID and exit 2, never a stack trace', async () => {
+    for (const args of [['--help'], ['library', 'settings', '--library', LIBRARY], ['--json', 'patron', 'show', '--card', card]]) {
+      const run = await carrel(['--db', target, ...args], { env: { ...env, CARREL_TRUST_PROXY: 'every-hop' }, cwd: dir });
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr).toContain('carrel: CONFIG_INVALID: CARREL_TRUST_PROXY is false, a number of proxies');
+      expect(run.stderr).not.toMatch(/\bat .+\.js:\d+/);
+    }
+  });
+
   it('starts on a port already in use without creating a database, a key file or an administrator', async () => {
     const taken: Server = createServer();
     await new Promise<void>((resolve) => taken.listen({ port: 0, host: '127.0.0.1' }, resolve));

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Cron } from 'croner';
 import pino from 'pino';
-import { loadConfig, type Config } from '../config.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
 import { loadDemoLibrary, type DemoSummary } from '../demo/demo-library.js';
 import type { Clock } from '../domain/clock.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
@@ -119,9 +119,18 @@ export function noticeChannelsFromEnvironment(env: NodeJS.ProcessEnv = process.e
   return { ...configured, close: () => closeChannels(configured.channels) };
 }
 
-/** Carrel's configuration from the environment, read once per process. */
+/**
+ * Carrel's configuration from the environment, read once per process. A setting it cannot use stops the
+ * command with the setting's message and its code (exit 2, as a usage error), never a stack trace.
+ */
 export function cliConfig(): Config {
-  loadedConfig ??= loadConfig();
+  try {
+    loadedConfig ??= loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`carrel: ${error.code}: ${error.message}\n`);
+    process.exit(2);
+  }
   return loadedConfig;
 }
 let loadedConfig: Config | undefined;

@@ -5,7 +5,6 @@ import tls from 'node:tls';
 import { Option, type Command } from 'commander';
 import { SIP2_ACCOUNT_KINDS, SIP2_BX_ORDER, SIP2_CHARSETS, SIP2_PATRON_FIELDS, type Sip2Account } from '../domain/sip2.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
-import { loadConfig } from '../config.js';
 import { createSip2Account, disableSip2Account, enableSip2Account, listSip2Accounts, resetSip2Password, updateSip2Account } from '../usecases/sip2-account.usecases.js';
 import { decodeText, formatResponse, Sip2Framer } from '../sip2/codec.js';
 import { emit, tr } from './output.js';
@@ -152,8 +151,8 @@ export function registerSip2Commands(program: Command, helpers: CommandHelpers):
     .description(tr.t('cli.sip2.ping.help'))
     .requiredOption('--library <id>', 'the library')
     .requiredOption('--account <name>', 'the account to log in as')
-    .option('--host <address>', 'the SIP2 server', loadConfig().sip2Host)
-    .option('--port <n>', 'its port (CARREL_SIP2_PORT)', loadConfig().sip2Port === null ? undefined : String(loadConfig().sip2Port))
+    .option('--host <address>', 'the SIP2 server', helpers.config.sip2Host)
+    .option('--port <n>', 'its port (CARREL_SIP2_PORT)', helpers.config.sip2Port === null ? undefined : String(helpers.config.sip2Port))
     .option('--tls', 'connect over TLS')
     .option('--ca <file>', 'PEM certificate to trust (a self-signed server certificate)')
     .option('--password-file <file>', 'a file holding the account’s password')
