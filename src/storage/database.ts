@@ -191,8 +191,9 @@ export type LogCheckpoint = 'truncated' | 'busy' | 'checkpointed' | 'not-permitt
 /**
  * SQLite: pushes every committed page from the WAL into the database file and truncates the WAL to zero
  * bytes (`PRAGMA wal_checkpoint(TRUNCATE)`), so a row deleted on purpose is not left behind in an earlier
- * version of its page. It cannot complete while another connection reads an older snapshot: each attempt
- * waits for readers up to the busy timeout, and after `attempts` it answers `busy` rather than claim it.
+ * version of its page. It cannot complete while another connection reads an older snapshot: an attempt
+ * does not wait for readers, the next comes after `pauseMs`, and after `attempts` it answers `busy` rather
+ * than claim it.
  * Undefined on PostgreSQL (nothing to do here: see `checkpointPostgres`). Call it outside a transaction.
  */
 export async function truncateWal(db: Kysely<any>, options: { attempts?: number; pauseMs?: number } = {}): Promise<'truncated' | 'busy' | undefined> {
@@ -205,14 +206,23 @@ export async function truncateWal(db: Kysely<any>, options: { attempts?: number;
   }
 }
 
-/** One `wal_checkpoint(TRUNCATE)`: whether it completed (SQLITE_BUSY, from another checkpoint under way, is a no). */
+/**
+ * One `wal_checkpoint(TRUNCATE)`: whether it completed (SQLITE_BUSY, from another checkpoint under way, is
+ * a no). It does not wait for readers: better-sqlite3 is synchronous, so a checkpoint waiting out the busy
+ * timeout would hold the whole server for seconds. The busy timeout is 0 for the attempt and given back
+ * after; `truncateWal` waits between attempts without blocking.
+ */
 async function checkpointOnce(db: Kysely<any>): Promise<boolean> {
+  const { rows: timeout } = await sql<{ timeout: number }>`pragma busy_timeout`.execute(db);
+  await sql`pragma busy_timeout = 0`.execute(db);
   try {
     const { rows } = await sql<{ busy: number }>`pragma wal_checkpoint(TRUNCATE)`.execute(db);
     return Number(rows[0]?.busy ?? 0) === 0;
   } catch (error) {
     if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) return false;
     throw error;
+  } finally {
+    await sql.raw(`pragma busy_timeout = ${Math.max(0, Math.trunc(Number(timeout[0]?.timeout ?? 5000)))}`).execute(db);
   }
 }
 
