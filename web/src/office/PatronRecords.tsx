@@ -148,6 +148,7 @@ const LOG_ACTIONS: Record<string, MessageId> = {
   'identity-verified': 'officerecords.patronRecords.action.identityVerified',
   'identity-check-failed': 'officerecords.patronRecords.action.identityCheckFailed',
   'identity-check-ambiguous': 'officerecords.patronRecords.action.identityCheckAmbiguous',
+  'identity-check-locked': 'officerecords.patronRecords.action.identityCheckLocked',
   'guardian-linked': 'officerecords.patronRecords.action.guardianLinked',
   'guardian-link-ended': 'officerecords.patronRecords.action.guardianLinkEnded',
   'guardian-dependents': 'officerecords.patronRecords.action.guardianDependents',

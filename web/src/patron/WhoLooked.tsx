@@ -62,6 +62,7 @@ const ACTION_WORDS: Record<string, MessageId> = {
   'identity-verified': 'portal.whoLooked.action.identityVerified',
   'identity-check-failed': 'portal.whoLooked.action.identityCheckFailed',
   'identity-check-ambiguous': 'portal.whoLooked.action.identityCheckAmbiguous',
+  'identity-check-locked': 'portal.whoLooked.action.identityCheckLocked',
   'guardian-linked': 'portal.whoLooked.action.guardianLinked',
   'guardian-link-ended': 'portal.whoLooked.action.guardianLinkEnded',
   'guardian-dependents': 'portal.whoLooked.action.guardianDependents',
