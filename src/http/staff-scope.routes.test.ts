@@ -106,6 +106,24 @@ describe.each(ENGINES)('staff accounts and their libraries on %s', (engine) => {
     expect((listed.body as Array<{ username: string; libraryIds: string[] }>).find((a) => a.username === `pair-${engine}`)?.libraryIds).toContain(sharingB);
   });
 
+  it('a library on the list whose profile stops sharing keeps its patrons from the account', async () => {
+    // Given a librarian of the two sharing libraries, who reads a patron of the second
+    const created = await server.call('POST', '/staff', { cookie: operatorCookie, body: { username: `unshared-${engine}`, libraryIds: [sharingA, sharingB], roles: ['librarian'] } });
+    expect(created.status).toBe(201);
+    const cookie = await server.login({ username: `unshared-${engine}`, password: created.body.password });
+    const patron = await buildPatron(w, { libraryId: sharingB });
+    expect((await server.call('POST', '/patrons/lookup', { cookie, body: { cardNumber: patron.cardNumber } })).status).toBe(200);
+    // When the second library adopts a profile that keeps its patrons to itself
+    await database.db.updateTable('libraries').set({ profile_id: 'imagineif-mt' }).where('id', '=', sharingB).execute();
+    try {
+      // Then the account, still listed there, no longer reaches that library's patrons
+      const refused = await server.call('POST', '/patrons/lookup', { cookie, body: { cardNumber: patron.cardNumber } });
+      expect([refused.status, refused.body.error?.code]).toEqual([404, 'PATRON_NOT_FOUND']);
+    } finally {
+      await database.db.updateTable('libraries').set({ profile_id: 'ridgefield-ct' }).where('id', '=', sharingB).execute();
+    }
+  });
+
   it('refuses a list with a library that does not share, creating nothing', async () => {
     const before = await staffCount();
     const mixed = await server.call('POST', '/staff', { cookie: operatorCookie, body: { username: `mixed-${engine}`, libraryIds: [sharingA, closed], roles: ['circulation'] } });

@@ -26,15 +26,17 @@ export function canReachLibrary(actor: Actor, libraryId: string): ScopeDecision 
 /**
  * Whether staff reach a patron of `patronLibraryId`. Their own library's patrons, yes; another
  * library's only when both libraries' profiles share patrons (`access.shared_patrons`, RF-4): a library
- * that does not share keeps its patrons to itself, and one that does not share sees no one else's. An
- * account without a library reaches no patron at all.
+ * that does not share keeps its patrons to itself, and one that does not share sees no one else's (a
+ * library on the account's list included). An account without a library reaches no patron at all.
  */
 export function canReachPatron(actor: Actor, patronLibraryId: string, sharing: { actorLibrary: boolean; patronLibrary: boolean }): ScopeDecision {
   // An account without a library works for no library's patrons, whatever roles it was given.
   if (actor.kind === 'staff' && actor.libraryId === null) return { allowed: false, reason: 'no-library' };
   const library = canReachLibrary(actor, patronLibraryId);
-  if (library.allowed) return library;
-  if (actor.kind === 'staff' && sharing.actorLibrary && sharing.patronLibrary) return { allowed: true, reason: 'shared-patrons' };
+  if (library.allowed && library.reason !== 'listed-library') return library;
+  // A library on the account's list reaches its patrons only while both profiles share them: the list is
+  // checked when it is saved, and a profile changed since to keep its patrons to itself wins.
+  if (actor.kind === 'staff' && sharing.actorLibrary && sharing.patronLibrary) return { allowed: true, reason: library.allowed ? 'listed-library' : 'shared-patrons' };
   return { allowed: false, reason: actor.kind === 'staff' && (sharing.actorLibrary || sharing.patronLibrary) ? 'not-shared' : 'other-library' };
 }
 
