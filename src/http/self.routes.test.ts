@@ -8,6 +8,8 @@ import { checkin, checkout } from '../usecases/circulation.usecases.js';
 import { pay } from '../usecases/fine.usecases.js';
 import { findPatrons, setPatronStatus } from '../usecases/patron.usecases.js';
 import { createStaff } from '../usecases/staff.usecases.js';
+import { deletePatron } from '../usecases/patron-deletion.usecases.js';
+import { runRetention } from '../jobs/retention.job.js';
 import { hashSecret, randomDigits } from '../vault/secrets.js';
 
 /**
@@ -493,6 +495,27 @@ describe.each(ENGINES)('patron self-service over HTTP on %s', (engine) => {
     const codes = answers.map((a) => a.body.error?.code as string).sort();
     expect(codes).toEqual([...Array<string>(5).fill('IDENTIFY_LIMIT_REACHED'), ...Array<string>(3).fill('IDENTITY_NOT_VERIFIED')]);
     expect((await accessRows(p.id)).filter((r) => r.action === 'identity-check-failed')).toHaveLength(3);
+  });
+
+  it('refused identifications go with the patron they counted against, and the nightly run sweeps what no window reaches (issue 22)', async () => {
+    const failures = async () => Number((await database.db.selectFrom('identify_failures').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const handles = async () => Number((await database.db.selectFrom('desk_identifications').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const sweeper = { username: `sweeper-${engine}`, password: (await w.act(createStaff, { username: `sweeper-${engine}`, libraryId, roles: ['circulation'] })).password };
+    const cookie = await server.login(sweeper);
+    const [doomed, kept] = [await patron(), await patron()];
+    // Given two wrong guesses against one patron, one against another, and a handle given for the second
+    for (const [p, date] of [[doomed, '1960-01-01'], [doomed, '1960-01-02'], [kept, '1960-01-03']] as const)
+      expect((await server.call('POST', '/patrons/identify', { cookie, body: { photoIdChecked: true, patronId: p.id, birthDate: date } })).status).toBe(422);
+    expect((await server.call('POST', '/patrons/identify', { cookie, body: { photoIdChecked: true, patronId: kept.id, birthDate: '1985-06-15' } })).status).toBe(200);
+    const [before, handlesBefore] = [await failures(), await handles()];
+    // When the first patron's record is deleted, their two refusals go with it (the staff account's stay)
+    await w.act(deletePatron, { patronId: doomed.id });
+    expect(await failures()).toBe(before - 2);
+    // And once the longest window a library may set has passed, the nightly run sweeps the rest and the expired handle
+    w.clock.set(new Date(w.clock.now().getTime() + (7 * 24 * 60 + 1) * MINUTE));
+    await runRetention(w.runtime, { libraryId });
+    expect(handlesBefore).toBeGreaterThan(0);
+    expect([await failures(), await handles()]).toEqual([0, 0]);
   });
 
   it('identifies a patron without their card by the name on the photo ID and the birth date, never by a record number (IF-5)', async () => {

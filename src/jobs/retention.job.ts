@@ -18,6 +18,7 @@ import { dueForDisposal, syncProfileSeries } from '../usecases/record-series.use
 import { recordProfileVersion } from '../usecases/privacy-policy.usecases.js';
 import { run, type Caller, type Runtime } from '../usecases/context.js';
 import { claimRetentionRun, emptyWal, finishRetentionRun, librariesToRetain, patronSweep, releaseRetentionRun, retentionSetup, runOwner } from '../usecases/retention-run.usecases.js';
+import { sweepIdentifications } from '../usecases/desk-identification.js';
 import {
   countEndedServices,
   endStaleSessions,
@@ -162,6 +163,8 @@ export async function runRetention(runtime: Runtime, options: RetentionOptions =
   let walCheckpoint: RetentionReport['walCheckpoint'] = null;
   try {
     for (const libraryId of libraryIds) libraries.push(await retainLibrary(runtime, libraryId, asOf, options));
+    // Refused identifications past every window and expired desk handles go, even if no desk identifies anyone.
+    if (options.dryRun !== true) await run(runtime, caller, sweepIdentifications, {});
   } finally {
     // The pages' deletions are committed (a failed run's too): their rows' earlier versions leave the WAL.
     if (options.dryRun !== true) walCheckpoint = (await emptyWal(runtime)) ?? null;

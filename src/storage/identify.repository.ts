@@ -68,3 +68,8 @@ export async function pruneDeskIdentifications(db: Db, now: string): Promise<voi
 export async function deleteDeskIdentificationsOf(db: Db, patronId: string): Promise<void> {
   await db.deleteFrom('desk_identifications').where('patron_id', '=', patronId).execute();
 }
+
+/** Deletes every refusal counted against a subject (the patron it counted against is being deleted). */
+export async function deleteIdentifyFailuresOf(db: Db, subjectHash: string): Promise<void> {
+  await db.deleteFrom('identify_failures').where('subject_hash', '=', subjectHash).execute();
+}

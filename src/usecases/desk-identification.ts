@@ -5,7 +5,8 @@
  * Only the handle's SHA-256 is stored.
  */
 import { randomBytes } from 'node:crypto';
-import { findDeskIdentification, insertDeskIdentification, pruneDeskIdentifications } from '../storage/identify.repository.js';
+import { IDENTIFY_WINDOW_MAX_MINUTES } from '../domain/library-config.rules.js';
+import { deleteIdentifyFailuresOf, findDeskIdentification, insertDeskIdentification, pruneDeskIdentifications, pruneIdentifyFailures } from '../storage/identify.repository.js';
 import { tokenHash } from '../vault/secrets.js';
 import type { Context } from './context.js';
 
@@ -34,4 +35,23 @@ export async function issueDeskHandle(ctx: Context, patronId: string): Promise<{
 export async function patronIdOfHandle(ctx: Context, handle: string): Promise<string | undefined> {
   if (ctx.actor.kind !== 'staff' || !isDeskHandle(handle)) return undefined;
   return findDeskIdentification(ctx.trx, tokenHash(handle), ctx.actor.id, ctx.now.toISOString());
+}
+
+/** The keyed hash the refused identifications of a patron are counted under (never the patron's id itself). */
+export function patronIdentifySubject(ctx: Context, patronId: string): string {
+  return ctx.vault.blind('identity', `identify-patron:${patronId}`);
+}
+
+/** A patron's refused identifications go with their record. */
+export async function forgetIdentifyFailuresOf(ctx: Context, patronId: string): Promise<void> {
+  await deleteIdentifyFailuresOf(ctx.trx, patronIdentifySubject(ctx, patronId));
+}
+
+/**
+ * The retention run's sweep (nightly): refused identifications older than any window a library may set,
+ * and expired handles, leave even when no identification comes to prune them.
+ */
+export async function sweepIdentifications(ctx: Context, _input: Record<string, never>): Promise<void> {
+  await pruneIdentifyFailures(ctx.trx, new Date(ctx.now.getTime() - IDENTIFY_WINDOW_MAX_MINUTES * 60_000).toISOString());
+  await pruneDeskIdentifications(ctx.trx, ctx.now.toISOString());
 }

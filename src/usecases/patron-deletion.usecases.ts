@@ -15,6 +15,7 @@ import { anonymisePatronLoans, SERVICE_CATEGORY } from './retention.usecases.js'
 const SERVICE_CATEGORIES = Object.values(SERVICE_CATEGORY);
 import { cancelHold } from './hold.usecases.js';
 import { requirePatronRef } from './patron-access.js';
+import { forgetIdentifyFailuresOf } from './desk-identification.js';
 import { authorize } from '../policy/permissions.js';
 
 /** What a deletion leaves: a receipt with no personal data. */
@@ -71,6 +72,7 @@ export async function shredPatron(ctx: Context, stored: StoredPatron, requestedB
   const library = await findLibrary(ctx.trx, stored.libraryId);
   if (library) await anonymisePatronLoans(ctx, library, stored.id);
   await deletePatronRows(ctx.trx, stored.id);
+  await forgetIdentifyFailuresOf(ctx, stored.id);
   await recordAccess(ctx, stored, 'delete', ['registration', 'guardianship', 'circulation', 'reading-history', 'holds', 'fines', ...SERVICE_CATEGORIES, 'vendor-authorisations']);
   const receipt = await keepDeletionReceipt(ctx, stored.libraryId, requestedBy);
   // The key goes last, just before the rows' deletion commits: if anything above fails, nothing has

@@ -12,7 +12,7 @@ import { DEFAULT_IDENTIFY_LIMIT, type IdentifyLimit, type Patron, type PatronPer
 import { IDENTIFY_WINDOW_MAX_MINUTES } from '../domain/library-config.rules.js';
 import { countIdentifyFailures, lockIdentifySubject, pruneIdentifyFailures, recordIdentifyFailure } from '../storage/identify.repository.js';
 import { raiseAlert } from './access-log.usecases.js';
-import { issueDeskHandle } from './desk-identification.js';
+import { issueDeskHandle, patronIdentifySubject } from './desk-identification.js';
 import { homeLibrary } from '../policy/scope.policy.js';
 import { findLibrary } from '../storage/library.repository.js';
 import * as patrons from '../storage/patron.repository.js';
@@ -218,7 +218,7 @@ export async function identifyPatron(ctx: Context, input: IdentifyPatronInput): 
   let lockedOut = false;
   for (const stored of [...candidates].sort((a, b) => a.id.localeCompare(b.id))) {
     const limit = await identifyLimitOf(ctx, stored.libraryId);
-    const hash = ctx.vault.blind('identity', `identify-patron:${stored.id}`);
+    const hash = patronIdentifySubject(ctx, stored.id);
     await lockIdentifySubject(ctx.trx, hash);
     const failures = await countIdentifyFailures(ctx.trx, hash, since(ctx, limit.windowMinutes));
     // Not even opened: whether the date given is theirs must not show in the answer.
