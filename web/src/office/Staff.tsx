@@ -195,7 +195,7 @@ function AddAccount({ libraryId, libraryName, consortium, onAdded }: { libraryId
   const { run, busy, error } = useAction();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const answer = await run(() => api<{ account: StaffAccountView; password: string }>('POST', '/staff', { username: username.trim(), libraryId: wide ? null : libraryId, roles }));
+    const answer = await run(() => api<{ account: StaffAccountView; password: string }>('POST', '/staff', { username: username.trim(), libraryId: wide ? null : libraryId, roles: wide ? ['admin'] : roles }));
     if (answer) {
       setUsername('');
       onAdded(answer.account, answer.password);
@@ -215,10 +215,11 @@ function AddAccount({ libraryId, libraryName, consortium, onAdded }: { libraryId
           onChange={(e) => setUsername(e.target.value)}
           error={aboutField(error, 'username')}
         />
-        <RolePicker legend={t('setup.staff.add.roles')} roles={roles} onChange={setRoles} error={aboutField(error, 'roles')} />
+        {/* An account without a library runs the system and reads no patron: it holds the admin role alone (issue 22). */}
+        {!wide && <RolePicker legend={t('setup.staff.add.roles')} roles={roles} onChange={setRoles} error={aboutField(error, 'roles')} />}
         {consortium && <Checkbox label={t('setup.staff.add.wide')} checked={wide} onChange={setWide} />}
         <ErrorMessage error={error} />
-        <button type="submit" disabled={busy || roles.length === 0}>
+        <button type="submit" disabled={busy || (!wide && roles.length === 0)}>
           {t('setup.staff.add.submit')}
         </button>
       </form>
