@@ -388,6 +388,12 @@ describe.each(ENGINES)('patron self-service over HTTP on %s', (engine) => {
     expect(rows.at(-1)).toMatchObject({ action: 'correct', actor_kind: 'staff', purpose: 'account-service' });
     const byVolunteer = await server.call('PATCH', `/patrons/${p.id}`, { cookie: await server.login(volunteer), body: { name: 'X' } });
     expect(byVolunteer.body.error.code).toBe('PERMISSION_DENIED');
+    // A correction that changes nothing is refused: it would only read the record back to a clerk, who may not
+    // read it by id (the patron's id is in an identification's answer), and nothing is logged
+    const logged = (await accessRows(p.id)).length;
+    const empty = await server.call('PATCH', `/patrons/${p.id}`, { cookie: desk, body: {} });
+    expect([empty.status, empty.body.error?.code, JSON.stringify(empty.body).includes('Marker')]).toEqual([400, 'VALIDATION_FAILED', false]);
+    expect((await accessRows(p.id)).length).toBe(logged);
   });
 
   it('identifies a patron without their card by photo ID and birth date; a wrong date reveals nothing and leaves a trail (IF-5)', async () => {

@@ -37,6 +37,8 @@ export interface Correction {
   phone?: string | null;
 }
 
+const CORRECTABLE = ['name', 'birthDate', 'address', 'email', 'phone'] as const satisfies readonly (keyof Correction)[];
+
 /**
  * Applies a correction to a patron the caller may reach: checked as at registration (RR-1, CB-A4),
  * re-sealed under the patron's key, and their search tokens rebuilt so the old email, phone or name no
@@ -82,6 +84,8 @@ export async function applyCorrection(ctx: Context, found: StoredPatron, changes
 export async function correctPatron(ctx: Context, input: Correction & { patronId: string }) {
   requirePermission(ctx, 'patron.update');
   const { patronId, ...changes } = input;
+  // A correction that changes nothing would only read the record back, to staff who may not read it by id.
+  if (!CORRECTABLE.some((field) => changes[field] !== undefined)) throw refuse(ErrorCode.VALIDATION_FAILED, 'A correction names at least one field to change.');
   return applyCorrection(ctx, await requirePatron(ctx, patronId), changes);
 }
 
