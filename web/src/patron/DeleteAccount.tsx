@@ -3,8 +3,8 @@ import { useNavigate } from 'react-router';
 import { api, ApiError } from '../api';
 import { useT } from '../i18n';
 import { useSession } from '../session';
-import { aboutField, ErrorMessage, Field, money, useAction } from '../ui/components';
-import { useConfirmStep } from './parts';
+import { aboutField, ErrorMessage, money, useAction } from '../ui/components';
+import { PinAgain, useConfirmStep } from './parts';
 import type { MyRecord } from './types';
 import { DELETION_REFUSALS } from './words';
 
@@ -95,18 +95,7 @@ export function DeleteAccount({ record }: { record: MyRecord }) {
             {t('account.delete.confirm')}
           </h3>
           <p>{t('account.delete.confirm.body')}</p>
-          <Field
-            label={t('account.delete.pin')}
-            hint={t('account.delete.pin.hint')}
-            name="pin"
-            type="password"
-            inputMode="numeric"
-            autoComplete="current-password"
-            required
-            value={pin}
-            onChange={(e) => setPin(e.target.value)}
-            error={pinProblem}
-          />
+          <PinAgain label={t('account.delete.pin')} hint={t('account.delete.pin.hint')} value={pin} onChange={setPin} error={pinProblem} />
           <div className="actions">
             <button type="button" className="danger" onClick={() => void remove()} disabled={busy || pin.length === 0}>
               {t('account.delete.yes')}

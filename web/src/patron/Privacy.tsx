@@ -2,8 +2,9 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api';
 import { pageLanguage, tRich, useT, type MessageId } from '../i18n';
-import { aboutField, Checkbox, day, ErrorMessage, Field, Notice, Page, Table, useAction, useLoad } from '../ui/components';
+import { aboutField, Checkbox, day, ErrorMessage, Notice, Page, Table, useAction, useLoad } from '../ui/components';
 import { pinWords } from './DeleteAccount';
+import { PinAgain } from './parts';
 import { noticeChannelName, noticeKindName } from '../ui/words';
 import { useSession } from '../session';
 import { usePolicy } from './policy';
@@ -128,18 +129,7 @@ export function Privacy() {
                 {deletingHistory && (
                   <div className="portal-warning">
                     <p>{t('account.privacy.history.deleting')}</p>
-                    <Field
-                      label={t('account.privacy.history.pin')}
-                      hint={t('account.privacy.history.pin.hint')}
-                      name="pin"
-                      type="password"
-                      inputMode="numeric"
-                      autoComplete="current-password"
-                      required
-                      value={pin}
-                      onChange={(e) => setPin(e.target.value)}
-                      error={pinWords(t, error) ?? aboutField(error, 'pin')}
-                    />
+                    <PinAgain label={t('account.privacy.history.pin')} hint={t('account.privacy.history.pin.hint')} value={pin} onChange={setPin} error={pinWords(t, error) ?? aboutField(error, 'pin')} />
                   </div>
                 )}
               </>

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { t, useT, wordFor, type MessageId } from '../i18n';
-import { day, money } from '../ui/components';
+import { day, Field, money } from '../ui/components';
 import { isPast, shelfCode } from '../ui/words';
 import type { FineView, HoldView, LoanView } from '../../../src/http/schemas/common';
 import type { Payment, ServiceRecord } from './types';
@@ -293,4 +293,15 @@ export function ServiceList({ services, empty }: { services: readonly ServiceRec
 function serviceTitle(s: ServiceRecord): string {
   const detail = s.details ? ('title' in s.details ? s.details.title : s.details.question) : '';
   return detail ? t('portal.list.serviceAbout', { what: serviceKind(s.kind), detail }) : serviceKind(s.kind);
+}
+
+/**
+ * The PIN asked again before something that cannot be undone (deleting the account, turning reading
+ * history off: issue 22): one field, the same wherever it is asked, never filled in by the browser's
+ * saved log-in for another card.
+ */
+export function PinAgain({ label, hint, value, onChange, error }: { label: string; hint: string; value: string; onChange: (pin: string) => void; error: string | undefined }) {
+  return (
+    <Field label={label} hint={hint} name="pin" type="password" inputMode="numeric" autoComplete="current-password" required value={value} onChange={(e) => onChange(e.target.value)} error={error} />
+  );
 }
