@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Clock } from '../domain/clock.js';
+import { systemClock, type Clock } from '../domain/clock.js';
 import { DomainError, ErrorCode, refuse } from '../domain/errors.js';
 import type { Actor, Channel, Purpose } from '../policy/actors.js';
 import type { AccessEntry } from '../storage/access-log.repository.js';
@@ -18,6 +18,11 @@ export interface Context {
   clock: Clock;
   /** The instant the use case runs at, read once so every row it writes agrees. */
   now: Date;
+  /**
+   * Real time, for what processes agree on between themselves (a retention run's lease), never for a
+   * record's dates: `now` may be an operator's `--as-of`, which stands still.
+   */
+  wallNow: Date;
   trx: Db;
   /** Seals and opens personal fields; computes blind indexes. */
   vault: Vault;
@@ -52,6 +57,8 @@ export interface Runtime {
   db: Kysely<Schema>;
   clock: Clock;
   vault: Vault;
+  /** The clock `wallNow` reads: the system's, unless a test gives its own. */
+  wallClock?: Clock;
 }
 
 export interface Caller {
@@ -79,7 +86,7 @@ export async function run<I, O>(runtime: Runtime, caller: Caller, useCase: UseCa
   let result: O;
   try {
     result = await transaction.execute(async (trx) => {
-      const ctx: Context = { ...caller, clock: runtime.clock, now: runtime.clock.now(), trx, vault: runtime.vault, pendingAccess: [] };
+      const ctx: Context = { ...caller, clock: runtime.clock, now: runtime.clock.now(), wallNow: (runtime.wallClock ?? systemClock).now(), trx, vault: runtime.vault, pendingAccess: [] };
       const output = await useCase(ctx, input);
       await flushAccess(ctx);
       erased = ctx.erased === true;

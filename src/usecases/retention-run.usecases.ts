@@ -6,7 +6,6 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { systemClock } from '../domain/clock.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { sweepDecision, type SweepDecision } from '../policy/retention.policy.js';
@@ -37,11 +36,11 @@ export function runOwner(): string {
  * within LEASE_MS of the wall clock (never the run's `--as-of`, which a rerun shares); a released lease
  * (null) holds nothing. A run from before 0025 keeps the old rule, on the run's clock.
  */
-function stillHeld(run: retention.RetentionRun, now: Date): boolean {
+function stillHeld(run: retention.RetentionRun, now: Date, wallNow: Date): boolean {
   if (run.owner === null || run.owner === undefined) return Math.abs(now.getTime() - Date.parse(run.heartbeatAt)) < STALE_AFTER_MS;
   if (ownerIsGone(run.owner)) return false;
   if (run.renewedAt === null || run.renewedAt === undefined) return false;
-  return Math.abs(systemClock.now().getTime() - Date.parse(run.renewedAt)) < LEASE_MS;
+  return Math.abs(wallNow.getTime() - Date.parse(run.renewedAt)) < LEASE_MS;
 }
 
 /** An owner on this host whose process no longer runs (a pid on another host cannot be looked for). */
@@ -86,7 +85,7 @@ export async function claimRetentionRun(
   const running = await retention.runningRun(ctx.trx, input.libraryId);
   let resumedFrom: string | null = null;
   if (running) {
-    if (stillHeld(running, ctx.now)) throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'A retention run for this library is in progress.', 'libraryId');
+    if (stillHeld(running, ctx.now, ctx.wallNow)) throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'A retention run for this library is in progress.', 'libraryId');
     await retention.setRunStatus(ctx.trx, running.id, 'interrupted', now);
     resumedFrom = running.id;
   }
@@ -103,7 +102,7 @@ export async function claimRetentionRun(
       finishedAt: null,
       status: 'running',
       owner: input.owner,
-      renewedAt: systemClock.now().toISOString(),
+      renewedAt: ctx.wallNow.toISOString(),
     });
   } catch (error) {
     // Another run claimed the library between the read above and this insert (one running run per library).

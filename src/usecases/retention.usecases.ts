@@ -42,7 +42,7 @@ import { deleteNotices } from '../storage/notice.repository.js';
 import { deleteGrant, grantIdsOf } from '../storage/oidc-store.repository.js';
 import { deleteAuthorisation, staleAuthorisations } from '../storage/vendor.repository.js';
 import { closeServiceRecord, serviceRecordsOfPatron } from '../storage/service-record.repository.js';
-import { localDay, systemClock } from '../domain/clock.js';
+import { localDay } from '../domain/clock.js';
 import {
   addServiceStats,
   markServicesCounted,
@@ -92,7 +92,7 @@ async function receipt(ctx: Context, input: PageInput, profile: Profile, categor
   await retention.addToReceipt(ctx.trx, input.runId, { category, ...describeRule(profile, category), ...counts, firstAt: at, lastAt: at });
   // A run another one has taken over (its heartbeat had gone stale) stops here; this page rolls back.
   // The owner's lease is renewed on the wall clock, not the run's (an --as-of run's clock stands still).
-  if (!(await retention.heartbeat(ctx.trx, input.runId, at, systemClock.now().toISOString())))
+  if (!(await retention.heartbeat(ctx.trx, input.runId, at, ctx.wallNow.toISOString())))
     throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'This retention run was taken over by another; it stops.');
 }
 
