@@ -6,6 +6,7 @@
  * only for log-in).
  */
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
@@ -398,7 +399,8 @@ for (const engine of ENGINES) {
     it('signs a patron in from the example relying party in examples/', async () => {
       const { library } = await buildLibrary(w, { profileId: 'carlsbad-nm' });
       const patron = await buildPatron(w, { libraryId: library.id });
-      const port = 20_000 + Math.floor(Math.random() * 20_000);
+      // A port the system has just handed out and taken back (a random one could be another test's)
+      const port = await freePort();
       const callback = `http://127.0.0.1:${port}/callback`;
       const { vendor, secret } = await act(createVendor, { libraryId: library.id, protocol: 'oidc', name: 'Example', redirectUris: [callback] });
       const child = spawn(process.execPath, ['examples/oidc-relying-party.mjs', '--once'], {
@@ -407,8 +409,14 @@ for (const engine of ENGINES) {
       });
       const lines = createInterface({ input: child.stdout });
       const output: string[] = [];
-      const ready = new Promise<void>((resolve) => lines.on('line', (line) => (output.push(line), line.startsWith('Open ') && resolve())));
+      const errors: string[] = [];
+      child.stderr.on('data', (chunk: Buffer) => errors.push(chunk.toString('utf8')));
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      // Ready when it says where to open it; an example that ends first fails the test with what it said
+      const ready = new Promise<void>((resolve, reject) => {
+        lines.on('line', (line) => (output.push(line), line.startsWith('Open ') && resolve()));
+        void exited.then((code) => reject(new Error(`the example relying party ended (${code}) before it was ready:\n${errors.join('')}`)));
+      });
       await ready;
       const browser = new BrowserSim();
       let page = await browser.follow(`http://127.0.0.1:${port}/`);
@@ -419,6 +427,18 @@ for (const engine of ENGINES) {
       const signedIn = output.find((l) => l.startsWith('signed in: '));
       const claims = JSON.parse((signedIn as string).slice('signed in: '.length)) as { idToken: Record<string, unknown> };
       expect(told(claims.idToken)).toEqual({ sub: expect.any(String), library: library.id });
+    });
+  });
+}
+
+/** A port nothing listens on now: the system's choice, let go at once for the child to take. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
     });
   });
 }
