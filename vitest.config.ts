@@ -22,9 +22,10 @@ export default defineConfig({
     // Each test file gets its own SQLite file and its own PostgreSQL database, so files run in parallel.
     pool: 'forks',
     // Vitest's default is one worker less than the cores: one worker on a 2-core CI machine, so the files
-    // ran one after another. Two keep both cores busy without crowding the files that time a kill (the
-    // key rotation resumed after a kill) or hold a load for 30 seconds (SIP2).
-    maxWorkers: 2,
+    // ran one after another. Measured on 2 cores beside the browser tests: two workers kept the CPU busy
+    // 56% of the time (the files wait on spawned `carrel` processes, fsync and timers) and took 1,032 s;
+    // three, 63% and 890 s; four, 69% and 764 s. Four run side by side.
+    maxWorkers: 4,
     // A hang guard, not a measure: with files side by side a test that spawns `carrel` two dozen times
     // takes longer than alone.
     testTimeout: 120_000,
