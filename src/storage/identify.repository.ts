@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import { engineOf, type Db } from './database.js';
+import type { Db } from './database.js';
+import { lockAttemptsOf, pruneAttempts } from './login-failure.repository.js';
 
 /**
  * Identifying a patron without their card (IF-5, issue 22): the refused identifications counted per
@@ -24,14 +24,7 @@ export async function countIdentifyFailures(db: Db, subjectHash: string, since: 
 
 /** Deletes every refusal older than `before` (no window reaches back that far). On PostgreSQL, rows another transaction holds are left for the next sweep. */
 export async function pruneIdentifyFailures(db: Db, before: string): Promise<void> {
-  if (engineOf(db) === 'postgres') {
-    await db
-      .deleteFrom('identify_failures')
-      .where('id', 'in', (eb) => eb.selectFrom('identify_failures').select('id').where('at', '<', before).forUpdate().skipLocked())
-      .execute();
-    return;
-  }
-  await db.deleteFrom('identify_failures').where('at', '<', before).execute();
+  await pruneAttempts(db, 'identify_failures', before);
 }
 
 /**
@@ -40,7 +33,7 @@ export async function pruneIdentifyFailures(db: Db, before: string): Promise<voi
  * the subject's hash; SQLite runs one transaction at a time already. Callers take several in one order.
  */
 export async function lockIdentifySubject(db: Db, subjectHash: string): Promise<void> {
-  if (engineOf(db) === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`identify:${subjectHash}`}))`.execute(db);
+  await lockAttemptsOf(db, `identify:${subjectHash}`);
 }
 
 export async function insertDeskIdentification(db: Db, row: { handleHash: string; patronId: string; staffId: string; expiresAt: string }): Promise<void> {

@@ -39,14 +39,22 @@ export async function clearLoginFailures(db: Db, cardHash: string): Promise<void
  * is skipped goes at the next sweep.
  */
 export async function pruneLoginFailures(db: Db, before: string): Promise<void> {
+  await pruneAttempts(db, 'login_failures', before);
+}
+
+/**
+ * Deletes the counted attempts (log-in failures, refused identifications) older than `before`; on
+ * PostgreSQL rows another transaction holds are skipped, not waited for, and go at the next sweep.
+ */
+export async function pruneAttempts(db: Db, table: 'login_failures' | 'identify_failures', before: string): Promise<void> {
   if (engineOf(db) === 'postgres') {
     await db
-      .deleteFrom('login_failures')
-      .where('id', 'in', (eb) => eb.selectFrom('login_failures').select('id').where('at', '<', before).forUpdate().skipLocked())
+      .deleteFrom(table)
+      .where('id', 'in', (eb) => eb.selectFrom(table).select('id').where('at', '<', before).forUpdate().skipLocked())
       .execute();
     return;
   }
-  await db.deleteFrom('login_failures').where('at', '<', before).execute();
+  await db.deleteFrom(table).where('at', '<', before).execute();
 }
 
 /**
@@ -55,5 +63,10 @@ export async function pruneLoginFailures(db: Db, before: string): Promise<void> 
  * card's hash (other cards are not held up); SQLite runs one transaction at a time already.
  */
 export async function lockCardAttempts(db: Db, cardHash: string): Promise<void> {
-  if (engineOf(db) === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${cardHash}))`.execute(db);
+  await lockAttemptsOf(db, cardHash);
+}
+
+/** Serialises the attempts counted under `key` until the transaction ends (PostgreSQL advisory lock; SQLite has one writer). */
+export async function lockAttemptsOf(db: Db, key: string): Promise<void> {
+  if (engineOf(db) === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(db);
 }
