@@ -17,7 +17,7 @@ import * as patrons from '../storage/patron.repository.js';
 import type { NoticeChannel, StoredPatron } from '../storage/patron.repository.js';
 import { hashSecret } from '../vault/secrets.js';
 import { pinMatches } from './pin-check.js';
-import { recordAccess, type Caller, type Context, type Runtime } from './context.js';
+import { recordAccess, run, type Caller, type Context, type Runtime } from './context.js';
 import { cardLockedUntil, checkPinOfCard, countFailure, loginRuleFor, runAttempt, type Attempt } from './patron-auth.usecases.js';
 import { shredPatron } from './patron-deletion.usecases.js';
 import { openPatron } from './patron-records.js';
@@ -115,6 +115,24 @@ export async function attemptPinConfirmation(ctx: Context, input: { pin?: string
 /** `attemptPinConfirmation`, its failure committed, its refusal thrown: call it before the action. */
 export async function confirmMyPin(runtime: Runtime, caller: Caller, input: { pin?: string | undefined }): Promise<void> {
   return runAttempt(runtime, caller, attemptPinConfirmation, input);
+}
+
+/**
+ * The patron's irreversible actions ask for the PIN again first, on a shared computer's open session too
+ * (JC-IVa, issue 22 defect 8): deleting the account, and turning reading history off (which deletes it).
+ * The PIN is checked in a transaction of its own, so a wrong one counts towards the card's lockout
+ * although the action is refused.
+ */
+export async function deleteMyRecordWithPin(runtime: Runtime, caller: Caller, input: { pin?: string | undefined }) {
+  await confirmMyPin(runtime, caller, input);
+  return run(runtime, caller, deleteMyRecord, {});
+}
+
+/** `setMyPrivacy`, the PIN asked again when the change turns reading history off (see `deleteMyRecordWithPin`). */
+export async function setMyPrivacyWithPin(runtime: Runtime, caller: Caller, input: PrivacyChange & { pin?: string | undefined }) {
+  const { pin, ...change } = input;
+  if (change.readingHistory === false) await confirmMyPin(runtime, caller, { pin });
+  return run(runtime, caller, setMyPrivacy, change);
 }
 
 /** The patron's privacy settings, and whether their library offers keeping reading history. */

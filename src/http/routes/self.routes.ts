@@ -4,7 +4,7 @@ import { ErrorCode, refuse } from '../../domain/errors.js';
 import { SYSTEM } from '../../policy/actors.js';
 import type { Runtime } from '../../usecases/context.js';
 import { patronLogin } from '../../usecases/patron-auth.usecases.js';
-import { changeMyPin, confirmMyPin, correctMyDetails, deleteMyRecord, exportMyRecord, myAccessLog, myNotices, myPrivacy, myRecord, reportMyCardLost, setMyPrivacy } from '../../usecases/self-service.usecases.js';
+import { changeMyPin, correctMyDetails, deleteMyRecordWithPin, exportMyRecord, myAccessLog, myNotices, myPrivacy, myRecord, reportMyCardLost, setMyPrivacyWithPin } from '../../usecases/self-service.usecases.js';
 import { ChangeMyPinRoute, CorrectMyDetailsRoute, DeleteMyRecordRoute, ExportMyRecordRoute, MyAccessLogRoute, MyPrivacyRoute, MyRecordRoute, PatronLoginRoute, ReportMyCardLostRoute, SetMyPrivacyRoute } from '../schemas/self.js';
 import { MyNoticesRoute } from '../schemas/notices.js';
 import { clearSessionCookie, requireSession, SESSION_COOKIE, setSessionCookie } from '../session.js';
@@ -96,12 +96,7 @@ export function selfRoutes(runtime: Runtime, cookieSecure: boolean, throttle: At
       me.put(
         '/me/privacy',
         { schema: SetMyPrivacyRoute },
-        async (request) => {
-          const { pin, ...change } = request.body;
-          // Turning reading history off deletes it: the PIN is asked again first (issue 22, defect 8).
-          if (change.readingHistory === false) await confirmMyPin(runtime, { actor: request.actor, purpose: 'self-service', channel: 'http' }, { pin });
-          return self(request)(setMyPrivacy, change);
-        },
+        async (request) => setMyPrivacyWithPin(runtime, { actor: request.actor, purpose: 'self-service', channel: 'http' }, request.body),
       );
 
       me.post(
@@ -118,9 +113,7 @@ export function selfRoutes(runtime: Runtime, cookieSecure: boolean, throttle: At
         '/me',
         { schema: DeleteMyRecordRoute },
         async (request, reply) => {
-          // Deleting the account cannot be undone: the PIN is asked again first (issue 22, defect 8).
-          await confirmMyPin(runtime, { actor: request.actor, purpose: 'self-service', channel: 'http' }, { pin: request.body?.pin });
-          const receipt = await self(request)(deleteMyRecord, {});
+          const receipt = await deleteMyRecordWithPin(runtime, { actor: request.actor, purpose: 'self-service', channel: 'http' }, { pin: request.body?.pin });
           clearSessionCookie(request, reply, cookieSecure);
           return receipt;
         },
