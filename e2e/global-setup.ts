@@ -89,7 +89,10 @@ export default async function globalSetup(_config: FullConfig) {
       guardians.child.email,
       guardians.child.address,
     ].filter(Boolean);
-    const leaked = secrets.filter((secret: string) => log.includes(secret)).length;
+    // A secret counts where it stands on its own: a PIN's digits inside a longer run of digits (a log
+    // line's millisecond timestamp) are not the PIN.
+    const standsAlone = (secret: string) => new RegExp(`(?<![0-9])${secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![0-9])`).test(log);
+    const leaked = secrets.filter(standsAlone).length;
     const found = leaksIn(log, isValidCardNumber);
     rmSync(dir, { recursive: true, force: true });
     // Says what kind of thing leaked and how often, never the thing itself (this output is kept by CI).
