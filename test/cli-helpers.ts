@@ -29,13 +29,17 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, CARREL_LOG_LEVEL: 'warn', CARREL_LANG: 'en', ...extra };
 }
 
-/** Runs the CLI to completion; resolves with its exit status and output whatever the status. */
+/**
+ * Runs the CLI to completion; resolves with its exit status and output whatever the status. The limit is
+ * a hang guard, not a measure: on 2 cores with four test files and the browser tests side by side, one
+ * spawn (Node's start, the migrations on PostgreSQL, the command) passed 25 s in a CI run.
+ */
 export function carrel(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<Run> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { env: options.env, cwd: options.cwd, timeout: 25_000, maxBuffer: 32 * 1024 * 1024, encoding: 'utf8' },
+      { env: options.env, cwd: options.cwd, timeout: 90_000, maxBuffer: 32 * 1024 * 1024, encoding: 'utf8' },
       (error, stdout, stderr) => {
         if (!error) return resolve({ code: 0, stdout, stderr });
         if (typeof error.code === 'number') return resolve({ code: error.code, stdout, stderr });
