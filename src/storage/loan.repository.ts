@@ -88,6 +88,75 @@ const overdueLoanCount = prepared((db: Db, patronId: string, at: string) =>
     .where('due_at', '<', at),
 );
 
+/**
+ * What a check-out's blocks count of a patron, in one statement: items out past their due date at `at`,
+ * active loans (the loan limit) and the open balance. Run after the patron's row lock (PostgreSQL), so a
+ * loan or fine that committed while this waited is counted.
+ */
+const standingOfPatron = prepared((db: Db, patronId: string, at: string) =>
+  db.selectNoFrom((eb) => [
+    eb
+      .selectFrom('loans')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .where('patron_id', '=', patronId)
+      .where('status', '=', 'active')
+      .where('due_at', '<', at)
+      .as('overdue'),
+    eb
+      .selectFrom('loans')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .where('patron_id', '=', patronId)
+      .where('status', '=', 'active')
+      .as('active'),
+    eb
+      .selectFrom('fines')
+      .select(sql<number>`coalesce(sum(balance_cents), 0)`.as('owed'))
+      .where('patron_id', '=', patronId)
+      .where('status', '=', 'open')
+      .as('owed'),
+  ]),
+);
+
+export interface PatronStanding {
+  overdueItems: number;
+  activeLoans: number;
+  owedCents: number;
+}
+
+export async function standingOf(db: Db, patronId: string, at: string): Promise<PatronStanding> {
+  const [row] = (await standingOfPatron(db, patronId, at)).rows;
+  return { overdueItems: Number(row?.overdue ?? 0), activeLoans: Number(row?.active ?? 0), owedCents: Number(row?.owed ?? 0) };
+}
+
+/**
+ * Ends the item's active loan, if it has one, and answers it with its borrower's library and category
+ * (the chain its access-log entry goes on; the cell of the matrix its fine is under), in one statement.
+ */
+const endActiveLoan = prepared((db: Db, itemId: string, status: string, at: string) =>
+  db
+    .updateTable('loans')
+    .set({ status, ended_at: at })
+    .where('item_id', '=', itemId)
+    .where('status', '=', sql.lit('active'))
+    .returningAll()
+    .returning((eb) => [
+      eb.selectFrom('patrons').select('patrons.library_id').whereRef('patrons.id', '=', 'loans.patron_id').as('borrower_library_id'),
+      eb.selectFrom('patrons').select('patrons.category_code').whereRef('patrons.id', '=', 'loans.patron_id').as('borrower_category_code'),
+    ]),
+);
+
+export async function endActiveLoanOfItem(
+  db: Db,
+  itemId: string,
+  status: Exclude<LoanStatus, 'active'>,
+  at: string,
+): Promise<{ loan: Loan; borrower: { id: string; libraryId: string; categoryCode: string } } | undefined> {
+  const [row] = (await endActiveLoan(db, itemId, status, at)).rows;
+  if (!row) return undefined;
+  if (row.borrower_library_id === null || row.borrower_category_code === null) throw new Error('A loan points at a patron that does not exist.');
+  return { loan: toLoan(row), borrower: { id: row.patron_id, libraryId: row.borrower_library_id, categoryCode: row.borrower_category_code } };
+}
+
 /** The sealed override reasons kept with a patron's loans (for their export). */
 export async function overrideNotesOfPatron(db: Db, patronId: string): Promise<{ loanId: string; sealed: string }[]> {
   const rows = await db.selectFrom('loans').select(['id', 'override_note']).where('patron_id', '=', patronId).where('override_note', 'is not', null).execute();

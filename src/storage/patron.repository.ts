@@ -126,14 +126,23 @@ function patronRow(patron: SealedPatron, facts: ImportedPatronFacts) {
 
 const patronById = prepared((db: Db, id: string) => db.selectFrom('patrons').selectAll().where('id', '=', id));
 const patronByCardHash = prepared((db: Db, cardHash: string) => db.selectFrom('patrons').selectAll().where('card_hash', '=', cardHash));
+// The same look-up locking the row it finds on PostgreSQL, as `lockPatronRow` locks it (SQLite has one writer).
+const lockedPatronByCardHash = prepared((db: Db, cardHash: string) => {
+  const query = db.selectFrom('patrons').selectAll().where('card_hash', '=', cardHash);
+  return engineOf(db) === 'postgres' ? query.forNoKeyUpdate() : query;
+});
 
 export async function findPatronById(db: Db, id: string): Promise<StoredPatron | undefined> {
   const [row] = (await patronById(db, id)).rows;
   return row && toStored(row);
 }
 
-export async function findPatronByCardHash(db: Db, cardHash: string): Promise<StoredPatron | undefined> {
-  const [row] = (await patronByCardHash(db, cardHash)).rows;
+/**
+ * The patron whose card has this blind index. With `lock`, the row is locked as `lockPatronRow` locks it
+ * and read under the lock, in the one statement that finds it.
+ */
+export async function findPatronByCardHash(db: Db, cardHash: string, options: { lock?: boolean } = {}): Promise<StoredPatron | undefined> {
+  const [row] = (await (options.lock ? lockedPatronByCardHash : patronByCardHash)(db, cardHash)).rows;
   return row && toStored(row);
 }
 

@@ -65,12 +65,23 @@ export async function countStaff(db: Db): Promise<number> {
   return Number(row.n);
 }
 
-/** The account with this id. */
-const staffById = prepared((db: Db, id: string) => db.selectFrom('staff_accounts').selectAll().where('id', '=', id));
+/**
+ * The account with this id and the libraries it lists, in one statement (a row per listed library, or
+ * one with none): every staff request resolves its session's account through this.
+ */
+const staffById = prepared((db: Db, id: string) =>
+  db
+    .selectFrom('staff_accounts')
+    .leftJoin('staff_libraries', 'staff_libraries.staff_id', 'staff_accounts.id')
+    .selectAll('staff_accounts')
+    .select('staff_libraries.library_id as listed_library_id')
+    .where('staff_accounts.id', '=', id),
+);
 
 export async function findStaffById(db: Db, id: string): Promise<StaffAccount | undefined> {
-  const [row] = (await staffById(db, id)).rows;
-  return row && toStaff(row, (await listedLibraries(db, [row.id])).get(row.id));
+  const { rows } = await staffById(db, id);
+  const [row] = rows;
+  return row && toStaff(row, rows.flatMap((r) => (r.listed_library_id === null ? [] : [r.listed_library_id])));
 }
 
 /**

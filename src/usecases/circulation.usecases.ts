@@ -14,10 +14,10 @@ import { addCirculationStats } from '../storage/retention.repository.js';
 import { newId, newTimeOrderedId, recordAccess, refusalFromRecord, type Context, type RecordCategory } from './context.js';
 import { queueHoldReady } from './notice.usecases.js';
 import { requireItemByBarcode } from './item.usecases.js';
-import { lendsTo, lockedPatron, requirePatronByCard, requirePatronRef, type PatronRef } from './patron-access.js';
+import { lendsTo, requirePatronByCardForChange, requirePatronRef, type PatronRef } from './patron-access.js';
 import { homeLibrary } from '../policy/scope.policy.js';
 import { requirePermission } from './authorization.js';
-import { openDaysOf, ruleFor } from './library-calendar.js';
+import { loanTermsFor, openDaysOf, ruleFor } from './library-calendar.js';
 import { noteHoldReleased, noteItemHandedOut, noteItemToReshelve, noteItemTrapped, type Whereabouts } from './staff-lists.usecases.js';
 
 /** The borrower as the walks over loans read them: who, where, and the category that picks their rule. */
@@ -90,9 +90,9 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
   requirePermission(ctx, 'circulation.checkout');
   // The patron's row is locked first, then the item (the order every use case takes them in), so two
   // check-outs for one patron at two desks or kiosks take turns: the second counts the first's loan
-  // against the limit. The patron is read again under the lock, so a block or a card reported lost
-  // that committed while this waited is seen; everything counted below is read after it too.
-  const patron = await lockedPatron(ctx, await requirePatronByCard(ctx, input.cardNumber));
+  // against the limit. The patron is read under the lock (one statement), so a block or a card reported
+  // lost that committed while this waited is seen; everything counted below is read after it too.
+  const patron = await requirePatronByCardForChange(ctx, input.cardNumber);
   // The item is the desk's library's (a consortium patron borrows another member's item at its desk);
   // the loan, its rules and its fines are the lending library's (RF-4).
   const item = await lockItemByBarcode(ctx, input.itemBarcode, homeLibrary(ctx.actor) ?? patron.libraryId);
@@ -100,7 +100,7 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
     throw refuse(ErrorCode.NOT_LENT_BETWEEN_LIBRARIES, 'This library does not lend to patrons of the patron’s library (their profiles do not share patrons).', 'cardNumber');
   const library = await libraryOf(ctx, item.libraryId);
   const category = await findCategory(ctx.trx, library.id, patron.categoryCode);
-  const rule = await ruleFor(ctx, patron, item);
+  const { rule, branch } = await loanTermsFor(ctx, patron, item);
   const readyHold = item.status === 'on-hold-shelf' ? await holds.findReadyHoldForItem(ctx.trx, item.id) : undefined;
   // A copy taken from the shelf by a patron who was waiting for the title fills their hold.
   const found =
@@ -108,10 +108,11 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
   // Read again under its lock: a check-in of another copy may be trapping it for that copy at this moment.
   const lockedHold = found && (await holds.lockHold(ctx.trx, found.id));
   const waitingHold = lockedHold && (lockedHold.status === 'pending' || lockedHold.status === 'ready') ? lockedHold : undefined;
-  const overdueItems = await loans.countOverdueLoans(ctx.trx, patron.id, ctx.now.toISOString());
+  // Overdue items, balance and active loans, in one statement after the patron's lock.
+  const standing = await loans.standingOf(ctx.trx, patron.id, ctx.now.toISOString());
   const problems = [
-    ...patronBlocks(patron, await balanceOf(ctx.trx, patron.id), library, ctx.now, overdueItems),
-    ...loanLimitBlock(category ?? { maxLoans: null }, await loans.countActiveLoans(ctx.trx, patron.id)),
+    ...patronBlocks(patron, standing.owedCents, library, ctx.now, standing.overdueItems),
+    ...loanLimitBlock(category ?? { maxLoans: null }, standing.activeLoans),
     ...itemBlocks(item, rule, readyHold?.patronId ?? null, patron.id),
   ];
   let overridden: Problem[] = [];
@@ -128,7 +129,7 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
   }
 
   const loanId = newTimeOrderedId(ctx.now);
-  const due = dueDate(ctx.now, (rule as LoanRule).loanDays, library.timeZone, await openDaysOf(ctx, library, item.branchId)).toISOString();
+  const due = dueDate(ctx.now, (rule as LoanRule).loanDays, library.timeZone, await openDaysOf(ctx, library, item.branchId, branch)).toISOString();
   try {
     await loans.insertLoan(ctx.trx, {
       id: loanId,
@@ -200,19 +201,20 @@ export async function checkin(ctx: Context, input: { itemBarcode: string; librar
   const item = await lockItemByBarcode(ctx, input.itemBarcode, input.libraryId);
   const library = await libraryOf(ctx, item.libraryId);
   const at = ctx.now.toISOString();
-  const loan = await loans.findActiveLoanForItem(ctx.trx, item.id);
+  // The loan is ended in the statement that finds it, which answers its borrower's library and category too.
+  const ended = await loans.endActiveLoanOfItem(ctx.trx, item.id, 'returned', at);
+  const loan = ended?.loan;
   let fine: CheckinResult['fine'] = null;
   let late = 0;
   let lostChargeCancelled = false;
 
-  if (loan) {
-    const patron = await findPatronById(ctx.trx, loan.patronId);
-    if (!patron) throw new Error('A loan points at a patron that does not exist.');
-    await loans.endLoan(ctx.trx, loan.id, 'returned', at);
-    late = daysLate(new Date(loan.dueAt), ctx.now, library.timeZone);
-    const rule = await ruleFor(ctx, patron, item);
-    fine = rule ? shown(await topUpOverdue(ctx, loan, rule, library, null)) : null;
-    await recordAccess(ctx, patron, 'checkin', fine ? ['circulation', 'fines'] : ['circulation']);
+  if (ended) {
+    const { loan: returned, borrower } = ended;
+    late = daysLate(new Date(returned.dueAt), ctx.now, library.timeZone);
+    // Back on time, nothing is owed whatever the rule (`overdueFine` counts late days): the rule is read only when late.
+    const rule = late > 0 ? await ruleFor(ctx, borrower, item) : undefined;
+    fine = rule ? shown(await topUpOverdue(ctx, returned, rule, library, null)) : null;
+    await recordAccess(ctx, borrower, 'checkin', fine ? ['circulation', 'fines'] : ['circulation']);
   } else if (item.status === 'lost') {
     // A lost item came back: the replacement charge no longer applies where it is still unpaid.
     for (const charge of await openFinesForItem(ctx.trx, item.id, 'lost')) {

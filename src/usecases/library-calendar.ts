@@ -22,13 +22,26 @@ export async function matrixCellFor(ctx: Context, patron: Pick<Patron, 'category
 
 /** The loan rule that applies to lending `item` to `patron`, or undefined when none does. */
 export async function ruleFor(ctx: Context, patron: Pick<Patron, 'categoryCode'>, item: Pick<Item, 'libraryId' | 'branchId' | 'itemType'>): Promise<LoanRule | undefined> {
-  const cell = await matrixCellFor(ctx, patron, item);
-  return resolveLoanRule(await candidateLoanRules(ctx.trx, item.libraryId, cell.branch, cell.patronCategory, cell.itemType), cell);
+  return (await loanTermsFor(ctx, patron, item)).rule;
 }
 
-/** Whether the branch is open on a local date, from today's view of its hours and closed days. */
-export async function openDaysOf(ctx: Context, library: Pick<Library, 'id' | 'timeZone'>, branchId: string): Promise<(date: string) => boolean> {
-  const branch = await branchOf(ctx, { libraryId: library.id, branchId });
+/** `ruleFor`, with the item's branch it read (its hours set the due date: `openDaysOf`). */
+export async function loanTermsFor(
+  ctx: Context,
+  patron: Pick<Patron, 'categoryCode'>,
+  item: Pick<Item, 'libraryId' | 'branchId' | 'itemType'>,
+): Promise<{ rule: LoanRule | undefined; branch: Branch }> {
+  const branch = await branchOf(ctx, item);
+  const cell = { branch: branch.code, patronCategory: patron.categoryCode, itemType: item.itemType };
+  return { rule: resolveLoanRule(await candidateLoanRules(ctx.trx, item.libraryId, cell.branch, cell.patronCategory, cell.itemType), cell), branch };
+}
+
+/**
+ * Whether the branch is open on a local date, from today's view of its hours and closed days. `read`: the
+ * branch as this transaction read it already (`loanTermsFor`), so it is not read twice.
+ */
+export async function openDaysOf(ctx: Context, library: Pick<Library, 'id' | 'timeZone'>, branchId: string, read?: Branch): Promise<(date: string) => boolean> {
+  const branch = read !== undefined && (read.id === branchId || read.code === branchId) ? read : await branchOf(ctx, { libraryId: library.id, branchId });
   const closed = await listClosedDays(ctx.trx, library.id, localDate(ctx.now, library.timeZone));
   return (date) => isOpenOn(date, branch, closed);
 }

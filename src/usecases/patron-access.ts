@@ -59,6 +59,24 @@ export async function requirePatronByCard(ctx: Context, cardNumber: string): Pro
   return patron;
 }
 
+/**
+ * `requirePatronByCard`, locked for a change (`lockedPatron`): a card found through its blind index is
+ * locked and read in one statement; a desk handle is resolved, then locked and read again.
+ */
+export async function requirePatronByCardForChange(ctx: Context, cardNumber: string): Promise<StoredPatron> {
+  const notFound = () => refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that card number.', 'cardNumber');
+  const byCard = await patrons.findPatronByCardHash(ctx.trx, ctx.vault.blind('card', cardNumber), { lock: true });
+  if (byCard) {
+    if (!(await reachesPatron(ctx, byCard))) throw notFound();
+    return byCard;
+  }
+  if (!isDeskHandle(cardNumber)) throw notFound();
+  const patronId = await patronIdOfHandle(ctx, cardNumber);
+  const byHandle = patronId === undefined ? undefined : await patrons.findPatronById(ctx.trx, patronId);
+  if (!byHandle || !(await reachesPatron(ctx, byHandle))) throw notFound();
+  return lockedPatron(ctx, byHandle);
+}
+
 /** A patron the actor may reach, by id. */
 export async function requirePatron(ctx: Context, patronId: string): Promise<StoredPatron> {
   const patron = await patrons.findPatronById(ctx.trx, patronId);
