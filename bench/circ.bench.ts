@@ -14,13 +14,14 @@
  *   3. the floor: a bare Fastify app whose two routes execute the same SQL statements, in the same order
  *      and transactions (on SQLite BEGIN IMMEDIATE, as the API's dialect opens them), as prepared
  *      statements straight on the driver (no use-case layer), on the vault's database, 10 s. Like the
- *      API it resolves the session (session row, staff row, last-seen touch at most once a minute),
- *      checks the CSRF header against the token's SHA-256, runs the pure permission and reach checks;
- *      a check-out reads the item's branch and picks the circulation rule of its cell (branch, patron
- *      category, item type), counts the patron's overdue items, balance and active loans for the blocks,
- *      reads the branch again with its closed days for the due date, and clears the item's task on the
- *      staff lists; a check-in ends the loan and picks the rule again (the bench's loans come back on
- *      time, so no overdue fine is topped up); each appends its access-log entry to its library's hash
+ *      API it resolves the session (session row, staff row with its listed libraries, last-seen touch at
+ *      most once a minute), checks the CSRF header against the token's SHA-256, runs the pure permission
+ *      and reach checks; a check-out finds and locks the patron by card, reads the item's branch and
+ *      picks the circulation rule of its cell (branch, patron category, item type), counts the patron's
+ *      overdue items, active loans and balance for the blocks in one statement, reads the closed days for
+ *      the due date, and clears the item's task on the staff lists; a check-in ends the loan in the
+ *      statement that reads it and its borrower, and reads the item's hold queue (the bench's loans come
+ *      back on time, so no rule is read and no overdue fine topped up); each appends its access-log entry to its library's hash
  *      chain (head locked, the vault's HMAC per entry, head moved) at the end of the transaction. Its card look-up
  *      uses blind indexes computed before the run (a map probe): the HMAC per request is the vault's
  *      cost, so the floor pays what a plaintext look-up pays.
@@ -68,7 +69,7 @@ import SqliteDatabase from 'better-sqlite3';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
-import { daysLate, dueDate, isOpenOn, localDate, overdueFine, resolveLoanRule } from '../src/domain/circulation.rules.js';
+import { daysLate, dueDate, isOpenOn, localDate, resolveLoanRule } from '../src/domain/circulation.rules.js';
 import { localDay, systemClock } from '../src/domain/clock.js';
 import type { LoanRule, OpeningHours } from '../src/domain/types.js';
 import { buildServer } from '../src/http/server.js';
@@ -507,21 +508,22 @@ async function traceApiPair(target: string, runtime: Runtime, token: string, sta
 const FLOOR_SQL = {
   // The session, before each request's use case and outside its transaction (`resolveSession`).
   session: 'select * from "sessions" where "token_hash" = ?',
-  staffById: 'select * from "staff_accounts" where "id" = ?',
+  // The account with the libraries it lists (a row each; one with nulls when it lists none).
+  staffById:
+    'select "staff_accounts".*, "staff_libraries"."library_id" as "listed_library_id" from "staff_accounts" left join "staff_libraries" on "staff_libraries"."staff_id" = "staff_accounts"."id" where "staff_accounts"."id" = ?',
   touchSession: 'update "sessions" set "last_seen_at" = ? where "token_hash" = ?',
-  // The use cases.
+  // The use cases. The patron by card, locked on PostgreSQL (FOR NO KEY UPDATE) in the same statement.
   patronByCard: 'select * from "patrons" where "card_hash" = ?',
-  patronById: 'select * from "patrons" where "id" = ?',
   library: 'select * from "libraries" where "id" = ?',
   itemsByBarcode: 'select * from "items" where "library_id" = ? and "barcode" = ?',
   category: 'select * from "patron_categories" where "library_id" = ? and "code" = ?',
-  // The item's branch (by id or code): for the rule's cell of the matrix, and again for its open days (library-calendar.ts).
+  // The item's branch (by id or code): for the rule's cell of the matrix and its open days (library-calendar.ts).
   branch: 'select * from "branches" where "library_id" = ? and ("id" = ? or "code" = ?)',
   circulationRules:
     'select * from "circulation_rules" where "library_id" = ? and "branch_code" in (?, ?) and "patron_category" in (?, ?) and "item_type" in (?, ?)',
-  countOverdueLoans: 'select count(*) as "n" from "loans" where "patron_id" = ? and "status" = ? and "due_at" < ?',
-  balance: 'select coalesce(sum("balance_cents"), 0) as "owed" from "fines" where "patron_id" = ? and "status" = ?',
-  countActiveLoans: 'select count(*) as "n" from "loans" where "patron_id" = ? and "status" = ?',
+  // The blocks' counts in one statement (`standingOf`): overdue items, active loans, money owed.
+  standing:
+    'select (select count(*) as "n" from "loans" where "patron_id" = ? and "status" = ? and "due_at" < ?) as "overdue", (select count(*) as "n" from "loans" where "patron_id" = ? and "status" = ?) as "active", (select coalesce(sum(balance_cents), 0) as "owed" from "fines" where "patron_id" = ? and "status" = ?) as "owed"',
   closedDays: 'select * from "closed_days" where "library_id" = ? and "ends_on" >= ? order by "starts_on", "id"',
   insertLoan:
     'insert into "loans" ("id", "library_id", "patron_id", "item_id", "branch_id", "checked_out_at", "due_at", "renewals", "status", "ended_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -532,9 +534,12 @@ const FLOOR_SQL = {
   touchActivity: 'update "patrons" set "last_active_at" = ? where "id" = ?',
   // The staff lists: no work waits on an item that went out (`noteItemHandedOut`).
   clearItemTask: 'delete from "item_tasks" where "item_id" = ?',
-  activeLoanForItem: 'select * from "loans" where "item_id" = ? and "status" = \'active\'',
-  endLoan: 'update "loans" set "status" = ?, "ended_at" = ? where "id" = ?',
-  nextPendingHold: 'select * from "holds" where "item_id" = ? and "status" = ? order by "placed_at", "id" limit ?',
+  // The item's active loan ended and answered with its borrower's library and category (`endActiveLoanOfItem`).
+  endActiveLoan:
+    'update "loans" set "status" = ?, "ended_at" = ? where "item_id" = ? and "status" = \'active\' returning *, (select "patrons"."library_id" from "patrons" where "patrons"."id" = "loans"."patron_id") as "borrower_library_id", (select "patrons"."category_code" from "patrons" where "patrons"."id" = "loans"."patron_id") as "borrower_category_code"',
+  // The item's hold queue (`pendingHoldsFor`: an item with no record has its own holds only).
+  pendingHolds:
+    'select * from "holds" where "status" = ? and "item_id" = ? and ("suspended_until" is null or "suspended_until" <= ?) and ("expires_at" is null or "expires_at" > ?) order by case when pickup_branch_id = ? then 0 else 1 end, "placed_at", "id" limit ?',
   // The access log's hash chain, at the end of each use case's transaction (`run` → `appendChained`).
   lockHead: 'select * from "access_log_heads" where "chain" = ?',
   insertAccess:
@@ -549,6 +554,7 @@ const LOCKING: ReadonlySet<StatementName> = new Set<StatementName>(['itemsByBarc
 function postgresSql(name: StatementName): string {
   let n = 0;
   const text = FLOOR_SQL[name].replace(/\?/g, () => `$${++n}`);
+  if (name === 'patronByCard') return `${text} for no key update`;
   return LOCKING.has(name) ? `${text} for update` : text;
 }
 
@@ -825,11 +831,11 @@ function sqliteFloor(file: string, cardHashOf: CardHashes, vault: Vault): Floor 
     };
   };
 
-  /** `ruleFor`: the item's branch (its code is the matrix's branch), the candidate rules, the most specific. */
-  const ruleFor = (patron: PatronRow, item: ItemRow): LoanRule | undefined => {
+  /** `loanTermsFor`: the item's branch (its code is the matrix's branch), the candidate rules, the most specific. */
+  const loanTermsFor = (patron: PatronRow, item: ItemRow): { rule: LoanRule | undefined; branch: BranchRow } => {
     const branch = one<BranchRow>('branch', item.library_id, item.branch_id, item.branch_id);
     if (!branch) throw new Error('An item points at a branch that does not exist.');
-    return pickRule(all<RuleRow>('circulationRules', item.library_id, branch.code, '*', patron.category_code, '*', item.item_type, '*'), branch.code, patron.category_code, item.item_type);
+    return { rule: pickRule(all<RuleRow>('circulationRules', item.library_id, branch.code, '*', patron.category_code, '*', item.item_type, '*'), branch.code, patron.category_code, item.item_type), branch };
   };
 
   const doCheckout = immediate((actor: StaffActor, cardNumber: string, itemBarcode: string): Answer => {
@@ -839,24 +845,20 @@ function sqliteFloor(file: string, cardHashOf: CardHashes, vault: Vault): Floor 
     const at = now.toISOString();
     const patron = one<PatronRow>('patronByCard', cardHashOf(cardNumber));
     if (!patron || !reachesPatron(actor, patron.library_id)) return refused(404, 'PATRON_NOT_FOUND');
-    const library = one<LibraryRow>('library', patron.library_id);
-    if (!library) return refused(500, 'INTERNAL_ERROR');
     const found = all<ItemRow>('itemsByBarcode', patron.library_id, itemBarcode).filter((item) => canReachLibrary(actor, item.library_id).allowed);
     if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
     const item = found[0] as ItemRow;
+    const library = one<LibraryRow>('library', item.library_id);
+    if (!library) return refused(500, 'INTERNAL_ERROR');
     const category = one<{ max_loans: number | null }>('category', library.id, patron.category_code);
-    const rule = ruleFor(patron, item);
+    const { rule, branch } = loanTermsFor(patron, item);
     // (An item on the hold shelf would read its ready hold here; the bench's items are on the shelves.)
-    const overdue = Number(one<{ n: number }>('countOverdueLoans', patron.id, 'active', at)?.n ?? 0);
-    const owed = Number(one<{ owed: number }>('balance', patron.id, 'open')?.owed ?? 0);
-    const active = Number(one<{ n: number }>('countActiveLoans', patron.id, 'active')?.n ?? 0);
-    const blocked = borrowerRefusal(patron, library, owed, overdue, active, category?.max_loans, now);
+    const standing = one<{ overdue: number; active: number; owed: number }>('standing', patron.id, 'active', at, patron.id, 'active', patron.id, 'open');
+    const blocked = borrowerRefusal(patron, library, Number(standing?.owed ?? 0), Number(standing?.overdue ?? 0), Number(standing?.active ?? 0), category?.max_loans, now);
     if (blocked) return blocked;
     if (!rule || rule.loanDays <= 0 || item.status !== 'available') return refused(422, 'ITEM_NOT_LOANABLE');
     const loanId = newTimeOrderedId(now);
-    // `openDaysOf`: the branch read again, the closed days from today on.
-    const branch = one<BranchRow>('branch', library.id, item.branch_id, item.branch_id);
-    if (!branch) throw new Error('An item points at a branch that does not exist.');
+    // `openDaysOf`: the branch as read for the rule, the closed days from today on.
     const closed = all<ClosedDayRow>('closedDays', library.id, localDate(now, library.time_zone));
     const dueAt = dueDate(now, rule.loanDays, library.time_zone, openDays(branch, closed)).toISOString();
     try {
@@ -883,17 +885,16 @@ function sqliteFloor(file: string, cardHashOf: CardHashes, vault: Vault): Floor 
     const item = found[0] as ItemRow;
     const library = one<LibraryRow>('library', item.library_id);
     if (!library) return refused(500, 'INTERNAL_ERROR');
-    const loan = one<{ id: string; patron_id: string; due_at: string }>('activeLoanForItem', item.id);
+    const loan = one<{ id: string; patron_id: string; due_at: string; borrower_library_id: string }>('endActiveLoan', 'returned', at, item.id);
     if (!loan) return refused(409, 'ITEM_NOT_ON_LOAN');
-    const patron = one<PatronRow>('patronById', loan.patron_id) as PatronRow;
-    exec('endLoan', 'returned', at, loan.id);
+    const patron = { id: loan.patron_id, library_id: loan.borrower_library_id } as PatronRow;
     const late = daysLate(new Date(loan.due_at), now, library.time_zone);
-    const rule = ruleFor(patron, item);
-    // `topUpOverdue`: nothing owed for a loan back on time. The bench's loans never are late; a late
-    // one would read its fine and top it up or insert one, which the floor does not replay.
-    if (rule && overdueFine(new Date(loan.due_at), now, rule, library.time_zone) > 0) throw new Error('a bench loan came back late: the floor does not replay topUpOverdue');
-    const hold = one('nextPendingHold', item.id, 'pending', 1);
-    exec('setItemStatus', hold ? 'on-hold-shelf' : 'available', item.id);
+    // A late loan would read its rule and its fine and top it up or insert one (`topUpOverdue`), which the
+    // floor does not replay: the bench's loans are never late.
+    if (late > 0) throw new Error('a bench loan came back late: the floor does not replay topUpOverdue');
+    const hold = one('pendingHolds', 'pending', item.id, localDay(at, library.time_zone), at, item.branch_id, 20);
+    if (hold) throw new Error('a hold waits for a bench item: the floor does not replay trapping');
+    exec('setItemStatus', 'available', item.id);
     appendAccess({ at, actor, role, patron, action: 'checkin' });
     return { status: 200, body: { itemBarcode: item.barcode, title: item.title, loanId: loan.id, returnedAt: at, daysLate: late, fine: null, lostChargeCancelled: false, routing: { to: 'shelf' } } };
   });
@@ -975,12 +976,12 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes, va
     await all(c, 'setHeadEnd', link.chainSeq, link.hash, link.chain);
   };
 
-  /** `ruleFor`: the item's branch (its code is the matrix's branch), the candidate rules, the most specific. */
-  const ruleFor = async (c: pg.PoolClient, patron: PatronRow, item: ItemRow): Promise<LoanRule | undefined> => {
+  /** `loanTermsFor`: the item's branch (its code is the matrix's branch), the candidate rules, the most specific. */
+  const loanTermsFor = async (c: pg.PoolClient, patron: PatronRow, item: ItemRow): Promise<{ rule: LoanRule | undefined; branch: BranchRow }> => {
     const branch = await one<BranchRow>(c, 'branch', item.library_id, item.branch_id, item.branch_id);
     if (!branch) throw new Error('An item points at a branch that does not exist.');
     const rows = await all<RuleRow>(c, 'circulationRules', item.library_id, branch.code, '*', patron.category_code, '*', item.item_type, '*');
-    return pickRule(rows, branch.code, patron.category_code, item.item_type);
+    return { rule: pickRule(rows, branch.code, patron.category_code, item.item_type), branch };
   };
 
   const doCheckout = (actor: StaffActor, cardNumber: string, itemBarcode: string) =>
@@ -991,24 +992,20 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes, va
       const at = now.toISOString();
       const patron = await one<PatronRow>(c, 'patronByCard', cardHashOf(cardNumber));
       if (!patron || !reachesPatron(actor, patron.library_id)) return refused(404, 'PATRON_NOT_FOUND');
-      const library = await one<LibraryRow>(c, 'library', patron.library_id);
-      if (!library) return refused(500, 'INTERNAL_ERROR');
       const found = (await all<ItemRow>(c, 'itemsByBarcode', patron.library_id, itemBarcode)).filter((item) => canReachLibrary(actor, item.library_id).allowed);
       if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
       const item = found[0] as ItemRow;
+      const library = await one<LibraryRow>(c, 'library', item.library_id);
+      if (!library) return refused(500, 'INTERNAL_ERROR');
       const category = await one<{ max_loans: number | null }>(c, 'category', library.id, patron.category_code);
-      const rule = await ruleFor(c, patron, item);
+      const { rule, branch } = await loanTermsFor(c, patron, item);
       // (An item on the hold shelf would read its ready hold here; the bench's items are on the shelves.)
-      const overdue = Number((await one<{ n: string }>(c, 'countOverdueLoans', patron.id, 'active', at))?.n ?? 0);
-      const owed = Number((await one<{ owed: string }>(c, 'balance', patron.id, 'open'))?.owed ?? 0);
-      const active = Number((await one<{ n: string }>(c, 'countActiveLoans', patron.id, 'active'))?.n ?? 0);
-      const blocked = borrowerRefusal(patron, library, owed, overdue, active, category?.max_loans, now);
+      const standing = await one<{ overdue: string; active: string; owed: string }>(c, 'standing', patron.id, 'active', at, patron.id, 'active', patron.id, 'open');
+      const blocked = borrowerRefusal(patron, library, Number(standing?.owed ?? 0), Number(standing?.overdue ?? 0), Number(standing?.active ?? 0), category?.max_loans, now);
       if (blocked) return blocked;
       if (!rule || rule.loanDays <= 0 || item.status !== 'available') return refused(422, 'ITEM_NOT_LOANABLE');
       const loanId = newTimeOrderedId(now);
-      // `openDaysOf`: the branch read again, the closed days from today on.
-      const branch = await one<BranchRow>(c, 'branch', library.id, item.branch_id, item.branch_id);
-      if (!branch) throw new Error('An item points at a branch that does not exist.');
+      // `openDaysOf`: the branch as read for the rule, the closed days from today on.
       const closed = await all<ClosedDayRow>(c, 'closedDays', library.id, localDate(now, library.time_zone));
       const dueAt = dueDate(now, rule.loanDays, library.time_zone, openDays(branch, closed)).toISOString();
       try {
@@ -1036,16 +1033,15 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes, va
       const item = found[0] as ItemRow;
       const library = await one<LibraryRow>(c, 'library', item.library_id);
       if (!library) return refused(500, 'INTERNAL_ERROR');
-      const loan = await one<{ id: string; patron_id: string; due_at: string | Date }>(c, 'activeLoanForItem', item.id);
+      const loan = await one<{ id: string; patron_id: string; due_at: string | Date; borrower_library_id: string }>(c, 'endActiveLoan', 'returned', at, item.id);
       if (!loan) return refused(409, 'ITEM_NOT_ON_LOAN');
-      const patron = (await one<PatronRow>(c, 'patronById', loan.patron_id)) as PatronRow;
-      await all(c, 'endLoan', 'returned', at, loan.id);
+      const patron = { id: loan.patron_id, library_id: loan.borrower_library_id } as PatronRow;
       const late = daysLate(new Date(loan.due_at), now, library.time_zone);
-      const rule = await ruleFor(c, patron, item);
-      // `topUpOverdue`: nothing owed for a loan back on time (see the SQLite floor).
-      if (rule && overdueFine(new Date(loan.due_at), now, rule, library.time_zone) > 0) throw new Error('a bench loan came back late: the floor does not replay topUpOverdue');
-      const hold = await one(c, 'nextPendingHold', item.id, 'pending', 1);
-      await all(c, 'setItemStatus', hold ? 'on-hold-shelf' : 'available', item.id);
+      // A late loan would read its rule and top up its fine (see the SQLite floor).
+      if (late > 0) throw new Error('a bench loan came back late: the floor does not replay topUpOverdue');
+      const hold = await one(c, 'pendingHolds', 'pending', item.id, localDay(at, library.time_zone), at, item.branch_id, 20);
+      if (hold) throw new Error('a hold waits for a bench item: the floor does not replay trapping');
+      await all(c, 'setItemStatus', 'available', item.id);
       await appendAccess(c, { at, actor, role, patron, action: 'checkin' });
       return { status: 200, body: { itemBarcode: item.barcode, title: item.title, loanId: loan.id, returnedAt: at, daysLate: late, fine: null, lostChargeCancelled: false, routing: { to: 'shelf' } } };
     });
