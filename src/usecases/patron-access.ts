@@ -61,11 +61,14 @@ export async function requirePatronByCard(ctx: Context, cardNumber: string): Pro
 
 /**
  * `requirePatronByCard`, locked for a change (`lockedPatron`): a card found through its blind index is
- * locked and read in one statement; a desk handle is resolved, then locked and read again.
+ * locked and read in one statement; a desk handle is resolved, then locked and read again. `activeAt`:
+ * the patron is marked active then (CB-F3) by that same statement (a refusal rolls the mark back).
  */
-export async function requirePatronByCardForChange(ctx: Context, cardNumber: string): Promise<StoredPatron> {
+export async function requirePatronByCardForChange(ctx: Context, cardNumber: string, options: { activeAt?: string } = {}): Promise<StoredPatron> {
   const notFound = () => refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that card number.', 'cardNumber');
-  const byCard = await patrons.findPatronByCardHash(ctx.trx, ctx.vault.blind('card', cardNumber), { lock: true });
+  const cardHash = ctx.vault.blind('card', cardNumber);
+  const byCard =
+    options.activeAt === undefined ? await patrons.findPatronByCardHash(ctx.trx, cardHash, { lock: true }) : await patrons.markActiveByCardHash(ctx.trx, cardHash, options.activeAt);
   if (byCard) {
     if (!(await reachesPatron(ctx, byCard))) throw notFound();
     return byCard;
@@ -74,7 +77,9 @@ export async function requirePatronByCardForChange(ctx: Context, cardNumber: str
   const patronId = await patronIdOfHandle(ctx, cardNumber);
   const byHandle = patronId === undefined ? undefined : await patrons.findPatronById(ctx.trx, patronId);
   if (!byHandle || !(await reachesPatron(ctx, byHandle))) throw notFound();
-  return lockedPatron(ctx, byHandle);
+  const locked = await lockedPatron(ctx, byHandle);
+  if (options.activeAt !== undefined) await patrons.touchActivity(ctx.trx, locked.id, options.activeAt);
+  return locked;
 }
 
 /** A patron the actor may reach, by id. */
