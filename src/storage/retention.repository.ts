@@ -37,10 +37,6 @@ export interface ClosedLoanRow {
   status: string;
   endedAt: string;
   checkedOutAt: string;
-  branchId: string;
-  itemType: string;
-  patronCategory: string;
-  ageBand: string;
   /** When the borrower opted in to reading history (JC-IIIc), or null. */
   readingHistorySince: string | null;
   openFines: number;
@@ -59,8 +55,9 @@ export interface ClosedLoansOptions {
 export function closedLoansQuery(db: Db, options: ClosedLoansOptions) {
   let query = db
     .selectFrom('loans')
+    // The borrower's row only, for what can change after check-out (the opt-in) and the borrower's
+    // library; no item and no statistics dimension: a loan was counted when it was lent.
     .innerJoin('patrons', 'patrons.id', 'loans.patron_id')
-    .innerJoin('items', 'items.id', 'loans.item_id')
     .select([
       'loans.id as id',
       'loans.patron_id as patron_id',
@@ -68,10 +65,6 @@ export function closedLoansQuery(db: Db, options: ClosedLoansOptions) {
       'loans.status as status',
       'loans.ended_at as ended_at',
       'loans.checked_out_at as checked_out_at',
-      'loans.branch_id as branch_id',
-      'items.item_type as item_type',
-      'patrons.category_code as patron_category',
-      'patrons.age_band as age_band',
       'patrons.reading_history_since as reading_history_since',
     ])
     .select((eb) =>
@@ -92,7 +85,7 @@ export function closedLoansQuery(db: Db, options: ClosedLoansOptions) {
 
 /**
  * A page of complete loans (returned or lost) of one library that ended at or before `cutoff`, with
- * what the loan checker and the statistics need. `patronId` narrows to one patron (opt-out, purge).
+ * what the loan checker needs (statistics counted each loan at check-out: nothing is counted here). `patronId` narrows to one patron (opt-out, purge).
  */
 export async function closedLoans(db: Db, options: ClosedLoansOptions): Promise<ClosedLoanRow[]> {
   const rows = await closedLoansQuery(db, options).execute();
@@ -103,10 +96,6 @@ export async function closedLoans(db: Db, options: ClosedLoansOptions): Promise<
     status: row.status,
     endedAt: row.ended_at as string,
     checkedOutAt: row.checked_out_at,
-    branchId: row.branch_id,
-    itemType: row.item_type,
-    patronCategory: row.patron_category,
-    ageBand: row.age_band,
     readingHistorySince: row.reading_history_since,
     openFines: Number(row.open_fines ?? 0),
   }));
