@@ -140,15 +140,32 @@ export async function addCirculationStats(db: Db, rows: readonly StatsRow[]): Pr
 
 /**
  * Breaks the patron–item link of complete loans: settled fines of those loans lose their loan and item
- * (the title goes with the link), then the loan rows go.
+ * (the title goes with the link), then the loan rows go. The ids travel as one parameter (a PostgreSQL
+ * array, a JSON array on SQLite), so every page runs the same statement text whatever its length.
+ * PostgreSQL does both in one statement (the fines' update in a data-modifying WITH; the foreign key
+ * is checked at the statement's end, when the fines have let go of their loans).
  */
 export async function deleteLoans(db: Db, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  // A settled fine's sealed note may name the item: it goes with the link.
-  await db.updateTable('fines').set({ loan_id: null, item_id: null, note: null }).where('loan_id', 'in', ids).where('status', '<>', 'open').execute();
-  // Only complete loans, and only the rows this statement really deleted count: another transaction
-  // anonymising the same loans at the same moment (PostgreSQL, read committed) deletes the others.
-  const deleted = await db.deleteFrom('loans').where('id', 'in', ids).where('status', '<>', 'active').returning('id').execute();
+  if (engineOf(db) === 'postgres') {
+    // A settled fine's sealed note may name the item: it goes with the link. Only complete loans, and
+    // only the rows this statement really deleted count: another transaction anonymising the same loans
+    // at the same moment (read committed) deletes the others.
+    const { rows } = await sql<{ id: string }>`
+      WITH unlinked AS (
+        UPDATE fines SET loan_id = NULL, item_id = NULL, note = NULL
+        WHERE loan_id = ANY(${[...ids]}::text[]) AND status <> 'open'
+        RETURNING 1
+      ), gone AS (
+        DELETE FROM loans WHERE id = ANY(${[...ids]}::text[]) AND status <> 'active' RETURNING id
+      )
+      SELECT id FROM gone`.execute(db);
+    return new Set(rows.map((row) => row.id));
+  }
+  const list = JSON.stringify(ids);
+  const inList = sql<string>`(SELECT value FROM json_each(${list}))`;
+  await db.updateTable('fines').set({ loan_id: null, item_id: null, note: null }).where(sql.ref('loan_id'), 'in', inList).where('status', '<>', 'open').execute();
+  const deleted = await db.deleteFrom('loans').where(sql.ref('id'), 'in', inList).where('status', '<>', 'active').returning('id').execute();
   return new Set(deleted.map((row) => row.id));
 }
 
