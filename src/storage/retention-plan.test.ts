@@ -8,7 +8,7 @@ import { sql, type Compilable, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestDatabase } from '../../test/engines.js';
 import { buildItem, buildPatron, libraryWorld } from '../../test/factories.js';
-import { closedLoansQuery, endedRecordsQuery, patronCandidatesQuery } from './retention.repository.js';
+import { closedLoansQuery, endedRecordsQuery, patronCandidatesQuery, patronsToRebandQuery } from './retention.repository.js';
 import { staleAuthorisationsQuery } from './vendor.repository.js';
 import type { Engine } from './database.js';
 
@@ -170,6 +170,12 @@ for (const engine of ENGINES as Engine[]) {
       expect(plan.scans, plan.text).not.toContain('patrons');
       expect(plan.sorts, plan.text).toBe(false);
       expect(plan.indexes.find((i) => i.index === 'patrons_status_cursor'), plan.text).toBeDefined();
+    });
+
+    it('reads only the patrons whose age band has ended, through patrons_age_band_until', async () => {
+      const plan = await planOf(engine, database.db, patronsToRebandQuery(database.db, libraryId, '2026-01-01T00:00:00.000Z'));
+      expect(plan.scans, plan.text).not.toContain('patrons');
+      expect(plan.indexes.find((i) => i.index === 'patrons_age_band_until' && /age_band_until/.test(i.cond)), plan.text).toBeDefined();
     });
 
     it('reads a page of vendor authorisations as one range of vendor_authorisations_last_cursor', async () => {

@@ -343,14 +343,18 @@ export async function lockPatron(db: Db, id: string): Promise<void> {
   if (engineOf(db) === 'postgres') await db.selectFrom('patrons').select('id').where('id', '=', id).forUpdate().execute();
 }
 
-/** Patrons whose age band has ended by `now` (the statistics band moves on at a birthday). */
+/** The query of `patronsToReband`, unexecuted (its plan is tested: a range of patrons_age_band_until). */
+export function patronsToRebandQuery(db: Db, libraryId: string, now: string) {
+  return db.selectFrom('patrons').select(['id', 'age_band', 'age_band_until']).where('library_id', '=', libraryId).where('age_band_until', '<=', now);
+}
+
+/**
+ * Patrons whose age band has ended by `now` (the statistics band moves on at a birthday). Read through
+ * the (library_id, age_band_until) index (migration 0029): a run reads only the patrons whose band
+ * changes, not every patron of the library.
+ */
 export async function patronsToReband(db: Db, libraryId: string, now: string): Promise<{ id: string; ageBand: string; ageBandUntil: string }[]> {
-  const rows = await db
-    .selectFrom('patrons')
-    .select(['id', 'age_band', 'age_band_until'])
-    .where('library_id', '=', libraryId)
-    .where('age_band_until', '<=', now)
-    .execute();
+  const rows = await patronsToRebandQuery(db, libraryId, now).execute();
   return rows.map((r) => ({ id: r.id, ageBand: r.age_band, ageBandUntil: r.age_band_until as string }));
 }
 

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
  * with the id, so the comparison is one index range on both engines, read in the page's order with no
  * sort: the page costs what it returns, not what is left of the table (issue 23, growth run). Each
  * index replaces the one before it, which it extends, so a check-in writes no more index entries than
- * it did.
+ * it did. Patrons whose age band ends by the run's instant are read through an index of their own.
  */
 const CURSOR_INDEXES: readonly { old: string; name: string; table: string; columns: string[] }[] = [
   { old: 'loans_closed', name: 'loans_closed_cursor', table: 'loans', columns: ['library_id', 'status', 'ended_at', 'id'] },
@@ -19,6 +19,8 @@ const CURSOR_INDEXES: readonly { old: string; name: string; table: string; colum
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
+  // Each run moves on the age bands that ended (`patronsToReband`): read through this index, only those.
+  await db.schema.createIndex('patrons_age_band_until').on('patrons').columns(['library_id', 'age_band_until']).execute();
   // Deceased patrons are walked by id (a patron's status changes seldom: the entry costs little).
   await db.schema.createIndex('patrons_status_cursor').on('patrons').columns(['library_id', 'status', 'id']).execute();
   for (const index of CURSOR_INDEXES) {
