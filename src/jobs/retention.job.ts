@@ -55,8 +55,8 @@ export interface RetentionOptions {
   /**
    * Adaptive pages (when neither `pageSize` nor `pageMillis` is given): before each page the engine asks
    * the runtime's desk load (requests in the last 5 seconds). At or above `busyRequestsPerSecond` a page
-   * is budgeted `busyPageMillis`, below it `idlePageMillis`. Operator knobs (CARREL_RETENTION_IDLE_PAGE_MS,
-   * CARREL_RETENTION_BUSY_PAGE_MS, CARREL_RETENTION_BUSY_RPS): how hard the process works, not policy.
+   * is budgeted `busyPageMillis`, below it `idlePageMillis`. Operator knobs (how hard the process works,
+   * not policy), given to the job; not yet read from the environment (the defaults are `defaultPacing`).
    */
   desk?: Partial<DeskPacing>;
   /** Called after every page, for a progress bar. */
