@@ -57,6 +57,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql, type Insertable } from 'kysely';
 import pg from 'pg';
 import { systemClock } from '../src/domain/clock.js';
+import { DeskLoad } from '../src/domain/desk-load.js';
 import { buildServer } from '../src/http/server.js';
 import { runRetention, type RetentionProgress, type RetentionReport } from '../src/jobs/retention.job.js';
 import { createLogger } from '../src/log.js';
@@ -93,6 +94,8 @@ interface LoadJob {
   /** Items the load lends: [from, to) of the fixture's items, all on the shelf. */
   itemsFrom: number;
   itemsTo: number;
+  /** Requests per second across all connections (a paced desk); absent: as fast as they are answered. */
+  overallRate?: number;
 }
 
 /** One answered request, as the load generator saw it. */
@@ -139,7 +142,10 @@ async function loadWorker(job: LoadJob): Promise<LoadOutcome> {
     onAnswer: note,
   });
   // A run of at least half a second (autocannon's duration is 0.02 s under it).
-  const settings = (seconds: number) => loadSettings({ url: job.baseUrl, cookie: job.cookie, csrfToken: job.csrfToken, connections: job.connections, requests }, Math.max(0.52, seconds));
+  const settings = (seconds: number) => ({
+    ...loadSettings({ url: job.baseUrl, cookie: job.cookie, csrfToken: job.csrfToken, connections: job.connections, requests }, Math.max(0.52, seconds)),
+    ...(job.overallRate !== undefined ? { overallRate: job.overallRate } : {}),
+  });
   if (job.warmupSeconds > 0) await autocannon(settings(job.warmupSeconds));
   reportStarted(); // the main thread starts what runs during the measurement now
   recording = { checkouts: [], checkins: [], failures: [] };
@@ -177,6 +183,9 @@ interface Options {
   pageSizes: number[];
   loadPageSize: number;
   windowSeconds: number;
+  /** The paced desk: check-outs per second, and how long it may last while the run goes. */
+  deskRate: number;
+  pacedWindowSeconds: number;
   warmupSeconds: number;
   connections: number;
   engines: Engine[];
@@ -194,6 +203,8 @@ function parseOptions(): Options {
       'page-sizes': { type: 'string' },
       'load-page-size': { type: 'string' },
       window: { type: 'string' },
+      'desk-rate': { type: 'string' },
+      'paced-window': { type: 'string' },
       warmup: { type: 'string' },
       connections: { type: 'string' },
       engines: { type: 'string' },
@@ -204,7 +215,7 @@ function parseOptions(): Options {
   });
   exitOnHelp(
     values.help,
-    'npm run bench:retention -- [--loans N] [--active N] [--patrons N] [--items N] [--page-sizes 1000[,5000]] [--load-page-size N] [--window S] [--warmup S] [--connections N] [--engines sqlite,postgres] [--json]',
+    'npm run bench:retention -- [--loans N] [--active N] [--patrons N] [--items N] [--page-sizes 1000[,5000]] [--load-page-size N] [--window S] [--desk-rate N] [--paced-window S] [--warmup S] [--connections N] [--engines sqlite,postgres] [--json]',
   );
   const number = numberOption;
   const engines = enginesOption(values.engines);
@@ -219,6 +230,8 @@ function parseOptions(): Options {
     pageSizes,
     loadPageSize: values['load-page-size'] === 'auto' || values['load-page-size'] === undefined ? 0 : Math.floor(number(values['load-page-size'], 'CARREL_BENCH_LOAD_PAGE_SIZE', 0, 1)),
     windowSeconds: number(values.window, 'CARREL_BENCH_WINDOW', 20, 1),
+    deskRate: number(values['desk-rate'], 'CARREL_BENCH_DESK_RATE', 20, 1),
+    pacedWindowSeconds: number(values['paced-window'], 'CARREL_BENCH_PACED_WINDOW', 90, 2),
     warmupSeconds: number(values.warmup, 'CARREL_BENCH_WARMUP', 2, 0),
     connections: Math.floor(number(values.connections, 'CARREL_BENCH_CONNECTIONS', 4, 1)),
     engines: engines as Engine[],
@@ -226,6 +239,7 @@ function parseOptions(): Options {
     postgresUrl: postgresUrlOption(),
   };
   if (options.windowSeconds > 20) throw new Error('--window is at most 20 s (load tests are bounded)');
+  if (options.pacedWindowSeconds > 300) throw new Error('--paced-window is at most 300 s (load tests are bounded)');
   if (options.items - options.active < options.connections * 8) throw new Error('--items must exceed --active by at least 8 × --connections (items on the shelf for the two loads)');
   return options;
 }
@@ -548,7 +562,8 @@ async function openRuntime(target: string, kek: Buffer): Promise<Opened> {
   return {
     database,
     keyStore,
-    runtime: { db: database.db, clock: systemClock, vault },
+    // The desk's load, counted by the HTTP server as `carrel start` counts it: retention paces itself by it.
+    runtime: { db: database.db, clock: systemClock, vault, deskLoad: new DeskLoad() },
     close: async () => {
       if (database.engine === 'sqlite') await sql`pragma wal_checkpoint(TRUNCATE)`.execute(database.db).catch(() => undefined);
       await keyStore.close();
@@ -793,6 +808,7 @@ interface EngineResult {
   floorStats: FloorResult;
   runs: RunResult[];
   load: LoadResult | null;
+  paced: PacedResult;
   totalSeconds: number;
 }
 
@@ -908,6 +924,9 @@ async function benchEngine(store: Store, options: Options): Promise<EngineResult
     // 4. Check-out latency on a fresh copy: idle, then while the run goes in this same process.
     const load = await benchLoad(engine, await copy('load'), kek, fixture, runs, options);
     await drop('load');
+    // 5. The desk at a steady pace (not flat out): idle, then while a whole run goes with adaptive pages.
+    const paced = await benchPacedLoad(engine, await copy('paced'), kek, fixture, floor.seconds, options);
+    await drop('paced');
     return {
       engine,
       location: engine === 'sqlite' ? store.target(pristine) : redactUrl(store.target(pristine)),
@@ -924,6 +943,7 @@ async function benchEngine(store: Store, options: Options): Promise<EngineResult
       floorStats,
       runs,
       load,
+      paced,
       totalSeconds: seconds(started),
     };
   } finally {
@@ -1027,10 +1047,95 @@ async function benchLoad(engine: Engine, target: string, kek: Buffer, fixture: F
   }
 }
 
+
+/** The desk at a steady pace (20 check-outs a second by default), idle and while a whole run goes. */
+interface PacedResult {
+  checkoutsPerSecond: number;
+  idle: LatencyFigures & { pairsPerSecond: number };
+  during: LatencyFigures & { pairsPerSecond: number };
+  /** Desk p99 during / idle (target ≤ 3) and desk throughput during / idle (target ≥ 0.7). */
+  p99Ratio: number;
+  throughputRatio: number;
+  run: { seconds: number; finished: boolean; loansDone: number; loansPerSecond: number; overFloor: number };
+}
+
+async function benchPacedLoad(engine: Engine, target: string, kek: Buffer, fixture: Fixture, floorSeconds: number, options: Options): Promise<PacedResult> {
+  const opened = await openRuntime(target, kek);
+  let server: FastifyInstance | undefined;
+  try {
+    server = await buildServer({ runtime: opened.runtime, logger: createLogger('silent') });
+    const baseUrl = await server.listen({ host: '127.0.0.1', port: 0 });
+    const { cookie, csrfToken } = await logIn(baseUrl, fixture);
+    const half = Math.floor((options.items - options.active) / 2);
+    // Two requests a pair: the rate of check-outs is half the rate of requests.
+    const job: LoadJob = { baseUrl, cookie, csrfToken, connections: options.connections, warmupSeconds: options.warmupSeconds, seconds: Math.min(options.windowSeconds, 10), patrons: fixture.loadPatrons, itemsFrom: 0, itemsTo: half, overallRate: options.deskRate * 2 };
+    say(`[${engine}] paced desk, idle: ${options.deskRate} check-outs a second for ${job.seconds} s…`);
+    const idle = await runLoad(job);
+    const idleFigures = latencyOf(idle.checkouts);
+    say(`[${engine}]   check-out p50 ${idleFigures.p50Ms} ms, p99 ${idleFigures.p99Ms} ms`);
+    const abort = new AbortController();
+    let loansDone = 0;
+    let runStartedAt = Number.NaN;
+    let runEndedAt = Number.NaN;
+    let runError: unknown = null;
+    let running: Promise<void> = Promise.resolve();
+    const startRun = () => {
+      runStartedAt = absoluteNow();
+      running = runRetention(opened.runtime, {
+        libraryId: LIBRARY_ID,
+        signal: abort.signal,
+        onProgress: (p) => {
+          if (p.category === 'circulation') loansDone = p.done;
+        },
+      })
+        .then(() => undefined)
+        .catch((error: unknown) => {
+          if (!abort.signal.aborted) runError = error;
+        })
+        .finally(() => {
+          runEndedAt = absoluteNow();
+        });
+    };
+    // The load lasts until the window closes; only check-outs sent while the run was going are counted.
+    say(`[${engine}] paced desk while runRetention runs (adaptive pages), at most ${options.pacedWindowSeconds} s…`);
+    const duringJob: LoadJob = { ...job, warmupSeconds: 0, seconds: options.pacedWindowSeconds, itemsFrom: half, itemsTo: options.items - options.active };
+    const during = await runLoad(duringJob, startRun);
+    const finished = !Number.isNaN(runEndedAt);
+    abort.abort();
+    await running;
+    if (runError !== null) throw runError;
+    const runEnd = finished ? runEndedAt : during.endedAt;
+    const runSeconds = (runEnd - runStartedAt) / 1000;
+    const duringFigures = latencyOf(during.checkouts, runStartedAt, runEnd);
+    const pairs = (outcome: LoadOutcome, from = -Infinity, to = Infinity) => outcome.checkins.filter((x) => x.status < 300 && x.at >= from && x.at < to).length;
+    const idlePairs = pairs(idle) / idle.seconds;
+    const duringPairs = pairs(during, runStartedAt, runEnd) / Math.max(0.001, (Math.min(runEnd, during.endedAt) - Math.max(runStartedAt, during.startedAt)) / 1000);
+    // A run the window cut short is extrapolated from its rate over the loans (said so in the output).
+    const loansPerSecond = loansDone / runSeconds;
+    const estimated = finished ? runSeconds : fixture.closedLoans / Math.max(1, loansPerSecond);
+    const result: PacedResult = {
+      checkoutsPerSecond: options.deskRate,
+      idle: { ...idleFigures, pairsPerSecond: round(idlePairs, 1) },
+      during: { ...duringFigures, pairsPerSecond: round(duringPairs, 1) },
+      p99Ratio: round(duringFigures.p99Ms / idleFigures.p99Ms),
+      throughputRatio: round(duringPairs / idlePairs),
+      run: { seconds: round(estimated, 2), finished, loansDone, loansPerSecond: round(loansPerSecond, 0), overFloor: round(estimated / floorSeconds) },
+    };
+    say(
+      `[${engine}]   check-out p50 ${duringFigures.p50Ms} ms, p99 ${duringFigures.p99Ms} ms (${duringFigures.checkouts} check-outs, ${result.during.pairsPerSecond} pairs/s); ` +
+        `run ${finished ? `finished in ${runSeconds.toFixed(1)} s` : `NOT finished in the window: ${loansDone.toLocaleString('en')} loans at ${result.run.loansPerSecond}/s, about ${estimated.toFixed(1)} s`} (${result.run.overFloor}× the floor)`,
+    );
+    return result;
+  } finally {
+    await server?.close();
+    await opened.close();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Main.
 
-const TARGET = { runOverFloor: 2, p99DuringOverIdle: 3 } as const;
+const TARGET = { runOverFloor: 2, p99DuringOverIdle: 3, pacedRunOverFloor: 5, pacedThroughput: 0.7 } as const;
 
 function printReport(results: EngineResult[], skipped: { engine: Engine; reason: string }[], options: Options, totalSeconds: number): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -1117,6 +1222,30 @@ function printReport(results: EngineResult[], skipped: { engine: Engine; reason:
     ),
   );
   out();
+  out(`Both scenarios: no desk load (run / floor, target ≤ ${TARGET.runOverFloor}) and a desk of N check-outs a second (desk p99 / idle ≤ ${TARGET.p99DuringOverIdle}, desk throughput / idle ≥ ${TARGET.pacedThroughput}, run / floor ≤ ${TARGET.pacedRunOverFloor})`);
+  table(
+    out,
+    ['engine', 'floor s', 'no desk: run s', 'run/floor', 'desk/s', 'idle p99', 'during p99', 'p99 ratio', 'thru ratio', 'run s', 'run/floor'],
+    [9, 7, 14, 9, 6, 8, 10, 9, 10, 14, 9],
+    results.map((r) => {
+      const auto = r.runs.find((x) => x.pageSize === 0) ?? r.runs[0];
+      const p = r.paced;
+      return [
+        r.engine,
+        fixed(r.floor.seconds),
+        auto ? fixed(auto.seconds) : '-',
+        auto ? fixed(auto.seconds / r.floor.seconds) : '-',
+        String(p.checkoutsPerSecond),
+        String(p.idle.p99Ms),
+        String(p.during.p99Ms),
+        fixed(p.p99Ratio),
+        fixed(p.throughputRatio),
+        `${fixed(p.run.seconds)}${p.run.finished ? '' : ' (est.)'}`,
+        fixed(p.run.overFloor),
+      ];
+    }),
+  );
+  out();
   for (const s of skipped) out(`${s.engine} was skipped: ${s.reason}`);
   out(`Targets: run / floor ≤ ${TARGET.runOverFloor}; check-out p99 during / idle ≤ ${TARGET.p99DuringOverIdle}. Whole bench: ${totalSeconds} s.`);
 }
@@ -1198,6 +1327,7 @@ async function main(): Promise<void> {
           mismatches: run.mismatches,
         })),
         load: r.load && { ...r.load, ratio: round(r.load.ratio) },
+        paced: r.paced,
         totalSeconds: r.totalSeconds,
       })),
       skipped,

@@ -55,8 +55,9 @@ export function registerRetentionCommands(program: Command, helpers: RetentionCo
     .option('--dry-run', 'decide and count, change nothing, leave no receipt')
     .option('--page-size <n>', 'records per transaction (default: sized to --page-millis)')
     .option('--page-millis <ms>', 'how long one transaction should take (default: 15 on SQLite, 250 on PostgreSQL)')
+    .option('--backlog', 'the first run over years of records (after a migration): yields more to a busy desk')
     .addOption(asOf())
-    .action(async (o: { library?: string; dryRun?: boolean; pageSize?: string; pageMillis?: string }, command: Command) => {
+    .action(async (o: { library?: string; dryRun?: boolean; pageSize?: string; pageMillis?: string; backlog?: boolean }, command: Command) => {
       const opts = globals(command);
       const pageSize = o.pageSize === undefined ? undefined : Number(o.pageSize);
       if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000))
@@ -73,6 +74,7 @@ export function registerRetentionCommands(program: Command, helpers: RetentionCo
           runRetention(runtime, {
             ...(o.library !== undefined ? { libraryId: o.library } : {}),
             dryRun: o.dryRun === true,
+            mode: o.backlog === true ? 'backlog' : 'nightly',
             ...(pageSize !== undefined ? { pageSize } : {}),
             ...(pageMillis !== undefined ? { pageMillis } : {}),
             onProgress: (p) => bar?.update(p.done, { library: p.libraryId, category: p.category }),

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { loadDemoLibrary, type DemoSummary } from '../demo/demo-library.js';
 import type { Clock } from '../domain/clock.js';
+import { DeskLoad } from '../domain/desk-load.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { NoticeChannels } from '../domain/notices.js';
 import { Scheduler } from '../jobs/scheduler.js';
@@ -83,7 +84,7 @@ export async function openRuntime(target: string, clock: Clock, options: { creat
         throw error;
       });
     return {
-      runtime: { db: database.db, clock, vault: opened.vault },
+      runtime: { db: database.db, clock, vault: opened.vault, deskLoad: new DeskLoad() },
       location: database.location,
       keyFileCreated: opened.keyFileCreated,
       close: async () => {

@@ -103,6 +103,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // The HTTP contract (issue 22): every route declares the statuses the transport answers, and input
   // neither engine can store is refused the same way on both.
   app.addHook('onRoute', declareTransportErrors);
+  // The desk's load, for the retention engine's page sizes: one array write per request.
+  const deskLoad = runtime.deskLoad;
+  if (deskLoad !== undefined)
+    app.addHook('onRequest', async () => {
+      deskLoad.record(performance.now());
+    });
   app.addHook('preValidation', refuseUnstorableInput);
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');

@@ -17,7 +17,7 @@ import { describeRule, ENDED_RECORD_CATEGORIES, ENDED_CATEGORIES, type Retention
 import { dueForDisposal, syncProfileSeries } from '../usecases/record-series.usecases.js';
 import { recordProfileVersion } from '../usecases/privacy-policy.usecases.js';
 import { run, type Caller, type Runtime } from '../usecases/context.js';
-import { claimRetentionRun, emptyWal, finishRetentionRun, librariesToRetain, patronSweep, releaseRetentionRun, retentionSetup, runOwner } from '../usecases/retention-run.usecases.js';
+import { checkpointBetweenPages, claimRetentionRun, emptyWal, finishRetentionRun, librariesToRetain, patronSweep, releaseRetentionRun, retentionSetup, runOwner } from '../usecases/retention-run.usecases.js';
 import { sweepIdentifications } from '../usecases/desk-identification.js';
 import {
   countEndedServices,
@@ -46,10 +46,43 @@ export interface RetentionOptions {
    * dispose of, and larger pages cost less. Default: 15 ms on SQLite, 250 ms on PostgreSQL.
    */
   pageMillis?: number;
+  /**
+   * Which job this is. `nightly` (the default): the scheduled run, a day's worth of records. `backlog`: a
+   * first run over years of records (after a migration onto Carrel, or a profile that keeps less): it
+   * yields more to the desk, with shorter pages and a pause after each page while the desk is busy.
+   */
+  mode?: RetentionMode;
+  /**
+   * Adaptive pages (when neither `pageSize` nor `pageMillis` is given): before each page the engine asks
+   * the runtime's desk load (requests in the last 5 seconds). At or above `busyRequestsPerSecond` a page
+   * is budgeted `busyPageMillis`, below it `idlePageMillis`. Operator knobs (how hard the process works,
+   * not policy), given to the job; not yet read from the environment (the defaults are `defaultPacing`).
+   */
+  desk?: Partial<DeskPacing>;
   /** Called after every page, for a progress bar. */
   onProgress?: (progress: RetentionProgress) => void;
   /** Stops between pages when aborted (the run is then left to be finished by the next one). */
   signal?: AbortSignal;
+}
+
+export type RetentionMode = 'nightly' | 'backlog';
+
+/** How the engine paces itself against the desk (see `RetentionOptions.desk`). */
+export interface DeskPacing {
+  idlePageMillis: number;
+  busyPageMillis: number;
+  busyRequestsPerSecond: number;
+}
+
+/**
+ * The default pacing per engine. SQLite: a page holds the one writer, so a busy desk's check-out waits
+ * at most about 15 ms for it; an idle desk lets pages run 250 ms (fewer commits, fewer checkpoints).
+ * PostgreSQL: pages lock only their rows; larger pages cost less, but they share the machine's cores.
+ */
+export function defaultPacing(engine: 'sqlite' | 'postgres'): DeskPacing {
+  return engine === 'sqlite'
+    ? { idlePageMillis: 250, busyPageMillis: 15, busyRequestsPerSecond: 1 }
+    : { idlePageMillis: 1000, busyPageMillis: 100, busyRequestsPerSecond: 1 };
 }
 
 export interface RetentionProgress {
@@ -110,6 +143,8 @@ const caller: Caller = { actor: SYSTEM, purpose: 'retention', channel: 'job' };
 /** Yields to the event loop between pages, so requests waiting for the database go first. */
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
  * Sizes pages to a time budget from the cost per record seen so far (a moving average), so a page takes
  * about the budget whatever the engine, the machine and the category. A page far slower than the
@@ -120,7 +155,7 @@ export class PageSizer {
   #size: number;
   #msPerRecord: number | null = null;
   constructor(
-    private readonly budgetMs: number,
+    private budgetMs: number,
     initial: number,
     private readonly min = 20,
     private readonly max = 10_000,
@@ -132,6 +167,21 @@ export class PageSizer {
     return this.#size;
   }
 
+  /**
+   * Changes the time budget (the desk became busy, or idle). Once the cost per record is known the next
+   * page is sized to it at once when shrinking (the desk must not wait for a page sized for an idle
+   * one), and grows at most double a page at a time.
+   */
+  setBudget(budgetMs: number): void {
+    if (budgetMs === this.budgetMs) return;
+    this.budgetMs = budgetMs;
+    if (this.#msPerRecord !== null) this.#size = this.#bounded(budgetMs / this.#msPerRecord);
+  }
+
+  #bounded(target: number): number {
+    return Math.round(Math.min(this.max, Math.max(this.min, Math.min(target, this.#size * 2))));
+  }
+
   /** Learns from a page of `seen` records that took `elapsedMs`. A short last page teaches nothing. */
   record(elapsedMs: number, seen: number): void {
     if (seen < this.#size || seen === 0 || elapsedMs <= 0) return;
@@ -141,7 +191,7 @@ export class PageSizer {
     this.#msPerRecord = average === null ? sample : 0.7 * average + 0.3 * sample;
     const target = this.budgetMs / this.#msPerRecord;
     // At most double a page at a time: a first cheap page must not make the next one enormous.
-    this.#size = Math.round(Math.min(this.max, Math.max(this.min, Math.min(target, this.#size * 2))));
+    this.#size = this.#bounded(target);
   }
 }
 
@@ -194,8 +244,17 @@ async function retainClaimed(
   { profile, engine, claimed }: { profile: Awaited<ReturnType<typeof retentionSetup>>['profile']; engine: 'sqlite' | 'postgres'; claimed: { runId: string | null; resumedFrom: string | null } },
 ): Promise<LibraryResult> {
   const dryRun = options.dryRun === true;
-  const budget = options.pageMillis ?? (engine === 'sqlite' ? 15 : 250);
-  const sizer = () => (options.pageSize !== undefined ? { size: options.pageSize, record: () => undefined } : new PageSizer(budget, 100));
+  const backlog = options.mode === 'backlog';
+  const pacing = { ...defaultPacing(engine), ...options.desk };
+  const deskLoad = runtime.deskLoad;
+  const adaptive = options.pageSize === undefined && options.pageMillis === undefined && deskLoad !== undefined;
+  /** Whether the desk is busy now (never, without a desk load to ask: a CLI run in its own process). */
+  const deskBusy = () => adaptive && deskLoad.perSecond(performance.now()) >= pacing.busyRequestsPerSecond;
+  // The backlog job gives a busy desk twice as much room: half the page, and as long again to itself after it.
+  const budgetNow = (busy: boolean) => (busy ? pacing.busyPageMillis / (backlog ? 2 : 1) : pacing.idlePageMillis);
+  const budget = options.pageMillis ?? (adaptive ? budgetNow(false) : engine === 'sqlite' ? 15 : 250);
+  const sizer = () =>
+    options.pageSize !== undefined ? { size: options.pageSize, record: () => undefined, setBudget: () => undefined } : new PageSizer(budget, 100);
   const runId = claimed.runId;
   const base: Omit<PageInput, 'cursor' | 'limit'> = { runId, libraryId, asOf: asOf.toISOString() };
   let done = 0;
@@ -209,17 +268,24 @@ async function retainClaimed(
     let cursor: PageInput['cursor'] = null;
     do {
       if (options.signal?.aborted) throw refuse(ErrorCode.RETENTION_RUN_IN_PROGRESS, 'The retention run was stopped; the next run finishes it.');
+      const busy = deskBusy();
+      if (adaptive) pages.setBudget(budgetNow(busy));
       const limit = Math.min(pages.size, maxPage);
       const started = performance.now();
       const outcome: PageResult = await page(cursor, limit);
-      pages.record(performance.now() - started, outcome.seen);
+      const elapsed = performance.now() - started;
+      pages.record(elapsed, outcome.seen);
       result.disposed += outcome.disposed;
       result.kept += outcome.kept;
       result.held += outcome.held;
       done += outcome.seen;
       options.onProgress?.({ libraryId, category, done });
       cursor = outcome.next;
+      // SQLite: the run checkpoints its own pages as it goes, so a desk commit seldom pays for it.
+      if (!dryRun && engine === 'sqlite') await checkpointBetweenPages(runtime);
       await yieldToRequests();
+      // The backlog is not urgent: while the desk is busy it gets the database to itself as long again.
+      if (backlog && busy && cursor !== null) await pause(Math.min(elapsed, 1000));
     } while (cursor !== null);
   };
 

@@ -140,6 +140,7 @@ function serveConnection(runtime: Runtime, socket: Socket, options: ConnectionOp
   }
 
   async function handle(bytes: Buffer): Promise<void> {
+    runtime.deskLoad?.record(performance.now());
     const text = decodeText(bytes, charset);
     const parsed = parseRequest(text, charset);
     if (!parsed.ok) {

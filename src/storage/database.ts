@@ -207,6 +207,17 @@ export async function truncateWal(db: Kysely<any>, options: { attempts?: number;
 }
 
 /**
+ * SQLite: copies what the WAL holds into the database file as far as no reader needs it, without
+ * waiting for anyone (`PRAGMA wal_checkpoint(PASSIVE)`). Retention calls it between pages, so the work
+ * of checkpointing its deletions is done by the run, a little at a time, rather than by whichever
+ * check-out's commit crosses the automatic checkpoint's threshold. Nothing on PostgreSQL.
+ */
+export async function passiveCheckpoint(db: Kysely<any>): Promise<void> {
+  if (engineOf(db) !== 'sqlite') return;
+  await sql`pragma wal_checkpoint(PASSIVE)`.execute(db);
+}
+
+/**
  * One `wal_checkpoint(TRUNCATE)`: whether it completed (SQLITE_BUSY, from another checkpoint under way, is
  * a no). It does not wait for readers: better-sqlite3 is synchronous, so a checkpoint waiting out the busy
  * timeout would hold the whole server for seconds. The busy timeout is 0 for the attempt and given back

@@ -39,6 +39,8 @@ import * as m0025 from './migrations/0025-retention-run-lease.js';
 import * as m0026 from './migrations/0026-staff-libraries.js';
 // Limits on identifying a patron without their card, and the desk's handles (issue 22, defect 2).
 import * as m0027 from './migrations/0027-identify-limits.js';
+// Retention keeps pace: cursor indexes ending with the id (issue 23).
+import * as m0029 from './migrations/0029-retention-cursors.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -66,6 +68,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0025-retention-run-lease': m0025,
   '0026-staff-libraries': m0026,
   '0027-identify-limits': m0027,
+  '0029-retention-cursors': m0029,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -15,16 +15,15 @@ export interface Cursor {
 }
 
 /**
- * Rows strictly after the cursor in (column, id) order. The first condition is implied by the second;
- * it is there for the planner: it bounds the index range scan from below, so a page starts at the cursor
- * instead of stepping over every earlier entry (rows kept by earlier pages, and on PostgreSQL the dead
- * entries of rows they deleted), which made each page slower than the last.
+ * Rows strictly after the cursor in (column, id) order, as one row-value comparison. Both engines read it
+ * as one range of an index that ends with (column, id) (migration 0029), starting at the cursor and in
+ * the page's order. The equivalent `column > at OR (column = at AND id > id)` made SQLite, once the
+ * database had statistics, read the two branches through two indexes and sort what was left of the
+ * range on every page (a page cost the rest of the table, not its own rows).
  */
-function after<Q extends { where: (...args: any[]) => Q }>(query: Q, column: string, cursor: Cursor | null): Q {
+function after<Q extends { where: (...args: any[]) => Q }>(query: Q, column: string, id: string, cursor: Cursor | null): Q {
   if (cursor === null) return query;
-  return query
-    .where(column, '>=', cursor.at)
-    .where((eb: any) => eb.or([eb(column, '>', cursor.at), eb.and([eb(column, '=', cursor.at), eb('id', '>', cursor.id)])]));
+  return query.where((eb: any) => eb(eb.refTuple(column, id), '>', eb.tuple(cursor.at, cursor.id)));
 }
 
 // ── Loans ────────────────────────────────────────────────────────────────────────────────────────
@@ -38,27 +37,27 @@ export interface ClosedLoanRow {
   status: string;
   endedAt: string;
   checkedOutAt: string;
-  branchId: string;
-  itemType: string;
-  patronCategory: string;
-  ageBand: string;
   /** When the borrower opted in to reading history (JC-IIIc), or null. */
   readingHistorySince: string | null;
   openFines: number;
 }
 
-/**
- * A page of complete loans (returned or lost) of one library that ended at or before `cutoff`, with
- * what the loan checker and the statistics need. `patronId` narrows to one patron (opt-out, purge).
- */
-export async function closedLoans(
-  db: Db,
-  options: { libraryId: string; status: 'returned' | 'lost'; cutoff: string; cursor: Cursor | null; limit: number; patronId?: string },
-): Promise<ClosedLoanRow[]> {
+export interface ClosedLoansOptions {
+  libraryId: string;
+  status: 'returned' | 'lost';
+  cutoff: string;
+  cursor: Cursor | null;
+  limit: number;
+  patronId?: string;
+}
+
+/** The page query of `closedLoans`, unexecuted (its plan is tested: one index range, no sort). */
+export function closedLoansQuery(db: Db, options: ClosedLoansOptions) {
   let query = db
     .selectFrom('loans')
+    // The borrower's row only, for what can change after check-out (the opt-in) and the borrower's
+    // library; no item and no statistics dimension: a loan was counted when it was lent.
     .innerJoin('patrons', 'patrons.id', 'loans.patron_id')
-    .innerJoin('items', 'items.id', 'loans.item_id')
     .select([
       'loans.id as id',
       'loans.patron_id as patron_id',
@@ -66,10 +65,6 @@ export async function closedLoans(
       'loans.status as status',
       'loans.ended_at as ended_at',
       'loans.checked_out_at as checked_out_at',
-      'loans.branch_id as branch_id',
-      'items.item_type as item_type',
-      'patrons.category_code as patron_category',
-      'patrons.age_band as age_band',
       'patrons.reading_history_since as reading_history_since',
     ])
     .select((eb) =>
@@ -84,14 +79,16 @@ export async function closedLoans(
     .where('loans.status', '=', options.status)
     .where('loans.ended_at', '<=', options.cutoff);
   if (options.patronId !== undefined) query = query.where('loans.patron_id', '=', options.patronId);
-  if (options.cursor !== null) {
-    const c = options.cursor;
-    // `ended_at >= c.at` is implied by the condition after it; it bounds the index range from below (see `after`).
-    query = query
-      .where('loans.ended_at', '>=', c.at)
-      .where((eb) => eb.or([eb('loans.ended_at', '>', c.at), eb.and([eb('loans.ended_at', '=', c.at), eb('loans.id', '>', c.id)])]));
-  }
-  const rows = await query.orderBy('loans.ended_at').orderBy('loans.id').limit(options.limit).execute();
+  query = after(query, 'loans.ended_at', 'loans.id', options.cursor);
+  return query.orderBy('loans.ended_at').orderBy('loans.id').limit(options.limit);
+}
+
+/**
+ * A page of complete loans (returned or lost) of one library that ended at or before `cutoff`, with
+ * what the loan checker needs (statistics counted each loan at check-out: nothing is counted here). `patronId` narrows to one patron (opt-out, purge).
+ */
+export async function closedLoans(db: Db, options: ClosedLoansOptions): Promise<ClosedLoanRow[]> {
+  const rows = await closedLoansQuery(db, options).execute();
   return rows.map((row) => ({
     id: row.id,
     patronId: row.patron_id,
@@ -99,10 +96,6 @@ export async function closedLoans(
     status: row.status,
     endedAt: row.ended_at as string,
     checkedOutAt: row.checked_out_at,
-    branchId: row.branch_id,
-    itemType: row.item_type,
-    patronCategory: row.patron_category,
-    ageBand: row.age_band,
     readingHistorySince: row.reading_history_since,
     openFines: Number(row.open_fines ?? 0),
   }));
@@ -147,15 +140,32 @@ export async function addCirculationStats(db: Db, rows: readonly StatsRow[]): Pr
 
 /**
  * Breaks the patron–item link of complete loans: settled fines of those loans lose their loan and item
- * (the title goes with the link), then the loan rows go.
+ * (the title goes with the link), then the loan rows go. The ids travel as one parameter (a PostgreSQL
+ * array, a JSON array on SQLite), so every page runs the same statement text whatever its length.
+ * PostgreSQL does both in one statement (the fines' update in a data-modifying WITH; the foreign key
+ * is checked at the statement's end, when the fines have let go of their loans).
  */
 export async function deleteLoans(db: Db, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  // A settled fine's sealed note may name the item: it goes with the link.
-  await db.updateTable('fines').set({ loan_id: null, item_id: null, note: null }).where('loan_id', 'in', ids).where('status', '<>', 'open').execute();
-  // Only complete loans, and only the rows this statement really deleted count: another transaction
-  // anonymising the same loans at the same moment (PostgreSQL, read committed) deletes the others.
-  const deleted = await db.deleteFrom('loans').where('id', 'in', ids).where('status', '<>', 'active').returning('id').execute();
+  if (engineOf(db) === 'postgres') {
+    // A settled fine's sealed note may name the item: it goes with the link. Only complete loans, and
+    // only the rows this statement really deleted count: another transaction anonymising the same loans
+    // at the same moment (read committed) deletes the others.
+    const { rows } = await sql<{ id: string }>`
+      WITH unlinked AS (
+        UPDATE fines SET loan_id = NULL, item_id = NULL, note = NULL
+        WHERE loan_id = ANY(${[...ids]}::text[]) AND status <> 'open'
+        RETURNING 1
+      ), gone AS (
+        DELETE FROM loans WHERE id = ANY(${[...ids]}::text[]) AND status <> 'active' RETURNING id
+      )
+      SELECT id FROM gone`.execute(db);
+    return new Set(rows.map((row) => row.id));
+  }
+  const list = JSON.stringify(ids);
+  const inList = sql<string>`(SELECT value FROM json_each(${list}))`;
+  await db.updateTable('fines').set({ loan_id: null, item_id: null, note: null }).where(sql.ref('loan_id'), 'in', inList).where('status', '<>', 'open').execute();
+  const deleted = await db.deleteFrom('loans').where(sql.ref('id'), 'in', inList).where('status', '<>', 'active').returning('id').execute();
   return new Set(deleted.map((row) => row.id));
 }
 
@@ -183,15 +193,16 @@ export interface EndedRecord {
   startedAt: string;
 }
 
-/**
- * A page of one library's ended records of one sort and kind (a fine's or hold's status, a service
- * record's kind) that ended at or before `cutoff`, oldest first.
- */
-export async function endedRecords(
-  db: Db,
-  records: EndedRecords,
-  options: { libraryId: string; kind: string; cutoff: string; cursor: Cursor | null; limit: number },
-): Promise<EndedRecord[]> {
+export interface EndedRecordsOptions {
+  libraryId: string;
+  kind: string;
+  cutoff: string;
+  cursor: Cursor | null;
+  limit: number;
+}
+
+/** The page query of `endedRecords`, unexecuted (its plan is tested: one index range, no sort). */
+export function endedRecordsQuery(db: Db, records: EndedRecords, options: EndedRecordsOptions) {
   const { table, kind, start, end } = ENDED_RECORDS[records];
   // One query for three tables: the table and column names come from the constant above, never from input.
   let query = (db as unknown as Kysely<any>)
@@ -200,8 +211,16 @@ export async function endedRecords(
     .where('library_id', '=', options.libraryId)
     .where(kind, '=', options.kind)
     .where(end, '<=', options.cutoff);
-  query = after(query, end, options.cursor);
-  const rows: { id: string; kind: string; ended_at: string; patron_id: string | null; started_at: string }[] = await query.orderBy(end).orderBy('id').limit(options.limit).execute();
+  query = after(query, end, 'id', options.cursor);
+  return query.orderBy(end).orderBy('id').limit(options.limit);
+}
+
+/**
+ * A page of one library's ended records of one sort and kind (a fine's or hold's status, a service
+ * record's kind) that ended at or before `cutoff`, oldest first.
+ */
+export async function endedRecords(db: Db, records: EndedRecords, options: EndedRecordsOptions): Promise<EndedRecord[]> {
+  const rows: { id: string; kind: string; ended_at: string; patron_id: string | null; started_at: string }[] = await endedRecordsQuery(db, records, options).execute();
   return rows.map((r) => ({ id: r.id, kind: r.kind, endedAt: r.ended_at, patronId: r.patron_id, startedAt: r.started_at }));
 }
 
@@ -253,14 +272,18 @@ export interface PatronCandidateRow {
   openHolds: number;
 }
 
-/**
- * A page of patrons of one library to check for purging: inactive since `inactiveBefore`, or (with
- * `deceased`) recorded as deceased. Ordered by id; the page carries the facts the checker needs.
- */
-export async function patronCandidates(
-  db: Db,
-  options: { libraryId: string; deceased: boolean; inactiveBefore: string; afterId: string | null; limit: number; patronId?: string },
-): Promise<PatronCandidateRow[]> {
+export interface PatronCandidatesOptions {
+  libraryId: string;
+  deceased: boolean;
+  inactiveBefore: string;
+  /** Where the previous page ended: its last patron's last activity (inactive patrons) and id. */
+  after: Cursor | null;
+  limit: number;
+  patronId?: string;
+}
+
+/** The page query of `patronCandidates`, unexecuted (its plan is tested). */
+export function patronCandidatesQuery(db: Db, options: PatronCandidatesOptions) {
   let query = db
     .selectFrom('patrons')
     .select(['patrons.id', 'patrons.library_id', 'patrons.status', 'patrons.last_active_at', 'patrons.created_at'])
@@ -280,12 +303,26 @@ export async function patronCandidates(
         .as('open_holds'),
     ])
     .where('patrons.library_id', '=', options.libraryId);
-  query = options.deceased
-    ? query.where('patrons.status', '=', 'deceased')
-    : query.where('patrons.status', '<>', 'deceased').where('patrons.last_active_at', '<=', options.inactiveBefore);
-  if (options.afterId !== null) query = query.where('patrons.id', '>', options.afterId);
   if (options.patronId !== undefined) query = query.where('patrons.id', '=', options.patronId);
-  const rows = await query.orderBy('patrons.id').limit(options.limit).execute();
+  // Each walk is one index range in its own order (migration 0029): deceased patrons by id, inactive
+  // ones by last activity then id. Ordered by id alone, every page (one patron) sorted every inactive
+  // patron of the library.
+  if (options.deceased) {
+    query = query.where('patrons.status', '=', 'deceased');
+    if (options.after !== null) query = query.where('patrons.id', '>', options.after.id);
+    return query.orderBy('patrons.id').limit(options.limit);
+  }
+  query = query.where('patrons.status', '<>', 'deceased').where('patrons.last_active_at', '<=', options.inactiveBefore);
+  query = after(query, 'patrons.last_active_at', 'patrons.id', options.after);
+  return query.orderBy('patrons.last_active_at').orderBy('patrons.id').limit(options.limit);
+}
+
+/**
+ * A page of patrons of one library to check for purging: inactive since `inactiveBefore`, or (with
+ * `deceased`) recorded as deceased. Ordered by id; the page carries the facts the checker needs.
+ */
+export async function patronCandidates(db: Db, options: PatronCandidatesOptions): Promise<PatronCandidateRow[]> {
+  const rows = await patronCandidatesQuery(db, options).execute();
   return rows.map((r) => ({
     id: r.id,
     libraryId: r.library_id,
@@ -306,14 +343,18 @@ export async function lockPatron(db: Db, id: string): Promise<void> {
   if (engineOf(db) === 'postgres') await db.selectFrom('patrons').select('id').where('id', '=', id).forUpdate().execute();
 }
 
-/** Patrons whose age band has ended by `now` (the statistics band moves on at a birthday). */
+/** The query of `patronsToReband`, unexecuted (its plan is tested: a range of patrons_age_band_until). */
+export function patronsToRebandQuery(db: Db, libraryId: string, now: string) {
+  return db.selectFrom('patrons').select(['id', 'age_band', 'age_band_until']).where('library_id', '=', libraryId).where('age_band_until', '<=', now);
+}
+
+/**
+ * Patrons whose age band has ended by `now` (the statistics band moves on at a birthday). Read through
+ * the (library_id, age_band_until) index (migration 0029): a run reads only the patrons whose band
+ * changes, not every patron of the library.
+ */
 export async function patronsToReband(db: Db, libraryId: string, now: string): Promise<{ id: string; ageBand: string; ageBandUntil: string }[]> {
-  const rows = await db
-    .selectFrom('patrons')
-    .select(['id', 'age_band', 'age_band_until'])
-    .where('library_id', '=', libraryId)
-    .where('age_band_until', '<=', now)
-    .execute();
+  const rows = await patronsToRebandQuery(db, libraryId, now).execute();
   return rows.map((r) => ({ id: r.id, ageBand: r.age_band, ageBandUntil: r.age_band_until as string }));
 }
 

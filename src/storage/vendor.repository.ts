@@ -156,33 +156,40 @@ export interface AuthorisationCandidate {
   lastAt: string;
 }
 
+export interface StaleAuthorisationsOptions {
+  libraryId: string;
+  cutoff: string;
+  after: { lastAt: string; patronId: string; vendorId: string } | null;
+  limit: number;
+}
+
+/**
+ * The page query of `staleAuthorisations`, unexecuted (its plan is tested). The cursor is one row-value
+ * comparison, read as one range of the (last_at, patron_id, vendor_id) index (migration 0029).
+ */
+export function staleAuthorisationsQuery(db: Db, options: StaleAuthorisationsOptions) {
+  // A CROSS JOIN is SQLite's way of keeping the join order written: authorisations in cursor order, each
+  // looking up its vendor, so a page stops after `limit` rows. Left free, SQLite drove from the library's
+  // vendors and sorted all of their authorisations for every page. PostgreSQL reads it as an inner join.
+  let query = db
+    .selectFrom('vendor_authorisations as a')
+    .crossJoin('vendors as v')
+    .whereRef('v.id', '=', 'a.vendor_id')
+    .select(['a.patron_id', 'a.vendor_id', 'a.first_at', 'a.last_at'])
+    .where('v.library_id', '=', options.libraryId)
+    .where('a.last_at', '<=', options.cutoff);
+  const c = options.after;
+  if (c !== null) query = query.where((eb) => eb(eb.refTuple('a.last_at', 'a.patron_id', 'a.vendor_id'), '>', eb.tuple(c.lastAt, c.patronId, c.vendorId)));
+  return query.orderBy('a.last_at').orderBy('a.patron_id').orderBy('a.vendor_id').limit(options.limit);
+}
+
 /**
  * A page of the authorisations of a library's vendors last used at or before `cutoff`, oldest last use
  * first, strictly after the cursor (a last use, then the patron and the vendor: the primary key breaks
  * ties). Retention decides which go; `deleteAuthorisation` disposes of them.
  */
-export async function staleAuthorisations(
-  db: Db,
-  options: { libraryId: string; cutoff: string; after: { lastAt: string; patronId: string; vendorId: string } | null; limit: number },
-): Promise<AuthorisationCandidate[]> {
-  let query = db
-    .selectFrom('vendor_authorisations as a')
-    .innerJoin('vendors as v', 'v.id', 'a.vendor_id')
-    .select(['a.patron_id', 'a.vendor_id', 'a.first_at', 'a.last_at'])
-    .where('v.library_id', '=', options.libraryId)
-    .where('a.last_at', '<=', options.cutoff);
-  const c = options.after;
-  if (c !== null)
-    // The first condition is implied by the second; it bounds the index range scan from below.
-    query = query
-      .where('a.last_at', '>=', c.lastAt)
-      .where((eb) =>
-        eb.or([
-          eb('a.last_at', '>', c.lastAt),
-          eb.and([eb('a.last_at', '=', c.lastAt), eb.or([eb('a.patron_id', '>', c.patronId), eb.and([eb('a.patron_id', '=', c.patronId), eb('a.vendor_id', '>', c.vendorId)])])]),
-        ]),
-      );
-  const rows = await query.orderBy('a.last_at').orderBy('a.patron_id').orderBy('a.vendor_id').limit(options.limit).execute();
+export async function staleAuthorisations(db: Db, options: StaleAuthorisationsOptions): Promise<AuthorisationCandidate[]> {
+  const rows = await staleAuthorisationsQuery(db, options).execute();
   return rows.map((r) => ({ patronId: r.patron_id, vendorId: r.vendor_id, firstAt: iso(r.first_at), lastAt: iso(r.last_at) }));
 }
 

@@ -1,3 +1,4 @@
+import type { DeskLoad } from '../domain/desk-load.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { systemClock, type Clock } from '../domain/clock.js';
@@ -59,6 +60,8 @@ export interface Runtime {
   vault: Vault;
   /** The clock `wallNow` reads: the system's, unless a test gives its own. */
   wallClock?: Clock;
+  /** Requests this process answered lately (the transports count them; retention sizes its pages by them). */
+  deskLoad?: DeskLoad;
 }
 
 export interface Caller {

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { sweepDecision, type SweepDecision } from '../policy/retention.policy.js';
-import { engineOf, truncateWal, type Engine } from '../storage/database.js';
+import { engineOf, passiveCheckpoint, truncateWal, type Engine } from '../storage/database.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import { listLibraries } from '../storage/library.repository.js';
 import * as retention from '../storage/retention.repository.js';
@@ -141,6 +141,14 @@ export async function patronSweep(ctx: Context, input: { libraryId: string; cate
  */
 export async function emptyWal(runtime: Runtime): Promise<'truncated' | 'busy' | undefined> {
   return truncateWal(runtime.db);
+}
+
+/**
+ * Between two pages of a run: on SQLite, a passive checkpoint of what the pages committed (never waits
+ * for a reader or a writer; the desk's commits then seldom pay for an automatic one). Nothing on PostgreSQL.
+ */
+export async function checkpointBetweenPages(runtime: Runtime): Promise<void> {
+  await passiveCheckpoint(runtime.db);
 }
 
 /**

@@ -427,7 +427,7 @@ export async function retainPatronPage(ctx: Context, input: PageInput & { deceas
     deceased: input.deceased,
     inactiveBefore: monthsBefore(asOf, profile.retention.inactivePatrons.months).toISOString(),
   };
-  const rows = await retention.patronCandidates(ctx.trx, { ...candidates, afterId: input.cursor?.id ?? null, limit: input.limit });
+  const rows = await retention.patronCandidates(ctx.trx, { ...candidates, after: input.cursor, limit: input.limit });
   let disposed = 0;
   let keptByHold = 0;
   for (const row of rows) {
@@ -438,7 +438,7 @@ export async function retainPatronPage(ctx: Context, input: PageInput & { deceas
     if (input.runId !== null) {
       // Decide again on the locked row: a check-out, a fine or a legal hold since the page was read keeps the patron.
       await retention.lockPatron(ctx.trx, row.id);
-      const [now] = await retention.patronCandidates(ctx.trx, { ...candidates, afterId: null, limit: 1, patronId: row.id });
+      const [now] = await retention.patronCandidates(ctx.trx, { ...candidates, after: null, limit: 1, patronId: row.id });
       decision = now ? patronRetention({ ...now, held: patronUnderHold(await liveHeldPatrons(ctx.trx, row.id), row.id) }, profile, asOf) : decision;
       if (decision.reason === 'legal-hold') keptByHold++;
       if (!now || !decision.dispose) continue;
@@ -448,7 +448,7 @@ export async function retainPatronPage(ctx: Context, input: PageInput & { deceas
   }
   await receipt(ctx, input, profile, input.deceased ? 'deceased-patrons' : 'inactive-patrons', { disposed, kept: rows.length - disposed, held: keptByHold });
   const last = rows[rows.length - 1];
-  return { next: rows.length < input.limit || !last ? null : { at: '', id: last.id }, seen: rows.length, disposed, kept: rows.length - disposed, held: keptByHold };
+  return { next: rows.length < input.limit || !last ? null : { at: last.lastActiveAt ?? '', id: last.id }, seen: rows.length, disposed, kept: rows.length - disposed, held: keptByHold };
 }
 
 /** A public-computer session nobody logged off from is taken to have ended this long after it began. */
