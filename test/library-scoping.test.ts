@@ -29,7 +29,7 @@ const EXCEPTIONS: Record<string, string> = {
   legal_hold_patrons: 'the patrons a legal hold names: a child of legal_holds (which has library_id), always reached by hold_id',
   legal_request_patrons: 'the patrons a legal request names: a child of legal_requests (which has library_id), always reached by request_id',
   payment_allocations: 'how a payment settled fines: a child of payments and fines (both have library_id), reached by payment_id or fine_id',
-  oidc_store: 'the sign-in provider’s artefacts (sessions, codes, grants) keyed by the provider’s own ids; account_id is a pairwise pseudonym, not a library row',
+  oidc_store: 'the sign-in provider’s artefacts (sessions, codes, grants), keyed by the provider’s own ids (model, id); account_id is the patron’s id, set only after the patron signed in through their library, and used only to delete a patron’s artefacts',
   import_keys: 'an import run’s duplicate-finding hashes, kept during the run only: a child of import_runs (which has library_id), reached by run_id',
 };
 
