@@ -15,6 +15,10 @@ import { isUnavailable } from '../src/storage/errors.js';
 import { verifyAccessLog } from '../src/usecases/access-log.usecases.js';
 import { run } from '../src/usecases/context.js';
 import { createStaff } from '../src/usecases/staff.usecases.js';
+import { createSip2Account } from '../src/usecases/sip2-account.usecases.js';
+import { sip2Date } from '../src/sip2/codec.js';
+import { startSip2Server } from '../src/sip2/server.js';
+import { capturedLogger, connectSip2, parseResponse, withErrorDetection } from './sip2.js';
 import { ENGINES, freshDatabase, type TestDatabase } from './engines.js';
 import { buildItem, buildLibrary, buildPatron, world, type World } from './factories.js';
 import { startServer, type Answer } from './http.js';
@@ -242,6 +246,48 @@ describe.runIf(postgres)('PostgreSQL out of reach', () => {
       await expectWhole([first!.itemBarcode, second!.itemBarcode, third!.itemBarcode]);
     } finally {
       await server.close();
+      await relay.stop();
+      await relayed.close();
+    }
+  }, 60_000);
+
+  it('over SIP2, says the system is offline (SC status online N, a refusal on the screen) while the server is away, and serves again after', async () => {
+    const target = new URL(database.target);
+    const relay = await Relay.onFreePort({ host: target.hostname, port: Number(target.port || 5432) });
+    const viaRelay = new URL(database.target);
+    viaRelay.port = String(relay.port);
+    const relayed: Database = openDatabase(viaRelay.toString(), { poolSize: 2, connectRetry: { maxWaitMs: 300 } });
+    const { account, password } = await w.act(createSip2Account, { libraryId, branch: 'main', name: 'Failover kiosk', kind: 'self-check' });
+    const [pair] = await desk(1);
+    await relay.start();
+    const captured = capturedLogger();
+    const sip2 = await startSip2Server({ ...w.runtime, db: relayed.db }, { port: 0, log: captured.log });
+    const kiosk = await connectSip2(sip2.port);
+    let sequence = 0;
+    const send = async (message: string) => parseResponse(await kiosk.request(withErrorDetection(message, String(sequence++ % 10))));
+    const patronStatus = () => `23001${sip2Date(w.clock.now(), 'America/Denver')}AO${libraryId}|AA${pair!.cardNumber}|AC|`;
+    try {
+      expect((await send(`9300CN${account.loginId}|CO${password}|CPmain|`)).fixed[0]).toBe('1');
+      expect((await send('9900402.00')).fixed.slice(0, 3)).toEqual(['Y', 'Y', 'Y']);
+
+      await relay.stop();
+      const offline = await send('9900402.00');
+      expect(offline.code).toBe('98');
+      expect(offline.fixed.slice(0, 3)).toEqual(['N', 'N', 'N']);
+      const refused = await send(patronStatus());
+      expect(refused.code).toBe('24');
+      expect(refused.get('AF')).toContain('offline');
+      expect(kiosk.closed).toBe(false);
+
+      await relay.start();
+      expect((await send('9900402.00')).fixed[0]).toBe('Y');
+      const served = await send(patronStatus());
+      expect(served.code).toBe('24');
+      expect(served.get('AF') ?? '').not.toContain('offline');
+      expect(captured.lines.join('\n')).not.toContain(pair!.cardNumber);
+    } finally {
+      kiosk.end();
+      await sip2.close();
       await relay.stop();
       await relayed.close();
     }
