@@ -27,7 +27,8 @@ const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * The error statuses any route of the API can answer whatever it does, by what the route is:
  * - every route: 400 (the request does not match the schema, or holds what cannot be stored), 431 (the
  *   address or headers are larger than Node takes, 16 KiB), 500 (a fault of Carrel's, answered without
- *   detail) and 503 (the database is busy or not initialised);
+ *   detail) and 503 (the database is busy, out of reach, or not initialised; with Retry-After when time
+ *   cures it: STORAGE_BUSY, DATABASE_UNAVAILABLE);
  * - a route that takes a body: 413 (too large) and 415 (not JSON);
  * - a route behind a session (it does not say `security: []`): 401 (no live session) and 403 (another
  *   kind of session, a missing CSRF token, a password to change first, or a role that does not allow it).

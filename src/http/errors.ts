@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode, type Problem } from '../domain/errors.js';
+import { asDomainFailure } from '../usecases/context.js';
 
 /**
  * The one place domain error codes become HTTP status codes. TypeScript insists every code is here.
@@ -89,6 +90,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   NOTICE_CHANNEL_UNREACHABLE: 422,
   NOT_INITIALIZED: 503,
   STORAGE_BUSY: 503,
+  DATABASE_UNAVAILABLE: 503,
   RETENTION_RUN_IN_PROGRESS: 409,
   READING_HISTORY_NOT_OFFERED: 422,
   STATISTICS_INCOMPLETE: 409,
@@ -168,6 +170,12 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   RENEWAL_NOT_DUE: 422,
 };
 
+/**
+ * Seconds a client is asked to wait (`Retry-After`) before trying again after a 503 that passing time
+ * cures: a lock another process held, a database being restarted or failed over.
+ */
+export const RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = { STORAGE_BUSY: 1, DATABASE_UNAVAILABLE: 2 };
+
 /** Codes only the HTTP transport produces (documented with the others in docs/ERRORS.md). */
 export const HttpErrorCode = {
   INVALID_JSON: 'INVALID_JSON',
@@ -205,8 +213,12 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: st
  * Turns anything thrown while handling a request into a JSON error with a stable code. Unexpected
  * errors are logged (without personal data, see log.ts) and answered without detail: never a stack.
  */
-export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+export function handleError(thrown: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  // A lost database connection met outside a use case's transaction is answered as inside one.
+  const error = asDomainFailure(thrown) as FastifyError | Error;
   if (error instanceof DomainError) {
+    const retryAfter = RETRY_AFTER_SECONDS[error.code];
+    if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
     void reply.status(HTTP_STATUS[error.code]).send(errorBody(error.code, error.message, error.problems));
     return;
   }

@@ -113,7 +113,11 @@ export function ezproxyRoutes(runtime: Runtime, throttle: AttemptThrottle): Fast
         // Not a guess at a card: the slot goes back.
         throttle.forgive(address, slot);
         if (error.code === ErrorCode.VENDOR_NOT_FOUND) return sendPage(reply, 404, messagePage('unavailable', pageWords(request)));
-        return sendPage(reply, error.code === ErrorCode.STORAGE_BUSY ? 503 : 400, messagePage('refused', pageWords(request)));
+        if (error.code === ErrorCode.STORAGE_BUSY || error.code === ErrorCode.DATABASE_UNAVAILABLE) {
+          reply.header('retry-after', error.code === ErrorCode.STORAGE_BUSY ? '1' : '2');
+          return sendPage(reply, 503, messagePage('refused', pageWords(request)));
+        }
+        return sendPage(reply, 400, messagePage('refused', pageWords(request)));
       }
     });
 

@@ -128,6 +128,15 @@ export function scStatus(runtime: Runtime, terminal: Terminal, request: Sip2Requ
   };
 }
 
+/**
+ * 99 → 98 while the database cannot be reached: online status N, and neither check-in nor check-out
+ * possible, so the kiosk says it is offline rather than failing each patron's request in turn.
+ */
+export function offlineStatus(runtime: Runtime, terminal: Terminal, request: Sip2Request): Answer {
+  const answer = scStatus(runtime, terminal, request);
+  return { ...answer, fixed: ['N', 'N', 'N', ...answer.fixed.slice(3)] };
+}
+
 /** 23 → 24: patron status. */
 export async function patronStatusRequest(runtime: Runtime, terminal: Terminal, request: Sip2Request): Promise<Answer> {
   const proof = proofOf(terminal, request);

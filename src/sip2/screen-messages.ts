@@ -30,6 +30,7 @@ const SCREEN: Partial<Record<string, string>> = {
   [ErrorCode.PAYMENT_EXCEEDS_BALANCE]: 'The payment is more than your account owes.',
   [ErrorCode.INVALID_AMOUNT]: 'The payment amount was not recognised.',
   [ErrorCode.STORAGE_BUSY]: 'The library system is busy. Please try again.',
+  [ErrorCode.DATABASE_UNAVAILABLE]: 'The library system is offline. Please try again shortly.',
 };
 
 /** The screen line for a set of refusal codes: the first one Carrel words for a patron, else a general line. */

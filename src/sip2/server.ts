@@ -12,11 +12,11 @@ import type { Logger } from 'pino';
 import type { Sip2Charset } from '../domain/sip2.js';
 import { maySend } from '../policy/sip2-disclosure.policy.js';
 import { AttemptThrottle, throttleKey } from '../usecases/attempt-throttle.js';
-import type { Runtime } from '../usecases/context.js';
+import { asDomainFailure, type Runtime } from '../usecases/context.js';
 import { sip2AccountStillAllowed, sip2Login, sip2Terminal } from '../usecases/sip2.usecases.js';
 import { decodeText, encodeText, formatResponse, parseRequest, Sip2Framer, type Sip2Request } from './codec.js';
 import { DomainError, ErrorCode } from '../domain/errors.js';
-import { dateFieldValid, HANDLERS, refusal, type Answer, type Terminal } from './handlers.js';
+import { dateFieldValid, HANDLERS, offlineStatus, refusal, type Answer, type Terminal } from './handlers.js';
 import { screenMessage } from './screen-messages.js';
 
 export interface Sip2ServerOptions {
@@ -159,20 +159,23 @@ function serveConnection(runtime: Runtime, socket: Socket, options: ConnectionOp
       return login(request);
     }
     if (terminal === null) return close();
-    // The account may have been disabled, or its addresses changed, since it logged in.
-    const current = await sip2AccountStillAllowed(runtime, terminal.account.id, address);
-    if (!current) return close();
-    terminal.account = current;
-    if (current.requireErrorDetection && !request.errorDetection) return resendRequest();
-    if (!wellFormed(request, terminal.timeZone)) return resendRequest();
     let answer: Answer | null | undefined;
     try {
+      // The account may have been disabled, or its addresses changed, since it logged in.
+      const current = await sip2AccountStillAllowed(runtime, terminal.account.id, address);
+      if (!current) return close();
+      terminal.account = current;
+      if (current.requireErrorDetection && !request.errorDetection) return resendRequest();
+      if (!wellFormed(request, terminal.timeZone)) return resendRequest();
       answer = maySend(current, request.code) ? await HANDLERS[request.code]?.(runtime, terminal, request) : refusal(runtime, terminal, request);
-    } catch (error) {
+    } catch (thrown) {
       // A busy database (another process holding SQLite's write lock past the busy timeout, a PostgreSQL
-      // deadlock) is the message's own refusal, "try again"; the connection and its patron session stay.
-      if (!(error instanceof DomainError && error.problems.some((p) => p.code === ErrorCode.STORAGE_BUSY))) throw error;
-      answer = refusal(runtime, terminal, request, screenMessage([ErrorCode.STORAGE_BUSY]));
+      // deadlock) or one out of reach (PostgreSQL restarting or failing over) is the message's own refusal,
+      // "try again"; SC status answers "offline" (98 with online status N), which kiosks show as such. The
+      // connection and its patron session stay, and the next message tries the database again.
+      const code = transientCode(asDomainFailure(thrown));
+      if (code === null) throw thrown;
+      answer = request.code === '99' ? offlineStatus(runtime, terminal, request) : refusal(runtime, terminal, request, screenMessage([code]));
     }
     if (!answer) return resendRequest();
     send(formatResponseFor(answer, request));
@@ -192,7 +195,16 @@ function serveConnection(runtime: Runtime, socket: Socket, options: ConnectionOp
       options.log.warn({ address: throttleKey(address) }, 'SIP2 logins throttled');
       return close();
     }
-    const account = await sip2Login(runtime, { loginId: request.fields.get('CN')?.[0] ?? '', password: request.fields.get('CO')?.[0] ?? '', address });
+    let account;
+    try {
+      account = await sip2Login(runtime, { loginId: request.fields.get('CN')?.[0] ?? '', password: request.fields.get('CO')?.[0] ?? '', address });
+    } catch (thrown) {
+      // Without the database the login can be neither granted nor refused: the connection ends without an
+      // answer (not a failed login, which would count against the address), and the kiosk connects again.
+      if (transientCode(asDomainFailure(thrown)) === null) throw thrown;
+      options.log.warn({ address: throttleKey(address) }, 'SIP2 login while the database is unavailable');
+      return close();
+    }
     if (!account) {
       // A refused login ends whatever this connection was logged in as: told "not logged in", it is not.
       terminal = null;
@@ -206,6 +218,13 @@ function serveConnection(runtime: Runtime, socket: Socket, options: ConnectionOp
     charset = account.charset;
     options.log.info({ account: account.id }, 'SIP2 login');
   }
+}
+
+/** STORAGE_BUSY or DATABASE_UNAVAILABLE when that is what the error is (time cures both), else null. */
+function transientCode(error: unknown): ErrorCode | null {
+  if (!(error instanceof DomainError)) return null;
+  for (const code of [ErrorCode.DATABASE_UNAVAILABLE, ErrorCode.STORAGE_BUSY]) if (error.problems.some((p) => p.code === code)) return code;
+  return null;
 }
 
 /**

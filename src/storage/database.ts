@@ -15,6 +15,7 @@ import {
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
+import { isUnavailable } from './errors.js';
 import type { Schema } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -61,10 +62,31 @@ export interface OpenOptions {
    * circulation bench measures both (`npm run bench:circ`).
    */
   synchronous?: 'FULL' | 'NORMAL';
+  /** PostgreSQL: how a new connection is retried while the server cannot be reached (`ConnectRetry`). */
+  connectRetry?: Partial<ConnectRetry>;
 }
 
+/**
+ * PostgreSQL: a new connection the server refuses (down, restarting, a standby being promoted) is tried
+ * again after `firstDelayMs`, then twice as long each time up to `maxDelayMs`, until `maxWaitMs` have
+ * passed since the first attempt; then the request fails with the last error (DATABASE_UNAVAILABLE, 503
+ * with Retry-After, at the transports). Nothing has been sent on a connection that was never made, so
+ * retrying it is always safe; a transaction that lost its connection midway is never retried here (its
+ * COMMIT may or may not have reached the server). Each new request tries again, so the process recovers
+ * by itself once the server is back at its address, without a restart.
+ */
+export interface ConnectRetry {
+  firstDelayMs: number;
+  maxDelayMs: number;
+  maxWaitMs: number;
+  /** How long one attempt may wait for the server to answer (an address where packets vanish). */
+  attemptTimeoutMs: number;
+}
+
+const CONNECT_RETRY: ConnectRetry = { firstDelayMs: 50, maxDelayMs: 500, maxWaitMs: 2_000, attemptTimeoutMs: 5_000 };
+
 export function openDatabase(target: string, options: OpenOptions = {}): Database {
-  if (isPostgresUrl(target)) return openPostgres(target, options.poolSize ?? 10, options.onQuery);
+  if (isPostgresUrl(target)) return openPostgres(target, options.poolSize ?? 10, options.onQuery, { ...CONNECT_RETRY, ...options.connectRetry });
   return openSqlite(target, options.onQuery, options.synchronous ?? 'FULL');
 }
 
@@ -147,7 +169,7 @@ const PG_DATE = 1082;
 const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
 
-function openPostgres(url: string, poolSize: number, onQuery?: (sql: string) => void): Database {
+function openPostgres(url: string, poolSize: number, onQuery: ((sql: string) => void) | undefined, retry: ConnectRetry): Database {
   const parseTimestamp = pg.types.getTypeParser(PG_TIMESTAMPTZ) as (value: string) => Date;
   const types = {
     getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -165,11 +187,41 @@ function openPostgres(url: string, poolSize: number, onQuery?: (sql: string) => 
       }
     },
   };
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: types as pg.CustomTypesConfig, options: '-c TimeZone=UTC' });
-  // An idle client losing its server is reported here rather than crashing the process.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: types as pg.CustomTypesConfig,
+    options: '-c TimeZone=UTC',
+    connectionTimeoutMillis: retry.attemptTimeoutMs,
+    // A server that vanished without closing its sockets is noticed by TCP keepalive, not by a hung query.
+    keepAlive: true,
+  });
+  // An idle client losing its server (terminated, shut down, failed over) is reported here rather than
+  // crashing the process; the pool has already dropped it, and the next request opens a new connection.
   pool.on('error', () => undefined);
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), log: queryLog(onQuery) });
+  // A connection lost while its client is lent out (between two statements of a transaction, or in the
+  // same packet as the startup's last message, before the borrower holds it) is emitted as an 'error' on
+  // the client, which would end the process if nothing listened: the next statement fails instead
+  // (DATABASE_UNAVAILABLE), and the pool drops the client when it is released. 'connect' is emitted
+  // synchronously as each new client is made, so no client is ever without this listener.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  const retrying = { connect: () => connectWithRetry(pool, retry), end: () => pool.end() };
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: retrying }), log: queryLog(onQuery) });
   return { db, engine: 'postgres', location: redactUrl(url), close: () => db.destroy() };
+}
+
+/** A pooled connection, the server's refusals retried with a bounded backoff (`ConnectRetry`). */
+async function connectWithRetry(pool: pg.Pool, retry: ConnectRetry): Promise<pg.PoolClient> {
+  const started = performance.now();
+  for (let delay = retry.firstDelayMs; ; delay = Math.min(delay * 2, retry.maxDelayMs)) {
+    try {
+      return await pool.connect();
+    } catch (error) {
+      const waited = performance.now() - started;
+      if (!isUnavailable(error) || waited + delay > retry.maxWaitMs) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
 
 /** The engine behind a handle or transaction (for the few statements the engines spell differently). */

@@ -6,7 +6,7 @@ import { DomainError, ErrorCode, refuse } from '../domain/errors.js';
 import type { Actor, Channel, Purpose } from '../policy/actors.js';
 import type { AccessEntry } from '../storage/access-log.repository.js';
 import { engineOf, truncateWal, type Db } from '../storage/database.js';
-import { isBusy } from '../storage/errors.js';
+import { isBusy, isUnavailable } from '../storage/errors.js';
 import type { Schema } from '../storage/schema.js';
 import type { Vault } from '../vault/vault.js';
 import { appendChained } from './access-chain.js';
@@ -97,6 +97,7 @@ export async function run<I, O>(runtime: Runtime, caller: Caller, useCase: UseCa
     });
   } catch (error) {
     if (isBusy(error)) throw refuse(ErrorCode.STORAGE_BUSY, 'The database is busy; try again.');
+    if (isUnavailable(error)) throw databaseUnavailable();
     await keepRefusalAccess(runtime, error);
     throw error;
   }
@@ -131,8 +132,30 @@ async function keepRefusalAccess(runtime: Runtime, error: unknown): Promise<void
     await runtime.db.transaction().execute((trx) => appendChained(trx, runtime.vault, entries));
   } catch (failure) {
     if (isBusy(failure)) throw refuse(ErrorCode.STORAGE_BUSY, 'The database is busy; try again.');
+    if (isUnavailable(failure)) throw databaseUnavailable();
     throw failure;
   }
+}
+
+/**
+ * DATABASE_UNAVAILABLE: the database could not be reached or the connection was lost (a PostgreSQL server
+ * down, restarting or failing over). The use case's transaction did not commit (all of it or none: a
+ * connection lost during COMMIT leaves the outcome unknown, never partial), so the caller may try again.
+ */
+function databaseUnavailable(): DomainError {
+  return refuse(ErrorCode.DATABASE_UNAVAILABLE, 'The database cannot be reached just now; try again shortly.');
+}
+
+/**
+ * What a transport makes of an error a use case let through: the engine's lost-connection errors become
+ * DATABASE_UNAVAILABLE (for a read outside `run`, such as a session's look-up), anything else is
+ * returned as it came.
+ */
+export function asDomainFailure(error: unknown): unknown {
+  if (error instanceof DomainError) return error;
+  if (isUnavailable(error)) return databaseUnavailable();
+  if (isBusy(error)) return refuse(ErrorCode.STORAGE_BUSY, 'The database is busy; try again.');
+  return error;
 }
 
 /** A fresh identifier for a new row. */
