@@ -147,8 +147,8 @@ export async function verifyAccessLog(ctx: Context, input: { libraryId?: string;
   const broken: BrokenLink[] = [];
   for (const chain of chains) {
     const lanesBroken = chain.lanes.map((l) => l.firstBroken).filter((link): link is BrokenLink => link !== null);
-    if (chain.firstBroken && !lanesBroken.includes(chain.firstBroken)) broken.push(chain.firstBroken);
     broken.push(...lanesBroken);
+    if (chain.firstBroken && !lanesBroken.includes(chain.firstBroken)) broken.push(chain.firstBroken);
   }
   if (unchained.count > 0)
     broken.push({ chain: null, chainSeq: null, seq: unchained.firstSeq, problem: 'unchained', detail: `${unchained.count} entr${unchained.count === 1 ? 'y is' : 'ies are'} outside every chain.` });
@@ -176,7 +176,7 @@ async function verifyLibrary(ctx: Context, library: string, names: Set<string>, 
   if (zero) {
     count = zero.lanes;
     if (zero.lanesMac !== lanesMac(ctx.vault, library, zero.lanes, zero.lastSeq, zero.lastHash))
-      problems.push({ chain: library, chainSeq: null, seq: null, problem: 'lanes-moved', detail: 'The library’s lane count does not carry a valid MAC: it was changed, which could hide a deleted lane.' });
+      problems.push({ chain: library, chainSeq: null, seq: null, problem: 'lanes-moved', detail: 'The library’s lane count does not carry a valid MAC: it was changed (which could hide a deleted lane), or lane 0’s head was moved.' });
   }
   const byLane = new Map<number, string>();
   for (const name of names) byLane.set(laneOf(name).lane, name);
@@ -195,7 +195,8 @@ async function verifyLibrary(ctx: Context, library: string, names: Set<string>, 
     lanes.push(await verifyChain(ctx, chain, lane, head, checkpoints.get(chain)));
   }
   const first = lanes.find((l) => l.lane === 0);
-  const firstBroken = problems[0] ?? lanes.find((l) => l.firstBroken !== null)?.firstBroken ?? null;
+  // A lane's own broken link says more than the count's MAC (moving lane 0's head back breaks both).
+  const firstBroken = lanes.find((l) => l.firstBroken !== null)?.firstBroken ?? problems[0] ?? null;
   return {
     chain: library,
     entries: lanes.reduce((sum, l) => sum + l.entries, 0),
