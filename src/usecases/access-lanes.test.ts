@@ -63,6 +63,7 @@ describe('lanes of one library’s access log on postgres', () => {
   /** A library with two lanes: the second opened by a transaction that found lane 0 held. */
   async function libraryWithTwoLanes() {
     const { library } = await buildLibrary(w);
+    await append(library.id, 'first');
     let release = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
     let held = () => {};
