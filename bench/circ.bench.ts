@@ -77,7 +77,7 @@ import { keyStoreTargetFor, openKeyStore, type KeyStore } from '../src/storage/k
 import { migrateToLatest } from '../src/storage/migrate.js';
 import { findPatronByCardHash, findPatronById } from '../src/storage/patron.repository.js';
 import type { Schema } from '../src/storage/schema.js';
-import { entryMac, lockOrCreateHead } from '../src/usecases/access-chain.js';
+import { entryMac, lanesMac, lockOrCreateHead } from '../src/usecases/access-chain.js';
 import { verifyAccessLog } from '../src/usecases/access-log.usecases.js';
 import { checkin, checkout } from '../src/usecases/circulation.usecases.js';
 import { newTimeOrderedId, run, type Caller, type Runtime } from '../src/usecases/context.js';
@@ -1340,7 +1340,10 @@ async function benchEngine(engine: Engine, targets: { vault: string; plaintext: 
       await floor.close();
     }
     // The floor's entries (its traced pairs and its load) must be the chain the API writes: the same
-    // MACs over the same fields, each linked to the one before, the head at the last.
+    // MACs over the same fields, each linked to the one before, the head at the last. The floor moves lane
+    // 0's end without the MAC of the library's lane count that appendChained writes with it: put it there.
+    const laneZero = await database.db.selectFrom('access_log_heads').selectAll().where('chain', '=', LIBRARY_ID).executeTakeFirstOrThrow();
+    await database.db.updateTable('access_log_heads').set({ lanes_mac: lanesMac(vault, LIBRARY_ID, Number(laneZero.lanes), Number(laneZero.last_seq), laneZero.last_hash) }).where('chain', '=', LIBRARY_ID).execute();
     const verified = await run(runtime, SYSTEM_CALLER, verifyAccessLog, { libraryId: LIBRARY_ID }, { snapshot: true });
     const floorChain = { entries: verified.entries, ok: verified.ok };
     if (!verified.ok) say(`[${engine}] WARNING: the floor's access-log chain does not verify: ${verified.firstBroken?.problem ?? ''} ${verified.firstBroken?.detail ?? ''}`);
