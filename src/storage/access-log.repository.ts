@@ -136,6 +136,14 @@ export async function lockHead(db: Db, chain: string): Promise<ChainHead | undef
   return row ? toHead(row) : undefined;
 }
 
+const selectFreeHead = prepared((db: Db, chain: string) => db.selectFrom('access_log_heads').selectAll().where('chain', '=', chain).forUpdate().skipLocked());
+
+/** PostgreSQL: a chain's head locked for the rest of the transaction if no other transaction holds it (no waiting), else undefined. */
+export async function tryLockHead(db: Db, chain: string): Promise<ChainHead | undefined> {
+  const [row] = (await selectFreeHead(db, chain)).rows;
+  return row ? toHead(row) : undefined;
+}
+
 /**
  * PostgreSQL: the first of these heads no other transaction holds, locked for the rest of the transaction
  * without waiting (`SKIP LOCKED`), or undefined when every one is held or none exists.
