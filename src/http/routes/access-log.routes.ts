@@ -12,7 +12,7 @@ export function accessLogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       { schema: VerifyAccessLogRoute },
       async (request) =>
         run(runtime, { actor: request.actor, purpose: 'administration', channel: 'http' }, verifyAccessLog,
-          { ...(request.query.library ? { libraryId: request.query.library } : {}), ...(request.query.incremental ? { incremental: true } : {}) },
+          { ...(request.query.library ? { libraryId: request.query.library } : {}), ...(request.query.incremental === 'true' ? { incremental: true } : {}) },
           { snapshot: true },
         ),
     );

@@ -55,7 +55,7 @@ export const VerifyAccessLogRoute = {
   description:
     'Recomputes every entry’s MAC from each chain’s start to its head and names the first broken link of each chain: an entry edited, missing or reordered, a moved start, a head that does not match, a lane deleted or a lane count changed. Staff of one library verify that library’s log. Each lane found intact leaves a checkpoint; `incremental=true` checks each lane from its checkpoint only (a moved checkpoint is reported, and that lane checked in full). `carrel verify-log` does the same.',
   querystring: Type.Object(
-    { library: Type.Optional(LibraryId), incremental: Type.Optional(Type.Boolean({ description: 'Check only what was appended since the last check found each lane intact.' })) },
+    { library: Type.Optional(LibraryId), incremental: Type.Optional(Type.String({ enum: ['true', 'false'], description: '`true`: check only what was appended since the last check found each lane intact.' })) },
     { additionalProperties: false },
   ),
   response: { 200: Verification, ...errorResponses },
