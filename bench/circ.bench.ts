@@ -83,7 +83,7 @@ import { keyStoreTargetFor, openKeyStore, type KeyStore } from '../src/storage/k
 import { migrateToLatest } from '../src/storage/migrate.js';
 import { findPatronByCardHash, findPatronById } from '../src/storage/patron.repository.js';
 import type { Schema } from '../src/storage/schema.js';
-import { entryMac, lockOrCreateHead } from '../src/usecases/access-chain.js';
+import { entryMac, lanesMac, lockOrCreateHead } from '../src/usecases/access-chain.js';
 import { verifyAccessLog } from '../src/usecases/access-log.usecases.js';
 import { checkin, checkout } from '../src/usecases/circulation.usecases.js';
 import { newTimeOrderedId, run, type Caller, type Runtime } from '../src/usecases/context.js';
@@ -1529,8 +1529,10 @@ async function benchEngine(engine: Engine, targets: { vault: string; plaintext: 
     await migrateToLatest(plainDatabase.db);
     keyStore = await openKeyStore(keyStoreTargetFor(targets.vault));
     const vault = await Vault.open({ keyring: new Keyring([randomKey()], { kind: 'env' }), store: keyStore, now: systemClock.now() });
-    const runtime: Runtime = { db: database.db, clock: systemClock, vault };
-    const plainRuntime: Runtime = { db: plainDatabase.db, clock: systemClock, vault: plaintextVault() };
+    // One access-log lane, as the floors append to: API and floors run the same statements. What lanes
+    // add on PostgreSQL under contention is `npm run bench:commits`'s to measure.
+    const runtime: Runtime = { db: database.db, clock: systemClock, vault, accessLanes: 1 };
+    const plainRuntime: Runtime = { db: plainDatabase.db, clock: systemClock, vault: plaintextVault(), accessLanes: 1 };
     const what = `${options.patrons.toLocaleString('en')} patrons and ${options.items.toLocaleString('en')} items`;
     say(`[${engine}] seeding ${what}, personal fields sealed by the vault, in ${database.location}…`);
     const fixture = await seed(database, runtime, options, 'vault');
@@ -1644,7 +1646,10 @@ async function benchEngine(engine: Engine, targets: { vault: string; plaintext: 
       await minimal.close();
     }
     // The floors' entries (their traced pairs and their load) must be the chain the API writes: the same
-    // MACs over the same fields, each linked to the one before, the head at the last.
+    // MACs over the same fields, each linked to the one before, the head at the last. The floors move lane
+    // 0's end without the MAC of the library's lane count that appendChained writes with it: put it there.
+    const laneZero = await database.db.selectFrom('access_log_heads').selectAll().where('chain', '=', LIBRARY_ID).executeTakeFirstOrThrow();
+    await database.db.updateTable('access_log_heads').set({ lanes_mac: lanesMac(vault, LIBRARY_ID, Number(laneZero.lanes), Number(laneZero.last_seq), laneZero.last_hash) }).where('chain', '=', LIBRARY_ID).execute();
     const verified = await run(runtime, SYSTEM_CALLER, verifyAccessLog, { libraryId: LIBRARY_ID }, { snapshot: true });
     const floorChain = { entries: verified.entries, ok: verified.ok };
     if (!verified.ok) say(`[${engine}] WARNING: the floor's access-log chain does not verify: ${verified.firstBroken?.problem ?? ''} ${verified.firstBroken?.detail ?? ''}`);

@@ -42,6 +42,12 @@ export interface Config {
   publicUrl: string | null;
   /** Minutes a patron's sign-in to vendors lasts before they give their PIN again (CARREL_OIDC_SESSION_MINUTES, 30; issue 19). */
   oidcSessionMinutes: number;
+  /**
+   * How many lanes (chains) each library's access log appends to on PostgreSQL (CARREL_ACCESS_LANES, 1 to
+   * 64; null: the default, 8), so that one library's transactions do not commit one at a time. SQLite
+   * always uses one.
+   */
+  accessLanes: number | null;
 }
 
 /** What Fastify's `trustProxy` takes: none, every hop, a hop count, or the proxies' addresses and networks. */
@@ -92,6 +98,17 @@ export function trustProxyFrom(value: string | undefined): TrustProxy {
   );
 }
 
+/** CARREL_ACCESS_LANES (or `--access-lanes`): a whole number from 1 to 64; unset or empty, the default. */
+export function accessLanesFrom(value: string | undefined, name = 'CARREL_ACCESS_LANES'): number | null {
+  const text = (value ?? '').trim();
+  if (text === '') return null;
+  if (/^\d+$/.test(text)) {
+    const lanes = Number(text);
+    if (lanes >= 1 && lanes <= 64) return lanes;
+  }
+  throw new ConfigError(`${name} is a whole number of lanes from 1 to 64 (each library's access log appends to that many chains on PostgreSQL; 1 is one chain, as on SQLite).`);
+}
+
 function flag(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
@@ -124,5 +141,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sip2IdleSeconds: idle >= 5 && idle <= 86_400 ? idle : 600,
     publicUrl: env.CARREL_PUBLIC_URL && /^https?:\/\/[^\s]+$/.test(env.CARREL_PUBLIC_URL) ? env.CARREL_PUBLIC_URL.replace(/\/$/, '') : null,
     oidcSessionMinutes: oidcMinutes >= 1 && oidcMinutes <= 24 * 60 ? oidcMinutes : 30,
+    accessLanes: accessLanesFrom(env.CARREL_ACCESS_LANES),
   };
 }

@@ -158,6 +158,16 @@ describe.each(ENGINES)('a new user on %s', (engine) => {
     }
   });
 
+  it('stops on a lane count it cannot use, CARREL_ACCESS_LANES with CONFIG_INVALID and exit 2, --access-lanes with VALIDATION_FAILED', async () => {
+    const run = await carrel(['--db', target, 'library', 'settings', '--library', LIBRARY], { env: { ...env, CARREL_ACCESS_LANES: '0' }, cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('carrel: CONFIG_INVALID: CARREL_ACCESS_LANES is a whole number of lanes from 1 to 64');
+    const start = await carrel(['--db', join(dir, 'never'), '--json', 'start', '--port', '0', '--access-lanes', 'many'], { env, cwd: dir });
+    expect(start.code).not.toBe(0);
+    expect(start.stdout + start.stderr).toContain('--access-lanes is a whole number of lanes from 1 to 64');
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+  });
+
   it('starts on a port already in use without creating a database, a key file or an administrator', async () => {
     const taken: Server = createServer();
     await new Promise<void>((resolve) => taken.listen({ port: 0, host: '127.0.0.1' }, resolve));

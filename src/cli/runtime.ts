@@ -19,7 +19,7 @@ import { VaultError } from '../vault/cipher.js';
 import { KeyFileError } from '../vault/key-file.js';
 import { openVaultFor } from '../vault/open-vault.js';
 import { rotateKeyFile, type RotationReport } from '../vault/rotation.js';
-import { chainLegacyAccessLog } from '../usecases/access-log.usecases.js';
+import { attestAccessLanes, chainLegacyAccessLog } from '../usecases/access-log.usecases.js';
 import type { Runtime } from '../usecases/context.js';
 import { databaseHoldsPatrons } from '../usecases/setup.usecases.js';
 import { clockFor, type CommandHelpers } from './command-helpers.js';
@@ -64,7 +64,7 @@ export interface OpenedRuntime {
  * Opens a database and its vault for a command. The vault refuses a wrong key, and a missing key store
  * when the database holds patrons.
  */
-export async function openRuntime(target: string, clock: Clock, options: { create: boolean; keyFile: string }): Promise<OpenedRuntime> {
+export async function openRuntime(target: string, clock: Clock, options: { create: boolean; keyFile: string; accessLanes?: number | null }): Promise<OpenedRuntime> {
   const database = await openForCommand(target, options);
   try {
     const opened = await openVaultFor(target, {
@@ -83,8 +83,15 @@ export async function openRuntime(target: string, clock: Clock, options: { creat
         await opened.close();
         throw error;
       });
+    // Likewise the lane counts of the heads a database had before lanes (migration 0028), by the opening
+    // that upgrades it only.
+    if (database.migrated.includes('0028-access-lanes'))
+      await attestAccessLanes({ db: database.db, clock, vault: opened.vault }).catch(async (error: unknown) => {
+        await opened.close();
+        throw error;
+      });
     return {
-      runtime: { db: database.db, clock, vault: opened.vault, deskLoad: new DeskLoad() },
+      runtime: { db: database.db, clock, vault: opened.vault, deskLoad: new DeskLoad(), ...(options.accessLanes != null ? { accessLanes: options.accessLanes } : {}) },
       location: database.location,
       keyFileCreated: opened.keyFileCreated,
       close: async () => {
@@ -139,7 +146,7 @@ let loadedConfig: Config | undefined;
 /** `withRuntime` for commands: the database named by `--db`, or the configured one. */
 export function runtimeOpener(config: Config): CommandHelpers['withRuntime'] {
   return async (opts, create, body) => {
-    const opened = await openRuntime(opts.db ?? config.database, clockFor(opts.asOf), { create, keyFile: config.keyFile });
+    const opened = await openRuntime(opts.db ?? config.database, clockFor(opts.asOf), { create, keyFile: config.keyFile, accessLanes: config.accessLanes });
     try {
       return await body(opened.runtime);
     } finally {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { accessLanesFrom } from '../config.js';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { SYSTEM } from '../policy/actors.js';
 import { listLibraries } from '../usecases/library.usecases.js';
@@ -45,13 +46,20 @@ export function registerSetupCommands(program: Command, helpers: CommandHelpers)
     .option('--sip2-host <address>', 'address the SIP2 server listens on (CARREL_SIP2_HOST)', config.sip2Host)
     .option('--sip2-cert <file>', 'PEM certificate: SIP2 over TLS (CARREL_SIP2_CERT)', config.sip2Cert ?? undefined)
     .option('--sip2-key <file>', 'PEM private key of the certificate (CARREL_SIP2_KEY)', config.sip2Key ?? undefined)
-    .action(async (o: { port: string; host: string; demo: boolean; scheduler: boolean; sip2Port?: string; sip2Host: string; sip2Cert?: string; sip2Key?: string }, command: Command) => {
+    .option('--access-lanes <n>', 'chains each library’s access log appends to on PostgreSQL, 1 to 64 (CARREL_ACCESS_LANES; default 8)', config.accessLanes === null ? undefined : String(config.accessLanes))
+    .action(async (o: { port: string; host: string; demo: boolean; scheduler: boolean; sip2Port?: string; sip2Host: string; sip2Cert?: string; sip2Key?: string; accessLanes?: string }, command: Command) => {
       const opts = globals(command);
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw refuse(ErrorCode.VALIDATION_FAILED, '--port takes a number from 0 to 65535.', 'port');
       const sip2Port = o.sip2Port === undefined ? null : Number(o.sip2Port);
       if (sip2Port !== null && (!Number.isInteger(sip2Port) || sip2Port < 0 || sip2Port > 65535)) throw refuse(ErrorCode.VALIDATION_FAILED, '--sip2-port takes a number from 0 to 65535.', 'sip2Port');
       if ((o.sip2Cert === undefined) !== (o.sip2Key === undefined)) throw refuse(ErrorCode.VALIDATION_FAILED, 'SIP2 over TLS needs both --sip2-cert and --sip2-key.', 'sip2Cert');
+      let accessLanes: number | null;
+      try {
+        accessLanes = accessLanesFrom(o.accessLanes, '--access-lanes');
+      } catch (error) {
+        throw refuse(ErrorCode.VALIDATION_FAILED, error instanceof Error ? error.message : String(error), 'accessLanes');
+      }
       // Every profile file is validated before anything is served: a broken one stops Carrel here.
       listProfiles({ actor: SYSTEM });
       checkRetentionSchedule(config.retentionSchedule);
@@ -60,7 +68,7 @@ export function registerSetupCommands(program: Command, helpers: CommandHelpers)
         { host: o.host, port, what: 'the address' },
         ...(sip2Port === null ? [] : [{ host: o.sip2Host, port: sip2Port, what: 'the SIP2 address' }]),
       ]);
-      const opened = await openRuntime(opts.db ?? config.database, clockFor(undefined), { create: true, keyFile: config.keyFile });
+      const opened = await openRuntime(opts.db ?? config.database, clockFor(undefined), { create: true, keyFile: config.keyFile, accessLanes });
       if (opened.keyFileCreated) process.stdout.write(`${tr.t('cli.start.keyFileCreated', { keyFile: config.keyFile })}\n`);
       const runtime = opened.runtime;
       const admin = await systemRun(runtime, 'administration')(createFirstAdmin, undefined);

@@ -33,7 +33,11 @@ describe.each(ENGINES)('access-log API on %s', (engine) => {
     const intact = await server.call('GET', '/access-log/verification', { cookie });
     expect(intact.status).toBe(200);
     // The library's chain: the two staff accounts' creation (beforeAll), then the two registrations.
-    expect(intact.body).toMatchObject({ ok: true, entries: 4, firstBroken: null, chains: [{ chain: libraryId, entries: 4, ok: true, head: { seq: 4 } }] });
+    expect(intact.body).toMatchObject({ ok: true, entries: 4, firstBroken: null, incremental: false, chains: [{ chain: libraryId, entries: 4, ok: true, head: { seq: 4 }, lanes: [{ lane: 0, chain: libraryId, entries: 4 }] }] });
+    // The check left a checkpoint at the head: an incremental check has nothing new to read
+    const incremental = await server.call('GET', '/access-log/verification?incremental=true', { cookie });
+    expect(incremental.body).toMatchObject({ ok: true, entries: 0, incremental: true, chains: [{ chain: libraryId, lanes: [{ lane: 0, from: { seq: 4 } }] }] });
+    expect((await server.call('GET', '/access-log/verification?incremental=sometimes', { cookie })).body.error.code).toBe('VALIDATION_FAILED');
 
     await database.db.updateTable('access_log').set({ action: 'checkout' }).where('patron_id', '=', patron.id).execute();
     const broken = await server.call('GET', `/access-log/verification?library=${libraryId}`, { cookie });

@@ -325,6 +325,10 @@ describe.each(ENGINES)('vendors forget the patron on %s', (engine) => {
       expect(storageOf(table)).toEqual([]);
       expect(OTHER_TABLES[table]).toMatch(/no patron/);
     }
+    // The access log's verification checkpoints (migration 0028): positions and hashes, no patron.
+    expect(tables).toContain('access_log_checkpoints');
+    expect(storageOf('access_log_checkpoints')).toEqual([]);
+    expect(OTHER_TABLES.access_log_checkpoints).toMatch(/no patron/);
   });
 
   it('a deleted patron: no row links them to a vendor but the access log’s record that each vendor was told they are a patron', async () => {

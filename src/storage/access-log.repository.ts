@@ -36,6 +36,18 @@ export interface ChainHead {
   baseSeq: number;
   baseHash: string;
   baseMac: string;
+  /** Lane 0's head: how many lanes the library's log has (1 on every other lane), and their MAC (null: not attested). */
+  lanes: number;
+  lanesMac: string | null;
+}
+
+/** Where `verify-log` last found a chain intact. */
+export interface Checkpoint {
+  chain: string;
+  seq: number;
+  hash: string;
+  verifiedAt: string;
+  mac: string;
 }
 
 function toEntry(row: Selectable<AccessLogTable>): ChainedEntry {
@@ -58,7 +70,7 @@ function toEntry(row: Selectable<AccessLogTable>): ChainedEntry {
   };
 }
 
-function toHead(row: AccessLogHeadsTable): ChainHead {
+function toHead(row: Selectable<AccessLogHeadsTable>): ChainHead {
   return {
     chain: row.chain,
     lastSeq: Number(row.last_seq),
@@ -66,6 +78,8 @@ function toHead(row: AccessLogHeadsTable): ChainHead {
     baseSeq: Number(row.base_seq),
     baseHash: row.base_hash,
     baseMac: row.base_mac,
+    lanes: Number(row.lanes ?? 1),
+    lanesMac: row.lanes_mac ?? null,
   };
 }
 
@@ -122,11 +136,37 @@ export async function lockHead(db: Db, chain: string): Promise<ChainHead | undef
   return row ? toHead(row) : undefined;
 }
 
+const selectFreeHead = prepared((db: Db, chain: string) => db.selectFrom('access_log_heads').selectAll().where('chain', '=', chain).forUpdate().skipLocked());
+
+/** PostgreSQL: a chain's head locked for the rest of the transaction if no other transaction holds it (no waiting), else undefined. */
+export async function tryLockHead(db: Db, chain: string): Promise<ChainHead | undefined> {
+  const [row] = (await selectFreeHead(db, chain)).rows;
+  return row ? toHead(row) : undefined;
+}
+
+/**
+ * PostgreSQL: the first of these heads no other transaction holds, locked for the rest of the transaction
+ * without waiting (`SKIP LOCKED`), or undefined when every one is held or none exists.
+ */
+export async function lockFreeHead(db: Db, chains: readonly string[]): Promise<ChainHead | undefined> {
+  const row = await db.selectFrom('access_log_heads').selectAll().where('chain', 'in', chains).orderBy('chain').limit(1).forUpdate().skipLocked().executeTakeFirst();
+  return row ? toHead(row) : undefined;
+}
+
 /** Creates a chain's head unless another transaction did first (then this waits for it and does nothing). */
 export async function createHead(db: Db, head: ChainHead): Promise<void> {
   await db
     .insertInto('access_log_heads')
-    .values({ chain: head.chain, last_seq: head.lastSeq, last_hash: head.lastHash, base_seq: head.baseSeq, base_hash: head.baseHash, base_mac: head.baseMac })
+    .values({
+      chain: head.chain,
+      last_seq: head.lastSeq,
+      last_hash: head.lastHash,
+      base_seq: head.baseSeq,
+      base_hash: head.baseHash,
+      base_mac: head.baseMac,
+      lanes: head.lanes,
+      lanes_mac: head.lanesMac,
+    })
     .onConflict((oc) => oc.column('chain').doNothing())
     .execute();
 }
@@ -135,9 +175,19 @@ const updateHeadEnd = prepared((db: Db, chain: string, lastSeq: number, lastHash
   db.updateTable('access_log_heads').set({ last_seq: lastSeq, last_hash: lastHash }).where('chain', '=', chain),
 );
 
-/** Moves a chain's end to its newest entry. */
-export async function setHeadEnd(db: Db, chain: string, lastSeq: number, lastHash: string): Promise<void> {
-  await updateHeadEnd(db, chain, lastSeq, lastHash);
+const updateLaneZeroEnd = prepared((db: Db, chain: string, lastSeq: number, lastHash: string, lanes: number, lanesMac: string) =>
+  db.updateTable('access_log_heads').set({ last_seq: lastSeq, last_hash: lastHash, lanes, lanes_mac: lanesMac }).where('chain', '=', chain),
+);
+
+/** Moves a chain's end to its newest entry (on a library's lane 0, with its lane count and their MAC). */
+export async function setHeadEnd(db: Db, chain: string, lastSeq: number, lastHash: string, lanes?: { lanes: number; lanesMac: string }): Promise<void> {
+  if (lanes) await updateLaneZeroEnd(db, chain, lastSeq, lastHash, lanes.lanes, lanes.lanesMac);
+  else await updateHeadEnd(db, chain, lastSeq, lastHash);
+}
+
+/** Sets the lane count of a lane 0 head with its MAC (the upgrade's attestation of the heads it found). */
+export async function setHeadLanes(db: Db, chain: string, lanes: number, lanesMac: string): Promise<void> {
+  await db.updateTable('access_log_heads').set({ lanes, lanes_mac: lanesMac }).where('chain', '=', chain).execute();
 }
 
 /** Moves a chain's start past the entries retention removed. */
@@ -150,6 +200,18 @@ export async function listHeads(db: Db, chain?: string): Promise<ChainHead[]> {
   let query = db.selectFrom('access_log_heads').selectAll().orderBy('chain');
   if (chain !== undefined) query = query.where('chain', '=', chain);
   return (await query.execute()).map(toHead);
+}
+
+/** The heads of one library's lanes (its own chain and `<chain>/<k>`), by chain. */
+export async function laneHeads(db: Db, chain: string): Promise<ChainHead[]> {
+  const rows = await db
+    .selectFrom('access_log_heads')
+    .selectAll()
+    // Library ids and '-' hold no '/', '%' or '_': the pattern matches this library's lanes only, under any collation.
+    .where((eb) => eb.or([eb('chain', '=', chain), eb('chain', 'like', `${chain}/%`)]))
+    .orderBy('chain')
+    .execute();
+  return rows.map(toHead);
 }
 
 /** Whether any chain exists yet. */
@@ -183,6 +245,21 @@ export async function chainPage(db: Db, chain: string, afterChainSeq: number | n
 export async function deleteChainPrefix(db: Db, chain: string, throughChainSeq: number): Promise<number> {
   const result = await db.deleteFrom('access_log').where('chain', '=', chain).where('chain_seq', '<=', throughChainSeq).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** Every chain's checkpoint (or those of the given chains). */
+export async function listCheckpoints(db: Db): Promise<Checkpoint[]> {
+  const rows = await db.selectFrom('access_log_checkpoints').selectAll().execute();
+  return rows.map((r) => ({ chain: r.chain, seq: Number(r.seq), hash: r.hash, verifiedAt: r.verified_at, mac: r.mac }));
+}
+
+/** Records where a chain was last found intact. */
+export async function saveCheckpoint(db: Db, checkpoint: Checkpoint): Promise<void> {
+  await db
+    .insertInto('access_log_checkpoints')
+    .values({ chain: checkpoint.chain, seq: checkpoint.seq, hash: checkpoint.hash, verified_at: checkpoint.verifiedAt, mac: checkpoint.mac })
+    .onConflict((oc) => oc.column('chain').doUpdateSet({ seq: checkpoint.seq, hash: checkpoint.hash, verified_at: checkpoint.verifiedAt, mac: checkpoint.mac }))
+    .execute();
 }
 
 /** Whether any entry is outside every chain (written before the chain existed, or inserted behind its back). */

@@ -39,6 +39,8 @@ import * as m0025 from './migrations/0025-retention-run-lease.js';
 import * as m0026 from './migrations/0026-staff-libraries.js';
 // Limits on identifying a patron without their card, and the desk's handles (issue 22, defect 2).
 import * as m0027 from './migrations/0027-identify-limits.js';
+// The access log in several lanes per library, and verification checkpoints (issue 23).
+import * as m0028 from './migrations/0028-access-lanes.js';
 // Retention keeps pace: cursor indexes ending with the id (issue 23).
 import * as m0029 from './migrations/0029-retention-cursors.js';
 
@@ -68,6 +70,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0025-retention-run-lease': m0025,
   '0026-staff-libraries': m0026,
   '0027-identify-limits': m0027,
+  '0028-access-lanes': m0028,
   '0029-retention-cursors': m0029,
 };
 

@@ -414,6 +414,18 @@ export interface AccessLogHeadsTable {
   base_seq: number;
   base_hash: string;
   base_mac: string;
+  /** Lane 0's head only: how many lanes the library's log has, and their MAC (0028; null on heads not yet attested). */
+  lanes: Generated<number>;
+  lanes_mac: string | null;
+}
+
+/** Where `verify-log` last found a chain intact (0028): a position, its hash, when, under a MAC. */
+export interface AccessLogCheckpointsTable {
+  chain: string;
+  seq: number;
+  hash: string;
+  verified_at: string;
+  mac: string;
 }
 
 export interface AccessLogTable {
@@ -678,6 +690,7 @@ export interface Schema {
   desk_identifications: DeskIdentificationsTable;
   deletion_receipts: DeletionReceiptsTable;
   access_log_heads: AccessLogHeadsTable;
+  access_log_checkpoints: AccessLogCheckpointsTable; // 0028
   access_log: AccessLogTable;
   circulation_stats: CirculationStatsTable;
   registration_stats: RegistrationStatsTable; // 0006

@@ -1,19 +1,50 @@
 /**
- * The access log's hash chains (DESIGN.md invariant 3): one chain per library ('-' for entries of no
- * library). Each entry's `hash` is a keyed MAC (the vault's access-log key, which the database does not
- * hold) over the entry's fields, its place in the chain and the previous entry's hash; the chain's head
- * row holds its last entry and its base, where it starts once retention has removed its oldest entries.
- * Appends happen at the end of each use case's transaction (`run` in context.ts), under the head's lock.
+ * The access log's hash chains (DESIGN.md invariant 3): one log per library ('-' for entries of no
+ * library), made of one or more chains, its lanes. Each entry's `hash` is a keyed MAC (the vault's
+ * access-log key, which the database does not hold) over the entry's fields, its place in its lane and the
+ * previous entry's hash; a lane's head row holds its last entry and its base, where it starts once
+ * retention has removed its oldest entries. Appends happen at the end of each use case's transaction
+ * (`run` in context.ts), under the lane head's lock.
+ *
+ * Lanes (PostgreSQL): lane 0 is the library's own chain (its id); lane k is `<id>/k`. A transaction takes
+ * the first lane head no other transaction holds, so one library's commits no longer queue on one row.
+ * Lane 0's head says how many lanes the library has, under a MAC bound to lane 0's last entry; a lane is
+ * opened only by a transaction that appends to lane 0 in the same commit, so the count never changes
+ * without lane 0's end moving. To make a lane disappear, one would have to forge that MAC, or roll lane 0
+ * back to before the lane was opened (truncating lane 0, which its anchored head hash shows).
  */
 import * as log from '../storage/access-log.repository.js';
 import type { AccessEntry, ChainedEntry, ChainHead } from '../storage/access-log.repository.js';
-import type { Db } from '../storage/database.js';
+import { engineOf, type Db } from '../storage/database.js';
 import type { Vault } from '../vault/vault.js';
 
 /** The chain of entries that name no library (backups, restores). */
 export const NO_LIBRARY_CHAIN = '-';
 /** What the first entry of a new chain links to. */
 export const GENESIS_HASH = '0'.repeat(64);
+
+/** How many lanes a library's log uses on PostgreSQL unless the operator says otherwise (CARREL_ACCESS_LANES). */
+export const DEFAULT_POSTGRES_LANES = 8;
+/** The most lanes an operator may ask for. */
+export const MAX_LANES = 64;
+
+/** The chain id of a library's lane: the library's chain itself for lane 0, `<chain>/<lane>` after. */
+export function laneChain(chain: string, lane: number): string {
+  return lane === 0 ? chain : `${chain}/${lane}`;
+}
+
+/** The library chain and lane a chain id names (library ids and '-' hold no '/'). */
+export function laneOf(chainId: string): { chain: string; lane: number } {
+  const slash = chainId.indexOf('/');
+  if (slash < 0) return { chain: chainId, lane: 0 };
+  const lane = Number(chainId.slice(slash + 1));
+  return { chain: chainId.slice(0, slash), lane: Number.isInteger(lane) && lane > 0 ? lane : -1 };
+}
+
+/** The lanes a log appends to with `lanes` configured: SQLite has one writer at a time, so one lane there. */
+export function lanesFor(db: Db, configured: number | undefined): number {
+  return engineOf(db) === 'postgres' ? Math.max(1, Math.min(MAX_LANES, configured ?? DEFAULT_POSTGRES_LANES)) : 1;
+}
 
 /** The chain an entry belongs to. */
 export function chainOf(entry: Pick<AccessEntry, 'libraryId'>): string {
@@ -51,9 +82,54 @@ export function baseMac(vault: Vault, chain: string, baseSeq: number, baseHash: 
   return vault.accessLogMac(JSON.stringify(['carrel-access-base-1', chain, baseSeq, baseHash]));
 }
 
-/** The head of a chain that has no entry yet. */
+/** The MAC of a verification checkpoint: moving where the next incremental `verify-log` starts needs the key. */
+export function checkpointMac(vault: Vault, chain: string, seq: number, hash: string): string {
+  return vault.accessLogMac(JSON.stringify(['carrel-access-checkpoint-1', chain, seq, hash]));
+}
+
+/**
+ * The MAC of a library's lane count, on lane 0's head: bound to lane 0's last entry, so an older count
+ * (with fewer lanes) cannot be put back without rolling lane 0 back too.
+ */
+export function lanesMac(vault: Vault, chain: string, lanes: number, lastSeq: number, lastHash: string): string {
+  return vault.accessLogMac(JSON.stringify(['carrel-access-lanes-1', chain, lanes, lastSeq, lastHash]));
+}
+
+/** The head of a chain that has no entry yet (a library's lane 0 says it has one lane). */
 function newHead(vault: Vault, chain: string): ChainHead {
-  return { chain, lastSeq: 0, lastHash: GENESIS_HASH, baseSeq: 0, baseHash: GENESIS_HASH, baseMac: baseMac(vault, chain, 0, GENESIS_HASH) };
+  const lanesMacValue = laneOf(chain).lane === 0 ? lanesMac(vault, chain, 1, 0, GENESIS_HASH) : null;
+  return { chain, lastSeq: 0, lastHash: GENESIS_HASH, baseSeq: 0, baseHash: GENESIS_HASH, baseMac: baseMac(vault, chain, 0, GENESIS_HASH), lanes: 1, lanesMac: lanesMacValue };
+}
+
+/**
+ * The lane this transaction appends a library's entries to, locked for the rest of the transaction: the
+ * first lane head no one holds (PostgreSQL `SKIP LOCKED`); when every one is held, lane 0 (waiting for
+ * it) while the library has fewer lanes than `lanes`, opening the next lane for the transactions after;
+ * once it has them all, one at random (waiting), so waiters spread over the lanes. Answers the head and,
+ * for lane 0, the lane count its end must carry.
+ */
+async function takeLane(db: Db, vault: Vault, chain: string, lanes: number): Promise<ChainHead> {
+  if (lanes <= 1) return lockOrCreateHead(db, vault, chain);
+  // Lane 0 first, one prepared statement: a library's transactions that do not meet pay nothing more.
+  const zeroFree = await log.tryLockHead(db, chain);
+  if (zeroFree) return zeroFree;
+  const ids = Array.from({ length: lanes - 1 }, (_, lane) => laneChain(chain, lane + 1));
+  const free = await log.lockFreeHead(db, ids);
+  if (free) return free;
+  const existing = await log.laneHeads(db, chain);
+  const zero = existing.find((h) => h.chain === chain);
+  // The library's first entry: its lane 0 (two first entries racing: the loser waits for the winner's).
+  if (!zero) return lockOrCreateHead(db, vault, chain);
+  if (zero.lanes < lanes) {
+    const head = await lockOrCreateHead(db, vault, chain);
+    if (head.lanes >= lanes) return head;
+    // Opened under lane 0's lock, by a transaction that appends to lane 0: the new count is MAC'd with
+    // lane 0's new end (appendChained), so it cannot be taken back without truncating lane 0.
+    await log.createHead(db, newHead(vault, laneChain(chain, head.lanes)));
+    return { ...head, lanes: head.lanes + 1 };
+  }
+  const lane = Math.floor(Math.random() * Math.min(lanes, zero.lanes));
+  return lane === 0 ? lockOrCreateHead(db, vault, chain) : ((await log.lockHead(db, laneChain(chain, lane))) ?? lockOrCreateHead(db, vault, chain));
 }
 
 /** Locks a chain's head for the rest of the transaction, creating it on the chain's first entry. */
@@ -68,11 +144,12 @@ export async function lockOrCreateHead(db: Db, vault: Vault, chain: string): Pro
 }
 
 /**
- * Appends entries to their chains in the caller's transaction: per chain (in chain order, so two
- * transactions never wait on each other's heads), lock the head, link each entry to the one before,
- * insert, move the head. Every writer of the access log comes through here.
+ * Appends entries to their chains in the caller's transaction: per library's log (in chain order, so two
+ * transactions never wait on each other's heads), take a lane (`takeLane`), link each entry to the one
+ * before, insert, move the head. Every writer of the access log comes through here. `lanes`: the
+ * operator's lane count (CARREL_ACCESS_LANES); always one on SQLite.
  */
-export async function appendChained(db: Db, vault: Vault, entries: readonly AccessEntry[]): Promise<void> {
+export async function appendChained(db: Db, vault: Vault, entries: readonly AccessEntry[], options: { lanes?: number } = {}): Promise<void> {
   if (entries.length === 0) return;
   const byChain = new Map<string, AccessEntry[]>();
   for (const entry of entries) {
@@ -81,18 +158,36 @@ export async function appendChained(db: Db, vault: Vault, entries: readonly Acce
     if (list) list.push(entry);
     else byChain.set(chain, [entry]);
   }
-  for (const chain of [...byChain.keys()].sort()) {
-    const head = await lockOrCreateHead(db, vault, chain);
+  const lanes = lanesFor(db, options.lanes);
+  for (const library of [...byChain.keys()].sort()) {
+    const head = await takeLane(db, vault, library, lanes);
+    const chain = head.chain;
     let chainSeq = head.lastSeq;
     let previous = head.lastHash;
-    for (const entry of byChain.get(chain) as AccessEntry[]) {
+    for (const entry of byChain.get(library) as AccessEntry[]) {
       chainSeq++;
       const hash = entryMac(vault, { ...entry, chain, chainSeq }, previous);
       await log.insertChainedEntry(db, { ...entry, chain, chainSeq, hash });
       previous = hash;
     }
-    await log.setHeadEnd(db, chain, chainSeq, previous);
+    const laneZero = chain === library ? { lanes: head.lanes, lanesMac: lanesMac(vault, chain, head.lanes, chainSeq, previous) } : undefined;
+    await log.setHeadEnd(db, chain, chainSeq, previous, laneZero);
   }
+}
+
+/**
+ * Attests the lane count (one) of every library chain whose head has none: the heads a database had
+ * before lanes existed (migration 0028), once, by the opening that upgrades it or the restore of an
+ * older backup. Afterwards a lane 0 head without a valid count is reported by `verify-log`.
+ */
+export async function attestLegacyLanes(db: Db, vault: Vault): Promise<number> {
+  let attested = 0;
+  for (const head of await log.listHeads(db)) {
+    if (head.lanesMac !== null || laneOf(head.chain).lane !== 0) continue;
+    await log.setHeadLanes(db, head.chain, 1, lanesMac(vault, head.chain, 1, head.lastSeq, head.lastHash));
+    attested++;
+  }
+  return attested;
 }
 
 const LEGACY_PAGE = 1000;
@@ -125,8 +220,16 @@ export async function chainLegacyEntries(db: Db, vault: Vault): Promise<number> 
     }
     if (page.length < LEGACY_PAGE) break;
   }
-  for (const [chain, head] of heads) await log.createHead(db, { ...newHead(vault, chain), ...head });
+  for (const [chain, head] of heads) await log.createHead(db, { ...newHead(vault, chain), ...head, lanesMac: lanesMac(vault, chain, 1, head.lastSeq, head.lastHash) });
   return chained;
+}
+
+/** A library's lanes that exist, by lane number (lane 0 first). */
+export async function libraryLanes(db: Db, chain: string): Promise<number[]> {
+  return (await log.laneHeads(db, chain))
+    .map((h) => laneOf(h.chain).lane)
+    .filter((lane) => lane >= 0)
+    .sort((a, b) => a - b);
 }
 
 /** What one page of access-log retention did. */

@@ -7,12 +7,12 @@ import { ErrorCode, refuse } from '../domain/errors.js';
 import { ROLE_NAMES, ROLES, type Role } from '../policy/actors.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
 import * as log from '../storage/access-log.repository.js';
-import type { ChainedEntry, ChainHead } from '../storage/access-log.repository.js';
+import type { ChainedEntry, ChainHead, Checkpoint } from '../storage/access-log.repository.js';
 import { findBranch, findLibrary } from '../storage/library.repository.js';
 import { findSip2AccountByName } from '../storage/sip2-account.repository.js';
 import { findStaffById } from '../storage/staff.repository.js';
 import type { Library } from '../domain/types.js';
-import { baseMac, chainLegacyEntries, entryMac, GENESIS_HASH } from './access-chain.js';
+import { attestLegacyLanes, baseMac, chainLegacyEntries, checkpointMac, entryMac, GENESIS_HASH, laneChain, laneOf, lanesMac } from './access-chain.js';
 import { requirePermission } from './authorization.js';
 import { recordAccess, recordLibraryChange, type Context, type Runtime } from './context.js';
 import { requirePatron } from './patron-access.js';
@@ -29,13 +29,19 @@ import { accessEntriesShownToPatron } from './access-seen-by-patron.js';
  * - `before-base`: an entry sits before the chain's start (retention removed the entries up to it);
  * - `base-moved`: the chain's start does not carry a valid MAC (it was moved, hiding its oldest entries);
  * - `head-mismatch`: the head does not name the chain's last entry (or there is no head);
- * - `unchained`: entries outside every chain (inserted behind Carrel's back).
- * Removing the newest entries and moving the head back with them cannot be told from a shorter chain:
- * that is what the reported head hash, kept elsewhere, is for.
+ * - `unchained`: entries outside every chain (inserted behind Carrel's back);
+ * - `lane-missing`: a lane the library's lane count names has no head and no entry (it was deleted);
+ * - `lanes-moved`: the lane count on the library's lane 0 does not carry a valid MAC, or a lane exists
+ *   beyond it (the count was changed, which would hide a deleted lane);
+ * - `checkpoint-moved`: where an earlier `verify-log` found the chain intact does not carry a valid MAC,
+ *   or lies past the chain's head (its newest entries were removed after they were verified).
+ * Removing the newest entries of a lane and moving its head back with them cannot be told from a shorter
+ * lane unless a checkpoint was recorded past them: that is what the reported head hashes, kept elsewhere, are for.
  */
-export type LinkProblem = 'edited' | 'missing' | 'reordered' | 'before-base' | 'base-moved' | 'head-mismatch' | 'unchained';
+export type LinkProblem = 'edited' | 'missing' | 'reordered' | 'before-base' | 'base-moved' | 'head-mismatch' | 'unchained' | 'lane-missing' | 'lanes-moved' | 'checkpoint-moved';
 
 export interface BrokenLink {
+  /** The chain (a library's lane: its id, or `<id>/<lane>`), or null outside every chain. */
   chain: string | null;
   /** The position in the chain where the problem shows: for `missing`, the first missing one (null when it concerns the chain as a whole). */
   chainSeq: number | null;
@@ -45,18 +51,37 @@ export interface BrokenLink {
   detail: string;
 }
 
-export interface ChainReport {
+/** One lane of a library's log: a chain of its own, verified from its base (or checkpoint) to its head. */
+export interface LaneReport {
+  lane: number;
   chain: string;
   /** Entries checked. */
   entries: number;
   ok: boolean;
-  /** Entries whose link is broken (each entry is checked against the one stored before it). */
   brokenLinks: number;
-  /** The chain's head: anchor `hash` elsewhere to detect a truncation of the chain later. */
+  /** The lane's head: anchor `hash` elsewhere to detect a truncation of the lane later. */
   head: { seq: number; hash: string } | null;
-  /** Where the chain starts (after retention). */
+  base: { seq: number; hash: string };
+  /** Where this check started when it was incremental and found a valid checkpoint (null: from the base). */
+  from: { seq: number; hash: string } | null;
+  firstBroken: BrokenLink | null;
+}
+
+export interface ChainReport {
+  /** The library (or `-`): its log, lane 0 of which is the chain of this id. */
+  chain: string;
+  /** Entries checked, in every lane. */
+  entries: number;
+  ok: boolean;
+  /** Entries whose link is broken (each entry is checked against the one stored before it), in every lane, and problems of the set of lanes. */
+  brokenLinks: number;
+  /** Lane 0's head: anchor `hash` elsewhere to detect a truncation of the chain later (each lane's is in `lanes`). */
+  head: { seq: number; hash: string } | null;
+  /** Where lane 0 starts (after retention). */
   base: { seq: number; hash: string };
   firstBroken: BrokenLink | null;
+  /** The library's lanes, lane 0 first. */
+  lanes: LaneReport[];
 }
 
 export interface VerificationReport {
@@ -66,33 +91,65 @@ export interface VerificationReport {
   chains: ChainReport[];
   /** Entries outside every chain. */
   unchained: number;
-  /** The first broken link of each broken chain, then the first entry outside every chain, if any. */
+  /** The first broken link of each broken lane (and each problem of a library's set of lanes), then the first entry outside every chain, if any. */
   broken: BrokenLink[];
   firstBroken: BrokenLink | null;
+  /** Whether each lane was checked from its last checkpoint only (`--incremental`) rather than from its base. */
+  incremental: boolean;
 }
 
-const PAGE = 1000;
+const PAGE = 5000;
 
 /**
  * Verifies the access log's hash chains (all, or one library's): every entry's MAC is recomputed from its
- * fields and the previous entry's hash, from each chain's MAC-checked base to its head, a page at a time.
- * Run it with `{ snapshot: true }` so concurrent appends do not look like a broken head. Staff bound to
- * one library verify that library's chain only.
+ * fields and the previous entry's hash, from each lane's MAC-checked base to its head, a page at a time;
+ * each library's lanes are checked against the lane count its lane 0 carries under a MAC. Run it with
+ * `{ snapshot: true }` so concurrent appends do not look like a broken head. Staff bound to one library
+ * verify that library's log only.
+ *
+ * Each lane found intact leaves a checkpoint (its head's position and hash, under a MAC). `incremental`
+ * starts each lane at its checkpoint instead of its base: a daily check reads only what was appended since
+ * (entries before the checkpoint are the full check's to re-read). A checkpoint without a valid MAC, or
+ * past the lane's head, is reported and that lane checked in full.
  */
-export async function verifyAccessLog(ctx: Context, input: { libraryId?: string }): Promise<VerificationReport> {
+export async function verifyAccessLog(ctx: Context, input: { libraryId?: string; incremental?: boolean }): Promise<VerificationReport> {
   requirePermission(ctx, 'access-log.verify');
   const bound = ctx.actor.kind === 'staff' ? ctx.actor.libraryId : null;
   const only = input.libraryId ?? bound ?? undefined;
   if (only !== undefined && (!(await findLibrary(ctx.trx, only)) || !canReachLibrary(ctx.actor, only).allowed))
     throw refuse(ErrorCode.LIBRARY_NOT_FOUND, 'No library has that id.', 'libraryId');
 
-  const heads = new Map((await log.listHeads(ctx.trx, only)).map((h) => [h.chain, h]));
-  const names = new Set([...heads.keys(), ...(await log.entryChains(ctx.trx)).filter((c) => only === undefined || c === only)]);
+  const heads = new Map((only === undefined ? await log.listHeads(ctx.trx) : await log.laneHeads(ctx.trx, only)).map((h) => [h.chain, h]));
+  const names = new Set([...heads.keys(), ...(await log.entryChains(ctx.trx)).filter((c) => only === undefined || laneOf(c).chain === only)]);
+  const libraries = new Map<string, Set<string>>();
+  for (const name of names) {
+    const library = laneOf(name).chain;
+    const set = libraries.get(library) ?? new Set<string>();
+    set.add(name);
+    libraries.set(library, set);
+  }
+  const checkpoints = new Map((await log.listCheckpoints(ctx.trx)).map((c) => [c.chain, c]));
+  const incremental = input.incremental === true;
   const chains: ChainReport[] = [];
-  for (const chain of [...names].sort()) chains.push(await verifyChain(ctx, chain, heads.get(chain)));
+  for (const library of [...libraries.keys()].sort())
+    chains.push(await verifyLibrary(ctx, library, libraries.get(library) as Set<string>, heads, incremental ? checkpoints : new Map()));
+
+  // Each lane found intact up to its head: the next incremental check starts there.
+  for (const lane of chains.flatMap((c) => c.lanes)) {
+    const head = lane.head;
+    if (!lane.ok || !head || head.seq === 0) continue;
+    const known = checkpoints.get(lane.chain);
+    if (known && known.seq === head.seq && known.hash === head.hash) continue;
+    await log.saveCheckpoint(ctx.trx, { chain: lane.chain, seq: head.seq, hash: head.hash, verifiedAt: ctx.now.toISOString(), mac: checkpointMac(ctx.vault, lane.chain, head.seq, head.hash) });
+  }
 
   const unchained = await log.unchainedSummary(ctx.trx, only);
-  const broken = chains.map((c) => c.firstBroken).filter((link): link is BrokenLink => link !== null);
+  const broken: BrokenLink[] = [];
+  for (const chain of chains) {
+    const lanesBroken = chain.lanes.map((l) => l.firstBroken).filter((link): link is BrokenLink => link !== null);
+    broken.push(...lanesBroken);
+    if (chain.firstBroken && !lanesBroken.includes(chain.firstBroken)) broken.push(chain.firstBroken);
+  }
   if (unchained.count > 0)
     broken.push({ chain: null, chainSeq: null, seq: unchained.firstSeq, problem: 'unchained', detail: `${unchained.count} entr${unchained.count === 1 ? 'y is' : 'ies are'} outside every chain.` });
   return {
@@ -103,13 +160,59 @@ export async function verifyAccessLog(ctx: Context, input: { libraryId?: string 
     unchained: unchained.count,
     broken,
     firstBroken: broken[0] ?? null,
+    incremental,
   };
 }
 
-async function verifyChain(ctx: Context, chain: string, head: ChainHead | undefined): Promise<ChainReport> {
+/**
+ * A library's log: each lane verified on its own, and the set of lanes against the count lane 0 carries
+ * (a MAC bound to lane 0's end): a lane deleted whole, head and entries, is a lane the count names and
+ * nothing holds; a count lowered to hide it does not match its MAC.
+ */
+async function verifyLibrary(ctx: Context, library: string, names: Set<string>, heads: Map<string, ChainHead>, checkpoints: Map<string, Checkpoint>): Promise<ChainReport> {
+  const zero = heads.get(library);
+  const problems: BrokenLink[] = [];
+  let count = 1;
+  if (zero) {
+    count = zero.lanes;
+    if (zero.lanesMac !== lanesMac(ctx.vault, library, zero.lanes, zero.lastSeq, zero.lastHash))
+      problems.push({ chain: library, chainSeq: null, seq: null, problem: 'lanes-moved', detail: 'The library’s lane count does not carry a valid MAC: it was changed (which could hide a deleted lane), or lane 0’s head was moved.' });
+  }
+  const byLane = new Map<number, string>();
+  for (const name of names) byLane.set(laneOf(name).lane, name);
+  for (let lane = 0; lane < count; lane++) if (!byLane.has(lane)) byLane.set(lane, laneChain(library, lane));
+  const lanes: LaneReport[] = [];
+  for (const lane of [...byLane.keys()].sort((a, b) => a - b)) {
+    const chain = byLane.get(lane) as string;
+    const head = heads.get(chain);
+    if (lane < 0 || lane >= count)
+      problems.push({ chain, chainSeq: null, seq: null, problem: 'lanes-moved', detail: `The lane is not one of the library’s ${count} lane${count === 1 ? '' : 's'}: its lane count was changed, or the lane was added behind Carrel’s back.` });
+    if (!head && !names.has(chain)) {
+      const link: BrokenLink = { chain, chainSeq: null, seq: null, problem: 'lane-missing', detail: `Lane ${lane} of the library’s ${count} has no head and no entry: it was deleted.` };
+      lanes.push({ lane, chain, entries: 0, ok: false, brokenLinks: 1, head: null, base: { seq: 0, hash: GENESIS_HASH }, from: null, firstBroken: link });
+      continue;
+    }
+    lanes.push(await verifyChain(ctx, chain, lane, head, checkpoints.get(chain)));
+  }
+  const first = lanes.find((l) => l.lane === 0);
+  // A lane's own broken link says more than the count's MAC (moving lane 0's head back breaks both).
+  const firstBroken = lanes.find((l) => l.firstBroken !== null)?.firstBroken ?? problems[0] ?? null;
+  return {
+    chain: library,
+    entries: lanes.reduce((sum, l) => sum + l.entries, 0),
+    ok: firstBroken === null,
+    brokenLinks: problems.length + lanes.reduce((sum, l) => sum + l.brokenLinks, 0),
+    head: first?.head ?? null,
+    base: first?.base ?? { seq: 0, hash: GENESIS_HASH },
+    firstBroken,
+    lanes,
+  };
+}
+
+async function verifyChain(ctx: Context, chain: string, lane: number, head: ChainHead | undefined, checkpoint: Checkpoint | undefined): Promise<LaneReport> {
   const { vault } = ctx;
   const base = head ? { seq: head.baseSeq, hash: head.baseHash } : { seq: 0, hash: GENESIS_HASH };
-  const report: ChainReport = { chain, entries: 0, ok: true, brokenLinks: 0, head: head ? { seq: head.lastSeq, hash: head.lastHash } : null, base, firstBroken: null };
+  const report: LaneReport = { lane, chain, entries: 0, ok: true, brokenLinks: 0, head: head ? { seq: head.lastSeq, hash: head.lastHash } : null, base, from: null, firstBroken: null };
   const broken = (link: Omit<BrokenLink, 'chain'>) => {
     report.brokenLinks++;
     report.firstBroken ??= { chain, ...link };
@@ -118,10 +221,23 @@ async function verifyChain(ctx: Context, chain: string, head: ChainHead | undefi
   else if (head.baseMac !== baseMac(vault, chain, head.baseSeq, head.baseHash))
     broken({ chainSeq: head.baseSeq, seq: null, problem: 'base-moved', detail: 'The chain’s start does not carry a valid MAC: it was moved, which hides or brings back its oldest entries.' });
 
-  let expected = base.seq + 1;
-  let previous = base.hash;
+  // Incremental: start at the checkpoint when it is genuine, within the chain, and past its base.
+  let start = base;
+  if (checkpoint && head) {
+    if (checkpoint.mac !== checkpointMac(vault, chain, checkpoint.seq, checkpoint.hash))
+      broken({ chainSeq: checkpoint.seq, seq: null, problem: 'checkpoint-moved', detail: 'The chain’s checkpoint does not carry a valid MAC: it was moved; the chain was checked in full.' });
+    else if (checkpoint.seq > head.lastSeq)
+      broken({ chainSeq: head.lastSeq + 1, seq: null, problem: 'checkpoint-moved', detail: `Entries ${head.lastSeq + 1} to ${checkpoint.seq}, verified earlier, are gone and the head was moved back.` });
+    else if (checkpoint.seq > base.seq) {
+      start = { seq: checkpoint.seq, hash: checkpoint.hash };
+      report.from = start;
+    }
+  }
+
+  let expected = start.seq + 1;
+  let previous = start.hash;
   let previousRow = -1;
-  let cursor: number | null = null;
+  let cursor: number | null = report.from ? start.seq : null;
   for (;;) {
     const page: ChainedEntry[] = await log.chainPage(ctx.trx, chain, cursor, PAGE);
     page.forEach((row, i) => {
@@ -164,6 +280,14 @@ async function verifyChain(ctx: Context, chain: string, head: ChainHead | undefi
   }
   report.ok = report.firstBroken === null;
   return report;
+}
+
+/**
+ * Attests the lane count of the heads a database had before lanes (migration 0028), once, when the
+ * runtime opens (`openRuntime`, only for the opening that ran the migration). Returns how many.
+ */
+export async function attestAccessLanes(runtime: Runtime): Promise<number> {
+  return runtime.db.transaction().execute((trx) => attestLegacyLanes(trx, runtime.vault));
 }
 
 /**

@@ -8,7 +8,7 @@ import { engineOf, type Db } from '../storage/database.js';
 import { deletePatronRows } from '../storage/patron.repository.js';
 import { open, seal, VaultError } from '../vault/cipher.js';
 import type { Vault } from '../vault/vault.js';
-import { appendChained, chainLegacyEntries } from './access-chain.js';
+import { appendChained, attestLegacyLanes, chainLegacyEntries } from './access-chain.js';
 import type { Caller, RecordCategory, Runtime } from './context.js';
 
 /**
@@ -153,6 +153,8 @@ export async function restoreBackup(runtime: Runtime, caller: Caller, input: { d
     await backups.resetSequences(trx);
     // A backup taken before the access log was chained brings entries outside any chain: chain them now.
     await chainLegacyEntries(trx, vault);
+    // A backup taken before lanes existed (migration 0028) brings heads whose lane count is not attested.
+    if (!header.migrations.includes('0028-access-lanes')) await attestLegacyLanes(trx, vault);
 
     for (const patron of await backups.patronIdentities(trx)) {
       if (keyed.has(patron.id)) {

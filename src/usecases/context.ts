@@ -37,6 +37,8 @@ export interface Context {
    * transaction commits (so a chain's head is locked only at the very end of each transaction).
    */
   pendingAccess?: AccessEntry[];
+  /** How many lanes each library's access log appends to (the runtime's `accessLanes`). */
+  accessLanes?: number;
   /**
    * Set by a use case that deleted personal data on purpose (a patron's deletion, reading history turned
    * off, imported PIN hashes dropped): once its transaction has committed, `run` empties SQLite's WAL, so
@@ -62,6 +64,8 @@ export interface Runtime {
   wallClock?: Clock;
   /** Requests this process answered lately (the transports count them; retention sizes its pages by them). */
   deskLoad?: DeskLoad;
+  /** How many lanes each library's access log appends to on PostgreSQL (CARREL_ACCESS_LANES; unset: 8). */
+  accessLanes?: number;
 }
 
 export interface Caller {
@@ -89,7 +93,7 @@ export async function run<I, O>(runtime: Runtime, caller: Caller, useCase: UseCa
   let result: O;
   try {
     result = await transaction.execute(async (trx) => {
-      const ctx: Context = { ...caller, clock: runtime.clock, now: runtime.clock.now(), wallNow: (runtime.wallClock ?? systemClock).now(), trx, vault: runtime.vault, pendingAccess: [] };
+      const ctx: Context = { ...caller, clock: runtime.clock, now: runtime.clock.now(), wallNow: (runtime.wallClock ?? systemClock).now(), trx, vault: runtime.vault, pendingAccess: [], ...(runtime.accessLanes !== undefined ? { accessLanes: runtime.accessLanes } : {}) };
       const output = await useCase(ctx, input);
       await flushAccess(ctx);
       erased = ctx.erased === true;
@@ -129,7 +133,7 @@ async function keepRefusalAccess(runtime: Runtime, error: unknown): Promise<void
   // Once only, even if the refusal passes through another `run` on its way out.
   refusalAccess.delete(error as DomainError);
   try {
-    await runtime.db.transaction().execute((trx) => appendChained(trx, runtime.vault, entries));
+    await runtime.db.transaction().execute((trx) => appendChained(trx, runtime.vault, entries, lanesOf(runtime)));
   } catch (failure) {
     if (isBusy(failure)) throw refuse(ErrorCode.STORAGE_BUSY, 'The database is busy; try again.');
     if (isUnavailable(failure)) throw databaseUnavailable();
@@ -156,6 +160,11 @@ export function asDomainFailure(error: unknown): unknown {
   if (isUnavailable(error)) return databaseUnavailable();
   if (isBusy(error)) return refuse(ErrorCode.STORAGE_BUSY, 'The database is busy; try again.');
   return error;
+}
+
+/** The access log's lane count of a runtime or context, as `appendChained` takes it. */
+function lanesOf(holder: { accessLanes?: number }): { lanes?: number } {
+  return holder.accessLanes !== undefined ? { lanes: holder.accessLanes } : {};
 }
 
 /** A fresh identifier for a new row. */
@@ -221,7 +230,7 @@ export async function recordAccess(
   const entry = accessEntry(ctx, patron, action, categories);
   // A context not made by `run` has no buffer: its entry is chained at once, in its transaction.
   if (ctx.pendingAccess) ctx.pendingAccess.push(entry);
-  else await appendChained(ctx.trx, ctx.vault, [entry]);
+  else await appendChained(ctx.trx, ctx.vault, [entry], lanesOf(ctx));
 }
 
 /**
@@ -233,7 +242,7 @@ export async function recordAccess(
 export async function recordLibraryChange(ctx: Context, libraryId: string | null, action: string): Promise<void> {
   const entry = { ...accessEntry(ctx, null, action, []), libraryId };
   if (ctx.pendingAccess) ctx.pendingAccess.push(entry);
-  else await appendChained(ctx.trx, ctx.vault, [entry]);
+  else await appendChained(ctx.trx, ctx.vault, [entry], lanesOf(ctx));
 }
 
 /** Appends the entries a use case recorded to their chains (called by `run` just before commit). */
@@ -241,5 +250,5 @@ export async function flushAccess(ctx: Context): Promise<void> {
   const entries = ctx.pendingAccess;
   if (!entries || entries.length === 0) return;
   ctx.pendingAccess = [];
-  await appendChained(ctx.trx, ctx.vault, entries);
+  await appendChained(ctx.trx, ctx.vault, entries, lanesOf(ctx));
 }

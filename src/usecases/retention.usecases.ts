@@ -54,7 +54,7 @@ import {
   type ServiceStatsRow,
 } from '../storage/statistics.repository.js';
 import type { ClosedLoanRow, Cursor, EndedRecord } from '../storage/retention.repository.js';
-import { pruneChainPage } from './access-chain.js';
+import { laneChain, libraryLanes, pruneChainPage } from './access-chain.js';
 import { flushAccess, markErased, recordAccess, type Context } from './context.js';
 import { keepDeletionReceipt } from './deletion-receipts.js';
 import { requirePatronRef } from './patron-access.js';
@@ -366,24 +366,31 @@ export async function retainVendorAuthorisationPage(ctx: Context, input: PageInp
 }
 
 /**
- * One page of the library's access log (its hash chain): entries older than the profile's months go,
- * oldest first, and the chain's start moves past them so `verify-log` still passes. An entry whose link
- * does not verify is kept, with everything after it (counted as kept): the evidence stays.
+ * One page of the library's access log (its hash chains, one per lane): in each lane in turn, entries
+ * older than the profile's months go, oldest first, and the lane's start moves past them so `verify-log`
+ * still passes. An entry whose link does not verify is kept, with everything after it in its lane
+ * (counted as kept): the evidence stays. The cursor is `<lane>:<chain_seq>` (a bare number: lane 0).
  */
 export async function retainAccessLogPage(ctx: Context, input: PageInput): Promise<PageResult> {
   const { profile } = await libraryAndProfile(ctx, input.libraryId);
+  const lanes = await libraryLanes(ctx.trx, input.libraryId);
+  const [laneText = '0', afterText = ''] = input.cursor === null ? [] : input.cursor.id.includes(':') ? input.cursor.id.split(':') : ['0', input.cursor.id];
+  const lane = lanes.find((l) => l >= Number(laneText));
+  if (lane === undefined) return { next: null, seen: 0, disposed: 0, kept: 0, held: 0 };
   // An entry about a patron under a live hold on the access log, in the hold's period, stops the prune.
   const held = await liveHeldPatrons(ctx.trx);
   const page = await pruneChainPage(ctx.trx, ctx.vault, {
-    chain: input.libraryId,
+    chain: laneChain(input.libraryId, lane),
     cutoff: monthsBefore(new Date(input.asOf), profile.retention.accessLog.months).toISOString(),
     limit: input.limit,
-    after: input.cursor === null ? null : Number(input.cursor.id),
+    after: lane === Number(laneText) && afterText !== '' ? Number(afterText) : null,
     dryRun: input.runId === null,
     ...(held.size > 0 ? { held: (entry: { patronId: string | null; at: string }) => heldBy(held, entry.patronId, 'access-log', entry.at, entry.at) } : {}),
   });
   await receipt(ctx, input, profile, 'access-log', { disposed: page.disposed, kept: page.kept, held: page.held });
-  return { next: page.next === null ? null : { at: '', id: String(page.next) }, seen: page.seen, disposed: page.disposed, kept: page.kept, held: page.held };
+  const nextLane = lanes.find((l) => l > lane);
+  const next = page.next !== null ? `${lane}:${page.next}` : nextLane !== undefined ? `${nextLane}:` : null;
+  return { next: next === null ? null : { at: '', id: next }, seen: page.seen, disposed: page.disposed, kept: page.kept, held: page.held };
 }
 
 /**

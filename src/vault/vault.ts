@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
 import * as keys from '../storage/key-store.js';
 import type { KeyStore } from '../storage/key-store.js';
 import { blindIndex, open, randomKey, seal, VaultError } from './cipher.js';
@@ -28,7 +28,7 @@ export class Vault {
   readonly #keyring: () => Keyring;
   readonly #store: KeyStore;
   readonly #indexKey: Buffer;
-  readonly #accessLogKey: Buffer;
+  readonly #accessLogKey: KeyObject;
   /**
    * Unwrapped data keys, most recently used last, each with the wrapped value it came from. The key
    * store is read on every use and the cached key used only while its row is unchanged: a key shredded
@@ -45,7 +45,8 @@ export class Vault {
     this.#indexKey = indexKey;
     // Derived from the index key, which a KEK rotation rewraps but never changes: the access log's chain
     // stays verifiable across rotations, and database access alone cannot recompute it.
-    this.#accessLogKey = Buffer.from(hkdfSync('sha256', indexKey, Buffer.alloc(0), ACCESS_LOG_MAC_LABEL, 32));
+    // A KeyObject made once: each MAC (one per entry appended or verified) does not import the key again.
+    this.#accessLogKey = createSecretKey(Buffer.from(hkdfSync('sha256', indexKey, Buffer.alloc(0), ACCESS_LOG_MAC_LABEL, 32)));
     this.retentionDays = retentionDays;
   }
 

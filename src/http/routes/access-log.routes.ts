@@ -11,7 +11,10 @@ export function accessLogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       '/access-log/verification',
       { schema: VerifyAccessLogRoute },
       async (request) =>
-        run(runtime, { actor: request.actor, purpose: 'administration', channel: 'http' }, verifyAccessLog, request.query.library ? { libraryId: request.query.library } : {}, { snapshot: true }),
+        run(runtime, { actor: request.actor, purpose: 'administration', channel: 'http' }, verifyAccessLog,
+          { ...(request.query.library ? { libraryId: request.query.library } : {}), ...(request.query.incremental === 'true' ? { incremental: true } : {}) },
+          { snapshot: true },
+        ),
     );
 
     app.get(

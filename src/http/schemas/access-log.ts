@@ -6,13 +6,25 @@
 import { Type, type Static } from 'typebox';
 import { errorResponses, Id, Instant, LibraryId, Nullable } from './common.js';
 
-export const LinkProblem = Type.String({ enum: ['edited', 'missing', 'reordered', 'before-base', 'base-moved', 'head-mismatch', 'unchained'] });
+export const LinkProblem = Type.String({ enum: ['edited', 'missing', 'reordered', 'before-base', 'base-moved', 'head-mismatch', 'unchained', 'lane-missing', 'lanes-moved', 'checkpoint-moved'] });
 export const BrokenLink = Type.Object({
   chain: Nullable(Type.String()),
   chainSeq: Nullable(Type.Integer()),
   seq: Nullable(Type.Integer()),
   problem: LinkProblem,
   detail: Type.String(),
+});
+const Position = Type.Object({ seq: Type.Integer(), hash: Type.String() });
+export const LaneVerification = Type.Object({
+  lane: Type.Integer({ description: 'Lane 0 is the library’s own chain; lane k is the chain `<library>/k`.' }),
+  chain: Type.String(),
+  entries: Type.Integer(),
+  ok: Type.Boolean(),
+  brokenLinks: Type.Integer(),
+  head: Nullable(Type.Object({ seq: Type.Integer(), hash: Type.String() }, { description: 'Keep the hash elsewhere: a later truncation of the lane then shows.' })),
+  base: Position,
+  from: Nullable(Type.Object({ seq: Type.Integer(), hash: Type.String() }, { description: 'Where an incremental check started (the lane’s last checkpoint); null: from its base.' })),
+  firstBroken: Nullable(BrokenLink),
 });
 export const Verification = Type.Object({
   ok: Type.Boolean(),
@@ -27,11 +39,13 @@ export const Verification = Type.Object({
       head: Nullable(Type.Object({ seq: Type.Integer(), hash: Type.String() }, { description: 'Keep the hash elsewhere: a later truncation of the chain then shows.' })),
       base: Type.Object({ seq: Type.Integer(), hash: Type.String() }),
       firstBroken: Nullable(BrokenLink),
+      lanes: Type.Array(LaneVerification, { description: 'The library’s lanes (chains its transactions append to side by side), lane 0 first.' }),
     }),
   ),
   unchained: Type.Integer(),
   broken: Type.Array(BrokenLink),
   firstBroken: Nullable(BrokenLink),
+  incremental: Type.Boolean({ description: 'Whether each lane was checked from its last checkpoint only.' }),
 });
 
 /** GET /api/v1/access-log/verification */
@@ -39,8 +53,11 @@ export const VerifyAccessLogRoute = {
   tags: ['access-log'],
   summary: 'Verify the access log’s hash chains (director, administrator)',
   description:
-    'Recomputes every entry’s MAC from each chain’s start to its head and names the first broken link of each chain: an entry edited, missing or reordered, a moved start, a head that does not match. Staff of one library verify that library’s chain. `carrel verify-log` does the same.',
-  querystring: Type.Object({ library: Type.Optional(LibraryId) }, { additionalProperties: false }),
+    'Recomputes every entry’s MAC from each chain’s start to its head and names the first broken link of each chain: an entry edited, missing or reordered, a moved start, a head that does not match, a lane deleted or a lane count changed. Staff of one library verify that library’s log. Each lane found intact leaves a checkpoint; `incremental=true` checks each lane from its checkpoint only (a moved checkpoint is reported, and that lane checked in full). `carrel verify-log` does the same.',
+  querystring: Type.Object(
+    { library: Type.Optional(LibraryId), incremental: Type.Optional(Type.String({ enum: ['true', 'false'], description: '`true`: check only what was appended since the last check found each lane intact.' })) },
+    { additionalProperties: false },
+  ),
   response: { 200: Verification, ...errorResponses },
 };
 
