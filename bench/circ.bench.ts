@@ -16,7 +16,7 @@
  *      statements straight on the driver (no use-case layer), on the vault's database, 10 s. Like the
  *      API it resolves the session (session row, staff row with its listed libraries, last-seen touch at
  *      most once a minute), checks the CSRF header against the token's SHA-256, runs the pure permission
- *      and reach checks; a check-out finds, locks and marks active the patron by card in one statement, reads the item's branch and
+ *      and reach checks; a check-out finds and locks the patron by card, reads the item's branch and
  *      picks the circulation rule of its cell (branch, patron category, item type), counts the patron's
  *      overdue items, active loans and balance for the blocks in one statement, reads the closed days for
  *      the due date, and clears the item's task on the staff lists; a check-in ends the loan in the
@@ -512,9 +512,8 @@ const FLOOR_SQL = {
   staffById:
     'select "staff_accounts".*, "staff_libraries"."library_id" as "listed_library_id" from "staff_accounts" left join "staff_libraries" on "staff_libraries"."staff_id" = "staff_accounts"."id" where "staff_accounts"."id" = ?',
   touchSession: 'update "sessions" set "last_seen_at" = ? where "token_hash" = ?',
-  // The use cases. The patron by card, marked active and answered in one statement (on PostgreSQL the
-  // UPDATE takes the patron's row lock).
-  patronByCard: 'update "patrons" set "last_active_at" = ? where "card_hash" = ? returning *',
+  // The use cases. The patron by card, locked on PostgreSQL (FOR NO KEY UPDATE) in the same statement.
+  patronByCard: 'select * from "patrons" where "card_hash" = ?',
   library: 'select * from "libraries" where "id" = ?',
   itemsByBarcode: 'select * from "items" where "library_id" = ? and "barcode" = ?',
   category: 'select * from "patron_categories" where "library_id" = ? and "code" = ?',
@@ -532,6 +531,7 @@ const FLOOR_SQL = {
   // A check-out is counted in the statistics in its own transaction (statistics.usecases.ts).
   addCirculationStats:
     'insert into "circulation_stats" ("library_id", "day", "branch_id", "item_type", "patron_category", "age_band", "loans") values (?, ?, ?, ?, ?, ?, ?) on conflict ("library_id", "day", "branch_id", "item_type", "patron_category", "age_band") do update set "loans" = circulation_stats.loans + excluded.loans',
+  touchActivity: 'update "patrons" set "last_active_at" = ? where "id" = ?',
   // The staff lists: no work waits on an item that went out (`noteItemHandedOut`).
   clearItemTask: 'delete from "item_tasks" where "item_id" = ?',
   // The item's active loan ended and answered with its borrower's library and category (`endActiveLoanOfItem`).
@@ -554,6 +554,7 @@ const LOCKING: ReadonlySet<StatementName> = new Set<StatementName>(['itemsByBarc
 function postgresSql(name: StatementName): string {
   let n = 0;
   const text = FLOOR_SQL[name].replace(/\?/g, () => `$${++n}`);
+  if (name === 'patronByCard') return `${text} for no key update`;
   return LOCKING.has(name) ? `${text} for update` : text;
 }
 
@@ -842,7 +843,7 @@ function sqliteFloor(file: string, cardHashOf: CardHashes, vault: Vault): Floor 
     if (!role) return refused(403, 'PERMISSION_DENIED');
     const now = new Date();
     const at = now.toISOString();
-    const patron = one<PatronRow>('patronByCard', at, cardHashOf(cardNumber));
+    const patron = one<PatronRow>('patronByCard', cardHashOf(cardNumber));
     if (!patron || !reachesPatron(actor, patron.library_id)) return refused(404, 'PATRON_NOT_FOUND');
     const found = all<ItemRow>('itemsByBarcode', patron.library_id, itemBarcode).filter((item) => canReachLibrary(actor, item.library_id).allowed);
     if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
@@ -868,6 +869,7 @@ function sqliteFloor(file: string, cardHashOf: CardHashes, vault: Vault): Floor 
     }
     exec('setItemStatus', 'on-loan', item.id);
     exec('addCirculationStats', library.id, localDay(at, library.time_zone), item.branch_id, item.item_type, patron.category_code, patron.age_band, 1);
+    exec('touchActivity', at, patron.id);
     exec('clearItemTask', item.id);
     appendAccess({ at, actor, role, patron, action: 'checkout' });
     return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null, overriddenBlocks: [] } };
@@ -988,7 +990,7 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes, va
       if (!role) return refused(403, 'PERMISSION_DENIED');
       const now = new Date();
       const at = now.toISOString();
-      const patron = await one<PatronRow>(c, 'patronByCard', at, cardHashOf(cardNumber));
+      const patron = await one<PatronRow>(c, 'patronByCard', cardHashOf(cardNumber));
       if (!patron || !reachesPatron(actor, patron.library_id)) return refused(404, 'PATRON_NOT_FOUND');
       const found = (await all<ItemRow>(c, 'itemsByBarcode', patron.library_id, itemBarcode)).filter((item) => canReachLibrary(actor, item.library_id).allowed);
       if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
@@ -1014,6 +1016,7 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes, va
       }
       await all(c, 'setItemStatus', 'on-loan', item.id);
       await all(c, 'addCirculationStats', library.id, localDay(at, library.time_zone), item.branch_id, item.item_type, patron.category_code, patron.age_band, 1);
+      await all(c, 'touchActivity', at, patron.id);
       await all(c, 'clearItemTask', item.id);
       await appendAccess(c, { at, actor, role, patron, action: 'checkout' });
       return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null, overriddenBlocks: [] } };

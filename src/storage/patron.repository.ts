@@ -138,21 +138,6 @@ export async function findPatronById(db: Db, id: string): Promise<StoredPatron |
 }
 
 /**
- * The patron whose card has this blind index, marked active at `at` (CB-F3) and answered as it is then,
- * in one statement; on PostgreSQL the UPDATE takes the row lock `lockPatronRow` takes (FOR NO KEY
- * UPDATE), before anything about the patron is counted. For a use case that keeps the mark only if it
- * succeeds: a refusal rolls it back with the rest.
- */
-const activePatronByCardHash = prepared((db: Db, cardHash: string, at: string) =>
-  db.updateTable('patrons').set({ last_active_at: at }).where('card_hash', '=', cardHash).returningAll(),
-);
-
-export async function markActiveByCardHash(db: Db, cardHash: string, at: string): Promise<StoredPatron | undefined> {
-  const [row] = (await activePatronByCardHash(db, cardHash, at)).rows;
-  return row && toStored(row);
-}
-
-/**
  * The patron whose card has this blind index. With `lock`, the row is locked as `lockPatronRow` locks it
  * and read under the lock, in the one statement that finds it.
  */

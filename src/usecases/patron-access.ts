@@ -61,14 +61,11 @@ export async function requirePatronByCard(ctx: Context, cardNumber: string): Pro
 
 /**
  * `requirePatronByCard`, locked for a change (`lockedPatron`): a card found through its blind index is
- * locked and read in one statement; a desk handle is resolved, then locked and read again. `activeAt`:
- * the patron is marked active then (CB-F3) by that same statement (a refusal rolls the mark back).
+ * locked and read in one statement; a desk handle is resolved, then locked and read again.
  */
-export async function requirePatronByCardForChange(ctx: Context, cardNumber: string, options: { activeAt?: string } = {}): Promise<StoredPatron> {
+export async function requirePatronByCardForChange(ctx: Context, cardNumber: string): Promise<StoredPatron> {
   const notFound = () => refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that card number.', 'cardNumber');
-  const cardHash = ctx.vault.blind('card', cardNumber);
-  const byCard =
-    options.activeAt === undefined ? await patrons.findPatronByCardHash(ctx.trx, cardHash, { lock: true }) : await patrons.markActiveByCardHash(ctx.trx, cardHash, options.activeAt);
+  const byCard = await patrons.findPatronByCardHash(ctx.trx, ctx.vault.blind('card', cardNumber), { lock: true });
   if (byCard) {
     if (!(await reachesPatron(ctx, byCard))) throw notFound();
     return byCard;
@@ -77,9 +74,7 @@ export async function requirePatronByCardForChange(ctx: Context, cardNumber: str
   const patronId = await patronIdOfHandle(ctx, cardNumber);
   const byHandle = patronId === undefined ? undefined : await patrons.findPatronById(ctx.trx, patronId);
   if (!byHandle || !(await reachesPatron(ctx, byHandle))) throw notFound();
-  const locked = await lockedPatron(ctx, byHandle);
-  if (options.activeAt !== undefined) await patrons.touchActivity(ctx.trx, locked.id, options.activeAt);
-  return locked;
+  return lockedPatron(ctx, byHandle);
 }
 
 /** A patron the actor may reach, by id. */
