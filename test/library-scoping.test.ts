@@ -39,9 +39,9 @@ const EXCEPTIONS: Record<string, string> = {
  */
 const CROSS_LIBRARY: { pattern: RegExp; reason: string }[] = [
   {
-    pattern: /^select \* from "patrons" where "card_hash" = (\$1|\?)$/,
+    pattern: /^select \* from "patrons" where "card_hash" = (\$1|\?)( for no key update)?$/,
     reason:
-      'a card presented at the desk is found by its blind index across the consortium (card numbers are unique installation-wide, and a patron may be served by every library that shares patrons with theirs); whether the actor reaches that patron is decided next, by scope.policy through patron-access.ts, and a patron out of reach answers PATRON_NOT_FOUND',
+      'a card presented at the desk is found by its blind index across the consortium (card numbers are unique installation-wide, and a patron may be served by every library that shares patrons with theirs); whether the actor reaches that patron is decided next, by scope.policy through patron-access.ts, and a patron out of reach answers PATRON_NOT_FOUND. A check-out locks the row in the same read (PostgreSQL) so its counts see every committed change; a patron out of reach is let go when the refusal rolls back, untouched',
   },
 ];
 
