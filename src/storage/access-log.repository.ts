@@ -186,8 +186,10 @@ export async function setHeadEnd(db: Db, chain: string, lastSeq: number, lastHas
 }
 
 /** Sets the lane count of a lane 0 head with its MAC (the upgrade's attestation of the heads it found). */
-export async function setHeadLanes(db: Db, chain: string, lanes: number, lanesMac: string): Promise<void> {
-  await db.updateTable('access_log_heads').set({ lanes, lanes_mac: lanesMac }).where('chain', '=', chain).execute();
+export async function setHeadLanes(db: Db, chain: string, lanes: number, lanesMac: string, options: { onlyUnattested?: boolean } = {}): Promise<void> {
+  let query = db.updateTable('access_log_heads').set({ lanes, lanes_mac: lanesMac }).where('chain', '=', chain);
+  if (options.onlyUnattested) query = query.where('lanes_mac', 'is', null);
+  await query.execute();
 }
 
 /** Moves a chain's start past the entries retention removed. */

@@ -178,13 +178,17 @@ export async function appendChained(db: Db, vault: Vault, entries: readonly Acce
 /**
  * Attests the lane count (one) of every library chain whose head has none: the heads a database had
  * before lanes existed (migration 0028), once, by the opening that upgrades it or the restore of an
- * older backup. Afterwards a lane 0 head without a valid count is reported by `verify-log`.
+ * older backup. Afterwards a lane 0 head without a valid count is reported by `verify-log`. Each head is
+ * locked and read again, and attested only while it still has no count: a process that appended to lane 0
+ * (or opened a lane) since the migration committed has written a count with its end, which stands.
  */
 export async function attestLegacyLanes(db: Db, vault: Vault): Promise<number> {
   let attested = 0;
-  for (const head of await log.listHeads(db)) {
-    if (head.lanesMac !== null || laneOf(head.chain).lane !== 0) continue;
-    await log.setHeadLanes(db, head.chain, 1, lanesMac(vault, head.chain, 1, head.lastSeq, head.lastHash));
+  for (const listed of await log.listHeads(db)) {
+    if (listed.lanesMac !== null || laneOf(listed.chain).lane !== 0) continue;
+    const head = await log.lockHead(db, listed.chain);
+    if (!head || head.lanesMac !== null) continue;
+    await log.setHeadLanes(db, head.chain, 1, lanesMac(vault, head.chain, 1, head.lastSeq, head.lastHash), { onlyUnattested: true });
     attested++;
   }
   return attested;

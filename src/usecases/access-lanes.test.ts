@@ -250,4 +250,30 @@ describe.each(ENGINES)('incremental verification from checkpoints on %s', (engin
     await database.db.updateTable('access_log_heads').set({ last_seq: keep, last_hash: rows[keep - 1]?.hash ?? '' }).where('chain', '=', library.id).execute();
     expect((await verify(library.id, true)).firstBroken).toMatchObject({ chain: library.id, problem: 'checkpoint-moved' });
   });
+
+  it('a full check names a chain cut back behind its checkpoint too, and leaves the checkpoint where it was', async () => {
+    const library = await verifiedLibrary();
+    await verify(library.id);
+    const rows = await rowsOf(library.id);
+    const keep = rows.length - 2;
+    await database.db.deleteFrom('access_log').where('chain', '=', library.id).where('chain_seq', '>', keep).execute();
+    await database.db.updateTable('access_log_heads').set({ last_seq: keep, last_hash: rows[keep - 1]?.hash ?? '' }).where('chain', '=', library.id).execute();
+    for (let i = 0; i < 2; i++) {
+      const report = await verify(library.id);
+      expect(report.ok).toBe(false);
+      expect(report.broken.map((b) => b.problem)).toContain('checkpoint-moved');
+    }
+    const checkpoint = await database.db.selectFrom('access_log_checkpoints').selectAll().where('chain', '=', library.id).executeTakeFirstOrThrow();
+    expect(Number(checkpoint.seq)).toBe(rows.length);
+  });
+
+  it('names a chain verified before whose head and entries were all deleted', async () => {
+    const library = await verifiedLibrary();
+    await verify(library.id);
+    await database.db.deleteFrom('access_log').where('chain', '=', library.id).execute();
+    await database.db.deleteFrom('access_log_heads').where('chain', '=', library.id).execute();
+    const report = await verify(library.id);
+    expect(report.ok).toBe(false);
+    expect(report.firstBroken).toMatchObject({ chain: library.id, problem: 'checkpoint-moved' });
+  });
 });

@@ -109,8 +109,13 @@ const PAGE = 5000;
  *
  * Each lane found intact leaves a checkpoint (its head's position and hash, under a MAC). `incremental`
  * starts each lane at its checkpoint instead of its base: a daily check reads only what was appended since
- * (entries before the checkpoint are the full check's to re-read). A checkpoint without a valid MAC, or
- * past the lane's head, is reported and that lane checked in full.
+ * (entries before the checkpoint are the full check's to re-read). Both checks hold every checkpoint
+ * against its lane: one without a valid MAC, past the lane's head, at the head with another hash, or of a
+ * lane that has no head any more, is reported (and an incremental check reads that lane in full). A
+ * checkpoint only moves forward: a lane cut back behind its checkpoint is a finding, never a new start.
+ * The checkpoints are evidence only while their table is left alone: deleting a checkpoint row, or every
+ * row of a library (heads, entries and checkpoints), is not seen here; an anchor kept outside the
+ * database (the heads' hashes, one per lane) is what catches that.
  */
 export async function verifyAccessLog(ctx: Context, input: { libraryId?: string; incremental?: boolean }): Promise<VerificationReport> {
   requirePermission(ctx, 'access-log.verify');
@@ -120,7 +125,10 @@ export async function verifyAccessLog(ctx: Context, input: { libraryId?: string;
     throw refuse(ErrorCode.LIBRARY_NOT_FOUND, 'No library has that id.', 'libraryId');
 
   const heads = new Map((only === undefined ? await log.listHeads(ctx.trx) : await log.laneHeads(ctx.trx, only)).map((h) => [h.chain, h]));
-  const names = new Set([...heads.keys(), ...(await log.entryChains(ctx.trx)).filter((c) => only === undefined || laneOf(c).chain === only)]);
+  const checkpoints = new Map((await log.listCheckpoints(ctx.trx)).map((c) => [c.chain, c]));
+  const inScope = (chain: string) => only === undefined || laneOf(chain).chain === only;
+  // A lane checked before (it has a checkpoint) is one to verify even when its head and entries are gone.
+  const names = new Set([...heads.keys(), ...(await log.entryChains(ctx.trx)).filter(inScope), ...[...checkpoints.keys()].filter(inScope)]);
   const libraries = new Map<string, Set<string>>();
   for (const name of names) {
     const library = laneOf(name).chain;
@@ -128,18 +136,18 @@ export async function verifyAccessLog(ctx: Context, input: { libraryId?: string;
     set.add(name);
     libraries.set(library, set);
   }
-  const checkpoints = new Map((await log.listCheckpoints(ctx.trx)).map((c) => [c.chain, c]));
   const incremental = input.incremental === true;
   const chains: ChainReport[] = [];
   for (const library of [...libraries.keys()].sort())
-    chains.push(await verifyLibrary(ctx, library, libraries.get(library) as Set<string>, heads, incremental ? checkpoints : new Map()));
+    chains.push(await verifyLibrary(ctx, library, libraries.get(library) as Set<string>, heads, checkpoints, incremental));
 
-  // Each lane found intact up to its head: the next incremental check starts there.
+  // Each lane found intact up to its head: the next incremental check starts there. Forward only (a lane
+  // behind its checkpoint is not intact: `verifyChain` reported it).
   for (const lane of chains.flatMap((c) => c.lanes)) {
     const head = lane.head;
     if (!lane.ok || !head || head.seq === 0) continue;
     const known = checkpoints.get(lane.chain);
-    if (known && known.seq === head.seq && known.hash === head.hash) continue;
+    if (known && known.seq >= head.seq) continue;
     await log.saveCheckpoint(ctx.trx, { chain: lane.chain, seq: head.seq, hash: head.hash, verifiedAt: ctx.now.toISOString(), mac: checkpointMac(ctx.vault, lane.chain, head.seq, head.hash) });
   }
 
@@ -169,7 +177,7 @@ export async function verifyAccessLog(ctx: Context, input: { libraryId?: string;
  * (a MAC bound to lane 0's end): a lane deleted whole, head and entries, is a lane the count names and
  * nothing holds; a count lowered to hide it does not match its MAC.
  */
-async function verifyLibrary(ctx: Context, library: string, names: Set<string>, heads: Map<string, ChainHead>, checkpoints: Map<string, Checkpoint>): Promise<ChainReport> {
+async function verifyLibrary(ctx: Context, library: string, names: Set<string>, heads: Map<string, ChainHead>, checkpoints: Map<string, Checkpoint>, incremental: boolean): Promise<ChainReport> {
   const zero = heads.get(library);
   const problems: BrokenLink[] = [];
   let count = 1;
@@ -192,7 +200,7 @@ async function verifyLibrary(ctx: Context, library: string, names: Set<string>, 
       lanes.push({ lane, chain, entries: 0, ok: false, brokenLinks: 1, head: null, base: { seq: 0, hash: GENESIS_HASH }, from: null, firstBroken: link });
       continue;
     }
-    lanes.push(await verifyChain(ctx, chain, lane, head, checkpoints.get(chain)));
+    lanes.push(await verifyChain(ctx, chain, lane, head, checkpoints.get(chain), incremental));
   }
   const first = lanes.find((l) => l.lane === 0);
   // A lane's own broken link says more than the count's MAC (moving lane 0's head back breaks both).
@@ -209,7 +217,7 @@ async function verifyLibrary(ctx: Context, library: string, names: Set<string>, 
   };
 }
 
-async function verifyChain(ctx: Context, chain: string, lane: number, head: ChainHead | undefined, checkpoint: Checkpoint | undefined): Promise<LaneReport> {
+async function verifyChain(ctx: Context, chain: string, lane: number, head: ChainHead | undefined, checkpoint: Checkpoint | undefined, incremental: boolean): Promise<LaneReport> {
   const { vault } = ctx;
   const base = head ? { seq: head.baseSeq, hash: head.baseHash } : { seq: 0, hash: GENESIS_HASH };
   const report: LaneReport = { lane, chain, entries: 0, ok: true, brokenLinks: 0, head: head ? { seq: head.lastSeq, hash: head.lastHash } : null, base, from: null, firstBroken: null };
@@ -217,18 +225,22 @@ async function verifyChain(ctx: Context, chain: string, lane: number, head: Chai
     report.brokenLinks++;
     report.firstBroken ??= { chain, ...link };
   };
-  if (!head) broken({ chainSeq: null, seq: null, problem: 'head-mismatch', detail: 'The chain has entries but no head.' });
+  if (!head && checkpoint) broken({ chainSeq: null, seq: null, problem: 'checkpoint-moved', detail: `The chain was found intact up to entry ${checkpoint.seq} before, and has no head now: it was deleted.` });
+  else if (!head) broken({ chainSeq: null, seq: null, problem: 'head-mismatch', detail: 'The chain has entries but no head.' });
   else if (head.baseMac !== baseMac(vault, chain, head.baseSeq, head.baseHash))
     broken({ chainSeq: head.baseSeq, seq: null, problem: 'base-moved', detail: 'The chain’s start does not carry a valid MAC: it was moved, which hides or brings back its oldest entries.' });
 
-  // Incremental: start at the checkpoint when it is genuine, within the chain, and past its base.
+  // Every check holds the checkpoint against the lane; an incremental one starts there when it is genuine,
+  // within the chain, and past its base.
   let start = base;
   if (checkpoint && head) {
     if (checkpoint.mac !== checkpointMac(vault, chain, checkpoint.seq, checkpoint.hash))
       broken({ chainSeq: checkpoint.seq, seq: null, problem: 'checkpoint-moved', detail: 'The chain’s checkpoint does not carry a valid MAC: it was moved; the chain was checked in full.' });
     else if (checkpoint.seq > head.lastSeq)
       broken({ chainSeq: head.lastSeq + 1, seq: null, problem: 'checkpoint-moved', detail: `Entries ${head.lastSeq + 1} to ${checkpoint.seq}, verified earlier, are gone and the head was moved back.` });
-    else if (checkpoint.seq > base.seq) {
+    else if (checkpoint.seq === head.lastSeq && checkpoint.hash !== head.lastHash)
+      broken({ chainSeq: head.lastSeq, seq: null, problem: 'checkpoint-moved', detail: `Entry ${head.lastSeq} was verified earlier with another hash: the head was rewritten.` });
+    else if (incremental && checkpoint.seq > base.seq) {
       start = { seq: checkpoint.seq, hash: checkpoint.hash };
       report.from = start;
     }
