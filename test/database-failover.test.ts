@@ -7,6 +7,7 @@
  * no connection to lose (`isUnavailable` is checked for its codes below).
  */
 import net, { type AddressInfo, type Server, type Socket } from 'node:net';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../src/policy/actors.js';
@@ -28,7 +29,8 @@ describe('which errors mean the database is out of reach', () => {
     for (const code of ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08P01', '25006', '53300'])
       expect(isUnavailable(Object.assign(new Error('x'), { code })), code).toBe(true);
     expect(isUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
-    expect(isUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    // pg-pool's wait for a free connection: a busy pool (Carrel sets no limit on that wait), not an outage.
+    expect(isUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(false);
     expect(isUnavailable(new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' })]))).toBe(true);
     for (const code of ['23505', '40001', '40P01', '42P01', 'SQLITE_BUSY', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_IOERR'])
       expect(isUnavailable(Object.assign(new Error('x'), { code })), code).toBe(false);
@@ -139,6 +141,19 @@ describe.runIf(postgres)('PostgreSQL out of reach', () => {
     expect(report.ok).toBe(true);
     return { lent };
   }
+
+  it('a request waiting for a free pooled connection longer than a connection attempt may take still runs: a busy pool is not an outage', async () => {
+    const narrow = openDatabase(database.target, { poolSize: 1, connectRetry: { attemptTimeoutMs: 200, maxWaitMs: 300 } });
+    try {
+      const holder = sql`select pg_sleep(0.8)`.execute(narrow.db);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const waiting = await sql<{ one: number }>`select 1 as one`.execute(narrow.db);
+      expect(waiting.rows[0]?.one).toBe(1);
+      await holder;
+    } finally {
+      await narrow.close();
+    }
+  });
 
   it('answers 503 with Retry-After while its connections are terminated under load, leaves no partial check-out, and serves again untouched', async () => {
     const pairs = await desk(16);

@@ -187,12 +187,21 @@ function openPostgres(url: string, poolSize: number, onQuery: ((sql: string) => 
       }
     },
   };
+  // A connection attempt gives up after `attemptTimeoutMs`; waiting for a free pooled connection does not
+  // (pg-pool's own `connectionTimeoutMillis` would bound both): a slow query or a long lock keeps requests
+  // queued, as it always did, rather than being answered as a database out of reach.
+  const attemptTimeoutMs = retry.attemptTimeoutMs;
+  class BoundedClient extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: attemptTimeoutMs });
+    }
+  }
   const pool = new pg.Pool({
+    Client: BoundedClient,
     connectionString: url,
     max: poolSize,
     types: types as pg.CustomTypesConfig,
     options: '-c TimeZone=UTC',
-    connectionTimeoutMillis: retry.attemptTimeoutMs,
     // A server that vanished without closing its sockets is noticed by TCP keepalive, not by a hung query.
     keepAlive: true,
   });
