@@ -216,6 +216,10 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: st
 export function handleError(thrown: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   // A lost database connection met outside a use case's transaction is answered as inside one.
   const error = asDomainFailure(thrown) as FastifyError | Error;
+  // An outage the operator should hear of (the client is told to come back): the engine's code only, no
+  // message (a driver's wording may quote a statement's values).
+  if (error !== thrown && error instanceof DomainError && error.code === ErrorCode.DATABASE_UNAVAILABLE)
+    request.log.warn({ code: ErrorCode.DATABASE_UNAVAILABLE, cause: (thrown as { code?: unknown }).code ?? thrown.name }, 'database out of reach');
   if (error instanceof DomainError) {
     const retryAfter = RETRY_AFTER_SECONDS[error.code];
     if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
