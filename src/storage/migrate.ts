@@ -39,6 +39,8 @@ import * as m0025 from './migrations/0025-retention-run-lease.js';
 import * as m0026 from './migrations/0026-staff-libraries.js';
 // Limits on identifying a patron without their card, and the desk's handles (issue 22, defect 2).
 import * as m0027 from './migrations/0027-identify-limits.js';
+// Indexes for the audit report's reads of the access log (issue 23, scale).
+import * as m0030 from './migrations/0030-access-log-report-indexes.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -66,6 +68,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0025-retention-run-lease': m0025,
   '0026-staff-libraries': m0026,
   '0027-identify-limits': m0027,
+  '0030-access-log-report-indexes': m0030,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
