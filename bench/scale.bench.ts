@@ -627,7 +627,12 @@ async function main(): Promise<void> {
         continue;
       }
     }
-    for (const size of opts.sizes) results.push(await measure(engine, size, opts));
+    for (const size of opts.sizes) {
+      const measured = await measure(engine, size, opts);
+      // Each size's figures as soon as they are measured, should a larger size not finish.
+      say(`[${engine} ${size}] figures: ${JSON.stringify({ ...measured, seeded: { ...measured.seeded, password: undefined } })}`);
+      results.push(measured);
+    }
     report(results.filter((r) => r.engine === engine));
   }
 }
