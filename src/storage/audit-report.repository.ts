@@ -63,6 +63,7 @@ export async function heldCounts(db: Db, libraryId: string): Promise<HeldCounts>
     .select([(eb) => eb.fn.countAll().as('n'), (eb) => eb.fn.sum<string | number | null>('patrons_affected').as('affected')])
     .where('library_id', '=', libraryId)
     .executeTakeFirstOrThrow();
+  // An index-only count over `access_log_library_at` (migration 0030).
   const accessLog = await db.selectFrom('access_log').select((eb) => eb.fn.countAll().as('n')).where('library_id', '=', libraryId).executeTakeFirstOrThrow();
   const vendorAuthorisations = await db
     .selectFrom('vendor_authorisations as a')
@@ -105,7 +106,8 @@ export async function heldCounts(db: Db, libraryId: string): Promise<HeldCounts>
 /**
  * Entries about a library's patrons in [from, to), grouped by the role the actor acted in, the purpose
  * and the categories touched. The categories column holds a few distinct lists set by the code, so the
- * groups stay few; no actor id or patron id is selected.
+ * groups stay few; no actor id or patron id is selected. Read from `access_log_library_at` alone (the
+ * period is a range of it, and it carries every grouped column).
  */
 export async function accessLogGroups(db: Db, options: { libraryId: string; from: string; to: string }): Promise<AccessLogGroup[]> {
   const rows = await db
@@ -128,21 +130,28 @@ export async function accessLogGroups(db: Db, options: { libraryId: string; from
   }));
 }
 
-/** The oldest access-log entry a library still holds (retention deletes older ones). */
+/** The oldest access-log entry a library still holds (retention deletes older ones): one step into `access_log_library_at`. */
 export async function oldestAccessEntry(db: Db, libraryId: string): Promise<string | null> {
-  const row = await db.selectFrom('access_log').select((eb) => eb.fn.min('at').as('oldest')).where('library_id', '=', libraryId).executeTakeFirst();
-  const oldest = row?.oldest as string | null | undefined;
-  return oldest ? new Date(oldest).toISOString() : null;
+  const row = await db.selectFrom('access_log').select('at').where('library_id', '=', libraryId).orderBy('at').limit(1).executeTakeFirst();
+  return row ? new Date(row.at).toISOString() : null;
 }
 
 /**
  * The latest instant an installation-wide action (a `backup`, a `restore`) was logged; null when the
- * log holds none (never done, or its entry is past the access log's retention).
+ * log holds none (never done, or its entry is past the access log's retention). The literal list is the
+ * predicate of the partial index `access_log_installation_actions` (migration 0030), written out so both
+ * engines see that the index covers the query.
  */
 export async function lastLoggedAction(db: Db, action: 'backup' | 'restore'): Promise<string | null> {
-  const row = await db.selectFrom('access_log').select((eb) => eb.fn.max('at').as('last')).where('action', '=', action).executeTakeFirst();
-  const last = row?.last as string | null | undefined;
-  return last ? new Date(last).toISOString() : null;
+  const row = await db
+    .selectFrom('access_log')
+    .select('at')
+    .where(sql<boolean>`action in ('backup', 'restore')`)
+    .where('action', '=', action)
+    .orderBy('at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? new Date(row.at).toISOString() : null;
 }
 
 /** The engine's settings that bear on records at rest, read from the engine itself. */

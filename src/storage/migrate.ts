@@ -43,6 +43,8 @@ import * as m0027 from './migrations/0027-identify-limits.js';
 import * as m0028 from './migrations/0028-access-lanes.js';
 // Retention keeps pace: cursor indexes ending with the id (issue 23).
 import * as m0029 from './migrations/0029-retention-cursors.js';
+// Indexes for the audit report's reads of the access log (issue 23, scale).
+import * as m0030 from './migrations/0030-access-log-report-indexes.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -72,6 +74,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0027-identify-limits': m0027,
   '0028-access-lanes': m0028,
   '0029-retention-cursors': m0029,
+  '0030-access-log-report-indexes': m0030,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
