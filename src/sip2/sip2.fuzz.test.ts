@@ -365,5 +365,7 @@ describe.each(ENGINES)('SIP2 server under malformed input on %s', (engine) => {
     expect(valid.asked).toBeGreaterThan(20);
     expect(status.code).toBe('98');
     expect(refused).toBe('940');
-  }, 120_000);
+  // A hang guard, not a measure: on 2 cores beside three other test files and the browser tests, one
+  // engine's 100,000 messages took about 110 s and the other passed 120 s in a CI run.
+  }, 300_000);
 });
