@@ -117,7 +117,7 @@ test('the public pages, in English and Spanish', async ({ page, carrel }) => {
 });
 
 test('the desk, in English and Spanish, with a patron open', async ({ page, carrel }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   const missing = watchMissing(page);
   await staffLogin(page, 'director');
   await walk(page, ['desk/find', 'desk/register', 'desk/hold-shelf', 'desk/catalogue', 'desk/services', 'desk/complaint', 'desk/lists'], 'desk', missing);
@@ -133,7 +133,7 @@ test('the desk, in English and Spanish, with a patron open', async ({ page, carr
 });
 
 test('the office, in English and Spanish', async ({ page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   const missing = watchMissing(page);
   await staffLogin(page, 'director');
   await walk(
@@ -164,7 +164,7 @@ test('the office, in English and Spanish', async ({ page }) => {
 });
 
 test('the patron portal, in English and Spanish', async ({ page, carrel }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   const missing = watchMissing(page);
   await patronLogin(page, carrel.sample.cardNumber, carrel.sample.pin);
   await walk(page, ['me', 'me/loans', 'me/holds', 'me/search', 'me/data', 'me/privacy', 'me/who-looked', 'me/services', 'me/pin', 'me/dependents'], 'portal', missing);

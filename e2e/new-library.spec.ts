@@ -88,7 +88,7 @@ async function clerkPage(browser: Browser, baseURL: string | undefined, username
 
 test('a new library is set up from the office’s pages and runs a week of circulation', async ({ page, browser, baseURL }) => {
   test.skip(!fixture().admin, 'no administrator account in this run');
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   await adminLogin(page);
 
   // ---- The library, from the Libraries page
