@@ -1,14 +1,17 @@
 /**
  * The audit report reads the access log through indexes (issue 23): with statistics gathered (ANALYZE),
  * each of its access-log queries is a search of an index (a range or a single step), never a scan of
- * the log. Plans, not timings: a plan is the same on a loaded machine.
+ * the log. Its counts of kept reading history and of name tokens go through indexes too, never a pass
+ * over every loan or every token (migration 0031). Plans, not timings: a plan is the same on a loaded
+ * machine.
  */
 import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
-import { buildLibrary, world } from '../../test/factories.js';
+import { buildItem, buildLibrary, buildPatron, world } from '../../test/factories.js';
+import { checkin, checkout } from '../usecases/circulation.usecases.js';
 import { appendChained } from '../usecases/access-chain.js';
 import type { AccessEntry } from './access-log.repository.js';
 import { accessLogGroups, heldCounts, lastLoggedAction, oldestAccessEntry } from './audit-report.repository.js';
@@ -116,6 +119,99 @@ describe.each(ENGINES)('audit report access-log plans (%s)', (engine) => {
         expect(plan, query.sql).not.toMatch(/Seq Scan on access_log\b/);
         expect(plan, query.sql).toMatch(/(Index Only Scan|Index Scan|Index Scan Backward|Index Only Scan Backward) using access_log_(library_at|installation_actions) on access_log|Bitmap Index Scan on access_log_(library_at|installation_actions)/);
         expect(plan, query.sql).toMatch(/Index Cond: /);
+      }
+    }
+  });
+});
+
+describe.each(ENGINES)('audit report held counts (%s)', (engine) => {
+  let database: TestDatabase;
+  let capturing: Kysely<Schema>;
+  const captured: Captured[] = [];
+  const libraries = { A: '', B: '' };
+
+  beforeAll(async () => {
+    database = await freshDatabase(engine);
+    const w = await world(database);
+    // Two libraries of a consortium that lends to each other's patrons (RF-4).
+    libraries.A = (await buildLibrary(w, { profileId: 'ridgefield-ct' })).library.id;
+    libraries.B = (await buildLibrary(w, { profileId: 'ridgefield-ct' })).library.id;
+    const deskOf = (libraryId: string) => ({ actor: { kind: 'staff' as const, id: `desk-${libraryId}`, libraryId, roles: ['circulation'] } });
+    const lend = async (libraryId: string, cardNumber: string, keep = false) => {
+      const item = await buildItem(w, { libraryId });
+      await w.act(checkout, { cardNumber, itemBarcode: item.barcode }, deskOf(libraryId));
+      if (!keep) await w.act(checkin, { itemBarcode: item.barcode }, deskOf(libraryId));
+    };
+    const optIn = (patronId: string) => database.db.updateTable('patrons').set({ reading_history_since: w.clock.now().toISOString() }).where('id', '=', patronId).execute();
+    const keeper = await buildPatron(w, { libraryId: libraries.A });
+    const other = await buildPatron(w, { libraryId: libraries.A });
+    const visitor = await buildPatron(w, { libraryId: libraries.B });
+    await optIn(visitor.id);
+    w.clock.advanceMinutes(60);
+    await lend(libraries.A, keeper.cardNumber); // ended before the keeper opted in: not kept
+    await lend(libraries.A, other.cardNumber); // never opted in
+    await lend(libraries.A, visitor.cardNumber); // B's patron, opted in, borrowing at A: kept by A
+    w.clock.advanceMinutes(60);
+    await optIn(keeper.id);
+    w.clock.advanceMinutes(60);
+    await lend(libraries.A, keeper.cardNumber); // kept
+    await lend(libraries.A, keeper.cardNumber); // kept
+    await lend(libraries.A, keeper.cardNumber, true); // still out: not history yet
+    await lend(libraries.B, visitor.cardNumber); // kept, by B
+    // A library's worth of other patrons' history, so the planner sees loans as the large table they are
+    // (with a handful of rows a scan is the cheaper plan): copies of the loan of the patron who never
+    // opted in.
+    const [template] = await database.db.selectFrom('loans').selectAll().where('patron_id', '=', other.id).execute();
+    const fillers = Array.from({ length: 3000 }, (_, i) => ({ ...template!, id: `filler-${i}` }));
+    for (let i = 0; i < fillers.length; i += 250) await database.db.insertInto('loans').values(fillers.slice(i, i + 250)).execute();
+    await database.db.executeQuery(CompiledQuery.raw('analyze'));
+    const log = (event: { level: string; query: CompiledQuery }) => {
+      if (event.level === 'query' && /\b(patron_search|reading_history_since)\b/.test(event.query.sql)) captured.push({ sql: event.query.sql, parameters: event.query.parameters });
+    };
+    capturing =
+      engine === 'sqlite'
+        ? new Kysely<Schema>({ dialect: new SqliteDialect({ database: new SqliteDatabase(database.target) }), log })
+        : new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.target, max: 1 }) }), log });
+    database.onDrop(() => capturing.destroy());
+  }, 120_000);
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('counts the loans kept as reading history where they were lent, a visiting patron’s too', async () => {
+    const a = await heldCounts(capturing, libraries.A);
+    const b = await heldCounts(capturing, libraries.B);
+    expect(a.readingHistoryPatrons).toBe(1);
+    expect(a.readingHistoryLoans).toBe(3);
+    expect(b.readingHistoryPatrons).toBe(1);
+    expect(b.readingHistoryLoans).toBe(1);
+    const tokens = async (libraryId: string) =>
+      Number((await database.db.selectFrom('patron_search').select((eb) => eb.fn.countAll().as('n')).where('library_id', '=', libraryId).executeTakeFirstOrThrow()).n);
+    expect(a.searchTokens).toBe(await tokens(libraries.A));
+    expect(a.searchTokens).toBeGreaterThan(0);
+  });
+
+  it('plans the kept-history and name-token counts through indexes, never a pass over every loan or token', async () => {
+    const queries = captured.filter((q) => q.parameters.includes(libraries.A));
+    // The patrons who keep a history, the kept loans, the name tokens.
+    expect(queries).toHaveLength(3);
+    for (const query of queries) {
+      const plan = await planOf(engine, database, query);
+      if (engine === 'sqlite') {
+        expect(plan, query.sql).not.toMatch(/SCAN (loans|l|patron_search)\b/);
+        if (/\bpatron_search\b/.test(query.sql)) expect(plan, query.sql).toMatch(/SEARCH patron_search USING COVERING INDEX patron_search_library \(library_id=\?\)/);
+        if (/\bloans\b/.test(query.sql)) {
+          expect(plan, query.sql).toMatch(/SEARCH l USING INDEX loans_patron \(patron_id=\?/);
+          expect(plan, query.sql).toMatch(/(SCAN|SEARCH) p USING (COVERING )?INDEX patrons_reading_history/);
+        }
+      } else {
+        expect(plan, query.sql).not.toMatch(/Seq Scan on (loans|patron_search)\b/);
+        if (/\bpatron_search\b/.test(query.sql)) expect(plan, query.sql).toMatch(/patron_search_library/);
+        if (/\bloans\b/.test(query.sql)) {
+          expect(plan, query.sql).toMatch(/loans_patron/);
+          expect(plan, query.sql).toMatch(/patrons_reading_history/);
+        }
       }
     }
   });

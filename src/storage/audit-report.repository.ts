@@ -34,15 +34,21 @@ export async function heldCounts(db: Db, libraryId: string): Promise<HeldCounts>
     .where('library_id', '=', libraryId)
     .executeTakeFirstOrThrow();
   const loansByStatus = await db.selectFrom('loans').select(['status as code', (eb) => eb.fn.countAll().as('n')]).where('library_id', '=', libraryId).groupBy('status').execute();
-  const readingHistoryLoans = await db
-    .selectFrom('loans')
-    .innerJoin('patrons', 'patrons.id', 'loans.patron_id')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('loans.library_id', '=', libraryId)
-    .where('loans.status', '<>', 'active')
-    .where('patrons.reading_history_since', 'is not', null)
-    .whereRef('loans.ended_at', '>=', 'patrons.reading_history_since')
-    .executeTakeFirstOrThrow();
+  // The loans kept as reading history (ended on or after their patron opted in), counted from the
+  // patrons who keep one (`patrons_reading_history`, migration 0031) and each one's loans
+  // (`loans_patron`): never a pass over every loan of the library. Every opted-in patron is walked, not
+  // only this library's, because a patron of another library may borrow here.
+  const readingHistoryLoans = await sql<{ n: unknown }>`
+    select coalesce(sum(kept.n), 0) as n from (
+      select (
+        select count(*) from loans l
+        where l.patron_id = p.id and l.status <> 'active' and l.library_id = ${libraryId} and l.ended_at >= p.reading_history_since
+      ) as n
+      from patrons p
+      where p.reading_history_since is not null
+    ) kept`
+    .execute(db)
+    .then((result) => result.rows[0] ?? { n: 0 });
   const holdsByStatus = await db.selectFrom('holds').select(['status as code', (eb) => eb.fn.countAll().as('n')]).where('library_id', '=', libraryId).groupBy('status').execute();
   const finesByStatus = await db.selectFrom('fines').select(['status as code', (eb) => eb.fn.countAll().as('n')]).where('library_id', '=', libraryId).groupBy('status').execute();
   const payments = await db.selectFrom('payments').select((eb) => eb.fn.countAll().as('n')).where('library_id', '=', libraryId).executeTakeFirstOrThrow();
