@@ -344,12 +344,29 @@ export function suppressionMask(
   grid: readonly (readonly number[])[],
   k: number,
   bounds: BoundsOracle,
-  options: { transpose?: boolean } = {},
-): { mask: boolean[][]; primary: number; marginsOnly: boolean } {
-  if (options.transpose !== true) return protect(grid, k, bounds);
-  const { mask, primary, marginsOnly } = protect(transpose(grid), k, bounds);
+  options: { transpose?: boolean; remember?: RememberMask } = {},
+): Mask {
+  const remember: RememberMask = options.remember ?? ((_grid, _k, compute) => compute());
+  if (options.transpose !== true) return remember(grid, k, () => protect(grid, k, bounds));
+  const canonical = transpose(grid);
+  const { mask, primary, marginsOnly } = remember(canonical, k, () => protect(canonical, k, bounds));
   return { mask: transpose(mask), primary, marginsOnly };
 }
+
+/** Which entries of a grid are hidden, and how many of them for being small themselves. */
+export interface Mask {
+  mask: boolean[][];
+  primary: number;
+  marginsOnly: boolean;
+}
+
+/**
+ * A memory of masks the caller may lend (statistics.usecases.ts keeps one): the mask of a grid in its
+ * canonical order under threshold k, computed by `compute` unless remembered. The same grid and k always
+ * give the same mask, so a remembered one is the one `compute` would give; it must be answered as a copy
+ * the caller may keep.
+ */
+export type RememberMask = (grid: readonly (readonly number[])[], k: number, compute: () => Mask) => Mask;
 
 /**
  * Builds the published table: counts per (row, column) label with totals, suppressed under threshold k.
@@ -362,7 +379,7 @@ export function suppressedTable(
   counts: ReadonlyMap<string, ReadonlyMap<string, number>>,
   k: number,
   bounds: BoundsOracle,
-  options: { transpose?: boolean } = {},
+  options: { transpose?: boolean; remember?: RememberMask } = {},
 ): SuppressedTable {
   const matrix = rowLabels.map((r) => columnLabels.map((c) => counts.get(r)?.get(c) ?? 0));
   const grid = gridOf(matrix, columnLabels.length);

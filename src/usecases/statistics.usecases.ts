@@ -32,6 +32,7 @@ import { findLibrary, listBranches } from '../storage/library.repository.js';
 import { listVendors } from '../storage/vendor.repository.js';
 import { NO_BRANCH, servicesCountedThrough, statsCells, type StatsColumn, type StatsTable } from '../storage/statistics.repository.js';
 import { requirePermission } from './authorization.js';
+import { rememberMask } from './statistics-masks.js';
 import type { Context } from './context.js';
 
 export { DIMENSIONS, KIND_DIMENSIONS, PERIODS, STATISTICS_KINDS, type Dimension, type Period, type StatisticsKind } from '../domain/statistics.js';
@@ -258,7 +259,7 @@ export async function statistics(ctx: Context, input: StatisticsInput): Promise<
     );
   // Suppression is computed with the dimensions in their canonical order (DIMENSIONS), so a table and
   // its transpose hide the same entries.
-  const published = suppressedTable(rowLabels, columnLabels, counts, threshold, await tableBounds(), { transpose: DIMENSIONS.indexOf(r) > DIMENSIONS.indexOf(c) });
+  const published = suppressedTable(rowLabels, columnLabels, counts, threshold, await tableBounds(), { transpose: DIMENSIONS.indexOf(r) > DIMENSIONS.indexOf(c), remember: rememberMask });
   const { cells: tableCells, rowTotals, columnTotals, total } = published;
   return {
     libraryId: library.id,
