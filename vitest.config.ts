@@ -24,8 +24,9 @@ export default defineConfig({
     // Vitest's default is one worker less than the cores: one worker on a 2-core CI machine, so the files
     // ran one after another. Measured on 2 cores beside the browser tests: two workers kept the CPU busy
     // 56% of the time (the files wait on spawned `carrel` processes, fsync and timers) and took 1,032 s;
-    // three, 63% and 890 s; four, 69% and 764 s. Four run side by side.
-    maxWorkers: 4,
+    // three, 63% and 890 s; four, 69% and 764 s. Five run side by side: a later fresh-clone run with four
+    // kept the CPU busy 70% of the time.
+    maxWorkers: 5,
     // A hang guard, not a measure: with files side by side a test that spawns `carrel` two dozen times
     // takes longer than alone (one took 76 s in a fresh-clone CI run, and a loaded host has made the whole
     // run twice as slow as that).
