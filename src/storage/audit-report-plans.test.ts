@@ -77,15 +77,7 @@ describe.each(ENGINES)('audit report access-log plans (%s)', (engine) => {
     if (engine === 'sqlite') await database.db.executeQuery(CompiledQuery.raw('analyze'));
     else await database.db.executeQuery(CompiledQuery.raw('analyze access_log'));
 
-    // A second handle on the same database that records each statement with its parameters.
-    const log = (event: { level: string; query: CompiledQuery }) => {
-      if (event.level === 'query' && /\baccess_log\b/.test(event.query.sql)) captured.push({ sql: event.query.sql, parameters: event.query.parameters });
-    };
-    capturing =
-      engine === 'sqlite'
-        ? new Kysely<Schema>({ dialect: new SqliteDialect({ database: new SqliteDatabase(database.target) }), log })
-        : new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.target, max: 1 }) }), log });
-    database.onDrop(() => capturing.destroy());
+    capturing = capturingHandle(engine, database, /\baccess_log\b/, captured);
   }, 120_000);
 
   afterAll(async () => {
@@ -165,14 +157,7 @@ describe.each(ENGINES)('audit report held counts (%s)', (engine) => {
     const fillers = Array.from({ length: 3000 }, (_, i) => ({ ...template!, id: `filler-${i}` }));
     for (let i = 0; i < fillers.length; i += 250) await database.db.insertInto('loans').values(fillers.slice(i, i + 250)).execute();
     await database.db.executeQuery(CompiledQuery.raw('analyze'));
-    const log = (event: { level: string; query: CompiledQuery }) => {
-      if (event.level === 'query' && /\b(patron_search|reading_history_since)\b/.test(event.query.sql)) captured.push({ sql: event.query.sql, parameters: event.query.parameters });
-    };
-    capturing =
-      engine === 'sqlite'
-        ? new Kysely<Schema>({ dialect: new SqliteDialect({ database: new SqliteDatabase(database.target) }), log })
-        : new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.target, max: 1 }) }), log });
-    database.onDrop(() => capturing.destroy());
+    capturing = capturingHandle(engine, database, /\b(patron_search|reading_history_since)\b/, captured);
   }, 120_000);
 
   afterAll(async () => {
@@ -216,6 +201,19 @@ describe.each(ENGINES)('audit report held counts (%s)', (engine) => {
     }
   });
 });
+
+/** A second handle on the test database that records each statement matching `pattern`, with its parameters. */
+function capturingHandle(engine: string, database: TestDatabase, pattern: RegExp, captured: Captured[]): Kysely<Schema> {
+  const log = (event: { level: string; query: CompiledQuery }) => {
+    if (event.level === 'query' && pattern.test(event.query.sql)) captured.push({ sql: event.query.sql, parameters: event.query.parameters });
+  };
+  const handle =
+    engine === 'sqlite'
+      ? new Kysely<Schema>({ dialect: new SqliteDialect({ database: new SqliteDatabase(database.target) }), log })
+      : new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.target, max: 1 }) }), log });
+  database.onDrop(() => handle.destroy());
+  return handle;
+}
 
 /** The engine's plan for a captured statement, as one text. PostgreSQL is told to avoid a sequential scan it could use. */
 async function planOf(engine: string, database: TestDatabase, query: Captured): Promise<string> {
