@@ -24,9 +24,10 @@ export default defineConfig({
     // Vitest's default is one worker less than the cores: one worker on a 2-core CI machine, so the files
     // ran one after another. Measured on 2 cores beside the browser tests: two workers kept the CPU busy
     // 56% of the time (the files wait on spawned `carrel` processes, fsync and timers) and took 1,032 s;
-    // three, 63% and 890 s; four, 69% and 764 s. Five run side by side: a later fresh-clone run with four
-    // kept the CPU busy 70% of the time.
-    maxWorkers: 5,
+    // three, 63% and 890 s; four, 69% and 764 s. Four run side by side. Five were tried in a fresh-clone
+    // run (2026-12-07): vitest 1,177 s against 1,075 s with four, and the browser tests beside it 18.0 min
+    // against 15.2, so the whole run took 21.5 min against 19.6.
+    maxWorkers: 4,
     // A hang guard, not a measure: with files side by side a test that spawns `carrel` two dozen times
     // takes longer than alone (one took 76 s in a fresh-clone CI run, and a loaded host has made the whole
     // run twice as slow as that).
