@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
 import { buildItem, buildLibrary, buildPatron, world } from '../../test/factories.js';
 import { checkin, checkout } from '../usecases/circulation.usecases.js';
+import { setMyPrivacy } from '../usecases/self-service.usecases.js';
 import { appendChained } from '../usecases/access-chain.js';
 import type { AccessEntry } from './access-log.repository.js';
 import { accessLogGroups, heldCounts, lastLoggedAction, oldestAccessEntry } from './audit-report.repository.js';
@@ -134,17 +135,19 @@ describe.each(ENGINES)('audit report held counts (%s)', (engine) => {
       await w.act(checkout, { cardNumber, itemBarcode: item.barcode }, deskOf(libraryId));
       if (!keep) await w.act(checkin, { itemBarcode: item.barcode }, deskOf(libraryId));
     };
-    const optIn = (patronId: string) => database.db.updateTable('patrons').set({ reading_history_since: w.clock.now().toISOString() }).where('id', '=', patronId).execute();
+    // Opting in as the patron does it, from their own account (RF-4: the consortium offers it).
+    const optIn = (patron: { id: string; libraryId: string }) =>
+      w.act(setMyPrivacy, { readingHistory: true }, { actor: { kind: 'patron', id: patron.id, libraryId: patron.libraryId }, purpose: 'self-service' });
     const keeper = await buildPatron(w, { libraryId: libraries.A });
     const other = await buildPatron(w, { libraryId: libraries.A });
     const visitor = await buildPatron(w, { libraryId: libraries.B });
-    await optIn(visitor.id);
+    await optIn({ id: visitor.id, libraryId: libraries.B });
     w.clock.advanceMinutes(60);
     await lend(libraries.A, keeper.cardNumber); // ended before the keeper opted in: not kept
     await lend(libraries.A, other.cardNumber); // never opted in
     await lend(libraries.A, visitor.cardNumber); // B's patron, opted in, borrowing at A: kept by A
     w.clock.advanceMinutes(60);
-    await optIn(keeper.id);
+    await optIn({ id: keeper.id, libraryId: libraries.A });
     w.clock.advanceMinutes(60);
     await lend(libraries.A, keeper.cardNumber); // kept
     await lend(libraries.A, keeper.cardNumber); // kept

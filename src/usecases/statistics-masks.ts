@@ -10,7 +10,9 @@ const REMEMBERED_MASKS = 64;
  * threshold always get the same mask, so a table asked for again — its chart or its CSV, the page
  * reloaded, an ended period that no longer changes, the same table the other way round — costs the read
  * of its counts. A mask is kept under a SHA-256 of the aggregate counts and k, never the counts
- * themselves; what it holds is which entries are hidden, nothing a published table does not show.
+ * themselves; what it holds is which entries are hidden, nothing a published table does not show. It is
+ * for masks found with Carrel's audit (`tableBounds()`, the one oracle the use case gives): a caller
+ * with another oracle must not lend it.
  */
 const masks = new Map<string, Mask>();
 
@@ -20,7 +22,7 @@ export const rememberMask: RememberMask = (grid, k, compute) => {
   const key = createHash('sha256').update(JSON.stringify([k, grid])).digest('base64');
   let mask = masks.get(key);
   if (mask === undefined) {
-    mask = copy(compute());
+    mask = compute(); // a fresh mask, never handed out: only copies of it leave
     if (masks.size >= REMEMBERED_MASKS) masks.delete(masks.keys().next().value as string);
   } else masks.delete(key);
   masks.set(key, mask);
