@@ -57,14 +57,26 @@ const itemsByBarcode = prepared((db: Db, barcode: string) => db.selectFrom('item
 const itemByLibraryBarcode = prepared((db: Db, barcode: string, libraryId: string) =>
   db.selectFrom('items').selectAll().where('library_id', '=', libraryId).where('barcode', '=', barcode),
 );
-// The same two look-ups, locking the rows they read on PostgreSQL (SQLite serialises writers already).
+// The same two look-ups, locking the rows they read on PostgreSQL (SQLite serialises writers already),
+// for circulation: each row carries its library's configuration version (migration 0032), so the use case
+// knows whether the configuration its process keeps is current without a statement of its own.
 const lockedItemsByBarcode = prepared((db: Db, barcode: string) => {
-  const query = db.selectFrom('items').selectAll().where('barcode', '=', barcode).limit(2);
-  return engineOf(db) === 'postgres' ? query.forUpdate() : query;
+  const query = db
+    .selectFrom('items')
+    .selectAll('items')
+    .select((eb) => eb.selectFrom('libraries').select('libraries.config_version').whereRef('libraries.id', '=', 'items.library_id').as('config_version'))
+    .where('barcode', '=', barcode)
+    .limit(2);
+  return engineOf(db) === 'postgres' ? query.forUpdate('items') : query;
 });
 const lockedItemByLibraryBarcode = prepared((db: Db, barcode: string, libraryId: string) => {
-  const query = db.selectFrom('items').selectAll().where('library_id', '=', libraryId).where('barcode', '=', barcode);
-  return engineOf(db) === 'postgres' ? query.forUpdate() : query;
+  const query = db
+    .selectFrom('items')
+    .selectAll('items')
+    .select((eb) => eb.selectFrom('libraries').select('libraries.config_version').whereRef('libraries.id', '=', 'items.library_id').as('config_version'))
+    .where('library_id', '=', libraryId)
+    .where('barcode', '=', barcode);
+  return engineOf(db) === 'postgres' ? query.forUpdate('items') : query;
 });
 
 /**
@@ -73,14 +85,18 @@ const lockedItemByLibraryBarcode = prepared((db: Db, barcode: string, libraryId:
  * on one item is serialised by the one read that finds it.
  */
 export async function findItemsByBarcode(db: Db, barcode: string, libraryId?: string, options: { lock?: boolean } = {}): Promise<Item[]> {
-  const result = options.lock
-    ? libraryId === undefined
-      ? await lockedItemsByBarcode(db, barcode)
-      : await lockedItemByLibraryBarcode(db, barcode, libraryId)
-    : libraryId === undefined
-      ? await itemsByBarcode(db, barcode)
-      : await itemByLibraryBarcode(db, barcode, libraryId);
+  if (options.lock) return (await lockItemsByBarcode(db, barcode, libraryId)).map((found) => found.item);
+  const result = libraryId === undefined ? await itemsByBarcode(db, barcode) : await itemByLibraryBarcode(db, barcode, libraryId);
   return result.rows.map(toItem);
+}
+
+/**
+ * `findItemsByBarcode` with `lock`, each item with the version of its library's configuration (migration
+ * 0032) read in the same statement.
+ */
+export async function lockItemsByBarcode(db: Db, barcode: string, libraryId?: string): Promise<{ item: Item; configVersion: string }[]> {
+  const result = libraryId === undefined ? await lockedItemsByBarcode(db, barcode) : await lockedItemByLibraryBarcode(db, barcode, libraryId);
+  return result.rows.map((row) => ({ item: toItem(row), configVersion: String(row.config_version ?? '') }));
 }
 
 /** A library's items with any of these barcodes (a batch of an import: one query, not one per copy). */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Branch, ClosedDay, ItemType, Library, LoanRule, OpeningHours, PatronCategory, PaymentMethod } from '../domain/types.js';
 import { engineOf, type Db } from './database.js';
 import { prepared } from './prepared.js';
@@ -49,6 +50,8 @@ export async function insertLibrary(db: Db, library: Library): Promise<void> {
       id: library.id,
       name: library.name,
       profile_id: library.profileId,
+      // Random from the start, like every later version (migration 0032).
+      config_version: randomUUID(),
       time_zone: library.timeZone,
       hold_pickup_days: library.holdPickupDays,
       max_balance_cents: library.maxBalanceCents,
@@ -107,6 +110,20 @@ const libraryById = prepared((db: Db, id: string) => db.selectFrom('libraries').
 export async function findLibrary(db: Db, id: string): Promise<Library | undefined> {
   const [row] = (await libraryById(db, id)).rows;
   return row && toLibrary(row);
+}
+
+/** `findLibrary`, with the version of its configuration (migration 0032) the row was read at. */
+export async function findVersionedLibrary(db: Db, id: string): Promise<{ library: Library; version: string } | undefined> {
+  const [row] = (await libraryById(db, id)).rows;
+  return row && { library: toLibrary(row), version: row.config_version };
+}
+
+const configVersionById = prepared((db: Db, id: string) => db.selectFrom('libraries').select('config_version').where('id', '=', id));
+
+/** The version of a library's configuration (migration 0032), or undefined when there is no such library. */
+export async function libraryConfigVersion(db: Db, id: string): Promise<string | undefined> {
+  const [row] = (await configVersionById(db, id)).rows;
+  return row?.config_version;
 }
 
 /**

@@ -32,6 +32,11 @@ export interface LibrariesTable {
   identify_patron_failures: number;
   identify_staff_failures: number;
   identify_window_minutes: number;
+  /**
+   * A random token the database replaces whenever the library's configuration changes (its row, branches,
+   * patron categories, circulation rules, closed days; triggers of migration 0032).
+   */
+  config_version: string;
 }
 
 export interface BranchesTable {

@@ -6,7 +6,6 @@ import { isUniqueViolation } from '../storage/errors.js';
 import { balanceOf, insertFine, openFinesForItem, overdueFineSince, settleFine, topUpFine } from '../storage/fine.repository.js';
 import * as holds from '../storage/hold.repository.js';
 import { lockItem, setItemStatus } from '../storage/item.repository.js';
-import { findCategory, findLibrary } from '../storage/library.repository.js';
 import * as loans from '../storage/loan.repository.js';
 import { findPatronById, lockPatronRow, touchActivity, type StoredPatron } from '../storage/patron.repository.js';
 import type { LoanEntry } from '../domain/patron-document.js';
@@ -18,6 +17,7 @@ import { lendsTo, requirePatronByCardForChange, requirePatronRef, type PatronRef
 import { homeLibrary } from '../policy/scope.policy.js';
 import { requirePermission } from './authorization.js';
 import { loanTermsFor, openDaysOf, ruleFor } from './library-calendar.js';
+import { findLibraryRow, libraryConfig } from './library-config-cache.js';
 import { noteHoldReleased, noteItemHandedOut, noteItemToReshelve, noteItemTrapped, type Whereabouts } from './staff-lists.usecases.js';
 
 /** The borrower as the walks over loans read them: who, where, and the category that picks their rule. */
@@ -46,9 +46,7 @@ export interface CheckoutResult {
 }
 
 async function libraryOf(ctx: Context, libraryId: string): Promise<Library> {
-  const library = await findLibrary(ctx.trx, libraryId);
-  if (!library) throw new Error('A record points at a library that does not exist.');
-  return library;
+  return (await libraryConfig(ctx, libraryId)).library;
 }
 
 /**
@@ -98,8 +96,9 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
   const item = await lockItemByBarcode(ctx, input.itemBarcode, homeLibrary(ctx.actor) ?? patron.libraryId);
   if (!(await lendsTo(ctx, item.libraryId, patron.libraryId)))
     throw refuse(ErrorCode.NOT_LENT_BETWEEN_LIBRARIES, 'This library does not lend to patrons of the patron’s library (their profiles do not share patrons).', 'cardNumber');
-  const library = await libraryOf(ctx, item.libraryId);
-  const category = await findCategory(ctx.trx, library.id, patron.categoryCode);
+  const config = await libraryConfig(ctx, item.libraryId);
+  const library = config.library;
+  const category = config.categories.get(patron.categoryCode);
   const { rule, branch } = await loanTermsFor(ctx, patron, item);
   const readyHold = item.status === 'on-hold-shelf' ? await holds.findReadyHoldForItem(ctx.trx, item.id) : undefined;
   // A copy taken from the shelf by a patron who was waiting for the title fills their hold.
@@ -332,7 +331,7 @@ export async function offerShelfCopies(ctx: Context, copies: readonly Item[], li
 export async function releaseTrappedItem(ctx: Context, hold: Hold): Promise<void> {
   if (hold.itemId === null) return;
   const item = await lockItem(ctx.trx, hold.itemId);
-  const library = await findLibrary(ctx.trx, hold.libraryId);
+  const library = await findLibraryRow(ctx, hold.libraryId);
   if (item && library && item.status === 'on-hold-shelf') {
     const where = await noteHoldReleased(ctx, hold, item.branchId);
     await sendToNextHold(ctx, item, library, where, where.wasOnHoldShelf ? { branchId: where.branchId, shelfCode: shelfCode(hold.id) } : undefined);
@@ -560,7 +559,7 @@ async function walkOverdue(
   input: OverduePageInput,
   visit: (loan: Loan, item: Item, patron: Borrower, library: Library) => Promise<void>,
 ): Promise<{ seen: number; next: string | null }> {
-  const library = await findLibrary(ctx.trx, input.libraryId);
+  const library = await findLibraryRow(ctx, input.libraryId);
   if (!library) throw refuse(ErrorCode.LIBRARY_NOT_FOUND, 'No library has that id.', 'libraryId');
   const page = await loans.overdueActiveLoans(ctx.trx, library.id, ctx.now.toISOString(), input.afterId, input.limit);
   for (const candidate of page) {

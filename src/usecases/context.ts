@@ -10,6 +10,7 @@ import { isBusy, isUnavailable } from '../storage/errors.js';
 import type { Schema } from '../storage/schema.js';
 import type { Vault } from '../vault/vault.js';
 import { appendChained } from './access-chain.js';
+import { configScope, type ConfigScope } from './library-config-cache.js';
 
 /** What every use case receives: who, why, through which door, when, and the open transaction. */
 export interface Context {
@@ -45,6 +46,8 @@ export interface Context {
    * the rows' earlier page versions do not stay on disk there (`markErased`).
    */
   erased?: boolean;
+  /** The configuration versions this transaction read, and the process's configurations (library-config-cache.ts). */
+  config?: ConfigScope;
 }
 
 /** Says the use case deleted personal data on purpose: after its commit, the WAL is emptied (`run`). */
@@ -93,7 +96,7 @@ export async function run<I, O>(runtime: Runtime, caller: Caller, useCase: UseCa
   let result: O;
   try {
     result = await transaction.execute(async (trx) => {
-      const ctx: Context = { ...caller, clock: runtime.clock, now: runtime.clock.now(), wallNow: (runtime.wallClock ?? systemClock).now(), trx, vault: runtime.vault, pendingAccess: [], ...(runtime.accessLanes !== undefined ? { accessLanes: runtime.accessLanes } : {}) };
+      const ctx: Context = { ...caller, clock: runtime.clock, now: runtime.clock.now(), wallNow: (runtime.wallClock ?? systemClock).now(), trx, vault: runtime.vault, pendingAccess: [], config: configScope(runtime.db), ...(runtime.accessLanes !== undefined ? { accessLanes: runtime.accessLanes } : {}) };
       const output = await useCase(ctx, input);
       await flushAccess(ctx);
       erased = ctx.erased === true;

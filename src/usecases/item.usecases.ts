@@ -6,6 +6,7 @@ import { isUniqueViolation } from '../storage/errors.js';
 import * as items from '../storage/item.repository.js';
 import { findBranch, listBranches } from '../storage/library.repository.js';
 import { newId, type Context } from './context.js';
+import { noteConfigVersion } from './library-config-cache.js';
 import { requireLibrary } from './library-access.js';
 import { requirePermission } from './authorization.js';
 
@@ -114,7 +115,14 @@ export async function addItems(ctx: Context, inputs: readonly (AddItemInput & { 
  */
 export async function requireItemByBarcode(ctx: Context, barcode: string, libraryId?: string, options: { lock?: boolean } = {}): Promise<Item> {
   const scope = libraryId ?? homeLibrary(ctx.actor);
-  const found = (await items.findItemsByBarcode(ctx.trx, barcode, scope, options)).filter((item) => canReachLibrary(ctx.actor, item.libraryId).allowed);
+  let candidates: Item[];
+  if (options.lock) {
+    // Circulation: the statement also reads the library's configuration version (library-config-cache.ts).
+    const locked = await items.lockItemsByBarcode(ctx.trx, barcode, scope);
+    for (const { item, configVersion } of locked) noteConfigVersion(ctx, item.libraryId, configVersion);
+    candidates = locked.map((found) => found.item);
+  } else candidates = await items.findItemsByBarcode(ctx.trx, barcode, scope);
+  const found = candidates.filter((item) => canReachLibrary(ctx.actor, item.libraryId).allowed);
   if (found.length === 0) throw refuse(ErrorCode.ITEM_NOT_FOUND, 'No item has that barcode.', 'itemBarcode');
   if (found.length > 1) throw refuse(ErrorCode.BARCODE_AMBIGUOUS, 'Several libraries use that barcode; name the library.', 'library');
   return found[0] as Item;

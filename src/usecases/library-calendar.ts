@@ -5,11 +5,11 @@
  */
 import { isOpenOn, localDate, resolveLoanRule, type MatrixCell } from '../domain/circulation.rules.js';
 import type { Branch, Item, Library, LoanRule, Patron } from '../domain/types.js';
-import { candidateLoanRules, findBranch, listClosedDays } from '../storage/library.repository.js';
 import type { Context } from './context.js';
+import { branchIn, candidateRulesIn, closedDaysFrom, libraryConfig } from './library-config-cache.js';
 
 async function branchOf(ctx: Context, item: Pick<Item, 'libraryId' | 'branchId'>): Promise<Branch> {
-  const branch = await findBranch(ctx.trx, item.libraryId, item.branchId);
+  const branch = branchIn(await libraryConfig(ctx, item.libraryId), item.branchId);
   if (!branch) throw new Error('An item points at a branch that does not exist.');
   return branch;
 }
@@ -31,9 +31,11 @@ export async function loanTermsFor(
   patron: Pick<Patron, 'categoryCode'>,
   item: Pick<Item, 'libraryId' | 'branchId' | 'itemType'>,
 ): Promise<{ rule: LoanRule | undefined; branch: Branch }> {
-  const branch = await branchOf(ctx, item);
+  const config = await libraryConfig(ctx, item.libraryId);
+  const branch = branchIn(config, item.branchId);
+  if (!branch) throw new Error('An item points at a branch that does not exist.');
   const cell = { branch: branch.code, patronCategory: patron.categoryCode, itemType: item.itemType };
-  return { rule: resolveLoanRule(await candidateLoanRules(ctx.trx, item.libraryId, cell.branch, cell.patronCategory, cell.itemType), cell), branch };
+  return { rule: resolveLoanRule(candidateRulesIn(config, cell.branch, cell.patronCategory, cell.itemType), cell), branch };
 }
 
 /**
@@ -42,6 +44,6 @@ export async function loanTermsFor(
  */
 export async function openDaysOf(ctx: Context, library: Pick<Library, 'id' | 'timeZone'>, branchId: string, read?: Branch): Promise<(date: string) => boolean> {
   const branch = read !== undefined && (read.id === branchId || read.code === branchId) ? read : await branchOf(ctx, { libraryId: library.id, branchId });
-  const closed = await listClosedDays(ctx.trx, library.id, localDate(ctx.now, library.timeZone));
+  const closed = closedDaysFrom(await libraryConfig(ctx, library.id), localDate(ctx.now, library.timeZone));
   return (date) => isOpenOn(date, branch, closed);
 }

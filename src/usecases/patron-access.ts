@@ -6,7 +6,7 @@
 import { ErrorCode, refuse } from '../domain/errors.js';
 import { canReachPatron, homeLibrary } from '../policy/scope.policy.js';
 import { profiles } from '../profile/profiles.js';
-import { findLibrary } from '../storage/library.repository.js';
+import { findLibraryRow } from './library-config-cache.js';
 import * as patrons from '../storage/patron.repository.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
 import type { Context } from './context.js';
@@ -32,7 +32,7 @@ export async function reachesPatron(ctx: Context, patron: Pick<StoredPatron, 'id
 
 /** Whether a library's profile shares its patrons with the other members of the consortium (RF-4). */
 export async function sharesPatrons(ctx: Context, libraryId: string): Promise<boolean> {
-  const library = await findLibrary(ctx.trx, libraryId);
+  const library = await findLibraryRow(ctx, libraryId);
   return library !== undefined && profiles().get(library.profileId).access.sharedPatrons.allowed;
 }
 
