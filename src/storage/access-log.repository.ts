@@ -104,23 +104,8 @@ const insertAccessRow = preparedInsert<Omit<AccessLogTable, 'seq'>>('access_log'
  * Inserts entries already placed in their chain (chain, chain_seq, hash computed by the caller, which
  * holds the chain's head locked). Only the chained append in usecases/access-chain.ts calls this.
  */
-export async function insertChainedEntry(db: Db, entry: AccessEntry & { chain: string; chainSeq: number; hash: string }): Promise<void> {
-  await insertAccessRow(db, {
-    at: entry.at,
-    library_id: entry.libraryId,
-    actor_kind: entry.actorKind,
-    actor_id: entry.actorId,
-    patron_id: entry.patronId,
-    action: entry.action,
-    categories: entry.categories.join(','),
-    purpose: entry.purpose,
-    channel: entry.channel,
-    actor_role: entry.actorRole,
-    actor_library_id: entry.actorLibraryId,
-    chain: entry.chain,
-    chain_seq: entry.chainSeq,
-    hash: entry.hash,
-  });
+export async function insertChainedEntry(db: Db, entry: PlacedEntry): Promise<void> {
+  await insertAccessRow(db, placedRow(entry));
 }
 
 // PostgreSQL: the head row is the chain's lock, held to the end of the transaction; appends to one chain
@@ -178,6 +163,65 @@ const updateHeadEnd = prepared((db: Db, chain: string, lastSeq: number, lastHash
 const updateLaneZeroEnd = prepared((db: Db, chain: string, lastSeq: number, lastHash: string, lanes: number, lanesMac: string) =>
   db.updateTable('access_log_heads').set({ last_seq: lastSeq, last_hash: lastHash, lanes, lanes_mac: lanesMac }).where('chain', '=', chain),
 );
+
+/** An entry with its place in its chain, as the chained append writes it. */
+export type PlacedEntry = AccessEntry & { chain: string; chainSeq: number; hash: string };
+
+function placedRow(entry: PlacedEntry): Omit<AccessLogTable, 'seq'> {
+  return {
+    at: entry.at,
+    library_id: entry.libraryId,
+    actor_kind: entry.actorKind,
+    actor_id: entry.actorId,
+    patron_id: entry.patronId,
+    action: entry.action,
+    categories: entry.categories.join(','),
+    purpose: entry.purpose,
+    channel: entry.channel,
+    actor_role: entry.actorRole,
+    actor_library_id: entry.actorLibraryId,
+    chain: entry.chain,
+    chain_seq: entry.chainSeq,
+    hash: entry.hash,
+  };
+}
+
+const ROW_COLUMNS = ['at', 'library_id', 'actor_kind', 'actor_id', 'patron_id', 'action', 'categories', 'purpose', 'channel', 'actor_role', 'actor_library_id', 'chain', 'chain_seq', 'hash'] as const;
+
+// PostgreSQL: one entry inserted and its chain's end moved in one statement (a data-modifying WITH), so
+// a transaction holds its lane's head one round trip less. The end is the entry itself.
+const insertMovingEnd = prepared((db: Db, ...values: unknown[]) =>
+  db
+    .with('entry', (w) => w.insertInto('access_log').values(Object.fromEntries(ROW_COLUMNS.map((c, i) => [c, values[i]])) as Omit<AccessLogTable, 'seq'>))
+    .updateTable('access_log_heads')
+    .set({ last_seq: values[12] as number, last_hash: values[13] as string })
+    .where('chain', '=', values[11] as string),
+);
+const insertMovingLaneZeroEnd = prepared((db: Db, ...values: unknown[]) =>
+  db
+    .with('entry', (w) => w.insertInto('access_log').values(Object.fromEntries(ROW_COLUMNS.map((c, i) => [c, values[i]])) as Omit<AccessLogTable, 'seq'>))
+    .updateTable('access_log_heads')
+    .set({ last_seq: values[12] as number, last_hash: values[13] as string, lanes: values[14] as number, lanes_mac: values[15] as string })
+    .where('chain', '=', values[11] as string),
+);
+
+/**
+ * Writes a chain's new entries, in order, and moves the chain's end to the last (on a library's lane 0,
+ * with its lane count and their MAC). On PostgreSQL a single entry (a use case's usual one) is written
+ * with its end in one statement; otherwise the entries, then the end.
+ */
+export async function appendPlaced(db: Db, entries: readonly PlacedEntry[], lanes?: { lanes: number; lanesMac: string }): Promise<void> {
+  const last = entries[entries.length - 1];
+  if (last === undefined) return;
+  if (entries.length === 1 && engineOf(db) === 'postgres') {
+    const values = ROW_COLUMNS.map((c) => placedRow(last)[c]);
+    if (lanes) await insertMovingLaneZeroEnd(db, ...values, lanes.lanes, lanes.lanesMac);
+    else await insertMovingEnd(db, ...values);
+    return;
+  }
+  for (const entry of entries) await insertChainedEntry(db, entry);
+  await setHeadEnd(db, last.chain, last.chainSeq, last.hash, lanes);
+}
 
 /** Moves a chain's end to its newest entry (on a library's lane 0, with its lane count and their MAC). */
 export async function setHeadEnd(db: Db, chain: string, lastSeq: number, lastHash: string, lanes?: { lanes: number; lanesMac: string }): Promise<void> {

@@ -14,7 +14,7 @@
  * back to before the lane was opened (truncating lane 0, which its anchored head hash shows).
  */
 import * as log from '../storage/access-log.repository.js';
-import type { AccessEntry, ChainedEntry, ChainHead } from '../storage/access-log.repository.js';
+import type { AccessEntry, ChainedEntry, ChainHead, PlacedEntry } from '../storage/access-log.repository.js';
 import { engineOf, type Db } from '../storage/database.js';
 import type { Vault } from '../vault/vault.js';
 
@@ -164,14 +164,15 @@ export async function appendChained(db: Db, vault: Vault, entries: readonly Acce
     const chain = head.chain;
     let chainSeq = head.lastSeq;
     let previous = head.lastHash;
+    const placed: PlacedEntry[] = [];
     for (const entry of byChain.get(library) as AccessEntry[]) {
       chainSeq++;
       const hash = entryMac(vault, { ...entry, chain, chainSeq }, previous);
-      await log.insertChainedEntry(db, { ...entry, chain, chainSeq, hash });
+      placed.push({ ...entry, chain, chainSeq, hash });
       previous = hash;
     }
     const laneZero = chain === library ? { lanes: head.lanes, lanesMac: lanesMac(vault, chain, head.lanes, chainSeq, previous) } : undefined;
-    await log.setHeadEnd(db, chain, chainSeq, previous, laneZero);
+    await log.appendPlaced(db, placed, laneZero);
   }
 }
 

@@ -18,9 +18,10 @@ import { closeDays } from './library-config.usecases.js';
  * patron's standing (1), writes the loan, the item's status, the day's statistics, the patron's
  * last-active time and the staff lists (5) and the access log's chain (3); the check-in locks the item
  * (1), ends and reads the loan in one statement (1), looks at the hold queue (1), sets the item's status
- * (1) and chains its entry (3).
+ * (1) and chains its entry (3). On PostgreSQL an entry is written with its chain's new end in one
+ * statement, so the chain is two statements a request there.
  */
-const PAIR_BUDGET = 18;
+const PAIR_BUDGET = { sqlite: 18, postgres: 16 } as const;
 
 /** The factories' libraries' time zone (test/factories.ts). */
 const TIME_ZONE = 'America/Denver';
@@ -76,11 +77,11 @@ describe.each(ENGINES)('statements of a check-out and check-in on %s', (engine) 
     for (const table of CONFIG_READ) expect(readsOf([...second.checkout, ...second.checkin], table), `${table}`).toEqual([]);
   });
 
-  it(`runs at most ${PAIR_BUDGET} statements a pair, none of them a second read of the same row`, async () => {
+  it(`runs at most ${PAIR_BUDGET[engine]} statements a pair, none of them a second read of the same row`, async () => {
     await pair();
     const { checkout: out, checkin: back } = await pair();
     const all = [...out, ...back];
-    expect(all.length, all.join('\n')).toBeLessThanOrEqual(PAIR_BUDGET);
+    expect(all.length, all.join('\n')).toBeLessThanOrEqual(PAIR_BUDGET[engine]);
     for (const request of [out, back]) {
       for (const table of ['patrons', 'items', 'loans']) expect(readsOf(request, table).length, `${table}:\n${request.join('\n')}`).toBeLessThanOrEqual(1);
     }
