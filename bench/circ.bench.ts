@@ -78,7 +78,7 @@ import { createLogger } from '../src/log.js';
 import type { Actor } from '../src/policy/actors.js';
 import { authorize, type Permission } from '../src/policy/permissions.js';
 import { canReachLibrary, canReachPatron } from '../src/policy/scope.policy.js';
-import { openDatabase, redactUrl, type Database, type Engine } from '../src/storage/database.js';
+import { engineOf, openDatabase, redactUrl, type Database, type Engine } from '../src/storage/database.js';
 import { keyStoreTargetFor, openKeyStore, type KeyStore } from '../src/storage/key-store.js';
 import { migrateToLatest } from '../src/storage/migrate.js';
 import { findPatronByCardHash, findPatronById } from '../src/storage/patron.repository.js';
@@ -492,6 +492,13 @@ async function traceApiPair(target: string, runtime: Runtime, token: string, sta
     if (!session) throw new Error('the bench session does not authenticate');
     const caller: Caller = { actor: session.actor, purpose: 'circulation', channel: 'http' };
     const item = barcodeOf(0);
+    // A process reads its library's configuration once (library-config-cache.ts): one pair first, as every
+    // pair of the load after the first finds it kept, then the traced pair.
+    await run(traced, caller, checkout, { cardNumber: cardOf(0), itemBarcode: item });
+    await run(traced, caller, checkin, { itemBarcode: item });
+    await setLastSeen(runtime.db, token, stale);
+    statements.length = 0;
+    await resolveSession(traced, token);
     await run(traced, caller, checkout, { cardNumber: cardOf(0), itemBarcode: item });
     await resolveSession(traced, token);
     await run(traced, caller, checkin, { itemBarcode: item });
@@ -514,17 +521,14 @@ const FLOOR_SQL = {
   touchSession: 'update "sessions" set "last_seen_at" = ? where "token_hash" = ?',
   // The use cases. The patron by card, locked on PostgreSQL (FOR NO KEY UPDATE) in the same statement.
   patronByCard: 'select * from "patrons" where "card_hash" = ?',
-  library: 'select * from "libraries" where "id" = ?',
-  itemsByBarcode: 'select * from "items" where "library_id" = ? and "barcode" = ?',
-  category: 'select * from "patron_categories" where "library_id" = ? and "code" = ?',
-  // The item's branch (by id or code): for the rule's cell of the matrix and its open days (library-calendar.ts).
-  branch: 'select * from "branches" where "library_id" = ? and ("id" = ? or "code" = ?)',
-  circulationRules:
-    'select * from "circulation_rules" where "library_id" = ? and "branch_code" in (?, ?) and "patron_category" in (?, ?) and "item_type" in (?, ?)',
+  // The item, locked on PostgreSQL, with its library's configuration version (migration 0032): the library,
+  // its categories, branches, rules and closed days are kept by the process under that version
+  // (library-config-cache.ts), so none of them is read while it stays the same.
+  itemsByBarcode:
+    'select "items".*, (select "libraries"."config_version" from "libraries" where "libraries"."id" = "items"."library_id") as "config_version" from "items" where "library_id" = ? and "barcode" = ?',
   // The blocks' counts in one statement (`standingOf`): overdue items, active loans, money owed.
   standing:
     'select (select count(*) as "n" from "loans" where "patron_id" = ? and "status" = ? and "due_at" < ?) as "overdue", (select count(*) as "n" from "loans" where "patron_id" = ? and "status" = ?) as "active", (select coalesce(sum(balance_cents), 0) as "owed" from "fines" where "patron_id" = ? and "status" = ?) as "owed"',
-  closedDays: 'select * from "closed_days" where "library_id" = ? and "ends_on" >= ? order by "starts_on", "id"',
   insertLoan:
     'insert into "loans" ("id", "library_id", "patron_id", "item_id", "branch_id", "checked_out_at", "due_at", "renewals", "status", "ended_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   setItemStatus: 'update "items" set "status" = ? where "id" = ?',
@@ -544,7 +548,12 @@ const FLOOR_SQL = {
   lockHead: 'select * from "access_log_heads" where "chain" = ?',
   insertAccess:
     'insert into "access_log" ("at", "library_id", "actor_kind", "actor_id", "patron_id", "action", "categories", "purpose", "channel", "actor_role", "actor_library_id", "chain", "chain_seq", "hash") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  setHeadEnd: 'update "access_log_heads" set "last_seq" = ?, "last_hash" = ? where "chain" = ?',
+  // The library's lane 0 moves with its lane count under a MAC bound to its new end (access-chain.ts).
+  setHeadEnd: 'update "access_log_heads" set "last_seq" = ?, "last_hash" = ?, "lanes" = ?, "lanes_mac" = ? where "chain" = ?',
+  // PostgreSQL: the entry and its chain's new end in one statement (`appendPlaced`; SQLite has no
+  // data-modifying WITH, and does not prepare it).
+  insertAccessMovingEnd:
+    'with "entry" as (insert into "access_log" ("at", "library_id", "actor_kind", "actor_id", "patron_id", "action", "categories", "purpose", "channel", "actor_role", "actor_library_id", "chain", "chain_seq", "hash") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)) update "access_log_heads" set "last_seq" = ?, "last_hash" = ?, "lanes" = ?, "lanes_mac" = ? where "chain" = ?',
 } as const;
 type StatementName = keyof typeof FLOOR_SQL;
 
@@ -555,6 +564,7 @@ function postgresSql(name: StatementName): string {
   let n = 0;
   const text = FLOOR_SQL[name].replace(/\?/g, () => `$${++n}`);
   if (name === 'patronByCard') return `${text} for no key update`;
+  if (name === 'itemsByBarcode') return `${text} for update of "items"`;
   return LOCKING.has(name) ? `${text} for update` : text;
 }
 
@@ -581,6 +591,7 @@ interface PatronRow {
   expires_at: string | Date;
 }
 interface ItemRow {
+  config_version?: string;
   id: string;
   library_id: string;
   branch_id: string;
@@ -620,6 +631,7 @@ interface LibraryRow {
 interface HeadRow {
   last_seq: number | string;
   last_hash: string;
+  lanes: number | string;
 }
 
 /** An answer of a floor route: the status and the body. */
@@ -735,7 +747,8 @@ function chainedAccess(vault: Vault, head: HeadRow, entry: { at: string; actor: 
   };
   const hash = entryMac(vault, { ...fields, chain, chainSeq }, head.last_hash);
   const row = [entry.at, fields.libraryId, 'staff', fields.actorId, fields.patronId, fields.action, 'circulation', 'circulation', 'http', fields.actorRole, fields.actorLibraryId, chain, chainSeq, hash];
-  return { chain, chainSeq, hash, row };
+  const lanes = Number(head.lanes);
+  return { chain, chainSeq, hash, row, end: [chainSeq, hash, lanes, lanesMac(vault, chain, lanes, chainSeq, hash), chain] };
 }
 
 function isUnique(error: unknown): boolean {
@@ -773,7 +786,7 @@ const UNAUTHENTICATED = refused(401, 'UNAUTHENTICATED');
 const CSRF_INVALID = refused(403, 'CSRF_TOKEN_INVALID');
 
 /** SQLite floor: better-sqlite3 statements prepared once, each request one synchronous transaction. */
-function sqliteFloor(file: string, cardHashOf: CardHashes, vault: Vault): Floor {
+function sqliteFloor(file: string, config: Settings, cardHashOf: CardHashes, vault: Vault): Floor {
   const sqlite = new SqliteDatabase(file);
   // The API's connection settings (storage/database.ts).
   sqlite.pragma('journal_mode = WAL');
@@ -784,7 +797,7 @@ function sqliteFloor(file: string, cardHashOf: CardHashes, vault: Vault): Floor 
   sqlite.pragma('cache_size = -65536');
   const floor: Floor = { app: bareFastify(), recording: null, close: async () => undefined };
   const prepared = new Map<StatementName, SqliteDatabase.Statement<unknown[], unknown>>();
-  for (const name of Object.keys(FLOOR_SQL) as StatementName[]) prepared.set(name, sqlite.prepare(FLOOR_SQL[name]));
+  for (const name of Object.keys(FLOOR_SQL) as StatementName[]) if (name !== 'insertAccessMovingEnd') prepared.set(name, sqlite.prepare(FLOOR_SQL[name]));
   const statement = (name: StatementName) => {
     floor.recording?.push(FLOOR_SQL[name]);
     return prepared.get(name) as SqliteDatabase.Statement<unknown[], unknown>;
@@ -816,7 +829,7 @@ function sqliteFloor(file: string, cardHashOf: CardHashes, vault: Vault): Floor 
     if (!head) throw new Error(`the access log's chain ${entry.patron.library_id} has no head`);
     const link = chainedAccess(vault, head, entry);
     exec('insertAccess', ...link.row);
-    exec('setHeadEnd', link.chainSeq, link.hash, link.chain);
+    exec('setHeadEnd', ...link.end);
   };
 
   /**
@@ -831,12 +844,6 @@ function sqliteFloor(file: string, cardHashOf: CardHashes, vault: Vault): Floor 
     };
   };
 
-  /** `loanTermsFor`: the item's branch (its code is the matrix's branch), the candidate rules, the most specific. */
-  const loanTermsFor = (patron: PatronRow, item: ItemRow): { rule: LoanRule | undefined; branch: BranchRow } => {
-    const branch = one<BranchRow>('branch', item.library_id, item.branch_id, item.branch_id);
-    if (!branch) throw new Error('An item points at a branch that does not exist.');
-    return { rule: pickRule(all<RuleRow>('circulationRules', item.library_id, branch.code, '*', patron.category_code, '*', item.item_type, '*'), branch.code, patron.category_code, item.item_type), branch };
-  };
 
   const doCheckout = immediate((actor: StaffActor, cardNumber: string, itemBarcode: string): Answer => {
     const role = grantingRole(actor, 'circulation.checkout');
@@ -848,18 +855,16 @@ function sqliteFloor(file: string, cardHashOf: CardHashes, vault: Vault): Floor 
     const found = all<ItemRow>('itemsByBarcode', patron.library_id, itemBarcode).filter((item) => canReachLibrary(actor, item.library_id).allowed);
     if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
     const item = found[0] as ItemRow;
-    const library = one<LibraryRow>('library', item.library_id);
-    if (!library) return refused(500, 'INTERNAL_ERROR');
-    const category = one<{ max_loans: number | null }>('category', library.id, patron.category_code);
-    const { rule, branch } = loanTermsFor(patron, item);
+    const library = keptLibrary(config, item);
+    const { rule, branch } = keptLoanTerms(config, patron, item);
     // (An item on the hold shelf would read its ready hold here; the bench's items are on the shelves.)
     const standing = one<{ overdue: number; active: number; owed: number }>('standing', patron.id, 'active', at, patron.id, 'active', patron.id, 'open');
-    const blocked = borrowerRefusal(patron, library, Number(standing?.owed ?? 0), Number(standing?.overdue ?? 0), Number(standing?.active ?? 0), category?.max_loans, now);
+    const blocked = borrowerRefusal(patron, library, Number(standing?.owed ?? 0), Number(standing?.overdue ?? 0), Number(standing?.active ?? 0), config.maxLoans.get(patron.category_code), now);
     if (blocked) return blocked;
     if (!rule || rule.loanDays <= 0 || item.status !== 'available') return refused(422, 'ITEM_NOT_LOANABLE');
     const loanId = newTimeOrderedId(now);
-    // `openDaysOf`: the branch as read for the rule, the closed days from today on.
-    const closed = all<ClosedDayRow>('closedDays', library.id, localDate(now, library.time_zone));
+    // `openDaysOf`: the branch of the rule's cell, the kept closed days from today on.
+    const closed = keptClosedDays(config, localDate(now, library.time_zone));
     const dueAt = dueDate(now, rule.loanDays, library.time_zone, openDays(branch, closed)).toISOString();
     try {
       exec('insertLoan', loanId, library.id, patron.id, item.id, item.branch_id, at, dueAt, 0, 'active', null);
@@ -883,8 +888,7 @@ function sqliteFloor(file: string, cardHashOf: CardHashes, vault: Vault): Floor 
     const found = all<ItemRow>('itemsByBarcode', actor.libraryId, itemBarcode).filter((item) => canReachLibrary(actor, item.library_id).allowed);
     if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
     const item = found[0] as ItemRow;
-    const library = one<LibraryRow>('library', item.library_id);
-    if (!library) return refused(500, 'INTERNAL_ERROR');
+    const library = keptLibrary(config, item);
     const loan = one<{ id: string; patron_id: string; due_at: string; borrower_library_id: string }>('endActiveLoan', 'returned', at, item.id);
     if (!loan) return refused(409, 'ITEM_NOT_ON_LOAN');
     const patron = { id: loan.patron_id, library_id: loan.borrower_library_id } as PatronRow;
@@ -920,7 +924,7 @@ function sqliteFloor(file: string, cardHashOf: CardHashes, vault: Vault): Floor 
 }
 
 /** PostgreSQL floor: named prepared statements on a pooled client, BEGIN/COMMIT per request. */
-function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes, vault: Vault): Floor {
+function postgresFloor(url: string, poolSize: number, config: Settings, cardHashOf: CardHashes, vault: Vault): Floor {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c TimeZone=UTC' });
   pool.on('error', () => undefined);
   const floor: Floor = { app: bareFastify(), recording: null, close: async () => undefined };
@@ -972,17 +976,9 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes, va
     const head = await one<HeadRow>(c, 'lockHead', entry.patron.library_id);
     if (!head) throw new Error(`the access log's chain ${entry.patron.library_id} has no head`);
     const link = chainedAccess(vault, head, entry);
-    await all(c, 'insertAccess', ...link.row);
-    await all(c, 'setHeadEnd', link.chainSeq, link.hash, link.chain);
+    await all(c, 'insertAccessMovingEnd', ...link.row, ...link.end);
   };
 
-  /** `loanTermsFor`: the item's branch (its code is the matrix's branch), the candidate rules, the most specific. */
-  const loanTermsFor = async (c: pg.PoolClient, patron: PatronRow, item: ItemRow): Promise<{ rule: LoanRule | undefined; branch: BranchRow }> => {
-    const branch = await one<BranchRow>(c, 'branch', item.library_id, item.branch_id, item.branch_id);
-    if (!branch) throw new Error('An item points at a branch that does not exist.');
-    const rows = await all<RuleRow>(c, 'circulationRules', item.library_id, branch.code, '*', patron.category_code, '*', item.item_type, '*');
-    return { rule: pickRule(rows, branch.code, patron.category_code, item.item_type), branch };
-  };
 
   const doCheckout = (actor: StaffActor, cardNumber: string, itemBarcode: string) =>
     transaction(async (c): Promise<Answer> => {
@@ -995,18 +991,16 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes, va
       const found = (await all<ItemRow>(c, 'itemsByBarcode', patron.library_id, itemBarcode)).filter((item) => canReachLibrary(actor, item.library_id).allowed);
       if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
       const item = found[0] as ItemRow;
-      const library = await one<LibraryRow>(c, 'library', item.library_id);
-      if (!library) return refused(500, 'INTERNAL_ERROR');
-      const category = await one<{ max_loans: number | null }>(c, 'category', library.id, patron.category_code);
-      const { rule, branch } = await loanTermsFor(c, patron, item);
+      const library = keptLibrary(config, item);
+      const { rule, branch } = keptLoanTerms(config, patron, item);
       // (An item on the hold shelf would read its ready hold here; the bench's items are on the shelves.)
       const standing = await one<{ overdue: string; active: string; owed: string }>(c, 'standing', patron.id, 'active', at, patron.id, 'active', patron.id, 'open');
-      const blocked = borrowerRefusal(patron, library, Number(standing?.owed ?? 0), Number(standing?.overdue ?? 0), Number(standing?.active ?? 0), category?.max_loans, now);
+      const blocked = borrowerRefusal(patron, library, Number(standing?.owed ?? 0), Number(standing?.overdue ?? 0), Number(standing?.active ?? 0), config.maxLoans.get(patron.category_code), now);
       if (blocked) return blocked;
       if (!rule || rule.loanDays <= 0 || item.status !== 'available') return refused(422, 'ITEM_NOT_LOANABLE');
       const loanId = newTimeOrderedId(now);
-      // `openDaysOf`: the branch as read for the rule, the closed days from today on.
-      const closed = await all<ClosedDayRow>(c, 'closedDays', library.id, localDate(now, library.time_zone));
+      // `openDaysOf`: the branch of the rule's cell, the kept closed days from today on.
+      const closed = keptClosedDays(config, localDate(now, library.time_zone));
       const dueAt = dueDate(now, rule.loanDays, library.time_zone, openDays(branch, closed)).toISOString();
       try {
         await all(c, 'insertLoan', loanId, library.id, patron.id, item.id, item.branch_id, at, dueAt, 0, 'active', null);
@@ -1031,8 +1025,7 @@ function postgresFloor(url: string, poolSize: number, cardHashOf: CardHashes, va
       const found = (await all<ItemRow>(c, 'itemsByBarcode', actor.libraryId, itemBarcode)).filter((item) => canReachLibrary(actor, item.library_id).allowed);
       if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
       const item = found[0] as ItemRow;
-      const library = await one<LibraryRow>(c, 'library', item.library_id);
-      if (!library) return refused(500, 'INTERNAL_ERROR');
+      const library = keptLibrary(config, item);
       const loan = await one<{ id: string; patron_id: string; due_at: string | Date; borrower_library_id: string }>(c, 'endActiveLoan', 'returned', at, item.id);
       if (!loan) return refused(409, 'ITEM_NOT_ON_LOAN');
       const patron = { id: loan.patron_id, library_id: loan.borrower_library_id } as PatronRow;
@@ -1155,6 +1148,7 @@ const MINIMAL_SQL = {
   lockHead: FLOOR_SQL.lockHead,
   insertAccess: FLOOR_SQL.insertAccess,
   setHeadEnd: FLOOR_SQL.setHeadEnd,
+  insertAccessMovingEnd: FLOOR_SQL.insertAccessMovingEnd,
 } as const;
 type MinimalName = keyof typeof MINIMAL_SQL;
 
@@ -1174,16 +1168,50 @@ type Route = Generator<Step, Answer, Record<string, unknown>[]>;
 
 /** The library's settings the minimal floor keeps (read once, see above). */
 interface Settings {
+  engine: 'sqlite' | 'postgres';
+  /** The configuration's version (migration 0032) the rest was read at. */
+  version: string;
   library: LibraryRow;
   maxLoans: Map<string, number | null>;
   closed: ClosedDayRow[];
+  branches: BranchRow[];
+  rules: RuleRow[];
 }
 
 async function readSettings(db: Kysely<Schema>): Promise<Settings> {
-  const library = (await db.selectFrom('libraries').selectAll().where('id', '=', LIBRARY_ID).executeTakeFirstOrThrow()) as unknown as LibraryRow;
+  const library = (await db.selectFrom('libraries').selectAll().where('id', '=', LIBRARY_ID).executeTakeFirstOrThrow()) as unknown as LibraryRow & { config_version: string };
   const categories = await db.selectFrom('patron_categories').select(['code', 'max_loans']).where('library_id', '=', LIBRARY_ID).execute();
-  const closed = (await db.selectFrom('closed_days').selectAll().where('library_id', '=', LIBRARY_ID).execute()) as unknown as ClosedDayRow[];
-  return { library, maxLoans: new Map(categories.map((c) => [c.code, c.max_loans])), closed };
+  const closed = (await db.selectFrom('closed_days').selectAll().where('library_id', '=', LIBRARY_ID).orderBy('starts_on').orderBy('id').execute()) as unknown as ClosedDayRow[];
+  const branches = (await db.selectFrom('branches').selectAll().where('library_id', '=', LIBRARY_ID).execute()) as unknown as BranchRow[];
+  const rules = (await db.selectFrom('circulation_rules').selectAll().where('library_id', '=', LIBRARY_ID).execute()) as unknown as RuleRow[];
+  return { engine: engineOf(db), version: library.config_version, library, maxLoans: new Map(categories.map((c) => [c.code, c.max_loans])), closed, branches, rules };
+}
+
+/**
+ * The replay floor's kept configuration, as the API's process keeps it (library-config-cache.ts): used
+ * while the item's row carries the version it was read at (the bench changes no configuration).
+ */
+function keptLibrary(config: Settings, item: ItemRow): LibraryRow {
+  if (item.config_version !== config.version) throw new Error('the library’s configuration changed during the bench');
+  return config.library;
+}
+
+/** `loanTermsFor` over the kept configuration: the item's branch, the candidate rules, the most specific. */
+function keptLoanTerms(config: Settings, patron: PatronRow, item: ItemRow): { rule: LoanRule | undefined; branch: BranchRow } {
+  const branch = config.branches.find((b) => b.id === item.branch_id) ?? config.branches.find((b) => b.code === item.branch_id);
+  if (!branch) throw new Error('An item points at a branch that does not exist.');
+  const candidates = config.rules.filter(
+    (r) =>
+      (r.branch_code === branch.code || r.branch_code === '*') &&
+      (r.patron_category === patron.category_code || r.patron_category === '*') &&
+      (r.item_type === item.item_type || r.item_type === '*'),
+  );
+  return { rule: pickRule(candidates, branch.code, patron.category_code, item.item_type), branch };
+}
+
+/** `openDaysOf`'s closed days over the kept configuration: those ending today or later. */
+function keptClosedDays(config: Settings, from: string): ClosedDayRow[] {
+  return config.closed.filter((d) => d.ends_on >= from);
 }
 
 /** The session step of either route: the actor, or the refusal; touches the session at most once a minute. */
@@ -1204,12 +1232,16 @@ function* minimalSession(request: FastifyRequest): Generator<Step, Authenticated
   return { actor };
 }
 
-function* minimalAppend(vault: Vault, entry: { at: string; actor: StaffActor; role: string; patron: PatronRow; action: string }): Generator<Step, void, Record<string, unknown>[]> {
+function* minimalAppend(settings: Settings, vault: Vault, entry: { at: string; actor: StaffActor; role: string; patron: PatronRow; action: string }): Generator<Step, void, Record<string, unknown>[]> {
   const head = (yield { name: 'lockHead', params: [entry.patron.library_id] })[0] as HeadRow | undefined;
   if (!head) throw new Error(`the access log's chain ${entry.patron.library_id} has no head`);
   const link = chainedAccess(vault, head, entry);
+  if (settings.engine === 'postgres') {
+    yield { name: 'insertAccessMovingEnd', params: [...link.row, ...link.end] };
+    return;
+  }
   yield { name: 'insertAccess', params: link.row };
-  yield { name: 'setHeadEnd', params: [link.chainSeq, link.hash, link.chain] };
+  yield { name: 'setHeadEnd', params: link.end };
 }
 
 function* minimalCheckout(request: FastifyRequest, settings: Settings, cardHashOf: CardHashes, vault: Vault): Route {
@@ -1245,7 +1277,7 @@ function* minimalCheckout(request: FastifyRequest, settings: Settings, cardHashO
   yield { name: 'setItemStatus', params: ['on-loan', item.id] };
   yield { name: 'addCirculationStats', params: [library.id, localDay(at, library.time_zone), item.branch_id, item.item_type, patron.category_code, patron.age_band, 1] };
   if (Number(item.has_task) !== 0 && item.has_task !== false) yield { name: 'clearItemTask', params: [item.id] };
-  yield* minimalAppend(vault, { at, actor, role, patron, action: 'checkout' });
+  yield* minimalAppend(settings, vault, { at, actor, role, patron, action: 'checkout' });
   return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null, overriddenBlocks: [] } };
 }
 
@@ -1271,7 +1303,7 @@ function* minimalCheckin(request: FastifyRequest, settings: Settings, vault: Vau
   if (Number(loan.hold_waits) !== 0 && loan.hold_waits !== false) throw new Error('a hold waits for a bench item: the minimal floor does not replay trapping');
   yield { name: 'setItemStatus', params: ['available', item.id] };
   const patron = { id: loan.patron_id, library_id: loan.patron_library_id } as PatronRow;
-  yield* minimalAppend(vault, { at, actor, role, patron, action: 'checkin' });
+  yield* minimalAppend(settings, vault, { at, actor, role, patron, action: 'checkin' });
   return { status: 200, body: { itemBarcode: item.barcode, title: item.title, loanId: loan.id, returnedAt: at, daysLate: late, fine: null, lostChargeCancelled: false, routing: { to: 'shelf' } } };
 }
 
@@ -1286,7 +1318,8 @@ function sqliteMinimalFloor(file: string, settings: Settings, cardHashOf: CardHa
   sqlite.pragma('cache_size = -65536');
   const floor: Floor = { app: bareFastify(), recording: null, close: async () => undefined };
   const prepared = new Map<MinimalName, SqliteDatabase.Statement<unknown[], unknown>>();
-  for (const name of Object.keys(MINIMAL_SQL) as MinimalName[]) prepared.set(name, sqlite.prepare(MINIMAL_SQL[name]));
+  // (A data-modifying WITH is PostgreSQL's: SQLite writes the entry and the end apart.)
+  for (const name of Object.keys(MINIMAL_SQL) as MinimalName[]) if (name !== 'insertAccessMovingEnd') prepared.set(name, sqlite.prepare(MINIMAL_SQL[name]));
   const drive = (route: Route): Answer => {
     let step = route.next([]);
     while (!step.done) {
@@ -1615,7 +1648,8 @@ async function benchEngine(engine: Engine, targets: { vault: string; plaintext: 
 
     // The floor, on the vault's database, from the same starting state.
     const cardHashes = precomputedCardHashes(vault, options.patrons);
-    const floor = engine === 'sqlite' ? sqliteFloor(targets.vault, cardHashes, vault) : postgresFloor(targets.vault, POOL_SIZE, cardHashes, vault);
+    const kept = await readSettings(database.db);
+    const floor = engine === 'sqlite' ? sqliteFloor(targets.vault, kept, cardHashes, vault) : postgresFloor(targets.vault, POOL_SIZE, kept, cardHashes, vault);
     let floorOutcome: LoadOutcome;
     let floorStatements: string[];
     let floorTouchStatements: string[];
