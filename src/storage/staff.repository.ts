@@ -1,7 +1,8 @@
-import type { StaffAccount } from '../domain/types.js';
+import type { SessionKind, StaffAccount } from '../domain/types.js';
 import type { Db } from './database.js';
 import { prepared } from './prepared.js';
 import type { StaffAccountsTable } from './schema.js';
+import type { StoredSession } from './session.repository.js';
 
 /** `listed`: the account's rows in staff_libraries (empty for an account of one library or none). */
 function toStaff(row: StaffAccountsTable, listed: readonly string[] = []): StaffAccount {
@@ -82,6 +83,53 @@ export async function findStaffById(db: Db, id: string): Promise<StaffAccount | 
   const { rows } = await staffById(db, id);
   const [row] = rows;
   return row && toStaff(row, rows.flatMap((r) => (r.listed_library_id === null ? [] : [r.listed_library_id])));
+}
+
+/**
+ * A session by its token's hash with, for a staff session, its account and the libraries the account
+ * lists, in one statement (a row per listed library, or one with none): every staff request resolves its
+ * session this way. A patron's session comes back without an account.
+ */
+const sessionWithStaff = prepared((db: Db, tokenHash: string) =>
+  db
+    .selectFrom('sessions')
+    .leftJoin('staff_accounts', (join) => join.onRef('staff_accounts.id', '=', 'sessions.subject_id').on('sessions.kind', '=', 'staff'))
+    .leftJoin('staff_libraries', 'staff_libraries.staff_id', 'staff_accounts.id')
+    .select([
+      'sessions.kind as session_kind',
+      'sessions.subject_id as session_subject_id',
+      'sessions.created_at as session_created_at',
+      'sessions.last_seen_at as session_last_seen_at',
+      'sessions.idle_minutes as session_idle_minutes',
+      'sessions.expires_at as session_expires_at',
+      'staff_accounts.id',
+      'staff_accounts.library_id',
+      'staff_accounts.username',
+      'staff_accounts.password_hash',
+      'staff_accounts.roles',
+      'staff_accounts.disabled',
+      'staff_accounts.must_change_password',
+      'staff_accounts.created_at',
+      'staff_libraries.library_id as listed_library_id',
+    ])
+    .where('sessions.token_hash', '=', tokenHash),
+);
+
+export async function findSessionWithStaff(db: Db, tokenHash: string): Promise<{ session: StoredSession; staff: StaffAccount | undefined } | undefined> {
+  const { rows } = await sessionWithStaff(db, tokenHash);
+  const [row] = rows;
+  if (!row) return undefined;
+  const session: StoredSession = {
+    tokenHash,
+    kind: row.session_kind as SessionKind,
+    subjectId: row.session_subject_id,
+    createdAt: row.session_created_at,
+    lastSeenAt: row.session_last_seen_at,
+    idleMinutes: Number(row.session_idle_minutes),
+    expiresAt: row.session_expires_at,
+  };
+  const staff = row.id === null ? undefined : toStaff(row as StaffAccountsTable, rows.flatMap((r) => (r.listed_library_id === null ? [] : [r.listed_library_id])));
+  return { session, staff };
 }
 
 /**

@@ -61,11 +61,13 @@ export async function requirePatronByCard(ctx: Context, cardNumber: string): Pro
 
 /**
  * `requirePatronByCard`, locked for a change (`lockedPatron`): a card found through its blind index is
- * locked and read in one statement; a desk handle is resolved, then locked and read again.
+ * locked and read in one statement; a desk handle is resolved, then locked and read again. `touch`: the
+ * patron is marked active now (`touchActivity`; a check-out), by card in that same statement.
  */
-export async function requirePatronByCardForChange(ctx: Context, cardNumber: string): Promise<StoredPatron> {
+export async function requirePatronByCardForChange(ctx: Context, cardNumber: string, options: { touch?: boolean } = {}): Promise<StoredPatron> {
   const notFound = () => refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that card number.', 'cardNumber');
-  const byCard = await patrons.findPatronByCardHash(ctx.trx, ctx.vault.blind('card', cardNumber), { lock: true });
+  const at = ctx.now.toISOString();
+  const byCard = await patrons.findPatronByCardHash(ctx.trx, ctx.vault.blind('card', cardNumber), options.touch ? { touchAt: at } : { lock: true });
   if (byCard) {
     if (!(await reachesPatron(ctx, byCard))) throw notFound();
     return byCard;
@@ -74,7 +76,9 @@ export async function requirePatronByCardForChange(ctx: Context, cardNumber: str
   const patronId = await patronIdOfHandle(ctx, cardNumber);
   const byHandle = patronId === undefined ? undefined : await patrons.findPatronById(ctx.trx, patronId);
   if (!byHandle || !(await reachesPatron(ctx, byHandle))) throw notFound();
-  return lockedPatron(ctx, byHandle);
+  const locked = await lockedPatron(ctx, byHandle);
+  if (options.touch) await patrons.touchActivity(ctx.trx, locked.id, at);
+  return locked;
 }
 
 /** A patron the actor may reach, by id. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../policy/actors.js';
 import * as sessions from '../storage/session.repository.js';
-import type { Library, SessionKind } from '../domain/types.js';
-import { findStaffById } from '../storage/staff.repository.js';
+import type { Library, SessionKind, StaffAccount } from '../domain/types.js';
+import { findSessionWithStaff, findStaffById } from '../storage/staff.repository.js';
 import { findPatronById } from '../storage/patron.repository.js';
 import { findLibrary } from '../storage/library.repository.js';
 import { noticePrefs } from '../storage/notice.repository.js';
@@ -75,15 +75,17 @@ export interface LiveSession {
  */
 export async function resolveSession(runtime: Runtime, token: string, options: { readOnly?: boolean } = {}): Promise<LiveSession | undefined> {
   const hash = tokenHash(token);
-  const session = await sessions.findSession(runtime.db, hash);
-  if (!session) return undefined;
+  // A staff session comes with its account in the same statement; a patron's reads the patron after.
+  const found = await findSessionWithStaff(runtime.db, hash);
+  if (!found) return undefined;
+  const session = found.session;
   const now = runtime.clock.now();
   const idleEnd = new Date(session.lastSeenAt).getTime() + session.idleMinutes * 60_000;
   if (now.getTime() >= new Date(session.expiresAt).getTime() || now.getTime() >= idleEnd) {
     if (!options.readOnly) await sessions.deleteSession(runtime.db, hash);
     return undefined;
   }
-  const subject = await subjectOf(runtime, session);
+  const subject = session.kind === 'staff' ? staffSubject(found.staff) : await patronSubject(runtime, session);
   if (!subject) {
     if (!options.readOnly) await sessions.deleteSession(runtime.db, hash);
     return undefined;
@@ -102,23 +104,26 @@ export async function resolveSession(runtime: Runtime, token: string, options: {
   };
 }
 
+/** The actor a staff session is for: none when the account is gone or disabled. */
+function staffSubject(staff: StaffAccount | undefined): { actor: Actor; mustChangePassword: boolean } | undefined {
+  return staff && !staff.disabled
+    ? {
+        actor: { kind: 'staff', id: staff.id, libraryId: staff.libraryId, roles: staff.roles, ...(staff.libraryIds.length > 1 ? { libraries: staff.libraryIds } : {}) },
+        mustChangePassword: staff.mustChangePassword,
+      }
+    : undefined;
+}
+
 /** Patron standings whose card no longer opens the account. */
 const CARD_STOPPED = new Set(['card-lost', 'deceased']);
 
 /**
- * Who a session is for, read afresh on every request: a disabled account has no actor (its session ends
- * on its next request even had disabling not ended it), and roles changed since log-in apply at once.
+ * Who a patron's session is for, read afresh on every request: a card reported lost or a deceased patron
+ * has no actor. (A staff session's account is read with the session itself, `staffSubject`: a disabled
+ * account has no actor, its session ending on its next request even had disabling not ended it, and roles
+ * changed since log-in apply at once.)
  */
-async function subjectOf(runtime: Runtime, session: sessions.StoredSession): Promise<{ actor: Actor; mustChangePassword: boolean } | undefined> {
-  if (session.kind === 'staff') {
-    const staff = await findStaffById(runtime.db, session.subjectId);
-    return staff && !staff.disabled
-      ? {
-          actor: { kind: 'staff', id: staff.id, libraryId: staff.libraryId, roles: staff.roles, ...(staff.libraryIds.length > 1 ? { libraries: staff.libraryIds } : {}) },
-          mustChangePassword: staff.mustChangePassword,
-        }
-      : undefined;
-  }
+async function patronSubject(runtime: Runtime, session: sessions.StoredSession): Promise<{ actor: Actor; mustChangePassword: boolean } | undefined> {
   const patron = await findPatronById(runtime.db, session.subjectId);
   return patron && !CARD_STOPPED.has(patron.status) ? { actor: { kind: 'patron', id: patron.id, libraryId: patron.libraryId }, mustChangePassword: false } : undefined;
 }
