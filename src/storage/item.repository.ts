@@ -58,24 +58,34 @@ const itemByLibraryBarcode = prepared((db: Db, barcode: string, libraryId: strin
   db.selectFrom('items').selectAll().where('library_id', '=', libraryId).where('barcode', '=', barcode),
 );
 // The same two look-ups, locking the rows they read on PostgreSQL (SQLite serialises writers already),
-// for circulation: each row carries its library's configuration version (migration 0032), so the use case
-// knows whether the configuration its process keeps is current without a statement of its own.
-const lockedItemsByBarcode = prepared((db: Db, barcode: string) => {
-  const query = db
+// for circulation. Each row carries what the desk would otherwise ask in statements of their own: its
+// library's configuration version (migration 0032), whether a staff-list task waits on the item, and
+// whether any pending hold could be in its queue (on the item, or on its record with no copy named;
+// `pendingHoldsFor` reads the queue itself only then).
+function lockedItems(db: Db) {
+  return db
     .selectFrom('items')
     .selectAll('items')
-    .select((eb) => eb.selectFrom('libraries').select('libraries.config_version').whereRef('libraries.id', '=', 'items.library_id').as('config_version'))
-    .where('barcode', '=', barcode)
-    .limit(2);
+    .select((eb) => [
+      eb.selectFrom('libraries').select('libraries.config_version').whereRef('libraries.id', '=', 'items.library_id').as('config_version'),
+      eb.exists(eb.selectFrom('item_tasks').select('item_tasks.item_id').whereRef('item_tasks.item_id', '=', 'items.id')).as('has_task'),
+      eb
+        .exists(
+          eb
+            .selectFrom('holds')
+            .select('holds.id')
+            .where('holds.status', '=', 'pending')
+            .where((h) => h.or([h('holds.item_id', '=', h.ref('items.id')), h.and([h('holds.record_id', '=', h.ref('items.record_id')), h('holds.item_id', 'is', null)])])),
+        )
+        .as('hold_waits'),
+    ]);
+}
+const lockedItemsByBarcode = prepared((db: Db, barcode: string) => {
+  const query = lockedItems(db).where('barcode', '=', barcode).limit(2);
   return engineOf(db) === 'postgres' ? query.forUpdate('items') : query;
 });
 const lockedItemByLibraryBarcode = prepared((db: Db, barcode: string, libraryId: string) => {
-  const query = db
-    .selectFrom('items')
-    .selectAll('items')
-    .select((eb) => eb.selectFrom('libraries').select('libraries.config_version').whereRef('libraries.id', '=', 'items.library_id').as('config_version'))
-    .where('library_id', '=', libraryId)
-    .where('barcode', '=', barcode);
+  const query = lockedItems(db).where('items.library_id', '=', libraryId).where('barcode', '=', barcode);
   return engineOf(db) === 'postgres' ? query.forUpdate('items') : query;
 });
 
@@ -90,13 +100,31 @@ export async function findItemsByBarcode(db: Db, barcode: string, libraryId?: st
   return result.rows.map(toItem);
 }
 
-/**
- * `findItemsByBarcode` with `lock`, each item with the version of its library's configuration (migration
- * 0032) read in the same statement.
- */
-export async function lockItemsByBarcode(db: Db, barcode: string, libraryId?: string): Promise<{ item: Item; configVersion: string }[]> {
+/** An item locked for circulation, with what its look-up answered besides (`lockedItems`). */
+export interface LockedItem {
+  item: Item;
+  /** Its library's configuration version (migration 0032). */
+  configVersion: string;
+  /** Whether a staff-list task waits on it. */
+  hasTask: boolean;
+  /** Whether a pending hold may be in its queue (false: none is). */
+  holdWaits: boolean;
+}
+
+/** `findItemsByBarcode` with `lock`, each item with what the same statement answered besides. */
+export async function lockItemsByBarcode(db: Db, barcode: string, libraryId?: string): Promise<LockedItem[]> {
   const result = libraryId === undefined ? await lockedItemsByBarcode(db, barcode) : await lockedItemByLibraryBarcode(db, barcode, libraryId);
-  return result.rows.map((row) => ({ item: toItem(row), configVersion: String(row.config_version ?? '') }));
+  return result.rows.map((row) => ({
+    item: toItem(row),
+    configVersion: String(row.config_version ?? ''),
+    hasTask: truthy(row.has_task),
+    holdWaits: truthy(row.hold_waits),
+  }));
+}
+
+/** An EXISTS as the engines answer it: PostgreSQL a boolean, SQLite 0 or 1. */
+function truthy(value: unknown): boolean {
+  return value === true || Number(value) === 1;
 }
 
 /** A library's items with any of these barcodes (a batch of an import: one query, not one per copy). */

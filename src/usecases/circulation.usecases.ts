@@ -12,7 +12,7 @@ import type { LoanEntry } from '../domain/patron-document.js';
 import { addCirculationStats } from '../storage/retention.repository.js';
 import { newId, newTimeOrderedId, recordAccess, refusalFromRecord, type Context, type RecordCategory } from './context.js';
 import { queueHoldReady } from './notice.usecases.js';
-import { requireItemByBarcode } from './item.usecases.js';
+import { lockItemForCirculation, requireItemByBarcode } from './item.usecases.js';
 import { lendsTo, requirePatronByCardForChange, requirePatronRef, type PatronRef } from './patron-access.js';
 import { homeLibrary } from '../policy/scope.policy.js';
 import { requirePermission } from './authorization.js';
@@ -94,7 +94,7 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
   const patron = await requirePatronByCardForChange(ctx, input.cardNumber, { touch: true });
   // The item is the desk's library's (a consortium patron borrows another member's item at its desk);
   // the loan, its rules and its fines are the lending library's (RF-4).
-  const item = await lockItemByBarcode(ctx, input.itemBarcode, homeLibrary(ctx.actor) ?? patron.libraryId);
+  const { item, hasTask } = await lockItemForCirculation(ctx, input.itemBarcode, homeLibrary(ctx.actor) ?? patron.libraryId);
   if (!(await lendsTo(ctx, item.libraryId, patron.libraryId)))
     throw refuse(ErrorCode.NOT_LENT_BETWEEN_LIBRARIES, 'This library does not lend to patrons of the patron’s library (their profiles do not share patrons).', 'cardNumber');
   const config = await libraryConfig(ctx, item.libraryId);
@@ -163,7 +163,8 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
   // An override that lent past a block is its own entry in the access log (who, when, for whom); the
   // reason is the patron's business and staff's words: sealed with the loan, never in the log.
   if (overridden.length > 0 && overrideReason !== null) await loans.setOverrideNote(ctx.trx, loanId, await ctx.vault.seal(patron.id, 'override-note', overrideReason));
-  await noteItemHandedOut(ctx, item.id);
+  // (The item's look-up said whether a task waits on it: cleared only then.)
+  if (hasTask) await noteItemHandedOut(ctx, item.id);
   await recordAccess(ctx, patron, overridden.length > 0 ? 'checkout-override' : 'checkout', readyHold ? ['circulation', 'holds'] : ['circulation']);
   return {
     loanId,
@@ -197,7 +198,7 @@ export interface CheckinResult {
  */
 export async function checkin(ctx: Context, input: { itemBarcode: string; libraryId?: string }): Promise<CheckinResult> {
   requirePermission(ctx, 'circulation.checkin');
-  const item = await lockItemByBarcode(ctx, input.itemBarcode, input.libraryId);
+  const { item, holdWaits } = await lockItemForCirculation(ctx, input.itemBarcode, input.libraryId);
   const library = await libraryOf(ctx, item.libraryId);
   const at = ctx.now.toISOString();
   // The loan is ended in the statement that finds it, which answers its borrower's library and category too.
@@ -226,7 +227,8 @@ export async function checkin(ctx: Context, input: { itemBarcode: string; librar
     throw refuse(ErrorCode.ITEM_NOT_ON_LOAN, 'The item is not on loan.', 'itemBarcode');
   }
 
-  const routing = await sendToNextHold(ctx, item, library);
+  // The item's look-up said whether any pending hold could take it: the queue is read only then.
+  const routing = await sendToNextHold(ctx, item, library, undefined, undefined, { queueEmpty: !holdWaits });
   return { itemBarcode: item.barcode, title: item.title, loanId: loan?.id ?? null, returnedAt: at, daysLate: late, fine, lostChargeCancelled, routing };
 }
 
@@ -292,8 +294,10 @@ export async function sendToNextHold(
   // still carries if it sits on a hold shelf (to reshelve when no hold takes it).
   where: Whereabouts = { on: 'hand', branchId: item.branchId },
   leftOnHoldShelf?: { branchId: string; shelfCode: string },
+  // Known already: no pending hold names the item or (with no copy named) its record.
+  known: { queueEmpty?: boolean } = {},
 ): Promise<CheckinResult['routing']> {
-  const next = await nextHoldFor(ctx, item, library, where.branchId);
+  const next = known.queueEmpty ? undefined : await nextHoldFor(ctx, item, library, where.branchId);
   if (!next) {
     await setItemStatus(ctx.trx, item.id, 'available');
     if (leftOnHoldShelf) await noteItemToReshelve(ctx, item, leftOnHoldShelf.branchId, leftOnHoldShelf.shelfCode);

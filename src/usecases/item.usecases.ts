@@ -114,18 +114,27 @@ export async function addItems(ctx: Context, inputs: readonly (AddItemInput & { 
  * of a consortium must be disambiguated with the library.
  */
 export async function requireItemByBarcode(ctx: Context, barcode: string, libraryId?: string, options: { lock?: boolean } = {}): Promise<Item> {
-  const scope = libraryId ?? homeLibrary(ctx.actor);
-  let candidates: Item[];
-  if (options.lock) {
-    // Circulation: the statement also reads the library's configuration version (library-config-cache.ts).
-    const locked = await items.lockItemsByBarcode(ctx.trx, barcode, scope);
-    for (const { item, configVersion } of locked) noteConfigVersion(ctx, item.libraryId, configVersion);
-    candidates = locked.map((found) => found.item);
-  } else candidates = await items.findItemsByBarcode(ctx.trx, barcode, scope);
-  const found = candidates.filter((item) => canReachLibrary(ctx.actor, item.libraryId).allowed);
+  if (options.lock) return (await lockItemForCirculation(ctx, barcode, libraryId)).item;
+  return onlyReachable(ctx, await items.findItemsByBarcode(ctx.trx, barcode, libraryId ?? homeLibrary(ctx.actor)), (item) => item);
+}
+
+/**
+ * `requireItemByBarcode` locked, for circulation: the same statement answers the library's configuration
+ * version (noted for library-config-cache.ts), whether a staff-list task waits on the item and whether a
+ * pending hold may be in its queue.
+ */
+export async function lockItemForCirculation(ctx: Context, barcode: string, libraryId?: string): Promise<items.LockedItem> {
+  const locked = await items.lockItemsByBarcode(ctx.trx, barcode, libraryId ?? homeLibrary(ctx.actor));
+  for (const { item, configVersion } of locked) noteConfigVersion(ctx, item.libraryId, configVersion);
+  return onlyReachable(ctx, locked, (found) => found.item);
+}
+
+/** The one candidate the actor may reach: ITEM_NOT_FOUND for none, BARCODE_AMBIGUOUS for several. */
+function onlyReachable<T>(ctx: Context, candidates: readonly T[], itemOf: (candidate: T) => Item): T {
+  const found = candidates.filter((candidate) => canReachLibrary(ctx.actor, itemOf(candidate).libraryId).allowed);
   if (found.length === 0) throw refuse(ErrorCode.ITEM_NOT_FOUND, 'No item has that barcode.', 'itemBarcode');
   if (found.length > 1) throw refuse(ErrorCode.BARCODE_AMBIGUOUS, 'Several libraries use that barcode; name the library.', 'library');
-  return found[0] as Item;
+  return found[0] as T;
 }
 
 /** Looks an item up by barcode (catalogue data only: no patron is revealed). */
