@@ -5,7 +5,7 @@ import type { StaffAccountsTable } from './schema.js';
 import type { StoredSession } from './session.repository.js';
 
 /** `listed`: the account's rows in staff_libraries (empty for an account of one library or none). */
-function toStaff(row: StaffAccountsTable, listed: readonly string[] = []): StaffAccount {
+function toStaff(row: Omit<StaffAccountsTable, 'password_hash'>, listed: readonly string[] = []): StaffAccount {
   const home = row.library_id;
   return {
     id: row.id,
@@ -105,7 +105,6 @@ const sessionWithStaff = prepared((db: Db, tokenHash: string) =>
       'staff_accounts.id',
       'staff_accounts.library_id',
       'staff_accounts.username',
-      'staff_accounts.password_hash',
       'staff_accounts.roles',
       'staff_accounts.disabled',
       'staff_accounts.must_change_password',
@@ -128,7 +127,8 @@ export async function findSessionWithStaff(db: Db, tokenHash: string): Promise<{
     idleMinutes: Number(row.session_idle_minutes),
     expiresAt: row.session_expires_at,
   };
-  const staff = row.id === null ? undefined : toStaff(row as StaffAccountsTable, rows.flatMap((r) => (r.listed_library_id === null ? [] : [r.listed_library_id])));
+  // A left join: the account's columns are null for a patron's session (checked by its id).
+  const staff = row.id === null ? undefined : toStaff(row as unknown as Omit<StaffAccountsTable, 'password_hash'>, rows.flatMap((r) => (r.listed_library_id === null ? [] : [r.listed_library_id])));
   return { session, staff };
 }
 
@@ -144,7 +144,7 @@ export async function listStaff(db: Db, libraryId?: string): Promise<StaffAccoun
     );
   const rows = await query.orderBy('username').execute();
   const listed = await listedLibraries(db, rows.map((row) => row.id));
-  return rows.map((row) => toStaff({ ...row, password_hash: '' }, listed.get(row.id)));
+  return rows.map((row) => toStaff(row, listed.get(row.id)));
 }
 
 export async function findStaffByUsername(db: Db, username: string): Promise<StaffAccount | undefined> {
