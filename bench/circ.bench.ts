@@ -525,7 +525,7 @@ const FLOOR_SQL = {
   // (library-config-cache.ts), so none of them is read while it stays the same.
   // With it, whether a staff-list task waits on the item and whether any pending hold could take it.
   itemsByBarcode:
-    'select "items".*, (select "libraries"."config_version" from "libraries" where "libraries"."id" = "items"."library_id") as "config_version", exists (select "item_tasks"."item_id" from "item_tasks" where "item_tasks"."item_id" = "items"."id") as "has_task", exists (select "holds"."id" from "holds" where "holds"."status" = ? and ("holds"."item_id" = "items"."id" or ("holds"."record_id" = "items"."record_id" and "holds"."item_id" is null))) as "hold_waits" from "items" where "items"."library_id" = ? and "barcode" = ?',
+    'select "items".*, (select "libraries"."config_version" from "libraries" where "libraries"."id" = "items"."library_id") as "config_version", exists (select "item_tasks"."item_id" from "item_tasks" where "item_tasks"."item_id" = "items"."id") as "has_task", (exists (select "holds"."id" from "holds" where "holds"."item_id" = "items"."id" and "holds"."status" = ?) or exists (select "holds"."id" from "holds" where "holds"."record_id" = "items"."record_id" and "holds"."status" = ?)) as "hold_waits" from "items" where "items"."library_id" = ? and "barcode" = ?',
   // The blocks' counts in one statement (`standingOf`): overdue items, active loans, money owed.
   standing:
     'select (select count(*) as "n" from "loans" where "patron_id" = ? and "status" = ? and "due_at" < ?) as "overdue", (select count(*) as "n" from "loans" where "patron_id" = ? and "status" = ?) as "active", (select coalesce(sum(balance_cents), 0) as "owed" from "fines" where "patron_id" = ? and "status" = ?) as "owed"',
@@ -871,7 +871,7 @@ function sqliteFloor(file: string, config: Settings, cardHashOf: CardHashes, vau
     const at = now.toISOString();
     const patron = one<PatronRow>('patronByCard', at, cardHashOf(cardNumber));
     if (!patron || !reachesPatron(actor, patron.library_id)) return refused(404, 'PATRON_NOT_FOUND');
-    const found = all<ItemRow>('itemsByBarcode', 'pending', patron.library_id, itemBarcode).filter((item) => canReachLibrary(actor, item.library_id).allowed);
+    const found = all<ItemRow>('itemsByBarcode', 'pending', 'pending', patron.library_id, itemBarcode).filter((item) => canReachLibrary(actor, item.library_id).allowed);
     if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
     const item = found[0] as ItemRow;
     const library = keptLibrary(config, item);
@@ -903,7 +903,7 @@ function sqliteFloor(file: string, config: Settings, cardHashOf: CardHashes, vau
     if (!role) return refused(403, 'PERMISSION_DENIED');
     const now = new Date();
     const at = now.toISOString();
-    const found = all<ItemRow>('itemsByBarcode', 'pending', actor.libraryId, itemBarcode).filter((item) => canReachLibrary(actor, item.library_id).allowed);
+    const found = all<ItemRow>('itemsByBarcode', 'pending', 'pending', actor.libraryId, itemBarcode).filter((item) => canReachLibrary(actor, item.library_id).allowed);
     if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
     const item = found[0] as ItemRow;
     const library = keptLibrary(config, item);
@@ -1006,7 +1006,7 @@ function postgresFloor(url: string, poolSize: number, config: Settings, cardHash
       const at = now.toISOString();
       const patron = await one<PatronRow>(c, 'patronByCard', at, cardHashOf(cardNumber));
       if (!patron || !reachesPatron(actor, patron.library_id)) return refused(404, 'PATRON_NOT_FOUND');
-      const found = (await all<ItemRow>(c, 'itemsByBarcode', 'pending', patron.library_id, itemBarcode)).filter((item) => canReachLibrary(actor, item.library_id).allowed);
+      const found = (await all<ItemRow>(c, 'itemsByBarcode', 'pending', 'pending', patron.library_id, itemBarcode)).filter((item) => canReachLibrary(actor, item.library_id).allowed);
       if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
       const item = found[0] as ItemRow;
       const library = keptLibrary(config, item);
@@ -1039,7 +1039,7 @@ function postgresFloor(url: string, poolSize: number, config: Settings, cardHash
       if (!role) return refused(403, 'PERMISSION_DENIED');
       const now = new Date();
       const at = now.toISOString();
-      const found = (await all<ItemRow>(c, 'itemsByBarcode', 'pending', actor.libraryId, itemBarcode)).filter((item) => canReachLibrary(actor, item.library_id).allowed);
+      const found = (await all<ItemRow>(c, 'itemsByBarcode', 'pending', 'pending', actor.libraryId, itemBarcode)).filter((item) => canReachLibrary(actor, item.library_id).allowed);
       if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
       const item = found[0] as ItemRow;
       const library = keptLibrary(config, item);

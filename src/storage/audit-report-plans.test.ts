@@ -5,11 +5,10 @@
  * over every loan or every token (migration 0031). Plans, not timings: a plan is the same on a loaded
  * machine.
  */
-import SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import { CompiledQuery, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
+import { capturingHandle, planOf, type Captured } from '../../test/plans.js';
 import { buildItem, buildLibrary, buildPatron, world } from '../../test/factories.js';
 import { checkin, checkout } from '../usecases/circulation.usecases.js';
 import { setMyPrivacy } from '../usecases/self-service.usecases.js';
@@ -20,11 +19,6 @@ import type { Schema } from './schema.js';
 
 const ENTRIES_PER_LIBRARY = 3000;
 const DAY = 86_400_000;
-
-interface Captured {
-  sql: string;
-  parameters: readonly unknown[];
-}
 
 describe.each(ENGINES)('audit report access-log plans (%s)', (engine) => {
   let database: TestDatabase;
@@ -204,41 +198,3 @@ describe.each(ENGINES)('audit report held counts (%s)', (engine) => {
     }
   });
 });
-
-/** A second handle on the test database that records each statement matching `pattern`, with its parameters. */
-function capturingHandle(engine: string, database: TestDatabase, pattern: RegExp, captured: Captured[]): Kysely<Schema> {
-  const log = (event: { level: string; query: CompiledQuery }) => {
-    if (event.level === 'query' && pattern.test(event.query.sql)) captured.push({ sql: event.query.sql, parameters: event.query.parameters });
-  };
-  const handle =
-    engine === 'sqlite'
-      ? new Kysely<Schema>({ dialect: new SqliteDialect({ database: new SqliteDatabase(database.target) }), log })
-      : new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.target, max: 1 }) }), log });
-  database.onDrop(() => handle.destroy());
-  return handle;
-}
-
-/** The engine's plan for a captured statement, as one text. PostgreSQL is told to avoid a sequential scan it could use. */
-async function planOf(engine: string, database: TestDatabase, query: Captured): Promise<string> {
-  if (engine === 'sqlite') {
-    const sqlite = new SqliteDatabase(database.target, { readonly: true });
-    try {
-      const rows = sqlite.prepare(`explain query plan ${query.sql}`).all(...(query.parameters as unknown[])) as { detail: string }[];
-      return rows.map((r) => r.detail).join('\n');
-    } finally {
-      sqlite.close();
-    }
-  }
-  const client = new pg.Client({ connectionString: database.target });
-  await client.connect();
-  try {
-    await client.query('begin');
-    // With few rows a scan can be the cheaper plan; the question is whether an index can answer at all.
-    await client.query('set local enable_seqscan = off');
-    const { rows } = await client.query<{ 'QUERY PLAN': string }>(`explain ${query.sql}`, query.parameters as unknown[]);
-    await client.query('rollback');
-    return rows.map((r) => r['QUERY PLAN']).join('\n');
-  } finally {
-    await client.end();
-  }
-}

@@ -60,8 +60,8 @@ const itemByLibraryBarcode = prepared((db: Db, barcode: string, libraryId: strin
 // The same two look-ups, locking the rows they read on PostgreSQL (SQLite serialises writers already),
 // for circulation. Each row carries what the desk would otherwise ask in statements of their own: its
 // library's configuration version (migration 0032), whether a staff-list task waits on the item, and
-// whether any pending hold could be in its queue (on the item, or on its record with no copy named;
-// `pendingHoldsFor` reads the queue itself only then).
+// whether any pending hold could be in its queue (on the item, or on its record; `pendingHoldsFor` reads
+// the queue itself only then).
 function lockedItems(db: Db) {
   return db
     .selectFrom('items')
@@ -69,14 +69,15 @@ function lockedItems(db: Db) {
     .select((eb) => [
       eb.selectFrom('libraries').select('libraries.config_version').whereRef('libraries.id', '=', 'items.library_id').as('config_version'),
       eb.exists(eb.selectFrom('item_tasks').select('item_tasks.item_id').whereRef('item_tasks.item_id', '=', 'items.id')).as('has_task'),
+      // Two EXISTS, one per index (holds_item_status, holds_record_status): an OR inside one subquery
+      // could be planned as a pass over every pending hold.
       eb
-        .exists(
-          eb
-            .selectFrom('holds')
-            .select('holds.id')
-            .where('holds.status', '=', 'pending')
-            .where((h) => h.or([h('holds.item_id', '=', h.ref('items.id')), h.and([h('holds.record_id', '=', h.ref('items.record_id')), h('holds.item_id', 'is', null)])])),
-        )
+        .or([
+          eb.exists(eb.selectFrom('holds').select('holds.id').whereRef('holds.item_id', '=', 'items.id').where('holds.status', '=', 'pending')),
+          // (Any pending hold on the record, a copy's too: a superset of the title-level holds, which keeps
+          // the search on holds_record_status; the queue itself is exact.)
+          eb.exists(eb.selectFrom('holds').select('holds.id').whereRef('holds.record_id', '=', 'items.record_id').where('holds.status', '=', 'pending')),
+        ])
         .as('hold_waits'),
     ]);
 }

@@ -47,6 +47,7 @@ import * as m0029 from './migrations/0029-retention-cursors.js';
 import * as m0030 from './migrations/0030-access-log-report-indexes.js';
 import * as m0031 from './migrations/0031-held-count-indexes.js';
 import * as m0032 from './migrations/0032-library-config-version.js';
+import * as m0033 from './migrations/0033-record-hold-index.js';
 
 /** Every migration, in order. Forward-only; the same list runs on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -79,6 +80,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0030-access-log-report-indexes': m0030,
   '0031-held-count-indexes': m0031,
   '0032-library-config-version': m0032,
+  '0033-record-hold-index': m0033,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
