@@ -518,8 +518,8 @@ const FLOOR_SQL = {
   session:
     'select "sessions"."kind" as "session_kind", "sessions"."subject_id" as "session_subject_id", "sessions"."created_at" as "session_created_at", "sessions"."last_seen_at" as "session_last_seen_at", "sessions"."idle_minutes" as "session_idle_minutes", "sessions"."expires_at" as "session_expires_at", "staff_accounts"."id", "staff_accounts"."library_id", "staff_accounts"."username", "staff_accounts"."roles", "staff_accounts"."disabled", "staff_accounts"."must_change_password", "staff_accounts"."created_at", "staff_libraries"."library_id" as "listed_library_id" from "sessions" left join "staff_accounts" on "staff_accounts"."id" = "sessions"."subject_id" and "sessions"."kind" = ? left join "staff_libraries" on "staff_libraries"."staff_id" = "staff_accounts"."id" where "sessions"."token_hash" = ?',
   touchSession: 'update "sessions" set "last_seen_at" = ? where "token_hash" = ?',
-  // The use cases. The patron by card, marked active (CB-F3) and so locked in the same statement.
-  patronByCard: 'update "patrons" set "last_active_at" = ? where "card_hash" = ? returning *',
+  // The use cases. The patron by card, locked on PostgreSQL (FOR NO KEY UPDATE) in the same statement.
+  patronByCard: 'select * from "patrons" where "card_hash" = ?',
   // The item, locked on PostgreSQL, with its library's configuration version (migration 0032): the library,
   // its categories, branches, rules and closed days are kept by the process under that version
   // (library-config-cache.ts), so none of them is read while it stays the same.
@@ -563,6 +563,7 @@ const LOCKING: ReadonlySet<StatementName> = new Set<StatementName>(['itemsByBarc
 function postgresSql(name: StatementName): string {
   let n = 0;
   const text = FLOOR_SQL[name].replace(/\?/g, () => `$${++n}`);
+  if (name === 'patronByCard') return `${text} for no key update`;
   if (name === 'itemsByBarcode') return `${text} for update of "items"`;
   return LOCKING.has(name) ? `${text} for update` : text;
 }
@@ -869,7 +870,7 @@ function sqliteFloor(file: string, config: Settings, cardHashOf: CardHashes, vau
     if (!role) return refused(403, 'PERMISSION_DENIED');
     const now = new Date();
     const at = now.toISOString();
-    const patron = one<PatronRow>('patronByCard', at, cardHashOf(cardNumber));
+    const patron = one<PatronRow>('patronByCard', cardHashOf(cardNumber));
     if (!patron || !reachesPatron(actor, patron.library_id)) return refused(404, 'PATRON_NOT_FOUND');
     const found = all<ItemRow>('itemsByBarcode', 'pending', 'pending', patron.library_id, itemBarcode).filter((item) => canReachLibrary(actor, item.library_id).allowed);
     if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
@@ -893,6 +894,7 @@ function sqliteFloor(file: string, config: Settings, cardHashOf: CardHashes, vau
     }
     exec('setItemStatus', 'on-loan', item.id);
     exec('addCirculationStats', library.id, localDay(at, library.time_zone), item.branch_id, item.item_type, patron.category_code, patron.age_band, 1);
+    exec('touchActivity', at, patron.id);
     if (exists(item.has_task)) exec('clearItemTask', item.id);
     appendAccess({ at, actor, role, patron, action: 'checkout' });
     return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null, overriddenBlocks: [] } };
@@ -1004,7 +1006,7 @@ function postgresFloor(url: string, poolSize: number, config: Settings, cardHash
       if (!role) return refused(403, 'PERMISSION_DENIED');
       const now = new Date();
       const at = now.toISOString();
-      const patron = await one<PatronRow>(c, 'patronByCard', at, cardHashOf(cardNumber));
+      const patron = await one<PatronRow>(c, 'patronByCard', cardHashOf(cardNumber));
       if (!patron || !reachesPatron(actor, patron.library_id)) return refused(404, 'PATRON_NOT_FOUND');
       const found = (await all<ItemRow>(c, 'itemsByBarcode', 'pending', 'pending', patron.library_id, itemBarcode)).filter((item) => canReachLibrary(actor, item.library_id).allowed);
       if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
@@ -1028,6 +1030,7 @@ function postgresFloor(url: string, poolSize: number, config: Settings, cardHash
       }
       await all(c, 'setItemStatus', 'on-loan', item.id);
       await all(c, 'addCirculationStats', library.id, localDay(at, library.time_zone), item.branch_id, item.item_type, patron.category_code, patron.age_band, 1);
+      await all(c, 'touchActivity', at, patron.id);
       if (exists(item.has_task)) await all(c, 'clearItemTask', item.id);
       await appendAccess(c, { at, actor, role, patron, action: 'checkout' });
       return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null, overriddenBlocks: [] } };
@@ -1102,11 +1105,11 @@ async function traceFloorPair(floor: Floor, db: Kysely<Schema>, session: BenchSe
 //   1. session      the session row joined with its staff account and the libraries the account lists:
 //                   who asks, whether the session is live, and the roles (a disabled account or a revoked
 //                   session answers 401 at once, so none of it can be kept between requests).
-//   2. patron       the patron by the card's blind index, as an UPDATE of its last-active time RETURNING
-//                   the row: the inactivity purge needs that time, the row is the blocks' input (status,
-//                   card expiry, category), and on PostgreSQL the UPDATE takes the patron's row lock (the
-//                   FOR NO KEY UPDATE `lockPatronRow` takes) before anything is counted. A refusal rolls
-//                   the touch back.
+//   2. patron       the patron by the card's blind index, locked (FOR NO KEY UPDATE on PostgreSQL) before
+//                   anything is counted: the row is the blocks' input (status, card expiry, category).
+//                   Not an UPDATE of the last-active time by card: the card's look-up is the one statement
+//                   that crosses libraries (docs/SCALING.md), and a write there would change a patron of
+//                   another library before scope decides.
 //   3. item         the item by barcode in the desk's library, locked (FOR UPDATE OF the item on
 //                   PostgreSQL, after the patron: the documented lock order), with whether a staff-list
 //                   task waits on it (an EXISTS), so the task is cleared only when there is one, and its
@@ -1118,9 +1121,10 @@ async function traceFloorPair(floor: Floor, db: Kysely<Schema>, session: BenchSe
 //   5. loan         the INSERT (the one-active-loan-per-item index refuses a second one).
 //   6. item status  on-loan.
 //   7. statistics   the day's count for the cell (CB-A6: a count, no patron, no item), an upsert.
-//   8–10. access    the entry, chained: the chain's head locked, the entry with its MAC, the head moved
+//   8. activity     the patron's last-active time, by id (the inactivity purge needs it, CB-F3).
+//   9–11. access    the entry, chained: the chain's head locked, the entry with its MAC, the head moved
 //                   (`appendChained`; on PostgreSQL the entry and the head's move are one statement, a
-//                   data-modifying WITH, so 8–9 there).
+//                   data-modifying WITH, so 9–10 there).
 //   (delete of the staff-list task: only when statement 3 found one; the bench's items have none.)
 // check-in (one write transaction)
 //   1. session      as above.
@@ -1135,8 +1139,8 @@ async function traceFloorPair(floor: Floor, db: Kysely<Schema>, session: BenchSe
 // Configuration (the library's time zone and block thresholds, the patron categories' loan limits, the
 // branches' hours, the rules, closed days) is read once when the floor starts and kept under its version,
 // as the API's processes keep it (library-config-cache.ts).
-// That is 10 statements for a check-out and 7 for a check-in: 17 a pair (19 on SQLite with the two BEGIN
-// IMMEDIATE the traces show; 15 on PostgreSQL), of which 6 (4) are the access log's chain.
+// That is 11 statements for a check-out and 7 for a check-in: 18 a pair (20 on SQLite with the two BEGIN
+// IMMEDIATE the traces show; 16 on PostgreSQL), of which 6 (4) are the access log's chain.
 
 /** The minimal floor's statements, SQLite spelling (`?`); PostgreSQL's numbers them and adds its locks. */
 const MINIMAL_SQL = {
@@ -1144,7 +1148,8 @@ const MINIMAL_SQL = {
     'select s."kind", s."subject_id", s."last_seen_at", s."idle_minutes", s."expires_at", a."id", a."library_id", a."roles", a."disabled", l."library_id" as "listed_library_id" ' +
     'from "sessions" s join "staff_accounts" a on a."id" = s."subject_id" left join "staff_libraries" l on l."staff_id" = a."id" where s."token_hash" = ?',
   touchSession: FLOOR_SQL.touchSession,
-  patronByCard: 'update "patrons" set "last_active_at" = ? where "card_hash" = ? returning *',
+  patronByCard: FLOOR_SQL.patronByCard,
+  touchActivity: FLOOR_SQL.touchActivity,
   itemByBarcode:
     'select i.*, exists (select 1 from "item_tasks" t where t."item_id" = i."id") as "has_task", (select l."config_version" from "libraries" l where l."id" = i."library_id") as "config_version" ' +
     'from "items" i where i."library_id" = ? and i."barcode" = ?',
@@ -1171,6 +1176,7 @@ function minimalPostgresSql(name: MinimalName): string {
   let n = 0;
   const text = MINIMAL_SQL[name].replace(/\?/g, () => `$${++n}`);
   if (name === 'itemByBarcode') return `${text} for update of i`;
+  if (name === 'patronByCard') return `${text} for no key update`;
   return name === 'lockHead' ? `${text} for update` : text;
 }
 
@@ -1268,7 +1274,7 @@ function* minimalCheckout(request: FastifyRequest, settings: Settings, cardHashO
   const body = request.body as { cardNumber: string; itemBarcode: string };
   const now = new Date();
   const at = now.toISOString();
-  const patron = (yield { name: 'patronByCard', params: [at, cardHashOf(body.cardNumber)] })[0] as PatronRow | undefined;
+  const patron = (yield { name: 'patronByCard', params: [cardHashOf(body.cardNumber)] })[0] as PatronRow | undefined;
   if (!patron || !reachesPatron(actor, patron.library_id)) return refused(404, 'PATRON_NOT_FOUND');
   const found = ((yield { name: 'itemByBarcode', params: [patron.library_id, body.itemBarcode] }) as unknown as (ItemRow & { has_task: unknown })[]).filter(
     (item) => canReachLibrary(actor, item.library_id).allowed,
@@ -1288,6 +1294,7 @@ function* minimalCheckout(request: FastifyRequest, settings: Settings, cardHashO
   yield { name: 'insertLoan', params: [loanId, library.id, patron.id, item.id, item.branch_id, at, dueAt, 0, 'active', null] };
   yield { name: 'setItemStatus', params: ['on-loan', item.id] };
   yield { name: 'addCirculationStats', params: [library.id, localDay(at, library.time_zone), item.branch_id, item.item_type, patron.category_code, patron.age_band, 1] };
+  yield { name: 'touchActivity', params: [at, patron.id] };
   if (Number(item.has_task) !== 0 && item.has_task !== false) yield { name: 'clearItemTask', params: [item.id] };
   yield* minimalAppend(settings, vault, { at, actor, role, patron, action: 'checkout' });
   return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null, overriddenBlocks: [] } };

@@ -141,19 +141,8 @@ export async function findPatronById(db: Db, id: string): Promise<StoredPatron |
  * The patron whose card has this blind index. With `lock`, the row is locked as `lockPatronRow` locks it
  * and read under the lock, in the one statement that finds it.
  */
-// The look-up of a check-out: the patron is active (CB-F3) as of now, written in the statement that finds
-// and (an UPDATE: on PostgreSQL the same FOR NO KEY UPDATE lock) locks the row. A refused check-out rolls
-// the touch back with the rest.
-const touchedPatronByCardHash = prepared((db: Db, at: string, cardHash: string) => db.updateTable('patrons').set({ last_active_at: at }).where('card_hash', '=', cardHash).returningAll());
-
-/**
- * The patron with this card's blind index. `lock`: locked for the rest of the transaction; `touchAt`:
- * locked and marked active at that instant (`touchActivity`), in the same statement.
- */
-export async function findPatronByCardHash(db: Db, cardHash: string, options: { lock?: boolean; touchAt?: string } = {}): Promise<StoredPatron | undefined> {
-  const [row] = (
-    options.touchAt !== undefined ? await touchedPatronByCardHash(db, options.touchAt, cardHash) : await (options.lock ? lockedPatronByCardHash : patronByCardHash)(db, cardHash)
-  ).rows;
+export async function findPatronByCardHash(db: Db, cardHash: string, options: { lock?: boolean } = {}): Promise<StoredPatron | undefined> {
+  const [row] = (await (options.lock ? lockedPatronByCardHash : patronByCardHash)(db, cardHash)).rows;
   return row && toStored(row);
 }
 

@@ -90,8 +90,7 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
   // check-outs for one patron at two desks or kiosks take turns: the second counts the first's loan
   // against the limit. The patron is read under the lock (one statement), so a block or a card reported
   // lost that committed while this waited is seen; everything counted below is read after it too.
-  // Marked active now in the same statement (CB-F3); a refusal rolls it back with the rest.
-  const patron = await requirePatronByCardForChange(ctx, input.cardNumber, { touch: true });
+  const patron = await requirePatronByCardForChange(ctx, input.cardNumber);
   // The item is the desk's library's (a consortium patron borrows another member's item at its desk);
   // the loan, its rules and its fines are the lending library's (RF-4).
   const { item, hasTask } = await lockItemForCirculation(ctx, input.itemBarcode, homeLibrary(ctx.actor) ?? patron.libraryId);
@@ -153,6 +152,10 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
   await addCirculationStats(ctx.trx, [
     { libraryId: library.id, day: localDay(ctx.now.toISOString(), library.timeZone), branchId: item.branchId, itemType: item.itemType, patronCategory: patron.categoryCode, ageBand: patron.ageBand, loans: 1 },
   ]);
+  // Marked active (CB-F3) by the patron's id, not in the look-up by card: that statement crosses libraries
+  // (the card is the one cross-library read, docs/SCALING.md), and a write there would change a patron of
+  // another library before scope has decided.
+  await touchActivity(ctx.trx, patron.id, ctx.now.toISOString());
   if (readyHold) await holds.endHold(ctx.trx, readyHold.id, 'fulfilled', ctx.now.toISOString());
   if (waitingHold) {
     // The patron took another copy than the one trapped for them: that one goes to the next hold.

@@ -61,13 +61,11 @@ export async function requirePatronByCard(ctx: Context, cardNumber: string): Pro
 
 /**
  * `requirePatronByCard`, locked for a change (`lockedPatron`): a card found through its blind index is
- * locked and read in one statement; a desk handle is resolved, then locked and read again. `touch`: the
- * patron is marked active now (`touchActivity`; a check-out), by card in that same statement.
+ * locked and read in one statement; a desk handle is resolved, then locked and read again.
  */
-export async function requirePatronByCardForChange(ctx: Context, cardNumber: string, options: { touch?: boolean } = {}): Promise<StoredPatron> {
+export async function requirePatronByCardForChange(ctx: Context, cardNumber: string): Promise<StoredPatron> {
   const notFound = () => refuse(ErrorCode.PATRON_NOT_FOUND, 'No patron has that card number.', 'cardNumber');
-  const at = ctx.now.toISOString();
-  const byCard = await patrons.findPatronByCardHash(ctx.trx, ctx.vault.blind('card', cardNumber), options.touch ? { touchAt: at } : { lock: true });
+  const byCard = await patrons.findPatronByCardHash(ctx.trx, ctx.vault.blind('card', cardNumber), { lock: true });
   if (byCard) {
     if (!(await reachesPatron(ctx, byCard))) throw notFound();
     return byCard;
@@ -76,9 +74,7 @@ export async function requirePatronByCardForChange(ctx: Context, cardNumber: str
   const patronId = await patronIdOfHandle(ctx, cardNumber);
   const byHandle = patronId === undefined ? undefined : await patrons.findPatronById(ctx.trx, patronId);
   if (!byHandle || !(await reachesPatron(ctx, byHandle))) throw notFound();
-  const locked = await lockedPatron(ctx, byHandle);
-  if (options.touch) await patrons.touchActivity(ctx.trx, locked.id, at);
-  return locked;
+  return lockedPatron(ctx, byHandle);
 }
 
 /** A patron the actor may reach, by id. */
