@@ -523,15 +523,18 @@ const FLOOR_SQL = {
   // The item, locked on PostgreSQL, with its library's configuration version (migration 0032): the library,
   // its categories, branches, rules and closed days are kept by the process under that version
   // (library-config-cache.ts), so none of them is read while it stays the same.
-  // With it, whether a staff-list task waits on the item and whether any pending hold could take it.
   itemsByBarcode:
-    'select "items".*, (select "libraries"."config_version" from "libraries" where "libraries"."id" = "items"."library_id") as "config_version", exists (select "item_tasks"."item_id" from "item_tasks" where "item_tasks"."item_id" = "items"."id") as "has_task", (exists (select "holds"."id" from "holds" where "holds"."item_id" = "items"."id" and "holds"."status" = ?) or exists (select "holds"."id" from "holds" where "holds"."record_id" = "items"."record_id" and "holds"."status" = ?)) as "hold_waits" from "items" where "items"."library_id" = ? and "barcode" = ?',
+    'select "items".*, (select "libraries"."config_version" from "libraries" where "libraries"."id" = "items"."library_id") as "config_version" from "items" where "items"."library_id" = ? and "barcode" = ?',
   // The blocks' counts in one statement (`standingOf`): overdue items, active loans, money owed.
   standing:
     'select (select count(*) as "n" from "loans" where "patron_id" = ? and "status" = ? and "due_at" < ?) as "overdue", (select count(*) as "n" from "loans" where "patron_id" = ? and "status" = ?) as "active", (select coalesce(sum(balance_cents), 0) as "owed" from "fines" where "patron_id" = ? and "status" = ?) as "owed"',
   insertLoan:
     'insert into "loans" ("id", "library_id", "patron_id", "item_id", "branch_id", "checked_out_at", "due_at", "renewals", "status", "ended_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   setItemStatus: 'update "items" set "status" = ? where "id" = ?',
+  // A check-out's: the status set, answering whether a staff-list task waits on the item (asked once the
+  // item is locked, so a task written by a transaction it waited for is seen).
+  setItemOnLoan:
+    'update "items" set "status" = ? where "id" = ? returning exists (select "item_tasks"."item_id" from "item_tasks" where "item_tasks"."item_id" = "items"."id") as "has_task"',
   // A check-out is counted in the statistics in its own transaction (statistics.usecases.ts).
   addCirculationStats:
     'insert into "circulation_stats" ("library_id", "day", "branch_id", "item_type", "patron_category", "age_band", "loans") values (?, ?, ?, ?, ?, ?, ?) on conflict ("library_id", "day", "branch_id", "item_type", "patron_category", "age_band") do update set "loans" = circulation_stats.loans + excluded.loans',
@@ -540,7 +543,7 @@ const FLOOR_SQL = {
   clearItemTask: 'delete from "item_tasks" where "item_id" = ?',
   // The item's active loan ended and answered with its borrower's library and category (`endActiveLoanOfItem`).
   endActiveLoan:
-    'update "loans" set "status" = ?, "ended_at" = ? where "item_id" = ? and "status" = \'active\' returning *, (select "patrons"."library_id" from "patrons" where "patrons"."id" = "loans"."patron_id") as "borrower_library_id", (select "patrons"."category_code" from "patrons" where "patrons"."id" = "loans"."patron_id") as "borrower_category_code"',
+    'update "loans" set "status" = ?, "ended_at" = ? where "item_id" = ? and "status" = \'active\' returning *, (select "patrons"."library_id" from "patrons" where "patrons"."id" = "loans"."patron_id") as "borrower_library_id", (select "patrons"."category_code" from "patrons" where "patrons"."id" = "loans"."patron_id") as "borrower_category_code", (exists (select "holds"."id" from "holds" where "holds"."item_id" = "loans"."item_id" and "holds"."status" = ?) or exists (select "holds"."id" from "items" inner join "holds" on "holds"."record_id" = "items"."record_id" where "items"."id" = "loans"."item_id" and "holds"."status" = ?)) as "hold_waits"',
   // The item's hold queue (`pendingHoldsFor`: an item with no record has its own holds only).
   pendingHolds:
     'select * from "holds" where "status" = ? and "item_id" = ? and ("suspended_until" is null or "suspended_until" <= ?) and ("expires_at" is null or "expires_at" > ?) order by case when pickup_branch_id = ? then 0 else 1 end, "placed_at", "id" limit ?',
@@ -592,8 +595,6 @@ interface PatronRow {
 }
 interface ItemRow {
   config_version?: string;
-  has_task?: unknown;
-  hold_waits?: unknown;
   id: string;
   library_id: string;
   branch_id: string;
@@ -872,7 +873,7 @@ function sqliteFloor(file: string, config: Settings, cardHashOf: CardHashes, vau
     const at = now.toISOString();
     const patron = one<PatronRow>('patronByCard', cardHashOf(cardNumber));
     if (!patron || !reachesPatron(actor, patron.library_id)) return refused(404, 'PATRON_NOT_FOUND');
-    const found = all<ItemRow>('itemsByBarcode', 'pending', 'pending', patron.library_id, itemBarcode).filter((item) => canReachLibrary(actor, item.library_id).allowed);
+    const found = all<ItemRow>('itemsByBarcode', patron.library_id, itemBarcode).filter((item) => canReachLibrary(actor, item.library_id).allowed);
     if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
     const item = found[0] as ItemRow;
     const library = keptLibrary(config, item);
@@ -892,10 +893,10 @@ function sqliteFloor(file: string, config: Settings, cardHashOf: CardHashes, vau
       if (isUnique(error)) return refused(409, 'ITEM_ALREADY_ON_LOAN');
       throw error;
     }
-    exec('setItemStatus', 'on-loan', item.id);
+    const seen = one<{ has_task: unknown }>('setItemOnLoan', 'on-loan', item.id);
     exec('addCirculationStats', library.id, localDay(at, library.time_zone), item.branch_id, item.item_type, patron.category_code, patron.age_band, 1);
     exec('touchActivity', at, patron.id);
-    if (exists(item.has_task)) exec('clearItemTask', item.id);
+    if (exists(seen?.has_task)) exec('clearItemTask', item.id);
     appendAccess({ at, actor, role, patron, action: 'checkout' });
     return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null, overriddenBlocks: [] } };
   });
@@ -905,19 +906,19 @@ function sqliteFloor(file: string, config: Settings, cardHashOf: CardHashes, vau
     if (!role) return refused(403, 'PERMISSION_DENIED');
     const now = new Date();
     const at = now.toISOString();
-    const found = all<ItemRow>('itemsByBarcode', 'pending', 'pending', actor.libraryId, itemBarcode).filter((item) => canReachLibrary(actor, item.library_id).allowed);
+    const found = all<ItemRow>('itemsByBarcode', actor.libraryId, itemBarcode).filter((item) => canReachLibrary(actor, item.library_id).allowed);
     if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
     const item = found[0] as ItemRow;
     const library = keptLibrary(config, item);
-    const loan = one<{ id: string; patron_id: string; due_at: string; borrower_library_id: string }>('endActiveLoan', 'returned', at, item.id);
+    const loan = one<{ id: string; patron_id: string; due_at: string; borrower_library_id: string; hold_waits: unknown }>('endActiveLoan', 'returned', at, item.id, 'pending', 'pending');
     if (!loan) return refused(409, 'ITEM_NOT_ON_LOAN');
     const patron = { id: loan.patron_id, library_id: loan.borrower_library_id } as PatronRow;
     const late = daysLate(new Date(loan.due_at), now, library.time_zone);
     // A late loan would read its rule and its fine and top it up or insert one (`topUpOverdue`), which the
     // floor does not replay: the bench's loans are never late.
     if (late > 0) throw new Error('a bench loan came back late: the floor does not replay topUpOverdue');
-    // (The item's look-up said no pending hold could take it; otherwise the queue would be read here.)
-    if (exists(item.hold_waits)) throw new Error('a hold waits for a bench item: the floor does not replay trapping');
+    // (Ending the loan said no pending hold could take the item; otherwise the queue would be read here.)
+    if (exists(loan.hold_waits)) throw new Error('a hold waits for a bench item: the floor does not replay trapping');
     exec('setItemStatus', 'available', item.id);
     appendAccess({ at, actor, role, patron, action: 'checkin' });
     return { status: 200, body: { itemBarcode: item.barcode, title: item.title, loanId: loan.id, returnedAt: at, daysLate: late, fine: null, lostChargeCancelled: false, routing: { to: 'shelf' } } };
@@ -1008,7 +1009,7 @@ function postgresFloor(url: string, poolSize: number, config: Settings, cardHash
       const at = now.toISOString();
       const patron = await one<PatronRow>(c, 'patronByCard', cardHashOf(cardNumber));
       if (!patron || !reachesPatron(actor, patron.library_id)) return refused(404, 'PATRON_NOT_FOUND');
-      const found = (await all<ItemRow>(c, 'itemsByBarcode', 'pending', 'pending', patron.library_id, itemBarcode)).filter((item) => canReachLibrary(actor, item.library_id).allowed);
+      const found = (await all<ItemRow>(c, 'itemsByBarcode', patron.library_id, itemBarcode)).filter((item) => canReachLibrary(actor, item.library_id).allowed);
       if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
       const item = found[0] as ItemRow;
       const library = keptLibrary(config, item);
@@ -1028,10 +1029,10 @@ function postgresFloor(url: string, poolSize: number, config: Settings, cardHash
         if (isUnique(error)) return refused(409, 'ITEM_ALREADY_ON_LOAN');
         throw error;
       }
-      await all(c, 'setItemStatus', 'on-loan', item.id);
+      const seen = await one<{ has_task: unknown }>(c, 'setItemOnLoan', 'on-loan', item.id);
       await all(c, 'addCirculationStats', library.id, localDay(at, library.time_zone), item.branch_id, item.item_type, patron.category_code, patron.age_band, 1);
       await all(c, 'touchActivity', at, patron.id);
-      if (exists(item.has_task)) await all(c, 'clearItemTask', item.id);
+      if (exists(seen?.has_task)) await all(c, 'clearItemTask', item.id);
       await appendAccess(c, { at, actor, role, patron, action: 'checkout' });
       return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null, overriddenBlocks: [] } };
     });
@@ -1042,17 +1043,17 @@ function postgresFloor(url: string, poolSize: number, config: Settings, cardHash
       if (!role) return refused(403, 'PERMISSION_DENIED');
       const now = new Date();
       const at = now.toISOString();
-      const found = (await all<ItemRow>(c, 'itemsByBarcode', 'pending', 'pending', actor.libraryId, itemBarcode)).filter((item) => canReachLibrary(actor, item.library_id).allowed);
+      const found = (await all<ItemRow>(c, 'itemsByBarcode', actor.libraryId, itemBarcode)).filter((item) => canReachLibrary(actor, item.library_id).allowed);
       if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
       const item = found[0] as ItemRow;
       const library = keptLibrary(config, item);
-      const loan = await one<{ id: string; patron_id: string; due_at: string | Date; borrower_library_id: string }>(c, 'endActiveLoan', 'returned', at, item.id);
+      const loan = await one<{ id: string; patron_id: string; due_at: string | Date; borrower_library_id: string; hold_waits: unknown }>(c, 'endActiveLoan', 'returned', at, item.id, 'pending', 'pending');
       if (!loan) return refused(409, 'ITEM_NOT_ON_LOAN');
       const patron = { id: loan.patron_id, library_id: loan.borrower_library_id } as PatronRow;
       const late = daysLate(new Date(loan.due_at), now, library.time_zone);
       // A late loan would read its rule and top up its fine (see the SQLite floor).
       if (late > 0) throw new Error('a bench loan came back late: the floor does not replay topUpOverdue');
-      if (exists(item.hold_waits)) throw new Error('a hold waits for a bench item: the floor does not replay trapping');
+      if (exists(loan.hold_waits)) throw new Error('a hold waits for a bench item: the floor does not replay trapping');
       await all(c, 'setItemStatus', 'available', item.id);
       await appendAccess(c, { at, actor, role, patron, action: 'checkin' });
       return { status: 200, body: { itemBarcode: item.barcode, title: item.title, loanId: loan.id, returnedAt: at, daysLate: late, fine: null, lostChargeCancelled: false, routing: { to: 'shelf' } } };
@@ -1111,21 +1112,23 @@ async function traceFloorPair(floor: Floor, db: Kysely<Schema>, session: BenchSe
 //                   that crosses libraries (docs/SCALING.md), and a write there would change a patron of
 //                   another library before scope decides.
 //   3. item         the item by barcode in the desk's library, locked (FOR UPDATE OF the item on
-//                   PostgreSQL, after the patron: the documented lock order), with whether a staff-list
-//                   task waits on it (an EXISTS), so the task is cleared only when there is one, and its
-//                   library's configuration version (migration 0032): the rules, branches, categories
-//                   and closed days are kept under it (below), so none is read while it holds.
+//                   PostgreSQL, after the patron: the documented lock order), with its library's
+//                   configuration version (migration 0032): the rules, branches, categories and closed
+//                   days are kept under it (below), so none is read while it holds.
 //   4. standing     overdue items, active loans (the limit) and money owed, as three scalar subqueries of
 //                   one statement, after the patron's lock, so a check-out of the same patron that
 //                   committed meanwhile is counted.
 //   5. loan         the INSERT (the one-active-loan-per-item index refuses a second one).
-//   6. item status  on-loan.
+//   6. item status  on-loan, RETURNING whether a staff-list task waits on the item (an EXISTS), so the
+//                   task is cleared only when there is one. Asked here, after the item's lock, not in
+//                   statement 3: on PostgreSQL a subquery of the locking read answers from before the
+//                   wait for the lock.
 //   7. statistics   the day's count for the cell (CB-A6: a count, no patron, no item), an upsert.
 //   8. activity     the patron's last-active time, by id (the inactivity purge needs it, CB-F3).
 //   9–11. access    the entry, chained: the chain's head locked, the entry with its MAC, the head moved
 //                   (`appendChained`; on PostgreSQL the entry and the head's move are one statement, a
 //                   data-modifying WITH, so 9–10 there).
-//   (delete of the staff-list task: only when statement 3 found one; the bench's items have none.)
+//   (delete of the staff-list task: only when statement 6 found one; the bench's items have none.)
 // check-in (one write transaction)
 //   1. session      as above.
 //   2. item         the item by barcode, locked.
@@ -1150,9 +1153,8 @@ const MINIMAL_SQL = {
   touchSession: FLOOR_SQL.touchSession,
   patronByCard: FLOOR_SQL.patronByCard,
   touchActivity: FLOOR_SQL.touchActivity,
-  itemByBarcode:
-    'select i.*, exists (select 1 from "item_tasks" t where t."item_id" = i."id") as "has_task", (select l."config_version" from "libraries" l where l."id" = i."library_id") as "config_version" ' +
-    'from "items" i where i."library_id" = ? and i."barcode" = ?',
+  itemByBarcode: 'select i.*, (select l."config_version" from "libraries" l where l."id" = i."library_id") as "config_version" from "items" i where i."library_id" = ? and i."barcode" = ?',
+  setItemOnLoan: FLOOR_SQL.setItemOnLoan,
   standing:
     'select (select count(*) from "loans" where "patron_id" = ? and "status" = \'active\' and "due_at" < ?) as "overdue", ' +
     '(select count(*) from "loans" where "patron_id" = ? and "status" = \'active\') as "active", ' +
@@ -1164,7 +1166,8 @@ const MINIMAL_SQL = {
   endLoan:
     'update "loans" set "status" = \'returned\', "ended_at" = ? where "item_id" = ? and "status" = \'active\' returning "id", "patron_id", "due_at", ' +
     '(select p."library_id" from "patrons" p where p."id" = "loans"."patron_id") as "patron_library_id", ' +
-    'exists (select 1 from "holds" h where h."status" = \'pending\' and h."item_id" = "loans"."item_id") as "hold_waits"',
+    '(exists (select 1 from "holds" h where h."status" = \'pending\' and h."item_id" = "loans"."item_id") ' +
+    'or exists (select 1 from "items" i join "holds" h on h."record_id" = i."record_id" where i."id" = "loans"."item_id" and h."status" = \'pending\')) as "hold_waits"',
   lockHead: FLOOR_SQL.lockHead,
   insertAccess: FLOOR_SQL.insertAccess,
   setHeadEnd: FLOOR_SQL.setHeadEnd,
@@ -1276,11 +1279,11 @@ function* minimalCheckout(request: FastifyRequest, settings: Settings, cardHashO
   const at = now.toISOString();
   const patron = (yield { name: 'patronByCard', params: [cardHashOf(body.cardNumber)] })[0] as PatronRow | undefined;
   if (!patron || !reachesPatron(actor, patron.library_id)) return refused(404, 'PATRON_NOT_FOUND');
-  const found = ((yield { name: 'itemByBarcode', params: [patron.library_id, body.itemBarcode] }) as unknown as (ItemRow & { has_task: unknown })[]).filter(
+  const found = ((yield { name: 'itemByBarcode', params: [patron.library_id, body.itemBarcode] }) as unknown as ItemRow[]).filter(
     (item) => canReachLibrary(actor, item.library_id).allowed,
   );
   if (found.length !== 1) return refused(404, 'ITEM_NOT_FOUND');
-  const item = found[0] as ItemRow & { has_task: unknown };
+  const item = found[0] as ItemRow;
   const library = keptLibrary(settings, item);
   const { rule, branch } = keptLoanTerms(settings, patron, item);
   const standing = (yield { name: 'standing', params: [patron.id, at, patron.id, patron.id] })[0] as { overdue: unknown; active: unknown; owed: unknown };
@@ -1292,10 +1295,10 @@ function* minimalCheckout(request: FastifyRequest, settings: Settings, cardHashO
   const closed = settings.closed.filter((day) => day.ends_on >= today);
   const dueAt = dueDate(now, rule.loanDays, library.time_zone, openDays(branch, closed)).toISOString();
   yield { name: 'insertLoan', params: [loanId, library.id, patron.id, item.id, item.branch_id, at, dueAt, 0, 'active', null] };
-  yield { name: 'setItemStatus', params: ['on-loan', item.id] };
+  const seen = (yield { name: 'setItemOnLoan', params: ['on-loan', item.id] })[0] as { has_task: unknown } | undefined;
   yield { name: 'addCirculationStats', params: [library.id, localDay(at, library.time_zone), item.branch_id, item.item_type, patron.category_code, patron.age_band, 1] };
   yield { name: 'touchActivity', params: [at, patron.id] };
-  if (Number(item.has_task) !== 0 && item.has_task !== false) yield { name: 'clearItemTask', params: [item.id] };
+  if (exists(seen?.has_task)) yield { name: 'clearItemTask', params: [item.id] };
   yield* minimalAppend(settings, vault, { at, actor, role, patron, action: 'checkout' });
   return { status: 201, body: { loanId, patronId: patron.id, itemBarcode: item.barcode, title: item.title, dueAt, fulfilledHoldId: null, overriddenBlocks: [] } };
 }

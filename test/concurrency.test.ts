@@ -291,6 +291,48 @@ describe.each(ENGINES)('concurrent requests on %s', (engine) => {
     expect(row).toEqual({ status: 'ready', suspended_until: null });
   });
 
+  it('traps a hold placed on a copy while its check-in waited for the copy', async () => {
+    // Given a copy on loan
+    const { barcodes } = await titleWithCopies(1);
+    const borrower = await buildPatron(w, { libraryId });
+    const waiting = await buildPatron(w, { libraryId });
+    await w.act(checkout, { cardNumber: borrower.cardNumber, itemBarcode: barcodes[0] as string });
+    // When a hold is placed on it (its transaction, holding the copy, still open) as the copy comes back
+    const [placed, back] = await together<unknown>([
+      () => w.act(slowly(placeHold, 300), { cardNumber: waiting.cardNumber, itemBarcode: barcodes[0] }),
+      async () => {
+        await sleep(100);
+        return w.act(checkin, { itemBarcode: barcodes[0] as string });
+      },
+    ]);
+    // Then the check-in, which waited for the copy, sees the hold and traps the copy for it
+    expect(placed!.ok).toBe(true);
+    expect(back).toMatchObject({ ok: true, value: { routing: { to: 'hold-shelf' } } });
+    const hold = await database.db.selectFrom('holds').select('status').where('patron_id', '=', waiting.id).executeTakeFirstOrThrow();
+    expect(hold.status).toBe('ready');
+  });
+
+  it('clears the pull-list task of a copy trapped from the shelf while its check-out waited for the copy', async () => {
+    // Given a copy on the shelf
+    const { barcodes } = await titleWithCopies(1);
+    const waiting = await buildPatron(w, { libraryId });
+    // When a hold traps it from the shelf (its transaction, holding the copy, still open) as the same
+    // patron checks it out at the desk
+    const [placed, out] = await together<unknown>([
+      () => w.act(slowly(placeHold, 300), { cardNumber: waiting.cardNumber, itemBarcode: barcodes[0] }),
+      async () => {
+        await sleep(100);
+        return w.act(checkout, { cardNumber: waiting.cardNumber, itemBarcode: barcodes[0] as string });
+      },
+    ]);
+    // Then the loan is made and no task is left sending staff for a copy that is out
+    expect(placed!.ok).toBe(true);
+    expect(out!.ok).toBe(true);
+    const item = await database.db.selectFrom('items').select(['id', 'status']).where('barcode', '=', barcodes[0] as string).executeTakeFirstOrThrow();
+    expect(item.status).toBe('on-loan');
+    expect(await database.db.selectFrom('item_tasks').select('item_id').where('item_id', '=', item.id).execute()).toEqual([]);
+  });
+
   it('never cancels a hold that a check-out at that moment fulfilled', async () => {
     for (let round = 0; round < 4; round++) {
       // Given a copy waiting on the hold shelf for a patron

@@ -1,15 +1,17 @@
 /**
- * The desk's item look-up (issue 23) answers, in one statement, the item locked, its library's
- * configuration version, whether a staff-list task waits on it and whether a pending hold could take
- * it. Each of those is a search of an index, never a pass over the holds or the tasks: a library with
- * thousands of holds waiting pays for the item's own queue only. Plans, not timings.
+ * The desk's statements that answer more than their own row (issue 23): the item's look-up (with its
+ * library's configuration version), a check-out's status change (whether a staff-list task waits on the
+ * item) and a check-in's end of the loan (whether a pending hold could take the item). Each answer is a
+ * search of an index, never a pass over the holds or the tasks: a library with thousands of holds waiting
+ * pays for the item's own queue only. Plans, not timings.
  */
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestDatabase } from '../../test/engines.js';
 import { buildItem, buildPatron, libraryWorld, type World } from '../../test/factories.js';
 import { capturingHandle, planOf, type Captured } from '../../test/plans.js';
-import { lockItemsByBarcode } from './item.repository.js';
+import { lockItemsByBarcode, setItemStatusSeeingTask } from './item.repository.js';
+import { endActiveLoanOfItem } from './loan.repository.js';
 import type { Schema } from './schema.js';
 
 const HOLDS = 400;
@@ -32,25 +34,26 @@ describe.each(ENGINES)('the circulation item look-up plan (%s)', (engine) => {
     await sql`insert into holds (id, library_id, patron_id, item_id, record_id, pickup_branch_id, status, placed_at)
       select 'hold-' || i.id, i.library_id, ${patron.id}, i.id, null, i.branch_id, 'pending', i.created_at from items i where i.id like 'fill-%'`.execute(database.db);
     await sql`analyze`.execute(database.db);
-    capturing = capturingHandle(engine, database, /\bhold_waits\b/, captured);
+    capturing = capturingHandle(engine, database, /\b(config_version|has_task|hold_waits)\b/, captured);
     await lockItemsByBarcode(capturing, 'no-such-barcode', libraryId);
     await lockItemsByBarcode(capturing, 'no-such-barcode');
+    await setItemStatusSeeingTask(capturing, 'no-such-item', 'on-loan');
+    await endActiveLoanOfItem(capturing, 'no-such-item', 'returned', new Date().toISOString());
   });
   afterAll(() => database.drop());
 
   it('searches indexes for the item, its tasks and its hold queue', async () => {
-    expect(captured.length).toBe(2);
+    expect(captured.length).toBe(4);
+    const plans: string[] = [];
     for (const query of captured) {
       const plan = await planOf(engine, database, query);
-      if (engine === 'sqlite') {
-        expect(plan, `${query.sql}\n${plan}`).not.toMatch(/\bSCAN (holds|item_tasks|items|libraries)\b/);
-        expect(plan, plan).toMatch(/holds_item_status/);
-        expect(plan, plan).toMatch(/holds_record_(status|waiting)/);
-      } else {
-        expect(plan, `${query.sql}\n${plan}`).not.toMatch(/Seq Scan on (holds|item_tasks|items|libraries)\b/);
-        expect(plan, plan).toMatch(/holds_item_status/);
-        expect(plan, plan).toMatch(/holds_record_(status|waiting)/);
-      }
+      plans.push(plan);
+      if (engine === 'sqlite') expect(plan, `${query.sql}\n${plan}`).not.toMatch(/\bSCAN (holds|item_tasks|items|libraries|loans)\b/);
+      else expect(plan, `${query.sql}\n${plan}`).not.toMatch(/Seq Scan on (holds|item_tasks|items|libraries|loans)\b/);
     }
+    const holds = plans[3] as string;
+    expect(holds, holds).toMatch(/holds_item_status/);
+    expect(holds, holds).toMatch(/holds_record_(status|waiting)/);
+    expect(plans[2], plans[2]).toMatch(/item_tasks/);
   });
 });

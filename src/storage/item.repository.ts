@@ -58,28 +58,16 @@ const itemByLibraryBarcode = prepared((db: Db, barcode: string, libraryId: strin
   db.selectFrom('items').selectAll().where('library_id', '=', libraryId).where('barcode', '=', barcode),
 );
 // The same two look-ups, locking the rows they read on PostgreSQL (SQLite serialises writers already),
-// for circulation. Each row carries what the desk would otherwise ask in statements of their own: its
-// library's configuration version (migration 0032), whether a staff-list task waits on the item, and
-// whether any pending hold could be in its queue (on the item, or on its record; `pendingHoldsFor` reads
-// the queue itself only then).
+// for circulation: each row carries its library's configuration version (migration 0032), so the use case
+// knows whether the configuration its process keeps is current without a statement of its own. (On
+// PostgreSQL the version is as of the statement's start, before any wait for the lock: a configuration
+// changed during that wait counts from the next transaction; library-config-cache.ts reads afresh when
+// the item names a branch the kept configuration lacks.)
 function lockedItems(db: Db) {
   return db
     .selectFrom('items')
     .selectAll('items')
-    .select((eb) => [
-      eb.selectFrom('libraries').select('libraries.config_version').whereRef('libraries.id', '=', 'items.library_id').as('config_version'),
-      eb.exists(eb.selectFrom('item_tasks').select('item_tasks.item_id').whereRef('item_tasks.item_id', '=', 'items.id')).as('has_task'),
-      // Two EXISTS, one per index (holds_item_status, holds_record_status): an OR inside one subquery
-      // could be planned as a pass over every pending hold.
-      eb
-        .or([
-          eb.exists(eb.selectFrom('holds').select('holds.id').whereRef('holds.item_id', '=', 'items.id').where('holds.status', '=', 'pending')),
-          // (Any pending hold on the record, a copy's too: a superset of the title-level holds, which keeps
-          // the search on holds_record_status; the queue itself is exact.)
-          eb.exists(eb.selectFrom('holds').select('holds.id').whereRef('holds.record_id', '=', 'items.record_id').where('holds.status', '=', 'pending')),
-        ])
-        .as('hold_waits'),
-    ]);
+    .select((eb) => eb.selectFrom('libraries').select('libraries.config_version').whereRef('libraries.id', '=', 'items.library_id').as('config_version'));
 }
 const lockedItemsByBarcode = prepared((db: Db, barcode: string) => {
   const query = lockedItems(db).where('barcode', '=', barcode).limit(2);
@@ -101,31 +89,16 @@ export async function findItemsByBarcode(db: Db, barcode: string, libraryId?: st
   return result.rows.map(toItem);
 }
 
-/** An item locked for circulation, with what its look-up answered besides (`lockedItems`). */
+/** An item locked for circulation, with its library's configuration version (migration 0032). */
 export interface LockedItem {
   item: Item;
-  /** Its library's configuration version (migration 0032). */
   configVersion: string;
-  /** Whether a staff-list task waits on it. */
-  hasTask: boolean;
-  /** Whether a pending hold may be in its queue (false: none is). */
-  holdWaits: boolean;
 }
 
-/** `findItemsByBarcode` with `lock`, each item with what the same statement answered besides. */
+/** `findItemsByBarcode` with `lock`, each item with its library's configuration version. */
 export async function lockItemsByBarcode(db: Db, barcode: string, libraryId?: string): Promise<LockedItem[]> {
   const result = libraryId === undefined ? await lockedItemsByBarcode(db, barcode) : await lockedItemByLibraryBarcode(db, barcode, libraryId);
-  return result.rows.map((row) => ({
-    item: toItem(row),
-    configVersion: String(row.config_version ?? ''),
-    hasTask: truthy(row.has_task),
-    holdWaits: truthy(row.hold_waits),
-  }));
-}
-
-/** An EXISTS as the engines answer it: PostgreSQL a boolean, SQLite 0 or 1. */
-function truthy(value: unknown): boolean {
-  return value === true || Number(value) === 1;
+  return result.rows.map((row) => ({ item: toItem(row), configVersion: String(row.config_version ?? '') }));
 }
 
 /** A library's items with any of these barcodes (a batch of an import: one query, not one per copy). */
@@ -158,6 +131,23 @@ const itemStatus = prepared((db: Db, id: string, status: string) => db.updateTab
 
 export async function setItemStatus(db: Db, id: string, status: ItemStatus): Promise<void> {
   await itemStatus(db, id, status);
+}
+
+// The status set, answering whether a staff-list task waits on the item: a check-out clears it only then.
+// Asked by a statement that runs with the item locked, so a task written by a transaction the check-out
+// waited for is seen.
+const itemStatusSeeingTask = prepared((db: Db, id: string, status: string) =>
+  db
+    .updateTable('items')
+    .set({ status })
+    .where('id', '=', id)
+    .returning((eb) => eb.exists(eb.selectFrom('item_tasks').select('item_tasks.item_id').whereRef('item_tasks.item_id', '=', 'items.id')).as('has_task')),
+);
+
+/** `setItemStatus`, answering whether a staff-list task waits on the item. */
+export async function setItemStatusSeeingTask(db: Db, id: string, status: ItemStatus): Promise<boolean> {
+  const [row] = (await itemStatusSeeingTask(db, id, status)).rows;
+  return row !== undefined && (row.has_task === true || Number(row.has_task) === 1);
 }
 
 export async function countItems(db: Db, libraryId?: string): Promise<number> {

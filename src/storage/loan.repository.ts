@@ -142,6 +142,24 @@ const endActiveLoan = prepared((db: Db, itemId: string, status: string, at: stri
     .returning((eb) => [
       eb.selectFrom('patrons').select('patrons.library_id').whereRef('patrons.id', '=', 'loans.patron_id').as('borrower_library_id'),
       eb.selectFrom('patrons').select('patrons.category_code').whereRef('patrons.id', '=', 'loans.patron_id').as('borrower_category_code'),
+      // Whether any pending hold names the item or its record (a superset of its queue). Asked here, in a
+      // statement that runs once the item is locked, so a hold placed by a transaction the check-in
+      // waited for is seen (a subquery of the locking read itself would answer from before the wait on
+      // PostgreSQL). Two EXISTS, one per index: an OR inside one could be planned as a pass over every
+      // pending hold.
+      eb
+        .or([
+          eb.exists(eb.selectFrom('holds').select('holds.id').whereRef('holds.item_id', '=', 'loans.item_id').where('holds.status', '=', 'pending')),
+          eb.exists(
+            eb
+              .selectFrom('items')
+              .innerJoin('holds', 'holds.record_id', 'items.record_id')
+              .select('holds.id')
+              .whereRef('items.id', '=', 'loans.item_id')
+              .where('holds.status', '=', 'pending'),
+          ),
+        ])
+        .as('hold_waits'),
     ]),
 );
 
@@ -150,11 +168,16 @@ export async function endActiveLoanOfItem(
   itemId: string,
   status: Exclude<LoanStatus, 'active'>,
   at: string,
-): Promise<{ loan: Loan; borrower: { id: string; libraryId: string; categoryCode: string } } | undefined> {
+): Promise<{ loan: Loan; borrower: { id: string; libraryId: string; categoryCode: string }; holdWaits: boolean } | undefined> {
   const [row] = (await endActiveLoan(db, itemId, status, at)).rows;
   if (!row) return undefined;
   if (row.borrower_library_id === null || row.borrower_category_code === null) throw new Error('A loan points at a patron that does not exist.');
-  return { loan: toLoan(row), borrower: { id: row.patron_id, libraryId: row.borrower_library_id, categoryCode: row.borrower_category_code } };
+  return {
+    loan: toLoan(row),
+    borrower: { id: row.patron_id, libraryId: row.borrower_library_id, categoryCode: row.borrower_category_code },
+    // PostgreSQL answers a boolean, SQLite 0 or 1.
+    holdWaits: row.hold_waits === true || Number(row.hold_waits) === 1,
+  };
 }
 
 /** The sealed override reasons kept with a patron's loans (for their export). */

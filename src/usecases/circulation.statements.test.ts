@@ -14,12 +14,14 @@ import { closeDays } from './library-config.usecases.js';
  * and, on PostgreSQL, a chance to wait), so it is tested, where a timing would not be. The pair below is
  * the use cases of one check-out and one check-in of an item no hold waits for, back on time, once the
  * process keeps the library's configuration (library-config-cache.ts): the check-out finds and locks the
- * patron by card (1), locks the item (1: the same statement answers the configuration's version, whether a
- * staff-list task waits on the item and whether a hold may), counts the patron's standing (1), writes the
- * loan, the item's status, the day's statistics and the patron's last-active time (4; not in the card's
- * look-up, which crosses libraries: test/library-scoping.test.ts) and the access log's chain (3); the check-in locks the item (1, as above), ends and reads the loan in one
- * statement (1), sets the item's status (1) and chains its entry (3). On PostgreSQL an entry is written
- * with its chain's new end in one statement, so the chain is two statements a request there.
+ * patron by card (1), locks the item and reads the configuration's version with it (1), counts the
+ * patron's standing (1), writes the loan, the item's status (answering whether a staff-list task waits on
+ * the item, cleared only then), the day's statistics and the patron's last-active time (4; not in the
+ * card's look-up, which crosses libraries: test/library-scoping.test.ts) and the access log's chain (3);
+ * the check-in locks the item (1, as above), ends and reads the loan in one statement that also answers
+ * whether any pending hold could take the item (1; the queue is read only then), sets the item's status
+ * (1) and chains its entry (3). On PostgreSQL an entry is written with its chain's new end in one
+ * statement, so the chain is two statements a request there.
  */
 const PAIR_BUDGET = { sqlite: 16, postgres: 14 } as const;
 

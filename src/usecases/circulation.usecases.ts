@@ -5,7 +5,7 @@ import type { Hold, Item, Library, Loan, LoanRule, Patron } from '../domain/type
 import { isUniqueViolation } from '../storage/errors.js';
 import { balanceOf, insertFine, openFinesForItem, overdueFineSince, settleFine, topUpFine } from '../storage/fine.repository.js';
 import * as holds from '../storage/hold.repository.js';
-import { lockItem, setItemStatus } from '../storage/item.repository.js';
+import { lockItem, setItemStatus, setItemStatusSeeingTask } from '../storage/item.repository.js';
 import * as loans from '../storage/loan.repository.js';
 import { findPatronById, lockPatronRow, touchActivity, type StoredPatron } from '../storage/patron.repository.js';
 import type { LoanEntry } from '../domain/patron-document.js';
@@ -93,7 +93,7 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
   const patron = await requirePatronByCardForChange(ctx, input.cardNumber);
   // The item is the desk's library's (a consortium patron borrows another member's item at its desk);
   // the loan, its rules and its fines are the lending library's (RF-4).
-  const { item, hasTask } = await lockItemForCirculation(ctx, input.itemBarcode, homeLibrary(ctx.actor) ?? patron.libraryId);
+  const { item } = await lockItemForCirculation(ctx, input.itemBarcode, homeLibrary(ctx.actor) ?? patron.libraryId);
   if (!(await lendsTo(ctx, item.libraryId, patron.libraryId)))
     throw refuse(ErrorCode.NOT_LENT_BETWEEN_LIBRARIES, 'This library does not lend to patrons of the patron’s library (their profiles do not share patrons).', 'cardNumber');
   const config = await libraryConfig(ctx, item.libraryId);
@@ -146,7 +146,7 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
     if (isUniqueViolation(error)) throw refuse(ErrorCode.ITEM_ALREADY_ON_LOAN, 'The item is already on loan.', 'itemBarcode');
     throw error;
   }
-  await setItemStatus(ctx.trx, item.id, 'on-loan');
+  const hasTask = await setItemStatusSeeingTask(ctx.trx, item.id, 'on-loan');
   // Statistics count the loan now, once, under today (CB-A6, RF-3, IF-4: a count, no patron, no item).
   // Counted later — when it is anonymised — a month's counts would still change after it had ended.
   await addCirculationStats(ctx.trx, [
@@ -166,7 +166,7 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
   // An override that lent past a block is its own entry in the access log (who, when, for whom); the
   // reason is the patron's business and staff's words: sealed with the loan, never in the log.
   if (overridden.length > 0 && overrideReason !== null) await loans.setOverrideNote(ctx.trx, loanId, await ctx.vault.seal(patron.id, 'override-note', overrideReason));
-  // (The item's look-up said whether a task waits on it: cleared only then.)
+  // (Setting the status said whether a task waits on the item: cleared only then.)
   if (hasTask) await noteItemHandedOut(ctx, item.id);
   await recordAccess(ctx, patron, overridden.length > 0 ? 'checkout-override' : 'checkout', readyHold ? ['circulation', 'holds'] : ['circulation']);
   return {
@@ -201,7 +201,7 @@ export interface CheckinResult {
  */
 export async function checkin(ctx: Context, input: { itemBarcode: string; libraryId?: string }): Promise<CheckinResult> {
   requirePermission(ctx, 'circulation.checkin');
-  const { item, holdWaits } = await lockItemForCirculation(ctx, input.itemBarcode, input.libraryId);
+  const { item } = await lockItemForCirculation(ctx, input.itemBarcode, input.libraryId);
   const library = await libraryOf(ctx, item.libraryId);
   const at = ctx.now.toISOString();
   // The loan is ended in the statement that finds it, which answers its borrower's library and category too.
@@ -230,8 +230,9 @@ export async function checkin(ctx: Context, input: { itemBarcode: string; librar
     throw refuse(ErrorCode.ITEM_NOT_ON_LOAN, 'The item is not on loan.', 'itemBarcode');
   }
 
-  // The item's look-up said whether any pending hold could take it: the queue is read only then.
-  const routing = await sendToNextHold(ctx, item, library, undefined, undefined, { queueEmpty: !holdWaits });
+  // Ending the loan said whether any pending hold could take the item: the queue is read only then (and
+  // always for a lost item that came back with no loan).
+  const routing = await sendToNextHold(ctx, item, library, undefined, undefined, { queueEmpty: ended !== undefined && !ended.holdWaits });
   return { itemBarcode: item.barcode, title: item.title, loanId: loan?.id ?? null, returnedAt: at, daysLate: late, fine, lostChargeCancelled, routing };
 }
 

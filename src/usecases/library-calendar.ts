@@ -6,12 +6,10 @@
 import { isOpenOn, localDate, resolveLoanRule, type MatrixCell } from '../domain/circulation.rules.js';
 import type { Branch, Item, Library, LoanRule, Patron } from '../domain/types.js';
 import type { Context } from './context.js';
-import { branchIn, candidateRulesIn, closedDaysFrom, libraryConfig } from './library-config-cache.js';
+import { candidateRulesIn, closedDaysFrom, configWithBranch, libraryConfig } from './library-config-cache.js';
 
 async function branchOf(ctx: Context, item: Pick<Item, 'libraryId' | 'branchId'>): Promise<Branch> {
-  const branch = branchIn(await libraryConfig(ctx, item.libraryId), item.branchId);
-  if (!branch) throw new Error('An item points at a branch that does not exist.');
-  return branch;
+  return (await configWithBranch(ctx, item.libraryId, item.branchId)).branch;
 }
 
 /** The cell of the matrix a loan of `item` to `patron` falls in. */
@@ -31,9 +29,7 @@ export async function loanTermsFor(
   patron: Pick<Patron, 'categoryCode'>,
   item: Pick<Item, 'libraryId' | 'branchId' | 'itemType'>,
 ): Promise<{ rule: LoanRule | undefined; branch: Branch }> {
-  const config = await libraryConfig(ctx, item.libraryId);
-  const branch = branchIn(config, item.branchId);
-  if (!branch) throw new Error('An item points at a branch that does not exist.');
+  const { config, branch } = await configWithBranch(ctx, item.libraryId, item.branchId);
   const cell = { branch: branch.code, patronCategory: patron.categoryCode, itemType: item.itemType };
   return { rule: resolveLoanRule(candidateRulesIn(config, cell.branch, cell.patronCategory, cell.itemType), cell), branch };
 }

@@ -82,10 +82,13 @@ export function noteConfigVersion(ctx: ConfigHolder, libraryId: string, version:
   ctx.config?.versions.set(libraryId, version);
 }
 
-/** The library's configuration as of this transaction, or undefined when there is no such library. */
-export async function findLibraryConfig(ctx: ConfigHolder, libraryId: string): Promise<LibraryConfig | undefined> {
+/**
+ * The library's configuration as of this transaction, or undefined when there is no such library.
+ * `fresh`: as of now, whatever version the transaction read before.
+ */
+export async function findLibraryConfig(ctx: ConfigHolder, libraryId: string, options: { fresh?: boolean } = {}): Promise<LibraryConfig | undefined> {
   const scope = ctx.config;
-  let version = scope?.versions.get(libraryId);
+  let version = options.fresh ? undefined : scope?.versions.get(libraryId);
   let row: { library: Library; version: string } | undefined;
   if (version === undefined) {
     row = await findVersionedLibrary(ctx.trx, libraryId);
@@ -143,6 +146,23 @@ export async function libraryConfig(ctx: ConfigHolder, libraryId: string): Promi
   const config = await findLibraryConfig(ctx, libraryId);
   if (config === undefined) throw new Error('A record points at a library that does not exist.');
   return config;
+}
+
+/**
+ * The configuration and one of its branches (by id or code). On PostgreSQL the version a circulation use
+ * case read with its item is as of that statement's start, before it waited for the item's lock: an item
+ * moved meanwhile to a branch created meanwhile is not in it, so a missing branch is looked for once more
+ * in the configuration as it is now. A branch missing from that too is a bug.
+ */
+export async function configWithBranch(ctx: ConfigHolder, libraryId: string, idOrCode: string): Promise<{ config: LibraryConfig; branch: Branch }> {
+  let config = await libraryConfig(ctx, libraryId);
+  let branch = branchIn(config, idOrCode);
+  if (branch === undefined) {
+    config = (await findLibraryConfig(ctx, libraryId, { fresh: true })) ?? config;
+    branch = branchIn(config, idOrCode);
+  }
+  if (branch === undefined) throw new Error('An item points at a branch that does not exist.');
+  return { config, branch };
 }
 
 /** A branch of the configuration by its id or its short code (`findBranch`'s rule). */
