@@ -80,11 +80,9 @@ const lockedItemByLibraryBarcode = prepared((db: Db, barcode: string, libraryId:
 
 /**
  * Items with this barcode, in one library or (libraryId undefined) in any (at most two: enough to know it
- * is ambiguous). With `lock`, the rows stay locked until the transaction ends, so concurrent circulation
- * on one item is serialised by the one read that finds it.
+ * is ambiguous). Circulation locks what it finds instead: `lockItemsByBarcode`.
  */
-export async function findItemsByBarcode(db: Db, barcode: string, libraryId?: string, options: { lock?: boolean } = {}): Promise<Item[]> {
-  if (options.lock) return (await lockItemsByBarcode(db, barcode, libraryId)).map((found) => found.item);
+export async function findItemsByBarcode(db: Db, barcode: string, libraryId?: string): Promise<Item[]> {
   const result = libraryId === undefined ? await itemsByBarcode(db, barcode) : await itemByLibraryBarcode(db, barcode, libraryId);
   return result.rows.map(toItem);
 }

@@ -28,24 +28,6 @@ export async function insertSession(db: Db, session: StoredSession): Promise<voi
     .execute();
 }
 
-/** One statement: it runs before every authenticated request. */
-const sessionByHash = prepared((db: Db, tokenHash: string) => db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash));
-
-export async function findSession(db: Db, tokenHash: string): Promise<StoredSession | undefined> {
-  const [row] = (await sessionByHash(db, tokenHash)).rows;
-  return (
-    row && {
-      tokenHash: row.token_hash,
-      kind: row.kind as SessionKind,
-      subjectId: row.subject_id,
-      createdAt: row.created_at,
-      lastSeenAt: row.last_seen_at,
-      idleMinutes: Number(row.idle_minutes),
-      expiresAt: row.expires_at,
-    }
-  );
-}
-
 const touchSession = prepared((db: Db, tokenHash: string, at: string) => db.updateTable('sessions').set({ last_seen_at: at }).where('token_hash', '=', tokenHash));
 
 export async function touch(db: Db, tokenHash: string, at: string): Promise<void> {
