@@ -46,7 +46,9 @@ test('the clerk reads the overdue list, most overdue first, by branch and days, 
   // One branch
   await page.getByLabel('Branch').selectOption({ label: 'Eastside Branch' });
   await expect(table.getByRole('caption')).toContainText('at Eastside Branch');
-  for (const cell of await table.locator('tbody tr td:nth-child(3)').allTextContents()) expect(cell).toBe('Eastside Branch');
+  // (Waits for the rows as well as the caption: the body may redraw just after it.)
+  await expect(table.locator('tbody tr td:nth-child(3)').filter({ hasNotText: /^Eastside Branch$/ })).toHaveCount(0);
+  await expect(table.locator('tbody tr td:nth-child(3)').first()).toHaveText('Eastside Branch');
 
   // On paper: the table alone
   await page.emulateMedia({ media: 'print' });
