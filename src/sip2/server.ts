@@ -113,6 +113,9 @@ function serveConnection(runtime: Runtime, socket: Socket, options: ConnectionOp
   };
   const resendRequest = () => send(formatResponse('96', [], [], null, charset));
 
+  // A kiosk waits on each answer: send it at once rather than hold it for Nagle's algorithm (with the
+  // kiosk's delayed acknowledgement, a small answer could sit up to 40 ms).
+  socket.setNoDelay(true);
   socket.setTimeout(options.idleTimeoutMs, close);
   socket.on('error', close);
   socket.on('end', close);
