@@ -19,6 +19,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/secret-cost.setup.ts'],
     // Each test file gets its own SQLite file and its own PostgreSQL database, so files run in parallel.
     pool: 'forks',
     // Vitest's default is one worker less than the cores: one worker on a 2-core CI machine, so the files

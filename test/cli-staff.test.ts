@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/storage/database.js';
 import { carrel, cleanEnv, COMPILED, document } from './cli-helpers.js';
 import { ENGINES, freshDatabase, type TestDatabase } from './engines.js';
+import { SECRET_COST } from '../src/vault/secrets.js';
 
 /**
  * `carrel staff add|list|disable|enable|roles|reset-password` end to end, on every engine: the operator
@@ -68,6 +69,10 @@ describe.each(ENGINES)('carrel staff on %s', (engine) => {
     expect(document<Account[]>(listed).map((a) => [a.username, a.libraryId, a.roles, a.disabled])).toEqual([['desk.one', 'staff-lib', ['circulation'], false]]);
     expect(listed.stdout).not.toContain(added.password);
     expect(listed.stdout).not.toMatch(/argon2|hash/i);
+    // A `carrel` process hashes at full cost (the test workers' own hashes are cheaper: test/secret-cost.setup.ts).
+    const { password_hash } = await db().selectFrom('staff_accounts').select('password_hash').where('username', '=', 'desk.one').executeTakeFirstOrThrow();
+    expect(password_hash).toMatch(new RegExp(`^\\$argon2id\\$v=19\\$m=${SECRET_COST.memoryCost},t=${SECRET_COST.timeCost},p=${SECRET_COST.parallelism}\\$`));
+    expect(SECRET_COST).toEqual({ memoryCost: 19_456, timeCost: 2, parallelism: 1 });
     const everyone = await cli('staff', 'list');
     expect(everyone.code).toBe(0);
     expect(everyone.stdout).toMatch(/^admin {2}\(consortium\) {2}admin$/m);

@@ -5,10 +5,24 @@ import { Algorithm, hash, verify } from '@node-rs/argon2';
  * Secrets people type: staff passwords and patron PINs, hashed with argon2id (OWASP's recommended
  * parameters: 19 MiB, 2 passes). Tokens the server hands out are random and stored only as SHA-256.
  */
-const ARGON2 = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+export const SECRET_COST = Object.freeze({ memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+
+let cost: { memoryCost: number; timeCost: number; parallelism: number } = SECRET_COST;
+
+/**
+ * For Carrel's own test suite only (test/secret-cost.setup.ts, a vitest setup file): hashes made inside
+ * the test process use argon2id's smallest cost, as Rails' test environment lowers bcrypt's, because
+ * the suite registers thousands of patrons and staff and each hash at full cost is 30 ms of CPU. Nothing
+ * in configuration or the environment reaches it: every `carrel` process, including those the tests
+ * spawn, hashes at SECRET_COST (test/cli.test.ts reads the stored parameters). A stored hash carries its
+ * own parameters, so verification never depends on it.
+ */
+export function useMinimumSecretCostInTests(): void {
+  cost = Object.freeze({ memoryCost: 8, timeCost: 1, parallelism: 1 });
+}
 
 export async function hashSecret(secret: string): Promise<string> {
-  return hash(secret, ARGON2);
+  return hash(secret, { algorithm: Algorithm.Argon2id, ...cost });
 }
 
 /** Whether `secret` matches `encoded`. An empty secret never matches. */
