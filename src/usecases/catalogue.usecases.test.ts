@@ -5,6 +5,7 @@ import { buildLibrary, buildPatron, countRows, refusalCodes, world, type World }
 import type { Actor } from '../policy/actors.js';
 import { changeItem, saveRecords, searchCatalogue, showRecord, type RecordInput } from './catalogue.usecases.js';
 import { checkin, checkout, renew, renewAll } from './circulation.usecases.js';
+import { addCategory } from './library-config.usecases.js';
 import { cancelHold, expireHolds, placeHold, suspendHold } from './hold.usecases.js';
 import { completeItemTask, inTransitList, pullList } from './staff-lists.usecases.js';
 import { myLoans, renewAllMine } from './my-circulation.usecases.js';
@@ -282,6 +283,24 @@ describe.each(ENGINES)('consortium lending on %s', (engine) => {
     // The closed library neither reaches A's patron nor takes a hold from them
     expect(await refusalCodes(w.act(checkout, { cardNumber: patron.cardNumber, itemBarcode: 'CL-1' }, { actor: deskClosed }))).toEqual(['PATRON_NOT_FOUND']);
     expect(await refusalCodes(w.act(placeHold, { cardNumber: patron.cardNumber, recordId: bookClosed! }))).toEqual(['RECORD_NOT_FOUND']);
+  });
+
+  it('counts a visitor’s loans against the lender’s limit for their category, or their own library’s when the lender has no such category', async () => {
+    const { library: home } = await buildLibrary(w, { profileId: 'ridgefield-ct' });
+    const { library: lender } = await buildLibrary(w, { profileId: 'ridgefield-ct' });
+    const { library: generous } = await buildLibrary(w, { profileId: 'ridgefield-ct' });
+    await w.act(addCategory, { libraryId: home.id, code: 'teen', name: 'Teen', maxLoans: 1 });
+    await w.act(addCategory, { libraryId: generous.id, code: 'teen', name: 'Teen', maxLoans: 3 });
+    await w.act(saveRecords, { libraryId: home.id, records: [{ title: 'Home Shelf', copies: [{ barcode: 'LIM-H1' }] }] });
+    await w.act(saveRecords, { libraryId: lender.id, records: [{ title: 'Lender Shelf', copies: [{ barcode: 'LIM-L1' }] }] });
+    await w.act(saveRecords, { libraryId: generous.id, records: [{ title: 'Generous Shelf', copies: [{ barcode: 'LIM-G1' }] }] });
+    const teen = await buildPatron(w, { libraryId: home.id, categoryCode: 'teen' });
+    const desk = (libraryId: string): { actor: Actor } => ({ actor: { kind: 'staff', id: `desk-${libraryId}`, libraryId, roles: ['circulation'] } });
+    await w.act(checkout, { cardNumber: teen.cardNumber, itemBarcode: 'LIM-H1' }, desk(home.id));
+    // The lender has no "teen": the home library's limit of one still holds
+    expect(await refusalCodes(w.act(checkout, { cardNumber: teen.cardNumber, itemBarcode: 'LIM-L1' }, desk(lender.id)))).toEqual(['LOAN_LIMIT_REACHED']);
+    // A lender with its own "teen" category lends under its own limit
+    expect((await w.act(checkout, { cardNumber: teen.cardNumber, itemBarcode: 'LIM-G1' }, desk(generous.id))).itemBarcode).toBe('LIM-G1');
   });
 });
 

@@ -98,7 +98,9 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
     throw refuse(ErrorCode.NOT_LENT_BETWEEN_LIBRARIES, 'This library does not lend to patrons of the patron’s library (their profiles do not share patrons).', 'cardNumber');
   const config = await libraryConfig(ctx, item.libraryId);
   const library = config.library;
-  const category = config.categories.get(patron.categoryCode);
+  // The lender's category of that code sets the limit; a consortium visitor whose category the lender
+  // lacks keeps the one their own library gives it, never none.
+  const category = config.categories.get(patron.categoryCode) ?? (patron.libraryId === item.libraryId ? undefined : (await libraryConfig(ctx, patron.libraryId)).categories.get(patron.categoryCode));
   const { rule, branch } = await loanTermsFor(ctx, patron, item);
   const readyHold = item.status === 'on-hold-shelf' ? await holds.findReadyHoldForItem(ctx.trx, item.id) : undefined;
   // A copy taken from the shelf by a patron who was waiting for the title fills their hold.
