@@ -38,6 +38,27 @@ export function lpSolver(): Promise<Highs> {
 
 
 /**
+ * Solves a model whose objective is variable `v` alone (cost 1) and answers its maximum: Infinity when
+ * unbounded; throws when the published entries cannot add up.
+ */
+function maximum(highs: Highs, model: Model, v: number): number {
+  const status = highs.constants.modelStatus;
+  model.run();
+  let outcome = model.getModelStatus();
+  if (outcome === status.unboundedOrInfeasible) {
+    // Tell the two apart: with no objective, a feasible programme is solved, an infeasible one is not.
+    model.changeColCost(v, 0);
+    model.run();
+    outcome = model.getModelStatus() === status.optimal ? status.unbounded : status.infeasible;
+    model.changeColCost(v, 1);
+  }
+  if (outcome === status.unbounded) return Number.POSITIVE_INFINITY;
+  if (outcome !== status.optimal) throw new Error(`statistics: the published entries of a table cannot add up (solver status ${outcome})`);
+  // Integral by total unimodularity; the solver's floating point is rounded back to it.
+  return Math.round(model.getObjectiveValue());
+}
+
+/**
  * The largest value each `target` (a hidden entry) can take. `values` is the grid of the table, cells
  * with row totals and then the margin row (statistics.policy.ts `gridOf`); `hidden` says which entries a
  * reader does not see (their values are not used). Infinity when nothing bounds the entry (the grand
@@ -93,7 +114,6 @@ export function feasibleMaxima(highs: Highs, values: readonly (readonly number[]
       // Tiny programmes: presolve off keeps "unbounded" and "infeasible" apart; the primal simplex
       // restarts from the previous optimum when only the objective changes.
       model.options.set({ output_flag: false, presolve: 'off', solver: 'simplex', simplex_strategy: 4 });
-      const status = highs.constants.modelStatus;
       let previous = -1;
       return targets.map(([i, j]) => {
         const v = (variable[i] as number[] | undefined)?.[j] ?? -1;
@@ -101,19 +121,7 @@ export function feasibleMaxima(highs: Highs, values: readonly (readonly number[]
         if (previous >= 0) model.changeColCost(previous, 0);
         model.changeColCost(v, 1);
         previous = v;
-        model.run();
-        let outcome = model.getModelStatus();
-        if (outcome === status.unboundedOrInfeasible) {
-          // Tell the two apart: with no objective, a feasible programme is solved, an infeasible one is not.
-          model.changeColCost(v, 0);
-          model.run();
-          outcome = model.getModelStatus() === status.optimal ? status.unbounded : status.infeasible;
-          model.changeColCost(v, 1);
-        }
-        if (outcome === status.unbounded) return Number.POSITIVE_INFINITY;
-        if (outcome !== status.optimal) throw new Error(`statistics: the published entries of a table cannot add up (solver status ${outcome})`);
-        // Integral by total unimodularity; the solver's floating point is rounded back to it.
-        return Math.round(model.getObjectiveValue());
+        return maximum(highs, model, v);
       });
     },
   );
@@ -212,7 +220,6 @@ export function keptMaxima(highs: Highs, values: readonly (readonly number[])[],
         model.changeColBounds(i * columns + j, wanted ? 0 : value, wanted ? highs.infinity : value);
         (table.hidden[i] as boolean[])[j] = wanted;
       }
-    const status = highs.constants.modelStatus;
     return targets.map(([i, j]) => {
       if ((hidden[i] as readonly boolean[] | undefined)?.[j] !== true) throw new Error('statistics: a bound was asked of an entry that is published');
       const v = i * columns + j;
@@ -221,19 +228,7 @@ export function keptMaxima(highs: Highs, values: readonly (readonly number[])[],
         model.changeColCost(v, 1);
         table.objective = v;
       }
-      model.run();
-      let outcome = model.getModelStatus();
-      if (outcome === status.unboundedOrInfeasible) {
-        // Tell the two apart: with no objective, a feasible programme is solved, an infeasible one is not.
-        model.changeColCost(v, 0);
-        model.run();
-        outcome = model.getModelStatus() === status.optimal ? status.unbounded : status.infeasible;
-        model.changeColCost(v, 1);
-      }
-      if (outcome === status.unbounded) return Number.POSITIVE_INFINITY;
-      if (outcome !== status.optimal) throw new Error(`statistics: the published entries of a table cannot add up (solver status ${outcome})`);
-      // Integral by total unimodularity; the solver's floating point is rounded back to it.
-      return Math.round(model.getObjectiveValue());
+      return maximum(highs, model, v);
     });
   } catch (error) {
     // A programme left half-changed is not kept.
