@@ -19,7 +19,8 @@
  * - Cells: every non-zero count below k (primary). Then each primary entry, cell or total, is audited:
  *   a reader who knows every published entry, every sum relation of the table and that counts are not
  *   negative must not be able to prove it is below k — the largest value it can take must be k or more
- *   (solver/table-bounds.ts solves that linear programme with HiGHS). An entry that fails gets complements
+ *   (a linear programme: solver/table-flow.ts solves it as a maximum flow over the true counts, and
+ *   solver/table-bounds.ts with HiGHS, the suite's independent audit). An entry that fails gets complements
  *   among the cells only: the cheapest cycle of entries through it (one more in its row, one more in its
  *   column, and so on back to it) around which enough of a count can move to it — fewest new cells,
  *   then the smallest counts; a zero may be hidden so (a hidden entry then no longer says "at least
@@ -84,7 +85,8 @@ export type Position = readonly [row: number, column: number];
 /**
  * The bounds audit's oracle: the largest value each of `targets` (hidden entries of `values`) can take for
  * a reader who sees every other entry, every row and column relation and that no count is negative. The
- * rules here only ask it; `solver/table-bounds.ts` answers it by linear programming, so this file stays pure.
+ * rules here only ask it; `solver/table-flow.ts` answers it by maximum flow and `solver/table-bounds.ts` by
+ * linear programming, so this file stays pure.
  */
 export type BoundsOracle = (values: readonly (readonly number[])[], hidden: readonly (readonly boolean[])[], targets: readonly Position[]) => number[];
 

@@ -6,13 +6,13 @@ const REMEMBERED_MASKS = 64;
 
 /**
  * The masks of the statistics tables asked for lately. Finding a table's mask (suppression and its audit,
- * a linear programme per hidden entry) is most of a statistics request; the same counts under the same
+ * a maximum flow per question the audit asks) is most of a statistics request; the same counts under the same
  * threshold always get the same mask, so a table asked for again — its chart or its CSV, the page
  * reloaded, an ended period that no longer changes, the same table the other way round — costs the read
  * of its counts. A mask is kept under a SHA-256 of the aggregate counts and k, never the counts
  * themselves; what it holds is which entries are hidden, nothing a published table does not show. It is
- * for masks found with Carrel's audit (`tableBounds()`, the one oracle the use case gives): a caller
- * with another oracle must not lend it.
+ * for masks found with Carrel's audit (`flowBounds`, the one oracle the use case gives; the same answers
+ * as the linear programme of `tableBounds()`): a caller with another oracle must not lend it.
  */
 const masks = new Map<string, Mask>();
 

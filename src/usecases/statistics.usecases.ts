@@ -26,7 +26,7 @@ import { ErrorCode, refuse, refuseAll, type Problem } from '../domain/errors.js'
 import { DIMENSIONS, KIND_DIMENSIONS, PERIODS, STATISTICS_KINDS, type Dimension, type Period, type StatisticsKind } from '../domain/statistics.js';
 import { profiles } from '../profile/profiles.js';
 import { canReachLibrary } from '../policy/scope.policy.js';
-import { tableBounds } from '../solver/table-bounds.js';
+import { flowBounds } from '../solver/table-flow.js';
 import { suppressedTable, tableCsv, thresholdOf, withMask, type Cell } from '../policy/statistics.policy.js';
 import { findLibrary, listBranches } from '../storage/library.repository.js';
 import { listVendors } from '../storage/vendor.repository.js';
@@ -259,7 +259,7 @@ export async function statistics(ctx: Context, input: StatisticsInput): Promise<
     );
   // Suppression is computed with the dimensions in their canonical order (DIMENSIONS), so a table and
   // its transpose hide the same entries.
-  const published = suppressedTable(rowLabels, columnLabels, counts, threshold, await tableBounds(), { transpose: DIMENSIONS.indexOf(r) > DIMENSIONS.indexOf(c), remember: rememberMask });
+  const published = suppressedTable(rowLabels, columnLabels, counts, threshold, flowBounds, { transpose: DIMENSIONS.indexOf(r) > DIMENSIONS.indexOf(c), remember: rememberMask });
   const { cells: tableCells, rowTotals, columnTotals, total } = published;
   return {
     libraryId: library.id,
