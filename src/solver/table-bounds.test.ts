@@ -31,24 +31,3 @@ describe('the LP solver (HiGHS)', () => {
     expect(load).toHaveBeenCalledTimes(1);
   });
 });
-
-/** The kept programme (`keptMaxima`); table-flow.test.ts compares its answers with a programme built per question. */
-describe('bounds from a kept programme', () => {
-  it('refuses a bound of a published entry, and answers the next question afresh', async () => {
-    const { keptMaxima, lpSolver } = await import('./table-bounds.js');
-    const highs = await lpSolver();
-    const values = [
-      [3, 4, 7],
-      [5, 6, 11],
-      [8, 10, 18],
-    ];
-    const hidden = [
-      [true, true, false],
-      [true, true, false],
-      [false, false, false],
-    ];
-    expect(() => keptMaxima(highs, values, hidden, [[2, 2]])).toThrow('published');
-    // Each hidden cell can reach the smaller of its row's and its column's total.
-    expect(keptMaxima(highs, values, hidden, [[0, 0], [0, 1], [1, 0], [1, 1]])).toEqual([7, 7, 8, 10]);
-  });
-});

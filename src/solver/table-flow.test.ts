@@ -76,7 +76,7 @@ describe('bounds as a maximum flow', () => {
     }
   });
 
-  it('refuses a bound of a published entry and a grid whose lines do not add up', () => {
+  it('refuses a bound of a published entry and a grid whose lines do not add up', async () => {
     const values = [
       [3, 4, 7],
       [5, 6, 11],
@@ -87,8 +87,13 @@ describe('bounds as a maximum flow', () => {
       [true, true, false],
       [false, false, false],
     ];
+    const highs = await lpSolver();
     expect(() => flowMaxima(values, hidden, [[2, 2]])).toThrow('published');
+    expect(() => keptMaxima(highs, values, hidden, [[2, 2]])).toThrow('published');
+    // Each hidden cell can reach the smaller of its row's and its column's total; the kept programme
+    // answers afresh after the refusal.
     expect(flowMaxima(values, hidden, [[0, 0], [0, 1], [1, 0], [1, 1]])).toEqual([7, 7, 8, 10]);
+    expect(keptMaxima(highs, values, hidden, [[0, 0], [0, 1], [1, 0], [1, 1]])).toEqual([7, 7, 8, 10]);
     expect(() => flowMaxima([[3, 4, 8], [5, 6, 11], [8, 10, 19]], hidden, [[0, 0]])).toThrow('add up');
   });
 });
