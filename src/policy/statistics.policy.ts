@@ -206,42 +206,55 @@ export function raisingCycle(grid: readonly (readonly number[])[], mask: readonl
   const [from, to] = sign(i, j) > 0 ? [columnNode(j), rowNode(i)] : [rowNode(i), columnNode(j)];
   const layers = fresh ? 2 : 1;
   const state = (node: number, layer: number) => layer * nodes + node;
-  const cost: (number[] | null)[] = Array.from({ length: nodes * layers }, () => null);
-  const via: ({ previous: number; entry: Position } | null)[] = Array.from({ length: nodes * layers }, () => null);
-  const done: boolean[] = Array.from({ length: nodes * layers }, () => false);
-  cost[state(from, 0)] = [0, 0];
+  // A state's cost is (cells added, their counts added up), compared in that order; kept in typed arrays,
+  // since the suppression rules ask for hundreds of cycles per table.
+  const states = nodes * layers;
+  const reached = new Uint8Array(states);
+  const done = new Uint8Array(states);
+  const added = new Float64Array(states);
+  const counted = new Float64Array(states);
+  const previous = new Int32Array(states).fill(-1);
+  const entryRow = new Int32Array(states);
+  const entryColumn = new Int32Array(states);
+  const cheaper = (a: number, b: number, x: number, y: number) => a < x || (a === x && b < y);
+  reached[state(from, 0)] = 1;
   for (;;) {
     let at = -1;
-    for (let s = 0; s < cost.length; s++) if (!done[s] && cost[s] && (at < 0 || better(cost[s] as number[], cost[at] as number[]))) at = s;
+    for (let s = 0; s < states; s++) if (!done[s] && reached[s] && (at < 0 || cheaper(added[s] as number, counted[s] as number, added[at] as number, counted[at] as number))) at = s;
     if (at < 0) return null;
-    done[at] = true;
+    done[at] = 1;
     const node = at % nodes;
     const layer = Math.floor(at / nodes);
     if (node === to && layer === layers - 1) break;
     const fromRow = node <= R;
     for (let other = 0; other <= (fromRow ? C : R); other++) {
-      const [a, b] = fromRow ? [node, other] : [other, node - R - 1];
+      const a = fromRow ? node : other;
+      const b = fromRow ? other : node - R - 1;
       if (a === i && b === j) continue;
       const isFresh = !hidden(a, b);
       if (isFresh && !interior(a, b)) continue;
       if (movement(a, b, fromRow) < 0 && value(a, b) < atLeast) continue;
       const next = state(fromRow ? columnNode(b) : rowNode(a), fresh && isFresh ? 1 : layer);
-      const c = cost[at] as number[];
-      const through = isFresh ? [(c[0] as number) + 1, (c[1] as number) + value(a, b)] : c;
-      if (!done[next] && (!cost[next] || better(through, cost[next] as number[]))) {
-        cost[next] = through;
-        via[next] = { previous: at, entry: [a, b] };
+      const throughAdded = (added[at] as number) + (isFresh ? 1 : 0);
+      const throughCounted = (counted[at] as number) + (isFresh ? value(a, b) : 0);
+      if (!done[next] && (!reached[next] || cheaper(throughAdded, throughCounted, added[next] as number, counted[next] as number))) {
+        reached[next] = 1;
+        added[next] = throughAdded;
+        counted[next] = throughCounted;
+        previous[next] = at;
+        entryRow[next] = a;
+        entryColumn[next] = b;
       }
     }
   }
   // The path back; in the two-layer search it may cross a row or column twice, so moves are summed per entry.
   const net = new Map<string, { at: Position; by: number }>();
   const order: string[] = [];
-  for (let s = state(to, layers - 1); via[s]; s = (via[s] as { previous: number }).previous) {
-    const { previous, entry } = via[s] as { previous: number; entry: Position };
+  for (let s = state(to, layers - 1); (previous[s] as number) >= 0; s = previous[s] as number) {
+    const entry: Position = [entryRow[s] as number, entryColumn[s] as number];
     const key = `${entry[0]},${entry[1]}`;
     const move = net.get(key) ?? { at: entry, by: 0 };
-    move.by += movement(entry[0], entry[1], previous % nodes <= R);
+    move.by += movement(entry[0], entry[1], (previous[s] as number) % nodes <= R);
     if (!net.has(key)) order.unshift(key);
     net.set(key, move);
   }
