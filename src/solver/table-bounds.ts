@@ -133,7 +133,7 @@ export function feasibleMaxima(highs: Highs, values: readonly (readonly number[]
  * programme per question, every entry of the grid is a variable, fixed at its value while published and
  * free (0 to infinity) while hidden; a question changes only the bounds of entries hidden since the last
  * and the objective, and the simplex starts from the last optimum. The answers are those of
- * `feasibleMaxima` (table-bounds.test.ts compares them), but a relation whose entries are all
+ * `feasibleMaxima` (table-flow.test.ts compares them), but a relation whose entries are all
  * published is kept as a constraint: published entries that do not add up are refused as infeasible.
  */
 interface KeptTable {
