@@ -199,8 +199,13 @@ function tableModel(highs: Highs, values: readonly (readonly number[])[]): KeptT
     rowUpper: new Float64Array(numRows),
     matrix: { format: 'csr', numRows, numCols: count, starts: Int32Array.from(starts), indices: Int32Array.from(indices), values: Float64Array.from(coefficients) },
   });
-  // Presolve off keeps "unbounded" and "infeasible" apart; the primal simplex restarts from the last optimum.
-  model.options.set({ output_flag: false, presolve: 'off', solver: 'simplex', simplex_strategy: 4 });
+  try {
+    // Presolve off keeps "unbounded" and "infeasible" apart; the primal simplex restarts from the last optimum.
+    model.options.set({ output_flag: false, presolve: 'off', solver: 'simplex', simplex_strategy: 4 });
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
   kept = { highs, model, values: values.map((line) => [...line]), hidden: values.map((line) => line.map(() => false)), objective: -1 };
   return kept;
 }

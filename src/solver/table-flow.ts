@@ -53,7 +53,7 @@ export function flowMaxima(values: readonly (readonly number[])[], hidden: reado
   const previous = new Int32Array(nodes);
   const queue = new Int32Array(nodes);
 
-  /** A path from `from` to `to` along arcs with room (or, with `unlimitedOnly`, unlimited room): its length, or 0. */
+  /** Whether a path runs from `from` to `to` along arcs with room (with `unlimitedOnly`, unlimited room); it is left in `previous`. */
   const path = (from: number, to: number, unlimitedOnly: boolean): boolean => {
     previous.fill(-1);
     previous[from] = from;
@@ -111,5 +111,10 @@ export function flowMaxima(values: readonly (readonly number[])[], hidden: reado
   });
 }
 
-/** The oracle suppression is given in Carrel (statistics.usecases.ts): maximum flows over the true counts. */
+/**
+ * The oracle suppression is given in Carrel (statistics.usecases.ts): maximum flows over the true counts.
+ * Stricter than `BoundsOracle` says: it reads the hidden entries' values too, so it answers only for a
+ * grid of true counts (it throws when the lines do not add up); a reader's view, hidden values unknown,
+ * is for `tableBounds()`.
+ */
 export const flowBounds: BoundsOracle = flowMaxima;

@@ -14,7 +14,7 @@ let cost: { memoryCost: number; timeCost: number; parallelism: number } = SECRET
  * the test process use argon2id's smallest cost, as Rails' test environment lowers bcrypt's, because
  * the suite registers thousands of patrons and staff and each hash at full cost is 30 ms of CPU. Nothing
  * in configuration or the environment reaches it: every `carrel` process, including those the tests
- * spawn, hashes at SECRET_COST (test/cli.test.ts reads the stored parameters). A stored hash carries its
+ * spawn, hashes at SECRET_COST (test/cli-staff.test.ts reads the stored parameters). A stored hash carries its
  * own parameters, so verification never depends on it.
  */
 export function useMinimumSecretCostInTests(): void {
