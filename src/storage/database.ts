@@ -238,6 +238,11 @@ export function engineOf(db: Kysely<any> | Transaction<any>): Engine {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
+/** An EXISTS (or any SQL boolean) as the engines answer it: PostgreSQL a boolean, SQLite 0 or 1. */
+export function sqlTrue(value: unknown): boolean {
+  return value === true || Number(value) === 1;
+}
+
 /**
  * What a checkpoint after a deletion achieved.
  * - `truncated` (SQLite): every page of the WAL is in the database file (where `secure_delete` has

@@ -1,5 +1,5 @@
 import type { Item, ItemStatus } from '../domain/types.js';
-import { engineOf, type Db } from './database.js';
+import { engineOf, sqlTrue, type Db } from './database.js';
 import { prepared } from './prepared.js';
 import type { ItemsTable } from './schema.js';
 
@@ -145,7 +145,7 @@ const itemStatusSeeingTask = prepared((db: Db, id: string, status: string) =>
 /** `setItemStatus`, answering whether a staff-list task waits on the item. */
 export async function setItemStatusSeeingTask(db: Db, id: string, status: ItemStatus): Promise<boolean> {
   const [row] = (await itemStatusSeeingTask(db, id, status)).rows;
-  return row !== undefined && (row.has_task === true || Number(row.has_task) === 1);
+  return row !== undefined && sqlTrue(row.has_task);
 }
 
 export async function countItems(db: Db, libraryId?: string): Promise<number> {

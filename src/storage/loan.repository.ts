@@ -1,7 +1,7 @@
 import type { LoanEntry } from '../domain/patron-document.js';
 import type { Loan, LoanStatus } from '../domain/types.js';
 import { sql } from 'kysely';
-import type { Db } from './database.js';
+import { sqlTrue, type Db } from './database.js';
 import { prepared, preparedInsert } from './prepared.js';
 import type { LoansTable } from './schema.js';
 
@@ -175,8 +175,7 @@ export async function endActiveLoanOfItem(
   return {
     loan: toLoan(row),
     borrower: { id: row.patron_id, libraryId: row.borrower_library_id, categoryCode: row.borrower_category_code },
-    // PostgreSQL answers a boolean, SQLite 0 or 1.
-    holdWaits: row.hold_waits === true || Number(row.hold_waits) === 1,
+    holdWaits: sqlTrue(row.hold_waits),
   };
 }
 

@@ -1,7 +1,7 @@
 import { applyOverride, dueDate, daysLate, holdPickupDeadline, itemBlocks, loanLimitBlock, overdueFine, patronBlocks, shelfCode } from '../domain/circulation.rules.js';
 import { localDay } from '../domain/clock.js';
 import { DomainError, ErrorCode, refuse, type Problem } from '../domain/errors.js';
-import type { Hold, Item, Library, Loan, LoanRule, Patron } from '../domain/types.js';
+import type { Hold, Item, Library, Loan, LoanRule, Patron, PatronCategory } from '../domain/types.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import { balanceOf, insertFine, openFinesForItem, overdueFineSince, settleFine, topUpFine } from '../storage/fine.repository.js';
 import * as holds from '../storage/hold.repository.js';
@@ -17,7 +17,7 @@ import { lendsTo, requirePatronByCardForChange, requirePatronRef, type PatronRef
 import { homeLibrary } from '../policy/scope.policy.js';
 import { requirePermission } from './authorization.js';
 import { loanTermsFor, openDaysOf, ruleFor } from './library-calendar.js';
-import { findLibraryRow, libraryConfig } from './library-config-cache.js';
+import { findLibraryRow, libraryConfig, type LibraryConfig } from './library-config-cache.js';
 import { noteHoldReleased, noteItemHandedOut, noteItemToReshelve, noteItemTrapped, type Whereabouts } from './staff-lists.usecases.js';
 
 /** The borrower as the walks over loans read them: who, where, and the category that picks their rule. */
@@ -81,6 +81,17 @@ function lockItemByBarcode(ctx: Context, barcode: string, libraryId?: string): P
 }
 
 /**
+ * The category whose loan limit a check-out by the lending library (`lender`) counts against: the
+ * lender's category of the patron's code; for a consortium visitor whose category the lender lacks, the
+ * one their own library gives it, never none.
+ */
+async function limitingCategory(ctx: Context, lender: LibraryConfig, patron: StoredPatron): Promise<PatronCategory | undefined> {
+  const own = lender.categories.get(patron.categoryCode);
+  if (own !== undefined || patron.libraryId === lender.library.id) return own;
+  return (await libraryConfig(ctx, patron.libraryId)).categories.get(patron.categoryCode);
+}
+
+/**
  * Lends an item to a patron. Every reason it cannot go out is collected and answered together; the
  * database's one-active-loan-per-item index makes a simultaneous second check-out fail cleanly.
  */
@@ -98,9 +109,7 @@ export async function checkout(ctx: Context, input: CheckoutInput): Promise<Chec
     throw refuse(ErrorCode.NOT_LENT_BETWEEN_LIBRARIES, 'This library does not lend to patrons of the patron’s library (their profiles do not share patrons).', 'cardNumber');
   const config = await libraryConfig(ctx, item.libraryId);
   const library = config.library;
-  // The lender's category of that code sets the limit; a consortium visitor whose category the lender
-  // lacks keeps the one their own library gives it, never none.
-  const category = config.categories.get(patron.categoryCode) ?? (patron.libraryId === item.libraryId ? undefined : (await libraryConfig(ctx, patron.libraryId)).categories.get(patron.categoryCode));
+  const category = await limitingCategory(ctx, config, patron);
   const { rule, branch } = await loanTermsFor(ctx, patron, item);
   const readyHold = item.status === 'on-hold-shelf' ? await holds.findReadyHoldForItem(ctx.trx, item.id) : undefined;
   // A copy taken from the shelf by a patron who was waiting for the title fills their hold.
