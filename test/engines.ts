@@ -55,6 +55,15 @@ export async function freshDatabase(engine: Engine): Promise<TestDatabase> {
   return droppable(openDatabase(target), target, async () => {
     const dropper = new pg.Client({ connectionString: adminUrl });
     await dropper.connect();
+    // A pool's `end()` resolves once its clients have sent Terminate, not once their servers have gone: a
+    // forced drop in that moment terminates a backend whose client is still listening, and the client
+    // reports 57P01 with nobody to hear it. Wait (bounded) for the connections to close of themselves;
+    // FORCE is for one a test leaked.
+    for (let waited = 0; waited < 5000; waited += 20) {
+      const { rows } = await dropper.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+      if (rows[0].n === 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
     await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await dropper.end();
   });

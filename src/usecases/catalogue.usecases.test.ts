@@ -6,6 +6,7 @@ import type { Actor } from '../policy/actors.js';
 import { changeItem, saveRecords, searchCatalogue, showRecord, type RecordInput } from './catalogue.usecases.js';
 import { checkin, checkout, renew, renewAll } from './circulation.usecases.js';
 import { addCategory } from './library-config.usecases.js';
+import { patronAccount } from './patron.usecases.js';
 import { cancelHold, expireHolds, placeHold, suspendHold } from './hold.usecases.js';
 import { completeItemTask, inTransitList, pullList } from './staff-lists.usecases.js';
 import { myLoans, renewAllMine } from './my-circulation.usecases.js';
@@ -301,6 +302,12 @@ describe.each(ENGINES)('consortium lending on %s', (engine) => {
     expect(await refusalCodes(w.act(checkout, { cardNumber: teen.cardNumber, itemBarcode: 'LIM-L1' }, desk(lender.id)))).toEqual(['LOAN_LIMIT_REACHED']);
     // A lender with its own "teen" category lends under its own limit
     expect((await w.act(checkout, { cardNumber: teen.cardNumber, itemBarcode: 'LIM-G1' }, desk(generous.id))).itemBarcode).toBe('LIM-G1');
+    // The desk's summary says what a check-out at that desk would do: refused at home and at the lender
+    // without "teen" (two loans against a limit of one), not at the lender whose own "teen" allows three
+    const limitAt = async (libraryId: string) => (await w.act(patronAccount, { cardNumber: teen.cardNumber }, desk(libraryId))).summary.blocks.map((b) => b.code);
+    expect(await limitAt(home.id)).toEqual(['LOAN_LIMIT_REACHED']);
+    expect(await limitAt(lender.id)).toEqual(['LOAN_LIMIT_REACHED']);
+    expect(await limitAt(generous.id)).toEqual([]);
   });
 });
 

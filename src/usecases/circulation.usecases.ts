@@ -1,7 +1,7 @@
 import { applyOverride, dueDate, daysLate, holdPickupDeadline, itemBlocks, loanLimitBlock, overdueFine, patronBlocks, shelfCode } from '../domain/circulation.rules.js';
 import { localDay } from '../domain/clock.js';
 import { DomainError, ErrorCode, refuse, type Problem } from '../domain/errors.js';
-import type { Hold, Item, Library, Loan, LoanRule, Patron, PatronCategory } from '../domain/types.js';
+import type { Hold, Item, Library, Loan, LoanRule, Patron } from '../domain/types.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import { balanceOf, insertFine, openFinesForItem, overdueFineSince, settleFine, topUpFine } from '../storage/fine.repository.js';
 import * as holds from '../storage/hold.repository.js';
@@ -17,7 +17,7 @@ import { lendsTo, requirePatronByCardForChange, requirePatronRef, type PatronRef
 import { homeLibrary } from '../policy/scope.policy.js';
 import { requirePermission } from './authorization.js';
 import { loanTermsFor, openDaysOf, ruleFor } from './library-calendar.js';
-import { findLibraryRow, libraryConfig, type LibraryConfig } from './library-config-cache.js';
+import { findLibraryRow, libraryConfig, limitingCategory } from './library-config-cache.js';
 import { noteHoldReleased, noteItemHandedOut, noteItemToReshelve, noteItemTrapped, type Whereabouts } from './staff-lists.usecases.js';
 
 /** The borrower as the walks over loans read them: who, where, and the category that picks their rule. */
@@ -78,17 +78,6 @@ export function refuseForPatron(ctx: Context, patron: { id: string; libraryId: s
 /** Reads an item by barcode and locks it for the rest of the transaction (one read). */
 function lockItemByBarcode(ctx: Context, barcode: string, libraryId?: string): Promise<Item> {
   return requireItemByBarcode(ctx, barcode, libraryId, { lock: true });
-}
-
-/**
- * The category whose loan limit a check-out by the lending library (`lender`) counts against: the
- * lender's category of the patron's code; for a consortium visitor whose category the lender lacks, the
- * one their own library gives it, never none.
- */
-async function limitingCategory(ctx: Context, lender: LibraryConfig, patron: StoredPatron): Promise<PatronCategory | undefined> {
-  const own = lender.categories.get(patron.categoryCode);
-  if (own !== undefined || patron.libraryId === lender.library.id) return own;
-  return (await libraryConfig(ctx, patron.libraryId)).categories.get(patron.categoryCode);
 }
 
 /**

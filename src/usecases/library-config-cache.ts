@@ -141,6 +141,17 @@ export async function findLibraryRow(ctx: ConfigHolder, libraryId: string): Prom
   return kept?.library ?? (await findLibrary(ctx.trx, libraryId));
 }
 
+/**
+ * The category whose loan limit a loan by the lending library (`lender`) counts against: the lender's
+ * category of the patron's code; for a consortium visitor whose category the lender lacks, the one their
+ * own library gives it, never none. The check-out counts against it, and the desk's summary shows it.
+ */
+export async function limitingCategory(ctx: ConfigHolder, lender: LibraryConfig, patron: { libraryId: string; categoryCode: string }): Promise<PatronCategory | undefined> {
+  const own = lender.categories.get(patron.categoryCode);
+  if (own !== undefined || patron.libraryId === lender.library.id) return own;
+  return (await libraryConfig(ctx, patron.libraryId)).categories.get(patron.categoryCode);
+}
+
 /** The library's configuration as of this transaction; a record pointing at no library is a bug. */
 export async function libraryConfig(ctx: ConfigHolder, libraryId: string): Promise<LibraryConfig> {
   const config = await findLibraryConfig(ctx, libraryId);

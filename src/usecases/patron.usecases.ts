@@ -15,7 +15,7 @@ import { isDeskHandle } from './desk-identification.js';
 import { accessEntriesShownToPatron } from './access-seen-by-patron.js';
 import { balanceOf, finesOfPatron, paymentsOfPatron } from '../storage/fine.repository.js';
 import { holdsOfPatron } from '../storage/hold.repository.js';
-import { findBranch, findCategory, findLibrary } from '../storage/library.repository.js';
+import { findBranch, findCategory } from '../storage/library.repository.js';
 import { countOverdueLoans, loansOfPatron, overrideNotesOfPatron } from '../storage/loan.repository.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import * as patrons from '../storage/patron.repository.js';
@@ -28,7 +28,8 @@ import { noticesOf } from './notice.usecases.js';
 import { openFineNotes, openPatron, sealPatron, searchTokens } from './patron-records.js';
 import type { StoredPatron } from '../storage/patron.repository.js';
 import { requireLibrary } from './library-access.js';
-import { reachesPatron, requirePatron, requirePatronByCard, requirePatronForChange, requirePatronRef } from './patron-access.js';
+import { lendsTo, reachesPatron, requirePatron, requirePatronByCard, requirePatronForChange, requirePatronRef } from './patron-access.js';
+import { libraryConfig, limitingCategory } from './library-config-cache.js';
 import { serviceRecordsOfPatron } from '../storage/service-record.repository.js';
 import { openServiceRecords } from './service-details.js';
 import { complaintsOf } from './complaint-records.js';
@@ -229,11 +230,14 @@ export const CARD_EXPIRY_NOTICE_DAYS = 30;
  * would refuse a check-out now, each saying whether an override may lend past it.
  */
 async function accountSummary(ctx: Context, stored: StoredPatron, balanceCents: number, holdsWaiting: number, activeLoans: number, birthDate: string) {
-  const library = await findLibrary(ctx.trx, stored.libraryId);
-  if (!library) throw new Error('A patron points at a library that does not exist.');
-  const category = await findCategory(ctx.trx, library.id, stored.categoryCode);
+  const library = (await libraryConfig(ctx, stored.libraryId)).library;
+  // The blocks are the ones a check-out at this desk would meet: a consortium member's desk lending to a
+  // visitor lends under its own settings and its own category's limit, as `checkout` does (RF-4).
+  const desk = homeLibrary(ctx.actor);
+  const lender = desk !== undefined && desk !== stored.libraryId && (await lendsTo(ctx, desk, stored.libraryId)) ? await libraryConfig(ctx, desk) : await libraryConfig(ctx, stored.libraryId);
+  const category = await limitingCategory(ctx, lender, stored);
   const overdueItems = await countOverdueLoans(ctx.trx, stored.id, ctx.now.toISOString());
-  const blocks = [...patronBlocks(stored, balanceCents, library, ctx.now, overdueItems), ...loanLimitBlock(category ?? { maxLoans: null }, activeLoans)];
+  const blocks = [...patronBlocks(stored, balanceCents, lender.library, ctx.now, overdueItems), ...loanLimitBlock(category ?? { maxLoans: null }, activeLoans)];
   const expiresAt = new Date(stored.expiresAt);
   // A card locked after failed PINs (JC-IVa) refuses the portal, self-check and vendors' sign-in until
   // then: the desk tells the patron, and a new PIN at the desk unlocks it at once (issue 22).
