@@ -1,5 +1,5 @@
 import { request as playwrightRequest, type Page } from '@playwright/test';
-import { BASE_URL, checkPage, expect, fixture, staffApi, staffLogin, test, type StaffCall } from './fixtures';
+import { BASE_URL, checkPage, expect, fixture, settle, staffApi, staffLogin, test, type StaffCall } from './fixtures';
 
 /**
  * The circulation desk in a real browser against a real Carrel. Each test makes its own items and
@@ -140,7 +140,7 @@ test('Scans do not read the patron’s record again: one logged look-up for a vi
   await expect(panel.getByRole('button', { name: `Renew First Scan ${run} (${first})` })).toBeVisible();
   await expect(panel.getByRole('button', { name: `Renew Second Scan ${run} (${second})` })).toBeVisible();
   await expect(panel.getByRole('heading', { name: 'Loans (2)' })).toBeVisible();
-  await page.waitForLoadState('networkidle');
+  await settle(page);
   expect(await accountReads()).toEqual({ views: 1, checkouts: 2 });
 
   // Check-in: someone else's item does not read Ida's record; her own does, once (a fine may follow).
@@ -150,7 +150,7 @@ test('Scans do not read the patron’s record again: one logged look-up for a vi
   await expect(page.getByRole('row').filter({ hasText: first }).filter({ hasText: 'Back to the shelves' })).toBeVisible();
   await expect(panel.getByRole('button', { name: `Renew First Scan ${run} (${first})` })).toHaveCount(0);
   await expect(page.getByRole('row').filter({ hasText: unrelated }).filter({ hasText: 'Back to the shelves' })).toBeVisible();
-  await page.waitForLoadState('networkidle');
+  await settle(page);
   expect(await accountReads()).toEqual({ views: 2, checkouts: 2 });
   await director.dispose();
 });

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test as base, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
+import { expect, test as base, type APIRequestContext, type BrowserContext, type Page, type Request, type TestInfo } from '@playwright/test';
 
 /** What global-setup.ts started: the demo library's id, its staff accounts per role, a sample patron. */
 export interface E2EFixture {
@@ -18,7 +18,22 @@ export function fixture(): E2EFixture {
 
 export const BASE_URL = () => process.env.CARREL_E2E_BASE_URL as string;
 
-export const test = base.extend<{ carrel: E2EFixture; cspViolations: string[] }>({
+/** The requests in flight in each test's browser context, and when that last changed (`settle`). */
+const traffic = new WeakMap<BrowserContext, { pending: Set<Request>; changedAt: number }>();
+
+/** The page a request was made by (none for a service worker's). */
+function pageOf(request: Request): Page | undefined {
+  try {
+    return request.frame().page();
+  } catch {
+    return undefined;
+  }
+}
+
+/** How long nothing may have been in flight before a page counts as settled (Playwright's `networkidle` waits 500 ms). */
+const QUIET_MS = 100;
+
+export const test = base.extend<{ carrel: E2EFixture; cspViolations: string[]; network: void }>({
   baseURL: async ({}, use) => use(`${BASE_URL()}/app/`),
   carrel: async ({}, use) => use(fixture()),
   /**
@@ -48,8 +63,56 @@ export const test = base.extend<{ carrel: E2EFixture; cspViolations: string[] }>
     },
     { auto: true },
   ],
+  /** Every request of the test's browser context, from its start to its end or failure, for `settle`. */
+  network: [
+    async ({ context }, use) => {
+      const seen = { pending: new Set<Request>(), changedAt: Date.now() };
+      const started = (request: Request) => {
+        seen.pending.add(request);
+        seen.changedAt = Date.now();
+      };
+      const ended = (request: Request) => {
+        seen.pending.delete(request);
+        seen.changedAt = Date.now();
+      };
+      // A document's fetches still in flight when the page moves to another document are never reported
+      // as finished or failed: they are forgotten when the page commits to the next one.
+      const watch = (page: Page) =>
+        page.on('framenavigated', (frame) => {
+          if (frame !== page.mainFrame()) return;
+          for (const request of seen.pending) if (!request.isNavigationRequest() && pageOf(request) === page) seen.pending.delete(request);
+          seen.changedAt = Date.now();
+        });
+      context.pages().forEach(watch);
+      context.on('page', watch);
+      context.on('request', started);
+      context.on('requestfinished', ended);
+      context.on('requestfailed', ended);
+      traffic.set(context, seen);
+      await use();
+    },
+    { auto: true },
+  ],
 });
 export { expect };
+
+/**
+ * Waits until the app has drawn its page and nothing has been in flight for QUIET_MS: Playwright's
+ * `networkidle` with a shorter silence, and one that also holds after the app's own navigations (a load
+ * state is reached once per document, so `waitForLoadState('networkidle')` after a click inside the app
+ * answers at once). A page of a context the test made itself falls back to `networkidle`.
+ */
+export async function settle(page: Page): Promise<void> {
+  // The app's pages have drawn something; a page Carrel serves whole (a vendor's sign-in) has no root.
+  if ((await page.locator('#root').count()) > 0) await expect(page.locator('#root > *').first()).toBeAttached();
+  const seen = traffic.get(page.context());
+  if (seen === undefined) return page.waitForLoadState('networkidle');
+  const deadline = Date.now() + 30_000;
+  while (seen.pending.size > 0 || Date.now() - seen.changedAt < QUIET_MS) {
+    if (Date.now() > deadline) throw new Error(`requests still in flight after 30 s: ${[...seen.pending].map((r) => `${r.method()} ${new URL(r.url()).pathname}`).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 /** An API call that Carrel did not answer with a success: its status and stable error code are in the message. */
 export class StaffApiError extends Error {
@@ -120,7 +183,7 @@ export async function patronLogin(page: Page, cardNumber: string, pin: string): 
  * serious or critical violation. Saves a full-page screenshot named `name` under test-results/ as an artifact of the run.
  */
 export async function checkPage(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
+  await settle(page);
   // Nothing still loading, and every message in its place (a live region fills just after it appears).
   await expect(page.locator('.loading, .live-pending')).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });

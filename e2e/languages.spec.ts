@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, patronLogin, staffLogin, test } from './fixtures';
+import { expect, patronLogin, settle, staffLogin, test } from './fixtures';
 
 /**
  * Every page of the web app in each language it has a catalogue for (issue 20), on a 390 px phone:
@@ -60,7 +60,7 @@ async function textsOf(page: Page): Promise<string[]> {
 
 /** Checks the page as it stands, in `language`. */
 async function checkLanguage(page: Page, language: string, name: string, consoleMissing: string[]): Promise<void> {
-  await page.waitForLoadState('networkidle');
+  await settle(page);
   await expect(page.locator('.loading, .live-pending')).toHaveCount(0);
   await expect(page.locator('html'), `${name}: <html lang>`).toHaveAttribute('lang', language);
   const texts = await textsOf(page);
