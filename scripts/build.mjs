@@ -33,8 +33,8 @@ const NEXT = join(root, 'dist.next');
 const RECORD = '.build-inputs.json';
 
 /** Folders the build reads (every file in them but tests), and single files it reads. */
-const INPUT_DIRS = ['src', 'bench', 'web', 'locales'];
-const INPUT_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/bundle-cli.mjs', 'scripts/check-messages.mjs'];
+const INPUT_DIRS = ['src', 'bench', 'web', 'locales', 'profiles'];
+const INPUT_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/bundle-cli.mjs', 'scripts/parse-profiles.mjs', 'scripts/check-messages.mjs'];
 const isTest = (path) => /\.test\.tsx?$/.test(path);
 
 /** path (relative to `root`, with /) → SHA-256 of its content, for every input of the build that exists. */
@@ -93,6 +93,7 @@ function buildServer(out) {
   mkdirSync(join(out, 'src', 'demo'), { recursive: true });
   copyFileSync(join(root, 'src', 'demo', 'demo-catalogue.mrc'), join(out, 'src', 'demo', 'demo-catalogue.mrc'));
   run(process.execPath, [join(root, 'scripts', 'bundle-cli.mjs'), out]);
+  run(process.execPath, [join(root, 'scripts', 'parse-profiles.mjs'), out]);
 }
 
 /** The web app, type-checked and bundled into `out`/web. */

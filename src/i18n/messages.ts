@@ -23,30 +23,34 @@ function localesDir(): string {
   throw new Error('The message catalogues (locales/) are missing from this installation.');
 }
 
-let loaded: Map<string, Record<string, string>> | undefined;
+let languages: Set<string> | undefined;
+const read = new Map<string, Record<string, string>>();
 
-/** Every language's messages, read once. */
-function catalogues(): Map<string, Record<string, string>> {
-  if (loaded) return loaded;
-  const dir = localesDir();
-  const byLanguage = new Map<string, Record<string, string>>();
-  for (const language of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
-    const messages: Record<string, string> = {};
-    for (const file of readdirSync(`${dir}${language}`).filter((f) => f.endsWith('.json'))) Object.assign(messages, JSON.parse(readFileSync(`${dir}${language}/${file}`, 'utf8')) as Record<string, string>);
-    byLanguage.set(language, messages);
-  }
-  loaded = byLanguage;
-  return byLanguage;
+/** The languages there are catalogues for (the folders of locales/), listed once. */
+function languageFolders(): Set<string> {
+  languages ??= new Set(readdirSync(localesDir(), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name));
+  return languages;
+}
+
+/** One language's messages, read the first time they are asked for (a command speaks one language). */
+function messagesOf(language: string): Record<string, string> {
+  const known = read.get(language);
+  if (known) return known;
+  const dir = `${localesDir()}${language}`;
+  const messages: Record<string, string> = {};
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) Object.assign(messages, JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as Record<string, string>);
+  read.set(language, messages);
+  return messages;
 }
 
 /** The languages Carrel has catalogues for, English first. */
 export function availableLanguages(): string[] {
-  return [...catalogues().keys()].sort((a, b) => (a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
+  return [...languageFolders()].sort((a, b) => (a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
 }
 
 /** Whether Carrel can speak a language. */
 export function isAvailableLanguage(language: string): boolean {
-  return catalogues().has(language);
+  return languageFolders().has(language);
 }
 
 const cache = createIntlCache();
@@ -54,10 +58,10 @@ const translators = new Map<string, Translator>();
 
 /** The translator for a language (English when Carrel has no catalogue for it). */
 export function translator(language = 'en'): Translator {
-  const known = catalogues().has(language) ? language : 'en';
+  const known = isAvailableLanguage(language) ? language : 'en';
   const existing = translators.get(known);
   if (existing) return existing;
-  const messages = catalogues().get(known) ?? {};
+  const messages = messagesOf(known);
   const locale = messages['common.meta.locale'] ?? known;
   const intl: IntlShape<string> = createIntl({ locale, defaultLocale: 'en-US', messages, onError: () => undefined }, cache);
   const asDate = (value: string | Date) => (value instanceof Date ? value : /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value));

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INVENTORY, RECORD_CATEGORIES } from '../policy/inventory.js';
-import { loadProfiles, parseProfile, ProfileError, SHIPPED_PROFILES, shippedProfilesDir } from './profiles.js';
+import { loadProfiles, parsedShippedProfiles, parseProfile, ProfileError, SHIPPED_PROFILES, shippedProfilesDir } from './profiles.js';
+import { parse as parseYaml } from 'yaml';
 import { CLAUSE_IDS } from '../../test/clauses.js';
 
 
@@ -23,6 +25,19 @@ function problemOf(text: string, file = '/etc/carrel/profiles/strict-default.yam
 }
 
 describe('policy profiles', () => {
+  it('the build keeps each shipped profile parsed under the digest of its text, and the copy in dist/ is the one the files give', () => {
+    // The build (npm ci, npm test's pretest) has written dist/parsed-profiles.json: each shipped file is in it
+    // under the SHA-256 of its text, as the YAML and the schema give it; a changed file has another digest.
+    const parsed = parsedShippedProfiles();
+    expect(Object.keys(parsed)).toHaveLength(SHIPPED_PROFILES.length);
+    const inDist = JSON.parse(readFileSync(join(shippedProfilesDir(), '..', 'dist', 'parsed-profiles.json'), 'utf8')) as Record<string, unknown>;
+    expect(inDist).toEqual(parsed);
+    for (const id of SHIPPED_PROFILES) {
+      const text = readFileSync(join(shippedProfilesDir(), `${id}.yaml`), 'utf8');
+      expect(parsed[createHash('sha256').update(text).digest('hex')]).toEqual(parseYaml(text));
+    }
+  });
+
   it('ships the six profiles, each valid, every rule citing a clause of CLAUSES.md', () => {
     const registry = loadProfiles();
     expect(registry.all().map((p) => p.id).sort()).toEqual([...SHIPPED_PROFILES].sort());

@@ -3,6 +3,7 @@
  * `strict-default`) and any an operator adds in CARREL_PROFILES_DIR. Each file is validated when it is
  * loaded; a broken file stops Carrel with an error naming the file, the field and the problem.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,8 +49,8 @@ function fieldOf(pointer: string): string {
     .join('.');
 }
 
-/** Parses and validates one profile file; throws ProfileError for the first problem found. */
-export function parseProfile(text: string, file: string): Profile {
+/** A profile file's text parsed as YAML and checked against the profile schema; ProfileError for the first problem. */
+function checkedDocument(text: string, file: string): ProfileDocument {
   let raw: unknown;
   try {
     raw = parseYaml(text, { prettyErrors: false, uniqueKeys: true });
@@ -73,7 +74,45 @@ export function parseProfile(text: string, file: string): Profile {
     }
     throw new ProfileError(file, fieldOf(first.instancePath), first.message);
   }
-  const doc = raw as ProfileDocument;
+  return raw as ProfileDocument;
+}
+
+/** The SHA-256 of a profile file's text: what the build's parsed copy of it is kept under. */
+function digestOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+let built: Map<string, ProfileDocument> | undefined;
+
+/**
+ * The shipped profiles as the build parsed and checked them against the schema (`dist/parsed-profiles.json`,
+ * written by `npm run build`, each under the SHA-256 of its file's text). Reading the YAML and checking it
+ * took most of a command's start (some 80 ms); a file whose text is not the one the build read is parsed
+ * and checked as it is. Run from the sources (no dist/), there is none.
+ */
+function builtDocuments(): Map<string, ProfileDocument> {
+  if (built) return built;
+  built = new Map();
+  const file = fileURLToPath(new URL('../../parsed-profiles.json', import.meta.url));
+  if (existsSync(file)) for (const [digest, doc] of Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, ProfileDocument>)) built.set(digest, doc);
+  return built;
+}
+
+/** The shipped profiles parsed and checked, by the SHA-256 of their text: what the build writes to dist/parsed-profiles.json. */
+export function parsedShippedProfiles(): Record<string, ProfileDocument> {
+  const dir = shippedProfilesDir();
+  const out: Record<string, ProfileDocument> = {};
+  for (const name of readdirSync(dir).sort()) {
+    if (!/\.ya?ml$/.test(name)) continue;
+    const text = readFileSync(join(dir, name), 'utf8');
+    out[digestOf(text)] = checkedDocument(text, join(dir, name));
+  }
+  return out;
+}
+
+/** Parses and validates one profile file; throws ProfileError for the first problem found. */
+export function parseProfile(text: string, file: string): Profile {
+  const doc = builtDocuments().get(digestOf(text)) ?? checkedDocument(text, file);
   const stem = basename(file).replace(/\.ya?ml$/, '');
   if (doc.id !== stem) throw new ProfileError(file, 'id', `must match the file name (${stem})`);
   const loans = doc.retention.loans;

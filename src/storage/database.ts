@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import type SqliteDatabase from 'better-sqlite3';
 import {
   CompiledQuery,
   Kysely,
@@ -14,9 +15,18 @@ import {
   type SqliteDatabase as KyselySqliteDatabase,
   type Transaction,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { isUnavailable } from './errors.js';
 import type { Schema } from './schema.js';
+
+/**
+ * Each engine's driver is loaded when a database of that engine is opened, not with this module: a
+ * `carrel` command on SQLite never loads the PostgreSQL client, nor one on PostgreSQL the SQLite addon
+ * (together some 60 ms of every command's start).
+ */
+const require = createRequire(import.meta.url);
+const sqliteDriver = () => require('better-sqlite3') as typeof SqliteDatabase;
+const postgresDriver = () => require('pg') as typeof pg;
 
 export type Engine = 'sqlite' | 'postgres';
 /** A database handle or an open transaction: what every repository function takes. */
@@ -99,7 +109,8 @@ function queryLog(onQuery: ((sql: string) => void) | undefined): KyselyConfig['l
 
 function openSqlite(file: string, onQuery: ((sql: string) => void) | undefined, synchronous: 'FULL' | 'NORMAL'): Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new SqliteDatabase(file);
+  const Sqlite = sqliteDriver();
+  const sqlite = new Sqlite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
   sqlite.pragma('foreign_keys = ON');
@@ -170,6 +181,7 @@ const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
 
 function openPostgres(url: string, poolSize: number, onQuery: ((sql: string) => void) | undefined, retry: ConnectRetry): Database {
+  const pg = postgresDriver();
   const parseTimestamp = pg.types.getTypeParser(PG_TIMESTAMPTZ) as (value: string) => Date;
   const types = {
     getTypeParser(oid: number, format?: 'text' | 'binary') {
