@@ -86,9 +86,10 @@ export type Position = readonly [row: number, column: number];
  * The bounds audit's oracle: the largest value each of `targets` (hidden entries of `values`) can take for
  * a reader who sees every other entry, every row and column relation and that no count is negative. The
  * rules here only ask it; `solver/table-flow.ts` answers it by maximum flow and `solver/table-bounds.ts` by
- * linear programming, so this file stays pure.
+ * linear programming, so this file stays pure. With `enough`, an oracle may stop at any answer of `enough`
+ * or more (the entry can reach it; how much further is not asked); an answer below it is exact.
  */
-export type BoundsOracle = (values: readonly (readonly number[])[], hidden: readonly (readonly boolean[])[], targets: readonly Position[]) => number[];
+export type BoundsOracle = (values: readonly (readonly number[])[], hidden: readonly (readonly boolean[])[], targets: readonly Position[], enough?: number) => number[];
 
 /** A published entry: its count, or null and `suppressed: true`. */
 export interface Cell {
@@ -304,7 +305,7 @@ function protect(grid: readonly (readonly number[])[], k: number, bounds: Bounds
       const cycle = cheapestCycle(e, need, false);
       // Enough already: a cycle of hidden entries alone lets it reach k.
       if (cycle && cycle.fresh.length === 0 && cycle.capacity >= need) break;
-      if ((bounds(grid, mask, [e])[0] as number) >= k) break;
+      if ((bounds(grid, mask, [e], k)[0] as number) >= k) break;
       if (cycle && cycle.fresh.length > 0) {
         hide(cycle.fresh);
         continue;

@@ -38,8 +38,12 @@ function checkSums(values: readonly (readonly number[])[]): void {
  * The largest value each `target` (a hidden entry) can take, given every published entry, the sum of every
  * line and that no count is negative; Infinity when nothing bounds it. `values` must be the true counts,
  * laid out as statistics.policy.ts `gridOf` does (cells with row totals, then the margin row).
+ *
+ * With `enough`, a flow stops once the entry reaches it: suppression asks only whether a hidden entry can
+ * reach the threshold, and the rest of a full maximum (up to the largest totals the entry shares a cycle
+ * with) is the larger part of the work. An answer below `enough` is the exact maximum.
  */
-export function flowMaxima(values: readonly (readonly number[])[], hidden: readonly (readonly boolean[])[], targets: readonly Position[]): number[] {
+export function flowMaxima(values: readonly (readonly number[])[], hidden: readonly (readonly boolean[])[], targets: readonly Position[], enough = Number.POSITIVE_INFINITY): number[] {
   if (targets.length === 0) return [];
   checkSums(values);
   const R = values.length - 1; // the margin row
@@ -97,7 +101,7 @@ export function flowMaxima(values: readonly (readonly number[])[], hidden: reado
     // No unlimited path: every cut has a finite arc, so no flow exceeds the finite capacities' sum.
     for (let n = 0; n < capacity.length; n++) if (capacity[n] === Number.POSITIVE_INFINITY) capacity[n] = finite + 1;
     let flow = 0;
-    while (path(source, sink, false)) {
+    while (value(i, j) + flow < enough && path(source, sink, false)) {
       let room = Number.POSITIVE_INFINITY;
       for (let v = sink; v !== source; v = previous[v] as number) room = Math.min(room, capacity[(previous[v] as number) * nodes + v] as number);
       for (let v = sink; v !== source; v = previous[v] as number) {
