@@ -25,7 +25,7 @@ export interface RotationReport {
  * Rotates the key-encryption key, without downtime and resumably.
  * Key file: 1. a new KEK is put first in the key file, the old ones kept after it (running Carrel
  * processes reread the file and from then on wrap new keys under the new KEK while still opening old
- * ones); 2. every wrapped key in the key store is rewrapped under it, one row at a time; 3. after a grace
+ * ones); 2. every wrapped key in the key store is rewrapped under it, a batch to a transaction; 3. after a grace
  * period, anything still under an old KEK (wrapped by a process just before it noticed) is rewrapped
  * too; the old KEKs leave the key file only once no key of any kind is wrapped by them.
  * Killed at any point, running it again finishes the job: a key file with more than one key means a
