@@ -36,7 +36,7 @@ export interface RotationReport {
 export async function rotateKeyFile(
   keyFile: string,
   openVault: () => Promise<Vault>,
-  options: { onProgress?: (done: number, total: number) => void; graceMs?: number; sleep?: (ms: number) => Promise<void> } = {},
+  options: { onProgress?: (done: number, total: number) => void; graceMs?: number; sleep?: (ms: number) => Promise<void>; batchSize?: number } = {},
 ): Promise<RotationReport> {
   const fromEnv = process.env.CARREL_KEY !== undefined;
   const release = fromEnv ? () => undefined : lock(`${keyFile}.rotating`);
@@ -50,10 +50,10 @@ export async function rotateKeyFile(
     const vault = await openVault();
     const current = vault.keyring.current;
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-    let rewrapped = await vault.rewrapAll(options.onProgress);
+    let rewrapped = await vault.rewrapAll(options.onProgress, options.batchSize);
     for (let pass = 0; ; pass++) {
       await sleep(options.graceMs ?? 2000);
-      rewrapped += await vault.rewrapAll(options.onProgress);
+      rewrapped += await vault.rewrapAll(options.onProgress, options.batchSize);
       if ((await vault.keyCounts()).notUnderCurrent === 0) break;
       if (pass >= 4)
         throw new KeyFileError('Keys are still being wrapped under the old key-encryption key (another host with an old key file?); the old key stays until they are rewrapped. Run `carrel keys rotate` again.');

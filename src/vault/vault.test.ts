@@ -210,7 +210,7 @@ describe.each(ENGINES)('key rotation on %s', (engine) => {
     const oldKek = opened.vault.keyring.current;
     await opened.close();
 
-    // First run: killed after 50 keys.
+    // First run: killed after two batches of 25 keys have committed.
     let reopened: Awaited<ReturnType<typeof openVaultFor>> | undefined;
     const open = async () => {
       reopened = await openVaultFor(database.target, { keyFile, now: new Date(), databaseHasPatrons: async () => true });
@@ -218,6 +218,7 @@ describe.each(ENGINES)('key rotation on %s', (engine) => {
     };
     const interrupted = rotateKeyFile(keyFile, open, {
       graceMs: 0,
+      batchSize: 25,
       onProgress: (done) => {
         if (done >= 50) throw new Error('killed');
       },
