@@ -1,5 +1,5 @@
 import { request as playwrightRequest } from '@playwright/test';
-import { checkPage, expect, fixture, staffApi, staffLogin, test, type StaffCall } from './fixtures';
+import { checkPage, expect, fixture, settle, staffApi, staffLogin, test, type StaffCall } from './fixtures';
 
 /**
  * The desk's catalogue in a real browser: a clerk finds a title by author and by ISBN, opens it, places
@@ -74,6 +74,10 @@ test('the clerk finds a title by author and by ISBN, places a hold on it, and th
   await page.getByLabel('Search in').selectOption({ label: 'ISBN' });
   await page.getByLabel('Search for').fill(`${isbn.slice(0, 3)}-${isbn.slice(3, 4)}-${isbn.slice(4, 12)}-${isbn.slice(12)}`);
   await page.getByRole('button', { name: 'Search' }).click();
+  // The author search's results say "One title found" too: the new search's answer is the one with the
+  // branch facet reset, once nothing is in flight any more.
+  await settle(page);
+  await expect(page.getByRole('button', { name: 'Eastside Branch (1)' })).toHaveAttribute('aria-pressed', 'false');
   await expect(page.getByRole('heading', { level: 2, name: 'One title found' })).toBeVisible();
   expect(page.url()).not.toContain(isbn.slice(4, 12));
 
