@@ -76,7 +76,8 @@ describe.each(ENGINES)('carrel vault commands on %s', (engine) => {
   });
 
   it('resumes a rotation killed half-way; afterwards every patron decrypts under the new key', async () => {
-    // Enough keys that the rotation is still running when it is killed: 20 of its batches of 500.
+    // Enough keys that the rotation is still running when it is killed: a thousand batches of 10, so the
+    // kill at the first progress past 5% leaves some 950 commits still to do.
     const opened = await openVaultFor(target, { keyFile: join(dir, 'carrel.key'), now: new Date(), databaseHasPatrons: async () => true });
     for (let page = 0; page < 10; page++)
       await opened.vault.createPatronKeys(
@@ -86,7 +87,7 @@ describe.each(ENGINES)('carrel vault commands on %s', (engine) => {
     const oldKek = opened.vault.keyring.current;
     await opened.close();
 
-    const child = spawn(process.execPath, [BIN, '--db', target, 'keys', 'rotate'], { env, cwd: dir });
+    const child = spawn(process.execPath, [BIN, '--db', target, 'keys', 'rotate', '--batch-size', '10'], { env, cwd: dir });
     let stderr = '';
     const killed = await new Promise<boolean>((resolve) => {
       child.stderr.on('data', (chunk: Buffer) => {

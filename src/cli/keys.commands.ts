@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { keyStatus, purgeShreddedKeys } from '../usecases/key.usecases.js';
 import { emit, progressLine, tr } from './output.js';
 import type { CommandHelpers } from './command-helpers.js';
@@ -12,10 +12,15 @@ export function registerKeysCommands(program: Command, helpers: CommandHelpers):
   keysCommand
     .command('rotate')
     .description(tr.t('cli.keys.rotate.help'))
-    .action(async (_o, command: Command) => {
+    .option('--batch-size <n>', 'data keys rewrapped per transaction (default 500)', (value: string) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > 10000) throw new InvalidArgumentError('--batch-size is a whole number from 1 to 10000.');
+      return n;
+    })
+    .action(async (o: { batchSize?: number }, command: Command) => {
       const opts = globals(command);
       const progress = opts.json ? () => undefined : progressLine(tr.t('cli.keys.rotate.progress'));
-      const report = await rotateKeys(opts.db ?? config.database, config.keyFile, progress);
+      const report = await rotateKeys(opts.db ?? config.database, config.keyFile, progress, o.batchSize);
       emit(opts.json, report, () => {
         const values = { current: report.current, retired: report.retired.join(', ') || tr.t('cli.keys.none'), count: report.rewrapped };
         const lines = [`\n${report.resumed ? tr.t('cli.keys.rotatedResumed', values) : tr.t('cli.keys.rotated', values)}`];

@@ -216,7 +216,7 @@ export function loadDemo(runtime: Runtime): Promise<DemoSummary> {
  * Rotates the key-encryption key in the key file and rewraps every key of the database's vault (resumes
  * an interrupted rotation).
  */
-export async function rotateKeys(target: string, keyFile: string, onProgress: (done: number, total: number) => void): Promise<RotationReport> {
+export async function rotateKeys(target: string, keyFile: string, onProgress: (done: number, total: number) => void, batchSize?: number): Promise<RotationReport> {
   let opened: OpenedRuntime | undefined;
   try {
     return await rotateKeyFile(
@@ -225,7 +225,7 @@ export async function rotateKeys(target: string, keyFile: string, onProgress: (d
         opened = await openRuntime(target, clockFor(undefined), { create: false, keyFile });
         return opened.runtime.vault;
       },
-      { onProgress },
+      { onProgress, batchSize },
     );
   } finally {
     await opened?.close();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,8 +30,10 @@ describe('policy profiles', () => {
     // under the SHA-256 of its text, as the YAML and the schema give it; a changed file has another digest.
     const parsed = parsedShippedProfiles();
     expect(Object.keys(parsed)).toHaveLength(SHIPPED_PROFILES.length);
-    const inDist = JSON.parse(readFileSync(join(shippedProfilesDir(), '..', 'dist', 'parsed-profiles.json'), 'utf8')) as Record<string, unknown>;
-    expect(inDist).toEqual(parsed);
+    const built = join(shippedProfilesDir(), '..', 'dist', 'parsed-profiles.json');
+    expect(existsSync(built), 'dist/parsed-profiles.json is missing: run `npm run build` (npm test builds first)').toBe(true);
+    const inDist = JSON.parse(readFileSync(built, 'utf8')) as Record<string, unknown>;
+    expect(inDist, 'dist/parsed-profiles.json is not the shipped profiles as they are: run `npm run build`').toEqual(parsed);
     for (const id of SHIPPED_PROFILES) {
       const text = readFileSync(join(shippedProfilesDir(), `${id}.yaml`), 'utf8');
       expect(parsed[createHash('sha256').update(text).digest('hex')]).toEqual(parseYaml(text));
