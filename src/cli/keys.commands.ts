@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { keyStatus, purgeShreddedKeys } from '../usecases/key.usecases.js';
 import { emit, progressLine, tr } from './output.js';
 import type { CommandHelpers } from './command-helpers.js';
-import { rotateKeys } from './runtime.js';
+import { REWRAP_BATCH, rotateKeys } from './runtime.js';
 
 /** `carrel keys rotate|status|purge`: the vault's keys. */
 export function registerKeysCommands(program: Command, helpers: CommandHelpers): void {
@@ -12,7 +12,7 @@ export function registerKeysCommands(program: Command, helpers: CommandHelpers):
   keysCommand
     .command('rotate')
     .description(tr.t('cli.keys.rotate.help'))
-    .option('--batch-size <n>', 'data keys rewrapped per transaction (default 500)', (value: string) => {
+    .option('--batch-size <n>', `data keys rewrapped per transaction (default ${REWRAP_BATCH})`, (value: string) => {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 1 || n > 10000) throw new InvalidArgumentError('--batch-size is a whole number from 1 to 10000.');
       return n;

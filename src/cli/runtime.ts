@@ -212,6 +212,9 @@ export function loadDemo(runtime: Runtime): Promise<DemoSummary> {
   return loadDemoLibrary(runtime);
 }
 
+/** How many data keys `carrel keys rotate` rewraps per transaction unless `--batch-size` says. */
+export { REWRAP_BATCH } from '../vault/rotation.js';
+
 /**
  * Rotates the key-encryption key in the key file and rewraps every key of the database's vault (resumes
  * an interrupted rotation).

@@ -24,7 +24,6 @@ function localesDir(): string {
 }
 
 let languages: Set<string> | undefined;
-const read = new Map<string, Record<string, string>>();
 
 /** The languages there are catalogues for (the folders of locales/), listed once. */
 function languageFolders(): Set<string> {
@@ -32,14 +31,11 @@ function languageFolders(): Set<string> {
   return languages;
 }
 
-/** One language's messages, read the first time they are asked for (a command speaks one language). */
+/** One language's messages, read when its translator is made (a command speaks one language; `translator` keeps it). */
 function messagesOf(language: string): Record<string, string> {
-  const known = read.get(language);
-  if (known) return known;
   const dir = `${localesDir()}${language}`;
   const messages: Record<string, string> = {};
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) Object.assign(messages, JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as Record<string, string>);
-  read.set(language, messages);
   return messages;
 }
 

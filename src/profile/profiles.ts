@@ -100,14 +100,7 @@ function builtDocuments(): Map<string, ProfileDocument> {
 
 /** The shipped profiles parsed and checked, by the SHA-256 of their text: what the build writes to dist/parsed-profiles.json. */
 export function parsedShippedProfiles(): Record<string, ProfileDocument> {
-  const dir = shippedProfilesDir();
-  const out: Record<string, ProfileDocument> = {};
-  for (const name of readdirSync(dir).sort()) {
-    if (!/\.ya?ml$/.test(name)) continue;
-    const text = readFileSync(join(dir, name), 'utf8');
-    out[digestOf(text)] = checkedDocument(text, join(dir, name));
-  }
-  return out;
+  return Object.fromEntries(profileFiles(shippedProfilesDir()).map(({ file, text }) => [digestOf(text), checkedDocument(text, file)]));
 }
 
 /** Parses and validates one profile file; throws ProfileError for the first problem found. */
@@ -272,12 +265,16 @@ export class ProfileRegistry {
   }
 }
 
+/** The profile files of a folder (`*.yaml`, `*.yml`), in name order, with their text. */
+function profileFiles(dir: string): { file: string; text: string }[] {
+  return readdirSync(dir)
+    .sort()
+    .filter((name) => /\.ya?ml$/.test(name))
+    .map((name) => ({ file: join(dir, name), text: readFileSync(join(dir, name), 'utf8') }));
+}
+
 function readDir(registry: ProfileRegistry, dir: string): void {
-  for (const name of readdirSync(dir).sort()) {
-    if (!/\.ya?ml$/.test(name)) continue;
-    const file = join(dir, name);
-    registry.add(parseProfile(readFileSync(file, 'utf8'), file));
-  }
+  for (const { file, text } of profileFiles(dir)) registry.add(parseProfile(text, file));
 }
 
 /** Loads the shipped profiles and, if given, the operator's folder of profile files. */

@@ -230,11 +230,12 @@ export const CARD_EXPIRY_NOTICE_DAYS = 30;
  * would refuse a check-out now, each saying whether an override may lend past it.
  */
 async function accountSummary(ctx: Context, stored: StoredPatron, balanceCents: number, holdsWaiting: number, activeLoans: number, birthDate: string) {
-  const library = (await libraryConfig(ctx, stored.libraryId)).library;
+  const home = await libraryConfig(ctx, stored.libraryId);
+  const library = home.library;
   // The blocks are the ones a check-out at this desk would meet: a consortium member's desk lending to a
   // visitor lends under its own settings and its own category's limit, as `checkout` does (RF-4).
   const desk = homeLibrary(ctx.actor);
-  const lender = desk !== undefined && desk !== stored.libraryId && (await lendsTo(ctx, desk, stored.libraryId)) ? await libraryConfig(ctx, desk) : await libraryConfig(ctx, stored.libraryId);
+  const lender = desk !== undefined && desk !== stored.libraryId && (await lendsTo(ctx, desk, stored.libraryId)) ? await libraryConfig(ctx, desk) : home;
   const category = await limitingCategory(ctx, lender, stored);
   const overdueItems = await countOverdueLoans(ctx.trx, stored.id, ctx.now.toISOString());
   const blocks = [...patronBlocks(stored, balanceCents, lender.library, ctx.now, overdueItems), ...loanLimitBlock(category ?? { maxLoans: null }, activeLoans)];

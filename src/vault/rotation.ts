@@ -96,3 +96,6 @@ function isRunning(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+/** The data keys a rotation rewraps per transaction unless told otherwise (the vault's default). */
+export { REWRAP_BATCH } from './vault.js';
+

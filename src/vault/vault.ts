@@ -17,6 +17,9 @@ const CACHE_LIMIT = 20_000;
 /** The HKDF label of a patron's pairwise-pseudonym key (derived from their data key, so it dies with it). */
 const PAIRWISE_LABEL = 'carrel:pairwise-subject:v1';
 
+/** Data keys a key rotation rewraps per transaction, unless told otherwise (`carrel keys rotate --batch-size`). */
+export const REWRAP_BATCH = 500;
+
 /**
  * The patron data vault. Every personal field is sealed (AES-256-GCM) under the patron's own data key;
  * data keys are wrapped by the key-encryption key and kept in the key store; look-ups go through blind
@@ -221,7 +224,7 @@ export class Vault {
    * under, so a key another process rewrapped or shredded meanwhile is left as it is. Progress counts
    * committed keys.
    */
-  async rewrapAll(onProgress: (done: number, total: number) => void = () => undefined, batchSize = 500): Promise<number> {
+  async rewrapAll(onProgress: (done: number, total: number) => void = () => undefined, batchSize = REWRAP_BATCH): Promise<number> {
     const keyring = this.#keyring();
     const current = keyring.current;
     const { total, byKek } = await keys.countDataKeys(this.#store.db);
