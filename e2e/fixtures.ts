@@ -67,15 +67,15 @@ export const test = base.extend<{ carrel: E2EFixture; cspViolations: string[]; n
   network: [
     async ({ context }, use) => {
       const seen = { pending: new Set<Request>(), changedAt: Date.now() };
-      // Each request's place in the order they started, and per page the place of the request that loaded
-      // its current document: what started before that belongs to a document the page has left.
+      // Each request's place in the order they started, and per page whether a request for a new document
+      // has started since the page last committed to one.
       let counter = 0;
       const order = new WeakMap<Request, number>();
-      const documentStart = new WeakMap<Page, number>();
+      const documentAsked = new WeakSet<Page>();
       const started = (request: Request) => {
         order.set(request, ++counter);
         const page = pageOf(request);
-        if (page !== undefined && request.isNavigationRequest() && request.frame() === page.mainFrame()) documentStart.set(page, counter);
+        if (page !== undefined && request.isNavigationRequest() && request.frame() === page.mainFrame()) documentAsked.add(page);
         seen.pending.add(request);
         seen.changedAt = Date.now();
       };
@@ -84,16 +84,19 @@ export const test = base.extend<{ carrel: E2EFixture; cspViolations: string[]; n
         seen.changedAt = Date.now();
       };
       // A document's fetches still in flight when the page moves to another document are never reported
-      // as finished or failed: they are forgotten when the page commits to the next one. A navigation
-      // inside the app (the history API) keeps its document, and so its requests; so does everything
-      // started after the new document's own request. A closed page's requests are forgotten too.
+      // as finished or failed, and the old document may start some after the new one was asked for: all
+      // that started before the page commits to the new document is forgotten then (nothing of the new
+      // document starts before its commit). A navigation inside the app (the history API) asks for no
+      // document and keeps its requests. A closed page's requests are forgotten too.
       const forget = (page: Page, before: number) => {
-        for (const request of seen.pending) if (pageOf(request) === page && !request.isNavigationRequest() && (order.get(request) ?? 0) < before) seen.pending.delete(request);
+        for (const request of seen.pending) if (pageOf(request) === page && !request.isNavigationRequest() && (order.get(request) ?? 0) <= before) seen.pending.delete(request);
         seen.changedAt = Date.now();
       };
       const watch = (page: Page) => {
         page.on('framenavigated', (frame) => {
-          if (frame === page.mainFrame()) forget(page, documentStart.get(page) ?? 0);
+          if (frame !== page.mainFrame() || !documentAsked.has(page)) return;
+          documentAsked.delete(page);
+          forget(page, counter);
         });
         page.on('close', () => forget(page, Number.POSITIVE_INFINITY));
       };
