@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { profiles } from '../profile/profiles.js';
 import {
   gridOf,
+  hiddenCycleRaises,
   marginalMask,
   raisingCycle,
   recoverableBySubtraction,
@@ -16,6 +17,7 @@ import {
   type SuppressedTable,
 } from './statistics.policy.js';
 import { tableBounds } from '../solver/table-bounds.js';
+import { flowBounds } from '../solver/table-flow.js';
 
 const bounds = await tableBounds();
 
@@ -333,6 +335,8 @@ describe('small-cell suppression (RR-4, CB-A6, RF-3, IF-4)', () => {
           for (const fresh of [false, true]) {
             const need = 1 + Math.floor(random() * 6);
             const cycle = raisingCycle(table, mask, [i, j], need, fresh);
+            // The breadth-first check suppression asks first agrees: a cycle of hidden entries alone exists
+            if (!fresh) expect(hiddenCycleRaises(table, mask, [i, j], need), `entry ${i},${j} of table ${n}`).toBe(cycle !== null && cycle.fresh.length === 0);
             if (!cycle) continue;
             expectMove(table, mask, [i, j], cycle, Math.min(need, cycle.capacity));
             // Looking for complements, it adds at least one cell; otherwise it moves as much as asked
@@ -420,14 +424,14 @@ describe('small-cell suppression (RR-4, CB-A6, RF-3, IF-4)', () => {
 describe('a reader who re-runs the algorithm (k = 5)', () => {
   const K = 5;
 
-  /** The publication of a table of counts as a string: its grid with `?` for a hidden entry, `!` after it when margins only. */
+  /** The publication of a table of counts as Carrel makes it (the flows' bounds) as a string: its grid with `?` for a hidden entry, `!` after it when margins only. */
   const publications = new Map<string, string>();
   async function publication(matrix: number[][]): Promise<string> {
     const key = matrix.join(';');
     let published = publications.get(key);
     if (published === undefined) {
       const grid = gridOf(matrix, matrix[0]!.length);
-      const { mask, marginsOnly } = await suppressionMask(grid, K, bounds);
+      const { mask, marginsOnly } = await suppressionMask(grid, K, flowBounds);
       published = grid.map((row, i) => row.map((v, j) => (mask[i]![j] ? '?' : String(v))).join(',')).join(';') + (marginsOnly ? '!' : '');
       publications.set(key, published);
     }

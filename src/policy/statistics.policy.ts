@@ -175,6 +175,29 @@ export interface Cycle {
   capacity: number;
 }
 
+/** The arrays of one cycle search, kept from one search to the next (suppression runs hundreds a table). */
+interface SearchSpace {
+  reached: Uint8Array;
+  done: Uint8Array;
+  added: Float64Array;
+  counted: Float64Array;
+  previous: Int32Array;
+  entryRow: Int32Array;
+  entryColumn: Int32Array;
+}
+let space: SearchSpace | undefined;
+
+/** The search arrays for `states` states, reset: nothing reached, no way in. Allocated again only to grow. */
+function searchSpace(states: number): SearchSpace {
+  if (space === undefined || space.reached.length < states) {
+    space = { reached: new Uint8Array(states), done: new Uint8Array(states), added: new Float64Array(states), counted: new Float64Array(states), previous: new Int32Array(states), entryRow: new Int32Array(states), entryColumn: new Int32Array(states) };
+  }
+  space.reached.fill(0, 0, states);
+  space.done.fill(0, 0, states);
+  space.previous.fill(-1, 0, states);
+  return space;
+}
+
 /**
  * The cheapest cycle of entries through entry e of a grid (from `gridOf`) that lets e rise by at least
  * `atLeast` from the true counts, every count staying non-negative and every line keeping its sum:
@@ -210,13 +233,7 @@ export function raisingCycle(grid: readonly (readonly number[])[], mask: readonl
   // A state's cost is (cells added, their counts added up), compared in that order; kept in typed arrays,
   // since the suppression rules ask for hundreds of cycles per table.
   const states = nodes * layers;
-  const reached = new Uint8Array(states);
-  const done = new Uint8Array(states);
-  const added = new Float64Array(states);
-  const counted = new Float64Array(states);
-  const previous = new Int32Array(states).fill(-1);
-  const entryRow = new Int32Array(states);
-  const entryColumn = new Int32Array(states);
+  const { reached, done, added, counted, previous, entryRow, entryColumn } = searchSpace(states);
   const cheaper = (a: number, b: number, x: number, y: number) => a < x || (a === x && b < y);
   reached[state(from, 0)] = 1;
   for (;;) {
@@ -265,6 +282,44 @@ export function raisingCycle(grid: readonly (readonly number[])[], mask: readonl
   return { moves, fresh: moves.filter(({ at }) => !hidden(at[0], at[1])).map(({ at }) => at), capacity };
 }
 
+/**
+ * Whether a cycle of hidden entries alone lets entry e of a grid rise by `atLeast` from the true counts:
+ * exactly when `raisingCycle(grid, mask, e, atLeast, false)` finds a cycle that adds no cell (it finds the
+ * cheapest, and a cycle of hidden entries costs nothing; one that crosses each line once moves as much as
+ * its smallest falling count). A breadth-first search instead of the cheapest-path one: most of the
+ * primary cells suppression audits are protected already, and this is how it knows. Exported for tests.
+ */
+export function hiddenCycleRaises(grid: readonly (readonly number[])[], mask: readonly (readonly boolean[])[], [i, j]: Position, atLeast: number): boolean {
+  const R = grid.length - 1;
+  const C = (grid[0] as readonly number[]).length - 1;
+  const nodes = R + 1 + (C + 1); // rows 0..R, then columns
+  const sign = (a: number, b: number) => ((a === R) === (b === C) ? 1 : -1);
+  // The same crossing as raisingCycle's: from `from` round the other entries back to `to`.
+  const [from, to] = sign(i, j) > 0 ? [R + 1 + j, i] : [i, R + 1 + j];
+  const seen = new Uint8Array(nodes);
+  const queue = new Int32Array(nodes);
+  let head = 0;
+  let tail = 0;
+  seen[from] = 1;
+  queue[tail++] = from;
+  while (head < tail) {
+    const node = queue[head++] as number;
+    const fromRow = node <= R;
+    for (let other = 0; other <= (fromRow ? C : R); other++) {
+      const a = fromRow ? node : other;
+      const b = fromRow ? other : node - R - 1;
+      const next = fromRow ? R + 1 + b : a;
+      if (seen[next] || (a === i && b === j) || !(mask[a] as readonly boolean[])[b]) continue;
+      // Crossed this way its count falls (see raisingCycle's movement): it must hold at least `atLeast`.
+      if (sign(a, b) * (fromRow ? 1 : -1) < 0 && ((grid[a] as readonly number[])[b] as number) < atLeast) continue;
+      if (next === to) return true;
+      seen[next] = 1;
+      queue[tail++] = next;
+    }
+  }
+  return false;
+}
+
 /** Lexicographic order of costs. */
 function better(a: readonly number[], b: readonly number[]): boolean {
   for (let x = 0; x < a.length; x++) if (a[x] !== b[x]) return (a[x] as number) < (b[x] as number);
@@ -302,18 +357,29 @@ function protect(grid: readonly (readonly number[])[], k: number, bounds: Bounds
   audit: for (const e of primaries) {
     const need = k - value(e[0], e[1]);
     for (;;) {
-      const cycle = cheapestCycle(e, need, false);
       // Enough already: a cycle of hidden entries alone lets it reach k.
-      if (cycle && cycle.fresh.length === 0 && cycle.capacity >= need) break;
+      if (hiddenCycleRaises(grid, mask, e, need)) break;
+      // Or several together do (the maximum flow through the hidden entries).
       if ((bounds(grid, mask, [e], k)[0] as number) >= k) break;
+      const cycle = cheapestCycle(e, need, false);
       if (cycle && cycle.fresh.length > 0) {
         hide(cycle.fresh);
         continue;
       }
       // No one cycle moves enough: take the one that moves the most (with a cell to add), and audit again.
-      const capacities = [...new Set(grid.flat())].filter((v) => v > 0 && v < need).sort((a, b) => b - a);
+      // The largest count (below need) a cycle with a cell to add can move: a cycle that moves c moves any
+      // less, so whether one exists falls from true to false along the counts in ascending order, and a
+      // binary search finds the last true in a few searches instead of one per distinct count.
+      const capacities = [...new Set(grid.flat())].filter((v) => v > 0 && v < need).sort((a, b) => a - b);
       let widest: Cycle | null = null;
-      for (let c = 0; c < capacities.length && !widest; c++) widest = cheapestCycle(e, capacities[c] as number, true);
+      for (let low = 0, high = capacities.length - 1; low <= high; ) {
+        const middle = (low + high) >> 1;
+        const cycle = cheapestCycle(e, capacities[middle] as number, true);
+        if (cycle) {
+          widest = cycle;
+          low = middle + 1;
+        } else high = middle - 1;
+      }
       if (widest) {
         hide(widest.fresh);
         continue;

@@ -34,6 +34,15 @@ function checkSums(values: readonly (readonly number[])[]): void {
   }
 }
 
+/** The arrays of the flows, kept from one call to the next (suppression asks for hundreds a table). */
+let space: { capacity: Float64Array; previous: Int32Array; queue: Int32Array } | undefined;
+
+/** Arrays for a flow over `nodes` nodes; allocated again only to grow, so each use clears what it reads. */
+function flowSpace(nodes: number): { capacity: Float64Array; previous: Int32Array; queue: Int32Array } {
+  if (space === undefined || space.previous.length < nodes) space = { capacity: new Float64Array(nodes * nodes), previous: new Int32Array(nodes), queue: new Int32Array(nodes) };
+  return space;
+}
+
 /**
  * The largest value each `target` (a hidden entry) can take, given every published entry, the sum of every
  * line and that no count is negative; Infinity when nothing bounds it. `values` must be the true counts,
@@ -53,13 +62,12 @@ export function flowMaxima(values: readonly (readonly number[])[], hidden: reado
   const sign = (a: number, b: number) => ((a === R) === (b === C) ? 1 : -1);
   const value = (a: number, b: number) => (values[a] as readonly number[])[b] as number;
   const isHidden = (a: number, b: number) => (hidden[a] as readonly boolean[])[b] === true;
-  const capacity = new Float64Array(nodes * nodes);
-  const previous = new Int32Array(nodes);
-  const queue = new Int32Array(nodes);
+  const size = nodes * nodes;
+  const { capacity, previous, queue } = flowSpace(nodes);
 
   /** Whether a path runs from `from` to `to` along arcs with room (with `unlimitedOnly`, unlimited room); it is left in `previous`. */
   const path = (from: number, to: number, unlimitedOnly: boolean): boolean => {
-    previous.fill(-1);
+    previous.fill(-1, 0, nodes);
     previous[from] = from;
     let head = 0;
     let tail = 0;
@@ -83,7 +91,7 @@ export function flowMaxima(values: readonly (readonly number[])[], hidden: reado
     // Each other hidden entry is an edge: from its row to its column the circulation raises a cell (or the
     // grand total) and lowers a row or column total, the other way round the reverse; a count may rise
     // without limit and fall to zero.
-    capacity.fill(0);
+    capacity.fill(0, 0, size);
     let finite = 0;
     for (let a = 0; a <= R; a++)
       for (let b = 0; b <= C; b++) {
@@ -99,7 +107,7 @@ export function flowMaxima(values: readonly (readonly number[])[], hidden: reado
     const [source, sink] = sign(i, j) > 0 ? [column(j), i] : [i, column(j)];
     if (path(source, sink, true)) return Number.POSITIVE_INFINITY;
     // No unlimited path: every cut has a finite arc, so no flow exceeds the finite capacities' sum.
-    for (let n = 0; n < capacity.length; n++) if (capacity[n] === Number.POSITIVE_INFINITY) capacity[n] = finite + 1;
+    for (let n = 0; n < size; n++) if (capacity[n] === Number.POSITIVE_INFINITY) capacity[n] = finite + 1;
     let flow = 0;
     while (value(i, j) + flow < enough && path(source, sink, false)) {
       let room = Number.POSITIVE_INFINITY;
