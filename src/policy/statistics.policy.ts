@@ -296,8 +296,7 @@ export function hiddenCycleRaises(grid: readonly (readonly number[])[], mask: re
   const sign = (a: number, b: number) => ((a === R) === (b === C) ? 1 : -1);
   // The same crossing as raisingCycle's: from `from` round the other entries back to `to`.
   const [from, to] = sign(i, j) > 0 ? [R + 1 + j, i] : [i, R + 1 + j];
-  const seen = new Uint8Array(nodes);
-  const queue = new Int32Array(nodes);
+  const { reached: seen, previous: queue } = searchSpace(nodes);
   let head = 0;
   let tail = 0;
   seen[from] = 1;

@@ -17,8 +17,12 @@
  */
 import type { BoundsOracle, Position } from '../policy/statistics.policy.js';
 
+/** Grids whose lines were found to add up (suppression asks the flows hundreds of times about one grid). */
+const added = new WeakSet<readonly (readonly number[])[]>();
+
 /** The grid's lines do not add up: no table of counts does that. */
 function checkSums(values: readonly (readonly number[])[]): void {
+  if (added.has(values)) return;
   const rows = values.length;
   const columns = rows === 0 ? 0 : (values[0] as readonly number[]).length;
   const at = (i: number, j: number) => (values[i] as readonly number[])[j] as number;
@@ -32,6 +36,7 @@ function checkSums(values: readonly (readonly number[])[]): void {
     for (let i = 0; i < rows - 1; i++) sum += at(i, j);
     if (sum !== at(rows - 1, j)) throw new Error('statistics: the entries of a table cannot add up');
   }
+  added.add(values);
 }
 
 /** The arrays of the flows, kept from one call to the next (suppression asks for hundreds a table). */
