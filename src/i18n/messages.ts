@@ -50,6 +50,13 @@ export function isAvailableLanguage(language: string): boolean {
 }
 
 const cache = createIntlCache();
+
+/**
+ * A message with no ICU syntax in it formats to itself, whatever the values given: no argument and no tag
+ * (no brace or angle bracket), so an apostrophe quotes nothing, unless doubled. It is answered as it
+ * stands, without parsing it (messages.test.ts compares every such message of every catalogue).
+ */
+export const PLAIN = /^(?![^]*'')[^{}<>]*$/;
 const translators = new Map<string, Translator>();
 
 /** The translator for a language (English when Carrel has no catalogue for it). */
@@ -59,19 +66,30 @@ export function translator(language = 'en'): Translator {
   if (existing) return existing;
   const messages = messagesOf(known);
   const locale = messages['common.meta.locale'] ?? known;
-  const intl: IntlShape<string> = createIntl({ locale, defaultLocale: 'en-US', messages, onError: () => undefined }, cache);
+  // Made on first use: a command's help and most of its words are plain text (`plain`), and the first
+  // formatter costs a command's start some 20 ms.
+  let shape: IntlShape<string> | undefined;
+  const intl = (): IntlShape<string> => (shape ??= createIntl({ locale, defaultLocale: 'en-US', messages, onError: () => undefined }, cache));
   const asDate = (value: string | Date) => (value instanceof Date ? value : /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value));
   const made: Translator = {
     language: known,
     locale,
-    t: (id, values) => intl.formatMessage({ id }, values as Record<string, string | number | boolean | Date | null | undefined>),
-    error: (code) => (`errors.${code}` in messages ? intl.formatMessage({ id: `errors.${code}` }) : undefined),
+    t: (id, values) => {
+      const message = messages[id];
+      if (message !== undefined && PLAIN.test(message)) return message;
+      return intl().formatMessage({ id }, values as Record<string, string | number | boolean | Date | null | undefined>);
+    },
+    error: (code) => {
+      const message = messages[`errors.${code}`];
+      if (message === undefined) return undefined;
+      return PLAIN.test(message) ? message : intl().formatMessage({ id: `errors.${code}` });
+    },
     day: (value, timeZone) =>
-      intl.formatDate(asDate(value), { year: 'numeric', month: 'short', day: 'numeric', timeZone: typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? 'UTC' : timeZone }),
-    moment: (value, timeZone) => intl.formatDate(asDate(value), { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone }),
-    money: (cents, currency = 'USD') => intl.formatNumber(cents / 100, { style: 'currency', currency }),
-    count: (n) => intl.formatNumber(n),
-    list: (items) => String(intl.formatList(items, { type: 'conjunction' })),
+      intl().formatDate(asDate(value), { year: 'numeric', month: 'short', day: 'numeric', timeZone: typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? 'UTC' : timeZone }),
+    moment: (value, timeZone) => intl().formatDate(asDate(value), { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone }),
+    money: (cents, currency = 'USD') => intl().formatNumber(cents / 100, { style: 'currency', currency }),
+    count: (n) => intl().formatNumber(n),
+    list: (items) => String(intl().formatList(items, { type: 'conjunction' })),
   };
   translators.set(known, made);
   return made;
