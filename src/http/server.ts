@@ -39,7 +39,7 @@ import { HealthRoute } from './schemas/health.js';
 import { requireSession } from './session.js';
 import { AttemptThrottle } from '../usecases/attempt-throttle.js';
 import { pinResetRoutes } from './routes/pin-reset.routes.js'; // a forgotten PIN, reset by email (issue 18)
-import { registerWebApp } from './web-app.js';
+import { ASSET_CACHE_CONTROL, isFingerprintedAsset, registerWebApp } from './web-app.js';
 
 export interface ServerOptions {
   runtime: Runtime;
@@ -110,10 +110,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       deskLoad.record(performance.now());
     });
   app.addHook('preValidation', refuseUnstorableInput);
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
-    reply.header('cache-control', 'no-store');
+    reply.header('cache-control', reply.statusCode === 200 && isFingerprintedAsset(request.url) ? ASSET_CACHE_CONTROL : 'no-store');
     // The API answers JSON and loads nothing; /docs sets its own, narrower-than-default policy.
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
     return payload;

@@ -46,8 +46,9 @@ describe('serving the web app', () => {
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toBe('/app/');
     expect(await (await fetch(`${base}/api/v1/ping`)).json()).toEqual({ pong: true });
-    // A path outside /app/ is not the app's: it stays a 404.
+    // A path outside /app/ is not the app's: it stays a 404; so is a file the build's assets do not have.
     expect((await fetch(`${base}/desk`)).status).toBe(404);
+    expect((await fetch(`${base}/app/assets/app-2.js`)).status).toBe(404);
   });
 
   it('says the app is not built instead of serving nothing', async () => {

@@ -22,6 +22,20 @@ export const WEB_APP_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * How a file of the build's assets/ folder is kept by the browser. Every file there is named by a hash of
+ * its content (Vite's `[name]-[hash]`), so a new build is new names and a name never changes content: it
+ * is kept for a year and never asked for again, on every page load of the app (1.2 MB of script, parsed
+ * and compiled by the browser each time it arrives afresh). Nothing in it is about a person: it is the
+ * same file for everyone. Every other answer (the API, the app's page itself) stays `no-store`.
+ */
+export const ASSET_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
+/** Whether a request's path is one of the build's fingerprinted assets (see ASSET_CACHE_CONTROL). */
+export function isFingerprintedAsset(url: string): boolean {
+  return url.startsWith('/app/assets/');
+}
+
 /** Where `npm run build` puts the web app: dist/web under the package root. */
 export function webAppRoot(): string {
   // This file runs as dist/src/http/web-app.js, or as src/http/web-app.ts under the test runner.
@@ -49,7 +63,7 @@ export async function registerWebApp(app: FastifyInstance, root: string = webApp
     prefix: '/app/',
     index: false,
     wildcard: false,
-    // Everything is fingerprinted by the build, but the server's no-store header applies to all answers.
+    // The server's onSend hook says how long an answer is kept (ASSET_CACHE_CONTROL, else no-store).
     cacheControl: false,
     etag: false,
     lastModified: false,
@@ -61,4 +75,7 @@ export async function registerWebApp(app: FastifyInstance, root: string = webApp
   app.get('/app', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/app/'));
   app.get('/app/', { schema: { hide: true } }, page);
   app.get('/app/*', { schema: { hide: true } }, page);
+  // A file of assets/ the build does not have is not a page: it is not found (never the page's document
+  // under a script's name, which the browser would keep as that script).
+  app.get('/app/assets/*', { schema: { hide: true } }, async (_request, reply) => reply.callNotFound());
 }
