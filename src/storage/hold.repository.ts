@@ -69,6 +69,28 @@ export async function findReadyHoldForItem(db: Db, itemId: string): Promise<Hold
 }
 
 /**
+ * The pending holds an item could fill: holds on the item, and title-level holds on its record still
+ * waiting for a copy; with `waiting`, not suspended past its local day nor past their "not needed after"
+ * instant. Two searches, one index each (holds_item_status, holds_record_waiting), put together: as one
+ * OR, SQLite searched instead every pending hold of the installation by its status, and sorted them.
+ */
+function pendingForItem(db: Db, item: { id: string; recordId: string | null }, waiting?: { day: string; now: string }) {
+  const select = () =>
+    db
+      .selectFrom('holds')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .$if(waiting !== undefined, (query) =>
+        query
+          .where((eb) => eb.or([eb('suspended_until', 'is', null), eb('suspended_until', '<=', (waiting as { day: string }).day)]))
+          // A hold whose "not needed after" day has passed is over, whether or not the scheduler has ended it yet
+          .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', (waiting as { now: string }).now)])),
+      );
+  const onItem = select().where('item_id', '=', item.id);
+  return item.recordId === null ? onItem : onItem.unionAll(select().where('record_id', '=', item.recordId).where('item_id', 'is', null));
+}
+
+/**
  * The holds an item that has just become free could fill, in queue order: holds on this item and
  * title-level holds on its record still waiting for a copy, not suspended past `today` (a local day)
  * nor past their "not needed after" instant (`now`),
@@ -77,17 +99,8 @@ export async function findReadyHoldForItem(db: Db, itemId: string): Promise<Hold
  */
 export async function pendingHoldsFor(db: Db, item: { id: string; recordId: string | null }, today: string, localBranchId: string, now: string, limit = 20): Promise<Hold[]> {
   const rows = await db
-    .selectFrom('holds')
+    .selectFrom(pendingForItem(db, item, { day: today, now }).as('pending'))
     .selectAll()
-    .where('status', '=', 'pending')
-    .where((eb) =>
-      item.recordId === null
-        ? eb('item_id', '=', item.id)
-        : eb.or([eb('item_id', '=', item.id), eb.and([eb('record_id', '=', item.recordId), eb('item_id', 'is', null)])]),
-    )
-    .where((eb) => eb.or([eb('suspended_until', 'is', null), eb('suspended_until', '<=', today)]))
-    // A hold whose "not needed after" day has passed is over, whether or not the scheduler has ended it yet
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     .orderBy(sql`case when pickup_branch_id = ${localBranchId} then 0 else 1 end`)
     .orderBy('placed_at')
     .orderBy('id')
@@ -113,18 +126,10 @@ export async function findOpenHold(db: Db, patronId: string, itemId: string): Pr
  * copy; suspended and lapsed ones left out when `today` (the local day and the instant) is given.
  */
 export async function countPendingHoldsForItem(db: Db, itemId: string, recordId: string | null = null, today?: { day: string; now: string }): Promise<number> {
-  let query = db
-    .selectFrom('holds')
+  const row = await db
+    .selectFrom(pendingForItem(db, { id: itemId, recordId }, today).as('pending'))
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', '=', 'pending')
-    .where((eb) =>
-      recordId === null ? eb('item_id', '=', itemId) : eb.or([eb('item_id', '=', itemId), eb.and([eb('record_id', '=', recordId), eb('item_id', 'is', null)])]),
-    );
-  if (today !== undefined)
-    query = query
-      .where((eb) => eb.or([eb('suspended_until', 'is', null), eb('suspended_until', '<=', today.day)]))
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', today.now)]));
-  const row = await query.executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
