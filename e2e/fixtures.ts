@@ -67,15 +67,15 @@ export const test = base.extend<{ carrel: E2EFixture; cspViolations: string[]; n
   network: [
     async ({ context }, use) => {
       const seen = { pending: new Set<Request>(), changedAt: Date.now() };
-      // Each request's place in the order they started, and per page whether a request for a new document
-      // has started since the page last committed to one.
+      // Each request's place in the order they started, and per page the address of the document it last
+      // asked for and has not yet committed to.
       let counter = 0;
       const order = new WeakMap<Request, number>();
-      const documentAsked = new WeakSet<Page>();
+      const documentAsked = new WeakMap<Page, string>();
       const started = (request: Request) => {
         order.set(request, ++counter);
         const page = pageOf(request);
-        if (page !== undefined && request.isNavigationRequest() && request.frame() === page.mainFrame()) documentAsked.add(page);
+        if (page !== undefined && request.isNavigationRequest() && request.frame() === page.mainFrame()) documentAsked.set(page, request.url());
         seen.pending.add(request);
         seen.changedAt = Date.now();
       };
@@ -85,16 +85,17 @@ export const test = base.extend<{ carrel: E2EFixture; cspViolations: string[]; n
       };
       // A document's fetches still in flight when the page moves to another document are never reported
       // as finished or failed, and the old document may start some after the new one was asked for: all
-      // that started before the page commits to the new document is forgotten then (nothing of the new
-      // document starts before its commit). A navigation inside the app (the history API) asks for no
-      // document and keeps its requests. A closed page's requests are forgotten too.
+      // that started before the page commits to the new document (the main frame arrives at the address
+      // asked for) is forgotten then; nothing of the new document starts before its commit. A navigation
+      // inside the app (the history API), even while a document is being fetched, asks for no document
+      // and keeps its requests. A closed page's requests are forgotten too.
       const forget = (page: Page, before: number) => {
         for (const request of seen.pending) if (pageOf(request) === page && !request.isNavigationRequest() && (order.get(request) ?? 0) <= before) seen.pending.delete(request);
         seen.changedAt = Date.now();
       };
       const watch = (page: Page) => {
         page.on('framenavigated', (frame) => {
-          if (frame !== page.mainFrame() || !documentAsked.has(page)) return;
+          if (frame !== page.mainFrame() || documentAsked.get(page) !== frame.url().split('#')[0]) return;
           documentAsked.delete(page);
           forget(page, counter);
         });

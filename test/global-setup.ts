@@ -37,26 +37,38 @@ function withDatabase(url: string, database: string): string {
  * run leaves nothing behind in the machine's temporary folder. With personal data found in the logs, the
  * folder is kept for the log to be read.
  */
-const RUN_DIR = mkdtempSync(join(tmpdir(), 'carrel-test-run-'));
-const LOG_FILE = join(RUN_DIR, 'all.log');
 const LOG_LEAKS = [/(?<![\d.])2\d{13}(?![\d.])/, /@example\.org/i, /marker/i, /quillfeather/i];
 
-function scanLogs(): void {
-  if (!existsSync(LOG_FILE)) return;
-  const lines = readFileSync(LOG_FILE, 'utf8').split('\n').filter(Boolean);
+function scanLogs(logFile: string): void {
+  if (!existsSync(logFile)) return;
+  const lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
   const leaks = lines.filter((line) => LOG_LEAKS.some((pattern) => pattern.test(line)));
   process.stderr.write(`\nCollected ${lines.length} log line(s) from the whole run; ${leaks.length} with personal data.\n`);
-  if (leaks.length > 0) throw new Error(`Personal data reached the logs (${LOG_FILE}):\n${leaks.slice(0, 5).join('\n')}`);
+  if (leaks.length > 0) throw new Error(`Personal data reached the logs (${logFile}):\n${leaks.slice(0, 5).join('\n')}`);
 }
 
-function finish(): void {
-  scanLogs();
-  rmSync(RUN_DIR, { recursive: true, force: true });
-}
+/**
+ * Vitest runs a global setup once for each project (and once for the root), each in a fresh module: the
+ * first does the work and says so in the environment (`PREPARED`), the others provide what it made and
+ * leave the end of the run to it.
+ */
+const PREPARED = 'CARREL_TEST_RUN_PREPARED';
 
 export default async function setup(project: TestProject) {
-  process.env.CARREL_LOG_FILE = LOG_FILE;
-  process.env.TMPDIR = RUN_DIR;
+  const prepared = process.env[PREPARED];
+  if (prepared !== undefined) {
+    project.provide('postgresTemplate', (JSON.parse(prepared) as { template: string | null }).template);
+    project.provide('postgresAdminUrl', ADMIN_URL);
+    return;
+  }
+  const runDir = mkdtempSync(join(tmpdir(), 'carrel-test-run-'));
+  const logFile = join(runDir, 'all.log');
+  const finish = (): void => {
+    scanLogs(logFile);
+    rmSync(runDir, { recursive: true, force: true });
+  };
+  process.env.CARREL_LOG_FILE = logFile;
+  process.env.TMPDIR = runDir;
   const template = `carrel_template_${process.pid}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
   try {
@@ -68,6 +80,7 @@ export default async function setup(project: TestProject) {
     process.stderr.write(`\n${bar}\n!! PostgreSQL is unreachable (${reason}).\n!! SKIPPING every PostgreSQL run: only SQLite was tested.\n!! Set CARREL_TEST_POSTGRES_URL or start PostgreSQL to test both engines.\n${bar}\n\n`);
     project.provide('postgresTemplate', null);
     project.provide('postgresAdminUrl', ADMIN_URL);
+    process.env[PREPARED] = JSON.stringify({ template: null });
     return finish;
   }
   await admin.query(`DROP DATABASE IF EXISTS ${template}`);
@@ -77,6 +90,7 @@ export default async function setup(project: TestProject) {
   await database.close();
   project.provide('postgresTemplate', template);
   project.provide('postgresAdminUrl', ADMIN_URL);
+  process.env[PREPARED] = JSON.stringify({ template });
 
   return async () => {
     // Drop what the files created and did not drop (a crashed worker), then the template.

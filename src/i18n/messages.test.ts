@@ -35,6 +35,7 @@ describe('the translator', () => {
     expect(PLAIN.test("a '{'literal'}'")).toBe(false);
     expect(PLAIN.test("two '' apostrophes")).toBe(false);
     expect(PLAIN.test('<b>bold</b>')).toBe(false);
+    expect(PLAIN.test('')).toBe(false);
     const tr = translator('en');
     expect(tr.t('cli.import.checked', { count: 3, kind: 'patrons' })).toBe('Checked 3 rows of patrons.');
   });

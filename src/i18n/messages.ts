@@ -53,10 +53,11 @@ const cache = createIntlCache();
 
 /**
  * A message with no ICU syntax in it formats to itself, whatever the values given: no argument and no tag
- * (no brace or angle bracket), so an apostrophe quotes nothing, unless doubled. It is answered as it
+ * (no brace or angle bracket), so an apostrophe quotes nothing, unless doubled. (An empty message is
+ * answered by its id, as the formatter does.) It is answered as it
  * stands, without parsing it (messages.test.ts compares every such message of every catalogue).
  */
-export const PLAIN = /^(?![^]*'')[^{}<>]*$/;
+export const PLAIN = /^(?![^]*'')[^{}<>]+$/;
 const translators = new Map<string, Translator>();
 
 /** The translator for a language (English when Carrel has no catalogue for it). */

@@ -236,6 +236,8 @@ export function raisingCycle(grid: readonly (readonly number[])[], mask: readonl
   const { reached, done, added, counted, previous, entryRow, entryColumn } = searchSpace(states);
   const cheaper = (a: number, b: number, x: number, y: number) => a < x || (a === x && b < y);
   reached[state(from, 0)] = 1;
+  added[state(from, 0)] = 0;
+  counted[state(from, 0)] = 0;
   for (;;) {
     let at = -1;
     for (let s = 0; s < states; s++) if (!done[s] && reached[s] && (at < 0 || cheaper(added[s] as number, counted[s] as number, added[at] as number, counted[at] as number))) at = s;
