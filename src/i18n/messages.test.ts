@@ -1,21 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { createIntl } from '@formatjs/intl';
 import { describe, expect, it } from 'vitest';
-import { availableLanguages, PLAIN, translator } from './messages.js';
-
-const LOCALES = new URL('../../locales/', import.meta.url);
-
-/** A language's catalogue, every namespace's messages together. */
-function catalogue(language: string): Record<string, string> {
-  const dir = new URL(`${language}/`, LOCALES);
-  return Object.assign({}, ...readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Record<string, string>));
-}
+import { availableLanguages, messagesOf, PLAIN, translator } from './messages.js';
 
 describe('the translator', () => {
   it('answers a plain message as it stands, exactly as the formatter would, in every language', () => {
     let plain = 0;
     for (const language of availableLanguages()) {
-      const messages = catalogue(language);
+      const messages = messagesOf(language);
       const intl = createIntl({ locale: messages['common.meta.locale'] ?? language, messages, onError: () => undefined });
       const tr = translator(language);
       for (const [id, message] of Object.entries(messages)) {

@@ -32,7 +32,7 @@ function languageFolders(): Set<string> {
 }
 
 /** One language's messages, read when its translator is made (a command speaks one language; `translator` keeps it). */
-function messagesOf(language: string): Record<string, string> {
+export function messagesOf(language: string): Record<string, string> {
   const dir = `${localesDir()}${language}`;
   const messages: Record<string, string> = {};
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) Object.assign(messages, JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as Record<string, string>);
@@ -71,20 +71,17 @@ export function translator(language = 'en'): Translator {
   // formatter costs a command's start some 20 ms.
   let shape: IntlShape<string> | undefined;
   const intl = (): IntlShape<string> => (shape ??= createIntl({ locale, defaultLocale: 'en-US', messages, onError: () => undefined }, cache));
+  const format = (id: string, values?: unknown): string => {
+    const message = messages[id];
+    if (message !== undefined && PLAIN.test(message)) return message;
+    return intl().formatMessage({ id }, values as Record<string, string | number | boolean | Date | null | undefined>);
+  };
   const asDate = (value: string | Date) => (value instanceof Date ? value : /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value));
   const made: Translator = {
     language: known,
     locale,
-    t: (id, values) => {
-      const message = messages[id];
-      if (message !== undefined && PLAIN.test(message)) return message;
-      return intl().formatMessage({ id }, values as Record<string, string | number | boolean | Date | null | undefined>);
-    },
-    error: (code) => {
-      const message = messages[`errors.${code}`];
-      if (message === undefined) return undefined;
-      return PLAIN.test(message) ? message : intl().formatMessage({ id: `errors.${code}` });
-    },
+    t: (id, values) => format(id, values),
+    error: (code) => (`errors.${code}` in messages ? format(`errors.${code}`) : undefined),
     day: (value, timeZone) =>
       intl().formatDate(asDate(value), { year: 'numeric', month: 'short', day: 'numeric', timeZone: typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? 'UTC' : timeZone }),
     moment: (value, timeZone) => intl().formatDate(asDate(value), { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone }),
