@@ -42,6 +42,7 @@
  *   --warmup S        unmeasured seconds of load before the idle measurement [CARREL_BENCH_WARMUP]  default 2
  *   --connections N   autocannon connections [CARREL_BENCH_CONNECTIONS]                 default 4
  *   --engines LIST    sqlite,postgres [CARREL_BENCH_ENGINES]                            default both
+ *   --no-desk         the floors and the unloaded runs only, no desk scenarios (to iterate on the engine's cost)
  *   --json            print only the JSON line on stdout (progress goes to stderr)
  * PostgreSQL: CARREL_BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres; the bench
  * creates carrel_rbench_<pid> and its copies there and drops them afterwards.
@@ -189,6 +190,8 @@ interface Options {
   warmupSeconds: number;
   connections: number;
   engines: Engine[];
+  /** The desk scenarios (4 and 5); off with --no-desk. */
+  desk: boolean;
   json: boolean;
   postgresUrl: string;
 }
@@ -209,13 +212,14 @@ function parseOptions(): Options {
       connections: { type: 'string' },
       engines: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'no-desk': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
   });
   exitOnHelp(
     values.help,
-    'npm run bench:retention -- [--loans N] [--active N] [--patrons N] [--items N] [--page-sizes 1000[,5000]] [--load-page-size N] [--window S] [--desk-rate N] [--paced-window S] [--warmup S] [--connections N] [--engines sqlite,postgres] [--json]',
+    'npm run bench:retention -- [--loans N] [--active N] [--patrons N] [--items N] [--page-sizes 1000[,5000]] [--load-page-size N] [--window S] [--desk-rate N] [--paced-window S] [--warmup S] [--connections N] [--engines sqlite,postgres] [--no-desk] [--json]',
   );
   const number = numberOption;
   const engines = enginesOption(values.engines);
@@ -235,6 +239,7 @@ function parseOptions(): Options {
     warmupSeconds: number(values.warmup, 'CARREL_BENCH_WARMUP', 2, 0),
     connections: Math.floor(number(values.connections, 'CARREL_BENCH_CONNECTIONS', 4, 1)),
     engines: engines as Engine[],
+    desk: values['no-desk'] !== true,
     json: values.json ?? false,
     postgresUrl: postgresUrlOption(),
   };
@@ -642,6 +647,9 @@ async function runFloor(engine: Engine, target: string, withStats: boolean, cuto
       const started = performance.now();
       const changes = sqlite.transaction(() => prepared.map((p) => p.run(...params).changes))();
       const elapsed = (performance.now() - started) / 1000;
+      const t = performance.now();
+      sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      say(`[sqlite]   then wal_checkpoint(TRUNCATE): ${((performance.now() - t) / 1000).toFixed(2)} s (not in the floor's time; the run's own checkpoints are in its time)`);
       return { withStats, statements: statements.map((s) => s.text), seconds: elapsed, changes, deleted: changes[changes.length - 1] as number };
     } finally {
       sqlite.pragma('wal_checkpoint(TRUNCATE)');
@@ -808,7 +816,7 @@ interface EngineResult {
   floorStats: FloorResult;
   runs: RunResult[];
   load: LoadResult | null;
-  paced: PacedResult;
+  paced: PacedResult | null;
   totalSeconds: number;
 }
 
@@ -922,11 +930,15 @@ async function benchEngine(store: Store, options: Options): Promise<EngineResult
     }
 
     // 4. Check-out latency on a fresh copy: idle, then while the run goes in this same process.
-    const load = await benchLoad(engine, await copy('load'), kek, fixture, runs, options);
-    await drop('load');
+    let load: LoadResult | null = null;
+    let paced: PacedResult | null = null;
+    if (options.desk) {
+      load = await benchLoad(engine, await copy('load'), kek, fixture, runs, options);
+      await drop('load');
     // 5. The desk at a steady pace (not flat out): idle, then while a whole run goes with adaptive pages.
-    const paced = await benchPacedLoad(engine, await copy('paced'), kek, fixture, floor.seconds, options);
-    await drop('paced');
+      paced = await benchPacedLoad(engine, await copy('paced'), kek, fixture, floor.seconds, options);
+      await drop('paced');
+    }
     return {
       engine,
       location: engine === 'sqlite' ? store.target(pristine) : redactUrl(store.target(pristine)),
@@ -1230,11 +1242,10 @@ function printReport(results: EngineResult[], skipped: { engine: Engine; reason:
     results.map((r) => {
       const auto = r.runs.find((x) => x.pageSize === 0) ?? r.runs[0];
       const p = r.paced;
+      const unloaded = [r.engine, fixed(r.floor.seconds), auto ? fixed(auto.seconds) : '-', auto ? fixed(auto.seconds / r.floor.seconds) : '-'];
+      if (p === null) return [...unloaded, '-', '-', '-', '-', '-', '-', '-'];
       return [
-        r.engine,
-        fixed(r.floor.seconds),
-        auto ? fixed(auto.seconds) : '-',
-        auto ? fixed(auto.seconds / r.floor.seconds) : '-',
+        ...unloaded,
         String(p.checkoutsPerSecond),
         String(p.idle.p99Ms),
         String(p.during.p99Ms),

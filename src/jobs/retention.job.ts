@@ -17,7 +17,18 @@ import { describeRule, ENDED_RECORD_CATEGORIES, ENDED_CATEGORIES, type Retention
 import { dueForDisposal, syncProfileSeries } from '../usecases/record-series.usecases.js';
 import { recordProfileVersion } from '../usecases/privacy-policy.usecases.js';
 import { run, type Caller, type Runtime } from '../usecases/context.js';
-import { checkpointBetweenPages, claimRetentionRun, emptyWal, finishRetentionRun, librariesToRetain, patronSweep, releaseRetentionRun, retentionSetup, runOwner } from '../usecases/retention-run.usecases.js';
+import {
+  checkpointBetweenPages,
+  claimRetentionRun,
+  emptyWal,
+  finishRetentionRun,
+  librariesToRetain,
+  patronSweep,
+  pauseAutomaticCheckpoints,
+  releaseRetentionRun,
+  retentionSetup,
+  runOwner,
+} from '../usecases/retention-run.usecases.js';
 import { sweepIdentifications } from '../usecases/desk-identification.js';
 import {
   countEndedServices,
@@ -72,6 +83,13 @@ export interface DeskPacing {
   idlePageMillis: number;
   busyPageMillis: number;
   busyRequestsPerSecond: number;
+  /**
+   * SQLite: while the desk is idle, the run checkpoints after this many milliseconds of pages rather
+   * than after every page (a busy desk, or a run that cannot see the desk, still gets one after every
+   * page). A page's deletions touch pages of a scattered index (the loans by borrower) that the next
+   * pages touch again; copied into the database file once for several pages, each is written once.
+   */
+  idleCheckpointMillis: number;
 }
 
 /**
@@ -81,8 +99,8 @@ export interface DeskPacing {
  */
 export function defaultPacing(engine: 'sqlite' | 'postgres'): DeskPacing {
   return engine === 'sqlite'
-    ? { idlePageMillis: 250, busyPageMillis: 15, busyRequestsPerSecond: 1 }
-    : { idlePageMillis: 1000, busyPageMillis: 100, busyRequestsPerSecond: 1 };
+    ? { idlePageMillis: 250, busyPageMillis: 15, busyRequestsPerSecond: 1, idleCheckpointMillis: 2000 }
+    : { idlePageMillis: 1000, busyPageMillis: 100, busyRequestsPerSecond: 1, idleCheckpointMillis: 0 };
 }
 
 export interface RetentionProgress {
@@ -211,11 +229,14 @@ export async function runRetention(runtime: Runtime, options: RetentionOptions =
   const libraryIds = await run(runtime, caller, librariesToRetain, options.libraryId !== undefined ? { libraryId: options.libraryId } : {});
   const libraries: LibraryResult[] = [];
   let walCheckpoint: RetentionReport['walCheckpoint'] = null;
+  // SQLite: the run decides when its pages are checkpointed (`walk`), not each commit; given back at the end.
+  const resumeCheckpoints = options.dryRun === true ? async () => undefined : await pauseAutomaticCheckpoints(runtime);
   try {
     for (const libraryId of libraryIds) libraries.push(await retainLibrary(runtime, libraryId, asOf, options));
     // Refused identifications past every window and expired desk handles go, even if no desk identifies anyone.
     if (options.dryRun !== true) await run(runtime, caller, sweepIdentifications, {});
   } finally {
+    await resumeCheckpoints();
     // The pages' deletions are committed (a failed run's too): their rows' earlier versions leave the WAL.
     if (options.dryRun !== true) walCheckpoint = (await emptyWal(runtime)) ?? null;
   }
@@ -258,6 +279,8 @@ async function retainClaimed(
   const runId = claimed.runId;
   const base: Omit<PageInput, 'cursor' | 'limit'> = { runId, libraryId, asOf: asOf.toISOString() };
   let done = 0;
+  /** Milliseconds of pages since the run last checkpointed (SQLite). */
+  let sinceCheckpoint = 0;
   const results = new Map<string, CategoryResult>();
 
   /** Pages through one category until the candidates run out. */
@@ -281,8 +304,13 @@ async function retainClaimed(
       done += outcome.seen;
       options.onProgress?.({ libraryId, category, done });
       cursor = outcome.next;
-      // SQLite: the run checkpoints its own pages as it goes, so a desk commit seldom pays for it.
-      if (!dryRun && engine === 'sqlite') await checkpointBetweenPages(runtime);
+      // SQLite: the run checkpoints its own pages as it goes (a desk commit never pays for it): after
+      // every page while the desk is busy or cannot be seen, every idleCheckpointMillis while it is idle.
+      sinceCheckpoint += elapsed;
+      if (!dryRun && engine === 'sqlite' && (!adaptive || busy || sinceCheckpoint >= pacing.idleCheckpointMillis)) {
+        await checkpointBetweenPages(runtime);
+        sinceCheckpoint = 0;
+      }
       await yieldToRequests();
       // The backlog is not urgent: while the desk is busy it gets the database to itself as long again.
       if (backlog && busy && cursor !== null) await pause(Math.min(elapsed, 1000));

@@ -1,8 +1,9 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestDatabase } from '../../test/engines.js';
 import { buildItem, buildLibrary, buildPatron, countRows, refusalCodes, world, type World } from '../../test/factories.js';
 import { checkin, checkout } from '../usecases/circulation.usecases.js';
-import { SYSTEM } from '../policy/actors.js';
+import { SYSTEM, type Actor } from '../policy/actors.js';
 import * as retention from '../storage/retention.repository.js';
 import { run } from '../usecases/context.js';
 import { retainLoanPage, setReadingHistory } from '../usecases/retention.usecases.js';
@@ -32,6 +33,8 @@ describe.each(ENGINES)('retention smoke on %s', (engine) => {
     expect(stats.map((s) => Number(s.loans))).toEqual([1]);
     const again = await runRetention(w.runtime, { libraryId: library.id });
     expect(again.libraries[0]?.categories.find((c) => c.category === 'circulation')?.disposed).toBe(0);
+    // SQLite: the runs paused the connection's automatic checkpoints and gave them back
+    if (engine === 'sqlite') expect((await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(database.db)).rows[0]?.wal_autocheckpoint).toBe(1000);
   });
 
   it('JC-IIIc: opting in keeps what is returned from then on, not what was returned before', async () => {
@@ -53,6 +56,28 @@ describe.each(ENGINES)('retention smoke on %s', (engine) => {
     // Then only the loan returned after the opt-in is kept as reading history
     const left = await database.db.selectFrom('loans').select('item_id').where('patron_id', '=', patron.id).execute();
     expect(left.map((l) => l.item_id)).toEqual([after.id]);
+  });
+
+  it('RF-4, JC-IIIc: a loan to another member’s patron is decided on that patron’s own opt-in, read from their library', async () => {
+    // Given two members of a consortium that shares patrons (ridgefield-ct), and two of B's patrons who
+    // borrow at A's desk: one has opted in to reading history at home, the other has not
+    const { library: a } = await buildLibrary(w, { profileId: 'ridgefield-ct' });
+    const { library: b } = await buildLibrary(w, { profileId: 'ridgefield-ct' });
+    const deskA: Actor = { kind: 'staff', id: 'desk-a', libraryId: a.id, roles: ['circulation'] };
+    const reader = await buildPatron(w, { libraryId: b.id });
+    const other = await buildPatron(w, { libraryId: b.id });
+    await w.act(setReadingHistory, { cardNumber: reader.cardNumber, keep: true });
+    const lent = [await buildItem(w, { libraryId: a.id }), await buildItem(w, { libraryId: a.id })];
+    await w.act(checkout, { cardNumber: reader.cardNumber, itemBarcode: lent[0]!.barcode }, { actor: deskA });
+    await w.act(checkout, { cardNumber: other.cardNumber, itemBarcode: lent[1]!.barcode }, { actor: deskA });
+    w.clock.advanceDays(2);
+    for (const item of lent) await w.act(checkin, { itemBarcode: item.barcode }, { actor: deskA });
+    // When A's retention runs
+    const report = await runRetention(w.runtime, { libraryId: a.id });
+    // Then the opted-in borrower's loan stays as their reading history, and the other's is anonymised
+    expect(report.libraries[0]?.categories.find((c) => c.category === 'circulation')).toMatchObject({ disposed: 1, kept: 1 });
+    const left = await database.db.selectFrom('loans').select(['patron_id', 'library_id']).where('library_id', '=', a.id).execute();
+    expect(left).toEqual([{ patron_id: reader.id, library_id: a.id }]);
   });
 
   it('a run that another run took over stops at its next page, and that page changes nothing', async () => {

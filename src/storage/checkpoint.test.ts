@@ -3,7 +3,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/engines.js';
-import { checkpointPostgres, openDatabase, truncateWal } from './database.js';
+import { checkpointPostgres, openDatabase, pauseAutoCheckpoint, truncateWal } from './database.js';
 
 /**
  * Emptying the log after a deletion (issue 22, defects 4 and 5): on SQLite the WAL is truncated, and a
@@ -77,5 +77,36 @@ describe.each(ENGINES)('emptying the log on %s', (engine) => {
       await plain.close();
       await sql`drop role ${sql.id(role)}`.execute(database.db);
     }
+  });
+});
+
+/**
+ * Retention pauses SQLite's automatic checkpoints while it runs and checkpoints its pages itself (issue
+ * 23): two runs at once share the pause, and the connection's setting comes back when the last one ends,
+ * whatever order they end in and however often each gives it back.
+ */
+describe('pausing automatic checkpoints on sqlite', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await freshDatabase('sqlite');
+  });
+  afterAll(() => database.drop());
+
+  const setting = async () => Number((await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(database.db)).rows[0]?.wal_autocheckpoint);
+
+  it('stops them for as long as any run holds the pause, then gives back what the connection had', async () => {
+    await sql`pragma wal_autocheckpoint = 777`.execute(database.db);
+    const [first, second] = await Promise.all([pauseAutoCheckpoint(database.db), pauseAutoCheckpoint(database.db)]);
+    expect(await setting()).toBe(0);
+    await first();
+    await first();
+    expect(await setting(), 'the second run still holds the pause').toBe(0);
+    await second();
+    expect(await setting()).toBe(777);
+    // A later run pauses afresh and gives back the same setting
+    const third = await pauseAutoCheckpoint(database.db);
+    expect(await setting()).toBe(0);
+    await third();
+    expect(await setting()).toBe(777);
   });
 });

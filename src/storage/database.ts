@@ -295,6 +295,45 @@ export async function passiveCheckpoint(db: Kysely<any>): Promise<void> {
   await sql`pragma wal_checkpoint(PASSIVE)`.execute(db);
 }
 
+/** The runs that paused a handle's automatic checkpoints, and the setting to give back when the last ends. */
+const checkpointPauses = new WeakMap<Kysely<any>, { runs: number; pages: Promise<number> }>();
+
+/**
+ * SQLite: stops this connection's automatic checkpoints (`wal_autocheckpoint = 0`) and answers how to
+ * give them back. Retention pauses them while it runs and checkpoints itself (`passiveCheckpoint`):
+ * otherwise every page's commit would copy its pages into the database file at once, and a page's
+ * deletions touch scattered pages (the loans by borrower, rows stored in check-out order) that the next
+ * pages touch again. Two runs at once (two libraries) share the pause: the setting comes back when the
+ * last of them ends. Nothing on PostgreSQL.
+ */
+export async function pauseAutoCheckpoint(db: Kysely<any>): Promise<() => Promise<void>> {
+  if (engineOf(db) !== 'sqlite') return async () => undefined;
+  let pause = checkpointPauses.get(db);
+  if (pause === undefined) {
+    // Registered before the first await, so a second run starting meanwhile joins this pause.
+    pause = {
+      runs: 0,
+      pages: (async () => {
+        const { rows } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db);
+        await sql`pragma wal_autocheckpoint = 0`.execute(db);
+        return Math.max(0, Math.trunc(Number(rows[0]?.wal_autocheckpoint ?? 1000)));
+      })(),
+    };
+    checkpointPauses.set(db, pause);
+  }
+  pause.runs++;
+  const joined = pause;
+  await joined.pages;
+  let resumed = false;
+  return async () => {
+    if (resumed) return;
+    resumed = true;
+    if (--joined.runs > 0) return;
+    checkpointPauses.delete(db);
+    await sql.raw(`pragma wal_autocheckpoint = ${await joined.pages}`).execute(db);
+  };
+}
+
 /**
  * One `wal_checkpoint(TRUNCATE)`: whether it completed (SQLITE_BUSY, from another checkpoint under way, is
  * a no). It does not wait for readers: better-sqlite3 is synchronous, so a checkpoint waiting out the busy

@@ -30,16 +30,20 @@ function after<Q extends { where: (...args: any[]) => Q }>(query: Q, column: str
 
 export interface ClosedLoanRow {
   id: string;
+  /**
+   * SQLite: the loan's rowid (in every index entry), so the page's delete goes straight to each row
+   * instead of through the primary key. Undefined on PostgreSQL (loans are deleted by id there).
+   */
+  rowid?: number;
   /** The borrower (legal holds are by patron). */
   patronId: string;
-  /** The borrower's library: another member's for a consortium loan (RF-4). */
-  patronLibraryId: string;
   status: string;
   endedAt: string;
   checkedOutAt: string;
-  /** When the borrower opted in to reading history (JC-IIIc), or null. */
-  readingHistorySince: string | null;
-  openFines: number;
+  /** Whether a fine on the loan is still open (it keeps the loan, IF-3). */
+  openFine: boolean;
+  /** Whether a settled fine points at the loan (it loses the loan and the item when the loan goes). */
+  settledFine: boolean;
 }
 
 export interface ClosedLoansOptions {
@@ -51,30 +55,25 @@ export interface ClosedLoansOptions {
   patronId?: string;
 }
 
-/** The page query of `closedLoans`, unexecuted (its plan is tested: one index range, no sort). */
+/**
+ * The page query of `closedLoans`, unexecuted (its plan is tested: one range of `loans_closed_cursor`, no
+ * sort). It reads the loans alone: the borrower is read only when the checker needs them
+ * (`borrowerFacts`). The fines are one probe of `fines_loan`: null when the loan has none, 1 when all of
+ * them are settled, 2 when one is open. (An index carrying the borrower and the check-out instant, so the
+ * page would not read the loans' rows, made no difference: the delete that follows reads them anyway.)
+ */
 export function closedLoansQuery(db: Db, options: ClosedLoansOptions) {
   let query = db
     .selectFrom('loans')
-    // The borrower's row only, for what can change after check-out (the opt-in) and the borrower's
-    // library; no item and no statistics dimension: a loan was counted when it was lent.
-    .innerJoin('patrons', 'patrons.id', 'loans.patron_id')
-    .select([
-      'loans.id as id',
-      'loans.patron_id as patron_id',
-      'patrons.library_id as patron_library_id',
-      'loans.status as status',
-      'loans.ended_at as ended_at',
-      'loans.checked_out_at as checked_out_at',
-      'patrons.reading_history_since as reading_history_since',
-    ])
+    .select(['loans.id as id', 'loans.patron_id as patron_id', 'loans.status as status', 'loans.ended_at as ended_at', 'loans.checked_out_at as checked_out_at'])
     .select((eb) =>
       eb
         .selectFrom('fines')
-        .select(eb.fn.countAll<number>().as('n'))
+        .select(sql<number | null>`max(case when fines.status = 'open' then 2 else 1 end)`.as('f'))
         .whereRef('fines.loan_id', '=', 'loans.id')
-        .where('fines.status', '=', 'open')
-        .as('open_fines'),
+        .as('fines'),
     )
+    .$if(engineOf(db) === 'sqlite', (q) => q.select(sql<number>`loans.rowid`.as('rowid')))
     .where('loans.library_id', '=', options.libraryId)
     .where('loans.status', '=', options.status)
     .where('loans.ended_at', '<=', options.cutoff);
@@ -85,20 +84,40 @@ export function closedLoansQuery(db: Db, options: ClosedLoansOptions) {
 
 /**
  * A page of complete loans (returned or lost) of one library that ended at or before `cutoff`, with
- * what the loan checker needs (statistics counted each loan at check-out: nothing is counted here). `patronId` narrows to one patron (opt-out, purge).
+ * what the loan checker needs of the loan (statistics counted each loan at check-out: nothing is counted
+ * here; what it needs of the borrower is `borrowerFacts`). `patronId` narrows to one patron (opt-out, purge).
  */
 export async function closedLoans(db: Db, options: ClosedLoansOptions): Promise<ClosedLoanRow[]> {
-  const rows = await closedLoansQuery(db, options).execute();
+  const rows = (await closedLoansQuery(db, options).execute()) as { id: string; patron_id: string; status: string; ended_at: string | null; checked_out_at: string; fines: number | null; rowid?: number }[];
   return rows.map((row) => ({
     id: row.id,
+    ...(row.rowid !== undefined ? { rowid: Number(row.rowid) } : {}),
     patronId: row.patron_id,
-    patronLibraryId: row.patron_library_id,
     status: row.status,
     endedAt: row.ended_at as string,
     checkedOutAt: row.checked_out_at,
-    readingHistorySince: row.reading_history_since,
-    openFines: Number(row.open_fines ?? 0),
+    openFine: Number(row.fines) === 2,
+    settledFine: Number(row.fines) === 1,
   }));
+}
+
+/** What the loan checker needs of a borrower: their library (a consortium loan, RF-4) and their reading-history opt-in (JC-IIIc). */
+export interface BorrowerFacts {
+  libraryId: string;
+  readingHistorySince: string | null;
+}
+
+/** The borrowers of a page of loans, by id (each once, however many of their loans the page holds). */
+export async function borrowerFacts(db: Db, patronIds: readonly string[]): Promise<Map<string, BorrowerFacts>> {
+  const ids = [...new Set(patronIds)];
+  if (ids.length === 0) return new Map();
+  const inList = engineOf(db) === 'postgres' ? sql<string>`any(${ids}::text[])` : sql<string>`(select value from json_each(${JSON.stringify(ids)}))`;
+  const rows = await db
+    .selectFrom('patrons')
+    .select(['id', 'library_id', 'reading_history_since'])
+    .where(sql.ref('id'), engineOf(db) === 'postgres' ? '=' : 'in', inList)
+    .execute();
+  return new Map(rows.map((row) => [row.id, { libraryId: row.library_id, readingHistorySince: row.reading_history_since }]));
 }
 
 export interface StatsRow {
@@ -145,28 +164,42 @@ export async function addCirculationStats(db: Db, rows: readonly StatsRow[]): Pr
  * PostgreSQL does both in one statement (the fines' update in a data-modifying WITH; the foreign key
  * is checked at the statement's end, when the fines have let go of their loans).
  */
-export async function deleteLoans(db: Db, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
+export async function deleteLoans(db: Db, loans: readonly Pick<ClosedLoanRow, 'id' | 'rowid' | 'settledFine'>[]): Promise<number> {
+  if (loans.length === 0) return 0;
   if (engineOf(db) === 'postgres') {
+    const ids = loans.map((loan) => loan.id);
     // A settled fine's sealed note may name the item: it goes with the link. Only complete loans, and
     // only the rows this statement really deleted count: another transaction anonymising the same loans
-    // at the same moment (read committed) deletes the others.
+    // at the same moment (read committed) deletes the others. Every loan's fines are unlinked, not only
+    // those the page saw: a fine settled since the page was read (read committed) must let go too.
     const { rows } = await sql<{ id: string }>`
       WITH unlinked AS (
         UPDATE fines SET loan_id = NULL, item_id = NULL, note = NULL
-        WHERE loan_id = ANY(${[...ids]}::text[]) AND status <> 'open'
+        WHERE loan_id = ANY(${ids}::text[]) AND status <> 'open'
         RETURNING 1
       ), gone AS (
-        DELETE FROM loans WHERE id = ANY(${[...ids]}::text[]) AND status <> 'active' RETURNING id
+        DELETE FROM loans WHERE id = ANY(${ids}::text[]) AND status <> 'active' RETURNING id
       )
       SELECT id FROM gone`.execute(db);
-    return new Set(rows.map((row) => row.id));
+    return rows.length;
   }
-  const list = JSON.stringify(ids);
-  const inList = sql<string>`(SELECT value FROM json_each(${list}))`;
-  await db.updateTable('fines').set({ loan_id: null, item_id: null, note: null }).where(sql.ref('loan_id'), 'in', inList).where('status', '<>', 'open').execute();
-  const deleted = await db.deleteFrom('loans').where(sql.ref('id'), 'in', inList).where('status', '<>', 'active').returning('id').execute();
-  return new Set(deleted.map((row) => row.id));
+  // SQLite: the page was read in this write transaction (BEGIN IMMEDIATE), so the fines it saw are the
+  // fines there are: only the loans with a settled fine have one to unlink, and each loan is deleted by
+  // the rowid the page read.
+  const settled = loans.filter((loan) => loan.settledFine).map((loan) => loan.id);
+  if (settled.length > 0)
+    await db
+      .updateTable('fines')
+      .set({ loan_id: null, item_id: null, note: null })
+      .where(sql.ref('loan_id'), 'in', sql<string>`(SELECT value FROM json_each(${JSON.stringify(settled)}))`)
+      .where('status', '<>', 'open')
+      .execute();
+  const rowids = loans.map((loan) => {
+    if (loan.rowid === undefined) throw new Error('deleteLoans on SQLite needs each loan’s rowid, as closedLoans reads it.');
+    return loan.rowid;
+  });
+  const deleted = await sql`DELETE FROM loans WHERE rowid IN (SELECT value FROM json_each(${JSON.stringify(rowids)})) AND status <> 'active'`.execute(db);
+  return Number(deleted.numAffectedRows ?? 0);
 }
 
 // ── Records disposed of a period after they end ───────────────────────────────────────────────────

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { ErrorCode, refuse } from '../domain/errors.js';
 import type { Profile } from '../policy/profile.schema.js';
 import { sweepDecision, type SweepDecision } from '../policy/retention.policy.js';
-import { engineOf, passiveCheckpoint, truncateWal, type Engine } from '../storage/database.js';
+import { engineOf, passiveCheckpoint, pauseAutoCheckpoint, truncateWal, type Engine } from '../storage/database.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import { listLibraries } from '../storage/library.repository.js';
 import * as retention from '../storage/retention.repository.js';
@@ -149,6 +149,15 @@ export async function emptyWal(runtime: Runtime): Promise<'truncated' | 'busy' |
  */
 export async function checkpointBetweenPages(runtime: Runtime): Promise<void> {
   await passiveCheckpoint(runtime.db);
+}
+
+/**
+ * For the length of a run, on SQLite: no automatic checkpoints on this process's connection; the run
+ * checkpoints between pages itself (`checkpointBetweenPages`) and empties the WAL at its end. Answers
+ * how to give them back. Nothing on PostgreSQL.
+ */
+export async function pauseAutomaticCheckpoints(runtime: Runtime): Promise<() => Promise<void>> {
+  return pauseAutoCheckpoint(runtime.db);
 }
 
 /**

@@ -53,7 +53,7 @@ import {
   type ServiceFacts,
   type ServiceStatsRow,
 } from '../storage/statistics.repository.js';
-import type { ClosedLoanRow, Cursor, EndedRecord } from '../storage/retention.repository.js';
+import type { BorrowerFacts, ClosedLoanRow, Cursor, EndedRecord } from '../storage/retention.repository.js';
 import { laneChain, libraryLanes, pruneChainPage } from './access-chain.js';
 import { flushAccess, markErased, recordAccess, type Context } from './context.js';
 import { keepDeletionReceipt } from './deletion-receipts.js';
@@ -143,7 +143,7 @@ export { localDay } from '../domain/clock.js';
  */
 export async function anonymiseLoans(ctx: Context, _library: Pick<Library, 'id' | 'timeZone'>, rows: readonly ClosedLoanRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await retention.deleteLoans(ctx.trx, rows.map((r) => r.id));
+  await retention.deleteLoans(ctx.trx, rows);
 }
 
 /**
@@ -237,8 +237,10 @@ function endedHeld(held: HeldPatrons, category: RecordCategory, row: EndedRecord
 }
 
 /** Whether a complete loan is reading history: it ended after its borrower opted in (JC-IIIc). */
-function isReadingHistory(row: ClosedLoanRow): boolean {
-  return row.readingHistorySince !== null && row.endedAt >= row.readingHistorySince;
+/** Whether a loan is part of its borrower's reading history: it ended after they opted in (JC-IIIc). */
+function isReadingHistory(row: ClosedLoanRow, borrower: BorrowerFacts | undefined): boolean {
+  const since = borrower?.readingHistorySince ?? null;
+  return since !== null && row.endedAt >= since;
 }
 
 // ── Pages ────────────────────────────────────────────────────────────────────────────────────────
@@ -261,7 +263,8 @@ export async function retainLoanPage(ctx: Context, input: PageInput & { status: 
   // Loans to other members' patrons follow the stricter profile (RF-4): the page reaches as far as the
   // most eager of the profiles involved, and each loan is decided under its own two.
   const borrowers = await borrowerProfiles(ctx, library.id, profile);
-  const cutoff = new Date(Math.max(...[profile, ...borrowers.values()].map((p) => loanCutoff(p, asOf).getTime())));
+  const involved = [profile, ...borrowers.values()];
+  const cutoff = new Date(Math.max(...involved.map((p) => loanCutoff(p, asOf).getTime())));
   const rows = await retention.closedLoans(ctx.trx, {
     libraryId: library.id,
     status: input.status,
@@ -270,12 +273,17 @@ export async function retainLoanPage(ctx: Context, input: PageInput & { status: 
     limit: input.limit,
   });
   const held = rows.length === 0 ? NO_HOLDS : await liveHeldPatrons(ctx.trx);
+  // The borrowers are read only when something turns on them: the library lends to other members'
+  // patrons, or a profile involved keeps reading history for those who opt in. Otherwise every loan is
+  // the library's own patron's, decided without a reading history.
+  const borrowerOf = borrowers.size > 0 || involved.some((p) => p.retention.readingHistory.offered) ? await retention.borrowerFacts(ctx.trx, rows.map((r) => r.patronId)) : undefined;
   return settlePage(ctx, input, profile, 'circulation', {
     rows,
     endOf: (r) => r.endedAt,
     decide: (row) => {
-      const facts = { status: input.status, endedAt: row.endedAt, openFines: row.openFines, readingHistory: isReadingHistory(row), held: loanHeld(held, row) };
-      const borrower = row.patronLibraryId === library.id ? undefined : borrowers.get(row.patronLibraryId);
+      const borrowerFacts = borrowerOf?.get(row.patronId);
+      const facts = { status: input.status, endedAt: row.endedAt, openFines: row.openFine ? 1 : 0, readingHistory: isReadingHistory(row, borrowerFacts), held: loanHeld(held, row) };
+      const borrower = borrowerFacts === undefined || borrowerFacts.libraryId === library.id ? undefined : borrowers.get(borrowerFacts.libraryId);
       return borrower ? sharedLoanRetention(facts, profile, borrower, asOf) : loanRetention(facts, profile, asOf);
     },
     dispose: (release) => anonymiseLoans(ctx, library, release),
@@ -518,7 +526,7 @@ export async function setReadingHistory(ctx: Context, input: { patronId?: string
       let cursor: Cursor | null = null;
       do {
         const rows = await retention.closedLoans(ctx.trx, { libraryId: library.id, status, cutoff: at, cursor, limit: 1000, patronId: stored.id });
-        const release = rows.filter((row) => loanRetention({ status, endedAt: row.endedAt, openFines: row.openFines, readingHistory: false, held: loanHeld(held, row) }, profile, ctx.now).dispose);
+        const release = rows.filter((row) => loanRetention({ status, endedAt: row.endedAt, openFines: row.openFine ? 1 : 0, readingHistory: false, held: loanHeld(held, row) }, profile, ctx.now).dispose);
         await anonymiseLoans(ctx, library, release);
         deleted += release.length;
         cursor = pageEnd(rows, (r) => r.endedAt, 1000);
