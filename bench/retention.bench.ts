@@ -652,7 +652,6 @@ async function runFloor(engine: Engine, target: string, withStats: boolean, cuto
       say(`[sqlite]   then wal_checkpoint(TRUNCATE): ${((performance.now() - t) / 1000).toFixed(2)} s (not in the floor's time; the run's own checkpoints are in its time)`);
       return { withStats, statements: statements.map((s) => s.text), seconds: elapsed, changes, deleted: changes[changes.length - 1] as number };
     } finally {
-      sqlite.pragma('wal_checkpoint(TRUNCATE)');
       sqlite.close();
     }
   }
@@ -935,7 +934,7 @@ async function benchEngine(store: Store, options: Options): Promise<EngineResult
     if (options.desk) {
       load = await benchLoad(engine, await copy('load'), kek, fixture, runs, options);
       await drop('load');
-    // 5. The desk at a steady pace (not flat out): idle, then while a whole run goes with adaptive pages.
+      // 5. The desk at a steady pace (not flat out): idle, then while a whole run goes with adaptive pages.
       paced = await benchPacedLoad(engine, await copy('paced'), kek, fixture, floor.seconds, options);
       await drop('paced');
     }

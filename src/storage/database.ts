@@ -320,6 +320,8 @@ export async function pauseAutoCheckpoint(db: Kysely<any>): Promise<() => Promis
       })(),
     };
     checkpointPauses.set(db, pause);
+    // A pause that could not be taken is forgotten, so the next run tries afresh.
+    pause.pages.catch(() => checkpointPauses.delete(db));
   }
   pause.runs++;
   const joined = pause;

@@ -26,6 +26,11 @@ function after<Q extends { where: (...args: any[]) => Q }>(query: Q, column: str
   return query.where((eb: any) => eb(eb.refTuple(column, id), '>', eb.tuple(cursor.at, cursor.id)));
 }
 
+/** SQLite: a list of values as one JSON parameter, so a page runs the same statement text whatever its length. */
+function jsonList(values: readonly (string | number)[]) {
+  return sql<string>`(SELECT value FROM json_each(${JSON.stringify(values)}))`;
+}
+
 // ── Loans ────────────────────────────────────────────────────────────────────────────────────────
 
 export interface ClosedLoanRow {
@@ -111,7 +116,7 @@ export interface BorrowerFacts {
 export async function borrowerFacts(db: Db, patronIds: readonly string[]): Promise<Map<string, BorrowerFacts>> {
   const ids = [...new Set(patronIds)];
   if (ids.length === 0) return new Map();
-  const inList = engineOf(db) === 'postgres' ? sql<string>`any(${ids}::text[])` : sql<string>`(select value from json_each(${JSON.stringify(ids)}))`;
+  const inList = engineOf(db) === 'postgres' ? sql<string>`any(${ids}::text[])` : jsonList(ids);
   const rows = await db
     .selectFrom('patrons')
     .select(['id', 'library_id', 'reading_history_since'])
@@ -191,14 +196,14 @@ export async function deleteLoans(db: Db, loans: readonly Pick<ClosedLoanRow, 'i
     await db
       .updateTable('fines')
       .set({ loan_id: null, item_id: null, note: null })
-      .where(sql.ref('loan_id'), 'in', sql<string>`(SELECT value FROM json_each(${JSON.stringify(settled)}))`)
+      .where(sql.ref('loan_id'), 'in', jsonList(settled))
       .where('status', '<>', 'open')
       .execute();
   const rowids = loans.map((loan) => {
     if (loan.rowid === undefined) throw new Error('deleteLoans on SQLite needs each loan’s rowid, as closedLoans reads it.');
     return loan.rowid;
   });
-  const deleted = await sql`DELETE FROM loans WHERE rowid IN (SELECT value FROM json_each(${JSON.stringify(rowids)})) AND status <> 'active'`.execute(db);
+  const deleted = await sql`DELETE FROM loans WHERE rowid IN ${jsonList(rowids)} AND status <> 'active'`.execute(db);
   return Number(deleted.numAffectedRows ?? 0);
 }
 
